@@ -1,0 +1,134 @@
+"""Targets of the plan (section II) and their yearly values."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+from agencies.models import Agency
+from tasks.models import Plan, Section
+
+
+class TargetKind(models.TextChoices):
+    LEVEL = "level", "Mức đạt"
+    LIMIT = "limit", "Mức đạt có giới hạn tự nhiên"
+    ANNUAL_CHANGE = "annual_change", "Thay đổi bình quân hằng năm"
+    MULTIPLE_OF_BASELINE = "multiple_of_baseline", "Gấp số lần so với năm gốc"
+    RELATIVE = "relative", "So với chuỗi tham chiếu"
+    ZERO = "zero", "Xóa bỏ (về 0)"
+    QUALITATIVE = "qualitative", "Định tính"
+
+
+class Comparison(models.TextChoices):
+    GT = ">", "trên (>)"
+    GTE = ">=", "đạt, ít nhất (≥)"
+    LT = "<", "dưới (<)"
+    LTE = "<=", "không quá (≤)"
+    EQ = "=", "bằng (=)"
+    RANGE = "range", "trong khoảng"
+
+
+COMPARISON_SYMBOLS = {">": ">", ">=": "≥", "<": "<", "<=": "≤", "=": "=", "range": ""}
+
+
+class Direction(models.TextChoices):
+    HIGHER = "higher", "Càng cao càng tốt"
+    LOWER = "lower", "Càng thấp càng tốt"
+
+
+class Target(models.Model):
+    plan = models.ForeignKey(Plan, verbose_name="kế hoạch", on_delete=models.CASCADE, related_name="targets")
+    section = models.ForeignKey(
+        Section, verbose_name="mục", null=True, blank=True, on_delete=models.SET_NULL, related_name="targets"
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name="chỉ tiêu cha",
+        help_text="Chỉ tiêu con của câu “trong đó …”.",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="sub_targets",
+    )
+    code = models.CharField("mã", max_length=20)
+    horizon = models.PositiveSmallIntegerField("mốc năm")
+    statement = models.TextField("nguyên văn trong kế hoạch")
+    name = models.CharField("tên ngắn", max_length=255)
+    unit = models.CharField("đơn vị tính", max_length=50, blank=True)
+    kind = models.CharField("loại chỉ tiêu", max_length=30, choices=TargetKind.choices)
+    comparison = models.CharField("so sánh", max_length=5, choices=Comparison.choices, blank=True)
+    value = models.DecimalField("giá trị", max_digits=20, decimal_places=4, null=True, blank=True)
+    value_max = models.DecimalField(
+        "giá trị cận trên", max_digits=20, decimal_places=4, null=True, blank=True
+    )
+    direction = models.CharField("chiều tốt", max_length=10, choices=Direction.choices, blank=True)
+    natural_limit = models.DecimalField(
+        "giới hạn tự nhiên", max_digits=20, decimal_places=4, null=True, blank=True
+    )
+    baseline_year = models.PositiveSmallIntegerField("năm gốc", null=True, blank=True)
+    period_start = models.PositiveSmallIntegerField("tính từ năm", null=True, blank=True)
+    reference = models.CharField("chuỗi tham chiếu", max_length=255, blank=True)
+    responsible_agency = models.ForeignKey(
+        Agency,
+        verbose_name="cơ quan chịu trách nhiệm",
+        on_delete=models.PROTECT,
+        related_name="targets",
+    )
+    position = models.PositiveIntegerField("thứ tự")
+    is_active = models.BooleanField("còn trong kế hoạch", default=True)
+
+    class Meta:
+        ordering = ["plan", "position"]
+        verbose_name = "chỉ tiêu"
+        verbose_name_plural = "chỉ tiêu"
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "code"], name="target_code_unique_in_plan"),
+            models.CheckConstraint(
+                condition=Q(kind="qualitative") | (Q(value__isnull=False) & ~Q(comparison="")),
+                name="target_numeric_has_value",
+            ),
+            models.CheckConstraint(
+                condition=~Q(comparison="range") | Q(value_max__gte=models.F("value")),
+                name="target_range_ordered",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+    def get_absolute_url(self):
+        return reverse("tasks:target_detail", args=[self.plan.slug, self.code])
+
+    @property
+    def is_qualitative(self) -> bool:
+        return self.kind == TargetKind.QUALITATIVE
+
+
+class TargetValue(models.Model):
+    """One reported or imported value of a target for one year; later issues fill it."""
+
+    target = models.ForeignKey(
+        Target, verbose_name="chỉ tiêu", on_delete=models.CASCADE, related_name="values"
+    )
+    year = models.PositiveSmallIntegerField("năm")
+    value = models.DecimalField("giá trị", max_digits=20, decimal_places=4)
+    as_of = models.DateField("số liệu tính đến ngày", null=True, blank=True)
+    is_estimate = models.BooleanField("ước thực hiện", default=False)
+    source = models.CharField("nguồn", max_length=255, blank=True)
+    note = models.TextField("ghi chú", blank=True)
+    recorded_at = models.DateTimeField("ghi nhận lúc", auto_now_add=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="người ghi nhận",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+    )
+
+    class Meta:
+        ordering = ["target", "year", "recorded_at"]
+        verbose_name = "giá trị theo năm"
+        verbose_name_plural = "giá trị theo năm"
+
+    def __str__(self):
+        return f"{self.target.code} {self.year}: {self.value}"

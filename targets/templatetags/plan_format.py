@@ -1,0 +1,39 @@
+"""Template filters that show numbers and target values the Vietnamese way (1.250.000,5)."""
+
+from decimal import Decimal
+
+from django import template
+from django.utils.numberformat import format as number_format
+
+from targets.models import COMPARISON_SYMBOLS
+
+register = template.Library()
+
+
+@register.filter
+def vn_number(value):
+    """1250000.5 → "1.250.000,5"; trailing zeros dropped; None → "–"."""
+    if value is None or value == "":
+        return "–"
+    value = Decimal(str(value))
+    exponent = value.normalize().as_tuple().exponent
+    places = max(0, -exponent) if isinstance(exponent, int) else 0
+    return number_format(value, ",", places, 3, ".", force_grouping=True)
+
+
+@register.filter
+def target_value(target):
+    """The milestone as a short phrase: "> 2 lần", "4–4,5 điểm %/năm", "≥ 98 %"."""
+    if target.is_qualitative:
+        return "Định tính"
+    if target.comparison == "range":
+        text = f"{vn_number(target.value)}–{vn_number(target.value_max)}"
+    else:
+        text = f"{COMPARISON_SYMBOLS[target.comparison]} {vn_number(target.value)}"
+    return f"{text} {target.unit}".strip()
+
+
+@register.filter
+def paragraphs(text):
+    """Split verbatim plan text into its paragraphs (one per line in the data file)."""
+    return [line for line in (text or "").splitlines() if line.strip()]

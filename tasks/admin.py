@@ -1,0 +1,36 @@
+from django.contrib import admin
+
+from tasks.models import Assignment, Plan, Section
+
+
+@admin.register(Plan)
+class PlanAdmin(admin.ModelAdmin):
+    list_display = ["slug", "title", "issuing_body", "issued_on", "period_start", "period_end", "is_active"]
+    list_filter = ["is_active", "issuing_body"]
+    search_fields = ["slug", "title", "number"]
+    filter_horizontal = ["agencies"]
+    date_hierarchy = "issued_on"
+
+
+class AssignmentInline(admin.TabularInline):
+    model = Assignment
+    extra = 0
+    autocomplete_fields = ["agency"]
+
+
+@admin.register(Section)
+class SectionAdmin(admin.ModelAdmin):
+    list_display = ["code", "title", "kind", "plan", "is_active"]
+    list_filter = ["plan", "kind", "is_active", "assignments__agency"]
+    search_fields = ["code", "title", "content", "lead_text", "coordinating_text"]
+    raw_id_fields = ["parent"]
+    inlines = [AssignmentInline]
+
+
+@admin.register(Assignment)
+class AssignmentAdmin(admin.ModelAdmin):
+    list_display = ["section", "agency", "role", "scope"]
+    list_filter = ["role", "agency", "section__plan"]
+    search_fields = ["section__code", "agency__name", "scope"]
+    autocomplete_fields = ["agency"]
+    raw_id_fields = ["section"]

@@ -1,0 +1,175 @@
+"""The plan and its structure: parts I–V, groups, lettered areas and numbered items.
+
+Lead and coordinating agencies are assigned at whatever level the plan names them (a whole
+block, one numbered item, or one national programme through `scope`); a section without its
+own assignments of a role inherits them from the nearest ancestor that has some.
+"""
+
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
+
+from agencies.models import Agency
+
+# Parts > groups > lettered areas > numbered items: a section is at most four levels deep.
+MAX_DEPTH = 4
+
+
+class Plan(models.Model):
+    slug = models.SlugField("mã định danh", max_length=100, unique=True)
+    number = models.CharField("số hiệu", max_length=100, blank=True)
+    title = models.TextField("trích yếu")
+    issuing_body = models.CharField("cơ quan ban hành", max_length=255)
+    issued_on = models.DateField("ngày ban hành")
+    place = models.CharField("địa danh", max_length=100)
+    signer_authority = models.CharField("thẩm quyền ký", max_length=100, blank=True)
+    signer_position = models.CharField("chức vụ người ký", max_length=100)
+    signer_name = models.CharField("người ký", max_length=100)
+    period_start = models.PositiveSmallIntegerField("từ năm")
+    period_end = models.PositiveSmallIntegerField("đến năm")
+    vision_year = models.PositiveSmallIntegerField("tầm nhìn đến năm", null=True, blank=True)
+    report_due_day = models.PositiveSmallIntegerField("hạn báo cáo: ngày")
+    report_due_month = models.PositiveSmallIntegerField("hạn báo cáo: tháng")
+    reports_to = models.CharField("báo cáo lên", max_length=255)
+    preamble = models.TextField("căn cứ ban hành", blank=True)
+    recipients = models.TextField("nơi nhận", blank=True, help_text="Mỗi dòng một nơi nhận.")
+    agencies = models.ManyToManyField(
+        Agency, verbose_name="cơ quan, đơn vị được nêu", related_name="plans", blank=True
+    )
+    is_active = models.BooleanField("đang theo dõi", default=True)
+
+    class Meta:
+        ordering = ["-period_start", "slug"]
+        verbose_name = "kế hoạch"
+        verbose_name_plural = "kế hoạch"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(period_end__gte=models.F("period_start")), name="plan_period_ordered"
+            ),
+            models.CheckConstraint(
+                condition=Q(report_due_day__gte=1, report_due_day__lte=31)
+                & Q(report_due_month__gte=1, report_due_month__lte=12),
+                name="plan_due_date_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Kế hoạch {self.title}"
+
+    def get_absolute_url(self):
+        return reverse("tasks:plan_detail", args=[self.slug])
+
+    @property
+    def report_due_text(self) -> str:
+        return f"{self.report_due_day:02d}/{self.report_due_month:02d}"
+
+    def recipient_list(self) -> list[str]:
+        return [line.strip() for line in self.recipients.splitlines() if line.strip()]
+
+
+class SectionKind(models.TextChoices):
+    PART = "part", "Phần"
+    GROUP = "group", "Mục"
+    AREA = "area", "Lĩnh vực"
+    ITEM = "item", "Nội dung"
+
+
+class Role(models.TextChoices):
+    LEAD = "lead", "Chủ trì tham mưu"
+    COORDINATING = "coordinating", "Phối hợp"
+
+
+class SectionQuerySet(models.QuerySet):
+    def active(self):
+        """Sections still present in the plan's file."""
+        return self.filter(is_active=True)
+
+    def with_role(self, agency, role):
+        """Sections where `agency` has `role`, directly or inherited from an ancestor."""
+        assigned = Assignment.objects.filter(role=role)
+        condition = Q(pk__in=[])
+        none_closer = Q()
+        path = "pk"
+        for _ in range(MAX_DEPTH):
+            here = assigned.filter(section=OuterRef(path))
+            condition |= none_closer & Q(Exists(here.filter(agency=agency)))
+            none_closer &= ~Q(Exists(here))
+            path = "parent" if path == "pk" else f"parent__{path}"
+        return self.filter(condition)
+
+    def led_by(self, agency):
+        """Sections the agency leads (chủ trì tham mưu), inherited leads included."""
+        return self.with_role(agency, Role.LEAD)
+
+    def coordinated_by(self, agency):
+        """Sections the agency coordinates (phối hợp), inherited assignments included."""
+        return self.with_role(agency, Role.COORDINATING)
+
+
+class Section(models.Model):
+    plan = models.ForeignKey(Plan, verbose_name="kế hoạch", on_delete=models.CASCADE, related_name="sections")
+    parent = models.ForeignKey(
+        "self", verbose_name="thuộc", null=True, blank=True, on_delete=models.CASCADE, related_name="children"
+    )
+    code = models.CharField("mã", max_length=40, help_text="Ví dụ: III.2.d.3")
+    number = models.CharField("số thứ tự", max_length=10, help_text="Như trong văn bản: III, 2, đ, (3)")
+    kind = models.CharField("cấp", max_length=10, choices=SectionKind.choices)
+    title = models.TextField("tiêu đề", blank=True)
+    content = models.TextField("nội dung", blank=True)
+    lead_text = models.TextField("cơ quan chủ trì tham mưu (nguyên văn)", blank=True)
+    coordinating_text = models.TextField("cơ quan phối hợp (nguyên văn)", blank=True)
+    position = models.PositiveIntegerField("thứ tự trong văn bản")
+    is_active = models.BooleanField("còn trong kế hoạch", default=True)
+    agencies = models.ManyToManyField(Agency, through="Assignment", related_name="sections", blank=True)
+
+    objects = SectionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["plan", "position"]
+        verbose_name = "mục của kế hoạch"
+        verbose_name_plural = "mục của kế hoạch"
+        constraints = [models.UniqueConstraint(fields=["plan", "code"], name="section_code_unique_in_plan")]
+
+    def __str__(self):
+        return f"{self.code} {self.title or self.content[:60]}".strip()
+
+    def get_absolute_url(self):
+        return f"{self.plan.get_absolute_url()}#muc-{self.code}"
+
+    @property
+    def depth(self) -> int:
+        return self.code.count(".")
+
+    @property
+    def label(self) -> str:
+        """The number as the document prints it before the title: "III.", "2.", "d)", "(3)"."""
+        if self.kind == SectionKind.AREA:
+            return f"{self.number})"
+        if self.kind == SectionKind.ITEM:
+            return self.number
+        return f"{self.number}."
+
+
+class Assignment(models.Model):
+    section = models.ForeignKey(
+        Section, verbose_name="mục", on_delete=models.CASCADE, related_name="assignments"
+    )
+    agency = models.ForeignKey(
+        Agency, verbose_name="cơ quan, đơn vị", on_delete=models.PROTECT, related_name="assignments"
+    )
+    role = models.CharField("vai trò", max_length=20, choices=Role.choices)
+    scope = models.CharField(
+        "phạm vi", max_length=255, blank=True, help_text="Ví dụ: Chương trình MTQG Giảm nghèo bền vững"
+    )
+    position = models.PositiveSmallIntegerField("thứ tự", default=0)
+
+    class Meta:
+        ordering = ["section", "role", "position"]
+        verbose_name = "phân công"
+        verbose_name_plural = "phân công"
+        constraints = [
+            models.UniqueConstraint(fields=["section", "agency", "role"], name="assignment_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.section.code}: {self.agency.short_name} ({self.get_role_display()})"

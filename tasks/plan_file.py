@@ -1,0 +1,325 @@
+"""Reading and validating a plan data file (YAML) before anything is written.
+
+The whole file is checked first; every problem is collected with the file, the entry and the
+field it concerns, so the person fixing the file sees all of them at once.
+"""
+
+import datetime
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+import yaml
+
+from agencies.models import AgencyKind
+from targets.models import Comparison, Direction, TargetKind
+
+ROMAN = re.compile(r"^(I|II|III|IV|V|VI|VII|VIII|IX|X)$")
+GROUP = re.compile(r"^\d{1,2}$")
+AREA = re.compile(r"^[abcdđeghiklmnopqrstuvxy]$")
+ITEM = re.compile(r"^\(\d{1,2}\)$")
+CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
+TARGET_CODE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z.\-]*$")
+
+TEXT, INT, NUMBER, DATE, LIST, DICT = (
+    "văn bản",
+    "số nguyên",
+    "số",
+    "ngày (YYYY-MM-DD)",
+    "danh sách",
+    "nhóm trường",
+)
+
+PLAN_FIELDS = {
+    "slug": (TEXT, True), "number": (TEXT, False), "title": (TEXT, True), "issuing_body": (TEXT, True),
+    "issued_on": (DATE, True), "place": (TEXT, True), "signer_authority": (TEXT, False),
+    "signer_position": (TEXT, True), "signer_name": (TEXT, True), "period_start": (INT, True),
+    "period_end": (INT, True), "vision_year": (INT, False), "report_due_day": (INT, True),
+    "report_due_month": (INT, True), "reports_to": (TEXT, True), "preamble": (TEXT, False),
+    "recipients": (LIST, False),
+}  # fmt: skip
+AGENCY_FIELDS = {
+    "code": (TEXT, True),
+    "name": (TEXT, True),
+    "short_name": (TEXT, True),
+    "kind": (TEXT, True),
+}
+SECTION_FIELDS = {
+    "number": (TEXT, True), "title": (TEXT, False), "content": (TEXT, False), "lead_text": (TEXT, False),
+    "lead": (LIST, False), "coordinating_text": (TEXT, False), "coordinating": (LIST, False),
+    "children": (LIST, False),
+}  # fmt: skip
+LEAD_FIELDS = {"agency": (TEXT, True), "scope": (TEXT, False)}
+TARGET_FIELDS = {
+    "code": (TEXT, True), "section": (TEXT, False), "horizon": (INT, True), "statement": (TEXT, True),
+    "name": (TEXT, True), "unit": (TEXT, False), "kind": (TEXT, True), "comparison": (TEXT, False),
+    "value": (NUMBER, False), "value_max": (NUMBER, False), "direction": (TEXT, False),
+    "natural_limit": (NUMBER, False), "baseline_year": (INT, False), "period_start": (INT, False),
+    "reference": (TEXT, False), "parent": (TEXT, False), "responsible": (TEXT, True),
+}  # fmt: skip
+
+
+class PlanFileError(Exception):
+    def __init__(self, errors: list[str]):
+        self.errors = errors
+        super().__init__("\n".join(errors))
+
+
+@dataclass
+class SectionData:
+    code: str
+    number: str
+    kind: str
+    parent_code: str | None
+    position: int
+    title: str = ""
+    content: str = ""
+    lead_text: str = ""
+    coordinating_text: str = ""
+    leads: list[tuple[str, str]] = field(default_factory=list)  # (agency code, scope)
+    coordinating: list[str] = field(default_factory=list)
+
+
+@dataclass
+class PlanData:
+    plan: dict
+    agencies: list[dict]
+    sections: list[SectionData]
+    targets: list[dict]
+
+
+def nfc(value):
+    """Normalise every string in a parsed YAML tree to NFC."""
+    if isinstance(value, str):
+        return unicodedata.normalize("NFC", value).strip()
+    if isinstance(value, list):
+        return [nfc(item) for item in value]
+    if isinstance(value, dict):
+        return {key: nfc(item) for key, item in value.items()}
+    return value
+
+
+def read_plan_file(path: Path) -> PlanData:
+    """Parse and validate a plan file; raise PlanFileError listing every problem."""
+    raw = _parse_yaml(path)
+    checker = _Checker(path.name)
+    data = checker.check_document(raw)
+    if checker.errors:
+        raise PlanFileError(checker.errors)
+    return data
+
+
+def _parse_yaml(path: Path):
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise PlanFileError([f"{path}: không tìm thấy tệp."]) from None
+    except UnicodeDecodeError:
+        raise PlanFileError([f"{path.name}: tệp không phải văn bản UTF-8."]) from None
+    try:
+        return nfc(yaml.safe_load(text))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" ở dòng {mark.line + 1}, cột {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise PlanFileError([f"{path.name}: YAML không hợp lệ{where}: {problem}."]) from None
+
+
+class _Checker:
+    def __init__(self, file_name: str):
+        self.file_name = file_name
+        self.errors: list[str] = []
+        self.position = 0
+
+    def error(self, entry: str, message: str) -> None:
+        self.errors.append(f"{self.file_name}: {entry}: {message}")
+
+    def fields(self, raw, spec: dict, entry: str) -> dict:
+        """Check one mapping against its field spec; return the cleaned values."""
+        if not isinstance(raw, dict):
+            self.error(entry, f"phải là một {DICT}, nhận được {type(raw).__name__}.")
+            return {}
+        for key in raw:
+            if key not in spec:
+                self.error(entry, f"trường lạ “{key}” (các trường hợp lệ: {', '.join(spec)}).")
+        cleaned = {}
+        for key, (kind, required) in spec.items():
+            value = raw.get(key)
+            if value is None or value == "":
+                if required:
+                    self.error(entry, f"thiếu trường “{key}”.")
+                continue
+            converted = self.convert(value, kind)
+            if converted is None:
+                self.error(entry, f"trường “{key}” phải là {kind}, nhận được “{value}”.")
+            else:
+                cleaned[key] = converted
+        return cleaned
+
+    @staticmethod
+    def convert(value, kind):
+        if kind == TEXT:
+            return value if isinstance(value, str) else None
+        if kind == INT:
+            return value if isinstance(value, int) and not isinstance(value, bool) else None
+        if kind == NUMBER:
+            ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+            return Decimal(str(value)) if ok else None
+        if kind == DATE:
+            return value if isinstance(value, datetime.date) else None
+        if kind == LIST:
+            return value if isinstance(value, list) else None
+        return value
+
+    def check_document(self, raw) -> PlanData:
+        if not isinstance(raw, dict):
+            self.error("tệp", "phải có các khối plan, agencies, sections, targets.")
+            return PlanData({}, [], [], [])
+        for key in ("plan", "agencies", "sections", "targets"):
+            if key not in raw:
+                self.error("tệp", f"thiếu khối “{key}”.")
+        plan = self.check_plan(raw.get("plan") or {})
+        agencies = self.check_agencies(raw.get("agencies") or [])
+        codes = {agency["code"] for agency in agencies if "code" in agency}
+        sections = self.check_sections(raw.get("sections") or [], None, codes)
+        targets = self.check_targets(raw.get("targets") or [], codes, {s.code for s in sections})
+        return PlanData(plan, agencies, sections, targets)
+
+    def check_plan(self, raw) -> dict:
+        plan = self.fields(raw, PLAN_FIELDS, "plan")
+        if "slug" in plan and not re.fullmatch(r"[a-z0-9-]+", plan["slug"]):
+            self.error("plan", "trường “slug” chỉ gồm chữ thường không dấu, số và dấu “-”.")
+        if not 1 <= plan.get("report_due_day", 1) <= 31 or not 1 <= plan.get("report_due_month", 1) <= 12:
+            self.error(
+                "plan",
+                "hạn báo cáo (report_due_day/report_due_month) không phải ngày hợp lệ.",
+            )
+        if plan.get("period_end", 0) < plan.get("period_start", 0):
+            self.error("plan", "period_end phải không nhỏ hơn period_start.")
+        if not all(isinstance(item, str) for item in plan.get("recipients", [])):
+            self.error("plan", "mỗi mục của “recipients” phải là văn bản.")
+        return plan
+
+    def check_agencies(self, raw: list) -> list[dict]:
+        agencies, seen = [], set()
+        for index, item in enumerate(raw, start=1):
+            entry = f"agencies, mục {index}" + (f" ({item.get('code')})" if isinstance(item, dict) else "")
+            agency = self.fields(item, AGENCY_FIELDS, entry)
+            code = agency.get("code")
+            if code and not CODE.match(code):
+                self.error(entry, f"mã “{code}” chỉ gồm chữ, số, “-” và “_”.")
+            if code in seen:
+                self.error(entry, f"mã cơ quan “{code}” bị trùng.")
+            seen.add(code)
+            if "kind" in agency and agency["kind"] not in AgencyKind.values:
+                self.error(
+                    entry,
+                    f"loại “{agency['kind']}” không hợp lệ ({', '.join(AgencyKind.values)}).",
+                )
+            agencies.append(agency)
+        return agencies
+
+    def check_sections(self, raw: list, parent: SectionData | None, agency_codes: set) -> list[SectionData]:
+        result = []
+        for index, item in enumerate(raw, start=1):
+            where = f"{parent.code}, mục con {index}" if parent else f"sections, mục {index}"
+            values = self.fields(item, SECTION_FIELDS, where)
+            number = values.get("number", "")
+            kind = self.section_kind(number, parent)
+            code = f"{parent.code}.{number.strip('()')}" if parent else number
+            entry = f"mục {code}"
+            if kind is None and number:
+                self.error(entry, f"số thứ tự “{number}” không hợp lệ ở cấp này.")
+            if code in {s.code for s in result}:
+                self.error(entry, f"mã mục “{code}” bị trùng.")
+            self.position += 1
+            section = SectionData(
+                code=code, number=number, kind=kind or "", parent_code=parent.code if parent else None,
+                position=self.position, title=values.get("title", ""), content=values.get("content", ""),
+                lead_text=values.get("lead_text", ""), coordinating_text=values.get("coordinating_text", ""),
+            )  # fmt: skip
+            for lead_index, lead in enumerate(values.get("lead", []), start=1):
+                lead = self.fields(lead, LEAD_FIELDS, f"{entry}, lead {lead_index}")
+                if lead.get("agency") and lead["agency"] not in agency_codes:
+                    self.error(
+                        entry,
+                        f"cơ quan chủ trì “{lead['agency']}” không có trong danh sách agencies.",
+                    )
+                section.leads.append((lead.get("agency", ""), lead.get("scope", "")))
+            for code_ in values.get("coordinating", []):
+                if code_ not in agency_codes:
+                    self.error(
+                        entry,
+                        f"cơ quan phối hợp “{code_}” không có trong danh sách agencies.",
+                    )
+                section.coordinating.append(code_)
+            result.append(section)
+            result.extend(self.check_sections(values.get("children", []), section, agency_codes))
+        return result
+
+    @staticmethod
+    def section_kind(number: str, parent: SectionData | None) -> str | None:
+        if parent is None:
+            return "part" if ROMAN.match(number) else None
+        if ITEM.match(number):
+            return "item"
+        if AREA.match(number) and parent.kind == "group":
+            return "area"
+        if GROUP.match(number) and parent.kind == "part":
+            return "group"
+        return None
+
+    def check_targets(self, raw: list, agency_codes: set, section_codes: set) -> list[dict]:
+        targets, seen = [], set()
+        for index, item in enumerate(raw, start=1):
+            entry = f"chỉ tiêu {item.get('code')}" if isinstance(item, dict) else f"targets, mục {index}"
+            target = self.fields(item, TARGET_FIELDS, entry)
+            code = target.get("code")
+            if code and not TARGET_CODE.match(code):
+                self.error(entry, "mã chỉ tiêu chỉ gồm chữ, số, “.” và “-”.")
+            if code in seen:
+                self.error(entry, f"mã chỉ tiêu “{code}” bị trùng.")
+            seen.add(code)
+            self.check_target_rules(target, entry, agency_codes, section_codes, seen)
+            targets.append(target)
+        return targets
+
+    def check_target_rules(self, target, entry, agency_codes, section_codes, seen) -> None:
+        kind = target.get("kind")
+        if kind and kind not in TargetKind.values:
+            self.error(entry, f"loại “{kind}” không hợp lệ ({', '.join(TargetKind.values)}).")
+        if target.get("responsible") and target["responsible"] not in agency_codes:
+            self.error(
+                entry,
+                f"cơ quan chịu trách nhiệm “{target['responsible']}” không có trong agencies.",
+            )
+        if target.get("section") and target["section"] not in section_codes:
+            self.error(entry, f"mục “{target['section']}” không có trong sections.")
+        if target.get("parent") and (target["parent"] not in seen or target["parent"] == target.get("code")):
+            self.error(entry, f"chỉ tiêu cha “{target['parent']}” phải đứng trước trong tệp.")
+        comparison = target.get("comparison")
+        if comparison and comparison not in Comparison.values:
+            self.error(
+                entry,
+                f"phép so sánh “{comparison}” không hợp lệ ({', '.join(Comparison.values)}).",
+            )
+        if target.get("direction") and target["direction"] not in Direction.values:
+            self.error(
+                entry,
+                f"chiều “{target['direction']}” không hợp lệ ({', '.join(Direction.values)}).",
+            )
+        if kind == TargetKind.QUALITATIVE:
+            if "value" in target or comparison:
+                self.error(entry, "chỉ tiêu định tính không có giá trị và phép so sánh.")
+            return
+        for key in ("comparison", "value", "direction"):
+            if key not in target:
+                self.error(entry, f"chỉ tiêu định lượng cần trường “{key}”.")
+        if comparison == "range" and not (
+            target.get("value_max", 0) >= target.get("value", 0) and "value_max" in target
+        ):
+            self.error(entry, "khoảng giá trị cần “value_max” không nhỏ hơn “value”.")
+        if comparison != "range" and "value_max" in target:
+            self.error(entry, "“value_max” chỉ dùng khi comparison là “range”.")

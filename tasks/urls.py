@@ -1,0 +1,10 @@
+from django.urls import path
+
+from targets import views as target_views
+from tasks import views
+
+app_name = "tasks"
+urlpatterns = [
+    path("<slug:slug>/", views.plan_detail, name="plan_detail"),
+    path("<slug:slug>/chi-tieu/<str:code>/", target_views.target_detail, name="target_detail"),
+]

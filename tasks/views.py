@@ -1,0 +1,26 @@
+"""Pages that show a plan as issued: its parts, targets and task tree."""
+
+from django.shortcuts import get_object_or_404, redirect, render
+
+from tasks.models import Plan
+from tasks.structure import build_tree, walk
+
+
+def home(request):
+    plans = list(Plan.objects.filter(is_active=True))
+    if len(plans) == 1:
+        return redirect(plans[0])
+    return render(request, "tasks/plan_list.html", {"plans": plans})
+
+
+def plan_detail(request, slug):
+    plan = get_object_or_404(Plan, slug=slug)
+    parts = build_tree(plan)
+    targets = plan.targets.filter(is_active=True).select_related("responsible_agency").order_by("position")
+    by_section = {}
+    for target in targets:
+        by_section.setdefault(target.section_id, []).append(target)
+    for node in walk(parts):
+        node.targets = by_section.pop(node.section.pk, [])
+    context = {"plan": plan, "parts": parts, "unplaced_targets": [t for ts in by_section.values() for t in ts]}
+    return render(request, "tasks/plan_detail.html", context)
