@@ -104,7 +104,8 @@ LANGUAGES = [("vi", "Tiếng Việt")]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
-USE_THOUSAND_SEPARATOR = True
+# Amounts are grouped explicitly with the `vn_number` filter, so years never print as "2.025".
+USE_THOUSAND_SEPARATOR = False
 FORMAT_MODULE_PATH = ["binhson_plan.formats"]
 
 STATIC_URL = "static/"

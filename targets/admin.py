@@ -11,7 +11,17 @@ class TargetValueInline(admin.TabularInline):
 
 @admin.register(Target)
 class TargetAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "horizon", "kind", "comparison", "value", "value_max", "unit", "responsible_agency"]
+    list_display = [
+        "code",
+        "name",
+        "horizon",
+        "kind",
+        "comparison",
+        "value",
+        "value_max",
+        "unit",
+        "responsible_agency",
+    ]
     list_filter = ["plan", "horizon", "kind", "responsible_agency", "is_active"]
     search_fields = ["code", "name", "statement"]
     autocomplete_fields = ["responsible_agency"]

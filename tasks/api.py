@@ -26,7 +26,11 @@ def _plan_summary(request, plan) -> dict:
         "title": plan.title,
         "issuing_body": plan.issuing_body,
         "issued_on": plan.issued_on.isoformat(),
-        "signer": {"authority": plan.signer_authority, "position": plan.signer_position, "name": plan.signer_name},
+        "signer": {
+            "authority": plan.signer_authority,
+            "position": plan.signer_position,
+            "name": plan.signer_name,
+        },
         "period_start": plan.period_start,
         "period_end": plan.period_end,
         "vision_year": plan.vision_year,
@@ -90,5 +94,3 @@ def plan_detail(request, slug):
         "tasks": [_task(node) for node in part_three.children] if part_three else [],
     }
     return _json(data)
-
-

@@ -22,5 +22,9 @@ def plan_detail(request, slug):
         by_section.setdefault(target.section_id, []).append(target)
     for node in walk(parts):
         node.targets = by_section.pop(node.section.pk, [])
-    context = {"plan": plan, "parts": parts, "unplaced_targets": [t for ts in by_section.values() for t in ts]}
+    context = {
+        "plan": plan,
+        "parts": parts,
+        "unplaced_targets": [t for ts in by_section.values() for t in ts],
+    }
     return render(request, "tasks/plan_detail.html", context)

@@ -1,0 +1,37 @@
+# `make run`: set everything up and serve the portal on http://127.0.0.1:8000 (SQLite, jobs in-process).
+# `make test`: set everything up and run the whole test suite.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+SYSTEM_PACKAGES := gcc libpq-dev fonts-liberation2 libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils
+TEST_SYSTEM_PACKAGES := chromium chromium-driver docker-compose
+
+.PHONY: run test setup setup-test lint
+
+run: setup
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_plan
+	$(PY) manage.py seed_demo
+	@echo "Cổng đang chạy tại http://127.0.0.1:8000 (Ctrl+C để dừng)."
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+test: setup-test
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/pytest
+
+setup: $(VENV)/.installed
+setup-test: $(VENV)/.installed-dev
+
+$(VENV)/.installed: requirements.txt scripts/install-system-packages.sh
+	./scripts/install-system-packages.sh $(SYSTEM_PACKAGES)
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
+	./scripts/install-system-packages.sh $(SYSTEM_PACKAGES) $(TEST_SYSTEM_PACKAGES)
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@

@@ -1,0 +1,49 @@
+"""Shared fixtures: the Bình Sơn plan as shipped, and a fixed cast of named demo users."""
+
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from tasks.models import Plan
+
+DATA = Path(__file__).parent / "data"
+SLUG = "binh-son-ctdt-2021-2030"
+
+
+def _ensure_plan_and_cast():
+    if not Plan.objects.filter(slug=SLUG).exists():
+        call_command("load_plan", stdout=open("/dev/null", "w"))
+    if not get_user_model().objects.filter(username="vanphong").exists():
+        call_command("seed_demo", force=True, stdout=open("/dev/null", "w"))
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Load the plan and the demo users once; each test then runs in a rolled-back transaction."""
+    with django_db_blocker.unblock():
+        _ensure_plan_and_cast()
+
+
+@pytest.fixture
+def plan(db):
+    _ensure_plan_and_cast()  # a transactional (browser) test empties the tables when it ends
+    return Plan.objects.get(slug=SLUG)
+
+
+@pytest.fixture
+def cast(plan):
+    """The demo users by name: quantri, vanphong, lanhdao, canbo.ldtbxh, canbo.binhan, …"""
+    return {user.username: user for user in get_user_model().objects.all()}
+
+
+@pytest.fixture
+def seed_text():
+    return (DATA / "seed_plan.txt").read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def shipped_plan_file():
+    return Path(settings.DEFAULT_PLAN_FILE)
