@@ -14,7 +14,7 @@ def agency_list(request):
 
 def agency_detail(request, code):
     agency = get_object_or_404(Agency, code=code)
-    sections = Section.objects.active().select_related("plan").order_by("plan", "position")
+    sections = Section.objects.active().select_related("plan", "parent").order_by("plan", "position")
     context = {
         "agency": agency,
         "led": sections.led_by(agency),

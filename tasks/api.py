@@ -2,15 +2,14 @@
 
 from django.contrib.auth.decorators import login_not_required
 from django.http import JsonResponse
-from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_GET
 
 from tasks.models import Plan
 from tasks.structure import build_tree
 
 
-def _json(data) -> JsonResponse:
-    return JsonResponse(data, safe=False, json_dumps_params={"ensure_ascii": False, "indent": 1})
+def _json(data, status=200) -> JsonResponse:
+    return JsonResponse(data, status=status, safe=False, json_dumps_params={"ensure_ascii": False, "indent": 1})
 
 
 def _number(value):
@@ -82,7 +81,9 @@ def plan_index(request):
 @login_not_required
 @require_GET
 def plan_detail(request, slug):
-    plan = get_object_or_404(Plan, slug=slug)
+    plan = Plan.objects.filter(slug=slug).first()
+    if plan is None:
+        return _json({"error": "Không tìm thấy kế hoạch."}, status=404)
     targets = plan.targets.filter(is_active=True).select_related("responsible_agency", "parent")
     part_three = next((node for node in build_tree(plan) if node.section.code == "III"), None)
     data = _plan_summary(request, plan) | {

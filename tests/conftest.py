@@ -47,3 +47,6 @@ def seed_text():
 @pytest.fixture
 def shipped_plan_file():
     return Path(settings.DEFAULT_PLAN_FILE)
+
+
+from tests.browser import browser  # noqa: E402,F401  (a fixture shared by the browser tests)

@@ -120,7 +120,7 @@ def test_it_refuses_invalid_yaml_with_its_line(db, tmp_path):
          "cơ quan chịu trách nhiệm “TB-ZZ” không có trong agencies"),
         ("kind: specialised_office", "kind: ministry", "loại “ministry” không hợp lệ"),
         ('number: "II"', 'number: "2"', "số thứ tự “2” không hợp lệ ở cấp này"),
-        ("    name: \"Trạm y tế đạt chuẩn\"", "    name: \"Trạm y tế đạt chuẩn\"\n    colour: red", "trường lạ “colour”"),
+        ("    kind: limit\n", "    kind: limit\n    colour: red\n", "trường lạ “colour”"),
     ],
 )  # fmt: skip
 def test_it_refuses_wrong_types_and_values(db, tmp_path, old, new, expected):

@@ -64,7 +64,7 @@ class Command(BaseCommand):
         if options["json"]:
             self.stdout.write(json.dumps(rows, ensure_ascii=False, indent=1))
             return
-        self.stdout.write("Tài khoản dùng thử (mật khẩu chung: %s):" % DEMO_PASSWORD)
+        self.stdout.write(f"Tài khoản dùng thử (mật khẩu chung: {DEMO_PASSWORD}):")
         for row in rows:
             agency = f" – {row['agency']}" if row["agency"] else ""
             self.stdout.write(f"  {row['username']:<18} {ROLE_LABELS[row['role']]}{agency}")

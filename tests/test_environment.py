@@ -1,0 +1,78 @@
+"""Settings from the environment, and proof of which database and broker the suite ran on."""
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from django.conf import settings
+from django.db import connection
+
+from binhson_plan.celery import app
+
+ROOT = Path(settings.BASE_DIR)
+
+
+def run_python(code: str, **env) -> subprocess.CompletedProcess:
+    environment = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}} | env
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=60
+    )
+
+
+def test_it_runs_on_the_database_it_was_given(db):
+    url = os.environ.get("DATABASE_URL", "sqlite://")
+    expected = os.environ.get("CI_EXPECT_DATABASE") or ("postgresql" if url.startswith("postgres") else "sqlite")
+    assert connection.vendor == expected
+
+
+def test_celery_uses_the_broker_it_was_given():
+    broker = os.environ.get("CI_EXPECT_BROKER") or os.environ.get("CELERY_BROKER_URL", "")
+    if broker:
+        assert app.conf.task_always_eager is False
+        with app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=2)  # raises if the broker is not there
+            assert conn.as_uri().startswith(broker.split("://")[0])
+    else:
+        assert app.conf.task_always_eager is True
+
+
+def test_it_refuses_to_start_with_the_development_key_when_debug_is_off():
+    result = run_python("import django; django.setup()", DJANGO_SETTINGS_MODULE="binhson_plan.settings", DEBUG="0")
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
+
+
+def test_it_starts_with_a_real_key_when_debug_is_off():
+    code = "import django; django.setup(); from django.conf import settings; print(settings.DEBUG, settings.ALLOWED_HOSTS)"
+    result = run_python(
+        code, DJANGO_SETTINGS_MODULE="binhson_plan.settings", DEBUG="0", SECRET_KEY="x" * 50, ALLOWED_HOSTS="a.vn,b.vn"
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False ['a.vn', 'b.vn']"
+
+
+def test_vietnamese_locale_and_time_zone():
+    assert settings.LANGUAGE_CODE == "vi" and settings.TIME_ZONE == "Asia/Ho_Chi_Minh"
+
+
+def test_every_setting_read_from_the_environment_is_in_env_example():
+    source = (ROOT / "binhson_plan" / "settings.py").read_text()
+    example = (ROOT / ".env.example").read_text()
+    names = set(re.findall(r'env_(?:bool|list)\("([A-Z_]+)"', source)) | set(
+        re.findall(r'os\.environ\.get\("([A-Z_]+)"', source)
+    )
+    assert names and all(f"\n{name}=" in "\n" + example for name in names), names
+
+
+def test_docker_compose_file_is_valid(tmp_path):
+    compose = shutil.which("docker-compose")
+    assert compose, "docker-compose must be installed by `make test` (Debian package docker-compose)"
+    shutil.copy(ROOT / "docker-compose.yml", tmp_path)
+    shutil.copy(ROOT / ".env.example", tmp_path / ".env")
+    result = subprocess.run([compose, "config", "-q"], cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    services = subprocess.run([compose, "config", "--services"], cwd=tmp_path, capture_output=True, text=True)
+    assert set(services.stdout.split()) == {"web", "worker", "beat", "db", "redis"}
