@@ -61,9 +61,7 @@ class Membership(models.Model):
         on_delete=models.CASCADE,
         related_name="membership",
     )
-    agency = models.ForeignKey(
-        Agency, verbose_name="cơ quan, đơn vị", on_delete=models.PROTECT, related_name="members"
-    )
+    agency = models.ForeignKey(Agency, verbose_name="cơ quan, đơn vị", on_delete=models.PROTECT, related_name="members")
 
     class Meta:
         verbose_name = "cán bộ của đơn vị"

@@ -58,13 +58,9 @@ class Target(models.Model):
     kind = models.CharField("loại chỉ tiêu", max_length=30, choices=TargetKind.choices)
     comparison = models.CharField("so sánh", max_length=5, choices=Comparison.choices, blank=True)
     value = models.DecimalField("giá trị", max_digits=20, decimal_places=4, null=True, blank=True)
-    value_max = models.DecimalField(
-        "giá trị cận trên", max_digits=20, decimal_places=4, null=True, blank=True
-    )
+    value_max = models.DecimalField("giá trị cận trên", max_digits=20, decimal_places=4, null=True, blank=True)
     direction = models.CharField("chiều tốt", max_length=10, choices=Direction.choices, blank=True)
-    natural_limit = models.DecimalField(
-        "giới hạn tự nhiên", max_digits=20, decimal_places=4, null=True, blank=True
-    )
+    natural_limit = models.DecimalField("giới hạn tự nhiên", max_digits=20, decimal_places=4, null=True, blank=True)
     baseline_year = models.PositiveSmallIntegerField("năm gốc", null=True, blank=True)
     period_start = models.PositiveSmallIntegerField("tính từ năm", null=True, blank=True)
     reference = models.CharField("chuỗi tham chiếu", max_length=255, blank=True)
@@ -107,9 +103,7 @@ class Target(models.Model):
 class TargetValue(models.Model):
     """One reported or imported value of a target for one year; later issues fill it."""
 
-    target = models.ForeignKey(
-        Target, verbose_name="chỉ tiêu", on_delete=models.CASCADE, related_name="values"
-    )
+    target = models.ForeignKey(Target, verbose_name="chỉ tiêu", on_delete=models.CASCADE, related_name="values")
     year = models.PositiveSmallIntegerField("năm")
     value = models.DecimalField("giá trị", max_digits=20, decimal_places=4)
     as_of = models.DateField("số liệu tính đến ngày", null=True, blank=True)

@@ -27,9 +27,7 @@ def _write(data: PlanData) -> tuple[Plan, Counter]:
     counts = Counter()
     agencies = {}
     for item in data.agencies:
-        agency, outcome = _upsert(
-            Agency.objects, {"code": item["code"]}, item, create_only={"is_active": True}
-        )
+        agency, outcome = _upsert(Agency.objects, {"code": item["code"]}, item, create_only={"is_active": True})
         agencies[agency.code] = agency
         counts[f"agency_{outcome}"] += 1
 

@@ -33,9 +33,7 @@ class Plan(models.Model):
     reports_to = models.CharField("báo cáo lên", max_length=255)
     preamble = models.TextField("căn cứ ban hành", blank=True)
     recipients = models.TextField("nơi nhận", blank=True, help_text="Mỗi dòng một nơi nhận.")
-    agencies = models.ManyToManyField(
-        Agency, verbose_name="cơ quan, đơn vị được nêu", related_name="plans", blank=True
-    )
+    agencies = models.ManyToManyField(Agency, verbose_name="cơ quan, đơn vị được nêu", related_name="plans", blank=True)
     is_active = models.BooleanField("đang theo dõi", default=True)
 
     class Meta:
@@ -43,9 +41,7 @@ class Plan(models.Model):
         verbose_name = "kế hoạch"
         verbose_name_plural = "kế hoạch"
         constraints = [
-            models.CheckConstraint(
-                condition=Q(period_end__gte=models.F("period_start")), name="plan_period_ordered"
-            ),
+            models.CheckConstraint(condition=Q(period_end__gte=models.F("period_start")), name="plan_period_ordered"),
             models.CheckConstraint(
                 condition=Q(report_due_day__gte=1, report_due_day__lte=31)
                 & Q(report_due_month__gte=1, report_due_month__lte=12),
@@ -151,9 +147,7 @@ class Section(models.Model):
 
 
 class Assignment(models.Model):
-    section = models.ForeignKey(
-        Section, verbose_name="mục", on_delete=models.CASCADE, related_name="assignments"
-    )
+    section = models.ForeignKey(Section, verbose_name="mục", on_delete=models.CASCADE, related_name="assignments")
     agency = models.ForeignKey(
         Agency, verbose_name="cơ quan, đơn vị", on_delete=models.PROTECT, related_name="assignments"
     )

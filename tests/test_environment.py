@@ -46,9 +46,13 @@ def test_it_refuses_to_start_with_the_development_key_when_debug_is_off():
 
 
 def test_it_starts_with_a_real_key_when_debug_is_off():
-    code = "import django; django.setup(); from django.conf import settings; print(settings.DEBUG, settings.ALLOWED_HOSTS)"
+    code = "import django; django.setup(); from django.conf import settings as s; print(s.DEBUG, s.ALLOWED_HOSTS)"
     result = run_python(
-        code, DJANGO_SETTINGS_MODULE="binhson_plan.settings", DEBUG="0", SECRET_KEY="x" * 50, ALLOWED_HOSTS="a.vn,b.vn"
+        code,
+        DJANGO_SETTINGS_MODULE="binhson_plan.settings",
+        DEBUG="0",
+        SECRET_KEY="x" * 50,
+        ALLOWED_HOSTS="a.vn,b.vn",
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "False ['a.vn', 'b.vn']"

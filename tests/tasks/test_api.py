@@ -28,7 +28,11 @@ def test_the_plan_has_its_metadata_agencies_targets_and_tasks(client, plan):
     data = client.get(f"/api/plans/{SLUG}/").json()
     assert data["title"].startswith("Triển khai thực hiện Chiến lược công tác dân tộc")
     assert data["issued_on"] == "2022-08-08"
-    assert data["signer"] == {"authority": "KT. CHỦ TỊCH", "position": "PHÓ CHỦ TỊCH", "name": "Phạm Quang Sự"}
+    assert data["signer"] == {
+        "authority": "KT. CHỦ TỊCH",
+        "position": "PHÓ CHỦ TỊCH",
+        "name": "Phạm Quang Sự",
+    }
     assert (data["period_start"], data["period_end"], data["vision_year"]) == (2021, 2030, 2045)
     assert data["reports_to"] == "Ủy ban nhân dân tỉnh Quảng Ngãi"
     assert {"code": "UBND-BK", "name": "Ủy ban nhân dân xã Bình Khương", "short_name": "UBND xã Bình Khương",
@@ -68,7 +72,14 @@ def test_tasks_are_a_tree_in_document_order_with_agency_codes(client, plan):
     infrastructure = find(tasks, "III.2.d")
     assert infrastructure["lead_agencies"] == []
     assert [c["lead_agencies"] for c in infrastructure["children"]] == [
-        ["KTHT"], ["GDDT"], ["TTYT"], ["VHTT"], ["NNPTNT"], ["KTHT"], ["VHTT"], ["KTHT"]
+        ["KTHT"],
+        ["GDDT"],
+        ["TTYT"],
+        ["VHTT"],
+        ["NNPTNT"],
+        ["KTHT"],
+        ["VHTT"],
+        ["KTHT"],
     ]
     assert find(tasks, "III.2.a.3")["lead_agencies"] == ["NNPTNT"]  # inherited from III.2.a
     assert find(tasks, "III.4")["lead_agencies"] == ["CAH", "BCHQS"]

@@ -86,9 +86,7 @@ def test_it_refuses_a_missing_field(db, tmp_path):
 
 def test_it_refuses_an_unknown_agency_code(db, tmp_path):
     path = broken(tmp_path, "coordinating: [TB-VP]", "coordinating: [TB-XX]")
-    assert_refused(
-        path, "broken.yaml", "mục II.1", "cơ quan phối hợp “TB-XX” không có trong danh sách agencies"
-    )
+    assert_refused(path, "broken.yaml", "mục II.1", "cơ quan phối hợp “TB-XX” không có trong danh sách agencies")
 
 
 def test_it_refuses_a_duplicate_code(db, tmp_path):
@@ -173,9 +171,7 @@ def test_it_updates_a_changed_entry_in_place(db, tmp_path):
     path.write_text(TINY, encoding="utf-8")
     load(path)
     first = Target.objects.get(code="2027.01", plan__slug="tra-bong-thu-nghiem")
-    path.write_text(
-        TINY.replace('name: "Trạm y tế đạt chuẩn"', 'name: "Trạm y tế xã đạt chuẩn"'), encoding="utf-8"
-    )
+    path.write_text(TINY.replace('name: "Trạm y tế đạt chuẩn"', 'name: "Trạm y tế xã đạt chuẩn"'), encoding="utf-8")
     output = load(path)
     assert "chỉ tiêu: 1 cập nhật, 2 không đổi" in output
     assert Target.objects.get(pk=first.pk).name == "Trạm y tế xã đạt chuẩn"

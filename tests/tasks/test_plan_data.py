@@ -121,9 +121,7 @@ def test_per_item_leads_of_infrastructure(plan):
     expected = {1: "KTHT", 2: "GDDT", 3: "TTYT", 4: "VHTT", 5: "NNPTNT", 6: "KTHT", 7: "VHTT", 8: "KTHT"}
     for number, agency in expected.items():
         item = Section.objects.get(plan=plan, code=f"III.2.d.{number}")
-        assert list(item.assignments.filter(role=Role.LEAD).values_list("agency__code", flat=True)) == [
-            agency
-        ]
+        assert list(item.assignments.filter(role=Role.LEAD).values_list("agency__code", flat=True)) == [agency]
     block = Section.objects.get(plan=plan, code="III.2.d")
     assert not block.assignments.filter(role=Role.LEAD).exists()
     assert "(1), (6), (8) Phòng Kinh tế và Hạ tầng" in block.lead_text
@@ -163,9 +161,7 @@ def test_inherited_and_per_item_leads(plan):
 
 
 def test_every_agency_named_in_part_three_is_known(plan):
-    part_three = " ".join(
-        s.lead_text + " " + s.coordinating_text for s in plan.sections.filter(code__startswith="III")
-    )
+    part_three = " ".join(s.lead_text + " " + s.coordinating_text for s in plan.sections.filter(code__startswith="III"))
     for name in [
         "Văn phòng huyện",
         "Trung tâm Y tế",

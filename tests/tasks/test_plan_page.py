@@ -22,9 +22,13 @@ def test_it_renders_every_target_and_task(client, cast, plan):
             assert escape(paragraph) in page, section.code
         assert escape(section.lead_text) in page
         assert escape(section.coordinating_text) in page
-    assert page.index('id="muc-I"') < page.index('id="muc-II"') < page.index('id="muc-III"') < page.index(
-        'id="muc-IV"'
-    ) < page.index('id="muc-V"')
+    assert (
+        page.index('id="muc-I"')
+        < page.index('id="muc-II"')
+        < page.index('id="muc-III"')
+        < page.index('id="muc-IV"')
+        < page.index('id="muc-V"')
+    )
 
 
 def test_it_shows_targets_the_vietnamese_way(client, cast, plan):

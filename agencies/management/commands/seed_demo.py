@@ -43,22 +43,14 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--json", action="store_true", help="In danh sách tài khoản dạng JSON.")
-        parser.add_argument(
-            "--force", action="store_true", help="Cho phép chạy khi DEBUG tắt (máy thật: không nên)."
-        )
+        parser.add_argument("--force", action="store_true", help="Cho phép chạy khi DEBUG tắt (máy thật: không nên).")
 
     def handle(self, *args, **options):
         if not settings.DEBUG and not options["force"]:
-            raise CommandError(
-                "DEBUG đang tắt: tài khoản dùng thử có mật khẩu công khai. Thêm --force nếu chắc chắn."
-            )
-        missing = {code for *_, code in DEMO_USERS if code} - set(
-            Agency.objects.values_list("code", flat=True)
-        )
+            raise CommandError("DEBUG đang tắt: tài khoản dùng thử có mật khẩu công khai. Thêm --force nếu chắc chắn.")
+        missing = {code for *_, code in DEMO_USERS if code} - set(Agency.objects.values_list("code", flat=True))
         if missing:
-            raise CommandError(
-                f"Chưa có cơ quan {', '.join(sorted(missing))}: hãy chạy “manage.py load_plan” trước."
-            )
+            raise CommandError(f"Chưa có cơ quan {', '.join(sorted(missing))}: hãy chạy “manage.py load_plan” trước.")
         with transaction.atomic():
             rows = [self.ensure_user(*spec) for spec in DEMO_USERS]
         if options["json"]:
@@ -79,9 +71,7 @@ class Command(BaseCommand):
         user.save()
         user.groups.set([Group.objects.get(name=ROLE_GROUPS[role])])
         if agency_code:
-            Membership.objects.update_or_create(
-                user=user, defaults={"agency": Agency.objects.get(code=agency_code)}
-            )
+            Membership.objects.update_or_create(user=user, defaults={"agency": Agency.objects.get(code=agency_code)})
         else:
             Membership.objects.filter(user=user).delete()
         return {"username": username, "password": DEMO_PASSWORD, "role": role, "agency": agency_code}

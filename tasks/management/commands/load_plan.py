@@ -20,8 +20,7 @@ class Command(BaseCommand):
             plan, counts = load_plan_file(Path(options["path"]))
         except PlanFileError as exc:
             raise CommandError(
-                f"Tệp kế hoạch có {len(exc.errors)} lỗi, chưa ghi gì vào cơ sở dữ liệu:\n"
-                + "\n".join(exc.errors)
+                f"Tệp kế hoạch có {len(exc.errors)} lỗi, chưa ghi gì vào cơ sở dữ liệu:\n" + "\n".join(exc.errors)
             ) from None
         self.stdout.write(
             f"Đã nạp kế hoạch “{plan.slug}”: {plan.sections.count()} mục, {plan.targets.count()} chỉ tiêu."
