@@ -2,21 +2,22 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from reports import views as report_views
 from tasks import api as tasks_api
-from tasks import views as tasks_views
 
 admin.site.site_header = "Quản trị cổng theo dõi kế hoạch công tác dân tộc"
 admin.site.site_title = "Quản trị"
 admin.site.index_title = "Dữ liệu của cổng"
 
 urlpatterns = [
-    path("", tasks_views.home, name="home"),
+    path("", report_views.home, name="home"),
     path("dang-nhap/", auth_views.LoginView.as_view(), name="login"),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("doi-mat-khau/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("doi-mat-khau/xong/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("ke-hoach/", include("tasks.urls")),
     path("co-quan/", include("agencies.urls")),
+    path("", include("reports.urls")),
     path("api/plans/", tasks_api.plan_index, name="api_plans"),
     path("api/plans/<slug:slug>/", tasks_api.plan_detail, name="api_plan"),
     path("quan-tri/", admin.site.urls),

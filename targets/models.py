@@ -1,5 +1,7 @@
 """Targets of the plan (section II) and their yearly values."""
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -99,9 +101,42 @@ class Target(models.Model):
     def is_qualitative(self) -> bool:
         return self.kind == TargetKind.QUALITATIVE
 
+    @property
+    def is_percentage(self) -> bool:
+        return self.unit.strip() == "%"
+
+    @property
+    def is_yearly_change(self) -> bool:
+        return self.unit.endswith("/năm")
+
+    def value_error(self, value) -> str | None:
+        """Why `value` cannot be a value of this target, in Vietnamese; None when it can."""
+        if self.is_percentage and not 0 <= value <= 100:
+            return "Tỷ lệ phần trăm phải từ 0 đến 100."
+        if self.is_yearly_change and not -100 <= value <= 100:
+            return "Mức thay đổi hằng năm phải từ -100 đến 100."
+        if not self.is_yearly_change and value < 0:
+            return "Giá trị không được âm."
+        return None
+
+    def is_implausible_change(self, last, new) -> bool:
+        """A change from last year large enough to need a word of explanation."""
+        if last is None or new is None:
+            return False
+        if self.is_percentage or self.is_yearly_change:
+            return abs(new - last) > 20
+        return last != 0 and abs(new - last) / abs(last) > Decimal("0.5")
+
+
+class TargetValueQuerySet(models.QuerySet):
+    def current(self):
+        """The latest version of each target's value for each year."""
+        return self.filter(is_current=True)
+
 
 class TargetValue(models.Model):
-    """One reported or imported value of a target for one year; later issues fill it."""
+    """One version of a target's value for one year. Versions are never changed: a correction
+    is a new version, and the previous one stays, marked as no longer current."""
 
     target = models.ForeignKey(Target, verbose_name="chỉ tiêu", on_delete=models.CASCADE, related_name="values")
     year = models.PositiveSmallIntegerField("năm")
@@ -109,7 +144,16 @@ class TargetValue(models.Model):
     as_of = models.DateField("số liệu tính đến ngày", null=True, blank=True)
     is_estimate = models.BooleanField("ước thực hiện", default=False)
     source = models.CharField("nguồn", max_length=255, blank=True)
+    source_report = models.ForeignKey(
+        "reports.AgencyReport",
+        verbose_name="từ báo cáo",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="recorded_values",
+    )
     note = models.TextField("ghi chú", blank=True)
+    is_current = models.BooleanField("là số liệu hiện hành", default=True)
     recorded_at = models.DateTimeField("ghi nhận lúc", auto_now_add=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -119,10 +163,17 @@ class TargetValue(models.Model):
         on_delete=models.SET_NULL,
     )
 
+    objects = TargetValueQuerySet.as_manager()
+
     class Meta:
-        ordering = ["target", "year", "recorded_at"]
+        ordering = ["target", "year", "recorded_at", "pk"]
         verbose_name = "giá trị theo năm"
         verbose_name_plural = "giá trị theo năm"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["target", "year"], condition=Q(is_current=True), name="one_current_value_per_target_year"
+            )
+        ]
 
     def __str__(self):
         return f"{self.target.code} {self.year}: {self.value}"

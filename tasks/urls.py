@@ -5,6 +5,7 @@ from tasks import views
 
 app_name = "tasks"
 urlpatterns = [
+    path("", views.plan_list, name="plan_list"),
     path("<slug:slug>/", views.plan_detail, name="plan_detail"),
     path("<slug:slug>/chi-tieu/<str:code>/", target_views.target_detail, name="target_detail"),
 ]

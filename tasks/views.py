@@ -1,15 +1,13 @@
 """Pages that show a plan as issued: its parts, targets and task tree."""
 
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 
 from tasks.models import Plan
 from tasks.structure import build_tree, walk
 
 
-def home(request):
+def plan_list(request):
     plans = list(Plan.objects.filter(is_active=True))
-    if len(plans) == 1:
-        return redirect(plans[0])
     return render(request, "tasks/plan_list.html", {"plans": plans})
 
 

@@ -37,3 +37,9 @@ def target_value(target):
 def paragraphs(text):
     """Split verbatim plan text into its paragraphs (one per line in the data file)."""
     return [line for line in (text or "").splitlines() if line.strip()]
+
+
+@register.filter
+def dict_get(mapping, key):
+    """mapping[key] in a template, None when absent."""
+    return mapping.get(key) if mapping else None

@@ -65,6 +65,7 @@ class Command(BaseCommand):
         first, _, last = full_name.rpartition(" ")
         user, _ = get_user_model().objects.get_or_create(username=username)
         user.first_name, user.last_name = first, last
+        user.email = f"{username}@binhson.local"
         user.is_staff = user.is_superuser = role == "administrator"
         user.is_active = True
         user.set_password(DEMO_PASSWORD)

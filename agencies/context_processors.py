@@ -1,0 +1,16 @@
+"""The signed-in user's roles and agency, for the menu."""
+
+from agencies.permissions import Role
+
+
+def roles(request):
+    user = request.user
+    if not user.is_authenticated:
+        return {}
+    names = {group.name for group in user.groups.all()}
+    membership = getattr(user, "membership", None) if Role.AGENCY_STAFF in names else None
+    return {
+        "is_reviewer": Role.REVIEWER in names,
+        "is_agency_staff": membership is not None,
+        "user_agency": membership.agency if membership else None,
+    }

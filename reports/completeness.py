@@ -1,0 +1,90 @@
+"""What a report still lacks before submission, and its content as plain labelled values."""
+
+from reports.models import AgencyReport, TargetEntry, TaskEntry
+from targets.models import Target
+from targets.templatetags.plan_format import vn_number
+from tasks.models import Assignment, Role
+
+
+def ensure_entries(report: AgencyReport) -> None:
+    """One entry per task the agency is assigned to and per target it owns, created when missing."""
+    plan = report.cycle.plan
+    assignments = Assignment.objects.filter(agency=report.agency, section__plan=plan, section__is_active=True)
+    wanted = set(assignments.values_list("section_id", "role"))
+    have = set(report.task_entries.values_list("section_id", "role"))
+    TaskEntry.objects.bulk_create(
+        [TaskEntry(report=report, section_id=pk, role=role) for pk, role in sorted(wanted - have)]
+    )
+    targets = set(
+        Target.objects.filter(plan=plan, is_active=True, responsible_agency=report.agency).values_list("pk", flat=True)
+    )
+    have_targets = set(report.target_entries.values_list("target_id", flat=True))
+    TargetEntry.objects.bulk_create([TargetEntry(report=report, target_id=pk) for pk in sorted(targets - have_targets)])
+
+
+def missing_items(report: AgencyReport) -> list[str]:
+    """Each thing to fill before submitting, as a sentence naming the task or target."""
+    missing = []
+    entries = report.task_entries.select_related("section").order_by("section__position")
+    for entry in sorted(entries, key=lambda e: (e.role != Role.LEAD, e.section.position)):
+        code = entry.section.code
+        if entry.role == Role.LEAD:
+            if not entry.status:
+                missing.append(f"Nhiệm vụ {code}: chưa chọn tình hình thực hiện.")
+            if not entry.results.strip():
+                missing.append(f"Nhiệm vụ {code}: chưa ghi kết quả đạt được.")
+        elif not entry.results.strip():
+            missing.append(f"Nhiệm vụ phối hợp {code}: chưa ghi kết quả phối hợp.")
+    last_year = report.previous_year_values()
+    for entry in report.target_entries.select_related("target").order_by("target__position"):
+        target = entry.target
+        if target.is_qualitative:
+            if not entry.qualitative_status:
+                missing.append(f"Chỉ tiêu {target.code}: chưa đánh giá mức đạt.")
+            continue
+        if entry.value is None:
+            missing.append(f"Chỉ tiêu {target.code}: chưa nhập giá trị năm {report.cycle.year}.")
+        elif entry.as_of is None:
+            missing.append(f"Chỉ tiêu {target.code}: chưa ghi số liệu tính đến ngày nào.")
+        last = last_year.get(target.pk)
+        if last and target.is_implausible_change(last.value, entry.value) and not entry.note.strip():
+            missing.append(f"Chỉ tiêu {target.code}: giá trị thay đổi nhiều so với năm trước, cần ghi chú giải thích.")
+    return missing
+
+
+def report_snapshot(report: AgencyReport) -> dict[str, str]:
+    """Every field a reviewer compares between two submissions, labelled in Vietnamese."""
+    data = {"Khó khăn, vướng mắc": report.difficulties}
+    for entry in report.task_entries.select_related("section").order_by("section__position", "role"):
+        prefix = f"Nhiệm vụ {entry.section.code}" + ("" if entry.is_lead else " (phối hợp)")
+        if entry.is_lead:
+            data[f"{prefix} – tình hình"] = entry.get_status_display() if entry.status else ""
+            data[f"{prefix} – kết quả"] = entry.results
+            data[f"{prefix} – tồn tại, nguyên nhân"] = entry.shortcomings
+            data[f"{prefix} – năm tới"] = entry.next_steps
+            data[f"{prefix} – kinh phí (đồng)"] = vn_number(entry.budget_used) if entry.budget_used is not None else ""
+            data[f"{prefix} – minh chứng"] = ", ".join(e.original_name for e in entry.evidence.all())
+        else:
+            data[f"{prefix} – kết quả phối hợp"] = entry.results
+    for entry in report.target_entries.select_related("target").order_by("target__position"):
+        prefix = f"Chỉ tiêu {entry.target.code}"
+        if entry.target.is_qualitative:
+            data[f"{prefix} – đánh giá"] = entry.get_qualitative_status_display() if entry.qualitative_status else ""
+        else:
+            data[f"{prefix} – giá trị"] = vn_number(entry.value) if entry.value is not None else ""
+            data[f"{prefix} – tính đến ngày"] = entry.as_of.strftime("%d/%m/%Y") if entry.as_of else ""
+            data[f"{prefix} – ước thực hiện"] = "Có" if entry.is_estimate else "Không"
+        data[f"{prefix} – ghi chú"] = entry.note
+    for number, proposal in enumerate(report.proposals.all(), start=1):
+        data[f"Kiến nghị {number}"] = proposal.text
+    return data
+
+
+def changes_between(before: dict, after: dict) -> list[tuple[str, str, str]]:
+    """(label, old, new) for every field that differs, in the order of the newer snapshot."""
+    labels = list(after) + [label for label in before if label not in after]
+    return [
+        (label, before.get(label, ""), after.get(label, ""))
+        for label in labels
+        if before.get(label, "") != after.get(label, "")
+    ]

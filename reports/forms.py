@@ -1,0 +1,183 @@
+"""Forms of the agency report page. Every error is Vietnamese and sits next to its field."""
+
+import unicodedata
+
+from django import forms
+from django.forms import modelformset_factory
+
+from reports.evidence import check_evidence_file
+from reports.models import AgencyReport, Proposal, QualitativeStatus, TargetEntry, TaskEntry, TaskStatus
+from targets.numbers import NumberFormatError, parse_number
+from targets.templatetags.plan_format import vn_number
+
+TEXT_LIMIT = 20_000
+
+
+class NFCMixin:
+    """Text typed or pasted in decomposed Unicode is stored composed (NFC)."""
+
+    def clean(self):
+        cleaned = super().clean()
+        for name, value in cleaned.items():
+            if isinstance(value, str):
+                cleaned[name] = unicodedata.normalize("NFC", value)
+        return cleaned
+
+
+class VietnameseNumberField(forms.CharField):
+    """A number typed the Vietnamese way (4,5 · 1.250.000); English where unambiguous."""
+
+    def __init__(self, *, integer=False, **kwargs):
+        self.integer = integer
+        super().__init__(**kwargs)
+        self.widget.attrs.update(
+            {"inputmode": "numeric" if integer else "decimal", "autocomplete": "off", "maxlength": 40}
+        )
+
+    def prepare_value(self, value):
+        if value is None or isinstance(value, str):
+            return value
+        return vn_number(value)
+
+    def to_python(self, value):
+        text = super().to_python(value)
+        if not text:
+            return None
+        if len(text) > 40:
+            raise forms.ValidationError("Số quá dài.", code="invalid")
+        try:
+            number = parse_number(text)
+        except NumberFormatError as exc:
+            raise forms.ValidationError(str(exc), code="invalid") from None
+        if self.integer and number != number.to_integral_value():
+            raise forms.ValidationError("Nhập số nguyên (đồng), không có phần thập phân.", code="invalid")
+        if abs(number) >= 10**15:
+            raise forms.ValidationError("Số quá lớn.", code="invalid")
+        return int(number) if self.integer else number
+
+
+def text_field(label, **kwargs):
+    return forms.CharField(
+        label=label,
+        required=False,
+        max_length=TEXT_LIMIT,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"max_length": f"Tối đa {vn_number(TEXT_LIMIT)} ký tự (đã nhập %(show_value)s ký tự)."},
+        **kwargs,
+    )
+
+
+class ReportForm(NFCMixin, forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    difficulties = text_field("Khó khăn, vướng mắc")
+
+    class Meta:
+        model = AgencyReport
+        fields = ["difficulties"]
+
+
+class LeadEntryForm(NFCMixin, forms.ModelForm):
+    results = text_field("Kết quả đạt được")
+    shortcomings = text_field("Tồn tại, hạn chế và nguyên nhân")
+    next_steps = text_field("Nhiệm vụ, giải pháp năm tới")
+    budget_used = VietnameseNumberField(label="Kinh phí đã sử dụng (đồng)", integer=True, required=False)
+    new_evidence = forms.FileField(label="Thêm minh chứng", required=False)
+
+    class Meta:
+        model = TaskEntry
+        fields = ["status", "results", "shortcomings", "next_steps", "budget_used"]
+        labels = {"status": "Tình hình thực hiện"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [("", "— Chọn —"), *TaskStatus.choices]
+
+    def clean_budget_used(self):
+        value = self.cleaned_data["budget_used"]
+        if value is not None and value < 0:
+            raise forms.ValidationError("Kinh phí không được âm.")
+        return value
+
+    def clean_new_evidence(self):
+        upload = self.cleaned_data.get("new_evidence")
+        if upload:
+            self.evidence_type = check_evidence_file(upload)
+        return upload
+
+
+class CoordinatingEntryForm(NFCMixin, forms.ModelForm):
+    results = text_field("Kết quả phối hợp")
+
+    class Meta:
+        model = TaskEntry
+        fields = ["results"]
+
+
+class TargetEntryForm(NFCMixin, forms.ModelForm):
+    value = VietnameseNumberField(label="Giá trị năm nay", required=False)
+    as_of = forms.DateField(
+        label="Số liệu tính đến ngày",
+        required=False,
+        input_formats=["%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d"],
+        widget=forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"}),
+        error_messages={"invalid": "Ngày không hợp lệ: viết theo dạng ngày/tháng/năm, ví dụ 30/11/2026."},
+    )
+    note = text_field("Ghi chú, nguồn số liệu")
+
+    class Meta:
+        model = TargetEntry
+        fields = ["value", "as_of", "is_estimate", "qualitative_status", "note"]
+        labels = {"is_estimate": "Ước thực hiện", "qualitative_status": "Đánh giá"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["qualitative_status"].choices = [("", "— Chọn —"), *QualitativeStatus.choices]
+
+    def clean_value(self):
+        value = self.cleaned_data["value"]
+        if value is not None:
+            error = self.instance.target.value_error(value)
+            if error:
+                raise forms.ValidationError(error)
+        return value
+
+
+class ProposalForm(NFCMixin, forms.ModelForm):
+    text = forms.CharField(
+        label="Kiến nghị, đề xuất",
+        max_length=TEXT_LIMIT,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"max_length": f"Tối đa {vn_number(TEXT_LIMIT)} ký tự (đã nhập %(show_value)s ký tự)."},
+    )
+
+    class Meta:
+        model = Proposal
+        fields = ["text"]
+
+
+LeadEntryFormSet = modelformset_factory(TaskEntry, form=LeadEntryForm, extra=0)
+CoordinatingEntryFormSet = modelformset_factory(TaskEntry, form=CoordinatingEntryForm, extra=0)
+TargetEntryFormSet = modelformset_factory(TargetEntry, form=TargetEntryForm, extra=0)
+ProposalFormSet = modelformset_factory(Proposal, form=ProposalForm, extra=1, can_delete=True, max_num=50)
+
+
+class SendBackForm(NFCMixin, forms.Form):
+    reason = forms.CharField(
+        label="Lý do",
+        max_length=TEXT_LIMIT,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Cần ghi lý do để đơn vị biết phải bổ sung gì."},
+    )
+
+
+class ProposalResponseForm(NFCMixin, forms.ModelForm):
+    response = text_field("Trả lời")
+
+    class Meta:
+        model = Proposal
+        fields = ["state", "response"]
+        labels = {"state": "Tình trạng xử lý"}
+
+
+class CycleOpenForm(forms.Form):
+    year = forms.IntegerField(label="Năm báo cáo", min_value=2000, max_value=2100)

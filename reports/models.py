@@ -1,0 +1,428 @@
+"""Reporting cycles, agency reports and their review.
+
+Every state change of a report goes through one method of `AgencyReport` (submit, approve,
+send_back, reopen); each records a `ReportEvent`, and field-level changes are kept by
+django-simple-history.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from agencies.models import Agency
+from targets.models import Target
+from tasks.models import Plan, Role, Section
+
+
+class ReportingCycleQuerySet(models.QuerySet):
+    def open_for_entry(self, today=None):
+        """Cycles whose entry has not been locked."""
+        today = today or timezone.localdate()
+        return self.filter(Q(locks_on__isnull=True) | Q(locks_on__gte=today), opens_on__lte=today)
+
+
+class ReportingCycle(models.Model):
+    plan = models.ForeignKey(Plan, verbose_name="kế hoạch", on_delete=models.PROTECT, related_name="cycles")
+    year = models.PositiveSmallIntegerField("năm báo cáo")
+    opens_on = models.DateField("ngày mở nhập liệu")
+    due_on = models.DateField("hạn báo cáo")
+    data_cutoff = models.DateField("số liệu tính đến ngày")
+    locks_on = models.DateField(
+        "khóa nhập liệu sau ngày", null=True, blank=True, help_text="Để trống: không khóa (báo cáo muộn vẫn nhận)."
+    )
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="người mở kỳ", null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField("tạo lúc", auto_now_add=True)
+
+    objects = ReportingCycleQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["plan", "-year"]
+        verbose_name = "kỳ báo cáo"
+        verbose_name_plural = "kỳ báo cáo"
+        constraints = [models.UniqueConstraint(fields=["plan", "year"], name="one_cycle_per_plan_year")]
+
+    def __str__(self):
+        return f"Kỳ báo cáo năm {self.year}"
+
+    @classmethod
+    def open(cls, plan, year: int, by=None) -> "ReportingCycle":
+        """The plan's cycle for `year`, created with the plan's due date and one report per expected agency."""
+        last_year = plan.vision_year or plan.period_end
+        if not plan.period_start <= year <= last_year:
+            raise ValidationError(f"Năm báo cáo phải trong khoảng {plan.period_start}–{last_year}.")
+        with transaction.atomic():
+            cycle, created = cls.objects.get_or_create(
+                plan=plan,
+                year=year,
+                defaults={
+                    "opens_on": datetime.date(year, 1, 1),
+                    "due_on": datetime.date(year, plan.report_due_month, plan.report_due_day),
+                    "data_cutoff": datetime.date(year, 12, 31),
+                    "opened_by": by,
+                },
+            )
+            if created:
+                cycle.ensure_reports()
+        return cycle
+
+    @classmethod
+    def current(cls, plan, today=None) -> "ReportingCycle":
+        """This year's cycle, created on first use."""
+        return cls.open(plan, (today or timezone.localdate()).year)
+
+    def ensure_reports(self) -> None:
+        """One report for every active agency that leads or coordinates a task or owns a target."""
+        expected = Agency.objects.active().filter(
+            Q(assignments__section__plan=self.plan, assignments__section__is_active=True)
+            | Q(targets__plan=self.plan, targets__is_active=True)
+        )
+        existing = set(self.reports.values_list("agency_id", flat=True))
+        AgencyReport.objects.bulk_create(
+            [AgencyReport(cycle=self, agency=a) for a in expected.distinct() if a.pk not in existing]
+        )
+
+    def is_locked(self, today=None) -> bool:
+        return bool(self.locks_on) and (today or timezone.localdate()) > self.locks_on
+
+
+class ReportState(models.TextChoices):
+    DRAFT = "draft", "Đang soạn"
+    SUBMITTED = "submitted", "Đã gửi, chờ thẩm định"
+    SENT_BACK = "sent_back", "Bị trả lại để bổ sung"
+    APPROVED = "approved", "Đã duyệt"
+
+
+class AgencyReportQuerySet(models.QuerySet):
+    def awaiting_review(self):
+        """Submitted reports, oldest submission first."""
+        return self.filter(state=ReportState.SUBMITTED).order_by("submitted_at", "pk")
+
+    def for_agency(self, agency):
+        """Reports of one agency, newest cycle first."""
+        return self.filter(agency=agency).order_by("-cycle__year")
+
+
+class AgencyReport(models.Model):
+    cycle = models.ForeignKey(
+        ReportingCycle, verbose_name="kỳ báo cáo", on_delete=models.PROTECT, related_name="reports"
+    )
+    agency = models.ForeignKey(Agency, verbose_name="cơ quan, đơn vị", on_delete=models.PROTECT, related_name="reports")
+    state = models.CharField("trạng thái", max_length=20, choices=ReportState.choices, default=ReportState.DRAFT)
+    difficulties = models.TextField("khó khăn, vướng mắc", blank=True)
+    version = models.PositiveIntegerField("phiên bản lưu", default=0)
+    updated_at = models.DateTimeField("lưu lần cuối", auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="người lưu",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    first_submitted_at = models.DateTimeField("gửi lần đầu lúc", null=True, blank=True)
+    submitted_at = models.DateTimeField("gửi lúc", null=True, blank=True)
+    is_late = models.BooleanField("gửi muộn", default=False)
+    reviewed_at = models.DateTimeField("thẩm định lúc", null=True, blank=True)
+    return_reason = models.TextField("lý do trả lại", blank=True)
+
+    objects = AgencyReportQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["version", "updated_at"])
+
+    class Meta:
+        ordering = ["cycle", "agency__name"]
+        verbose_name = "báo cáo của đơn vị"
+        verbose_name_plural = "báo cáo của đơn vị"
+        constraints = [models.UniqueConstraint(fields=["cycle", "agency"], name="one_report_per_agency_cycle")]
+
+    def __str__(self):
+        return f"Báo cáo năm {self.cycle.year} của {self.agency.name}"
+
+    def get_absolute_url(self):
+        return reverse("reports:detail", args=[self.pk])
+
+    @property
+    def is_editable(self) -> bool:
+        return self.state in (ReportState.DRAFT, ReportState.SENT_BACK) and not self.cycle.is_locked()
+
+    def claim_version(self, expected: int, by) -> bool:
+        """Bump the version if nobody saved since `expected` was read; False means someone did."""
+        updated = AgencyReport.objects.filter(pk=self.pk, version=expected).update(
+            version=F("version") + 1, updated_at=timezone.now(), updated_by=by
+        )
+        if updated:
+            self.version = expected + 1
+        return bool(updated)
+
+    def missing_items(self) -> list[str]:
+        """What must still be filled before the report can be submitted, one sentence each."""
+        from reports.completeness import missing_items
+
+        return missing_items(self)
+
+    def _transition(self, to, by, allowed_from, action, reason="", **fields):
+        if self.state not in allowed_from:
+            raise PermissionDenied(
+                f"Không thể {action.label.lower()} khi báo cáo đang ở trạng thái “{self.get_state_display()}”."
+            )
+        self.state = to
+        for name, value in fields.items():
+            setattr(self, name, value)
+        self._history_user = by
+        self.save(update_fields=["state", *fields])
+        return ReportEvent.objects.create(report=self, action=action, by=by, reason=reason, snapshot=snapshot(self))
+
+    @transaction.atomic
+    def submit(self, by):
+        if self.cycle.is_locked():
+            raise PermissionDenied("Kỳ báo cáo đã khóa nhập liệu.")
+        missing = self.missing_items()
+        if missing:
+            raise ValidationError(missing)
+        now = timezone.now()
+        late = self.is_late or timezone.localtime(now).date() > self.cycle.due_on
+        event = self._transition(
+            ReportState.SUBMITTED, by, (ReportState.DRAFT, ReportState.SENT_BACK), ReportAction.SUBMITTED,
+            submitted_at=now, first_submitted_at=self.first_submitted_at or now, is_late=late,
+        )  # fmt: skip
+        return event
+
+    @transaction.atomic
+    def approve(self, by):
+        from reports.notifications import notify_agency
+        from targets.recording import record_approved_values
+
+        event = self._transition(
+            ReportState.APPROVED, by, (ReportState.SUBMITTED,), ReportAction.APPROVED, reviewed_at=timezone.now()
+        )
+        record_approved_values(self, by)
+        notify_agency(self, event)
+        return event
+
+    @transaction.atomic
+    def send_back(self, by, reason: str):
+        from reports.notifications import notify_agency
+
+        if not reason.strip():
+            raise ValidationError("Cần ghi lý do trả lại.")
+        event = self._transition(
+            ReportState.SENT_BACK, by, (ReportState.SUBMITTED,), ReportAction.SENT_BACK, reason=reason,
+            return_reason=reason, reviewed_at=timezone.now(),
+        )  # fmt: skip
+        notify_agency(self, event)
+        return event
+
+    @transaction.atomic
+    def reopen(self, by, reason: str):
+        from reports.notifications import notify_agency
+
+        if not reason.strip():
+            raise ValidationError("Cần ghi lý do mở lại.")
+        event = self._transition(
+            ReportState.SENT_BACK,
+            by,
+            (ReportState.APPROVED,),
+            ReportAction.REOPENED,
+            reason=reason,
+            return_reason=reason,
+        )
+        notify_agency(self, event)
+        return event
+
+    def previous_year_values(self) -> dict[int, "object"]:
+        """Target id → the latest recorded value of the year before this cycle."""
+        from targets.models import TargetValue
+
+        values = TargetValue.objects.current().filter(
+            target__in=self.target_entries.values("target"), year=self.cycle.year - 1
+        )
+        return {value.target_id: value for value in values}
+
+
+class TaskStatus(models.TextChoices):
+    NOT_STARTED = "not_started", "Chưa triển khai"
+    IN_PROGRESS = "in_progress", "Đang triển khai"
+    COMPLETED = "completed", "Hoàn thành"
+    DELAYED = "delayed", "Chậm tiến độ"
+
+
+class TaskEntry(models.Model):
+    """What the agency reports on one task it leads, or its contribution to one it coordinates."""
+
+    report = models.ForeignKey(
+        AgencyReport, verbose_name="báo cáo", on_delete=models.CASCADE, related_name="task_entries"
+    )
+    section = models.ForeignKey(Section, verbose_name="nhiệm vụ", on_delete=models.PROTECT, related_name="entries")
+    role = models.CharField("vai trò", max_length=20, choices=Role.choices)
+    status = models.CharField("tình hình thực hiện", max_length=20, choices=TaskStatus.choices, blank=True)
+    results = models.TextField("kết quả đạt được", blank=True)
+    shortcomings = models.TextField("tồn tại, hạn chế và nguyên nhân", blank=True)
+    next_steps = models.TextField("nhiệm vụ, giải pháp năm tới", blank=True)
+    budget_used = models.PositiveBigIntegerField("kinh phí đã sử dụng (đồng)", null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["report", "role", "section__position"]
+        verbose_name = "kết quả thực hiện nhiệm vụ"
+        verbose_name_plural = "kết quả thực hiện nhiệm vụ"
+        constraints = [models.UniqueConstraint(fields=["report", "section", "role"], name="one_entry_per_task_role")]
+
+    def __str__(self):
+        return f"{self.section.code} ({self.get_role_display()})"
+
+    @property
+    def is_lead(self) -> bool:
+        return self.role == Role.LEAD
+
+
+def evidence_path(instance, filename):
+    return f"minh-chung/{instance.entry.report.cycle.year}/{instance.entry.report.agency.code}/{filename}"
+
+
+class Evidence(models.Model):
+    entry = models.ForeignKey(TaskEntry, verbose_name="nhiệm vụ", on_delete=models.CASCADE, related_name="evidence")
+    file = models.FileField("tệp", upload_to=evidence_path, max_length=255)
+    original_name = models.CharField("tên tệp gốc", max_length=255)
+    content_type = models.CharField("loại tệp", max_length=100)
+    size = models.PositiveIntegerField("dung lượng (byte)")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="người tải lên", null=True, on_delete=models.SET_NULL
+    )
+    uploaded_at = models.DateTimeField("tải lên lúc", auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["entry", "uploaded_at"]
+        verbose_name = "minh chứng"
+        verbose_name_plural = "minh chứng"
+
+    def __str__(self):
+        return self.original_name
+
+    def get_absolute_url(self):
+        return reverse("reports:evidence", args=[self.entry.report_id, self.pk])
+
+
+class QualitativeStatus(models.TextChoices):
+    ACHIEVED = "achieved", "Đã đạt"
+    PROGRESSING = "progressing", "Đang thực hiện"
+    NOT_ACHIEVED = "not_achieved", "Chưa đạt"
+
+
+class TargetEntry(models.Model):
+    """This year's value of one target the agency is responsible for."""
+
+    report = models.ForeignKey(
+        AgencyReport, verbose_name="báo cáo", on_delete=models.CASCADE, related_name="target_entries"
+    )
+    target = models.ForeignKey(Target, verbose_name="chỉ tiêu", on_delete=models.PROTECT, related_name="entries")
+    value = models.DecimalField("giá trị năm nay", max_digits=20, decimal_places=4, null=True, blank=True)
+    as_of = models.DateField("số liệu tính đến ngày", null=True, blank=True)
+    is_estimate = models.BooleanField("ước thực hiện", default=False)
+    qualitative_status = models.CharField("đánh giá", max_length=20, choices=QualitativeStatus.choices, blank=True)
+    note = models.TextField("ghi chú, nguồn số liệu", blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["report", "target__position"]
+        verbose_name = "số liệu chỉ tiêu"
+        verbose_name_plural = "số liệu chỉ tiêu"
+        constraints = [models.UniqueConstraint(fields=["report", "target"], name="one_entry_per_target")]
+
+    def __str__(self):
+        return f"{self.target.code}: {self.value}"
+
+
+class ProposalState(models.TextChoices):
+    RECEIVED = "received", "Đã tiếp nhận"
+    FORWARDED = "forwarded", "Đã chuyển xử lý"
+    ANSWERED = "answered", "Đã trả lời"
+
+
+class Proposal(models.Model):
+    """One proposal (kiến nghị, đề xuất) of an agency, and the district's answer."""
+
+    report = models.ForeignKey(AgencyReport, verbose_name="báo cáo", on_delete=models.CASCADE, related_name="proposals")
+    text = models.TextField("kiến nghị, đề xuất")
+    position = models.PositiveSmallIntegerField("thứ tự", default=0)
+    state = models.CharField(
+        "tình trạng xử lý", max_length=20, choices=ProposalState.choices, default=ProposalState.RECEIVED
+    )
+    response = models.TextField("trả lời của huyện", blank=True)
+    responded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="người trả lời", null=True, blank=True, on_delete=models.SET_NULL
+    )
+    responded_at = models.DateTimeField("trả lời lúc", null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["report", "position", "pk"]
+        verbose_name = "kiến nghị, đề xuất"
+        verbose_name_plural = "kiến nghị, đề xuất"
+
+    def __str__(self):
+        return self.text[:80]
+
+
+class ReportAction(models.TextChoices):
+    SUBMITTED = "submitted", "Gửi báo cáo"
+    SENT_BACK = "sent_back", "Trả lại để bổ sung"
+    APPROVED = "approved", "Duyệt"
+    REOPENED = "reopened", "Mở lại"
+
+
+class ReportEvent(models.Model):
+    """One transition of a report: who, when, why, and the report's content at that moment."""
+
+    report = models.ForeignKey(AgencyReport, verbose_name="báo cáo", on_delete=models.CASCADE, related_name="events")
+    action = models.CharField("thao tác", max_length=20, choices=ReportAction.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="người thực hiện", null=True, on_delete=models.SET_NULL
+    )
+    at = models.DateTimeField("lúc", auto_now_add=True)
+    reason = models.TextField("lý do", blank=True)
+    snapshot = models.JSONField("nội dung lúc đó", default=dict)
+
+    class Meta:
+        ordering = ["report", "at", "pk"]
+        verbose_name = "lịch sử xử lý"
+        verbose_name_plural = "lịch sử xử lý"
+
+    def __str__(self):
+        return f"{self.get_action_display()} – {self.at:%d/%m/%Y %H:%M}"
+
+
+def snapshot(report: AgencyReport) -> dict:
+    """The report's content as labelled plain values, for comparing one submission with the next."""
+    from reports.completeness import report_snapshot
+
+    return report_snapshot(report)
+
+
+class Notification(models.Model):
+    """A message sent once: `key` makes a second send of the same message impossible."""
+
+    key = models.CharField("khóa", max_length=200, unique=True)
+    recipients = models.TextField("người nhận")
+    subject = models.CharField("tiêu đề", max_length=255)
+    sent_at = models.DateTimeField("gửi lúc", auto_now_add=True)
+
+    class Meta:
+        ordering = ["-sent_at"]
+        verbose_name = "thư đã gửi"
+        verbose_name_plural = "thư đã gửi"
+
+    def __str__(self):
+        return self.subject

@@ -1,0 +1,86 @@
+"""Văn phòng huyện reviews reports: the queue, approve, send back, reopen, answer proposals, open cycles."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from reports import access
+from reports.forms import CycleOpenForm, ProposalResponseForm, SendBackForm
+from reports.models import AgencyReport, Proposal, ReportingCycle
+from reports.views import render_view
+from tasks.models import Plan
+
+
+def review_queue(request):
+    access.require_reviewer(request)
+    plan = Plan.objects.filter(is_active=True).order_by("-period_start").first()
+    cycle = ReportingCycle.current(plan) if plan else None
+    context = {
+        "queue": AgencyReport.objects.awaiting_review().select_related("agency", "cycle"),
+        "cycle": cycle,
+        "reports": cycle.reports.select_related("agency").order_by("state", "agency__name") if cycle else [],
+    }
+    return render(request, "reports/review_queue.html", context)
+
+
+@require_POST
+def approve(request, pk):
+    report = access.get_report_for_reviewer(request, pk)
+    report.approve(by=request.user)
+    messages.success(request, f"Đã duyệt báo cáo của {report.agency.name}; số liệu đã được ghi vào chỉ tiêu.")
+    return redirect("reports:queue")
+
+
+@require_POST
+def send_back(request, pk):
+    report = access.get_report_for_reviewer(request, pk)
+    form = SendBackForm(request.POST)
+    if not form.is_valid():
+        return render_view(request, report, send_back_form=form, status=422)
+    report.send_back(by=request.user, reason=form.cleaned_data["reason"])
+    messages.success(request, f"Đã trả lại báo cáo của {report.agency.name} để bổ sung.")
+    return redirect("reports:queue")
+
+
+@require_POST
+def reopen(request, pk):
+    report = access.get_report_for_reviewer(request, pk)
+    form = SendBackForm(request.POST)
+    if not form.is_valid():
+        return render_view(request, report, send_back_form=form, status=422)
+    report.reopen(by=request.user, reason=form.cleaned_data["reason"])
+    messages.success(request, f"Đã mở lại báo cáo của {report.agency.name} để đơn vị chỉnh sửa.")
+    return redirect(report)
+
+
+@require_POST
+def respond_to_proposal(request, pk, proposal_id):
+    report = access.get_report_for_reviewer(request, pk)
+    proposal = get_object_or_404(Proposal, pk=proposal_id, report=report)
+    form = ProposalResponseForm(request.POST, instance=proposal, prefix=f"p{proposal.pk}")
+    if not form.is_valid():
+        messages.error(request, "Chưa lưu trả lời: " + "; ".join(e for errors in form.errors.values() for e in errors))
+        return redirect(report)
+    proposal = form.save(commit=False)
+    proposal.responded_by, proposal.responded_at = request.user, timezone.now()
+    proposal.save()
+    messages.success(request, "Đã lưu trả lời kiến nghị.")
+    return redirect(f"{report.get_absolute_url()}#kien-nghi-{proposal.pk}")
+
+
+def cycle_list(request):
+    access.require_reviewer(request)
+    plan = get_object_or_404(Plan.objects.filter(is_active=True).order_by("-period_start")[:1])
+    form = CycleOpenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            cycle = ReportingCycle.open(plan, form.cleaned_data["year"], by=request.user)
+        except ValidationError as exc:
+            form.add_error("year", exc.messages[0])
+        else:
+            messages.success(request, f"Đã mở kỳ báo cáo năm {cycle.year} ({cycle.reports.count()} đơn vị).")
+            return redirect("reports:cycles")
+    cycles = plan.cycles.all()
+    return render(request, "reports/cycle_list.html", {"plan": plan, "cycles": cycles, "form": form})

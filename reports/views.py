@@ -1,0 +1,213 @@
+"""The agency report page: agency staff fill and submit it; everyone allowed reads it."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from agencies.permissions import Role, has_role
+from reports import access
+from reports.completeness import changes_between, ensure_entries
+from reports.forms import (
+    CoordinatingEntryFormSet,
+    LeadEntryFormSet,
+    ProposalFormSet,
+    ProposalResponseForm,
+    ReportForm,
+    SendBackForm,
+    TargetEntryFormSet,
+)
+from reports.models import AgencyReport, Evidence, ReportAction, ReportingCycle
+from tasks.models import Plan
+from tasks.models import Role as TaskRole
+
+
+def home(request):
+    """After login: agency staff land on this year's report, reviewers on the review queue."""
+    agency = access.user_agency(request.user)
+    plan = Plan.objects.filter(is_active=True).order_by("-period_start").first()
+    if agency and plan and has_role(request.user, Role.AGENCY_STAFF):
+        cycle = ReportingCycle.current(plan)
+        report = cycle.reports.filter(agency=agency).first()
+        if report:
+            return redirect(report)
+    if access.is_reviewer(request.user):
+        return redirect("reports:queue")
+    if plan is None or Plan.objects.filter(is_active=True).count() > 1:
+        return redirect("tasks:plan_list")
+    return redirect(plan)
+
+
+def my_reports(request):
+    agency = access.user_agency(request.user)
+    if agency is None:
+        raise PermissionDenied("Tài khoản của bạn chưa gắn với đơn vị nào.")
+    reports = AgencyReport.objects.for_agency(agency).select_related("cycle")
+    return render(request, "reports/report_list.html", {"agency": agency, "reports": reports})
+
+
+def build_forms(report, data=None, files=None):
+    entries = report.task_entries.select_related("section__parent").prefetch_related("evidence", "section__children")
+    forms = {
+        "report": ReportForm(data, instance=report, initial={"version": report.version}),
+        "leads": LeadEntryFormSet(
+            data, files, queryset=entries.filter(role=TaskRole.LEAD).order_by("section__position"), prefix="lead"
+        ),
+        "coordinating": CoordinatingEntryFormSet(
+            data, queryset=entries.filter(role=TaskRole.COORDINATING).order_by("section__position"), prefix="coord"
+        ),
+        "targets": TargetEntryFormSet(
+            data, queryset=report.target_entries.select_related("target").order_by("target__position"), prefix="target"
+        ),
+        "proposals": ProposalFormSet(data, queryset=report.proposals.all(), prefix="proposal"),
+    }
+    last_year = report.previous_year_values()
+    for form in forms["targets"]:
+        form.last_value = last_year.get(form.instance.target_id)
+    return forms
+
+
+def report_detail(request, pk):
+    report = access.get_report_for_reader(request, pk)
+    is_editor = report.agency == access.user_agency(request.user) and has_role(request.user, Role.AGENCY_STAFF)
+    if request.method == "POST":
+        report = access.get_report_for_editor(request, pk)
+        return _save(request, report)
+    if is_editor and report.is_editable:
+        ensure_entries(report)
+        return _render_edit(request, report, build_forms(report))
+    return render_view(request, report)
+
+
+def _render_edit(request, report, forms, conflict=None, status=200):
+    context = {"report": report, "forms": forms, "conflict": conflict, "missing": report.missing_items()}
+    context["events"] = report.events.select_related("by")
+    return render(request, "reports/report_edit.html", context, status=status)
+
+
+def _save(request, report):
+    if not report.is_editable:
+        raise PermissionDenied("Báo cáo này không sửa được nữa (đã gửi, đã duyệt hoặc kỳ báo cáo đã khóa).")
+    forms = build_forms(report, request.POST, request.FILES)
+    if not all(form.is_valid() for form in forms.values()):
+        messages.error(
+            request, "Chưa lưu: có ô nhập chưa đúng (tô đỏ bên dưới). Mọi nội dung bạn đã nhập vẫn còn nguyên."
+        )
+        return _render_edit(request, report, forms, status=422)
+    with transaction.atomic():
+        if not report.claim_version(forms["report"].cleaned_data["version"], request.user):
+            transaction.set_rollback(True)
+            return _conflict(request, report)
+        _save_forms(request, report, forms)
+    messages.success(request, f"Đã lưu nháp lúc {timezone.localtime():%H:%M}.")
+    if request.POST.get("action") == "submit":
+        try:
+            report.submit(by=request.user)
+        except ValidationError:
+            messages.error(request, "Chưa gửi được: báo cáo còn thiếu các nội dung liệt kê ở đầu trang.")
+            return redirect(report)
+        except PermissionDenied as exc:
+            messages.error(request, str(exc))
+            return redirect(report)
+        late = " (sau hạn, được ghi nhận là gửi muộn)" if report.is_late else ""
+        messages.success(request, f"Đã gửi báo cáo đến Văn phòng huyện{late}.")
+    return redirect(report)
+
+
+def _save_forms(request, report, forms):
+    report_form = forms["report"]
+    if report_form.has_changed():
+        report_form.save()
+    for name in ("leads", "coordinating", "targets"):
+        for form in forms[name]:
+            if form.has_changed():
+                form.save()
+    for form in forms["leads"]:
+        upload = form.cleaned_data.get("new_evidence")
+        if upload:
+            Evidence.objects.create(
+                entry=form.instance, file=upload, original_name=upload.name[:255], content_type=form.evidence_type,
+                size=upload.size, uploaded_by=request.user,
+            )  # fmt: skip
+    proposals = forms["proposals"].save(commit=False)
+    for proposal in forms["proposals"].deleted_objects:
+        proposal.delete()
+    for position, proposal in enumerate(proposals, start=report.proposals.count()):
+        proposal.report = report
+        if proposal.pk is None:
+            proposal.position = position
+        proposal.save()
+
+
+def _conflict(request, report):
+    report.refresh_from_db()
+    data = request.POST.copy()
+    data["version"] = report.version  # saving again, after reading the warning, keeps this person's text
+    forms = build_forms(report, data, None)
+    for form in forms.values():
+        form.is_valid()
+    who = report.updated_by.get_full_name() or report.updated_by.username if report.updated_by else "Người khác"
+    conflict = {"who": who, "when": timezone.localtime(report.updated_at)}
+    return _render_edit(request, report, forms, conflict=conflict, status=409)
+
+
+def render_view(request, report, send_back_form=None, status=200):
+    """The report read-only, with its review panel for reviewers."""
+    submissions = [e for e in report.events.select_related("by") if e.action == ReportAction.SUBMITTED]
+    changes = changes_between(submissions[-2].snapshot, submissions[-1].snapshot) if len(submissions) > 1 else None
+    reviewer = access.is_reviewer(request.user)
+    context = {
+        "report": report,
+        "events": report.events.select_related("by"),
+        "lead_entries": report.task_entries.filter(role=TaskRole.LEAD)
+        .select_related("section")
+        .prefetch_related("evidence")
+        .order_by("section__position"),
+        "coordinating_entries": report.task_entries.filter(role=TaskRole.COORDINATING)
+        .select_related("section")
+        .order_by("section__position"),
+        "target_entries": report.target_entries.select_related("target").order_by("target__position"),
+        "proposals": report.proposals.select_related("responded_by"),
+        "proposal_forms": {p.pk: ProposalResponseForm(instance=p, prefix=f"p{p.pk}") for p in report.proposals.all()}
+        if reviewer
+        else {},
+        "last_year": report.previous_year_values(),
+        "changes": changes,
+        "is_reviewer": reviewer,
+        "send_back_form": send_back_form or SendBackForm(),
+        "history": report_history(report),
+    }
+    return render(request, "reports/report_view.html", context, status=status)
+
+
+def report_history(report, limit=200):
+    """Field-level changes to the report and its entries, newest first (django-simple-history)."""
+    from reports.history import field_changes
+
+    return field_changes(report, limit)
+
+
+def evidence_download(request, pk, evidence_id):
+    report = access.get_report_for_reader(request, pk)
+    evidence = get_object_or_404(Evidence, pk=evidence_id, entry__report=report)
+    return FileResponse(
+        evidence.file.open("rb"),
+        as_attachment=True,
+        filename=evidence.original_name,
+        content_type=evidence.content_type,
+    )
+
+
+@require_POST
+def evidence_delete(request, pk, evidence_id):
+    report = access.get_report_for_editor(request, pk)
+    if not report.is_editable:
+        raise PermissionDenied("Báo cáo này không sửa được nữa.")
+    evidence = get_object_or_404(Evidence, pk=evidence_id, entry__report=report)
+    evidence._history_user = request.user
+    evidence.delete()
+    messages.success(request, f"Đã gỡ minh chứng “{evidence.original_name}”.")
+    return redirect(report)

@@ -1,0 +1,39 @@
+"""Reading numbers typed the Vietnamese way (4,5 · 1.250.000) or the English way where unambiguous."""
+
+import re
+from decimal import Decimal, InvalidOperation
+
+GROUPED_DOTS = re.compile(r"^\d{1,3}(\.\d{3})+(,\d+)?$")  # 1.250.000 or 1.250.000,5
+GROUPED_COMMAS = re.compile(r"^\d{1,3}(,\d{3})+(\.\d+)?$")  # 1,250,000 or 1,250,000.5
+PLAIN = re.compile(r"^\d+([.,]\d+)?$")
+
+
+class NumberFormatError(ValueError):
+    """The text is not a number, or could be read two ways; the message says which, in Vietnamese."""
+
+
+def parse_number(text: str) -> Decimal:
+    """'4,5' → 4.5; '1.250.000' → 1250000; '4.5' → 4.5; '1,250,000' → 1250000; '1.250' is ambiguous."""
+    raw = (text or "").strip().replace("\u00a0", "").replace(" ", "")
+    raw = raw.removesuffix("%")
+    sign = -1 if raw.startswith(("-", "−")) else 1
+    digits = raw.lstrip("+-−")
+    if not digits:
+        raise NumberFormatError("Chưa nhập số.")
+    if re.fullmatch(r"\d{1,3}\.\d{3}", digits):
+        raise NumberFormatError(
+            f"“{text.strip()}” có thể hiểu hai cách: nếu là số nguyên, viết {digits.replace('.', '')}; "
+            f"nếu là số thập phân, dùng dấu phẩy: {digits.replace('.', ',')}."
+        )
+    if GROUPED_DOTS.match(digits):
+        normal = digits.replace(".", "").replace(",", ".")
+    elif GROUPED_COMMAS.match(digits) and digits.count(",") > 1 or re.fullmatch(r"\d{1,3}(,\d{3})+\.\d+", digits):
+        normal = digits.replace(",", "")
+    elif PLAIN.match(digits):
+        normal = digits.replace(",", ".")
+    else:
+        raise NumberFormatError(f"“{text.strip()}” không phải là số. Ví dụ cách viết đúng: 4,5 hoặc 1.250.000.")
+    try:
+        return sign * Decimal(normal)
+    except InvalidOperation:
+        raise NumberFormatError(f"“{text.strip()}” không phải là số.") from None

@@ -1,0 +1,36 @@
+"""Recording target values: every change is a new version; nothing is overwritten."""
+
+from django.db import transaction
+
+from targets.models import TargetValue
+
+
+@transaction.atomic
+def record_value(
+    target, year, value, *, by=None, as_of=None, is_estimate=False, source="", source_report=None, note=""
+):
+    """Make `value` the current value of `target` for `year`; return the new version, or None if unchanged."""
+    current = TargetValue.objects.select_for_update().filter(target=target, year=year, is_current=True).first()
+    if current and (current.value, current.as_of, current.is_estimate) == (value, as_of, is_estimate):
+        return None
+    if current:
+        current.is_current = False
+        current.save(update_fields=["is_current"])
+    return TargetValue.objects.create(
+        target=target, year=year, value=value, as_of=as_of, is_estimate=is_estimate, source=source,
+        source_report=source_report, note=note, recorded_by=by,
+    )  # fmt: skip
+
+
+def record_approved_values(report, by) -> list[TargetValue]:
+    """The approved report's target values become the targets' values for its year."""
+    source = f"Báo cáo năm {report.cycle.year} của {report.agency.name}"
+    recorded = []
+    for entry in report.target_entries.select_related("target").exclude(value=None):
+        version = record_value(
+            entry.target, report.cycle.year, entry.value, by=by, as_of=entry.as_of, is_estimate=entry.is_estimate,
+            source=source, source_report=report, note=entry.note,
+        )  # fmt: skip
+        if version:
+            recorded.append(version)
+    return recorded

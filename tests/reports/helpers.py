@@ -1,0 +1,102 @@
+"""Building the report page's POST data the way the browser would send it."""
+
+import datetime
+
+from django.forms import CheckboxInput
+
+from reports.completeness import ensure_entries
+from reports.models import ReportingCycle
+from reports.views import build_forms
+
+
+def current_report(plan, agency_code, year=2026):
+    cycle = ReportingCycle.open(plan, year)
+    report = cycle.reports.get(agency__code=agency_code)
+    ensure_entries(report)
+    return report
+
+
+class ReportPage:
+    """The form fields of a report page as rendered, ready to be changed and posted."""
+
+    def __init__(self, report):
+        report.refresh_from_db()
+        self.report = report
+        self.forms = build_forms(report)
+        self.values = {"version": str(report.version), "difficulties": report.difficulties}
+        for key in ("leads", "coordinating", "targets", "proposals"):
+            formset = self.forms[key]
+            for name in formset.management_form.fields:
+                self.values[formset.management_form.add_prefix(name)] = str(formset.management_form[name].value())
+            for form in formset.forms:
+                for name, field in form.fields.items():
+                    if name in ("new_evidence", "DELETE"):
+                        continue
+                    value = form[name].value()
+                    if isinstance(field.widget, CheckboxInput):
+                        if value:
+                            self.values[form.add_prefix(name)] = "on"
+                    elif isinstance(value, datetime.date):
+                        self.values[form.add_prefix(name)] = value.strftime("%d/%m/%Y")
+                    else:
+                        self.values[form.add_prefix(name)] = "" if value is None else str(value)
+
+    def _prefix(self, key, match):
+        for form in self.forms[key].forms:
+            if match(form.instance):
+                return form.prefix
+        raise KeyError(match)
+
+    def lead(self, code, **fields):
+        prefix = self._prefix("leads", lambda e: e.section.code == code)
+        return self._set(prefix, fields)
+
+    def coordinating(self, code, results):
+        prefix = self._prefix("coordinating", lambda e: e.section.code == code)
+        return self._set(prefix, {"results": results})
+
+    def target(self, code, **fields):
+        prefix = self._prefix("targets", lambda e: e.target.code == code)
+        return self._set(prefix, fields)
+
+    def field(self, kind, code, name):
+        key = {"lead": "leads", "coordinating": "coordinating", "target": "targets"}[kind]
+        attribute = (lambda e: e.target.code) if kind == "target" else (lambda e: e.section.code)
+        return f"{self._prefix(key, lambda e: attribute(e) == code)}-{name}"
+
+    def add_proposal(self, text):
+        total = int(self.values["proposal-TOTAL_FORMS"])
+        self.values[f"proposal-{total - 1}-text"] = text  # the blank row the page always has
+        self.values[f"proposal-{total - 1}-id"] = ""
+        self.values["proposal-TOTAL_FORMS"] = str(total + 1)
+        self.values[f"proposal-{total}-text"] = ""
+        self.values[f"proposal-{total}-id"] = ""
+        return self
+
+    def _set(self, prefix, fields):
+        for name, value in fields.items():
+            key = f"{prefix}-{name}"
+            if value is True:
+                self.values[key] = "on"
+            elif value is False:
+                self.values.pop(key, None)
+            else:
+                self.values[key] = value
+        return self
+
+    def fill_everything(self):
+        """Fill every field the completeness check asks for, with plausible values."""
+        for form in self.forms["leads"].forms:
+            self._set(form.prefix, {"status": "in_progress", "results": f"Đã triển khai {form.instance.section.code}."})
+        for form in self.forms["coordinating"].forms:
+            self._set(form.prefix, {"results": "Đã phối hợp tuyên truyền."})
+        for form in self.forms["targets"].forms:
+            target = form.instance.target
+            if target.is_qualitative:
+                self._set(form.prefix, {"qualitative_status": "progressing"})
+            else:
+                self._set(form.prefix, {"value": "5", "as_of": "30/11/2026", "is_estimate": True})
+        return self
+
+    def data(self, action="save"):
+        return self.values | {"action": action}
