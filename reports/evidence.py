@@ -37,6 +37,8 @@ def check_evidence_file(upload) -> str:
     head = upload.read(8192)
     upload.seek(0)
     kind = "application/x-ole-storage" if head.startswith(OLE_MAGIC) else getattr(filetype.guess(head), "mime", None)
+    if kind == "application/zip" and _damage(upload, "openxmlformats"):
+        raise forms.ValidationError(f"Tệp “{upload.name}” bị hỏng hoặc không đọc được (tệp Office bị hỏng).")
     if kind not in ALLOWED:
         raise forms.ValidationError(
             f"Tệp “{upload.name}” không phải PDF, ảnh (JPEG, PNG) hay văn bản Office: không nhận loại tệp này."

@@ -13,15 +13,12 @@ from targets.templatetags.plan_format import vn_number
 TEXT_LIMIT = 20_000
 
 
-class NFCMixin:
-    """Text typed or pasted in decomposed Unicode is stored composed (NFC)."""
+class PlainTextField(forms.CharField):
+    """Free text: stored composed (NFC), without the invisible NUL characters that pasting can bring."""
 
-    def clean(self):
-        cleaned = super().clean()
-        for name, value in cleaned.items():
-            if isinstance(value, str):
-                cleaned[name] = unicodedata.normalize("NFC", value)
-        return cleaned
+    def to_python(self, value):
+        text = super().to_python(value)
+        return unicodedata.normalize("NFC", text.replace("\x00", "")) if text else text
 
 
 class VietnameseNumberField(forms.CharField):
@@ -56,18 +53,21 @@ class VietnameseNumberField(forms.CharField):
         return int(number) if self.integer else number
 
 
-def text_field(label, **kwargs):
-    return forms.CharField(
+def text_field(label, required=False, rows=3, **kwargs):
+    return PlainTextField(
         label=label,
-        required=False,
+        required=required,
         max_length=TEXT_LIMIT,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"max_length": f"Tối đa {vn_number(TEXT_LIMIT)} ký tự (đã nhập %(show_value)s ký tự)."},
+        widget=forms.Textarea(attrs={"rows": rows}),
+        error_messages={
+            "max_length": f"Tối đa {vn_number(TEXT_LIMIT)} ký tự (đã nhập %(show_value)s ký tự).",
+            "required": "Mục này không được để trống.",
+        },
         **kwargs,
     )
 
 
-class ReportForm(NFCMixin, forms.ModelForm):
+class ReportForm(forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
     difficulties = text_field("Khó khăn, vướng mắc")
 
@@ -76,7 +76,7 @@ class ReportForm(NFCMixin, forms.ModelForm):
         fields = ["difficulties"]
 
 
-class LeadEntryForm(NFCMixin, forms.ModelForm):
+class LeadEntryForm(forms.ModelForm):
     results = text_field("Kết quả đạt được")
     shortcomings = text_field("Tồn tại, hạn chế và nguyên nhân")
     next_steps = text_field("Nhiệm vụ, giải pháp năm tới")
@@ -105,7 +105,7 @@ class LeadEntryForm(NFCMixin, forms.ModelForm):
         return upload
 
 
-class CoordinatingEntryForm(NFCMixin, forms.ModelForm):
+class CoordinatingEntryForm(forms.ModelForm):
     results = text_field("Kết quả phối hợp")
 
     class Meta:
@@ -113,7 +113,7 @@ class CoordinatingEntryForm(NFCMixin, forms.ModelForm):
         fields = ["results"]
 
 
-class TargetEntryForm(NFCMixin, forms.ModelForm):
+class TargetEntryForm(forms.ModelForm):
     value = VietnameseNumberField(label="Giá trị năm nay", required=False)
     as_of = forms.DateField(
         label="Số liệu tính đến ngày",
@@ -142,13 +142,8 @@ class TargetEntryForm(NFCMixin, forms.ModelForm):
         return value
 
 
-class ProposalForm(NFCMixin, forms.ModelForm):
-    text = forms.CharField(
-        label="Kiến nghị, đề xuất",
-        max_length=TEXT_LIMIT,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        error_messages={"max_length": f"Tối đa {vn_number(TEXT_LIMIT)} ký tự (đã nhập %(show_value)s ký tự)."},
-    )
+class ProposalForm(forms.ModelForm):
+    text = text_field("Kiến nghị, đề xuất", required=True, rows=2)
 
     class Meta:
         model = Proposal
@@ -161,16 +156,15 @@ TargetEntryFormSet = modelformset_factory(TargetEntry, form=TargetEntryForm, ext
 ProposalFormSet = modelformset_factory(Proposal, form=ProposalForm, extra=1, can_delete=True, max_num=50)
 
 
-class SendBackForm(NFCMixin, forms.Form):
-    reason = forms.CharField(
-        label="Lý do",
-        max_length=TEXT_LIMIT,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": "Cần ghi lý do để đơn vị biết phải bổ sung gì."},
-    )
+class SendBackForm(forms.Form):
+    reason = text_field("Lý do", required=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].error_messages["required"] = "Cần ghi lý do để đơn vị biết phải bổ sung gì."
 
 
-class ProposalResponseForm(NFCMixin, forms.ModelForm):
+class ProposalResponseForm(forms.ModelForm):
     response = text_field("Trả lời")
 
     class Meta:
@@ -180,4 +174,9 @@ class ProposalResponseForm(NFCMixin, forms.ModelForm):
 
 
 class CycleOpenForm(forms.Form):
-    year = forms.IntegerField(label="Năm báo cáo", min_value=2000, max_value=2100)
+    year = forms.IntegerField(
+        label="Năm báo cáo",
+        min_value=2000,
+        max_value=2100,
+        error_messages={"invalid": "Nhập năm bằng chữ số, ví dụ 2024.", "required": "Nhập năm cần mở."},
+    )

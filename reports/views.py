@@ -92,16 +92,21 @@ def _save(request, report):
     if not report.is_editable:
         raise PermissionDenied("Báo cáo này không sửa được nữa (đã gửi, đã duyệt hoặc kỳ báo cáo đã khóa).")
     forms = build_forms(report, request.POST, request.FILES)
+    if _tampered(forms):
+        return render(
+            request, "400.html", {"message": "Dữ liệu gửi lên không khớp với báo cáo. Xin tải lại trang."}, status=400
+        )
     if not all(form.is_valid() for form in forms.values()):
         messages.error(
             request, "Chưa lưu: có ô nhập chưa đúng (tô đỏ bên dưới). Mọi nội dung bạn đã nhập vẫn còn nguyên."
         )
         return _render_edit(request, report, forms, status=422)
     with transaction.atomic():
-        if not report.claim_version(forms["report"].cleaned_data["version"], request.user):
-            transaction.set_rollback(True)
-            return _conflict(request, report)
-        _save_forms(request, report, forms)
+        saved = report.claim_version(forms["report"].cleaned_data["version"], request.user)
+        if saved:
+            _save_forms(request, report, forms)
+    if not saved:
+        return _conflict(request, report)
     messages.success(request, f"Đã lưu nháp lúc {timezone.localtime():%H:%M}.")
     if request.POST.get("action") == "submit":
         try:
@@ -115,6 +120,19 @@ def _save(request, report):
         late = " (sau hạn, được ghi nhận là gửi muộn)" if report.is_late else ""
         messages.success(request, f"Đã gửi báo cáo đến Văn phòng huyện{late}.")
     return redirect(report)
+
+
+def _tampered(forms) -> bool:
+    """A form the page could not have sent: broken counters, unknown rows, a missing version."""
+    if "version" in forms["report"].errors or not forms["report"]["version"].value():
+        return True
+    for name in ("leads", "coordinating", "targets", "proposals"):
+        formset = forms[name]
+        if not formset.management_form.is_valid():
+            return True
+        if name != "proposals" and any(form.instance.pk is None for form in formset.forms):
+            return True
+    return False
 
 
 def _save_forms(request, report, forms):

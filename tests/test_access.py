@@ -9,6 +9,7 @@ ROLES = ["quantri", "vanphong", "lanhdao", "canbo.ldtbxh", "canbo.binhan"]
 # Every page behind login; each role may read the plan, its agencies and targets.
 PAGES = [
     "/",
+    "/ke-hoach/",
     f"/ke-hoach/{SLUG}/",
     f"/ke-hoach/{SLUG}/chi-tieu/2025.02/",
     "/co-quan/",
@@ -30,9 +31,14 @@ def route_names(patterns, prefix=""):
 
 
 def test_every_route_is_covered_by_these_tests():
-    tested = {"", "ke-hoach/<slug:slug>/", "ke-hoach/<slug:slug>/chi-tieu/<str:code>/", "co-quan/",
+    tested = {"", "ke-hoach/", "ke-hoach/<slug:slug>/", "ke-hoach/<slug:slug>/chi-tieu/<str:code>/", "co-quan/",
               "co-quan/<slug:code>/", "doi-mat-khau/", "doi-mat-khau/xong/", "dang-nhap/", "dang-xuat/",
               "api/plans/", "api/plans/<slug:slug>/"}  # fmt: skip
+    # Report URLs: every role is tested in tests/reports/test_report_access.py.
+    tested |= {"bao-cao/", "bao-cao/<int:pk>/", "bao-cao/<int:pk>/minh-chung/<int:evidence_id>/",
+               "bao-cao/<int:pk>/minh-chung/<int:evidence_id>/xoa/", "bao-cao/<int:pk>/duyet/",
+               "bao-cao/<int:pk>/tra-lai/", "bao-cao/<int:pk>/mo-lai/",
+               "bao-cao/<int:pk>/kien-nghi/<int:proposal_id>/", "tham-dinh/", "ky-bao-cao/"}  # fmt: skip
     assert set(route_names(get_resolver().url_patterns)) == tested
 
 
@@ -82,9 +88,10 @@ def test_login_with_a_wrong_password_says_so_in_vietnamese(client, cast):
     assert 'value="vanphong"' in page  # what was typed stays
 
 
-def test_login_with_the_demo_password_lands_on_the_plan(client, cast):
+def test_login_with_the_demo_password_lands_on_the_agency_report(client, cast):
     response = client.post("/dang-nhap/", {"username": "canbo.binhan", "password": "binhson-demo"}, follow=True)
-    assert response.redirect_chain[-1][0] == f"/ke-hoach/{SLUG}/"
+    assert response.redirect_chain[-1][0].startswith("/bao-cao/")
+    assert "Báo cáo năm" in response.content.decode() and "Ủy ban nhân dân xã Bình An" in response.content.decode()
 
 
 def test_unknown_pages_answer_404_in_vietnamese(client, cast):

@@ -64,7 +64,8 @@ def test_home_lists_plans_when_there_are_several(client, cast, plan):
     client.force_login(cast["lanhdao"])
     assert client.get("/")["Location"] == f"/ke-hoach/{SLUG}/"
     call_command("load_plan", str(DATA / "tiny_plan.yaml"), stdout=open("/dev/null", "w"))
-    page = client.get("/").content.decode()
+    assert client.get("/")["Location"] == "/ke-hoach/"
+    page = client.get("/ke-hoach/").content.decode()
     assert "Thử nghiệm nạp kế hoạch của một huyện khác" in page and f"/ke-hoach/{SLUG}/" in page
 
 

@@ -1,0 +1,147 @@
+"""Every report URL, for every role: agency staff see and change only their own agency's report."""
+
+import datetime
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from reports.models import Evidence
+from tests.reports.helpers import ReportPage, current_report
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+ROLES = ["anonymous", "owner", "other_staff", "reviewer", "viewer", "admin"]
+USERS = {"owner": "canbo.ldtbxh", "other_staff": "canbo.binhan", "reviewer": "vanphong", "viewer": "lanhdao",
+         "admin": "quantri"}  # fmt: skip
+
+
+@pytest.fixture
+def report(plan):
+    report = current_report(plan, "LDTBXH")
+    entry = report.task_entries.filter(role="lead").first()
+    Evidence.objects.create(
+        entry=entry,
+        file=SimpleUploadedFile("a.pdf", PDF),
+        original_name="a.pdf",
+        content_type="application/pdf",
+        size=1,
+    )
+    report.proposals.create(text="Kiến nghị thử")
+    return report
+
+
+def login(client, cast, role):
+    if role != "anonymous":
+        client.force_login(cast[USERS[role]])
+
+
+# (method, url template, the roles that may, status for them)
+RULES = [
+    ("get", "/bao-cao/", {"owner", "other_staff"}, 200),
+    ("get", "/bao-cao/{pk}/", {"owner", "reviewer", "viewer", "admin"}, 200),
+    ("post", "/bao-cao/{pk}/", {"owner"}, 302),
+    ("get", "/bao-cao/{pk}/minh-chung/{ev}/", {"owner", "reviewer", "viewer", "admin"}, 200),
+    ("post", "/bao-cao/{pk}/minh-chung/{ev}/xoa/", {"owner"}, 302),
+    ("get", "/tham-dinh/", {"reviewer"}, 200),
+    ("get", "/ky-bao-cao/", {"reviewer"}, 200),
+    ("post", "/ky-bao-cao/", {"reviewer"}, 302),
+    ("post", "/bao-cao/{pk}/tra-lai/", {"reviewer"}, 302),
+    ("post", "/bao-cao/{pk}/kien-nghi/{proposal}/", {"reviewer"}, 302),
+]
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(("method", "url", "allowed", "status"), RULES)
+def test_who_may_do_what(client, cast, report, role, method, url, allowed, status):
+    if "tra-lai" in url:
+        type(report).objects.filter(pk=report.pk).update(state="submitted")
+    url = url.format(pk=report.pk, ev=Evidence.objects.get(entry__report=report).pk, proposal=report.proposals.get().pk)
+    data = {
+        "/bao-cao/{pk}/": ReportPage(report).data(),
+        "/ky-bao-cao/": {"year": 2024},
+    }
+    login(client, cast, role)
+    payload = {"reason": "Bổ sung.", "p-state": "answered", "p-response": "Đã chuyển."}
+    for template, values in data.items():
+        if url == template.format(pk=report.pk):
+            payload = values
+    response = getattr(client, method)(url, payload)
+    if role == "anonymous":
+        assert response.status_code == 302 and response["Location"].startswith("/dang-nhap/")
+    elif role in allowed:
+        assert response.status_code == status, response.content[:300]
+    else:
+        assert response.status_code == 403
+
+
+def test_another_agencys_staff_cannot_read_or_change_it(client, cast, report):
+    client.force_login(cast["canbo.binhan"])
+    before = ReportPage(report).data()
+    response = client.post(f"/bao-cao/{report.pk}/", before | {"difficulties": "Ghi đè"})
+    assert response.status_code == 403
+    assert "chỉ" in response.content.decode().lower()
+    report.refresh_from_db()
+    assert report.difficulties == ""
+
+
+def test_a_viewer_reads_but_cannot_change(client, cast, report):
+    client.force_login(cast["lanhdao"])
+    page = client.get(f"/bao-cao/{report.pk}/").content.decode()
+    assert 'id="report-form"' not in page and "Duyệt báo cáo" not in page
+    assert client.post(f"/bao-cao/{report.pk}/duyet/").status_code == 403
+
+
+def test_agency_staff_cannot_review_their_own_report(client, cast, report):
+    client.force_login(cast["canbo.ldtbxh"])
+    client.post(f"/bao-cao/{report.pk}/", ReportPage(report).fill_everything().data("submit"))
+    report.refresh_from_db()
+    assert report.state == "submitted"
+    for action in ("duyet", "tra-lai", "mo-lai"):
+        assert client.post(f"/bao-cao/{report.pk}/{action}/", {"reason": "x"}).status_code == 403
+    report.refresh_from_db()
+    assert report.state == "submitted"
+
+
+@pytest.mark.parametrize(
+    ("state", "action", "data"),
+    [
+        ("draft", "duyet", {}),
+        ("draft", "tra-lai", {"reason": "Bổ sung"}),
+        ("sent_back", "duyet", {}),
+        ("approved", "duyet", {}),
+        ("approved", "tra-lai", {"reason": "Bổ sung"}),
+        ("submitted", "mo-lai", {"reason": "Mở lại"}),
+        ("draft", "mo-lai", {"reason": "Mở lại"}),
+    ],
+)
+def test_transitions_are_refused_in_the_wrong_state(client, cast, report, state, action, data):
+    type(report).objects.filter(pk=report.pk).update(state=state)
+    client.force_login(cast["vanphong"])
+    response = client.post(f"/bao-cao/{report.pk}/{action}/", data)
+    assert response.status_code == 403
+    assert "Không thể" in response.content.decode()
+    report.refresh_from_db()
+    assert report.state == state and not report.events.exists()
+
+
+@pytest.mark.parametrize("state", ["submitted", "approved"])
+def test_staff_cannot_change_a_report_under_review_or_approved(client, cast, report, state):
+    type(report).objects.filter(pk=report.pk).update(state=state)
+    client.force_login(cast["canbo.ldtbxh"])
+    page = client.get(f"/bao-cao/{report.pk}/").content.decode()
+    assert 'id="report-form"' not in page
+    assert client.post(f"/bao-cao/{report.pk}/", ReportPage(report).data()).status_code == 403
+    evidence = Evidence.objects.get(entry__report=report)
+    assert client.post(f"/bao-cao/{report.pk}/minh-chung/{evidence.pk}/xoa/").status_code == 403
+
+
+def test_a_locked_cycle_stops_entry(client, cast, report):
+    cycle = report.cycle
+    cycle.locks_on = datetime.date.today() - datetime.timedelta(days=1)
+    cycle.save()
+    client.force_login(cast["canbo.ldtbxh"])
+    page = client.get(f"/bao-cao/{report.pk}/").content.decode()
+    assert 'id="report-form"' not in page and "Khóa nhập liệu sau ngày" in page
+    response = client.post(f"/bao-cao/{report.pk}/", ReportPage(report).fill_everything().data("submit"))
+    assert response.status_code == 403 and "khóa" in response.content.decode()
+    report.refresh_from_db()
+    assert report.state == "draft"

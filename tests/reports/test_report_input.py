@@ -1,0 +1,171 @@
+"""Bad input of every kind: a Vietnamese message next to the field, everything else typed kept, no 500."""
+
+import unicodedata
+from decimal import Decimal
+
+import pytest
+from django.utils.html import escape
+
+from tests.reports.helpers import ReportPage, current_report
+
+
+@pytest.fixture
+def report(plan):
+    return current_report(plan, "LDTBXH")
+
+
+@pytest.fixture
+def staff_client(client, cast):
+    client.force_login(cast["canbo.ldtbxh"])
+    return client
+
+
+def post(client, report, page, action="save"):
+    return client.post(f"/bao-cao/{report.pk}/", page.data(action))
+
+
+def field_error(html: str, field_name: str) -> str:
+    """The error text rendered right after the named field (crispy puts it in the same div)."""
+    start = html.index(f'name="{field_name}"')
+    tag = html.rfind("<", 0, start)
+    after = html.index("</textarea>", start) if html.startswith("<textarea", tag) else html.index(">", start)
+    feedback = html.find("invalid-feedback", after)
+    if feedback == -1 or feedback - after > 600:
+        return ""
+    return html[feedback : html.find("</div>", feedback)]
+
+
+@pytest.mark.parametrize(
+    ("kind", "code", "name", "typed", "message"),
+    [
+        ("target", "2025.02", "value", "abc", "“abc” không phải là số"),
+        ("target", "2025.02", "value", "1.250", "có thể hiểu hai cách"),
+        ("target", "2025.22", "value", "120", "Tỷ lệ phần trăm phải từ 0 đến 100."),
+        ("target", "2025.22", "value", "-5", "Tỷ lệ phần trăm phải từ 0 đến 100."),
+        ("target", "2025.02", "value", "4,5,6", "không phải là số"),
+        ("target", "2025.02", "as_of", "31/02/2026", "Ngày không hợp lệ"),
+        ("target", "2025.02", "as_of", "hôm qua", "Ngày không hợp lệ"),
+        ("lead", "III.3.b.3", "budget_used", "1.250.000,5", "Nhập số nguyên (đồng)"),
+        ("lead", "III.3.b.3", "budget_used", "-1000", "Kinh phí không được âm."),
+        ("lead", "III.3.b.3", "budget_used", "mười triệu", "không phải là số"),
+        ("lead", "III.3.b.3", "status", "xong", "Hãy chọn một lựa chọn hợp lệ"),
+        ("lead", "III.3.b.3", "results", "x" * 100_000, "Tối đa 20.000 ký tự"),
+    ],
+)
+def test_a_bad_field_is_reported_next_to_it_and_nothing_typed_is_lost(
+    staff_client, report, kind, code, name, typed, message
+):
+    page = ReportPage(report)
+    getattr(page, kind)(code, **{name: typed})
+    page.coordinating("III.2.b", "Đã phối hợp mở 3 lớp dạy nghề <b>đậm</b>.")
+    page.target("2030.03", value="9,8", note="Số liệu rà soát cuối năm.")
+    page.values["difficulties"] = "Thiếu kinh phí đối ứng."
+    response = post(staff_client, report, page)
+    assert response.status_code == 422
+    html = response.content.decode()
+    field = page.field(kind, code, name)
+    error = field_error(html, field)
+    assert message in error, error[:500]
+    assert "Chưa lưu: có ô nhập chưa đúng" in html
+    assert "Đã phối hợp mở 3 lớp dạy nghề &lt;b&gt;đậm&lt;/b&gt;." in html  # kept, and escaped
+    assert "Số liệu rà soát cuối năm." in html and 'value="9,8"' in html and "Thiếu kinh phí đối ứng." in html
+    if len(typed) < 1000:
+        assert escape(typed) in html  # the bad value itself is shown back for correction
+    report.refresh_from_db()
+    assert report.version == 0 and report.difficulties == ""  # nothing half-saved
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [("4,5", "4.5"), ("4.5", "4.5"), ("4", "4"), ("  4,25 ", "4.25"), ("4,5%", "4.5"), ("0,5", "0.5")],
+)
+def test_numbers_are_read_the_vietnamese_way(staff_client, report, typed, stored):
+    page = ReportPage(report).target("2025.02", value=typed)
+    assert post(staff_client, report, page).status_code == 302
+    assert report.target_entries.get(target__code="2025.02").value == Decimal(stored)
+
+
+@pytest.mark.parametrize(("typed", "stored"), [("1.250.000", 1250000), ("1,250,000", 1250000), ("1250000", 1250000)])
+def test_budgets_accept_grouped_thousands(staff_client, report, typed, stored):
+    page = ReportPage(report).lead("III.3.b.3", budget_used=typed)
+    assert post(staff_client, report, page).status_code == 302
+    assert report.task_entries.get(section__code="III.3.b.3").budget_used == stored
+
+
+def test_numbers_are_shown_the_vietnamese_way(staff_client, report):
+    page = ReportPage(report).lead("III.3.b.3", budget_used="1250000").target("2025.02", value="4.5")
+    post(staff_client, report, page)
+    html = staff_client.get(f"/bao-cao/{report.pk}/").content.decode()
+    assert 'value="1.250.000"' in html and 'value="4,5"' in html
+
+
+def test_script_tags_are_stored_as_text_and_shown_escaped(client, cast, report):
+    client.force_login(cast["canbo.ldtbxh"])
+    hostile = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+    page = ReportPage(report).lead("III.3.b.3", results=hostile).add_proposal(hostile)
+    page.values["difficulties"] = hostile
+    post(client, report, page)
+    assert report.task_entries.get(section__code="III.3.b.3").results == hostile
+    for user in ("canbo.ldtbxh", "vanphong"):
+        client.force_login(cast[user])
+        html = client.get(f"/bao-cao/{report.pk}/").content.decode()
+        assert "<script>alert" not in html and "<img src=x" not in html
+        assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html
+
+
+def test_nul_characters_are_dropped_not_stored(staff_client, report):
+    page = ReportPage(report).lead("III.3.b.3", results="Kết quả\x00 tốt").add_proposal("Đề\x00 xuất")
+    assert post(staff_client, report, page).status_code == 302
+    assert report.task_entries.get(section__code="III.3.b.3").results == "Kết quả tốt"
+    assert report.proposals.get().text == "Đề xuất"
+
+
+def test_decomposed_unicode_is_stored_composed(staff_client, report):
+    decomposed = unicodedata.normalize("NFD", "Đã hoàn thành kế hoạch")
+    page = ReportPage(report).lead("III.3.b.3", results=decomposed)
+    page.values["difficulties"] = decomposed
+    post(staff_client, report, page)
+    report.refresh_from_db()
+    assert report.difficulties == "Đã hoàn thành kế hoạch"
+    assert report.task_entries.get(section__code="III.3.b.3").results == "Đã hoàn thành kế hoạch"
+
+
+def test_text_just_under_the_limit_is_accepted(staff_client, report):
+    page = ReportPage(report).lead("III.3.b.3", results="ạ" * 20_000)
+    assert post(staff_client, report, page).status_code == 302
+
+
+def test_a_large_change_from_last_year_needs_a_note(staff_client, cast, report, plan):
+    from targets.recording import record_value
+
+    record_value(plan.targets.get(code="2025.22"), 2025, Decimal("30"), source="Nhập thử")
+    page = ReportPage(report).fill_everything().target("2025.22", value="75")
+    post(staff_client, report, page, "submit")
+    report.refresh_from_db()
+    assert report.state == "draft"
+    html = staff_client.get(f"/bao-cao/{report.pk}/").content.decode()
+    assert "Chỉ tiêu 2025.22: giá trị thay đổi nhiều so với năm trước, cần ghi chú giải thích." in html
+    assert "Năm 2025: <strong>30 %</strong>" in html
+    post(staff_client, report, ReportPage(report).target("2025.22", note="Mở thêm 2 trung tâm dạy nghề."), "submit")
+    report.refresh_from_db()
+    assert report.state == "submitted"
+
+
+def test_proposals_are_separate_items_and_can_be_removed(staff_client, report):
+    page = ReportPage(report).add_proposal("Thứ nhất").add_proposal("Thứ hai")
+    post(staff_client, report, page)
+    assert list(report.proposals.values_list("text", flat=True)) == ["Thứ nhất", "Thứ hai"]
+    page = ReportPage(report)
+    page.values["proposal-0-DELETE"] = "on"
+    post(staff_client, report, page)
+    assert list(report.proposals.values_list("text", flat=True)) == ["Thứ hai"]
+
+
+def test_a_tampered_form_does_not_500(staff_client, report):
+    page = ReportPage(report)
+    page.values["lead-0-id"] = "999999"
+    page.values["version"] = "không phải số"
+    page.values["target-TOTAL_FORMS"] = "abc"
+    response = post(staff_client, report, page)
+    assert response.status_code == 400
+    assert "Xin tải lại trang" in response.content.decode()

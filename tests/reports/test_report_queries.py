@@ -1,0 +1,74 @@
+"""The report page and the review queue run a constant number of queries, whatever the data size."""
+
+import datetime
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from reports.models import AgencyReport, Evidence
+from tests.reports.helpers import ReportPage, current_report
+
+
+def count(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def grow(report, times, settings, tmp_path):
+    """More proposals, evidence files and saved versions: the page must not cost more queries."""
+    settings.MEDIA_ROOT = tmp_path
+    entry = report.task_entries.filter(role="lead").first()
+    for n in range(times):
+        report.proposals.create(text=f"Kiến nghị {n}", position=n)
+        Evidence.objects.create(entry=entry, file=SimpleUploadedFile(f"{n}.pdf", b"%PDF-1.4 %%EOF"),
+                                original_name=f"{n}.pdf", content_type="application/pdf", size=14)  # fmt: skip
+
+
+def test_the_report_page_is_constant(client, cast, plan, settings, tmp_path, django_assert_num_queries):
+    report = current_report(plan, "LDTBXH")
+    client.force_login(cast["canbo.ldtbxh"])
+    url = f"/bao-cao/{report.pk}/"
+    small = count(client, url)
+    grow(report, 25, settings, tmp_path)
+    for n in range(5):
+        client.post(url, ReportPage(report).lead("III.3.b.3", results=f"Lần lưu {n}").data())
+    assert count(client, url) == small
+    with django_assert_num_queries(small):
+        client.get(url)
+
+
+def test_the_review_view_is_constant(client, cast, plan, settings, tmp_path):
+    report = current_report(plan, "LDTBXH")
+    staff = client
+    staff.force_login(cast["canbo.ldtbxh"])
+    staff.post(f"/bao-cao/{report.pk}/", ReportPage(report).fill_everything().data("submit"))
+    client.force_login(cast["vanphong"])
+    small = count(client, f"/bao-cao/{report.pk}/")
+    grow(report, 25, settings, tmp_path)
+    AgencyReport.objects.filter(pk=report.pk).update(state="sent_back")
+    client.force_login(cast["canbo.ldtbxh"])
+    for n in range(5):
+        client.post(f"/bao-cao/{report.pk}/", ReportPage(report).target("2025.02", note=f"Lần {n}").data("submit"))
+        AgencyReport.objects.filter(pk=report.pk).update(state="sent_back")
+    AgencyReport.objects.filter(pk=report.pk).update(state="submitted")
+    client.force_login(cast["vanphong"])
+    assert count(client, f"/bao-cao/{report.pk}/") == small
+
+
+def test_the_review_queue_is_constant(client, cast, plan, django_assert_num_queries):
+    client.force_login(cast["vanphong"])
+    first = current_report(plan, "LDTBXH")
+    AgencyReport.objects.filter(pk=first.pk).update(state="submitted", submitted_at=timezone.now())
+    small = count(client, "/tham-dinh/")
+    for year in range(2021, 2026):
+        cycle_report = current_report(plan, "GDDT", year=year)
+        AgencyReport.objects.filter(cycle=cycle_report.cycle).update(
+            state="submitted", submitted_at=timezone.now() - datetime.timedelta(days=year - 2020)
+        )
+    assert AgencyReport.objects.awaiting_review().count() > 100
+    assert count(client, "/tham-dinh/") == small
+    with django_assert_num_queries(small):
+        client.get("/tham-dinh/")
