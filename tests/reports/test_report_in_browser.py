@@ -1,0 +1,100 @@
+"""The yearly report as people do it, in headless Chromium: type, lose the page, find the text still
+there, submit; the reviewer sends it back; the agency fixes and resubmits; the reviewer approves."""
+
+import time
+
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import Select, WebDriverWait
+
+from reports.models import AgencyReport
+from tests.browser import SCREENSHOTS, log_in, screenshot
+
+
+def wait_for(browser, text):
+    WebDriverWait(browser, 10).until(lambda driver: text in driver.page_source)
+
+
+def log_out(browser):
+    browser.find_element(By.CSS_SELECTOR, "nav form button[type=submit]").click()
+    WebDriverWait(browser, 10).until(lambda driver: "/dang-nhap/" in driver.current_url)
+
+
+def fill_all(browser):
+    """Fill every field the completeness check asks for that is still empty."""
+    for select in browser.find_elements(
+        By.CSS_SELECTOR, "select[name$='-status'], select[name$='-qualitative_status']"
+    ):
+        if not select.get_attribute("value"):
+            Select(select).select_by_index(2)
+    for area in browser.find_elements(By.CSS_SELECTOR, "textarea[name$='-results']"):
+        if not area.get_attribute("value"):
+            area.send_keys("Đã triển khai theo kế hoạch.")
+    for field in browser.find_elements(By.CSS_SELECTOR, "input[name$='-value']"):
+        if not field.get_attribute("value"):
+            field.send_keys("95,5")
+    for field in browser.find_elements(By.CSS_SELECTOR, "input[name$='-as_of']"):
+        if not field.get_attribute("value"):
+            field.send_keys("30/11/2026")
+
+
+def test_the_yearly_report_in_a_browser(transactional_db, browser, live_server, plan):
+    started = time.perf_counter()
+    log_in(browser, live_server, "canbo.gddt")
+    assert "/bao-cao/" in browser.current_url
+    report = AgencyReport.objects.get(agency__code="GDDT")
+    results = browser.find_element(By.CSS_SELECTOR, "textarea[name='lead-0-results']")
+    results.send_keys("Đã kiên cố hóa 12 phòng học tại xã Bình An.")
+    browser.find_element(By.CSS_SELECTOR, "input[name='target-0-value']").send_keys("98,5")
+    time.sleep(0.6)  # the page keeps typing in the browser after a short pause
+
+    browser.refresh()  # the tab is reloaded before anything was saved
+    restored = browser.find_element(By.CSS_SELECTOR, "textarea[name='lead-0-results']")
+    assert restored.get_attribute("value") == "Đã kiên cố hóa 12 phòng học tại xã Bình An."
+    assert browser.find_element(By.CSS_SELECTOR, "input[name='target-0-value']").get_attribute("value") == "98,5"
+    assert browser.find_element(By.ID, "khoi-phuc").is_displayed()
+    screenshot(browser, "report-01-restored")
+
+    fill_all(browser)
+    browser.find_element(By.CSS_SELECTOR, "button[value=submit]").click()
+    wait_for(browser, "Đã gửi báo cáo đến Văn phòng huyện")
+    report.refresh_from_db()
+    assert report.state == "submitted"
+    screenshot(browser, "report-02-submitted", full_page=True)
+    browser.set_window_size(1280, 900)
+    log_out(browser)
+
+    log_in(browser, live_server, "vanphong")
+    assert browser.current_url.endswith("/tham-dinh/")
+    screenshot(browser, "report-03-queue")
+    browser.find_element(By.LINK_TEXT, "Phòng Giáo dục và Đào tạo").click()
+    browser.find_element(By.NAME, "reason").send_keys("Chỉ tiêu 2025.05 cần số liệu chính thức.")
+    browser.find_element(By.XPATH, "//button[contains(., 'Trả lại để bổ sung')]").click()
+    wait_for(browser, "Đã trả lại báo cáo của Phòng Giáo dục và Đào tạo")
+    report.refresh_from_db()
+    assert report.state == "sent_back"
+    log_out(browser)
+
+    log_in(browser, live_server, "canbo.gddt")
+    assert "Chỉ tiêu 2025.05 cần số liệu chính thức." in browser.find_element(By.ID, "ly-do-tra-lai").text
+    screenshot(browser, "report-04-sent-back")
+    value = browser.find_element(By.CSS_SELECTOR, "input[name='target-0-value']")
+    value.clear()
+    value.send_keys("99,1")
+    browser.find_element(By.CSS_SELECTOR, "button[value=submit]").click()
+    wait_for(browser, "Đã gửi báo cáo đến Văn phòng huyện")
+    report.refresh_from_db()
+    assert report.state == "submitted"
+    log_out(browser)
+
+    log_in(browser, live_server, "vanphong")
+    browser.find_element(By.LINK_TEXT, "Phòng Giáo dục và Đào tạo").click()
+    changes = browser.find_element(By.ID, "thay-doi").text
+    assert "Chỉ tiêu 2025.05 – giá trị" in changes and "98,5" in changes and "99,1" in changes
+    screenshot(browser, "report-05-review", full_page=True)
+    browser.set_window_size(1280, 900)
+    browser.find_element(By.XPATH, "//button[contains(., 'Duyệt báo cáo')]").click()
+    wait_for(browser, "Đã duyệt báo cáo của Phòng Giáo dục và Đào tạo")
+    report.refresh_from_db()
+    assert report.state == "approved"
+    elapsed = time.perf_counter() - started
+    (SCREENSHOTS / "report-journey-seconds.txt").write_text(f"{elapsed:.1f}\n")
