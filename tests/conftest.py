@@ -40,6 +40,17 @@ def cast(plan):
 
 
 @pytest.fixture
+def eager_jobs():
+    """Run Celery jobs in-process for this test, even when CI configured a real broker."""
+    from binhson_plan.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous
+
+
+@pytest.fixture
 def seed_text():
     return (DATA / "seed_plan.txt").read_text(encoding="utf-8")
 

@@ -9,7 +9,7 @@ from targets.models import TargetValue
 from tests.reports.helpers import ReportPage, current_report
 
 
-def test_the_whole_journey(client, cast, plan, django_capture_on_commit_callbacks):
+def test_the_whole_journey(client, cast, plan, django_capture_on_commit_callbacks, eager_jobs):
     staff, reviewer = cast["canbo.ldtbxh"], cast["vanphong"]
     report = current_report(plan, "LDTBXH")
     url = f"/bao-cao/{report.pk}/"

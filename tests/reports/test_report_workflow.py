@@ -121,7 +121,7 @@ def test_the_digest_goes_once_a_day_with_every_new_submission(cast, plan):
     assert send_review_digest(tomorrow) is False  # nothing new since
 
 
-def test_an_approval_mail_is_sent_once(client, cast, plan, django_capture_on_commit_callbacks):
+def test_an_approval_mail_is_sent_once(client, cast, plan, django_capture_on_commit_callbacks, eager_jobs):
     from reports.notifications import send_report_notice
 
     report = current_report(plan, "GDDT")

@@ -70,7 +70,7 @@ class Command(BaseCommand):
         user.is_active = True
         user.set_password(DEMO_PASSWORD)
         user.save()
-        user.groups.set([Group.objects.get(name=ROLE_GROUPS[role])])
+        user.groups.set([Group.objects.get_or_create(name=ROLE_GROUPS[role])[0]])
         if agency_code:
             Membership.objects.update_or_create(user=user, defaults={"agency": Agency.objects.get(code=agency_code)})
         else:
