@@ -11,6 +11,7 @@ def roles(request):
     membership = getattr(user, "membership", None) if Role.AGENCY_STAFF in names else None
     return {
         "is_reviewer": Role.REVIEWER in names,
+        "can_read_all": user.is_superuser or bool({Role.REVIEWER, Role.VIEWER, Role.ADMINISTRATOR} & names),
         "is_agency_staff": membership is not None,
         "user_agency": membership.agency if membership else None,
     }

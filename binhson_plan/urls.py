@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from reports import views as report_views
+from targets import views as target_views
 from tasks import api as tasks_api
 
 admin.site.site_header = "Quản trị cổng theo dõi kế hoạch công tác dân tộc"
@@ -20,5 +21,7 @@ urlpatterns = [
     path("", include("reports.urls")),
     path("api/plans/", tasks_api.plan_index, name="api_plans"),
     path("api/plans/<slug:slug>/", tasks_api.plan_detail, name="api_plan"),
+    path("api/plans/<slug:slug>/progress/", tasks_api.plan_progress, name="api_plan_progress"),
+    path("cong-khai/<slug:slug>/", target_views.public_progress, name="public_progress"),
     path("quan-tri/", admin.site.urls),
 ]

@@ -18,7 +18,7 @@ def is_reviewer(user) -> bool:
 
 def can_read_all(user) -> bool:
     """Reviewers, viewers and administrators read every agency's report."""
-    return user.is_superuser or has_role(user, Role.REVIEWER) or has_role(user, Role.VIEWER)
+    return user.is_superuser or any(has_role(user, role) for role in (Role.REVIEWER, Role.VIEWER, Role.ADMINISTRATOR))
 
 
 def _report(pk):

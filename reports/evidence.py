@@ -5,7 +5,7 @@ import zipfile
 import filetype
 from django import forms
 from django.conf import settings
-from PIL import Image, UnidentifiedImageError
+from PIL import Image
 
 from targets.templatetags.plan_format import vn_number
 
@@ -20,6 +20,7 @@ ALLOWED = {
     "application/msword": "Word 97–2003 (.doc)",
     "application/vnd.ms-excel": "Excel 97–2003 (.xls)",
 }
+UNZIPPED_LIMIT = 200 * 1024 * 1024
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
@@ -55,14 +56,17 @@ def _damage(upload, kind) -> str:
     if kind.startswith("image/"):
         try:
             Image.open(upload).verify()
-        except (UnidentifiedImageError, OSError, SyntaxError):
+        except Exception:  # unreadable, truncated, or a decompression bomb
             return "ảnh không đọc được"
     elif "openxmlformats" in kind:
         try:
             with zipfile.ZipFile(upload) as archive:
+                members = archive.infolist()
+                if sum(m.file_size for m in members) > UNZIPPED_LIMIT:
+                    return "tệp Office giải nén quá lớn"
                 if archive.testzip() is not None or "[Content_Types].xml" not in archive.namelist():
                     return "tệp Office bị hỏng"
-        except zipfile.BadZipFile:
+        except Exception:  # bad, encrypted or unsupported archive
             return "tệp Office bị hỏng"
     elif kind == "application/pdf":
         upload.seek(max(0, upload.size - 2048))

@@ -6,7 +6,7 @@ from django import forms
 from django.forms import modelformset_factory
 
 from reports.evidence import check_evidence_file
-from reports.models import AgencyReport, Proposal, QualitativeStatus, TargetEntry, TaskEntry, TaskStatus
+from reports.models import AgencyReport, Proposal, QualitativeStatus, ReportingCycle, TargetEntry, TaskEntry, TaskStatus
 from targets.numbers import NumberFormatError, parse_number
 from targets.templatetags.plan_format import vn_number
 
@@ -145,6 +145,11 @@ class TargetEntryForm(forms.ModelForm):
 class ProposalForm(forms.ModelForm):
     text = text_field("Kiến nghị, đề xuất", required=True, rows=2)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and self.instance.response:
+            self.fields["text"].disabled = True  # the district has answered it: it stays as answered
+
     class Meta:
         model = Proposal
         fields = ["text"]
@@ -171,6 +176,29 @@ class ProposalResponseForm(forms.ModelForm):
         model = Proposal
         fields = ["state", "response"]
         labels = {"state": "Tình trạng xử lý"}
+
+
+class CycleDatesForm(forms.ModelForm):
+    class Meta:
+        model = ReportingCycle
+        fields = ["opens_on", "due_on", "data_cutoff", "locks_on"]
+        widgets = {name: forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"})
+                   for name in ["opens_on", "due_on", "data_cutoff", "locks_on"]}  # fmt: skip
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.input_formats = ["%d/%m/%Y", "%Y-%m-%d"]
+            field.error_messages["invalid"] = "Ngày không hợp lệ: viết theo dạng ngày/tháng/năm, ví dụ 05/12/2026."
+
+    def clean(self):
+        cleaned = super().clean()
+        opens, due, locks = cleaned.get("opens_on"), cleaned.get("due_on"), cleaned.get("locks_on")
+        if opens and due and due < opens:
+            self.add_error("due_on", "Hạn báo cáo phải sau ngày mở nhập liệu.")
+        if locks and due and locks < due:
+            self.add_error("locks_on", "Ngày khóa nhập liệu phải từ hạn báo cáo trở đi.")
+        return cleaned
 
 
 class CycleOpenForm(forms.Form):

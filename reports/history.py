@@ -1,9 +1,24 @@
 """The audit trail of a report, read from django-simple-history: who changed which field, when."""
 
+import datetime
 from itertools import groupby
+
+from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from reports.models import AgencyReport, Evidence, Proposal, TargetEntry, TaskEntry
 
+SYSTEM_FIELDS = {
+    "first_submitted_at",
+    "submitted_at",
+    "reviewed_at",
+    "responded_at",
+    "uploaded_at",
+    "file",
+    "content_type",
+    "size",
+    "uploaded_by",
+}
 HIDDEN_FIELDS = {"version", "updated_at", "updated_by", "report", "position", "section", "target", "role", "entry"}
 
 
@@ -45,25 +60,31 @@ def _rows(record, previous) -> list[dict]:
     base = {"when": record.history_date, "who": record.history_user, "what": _label(record)}
     if record.history_type == "-":
         return [base | {"field": "", "old": "", "new": "đã gỡ bỏ"}]
-    if previous is None:
-        if record.instance_type in (Evidence, Proposal):
-            return [base | {"field": "", "old": "", "new": "thêm mới"}]
-        return []
-    delta = record.diff_against(previous)
+    if previous is None and record.instance_type in (Evidence, Proposal):
+        return [base | {"field": "", "old": "", "new": "thêm mới"}]
     result = []
-    for change in delta.changes:
-        if change.field in HIDDEN_FIELDS:
+    for field in record.instance_type._meta.concrete_fields:
+        name = field.attname
+        if field.name in HIDDEN_FIELDS or name in ("id",) or field.name in SYSTEM_FIELDS:
             continue
-        field = record.instance_type._meta.get_field(change.field)
-        result.append(
-            base | {"field": field.verbose_name, "old": _show(field, change.old), "new": _show(field, change.new)}
-        )
+        new = getattr(record, name)
+        old = getattr(previous, name) if previous is not None else None
+        if previous is None and new in (None, "", False):
+            continue  # entries start empty: their first save shows only what was filled in
+        if old != new:
+            result.append(base | {"field": field.verbose_name, "old": _show(field, old), "new": _show(field, new)})
     return result
 
 
 def _show(field, value) -> str:
     if value in (None, ""):
         return "–"
+    if field.is_relation:
+        return _user_name(value) if field.related_model is get_user_model() else str(value)
+    if isinstance(value, datetime.datetime):
+        return timezone.localtime(value).strftime("%H:%M %d/%m/%Y")
+    if isinstance(value, datetime.date):
+        return value.strftime("%d/%m/%Y")
     if field.choices:
         return dict(field.choices).get(value, value)
     if isinstance(value, bool):
@@ -73,3 +94,8 @@ def _show(field, value) -> str:
     if field.get_internal_type() in ("DecimalField", "PositiveBigIntegerField"):
         return vn_number(value)
     return str(value)
+
+
+def _user_name(user_id) -> str:
+    user = get_user_model().objects.filter(pk=user_id).first()
+    return (user.get_full_name() or user.username) if user else "–"

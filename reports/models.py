@@ -91,7 +91,9 @@ class ReportingCycle(models.Model):
         )
 
     def is_locked(self, today=None) -> bool:
-        return bool(self.locks_on) and (today or timezone.localdate()) > self.locks_on
+        """Entry is closed: before the opening date, or after the lock date."""
+        today = today or timezone.localdate()
+        return today < self.opens_on or (bool(self.locks_on) and today > self.locks_on)
 
 
 class ReportState(models.TextChoices):
@@ -159,7 +161,7 @@ class AgencyReport(models.Model):
             version=F("version") + 1, updated_at=timezone.now(), updated_by=by
         )
         if updated:
-            self.version = expected + 1
+            self.version, self.updated_by = expected + 1, by
         return bool(updated)
 
     def missing_items(self) -> list[str]:
@@ -169,6 +171,8 @@ class AgencyReport(models.Model):
         return missing_items(self)
 
     def _transition(self, to, by, allowed_from, action, reason="", **fields):
+        # Lock the row and read the state afresh: two reviewers acting at once cannot both succeed.
+        self.state = AgencyReport.objects.select_for_update().values_list("state", flat=True).get(pk=self.pk)
         if self.state not in allowed_from:
             raise PermissionDenied(
                 f"Không thể {action.label.lower()} khi báo cáo đang ở trạng thái “{self.get_state_display()}”."

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from reports import access
-from reports.forms import CycleOpenForm, ProposalResponseForm, SendBackForm
+from reports.forms import CycleDatesForm, CycleOpenForm, ProposalResponseForm, SendBackForm
 from reports.models import AgencyReport, Proposal, ReportingCycle
 from reports.views import render_view
 from tasks.models import Plan
@@ -61,8 +61,8 @@ def respond_to_proposal(request, pk, proposal_id):
     proposal = get_object_or_404(Proposal, pk=proposal_id, report=report)
     form = ProposalResponseForm(request.POST, instance=proposal, prefix=f"p{proposal.pk}")
     if not form.is_valid():
-        messages.error(request, "Chưa lưu trả lời: " + "; ".join(e for errors in form.errors.values() for e in errors))
-        return redirect(report)
+        messages.error(request, "Chưa lưu trả lời: xem ô tô đỏ ở kiến nghị bên dưới.")
+        return render_view(request, report, proposal_form=form, status=422)
     proposal = form.save(commit=False)
     proposal.responded_by, proposal.responded_at = request.user, timezone.now()
     proposal.save()
@@ -84,3 +84,16 @@ def cycle_list(request):
             return redirect("reports:cycles")
     cycles = plan.cycles.all()
     return render(request, "reports/cycle_list.html", {"plan": plan, "cycles": cycles, "form": form})
+
+
+def cycle_edit(request, pk):
+    access.require_reviewer(request)
+    cycle = get_object_or_404(ReportingCycle, pk=pk)
+    form = CycleDatesForm(request.POST or None, instance=cycle)
+    if request.method == "POST" and form.is_valid():
+        cycle = form.save(commit=False)
+        cycle._history_user = request.user
+        cycle.save()
+        messages.success(request, f"Đã lưu các mốc ngày của kỳ báo cáo năm {cycle.year}.")
+        return redirect("reports:cycles")
+    return render(request, "reports/cycle_edit.html", {"cycle": cycle, "form": form})

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reports import review_views, views
+from reports import dashboard_views, review_views, views
 
 app_name = "reports"
 urlpatterns = [
@@ -14,4 +14,13 @@ urlpatterns = [
     path("bao-cao/<int:pk>/kien-nghi/<int:proposal_id>/", review_views.respond_to_proposal, name="respond"),
     path("tham-dinh/", review_views.review_queue, name="queue"),
     path("ky-bao-cao/", review_views.cycle_list, name="cycles"),
+    path("ky-bao-cao/<int:pk>/", review_views.cycle_edit, name="cycle_edit"),
+    path("bang-dieu-khien/", dashboard_views.dashboard_home, name="dashboard_home"),
+    path("bang-dieu-khien/<slug:slug>/<int:year>/", dashboard_views.dashboard_page, name="dashboard"),
+    path(
+        "bang-dieu-khien/<slug:slug>/<int:year>/<slug:table>.xlsx",
+        dashboard_views.dashboard_export,
+        name="dashboard_export",
+    ),
+    path("nhap-so-lieu/", dashboard_views.import_page, name="import"),
 ]

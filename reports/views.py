@@ -1,5 +1,6 @@
 """The agency report page: agency staff fill and submit it; everyone allowed reads it."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -20,7 +21,7 @@ from reports.forms import (
     SendBackForm,
     TargetEntryFormSet,
 )
-from reports.models import AgencyReport, Evidence, ReportAction, ReportingCycle
+from reports.models import AgencyReport, Evidence, ReportAction, ReportingCycle, ReportState
 from tasks.models import Plan
 from tasks.models import Role as TaskRole
 
@@ -36,6 +37,8 @@ def home(request):
             return redirect(report)
     if access.is_reviewer(request.user):
         return redirect("reports:queue")
+    if plan is not None and access.can_read_all(request.user):
+        return redirect("reports:dashboard_home")
     if plan is None or Plan.objects.filter(is_active=True).count() > 1:
         return redirect("tasks:plan_list")
     return redirect(plan)
@@ -82,23 +85,53 @@ def report_detail(request, pk):
     return render_view(request, report)
 
 
-def _render_edit(request, report, forms, conflict=None, status=200):
-    context = {"report": report, "forms": forms, "conflict": conflict, "missing": report.missing_items()}
-    context["events"] = report.events.select_related("by")
+def _not_editable_reason(report) -> str:
+    if report.cycle.is_locked():
+        return "Kỳ báo cáo chưa mở hoặc đã khóa nhập liệu."
+    return f"Báo cáo đang ở trạng thái “{report.get_state_display()}”, không sửa được."
+
+
+def _render_edit(request, report, forms, conflict=None, status=200, read_only=False):
+    context = {
+        "report": report,
+        "forms": forms,
+        "conflict": conflict,
+        "read_only": read_only,
+        "missing": report.missing_items(),
+        "events": report.events.select_related("by"),
+        "history": report_history(report),
+        "evidence_limit_mb": settings.EVIDENCE_MAX_BYTES // (1024 * 1024),
+        "other_sent_back": AgencyReport.objects.for_agency(report.agency)
+        .filter(state=ReportState.SENT_BACK)
+        .exclude(pk=report.pk)
+        .select_related("cycle"),
+    }
     return render(request, "reports/report_edit.html", context, status=status)
 
 
 def _save(request, report):
-    if not report.is_editable:
-        raise PermissionDenied("Báo cáo này không sửa được nữa (đã gửi, đã duyệt hoặc kỳ báo cáo đã khóa).")
     forms = build_forms(report, request.POST, request.FILES)
+    if not report.is_editable:
+        # Submitted meanwhile, approved, or the cycle closed: show what was typed so it can be copied.
+        for form in forms.values():
+            form.is_valid()
+        messages.error(
+            request,
+            _not_editable_reason(report) + " Nội dung bạn vừa nhập chưa được lưu, vẫn còn bên dưới để sao chép.",
+        )
+        return _render_edit(request, report, forms, status=409, read_only=True)
     if _tampered(forms):
         return render(
             request, "400.html", {"message": "Dữ liệu gửi lên không khớp với báo cáo. Xin tải lại trang."}, status=400
         )
     if not all(form.is_valid() for form in forms.values()):
+        dropped = (
+            " Tệp minh chứng đã chọn cần chọn lại (trình duyệt không giữ tệp khi trang báo lỗi)."
+            if request.FILES
+            else ""
+        )
         messages.error(
-            request, "Chưa lưu: có ô nhập chưa đúng (tô đỏ bên dưới). Mọi nội dung bạn đã nhập vẫn còn nguyên."
+            request, "Chưa lưu: có ô nhập chưa đúng (tô đỏ bên dưới). Mọi nội dung bạn đã gõ vẫn còn nguyên." + dropped
         )
         return _render_edit(request, report, forms, status=422)
     with transaction.atomic():
@@ -141,7 +174,10 @@ def _save_forms(request, report, forms):
         report_form.save()
     for name in ("leads", "coordinating", "targets"):
         for form in forms[name]:
-            if form.has_changed():
+            if name == "targets" and form.instance.value is not None and form.instance.as_of is None:
+                form.instance.as_of = report.cycle.data_cutoff  # the cycle's cut-off, unless told otherwise
+                form.save()
+            elif form.has_changed():
                 form.save()
     for form in forms["leads"]:
         upload = form.cleaned_data.get("new_evidence")
@@ -150,9 +186,10 @@ def _save_forms(request, report, forms):
                 entry=form.instance, file=upload, original_name=upload.name[:255], content_type=form.evidence_type,
                 size=upload.size, uploaded_by=request.user,
             )  # fmt: skip
-    proposals = forms["proposals"].save(commit=False)
+    proposals = [p for p in forms["proposals"].save(commit=False) if not p.response]
     for proposal in forms["proposals"].deleted_objects:
-        proposal.delete()
+        if not proposal.response:  # an answered proposal stays, with its answer
+            proposal.delete()
     for position, proposal in enumerate(proposals, start=report.proposals.count()):
         proposal.report = report
         if proposal.pk is None:
@@ -172,7 +209,7 @@ def _conflict(request, report):
     return _render_edit(request, report, forms, conflict=conflict, status=409)
 
 
-def render_view(request, report, send_back_form=None, status=200):
+def render_view(request, report, send_back_form=None, status=200, proposal_form=None):
     """The report read-only, with its review panel for reviewers."""
     submissions = [e for e in report.events.select_related("by") if e.action == ReportAction.SUBMITTED]
     changes = changes_between(submissions[-2].snapshot, submissions[-1].snapshot) if len(submissions) > 1 else None
@@ -198,6 +235,8 @@ def render_view(request, report, send_back_form=None, status=200):
         "send_back_form": send_back_form or SendBackForm(),
         "history": report_history(report),
     }
+    if proposal_form is not None:
+        context["proposal_forms"][proposal_form.instance.pk] = proposal_form
     return render(request, "reports/report_view.html", context, status=status)
 
 

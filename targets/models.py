@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 from agencies.models import Agency
 from tasks.models import Plan, Section
@@ -57,6 +58,13 @@ class Target(models.Model):
     statement = models.TextField("nguyên văn trong kế hoạch")
     name = models.CharField("tên ngắn", max_length=255)
     unit = models.CharField("đơn vị tính", max_length=50, blank=True)
+    measured_unit = models.CharField(
+        "đơn vị của số liệu",
+        max_length=50,
+        blank=True,
+        help_text="Khi số liệu báo cáo khác đơn vị của mục tiêu (ví dụ: thu nhập, triệu đồng/người/năm, "
+        "cho mục tiêu “gấp 2 lần”). Để trống: như đơn vị tính.",
+    )
     kind = models.CharField("loại chỉ tiêu", max_length=30, choices=TargetKind.choices)
     comparison = models.CharField("so sánh", max_length=5, choices=Comparison.choices, blank=True)
     value = models.DecimalField("giá trị", max_digits=20, decimal_places=4, null=True, blank=True)
@@ -102,12 +110,17 @@ class Target(models.Model):
         return self.kind == TargetKind.QUALITATIVE
 
     @property
+    def input_unit(self) -> str:
+        """The unit values are reported in."""
+        return self.measured_unit or self.unit
+
+    @property
     def is_percentage(self) -> bool:
-        return self.unit.strip() == "%"
+        return self.input_unit.strip() == "%"
 
     @property
     def is_yearly_change(self) -> bool:
-        return self.unit.endswith("/năm")
+        return self.kind == TargetKind.ANNUAL_CHANGE
 
     def value_error(self, value) -> str | None:
         """Why `value` cannot be a value of this target, in Vietnamese; None when it can."""
@@ -126,6 +139,31 @@ class Target(models.Model):
         if self.is_percentage or self.is_yearly_change:
             return abs(new - last) > 20
         return last != 0 and abs(new - last) / abs(last) > Decimal("0.5")
+
+
+class ReferenceValue(models.Model):
+    """A yearly value of the reference series of a relative target (e.g. the national average income),
+    entered by Văn phòng huyện."""
+
+    target = models.ForeignKey(Target, verbose_name="chỉ tiêu", on_delete=models.CASCADE, related_name="references")
+    year = models.PositiveSmallIntegerField("năm")
+    value = models.DecimalField("giá trị tham chiếu", max_digits=20, decimal_places=4)
+    source = models.CharField("nguồn", max_length=255, blank=True)
+    recorded_at = models.DateTimeField("ghi nhận lúc", auto_now=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="người ghi nhận", null=True, blank=True, on_delete=models.SET_NULL
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["target", "year"]
+        verbose_name = "giá trị chuỗi tham chiếu"
+        verbose_name_plural = "giá trị chuỗi tham chiếu"
+        constraints = [models.UniqueConstraint(fields=["target", "year"], name="one_reference_per_target_year")]
+
+    def __str__(self):
+        return f"{self.target.code} {self.year}: {self.value}"
 
 
 class TargetValueQuerySet(models.QuerySet):

@@ -3,8 +3,8 @@
 import re
 from decimal import Decimal, InvalidOperation
 
-GROUPED_DOTS = re.compile(r"^\d{1,3}(\.\d{3})+(,\d+)?$")  # 1.250.000 or 1.250.000,5
-GROUPED_COMMAS = re.compile(r"^\d{1,3}(,\d{3})+(\.\d+)?$")  # 1,250,000 or 1,250,000.5
+GROUPED_DOTS = re.compile(r"^[1-9]\d{0,2}(\.\d{3})+(,\d+)?$")  # 1.250.000 or 1.250.000,5
+GROUPED_COMMAS = re.compile(r"^[1-9]\d{0,2}(,\d{3})+(\.\d+)?$")  # 1,250,000 or 1,250,000.5
 PLAIN = re.compile(r"^\d+([.,]\d+)?$")
 
 
@@ -17,17 +17,17 @@ def parse_number(text: str) -> Decimal:
     raw = (text or "").strip().replace("\u00a0", "").replace(" ", "")
     raw = raw.removesuffix("%")
     sign = -1 if raw.startswith(("-", "−")) else 1
-    digits = raw.lstrip("+-−")
+    digits = raw[1:] if raw[:1] in ("+", "-", "−") else raw
     if not digits:
         raise NumberFormatError("Chưa nhập số.")
-    if re.fullmatch(r"\d{1,3}\.\d{3}", digits):
+    if re.fullmatch(r"[1-9]\d{0,2}[.,]\d{3}", digits):
         raise NumberFormatError(
-            f"“{text.strip()}” có thể hiểu hai cách: nếu là số nguyên, viết {digits.replace('.', '')}; "
-            f"nếu là số thập phân, dùng dấu phẩy: {digits.replace('.', ',')}."
+            f"“{text.strip()}” có thể hiểu hai cách: nếu là số nguyên, viết {re.sub('[.,]', '', digits)}; "
+            f"nếu là số thập phân, viết {re.sub('[.,]', ',', digits).rstrip('0').rstrip(',')}."
         )
     if GROUPED_DOTS.match(digits):
         normal = digits.replace(".", "").replace(",", ".")
-    elif GROUPED_COMMAS.match(digits) and digits.count(",") > 1 or re.fullmatch(r"\d{1,3}(,\d{3})+\.\d+", digits):
+    elif GROUPED_COMMAS.match(digits) and digits.count(",") > 1 or re.fullmatch(r"[1-9]\d{0,2}(,\d{3})+\.\d+", digits):
         normal = digits.replace(",", "")
     elif PLAIN.match(digits):
         normal = digits.replace(",", ".")

@@ -95,3 +95,62 @@ def plan_detail(request, slug):
         "tasks": [_task(node) for node in part_three.children] if part_three else [],
     }
     return _json(data)
+
+
+STATUS_FIELDS = ["code", "name", "horizon", "values", "status", "milestone", "method", "ratio", "explanation"]
+
+
+@login_not_required
+@require_GET
+def plan_progress(request, slug):
+    """Each target's approved or imported values and its status in `year`; JSON, or CSV with format=csv."""
+    from targets.status import observations
+    from targets.status import plan_progress as progress_of
+    from targets.views import current_year
+
+    plan = Plan.objects.filter(slug=slug).first()
+    if plan is None:
+        return _json({"error": "Không tìm thấy kế hoạch."}, status=404)
+    year_text = request.GET.get("year", "")
+    last = plan.vision_year or plan.period_end
+    if year_text and (not year_text.isdigit() or not plan.period_start <= int(year_text) <= last):
+        return _json({"error": f"Năm phải từ {plan.period_start} đến {last}."}, status=400)
+    year = int(year_text) if year_text else current_year(plan)
+    targets = list(plan.targets.filter(is_active=True).order_by("position"))
+    progress, series = progress_of(targets, year), observations(targets)
+    rows = []
+    for target in targets:
+        p = progress[target.pk]
+        values = {str(y): v for y, v in sorted(series.get(target.pk, {}).items()) if y <= year}
+        rows.append(
+            {
+                "code": target.code,
+                "name": target.name,
+                "horizon": target.horizon,
+                "values": values,
+                "status": p.status,
+                "milestone": p.milestone,
+                "method": p.method,
+                "ratio": round(p.ratio, 4) if p.ratio is not None else None,
+                "explanation": p.explanation,
+            }
+        )
+    if request.GET.get("format") == "csv":
+        return _csv(rows, f"{plan.slug}-{year}.csv")
+    return _json({"plan": plan.slug, "year": year, "targets": rows})
+
+
+def _csv(rows, filename):
+    import csv
+
+    from django.http import HttpResponse
+
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.write("\ufeff")  # so that Excel opens the UTF-8 Vietnamese text correctly
+    writer = csv.DictWriter(response, fieldnames=STATUS_FIELDS)
+    writer.writeheader()
+    for row in rows:
+        values = "; ".join(f"{year}: {value}" for year, value in row["values"].items())
+        writer.writerow(row | {"values": values})
+    return response

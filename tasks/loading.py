@@ -110,6 +110,7 @@ def _write_targets(plan, data, agencies, sections, counts) -> None:
             "statement": item["statement"],
             "name": item["name"],
             "unit": item.get("unit", ""),
+            "measured_unit": item.get("measured_unit", ""),
             "kind": item["kind"],
             "comparison": item.get("comparison", ""),
             "value": item.get("value"),

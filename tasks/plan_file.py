@@ -54,7 +54,8 @@ SECTION_FIELDS = {
 LEAD_FIELDS = {"agency": (TEXT, True), "scope": (TEXT, False)}
 TARGET_FIELDS = {
     "code": (TEXT, True), "section": (TEXT, False), "horizon": (INT, True), "statement": (TEXT, True),
-    "name": (TEXT, True), "unit": (TEXT, False), "kind": (TEXT, True), "comparison": (TEXT, False),
+    "name": (TEXT, True), "unit": (TEXT, False), "measured_unit": (TEXT, False), "kind": (TEXT, True),
+    "comparison": (TEXT, False),
     "value": (NUMBER, False), "value_max": (NUMBER, False), "direction": (TEXT, False),
     "natural_limit": (NUMBER, False), "baseline_year": (INT, False), "period_start": (INT, False),
     "reference": (TEXT, False), "parent": (TEXT, False), "responsible": (TEXT, True),

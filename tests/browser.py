@@ -50,8 +50,11 @@ def screenshot(driver, name: str, full_page: bool = False) -> Path:
 
 def log_in(driver, live_server, username: str, password: str = "binhson-demo") -> None:
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
 
     driver.get(f"{live_server.url}/dang-nhap/")
     driver.find_element(By.NAME, "username").send_keys(username)
     driver.find_element(By.NAME, "password").send_keys(password)
     driver.find_element(By.CSS_SELECTOR, "main button[type=submit]").click()
+    # A click returns before the next page has loaded: wait until the login page is gone.
+    WebDriverWait(driver, 15).until(lambda d: "/dang-nhap/" not in d.current_url)

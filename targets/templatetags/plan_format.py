@@ -43,3 +43,11 @@ def paragraphs(text):
 def dict_get(mapping, key):
     """mapping[key] in a template, None when absent."""
     return mapping.get(key) if mapping else None
+
+
+@register.filter
+def sparkline(series):
+    """A small SVG line of a {year: value} series."""
+    from targets.charts import sparkline as draw
+
+    return draw(series or {})

@@ -45,6 +45,9 @@ RULES = [
     ("get", "/ky-bao-cao/", {"reviewer"}, 200),
     ("post", "/ky-bao-cao/", {"reviewer"}, 302),
     ("post", "/bao-cao/{pk}/tra-lai/", {"reviewer"}, 302),
+    ("post", "/bao-cao/{pk}/duyet/", {"reviewer"}, 302),
+    ("post", "/bao-cao/{pk}/mo-lai/", {"reviewer"}, 302),
+    ("get", "/ky-bao-cao/{cycle}/", {"reviewer"}, 200),
     ("post", "/bao-cao/{pk}/kien-nghi/{proposal}/", {"reviewer"}, 302),
 ]
 
@@ -52,15 +55,23 @@ RULES = [
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize(("method", "url", "allowed", "status"), RULES)
 def test_who_may_do_what(client, cast, report, role, method, url, allowed, status):
-    if "tra-lai" in url:
+    if "tra-lai" in url or "duyet" in url:
         type(report).objects.filter(pk=report.pk).update(state="submitted")
-    url = url.format(pk=report.pk, ev=Evidence.objects.get(entry__report=report).pk, proposal=report.proposals.get().pk)
+    if "mo-lai" in url:
+        type(report).objects.filter(pk=report.pk).update(state="approved")
+    url = url.format(
+        pk=report.pk,
+        cycle=report.cycle_id,
+        ev=Evidence.objects.get(entry__report=report).pk,
+        proposal=report.proposals.get().pk,
+    )
     data = {
         "/bao-cao/{pk}/": ReportPage(report).data(),
         "/ky-bao-cao/": {"year": 2024},
     }
     login(client, cast, role)
-    payload = {"reason": "Bổ sung.", "p-state": "answered", "p-response": "Đã chuyển."}
+    proposal = report.proposals.get()
+    payload = {"reason": "Bổ sung.", f"p{proposal.pk}-state": "answered", f"p{proposal.pk}-response": "Đã chuyển."}
     for template, values in data.items():
         if url == template.format(pk=report.pk):
             payload = values
@@ -129,7 +140,11 @@ def test_staff_cannot_change_a_report_under_review_or_approved(client, cast, rep
     client.force_login(cast["canbo.ldtbxh"])
     page = client.get(f"/bao-cao/{report.pk}/").content.decode()
     assert 'id="report-form"' not in page
-    assert client.post(f"/bao-cao/{report.pk}/", ReportPage(report).data()).status_code == 403
+    response = client.post(f"/bao-cao/{report.pk}/", ReportPage(report).lead("III.3.b.3", results="Gõ muộn").data())
+    assert response.status_code == 409  # refused, and what was typed is shown back to be copied
+    html = response.content.decode()
+    assert "không sửa được" in html and "Gõ muộn" in html and 'value="save"' not in html
+    assert report.task_entries.get(section__code="III.3.b.3").results == ""
     evidence = Evidence.objects.get(entry__report=report)
     assert client.post(f"/bao-cao/{report.pk}/minh-chung/{evidence.pk}/xoa/").status_code == 403
 
@@ -142,6 +157,6 @@ def test_a_locked_cycle_stops_entry(client, cast, report):
     page = client.get(f"/bao-cao/{report.pk}/").content.decode()
     assert 'id="report-form"' not in page and "Khóa nhập liệu sau ngày" in page
     response = client.post(f"/bao-cao/{report.pk}/", ReportPage(report).fill_everything().data("submit"))
-    assert response.status_code == 403 and "khóa" in response.content.decode()
+    assert response.status_code == 409 and "đã khóa nhập liệu" in response.content.decode()
     report.refresh_from_db()
     assert report.state == "draft"

@@ -45,7 +45,7 @@ def test_the_whole_journey(client, cast, plan, django_capture_on_commit_callback
     report.refresh_from_db()
     assert report.state == "submitted" and not report.is_late
     assert "Đã gửi báo cáo đến Văn phòng huyện" in response.content.decode()
-    assert client.post(url, ReportPage(report).data()).status_code == 403  # no editing while under review
+    assert client.post(url, ReportPage(report).data()).status_code == 409  # no editing while under review
 
     # The reviewer finds it in the queue, and sends it back with a reason.
     client.force_login(reviewer)

@@ -152,7 +152,7 @@ def test_a_reviewer_answers_a_proposal(client, cast, plan):
 
 def test_landing_pages(client, cast, plan):
     client.force_login(cast["lanhdao"])
-    assert client.get("/")["Location"] == f"/ke-hoach/{plan.slug}/"
+    assert client.get("/")["Location"] == "/bang-dieu-khien/"
     client.force_login(cast["canbo.ldtbxh"])
     report_url = client.get("/")["Location"]
     page = client.get(report_url).content.decode()

@@ -1,0 +1,64 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from reports.models import (
+    AgencyReport,
+    Evidence,
+    Notification,
+    Proposal,
+    ReportEvent,
+    ReportingCycle,
+    TargetEntry,
+    TaskEntry,
+)
+
+
+@admin.register(ReportingCycle)
+class ReportingCycleAdmin(SimpleHistoryAdmin):
+    list_display = ["plan", "year", "opens_on", "due_on", "data_cutoff", "locks_on"]
+    list_filter = ["plan", "year"]
+
+
+class ReportEventInline(admin.TabularInline):
+    model = ReportEvent
+    extra = 0
+    can_delete = False
+    readonly_fields = ["action", "by", "at", "reason"]
+    exclude = ["snapshot"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AgencyReport)
+class AgencyReportAdmin(SimpleHistoryAdmin):
+    """Read-only here: a report changes only through its page and its workflow methods."""
+
+    list_display = ["agency", "cycle", "state", "submitted_at", "is_late"]
+    list_filter = ["cycle__year", "state", "is_late", "agency"]
+    search_fields = ["agency__name", "difficulties"]
+    inlines = [ReportEventInline]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(TaskEntry, TargetEntry, Proposal, Evidence)
+class ReportContentAdmin(SimpleHistoryAdmin):
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ["subject", "recipients", "sent_at"]
+    search_fields = ["subject", "recipients", "key"]
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,110 @@
+"""What the district dashboard shows for one plan and year: who has reported, how each target is
+progressing, where each task stands, and the agencies' proposals. A fixed number of queries."""
+
+from dataclasses import dataclass, field
+from itertools import groupby
+
+from reports.models import Proposal, ProposalState, ReportState, TaskEntry
+from targets.models import Target
+from targets.progress import STATUS_LABELS, Progress
+from targets.status import observations, plan_progress
+from tasks.models import Assignment, Role
+
+
+@dataclass
+class Completeness:
+    expected: int = 0
+    submitted: int = 0
+    on_time: int = 0
+    late: int = 0
+    sent_back: int = 0
+    approved: int = 0
+    not_submitted: int = 0
+    reports: list = field(default_factory=list)
+
+
+def completeness(cycle) -> Completeness:
+    reports = list(cycle.reports.select_related("agency").order_by("first_submitted_at", "agency__name"))
+    result = Completeness(
+        expected=len(reports), reports=sorted(reports, key=lambda r: (r.first_submitted_at is not None, r.agency.name))
+    )
+    for report in reports:
+        if report.first_submitted_at:
+            result.submitted += 1
+            result.late += report.is_late
+            result.on_time += not report.is_late
+        else:
+            result.not_submitted += 1
+        result.sent_back += report.state == ReportState.SENT_BACK
+        result.approved += report.state == ReportState.APPROVED
+    return result
+
+
+@dataclass
+class TargetRow:
+    target: Target
+    progress: Progress
+    series: dict
+    latest_year: int | None
+    latest_value: float | None
+
+
+def target_rows(plan, year, status="", horizon="", agency="") -> list[tuple[object, list[TargetRow]]]:
+    """Targets grouped by their section of the plan, each with its status; filtered."""
+    targets = list(
+        plan.targets.filter(is_active=True).select_related("section", "responsible_agency").order_by("position")
+    )
+    progress = plan_progress(targets, year)
+    series = observations(targets)
+    rows = []
+    for target in targets:
+        values = {y: v for y, v in series.get(target.pk, {}).items() if y <= year}
+        latest = max(values, default=None)
+        row = TargetRow(target, progress[target.pk], values, latest, values.get(latest))
+        if status and row.progress.status != status:
+            continue
+        if horizon and str(target.horizon) != horizon:
+            continue
+        if agency and target.responsible_agency.code != agency:
+            continue
+        rows.append(row)
+    return [(section, list(group)) for section, group in groupby(rows, key=lambda r: r.target.section)]
+
+
+def status_counts(groups) -> dict[str, int]:
+    counts = dict.fromkeys(STATUS_LABELS, 0)
+    for _, rows in groups:
+        for row in rows:
+            counts[row.progress.status] += 1
+    return counts
+
+
+@dataclass
+class TaskRow:
+    assignment: Assignment
+    entry: TaskEntry | None
+
+
+def task_rows(plan, cycle, status="", agency="") -> list[TaskRow]:
+    """Each task block with each of its lead agencies' reported status and results this year."""
+    assignments = (
+        Assignment.objects.filter(section__plan=plan, section__is_active=True, role=Role.LEAD)
+        .select_related("section", "agency")
+        .order_by("section__position", "position")
+    )
+    entries = {
+        (e.section_id, e.report.agency_id): e
+        for e in TaskEntry.objects.filter(report__cycle=cycle, role=Role.LEAD).select_related("report")
+    }
+    rows = [TaskRow(a, entries.get((a.section_id, a.agency_id))) for a in assignments]
+    if status:
+        rows = [r for r in rows if (r.entry.status if r.entry else "") == status]
+    if agency:
+        rows = [r for r in rows if r.assignment.agency.code == agency]
+    return rows
+
+
+def proposals(cycle):
+    """The year's proposals, open ones first, with their answers."""
+    items = Proposal.objects.filter(report__cycle=cycle).select_related("report__agency", "responded_by")
+    return sorted(items, key=lambda p: (p.state == ProposalState.ANSWERED, p.report.agency.name, p.position))

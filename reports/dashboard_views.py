@@ -1,0 +1,104 @@
+"""The district dashboard (reviewers and viewers), its Excel exports, and the import of past values."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+from agencies.models import Agency
+from reports import access, dashboard, excel
+from reports.models import ReportingCycle, TaskStatus
+from targets.imports import ValueImportError, import_values
+from targets.progress import STATUS_LABELS
+from tasks.models import Plan
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _plan_and_cycle(request, slug, year):
+    if not access.can_read_all(request.user):
+        raise PermissionDenied("Bảng điều khiển dành cho Văn phòng huyện và lãnh đạo.")
+    plan = get_object_or_404(Plan, slug=slug)
+    last_year = plan.vision_year or plan.period_end
+    if not plan.period_start <= year <= last_year:
+        raise Http404("Năm ngoài thời gian của kế hoạch.")
+    return plan, ReportingCycle.open(plan, year)
+
+
+def dashboard_home(request):
+    plan = Plan.objects.filter(is_active=True).order_by("-period_start").first()
+    if plan is None:
+        raise Http404("Chưa có kế hoạch.")
+    year = min(max(timezone.localdate().year, plan.period_start), plan.vision_year or plan.period_end)
+    return redirect("reports:dashboard", plan.slug, year)
+
+
+def _filters(request):
+    return {key: request.GET.get(key, "") for key in ("status", "horizon", "agency", "task_status", "task_agency")}
+
+
+def dashboard_page(request, slug, year):
+    plan, cycle = _plan_and_cycle(request, slug, year)
+    f = _filters(request)
+    groups = dashboard.target_rows(plan, year, f["status"], f["horizon"], f["agency"])
+    context = {
+        "plan": plan,
+        "cycle": cycle,
+        "year": year,
+        "years": range(plan.period_start, (plan.vision_year or plan.period_end) + 1),
+        "summary": dashboard.completeness(cycle),
+        "target_groups": groups,
+        "status_counts": dashboard.status_counts(groups),
+        "tasks": dashboard.task_rows(plan, cycle, f["task_status"], f["task_agency"]),
+        "proposals": dashboard.proposals(cycle),
+        "filters": f,
+        "status_labels": STATUS_LABELS,
+        "task_statuses": TaskStatus.choices,
+        "agencies": Agency.objects.filter(plans=plan).order_by("name"),
+        "horizons": sorted(set(plan.targets.values_list("horizon", flat=True))),
+        "query": request.GET.urlencode(),
+    }
+    return render(request, "reports/dashboard.html", context)
+
+
+def dashboard_export(request, slug, year, table):
+    plan, cycle = _plan_and_cycle(request, slug, year)
+    f = _filters(request)
+    builders = {
+        "tinh-hinh-bao-cao": lambda: excel.completeness_frame(dashboard.completeness(cycle)),
+        "chi-tieu": lambda: excel.targets_frame(
+            dashboard.target_rows(plan, year, f["status"], f["horizon"], f["agency"]), year
+        ),
+        "nhiem-vu": lambda: excel.tasks_frame(dashboard.task_rows(plan, cycle, f["task_status"], f["task_agency"])),
+        "kien-nghi": lambda: excel.proposals_frame(dashboard.proposals(cycle)),
+    }
+    if table not in builders:
+        raise Http404("Không có bảng này.")
+    content = excel.workbook({f"{table} {year}": builders[table]()})
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{table}-{year}.xlsx"'
+    return response
+
+
+def import_page(request):
+    access.require_reviewer(request)
+    plan = get_object_or_404(Plan.objects.filter(is_active=True).order_by("-period_start")[:1])
+    errors, result = [], None
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            errors = ["Chưa chọn tệp."]
+        else:
+            try:
+                result = import_values(plan, upload, upload.name, by=request.user)
+            except ValueImportError as exc:
+                errors = exc.errors
+            else:
+                messages.success(
+                    request,
+                    f"Đã nhập {result.recorded} giá trị ({result.unchanged} không đổi, "
+                    f"{result.references} giá trị tham chiếu) từ tệp “{upload.name}”.",
+                )
+                return redirect("reports:import")
+    return render(request, "reports/import_values.html", {"plan": plan, "errors": errors})

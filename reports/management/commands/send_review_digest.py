@@ -1,0 +1,13 @@
+"""`manage.py send_review_digest`: the daily mail of new submissions, for setups without Celery beat."""
+
+from django.core.management.base import BaseCommand
+
+from reports.notifications import send_review_digest
+
+
+class Command(BaseCommand):
+    help = "Gửi thư tổng hợp báo cáo mới gửi cho Văn phòng huyện (mỗi ngày tối đa một thư)."
+
+    def handle(self, *args, **options):
+        sent = send_review_digest()
+        self.stdout.write("Đã gửi thư tổng hợp." if sent else "Không gửi: không có báo cáo mới hoặc hôm nay đã gửi.")

@@ -1,0 +1,175 @@
+"""Importing past values (the 2020 baseline, 2021–2024) from a CSV or XLSX file, all or nothing.
+
+Columns: target_code, year, value; optional as_of, note, and reference (the reference series'
+value that year, for targets relative to one). Every bad row is reported with its row number,
+column and reason, and nothing is written unless every row is right.
+"""
+
+import datetime
+import io
+from dataclasses import dataclass
+from decimal import Decimal
+
+import pandas as pd
+from django.db import transaction
+
+from targets.models import ReferenceValue, Target
+from targets.numbers import NumberFormatError, parse_number
+from targets.recording import record_value
+
+REQUIRED = ["target_code", "year", "value"]
+OPTIONAL = ["as_of", "note", "reference"]
+MAX_BYTES = 5 * 1024 * 1024
+MAX_ROWS = 20_000
+
+
+class ValueImportError(Exception):
+    def __init__(self, errors: list[str]):
+        self.errors = errors
+        super().__init__("\n".join(errors))
+
+
+@dataclass
+class ImportResult:
+    recorded: int = 0
+    unchanged: int = 0
+    references: int = 0
+
+
+@dataclass
+class Row:
+    number: int
+    target: Target
+    year: int
+    value: Decimal
+    as_of: datetime.date | None
+    note: str
+    reference: Decimal | None
+
+
+def read_table(fileobj, name: str) -> pd.DataFrame:
+    data = fileobj.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:
+        raise ValueImportError([f"Tệp “{name}” lớn hơn 5 MB."])
+    if not data.strip():
+        raise ValueImportError([f"Tệp “{name}” rỗng."])
+    try:
+        if data[:4] == b"PK\x03\x04":
+            return pd.read_excel(io.BytesIO(data), dtype=str, keep_default_na=False)
+        for encoding in ("utf-8-sig", "cp1258"):
+            try:
+                text = data.decode(encoding)
+                break
+            except UnicodeDecodeError:
+                continue
+        return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, sep=None, engine="python")
+    except ValueImportError:
+        raise
+    except Exception:
+        raise ValueImportError([f"Không đọc được tệp “{name}”: cần tệp CSV (UTF-8) hoặc Excel (.xlsx)."]) from None
+
+
+def parse_rows(plan, frame: pd.DataFrame) -> list[Row]:
+    frame.columns = [str(c).strip().lower() for c in frame.columns]
+    missing = [c for c in REQUIRED if c not in frame.columns]
+    if missing:
+        raise ValueImportError([f"Thiếu cột: {', '.join(missing)} (cần các cột {', '.join(REQUIRED + OPTIONAL)})."])
+    if len(frame) > MAX_ROWS:
+        raise ValueImportError([f"Tệp có {len(frame)} dòng, quá {MAX_ROWS} dòng."])
+    targets = {t.code: t for t in plan.targets.filter(is_active=True)}
+    first, last = plan.period_start - 10, plan.vision_year or plan.period_end
+    errors, rows, seen = [], [], {}
+    for index, record in enumerate(frame.to_dict("records"), start=2):
+        row_errors = []
+
+        def fail(column, reason):
+            row_errors.append(f"Dòng {index}, cột {column}: {reason}")  # noqa: B023
+
+        code = str(record.get("target_code", "")).strip()
+        target = targets.get(code)
+        if not code:
+            fail("target_code", "chưa có mã chỉ tiêu.")
+        elif target is None:
+            fail("target_code", f"không có chỉ tiêu mã “{code}” trong kế hoạch.")
+        elif target.is_qualitative:
+            fail("target_code", f"chỉ tiêu {code} là chỉ tiêu định tính, không nhập số.")
+        year = _year(record.get("year", ""), first, last, fail)
+        value = _number(record.get("value", ""), "value", fail, required=True)
+        if target and value is not None and not target.is_qualitative:
+            problem = target.value_error(value)
+            if problem:
+                fail("value", problem)
+        as_of = _date(record.get("as_of", ""), fail)
+        reference = _number(record.get("reference", ""), "reference", fail, required=False)
+        if reference is not None and target and target.kind != "relative":
+            fail("reference", f"chỉ tiêu {code} không so với chuỗi tham chiếu.")
+        if reference is not None and reference <= 0:
+            fail("reference", "giá trị tham chiếu phải lớn hơn 0.")
+        if target and year and (code, year) in seen:
+            fail("year", f"trùng với dòng {seen[(code, year)]} (cùng chỉ tiêu, cùng năm).")
+        if row_errors:
+            errors.extend(row_errors)
+            continue
+        seen[(code, year)] = index
+        note = str(record.get("note", "")).strip()[:2000]
+        rows.append(Row(index, target, year, value, as_of, note, reference))
+    if errors:
+        raise ValueImportError(errors)
+    if not rows:
+        raise ValueImportError(["Tệp không có dòng số liệu nào."])
+    return rows
+
+
+def _year(text, first, last, fail):
+    text = str(text).strip().removesuffix(".0")
+    if not text.isdigit() or not first <= int(text) <= last:
+        fail("year", f"năm “{text}” không hợp lệ (từ {first} đến {last}).")
+        return None
+    return int(text)
+
+
+def _number(text, column, fail, required):
+    text = str(text).strip()
+    if not text:
+        if required:
+            fail(column, "chưa có giá trị.")
+        return None
+    try:
+        return parse_number(text)
+    except NumberFormatError as exc:
+        fail(column, str(exc))
+        return None
+
+
+def _date(text, fail):
+    text = str(text).strip().split(" ")[0]
+    if not text:
+        return None
+    for pattern in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y"):
+        try:
+            return datetime.datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    fail("as_of", f"ngày “{text}” không hợp lệ (viết ngày/tháng/năm, ví dụ 31/12/2020).")
+    return None
+
+
+def import_values(plan, fileobj, name: str, by=None) -> ImportResult:
+    """Validate the whole file, then record every value in one transaction."""
+    rows = parse_rows(plan, read_table(fileobj, name))
+    result = ImportResult()
+    with transaction.atomic():
+        for row in rows:
+            version = record_value(
+                row.target, row.year, row.value, by=by, as_of=row.as_of, source=f"Nhập từ tệp {name}", note=row.note
+            )
+            result.recorded += version is not None
+            result.unchanged += version is None
+            if row.reference is not None:
+                ReferenceValue.objects.update_or_create(
+                    target=row.target,
+                    year=row.year,
+                    defaults={"value": row.reference, "source": f"Nhập từ tệp {name}", "recorded_by": by},
+                )
+                result.references += 1
+    return result

@@ -1,0 +1,169 @@
+"""targets/progress.py against values computed by hand (PRODUCT.md §4)."""
+
+import pytest
+
+from targets.progress import Goal, cagr, evaluate, fmt, status_for_ratio
+
+PCT = dict(unit="%")
+
+
+def level(comparison, value, horizon=2025, direction="higher", **kw):
+    return Goal(kind="level", horizon=horizon, comparison=comparison, value=value, direction=direction, **(PCT | kw))
+
+
+@pytest.mark.parametrize(
+    ("ratio", "status"),
+    [(1.5, "on_track"), (0.95, "on_track"), (0.9499, "acceleration_needed"), (0.60, "acceleration_needed"),
+     (0.5999, "limited"), (0.0, "limited"), (-0.0001, "deterioration"), (-2, "deterioration")],
+)  # fmt: skip
+def test_thresholds_on_both_sides(ratio, status):
+    assert status_for_ratio(ratio) == status
+
+
+def test_cagr_by_hand():
+    # (88/80)^(1/3) − 1 = 1.1^(1/3) − 1 = 0.032280
+    assert cagr(88, 80, 2023, 2020) == pytest.approx(0.032280, abs=1e-6)
+
+
+def test_cagr_ratio_needs_acceleration():
+    # CAGR_o = 0.032280; CAGR_r = (95/80)^(1/5) − 1 = 0.034968; R = 0.92313
+    p = evaluate(level(">=", 95), {2020: 80, 2023: 88}, 2023)
+    assert (p.status, p.method) == ("acceleration_needed", "cagr")
+    assert p.observed_pace == pytest.approx(0.032280, abs=1e-6)
+    assert p.required_pace == pytest.approx(0.034968, abs=1e-6)
+    assert p.ratio == pytest.approx(0.92313, abs=1e-4)
+    # projected 2025 = 88 × 1.032280² = 93.772
+    assert p.projected == pytest.approx(93.772, abs=1e-3)
+    assert "Từ 80% (năm 2020) đến 88% (năm 2023)" in p.explanation and "tỷ số 0,92" in p.explanation
+
+
+def test_cagr_ratio_on_track():
+    # CAGR_o = 1.125^(1/3) − 1 = 0.040042; R = 0.040042 / 0.034968 = 1.1451
+    p = evaluate(level(">=", 95), {2020: 80, 2021: 84, 2023: 90}, 2023)
+    assert p.status == "on_track" and p.ratio == pytest.approx(1.1451, abs=1e-4)
+
+
+def test_lower_is_better_cagr():
+    # malnutrition 20 → 18 in 3 years, target < 15 by 2025.
+    # CAGR_o = 0.9^(1/3) − 1 = −0.034511; CAGR_r = 0.75^(1/5) − 1 = −0.055912; R = 0.61724
+    p = evaluate(level("<", 15, direction="lower"), {2020: 20, 2023: 18}, 2023)
+    assert p.status == "acceleration_needed" and p.ratio == pytest.approx(0.61724, abs=1e-4)
+
+
+def test_limited_progress():
+    # 20 → 19.5: CAGR_o = 0.975^(1/3) − 1 = −0.008404; R = 0.008404 / 0.055912 = 0.15031
+    p = evaluate(level("<", 15, direction="lower"), {2020: 20, 2023: 19.5}, 2023)
+    assert p.status == "limited" and p.ratio == pytest.approx(0.15031, abs=1e-4)
+
+
+def test_deterioration():
+    p = evaluate(level("<", 15, direction="lower"), {2020: 20, 2023: 22}, 2023)
+    assert p.status == "deterioration" and p.ratio < 0
+
+
+def test_a_target_met_at_baseline_then_lost_is_deterioration():
+    p = evaluate(level(">=", 95), {2020: 96, 2023: 94}, 2023)
+    assert p.status == "deterioration"
+
+
+def test_linear_pace_at_the_natural_limit():
+    # 100% by 2025 from 70 (2020) to 85 (2023): observed 5/yr, required 30/5 = 6/yr, R = 0.8333
+    goal = Goal(kind="limit", horizon=2025, comparison="=", value=100, natural_limit=100, unit="%")
+    p = evaluate(goal, {2020: 70, 2023: 85}, 2023)
+    assert (p.status, p.method) == ("acceleration_needed", "linear")
+    assert (p.observed_pace, p.required_pace) == (5, 6)
+    assert p.ratio == pytest.approx(0.83333, abs=1e-4)
+    assert p.projected == 95  # 85 + 5 × 2
+
+
+def test_linear_pace_when_a_value_sits_at_zero():
+    # 0% (2021) → 30% (2023), target ≥ 50% in 2025: CAGR breaks at zero; slope 15, required 12.5, R = 1.2
+    p = evaluate(level(">=", 50), {2021: 0, 2023: 30}, 2023)
+    assert (p.method, p.status) == ("linear", "on_track") and p.ratio == pytest.approx(1.2)
+
+
+def test_zero_target_uses_linear_pace():
+    # 10 (2020) → 6 (2024), zero by 2030: slope −1, required −1, R = 1.0; projected 6 − 6 = 0
+    goal = Goal(kind="zero", horizon=2030, comparison="=", value=0, direction="lower", unit="%", natural_limit=0)
+    p = evaluate(goal, {2020: 10, 2024: 6}, 2024)
+    assert (p.method, p.status, p.ratio, p.projected) == ("linear", "on_track", 1.0, 0)
+    assert evaluate(goal, {2020: 10, 2029: 0}, 2029).status == "achieved"
+
+
+def test_achieved_and_maintained_at_the_limit():
+    assert evaluate(level(">=", 95), {2023: 96}, 2023).status == "achieved"
+    limit = Goal(kind="limit", horizon=2025, comparison="=", value=100, natural_limit=100, unit="%")
+    p = evaluate(limit, {2021: 100, 2022: 100, 2023: 100}, 2023)
+    assert p.status == "achieved" and "đã đạt mục tiêu 100%" in p.explanation
+    assert evaluate(level(">", 98), {2023: 98}, 2023).status == "insufficient_data"  # "trên 98%": 98 is not above
+
+
+def test_fewer_than_two_points_is_insufficient_data():
+    p = evaluate(level(">=", 95), {2023: 80}, 2023)
+    assert p.status == "insufficient_data" and "cần ít nhất hai năm" in p.explanation
+    assert evaluate(level(">=", 95), {}, 2023).status == "insufficient_data"
+
+
+def test_only_observations_up_to_the_year_count():
+    p = evaluate(level(">=", 95), {2020: 80, 2023: 88, 2024: 99}, 2023)
+    assert p.status == "acceleration_needed"
+
+
+def test_multiple_of_baseline():
+    # income 20 (2020) → 30 (2023), target > 2 × 20 = 40 by 2025:
+    # CAGR_o = 1.5^(1/3) − 1 = 0.144714; CAGR_r = 2^(1/5) − 1 = 0.148698; R = 0.97321
+    goal = Goal(kind="multiple_of_baseline", horizon=2025, comparison=">", value=2, baseline_year=2020, unit="lần")
+    p = evaluate(goal, {2020: 20, 2023: 30}, 2023)
+    assert (p.status, p.method, p.target_value) == ("on_track", "cagr", 40)
+    assert p.ratio == pytest.approx(0.97321, abs=1e-4)
+    missing = evaluate(goal, {2021: 20, 2023: 30}, 2023)
+    assert missing.status == "insufficient_data" and "năm gốc 2020" in missing.explanation
+
+
+def test_relative_to_a_reference_series():
+    goal = Goal(kind="relative", horizon=2030, comparison="=", value=0.5, unit="lần")
+    # ratios 30/75 = 0.4 and 45/90 = 0.5: reached
+    assert evaluate(goal, {2020: 30, 2024: 45}, 2024, reference={2020: 75, 2024: 90}).status == "achieved"
+    # 0.4 → 0.45: CAGR_o = 1.125^(1/4) − 1 = 0.029884; CAGR_r = 1.25^(1/10) − 1 = 0.022565; R = 1.32437
+    p = evaluate(goal, {2020: 30, 2024: 45}, 2024, reference={2020: 75, 2024: 100})
+    assert p.status == "on_track" and p.ratio == pytest.approx(1.32437, abs=1e-4)
+    # a year without a reference value cannot be used
+    assert evaluate(goal, {2020: 30, 2024: 45}, 2024, reference={2020: 75}).status == "insufficient_data"
+
+
+def test_annual_change_against_the_required_band():
+    # poverty falls 4–4.5 points a year from 2021: 4.2, 3.0, 3.3 → mean 3.5, R = 3.5 / 4 = 0.875
+    goal = Goal(kind="annual_change", horizon=2025, comparison="range", value=4, value_max=4.5,
+                direction="lower", unit="điểm %/năm", period_start=2021)  # fmt: skip
+    p = evaluate(goal, {2020: 9.0, 2021: 4.2, 2022: 3.0, 2023: 3.3}, 2023)
+    assert (p.status, p.method) == ("acceleration_needed", "annual_change")
+    assert p.observed_pace == pytest.approx(3.5) and p.ratio == pytest.approx(0.875)
+    assert "Bình quân 3 năm (2021–2023): 3,5 điểm %/năm, yêu cầu 4–4,5 điểm %/năm" in p.explanation
+    done = evaluate(goal, {2021: 4.2, 2022: 4.4, 2023: 4.0, 2024: 4.6, 2025: 4.3}, 2025)
+    assert done.status == "achieved"  # mean 4.3 over 2021–2025
+    assert evaluate(goal, {2021: 4.2}, 2021).status == "insufficient_data"
+
+
+def test_growth_band_over_a_stated_period():
+    # 7–8 %/year over 2026–2030: 7.5, 7.1 → 7.3; R = 7.3 / 7 = 1.042857; 2025 is outside the period
+    goal = Goal(kind="annual_change", horizon=2030, comparison="range", value=7, value_max=8, unit="%/năm",
+                period_start=2026)  # fmt: skip
+    p = evaluate(goal, {2025: 2.0, 2026: 7.5, 2027: 7.1}, 2027)
+    assert p.status == "on_track" and p.ratio == pytest.approx(1.042857, abs=1e-6)
+
+
+def test_qualitative_targets_follow_the_reported_status():
+    goal = Goal(kind="qualitative", horizon=2025)
+    assert evaluate(goal, {}, 2025, reported_status="achieved").status == "achieved"
+    progressing = evaluate(goal, {}, 2025, reported_status="progressing")
+    assert progressing.status == "qualitative" and "Đang thực hiện" in progressing.explanation
+    assert evaluate(goal, {}, 2025).status == "insufficient_data"
+
+
+def test_every_result_carries_a_vietnamese_sentence_and_its_milestone():
+    p = evaluate(level(">=", 95, horizon=2030), {2020: 80, 2023: 88}, 2023)
+    assert p.milestone == 2030 and p.label == "Đúng tiến độ" and p.explanation.endswith(".")
+
+
+def test_numbers_in_explanations_use_a_decimal_comma():
+    assert (fmt(1234.5), fmt(0.69), fmt(4.0), fmt(None)) == ("1.234,5", "0,69", "4", "–")
