@@ -56,6 +56,8 @@ def read_table(fileobj, name: str) -> pd.DataFrame:
     try:
         if data[:4] == b"PK\x03\x04":
             return pd.read_excel(io.BytesIO(data), dtype=str, keep_default_na=False)
+        if b"\x00" in data[:4096]:
+            raise ValueError("binary")
         for encoding in ("utf-8-sig", "cp1258"):
             try:
                 text = data.decode(encoding)

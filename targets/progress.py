@@ -229,7 +229,7 @@ def _bounded(goal: Goal, value: float) -> float:
 def _paced(goal, method, ratio, observed, required, projected, target, t0, v0, t1, v1) -> Progress:
     status = status_for_ratio(ratio)
     if method == "cagr":
-        paces = f"tăng bình quân {fmt(observed * 100)}%/năm, cần {fmt(required * 100)}%/năm"
+        paces = f"thay đổi bình quân {fmt(observed * 100)}%/năm, cần {fmt(required * 100)}%/năm"
     else:
         paces = f"thay đổi bình quân {fmt(observed)}{_unit(goal)}/năm, cần {fmt(required)}{_unit(goal)}/năm"
     explanation = (

@@ -15,7 +15,7 @@ def goal_of(target: Target) -> Goal:
         value=number(target.value),
         value_max=number(target.value_max),
         direction=target.direction or "higher",
-        unit=target.unit,
+        unit=target.unit if target.kind == "relative" else target.input_unit,
         natural_limit=number(target.natural_limit),
         baseline_year=target.baseline_year,
         period_start=target.period_start,

@@ -38,7 +38,12 @@ def test_every_route_is_covered_by_these_tests():
     tested |= {"bao-cao/", "bao-cao/<int:pk>/", "bao-cao/<int:pk>/minh-chung/<int:evidence_id>/",
                "bao-cao/<int:pk>/minh-chung/<int:evidence_id>/xoa/", "bao-cao/<int:pk>/duyet/",
                "bao-cao/<int:pk>/tra-lai/", "bao-cao/<int:pk>/mo-lai/",
-               "bao-cao/<int:pk>/kien-nghi/<int:proposal_id>/", "tham-dinh/", "ky-bao-cao/"}  # fmt: skip
+               "bao-cao/<int:pk>/kien-nghi/<int:proposal_id>/", "tham-dinh/", "ky-bao-cao/",
+               "ky-bao-cao/<int:pk>/"}  # fmt: skip
+    # Dashboard, import, public page and progress API: tests/reports/test_dashboard.py.
+    tested |= {"bang-dieu-khien/", "bang-dieu-khien/<slug:slug>/<int:year>/",
+               "bang-dieu-khien/<slug:slug>/<int:year>/<slug:table>.xlsx", "nhap-so-lieu/", "cong-khai/<slug:slug>/",
+               "api/plans/<slug:slug>/progress/"}  # fmt: skip
     assert set(route_names(get_resolver().url_patterns)) == tested
 
 

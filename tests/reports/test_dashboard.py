@@ -1,0 +1,279 @@
+"""The district dashboard, its exports, the value import, the public page and the progress API."""
+
+import csv
+import io
+from decimal import Decimal
+
+import pandas as pd
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
+
+from agencies.models import Membership
+from agencies.permissions import Role, add_role
+from reports.models import AgencyReport
+from targets.models import ReferenceValue, TargetValue
+from tests.conftest import DATA
+from tests.reports.helpers import ReportPage, current_report
+
+SLUG = "binh-son-ctdt-2021-2030"
+URL = f"/bang-dieu-khien/{SLUG}/2026/"
+
+
+@pytest.fixture
+def imported(plan):
+    call_command("import_values", str(DATA / "vi_du_so_lieu.csv"), stdout=io.StringIO())
+    return plan
+
+
+@pytest.fixture
+def reviewer(client, cast):
+    client.force_login(cast["vanphong"])
+    return client
+
+
+@pytest.mark.parametrize(
+    ("user", "status"),
+    [("vanphong", 200), ("lanhdao", 200), ("quantri", 200), ("canbo.ldtbxh", 403), ("canbo.binhan", 403)],
+)
+def test_who_sees_the_dashboard(client, cast, plan, user, status):
+    client.force_login(cast[user])
+    assert client.get(URL).status_code == status
+    assert client.get(f"{URL}chi-tieu.xlsx").status_code == status
+    assert client.get("/nhap-so-lieu/").status_code == (200 if user == "vanphong" else 403)
+
+
+def test_anonymous_visitors_go_to_login(client, plan):
+    for url in [URL, "/bang-dieu-khien/", f"{URL}chi-tieu.xlsx", "/nhap-so-lieu/"]:
+        assert client.get(url)["Location"].startswith("/dang-nhap/")
+
+
+def test_who_has_not_reported_at_a_glance(client, cast, imported):
+    late = current_report(imported, "GDDT")
+    staff = client
+    staff.force_login(cast["canbo.gddt"])
+    staff.post(f"/bao-cao/{late.pk}/", ReportPage(late).fill_everything().data("submit"))
+    AgencyReport.objects.filter(pk=late.pk).update(is_late=True)
+    approved = current_report(imported, "LDTBXH")
+    staff.force_login(cast["canbo.ldtbxh"])
+    staff.post(f"/bao-cao/{approved.pk}/", ReportPage(approved).fill_everything().data("submit"))
+    client.force_login(cast["vanphong"])
+    client.post(f"/bao-cao/{approved.pk}/duyet/")
+    html = client.get(URL).content.decode()
+    summary = html[html.index('id="tinh-hinh-bao-cao"') : html.index('id="bang-don-vi"')]
+    assert "<strong>22</strong> phải báo cáo" in summary and "<strong>2</strong> đã gửi" in summary
+    assert "<strong>1</strong> gửi muộn" in summary and "<strong>1</strong> đã duyệt" in summary
+    assert "<strong>20</strong> chưa gửi" in summary
+    table = html[html.index('id="bang-don-vi"') :]
+    assert table.index("Chưa gửi") < table.index("Phòng Giáo dục và Đào tạo")  # who has not reported comes first
+
+
+def test_which_targets_are_slipping_and_why(reviewer, imported):
+    html = reviewer.get(URL).content.decode()
+    row = html[html.index('id="ct-2025.19"') : html.index("</tr>", html.index('id="ct-2025.19"'))]
+    assert "Đi xuống" in row and "Từ 92% (năm 2020) đến 90% (năm 2024)" in row and "<svg" in row
+    row = html[html.index('id="ct-2025.12"') : html.index("</tr>", html.index('id="ct-2025.12"'))]
+    assert "Đã đạt" in row and "98,6" in row
+    income = html[html.index('id="ct-2025.01"') : html.index("</tr>", html.index('id="ct-2025.01"'))]
+    assert "Từ 18 triệu đồng/người/năm (năm 2020)" in income and "trên 36 triệu đồng/người/năm" in income
+
+
+def test_filters(reviewer, imported):
+    html = reviewer.get(URL + "?status=deterioration").content.decode()
+    assert 'id="ct-2025.19"' in html and 'id="ct-2025.12"' not in html
+    html = reviewer.get(URL + "?horizon=2030").content.decode()
+    assert 'id="ct-2030.03"' in html and 'id="ct-2025.01"' not in html
+    html = reviewer.get(URL + "?agency=BHXH").content.decode()
+    assert 'id="ct-2025.19"' in html and 'id="ct-2025.01"' not in html
+
+
+def test_tasks_show_the_lead_agencys_status(client, cast, plan):
+    report = current_report(plan, "TTYT")
+    client.force_login(cast["vanphong"])
+    ReportPage(report)  # entries exist
+    report.task_entries.filter(section__code="III.3.c.3").update(status="delayed", results="Thiếu bác sĩ ở tuyến xã.")
+    html = client.get(URL + "?task_status=delayed").content.decode()
+    tasks = html[html.index('id="nhiem-vu"') : html.index('id="kien-nghi"')]
+    assert "III.3.c.3" in tasks and "Chậm tiến độ" in tasks and "Thiếu bác sĩ ở tuyến xã." in tasks
+    assert "III.2.d.3" not in tasks
+    html = client.get(URL + "?task_agency=TTYT").content.decode()
+    tasks = html[html.index('id="nhiem-vu"') : html.index('id="kien-nghi"')]
+    assert "III.2.d.3" in tasks and "III.3.c.3" in tasks and "III.1" not in tasks
+
+
+def test_open_proposals_and_their_answers(reviewer, plan):
+    report = current_report(plan, "UBND-BK")
+    report.proposals.create(text="Làm cầu qua suối.", state="forwarded", response="Đã chuyển Phòng KT&HT.")
+    html = reviewer.get(URL).content.decode()
+    section = html[html.index('id="kien-nghi"') :]
+    assert "Làm cầu qua suối." in section and "Đã chuyển xử lý" in section and "Đã chuyển Phòng KT&amp;HT." in section
+
+
+def test_exports_reopen_with_the_same_numbers(reviewer, imported):
+    for table, columns in [
+        ("tinh-hinh-bao-cao", ["Cơ quan, đơn vị", "Trạng thái", "Gửi lần đầu", "Gửi muộn"]),
+        ("chi-tieu", ["Mã", "Chỉ tiêu", "Mốc", "Mục tiêu", "Đơn vị", "Năm số liệu gần nhất", "Giá trị gần nhất",
+                      "Tình trạng", "Giải thích", "Đơn vị chịu trách nhiệm"]),
+        ("nhiem-vu", ["Mã", "Nhiệm vụ", "Cơ quan chủ trì", "Tình hình thực hiện", "Kết quả"]),
+        ("kien-nghi", ["Cơ quan, đơn vị", "Kiến nghị, đề xuất", "Tình trạng", "Trả lời"]),
+    ]:  # fmt: skip
+        response = reviewer.get(f"{URL}{table}.xlsx")
+        assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+        frame = pd.read_excel(io.BytesIO(response.content))
+        assert list(frame.columns) == columns
+    targets = pd.read_excel(io.BytesIO(reviewer.get(f"{URL}chi-tieu.xlsx").content), dtype={"Mã": str})
+    row = targets[targets["Mã"] == "2030.03"].iloc[0]
+    assert (row["Giá trị gần nhất"], row["Năm số liệu gần nhất"], row["Tình trạng"]) == (14.2, 2024, "Đúng tiến độ")
+    assert len(targets) == 52
+    filtered = pd.read_excel(io.BytesIO(reviewer.get(f"{URL}chi-tieu.xlsx?horizon=2045").content))
+    assert len(filtered) == 4
+    assert reviewer.get(f"{URL}khong-co.xlsx").status_code == 404
+
+
+@pytest.mark.parametrize("url", [URL, f"/ke-hoach/{SLUG}/chi-tieu/2025.01/", f"/api/plans/{SLUG}/progress/?year=2026"])
+def test_constant_queries_at_two_data_sizes(client, cast, plan, url, django_assert_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(cast["vanphong"])
+    client.get(url)  # the year's cycle is created on first view
+    with CaptureQueriesContext(connection) as small:
+        client.get(url)
+    targets = list(plan.targets.exclude(kind="qualitative"))
+    TargetValue.objects.bulk_create(
+        [
+            TargetValue(target=t, year=y, value=Decimal(50 + y % 7), source="x")
+            for t in targets
+            for y in range(2020, 2027)
+        ]
+    )
+    with django_assert_num_queries(len(small)):
+        client.get(url)
+
+
+def test_import_page_reports_every_bad_row_and_writes_nothing(reviewer, plan):
+    bad = (
+        "target_code,year,value,as_of,note,reference\n"
+        "2025.07,2020,82,31/12/2020,,\n"
+        "9999.99,2021,5,,,\n"
+        "2025.07,năm ngoái,5,,,\n"
+        "2025.22,2021,120,,,\n"
+        "2025.07,2022,1.250,,,\n"
+        "2025.07,2023,80,32/12/2023,,\n"
+        "2025.09,2021,5,,,\n"
+        "2025.07,2020,83,,,\n"
+        "2025.07,2024,90,,,7\n"
+    )
+    response = reviewer.post("/nhap-so-lieu/", {"file": SimpleUploadedFile("so-lieu.csv", bad.encode())})
+    html = response.content.decode()
+    for message in [
+        "Dòng 3, cột target_code: không có chỉ tiêu mã “9999.99” trong kế hoạch.",
+        "Dòng 4, cột year: năm “năm ngoái” không hợp lệ",
+        "Dòng 5, cột value: Tỷ lệ phần trăm phải từ 0 đến 100.",
+        "Dòng 6, cột value: “1.250” có thể hiểu hai cách",
+        "Dòng 7, cột as_of: ngày “32/12/2023” không hợp lệ",
+        "Dòng 8, cột target_code: chỉ tiêu 2025.09 là chỉ tiêu định tính",
+        "Dòng 9, cột year: trùng với dòng 2",
+        "Dòng 10, cột reference: chỉ tiêu 2025.07 không so với chuỗi tham chiếu.",
+    ]:
+        assert message in html, message
+    assert "Chưa nhập gì: tệp có 8 lỗi." in html
+    assert not TargetValue.objects.exists()
+
+
+def test_import_page_records_values_and_references(reviewer, plan, cast):
+    upload = SimpleUploadedFile("vi-du.csv", (DATA / "vi_du_so_lieu.csv").read_bytes())
+    response = reviewer.post("/nhap-so-lieu/", {"file": upload}, follow=True)
+    assert "Đã nhập 26 giá trị (0 không đổi, 2 giá trị tham chiếu)" in response.content.decode()
+    value = TargetValue.objects.get(target__code="2030.03", year=2024)
+    assert value.value == Decimal("14.2") and value.source == "Nhập từ tệp vi-du.csv"
+    assert value.recorded_by == cast["vanphong"]
+    assert ReferenceValue.objects.get(target__code="2030.02", year=2024).value == Decimal("84.6")
+    page = reviewer.get(f"/ke-hoach/{SLUG}/chi-tieu/2030.03/").content.decode()
+    assert "Nhập từ tệp vi-du.csv" in page and "14,2" in page
+
+
+def test_import_reads_excel_files(reviewer, plan):
+    frame = pd.DataFrame({"target_code": ["2025.07", "2025.07"], "year": [2020, 2024], "value": ["82", "93,5"]})
+    buffer = io.BytesIO()
+    frame.to_excel(buffer, index=False)
+    reviewer.post("/nhap-so-lieu/", {"file": SimpleUploadedFile("so-lieu.xlsx", buffer.getvalue())})
+    assert TargetValue.objects.get(target__code="2025.07", year=2024).value == Decimal("93.5")
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "rỗng"),
+        (b"\x89PNG\r\n\x1a\n" + b"\x00" * 50, "Không đọc được tệp"),
+        (b"ma,nam\n1,2\n", "Thiếu cột: target_code, year, value"),
+        (b"target_code,year,value\n", "không có dòng số liệu nào"),
+    ],
+)
+def test_import_refuses_wrong_files(reviewer, plan, content, message):
+    response = reviewer.post("/nhap-so-lieu/", {"file": SimpleUploadedFile("x.csv", content)})
+    assert message in response.content.decode()
+
+
+def test_the_import_command_lists_errors(plan, tmp_path):
+    path = tmp_path / "sai.csv"
+    path.write_text("target_code,year,value\n2025.07,2020,abc\n", encoding="utf-8")
+    with pytest.raises(CommandError, match="Dòng 2, cột value: “abc” không phải là số"):
+        call_command("import_values", str(path))
+
+
+def test_the_public_page_shows_only_approved_figures(client, cast, plan):
+    report = current_report(plan, "BHXH")
+    staff = get_user_model().objects.create_user("canbo.bhxh")
+    Membership.objects.create(user=staff, agency=report.agency)
+    add_role(staff, Role.AGENCY_STAFF)
+    client.force_login(staff)
+    client.post(
+        f"/bao-cao/{report.pk}/", ReportPage(report).fill_everything().target("2025.19", value="93,7").data("submit")
+    )
+    client.logout()
+    html = client.get(f"/cong-khai/{SLUG}/").content.decode()
+    assert "93,7" not in html and "Công khai kết quả thực hiện" in html
+    api = client.get(f"/api/plans/{SLUG}/progress/?year=2026").json()
+    assert next(t for t in api["targets"] if t["code"] == "2025.19")["values"] == {}
+    client.force_login(cast["vanphong"])
+    client.post(f"/bao-cao/{report.pk}/duyet/")
+    client.logout()
+    assert "2026: 93,7" in client.get(f"/cong-khai/{SLUG}/").content.decode()
+
+
+def test_the_progress_api(client, imported):
+    data = client.get(f"/api/plans/{SLUG}/progress/?year=2024").json()
+    assert data["year"] == 2024 and len(data["targets"]) == 52
+    poverty = next(t for t in data["targets"] if t["code"] == "2030.03")
+    assert poverty["values"] == {"2020": 27.5, "2024": 14.2}
+    assert poverty["status"] == "on_track" and poverty["milestone"] == 2030 and poverty["method"] == "cagr"
+    assert set(poverty) == {
+        "code",
+        "name",
+        "horizon",
+        "values",
+        "status",
+        "milestone",
+        "method",
+        "ratio",
+        "explanation",
+    }
+    statuses = {t["status"] for t in data["targets"]}
+    assert statuses <= {"achieved", "on_track", "acceleration_needed", "limited", "deterioration",
+                        "insufficient_data", "qualitative"}  # fmt: skip
+    response = client.get(f"/api/plans/{SLUG}/progress/?year=2024&format=csv")
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert len(rows) == 52 and next(r for r in rows if r["code"] == "2030.03")["values"] == "2020: 27.5; 2024: 14.2"
+    assert client.get(f"/api/plans/{SLUG}/progress/?year=1990").status_code == 400
+    assert client.get("/api/plans/khong-co/progress/").status_code == 404
+
+
+def test_the_target_page_explains_with_a_chart(reviewer, imported):
+    html = reviewer.get(f"/ke-hoach/{SLUG}/chi-tieu/2025.19/").content.decode()
+    assert "Tình trạng năm 2026" in html and "Đi xuống" in html
+    chart = html[html.index('id="bieu-do"') : html.index("</figure>")]
+    assert "<svg" in chart and "stroke-dasharray" in chart and "2024: 90" in chart
+    assert 'id="theo-nam"' in html and 'id="so-lieu"' in html
