@@ -89,7 +89,7 @@ def task_rows(plan, cycle, status="", agency="") -> list[TaskRow]:
     """Each task block with each of its lead agencies' reported status and results this year."""
     assignments = (
         Assignment.objects.filter(section__plan=plan, section__is_active=True, role=Role.LEAD)
-        .select_related("section", "agency")
+        .select_related("section__plan", "agency")
         .order_by("section__position", "position")
     )
     entries = {

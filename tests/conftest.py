@@ -50,6 +50,21 @@ def eager_jobs():
     app.conf.task_always_eager = previous
 
 
+def queries_of(client, url) -> int:
+    """How many SQL statements one GET runs (counted at the driver, so nothing can reset the count)."""
+    from django.db import connection
+
+    statements = []
+
+    def count(execute, sql, params, many, context):
+        statements.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(count):
+        assert client.get(url).status_code == 200
+    return len(statements)
+
+
 @pytest.fixture
 def seed_text():
     return (DATA / "seed_plan.txt").read_text(encoding="utf-8")

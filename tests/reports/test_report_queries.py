@@ -3,18 +3,15 @@
 import datetime
 
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from reports.models import AgencyReport, Evidence
+from tests.conftest import queries_of
 from tests.reports.helpers import ReportPage, current_report
 
 
 def count(client, url):
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url).status_code == 200
-    return len(queries)
+    return queries_of(client, url)
 
 
 def grow(report, times, settings, tmp_path):
@@ -35,9 +32,7 @@ def test_the_report_page_is_constant(client, cast, plan, settings, tmp_path, dja
     grow(report, 25, settings, tmp_path)
     for n in range(5):
         client.post(url, ReportPage(report).lead("III.3.b.3", results=f"Lần lưu {n}").data())
-    assert count(client, url) == small
-    with django_assert_num_queries(small):
-        client.get(url)
+    assert small > 5 and count(client, url) == small
 
 
 def test_the_review_view_is_constant(client, cast, plan, settings, tmp_path):
@@ -69,6 +64,4 @@ def test_the_review_queue_is_constant(client, cast, plan, django_assert_num_quer
             state="submitted", submitted_at=timezone.now() - datetime.timedelta(days=year - 2020)
         )
     assert AgencyReport.objects.awaiting_review().count() > 100
-    assert count(client, "/tham-dinh/") == small
-    with django_assert_num_queries(small):
-        client.get("/tham-dinh/")
+    assert small > 3 and count(client, "/tham-dinh/") == small
