@@ -74,7 +74,12 @@ class Command(BaseCommand):
         for name, url in urls.items():
             client.get(url)  # warm: caches, the year's cycle
             timings, queries = [], []
-            with connection.execute_wrapper(lambda execute, sql, *args: queries.append(sql) or execute(sql, *args)):
+
+            def count(execute, sql, *args, queries=queries):
+                queries.append(sql)
+                return execute(sql, *args)
+
+            with connection.execute_wrapper(count):
                 client.get(url)
             for _ in range(runs):
                 start = time.perf_counter()
