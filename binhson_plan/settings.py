@@ -162,12 +162,21 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # WeasyPrint and fontTools narrate every layout step at INFO.
+    "loggers": {name: {"level": "WARNING"} for name in ("weasyprint", "fontTools")},
 }
 
 # Celery beat: the daily digest of new submissions to Văn phòng huyện.
 CELERY_BEAT_SCHEDULE = {
-    "review-digest": {
-        "task": "reports.jobs.send_review_digest_job",
-        "schedule": crontab(hour=7, minute=30),
-    },
+    "review-digest": {"task": "reports.jobs.send_review_digest_job", "schedule": crontab(hour=7, minute=30)},
+    "reminders": {"task": "reports.jobs.send_reminders_job", "schedule": crontab(hour=7, minute=0)},
+    "nightly-draft-report": {"task": "reports.jobs.rebuild_draft_reports_job", "schedule": crontab(hour=1, minute=0)},
 }
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "3600"))}
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# The reporting season, when the draft consolidated report is rebuilt every night (dd/mm).
+REPORT_SEASON_START = os.environ.get("REPORT_SEASON_START", "15/11")
+REPORT_SEASON_END = os.environ.get("REPORT_SEASON_END", "31/12")
+REMINDER_DAYS = [14, 7, 3, 1]
+# Failure drills only: seconds a report build waits mid-way, time enough to stop its worker.
+REPORT_BUILD_DELAY = float(os.environ.get("REPORT_BUILD_DELAY", "0"))

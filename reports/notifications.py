@@ -29,16 +29,21 @@ def send_once(key: str, recipients: list[str], subject: str, body: str) -> bool:
     return True
 
 
-def enqueue(job, *args) -> None:
-    """Queue a job after the current transaction commits; a broker that is down is logged, not fatal."""
+def enqueue(job, *args) -> dict:
+    """Queue a job once the current transaction commits (at once outside one). A broker that is down
+    is logged, not fatal; the returned dict says {"queued": True/False} once the job was handed over."""
+    outcome = {"queued": None}
 
     def send():
         try:
-            job.delay(*args)
-        except Exception:  # the broker is down: the transition stands, the mail is logged as not sent
-            logger.exception("Không gửi được việc %s vào hàng đợi", job.name)
+            job.apply_async(args, retry=False)
+            outcome["queued"] = True
+        except Exception:  # the broker is down: what was saved stands; the job waits for the next run
+            logger.exception("Không đưa được việc %s vào hàng đợi", job.name)
+            outcome["queued"] = False
 
     transaction.on_commit(send)
+    return outcome
 
 
 def notify_agency(report, event) -> None:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reports import dashboard_views, review_views, views
+from reports import consolidated_views, dashboard_views, review_views, views
 
 app_name = "reports"
 urlpatterns = [
@@ -23,4 +23,9 @@ urlpatterns = [
         name="dashboard_export",
     ),
     path("nhap-so-lieu/", dashboard_views.import_page, name="import"),
+    path("tong-hop/", consolidated_views.consolidated_list, name="consolidated"),
+    path("tong-hop/<int:pk>/trang-thai/", consolidated_views.consolidated_status, name="consolidated_status"),
+    path("tong-hop/<int:pk>/tep/<str:kind>/", consolidated_views.consolidated_file, name="consolidated_file"),
+    path("tong-hop/<int:pk>/chinh-thuc/", consolidated_views.consolidated_final, name="consolidated_final"),
+    path("bao-cao/<int:pk>/in/", views.report_pdf, name="print"),
 ]

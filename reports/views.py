@@ -268,3 +268,33 @@ def evidence_delete(request, pk, evidence_id):
     evidence.delete()
     messages.success(request, f"Đã gỡ minh chứng “{evidence.original_name}”.")
     return redirect(report)
+
+
+def report_pdf(request, pk):
+    """The agency's report in the official layout, with its own name under the district's."""
+    from django.http import HttpResponse
+    from django.template.loader import render_to_string
+
+    from reports.pdf import issuer_lines, render_pdf
+
+    report = access.get_report_for_reader(request, pk)
+    plan = report.cycle.plan
+    context = {
+        "report": report, "year": report.cycle.year, "issuer_line1": f"UBND {issuer_lines(plan.issuing_body)[1]}",
+        "issuer_line2": report.agency.name.upper(), "number": f"…/BC-{report.agency.code}", "place": plan.place,
+        "date": timezone.localdate(), "printed_at": timezone.localtime(),
+        "subject": f"Kết quả thực hiện năm {report.cycle.year} các nhiệm vụ được giao tại Kế hoạch "
+        f"{plan.title[0].lower()}{plan.title[1:]}",
+        "addressee": plan.issuing_body,
+        "leads": report.task_entries.filter(role=TaskRole.LEAD).select_related("section").order_by("section__position"),
+        "coordinating": report.task_entries.filter(role=TaskRole.COORDINATING).select_related("section")
+        .order_by("section__position"),
+        "targets": report.target_entries.select_related("target").order_by("target__position"),
+        "proposals": report.proposals.all(),
+        "recipients": [f"{plan.issuing_body} (qua Văn phòng huyện)", "Lưu: VT"],
+        "signer_position": "THỦ TRƯỞNG ĐƠN VỊ", "signer_name": "", "superior_line": True,
+    }  # fmt: skip
+    pdf = render_pdf(render_to_string("reports/pdf/agency.html", context))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="bao-cao-{report.cycle.year}-{report.agency.code}.pdf"'
+    return response

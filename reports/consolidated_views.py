@@ -1,0 +1,125 @@
+"""Pages of the consolidated report: reviewers start a build and watch it; readers download."""
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from reports import access
+from reports.jobs import build_consolidated_report_job
+from reports.models import BuildState, ConsolidatedReport
+from reports.notifications import enqueue
+from tasks.models import Plan
+
+CONTENT_TYPES = {
+    "pdf": "application/pdf",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
+
+
+class CoverForm(forms.ModelForm):
+    class Meta:
+        model = ConsolidatedReport
+        fields = [
+            "number",
+            "report_date",
+            "addressee",
+            "recipients",
+            "signer_authority",
+            "signer_position",
+            "signer_name",
+        ]
+        widgets = {
+            "report_date": forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"}),
+            "recipients": forms.Textarea(attrs={"rows": 6}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["report_date"].input_formats = ["%d/%m/%Y", "%Y-%m-%d"]
+        self.fields["report_date"].error_messages["invalid"] = (
+            "Ngày không hợp lệ: viết ngày/tháng/năm, ví dụ 05/12/2026."
+        )
+        for field in self.fields.values():
+            field.error_messages["required"] = "Mục này không được để trống."
+
+
+def _reader(request):
+    if not access.can_read_all(request.user):
+        raise PermissionDenied("Báo cáo tổng hợp dành cho Văn phòng huyện và lãnh đạo.")
+
+
+def consolidated_list(request):
+    _reader(request)
+    plan = get_object_or_404(Plan.objects.filter(is_active=True).order_by("-period_start")[:1])
+    from targets.views import current_year
+
+    year = int(request.GET["nam"]) if request.GET.get("nam", "").isdigit() else current_year(plan)
+    versions = ConsolidatedReport.objects.filter(plan=plan, year=year).select_related("requested_by")
+    latest = versions.first()
+    form = None
+    if access.is_reviewer(request.user):
+        form = CoverForm(request.POST or None, instance=ConsolidatedReport(
+            number=latest.number if latest else "…/BC-UBND", addressee=plan.reports_to,
+            recipients=latest.recipients if latest else "", signer_authority=plan.signer_authority,
+            signer_position=plan.signer_position, signer_name=plan.signer_name,
+        ))  # fmt: skip
+    if request.method == "POST":
+        access.require_reviewer(request)
+        if form.is_valid():
+            return _start(request, plan, year, form)
+    context = {"plan": plan, "year": year, "versions": versions, "form": form,
+               "years": range(plan.period_start, (plan.vision_year or plan.period_end) + 1)}  # fmt: skip
+    return render(request, "reports/consolidated_list.html", context, status=422 if form and form.errors else 200)
+
+
+def _start(request, plan, year, form):
+    cover = {name: form.cleaned_data[name] for name in form.Meta.fields}
+    report = ConsolidatedReport.request(plan, year, by=request.user, **cover)
+    outcome = enqueue(build_consolidated_report_job, report.pk)
+    if outcome["queued"] is False:
+        messages.warning(
+            request,
+            f"Đã ghi yêu cầu dựng bản {report.version}, nhưng hàng đợi đang gián đoạn nên việc dựng bị chậm lại. "
+            "Bản này sẽ được dựng khi hàng đợi hoạt động trở lại; các chức năng khác vẫn dùng bình thường.",
+        )
+    else:
+        messages.success(request, f"Đang dựng bản {report.version}; trang sẽ tự cập nhật khi xong.")
+    return redirect(f"{reverse('reports:consolidated')}?nam={year}")
+
+
+def consolidated_status(request, pk):
+    _reader(request)
+    report = get_object_or_404(ConsolidatedReport, pk=pk)
+    files = {kind: reverse("reports:consolidated_file", args=[pk, kind]) for kind in CONTENT_TYPES}
+    return JsonResponse({
+        "state": report.state, "label": report.get_state_display(), "error": report.error,
+        "files": files if report.state == BuildState.READY else {}, "is_final": report.is_final,
+    })  # fmt: skip
+
+
+def consolidated_file(request, pk, kind):
+    _reader(request)
+    report = get_object_or_404(ConsolidatedReport, pk=pk)
+    if kind not in CONTENT_TYPES or report.state != BuildState.READY:
+        raise Http404("Tệp chưa có.")
+    field = getattr(report, kind)
+    name = f"bao-cao-tong-hop-{report.year}-ban-{report.version}.{kind}"
+    return FileResponse(field.open("rb"), as_attachment=True, filename=name, content_type=CONTENT_TYPES[kind])
+
+
+@require_POST
+def consolidated_final(request, pk):
+    access.require_reviewer(request)
+    report = get_object_or_404(ConsolidatedReport, pk=pk)
+    try:
+        report.mark_final(by=request.user)
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    else:
+        messages.success(request, f"Bản {report.version} là bản chính thức.")
+    return redirect(f"{reverse('reports:consolidated')}?nam={report.year}")

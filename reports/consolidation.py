@@ -1,0 +1,180 @@
+"""Gathering a year's agency reports and target values into one consolidated report, and building
+its three files (PDF, XLSX, DOCX) atomically and idempotently."""
+
+import hashlib
+import json
+import logging
+import os
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from reports.models import BuildState, ConsolidatedReport, Proposal, ReportingCycle, ReportState, TaskEntry
+from targets.progress import STATUS_LABELS
+from targets.status import observations, plan_progress
+from targets.templatetags.plan_format import target_value
+from tasks.structure import build_tree, walk
+
+logger = logging.getLogger(__name__)
+INCLUDED = (ReportState.SUBMITTED, ReportState.APPROVED)
+
+
+@dataclass
+class Consolidated:
+    report: ConsolidatedReport
+    cycle: ReportingCycle
+    reports: pd.DataFrame
+    tasks: pd.DataFrame
+    targets: pd.DataFrame
+    proposals: pd.DataFrame
+    difficulties: pd.DataFrame
+    outline: list = field(default_factory=list)  # the plan's part III, nodes in document order
+    series: dict = field(default_factory=dict)  # target id → {year: value}
+
+    @property
+    def plan(self):
+        return self.report.plan
+
+    @property
+    def year(self):
+        return self.report.year
+
+
+def gather(report: ConsolidatedReport) -> Consolidated:
+    """Everything the documents say, as pandas frames: only submitted or approved agency reports."""
+    cycle = ReportingCycle.open(report.plan, report.year)
+    agency_reports = cycle.reports.select_related("agency").order_by("agency__name")
+    reports = pd.DataFrame.from_records(
+        [
+            {"report_id": r.pk, "agency": r.agency.name, "agency_code": r.agency.code, "state": r.state,
+             "state_label": r.get_state_display(), "approved": r.state == ReportState.APPROVED,
+             "included": r.state in INCLUDED, "submitted_at": timezone.localtime(r.first_submitted_at).strftime("%H:%M %d/%m/%Y")
+             if r.first_submitted_at else "", "late": r.is_late, "difficulties": r.difficulties}
+            for r in agency_reports
+        ],
+        columns=["report_id", "agency", "agency_code", "state", "state_label", "approved", "included", "submitted_at",
+                 "late", "difficulties"],
+    )  # fmt: skip
+    included = reports[reports["included"]]
+    approved = dict(zip(included["report_id"], included["approved"], strict=True))
+    entries = TaskEntry.objects.filter(report_id__in=list(approved)).select_related("report__agency", "section")
+    tasks = pd.DataFrame.from_records(
+        [
+            {"section_id": e.section_id, "position": e.section.position, "code": e.section.code, "role": e.role,
+             "agency": e.report.agency.name, "status": e.get_status_display() if e.status else "",
+             "results": e.results, "shortcomings": e.shortcomings, "next_steps": e.next_steps,
+             "budget": e.budget_used, "approved": approved[e.report_id]}
+            for e in entries
+        ],
+        columns=["section_id", "position", "code", "role", "agency", "status", "results", "shortcomings", "next_steps",
+                 "budget", "approved"],
+    ).sort_values(["position", "role", "agency"], ignore_index=True)  # fmt: skip
+    proposals = pd.DataFrame.from_records(
+        [
+            {"agency": p.report.agency.name, "text": p.text, "state": p.get_state_display(), "response": p.response,
+             "approved": approved[p.report_id]}
+            for p in Proposal.objects.filter(report_id__in=list(approved)).select_related("report__agency")
+        ],
+        columns=["agency", "text", "state", "response", "approved"],
+    )  # fmt: skip
+    difficulties = included[included["difficulties"].str.strip() != ""][["agency", "difficulties", "approved"]]
+    targets, series = _targets(report)
+    return Consolidated(report, cycle, reports, tasks, targets, proposals, difficulties.reset_index(drop=True),
+                        outline=_outline(report.plan), series=series)  # fmt: skip
+
+
+def _targets(report):
+    plan_targets = list(
+        report.plan.targets.filter(is_active=True).select_related("responsible_agency").order_by("position")
+    )
+    progress = plan_progress(plan_targets, report.year)
+    series = observations(plan_targets)
+    rows = []
+    for t in plan_targets:
+        values = series.get(t.pk, {})
+        rows.append({
+            "target_id": t.pk, "code": t.code, "name": t.name, "horizon": t.horizon, "goal": target_value(t),
+            "unit": t.input_unit, "value": values.get(report.year), "status": STATUS_LABELS[progress[t.pk].status],
+            "status_code": progress[t.pk].status, "explanation": progress[t.pk].explanation,
+            "agency": t.responsible_agency.name,
+        })  # fmt: skip
+    return pd.DataFrame.from_records(rows), {t.pk: series.get(t.pk, {}) for t in plan_targets}
+
+
+def _outline(plan):
+    part_three = next((node for node in build_tree(plan) if node.section.code == "III"), None)
+    return list(walk(part_three.children)) if part_three else []
+
+
+def inputs_of(data: Consolidated) -> list[dict]:
+    included = data.reports[data.reports["included"]]
+    return [
+        {"agency": row.agency, "state": row.state, "report_id": int(row.report_id)} for row in included.itertuples()
+    ]
+
+
+def digest(data: Consolidated) -> str:
+    """A fingerprint of everything that goes into the documents: same digest, same documents."""
+    payload = {
+        "reports": data.reports.drop(columns=["report_id"]).astype(str).to_dict("records"),
+        "tasks": data.tasks.astype(str).to_dict("records"),
+        "targets": data.targets.astype(str).to_dict("records"),
+        "proposals": data.proposals.astype(str).to_dict("records"),
+    }
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def _write_atomically(directory: Path, name: str, content: bytes) -> str:
+    """Write to a temporary file beside the target, then rename: nobody sees a half-written file."""
+    directory.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=directory, prefix=".dang-ghi-")
+    with os.fdopen(handle, "wb") as out:
+        out.write(content)
+        out.flush()
+        os.fsync(out.fileno())
+    os.chmod(temporary, 0o644)
+    os.replace(temporary, directory / name)
+    return str((directory / name).relative_to(settings.MEDIA_ROOT))
+
+
+def build_consolidated_report(report_id: int) -> ConsolidatedReport:
+    """Build the three files of one version. Running it again on a finished version changes nothing;
+    running it again after a crash finishes the same version."""
+    from reports.excel import consolidated_workbook
+    from reports.pdf import consolidated_pdf
+    from reports.word import consolidated_docx
+
+    with transaction.atomic():
+        report = ConsolidatedReport.objects.select_for_update().select_related("plan").get(pk=report_id)
+        if report.state == BuildState.READY:
+            return report
+        report.state, report.error = BuildState.BUILDING, ""
+        report.save(update_fields=["state", "error"])
+    try:
+        data = gather(report)
+        if settings.REPORT_BUILD_DELAY:
+            time.sleep(settings.REPORT_BUILD_DELAY)
+        directory = Path(settings.MEDIA_ROOT) / "bao-cao-tong-hop" / report.plan.slug / str(report.year)
+        stem = f"bao-cao-tong-hop-{report.year}-ban-{report.version}"
+        files = {
+            "pdf": _write_atomically(directory, f"{stem}.pdf", consolidated_pdf(data)),
+            "xlsx": _write_atomically(directory, f"{stem}.xlsx", consolidated_workbook(data)),
+            "docx": _write_atomically(directory, f"{stem}.docx", consolidated_docx(data)),
+        }
+    except Exception as exc:
+        logger.exception("Dựng báo cáo tổng hợp %s không thành công", report_id)
+        ConsolidatedReport.objects.filter(pk=report_id).update(state=BuildState.FAILED, error=str(exc)[:2000])
+        raise
+    with transaction.atomic():
+        report = ConsolidatedReport.objects.select_for_update().get(pk=report_id)
+        report.pdf.name, report.xlsx.name, report.docx.name = files["pdf"], files["xlsx"], files["docx"]
+        report.inputs, report.inputs_digest = inputs_of(data), digest(data)
+        report.state, report.finished_at = BuildState.READY, timezone.now()
+        report.save()
+    return report

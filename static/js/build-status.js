@@ -1,0 +1,28 @@
+/* Watch builds of the consolidated report change state without reloading the page. */
+(function () {
+  "use strict";
+  function watch(row) {
+    fetch(row.dataset.statusUrl, { credentials: "same-origin" })
+      .then(function (response) { return response.json(); })
+      .then(function (data) {
+        row.dataset.state = data.state;
+        row.querySelector("[data-state-label]").textContent = data.label + (data.error ? ": " + data.error : "");
+        if (data.state === "ready") {
+          var cell = row.querySelector("[data-files]");
+          cell.textContent = "";
+          [["pdf", "PDF"], ["xlsx", "Excel"], ["docx", "Word"]].forEach(function (pair, index) {
+            if (index) cell.appendChild(document.createTextNode(" · "));
+            var link = document.createElement("a");
+            link.href = data.files[pair[0]];
+            link.textContent = pair[1];
+            cell.appendChild(link);
+          });
+        }
+        if (data.state === "queued" || data.state === "building") setTimeout(function () { watch(row); }, 2000);
+      })
+      .catch(function () { setTimeout(function () { watch(row); }, 5000); });
+  }
+  document.querySelectorAll("tr[data-status-url]").forEach(function (row) {
+    if (row.dataset.state === "queued" || row.dataset.state === "building") watch(row);
+  });
+})();
