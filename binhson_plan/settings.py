@@ -174,6 +174,8 @@ CELERY_BEAT_SCHEDULE = {
 }
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "3600"))}
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# A broker that is down is reported within seconds, not after the default minutes of retrying.
+CELERY_BROKER_CONNECTION_TIMEOUT = 3
 # The reporting season, when the draft consolidated report is rebuilt every night (dd/mm).
 REPORT_SEASON_START = os.environ.get("REPORT_SEASON_START", "15/11")
 REPORT_SEASON_END = os.environ.get("REPORT_SEASON_END", "31/12")

@@ -63,17 +63,28 @@ def consolidated_list(request):
     latest = versions.first()
     form = None
     if access.is_reviewer(request.user):
-        form = CoverForm(request.POST or None, instance=ConsolidatedReport(
-            number=latest.number if latest else "…/BC-UBND", addressee=plan.reports_to,
-            recipients=latest.recipients if latest else "", signer_authority=plan.signer_authority,
-            signer_position=plan.signer_position, signer_name=plan.signer_name,
-        ))  # fmt: skip
+        form = CoverForm(
+            request.POST or None,
+            instance=ConsolidatedReport(
+                number=latest.number if latest else "…/BC-UBND",
+                addressee=plan.reports_to,
+                recipients=latest.recipients if latest else "",
+                signer_authority=plan.signer_authority,
+                signer_position=plan.signer_position,
+                signer_name=plan.signer_name,
+            ),
+        )
     if request.method == "POST":
         access.require_reviewer(request)
         if form.is_valid():
             return _start(request, plan, year, form)
-    context = {"plan": plan, "year": year, "versions": versions, "form": form,
-               "years": range(plan.period_start, (plan.vision_year or plan.period_end) + 1)}  # fmt: skip
+    context = {
+        "plan": plan,
+        "year": year,
+        "versions": versions,
+        "form": form,
+        "years": range(plan.period_start, (plan.vision_year or plan.period_end) + 1),
+    }
     return render(request, "reports/consolidated_list.html", context, status=422 if form and form.errors else 200)
 
 
@@ -96,10 +107,15 @@ def consolidated_status(request, pk):
     _reader(request)
     report = get_object_or_404(ConsolidatedReport, pk=pk)
     files = {kind: reverse("reports:consolidated_file", args=[pk, kind]) for kind in CONTENT_TYPES}
-    return JsonResponse({
-        "state": report.state, "label": report.get_state_display(), "error": report.error,
-        "files": files if report.state == BuildState.READY else {}, "is_final": report.is_final,
-    })  # fmt: skip
+    return JsonResponse(
+        {
+            "state": report.state,
+            "label": report.get_state_display(),
+            "error": report.error,
+            "files": files if report.state == BuildState.READY else {},
+            "is_final": report.is_final,
+        }
+    )
 
 
 def consolidated_file(request, pk, kind):

@@ -52,41 +52,95 @@ def gather(report: ConsolidatedReport) -> Consolidated:
     agency_reports = cycle.reports.select_related("agency").order_by("agency__name")
     reports = pd.DataFrame.from_records(
         [
-            {"report_id": r.pk, "agency": r.agency.name, "agency_code": r.agency.code, "state": r.state,
-             "state_label": r.get_state_display(), "approved": r.state == ReportState.APPROVED,
-             "included": r.state in INCLUDED, "submitted_at": timezone.localtime(r.first_submitted_at).strftime("%H:%M %d/%m/%Y")
-             if r.first_submitted_at else "", "late": r.is_late, "difficulties": r.difficulties}
+            {
+                "report_id": r.pk,
+                "agency": r.agency.name,
+                "agency_code": r.agency.code,
+                "state": r.state,
+                "state_label": r.get_state_display(),
+                "approved": r.state == ReportState.APPROVED,
+                "included": r.state in INCLUDED,
+                "submitted_at": timezone.localtime(r.first_submitted_at).strftime("%H:%M %d/%m/%Y")
+                if r.first_submitted_at
+                else "",
+                "late": r.is_late,
+                "difficulties": r.difficulties,
+            }
             for r in agency_reports
         ],
-        columns=["report_id", "agency", "agency_code", "state", "state_label", "approved", "included", "submitted_at",
-                 "late", "difficulties"],
-    )  # fmt: skip
+        columns=[
+            "report_id",
+            "agency",
+            "agency_code",
+            "state",
+            "state_label",
+            "approved",
+            "included",
+            "submitted_at",
+            "late",
+            "difficulties",
+        ],
+    )
     included = reports[reports["included"]]
     approved = dict(zip(included["report_id"], included["approved"], strict=True))
     entries = TaskEntry.objects.filter(report_id__in=list(approved)).select_related("report__agency", "section")
     tasks = pd.DataFrame.from_records(
         [
-            {"section_id": e.section_id, "position": e.section.position, "code": e.section.code, "role": e.role,
-             "agency": e.report.agency.name, "status": e.get_status_display() if e.status else "",
-             "results": e.results, "shortcomings": e.shortcomings, "next_steps": e.next_steps,
-             "budget": e.budget_used, "approved": approved[e.report_id]}
+            {
+                "section_id": e.section_id,
+                "position": e.section.position,
+                "code": e.section.code,
+                "role": e.role,
+                "agency": e.report.agency.name,
+                "status": e.get_status_display() if e.status else "",
+                "results": e.results,
+                "shortcomings": e.shortcomings,
+                "next_steps": e.next_steps,
+                "budget": e.budget_used,
+                "approved": approved[e.report_id],
+            }
             for e in entries
         ],
-        columns=["section_id", "position", "code", "role", "agency", "status", "results", "shortcomings", "next_steps",
-                 "budget", "approved"],
-    ).sort_values(["position", "role", "agency"], ignore_index=True)  # fmt: skip
+        columns=[
+            "section_id",
+            "position",
+            "code",
+            "role",
+            "agency",
+            "status",
+            "results",
+            "shortcomings",
+            "next_steps",
+            "budget",
+            "approved",
+        ],
+    ).sort_values(["position", "role", "agency"], ignore_index=True)
     proposals = pd.DataFrame.from_records(
         [
-            {"agency": p.report.agency.name, "text": p.text, "state": p.get_state_display(), "response": p.response,
-             "approved": approved[p.report_id]}
+            {
+                "agency": p.report.agency.name,
+                "text": p.text,
+                "state": p.get_state_display(),
+                "response": p.response,
+                "approved": approved[p.report_id],
+            }
             for p in Proposal.objects.filter(report_id__in=list(approved)).select_related("report__agency")
         ],
         columns=["agency", "text", "state", "response", "approved"],
-    )  # fmt: skip
+    )
     difficulties = included[included["difficulties"].str.strip() != ""][["agency", "difficulties", "approved"]]
     targets, series = _targets(report)
-    return Consolidated(report, cycle, reports, tasks, targets, proposals, difficulties.reset_index(drop=True),
-                        outline=_outline(report.plan), series=series)  # fmt: skip
+    return Consolidated(
+        report,
+        cycle,
+        reports,
+        tasks,
+        targets,
+        proposals,
+        difficulties.reset_index(drop=True),
+        outline=_outline(report.plan),
+        series=series,
+    )
 
 
 def _targets(report):
@@ -98,12 +152,21 @@ def _targets(report):
     rows = []
     for t in plan_targets:
         values = series.get(t.pk, {})
-        rows.append({
-            "target_id": t.pk, "code": t.code, "name": t.name, "horizon": t.horizon, "goal": target_value(t),
-            "unit": t.input_unit, "value": values.get(report.year), "status": STATUS_LABELS[progress[t.pk].status],
-            "status_code": progress[t.pk].status, "explanation": progress[t.pk].explanation,
-            "agency": t.responsible_agency.name,
-        })  # fmt: skip
+        rows.append(
+            {
+                "target_id": t.pk,
+                "code": t.code,
+                "name": t.name,
+                "horizon": t.horizon,
+                "goal": target_value(t),
+                "unit": t.input_unit,
+                "value": values.get(report.year),
+                "status": STATUS_LABELS[progress[t.pk].status],
+                "status_code": progress[t.pk].status,
+                "explanation": progress[t.pk].explanation,
+                "agency": t.responsible_agency.name,
+            }
+        )
     return pd.DataFrame.from_records(rows), {t.pk: series.get(t.pk, {}) for t in plan_targets}
 
 

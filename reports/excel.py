@@ -132,7 +132,7 @@ def consolidated_workbook(data) -> bytes:
             "status": "Tình trạng",
             "explanation": "Giải thích",
             "agency": "Đơn vị chịu trách nhiệm",
-        }  # fmt: skip
+        }
     ).drop(columns=["target_id", "status_code"])
     tasks = (
         data.tasks.assign(role=data.tasks["role"].map({"lead": "Chủ trì", "coordinating": "Phối hợp"}))
@@ -147,7 +147,7 @@ def consolidated_workbook(data) -> bytes:
                 "next_steps": "Năm tới",
                 "budget": "Kinh phí (đồng)",
                 "approved": "Đã duyệt",
-            }  # fmt: skip
+            }
         )
         .drop(columns=["section_id", "position"])
     )
@@ -166,6 +166,6 @@ def consolidated_workbook(data) -> bytes:
             "state": "Tình trạng",
             "response": "Trả lời",
             "approved": "Đã duyệt",
-        }  # fmt: skip
+        }
     )
     return workbook({"Chỉ tiêu": targets, "Nhiệm vụ": tasks, "Kiến nghị": proposals, "Tình hình báo cáo": reports})

@@ -26,19 +26,32 @@ def consolidated_context(data) -> dict:
     included = data.reports[data.reports["included"]]
     leads = tasks[tasks["role"] == "lead"]
     return {
-        "plan": plan, "year": data.year, "issuer_line1": line1, "issuer_line2": line2, "number": report.number,
-        "place": plan.place, "date": report.report_date, "addressee": report.addressee,
+        "plan": plan,
+        "year": data.year,
+        "issuer_line1": line1,
+        "issuer_line2": line2,
+        "number": report.number,
+        "place": plan.place,
+        "date": report.report_date,
+        "addressee": report.addressee,
         "subject": f"Kết quả thực hiện năm {data.year} Kế hoạch {plan.title[0].lower()}{plan.title[1:]}",
-        "outline": data.outline, "entries": entries, "targets": targets,
+        "outline": data.outline,
+        "entries": entries,
+        "targets": targets,
         "shortcomings": leads[leads["shortcomings"].str.strip() != ""].to_dict("records"),
         "next_steps": leads[leads["next_steps"].str.strip() != ""].to_dict("records"),
-        "difficulties": data.difficulties.to_dict("records"), "proposals": data.proposals.to_dict("records"),
-        "agency_rows": data.reports.to_dict("records"), "expected_count": len(data.reports),
-        "included_count": len(included), "approved_count": int(included["approved"].sum()),
+        "difficulties": data.difficulties.to_dict("records"),
+        "proposals": data.proposals.to_dict("records"),
+        "agency_rows": data.reports.to_dict("records"),
+        "expected_count": len(data.reports),
+        "included_count": len(included),
+        "approved_count": int(included["approved"].sum()),
         "unapproved_count": int((~included["approved"]).sum()),
-        "recipients": report.recipient_list(), "signer_authority": report.signer_authority,
-        "signer_position": report.signer_position, "signer_name": report.signer_name,
-    }  # fmt: skip
+        "recipients": report.recipient_list(),
+        "signer_authority": report.signer_authority,
+        "signer_position": report.signer_position,
+        "signer_name": report.signer_name,
+    }
 
 
 def render_pdf(html: str) -> bytes:

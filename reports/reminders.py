@@ -33,8 +33,10 @@ def send_reminders(today: datetime.date | None = None) -> int:
         if days_left in settings.REMINDER_DAYS:
             for report in pending:
                 subject = f"Nhắc gửi báo cáo năm {cycle.year}: còn {days_left} ngày (hạn {cycle.due_on:%d/%m/%Y})"
-                body = (f"{report.agency.name} chưa gửi báo cáo kết quả thực hiện Kế hoạch năm {cycle.year}. "
-                        f"Hạn gửi: {cycle.due_on:%d/%m/%Y}.\n\n{settings.PORTAL_URL}{report.get_absolute_url()}")  # fmt: skip
+                body = (
+                    f"{report.agency.name} chưa gửi báo cáo kết quả thực hiện Kế hoạch năm {cycle.year}. "
+                    f"Hạn gửi: {cycle.due_on:%d/%m/%Y}.\n\n{settings.PORTAL_URL}{report.get_absolute_url()}"
+                )
                 sent += send_once(f"reminder-{report.pk}-{days_left}", agency_addresses(report.agency), subject, body)
         elif days_left < 0 and pending:
             names = "\n".join(f"- {r.agency.name}" for r in pending)

@@ -183,9 +183,13 @@ def _save_forms(request, report, forms):
         upload = form.cleaned_data.get("new_evidence")
         if upload:
             Evidence.objects.create(
-                entry=form.instance, file=upload, original_name=upload.name[:255], content_type=form.evidence_type,
-                size=upload.size, uploaded_by=request.user,
-            )  # fmt: skip
+                entry=form.instance,
+                file=upload,
+                original_name=upload.name[:255],
+                content_type=form.evidence_type,
+                size=upload.size,
+                uploaded_by=request.user,
+            )
     proposals = [p for p in forms["proposals"].save(commit=False) if not p.response]
     for proposal in forms["proposals"].deleted_objects:
         if not proposal.response:  # an answered proposal stays, with its answer
@@ -280,20 +284,28 @@ def report_pdf(request, pk):
     report = access.get_report_for_reader(request, pk)
     plan = report.cycle.plan
     context = {
-        "report": report, "year": report.cycle.year, "issuer_line1": f"UBND {issuer_lines(plan.issuing_body)[1]}",
-        "issuer_line2": report.agency.name.upper(), "number": f"…/BC-{report.agency.code}", "place": plan.place,
-        "date": timezone.localdate(), "printed_at": timezone.localtime(),
+        "report": report,
+        "year": report.cycle.year,
+        "issuer_line1": f"UBND {issuer_lines(plan.issuing_body)[1]}",
+        "issuer_line2": report.agency.name.upper(),
+        "number": f"…/BC-{report.agency.code}",
+        "place": plan.place,
+        "date": timezone.localdate(),
+        "printed_at": timezone.localtime(),
         "subject": f"Kết quả thực hiện năm {report.cycle.year} các nhiệm vụ được giao tại Kế hoạch "
         f"{plan.title[0].lower()}{plan.title[1:]}",
         "addressee": plan.issuing_body,
         "leads": report.task_entries.filter(role=TaskRole.LEAD).select_related("section").order_by("section__position"),
-        "coordinating": report.task_entries.filter(role=TaskRole.COORDINATING).select_related("section")
+        "coordinating": report.task_entries.filter(role=TaskRole.COORDINATING)
+        .select_related("section")
         .order_by("section__position"),
         "targets": report.target_entries.select_related("target").order_by("target__position"),
         "proposals": report.proposals.all(),
         "recipients": [f"{plan.issuing_body} (qua Văn phòng huyện)", "Lưu: VT"],
-        "signer_position": "THỦ TRƯỞNG ĐƠN VỊ", "signer_name": "", "superior_line": True,
-    }  # fmt: skip
+        "signer_position": "THỦ TRƯỞNG ĐƠN VỊ",
+        "signer_name": "",
+        "superior_line": True,
+    }
     pdf = render_pdf(render_to_string("reports/pdf/agency.html", context))
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="bao-cao-{report.cycle.year}-{report.agency.code}.pdf"'

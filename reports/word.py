@@ -73,8 +73,11 @@ def consolidated_docx(data) -> bytes:
     document = _document()
     _header(document, c)
     document.add_heading("I. CÔNG TÁC CHỈ ĐẠO, TỔ CHỨC TRIỂN KHAI", level=1)
-    _paragraph(document, f"Đến ngày {c['date']:%d/%m/%Y}, có {c['included_count']}/{c['expected_count']} cơ quan, "
-                         f"đơn vị gửi báo cáo, trong đó {c['approved_count']} báo cáo đã được duyệt.")  # fmt: skip
+    _paragraph(
+        document,
+        f"Đến ngày {c['date']:%d/%m/%Y}, có {c['included_count']}/{c['expected_count']} cơ quan, "
+        f"đơn vị gửi báo cáo, trong đó {c['approved_count']} báo cáo đã được duyệt.",
+    )
     document.add_heading("II. KẾT QUẢ THỰC HIỆN CÁC NHIỆM VỤ", level=1)
     for node in c["outline"]:
         s = node.section
@@ -89,8 +92,11 @@ def consolidated_docx(data) -> bytes:
             note = "" if e["approved"] else " (báo cáo chưa duyệt)"
             _paragraph(document, f"- {e['agency']}{role}: {e['results'] or 'chưa nêu kết quả'}{note}")
     document.add_heading("III. KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU", level=1)
-    _table(document, ["Mã", "Chỉ tiêu", "Mục tiêu", f"Năm {c['year']}", "Tình trạng"],
-           [(t["code"], t["name"], f"{t['goal']} ({t['horizon']})", _value(t), t["status"]) for t in c["targets"]])  # fmt: skip
+    _table(
+        document,
+        ["Mã", "Chỉ tiêu", "Mục tiêu", f"Năm {c['year']}", "Tình trạng"],
+        [(t["code"], t["name"], f"{t['goal']} ({t['horizon']})", _value(t), t["status"]) for t in c["targets"]],
+    )
     document.add_heading("IV. TỒN TẠI, HẠN CHẾ VÀ NGUYÊN NHÂN", level=1)
     for e in c["shortcomings"]:
         _paragraph(document, f"- {e['agency']} ({e['code']}): {e['shortcomings']}")
@@ -103,13 +109,23 @@ def consolidated_docx(data) -> bytes:
     for number, p in enumerate(c["proposals"], start=1):
         _paragraph(document, f"{number}. {p['agency']}: {p['text']}")
     document.add_heading(f"Phụ lục 1. Kết quả thực hiện các chỉ tiêu năm {c['year']}", level=1)
-    _table(document, ["Mã", "Chỉ tiêu", "Mục tiêu", f"Năm {c['year']}", "Đánh giá", "Đơn vị chịu trách nhiệm"],
-           [(t["code"], t["name"], t["goal"], _value(t), f"{t['status']}: {t['explanation']}", t["agency"])
-            for t in c["targets"]])  # fmt: skip
+    _table(
+        document,
+        ["Mã", "Chỉ tiêu", "Mục tiêu", f"Năm {c['year']}", "Đánh giá", "Đơn vị chịu trách nhiệm"],
+        [
+            (t["code"], t["name"], t["goal"], _value(t), f"{t['status']}: {t['explanation']}", t["agency"])
+            for t in c["targets"]
+        ],
+    )
     document.add_heading("Phụ lục 2. Tình hình gửi báo cáo của các cơ quan, đơn vị", level=1)
-    _table(document, ["TT", "Cơ quan, đơn vị", "Trạng thái", "Gửi lúc"],
-           [(n, r["agency"], r["state_label"], r["submitted_at"] or "Chưa gửi")
-            for n, r in enumerate(c["agency_rows"], start=1)])  # fmt: skip
+    _table(
+        document,
+        ["TT", "Cơ quan, đơn vị", "Trạng thái", "Gửi lúc"],
+        [
+            (n, r["agency"], r["state_label"], r["submitted_at"] or "Chưa gửi")
+            for n, r in enumerate(c["agency_rows"], start=1)
+        ],
+    )
     closing = document.add_table(rows=1, cols=2)
     left, right = closing.rows[0].cells
     left.text = "Nơi nhận:\n" + "\n".join(f"- {r};" for r in c["recipients"])

@@ -60,21 +60,42 @@ def test_the_pdf_is_an_official_report(year_of_reports, tmp_path):
     assert rows and all(" yes " in row for row in rows)  # every font embedded
     assert all("Liberation-Serif" in row or "Tinos" in row for row in rows)
     text = pdf_text(report)
-    for line in ["ỦY BAN NHÂN DÂN", "HUYỆN BÌNH SƠN", "Số: 125/BC-UBND", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
-                 "Độc lập - Tự do - Hạnh phúc", "BÁO CÁO", "Kính gửi: Ủy ban nhân dân tỉnh Quảng Ngãi.", "Nơi nhận:",
-                 "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Phạm Quang Sự", "PHỤ LỤC 1", "PHỤ LỤC 2"]:  # fmt: skip
+    for line in [
+        "ỦY BAN NHÂN DÂN",
+        "HUYỆN BÌNH SƠN",
+        "Số: 125/BC-UBND",
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Độc lập - Tự do - Hạnh phúc",
+        "BÁO CÁO",
+        "Kính gửi: Ủy ban nhân dân tỉnh Quảng Ngãi.",
+        "Nơi nhận:",
+        "KT. CHỦ TỊCH",
+        "PHÓ CHỦ TỊCH",
+        "Phạm Quang Sự",
+        "PHỤ LỤC 1",
+        "PHỤ LỤC 2",
+    ]:
         assert line in text, line
     assert f"Bình Sơn, ngày {report.report_date:%d} tháng {report.report_date:%m} năm {report.report_date:%Y}" in text
     pages = text.split("\f")
     assert pages[0].strip().splitlines()[0].strip() != "1"  # no page number on page 1
     assert pages[1].strip().splitlines()[0].strip() == "2"  # a centred number on page 2
     flat = " ".join(text.split())
-    positions = [flat.index(title) for title in [
-        "1. Đổi mới phương thức quản lý nhà nước", "2. Về phát triển kinh tế", "a) Đối với nông nghiệp",
-        "d) Đối với đầu tư, phát triển kết cấu hạ tầng", "3. Về phát triển văn hóa - xã hội", "đ) Về công tác giảm nghèo",
-        "g) Về nâng cao nhận thức pháp luật", "4. Về Quốc phòng, An ninh", "5. Về công tác đối ngoại",
-        "6. Về củng cố nâng cao chất lượng đội ngũ cán bộ",
-    ]]  # fmt: skip
+    positions = [
+        flat.index(title)
+        for title in [
+            "1. Đổi mới phương thức quản lý nhà nước",
+            "2. Về phát triển kinh tế",
+            "a) Đối với nông nghiệp",
+            "d) Đối với đầu tư, phát triển kết cấu hạ tầng",
+            "3. Về phát triển văn hóa - xã hội",
+            "đ) Về công tác giảm nghèo",
+            "g) Về nâng cao nhận thức pháp luật",
+            "4. Về Quốc phòng, An ninh",
+            "5. Về công tác đối ngoại",
+            "6. Về củng cố nâng cao chất lượng đội ngũ cán bộ",
+        ]
+    ]
     assert positions == sorted(positions)  # every task block title, in document order
     raw = " ".join(pdf_text(report, "-raw").split())
     for target in year_of_reports.targets.all():
@@ -116,8 +137,9 @@ def test_the_workbook_holds_the_dashboards_numbers(client, cast, year_of_reports
     sheets = pd.read_excel(report.xlsx.path, sheet_name=None, dtype={"Mã": str})
     assert list(sheets) == ["Chỉ tiêu", "Nhiệm vụ", "Kiến nghị", "Tình hình báo cáo"]
     client.force_login(cast["vanphong"])
-    dashboard = pd.read_excel(io.BytesIO(client.get(f"/bang-dieu-khien/{SLUG}/2026/chi-tieu.xlsx").content),
-                              dtype={"Mã": str})  # fmt: skip
+    dashboard = pd.read_excel(
+        io.BytesIO(client.get(f"/bang-dieu-khien/{SLUG}/2026/chi-tieu.xlsx").content), dtype={"Mã": str}
+    )
     merged = sheets["Chỉ tiêu"].merge(dashboard, on="Mã")
     assert len(merged) == 52
     assert (merged["Tình trạng_x"] == merged["Tình trạng_y"]).all()
@@ -131,11 +153,16 @@ def test_the_word_draft_has_the_same_headings(year_of_reports):
     document = Document(report.docx.path)
     headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
     top = [h for h in headings if h[:3] in ("I. ", "II.", "III", "IV.", "V. ", "VI.") or h.startswith("Phụ lục")]
-    assert top == ["I. CÔNG TÁC CHỈ ĐẠO, TỔ CHỨC TRIỂN KHAI", "II. KẾT QUẢ THỰC HIỆN CÁC NHIỆM VỤ",
-                   "III. KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU", "IV. TỒN TẠI, HẠN CHẾ VÀ NGUYÊN NHÂN",
-                   "V. PHƯƠNG HƯỚNG, NHIỆM VỤ NĂM 2027", "VI. KIẾN NGHỊ, ĐỀ XUẤT",
-                   "Phụ lục 1. Kết quả thực hiện các chỉ tiêu năm 2026",
-                   "Phụ lục 2. Tình hình gửi báo cáo của các cơ quan, đơn vị"]  # fmt: skip
+    assert top == [
+        "I. CÔNG TÁC CHỈ ĐẠO, TỔ CHỨC TRIỂN KHAI",
+        "II. KẾT QUẢ THỰC HIỆN CÁC NHIỆM VỤ",
+        "III. KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU",
+        "IV. TỒN TẠI, HẠN CHẾ VÀ NGUYÊN NHÂN",
+        "V. PHƯƠNG HƯỚNG, NHIỆM VỤ NĂM 2027",
+        "VI. KIẾN NGHỊ, ĐỀ XUẤT",
+        "Phụ lục 1. Kết quả thực hiện các chỉ tiêu năm 2026",
+        "Phụ lục 2. Tình hình gửi báo cáo của các cơ quan, đơn vị",
+    ]
     flat = " ".join(pdf_text(report).split())
     for heading in headings:
         assert " ".join(heading.split()).lower()[:40] in flat.lower(), heading
