@@ -44,6 +44,9 @@ def test_every_route_is_covered_by_these_tests():
     tested |= {"bang-dieu-khien/", "bang-dieu-khien/<slug:slug>/<int:year>/",
                "bang-dieu-khien/<slug:slug>/<int:year>/<slug:table>.xlsx", "nhap-so-lieu/", "cong-khai/<slug:slug>/",
                "api/plans/<slug:slug>/progress/"}  # fmt: skip
+    # Consolidated report and printing: tests/reports/test_consolidated_pages.py and test_consolidated.py.
+    tested |= {"tong-hop/", "tong-hop/<int:pk>/trang-thai/", "tong-hop/<int:pk>/tep/<str:kind>/",
+               "tong-hop/<int:pk>/chinh-thuc/", "bao-cao/<int:pk>/in/"}  # fmt: skip
     assert set(route_names(get_resolver().url_patterns)) == tested
 
 

@@ -94,15 +94,24 @@ class Command(BaseCommand):
         years = range(2021, 2021 + options["years"])
         for n in range(options["plans"]):
             plan = Plan.objects.create(
-                slug=f"bench-{n}", title=f"Kế hoạch thử {n}", issuing_body="UBND huyện thử", place="Thử",
-                issued_on=datetime.date(2022, 1, 1), signer_position="CHỦ TỊCH", signer_name="Thử",
-                period_start=2021, period_end=2045, report_due_day=5, report_due_month=12, reports_to="UBND tỉnh",
-            )  # fmt: skip
+                slug=f"bench-{n}",
+                title=f"Kế hoạch thử {n}",
+                issuing_body="UBND huyện thử",
+                place="Thử",
+                issued_on=datetime.date(2022, 1, 1),
+                signer_position="CHỦ TỊCH",
+                signer_name="Thử",
+                period_start=2021,
+                period_end=2045,
+                report_due_day=5,
+                report_due_month=12,
+                reports_to="UBND tỉnh",
+            )
             agencies = Agency.objects.bulk_create(
                 [
                     Agency(code=f"b{n}-{a}", name=f"Đơn vị {n}-{a}", short_name=f"ĐV {a}", kind="specialised_office")
                     for a in range(options["agencies"])
-                ]  # fmt: skip
+                ]
             )
             plan.agencies.set(agencies)
             part = Section.objects.create(plan=plan, code="III", number="III", kind="part", position=0)
@@ -118,7 +127,7 @@ class Command(BaseCommand):
                         title=f"Nhiệm vụ {s + 1}",
                     )
                     for s in range(10)
-                ]  # fmt: skip
+                ]
             )
             Assignment.objects.bulk_create(
                 [Assignment(section=s, agency=agencies[i % len(agencies)], role="lead") for i, s in enumerate(sections)]
@@ -140,14 +149,14 @@ class Command(BaseCommand):
                         position=t,
                     )
                     for t in range(options["targets"])
-                ]  # fmt: skip
+                ]
             )
             TargetValue.objects.bulk_create(
                 [
                     TargetValue(target=t, year=y, value=Decimal(40 + (y - 2021) * 2 + i % 5), source="thử")
                     for i, t in enumerate(targets)
                     for y in years
-                ]  # fmt: skip
+                ]
             )
             cycles = ReportingCycle.objects.bulk_create(
                 [
@@ -159,7 +168,7 @@ class Command(BaseCommand):
                         data_cutoff=datetime.date(y, 12, 31),
                     )
                     for y in years
-                ]  # fmt: skip
+                ]
             )
             AgencyReport.objects.bulk_create([AgencyReport(cycle=c, agency=a) for c in cycles for a in agencies])
         return {
@@ -174,10 +183,14 @@ class Command(BaseCommand):
         out = self.stdout.write
         out("Dữ liệu quy mô tỉnh: " + ", ".join(f"{v:,} {k}".replace(",", ".") for k, v in counts.items()))
         out(f"(tạo trong {built:.1f} s)")
-        out(f"{'trang':<24}{'thật: ms':>10}{'× trivial':>11}{'truy vấn':>10}{'tỉnh: ms':>10}{'× trivial':>11}"
-            f"{'truy vấn':>10}{'tỉnh / thật':>13}")  # fmt: skip
+        out(
+            f"{'trang':<24}{'thật: ms':>10}{'× trivial':>11}{'truy vấn':>10}{'tỉnh: ms':>10}{'× trivial':>11}"
+            f"{'truy vấn':>10}{'tỉnh / thật':>13}"
+        )
         trivial_real, trivial_province = real["trivial (/api/plans/)"][0], province["trivial (/api/plans/)"][0]
         for name in real:
             (ms_real, q_real), (ms_province, q_province) = real[name], province[name]
-            out(f"{name:<24}{ms_real:>10.1f}{ms_real / trivial_real:>11.1f}{q_real:>10}{ms_province:>10.1f}"
-                f"{ms_province / trivial_province:>11.1f}{q_province:>10}{ms_province / ms_real:>13.2f}")  # fmt: skip
+            out(
+                f"{name:<24}{ms_real:>10.1f}{ms_real / trivial_real:>11.1f}{q_real:>10}{ms_province:>10.1f}"
+                f"{ms_province / trivial_province:>11.1f}{q_province:>10}{ms_province / ms_real:>13.2f}"
+            )
