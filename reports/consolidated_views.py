@@ -6,11 +6,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from reports import access
 from reports.jobs import build_consolidated_report_job
-from reports.models import BuildState, ConsolidatedReport
+from reports.models import BuildState, ConsolidatedReport, default_recipients
 from reports.notifications import enqueue
 from tasks.models import Plan
 
@@ -68,7 +69,8 @@ def consolidated_list(request):
             instance=ConsolidatedReport(
                 number=latest.number if latest else "…/BC-UBND",
                 addressee=plan.reports_to,
-                recipients=latest.recipients if latest else "",
+                report_date=timezone.localdate(),
+                recipients=latest.recipients if latest else default_recipients(plan),
                 signer_authority=plan.signer_authority,
                 signer_position=plan.signer_position,
                 signer_name=plan.signer_name,

@@ -232,7 +232,8 @@ def build_consolidated_report(report_id: int) -> ConsolidatedReport:
         }
     except Exception as exc:
         logger.exception("Dựng báo cáo tổng hợp %s không thành công", report_id)
-        ConsolidatedReport.objects.filter(pk=report_id).update(state=BuildState.FAILED, error=str(exc)[:2000])
+        message = f"Dựng không thành công ({exc}). Xin dựng lại; nếu lỗi lặp lại, báo quản trị viên."
+        ConsolidatedReport.objects.filter(pk=report_id).update(state=BuildState.FAILED, error=message[:2000])
         raise
     with transaction.atomic():
         report = ConsolidatedReport.objects.select_for_update().get(pk=report_id)

@@ -496,7 +496,7 @@ class ConsolidatedReport(models.Model):
                 "number": previous.number if previous else "…/BC-UBND",
                 "report_date": timezone.localdate(),
                 "addressee": f"{plan.reports_to}",
-                "recipients": previous.recipients if previous else _default_recipients(plan),
+                "recipients": previous.recipients if previous else default_recipients(plan),
                 "signer_authority": plan.signer_authority,
                 "signer_position": plan.signer_position,
                 "signer_name": plan.signer_name,
@@ -519,6 +519,6 @@ class ConsolidatedReport(models.Model):
         return [line.strip() for line in self.recipients.splitlines() if line.strip()]
 
 
-def _default_recipients(plan) -> str:
+def default_recipients(plan) -> str:
     return "\n".join([plan.reports_to, "Ban Dân tộc tỉnh", "Thường trực Huyện ủy", "Thường trực HĐND huyện",
                       "CT, các PCT UBND huyện", "Lưu: VT, VPH"])  # fmt: skip
