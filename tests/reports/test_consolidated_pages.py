@@ -80,3 +80,10 @@ def test_an_unfinished_version_cannot_be_final_or_downloaded(client, cast, plan)
     assert "Chỉ đánh dấu chính thức được bản đã dựng xong." in response.content.decode()
     assert client.get(f"/tong-hop/{queued.pk}/tep/pdf/").status_code == 404
     assert client.get(f"/tong-hop/{queued.pk}/tep/exe/").status_code == 404
+
+
+def test_without_a_broker_the_build_is_done_when_the_page_returns(transactional_db, client, cast, plan, eager_jobs):
+    client.force_login(cast["vanphong"])
+    response = client.post("/tong-hop/", COVER, follow=True)
+    assert "Đã dựng xong bản 1." in response.content.decode()
+    assert ConsolidatedReport.objects.get().state == "ready"
