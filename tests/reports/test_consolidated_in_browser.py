@@ -1,0 +1,24 @@
+"""A reviewer watches a build finish without reloading the page."""
+
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
+
+from reports.consolidation import build_consolidated_report
+from reports.models import ConsolidatedReport
+from tests.browser import log_in, screenshot
+
+
+def test_the_page_follows_a_build_without_reloading(transactional_db, browser, live_server, plan, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    report = ConsolidatedReport.request(plan, 2026)  # queued, as if a worker had not picked it up yet
+    log_in(browser, live_server, "vanphong")
+    browser.get(f"{live_server.url}/tong-hop/?nam=2026")
+    row = browser.find_element(By.CSS_SELECTOR, "tr[data-state]")
+    assert "Đang chờ dựng" in row.text and "PDF" not in row.text
+    browser.execute_script("window.notReloaded = true")
+    build_consolidated_report(report.pk)  # the worker finishes
+    WebDriverWait(browser, 15).until(lambda d: "Đã xong" in d.find_element(By.CSS_SELECTOR, "tr[data-state]").text)
+    assert browser.execute_script("return window.notReloaded") is True
+    links = [a.text for a in browser.find_elements(By.CSS_SELECTOR, "tr[data-state] [data-files] a")]
+    assert links == ["PDF", "Excel", "Word"]
+    screenshot(browser, "consolidated-live")
