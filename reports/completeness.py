@@ -2,6 +2,7 @@
 
 from reports.models import AgencyReport, TargetEntry, TaskEntry
 from targets.models import Target
+from targets.status import indicator_groups
 from targets.templatetags.plan_format import vn_number
 from tasks.models import Assignment, Role
 
@@ -15,9 +16,9 @@ def ensure_entries(report: AgencyReport) -> None:
     TaskEntry.objects.bulk_create(
         [TaskEntry(report=report, section_id=pk, role=role) for pk, role in sorted(wanted - have)]
     )
-    targets = set(
-        Target.objects.filter(plan=plan, is_active=True, responsible_agency=report.agency).values_list("pk", flat=True)
-    )
+    owned = list(Target.objects.filter(plan=plan, is_active=True, responsible_agency=report.agency))
+    groups = indicator_groups(owned)
+    targets = {t.pk for t in owned if groups[t.pk][0] == t.pk}  # later milestones of an indicator share its values
     have_targets = set(report.target_entries.values_list("target_id", flat=True))
     TargetEntry.objects.bulk_create([TargetEntry(report=report, target_id=pk) for pk in sorted(targets - have_targets)])
 

@@ -16,6 +16,7 @@ from django.db import transaction
 from targets.models import ReferenceValue, Target
 from targets.numbers import NumberFormatError, parse_number
 from targets.recording import record_value
+from targets.status import indicator_groups
 
 REQUIRED = ["target_code", "year", "value"]
 OPTIONAL = ["as_of", "note", "reference"]
@@ -41,7 +42,7 @@ class Row:
     number: int
     target: Target
     year: int
-    value: Decimal
+    value: Decimal | None
     as_of: datetime.date | None
     note: str
     reference: Decimal | None
@@ -79,6 +80,12 @@ def parse_rows(plan, frame: pd.DataFrame) -> list[Row]:
     if len(frame) > MAX_ROWS:
         raise ValueImportError([f"Tệp có {len(frame)} dòng, quá {MAX_ROWS} dòng."])
     targets = {t.code: t for t in plan.targets.filter(is_active=True)}
+    by_id = {t.pk: t for t in targets.values()}
+    groups = indicator_groups(list(targets.values()))
+    heads = {t.code: by_id[groups[t.pk][0]] for t in targets.values()}
+    relative = {
+        t.code for t in targets.values() if any(by_id[m].kind == "relative" for m in groups[t.pk] if m in by_id)
+    }
     first, last = plan.period_start - 10, plan.vision_year or plan.period_end
     errors, rows, seen = [], [], {}
     for index, record in enumerate(frame.to_dict("records"), start=2):
@@ -95,15 +102,21 @@ def parse_rows(plan, frame: pd.DataFrame) -> list[Row]:
             fail("target_code", f"không có chỉ tiêu mã “{code}” trong kế hoạch.")
         elif target.is_qualitative:
             fail("target_code", f"chỉ tiêu {code} là chỉ tiêu định tính, không nhập số.")
+        elif heads[code] != target and str(record.get("value", "")).strip():
+            fail(
+                "target_code",
+                f"chỉ tiêu {code} dùng chung số liệu với chỉ tiêu {heads[code].code}: ghi giá trị vào mã đó.",
+            )
         year = _year(record.get("year", ""), first, last, fail)
-        value = _number(record.get("value", ""), "value", fail, required=True)
+        has_reference = bool(str(record.get("reference", "")).strip())
+        value = _number(record.get("value", ""), "value", fail, required=not has_reference)
         if target and value is not None and not target.is_qualitative:
             problem = target.value_error(value)
             if problem:
                 fail("value", problem)
         as_of = _date(record.get("as_of", ""), fail)
         reference = _number(record.get("reference", ""), "reference", fail, required=False)
-        if reference is not None and target and target.kind != "relative":
+        if reference is not None and target and code not in relative:
             fail("reference", f"chỉ tiêu {code} không so với chuỗi tham chiếu.")
         if reference is not None and reference <= 0:
             fail("reference", "giá trị tham chiếu phải lớn hơn 0.")
@@ -162,11 +175,12 @@ def import_values(plan, fileobj, name: str, by=None) -> ImportResult:
     result = ImportResult()
     with transaction.atomic():
         for row in rows:
-            version = record_value(
-                row.target, row.year, row.value, by=by, as_of=row.as_of, source=f"Nhập từ tệp {name}", note=row.note
-            )
-            result.recorded += version is not None
-            result.unchanged += version is None
+            if row.value is not None:
+                version = record_value(
+                    row.target, row.year, row.value, by=by, as_of=row.as_of, source=f"Nhập từ tệp {name}", note=row.note
+                )
+                result.recorded += version is not None
+                result.unchanged += version is None
             if row.reference is not None:
                 ReferenceValue.objects.update_or_create(
                     target=row.target,

@@ -66,6 +66,13 @@ class Target(models.Model):
         "cho mục tiêu “gấp 2 lần”). Để trống: như đơn vị tính.",
     )
     kind = models.CharField("loại chỉ tiêu", max_length=30, choices=TargetKind.choices)
+    indicator = models.SlugField(
+        "chỉ số",
+        max_length=60,
+        blank=True,
+        help_text="Các chỉ tiêu cùng chỉ số (các mốc 2025, 2030, 2045 của một chuỗi số liệu) dùng chung số liệu, "
+        "ghi vào chỉ tiêu có mốc sớm nhất.",
+    )
     comparison = models.CharField("so sánh", max_length=5, choices=Comparison.choices, blank=True)
     value = models.DecimalField("giá trị", max_digits=20, decimal_places=4, null=True, blank=True)
     value_max = models.DecimalField("giá trị cận trên", max_digits=20, decimal_places=4, null=True, blank=True)

@@ -131,6 +131,20 @@ def evaluate(
     return _level(goal, series)
 
 
+def nearest_open(horizons: list[int], year: int) -> int:
+    """The milestone judged now: the earliest not yet passed (2025 until it has passed, then 2030,
+    then 2045); once all have passed, the last."""
+    ahead = sorted(h for h in horizons if h >= year)
+    return ahead[0] if ahead else max(horizons)
+
+
+def evaluate_milestones(goals: list[Goal], observations: dict[int, float], year: int,
+                        reference: dict[int, float] | None = None, reported_status: str = "") -> dict:  # fmt: skip
+    """One indicator's progress against each of its milestones, and against the nearest open one."""
+    results = {g.horizon: evaluate(g, observations, year, reference, reported_status) for g in goals}
+    return {"by_milestone": results, "nearest": results[nearest_open(list(results), year)]}
+
+
 def _qualitative(goal: Goal, reported: str) -> Progress:
     labels = {"achieved": "Đã đạt", "progressing": "Đang thực hiện", "not_achieved": "Chưa đạt"}
     if not reported:

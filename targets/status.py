@@ -3,7 +3,7 @@
 from collections import defaultdict
 
 from targets.models import ReferenceValue, Target, TargetValue
-from targets.progress import Goal, Progress, evaluate
+from targets.progress import Goal, Progress, evaluate, nearest_open
 
 
 def goal_of(target: Target) -> Goal:
@@ -22,23 +22,46 @@ def goal_of(target: Target) -> Goal:
     )
 
 
+def indicator_groups(targets) -> dict[int, list[int]]:
+    """Target id → ids of the targets of its indicator, earliest milestone first (the first one holds
+    the values); a target without an indicator is its own group. One query, whatever the targets."""
+    keyed = {(t.plan_id, t.indicator) for t in targets if t.indicator}
+    members = defaultdict(list)
+    rows = Target.objects.filter(
+        plan_id__in={plan for plan, _ in keyed} or [0], indicator__in={ind for _, ind in keyed} or [""], is_active=True
+    ).order_by("horizon", "position")
+    for pk, plan_id, indicator in rows.values_list("pk", "plan_id", "indicator"):
+        members[(plan_id, indicator)].append(pk)
+    return {t.pk: members[(t.plan_id, t.indicator)] or [t.pk] if t.indicator else [t.pk] for t in targets}
+
+
 def observations(targets) -> dict[int, dict[int, float]]:
-    """Target id → {year: current value}: approved report values and imported values only."""
-    series = defaultdict(dict)
-    for target_id, year, value in (
-        TargetValue.objects.current().filter(target__in=targets).values_list("target_id", "year", "value")
-    ):
-        series[target_id][year] = float(value)
-    return series
+    """Target id → {year: current value}: approved report values and imported values only. The
+    targets of one indicator share the values recorded against its first target."""
+    groups = indicator_groups(targets)
+    stored = defaultdict(dict)
+    heads = {members[0] for members in groups.values()}
+    values = TargetValue.objects.current().filter(target__in=heads).values_list("target_id", "year", "value")
+    for target_id, year, value in values:
+        stored[target_id][year] = float(value)
+    return {t.pk: stored.get(groups[t.pk][0], {}) for t in targets}
 
 
 def references(targets) -> dict[int, dict[int, float]]:
-    series = defaultdict(dict)
-    for target_id, year, value in ReferenceValue.objects.filter(target__in=targets).values_list(
+    """Target id → {year: reference value}, merged over the targets of its indicator."""
+    groups = indicator_groups(targets)
+    stored = defaultdict(dict)
+    members = {pk for group in groups.values() for pk in group}
+    for target_id, year, value in ReferenceValue.objects.filter(target__in=members).values_list(
         "target_id", "year", "value"
     ):
-        series[target_id][year] = float(value)
-    return series
+        stored[target_id][year] = float(value)
+    merged = {}
+    for target in targets:
+        merged[target.pk] = {}
+        for member in groups[target.pk]:
+            merged[target.pk].update(stored.get(member, {}))
+    return merged
 
 
 def reported_statuses(targets, year: int) -> dict[int, str]:
@@ -62,6 +85,15 @@ def plan_progress(targets: list[Target], year: int) -> dict[int, Progress]:
     return {
         t.pk: evaluate(goal_of(t), series.get(t.pk, {}), year, refs.get(t.pk), statuses.get(t.pk, "")) for t in targets
     }
+
+
+def milestones(target: Target, year: int) -> list[tuple[Target, Progress, bool]]:
+    """The target's indicator at each of its milestones in `year`, and which one is the nearest open."""
+    same = {"plan": target.plan, "indicator": target.indicator} if target.indicator else {"pk": target.pk}
+    group = list(Target.objects.filter(is_active=True, **same).select_related("plan").order_by("horizon"))
+    progress = plan_progress(group, year)
+    nearest = nearest_open([t.horizon for t in group], year)
+    return [(t, progress[t.pk], t.horizon == nearest) for t in group]
 
 
 def progress_by_year(target: Target, series: dict, refs: dict, status: str, years) -> list[tuple[int, Progress]]:

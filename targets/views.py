@@ -5,8 +5,16 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from targets.charts import trajectory_chart
-from targets.models import Target
-from targets.status import observations, plan_progress, progress_by_year, references, reported_statuses
+from targets.models import Target, TargetValue
+from targets.status import (
+    indicator_groups,
+    milestones,
+    observations,
+    plan_progress,
+    progress_by_year,
+    references,
+    reported_statuses,
+)
 from tasks.models import Plan
 
 
@@ -25,10 +33,14 @@ def target_detail(request, slug, code):
     progress = progress_by_year(target, series, refs, status, [year])[0][1]
     first = min([*series, year])
     shown = {y: v / refs[y] for y, v in series.items() if refs.get(y)} if target.kind == "relative" else series
+    head = indicator_groups([target])[target.pk][0]  # later milestones of an indicator show its values
     context = {
         "target": target,
         "sub_targets": target.sub_targets.filter(is_active=True),
-        "values": target.values.select_related("source_report__agency", "recorded_by").order_by("year", "recorded_at"),
+        "milestones": milestones(target, year),
+        "values": TargetValue.objects.filter(target_id=head)
+        .select_related("source_report__agency", "recorded_by", "target")
+        .order_by("year", "recorded_at"),
         "references": target.references.order_by("year"),
         "progress": progress,
         "year": year,

@@ -111,6 +111,7 @@ def _write_targets(plan, data, agencies, sections, counts) -> None:
             "name": item["name"],
             "unit": item.get("unit", ""),
             "measured_unit": item.get("measured_unit", ""),
+            "indicator": item.get("indicator", ""),
             "kind": item["kind"],
             "comparison": item.get("comparison", ""),
             "value": item.get("value"),

@@ -55,7 +55,7 @@ LEAD_FIELDS = {"agency": (TEXT, True), "scope": (TEXT, False)}
 TARGET_FIELDS = {
     "code": (TEXT, True), "section": (TEXT, False), "horizon": (INT, True), "statement": (TEXT, True),
     "name": (TEXT, True), "unit": (TEXT, False), "measured_unit": (TEXT, False), "kind": (TEXT, True),
-    "comparison": (TEXT, False),
+    "comparison": (TEXT, False), "indicator": (TEXT, False),
     "value": (NUMBER, False), "value_max": (NUMBER, False), "direction": (TEXT, False),
     "natural_limit": (NUMBER, False), "baseline_year": (INT, False), "period_start": (INT, False),
     "reference": (TEXT, False), "parent": (TEXT, False), "responsible": (TEXT, True),
@@ -285,6 +285,14 @@ class _Checker:
             seen.add(code)
             self.check_target_rules(target, entry, agency_codes, section_codes, seen)
             targets.append(target)
+        units = {}
+        for target in targets:
+            if target.get("indicator") and target.get("kind") != "qualitative":
+                unit = target.get("measured_unit") or target.get("unit", "")
+                first = units.setdefault(target["indicator"], (target.get("code"), unit))
+                if first[1] != unit:
+                    self.error(f"chỉ tiêu {target.get('code')}", f"cùng chỉ số “{target['indicator']}” với chỉ tiêu "
+                               f"{first[0]} nhưng số liệu khác đơn vị (“{unit}” và “{first[1]}”).")  # fmt: skip
         return targets
 
     def check_target_rules(self, target, entry, agency_codes, section_codes, seen) -> None:

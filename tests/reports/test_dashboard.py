@@ -186,7 +186,7 @@ def test_import_page_reports_every_bad_row_and_writes_nothing(reviewer, plan):
 def test_import_page_records_values_and_references(reviewer, plan, cast):
     upload = SimpleUploadedFile("vi-du.csv", (DATA / "vi_du_so_lieu.csv").read_bytes())
     response = reviewer.post("/nhap-so-lieu/", {"file": upload}, follow=True)
-    assert "Đã nhập 26 giá trị (0 không đổi, 2 giá trị tham chiếu)" in response.content.decode()
+    assert "Đã nhập 24 giá trị (0 không đổi, 2 giá trị tham chiếu)" in response.content.decode()
     value = TargetValue.objects.get(target__code="2030.03", year=2024)
     assert value.value == Decimal("14.2") and value.source == "Nhập từ tệp vi-du.csv"
     assert value.recorded_by == cast["vanphong"]
@@ -278,3 +278,35 @@ def test_the_target_page_explains_with_a_chart(reviewer, imported):
     chart = html[html.index('id="bieu-do"') : html.index("</figure>")]
     assert "<svg" in chart and "stroke-dasharray" in chart and "2024: 90" in chart
     assert 'id="theo-nam"' in html and 'id="so-lieu"' in html
+
+
+def test_the_milestones_of_one_indicator_share_their_values(client, cast, imported):
+    from reports.completeness import ensure_entries
+
+    # 2030.03 (< 10% by 2030) and 2045.02 (zero) are one series: the poverty rate
+    data = client.get(f"/api/plans/{SLUG}/progress/?year=2024").json()
+    by_code = {t["code"]: t for t in data["targets"]}
+    assert by_code["2045.02"]["values"] == by_code["2030.03"]["values"] == {"2020": 27.5, "2024": 14.2}
+    assert by_code["2045.02"]["method"] == "linear" and by_code["2030.03"]["method"] == "cagr"
+    # income: 2030.02 is judged on the values of 2025.01 against the reference series
+    assert by_code["2030.02"]["values"] == {"2020": 18.0, "2022": 22.0, "2024": 27.0}
+    # ratios 18/64.2 = 0.28037 → 27/84.6 = 0.31915: CAGR_o = 0.032919, CAGR_r = (0.5/0.28037)^(1/10) − 1 = 0.059556
+    assert by_code["2030.02"]["status"] == "limited" and by_code["2030.02"]["ratio"] == pytest.approx(0.5527, abs=1e-3)
+    # the agency reports the series once, on its earliest milestone
+    report = current_report(imported, "LDTBXH")
+    ensure_entries(report)
+    codes = set(report.target_entries.values_list("target__code", flat=True))
+    assert "2030.03" in codes and "2045.02" not in codes
+    client.force_login(cast["vanphong"])
+    page = client.get(f"/ke-hoach/{SLUG}/chi-tieu/2045.02/").content.decode()
+    assert 'id="cac-moc"' in page and "mốc 2030 (đang xét)" in page and "Số liệu ghi ở chỉ tiêu 2030.03" in page
+
+
+def test_an_import_puts_values_on_the_first_milestone(reviewer, plan):
+    bad = "target_code,year,value,reference\n2045.02,2024,14,\n2045.01,2024,,90\n"
+    html = reviewer.post("/nhap-so-lieu/", {"file": SimpleUploadedFile("x.csv", bad.encode())}).content.decode()
+    assert "Dòng 2, cột target_code: chỉ tiêu 2045.02 dùng chung số liệu với chỉ tiêu 2030.03" in html
+    good = "target_code,year,value,reference\n2030.03,2024,14,\n2045.01,2024,,90\n"
+    reviewer.post("/nhap-so-lieu/", {"file": SimpleUploadedFile("x.csv", good.encode())})
+    assert ReferenceValue.objects.get(target__code="2045.01", year=2024).value == 90
+    assert not TargetValue.objects.filter(target__code="2045.01").exists()

@@ -167,3 +167,28 @@ def test_every_result_carries_a_vietnamese_sentence_and_its_milestone():
 
 def test_numbers_in_explanations_use_a_decimal_comma():
     assert (fmt(1234.5), fmt(0.69), fmt(4.0), fmt(None)) == ("1.234,5", "0,69", "4", "–")
+
+
+def test_the_nearest_open_milestone():
+    from targets.progress import nearest_open
+
+    assert nearest_open([2025, 2030, 2045], 2023) == 2025
+    assert nearest_open([2025, 2030, 2045], 2025) == 2025
+    assert nearest_open([2025, 2030, 2045], 2026) == 2030
+    assert nearest_open([2025, 2030, 2045], 2031) == 2045
+    assert nearest_open([2025, 2030], 2040) == 2030
+
+
+def test_one_indicator_against_each_milestone():
+    from targets.progress import evaluate_milestones
+
+    # poverty rate: < 10% by 2030, zero by 2045; 27.5 (2020) → 14.2 (2024)
+    goals = [level("<", 10, horizon=2030, direction="lower"),
+             Goal(kind="zero", horizon=2045, comparison="=", value=0, direction="lower", unit="%")]  # fmt: skip
+    result = evaluate_milestones(goals, {2020: 27.5, 2024: 14.2}, 2024)
+    assert set(result["by_milestone"]) == {2030, 2045}
+    assert result["nearest"] is result["by_milestone"][2030]
+    # 2030 by CAGR: (14.2/27.5)^(1/4) − 1 = −0.152307; (10/27.5)^(1/10) − 1 = −0.096212; R = 1.5830
+    assert result["nearest"].ratio == pytest.approx(1.5830, abs=1e-4)
+    # 2045 by linear pace: slope −3.325/yr, required −27.5/25 = −1.1/yr, R = 3.0227
+    assert result["by_milestone"][2045].ratio == pytest.approx(3.0227, abs=1e-4)

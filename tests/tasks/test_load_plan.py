@@ -185,3 +185,13 @@ def test_it_stores_text_as_nfc(db, tmp_path):
     load(path)
     name = Target.objects.get(code="2027.01", plan__slug="tra-bong-thu-nghiem").name
     assert name == "Trạm y tế đạt chuẩn" and unicodedata.is_normalized("NFC", name)
+
+
+def test_targets_of_one_indicator_must_share_their_unit(db, tmp_path):
+    text = TINY.replace("    kind: limit\n", '    kind: limit\n    indicator: "tram-y-te"\n').replace(
+        '    unit: "điểm %/năm"\n    kind: annual_change\n',
+        '    unit: "điểm %/năm"\n    kind: annual_change\n    indicator: "tram-y-te"\n',
+    )
+    path = tmp_path / "units.yaml"
+    path.write_text(text, encoding="utf-8")
+    assert_refused(path, "chỉ tiêu 2027.02", "cùng chỉ số “tram-y-te” với chỉ tiêu 2027.01 nhưng số liệu khác đơn vị")
