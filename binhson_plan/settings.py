@@ -171,6 +171,7 @@ CELERY_BEAT_SCHEDULE = {
     "review-digest": {"task": "reports.jobs.send_review_digest_job", "schedule": crontab(hour=7, minute=30)},
     "reminders": {"task": "reports.jobs.send_reminders_job", "schedule": crontab(hour=7, minute=0)},
     "nightly-draft-report": {"task": "reports.jobs.rebuild_draft_reports_job", "schedule": crontab(hour=1, minute=0)},
+    "requeue-stalled-builds": {"task": "reports.jobs.requeue_stalled_builds_job", "schedule": crontab(minute="*/10")},
 }
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "3600"))}
 CELERY_TASK_REJECT_ON_WORKER_LOST = True

@@ -59,7 +59,7 @@ def consolidated_list(request):
     plan = get_object_or_404(Plan.objects.filter(is_active=True).order_by("-period_start")[:1])
     from targets.views import current_year
 
-    year = int(request.GET["nam"]) if request.GET.get("nam", "").isdigit() else current_year(plan)
+    year = plan.year_from(request.GET.get("nam", ""), current_year(plan))
     versions = ConsolidatedReport.objects.filter(plan=plan, year=year).select_related("requested_by")
     latest = versions.first()
     form = None

@@ -167,7 +167,10 @@ def _targets(report):
                 "agency": t.responsible_agency.name,
             }
         )
-    return pd.DataFrame.from_records(rows), {t.pk: series.get(t.pk, {}) for t in plan_targets}
+    columns = ["target_id", "code", "name", "horizon", "goal", "unit", "value", "status", "status_code", "explanation",
+               "agency"]  # fmt: skip
+    upto = {t.pk: {y: v for y, v in series.get(t.pk, {}).items() if y <= report.year} for t in plan_targets}
+    return pd.DataFrame.from_records(rows, columns=columns), upto
 
 
 def _outline(plan):

@@ -24,6 +24,8 @@ class Completeness:
 
 
 def completeness(cycle) -> Completeness:
+    if cycle.pk is None:  # a year whose cycle was never opened
+        return Completeness()
     reports = list(cycle.reports.select_related("agency").order_by("first_submitted_at", "agency__name"))
     result = Completeness(
         expected=len(reports), reports=sorted(reports, key=lambda r: (r.first_submitted_at is not None, r.agency.name))
@@ -94,7 +96,7 @@ def task_rows(plan, cycle, status="", agency="") -> list[TaskRow]:
     )
     entries = {
         (e.section_id, e.report.agency_id): e
-        for e in TaskEntry.objects.filter(report__cycle=cycle, role=Role.LEAD).select_related("report")
+        for e in TaskEntry.objects.filter(report__cycle_id=cycle.pk, role=Role.LEAD).select_related("report")
     }
     rows = [TaskRow(a, entries.get((a.section_id, a.agency_id))) for a in assignments]
     if status:
@@ -106,5 +108,5 @@ def task_rows(plan, cycle, status="", agency="") -> list[TaskRow]:
 
 def proposals(cycle):
     """The year's proposals, open ones first, with their answers."""
-    items = Proposal.objects.filter(report__cycle=cycle).select_related("report__agency", "responded_by")
+    items = Proposal.objects.filter(report__cycle_id=cycle.pk).select_related("report__agency", "responded_by")
     return sorted(items, key=lambda p: (p.state == ProposalState.ANSWERED, p.report.agency.name, p.position))

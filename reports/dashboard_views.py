@@ -20,10 +20,12 @@ def _plan_and_cycle(request, slug, year):
     if not access.can_read_all(request.user):
         raise PermissionDenied("Bảng điều khiển dành cho Văn phòng huyện và lãnh đạo.")
     plan = get_object_or_404(Plan, slug=slug)
-    last_year = plan.vision_year or plan.period_end
-    if not plan.period_start <= year <= last_year:
+    if not plan.period_start <= year <= plan.last_year:
         raise Http404("Năm ngoài thời gian của kế hoạch.")
-    return plan, ReportingCycle.open(plan, year)
+    if year == timezone.localdate().year:
+        return plan, ReportingCycle.current(plan)  # this year's cycle exists by itself
+    # other years: only a cycle a reviewer opened; looking at a year creates nothing
+    return plan, ReportingCycle.objects.filter(plan=plan, year=year).first() or ReportingCycle(plan=plan, year=year)
 
 
 def dashboard_home(request):
@@ -75,7 +77,13 @@ def dashboard_export(request, slug, year, table):
     }
     if table not in builders:
         raise Http404("Không có bảng này.")
-    content = excel.workbook({f"{table} {year}": builders[table]()})
+    names = {
+        "tinh-hinh-bao-cao": "Tình hình báo cáo",
+        "chi-tieu": "Chỉ tiêu",
+        "nhiem-vu": "Nhiệm vụ",
+        "kien-nghi": "Kiến nghị",
+    }
+    content = excel.workbook({f"{names[table]} {year}": builders[table]()})
     response = HttpResponse(content, content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{table}-{year}.xlsx"'
     return response

@@ -25,10 +25,12 @@ def workbook(sheets: dict[str, pd.DataFrame]) -> bytes:
                 longest = max((len(str(c.value)) for c in column if c.value is not None), default=8)
                 sheet.column_dimensions[column[0].column_letter].width = min(60, max(10, longest + 2))
                 for cell in column[1:]:
-                    if isinstance(cell.value, float):
-                        cell.number_format = "#,##0.##"
-                    elif isinstance(cell.value, int) and cell.value > 9999:
+                    if isinstance(cell.value, float) and cell.value.is_integer():
+                        cell.value = int(cell.value)  # 95, not "95." (a whole float under a decimal format)
+                    if isinstance(cell.value, int) and not isinstance(cell.value, bool) and cell.value > 9999:
                         cell.number_format = "#,##0"
+                    elif isinstance(cell.value, bool):
+                        cell.value = "Có" if cell.value else ""
     return buffer.getvalue()
 
 
@@ -78,7 +80,9 @@ def targets_frame(groups, year) -> pd.DataFrame:
         "Giải thích",
         "Đơn vị chịu trách nhiệm",
     ]
-    return pd.DataFrame(rows, columns=columns)
+    frame = pd.DataFrame(rows, columns=columns)
+    frame["Năm số liệu gần nhất"] = frame["Năm số liệu gần nhất"].astype("Int64")  # years stay whole numbers
+    return frame
 
 
 def tasks_frame(rows) -> pd.DataFrame:

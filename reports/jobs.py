@@ -36,3 +36,8 @@ def send_reminders_job() -> int:
 @shared_task(acks_late=True)
 def rebuild_draft_reports_job() -> list[int]:
     return reminders.rebuild_drafts()
+
+
+@shared_task(acks_late=True)
+def requeue_stalled_builds_job() -> list[int]:
+    return reminders.requeue_stalled()

@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from kombu.exceptions import OperationalError
 
 from agencies.permissions import Role
 from reports.models import Notification, ReportAction, ReportEvent
@@ -38,9 +39,12 @@ def enqueue(job, *args) -> dict:
         try:
             job.apply_async(args, retry=False)
             outcome["queued"] = True
-        except Exception:  # the broker is down: what was saved stands; the job waits for the next run
+        except OperationalError:  # the broker is down: what was saved stands; the job waits for the next run
             logger.exception("Không đưa được việc %s vào hàng đợi", job.name)
             outcome["queued"] = False
+        except Exception:  # run in-process (no broker) and failed: the job recorded its own error
+            logger.exception("Việc %s chạy không thành công", job.name)
+            outcome["queued"] = True
 
     transaction.on_commit(send)
     return outcome

@@ -2,13 +2,16 @@
 and a nightly draft of the consolidated report. Each message goes once, recorded by its key."""
 
 import datetime
+import logging
 
 from django.conf import settings
 from django.utils import timezone
 
-from reports.models import ConsolidatedReport, ReportingCycle
+from reports.models import BuildState, ConsolidatedReport, ReportingCycle
 from reports.notifications import agency_addresses, enqueue, reviewer_addresses, send_once
 from tasks.models import Plan
+
+logger = logging.getLogger(__name__)
 
 
 def _season(year: int) -> tuple[datetime.date, datetime.date]:
@@ -30,20 +33,47 @@ def send_reminders(today: datetime.date | None = None) -> int:
             cycle.reports.filter(first_submitted_at__isnull=True).select_related("agency").order_by("agency__name")
         )
         days_left = (cycle.due_on - today).days
-        if days_left in settings.REMINDER_DAYS:
+        due_steps = [step for step in settings.REMINDER_DAYS if step >= days_left]
+        if days_left >= 0 and due_steps:
+            step = min(due_steps)  # the step due now, or one a missed run left behind
             for report in pending:
-                subject = f"Nhắc gửi báo cáo năm {cycle.year}: còn {days_left} ngày (hạn {cycle.due_on:%d/%m/%Y})"
+                subject = (
+                    f"Nhắc gửi báo cáo năm {cycle.year}: còn {max(days_left, 0)} ngày (hạn {cycle.due_on:%d/%m/%Y})"
+                )
                 body = (
                     f"{report.agency.name} chưa gửi báo cáo kết quả thực hiện Kế hoạch năm {cycle.year}. "
                     f"Hạn gửi: {cycle.due_on:%d/%m/%Y}.\n\n{settings.PORTAL_URL}{report.get_absolute_url()}"
                 )
-                sent += send_once(f"reminder-{report.pk}-{days_left}", agency_addresses(report.agency), subject, body)
+                sent += _safely(f"reminder-{report.pk}-{step}", agency_addresses(report.agency), subject, body)
         elif days_left < 0 and pending:
             names = "\n".join(f"- {r.agency.name}" for r in pending)
             subject = f"Các đơn vị chưa gửi báo cáo năm {cycle.year} (quá hạn {cycle.due_on:%d/%m/%Y})"
             body = f"Đến ngày {today:%d/%m/%Y}, {len(pending)} cơ quan, đơn vị chưa gửi báo cáo:\n{names}"
-            sent += send_once(f"overdue-{cycle.pk}", reviewer_addresses(), subject, body)
+            sent += _safely(f"overdue-{cycle.pk}", reviewer_addresses(), subject, body)
     return sent
+
+
+def _safely(key, recipients, subject, body) -> bool:
+    """One message; a mail server error is logged and the message is tried again on the next run."""
+    try:
+        return send_once(key, recipients, subject, body)
+    except Exception:
+        logger.exception("Không gửi được thư %s", key)
+        return False
+
+
+def requeue_stalled(now=None) -> list[int]:
+    """Versions still queued a few minutes after they were asked for (the broker was down): queue again."""
+    from reports.jobs import build_consolidated_report_job
+
+    now = now or timezone.now()
+    stalled = ConsolidatedReport.objects.filter(
+        state=BuildState.QUEUED, requested_at__lt=now - datetime.timedelta(minutes=5)
+    )
+    ids = list(stalled.values_list("pk", flat=True))
+    for pk in ids:
+        enqueue(build_consolidated_report_job, pk)
+    return ids
 
 
 def rebuild_drafts(today: datetime.date | None = None) -> list[int]:
@@ -57,9 +87,12 @@ def rebuild_drafts(today: datetime.date | None = None) -> list[int]:
         return []
     queued = []
     for plan in Plan.objects.filter(is_active=True):
-        latest = ConsolidatedReport.objects.filter(plan=plan, year=today.year).order_by("-version").first()
-        probe = latest or ConsolidatedReport(plan=plan, year=today.year, report_date=today)
-        if latest and latest.inputs_digest == digest(gather(probe)):
+        versions = ConsolidatedReport.objects.filter(plan=plan, year=today.year).order_by("-version")
+        if versions.filter(state__in=[BuildState.QUEUED, BuildState.BUILDING]).exists():
+            continue  # one is on its way
+        ready = versions.filter(state=BuildState.READY).first()
+        probe = ready or ConsolidatedReport(plan=plan, year=today.year, report_date=today)
+        if ready and ready.inputs_digest == digest(gather(probe)):
             continue
         report = ConsolidatedReport.request(plan, today.year)
         enqueue(build_consolidated_report_job, report.pk)

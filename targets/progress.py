@@ -106,8 +106,8 @@ def meets(goal: Goal, value: float, target: float | None = None) -> bool:
             return value < target
         case "<=":
             return value <= target
-        case "range":
-            return goal.value <= value <= goal.value_max
+        case "range":  # within the band, or beyond it in the good direction
+            return value >= goal.value if higher else value <= goal.value_max
         case _:  # "=": reaching the value counts, going beyond it in the good direction too
             return value >= target if higher else value <= target
 
@@ -122,6 +122,7 @@ def evaluate(
     """The target's status in `year`, using observations up to that year."""
     if goal.kind == "qualitative":
         return _qualitative(goal, reported_status)
+    year = min(year, goal.horizon)  # a milestone that has passed is judged on the values up to it
     series = {y: v for y, v in observations.items() if y <= year and v is not None}
     if goal.kind == "relative":
         reference = reference or {}
@@ -168,11 +169,16 @@ def _level(goal: Goal, series: dict[int, float]) -> Progress:
                 "insufficient_data",
                 "none",
                 goal.horizon,
-                f"Chưa có số liệu năm gốc {goal.baseline_year} để tính mục tiêu.",
+                (
+                    "Chưa có số liệu năm gốc để tính mục tiêu."
+                    if goal.baseline_year is None
+                    else f"Chưa có số liệu năm gốc {goal.baseline_year} để tính mục tiêu."
+                ),
             )
         target = goal.value * series[goal.baseline_year]
     else:
-        target = goal.value_max if goal.comparison == "range" and goal.direction == "higher" else goal.value
+        # for a range, the bound that must be reached: the lower one when higher is better, else the upper
+        target = goal.value_max if goal.comparison == "range" and goal.direction == "lower" else goal.value
     if not series:
         return Progress("insufficient_data", "none", goal.horizon, "Chưa có số liệu.", target_value=target)
     t1 = max(series)
@@ -267,7 +273,8 @@ def _paced(goal, method, ratio, observed, required, projected, target, t0, v0, t
 def _annual_change(goal: Goal, series: dict[int, float]) -> Progress:
     """The series holds each year's change in the good direction (growth rate, points of decrease,
     share of labour moved); the band's lower bound is the least change that keeps pace."""
-    start = goal.period_start or min(series, default=goal.horizon)
+    # without a stated period, the years since the previous milestone (2026–2030 for a 2030 target)
+    start = goal.period_start or goal.horizon - 4
     period = {y: v for y, v in series.items() if y >= start}
     required = goal.value
     if not period:

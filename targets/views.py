@@ -56,10 +56,7 @@ def target_detail(request, slug, code):
 def public_progress(request, slug):
     """Open to everyone: the plan's targets with approved or imported figures and their statuses."""
     plan = get_object_or_404(Plan, slug=slug, is_active=True)
-    year = (
-        int(request.GET.get("nam", current_year(plan))) if request.GET.get("nam", "").isdigit() else current_year(plan)
-    )
-    year = min(max(year, plan.period_start), plan.vision_year or plan.period_end)
+    year = plan.year_from(request.GET.get("nam", ""), current_year(plan))
     targets = list(plan.targets.filter(is_active=True).select_related("responsible_agency").order_by("position"))
     progress = plan_progress(targets, year)
     series = observations(targets)

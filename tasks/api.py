@@ -108,12 +108,13 @@ def plan_progress(request, slug):
     from targets.status import plan_progress as progress_of
     from targets.views import current_year
 
-    plan = Plan.objects.filter(slug=slug).first()
+    plan = Plan.objects.filter(slug=slug, is_active=True).first()
     if plan is None:
         return _json({"error": "Không tìm thấy kế hoạch."}, status=404)
     year_text = request.GET.get("year", "")
-    last = plan.vision_year or plan.period_end
-    if year_text and (not year_text.isdigit() or not plan.period_start <= int(year_text) <= last):
+    last = plan.last_year
+    valid = year_text.isascii() and year_text.isdigit() and plan.period_start <= int(year_text) <= last
+    if year_text and not valid:
         return _json({"error": f"Năm phải từ {plan.period_start} đến {last}."}, status=400)
     year = int(year_text) if year_text else current_year(plan)
     targets = list(plan.targets.filter(is_active=True).order_by("position"))

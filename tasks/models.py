@@ -62,6 +62,18 @@ class Plan(models.Model):
     def recipient_list(self) -> list[str]:
         return [line.strip() for line in self.recipients.splitlines() if line.strip()]
 
+    @property
+    def last_year(self) -> int:
+        return self.vision_year or self.period_end
+
+    def year_from(self, text, default: int) -> int:
+        """A year typed in a URL, kept within the plan's years; `default` when it is not a year."""
+        try:
+            year = int(str(text)) if str(text).isascii() else default
+        except ValueError:
+            year = default
+        return min(max(year, self.period_start), self.last_year)
+
 
 class SectionKind(models.TextChoices):
     PART = "part", "Phần"
