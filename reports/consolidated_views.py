@@ -118,6 +118,9 @@ def consolidated_status(request, pk):
             "error": report.error,
             "files": files if report.state == BuildState.READY else {},
             "is_final": report.is_final,
+            "final_url": reverse("reports:consolidated_final", args=[pk])
+            if access.is_reviewer(request.user) and report.state == BuildState.READY and not report.is_final
+            else "",
         }
     )
 

@@ -18,6 +18,16 @@
             cell.appendChild(link);
           });
         }
+        if (data.final_url && !row.querySelector("[data-final]")) {
+          var token = (document.cookie.match(/(?:^|; )csrftoken=([^;]+)/) || [])[1] || "";
+          var form = document.createElement("form");
+          form.method = "post";
+          form.action = data.final_url;
+          form.setAttribute("data-final", "");
+          form.innerHTML = '<input type="hidden" name="csrfmiddlewaretoken"><button class="btn btn-sm btn-outline-success" type="submit">Đánh dấu chính thức</button>';
+          form.querySelector("input").value = decodeURIComponent(token);
+          row.lastElementChild.appendChild(form);
+        }
         if (data.state === "queued" || data.state === "building") setTimeout(function () { watch(row); }, 2000);
       })
       .catch(function () { setTimeout(function () { watch(row); }, 5000); });

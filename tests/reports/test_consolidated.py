@@ -126,10 +126,13 @@ def test_building_twice_gives_the_same_content(year_of_reports):
     second = built(year_of_reports)
     assert second.version == first.version + 1 and second.inputs_digest == first.inputs_digest
     assert pdf_text(first).replace("bản 1", "") == pdf_text(second).replace("bản 2", "")
-    assert (
-        pd.read_excel(first.xlsx.path, sheet_name=None).keys()
-        == pd.read_excel(second.xlsx.path, sheet_name=None).keys()
-    )
+    first_sheets = pd.read_excel(first.xlsx.path, sheet_name=None)
+    second_sheets = pd.read_excel(second.xlsx.path, sheet_name=None)
+    assert first_sheets.keys() == second_sheets.keys()
+    for name, frame in first_sheets.items():
+        pd.testing.assert_frame_equal(frame, second_sheets[name])
+    paragraphs = [p.text for p in Document(first.docx.path).paragraphs]
+    assert paragraphs == [p.text for p in Document(second.docx.path).paragraphs] and len(paragraphs) > 50
 
 
 def test_the_workbook_holds_the_dashboards_numbers(client, cast, year_of_reports):
@@ -234,3 +237,20 @@ def test_nightly_drafts_only_in_season_and_only_when_something_changed(
         first = rebuild_drafts(datetime.date(2026, 11, 20))
     assert len(first) == 1 and ConsolidatedReport.objects.get(pk=first[0]).state == "ready"
     assert rebuild_drafts(datetime.date(2026, 11, 21)) == []  # nothing new since
+
+
+def test_the_reminder_job_reads_the_clock(cast, plan, monkeypatch):
+    import datetime
+
+    from reports.jobs import send_reminders_job
+
+    cycle = ReportingCycle.open(plan, 2026)
+    monkeypatch.setattr("reports.reminders.timezone.localdate", lambda: cycle.due_on - datetime.timedelta(days=7))
+    mail.outbox.clear()
+    sent = send_reminders_job.apply().get()
+    assert sent == len(mail.outbox) > 0
+    demo_staff = {"LDTBXH": "canbo.ldtbxh", "NNPTNT": "canbo.nnptnt", "GDDT": "canbo.gddt", "UBND-BA": "canbo.binhan",
+                  "UBND-BK": "canbo.binhkhuong"}  # fmt: skip
+    pending = set(cycle.reports.filter(first_submitted_at__isnull=True).values_list("agency__code", flat=True))
+    expected = {f"{demo_staff[code]}@binhson.local" for code in pending if code in demo_staff}
+    assert {address for message in mail.outbox for address in message.to} == expected  # exactly those

@@ -22,3 +22,7 @@ def test_the_page_follows_a_build_without_reloading(transactional_db, browser, l
     links = [a.text for a in browser.find_elements(By.CSS_SELECTOR, "tr[data-state] [data-files] a")]
     assert links == ["PDF", "Excel", "Word"]
     screenshot(browser, "consolidated-live")
+    browser.find_element(By.XPATH, "//button[contains(., 'Đánh dấu chính thức')]").click()  # added without a reload
+    WebDriverWait(browser, 10).until(lambda d: "là bản chính thức" in d.page_source)
+    report.refresh_from_db()
+    assert report.is_final

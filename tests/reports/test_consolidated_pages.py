@@ -50,7 +50,8 @@ def test_a_reviewer_fills_the_cover_and_builds(client, cast, plan, eager_jobs, d
     assert report.recipient_list() == ["Văn phòng UBND tỉnh", "Lưu: VT"] and report.requested_by == cast["vanphong"]
     status = client.get(f"/tong-hop/{report.pk}/trang-thai/").json()
     assert status == {"state": "ready", "label": "Đã xong", "error": "", "is_final": False,
-                      "files": {k: f"/tong-hop/{report.pk}/tep/{k}/" for k in ("pdf", "xlsx", "docx")}}  # fmt: skip
+                      "files": {k: f"/tong-hop/{report.pk}/tep/{k}/" for k in ("pdf", "xlsx", "docx")},
+                      "final_url": f"/tong-hop/{report.pk}/chinh-thuc/"}  # fmt: skip
 
 
 def test_a_bad_cover_is_refused_next_to_the_field(client, cast, plan):
