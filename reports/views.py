@@ -22,6 +22,8 @@ from reports.forms import (
     TargetEntryFormSet,
 )
 from reports.models import AgencyReport, Evidence, ReportAction, ReportingCycle, ReportState
+from targets.models import Target
+from targets.status import indicator_groups
 from tasks.models import Plan
 from tasks.models import Role as TaskRole
 
@@ -68,8 +70,12 @@ def build_forms(report, data=None, files=None):
         "proposals": ProposalFormSet(data, queryset=report.proposals.all(), prefix="proposal"),
     }
     last_year = report.previous_year_values()
+    targets = [form.instance.target for form in forms["targets"]]
+    groups = indicator_groups(targets)
+    codes = dict(Target.objects.filter(pk__in={pk for g in groups.values() for pk in g}).values_list("pk", "code"))
     for form in forms["targets"]:
         form.last_value = last_year.get(form.instance.target_id)
+        form.shared_with = [codes[pk] for pk in groups[form.instance.target_id][1:]]
     return forms
 
 

@@ -310,3 +310,17 @@ def test_an_import_puts_values_on_the_first_milestone(reviewer, plan):
     reviewer.post("/nhap-so-lieu/", {"file": SimpleUploadedFile("x.csv", good.encode())})
     assert ReferenceValue.objects.get(target__code="2045.01", year=2024).value == 90
     assert not TargetValue.objects.filter(target__code="2045.01").exists()
+
+
+def test_the_report_form_says_which_milestones_share_a_value(client, cast, plan):
+    report = current_report(plan, "TCKH")
+    client.force_login(cast["vanphong"])
+    from agencies.models import Membership
+
+    staff = get_user_model().objects.create_user("canbo.tckh")
+    Membership.objects.create(user=staff, agency=report.agency)
+    add_role(staff, Role.AGENCY_STAFF)
+    client.force_login(staff)
+    html = client.get(f"/bao-cao/{report.pk}/").content.decode()
+    assert "Số liệu này dùng chung cho mốc sau của cùng chỉ số: 2030.02, 2045.01." in html
+    assert 'id="chi-tieu-2030.02"' not in html
