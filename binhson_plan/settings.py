@@ -173,7 +173,13 @@ CELERY_BEAT_SCHEDULE = {
     "nightly-draft-report": {"task": "reports.jobs.rebuild_draft_reports_job", "schedule": crontab(hour=1, minute=0)},
     "requeue-stalled-builds": {"task": "reports.jobs.requeue_stalled_builds_job", "schedule": crontab(minute="*/10")},
 }
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "3600"))}
+# Redis redelivers the job of a worker that died once `visibility_timeout` has passed; idle workers
+# look for such jobs about every interval × throttle seconds.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "3600")),
+    "unacked_restore_interval": int(os.environ.get("CELERY_UNACKED_RESTORE_INTERVAL", "10")),
+    "unacked_restore_throttle": int(os.environ.get("CELERY_UNACKED_RESTORE_THROTTLE", "10")),
+}
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 # A broker that is down is reported within seconds, not after the default minutes of retrying.
 CELERY_BROKER_CONNECTION_TIMEOUT = 3

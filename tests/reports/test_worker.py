@@ -100,7 +100,10 @@ def test_a_worker_killed_mid_build_is_replaced_and_the_build_finishes_once(trans
     finally:
         stop(slow)
     assert state(report.pk) == "building"
-    replacement = start_worker(tmp_path, "tho-thay", CELERY_VISIBILITY_TIMEOUT="4")
+    replacement = start_worker(
+        tmp_path, "tho-thay", CELERY_VISIBILITY_TIMEOUT="4", CELERY_UNACKED_RESTORE_INTERVAL="1",
+        CELERY_UNACKED_RESTORE_THROTTLE="1",
+    )  # fmt: skip
     try:
         finished = wait_for(lambda: state(report.pk) == "ready", 150)
         assert finished, (tmp_path / "tho-thay.log").read_text()[-3000:]
