@@ -57,7 +57,7 @@ class Command(BaseCommand):
         client.force_login(user)
         year = 2026
         urls = {
-            "trivial (/api/plans/)": "/api/plans/",
+            "trivial (/dang-nhap/)": "/dang-nhap/",
             "dashboard": f"/bang-dieu-khien/{plan.slug}/{year}/",
             "target page": f"/ke-hoach/{plan.slug}/chi-tieu/2025.19/",
             "progress API": f"/api/plans/{plan.slug}/progress/?year={year}",
@@ -187,7 +187,7 @@ class Command(BaseCommand):
             f"{'trang':<24}{'thật: ms':>10}{'× trivial':>11}{'truy vấn':>10}{'tỉnh: ms':>10}{'× trivial':>11}"
             f"{'truy vấn':>10}{'tỉnh / thật':>13}"
         )
-        trivial_real, trivial_province = real["trivial (/api/plans/)"][0], province["trivial (/api/plans/)"][0]
+        trivial_real, trivial_province = real["trivial (/dang-nhap/)"][0], province["trivial (/dang-nhap/)"][0]
         for name in real:
             (ms_real, q_real), (ms_province, q_province) = real[name], province[name]
             out(
