@@ -1,13 +1,13 @@
 """The signed-in user's roles and agency, for the menu."""
 
-from agencies.permissions import Role
+from agencies.permissions import Role, role_names
 
 
 def roles(request):
     user = request.user
     if not user.is_authenticated:
         return {}
-    names = {group.name for group in user.groups.all()}
+    names = role_names(user)
     membership = getattr(user, "membership", None) if Role.AGENCY_STAFF in names else None
     return {
         "is_reviewer": Role.REVIEWER in names,

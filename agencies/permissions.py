@@ -12,11 +12,19 @@ class Role:
     ALL = [AGENCY_STAFF, REVIEWER, VIEWER, ADMINISTRATOR]
 
 
-def has_role(user, role: str) -> bool:
+def role_names(user) -> set[str]:
+    """The user's roles, read once per request (cached on the user object)."""
     if not user.is_authenticated:
-        return False
-    return any(group.name == role for group in user.groups.all())
+        return set()
+    if not hasattr(user, "_portal_roles"):
+        user._portal_roles = set(user.groups.values_list("name", flat=True))
+    return user._portal_roles
+
+
+def has_role(user, role: str) -> bool:
+    return role in role_names(user)
 
 
 def add_role(user, role: str) -> None:
     user.groups.add(Group.objects.get(name=role))
+    user.__dict__.pop("_portal_roles", None)

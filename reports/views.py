@@ -55,7 +55,9 @@ def my_reports(request):
 
 
 def build_forms(report, data=None, files=None):
-    entries = report.task_entries.select_related("section__parent").prefetch_related("evidence", "section__children")
+    entries = report.task_entries.select_related("section__parent", "section__plan").prefetch_related(
+        "evidence", "section__children"
+    )
     forms = {
         "report": ReportForm(data, instance=report, initial={"version": report.version}),
         "leads": LeadEntryFormSet(
@@ -65,7 +67,9 @@ def build_forms(report, data=None, files=None):
             data, queryset=entries.filter(role=TaskRole.COORDINATING).order_by("section__position"), prefix="coord"
         ),
         "targets": TargetEntryFormSet(
-            data, queryset=report.target_entries.select_related("target").order_by("target__position"), prefix="target"
+            data,
+            queryset=report.target_entries.select_related("target__plan").order_by("target__position"),
+            prefix="target",
         ),
         "proposals": ProposalFormSet(data, queryset=report.proposals.all(), prefix="proposal"),
     }
@@ -228,13 +232,13 @@ def render_view(request, report, send_back_form=None, status=200, proposal_form=
         "report": report,
         "events": report.events.select_related("by"),
         "lead_entries": report.task_entries.filter(role=TaskRole.LEAD)
-        .select_related("section")
+        .select_related("section__plan", "section__parent")
         .prefetch_related("evidence")
         .order_by("section__position"),
         "coordinating_entries": report.task_entries.filter(role=TaskRole.COORDINATING)
-        .select_related("section")
+        .select_related("section__plan", "section__parent")
         .order_by("section__position"),
-        "target_entries": report.target_entries.select_related("target").order_by("target__position"),
+        "target_entries": report.target_entries.select_related("target__plan").order_by("target__position"),
         "proposals": report.proposals.select_related("responded_by"),
         "proposal_forms": {p.pk: ProposalResponseForm(instance=p, prefix=f"p{p.pk}") for p in report.proposals.all()}
         if reviewer
@@ -301,11 +305,13 @@ def report_pdf(request, pk):
         "subject": f"Kết quả thực hiện năm {report.cycle.year} các nhiệm vụ được giao tại Kế hoạch "
         f"{plan.title[0].lower()}{plan.title[1:]}",
         "addressee": plan.issuing_body,
-        "leads": report.task_entries.filter(role=TaskRole.LEAD).select_related("section").order_by("section__position"),
-        "coordinating": report.task_entries.filter(role=TaskRole.COORDINATING)
-        .select_related("section")
+        "leads": report.task_entries.filter(role=TaskRole.LEAD)
+        .select_related("section__plan", "section__parent")
         .order_by("section__position"),
-        "targets": report.target_entries.select_related("target").order_by("target__position"),
+        "coordinating": report.task_entries.filter(role=TaskRole.COORDINATING)
+        .select_related("section__plan", "section__parent")
+        .order_by("section__position"),
+        "targets": report.target_entries.select_related("target__plan").order_by("target__position"),
         "proposals": report.proposals.all(),
         "recipients": [f"{plan.issuing_body} (qua Văn phòng huyện)", "Lưu: VT"],
         "signer_position": "THỦ TRƯỞNG ĐƠN VỊ",

@@ -65,3 +65,30 @@ def test_the_review_queue_is_constant(client, cast, plan, django_assert_num_quer
         )
     assert AgencyReport.objects.awaiting_review().count() > 100
     assert small > 3 and count(client, "/tham-dinh/") == small
+
+
+def _staff_of(code, plan):
+    from django.contrib.auth import get_user_model
+
+    from agencies.models import Agency, Membership
+    from agencies.permissions import Role, add_role
+
+    user = get_user_model().objects.create_user(f"canbo.{code.lower()}.test")
+    Membership.objects.create(user=user, agency=Agency.objects.get(code=code))
+    add_role(user, Role.AGENCY_STAFF)
+    return user
+
+
+def test_a_bigger_report_costs_no_more_queries(client, cast, plan):
+    """LĐ-TB&XH reports on many tasks and targets; Phòng Y tế on one task led, one coordinated, one target."""
+    big, small = current_report(plan, "LDTBXH"), current_report(plan, "PYT")
+    assert big.target_entries.count() > 5 * small.target_entries.count() >= 5
+    assert big.task_entries.count() > small.task_entries.filter(role="lead").count() == 1
+    client.force_login(cast["canbo.ldtbxh"])
+    client.get(f"/bao-cao/{big.pk}/")
+    big_count = count(client, f"/bao-cao/{big.pk}/")
+    client.force_login(_staff_of("PYT", plan))
+    client.get(f"/bao-cao/{small.pk}/")
+    assert count(client, f"/bao-cao/{small.pk}/") == big_count
+    client.force_login(cast["vanphong"])
+    assert count(client, f"/bao-cao/{big.pk}/") == count(client, f"/bao-cao/{small.pk}/")
