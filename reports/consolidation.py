@@ -148,7 +148,7 @@ def _targets(report):
         report.plan.targets.filter(is_active=True).select_related("responsible_agency").order_by("position")
     )
     progress = plan_progress(plan_targets, report.year)
-    series = observations(plan_targets)
+    series = observations(plan_targets, until=report.year)
     rows = []
     for t in plan_targets:
         values = series.get(t.pk, {})
@@ -169,8 +169,7 @@ def _targets(report):
         )
     columns = ["target_id", "code", "name", "horizon", "goal", "unit", "value", "status", "status_code", "explanation",
                "agency"]  # fmt: skip
-    upto = {t.pk: {y: v for y, v in series.get(t.pk, {}).items() if y <= report.year} for t in plan_targets}
-    return pd.DataFrame.from_records(rows, columns=columns), upto
+    return pd.DataFrame.from_records(rows, columns=columns), series
 
 
 def _outline(plan):

@@ -57,10 +57,10 @@ def target_rows(plan, year, status="", horizon="", agency="") -> list[tuple[obje
         plan.targets.filter(is_active=True).select_related("section", "responsible_agency").order_by("position")
     )
     progress = plan_progress(targets, year)
-    series = observations(targets)
+    series = observations(targets, until=year)
     rows = []
     for target in targets:
-        values = {y: v for y, v in series.get(target.pk, {}).items() if y <= year}
+        values = series[target.pk]
         latest = max(values, default=None)
         row = TargetRow(target, progress[target.pk], values, latest, values.get(latest))
         if status and row.progress.status != status:

@@ -20,13 +20,6 @@ from targets.models import Target
 from tasks.models import Plan, Role, Section
 
 
-class ReportingCycleQuerySet(models.QuerySet):
-    def open_for_entry(self, today=None):
-        """Cycles whose entry has not been locked."""
-        today = today or timezone.localdate()
-        return self.filter(Q(locks_on__isnull=True) | Q(locks_on__gte=today), opens_on__lte=today)
-
-
 class ReportingCycle(models.Model):
     plan = models.ForeignKey(Plan, verbose_name="kế hoạch", on_delete=models.PROTECT, related_name="cycles")
     year = models.PositiveSmallIntegerField("năm báo cáo")
@@ -41,7 +34,6 @@ class ReportingCycle(models.Model):
     )
     created_at = models.DateTimeField("tạo lúc", auto_now_add=True)
 
-    objects = ReportingCycleQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

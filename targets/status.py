@@ -35,13 +35,14 @@ def indicator_groups(targets) -> dict[int, list[int]]:
     return {t.pk: members[(t.plan_id, t.indicator)] or [t.pk] if t.indicator else [t.pk] for t in targets}
 
 
-def observations(targets) -> dict[int, dict[int, float]]:
-    """Target id → {year: current value}: approved report values and imported values only. The
-    targets of one indicator share the values recorded against its first target."""
+def observations(targets, until: int | None = None) -> dict[int, dict[int, float]]:
+    """Target id → {year: current value}, years up to `until` if given: approved report values and
+    imported values only. The targets of one indicator share the values recorded against its first target."""
     groups = indicator_groups(targets)
     stored = defaultdict(dict)
     heads = {members[0] for members in groups.values()}
-    values = TargetValue.objects.current().filter(target__in=heads).values_list("target_id", "year", "value")
+    values = TargetValue.objects.current().filter(target__in=heads, year__lte=until or 9999)
+    values = values.order_by("year").values_list("target_id", "year", "value")
     for target_id, year, value in values:
         stored[target_id][year] = float(value)
     return {t.pk: stored.get(groups[t.pk][0], {}) for t in targets}

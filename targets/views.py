@@ -59,7 +59,7 @@ def public_progress(request, slug):
     year = plan.year_from(request.GET.get("nam", ""), current_year(plan))
     targets = list(plan.targets.filter(is_active=True).select_related("responsible_agency").order_by("position"))
     progress = plan_progress(targets, year)
-    series = observations(targets)
-    rows = [(t, progress[t.pk], {y: v for y, v in series.get(t.pk, {}).items() if y <= year}) for t in targets]
+    series = observations(targets, until=year)
+    rows = [(t, progress[t.pk], series[t.pk]) for t in targets]
     years = range(plan.period_start, (plan.vision_year or plan.period_end) + 1)
     return render(request, "targets/public_progress.html", {"plan": plan, "rows": rows, "year": year, "years": years})

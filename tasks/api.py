@@ -118,11 +118,11 @@ def plan_progress(request, slug):
         return _json({"error": f"Năm phải từ {plan.period_start} đến {last}."}, status=400)
     year = int(year_text) if year_text else current_year(plan)
     targets = list(plan.targets.filter(is_active=True).order_by("position"))
-    progress, series = progress_of(targets, year), observations(targets)
+    progress, series = progress_of(targets, year), observations(targets, until=year)
     rows = []
     for target in targets:
         p = progress[target.pk]
-        values = {str(y): v for y, v in sorted(series.get(target.pk, {}).items()) if y <= year}
+        values = {str(y): v for y, v in series[target.pk].items()}
         rows.append(
             {
                 "code": target.code,
