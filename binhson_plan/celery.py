@@ -13,3 +13,4 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "binhson_plan.settings")
 app = Celery("binhson_plan")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks(related_name="jobs")
+app.autodiscover_tasks(["reports.consolidated"], related_name="jobs")  # the consolidated report's own package

@@ -170,8 +170,14 @@ LOGGING = {
 CELERY_BEAT_SCHEDULE = {
     "review-digest": {"task": "reports.jobs.send_review_digest_job", "schedule": crontab(hour=7, minute=30)},
     "reminders": {"task": "reports.jobs.send_reminders_job", "schedule": crontab(hour=7, minute=0)},
-    "nightly-draft-report": {"task": "reports.jobs.rebuild_draft_reports_job", "schedule": crontab(hour=1, minute=0)},
-    "requeue-stalled-builds": {"task": "reports.jobs.requeue_stalled_builds_job", "schedule": crontab(minute="*/10")},
+    "nightly-draft-report": {
+        "task": "reports.consolidated.jobs.rebuild_draft_reports_job",
+        "schedule": crontab(hour=1, minute=0),
+    },
+    "requeue-stalled-builds": {
+        "task": "reports.consolidated.jobs.requeue_stalled_builds_job",
+        "schedule": crontab(minute="*/10"),
+    },
 }
 # Redis redelivers the job of a worker that died once `visibility_timeout` has passed; idle workers
 # look for such jobs about every interval × throttle seconds.

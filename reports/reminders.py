@@ -1,5 +1,5 @@
-"""The reporting season's schedule: reminders before the due date, one overdue digest after it,
-and a nightly draft of the consolidated report. Each message goes once, recorded by its key."""
+"""The reporting season's reminders: before the due date, and one overdue digest after it.
+Each message goes once, recorded by its key."""
 
 import datetime
 import logging
@@ -7,14 +7,14 @@ import logging
 from django.conf import settings
 from django.utils import timezone
 
-from reports.models import BuildState, ConsolidatedReport, ReportingCycle
-from reports.notifications import agency_addresses, enqueue, reviewer_addresses, send_once
+from reports.models import ReportingCycle
+from reports.notifications import agency_addresses, reviewer_addresses, send_once
 from tasks.models import Plan
 
 logger = logging.getLogger(__name__)
 
 
-def _season(year: int) -> tuple[datetime.date, datetime.date]:
+def season(year: int) -> tuple[datetime.date, datetime.date]:
     start = datetime.datetime.strptime(f"{settings.REPORT_SEASON_START}/{year}", "%d/%m/%Y").date()
     end = datetime.datetime.strptime(f"{settings.REPORT_SEASON_END}/{year}", "%d/%m/%Y").date()
     return start, end
@@ -60,41 +60,3 @@ def _safely(key, recipients, subject, body) -> bool:
     except Exception:
         logger.exception("Không gửi được thư %s", key)
         return False
-
-
-def requeue_stalled(now=None) -> list[int]:
-    """Versions still queued a few minutes after they were asked for (the broker was down): queue again."""
-    from reports.jobs import build_consolidated_report_job
-
-    now = now or timezone.now()
-    stalled = ConsolidatedReport.objects.filter(
-        state=BuildState.QUEUED, requested_at__lt=now - datetime.timedelta(minutes=5)
-    )
-    ids = list(stalled.values_list("pk", flat=True))
-    for pk in ids:
-        enqueue(build_consolidated_report_job, pk)
-    return ids
-
-
-def rebuild_drafts(today: datetime.date | None = None) -> list[int]:
-    """During the season, a new draft version whenever what goes into the report has changed."""
-    from reports.consolidation import digest, gather
-    from reports.jobs import build_consolidated_report_job
-
-    today = today or timezone.localdate()
-    start, end = _season(today.year)
-    if not start <= today <= end:
-        return []
-    queued = []
-    for plan in Plan.objects.filter(is_active=True):
-        versions = ConsolidatedReport.objects.filter(plan=plan, year=today.year).order_by("-version")
-        if versions.filter(state__in=[BuildState.QUEUED, BuildState.BUILDING]).exists():
-            continue  # one is on its way
-        ready = versions.filter(state=BuildState.READY).first()
-        probe = ready or ConsolidatedReport(plan=plan, year=today.year, report_date=today)
-        if ready and ready.inputs_digest == digest(gather(probe)):
-            continue
-        report = ConsolidatedReport.request(plan, today.year)
-        enqueue(build_consolidated_report_job, report.pk)
-        queued.append(report.pk)
-    return queued

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from reports import consolidated_views, dashboard_views, review_views, views
+from reports import dashboard_views, review_views, views
+from reports.consolidated import views as consolidated_views
 
 app_name = "reports"
 urlpatterns = [

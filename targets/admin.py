@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from targets.models import Target, TargetValue
+from targets.models import Assessment, Target, TargetValue
 
 
 class TargetValueInline(admin.TabularInline):
@@ -35,4 +35,13 @@ class TargetValueAdmin(admin.ModelAdmin):
     list_filter = ["year", "is_estimate", "target__plan"]
     search_fields = ["target__code", "target__name", "source"]
     raw_id_fields = ["target"]
+    readonly_fields = ["recorded_at", "recorded_by"]
+
+
+@admin.register(Assessment)
+class AssessmentAdmin(admin.ModelAdmin):
+    list_display = ["target", "year", "status", "is_current", "source_report", "recorded_at"]
+    list_filter = ["year", "status", "is_current"]
+    search_fields = ["target__code", "target__name"]
+    raw_id_fields = ["target", "source_report"]
     readonly_fields = ["recorded_at", "recorded_by"]

@@ -222,3 +222,47 @@ class TargetValue(models.Model):
 
     def __str__(self):
         return f"{self.target.code} {self.year}: {self.value}"
+
+
+class QualitativeStatus(models.TextChoices):
+    ACHIEVED = "achieved", "Đã đạt"
+    PROGRESSING = "progressing", "Đang thực hiện"
+    NOT_ACHIEVED = "not_achieved", "Chưa đạt"
+
+
+class Assessment(models.Model):
+    """One version of the approved assessment of a qualitative target in one year. As with values,
+    a correction is a new version and the previous one stays, marked as no longer current."""
+
+    target = models.ForeignKey(Target, verbose_name="chỉ tiêu", on_delete=models.CASCADE, related_name="assessments")
+    year = models.PositiveSmallIntegerField("năm")
+    status = models.CharField("đánh giá", max_length=20, choices=QualitativeStatus.choices)
+    source_report = models.ForeignKey(
+        "reports.AgencyReport",
+        verbose_name="từ báo cáo",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="recorded_assessments",
+    )
+    note = models.TextField("ghi chú", blank=True)
+    is_current = models.BooleanField("là đánh giá hiện hành", default=True)
+    recorded_at = models.DateTimeField("ghi nhận lúc", auto_now_add=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="người ghi nhận", null=True, blank=True, on_delete=models.SET_NULL
+    )
+
+    objects = TargetValueQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["target", "year", "recorded_at", "pk"]
+        verbose_name = "đánh giá chỉ tiêu định tính"
+        verbose_name_plural = "đánh giá chỉ tiêu định tính"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["target", "year"], condition=Q(is_current=True), name="one_current_assessment_per_target_year"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.target.code} {self.year}: {self.get_status_display()}"

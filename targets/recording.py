@@ -2,7 +2,7 @@
 
 from django.db import transaction
 
-from targets.models import TargetValue
+from targets.models import Assessment, TargetValue
 
 
 @transaction.atomic
@@ -33,4 +33,20 @@ def record_approved_values(report, by) -> list[TargetValue]:
         )  # fmt: skip
         if version:
             recorded.append(version)
+    for entry in report.target_entries.exclude(qualitative_status=""):
+        record_assessment(entry.target_id, report.cycle.year, entry.qualitative_status, by=by, source_report=report)
     return recorded
+
+
+@transaction.atomic
+def record_assessment(target_id, year, status, *, by=None, source_report=None, note=""):
+    """Make `status` the current assessment of a qualitative target for `year`; None if unchanged."""
+    current = Assessment.objects.select_for_update().filter(target_id=target_id, year=year, is_current=True).first()
+    if current and current.status == status:
+        return None
+    if current:
+        current.is_current = False
+        current.save(update_fields=["is_current"])
+    return Assessment.objects.create(
+        target_id=target_id, year=year, status=status, source_report=source_report, note=note, recorded_by=by
+    )

@@ -2,7 +2,7 @@
 
 from collections import defaultdict
 
-from targets.models import ReferenceValue, Target, TargetValue
+from targets.models import Assessment, ReferenceValue, Target, TargetValue
 from targets.progress import Goal, Progress, evaluate, nearest_open
 
 
@@ -67,15 +67,11 @@ def references(targets) -> dict[int, dict[int, float]]:
 
 def reported_statuses(targets, year: int) -> dict[int, str]:
     """Target id → the latest approved qualitative assessment up to `year`."""
-    from reports.models import ReportState, TargetEntry
-
     rows = (
-        TargetEntry.objects.filter(
-            target__in=targets, report__state=ReportState.APPROVED, report__cycle__year__lte=year
-        )
-        .exclude(qualitative_status="")
-        .order_by("report__cycle__year")
-        .values_list("target_id", "qualitative_status")
+        Assessment.objects.current()
+        .filter(target__in=targets, year__lte=year)
+        .order_by("year")
+        .values_list("target_id", "status")
     )
     return dict(rows)
 

@@ -10,9 +10,11 @@ from django.core import mail
 from django.core.management import call_command
 from docx import Document
 
-from reports.consolidation import build_consolidated_report
-from reports.models import AgencyReport, ConsolidatedReport, ReportingCycle
-from reports.reminders import rebuild_drafts, send_reminders
+from reports.consolidated.build import build_consolidated_report
+from reports.consolidated.models import ConsolidatedReport
+from reports.consolidated.schedule import rebuild_drafts
+from reports.models import AgencyReport, ReportingCycle
+from reports.reminders import send_reminders
 from tests.conftest import DATA
 from tests.reports.helpers import ReportPage, current_report
 
@@ -180,7 +182,9 @@ def test_build_report_command_prints_three_paths(year_of_reports, capsys):
 
 def test_a_failed_build_shows_its_error(plan, monkeypatch):
     report = ConsolidatedReport.request(plan, 2026)
-    monkeypatch.setattr("reports.pdf.render_pdf", lambda html: (_ for _ in ()).throw(RuntimeError("hết dung lượng")))
+    monkeypatch.setattr(
+        "reports.consolidated.pdf.render_pdf", lambda html: (_ for _ in ()).throw(RuntimeError("hết dung lượng"))
+    )
     with pytest.raises(RuntimeError):
         build_consolidated_report(report.pk)
     report.refresh_from_db()

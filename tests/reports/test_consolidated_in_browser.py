@@ -3,8 +3,8 @@
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
-from reports.consolidation import build_consolidated_report
-from reports.models import ConsolidatedReport
+from reports.consolidated.build import build_consolidated_report
+from reports.consolidated.models import ConsolidatedReport
 from tests.browser import log_in, screenshot
 
 

@@ -2,8 +2,8 @@
 
 import pytest
 
-from reports.consolidation import build_consolidated_report
-from reports.models import ConsolidatedReport
+from reports.consolidated.build import build_consolidated_report
+from reports.consolidated.models import ConsolidatedReport
 
 COVER = {"number": "45/BC-UBND", "report_date": "04/12/2026", "addressee": "Ủy ban nhân dân tỉnh Quảng Ngãi",
          "recipients": "Văn phòng UBND tỉnh\nLưu: VT", "signer_authority": "KT. CHỦ TỊCH",

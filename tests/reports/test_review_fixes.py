@@ -8,9 +8,11 @@ from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
 
-from reports.consolidation import build_consolidated_report
-from reports.models import ConsolidatedReport, ReportingCycle
-from reports.reminders import rebuild_drafts, requeue_stalled, send_reminders
+from reports.consolidated.build import build_consolidated_report
+from reports.consolidated.models import ConsolidatedReport
+from reports.consolidated.schedule import rebuild_drafts, requeue_stalled
+from reports.models import ReportingCycle
+from reports.reminders import send_reminders
 from targets.progress import Goal, evaluate
 from tests.conftest import DATA
 

@@ -12,7 +12,7 @@ import pytest
 from django.db import connection
 
 from binhson_plan.celery import app
-from reports.models import ConsolidatedReport
+from reports.consolidated.models import ConsolidatedReport
 
 BROKER = os.environ.get("CELERY_BROKER_URL", "")
 # CI (.ci/run) provides both and sets CI_EXPECT_BROKER: there these tests always run, and fail if either is missing.
@@ -87,7 +87,7 @@ def test_a_real_worker_builds_the_report(transactional_db, client, cast, plan, s
 
 @needs_real_services
 def test_a_worker_killed_mid_build_is_replaced_and_the_build_finishes_once(transactional_db, plan, settings, tmp_path):
-    from reports.jobs import build_consolidated_report_job
+    from reports.consolidated.jobs import build_consolidated_report_job
 
     settings.MEDIA_ROOT = tmp_path
     slow = start_worker(tmp_path, "tho-cham", REPORT_BUILD_DELAY="30", CELERY_VISIBILITY_TIMEOUT="4")

@@ -10,9 +10,12 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from reports import consolidation, excel, pdf, word
+from reports import pdf
 from reports.completeness import ensure_entries
-from reports.models import ConsolidatedReport, ProposalState, ReportingCycle, ReportState, TaskEntry
+from reports.consolidated import excel, gathering, word
+from reports.consolidated import pdf as consolidated_pdf
+from reports.consolidated.models import ConsolidatedReport
+from reports.models import ProposalState, ReportingCycle, ReportState, TaskEntry
 from targets.models import Target
 from tasks.models import Assignment, Plan, Section
 
@@ -63,10 +66,10 @@ class Command(BaseCommand):
         timings = {}
         pdf.render_pdf("<p>khởi động</p>")  # WeasyPrint's one-off import and font loading, outside the figures
         start = time.perf_counter()
-        data = consolidation.gather(report)
+        data = gathering.gather(report)
         timings["gather"] = time.perf_counter() - start
         mark = time.perf_counter()
-        html = pdf.consolidated_html(data)
+        html = consolidated_pdf.consolidated_html(data)
         timings["render HTML"] = time.perf_counter() - mark
         mark = time.perf_counter()
         document = pdf.render_pdf(html)

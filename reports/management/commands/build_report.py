@@ -6,8 +6,8 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from reports.consolidation import build_consolidated_report
-from reports.models import ConsolidatedReport
+from reports.consolidated.build import build_consolidated_report
+from reports.consolidated.models import ConsolidatedReport
 from tasks.models import Plan
 
 

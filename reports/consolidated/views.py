@@ -10,8 +10,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from reports import access
-from reports.jobs import build_consolidated_report_job
-from reports.models import BuildState, ConsolidatedReport, default_recipients
+from reports.consolidated.jobs import build_consolidated_report_job
+from reports.consolidated.models import BuildState, ConsolidatedReport, default_recipients
 from reports.notifications import enqueue
 from tasks.models import Plan
 

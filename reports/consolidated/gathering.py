@@ -1,21 +1,15 @@
-"""Gathering a year's agency reports and target values into one consolidated report, and building
-its three files (PDF, XLSX, DOCX) atomically and idempotently."""
+"""Gathering a year's agency reports and target values into the frames the consolidated report prints."""
 
 import hashlib
 import json
 import logging
-import os
-import tempfile
-import time
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import pandas as pd
-from django.conf import settings
-from django.db import transaction
 from django.utils import timezone
 
-from reports.models import BuildState, ConsolidatedReport, Proposal, ReportingCycle, ReportState, TaskEntry
+from reports.consolidated.models import ConsolidatedReport
+from reports.models import Proposal, ReportingCycle, ReportState, TaskEntry
 from targets.progress import STATUS_LABELS
 from targets.status import observations, plan_progress
 from targets.templatetags.plan_format import target_value
@@ -193,54 +187,3 @@ def digest(data: Consolidated) -> str:
         "proposals": data.proposals.astype(str).to_dict("records"),
     }
     return hashlib.sha256(json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
-
-
-def _write_atomically(directory: Path, name: str, content: bytes) -> str:
-    """Write to a temporary file beside the target, then rename: nobody sees a half-written file."""
-    directory.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=directory, prefix=".dang-ghi-")
-    with os.fdopen(handle, "wb") as out:
-        out.write(content)
-        out.flush()
-        os.fsync(out.fileno())
-    os.chmod(temporary, 0o644)
-    os.replace(temporary, directory / name)
-    return str((directory / name).relative_to(settings.MEDIA_ROOT))
-
-
-def build_consolidated_report(report_id: int) -> ConsolidatedReport:
-    """Build the three files of one version. Running it again on a finished version changes nothing;
-    running it again after a crash finishes the same version."""
-    from reports.excel import consolidated_workbook
-    from reports.pdf import consolidated_pdf
-    from reports.word import consolidated_docx
-
-    with transaction.atomic():
-        report = ConsolidatedReport.objects.select_for_update().select_related("plan").get(pk=report_id)
-        if report.state == BuildState.READY:
-            return report
-        report.state, report.error = BuildState.BUILDING, ""
-        report.save(update_fields=["state", "error"])
-    try:
-        data = gather(report)
-        if settings.REPORT_BUILD_DELAY:
-            time.sleep(settings.REPORT_BUILD_DELAY)
-        directory = Path(settings.MEDIA_ROOT) / "bao-cao-tong-hop" / report.plan.slug / str(report.year)
-        stem = f"bao-cao-tong-hop-{report.year}-ban-{report.version}"
-        files = {
-            "pdf": _write_atomically(directory, f"{stem}.pdf", consolidated_pdf(data)),
-            "xlsx": _write_atomically(directory, f"{stem}.xlsx", consolidated_workbook(data)),
-            "docx": _write_atomically(directory, f"{stem}.docx", consolidated_docx(data)),
-        }
-    except Exception as exc:
-        logger.exception("Dựng báo cáo tổng hợp %s không thành công", report_id)
-        message = f"Dựng không thành công ({exc}). Xin dựng lại; nếu lỗi lặp lại, báo quản trị viên."
-        ConsolidatedReport.objects.filter(pk=report_id).update(state=BuildState.FAILED, error=message[:2000])
-        raise
-    with transaction.atomic():
-        report = ConsolidatedReport.objects.select_for_update().get(pk=report_id)
-        report.pdf.name, report.xlsx.name, report.docx.name = files["pdf"], files["xlsx"], files["docx"]
-        report.inputs, report.inputs_digest = inputs_of(data), digest(data)
-        report.state, report.finished_at = BuildState.READY, timezone.now()
-        report.save()
-    return report

@@ -8,7 +8,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
-from reports.pdf import consolidated_context
+from reports.consolidated.pdf import consolidated_context
 from targets.templatetags.plan_format import vn_number
 
 

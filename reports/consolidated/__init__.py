@@ -1,0 +1,1 @@
+"""The district's consolidated report: model, gathering, PDF, Word and Excel files, jobs and pages."""

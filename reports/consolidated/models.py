@@ -1,0 +1,102 @@
+"""The consolidated report of a year: its versions, cover fields, inputs and three files."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import Q
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from tasks.models import Plan
+
+
+class BuildState(models.TextChoices):
+    QUEUED = "queued", "Đang chờ dựng"
+    BUILDING = "building", "Đang dựng"
+    READY = "ready", "Đã xong"
+    FAILED = "failed", "Lỗi"
+
+
+def consolidated_path(instance, filename):
+    return f"bao-cao-tong-hop/{instance.plan.slug}/{instance.year}/{filename}"
+
+
+class ConsolidatedReport(models.Model):
+    """One version of the district's consolidated report for a year: its cover fields, what went in,
+    and its three files. Versions are kept; one of them can be marked final."""
+
+    plan = models.ForeignKey(Plan, verbose_name="kế hoạch", on_delete=models.PROTECT, related_name="consolidated")
+    year = models.PositiveSmallIntegerField("năm")
+    version = models.PositiveIntegerField("phiên bản")
+    state = models.CharField("trạng thái", max_length=20, choices=BuildState.choices, default=BuildState.QUEUED)
+    error = models.TextField("lỗi", blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="người yêu cầu", null=True, blank=True, on_delete=models.SET_NULL
+    )
+    requested_at = models.DateTimeField("yêu cầu lúc", auto_now_add=True)
+    finished_at = models.DateTimeField("xong lúc", null=True, blank=True)
+    is_final = models.BooleanField("bản chính thức", default=False)
+    number = models.CharField("số văn bản", max_length=50, default="…/BC-UBND")
+    report_date = models.DateField("ngày báo cáo")
+    addressee = models.CharField("kính gửi", max_length=255)
+    recipients = models.TextField("nơi nhận", help_text="Mỗi dòng một nơi nhận.")
+    signer_authority = models.CharField("thẩm quyền ký", max_length=100, blank=True)
+    signer_position = models.CharField("chức vụ người ký", max_length=100)
+    signer_name = models.CharField("người ký", max_length=100)
+    inputs = models.JSONField("báo cáo của đơn vị được tổng hợp", default=list)
+    inputs_digest = models.CharField("dấu vân tay dữ liệu vào", max_length=64, blank=True)
+    pdf = models.FileField("tệp PDF", upload_to=consolidated_path, blank=True, max_length=255)
+    xlsx = models.FileField("tệp Excel", upload_to=consolidated_path, blank=True, max_length=255)
+    docx = models.FileField("tệp Word", upload_to=consolidated_path, blank=True, max_length=255)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["plan", "-year", "-version"]
+        verbose_name = "báo cáo tổng hợp"
+        verbose_name_plural = "báo cáo tổng hợp"
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "year", "version"], name="one_consolidated_version"),
+            models.UniqueConstraint(
+                fields=["plan", "year"], condition=Q(is_final=True), name="one_final_consolidated_report"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Báo cáo tổng hợp năm {self.year}, bản {self.version}"
+
+    @classmethod
+    def request(cls, plan, year, by=None, **cover) -> "ConsolidatedReport":
+        """A new version, with the cover fields given or taken from the plan and the previous version."""
+        with transaction.atomic():
+            previous = cls.objects.select_for_update().filter(plan=plan, year=year).order_by("-version").first()
+            defaults = {
+                "number": previous.number if previous else "…/BC-UBND",
+                "report_date": timezone.localdate(),
+                "addressee": f"{plan.reports_to}",
+                "recipients": previous.recipients if previous else default_recipients(plan),
+                "signer_authority": plan.signer_authority,
+                "signer_position": plan.signer_position,
+                "signer_name": plan.signer_name,
+            }
+            return cls.objects.create(
+                plan=plan, year=year, version=(previous.version + 1) if previous else 1, requested_by=by,
+                **(defaults | {k: v for k, v in cover.items() if v not in (None, "")}),
+            )  # fmt: skip
+
+    def mark_final(self, by) -> None:
+        if self.state != BuildState.READY:
+            raise ValidationError("Chỉ đánh dấu chính thức được bản đã dựng xong.")
+        with transaction.atomic():
+            ConsolidatedReport.objects.filter(plan=self.plan, year=self.year, is_final=True).update(is_final=False)
+            self.is_final = True
+            self._history_user = by
+            self.save(update_fields=["is_final"])
+
+    def recipient_list(self) -> list[str]:
+        return [line.strip() for line in self.recipients.splitlines() if line.strip()]
+
+
+def default_recipients(plan) -> str:
+    return "\n".join([plan.reports_to, "Ban Dân tộc tỉnh", "Thường trực Huyện ủy", "Thường trực HĐND huyện",
+                      "CT, các PCT UBND huyện", "Lưu: VT, VPH"])  # fmt: skip

@@ -1,0 +1,49 @@
+"""The consolidated report on a schedule: a nightly draft during the season when its inputs changed,
+and versions a broker outage left queued, queued again."""
+
+import datetime
+
+from django.utils import timezone
+
+from reports.consolidated.gathering import digest, gather
+from reports.consolidated.models import BuildState, ConsolidatedReport
+from reports.notifications import enqueue
+from reports.reminders import season
+from tasks.models import Plan
+
+
+def requeue_stalled(now=None) -> list[int]:
+    """Versions still queued a few minutes after they were asked for (the broker was down): queue again."""
+    from reports.consolidated.jobs import build_consolidated_report_job
+
+    now = now or timezone.now()
+    stalled = ConsolidatedReport.objects.filter(
+        state=BuildState.QUEUED, requested_at__lt=now - datetime.timedelta(minutes=5)
+    )
+    ids = list(stalled.values_list("pk", flat=True))
+    for pk in ids:
+        enqueue(build_consolidated_report_job, pk)
+    return ids
+
+
+def rebuild_drafts(today: datetime.date | None = None) -> list[int]:
+    """During the season, a new draft version whenever what goes into the report has changed."""
+    from reports.consolidated.jobs import build_consolidated_report_job
+
+    today = today or timezone.localdate()
+    start, end = season(today.year)
+    if not start <= today <= end:
+        return []
+    queued = []
+    for plan in Plan.objects.filter(is_active=True):
+        versions = ConsolidatedReport.objects.filter(plan=plan, year=today.year).order_by("-version")
+        if versions.filter(state__in=[BuildState.QUEUED, BuildState.BUILDING]).exists():
+            continue  # one is on its way
+        ready = versions.filter(state=BuildState.READY).first()
+        probe = ready or ConsolidatedReport(plan=plan, year=today.year, report_date=today)
+        if ready and ready.inputs_digest == digest(gather(probe)):
+            continue
+        report = ConsolidatedReport.request(plan, today.year)
+        enqueue(build_consolidated_report_job, report.pk)
+        queued.append(report.pk)
+    return queued
