@@ -29,6 +29,26 @@ def _write_atomically(directory: Path, name: str, content: bytes) -> str:
     return str((directory / name).relative_to(settings.MEDIA_ROOT))
 
 
+STEPS = {
+    "gather": "tổng hợp số liệu từ báo cáo của các đơn vị",
+    "pdf": "tạo tệp PDF",
+    "xlsx": "tạo tệp Excel",
+    "docx": "tạo bản Word",
+}
+
+
+def failure_message(step: str, exc: Exception) -> str:
+    """What went wrong and what to do, in plain Vietnamese, for the person who asked for the build."""
+    if step.startswith("write-") or isinstance(exc, OSError):
+        what = "không ghi được tệp lên máy chủ (ổ đĩa có thể đã đầy hoặc không ghi được)"
+    else:
+        what = f"gặp lỗi khi {STEPS.get(step, 'dựng báo cáo')}"
+    return (
+        f"Không dựng được bản này: hệ thống {what}. Số liệu và báo cáo của các đơn vị không bị ảnh hưởng. "
+        "Xin bấm “Dựng báo cáo” để dựng lại; nếu vẫn lỗi, báo quản trị viên và nêu số bản này."
+    )
+
+
 def build_consolidated_report(report_id: int) -> ConsolidatedReport:
     """Build the three files of one version. Running it again on a finished version changes nothing;
     running it again after a crash finishes the same version."""
@@ -42,21 +62,26 @@ def build_consolidated_report(report_id: int) -> ConsolidatedReport:
             return report
         report.state, report.error = BuildState.BUILDING, ""
         report.save(update_fields=["state", "error"])
+    step = "gather"
     try:
         data = gather(report)
         if settings.REPORT_BUILD_DELAY:
             time.sleep(settings.REPORT_BUILD_DELAY)
         directory = Path(settings.MEDIA_ROOT) / "bao-cao-tong-hop" / report.plan.slug / str(report.year)
         stem = f"bao-cao-tong-hop-{report.year}-ban-{report.version}"
-        files = {
-            "pdf": _write_atomically(directory, f"{stem}.pdf", consolidated_pdf(data)),
-            "xlsx": _write_atomically(directory, f"{stem}.xlsx", consolidated_workbook(data)),
-            "docx": _write_atomically(directory, f"{stem}.docx", consolidated_docx(data)),
-        }
+        files = {}
+        for step, name, make in (
+            ("pdf", f"{stem}.pdf", consolidated_pdf),
+            ("xlsx", f"{stem}.xlsx", consolidated_workbook),
+            ("docx", f"{stem}.docx", consolidated_docx),
+        ):
+            content = make(data)
+            step = f"write-{step}"
+            files[step.removeprefix("write-")] = _write_atomically(directory, name, content)
     except Exception as exc:
-        logger.exception("Dựng báo cáo tổng hợp %s không thành công", report_id)
-        message = f"Dựng không thành công ({exc}). Xin dựng lại; nếu lỗi lặp lại, báo quản trị viên."
-        ConsolidatedReport.objects.filter(pk=report_id).update(state=BuildState.FAILED, error=message[:2000])
+        logger.exception("Dựng báo cáo tổng hợp %s không thành công ở bước %s", report_id, step)
+        failed = ConsolidatedReport.objects.filter(pk=report_id)
+        failed.update(state=BuildState.FAILED, error=failure_message(step, exc))
         raise
     with transaction.atomic():
         report = ConsolidatedReport.objects.select_for_update().get(pk=report_id)

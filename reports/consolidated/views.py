@@ -100,10 +100,14 @@ def _start(request, plan, year, form):
             f"Đã ghi yêu cầu dựng bản {report.version}, nhưng hàng đợi đang gián đoạn nên việc dựng bị chậm lại. "
             "Bản này sẽ được dựng khi hàng đợi hoạt động trở lại; các chức năng khác vẫn dùng bình thường.",
         )
-    elif ConsolidatedReport.objects.filter(pk=report.pk, state=BuildState.READY).exists():
-        messages.success(request, f"Đã dựng xong bản {report.version}.")  # built in-process (no broker)
     else:
-        messages.success(request, f"Đang dựng bản {report.version}; trang sẽ tự cập nhật khi xong.")
+        report.refresh_from_db(fields=["state", "error"])
+        if report.state == BuildState.READY:
+            messages.success(request, f"Đã dựng xong bản {report.version}.")  # built in-process (no broker)
+        elif report.state == BuildState.FAILED:
+            messages.error(request, f"Bản {report.version}: {report.error}")
+        else:
+            messages.success(request, f"Đang dựng bản {report.version}; trang sẽ tự cập nhật khi xong.")
     return redirect(f"{reverse('reports:consolidated')}?nam={year}")
 
 
