@@ -8,7 +8,7 @@ from django.forms import modelformset_factory
 from reports.evidence import check_evidence_file
 from reports.models import AgencyReport, Proposal, QualitativeStatus, ReportingCycle, TargetEntry, TaskEntry, TaskStatus
 from targets.numbers import NumberFormatError, parse_number
-from targets.templatetags.plan_format import vn_number
+from targets.templatetags.plan_format import vn_input_number, vn_number
 
 TEXT_LIMIT = 20_000
 
@@ -34,7 +34,7 @@ class VietnameseNumberField(forms.CharField):
     def prepare_value(self, value):
         if value is None or isinstance(value, str):
             return value
-        return vn_number(value)
+        return vn_input_number(value, integer=self.integer)
 
     def to_python(self, value):
         text = super().to_python(value)
@@ -43,7 +43,7 @@ class VietnameseNumberField(forms.CharField):
         if len(text) > 40:
             raise forms.ValidationError("Số quá dài.", code="invalid")
         try:
-            number = parse_number(text)
+            number = parse_number(text, integer=self.integer)
         except NumberFormatError as exc:
             raise forms.ValidationError(str(exc), code="invalid") from None
         if self.integer and number != number.to_integral_value():

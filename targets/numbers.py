@@ -12,8 +12,9 @@ class NumberFormatError(ValueError):
     """The text is not a number, or could be read two ways; the message says which, in Vietnamese."""
 
 
-def parse_number(text: str) -> Decimal:
-    """'4,5' → 4.5; '1.250.000' → 1250000; '4.5' → 4.5; '1,250,000' → 1250000; '1.250' is ambiguous."""
+def parse_number(text: str, integer: bool = False) -> Decimal:
+    """'4,5' → 4.5; '1.250.000' → 1250000; '4.5' → 4.5; '1,250,000' → 1250000; '1.250' is ambiguous,
+    except for a whole number (`integer`, e.g. đồng), where the only reading is 1250."""
     raw = (text or "").strip().replace("\u00a0", "").replace(" ", "")
     raw = raw.removesuffix("%")
     sign = -1 if raw.startswith(("-", "−")) else 1
@@ -21,6 +22,8 @@ def parse_number(text: str) -> Decimal:
     if not digits:
         raise NumberFormatError("Chưa nhập số.")
     if re.fullmatch(r"[1-9]\d{0,2}[.,]\d{3}", digits):
+        if integer:
+            return sign * Decimal(re.sub("[.,]", "", digits))
         raise NumberFormatError(
             f"“{text.strip()}” có thể hiểu hai cách: nếu là số nguyên, viết {re.sub('[.,]', '', digits)}; "
             f"nếu là số thập phân, viết {re.sub('[.,]', ',', digits).rstrip('0').rstrip(',')}."

@@ -12,13 +12,26 @@ register = template.Library()
 
 @register.filter
 def vn_number(value):
-    """1250000.5 → "1.250.000,5"; trailing zeros dropped; None → "–"."""
+    """1250000.5 → "1.250.000,5"; trailing zeros dropped; None → "–". NaN is refused: a missing value
+    must arrive as None, and a NaN that reached a page is a bug to find, not a number to print."""
     if value is None or value == "":
         return "–"
     value = Decimal(str(value))
+    if not value.is_finite():
+        raise ValueError(f"vn_number: {value} is not a number to print; pass None for a missing value")
     exponent = value.normalize().as_tuple().exponent
     places = max(0, -exponent) if isinstance(exponent, int) else 0
     return number_format(value, ",", places, 3, ".", force_grouping=True)
+
+
+def vn_input_number(value, integer=False) -> str:
+    """A number as a form shows it for editing, in a form `parse_number` reads back unchanged: whole
+    đồng grouped ("500.000"); other numbers grouped only from a million up ("1250", "1.250.000,5"),
+    since "1.250" alone could be read as 1,25."""
+    text = vn_number(value)
+    if not integer and abs(Decimal(str(value))) < 1_000_000:
+        text = text.replace(".", "")
+    return text
 
 
 @register.filter
