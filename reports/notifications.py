@@ -31,19 +31,27 @@ def send_once(key: str, recipients: list[str], subject: str, body: str) -> bool:
 
 
 def enqueue(job, *args) -> dict:
-    """Queue a job once the current transaction commits (at once outside one). A broker that is down
-    is logged, not fatal; the returned dict says {"queued": True/False} once the job was handed over."""
+    """Queue a job once the current transaction commits (at once outside one). The returned dict says
+    {"queued": True} only once the broker accepted the job, or the job ran in-process (no broker);
+    any failure to hand it over is logged and says {"queued": False}, never fatal: what was saved stands
+    and the job waits for the next run (a sweep, or the person asking again)."""
     outcome = {"queued": None}
 
     def send():
+        in_process = job.app.conf.task_always_eager
         try:
             job.apply_async(args, retry=False)
-            outcome["queued"] = True
-        except OperationalError:  # the broker is down: what was saved stands; the job waits for the next run
-            logger.exception("Không đưa được việc %s vào hàng đợi", job.name)
+        except Exception as exc:
+            if in_process:  # ran here and failed: the job recorded its own error where the page shows it
+                logger.exception("Việc %s chạy không thành công", job.name)
+                outcome["queued"] = True
+                return
+            # The broker is down (OperationalError), or the transport cannot even load (a missing module
+            # such as kombu's `packaging`, a bad URL): either way nothing reached the queue.
+            kind = "broker" if isinstance(exc, OperationalError) else type(exc).__name__
+            logger.exception("Không đưa được việc %s vào hàng đợi (%s)", job.name, kind)
             outcome["queued"] = False
-        except Exception:  # run in-process (no broker) and failed: the job recorded its own error
-            logger.exception("Việc %s chạy không thành công", job.name)
+        else:
             outcome["queued"] = True
 
     transaction.on_commit(send)
