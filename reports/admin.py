@@ -1,3 +1,7 @@
+"""The reports app in Django admin. Reports, their events, entries, evidence and proposals are history:
+they change only through the portal's workflow and are never deleted here (a delete would cascade
+the events and orphan the evidence files)."""
+
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -11,6 +15,7 @@ from reports.models import (
     TargetEntry,
     TaskEntry,
 )
+from targets.admin import KeepsHistory
 
 
 @admin.register(ReportingCycle)
@@ -31,7 +36,7 @@ class ReportEventInline(admin.TabularInline):
 
 
 @admin.register(AgencyReport)
-class AgencyReportAdmin(SimpleHistoryAdmin):
+class AgencyReportAdmin(KeepsHistory, SimpleHistoryAdmin):
     """Read-only here: a report changes only through its page and its workflow methods."""
 
     list_display = ["agency", "cycle", "state", "submitted_at", "is_late"]
@@ -47,7 +52,7 @@ class AgencyReportAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(TaskEntry, TargetEntry, Proposal, Evidence)
-class ReportContentAdmin(SimpleHistoryAdmin):
+class ReportContentAdmin(KeepsHistory, SimpleHistoryAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
@@ -56,7 +61,7 @@ class ReportContentAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(KeepsHistory, admin.ModelAdmin):
     list_display = ["subject", "recipients", "sent_at"]
     search_fields = ["subject", "recipients", "key"]
 

@@ -1,16 +1,50 @@
+"""Targets in Django admin. Values and assessments are history: read-only here and never deleted;
+a correction is a new version with a reason, made on the target's correction page."""
+
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
 
 from targets.models import Assessment, Target, TargetValue
 
 
-class TargetValueInline(admin.TabularInline):
+class KeepsHistory:
+    """No delete, and no bulk delete action either."""
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+
+class ReadOnly(KeepsHistory):
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+def correction_link(value) -> str:
+    url = reverse("tasks:value_correction", args=[value.target.plan.slug, value.target.code])
+    return format_html('<a href="{}?nam={}">Đính chính (ghi phiên bản mới, có lý do)</a>', url, value.year)
+
+
+class TargetValueInline(ReadOnly, admin.TabularInline):
     model = TargetValue
     extra = 0
-    readonly_fields = ["recorded_at", "recorded_by"]
+    fields = ["year", "value", "as_of", "is_estimate", "source", "reason", "is_current", "recorded_at", "recorded_by"]
+    readonly_fields = fields
 
 
 @admin.register(Target)
-class TargetAdmin(admin.ModelAdmin):
+class TargetAdmin(KeepsHistory, admin.ModelAdmin):
+    """Targets come from the plan file (`load_plan`), which deactivates and never deletes them; a delete
+    here would take their values with it."""
+
     list_display = [
         "code",
         "name",
@@ -30,18 +64,21 @@ class TargetAdmin(admin.ModelAdmin):
 
 
 @admin.register(TargetValue)
-class TargetValueAdmin(admin.ModelAdmin):
-    list_display = ["target", "year", "value", "as_of", "is_estimate", "source", "recorded_at"]
-    list_filter = ["year", "is_estimate", "target__plan"]
-    search_fields = ["target__code", "target__name", "source"]
+class TargetValueAdmin(ReadOnly, admin.ModelAdmin):
+    list_display = ["target", "year", "value", "as_of", "is_estimate", "source", "is_current", "recorded_at"]
+    list_filter = ["year", "is_estimate", "is_current", "target__plan"]
+    search_fields = ["target__code", "target__name", "source", "reason"]
     raw_id_fields = ["target"]
-    readonly_fields = ["recorded_at", "recorded_by"]
+    readonly_fields = ["correction"]
+
+    @admin.display(description="Đính chính")
+    def correction(self, value):
+        return correction_link(value)
 
 
 @admin.register(Assessment)
-class AssessmentAdmin(admin.ModelAdmin):
+class AssessmentAdmin(ReadOnly, admin.ModelAdmin):
     list_display = ["target", "year", "status", "is_current", "source_report", "recorded_at"]
     list_filter = ["year", "status", "is_current"]
     search_fields = ["target__code", "target__name"]
     raw_id_fields = ["target", "source_report"]
-    readonly_fields = ["recorded_at", "recorded_by"]

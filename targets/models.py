@@ -198,6 +198,9 @@ class TargetValue(models.Model):
         related_name="recorded_values",
     )
     note = models.TextField("ghi chú", blank=True)
+    reason = models.TextField(
+        "lý do đính chính", blank=True, help_text="Khi phiên bản này đính chính một số liệu đã duyệt hoặc đã nhập."
+    )
     is_current = models.BooleanField("là số liệu hiện hành", default=True)
     recorded_at = models.DateTimeField("ghi nhận lúc", auto_now_add=True)
     recorded_by = models.ForeignKey(

@@ -7,9 +7,10 @@ from targets.models import Assessment, TargetValue
 
 @transaction.atomic
 def record_value(
-    target, year, value, *, by=None, as_of=None, is_estimate=False, source="", source_report=None, note=""
+    target, year, value, *, by=None, as_of=None, is_estimate=False, source="", source_report=None, note="", reason=""
 ):
-    """Make `value` the current value of `target` for `year`; return the new version, or None if unchanged."""
+    """Make `value` the current value of `target` for `year`; return the new version, or None if unchanged.
+    `reason` says why a correction replaces the current version (required from the correction page)."""
     current = TargetValue.objects.select_for_update().filter(target=target, year=year, is_current=True).first()
     if current and (current.value, current.as_of, current.is_estimate) == (value, as_of, is_estimate):
         return None
@@ -18,7 +19,7 @@ def record_value(
         current.save(update_fields=["is_current"])
     return TargetValue.objects.create(
         target=target, year=year, value=value, as_of=as_of, is_estimate=is_estimate, source=source,
-        source_report=source_report, note=note, recorded_by=by,
+        source_report=source_report, note=note, reason=reason, recorded_by=by,
     )  # fmt: skip
 
 

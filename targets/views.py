@@ -1,11 +1,17 @@
-"""The page of one target, and the public transparency page of approved figures."""
+"""The page of one target, the correction of its values, and the public transparency page of approved figures."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.shortcuts import get_object_or_404, render
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
+from agencies.permissions import Role, has_role
 from targets.charts import trajectory_chart
+from targets.forms import CorrectionForm, initial_for
 from targets.models import Target, TargetValue
+from targets.recording import record_value
 from targets.status import (
     indicator_groups,
     milestones,
@@ -49,7 +55,41 @@ def target_detail(request, slug, code):
         if not target.is_qualitative
         else "",
     }
+    context["can_correct"] = can_correct(request.user)
     return render(request, "targets/target_detail.html", context)
+
+
+def can_correct(user) -> bool:
+    return user.is_superuser or has_role(user, Role.REVIEWER)
+
+
+def value_correction(request, slug, code):
+    """Văn phòng huyện corrects a recorded value: a new version with a reason; the old one stays in the history."""
+    if not can_correct(request.user):
+        raise PermissionDenied("Chỉ Văn phòng huyện và quản trị viên được đính chính số liệu.")
+    target = get_object_or_404(Target.objects.select_related("plan"), plan__slug=slug, code=code)
+    if target.is_qualitative:
+        raise Http404("Chỉ tiêu định tính không có số liệu để đính chính.")
+    head = Target.objects.get(pk=indicator_groups([target])[target.pk][0])  # where the indicator's values live
+    plan = target.plan
+    years = range(plan.period_start - 1, (plan.vision_year or plan.period_end) + 1)
+    asked = request.GET.get("nam", "")
+    year = int(asked) if asked.isascii() and asked.isdigit() and int(asked) in years else current_year(plan)
+    current = TargetValue.objects.current().filter(target=head, year=year).first()
+    form = CorrectionForm(head, years, request.POST or None, initial=initial_for(current, year))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        version = record_value(
+            head, data["year"], data["value"], by=request.user, as_of=data["as_of"], is_estimate=data["is_estimate"],
+            source="Đính chính", reason=data["reason"],
+        )  # fmt: skip
+        if version:
+            messages.success(request, f"Đã ghi số liệu năm {data['year']} đính chính; bản cũ vẫn lưu trong lịch sử.")
+        else:
+            messages.info(request, "Số liệu không thay đổi nên không ghi phiên bản mới.")
+        return redirect(target)
+    context = {"target": target, "head": head, "form": form, "current": current}
+    return render(request, "targets/value_correction.html", context)
 
 
 @login_not_required

@@ -8,4 +8,5 @@ urlpatterns = [
     path("", views.plan_list, name="plan_list"),
     path("<slug:slug>/", views.plan_detail, name="plan_detail"),
     path("<slug:slug>/chi-tieu/<str:code>/", target_views.target_detail, name="target_detail"),
+    path("<slug:slug>/chi-tieu/<str:code>/dinh-chinh/", target_views.value_correction, name="value_correction"),
 ]

@@ -1,0 +1,61 @@
+"""The correction of a recorded value: a new version with a reason, never an edit in place."""
+
+import unicodedata
+
+from django import forms
+
+from targets.numbers import NumberFormatError, parse_number
+from targets.templatetags.plan_format import vn_input_number
+
+
+class CorrectionForm(forms.Form):
+    year = forms.TypedChoiceField(label="Năm", coerce=int)
+    value = forms.CharField(label="Giá trị đúng", max_length=40, widget=forms.TextInput(attrs={"inputmode": "decimal"}))
+    as_of = forms.DateField(
+        label="Số liệu tính đến ngày",
+        required=False,
+        input_formats=["%d/%m/%Y"],
+        widget=forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"}),
+        error_messages={"invalid": "Ngày không hợp lệ: viết theo dạng ngày/tháng/năm, ví dụ 30/11/2026."},
+    )
+    is_estimate = forms.BooleanField(label="Ước thực hiện", required=False)
+    reason = forms.CharField(
+        label="Lý do đính chính",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Ví dụ: cơ quan thống kê công bố lại số liệu; đơn vị báo cáo nhầm đơn vị tính.",
+        error_messages={"required": "Cần ghi lý do đính chính."},
+    )
+
+    def __init__(self, target, years, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.target = target
+        self.fields["year"].choices = [(year, year) for year in years]
+
+    def clean_value(self):
+        try:
+            value = parse_number(self.cleaned_data["value"])
+        except NumberFormatError as exc:
+            raise forms.ValidationError(str(exc)) from None
+        error = self.target.value_error(value)
+        if error:
+            raise forms.ValidationError(error)
+        return value
+
+    def clean_reason(self):
+        reason = unicodedata.normalize("NFC", self.cleaned_data["reason"].replace("\x00", "")).strip()
+        if not reason:
+            raise forms.ValidationError("Cần ghi lý do đính chính.")
+        return reason
+
+
+def initial_for(current, year) -> dict:
+    """The form starts from the value being corrected, so only what is wrong needs typing."""
+    if current is None:
+        return {"year": year}
+    return {
+        "year": year,
+        "value": vn_input_number(current.value),
+        "as_of": current.as_of,
+        "is_estimate": current.is_estimate,
+    }
