@@ -26,6 +26,12 @@ class Agency(models.Model):
     code = models.SlugField("mã", max_length=32, unique=True)
     name = models.CharField("tên đầy đủ", max_length=255)
     short_name = models.CharField("tên viết tắt", max_length=100)
+    symbol = models.CharField(
+        "chữ viết tắt trên văn bản",
+        max_length=20,
+        blank=True,
+        help_text="Dùng trong số, ký hiệu văn bản, ví dụ …/BC-LĐTBXH. Để trống: dùng mã.",
+    )
     kind = models.CharField("loại", max_length=32, choices=AgencyKind.choices)
     is_active = models.BooleanField("đang hoạt động", default=True)
     successor = models.ForeignKey(
@@ -50,6 +56,11 @@ class Agency(models.Model):
 
     def get_absolute_url(self):
         return reverse("agencies:detail", args=[self.code])
+
+    @property
+    def document_symbol(self) -> str:
+        """The abbreviation in a document's number, as the agency writes it: "LĐTBXH" in "…/BC-LĐTBXH"."""
+        return self.symbol or self.code
 
 
 class Membership(models.Model):

@@ -1,5 +1,7 @@
 """PDF documents in the official layout of Decree 30/2020/NĐ-CP, rendered by WeasyPrint."""
 
+import io
+
 
 def issuer_lines(body: str) -> tuple[str, str]:
     """'Ủy ban nhân dân huyện Bình Sơn' → ('ỦY BAN NHÂN DÂN', 'HUYỆN BÌNH SƠN')."""
@@ -9,7 +11,38 @@ def issuer_lines(body: str) -> tuple[str, str]:
     return "", body.upper()
 
 
-def render_pdf(html: str) -> bytes:
+def document_date(day) -> str:
+    """ "ngày 05 tháng 12 năm 2026" (Decree 30): a leading zero only for days 1–9 and months 1–2."""
+    month = f"{day.month:02d}" if day.month <= 2 else str(day.month)
+    return f"ngày {day.day:02d} tháng {month} năm {day.year}"
+
+
+def render_pdf(html: str, archival: bool = False, signature_field: str = "") -> bytes:
+    """The PDF of `html`; `archival` makes it PDF/A-2b; `signature_field` adds an empty signature field
+    of that name over the element with id "chu-ky" (the space above the signer's name)."""
     from weasyprint import HTML  # imported here: it costs about a second per process
 
-    return HTML(string=html, base_url=".").write_pdf()
+    document = HTML(string=html, base_url=".").render()
+    pdf = document.write_pdf(pdf_variant="pdf/a-2b" if archival else None)
+    if signature_field:
+        pdf = _with_signature_field(pdf, document, signature_field)
+    return pdf
+
+
+def _with_signature_field(pdf: bytes, document, name: str) -> bytes:
+    """Add an empty signature field where the signer signs, as an incremental update (pyHanko)."""
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign.fields import SigFieldSpec, append_signature_field
+
+    index = next((i for i, page in enumerate(document.pages) if "chu-ky" in page.anchors), None)
+    if index is None:
+        raise ValueError("Mẫu văn bản thiếu chỗ ký (id “chu-ky”).")
+    page = document.pages[index]
+    x1, y1, x2, y2 = page.anchors["chu-ky"]
+    points = 0.75  # CSS px → PDF points; PDF's y axis runs upwards from the bottom of the page
+    box = (int(x1 * points), int((page.height - y2) * points), int(x2 * points), int((page.height - y1) * points))
+    writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
+    append_signature_field(writer, SigFieldSpec(sig_field_name=name, on_page=index, box=box))
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()

@@ -289,7 +289,7 @@ def report_pdf(request, pk):
     from django.http import HttpResponse
     from django.template.loader import render_to_string
 
-    from reports.pdf import issuer_lines, render_pdf
+    from reports.pdf import document_date, issuer_lines, render_pdf
 
     report = access.get_report_for_reader(request, pk)
     plan = report.cycle.plan
@@ -298,9 +298,8 @@ def report_pdf(request, pk):
         "year": report.cycle.year,
         "issuer_line1": f"UBND {issuer_lines(plan.issuing_body)[1]}",
         "issuer_line2": report.agency.name.upper(),
-        "number": f"…/BC-{report.agency.code}",
-        "place": plan.place,
-        "date": timezone.localdate(),
+        "number": f"…/BC-{report.agency.document_symbol}",
+        "place_date": f"{plan.place}, {document_date(timezone.localdate())}",
         "printed_at": timezone.localtime(),
         "subject": f"Kết quả thực hiện năm {report.cycle.year} các nhiệm vụ được giao tại Kế hoạch "
         f"{plan.title[0].lower()}{plan.title[1:]}",

@@ -32,6 +32,8 @@ def _write(data: PlanData) -> tuple[Plan, Counter]:
         counts[f"agency_{outcome}"] += 1
 
     plan_values = {key: value for key, value in data.plan.items() if key not in ("slug", "recipients")}
+    if not plan_values.get("number"):
+        plan_values.pop("number", None)  # the office enters it in the portal; a file without one keeps it
     plan_values["recipients"] = "\n".join(data.plan.get("recipients", []))
     plan, outcome = _upsert(Plan.objects, {"slug": data.plan["slug"]}, plan_values)
     counts[f"plan_{outcome}"] += 1

@@ -8,6 +8,7 @@ own assignments of a role inherits them from the nearest ancestor that has some.
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 from agencies.models import Agency
 
@@ -35,6 +36,8 @@ class Plan(models.Model):
     recipients = models.TextField("nơi nhận", blank=True, help_text="Mỗi dòng một nơi nhận.")
     agencies = models.ManyToManyField(Agency, verbose_name="cơ quan, đơn vị được nêu", related_name="plans", blank=True)
     is_active = models.BooleanField("đang theo dõi", default=True)
+
+    history = HistoricalRecords(excluded_fields=["agencies"])
 
     class Meta:
         ordering = ["-period_start", "slug"]

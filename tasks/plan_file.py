@@ -44,6 +44,7 @@ AGENCY_FIELDS = {
     "code": (TEXT, True),
     "name": (TEXT, True),
     "short_name": (TEXT, True),
+    "symbol": (TEXT, False),
     "kind": (TEXT, True),
 }
 SECTION_FIELDS = {

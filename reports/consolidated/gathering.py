@@ -1,8 +1,11 @@
-"""Gathering a year's agency reports and target values into the frames the consolidated report prints."""
+"""Gathering a year's agency reports and target values into the frames the consolidated report prints.
+
+Missing values stay missing: every frame is built with `dtype=object`, so a budget nobody reported
+is None, never NaN (a float NaN is true in a template and breaks number formatting).
+"""
 
 import hashlib
 import json
-import logging
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -10,13 +13,22 @@ from django.utils import timezone
 
 from reports.consolidated.models import ConsolidatedReport
 from reports.models import Proposal, ReportingCycle, ReportState, TaskEntry
+from targets.models import TargetValue
 from targets.progress import STATUS_LABELS
-from targets.status import observations, plan_progress
+from targets.status import indicator_groups, observations, plan_progress
 from targets.templatetags.plan_format import target_value
 from tasks.structure import build_tree, walk
 
-logger = logging.getLogger(__name__)
 INCLUDED = (ReportState.SUBMITTED, ReportState.APPROVED)
+
+REPORT_COLUMNS = ["report_id", "agency_id", "agency", "agency_code", "state", "state_label", "approved", "included",
+                  "submitted_at", "late", "difficulties"]  # fmt: skip
+TASK_COLUMNS = ["section_id", "position", "code", "role", "agency_id", "agency", "status", "results", "shortcomings",
+                "next_steps", "budget", "approved"]  # fmt: skip
+TARGET_COLUMNS = ["target_id", "code", "name", "horizon", "goal", "unit", "baseline_year", "baseline_value",
+                  "latest_year", "latest_value", "latest_estimate", "value", "status", "status_code", "explanation",
+                  "agency"]  # fmt: skip
+PROPOSAL_COLUMNS = ["agency", "text", "state", "response", "approved"]
 
 
 @dataclass
@@ -40,101 +52,73 @@ class Consolidated:
         return self.report.year
 
 
+def frame(rows: list[dict], columns: list[str]) -> pd.DataFrame:
+    """A frame whose missing values are None: object columns, so pandas never turns None into NaN."""
+    return pd.DataFrame(rows, columns=columns, dtype=object)
+
+
+def _local(moment) -> str:
+    return timezone.localtime(moment).strftime("%H:%M %d/%m/%Y") if moment else ""
+
+
 def gather(report: ConsolidatedReport) -> Consolidated:
     """Everything the documents say, as pandas frames: only submitted or approved agency reports."""
     cycle = ReportingCycle.open(report.plan, report.year)
     agency_reports = cycle.reports.select_related("agency").order_by("agency__name")
-    reports = pd.DataFrame.from_records(
+    reports = frame(
         [
             {
-                "report_id": r.pk,
-                "agency": r.agency.name,
-                "agency_code": r.agency.code,
-                "state": r.state,
-                "state_label": r.get_state_display(),
-                "approved": r.state == ReportState.APPROVED,
-                "included": r.state in INCLUDED,
-                "submitted_at": timezone.localtime(r.first_submitted_at).strftime("%H:%M %d/%m/%Y")
-                if r.first_submitted_at
-                else "",
-                "late": r.is_late,
+                "report_id": r.pk, "agency_id": r.agency_id, "agency": r.agency.name, "agency_code": r.agency.code,
+                "state": r.state, "state_label": r.get_state_display(), "approved": r.state == ReportState.APPROVED,
+                "included": r.state in INCLUDED, "submitted_at": _local(r.first_submitted_at), "late": r.is_late,
                 "difficulties": r.difficulties,
-            }
+            }  # fmt: skip
             for r in agency_reports
         ],
-        columns=[
-            "report_id",
-            "agency",
-            "agency_code",
-            "state",
-            "state_label",
-            "approved",
-            "included",
-            "submitted_at",
-            "late",
-            "difficulties",
-        ],
+        REPORT_COLUMNS,
     )
-    included = reports[reports["included"]]
+    included = reports[reports["included"].astype(bool)]
     approved = dict(zip(included["report_id"], included["approved"], strict=True))
     entries = TaskEntry.objects.filter(report_id__in=list(approved)).select_related("report__agency", "section")
-    tasks = pd.DataFrame.from_records(
+    tasks = frame(
         [
             {
-                "section_id": e.section_id,
-                "position": e.section.position,
-                "code": e.section.code,
-                "role": e.role,
-                "agency": e.report.agency.name,
-                "status": e.get_status_display() if e.status else "",
-                "results": e.results,
-                "shortcomings": e.shortcomings,
-                "next_steps": e.next_steps,
-                "budget": e.budget_used,
+                "section_id": e.section_id, "position": e.section.position, "code": e.section.code, "role": e.role,
+                "agency_id": e.report.agency_id, "agency": e.report.agency.name,
+                "status": e.get_status_display() if e.status else "", "results": e.results.strip(),
+                "shortcomings": e.shortcomings.strip(), "next_steps": e.next_steps.strip(), "budget": e.budget_used,
                 "approved": approved[e.report_id],
-            }
+            }  # fmt: skip
             for e in entries
         ],
-        columns=[
-            "section_id",
-            "position",
-            "code",
-            "role",
-            "agency",
-            "status",
-            "results",
-            "shortcomings",
-            "next_steps",
-            "budget",
-            "approved",
-        ],
+        TASK_COLUMNS,
     ).sort_values(["position", "role", "agency"], ignore_index=True)
-    proposals = pd.DataFrame.from_records(
+    proposals = frame(
         [
-            {
-                "agency": p.report.agency.name,
-                "text": p.text,
-                "state": p.get_state_display(),
-                "response": p.response,
-                "approved": approved[p.report_id],
-            }
+            {"agency": p.report.agency.name, "text": p.text, "state": p.get_state_display(),
+             "response": p.response.strip(), "approved": approved[p.report_id]}  # fmt: skip
             for p in Proposal.objects.filter(report_id__in=list(approved)).select_related("report__agency")
         ],
-        columns=["agency", "text", "state", "response", "approved"],
+        PROPOSAL_COLUMNS,
     )
     difficulties = included[included["difficulties"].str.strip() != ""][["agency", "difficulties", "approved"]]
     targets, series = _targets(report)
     return Consolidated(
-        report,
-        cycle,
-        reports,
-        tasks,
-        targets,
-        proposals,
-        difficulties.reset_index(drop=True),
-        outline=_outline(report.plan),
-        series=series,
+        report, cycle, reports, tasks, targets, proposals, difficulties.reset_index(drop=True),
+        outline=_outline(report.plan), series=series,
+    )  # fmt: skip
+
+
+def _estimates(targets, until: int) -> dict[int, set[int]]:
+    """Target id → the years whose current value is an estimate (ước thực hiện), over its indicator."""
+    groups = indicator_groups(targets)
+    rows = TargetValue.objects.current().filter(
+        target__in={members[0] for members in groups.values()}, year__lte=until, is_estimate=True
     )
+    flagged = {}
+    for target_id, year in rows.values_list("target_id", "year"):
+        flagged.setdefault(target_id, set()).add(year)
+    return {t.pk: flagged.get(groups[t.pk][0], set()) for t in targets}
 
 
 def _targets(report):
@@ -143,27 +127,23 @@ def _targets(report):
     )
     progress = plan_progress(plan_targets, report.year)
     series = observations(plan_targets, until=report.year)
+    estimates = _estimates(plan_targets, report.year)
     rows = []
     for t in plan_targets:
         values = series.get(t.pk, {})
+        baseline_year = t.baseline_year if t.baseline_year in values else (min(values) if values else None)
+        latest_year = max(values) if values else None
         rows.append(
             {
-                "target_id": t.pk,
-                "code": t.code,
-                "name": t.name,
-                "horizon": t.horizon,
-                "goal": target_value(t),
-                "unit": t.input_unit,
-                "value": values.get(report.year),
-                "status": STATUS_LABELS[progress[t.pk].status],
-                "status_code": progress[t.pk].status,
-                "explanation": progress[t.pk].explanation,
-                "agency": t.responsible_agency.name,
-            }
+                "target_id": t.pk, "code": t.code, "name": t.name, "horizon": t.horizon, "goal": target_value(t),
+                "unit": t.input_unit, "baseline_year": baseline_year, "baseline_value": values.get(baseline_year),
+                "latest_year": latest_year, "latest_value": values.get(latest_year),
+                "latest_estimate": latest_year in estimates[t.pk], "value": values.get(report.year),
+                "status": STATUS_LABELS[progress[t.pk].status], "status_code": progress[t.pk].status,
+                "explanation": progress[t.pk].explanation, "agency": t.responsible_agency.name,
+            }  # fmt: skip
         )
-    columns = ["target_id", "code", "name", "horizon", "goal", "unit", "value", "status", "status_code", "explanation",
-               "agency"]  # fmt: skip
-    return pd.DataFrame.from_records(rows, columns=columns), series
+    return frame(rows, TARGET_COLUMNS), series
 
 
 def _outline(plan):
@@ -172,7 +152,7 @@ def _outline(plan):
 
 
 def inputs_of(data: Consolidated) -> list[dict]:
-    included = data.reports[data.reports["included"]]
+    included = data.reports[data.reports["included"].astype(bool)]
     return [
         {"agency": row.agency, "state": row.state, "report_id": int(row.report_id)} for row in included.itertuples()
     ]
@@ -181,6 +161,7 @@ def inputs_of(data: Consolidated) -> list[dict]:
 def digest(data: Consolidated) -> str:
     """A fingerprint of everything that goes into the documents: same digest, same documents."""
     payload = {
+        "plan_number": data.plan.number,
         "reports": data.reports.drop(columns=["report_id"]).astype(str).to_dict("records"),
         "tasks": data.tasks.astype(str).to_dict("records"),
         "targets": data.targets.astype(str).to_dict("records"),

@@ -23,6 +23,13 @@ CONTENT_TYPES = {
 
 
 class CoverForm(forms.ModelForm):
+    plan_number = forms.CharField(
+        label="Số hiệu của Kế hoạch",
+        required=False,
+        max_length=100,
+        help_text="Ví dụ: 1234/KH-UBND. Khi có số, báo cáo trích dẫn Kế hoạch theo số và ngày ban hành.",
+    )
+
     class Meta:
         model = ConsolidatedReport
         fields = [
@@ -66,6 +73,7 @@ def consolidated_list(request):
     if access.is_reviewer(request.user):
         form = CoverForm(
             request.POST or None,
+            initial={"plan_number": plan.number},
             instance=ConsolidatedReport(
                 number=latest.number if latest else "…/BC-UBND",
                 addressee=plan.reports_to,
@@ -91,6 +99,10 @@ def consolidated_list(request):
 
 
 def _start(request, plan, year, form):
+    number = " ".join(form.cleaned_data["plan_number"].split())
+    if number != plan.number:
+        plan.number, plan._history_user = number, request.user  # kept in the plan's history
+        plan.save(update_fields=["number"])
     cover = {name: form.cleaned_data[name] for name in form.Meta.fields}
     report = ConsolidatedReport.request(plan, year, by=request.user, **cover)
     outcome = enqueue(build_consolidated_report_job, report.pk)

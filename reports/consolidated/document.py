@@ -1,0 +1,342 @@
+"""The consolidated report as one document model, printed by both the PDF and the Word draft, so the two
+say the same text in the same order. Layout (fonts, margins, rules) is the renderers' business."""
+
+from dataclasses import dataclass, field
+
+from reports.pdf import document_date, issuer_lines
+from targets.templatetags.plan_format import vn_number
+from tasks.models import SectionKind
+
+
+@dataclass
+class Heading:
+    kind = "heading"
+    text: str
+    level: int  # 1: "I. …" (bold capitals), 2: "1. …" (bold), 3: "a) …" (bold italic)
+
+
+@dataclass
+class Para:
+    kind = "para"
+    text: str
+    lead: str = ""  # printed bold before the text: "(1)", "- Phòng Y tế (chủ trì):"
+    style: str = "body"  # body: justified with first-line indent · note: italic · missing: italic, names a gap
+
+
+@dataclass
+class Table:
+    kind = "table"
+    headers: list[str]
+    rows: list[list[str]]
+    widths: list[int]  # relative column widths
+    numeric: tuple[int, ...] = ()  # right-aligned columns
+    total: list[str] | None = None  # a bold last row
+
+
+@dataclass
+class Appendix:
+    number: int
+    title: str
+    parts: list
+    landscape: bool = False
+
+
+@dataclass
+class Document:
+    issuer_line1: str
+    issuer_line2: str
+    number: str
+    place_date: str
+    subject: str
+    addressee: str
+    body: list = field(default_factory=list)
+    recipients: list[str] = field(default_factory=list)
+    signer_authority: str = ""
+    signer_position: str = ""
+    signer_name: str = ""
+    appendices: list[Appendix] = field(default_factory=list)
+    annex_line: str = ""
+
+    @property
+    def title(self) -> str:
+        return self.subject
+
+
+def money(amount) -> str:
+    return f"{vn_number(amount)} đồng"
+
+
+def build_document(data) -> Document:
+    """The whole consolidated report of `data` (a gathering.Consolidated)."""
+    report, plan, year = data.report, data.plan, data.year
+    line1, line2 = issuer_lines(plan.issuing_body)
+    document = Document(
+        issuer_line1=line1,
+        issuer_line2=line2,
+        number=report.number,
+        place_date=f"{plan.place}, {document_date(report.report_date)}",
+        subject=f"Kết quả thực hiện năm {year} Kế hoạch {plan.title[0].lower()}{plan.title[1:]}",
+        addressee=report.addressee,
+        recipients=report.recipient_list(),
+        signer_authority=report.signer_authority,
+        signer_position=report.signer_position,
+        signer_name=report.signer_name,
+        annex_line=f"(Kèm theo Báo cáo số {report.number} ngày {report.report_date:%d/%m/%Y} "
+        f"của {plan.issuing_body[0].upper()}{plan.issuing_body[1:]})",
+    )
+    document.body = [
+        *_direction(data),
+        Heading("II. KẾT QUẢ THỰC HIỆN CÁC NHIỆM VỤ", 1),
+        *_tasks(data),
+        Heading("III. KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU", 1),
+        *_targets(data),
+        Heading("IV. TỒN TẠI, HẠN CHẾ VÀ NGUYÊN NHÂN", 1),
+        *_shortcomings(data),
+        Heading(f"V. PHƯƠNG HƯỚNG, NHIỆM VỤ NĂM {year + 1}", 1),
+        *_next_steps(data),
+        Heading("VI. KIẾN NGHỊ, ĐỀ XUẤT", 1),
+        *_proposals(data),
+    ]
+    document.appendices = [_series_appendix(data), _budget_appendix(data), _submissions_appendix(data)]
+    return document
+
+
+def _direction(data) -> list:
+    plan, year, reports = data.plan, data.year, data.reports
+    number = f" số {plan.number}" if plan.number else ""
+    included = reports[reports["included"].astype(bool)]
+    approved = int(included["approved"].astype(bool).sum())
+    waiting = len(included) - approved
+    missing = reports[~reports["included"].astype(bool)]["agency"].tolist()
+    counts = (
+        f"Đến ngày {data.report.report_date:%d/%m/%Y}, có {len(included)}/{len(reports)} cơ quan, đơn vị gửi báo cáo, "
+        f"trong đó {approved} báo cáo đã được Văn phòng huyện thẩm định, duyệt"
+    )
+    if waiting:
+        counts += f"; {waiting} báo cáo đang thẩm định (nội dung lấy từ các báo cáo này có ghi chú “chưa duyệt”)"
+    counts += f"; chưa gửi báo cáo: {'; '.join(missing)}" if missing else ""
+    return [
+        Heading("I. CÔNG TÁC CHỈ ĐẠO, TỔ CHỨC TRIỂN KHAI THỰC HIỆN", 1),
+        Para(
+            f"Thực hiện Kế hoạch{number} ngày {plan.issued_on:%d/%m/%Y} của {plan.issuing_body} về "
+            f"{plan.title[0].lower()}{plan.title[1:]}, trong năm {year}, {plan.issuing_body} đã chỉ đạo các cơ quan, "
+            f"đơn vị, địa phương triển khai các nhiệm vụ được giao và báo cáo kết quả thực hiện trước ngày "
+            f"{plan.report_due_text}/{year}."
+        ),
+        Para(counts + ". Chi tiết tại Phụ lục 3."),
+    ]
+
+
+class _Entries:
+    """The reported task entries, looked up by section, role and agency."""
+
+    def __init__(self, data):
+        rows = data.tasks.to_dict("records")
+        self.by_key = {(r["section_id"], r["role"], r["agency_id"]): r for r in rows}
+        self.by_section = {}
+        for r in rows:
+            self.by_section.setdefault(r["section_id"], []).append(r)
+        included = data.reports[data.reports["included"].astype(bool)]
+        self.reported_agencies = set(included["agency_id"])
+
+    def any_in(self, node) -> bool:
+        return bool(self.by_section.get(node.section.pk)) or any(self.any_in(child) for child in node.children)
+
+    def budget_in(self, node) -> int | None:
+        amounts = [r["budget"] for r in self.by_section.get(node.section.pk, []) if r["budget"] is not None]
+        for child in node.children:
+            child_total = self.budget_in(child)
+            if child_total is not None:
+                amounts.append(child_total)
+        return sum(amounts) if amounts else None
+
+
+def _unapproved(row) -> str:
+    return "" if row["approved"] else " (báo cáo chưa duyệt)"
+
+
+def _tasks(data) -> list:
+    entries = _Entries(data)
+    inside = {node.section.pk for node in data.outline}
+    parts = []
+    for node in data.outline:
+        if node.section.parent_id not in inside:  # the groups 1–6 of part III
+            parts += _node(node, entries, quiet=False)
+    budgets = [r["budget"] for r in data.tasks.to_dict("records") if r["budget"] is not None]
+    if budgets:
+        parts.append(
+            Para(
+                f"Tổng kinh phí các cơ quan chủ trì báo cáo đã sử dụng để thực hiện các nhiệm vụ của Kế hoạch năm "
+                f"{data.year}: {money(sum(budgets))} (chi tiết tại Phụ lục 2)."
+            )
+        )
+    return parts
+
+
+def _node(node, entries, quiet: bool) -> list:
+    """One block of part III in the plan's order: its title, the plan's text once and in full, who leads it,
+    what the lead and each coordinating agency reported, and the budget total of a task area."""
+    s = node.section
+    parts = []
+    if s.kind == SectionKind.ITEM:
+        parts.append(Para(" ".join(s.content.split()), lead=s.number))
+    else:
+        parts.append(Heading(f"{s.label} {s.title}".strip(), 2 if s.kind == SectionKind.GROUP else 3))
+        parts += [Para(line.strip()) for line in s.content.splitlines() if line.strip()]
+    if not quiet and node.children and any(n.own_leads for n in [node, *node.children]) and not entries.any_in(node):
+        leads = _names([a for n in [node, *node.children] for a in n.own_leads])
+        parts.append(Para(f"Chưa có cơ quan nào báo cáo kết quả các nội dung này (chủ trì: {leads}).", style="missing"))
+        quiet = True  # one line for the whole block, not one per item
+    if not quiet and (node.own_leads or node.own_coordinating):
+        parts += _block(node, entries)
+    for child in node.children:
+        parts += _node(child, entries, quiet)
+    is_area = s.kind == SectionKind.AREA or (
+        s.kind == SectionKind.GROUP and not any(c.section.kind == SectionKind.AREA for c in node.children)
+    )
+    total = entries.budget_in(node) if is_area else None
+    if total is not None:
+        parts.append(Para(f"Kinh phí đã sử dụng cho mục {s.code}: {money(total)}.", style="plain"))
+    return parts
+
+
+def _names(assignments) -> str:
+    seen = []
+    for a in assignments:
+        if a.agency.name not in seen:
+            seen.append(a.agency.name)
+    return ", ".join(seen)
+
+
+def _block(node, entries) -> list:
+    s, parts = node.section, []
+    if node.own_leads:
+        leads = "; ".join(f"{a.agency.name}{f' ({a.scope})' if a.scope else ''}" for a in node.own_leads)
+        parts.append(Para(f"{leads}.", lead="Cơ quan chủ trì:", style="plain"))
+    for a in node.own_leads:
+        row = entries.by_key.get((s.pk, "lead", a.agency_id))
+        role = "chủ trì" + (f" {a.scope}" if a.scope else "")
+        if row is None:
+            parts.append(Para(f"- {a.agency.name} ({role}) chưa gửi báo cáo.", style="missing"))
+            continue
+        status = f"; {row['status'].lower()}" if row["status"] else ""
+        text = row["results"] or "Chưa nêu kết quả."
+        if row["budget"] is not None:
+            text += f" Kinh phí đã sử dụng: {money(row['budget'])}."
+        parts.append(Para(text + _unapproved(row), lead=f"- {a.agency.name} ({role}{status}):"))
+    reported = [r for r in entries.by_section.get(s.pk, []) if r["role"] == "coordinating"]
+    for row in reported:
+        parts.append(
+            Para((row["results"] or "Chưa nêu kết quả.") + _unapproved(row), lead=f"- {row['agency']} (phối hợp):")
+        )
+    silent = [a.agency.name for a in node.own_coordinating if a.agency_id not in {r["agency_id"] for r in reported}]
+    if silent:
+        parts.append(Para(f"Chưa có báo cáo phối hợp của: {'; '.join(silent)}.", style="missing"))
+    return parts
+
+
+def _targets(data) -> list:
+    rows = []
+    for t in data.targets.to_dict("records"):
+        unit = f" ({t['unit']})" if t["unit"] else ""
+        baseline = f"{t['baseline_year']}: {vn_number(t['baseline_value'])}" if t["baseline_year"] else "–"
+        if t["latest_year"]:
+            latest = f"{t['latest_year']}: {vn_number(t['latest_value'])}" + (" (ước)" if t["latest_estimate"] else "")
+        else:
+            latest = "Chưa có số liệu"
+        rows.append([t["code"], f"{t['name']}{unit}", f"{t['goal']} ({t['horizon']})", baseline, latest,
+                     f"{t['status']}. {t['explanation']}".replace("..", ".")])  # fmt: skip
+    return [
+        Para(
+            f"Số liệu tính đến năm {data.year}; “ước” là số ước thực hiện. Mỗi chỉ tiêu được đánh giá so với mốc gần "
+            "nhất của chỉ tiêu đó; số liệu từng năm tại Phụ lục 1."
+        ),
+        Table(
+            [
+                "Mã",
+                "Chỉ tiêu (đơn vị)",
+                "Mục tiêu (mốc)",
+                "Năm gốc: giá trị",
+                f"Số liệu mới nhất đến năm {data.year}",
+                "Tình trạng và lý do",
+            ],  # fmt: skip
+            rows,
+            widths=[8, 24, 13, 12, 14, 29],
+        ),
+    ]
+
+
+def _shortcomings(data) -> list:
+    leads = data.tasks[data.tasks["role"] == "lead"].to_dict("records")
+    parts = [Para(r["shortcomings"] + _unapproved(r), lead=f"- {r['agency']} (mục {r['code']}):") for r in leads
+             if r["shortcomings"]]  # fmt: skip
+    parts += [
+        Para(d["difficulties"].strip() + _unapproved(d), lead=f"- Khó khăn, vướng mắc của {d['agency']}:")
+        for d in data.difficulties.to_dict("records")
+    ]
+    return parts or [Para("Các cơ quan, đơn vị chưa nêu tồn tại, hạn chế.")]
+
+
+def _next_steps(data) -> list:
+    leads = data.tasks[data.tasks["role"] == "lead"].to_dict("records")
+    parts = [Para(r["next_steps"], lead=f"- {r['agency']} (mục {r['code']}):") for r in leads if r["next_steps"]]
+    return parts or [Para("Tiếp tục thực hiện các nhiệm vụ của Kế hoạch.")]
+
+
+def _proposals(data) -> list:
+    parts = []
+    for number, p in enumerate(data.proposals.to_dict("records"), start=1):
+        parts.append(Para(p["text"].strip() + _unapproved(p), lead=f"{number}. {p['agency']}:"))
+        if p["response"]:
+            parts.append(Para(p["response"], lead="Trả lời của huyện:", style="note"))
+    return parts or [Para("Các cơ quan, đơn vị không có kiến nghị, đề xuất.")]
+
+
+def _series_appendix(data) -> Appendix:
+    years = list(range(min([data.plan.period_start - 1, *[y for s in data.series.values() for y in s]]), data.year + 1))
+    rows = []
+    for t in data.targets.to_dict("records"):
+        values = data.series.get(t["target_id"], {})
+        cells = [vn_number(values[y]) if y in values else "–" for y in years]
+        rows.append([t["code"], t["name"], t["unit"] or "–", f"{t['goal']} ({t['horizon']})", *cells, t["status"],
+                     t["agency"]])  # fmt: skip
+    table = Table(
+        [
+            "Mã",
+            "Chỉ tiêu",
+            "Đơn vị",
+            "Mục tiêu (mốc)",
+            *[str(y) for y in years],
+            "Tình trạng",
+            "Cơ quan chịu trách nhiệm",
+        ],
+        rows,
+        widths=[7, 26, 8, 11, *[6] * len(years), 10, 16],
+        numeric=tuple(range(4, 4 + len(years))),
+    )
+    return Appendix(1, f"SỐ LIỆU CÁC CHỈ TIÊU QUA CÁC NĂM (ĐẾN NĂM {data.year})", [table], landscape=True)
+
+
+def _budget_appendix(data) -> Appendix:
+    rows, total = [], 0
+    for r in data.tasks[data.tasks["role"] == "lead"].to_dict("records"):
+        if r["budget"] is not None:
+            rows.append([str(len(rows) + 1), r["code"], r["agency"] + _unapproved(r), vn_number(r["budget"])])
+            total += r["budget"]
+    if not rows:
+        return Appendix(
+            2, f"KINH PHÍ THỰC HIỆN CÁC NHIỆM VỤ NĂM {data.year}", [Para("Chưa có cơ quan nào báo cáo kinh phí.")]
+        )
+    table = Table(["TT", "Mục", "Cơ quan chủ trì", "Kinh phí đã sử dụng (đồng)"], rows, widths=[6, 14, 52, 28],
+                  numeric=(0, 3), total=["", "", "Tổng cộng", vn_number(total)])  # fmt: skip
+    return Appendix(2, f"KINH PHÍ THỰC HIỆN CÁC NHIỆM VỤ NĂM {data.year}", [table])
+
+
+def _submissions_appendix(data) -> Appendix:
+    rows = [
+        [str(n), r["agency"], r["state_label"], r["submitted_at"] or "Chưa gửi", "Gửi muộn" if r["late"] else ""]
+        for n, r in enumerate(data.reports.to_dict("records"), start=1)
+    ]
+    table = Table(["TT", "Cơ quan, đơn vị", "Trạng thái", "Gửi lần đầu lúc", "Ghi chú"], rows,
+                  widths=[6, 44, 22, 17, 11], numeric=(0,))  # fmt: skip
+    return Appendix(3, "TÌNH HÌNH GỬI BÁO CÁO CỦA CÁC CƠ QUAN, ĐƠN VỊ", [table])
