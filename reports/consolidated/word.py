@@ -1,139 +1,344 @@
-"""An editable Word draft (python-docx) with the same outline as the PDF."""
+"""The consolidated report as an editable Word draft (python-docx): the same document model as the PDF
+(`build_document`), printed in the same Decree 30 layout, so the office edits what it would sign."""
 
 import datetime
 import io
+import zipfile
 
-from docx import Document
+from docx import Document as WordDocument
+from docx.enum.section import WD_ORIENT, WD_SECTION
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, Pt
+from docx.shared import Cm, Mm, Pt, RGBColor
 
-from reports.consolidated.pdf import consolidated_context
-from targets.templatetags.plan_format import vn_number
+from reports.consolidated.document import build_document
 
-
-def _document():
-    document = Document()
-    section = document.sections[0]
-    section.page_height, section.page_width = Cm(29.7), Cm(21)
-    section.top_margin, section.bottom_margin, section.left_margin, section.right_margin = Cm(2), Cm(2), Cm(3), Cm(1.5)
-    style = document.styles["Normal"]
-    style.font.name, style.font.size = "Times New Roman", Pt(13)
-    style.element.rPr.rFonts.set(qn("w:eastAsia"), "Times New Roman")
-    for name in ("Heading 1", "Heading 2", "Heading 3", "Heading 4"):
-        heading = document.styles[name]
-        heading.font.name, heading.font.size, heading.font.bold = "Times New Roman", Pt(13), True
-        heading.font.color.rgb = None
-    return document
-
-
-def _paragraph(document, text, indent=True, bold=False, italic=False, align=WD_ALIGN_PARAGRAPH.JUSTIFY):
-    paragraph = document.add_paragraph()
-    paragraph.alignment = align
-    if indent:
-        paragraph.paragraph_format.first_line_indent = Cm(1.27)
-    run = paragraph.add_run(text)
-    run.bold, run.italic = bold, italic
-    return paragraph
-
-
-def _header(document, c):
-    table = document.add_table(rows=1, cols=2)
-    left, right = table.rows[0].cells
-    left.text = f"{c['issuer_line1']}\n{c['issuer_line2']}\nSố: {c['number']}"
-    right.text = (
-        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
-        f"{c['place']}, ngày {c['date']:%d} tháng {c['date']:%m} năm {c['date']:%Y}"
-    )
-    for cell in (left, right):
-        for paragraph in cell.paragraphs:
-            paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _paragraph(document, "BÁO CÁO", indent=False, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
-    _paragraph(document, c["subject"], indent=False, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
-    _paragraph(document, f"Kính gửi: {c['addressee']}.", indent=False, align=WD_ALIGN_PARAGRAPH.CENTER)
-
-
-def _table(document, headers, rows):
-    table = document.add_table(rows=1, cols=len(headers))
-    table.style = "Table Grid"
-    for cell, text in zip(table.rows[0].cells, headers, strict=True):
-        cell.text = text
-        cell.paragraphs[0].runs[0].bold = True
-    for row in rows:
-        for cell, text in zip(table.add_row().cells, row, strict=True):
-            cell.text = str(text)
-
-
-def _value(row):
-    return "–" if row["value"] is None else vn_number(row["value"])
+FONT = "Times New Roman"
+INDENT = Cm(1.27)
+PORTRAIT = {"width": Mm(210), "height": Mm(297), "top": Mm(20), "bottom": Mm(20), "left": Mm(30), "right": Mm(15)}
+# the PDF's landscape pages (@page wide): the binding edge is then the top
+LANDSCAPE = {"width": Mm(297), "height": Mm(210), "top": Mm(30), "bottom": Mm(15), "left": Mm(20), "right": Mm(20)}
+CENTER, JUSTIFY, LEFT, RIGHT = (
+    WD_ALIGN_PARAGRAPH.CENTER,
+    WD_ALIGN_PARAGRAPH.JUSTIFY,
+    WD_ALIGN_PARAGRAPH.LEFT,
+    WD_ALIGN_PARAGRAPH.RIGHT,
+)
+# the PDF's h2, h3, h4: (space before, space after, first-line indent, italic)
+# the schema's order of the elements that may follow w:pBdr in w:pPr and w:tblBorders in w:tblPr
+PPR_AFTER_BORDER = ("w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap", "w:overflowPunct",
+                    "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi", "w:adjustRightInd", "w:snapToGrid",
+                    "w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents", "w:suppressOverlap", "w:jc",
+                    "w:textDirection", "w:textAlignment", "w:textboxTightWrap", "w:outlineLvl", "w:divId",
+                    "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange")  # fmt: skip
+TBLPR_AFTER_BORDERS = ("w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook", "w:tblCaption", "w:tblDescription",
+                       "w:tblPrChange")  # fmt: skip
+USED_STYLES = ("Normal", "Heading 1", "Heading 2", "Heading 3", "Header", "Table Grid", "Normal Table")
+HEADINGS = {1: (10, 4, None, False), 2: (8, 3, INDENT, False), 3: (6, 3, INDENT, True)}
 
 
 def consolidated_docx(data) -> bytes:
-    c = consolidated_context(data)
-    document = _document()
-    _header(document, c)
-    document.add_heading("I. CÔNG TÁC CHỈ ĐẠO, TỔ CHỨC TRIỂN KHAI", level=1)
-    _paragraph(
-        document,
-        f"Đến ngày {c['date']:%d/%m/%Y}, có {c['included_count']}/{c['expected_count']} cơ quan, "
-        f"đơn vị gửi báo cáo, trong đó {c['approved_count']} báo cáo đã được duyệt.",
-    )
-    document.add_heading("II. KẾT QUẢ THỰC HIỆN CÁC NHIỆM VỤ", level=1)
-    for node in c["outline"]:
-        s = node.section
-        title = {"group": f"{s.number}. {s.title}", "area": f"{s.number}) {s.title}"}.get(
-            s.kind, f"{s.number} {s.content[:120]}"
-        )
-        document.add_heading(title, level={"group": 2, "area": 3}.get(s.kind, 4))
-        for e in c["entries"].get(s.pk, []):
-            role = (
-                " (phối hợp)" if e["role"] == "coordinating" else (f" ({e['status'].lower()})" if e["status"] else "")
-            )
-            note = "" if e["approved"] else " (báo cáo chưa duyệt)"
-            _paragraph(document, f"- {e['agency']}{role}: {e['results'] or 'chưa nêu kết quả'}{note}")
-    document.add_heading("III. KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU", level=1)
-    _table(
-        document,
-        ["Mã", "Chỉ tiêu", "Mục tiêu", f"Năm {c['year']}", "Tình trạng"],
-        [(t["code"], t["name"], f"{t['goal']} ({t['horizon']})", _value(t), t["status"]) for t in c["targets"]],
-    )
-    document.add_heading("IV. TỒN TẠI, HẠN CHẾ VÀ NGUYÊN NHÂN", level=1)
-    for e in c["shortcomings"]:
-        _paragraph(document, f"- {e['agency']} ({e['code']}): {e['shortcomings']}")
-    for d in c["difficulties"]:
-        _paragraph(document, f"- Khó khăn, vướng mắc của {d['agency']}: {d['difficulties']}")
-    document.add_heading(f"V. PHƯƠNG HƯỚNG, NHIỆM VỤ NĂM {c['year'] + 1}", level=1)
-    for e in c["next_steps"]:
-        _paragraph(document, f"- {e['agency']} ({e['code']}): {e['next_steps']}")
-    document.add_heading("VI. KIẾN NGHỊ, ĐỀ XUẤT", level=1)
-    for number, p in enumerate(c["proposals"], start=1):
-        _paragraph(document, f"{number}. {p['agency']}: {p['text']}")
-    document.add_heading(f"Phụ lục 1. Kết quả thực hiện các chỉ tiêu năm {c['year']}", level=1)
-    _table(
-        document,
-        ["Mã", "Chỉ tiêu", "Mục tiêu", f"Năm {c['year']}", "Đánh giá", "Đơn vị chịu trách nhiệm"],
-        [
-            (t["code"], t["name"], t["goal"], _value(t), f"{t['status']}: {t['explanation']}", t["agency"])
-            for t in c["targets"]
-        ],
-    )
-    document.add_heading("Phụ lục 2. Tình hình gửi báo cáo của các cơ quan, đơn vị", level=1)
-    _table(
-        document,
-        ["TT", "Cơ quan, đơn vị", "Trạng thái", "Gửi lúc"],
-        [
-            (n, r["agency"], r["state_label"], r["submitted_at"] or "Chưa gửi")
-            for n, r in enumerate(c["agency_rows"], start=1)
-        ],
-    )
-    closing = document.add_table(rows=1, cols=2)
-    left, right = closing.rows[0].cells
-    left.text = "Nơi nhận:\n" + "\n".join(f"- {r};" for r in c["recipients"])
-    right.text = "\n".join(filter(None, [c["signer_authority"], c["signer_position"], "\n\n", c["signer_name"]]))
-    right.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+    doc = build_document(data)
+    word = _word_document()
+    _page(word.sections[0], PORTRAIT)
+    _header(word, doc)
+    _parts(word, doc.body, text_width=_text_width(PORTRAIT))
+    _closing(word, doc)
+    for appendix in doc.appendices:
+        _appendix(word, doc, appendix)
+    _page_numbers(word)
+    stamp = datetime.datetime.combine(data.report.report_date, datetime.time())
+    properties = word.core_properties
+    properties.created = properties.modified = properties.last_printed = stamp
+    properties.title, properties.author = doc.subject, f"{doc.issuer_line1} {doc.issuer_line2}".strip()
+    properties.comments, properties.last_modified_by, properties.revision = "", "", 1
     buffer = io.BytesIO()
-    stamp = datetime.datetime.combine(c["date"], datetime.time())  # the report's date: same input, same file
-    document.core_properties.created = document.core_properties.modified = stamp
-    document.core_properties.title = c["subject"]
-    document.save(buffer)
-    return buffer.getvalue()
+    word.save(buffer)
+    return _fixed_zip_times(buffer.getvalue(), stamp)
+
+
+# --- styles -------------------------------------------------------------------------------------------------------
+
+
+def _word_document():
+    """python-docx's template with every style on Times New Roman, black, 13 pt, and Vietnamese as the language:
+    theme fonts (asciiTheme, …) take precedence over w:ascii in Word, so they are removed, not overridden."""
+    word = WordDocument()
+    for name in USED_STYLES:  # these get an explicit w:rPr, so they name the font themselves
+        word.styles[name].element.get_or_add_rPr()
+    for rpr in word.styles.element.iter(qn("w:rPr")):  # docDefaults, every style, table style conditions
+        _fonts(rpr)
+    normal = word.styles["Normal"]
+    normal.font.size = Pt(13)
+    normal.paragraph_format.space_after = Pt(6)
+    normal.paragraph_format.line_spacing = 1.1
+    for level, (before, after, indent, italic) in HEADINGS.items():
+        heading = word.styles[f"Heading {level}"]
+        heading.font.size, heading.font.bold, heading.font.italic = Pt(13), True, italic
+        heading.font.color.rgb = RGBColor(0, 0, 0)
+        heading.paragraph_format.space_before, heading.paragraph_format.space_after = Pt(before), Pt(after)
+        heading.paragraph_format.first_line_indent = indent
+    return word
+
+
+def _fonts(rpr):
+    """Times New Roman for every script, black, Vietnamese; no theme font or theme colour left to fall back on."""
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        rpr.insert(0, fonts)
+    for name in list(fonts.attrib):
+        if name.endswith("Theme") or name.endswith("theme"):
+            del fonts.attrib[name]
+    for script in ("ascii", "hAnsi", "cs", "eastAsia"):
+        fonts.set(qn(f"w:{script}"), FONT)
+    color = rpr.find(qn("w:color"))
+    if color is not None:
+        for name in list(color.attrib):
+            del color.attrib[name]
+        color.set(qn("w:val"), "000000")
+    language = rpr.find(qn("w:lang"))
+    if language is not None:
+        language.set(qn("w:val"), "vi-VN")
+
+
+# --- page setup ---------------------------------------------------------------------------------------------------
+
+
+def _page(section, page):
+    section.orientation = WD_ORIENT.LANDSCAPE if page["width"] > page["height"] else WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = page["width"], page["height"]
+    section.top_margin, section.bottom_margin = page["top"], page["bottom"]
+    section.left_margin, section.right_margin = page["left"], page["right"]
+    section.header_distance = Mm(10)
+
+
+def _text_width(page) -> int:
+    return page["width"] - page["left"] - page["right"]
+
+
+def _page_numbers(word):
+    """A PAGE field at the top centre of every page but the first: the first section has a different, empty
+    first-page header; the sections of the appendices inherit the numbered header and number every page."""
+    first = word.sections[0]
+    first.different_first_page_header_footer = True
+    first.first_page_header.is_linked_to_previous = False
+    first.header.is_linked_to_previous = False
+    paragraph = first.header.paragraphs[0]
+    paragraph.alignment = CENTER
+    _field(paragraph, "PAGE", "2")
+    for section in word.sections[1:]:
+        section.different_first_page_header_footer = False
+        section.header.is_linked_to_previous = True
+
+
+def _field(paragraph, instruction: str, shown: str):
+    run = paragraph.add_run()
+    run.font.size = Pt(13)
+    for kind, text in (("begin", None), ("instr", instruction), ("separate", None), ("text", shown), ("end", None)):
+        if kind == "instr":
+            element = OxmlElement("w:instrText")
+            element.set(qn("xml:space"), "preserve")
+            element.text = f" {text} "
+        elif kind == "text":
+            element = OxmlElement("w:t")
+            element.text = text
+        else:
+            element = OxmlElement("w:fldChar")
+            element.set(qn("w:fldCharType"), kind)
+        run._r.append(element)
+
+
+# --- blocks -------------------------------------------------------------------------------------------------------
+
+
+def _line(container, text="", bold=False, italic=False, size=None, align=CENTER, after=0, before=0):
+    """One paragraph of the header or closing block: no indent, no justification."""
+    paragraph = container.add_paragraph()
+    paragraph.alignment = align
+    paragraph.paragraph_format.first_line_indent = Cm(0)
+    paragraph.paragraph_format.space_before, paragraph.paragraph_format.space_after = Pt(before), Pt(after)
+    if text:
+        run = paragraph.add_run(text)
+        run.bold, run.italic = bold, italic
+        if size:
+            run.font.size = Pt(size)
+    return paragraph
+
+
+def _rule(container, width: int, length: float, after=0):
+    """A short horizontal rule: the bottom border of an empty, tiny paragraph, as long as `length` of `width`
+    (the side indents shorten the border)."""
+    paragraph = _line(container, after=after)
+    side = int(width * (1 - length) / 2)
+    paragraph.paragraph_format.left_indent = paragraph.paragraph_format.right_indent = side
+    paragraph.paragraph_format.line_spacing = Pt(2)
+    border = OxmlElement("w:pBdr")
+    bottom = OxmlElement("w:bottom")
+    for name, value in (("val", "single"), ("sz", "6"), ("space", "1"), ("color", "000000")):
+        bottom.set(qn(f"w:{name}"), value)
+    border.append(bottom)
+    ppr = paragraph._p.get_or_add_pPr()
+    ppr.insert_element_before(border, *PPR_AFTER_BORDER)
+    return paragraph
+
+
+def _layout_table(word, widths: list[int]):
+    """A borderless table of fixed column widths (EMU), for the header and the closing block."""
+    table = word.add_table(rows=1, cols=len(widths))
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    borders = OxmlElement("w:tblBorders")
+    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        element = OxmlElement(f"w:{edge}")
+        element.set(qn("w:val"), "nil")
+        borders.append(element)
+    tblpr = table._tbl.tblPr
+    tblpr.insert_element_before(borders, *TBLPR_AFTER_BORDERS)
+    _widths(table, widths)
+    for cell in table.rows[0].cells:
+        cell._tc.remove(cell.paragraphs[0]._p)  # each cell is filled with _line()
+    return table
+
+
+def _widths(table, widths: list[int]):
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = width
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths, strict=True):
+            cell.width = width
+
+
+def _header(word, doc):
+    """The two-column header of Decree 30, then the title, the subject with its rule, and the addressee."""
+    width = _text_width(PORTRAIT)
+    left_width, right_width = int(width * 0.4), width - int(width * 0.4)
+    left, right = _layout_table(word, [left_width, right_width]).rows[0].cells
+    _line(left, doc.issuer_line1, bold=True)
+    _line(left, doc.issuer_line2, bold=True)
+    _rule(left, left_width, 0.4)
+    _line(left, f"Số: {doc.number}", before=8)
+    _line(right, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", bold=True)
+    _line(right, "Độc lập - Tự do - Hạnh phúc", bold=True)
+    _rule(right, right_width, 0.6)
+    _line(right, doc.place_date, italic=True, before=8)
+    _line(word, "BÁO CÁO", bold=True, size=14, before=14)
+    subject = _line(word, doc.subject, bold=True, after=3)
+    subject.paragraph_format.left_indent = subject.paragraph_format.right_indent = Mm(8)
+    _rule(word, width, 0.25)
+    _line(word, f"Kính gửi: {doc.addressee}.", before=10, after=12)
+
+
+def _closing(word, doc):
+    """Nơi nhận and the signature, side by side, right after the body; the row is not split across pages."""
+    width = _text_width(PORTRAIT)
+    _line(word, after=8)
+    table = _layout_table(word, [width // 2, width - width // 2])
+    _no_split(table.rows[0])
+    left, right = table.rows[0].cells
+    _line(left, "Nơi nhận:", bold=True, italic=True, size=12, align=LEFT)
+    for number, recipient in enumerate(doc.recipients, start=1):
+        _line(left, f"- {recipient}{'.' if number == len(doc.recipients) else ';'}", size=11, align=LEFT)
+    for text in (doc.signer_authority, doc.signer_position):
+        if text:
+            _line(right, text, bold=True)
+    space = _line(right)
+    space.paragraph_format.space_before = Pt(62)
+    _line(right, doc.signer_name, bold=True)
+
+
+def _appendix(word, doc, appendix):
+    """Each appendix in a section of its own: a new page, landscape when its table is wide."""
+    page = LANDSCAPE if appendix.landscape else PORTRAIT
+    _page(word.add_section(WD_SECTION.NEW_PAGE), page)
+    number = _line(word, f"Phụ lục {appendix.number}", bold=True)
+    number.style = word.styles["Heading 1"]  # Word's navigation pane lists the appendices beside I–VI
+    number.alignment = CENTER
+    number.paragraph_format.space_before = Pt(0)
+    number.paragraph_format.space_after = Pt(0)
+    _line(word, appendix.title, bold=True, before=2)
+    _line(word, doc.annex_line, italic=True, before=2, after=10)
+    _parts(word, appendix.parts, text_width=_text_width(page), table_size=10 if appendix.landscape else 11)
+
+
+# --- the document model's parts -----------------------------------------------------------------------------------
+
+
+def _parts(word, parts, text_width: int, table_size: int = 11):
+    for part in parts:
+        if part.kind == "heading":
+            word.add_paragraph(part.text, style=f"Heading {part.level}")
+        elif part.kind == "para":
+            _para(word, part)
+        elif part.kind == "table":
+            _table(word, part, text_width, table_size)
+
+
+def _para(word, part):
+    """Every paragraph justified with a first-line indent; notes and gaps in italics; the lead in bold."""
+    paragraph = word.add_paragraph()
+    paragraph.alignment = JUSTIFY
+    paragraph.paragraph_format.first_line_indent = INDENT
+    italic = part.style in ("note", "missing")
+    if part.lead:
+        lead = paragraph.add_run(f"{part.lead} ")
+        lead.bold, lead.italic = True, italic
+    paragraph.add_run(part.text).italic = italic
+
+
+def _table(word, part, text_width: int, size: int):
+    """A bordered table (Table Grid) whose header row repeats on every page and whose rows are not split."""
+    table = word.add_table(rows=0, cols=len(part.headers))
+    table.style = word.styles["Table Grid"]
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    header = table.add_row()
+    _repeat_header(header)
+    for cell, text in zip(header.cells, part.headers, strict=True):
+        _cell(cell, text, size, bold=True, align=CENTER)
+        cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+    rows = [(row, False) for row in part.rows] + ([(part.total, True)] if part.total else [])
+    for values, bold in rows:
+        row = table.add_row()
+        _no_split(row)
+        for index, (cell, text) in enumerate(zip(row.cells, values, strict=True)):
+            _cell(cell, text, size, bold=bold, align=RIGHT if index in part.numeric else LEFT)
+    total = sum(part.widths)
+    widths = [int(text_width * w / total) for w in part.widths]
+    _widths(table, widths)
+    word.add_paragraph().paragraph_format.space_after = Pt(2)  # the PDF's margin under a table
+
+
+def _cell(cell, text, size: int, bold: bool, align):
+    paragraph = cell.paragraphs[0]
+    paragraph.alignment = align
+    paragraph.paragraph_format.first_line_indent = Cm(0)
+    paragraph.paragraph_format.space_after = Pt(0)
+    paragraph.paragraph_format.line_spacing = 1.0
+    run = paragraph.add_run(str(text))
+    run.font.size, run.bold = Pt(size), bold
+
+
+def _repeat_header(row):
+    trpr = row._tr.get_or_add_trPr()
+    trpr.append(OxmlElement("w:tblHeader"))
+    _no_split(row)
+
+
+def _no_split(row):
+    row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+
+
+def _fixed_zip_times(content: bytes, stamp: datetime.datetime) -> bytes:
+    """The same package with every entry dated `stamp`: python-docx dates entries with the clock, and the nightly
+    draft compares files, so the same input must give the same bytes."""
+    source = zipfile.ZipFile(io.BytesIO(content))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for entry in source.infolist():
+            info = zipfile.ZipInfo(entry.filename, date_time=stamp.timetuple()[:6])
+            info.compress_type = zipfile.ZIP_DEFLATED
+            target.writestr(info, source.read(entry.filename))
+    return out.getvalue()
