@@ -32,6 +32,12 @@ class Table:
     numeric: tuple[int, ...] = ()  # right-aligned columns
     total: list[str] | None = None  # a bold last row
 
+    @property
+    def percentages(self) -> list[float]:
+        """The column widths as shares of the line, summing to 100."""
+        whole = sum(self.widths)
+        return [round(100 * width / whole, 2) for width in self.widths]
+
 
 @dataclass
 class Appendix:
@@ -311,7 +317,7 @@ def _series_appendix(data) -> Appendix:
             "Cơ quan chịu trách nhiệm",
         ],
         rows,
-        widths=[7, 26, 8, 11, *[6] * len(years), 10, 16],
+        widths=[6, 24, 7, 10, *[5] * len(years), 9, 13],
         numeric=tuple(range(4, 4 + len(years))),
     )
     return Appendix(1, f"SỐ LIỆU CÁC CHỈ TIÊU QUA CÁC NĂM (ĐẾN NĂM {data.year})", [table], landscape=True)
