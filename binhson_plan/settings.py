@@ -79,6 +79,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "agencies.context_processors.roles",
+                "binhson_plan.context_processors.demo_mode",
             ],
         },
     },
@@ -153,6 +154,8 @@ EVIDENCE_MAX_BYTES = int(os.environ.get("EVIDENCE_MAX_BYTES", str(10 * 1024 * 10
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # The portal's address, used for links in e-mails.
 PORTAL_URL = os.environ.get("PORTAL_URL", "http://127.0.0.1:8000")
+# Every page says its figures are made up: for a portal filled by `seed_demo --reports` (`make run` sets it).
+DEMO_MODE = env_bool("DEMO_MODE", False)
 
 # The plan shipped with the portal, loaded by `manage.py load_plan` with no argument.
 DEFAULT_PLAN_FILE = BASE_DIR / "binhson_plan" / "plans" / "binh_son.yaml"

@@ -162,7 +162,7 @@ class AgencyReport(models.Model):
 
         return missing_items(self)
 
-    def _transition(self, to, by, allowed_from, action, reason="", **fields):
+    def _transition(self, to, by, allowed_from, action, reason="", at=None, **fields):
         # Lock the row and read the state afresh: two reviewers acting at once cannot both succeed.
         self.state = AgencyReport.objects.select_for_update().values_list("state", flat=True).get(pk=self.pk)
         if self.state not in allowed_from:
@@ -173,45 +173,55 @@ class AgencyReport(models.Model):
         for name, value in fields.items():
             setattr(self, name, value)
         self._history_user = by
+        if at:
+            self._history_date = at
         self.save(update_fields=["state", *fields])
-        return ReportEvent.objects.create(report=self, action=action, by=by, reason=reason, snapshot=snapshot(self))
+        self.__dict__.pop("_history_date", None)  # a later save of this instance is dated by the clock again
+        event = ReportEvent.objects.create(report=self, action=action, by=by, reason=reason, snapshot=snapshot(self))
+        if at:  # `at` is auto_now_add: a transition placed on the demo year's timeline is dated afterwards
+            ReportEvent.objects.filter(pk=event.pk).update(at=at)
+            event.at = at
+        return event
 
+    # `at` (default: now) exists for `seed_demo --reports` alone, which places a year's transitions on
+    # the season's timeline; lateness is still judged by the model against the cycle's due date.
     @transaction.atomic
-    def submit(self, by):
+    def submit(self, by, at=None):
         if self.cycle.is_locked():
             raise PermissionDenied("Kỳ báo cáo đã khóa nhập liệu.")
         missing = self.missing_items()
         if missing:
             raise ValidationError(missing)
-        now = timezone.now()
+        now = at or timezone.now()
         late = self.is_late or timezone.localtime(now).date() > self.cycle.due_on
         event = self._transition(
             ReportState.SUBMITTED, by, (ReportState.DRAFT, ReportState.SENT_BACK), ReportAction.SUBMITTED,
-            submitted_at=now, first_submitted_at=self.first_submitted_at or now, is_late=late,
+            at=at, submitted_at=now, first_submitted_at=self.first_submitted_at or now, is_late=late,
         )  # fmt: skip
         return event
 
     @transaction.atomic
-    def approve(self, by):
+    def approve(self, by, at=None):
         from reports.notifications import notify_agency
         from targets.recording import record_approved_values
 
         event = self._transition(
-            ReportState.APPROVED, by, (ReportState.SUBMITTED,), ReportAction.APPROVED, reviewed_at=timezone.now()
-        )
+            ReportState.APPROVED, by, (ReportState.SUBMITTED,), ReportAction.APPROVED, at=at,
+            reviewed_at=at or timezone.now(),
+        )  # fmt: skip
         record_approved_values(self, by)
         notify_agency(self, event)
         return event
 
     @transaction.atomic
-    def send_back(self, by, reason: str):
+    def send_back(self, by, reason: str, at=None):
         from reports.notifications import notify_agency
 
         if not reason.strip():
             raise ValidationError("Cần ghi lý do trả lại.")
         event = self._transition(
-            ReportState.SENT_BACK, by, (ReportState.SUBMITTED,), ReportAction.SENT_BACK, reason=reason,
-            return_reason=reason, reviewed_at=timezone.now(),
+            ReportState.SENT_BACK, by, (ReportState.SUBMITTED,), ReportAction.SENT_BACK, reason=reason, at=at,
+            return_reason=reason, reviewed_at=at or timezone.now(),
         )  # fmt: skip
         notify_agency(self, event)
         return event

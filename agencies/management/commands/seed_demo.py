@@ -1,12 +1,17 @@
-"""`manage.py seed_demo [--json]`: demo users for every role, printed for whoever tries the portal."""
+"""`manage.py seed_demo [--reports] [--json]`: demo users for every role, printed for whoever tries
+the portal; with `--reports`, also this year's reports of every agency and values since 2020
+(reports/demo.py)."""
 
 import json
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
 from agencies.models import Agency, Membership
 from agencies.permissions import Role
@@ -44,6 +49,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--json", action="store_true", help="In danh sách tài khoản dạng JSON.")
         parser.add_argument("--force", action="store_true", help="Cho phép chạy khi DEBUG tắt (máy thật: không nên).")
+        parser.add_argument(
+            "--reports",
+            action="store_true",
+            help="Tạo thêm báo cáo năm nay của mọi đơn vị và số liệu chỉ tiêu từ năm 2020 (dữ liệu minh họa).",
+        )
 
     def handle(self, *args, **options):
         if not settings.DEBUG and not options["force"]:
@@ -51,8 +61,11 @@ class Command(BaseCommand):
         missing = {code for *_, code in DEMO_USERS if code} - set(Agency.objects.values_list("code", flat=True))
         if missing:
             raise CommandError(f"Chưa có cơ quan {', '.join(sorted(missing))}: hãy chạy “manage.py load_plan” trước.")
+        # One hash for every demo user: the password is public anyway, and hashing it 25 times takes seconds.
+        self.password_hash = make_password(DEMO_PASSWORD)
         with transaction.atomic():
             rows = [self.ensure_user(*spec) for spec in DEMO_USERS]
+        notes = self.seed_reports(rows) if options["reports"] else []
         if options["json"]:
             self.stdout.write(json.dumps(rows, ensure_ascii=False, indent=1))
             return
@@ -60,6 +73,56 @@ class Command(BaseCommand):
         for row in rows:
             agency = f" – {row['agency']}" if row["agency"] else ""
             self.stdout.write(f"  {row['username']:<18} {ROLE_LABELS[row['role']]}{agency}")
+        for note in notes:
+            self.stdout.write(note)
+
+    def seed_reports(self, rows) -> list[str]:
+        """Every agency of this year's cycle gets a demo user and a report (reports/demo.py); the
+        rows of the new users are added to `rows`. Returns what to tell the user."""
+        from reports import demo
+        from reports.models import ReportingCycle
+        from tasks.models import Plan
+
+        plan = Plan.objects.filter(is_active=True).order_by("-period_start").first()
+        if plan is None:
+            raise CommandError("Chưa có kế hoạch: hãy chạy “manage.py load_plan” trước.")
+        year = timezone.localdate().year
+        in_use = demo.year_in_use(plan, year)
+        cycle = ReportingCycle.open(plan, year)
+        usernames = {code: username for username, *_, code in DEMO_USERS if code}
+        staff = {}
+        with transaction.atomic():
+            for report in cycle.reports.select_related("agency").order_by("agency__name"):
+                agency = report.agency
+                username = usernames.get(agency.code) or f"canbo.{agency.code.lower()}"
+                if username not in usernames.values():
+                    rows.append(self.ensure_user(username, demo.staff_name(agency), "agency_staff", agency.code))
+                staff[agency.code] = get_user_model().objects.get(username=username)
+        if in_use:
+            return [in_use]
+        try:
+            outcome = demo.seed_year(cycle, staff, reviewer=get_user_model().objects.get(username="vanphong"))
+        except (ValidationError, ValueError) as exc:
+            raise CommandError(f"Không tạo được dữ liệu minh họa năm {year}: {exc}") from exc
+        return self.describe(outcome)
+
+    def describe(self, outcome) -> list[str]:
+        from reports.demo import FIRST_YEAR
+        from reports.models import ReportState
+
+        lines = [f"Dữ liệu minh họa năm {outcome.year}, {sum(outcome.states.values())} báo cáo:"]
+        lines += [f"  {state.label}: {outcome.states.get(state.value, 0)}" for state in ReportState]
+        lines.append(
+            f"  {outcome.history_values} giá trị chỉ tiêu các năm {FIRST_YEAR}–{outcome.year - 1}, "
+            f"{outcome.proposals} kiến nghị, {outcome.evidence} tệp minh chứng."
+        )
+        for report, at in outcome.late:
+            moment = timezone.localtime(at).strftime("%H:%M %d/%m/%Y")
+            future = " (thời điểm giả định, sau hôm nay)" if at > timezone.now() else ""
+            lines.append(
+                f"  Gửi muộn: {report.agency.name} gửi lúc {moment}{future}, sau hạn {report.cycle.due_on:%d/%m/%Y}."
+            )
+        return lines
 
     def ensure_user(self, username, full_name, role, agency_code):
         first, _, last = full_name.rpartition(" ")
@@ -68,7 +131,7 @@ class Command(BaseCommand):
         user.email = f"{username}@binhson.local"
         user.is_staff = user.is_superuser = role == "administrator"
         user.is_active = True
-        user.set_password(DEMO_PASSWORD)
+        user.password = self.password_hash
         user.save()
         user.groups.set([Group.objects.get_or_create(name=ROLE_GROUPS[role])[0]])
         if agency_code:

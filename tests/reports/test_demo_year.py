@@ -1,0 +1,244 @@
+"""`manage.py seed_demo --reports`: a real year of demo data (PRODUCT.md §8), seeded once for the module."""
+
+import io
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.files import File
+from django.core.management import CommandError, call_command
+from django.db import transaction
+from django.test import override_settings
+from django.utils import timezone
+
+from reports.demo import DEMO_SOURCE
+from reports.evidence import check_evidence_file
+from reports.models import (
+    AgencyReport,
+    Evidence,
+    Proposal,
+    ProposalState,
+    ReportAction,
+    ReportEvent,
+    ReportingCycle,
+    ReportState,
+    TargetEntry,
+    TaskEntry,
+)
+from targets.models import Assessment, ReferenceValue, Target, TargetValue
+from targets.status import indicator_groups
+
+YEAR = timezone.localdate().year
+FLOWS = {  # the events each final state is reached by, oldest first
+    ReportState.APPROVED: [ReportAction.SUBMITTED, ReportAction.APPROVED],
+    ReportState.SUBMITTED: [ReportAction.SUBMITTED],
+    ReportState.SENT_BACK: [ReportAction.SUBMITTED, ReportAction.SENT_BACK],
+    ReportState.DRAFT: [],
+}
+
+
+def seed(*args, **options) -> str:
+    out = io.StringIO()
+    call_command("seed_demo", "--reports", *args, stdout=out, **options)
+    return out.getvalue()
+
+
+@pytest.fixture(scope="module")
+def demo_year(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The year seeded once, inside a transaction rolled back when the module's tests are done."""
+    media = tmp_path_factory.mktemp("media")
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media):
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            yield {"output": seed(force=True), "media": media}
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+@pytest.fixture
+def cycle(demo_year, db):
+    return ReportingCycle.objects.get(plan__slug="binh-son-ctdt-2021-2030", year=YEAR)
+
+
+def counts():
+    return {
+        model.__name__: model.objects.count()
+        for model in (AgencyReport, ReportEvent, TargetValue, ReferenceValue, Evidence, Proposal, Assessment)
+    } | {"users": get_user_model().objects.count(), "history": TaskEntry.history.count()}
+
+
+@override_settings(DEBUG=False)
+def test_it_refuses_to_run_with_debug_off_unless_forced(plan):
+    before = counts()
+    with pytest.raises(CommandError, match="DEBUG đang tắt"):
+        seed()
+    assert counts() == before
+
+
+def test_every_expected_agency_has_a_user_and_a_report_in_its_season_state(cycle):
+    reports = list(cycle.reports.select_related("agency"))
+    assert len(reports) >= 20
+    for report in reports:
+        assert get_user_model().objects.filter(membership__agency=report.agency, is_active=True).exists()
+    states = [r.state for r in reports]
+    assert states.count(ReportState.APPROVED) > len(reports) / 2
+    assert states.count(ReportState.SUBMITTED) >= 1
+    assert states.count(ReportState.SENT_BACK) == 1
+    assert states.count(ReportState.DRAFT) == 2
+    never_sent = [r for r in reports if r.state == ReportState.DRAFT]
+    assert all(r.first_submitted_at is None and not r.events.exists() for r in never_sent)
+    filled = [
+        r.task_entries.exclude(results="").count() + r.target_entries.exclude(value=None).count() for r in never_sent
+    ]
+    assert sorted(filled)[0] == 0 and sorted(filled)[1] > 0  # one empty, one partly typed
+
+
+def test_every_transition_went_through_the_report_methods(cycle):
+    for report in cycle.reports.prefetch_related("events"):
+        events = list(report.events.all())
+        assert [e.action for e in events] == FLOWS[report.state], report.agency.code
+        assert all(e.snapshot for e in events)
+        assert report.is_late or all(e.at <= timezone.now() for e in events)
+        assert [e.at for e in events] == sorted(e.at for e in events)
+        if events:
+            assert report.first_submitted_at == events[0].at
+    sent_back = cycle.reports.get(state=ReportState.SENT_BACK)
+    assert (
+        sent_back.return_reason
+        and sent_back.events.get(action=ReportAction.SENT_BACK).reason == sent_back.return_reason
+    )
+    late = list(cycle.reports.filter(is_late=True))
+    assert late and all(timezone.localtime(r.submitted_at).date() > cycle.due_on for r in late)
+    on_time = cycle.reports.exclude(first_submitted_at=None).filter(is_late=False)
+    assert all(timezone.localtime(r.submitted_at).date() <= cycle.due_on for r in on_time)
+
+
+def test_budgets_are_given_on_some_lead_tasks_and_not_on_others(cycle):
+    leads = TaskEntry.objects.filter(report__cycle=cycle, role="lead").exclude(report__state=ReportState.DRAFT)
+    mixed = [
+        report_id
+        for report_id in set(leads.values_list("report", flat=True))
+        if leads.filter(report=report_id, budget_used=None).exists()
+        and leads.filter(report=report_id, budget_used__isnull=False).exists()
+    ]
+    assert mixed
+    budgets = set(leads.exclude(budget_used=None).values_list("budget_used", flat=True))
+    assert {0, 850_000, 1_250_000_000} <= budgets
+
+
+def test_the_texts_are_whole_vietnamese_sentences(cycle):
+    texts = list(TaskEntry.objects.filter(report__cycle=cycle).exclude(results="").values_list("results", flat=True))
+    assert len(texts) > 60 and len(set(texts)) > 50
+    for text in texts:
+        assert text[-1] in ".)" and "…" not in text and "lorem" not in text.lower() and "{" not in text
+
+
+def test_target_values_have_estimates_gaps_and_assessments(cycle):
+    entries = TargetEntry.objects.filter(report__cycle=cycle).select_related("target", "report")
+    numeric = [e for e in entries if not e.target.is_qualitative]
+    sent = [e for e in numeric if e.report.state != ReportState.DRAFT]
+    assert all(e.value is not None and e.as_of for e in sent)
+    assert any(e.is_estimate for e in sent) and any(not e.is_estimate for e in sent)
+    assert any(e.value is None for e in numeric)  # a report never sent leaves this year's gaps
+    qualitative = [e for e in entries if e.target.is_qualitative and e.report.state != ReportState.DRAFT]
+    assert qualitative and all(e.qualitative_status for e in qualitative)
+    approved = [e for e in qualitative if e.report.state == ReportState.APPROVED]
+    for entry in approved:
+        assert Assessment.objects.current().get(target=entry.target, year=YEAR).status == entry.qualitative_status
+    recorded = TargetValue.objects.current().filter(year=YEAR)
+    assert recorded.exists() and all("minh họa" in v.note for v in recorded)
+    assert not recorded.filter(source_report__state=ReportState.SENT_BACK).exists()
+
+
+def test_values_from_2020_are_plausible_and_leave_a_few_gaps(cycle):
+    targets = list(Target.objects.filter(plan=cycle.plan, is_active=True).exclude(kind="qualitative"))
+    groups = indicator_groups(targets)
+    heads = [t for t in targets if groups[t.pk][0] == t.pk]
+    past = range(2020, YEAR)
+    gaps = 0
+    for target in heads:
+        values = {v.year: v for v in TargetValue.objects.current().filter(target=target)}
+        assert len([y for y in past if y in values]) >= 3, target.code
+        gaps += len([y for y in past if y not in values])
+        for value in values.values():
+            assert target.value_error(value.value) is None, target.code
+            if target.natural_limit is not None and target.direction == "lower":
+                assert value.value >= target.natural_limit, target.code
+            elif target.natural_limit is not None:
+                assert value.value <= target.natural_limit, target.code
+            if value.year < YEAR:
+                assert value.source == DEMO_SOURCE
+    assert 0 < gaps < len(heads) * len(past) / 5
+
+
+def test_the_poverty_rate_its_yearly_fall_and_income_tell_one_story(cycle):
+    def series(code):
+        values = TargetValue.objects.current().filter(target__plan=cycle.plan, target__code=code)
+        return dict(values.values_list("year", "value"))
+
+    rate, fall, income = series("2030.03"), series("2025.02"), series("2025.01")
+    assert len(fall) >= 5
+    for year, points in fall.items():
+        assert points == rate[year - 1] - rate[year], year
+    assert list(rate.values()) == sorted(rate.values(), reverse=True)
+    assert list(income.values()) == sorted(income.values())
+    national = dict(ReferenceValue.objects.filter(target__code="2030.02").values_list("year", "value"))
+    for year, value in income.items():
+        assert Decimal("0.3") < value / national[year] < Decimal("0.6"), year
+    assert 2020 in rate and YEAR in rate  # from the baseline to this year's estimate
+
+
+def test_proposals_some_answered_and_evidence_files_that_say_they_are_demo(cycle, demo_year):
+    proposals = Proposal.objects.filter(report__cycle=cycle)
+    per_report = [proposals.filter(report=r).count() for r in cycle.reports.all()]
+    assert len([n for n in per_report if 1 <= n <= 3]) >= 10
+    answered = proposals.exclude(state=ProposalState.RECEIVED)
+    assert answered.filter(state=ProposalState.ANSWERED).exists()
+    assert all(p.response and p.responded_by.username == "vanphong" and p.responded_at for p in answered)
+    evidence = list(Evidence.objects.filter(entry__report__cycle=cycle).select_related("entry__report__agency"))
+    assert {e.content_type for e in evidence} == {"application/pdf", "image/png"}
+    for item in evidence:
+        report = item.entry.report
+        assert item.file.name.startswith(f"minh-chung/{YEAR}/{report.agency.code}/")
+        with item.file.open("rb") as handle:
+            content = handle.read()
+            assert check_evidence_file(File(handle, name=item.original_name)) == item.content_type
+        assert len(content) == item.size < 100_000
+        marker = "minh họa".encode("utf-16-be") if item.content_type == "application/pdf" else "minh họa".encode()
+        assert marker in content
+
+
+def test_it_is_idempotent_and_says_the_year_is_already_seeded(cycle, settings, demo_year):
+    settings.MEDIA_ROOT = demo_year["media"]
+    before = counts()
+    output = seed(force=True)
+    assert f"Năm {YEAR} đã có dữ liệu minh họa" in output
+    assert counts() == before
+    assert "canbo.ktht" in output and "canbo.binhan" in output
+
+
+def test_the_first_run_says_what_it_made(demo_year):
+    output = demo_year["output"]
+    assert f"Dữ liệu minh họa năm {YEAR}" in output and "Bị trả lại để bổ sung: 1" in output
+    assert "Gửi muộn:" in output
+
+
+def test_the_dashboard_and_a_sent_back_agencys_landing_page_open(cycle, client):
+    client.force_login(get_user_model().objects.get(username="vanphong"))
+    assert client.get("/bang-dieu-khien/", follow=True).status_code == 200
+    sent_back = cycle.reports.get(state=ReportState.SENT_BACK)
+    staff = get_user_model().objects.filter(membership__agency=sent_back.agency).first()
+    client.force_login(staff)
+    response = client.get("/", follow=True)
+    assert response.status_code == 200
+    assert response.redirect_chain[-1][0] == f"/bao-cao/{sent_back.pk}/"
+    assert sent_back.return_reason[:40] in response.content.decode()
+
+
+def test_the_demo_banner_shows_only_in_demo_mode(client, plan, settings):
+    settings.DEMO_MODE = True
+    assert "Dữ liệu minh họa – không phải số liệu thật" in client.get("/dang-nhap/").content.decode()
+    settings.DEMO_MODE = False
+    assert "Dữ liệu minh họa" not in client.get("/dang-nhap/").content.decode()
