@@ -11,9 +11,9 @@ TEST_SYSTEM_PACKAGES := chromium chromium-driver docker-compose
 run: setup
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_plan
-	$(PY) manage.py seed_demo
-	@echo "Cổng đang chạy tại http://127.0.0.1:8000 (Ctrl+C để dừng)."
-	$(PY) manage.py runserver 127.0.0.1:8000
+	LOG_LEVEL=WARNING $(PY) manage.py seed_demo --reports
+	@echo "Cổng đang chạy tại http://127.0.0.1:8000 với dữ liệu minh họa (Ctrl+C để dừng)."
+	DEMO_MODE=1 $(PY) manage.py runserver 127.0.0.1:8000
 
 test: setup-test
 	$(VENV)/bin/ruff check .
