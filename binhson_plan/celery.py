@@ -7,6 +7,7 @@ needs no Redis to be tried out.
 import os
 
 from celery import Celery
+from django.db import DatabaseError
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "binhson_plan.settings")
 
@@ -14,3 +15,14 @@ app = Celery("binhson_plan")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks(related_name="jobs")
 app.autodiscover_tasks(["reports.consolidated"], related_name="jobs")  # the consolidated report's own package
+
+# Jobs retry database errors (a restart, a failover, a full connection table) for long enough to ride out
+# an outage of several minutes: after 10, 20, 40, 80, 120 and 120 s, six and a half minutes in all. No
+# jitter, so the total is what is written here.
+RIDE_OUT_DATABASE_OUTAGES = {
+    "autoretry_for": (DatabaseError,),
+    "retry_backoff": 10,
+    "retry_backoff_max": 120,
+    "retry_jitter": False,
+    "max_retries": 6,
+}

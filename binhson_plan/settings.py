@@ -179,7 +179,12 @@ CELERY_BEAT_SCHEDULE = {
     },
     "requeue-stalled-builds": {
         "task": "reports.consolidated.jobs.requeue_stalled_builds_job",
-        "schedule": crontab(minute="*/10"),
+        "schedule": crontab(minute="*/5"),
+    },
+    # The outbox sweep: messages a broker outage or a mail-server error left pending are tried again.
+    "send-pending-notifications": {
+        "task": "reports.jobs.send_pending_notifications_job",
+        "schedule": crontab(minute="*/5"),
     },
 }
 # Redis redelivers the job of a worker that died once `visibility_timeout` has passed; idle workers
@@ -197,4 +202,8 @@ REPORT_SEASON_START = os.environ.get("REPORT_SEASON_START", "15/11")
 REPORT_SEASON_END = os.environ.get("REPORT_SEASON_END", "31/12")
 REMINDER_DAYS = [14, 7, 3, 1]
 # Failure drills only: seconds a report build waits mid-way, time enough to stop its worker.
+# A mail server that hangs must not hold a job (and the message's row) for ever: the outbox retries.
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
 REPORT_BUILD_DELAY = float(os.environ.get("REPORT_BUILD_DELAY", "0"))
+# A build silent this long (no heartbeat between its steps) is taken for dead and queued again by the sweep.
+REPORT_BUILD_STALE_MINUTES = int(os.environ.get("REPORT_BUILD_STALE_MINUTES", "5"))

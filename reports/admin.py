@@ -62,8 +62,12 @@ class ReportContentAdmin(KeepsHistory, SimpleHistoryAdmin):
 
 @admin.register(Notification)
 class NotificationAdmin(KeepsHistory, admin.ModelAdmin):
-    list_display = ["subject", "recipients", "sent_at"]
+    """The outbox: what was sent, and what is still pending with its last error (the sweep retries it)."""
+
+    list_display = ["subject", "recipients", "state", "attempts", "created_at", "sent_at"]
+    list_filter = ["state"]
     search_fields = ["subject", "recipients", "key"]
+    readonly_fields = ["last_error"]
 
     def has_change_permission(self, request, obj=None):
         return False

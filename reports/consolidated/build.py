@@ -49,9 +49,21 @@ def failure_message(step: str, exc: Exception) -> str:
     )
 
 
+class TakenOver(Exception):
+    """The sweep thought this run dead and gave its version to another run."""
+
+
+def _heartbeat(report_id: int, claim) -> None:
+    """Say this run is alive, between steps; stop if another run has claimed the version since."""
+    alive = ConsolidatedReport.objects.filter(pk=report_id, started_at=claim, state=BuildState.BUILDING)
+    if not alive.update(heartbeat_at=timezone.now()):
+        raise TakenOver
+
+
 def build_consolidated_report(report_id: int) -> ConsolidatedReport:
     """Build the three files of one version. Running it again on a finished version changes nothing;
-    running it again after a crash finishes the same version."""
+    running it again after a crash finishes the same version, and only the latest run to claim a version
+    finishes it."""
     from reports.consolidated.excel import consolidated_workbook
     from reports.consolidated.pdf import consolidated_pdf
     from reports.consolidated.word import consolidated_docx
@@ -60,13 +72,15 @@ def build_consolidated_report(report_id: int) -> ConsolidatedReport:
         report = ConsolidatedReport.objects.select_for_update().select_related("plan").get(pk=report_id)
         if report.state == BuildState.READY:
             return report
-        report.state, report.error = BuildState.BUILDING, ""
-        report.save(update_fields=["state", "error"])
+        claim = timezone.now()  # this run's claim; a run taken over by the sweep finds it gone and stops
+        report.state, report.error, report.started_at, report.heartbeat_at = BuildState.BUILDING, "", claim, claim
+        report.save(update_fields=["state", "error", "started_at", "heartbeat_at"])
     step = "gather"
     try:
         data = gather(report)
         if settings.REPORT_BUILD_DELAY:
             time.sleep(settings.REPORT_BUILD_DELAY)
+        _heartbeat(report_id, claim)
         directory = Path(settings.MEDIA_ROOT) / "bao-cao-tong-hop" / report.plan.slug / str(report.year)
         stem = f"bao-cao-tong-hop-{report.year}-ban-{report.version}"
         files = {}
@@ -76,15 +90,21 @@ def build_consolidated_report(report_id: int) -> ConsolidatedReport:
             ("docx", f"{stem}.docx", consolidated_docx),
         ):
             content = make(data)
+            _heartbeat(report_id, claim)
             step = f"write-{step}"
             files[step.removeprefix("write-")] = _write_atomically(directory, name, content)
+    except TakenOver:
+        logger.warning("Dựng báo cáo tổng hợp %s: một lượt dựng khác đã nhận bản này, lượt này dừng", report_id)
+        return ConsolidatedReport.objects.get(pk=report_id)
     except Exception as exc:
         logger.exception("Dựng báo cáo tổng hợp %s không thành công ở bước %s", report_id, step)
-        failed = ConsolidatedReport.objects.filter(pk=report_id)
+        failed = ConsolidatedReport.objects.filter(pk=report_id, started_at=claim)
         failed.update(state=BuildState.FAILED, error=failure_message(step, exc))
         raise
     with transaction.atomic():
         report = ConsolidatedReport.objects.select_for_update().get(pk=report_id)
+        if report.started_at != claim:  # taken over meanwhile: the run holding the claim finishes it, once
+            return report
         report.pdf.name, report.xlsx.name, report.docx.name = files["pdf"], files["xlsx"], files["docx"]
         report.inputs, report.inputs_digest = inputs_of(data), digest(data)
         report.state, report.finished_at = BuildState.READY, timezone.now()

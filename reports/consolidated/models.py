@@ -34,6 +34,11 @@ class ConsolidatedReport(models.Model):
         settings.AUTH_USER_MODEL, verbose_name="người yêu cầu", null=True, blank=True, on_delete=models.SET_NULL
     )
     requested_at = models.DateTimeField("yêu cầu lúc", auto_now_add=True)
+    # The run building this version claims it with `started_at` and beats while it works: a version whose
+    # beat stopped (its worker was killed) is taken over by the sweep, and only the run holding the claim
+    # may finish it.
+    started_at = models.DateTimeField("bắt đầu dựng lúc", null=True, blank=True)
+    heartbeat_at = models.DateTimeField("còn dựng lúc", null=True, blank=True)
     finished_at = models.DateTimeField("xong lúc", null=True, blank=True)
     is_final = models.BooleanField("bản chính thức", default=False)
     number = models.CharField("số văn bản", max_length=50, default="…/BC-UBND")

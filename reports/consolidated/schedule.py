@@ -1,8 +1,10 @@
 """The consolidated report on a schedule: a nightly draft during the season when its inputs changed,
-and versions a broker outage left queued, queued again."""
+and versions a broker outage left queued or a dead worker left building, queued again."""
 
 import datetime
 
+from django.conf import settings
+from django.db.models import Q
 from django.utils import timezone
 
 from reports.consolidated.gathering import digest, gather
@@ -13,14 +15,18 @@ from tasks.models import Plan
 
 
 def requeue_stalled(now=None) -> list[int]:
-    """Versions still queued a few minutes after they were asked for (the broker was down): queue again."""
+    """Queue again the versions still queued a few minutes after they were asked for (the broker was down),
+    and those whose build stopped beating (its worker was killed, ran out of memory, the machine rebooted)."""
     from reports.consolidated.jobs import build_consolidated_report_job
 
     now = now or timezone.now()
+    silent = now - datetime.timedelta(minutes=settings.REPORT_BUILD_STALE_MINUTES)
     stalled = ConsolidatedReport.objects.filter(
-        state=BuildState.QUEUED, requested_at__lt=now - datetime.timedelta(minutes=5)
+        Q(state=BuildState.QUEUED, requested_at__lt=now - datetime.timedelta(minutes=5))
+        | Q(state=BuildState.BUILDING, heartbeat_at__lt=silent)
+        | Q(state=BuildState.BUILDING, heartbeat_at__isnull=True, requested_at__lt=silent)
     )
-    ids = list(stalled.values_list("pk", flat=True))
+    ids = list(stalled.order_by("pk").values_list("pk", flat=True))
     for pk in ids:
         enqueue(build_consolidated_report_job, pk)
     return ids
