@@ -32,6 +32,8 @@ DEMO_SOURCE = "Số liệu minh họa (dữ liệu dùng thử)"
 DATA_FILE = Path(__file__).with_name("demo_year.yaml")
 FIRST_YEAR = 2020
 LEAD_FIELDS = ["status", "results", "shortcomings", "next_steps", "budget_used"]
+# For a coordinated task added to the plan after demo_year.yaml was written.
+COORDINATED = "Phối hợp cơ quan chủ trì triển khai nhiệm vụ theo chức năng, nhiệm vụ được giao."
 
 
 @functools.cache
@@ -143,28 +145,7 @@ def _fill(report, by, at, outcome, only=None):
     """Type the agency's report as its staff would (all of it, or only the `only` tasks and targets)."""
     data, code, year = demo_data(), report.agency.code, report.cycle.year
     ensure_entries(report)
-    leads, evidence = [], []
-    coordinated = []
-    for entry in report.task_entries.select_related("section"):
-        if only is not None and entry.section.code not in only.get("tasks", []):
-            continue
-        if entry.is_lead:
-            spec = data["leads"].get(entry.section.code, {}).get(code) or _fallback_lead(entry.section)
-            entry.status = spec["status"]
-            entry.results, entry.budget_used = _text(spec["results"], year), spec.get("budget")
-            entry.shortcomings = _text(spec.get("shortcomings", ""), year)
-            entry.next_steps = _text(spec.get("next_steps", ""), year)
-            leads.append(entry)
-            if spec.get("evidence"):
-                evidence.append((entry, spec["evidence"]))
-        else:
-            text = data["coordination"].get(code, {}).get(entry.section.code)
-            entry.results = _text(
-                text or "Phối hợp cơ quan chủ trì triển khai nhiệm vụ theo chức năng được giao.", year
-            )
-            coordinated.append(entry)
-    bulk_update_with_history(leads, TaskEntry, LEAD_FIELDS, default_user=by, default_date=at)
-    bulk_update_with_history(coordinated, TaskEntry, ["results"], default_user=by, default_date=at)
+    evidence = _fill_tasks(report, by, at, only)
     _fill_targets(report, by, at, only)
     if only is None:
         report.difficulties = _text(data["difficulties"].get(code, ""), year)
@@ -177,6 +158,30 @@ def _fill(report, by, at, outcome, only=None):
     for entry, spec in evidence:
         _attach(entry, spec, by, at, year)
         outcome.evidence += 1
+
+
+def _fill_tasks(report, by, at, only) -> list:
+    """The task entries; returns (entry, evidence spec) for the files the agency attaches."""
+    data, code, year = demo_data(), report.agency.code, report.cycle.year
+    leads, coordinated, evidence = [], [], []
+    for entry in report.task_entries.select_related("section"):
+        if only is not None and entry.section.code not in only.get("tasks", []):
+            continue
+        if not entry.is_lead:
+            entry.results = _text(data["coordination"].get(code, {}).get(entry.section.code) or COORDINATED, year)
+            coordinated.append(entry)
+            continue
+        spec = data["leads"].get(entry.section.code, {}).get(code) or _fallback_lead(entry.section)
+        entry.status, entry.budget_used = spec["status"], spec.get("budget")
+        entry.results = _text(spec["results"], year)
+        entry.shortcomings = _text(spec.get("shortcomings", ""), year)
+        entry.next_steps = _text(spec.get("next_steps", ""), year)
+        leads.append(entry)
+        if spec.get("evidence"):
+            evidence.append((entry, spec["evidence"]))
+    bulk_update_with_history(leads, TaskEntry, LEAD_FIELDS, default_user=by, default_date=at)
+    bulk_update_with_history(coordinated, TaskEntry, ["results"], default_user=by, default_date=at)
+    return evidence
 
 
 def _fallback_lead(section) -> dict:
