@@ -66,10 +66,16 @@ def _word_document():
     """python-docx's template with every style on Times New Roman, black, 13 pt, and Vietnamese as the language:
     theme fonts (asciiTheme, …) take precedence over w:ascii in Word, so they are removed, not overridden."""
     word = WordDocument()
+    for rid, relation in list(word.part.rels.items()):
+        if relation.reltype.endswith("/stylesWithEffects"):  # Word 2010's copy of the styles, theme fonts and all
+            word.part.drop_rel(rid)
     for name in USED_STYLES:  # these get an explicit w:rPr, so they name the font themselves
         word.styles[name].element.get_or_add_rPr()
     for rpr in word.styles.element.iter(qn("w:rPr")):  # docDefaults, every style, table style conditions
         _fonts(rpr)
+    defaults = word.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    for size in (defaults.find(qn("w:sz")), defaults.find(qn("w:szCs"))):
+        size.set(qn("w:val"), "26")
     normal = word.styles["Normal"]
     normal.font.size = Pt(13)
     normal.paragraph_format.space_after = Pt(6)
@@ -197,10 +203,23 @@ def _layout_table(word, widths: list[int]):
         borders.append(element)
     tblpr = table._tbl.tblPr
     tblpr.insert_element_before(borders, *TBLPR_AFTER_BORDERS)
+    _cell_margins(table, 0, 0)  # as the PDF: the lines use the whole column, or the motto wraps
     _widths(table, widths)
     for cell in table.rows[0].cells:
         cell._tc.remove(cell.paragraphs[0]._p)  # each cell is filled with _line()
     return table
+
+
+def _cell_margins(table, vertical: int, horizontal: int):
+    """The table's cell padding, in points."""
+    margins = OxmlElement("w:tblCellMar")
+    for edge, size in (("top", vertical), ("left", horizontal), ("bottom", vertical), ("right", horizontal)):
+        element = OxmlElement(f"w:{edge}")
+        element.set(qn("w:w"), str(size * 20))
+        element.set(qn("w:type"), "dxa")
+        margins.append(element)
+    tblpr = table._tbl.tblPr
+    tblpr.insert_element_before(margins, *TBLPR_AFTER_BORDERS[TBLPR_AFTER_BORDERS.index("w:tblCellMar") + 1 :])
 
 
 def _widths(table, widths: list[int]):
@@ -234,7 +253,7 @@ def _header(word, doc):
 def _closing(word, doc):
     """Nơi nhận and the signature, side by side, right after the body; the row is not split across pages."""
     width = _text_width(PORTRAIT)
-    _line(word, after=8)
+    _line(word).paragraph_format.line_spacing = Pt(8)  # the PDF's 14 pt above the block, with the 6 pt after
     table = _layout_table(word, [width // 2, width - width // 2])
     _no_split(table.rows[0])
     left, right = table.rows[0].cells
@@ -294,6 +313,7 @@ def _table(word, part, text_width: int, size: int):
     table.style = word.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
+    _cell_margins(table, 2, 3)  # the PDF's cell padding: codes such as 2025.01 stay on one line
     header = table.add_row()
     _repeat_header(header)
     for cell, text in zip(header.cells, part.headers, strict=True):
