@@ -1,37 +1,183 @@
-"""Excel workbooks (pandas + openpyxl) with Vietnamese headers, bold header rows and sensible widths."""
+"""Excel workbooks that open cleanly: every cell a value (never a formula), Vietnamese headers, times in
+Asia/Ho_Chi_Minh, A4 landscape pages one page wide. Written row by row with openpyxl's streaming writer
+so the time grows with the number of cells and nothing more."""
 
+import datetime
 import io
+import math
+from collections.abc import Collection
+from decimal import Decimal
 
+import numpy as np
 import pandas as pd
-from openpyxl.styles import Alignment, Font, PatternFill
+from django.utils import timezone
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Font, NamedStyle, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.properties import PageSetupProperties
 
 from targets.progress import STATUS_LABELS
 
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+PLAIN, BOLD = Font(name="Calibri", size=11), Font(name="Calibri", size=11, bold=True)
+TOP = Alignment(vertical="top")
+WRAPPED = Alignment(wrap_text=True, vertical="top")
+FORMATS = {"": "General", " ngày": "dd/mm/yyyy", " ngày giờ": "dd/mm/yyyy hh:mm", " số": "#,##0",
+           " số thập phân": "#,##0.###"}  # fmt: skip
+TOTAL = "Tổng cộng"
+SUMMED = frozenset({"Kinh phí (đồng)"})  # columns whose sheet ends with a "Tổng cộng" row
+NARROWEST, WIDEST = 10, 60  # column widths in characters; text wider than WIDEST wraps
+A4 = "9"  # the paper size code of the OOXML standard
 
 
-def workbook(sheets: dict[str, pd.DataFrame]) -> bytes:
-    """One sheet per frame, headers bold and frozen, columns sized to their content."""
+def cell_value(value):
+    """What one cell holds: None for anything missing (None, NaN, NaT, pd.NA, ""), "Có" for yes and
+    nothing for no, whole numbers as int, times converted to local time (Excel times carry no zone),
+    text as typed, less the control characters a worksheet cannot hold."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, bool | np.bool_):
+        return "Có" if value else None
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, str):
+        return _text(value)
+    if isinstance(value, float | Decimal):
+        if not math.isfinite(value):
+            return None
+        return int(value) if value == int(value) else float(value)
+    if isinstance(value, pd.Timestamp):
+        value = value.to_pydatetime()
+    if isinstance(value, datetime.datetime) and timezone.is_aware(value):
+        return timezone.localtime(value).replace(tzinfo=None)
+    if isinstance(value, int | datetime.date):
+        return value
+    return _text(str(value))
+
+
+def _text(value: str) -> str | None:
+    # a browser sends a text area's line breaks as \r\n; a cell breaks its lines on \n alone
+    return ILLEGAL_CHARACTERS_RE.sub("", value.replace("\r\n", "\n").replace("\r", "\n")) or None
+
+
+def workbook(sheets: dict[str, pd.DataFrame], totals: Collection[str] = SUMMED) -> bytes:
+    """One sheet per frame, its columns as headers: bold frozen header row repeated on every printed
+    page, an autofilter over the data, columns sized to their content, long text wrapped, and a bold
+    "Tổng cộng" row under each column named in `totals` (a value summed here, not a formula)."""
+    book = Workbook(write_only=True)
+    styles = _Styles(book)
+    for name, frame in sheets.items():
+        _write_sheet(book.create_sheet(_sheet_title(name)), frame, totals, styles)
     buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        for name, frame in sheets.items():
-            frame.to_excel(writer, sheet_name=name[:31], index=False)
-            sheet = writer.sheets[name[:31]]
-            sheet.freeze_panes = "A2"
-            for cell in sheet[1]:
-                cell.font, cell.fill = Font(bold=True), HEADER_FILL
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
-            for column in sheet.columns:
-                longest = max((len(str(c.value)) for c in column if c.value is not None), default=8)
-                sheet.column_dimensions[column[0].column_letter].width = min(60, max(10, longest + 2))
-                for cell in column[1:]:
-                    if isinstance(cell.value, float) and cell.value.is_integer():
-                        cell.value = int(cell.value)  # 95, not "95." (a whole float under a decimal format)
-                    if isinstance(cell.value, int) and not isinstance(cell.value, bool) and cell.value > 9999:
-                        cell.number_format = "#,##0"
-                    elif isinstance(cell.value, bool):
-                        cell.value = "Có" if cell.value else ""
+    book.save(buffer)
     return buffer.getvalue()
+
+
+def _sheet_title(name: str) -> str:
+    return "".join(" " if c in "[]:*?/\\" else c for c in name)[:31]
+
+
+def _write_sheet(sheet, frame: pd.DataFrame, totals: Collection[str], styles):
+    headers = [str(column) for column in frame.columns]
+    rows = [[cell_value(v) for v in row] for row in frame.itertuples(index=False, name=None)]
+    columns = list(zip(*rows, strict=True)) if rows else [() for _ in headers]
+    widths = [_width(header, column) for header, column in zip(headers, columns, strict=True)]
+    wraps = [_wraps(width, column) for width, column in zip(widths, columns, strict=True)]
+    # a streamed sheet takes its widths and page setup before its first row
+    for number, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(number)].width = width
+    _print_setup(sheet, f"A1:{get_column_letter(max(1, len(headers)))}{len(rows) + 1}")
+    sheet.append([_cell(sheet, header, styles.name(header, "tiêu đề")) for header in headers])
+    for row in rows:
+        sheet.append([_cell(sheet, v, styles.name(v, "ô", wrap)) for v, wrap in zip(row, wraps, strict=True)])
+    summed = {i: _sum(columns[i]) for i, header in enumerate(headers) if header in totals}
+    if summed:
+        total_row = [summed.get(i, TOTAL if i == 0 else None) for i in range(len(headers))]
+        sheet.append([None if v is None else _cell(sheet, v, styles.name(v, "tổng cộng")) for v in total_row])
+
+
+def _print_setup(sheet, data_range: str):
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = data_range  # the header and the data, never the total row
+    sheet.print_title_rows = "1:1"
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0  # as many pages down as the rows need
+    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    sheet.oddFooter.center.text = "Trang &P/&N"
+
+
+def _cell(sheet, value, style: str):
+    cell = WriteOnlyCell(sheet, value)
+    if isinstance(value, str):
+        cell.data_type = "s"  # openpyxl would read "=…" as a formula and "#N/A" as an error: text stays text
+    cell.style = style
+    return cell
+
+
+class _Styles:
+    """The named cell styles of one workbook, each registered the first time a cell needs it: a cell
+    takes its style by name, far cheaper than a font and an alignment of its own, and Excel's style
+    list shows only the few in use."""
+
+    def __init__(self, book):
+        self.book, self.names = book, set()
+
+    def name(self, value, role: str, wrapped: bool = False) -> str:
+        kind = _kind(value)
+        name = f"Bảng: {role}{' xuống dòng' if wrapped else ''}{kind}"
+        if name not in self.names:
+            header = role == "tiêu đề"
+            style = NamedStyle(
+                name,
+                font=PLAIN if role == "ô" else BOLD,
+                fill=HEADER_FILL if header else PatternFill(),
+                alignment=WRAPPED if wrapped or header else TOP,
+                number_format=FORMATS[kind],
+            )
+            self.book.add_named_style(style)
+            self.names.add(name)
+        return name
+
+
+def _kind(value) -> str:
+    if isinstance(value, datetime.datetime):
+        return " ngày giờ"
+    if isinstance(value, datetime.date):
+        return " ngày"
+    if isinstance(value, int | float) and abs(value) > 9999:  # years (2030) stay ungrouped
+        return " số" if isinstance(value, int) else " số thập phân"
+    return ""
+
+
+def _sum(column) -> int | float:
+    numbers = [v for v in column if isinstance(v, int | float)]
+    total = math.fsum(numbers) if any(isinstance(v, float) for v in numbers) else sum(numbers)
+    return int(total) if total == int(total) else total
+
+
+def _shown_length(value) -> int:
+    if isinstance(value, str):
+        return max(len(line) for line in value.splitlines()) if value.strip() else len(value)
+    if isinstance(value, datetime.datetime):
+        return len("dd/mm/yyyy hh:mm")
+    if isinstance(value, datetime.date):
+        return len("dd/mm/yyyy")
+    if isinstance(value, int | float):
+        return len(f"{value:,}")
+    return 0
+
+
+def _width(header: str, column) -> int:
+    longest = max((_shown_length(v) for v in column), default=0)
+    return min(WIDEST, max(NARROWEST, len(header) + 2, longest + 2))
+
+
+def _wraps(width: int, column) -> bool:
+    return width >= WIDEST or any(isinstance(v, str) and "\n" in v for v in column)
 
 
 def completeness_frame(summary) -> pd.DataFrame:
@@ -40,12 +186,13 @@ def completeness_frame(summary) -> pd.DataFrame:
             {
                 "Cơ quan, đơn vị": r.agency.name,
                 "Trạng thái": r.get_state_display(),
-                "Gửi lần đầu": r.first_submitted_at.strftime("%d/%m/%Y %H:%M") if r.first_submitted_at else "",
-                "Gửi muộn": "Có" if r.is_late else "",
+                "Gửi lần đầu": r.first_submitted_at,  # shown in local time by workbook()
+                "Gửi muộn": r.is_late,
             }
             for r in summary.reports
         ],
         columns=["Cơ quan, đơn vị", "Trạng thái", "Gửi lần đầu", "Gửi muộn"],
+        dtype=object,
     )
 
 
@@ -80,9 +227,7 @@ def targets_frame(groups, year) -> pd.DataFrame:
         "Giải thích",
         "Đơn vị chịu trách nhiệm",
     ]
-    frame = pd.DataFrame(rows, columns=columns)
-    frame["Năm số liệu gần nhất"] = frame["Năm số liệu gần nhất"].astype("Int64")  # years stay whole numbers
-    return frame
+    return pd.DataFrame(rows, columns=columns, dtype=object)  # object: a missing year stays None, never NaN
 
 
 def tasks_frame(rows) -> pd.DataFrame:
@@ -90,7 +235,7 @@ def tasks_frame(rows) -> pd.DataFrame:
         [
             {
                 "Mã": r.assignment.section.code,
-                "Nhiệm vụ": r.assignment.section.title or r.assignment.section.content[:200],
+                "Nhiệm vụ": r.assignment.section.title or r.assignment.section.content,
                 "Cơ quan chủ trì": r.assignment.agency.name
                 + (f" ({r.assignment.scope})" if r.assignment.scope else ""),
                 "Tình hình thực hiện": r.entry.get_status_display() if r.entry and r.entry.status else "Chưa báo cáo",
@@ -99,6 +244,7 @@ def tasks_frame(rows) -> pd.DataFrame:
             for r in rows
         ],
         columns=["Mã", "Nhiệm vụ", "Cơ quan chủ trì", "Tình hình thực hiện", "Kết quả"],
+        dtype=object,
     )
 
 
@@ -114,6 +260,7 @@ def proposals_frame(items) -> pd.DataFrame:
             for p in items
         ],
         columns=["Cơ quan, đơn vị", "Kiến nghị, đề xuất", "Tình trạng", "Trả lời"],
+        dtype=object,
     )
 
 

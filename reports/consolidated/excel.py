@@ -1,55 +1,90 @@
-"""The consolidated report's figures as an Excel workbook."""
+"""The consolidated report's figures as an Excel workbook.
+
+Each sheet takes the columns it knows from the gathered frames, in the order below, under Vietnamese
+headers; a column the frames do not have is skipped and a column not named here is left out, so the
+workbook keeps working as the gathering grows."""
+
+import datetime
+
+import pandas as pd
 
 from reports.excel import workbook
 
+TARGETS = {
+    "code": "Mã",
+    "name": "Chỉ tiêu",
+    "horizon": "Mốc",
+    "goal": "Mục tiêu",
+    "unit": "Đơn vị",
+    "baseline_year": "Năm cơ sở",
+    "baseline_value": "Giá trị cơ sở",
+    "latest_year": "Năm số liệu gần nhất",
+    "latest_value": "Giá trị gần nhất",
+    "latest_estimate": "Số ước tính",
+    "value": "Giá trị năm {year}",
+    "status": "Tình trạng",
+    "explanation": "Giải thích",
+    "agency": "Đơn vị chịu trách nhiệm",
+}
+TASKS = {
+    "code": "Mã nhiệm vụ",
+    "role": "Vai trò",
+    "agency": "Cơ quan, đơn vị",
+    "status": "Tình hình",
+    "results": "Kết quả",
+    "shortcomings": "Tồn tại, hạn chế",
+    "next_steps": "Năm tới",
+    "budget": "Kinh phí (đồng)",
+    "approved": "Đã duyệt",
+}
+PROPOSALS = {
+    "agency": "Cơ quan, đơn vị",
+    "text": "Kiến nghị, đề xuất",
+    "state": "Tình trạng",
+    "response": "Trả lời",
+    "approved": "Đã duyệt",
+}
+REPORTS = {
+    "agency": "Cơ quan, đơn vị",
+    "state_label": "Trạng thái",
+    "submitted_at": "Gửi lần đầu",
+    "late": "Gửi muộn",
+}
+ROLES = {"lead": "Chủ trì", "coordinating": "Phối hợp"}
+
 
 def consolidated_workbook(data) -> bytes:
-    """The consolidated report's figures: targets (as on the dashboard), tasks, proposals, who reported."""
-    targets = data.targets.rename(
-        columns={
-            "code": "Mã",
-            "name": "Chỉ tiêu",
-            "horizon": "Mốc",
-            "goal": "Mục tiêu",
-            "unit": "Đơn vị",
-            "value": f"Giá trị năm {data.year}",
-            "status": "Tình trạng",
-            "explanation": "Giải thích",
-            "agency": "Đơn vị chịu trách nhiệm",
-        }
-    ).drop(columns=["target_id", "status_code"])
-    tasks = (
-        data.tasks.assign(role=data.tasks["role"].map({"lead": "Chủ trì", "coordinating": "Phối hợp"}))
-        .rename(
-            columns={
-                "code": "Mã nhiệm vụ",
-                "role": "Vai trò",
-                "agency": "Cơ quan, đơn vị",
-                "status": "Tình hình",
-                "results": "Kết quả",
-                "shortcomings": "Tồn tại, hạn chế",
-                "next_steps": "Năm tới",
-                "budget": "Kinh phí (đồng)",
-                "approved": "Đã duyệt",
-            }
-        )
-        .drop(columns=["section_id", "position"])
-    )
-    reports = data.reports[["agency", "state_label", "submitted_at", "late"]].rename(
-        columns={
-            "agency": "Cơ quan, đơn vị",
-            "state_label": "Trạng thái",
-            "submitted_at": "Gửi lúc",
-            "late": "Gửi muộn",
+    """The consolidated report's figures: targets (as on the dashboard), tasks with their budgets and a
+    total, proposals, who reported and when."""
+    tasks = data.tasks
+    if "role" in tasks.columns:
+        tasks = tasks.assign(role=tasks["role"].map(lambda role: ROLES.get(role, role)))
+    reports = data.reports
+    if "submitted_at" in reports.columns:
+        reports = reports.assign(submitted_at=reports["submitted_at"].map(_moment))
+    return workbook(
+        {
+            "Chỉ tiêu": _select(data.targets, TARGETS, year=data.year),
+            "Nhiệm vụ": _select(tasks, TASKS),
+            "Kiến nghị": _select(data.proposals, PROPOSALS),
+            "Tình hình báo cáo": _select(reports, REPORTS),
         }
     )
-    proposals = data.proposals.rename(
-        columns={
-            "agency": "Cơ quan, đơn vị",
-            "text": "Kiến nghị, đề xuất",
-            "state": "Tình trạng",
-            "response": "Trả lời",
-            "approved": "Đã duyệt",
-        }
-    )
-    return workbook({"Chỉ tiêu": targets, "Nhiệm vụ": tasks, "Kiến nghị": proposals, "Tình hình báo cáo": reports})
+
+
+def _select(frame: pd.DataFrame, headers: dict[str, str], **names) -> pd.DataFrame:
+    """The known columns of `frame`, in the order of `headers`, renamed to their headers."""
+    known = [column for column in headers if column in frame.columns]
+    return frame[known].rename(columns={column: headers[column].format(**names) for column in known})
+
+
+def _moment(value):
+    """A submission time as a real date and time: the gathering gives it as local-time text."""
+    if not isinstance(value, str):
+        return value
+    for pattern in ("%H:%M %d/%m/%Y", "%d/%m/%Y %H:%M"):
+        try:
+            return datetime.datetime.strptime(value, pattern)
+        except ValueError:
+            continue
+    return value or None
