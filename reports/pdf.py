@@ -42,6 +42,8 @@ def _with_signature_field(pdf: bytes, document, name: str) -> bytes:
     points = 0.75  # CSS px → PDF points; PDF's y axis runs upwards from the bottom of the page
     box = (int(x1 * points), int((page.height - y2) * points), int(x2 * points), int((page.height - y1) * points))
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
+    # pyHanko would rewrite the XMP metadata without WeasyPrint's PDF/A identification; the field needs none.
+    writer._update_meta = lambda: None
     append_signature_field(writer, SigFieldSpec(sig_field_name=name, on_page=index, box=box))
     out = io.BytesIO()
     writer.write(out)

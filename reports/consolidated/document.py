@@ -190,11 +190,10 @@ def _node(node, entries, quiet: bool) -> list:
         parts.append(Heading(f"{s.label} {s.title}".strip(), 2 if s.kind == SectionKind.GROUP else 3))
         parts += [Para(line.strip()) for line in s.content.splitlines() if line.strip()]
     if not quiet and node.children and any(n.own_leads for n in [node, *node.children]) and not entries.any_in(node):
-        leads = _names([a for n in [node, *node.children] for a in n.own_leads])
-        parts.append(Para(f"Chưa có cơ quan nào báo cáo kết quả các nội dung này (chủ trì: {leads}).", style="missing"))
+        parts.append(Para("Chưa có cơ quan nào báo cáo kết quả thực hiện các nội dung này.", style="missing"))
         quiet = True  # one line for the whole block, not one per item
-    if not quiet and (node.own_leads or node.own_coordinating):
-        parts += _block(node, entries)
+    if node.own_leads or node.own_coordinating:
+        parts += _block(node, entries, quiet)
     for child in node.children:
         parts += _node(child, entries, quiet)
     is_area = s.kind == SectionKind.AREA or (
@@ -206,19 +205,15 @@ def _node(node, entries, quiet: bool) -> list:
     return parts
 
 
-def _names(assignments) -> str:
-    seen = []
-    for a in assignments:
-        if a.agency.name not in seen:
-            seen.append(a.agency.name)
-    return ", ".join(seen)
-
-
-def _block(node, entries) -> list:
+def _block(node, entries, quiet: bool) -> list:
+    """Who leads the block (always named, with the field or programme each lead runs), then, unless the
+    whole block is known to be silent, what each lead and coordinating agency reported."""
     s, parts = node.section, []
     if node.own_leads:
         leads = "; ".join(f"{a.agency.name}{f' ({a.scope})' if a.scope else ''}" for a in node.own_leads)
         parts.append(Para(f"{leads}.", lead="Cơ quan chủ trì:", style="plain"))
+    if quiet:
+        return parts
     for a in node.own_leads:
         row = entries.by_key.get((s.pk, "lead", a.agency_id))
         role = "chủ trì" + (f" {a.scope}" if a.scope else "")
