@@ -26,7 +26,6 @@ CENTER, JUSTIFY, LEFT, RIGHT = (
     WD_ALIGN_PARAGRAPH.LEFT,
     WD_ALIGN_PARAGRAPH.RIGHT,
 )
-# the PDF's h2, h3, h4: (space before, space after, first-line indent, italic)
 # the schema's order of the elements that may follow w:pBdr in w:pPr and w:tblBorders in w:tblPr
 PPR_AFTER_BORDER = ("w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap", "w:overflowPunct",
                     "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi", "w:adjustRightInd", "w:snapToGrid",
@@ -36,6 +35,7 @@ PPR_AFTER_BORDER = ("w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:
 TBLPR_AFTER_BORDERS = ("w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook", "w:tblCaption", "w:tblDescription",
                        "w:tblPrChange")  # fmt: skip
 USED_STYLES = ("Normal", "Heading 1", "Heading 2", "Heading 3", "Header", "Table Grid", "Normal Table")
+# the PDF's h2, h3, h4: (space before, space after, first-line indent, italic)
 HEADINGS = {1: (10, 4, None, False), 2: (8, 3, INDENT, False), 3: (6, 3, INDENT, True)}
 
 
@@ -52,7 +52,7 @@ def consolidated_docx(data) -> bytes:
     stamp = datetime.datetime.combine(data.report.report_date, datetime.time())
     properties = word.core_properties
     properties.created = properties.modified = properties.last_printed = stamp
-    properties.title, properties.author = doc.subject, f"{doc.issuer_line1} {doc.issuer_line2}".strip()
+    properties.title, properties.author = doc.subject, data.plan.issuing_body
     properties.comments, properties.last_modified_by, properties.revision = "", "", 1
     buffer = io.BytesIO()
     word.save(buffer)
@@ -69,6 +69,10 @@ def _word_document():
     for rid, relation in list(word.part.rels.items()):
         if relation.reltype.endswith("/stylesWithEffects"):  # Word 2010's copy of the styles, theme fonts and all
             word.part.drop_rel(rid)
+    package = word.part.package
+    for rid, relation in list(package.rels.items()):
+        if relation.reltype.endswith("/thumbnail"):  # a picture of python-docx's blank template, not of this report
+            del package.rels[rid]
     for name in USED_STYLES:  # these get an explicit w:rPr, so they name the font themselves
         word.styles[name].element.get_or_add_rPr()
     for rpr in word.styles.element.iter(qn("w:rPr")):  # docDefaults, every style, table style conditions
