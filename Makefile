@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 SYSTEM_PACKAGES := gcc libpq-dev fonts-liberation2 libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils
-TEST_SYSTEM_PACKAGES := chromium chromium-driver docker-compose
+TEST_SYSTEM_PACKAGES := chromium chromium-driver docker-compose nginx openssl
 
 .PHONY: run test setup setup-test lint
 

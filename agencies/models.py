@@ -1,5 +1,6 @@
 """Agencies named in a plan, and the staff membership that ties a user to one agency."""
 
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -80,3 +81,13 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user} – {self.agency.short_name}"
+
+
+class LoginLockout(AccessAttempt):
+    """Wrong passwords recorded by django-axes (per account and address), under Vietnamese names for the
+    admin, where deleting the rows unlocks at once."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "lần đăng nhập sai"
+        verbose_name_plural = "khóa đăng nhập (lần đăng nhập sai)"

@@ -4,11 +4,13 @@ Every variable is listed in `.env.example`. With none set, the portal runs on it
 default: a SQLite file in the project, Celery jobs run in-process, e-mail printed to the console.
 """
 
+import datetime
 import os
 from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -26,13 +28,66 @@ def env_list(name: str, default: str) -> list[str]:
 
 
 DEVELOPMENT_SECRET_KEY = "development-only-not-secret"
+# Keys that are public (this file, .env.example): a portal running with one signs sessions anyone can forge.
+PUBLIC_SECRET_KEYS = {DEVELOPMENT_SECRET_KEY, "change-me-to-a-long-random-string"}
 DEBUG = env_bool("DEBUG", True)
 SECRET_KEY = os.environ.get("SECRET_KEY", DEVELOPMENT_SECRET_KEY)
-if not DEBUG and SECRET_KEY == DEVELOPMENT_SECRET_KEY:
-    raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
+if not DEBUG and (SECRET_KEY in PUBLIC_SECRET_KEYS or SECRET_KEY.lower().startswith("change-me")):
+    raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off (not the example value from .env.example).")
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
+
+# HTTPS, from the environment (see .env.example and the `proxy` service of docker-compose.yml). With DEBUG
+# off every protection is on unless turned off; the embedded mode (DEBUG on, plain http://127.0.0.1:8000)
+# keeps them off. The proxy in front terminates TLS and says so with X-Forwarded-Proto, which Django may
+# trust only when such a proxy sets it (SECURE_PROXY_SSL_HEADER=1), never when clients reach gunicorn.
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+SECURE_REDIRECT_EXEMPT = [r"^healthz/"]  # container health checks ask gunicorn itself, over plain HTTP
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("SECURE_PROXY_SSL_HEADER", False) else None
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0" if DEBUG else str(365 * 24 * 3600)))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
+# Sessions end after a working day without activity, and (by default) when the browser closes: office PCs
+# are shared. Every request pushes the end back, so a person at work is never logged out mid-task.
+SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(8 * 3600)))
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", True)
+# Content-Security-Policy (django-csp 4): scripts only from the portal's own files, never inline, so an
+# injected <script> or on…= attribute does not run. Inline style attributes stay allowed (a few templates
+# and Django admin use them; CSS cannot run code). Images may be data: URIs (Bootstrap's icons).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
+# Login throttling (django-axes): an account is locked after AXES_FAILURE_LIMIT wrong passwords, an
+# address after LOGIN_FAILURE_LIMIT_PER_ADDRESS (higher: a whole office shares one address), each for
+# AXES_COOLOFF_TIME; the administrator unlocks earlier in the admin (Khóa đăng nhập: action "Mở khóa").
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+LOGIN_FAILURE_LIMIT_PER_ADDRESS = int(os.environ.get("LOGIN_FAILURE_LIMIT_PER_ADDRESS", "30"))
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15")))
+AXES_HANDLER = "agencies.throttling.LoginThrottle"
+AXES_LOCKOUT_CALLABLE = "agencies.throttling.lockout_page"
+AXES_ENABLE_ADMIN = False  # the admin lists locks under Vietnamese names instead (agencies.admin)
+AXES_VERBOSE = False  # its banner would open the output of every manage.py command
+# A try during the lockout does not push its end further back, so the time the page gives stays true.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# Behind the proxy (SECURE_PROXY_SSL_HEADER=1) the client's address is X-Forwarded-For, which the proxy
+# overwrites with the address it was reached from (deploy/nginx.conf), so a client cannot choose it.
+AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR",) if SECURE_PROXY_SSL_HEADER else ("REMOTE_ADDR",)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -45,6 +100,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "simple_history",
+    "axes",
     "agencies",
     "tasks",
     "targets",
@@ -52,7 +108,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "binhson_plan.availability.HealthCheckMiddleware",  # first: /healthz answers before the host check
     "django.middleware.security.SecurityMiddleware",
+    "binhson_plan.availability.DatabaseOutageMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "binhson_plan.middleware.permissions_policy",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -63,6 +123,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes requires: turns a lockout into its page
 ]
 
 ROOT_URLCONF = "binhson_plan.urls"
@@ -85,12 +146,18 @@ TEMPLATES = [
     },
 ]
 
+# Connections are kept between requests and checked before reuse (CONN_HEALTH_CHECKS): after a
+# PostgreSQL restart the next request reconnects instead of failing on the dead connection. An
+# unreachable server is given up on after a few seconds, and the page says "đang bảo trì".
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
         conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -1,0 +1,110 @@
+"""Guessing passwords: an account is locked after 5 wrong ones, an address (a whole office may share one)
+after more, each for a while the page states in Vietnamese; the administrator unlocks from the admin.
+Sessions end after a working day without activity and when the browser closes."""
+
+import datetime
+import re
+
+import pytest
+from axes.models import AccessAttempt
+from django.contrib.sessions.models import Session
+from django.utils import timezone
+
+PASSWORD = "binhson-demo"
+OFFICE = "192.0.2.10"  # the address every request of a test comes from (a documentation range)
+ELSEWHERE = "198.51.100.20"
+
+
+def log_in(client, username, password, address=OFFICE):
+    return client.post("/dang-nhap/", {"username": username, "password": password}, REMOTE_ADDR=address)
+
+
+def is_logged_in(client) -> bool:
+    return "_auth_user_id" in client.session
+
+
+@pytest.fixture(autouse=True)
+def limits(settings):
+    """The documented defaults for an account; a lower address limit than production's 30 keeps the test
+    short (each wrong password costs a full password hash)."""
+    settings.AXES_FAILURE_LIMIT = 5
+    settings.LOGIN_FAILURE_LIMIT_PER_ADDRESS = 8
+    settings.AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
+
+
+def test_the_right_password_is_refused_after_five_wrong_ones(client, cast):
+    for attempt in range(4):
+        response = log_in(client, "canbo.binhan", f"doan-sai-{attempt}")
+        assert response.status_code == 200 and not is_logged_in(client)
+    response = log_in(client, "canbo.binhan", "doan-sai-5")
+    assert response.status_code == 429
+    response = log_in(client, "canbo.binhan", PASSWORD)
+    page = response.content.decode()
+    assert response.status_code == 429 and not is_logged_in(client)
+    assert "Tài khoản “canbo.binhan” đã bị nhập sai mật khẩu quá nhiều lần" in page
+    until = timezone.localtime(AccessAttempt.objects.get(username="canbo.binhan").attempt_time) + datetime.timedelta(
+        minutes=15
+    )
+    assert f"Xin thử lại sau {until:%H:%M} ngày {until:%d/%m/%Y} (khoảng 15 phút nữa)" in page
+    assert "nhờ quản trị viên mở khóa" in page
+    # The account is locked wherever the guesses come from; other accounts at that address are not (yet).
+    assert log_in(client, "canbo.binhan", PASSWORD, address=ELSEWHERE).status_code == 429
+    assert log_in(client, "canbo.binhkhuong", PASSWORD).status_code == 302 and is_logged_in(client)
+
+
+def test_an_address_guessing_across_accounts_is_locked_for_every_account(client, cast):
+    for attempt, username in enumerate(["canbo.gddt", "canbo.nnptnt", "khong-co-ai", "lanhdao"] * 2):
+        response = log_in(client, username, f"sai-{attempt}")  # at most 2 per account: no account is locked
+    assert response.status_code == 429  # the 8th wrong password from the address locks the address
+    response = log_in(client, "vanphong", PASSWORD)  # a colleague at the same address, right password
+    assert response.status_code == 429 and not is_logged_in(client)
+    assert "Máy của bạn (địa chỉ mạng này) đã đăng nhập sai quá nhiều lần" in response.content.decode()
+    assert re.search(r"Xin thử lại sau \d\d:\d\d ngày \d\d/\d\d/\d{4}", response.content.decode())
+    # Not the accounts: from elsewhere they still log in.
+    assert log_in(client, "lanhdao", PASSWORD, address=ELSEWHERE).status_code == 302
+
+
+def test_the_lock_ends_by_itself_after_the_cool_off(client, cast):
+    for attempt in range(5):
+        log_in(client, "canbo.gddt", f"sai-{attempt}")
+    assert log_in(client, "canbo.gddt", PASSWORD).status_code == 429
+    AccessAttempt.objects.update(attempt_time=timezone.now() - datetime.timedelta(minutes=16))
+    assert log_in(client, "canbo.gddt", PASSWORD).status_code == 302 and is_logged_in(client)
+
+
+def test_the_administrator_unlocks_from_the_admin(client, cast):
+    for attempt in range(5):
+        log_in(client, "canbo.nnptnt", f"sai-{attempt}")
+    assert log_in(client, "canbo.nnptnt", PASSWORD).status_code == 429
+    admin = client.__class__()
+    admin.force_login(cast["quantri"])
+    listing = admin.get("/quan-tri/agencies/loginlockout/").content.decode()
+    assert "canbo.nnptnt" in listing and "Mở khóa (xóa các lần đăng nhập sai đã chọn)" in listing
+    locked = list(AccessAttempt.objects.filter(username="canbo.nnptnt").values_list("pk", flat=True))
+    response = admin.post("/quan-tri/agencies/loginlockout/", {"action": "unlock", "_selected_action": locked},
+                          follow=True)  # fmt: skip
+    assert "Đã mở khóa: canbo.nnptnt" in response.content.decode()
+    assert log_in(client, "canbo.nnptnt", PASSWORD).status_code == 302 and is_logged_in(client)
+
+
+def test_the_admin_login_is_throttled_too(client, cast):
+    for attempt in range(5):
+        client.post("/quan-tri/login/", {"username": "quantri", "password": f"sai-{attempt}"}, REMOTE_ADDR=OFFICE)
+    response = client.post("/quan-tri/login/", {"username": "quantri", "password": PASSWORD}, REMOTE_ADDR=OFFICE)
+    assert response.status_code == 429 and not is_logged_in(client)
+
+
+def test_a_session_ends_when_the_browser_closes_and_after_a_working_day_idle(client, cast, settings):
+    assert settings.SESSION_COOKIE_AGE == 8 * 3600 and settings.SESSION_EXPIRE_AT_BROWSER_CLOSE
+    response = log_in(client, "lanhdao", PASSWORD)
+    cookie = response.cookies["sessionid"]
+    assert not cookie["expires"] and not cookie["max-age"]  # a browser-session cookie
+    session = Session.objects.get(session_key=cookie.value)
+    # An hour before it would end, the person opens a page: the end moves a working day on from now.
+    Session.objects.filter(pk=session.pk).update(expire_date=timezone.now() + datetime.timedelta(hours=1))
+    assert client.get("/bang-dieu-khien/", follow=True).status_code == 200
+    left = Session.objects.get(pk=session.pk).expire_date - timezone.now()
+    assert datetime.timedelta(hours=7, minutes=59) < left <= datetime.timedelta(hours=8)
+    # Idle past its end: the next page asks for the login again.
+    Session.objects.filter(pk=session.pk).update(expire_date=timezone.now() - datetime.timedelta(seconds=1))
+    assert client.get("/bang-dieu-khien/")["Location"].startswith("/dang-nhap/")

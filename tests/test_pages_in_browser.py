@@ -1,0 +1,65 @@
+"""What the inline handlers used to do still works under a Content-Security-Policy that forbids inline
+script, in headless Chromium; and logging out forgets the report drafts this browser kept."""
+
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import Select, WebDriverWait
+
+from tests.browser import log_in
+
+CSP_VIOLATIONS = """
+window.cspViolations = [];
+document.addEventListener("securitypolicyviolation", function (e) { window.cspViolations.push(e.violatedDirective); });
+"""
+
+
+def choose_year(browser, year):
+    browser.execute_script("window.notNavigated = true")
+    Select(browser.find_element(By.ID, "nam")).select_by_value(str(year))
+    WebDriverWait(browser, 10).until(lambda d: d.execute_script("return window.notNavigated") is None)
+
+
+def test_the_year_pickers_go_to_the_chosen_year(transactional_db, browser, live_server, plan):
+    log_in(browser, live_server, "vanphong")
+    browser.get(f"{live_server.url}/tong-hop/?nam=2026")
+    choose_year(browser, 2025)
+    assert browser.current_url.endswith("/tong-hop/?nam=2025")
+    assert "Báo cáo tổng hợp năm 2025" in browser.find_element(By.TAG_NAME, "h1").text
+
+    browser.get(f"{live_server.url}/bang-dieu-khien/")
+    choose_year(browser, 2024)
+    assert browser.current_url.endswith(f"/bang-dieu-khien/{plan.slug}/2024/")
+    assert "năm 2024" in browser.find_element(By.TAG_NAME, "h1").text
+
+    browser.get(f"{live_server.url}/cong-khai/{plan.slug}/")
+    choose_year(browser, 2023)
+    assert browser.current_url.endswith(f"/cong-khai/{plan.slug}/?nam=2023")
+
+
+def test_no_page_trips_the_content_security_policy(transactional_db, browser, live_server, plan):
+    log_in(browser, live_server, "canbo.ldtbxh")  # lands on the report form, the page with the most script
+    browser.execute_script(CSP_VIOLATIONS)
+    add = browser.find_element(By.ID, "them-kien-nghi")
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", add)
+    add.click()  # report-form.js still runs
+    assert len(browser.find_elements(By.CSS_SELECTOR, "#kien-nghi .proposal-form")) == 2
+    assert browser.execute_script("return window.cspViolations") == []
+    assert "script-src 'self'" in browser.execute_script(
+        "return fetch(location.href).then(r => r.headers.get('Content-Security-Policy'))"
+    )
+
+
+def test_logging_out_forgets_the_drafts_kept_in_the_browser(transactional_db, browser, live_server, plan):
+    log_in(browser, live_server, "canbo.ldtbxh")
+    area = browser.find_element(By.ID, "id_difficulties")
+    area.send_keys("Bản nháp chưa lưu trên máy dùng chung.")
+    WebDriverWait(browser, 5).until(
+        lambda d: d.execute_script("return Object.keys(localStorage).filter(k => k.startsWith('binhson:')).length")
+    )
+    browser.execute_script("localStorage.setItem('khac:giu-lai', '1')")  # not the portal's: left alone
+    browser.find_element(By.CSS_SELECTOR, "nav form[data-logout] button[type=submit]").click()
+    WebDriverWait(browser, 10).until(lambda d: "/dang-nhap/" in d.current_url)
+    assert browser.execute_script("return Object.keys(localStorage).sort()") == ["khac:giu-lai"]
+
+    log_in(browser, live_server, "canbo.ldtbxh")  # the same person again: the form comes back empty
+    assert browser.find_element(By.ID, "id_difficulties").get_attribute("value") == ""
+    assert not browser.find_element(By.ID, "khoi-phuc").is_displayed()
