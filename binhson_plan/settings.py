@@ -113,6 +113,7 @@ MIDDLEWARE = [
     "binhson_plan.availability.DatabaseOutageMiddleware",
     "csp.middleware.CSPMiddleware",
     "binhson_plan.middleware.permissions_policy",
+    "binhson_plan.middleware.reject_nul_characters",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -205,6 +206,8 @@ EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+# A mail server that hangs must not hold a job (and the message's row) for ever: the outbox retries.
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Cổng theo dõi kế hoạch <no-reply@binhson.local>")
 
 # Celery: with no broker configured, jobs run in-process (the embedded default).
@@ -269,8 +272,6 @@ REPORT_SEASON_START = os.environ.get("REPORT_SEASON_START", "15/11")
 REPORT_SEASON_END = os.environ.get("REPORT_SEASON_END", "31/12")
 REMINDER_DAYS = [14, 7, 3, 1]
 # Failure drills only: seconds a report build waits mid-way, time enough to stop its worker.
-# A mail server that hangs must not hold a job (and the message's row) for ever: the outbox retries.
-EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
 REPORT_BUILD_DELAY = float(os.environ.get("REPORT_BUILD_DELAY", "0"))
 # A build silent this long (no heartbeat between its steps) is taken for dead and queued again by the sweep.
 REPORT_BUILD_STALE_MINUTES = int(os.environ.get("REPORT_BUILD_STALE_MINUTES", "5"))

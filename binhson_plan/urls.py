@@ -6,6 +6,8 @@ from reports import views as report_views
 from targets import views as target_views
 from tasks import api as tasks_api
 
+handler500 = "binhson_plan.availability.server_error"  # a database outage is a 503 "đang bảo trì", not a 500
+
 admin.site.site_header = "Quản trị cổng theo dõi kế hoạch công tác dân tộc"
 admin.site.site_title = "Quản trị"
 admin.site.index_title = "Dữ liệu của cổng"

@@ -1,0 +1,118 @@
+"""Answers while a part is down: `/healthz` for the containers' health checks, and a Vietnamese 503
+"đang bảo trì" instead of a 500 while the database cannot be reached."""
+
+import logging
+import sys
+import tempfile
+from pathlib import Path
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import InterfaceError, OperationalError, connection
+from django.http import HttpResponse, JsonResponse
+from django.template.loader import render_to_string
+from django.views import defaults
+
+logger = logging.getLogger(__name__)
+
+# What a database that is restarting, unreachable or out of connections raises.
+DATABASE_DOWN = (OperationalError, InterfaceError)
+HEALTH_PATH = "/healthz"
+
+
+def maintenance_response() -> HttpResponse:
+    """The 503 page: rendered without the request, since its context (the user, the session) needs the database."""
+    response = HttpResponse(render_to_string("503.html"), status=503)
+    response["Retry-After"] = "60"
+    return response
+
+
+class DatabaseOutageMiddleware:
+    """A view that finds the database down answers 503 "đang bảo trì". The same outage met outside a view
+    (loading the session, saving it) reaches `server_error` below, which answers the same."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, DATABASE_DOWN):
+            logger.warning("Không kết nối được cơ sở dữ liệu (%s): trả trang bảo trì", type(exception).__name__)
+            return maintenance_response()
+        return None
+
+
+def server_error(request, template_name="500.html"):
+    """handler500: the maintenance page when the error is the database being down, else Django's 500."""
+    if isinstance(sys.exc_info()[1], DATABASE_DOWN):
+        return maintenance_response()
+    return defaults.server_error(request, template_name)
+
+
+class HealthCheckMiddleware:
+    """`GET /healthz`, answered first: before the host check (the container's health check calls
+    127.0.0.1, not the portal's name), the HTTPS redirect, the session and the login requirement.
+    Public on purpose; it says only which part is down, never an address, a name or an error text."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path.rstrip("/") != HEALTH_PATH:
+            return self.get_response(request)
+        checks = {"database": _database(), "broker": _broker(), "cache": _cache(), "storage": _storage()}
+        healthy = all(state in ("ok", "not_used") for state in checks.values())
+        body = {"status": "ok" if healthy else "error", "checks": checks}
+        return JsonResponse(body, status=200 if healthy else 503, headers={"Cache-Control": "no-store"})
+
+
+def _check(name, probe) -> str:
+    try:
+        probe()
+    except Exception:
+        logger.warning("Kiểm tra sức khỏe: %s không hoạt động", name, exc_info=True)
+        return "error"
+    return "ok"
+
+
+def _database() -> str:
+    def probe():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+
+    return _check("cơ sở dữ liệu", probe)
+
+
+def _broker() -> str:
+    from binhson_plan.celery import app
+
+    if app.conf.task_always_eager:
+        return "not_used"  # jobs run in-process (the embedded mode)
+
+    def probe():
+        with app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1)
+
+    return _check("hàng đợi", probe)
+
+
+def _cache() -> str:
+    def probe():
+        cache.set("healthz", "ok", 10)
+        if cache.get("healthz") != "ok":
+            raise RuntimeError("the cache did not keep a value")
+
+    return _check("bộ nhớ đệm", probe)
+
+
+def _storage() -> str:
+    def probe():
+        root = Path(settings.MEDIA_ROOT)
+        root.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=root, prefix=".healthz-") as probe_file:
+            probe_file.write(b"ok")
+            probe_file.flush()
+
+    return _check("thư mục tệp tải lên", probe)
