@@ -3,7 +3,7 @@
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
-SYSTEM_PACKAGES := gcc libpq-dev fonts-liberation2 libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils
+SYSTEM_PACKAGES := gcc libpq-dev fonts-liberation2 libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils postgresql-client
 TEST_SYSTEM_PACKAGES := chromium chromium-driver docker-compose nginx openssl
 
 .PHONY: run test setup setup-test lint

@@ -226,6 +226,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 PORTAL_URL = os.environ.get("PORTAL_URL", "http://127.0.0.1:8000")
 # Every page says its figures are made up: for a portal filled by `seed_demo --reports` (`make run` sets it).
 DEMO_MODE = env_bool("DEMO_MODE", False)
+# Backups (`manage.py backup`, nightly by the `backup` service of docker-compose.yml): where, and for how long.
+BACKUP_DIR = Path(os.environ.get("BACKUP_DIR", BASE_DIR / "backups"))
+BACKUP_KEEP_DAYS = int(os.environ.get("BACKUP_KEEP_DAYS", "14"))
+
 
 # The plan shipped with the portal, loaded by `manage.py load_plan` with no argument.
 DEFAULT_PLAN_FILE = BASE_DIR / "binhson_plan" / "plans" / "binh_son.yaml"

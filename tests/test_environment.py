@@ -79,4 +79,4 @@ def test_docker_compose_file_is_valid(tmp_path):
     result = subprocess.run([compose, "config", "-q"], cwd=tmp_path, capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     services = subprocess.run([compose, "config", "--services"], cwd=tmp_path, capture_output=True, text=True)
-    assert set(services.stdout.split()) == {"web", "worker", "beat", "db", "redis", "proxy"}
+    assert set(services.stdout.split()) == {"web", "worker", "beat", "db", "redis", "proxy", "backup"}

@@ -1,0 +1,28 @@
+"""`manage.py backup [--dest DIR] [--keep-days N]`: the database and the uploaded files, with retention."""
+
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from binhson_plan.backup import BackupError, create_backup, prune
+
+
+class Command(BaseCommand):
+    help = "Sao lưu cơ sở dữ liệu và các tệp tải lên; xóa các bản sao lưu cũ hơn số ngày giữ lại."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--dest", default=str(settings.BACKUP_DIR), help="Thư mục chứa các bản sao lưu.")
+        parser.add_argument(
+            "--keep-days", type=int, default=settings.BACKUP_KEEP_DAYS, help="Giữ các bản sao lưu trong bấy nhiêu ngày."
+        )
+
+    def handle(self, *args, **options):
+        directory = Path(options["dest"])
+        try:
+            backup = create_backup(directory)
+        except BackupError as exc:
+            raise CommandError(str(exc)) from None
+        self.stdout.write(f"Đã sao lưu vào {backup}")
+        for old in prune(directory, options["keep_days"]):
+            self.stdout.write(f"Đã xóa bản sao lưu cũ {old.name}")

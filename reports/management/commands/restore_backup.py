@@ -1,0 +1,38 @@
+"""`manage.py restore_backup FOLDER --yes [--database-url URL] [--media-root DIR]`: put a backup back.
+
+Stop the web, worker and beat first: the database is replaced. By default into the portal's own database
+and MEDIA_ROOT; give another database URL and folder to restore beside it (a restore drill)."""
+
+from pathlib import Path
+
+import dj_database_url
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connections
+
+from binhson_plan.backup import BackupError, restore_backup
+
+
+class Command(BaseCommand):
+    help = "Khôi phục cơ sở dữ liệu và các tệp tải lên từ một bản sao lưu (đã kiểm tra mã của từng tệp)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("backup", help="Thư mục bản sao lưu, ví dụ backups/binhson-20261204-023000.")
+        parser.add_argument("--database-url", help="Cơ sở dữ liệu nhận bản khôi phục (mặc định: của cổng).")
+        parser.add_argument("--media-root", help="Thư mục nhận các tệp tải lên (mặc định: MEDIA_ROOT).")
+        parser.add_argument("--yes", action="store_true", help="Xác nhận ghi đè cơ sở dữ liệu và tệp hiện có.")
+
+    def handle(self, *args, **options):
+        if not options["yes"]:
+            raise CommandError("Khôi phục sẽ ghi đè cơ sở dữ liệu và tệp hiện có: dừng cổng rồi chạy lại với --yes.")
+        target = (
+            dj_database_url.parse(options["database_url"])
+            if options["database_url"]
+            else connections["default"].settings_dict
+        )
+        media_root = Path(options["media_root"] or settings.MEDIA_ROOT)
+        try:
+            restored = restore_backup(Path(options["backup"]), target, media_root)
+        except BackupError as exc:
+            raise CommandError(str(exc)) from None
+        self.stdout.write(f"Đã khôi phục cơ sở dữ liệu {restored.database} và {restored.files} tệp vào {media_root}.")
