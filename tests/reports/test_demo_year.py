@@ -27,6 +27,7 @@ from reports.models import (
 )
 from targets.models import Assessment, ReferenceValue, Target, TargetValue
 from targets.status import indicator_groups
+from tests.conftest import _ensure_plan_and_cast as ensure_plan_and_cast
 
 YEAR = timezone.localdate().year
 FLOWS = {  # the events each final state is reached by, oldest first
@@ -51,6 +52,7 @@ def demo_year(django_db_setup, django_db_blocker, tmp_path_factory):
         atomic = transaction.atomic()
         atomic.__enter__()
         try:
+            ensure_plan_and_cast()  # a browser test run before this module empties the tables
             yield {"output": seed(force=True), "media": media}
         finally:
             transaction.set_rollback(True)
