@@ -4,8 +4,9 @@ from agencies.permissions import Role, role_names
 
 
 def roles(request):
-    user = request.user
-    if not user.is_authenticated:
+    # An error page for a request refused before authentication ran (a bad Host header) has no user.
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
         return {}
     names = role_names(user)
     membership = getattr(user, "membership", None) if Role.AGENCY_STAFF in names else None

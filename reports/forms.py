@@ -1,9 +1,10 @@
 """Forms of the agency report page. Every error is Vietnamese and sits next to its field."""
 
+import datetime
 import unicodedata
 
 from django import forms
-from django.forms import modelformset_factory
+from django.forms import BaseModelFormSet, modelformset_factory
 
 from reports.evidence import check_evidence_file
 from reports.models import AgencyReport, Proposal, QualitativeStatus, ReportingCycle, TargetEntry, TaskEntry, TaskStatus
@@ -158,7 +159,38 @@ class ProposalForm(forms.ModelForm):
 LeadEntryFormSet = modelformset_factory(TaskEntry, form=LeadEntryForm, extra=0)
 CoordinatingEntryFormSet = modelformset_factory(TaskEntry, form=CoordinatingEntryForm, extra=0)
 TargetEntryFormSet = modelformset_factory(TargetEntry, form=TargetEntryForm, extra=0)
-ProposalFormSet = modelformset_factory(Proposal, form=ProposalForm, extra=1, can_delete=True, max_num=50)
+MAX_PROPOSALS = 50
+TOO_MANY_PROPOSALS = f"Tối đa {MAX_PROPOSALS} kiến nghị trong một báo cáo: gộp bớt các kiến nghị gần nhau."
+
+
+class BaseProposalFormSet(BaseModelFormSet):
+    """The page's "+" button adds rows without a limit, so the server counts: at most MAX_PROPOSALS
+    proposals kept (blank rows do not count), and never more than twice as many rows read at all
+    (without a limit a formset quietly saves up to max_num + 1000 rows)."""
+
+    default_error_messages = {
+        "too_many_forms": TOO_MANY_PROPOSALS,
+        "too_few_forms": "Thiếu kiến nghị.",
+        "missing_management_form": "Dữ liệu gửi lên không khớp với trang. Xin tải lại trang.",
+    }
+
+    def clean(self):
+        super().clean()
+        deleted = set(map(id, self.deleted_forms)) if self.can_delete else set()
+        kept = [f for f in self.forms if id(f) not in deleted and (f.instance.pk or f.has_changed())]
+        if len(kept) > MAX_PROPOSALS:
+            raise forms.ValidationError(TOO_MANY_PROPOSALS, code="too_many_forms")
+
+
+ProposalFormSet = modelformset_factory(
+    Proposal,
+    form=ProposalForm,
+    formset=BaseProposalFormSet,
+    extra=1,
+    can_delete=True,
+    max_num=MAX_PROPOSALS,
+    absolute_max=2 * MAX_PROPOSALS,
+)
 
 
 class SendBackForm(forms.Form):
@@ -193,6 +225,16 @@ class CycleDatesForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        # Within the plan's years, and the year after its last (a cycle may lock in January): a date
+        # typed as 2062 or 0205 is a typo that would quietly open or close the cycle for decades.
+        plan = self.instance.plan
+        first, last = datetime.date(plan.period_start, 1, 1), datetime.date(plan.last_year + 1, 12, 31)
+        for name in self.Meta.fields:
+            value = cleaned.get(name)
+            if value and not first <= value <= last:
+                self.add_error(
+                    name, f"Ngày phải trong thời gian của kế hoạch, từ {first:%d/%m/%Y} đến {last:%d/%m/%Y}."
+                )
         opens, due, locks = cleaned.get("opens_on"), cleaned.get("due_on"), cleaned.get("locks_on")
         if opens and due and due < opens:
             self.add_error("due_on", "Hạn báo cáo phải sau ngày mở nhập liệu.")

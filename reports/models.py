@@ -290,8 +290,23 @@ class TaskEntry(models.Model):
         return self.role == Role.LEAD
 
 
+def short_file_name(filename: str, limit_bytes: int = 150) -> str:
+    """The name cut (extension kept) to fit the disk's 255-byte names and the 255-character column
+    with the folder in front: 150 bytes is 50 to 150 Vietnamese letters. The full name stays in
+    `Evidence.original_name`, and downloads use that."""
+    stem, dot, extension = filename.rpartition(".")
+    if not dot or not stem or len(extension) > 10:
+        stem, extension = filename, ""
+    extension = f".{extension}" if extension else ""
+    stem = stem[:limit_bytes]
+    while stem and len((stem + extension).encode()) > limit_bytes:
+        stem = stem[:-1]
+    return (stem or "tep") + extension
+
+
 def evidence_path(instance, filename):
-    return f"minh-chung/{instance.entry.report.cycle.year}/{instance.entry.report.agency.code}/{filename}"
+    folder = f"minh-chung/{instance.entry.report.cycle.year}/{instance.entry.report.agency.code}"
+    return f"{folder}/{short_file_name(filename)}"
 
 
 class Evidence(models.Model):

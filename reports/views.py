@@ -1,5 +1,7 @@
 """The agency report page: agency staff fill and submit it; everyone allowed reads it."""
 
+import logging
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -21,11 +23,13 @@ from reports.forms import (
     SendBackForm,
     TargetEntryFormSet,
 )
-from reports.models import AgencyReport, Evidence, ReportAction, ReportingCycle, ReportState
+from reports.models import AgencyReport, Evidence, Proposal, ReportAction, ReportingCycle, ReportState
 from targets.models import Target
 from targets.status import indicator_groups
 from tasks.models import Plan
 from tasks.models import Role as TaskRole
+
+logger = logging.getLogger(__name__)
 
 
 def home(request):
@@ -74,12 +78,14 @@ def build_forms(report, data=None, files=None):
         "proposals": ProposalFormSet(data, queryset=report.proposals.all(), prefix="proposal"),
     }
     last_year = report.previous_year_values()
-    targets = [form.instance.target for form in forms["targets"]]
+    # A posted row id that is not one of this report's rows leaves a form without its target: _tampered
+    # refuses the whole post, so such a form only needs to get that far.
+    targets = [form.instance.target for form in forms["targets"] if form.instance.target_id]
     groups = indicator_groups(targets)
     codes = dict(Target.objects.filter(pk__in={pk for g in groups.values() for pk in g}).values_list("pk", "code"))
     for form in forms["targets"]:
         form.last_value = last_year.get(form.instance.target_id)
-        form.shared_with = [codes[pk] for pk in groups[form.instance.target_id][1:]]
+        form.shared_with = [codes[pk] for pk in groups.get(form.instance.target_id, [None])[1:]]
     return forms
 
 
@@ -175,7 +181,12 @@ def _tampered(forms) -> bool:
             return True
         if name != "proposals" and any(form.instance.pk is None for form in formset.forms):
             return True
-    return False
+    # A proposal row naming another report's proposal. (One deleted meanwhile by a colleague is not
+    # tampering: the version check then shows this person's text back.)
+    unknown = [str(f["id"].value()) for f in forms["proposals"].forms if f["id"].value() and f.instance.pk is None]
+    if any(not (pk.isascii() and pk.isdigit()) for pk in unknown):
+        return True
+    return Proposal.objects.filter(pk__in=unknown).exclude(report=forms["report"].instance).exists()
 
 
 def _save_forms(request, report, forms):
@@ -264,8 +275,17 @@ def report_history(report, limit=200):
 def evidence_download(request, pk, evidence_id):
     report = access.get_report_for_reader(request, pk)
     evidence = get_object_or_404(Evidence, pk=evidence_id, entry__report=report)
+    try:
+        content = evidence.file.open("rb")
+    except FileNotFoundError:  # recorded, but gone from the disk (a restore without the media folder…)
+        logger.error("Tệp minh chứng %s (%s) không còn trên đĩa", evidence.pk, evidence.file.name)
+        message = (
+            f"Tệp “{evidence.original_name}” đã được ghi nhận nhưng không còn trên máy chủ. "
+            "Xin báo quản trị viên khôi phục tệp, hoặc tải lên lại."
+        )
+        return render(request, "404.html", {"message": message}, status=404)
     return FileResponse(
-        evidence.file.open("rb"),
+        content,
         as_attachment=True,
         filename=evidence.original_name,
         content_type=evidence.content_type,

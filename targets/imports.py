@@ -7,8 +7,10 @@ column and reason, and nothing is written unless every row is right.
 
 import datetime
 import io
+import zipfile
 from dataclasses import dataclass
 from decimal import Decimal
+from xml.etree import ElementTree
 
 import pandas as pd
 from django.db import transaction
@@ -22,6 +24,12 @@ REQUIRED = ["target_code", "year", "value"]
 OPTIONAL = ["as_of", "note", "reference"]
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20_000
+# An .xlsx is a zip: 5 MB of it can unpack to gigabytes of XML and millions of rows (one 190 KB file
+# used to kill a gunicorn worker). Its declared unpacked size (zipfile refuses a member that unpacks
+# to more than it declares) and its rows are checked, streaming, before pandas reads it.
+MAX_UNPACKED_BYTES = 20 * 1024 * 1024
+MAX_COLUMNS = 50
+NAME_IN_SOURCE = 120  # characters of the file name kept in a value's source (a 255-character column)
 
 
 class ValueImportError(Exception):
@@ -51,11 +59,12 @@ class Row:
 def read_table(fileobj, name: str) -> pd.DataFrame:
     data = fileobj.read(MAX_BYTES + 1)
     if len(data) > MAX_BYTES:
-        raise ValueImportError([f"Tệp “{name}” lớn hơn 5 MB."])
+        raise ValueImportError([f"Tệp “{short_name(name)}” lớn hơn 5 MB."])
     if not data.strip():
-        raise ValueImportError([f"Tệp “{name}” rỗng."])
+        raise ValueImportError([f"Tệp “{short_name(name)}” rỗng."])
     try:
         if data[:4] == b"PK\x03\x04":
+            check_workbook_size(data, name)
             return pd.read_excel(io.BytesIO(data), dtype=str, keep_default_na=False)
         if b"\x00" in data[:4096]:
             raise ValueError("binary")
@@ -65,11 +74,41 @@ def read_table(fileobj, name: str) -> pd.DataFrame:
                 break
             except UnicodeDecodeError:
                 continue
+        if text.count("\n") > MAX_ROWS + 1:
+            raise ValueImportError([f"Tệp “{short_name(name)}” có hơn {MAX_ROWS} dòng."])
         return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, sep=None, engine="python")
     except ValueImportError:
         raise
     except Exception:
-        raise ValueImportError([f"Không đọc được tệp “{name}”: cần tệp CSV (UTF-8) hoặc Excel (.xlsx)."]) from None
+        raise ValueImportError(
+            [f"Không đọc được tệp “{short_name(name)}”: cần tệp CSV (UTF-8) hoặc Excel (.xlsx)."]
+        ) from None
+
+
+def short_name(name: str, limit: int = NAME_IN_SOURCE) -> str:
+    return name if len(name) <= limit else name[: limit - 1] + "…"
+
+
+def check_workbook_size(data: bytes, name: str) -> None:
+    """Refuse a workbook that unpacks too large, or a sheet with too many rows or filled columns. The
+    sheets are read as a stream of XML rows, stopping at the first past the limit: openpyxl itself would
+    first scan a whole sheet that does not state its size, and pandas would load it all."""
+    named = f"Tệp “{short_name(name)}”"
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        if sum(member.file_size for member in archive.infolist()) > MAX_UNPACKED_BYTES:
+            raise ValueImportError([f"{named} quá lớn khi giải nén (tối đa {MAX_ROWS} dòng)."])
+        for sheet in (n for n in archive.namelist() if n.startswith("xl/worksheets/") and n.endswith(".xml")):
+            with archive.open(sheet) as source:
+                rows = 0
+                for _event, element in ElementTree.iterparse(source):
+                    if element.tag.rsplit("}", 1)[-1] != "row":
+                        continue
+                    rows += 1
+                    if rows > MAX_ROWS + 1:  # the header and MAX_ROWS rows of values
+                        raise ValueImportError([f"{named} có hơn {MAX_ROWS} dòng."])
+                    if sum(1 for cell in element if len(cell)) > MAX_COLUMNS:  # cells holding a value
+                        raise ValueImportError([f"{named} có hơn {MAX_COLUMNS} cột."])
+                    element.clear()
 
 
 def parse_rows(plan, frame: pd.DataFrame) -> list[Row]:
@@ -137,7 +176,7 @@ def parse_rows(plan, frame: pd.DataFrame) -> list[Row]:
 
 def _year(text, first, last, fail):
     text = str(text).strip().removesuffix(".0")
-    if not text.isdigit() or not first <= int(text) <= last:
+    if not (text.isascii() and text.isdigit()) or not first <= int(text) <= last:
         fail("year", f"năm “{text}” không hợp lệ (từ {first} đến {last}).")
         return None
     return int(text)
@@ -172,12 +211,13 @@ def _date(text, fail):
 def import_values(plan, fileobj, name: str, by=None) -> ImportResult:
     """Validate the whole file, then record every value in one transaction."""
     rows = parse_rows(plan, read_table(fileobj, name))
+    source = f"Nhập từ tệp {short_name(name)}"
     result = ImportResult()
     with transaction.atomic():
         for row in rows:
             if row.value is not None:
                 version = record_value(
-                    row.target, row.year, row.value, by=by, as_of=row.as_of, source=f"Nhập từ tệp {name}", note=row.note
+                    row.target, row.year, row.value, by=by, as_of=row.as_of, source=source, note=row.note
                 )
                 result.recorded += version is not None
                 result.unchanged += version is None
@@ -185,7 +225,7 @@ def import_values(plan, fileobj, name: str, by=None) -> ImportResult:
                 ReferenceValue.objects.update_or_create(
                     target=row.target,
                     year=row.year,
-                    defaults={"value": row.reference, "source": f"Nhập từ tệp {name}", "recorded_by": by},
+                    defaults={"value": row.reference, "source": source, "recorded_by": by},
                 )
                 result.references += 1
     return result

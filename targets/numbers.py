@@ -3,9 +3,9 @@
 import re
 from decimal import Decimal, InvalidOperation
 
-GROUPED_DOTS = re.compile(r"^[1-9]\d{0,2}(\.\d{3})+(,\d+)?$")  # 1.250.000 or 1.250.000,5
-GROUPED_COMMAS = re.compile(r"^[1-9]\d{0,2}(,\d{3})+(\.\d+)?$")  # 1,250,000 or 1,250,000.5
-PLAIN = re.compile(r"^\d+([.,]\d+)?$")
+GROUPED_DOTS = re.compile(r"^[1-9]\d{0,2}(\.\d{3})+(,\d+)?$", re.ASCII)  # 1.250.000 or 1.250.000,5
+GROUPED_COMMAS = re.compile(r"^[1-9]\d{0,2}(,\d{3})+(\.\d+)?$", re.ASCII)  # 1,250,000 or 1,250,000.5
+PLAIN = re.compile(r"^\d+([.,]\d+)?$", re.ASCII)
 
 
 class NumberFormatError(ValueError):
@@ -16,6 +16,9 @@ def parse_number(text: str, integer: bool = False) -> Decimal:
     """'4,5' → 4.5; '1.250.000' → 1250000; '4.5' → 4.5; '1,250,000' → 1250000; '1.250' is ambiguous,
     except for a whole number (`integer`, e.g. đồng), where the only reading is 1250."""
     raw = (text or "").strip().replace("\u00a0", "").replace(" ", "")
+    if any(char.isdigit() and not "0" <= char <= "9" for char in raw):
+        # Python (and Decimal) read ١٢٣ or １２３４ as numbers; a person reading the report would not.
+        raise NumberFormatError(f"“{text.strip()}” có chữ số không phải 0–9: gõ lại bằng các phím số thông thường.")
     raw = raw.removesuffix("%")
     sign = -1 if raw.startswith(("-", "−")) else 1
     digits = raw[1:] if raw[:1] in ("+", "-", "−") else raw

@@ -1,0 +1,130 @@
+"""Numbers in other scripts' digits, and import files that are too big once unpacked or named too long:
+each refused with a Vietnamese reason (or the name shortened), never a server error or a dead worker."""
+
+import io
+import zipfile
+
+import pandas
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from targets.imports import ValueImportError, import_values
+from targets.models import TargetValue
+from targets.numbers import NumberFormatError, parse_number
+from tests.reports.helpers import ReportPage, current_report
+
+
+@pytest.mark.parametrize("typed", ["١٢٣", "１２３４", "١٫٥", "۱۲", "12３", "४५"])
+def test_digits_outside_0_to_9_are_refused(typed):
+    with pytest.raises(NumberFormatError, match="chữ số không phải 0–9"):
+        parse_number(typed)
+    with pytest.raises(NumberFormatError, match="chữ số không phải 0–9"):
+        parse_number(typed, integer=True)
+
+
+def test_the_report_form_refuses_them(client, cast, plan):
+    report = current_report(plan, "LDTBXH")
+    client.force_login(cast["canbo.ldtbxh"])
+    page = ReportPage(report)
+    code = next(f.instance.target.code for f in page.forms["targets"] if not f.instance.target.is_qualitative)
+    response = client.post(f"/bao-cao/{report.pk}/", page.target(code, value="１２３４").data())
+    assert response.status_code == 422
+    assert "“１２３４” có chữ số không phải 0–9" in response.content.decode()
+
+
+def test_an_import_refuses_them_in_years_and_values(plan):
+    rows = "target_code,year,value\n2025.01,２０２０,18\n2025.01,2021,١٢\n"
+    with pytest.raises(ValueImportError) as refused:
+        import_values(plan, io.BytesIO(rows.encode()), "so-lieu.csv")
+    assert refused.value.errors[0].startswith("Dòng 2, cột year: năm “２０２０” không hợp lệ")
+    assert refused.value.errors[1].startswith("Dòng 3, cột value: “١٢” có chữ số không phải 0–9")
+
+
+def workbook(rows: int, row_xml: str = "<row><c t='inlineStr'><is><t>x</t></is></c></row>") -> bytes:
+    """A minimal .xlsx whose only sheet repeats one row: tiny packed, `rows` rows unpacked."""
+    sheet = (
+        '<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/'
+        'spreadsheetml/2006/main"><sheetData>' + row_xml * rows + "</sheetData></worksheet>"
+    )
+    parts = {
+        "[Content_Types].xml": '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.'
+        'org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-'
+        'package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName='
+        '"/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+'
+        'xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-'
+        'officedocument.spreadsheetml.worksheet+xml"/></Types>',
+        "_rels/.rels": '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.'
+        'org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/'
+        'officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>',
+        "xl/workbook.xml": '<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.'
+        'org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/'
+        'relationships"><sheets><sheet name="S" sheetId="1" r:id="rId1"/></sheets></workbook>',
+        "xl/_rels/workbook.xml.rels": '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.'
+        'openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.'
+        'openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>'
+        "</Relationships>",
+        "xl/worksheets/sheet1.xml": sheet,
+    }
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        for name, text in parts.items():
+            archive.writestr(name, text)
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def pandas_must_not_read(monkeypatch):
+    def refuse(*args, **kwargs):
+        raise AssertionError("pandas was asked to parse a workbook that should have been refused before")
+
+    monkeypatch.setattr(pandas, "read_excel", refuse)
+
+
+def test_a_workbook_of_half_a_million_rows_is_refused_before_pandas_reads_it(plan, pandas_must_not_read):
+    bomb = workbook(500_000, "<row><c><v>1</v></c></row>")  # 12 MB of XML, under the unpacked-size limit
+    assert len(bomb) < 200 * 1024  # the probe's file was 190 KB
+    with pytest.raises(ValueImportError) as refused:
+        import_values(plan, io.BytesIO(bomb), "bom.xlsx")
+    assert refused.value.errors == ["Tệp “bom.xlsx” có hơn 20000 dòng."]
+
+
+def test_a_workbook_that_unpacks_too_large_is_refused_unread(plan, pandas_must_not_read):
+    bomb = workbook(1_000_000)  # 50 MB of XML in 100 KB
+    assert len(bomb) < 200 * 1024
+    with pytest.raises(ValueImportError) as refused:
+        import_values(plan, io.BytesIO(bomb), "lon.xlsx")
+    assert refused.value.errors == ["Tệp “lon.xlsx” quá lớn khi giải nén (tối đa 20000 dòng)."]
+
+
+def test_a_workbook_too_wide_is_refused(plan, pandas_must_not_read):
+    wide = "<row>" + "<c t='inlineStr'><is><t>x</t></is></c>" * 60 + "</row>"
+    with pytest.raises(ValueImportError) as refused:
+        import_values(plan, io.BytesIO(workbook(2, wide)), "rong.xlsx")
+    assert refused.value.errors == ["Tệp “rong.xlsx” có hơn 50 cột."]
+
+
+def test_a_csv_of_a_million_lines_is_refused_before_it_is_parsed(plan, monkeypatch):
+    monkeypatch.setattr(pandas, "read_csv", lambda *a, **k: pytest.fail("read_csv on a file to refuse"))
+    with pytest.raises(ValueImportError) as refused:
+        import_values(plan, io.BytesIO(b"target_code,year,value\n" + b",,\n" * 1_000_000), "dai.csv")
+    assert refused.value.errors == ["Tệp “dai.csv” có hơn 20000 dòng."]
+
+
+def test_a_good_workbook_still_imports(plan):
+    row = "<row><c t='inlineStr'><is><t>{}</t></is></c><c><v>{}</v></c><c><v>{}</v></c></row>"
+    header = row.replace("<c><v>{}</v></c><c><v>{}</v></c>", "<c t='inlineStr'><is><t>year</t></is></c>"
+                         "<c t='inlineStr'><is><t>value</t></is></c>").format("target_code")  # fmt: skip
+    content = workbook(1, header + row.format("2025.01", 2020, 18) + row.format("2025.01", 2021, 19.5))
+    result = import_values(plan, io.BytesIO(content), "tot.xlsx")
+    assert result.recorded == 2
+    assert {str(v.value) for v in TargetValue.objects.filter(target__code="2025.01")} >= {"18.0000", "19.5000"}
+
+
+def test_an_import_file_with_a_very_long_name_is_recorded_under_a_shortened_one(client, cast, plan):
+    client.force_login(cast["vanphong"])
+    name = "Số liệu chỉ tiêu giảm nghèo các xã đặc biệt khó khăn huyện Bình Sơn " * 5 + ".csv"
+    upload = SimpleUploadedFile(name, b"target_code,year,value\n2025.01,2020,18\n")
+    response = client.post("/nhap-so-lieu/", {"file": upload})
+    assert response.status_code == 302
+    value = TargetValue.objects.get(target__code="2025.01", year=2020)
+    assert len(value.source) <= 255 and value.source.startswith("Nhập từ tệp Số liệu chỉ tiêu") and "…" in value.source
