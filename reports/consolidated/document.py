@@ -192,10 +192,10 @@ def _node(node, entries, quiet: bool) -> list:
     if not quiet and node.children and any(n.own_leads for n in [node, *node.children]) and not entries.any_in(node):
         parts.append(Para("Chưa có cơ quan nào báo cáo kết quả thực hiện các nội dung này.", style="missing"))
         quiet = True  # one line for the whole block, not one per item
+    for child in node.children:  # the plan's items first, then what was reported on the block
+        parts += _node(child, entries, quiet)
     if node.own_leads or node.own_coordinating:
         parts += _block(node, entries, quiet)
-    for child in node.children:
-        parts += _node(child, entries, quiet)
     is_area = s.kind == SectionKind.AREA or (
         s.kind == SectionKind.GROUP and not any(c.section.kind == SectionKind.AREA for c in node.children)
     )

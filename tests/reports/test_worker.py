@@ -2,17 +2,22 @@
 with the test; a worker killed mid-build is replaced and the same version is finished exactly once;
 with the broker down, asking for a build says it is delayed and nothing else breaks."""
 
+import io
 import os
+import re
 import signal
 import subprocess
 import sys
 import time
 
 import pytest
+from django.contrib.auth.models import User
+from django.core.management import call_command
 from django.db import connection
 
 from binhson_plan.celery import app
 from reports.consolidated.models import ConsolidatedReport
+from tests.reports.real_year import check_docx, check_pdf, check_xlsx
 
 BROKER = os.environ.get("CELERY_BROKER_URL", "")
 # CI (.ci/run) provides both and sets CI_EXPECT_BROKER: there these tests always run, and fail if either is missing.
@@ -66,14 +71,17 @@ def stop(worker):
 def test_a_real_worker_builds_the_report(transactional_db, client, cast, plan, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     assert app.conf.task_always_eager is False
+    call_command("seed_demo", "--reports", force=True, stdout=io.StringIO())  # the real year of demo data
     worker = start_worker(tmp_path, "tho-dung-1")
     try:
-        client.force_login(cast["vanphong"])
+        client.force_login(User.objects.get(username="vanphong"))  # the seed reset the demo passwords
         response = client.post("/tong-hop/", {"number": "12/BC-UBND", "report_date": "05/12/2026",
                                               "addressee": "Ủy ban nhân dân tỉnh Quảng Ngãi", "recipients": "Lưu: VT",
                                               "signer_authority": "KT. CHỦ TỊCH", "signer_position": "PHÓ CHỦ TỊCH",
                                               "signer_name": "Phạm Quang Sự"}, follow=True)  # fmt: skip
-        assert "Đang dựng bản 1" in response.content.decode()
+        assert "Đang dựng bản 1" in response.content.decode(), re.findall(
+            r"alert[^>]*>([^<]*)", response.content.decode()
+        )
         report = ConsolidatedReport.objects.get()
         assert wait_for(lambda: state(report.pk) == "ready", 120), (tmp_path / "tho-dung-1.log").read_text()[-3000:]
         report.refresh_from_db()
@@ -81,6 +89,8 @@ def test_a_real_worker_builds_the_report(transactional_db, client, cast, plan, s
         status = client.get(f"/tong-hop/{report.pk}/trang-thai/").json()
         assert status["state"] == "ready" and status["files"]["pdf"].endswith("/tep/pdf/")
         assert client.get(status["files"]["docx"]).status_code == 200
+        check_docx(report, check_pdf(report))  # the worker's files read back as in the in-process test
+        check_xlsx(report)
     finally:
         stop(worker)
 
@@ -119,7 +129,7 @@ def test_with_the_broker_down_a_build_is_said_to_be_delayed(transactional_db, cl
     app.conf.broker_write_url, app.conf.task_always_eager = "redis://127.0.0.1:1/0", False  # nothing listens there
     app._pool = app.amqp._producer_pool = None  # connections are made afresh, to the dead broker
     try:
-        client.force_login(cast["vanphong"])
+        client.force_login(User.objects.get(username="vanphong"))  # the seed reset the demo passwords
         response = client.post("/tong-hop/", {"number": "…/BC-UBND", "report_date": "05/12/2026",
                                               "addressee": "Ủy ban nhân dân tỉnh Quảng Ngãi", "recipients": "Lưu: VT",
                                               "signer_position": "PHÓ CHỦ TỊCH", "signer_name": "Phạm Quang Sự"},
