@@ -1,6 +1,6 @@
 """Excel workbooks that open cleanly: every cell a value (never a formula), Vietnamese headers, times in
-Asia/Ho_Chi_Minh, A4 landscape pages one page wide. Written row by row with openpyxl's streaming writer
-so the time grows with the number of cells and nothing more."""
+Asia/Ho_Chi_Minh, A4 landscape pages one page wide. Cells are made directly with openpyxl, each in one
+pass with its style, so the time grows with the number of cells and nothing more."""
 
 import datetime
 import io
@@ -12,9 +12,10 @@ import numpy as np
 import pandas as pd
 from django.utils import timezone
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell import Cell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, NamedStyle, PatternFill
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 
@@ -28,8 +29,9 @@ FORMATS = {"": "General", " ngày": "dd/mm/yyyy", " ngày giờ": "dd/mm/yyyy hh
            " số thập phân": "#,##0.###"}  # fmt: skip
 TOTAL = "Tổng cộng"
 SUMMED = frozenset({"Kinh phí (đồng)"})  # columns whose sheet ends with a "Tổng cộng" row
-NARROWEST, WIDEST = 10, 60  # column widths in characters; text wider than WIDEST wraps
+NARROWEST, WIDEST = 8, 50  # column widths in characters; text wider than WIDEST wraps
 A4 = "9"  # the paper size code of the OOXML standard
+LINE_HEIGHT = 15  # points, one line of 11 pt Calibri
 
 
 def cell_value(value):
@@ -66,7 +68,8 @@ def workbook(sheets: dict[str, pd.DataFrame], totals: Collection[str] = SUMMED) 
     """One sheet per frame, its columns as headers: bold frozen header row repeated on every printed
     page, an autofilter over the data, columns sized to their content, long text wrapped, and a bold
     "Tổng cộng" row under each column named in `totals` (a value summed here, not a formula)."""
-    book = Workbook(write_only=True)
+    book = Workbook()
+    book.remove(book.active)  # the empty sheet every new workbook starts with
     styles = _Styles(book)
     for name, frame in sheets.items():
         _write_sheet(book.create_sheet(_sheet_title(name)), frame, totals, styles)
@@ -85,17 +88,28 @@ def _write_sheet(sheet, frame: pd.DataFrame, totals: Collection[str], styles):
     columns = list(zip(*rows, strict=True)) if rows else [() for _ in headers]
     widths = [_width(header, column) for header, column in zip(headers, columns, strict=True)]
     wraps = [_wraps(width, column) for width, column in zip(widths, columns, strict=True)]
-    # a streamed sheet takes its widths and page setup before its first row
     for number, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(number)].width = width
+    for number, row in enumerate([headers, *rows], start=1):
+        lines = _lines(row, widths, [True] * len(headers) if number == 1 else wraps)
+        if lines > 1:  # a row's height is not worked out again on opening: wrapped text would be cut
+            sheet.row_dimensions[number].height = LINE_HEIGHT * lines
     _print_setup(sheet, f"A1:{get_column_letter(max(1, len(headers)))}{len(rows) + 1}")
-    sheet.append([_cell(sheet, header, styles.name(header, "tiêu đề")) for header in headers])
+    flat = [False] * len(headers)
+    sheet.append(_row(sheet, headers, styles, "tiêu đề", flat))
     for row in rows:
-        sheet.append([_cell(sheet, v, styles.name(v, "ô", wrap)) for v, wrap in zip(row, wraps, strict=True)])
+        sheet.append(_row(sheet, row, styles, "ô", wraps))
     summed = {i: _sum(columns[i]) for i, header in enumerate(headers) if header in totals}
     if summed:
         total_row = [summed.get(i, TOTAL if i == 0 else None) for i in range(len(headers))]
-        sheet.append([None if v is None else _cell(sheet, v, styles.name(v, "tổng cộng")) for v in total_row])
+        sheet.append(_row(sheet, total_row, styles, "tổng cộng", flat))
+
+
+def _row(sheet, values, styles, role: str, wraps) -> list:
+    """One row's cells, each with its style; an empty value is left as an empty cell without one."""
+    return [
+        None if v is None else _cell(sheet, v, styles.of(v, role, wrap)) for v, wrap in zip(values, wraps, strict=True)
+    ]
 
 
 def _print_setup(sheet, data_range: str):
@@ -107,40 +121,40 @@ def _print_setup(sheet, data_range: str):
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0  # as many pages down as the rows need
     sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    sheet.print_options.gridLines = True  # a printed table keeps its cell borders
     sheet.oddFooter.center.text = "Trang &P/&N"
 
 
-def _cell(sheet, value, style: str):
-    cell = WriteOnlyCell(sheet, value)
+def _cell(sheet, value, style: StyleArray):
+    cell = Cell(sheet, 1, 1, value, style_array=style)  # append() gives it its row and column
     if isinstance(value, str):
         cell.data_type = "s"  # openpyxl would read "=…" as a formula and "#N/A" as an error: text stays text
-    cell.style = style
     return cell
 
 
 class _Styles:
-    """The named cell styles of one workbook, each registered the first time a cell needs it: a cell
-    takes its style by name, far cheaper than a font and an alignment of its own, and Excel's style
-    list shows only the few in use."""
+    """The named cell styles of one workbook, each registered the first time a cell needs it. A cell is
+    created with its style's array: far cheaper than a font and an alignment of its own or a look-up by
+    name, and Excel's style list shows only the few in use."""
 
     def __init__(self, book):
-        self.book, self.names = book, set()
+        self.book, self.arrays = book, {}
 
-    def name(self, value, role: str, wrapped: bool = False) -> str:
-        kind = _kind(value)
-        name = f"Bảng: {role}{' xuống dòng' if wrapped else ''}{kind}"
-        if name not in self.names:
+    def of(self, value, role: str, wrapped: bool = False) -> StyleArray:
+        key = (role, wrapped, _kind(value))
+        if key not in self.arrays:
+            kind = key[2]
             header = role == "tiêu đề"
             style = NamedStyle(
-                name,
+                f"Bảng: {role}{' xuống dòng' if wrapped else ''}{kind}",
                 font=PLAIN if role == "ô" else BOLD,
                 fill=HEADER_FILL if header else PatternFill(),
                 alignment=WRAPPED if wrapped or header else TOP,
                 number_format=FORMATS[kind],
             )
             self.book.add_named_style(style)
-            self.names.add(name)
-        return name
+            self.arrays[key] = style.as_tuple()
+        return self.arrays[key]
 
 
 def _kind(value) -> str:
@@ -172,8 +186,21 @@ def _shown_length(value) -> int:
 
 
 def _width(header: str, column) -> int:
+    """Wide enough for the longest value and the header's longest word (headers wrap), at most WIDEST:
+    a wide sheet printed one page wide shrinks less."""
     longest = max((_shown_length(v) for v in column), default=0)
-    return min(WIDEST, max(NARROWEST, len(header) + 2, longest + 2))
+    word = max((len(w) for w in header.split()), default=0)
+    return min(WIDEST, max(NARROWEST, word + 2, longest + 2))
+
+
+def _lines(row, widths, wraps) -> int:
+    """About how many lines the row's wrapped text takes: a little more rather than cut."""
+    lines = 1
+    for value, width, wrapped in zip(row, widths, wraps, strict=True):
+        if wrapped and isinstance(value, str):
+            per_line = max(1, width - 2)
+            lines = max(lines, sum(max(1, math.ceil(len(part) / per_line)) for part in value.split("\n")))
+    return lines
 
 
 def _wraps(width: int, column) -> bool:

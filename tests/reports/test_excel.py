@@ -129,7 +129,7 @@ def test_dashboard_exports_are_ready_to_print(client, cast, typed_by_agencies):
         assert_ready_to_print(sheet, rows=rows if rows is not None else sheet.max_row - 1)
     tasks = open_workbook(client.get(f"{URL}nhiem-vu.xlsx").content).active
     widths = {c.value: tasks.column_dimensions[c.column_letter].width for c in tasks[1]}
-    assert widths["Nhiệm vụ"] == 60 and tasks.cell(2, 2).alignment.wrap_text  # long plan text wraps
+    assert widths["Nhiệm vụ"] == 50 and tasks.cell(2, 2).alignment.wrap_text  # long plan text wraps
     assert widths["Mã"] < 20 and not tasks.cell(2, 1).alignment.wrap_text
 
 
