@@ -226,6 +226,16 @@ PORTAL_URL = os.environ.get("PORTAL_URL", "http://127.0.0.1:8000")
 # Every page says its figures are made up: for a portal filled by `seed_demo --reports` (`make run` sets it).
 DEMO_MODE = env_bool("DEMO_MODE", False)
 
+# Django's cache, for figures computed from approved data (targets/cache.py): Redis in production
+# (CACHE_URL, e.g. redis://redis:6379/1), this process's memory in the embedded mode, which is one process.
+# Without CACHE_URL, each gunicorn worker would keep its own copy and miss the others' invalidations.
+CACHE_URL = os.environ.get("CACHE_URL", "")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+    if CACHE_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "binhson"}
+}
+
 # Backups (`manage.py backup`, nightly by the `backup` service of docker-compose.yml): where, and for how long.
 BACKUP_DIR = Path(os.environ.get("BACKUP_DIR", BASE_DIR / "backups"))
 BACKUP_KEEP_DAYS = int(os.environ.get("BACKUP_KEEP_DAYS", "14"))

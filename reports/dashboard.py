@@ -5,9 +5,9 @@ from dataclasses import dataclass, field
 from itertools import groupby
 
 from reports.models import Proposal, ProposalState, ReportState, TaskEntry
+from targets.cache import plan_figures
 from targets.models import Target
 from targets.progress import STATUS_LABELS, Progress
-from targets.status import observations, plan_progress
 from tasks.models import Assignment, Role
 
 
@@ -56,13 +56,14 @@ def target_rows(plan, year, status="", horizon="", agency="") -> list[tuple[obje
     targets = list(
         plan.targets.filter(is_active=True).select_related("section", "responsible_agency").order_by("position")
     )
-    progress = plan_progress(targets, year)
-    series = observations(targets, until=year)
+    progress, series = plan_figures(plan, targets, year)
     rows = []
     for target in targets:
-        values = series[target.pk]
-        latest = max(values, default=None)
-        row = TargetRow(target, progress[target.pk], values, latest, values.get(latest))
+        values, judged = series[target.pk], progress[target.pk]
+        # the value the status speaks about: for a passed milestone, the one of its year, not the latest
+        latest = judged.value_year if judged.value_year is not None else max(values, default=None)
+        shown = judged.value if judged.value_year is not None else values.get(latest)
+        row = TargetRow(target, judged, values, latest, shown)
         if status and row.progress.status != status:
             continue
         if horizon and str(target.horizon) != horizon:

@@ -1,6 +1,16 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_delete, post_save
 
 
 class TargetsConfig(AppConfig):
     name = "targets"
     verbose_name = "Chỉ tiêu"
+
+    def ready(self):
+        from targets.cache import data_changed
+        from targets.models import Assessment, ReferenceValue, Target, TargetValue
+
+        # Whatever progress is computed from: a change to any of them makes cached figures stale.
+        for model in (TargetValue, Assessment, ReferenceValue, Target):
+            post_save.connect(data_changed, sender=model, dispatch_uid=f"progress-{model.__name__}-saved")
+            post_delete.connect(data_changed, sender=model, dispatch_uid=f"progress-{model.__name__}-deleted")

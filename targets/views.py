@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from agencies.permissions import Role, has_role
+from targets.cache import cached, plan_figures
 from targets.charts import trajectory_chart
 from targets.forms import CorrectionForm, initial_for
 from targets.models import Target, TargetValue
@@ -16,7 +17,6 @@ from targets.status import (
     indicator_groups,
     milestones,
     observations,
-    plan_progress,
     progress_by_year,
     references,
     reported_statuses,
@@ -33,30 +33,39 @@ def target_detail(request, slug, code):
         Target.objects.select_related("plan", "responsible_agency", "parent", "section"), plan__slug=slug, code=code
     )
     year = current_year(target.plan)
+    figures = cached("target", target.pk, year, compute=lambda: target_figures(target, year))
+    context = figures | {
+        "target": target,
+        "sub_targets": target.sub_targets.filter(is_active=True),
+        "values": TargetValue.objects.filter(target_id=figures["head"])
+        .select_related("source_report__agency", "recorded_by", "target")
+        .order_by("year", "recorded_at"),
+        "references": target.references.order_by("year"),
+        "year": year,
+        "can_correct": can_correct(request.user),
+    }
+    return render(request, "targets/target_detail.html", context)
+
+
+def target_figures(target, year) -> dict:
+    """What the target page computes from approved data: its status, each milestone's, the status year by
+    year and the chart."""
     series = observations([target]).get(target.pk, {})
     refs = references([target]).get(target.pk, {})
     status = reported_statuses([target], year).get(target.pk, "")
     progress = progress_by_year(target, series, refs, status, [year])[0][1]
     first = min([*series, year])
     shown = {y: v / refs[y] for y, v in series.items() if refs.get(y)} if target.kind == "relative" else series
-    head = indicator_groups([target])[target.pk][0]  # later milestones of an indicator show its values
-    context = {
-        "target": target,
-        "sub_targets": target.sub_targets.filter(is_active=True),
+    chart = ""
+    if not target.is_qualitative:
+        chart = trajectory_chart(shown, progress, target.unit, target.baseline_year or target.period_start or first)
+    return {
+        "head": indicator_groups([target])[target.pk][0],  # later milestones of an indicator show its values
         "milestones": milestones(target, year),
-        "values": TargetValue.objects.filter(target_id=head)
-        .select_related("source_report__agency", "recorded_by", "target")
-        .order_by("year", "recorded_at"),
-        "references": target.references.order_by("year"),
         "progress": progress,
-        "year": year,
         "by_year": progress_by_year(target, series, refs, status, range(first, year + 1)),
-        "chart": trajectory_chart(shown, progress, target.unit, target.baseline_year or target.period_start or first)
-        if not target.is_qualitative
-        else "",
+        "chart": chart,
     }
-    context["can_correct"] = can_correct(request.user)
-    return render(request, "targets/target_detail.html", context)
 
 
 def can_correct(user) -> bool:
@@ -98,8 +107,7 @@ def public_progress(request, slug):
     plan = get_object_or_404(Plan, slug=slug, is_active=True)
     year = plan.year_from(request.GET.get("nam", ""), current_year(plan))
     targets = list(plan.targets.filter(is_active=True).select_related("responsible_agency").order_by("position"))
-    progress = plan_progress(targets, year)
-    series = observations(targets, until=year)
+    progress, series = plan_figures(plan, targets, year)
     rows = [(t, progress[t.pk], series[t.pk]) for t in targets]
     years = range(plan.period_start, (plan.vision_year or plan.period_end) + 1)
     return render(request, "targets/public_progress.html", {"plan": plan, "rows": rows, "year": year, "years": years})

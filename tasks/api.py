@@ -104,8 +104,7 @@ STATUS_FIELDS = ["code", "name", "horizon", "values", "status", "milestone", "me
 @require_GET
 def plan_progress(request, slug):
     """Each target's approved or imported values and its status in `year`; JSON, or CSV with format=csv."""
-    from targets.status import observations
-    from targets.status import plan_progress as progress_of
+    from targets.cache import plan_figures
     from targets.views import current_year
 
     plan = Plan.objects.filter(slug=slug, is_active=True).first()
@@ -118,7 +117,7 @@ def plan_progress(request, slug):
         return _json({"error": f"Năm phải từ {plan.period_start} đến {last}."}, status=400)
     year = int(year_text) if year_text else current_year(plan)
     targets = list(plan.targets.filter(is_active=True).order_by("position"))
-    progress, series = progress_of(targets, year), observations(targets, until=year)
+    progress, series = plan_figures(plan, targets, year)
     rows = []
     for target in targets:
         p = progress[target.pk]

@@ -27,6 +27,14 @@ def django_db_setup(django_db_setup, django_db_blocker):
         _ensure_plan_and_cast()
 
 
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Figures are cached per plan and year (targets/cache.py): each test starts, like its data, afresh."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def plan(db):
     _ensure_plan_and_cast()  # a transactional (browser) test empties the tables when it ends

@@ -5,6 +5,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from targets.cache import data_changed
 from tasks.loading import load_plan_file
 from tasks.plan_file import PlanFileError
 
@@ -22,6 +23,7 @@ class Command(BaseCommand):
             raise CommandError(
                 f"Tệp kế hoạch có {len(exc.errors)} lỗi, chưa ghi gì vào cơ sở dữ liệu:\n" + "\n".join(exc.errors)
             ) from None
+        data_changed()  # targets deactivated in bulk send no signal: cached progress is recomputed
         self.stdout.write(
             f"Đã nạp kế hoạch “{plan.slug}”: {plan.sections.count()} mục, {plan.targets.count()} chỉ tiêu."
         )
