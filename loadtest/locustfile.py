@@ -1,0 +1,150 @@
+"""A season's load: the week before 05/12, 50 people at once (loadtest/run.sh starts it).
+
+Staff open their agency's report and save it; reviewers go through the queue, open submitted reports and
+look at the dashboard; viewers read the dashboard and target pages; anonymous visitors read the public
+page and the open-data API. LOAD_CAST names the JSON written by loadtest/prepare.py; LOAD_THINK is the
+mean pause between two pages of one person in seconds (0: no pause, to find the saturation throughput).
+"""
+
+import itertools
+import json
+import os
+import random
+import re
+from html.parser import HTMLParser
+
+from locust import between, constant, task
+from locust.contrib.fasthttp import FastHttpUser
+
+CAST = json.loads(open(os.environ["LOAD_CAST"], encoding="utf-8").read())
+THINK = float(os.environ.get("LOAD_THINK", "3"))
+PASSWORD = os.environ.get("LOAD_PASSWORD", "binhson-demo")  # seed_demo's, on the throw-away database
+STAFF = itertools.count()  # the n-th staff member takes the n-th editable report
+CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+class FormReader(HTMLParser):
+    """What a browser would post back from the report page as rendered."""
+
+    def __init__(self):
+        super().__init__()
+        self.data, self._textarea, self._select = {}, None, None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        name = attrs.get("name")
+        if tag == "input" and name and attrs.get("type") not in ("file", "submit", "button"):
+            if attrs.get("type") != "checkbox" or "checked" in attrs:
+                self.data[name] = attrs.get("value", "on" if attrs.get("type") == "checkbox" else "")
+        elif tag == "textarea" and name:
+            self._textarea, self.data[name] = name, ""
+        elif tag == "select" and name:
+            self._select, self.data[name] = name, ""
+        elif tag == "option" and self._select and "selected" in attrs:
+            self.data[self._select] = attrs.get("value", "")
+
+    def handle_data(self, data):
+        if self._textarea:
+            self.data[self._textarea] += data
+
+    def handle_endtag(self, tag):
+        if tag == "textarea":
+            self._textarea = None
+        elif tag == "select":
+            self._select = None
+
+
+class Person(FastHttpUser):
+    abstract = True
+    wait_time = between(THINK / 2, THINK * 1.5) if THINK else constant(0)
+    username = ""
+
+    def on_start(self):
+        page = self.client.get("/dang-nhap/", name="đăng nhập (trang)")
+        token = CSRF.search(page.text).group(1)
+        self.client.post(
+            "/dang-nhap/",
+            data={"username": self.username, "password": PASSWORD, "csrfmiddlewaretoken": token},
+            headers={"Referer": f"{self.host}/dang-nhap/"},
+            name="đăng nhập",
+        )
+
+    def get(self, url, name):
+        return self.client.get(url, name=name)
+
+
+class Staff(Person):
+    """Opens the agency's report, types, saves; opens it again (the page a save leads back to), and so on.
+    One person per editable report; a staff member beyond them (a second person of an agency) only reads."""
+
+    fixed_count = 20
+
+    def on_start(self):
+        number = next(STAFF)
+        cast = CAST["staff"][number % len(CAST["staff"])]
+        self.username, self.report, self.saves = cast["username"], cast["report"], number < len(CAST["staff"])
+        super().on_start()
+
+    @task
+    def open_and_save(self):
+        page = self.get(f"/bao-cao/{self.report}/", "báo cáo: mở")
+        if not self.saves:
+            return
+        self.wait()  # typing
+        reader = FormReader()
+        reader.feed(page.text)
+        data = reader.data | {"action": "save"}
+        data["difficulties"] = f"Khó khăn cập nhật lúc {random.randint(1, 10**6)}."
+        with self.client.post(
+            f"/bao-cao/{self.report}/", data=data, headers={"Referer": f"{self.host}/bao-cao/{self.report}/"},
+            name="báo cáo: lưu", allow_redirects=False, catch_response=True,
+        ) as response:  # fmt: skip
+            if response.status_code != 302:  # saved: back to the report; anything else kept nothing
+                response.failure(f"lưu không thành công: {response.status_code}")
+
+
+class Reviewer(Person):
+    fixed_count = 5
+    username = CAST["reviewer"]
+
+    @task(2)
+    def queue(self):
+        self.get("/tham-dinh/", "hàng chờ thẩm định")
+
+    @task(2)
+    def dashboard(self):
+        self.get(f"/bang-dieu-khien/{CAST['plan']}/{CAST['year']}/", "bảng điều khiển")
+
+    @task(1)
+    def open_submitted(self):
+        self.get(f"/bao-cao/{random.choice(CAST['queue'])}/", "báo cáo: thẩm định")
+
+
+class Viewer(Person):
+    fixed_count = 10
+    username = CAST["viewer"]
+
+    @task(1)
+    def dashboard(self):
+        self.get(f"/bang-dieu-khien/{CAST['plan']}/{CAST['year']}/", "bảng điều khiển")
+
+    @task(2)
+    def target(self):
+        self.get(f"/ke-hoach/{CAST['plan']}/chi-tieu/{random.choice(CAST['targets'])}/", "trang chỉ tiêu")
+
+
+class Visitor(FastHttpUser):
+    fixed_count = 15
+    wait_time = Person.wait_time
+
+    @task(2)
+    def public_page(self):
+        self.client.get(f"/cong-khai/{CAST['plan']}/", name="trang công khai")
+
+    @task(1)
+    def progress_api(self):
+        self.client.get(f"/api/plans/{CAST['plan']}/progress/?year={CAST['year']}", name="API: tiến độ")
+
+    @task(1)
+    def plan_api(self):
+        self.client.get(f"/api/plans/{CAST['plan']}/", name="API: kế hoạch")

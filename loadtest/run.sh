@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# A season's load, measured: loadtest/run.sh [SECONDS per run, default 60].
+# Builds a throw-away PostgreSQL database with a real year (seed_demo --reports) put back to the week
+# before 05/12 (loadtest/prepare.py), serves it with gunicorn and DEBUG off (Redis DB 12 as broker and
+# cache), then runs loadtest/locustfile.py with 50 people twice: with pauses between pages (LOAD_THINK
+# seconds, default 3: the latency goal) and without (the saturation throughput). People arrive two a
+# second (logins, PBKDF2 by design, are spread over 25 s) and the figures count from when all 50 are in.
+# Loopback only; each run stops by itself; everything is dropped at the end.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=.venv/bin/python
+seconds="${1:-60}"
+port="${LOAD_PORT:-8765}"
+redis_db="${LOAD_REDIS_DB:-12}"
+workers="${LOAD_WORKERS:-3}"
+database="binhson_load_$(date +%s)_$$"
+work="$(mktemp -d)"
+server=""
+
+cleanup() {
+  [ -n "$server" ] && kill "$server" 2>/dev/null && wait "$server" 2>/dev/null || true
+  psql -h 127.0.0.1 -U postgres -d postgres -qc "DROP DATABASE IF EXISTS $database" >/dev/null 2>&1 || true
+  redis-cli -h 127.0.0.1 -n "$redis_db" flushdb >/dev/null 2>&1 || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+export DATABASE_URL="postgres://postgres@127.0.0.1:5432/$database"
+export DEBUG=0 SECRET_KEY="load-test-$(head -c 24 /dev/urandom | base64 | tr -d '/+=')" ALLOWED_HOSTS=127.0.0.1
+export SECURE_SSL_REDIRECT=0 SESSION_COOKIE_SECURE=0 CSRF_COOKIE_SECURE=0 LOG_LEVEL=WARNING
+export CELERY_BROKER_URL="redis://127.0.0.1:6379/$redis_db" CACHE_URL="redis://127.0.0.1:6379/$redis_db"
+export STATIC_ROOT="$work/static" MEDIA_ROOT="$work/media"
+
+redis-cli -h 127.0.0.1 -n "$redis_db" flushdb >/dev/null
+psql -h 127.0.0.1 -U postgres -d postgres -qc "CREATE DATABASE $database"
+echo "Chuẩn bị dữ liệu (một năm thật, tuần trước hạn 05/12)…"
+$PY manage.py migrate --noinput -v0
+$PY manage.py load_plan >/dev/null
+$PY manage.py seed_demo --reports --force >/dev/null
+$PY loadtest/prepare.py >"$work/cast.json"
+$PY manage.py collectstatic --noinput -v0
+
+$PY -m gunicorn binhson_plan.wsgi:application --bind "127.0.0.1:$port" --workers "$workers" \
+  --log-level warning >"$work/gunicorn.log" 2>&1 &
+server=$!
+for _ in $(seq 60); do curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break; sleep 0.5; done
+echo "gunicorn: $workers worker, DEBUG tắt, PostgreSQL, Redis DB $redis_db; 50 người dùng, ${seconds} s mỗi lượt."
+
+for think in "${LOAD_THINK:-3}" 0; do
+  label="nghỉ trung bình ${think} s giữa hai trang"
+  [ "$think" = 0 ] && label="không nghỉ (bão hòa)"
+  echo
+  echo "== 50 người dùng, $label =="
+  LOAD_CAST="$work/cast.json" LOAD_THINK="$think" .venv/bin/locust -f loadtest/locustfile.py --headless \
+    -u 50 -r 2 -t "$((seconds + 25))s" --reset-stats --host "http://127.0.0.1:$port" --csv "$work/run-$think" \
+    --only-summary \
+    --stop-timeout 10 >"$work/locust-$think.log" 2>&1 || true
+  $PY loadtest/summary.py "$work/run-${think}_stats.csv"
+  if [ -s "$work/run-${think}_failures.csv" ] && [ "$(wc -l <"$work/run-${think}_failures.csv")" -gt 1 ]; then
+    echo "Lỗi:"; cat "$work/run-${think}_failures.csv"
+  fi
+done
+grep -E "Error|Traceback" "$work/gunicorn.log" | head -20 || true
