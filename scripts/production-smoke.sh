@@ -149,12 +149,22 @@ start_worker() {
   start worker "$VENV/bin/celery" -A binhson_plan worker --loglevel INFO --concurrency 1 \
     --hostname "smoke-$$@%h" --without-gossip --without-mingle
   # Ready when it says so; a worker that cannot import its transport dies here, which is what this run is for.
-  wait_for 60 grep -q "ready\." "$WORK/worker.log"
+  wait_for_log worker "ready\." 60
+}
+
+wait_for_log() {  # wait_for_log name pattern seconds: the last started process logs it, or fails if it died
+  local pid=${PIDS[-1]}
+  for _ in $(seq $(($3 * 5))); do
+    grep -q "$2" "$WORK/$1.log" && return 0
+    kill -0 "$pid" 2>/dev/null || { echo "$1 đã dừng"; return 1; }
+    sleep 0.2
+  done
+  return 1
 }
 
 start_beat() {
   start beat "$VENV/bin/celery" -A binhson_plan beat --loglevel INFO --schedule "$WORK/celerybeat-schedule"
-  wait_for 30 grep -q "beat: Starting" "$WORK/beat.log" && sleep 1 && kill -0 "${PIDS[-1]}"
+  wait_for_log beat "beat: Starting" 30 && sleep 1 && kill -0 "${PIDS[-1]}"
 }
 
 step "virtualenv chỉ từ requirements.txt ($VENV)" make_venv
