@@ -3,7 +3,7 @@
 Every agency the year's cycle expects gets a report filled from `demo_year.yaml` and taken to its
 end-of-season state through the report's own methods (submit, approve, send_back); target values
 from 2020 to last year are recorded as the reviewer would import them, so the series, the yearly
-fall of the poverty rate and the income ratio tell one story. Everything says it is made up.
+fall of the poverty rate (derived from it) and the income ratio tell one story. Everything says it is made up.
 """
 
 import datetime
@@ -279,9 +279,6 @@ def series(target, year: int) -> dict[int, Decimal]:
     """The demo's values of `target` from 2020 to `year`; years missing from the data stay gaps,
     years after its last one continue its last yearly change within the target's limits."""
     spec = demo_data()["values"].get(target.code, {})
-    if "fall_of" in spec:
-        level = series(target.plan.targets.get(code=spec["fall_of"]), year)
-        return {y: level[y - 1] - level[y] for y in level if y - 1 in level}
     known = _extend({int(y): Decimal(str(v)) for y, v in spec.get("series", {}).items()}, year, target)
     values = {y: v for y, v in known.items() if FIRST_YEAR <= y <= year}
     for value in values.values():

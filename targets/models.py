@@ -127,7 +127,9 @@ class Target(models.Model):
 
     @property
     def is_yearly_change(self) -> bool:
-        return self.kind == TargetKind.ANNUAL_CHANGE
+        """Values are the year's change itself; an annual-change target with a measured unit is reported
+        as its level series instead, and the change is derived from it (targets.progress)."""
+        return self.kind == TargetKind.ANNUAL_CHANGE and not self.measured_unit
 
     def value_error(self, value) -> str | None:
         """Why `value` cannot be a value of this target, in Vietnamese; None when it can."""

@@ -8,17 +8,25 @@ series, the reference values (year → value).
 - Linear pace ratio, wherever CAGR is meaningless (a zero target or baseline, values at a 0 or
   100 limit, percentages that must reach their natural limit):
   R = ((v_i − v_0)/(t_i − t_0)) / ((v_T − v_0)/(t_T − t_0)).
-- Annual-change targets: the observed average yearly change against the required band.
+- Annual-change targets are judged on their level series: the observed average yearly change from
+  the baseline (the year before the period) to the latest value, in points (điểm %/năm) or as a
+  compound growth rate (%/năm), against the required band.
 Thresholds: R ≥ 0.95 on track; 0.60 ≤ R < 0.95 acceleration needed; 0 ≤ R < 0.60 limited; R < 0
-deterioration. Target met → achieved; fewer than two data points → insufficient data.
+deterioration. A milestone whose year has data, or has passed, is judged once: met or not met, on
+the value of that year or the latest before it. Fewer than two data points → insufficient data.
+
+The sentence (`explanation`) is plain Vietnamese about the values it was judged on (`value_year`,
+`value`); the method and the pace ratio go in `method_note`, for small print.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 ON_TRACK, ACCELERATE, LIMITED = 0.95, 0.60, 0.0
 
 STATUS_LABELS = {
     "achieved": "Đã đạt",
+    "met": "Đạt",
+    "not_met": "Không đạt",
     "on_track": "Đúng tiến độ",
     "acceleration_needed": "Cần đẩy nhanh",
     "limited": "Chậm",
@@ -27,17 +35,20 @@ STATUS_LABELS = {
     "qualitative": "Định tính",
 }
 METHOD_LABELS = {
-    "cagr": "tốc độ tăng bình quân (CAGR)",
-    "linear": "tốc độ tuyến tính",
-    "annual_change": "mức thay đổi bình quân hằng năm",
+    "cagr": "tốc độ tăng trưởng bình quân (CAGR)",
+    "linear": "tốc độ thay đổi tuyến tính",
+    "annual_change": "mức thay đổi bình quân hằng năm của chuỗi số liệu",
     "qualitative": "đánh giá của đơn vị",
+    "milestone": "so sánh trực tiếp với mục tiêu của mốc",
     "none": "",
 }
+QUALITATIVE_LABELS = {"achieved": "Đã đạt", "progressing": "Đang thực hiện", "not_achieved": "Chưa đạt"}
 
 
 @dataclass(frozen=True)
 class Goal:
-    """What a target asks, in plain values (see targets.models.Target)."""
+    """What a target asks, in plain values (see targets.models.Target). `unit` is the unit of the
+    values (the level series for an annual change); `change_unit` the unit of an annual change."""
 
     kind: str
     horizon: int
@@ -49,6 +60,9 @@ class Goal:
     natural_limit: float | None = None
     baseline_year: int | None = None
     period_start: int | None = None
+    change_unit: str = ""
+    target_unit: str = ""  # the unit the goal is written in, when it is not the values' ("lần")
+    reference_label: str = ""  # what a relative target compares with
 
 
 @dataclass
@@ -63,6 +77,12 @@ class Progress:
     projected: float | None = None
     target_value: float | None = None
     details: dict = field(default_factory=dict)
+    value_year: int | None = None  # the observation the status speaks about
+    value: float | None = None
+    baseline_year: int | None = None
+    baseline_value: float | None = None
+    final: bool = False  # the milestone was judged once, at its year
+    method_note: str = ""
 
     @property
     def label(self) -> str:
@@ -90,7 +110,8 @@ def fmt(number: float | None, places: int = 2) -> str:
     if number is None:
         return "–"
     text = f"{number:,.{places}f}".rstrip("0").rstrip(".") if places else f"{number:,.0f}"
-    return text.replace(",", " ").replace(".", ",").replace(" ", ".")
+    text = text.replace(",", " ").replace(".", ",").replace(" ", ".")
+    return "0" if text == "-0" else text
 
 
 def meets(goal: Goal, value: float, target: float | None = None) -> bool:
@@ -119,17 +140,18 @@ def evaluate(
     reference: dict[int, float] | None = None,
     reported_status: str = "",
 ) -> Progress:
-    """The target's status in `year`, using observations up to that year."""
+    """The target's status in `year`, using observations up to that year (up to the milestone's
+    year once it has passed: a passed milestone is judged on the values up to it)."""
     if goal.kind == "qualitative":
-        return _qualitative(goal, reported_status)
-    year = min(year, goal.horizon)  # a milestone that has passed is judged on the values up to it
-    series = {y: v for y, v in observations.items() if y <= year and v is not None}
-    if goal.kind == "relative":
-        reference = reference or {}
-        series = {y: v / reference[y] for y, v in series.items() if reference.get(y)}
+        return _qualitative(goal, reported_status, passed=year > goal.horizon)
+    cutoff = min(year, goal.horizon)
+    series = {y: float(v) for y, v in observations.items() if y <= cutoff and v is not None}
+    passed = year > goal.horizon
     if goal.kind == "annual_change":
-        return _annual_change(goal, series)
-    return _level(goal, series)
+        return _annual_change(goal, series, passed)
+    if goal.kind == "relative":
+        return _relative(goal, series, reference or {}, passed)
+    return _level(goal, series, passed)
 
 
 def nearest_open(horizons: list[int], year: int) -> int:
@@ -146,67 +168,106 @@ def evaluate_milestones(goals: list[Goal], observations: dict[int, float], year:
     return {"by_milestone": results, "nearest": results[nearest_open(list(results), year)]}
 
 
-def _qualitative(goal: Goal, reported: str) -> Progress:
-    labels = {"achieved": "Đã đạt", "progressing": "Đang thực hiện", "not_achieved": "Chưa đạt"}
+# ---- qualitative --------------------------------------------------------------------------------
+
+
+def _qualitative(goal: Goal, reported: str, passed: bool) -> Progress:
     if not reported:
         return Progress(
             "insufficient_data", "qualitative", goal.horizon, "Chỉ tiêu định tính, chưa có đánh giá của đơn vị."
         )
-    status = "achieved" if reported == "achieved" else "qualitative"
-    explanation = f"Chỉ tiêu định tính; đơn vị đánh giá: {labels.get(reported, reported)}."
-    return Progress(status, "qualitative", goal.horizon, explanation)
+    label = QUALITATIVE_LABELS.get(reported, reported)
+    if reported == "achieved":
+        status = "met" if passed else "achieved"
+    else:
+        status = "not_met" if passed else "qualitative"
+    when = f"Mốc {goal.horizon} đã qua; " if passed else ""
+    return Progress(
+        status, "qualitative", goal.horizon, _sentence(f"{when}chỉ tiêu định tính, đơn vị đánh giá: {label.lower()}."),
+        final=passed, method_note=f"Căn cứ: {METHOD_LABELS['qualitative']}.",
+    )  # fmt: skip
 
 
-def _baseline(goal: Goal, series: dict[int, float]) -> tuple[int, float] | None:
-    start = goal.baseline_year if goal.baseline_year in series else min(series)
-    return start, series[start]
+# ---- levels -------------------------------------------------------------------------------------
 
 
-def _level(goal: Goal, series: dict[int, float]) -> Progress:
+def _level(goal: Goal, series: dict[int, float], passed: bool) -> Progress:
     if goal.kind == "multiple_of_baseline":
         if goal.baseline_year not in series:
-            return Progress(
-                "insufficient_data",
-                "none",
-                goal.horizon,
-                (
-                    "Chưa có số liệu năm gốc để tính mục tiêu."
-                    if goal.baseline_year is None
-                    else f"Chưa có số liệu năm gốc {goal.baseline_year} để tính mục tiêu."
-                ),
-            )
+            have = f" (mới có số liệu {_latest(goal, series)})" if series else ""
+            text = f"Chưa có số liệu năm gốc {goal.baseline_year} để tính mục tiêu{have}."
+            return _insufficient(goal, text, series)
         target = goal.value * series[goal.baseline_year]
     else:
         # for a range, the bound that must be reached: the lower one when higher is better, else the upper
         target = goal.value_max if goal.comparison == "range" and goal.direction == "lower" else goal.value
     if not series:
-        return Progress("insufficient_data", "none", goal.horizon, "Chưa có số liệu.", target_value=target)
-    t1 = max(series)
-    v1 = series[t1]
+        text = (
+            f"Chưa có số liệu đến năm {goal.horizon} để đánh giá mốc {goal.horizon}." if passed else "Chưa có số liệu."
+        )
+        return _insufficient(goal, text, series, target=target)
+    t1, v1 = max(series), series[max(series)]
+    if passed or t1 >= goal.horizon:
+        return _judged(goal, series, t1, v1, target, passed)
     if meets(goal, v1, target):
-        return Progress(
-            "achieved",
-            "none",
-            goal.horizon,
-            f"Năm {t1} đạt {fmt(v1)}{_unit(goal)}, đã đạt mục tiêu {_goal_text(goal, target)}.",
-            target_value=target,
-            projected=v1,
-        )
+        return _result(goal, "achieved", "none", f"Năm {t1} đạt {_with_unit(goal, v1)}{_times(goal, series, v1)}, "
+                       f"đã đạt mục tiêu {_goal_text(goal, target)} của mốc {goal.horizon}.", series, t1, v1,
+                       target=target, projected=v1)  # fmt: skip
     if len(series) < 2:
-        return Progress(
-            "insufficient_data",
-            "none",
-            goal.horizon,
-            f"Mới có số liệu năm {t1} ({fmt(v1)}{_unit(goal)}); cần ít nhất hai năm để đánh giá tiến độ.",
-            target_value=target,
-        )
+        text = (f"Mới có số liệu năm {t1} ({_with_unit(goal, v1)}); cần thêm số liệu ít nhất một năm nữa để đánh giá "
+                "tiến độ.")  # fmt: skip
+        return _insufficient(goal, text, series, target=target)
     t0, v0 = _baseline(goal, series)
     if t0 == t1:
         t0 = min(series)
         v0 = series[t0]
     if _cagr_meaningless(goal, v0, v1, target):
-        return _linear(goal, t0, v0, t1, v1, target)
-    return _cagr(goal, t0, v0, t1, v1, target)
+        return _paced(goal, "linear", series, t0, v0, t1, v1, target)
+    return _paced(goal, "cagr", series, t0, v0, t1, v1, target)
+
+
+def _relative(goal: Goal, raw: dict[int, float], reference: dict[int, float], passed: bool) -> Progress:
+    """The ratio of the series to its reference series, judged as a level; the sentence gives both."""
+    ratios = {y: v / reference[y] for y, v in raw.items() if reference.get(y)}
+    against = goal.reference_label or "chuỗi tham chiếu"
+    if raw and not ratios:
+        last = max(raw)
+        text = (f"Có số liệu năm {last} ({_with_unit(goal, raw[last])}) nhưng chưa có số liệu {against} "
+                f"năm {last} để so sánh.")  # fmt: skip
+        return _insufficient(goal, text, raw)
+    ratio_goal = replace(goal, kind="level", unit=goal.target_unit or "lần")
+    progress = _level(ratio_goal, ratios, passed)
+    if ratios:
+        t1 = max(ratios)
+        progress.explanation = (
+            f"Năm {t1}: {_with_unit(goal, raw[t1])}, bằng {fmt(ratios[t1])} lần {against} "
+            f"({_with_unit(goal, reference[t1])}). " + progress.explanation
+        )
+        progress.value_year, progress.value = t1, raw[t1]
+        progress.details["ratio_value"] = ratios[t1]
+    return progress
+
+
+def _judged(goal: Goal, series, t1: int, v1: float, target: float, passed: bool) -> Progress:
+    """A milestone whose year has data, or has passed: met or not, on the value of its year or the
+    latest before it, and the sentence says which."""
+    met = meets(goal, v1, target)
+    outcome = "đạt" if met else "chưa đạt"
+    if t1 == goal.horizon:
+        value = f"{_with_unit(goal, v1)}{_times(goal, series, v1)}"
+        text = f"Năm {t1} đạt {value}, {outcome} mục tiêu {_goal_text(goal, target)}."
+    else:
+        text = (f"Chưa có số liệu năm {goal.horizon}; số liệu gần nhất trước mốc (năm {t1}) là "
+                f"{_with_unit(goal, v1)}{_times(goal, series, v1)}, {outcome} mục tiêu "
+                f"{_goal_text(goal, target)}.")  # fmt: skip
+    if passed:
+        text = f"Mốc {goal.horizon} đã qua. " + text
+    return _result(goal, "met" if met else "not_met", "milestone", text, series, t1, v1, target=target, final=True)
+
+
+def _baseline(goal: Goal, series: dict[int, float]) -> tuple[int, float]:
+    start = goal.baseline_year if goal.baseline_year in series else min(series)
+    return start, series[start]
 
 
 def _cagr_meaningless(goal: Goal, v0: float, v1: float, target: float) -> bool:
@@ -218,104 +279,133 @@ def _sign(goal: Goal) -> int:
     return -1 if goal.direction == "lower" else 1
 
 
-def _linear(goal, t0, v0, t1, v1, target) -> Progress:
-    observed = (v1 - v0) / (t1 - t0)
-    required = (target - v0) / (goal.horizon - t0) if goal.horizon != t0 else 0
+def _paced(goal, method, series, t0, v0, t1, v1, target) -> Progress:
+    if method == "linear":
+        observed = (v1 - v0) / (t1 - t0)
+        required = (target - v0) / (goal.horizon - t0)
+        projected = _bounded(goal, v1 + observed * (goal.horizon - t1))
+        pace = _points_unit(goal)
+        seen, needed = fmt(abs(observed)), fmt(abs(required))
+    else:
+        observed = cagr(v1, v0, t1, t0)
+        required = cagr(target, v0, goal.horizon, t0)
+        projected = _bounded(goal, v1 * (1 + observed) ** (goal.horizon - t1))
+        pace = "%/năm"
+        seen, needed = fmt(abs(observed) * 100), fmt(abs(required) * 100)
     if required * _sign(goal) <= 0:  # the baseline already met the target; it no longer does
         ratio = -1.0
     else:
-        ratio = observed / required
-    projected = _bounded(goal, v1 + observed * (goal.horizon - t1))
-    return _paced(goal, "linear", ratio, observed, required, projected, target, t0, v0, t1, v1)
-
-
-def _cagr(goal, t0, v0, t1, v1, target) -> Progress:
-    observed = cagr(v1, v0, t1, t0)
-    required = cagr(target, v0, goal.horizon, t0) if goal.horizon != t0 else 0
-    if required * _sign(goal) <= 0:
-        ratio = -1.0
-    else:
         ratio = _sign(goal) * observed / abs(required)
-    projected = _bounded(goal, v1 * (1 + observed) ** (goal.horizon - t1))
-    return _paced(goal, "cagr", ratio, observed, required, projected, target, t0, v0, t1, v1)
+    if v1 == v0:
+        movement = f"Giữ nguyên {_with_unit(goal, v1)} từ năm {t0} đến năm {t1}"
+    else:
+        trend = "tăng" if observed > 0 else "giảm"
+        movement = (f"Từ {_with_unit(goal, v0)} năm {t0} {'tăng lên' if v1 > v0 else 'giảm còn'} "
+                    f"{_with_unit(goal, v1)} năm {t1}, bình quân {trend} {seen} {pace}")  # fmt: skip
+    text = (
+        f"{movement}; cần {'tăng' if required > 0 else 'giảm'} {needed} {pace} để đạt {_goal_text(goal, target)} "
+        f"vào năm {goal.horizon}. Giữ nhịp này, năm {goal.horizon} ước đạt {_with_unit(goal, projected)}."
+    )
+    return _result(goal, status_for_ratio(ratio), method, text, series, t1, v1, target=target, ratio=ratio,
+                   observed=observed, required=required, projected=projected, t0=t0, v0=v0)  # fmt: skip
 
 
 def _bounded(goal: Goal, value: float) -> float:
     if goal.unit.strip() == "%":
         return min(100.0, max(0.0, value))
-    return max(0.0, value) if goal.kind != "annual_change" else value
+    return max(0.0, value)
 
 
-def _paced(goal, method, ratio, observed, required, projected, target, t0, v0, t1, v1) -> Progress:
-    status = status_for_ratio(ratio)
-    if method == "cagr":
-        paces = f"thay đổi bình quân {fmt(observed * 100)}%/năm, cần {fmt(required * 100)}%/năm"
-    else:
-        paces = f"thay đổi bình quân {fmt(observed)}{_unit(goal)}/năm, cần {fmt(required)}{_unit(goal)}/năm"
-    explanation = (
-        f"Từ {fmt(v0)}{_unit(goal)} (năm {t0}) đến {fmt(v1)}{_unit(goal)} (năm {t1}): {paces} "
-        f"để đạt {_goal_text(goal, target)} vào năm {goal.horizon} (tỷ số {fmt(ratio)}, theo {METHOD_LABELS[method]}); "
-        f"giữ nhịp này, năm {goal.horizon} ước đạt {fmt(projected)}{_unit(goal)}."
-    )
-    return Progress(
-        status,
-        method,
-        goal.horizon,
-        explanation,
-        ratio=ratio,
-        observed_pace=observed,
-        required_pace=required,
-        projected=projected,
-        target_value=target,
-    )
+# ---- annual changes, derived from the level series ---------------------------------------------
 
 
-def _annual_change(goal: Goal, series: dict[int, float]) -> Progress:
-    """The series holds each year's change in the good direction (growth rate, points of decrease,
-    share of labour moved); the band's lower bound is the least change that keeps pace."""
-    # without a stated period, the years since the previous milestone (2026–2030 for a 2030 target)
-    start = goal.period_start or goal.horizon - 4
-    period = {y: v for y, v in series.items() if y >= start}
-    required = goal.value
-    if not period:
-        return Progress(
-            "insufficient_data",
-            "annual_change",
-            goal.horizon,
-            f"Chưa có số liệu thay đổi hằng năm từ năm {start}.",
-            required_pace=required,
-        )
-    observed = sum(period.values()) / len(period)
-    last = max(period)
+def _annual_change(goal: Goal, series: dict[int, float], passed: bool) -> Progress:
+    """The observed average yearly change of the level series from the baseline (the year before the
+    period) to the latest value, in the good direction, against the band."""
+    start = (goal.period_start or goal.horizon - 4) - 1
     band = f"{fmt(goal.value)}–{fmt(goal.value_max)}" if goal.comparison == "range" else fmt(goal.value)
-    text = (
-        f"Bình quân {len(period)} năm ({start}–{last}): {fmt(observed)}{_unit(goal)}, "
-        f"yêu cầu {band}{_unit(goal)} (theo {METHOD_LABELS['annual_change']}"
-    )
-    ratio = observed / required if required else None
-    if last >= goal.horizon and observed >= required:
-        status = "achieved"
-    elif len(period) < 2 or ratio is None:
-        return Progress(
-            "insufficient_data",
-            "annual_change",
-            goal.horizon,
-            text + "); cần ít nhất hai năm số liệu.",
-            observed_pace=observed,
-            required_pace=required,
-        )
+    verb = "giảm" if goal.direction == "lower" else "tăng"
+    unit = goal.change_unit or "%/năm"
+    points = "điểm" in unit
+    if start not in series:
+        have = f"; mới có số liệu {_latest(goal, series)}" if series else ""
+        text = f"Chưa có số liệu năm gốc {start} để tính mức {verb} bình quân{have}."
+        return _insufficient(goal, text, series, method="annual_change")
+    later = [y for y in series if y > start]
+    if not later:
+        text = (f"Mới có số liệu năm {start} ({_with_unit(goal, series[start])}); cần thêm số liệu ít nhất một năm "
+                "sau đó để tính mức thay đổi.")  # fmt: skip
+        return _insufficient(goal, text, series, method="annual_change")
+    t1 = max(later)
+    v0, v1 = series[start], series[t1]
+    if points:
+        change = (v1 - v0) / (t1 - start)
+    elif v0 > 0 and v1 > 0:
+        change = cagr(v1, v0, t1, start) * 100
     else:
-        status = status_for_ratio(ratio)
+        return _insufficient(goal, "Không tính được tốc độ tăng bình quân khi số liệu bằng 0.", series)
+    observed = _sign(goal) * change  # in the good direction
+    moved = ("giảm" if change < 0 else "tăng") + f" bình quân {fmt(abs(change))} {unit}"
+    text = (f"{_sentence(moved)} từ năm {start} đến năm {t1} ({_with_unit(goal, v0)} → "
+            f"{_with_unit(goal, v1)}); cần {verb} {band} {unit}.")  # fmt: skip
+    required = goal.value
+    met = observed >= required - 1e-9
+    if passed or t1 >= goal.horizon:
+        status, final = ("met" if met else "not_met"), True
+        if t1 < goal.horizon:
+            text = (
+                f"Chưa có số liệu năm {goal.horizon}; tính đến năm {t1} (gần nhất trước mốc): "
+                + text[0].lower()
+                + text[1:]
+            )
+        if passed:
+            text = f"Mốc {goal.horizon} đã qua. " + text
+        ratio = observed / required if required else None
+    else:
+        ratio = observed / required if required else None
+        status, final = (status_for_ratio(ratio) if ratio is not None else "insufficient_data"), False
+    result = _result(goal, status, "annual_change", text, series, t1, v1, ratio=ratio, observed=observed,
+                     required=required, projected=observed, t0=start, v0=v0, final=final)  # fmt: skip
+    return result
+
+
+# ---- sentences ----------------------------------------------------------------------------------
+
+
+def _result(goal, status, method, text, series, t1, v1, *, target=None, ratio=None, observed=None, required=None,
+            projected=None, t0=None, v0=None, final=False) -> Progress:  # fmt: skip
+    if t0 is None and series:
+        t0 = goal.baseline_year if goal.baseline_year in series else min(series)
+        v0 = series[t0]
+    note = f"Phương pháp: {METHOD_LABELS[method]}" if METHOD_LABELS.get(method) else ""
+    if note and ratio is not None and not final:
+        note += f"; tỷ số tiến độ {fmt(ratio)}"
     return Progress(
-        status,
-        "annual_change",
-        goal.horizon,
-        text + f", tỷ số {fmt(ratio)}).",
-        ratio=ratio,
-        observed_pace=observed,
-        required_pace=required,
-        projected=observed,
-    )
+        status, method, goal.horizon, text, ratio=ratio, observed_pace=observed, required_pace=required,
+        projected=projected, target_value=target, value_year=t1, value=v1, baseline_year=t0, baseline_value=v0,
+        final=final, method_note=f"{note}." if note else "",
+    )  # fmt: skip
+
+
+def _insufficient(goal, text, series, target=None, method="none") -> Progress:
+    latest = max(series) if series else None
+    return Progress(
+        "insufficient_data", method, goal.horizon, text, target_value=target, value_year=latest,
+        value=series.get(latest) if series else None,
+    )  # fmt: skip
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _latest(goal: Goal, series) -> str:
+    """"năm 2022 (21,4%)", or "các năm 2021, 2022 (gần nhất: 21,4%)"."""
+    last = max(series)
+    if len(series) == 1:
+        return f"năm {last} ({_with_unit(goal, series[last])})"
+    years = ", ".join(str(y) for y in sorted(series))
+    return f"các năm {years} (năm {last}: {_with_unit(goal, series[last])})"
 
 
 def _unit(goal: Goal) -> str:
@@ -325,6 +415,28 @@ def _unit(goal: Goal) -> str:
     return unit if unit.startswith("%") else f" {unit}"
 
 
+def _with_unit(goal: Goal, value: float) -> str:
+    return f"{fmt(value)}{_unit(goal)}"
+
+
+def _points_unit(goal: Goal) -> str:
+    """A level in % moves in percentage points; any other level in its own unit."""
+    unit = goal.unit.strip()
+    return "điểm %/năm" if unit == "%" else f"{unit}/năm".strip("/") if unit else "đơn vị/năm"
+
+
+def _times(goal: Goal, series, value: float) -> str:
+    """For a multiple of the baseline: ", gấp 1,8 lần năm 2020"."""
+    if goal.kind != "multiple_of_baseline" or not series.get(goal.baseline_year):
+        return ""
+    return f", gấp {fmt(value / series[goal.baseline_year])} lần năm {goal.baseline_year}"
+
+
 def _goal_text(goal: Goal, target: float) -> str:
     symbols = {">": "trên ", ">=": "", "<": "dưới ", "<=": "không quá ", "=": "", "range": ""}
+    if goal.kind == "multiple_of_baseline":
+        times = f"{symbols.get(goal.comparison, '')}{fmt(goal.value)} lần năm {goal.baseline_year}"
+        return f"{times} ({_with_unit(goal, target)})"
+    if goal.comparison == "range" and goal.value_max is not None:
+        return f"{fmt(goal.value)}–{fmt(goal.value_max)}{_unit(goal)}"
     return f"{symbols.get(goal.comparison, '')}{fmt(target)}{_unit(goal)}"

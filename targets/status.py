@@ -2,6 +2,8 @@
 
 from collections import defaultdict
 
+from django.db.models import Case, When
+
 from targets.models import Assessment, ReferenceValue, Target, TargetValue
 from targets.progress import Goal, Progress, evaluate, nearest_open
 
@@ -15,21 +17,25 @@ def goal_of(target: Target) -> Goal:
         value=number(target.value),
         value_max=number(target.value_max),
         direction=target.direction or "higher",
-        unit=target.unit if target.kind == "relative" else target.input_unit,
+        unit=target.input_unit,
         natural_limit=number(target.natural_limit),
         baseline_year=target.baseline_year,
         period_start=target.period_start,
+        change_unit=target.unit if target.kind == "annual_change" else "",
+        target_unit=target.unit if target.kind == "relative" else "",
+        reference_label=target.reference[:1].lower() + target.reference[1:] if target.reference else "",
     )
 
 
 def indicator_groups(targets) -> dict[int, list[int]]:
     """Target id → ids of the targets of its indicator, earliest milestone first (the first one holds
-    the values); a target without an indicator is its own group. One query, whatever the targets."""
+    the values; an annual-change target comes after the level targets, since its change is derived from
+    their series); a target without an indicator is its own group. One query, whatever the targets."""
     keyed = {(t.plan_id, t.indicator) for t in targets if t.indicator}
     members = defaultdict(list)
     rows = Target.objects.filter(
         plan_id__in={plan for plan, _ in keyed} or [0], indicator__in={ind for _, ind in keyed} or [""], is_active=True
-    ).order_by("horizon", "position")
+    ).order_by(Case(When(kind="annual_change", then=1), default=0), "horizon", "position")
     for pk, plan_id, indicator in rows.values_list("pk", "plan_id", "indicator"):
         members[(plan_id, indicator)].append(pk)
     return {t.pk: members[(t.plan_id, t.indicator)] or [t.pk] if t.indicator else [t.pk] for t in targets}

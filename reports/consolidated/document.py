@@ -239,10 +239,11 @@ def _block(node, entries, quiet: bool) -> list:
 def _targets(data) -> list:
     rows = []
     for t in data.targets.to_dict("records"):
-        unit = f" ({t['unit']})" if t["unit"] else ""
-        baseline = f"{t['baseline_year']}: {vn_number(t['baseline_value'])}" if t["baseline_year"] else "–"
+        unit = f" ({t['goal_unit']})" if t["goal_unit"] else ""
+        baseline = f"{t['baseline_year']}: {_measured(t['baseline_value'], t['unit'])}" if t["baseline_year"] else "–"
         if t["latest_year"]:
-            latest = f"{t['latest_year']}: {vn_number(t['latest_value'])}" + (" (ước)" if t["latest_estimate"] else "")
+            latest = f"{t['latest_year']}: {_measured(t['latest_value'], t['unit'])}"
+            latest += " (ước)" if t["latest_estimate"] else ""
         else:
             latest = "Chưa có số liệu"
         rows.append([t["code"], f"{t['name']}{unit}", f"{t['goal']} ({t['horizon']})", baseline, latest,
@@ -265,6 +266,11 @@ def _targets(data) -> list:
             widths=[8, 24, 13, 12, 14, 29],
         ),
     ]
+
+
+def _measured(value, unit: str) -> str:
+    """A value with the unit it was measured in: "14,2 %", "33,5 triệu đồng/người/năm"."""
+    return f"{vn_number(value)} {unit}".strip()
 
 
 def _shortcomings(data) -> list:

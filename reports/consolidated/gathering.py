@@ -25,7 +25,8 @@ REPORT_COLUMNS = ["report_id", "agency_id", "agency", "agency_code", "state", "s
                   "submitted_at", "late", "difficulties"]  # fmt: skip
 TASK_COLUMNS = ["section_id", "position", "code", "role", "agency_id", "agency", "status", "results", "shortcomings",
                 "next_steps", "budget", "approved"]  # fmt: skip
-TARGET_COLUMNS = ["target_id", "code", "name", "horizon", "goal", "unit", "baseline_year", "baseline_value",
+TARGET_COLUMNS = ["target_id", "code", "name", "horizon", "goal", "goal_unit", "unit", "baseline_year",
+                  "baseline_value",
                   "latest_year", "latest_value", "latest_estimate", "value", "status", "status_code", "explanation",
                   "agency"]  # fmt: skip
 PROPOSAL_COLUMNS = ["agency", "text", "state", "response", "approved"]
@@ -68,9 +69,16 @@ def gather(report: ConsolidatedReport) -> Consolidated:
     reports = frame(
         [
             {
-                "report_id": r.pk, "agency_id": r.agency_id, "agency": r.agency.name, "agency_code": r.agency.code,
-                "state": r.state, "state_label": r.get_state_display(), "approved": r.state == ReportState.APPROVED,
-                "included": r.state in INCLUDED, "submitted_at": _local(r.first_submitted_at), "late": r.is_late,
+                "report_id": r.pk,
+                "agency_id": r.agency_id,
+                "agency": r.agency.name,
+                "agency_code": r.agency.code,
+                "state": r.state,
+                "state_label": r.get_state_display(),
+                "approved": r.state == ReportState.APPROVED,
+                "included": r.state in INCLUDED,
+                "submitted_at": _local(r.first_submitted_at),
+                "late": r.is_late,
                 "difficulties": r.difficulties,
             }  # fmt: skip
             for r in agency_reports
@@ -83,10 +91,17 @@ def gather(report: ConsolidatedReport) -> Consolidated:
     tasks = frame(
         [
             {
-                "section_id": e.section_id, "position": e.section.position, "code": e.section.code, "role": e.role,
-                "agency_id": e.report.agency_id, "agency": e.report.agency.name,
-                "status": e.get_status_display() if e.status else "", "results": e.results.strip(),
-                "shortcomings": e.shortcomings.strip(), "next_steps": e.next_steps.strip(), "budget": e.budget_used,
+                "section_id": e.section_id,
+                "position": e.section.position,
+                "code": e.section.code,
+                "role": e.role,
+                "agency_id": e.report.agency_id,
+                "agency": e.report.agency.name,
+                "status": e.get_status_display() if e.status else "",
+                "results": e.results.strip(),
+                "shortcomings": e.shortcomings.strip(),
+                "next_steps": e.next_steps.strip(),
+                "budget": e.budget_used,
                 "approved": approved[e.report_id],
             }  # fmt: skip
             for e in entries
@@ -95,8 +110,13 @@ def gather(report: ConsolidatedReport) -> Consolidated:
     ).sort_values(["position", "role", "agency"], ignore_index=True)
     proposals = frame(
         [
-            {"agency": p.report.agency.name, "text": p.text, "state": p.get_state_display(),
-             "response": p.response.strip(), "approved": approved[p.report_id]}  # fmt: skip
+            {
+                "agency": p.report.agency.name,
+                "text": p.text,
+                "state": p.get_state_display(),
+                "response": p.response.strip(),
+                "approved": approved[p.report_id],
+            }  # fmt: skip
             for p in Proposal.objects.filter(report_id__in=list(approved)).select_related("report__agency")
         ],
         PROPOSAL_COLUMNS,
@@ -130,17 +150,29 @@ def _targets(report):
     estimates = _estimates(plan_targets, report.year)
     rows = []
     for t in plan_targets:
-        values = series.get(t.pk, {})
+        values, judged = series.get(t.pk, {}), progress[t.pk]
         baseline_year = t.baseline_year if t.baseline_year in values else (min(values) if values else None)
-        latest_year = max(values) if values else None
+        # the value the status speaks about: for a passed milestone, the one of its year, not the latest
+        latest_year = judged.value_year if judged.value_year is not None else (max(values) if values else None)
         rows.append(
             {
-                "target_id": t.pk, "code": t.code, "name": t.name, "horizon": t.horizon, "goal": target_value(t),
-                "unit": t.input_unit, "baseline_year": baseline_year, "baseline_value": values.get(baseline_year),
-                "latest_year": latest_year, "latest_value": values.get(latest_year),
-                "latest_estimate": latest_year in estimates[t.pk], "value": values.get(report.year),
-                "status": STATUS_LABELS[progress[t.pk].status], "status_code": progress[t.pk].status,
-                "explanation": progress[t.pk].explanation, "agency": t.responsible_agency.name,
+                "target_id": t.pk,
+                "code": t.code,
+                "name": t.name,
+                "horizon": t.horizon,
+                "goal": target_value(t),
+                "goal_unit": t.unit,
+                "unit": t.input_unit,
+                "baseline_year": baseline_year,
+                "baseline_value": values.get(baseline_year),
+                "latest_year": latest_year,
+                "latest_value": values.get(latest_year),
+                "latest_estimate": latest_year in estimates[t.pk],
+                "value": values.get(report.year),
+                "status": STATUS_LABELS[progress[t.pk].status],
+                "status_code": progress[t.pk].status,
+                "explanation": progress[t.pk].explanation,
+                "agency": t.responsible_agency.name,
             }  # fmt: skip
         )
     return frame(rows, TARGET_COLUMNS), series

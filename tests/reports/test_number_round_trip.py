@@ -34,7 +34,7 @@ def test_a_saved_budget_in_dong_is_accepted_again_unchanged(client, cast, plan, 
         ("LDTBXH", "canbo.ldtbxh", "2025.22", "0"),  # a percentage
         ("LDTBXH", "canbo.ldtbxh", "2025.22", "95.5"),
         ("LDTBXH", "canbo.ldtbxh", "2025.22", "100"),
-        ("LDTBXH", "canbo.ldtbxh", "2025.02", "4.5"),  # points a year
+        ("LDTBXH", "canbo.ldtbxh", "2030.10", "4.5"),  # a percentage with a decimal
         *[("TCKH", None, "2025.01", str(amount)) for amount in AMOUNTS],  # income, a decimal with no ceiling
         ("TCKH", None, "2025.01", "1250.75"),
         ("TCKH", None, "2025.01", "1250000.5"),

@@ -38,13 +38,13 @@ def field_error(html: str, field_name: str) -> str:
 @pytest.mark.parametrize(
     ("kind", "code", "name", "typed", "message"),
     [
-        ("target", "2025.02", "value", "abc", "“abc” không phải là số"),
-        ("target", "2025.02", "value", "1.250", "có thể hiểu hai cách"),
+        ("target", "2030.10", "value", "abc", "“abc” không phải là số"),
+        ("target", "2030.10", "value", "1.250", "có thể hiểu hai cách"),
         ("target", "2025.22", "value", "120", "Tỷ lệ phần trăm phải từ 0 đến 100."),
         ("target", "2025.22", "value", "-5", "Tỷ lệ phần trăm phải từ 0 đến 100."),
-        ("target", "2025.02", "value", "4,5,6", "không phải là số"),
-        ("target", "2025.02", "as_of", "31/02/2026", "Ngày không hợp lệ"),
-        ("target", "2025.02", "as_of", "hôm qua", "Ngày không hợp lệ"),
+        ("target", "2030.10", "value", "4,5,6", "không phải là số"),
+        ("target", "2030.10", "as_of", "31/02/2026", "Ngày không hợp lệ"),
+        ("target", "2030.10", "as_of", "hôm qua", "Ngày không hợp lệ"),
         ("lead", "III.3.b.3", "budget_used", "1.250.000,5", "Nhập số nguyên (đồng)"),
         ("lead", "III.3.b.3", "budget_used", "-1000", "Kinh phí không được âm."),
         ("lead", "III.3.b.3", "budget_used", "mười triệu", "không phải là số"),
@@ -80,9 +80,9 @@ def test_a_bad_field_is_reported_next_to_it_and_nothing_typed_is_lost(
     [("4,5", "4.5"), ("4.5", "4.5"), ("4", "4"), ("  4,25 ", "4.25"), ("4,5%", "4.5"), ("0,5", "0.5")],
 )
 def test_numbers_are_read_the_vietnamese_way(staff_client, report, typed, stored):
-    page = ReportPage(report).target("2025.02", value=typed)
+    page = ReportPage(report).target("2030.10", value=typed)
     assert post(staff_client, report, page).status_code == 302
-    assert report.target_entries.get(target__code="2025.02").value == Decimal(stored)
+    assert report.target_entries.get(target__code="2030.10").value == Decimal(stored)
 
 
 @pytest.mark.parametrize(("typed", "stored"), [("1.250.000", 1250000), ("1,250,000", 1250000), ("1250000", 1250000)])
@@ -93,7 +93,7 @@ def test_budgets_accept_grouped_thousands(staff_client, report, typed, stored):
 
 
 def test_numbers_are_shown_the_vietnamese_way(staff_client, report):
-    page = ReportPage(report).lead("III.3.b.3", budget_used="1250000").target("2025.02", value="4.5")
+    page = ReportPage(report).lead("III.3.b.3", budget_used="1250000").target("2030.10", value="4.5")
     post(staff_client, report, page)
     html = staff_client.get(f"/bao-cao/{report.pk}/").content.decode()
     assert 'value="1.250.000"' in html and 'value="4,5"' in html

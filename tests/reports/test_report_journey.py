@@ -17,17 +17,17 @@ def test_the_whole_journey(client, cast, plan, django_capture_on_commit_callback
     client.force_login(staff)
     assert client.get("/")["Location"] == url
     page = client.get(url).content.decode()
-    assert "Còn thiếu trước khi gửi" in page and "III.3.b.3" in page and "2025.02" in page
+    assert "Còn thiếu trước khi gửi" in page and "III.3.b.3" in page and "2030.10" in page
 
     # A first draft: part of the report.
     draft = ReportPage(report).lead("III.3.b.3", status="in_progress", results="Đào tạo nghề cho 120 lao động DTTS.")
-    draft.target("2025.02", value="4,2", as_of="30/11/2026", is_estimate=True).add_proposal(
+    draft.target("2030.10", value="4,2", as_of="30/11/2026", is_estimate=True).add_proposal(
         "Bổ sung kinh phí dạy nghề."
     )
     assert client.post(url, draft.data()).status_code == 302
     report.refresh_from_db()
     assert report.state == "draft" and report.version == 1
-    assert report.target_entries.get(target__code="2025.02").value == Decimal("4.2")
+    assert report.target_entries.get(target__code="2030.10").value == Decimal("4.2")
     assert report.proposals.get().text == "Bổ sung kinh phí dạy nghề."
 
     # Submitting an incomplete report is refused, and says what is missing.
@@ -38,7 +38,7 @@ def test_the_whole_journey(client, cast, plan, django_capture_on_commit_callback
     assert "Chưa gửi được" in page and "Nhiệm vụ III.3.c.2: chưa chọn tình hình thực hiện." in page
 
     # Complete and submit.
-    complete = ReportPage(report).fill_everything().target("2025.02", value="4,2", as_of="30/11/2026")
+    complete = ReportPage(report).fill_everything().target("2030.10", value="4,2", as_of="30/11/2026")
     complete.values["difficulties"] = "Thiếu giáo viên dạy nghề tại chỗ."
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(url, complete.data("submit"), follow=True)
@@ -54,7 +54,7 @@ def test_the_whole_journey(client, cast, plan, django_capture_on_commit_callback
     response = client.post(f"{url}tra-lai/", {"reason": ""})
     assert response.status_code == 422 and "Cần ghi lý do" in response.content.decode()
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(f"{url}tra-lai/", {"reason": "Chỉ tiêu 2025.02 cần số liệu chính thức, không phải ước."})
+        client.post(f"{url}tra-lai/", {"reason": "Chỉ tiêu 2030.10 cần số liệu chính thức, không phải ước."})
     report.refresh_from_db()
     assert report.state == "sent_back"
     assert [m.to for m in mail.outbox] == [["canbo.ldtbxh@binhson.local"]]
@@ -63,8 +63,8 @@ def test_the_whole_journey(client, cast, plan, django_capture_on_commit_callback
     # The agency sees why at the top, fixes and resubmits.
     client.force_login(staff)
     page = client.get(url).content.decode()
-    assert page.index("Chỉ tiêu 2025.02 cần số liệu chính thức") < page.index("1. Nhiệm vụ đơn vị chủ trì")
-    fixed = ReportPage(report).target("2025.02", value="4,4", is_estimate=False)
+    assert page.index("Chỉ tiêu 2030.10 cần số liệu chính thức") < page.index("1. Nhiệm vụ đơn vị chủ trì")
+    fixed = ReportPage(report).target("2030.10", value="4,4", is_estimate=False)
     with django_capture_on_commit_callbacks(execute=True):
         client.post(url, fixed.data("submit"))
     report.refresh_from_db()
@@ -74,8 +74,8 @@ def test_the_whole_journey(client, cast, plan, django_capture_on_commit_callback
     client.force_login(reviewer)
     page = client.get(url).content.decode()
     changes = page[page.index('id="thay-doi"') : page.index("</table>", page.index('id="thay-doi"'))]
-    assert "Chỉ tiêu 2025.02 – giá trị" in changes and "4,2" in changes and "4,4" in changes
-    assert "Chỉ tiêu 2025.02 – ước thực hiện" in changes
+    assert "Chỉ tiêu 2030.10 – giá trị" in changes and "4,2" in changes and "4,4" in changes
+    assert "Chỉ tiêu 2030.10 – ước thực hiện" in changes
     assert "Nhiệm vụ III.3.b.3" not in changes
     with django_capture_on_commit_callbacks(execute=True):
         client.post(f"{url}duyet/")
@@ -84,10 +84,10 @@ def test_the_whole_journey(client, cast, plan, django_capture_on_commit_callback
     assert "đã được duyệt" in mail.outbox[-1].subject
 
     # Approved values became the targets' values for the year, sourced to this report.
-    value = TargetValue.objects.get(target__code="2025.02", year=2026)
+    value = TargetValue.objects.get(target__code="2030.10", year=2026)
     assert value.value == Decimal("4.4") and value.source_report == report and not value.is_estimate
     assert "Phòng Lao động - Thương binh và Xã hội" in value.source
-    target_page = client.get(f"/ke-hoach/{plan.slug}/chi-tieu/2025.02/").content.decode()
+    target_page = client.get(f"/ke-hoach/{plan.slug}/chi-tieu/2030.10/").content.decode()
     assert "4,4" in target_page
 
     # The history shows every step and every change.

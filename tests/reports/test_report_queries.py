@@ -46,7 +46,7 @@ def test_the_review_view_is_constant(client, cast, plan, settings, tmp_path):
     AgencyReport.objects.filter(pk=report.pk).update(state="sent_back")
     client.force_login(cast["canbo.ldtbxh"])
     for n in range(5):
-        client.post(f"/bao-cao/{report.pk}/", ReportPage(report).target("2025.02", note=f"Lần {n}").data("submit"))
+        client.post(f"/bao-cao/{report.pk}/", ReportPage(report).target("2030.10", note=f"Lần {n}").data("submit"))
         AgencyReport.objects.filter(pk=report.pk).update(state="sent_back")
     AgencyReport.objects.filter(pk=report.pk).update(state="submitted")
     client.force_login(cast["vanphong"])

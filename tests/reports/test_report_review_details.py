@@ -38,10 +38,10 @@ def test_two_reviewers_acting_at_once_cannot_both_succeed(client, cast, report):
 
 def test_the_first_value_typed_is_in_the_history(client, cast, report):
     client.force_login(cast["canbo.ldtbxh"])
-    client.post(f"/bao-cao/{report.pk}/", ReportPage(report).target("2025.02", value="4,1").data())
+    client.post(f"/bao-cao/{report.pk}/", ReportPage(report).target("2030.10", value="4,1").data())
     html = client.get(f"/bao-cao/{report.pk}/").content.decode()
     history = html[html.index('id="lich-su"') :]
-    assert "Chỉ tiêu 2025.02" in history and "giá trị năm nay" in history and "4,1" in history
+    assert "Chỉ tiêu 2030.10" in history and "giá trị năm nay" in history and "4,1" in history
     assert "Lê Thị Lao Động" in history
     assert "+00:00" not in history and "2026-" not in history  # dates shown dd/mm/yyyy, local time
 
@@ -62,7 +62,7 @@ def test_an_answered_proposal_stays_as_answered(client, cast, report):
 @pytest.mark.parametrize(
     ("kind", "code", "name", "typed", "message"),
     [
-        ("target", "2030.09", "value", "150", "Mức thay đổi hằng năm phải từ -100 đến 100."),
+        ("target", "2030.09", "value", "150", "Tỷ lệ phần trăm phải từ 0 đến 100."),  # the share of labour, a level
         ("target", "2045.03", "qualitative_status", "tot", "Hãy chọn một lựa chọn hợp lệ"),
         ("coordinating", "III.2.b", "results", "y" * 20_001, "Tối đa 20.000 ký tự"),
     ],
@@ -128,8 +128,8 @@ def test_entry_waits_for_the_opening_date(client, cast, report):
 
 def test_a_value_without_a_date_is_dated_at_the_cycle_cut_off(client, cast, report):
     client.force_login(cast["canbo.ldtbxh"])
-    client.post(f"/bao-cao/{report.pk}/", ReportPage(report).target("2025.02", value="4", as_of="").data())
-    assert report.target_entries.get(target__code="2025.02").as_of == report.cycle.data_cutoff
+    client.post(f"/bao-cao/{report.pk}/", ReportPage(report).target("2030.10", value="4", as_of="").data())
+    assert report.target_entries.get(target__code="2030.10").as_of == report.cycle.data_cutoff
 
 
 def test_evidence_cannot_be_removed_once_the_cycle_is_locked(client, cast, report, settings, tmp_path):

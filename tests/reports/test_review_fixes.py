@@ -39,9 +39,9 @@ def test_odd_years_in_urls_never_500(client, cast, plan, odd):
 
 def test_a_passed_milestone_is_judged_on_the_values_up_to_it():
     goal = Goal(kind="limit", horizon=2025, comparison="=", value=100, natural_limit=100, unit="%")
-    # 70 (2020) → 85 (2025): linear 3/yr against 6/yr required, R = 0.5; the 2027 value does not change 2025's verdict
+    # 85 in 2025 against 100 %: not met, once and for all; the 2027 value does not change 2025's verdict
     p = evaluate(goal, {2020: 70, 2025: 85, 2027: 97}, 2027)
-    assert p.status == "limited" and p.ratio == pytest.approx(0.5) and p.projected == 85
+    assert (p.status, p.value_year, p.value, p.final) == ("not_met", 2025, 85, True)
 
 
 def test_a_range_level_is_met_at_its_lower_bound_when_higher_is_better():
@@ -51,9 +51,11 @@ def test_a_range_level_is_met_at_its_lower_bound_when_higher_is_better():
 
 
 def test_annual_change_without_a_stated_period_counts_from_the_previous_milestone():
-    goal = Goal(kind="annual_change", horizon=2030, comparison="=", value=6.5, unit="%/năm")
-    p = evaluate(goal, {2022: 1.0, 2026: 6.0, 2027: 7.0}, 2027)
-    assert p.observed_pace == pytest.approx(6.5) and p.status == "on_track"  # 2022 is not in 2026–2030
+    goal = Goal(kind="annual_change", horizon=2030, comparison="=", value=6.5, unit="tỷ đồng", change_unit="%/năm")
+    # from the 2025 level: (113.4 / 100)^(1/2) − 1 = 6.49 %/year; 2022 is before the period
+    p = evaluate(goal, {2022: 50.0, 2025: 100.0, 2027: 113.4}, 2027)
+    assert p.observed_pace == pytest.approx(6.489, abs=1e-3) and p.status == "on_track"
+    assert p.baseline_year == 2025
 
 
 def test_viewing_a_past_year_creates_nothing(client, cast, plan):

@@ -76,8 +76,8 @@ def test_an_approved_value_is_not_edited_in_place_in_the_admin(client, cast, app
 
 
 def test_a_reviewer_corrects_an_approved_value_with_a_reason(client, cast, plan, approved):
-    value = TargetValue.objects.filter(source_report=approved, target__code="2025.02").get()
-    url = f"/ke-hoach/{plan.slug}/chi-tieu/2025.02/dinh-chinh/"
+    value = TargetValue.objects.filter(source_report=approved, target__code="2030.03").get()
+    url = f"/ke-hoach/{plan.slug}/chi-tieu/2030.03/dinh-chinh/"
     client.force_login(cast["vanphong"])
     form = client.get(f"{url}?nam={value.year}")
     assert form.status_code == 200 and "Lý do đính chính" in form.content.decode()
@@ -92,14 +92,14 @@ def test_a_reviewer_corrects_an_approved_value_with_a_reason(client, cast, plan,
     assert [str(v.value.normalize()) for v in versions] == ["5", "4.2"]
     assert versions[0].is_current is False and versions[0].source_report == approved  # the approved one stays
     assert versions[1].reason == "Cục Thống kê công bố lại số liệu." and versions[1].recorded_by == cast["vanphong"]
-    history = client.get(f"/ke-hoach/{plan.slug}/chi-tieu/2025.02/").content.decode()
+    history = client.get(f"/ke-hoach/{plan.slug}/chi-tieu/2030.03/").content.decode()
     assert "Cục Thống kê công bố lại số liệu." in history and "Đã thay bằng bản sau" in history
 
 
 @pytest.mark.parametrize("user", ["canbo.ldtbxh", "lanhdao"])
 def test_only_reviewers_and_administrators_correct_values(client, cast, plan, approved, user):
     client.force_login(cast[user])
-    url = f"/ke-hoach/{plan.slug}/chi-tieu/2025.02/dinh-chinh/"
+    url = f"/ke-hoach/{plan.slug}/chi-tieu/2030.03/dinh-chinh/"
     assert client.get(url).status_code == 403
     assert client.post(url, {"year": 2026, "value": "1", "reason": "x"}).status_code == 403
     client.force_login(cast["quantri"])

@@ -34,7 +34,12 @@ def test_cagr_ratio_needs_acceleration():
     assert p.ratio == pytest.approx(0.92313, abs=1e-4)
     # projected 2025 = 88 × 1.032280² = 93.772
     assert p.projected == pytest.approx(93.772, abs=1e-3)
-    assert "Từ 80% (năm 2020) đến 88% (năm 2023)" in p.explanation and "tỷ số 0,92" in p.explanation
+    assert p.explanation == (
+        "Từ 80% năm 2020 tăng lên 88% năm 2023, bình quân tăng 3,23 %/năm; cần tăng 3,5 %/năm để đạt 95% vào năm "
+        "2025. Giữ nhịp này, năm 2025 ước đạt 93,77%."
+    )
+    assert "CAGR" not in p.explanation and "tỷ số" not in p.explanation  # the method in small print only
+    assert p.method_note == "Phương pháp: tốc độ tăng trưởng bình quân (CAGR); tỷ số tiến độ 0,92."
 
 
 def test_cagr_ratio_on_track():
@@ -100,8 +105,10 @@ def test_achieved_and_maintained_at_the_limit():
 
 def test_fewer_than_two_points_is_insufficient_data():
     p = evaluate(level(">=", 95), {2023: 80}, 2023)
-    assert p.status == "insufficient_data" and "cần ít nhất hai năm" in p.explanation
-    assert evaluate(level(">=", 95), {}, 2023).status == "insufficient_data"
+    assert p.status == "insufficient_data" and "Mới có số liệu năm 2023 (80%)" in p.explanation  # says which
+    assert (p.value_year, p.value) == (2023, 80)
+    empty = evaluate(level(">=", 95), {}, 2023)
+    assert empty.status == "insufficient_data" and empty.explanation == "Chưa có số liệu."
 
 
 def test_only_observations_up_to_the_year_count():
@@ -131,33 +138,62 @@ def test_relative_to_a_reference_series():
     assert evaluate(goal, {2020: 30, 2024: 45}, 2024, reference={2020: 75}).status == "insufficient_data"
 
 
-def test_annual_change_against_the_required_band():
-    # poverty falls 4–4.5 points a year from 2021: 4.2, 3.0, 3.3 → mean 3.5, R = 3.5 / 4 = 0.875
+def test_annual_change_is_derived_from_the_level_series():
+    # poverty falls 4–4.5 points a year from 2021, judged on the poverty rate from its 2020 baseline:
+    # 27.5 (2020) → 17.0 (2023): (17.0 − 27.5) / 3 = −3.5 points a year; R = 3.5 / 4 = 0.875
     goal = Goal(kind="annual_change", horizon=2025, comparison="range", value=4, value_max=4.5,
-                direction="lower", unit="điểm %/năm", period_start=2021)  # fmt: skip
-    p = evaluate(goal, {2020: 9.0, 2021: 4.2, 2022: 3.0, 2023: 3.3}, 2023)
+                direction="lower", unit="%", change_unit="điểm %/năm", period_start=2021)  # fmt: skip
+    p = evaluate(goal, {2020: 27.5, 2021: 23.3, 2022: 20.3, 2023: 17.0}, 2023)
     assert (p.status, p.method) == ("acceleration_needed", "annual_change")
     assert p.observed_pace == pytest.approx(3.5) and p.ratio == pytest.approx(0.875)
-    assert "Bình quân 3 năm (2021–2023): 3,5 điểm %/năm, yêu cầu 4–4,5 điểm %/năm" in p.explanation
-    done = evaluate(goal, {2021: 4.2, 2022: 4.4, 2023: 4.0, 2024: 4.6, 2025: 4.3}, 2025)
-    assert done.status == "achieved"  # mean 4.3 over 2021–2025
-    assert evaluate(goal, {2021: 4.2}, 2021).status == "insufficient_data"
+    assert p.explanation == (
+        "Giảm bình quân 3,5 điểm %/năm từ năm 2020 đến năm 2023 (27,5% → 17%); cần giảm 4–4,5 điểm %/năm."
+    )
+    # the 2025 milestone, judged once in its year: 27.5 → 6.0 is 4.3 points a year: met
+    done = evaluate(goal, {2020: 27.5, 2025: 6.0}, 2025)
+    assert (done.status, done.final) == ("met", True)
+    # judged after it passed, on the latest value before it (2024), and the sentence says so
+    late = evaluate(goal, {2020: 27.5, 2024: 14.7, 2026: 9.0}, 2026)
+    assert (late.status, late.value_year) == ("not_met", 2024)  # 12.8 / 4 = 3.2 a year
+    assert late.explanation.startswith("Mốc 2025 đã qua. Chưa có số liệu năm 2025; tính đến năm 2024")
+    only_baseline = evaluate(goal, {2020: 27.5}, 2021)
+    assert only_baseline.status == "insufficient_data" and "Mới có số liệu năm 2020" in only_baseline.explanation
+    no_baseline = evaluate(goal, {2022: 20.0, 2023: 17.0}, 2023)
+    assert no_baseline.status == "insufficient_data" and "năm gốc 2020" in no_baseline.explanation
 
 
-def test_growth_band_over_a_stated_period():
-    # 7–8 %/year over 2026–2030: 7.5, 7.1 → 7.3; R = 7.3 / 7 = 1.042857; 2025 is outside the period
-    goal = Goal(kind="annual_change", horizon=2030, comparison="range", value=7, value_max=8, unit="%/năm",
-                period_start=2026)  # fmt: skip
-    p = evaluate(goal, {2025: 2.0, 2026: 7.5, 2027: 7.1}, 2027)
-    assert p.status == "on_track" and p.ratio == pytest.approx(1.042857, abs=1e-6)
+def test_growth_band_over_a_stated_period_is_a_compound_rate_of_the_level():
+    # 7–8 %/year over 2026–2030 from the 2025 level: 1000 → 1075 → 1150.25 is 7.25 %/year; R = 1.0357
+    goal = Goal(kind="annual_change", horizon=2030, comparison="range", value=7, value_max=8, unit="tỷ đồng",
+                change_unit="%/năm", period_start=2026)  # fmt: skip
+    p = evaluate(goal, {2024: 900, 2025: 1000, 2026: 1075, 2027: 1150.25}, 2027)
+    assert p.status == "on_track" and p.observed_pace == pytest.approx(7.2497, abs=1e-3)
+    assert p.explanation.startswith("Tăng bình quân 7,25 %/năm từ năm 2025 đến năm 2027")
+
+
+def test_a_passed_milestone_is_judged_once_at_its_year():
+    goal = level(">=", 95)
+    # in its own year, 94.5 against ≥ 95 is not met: no pace, no projection
+    own_year = evaluate(goal, {2020: 80, 2025: 94.5}, 2025)
+    assert (own_year.status, own_year.final, own_year.value_year) == ("not_met", True, 2025)
+    assert own_year.explanation == "Năm 2025 đạt 94,5%, chưa đạt mục tiêu 95%."
+    # a year later it stays judged on 2025, whatever 2026 says
+    later = evaluate(goal, {2020: 80, 2025: 94.5, 2026: 97}, 2026)
+    assert (later.status, later.value) == ("not_met", 94.5) and later.explanation.startswith("Mốc 2025 đã qua.")
+    met = evaluate(goal, {2020: 80, 2024: 96}, 2027)
+    assert met.status == "met" and "số liệu gần nhất trước mốc (năm 2024) là 96%, đạt" in met.explanation
+    nothing = evaluate(goal, {2026: 99}, 2026)
+    assert nothing.status == "insufficient_data" and "Chưa có số liệu đến năm 2025" in nothing.explanation
 
 
 def test_qualitative_targets_follow_the_reported_status():
     goal = Goal(kind="qualitative", horizon=2025)
     assert evaluate(goal, {}, 2025, reported_status="achieved").status == "achieved"
     progressing = evaluate(goal, {}, 2025, reported_status="progressing")
-    assert progressing.status == "qualitative" and "Đang thực hiện" in progressing.explanation
+    assert progressing.status == "qualitative" and "đang thực hiện" in progressing.explanation
     assert evaluate(goal, {}, 2025).status == "insufficient_data"
+    assert evaluate(goal, {}, 2026, reported_status="progressing").status == "not_met"  # the milestone passed
+    assert evaluate(goal, {}, 2026, reported_status="achieved").status == "met"
 
 
 def test_every_result_carries_a_vietnamese_sentence_and_its_milestone():
