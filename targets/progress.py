@@ -343,7 +343,9 @@ def _annual_change(goal: Goal, series: dict[int, float], passed: bool) -> Progre
     elif v0 > 0 and v1 > 0:
         change = cagr(v1, v0, t1, start) * 100
     else:
-        return _insufficient(goal, "Không tính được tốc độ tăng bình quân khi số liệu bằng 0.", series)
+        text = (f"Không tính được tốc độ tăng bình quân khi số liệu bằng 0 ({_with_unit(goal, v0)} năm {start}, "
+                f"{_with_unit(goal, v1)} năm {t1}).")  # fmt: skip
+        return _insufficient(goal, text, series)
     observed = _sign(goal) * change  # in the good direction
     moved = ("giảm" if change < 0 else "tăng") + f" bình quân {fmt(abs(change))} {unit}"
     text = (f"{_sentence(moved)} từ năm {start} đến năm {t1} ({_with_unit(goal, v0)} → "
@@ -400,7 +402,7 @@ def _sentence(text: str) -> str:
 
 
 def _latest(goal: Goal, series) -> str:
-    """"năm 2022 (21,4%)", or "các năm 2021, 2022 (gần nhất: 21,4%)"."""
+    """ "năm 2022 (21,4%)", or "các năm 2021, 2022 (gần nhất: 21,4%)"."""
     last = max(series)
     if len(series) == 1:
         return f"năm {last} ({_with_unit(goal, series[last])})"

@@ -1,5 +1,7 @@
 """Pages of the consolidated report: reviewers start a build and watch it; readers download."""
 
+import logging
+
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,6 +17,7 @@ from reports.consolidated.models import BuildState, ConsolidatedReport, default_
 from reports.notifications import enqueue
 from tasks.models import Plan
 
+logger = logging.getLogger(__name__)
 CONTENT_TYPES = {
     "pdf": "application/pdf",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -148,7 +151,16 @@ def consolidated_file(request, pk, kind):
         raise Http404("Tệp chưa có.")
     field = getattr(report, kind)
     name = f"bao-cao-tong-hop-{report.year}-ban-{report.version}.{kind}"
-    return FileResponse(field.open("rb"), as_attachment=True, filename=name, content_type=CONTENT_TYPES[kind])
+    try:
+        content = field.open("rb")
+    except (FileNotFoundError, ValueError):  # recorded, but gone from the disk (a restore without the media…)
+        logger.error("Tệp %s của báo cáo tổng hợp %s không còn trên đĩa", kind, report.pk)
+        message = (
+            f"Tệp {kind.upper()} của bản {report.version} không còn trên máy chủ. Xin dựng lại báo cáo, "
+            "hoặc báo quản trị viên khôi phục tệp."
+        )
+        return render(request, "404.html", {"message": message}, status=404)
+    return FileResponse(content, as_attachment=True, filename=name, content_type=CONTENT_TYPES[kind])
 
 
 @require_POST

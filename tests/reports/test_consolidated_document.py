@@ -200,3 +200,14 @@ def test_the_submitted_reports_flow_into_the_body_with_their_status_and_budget(c
     assert re.search(r"Tổng kinh phí .* năm 2026: 1\.250\.000 đồng \(chi tiết tại Phụ lục 2\)", text)
     appendix = text[text.index("Phụ lục 2") :]
     assert "Tổng cộng 1.250.000" in appendix
+
+
+def test_a_built_file_missing_from_the_disk_is_a_vietnamese_404(client, cast, plan):
+    report = built(plan)
+    import os
+
+    os.remove(report.pdf.path)
+    client.force_login(cast["vanphong"])
+    response = client.get(f"/tong-hop/{report.pk}/tep/pdf/")
+    assert response.status_code == 404
+    assert "không còn trên máy chủ" in response.content.decode()
