@@ -57,7 +57,8 @@ def field_changes(report: AgencyReport, limit: int = 200) -> list[dict]:
 
 
 def _rows(record, previous) -> list[dict]:
-    base = {"when": record.history_date, "who": record.history_user, "what": _label(record)}
+    base = {"when": record.history_date, "who": record.history_user, "what": _label(record),
+            "note": record.history_change_reason or ""}  # fmt: skip
     if record.history_type == "-":
         return [base | {"field": "", "old": "", "new": "đã gỡ bỏ"}]
     if previous is None and record.instance_type in (Evidence, Proposal):

@@ -2,6 +2,7 @@ from django.urls import path
 
 from reports import dashboard_views, review_views, views
 from reports.consolidated import views as consolidated_views
+from reports.offline import views as offline_views
 
 app_name = "reports"
 urlpatterns = [
@@ -29,4 +30,7 @@ urlpatterns = [
     path("tong-hop/<int:pk>/tep/<str:kind>/", consolidated_views.consolidated_file, name="consolidated_file"),
     path("tong-hop/<int:pk>/chinh-thuc/", consolidated_views.consolidated_final, name="consolidated_final"),
     path("bao-cao/<int:pk>/in/", views.report_pdf, name="print"),
+    path("bao-cao/<int:pk>/excel/", offline_views.workbook_download, name="workbook"),
+    path("bao-cao/<int:pk>/excel/tai-len/", offline_views.workbook_upload, name="workbook_upload"),
+    path("ky-bao-cao/<int:pk>/excel.zip", offline_views.cycle_workbooks, name="cycle_workbooks"),
 ]

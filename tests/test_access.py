@@ -47,6 +47,8 @@ def test_every_route_is_covered_by_these_tests():
     # Consolidated report and printing: tests/reports/test_consolidated_pages.py and test_consolidated.py.
     tested |= {"tong-hop/", "tong-hop/<int:pk>/trang-thai/", "tong-hop/<int:pk>/tep/<str:kind>/",
                "tong-hop/<int:pk>/chinh-thuc/", "bao-cao/<int:pk>/in/"}  # fmt: skip
+    # Offline entry in Excel, every role: tests/reports/test_offline_entry.py.
+    tested |= {"bao-cao/<int:pk>/excel/", "bao-cao/<int:pk>/excel/tai-len/", "ky-bao-cao/<int:pk>/excel.zip"}
     assert set(route_names(get_resolver().url_patterns)) == tested
 
 

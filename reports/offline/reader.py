@@ -1,0 +1,234 @@
+"""Reading an uploaded report workbook safely: size caps checked on the raw bytes and on the unpacked XML as a
+stream (as targets/imports.py does) before openpyxl opens it, then each cell turned into the text the web form
+would have posted, or into an error naming its sheet, row and column."""
+
+import datetime
+import io
+import unicodedata
+import zipfile
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from xml.etree import ElementTree
+
+from openpyxl import load_workbook
+
+from reports.offline.layout import ASSESSMENT_LABELS, BY_KEY, FORMAT, META_SHEET, NO, STATUS_LABELS, YES, Sheet, where
+
+MAX_BYTES = 5 * 1024 * 1024
+MAX_UNPACKED_BYTES = 30 * 1024 * 1024  # the longest possible report is about 6 MB of XML
+MAX_MEMBERS = 200
+MAX_ROWS = 2_000  # a report has a few dozen rows per sheet
+MAX_COLUMNS = 40
+FORMULA = "ô chứa công thức ({formula}). Chỉ nhập giá trị; nếu muốn ghi chữ bắt đầu bằng dấu =, gõ thêm dấu ' ở đầu ô."
+
+
+class WorkbookError(Exception):
+    """The upload is refused: every reason, in Vietnamese."""
+
+    def __init__(self, errors: list[str]):
+        self.errors = errors
+        super().__init__("\n".join(errors))
+
+
+@dataclass(order=True)
+class CellError:
+    sheet_order: int
+    row: int
+    letter: str
+    message: str = field(compare=False)
+    sheet: Sheet = field(compare=False, default=None)
+
+    def __str__(self) -> str:
+        return f"{where(self.sheet, self.row or None, self.letter or None)}: {self.message}"
+
+
+@dataclass
+class UploadedBook:
+    report_id: int
+    version: int
+    agency_code: str
+    agency_name: str
+    year: int
+    rows: dict = field(default_factory=dict)  # sheet key → [(row, entry id or None)]
+    cells: dict = field(default_factory=dict)  # sheet key → {row: [cells of the row]}
+    new_proposal_rows: list = field(default_factory=list)  # the rows of the proposals added, in order
+
+
+def read_book(upload, name: str) -> UploadedBook:
+    """The workbook's identity and the cells of its rows; WorkbookError when it cannot be one of ours."""
+    data = upload.read(MAX_BYTES + 1)
+    named = f"Tệp “{name[:80]}”"
+    if len(data) > MAX_BYTES:
+        raise WorkbookError([f"{named} lớn hơn {MAX_BYTES // (1024 * 1024)} MB: không phải tệp báo cáo tải từ cổng."])
+    if not data:
+        raise WorkbookError([f"{named} rỗng."])
+    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        raise WorkbookError([f"{named} là tệp Excel cũ (.xls): mở bằng Excel, lưu lại dạng .xlsx rồi tải lên."])
+    if data[:4] != b"PK\x03\x04":
+        raise WorkbookError([f"{named} không phải tệp Excel (.xlsx). Tải lên đúng tệp tải từ trang báo cáo."])
+    try:
+        _check_archive(data, named)
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=False, keep_links=False)
+    except WorkbookError:
+        raise
+    except Exception:
+        raise WorkbookError([f"{named} bị hỏng hoặc không phải tệp Excel (.xlsx) đọc được."]) from None
+    try:
+        return _read(book, named)
+    except WorkbookError:
+        raise
+    except Exception:
+        raise WorkbookError([f"{named} bị hỏng: không đọc được nội dung."]) from None
+    finally:
+        book.close()
+
+
+def _check_archive(data: bytes, named: str) -> None:
+    """Refuse a zip that unpacks too large (zipfile stops a member at its declared size, so the declared sizes
+    bound the work) or a sheet with too many rows or filled columns, read as a stream of XML rows."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        members = archive.infolist()
+        if len(members) > MAX_MEMBERS or sum(m.file_size for m in members) > MAX_UNPACKED_BYTES:
+            raise WorkbookError([f"{named} quá lớn khi giải nén: không phải tệp báo cáo tải từ cổng."])
+        for sheet in (m.filename for m in members if m.filename.startswith("xl/worksheets/")):
+            if not sheet.endswith(".xml"):
+                continue
+            with archive.open(sheet) as source:
+                rows = 0
+                for _event, element in ElementTree.iterparse(source):
+                    if element.tag.rsplit("}", 1)[-1] != "row":
+                        continue
+                    rows += 1
+                    if rows > MAX_ROWS:
+                        raise WorkbookError([f"{named} có trang hơn {MAX_ROWS} dòng: không phải tệp báo cáo."])
+                    if sum(1 for cell in element if len(cell)) > MAX_COLUMNS:
+                        raise WorkbookError([f"{named} có dòng hơn {MAX_COLUMNS} cột: không phải tệp báo cáo."])
+                    element.clear()
+
+
+def _read(book, named: str) -> UploadedBook:
+    if META_SHEET not in book.sheetnames:
+        raise WorkbookError([f"{named} không phải tệp báo cáo tải từ cổng (thiếu phần thông tin ẩn của báo cáo)."])
+    meta = [row for row in book[META_SHEET].iter_rows(max_row=MAX_ROWS, max_col=4, values_only=True)]
+    values = {row[0]: row[1] for row in meta if row and row[0] != "Dòng"}
+    if values.get("Định dạng") != FORMAT:
+        raise WorkbookError(
+            [f"{named} được tải theo mẫu cũ hoặc không phải tệp báo cáo: tải tệp mới từ trang báo cáo."]
+        )
+    try:
+        uploaded = UploadedBook(
+            int(values["Báo cáo"]), int(values["Phiên bản"]), str(values["Đơn vị"]), str(values["Tên đơn vị"]),
+            int(values["Năm"]),
+        )  # fmt: skip
+        for _label, key, row, pk in (r for r in meta if r and r[0] == "Dòng"):
+            if key not in BY_KEY or not 2 <= int(row) <= MAX_ROWS:
+                raise ValueError(key)
+            uploaded.rows.setdefault(key, []).append((int(row), int(pk) if pk is not None else None))
+    except (KeyError, TypeError, ValueError):
+        raise WorkbookError([f"{named}: phần thông tin ẩn của báo cáo bị sửa hoặc hỏng. Tải tệp mới."]) from None
+    missing = [BY_KEY[key].title for key in uploaded.rows if BY_KEY[key].title not in book.sheetnames]
+    if missing:
+        raise WorkbookError([f"{named} thiếu trang: {', '.join(missing)}. Không đổi tên hay xóa trang."])
+    for key, placed in uploaded.rows.items():
+        sheet = BY_KEY[key]
+        last = max(row for row, _pk in placed)
+        rows = book[sheet.title].iter_rows(min_row=1, max_row=last, max_col=len(sheet.columns))
+        cells = {number: list(row) for number, row in enumerate(rows, start=1)}
+        uploaded.cells[key] = {row: cells.get(row, []) for row, _pk in placed}
+    return uploaded
+
+
+def normal_text(text: str) -> str:
+    """Text as the form would keep it, for telling an unchanged cell from a changed one."""
+    return unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n")).strip()
+
+
+def number_text(value) -> str:
+    """A number cell as text VietnameseNumberField reads back exactly: its shortest exact decimal, with a
+    decimal comma, and a fourth decimal added to three ("123,456" alone reads as ambiguous on the page)."""
+    number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+    text = format(number, "f")
+    whole, _dot, fraction = text.partition(".")
+    fraction = fraction.rstrip("0")
+    if len(fraction) == 3:
+        fraction += "0"
+    return f"{whole},{fraction}" if fraction else whole
+
+
+def cell_text(cell, kind: str) -> str | None:
+    """What the web form would have posted for this cell: text, or None where the field is left out (a yes/no
+    answered no). Raises ValueError with the Vietnamese reason when the cell cannot be read."""
+    value = getattr(cell, "value", None)
+    data_type = getattr(cell, "data_type", "n")
+    if data_type == "f" or (isinstance(value, str) and data_type not in ("s", "inlineStr") and value[:1] == "="):
+        raise ValueError(FORMULA.format(formula=str(value)[:40]))
+    if data_type == "e":
+        raise ValueError(f"ô đang báo lỗi ({value}): nhập giá trị.")
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None if kind == "yesno" else ""
+    reader = _READERS.get(kind, _text)
+    return reader(value, cell)
+
+
+def _text(value, cell) -> str:
+    if isinstance(value, bool):
+        return YES if value else NO
+    if isinstance(value, datetime.datetime):
+        return f"{value:%d/%m/%Y}" if value.time() == datetime.time() else f"{value:%d/%m/%Y %H:%M}"
+    if isinstance(value, datetime.date):
+        return f"{value:%d/%m/%Y}"
+    if isinstance(value, int | float):
+        return number_text(value)
+    return str(value)
+
+
+def _number(value, cell) -> str:
+    if isinstance(value, bool) or isinstance(value, datetime.date | datetime.time):
+        raise ValueError("ô này cần một số, không phải ngày giờ hay Đúng/Sai.")
+    if isinstance(value, int | float):
+        if "%" in (getattr(cell, "number_format", "") or ""):
+            # Excel stores "95%" typed in a cell as 0.95 shown as 95%: what was seen is what counts
+            try:
+                return number_text(Decimal(repr(value)) * 100)
+            except InvalidOperation:
+                raise ValueError("ô này cần một số.") from None
+        return number_text(value)
+    return str(value).strip()
+
+
+def _date(value, cell) -> str:
+    if isinstance(value, datetime.datetime | datetime.date):
+        return f"{value:%d/%m/%Y}"
+    return _text(value, cell).strip()
+
+
+def _yes_no(value, cell) -> str | None:
+    if value is True or (isinstance(value, str) and _same(value, YES)):
+        return "on"
+    if value is False or (isinstance(value, str) and _same(value, NO)):
+        return None
+    raise ValueError(f"“{str(value)[:40]}” không có trong danh sách: chọn {YES} hoặc {NO}.")
+
+
+def _choice(labels: dict):
+    def read(value, cell) -> str:
+        for key, label in labels.items():
+            if _same(str(value), label):
+                return key
+        raise ValueError(f"“{str(value)[:60]}” không có trong danh sách: {', '.join(labels.values())}.")
+
+    return read
+
+
+def _same(text: str, label: str) -> bool:
+    return normal_text(text).casefold() == label.casefold()
+
+
+_READERS = {
+    "number": _number,
+    "money": _number,
+    "date": _date,
+    "yesno": _yes_no,
+    "status": _choice(STATUS_LABELS),
+    "assessment": _choice(ASSESSMENT_LABELS),
+}

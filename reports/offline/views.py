@@ -1,0 +1,77 @@
+"""Offline entry's URLs: the report as a workbook (its agency's staff and reviewers), the workbook uploaded
+back (its agency's staff), and every agency's workbook of a year in one zip (reviewers)."""
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from agencies.permissions import Role, has_role
+from reports import access
+from reports.models import ReportingCycle
+from reports.offline.upload import WorkbookError, apply_workbook
+from reports.offline.writer import CONTENT_TYPE, cycle_zip, file_name, report_workbook
+
+
+class WorkbookUploadForm(forms.Form):
+    workbook = forms.FileField(
+        label="Tệp Excel đã điền (.xlsx)",
+        error_messages={"required": "Chưa chọn tệp Excel để tải lên.", "empty": "Tệp đã chọn rỗng."},
+        widget=forms.ClearableFileInput(
+            attrs={"accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+        ),
+    )
+
+
+def is_own_staff(user, report) -> bool:
+    return report.agency == access.user_agency(user) and has_role(user, Role.AGENCY_STAFF)
+
+
+def can_download(user, report) -> bool:
+    """The agency's own staff and the reviewers: the workbook is a tool to fill or hand out the report."""
+    return is_own_staff(user, report) or access.is_reviewer(user)
+
+
+def workbook_download(request, pk):
+    report = access.get_report_for_reader(request, pk)
+    if not can_download(request.user, report):
+        raise PermissionDenied("Chỉ cán bộ của đơn vị và Văn phòng huyện được tải tệp Excel của báo cáo.")
+    return _attachment(report_workbook(report), CONTENT_TYPE, file_name(report))
+
+
+@require_POST
+def workbook_upload(request, pk):
+    report = access.get_report_for_editor(request, pk)
+    form = WorkbookUploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _refused(request, report, [e for errors in form.errors.values() for e in errors], 400)
+    upload = form.cleaned_data["workbook"]
+    try:
+        apply_workbook(request, report, upload)
+    except WorkbookError as exc:
+        return _refused(request, report, exc.errors, 422)
+    messages.success(
+        request,
+        f"Đã lưu nội dung tệp Excel “{upload.name[:80]}” lúc {timezone.localtime():%H:%M}. Muốn sửa tiếp bằng "
+        "Excel, hãy tải tệp mới (tệp vừa tải lên đã cũ).",
+    )
+    return redirect(report)
+
+
+def _refused(request, report, errors, status):
+    return render(request, "reports/workbook_upload.html", {"report": report, "errors": errors}, status=status)
+
+
+def cycle_workbooks(request, pk):
+    access.require_reviewer(request)
+    cycle = get_object_or_404(ReportingCycle.objects.select_related("plan"), pk=pk)
+    return _attachment(cycle_zip(cycle), "application/zip", f"bao-cao-{cycle.year}-excel.zip")
+
+
+def _attachment(content: bytes, content_type: str, name: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

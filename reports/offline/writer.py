@@ -1,0 +1,338 @@
+"""The report workbook an agency fills offline: an instructions sheet, one sheet per part of the report page,
+data validation on the input cells, every other cell locked (sheet protection without a password), and a very
+hidden sheet naming the report, its version and the entry on each row. Every cell is a value, never a formula."""
+
+import datetime
+import io
+import math
+import zipfile
+
+from django.utils import timezone
+from django.utils.text import slugify
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill, Protection
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.datetime import to_excel
+from openpyxl.workbook.protection import WorkbookProtection
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.properties import PageSetupProperties
+
+from reports.completeness import ensure_entries
+from reports.excel import HEADER_FILL, cell_value
+from reports.forms import MAX_PROPOSALS, TEXT_LIMIT
+from reports.offline.layout import (
+    ASSESSMENT_LABELS,
+    COORDINATING,
+    DIFFICULTIES,
+    EMPTY_PROPOSAL_ROWS,
+    FORMAT,
+    INSTRUCTIONS,
+    LEADS,
+    META_SHEET,
+    NO,
+    PROPOSALS,
+    QUALITATIVE,
+    STATUS_LABELS,
+    TARGETS,
+    YES,
+    number_bounds,
+)
+from reports.views import build_forms
+from targets.templatetags.plan_format import paragraphs, target_goal, vn_number
+
+INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")  # the cells to fill, pale yellow
+CLOSED_FILL = PatternFill("solid", fgColor="EDEDED")  # an input cell that cannot be changed in this report
+PLAIN, BOLD = Font(name="Calibri", size=11), Font(name="Calibri", size=11, bold=True)
+WRAPPED = Alignment(wrap_text=True, vertical="top")
+LINE_HEIGHT, MAX_HEIGHT = 15, 409  # points; 409 is the tallest row Excel allows
+NUMBER_FORMATS = {"text": "@", "money": "#,##0", "date": "dd/mm/yyyy", "number": "General", "number_info": "General"}
+CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class Line:
+    """One row of a sheet: the entry it holds (its id for the hidden sheet), its values in column order, and
+    which input columns stay closed in this report (a passed milestone, an answered proposal)."""
+
+    def __init__(self, pk, values, closed=(), bounds=(0, None)):
+        self.pk, self.values, self.closed, self.bounds = pk, values, set(closed), bounds
+
+
+def file_name(report) -> str:
+    return f"bao-cao-{report.cycle.year}-{slugify(report.agency.code)}.xlsx"
+
+
+def report_workbook(report) -> bytes:
+    """The report as it stands at its current version, as an .xlsx file."""
+    ensure_entries(report)
+    report.refresh_from_db(fields=["version", "difficulties", "state"])
+    forms = build_forms(report)
+    book = Workbook()
+    book.remove(book.active)
+    book.properties.creator = "Cổng theo dõi Kế hoạch công tác dân tộc huyện Bình Sơn"
+    book.properties.title = f"Báo cáo năm {report.cycle.year} – {report.agency.name}"
+    _instructions(book.create_sheet(INSTRUCTIONS), report)
+    targets = [form for form in forms["targets"] if not form.instance.target.is_qualitative]
+    qualitative = [form for form in forms["targets"] if form.instance.target.is_qualitative]
+    placed = {}
+    for sheet, lines in (
+        (LEADS, [_lead(form) for form in forms["leads"]]),
+        (COORDINATING, [_coordinating(form) for form in forms["coordinating"]]),
+        (TARGETS, [_target(form, report) for form in targets]),
+        (QUALITATIVE, [_qualitative(form, report) for form in qualitative]),
+        (PROPOSALS, _proposals(forms["proposals"])),
+        (DIFFICULTIES, [Line(report.pk, [report.difficulties])]),
+    ):
+        placed[sheet.key] = _write_sheet(book.create_sheet(sheet.title), sheet, lines)
+    _meta(book.create_sheet(META_SHEET), report, placed)
+    book.security = WorkbookProtection(lockStructure=True)  # no sheet added, renamed, removed or unhidden
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def cycle_zip(cycle) -> bytes:
+    """Every agency's workbook of the cycle in one zip, to hand out at the start of the season."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for report in cycle.reports.select_related("agency", "cycle__plan").order_by("agency__name"):
+            archive.writestr(file_name(report), report_workbook(report))
+    return buffer.getvalue()
+
+
+def _task_text(section) -> str:
+    lines = [f"{section.label} {section.title}".strip()] if section.title else []
+    if section.kind == "item" and section.parent:
+        lines.append(f"(thuộc {section.parent.label} {section.parent.title})")
+    lines += paragraphs(section.content)
+    lines += [f"{child.number} {child.content}" for child in section.children.all() if child.is_active]
+    return "\n".join(lines)
+
+
+def _lead(form) -> Line:
+    entry = form.instance
+    evidence = ", ".join(item.original_name for item in entry.evidence.all())
+    return Line(
+        entry.pk,
+        [entry.section.code, _task_text(entry.section), STATUS_LABELS.get(entry.status), entry.results,
+         entry.shortcomings, entry.next_steps, entry.budget_used, evidence or "chưa có"],
+    )  # fmt: skip
+
+
+def _coordinating(form) -> Line:
+    entry = form.instance
+    return Line(entry.pk, [entry.section.code, _task_text(entry.section), entry.section.lead_text, entry.results])
+
+
+def _asked(form, report) -> tuple[int, str]:
+    """The year the value is for, and what the page says about it (reports.asking)."""
+    facts = getattr(form, "facts", None)
+    ask = facts.ask if facts else None
+    year = (ask.year if ask else None) or getattr(form.instance, "value_year", None) or report.cycle.year
+    notes = [ask.notice] if ask and ask.notice else []
+    if form.fields["value"].disabled and form.instance.value is not None:
+        notes.append(f"Giá trị đã nhập cho năm {year} không còn được tính, không được ghi khi duyệt.")
+    shared = getattr(form, "shared_with", None)
+    if shared:
+        notes.append(f"Số liệu này dùng chung cho mốc sau của cùng chỉ số: {', '.join(shared)}.")
+    target = form.instance.target
+    if target.kind == "annual_change":
+        notes.append(f"Nhập mức của chỉ số ({target.input_unit}) năm {year}, không nhập mức thay đổi.")
+    elif target.measured_unit:
+        notes.append(f"Nhập số liệu năm {year} theo {target.measured_unit}.")
+    if target.is_percentage:
+        notes.append("Nhập số phần trăm từ 0 đến 100 (95 nghĩa là 95%).")
+    return year, " ".join(notes)
+
+
+def _target(form, report) -> Line:
+    entry, target = form.instance, form.instance.target
+    year, notes = _asked(form, report)
+    last = getattr(form, "last_value", None)
+    closed = {"value", "as_of", "is_estimate"} if form.fields["value"].disabled else set()
+    return Line(
+        entry.pk,
+        [target.code, f"{target.name}\n{target.statement}", target_goal(target), target.input_unit, year,
+         last.value if last else None, entry.value, entry.as_of, YES if entry.is_estimate else NO, entry.note, notes],
+        closed, number_bounds(target),
+    )  # fmt: skip
+
+
+def _qualitative(form, report) -> Line:
+    entry, target = form.instance, form.instance.target
+    year, notes = _asked(form, report)
+    closed = {"qualitative_status"} if form.fields["qualitative_status"].disabled else set()
+    return Line(
+        entry.pk,
+        [target.code, f"{target.name}\n{target.statement}", year, ASSESSMENT_LABELS.get(entry.qualitative_status),
+         entry.note, notes],
+        closed,
+    )  # fmt: skip
+
+
+def _proposals(formset) -> list[Line]:
+    existing = [form.instance for form in formset if form.instance.pk]
+    lines = []
+    for number, proposal in enumerate(existing, start=1):
+        answer = f"{proposal.get_state_display()}: {proposal.response}" if proposal.response else None
+        lines.append(Line(proposal.pk, [number, proposal.text, answer], {"text"} if proposal.response else ()))
+    free = max(0, min(EMPTY_PROPOSAL_ROWS, MAX_PROPOSALS - len(existing)))
+    lines += [Line(None, [len(existing) + n, None, None]) for n in range(1, free + 1)]
+    return lines
+
+
+def _write_sheet(ws, sheet, lines) -> list[tuple[int, int | None]]:
+    """The sheet's header and rows; returns (row, entry id) for the hidden sheet."""
+    validations = _Validations(ws)
+    for number, column in enumerate(sheet.columns, start=1):
+        ws.column_dimensions[get_column_letter(number)].width = column.width
+        cell = ws.cell(1, number, column.header)
+        cell.font, cell.fill, cell.alignment = BOLD, HEADER_FILL, WRAPPED
+    ws.row_dimensions[1].height = LINE_HEIGHT * max(_lines(c.header, c.width) for c in sheet.columns)
+    placed = []
+    for row, line in enumerate(lines, start=2):
+        for number, (column, value) in enumerate(zip(sheet.columns, line.values, strict=True), start=1):
+            cell = ws.cell(row, number)
+            cell.value = cell_value(value)
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # text typed as "=…" stays text: never a formula
+            cell.font, cell.alignment = PLAIN, WRAPPED
+            cell.number_format = NUMBER_FORMATS.get(column.kind, "General")
+            if column.is_input and column.field not in line.closed:
+                cell.fill, cell.protection = INPUT_FILL, Protection(locked=False)
+                validations.add(column.kind, cell.coordinate, line.bounds)
+            elif column.is_input:
+                cell.fill = CLOSED_FILL
+        heights = [_lines(v, c.width) for c, v in zip(sheet.columns, line.values, strict=True) if isinstance(v, str)]
+        ws.row_dimensions[row].height = min(MAX_HEIGHT, LINE_HEIGHT * max([1, *heights]))
+        placed.append((row, line.pk))
+    if not lines:
+        ws.cell(2, 1, "Đơn vị không có nội dung nào ở phần này.").font = PLAIN
+    _print_setup(ws, len(sheet.columns))
+    _protect(ws)
+    return placed
+
+
+def _lines(value, width: int) -> int:
+    per_line = max(1, width - 2)
+    return sum(max(1, math.ceil(len(part) / per_line)) for part in str(value).split("\n"))
+
+
+class _Validations:
+    """One data validation per rule, each covering every cell it applies to."""
+
+    def __init__(self, ws):
+        self.ws, self.rules = ws, {}
+
+    def add(self, kind: str, coordinate: str, bounds) -> None:
+        key = (kind, bounds) if kind == "number" else kind
+        if key not in self.rules:
+            self.rules[key] = _validation(kind, bounds)
+            self.ws.add_data_validation(self.rules[key])
+        self.rules[key].add(coordinate)
+
+
+def _choice(labels, prompt: str) -> DataValidation:
+    return DataValidation(
+        type="list", formula1='"' + ",".join(labels) + '"', allow_blank=True, showDropDown=False,
+        promptTitle="Chọn trong danh sách", prompt=prompt, errorTitle="Không có trong danh sách",
+        error="Chọn một mục trong danh sách của ô.",
+    )  # fmt: skip
+
+
+def _validation(kind: str, bounds) -> DataValidation:
+    if kind == "status":
+        return _choice(STATUS_LABELS.values(), "Tình hình thực hiện nhiệm vụ.")
+    if kind == "assessment":
+        return _choice(ASSESSMENT_LABELS.values(), "Mức đạt của chỉ tiêu định tính.")
+    if kind == "yesno":
+        return _choice([YES, NO], "Có: số liệu là ước thực hiện, sẽ thay bằng số chính thức sau.")
+    if kind == "money":
+        rule = {"type": "whole", "operator": "between", "formula1": "0", "formula2": str(10**15 - 1)}
+        prompt, error = "Số đồng, số nguyên, không âm.", "Kinh phí là số nguyên (đồng), không âm."
+    elif kind == "number":
+        low, high = bounds
+        rule = {"type": "decimal", "operator": "greaterThanOrEqual", "formula1": str(low)}
+        if high is not None:
+            rule |= {"operator": "between", "formula2": str(high)}
+        span = f"từ {low} đến {high}" if high is not None else f"từ {low} trở lên"
+        prompt, error = f"Nhập số {span}.", f"Giá trị phải là số {span}."
+    elif kind == "date":
+        first, last = to_excel(datetime.date(2000, 1, 1)), to_excel(datetime.date(2100, 12, 31))
+        rule = {"type": "date", "operator": "between", "formula1": str(first), "formula2": str(last)}
+        prompt, error = "Ngày/tháng/năm, ví dụ 30/11/2026.", "Nhập ngày theo dạng ngày/tháng/năm."
+    else:
+        rule = {"type": "textLength", "operator": "lessThanOrEqual", "formula1": str(TEXT_LIMIT)}
+        prompt, error = f"Tối đa {vn_number(TEXT_LIMIT)} ký tự.", f"Tối đa {vn_number(TEXT_LIMIT)} ký tự."
+    return DataValidation(
+        **rule, allow_blank=True, promptTitle="Ô nhập liệu", prompt=prompt, errorTitle="Giá trị không hợp lệ",
+        error=error,
+    )  # fmt: skip
+
+
+def _print_setup(ws, columns: int) -> None:
+    ws.freeze_panes = "B2"
+    ws.print_title_rows = "1:1"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = "9"  # A4
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.print_options.gridLines = True
+
+
+def _protect(ws) -> None:
+    """Locked cells cannot change; no password, since it only guards against slips, not people."""
+    ws.protection.sheet = True
+    ws.protection.formatColumns = False  # columns may be widened and rows made taller to read long text
+    ws.protection.formatRows = False
+
+
+def _instructions(ws, report) -> None:
+    cycle, now = report.cycle, timezone.localtime()
+    lines = [
+        (f"BÁO CÁO KẾT QUẢ THỰC HIỆN NĂM {cycle.year} – {report.agency.name.upper()}", True),
+        (f"Kế hoạch: {cycle.plan.title}", False),
+        (f"Hạn gửi: {cycle.due_on:%d/%m/%Y}. Tệp tải về lúc {now:%H:%M %d/%m/%Y}, "
+         f"theo bản lưu số {report.version} của báo cáo ({report.get_state_display().lower()}).", False),
+        ("", False),
+        ("Cách điền", True),
+        ("1. Chỉ nhập vào các ô nền vàng; các ô khác bị khóa. Không thêm, xóa hay sắp xếp lại dòng, "
+         "không đổi tên trang.", False),
+        ("2. Tình hình thực hiện, Ước thực hiện và Đánh giá: chọn trong danh sách của ô.", False),
+        ("3. Số nhập bằng số. Tỷ lệ phần trăm nhập từ 0 đến 100 (95 nghĩa là 95%). Kinh phí tính bằng đồng, "
+         "số nguyên. Ngày viết ngày/tháng/năm, ví dụ 30/11/2026; để trống: tính đến ngày "
+         f"{cycle.data_cutoff:%d/%m/%Y}.", False),
+        ("4. Không nhập công thức: ô có công thức (bắt đầu bằng dấu =) bị từ chối khi tải lên.", False),
+        (f"5. Kiến nghị, đề xuất: mỗi kiến nghị một dòng, tối đa {MAX_PROPOSALS}. Xóa chữ của một kiến nghị "
+         "để bỏ kiến nghị đó; kiến nghị huyện đã trả lời không sửa được.", False),
+        ("6. Minh chứng (tệp đính kèm) không nhập được qua tệp này: thêm hoặc gỡ trên trang báo cáo.", False),
+        ("", False),
+        ("Tải lên", True),
+        ("7. Trên trang báo cáo, mục “Nhập bằng tệp Excel”, chọn tệp này và bấm “Tải lên”. Cổng kiểm tra như khi "
+         "nhập trên web: nếu có lỗi, không nội dung nào được lưu và từng lỗi được nêu theo trang, dòng, cột.", False),
+        ("8. Nếu báo cáo được lưu trên web sau khi tải tệp này, tệp bị từ chối để không ghi đè nội dung mới: "
+         "tải tệp mới, chép phần đã sửa sang rồi tải lên lại. Sau mỗi lần tải lên thành công cũng vậy.", False),
+        ("9. Tải lên chỉ lưu nháp. Gửi báo cáo đến Văn phòng huyện bằng nút “Lưu và gửi báo cáo” trên trang web.",
+         False),
+    ]  # fmt: skip
+    ws.column_dimensions["A"].width = 110
+    for row, (text, bold) in enumerate(lines, start=1):
+        cell = ws.cell(row, 1, text or None)
+        cell.font, cell.alignment = (BOLD if bold else PLAIN), WRAPPED
+        ws.row_dimensions[row].height = LINE_HEIGHT * _lines(text, 110)
+    _protect(ws)
+
+
+def _meta(ws, report, placed) -> None:
+    rows = [
+        ("Định dạng", FORMAT),
+        ("Báo cáo", report.pk),
+        ("Phiên bản", report.version),
+        ("Đơn vị", report.agency.code),
+        ("Tên đơn vị", report.agency.name),
+        ("Năm", report.cycle.year),
+    ]
+    rows += [("Dòng", key, row, pk) for key, lines in placed.items() for row, pk in lines]
+    for row in rows:
+        ws.append([cell_value(value) for value in row])
+    ws.sheet_state = "veryHidden"
+    _protect(ws)

@@ -1,0 +1,18 @@
+"""The report page's "Nhập bằng tệp Excel" panel, shown to whoever may use it."""
+
+from django import template
+
+register = template.Library()
+
+
+@register.inclusion_tag("reports/_workbook_panel.html", takes_context=True)
+def workbook_panel(context, report):
+    from reports.offline.views import WorkbookUploadForm, can_download, is_own_staff
+
+    user = context["request"].user
+    return {
+        "report": report,
+        "download": can_download(user, report),
+        "upload_form": WorkbookUploadForm() if is_own_staff(user, report) and report.is_editable else None,
+        "csrf_token": context.get("csrf_token"),
+    }

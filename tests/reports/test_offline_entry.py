@@ -1,0 +1,426 @@
+"""Offline entry (PRODUCT.md §10): the report goes out as a workbook, is edited with openpyxl as an agency would
+in Excel, and comes back through the web form's own checks, all or nothing."""
+
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from openpyxl import load_workbook
+
+from reports.models import AgencyReport, Evidence, Proposal, TargetEntry, TaskEntry
+from tests.reports.helpers import ReportPage, current_report
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+LEAD, COORD, TARGETS, QUALITATIVE = "Nhiệm vụ chủ trì", "Nhiệm vụ phối hợp", "Chỉ tiêu định lượng", "Chỉ tiêu định tính"
+PROPOSALS, DIFFICULTIES = "Kiến nghị, đề xuất", "Khó khăn, vướng mắc"
+
+
+@pytest.fixture
+def report(plan):
+    return current_report(plan, "LDTBXH")
+
+
+@pytest.fixture
+def owner(client, cast):
+    client.force_login(cast["canbo.ldtbxh"])
+    return client
+
+
+def download(client, report):
+    response = client.get(f"/bao-cao/{report.pk}/excel/")
+    assert response.status_code == 200, response.content[:300]
+    assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    assert f'filename="bao-cao-2026-{report.agency.code.lower()}.xlsx"' in response["Content-Disposition"]
+    return load_workbook(io.BytesIO(response.content))
+
+
+def upload(client, report, book_or_bytes, name="bao-cao.xlsx"):
+    if isinstance(book_or_bytes, bytes):
+        content = book_or_bytes
+    else:
+        buffer = io.BytesIO()
+        book_or_bytes.save(buffer)
+        content = buffer.getvalue()
+    return client.post(f"/bao-cao/{report.pk}/excel/tai-len/", {"workbook": SimpleUploadedFile(name, content)})
+
+
+def row_of(sheet, code):
+    for row in range(2, sheet.max_row + 1):
+        if sheet.cell(row, 1).value == code:
+            return row
+    raise KeyError(code)
+
+
+def errors_of(response) -> str:
+    return response.content.decode()
+
+
+def test_it_downloads_the_report_with_its_tasks_targets_and_proposals(owner, report):
+    report.proposals.create(text="Hỗ trợ kinh phí đào tạo nghề")
+    book = download(owner, report)
+    assert book.sheetnames == ["Hướng dẫn", LEAD, COORD, TARGETS, QUALITATIVE, PROPOSALS, DIFFICULTIES, "_he_thong"]
+    assert "CÁCH ĐIỀN" in book["Hướng dẫn"]["A5"].value.upper() and book.security.lockStructure
+    leads = book[LEAD]
+    codes = [leads.cell(row, 1).value for row in range(2, leads.max_row + 1)]
+    expected = report.task_entries.filter(role="lead").order_by("section__position")
+    assert codes == [entry.section.code for entry in expected]
+    assert [c.value for c in leads[1]][:7] == ["Mã", "Nhiệm vụ trong kế hoạch", "Tình hình thực hiện",
+        "Kết quả đạt được", "Tồn tại, hạn chế và nguyên nhân", "Nhiệm vụ, giải pháp năm tới",
+        "Kinh phí đã sử dụng (đồng)"]  # fmt: skip
+    section = expected.first().section
+    assert (section.title or section.content.splitlines()[0]) in leads["B2"].value  # the plan's own text
+    targets = book[TARGETS]
+    row = row_of(targets, "2030.08")
+    assert targets.cell(row, 4).value == "%" and targets.cell(row, 5).value == 2026
+    assert row_of(book[QUALITATIVE], "2045.03")
+    assert book[PROPOSALS]["B2"].value == "Hỗ trợ kinh phí đào tạo nghề" and book[PROPOSALS]["B3"].value is None
+    meta = book["_he_thong"]
+    assert meta.sheet_state == "veryHidden"
+    assert (meta["A2"].value, meta["B2"].value, meta["A3"].value, meta["B3"].value) == (
+        "Báo cáo",
+        report.pk,
+        "Phiên bản",
+        report.version,
+    )
+
+
+def test_only_input_cells_are_unlocked_and_validated(owner, report):
+    book = download(owner, report)
+    for sheet in book.worksheets:
+        assert sheet.protection.sheet, sheet.title
+        assert not sheet.protection.password
+        for row in sheet.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", cell.coordinate  # values only
+    leads = book[LEAD]
+    assert leads["A2"].protection.locked and leads["B2"].protection.locked
+    assert not any(leads[f"{c}2"].protection.locked for c in "CDEFG")
+    rules = {str(v.sqref).split()[0][:1] + v.type: v for v in leads.data_validations.dataValidation}
+    assert rules["Clist"].formula1 == '"Chưa triển khai,Đang triển khai,Hoàn thành,Chậm tiến độ"'
+    assert rules["Gwhole"].formula1 == "0"
+    targets = book[TARGETS]
+    row = row_of(targets, "2030.08")
+    decimal = [v for v in targets.data_validations.dataValidation if v.type == "decimal" and f"G{row}" in v.sqref]
+    assert [(v.formula1, v.formula2) for v in decimal] == [("0", "100")]  # a percentage
+    lists = {v.formula1 for v in book[QUALITATIVE].data_validations.dataValidation if v.type == "list"}
+    assert lists == {'"Đã đạt,Đang thực hiện,Chưa đạt"'}
+
+
+def test_a_filled_workbook_comes_back_into_the_report(owner, report):
+    entry = report.task_entries.filter(role="lead").order_by("section__position").first()
+    Evidence.objects.create(entry=entry, file=SimpleUploadedFile("a.pdf", PDF), original_name="a.pdf",
+                            content_type="application/pdf", size=1)  # fmt: skip
+    book = download(owner, report)
+    leads = book[LEAD]
+    leads["C2"], leads["D2"], leads["E2"] = "Hoàn thành", "Đã mở 3 lớp dạy nghề.\nĐã hỗ trợ 120 hộ.", "Thiếu giáo viên."
+    leads["G2"] = 125_000_000
+    coordinating = book[COORD]
+    coordinating["D2"] = "Đã phối hợp tuyên truyền."
+    targets = book[TARGETS]
+    row = row_of(targets, "2030.08")
+    targets[f"G{row}"], targets[f"H{row}"], targets[f"I{row}"] = 42.5, "30/11/2026", "Có"
+    targets[f"J{row}"] = "Số liệu của phòng."
+    qualitative = book[QUALITATIVE]
+    qualitative[f"D{row_of(qualitative, '2045.03')}"] = "Đang thực hiện"
+    book[PROPOSALS]["B2"] = "Bổ sung kinh phí đào tạo nghề"
+    book[DIFFICULTIES]["A2"] = "Địa bàn rộng, đi lại khó khăn."
+    response = upload(owner, report, book)
+    assert response.status_code == 302, errors_of(response)
+    entry.refresh_from_db()
+    assert (entry.status, entry.results, entry.shortcomings, entry.budget_used) == (
+        "completed",
+        "Đã mở 3 lớp dạy nghề.\nĐã hỗ trợ 120 hộ.",
+        "Thiếu giáo viên.",
+        125_000_000,
+    )
+    assert entry.evidence.get().original_name == "a.pdf"  # evidence is not in the workbook, and stays
+    value = TargetEntry.objects.get(report=report, target__code="2030.08")
+    assert (value.value, value.as_of.isoformat(), value.is_estimate, value.note) == (
+        42.5,
+        "2026-11-30",
+        True,
+        "Số liệu của phòng.",
+    )
+    assert TargetEntry.objects.get(report=report, target__code="2045.03").qualitative_status == "progressing"
+    assert list(report.proposals.values_list("text", flat=True)) == ["Bổ sung kinh phí đào tạo nghề"]
+    report.refresh_from_db()
+    assert report.difficulties == "Địa bàn rộng, đi lại khó khăn." and report.version == 1
+    page = owner.get(f"/bao-cao/{report.pk}/").content.decode()
+    assert "Đã lưu nội dung tệp Excel" in page and "Đã hỗ trợ 120 hộ." in page and "125.000.000" in page
+    assert 'value="42,5"' in page
+
+
+def test_the_upload_is_in_the_history_like_a_web_save(owner, cast, report):
+    book = download(owner, report)
+    book[LEAD]["D2"] = "Kết quả từ Excel"
+    assert upload(owner, report, book, name="bao-cao-ldtbxh.xlsx").status_code == 302
+    record = TaskEntry.history.filter(report_id=report.pk, results="Kết quả từ Excel").get()
+    assert record.history_user == cast["canbo.ldtbxh"]
+    assert record.history_change_reason == "Nhập từ tệp Excel “bao-cao-ldtbxh.xlsx”"
+    page = owner.get(f"/bao-cao/{report.pk}/").content.decode()
+    assert "Nhập từ tệp Excel" in page.split('id="lich-su"')[1]
+
+
+def test_an_untouched_workbook_changes_nothing_but_the_version(owner, report):
+    page = ReportPage(report).fill_everything()
+    page.lead(report.task_entries.filter(role="lead").first().section.code, results="Hai dòng\r\nthứ hai")
+    assert owner.post(f"/bao-cao/{report.pk}/", page.data()).status_code == 302
+    before = {model: model.history.count() for model in (TaskEntry, TargetEntry, Proposal, AgencyReport)}
+    book = download(owner, report)
+    assert upload(owner, report, book).status_code == 302
+    assert {model: model.history.count() for model in before} == before  # not even a line break rewritten
+    report.refresh_from_db()
+    assert report.version == 2
+
+
+def test_a_workbook_downloaded_before_a_web_save_is_refused(owner, report):
+    book = download(owner, report)
+    web = ReportPage(report).data() | {"difficulties": "Trên web"}
+    assert owner.post(f"/bao-cao/{report.pk}/", web).status_code == 302
+    book[DIFFICULTIES]["A2"] = "Từ Excel"
+    response = upload(owner, report, book)
+    assert response.status_code == 422
+    assert "Báo cáo đã được lưu trên web sau khi tải tệp này" in errors_of(response)
+    report.refresh_from_db()
+    assert report.difficulties == "Trên web" and report.version == 1
+
+
+def test_a_workbook_is_taken_once(owner, report):
+    book = download(owner, report)
+    book[DIFFICULTIES]["A2"] = "Lần một"
+    assert upload(owner, report, book).status_code == 302
+    book[DIFFICULTIES]["A2"] = "Lần hai"
+    assert "lưu trên web sau khi tải tệp này" in errors_of(upload(owner, report, book))
+    report.refresh_from_db()
+    assert report.difficulties == "Lần một"
+
+
+def test_every_bad_cell_is_named_and_nothing_is_saved(owner, report):
+    book = download(owner, report)
+    leads, targets, qualitative = book[LEAD], book[TARGETS], book[QUALITATIVE]
+    leads["D2"] = "Kết quả đúng, nhưng không được lưu vì ô khác sai"
+    leads["C3"] = "Xong rồi"
+    leads["E3"] = "x" * 20_001
+    leads["G3"] = "4,5,6"
+    percent = row_of(targets, "2030.08")
+    targets[f"G{percent}"] = "1.250"
+    other = row_of(targets, "2030.10")
+    targets[f"G{other}"] = 120
+    targets[f"I{other}"] = "Có lẽ"
+    targets[f"H{other}"] = "31/02/2026"
+    assessed = row_of(qualitative, "2045.03")
+    qualitative[f"D{assessed}"] = "Tốt"
+    book[PROPOSALS]["B3"] = "=A1+1"
+    response = upload(owner, report, book)
+    assert response.status_code == 422
+    text = errors_of(response)
+    for expected in [
+        "Trang &#x27;Nhiệm vụ chủ trì&#x27;, dòng 3, cột C (Tình hình thực hiện): “Xong rồi” không có trong danh sách",
+        "Trang &#x27;Nhiệm vụ chủ trì&#x27;, dòng 3, cột E (Tồn tại, hạn chế và nguyên nhân): Tối đa 20.000 ký tự",
+        "Trang &#x27;Nhiệm vụ chủ trì&#x27;, dòng 3, cột G (Kinh phí đã sử dụng (đồng)): “4,5,6” không phải là số",
+        f"Trang &#x27;Chỉ tiêu định lượng&#x27;, dòng {percent}, cột G (Giá trị): “1.250” có thể hiểu hai cách",
+        f"Trang &#x27;Chỉ tiêu định lượng&#x27;, dòng {other}, cột G (Giá trị): Tỷ lệ phần trăm phải từ 0 đến 100.",
+        f"Trang &#x27;Chỉ tiêu định lượng&#x27;, dòng {other}, cột H (Số liệu tính đến ngày): Ngày không hợp lệ",
+        f"Trang &#x27;Chỉ tiêu định lượng&#x27;, dòng {other}, cột I (Ước thực hiện): “Có lẽ” không có trong danh sách",
+        f"Trang &#x27;Chỉ tiêu định tính&#x27;, dòng {assessed}, cột D (Đánh giá): “Tốt” không có trong danh sách",
+        "Trang &#x27;Kiến nghị, đề xuất&#x27;, dòng 3, cột B (Kiến nghị, đề xuất): ô chứa công thức (=A1+1)",
+    ]:
+        assert expected in text, expected
+    assert text.count("<li>") == 9
+    assert not TaskEntry.objects.filter(report=report).exclude(results="").exists()
+    report.refresh_from_db()
+    assert report.version == 0
+
+
+def test_text_that_only_looks_like_a_formula_is_kept_as_text(owner, report):
+    book = download(owner, report)
+    cell = book[LEAD]["D2"]
+    cell.value = "=5 hộ được hỗ trợ"
+    cell.data_type = "s"  # as Excel stores it in a cell formatted as text (the workbook's text cells are)
+    book[LEAD]["E2"] = "- Thiếu giáo viên"
+    assert upload(owner, report, book).status_code == 302
+    entry = report.task_entries.filter(role="lead").order_by("section__position").first()
+    assert (entry.results, entry.shortcomings) == ("=5 hộ được hỗ trợ", "- Thiếu giáo viên")
+
+
+def test_a_percentage_typed_with_its_sign_counts_as_shown(owner, report):
+    book = download(owner, report)
+    targets = book[TARGETS]
+    cell = targets[f"G{row_of(targets, '2030.08')}"]
+    cell.value, cell.number_format = 0.955, "0.0%"  # Excel stores "95,5%" typed in a cell so
+    assert upload(owner, report, book).status_code == 302
+    assert TargetEntry.objects.get(report=report, target__code="2030.08").value == 95.5
+
+
+def test_proposals_emptied_are_removed_and_answered_ones_stay(owner, cast, report):
+    kept = report.proposals.create(text="Giữ nguyên", position=0)
+    dropped = report.proposals.create(text="Bỏ đi", position=1)
+    answered = report.proposals.create(text="Đã trả lời", position=2, response="Đã chuyển Sở.", state="answered")
+    book = download(owner, report)
+    proposals = book[PROPOSALS]
+    assert proposals["B4"].protection.locked and not proposals["B2"].protection.locked
+    proposals["B3"], proposals["B4"], proposals["B6"] = None, "Sửa câu đã trả lời", "Kiến nghị mới"
+    assert upload(owner, report, book).status_code == 302
+    assert list(report.proposals.values_list("pk", "text")) == [
+        (kept.pk, "Giữ nguyên"),
+        (answered.pk, "Đã trả lời"),
+        (answered.pk + 1, "Kiến nghị mới"),
+    ]
+    assert not Proposal.objects.filter(pk=dropped.pk).exists()
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"\x89PNG\r\n\x1a\n" + b"\x00" * 200, "không phải tệp Excel (.xlsx)"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 200, "tệp Excel cũ (.xls)"),
+        (b"PK\x03\x04 not really a zip", "bị hỏng"),
+        (b"x" * (5 * 1024 * 1024 + 1), "lớn hơn 5 MB"),
+    ],
+)
+def test_a_wrong_file_is_refused_in_vietnamese(owner, report, content, message):
+    response = upload(owner, report, content, name="anh.xlsx")
+    assert response.status_code == 422
+    assert message in errors_of(response)
+
+
+def test_no_file_is_refused(owner, report):
+    response = owner.post(f"/bao-cao/{report.pk}/excel/tai-len/", {})
+    assert response.status_code == 400 and "Chưa chọn tệp Excel" in errors_of(response)
+
+
+def test_a_workbook_not_made_by_the_portal_is_refused(owner, report):
+    from openpyxl import Workbook
+
+    response = upload(owner, report, Workbook())
+    assert response.status_code == 422 and "không phải tệp báo cáo tải từ cổng" in errors_of(response)
+
+
+def test_a_zip_bomb_is_refused_before_it_is_unpacked(owner, report):
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/worksheets/sheet1.xml", b"<" + b" " * (64 * 1024 * 1024) + b"/>")
+    assert len(buffer.getvalue()) < 200_000
+    response = upload(owner, report, buffer.getvalue())
+    assert response.status_code == 422 and "quá lớn khi giải nén" in errors_of(response)
+
+
+def test_a_sheet_with_too_many_rows_is_refused(owner, report):
+    book = download(owner, report)
+    for row in range(1, 2_100):
+        book[DIFFICULTIES].cell(row + 10, 1).value = row
+    response = upload(owner, report, book)
+    assert response.status_code == 422 and "hơn 2000 dòng" in errors_of(response)
+
+
+def test_another_agencys_workbook_is_refused(owner, client, cast, plan, report):
+    other = current_report(plan, "UBND-BA")
+    client.force_login(cast["canbo.binhan"])
+    book = download(client, other)
+    client.force_login(cast["canbo.ldtbxh"])
+    response = upload(client, report, book)
+    assert response.status_code == 422
+    assert f"Tệp này là báo cáo năm 2026 của {other.agency.name}, không phải báo cáo năm 2026" in errors_of(response)
+    client.force_login(cast["canbo.binhan"])
+    assert upload(client, report, book).status_code == 403  # and nobody uploads into another agency's report
+
+
+def test_a_submitted_report_takes_no_workbook(owner, report):
+    book = download(owner, report)
+    AgencyReport.objects.filter(pk=report.pk).update(state="submitted")
+    response = upload(owner, report, book)
+    assert response.status_code == 422 and "không sửa được" in errors_of(response)
+
+
+ROLES = {"anonymous": None, "owner": "canbo.ldtbxh", "other_staff": "canbo.binhan", "reviewer": "vanphong",
+         "viewer": "lanhdao", "admin": "quantri"}  # fmt: skip
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_who_may_download_the_workbook(client, cast, report, role):
+    if ROLES[role]:
+        client.force_login(cast[ROLES[role]])
+    response = client.get(f"/bao-cao/{report.pk}/excel/")
+    if role == "anonymous":
+        assert response.status_code == 302 and response["Location"].startswith("/dang-nhap/")
+    elif role in ("owner", "reviewer"):
+        assert response.status_code == 200
+        assert load_workbook(io.BytesIO(response.content))["_he_thong"]["B2"].value == report.pk
+    else:
+        assert response.status_code == 403
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_only_the_agencys_staff_upload(client, cast, report, role):
+    client.force_login(cast["canbo.ldtbxh"])
+    book = download(client, report)
+    book[DIFFICULTIES]["A2"] = f"Tải lên bởi {role}"
+    client.logout()
+    if ROLES[role]:
+        client.force_login(cast[ROLES[role]])
+    response = upload(client, report, book)
+    report.refresh_from_db()
+    if role == "anonymous":
+        assert response.status_code == 302 and response["Location"].startswith("/dang-nhap/")
+    elif role == "owner":
+        assert response.status_code == 302 and report.difficulties == "Tải lên bởi owner"
+    else:
+        assert response.status_code == 403
+    if role != "owner":
+        assert report.difficulties == "" and report.version == 0
+    if ROLES[role]:
+        assert client.get(f"/bao-cao/{report.pk}/excel/tai-len/").status_code in (405, 403)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_only_reviewers_download_every_agencys_workbook(client, cast, report, role):
+    if ROLES[role]:
+        client.force_login(cast[ROLES[role]])
+    response = client.get(f"/ky-bao-cao/{report.cycle_id}/excel.zip")
+    if role == "anonymous":
+        assert response.status_code == 302 and response["Location"].startswith("/dang-nhap/")
+    elif role == "reviewer":
+        assert response.status_code == 200 and response["Content-Type"] == "application/zip"
+    else:
+        assert response.status_code == 403
+
+
+def test_the_season_zip_holds_one_blank_workbook_per_agency(client, cast, report):
+    import zipfile
+
+    client.force_login(cast["vanphong"])
+    assert f'href="/ky-bao-cao/{report.cycle_id}/excel.zip"' in client.get("/ky-bao-cao/").content.decode()
+    response = client.get(f"/ky-bao-cao/{report.cycle_id}/excel.zip")
+    assert 'filename="bao-cao-2026-excel.zip"' in response["Content-Disposition"]
+    archive = zipfile.ZipFile(io.BytesIO(response.content))
+    reports = list(report.cycle.reports.select_related("agency"))
+    assert sorted(archive.namelist()) == sorted(f"bao-cao-2026-{r.agency.code.lower()}.xlsx" for r in reports)
+    book = load_workbook(io.BytesIO(archive.read("bao-cao-2026-ubnd-ba.xlsx")))
+    commune = next(r for r in reports if r.agency.code == "UBND-BA")
+    assert (book["_he_thong"]["B2"].value, book["_he_thong"]["B3"].value) == (commune.pk, 0)
+    codes = [c.value for c in book[COORD]["A"][1:]]
+    assert codes and codes == [e.section.code for e in commune.task_entries.filter(role="coordinating")]
+    assert all(c.value is None for c in book[COORD]["D"][1:])  # blank answers
+    client.force_login(cast["canbo.binhan"])
+    book[COORD]["D2"] = "Xã điền từ tệp của huyện"
+    assert upload(client, commune, book).status_code == 302  # the agency fills the reviewer's copy and uploads it
+    assert commune.task_entries.filter(results="Xã điền từ tệp của huyện").exists()
+
+
+def test_the_report_page_offers_what_each_person_may_do(client, cast, report):
+    url = f"/bao-cao/{report.pk}/"
+    client.force_login(cast["canbo.ldtbxh"])
+    page = client.get(url).content.decode()
+    assert 'id="tai-tep-excel"' in page and 'id="tai-len-tep-excel"' in page
+    client.force_login(cast["vanphong"])
+    page = client.get(url).content.decode()
+    assert 'id="tai-tep-excel"' in page and 'id="tai-len-tep-excel"' not in page
+    client.force_login(cast["lanhdao"])
+    assert 'id="tep-excel"' not in client.get(url).content.decode()
+    AgencyReport.objects.filter(pk=report.pk).update(state="submitted")
+    client.force_login(cast["canbo.ldtbxh"])
+    page = client.get(url).content.decode()
+    assert 'id="tai-tep-excel"' in page and 'id="tai-len-tep-excel"' not in page
