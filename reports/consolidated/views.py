@@ -15,7 +15,7 @@ from reports import access
 from reports.consolidated.jobs import build_consolidated_report_job
 from reports.consolidated.models import BuildState, ConsolidatedReport, default_recipients
 from reports.notifications import enqueue
-from tasks.models import Plan
+from tasks.models import Plan, ReportIssuer
 
 logger = logging.getLogger(__name__)
 CONTENT_TYPES = {
@@ -74,17 +74,18 @@ def consolidated_list(request):
     latest = versions.first()
     form = None
     if access.is_reviewer(request.user):
+        issuer = ReportIssuer.for_year(plan, year)  # who issues and signs the year's report
         form = CoverForm(
             request.POST or None,
             initial={"plan_number": plan.number},
             instance=ConsolidatedReport(
-                number=latest.number if latest else "…/BC-UBND",
+                number=latest.number if latest else issuer.blank_number,
                 addressee=plan.reports_to,
                 report_date=timezone.localdate(),
-                recipients=latest.recipients if latest else default_recipients(plan),
-                signer_authority=plan.signer_authority,
-                signer_position=plan.signer_position,
-                signer_name=plan.signer_name,
+                recipients=latest.recipients if latest else default_recipients(plan, year),
+                signer_authority=issuer.signer_authority,
+                signer_position=issuer.signer_position,
+                signer_name=issuer.signer_name,
             ),
         )
     if request.method == "POST":
@@ -121,8 +122,10 @@ def _start(request, plan, year, form):
             messages.success(request, f"Đã dựng xong bản {report.version}.")  # built in-process (no broker)
         elif report.state == BuildState.FAILED:
             messages.error(request, f"Bản {report.version}: {report.error}")
-        else:
+        elif outcome["queued"]:
             messages.success(request, f"Đang dựng bản {report.version}; trang sẽ tự cập nhật khi xong.")
+        else:  # handed over when the surrounding transaction commits: say only what is sure
+            messages.success(request, f"Đã ghi yêu cầu dựng bản {report.version}; trạng thái ở bảng dưới.")
     return redirect(f"{reverse('reports:consolidated')}?nam={year}")
 
 

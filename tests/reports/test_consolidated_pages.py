@@ -44,7 +44,7 @@ def test_a_reviewer_fills_the_cover_and_builds(client, cast, plan, eager_jobs, d
     client.force_login(cast["vanphong"])
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post("/tong-hop/", COVER, follow=True)
-    assert "Đang dựng bản 1" in response.content.decode()
+    assert "Đã ghi yêu cầu dựng bản 1" in response.content.decode()  # handed over when the test's transaction ends
     report = ConsolidatedReport.objects.get()
     assert (report.state, report.number, str(report.report_date)) == ("ready", "45/BC-UBND", "2026-12-04")
     assert report.recipient_list() == ["Văn phòng UBND tỉnh", "Lưu: VT"] and report.requested_by == cast["vanphong"]
