@@ -38,7 +38,7 @@ from reports.offline.layout import (
     number_bounds,
 )
 from reports.views import build_forms
-from targets.templatetags.plan_format import paragraphs, target_goal, vn_number
+from targets.templatetags.plan_format import paragraphs, target_value, vn_number
 
 INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")  # the cells to fill, pale yellow
 CLOSED_FILL = PatternFill("solid", fgColor="EDEDED")  # an input cell that cannot be changed in this report
@@ -151,7 +151,7 @@ def _target(form, report) -> Line:
     closed = {"value", "as_of", "is_estimate"} if form.fields["value"].disabled else set()
     return Line(
         entry.pk,
-        [target.code, f"{target.name}\n{target.statement}", target_goal(target), target.input_unit, year,
+        [target.code, f"{target.name}\n{target.statement}", target_value(target), target.input_unit, year,
          last.value if last else None, entry.value, entry.as_of, YES if entry.is_estimate else NO, entry.note, notes],
         closed, number_bounds(target),
     )  # fmt: skip
