@@ -2,6 +2,7 @@
 in Excel, and comes back through the web form's own checks, all or nothing."""
 
 import io
+from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -252,6 +253,20 @@ def test_a_percentage_typed_with_its_sign_counts_as_shown(owner, report):
     assert TargetEntry.objects.get(report=report, target__code="2030.08").value == 95.5
 
 
+def test_a_number_cell_is_read_as_the_number_it_holds(owner, report):
+    book = download(owner, report)
+    targets = book[TARGETS]
+    targets[f"G{row_of(targets, '2030.08')}"] = 12.345  # "12,345" typed as text would be ambiguous; a number is not
+    targets[f"G{row_of(targets, '2030.10')}"] = "12,5"  # a number typed as text, the Vietnamese way
+    assert upload(owner, report, book).status_code == 302
+    values = dict(TargetEntry.objects.filter(report=report).values_list("target__code", "value"))
+    assert (values["2030.08"], values["2030.10"]) == (Decimal("12.345"), Decimal("12.5"))
+    again = download(owner, report)
+    assert again[TARGETS][f"G{row_of(targets, '2030.08')}"].value == 12.345
+    assert upload(owner, report, again).status_code == 302  # and it goes back and forth unchanged
+    assert TargetEntry.objects.get(report=report, target__code="2030.08").value == Decimal("12.345")
+
+
 def test_proposals_emptied_are_removed_and_answered_ones_stay(owner, cast, report):
     kept = report.proposals.create(text="Giữ nguyên", position=0)
     dropped = report.proposals.create(text="Bỏ đi", position=1)
@@ -314,6 +329,14 @@ def test_a_sheet_with_too_many_rows_is_refused(owner, report):
         book[DIFFICULTIES].cell(row + 10, 1).value = row
     response = upload(owner, report, book)
     assert response.status_code == 422 and "hơn 2000 dòng" in errors_of(response)
+
+
+def test_a_sheet_with_too_many_columns_is_refused(owner, report):
+    book = download(owner, report)
+    for column in range(1, 45):
+        book[DIFFICULTIES].cell(3, column).value = column
+    response = upload(owner, report, book)
+    assert response.status_code == 422 and "hơn 40 cột" in errors_of(response)
 
 
 def test_another_agencys_workbook_is_refused(owner, client, cast, plan, report):
