@@ -1,5 +1,6 @@
 """What a report still lacks before submission, and its content as plain labelled values."""
 
+from reports.asking import entry_facts
 from reports.models import AgencyReport, TargetEntry, TaskEntry
 from targets.models import Target
 from targets.status import indicator_groups
@@ -20,7 +21,12 @@ def ensure_entries(report: AgencyReport) -> None:
     groups = indicator_groups(owned)
     targets = {t.pk for t in owned if groups[t.pk][0] == t.pk}  # later milestones of an indicator share its values
     have_targets = set(report.target_entries.values_list("target_id", flat=True))
-    TargetEntry.objects.bulk_create([TargetEntry(report=report, target_id=pk) for pk in sorted(targets - have_targets)])
+    new = [t for t in owned if t.pk in targets - have_targets]
+    if new:  # each for the year the report asks for (reports.asking); a value typed later follows the form's
+        facts = entry_facts(report, new)
+        TargetEntry.objects.bulk_create(
+            [TargetEntry(report=report, target=t, value_year=facts[t.pk].ask.year or report.cycle.year) for t in new]
+        )
 
 
 def missing_items(report: AgencyReport) -> list[str]:
@@ -36,20 +42,28 @@ def missing_items(report: AgencyReport) -> list[str]:
                 missing.append(f"Nhiệm vụ {code}: chưa ghi kết quả đạt được.")
         elif not entry.results.strip():
             missing.append(f"Nhiệm vụ phối hợp {code}: chưa ghi kết quả phối hợp.")
-    last_year = report.previous_year_values()
-    for entry in report.target_entries.select_related("target").order_by("target__position"):
-        target = entry.target
-        if target.is_qualitative:
-            if not entry.qualitative_status:
-                missing.append(f"Chỉ tiêu {target.code}: chưa đánh giá mức đạt.")
-            continue
-        if entry.value is None:
-            missing.append(f"Chỉ tiêu {target.code}: chưa nhập giá trị năm {report.cycle.year}.")
-        elif entry.as_of is None:
-            missing.append(f"Chỉ tiêu {target.code}: chưa ghi số liệu tính đến ngày nào.")
-        last = last_year.get(target.pk)
-        if last and target.is_implausible_change(last.value, entry.value) and not entry.note.strip():
-            missing.append(f"Chỉ tiêu {target.code}: giá trị thay đổi nhiều so với năm trước, cần ghi chú giải thích.")
+    entries = list(report.target_entries.select_related("target").order_by("target__position"))
+    facts = entry_facts(report, [entry.target for entry in entries])
+    for entry in entries:
+        missing += _target_missing(entry, facts[entry.target_id])
+    return missing
+
+
+def _target_missing(entry, facts) -> list[str]:
+    target, year = entry.target, facts.ask.year
+    if year is None:  # a passed milestone whose value is there: nothing asked
+        return []
+    counts = facts.counts(entry)
+    named = f"Chỉ tiêu {target.code}"
+    if target.is_qualitative:
+        if not (counts and entry.qualitative_status):
+            return [f"{named}: chưa đánh giá mức đạt năm {year}."]
+        return []
+    if entry.value is None or not counts:
+        return [f"{named}: chưa nhập giá trị năm {year}."]
+    missing = [] if entry.as_of else [f"{named}: chưa ghi số liệu tính đến ngày nào."]
+    if facts.jumps(year, entry.value) and not entry.note.strip():
+        missing.append(f"{named}: số liệu năm {year} thay đổi bất thường, cần ghi chú giải thích.")
     return missing
 
 
@@ -73,6 +87,8 @@ def report_snapshot(report: AgencyReport) -> dict[str, str]:
             data[f"{prefix} – đánh giá"] = entry.get_qualitative_status_display() if entry.qualitative_status else ""
         else:
             data[f"{prefix} – giá trị"] = vn_number(entry.value) if entry.value is not None else ""
+            if entry.value_year != report.cycle.year:  # a passed milestone's missing value
+                data[f"{prefix} – năm của số liệu"] = str(entry.value_year)
             data[f"{prefix} – tính đến ngày"] = entry.as_of.strftime("%d/%m/%Y") if entry.as_of else ""
             data[f"{prefix} – ước thực hiện"] = "Có" if entry.is_estimate else "Không"
         data[f"{prefix} – ghi chú"] = entry.note

@@ -23,6 +23,7 @@ from PIL import Image, ImageDraw, ImageFont
 from PIL.PngImagePlugin import PngInfo
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from reports.asking import entry_facts
 from reports.completeness import ensure_entries
 from reports.models import AgencyReport, Evidence, Proposal, ProposalState, ReportingCycle, TargetEntry, TaskEntry
 from targets.models import ReferenceValue, TargetValue
@@ -190,12 +191,18 @@ def _fallback_lead(section) -> dict:
 
 
 def _fill_targets(report, by, at, only):
-    data, year, filled = demo_data(), report.cycle.year, []
+    data, filled = demo_data(), []
     day = timezone.localtime(at).date()
-    for entry in report.target_entries.select_related("target"):
+    entries = list(report.target_entries.select_related("target"))
+    facts = entry_facts(report, [entry.target for entry in entries])
+    for entry in entries:
         target = entry.target
         if only is not None and target.code not in only.get("targets", []):
             continue
+        year = facts[target.pk].ask.year  # only what counts is typed (reports.asking)
+        if year is None:
+            continue
+        entry.value_year = year
         spec = data["values"].get(target.code, {})
         if target.is_qualitative:
             entry.qualitative_status = spec.get("assessment", "progressing")
@@ -207,7 +214,7 @@ def _fill_targets(report, by, at, only):
             entry.as_of = day if entry.is_estimate else day.replace(day=1) - datetime.timedelta(days=1)
             entry.note = DEMO_SOURCE + "."
         filled.append(entry)
-    fields = ["value", "as_of", "is_estimate", "qualitative_status", "note"]
+    fields = ["value", "value_year", "as_of", "is_estimate", "qualitative_status", "note"]
     bulk_update_with_history(filled, TargetEntry, fields, default_user=by, default_date=at)
 
 

@@ -9,6 +9,7 @@ from django.forms import BaseModelFormSet, modelformset_factory
 from reports.evidence import check_evidence_file
 from reports.models import AgencyReport, Proposal, QualitativeStatus, ReportingCycle, TargetEntry, TaskEntry, TaskStatus
 from targets.numbers import NumberFormatError, parse_number
+from targets.plausibility import describe
 from targets.templatetags.plan_format import vn_input_number, vn_number
 
 TEXT_LIMIT = 20_000
@@ -115,7 +116,7 @@ class CoordinatingEntryForm(forms.ModelForm):
 
 
 class TargetEntryForm(forms.ModelForm):
-    value = VietnameseNumberField(label="Giá trị năm nay", required=False)
+    value = VietnameseNumberField(label="Giá trị", required=False)
     as_of = forms.DateField(
         label="Số liệu tính đến ngày",
         required=False,
@@ -130,9 +131,38 @@ class TargetEntryForm(forms.ModelForm):
         fields = ["value", "as_of", "is_estimate", "qualitative_status", "note"]
         labels = {"is_estimate": "Ước thực hiện", "qualitative_status": "Đánh giá"}
 
+    facts = None  # reports.asking.EntryFacts, given by attach()
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["qualitative_status"].choices = [("", "— Chọn —"), *QualitativeStatus.choices]
+
+    def attach(self, facts) -> None:
+        """The year the report asks for (reports.asking): the value is for that year, and where nothing would
+        count (a passed milestone whose value is there) the fields only show what was typed."""
+        self.facts = facts
+        year = facts.ask.year
+        if year is None:
+            for name in ("value", "as_of", "is_estimate", "qualitative_status"):
+                self.fields[name].disabled = True
+        self.fields["value"].label = f"Giá trị năm {year or self.instance.value_year}"
+        self.fields["qualitative_status"].label = f"Đánh giá năm {year or self.instance.value_year}"
+
+    @property
+    def value_year(self) -> int | None:
+        """The year the value typed here is for: the year asked once it is typed, else the one it was typed for."""
+        if self.facts is None or self.facts.ask.year is None or not self.is_bound:
+            return self.instance.value_year
+        typed = {"value", "qualitative_status"} & set(self.changed_data)
+        return self.facts.ask.year if typed else self.instance.value_year
+
+    @property
+    def jumps(self) -> list[str]:
+        """Why the value shown needs a word of explanation (targets.plausibility)."""
+        if self.facts is None or self.facts.ask.year is None or self.value_year != self.facts.ask.year:
+            return []  # a value that no longer counts is not checked
+        value = self.cleaned_data.get("value") if hasattr(self, "cleaned_data") else self.instance.value
+        return self.facts.jumps(self.value_year, value)
 
     def clean_value(self):
         value = self.cleaned_data["value"]
@@ -141,6 +171,15 @@ class TargetEntryForm(forms.ModelForm):
             if error:
                 raise forms.ValidationError(error)
         return value
+
+    def clean(self):
+        cleaned = super().clean()
+        typed = "value" in self.changed_data and "value" not in self.errors  # a value kept as it was is listed
+        if typed and not (cleaned.get("note") or "").strip():  # by the completeness check instead
+            reasons = self.jumps
+            if reasons:
+                self.add_error("note", f"{describe(reasons)} Cần ghi chú giải thích (lý do, nguồn số liệu) để lưu.")
+        return cleaned
 
 
 class ProposalForm(forms.ModelForm):

@@ -341,7 +341,11 @@ class TargetEntry(models.Model):
         AgencyReport, verbose_name="báo cáo", on_delete=models.CASCADE, related_name="target_entries"
     )
     target = models.ForeignKey(Target, verbose_name="chỉ tiêu", on_delete=models.PROTECT, related_name="entries")
-    value = models.DecimalField("giá trị năm nay", max_digits=20, decimal_places=4, null=True, blank=True)
+    value = models.DecimalField("giá trị", max_digits=20, decimal_places=4, null=True, blank=True)
+    value_year = models.PositiveSmallIntegerField(
+        "năm của số liệu",
+        help_text="Năm kỳ báo cáo; hoặc năm của mốc đã qua khi số liệu năm đó còn thiếu (reports.completeness).",
+    )
     as_of = models.DateField("số liệu tính đến ngày", null=True, blank=True)
     is_estimate = models.BooleanField("ước thực hiện", default=False)
     qualitative_status = models.CharField("đánh giá", max_length=20, choices=QualitativeStatus.choices, blank=True)

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from reports import access
+from reports.asking import flagged_entries
 from reports.forms import CycleDatesForm, CycleOpenForm, ProposalResponseForm, SendBackForm
 from reports.models import AgencyReport, Proposal, ReportingCycle
 from reports.views import render_view
@@ -17,8 +18,10 @@ def review_queue(request):
     access.require_reviewer(request)
     plan = Plan.objects.filter(is_active=True).order_by("-period_start").first()
     cycle = ReportingCycle.current(plan) if plan else None
+    queue = list(AgencyReport.objects.awaiting_review().select_related("agency", "cycle"))
     context = {
-        "queue": AgencyReport.objects.awaiting_review().select_related("agency", "cycle"),
+        "queue": queue,
+        "jumps": flagged_entries(queue),
         "cycle": cycle,
         "reports": cycle.reports.select_related("agency").order_by("state", "agency__name") if cycle else [],
     }

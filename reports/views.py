@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from agencies.permissions import Role, has_role
 from reports import access
+from reports.asking import entry_facts
 from reports.completeness import changes_between, ensure_entries
 from reports.forms import (
     CoordinatingEntryFormSet,
@@ -77,14 +78,16 @@ def build_forms(report, data=None, files=None):
         ),
         "proposals": ProposalFormSet(data, queryset=report.proposals.all(), prefix="proposal"),
     }
-    last_year = report.previous_year_values()
     # A posted row id that is not one of this report's rows leaves a form without its target: _tampered
     # refuses the whole post, so such a form only needs to get that far.
     targets = [form.instance.target for form in forms["targets"] if form.instance.target_id]
     groups = indicator_groups(targets)
     codes = dict(Target.objects.filter(pk__in={pk for g in groups.values() for pk in g}).values_list("pk", "code"))
+    facts = entry_facts(report, targets)
     for form in forms["targets"]:
-        form.last_value = last_year.get(form.instance.target_id)
+        if form.instance.target_id:
+            form.attach(facts[form.instance.target_id])
+            form.last_value = form.facts.previous(form.facts.ask.year or form.instance.value_year)
         form.shared_with = [codes[pk] for pk in groups.get(form.instance.target_id, [None])[1:]]
     return forms
 
@@ -195,10 +198,13 @@ def _save_forms(request, report, forms):
         report_form.save()
     for name in ("leads", "coordinating", "targets"):
         for form in forms[name]:
+            moved = name == "targets" and form.value_year != form.instance.value_year
+            if moved:  # typed for the year the report asks for (reports.asking)
+                form.instance.value_year = form.value_year
             if name == "targets" and form.instance.value is not None and form.instance.as_of is None:
                 form.instance.as_of = report.cycle.data_cutoff  # the cycle's cut-off, unless told otherwise
                 form.save()
-            elif form.has_changed():
+            elif form.has_changed() or moved:
                 form.save()
     for form in forms["leads"]:
         upload = form.cleaned_data.get("new_evidence")
@@ -249,12 +255,11 @@ def render_view(request, report, send_back_form=None, status=200, proposal_form=
         "coordinating_entries": report.task_entries.filter(role=TaskRole.COORDINATING)
         .select_related("section__plan", "section__parent")
         .order_by("section__position"),
-        "target_entries": report.target_entries.select_related("target__plan").order_by("target__position"),
+        "target_entries": target_rows(report),
         "proposals": report.proposals.select_related("responded_by"),
         "proposal_forms": {p.pk: ProposalResponseForm(instance=p, prefix=f"p{p.pk}") for p in report.proposals.all()}
         if reviewer
         else {},
-        "last_year": report.previous_year_values(),
         "changes": changes,
         "is_reviewer": reviewer,
         "send_back_form": send_back_form or SendBackForm(),
@@ -263,6 +268,22 @@ def render_view(request, report, send_back_form=None, status=200, proposal_form=
     if proposal_form is not None:
         context["proposal_forms"][proposal_form.instance.pk] = proposal_form
     return render(request, "reports/report_view.html", context, status=status)
+
+
+def target_rows(report) -> list[dict]:
+    """Each target entry with the year its value is for, the value of the year before, and why the value
+    needs a word of explanation if it jumps (targets.plausibility), for the read-only page."""
+    entries = list(report.target_entries.select_related("target__plan").order_by("target__position"))
+    facts = entry_facts(report, [entry.target for entry in entries])
+    rows = []
+    for entry in entries:
+        known = facts[entry.target_id]
+        counts = known.counts(entry)
+        rows.append({
+            "entry": entry, "ask": known.ask, "counts": counts, "previous": known.previous(entry.value_year),
+            "jumps": known.jumps(entry.value_year, entry.value) if counts else [],
+        })  # fmt: skip
+    return rows
 
 
 def report_history(report, limit=200):

@@ -2,7 +2,8 @@
 
 Columns: target_code, year, value; optional as_of, note, and reference (the reference series'
 value that year, for targets relative to one). Every bad row is reported with its row number,
-column and reason, and nothing is written unless every row is right.
+column and reason, and nothing is written unless every row is right. A value that jumps
+(targets.plausibility) is a bad row unless its note explains it.
 """
 
 import datetime
@@ -15,8 +16,9 @@ from xml.etree import ElementTree
 import pandas as pd
 from django.db import transaction
 
-from targets.models import ReferenceValue, Target
+from targets.models import ReferenceValue, Target, TargetValue
 from targets.numbers import NumberFormatError, parse_number
+from targets.plausibility import describe
 from targets.recording import record_value
 from targets.status import indicator_groups
 
@@ -167,11 +169,30 @@ def parse_rows(plan, frame: pd.DataFrame) -> list[Row]:
         seen[(code, year)] = index
         note = str(record.get("note", "")).strip()[:2000]
         rows.append(Row(index, target, year, value, as_of, note, reference))
+    errors += _jumps_without_a_note(rows)
     if errors:
         raise ValueImportError(errors)
     if not rows:
         raise ValueImportError(["Tệp không có dòng số liệu nào."])
     return rows
+
+
+def _jumps_without_a_note(rows: list[Row]) -> list[str]:
+    """A value far from what its series makes plausible (targets.plausibility) is imported only with a note.
+    Each row is checked against the series as it will be: the recorded values with the file's rows over them."""
+    series = {}
+    stored = TargetValue.objects.current().filter(target__in={row.target for row in rows if row.value is not None})
+    for target_id, year, value in stored.values_list("target_id", "year", "value"):
+        series.setdefault(target_id, {})[year] = value
+    for row in rows:
+        if row.value is not None:
+            series.setdefault(row.target.pk, {})[row.year] = row.value
+    errors = []
+    for row in rows:
+        reasons = row.target.jump_reasons(series.get(row.target.pk, {}), row.year, row.value)
+        if reasons and not row.note:
+            errors.append(f"Dòng {row.number}, cột value: {describe(reasons)} Cần ghi giải thích ở cột note.")
+    return errors
 
 
 def _year(text, first, last, fail):

@@ -1,7 +1,5 @@
 """Targets of the plan (section II) and their yearly values."""
 
-from decimal import Decimal
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -141,13 +139,24 @@ class Target(models.Model):
             return "Giá trị không được âm."
         return None
 
-    def is_implausible_change(self, last, new) -> bool:
-        """A change from last year large enough to need a word of explanation."""
-        if last is None or new is None:
-            return False
-        if self.is_percentage or self.is_yearly_change:
-            return abs(new - last) > 20
-        return last != 0 and abs(new - last) / abs(last) > Decimal("0.5")
+    @property
+    def series_rules(self) -> dict:
+        """What targets.plausibility needs to know of the target's values."""
+        return {
+            # a yearly change is not a percentage level, whatever its unit
+            "unit": "" if self.is_yearly_change else self.input_unit,
+            "natural_limit": self.natural_limit,
+            "direction": self.direction or "higher",
+        }
+
+    def jump_reasons(self, series: dict, year: int, value) -> list[str]:
+        """Why `value` for `year` needs a word of explanation, against the other values of its series
+        (targets.plausibility); [] when it is plausible."""
+        from targets.plausibility import jump_reasons
+
+        if value is None or self.is_qualitative:
+            return []
+        return jump_reasons(series, year, value, **self.series_rules)
 
 
 class ReferenceValue(models.Model):

@@ -24,18 +24,27 @@ def record_value(
 
 
 def record_approved_values(report, by) -> list[TargetValue]:
-    """The approved report's target values become the targets' values for its year."""
+    """The approved report's target values become the targets' values for the year each was asked for (the
+    cycle's, or a passed milestone's that was missing: reports.asking); a value that would no longer count is
+    left in the report, not recorded."""
+    from reports.asking import entry_facts
+
     source = f"Báo cáo năm {report.cycle.year} của {report.agency.name}"
+    entries = list(report.target_entries.select_related("target"))
+    facts = entry_facts(report, [entry.target for entry in entries])
     recorded = []
-    for entry in report.target_entries.select_related("target").exclude(value=None):
-        version = record_value(
-            entry.target, report.cycle.year, entry.value, by=by, as_of=entry.as_of, is_estimate=entry.is_estimate,
-            source=source, source_report=report, note=entry.note,
-        )  # fmt: skip
-        if version:
-            recorded.append(version)
-    for entry in report.target_entries.exclude(qualitative_status=""):
-        record_assessment(entry.target_id, report.cycle.year, entry.qualitative_status, by=by, source_report=report)
+    for entry in entries:
+        if not facts[entry.target_id].counts(entry):
+            continue
+        if entry.value is not None:
+            version = record_value(
+                entry.target, entry.value_year, entry.value, by=by, as_of=entry.as_of, is_estimate=entry.is_estimate,
+                source=source, source_report=report, note=entry.note,
+            )  # fmt: skip
+            if version:
+                recorded.append(version)
+        if entry.qualitative_status:
+            record_assessment(entry.target_id, entry.value_year, entry.qualitative_status, by=by, source_report=report)
     return recorded
 
 

@@ -47,6 +47,20 @@ def target_value(target):
 
 
 @register.filter
+def target_goal(target):
+    """The milestone and what it is measured against: "> 2 lần năm 2020", "= 0,5 lần thu nhập bình quân
+    chung cả nước", "giảm 4–4,5 điểm %/năm"."""
+    text = target_value(target)
+    if target.kind == "multiple_of_baseline" and target.baseline_year:
+        return f"{text} năm {target.baseline_year}"
+    if target.kind == "relative" and target.reference:
+        return f"{text} {target.reference[:1].lower()}{target.reference[1:]}"
+    if target.kind == "annual_change":
+        return f"{'giảm' if target.direction == 'lower' else 'tăng'} {text}"
+    return text
+
+
+@register.filter
 def paragraphs(text):
     """Split verbatim plan text into its paragraphs (one per line in the data file)."""
     return [line for line in (text or "").splitlines() if line.strip()]

@@ -97,6 +97,8 @@ class ReportPage:
                 self._set(form.prefix, {"qualitative_status": "progressing"})
             else:
                 self._set(form.prefix, {"value": "5", "as_of": "30/11/2026", "is_estimate": True})
+                if form.facts.jumps(form.facts.ask.year, 5):  # far from its recorded series: explained
+                    self._set(form.prefix, {"note": "Số liệu thử, khác xa chuỗi số liệu đã có."})
         return self
 
     def data(self, action="save"):

@@ -142,14 +142,27 @@ def test_target_values_have_estimates_gaps_and_assessments(cycle):
     entries = TargetEntry.objects.filter(report__cycle=cycle).select_related("target", "report")
     numeric = [e for e in entries if not e.target.is_qualitative]
     sent = [e for e in numeric if e.report.state != ReportState.DRAFT]
-    assert all(e.value is not None and e.as_of for e in sent)
+    last = {}  # each indicator's last milestone: once it has passed with its value there, nothing is asked
+    for target in Target.objects.filter(plan=cycle.plan, is_active=True):
+        key = target.indicator or target.code
+        last[key] = max(last.get(key, 0), target.horizon)
+    for e in sent:
+        milestone = last[e.target.indicator or e.target.code]
+        if milestone < YEAR and TargetValue.objects.current().filter(target=e.target, year=milestone).exists():
+            assert e.value is None, e.target.code  # a value that would count for nothing is not typed
+        else:
+            assert e.value is not None and e.as_of and e.value_year == (YEAR if milestone >= YEAR else milestone)
+    sent = [e for e in sent if e.value is not None]
     assert any(e.is_estimate for e in sent) and any(not e.is_estimate for e in sent)
     assert any(e.value is None for e in numeric)  # a report never sent leaves this year's gaps
     qualitative = [e for e in entries if e.target.is_qualitative and e.report.state != ReportState.DRAFT]
     assert qualitative and all(e.qualitative_status for e in qualitative)
     approved = [e for e in qualitative if e.report.state == ReportState.APPROVED]
-    for entry in approved:
-        assert Assessment.objects.current().get(target=entry.target, year=YEAR).status == entry.qualitative_status
+    for entry in approved:  # a passed milestone's assessment is for its year
+        assert entry.value_year == (YEAR if entry.target.horizon >= YEAR else entry.target.horizon)
+        assert Assessment.objects.current().get(target=entry.target, year=entry.value_year).status == (
+            entry.qualitative_status
+        )
     recorded = TargetValue.objects.current().filter(year=YEAR)
     assert recorded.exists() and all("minh họa" in v.note for v in recorded)
     assert not recorded.filter(source_report__state=ReportState.SENT_BACK).exists()

@@ -135,18 +135,22 @@ def test_text_just_under_the_limit_is_accepted(staff_client, report):
     assert post(staff_client, report, page).status_code == 302
 
 
-def test_a_large_change_from_last_year_needs_a_note(staff_client, cast, report, plan):
+def test_a_value_that_jumps_needs_a_note_next_to_it(staff_client, report, plan):
     from targets.recording import record_value
 
-    record_value(plan.targets.get(code="2025.22"), 2025, Decimal("30"), source="Nhập thử")
-    page = ReportPage(report).fill_everything().target("2025.22", value="75")
-    post(staff_client, report, page, "submit")
+    record_value(plan.targets.get(code="2030.10"), 2025, Decimal("30"), source="Nhập thử")
+    page = ReportPage(report).fill_everything().target("2030.10", value="75", note="")
+    response = post(staff_client, report, page, "submit")
+    assert response.status_code == 422
+    html = response.content.decode()
+    error = field_error(html, page.field("target", "2030.10", "note"))
+    assert "Số liệu thay đổi bất thường: tăng từ 30% (năm 2025) lên 75% (năm 2026): 45 điểm % mỗi năm" in error
+    assert "Cần ghi chú giải thích" in error
+    assert 'value="75"' in html and "Năm 2025: <strong>30 %</strong>" in html  # what was typed is kept
     report.refresh_from_db()
-    assert report.state == "draft"
-    html = staff_client.get(f"/bao-cao/{report.pk}/").content.decode()
-    assert "Chỉ tiêu 2025.22: giá trị thay đổi nhiều so với năm trước, cần ghi chú giải thích." in html
-    assert "Năm 2025: <strong>30 %</strong>" in html
-    post(staff_client, report, ReportPage(report).target("2025.22", note="Mở thêm 2 trung tâm dạy nghề."), "submit")
+    assert report.state == "draft" and report.version == 0
+    page.target("2030.10", note="Mở thêm 2 trung tâm dạy nghề.")
+    assert post(staff_client, report, page, "submit").status_code == 302
     report.refresh_from_db()
     assert report.state == "submitted"
 

@@ -1,0 +1,136 @@
+"""Which year's value each target of an agency report asks for, and the recorded series a typed value is
+checked against.
+
+A milestone that has passed is judged once, on the value of its year (PRODUCT.md §4), so a report asks only
+for values that count: the cycle's year while the target's indicator has a milestone ahead; once its last
+milestone has passed, that milestone's year while its value (or assessment) is still missing, and nothing
+after that. A value this very report recorded (approved, then reopened) does not count as already there.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Max
+
+from targets.models import Assessment, Target, TargetValue
+
+
+def year_to_ask(cycle_year: int, last_milestone: int, recorded_years) -> int | None:
+    """The year whose value counts: the cycle's, the passed last milestone's while it is missing, or None."""
+    if last_milestone >= cycle_year:
+        return cycle_year
+    return None if last_milestone in recorded_years else last_milestone
+
+
+@dataclass
+class Ask:
+    year: int | None  # None: nothing this report could add would count
+    milestone: int  # the last milestone of the target's indicator
+    cycle_year: int
+    qualitative: bool = False
+    recorded: object = None  # the value or assessment already recorded for the milestone's year
+
+    @property
+    def is_passed_milestone(self) -> bool:
+        return self.milestone < self.cycle_year
+
+    @property
+    def notice(self) -> str:
+        """What the form says about the year it asks for; nothing when it is the cycle's own year."""
+        m, what = self.milestone, "đánh giá" if self.qualitative else "số liệu"
+        if self.year is None:
+            return f"Mốc {m} đã qua và đã có {what} năm {m}: không cần nhập {what} năm {self.cycle_year}."
+        if self.year != self.cycle_year:
+            return f"Chưa có {what} năm {m} của mốc {m}: nhập {what} năm {m}."
+        return ""
+
+
+@dataclass
+class EntryFacts:
+    """What the report page knows of one target beside the entry: the year asked and the recorded values."""
+
+    target: object
+    ask: Ask
+    values: dict = field(default_factory=dict)  # year → current TargetValue
+
+    @property
+    def series(self) -> dict[int, float]:
+        return {year: float(v.value) for year, v in self.values.items()}
+
+    def previous(self, year: int | None):
+        """The recorded value of the year before `year`, shown beside the field."""
+        return self.values.get(year - 1) if year else None
+
+    def jumps(self, year: int | None, value) -> list[str]:
+        """Why `value` for `year` needs a word of explanation (targets.plausibility)."""
+        if value is None or year is None:
+            return []
+        return self.target.jump_reasons(self.series, year, value)
+
+    def counts(self, entry) -> bool:
+        """Whether what the entry holds is for the year asked (an older value for another year does not)."""
+        return self.ask.year is not None and entry.value_year == self.ask.year
+
+
+def entry_facts(report, targets) -> dict[int, EntryFacts]:
+    """Target id → its facts, for the targets of `report`'s entries. Three queries, whatever the targets."""
+    targets = list(targets)
+    last, values, assessments = _recorded(targets)
+    return _facts(report, targets, last, values, assessments)
+
+
+def flagged_entries(reports) -> dict[int, list[tuple[object, list[str]]]]:
+    """Report id → its entries whose value jumps (targets.plausibility), with the reasons: for the review
+    queue. Four queries, whatever the reports."""
+    from reports.models import TargetEntry
+
+    reports = {report.pk: report for report in reports}
+    entries = list(TargetEntry.objects.filter(report__in=list(reports), value__isnull=False).select_related("target"))
+    last, values, assessments = _recorded([entry.target for entry in entries])
+    flagged = {}
+    for entry in entries:
+        facts = _facts(reports[entry.report_id], [entry.target], last, values, assessments)[entry.target_id]
+        reasons = facts.jumps(entry.value_year, entry.value) if facts.counts(entry) else []
+        if reasons:
+            flagged.setdefault(entry.report_id, []).append((entry, reasons))
+    return flagged
+
+
+def _recorded(targets):
+    """The last milestone of each indicator, and the current values and assessments of `targets`."""
+    indicators = {(t.plan_id, t.indicator) for t in targets if t.indicator}
+    milestones = Target.objects.filter(
+        plan_id__in={plan for plan, _ in indicators} or [0], indicator__in={i for _, i in indicators} or [""],
+        is_active=True,
+    )  # fmt: skip
+    last = {
+        (plan, indicator): horizon
+        for plan, indicator, horizon in milestones.values("plan_id", "indicator")
+        .annotate(last=Max("horizon"))
+        .values_list("plan_id", "indicator", "last")
+    }
+    values, assessments = {}, {}
+    for value in (
+        TargetValue.objects.current()
+        .filter(target__in=targets or [0])
+        .only("target_id", "year", "value", "is_estimate", "source_report_id", "note")
+    ):
+        values.setdefault(value.target_id, {})[value.year] = value
+    qualitative = [t for t in targets if t.is_qualitative]
+    for assessment in Assessment.objects.current().filter(target__in=qualitative or [0]):
+        assessments.setdefault(assessment.target_id, {})[assessment.year] = assessment
+    return last, values, assessments
+
+
+def _facts(report, targets, last, values, assessments) -> dict[int, EntryFacts]:
+    cycle_year = report.cycle.year
+    facts = {}
+    for target in targets:
+        milestone = max(target.horizon, last.get((target.plan_id, target.indicator), 0))
+        recorded = (assessments if target.is_qualitative else values).get(target.pk, {})
+        elsewhere = {year for year, item in recorded.items() if item.source_report_id != report.pk}
+        ask = Ask(
+            year_to_ask(cycle_year, milestone, elsewhere), milestone, cycle_year, target.is_qualitative,
+            recorded.get(milestone) if milestone in elsewhere else None,
+        )  # fmt: skip
+        facts[target.pk] = EntryFacts(target, ask, values.get(target.pk, {}))
+    return facts
