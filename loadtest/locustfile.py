@@ -10,17 +10,17 @@ import itertools
 import json
 import os
 import random
-import re
 from html.parser import HTMLParser
+from urllib.parse import urlsplit
 
 from locust import between, constant, task
 from locust.contrib.fasthttp import FastHttpUser
+from requests.cookies import create_cookie
 
 CAST = json.loads(open(os.environ["LOAD_CAST"], encoding="utf-8").read())
 THINK = float(os.environ.get("LOAD_THINK", "3"))
-PASSWORD = os.environ.get("LOAD_PASSWORD", "binhson-demo")  # seed_demo's, on the throw-away database
 STAFF = itertools.count()  # the n-th staff member takes the n-th editable report
-CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+SESSIONS = {"reviewer": iter(CAST["reviewers"]), "viewer": iter(CAST["viewers"])}
 
 
 class FormReader(HTMLParser):
@@ -55,19 +55,17 @@ class FormReader(HTMLParser):
 
 
 class Person(FastHttpUser):
+    """Someone already signed in (loadtest/prepare.py made the session), as in the middle of a working day."""
+
     abstract = True
     wait_time = between(THINK / 2, THINK * 1.5) if THINK else constant(0)
-    username = ""
+    role = ""
 
     def on_start(self):
-        page = self.client.get("/dang-nhap/", name="đăng nhập (trang)")
-        token = CSRF.search(page.text).group(1)
-        self.client.post(
-            "/dang-nhap/",
-            data={"username": self.username, "password": PASSWORD, "csrfmiddlewaretoken": token},
-            headers={"Referer": f"{self.host}/dang-nhap/"},
-            name="đăng nhập",
-        )
+        self.sign_in(next(SESSIONS[self.role]))
+
+    def sign_in(self, session_key):
+        self.client.cookiejar.set_cookie(create_cookie("sessionid", session_key, domain=urlsplit(self.host).hostname))
 
     def get(self, url, name):
         return self.client.get(url, name=name)
@@ -82,8 +80,8 @@ class Staff(Person):
     def on_start(self):
         number = next(STAFF)
         cast = CAST["staff"][number % len(CAST["staff"])]
-        self.username, self.report, self.saves = cast["username"], cast["report"], number < len(CAST["staff"])
-        super().on_start()
+        self.report, self.saves = cast["report"], number < len(CAST["staff"])
+        self.sign_in(cast["session"])
 
     @task
     def open_and_save(self):
@@ -105,7 +103,7 @@ class Staff(Person):
 
 class Reviewer(Person):
     fixed_count = 5
-    username = CAST["reviewer"]
+    role = "reviewer"
 
     @task(2)
     def queue(self):
@@ -122,7 +120,7 @@ class Reviewer(Person):
 
 class Viewer(Person):
     fixed_count = 10
-    username = CAST["viewer"]
+    role = "viewer"
 
     @task(1)
     def dashboard(self):

@@ -2,7 +2,9 @@
 
 `seed_demo --reports` has filled this year as it ends; here most reports are put back in the agencies'
 hands through the workflow (sent back or reopened, with a reason), so staff can open and save them,
-while a few stay submitted for the reviewers' queue. Prints the cast as JSON for the locustfile."""
+while a few stay submitted for the reviewers' queue. Everyone is already signed in, as in the middle of a
+working day: a session per person is made here (a login, PBKDF2 on purpose, costs ~0.4 s of CPU once a
+day and is not what a season's load is made of). Prints the cast as JSON for the locustfile."""
 
 import json
 import os
@@ -16,7 +18,8 @@ import django  # noqa: E402
 
 django.setup()
 
-from django.contrib.auth import get_user_model  # noqa: E402
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model  # noqa: E402
+from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
 from django.db import transaction  # noqa: E402
 from django.test import override_settings  # noqa: E402
 
@@ -24,6 +27,17 @@ from reports.models import AgencyReport, ReportingCycle, ReportState  # noqa: E4
 from tasks.models import Plan  # noqa: E402
 
 AWAITING_REVIEW = 3  # reports left submitted, for the queue
+REVIEWERS, VIEWERS = 5, 10
+
+
+def signed_in(user) -> str:
+    """The key of a new session of `user`, as a login would leave it."""
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.save()
+    return session.session_key
 
 
 def main():
@@ -44,11 +58,13 @@ def main():
     for report in AgencyReport.objects.filter(cycle=cycle).select_related("agency").order_by("agency__code"):
         if report.is_editable:
             user = get_user_model().objects.filter(membership__agency=report.agency).order_by("pk").first()
-            staff.append({"username": user.username, "report": report.pk})
+            staff.append({"username": user.username, "report": report.pk, "session": signed_in(user)})
     queue = [r.pk for r in AgencyReport.objects.awaiting_review()]
     targets = list(plan.targets.filter(is_active=True).order_by("position").values_list("code", flat=True))
+    viewer = get_user_model().objects.get(username="lanhdao")
     cast = {"plan": plan.slug, "year": cycle.year, "staff": staff, "queue": queue, "targets": targets,
-            "reviewer": "vanphong", "viewer": "lanhdao"}  # fmt: skip
+            "reviewers": [signed_in(reviewer) for _ in range(REVIEWERS)],
+            "viewers": [signed_in(viewer) for _ in range(VIEWERS)]}  # fmt: skip
     print(json.dumps(cast, ensure_ascii=False))
 
 

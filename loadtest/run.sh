@@ -4,7 +4,8 @@
 # before 05/12 (loadtest/prepare.py), serves it with gunicorn and DEBUG off (Redis DB 12 as broker and
 # cache), then runs loadtest/locustfile.py with 50 people twice: with pauses between pages (LOAD_THINK
 # seconds, default 3: the latency goal) and without (the saturation throughput). People arrive two a
-# second (logins, PBKDF2 by design, are spread over 25 s) and the figures count from when all 50 are in.
+# second, already signed in (loadtest/prepare.py), and the figures count from when all 50 are in; the
+# server's CPU per request (gunicorn + PostgreSQL, read from /proc) says what a dedicated machine would do.
 # Loopback only; each run stops by itself; everything is dropped at the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -41,7 +42,7 @@ $PY loadtest/prepare.py >"$work/cast.json"
 $PY manage.py collectstatic --noinput -v0
 
 $PY -m gunicorn binhson_plan.wsgi:application --bind "127.0.0.1:$port" --workers "$workers" \
-  --log-level warning >"$work/gunicorn.log" 2>&1 &
+  --log-level warning --access-logfile "$work/access.log" >"$work/gunicorn.log" 2>&1 &
 server=$!
 for _ in $(seq 60); do curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break; sleep 0.5; done
 echo "gunicorn: $workers worker, DEBUG tắt, PostgreSQL, Redis DB $redis_db; 50 người dùng, ${seconds} s mỗi lượt."
@@ -53,11 +54,22 @@ for think in "${LOAD_THINK:-3}" 0; do
   echo "== 50 người dùng, $label =="
   LOAD_CAST="$work/cast.json" LOAD_THINK="$think" .venv/bin/locust -f loadtest/locustfile.py --headless \
     -u 50 -r 2 -t "$((seconds + 25))s" --reset-stats --host "http://127.0.0.1:$port" --csv "$work/run-$think" \
-    --only-summary \
-    --stop-timeout 10 >"$work/locust-$think.log" 2>&1 || true
+    --only-summary --stop-timeout 10 >"$work/locust-$think.log" 2>&1 &
+  locust=$!
+  # The server's own cost, read once everyone is in and logged in, and again before the end.
+  sleep 40
+  read -r cpu0 requests0 < <($PY loadtest/cpu.py "$server" "$database" "$work/access.log")
+  sleep "$((seconds - 20))"
+  read -r cpu1 requests1 < <($PY loadtest/cpu.py "$server" "$database" "$work/access.log")
+  wait "$locust" || true
   $PY loadtest/summary.py "$work/run-${think}_stats.csv"
+  python3 -c "
+cpu, n = $cpu1 - $cpu0, $requests1 - $requests0
+print(f'Máy chủ (gunicorn + PostgreSQL): {cpu * 1000 / n:.1f} ms CPU cho mỗi yêu cầu ({n} yêu cầu); '
+      f'trên 2 lõi dành riêng: tối đa {2 * n / cpu:.0f} yêu cầu/s')"
+  echo "Tải của máy lúc đo: $(cut -d' ' -f1-3 /proc/loadavg)"
   if [ -s "$work/run-${think}_failures.csv" ] && [ "$(wc -l <"$work/run-${think}_failures.csv")" -gt 1 ]; then
     echo "Lỗi:"; cat "$work/run-${think}_failures.csv"
   fi
 done
-grep -E "Error|Traceback" "$work/gunicorn.log" | head -20 || true
+grep -E "Internal Server Error" "$work/gunicorn.log" | head -20 || true
