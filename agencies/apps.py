@@ -4,3 +4,11 @@ from django.apps import AppConfig
 class AgenciesConfig(AppConfig):
     name = "agencies"
     verbose_name = "Cơ quan, đơn vị"
+
+    def ready(self):
+        from django.db.backends.signals import connection_created
+
+        from binhson_plan.collation import register_on_sqlite
+
+        # Names are listed in Vietnamese order on SQLite as on PostgreSQL (binhson_plan/collation.py).
+        connection_created.connect(register_on_sqlite, dispatch_uid="vietnamese-collation")

@@ -3,12 +3,13 @@
 from django.shortcuts import get_object_or_404, render
 
 from agencies.models import Agency
+from binhson_plan.collation import vietnamese
 from targets.models import Target
 from tasks.models import Section
 
 
 def agency_list(request):
-    agencies = Agency.objects.order_by("kind", "name")
+    agencies = Agency.objects.order_by("kind", vietnamese("name"))
     return render(request, "agencies/agency_list.html", {"agencies": agencies})
 
 

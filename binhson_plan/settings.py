@@ -180,6 +180,9 @@ USE_TZ = True
 # Amounts are grouped explicitly with the `vn_number` filter, so years never print as "2.025".
 USE_THOUSAND_SEPARATOR = False
 FORMAT_MODULE_PATH = ["binhson_plan.formats"]
+# The project's Vietnamese for Django messages whose own Vietnamese catalogue is missing or out of date
+# (password rules, form and model errors, admin): locale/vi/LC_MESSAGES/django.po, compiled .mo kept in git.
+LOCALE_PATHS = [BASE_DIR / "locale"]
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]

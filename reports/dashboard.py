@@ -4,6 +4,7 @@ progressing, where each task stands, and the agencies' proposals. A fixed number
 from dataclasses import dataclass, field
 from itertools import groupby
 
+from binhson_plan.collation import sort_key as vietnamese_order
 from reports.models import Proposal, ProposalState, ReportState, TaskEntry
 from targets.cache import plan_figures
 from targets.models import Target
@@ -28,7 +29,8 @@ def completeness(cycle) -> Completeness:
         return Completeness()
     reports = list(cycle.reports.select_related("agency").order_by("first_submitted_at", "agency__name"))
     result = Completeness(
-        expected=len(reports), reports=sorted(reports, key=lambda r: (r.first_submitted_at is not None, r.agency.name))
+        expected=len(reports),
+        reports=sorted(reports, key=lambda r: (r.first_submitted_at is not None, vietnamese_order(r.agency.name))),
     )
     for report in reports:
         if report.first_submitted_at:
@@ -110,4 +112,6 @@ def task_rows(plan, cycle, status="", agency="") -> list[TaskRow]:
 def proposals(cycle):
     """The year's proposals, open ones first, with their answers."""
     items = Proposal.objects.filter(report__cycle_id=cycle.pk).select_related("report__agency", "responded_by")
-    return sorted(items, key=lambda p: (p.state == ProposalState.ANSWERED, p.report.agency.name, p.position))
+    return sorted(
+        items, key=lambda p: (p.state == ProposalState.ANSWERED, vietnamese_order(p.report.agency.name), p.position)
+    )

@@ -7,6 +7,7 @@ import logging
 from django.conf import settings
 from django.utils import timezone
 
+from binhson_plan.collation import vietnamese
 from reports.models import ReportingCycle
 from reports.notifications import agency_addresses, reviewer_addresses, send_once
 from tasks.models import Plan
@@ -30,7 +31,9 @@ def send_reminders(today: datetime.date | None = None) -> int:
         if cycle is None:
             continue
         pending = (
-            cycle.reports.filter(first_submitted_at__isnull=True).select_related("agency").order_by("agency__name")
+            cycle.reports.filter(first_submitted_at__isnull=True)
+            .select_related("agency")
+            .order_by(vietnamese("agency__name"))
         )
         days_left = (cycle.due_on - today).days
         due_steps = [step for step in settings.REMINDER_DAYS if step >= days_left]

@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from binhson_plan.collation import vietnamese
 from reports import access
 from reports.asking import flagged_entries
 from reports.forms import CycleDatesForm, CycleOpenForm, ProposalResponseForm, SendBackForm
@@ -23,7 +24,9 @@ def review_queue(request):
         "queue": queue,
         "jumps": flagged_entries(queue),
         "cycle": cycle,
-        "reports": cycle.reports.select_related("agency").order_by("state", "agency__name") if cycle else [],
+        "reports": cycle.reports.select_related("agency").order_by("state", vietnamese("agency__name"))
+        if cycle
+        else [],
     }
     return render(request, "reports/review_queue.html", context)
 

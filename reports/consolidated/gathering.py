@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 from django.utils import timezone
 
+from binhson_plan.collation import vietnamese
 from reports.consolidated.models import ConsolidatedReport
 from reports.models import Proposal, ReportingCycle, ReportState, TaskEntry
 from targets.models import TargetValue
@@ -65,7 +66,7 @@ def _local(moment) -> str:
 def gather(report: ConsolidatedReport) -> Consolidated:
     """Everything the documents say, as pandas frames: only submitted or approved agency reports."""
     cycle = ReportingCycle.open(report.plan, report.year)
-    agency_reports = cycle.reports.select_related("agency").order_by("agency__name")
+    agency_reports = cycle.reports.select_related("agency").order_by(vietnamese("agency__name"))
     reports = frame(
         [
             {
