@@ -2,9 +2,21 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
 from django.utils import timezone
 
-from agencies.models import Agency, LoginLockout, Membership
+from agencies.models import (
+    Agency,
+    LoginLockout,
+    Membership,
+    MembershipMove,
+    Reorganisation,
+    ReorganisationMove,
+    ReorganisationPredecessor,
+    ReorganisationSuccessor,
+)
+from agencies.reorganising import Move, Proposal, problems, recorded, recorded_steps
 
 
 @admin.register(Agency)
@@ -78,3 +90,143 @@ class LoginLockoutAdmin(admin.ModelAdmin):
         names = sorted({a.username or a.ip_address or "" for a in queryset})
         count, _ = queryset.delete()
         self.message_user(request, f"Đã mở khóa: {', '.join(names)} ({count} bản ghi).")
+
+
+class _CheckedTogether(BaseInlineFormSet):
+    """The predecessors, successors and moves of a reorganisation are checked together, by the last of the three
+    inlines, with the rules the data file follows (agencies/reorganising.py)."""
+
+    def __init__(self, *args, siblings=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.siblings = siblings if siblings is not None else []
+        self.siblings.append(self)
+
+    def kept(self) -> list:
+        """Each row as it will be saved: its cleaned data, or the stored row of a read-only inline."""
+        rows = []
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None)
+            if data:
+                if not data.get("DELETE"):
+                    rows.append(data)
+            elif form.instance.pk:
+                rows.append({name: getattr(form.instance, name) for name in ("agency", "is_main", "section", "target")
+                             if hasattr(form.instance, name)})  # fmt: skip
+        return rows
+
+
+class MoveFormSet(_CheckedTogether):
+    def clean(self):
+        super().clean()
+        r = self.instance
+        if any(fs.total_error_count() for fs in self.siblings) or not r.kind or not r.effective_on:
+            return  # each field's own error first
+        found = {fs.model: fs.kept() for fs in self.siblings}
+        successors = found.get(ReorganisationSuccessor, [])
+        proposal = Proposal(
+            r.code, r.kind, r.effective_on,
+            predecessors=[row["agency"] for row in found.get(ReorganisationPredecessor, []) if row.get("agency")],
+            successors=[row["agency"] for row in successors if row.get("agency")],
+            main=[row["agency"] for row in successors if row.get("agency") and row.get("is_main")],
+            moves=[Move(row["agency"], row.get("section"), row.get("target")) for row in self.kept()
+                   if row.get("agency")],
+        )  # fmt: skip
+        errors = problems(proposal, recorded_steps(exclude_pk=r.pk))
+        if errors:
+            raise ValidationError([f"{FIELD_LABELS.get(key, key)}: {message}" for key, message in errors])
+
+
+FIELD_LABELS = {
+    "kind": "Hình thức",
+    "predecessors": "Đơn vị trước sắp xếp",
+    "successors": "Đơn vị sau sắp xếp",
+    "main": "Tiếp nhận phần còn lại",
+    "moves": "Nhiệm vụ, chỉ tiêu chuyển giao",
+}
+
+
+class _FixedOnceApplied:
+    """Who came before and after cannot change once staff have moved; the moves still can."""
+
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and not (obj and obj.applied_at)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and not (obj and obj.applied_at)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and not (obj and obj.applied_at)
+
+
+class PredecessorInline(_FixedOnceApplied, admin.TabularInline):
+    model = ReorganisationPredecessor
+    formset = _CheckedTogether
+    extra = 1
+    autocomplete_fields = ["agency"]
+
+
+class SuccessorInline(_FixedOnceApplied, admin.TabularInline):
+    model = ReorganisationSuccessor
+    formset = _CheckedTogether
+    extra = 1
+    autocomplete_fields = ["agency"]
+
+
+class MoveInline(admin.TabularInline):
+    model = ReorganisationMove
+    formset = MoveFormSet
+    extra = 1
+    autocomplete_fields = ["agency"]
+    raw_id_fields = ["section", "target"]
+
+
+@admin.register(Reorganisation)
+class ReorganisationAdmin(admin.ModelAdmin):
+    """Recorded here or loaded from a file (`manage.py load_reorganisation`), checked by the same rules; saving
+    applies it when its date has come and brings the cycles due from then to the new organisation."""
+
+    list_display = ["code", "kind", "effective_on", "applied_at"]
+    list_filter = ["kind", "effective_on"]
+    search_fields = ["code", "legal_basis", "predecessor_links__agency__name", "successor_links__agency__name"]
+    fields = ["code", "kind", "effective_on", "legal_basis", "note", "applied_at"]
+    readonly_fields = ["applied_at"]
+    inlines = [PredecessorInline, SuccessorInline, MoveInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["code", "kind", "effective_on", "applied_at"] if obj and obj.applied_at else ["applied_at"]
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and not (obj and obj.applied_at)
+
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        siblings = request.__dict__.setdefault("_reorganisation_formsets", [])
+        return super().get_formset_kwargs(request, obj, inline, prefix) | {"siblings": siblings}
+
+    def save_model(self, request, obj, form, change):
+        obj._dates = [form.initial.get("effective_on"), obj.effective_on]
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        counts = recorded(min(d for d in form.instance._dates if d))
+        if counts["applied"]:
+            self.message_user(request, f"Đã áp dụng: {counts['closed']} đơn vị ngừng hoạt động, "
+                                       f"{counts['moved']} tài khoản cán bộ chuyển sang đơn vị kế thừa.")  # fmt: skip
+
+
+@admin.register(MembershipMove)
+class MembershipMoveAdmin(admin.ModelAdmin):
+    """The record of staff accounts moved by reorganisations: read only."""
+
+    list_display = ["user", "from_agency", "to_agency", "reorganisation", "moved_at"]
+    list_filter = ["reorganisation", "to_agency"]
+    search_fields = ["user__username", "from_agency__name", "to_agency__name"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

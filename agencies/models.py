@@ -4,6 +4,8 @@ from axes.models import AccessAttempt
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 
 class AgencyKind(models.TextChoices):
@@ -91,3 +93,148 @@ class LoginLockout(AccessAttempt):
         proxy = True
         verbose_name = "lần đăng nhập sai"
         verbose_name_plural = "khóa đăng nhập (lần đăng nhập sai)"
+
+
+class ReorganisationKind(models.TextChoices):
+    RENAME = "rename", "Đổi tên"
+    MERGE = "merge", "Sáp nhập, hợp nhất"
+    SPLIT = "split", "Chia tách"
+    TRANSFER = "transfer", "Chuyển giao nhiệm vụ, chỉ tiêu"
+    DISSOLUTION = "dissolution", "Giải thể"
+
+
+# After these the predecessors no longer exist; a transfer leaves its predecessor in place.
+ENDING_KINDS = {ReorganisationKind.RENAME, ReorganisationKind.MERGE, ReorganisationKind.SPLIT,
+                ReorganisationKind.DISSOLUTION}  # fmt: skip
+
+
+class Reorganisation(models.Model):
+    """Agencies renamed, merged, split, dissolved, or some of their tasks and targets handed over, from a date.
+
+    The plan's own assignments are never rewritten: who holds a task or target on a date is derived from
+    them through the reorganisations in force on that date (agencies/lineage.py)."""
+
+    code = models.SlugField("mã", max_length=60, unique=True, help_text="Mã trong tệp sắp xếp, để nạp lại tệp.")
+    kind = models.CharField("hình thức", max_length=20, choices=ReorganisationKind.choices)
+    effective_on = models.DateField("có hiệu lực từ ngày")
+    legal_basis = models.TextField("căn cứ pháp lý", help_text="Văn bản quyết định việc sắp xếp: số, ngày, cơ quan.")
+    note = models.TextField("ghi chú", blank=True)
+    applied_at = models.DateTimeField(
+        "đã áp dụng lúc",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="Lúc cán bộ được chuyển sang đơn vị kế thừa và đơn vị cũ ngừng hoạt động.",
+    )
+    created_at = models.DateTimeField("tạo lúc", auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["effective_on", "pk"]
+        verbose_name = "sắp xếp tổ chức"
+        verbose_name_plural = "sắp xếp tổ chức"
+
+    def __str__(self):
+        return f"{self.get_kind_display()} từ ngày {self.effective_on:%d/%m/%Y} ({self.code})"
+
+    @property
+    def ends_predecessors(self) -> bool:
+        return self.kind in ENDING_KINDS
+
+
+class ReorganisationPredecessor(models.Model):
+    reorganisation = models.ForeignKey(
+        Reorganisation, verbose_name="sắp xếp", on_delete=models.CASCADE, related_name="predecessor_links"
+    )
+    agency = models.ForeignKey(
+        Agency, verbose_name="đơn vị trước sắp xếp", on_delete=models.PROTECT, related_name="reorganised_from"
+    )
+
+    class Meta:
+        ordering = ["reorganisation", "pk"]
+        verbose_name = "đơn vị trước sắp xếp"
+        verbose_name_plural = "đơn vị trước sắp xếp"
+        constraints = [models.UniqueConstraint(fields=["reorganisation", "agency"], name="one_predecessor_link")]
+
+    def __str__(self):
+        return str(self.agency)
+
+
+class ReorganisationSuccessor(models.Model):
+    reorganisation = models.ForeignKey(
+        Reorganisation, verbose_name="sắp xếp", on_delete=models.CASCADE, related_name="successor_links"
+    )
+    agency = models.ForeignKey(
+        Agency, verbose_name="đơn vị sau sắp xếp", on_delete=models.PROTECT, related_name="reorganised_into"
+    )
+    is_main = models.BooleanField(
+        "tiếp nhận phần còn lại",
+        default=False,
+        help_text="Chia tách: đơn vị nhận các nhiệm vụ, chỉ tiêu không nêu riêng và cán bộ của đơn vị cũ.",
+    )
+
+    class Meta:
+        ordering = ["reorganisation", "-is_main", "pk"]
+        verbose_name = "đơn vị sau sắp xếp"
+        verbose_name_plural = "đơn vị sau sắp xếp"
+        constraints = [models.UniqueConstraint(fields=["reorganisation", "agency"], name="one_successor_link")]
+
+    def __str__(self):
+        return str(self.agency)
+
+
+class ReorganisationMove(models.Model):
+    """In a split, transfer or dissolution: one task (the plan's section where the predecessor is assigned)
+    or one target, and an agency that takes it."""
+
+    reorganisation = models.ForeignKey(
+        Reorganisation, verbose_name="sắp xếp", on_delete=models.CASCADE, related_name="moves"
+    )
+    section = models.ForeignKey(
+        "tasks.Section", verbose_name="nhiệm vụ", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    target = models.ForeignKey(
+        "targets.Target", verbose_name="chỉ tiêu", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    agency = models.ForeignKey(Agency, verbose_name="giao cho", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["reorganisation", "pk"]
+        verbose_name = "nhiệm vụ, chỉ tiêu chuyển giao"
+        verbose_name_plural = "nhiệm vụ, chỉ tiêu chuyển giao"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(section__isnull=False, target__isnull=True)
+                | models.Q(section__isnull=True, target__isnull=False),
+                name="move_names_a_section_or_a_target",
+            ),
+            models.UniqueConstraint(fields=["reorganisation", "section", "agency"], name="one_section_move"),
+            models.UniqueConstraint(fields=["reorganisation", "target", "agency"], name="one_target_move"),
+        ]
+
+    def __str__(self):
+        return f"{self.section or self.target} → {self.agency.short_name}"
+
+
+class MembershipMove(models.Model):
+    """A staff account moved from an agency to its successor by a reorganisation: who, from where, to where, when."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="người dùng", on_delete=models.CASCADE, related_name="membership_moves"
+    )
+    from_agency = models.ForeignKey(Agency, verbose_name="từ đơn vị", on_delete=models.PROTECT, related_name="+")
+    to_agency = models.ForeignKey(Agency, verbose_name="sang đơn vị", on_delete=models.PROTECT, related_name="+")
+    reorganisation = models.ForeignKey(
+        Reorganisation, verbose_name="theo sắp xếp", on_delete=models.PROTECT, related_name="membership_moves"
+    )
+    moved_at = models.DateTimeField("chuyển lúc", default=timezone.now)
+
+    class Meta:
+        ordering = ["-moved_at", "pk"]
+        verbose_name = "chuyển cán bộ theo sắp xếp"
+        verbose_name_plural = "chuyển cán bộ theo sắp xếp"
+        constraints = [models.UniqueConstraint(fields=["user", "reorganisation"], name="one_move_per_reorganisation")]
+
+    def __str__(self):
+        return f"{self.user}: {self.from_agency.short_name} → {self.to_agency.short_name}"

@@ -259,6 +259,8 @@ LOGGING = {
 CELERY_BEAT_SCHEDULE = {
     "review-digest": {"task": "reports.jobs.send_review_digest_job", "schedule": crontab(hour=7, minute=30)},
     "reminders": {"task": "reports.jobs.send_reminders_job", "schedule": crontab(hour=7, minute=0)},
+    # Reorganisations recorded ahead of their date: staff accounts move on the morning they take effect.
+    "apply-reorganisations": {"task": "agencies.jobs.apply_reorganisations_job", "schedule": crontab(hour=0, minute=5)},
     "nightly-draft-report": {
         "task": "reports.consolidated.jobs.rebuild_draft_reports_job",
         "schedule": crontab(hour=1, minute=0),

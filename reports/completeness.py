@@ -1,23 +1,24 @@
 """What a report still lacks before submission, and its content as plain labelled values."""
 
+from agencies.lineage import Lineage
 from reports.asking import entry_facts
 from reports.models import AgencyReport, TargetEntry, TaskEntry
-from targets.models import Target
+from reports.organisation import held_tasks, owned_targets
 from targets.status import indicator_groups
 from targets.templatetags.plan_format import vn_number
-from tasks.models import Assignment, Role
+from tasks.models import Role
 
 
 def ensure_entries(report: AgencyReport) -> None:
-    """One entry per task the agency is assigned to and per target it owns, created when missing."""
-    plan = report.cycle.plan
-    assignments = Assignment.objects.filter(agency=report.agency, section__plan=plan, section__is_active=True)
-    wanted = set(assignments.values_list("section_id", "role"))
+    """One entry per task the agency holds and per target it owns on the cycle's due date (the plan's
+    assignments carried through the reorganisations then in force), created when missing."""
+    plan, on, lineage = report.cycle.plan, report.cycle.due_on, Lineage.load()
+    wanted = held_tasks(report.agency, plan, on, lineage)
     have = set(report.task_entries.values_list("section_id", "role"))
     TaskEntry.objects.bulk_create(
         [TaskEntry(report=report, section_id=pk, role=role) for pk, role in sorted(wanted - have)]
     )
-    owned = list(Target.objects.filter(plan=plan, is_active=True, responsible_agency=report.agency))
+    owned = list(owned_targets(report.agency, plan, on, lineage))
     groups = indicator_groups(owned)
     targets = {t.pk for t in owned if groups[t.pk][0] == t.pk}  # later milestones of an indicator share its values
     have_targets = set(report.target_entries.values_list("target_id", flat=True))

@@ -1,15 +1,20 @@
 """What the district dashboard shows for one plan and year: who has reported, how each target is
-progressing, where each task stands, and the agencies' proposals. A fixed number of queries."""
+progressing, where each task stands, and the agencies' proposals. A fixed number of queries.
+
+Each year shows its own organisation: the agencies that held each task and target on the year's due date
+(agencies/lineage.py), so 2024 shows the offices of 2024 and 2026 their successors."""
 
 from dataclasses import dataclass, field
 from itertools import groupby
 
+from agencies.lineage import Lineage
 from binhson_plan.collation import sort_key as vietnamese_order
 from reports.models import Proposal, ProposalState, ReportState, TaskEntry
 from targets.cache import plan_figures
 from targets.models import Target
 from targets.progress import STATUS_LABELS, Progress
 from tasks.models import Assignment, Role
+from tasks.structure import Held, held
 
 
 @dataclass
@@ -51,26 +56,29 @@ class TargetRow:
     series: dict
     latest_year: int | None
     latest_value: float | None
+    owner: object = None  # the agency that answers for the target in the year (agencies/lineage.py)
 
 
-def target_rows(plan, year, status="", horizon="", agency="") -> list[tuple[object, list[TargetRow]]]:
-    """Targets grouped by their section of the plan, each with its status; filtered."""
+def target_rows(plan, year, status="", horizon="", agency="", on=None, lineage=None) -> list[tuple[object, list]]:
+    """Targets grouped by their section of the plan, each with its status and the year's owner (the organisation of
+    `on`, default the year's due date); filtered."""
     targets = list(
         plan.targets.filter(is_active=True).select_related("section", "responsible_agency").order_by("position")
     )
     progress, series = plan_figures(plan, targets, year)
+    owner = (lineage or Lineage.load()).owners(targets, on or plan.organisation_date(year))
     rows = []
     for target in targets:
         values, judged = series[target.pk], progress[target.pk]
         # the value the status speaks about: for a passed milestone, the one of its year, not the latest
         latest = judged.value_year if judged.value_year is not None else max(values, default=None)
         shown = judged.value if judged.value_year is not None else values.get(latest)
-        row = TargetRow(target, judged, values, latest, shown)
+        row = TargetRow(target, judged, values, latest, shown, owner[target.pk])
         if status and row.progress.status != status:
             continue
         if horizon and str(target.horizon) != horizon:
             continue
-        if agency and target.responsible_agency.code != agency:
+        if agency and row.owner.code != agency:
             continue
         rows.append(row)
     return [(section, list(group)) for section, group in groupby(rows, key=lambda r: r.target.section)]
@@ -86,22 +94,26 @@ def status_counts(groups) -> dict[str, int]:
 
 @dataclass
 class TaskRow:
-    assignment: Assignment
+    assignment: Held  # the plan's assignment as held in the cycle's year
     entry: TaskEntry | None
 
 
-def task_rows(plan, cycle, status="", agency="") -> list[TaskRow]:
-    """Each task block with each of its lead agencies' reported status and results this year."""
+def task_rows(plan, cycle, status="", agency="", on=None, lineage=None) -> list[TaskRow]:
+    """Each task block with each of its lead agencies of the year (the organisation of `on`, default the cycle's due
+    date) and what they reported."""
     assignments = (
         Assignment.objects.filter(section__plan=plan, section__is_active=True, role=Role.LEAD)
         .select_related("section__plan", "agency")
         .order_by("section__position", "position")
     )
+    on = on or cycle.due_on or plan.organisation_date(cycle.year)
     entries = {
         (e.section_id, e.report.agency_id): e
         for e in TaskEntry.objects.filter(report__cycle_id=cycle.pk, role=Role.LEAD).select_related("report")
     }
-    rows = [TaskRow(a, entries.get((a.section_id, a.agency_id))) for a in assignments]
+    rows = [
+        TaskRow(a, entries.get((a.section_id, a.agency_id))) for a in held(assignments, on, lineage or Lineage.load())
+    ]
     if status:
         rows = [r for r in rows if (r.entry.status if r.entry else "") == status]
     if agency:

@@ -6,9 +6,10 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
-from agencies.models import Agency
+from agencies.lineage import Lineage
 from reports import access, dashboard, excel
 from reports.models import ReportingCycle, TaskStatus
+from reports.organisation import expected_agencies
 from targets.imports import ValueImportError, import_values
 from targets.progress import STATUS_LABELS
 from tasks.models import Plan
@@ -40,10 +41,16 @@ def _filters(request):
     return {key: request.GET.get(key, "") for key in ("status", "horizon", "agency", "task_status", "task_agency")}
 
 
+def _organisation(plan, cycle, year):
+    """The day whose organisation the year's pages show (its cycle's due date), and every reorganisation."""
+    return {"on": cycle.due_on or plan.organisation_date(year), "lineage": Lineage.load()}
+
+
 def dashboard_page(request, slug, year):
     plan, cycle = _plan_and_cycle(request, slug, year)
     f = _filters(request)
-    groups = dashboard.target_rows(plan, year, f["status"], f["horizon"], f["agency"])
+    organisation = _organisation(plan, cycle, year)
+    groups = dashboard.target_rows(plan, year, f["status"], f["horizon"], f["agency"], **organisation)
     context = {
         "plan": plan,
         "cycle": cycle,
@@ -52,12 +59,12 @@ def dashboard_page(request, slug, year):
         "summary": dashboard.completeness(cycle),
         "target_groups": groups,
         "status_counts": dashboard.status_counts(groups),
-        "tasks": dashboard.task_rows(plan, cycle, f["task_status"], f["task_agency"]),
+        "tasks": dashboard.task_rows(plan, cycle, f["task_status"], f["task_agency"], **organisation),
         "proposals": dashboard.proposals(cycle),
         "filters": f,
         "status_labels": STATUS_LABELS,
         "task_statuses": TaskStatus.choices,
-        "agencies": Agency.objects.filter(plans=plan).order_by("name"),
+        "agencies": expected_agencies(plan, **organisation),  # the year's agencies
         "horizons": sorted(set(plan.targets.values_list("horizon", flat=True))),
         "query": request.GET.urlencode(),
     }
@@ -67,12 +74,15 @@ def dashboard_page(request, slug, year):
 def dashboard_export(request, slug, year, table):
     plan, cycle = _plan_and_cycle(request, slug, year)
     f = _filters(request)
+    organisation = _organisation(plan, cycle, year)
     builders = {
         "tinh-hinh-bao-cao": lambda: excel.completeness_frame(dashboard.completeness(cycle)),
         "chi-tieu": lambda: excel.targets_frame(
-            dashboard.target_rows(plan, year, f["status"], f["horizon"], f["agency"]), year
+            dashboard.target_rows(plan, year, f["status"], f["horizon"], f["agency"], **organisation), year
         ),
-        "nhiem-vu": lambda: excel.tasks_frame(dashboard.task_rows(plan, cycle, f["task_status"], f["task_agency"])),
+        "nhiem-vu": lambda: excel.tasks_frame(
+            dashboard.task_rows(plan, cycle, f["task_status"], f["task_agency"], **organisation)
+        ),
         "kien-nghi": lambda: excel.proposals_frame(dashboard.proposals(cycle)),
     }
     if table not in builders:

@@ -239,7 +239,7 @@ def targets_frame(groups, year) -> pd.DataFrame:
                     "Giá trị gần nhất": row.latest_value,
                     "Tình trạng": STATUS_LABELS[p.status],
                     "Giải thích": p.explanation,
-                    "Đơn vị chịu trách nhiệm": t.responsible_agency.name,
+                    "Đơn vị chịu trách nhiệm": (row.owner or t.responsible_agency).name,  # the year's
                 }
             )
     columns = [

@@ -10,7 +10,7 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -72,15 +72,13 @@ class ReportingCycle(models.Model):
         return cls.open(plan, (today or timezone.localdate()).year)
 
     def ensure_reports(self) -> None:
-        """One report for every active agency that leads or coordinates a task or owns a target."""
-        expected = Agency.objects.active().filter(
-            Q(assignments__section__plan=self.plan, assignments__section__is_active=True)
-            | Q(targets__plan=self.plan, targets__is_active=True)
-        )
+        """One report for every agency that leads or coordinates a task or owns a target on the cycle's due
+        date: the organisation of that day, after the reorganisations then in force (reports/organisation.py)."""
+        from reports.organisation import expected_agencies
+
         existing = set(self.reports.values_list("agency_id", flat=True))
-        AgencyReport.objects.bulk_create(
-            [AgencyReport(cycle=self, agency=a) for a in expected.distinct() if a.pk not in existing]
-        )
+        expected = expected_agencies(self.plan, self.due_on)
+        AgencyReport.objects.bulk_create([AgencyReport(cycle=self, agency=a) for a in expected if a.pk not in existing])
 
     def is_locked(self, today=None) -> bool:
         """Entry is closed: before the opening date, or after the lock date."""

@@ -7,6 +7,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
+from agencies.lineage import Lineage
 from agencies.permissions import Role, has_role
 from targets.cache import cached, plan_figures
 from targets.charts import trajectory_chart
@@ -34,8 +35,11 @@ def target_detail(request, slug, code):
     )
     year = current_year(target.plan)
     figures = cached("target", target.pk, year, compute=lambda: target_figures(target, year))
+    owner_of = _owner_by_year(target)
     context = figures | {
         "target": target,
+        "owner": owner_of(year),
+        "owners": _owner_periods(owner_of, min([y for y, _ in figures["by_year"]] + [year]), year),
         "sub_targets": target.sub_targets.filter(is_active=True),
         "values": TargetValue.objects.filter(target_id=figures["head"])
         .select_related("source_report__agency", "recorded_by", "target")
@@ -45,6 +49,28 @@ def target_detail(request, slug, code):
         "can_correct": can_correct(request.user),
     }
     return render(request, "targets/target_detail.html", context)
+
+
+def _owner_by_year(target):
+    """year → the agency that answers for the target in that year's organisation (its due date)."""
+    lineage = Lineage.load()
+
+    def owner_of(year):
+        return lineage.owners([target], target.plan.organisation_date(year))[target.pk]
+
+    return owner_of
+
+
+def _owner_periods(owner_of, first: int, last: int) -> list[tuple[int, int, object]]:
+    """(from year, to year, agency) for each run of years under one owner: a series continues across a merge."""
+    periods = []
+    for year in range(first, last + 1):
+        agency = owner_of(year)
+        if periods and periods[-1][2] == agency:
+            periods[-1] = (periods[-1][0], year, agency)
+        else:
+            periods.append((year, year, agency))
+    return periods
 
 
 def target_figures(target, year) -> dict:

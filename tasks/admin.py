@@ -1,6 +1,11 @@
 from django.contrib import admin
 
-from tasks.models import Assignment, Plan, Section
+from tasks.models import Assignment, Plan, ReportIssuer, Section
+
+
+class ReportIssuerInline(admin.StackedInline):
+    model = ReportIssuer
+    extra = 0
 
 
 @admin.register(Plan)
@@ -10,6 +15,15 @@ class PlanAdmin(admin.ModelAdmin):
     search_fields = ["slug", "title", "number"]
     filter_horizontal = ["agencies"]
     date_hierarchy = "issued_on"
+    inlines = [ReportIssuerInline]
+
+
+@admin.register(ReportIssuer)
+class ReportIssuerAdmin(admin.ModelAdmin):
+    """Who issues and signs the consolidated report from a year on (years before the first row: the plan's own)."""
+
+    list_display = ["plan", "from_year", "issuing_body", "place", "signer_name", "document_symbol"]
+    list_filter = ["plan"]
 
 
 class AssignmentInline(admin.TabularInline):

@@ -1,9 +1,14 @@
-"""Open data, read-only and public: the plans, their agencies, targets and tasks as JSON."""
+"""Open data, read-only and public: the plans, their agencies (with their reorganisations), targets and tasks as
+JSON; `?year=` gives who led and coordinated each task, and who owned each target, that year."""
 
 from django.contrib.auth.decorators import login_not_required
+from django.db.models import Q
 from django.http import JsonResponse
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from agencies.lineage import Lineage
+from agencies.models import Agency
 from tasks.models import Plan
 from tasks.structure import build_tree
 
@@ -40,6 +45,8 @@ def _plan_summary(request, plan) -> dict:
 
 
 def _task(node) -> dict:
+    """A task with who leads and coordinates it in the organisation of the answer's date (`as_of`), and, where the
+    plan names agencies at this level, the ones it names."""
     section = node.section
     return {
         "code": section.code,
@@ -48,9 +55,33 @@ def _task(node) -> dict:
         "content": section.content,
         "lead_agencies": [a.agency.code for a in node.leads],
         "coordinating_agencies": [a.agency.code for a in node.coordinating],
+        "lead_agencies_in_plan": [a.agency.code for a in node.planned_leads],
+        "coordinating_agencies_in_plan": [a.agency.code for a in node.planned_coordinating],
         "lead_text": section.lead_text,
         "coordinating_text": section.coordinating_text,
         "children": [_task(child) for child in node.children],
+    }
+
+
+def _agency(agency, lineage, codes) -> dict:
+    """An agency with its lineage: the reorganisations that took from it and gave to it, with dates."""
+
+    def step(s, side):
+        others = s.successors if side == "successors" else s.predecessors
+        return {"reorganisation": s.code, "kind": s.kind, "effective_on": s.effective_on.isoformat(),
+                "legal_basis": s.legal_basis, side: [codes[a] for a in others if a in codes],
+                "moved": [label for a, label in s.move_labels if side == "successors" or a == agency.pk]}  # fmt: skip
+
+    ended = lineage.ended.get(agency.pk)
+    return {
+        "code": agency.code,
+        "name": agency.name,
+        "short_name": agency.short_name,
+        "kind": agency.kind,
+        "is_active": agency.is_active,
+        "ended_on": ended.effective_on.isoformat() if ended else None,
+        "successors": [step(s, "successors") for s in lineage.became(agency.pk)],
+        "predecessors": [step(s, "predecessors") for s in lineage.came_from(agency.pk)],
     }
 
 
@@ -78,20 +109,40 @@ def plan_index(request):
     return _json([_plan_summary(request, plan) for plan in Plan.objects.filter(is_active=True)])
 
 
+def _year(request, plan):
+    """The year asked for (`?year=`), None when none was; a ValueError with the answer's message when it is wrong."""
+    text = request.GET.get("year", "")
+    if not text:
+        return None
+    if not (text.isascii() and text.isdigit() and plan.period_start <= int(text) <= plan.last_year):
+        raise ValueError(f"Năm phải từ {plan.period_start} đến {plan.last_year}.")
+    return int(text)
+
+
 @login_not_required
 @require_GET
 def plan_detail(request, slug):
+    """The plan with its agencies (and their lineage) and its tasks, led and coordinated as in `?year=` (the year's
+    due date: the organisation that reports for it) or, without it, today."""
     plan = Plan.objects.filter(slug=slug).first()
     if plan is None:
         return _json({"error": "Không tìm thấy kế hoạch."}, status=404)
-    targets = plan.targets.filter(is_active=True).select_related("responsible_agency", "parent")
-    part_three = next((node for node in build_tree(plan) if node.section.code == "III"), None)
+    try:
+        year = _year(request, plan)
+    except ValueError as exc:
+        return _json({"error": str(exc)}, status=400)
+    on = plan.organisation_date(year) if year else timezone.localdate()
+    lineage = Lineage.load()
+    targets = list(plan.targets.filter(is_active=True).select_related("responsible_agency", "parent"))
+    owners = lineage.owners(targets, on)
+    part_three = next((node for node in build_tree(plan, on, lineage) if node.section.code == "III"), None)
+    agencies = list(Agency.objects.filter(Q(plans=plan) | Q(pk__in=lineage.agency_ids())).distinct().order_by("name"))
+    codes = {a.pk: a.code for a in agencies}
     data = _plan_summary(request, plan) | {
-        "agencies": [
-            {"code": a.code, "name": a.name, "short_name": a.short_name, "kind": a.kind}
-            for a in plan.agencies.order_by("name")
-        ],
-        "targets": [_target(target) for target in targets.order_by("position")],
+        "year": year,
+        "as_of": on.isoformat(),
+        "agencies": [_agency(a, lineage, codes) for a in agencies],
+        "targets": [_target(t) | {"owner": owners[t.pk].code} for t in sorted(targets, key=lambda t: t.position)],
         "tasks": [_task(node) for node in part_three.children] if part_three else [],
     }
     return _json(data)

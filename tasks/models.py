@@ -5,11 +5,15 @@ block, one numbered item, or one national programme through `scope`); a section 
 own assignments of a role inherits them from the nearest ancestor that has some.
 """
 
+import datetime
+
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from agencies.lineage import Lineage
 from agencies.models import Agency
 
 # Parts > groups > lettered areas > numbered items: a section is at most four levels deep.
@@ -69,6 +73,11 @@ class Plan(models.Model):
     def last_year(self) -> int:
         return self.vision_year or self.period_end
 
+    def organisation_date(self, year: int) -> datetime.date:
+        """The day whose organisation a year's reporting follows: the year's report due date. The agencies
+        that exist then report for the whole year (after a reorganisation on 01/07, the successors)."""
+        return datetime.date(year, self.report_due_month, self.report_due_day)
+
     def year_from(self, text, default: int) -> int:
         """A year typed in a URL, kept within the plan's years; `default` when it is not a year."""
         try:
@@ -95,26 +104,30 @@ class SectionQuerySet(models.QuerySet):
         """Sections still present in the plan's file."""
         return self.filter(is_active=True)
 
-    def with_role(self, agency, role):
-        """Sections where `agency` has `role`, directly or inherited from an ancestor."""
+    def with_role(self, agency, role, on=None, lineage=None):
+        """Sections where `agency` has `role` on the date `on` (default: today), directly or inherited from an
+        ancestor: the plan's assignments carried through the reorganisations in force then (agencies/lineage.py).
+        Which section inherits is decided by the plan's own text; one query, after the lineage's."""
+        lineage = lineage or Lineage.load()
+        holds = lineage.condition(agency.pk, on or timezone.localdate())
         assigned = Assignment.objects.filter(role=role)
         condition = Q(pk__in=[])
         none_closer = Q()
         path = "pk"
         for _ in range(MAX_DEPTH):
             here = assigned.filter(section=OuterRef(path))
-            condition |= none_closer & Q(Exists(here.filter(agency=agency)))
+            condition |= none_closer & Q(Exists(here.filter(holds)))
             none_closer &= ~Q(Exists(here))
             path = "parent" if path == "pk" else f"parent__{path}"
         return self.filter(condition)
 
-    def led_by(self, agency):
-        """Sections the agency leads (chủ trì tham mưu), inherited leads included."""
-        return self.with_role(agency, Role.LEAD)
+    def led_by(self, agency, on=None, lineage=None):
+        """Sections the agency leads (chủ trì tham mưu) on `on` (default: today), inherited leads included."""
+        return self.with_role(agency, Role.LEAD, on, lineage)
 
-    def coordinated_by(self, agency):
-        """Sections the agency coordinates (phối hợp), inherited assignments included."""
-        return self.with_role(agency, Role.COORDINATING)
+    def coordinated_by(self, agency, on=None, lineage=None):
+        """Sections the agency coordinates (phối hợp) on `on` (default: today), inherited assignments included."""
+        return self.with_role(agency, Role.COORDINATING, on, lineage)
 
 
 class Section(models.Model):
@@ -182,3 +195,50 @@ class Assignment(models.Model):
 
     def __str__(self):
         return f"{self.section.code}: {self.agency.short_name} ({self.get_role_display()})"
+
+
+class ReportIssuer(models.Model):
+    """Who issues and signs the consolidated report from a year on: after a reorganisation the plan may be
+    carried by another body. Years before the first row use the plan's own issuer (`for_year`)."""
+
+    plan = models.ForeignKey(Plan, verbose_name="kế hoạch", on_delete=models.CASCADE, related_name="issuers")
+    from_year = models.PositiveSmallIntegerField("áp dụng từ năm báo cáo")
+    issuing_body = models.CharField("cơ quan ban hành báo cáo", max_length=255, help_text="Ví dụ: Ủy ban nhân dân xã …")
+    place = models.CharField("địa danh", max_length=100, help_text="Ghi trước ngày tháng: “Bình Sơn, ngày …”.")
+    signer_authority = models.CharField("thẩm quyền ký", max_length=100, blank=True, help_text="Ví dụ: KT. CHỦ TỊCH")
+    signer_position = models.CharField("chức vụ người ký", max_length=100)
+    signer_name = models.CharField("người ký", max_length=100)
+    recipients = models.TextField(
+        "nơi nhận", blank=True, help_text="Mỗi dòng một nơi nhận. Để trống: danh sách mặc định của báo cáo tổng hợp."
+    )
+    document_symbol = models.CharField(
+        "ký hiệu văn bản", max_length=30, default="BC-UBND", help_text="Phần sau dấu “/” trong số: …/BC-UBND."
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["plan", "from_year"]
+        verbose_name = "cơ quan ban hành báo cáo theo năm"
+        verbose_name_plural = "cơ quan ban hành báo cáo theo năm"
+        constraints = [models.UniqueConstraint(fields=["plan", "from_year"], name="one_issuer_per_plan_year")]
+
+    def __str__(self):
+        return f"{self.issuing_body} (từ năm {self.from_year})"
+
+    @classmethod
+    def for_year(cls, plan, year: int) -> "ReportIssuer":
+        """The issuer of `year`'s report: the latest row from that year or before, else the plan's own (unsaved)."""
+        issuer = plan.issuers.filter(from_year__lte=year).order_by("-from_year").first()
+        return issuer or cls(
+            plan=plan, from_year=plan.period_start, issuing_body=plan.issuing_body, place=plan.place,
+            signer_authority=plan.signer_authority, signer_position=plan.signer_position, signer_name=plan.signer_name,
+        )  # fmt: skip
+
+    @property
+    def blank_number(self) -> str:
+        """The report's number before the office gives it one: "…/BC-UBND"."""
+        return f"…/{self.document_symbol}"
+
+    def recipient_list(self) -> list[str]:
+        return [line.strip() for line in self.recipients.splitlines() if line.strip()]

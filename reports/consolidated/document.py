@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 
 from reports.pdf import document_date, issuer_lines
 from targets.templatetags.plan_format import vn_number
-from tasks.models import SectionKind
+from tasks.models import ReportIssuer, SectionKind
 
 
 @dataclass
@@ -75,12 +75,13 @@ def money(amount) -> str:
 def build_document(data) -> Document:
     """The whole consolidated report of `data` (a gathering.Consolidated)."""
     report, plan, year = data.report, data.plan, data.year
-    line1, line2 = issuer_lines(plan.issuing_body)
+    issuer = ReportIssuer.for_year(plan, year)  # the body that issues the year's report: the plan's, or its successor
+    line1, line2 = issuer_lines(issuer.issuing_body)
     document = Document(
         issuer_line1=line1,
         issuer_line2=line2,
         number=report.number,
-        place_date=f"{plan.place}, {document_date(report.report_date)}",
+        place_date=f"{issuer.place}, {document_date(report.report_date)}",
         subject=f"Kết quả thực hiện năm {year} Kế hoạch {plan.title[0].lower()}{plan.title[1:]}",
         addressee=report.addressee,
         recipients=report.recipient_list(),
@@ -88,10 +89,10 @@ def build_document(data) -> Document:
         signer_position=report.signer_position,
         signer_name=report.signer_name,
         annex_line=f"(Kèm theo Báo cáo số {report.number} ngày {report.report_date:%d/%m/%Y} "
-        f"của {plan.issuing_body[0].upper()}{plan.issuing_body[1:]})",
+        f"của {issuer.issuing_body[0].upper()}{issuer.issuing_body[1:]})",
     )
     document.body = [
-        *_direction(data),
+        *_direction(data, issuer),
         Heading("II. KẾT QUẢ THỰC HIỆN CÁC NHIỆM VỤ", 1),
         *_tasks(data),
         Heading("III. KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU", 1),
@@ -107,7 +108,7 @@ def build_document(data) -> Document:
     return document
 
 
-def _direction(data) -> list:
+def _direction(data, issuer) -> list:
     plan, year, reports = data.plan, data.year, data.reports
     number = f" số {plan.number}" if plan.number else ""
     included = reports[reports["included"].astype(bool)]
@@ -125,7 +126,7 @@ def _direction(data) -> list:
         Heading("I. CÔNG TÁC CHỈ ĐẠO, TỔ CHỨC TRIỂN KHAI THỰC HIỆN", 1),
         Para(
             f"Thực hiện Kế hoạch{number} ngày {plan.issued_on:%d/%m/%Y} của {plan.issuing_body} về "
-            f"{plan.title[0].lower()}{plan.title[1:]}, trong năm {year}, {plan.issuing_body} đã chỉ đạo các cơ quan, "
+            f"{plan.title[0].lower()}{plan.title[1:]}, trong năm {year}, {issuer.issuing_body} đã chỉ đạo các cơ quan, "
             f"đơn vị, địa phương triển khai các nhiệm vụ được giao và báo cáo kết quả thực hiện trước ngày "
             f"{plan.report_due_text}/{year}."
         ),

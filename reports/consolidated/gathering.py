@@ -126,7 +126,7 @@ def gather(report: ConsolidatedReport) -> Consolidated:
     targets, series = _targets(report)
     return Consolidated(
         report, cycle, reports, tasks, targets, proposals, difficulties.reset_index(drop=True),
-        outline=_outline(report.plan), series=series,
+        outline=_outline(report.plan, cycle.due_on), series=series,
     )  # fmt: skip
 
 
@@ -179,8 +179,9 @@ def _targets(report):
     return frame(rows, TARGET_COLUMNS), series
 
 
-def _outline(plan):
-    part_three = next((node for node in build_tree(plan) if node.section.code == "III"), None)
+def _outline(plan, on):
+    """Part III with the leads and coordinators of the cycle's due date: each year under its own organisation."""
+    part_three = next((node for node in build_tree(plan, on) if node.section.code == "III"), None)
     return list(walk(part_three.children)) if part_three else []
 
 

@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from tasks.models import Plan
+from tasks.models import Plan, ReportIssuer
 
 
 class BuildState(models.TextChoices):
@@ -72,17 +72,19 @@ class ConsolidatedReport(models.Model):
 
     @classmethod
     def request(cls, plan, year, by=None, **cover) -> "ConsolidatedReport":
-        """A new version, with the cover fields given or taken from the plan and the previous version."""
+        """A new version, with the cover fields given or taken from the year's issuer (tasks.ReportIssuer: the plan's
+        own unless another body issues the report from that year) and the previous version."""
+        issuer = ReportIssuer.for_year(plan, year)
         with transaction.atomic():
             previous = cls.objects.select_for_update().filter(plan=plan, year=year).order_by("-version").first()
             defaults = {
-                "number": previous.number if previous else "…/BC-UBND",
+                "number": previous.number if previous else issuer.blank_number,
                 "report_date": timezone.localdate(),
                 "addressee": f"{plan.reports_to}",
-                "recipients": previous.recipients if previous else default_recipients(plan),
-                "signer_authority": plan.signer_authority,
-                "signer_position": plan.signer_position,
-                "signer_name": plan.signer_name,
+                "recipients": previous.recipients if previous else default_recipients(plan, year),
+                "signer_authority": issuer.signer_authority,
+                "signer_position": issuer.signer_position,
+                "signer_name": issuer.signer_name,
             }
             return cls.objects.create(
                 plan=plan, year=year, version=(previous.version + 1) if previous else 1, requested_by=by,
@@ -102,6 +104,10 @@ class ConsolidatedReport(models.Model):
         return [line.strip() for line in self.recipients.splitlines() if line.strip()]
 
 
-def default_recipients(plan) -> str:
+def default_recipients(plan, year=None) -> str:
+    """The year's issuer's recipients when it names them, else the district's usual list."""
+    issuer = ReportIssuer.for_year(plan, year) if year else None
+    if issuer and issuer.recipients.strip():
+        return "\n".join(issuer.recipient_list())
     return "\n".join([plan.reports_to, "Ban Dân tộc tỉnh", "Thường trực Huyện ủy", "Thường trực HĐND huyện",
                       "CT, các PCT UBND huyện", "Lưu: VT, VPH"])  # fmt: skip

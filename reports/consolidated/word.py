@@ -14,6 +14,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt, RGBColor
 
 from reports.consolidated.document import build_document
+from tasks.models import ReportIssuer
 
 FONT = "Times New Roman"
 INDENT = Cm(1.27)
@@ -52,7 +53,7 @@ def consolidated_docx(data) -> bytes:
     stamp = datetime.datetime.combine(data.report.report_date, datetime.time())
     properties = word.core_properties
     properties.created = properties.modified = properties.last_printed = stamp
-    properties.title, properties.author = doc.subject, data.plan.issuing_body
+    properties.title, properties.author = doc.subject, ReportIssuer.for_year(data.plan, data.year).issuing_body
     properties.comments, properties.last_modified_by, properties.revision = "", "", 1
     buffer = io.BytesIO()
     word.save(buffer)

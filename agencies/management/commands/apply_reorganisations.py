@@ -1,0 +1,19 @@
+"""`manage.py apply_reorganisations`: apply the reorganisations whose date has come (also run daily by beat)."""
+
+from django.core.management.base import BaseCommand
+
+from agencies.reorganising import apply_due
+
+
+class Command(BaseCommand):
+    help = (
+        "Áp dụng các sắp xếp tổ chức đã đến ngày hiệu lực: đơn vị cũ ngừng hoạt động, tài khoản cán bộ chuyển sang "
+        "đơn vị kế thừa (có ghi lại). Chạy hằng ngày; chạy lại không làm gì thêm."
+    )
+
+    def handle(self, *args, **options):
+        counts = apply_due()
+        self.stdout.write(
+            f"Đã áp dụng {counts['applied']} sắp xếp: {counts['closed']} đơn vị ngừng hoạt động, "
+            f"{counts['moved']} tài khoản cán bộ chuyển sang đơn vị kế thừa."
+        )

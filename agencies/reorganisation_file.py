@@ -1,0 +1,338 @@
+"""The reorganisation data file (YAML): read and checked whole first, like the plan file (tasks/plan_file.py),
+every problem reported with the file, the entry and the field; then written in one transaction, matched by
+codes, so loading it twice changes nothing.
+
+    plan: binh-son-ctdt-2021-2030       # whose sections and targets `moves` name
+    agencies:                            # agencies the reorganisations create
+      - {code: SNNMT, name: Sở Nông nghiệp và Môi trường, short_name: Sở NN&MT, kind: provincial}
+    reorganisations:
+      - code: 2025-nnptnt
+        kind: split                      # rename, merge, split, transfer, dissolution
+        effective_on: 2025-07-01
+        legal_basis: Quyết định số …
+        predecessors: [NNPTNT]
+        successors: [SNNMT, UBND-XA-MOI]
+        main: SNNMT                      # a split: who takes what is not named, and the staff
+        moves:
+          - {section: III.2.d.5, to: UBND-XA-MOI}
+          - {target: "2025.09", to: UBND-XA-MOI}
+"""
+
+import datetime
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from django.db import transaction
+
+from agencies.models import (
+    Agency,
+    AgencyKind,
+    Reorganisation,
+    ReorganisationKind,
+    ReorganisationMove,
+    ReorganisationPredecessor,
+    ReorganisationSuccessor,
+)
+from agencies.reorganising import Move, Proposal, problems, recorded, recorded_steps
+from tasks.plan_file import CODE, DATE, DICT, LIST, TEXT, _Checker, nfc
+
+FILE_FIELDS = {"plan": (TEXT, False), "agencies": (LIST, False), "reorganisations": (LIST, True)}
+AGENCY_FIELDS = {"code": (TEXT, True), "name": (TEXT, True), "short_name": (TEXT, True), "symbol": (TEXT, False),
+                 "kind": (TEXT, True)}  # fmt: skip
+REORGANISATION_FIELDS = {
+    "code": (TEXT, True), "kind": (TEXT, True), "effective_on": (DATE, True), "legal_basis": (TEXT, True),
+    "note": (TEXT, False), "predecessors": (LIST, True), "successors": (LIST, False), "main": (TEXT, False),
+    "moves": (LIST, False),
+}  # fmt: skip
+MOVE_KEYS = {"section", "target", "to"}
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+STRUCTURE = ("kind", "effective_on", "predecessors", "successors", "main")
+
+
+class ReorganisationFileError(Exception):
+    def __init__(self, errors: list[str]):
+        self.errors = errors
+        super().__init__("\n".join(errors))
+
+
+class _DatesAsText(yaml.SafeLoader):
+    """YAML that leaves dates as text, so a wrong one (2025-02-30) is reported with its entry and field."""
+
+
+_DatesAsText.yaml_implicit_resolvers = {
+    first: [(tag, pattern) for tag, pattern in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+@dataclass
+class FileData:
+    agencies: list[Agency] = field(default_factory=list)  # to create (pk None once checked)
+    entries: list[tuple[Proposal, dict]] = field(default_factory=list)  # with legal_basis and note
+
+
+def read_reorganisation_file(path: Path) -> FileData:
+    """Parse and check the whole file against the database; raise ReorganisationFileError listing every problem."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ReorganisationFileError([f"{path}: không tìm thấy tệp."]) from None
+    except UnicodeDecodeError:
+        raise ReorganisationFileError([f"{path.name}: tệp không phải văn bản UTF-8."]) from None
+    try:
+        raw = nfc(yaml.load(text, Loader=_DatesAsText))  # noqa: S506 (a SafeLoader without dates)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" ở dòng {mark.line + 1}, cột {mark.column + 1}" if mark else ""
+        raise ReorganisationFileError(
+            [f"{path.name}: YAML không hợp lệ{where}: {getattr(exc, 'problem', exc)}."]
+        ) from None
+    checker = _FileChecker(path.name)
+    data = checker.check(raw)
+    if checker.errors:
+        raise ReorganisationFileError(checker.errors)
+    return data
+
+
+class _FileChecker(_Checker):  # the plan file's field checks and messages, for the same style of errors
+    @staticmethod
+    def convert(value, kind):
+        if kind == DATE:  # read as text (see _DatesAsText), checked by `date`
+            return value if isinstance(value, str) else None
+        return _Checker.convert(value, kind)
+
+    def check(self, raw) -> FileData:
+        top = self.fields(raw, FILE_FIELDS, "tệp")
+        self.plan = None
+        if top.get("plan"):
+            from tasks.models import Plan
+
+            self.plan = Plan.objects.filter(slug=top["plan"]).first()
+            if self.plan is None:
+                self.error("tệp", f"trường “plan”: không có kế hoạch “{top['plan']}”.")
+        self.agencies = {a.code: a for a in Agency.objects.all()}
+        new = self.check_agencies(top.get("agencies", []))
+        entries = self.check_reorganisations(top.get("reorganisations", []))
+        return FileData(new, entries)
+
+    def check_agencies(self, raw: list) -> list[Agency]:
+        new = []
+        for index, item in enumerate(raw, start=1):
+            entry = f"agencies, mục {index}" + (f" ({item.get('code')})" if isinstance(item, dict) else "")
+            values = self.fields(item, AGENCY_FIELDS, entry)
+            code = values.get("code")
+            if not code:
+                continue
+            if not CODE.match(code):
+                self.error(entry, f"trường “code”: mã “{code}” chỉ gồm chữ, số, “-” và “_”.")
+            if values.get("kind") and values["kind"] not in AgencyKind.values:
+                self.error(
+                    entry, f"trường “kind”: loại “{values['kind']}” không hợp lệ ({', '.join(AgencyKind.values)})."
+                )
+            known = self.agencies.get(code)
+            if known is not None and known.pk and known.pk > 0:
+                for key in ("name", "short_name", "symbol", "kind"):
+                    if values.get(key, "") != getattr(known, key):
+                        self.error(entry, f"trường “{key}”: cơ quan “{code}” đã có với {key} “{getattr(known, key)}”; "
+                                          "đổi tên là một sắp xếp (rename) sang mã mới.")  # fmt: skip
+                continue
+            if known is not None:
+                self.error(entry, f"trường “code”: mã cơ quan “{code}” bị trùng.")
+                continue
+            agency = Agency(pk=-index, is_active=True, **values)  # a stand-in id until it is written
+            self.agencies[code] = agency
+            new.append(agency)
+        return new
+
+    def check_reorganisations(self, raw: list) -> list[tuple[Proposal, dict]]:
+        entries, seen = [], set()
+        for index, item in enumerate(raw, start=1):
+            entry = f"reorganisations, mục {index}" + (f" ({item.get('code')})" if isinstance(item, dict) else "")
+            values = self.fields(item, REORGANISATION_FIELDS, entry)
+            code = values.get("code", "")
+            if code and not re.fullmatch(r"[a-z0-9][a-z0-9-]*", code):
+                self.error(entry, "trường “code”: chỉ gồm chữ thường không dấu, số và dấu “-”.")
+            if code in seen:
+                self.error(entry, f"trường “code”: mã sắp xếp “{code}” bị trùng.")
+            seen.add(code)
+            if values.get("kind") and values["kind"] not in ReorganisationKind.values:
+                kinds = ", ".join(ReorganisationKind.values)
+                self.error(entry, f"trường “kind”: hình thức “{values['kind']}” không hợp lệ ({kinds}).")
+            proposal = Proposal(code, values.get("kind", ""), self.date(values.get("effective_on"), entry))
+            proposal.predecessors = self.agency_list(values.get("predecessors", []), entry, "predecessors")
+            proposal.successors = self.agency_list(values.get("successors", []), entry, "successors")
+            proposal.main = self.agency_list([values["main"]] if values.get("main") else [], entry, "main")
+            proposal.moves = self.moves(values.get("moves", []), entry)
+            entries.append((proposal, {"legal_basis": values.get("legal_basis", ""), "note": values.get("note", "")}))
+        self.check_rules(entries)
+        return entries
+
+    def date(self, text, entry) -> datetime.date | None:
+        if text is None:
+            return None
+        try:
+            if ISO_DATE.match(text):
+                return datetime.date.fromisoformat(text)
+        except ValueError:
+            pass
+        self.error(entry, f"trường “effective_on” phải là {DATE}, nhận được “{text}”.")
+        return None
+
+    def agency_list(self, codes: list, entry: str, key: str) -> list[Agency]:
+        found = []
+        for code in codes:
+            agency = self.agencies.get(code) if isinstance(code, str) else None
+            if agency is None:
+                self.error(entry, f"trường “{key}”: không có cơ quan “{code}” (trong cơ sở dữ liệu hay khối agencies).")
+            elif agency in found:
+                self.error(entry, f"trường “{key}”: cơ quan “{code}” được nêu hai lần.")
+            else:
+                found.append(agency)
+        return found
+
+    def moves(self, raw: list, entry: str) -> list[Move]:
+        moves = []
+        for index, item in enumerate(raw, start=1):
+            where = f"{entry}, moves mục {index}"
+            if not isinstance(item, dict):
+                self.error(where, f"phải là một {DICT}, nhận được {type(item).__name__}.")
+                continue
+            for key in set(item) - MOVE_KEYS:
+                self.error(where, f"trường lạ “{key}” (các trường hợp lệ: section, target, to).")
+            section, target = self.section(item.get("section"), where), self.target(item.get("target"), where)
+            if ("section" in item) == ("target" in item):
+                self.error(where, "cần đúng một trong hai trường “section” hoặc “target”.")
+            to = item.get("to")
+            takers = self.agency_list(to if isinstance(to, list) else ([to] if to else []), where, "to")
+            if not takers:
+                self.error(where, "trường “to”: cần cơ quan tiếp nhận.")
+            if section or target:
+                moves += [Move(agency, section, target) for agency in takers]
+        return moves
+
+    def section(self, code, where):
+        if code is None:
+            return None
+        found = self.plan.sections.filter(code=str(code)).first() if self.plan else None
+        if found is None:
+            self.error(
+                where, f"trường “section”: không có nhiệm vụ “{code}”" + ("." if self.plan else " (thiếu “plan”).")
+            )
+        return found
+
+    def target(self, code, where):
+        if code is None:
+            return None
+        found = self.plan.targets.filter(code=str(code)).first() if self.plan else None
+        if found is None:
+            self.error(
+                where, f"trường “target”: không có chỉ tiêu “{code}”" + ("." if self.plan else " (thiếu “plan”).")
+            )
+        return found
+
+    def check_rules(self, entries) -> None:
+        """The shared rules (agencies/reorganising.py), against what is recorded and the rest of the file."""
+        if self.errors:
+            return  # the rules need every name resolved
+        codes = [p.code for p, _ in entries]
+        recorded = recorded_steps(exclude_codes=codes)
+        steps = [p.as_step(pk=-n) for n, (p, _) in enumerate(entries, start=1)]
+        existing = {r.code: r for r in Reorganisation.objects.filter(code__in=codes).prefetch_related(
+            "predecessor_links__agency", "successor_links__agency")}  # fmt: skip
+        for n, (proposal, _) in enumerate(entries):
+            entry = f"reorganisations, mục {n + 1} ({proposal.code})"
+            others = recorded + steps[:n] + steps[n + 1 :]
+            for key, message in problems(proposal, others):
+                self.error(entry, f"trường “{key}”: {message}")
+            current = existing.get(proposal.code)
+            if current is not None and current.applied_at:
+                applied = f"{current.applied_at:%d/%m/%Y}"
+                for key in [k for k in STRUCTURE if _structure(current)[k] != _structure(proposal)[k]]:
+                    self.error(entry, f"trường “{key}”: sắp xếp đã áp dụng từ {applied} (cán bộ đã chuyển), "
+                               "không sửa được; chỉ sửa được căn cứ, ghi chú và moves.")  # fmt: skip
+
+
+def _structure(r) -> dict:
+    """What cannot change once a reorganisation has been applied, comparable between a row and a proposal."""
+    if isinstance(r, Proposal):
+        preds, succs, main = r.predecessors, r.successors, r.main
+        return {"kind": r.kind, "effective_on": r.effective_on, "predecessors": sorted(a.code for a in preds),
+                "successors": sorted(a.code for a in succs), "main": sorted(a.code for a in main)}  # fmt: skip
+    links = list(r.successor_links.all())
+    return {"kind": r.kind, "effective_on": r.effective_on,
+            "predecessors": sorted(link.agency.code for link in r.predecessor_links.all()),
+            "successors": sorted(link.agency.code for link in links),
+            "main": sorted(link.agency.code for link in links if link.is_main)}  # fmt: skip
+
+
+def load_reorganisation_file(path: Path) -> Counter:
+    """Check the whole file, then write it in one transaction; return what was created, changed or kept."""
+    data = read_reorganisation_file(path)
+    with transaction.atomic():
+        counts = _write(data)
+        if counts["changed_since"]:
+            counts.update(recorded(counts.pop("changed_since")))
+        else:
+            del counts["changed_since"]
+    return counts
+
+
+def _write(data: FileData) -> Counter:
+    counts, changed = Counter(), []
+    for agency in data.agencies:
+        agency.pk = None
+        agency.save()
+        counts["agency_created"] += 1
+    for proposal, texts in data.entries:
+        r = Reorganisation.objects.filter(code=proposal.code).first()
+        values = {"kind": proposal.kind, "effective_on": proposal.effective_on, **texts}
+        if r is None:
+            r = Reorganisation.objects.create(code=proposal.code, **values)
+            outcome = "created"
+        else:
+            differs = [key for key, value in values.items() if getattr(r, key) != value]
+            for key in differs:
+                setattr(r, key, values[key])
+            if differs:
+                r.save(update_fields=differs)
+            outcome = "updated" if differs else "unchanged"
+        if _write_links(r, proposal) and outcome == "unchanged":
+            outcome = "updated"
+        counts[f"reorganisation_{outcome}"] += 1
+        if outcome != "unchanged":
+            changed.append(proposal.effective_on)
+    counts["changed_since"] = min(changed) if changed else None
+    return counts
+
+
+def _write_links(r: Reorganisation, p: Proposal) -> bool:
+    """Make the rows of predecessors, successors and moves those of the proposal; True when any changed."""
+    wanted = {
+        ReorganisationPredecessor: {(a.pk, False, None, None) for a in p.predecessors},
+        ReorganisationSuccessor: {(a.pk, a in p.main, None, None) for a in p.successors},
+        ReorganisationMove: {
+            (m.agency.pk, False, m.section and m.section.pk, m.target and m.target.pk) for m in p.moves
+        },
+    }
+    changed = False
+    for model, rows in wanted.items():
+        have = {_row(model, obj): obj for obj in model.objects.filter(reorganisation=r)}
+        for key in set(have) - rows:
+            have[key].delete()
+            changed = True
+        for agency_id, main, section_id, target_id in sorted(rows - set(have), key=str):
+            extra = {"is_main": main} if model is ReorganisationSuccessor else {}
+            if model is ReorganisationMove:
+                extra = {"section_id": section_id, "target_id": target_id}
+            model.objects.create(reorganisation=r, agency_id=agency_id, **extra)
+            changed = True
+    return changed
+
+
+def _row(model, obj) -> tuple:
+    if model is ReorganisationMove:
+        return (obj.agency_id, False, obj.section_id, obj.target_id)
+    return (obj.agency_id, getattr(obj, "is_main", False), None, None)
