@@ -290,7 +290,8 @@ def _paced(goal, method, series, t0, v0, t1, v1, target) -> Progress:
         observed = cagr(v1, v0, t1, t0)
         required = cagr(target, v0, goal.horizon, t0)
         projected = _bounded(goal, v1 * (1 + observed) ** (goal.horizon - t1))
-        pace = "%/năm"
+        # a compound rate of a percentage is a relative change: say so, so it is not read as points
+        pace = "%/năm (tương đối)" if goal.unit.strip() == "%" else "%/năm"
         seen, needed = fmt(abs(observed) * 100), fmt(abs(required) * 100)
     if required * _sign(goal) <= 0:  # the baseline already met the target; it no longer does
         ratio = -1.0
@@ -302,11 +303,13 @@ def _paced(goal, method, series, t0, v0, t1, v1, target) -> Progress:
         trend = "tăng" if observed > 0 else "giảm"
         movement = (f"Từ {_with_unit(goal, v0)} năm {t0} {'tăng lên' if v1 > v0 else 'giảm còn'} "
                     f"{_with_unit(goal, v1)} năm {t1}, bình quân {trend} {seen} {pace}")  # fmt: skip
+    status = status_for_ratio(ratio)
+    close = ", sát mục tiêu" if status == "on_track" and not meets(goal, projected, target) else ""
     text = (
         f"{movement}; cần {'tăng' if required > 0 else 'giảm'} {needed} {pace} để đạt {_goal_text(goal, target)} "
-        f"vào năm {goal.horizon}. Giữ nhịp này, năm {goal.horizon} ước đạt {_with_unit(goal, projected)}."
+        f"vào năm {goal.horizon}. Giữ nhịp này, năm {goal.horizon} ước đạt {fmt(projected)}{_unit(goal)}{close}."
     )
-    return _result(goal, status_for_ratio(ratio), method, text, series, t1, v1, target=target, ratio=ratio,
+    return _result(goal, status, method, text, series, t1, v1, target=target, ratio=ratio,
                    observed=observed, required=required, projected=projected, t0=t0, v0=v0)  # fmt: skip
 
 
@@ -418,7 +421,8 @@ def _unit(goal: Goal) -> str:
 
 
 def _with_unit(goal: Goal, value: float) -> str:
-    return f"{fmt(value)}{_unit(goal)}"
+    """A value as the tables show it (up to four decimals, as stored: 0,655, not 0,66) with its unit."""
+    return f"{fmt(value, 4)}{_unit(goal)}"
 
 
 def _points_unit(goal: Goal) -> str:

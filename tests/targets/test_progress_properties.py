@@ -36,7 +36,7 @@ def goals(draw):
 
 def series_for(goal):
     top = 100 if goal.unit == "%" else 5000
-    value = st.floats(min_value=0, max_value=top, allow_nan=False, allow_infinity=False).map(lambda v: round(v, 1))
+    value = st.floats(min_value=0, max_value=top, allow_nan=False, allow_infinity=False).map(lambda v: round(v, 3))
     return st.dictionaries(YEARS, value, max_size=8)
 
 
@@ -64,7 +64,7 @@ def test_value_status_and_sentence_agree(case):
     assert "CAGR" not in text and "tỷ số" not in text  # the method is small print, never the sentence
     if progress.value is not None:  # the value shown is the one the sentence speaks of, in its year
         assert progress.value_year <= cutoff
-        assert fmt(progress.value) in text and str(progress.value_year) in text
+        assert fmt(progress.value, 4) in text and str(progress.value_year) in text
     if progress.status in PACE:
         assert len(usable) >= 2 and progress.value_year == max(usable)
         assert progress.status == status_for_ratio(progress.ratio)
