@@ -44,6 +44,7 @@ class Consolidated:
     difficulties: pd.DataFrame
     outline: list = field(default_factory=list)  # the plan's part III, nodes in document order
     series: dict = field(default_factory=dict)  # target id → {year: value}
+    estimates: dict = field(default_factory=dict)  # target id → the years whose value is an estimate
 
     @property
     def plan(self):
@@ -123,10 +124,10 @@ def gather(report: ConsolidatedReport) -> Consolidated:
         PROPOSAL_COLUMNS,
     )
     difficulties = included[included["difficulties"].str.strip() != ""][["agency", "difficulties", "approved"]]
-    targets, series = _targets(report)
+    targets, series, estimates = _targets(report)
     return Consolidated(
         report, cycle, reports, tasks, targets, proposals, difficulties.reset_index(drop=True),
-        outline=_outline(report.plan, cycle.due_on), series=series,
+        outline=_outline(report.plan, cycle.due_on), series=series, estimates=estimates,
     )  # fmt: skip
 
 
@@ -152,7 +153,11 @@ def _targets(report):
     rows = []
     for t in plan_targets:
         values, judged = series.get(t.pk, {}), progress[t.pk]
-        baseline_year = t.baseline_year if t.baseline_year in values else (min(values) if values else None)
+        # the baseline the status was judged from (for an annual change, the year before its period)
+        if judged.baseline_year is not None:
+            baseline_year = judged.baseline_year
+        else:
+            baseline_year = t.baseline_year if t.baseline_year in values else (min(values) if values else None)
         # the value the status speaks about: for a passed milestone, the one of its year, not the latest
         latest_year = judged.value_year if judged.value_year is not None else (max(values) if values else None)
         rows.append(
@@ -176,7 +181,7 @@ def _targets(report):
                 "agency": t.responsible_agency.name,
             }  # fmt: skip
         )
-    return frame(rows, TARGET_COLUMNS), series
+    return frame(rows, TARGET_COLUMNS), series, estimates
 
 
 def _outline(plan, on):

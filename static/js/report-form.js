@@ -29,7 +29,9 @@
   function read() {
     try { return JSON.parse(localStorage.getItem(key) || "null"); } catch (e) { return null; }
   }
+  var submitting = false;
   function write(pending) {
+    pending = pending || submitting;  // a late keystroke timer must not unmark the draft a save is carrying
     var changed = changes();
     try {
       if (!Object.keys(changed).length) { localStorage.removeItem(key); return; }
@@ -74,7 +76,7 @@
   var timer = null;
   form.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(write, 400); });
   form.addEventListener("change", function () { write(false); });
-  form.addEventListener("submit", function () { write(true); });
+  form.addEventListener("submit", function () { clearTimeout(timer); submitting = true; write(true); });
   var add = document.getElementById("them-kien-nghi");
   if (add) add.addEventListener("click", function () { addProposal(); write(false); });
 })();

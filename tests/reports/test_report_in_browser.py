@@ -7,7 +7,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from reports.models import AgencyReport
-from tests.browser import SCREENSHOTS, log_in, screenshot
+from tests.browser import SCREENSHOTS, confirm, log_in, screenshot
 
 
 def wait_for(browser, text):
@@ -56,6 +56,7 @@ def test_the_yearly_report_in_a_browser(transactional_db, browser, live_server, 
 
     fill_all(browser)
     browser.find_element(By.CSS_SELECTOR, "button[value=submit]").click()
+    confirm(browser, "Văn phòng huyện thẩm định")  # says what happens next before it goes
     wait_for(browser, "Đã gửi báo cáo đến Văn phòng huyện")
     report.refresh_from_db()
     assert report.state == "submitted"
@@ -67,6 +68,8 @@ def test_the_yearly_report_in_a_browser(transactional_db, browser, live_server, 
     assert browser.current_url.endswith("/tham-dinh/")
     screenshot(browser, "report-03-queue")
     browser.find_element(By.LINK_TEXT, "Phòng Giáo dục và Đào tạo").click()
+    assert not browser.find_element(By.NAME, "reason").is_displayed()  # the reason box only when sending back
+    browser.find_element(By.CSS_SELECTOR, "#tra-lai summary").click()
     browser.find_element(By.NAME, "reason").send_keys("Chỉ tiêu 2025.05 cần số liệu chính thức.")
     browser.find_element(By.XPATH, "//button[contains(., 'Trả lại để bổ sung')]").click()
     wait_for(browser, "Đã trả lại báo cáo của Phòng Giáo dục và Đào tạo")
@@ -81,6 +84,7 @@ def test_the_yearly_report_in_a_browser(transactional_db, browser, live_server, 
     value.clear()
     value.send_keys("99,1")
     browser.find_element(By.CSS_SELECTOR, "button[value=submit]").click()
+    confirm(browser)
     wait_for(browser, "Đã gửi báo cáo đến Văn phòng huyện")
     report.refresh_from_db()
     assert report.state == "submitted"
@@ -93,8 +97,22 @@ def test_the_yearly_report_in_a_browser(transactional_db, browser, live_server, 
     screenshot(browser, "report-05-review", full_page=True)
     browser.set_window_size(1280, 900)
     browser.find_element(By.XPATH, "//button[contains(., 'Duyệt báo cáo')]").click()
+    confirm(browser, "Số liệu chỉ tiêu trong báo cáo được ghi vào hệ thống")
     wait_for(browser, "Đã duyệt báo cáo của Phòng Giáo dục và Đào tạo")
     report.refresh_from_db()
     assert report.state == "approved"
     elapsed = time.perf_counter() - started
     (SCREENSHOTS / "report-journey-seconds.txt").write_text(f"{elapsed:.1f}\n")
+
+
+def test_a_save_right_after_typing_leaves_no_draft_behind(transactional_db, browser, live_server, plan):
+    log_in(browser, live_server, "canbo.gddt")
+    value = browser.find_element(By.CSS_SELECTOR, "input[name='target-0-value']")
+    value.send_keys("4.5")
+    browser.find_element(By.CSS_SELECTOR, "button[value=save]").click()  # within the 400 ms typing pause
+    wait_for(browser, "Đã lưu")
+    time.sleep(0.6)  # let the typing timer of the page that was left fire, if it still can
+    browser.refresh()
+    assert not browser.find_element(By.ID, "khoi-phuc").is_displayed()  # no "restored" banner after a save
+    assert browser.find_element(By.CSS_SELECTOR, "input[name='target-0-value']").get_attribute("value") == "4,5"
+    assert browser.execute_script("return Object.keys(localStorage).filter(k => k.startsWith('binhson:')).length") == 0
