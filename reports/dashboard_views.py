@@ -55,7 +55,7 @@ def dashboard_page(request, slug, year):
         "plan": plan,
         "cycle": cycle,
         "year": year,
-        "years": range(plan.period_start, (plan.vision_year or plan.period_end) + 1),
+        "years": plan.reporting_years(),
         "summary": dashboard.completeness(cycle),
         "target_groups": groups,
         "status_counts": dashboard.status_counts(groups),

@@ -73,6 +73,13 @@ class Plan(models.Model):
     def last_year(self) -> int:
         return self.vision_year or self.period_end
 
+    def reporting_years(self, today=None) -> range:
+        """The years a person can pick: from the plan's start to this year (later years have no data yet)."""
+        from django.utils import timezone
+
+        this_year = (today or timezone.localdate()).year
+        return range(self.period_start, max(self.period_start, min(self.last_year, this_year)) + 1)
+
     def organisation_date(self, year: int) -> datetime.date:
         """The day whose organisation a year's reporting follows: the year's report due date. The agencies
         that exist then report for the whole year (after a reorganisation on 01/07, the successors)."""

@@ -97,7 +97,7 @@ def consolidated_list(request):
         "year": year,
         "versions": versions,
         "form": form,
-        "years": range(plan.period_start, (plan.vision_year or plan.period_end) + 1),
+        "years": plan.reporting_years(),
     }
     return render(request, "reports/consolidated_list.html", context, status=422 if form and form.errors else 200)
 

@@ -68,7 +68,13 @@ def check_pdf(report) -> str:
         if not TaskEntry.objects.filter(section=n.section, role="lead", report__cycle__year=report.year,
                                         report__agency=a.agency, report__state__in=included).exists()
     }  # fmt: skip
-    assert 0 < body.count("(chủ trì) chưa gửi báo cáo.") <= len(silent_leads)  # named once per block, no more
+    named = body.count("(chủ trì) chưa gửi báo cáo.") + body.count("bị trả lại để bổ sung, chưa đưa vào tổng hợp.")
+    assert 0 < named <= len(silent_leads)  # a silent lead is named once per block, no more
+    reports = report.plan.cycles.get(year=report.year).reports.select_related("agency")
+    for sent_back in reports.filter(state=ReportState.SENT_BACK):  # sent back is not "never sent"
+        name = sent_back.agency.name
+        assert f"{name} (chủ trì) chưa gửi báo cáo" not in body
+        assert "bị trả lại để bổ sung, chưa tổng hợp: " in body and name in body.split("bị trả lại để bổ sung")[1]
     budgets = TaskEntry.objects.filter(
         report__cycle__year=report.year, report__state__in=included, role="lead", budget_used__isnull=False
     ).values_list("budget_used", flat=True)
