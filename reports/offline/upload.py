@@ -102,24 +102,41 @@ def _post_data(report, book) -> tuple[dict, list[CellError]]:
     """The page's data with each workbook cell over the field it fills; the cells that cannot be read."""
     forms = build_forms(report)
     data, errors = page_data(forms), []
-    prefixes = {
-        key: {form.instance.pk: form.prefix for form in forms[name]}
-        for key, name in (("leads", "leads"), ("coordinating", "coordinating"), ("targets", "targets"),
-                          ("qualitative", "targets"))
-    }  # fmt: skip
-    prefixes["report"] = {report.pk: ""}
+    rows = {key: {} for key in ("leads", "coordinating", "targets", "qualitative")}
+    for name in ("leads", "coordinating", "targets"):
+        for form in forms[name]:
+            target = getattr(form.instance, "target", None)
+            key = name if target is None or not target.is_qualitative else "qualitative"
+            rows[key][form.instance.pk] = (form.prefix, target.code if target else form.instance.section.code)
+    rows["report"] = {report.pk: ("", None)}
     for key, placed in book.rows.items():
         if key == "proposals":
             continue
         sheet = BY_KEY[key]
         for row, pk in placed:
-            prefix = prefixes[key].get(pk)
+            prefix, code = rows[key].get(pk, (None, None))
+            cells = book.cells[key][row]
             if prefix is None:
                 errors.append(_error(sheet, row, "A", "dòng này không còn trong báo cáo: tải tệp mới."))
-                continue
-            errors += _fill(data, prefix, sheet, row, book.cells[key][row])
+            elif code is not None and _code(cells) != code:
+                errors.append(_error(sheet, row, "A", _moved(_code(cells), code)))
+            else:
+                errors += _fill(data, prefix, sheet, row, cells)
     errors += _proposal_data(data, forms["proposals"], book)
     return data, errors
+
+
+def _code(cells):
+    return getattr(cells[0], "value", None) if cells else None
+
+
+def _moved(found, expected) -> str:
+    """The row no longer holds what was downloaded there: the sheet was sorted, or rows moved, after its
+    protection was taken off. Its cells would otherwise land on another task or target."""
+    return (
+        f"dòng này lúc tải về là của mã “{expected}”, nay là “{found or ''}”: các dòng đã bị sắp xếp lại hoặc "
+        "chèn, xóa. Không đổi thứ tự dòng; tải tệp mới rồi nhập lại."
+    )
 
 
 def _fill(data, prefix, sheet, row, cells) -> list[CellError]:
@@ -152,7 +169,11 @@ def _proposal_data(data, formset, book) -> list[CellError]:
             data.pop(form.add_prefix(name), None)
     errors, new = [], []
     for row, pk in book.rows.get("proposals", []):
-        cell = book.cells["proposals"][row][1] if len(book.cells["proposals"][row]) > 1 else None
+        cells = book.cells["proposals"][row]
+        if _code(cells) != row - 1:  # the number the writer gave the row
+            errors.append(_error(PROPOSALS, row, "A", _moved(_code(cells), row - 1)))
+            continue
+        cell = cells[1] if len(cells) > 1 else None
         try:
             text = cell_text(cell, "text")
         except ValueError as exc:

@@ -233,6 +233,25 @@ def test_every_bad_cell_is_named_and_nothing_is_saved(owner, report):
     assert report.version == 0
 
 
+def test_rows_sorted_after_unprotecting_the_sheet_are_refused(owner, report):
+    report.proposals.create(text="Một", position=0)
+    report.proposals.create(text="Hai", position=1)
+    book = download(owner, report)
+    leads, proposals = book[LEAD], book[PROPOSALS]
+    first, second = leads["A2"].value, leads["A3"].value
+    leads["D2"] = "Kết quả của nhiệm vụ thứ nhất"
+    for sheet in (leads, proposals):  # what sorting does: whole rows change places
+        for column in range(1, sheet.max_column + 1):
+            top, below = sheet.cell(2, column), sheet.cell(3, column)
+            top.value, below.value = below.value, top.value
+    response = upload(owner, report, book)
+    assert response.status_code == 422
+    text = errors_of(response)
+    assert f"dòng 2, cột A (Mã): dòng này lúc tải về là của mã “{first}”, nay là “{second}”" in text
+    assert "Kiến nghị, đề xuất&#x27;, dòng 2, cột A (STT): dòng này lúc tải về là của mã “1”, nay là “2”" in text
+    assert not report.task_entries.exclude(results="").exists()
+
+
 def test_text_that_only_looks_like_a_formula_is_kept_as_text(owner, report):
     book = download(owner, report)
     cell = book[LEAD]["D2"]
