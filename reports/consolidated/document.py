@@ -68,6 +68,11 @@ class Document:
         return self.subject
 
 
+def _unbroken(text: str, name: str) -> str:
+    """`text` with the place name held together by no-break spaces, so "Bình Sơn" is never split."""
+    return text.replace(name, name.replace(" ", "\u00a0")) if name else text
+
+
 def money(amount) -> str:
     return f"{vn_number(amount)} đồng"
 
@@ -82,14 +87,17 @@ def build_document(data) -> Document:
         issuer_line2=line2,
         number=report.number,
         place_date=f"{issuer.place}, {document_date(report.report_date)}",
-        subject=f"Kết quả thực hiện năm {year} Kế hoạch {plan.title[0].lower()}{plan.title[1:]}",
+        subject=_unbroken(f"Kết quả thực hiện năm {year} Kế hoạch {plan.title[0].lower()}{plan.title[1:]}", plan.place),
         addressee=report.addressee,
         recipients=report.recipient_list(),
         signer_authority=report.signer_authority,
         signer_position=report.signer_position,
         signer_name=report.signer_name,
-        annex_line=f"(Kèm theo Báo cáo số {report.number} ngày {report.report_date:%d/%m/%Y} "
-        f"của {issuer.issuing_body[0].upper()}{issuer.issuing_body[1:]})",
+        annex_line=_unbroken(
+            f"(Kèm theo Báo cáo số {report.number} ngày {report.report_date:%d/%m/%Y} "
+            f"của {issuer.issuing_body[0].upper()}{issuer.issuing_body[1:]})",
+            plan.place,
+        ),
     )
     document.body = [
         *_direction(data, issuer),
@@ -114,13 +122,16 @@ def _direction(data, issuer) -> list:
     included = reports[reports["included"].astype(bool)]
     approved = int(included["approved"].astype(bool).sum())
     waiting = len(included) - approved
-    missing = reports[~reports["included"].astype(bool)]["agency"].tolist()
+    outside = reports[~reports["included"].astype(bool)]
+    sent_back = outside[outside["state"] == "sent_back"]["agency"].tolist()
+    missing = outside[outside["state"] != "sent_back"]["agency"].tolist()
     counts = (
         f"Đến ngày {data.report.report_date:%d/%m/%Y}, có {len(included)}/{len(reports)} cơ quan, đơn vị gửi báo cáo, "
         f"trong đó {approved} báo cáo đã được Văn phòng huyện thẩm định, duyệt"
     )
     if waiting:
         counts += f"; {waiting} báo cáo đang thẩm định (nội dung lấy từ các báo cáo này có ghi chú “chưa duyệt”)"
+    counts += f"; bị trả lại để bổ sung, chưa tổng hợp: {'; '.join(sent_back)}" if sent_back else ""
     counts += f"; chưa gửi báo cáo: {'; '.join(missing)}" if missing else ""
     return [
         Heading("I. CÔNG TÁC CHỈ ĐẠO, TỔ CHỨC TRIỂN KHAI THỰC HIỆN", 1),
@@ -145,6 +156,7 @@ class _Entries:
             self.by_section.setdefault(r["section_id"], []).append(r)
         included = data.reports[data.reports["included"].astype(bool)]
         self.reported_agencies = set(included["agency_id"])
+        self.state = dict(zip(data.reports["agency_id"], data.reports["state"], strict=True))
 
     def any_in(self, node) -> bool:
         return bool(self.by_section.get(node.section.pk)) or any(self.any_in(child) for child in node.children)
@@ -156,6 +168,12 @@ class _Entries:
             if child_total is not None:
                 amounts.append(child_total)
         return sum(amounts) if amounts else None
+
+
+def _closed(text: str) -> str:
+    """An agency's text ending with a full stop, so what the report adds after it reads as a new sentence."""
+    text = (text or "").strip()
+    return text if not text or text[-1] in ".!?…:;" else f"{text}."
 
 
 def _unapproved(row) -> str:
@@ -219,10 +237,14 @@ def _block(node, entries, quiet: bool) -> list:
         row = entries.by_key.get((s.pk, "lead", a.agency_id))
         role = "chủ trì" + (f" {a.scope}" if a.scope else "")
         if row is None:
-            parts.append(Para(f"- {a.agency.name} ({role}) chưa gửi báo cáo.", style="missing"))
+            if entries.state.get(a.agency_id) == "sent_back":
+                gap = f"- {a.agency.name} ({role}): báo cáo bị trả lại để bổ sung, chưa đưa vào tổng hợp."
+            else:
+                gap = f"- {a.agency.name} ({role}) chưa gửi báo cáo."
+            parts.append(Para(gap, style="missing"))
             continue
         status = f"; {row['status'].lower()}" if row["status"] else ""
-        text = row["results"] or "Chưa nêu kết quả."
+        text = _closed(row["results"]) or "Chưa nêu kết quả."
         if row["budget"] is not None:
             text += f" Kinh phí đã sử dụng: {money(row['budget'])}."
         parts.append(Para(text + _unapproved(row), lead=f"- {a.agency.name} ({role}{status}):"))
@@ -247,8 +269,8 @@ def _targets(data) -> list:
             latest += " (ước)" if t["latest_estimate"] else ""
         else:
             latest = "Chưa có số liệu"
-        rows.append([t["code"], f"{t['name']}{unit}", f"{t['goal']} ({t['horizon']})", baseline, latest,
-                     f"{t['status']}. {t['explanation']}".replace("..", ".")])  # fmt: skip
+        status = f"{t['status']}. {t['explanation']}".replace("..", ".")
+        rows.append([t["code"], f"{t['name']}{unit}", f"{t['goal']} ({t['horizon']})", baseline, latest, status])
     return [
         Para(
             f"Số liệu tính đến năm {data.year}; “ước” là số ước thực hiện. Mỗi chỉ tiêu được đánh giá so với mốc gần "
@@ -304,8 +326,8 @@ def _series_appendix(data) -> Appendix:
     years = list(range(min([data.plan.period_start - 1, *[y for s in data.series.values() for y in s]]), data.year + 1))
     rows = []
     for t in data.targets.to_dict("records"):
-        values = data.series.get(t["target_id"], {})
-        cells = [vn_number(values[y]) if y in values else "–" for y in years]
+        values, estimated = data.series.get(t["target_id"], {}), data.estimates.get(t["target_id"], set())
+        cells = [vn_number(values[y]) + (" (ước)" if y in estimated else "") if y in values else "–" for y in years]
         rows.append([t["code"], t["name"], t["unit"] or "–", f"{t['goal']} ({t['horizon']})", *cells, t["status"],
                      t["agency"]])  # fmt: skip
     table = Table(
@@ -322,7 +344,13 @@ def _series_appendix(data) -> Appendix:
         widths=[6, 24, 7, 10, *[5] * len(years), 9, 13],
         numeric=tuple(range(4, 4 + len(years))),
     )
-    return Appendix(1, f"SỐ LIỆU CÁC CHỈ TIÊU QUA CÁC NĂM (ĐẾN NĂM {data.year})", [table], landscape=True)
+    note = Para(
+        "“–”: chưa có số liệu; “(ước)”: số ước thực hiện. Tình trạng đánh giá so với mốc của từng chỉ tiêu; mốc "
+        "đã qua được đánh giá một lần theo số liệu năm mốc (hoặc năm gần nhất trước mốc), nên có thể khác số liệu "
+        "các năm sau.",
+        style="note",
+    )
+    return Appendix(1, f"SỐ LIỆU CÁC CHỈ TIÊU QUA CÁC NĂM (ĐẾN NĂM {data.year})", [note, table], landscape=True)
 
 
 def _budget_appendix(data) -> Appendix:
