@@ -217,9 +217,10 @@ def apply(reorganisation: Reorganisation, now=None) -> dict[str, int]:
             if main is None:
                 continue
             for membership in Membership.objects.filter(agency=agency).select_related("user"):
-                MembershipMove.objects.create(
-                    user=membership.user, from_agency=agency, to_agency=main, reorganisation=r, moved_at=now
-                )
+                MembershipMove.objects.get_or_create(  # one record per person and reorganisation
+                    user=membership.user, reorganisation=r,
+                    defaults={"from_agency": agency, "to_agency": main, "moved_at": now},
+                )  # fmt: skip
                 membership.agency = main
                 membership.save(update_fields=["agency"])
                 counts["moved"] += 1

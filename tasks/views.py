@@ -1,7 +1,9 @@
 """Pages that show a plan as issued: its parts, targets and task tree."""
 
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 
+from agencies.lineage import Lineage
 from tasks.models import Plan
 from tasks.structure import build_tree, walk
 
@@ -13,10 +15,13 @@ def plan_list(request):
 
 def plan_detail(request, slug):
     plan = get_object_or_404(Plan, slug=slug)
-    parts = build_tree(plan)
-    targets = plan.targets.filter(is_active=True).select_related("responsible_agency").order_by("position")
+    lineage = Lineage.load()
+    parts = build_tree(plan, lineage=lineage)  # today's agencies beside the plan's own words
+    targets = list(plan.targets.filter(is_active=True).select_related("responsible_agency").order_by("position"))
+    owners = lineage.owners(targets, timezone.localdate())
     by_section = {}
     for target in targets:
+        target.owner = owners[target.pk]
         by_section.setdefault(target.section_id, []).append(target)
     for node in walk(parts):
         node.targets = by_section.pop(node.section.pk, [])

@@ -64,6 +64,14 @@ def test_the_plan_page_shows_todays_agencies_beside_the_plans_text(client, cast,
     area = html[html.index('id="muc-III.2.a"') : html.index('id="muc-III.2.a.1"')]
     assert "Phòng Nông nghiệp và Phát triển nông thôn" in area  # the plan's own words
     assert "Sở NN&amp;MT (minh họa)" in area and "(thay Phòng NN&amp;PTNT từ 01/07/2025)" in area
+    row = html[html.index('id="chi-tieu-2025.09"') :].split("</tr>")[0]
+    assert "/co-quan/UBND-BAK-MH/" in row and "thay Phòng NN&amp;PTNT" in row
+
+
+def test_the_plan_page_stays_a_fixed_number_of_queries(client, cast, reorganised, django_assert_num_queries):
+    client.force_login(cast["lanhdao"])
+    with django_assert_num_queries(14):  # 8 as without reorganisations, 3 for their links, 3 for the session
+        assert client.get(f"/ke-hoach/{SLUG}/").status_code == 200
 
 
 def test_the_agency_page_stays_a_fixed_number_of_queries(client, cast, reorganised, django_assert_num_queries):

@@ -248,3 +248,21 @@ def test_it_refuses_renaming_an_agency_in_place(plan, tmp_path):
         "sap_xep.yaml: agencies, mục 1 (VHTT): trường “name”: cơ quan “VHTT” đã có với name “Phòng Văn hóa và Thông "
         "tin”; đổi tên là một sắp xếp (rename) sang mã mới."
     ]
+
+
+def test_the_nightly_command_applies_what_has_come_into_force_once(plan, cast):
+    load(ILLUSTRATIVE)  # in force already: applied as it was loaded
+    out = io.StringIO()
+    call_command("apply_reorganisations", stdout=out)
+    assert out.getvalue().strip() == (
+        "Đã áp dụng 0 sắp xếp: 0 đơn vị ngừng hoạt động, 0 tài khoản cán bộ chuyển sang đơn vị kế thừa."
+    )
+    Reorganisation.objects.filter(code="mh-2025-hop-nhat-xa").update(applied_at=None)  # as if recorded ahead
+    Agency.objects.filter(code__in=["UBND-BA", "UBND-BK"]).update(is_active=True)
+    Membership.objects.filter(user=cast["canbo.binhan"]).update(agency=Agency.objects.get(code="UBND-BA"))
+    from agencies.jobs import apply_reorganisations_job
+
+    assert apply_reorganisations_job() == 1
+    assert Membership.objects.get(user=cast["canbo.binhan"]).agency.code == "UBND-BAK-MH"
+    assert not Agency.objects.get(code="UBND-BA").is_active
+    assert MembershipMove.objects.filter(user=cast["canbo.binhan"]).count() == 1  # one record per reorganisation
