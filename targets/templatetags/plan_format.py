@@ -1,5 +1,6 @@
 """Template filters that show numbers and target values the Vietnamese way (1.250.000,5)."""
 
+import re
 from decimal import Decimal
 
 from django import template
@@ -31,6 +32,8 @@ def vn_input_number(value, integer=False) -> str:
     text = vn_number(value)
     if not integer and abs(Decimal(str(value))) < 1_000_000:
         text = text.replace(".", "")
+    if not integer and re.fullmatch(r"-?[1-9]\d{0,2},\d{3}", text):
+        text += "0"  # "12,345" could be read as twelve thousand; "12,3450" only as 12,345
     return text
 
 

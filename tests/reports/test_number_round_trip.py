@@ -39,6 +39,8 @@ def test_a_saved_budget_in_dong_is_accepted_again_unchanged(client, cast, plan, 
         ("TCKH", None, "2025.01", "1250.75"),
         ("TCKH", None, "2025.01", "1250000.5"),
         ("TCKH", None, "2030.06", "0.69"),  # an index
+        ("TCKH", None, "2030.06", "0.655"),  # three decimals: "0,655" is not a thousands group
+        ("LDTBXH", "canbo.ldtbxh", "2025.22", "12.345"),  # three decimals after two digits: shown as 12,3450
     ],
 )
 def test_a_saved_target_value_is_accepted_again_unchanged(client, cast, plan, agency, username, code, value):
