@@ -4,7 +4,9 @@ import datetime
 from itertools import groupby
 
 from django.contrib.auth import get_user_model
+from django.core.paginator import Page, Paginator
 from django.utils import timezone
+from django.utils.text import Truncator
 
 from reports.models import AgencyReport, Evidence, Proposal, TargetEntry, TaskEntry
 
@@ -20,6 +22,7 @@ SYSTEM_FIELDS = {
     "uploaded_by",
 }
 HIDDEN_FIELDS = {"version", "updated_at", "updated_by", "report", "position", "section", "target", "role", "entry"}
+PER_PAGE = 30
 
 
 def _label(record) -> str:
@@ -29,13 +32,18 @@ def _label(record) -> str:
     if model is TargetEntry:
         return f"Chỉ tiêu {record.target.code}"
     if model is Proposal:
-        return "Kiến nghị"
+        return f"Kiến nghị “{Truncator(record.text).chars(80)}”"
     if model is Evidence:
         return f"Minh chứng “{record.original_name}”"
     return "Báo cáo"
 
 
-def field_changes(report: AgencyReport, limit: int = 200) -> list[dict]:
+def history_page(report: AgencyReport, number) -> Page:
+    """One page of the report's changes, newest first (a page number out of range gives the nearest page)."""
+    return Paginator(field_changes(report, limit=None), PER_PAGE).get_page(number)
+
+
+def field_changes(report: AgencyReport, limit: int | None = 200) -> list[dict]:
     """Newest first: each change of a field, each added or removed file, with who and when."""
     histories = [
         AgencyReport.history.filter(id=report.pk),
@@ -53,7 +61,7 @@ def field_changes(report: AgencyReport, limit: int = 200) -> list[dict]:
                 rows.extend(_rows(record, previous))
                 previous = record
     rows.sort(key=lambda row: row["when"], reverse=True)
-    return rows[:limit]
+    return rows if limit is None else rows[:limit]
 
 
 def _rows(record, previous) -> list[dict]:
@@ -61,7 +69,9 @@ def _rows(record, previous) -> list[dict]:
             "note": record.history_change_reason or ""}  # fmt: skip
     if record.history_type == "-":
         return [base | {"field": "", "old": "", "new": "đã gỡ bỏ"}]
-    if previous is None and record.instance_type in (Evidence, Proposal):
+    if previous is None and record.instance_type is Proposal:
+        return [base | {"what": "Kiến nghị", "field": "thêm mới", "old": "", "new": record.text}]
+    if previous is None and record.instance_type is Evidence:
         return [base | {"field": "", "old": "", "new": "thêm mới"}]
     result = []
     for field in record.instance_type._meta.concrete_fields:
@@ -80,8 +90,8 @@ def _rows(record, previous) -> list[dict]:
 def _show(field, value) -> str:
     if value in (None, ""):
         return "–"
-    if field.is_relation:
-        return _user_name(value) if field.related_model is get_user_model() else str(value)
+    if field.is_relation:  # the attribute holds the id: show the name of what it points to
+        return _user_name(value) if field.related_model is get_user_model() else _object_name(field, value)
     if isinstance(value, datetime.datetime):
         return timezone.localtime(value).strftime("%H:%M %d/%m/%Y")
     if isinstance(value, datetime.date):
@@ -100,3 +110,8 @@ def _show(field, value) -> str:
 def _user_name(user_id) -> str:
     user = get_user_model().objects.filter(pk=user_id).first()
     return (user.get_full_name() or user.username) if user else "–"
+
+
+def _object_name(field, pk) -> str:
+    found = field.related_model._default_manager.filter(pk=pk).first()
+    return str(found) if found is not None else f"(đã xóa, mã {pk})"

@@ -15,6 +15,7 @@ from agencies.permissions import Role, has_role
 from reports import access
 from reports.asking import entry_facts
 from reports.completeness import changes_between, ensure_entries
+from reports.error_summary import error_summary
 from reports.forms import (
     CoordinatingEntryFormSet,
     LeadEntryFormSet,
@@ -110,15 +111,17 @@ def _not_editable_reason(report) -> str:
     return f"Báo cáo đang ở trạng thái “{report.get_state_display()}”, không sửa được."
 
 
-def _render_edit(request, report, forms, conflict=None, status=200, read_only=False):
+def _render_edit(request, report, forms, conflict=None, status=200, read_only=False, errors=None):
     context = {
         "report": report,
         "forms": forms,
         "conflict": conflict,
         "read_only": read_only,
+        "errors": errors or [],
+        "dropped_files": bool(errors and request.FILES),
         "missing": report.missing_items(),
-        "events": report.events.select_related("by"),
-        "history": report_history(report),
+        "events": report.events.select_related("by").order_by("-at", "-pk"),
+        "history": history_page(report, request.GET.get("lich-su")),
         "evidence_limit_mb": settings.EVIDENCE_MAX_BYTES // (1024 * 1024),
         "other_sent_back": AgencyReport.objects.for_agency(report.agency)
         .filter(state=ReportState.SENT_BACK)
@@ -143,34 +146,34 @@ def _save(request, report):
         return render(
             request, "400.html", {"message": "Dữ liệu gửi lên không khớp với báo cáo. Xin tải lại trang."}, status=400
         )
-    if not all(form.is_valid() for form in forms.values()):
-        dropped = (
-            " Tệp minh chứng đã chọn cần chọn lại (trình duyệt không giữ tệp khi trang báo lỗi)."
-            if request.FILES
-            else ""
-        )
-        messages.error(
-            request, "Chưa lưu: có ô nhập chưa đúng (tô đỏ bên dưới). Mọi nội dung bạn đã gõ vẫn còn nguyên." + dropped
-        )
-        return _render_edit(request, report, forms, status=422)
+    if not all(form.is_valid() for form in forms.values()):  # every error listed at the top, each linked
+        return _render_edit(request, report, forms, status=422, errors=error_summary(forms))
     with transaction.atomic():
         saved = report.claim_version(forms["report"].cleaned_data["version"], request.user)
         if saved:
             _save_forms(request, report, forms)
     if not saved:
         return _conflict(request, report)
-    messages.success(request, f"Đã lưu nháp lúc {timezone.localtime():%H:%M}.")
-    if request.POST.get("action") == "submit":
-        try:
-            report.submit(by=request.user)
-        except ValidationError:
-            messages.error(request, "Chưa gửi được: báo cáo còn thiếu các nội dung liệt kê ở đầu trang.")
-            return redirect(report)
-        except PermissionDenied as exc:
-            messages.error(request, str(exc))
-            return redirect(report)
-        late = " (sau hạn, được ghi nhận là gửi muộn)" if report.is_late else ""
-        messages.success(request, f"Đã gửi báo cáo đến Văn phòng huyện{late}.")
+    saved_at = f"{timezone.localtime():%H:%M}"
+    if request.POST.get("action") != "submit":
+        messages.success(request, f"Đã lưu nháp lúc {saved_at}.")
+        return redirect(report)
+    try:  # one message, whatever happens: saved and sent, or saved but not sent and why
+        report.submit(by=request.user)
+    except ValidationError:
+        messages.error(
+            request, f"Đã lưu nháp lúc {saved_at}. Chưa gửi được: báo cáo còn thiếu các nội dung liệt kê ở đầu trang."
+        )
+        return redirect(report)
+    except PermissionDenied as exc:
+        messages.error(request, f"Đã lưu nháp lúc {saved_at}. {exc}")
+        return redirect(report)
+    late = " Báo cáo gửi sau hạn, được ghi nhận là gửi muộn." if report.is_late else ""
+    messages.success(
+        request,
+        f"Đã gửi báo cáo đến Văn phòng huyện lúc {saved_at}.{late} Văn phòng huyện sẽ thẩm định rồi duyệt, "
+        "hoặc trả lại kèm lý do để đơn vị bổ sung; đơn vị được thông báo kết quả.",
+    )
     return redirect(report)
 
 
@@ -245,9 +248,13 @@ def render_view(request, report, send_back_form=None, status=200, proposal_form=
     submissions = [e for e in report.events.select_related("by") if e.action == ReportAction.SUBMITTED]
     changes = changes_between(submissions[-2].snapshot, submissions[-1].snapshot) if len(submissions) > 1 else None
     reviewer = access.is_reviewer(request.user)
+    events = list(report.events.select_related("by").order_by("-at", "-pk"))
     context = {
         "report": report,
-        "events": report.events.select_related("by"),
+        "events": events,
+        "approval": next((e for e in events if e.action == ReportAction.APPROVED), None)
+        if report.state == ReportState.APPROVED
+        else None,
         "lead_entries": report.task_entries.filter(role=TaskRole.LEAD)
         .select_related("section__plan", "section__parent")
         .prefetch_related("evidence")
@@ -263,7 +270,7 @@ def render_view(request, report, send_back_form=None, status=200, proposal_form=
         "changes": changes,
         "is_reviewer": reviewer,
         "send_back_form": send_back_form or SendBackForm(),
-        "history": report_history(report),
+        "history": history_page(report, request.GET.get("lich-su")),
     }
     if proposal_form is not None:
         context["proposal_forms"][proposal_form.instance.pk] = proposal_form
@@ -286,11 +293,11 @@ def target_rows(report) -> list[dict]:
     return rows
 
 
-def report_history(report, limit=200):
-    """Field-level changes to the report and its entries, newest first (django-simple-history)."""
-    from reports.history import field_changes
+def history_page(report, number):
+    """One page of the field-level changes to the report and its entries, newest first (django-simple-history)."""
+    from reports.history import history_page
 
-    return field_changes(report, limit)
+    return history_page(report, number)
 
 
 def evidence_download(request, pk, evidence_id):

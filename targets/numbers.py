@@ -38,7 +38,8 @@ def parse_number(text: str, integer: bool = False) -> Decimal:
     elif PLAIN.match(digits):
         normal = digits.replace(",", ".")
     else:
-        raise NumberFormatError(f"“{text.strip()}” không phải là số. Ví dụ cách viết đúng: 4,5 hoặc 1.250.000.")
+        example = "1.250.000" if integer else "4,5 hoặc 1.250.000"  # no decimal example for a whole number (đồng)
+        raise NumberFormatError(f"“{text.strip()}” không phải là số. Ví dụ cách viết đúng: {example}.")
     try:
         return sign * Decimal(normal)
     except InvalidOperation:

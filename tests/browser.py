@@ -111,3 +111,15 @@ def axe_violations(driver, impacts=("serious", "critical")) -> list[str]:
         for v in violations
         if v["impact"] in impacts
     ]
+
+
+def confirm(driver, expected: str = "") -> str:
+    """Answer yes in the confirmation dialog a button opened (portal.js); returns what the dialog said."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    dialog = WebDriverWait(driver, 10).until(lambda d: d.find_element(By.CSS_SELECTOR, "dialog#xac-nhan[open]"))
+    said = dialog.text
+    assert expected in said, said
+    dialog.find_element(By.CSS_SELECTOR, "[data-confirm-ok]").click()
+    return said

@@ -7,7 +7,13 @@
    - <table class="table-stack">: each cell gets its column's name (data-label), shown above it when a phone
      turns the rows into cards (portal.css);
    - <div class="table-responsive">: when the table inside is wider than the screen and scrolls sideways, the
-     box can be reached and scrolled with the keyboard (a named region in the tab order). */
+     box can be reached and scrolled with the keyboard (a named region in the tab order);
+   - <button data-confirm="what happens next" data-confirm-title="…?" data-confirm-ok="…">: asks first, in a
+     dialog that says what will happen, and goes ahead only on its own button (also for buttons added later);
+   - [data-error-summary]: the list of errors of a failed save; focus goes to the first field in error, and each
+     link takes focus to its field. Without such a list, focus goes to the first field marked invalid;
+   - <form data-busy="text">: once sent, its submit button is disabled and the text says the work is under
+     way, with the seconds it has taken (building the consolidated report takes a while, even in-process). */
 (function () {
   "use strict";
   var DRAFT_PREFIX = "binhson:";  /* report-form.js keeps drafts as binhson:<user id>:bao-cao-<id> */
@@ -74,6 +80,85 @@
   var resizing = null;
   window.addEventListener("resize", function () { clearTimeout(resizing); resizing = setTimeout(scrollBoxes, 150); });
   document.addEventListener("toggle", scrollBoxes, true);  /* a table in a <details> has no width until opened */
+
+  function confirmDialog() {
+    var dialog = document.getElementById("xac-nhan");
+    if (dialog) return dialog;
+    dialog = document.createElement("dialog");
+    dialog.id = "xac-nhan";
+    dialog.className = "confirm-dialog";
+    dialog.setAttribute("aria-labelledby", "xac-nhan-tieu-de");
+    dialog.setAttribute("aria-describedby", "xac-nhan-noi-dung");
+    dialog.innerHTML = '<h2 class="h5" id="xac-nhan-tieu-de"></h2><p id="xac-nhan-noi-dung"></p>' +
+      '<div class="d-flex flex-wrap gap-2 justify-content-end">' +
+      '<button type="button" class="btn btn-outline-secondary" data-confirm-cancel>Quay lại</button>' +
+      '<button type="button" class="btn btn-primary" data-confirm-ok></button></div>';
+    dialog.querySelector("[data-confirm-cancel]").addEventListener("click", function () { dialog.close(); });
+    document.body.appendChild(dialog);
+    return dialog;
+  }
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest ? event.target.closest("button[data-confirm]") : null;
+    if (!button || !button.form) return;
+    if (button.dataset.confirmed) { delete button.dataset.confirmed; return; }
+    event.preventDefault();
+    var dialog = confirmDialog();
+    dialog.querySelector("#xac-nhan-tieu-de").textContent = button.dataset.confirmTitle || button.textContent.trim() + "?";
+    dialog.querySelector("#xac-nhan-noi-dung").textContent = button.dataset.confirm;
+    var ok = dialog.querySelector("[data-confirm-ok]");
+    var fresh = ok.cloneNode(false);  /* drops the previous button's listener */
+    fresh.textContent = button.dataset.confirmOk || button.textContent.trim();
+    fresh.className = button.className.replace(/\bbtn-outline-/, "btn-").replace(/\bbtn-sm\b/, "");
+    ok.parentNode.replaceChild(fresh, ok);
+    fresh.addEventListener("click", function () {
+      dialog.close();
+      button.dataset.confirmed = "1";
+      button.click();  /* the form goes with this button's name and value, as a plain click would */
+    });
+    dialog.showModal();
+  });
+
+  function focusField(id) {
+    var field = document.getElementById(id);
+    if (!field) return false;
+    var details = field.closest("details");
+    if (details) details.open = true;
+    field.scrollIntoView({ block: "center" });
+    field.focus({ preventScroll: true });
+    return true;
+  }
+  var summary = document.querySelector("[data-error-summary]");
+  if (summary) {
+    summary.querySelectorAll("a[data-error-link]").forEach(function (link) {
+      link.addEventListener("click", function (event) {
+        if (focusField(link.hash.slice(1))) event.preventDefault();
+      });
+    });
+    var first = summary.querySelector("a[data-error-link]");
+    if (first) focusField(first.hash.slice(1));
+  } else {
+    var invalid = document.querySelector("main form .is-invalid");
+    if (invalid && invalid.id) focusField(invalid.id);
+  }
+
+  document.querySelectorAll("form[data-busy]").forEach(function (form) {
+    form.addEventListener("submit", function () {
+      var button = form.querySelector("button[type=submit]");
+      var status = form.querySelector("[data-busy-status]");
+      var started = Date.now();
+      setTimeout(function () {  /* after the form has gone: a disabled button would not be sent */
+        if (button) { button.disabled = true; button.setAttribute("aria-disabled", "true"); }
+        if (!status) return;
+        status.hidden = false;
+        var tick = function () {
+          status.querySelector("[data-busy-text]").textContent =
+            form.dataset.busy + " (" + Math.round((Date.now() - started) / 1000) + " giây)";
+        };
+        tick();
+        setInterval(tick, 1000);
+      }, 0);
+    });
+  });
 
   /* File inputs: the browser words its button and "no file" text in its own language (often English); the
      input stays in the tab order (hidden from sight) and a Vietnamese button and file name stand for it. */

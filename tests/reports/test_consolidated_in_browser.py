@@ -5,7 +5,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 from reports.consolidated.build import build_consolidated_report
 from reports.consolidated.models import ConsolidatedReport
-from tests.browser import log_in, screenshot
+from tests.browser import confirm, log_in, screenshot
 
 
 def test_the_page_follows_a_build_without_reloading(transactional_db, browser, live_server, plan, settings, tmp_path):
@@ -23,6 +23,7 @@ def test_the_page_follows_a_build_without_reloading(transactional_db, browser, l
     assert links == ["PDF", "Excel", "Word"]
     screenshot(browser, "consolidated-live")
     browser.find_element(By.XPATH, "//button[contains(., 'Đánh dấu chính thức')]").click()  # added without a reload
+    confirm(browser, "trở thành báo cáo chính thức năm 2026")
     WebDriverWait(browser, 10).until(lambda d: "là bản chính thức" in d.page_source)
     report.refresh_from_db()
     assert report.is_final
