@@ -206,6 +206,16 @@ class ReorganisationAdmin(admin.ModelAdmin):
         obj._dates = [form.initial.get("effective_on"), obj.effective_on]
         super().save_model(request, obj, form, change)
 
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        recorded(obj.effective_on)  # the cycles due from its date expect the agencies of before again
+
+    def delete_queryset(self, request, queryset):
+        dates = list(queryset.values_list("effective_on", flat=True))
+        super().delete_queryset(request, queryset)
+        if dates:
+            recorded(min(dates))
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         counts = recorded(min(d for d in form.instance._dates if d))

@@ -156,3 +156,25 @@ def test_an_applied_reorganisation_keeps_who_came_before_and_after(admin_client,
         "UBND-BA",
         "UBND-BK",
     ]
+
+
+def test_a_future_reorganisation_shapes_the_cycle_it_falls_in_and_deleting_it_undoes_that(admin_client, plan,
+                                                                                          new_agencies):  # fmt: skip
+    import datetime
+
+    from django.utils import timezone
+
+    day = timezone.localdate() + datetime.timedelta(days=1)  # not in force yet: nobody moves
+    year = day.year if day <= plan.organisation_date(day.year) else day.year + 1
+    cycle = ReportingCycle.open(plan, year)
+    date = day.strftime("%d/%m/%Y")
+    merge = reorganisation("sap-toi", "merge", ["UBND-BA", "UBND-BK"], ["XA-MOI-MH"], date=date)
+    assert admin_client.post(ADD, merge).status_code == 302
+    codes = set(cycle.reports.values_list("agency__code", flat=True))
+    assert "XA-MOI-MH" in codes and not {"UBND-BA", "UBND-BK"} & codes  # its due date follows the merge
+    assert Agency.objects.get(code="UBND-BA").is_active and Reorganisation.objects.get().applied_at is None
+    pk = Reorganisation.objects.get().pk
+    response = admin_client.post(f"/quan-tri/agencies/reorganisation/{pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302 and not Reorganisation.objects.exists()
+    codes = set(cycle.reports.values_list("agency__code", flat=True))
+    assert {"UBND-BA", "UBND-BK"} <= codes and "XA-MOI-MH" not in codes
