@@ -103,6 +103,8 @@ def _main_and_moves(p: Proposal) -> list[tuple[str, str]]:
             found.append(("main", f"“{agency.code}” không có trong danh sách đơn vị sau sắp xếp."))
     if p.moves and p.kind not in MOVING_KINDS:
         found.append(("moves", "chỉ chia tách, chuyển giao và giải thể mới nêu nhiệm vụ, chỉ tiêu chuyển giao."))
+    if p.kind == K.TRANSFER and not p.moves:
+        found.append(("moves", "chuyển giao cần nêu ít nhất một nhiệm vụ hoặc chỉ tiêu được chuyển."))
     targets = {}
     for move in p.moves:
         if move.agency not in p.successors:

@@ -164,7 +164,7 @@ def test_it_refuses_a_split_that_leaves_a_task_with_nobody(plan, tmp_path):
     ]
 
 
-def test_it_refuses_a_target_given_to_two_agencies_and_moves_in_a_merge(plan, tmp_path):
+def test_it_refuses_a_target_given_to_two_agencies_an_empty_transfer_and_moves_in_a_merge(plan, tmp_path):
     errors = refused(tmp_path, HEADER + """\
       - code: chuyen-hai-noi
         kind: transfer
@@ -174,6 +174,12 @@ def test_it_refuses_a_target_given_to_two_agencies_and_moves_in_a_merge(plan, tm
         successors: [UBND-BA, UBND-BK]
         moves:
           - {target: "2025.04", to: [UBND-BA, UBND-BK]}
+      - code: chuyen-giao-rong
+        kind: transfer
+        effective_on: 2025-07-01
+        legal_basis: Quyết định minh họa
+        predecessors: [TP]
+        successors: [UBND-BA]
       - code: sap-nhap-co-moves
         kind: merge
         effective_on: 2025-07-01
@@ -187,9 +193,11 @@ def test_it_refuses_a_target_given_to_two_agencies_and_moves_in_a_merge(plan, tm
     assert errors == [
         "sap_xep.yaml: reorganisations, mục 1 (chuyen-hai-noi): trường “moves”: chỉ tiêu 2025.04 chỉ giao cho một "
         "đơn vị (đang giao cho UBND-BA, UBND-BK).",
-        "sap_xep.yaml: reorganisations, mục 2 (sap-nhap-co-moves): trường “main”: chỉ chia tách mới có đơn vị tiếp "
+        "sap_xep.yaml: reorganisations, mục 2 (chuyen-giao-rong): trường “moves”: chuyển giao cần nêu ít nhất một "
+        "nhiệm vụ hoặc chỉ tiêu được chuyển.",
+        "sap_xep.yaml: reorganisations, mục 3 (sap-nhap-co-moves): trường “main”: chỉ chia tách mới có đơn vị tiếp "
         "nhận phần còn lại.",
-        "sap_xep.yaml: reorganisations, mục 2 (sap-nhap-co-moves): trường “moves”: chỉ chia tách, chuyển giao và "
+        "sap_xep.yaml: reorganisations, mục 3 (sap-nhap-co-moves): trường “moves”: chỉ chia tách, chuyển giao và "
         "giải thể mới nêu nhiệm vụ, chỉ tiêu chuyển giao.",
     ]
 
