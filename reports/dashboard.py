@@ -10,9 +10,12 @@ from itertools import groupby
 from agencies.lineage import Lineage
 from binhson_plan.collation import sort_key as vietnamese_order
 from reports.models import Proposal, ProposalState, ReportState, TaskEntry
-from targets.cache import plan_figures
-from targets.models import Target
+from targets.cache import cached, plan_figures
+from targets.models import Target, TargetValue
+from targets.overrides import plan_overrides
+from targets.plausibility import flagged_years
 from targets.progress import STATUS_LABELS, Progress
+from targets.status import indicator_groups
 from tasks.models import Assignment, Role
 from tasks.structure import Held, held
 
@@ -57,6 +60,13 @@ class TargetRow:
     latest_year: int | None
     latest_value: float | None
     owner: object = None  # the agency that answers for the target in the year (agencies/lineage.py)
+    override: object = None  # a reviewer's status standing in the year (targets/overrides.py), shown beside
+    jumps: dict = field(default_factory=dict)  # year → (why the value needs explaining, the agency's note)
+
+    @property
+    def status(self) -> str:
+        """The status the year stands at: the reviewer's override where there is one, else the computed one."""
+        return self.override.status if self.override else self.progress.status
 
 
 def target_rows(plan, year, status="", horizon="", agency="", on=None, lineage=None) -> list[tuple[object, list]]:
@@ -67,14 +77,18 @@ def target_rows(plan, year, status="", horizon="", agency="", on=None, lineage=N
     )
     progress, series = plan_figures(plan, targets, year)
     owner = (lineage or Lineage.load()).owners(targets, on or plan.organisation_date(year))
+    overrides = plan_overrides(plan, targets, year, progress)
+    jumps = _jumps(plan, targets, series, year)
     rows = []
     for target in targets:
         values, judged = series[target.pk], progress[target.pk]
         # the value the status speaks about: for a passed milestone, the one of its year, not the latest
         latest = judged.value_year if judged.value_year is not None else max(values, default=None)
         shown = judged.value if judged.value_year is not None else values.get(latest)
-        row = TargetRow(target, judged, values, latest, shown, owner[target.pk])
-        if status and row.progress.status != status:
+        row = TargetRow(
+            target, judged, values, latest, shown, owner[target.pk], overrides.get(target.pk), jumps.get(target.pk, {})
+        )
+        if status and row.status != status:
             continue
         if horizon and str(target.horizon) != horizon:
             continue
@@ -84,11 +98,31 @@ def target_rows(plan, year, status="", horizon="", agency="", on=None, lineage=N
     return [(section, list(group)) for section, group in groupby(rows, key=lambda r: r.target.section)]
 
 
+def _jumps(plan, targets, series, year) -> dict[int, dict[int, tuple[list[str], str]]]:
+    """Target id → {year: (reasons, the note recorded with the value)} for the recorded values that jumped when
+    they came (targets.plausibility), up to `year`; kept with the plan's other cached figures."""
+
+    def compute():
+        groups = indicator_groups(targets)
+        notes = TargetValue.objects.current().filter(target__in={g[0] for g in groups.values()}, year__lte=year)
+        noted = {(t, y): note for t, y, note in notes.exclude(note="").values_list("target_id", "year", "note")}
+        flags = {}
+        for target in targets:
+            found = flagged_years(series[target.pk], **target.series_rules)
+            if found:
+                head = groups[target.pk][0]
+                flags[target.pk] = {y: (reasons, noted.get((head, y), "")) for y, reasons in found.items()}
+        return flags
+
+    return cached("bat-thuong", plan.pk, year, compute=compute)
+
+
 def status_counts(groups) -> dict[str, int]:
+    """How many targets stand at each status in the year (a reviewer's override counts as its status)."""
     counts = dict.fromkeys(STATUS_LABELS, 0)
     for _, rows in groups:
         for row in rows:
-            counts[row.progress.status] += 1
+            counts[row.status] += 1
     return counts
 
 

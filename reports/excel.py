@@ -239,6 +239,8 @@ def targets_frame(groups, year) -> pd.DataFrame:
                     "Giá trị gần nhất": row.latest_value,
                     "Tình trạng": STATUS_LABELS[p.status],
                     "Giải thích": p.explanation,
+                    "Phương pháp": p.method_note,
+                    **_override_cells(row.override),
                     "Đơn vị chịu trách nhiệm": (row.owner or t.responsible_agency).name,  # the year's
                 }
             )
@@ -252,9 +254,21 @@ def targets_frame(groups, year) -> pd.DataFrame:
         "Giá trị gần nhất",
         "Tình trạng",
         "Giải thích",
+        "Phương pháp",
+        *OVERRIDE_COLUMNS,
         "Đơn vị chịu trách nhiệm",
     ]
     return pd.DataFrame(rows, columns=columns, dtype=object)  # object: a missing year stays None, never NaN
+
+
+OVERRIDE_COLUMNS = ["Văn phòng huyện điều chỉnh", "Lý do điều chỉnh", "Người điều chỉnh", "Điều chỉnh lúc"]
+
+
+def _override_cells(override) -> dict:
+    """A reviewer's override beside the computed status (targets/overrides.py): empty cells when none."""
+    if override is None:
+        return dict.fromkeys(OVERRIDE_COLUMNS)
+    return dict(zip(OVERRIDE_COLUMNS, [override.label, override.reason, override.by_name, override.at], strict=True))
 
 
 def tasks_frame(rows) -> pd.DataFrame:
@@ -292,6 +306,7 @@ def proposals_frame(items) -> pd.DataFrame:
 
 
 def _goal(target) -> str:
-    from targets.templatetags.plan_format import target_value
+    """The milestone and what it is measured against ("= 0,5 lần thu nhập bình quân chung cả nước")."""
+    from targets.templatetags.plan_format import target_goal
 
-    return target_value(target)
+    return target_goal(target)

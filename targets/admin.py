@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
 
-from targets.models import Assessment, Target, TargetValue
+from targets.models import Assessment, StatusOverride, Target, TargetValue
 
 
 class KeepsHistory:
@@ -82,3 +82,13 @@ class AssessmentAdmin(ReadOnly, admin.ModelAdmin):
     list_filter = ["year", "status", "is_current"]
     search_fields = ["target__code", "target__name"]
     raw_id_fields = ["target", "source_report"]
+
+
+@admin.register(StatusOverride)
+class StatusOverrideAdmin(ReadOnly, admin.ModelAdmin):
+    """Overrides are made on the target's page by Văn phòng huyện, and kept: read-only here."""
+
+    list_display = ["target", "year", "status", "computed_status", "by", "at", "is_current"]
+    list_filter = ["year", "status", "is_current"]
+    search_fields = ["target__code", "target__name", "reason"]
+    raw_id_fields = ["target"]

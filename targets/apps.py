@@ -8,9 +8,10 @@ class TargetsConfig(AppConfig):
 
     def ready(self):
         from targets.cache import data_changed
-        from targets.models import Assessment, ReferenceValue, Target, TargetValue
+        from targets.models import Assessment, ReferenceValue, StatusOverride, Target, TargetValue
 
-        # Whatever progress is computed from: a change to any of them makes cached figures stale.
-        for model in (TargetValue, Assessment, ReferenceValue, Target):
+        # Whatever progress is computed from, and the reviewers' overrides shown beside it: a change to any of
+        # them makes cached figures stale.
+        for model in (TargetValue, Assessment, ReferenceValue, Target, StatusOverride):
             post_save.connect(data_changed, sender=model, dispatch_uid=f"progress-{model.__name__}-saved")
             post_delete.connect(data_changed, sender=model, dispatch_uid=f"progress-{model.__name__}-deleted")

@@ -6,8 +6,8 @@ from django.utils.safestring import mark_safe
 from targets.progress import Progress, fmt
 
 
-def sparkline(series: dict[int, float], width: int = 110, height: int = 26) -> str:
-    """A small line of the yearly values, with the latest one marked."""
+def sparkline(series: dict[int, float], width: int = 110, height: int = 26, unit: str = "") -> str:
+    """A small line of the yearly values, with the latest one marked; read out with their unit."""
     if not series:
         return mark_safe(f'<svg width="{width}" height="{height}" role="img" aria-label="Chưa có số liệu"></svg>')
     years = sorted(series)
@@ -22,33 +22,68 @@ def sparkline(series: dict[int, float], width: int = 110, height: int = 26) -> s
 
     points = " ".join(f"{x:.1f},{y:.1f}" for x, y in map(point, years))
     last_x, last_y = point(years[-1])
-    label = escape("; ".join(f"{y}: {fmt(series[y])}" for y in years))
+    label = escape("; ".join(f"{y}: {with_unit(series[y], unit)}" for y in years))
     return mark_safe(
         f'<svg width="{width}" height="{height}" viewBox="0 0 {width} {height}" role="img" aria-label="{label}">'
+        f"<title>{label}</title>"
         f'<polyline fill="none" stroke="#0d6efd" stroke-width="1.5" points="{points}"/>'
         f'<circle cx="{last_x:.1f}" cy="{last_y:.1f}" r="2.5" fill="#0d6efd"/></svg>'
     )
 
 
+def with_unit(value: float, unit: str) -> str:
+    """A value as the explanations write it: "14,2%", "27 triệu đồng/người/năm"."""
+    unit, text = (unit or "").strip(), fmt(value, 4)  # as stored: an index of 0,655 is not 0,66
+    return f"{text}{unit}" if unit.startswith("%") else f"{text} {unit}".strip()
+
+
+def required_path(progress: Progress, change_unit: str, direction: str) -> dict[int, float]:
+    """For an annual-change target, the level its series must follow from the baseline to the milestone at
+    the least required yearly change: points for "điểm %/năm", a compound rate for "%/năm"."""
+    t0, v0, pace = progress.baseline_year, progress.baseline_value, progress.required_pace
+    if t0 is None or v0 is None or pace is None:
+        return {}
+    sign = -1 if direction == "lower" else 1
+    if "điểm" in change_unit:
+        return {year: v0 + sign * pace * (year - t0) for year in range(t0, progress.milestone + 1)}
+    return {year: v0 * (1 + sign * pace / 100) ** (year - t0) for year in range(t0, progress.milestone + 1)}
+
+
 def trajectory_chart(
-    series: dict[int, float], progress: Progress, unit: str, start_year: int, width: int = 640, height: int = 260
+    series: dict[int, float],
+    progress: Progress,
+    unit: str,
+    start_year: int,
+    width: int = 640,
+    height: int = 260,
+    *,
+    change_unit: str = "",
+    direction: str = "higher",
+    notes: dict[int, str] | None = None,
 ) -> str:
-    """Yearly values (solid), the trajectory required to reach the milestone (dashed) and the
-    projection at the current pace (dotted)."""
-    left, right, top, bottom = 56, 16, 16, 36
+    """Yearly values (solid), the trajectory required to reach the milestone (dashed) and the projection at
+    the current pace (dotted). Every value is in `unit`, the unit of the series drawn (for an annual-change
+    target, its level series; the required path then follows the yearly change in `change_unit`); `notes`
+    adds a word to a year's tooltip (what a ratio is made of)."""
+    left, right, top, bottom = 56, 16, 22, 36
     years = sorted(series)
     first = min([*years, start_year])
     last = max([*years, progress.milestone])
-    target = progress.target_value if progress.method != "annual_change" else progress.required_pace
-    values = list(series.values()) + [v for v in (target, progress.projected) if v is not None]
+    path = required_path(progress, change_unit, direction) if progress.method == "annual_change" else {}
+    target = path.get(progress.milestone) if path else progress.target_value
+    values = list(series.values()) + list(path.values()) + [v for v in (target,) if v is not None]
+    if progress.method in ("cagr", "linear") and progress.projected is not None:
+        values.append(progress.projected)
     if not values:
         return mark_safe('<p class="text-muted">Chưa có số liệu để vẽ biểu đồ.</p>')
     low, high = min(0.0, min(values)), max(values) * 1.08 or 1
     x = lambda year: left + (year - first) / ((last - first) or 1) * (width - left - right)  # noqa: E731
     y = lambda value: top + (high - value) / ((high - low) or 1) * (height - top - bottom)  # noqa: E731
     parts = [
-        f'<svg width="100%" viewBox="0 0 {width} {height}" role="img" aria-label="Biểu đồ số liệu theo năm" '
-        'style="max-width:100%;font-family:sans-serif;font-size:11px">'
+        f'<svg width="100%" viewBox="0 0 {width} {height}" role="img" '
+        f'aria-label="Biểu đồ số liệu theo năm ({escape(unit.strip() or "không đơn vị")})" '
+        'style="max-width:100%;font-family:sans-serif;font-size:11px">',
+        f'<text x="4" y="12" class="chart-unit">{escape(unit.strip())}</text>',
     ]
     for value in (low, (low + high) / 2, high):
         parts.append(
@@ -58,21 +93,24 @@ def trajectory_chart(
     step = 1 if last - first <= 12 else 5
     for year in range(first, last + 1, step):
         parts.append(f'<text x="{x(year):.1f}" y="{height - 14}" text-anchor="middle">{year}</text>')
+    if path:
+        points = " ".join(f"{x(year):.1f},{y(value):.1f}" for year, value in path.items())
+        parts.append(
+            f'<polyline fill="none" stroke="#198754" stroke-width="1.5" stroke-dasharray="6 4" points="{points}">'
+            f"<title>Lộ trình cần đạt: {escape(fmt(progress.required_pace))} {escape(change_unit)}</title>"
+            "</polyline>"
+        )
+    elif target is not None and years:
+        base_year = start_year if start_year in series else years[0]
+        parts.append(
+            f'<line x1="{x(base_year):.1f}" y1="{y(series[base_year]):.1f}" x2="{x(progress.milestone):.1f}" '
+            f'y2="{y(target):.1f}" stroke="#198754" stroke-width="1.5" stroke-dasharray="6 4"/>'
+        )
     if target is not None:
-        if progress.method == "annual_change":
-            parts.append(
-                f'<line x1="{x(first):.1f}" x2="{x(last):.1f}" y1="{y(target):.1f}" y2="{y(target):.1f}" '
-                'stroke="#198754" stroke-width="1.5" stroke-dasharray="6 4"/>'
-            )
-        elif years:
-            base_year = start_year if start_year in series else years[0]
-            parts.append(
-                f'<line x1="{x(base_year):.1f}" y1="{y(series[base_year]):.1f}" x2="{x(progress.milestone):.1f}" '
-                f'y2="{y(target):.1f}" stroke="#198754" stroke-width="1.5" stroke-dasharray="6 4"/>'
-            )
         parts.append(
             f'<circle cx="{x(progress.milestone):.1f}" cy="{y(target):.1f}" r="4" fill="none" stroke="#198754" '
-            'stroke-width="2"/>'
+            f'stroke-width="2"><title>Mục tiêu năm {progress.milestone}: {escape(with_unit(target, unit))}'
+            "</title></circle>"
         )
     if progress.projected is not None and years and progress.method in ("cagr", "linear"):
         parts.append(
@@ -83,9 +121,28 @@ def trajectory_chart(
         points = " ".join(f"{x(year):.1f},{y(series[year]):.1f}" for year in years)
         parts.append(f'<polyline fill="none" stroke="#0d6efd" stroke-width="2" points="{points}"/>')
         for year in years:
+            note = f" ({notes[year]})" if notes and year in notes else ""
             parts.append(
                 f'<circle cx="{x(year):.1f}" cy="{y(series[year]):.1f}" r="3" fill="#0d6efd">'
-                f"<title>{year}: {escape(fmt(series[year]))} {escape(unit)}</title></circle>"
+                f"<title>{year}: {escape(with_unit(series[year], unit))}{escape(note)}</title></circle>"
             )
     parts.append("</svg>")
     return mark_safe("".join(parts))
+
+
+def target_chart(target, series: dict[int, float], refs: dict[int, float], progress: Progress, first: int) -> str:
+    """The target page's chart, each value in the unit it is measured in: the level series (income in
+    triệu đồng/người/năm, the poverty rate in %), or for a target relative to a reference series the ratio
+    (lần), each point saying what it is made of."""
+    start = target.baseline_year or target.period_start or first
+    if target.kind == "relative":
+        shown = {y: v / refs[y] for y, v in series.items() if refs.get(y)}
+        against = target.reference[:1].lower() + target.reference[1:] if target.reference else "chuỗi tham chiếu"
+        notes = {
+            y: f"{with_unit(series[y], target.input_unit)}; {against}: {with_unit(refs[y], target.input_unit)}"
+            for y in shown
+        }
+        return trajectory_chart(shown, progress, target.unit or "lần", start, notes=notes)
+    return trajectory_chart(
+        series, progress, target.input_unit, start, change_unit=target.unit, direction=target.direction or "higher"
+    )

@@ -59,3 +59,34 @@ def initial_for(current, year) -> dict:
         "as_of": current.as_of,
         "is_estimate": current.is_estimate,
     }
+
+
+class StatusOverrideForm(forms.Form):
+    """A reviewer's status for a target in one year, with the reason (targets.overrides)."""
+
+    year = forms.TypedChoiceField(label="Năm", coerce=int)
+    status = forms.ChoiceField(label="Tình trạng điều chỉnh")
+    reason = forms.CharField(
+        label="Lý do điều chỉnh",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Ghi rõ căn cứ: số liệu nguồn khác, đánh giá của ngành, sai sót của số liệu đã duyệt…",
+        error_messages={"required": "Cần ghi lý do điều chỉnh."},
+    )
+
+    def __init__(self, years, *args, **kwargs):
+        from targets.progress import STATUS_LABELS
+
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [(year, year) for year in years]
+        self.fields["status"].choices = [
+            ("", "— Bỏ điều chỉnh, dùng lại tình trạng tính theo số liệu —"),
+            *STATUS_LABELS.items(),
+        ]
+        self.fields["status"].required = False
+
+    def clean_reason(self):
+        reason = unicodedata.normalize("NFC", self.cleaned_data["reason"].replace("\x00", "")).strip()
+        if not reason:
+            raise forms.ValidationError("Cần ghi lý do điều chỉnh.")
+        return reason

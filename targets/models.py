@@ -7,6 +7,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from agencies.models import Agency
+from targets.progress import STATUS_LABELS
 from tasks.models import Plan, Section
 
 
@@ -280,3 +281,61 @@ class Assessment(models.Model):
 
     def __str__(self):
         return f"{self.target.code} {self.year}: {self.get_status_display()}"
+
+
+class StatusOverrideQuerySet(models.QuerySet):
+    def current(self):
+        """The override in force for each target and year (a withdrawal included)."""
+        return self.filter(is_current=True)
+
+
+class StatusOverride(models.Model):
+    """A reviewer's status for a target in one year, shown beside the computed one, with a written reason
+    (PRODUCT.md §4). Never edited: a new row supersedes the current one, and withdrawing an override is a
+    row too (an empty status). Made through targets.overrides.override_status."""
+
+    target = models.ForeignKey(
+        Target, verbose_name="chỉ tiêu", on_delete=models.CASCADE, related_name="status_overrides"
+    )
+    year = models.PositiveSmallIntegerField("năm")
+    status = models.CharField(
+        "tình trạng điều chỉnh", max_length=30, choices=list(STATUS_LABELS.items()), blank=True,
+        help_text="Để trống: bỏ điều chỉnh, dùng lại tình trạng tính theo số liệu.",
+    )  # fmt: skip
+    computed_status = models.CharField(
+        "tình trạng tính theo số liệu lúc điều chỉnh", max_length=30, choices=list(STATUS_LABELS.items()), blank=True
+    )
+    reason = models.TextField("lý do")
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="người điều chỉnh", null=True, on_delete=models.SET_NULL
+    )
+    at = models.DateTimeField("lúc", auto_now_add=True)
+    is_current = models.BooleanField("là điều chỉnh hiện hành", default=True)
+
+    objects = StatusOverrideQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["target", "year", "at", "pk"]
+        verbose_name = "điều chỉnh tình trạng"
+        verbose_name_plural = "điều chỉnh tình trạng"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["target", "year"], condition=Q(is_current=True), name="one_current_override_per_target_year"
+            ),
+            models.CheckConstraint(condition=~Q(reason=""), name="override_has_a_reason"),
+        ]
+
+    def __str__(self):
+        return f"{self.target.code} {self.year}: {self.label or 'bỏ điều chỉnh'}"
+
+    @property
+    def label(self) -> str:
+        return STATUS_LABELS.get(self.status, "")
+
+    @property
+    def computed_label(self) -> str:
+        return STATUS_LABELS.get(self.computed_status, "")
+
+    @property
+    def by_name(self) -> str:
+        return (self.by.get_full_name() or self.by.username) if self.by else "Văn phòng huyện"

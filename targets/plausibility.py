@@ -26,10 +26,11 @@ MIN_CHANGES = 3
 SHORT_SERIES_SHARE = 0.5
 
 
-def _fmt(number: float) -> str:
+def _fmt(number: float, places: int = 4) -> str:
+    """Up to four decimals, as values are stored (an index of 0,655 is not 0,66)."""
     from targets.progress import fmt
 
-    return fmt(number)
+    return fmt(number, places)
 
 
 def yearly_changes(series: dict[int, float]) -> list[float]:
@@ -80,7 +81,7 @@ def jump_reasons(
         elif allowed is None and not percentage and others[neighbour]:
             share = abs(change) / abs(others[neighbour])
             if share > SHORT_SERIES_SHARE:
-                reasons.append(f"{moved}: {_fmt(share * 100)}% mỗi năm, quá {_fmt(SHORT_SERIES_SHARE * 100)}%")
+                reasons.append(f"{moved}: {_fmt(share * 100, 1)}% mỗi năm, quá {_fmt(SHORT_SERIES_SHARE * 100)}%")
     if natural_limit is not None:
         limit = float(natural_limit)
         if (direction != "lower" and value > limit) or (direction == "lower" and value < limit):

@@ -10,9 +10,13 @@ from django.utils import timezone
 from agencies.lineage import Lineage
 from agencies.permissions import Role, has_role
 from targets.cache import cached, plan_figures
-from targets.charts import trajectory_chart
+from targets.charts import target_chart
 from targets.forms import CorrectionForm, initial_for
 from targets.models import Target, TargetValue
+from targets.override_views import can_override, override_form
+from targets.overrides import history as override_history
+from targets.overrides import overrides_for, plan_overrides
+from targets.overrides import pick as pick_override
 from targets.recording import record_value
 from targets.status import (
     indicator_groups,
@@ -47,6 +51,7 @@ def target_detail(request, slug, code):
         "references": target.references.order_by("year"),
         "year": year,
         "can_correct": can_correct(request.user),
+        "override_form": override_form(target, year) if can_override(request.user) else None,
     }
     return render(request, "targets/target_detail.html", context)
 
@@ -81,15 +86,19 @@ def target_figures(target, year) -> dict:
     status = reported_statuses([target], year).get(target.pk, "")
     progress = progress_by_year(target, series, refs, status, [year])[0][1]
     first = min([*series, year])
-    shown = {y: v / refs[y] for y, v in series.items() if refs.get(y)} if target.kind == "relative" else series
-    chart = ""
-    if not target.is_qualitative:
-        chart = trajectory_chart(shown, progress, target.unit, target.baseline_year or target.period_start or first)
+    chart = "" if target.is_qualitative else target_chart(target, series, refs, progress, first)
+    by_year = progress_by_year(target, series, refs, status, range(first, year + 1))
+    group = milestones(target, year)
+    overrides = list(override_history(target))  # a reviewer's status stands beside the computed one
     return {
         "head": indicator_groups([target])[target.pk][0],  # later milestones of an indicator show its values
-        "milestones": milestones(target, year),
+        "milestones": group,
+        "milestone_overrides": overrides_for([t for t, _, _ in group], year, {t.pk: p for t, p, _ in group}),
         "progress": progress,
-        "by_year": progress_by_year(target, series, refs, status, range(first, year + 1)),
+        "override": pick_override(overrides, year, target.horizon, progress.final),
+        "overrides": overrides,
+        "by_year": by_year,
+        "by_year_overrides": {y: pick_override(overrides, y, target.horizon, p.final) for y, p in by_year},
         "chart": chart,
     }
 
@@ -134,6 +143,7 @@ def public_progress(request, slug):
     year = plan.year_from(request.GET.get("nam", ""), current_year(plan))
     targets = list(plan.targets.filter(is_active=True).select_related("responsible_agency").order_by("position"))
     progress, series = plan_figures(plan, targets, year)
-    rows = [(t, progress[t.pk], series[t.pk]) for t in targets]
+    overrides = plan_overrides(plan, targets, year, progress)
+    rows = [(t, progress[t.pk], series[t.pk], overrides.get(t.pk)) for t in targets]
     years = range(plan.period_start, (plan.vision_year or plan.period_end) + 1)
     return render(request, "targets/public_progress.html", {"plan": plan, "rows": rows, "year": year, "years": years})

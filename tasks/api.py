@@ -54,6 +54,8 @@ def _task(node) -> dict:
         "title": section.title,
         "content": section.content,
         "lead_agencies": [a.agency.code for a in node.leads],
+        # who runs what where the plan splits a block: the field (III.2.c) or national programme (III.3.đ)
+        "leads": [{"agency": a.agency.code, "scope": a.scope or None} for a in node.leads],
         "coordinating_agencies": [a.agency.code for a in node.coordinating],
         "lead_agencies_in_plan": [a.agency.code for a in node.planned_leads],
         "coordinating_agencies_in_plan": [a.agency.code for a in node.planned_coordinating],
@@ -98,6 +100,12 @@ def _target(target) -> dict:
         "value_max": _number(target.value_max),
         "direction": target.direction or None,
         "baseline_year": target.baseline_year,
+        "period_start": target.period_start,
+        "measured_unit": target.input_unit,
+        "reference": target.reference or None,
+        "indicator": target.indicator or None,
+        "natural_limit": _number(target.natural_limit),
+        "section": target.section.code if target.section_id else None,
         "parent": target.parent.code if target.parent else None,
         "responsible_agency": target.responsible_agency.code,
     }
@@ -133,7 +141,7 @@ def plan_detail(request, slug):
         return _json({"error": str(exc)}, status=400)
     on = plan.organisation_date(year) if year else timezone.localdate()
     lineage = Lineage.load()
-    targets = list(plan.targets.filter(is_active=True).select_related("responsible_agency", "parent"))
+    targets = list(plan.targets.filter(is_active=True).select_related("responsible_agency", "parent", "section"))
     owners = lineage.owners(targets, on)
     part_three = next((node for node in build_tree(plan, on, lineage) if node.section.code == "III"), None)
     agencies = list(Agency.objects.filter(Q(plans=plan) | Q(pk__in=lineage.agency_ids())).distinct().order_by("name"))
@@ -148,7 +156,10 @@ def plan_detail(request, slug):
     return _json(data)
 
 
-STATUS_FIELDS = ["code", "name", "horizon", "values", "status", "milestone", "method", "ratio", "explanation"]
+STATUS_FIELDS = ["code", "name", "horizon", "measured_unit", "values", "status", "status_label", "milestone",
+                 "final", "value_year", "value", "baseline_year", "baseline_value", "target_value", "reference",
+                 "ratio_to_reference", "method", "ratio", "explanation", "method_note", "override_status",
+                 "override_label", "override_reason", "override_by", "override_at", "override_year"]  # fmt: skip
 
 
 @login_not_required
@@ -156,6 +167,7 @@ STATUS_FIELDS = ["code", "name", "horizon", "values", "status", "milestone", "me
 def plan_progress(request, slug):
     """Each target's approved or imported values and its status in `year`; JSON, or CSV with format=csv."""
     from targets.cache import plan_figures
+    from targets.overrides import plan_overrides
     from targets.views import current_year
 
     plan = Plan.objects.filter(slug=slug, is_active=True).first()
@@ -169,26 +181,48 @@ def plan_progress(request, slug):
     year = int(year_text) if year_text else current_year(plan)
     targets = list(plan.targets.filter(is_active=True).order_by("position"))
     progress, series = plan_figures(plan, targets, year)
-    rows = []
-    for target in targets:
-        p = progress[target.pk]
-        values = {str(y): v for y, v in series[target.pk].items()}
-        rows.append(
-            {
-                "code": target.code,
-                "name": target.name,
-                "horizon": target.horizon,
-                "values": values,
-                "status": p.status,
-                "milestone": p.milestone,
-                "method": p.method,
-                "ratio": round(p.ratio, 4) if p.ratio is not None else None,
-                "explanation": p.explanation,
-            }
-        )
+    overrides = plan_overrides(plan, targets, year, progress)
+    rows = [_progress_row(t, progress[t.pk], series[t.pk], overrides.get(t.pk)) for t in targets]
     if request.GET.get("format") == "csv":
         return _csv(rows, f"{plan.slug}-{year}.csv")
     return _json({"plan": plan.slug, "year": year, "targets": rows})
+
+
+def _progress_row(target, p, series, override) -> dict:
+    """One target's status in the year: the milestone judged, the values it was judged on (in the measured
+    unit), the plain sentence and the method's small print, and a reviewer's override beside it."""
+    return {
+        "code": target.code,
+        "name": target.name,
+        "horizon": target.horizon,
+        "measured_unit": target.input_unit,
+        "values": {str(y): v for y, v in series.items()},
+        "status": p.status,
+        "status_label": p.label,
+        "milestone": p.milestone,
+        "final": p.final,
+        "value_year": p.value_year,
+        "value": p.value,
+        "baseline_year": p.baseline_year,
+        "baseline_value": p.baseline_value,
+        "target_value": p.target_value,
+        "reference": target.reference or None,
+        "ratio_to_reference": p.details.get("ratio_value"),
+        "method": p.method,
+        "ratio": round(p.ratio, 4) if p.ratio is not None else None,
+        "explanation": p.explanation,
+        "method_note": p.method_note,
+        "override": None
+        if override is None
+        else {
+            "status": override.status,
+            "label": override.label,
+            "reason": override.reason,
+            "by": override.by_name,
+            "at": timezone.localtime(override.at).isoformat(timespec="seconds"),
+            "year": override.year,
+        },
+    }
 
 
 def _csv(rows, filename):
@@ -203,5 +237,6 @@ def _csv(rows, filename):
     writer.writeheader()
     for row in rows:
         values = "; ".join(f"{year}: {value}" for year, value in row["values"].items())
-        writer.writerow(row | {"values": values})
+        override = {f"override_{key}": value for key, value in (row["override"] or {}).items()}
+        writer.writerow({k: v for k, v in row.items() if k != "override"} | {"values": values} | override)
     return response

@@ -34,6 +34,10 @@ def test_every_route_is_covered_by_these_tests():
     tested = {"", "ke-hoach/", "ke-hoach/<slug:slug>/", "ke-hoach/<slug:slug>/chi-tieu/<str:code>/", "co-quan/",
               "co-quan/<slug:code>/", "doi-mat-khau/", "doi-mat-khau/xong/", "dang-nhap/", "dang-xuat/",
               "api/plans/", "api/plans/<slug:slug>/"}  # fmt: skip
+    # A reviewer's override of a target's status: every role in tests/targets/test_status_override.py; the
+    # correction of a value: tests/targets/test_history_in_admin.py.
+    tested |= {"ke-hoach/<slug:slug>/chi-tieu/<str:code>/dieu-chinh-tinh-trang/",
+               "ke-hoach/<slug:slug>/chi-tieu/<str:code>/dinh-chinh/"}  # fmt: skip
     # Report URLs: every role is tested in tests/reports/test_report_access.py.
     tested |= {"bao-cao/", "bao-cao/<int:pk>/", "bao-cao/<int:pk>/minh-chung/<int:evidence_id>/",
                "bao-cao/<int:pk>/minh-chung/<int:evidence_id>/xoa/", "bao-cao/<int:pk>/duyet/",

@@ -261,6 +261,7 @@ def _block(node, entries, quiet: bool) -> list:
 
 def _targets(data) -> list:
     rows = []
+    overrides = _overrides(data)
     for t in data.targets.to_dict("records"):
         unit = f" ({t['goal_unit']})" if t["goal_unit"] else ""
         baseline = f"{t['baseline_year']}: {_measured(t['baseline_value'], t['unit'])}" if t["baseline_year"] else "–"
@@ -270,6 +271,8 @@ def _targets(data) -> list:
         else:
             latest = "Chưa có số liệu"
         status = f"{t['status']}. {t['explanation']}".replace("..", ".")
+        if t["target_id"] in overrides:
+            status += overrides[t["target_id"]]
         rows.append([t["code"], f"{t['name']}{unit}", f"{t['goal']} ({t['horizon']})", baseline, latest, status])
     return [
         Para(
@@ -289,6 +292,23 @@ def _targets(data) -> list:
             widths=[8, 24, 13, 12, 14, 29],
         ),
     ]
+
+
+def _overrides(data) -> dict[int, str]:
+    """Target id → the sentence of a reviewer's override standing in the year, printed after the computed
+    status and its reason (targets/overrides.py; a passed milestone's override stands in later years)."""
+    from django.utils import timezone
+
+    from targets.overrides import FINAL_STATUSES, standing
+
+    judged = {
+        t["target_id"]: (t["horizon"], t["status_code"] in FINAL_STATUSES) for t in data.targets.to_dict("records")
+    }
+    return {
+        pk: f" Văn phòng huyện điều chỉnh: {o.label} – {o.reason.strip().rstrip('.')} ({o.by_name}, "
+        f"{timezone.localtime(o.at):%d/%m/%Y}{f'; điều chỉnh năm {o.year}' if o.year != data.year else ''})."
+        for pk, o in standing(data.year, judged).items()
+    }
 
 
 def _measured(value, unit: str) -> str:

@@ -76,8 +76,17 @@ def dict_get(mapping, key):
 
 
 @register.filter
-def sparkline(series):
-    """A small SVG line of a {year: value} series."""
+def sparkline(series, unit=""):
+    """A small SVG line of a {year: value} series, its values read out with their unit."""
     from targets.charts import sparkline as draw
 
-    return draw(series or {})
+    return draw(series or {}, unit=unit or "")
+
+
+@register.filter
+def with_unit(value, unit):
+    """A value with the unit it is measured in: "14,2%", "27 triệu đồng/người/năm"; "–" when missing."""
+    if value is None or value == "":
+        return "–"
+    unit = (unit or "").strip()
+    return f"{vn_number(value)}{unit}" if unit.startswith("%") else f"{vn_number(value)} {unit}".strip()

@@ -117,7 +117,8 @@ def test_exports_reopen_with_the_same_numbers(reviewer, imported):
     for table, columns in [
         ("tinh-hinh-bao-cao", ["Cơ quan, đơn vị", "Trạng thái", "Gửi lần đầu", "Gửi muộn"]),
         ("chi-tieu", ["Mã", "Chỉ tiêu", "Mốc", "Mục tiêu", "Đơn vị", "Năm số liệu gần nhất", "Giá trị gần nhất",
-                      "Tình trạng", "Giải thích", "Đơn vị chịu trách nhiệm"]),
+                      "Tình trạng", "Giải thích", "Phương pháp", "Văn phòng huyện điều chỉnh", "Lý do điều chỉnh",
+                      "Người điều chỉnh", "Điều chỉnh lúc", "Đơn vị chịu trách nhiệm"]),
         ("nhiem-vu", ["Mã", "Nhiệm vụ", "Cơ quan chủ trì", "Tình hình thực hiện", "Kết quả"]),
         ("kien-nghi", ["Cơ quan, đơn vị", "Kiến nghị, đề xuất", "Tình trạng", "Trả lời"]),
     ]:  # fmt: skip
@@ -193,7 +194,7 @@ def test_import_page_records_values_and_references(reviewer, plan, cast):
     value = TargetValue.objects.get(target__code="2030.03", year=2024)
     assert value.value == Decimal("14.2") and value.source == "Nhập từ tệp vi-du.csv"
     assert value.recorded_by == cast["vanphong"]
-    assert ReferenceValue.objects.get(target__code="2030.02", year=2024).value == Decimal("84.6")
+    assert ReferenceValue.objects.get(target__code="2030.02", year=2024).value == Decimal("64.8")
     page = reviewer.get(f"/ke-hoach/{SLUG}/chi-tieu/2030.03/").content.decode()
     assert "Nhập từ tệp vi-du.csv" in page and "14,2" in page
 
@@ -258,12 +259,24 @@ def test_the_progress_api(client, imported):
         "code",
         "name",
         "horizon",
+        "measured_unit",
         "values",
         "status",
+        "status_label",
         "milestone",
+        "final",
+        "value_year",
+        "value",
+        "baseline_year",
+        "baseline_value",
+        "target_value",
+        "reference",
+        "ratio_to_reference",
         "method",
         "ratio",
         "explanation",
+        "method_note",
+        "override",
     }
     statuses = {t["status"] for t in data["targets"]}
     assert statuses <= {"achieved", "on_track", "acceleration_needed", "limited", "deterioration",
@@ -302,8 +315,9 @@ def test_the_milestones_of_one_indicator_share_their_values(client, cast, import
     assert by_code["2045.02"]["method"] == "linear" and by_code["2030.03"]["method"] == "cagr"
     # income: 2030.02 is judged on the values of 2025.01 against the reference series
     assert by_code["2030.02"]["values"] == {"2020": 18.0, "2022": 22.0, "2024": 27.0}
-    # ratios 18/64.2 = 0.28037 → 27/84.6 = 0.31915: CAGR_o = 0.032919, CAGR_r = (0.5/0.28037)^(1/10) − 1 = 0.059556
-    assert by_code["2030.02"]["status"] == "limited" and by_code["2030.02"]["ratio"] == pytest.approx(0.5527, abs=1e-3)
+    # ratios to the national income 18/50.6 = 0.355731 → 27/64.8 = 0.416667: CAGR_o = 1.171296^(1/4) − 1 = 0.040317,
+    # CAGR_r = (0.5/0.355731)^(1/10) − 1 = 0.034630, R = 1.1642
+    assert by_code["2030.02"]["status"] == "on_track" and by_code["2030.02"]["ratio"] == pytest.approx(1.1642, abs=1e-3)
     # the agency reports the series once, on its earliest milestone
     report = current_report(imported, "LDTBXH")
     ensure_entries(report)

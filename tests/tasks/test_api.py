@@ -57,6 +57,12 @@ def test_targets_carry_their_structure(client, plan):
         "value_max": 4.5,
         "direction": "lower",
         "baseline_year": None,
+        "period_start": 2021,
+        "measured_unit": "%",  # judged on the poverty rate, the series it shares with 2030.03 and 2045.02
+        "reference": None,
+        "indicator": "ty-le-ho-ngheo-dtts",
+        "natural_limit": None,
+        "section": "II.2.a",
         "parent": None,
         "responsible_agency": "LDTBXH",
         "owner": "LDTBXH",  # who answers for it on the answer's date (`as_of`): no reorganisation here
@@ -88,8 +94,8 @@ def test_tasks_are_a_tree_in_document_order_with_agency_codes(client, plan):
     assert find(tasks, "III.2.a.3")["lead_agencies"] == ["NNPTNT"]  # inherited from III.2.a
     assert find(tasks, "III.4")["lead_agencies"] == ["CAH", "BCHQS"]
     assert set(find(tasks, "III.2.a")) == {
-        "code", "number", "title", "content", "lead_agencies", "coordinating_agencies", "lead_agencies_in_plan",
-        "coordinating_agencies_in_plan", "lead_text", "coordinating_text", "children",
+        "code", "number", "title", "content", "lead_agencies", "leads", "coordinating_agencies",
+        "lead_agencies_in_plan", "coordinating_agencies_in_plan", "lead_text", "coordinating_text", "children",
     }  # fmt: skip
 
 

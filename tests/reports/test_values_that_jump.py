@@ -1,0 +1,96 @@
+"""Values that jump get a word of explanation (issue 10, item 7): a refused import row unless its note is
+filled, and the reviewer sees the value flagged in the review queue, on the report page and the dashboard."""
+
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from targets.models import TargetValue
+from targets.recording import record_value
+from tests.reports.helpers import ReportPage, current_report
+
+SLUG = "binh-son-ctdt-2021-2030"
+HISTORY = "target_code,year,value,note\n2030.10,2021,20,\n2030.10,2022,22,\n2030.10,2023,24,\n2030.10,2024,26,\n"
+
+
+@pytest.fixture
+def reviewer(client, cast):
+    client.force_login(cast["vanphong"])
+    return client
+
+
+def imported(client, text: str):
+    return client.post("/nhap-so-lieu/", {"file": SimpleUploadedFile("so-lieu.csv", text.encode())}, follow=True)
+
+
+@pytest.mark.parametrize(("value", "refused"), [("32", False), ("32,1", True)])
+def test_an_import_row_outside_the_series_band_needs_its_note(reviewer, plan, value, refused):
+    # yearly changes of 2 points: the band allows 3 × 2 = 6 points a year
+    html = imported(reviewer, HISTORY + f'2030.10,2025,"{value}",\n').content.decode()
+    if refused:
+        assert "Dòng 6, cột value: Số liệu thay đổi bất thường: tăng từ 26% (năm 2024) lên 32,1% (năm 2025)" in html
+        assert "Cần ghi giải thích ở cột note." in html
+        assert not TargetValue.objects.exists()  # all or nothing
+    else:
+        assert TargetValue.objects.get(target__code="2030.10", year=2025).value == Decimal(value)
+
+
+@pytest.mark.parametrize(("value", "refused"), [("41", False), ("41,5", True)])
+def test_an_import_row_moving_more_than_15_points_needs_its_note(reviewer, plan, value, refused):
+    html = imported(
+        reviewer, f'target_code,year,value,note\n2025.22,2024,26,\n2025.22,2025,"{value}",\n'
+    ).content.decode()
+    assert ("quá 15 điểm %" in html) == refused
+    assert TargetValue.objects.filter(target__code="2025.22", year=2025).exists() == (not refused)
+
+
+def test_an_import_row_beyond_the_natural_limit_needs_its_note(reviewer, plan):
+    plan.targets.filter(code="2030.06").update(natural_limit=1)  # the HDI cannot pass 1
+    html = imported(reviewer, 'target_code,year,value,note\n2030.06,2024,"1,2",\n').content.decode()
+    assert "1,2 chỉ số trên giới hạn tự nhiên 1 chỉ số" in html
+    assert not TargetValue.objects.exists()
+    imported(reviewer, "target_code,year,value,note\n2030.06,2024,1,\n")
+    assert TargetValue.objects.get(target__code="2030.06").value == 1
+
+
+def test_a_note_lets_the_row_in_and_is_kept(reviewer, plan):
+    imported(reviewer, HISTORY + "2030.10,2025,40,Mở thêm trung tâm dạy nghề Bình An.\n")
+    assert TargetValue.objects.get(target__code="2030.10", year=2025).note == "Mở thêm trung tâm dạy nghề Bình An."
+
+
+def test_the_reviewer_sees_the_jump_in_the_queue_the_report_and_the_dashboard(client, cast, plan):
+    target = plan.targets.get(code="2030.10")
+    for year, value in {2021: 20, 2022: 22, 2023: 24, 2024: 26, 2025: 28}.items():
+        record_value(target, year, Decimal(value), source="Nhập thử")
+    report = current_report(plan, "LDTBXH")
+    client.force_login(cast["canbo.ldtbxh"])
+    note = "Có thêm 2 doanh nghiệp may tuyển lao động DTTS."
+    page = ReportPage(report).fill_everything().target("2030.10", value="45", note=note)
+    assert client.post(f"/bao-cao/{report.pk}/", page.data("submit")).status_code == 302
+    client.force_login(cast["vanphong"])
+    queue = client.get("/tham-dinh/").content.decode()
+    flagged = queue[queue.index(f'id="bat-thuong-{report.pk}"') :]
+    assert "Số liệu thay đổi bất thường" in flagged and "2030.10" in flagged[:400]
+    view = client.get(f"/bao-cao/{report.pk}/").content.decode()
+    line = view[view.index('id="chi-tieu-2030.10"') : view.index("</tr>", view.index('id="chi-tieu-2030.10"'))]
+    assert "⚠ Số liệu thay đổi bất thường: tăng từ 28% (năm 2025) lên 45% (năm 2026)" in line and note in line
+    assert "table-warning" in line
+    client.post(f"/bao-cao/{report.pk}/duyet/")
+    dashboard = client.get(f"/bang-dieu-khien/{SLUG}/2026/").content.decode()
+    assert "⚠ Số liệu năm 2026 thay đổi bất thường: tăng từ 28% (năm 2025) lên 45% (năm 2026)" in dashboard
+    assert f"Ghi chú: {note}" in dashboard
+
+
+def test_a_steady_value_is_not_flagged(client, cast, plan):
+    target = plan.targets.get(code="2030.10")
+    for year, value in {2021: 20, 2022: 22, 2023: 24, 2024: 26, 2025: 28}.items():
+        record_value(target, year, Decimal(value), source="Nhập thử")
+    report = current_report(plan, "LDTBXH")
+    client.force_login(cast["canbo.ldtbxh"])
+    client.post(
+        f"/bao-cao/{report.pk}/", ReportPage(report).fill_everything().target("2030.10", value="30").data("submit")
+    )
+    client.force_login(cast["vanphong"])
+    assert f'id="bat-thuong-{report.pk}"' not in client.get("/tham-dinh/").content.decode()
+    assert "thay đổi bất thường" not in client.get(f"/bao-cao/{report.pk}/").content.decode()

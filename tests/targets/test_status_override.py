@@ -1,0 +1,136 @@
+"""A reviewer overrides a computed status with a written reason (issue 10, item 5): only reviewers; kept with
+who and when; never edited in place; shown beside the computed status wherever the status appears."""
+
+import io
+import re
+
+import pandas as pd
+import pytest
+from django.core.management import call_command
+
+from reports.consolidated.document import build_document
+from reports.consolidated.gathering import gather
+from reports.consolidated.models import ConsolidatedReport
+from targets.models import StatusOverride
+from tests.conftest import DATA
+
+SLUG = "binh-son-ctdt-2021-2030"
+URL = f"/ke-hoach/{SLUG}/chi-tieu/2025.19/dieu-chinh-tinh-trang/"
+REASON = "Số liệu BHXH tỉnh năm 2025 (98,1%) đã công bố, đạt mục tiêu; số liệu huyện nhập thiếu."
+
+
+@pytest.fixture
+def imported(plan):
+    call_command("import_values", str(DATA / "vi_du_so_lieu.csv"), stdout=io.StringIO())
+    return plan
+
+
+@pytest.fixture
+def reviewer(client, cast):
+    client.force_login(cast["vanphong"])
+    return client
+
+
+def override(client, status="met", reason=REASON, year=2026, url=URL):
+    return client.post(url, {"year": year, "status": status, "reason": reason})
+
+
+def row(html: str, code: str) -> str:
+    start = html.index(f'id="ct-{code}"')
+    return html[start : html.index("</tr>", start)]
+
+
+def count(html: str, status: str) -> int:
+    return int(re.search(rf'class="status status-{status} me-2">[^:]+: (\d+)<', html).group(1))
+
+
+def test_anonymous_visitors_go_to_login(client, plan):
+    assert client.get(URL)["Location"].startswith("/dang-nhap/")
+    assert override(client)["Location"].startswith("/dang-nhap/")
+    assert not StatusOverride.objects.exists()
+
+
+@pytest.mark.parametrize("user", ["quantri", "lanhdao", "canbo.ldtbxh", "canbo.binhan"])
+def test_only_reviewers_override(client, cast, imported, user):
+    client.force_login(cast[user])
+    assert client.get(URL).status_code == 403
+    assert override(client).status_code == 403
+    assert not StatusOverride.objects.exists()
+    page = client.get(f"/ke-hoach/{SLUG}/chi-tieu/2025.19/").content.decode()
+    assert 'id="dieu-chinh-tinh-trang"' not in page  # no form to fill either
+
+
+def test_a_reviewer_overrides_with_a_reason_kept_with_who_and_when(reviewer, imported):
+    assert reviewer.get(URL).status_code == 200
+    page = reviewer.get(f"/ke-hoach/{SLUG}/chi-tieu/2025.19/").content.decode()
+    assert 'id="dieu-chinh-tinh-trang"' in page and 'name="reason"' in page
+    assert override(reviewer)["Location"] == f"/ke-hoach/{SLUG}/chi-tieu/2025.19/"
+    saved = StatusOverride.objects.get()
+    assert (saved.target.code, saved.year, saved.status, saved.computed_status) == ("2025.19", 2026, "met", "not_met")
+    assert saved.reason == REASON and saved.by.username == "vanphong" and saved.at and saved.is_current
+
+
+def test_a_reason_is_required_and_what_was_typed_stays(reviewer, imported):
+    response = override(reviewer, reason="   ")
+    assert response.status_code == 422
+    assert "Cần ghi lý do điều chỉnh." in response.content.decode()
+    response = override(reviewer, status="khong-co", reason="Lý do vẫn còn.")
+    assert response.status_code == 422 and "Lý do vẫn còn." in response.content.decode()
+    assert not StatusOverride.objects.exists()
+
+
+def test_it_is_shown_beside_the_computed_status_everywhere(client, cast, reviewer, imported):
+    dashboard = f"/bang-dieu-khien/{SLUG}/2026/"
+    before = reviewer.get(dashboard).content.decode()  # and cached: the override must reach the page at once
+    assert "Văn phòng huyện điều chỉnh" not in row(before, "2025.19")
+    override(reviewer)
+    for html in [row(reviewer.get(dashboard).content.decode(), "2025.19"),
+                 reviewer.get(f"/ke-hoach/{SLUG}/chi-tieu/2025.19/").content.decode(),
+                 row(client.get(f"/cong-khai/{SLUG}/").content.decode(), "2025.19")]:  # fmt: skip
+        assert "status-not_met" in html and "Không đạt" in html and "(tính theo số liệu)" in html
+        assert "Văn phòng huyện điều chỉnh:" in html and "status-met" in html and REASON in html
+        assert "Nguyễn Thị Thẩm Định" in html
+    after = reviewer.get(dashboard).content.decode()  # the counts take the override
+    assert count(after, "met") == count(before, "met") + 1 and count(after, "not_met") == count(before, "not_met") - 1
+    assert 'id="ct-2025.19"' in reviewer.get(f"{dashboard}?status=met").content.decode()
+    api = client.get(f"/api/plans/{SLUG}/progress/?year=2026").json()
+    bhyt = next(t for t in api["targets"] if t["code"] == "2025.19")
+    assert bhyt["status"] == "not_met" and bhyt["override"]["status"] == "met"
+    assert bhyt["override"]["reason"] == REASON and bhyt["override"]["by"] == "Nguyễn Thị Thẩm Định"
+    assert bhyt["override"]["year"] == 2026 and bhyt["override"]["at"].startswith("2026-")
+    csv = client.get(f"/api/plans/{SLUG}/progress/?year=2026&format=csv").content.decode("utf-8-sig")
+    assert "override_reason" in csv.splitlines()[0] and REASON in csv
+    sheet = pd.read_excel(io.BytesIO(reviewer.get(f"{dashboard}chi-tieu.xlsx").content), dtype={"Mã": str})
+    line = sheet[sheet["Mã"] == "2025.19"].iloc[0]
+    assert (line["Tình trạng"], line["Văn phòng huyện điều chỉnh"]) == ("Không đạt", "Đạt")
+    assert line["Lý do điều chỉnh"] == REASON and line["Người điều chỉnh"] == "Nguyễn Thị Thẩm Định"
+    document = build_document(gather(ConsolidatedReport.request(imported, 2026)))
+    table = next(p for p in document.body if p.kind == "table" and p.headers[0] == "Mã")
+    cell = next(r for r in table.rows if r[0] == "2025.19")[-1]
+    assert cell.startswith("Không đạt.") and f"Văn phòng huyện điều chỉnh: Đạt – {REASON.rstrip('.')}" in cell
+
+
+def test_a_new_override_supersedes_and_the_history_stays(reviewer, imported):
+    override(reviewer)
+    override(reviewer, status="insufficient_data", reason="Chờ số liệu chính thức của BHXH tỉnh.")
+    override(reviewer, status="", reason="Đã có số liệu chính thức, dùng lại tình trạng tính theo số liệu.")
+    rows = list(StatusOverride.objects.order_by("pk"))
+    assert [(o.status, o.is_current) for o in rows] == [("met", False), ("insufficient_data", False), ("", True)]
+    page = reviewer.get(f"/ke-hoach/{SLUG}/chi-tieu/2025.19/").content.decode()
+    history = page[page.index('id="lich-su-dieu-chinh"') :]
+    assert REASON in history and "Chờ số liệu chính thức" in history and "Bỏ điều chỉnh" in history
+    assert "Văn phòng huyện điều chỉnh:" not in row(reviewer.get(f"/bang-dieu-khien/{SLUG}/2026/").content.decode(),
+                                                    "2025.19")  # fmt: skip
+    response = override(reviewer, status="", reason="Bỏ lần nữa.")
+    assert response.status_code == 422 and "không có gì để bỏ" in response.content.decode()
+
+
+def test_a_passed_milestones_override_stands_in_later_years_a_pace_does_not(client, reviewer, imported):
+    override(reviewer)  # 2025.19: its 2025 milestone judged once
+    override(reviewer, status="acceleration_needed", reason="Số liệu 2026 ước thấp.",
+             url=f"/ke-hoach/{SLUG}/chi-tieu/2030.03/dieu-chinh-tinh-trang/")  # fmt: skip
+    later = {t["code"]: t for t in client.get(f"/api/plans/{SLUG}/progress/?year=2027").json()["targets"]}
+    assert later["2025.19"]["override"]["status"] == "met" and later["2025.19"]["override"]["year"] == 2026
+    assert later["2030.03"]["override"] is None
+    earlier = {t["code"]: t for t in client.get(f"/api/plans/{SLUG}/progress/?year=2025").json()["targets"]}
+    assert earlier["2025.19"]["override"] is None
