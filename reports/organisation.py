@@ -8,6 +8,7 @@ import datetime
 
 from agencies.lineage import Lineage
 from agencies.models import Agency
+from binhson_plan.collation import vietnamese
 from targets.models import Target
 from tasks.models import Assignment, Role
 
@@ -39,7 +40,7 @@ def expected_agencies(plan, on: datetime.date, lineage: Lineage | None = None) -
         "pk", "responsible_agency_id"
     ):
         ids.update(lineage.holders(agency_id, on, target_id=target_id))
-    agencies = Agency.objects.filter(pk__in=ids).order_by("name")
+    agencies = Agency.objects.filter(pk__in=ids).order_by(vietnamese("name"))
     return [a for a in agencies if a.is_active or a.pk in lineage.ended]
 
 

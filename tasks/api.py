@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET
 
 from agencies.lineage import Lineage
 from agencies.models import Agency
+from binhson_plan.collation import vietnamese
 from tasks.models import Plan
 from tasks.structure import build_tree
 
@@ -144,7 +145,9 @@ def plan_detail(request, slug):
     targets = list(plan.targets.filter(is_active=True).select_related("responsible_agency", "parent", "section"))
     owners = lineage.owners(targets, on)
     part_three = next((node for node in build_tree(plan, on, lineage) if node.section.code == "III"), None)
-    agencies = list(Agency.objects.filter(Q(plans=plan) | Q(pk__in=lineage.agency_ids())).distinct().order_by("name"))
+    agencies = list(
+        Agency.objects.filter(Q(plans=plan) | Q(pk__in=lineage.agency_ids())).distinct().order_by(vietnamese("name"))
+    )
     codes = {a.pk: a.code for a in agencies}
     data = _plan_summary(request, plan) | {
         "year": year,

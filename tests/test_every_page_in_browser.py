@@ -51,7 +51,7 @@ def seed_the_year(plan) -> dict:
     ]
     staff = {r: _staff_name(r) for r in (draft, sent_back, submitted, approved)}
     return {
-        None: ["/dang-nhap/", f"/cong-khai/{SLUG}/", f"/cong-khai/{SLUG}/?nam={year - 2}"],
+        None: ["/dang-nhap/", f"/cong-khai/{SLUG}/", f"/cong-khai/{SLUG}/?nam={year - 2}", "/cong-khai/khong-co/"],
         staff[sent_back]: [sent_back.get_absolute_url(), "/bao-cao/", "/tham-dinh/", *reading],  # /tham-dinh/: 403
         staff[draft]: [draft.get_absolute_url()],
         staff[submitted]: [submitted.get_absolute_url()],
@@ -63,6 +63,8 @@ def seed_the_year(plan) -> dict:
             f"/ky-bao-cao/{cycle.pk}/",
             "/nhap-so-lieu/",
             f"/ke-hoach/{SLUG}/chi-tieu/{most_values.code}/dinh-chinh/",
+            f"/ke-hoach/{SLUG}/chi-tieu/{most_values.code}/dieu-chinh-tinh-trang/",
+            "/doi-mat-khau/xong/",
             *reading,
         ],
         "lanhdao": [*district, *reading],

@@ -56,6 +56,7 @@
       Array.prototype.forEach.call(row.cells, function (cell) {
         var span = cell.colSpan || 1;
         cell.setAttribute("data-label", span > 1 ? "" : names[column] || "");
+        if (!cell.textContent.trim() && !cell.querySelector("img, svg, input, button")) cell.classList.add("stack-empty");
         column += span;
       });
     });
