@@ -301,10 +301,11 @@ def _paced(goal, method, series, t0, v0, t1, v1, target) -> Progress:
         movement = f"Giữ nguyên {_with_unit(goal, v1)} từ năm {t0} đến năm {t1}"
     else:
         trend = "tăng" if observed > 0 else "giảm"
-        movement = (f"Từ {_with_unit(goal, v0)} năm {t0} {'tăng lên' if v1 > v0 else 'giảm còn'} "
-                    f"{_with_unit(goal, v1)} năm {t1}, bình quân {trend} {seen} {pace}")  # fmt: skip
+        movement = (f"Từ {_with_unit(goal, v0)} (năm {t0}) {'tăng lên' if v1 > v0 else 'giảm còn'} "
+                    f"{_with_unit(goal, v1)} (năm {t1}), bình quân {trend} {seen} {pace}")  # fmt: skip
     status = status_for_ratio(ratio)
-    close = ", sát mục tiêu" if status == "on_track" and not meets(goal, projected, target) else ""
+    short = not meets(goal, projected, target)
+    close = (", sát mục tiêu" if status == "on_track" else ", chưa đạt mục tiêu") if short else ""
     text = (
         f"{movement}; cần {'tăng' if required > 0 else 'giảm'} {needed} {pace} để đạt {_goal_text(goal, target)} "
         f"vào năm {goal.horizon}. Giữ nhịp này, năm {goal.horizon} ước đạt {fmt(projected)}{_unit(goal)}{close}."
@@ -384,7 +385,7 @@ def _result(goal, status, method, text, series, t1, v1, *, target=None, ratio=No
         v0 = series[t0]
     note = f"Phương pháp: {METHOD_LABELS[method]}" if METHOD_LABELS.get(method) else ""
     if note and ratio is not None and not final:
-        note += f"; tỷ số tiến độ {fmt(ratio)}"
+        note += f"; tỷ số tiến độ {fmt(ratio, 3)}"  # three places: 0,596 must not read as the 0,60 threshold
     return Progress(
         status, method, goal.horizon, text, ratio=ratio, observed_pace=observed, required_pace=required,
         projected=projected, target_value=target, value_year=t1, value=v1, baseline_year=t0, baseline_value=v0,
@@ -421,8 +422,14 @@ def _unit(goal: Goal) -> str:
 
 
 def _with_unit(goal: Goal, value: float) -> str:
-    """A value as the tables show it (up to four decimals, as stored: 0,655, not 0,66) with its unit."""
-    return f"{fmt(value, 4)}{_unit(goal)}"
+    """A value with its unit, as precise as a reader needs: 0,655 (an index), 61,5, 1.850,1 (tỷ đồng)."""
+    return f"{fmt(value, shown_places(value))}{_unit(goal)}"
+
+
+def shown_places(value: float) -> int:
+    """Decimals to show a value with: three below 10 (0,655, 0,821), two below 1.000, one above."""
+    size = abs(value)
+    return 3 if size < 10 else 2 if size < 1000 else 1
 
 
 def _points_unit(goal: Goal) -> str:

@@ -35,11 +35,11 @@ def test_cagr_ratio_needs_acceleration():
     # projected 2025 = 88 × 1.032280² = 93.772
     assert p.projected == pytest.approx(93.772, abs=1e-3)
     assert p.explanation == (
-        "Từ 80% năm 2020 tăng lên 88% năm 2023, bình quân tăng 3,23 %/năm (tương đối); cần tăng 3,5 %/năm (tương "
-        "đối) để đạt 95% vào năm 2025. Giữ nhịp này, năm 2025 ước đạt 93,77%."
+        "Từ 80% (năm 2020) tăng lên 88% (năm 2023), bình quân tăng 3,23 %/năm (tương đối); cần tăng 3,5 %/năm "
+        "(tương đối) để đạt 95% vào năm 2025. Giữ nhịp này, năm 2025 ước đạt 93,77%, chưa đạt mục tiêu."
     )
     assert "CAGR" not in p.explanation and "tỷ số" not in p.explanation  # the method in small print only
-    assert p.method_note == "Phương pháp: tốc độ tăng trưởng bình quân (CAGR); tỷ số tiến độ 0,92."
+    assert p.method_note == "Phương pháp: tốc độ tăng trưởng bình quân (CAGR); tỷ số tiến độ 0,923."
 
 
 def test_cagr_ratio_on_track():

@@ -4,7 +4,7 @@ disagree, for random series and every kind of target. The hand-computed cases ar
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from targets.progress import Goal, evaluate, fmt, meets, status_for_ratio
+from targets.progress import Goal, evaluate, fmt, meets, shown_places, status_for_ratio
 
 PACE = {"on_track", "acceleration_needed", "limited", "deterioration"}
 YEARS = st.integers(min_value=2020, max_value=2046)
@@ -64,7 +64,7 @@ def test_value_status_and_sentence_agree(case):
     assert "CAGR" not in text and "tỷ số" not in text  # the method is small print, never the sentence
     if progress.value is not None:  # the value shown is the one the sentence speaks of, in its year
         assert progress.value_year <= cutoff
-        assert fmt(progress.value, 4) in text and str(progress.value_year) in text
+        assert fmt(progress.value, shown_places(progress.value)) in text and str(progress.value_year) in text
     if progress.status in PACE:
         assert len(usable) >= 2 and progress.value_year == max(usable)
         assert progress.status == status_for_ratio(progress.ratio)
