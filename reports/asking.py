@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from django.db.models import Max
 
 from targets.models import Assessment, Target, TargetValue
+from targets.recording import record_assessment, record_value
 
 
 def year_to_ask(cycle_year: int, last_milestone: int, recorded_years) -> int | None:
@@ -134,3 +135,26 @@ def _facts(report, targets, last, values, assessments) -> dict[int, EntryFacts]:
         )  # fmt: skip
         facts[target.pk] = EntryFacts(target, ask, values.get(target.pk, {}))
     return facts
+
+
+def record_approved_values(report, by) -> list[TargetValue]:
+    """The approved report's target values become the targets' values for the year each was asked for (the
+    cycle's, or a passed milestone's that was missing); a value that would no longer count is
+    left in the report, not recorded."""
+    source = f"Báo cáo năm {report.cycle.year} của {report.agency.name}"
+    entries = list(report.target_entries.select_related("target"))
+    facts = entry_facts(report, [entry.target for entry in entries])
+    recorded = []
+    for entry in entries:
+        if not facts[entry.target_id].counts(entry):
+            continue
+        if entry.value is not None:
+            version = record_value(
+                entry.target, entry.value_year, entry.value, by=by, as_of=entry.as_of, is_estimate=entry.is_estimate,
+                source=source, source_report=report, note=entry.note,
+            )  # fmt: skip
+            if version:
+                recorded.append(version)
+        if entry.qualitative_status:
+            record_assessment(entry.target_id, entry.value_year, entry.qualitative_status, by=by, source_report=report)
+    return recorded

@@ -200,8 +200,8 @@ class AgencyReport(models.Model):
 
     @transaction.atomic
     def approve(self, by, at=None):
+        from reports.asking import record_approved_values
         from reports.notifications import notify_agency
-        from targets.recording import record_approved_values
 
         event = self._transition(
             ReportState.APPROVED, by, (ReportState.SUBMITTED,), ReportAction.APPROVED, at=at,

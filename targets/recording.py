@@ -23,31 +23,6 @@ def record_value(
     )  # fmt: skip
 
 
-def record_approved_values(report, by) -> list[TargetValue]:
-    """The approved report's target values become the targets' values for the year each was asked for (the
-    cycle's, or a passed milestone's that was missing: reports.asking); a value that would no longer count is
-    left in the report, not recorded."""
-    from reports.asking import entry_facts
-
-    source = f"Báo cáo năm {report.cycle.year} của {report.agency.name}"
-    entries = list(report.target_entries.select_related("target"))
-    facts = entry_facts(report, [entry.target for entry in entries])
-    recorded = []
-    for entry in entries:
-        if not facts[entry.target_id].counts(entry):
-            continue
-        if entry.value is not None:
-            version = record_value(
-                entry.target, entry.value_year, entry.value, by=by, as_of=entry.as_of, is_estimate=entry.is_estimate,
-                source=source, source_report=report, note=entry.note,
-            )  # fmt: skip
-            if version:
-                recorded.append(version)
-        if entry.qualitative_status:
-            record_assessment(entry.target_id, entry.value_year, entry.qualitative_status, by=by, source_report=report)
-    return recorded
-
-
 @transaction.atomic
 def record_assessment(target_id, year, status, *, by=None, source_report=None, note=""):
     """Make `status` the current assessment of a qualitative target for `year`; None if unchanged."""

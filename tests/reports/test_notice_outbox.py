@@ -86,7 +86,7 @@ def test_the_notice_is_written_with_the_event_or_not_at_all(client, submitted, m
     def broken(report, by):
         raise RuntimeError("ghi số liệu thất bại")
 
-    monkeypatch.setattr("targets.recording.record_approved_values", broken)
+    monkeypatch.setattr("reports.asking.record_approved_values", broken)
     with pytest.raises(RuntimeError):
         client.post(f"/bao-cao/{submitted.pk}/duyet/")
     assert not Notification.objects.exists() and not submitted.events.filter(action="approved").exists()
