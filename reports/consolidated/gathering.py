@@ -205,5 +205,18 @@ def digest(data: Consolidated) -> str:
         "tasks": data.tasks.astype(str).to_dict("records"),
         "targets": data.targets.astype(str).to_dict("records"),
         "proposals": data.proposals.astype(str).to_dict("records"),
+        "overrides": _overrides_of(data),
     }
     return hashlib.sha256(json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def _overrides_of(data: Consolidated) -> list[str]:
+    """The reviewers' status overrides standing in the year: an override alone changes the report."""
+    from targets.overrides import FINAL_STATUSES, standing
+
+    judged = {
+        row["target_id"]: (row["horizon"], row["status_code"] in FINAL_STATUSES)
+        for row in data.targets.to_dict("records")
+    }
+    found = standing(data.year, judged)
+    return sorted(f"{pk}:{o.status}:{o.reason}:{o.at:%Y%m%d%H%M%S}" for pk, o in found.items())

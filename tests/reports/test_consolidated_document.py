@@ -228,3 +228,17 @@ def test_a_failed_build_is_said_plainly_on_the_page_and_never_as_in_progress(
     page = response.content.decode()
     assert "Không dựng được bản này: hệ thống gặp lỗi khi tạo tệp PDF" in page
     assert "Đang dựng bản" not in page and "ValueError" not in page and "NaN" not in page
+
+
+def test_an_override_alone_changes_what_goes_into_the_report(plan, cast):
+    from reports.consolidated.gathering import digest, gather
+    from targets.models import StatusOverride
+
+    report = built(plan)
+    before = digest(gather(report))
+    target = plan.targets.get(code="2030.10")
+    StatusOverride.objects.create(
+        target=target, year=2026, status="on_track", computed_status="insufficient_data",
+        reason="Số liệu điều tra giữa kỳ 2026 cho thấy đúng tiến độ.", by=cast["vanphong"],
+    )  # fmt: skip
+    assert digest(gather(report)) != before  # so the nightly draft is rebuilt
