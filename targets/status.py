@@ -72,14 +72,16 @@ def references(targets) -> dict[int, dict[int, float]]:
 
 
 def reported_statuses(targets, year: int) -> dict[int, str]:
-    """Target id → the latest approved qualitative assessment up to `year`."""
+    """Target id → the latest approved qualitative assessment up to `year`, and no later than the target's
+    milestone: a milestone that has passed is judged on the assessment of its year, not a later one."""
+    horizons = {t.pk: t.horizon for t in targets}
     rows = (
         Assessment.objects.current()
         .filter(target__in=targets, year__lte=year)
         .order_by("year")
-        .values_list("target_id", "status")
+        .values_list("target_id", "year", "status")
     )
-    return dict(rows)
+    return {target_id: status for target_id, at, status in rows if at <= horizons.get(target_id, at)}
 
 
 def plan_progress(targets: list[Target], year: int) -> dict[int, Progress]:

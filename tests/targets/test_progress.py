@@ -228,3 +228,14 @@ def test_one_indicator_against_each_milestone():
     assert result["nearest"].ratio == pytest.approx(1.5830, abs=1e-4)
     # 2045 by linear pace: slope −3.325/yr, required −27.5/25 = −1.1/yr, R = 3.0227
     assert result["by_milestone"][2045].ratio == pytest.approx(3.0227, abs=1e-4)
+
+
+def test_a_late_assessment_does_not_change_a_passed_qualitative_milestone(plan):
+    from targets.models import Assessment
+    from targets.status import plan_progress
+
+    target = plan.targets.get(code="2025.09")  # qualitative, milestone 2025
+    Assessment.objects.create(target=target, year=2025, status="progressing")
+    Assessment.objects.create(target=target, year=2026, status="achieved")  # said a year too late
+    assert plan_progress([target], 2026)[target.pk].status == "not_met"
+    assert plan_progress([target], 2025)[target.pk].status == "qualitative"
