@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 from django.utils import timezone
 
+from agencies.lineage import Lineage
 from binhson_plan.collation import vietnamese
 from reports.consolidated.models import ConsolidatedReport
 from reports.models import Proposal, ReportingCycle, ReportState, TaskEntry
@@ -124,7 +125,7 @@ def gather(report: ConsolidatedReport) -> Consolidated:
         PROPOSAL_COLUMNS,
     )
     difficulties = included[included["difficulties"].str.strip() != ""][["agency", "difficulties", "approved"]]
-    targets, series, estimates = _targets(report)
+    targets, series, estimates = _targets(report, cycle)
     return Consolidated(
         report, cycle, reports, tasks, targets, proposals, difficulties.reset_index(drop=True),
         outline=_outline(report.plan, cycle.due_on), series=series, estimates=estimates,
@@ -143,11 +144,12 @@ def _estimates(targets, until: int) -> dict[int, set[int]]:
     return {t.pk: flagged.get(groups[t.pk][0], set()) for t in targets}
 
 
-def _targets(report):
+def _targets(report, cycle):
     plan_targets = list(
         report.plan.targets.filter(is_active=True).select_related("responsible_agency").order_by("position")
     )
     progress = plan_progress(plan_targets, report.year)
+    owners = Lineage.load().owners(plan_targets, cycle.due_on)  # who answers for each target that year
     series = observations(plan_targets, until=report.year)
     estimates = _estimates(plan_targets, report.year)
     rows = []
@@ -178,7 +180,7 @@ def _targets(report):
                 "status": STATUS_LABELS[progress[t.pk].status],
                 "status_code": progress[t.pk].status,
                 "explanation": progress[t.pk].explanation,
-                "agency": t.responsible_agency.name,
+                "agency": owners[t.pk].name,
             }  # fmt: skip
         )
     return frame(rows, TARGET_COLUMNS), series, estimates

@@ -219,6 +219,11 @@ def test_the_2026_consolidated_report_follows_the_successors_and_the_years_issue
     form = client.get("/tong-hop/?nam=2026").content.decode()
     assert "Người Ký Minh Họa" in form and "…/BC-UBND-MH" in form
     assert "Phạm Quang Sự" in client.get("/tong-hop/?nam=2024").content.decode()
+    # the targets' owner is the year's: 2030.04 passed to the department, 2024 keeps the office
+    owners = dict(zip(gather(report).targets["code"], gather(report).targets["agency"], strict=True))
+    assert owners["2030.04"] == "Sở Nông nghiệp và Môi trường tỉnh (minh họa)"
+    earlier_owners = gather(ConsolidatedReport.request(plan, 2024)).targets.set_index("code")["agency"]
+    assert earlier_owners["2030.04"] == "Phòng Nông nghiệp và Phát triển nông thôn"
 
 
 def test_a_staff_member_of_a_merged_commune_can_no_longer_edit_its_old_report(client, cast, plan):
