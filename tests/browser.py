@@ -26,8 +26,7 @@ CHROMIUM_FLAGS = [
 ]
 
 
-@pytest.fixture
-def browser():
+def start_chromium():
     os.environ.setdefault("SE_OFFLINE", "true")  # never let Selenium try to download a driver
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
@@ -38,8 +37,22 @@ def browser():
         options.add_argument(flag)
     driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
     driver.implicitly_wait(5)
+    return driver
+
+
+@pytest.fixture
+def browser():
+    driver = start_chromium()
     yield driver
     driver.quit()
+
+
+def clean_slate(driver, live_server) -> None:
+    """A browser shared by a module's tests, as if new: no session, no drafts kept, the usual window."""
+    driver.delete_all_cookies()
+    driver.set_window_size(1280, 900)
+    driver.get(f"{live_server.url}/dang-nhap/")
+    driver.execute_script("localStorage.clear()")
 
 
 def screenshot(driver, name: str, full_page: bool = False) -> Path:

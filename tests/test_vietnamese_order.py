@@ -68,3 +68,9 @@ def test_the_dashboard_and_the_review_queue_list_agencies_in_vietnamese_order(cl
         assert names == sorted(names, key=sort_key)
         assert names.index("Phòng giao dịch Ngân hàng Chính sách xã hội huyện") < names.index("Phòng Y tế")
         assert names.index("Ủy ban nhân dân xã Bình An") < names.index("Văn phòng huyện")
+
+
+def test_the_open_data_api_lists_agencies_in_vietnamese_order(client, plan):
+    names = [agency["name"] for agency in client.get(f"/api/plans/{plan.slug}/").json()["agencies"]]
+    assert len(names) > 20 and names == sorted(names, key=sort_key)
+    assert names.index("Phòng giao dịch Ngân hàng Chính sách xã hội huyện") < names.index("Phòng Y tế")

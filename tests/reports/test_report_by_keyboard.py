@@ -10,10 +10,23 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
 from reports.models import AgencyReport
-from tests.browser import axe_violations, confirm, log_in, screenshot
+from tests.browser import axe_violations, clean_slate, confirm, log_in, screenshot, start_chromium
 from tests.reports.helpers import ReportPage, current_report
 
 FILLER = "Đã triển khai theo kế hoạch, có số liệu kèm theo."
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """One Chromium for the module's tests (it takes seconds to start), wiped clean before each."""
+    driver = start_chromium()
+    yield driver
+    driver.quit()
+
+
+@pytest.fixture(autouse=True)
+def fresh_browser(transactional_db, browser, live_server):
+    clean_slate(browser, live_server)
 
 
 def press(browser, *keys):
