@@ -63,10 +63,6 @@ class Document:
     appendices: list[Appendix] = field(default_factory=list)
     annex_line: str = ""
 
-    @property
-    def title(self) -> str:
-        return self.subject
-
 
 def _unbroken(text: str, name: str) -> str:
     """`text` with the place name held together by no-break spaces, so "Bình Sơn" is never split."""
@@ -154,8 +150,6 @@ class _Entries:
         self.by_section = {}
         for r in rows:
             self.by_section.setdefault(r["section_id"], []).append(r)
-        included = data.reports[data.reports["included"].astype(bool)]
-        self.reported_agencies = set(included["agency_id"])
         self.state = dict(zip(data.reports["agency_id"], data.reports["state"], strict=True))
 
     def any_in(self, node) -> bool:
