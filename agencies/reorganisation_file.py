@@ -16,6 +16,15 @@ codes, so loading it twice changes nothing.
         moves:
           - {section: III.2.d.5, to: UBND-XA-MOI}
           - {target: "2025.09", to: UBND-XA-MOI}
+    report_issuers:                      # who issues and signs the plan's consolidated report from a year on
+      - from_year: 2025
+        issuing_body: Ủy ban nhân dân xã …
+        place: Bình Sơn                  # before the date: "Bình Sơn, ngày …"
+        signer_authority: KT. CHỦ TỊCH   # optional
+        signer_position: PHÓ CHỦ TỊCH
+        signer_name: …
+        recipients: [Ủy ban nhân dân tỉnh Quảng Ngãi, "Lưu: VT."]   # optional: else the usual list
+        document_symbol: BC-UBND         # optional
 """
 
 import datetime
@@ -37,9 +46,16 @@ from agencies.models import (
     ReorganisationSuccessor,
 )
 from agencies.reorganising import Move, Proposal, problems, recorded, recorded_steps
-from tasks.plan_file import CODE, DATE, DICT, LIST, TEXT, _Checker, nfc
+from tasks.models import ReportIssuer
+from tasks.plan_file import CODE, DATE, DICT, INT, LIST, TEXT, _Checker, nfc
 
-FILE_FIELDS = {"plan": (TEXT, False), "agencies": (LIST, False), "reorganisations": (LIST, True)}
+FILE_FIELDS = {"plan": (TEXT, False), "agencies": (LIST, False), "reorganisations": (LIST, True),
+               "report_issuers": (LIST, False)}  # fmt: skip
+ISSUER_FIELDS = {
+    "from_year": (INT, True), "issuing_body": (TEXT, True), "place": (TEXT, True), "signer_authority": (TEXT, False),
+    "signer_position": (TEXT, True), "signer_name": (TEXT, True), "recipients": (LIST, False),
+    "document_symbol": (TEXT, False),
+}  # fmt: skip
 AGENCY_FIELDS = {"code": (TEXT, True), "name": (TEXT, True), "short_name": (TEXT, True), "symbol": (TEXT, False),
                  "kind": (TEXT, True)}  # fmt: skip
 REORGANISATION_FIELDS = {
@@ -72,6 +88,7 @@ _DatesAsText.yaml_implicit_resolvers = {
 class FileData:
     agencies: list[Agency] = field(default_factory=list)  # to create (pk None once checked)
     entries: list[tuple[Proposal, dict]] = field(default_factory=list)  # with legal_basis and note
+    issuers: list[ReportIssuer] = field(default_factory=list)  # unsaved, checked
 
 
 def read_reorganisation_file(path: Path) -> FileData:
@@ -116,7 +133,40 @@ class _FileChecker(_Checker):  # the plan file's field checks and messages, for 
         self.agencies = {a.code: a for a in Agency.objects.all()}
         new = self.check_agencies(top.get("agencies", []))
         entries = self.check_reorganisations(top.get("reorganisations", []))
-        return FileData(new, entries)
+        issuers = self.check_issuers(top.get("report_issuers", []))
+        return FileData(new, entries, issuers)
+
+    def check_issuers(self, raw: list) -> list[ReportIssuer]:
+        issuers, years = [], set()
+        for index, item in enumerate(raw, start=1):
+            entry = f"report_issuers, mục {index}" + (f" ({item.get('from_year')})" if isinstance(item, dict) else "")
+            values = self.fields(item, ISSUER_FIELDS, entry)
+            year = values.get("from_year")
+            if year is None:
+                continue
+            if self.plan is None:
+                self.error(entry, "cần trường “plan” của tệp: cơ quan ban hành đặt cho một kế hoạch.")
+                continue
+            last = self.plan.vision_year or self.plan.period_end
+            if not self.plan.period_start <= year <= last:
+                self.error(entry, f"trường “from_year”: năm {year} ngoài các năm của kế hoạch "
+                                  f"({self.plan.period_start}–{last}).")  # fmt: skip
+            if year in years:
+                self.error(entry, f"trường “from_year”: năm {year} được nêu hai lần.")
+            years.add(year)
+            recipients = values.pop("recipients", [])
+            if not all(isinstance(r, str) and r.strip() for r in recipients):
+                self.error(entry, "trường “recipients”: mỗi nơi nhận là một dòng văn bản.")
+                recipients = []
+            symbol = values.pop("document_symbol", "") or "BC-UBND"
+            limits = {f.name: f.max_length for f in ReportIssuer._meta.fields if getattr(f, "max_length", None)}
+            for key, text in [*values.items(), ("document_symbol", symbol)]:
+                if isinstance(text, str) and limits.get(key) and len(text) > limits[key]:
+                    self.error(entry, f"trường “{key}”: dài quá {limits[key]} ký tự.")
+            issuers.append(
+                ReportIssuer(plan=self.plan, document_symbol=symbol, recipients="\n".join(recipients), **values)
+            )
+        return issuers
 
     def check_agencies(self, raw: list) -> list[Agency]:
         new = []
@@ -305,7 +355,28 @@ def _write(data: FileData) -> Counter:
         if outcome != "unchanged":
             changed.append(proposal.effective_on)
     counts["changed_since"] = min(changed) if changed else None
+    for issuer in data.issuers:
+        counts[f"issuer_{_write_issuer(issuer)}"] += 1
     return counts
+
+
+ISSUER_COPY = ("issuing_body", "place", "signer_authority", "signer_position", "signer_name", "recipients",
+               "document_symbol")  # fmt: skip
+
+
+def _write_issuer(issuer: ReportIssuer) -> str:
+    """Create or bring up to date the plan's issuer from the year (history kept); "created", "updated" or
+    "unchanged"."""
+    current = ReportIssuer.objects.filter(plan=issuer.plan, from_year=issuer.from_year).first()
+    if current is None:
+        issuer.save()
+        return "created"
+    differs = [key for key in ISSUER_COPY if getattr(current, key) != getattr(issuer, key)]
+    for key in differs:
+        setattr(current, key, getattr(issuer, key))
+    if differs:
+        current.save(update_fields=differs)
+    return "updated" if differs else "unchanged"
 
 
 def _write_links(r: Reorganisation, p: Proposal) -> bool:

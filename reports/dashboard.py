@@ -30,17 +30,39 @@ class Completeness:
     approved: int = 0
     not_submitted: int = 0
     reports: list = field(default_factory=list)
+    handed_over: list = field(default_factory=list)  # reports of ended agencies, their content in a successor's
 
 
-def completeness(cycle) -> Completeness:
+@dataclass
+class Ended:
+    """Why an agency's report stands apart in a year: the reorganisation that ended the agency."""
+
+    on: object  # the effective date
+    kind: str
+    successors: list  # the agencies that took its part
+
+
+def completeness(cycle, lineage=None) -> Completeness:
+    """Who has reported in the cycle. A report handed over to a successor (reports/organisation.py) is listed apart
+    and not counted: its content is in the successor's report. Each report of an agency a reorganisation ended
+    by the cycle's due date carries `ended` (else None), for the mark beside its name."""
     if cycle.pk is None:  # a year whose cycle was never opened
         return Completeness()
+    lineage = lineage or Lineage.load()
     reports = list(cycle.reports.select_related("agency").order_by("first_submitted_at", "agency__name"))
-    result = Completeness(
-        expected=len(reports),
-        reports=sorted(reports, key=lambda r: (r.first_submitted_at is not None, vietnamese_order(r.agency.name))),
-    )
     for report in reports:
+        step = lineage.ended.get(report.agency_id)
+        report.ended = None
+        if step is not None and step.effective_on <= cycle.due_on:
+            taken = [lineage.agencies[a] for a in (step.main or step.successors)]
+            report.ended = Ended(step.effective_on, step.kind, sorted(taken, key=lambda a: vietnamese_order(a.name)))
+    counted = [r for r in reports if r.handed_over_at is None]
+    result = Completeness(
+        expected=len(counted),
+        reports=sorted(counted, key=lambda r: (r.first_submitted_at is not None, vietnamese_order(r.agency.name))),
+        handed_over=sorted((r for r in reports if r.handed_over_at), key=lambda r: vietnamese_order(r.agency.name)),
+    )
+    for report in counted:
         if report.first_submitted_at:
             result.submitted += 1
             result.late += report.is_late
@@ -157,7 +179,9 @@ def task_rows(plan, cycle, status="", agency="", on=None, lineage=None) -> list[
 
 def proposals(cycle):
     """The year's proposals, open ones first, with their answers."""
-    items = Proposal.objects.filter(report__cycle_id=cycle.pk).select_related("report__agency", "responded_by")
+    items = Proposal.objects.filter(report__cycle_id=cycle.pk, report__handed_over_at__isnull=True).select_related(
+        "report__agency", "responded_by"
+    )  # a handed-over report's proposals are its successor's now
     return sorted(
         items, key=lambda p: (p.state == ProposalState.ANSWERED, vietnamese_order(p.report.agency.name), p.position)
     )

@@ -56,7 +56,7 @@ def dashboard_page(request, slug, year):
         "cycle": cycle,
         "year": year,
         "years": plan.reporting_years(),
-        "summary": dashboard.completeness(cycle),
+        "summary": dashboard.completeness(cycle, organisation["lineage"]),
         "target_groups": groups,
         "status_counts": dashboard.status_counts(groups),
         "tasks": dashboard.task_rows(plan, cycle, f["task_status"], f["task_agency"], **organisation),
@@ -76,7 +76,7 @@ def dashboard_export(request, slug, year, table):
     f = _filters(request)
     organisation = _organisation(plan, cycle, year)
     builders = {
-        "tinh-hinh-bao-cao": lambda: excel.completeness_frame(dashboard.completeness(cycle)),
+        "tinh-hinh-bao-cao": lambda: excel.completeness_frame(dashboard.completeness(cycle, organisation["lineage"])),
         "chi-tieu": lambda: excel.targets_frame(
             dashboard.target_rows(plan, year, f["status"], f["horizon"], f["agency"], **organisation), year
         ),

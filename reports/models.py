@@ -96,7 +96,7 @@ class ReportState(models.TextChoices):
 class AgencyReportQuerySet(models.QuerySet):
     def awaiting_review(self):
         """Submitted reports, oldest submission first."""
-        return self.filter(state=ReportState.SUBMITTED).order_by("submitted_at", "pk")
+        return self.filter(state=ReportState.SUBMITTED, handed_over_at__isnull=True).order_by("submitted_at", "pk")
 
     def for_agency(self, agency):
         """Reports of one agency, newest cycle first."""
@@ -124,6 +124,10 @@ class AgencyReport(models.Model):
     submitted_at = models.DateTimeField("gửi lúc", null=True, blank=True)
     is_late = models.BooleanField("gửi muộn", default=False)
     reviewed_at = models.DateTimeField("thẩm định lúc", null=True, blank=True)
+    handed_over_at = models.DateTimeField(
+        "chuyển giao lúc", null=True, blank=True,
+        help_text="Cơ quan đã kết thúc theo một sắp xếp: nội dung đã chuyển vào báo cáo của cơ quan kế nhiệm.",
+    )  # fmt: skip
     return_reason = models.TextField("lý do trả lại", blank=True)
 
     objects = AgencyReportQuerySet.as_manager()
@@ -143,7 +147,11 @@ class AgencyReport(models.Model):
 
     @property
     def is_editable(self) -> bool:
-        return self.state in (ReportState.DRAFT, ReportState.SENT_BACK) and not self.cycle.is_locked()
+        return (
+            self.state in (ReportState.DRAFT, ReportState.SENT_BACK)
+            and self.handed_over_at is None
+            and not self.cycle.is_locked()
+        )
 
     def claim_version(self, expected: int, by) -> bool:
         """Bump the version if nobody saved since `expected` was read; False means someone did."""
@@ -162,7 +170,11 @@ class AgencyReport(models.Model):
 
     def _transition(self, to, by, allowed_from, action, reason="", at=None, **fields):
         # Lock the row and read the state afresh: two reviewers acting at once cannot both succeed.
-        self.state = AgencyReport.objects.select_for_update().values_list("state", flat=True).get(pk=self.pk)
+        self.state, handed_over = (
+            AgencyReport.objects.select_for_update().values_list("state", "handed_over_at").get(pk=self.pk)
+        )
+        if handed_over:
+            raise PermissionDenied("Báo cáo đã chuyển giao cho cơ quan kế nhiệm theo sắp xếp tổ chức.")
         if self.state not in allowed_from:
             raise PermissionDenied(
                 f"Không thể {action.label.lower()} khi báo cáo đang ở trạng thái “{self.get_state_display()}”."
@@ -398,6 +410,8 @@ class ReportAction(models.TextChoices):
     SENT_BACK = "sent_back", "Trả lại để bổ sung"
     APPROVED = "approved", "Duyệt"
     REOPENED = "reopened", "Mở lại"
+    HANDED_OVER = "handed_over", "Chuyển giao theo sắp xếp tổ chức"
+    RECEIVED = "received", "Nhận nội dung chuyển giao"
 
 
 class ReportEvent(models.Model):

@@ -6,6 +6,11 @@ The plan's assignments and targets stay as written; agencies/lineage.py says who
 
 import datetime
 
+from django.core.files.base import ContentFile
+from django.db import models, transaction
+from django.db.models import F
+from django.utils import timezone
+
 from agencies.lineage import Lineage
 from agencies.models import Agency
 from binhson_plan.collation import vietnamese
@@ -44,16 +49,21 @@ def expected_agencies(plan, on: datetime.date, lineage: Lineage | None = None) -
     return [a for a in agencies if a.is_active or a.pk in lineage.ended]
 
 
-def refresh_cycles(since: datetime.date) -> dict[str, int]:
-    """After a reorganisation from `since`: every cycle due on or after it expects that year's agencies.
-    Reports nobody has touched yet (never saved, never sent) follow the new organisation: those of agencies
-    no longer expected are removed, and their empty entries for what the agency no longer holds. A report
-    someone worked on is kept as it is, for the reviewer to see."""
+def refresh_cycles(since: datetime.date, now=None) -> dict[str, int]:
+    """After a reorganisation from `since`: every cycle due on or after it whose entry is not closed expects
+    that year's agencies. Reports nobody has touched yet (never saved, never sent) follow the new organisation:
+    those of agencies no longer expected are removed, and their empty entries for what the agency no longer
+    holds. A report someone worked on is kept under its agency, and what it says is handed to the reports of
+    the agencies that now hold its part (`hand_over`), so the year counts each part once. A cycle whose entry
+    is closed stays as its reports were made."""
     from reports.models import ReportingCycle, ReportState
 
-    counts = {"cycles": 0, "reports_added": 0, "reports_removed": 0}
+    counts = {"cycles": 0, "reports_added": 0, "reports_removed": 0, "reports_handed_over": 0}
     lineage = Lineage.load()
-    for cycle in ReportingCycle.objects.filter(due_on__gte=since).select_related("plan"):
+    today = timezone.localdate(now)
+    for cycle in ReportingCycle.objects.filter(due_on__gte=since).select_related("plan").order_by("due_on"):
+        if cycle.locks_on and today > cycle.locks_on:
+            continue
         before = cycle.reports.count()
         cycle.ensure_reports()
         counts["reports_added"] += cycle.reports.count() - before
@@ -63,8 +73,190 @@ def refresh_cycles(since: datetime.date) -> dict[str, int]:
         counts["reports_removed"] += removed.get("reports.AgencyReport", 0)
         for report in untouched.select_related("agency", "cycle__plan"):
             _follow(report, lineage)
+        counts["reports_handed_over"] += _hand_over_kept(cycle, expected, lineage, now)
         counts["cycles"] += 1
     return counts
+
+
+def hand_over_waiting(now=None) -> int:
+    """Each night (agencies.jobs): the kept reports that could not be handed over when their reorganisation was
+    recorded, because a successor's report had been sent, are handed over once it can take them (sent back)."""
+    from reports.models import ReportingCycle
+
+    lineage = Lineage.load()
+    if not lineage.ended:
+        return 0
+    today, handed = timezone.localdate(now), 0
+    first = min(step.effective_on for step in lineage.ended.values())
+    for cycle in ReportingCycle.objects.filter(due_on__gte=first).select_related("plan"):
+        if not (cycle.locks_on and today > cycle.locks_on):
+            expected = {a.pk for a in expected_agencies(cycle.plan, cycle.due_on, lineage)}
+            handed += _hand_over_kept(cycle, expected, lineage, now)
+    return handed
+
+
+def _hand_over_kept(cycle, expected: set, lineage, now) -> int:
+    kept = cycle.reports.select_related("agency", "cycle__plan")
+    for report in kept.filter(agency__in=expected, handed_over_at__isnull=False):
+        _take_back(report)  # the reorganisation that ended it was withdrawn
+    waiting = kept.exclude(agency__in=expected).filter(handed_over_at__isnull=True)
+    return sum(hand_over(report, lineage, now) for report in waiting)
+
+
+# The fields of an entry that carry what the agency said, and how two of them join when two predecessors
+# spoke of the same task (two merged communes): texts one after the other under their agency's name,
+# budgets added up, the first status and value kept.
+TASK_TEXTS = ("results", "shortcomings", "next_steps")
+TARGET_FIELDS = ("value", "value_year", "as_of", "is_estimate", "qualitative_status", "note")
+
+
+@transaction.atomic
+def hand_over(report, lineage: Lineage, now=None) -> int:
+    """Give what a kept report of an agency the cycle no longer expects says to the reports of the agencies that
+    hold its part on the cycle's date: each task entry to the holder's entry of the same task, each target value
+    to the target's new owner (where it has none yet), evidence copied, proposals and difficulties to the main
+    successor. Nothing the successor typed is overwritten. Only into a report its agency can still change;
+    returns 1 when the report was handed over (then read only, not counted), 0 when it must wait."""
+    from reports.completeness import ensure_entries
+    from reports.models import AgencyReport, ReportAction, ReportEvent, snapshot
+
+    cycle, on = report.cycle, report.cycle.due_on
+    reports = {r.agency_id: r for r in AgencyReport.objects.select_for_update().filter(cycle=cycle)}
+    takers = {}  # agency id → its report, for every holder of something this report speaks of
+    task_moves, target_moves = [], []
+    for entry in report.task_entries.select_related("section").prefetch_related("evidence"):
+        holders = [reports.get(a) for a in lineage.holders(report.agency_id, on, section_id=entry.section_id)]
+        task_moves.append((entry, [h for h in holders if h is not None]))
+    for entry in report.target_entries.all():
+        holders = [reports.get(a) for a in lineage.holders(report.agency_id, on, target_id=entry.target_id)]
+        target_moves.append((entry, [h for h in holders if h is not None][:1]))
+    main = _main_successor(report, lineage, reports)
+    for _, holders in [*task_moves, *target_moves]:
+        takers.update({h.agency_id: h for h in holders})
+    if main is not None:
+        takers[main.agency_id] = main
+    if not takers or any(not r.is_editable for r in takers.values()):
+        return 0  # wait: a successor's report is sent or closed; the kept report is shown beside it
+    for taker in takers.values():
+        ensure_entries(taker)
+    name = report.agency.short_name or report.agency.name
+    for entry, holders in task_moves:
+        for taker in holders:
+            _give_task(entry, taker, name)
+    for entry, holders in target_moves:
+        for taker in holders:
+            _give_target(entry, taker)
+    if main is not None:
+        for proposal in report.proposals.order_by("position"):
+            _give_proposal(proposal, main)
+        if report.difficulties.strip():
+            main.difficulties = _joined(main.difficulties, report.difficulties, name)
+            main.save(update_fields=["difficulties"])
+    moment = now or timezone.now()
+    names = ", ".join(r.agency.name for r in sorted(takers.values(), key=lambda r: r.agency.name))
+    step = lineage.ended.get(report.agency_id)
+    basis = f" theo {step.legal_basis}" if step and step.legal_basis else ""
+    AgencyReport.objects.filter(pk=report.pk).update(handed_over_at=moment)
+    report.handed_over_at = moment
+    ended = f" ({report.agency.name} kết thúc từ {step.effective_on:%d/%m/%Y}{basis})" if step else ""
+    ReportEvent.objects.create(
+        report=report, action=ReportAction.HANDED_OVER, snapshot=snapshot(report),
+        reason=f"Nội dung báo cáo năm {cycle.year} đã chuyển cho: {names}{ended}.",
+    )  # fmt: skip
+    for taker in takers.values():
+        AgencyReport.objects.filter(pk=taker.pk).update(version=F("version") + 1, updated_at=moment)
+        ReportEvent.objects.create(
+            report=taker, action=ReportAction.RECEIVED, snapshot=snapshot(taker),
+            reason=f"Nhận nội dung báo cáo năm {cycle.year} của {report.agency.name}, cơ quan đã kết thúc theo "
+            "sắp xếp tổ chức; cần rà soát trước khi gửi.",
+        )  # fmt: skip
+    return 1
+
+
+def _main_successor(report, lineage, reports):
+    """The report of the agency that took the ended agency's staff (a rename, a merge, a split's main)."""
+    step = lineage.ended.get(report.agency_id)
+    for agency_id in (step.main or step.successors)[:1] if step else ():
+        return reports.get(agency_id)
+    return None
+
+
+def _give_task(entry, taker, name) -> None:
+    entries = list(taker.task_entries.filter(section_id=entry.section_id))
+    target = next((e for e in entries if e.role == entry.role), entries[0] if entries else None)
+    if target is None:
+        return
+    changed = []
+    if entry.status and not target.status:
+        target.status = entry.status
+        changed.append("status")
+    for field_name in TASK_TEXTS:
+        given = getattr(entry, field_name)
+        if given.strip() and given.strip() not in getattr(target, field_name):
+            setattr(target, field_name, _joined(getattr(target, field_name), given, name))
+            changed.append(field_name)
+    if entry.budget_used is not None:
+        target.budget_used = (target.budget_used or 0) + entry.budget_used
+        changed.append("budget_used")
+    if changed:
+        target._change_reason = f"Chuyển từ báo cáo của {name}"[:100]
+        target.save(update_fields=changed)
+    for evidence in entry.evidence.all():
+        _copy_evidence(evidence, target)
+
+
+def _give_target(entry, taker) -> None:
+    target = taker.target_entries.filter(target_id=entry.target_id).first()
+    if target is None or target.value is not None or target.qualitative_status:
+        return  # the owner's own value stands
+    if entry.value is None and not entry.qualitative_status:
+        return
+    for field_name in TARGET_FIELDS:
+        setattr(target, field_name, getattr(entry, field_name))
+    agency = entry.report.agency
+    target._change_reason = f"Chuyển từ báo cáo của {agency.short_name or agency.name}"[:100]
+    target.save(update_fields=list(TARGET_FIELDS))
+
+
+def _give_proposal(proposal, main) -> None:
+    from reports.models import Proposal
+
+    position = (main.proposals.aggregate(m=models.Max("position"))["m"] or 0) + 1
+    Proposal.objects.create(
+        report=main, text=proposal.text, position=position, state=proposal.state, response=proposal.response,
+        responded_by=proposal.responded_by, responded_at=proposal.responded_at,
+    )  # fmt: skip
+
+
+def _copy_evidence(evidence, target) -> None:
+    from reports.models import Evidence
+
+    with evidence.file.open("rb") as source:
+        content = ContentFile(source.read(), name=evidence.original_name)
+    Evidence.objects.create(
+        entry=target, file=content, original_name=evidence.original_name, content_type=evidence.content_type,
+        size=evidence.size, uploaded_by=evidence.uploaded_by,
+    )  # fmt: skip
+
+
+def _joined(have: str, given: str, name: str) -> str:
+    """`given` after what is there, under the name of the agency that wrote it; alone when nothing is there."""
+    if not have.strip():
+        return given
+    return f"{have.rstrip()}\n\n{name}: {given.strip()}"
+
+
+def _take_back(report) -> None:
+    """A handed-over report whose agency the cycle expects again (its reorganisation was withdrawn) can be
+    worked on again; what was handed over stays where it went, recorded there."""
+    from reports.models import AgencyReport, ReportAction, ReportEvent, snapshot
+
+    AgencyReport.objects.filter(pk=report.pk).update(handed_over_at=None)
+    report.handed_over_at = None
+    ReportEvent.objects.create(
+        report=report, action=ReportAction.HANDED_OVER, snapshot=snapshot(report),
+        reason="Sắp xếp tổ chức đã được hủy: báo cáo trở lại với cơ quan này.",
+    )  # fmt: skip
 
 
 def _follow(report, lineage) -> None:

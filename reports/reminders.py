@@ -31,7 +31,7 @@ def send_reminders(today: datetime.date | None = None) -> int:
         if cycle is None:
             continue
         pending = (
-            cycle.reports.filter(first_submitted_at__isnull=True)
+            cycle.reports.filter(first_submitted_at__isnull=True, handed_over_at__isnull=True)
             .select_related("agency")
             .order_by(vietnamese("agency__name"))
         )

@@ -24,7 +24,9 @@ def review_queue(request):
         "queue": queue,
         "jumps": flagged_entries(queue),
         "cycle": cycle,
-        "reports": cycle.reports.select_related("agency").order_by("state", vietnamese("agency__name"))
+        "reports": cycle.reports.filter(handed_over_at__isnull=True)
+        .select_related("agency")
+        .order_by("state", vietnamese("agency__name"))
         if cycle
         else [],
     }
@@ -65,6 +67,9 @@ def reopen(request, pk):
 def respond_to_proposal(request, pk, proposal_id):
     report = access.get_report_for_reviewer(request, pk)
     proposal = get_object_or_404(Proposal, pk=proposal_id, report=report)
+    if report.handed_over_at:
+        messages.error(request, "Báo cáo đã chuyển giao cho cơ quan kế nhiệm: trả lời kiến nghị ở báo cáo của họ.")
+        return redirect(report)
     form = ProposalResponseForm(request.POST, instance=proposal, prefix=f"p{proposal.pk}")
     if not form.is_valid():
         messages.error(request, "Chưa lưu trả lời: xem ô tô đỏ ở kiến nghị bên dưới.")

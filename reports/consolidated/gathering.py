@@ -68,7 +68,9 @@ def _local(moment) -> str:
 def gather(report: ConsolidatedReport) -> Consolidated:
     """Everything the documents say, as pandas frames: only submitted or approved agency reports."""
     cycle = ReportingCycle.open(report.plan, report.year)
-    agency_reports = cycle.reports.select_related("agency").order_by(vietnamese("agency__name"))
+    agency_reports = (  # a report handed over to a successor says what the successor's now says: not twice
+        cycle.reports.filter(handed_over_at__isnull=True).select_related("agency").order_by(vietnamese("agency__name"))
+    )
     reports = frame(
         [
             {

@@ -104,6 +104,19 @@ class ConsolidatedReport(models.Model):
         return [line.strip() for line in self.recipients.splitlines() if line.strip()]
 
 
+def stale_issuer(plan, year, issuer, lineage):
+    """The latest reorganisation in force for `year` that came after the year's issuer was set (the plan's own
+    issuer counts as set at the plan's start), or None: after a reform the report may now be another body's
+    to issue and sign, and the reviewer is told so before building it."""
+    on = plan.organisation_date(year)
+    steps = lineage.in_force(on)
+    if not steps:
+        return None
+    latest = steps[-1]
+    first_year = latest.effective_on.year + (latest.effective_on > plan.organisation_date(latest.effective_on.year))
+    return latest if issuer.from_year < first_year else None
+
+
 def default_recipients(plan, year=None) -> str:
     """The year's issuer's recipients when it names them, else the district's usual list."""
     issuer = ReportIssuer.for_year(plan, year) if year else None

@@ -11,9 +11,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from agencies.lineage import Lineage
 from reports import access
 from reports.consolidated.jobs import build_consolidated_report_job
-from reports.consolidated.models import BuildState, ConsolidatedReport, default_recipients
+from reports.consolidated.models import BuildState, ConsolidatedReport, default_recipients, stale_issuer
 from reports.notifications import enqueue
 from tasks.models import Plan, ReportIssuer
 
@@ -73,8 +74,8 @@ def consolidated_list(request):
     versions = ConsolidatedReport.objects.filter(plan=plan, year=year).select_related("requested_by")
     latest = versions.first()
     form = None
+    issuer = ReportIssuer.for_year(plan, year)  # who issues and signs the year's report
     if access.is_reviewer(request.user):
-        issuer = ReportIssuer.for_year(plan, year)  # who issues and signs the year's report
         form = CoverForm(
             request.POST or None,
             initial={"plan_number": plan.number},
@@ -98,6 +99,8 @@ def consolidated_list(request):
         "versions": versions,
         "form": form,
         "years": plan.reporting_years(),
+        "issuer": issuer,
+        "stale_issuer": stale_issuer(plan, year, issuer, Lineage.load()),
     }
     return render(request, "reports/consolidated_list.html", context, status=422 if form and form.errors else 200)
 

@@ -94,7 +94,8 @@ def cycle_zip(cycle) -> bytes:
     """Every agency's workbook of the cycle in one zip, to hand out at the start of the season."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for report in cycle.reports.select_related("agency", "cycle__plan").order_by("agency__name"):
+        reports = cycle.reports.filter(handed_over_at__isnull=True)  # a handed-over one is its successor's now
+        for report in reports.select_related("agency", "cycle__plan").order_by("agency__name"):
             archive.writestr(file_name(report), report_workbook(report))
     return buffer.getvalue()
 

@@ -8,6 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from agencies.models import Agency, Membership, MembershipMove, Reorganisation
+from tasks.models import ReportIssuer
 from tests.conftest import DATA
 
 ILLUSTRATIVE = DATA / "sap_xep_minh_hoa.yaml"
@@ -60,10 +61,12 @@ def test_it_records_and_applies_the_reorganisations_once(plan, cast):
 def test_loading_it_again_changes_nothing(plan, cast):
     load(ILLUSTRATIVE)
     history = Reorganisation.history.count()
+    issuer_history = ReportIssuer.history.count()
     moves = MembershipMove.objects.count()
     output = load(ILLUSTRATIVE)
-    assert output.splitlines() == ["Sắp xếp tổ chức: 5 không đổi."]
+    assert output.splitlines() == ["Sắp xếp tổ chức: 5 không đổi.", "  cơ quan ban hành báo cáo theo năm: 1 không đổi"]
     assert Reorganisation.history.count() == history and MembershipMove.objects.count() == moves == 3
+    assert ReportIssuer.history.count() == issuer_history == 1
 
 
 def test_a_changed_legal_basis_is_updated_but_an_applied_structure_is_not(plan, tmp_path):

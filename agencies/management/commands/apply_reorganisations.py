@@ -12,8 +12,13 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
+        from reports.organisation import hand_over_waiting
+
         counts = apply_due()
+        handed = hand_over_waiting()
         self.stdout.write(
             f"Đã áp dụng {counts['applied']} sắp xếp: {counts['closed']} đơn vị ngừng hoạt động, "
             f"{counts['moved']} tài khoản cán bộ chuyển sang đơn vị kế thừa."
         )
+        if handed:
+            self.stdout.write(f"Đã chuyển giao {handed} báo cáo của đơn vị đã kết thúc cho cơ quan kế nhiệm.")

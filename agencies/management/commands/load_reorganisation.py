@@ -29,6 +29,9 @@ class Command(BaseCommand):
             f"{counts[f'reorganisation_{key}']} {word}" for key, word in OUTCOMES if counts[f"reorganisation_{key}"]
         ]
         self.stdout.write(f"Sắp xếp tổ chức: {', '.join(parts) or 'không có'}.")
+        issuers = [f"{counts[f'issuer_{key}']} {word}" for key, word in OUTCOMES if counts[f"issuer_{key}"]]
+        if issuers:
+            self.stdout.write(f"  cơ quan ban hành báo cáo theo năm: {', '.join(issuers)}")
         if counts["agency_created"]:
             self.stdout.write(f"  cơ quan tạo mới: {counts['agency_created']}")
         if counts["applied"]:
@@ -40,4 +43,9 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"  kỳ báo cáo theo tổ chức mới: {counts['cycles']} kỳ, thêm {counts['reports_added']} báo cáo, "
                 f"bỏ {counts['reports_removed']} báo cáo chưa ai nhập"
+            )
+        if counts["reports_handed_over"]:
+            self.stdout.write(
+                f"  chuyển giao: {counts['reports_handed_over']} báo cáo của đơn vị đã kết thúc chuyển nội dung "
+                "vào báo cáo của cơ quan kế nhiệm"
             )
