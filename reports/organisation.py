@@ -5,6 +5,7 @@ The plan's assignments and targets stay as written; agencies/lineage.py says who
 """
 
 import datetime
+import logging
 
 from django.core.files.base import ContentFile
 from django.db import models, transaction
@@ -16,6 +17,8 @@ from agencies.models import Agency
 from binhson_plan.collation import vietnamese
 from targets.models import Target
 from tasks.models import Assignment, Role
+
+logger = logging.getLogger(__name__)
 
 
 def held_tasks(agency, plan, on: datetime.date, lineage: Lineage) -> set[tuple[int, str]]:
@@ -97,8 +100,6 @@ def hand_over_waiting(now=None) -> int:
 
 def _hand_over_kept(cycle, expected: set, lineage, now) -> int:
     kept = cycle.reports.select_related("agency", "cycle__plan")
-    for report in kept.filter(agency__in=expected, handed_over_at__isnull=False):
-        _take_back(report)  # the reorganisation that ended it was withdrawn
     waiting = kept.exclude(agency__in=expected).filter(handed_over_at__isnull=True)
     return sum(hand_over(report, lineage, now) for report in waiting)
 
@@ -116,11 +117,16 @@ def hand_over(report, lineage: Lineage, now=None) -> int:
     hold its part on the cycle's date: each task entry to the holder's entry of the same task, each target value
     to the target's new owner (where it has none yet), evidence copied, proposals and difficulties to the main
     successor. Nothing the successor typed is overwritten. Only into a report its agency can still change;
-    returns 1 when the report was handed over (then read only, not counted), 0 when it must wait."""
+    returns 1 when the report was handed over (then read only, not counted), 0 when it must wait: for the
+    reorganisation's date (the agency works on until then), or for a successor's sent report to be sent back.
+    Once handed over, a report stays so: a reorganisation in force cannot be withdrawn (agencies/admin.py)."""
     from reports.completeness import ensure_entries
     from reports.models import AgencyReport, ReportAction, ReportEvent, snapshot
 
     cycle, on = report.cycle, report.cycle.due_on
+    step = lineage.ended.get(report.agency_id)
+    if step is not None and step.effective_on > timezone.localdate(now):
+        return 0  # recorded ahead of its date: the agency still works on its report until then
     reports = {r.agency_id: r for r in AgencyReport.objects.select_for_update().filter(cycle=cycle)}
     takers = {}  # agency id → its report, for every holder of something this report speaks of
     task_moves, target_moves = [], []
@@ -141,8 +147,8 @@ def hand_over(report, lineage: Lineage, now=None) -> int:
         ensure_entries(taker)
     name = report.agency.short_name or report.agency.name
     for entry, holders in task_moves:
-        for taker in holders:
-            _give_task(entry, taker, name)
+        for n, taker in enumerate(holders):  # a task passed to two agencies: its budget counted once, by the first
+            _give_task(entry, taker, name, with_budget=n == 0)
     for entry, holders in target_moves:
         for taker in holders:
             _give_target(entry, taker)
@@ -154,7 +160,6 @@ def hand_over(report, lineage: Lineage, now=None) -> int:
             main.save(update_fields=["difficulties"])
     moment = now or timezone.now()
     names = ", ".join(r.agency.name for r in sorted(takers.values(), key=lambda r: r.agency.name))
-    step = lineage.ended.get(report.agency_id)
     basis = f" theo {step.legal_basis}" if step and step.legal_basis else ""
     AgencyReport.objects.filter(pk=report.pk).update(handed_over_at=moment)
     report.handed_over_at = moment
@@ -181,7 +186,7 @@ def _main_successor(report, lineage, reports):
     return None
 
 
-def _give_task(entry, taker, name) -> None:
+def _give_task(entry, taker, name, with_budget=True) -> None:
     entries = list(taker.task_entries.filter(section_id=entry.section_id))
     target = next((e for e in entries if e.role == entry.role), entries[0] if entries else None)
     if target is None:
@@ -195,7 +200,7 @@ def _give_task(entry, taker, name) -> None:
         if given.strip() and given.strip() not in getattr(target, field_name):
             setattr(target, field_name, _joined(getattr(target, field_name), given, name))
             changed.append(field_name)
-    if entry.budget_used is not None:
+    if with_budget and entry.budget_used is not None:
         target.budget_used = (target.budget_used or 0) + entry.budget_used
         changed.append("budget_used")
     if changed:
@@ -231,8 +236,12 @@ def _give_proposal(proposal, main) -> None:
 def _copy_evidence(evidence, target) -> None:
     from reports.models import Evidence
 
-    with evidence.file.open("rb") as source:
-        content = ContentFile(source.read(), name=evidence.original_name)
+    try:
+        with evidence.file.open("rb") as source:
+            content = ContentFile(source.read(), name=evidence.original_name)
+    except OSError:  # gone from the server's disk: the kept report still lists it, nothing to copy
+        logger.warning("Evidence %s of report %s is missing from storage", evidence.pk, evidence.entry.report_id)
+        return
     Evidence.objects.create(
         entry=target, file=content, original_name=evidence.original_name, content_type=evidence.content_type,
         size=evidence.size, uploaded_by=evidence.uploaded_by,
@@ -244,19 +253,6 @@ def _joined(have: str, given: str, name: str) -> str:
     if not have.strip():
         return given
     return f"{have.rstrip()}\n\n{name}: {given.strip()}"
-
-
-def _take_back(report) -> None:
-    """A handed-over report whose agency the cycle expects again (its reorganisation was withdrawn) can be
-    worked on again; what was handed over stays where it went, recorded there."""
-    from reports.models import AgencyReport, ReportAction, ReportEvent, snapshot
-
-    AgencyReport.objects.filter(pk=report.pk).update(handed_over_at=None)
-    report.handed_over_at = None
-    ReportEvent.objects.create(
-        report=report, action=ReportAction.HANDED_OVER, snapshot=snapshot(report),
-        reason="Sắp xếp tổ chức đã được hủy: báo cáo trở lại với cơ quan này.",
-    )  # fmt: skip
 
 
 def _follow(report, lineage) -> None:

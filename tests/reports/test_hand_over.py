@@ -1,0 +1,202 @@
+"""A reorganisation recorded while a year's reports are being filled (reports/organisation.py): the reports of the
+agencies it ended are kept under their names, what they say goes to the reports of the agencies that now hold
+their part, and the year counts each agency of its organisation once.
+
+On the real year of demo data (seeded once for the module) and the illustrative file tests/data/sap_xep_minh_hoa.yaml,
+shaped like the 2025 reform (not the real mapping), then on small cases of their own."""
+
+import io
+import re
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+from django.test import override_settings
+from django.utils import timezone
+from django.utils.html import escape
+
+from agencies.models import Agency
+from reports.consolidated.gathering import gather
+from reports.consolidated.models import ConsolidatedReport
+from reports.models import (
+    AgencyReport,
+    Evidence,
+    Proposal,
+    ReportAction,
+    ReportEvent,
+    ReportingCycle,
+    ReportState,
+    TaskEntry,
+)
+from tests.conftest import DATA, SLUG
+from tests.conftest import _ensure_plan_and_cast as ensure_plan_and_cast
+from tests.reports.helpers import ReportPage
+
+YEAR = timezone.localdate().year  # the demo year: this year
+GONE = {"UBND-BA", "UBND-BK", "NNPTNT", "TNMT", "VHTT"}
+NEW = {"UBND-BAK-MH", "SNNMT-MH", "VHKHTT-MH"}
+
+
+def reorganise(path=DATA / "sap_xep_minh_hoa.yaml") -> str:
+    out = io.StringIO()
+    call_command("load_reorganisation", str(path), stdout=out)
+    return out.getvalue()
+
+
+def totals(reports) -> dict:
+    """What a set of reports says, in sums that a hand-over must keep: nothing lost, nothing counted twice."""
+    entries = TaskEntry.objects.filter(report__in=reports)
+    return {
+        "budget": sum(b for b in entries.values_list("budget_used", flat=True) if b),
+        "evidence": Evidence.objects.filter(entry__report__in=reports).count(),
+        "proposals": sorted(Proposal.objects.filter(report__in=reports).values_list("text", flat=True)),
+        "results": sum(1 for text in entries.values_list("results", flat=True) if text.strip()),
+    }
+
+
+@pytest.fixture(scope="module")
+def reformed(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo year filled by its 22 agencies, then the illustrative reorganisation recorded; rolled back after."""
+    media = tmp_path_factory.mktemp("media")
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media):
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            ensure_plan_and_cast()
+            call_command("seed_demo", "--reports", force=True, stdout=io.StringIO())
+            cycle = ReportingCycle.objects.get(plan__slug=SLUG, year=YEAR)
+            before = {
+                "all": totals(cycle.reports.all()),
+                "gone": {
+                    r.agency.code: r for r in cycle.reports.filter(agency__code__in=GONE).select_related("agency")
+                },
+                "texts": {
+                    (e.report.agency.code, e.section.code): e.results
+                    for e in TaskEntry.objects.filter(report__cycle=cycle).select_related("report__agency", "section")
+                },
+            }
+            output = reorganise()
+            yield {"cycle": cycle, "before": before, "output": output, "media": media}
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+@pytest.fixture
+def year(reformed, db, settings):
+    settings.MEDIA_ROOT = reformed["media"]
+    return reformed
+
+
+def test_the_command_says_how_many_reports_it_handed_over(year):
+    assert (
+        "chuyển giao: 5 báo cáo của đơn vị đã kết thúc chuyển nội dung vào báo cáo của cơ quan kế nhiệm"
+        in (year["output"])
+    )
+    handed = set(year["cycle"].reports.filter(handed_over_at__isnull=False).values_list("agency__code", flat=True))
+    assert handed == GONE
+
+
+def test_the_dashboard_counts_each_agency_of_the_year_once(client, cast, year):
+    client.force_login(cast["vanphong"])
+    html = client.get(f"/bang-dieu-khien/{SLUG}/{YEAR}/").content.decode()
+    assert "<strong>20</strong> phải báo cáo" in html  # 22 − 5 ended + 3 new
+    stats = {label: int(n) for n, label in re.findall(r"<strong>(\d+)</strong>\s*(đã gửi|chưa gửi)<", html)}
+    assert stats["đã gửi"] + stats["chưa gửi"] == 20 and stats["chưa gửi"] >= 3  # the new ones among them
+    table = html[html.index('id="bang-don-vi"') : html.index("</table>", html.index('id="bang-don-vi"'))]
+    apart = html[html.index('id="da-chuyen-giao"') : html.index("</section>", html.index('id="da-chuyen-giao"'))]
+    for code in GONE:
+        name = escape(Agency.objects.get(code=code).name)
+        assert f">{name}</a>" not in table and f">{name}</a>" in apart
+    assert apart.count("Kết thúc từ 01/07/2025 theo sắp xếp tổ chức; kế nhiệm:") == 5
+    assert "/co-quan/UBND-BAK-MH/" in apart and "/co-quan/SNNMT-MH/" in apart
+    for code in NEW:
+        assert f">{escape(Agency.objects.get(code=code).name)}</a>" in table
+
+
+def test_what_the_ended_agencies_said_is_in_the_successors_reports_once(year):
+    counted = year["cycle"].reports.filter(handed_over_at__isnull=True)
+    after = totals(counted)
+    assert after["budget"] == year["before"]["all"]["budget"] > 0
+    assert after["evidence"] == year["before"]["all"]["evidence"] > 0
+    assert after["proposals"] == year["before"]["all"]["proposals"]
+    # every text an ended agency wrote is in the report of the agency that holds the task now
+    commune = counted.get(agency__code="UBND-BAK-MH")
+    texts = {e.section.code: e.results for e in commune.task_entries.select_related("section")}
+    for code in ("UBND-BA", "UBND-BK"):
+        for (agency, section), text in year["before"]["texts"].items():
+            if agency == code and text.strip():
+                assert text.strip() in texts[section], (code, section)
+    # two communes on the same task: one after the other, the second under its name
+    shared = [s for (a, s), t in year["before"]["texts"].items() if a == "UBND-BK" and t.strip()]
+    assert shared and all("UBND xã Bình Khương: " in texts[s] for s in shared if year["before"]["texts"].get(
+        ("UBND-BA", s), "").strip())  # fmt: skip
+
+
+def test_the_copied_evidence_is_a_file_of_its_own(year):
+    copied = Evidence.objects.filter(entry__report__agency__code__in=NEW, entry__report__cycle=year["cycle"])
+    assert copied.exists()
+    for evidence in copied:
+        original = Evidence.objects.get(
+            entry__report__agency__code__in=GONE,
+            entry__report__cycle=year["cycle"],
+            original_name=evidence.original_name,
+            entry__section=evidence.entry.section,
+        )
+        assert evidence.file.name != original.file.name
+        with evidence.file.open("rb") as a, original.file.open("rb") as b:
+            assert a.read() == b.read()
+
+
+def test_a_handed_over_report_is_read_only_and_out_of_review(client, cast, year):
+    kept = year["before"]["gone"]["UBND-BK"]
+    assert kept.state == ReportState.SUBMITTED  # it was waiting for review when the reorganisation came
+    client.force_login(cast["vanphong"])
+    page = client.get(f"/bao-cao/{kept.pk}/").content.decode()
+    assert 'id="da-chuyen-giao"' in page and "Đã chuyển giao" in page
+    assert f"/bao-cao/{kept.pk}/duyet/" not in page and f"/bao-cao/{kept.pk}/tra-lai/" not in page
+    assert f"/bao-cao/{kept.pk}/" not in client.get("/tham-dinh/").content.decode()
+    response = client.post(f"/bao-cao/{kept.pk}/duyet/")
+    assert response.status_code in (302, 403)
+    assert AgencyReport.objects.get(pk=kept.pk).state == ReportState.SUBMITTED
+    proposal = Proposal.objects.filter(report__handed_over_at__isnull=False, report__cycle=year["cycle"]).first()
+    response = client.post(
+        f"/bao-cao/{proposal.report_id}/kien-nghi/{proposal.pk}/",
+        {f"p{proposal.pk}-state": "answered", f"p{proposal.pk}-response": "Đồng ý."},
+    )
+    assert response.status_code == 302 and Proposal.objects.get(pk=proposal.pk).response == proposal.response
+    events = ReportEvent.objects.filter(report=kept, action=ReportAction.HANDED_OVER)
+    assert [e.reason for e in events] == [
+        "Nội dung báo cáo năm 2026 đã chuyển cho: Ủy ban nhân dân xã Bình An Khương (minh họa) (Ủy ban nhân dân xã "
+        "Bình Khương kết thúc từ 01/07/2025 theo Nghị quyết số …/NQ-UBTVQH15 về sắp xếp đơn vị hành chính cấp xã "
+        "(số hiệu minh họa))."
+    ]
+
+
+def test_the_successor_is_told_what_it_received_and_can_send_it(client, cast, year):
+    report = AgencyReport.objects.get(cycle=year["cycle"], agency__code="VHKHTT-MH")
+    client.force_login(cast["canbo.vhtt"])  # moved with the rename
+    page = client.get(f"/bao-cao/{report.pk}/").content.decode()
+    assert "Nhận nội dung báo cáo năm 2026 của Phòng Văn hóa và Thông tin" in page
+    assert 'name="action"' in page or "submit" in page  # the form, not the read-only view
+    assert client.post(f"/bao-cao/{report.pk}/", ReportPage(report).data("submit")).status_code == 302
+    report.refresh_from_db()
+    assert report.state == ReportState.SUBMITTED
+    client.force_login(cast["vanphong"])
+    client.post(f"/bao-cao/{report.pk}/duyet/")
+    assert AgencyReport.objects.get(pk=report.pk).state == ReportState.APPROVED
+
+
+def test_the_consolidated_report_of_the_year_names_each_agency_once(year, plan):
+    data = gather(ConsolidatedReport.request(plan, YEAR))
+    assert not GONE & set(data.reports["agency_code"]) and NEW <= set(data.reports["agency_code"])
+    assert len(data.reports) == 20
+    assert not {Agency.objects.get(code=c).name for c in GONE} & set(data.proposals["agency"])
+
+
+def test_recording_it_again_hands_nothing_over_twice(year):
+    received = ReportEvent.objects.filter(action=ReportAction.RECEIVED).count()
+    budget = totals(year["cycle"].reports.filter(handed_over_at__isnull=True))
+    assert "chuyển giao" not in reorganise()
+    assert ReportEvent.objects.filter(action=ReportAction.RECEIVED).count() == received == 6
+    assert totals(year["cycle"].reports.filter(handed_over_at__isnull=True)) == budget

@@ -1,0 +1,181 @@
+"""A reorganisation and the reports of the year it reorganises (reports/organisation.py), case by case on an empty
+year: a kept report waits while its successor's report is with the reviewer, or until the reorganisation's date; a
+closed year stays as it was; reminders and the consolidated report's issuer follow the year's organisation.
+The real year of demo data is in test_hand_over.py."""
+
+import datetime
+import io
+import textwrap
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+
+from agencies.models import Reorganisation
+from agencies.reorganising import apply_due
+from reports.models import AgencyReport, Notification, ReportingCycle
+from reports.organisation import hand_over_waiting
+from reports.reminders import send_reminders
+from tasks.models import ReportIssuer
+from tests.conftest import DATA, SLUG
+from tests.reports.helpers import ReportPage, current_report
+
+YEAR = timezone.localdate().year
+
+
+def reorganise(path=DATA / "sap_xep_minh_hoa.yaml") -> str:
+    out = io.StringIO()
+    call_command("load_reorganisation", str(path), stdout=out)
+    return out.getvalue()
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
+MERGE_INTO_EXISTING = """
+    plan: binh-son-ctdt-2021-2030
+    reorganisations:
+      - code: thu-sap-nhap-xa
+        kind: merge
+        effective_on: {date}
+        legal_basis: Nghị quyết thử nghiệm
+        predecessors: [UBND-BA]
+        successors: [UBND-BK]
+"""
+
+
+def merge_file(tmp_path, date):
+    path = tmp_path / "sap_xep.yaml"
+    path.write_text(textwrap.dedent(MERGE_INTO_EXISTING.format(date=date)), encoding="utf-8")
+    return path
+
+
+def save(client, user, report, **values) -> None:
+    client.force_login(user)
+    page = ReportPage(report)
+    page.values.update(values)
+    assert client.post(f"/bao-cao/{report.pk}/", page.data("save")).status_code == 302
+
+
+def test_a_kept_report_waits_while_its_successors_report_is_sent(client, cast, plan, tmp_path):
+    ended = current_report(plan, "UBND-BA", 2026)
+    save(client, cast["canbo.binhan"], ended, difficulties="Thiếu kinh phí cho thôn đặc biệt khó khăn.")
+    taker = current_report(plan, "UBND-BK", 2026)
+    client.force_login(cast["canbo.binhkhuong"])
+    page = ReportPage(taker).fill_everything()
+    page.values["difficulties"] = "Xã thiếu cán bộ chuyên trách."
+    assert client.post(f"/bao-cao/{taker.pk}/", page.data("submit")).status_code == 302
+    reorganise(merge_file(tmp_path, "2026-07-01"))
+    ended.refresh_from_db()
+    assert ended.handed_over_at is None  # the commune's report is with the reviewer: nothing is put into it
+    client.force_login(cast["vanphong"])
+    html = client.get(f"/bang-dieu-khien/{SLUG}/2026/").content.decode()
+    row = html[html.index(f"/bao-cao/{ended.pk}/") :].split("</tr>")[0]
+    assert "Kết thúc từ 01/07/2026 theo sắp xếp tổ chức; kế nhiệm:" in row and "Ủy ban nhân dân xã Bình Khương" in row
+    client.post(f"/bao-cao/{taker.pk}/tra-lai/", {"reason": "Bổ sung phần của xã Bình An."})
+    out = io.StringIO()
+    call_command("apply_reorganisations", stdout=out)  # the nightly run hands it over now the commune can take it
+    assert "Đã chuyển giao 1 báo cáo" in out.getvalue()
+    ended.refresh_from_db()
+    taker.refresh_from_db()
+    assert ended.handed_over_at is not None
+    assert (
+        taker.difficulties
+        == "Xã thiếu cán bộ chuyên trách.\n\nUBND xã Bình An: Thiếu kinh phí cho thôn đặc biệt khó khăn."
+    )
+
+
+def test_a_reorganisation_recorded_ahead_of_its_date_hands_over_on_that_date(client, cast, plan, tmp_path):
+    today = timezone.localdate()
+    cycle = ReportingCycle.open(plan, today.year)
+    ended = current_report(plan, "UBND-BA", today.year)
+    save(client, cast["canbo.binhan"], ended, difficulties="Đường vào thôn bị sạt lở.")
+    date = min(today + datetime.timedelta(days=1), cycle.due_on)
+    reorganise(merge_file(tmp_path, date.isoformat()))  # the year's organisation: the merged commune's
+    ended.refresh_from_db()
+    assert ended.handed_over_at is None and ended.is_editable  # the commune still works on it until the date
+    client.force_login(cast["vanphong"])
+    html = client.get(f"/bang-dieu-khien/{SLUG}/{today.year}/").content.decode()
+    row = html[html.index(f"/bao-cao/{ended.pk}/") :].split("</tr>")[0]
+    assert f"Kết thúc từ {date:%d/%m/%Y} theo sắp xếp tổ chức; kế nhiệm:" in row  # counted, and marked
+    on_the_day = timezone.make_aware(datetime.datetime.combine(date, datetime.time(0, 30)))
+    assert apply_due(on_the_day)["moved"] == 1  # the nightly run of the day: staff move, then the report
+    assert hand_over_waiting(on_the_day) == 1
+    ended.refresh_from_db()
+    assert ended.handed_over_at is not None
+    taker = AgencyReport.objects.get(cycle=cycle, agency__code="UBND-BK")
+    assert taker.difficulties == "Đường vào thôn bị sạt lở."  # alone: no name needed
+
+
+def test_a_closed_cycle_stays_as_its_reports_were_made(client, cast, plan, tmp_path):
+    cycle = ReportingCycle.open(plan, 2024)
+    kept = current_report(plan, "UBND-BA", 2024)
+    save(client, cast["canbo.binhan"], kept, difficulties="Thiếu cán bộ.")
+    ReportingCycle.objects.filter(pk=cycle.pk).update(locks_on=datetime.date(2025, 1, 31))
+    before = sorted(cycle.reports.values_list("agency__code", "version", "handed_over_at"))
+    reorganise(merge_file(tmp_path, "2024-07-01"))
+    assert sorted(cycle.reports.values_list("agency__code", "version", "handed_over_at")) == before
+
+
+def test_the_overdue_digest_names_the_years_agencies_only(client, cast, plan, tmp_path):
+    ended = current_report(plan, "UBND-BA", YEAR)
+    save(client, cast["canbo.binhan"], ended, difficulties="Chưa tổng hợp xong số liệu.")
+    reorganise(merge_file(tmp_path, f"{YEAR}-07-01"))
+    cycle = ended.cycle
+    send_reminders(today=cycle.due_on + datetime.timedelta(days=3))
+    lines = Notification.objects.get(key=f"overdue-{cycle.pk}").body.splitlines()
+    assert "- Ủy ban nhân dân xã Bình Khương" in lines and "- Ủy ban nhân dân xã Bình An" not in lines
+
+
+# Who issues the year's report after a reform.
+
+
+def test_the_consolidated_page_asks_to_check_the_issuer_a_reform_left_unset(client, cast, plan):
+    reorganise()
+    client.force_login(cast["vanphong"])
+    page = client.get(f"/tong-hop/?nam={YEAR}").content.decode()
+    assert 'id="kiem-tra-co-quan-ban-hanh"' not in page  # the file set the issuer from 2025
+    assert "Cơ quan ban hành: <strong>Ủy ban nhân dân xã Bình Sơn (minh họa)</strong> (từ năm 2025)" in page
+    assert "Người ký minh họa" in page
+    ReportIssuer.objects.filter(plan=plan).delete()
+    page = client.get(f"/tong-hop/?nam={YEAR}").content.decode()
+    warning = page[page.index('id="kiem-tra-co-quan-ban-hanh"') :].split("</div>")[0]
+    assert "sắp xếp có hiệu lực từ 01/07/2025" in warning
+    assert "vẫn là mặc định của kế hoạch: Ủy ban nhân dân huyện Bình Sơn, “Bình Sơn”, KT. CHỦ TỊCH." in warning
+    assert "Đề nghị quản trị hệ thống đặt cơ quan ban hành từ năm" in warning  # the reviewer is not an administrator
+    client.force_login(cast["quantri"])
+    page = client.get(f"/tong-hop/?nam={YEAR}").content.decode()
+    assert f"/quan-tri/tasks/reportissuer/add/?plan={plan.pk}&amp;from_year={YEAR}" in page
+    assert 'id="kiem-tra-co-quan-ban-hanh"' not in client.get("/tong-hop/?nam=2024").content.decode()
+    ReportIssuer.objects.create(
+        plan=plan, from_year=2023, issuing_body="Ủy ban nhân dân huyện Bình Sơn", place="Bình Sơn",
+        signer_position="PHÓ CHỦ TỊCH", signer_name="Người Ký Năm 2023",
+    )  # fmt: skip
+    assert 'id="kiem-tra-co-quan-ban-hanh"' in client.get(f"/tong-hop/?nam={YEAR}").content.decode()  # older
+
+
+def test_a_bad_issuer_in_the_file_is_refused_with_nothing_written(plan, tmp_path):
+
+    text = (DATA / "sap_xep_minh_hoa.yaml").read_text(encoding="utf-8")
+    bad = text.replace("  - from_year: 2025\n", "  - from_year: 2050\n") + textwrap.indent(textwrap.dedent("""
+        - from_year: 2026
+          issuing_body: Ủy ban nhân dân xã Bình Sơn (minh họa)
+          place: Bình Sơn
+          signer_position: CHỦ TỊCH
+        - from_year: 2026
+          issuing_body: x
+          place: y
+          signer_position: z
+          signer_name: w
+    """), "  ")  # fmt: skip
+    path = tmp_path / "sai.yaml"
+    path.write_text(bad, encoding="utf-8")
+    with pytest.raises(CommandError) as raised:
+        reorganise(path)
+    message = str(raised.value)
+    assert "report_issuers, mục 1 (2050): trường “from_year”: năm 2050 ngoài các năm của kế hoạch" in message
+    assert "report_issuers, mục 2 (2026)" in message and "signer_name" in message
+    assert "report_issuers, mục 3 (2026): trường “from_year”: năm 2026 được nêu hai lần." in message
+    assert Reorganisation.objects.count() == 0 and ReportIssuer.objects.count() == 0
