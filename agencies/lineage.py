@@ -193,6 +193,10 @@ class Lineage:
         """The reorganisations that took something from the agency, in order."""
         return [step for step in self.steps if agency_id in step.predecessors]
 
+    def predecessors_of(self, agency_id: int) -> set[int]:
+        """Every agency whose part reached `agency_id` through the reorganisations, directly or not."""
+        return self._sources(agency_id, self.steps) - {agency_id}
+
     def came_from(self, agency_id: int) -> list[Step]:
         """The reorganisations that gave the agency something, in order."""
         return [

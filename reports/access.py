@@ -27,9 +27,18 @@ def _report(pk):
 
 def get_report_for_reader(request, pk) -> AgencyReport:
     report = _report(pk)
-    if can_read_all(request.user) or report.agency == user_agency(request.user):
+    own = user_agency(request.user)
+    if can_read_all(request.user) or report.agency == own or (own and report.agency_id in predecessors(own)):
         return report
     raise PermissionDenied("Bạn chỉ xem được báo cáo của đơn vị mình.")
+
+
+def predecessors(agency) -> set[int]:
+    """The agencies whose tasks or targets passed to `agency` through reorganisations, directly or not: its staff
+    read their reports (read only), the history of what the agency carries on."""
+    from agencies.lineage import Lineage
+
+    return Lineage.load().predecessors_of(agency.pk)
 
 
 def get_report_for_editor(request, pk) -> AgencyReport:

@@ -113,7 +113,16 @@ def _not_editable_reason(report) -> str:
     return f"Báo cáo đang ở trạng thái “{report.get_state_display()}”, không sửa được."
 
 
+def _handed_from(report, events) -> list:
+    """The handed-over reports of the year whose content this report received (none: no query)."""
+    if not any(e.action == ReportAction.RECEIVED for e in events):
+        return []
+    sources = access.predecessors(report.agency)
+    return list(report.cycle.reports.filter(agency__in=sources, handed_over_at__isnull=False).select_related("agency"))
+
+
 def _render_edit(request, report, forms, conflict=None, status=200, read_only=False, errors=None):
+    events = list(report.events.select_related("by").order_by("-at", "-pk"))
     context = {
         "report": report,
         "forms": forms,
@@ -122,7 +131,8 @@ def _render_edit(request, report, forms, conflict=None, status=200, read_only=Fa
         "errors": errors or [],
         "dropped_files": bool(errors and request.FILES),
         "missing": report.missing_items(),
-        "events": report.events.select_related("by").order_by("-at", "-pk"),
+        "events": events,
+        "handed_from": _handed_from(report, events),
         "history": history_page(report, request.GET.get("lich-su")),
         "evidence_limit_mb": settings.EVIDENCE_MAX_BYTES // (1024 * 1024),
         "other_sent_back": AgencyReport.objects.for_agency(report.agency)
@@ -254,6 +264,7 @@ def render_view(request, report, send_back_form=None, status=200, proposal_form=
     context = {
         "report": report,
         "events": events,
+        "handed_from": _handed_from(report, events),
         "approval": next((e for e in events if e.action == ReportAction.APPROVED), None)
         if report.state == ReportState.APPROVED
         else None,

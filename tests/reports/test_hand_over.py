@@ -200,3 +200,19 @@ def test_recording_it_again_hands_nothing_over_twice(year):
     assert "chuyển giao" not in reorganise()
     assert ReportEvent.objects.filter(action=ReportAction.RECEIVED).count() == received == 6
     assert totals(year["cycle"].reports.filter(handed_over_at__isnull=True)) == budget
+
+
+def test_the_successors_staff_read_what_their_predecessors_reported_and_change_none_of_it(client, cast, year):
+    reports = {r.agency.code: r for r in year["cycle"].reports.select_related("agency")}
+    client.force_login(cast["canbo.binhan"])  # now of the merged commune, which took parts of NNPTNT too
+    page = client.get(f"/bao-cao/{reports['UBND-BAK-MH'].pk}/").content.decode()
+    links = page[page.index('id="da-nhan-chuyen-giao"') :].split("</div>\n</div>")[0]
+    for code in ("UBND-BA", "UBND-BK", "NNPTNT"):
+        assert f"/bao-cao/{reports[code].pk}/" in links
+        kept = client.get(f"/bao-cao/{reports[code].pk}/")
+        assert kept.status_code == 200 and "Đã chuyển giao" in kept.content.decode()
+        assert client.post(f"/bao-cao/{reports[code].pk}/", {"difficulties": "x"}).status_code == 403
+    assert f"/bao-cao/{reports['TNMT'].pk}/" not in links  # merged into the department, not the commune
+    assert client.get(f"/bao-cao/{reports['TNMT'].pk}/").status_code == 403
+    assert client.get(f"/bao-cao/{reports['SNNMT-MH'].pk}/").status_code == 403  # a successor's sibling
+    assert client.get(f"/bao-cao/{reports['LDTBXH'].pk}/").status_code == 403
