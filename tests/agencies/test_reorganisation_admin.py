@@ -178,3 +178,22 @@ def test_a_future_reorganisation_shapes_the_cycle_it_falls_in_and_deleting_it_un
     assert response.status_code == 302 and not Reorganisation.objects.exists()
     codes = set(cycle.reports.values_list("agency__code", flat=True))
     assert {"UBND-BA", "UBND-BK"} <= codes and "XA-MOI-MH" not in codes
+
+
+def test_recording_a_merge_in_the_admin_hands_a_filled_report_to_the_new_commune(admin_client, cast, plan,
+                                                                                  new_agencies):  # fmt: skip
+    from reports.models import AgencyReport
+    from tests.reports.helpers import ReportPage, current_report
+
+    filled = current_report(plan, "UBND-BA", 2026)
+    admin_client.force_login(cast["canbo.binhan"])
+    page = ReportPage(filled)
+    page.values["difficulties"] = "Thiếu nhà văn hóa thôn."
+    assert admin_client.post(f"/bao-cao/{filled.pk}/", page.data("save")).status_code == 302
+    admin_client.force_login(cast["quantri"])
+    response = admin_client.post(ADD, reorganisation("xa-moi", "merge", ["UBND-BA", "UBND-BK"], ["XA-MOI-MH"]),
+                                 follow=True)  # fmt: skip
+    assert "Đã chuyển giao 1 báo cáo của đơn vị đã kết thúc cho cơ quan kế nhiệm." in response.content.decode()
+    assert AgencyReport.objects.get(pk=filled.pk).handed_over_at is not None
+    new = AgencyReport.objects.get(cycle=filled.cycle, agency__code="XA-MOI-MH")
+    assert new.difficulties == "Thiếu nhà văn hóa thôn."
