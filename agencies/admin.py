@@ -222,9 +222,10 @@ class ReorganisationAdmin(admin.ModelAdmin):
         if counts["applied"]:
             self.message_user(request, f"Đã áp dụng: {counts['closed']} đơn vị ngừng hoạt động, "
                                        f"{counts['moved']} tài khoản cán bộ chuyển sang đơn vị kế thừa.")  # fmt: skip
-        if counts["reports_handed_over"]:
+        if counts["reports_handed_over"] or counts["parts_handed_over"]:
             self.message_user(request, f"Đã chuyển giao {counts['reports_handed_over']} báo cáo của đơn vị đã kết thúc "
-                                       "cho cơ quan kế nhiệm.")  # fmt: skip
+                                       f"và phần đã chuyển đi của {counts['parts_handed_over']} báo cáo khác "
+                                       "cho đơn vị tiếp nhận.")  # fmt: skip
 
 
 @admin.register(MembershipMove)

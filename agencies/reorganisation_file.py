@@ -138,9 +138,7 @@ class _FileChecker(_Checker):  # the plan file's field checks and messages, for 
 
     def check_issuers(self, raw: list) -> list[ReportIssuer]:
         issuers, years = [], set()
-        for index, item in enumerate(raw, start=1):
-            entry = f"report_issuers, mục {index}" + (f" ({item.get('from_year')})" if isinstance(item, dict) else "")
-            values = self.fields(item, ISSUER_FIELDS, entry)
+        for entry, values in self.items(raw, "report_issuers", "from_year", ISSUER_FIELDS):
             year = values.get("from_year")
             if year is None:
                 continue
@@ -170,9 +168,7 @@ class _FileChecker(_Checker):  # the plan file's field checks and messages, for 
 
     def check_agencies(self, raw: list) -> list[Agency]:
         new = []
-        for index, item in enumerate(raw, start=1):
-            entry = f"agencies, mục {index}" + (f" ({item.get('code')})" if isinstance(item, dict) else "")
-            values = self.fields(item, AGENCY_FIELDS, entry)
+        for entry, values in self.items(raw, "agencies", "code", AGENCY_FIELDS):
             code = values.get("code")
             if not code:
                 continue
@@ -192,16 +188,14 @@ class _FileChecker(_Checker):  # the plan file's field checks and messages, for 
             if known is not None:
                 self.error(entry, f"trường “code”: mã cơ quan “{code}” bị trùng.")
                 continue
-            agency = Agency(pk=-index, is_active=True, **values)  # a stand-in id until it is written
+            agency = Agency(pk=-(len(new) + 1), is_active=True, **values)  # a stand-in id until it is written
             self.agencies[code] = agency
             new.append(agency)
         return new
 
     def check_reorganisations(self, raw: list) -> list[tuple[Proposal, dict]]:
         entries, seen = [], set()
-        for index, item in enumerate(raw, start=1):
-            entry = f"reorganisations, mục {index}" + (f" ({item.get('code')})" if isinstance(item, dict) else "")
-            values = self.fields(item, REORGANISATION_FIELDS, entry)
+        for entry, values in self.items(raw, "reorganisations", "code", REORGANISATION_FIELDS):
             code = values.get("code", "")
             if code and not re.fullmatch(r"[a-z0-9][a-z0-9-]*", code):
                 self.error(entry, "trường “code”: chỉ gồm chữ thường không dấu, số và dấu “-”.")

@@ -54,7 +54,7 @@ def completeness(cycle, lineage=None) -> Completeness:
         step = lineage.ended.get(report.agency_id)
         report.ended = None
         if step is not None and step.effective_on <= cycle.due_on:
-            taken = [lineage.agencies[a] for a in (step.main or step.successors)]
+            taken = [lineage.agencies[a] for a in step.successors]  # a split: every part's taker
             report.ended = Ended(step.effective_on, step.kind, sorted(taken, key=lambda a: vietnamese_order(a.name)))
     counted = [r for r in reports if r.handed_over_at is None]
     result = Completeness(

@@ -13,7 +13,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from agencies.lineage import Lineage
-from agencies.models import Agency
+from agencies.models import Agency, ReorganisationKind
 from binhson_plan.collation import vietnamese
 from targets.models import Target
 from tasks.models import Assignment, Role
@@ -61,7 +61,7 @@ def refresh_cycles(since: datetime.date, now=None) -> dict[str, int]:
     is closed stays as its reports were made."""
     from reports.models import ReportingCycle, ReportState
 
-    counts = {"cycles": 0, "reports_added": 0, "reports_removed": 0, "reports_handed_over": 0}
+    counts = {"cycles": 0, "reports_added": 0, "reports_removed": 0, "reports_handed_over": 0, "parts_handed_over": 0}
     lineage = Lineage.load()
     today = timezone.localdate(now)
     for cycle in ReportingCycle.objects.filter(due_on__gte=since).select_related("plan").order_by("due_on"):
@@ -76,106 +76,171 @@ def refresh_cycles(since: datetime.date, now=None) -> dict[str, int]:
         counts["reports_removed"] += removed.get("reports.AgencyReport", 0)
         for report in untouched.select_related("agency", "cycle__plan"):
             _follow(report, lineage)
-        counts["reports_handed_over"] += _hand_over_kept(cycle, expected, lineage, now)
+        whole, parts = _hand_over_kept(cycle, expected, lineage, now)
+        counts["reports_handed_over"] += whole
+        counts["parts_handed_over"] += parts
         counts["cycles"] += 1
     return counts
 
 
 def hand_over_waiting(now=None) -> int:
-    """Each night (agencies.jobs): the kept reports that could not be handed over when their reorganisation was
-    recorded, because a successor's report had been sent, are handed over once it can take them (sent back)."""
+    """Each night (agencies.jobs): the kept reports (or parts) that could not be handed over when their
+    reorganisation was recorded, because it was not yet in force or a holder's report had been sent, are handed
+    over once it can take them; how many."""
     from reports.models import ReportingCycle
 
     lineage = Lineage.load()
-    if not lineage.ended:
+    if not lineage.steps:
         return 0
     today, handed = timezone.localdate(now), 0
-    first = min(step.effective_on for step in lineage.ended.values())
+    first = lineage.steps[0].effective_on
     for cycle in ReportingCycle.objects.filter(due_on__gte=first).select_related("plan"):
         if not (cycle.locks_on and today > cycle.locks_on):
             expected = {a.pk for a in expected_agencies(cycle.plan, cycle.due_on, lineage)}
-            handed += _hand_over_kept(cycle, expected, lineage, now)
+            handed += sum(_hand_over_kept(cycle, expected, lineage, now))
     return handed
 
 
-def _hand_over_kept(cycle, expected: set, lineage, now) -> int:
+def _hand_over_kept(cycle, expected: set, lineage, now) -> tuple[int, int]:
+    """Hand over, in the cycle, the kept reports of agencies it no longer expects, and the parts an agency it
+    still expects no longer holds (a transfer took a task or target from it); how many of each."""
     kept = cycle.reports.select_related("agency", "cycle__plan")
     waiting = kept.exclude(agency__in=expected).filter(handed_over_at__isnull=True)
-    return sum(hand_over(report, lineage, now) for report in waiting)
+    whole, parts = sum(hand_over(report, lineage, now) for report in waiting), 0
+    givers = {a for step in lineage.in_force(cycle.due_on) for a in step.predecessors} & expected
+    for report in kept.filter(agency__in=givers):
+        tasks, targets = _not_held(report, lineage)
+        if tasks or targets:
+            parts += hand_over(report, lineage, now, part=(tasks, targets))
+    return whole, parts
 
 
-# The fields of an entry that carry what the agency said, and how two of them join when two predecessors
-# spoke of the same task (two merged communes): texts one after the other under their agency's name,
-# budgets added up, the first status and value kept.
+def _not_held(report, lineage) -> tuple[list, list]:
+    """The entries of a report for what its agency no longer holds on the cycle's date: the empty ones are
+    removed, those with something in them returned, to be handed over."""
+    plan, on = report.cycle.plan, report.cycle.due_on
+    held = held_tasks(report.agency, plan, on, lineage)
+    owned = set(owned_targets(report.agency, plan, on, lineage).values_list("pk", flat=True))
+    tasks = [
+        e
+        for e in report.task_entries.select_related("section").prefetch_related("evidence")
+        if (e.section_id, e.role) not in held
+    ]
+    targets = [e for e in report.target_entries.select_related("target") if e.target_id not in owned]
+    for entry in [e for e in [*tasks, *targets] if not _said(e)]:
+        entry.delete()
+    return [e for e in tasks if _said(e)], [e for e in targets if _said(e)]
+
+
+def _said(entry) -> bool:
+    """Whether an entry holds anything the agency typed or attached."""
+    if hasattr(entry, "results"):
+        texts = [entry.status, entry.results, entry.shortcomings, entry.next_steps]
+        return any(t.strip() for t in texts) or entry.budget_used is not None or bool(entry.evidence.all())
+    return entry.value is not None or bool(entry.qualitative_status) or bool(entry.note.strip())
+
+
+# The fields of an entry that carry what the agency said. Two agencies speaking of one task (two merged
+# communes): their texts one after the other, each under its agency's short name (not for a rename: the same
+# office), budgets added up, the first status and value kept.
 TASK_TEXTS = ("results", "shortcomings", "next_steps")
 TARGET_FIELDS = ("value", "value_year", "as_of", "is_estimate", "qualitative_status", "note")
 
 
 @transaction.atomic
-def hand_over(report, lineage: Lineage, now=None) -> int:
-    """Give what a kept report of an agency the cycle no longer expects says to the reports of the agencies that
-    hold its part on the cycle's date: each task entry to the holder's entry of the same task, each target value
-    to the target's new owner (where it has none yet), evidence copied, proposals and difficulties to the main
-    successor. Nothing the successor typed is overwritten. Only into a report its agency can still change;
-    returns 1 when the report was handed over (then read only, not counted), 0 when it must wait: for the
-    reorganisation's date (the agency works on until then), or for a successor's sent report to be sent back.
-    Once handed over, a report stays so: a reorganisation in force cannot be withdrawn (agencies/admin.py)."""
-    from reports.completeness import ensure_entries
-    from reports.models import AgencyReport, ReportAction, ReportEvent, snapshot
+def hand_over(report, lineage: Lineage, now=None, part=None) -> int:
+    """Give what a kept report says to the reports of the agencies that hold its part on the cycle's date: each
+    task entry to the holder's entry of the same task (budget to the first holder), each target value to the
+    target's new owner (where it has none yet), evidence copied; for a whole report (`part` None: its agency is
+    no longer expected), proposals and difficulties to the main successor too, and the report is then read only
+    and not counted. `part` (task entries, target entries): only these, which leave the report of an agency
+    still expected (a transfer). Nothing the holders typed is overwritten; both sides record it.
 
-    cycle, on = report.cycle, report.cycle.due_on
-    step = lineage.ended.get(report.agency_id)
-    if step is not None and step.effective_on > timezone.localdate(now):
+    Returns 1 when done, 0 when it must wait: for the reorganisation's date (the agency works on until then), or
+    for a holder's sent report to come back (agencies.jobs tries again each night). A whole report once handed
+    over stays so: a reorganisation in force cannot be withdrawn (agencies/admin.py)."""
+    from reports.completeness import ensure_entries
+    from reports.models import AgencyReport, ReportAction, ReportEvent, ReportState, snapshot
+
+    cycle, on, today = report.cycle, report.cycle.due_on, timezone.localdate(now)
+    steps = [step for step in lineage.in_force(on) if report.agency_id in step.predecessors]
+    if any(step.effective_on > today for step in steps):
         return 0  # recorded ahead of its date: the agency still works on its report until then
     reports = {r.agency_id: r for r in AgencyReport.objects.select_for_update().filter(cycle=cycle)}
-    takers = {}  # agency id → its report, for every holder of something this report speaks of
-    task_moves, target_moves = [], []
-    for entry in report.task_entries.select_related("section").prefetch_related("evidence"):
-        holders = [reports.get(a) for a in lineage.holders(report.agency_id, on, section_id=entry.section_id)]
-        task_moves.append((entry, [h for h in holders if h is not None]))
-    for entry in report.target_entries.all():
-        holders = [reports.get(a) for a in lineage.holders(report.agency_id, on, target_id=entry.target_id)]
-        target_moves.append((entry, [h for h in holders if h is not None][:1]))
-    main = _main_successor(report, lineage, reports)
-    for _, holders in [*task_moves, *target_moves]:
-        takers.update({h.agency_id: h for h in holders})
+
+    def holders(**key):
+        return [reports[a] for a in lineage.holders(report.agency_id, on, **key) if a in reports]
+
+    if part is None:
+        tasks = list(report.task_entries.select_related("section").prefetch_related("evidence"))
+        targets = list(report.target_entries.select_related("target"))
+    else:
+        tasks, targets = part
+    task_moves = [(entry, holders(section_id=entry.section_id)) for entry in tasks]
+    target_moves = [(entry, holders(target_id=entry.target_id)[:1]) for entry in targets]
+    main = _main_successor(report, lineage, reports) if part is None else None
+    takers = {h.agency_id: h for _, found in [*task_moves, *target_moves] for h in found}
     if main is not None:
         takers[main.agency_id] = main
     if not takers or any(not r.is_editable for r in takers.values()):
-        return 0  # wait: a successor's report is sent or closed; the kept report is shown beside it
+        return 0  # wait: a holder's report is sent or closed; the kept report is shown beside it
     for taker in takers.values():
         ensure_entries(taker)
     name = report.agency.short_name or report.agency.name
-    for entry, holders in task_moves:
-        for n, taker in enumerate(holders):  # a task passed to two agencies: its budget counted once, by the first
-            _give_task(entry, taker, name, with_budget=n == 0)
-    for entry, holders in target_moves:
-        for taker in holders:
-            _give_target(entry, taker)
+    label = "" if steps and all(step.kind == ReorganisationKind.RENAME for step in steps) else name
+    for entry, found in task_moves:
+        for n, taker in enumerate(found):  # a task passed to two agencies: its budget counted once, by the first
+            _give_task(entry, taker, label, name, with_budget=n == 0)
+    for entry, found in target_moves:
+        for taker in found:
+            _give_target(entry, taker, name)
     if main is not None:
         for proposal in report.proposals.order_by("position"):
             _give_proposal(proposal, main)
         if report.difficulties.strip():
-            main.difficulties = _joined(main.difficulties, report.difficulties, name)
+            main.difficulties = _joined(main.difficulties, report.difficulties, label)
             main.save(update_fields=["difficulties"])
     moment = now or timezone.now()
     names = ", ".join(r.agency.name for r in sorted(takers.values(), key=lambda r: r.agency.name))
-    basis = f" theo {step.legal_basis}" if step and step.legal_basis else ""
-    AgencyReport.objects.filter(pk=report.pk).update(handed_over_at=moment)
-    report.handed_over_at = moment
-    ended = f" ({report.agency.name} kết thúc từ {step.effective_on:%d/%m/%Y}{basis})" if step else ""
+    why = "; ".join(f"{_KINDS[s.kind]} từ {s.effective_on:%d/%m/%Y}" + (f" theo {s.legal_basis}" if s.legal_basis
+                    else "") for s in steps)  # fmt: skip
+    what = "" if part is None else ", ".join(
+        [f"nhiệm vụ {e.section.code}" for e in tasks] + [f"chỉ tiêu {e.target.code}" for e in targets]
+    )  # fmt: skip
+    asked = ""
+    if report.state == ReportState.SENT_BACK and report.return_reason.strip():
+        asked = f" Văn phòng huyện đã đề nghị {report.agency.name} bổ sung: “{report.return_reason.strip()}”."
+    if part is None:
+        AgencyReport.objects.filter(pk=report.pk).update(handed_over_at=moment)
+        report.handed_over_at = moment
+        gave = f"Nội dung báo cáo năm {cycle.year} đã chuyển cho: {names}"
+    else:
+        for entry in [*tasks, *targets]:
+            entry._change_reason = "Chuyển cho đơn vị tiếp nhận theo sắp xếp tổ chức"
+            entry.delete()
+        gave = f"Phần đã nhập của {what} đã chuyển cho: {names}"
     ReportEvent.objects.create(
         report=report, action=ReportAction.HANDED_OVER, snapshot=snapshot(report),
-        reason=f"Nội dung báo cáo năm {cycle.year} đã chuyển cho: {names}{ended}.",
+        reason=f"{gave} ({report.agency.name}: {why}).",
     )  # fmt: skip
+    of = f"{report.agency.name}" + (f" ({what})" if what else "")
     for taker in takers.values():
         AgencyReport.objects.filter(pk=taker.pk).update(version=F("version") + 1, updated_at=moment)
         ReportEvent.objects.create(
             report=taker, action=ReportAction.RECEIVED, snapshot=snapshot(taker),
-            reason=f"Nhận nội dung báo cáo năm {cycle.year} của {report.agency.name}, cơ quan đã kết thúc theo "
-            "sắp xếp tổ chức; cần rà soát trước khi gửi.",
+            reason=f"Nhận nội dung báo cáo năm {cycle.year} của {of} theo sắp xếp tổ chức; cần rà soát trước khi "
+            f"gửi.{asked}",
         )  # fmt: skip
     return 1
+
+
+_KINDS = {
+    ReorganisationKind.RENAME: "đổi tên",
+    ReorganisationKind.MERGE: "sáp nhập",
+    ReorganisationKind.SPLIT: "chia tách",
+    ReorganisationKind.TRANSFER: "chuyển giao nhiệm vụ",
+    ReorganisationKind.DISSOLUTION: "giải thể",
+}
 
 
 def _main_successor(report, lineage, reports):
@@ -186,7 +251,7 @@ def _main_successor(report, lineage, reports):
     return None
 
 
-def _give_task(entry, taker, name, with_budget=True) -> None:
+def _give_task(entry, taker, label, name, with_budget=True) -> None:
     entries = list(taker.task_entries.filter(section_id=entry.section_id))
     target = next((e for e in entries if e.role == entry.role), entries[0] if entries else None)
     if target is None:
@@ -198,7 +263,7 @@ def _give_task(entry, taker, name, with_budget=True) -> None:
     for field_name in TASK_TEXTS:
         given = getattr(entry, field_name)
         if given.strip() and given.strip() not in getattr(target, field_name):
-            setattr(target, field_name, _joined(getattr(target, field_name), given, name))
+            setattr(target, field_name, _joined(getattr(target, field_name), given, label))
             changed.append(field_name)
     if with_budget and entry.budget_used is not None:
         target.budget_used = (target.budget_used or 0) + entry.budget_used
@@ -210,7 +275,7 @@ def _give_task(entry, taker, name, with_budget=True) -> None:
         _copy_evidence(evidence, target)
 
 
-def _give_target(entry, taker) -> None:
+def _give_target(entry, taker, name) -> None:
     target = taker.target_entries.filter(target_id=entry.target_id).first()
     if target is None or target.value is not None or target.qualitative_status:
         return  # the owner's own value stands
@@ -218,8 +283,7 @@ def _give_target(entry, taker) -> None:
         return
     for field_name in TARGET_FIELDS:
         setattr(target, field_name, getattr(entry, field_name))
-    agency = entry.report.agency
-    target._change_reason = f"Chuyển từ báo cáo của {agency.short_name or agency.name}"[:100]
+    target._change_reason = f"Chuyển từ báo cáo của {name}"[:100]
     target.save(update_fields=list(TARGET_FIELDS))
 
 
@@ -248,11 +312,11 @@ def _copy_evidence(evidence, target) -> None:
     )  # fmt: skip
 
 
-def _joined(have: str, given: str, name: str) -> str:
-    """`given` after what is there, under the name of the agency that wrote it; alone when nothing is there."""
-    if not have.strip():
-        return given
-    return f"{have.rstrip()}\n\n{name}: {given.strip()}"
+def _joined(have: str, given: str, label: str) -> str:
+    """`given` under the short name of the agency that wrote it (no name: a renamed office's own words), after
+    what is there, on a new line (CRLF, as a browser sends a text box's lines)."""
+    given = f"{label}: {given.strip()}" if label else given.strip()
+    return f"{have.rstrip()}\r\n{given}" if have.strip() else given
 
 
 def _follow(report, lineage) -> None:

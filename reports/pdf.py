@@ -11,6 +11,30 @@ def issuer_lines(body: str) -> tuple[str, str]:
     return "", body.upper()
 
 
+def agency_heading(agency, issuer, plan) -> tuple[str, str, bool]:
+    """The two header lines of an agency's own report (Decree 30), and whether the first is its governing body
+    (printed plain) rather than the first half of its own name (bold).
+    A commune's people's committee stands alone ("ỦY BAN NHÂN DÂN" / "XÃ …"); a provincial department sits under
+    the province's committee; an office or centre under the body that holds the plan in the year (the district's
+    committee, or after a reform its successor); a Party, mass, armed or banking body, whose governing body the
+    plan does not name, under none."""
+    from agencies.models import AgencyKind
+
+    if agency.kind == AgencyKind.COMMUNE:
+        return (*issuer_lines(agency.name), False)
+    if agency.kind == AgencyKind.PROVINCIAL:
+        return _short_committee(plan.reports_to), agency.name.upper(), True
+    if agency.kind in (AgencyKind.DISTRICT_OFFICE, AgencyKind.SPECIALISED_OFFICE, AgencyKind.CENTRE):
+        return _short_committee(issuer.issuing_body), agency.name.upper(), True
+    return "", agency.name.upper(), False
+
+
+def _short_committee(body: str) -> str:
+    """'Ủy ban nhân dân tỉnh Quảng Ngãi' → 'UBND TỈNH QUẢNG NGÃI' (the governing line is written short)."""
+    line1, line2 = issuer_lines(body)
+    return f"UBND {line2}" if line1 else line2
+
+
 def document_date(day) -> str:
     """ "ngày 05 tháng 12 năm 2026" (Decree 30): a leading zero only for days 1–9 and months 1–2."""
     month = f"{day.month:02d}" if day.month <= 2 else str(day.month)

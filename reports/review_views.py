@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -93,7 +94,8 @@ def cycle_list(request):
         else:
             messages.success(request, f"Đã mở kỳ báo cáo năm {cycle.year} ({cycle.reports.count()} đơn vị).")
             return redirect("reports:cycles")
-    cycles = plan.cycles.all()
+    reporting = Count("reports", filter=Q(reports__handed_over_at__isnull=True))  # handed over: the successor's
+    cycles = plan.cycles.annotate(agencies=reporting)
     return render(request, "reports/cycle_list.html", {"plan": plan, "cycles": cycles, "form": form})
 
 

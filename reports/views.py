@@ -28,7 +28,7 @@ from reports.forms import (
 from reports.models import AgencyReport, Evidence, Proposal, ReportAction, ReportingCycle, ReportState
 from targets.models import Target
 from targets.status import indicator_groups
-from tasks.models import Plan
+from tasks.models import Plan, ReportIssuer
 from tasks.models import Role as TaskRole
 
 logger = logging.getLogger(__name__)
@@ -350,21 +350,23 @@ def report_pdf(request, pk):
     from django.http import HttpResponse
     from django.template.loader import render_to_string
 
-    from reports.pdf import document_date, issuer_lines, render_pdf
+    from reports.pdf import agency_heading, document_date, render_pdf
 
     report = access.get_report_for_reader(request, pk)
     plan = report.cycle.plan
+    issuer = ReportIssuer.for_year(plan, report.cycle.year)  # the body the year's reports go to
+    line1, line2, superior = agency_heading(report.agency, issuer, plan)
     context = {
         "report": report,
         "year": report.cycle.year,
-        "issuer_line1": f"UBND {issuer_lines(plan.issuing_body)[1]}",
-        "issuer_line2": report.agency.name.upper(),
+        "issuer_line1": line1,
+        "issuer_line2": line2,
         "number": f"…/BC-{report.agency.document_symbol}",
-        "place_date": f"{plan.place}, {document_date(timezone.localdate())}",
+        "place_date": f"{issuer.place}, {document_date(timezone.localdate())}",
         "printed_at": timezone.localtime(),
         "subject": f"Kết quả thực hiện năm {report.cycle.year} các nhiệm vụ được giao tại Kế hoạch "
         f"{plan.title[0].lower()}{plan.title[1:]}",
-        "addressee": plan.issuing_body,
+        "addressee": issuer.issuing_body,
         "leads": report.task_entries.filter(role=TaskRole.LEAD)
         .select_related("section__plan", "section__parent")
         .order_by("section__position"),
@@ -373,10 +375,10 @@ def report_pdf(request, pk):
         .order_by("section__position"),
         "targets": report.target_entries.select_related("target__plan").order_by("target__position"),
         "proposals": report.proposals.all(),
-        "recipients": [f"{plan.issuing_body} (qua Văn phòng huyện)", "Lưu: VT"],
+        "recipients": [issuer.issuing_body + ("" if issuer.pk else " (qua Văn phòng huyện)"), "Lưu: VT"],
         "signer_position": "THỦ TRƯỞNG ĐƠN VỊ",
         "signer_name": "",
-        "superior_line": True,
+        "superior_line": superior,
     }
     pdf = render_pdf(render_to_string("reports/pdf/agency.html", context))
     response = HttpResponse(pdf, content_type="application/pdf")

@@ -20,6 +20,13 @@ from agencies.models import Agency
 MAX_DEPTH = 4
 
 
+def recipient_lines(text: str) -> list[str]:
+    """The recipients typed one a line, without the "- " that starts a line or the ";" or "." that ends it: the
+    report's layout adds them ("- …;", and "- Lưu: VT, …." last)."""
+    lines = [line.strip().lstrip("-–").strip().rstrip(";.").rstrip() for line in text.splitlines()]
+    return [line for line in lines if line]
+
+
 class Plan(models.Model):
     slug = models.SlugField("mã định danh", max_length=100, unique=True)
     number = models.CharField("số hiệu", max_length=100, blank=True)
@@ -67,7 +74,7 @@ class Plan(models.Model):
         return f"{self.report_due_day:02d}/{self.report_due_month:02d}"
 
     def recipient_list(self) -> list[str]:
-        return [line.strip() for line in self.recipients.splitlines() if line.strip()]
+        return recipient_lines(self.recipients)
 
     @property
     def last_year(self) -> int:
@@ -248,4 +255,4 @@ class ReportIssuer(models.Model):
         return f"…/{self.document_symbol}"
 
     def recipient_list(self) -> list[str]:
-        return [line.strip() for line in self.recipients.splitlines() if line.strip()]
+        return recipient_lines(self.recipients)

@@ -138,6 +138,12 @@ class _Checker:
     def error(self, entry: str, message: str) -> None:
         self.errors.append(f"{self.file_name}: {entry}: {message}")
 
+    def items(self, raw: list, name: str, key: str, spec: dict):
+        """Each mapping of the list `name`, checked against `spec`: (how messages name it, its values)."""
+        for index, item in enumerate(raw, start=1):
+            entry = f"{name}, mục {index}" + (f" ({item.get(key)})" if isinstance(item, dict) else "")
+            yield entry, self.fields(item, spec, entry)
+
     def fields(self, raw, spec: dict, entry: str) -> dict:
         """Check one mapping against its field spec; return the cleaned values."""
         if not isinstance(raw, dict):
@@ -206,9 +212,7 @@ class _Checker:
 
     def check_agencies(self, raw: list) -> list[dict]:
         agencies, seen = [], set()
-        for index, item in enumerate(raw, start=1):
-            entry = f"agencies, mục {index}" + (f" ({item.get('code')})" if isinstance(item, dict) else "")
-            agency = self.fields(item, AGENCY_FIELDS, entry)
+        for entry, agency in self.items(raw, "agencies", "code", AGENCY_FIELDS):
             code = agency.get("code")
             if code and not CODE.match(code):
                 self.error(entry, f"mã “{code}” chỉ gồm chữ, số, “-” và “_”.")

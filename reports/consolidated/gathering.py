@@ -19,7 +19,8 @@ from targets.models import TargetValue
 from targets.progress import STATUS_LABELS
 from targets.status import indicator_groups, observations, plan_progress
 from targets.templatetags.plan_format import target_value
-from tasks.structure import build_tree, walk
+from tasks.models import Assignment
+from tasks.structure import build_tree, held, walk
 
 INCLUDED = (ReportState.SUBMITTED, ReportState.APPROVED)
 
@@ -93,6 +94,8 @@ def gather(report: ConsolidatedReport) -> Consolidated:
     included = reports[reports["included"].astype(bool)]
     approved = dict(zip(included["report_id"], included["approved"], strict=True))
     entries = TaskEntry.objects.filter(report_id__in=list(approved)).select_related("report__agency", "section")
+    held = _held_pairs(report.plan, cycle.due_on)
+    entries = [e for e in entries if (e.section_id, e.report.agency_id) in held]
     tasks = frame(
         [
             {
@@ -186,6 +189,14 @@ def _targets(report, cycle):
             }  # fmt: skip
         )
     return frame(rows, TARGET_COLUMNS), series, estimates
+
+
+def _held_pairs(plan, on) -> set[tuple[int, int]]:
+    """(section, agency) of every task an agency leads or coordinates in the organisation of `on`: what an agency
+    reported on a task it no longer holds (a transfer took it; reports/organisation.py hands it over) is not
+    printed under a task whose block names other agencies, nor counted in its budget."""
+    assignments = Assignment.objects.filter(section__plan=plan, section__is_active=True).select_related("agency")
+    return {(h.section_id, h.agency_id) for h in held(assignments, on, Lineage.load())}
 
 
 def _outline(plan, on):

@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from tasks.models import Plan, ReportIssuer
+from tasks.models import Plan, ReportIssuer, recipient_lines
 
 
 class BuildState(models.TextChoices):
@@ -101,7 +101,7 @@ class ConsolidatedReport(models.Model):
             self.save(update_fields=["is_final"])
 
     def recipient_list(self) -> list[str]:
-        return [line.strip() for line in self.recipients.splitlines() if line.strip()]
+        return recipient_lines(self.recipients)
 
 
 def stale_issuer(plan, year, issuer, lineage):

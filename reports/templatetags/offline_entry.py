@@ -12,7 +12,7 @@ def workbook_panel(context, report):
     user = context["request"].user
     return {
         "report": report,
-        "download": can_download(user, report),
+        "download": can_download(user, report) and not report.handed_over_at,  # its content is a successor's now
         "upload_form": WorkbookUploadForm() if is_own_staff(user, report) and report.is_editable else None,
         "csrf_token": context.get("csrf_token"),
     }

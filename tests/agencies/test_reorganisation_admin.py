@@ -193,7 +193,9 @@ def test_recording_a_merge_in_the_admin_hands_a_filled_report_to_the_new_commune
     admin_client.force_login(cast["quantri"])
     response = admin_client.post(ADD, reorganisation("xa-moi", "merge", ["UBND-BA", "UBND-BK"], ["XA-MOI-MH"]),
                                  follow=True)  # fmt: skip
-    assert "Đã chuyển giao 1 báo cáo của đơn vị đã kết thúc cho cơ quan kế nhiệm." in response.content.decode()
+    assert "Đã chuyển giao 1 báo cáo của đơn vị đã kết thúc và phần đã chuyển đi của 0 báo cáo khác cho đơn vị " in (
+        response.content.decode()
+    )
     assert AgencyReport.objects.get(pk=filled.pk).handed_over_at is not None
     new = AgencyReport.objects.get(cycle=filled.cycle, agency__code="XA-MOI-MH")
-    assert new.difficulties == "Thiếu nhà văn hóa thôn."
+    assert new.difficulties == "UBND xã Bình An: Thiếu nhà văn hóa thôn."

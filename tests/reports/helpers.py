@@ -1,13 +1,32 @@
 """Building the report page's POST data the way the browser would send it."""
 
 import datetime
+from contextlib import contextmanager
 from html.parser import HTMLParser
 
+from django.db import transaction
 from django.forms import CheckboxInput
+from django.test import override_settings
 
 from reports.completeness import ensure_entries
 from reports.models import ReportingCycle
 from reports.views import build_forms
+
+
+@contextmanager
+def kept_for_the_module(django_db_blocker, media):
+    """Data made once for a module's tests (a year seeded, say), inside a transaction rolled back at its end."""
+    from tests.conftest import _ensure_plan_and_cast
+
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media):
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            _ensure_plan_and_cast()  # a browser test run before the module empties the tables
+            yield
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
 
 
 def current_report(plan, agency_code, year=2026):

@@ -7,7 +7,6 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.files import File
 from django.core.management import CommandError, call_command
-from django.db import transaction
 from django.test import override_settings
 from django.utils import timezone
 
@@ -28,7 +27,7 @@ from reports.models import (
 from targets.models import Assessment, ReferenceValue, Target, TargetValue
 from targets.progress import fmt
 from targets.status import indicator_groups, plan_progress
-from tests.conftest import _ensure_plan_and_cast as ensure_plan_and_cast
+from tests.reports.helpers import kept_for_the_module
 
 YEAR = timezone.localdate().year
 FLOWS = {  # the events each final state is reached by, oldest first
@@ -49,15 +48,8 @@ def seed(*args, **options) -> str:
 def demo_year(django_db_setup, django_db_blocker, tmp_path_factory):
     """The year seeded once, inside a transaction rolled back when the module's tests are done."""
     media = tmp_path_factory.mktemp("media")
-    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media):
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            ensure_plan_and_cast()  # a browser test run before this module empties the tables
-            yield {"output": seed(force=True), "media": media}
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
+    with kept_for_the_module(django_db_blocker, media):
+        yield {"output": seed(force=True), "media": media}
 
 
 @pytest.fixture

@@ -10,8 +10,6 @@ import re
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
-from django.test import override_settings
 from django.utils import timezone
 from django.utils.html import escape
 
@@ -29,8 +27,7 @@ from reports.models import (
     TaskEntry,
 )
 from tests.conftest import DATA, SLUG
-from tests.conftest import _ensure_plan_and_cast as ensure_plan_and_cast
-from tests.reports.helpers import ReportPage
+from tests.reports.helpers import ReportPage, kept_for_the_module
 
 YEAR = timezone.localdate().year  # the demo year: this year
 GONE = {"UBND-BA", "UBND-BK", "NNPTNT", "TNMT", "VHTT"}
@@ -58,28 +55,19 @@ def totals(reports) -> dict:
 def reformed(django_db_setup, django_db_blocker, tmp_path_factory):
     """The demo year filled by its 22 agencies, then the illustrative reorganisation recorded; rolled back after."""
     media = tmp_path_factory.mktemp("media")
-    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media):
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            ensure_plan_and_cast()
-            call_command("seed_demo", "--reports", force=True, stdout=io.StringIO())
-            cycle = ReportingCycle.objects.get(plan__slug=SLUG, year=YEAR)
-            before = {
-                "all": totals(cycle.reports.all()),
-                "gone": {
-                    r.agency.code: r for r in cycle.reports.filter(agency__code__in=GONE).select_related("agency")
-                },
-                "texts": {
-                    (e.report.agency.code, e.section.code): e.results
-                    for e in TaskEntry.objects.filter(report__cycle=cycle).select_related("report__agency", "section")
-                },
-            }
-            output = reorganise()
-            yield {"cycle": cycle, "before": before, "output": output, "media": media}
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
+    with kept_for_the_module(django_db_blocker, media):
+        call_command("seed_demo", "--reports", force=True, stdout=io.StringIO())
+        cycle = ReportingCycle.objects.get(plan__slug=SLUG, year=YEAR)
+        before = {
+            "all": totals(cycle.reports.all()),
+            "gone": {r.agency.code: r for r in cycle.reports.filter(agency__code__in=GONE)},
+            "texts": {
+                (e.report.agency.code, e.section.code): e.results
+                for e in TaskEntry.objects.filter(report__cycle=cycle).select_related("report__agency", "section")
+            },
+        }
+        output = reorganise()
+        yield {"cycle": cycle, "before": before, "output": output, "media": media}
 
 
 @pytest.fixture
@@ -93,6 +81,10 @@ def test_the_command_says_how_many_reports_it_handed_over(year):
         "chuyển giao: 5 báo cáo của đơn vị đã kết thúc chuyển nội dung vào báo cáo của cơ quan kế nhiệm"
         in (year["output"])
     )
+    assert (
+        "chuyển giao: phần nhiệm vụ, chỉ tiêu đã chuyển đi của 1 báo cáo vào báo cáo của đơn vị tiếp nhận"
+        in (year["output"])
+    )  # Phòng KT&HT's, whose task III.2.d.1 and target 2025.04 went to the new commune
     handed = set(year["cycle"].reports.filter(handed_over_at__isnull=False).values_list("agency__code", flat=True))
     assert handed == GONE
 
@@ -127,24 +119,27 @@ def test_what_the_ended_agencies_said_is_in_the_successors_reports_once(year):
         for (agency, section), text in year["before"]["texts"].items():
             if agency == code and text.strip():
                 assert text.strip() in texts[section], (code, section)
-    # two communes on the same task: one after the other, the second under its name
-    shared = [s for (a, s), t in year["before"]["texts"].items() if a == "UBND-BK" and t.strip()]
-    assert shared and all("UBND xã Bình Khương: " in texts[s] for s in shared if year["before"]["texts"].get(
-        ("UBND-BA", s), "").strip())  # fmt: skip
+    # two communes on the same task: one line each, under its commune's name
+    before = year["before"]["texts"]
+    shared = [s for (a, s), t in before.items() if a == "UBND-BK" and t.strip() and before.get(("UBND-BA", s))]
+    for section in shared:
+        assert texts[section].split("\r\n") == [
+            f"UBND xã Bình An: {before[('UBND-BA', section)].strip()}",
+            f"UBND xã Bình Khương: {before[('UBND-BK', section)].strip()}",
+        ]
+    assert shared
 
 
 def test_the_copied_evidence_is_a_file_of_its_own(year):
     copied = Evidence.objects.filter(entry__report__agency__code__in=NEW, entry__report__cycle=year["cycle"])
     assert copied.exists()
-    for evidence in copied:
-        original = Evidence.objects.get(
-            entry__report__agency__code__in=GONE,
-            entry__report__cycle=year["cycle"],
-            original_name=evidence.original_name,
-            entry__section=evidence.entry.section,
+    for evidence in copied:  # the original: in a kept report, or in the history of the part that left a report
+        original = Evidence.history.filter(original_name=evidence.original_name, history_type="+").exclude(
+            id__in=copied.values("pk")
         )
-        assert evidence.file.name != original.file.name
-        with evidence.file.open("rb") as a, original.file.open("rb") as b:
+        assert original.count() == 1, evidence.original_name
+        assert evidence.file.name != original[0].file
+        with evidence.file.open("rb") as a, evidence.file.storage.open(original[0].file, "rb") as b:
             assert a.read() == b.read()
 
 
@@ -168,7 +163,7 @@ def test_a_handed_over_report_is_read_only_and_out_of_review(client, cast, year)
     events = ReportEvent.objects.filter(report=kept, action=ReportAction.HANDED_OVER)
     assert [e.reason for e in events] == [
         "Nội dung báo cáo năm 2026 đã chuyển cho: Ủy ban nhân dân xã Bình An Khương (minh họa) (Ủy ban nhân dân xã "
-        "Bình Khương kết thúc từ 01/07/2025 theo Nghị quyết số …/NQ-UBTVQH15 về sắp xếp đơn vị hành chính cấp xã "
+        "Bình Khương: sáp nhập từ 01/07/2025 theo Nghị quyết số …/NQ-UBTVQH15 về sắp xếp đơn vị hành chính cấp xã "
         "(số hiệu minh họa))."
     ]
 
@@ -198,7 +193,7 @@ def test_recording_it_again_hands_nothing_over_twice(year):
     received = ReportEvent.objects.filter(action=ReportAction.RECEIVED).count()
     budget = totals(year["cycle"].reports.filter(handed_over_at__isnull=True))
     assert "chuyển giao" not in reorganise()
-    assert ReportEvent.objects.filter(action=ReportAction.RECEIVED).count() == received == 6
+    assert ReportEvent.objects.filter(action=ReportAction.RECEIVED).count() == received == 7
     assert totals(year["cycle"].reports.filter(handed_over_at__isnull=True)) == budget
 
 
@@ -216,3 +211,75 @@ def test_the_successors_staff_read_what_their_predecessors_reported_and_change_n
     assert client.get(f"/bao-cao/{reports['TNMT'].pk}/").status_code == 403
     assert client.get(f"/bao-cao/{reports['SNNMT-MH'].pk}/").status_code == 403  # a successor's sibling
     assert client.get(f"/bao-cao/{reports['LDTBXH'].pk}/").status_code == 403
+
+
+def test_a_transferred_task_leaves_the_report_of_the_office_that_stays_for_the_new_holders(year, plan):
+    office = year["cycle"].reports.get(agency__code="KTHT")  # approved before the transfer was recorded
+    assert office.state == ReportState.APPROVED and office.handed_over_at is None
+    assert not office.task_entries.filter(section__code="III.2.d.1").exists()
+    assert not office.target_entries.filter(target__code="2025.04").exists()  # transferred too: asked of the commune
+    said = year["before"]["texts"][("KTHT", "III.2.d.1")].strip()
+    commune = year["cycle"].reports.get(agency__code="UBND-BAK-MH")
+    assert commune.task_entries.get(section__code="III.2.d.1").results == f"Phòng KT&HT: {said}"
+    reasons = list(office.events.filter(action=ReportAction.HANDED_OVER).values_list("reason", flat=True))
+    assert reasons == [
+        "Phần đã nhập của nhiệm vụ III.2.d.1 đã chuyển cho: Ủy ban nhân dân xã Bình An Khương "
+        "(minh họa) (Phòng Kinh tế và Hạ tầng: chuyển giao nhiệm vụ từ 01/07/2025 theo Quyết định số …/QĐ-UBND của "
+        "UBND tỉnh (số hiệu minh họa))."
+    ]
+    # the consolidated report prints under each task only the agencies that hold it that year, and adds only
+    # their budgets: what the office reported on III.2.d.1 is the commune's to send now
+    tasks = gather(ConsolidatedReport.request(plan, YEAR)).tasks
+    assert not ((tasks["code"] == "III.2.d.1") & (tasks["agency"] == "Phòng Kinh tế và Hạ tầng")).any()
+
+
+def test_the_sent_back_request_reaches_the_successor(year):
+    kept = year["before"]["gone"]["NNPTNT"]
+    assert kept.state == ReportState.SENT_BACK and kept.return_reason.strip()
+    received = ReportEvent.objects.get(
+        report__agency__code="SNNMT-MH", action=ReportAction.RECEIVED, reason__contains="Phòng Nông nghiệp"
+    )
+    assert received.reason.endswith(
+        f"Văn phòng huyện đã đề nghị Phòng Nông nghiệp và Phát triển nông thôn bổ sung: “{kept.return_reason.strip()}”."
+    )
+
+
+def pdf_words(response) -> str:
+    import subprocess
+
+    assert response["Content-Type"] == "application/pdf"
+    out = subprocess.run(["pdftotext", "-raw", "-", "-"], input=response.content, capture_output=True, check=True)
+    return " ".join(out.stdout.decode().split())
+
+
+def test_each_agencys_own_report_is_addressed_to_the_body_of_its_year(client, cast, year):
+    reports = {r.agency.code: r for r in year["cycle"].reports.select_related("agency")}
+    client.force_login(cast["vanphong"])
+    department = pdf_words(client.get(f"/bao-cao/{reports['SNNMT-MH'].pk}/in/"))
+    assert department.startswith("UBND TỈNH QUẢNG NGÃI SỞ NÔNG NGHIỆP VÀ MÔI TRƯỜNG TỈNH (MINH HỌA)")
+    assert "Kính gửi: Ủy ban nhân dân xã Bình Sơn (minh họa)." in department
+    assert "Nơi nhận: - Ủy ban nhân dân xã Bình Sơn (minh họa); - Lưu: VT." in department
+    assert "Ủy ban nhân dân huyện" not in department and "Văn phòng huyện" not in department
+    commune = pdf_words(client.get(f"/bao-cao/{reports['UBND-BAK-MH'].pk}/in/"))
+    assert commune.startswith("ỦY BAN NHÂN DÂN XÃ BÌNH AN KHƯƠNG (MINH HỌA)") and "HUYỆN" not in commune
+    office = pdf_words(client.get(f"/bao-cao/{reports['VHKHTT-MH'].pk}/in/"))
+    assert office.startswith("UBND XÃ BÌNH SƠN (MINH HỌA) PHÒNG VĂN HÓA, KHOA HỌC VÀ THÔNG TIN (MINH HỌA)")
+    kept = pdf_words(client.get(f"/bao-cao/{reports['UBND-BA'].pk}/in/"))
+    assert "nội dung báo cáo đã chuyển giao cho cơ quan kế nhiệm lúc" in kept
+    assert "không tính vào tình hình báo cáo năm 2026" in kept
+
+
+def test_the_cycle_list_counts_the_years_agencies(client, cast, year):
+    client.force_login(cast["vanphong"])
+    html = client.get("/ky-bao-cao/").content.decode()
+    row = html[html.index(f">{YEAR}</a>") :].split("</tr>")[0]
+    assert "<td>20</td>" in row
+
+
+def test_the_recipients_end_as_the_layout_ends_them(year, plan):
+    report = ConsolidatedReport.request(plan, YEAR)  # the file's list ends "Lưu: VT."
+    assert report.recipient_list() == [
+        "Ủy ban nhân dân tỉnh Quảng Ngãi",
+        "Sở Dân tộc và Tôn giáo tỉnh (minh họa)",
+        "Lưu: VT",
+    ]

@@ -8,6 +8,7 @@ import io
 import textwrap
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
@@ -77,13 +78,13 @@ def test_a_kept_report_waits_while_its_successors_report_is_sent(client, cast, p
     client.post(f"/bao-cao/{taker.pk}/tra-lai/", {"reason": "Bổ sung phần của xã Bình An."})
     out = io.StringIO()
     call_command("apply_reorganisations", stdout=out)  # the nightly run hands it over now the commune can take it
-    assert "Đã chuyển giao 1 báo cáo" in out.getvalue()
+    assert "Đã chuyển giao nội dung của 1 báo cáo cho đơn vị tiếp nhận." in out.getvalue()
     ended.refresh_from_db()
     taker.refresh_from_db()
     assert ended.handed_over_at is not None
     assert (
         taker.difficulties
-        == "Xã thiếu cán bộ chuyên trách.\n\nUBND xã Bình An: Thiếu kinh phí cho thôn đặc biệt khó khăn."
+        == "Xã thiếu cán bộ chuyên trách.\r\nUBND xã Bình An: Thiếu kinh phí cho thôn đặc biệt khó khăn."
     )
 
 
@@ -106,7 +107,7 @@ def test_a_reorganisation_recorded_ahead_of_its_date_hands_over_on_that_date(cli
     ended.refresh_from_db()
     assert ended.handed_over_at is not None
     taker = AgencyReport.objects.get(cycle=cycle, agency__code="UBND-BK")
-    assert taker.difficulties == "Đường vào thôn bị sạt lở."  # alone: no name needed
+    assert taker.difficulties == "UBND xã Bình An: Đường vào thôn bị sạt lở."  # under the merged commune's name
 
 
 def test_a_closed_cycle_stays_as_its_reports_were_made(client, cast, plan, tmp_path):
@@ -179,3 +180,53 @@ def test_a_bad_issuer_in_the_file_is_refused_with_nothing_written(plan, tmp_path
     assert "report_issuers, mục 2 (2026)" in message and "signer_name" in message
     assert "report_issuers, mục 3 (2026): trường “from_year”: năm 2026 được nêu hai lần." in message
     assert Reorganisation.objects.count() == 0 and ReportIssuer.objects.count() == 0
+
+
+TRANSFER = """
+    plan: binh-son-ctdt-2021-2030
+    reorganisations:
+      - code: thu-chuyen-giao
+        kind: transfer
+        effective_on: 2026-07-01
+        legal_basis: Quyết định thử nghiệm
+        predecessors: [KTHT]
+        successors: [UBND-BK]
+        moves:
+          - {section: III.2.d.1, to: UBND-BK}
+"""
+
+
+def test_a_transferred_task_waits_for_its_holder_and_is_never_printed_twice(client, cast, plan, tmp_path):
+    from agencies.management.commands.seed_demo import Command as SeedDemo
+    from reports.consolidated.gathering import gather
+    from reports.consolidated.models import ConsolidatedReport
+
+    office = current_report(plan, "KTHT", 2026)
+    seeder = SeedDemo()
+    seeder.password_hash = "!"  # no password: logged in by the test
+    seeder.ensure_user("canbo.ktht", "Trần Văn Hạ Tầng", "agency_staff", "KTHT")
+    client.force_login(get_user_model().objects.get(username="canbo.ktht"))
+    page = ReportPage(office).fill_everything()
+    page.lead("III.2.d.1", budget_used="700.000.000", results="Cứng hóa 2 km đường vào thôn Trà Ong.")
+    assert client.post(f"/bao-cao/{office.pk}/", page.data("submit")).status_code == 302
+    commune = current_report(plan, "UBND-BK", 2026)
+    client.force_login(cast["canbo.binhkhuong"])
+    assert (
+        client.post(f"/bao-cao/{commune.pk}/", ReportPage(commune).fill_everything().data("submit")).status_code == 302
+    )
+    client.force_login(cast["vanphong"])
+    assert client.post(f"/bao-cao/{office.pk}/duyet/").status_code == 302
+    path = tmp_path / "chuyen_giao.yaml"
+    path.write_text(textwrap.dedent(TRANSFER), encoding="utf-8")
+    reorganise(path)
+    assert office.task_entries.filter(section__code="III.2.d.1").exists()  # the commune's report is with the reviewer
+    tasks = gather(ConsolidatedReport.request(plan, 2026)).tasks
+    block = tasks[tasks["code"] == "III.2.d.1"]
+    assert "Phòng Kinh tế và Hạ tầng" not in set(block["agency"])  # not the holder in 2026: not printed, not added up
+    assert client.post(f"/bao-cao/{commune.pk}/tra-lai/", {"reason": "Bổ sung nhiệm vụ mới nhận."}).status_code == 302
+    assert hand_over_waiting() == 1
+    assert not office.task_entries.filter(section__code="III.2.d.1").exists()
+    taken = commune.task_entries.get(section__code="III.2.d.1")
+    assert taken.role == "lead" and "Phòng KT&HT: Cứng hóa 2 km đường vào thôn Trà Ong." in taken.results
+    assert taken.budget_used == 700_000_000
+    assert AgencyReport.objects.get(pk=office.pk).state == "approved"  # the office's report stays approved

@@ -21,4 +21,4 @@ class Command(BaseCommand):
             f"{counts['moved']} tài khoản cán bộ chuyển sang đơn vị kế thừa."
         )
         if handed:
-            self.stdout.write(f"Đã chuyển giao {handed} báo cáo của đơn vị đã kết thúc cho cơ quan kế nhiệm.")
+            self.stdout.write(f"Đã chuyển giao nội dung của {handed} báo cáo cho đơn vị tiếp nhận.")

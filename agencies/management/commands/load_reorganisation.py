@@ -49,3 +49,8 @@ class Command(BaseCommand):
                 f"  chuyển giao: {counts['reports_handed_over']} báo cáo của đơn vị đã kết thúc chuyển nội dung "
                 "vào báo cáo của cơ quan kế nhiệm"
             )
+        if counts["parts_handed_over"]:
+            self.stdout.write(
+                f"  chuyển giao: phần nhiệm vụ, chỉ tiêu đã chuyển đi của {counts['parts_handed_over']} báo cáo "
+                "vào báo cáo của đơn vị tiếp nhận"
+            )
