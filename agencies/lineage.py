@@ -194,8 +194,9 @@ class Lineage:
         return [step for step in self.steps if agency_id in step.predecessors]
 
     def predecessors_of(self, agency_id: int) -> set[int]:
-        """Every agency whose part reached `agency_id` through the reorganisations, directly or not."""
-        return self._sources(agency_id, self.steps) - {agency_id}
+        """Every agency that ended (renamed, merged, split, dissolved) into `agency_id`, or into one that did,
+        whole or in part; not one that only transferred a task and goes on."""
+        return self._sources(agency_id, [step for step in self.steps if step.ends_predecessors]) - {agency_id}
 
     def came_from(self, agency_id: int) -> list[Step]:
         """The reorganisations that gave the agency something, in order."""

@@ -196,9 +196,10 @@ def hand_over(report, lineage: Lineage, now=None, part=None) -> int:
             _give_target(entry, taker, name)
     if main is not None:
         for proposal in report.proposals.order_by("position"):
-            _give_proposal(proposal, main)
+            _give_proposal(proposal, main, name)
         if report.difficulties.strip():
             main.difficulties = _joined(main.difficulties, report.difficulties, label)
+            main._change_reason = f"Chuyển từ báo cáo của {name}"[:100]
             main.save(update_fields=["difficulties"])
     moment = now or timezone.now()
     names = ", ".join(r.agency.name for r in sorted(takers.values(), key=lambda r: r.agency.name))
@@ -209,7 +210,10 @@ def hand_over(report, lineage: Lineage, now=None, part=None) -> int:
     )  # fmt: skip
     asked = ""
     if report.state == ReportState.SENT_BACK and report.return_reason.strip():
-        asked = f" Văn phòng huyện đã đề nghị {report.agency.name} bổ sung: “{report.return_reason.strip()}”."
+        request = report.return_reason.strip()
+        asked = f" Văn phòng huyện đã đề nghị {report.agency.name} bổ sung: “{request}”" + (
+            "" if request[-1] in ".!?…" else "."
+        )
     if part is None:
         AgencyReport.objects.filter(pk=report.pk).update(handed_over_at=moment)
         report.handed_over_at = moment
@@ -287,14 +291,16 @@ def _give_target(entry, taker, name) -> None:
     target.save(update_fields=list(TARGET_FIELDS))
 
 
-def _give_proposal(proposal, main) -> None:
+def _give_proposal(proposal, main, name) -> None:
     from reports.models import Proposal
 
     position = (main.proposals.aggregate(m=models.Max("position"))["m"] or 0) + 1
-    Proposal.objects.create(
+    given = Proposal(
         report=main, text=proposal.text, position=position, state=proposal.state, response=proposal.response,
         responded_by=proposal.responded_by, responded_at=proposal.responded_at,
     )  # fmt: skip
+    given._change_reason = f"Chuyển từ báo cáo của {name}"[:100]
+    given.save()
 
 
 def _copy_evidence(evidence, target) -> None:

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from agencies.lineage import Lineage
 from agencies.permissions import Role, has_role
 from reports import access
 from reports.asking import entry_facts
@@ -354,7 +355,10 @@ def report_pdf(request, pk):
 
     report = access.get_report_for_reader(request, pk)
     plan = report.cycle.plan
-    issuer = ReportIssuer.for_year(plan, report.cycle.year)  # the body the year's reports go to
+    year, step = report.cycle.year, Lineage.load().ended.get(report.agency_id)
+    if step and step.effective_on <= report.cycle.due_on:  # ended before its year was reported: the body of its time
+        year = plan.first_year_after(step.effective_on) - 1
+    issuer = ReportIssuer.for_year(plan, year)  # the body the agency's reports went to
     line1, line2, superior = agency_heading(report.agency, issuer, plan)
     context = {
         "report": report,

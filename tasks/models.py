@@ -92,6 +92,10 @@ class Plan(models.Model):
         that exist then report for the whole year (after a reorganisation on 01/07, the successors)."""
         return datetime.date(year, self.report_due_month, self.report_due_day)
 
+    def first_year_after(self, day: datetime.date) -> int:
+        """The first report year whose organisation includes what took effect on `day` (see organisation_date)."""
+        return day.year + (day > self.organisation_date(day.year))
+
     def year_from(self, text, default: int) -> int:
         """A year typed in a URL, kept within the plan's years; `default` when it is not a year."""
         try:

@@ -113,8 +113,7 @@ def stale_issuer(plan, year, issuer, lineage):
     if not steps:
         return None
     latest = steps[-1]
-    first_year = latest.effective_on.year + (latest.effective_on > plan.organisation_date(latest.effective_on.year))
-    return latest if issuer.from_year < first_year else None
+    return latest if issuer.from_year < plan.first_year_after(latest.effective_on) else None
 
 
 def default_recipients(plan, year=None) -> str:

@@ -300,6 +300,12 @@ def _parts(word, parts, text_width: int, table_size: int = 11):
             _table(word, part, text_width, table_size)
 
 
+def _lines(text: str) -> str:
+    """A typed text's line breaks as python-docx breaks a run: one per line (a browser sends CRLF, which it would
+    break twice)."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
 def _para(word, part):
     """Every paragraph justified with a first-line indent; notes and gaps in italics; the lead in bold."""
     paragraph = word.add_paragraph()
@@ -309,7 +315,7 @@ def _para(word, part):
     if part.lead:
         lead = paragraph.add_run(f"{part.lead} ")
         lead.bold, lead.italic = True, italic
-    paragraph.add_run(part.text).italic = italic
+    paragraph.add_run(_lines(part.text)).italic = italic
 
 
 def _table(word, part, text_width: int, size: int):
@@ -342,7 +348,7 @@ def _cell(cell, text, size: int, bold: bool, align):
     paragraph.paragraph_format.first_line_indent = Cm(0)
     paragraph.paragraph_format.space_after = Pt(0)
     paragraph.paragraph_format.line_spacing = 1.0
-    run = paragraph.add_run(str(text))
+    run = paragraph.add_run(_lines(str(text)))
     run.font.size, run.bold = Pt(size), bold
 
 

@@ -180,6 +180,11 @@ def test_the_successor_is_told_what_it_received_and_can_send_it(client, cast, ye
     client.force_login(cast["vanphong"])
     client.post(f"/bao-cao/{report.pk}/duyet/")
     assert AgencyReport.objects.get(pk=report.pk).state == ReportState.APPROVED
+    client.force_login(cast["canbo.vhtt"])  # approved: the notice is gone, the link to what it received stays
+    page = client.get(f"/bao-cao/{report.pk}/").content.decode()
+    kept = year["before"]["gone"]["VHTT"]
+    notice = page[page.index('id="da-nhan-chuyen-giao"') :].split("</div>\n</div>")[0]
+    assert "Nhận nội dung báo cáo năm 2026" not in notice and f"/bao-cao/{kept.pk}/" in notice
 
 
 def test_the_consolidated_report_of_the_year_names_each_agency_once(year, plan):
@@ -198,6 +203,7 @@ def test_recording_it_again_hands_nothing_over_twice(year):
 
 
 def test_the_successors_staff_read_what_their_predecessors_reported_and_change_none_of_it(client, cast, year):
+    """Only of the agencies that ended into theirs: an office that transferred one task goes on, its own."""
     reports = {r.agency.code: r for r in year["cycle"].reports.select_related("agency")}
     client.force_login(cast["canbo.binhan"])  # now of the merged commune, which took parts of NNPTNT too
     page = client.get(f"/bao-cao/{reports['UBND-BAK-MH'].pk}/").content.decode()
@@ -211,6 +217,10 @@ def test_the_successors_staff_read_what_their_predecessors_reported_and_change_n
     assert client.get(f"/bao-cao/{reports['TNMT'].pk}/").status_code == 403
     assert client.get(f"/bao-cao/{reports['SNNMT-MH'].pk}/").status_code == 403  # a successor's sibling
     assert client.get(f"/bao-cao/{reports['LDTBXH'].pk}/").status_code == 403
+    assert client.get(f"/bao-cao/{reports['KTHT'].pk}/").status_code == 403  # transferred III.2.d.1, goes on
+    client.force_login(cast["vanphong"])  # the office that stays is told what left its report
+    office = client.get(f"/bao-cao/{reports['KTHT'].pk}/").content.decode()
+    assert "Phần đã nhập của nhiệm vụ III.2.d.1 đã chuyển cho: Ủy ban nhân dân xã Bình An Khương (minh họa)" in office
 
 
 def test_a_transferred_task_leaves_the_report_of_the_office_that_stays_for_the_new_holders(year, plan):
@@ -239,8 +249,10 @@ def test_the_sent_back_request_reaches_the_successor(year):
     received = ReportEvent.objects.get(
         report__agency__code="SNNMT-MH", action=ReportAction.RECEIVED, reason__contains="Phòng Nông nghiệp"
     )
+    request = kept.return_reason.strip()
+    assert request.endswith(".")  # then no second full stop after the quote
     assert received.reason.endswith(
-        f"Văn phòng huyện đã đề nghị Phòng Nông nghiệp và Phát triển nông thôn bổ sung: “{kept.return_reason.strip()}”."
+        f"Văn phòng huyện đã đề nghị Phòng Nông nghiệp và Phát triển nông thôn bổ sung: “{request}”"
     )
 
 
@@ -267,6 +279,20 @@ def test_each_agencys_own_report_is_addressed_to_the_body_of_its_year(client, ca
     kept = pdf_words(client.get(f"/bao-cao/{reports['UBND-BA'].pk}/in/"))
     assert "nội dung báo cáo đã chuyển giao cho cơ quan kế nhiệm lúc" in kept
     assert "không tính vào tình hình báo cáo năm 2026" in kept
+    ended_office = pdf_words(client.get(f"/bao-cao/{reports['NNPTNT'].pk}/in/"))  # ended with the district
+    assert ended_office.startswith("UBND HUYỆN BÌNH SƠN PHÒNG NÔNG NGHIỆP VÀ PHÁT TRIỂN NÔNG THÔN")
+    assert "Kính gửi: Ủy ban nhân dân huyện Bình Sơn." in ended_office
+
+
+def test_two_communes_lines_stay_lines_in_the_printed_report(client, cast, year):
+    import subprocess
+
+    commune = year["cycle"].reports.get(agency__code="UBND-BAK-MH")
+    client.force_login(cast["canbo.binhan"])
+    response = client.get(f"/bao-cao/{commune.pk}/in/")
+    lines = subprocess.run(["pdftotext", "-raw", "-", "-"], input=response.content, capture_output=True).stdout
+    starts = [line.strip() for line in lines.decode().splitlines()]
+    assert any(line.startswith("UBND xã Bình Khương: ") for line in starts)  # its own line, not run on
 
 
 def test_the_cycle_list_counts_the_years_agencies(client, cast, year):

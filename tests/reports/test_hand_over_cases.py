@@ -230,3 +230,18 @@ def test_a_transferred_task_waits_for_its_holder_and_is_never_printed_twice(clie
     assert taken.role == "lead" and "Phòng KT&HT: Cứng hóa 2 km đường vào thôn Trà Ong." in taken.results
     assert taken.budget_used == 700_000_000
     assert AgencyReport.objects.get(pk=office.pk).state == "approved"  # the office's report stays approved
+
+
+def test_a_typed_line_break_is_one_line_break_in_the_word_draft_and_the_pdf():
+    from django.template.loader import render_to_string
+    from docx import Document as Word
+
+    from reports.consolidated.document import Para
+    from reports.consolidated.word import _para
+
+    text = "UBND xã Bình An: Đã làm đường.\r\nUBND xã Bình Khương: Đã làm cầu."  # as a browser sends two lines
+    word = Word()
+    _para(word, Para(text, lead="- Ủy ban nhân dân xã Bình An Khương (phối hợp):"))
+    assert word.paragraphs[-1]._p.xml.count("<w:br/>") == 1
+    html = render_to_string("reports/pdf/_parts.html", {"parts": [Para(text)]})
+    assert "Đã làm đường.<br>UBND xã Bình Khương" in html

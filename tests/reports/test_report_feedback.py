@@ -148,6 +148,6 @@ def test_marking_final_asks_first_and_the_build_says_it_is_under_way(client, cas
     html = client.get("/tong-hop/?nam=2026").content.decode()
     final = re.search(r"<button[^>]*>Đánh dấu chính thức</button>", html, re.S).group(0)
     assert 'data-confirm-title="Đánh dấu bản 1 là bản chính thức?"' in final
-    assert "trở thành báo cáo chính thức năm 2026 của huyện" in final
+    assert "trở thành báo cáo chính thức năm 2026 của Ủy ban nhân dân huyện Bình Sơn gửi" in final
     assert re.search(r'<form method="post" class="row g-2" id="dung-ban-moi" data-busy="Đang dựng[^"]*">', html)
     assert '<button type="submit" class="btn btn-primary" data-build>Dựng báo cáo</button>' in html
