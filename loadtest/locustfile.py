@@ -10,9 +10,9 @@ import itertools
 import json
 import os
 import random
-from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
+from form_reader import FormReader  # beside this file (locust puts its folder on the path)
 from locust import between, constant, task
 from locust.contrib.fasthttp import FastHttpUser
 from requests.cookies import create_cookie
@@ -21,37 +21,6 @@ CAST = json.loads(open(os.environ["LOAD_CAST"], encoding="utf-8").read())
 THINK = float(os.environ.get("LOAD_THINK", "3"))
 STAFF = itertools.count()  # the n-th staff member takes the n-th editable report
 SESSIONS = {"reviewer": iter(CAST["reviewers"]), "viewer": iter(CAST["viewers"])}
-
-
-class FormReader(HTMLParser):
-    """What a browser would post back from the report page as rendered."""
-
-    def __init__(self):
-        super().__init__()
-        self.data, self._textarea, self._select = {}, None, None
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        name = attrs.get("name")
-        if tag == "input" and name and attrs.get("type") not in ("file", "submit", "button"):
-            if attrs.get("type") != "checkbox" or "checked" in attrs:
-                self.data[name] = attrs.get("value", "on" if attrs.get("type") == "checkbox" else "")
-        elif tag == "textarea" and name:
-            self._textarea, self.data[name] = name, ""
-        elif tag == "select" and name:
-            self._select, self.data[name] = name, ""
-        elif tag == "option" and self._select and "selected" in attrs:
-            self.data[self._select] = attrs.get("value", "")
-
-    def handle_data(self, data):
-        if self._textarea:
-            self.data[self._textarea] += data
-
-    def handle_endtag(self, tag):
-        if tag == "textarea":
-            self._textarea = None
-        elif tag == "select":
-            self._select = None
 
 
 class Person(FastHttpUser):

@@ -2,12 +2,12 @@
 
 import datetime
 from contextlib import contextmanager
-from html.parser import HTMLParser
 
 from django.db import transaction
 from django.forms import CheckboxInput
 from django.test import override_settings
 
+from loadtest.form_reader import FormReader
 from reports.completeness import ensure_entries
 from reports.models import ReportingCycle
 from reports.views import build_forms
@@ -124,38 +124,9 @@ class ReportPage:
         return self.values | {"action": action}
 
 
-class _FormReader(HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.data, self._textarea, self._select, self._option = {}, None, None, None
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        name = attrs.get("name")
-        if tag == "input" and name and attrs.get("type") not in ("file", "submit", "button"):
-            if attrs.get("type") != "checkbox" or "checked" in attrs:
-                self.data[name] = attrs.get("value", "on" if attrs.get("type") == "checkbox" else "")
-        elif tag == "textarea" and name:
-            self._textarea, self.data[name] = name, ""
-        elif tag == "select" and name:
-            self._select, self.data[name] = name, ""
-        elif tag == "option" and self._select and "selected" in attrs:
-            self.data[self._select] = attrs.get("value", "")
-
-    def handle_data(self, data):
-        if self._textarea:
-            self.data[self._textarea] += data
-
-    def handle_endtag(self, tag):
-        if tag == "textarea":
-            self._textarea = None
-        elif tag == "select":
-            self._select = None
-
-
 def rendered_form_data(html: str) -> dict:
     """What the browser would post back from the page exactly as rendered (no field touched)."""
-    reader = _FormReader()
+    reader = FormReader()
     reader.feed(html)
     reader.data.pop("csrfmiddlewaretoken", None)
     return reader.data
