@@ -138,7 +138,16 @@ class _FileChecker(_Checker):  # the plan file's field checks and messages, for 
 
     def check_issuers(self, raw: list) -> list[ReportIssuer]:
         issuers, years = [], set()
+        limits = {f.name: f.max_length for f in ReportIssuer._meta.fields if getattr(f, "max_length", None)}
         for entry, values in self.items(raw, "report_issuers", "from_year", ISSUER_FIELDS):
+            recipients = values.pop("recipients", [])
+            if not all(isinstance(r, str) and r.strip() for r in recipients):
+                self.error(entry, "trường “recipients”: mỗi nơi nhận là một dòng văn bản.")
+                recipients = []
+            values["document_symbol"] = values.get("document_symbol") or "BC-UBND"
+            for key, text in values.items():
+                if isinstance(text, str) and limits.get(key) and len(text) > limits[key]:
+                    self.error(entry, f"trường “{key}”: dài quá {limits[key]} ký tự.")
             year = values.get("from_year")
             if year is None:
                 continue
@@ -152,18 +161,7 @@ class _FileChecker(_Checker):  # the plan file's field checks and messages, for 
             if year in years:
                 self.error(entry, f"trường “from_year”: năm {year} được nêu hai lần.")
             years.add(year)
-            recipients = values.pop("recipients", [])
-            if not all(isinstance(r, str) and r.strip() for r in recipients):
-                self.error(entry, "trường “recipients”: mỗi nơi nhận là một dòng văn bản.")
-                recipients = []
-            symbol = values.pop("document_symbol", "") or "BC-UBND"
-            limits = {f.name: f.max_length for f in ReportIssuer._meta.fields if getattr(f, "max_length", None)}
-            for key, text in [*values.items(), ("document_symbol", symbol)]:
-                if isinstance(text, str) and limits.get(key) and len(text) > limits[key]:
-                    self.error(entry, f"trường “{key}”: dài quá {limits[key]} ký tự.")
-            issuers.append(
-                ReportIssuer(plan=self.plan, document_symbol=symbol, recipients="\n".join(recipients), **values)
-            )
+            issuers.append(ReportIssuer(plan=self.plan, recipients="\n".join(recipients), **values))
         return issuers
 
     def check_agencies(self, raw: list) -> list[Agency]:

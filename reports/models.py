@@ -71,14 +71,17 @@ class ReportingCycle(models.Model):
         """This year's cycle, created on first use."""
         return cls.open(plan, (today or timezone.localdate()).year)
 
-    def ensure_reports(self) -> None:
+    def ensure_reports(self, lineage=None) -> tuple[set[int], int]:
         """One report for every agency that leads or coordinates a task or owns a target on the cycle's due
-        date: the organisation of that day, after the reorganisations then in force (reports/organisation.py)."""
+        date: the organisation of that day, after the reorganisations then in force (reports/organisation.py).
+        Returns the ids of those agencies and how many reports were added."""
         from reports.organisation import expected_agencies
 
         existing = set(self.reports.values_list("agency_id", flat=True))
-        expected = expected_agencies(self.plan, self.due_on)
-        AgencyReport.objects.bulk_create([AgencyReport(cycle=self, agency=a) for a in expected if a.pk not in existing])
+        expected = expected_agencies(self.plan, self.due_on, lineage)
+        added = [AgencyReport(cycle=self, agency=a) for a in expected if a.pk not in existing]
+        AgencyReport.objects.bulk_create(added)
+        return {a.pk for a in expected}, len(added)
 
     def is_locked(self, today=None) -> bool:
         """Entry is closed: before the opening date, or after the lock date."""

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from agencies.lineage import Lineage
 from agencies.models import Agency, ReorganisationKind
+from binhson_plan.collation import sort_key as vietnamese_order
 from binhson_plan.collation import vietnamese
 from targets.models import Target
 from tasks.models import Assignment, Role
@@ -59,18 +60,13 @@ def refresh_cycles(since: datetime.date, now=None) -> dict[str, int]:
     holds. A report someone worked on is kept under its agency, and what it says is handed to the reports of
     the agencies that now hold its part (`hand_over`), so the year counts each part once. A cycle whose entry
     is closed stays as its reports were made."""
-    from reports.models import ReportingCycle, ReportState
+    from reports.models import ReportState
 
     counts = {"cycles": 0, "reports_added": 0, "reports_removed": 0, "reports_handed_over": 0, "parts_handed_over": 0}
     lineage = Lineage.load()
-    today = timezone.localdate(now)
-    for cycle in ReportingCycle.objects.filter(due_on__gte=since).select_related("plan").order_by("due_on"):
-        if cycle.locks_on and today > cycle.locks_on:
-            continue
-        before = cycle.reports.count()
-        cycle.ensure_reports()
-        counts["reports_added"] += cycle.reports.count() - before
-        expected = {a.pk for a in expected_agencies(cycle.plan, cycle.due_on, lineage)}
+    for cycle in _open_cycles(since, now):
+        expected, added = cycle.ensure_reports(lineage)
+        counts["reports_added"] += added
         untouched = cycle.reports.filter(version=0, state=ReportState.DRAFT, first_submitted_at__isnull=True)
         _, removed = untouched.exclude(agency__in=expected).delete()
         counts["reports_removed"] += removed.get("reports.AgencyReport", 0)
@@ -87,18 +83,24 @@ def hand_over_waiting(now=None) -> int:
     """Each night (agencies.jobs): the kept reports (or parts) that could not be handed over when their
     reorganisation was recorded, because it was not yet in force or a holder's report had been sent, are handed
     over once it can take them; how many."""
-    from reports.models import ReportingCycle
-
     lineage = Lineage.load()
     if not lineage.steps:
         return 0
-    today, handed = timezone.localdate(now), 0
-    first = lineage.steps[0].effective_on
-    for cycle in ReportingCycle.objects.filter(due_on__gte=first).select_related("plan"):
-        if not (cycle.locks_on and today > cycle.locks_on):
-            expected = {a.pk for a in expected_agencies(cycle.plan, cycle.due_on, lineage)}
-            handed += sum(_hand_over_kept(cycle, expected, lineage, now))
+    handed = 0
+    for cycle in _open_cycles(lineage.steps[0].effective_on, now):
+        expected = {a.pk for a in expected_agencies(cycle.plan, cycle.due_on, lineage)}
+        handed += sum(_hand_over_kept(cycle, expected, lineage, now))
     return handed
+
+
+def _open_cycles(since: datetime.date, now=None):
+    """The cycles due on or after `since` whose entry is not closed (a closed one stays as its reports were made)."""
+    from reports.models import ReportingCycle
+
+    today = timezone.localdate(now)
+    for cycle in ReportingCycle.objects.filter(due_on__gte=since).select_related("plan").order_by("due_on"):
+        if not (cycle.locks_on and today > cycle.locks_on):
+            yield cycle
 
 
 def _hand_over_kept(cycle, expected: set, lineage, now) -> tuple[int, int]:
@@ -134,7 +136,9 @@ def _not_held(report, lineage) -> tuple[list, list]:
 
 def _said(entry) -> bool:
     """Whether an entry holds anything the agency typed or attached."""
-    if hasattr(entry, "results"):
+    from reports.models import TaskEntry
+
+    if isinstance(entry, TaskEntry):
         texts = [entry.status, entry.results, entry.shortcomings, entry.next_steps]
         return any(t.strip() for t in texts) or entry.budget_used is not None or bool(entry.evidence.all())
     return entry.value is not None or bool(entry.qualitative_status) or bool(entry.note.strip())
@@ -202,7 +206,7 @@ def hand_over(report, lineage: Lineage, now=None, part=None) -> int:
             main._change_reason = f"Chuyển từ báo cáo của {name}"[:100]
             main.save(update_fields=["difficulties"])
     moment = now or timezone.now()
-    names = ", ".join(r.agency.name for r in sorted(takers.values(), key=lambda r: r.agency.name))
+    names = ", ".join(sorted((r.agency.name for r in takers.values()), key=vietnamese_order))
     why = "; ".join(f"{_KINDS[s.kind]} từ {s.effective_on:%d/%m/%Y}" + (f" theo {s.legal_basis}" if s.legal_basis
                     else "") for s in steps)  # fmt: skip
     what = "" if part is None else ", ".join(
@@ -250,9 +254,8 @@ _KINDS = {
 def _main_successor(report, lineage, reports):
     """The report of the agency that took the ended agency's staff (a rename, a merge, a split's main)."""
     step = lineage.ended.get(report.agency_id)
-    for agency_id in (step.main or step.successors)[:1] if step else ():
-        return reports.get(agency_id)
-    return None
+    taker = (step.main or step.successors or (None,))[0] if step else None
+    return reports.get(taker)
 
 
 def _give_task(entry, taker, label, name, with_budget=True) -> None:

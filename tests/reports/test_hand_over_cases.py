@@ -158,7 +158,6 @@ def test_the_consolidated_page_asks_to_check_the_issuer_a_reform_left_unset(clie
 
 
 def test_a_bad_issuer_in_the_file_is_refused_with_nothing_written(plan, tmp_path):
-
     text = (DATA / "sap_xep_minh_hoa.yaml").read_text(encoding="utf-8")
     bad = text.replace("  - from_year: 2025\n", "  - from_year: 2050\n") + textwrap.indent(textwrap.dedent("""
         - from_year: 2026
@@ -170,6 +169,11 @@ def test_a_bad_issuer_in_the_file_is_refused_with_nothing_written(plan, tmp_path
           place: y
           signer_position: z
           signer_name: w
+        - from_year: 2027
+          issuing_body: x
+          place: y
+          signer_position: z
+          signer_name: """ + "Rất dài " * 20 + """
     """), "  ")  # fmt: skip
     path = tmp_path / "sai.yaml"
     path.write_text(bad, encoding="utf-8")
@@ -179,6 +183,7 @@ def test_a_bad_issuer_in_the_file_is_refused_with_nothing_written(plan, tmp_path
     assert "report_issuers, mục 1 (2050): trường “from_year”: năm 2050 ngoài các năm của kế hoạch" in message
     assert "report_issuers, mục 2 (2026)" in message and "signer_name" in message
     assert "report_issuers, mục 3 (2026): trường “from_year”: năm 2026 được nêu hai lần." in message
+    assert "report_issuers, mục 4 (2027): trường “signer_name”: dài quá 100 ký tự." in message
     assert Reorganisation.objects.count() == 0 and ReportIssuer.objects.count() == 0
 
 
