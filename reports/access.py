@@ -34,8 +34,8 @@ def get_report_for_reader(request, pk) -> AgencyReport:
 
 
 def predecessors(agency) -> set[int]:
-    """The agencies whose tasks or targets passed to `agency` through reorganisations, directly or not: its staff
-    read their reports (read only), the history of what the agency carries on."""
+    """The agencies that ended (renamed, merged, split, dissolved) into `agency`, directly or not: its staff read
+    their reports (read only), the history of what the agency carries on."""
     from agencies.lineage import Lineage
 
     return Lineage.load().predecessors_of(agency.pk)

@@ -38,7 +38,6 @@ class Ended:
     """Why an agency's report stands apart in a year: the reorganisation that ended the agency."""
 
     on: object  # the effective date
-    kind: str
     successors: list  # the agencies that took its part
 
 
@@ -55,7 +54,7 @@ def completeness(cycle, lineage=None) -> Completeness:
         report.ended = None
         if step is not None and step.effective_on <= cycle.due_on:
             taken = [lineage.agencies[a] for a in step.successors]  # a split: every part's taker
-            report.ended = Ended(step.effective_on, step.kind, sorted(taken, key=lambda a: vietnamese_order(a.name)))
+            report.ended = Ended(step.effective_on, sorted(taken, key=lambda a: vietnamese_order(a.name)))
     counted = [r for r in reports if r.handed_over_at is None]
     result = Completeness(
         expected=len(counted),
