@@ -1,8 +1,20 @@
-"""Shared fixtures: the Bình Sơn plan as shipped, and a fixed cast of named demo users."""
+"""Shared fixtures: the Bình Sơn plan as shipped, a fixed cast of named demo users, and a chosen today.
 
+No test reads the wall clock. The whole run travels to one chosen moment before anything is
+collected (module constants such as `YEAR = timezone.localdate().year` included) and time ticks on
+from there: 20/11/2026, in the season before the due date, unless `PORTAL_TEST_TODAY=YYYY-MM-DD`
+chooses another day. CI runs the date-sensitive tests (marker `season`) again on 02/01, 04/12,
+06/12 and 31/12 (.ci/run). A test that needs a particular day travels there itself
+(`time_machine.travel`), which nests inside this one.
+"""
+
+import datetime
+import os
+import zoneinfo
 from pathlib import Path
 
 import pytest
+import time_machine
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
@@ -11,6 +23,28 @@ from tasks.models import Plan
 
 DATA = Path(__file__).parent / "data"
 SLUG = "binh-son-ctdt-2021-2030"
+DEFAULT_TODAY = "2026-11-20"
+
+
+def chosen_today() -> datetime.datetime:
+    """10:00 in Bình Sơn on the day the run chose (PORTAL_TEST_TODAY, else DEFAULT_TODAY)."""
+    day = datetime.date.fromisoformat(os.environ.get("PORTAL_TEST_TODAY") or DEFAULT_TODAY)
+    return datetime.datetime.combine(day, datetime.time(10), zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh"))
+
+
+_travel = time_machine.travel(chosen_today(), tick=True)
+
+
+def pytest_configure(config):
+    _travel.start()
+
+
+def pytest_unconfigure(config):
+    _travel.stop()
+
+
+def pytest_report_header(config):
+    return f"hôm nay (chọn cho lần chạy này): {chosen_today():%d/%m/%Y %H:%M}"
 
 
 def _ensure_plan_and_cast():
