@@ -74,18 +74,9 @@ class ConsolidatedReport(models.Model):
     def request(cls, plan, year, by=None, **cover) -> "ConsolidatedReport":
         """A new version, with the cover fields given or taken from the year's issuer (tasks.ReportIssuer: the plan's
         own unless another body issues the report from that year) and the previous version."""
-        issuer = ReportIssuer.for_year(plan, year)
         with transaction.atomic():
             previous = cls.objects.select_for_update().filter(plan=plan, year=year).order_by("-version").first()
-            defaults = {
-                "number": previous.number if previous else issuer.blank_number,
-                "report_date": timezone.localdate(),
-                "addressee": f"{plan.reports_to}",
-                "recipients": previous.recipients if previous else default_recipients(plan, year),
-                "signer_authority": issuer.signer_authority,
-                "signer_position": issuer.signer_position,
-                "signer_name": issuer.signer_name,
-            }
+            defaults = cover_defaults(plan, year, previous)
             return cls.objects.create(
                 plan=plan, year=year, version=(previous.version + 1) if previous else 1, requested_by=by,
                 **(defaults | {k: v for k, v in cover.items() if v not in (None, "")}),
@@ -102,6 +93,34 @@ class ConsolidatedReport(models.Model):
 
     def recipient_list(self) -> list[str]:
         return recipient_lines(self.recipients)
+
+
+def cover_defaults(plan, year, previous=None) -> dict:
+    """The cover of a new version of `year`'s report: heading, signer and recipients from the year's issuer
+    (tasks.ReportIssuer). The number and recipients of the previous version carry over (the reviewer may have
+    edited them) only when it was asked for under the issuer in force now: a version made before the year's issuer
+    was set (a reorganisation file loaded in the season, say) keeps what it was built with, and the next one follows
+    the issuer."""
+    issuer = ReportIssuer.for_year(plan, year)
+    if previous is not None and not follows_issuer(previous, issuer):
+        previous = None
+    return {
+        "number": previous.number if previous else issuer.blank_number,
+        "report_date": timezone.localdate(),
+        "addressee": f"{plan.reports_to}",
+        "recipients": previous.recipients if previous else default_recipients(plan, year),
+        "signer_authority": issuer.signer_authority,
+        "signer_position": issuer.signer_position,
+        "signer_name": issuer.signer_name,
+    }
+
+
+def follows_issuer(version, issuer) -> bool:
+    """Whether `version` was asked for after `issuer` was last set (the plan's own issuer is always in force)."""
+    if not issuer.pk:
+        return True
+    last = issuer.history.order_by("-history_date").values_list("history_date", flat=True).first()
+    return last is not None and version.requested_at is not None and version.requested_at > last
 
 
 def stale_issuer(plan, year, issuer, lineage):

@@ -8,10 +8,10 @@ from django.db.models import Q
 from django.utils import timezone
 
 from reports.consolidated.gathering import digest, gather
-from reports.consolidated.models import BuildState, ConsolidatedReport
+from reports.consolidated.models import BuildState, ConsolidatedReport, follows_issuer
 from reports.notifications import enqueue
 from reports.reminders import season
-from tasks.models import Plan
+from tasks.models import Plan, ReportIssuer
 
 
 def requeue_stalled(now=None) -> list[int]:
@@ -33,7 +33,8 @@ def requeue_stalled(now=None) -> list[int]:
 
 
 def rebuild_drafts(today: datetime.date | None = None) -> list[int]:
-    """During the season, a new draft version whenever what goes into the report has changed."""
+    """During the season, a new draft version whenever what goes into the report, or the year's issuer, has
+    changed."""
     from reports.consolidated.jobs import build_consolidated_report_job
 
     today = today or timezone.localdate()
@@ -47,8 +48,9 @@ def rebuild_drafts(today: datetime.date | None = None) -> list[int]:
             continue  # one is on its way
         ready = versions.filter(state=BuildState.READY).first()
         probe = ready or ConsolidatedReport(plan=plan, year=today.year, report_date=today)
-        if ready and ready.inputs_digest == digest(gather(probe)):
-            continue
+        issuer = ReportIssuer.for_year(plan, today.year)
+        if ready and ready.inputs_digest == digest(gather(probe)) and follows_issuer(ready, issuer):
+            continue  # nothing changed: neither what goes in, nor who issues, signs and receives it
         report = ConsolidatedReport.request(plan, today.year)
         enqueue(build_consolidated_report_job, report.pk)
         queued.append(report.pk)

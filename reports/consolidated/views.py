@@ -8,13 +8,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from agencies.lineage import Lineage
 from reports import access
 from reports.consolidated.jobs import build_consolidated_report_job
-from reports.consolidated.models import BuildState, ConsolidatedReport, default_recipients, stale_issuer
+from reports.consolidated.models import BuildState, ConsolidatedReport, cover_defaults, stale_issuer
 from reports.notifications import enqueue
 from tasks.models import Plan, ReportIssuer
 
@@ -79,15 +78,7 @@ def consolidated_list(request):
         form = CoverForm(
             request.POST or None,
             initial={"plan_number": plan.number},
-            instance=ConsolidatedReport(
-                number=latest.number if latest else issuer.blank_number,
-                addressee=plan.reports_to,
-                report_date=timezone.localdate(),
-                recipients=latest.recipients if latest else default_recipients(plan, year),
-                signer_authority=issuer.signer_authority,
-                signer_position=issuer.signer_position,
-                signer_name=issuer.signer_name,
-            ),
+            instance=ConsolidatedReport(**cover_defaults(plan, year, latest)),
         )
     if request.method == "POST":
         access.require_reviewer(request)

@@ -1,0 +1,71 @@
+"""The year after a reorganisation, as the province receives it (issue 16, item 9): the illustrative file
+tests/data/sap_xep_minh_hoa.yaml loaded in the season of 2026, after the nightly job had already built a draft."""
+
+import datetime
+import io
+
+import pytest
+import time_machine
+from django.core.management import call_command
+from django.utils import timezone
+
+from reports.consolidated.models import ConsolidatedReport
+from reports.consolidated.schedule import rebuild_drafts
+from tests.conftest import DATA
+from tests.reports.test_word import docx_text, pdf_text
+
+DISTRICT = ["Thường trực Huyện ủy", "Thường trực HĐND huyện", "CT, các PCT UBND huyện", "Lưu: VT, VPH"]
+ISSUERS = ["Ủy ban nhân dân tỉnh Quảng Ngãi", "Sở Dân tộc và Tôn giáo tỉnh (minh họa)", "Lưu: VT"]
+
+
+def reorganise():
+    call_command("load_reorganisation", str(DATA / "sap_xep_minh_hoa.yaml"), stdout=io.StringIO())
+
+
+def at(day, month=12, year=2026, hour=10):
+    return time_machine.travel(timezone.make_aware(datetime.datetime(year, month, day, hour)), tick=True)
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
+def nightly(day, capture) -> ConsolidatedReport:
+    with at(day, 11), capture(execute=True):
+        (pk,) = rebuild_drafts(datetime.date(2026, 11, day))
+    report = ConsolidatedReport.objects.get(pk=pk)
+    assert report.state == "ready", report.error
+    return report
+
+
+def test_the_draft_after_the_file_is_loaded_takes_the_years_issuer(
+    client, cast, plan, eager_jobs, django_capture_on_commit_callbacks
+):
+    before = nightly(20, django_capture_on_commit_callbacks)  # built by the nightly job before the file
+    assert before.recipient_list()[-4:] == DISTRICT
+    with at(20, 11, hour=15):
+        reorganise()
+    after = nightly(21, django_capture_on_commit_callbacks)  # the next night: a new draft, the issuer's
+    assert after.version == before.version + 1
+    assert after.recipient_list() == ISSUERS and after.signer_name == "Người ký minh họa"
+    for text in (pdf_text(after), docx_text(after)):
+        assert "Sở Dân tộc và Tôn giáo tỉnh (minh họa)" in text and "Người ký minh họa" in text
+        assert "Thường trực Huyện ủy" not in text and "VPH" not in text
+    before.refresh_from_db()
+    assert before.recipient_list()[-1] == "Lưu: VT, VPH"  # a built version keeps what it was built with
+    with at(22, 11):
+        client.force_login(cast["vanphong"])
+        form = client.get("/tong-hop/?nam=2026").content.decode()
+    box = form[form.index('name="recipients"') :].split("</textarea>")[0]
+    assert "Sở Dân tộc và Tôn giáo tỉnh (minh họa)" in box and "Huyện ủy" not in box
+    # what the reviewer then types is kept by the next drafts
+    with at(22, 11), django_capture_on_commit_callbacks(execute=True):
+        data = {"number": "…/BC-UBND", "report_date": "22/11/2026", "addressee": "Ủy ban nhân dân tỉnh Quảng Ngãi",
+                "recipients": "Ủy ban nhân dân tỉnh Quảng Ngãi\nLưu: VT, VP", "signer_authority": "KT. CHỦ TỊCH",
+                "signer_position": "PHÓ CHỦ TỊCH", "signer_name": "Người ký minh họa"}  # fmt: skip
+        assert client.post("/tong-hop/?nam=2026", data).status_code == 302
+    typed = ConsolidatedReport.objects.get(plan=plan, year=2026, version=after.version + 1)
+    with at(23, 11):
+        assert ConsolidatedReport.request(plan, 2026).recipient_list() == typed.recipient_list()
+        assert ConsolidatedReport.request(plan, 2026).recipient_list()[-1] == "Lưu: VT, VP"
