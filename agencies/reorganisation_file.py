@@ -192,8 +192,9 @@ class _FileChecker(_Checker):  # the plan file's field checks and messages, for 
         return new
 
     def check_reorganisations(self, raw: list) -> list[tuple[Proposal, dict]]:
-        entries, seen = [], set()
+        entries, seen, broken = [], set(), set()
         for entry, values in self.items(raw, "reorganisations", "code", REORGANISATION_FIELDS):
+            errors_before = len(self.errors)
             code = values.get("code", "")
             if code and not re.fullmatch(r"[a-z0-9][a-z0-9-]*", code):
                 self.error(entry, "trường “code”: chỉ gồm chữ thường không dấu, số và dấu “-”.")
@@ -208,8 +209,10 @@ class _FileChecker(_Checker):  # the plan file's field checks and messages, for 
             proposal.successors = self.agency_list(values.get("successors", []), entry, "successors")
             proposal.main = self.agency_list([values["main"]] if values.get("main") else [], entry, "main")
             proposal.moves = self.moves(values.get("moves", []), entry)
+            if len(self.errors) > errors_before or None in (proposal.kind, proposal.effective_on):
+                broken.add(len(entries))  # its own errors are listed; the rules need its names resolved
             entries.append((proposal, {"legal_basis": values.get("legal_basis", ""), "note": values.get("note", "")}))
-        self.check_rules(entries)
+        self.check_rules(entries, broken)
         return entries
 
     def date(self, text, entry) -> datetime.date | None:
@@ -275,18 +278,20 @@ class _FileChecker(_Checker):  # the plan file's field checks and messages, for 
             )
         return found
 
-    def check_rules(self, entries) -> None:
-        """The shared rules (agencies/reorganising.py), against what is recorded and the rest of the file."""
-        if self.errors:
-            return  # the rules need every name resolved
+    def check_rules(self, entries, broken=frozenset()) -> None:
+        """The shared rules (agencies/reorganising.py), against what is recorded and the rest of the file, for every
+        entry whose own fields are right (`broken`: the others, whose errors are listed already), so that one reading
+        lists every error of the file."""
         codes = [p.code for p, _ in entries]
         recorded = recorded_steps(exclude_codes=codes)
-        steps = [p.as_step(pk=-n) for n, (p, _) in enumerate(entries, start=1)]
+        steps = [None if n - 1 in broken else p.as_step(pk=-n) for n, (p, _) in enumerate(entries, start=1)]
         existing = {r.code: r for r in Reorganisation.objects.filter(code__in=codes).prefetch_related(
             "predecessor_links__agency", "successor_links__agency")}  # fmt: skip
         for n, (proposal, _) in enumerate(entries):
+            if n in broken:
+                continue
             entry = f"reorganisations, mục {n + 1} ({proposal.code})"
-            others = recorded + steps[:n] + steps[n + 1 :]
+            others = recorded + [step for step in steps[:n] + steps[n + 1 :] if step is not None]
             for key, message in problems(proposal, others):
                 self.error(entry, f"trường “{key}”: {message}")
             current = existing.get(proposal.code)

@@ -277,3 +277,37 @@ def test_the_nightly_command_applies_what_has_come_into_force_once(plan, cast):
     assert Membership.objects.get(user=cast["canbo.binhan"]).agency.code == "UBND-BAK-MH"
     assert not Agency.objects.get(code="UBND-BA").is_active
     assert MembershipMove.objects.filter(user=cast["canbo.binhan"]).count() == 1  # one record per reorganisation
+
+
+def test_it_lists_a_missing_receiver_with_the_other_errors_in_one_reading(plan, tmp_path):
+    errors = refused(tmp_path, HEADER + """\
+      - code: co-quan-la
+        kind: merge
+        effective_on: 2025-07-01
+        legal_basis: Quyết định minh họa
+        predecessors: [UBND-BA]
+        successors: [KHONG-CO]
+      - code: chia-thieu
+        kind: split
+        effective_on: 2025-07-01
+        legal_basis: Quyết định minh họa
+        predecessors: [NNPTNT]
+        successors: [TNMT, KTHT]
+        moves:
+          - {section: III.2.a, to: TNMT}
+          - {section: III.2.b, to: KTHT}
+          - {section: III.2.d.5, to: [TNMT, KTHT]}
+          - {section: III.3.đ, to: KTHT}
+          - {target: "2025.07", to: TNMT}
+          - {target: "2025.09", to: TNMT}
+          - {target: "2025.10", to: TNMT}
+          - {target: "2030.04", to: TNMT}
+          - {target: "2030.12", to: TNMT}
+          - {target: "2030.16", to: TNMT}
+    """)  # fmt: skip
+    assert errors == [
+        "sap_xep.yaml: reorganisations, mục 1 (co-quan-la): trường “successors”: không có cơ quan “KHONG-CO” "
+        "(trong cơ sở dữ liệu hay khối agencies).",
+        "sap_xep.yaml: reorganisations, mục 2 (chia-thieu): trường “moves”: chỉ tiêu 2030.17 của “NNPTNT” không có "
+        "đơn vị tiếp nhận: nêu trong moves hoặc chọn đơn vị tiếp nhận phần còn lại (main).",
+    ]
