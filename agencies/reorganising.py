@@ -33,6 +33,9 @@ COUNTS = {
 }
 MOVING_KINDS = {K.SPLIT, K.TRANSFER, K.DISSOLUTION}
 NOBODY = "không có đơn vị tiếp nhận: nêu trong moves hoặc chọn đơn vị tiếp nhận phần còn lại (main)."
+NOBODY_DISSOLVED = (
+    "không có đơn vị tiếp nhận: nêu trong moves đơn vị tiếp nhận (giải thể không có đơn vị tiếp nhận phần còn lại)."
+)
 
 
 @dataclass
@@ -177,14 +180,15 @@ def _left_with_nobody(p: Proposal, others: list[Step]) -> list[tuple[str, str]]:
         return found
     named_sections = {m.section.pk for m in p.moves if m.section}
     named_targets = {m.target.pk for m in p.moves if m.target}
+    nobody = NOBODY_DISSOLVED if p.kind == K.DISSOLUTION else NOBODY  # only a split has a main successor
     for a in assignments:
         needed = p.kind == K.SPLIT or a.role == "lead"  # a dissolved coordinator's part simply ends
         if needed and a.section_id not in named_sections:
             role = "chủ trì" if a.role == "lead" else "phối hợp"
-            found.append(("moves", f"nhiệm vụ {a.section.code} ({role}) của “{agency.code}” {NOBODY}"))
+            found.append(("moves", f"nhiệm vụ {a.section.code} ({role}) của “{agency.code}” {nobody}"))
     for t in targets:
         if t.pk not in named_targets:
-            found.append(("moves", f"chỉ tiêu {t.code} của “{agency.code}” {NOBODY}"))
+            found.append(("moves", f"chỉ tiêu {t.code} của “{agency.code}” {nobody}"))
     return found
 
 

@@ -311,3 +311,22 @@ def test_it_lists_a_missing_receiver_with_the_other_errors_in_one_reading(plan, 
         "sap_xep.yaml: reorganisations, mục 2 (chia-thieu): trường “moves”: chỉ tiêu 2030.17 của “NNPTNT” không có "
         "đơn vị tiếp nhận: nêu trong moves hoặc chọn đơn vị tiếp nhận phần còn lại (main).",
     ]
+
+
+def test_a_dissolution_is_not_offered_a_main_successor_it_would_refuse(plan, tmp_path):
+    errors = refused(tmp_path, HEADER + """\
+      - code: giai-the-thieu
+        kind: dissolution
+        effective_on: 2025-07-01
+        legal_basis: Quyết định minh họa
+        predecessors: [KTHT]
+        successors: [TNMT]
+        moves:
+          - {section: III.2.d.1, to: TNMT}
+    """)  # fmt: skip
+    assert errors and all("(main)" not in error for error in errors)
+    assert any(
+        "không có đơn vị tiếp nhận: nêu trong moves đơn vị tiếp nhận (giải thể không có đơn vị tiếp nhận phần còn lại)."
+        in error
+        for error in errors
+    ), errors
