@@ -110,13 +110,15 @@ def build_tree(plan, on: datetime.date | None = None, lineage: Lineage | None = 
     for h in held(assignments, on, lineage):
         node = nodes[h.section_id]
         (node.own_leads if h.role == Role.LEAD else node.own_coordinating).append(h)
-    roots = []
+    roots, coordinating = [], {}  # section id → coordinators as inherited, before those leading it are left out
     for section in sections:
         node = nodes[section.pk]
         parent = nodes.get(section.parent_id)
         node.leads = node.own_leads if node.planned_leads else (parent.leads if parent else [])
-        node.coordinating = node.own_coordinating if node.planned_coordinating else (
-            parent.coordinating if parent else []
+        coordinating[section.pk] = node.own_coordinating if node.planned_coordinating else (
+            coordinating.get(section.parent_id, [])
         )  # fmt: skip
+        leading = {h.agency_id for h in node.leads}  # who leads the section does not also coordinate it (a merge)
+        node.coordinating = [h for h in coordinating[section.pk] if h.agency_id not in leading]
         (parent.children if parent else roots).append(node)
     return roots

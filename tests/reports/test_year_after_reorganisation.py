@@ -69,3 +69,21 @@ def test_the_draft_after_the_file_is_loaded_takes_the_years_issuer(
     with at(23, 11):
         assert ConsolidatedReport.request(plan, 2026).recipient_list() == typed.recipient_list()
         assert ConsolidatedReport.request(plan, 2026).recipient_list()[-1] == "Lưu: VT, VP"
+
+
+def walk(tasks):
+    for task in tasks:
+        yield task
+        yield from walk(task["children"])
+
+
+def test_the_api_names_an_agency_leading_a_task_once_and_keeps_the_other_coordinators(client, plan):
+    reorganise()
+    tasks = {t["code"]: t for t in walk(client.get("/api/plans/binh-son-ctdt-2021-2030/?year=2026").json()["tasks"])}
+    for code in ("III.2.d.1", "III.2.d.5"):  # led by the new commune, which coordinates the block around them
+        assert tasks[code]["lead_agencies"] == ["UBND-BAK-MH"]
+        assert tasks[code]["coordinating_agencies"] == ["TCKH", "SNNMT-MH"]
+    assert tasks["III.2.d.2"]["coordinating_agencies"] == ["TCKH", "SNNMT-MH", "UBND-BAK-MH"]
+    assert tasks["III.2.d"]["coordinating_agencies"] == ["TCKH", "SNNMT-MH", "UBND-BAK-MH"]
+    for task in tasks.values():
+        assert not set(task["lead_agencies"]) & set(task["coordinating_agencies"]), task["code"]
