@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import ValidationError
@@ -18,6 +19,21 @@ from agencies.models import (
 )
 from agencies.reorganising import Move, Proposal, problems, recorded, recorded_steps
 
+ENDED_MARK = " (đã kết thúc)"
+
+
+class AgencyAutocomplete(AutocompleteJsonView):
+    """The admin's pickers: an agency that ended in a reorganisation says so, next to its successors."""
+
+    def serialize_result(self, obj, to_field_name):
+        result = super().serialize_result(obj, to_field_name)
+        if isinstance(obj, Agency) and not obj.is_active:
+            result["text"] += ENDED_MARK
+        return result
+
+
+admin.site.autocomplete_view = lambda request: AgencyAutocomplete.as_view(admin_site=admin.site)(request)
+
 
 @admin.register(Agency)
 class AgencyAdmin(admin.ModelAdmin):
@@ -25,6 +41,16 @@ class AgencyAdmin(admin.ModelAdmin):
     list_filter = ["kind", "is_active", "plans"]
     search_fields = ["code", "name", "short_name"]
     autocomplete_fields = ["successor"]
+
+    def get_search_results(self, request, queryset, search_term):
+        """In a picker, the agencies at work first; a staff member's agency is one at work (an ended one's staff
+        moved to its successor)."""
+        queryset, duplicates = super().get_search_results(request, queryset, search_term)
+        if request.path.endswith("/autocomplete/"):
+            if request.GET.get("model_name") == "membership":
+                queryset = queryset.filter(is_active=True)
+            queryset = queryset.order_by("-is_active", *(self.get_ordering(request) or Agency._meta.ordering))
+        return queryset, duplicates
 
 
 @admin.register(Membership)

@@ -87,3 +87,22 @@ def test_the_api_names_an_agency_leading_a_task_once_and_keeps_the_other_coordin
     assert tasks["III.2.d"]["coordinating_agencies"] == ["TCKH", "SNNMT-MH", "UBND-BAK-MH"]
     for task in tasks.values():
         assert not set(task["lead_agencies"]) & set(task["coordinating_agencies"]), task["code"]
+
+
+def test_the_admins_agency_picker_marks_the_ended_agencies_and_keeps_them_out_of_staff(client, cast, plan):
+    reorganise()
+    client.force_login(cast["quantri"])
+
+    def picked(model, term):
+        url = f"/quan-tri/autocomplete/?app_label=agencies&model_name={model}&field_name=agency&term={term}"
+        response = client.get(url)
+        assert response.status_code == 200
+        return [r["text"] for r in response.json()["results"]]
+
+    found = picked("reorganisationpredecessor", "Bình An")
+    assert found[0] == "Ủy ban nhân dân xã Bình An Khương (minh họa)"  # the agency at work first
+    assert "Ủy ban nhân dân xã Bình An (đã kết thúc)" in found
+    assert "Ủy ban nhân dân xã Bình An" not in found
+    staff = picked("membership", "Bình An")  # a staff member belongs to an agency at work
+    assert staff == ["Ủy ban nhân dân xã Bình An Khương (minh họa)"]
+    assert "Phòng Văn hóa và Thông tin (đã kết thúc)" in picked("reorganisationsuccessor", "Văn hóa")
