@@ -282,6 +282,34 @@ class CycleDatesForm(forms.ModelForm):
         return cleaned
 
 
+class ReportDueForm(forms.ModelForm):
+    """The reviewer gives one report its own due date (a report a reorganisation opened late in the season)."""
+
+    class Meta:
+        model = AgencyReport
+        fields = ["due_on"]
+        labels = {"due_on": "Hạn gửi của đơn vị"}
+        help_texts = {"due_on": "Để trống: hạn của kỳ báo cáo. Báo cáo gửi sau hạn này được ghi là gửi muộn."}
+        widgets = {"due_on": forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["due_on"].input_formats = ["%d/%m/%Y", "%Y-%m-%d"]
+        self.fields["due_on"].error_messages["invalid"] = (
+            "Ngày không hợp lệ: viết theo dạng ngày/tháng/năm, ví dụ 21/12/2026."
+        )
+
+    def clean_due_on(self):
+        due, cycle = self.cleaned_data.get("due_on"), self.instance.cycle
+        if due and due < cycle.opens_on:
+            raise forms.ValidationError(f"Hạn gửi phải từ ngày mở nhập liệu ({cycle.opens_on:%d/%m/%Y}) trở đi.")
+        if due and cycle.locks_on and due > cycle.locks_on:
+            raise forms.ValidationError(
+                f"Hạn gửi phải trước khi kỳ khóa nhập liệu ({cycle.locks_on:%d/%m/%Y}): sau đó đơn vị không gửi được."
+            )
+        return due
+
+
 class CycleOpenForm(forms.Form):
     year = forms.IntegerField(
         label="Năm báo cáo",

@@ -71,15 +71,16 @@ class ReportingCycle(models.Model):
         """This year's cycle, created on first use."""
         return cls.open(plan, (today or timezone.localdate()).year)
 
-    def ensure_reports(self, lineage=None) -> tuple[set[int], int]:
+    def ensure_reports(self, lineage=None, due_on=None) -> tuple[set[int], int]:
         """One report for every agency that leads or coordinates a task or owns a target on the cycle's due
         date: the organisation of that day, after the reorganisations then in force (reports/organisation.py).
+        The reports added get `due_on` as their own due date (a reorganisation opening them late in the season).
         Returns the ids of those agencies and how many reports were added."""
         from reports.organisation import expected_agencies
 
         existing = set(self.reports.values_list("agency_id", flat=True))
         expected = expected_agencies(self.plan, self.due_on, lineage)
-        added = [AgencyReport(cycle=self, agency=a) for a in expected if a.pk not in existing]
+        added = [AgencyReport(cycle=self, agency=a, due_on=due_on) for a in expected if a.pk not in existing]
         AgencyReport.objects.bulk_create(added)
         return {a.pk for a in expected}, len(added)
 
@@ -126,6 +127,11 @@ class AgencyReport(models.Model):
     first_submitted_at = models.DateTimeField("gửi lần đầu lúc", null=True, blank=True)
     submitted_at = models.DateTimeField("gửi lúc", null=True, blank=True)
     is_late = models.BooleanField("gửi muộn", default=False)
+    due_on = models.DateField(
+        "hạn gửi riêng", null=True, blank=True,
+        help_text="Báo cáo mở theo một sắp xếp tổ chức sát hoặc sau hạn của kỳ: hạn riêng của đơn vị. "
+                  "Để trống: hạn của kỳ báo cáo.",
+    )  # fmt: skip
     reviewed_at = models.DateTimeField("thẩm định lúc", null=True, blank=True)
     handed_over_at = models.DateTimeField(
         "chuyển giao lúc", null=True, blank=True,
@@ -155,6 +161,12 @@ class AgencyReport(models.Model):
             and self.handed_over_at is None
             and not self.cycle.is_locked()
         )
+
+    @property
+    def effective_due_on(self) -> datetime.date:
+        """The date the report is due: its own (a report a reorganisation opened late in the season is given time),
+        else the cycle's."""
+        return self.due_on or self.cycle.due_on
 
     def claim_version(self, expected: int, by) -> bool:
         """Bump the version if nobody saved since `expected` was read; False means someone did."""
@@ -197,7 +209,7 @@ class AgencyReport(models.Model):
         return event
 
     # `at` (default: now) exists for `seed_demo --reports` alone, which places a year's transitions on
-    # the season's timeline; lateness is still judged by the model against the cycle's due date.
+    # the season's timeline; lateness is still judged by the model against the report's due date.
     @transaction.atomic
     def submit(self, by, at=None):
         if self.cycle.is_locked():
@@ -206,7 +218,7 @@ class AgencyReport(models.Model):
         if missing:
             raise ValidationError(missing)
         now = at or timezone.now()
-        late = self.is_late or timezone.localtime(now).date() > self.cycle.due_on
+        late = self.is_late or timezone.localtime(now).date() > self.effective_due_on
         event = self._transition(
             ReportState.SUBMITTED, by, (ReportState.DRAFT, ReportState.SENT_BACK), ReportAction.SUBMITTED,
             at=at, submitted_at=now, first_submitted_at=self.first_submitted_at or now, is_late=late,

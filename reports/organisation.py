@@ -7,6 +7,7 @@ The plan's assignments and targets stay as written; agencies/lineage.py says who
 import datetime
 import logging
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import models, transaction
 from django.db.models import F
@@ -65,7 +66,7 @@ def refresh_cycles(since: datetime.date, now=None) -> dict[str, int]:
     counts = {"cycles": 0, "reports_added": 0, "reports_removed": 0, "reports_handed_over": 0, "parts_handed_over": 0}
     lineage = Lineage.load()
     for cycle in _open_cycles(since, now):
-        expected, added = cycle.ensure_reports(lineage)
+        expected, added = cycle.ensure_reports(lineage, due_on=opened_due_on(cycle, now))
         counts["reports_added"] += added
         untouched = cycle.reports.filter(version=0, state=ReportState.DRAFT, first_submitted_at__isnull=True)
         _, removed = untouched.exclude(agency__in=expected).delete()
@@ -77,6 +78,14 @@ def refresh_cycles(since: datetime.date, now=None) -> dict[str, int]:
         counts["parts_handed_over"] += parts
         counts["cycles"] += 1
     return counts
+
+
+def opened_due_on(cycle, now=None) -> datetime.date | None:
+    """The due date of a report a reorganisation opens in `cycle` now: the cycle's, unless fewer than
+    settings.REORGANISED_REPORT_DAYS days are left, then that many days from today (None: the cycle's). The reviewer
+    can change it on the report's page."""
+    given = timezone.localdate(now) + datetime.timedelta(days=settings.REORGANISED_REPORT_DAYS)
+    return given if given > cycle.due_on else None
 
 
 def hand_over_waiting(now=None) -> int:

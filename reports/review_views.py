@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from binhson_plan.collation import vietnamese
 from reports import access
 from reports.asking import flagged_entries
-from reports.forms import CycleDatesForm, CycleOpenForm, ProposalResponseForm, SendBackForm
+from reports.forms import CycleDatesForm, CycleOpenForm, ProposalResponseForm, ReportDueForm, SendBackForm
 from reports.models import AgencyReport, Proposal, ReportingCycle
 from reports.views import render_view
 from tasks.models import Plan
@@ -51,6 +51,21 @@ def send_back(request, pk):
     report.send_back(by=request.user, reason=form.cleaned_data["reason"])
     messages.success(request, f"Đã trả lại báo cáo của {report.agency.name} để bổ sung.")
     return redirect("reports:queue")
+
+
+@require_POST
+def set_due(request, pk):
+    """The reviewer gives a report its own due date (one a reorganisation opened late in the season); lateness is
+    judged against it when the report is sent."""
+    report = access.get_report_for_reviewer(request, pk)
+    form = ReportDueForm(request.POST, instance=report)
+    if not form.is_valid():
+        return render_view(request, report, due_form=form, status=422)
+    report = form.save(commit=False)
+    report._history_user = request.user
+    report.save(update_fields=["due_on"])
+    messages.success(request, f"Hạn gửi của {report.agency.name}: {report.effective_due_on:%d/%m/%Y}.")
+    return redirect(report)
 
 
 @require_POST

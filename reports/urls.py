@@ -13,6 +13,7 @@ urlpatterns = [
     path("bao-cao/<int:pk>/duyet/", review_views.approve, name="approve"),
     path("bao-cao/<int:pk>/tra-lai/", review_views.send_back, name="send_back"),
     path("bao-cao/<int:pk>/mo-lai/", review_views.reopen, name="reopen"),
+    path("bao-cao/<int:pk>/han-gui/", review_views.set_due, name="set_due"),
     path("bao-cao/<int:pk>/kien-nghi/<int:proposal_id>/", review_views.respond_to_proposal, name="respond"),
     path("tham-dinh/", review_views.review_queue, name="queue"),
     path("ky-bao-cao/", review_views.cycle_list, name="cycles"),

@@ -22,6 +22,7 @@ from reports.forms import (
     LeadEntryFormSet,
     ProposalFormSet,
     ProposalResponseForm,
+    ReportDueForm,
     ReportForm,
     SendBackForm,
     TargetEntryFormSet,
@@ -256,7 +257,7 @@ def _conflict(request, report):
     return _render_edit(request, report, forms, conflict=conflict, status=409)
 
 
-def render_view(request, report, send_back_form=None, status=200, proposal_form=None):
+def render_view(request, report, send_back_form=None, status=200, proposal_form=None, due_form=None):
     """The report read-only, with its review panel for reviewers."""
     submissions = [e for e in report.events.select_related("by") if e.action == ReportAction.SUBMITTED]
     changes = changes_between(submissions[-2].snapshot, submissions[-1].snapshot) if len(submissions) > 1 else None
@@ -284,6 +285,7 @@ def render_view(request, report, send_back_form=None, status=200, proposal_form=
         "changes": changes,
         "is_reviewer": reviewer,
         "send_back_form": send_back_form or SendBackForm(),
+        "due_form": due_form or (ReportDueForm(instance=report) if reviewer else None),
         "history": history_page(report, request.GET.get("lich-su")),
     }
     if proposal_form is not None:

@@ -106,3 +106,60 @@ def test_the_admins_agency_picker_marks_the_ended_agencies_and_keeps_them_out_of
     staff = picked("membership", "Bình An")  # a staff member belongs to an agency at work
     assert staff == ["Ủy ban nhân dân xã Bình An Khương (minh họa)"]
     assert "Phòng Văn hóa và Thông tin (đã kết thúc)" in picked("reorganisationsuccessor", "Văn hóa")
+
+
+def test_a_report_a_reorganisation_opens_after_the_due_date_has_time_and_is_judged_against_it(
+    client, cast, plan, django_user_model
+):
+    from django.contrib.auth.models import Group
+
+    from agencies.models import Agency, Membership
+    from agencies.permissions import Role
+    from reports.models import AgencyReport
+    from tests.reports.test_reorganised_years import send
+
+    staff = django_user_model.objects.create_user("canbo.vhtt", first_name="Cán bộ Văn hóa")
+    staff.groups.add(Group.objects.get(name=Role.AGENCY_STAFF))
+    Membership.objects.create(user=staff, agency=Agency.objects.get(code="VHTT"))
+    cast = cast | {"canbo.vhtt": staff}
+    with at(1):  # the culture office sends in time, under its old name
+        send(client, cast, plan, "VHTT", "canbo.vhtt", 2026)
+    with at(6):  # the reorganisation is recorded the day after the due date
+        reorganise()
+    commune = AgencyReport.objects.get(cycle__year=2026, agency__code="UBND-BAK-MH")
+    renamed = AgencyReport.objects.get(cycle__year=2026, agency__code="VHKHTT-MH")
+    assert commune.due_on == renamed.due_on == datetime.date(2026, 12, 21)  # 15 days from 06/12
+    assert AgencyReport.objects.get(cycle__year=2026, agency__code="GDDT").due_on is None  # the cycle's: 05/12
+    with at(7):
+        client.force_login(cast["vanphong"])
+        page = client.get(f"/bao-cao/{renamed.pk}/").content.decode()
+        assert "Hạn gửi: <strong>21/12/2026</strong>" in page and "hạn của kỳ: 05/12/2026" in page
+    with at(10):
+        sent = send(client, cast, plan, "VHKHTT-MH", "canbo.vhtt", 2026, approve=False)
+        assert not sent.is_late
+        page = client.get(f"/bao-cao/{sent.pk}/").content.decode()
+        assert "Gửi muộn" not in page
+    # the reviewer sets another date for the commune; a wrong one is refused next to the field
+    with at(10):
+        client.force_login(cast["vanphong"])
+        response = client.post(f"/bao-cao/{commune.pk}/han-gui/", {"due_on": "31/02/2026"})
+        assert response.status_code == 422
+        form = response.content.decode()
+        assert "Ngày không hợp lệ" in form and 'value="31/02/2026"' in form
+        assert client.post(f"/bao-cao/{commune.pk}/han-gui/", {"due_on": "08/12/2026"}).status_code == 302
+    commune.refresh_from_db()
+    assert commune.due_on == datetime.date(2026, 12, 8)
+    assert commune.history.first().history_user == cast["vanphong"]
+    with at(10):
+        sent = send(client, cast, plan, "UBND-BAK-MH", "canbo.binhan", 2026, approve=False)
+        assert sent.is_late
+        assert "Báo cáo gửi sau hạn, được ghi nhận là gửi muộn." in client.get(f"/bao-cao/{sent.pk}/").content.decode()
+
+
+def test_a_reorganisation_recorded_in_good_time_leaves_the_cycles_due_date(plan):
+    from reports.models import AgencyReport, ReportingCycle
+
+    with at(20, 11):
+        ReportingCycle.open(plan, 2026)
+        reorganise()
+    assert AgencyReport.objects.get(cycle__year=2026, agency__code="UBND-BAK-MH").due_on is None
