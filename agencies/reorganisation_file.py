@@ -25,6 +25,8 @@ codes, so loading it twice changes nothing.
         signer_name: …
         recipients: [Ủy ban nhân dân tỉnh Quảng Ngãi, "Lưu: VT."]   # optional: else the usual list
         document_symbol: BC-UBND         # optional
+        reviewing_body: Văn phòng HĐND và UBND xã …   # optional: who reviews the agencies' reports; else
+                                         # "Văn phòng" of the issuing body
 """
 
 import datetime
@@ -54,7 +56,7 @@ FILE_FIELDS = {"plan": (TEXT, False), "agencies": (LIST, False), "reorganisation
 ISSUER_FIELDS = {
     "from_year": (INT, True), "issuing_body": (TEXT, True), "place": (TEXT, True), "signer_authority": (TEXT, False),
     "signer_position": (TEXT, True), "signer_name": (TEXT, True), "recipients": (LIST, False),
-    "document_symbol": (TEXT, False),
+    "document_symbol": (TEXT, False), "reviewing_body": (TEXT, False),
 }  # fmt: skip
 AGENCY_FIELDS = {"code": (TEXT, True), "name": (TEXT, True), "short_name": (TEXT, True), "symbol": (TEXT, False),
                  "kind": (TEXT, True)}  # fmt: skip
@@ -358,7 +360,7 @@ def _write(data: FileData) -> Counter:
 
 
 ISSUER_COPY = ("issuing_body", "place", "signer_authority", "signer_position", "signer_name", "recipients",
-               "document_symbol")  # fmt: skip
+               "document_symbol", "reviewing_body")  # fmt: skip
 
 
 def _write_issuer(issuer: ReportIssuer) -> str:

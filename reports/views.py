@@ -123,6 +123,11 @@ def _handed_from(report, events) -> list:
     return list(report.cycle.reports.filter(agency__in=sources, handed_over_at__isnull=False).select_related("agency"))
 
 
+def reviewer_of(report) -> str:
+    """Who receives and reviews the report: the reviewing body of its year's issuer (tasks.ReportIssuer)."""
+    return ReportIssuer.for_year(report.cycle.plan, report.cycle.year).reviewer_name
+
+
 def _render_edit(request, report, forms, conflict=None, status=200, read_only=False, errors=None):
     events = list(report.events.select_related("by").order_by("-at", "-pk"))
     context = {
@@ -137,6 +142,7 @@ def _render_edit(request, report, forms, conflict=None, status=200, read_only=Fa
         "handed_from": _handed_from(report, events),
         "history": history_page(report, request.GET.get("lich-su")),
         "evidence_limit_mb": settings.EVIDENCE_MAX_BYTES // (1024 * 1024),
+        "reviewer_name": reviewer_of(report),
         "other_sent_back": AgencyReport.objects.for_agency(report.agency)
         .filter(state=ReportState.SENT_BACK)
         .exclude(pk=report.pk)
@@ -183,9 +189,10 @@ def _save(request, report):
         messages.error(request, f"Đã lưu nháp lúc {saved_at}. {exc}")
         return redirect(report)
     late = " Báo cáo gửi sau hạn, được ghi nhận là gửi muộn." if report.is_late else ""
+    reviewer = reviewer_of(report)
     messages.success(
         request,
-        f"Đã gửi báo cáo đến Văn phòng huyện lúc {saved_at}.{late} Văn phòng huyện sẽ thẩm định rồi duyệt, "
+        f"Đã gửi báo cáo đến {reviewer} lúc {saved_at}.{late} {reviewer} sẽ thẩm định rồi duyệt, "
         "hoặc trả lại kèm lý do để đơn vị bổ sung; đơn vị được thông báo kết quả.",
     )
     return redirect(report)

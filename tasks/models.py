@@ -215,6 +215,9 @@ class Assignment(models.Model):
         return f"{self.section.code}: {self.agency.short_name} ({self.get_role_display()})"
 
 
+PLAN_REVIEWING_BODY = "Văn phòng huyện"  # who reviews the reports while the plan's own body issues the report
+
+
 class ReportIssuer(models.Model):
     """Who issues and signs the consolidated report from a year on: after a reorganisation the plan may be
     carried by another body. Years before the first row use the plan's own issuer (`for_year`)."""
@@ -232,6 +235,11 @@ class ReportIssuer(models.Model):
     document_symbol = models.CharField(
         "ký hiệu văn bản", max_length=30, default="BC-UBND", help_text="Phần sau dấu “/” trong số: …/BC-UBND."
     )
+    reviewing_body = models.CharField(
+        "cơ quan thẩm định báo cáo", max_length=255, blank=True,
+        help_text="Cơ quan nhận và thẩm định báo cáo của các đơn vị, ví dụ: Văn phòng HĐND và UBND xã …. "
+                  "Để trống: “Văn phòng” của cơ quan ban hành.",
+    )  # fmt: skip
 
     history = HistoricalRecords()
 
@@ -252,6 +260,16 @@ class ReportIssuer(models.Model):
             plan=plan, from_year=plan.period_start, issuing_body=plan.issuing_body, place=plan.place,
             signer_authority=plan.signer_authority, signer_position=plan.signer_position, signer_name=plan.signer_name,
         )  # fmt: skip
+
+    @property
+    def reviewer_name(self) -> str:
+        """The body that receives and reviews the agencies' reports of the year: named, else the office of the issuing
+        body; the plan's own issuer's is the district office (Văn phòng huyện)."""
+        if self.reviewing_body.strip():
+            return self.reviewing_body.strip()
+        if not self.pk:
+            return PLAN_REVIEWING_BODY
+        return f"Văn phòng {self.issuing_body}"
 
     @property
     def blank_number(self) -> str:

@@ -100,13 +100,13 @@ def build_document(data) -> Document:
         Heading("II. KẾT QUẢ THỰC HIỆN CÁC NHIỆM VỤ", 1),
         *_tasks(data),
         Heading("III. KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU", 1),
-        *_targets(data),
+        *_targets(data, issuer.reviewer_name),
         Heading("IV. TỒN TẠI, HẠN CHẾ VÀ NGUYÊN NHÂN", 1),
         *_shortcomings(data),
         Heading(f"V. PHƯƠNG HƯỚNG, NHIỆM VỤ NĂM {year + 1}", 1),
         *_next_steps(data),
         Heading("VI. KIẾN NGHỊ, ĐỀ XUẤT", 1),
-        *_proposals(data),
+        *_proposals(data, issuer.reviewer_name),
     ]
     document.appendices = [_series_appendix(data), _budget_appendix(data), _submissions_appendix(data)]
     return document
@@ -123,7 +123,7 @@ def _direction(data, issuer) -> list:
     missing = outside[outside["state"] != "sent_back"]["agency"].tolist()
     counts = (
         f"Đến ngày {data.report.report_date:%d/%m/%Y}, có {len(included)}/{len(reports)} cơ quan, đơn vị gửi báo cáo, "
-        f"trong đó {approved} báo cáo đã được Văn phòng huyện thẩm định, duyệt"
+        f"trong đó {approved} báo cáo đã được {issuer.reviewer_name} thẩm định, duyệt"
     )
     if waiting:
         counts += f"; {waiting} báo cáo đang thẩm định (nội dung lấy từ các báo cáo này có ghi chú “chưa duyệt”)"
@@ -253,9 +253,9 @@ def _block(node, entries, quiet: bool) -> list:
     return parts
 
 
-def _targets(data) -> list:
+def _targets(data, reviewer) -> list:
     rows = []
-    overrides = _overrides(data)
+    overrides = _overrides(data, reviewer)
     for t in data.targets.to_dict("records"):
         unit = f" ({t['goal_unit']})" if t["goal_unit"] else ""
         baseline = f"{t['baseline_year']}: {_measured(t['baseline_value'], t['unit'])}" if t["baseline_year"] else "–"
@@ -288,7 +288,7 @@ def _targets(data) -> list:
     ]
 
 
-def _overrides(data) -> dict[int, str]:
+def _overrides(data, reviewer) -> dict[int, str]:
     """Target id → the sentence of a reviewer's override standing in the year, printed after the computed
     status and its reason (targets/overrides.py; a passed milestone's override stands in later years)."""
     from django.utils import timezone
@@ -299,7 +299,7 @@ def _overrides(data) -> dict[int, str]:
         t["target_id"]: (t["horizon"], t["status_code"] in FINAL_STATUSES) for t in data.targets.to_dict("records")
     }
     return {
-        pk: f" Văn phòng huyện điều chỉnh: {o.label} – {o.reason.strip().rstrip('.')} ({o.by_name}, "
+        pk: f" {reviewer} điều chỉnh: {o.label} – {o.reason.strip().rstrip('.')} ({o.by_name}, "
         f"{timezone.localtime(o.at):%d/%m/%Y}{f'; điều chỉnh năm {o.year}' if o.year != data.year else ''})."
         for pk, o in standing(data.year, judged).items()
     }
@@ -327,12 +327,12 @@ def _next_steps(data) -> list:
     return parts or [Para("Tiếp tục thực hiện các nhiệm vụ của Kế hoạch.")]
 
 
-def _proposals(data) -> list:
+def _proposals(data, reviewer) -> list:
     parts = []
     for number, p in enumerate(data.proposals.to_dict("records"), start=1):
         parts.append(Para(p["text"].strip() + _unapproved(p), lead=f"{number}. {p['agency']}:"))
         if p["response"]:
-            parts.append(Para(p["response"], lead="Trả lời của huyện:", style="note"))
+            parts.append(Para(p["response"], lead=f"Trả lời của {reviewer}:", style="note"))
     return parts or [Para("Các cơ quan, đơn vị không có kiến nghị, đề xuất.")]
 
 

@@ -56,7 +56,7 @@ def test_an_answered_proposal_stays_as_answered(client, cast, report):
     client.post(f"/bao-cao/{report.pk}/", page.data())
     proposal.refresh_from_db()
     assert proposal.text == "Cấp thêm kinh phí." and proposal.response == "Đã bố trí trong dự toán 2027."
-    assert "Trả lời của huyện: <span" in client.get(f"/bao-cao/{report.pk}/").content.decode()
+    assert "Trả lời của Văn phòng huyện: <span" in client.get(f"/bao-cao/{report.pk}/").content.decode()
 
 
 @pytest.mark.parametrize(

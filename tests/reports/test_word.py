@@ -115,7 +115,7 @@ def test_it_says_what_the_pdf_says_in_the_same_order(report):
     ]
     after_header = [flat(t) for t in [*texts(doc.body), *closing, *appendices]]
     assert len(texts(doc.body)) > 60 and "Kinh phí đã sử dụng: 150.000.000 đồng." in docx_text(report)
-    assert "Trả lời của huyện: Huyện bố trí trong dự toán năm sau." in docx_text(report)
+    assert "Trả lời của Văn phòng huyện: Huyện bố trí trong dự toán năm sau." in docx_text(report)
     assert_in_order([*header, *after_header], docx_text(report), "DOCX")
     # the two files say the same thing; the PDF's text reads its two header columns line by line
     pdf = pdf_text(report)

@@ -163,3 +163,35 @@ def test_a_reorganisation_recorded_in_good_time_leaves_the_cycles_due_date(plan)
         ReportingCycle.open(plan, 2026)
         reorganise()
     assert AgencyReport.objects.get(cycle__year=2026, agency__code="UBND-BAK-MH").due_on is None
+
+
+def test_the_reviewing_body_is_the_years(client, cast, plan):
+    from reports.consolidated.document import Para, build_document
+    from reports.consolidated.gathering import gather
+    from reports.models import AgencyReport, Proposal
+    from tests.reports.helpers import ReportPage, current_report
+
+    reviewer = "Văn phòng HĐND và UBND xã Bình Sơn (minh họa)"
+    reorganise()
+    report = current_report(plan, "UBND-BAK-MH", 2026)
+    client.force_login(cast["canbo.binhan"])
+    page = client.get(f"/bao-cao/{report.pk}/").content.decode()
+    assert f"gửi đến {reviewer}. Từ lúc đó" in page and "gửi đến Văn phòng huyện" not in page
+    form = ReportPage(report).fill_everything()
+    form.add_proposal("Đề nghị hỗ trợ kinh phí cho thôn đặc biệt khó khăn.")
+    done = client.post(f"/bao-cao/{report.pk}/", form.data("submit"), follow=True).content.decode()
+    assert f"Đã gửi báo cáo đến {reviewer} lúc" in done and f"{reviewer} sẽ thẩm định rồi duyệt" in done
+    client.force_login(cast["vanphong"])
+    proposal = Proposal.objects.get(report=report)
+    answer = {f"p{proposal.pk}-state": "answered", f"p{proposal.pk}-response": "Xã bố trí trong dự toán năm sau."}
+    client.post(f"/bao-cao/{report.pk}/kien-nghi/{proposal.pk}/", answer)
+    client.post(f"/bao-cao/{report.pk}/duyet/")
+    assert AgencyReport.objects.get(pk=report.pk).state == "approved"
+    texts = [f"{p.lead} {p.text}" for p in build_document(gather(ConsolidatedReport.request(plan, 2026))).body
+             if isinstance(p, Para)]  # fmt: skip
+    assert any(f"1 báo cáo đã được {reviewer} thẩm định, duyệt" in t for t in texts)
+    assert f"Trả lời của {reviewer}: Xã bố trí trong dự toán năm sau." in texts
+    assert not any("Văn phòng huyện thẩm định" in t or "của huyện:" in t for t in texts)
+    earlier = [p.text for p in build_document(gather(ConsolidatedReport.request(plan, 2024))).body
+               if isinstance(p, Para)]  # fmt: skip
+    assert any("đã được Văn phòng huyện thẩm định, duyệt" in t for t in earlier)  # the plan's own years
