@@ -67,35 +67,46 @@ def _local(moment) -> str:
 
 
 def gather(report: ConsolidatedReport) -> Consolidated:
-    """Everything the documents say, as pandas frames: only submitted or approved agency reports."""
+    """Everything the documents say, as pandas frames: only submitted or approved agency reports. A report sent
+    before its agency ended in a reorganisation (handed over since) stands in for the agencies now holding its part
+    until they send their own (`_standing_in`): the year's count and totals do not drop the day a reorganisation is
+    recorded, and nothing is counted twice."""
     cycle = ReportingCycle.open(report.plan, report.year)
-    agency_reports = (  # a report handed over to a successor says what the successor's now says: not twice
+    agency_reports = list(  # a report handed over to a successor says what the successor's now says: not twice
         cycle.reports.filter(handed_over_at__isnull=True).select_related("agency").order_by(vietnamese("agency__name"))
     )
-    reports = frame(
-        [
-            {
-                "report_id": r.pk,
-                "agency_id": r.agency_id,
-                "agency": r.agency.name,
-                "agency_code": r.agency.code,
-                "state": r.state,
-                "state_label": r.get_state_display(),
-                "approved": r.state == ReportState.APPROVED,
-                "included": r.state in INCLUDED,
-                "submitted_at": _local(r.first_submitted_at),
-                "late": r.is_late,
-                "difficulties": r.difficulties,
-            }  # fmt: skip
-            for r in agency_reports
-        ],
-        REPORT_COLUMNS,
-    )
-    included = reports[reports["included"].astype(bool)]
-    approved = dict(zip(included["report_id"], included["approved"], strict=True))
-    entries = TaskEntry.objects.filter(report_id__in=list(approved)).select_related("report__agency", "section")
     held = _held_pairs(report.plan, cycle.due_on)
-    entries = [e for e in entries if (e.section_id, e.report.agency_id) in held]
+    standing = _standing_in(cycle, agency_reports, held)
+    rows = []
+    for r in agency_reports:
+        row = {
+            "report_id": r.pk, "agency_id": r.agency_id, "agency": r.agency.name, "agency_code": r.agency.code,
+            "state": r.state, "state_label": r.get_state_display(), "approved": r.state == ReportState.APPROVED,
+            "included": r.state in INCLUDED, "submitted_at": _local(r.first_submitted_at), "late": r.is_late,
+            "difficulties": r.difficulties,
+        }  # fmt: skip
+        stand_ins = standing.reports.get(r.agency_id)
+        if stand_ins and not row["included"]:
+            approved = all(k.state == ReportState.APPROVED for k in stand_ins)
+            names = "; ".join(k.agency.name for k in stand_ins)
+            row |= {
+                "state": ReportState.APPROVED if approved else ReportState.SUBMITTED,
+                "state_label": f"{ReportState.APPROVED.label if approved else ReportState.SUBMITTED.label} "
+                f"(báo cáo của {names} trước sắp xếp; đơn vị chưa gửi báo cáo của mình)",
+                "approved": approved, "included": True,
+                "submitted_at": _local(min(k.first_submitted_at for k in stand_ins if k.first_submitted_at)),
+                "late": any(k.is_late for k in stand_ins),
+                "difficulties": "\n".join(k.difficulties.strip() for k in standing.main.get(r.agency_id, [])
+                                          if k.difficulties.strip()),
+            }  # fmt: skip
+        rows.append(row)
+    reports = frame(rows, REPORT_COLUMNS)
+    included = reports[reports["included"].astype(bool)]
+    own = [r.pk for r in agency_reports if r.state in INCLUDED]
+    approved = {r.pk: r.state == ReportState.APPROVED for r in agency_reports if r.state in INCLUDED}
+    approved |= {k.pk: k.state == ReportState.APPROVED for k in standing.kept}
+    entries = TaskEntry.objects.filter(report_id__in=own).select_related("report__agency", "section")
+    entries = [(e, e.report.agency, "") for e in entries if (e.section_id, e.report.agency_id) in held]
     tasks = frame(
         [
             {
@@ -103,29 +114,35 @@ def gather(report: ConsolidatedReport) -> Consolidated:
                 "position": e.section.position,
                 "code": e.section.code,
                 "role": e.role,
-                "agency_id": e.report.agency_id,
-                "agency": e.report.agency.name,
+                "agency_id": agency.pk,
+                "agency": agency.name,
                 "status": e.get_status_display() if e.status else "",
-                "results": e.results.strip(),
+                "results": f"{note}{e.results.strip()}",
                 "shortcomings": e.shortcomings.strip(),
                 "next_steps": e.next_steps.strip(),
                 "budget": e.budget_used,
                 "approved": approved[e.report_id],
             }  # fmt: skip
-            for e in entries
+            for e, agency, note in [*entries, *standing.entries]
         ],
         TASK_COLUMNS,
     ).sort_values(["position", "role", "agency"], ignore_index=True)
     proposals = frame(
         [
             {
-                "agency": p.report.agency.name,
+                "agency": agency.name,
                 "text": p.text,
                 "state": p.get_state_display(),
                 "response": p.response.strip(),
                 "approved": approved[p.report_id],
             }  # fmt: skip
-            for p in Proposal.objects.filter(report_id__in=list(approved)).select_related("report__agency")
+            for p, agency in [
+                *(
+                    (p, p.report.agency)
+                    for p in Proposal.objects.filter(report_id__in=own).select_related("report__agency")
+                ),
+                *standing.proposals,
+            ]
         ],
         PROPOSAL_COLUMNS,
     )
@@ -135,6 +152,59 @@ def gather(report: ConsolidatedReport) -> Consolidated:
         report, cycle, reports, tasks, targets, proposals, difficulties.reset_index(drop=True),
         outline=_outline(report.plan, cycle.due_on), series=series, estimates=estimates,
     )  # fmt: skip
+
+
+@dataclass
+class _StandingIn:
+    kept: list = field(default_factory=list)  # the handed-over reports that were sent
+    reports: dict = field(default_factory=dict)  # holder agency id → the kept reports standing in for it
+    main: dict = field(default_factory=dict)  # main successor id → the kept reports whose proposals it took
+    entries: list = field(default_factory=list)  # (task entry, holder agency, note)
+    proposals: list = field(default_factory=list)  # (proposal, main successor agency)
+
+
+def _standing_in(cycle, agency_reports, held) -> _StandingIn:
+    """The handed-over reports that had been sent (submitted or approved) when their agency ended: each task entry
+    counts under the agency that holds the task now (the first, as its budget went there), and the proposals and
+    difficulties under the main successor, for as long as that agency has not sent its own report (then its own,
+    which received the same content, counts instead)."""
+    found = _StandingIn()
+    kept = list(
+        cycle.reports.filter(handed_over_at__isnull=False, state__in=INCLUDED).select_related("agency")
+        .order_by(vietnamese("agency__name"))
+    )  # fmt: skip
+    sent = {r.pk: r for r in agency_reports if r.state in INCLUDED and r.submitted_at}
+    given = [  # the parts a transfer took from a sent report of an agency that goes on: gone from it since
+        h for h in TaskEntry.history.filter(report_id__in=list(sent), history_type="-").select_related("section")
+        if h.history_date > sent[h.report_id].submitted_at
+    ]  # fmt: skip
+    if not kept and not given:
+        return found
+    lineage, on = Lineage.load(), cycle.due_on
+    waiting = {r.agency_id: r.agency for r in agency_reports if r.state not in INCLUDED}
+    by_pk = {k.pk: k for k in kept} | sent
+    kept_entries = TaskEntry.objects.filter(report__in=kept).select_related("section").order_by("report", "pk")
+    for e in [*kept_entries, *given]:
+        source = by_pk[e.report_id]
+        holders = lineage.holders(source.agency_id, on, section_id=e.section_id)
+        holder = waiting.get(holders[0]) if holders else None
+        if holder is None or (e.section_id, holder.pk) not in held:
+            continue
+        found.entries.append((e, holder, f"(Theo báo cáo của {source.agency.name} trước sắp xếp) "))
+        found.reports.setdefault(holder.pk, [])
+        if source not in found.reports[holder.pk]:
+            found.reports[holder.pk].append(source)
+    for source in kept:
+        holders = lineage.holders(source.agency_id, on)  # the rest: the successor, or a split's main one
+        main = waiting.get(holders[0]) if holders else None
+        if main is None:
+            continue
+        found.main.setdefault(main.pk, []).append(source)
+        if source not in found.reports.setdefault(main.pk, []):
+            found.reports[main.pk].append(source)
+        found.proposals += [(p, main) for p in source.proposals.order_by("position")]
+    found.kept = [k for k in by_pk.values() if any(k in group for group in found.reports.values())]
+    return found
 
 
 def _estimates(targets, until: int) -> dict[int, set[int]]:

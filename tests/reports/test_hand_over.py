@@ -51,6 +51,22 @@ def totals(reports) -> dict:
     }
 
 
+def consolidated_totals(cycle) -> dict:
+    """What the year's consolidated report adds up and counts, from a version not yet asked for (the nightly probe)."""
+    from reports.consolidated.document import build_document
+
+    data = gather(ConsolidatedReport(plan=cycle.plan, year=cycle.year, report_date=timezone.localdate()))
+    included = data.reports[data.reports["included"].astype(bool)]
+    text = " ".join(getattr(p, "text", "") for p in build_document(data).body)
+    return {
+        "budget": sum(b for b in data.tasks["budget"] if b is not None),
+        "sent": len(included),
+        "approved": int(included["approved"].astype(bool).sum()),
+        "proposals": len(data.proposals),
+        "total_line": re.search(r"Tổng kinh phí [^:]*: ([\d.]+ đồng)", text).group(1),
+    }
+
+
 @pytest.fixture(scope="module")
 def reformed(django_db_setup, django_db_blocker, tmp_path_factory):
     """The demo year filled by its 22 agencies, then the illustrative reorganisation recorded; rolled back after."""
@@ -59,6 +75,7 @@ def reformed(django_db_setup, django_db_blocker, tmp_path_factory):
         call_command("seed_demo", "--reports", force=True, stdout=io.StringIO())
         cycle = ReportingCycle.objects.get(plan__slug=SLUG, year=YEAR)
         before = {
+            "consolidated": consolidated_totals(cycle),
             "all": totals(cycle.reports.all()),
             "gone": {r.agency.code: r for r in cycle.reports.filter(agency__code__in=GONE)},
             "texts": {
@@ -192,6 +209,23 @@ def test_the_consolidated_report_of_the_year_names_each_agency_once(year, plan):
     assert not GONE & set(data.reports["agency_code"]) and NEW <= set(data.reports["agency_code"])
     assert len(data.reports) == 20
     assert not {Agency.objects.get(code=c).name for c in GONE} & set(data.proposals["agency"])
+
+
+def test_the_years_totals_keep_the_approved_work_of_the_ended_agencies_until_their_successors_send(year, plan):
+    before, after = year["before"]["consolidated"], consolidated_totals(year["cycle"])
+    assert after["budget"] == before["budget"] and after["total_line"] == before["total_line"]
+    assert after["proposals"] == before["proposals"]
+    assert after["approved"] <= before["approved"] and after["sent"] <= before["sent"]  # agencies merged into one
+    data = gather(ConsolidatedReport.request(plan, YEAR))
+    row = data.reports.set_index("agency_code").loc["VHKHTT-MH"]  # the renamed office: its predecessor's report
+    gone = year["before"]["gone"]["VHTT"]
+    assert bool(row["included"]) == (gone.state in ("submitted", "approved"))
+    if row["included"]:
+        assert "(báo cáo của Phòng Văn hóa và Thông tin trước sắp xếp" in row["state_label"]
+        from reports.consolidated.document import build_document
+
+        counts = " ".join(getattr(p, "text", "") for p in build_document(data).body[:4])
+        assert "Phòng Văn hóa, Khoa học và Thông tin (minh họa)" not in counts.split("chưa gửi báo cáo:")[-1]
 
 
 def test_recording_it_again_hands_nothing_over_twice(year):

@@ -195,3 +195,52 @@ def test_the_reviewing_body_is_the_years(client, cast, plan):
     earlier = [p.text for p in build_document(gather(ConsolidatedReport.request(plan, 2024))).body
                if isinstance(p, Para)]  # fmt: skip
     assert any("đã được Văn phòng huyện thẩm định, duyệt" in t for t in earlier)  # the plan's own years
+
+
+def test_the_renamed_offices_work_counts_once_before_and_after_it_sends_its_own(client, cast, plan, django_user_model):
+    from django.contrib.auth.models import Group
+
+    from agencies.models import Agency, Membership
+    from agencies.permissions import Role
+    from reports.consolidated.gathering import gather
+    from tests.reports.helpers import ReportPage, current_report
+
+    staff = django_user_model.objects.create_user("canbo.vhtt", first_name="Cán bộ Văn hóa")
+    staff.groups.add(Group.objects.get(name=Role.AGENCY_STAFF))
+    Membership.objects.create(user=staff, agency=Agency.objects.get(code="VHTT"))
+    office = current_report(plan, "VHTT", 2026)
+    client.force_login(staff)
+    page = ReportPage(office).fill_everything()
+    page.lead("III.3.d", budget_used="180.500.000", results="Tổ chức 3 lớp truyền dạy cồng chiêng.")
+    assert client.post(f"/bao-cao/{office.pk}/", page.data("submit")).status_code == 302
+    client.force_login(cast["vanphong"])
+    assert client.post(f"/bao-cao/{office.pk}/duyet/").status_code == 302
+
+    def year():
+        data = gather(ConsolidatedReport(plan=plan, year=2026, report_date=datetime.date(2026, 11, 20)))
+        block = data.tasks[data.tasks["code"] == "III.3.d"].to_dict("records")
+        return data.reports.set_index("agency_code"), block
+
+    reports, before = year()
+    assert [(r["agency"], r["budget"]) for r in before] == [("Phòng Văn hóa và Thông tin", 180_500_000)]
+    reorganise()
+    reports, block = year()
+    assert [(r["agency"], r["budget"], r["approved"]) for r in block] == [
+        ("Phòng Văn hóa, Khoa học và Thông tin (minh họa)", 180_500_000, True)
+    ]
+    assert block[0]["results"] == (
+        "(Theo báo cáo của Phòng Văn hóa và Thông tin trước sắp xếp) Tổ chức 3 lớp truyền dạy cồng chiêng."
+    )
+    row = reports.loc["VHKHTT-MH"]
+    assert row["included"] and row["approved"] and "VHTT" not in reports.index
+    client.force_login(cast["vanphong"])
+    assert client.get("/tong-hop/?nam=2026").status_code == 200
+    renamed = current_report(plan, "VHKHTT-MH", 2026)  # the renamed office sends its own, with what it received
+    client.force_login(staff)
+    sent = ReportPage(renamed).fill_everything()
+    assert client.post(f"/bao-cao/{renamed.pk}/", sent.data("submit")).status_code == 302
+    reports, block = year()
+    assert [(r["agency"], r["budget"], r["approved"]) for r in block] == [
+        ("Phòng Văn hóa, Khoa học và Thông tin (minh họa)", 180_500_000, False)
+    ]  # its own report now, once, waiting for review
+    assert "trước sắp xếp" not in block[0]["results"] and not reports.loc["VHKHTT-MH"]["approved"]
