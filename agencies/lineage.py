@@ -22,6 +22,7 @@ from functools import reduce
 from operator import or_
 
 from django.db.models import Prefetch, Q
+from django.utils import timezone
 
 from agencies.models import (
     ENDING_KINDS,
@@ -47,6 +48,7 @@ class Step:
     section_moves: dict = field(default_factory=dict)  # section id → agency ids that take it
     target_moves: dict = field(default_factory=dict)  # target id → agency ids that take it
     move_labels: tuple = ()  # (agency id, "nhiệm vụ III.2.d.5" or "chỉ tiêu 2025.09"), for the pages
+    recorded_at: datetime.datetime | None = None  # when it was recorded (None: being recorded now)
 
     @property
     def ends_predecessors(self) -> bool:
@@ -75,6 +77,7 @@ class Lineage:
         self.steps = sorted(steps, key=lambda s: (s.effective_on, s.pk))
         self.agencies = agencies  # id → Agency, for every agency a reorganisation hands something to
         self.ended = {a: s for s in self.steps if s.ends_predecessors for a in s.predecessors}
+        self.reorganised = set(self.ended)  # agencies a reorganisation ended, even one left out by `of_cycle`
 
     @classmethod
     def load(cls) -> "Lineage":
@@ -102,10 +105,26 @@ class Lineage:
                     successors=tuple(link.agency_id for link in successors),
                     main=tuple(link.agency_id for link in successors if link.is_main),
                     section_moves=section_moves, target_moves=target_moves,
-                    move_labels=tuple((m.agency_id, _label(m)) for m in moves),
+                    move_labels=tuple((m.agency_id, _label(m)) for m in moves), recorded_at=r.created_at,
                 )
             )  # fmt: skip
         return cls(steps, agencies)
+
+    def of_cycle(self, cycle) -> "Lineage":
+        """The reorganisations a cycle's reports were made under: every one, except, for a cycle whose entry had
+        closed (its `locks_on` passed), those recorded after it closed. Its dashboard and its consolidated report's
+        outline then read as its reports were made (reports/organisation.py leaves a closed cycle's reports as
+        they are)."""
+        locks_on = getattr(cycle, "locks_on", None)
+        if not locks_on:
+            return self
+        closed = timezone.make_aware(datetime.datetime.combine(locks_on + datetime.timedelta(days=1), datetime.time()))
+        steps = [s for s in self.steps if s.recorded_at is None or s.recorded_at < closed]
+        if len(steps) == len(self.steps):
+            return self
+        lineage = Lineage(steps, self.agencies)
+        lineage.reorganised = self.reorganised
+        return lineage
 
     def in_force(self, on: datetime.date) -> list[Step]:
         return [step for step in self.steps if step.effective_on <= on]

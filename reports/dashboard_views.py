@@ -42,8 +42,9 @@ def _filters(request):
 
 
 def _organisation(plan, cycle, year):
-    """The day whose organisation the year's pages show (its cycle's due date), and every reorganisation."""
-    return {"on": cycle.due_on or plan.organisation_date(year), "lineage": Lineage.load()}
+    """The day whose organisation the year's pages show (its cycle's due date), and the reorganisations its reports
+    were made under (a cycle closed before a reorganisation was recorded stays as it was)."""
+    return {"on": cycle.due_on or plan.organisation_date(year), "lineage": Lineage.load().of_cycle(cycle)}
 
 
 def dashboard_page(request, slug, year):

@@ -51,7 +51,7 @@ def expected_agencies(plan, on: datetime.date, lineage: Lineage | None = None) -
     ):
         ids.update(lineage.holders(agency_id, on, target_id=target_id))
     agencies = Agency.objects.filter(pk__in=ids).order_by(vietnamese("name"))
-    return [a for a in agencies if a.is_active or a.pk in lineage.ended]
+    return [a for a in agencies if a.is_active or a.pk in lineage.reorganised]
 
 
 def refresh_cycles(since: datetime.date, now=None) -> dict[str, int]:

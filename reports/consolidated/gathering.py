@@ -75,8 +75,9 @@ def gather(report: ConsolidatedReport) -> Consolidated:
     agency_reports = list(  # a report handed over to a successor says what the successor's now says: not twice
         cycle.reports.filter(handed_over_at__isnull=True).select_related("agency").order_by(vietnamese("agency__name"))
     )
-    held = _held_pairs(report.plan, cycle.due_on)
-    standing = _standing_in(cycle, agency_reports, held)
+    lineage = Lineage.load().of_cycle(cycle)  # a cycle closed before a reorganisation was recorded stays as it was
+    held = _held_pairs(report.plan, cycle.due_on, lineage)
+    standing = _standing_in(cycle, agency_reports, held, lineage)
     rows = []
     for r in agency_reports:
         row = {
@@ -147,10 +148,10 @@ def gather(report: ConsolidatedReport) -> Consolidated:
         PROPOSAL_COLUMNS,
     )
     difficulties = included[included["difficulties"].str.strip() != ""][["agency", "difficulties", "approved"]]
-    targets, series, estimates = _targets(report, cycle)
+    targets, series, estimates = _targets(report, cycle, lineage)
     return Consolidated(
         report, cycle, reports, tasks, targets, proposals, difficulties.reset_index(drop=True),
-        outline=_outline(report.plan, cycle.due_on), series=series, estimates=estimates,
+        outline=_outline(report.plan, cycle.due_on, lineage), series=series, estimates=estimates,
     )  # fmt: skip
 
 
@@ -163,7 +164,7 @@ class _StandingIn:
     proposals: list = field(default_factory=list)  # (proposal, main successor agency)
 
 
-def _standing_in(cycle, agency_reports, held) -> _StandingIn:
+def _standing_in(cycle, agency_reports, held, lineage) -> _StandingIn:
     """The handed-over reports that had been sent (submitted or approved) when their agency ended: each task entry
     counts under the agency that holds the task now (the first, as its budget went there), and the proposals and
     difficulties under the main successor, for as long as that agency has not sent its own report (then its own,
@@ -180,7 +181,7 @@ def _standing_in(cycle, agency_reports, held) -> _StandingIn:
     ]  # fmt: skip
     if not kept and not given:
         return found
-    lineage, on = Lineage.load(), cycle.due_on
+    on = cycle.due_on
     waiting = {r.agency_id: r.agency for r in agency_reports if r.state not in INCLUDED}
     by_pk = {k.pk: k for k in kept} | sent
     kept_entries = TaskEntry.objects.filter(report__in=kept).select_related("section").order_by("report", "pk")
@@ -219,12 +220,12 @@ def _estimates(targets, until: int) -> dict[int, set[int]]:
     return {t.pk: flagged.get(groups[t.pk][0], set()) for t in targets}
 
 
-def _targets(report, cycle):
+def _targets(report, cycle, lineage):
     plan_targets = list(
         report.plan.targets.filter(is_active=True).select_related("responsible_agency").order_by("position")
     )
     progress = plan_progress(plan_targets, report.year)
-    owners = Lineage.load().owners(plan_targets, cycle.due_on)  # who answers for each target that year
+    owners = lineage.owners(plan_targets, cycle.due_on)  # who answers for each target that year
     series = observations(plan_targets, until=report.year)
     estimates = _estimates(plan_targets, report.year)
     rows = []
@@ -261,17 +262,17 @@ def _targets(report, cycle):
     return frame(rows, TARGET_COLUMNS), series, estimates
 
 
-def _held_pairs(plan, on) -> set[tuple[int, int]]:
+def _held_pairs(plan, on, lineage) -> set[tuple[int, int]]:
     """(section, agency) of every task an agency leads or coordinates in the organisation of `on`: what an agency
     reported on a task it no longer holds (a transfer took it; reports/organisation.py hands it over) is not
     printed under a task whose block names other agencies, nor counted in its budget."""
     assignments = Assignment.objects.filter(section__plan=plan, section__is_active=True).select_related("agency")
-    return {(h.section_id, h.agency_id) for h in held(assignments, on, Lineage.load())}
+    return {(h.section_id, h.agency_id) for h in held(assignments, on, lineage)}
 
 
-def _outline(plan, on):
+def _outline(plan, on, lineage=None):
     """Part III with the leads and coordinators of the cycle's due date: each year under its own organisation."""
-    part_three = next((node for node in build_tree(plan, on) if node.section.code == "III"), None)
+    part_three = next((node for node in build_tree(plan, on, lineage) if node.section.code == "III"), None)
     return list(walk(part_three.children)) if part_three else []
 
 

@@ -244,3 +244,52 @@ def test_the_renamed_offices_work_counts_once_before_and_after_it_sends_its_own(
         ("Phòng Văn hóa, Khoa học và Thông tin (minh họa)", 180_500_000, False)
     ]  # its own report now, once, waiting for review
     assert "trước sắp xếp" not in block[0]["results"] and not reports.loc["VHKHTT-MH"]["approved"]
+
+
+MERGE_IN_2024 = """
+plan: binh-son-ctdt-2021-2030
+reorganisations:
+  - code: thu-sap-nhap-xa-2024
+    kind: merge
+    effective_on: 2024-07-01
+    legal_basis: Nghị quyết thử nghiệm
+    predecessors: [UBND-BA]
+    successors: [UBND-BK]
+"""
+
+
+def test_a_reorganisation_recorded_after_a_cycle_closed_leaves_its_dashboard_and_outline(client, cast, plan, tmp_path):
+    from django.core.cache import cache
+
+    from reports.consolidated.gathering import gather
+    from reports.models import ReportingCycle
+    from tests.reports.test_reorganised_years import send
+
+    with at(1, 12, 2024):
+        cycle = ReportingCycle.open(plan, 2024)
+        send(client, cast, plan, "UBND-BA", "canbo.binhan", 2024)
+    ReportingCycle.objects.filter(pk=cycle.pk).update(locks_on=datetime.date(2025, 1, 31))
+
+    def year_2024():
+        data = gather(ConsolidatedReport(plan=plan, year=2024, report_date=datetime.date(2024, 12, 10)))
+        block = next(n for n in data.outline if n.section.code == "III.1")
+        client.force_login(cast["vanphong"])
+        cache.clear()
+        page = client.get("/bang-dieu-khien/binh-son-ctdt-2021-2030/2024/").content.decode()
+        assert "Kết thúc từ 01/07/2024" not in page  # the commune is not shown as ended in its own year
+        rows = page[page.index('id="nhiem-vu"') :].split("</tbody>")[0]
+        return {h.agency.code for h in block.coordinating}, rows, data
+
+    before, rows_before, _ = year_2024()
+    assert {"UBND-BA", "UBND-BK"} <= before
+    path = tmp_path / "sap_xep.yaml"
+    path.write_text(MERGE_IN_2024, encoding="utf-8")
+    call_command("load_reorganisation", str(path), stdout=io.StringIO())  # recorded in 2026, long after it closed
+    after, rows_after, data = year_2024()
+    assert after == before and rows_after == rows_before  # the commune's own rows, as when its report was made
+    assert "Ủy ban nhân dân xã Bình An" in set(data.tasks["agency"])  # what it sent is printed under its block
+    # a cycle still open follows the reorganisation
+    with at(20, 11):
+        open_year = gather(ConsolidatedReport(plan=plan, year=2026, report_date=datetime.date(2026, 11, 20)))
+    block = next(n for n in open_year.outline if n.section.code == "III.1")
+    assert "UBND-BA" not in {h.agency.code for h in block.coordinating}
