@@ -10,8 +10,8 @@ from decimal import Decimal
 import numpy as np
 import pandas as pd
 import pytest
+import time_machine
 from django.db.models import Sum
-from django.utils import timezone
 from openpyxl import load_workbook
 
 from reports.consolidated.excel import consolidated_workbook
@@ -33,7 +33,7 @@ TWO_LINES = "Đã xây 2 phòng học.\r\nĐã sửa 1 trường."  # as a brows
 
 
 @pytest.fixture
-def typed_by_agencies(client, cast, plan, monkeypatch):
+def typed_by_agencies(client, cast, plan):
     """LĐ-TB&XH submits (at a fixed instant) text that looks like formulas, a budget on two of its
     three tasks and the proposal "@admin", which the office answers and approves; GD&ĐT submits a
     budget and two lines of results on one task of two."""
@@ -42,9 +42,8 @@ def typed_by_agencies(client, cast, plan, monkeypatch):
     page.lead("III.3.b.3", results=HYPERLINK, budget_used="125.000.000")
     page.lead("III.3.c.2", results="+84 905", budget_used="")
     page.lead("III.3.đ", results="-5 hộ", budget_used="2.500.000")
-    client.force_login(cast["canbo.ldtbxh"])
-    with monkeypatch.context() as clock:
-        clock.setattr(timezone, "now", lambda: SUBMITTED_AT)
+    with time_machine.travel(SUBMITTED_AT, tick=False):  # signed in then too: an 8-hour idle session would have ended
+        client.force_login(cast["canbo.ldtbxh"])
         assert client.post(f"/bao-cao/{report.pk}/", page.data("submit")).status_code == 302
     other = current_report(plan, "GDDT")
     page = ReportPage(other).fill_everything().lead("III.2.d.2", results=TWO_LINES, budget_used="40.000.000")
