@@ -107,6 +107,50 @@ def test_only_input_cells_are_unlocked_and_validated(owner, report):
     assert lists == {'"Đã đạt,Đang thực hiện,Chưa đạt"'}
 
 
+def test_every_validation_stops_a_wrong_value_and_shows_its_prompt(owner, report):
+    """openpyxl writes a validation with its messages off, and then Excel and LibreOffice take 150 in a 0–100
+    cell, “Chắc vậy” in a Có/Không cell and “Xong rồi” in the status list, and never show the prompt."""
+    book = download(owner, report)
+    rules = [(sheet.title, v) for sheet in book.worksheets for v in sheet.data_validations.dataValidation]
+    kinds = {(title, v.type) for title, v in rules}
+    assert {(LEAD, "list"), (LEAD, "whole"), (LEAD, "textLength"), (TARGETS, "decimal"), (TARGETS, "date"),
+            (TARGETS, "list"), (QUALITATIVE, "list"), (PROPOSALS, "textLength")} <= kinds  # fmt: skip
+    for title, rule in rules:
+        where = f"{title} {rule.sqref}"
+        assert rule.showErrorMessage and rule.showInputMessage, where
+        assert rule.errorStyle in (None, "stop"), where  # stop is the default: the value is refused
+        assert rule.errorTitle and rule.error and rule.promptTitle and rule.prompt, where
+        assert len(rule.promptTitle) <= 32 and len(rule.errorTitle) <= 32, where  # Excel's limits, or it
+        assert len(rule.prompt) <= 255 and len(rule.error) <= 255, where  # "repairs" the file on opening
+    targets = book[TARGETS]
+    row = row_of(targets, "2030.08")
+    percent = next(v for v in targets.data_validations.dataValidation if v.type == "decimal" and f"G{row}" in v.sqref)
+    assert (percent.prompt, percent.error) == ("Nhập số từ 0 đến 100.", "Giá trị phải là số từ 0 đến 100.")
+    estimate = next(v for v in targets.data_validations.dataValidation if f"I{row}" in v.sqref)
+    assert estimate.error == "Chọn một mục trong danh sách của ô: Có, Không."
+    status = next(v for v in book[LEAD].data_validations.dataValidation if "C2" in v.sqref)
+    assert status.error == (
+        "Chọn một mục trong danh sách của ô: Chưa triển khai, Đang triển khai, Hoàn thành, Chậm tiến độ."
+    )
+
+
+def test_the_instructions_print_within_an_a4_page(owner, report):
+    """One wrapped column, printed portrait on A4: LibreOffice does not shrink a single column wider than the
+    page, so the column itself fits between the margins, even in a font wider than Calibri (DejaVu Sans, which
+    LibreOffice uses without Calibri, takes 6,9 pt a character there)."""
+    sheet = download(owner, report)["Hướng dẫn"]
+    setup = sheet.page_setup
+    assert (setup.orientation, str(setup.paperSize)) == ("portrait", "9")
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage
+    assert (int(setup.fitToWidth), int(setup.fitToHeight)) == (1, 0)  # Excel shrinks it if it must
+    printable = 595 - 72 * (sheet.page_margins.left + sheet.page_margins.right)  # A4 is 595 pt wide
+    assert sheet.column_dimensions["A"].width * 7 <= printable
+    assert sheet.max_column == 1
+    for row in range(1, sheet.max_row + 1):
+        cell = sheet.cell(row, 1)
+        assert cell.value is None or cell.alignment.wrap_text, row
+
+
 def test_a_filled_workbook_comes_back_into_the_report(owner, report):
     entry = report.task_entries.filter(role="lead").order_by("section__position").first()
     Evidence.objects.create(entry=entry, file=SimpleUploadedFile("a.pdf", PDF), original_name="a.pdf",
