@@ -206,16 +206,49 @@ def test_the_upload_is_in_the_history_like_a_web_save(owner, cast, report):
     assert "Nhập từ tệp Excel" in page.split('id="lich-su"')[1]
 
 
-def test_an_untouched_workbook_changes_nothing_but_the_version(owner, report):
+def history_counts() -> dict:
+    return {model: model.history.count() for model in (TaskEntry, TargetEntry, Proposal, AgencyReport)}
+
+
+def test_an_untouched_workbook_changes_nothing(owner, report):
+    """Re-uploading an unchanged workbook neither writes nor bumps the version: the page another tab has open
+    can still be saved, and the same workbook, edited afterwards, is still taken."""
+    assert upload(owner, report, download(owner, report)).status_code == 302  # a report nobody has filled yet
+    report.refresh_from_db()
+    assert report.version == 0
     page = ReportPage(report).fill_everything()
     page.lead(report.task_entries.filter(role="lead").first().section.code, results="Hai dòng\r\nthứ hai")
+    report.proposals.create(text="Hỗ trợ kinh phí đào tạo nghề")
     assert owner.post(f"/bao-cao/{report.pk}/", page.data()).status_code == 302
-    before = {model: model.history.count() for model in (TaskEntry, TargetEntry, Proposal, AgencyReport)}
+    other_tab = ReportPage(report)  # the page as a second tab shows it, before the upload
+    before, updated = history_counts(), AgencyReport.objects.values_list("updated_at", flat=True).get(pk=report.pk)
+    book = download(owner, report)
+    response = upload(owner, report, book, name="bao-cao-ldtbxh.xlsx")
+    assert response.status_code == 302
+    assert history_counts() == before  # not even a line break rewritten
+    report.refresh_from_db()
+    assert (report.version, report.updated_at) == (1, updated)
+    shown = owner.get(response["Location"]).content.decode()
+    assert "Tệp không có gì thay đổi so với báo cáo đang lưu: không có gì được lưu." in shown
+    assert "bao-cao-ldtbxh.xlsx" in shown and "Đã lưu nội dung tệp Excel" not in shown
+    web = other_tab.data() | {"difficulties": "Sửa trên tab khác"}
+    assert owner.post(f"/bao-cao/{report.pk}/", web).status_code == 302  # no conflict: nothing was saved
+    report.refresh_from_db()
+    assert (report.version, report.difficulties) == (2, "Sửa trên tab khác")
+
+
+def test_a_workbook_uploaded_unchanged_can_still_be_edited_and_uploaded(owner, report):
     book = download(owner, report)
     assert upload(owner, report, book).status_code == 302
-    assert {model: model.history.count() for model in before} == before  # not even a line break rewritten
+    before = history_counts()
+    book[LEAD]["D2"] = "Đã mở 3 lớp dạy nghề."
+    response = upload(owner, report, book)
+    assert response.status_code == 302, errors_of(response)
+    assert "Đã lưu nội dung tệp Excel" in owner.get(response["Location"]).content.decode()
+    assert TaskEntry.objects.filter(report=report, results="Đã mở 3 lớp dạy nghề.").count() == 1
+    assert history_counts()[TaskEntry] == before[TaskEntry] + 1
     report.refresh_from_db()
-    assert report.version == 2
+    assert report.version == 1
 
 
 def test_a_workbook_downloaded_before_a_web_save_is_refused(owner, report):
