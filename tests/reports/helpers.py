@@ -151,3 +151,33 @@ def printed_font_size(sheet, font_size: float = 11) -> float:
     width = characters * LIBREOFFICE_POINTS_PER_CHARACTER
     assert sheet.sheet_properties.pageSetUpPr.fitToPage and int(sheet.page_setup.fitToWidth) == 1, sheet.title
     return font_size * min(1, printable / width)
+
+
+def words_cut_in_tables(docx_path) -> list[str]:
+    """The words of a Word file's bordered tables that are wider than their cell less its padding (3 pt a side), as
+    Pillow measures them in Liberation Serif (Times New Roman's metrics): a fixed-layout table, in Word as in
+    LibreOffice, breaks such a word inside ("2025.0" / "1", "đồng/ngườ" / "i/năm")."""
+    from docx import Document
+    from PIL import ImageFont
+
+    fonts = {}
+
+    def points(text, size, bold):
+        name = f"LiberationSerif-{'Bold' if bold else 'Regular'}.ttf"
+        font = fonts.get((name, size)) or fonts.setdefault(
+            (name, size), ImageFont.truetype(f"/usr/share/fonts/truetype/liberation2/{name}", size * 10)
+        )
+        return font.getlength(text) / 10
+
+    cut = []
+    for table in Document(docx_path).tables:
+        if table.style is None or table.style.name != "Table Grid":
+            continue
+        for row in table.rows:
+            for cell in row.cells:
+                room = cell.width / 12700 - 6  # EMU → points, less the padding
+                for run in (run for paragraph in cell.paragraphs for run in paragraph.runs):
+                    for word in run.text.split():
+                        if points(word, run.font.size.pt, bool(run.bold)) > room:
+                            cut.append(f"{word} ({room:.1f} pt)")
+    return cut
