@@ -50,9 +50,16 @@ def workbook_upload(request, pk):
         return _refused(request, report, [e for errors in form.errors.values() for e in errors], 400)
     upload = form.cleaned_data["workbook"]
     try:
-        apply_workbook(request, report, upload)
+        saved = apply_workbook(request, report, upload)
     except WorkbookError as exc:
         return _refused(request, report, exc.errors, 422)
+    if not saved:
+        messages.info(
+            request,
+            f"Tệp không có gì thay đổi so với báo cáo đang lưu: không có gì được lưu. Tệp “{upload.name[:80]}” "
+            "vẫn dùng được để sửa tiếp bằng Excel.",
+        )
+        return redirect(report)
     messages.success(
         request,
         f"Đã lưu nội dung tệp Excel “{upload.name[:80]}” lúc {timezone.localtime():%H:%M}. Muốn sửa tiếp bằng "
