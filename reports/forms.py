@@ -121,7 +121,7 @@ class TargetEntryForm(forms.ModelForm):
         label="Số liệu tính đến ngày",
         required=False,
         input_formats=["%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d"],
-        widget=forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"}),
+        widget=forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "ngày/tháng/năm", "inputmode": "numeric"}),
         error_messages={"invalid": "Ngày không hợp lệ: viết theo dạng ngày/tháng/năm, ví dụ 30/11/2026."},
     )
     note = text_field("Ghi chú, nguồn số liệu")
@@ -187,6 +187,8 @@ class ProposalForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # A new row may stay empty (it is then skipped): only a proposal already saved must keep its text.
+        self.fields["text"].required = bool(self.instance.pk)
         if self.instance.pk and self.instance.response:
             self.fields["text"].disabled = True  # the district has answered it: it stays as answered
 
@@ -253,7 +255,7 @@ class CycleDatesForm(forms.ModelForm):
     class Meta:
         model = ReportingCycle
         fields = ["opens_on", "due_on", "data_cutoff", "locks_on"]
-        widgets = {name: forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"})
+        widgets = {name: forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "ngày/tháng/năm"})
                    for name in ["opens_on", "due_on", "data_cutoff", "locks_on"]}  # fmt: skip
 
     def __init__(self, *args, **kwargs):

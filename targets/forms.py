@@ -15,7 +15,7 @@ class CorrectionForm(forms.Form):
         label="Số liệu tính đến ngày",
         required=False,
         input_formats=["%d/%m/%Y"],
-        widget=forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"}),
+        widget=forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "ngày/tháng/năm", "inputmode": "numeric"}),
         error_messages={"invalid": "Ngày không hợp lệ: viết theo dạng ngày/tháng/năm, ví dụ 30/11/2026."},
     )
     is_estimate = forms.BooleanField(label="Ước thực hiện", required=False)
