@@ -16,11 +16,12 @@ TEXT_LIMIT = 20_000
 
 
 class PlainTextField(forms.CharField):
-    """Free text: stored composed (NFC), without the invisible NUL characters that pasting can bring."""
+    """Free text: stored composed (NFC), without the invisible NUL characters that pasting can bring, and with
+    line breaks as one character (a browser sends CR LF but counts one, in maxlength and the page's counter)."""
 
     def to_python(self, value):
         text = super().to_python(value)
-        return unicodedata.normalize("NFC", text.replace("\x00", "")) if text else text
+        return unicodedata.normalize("NFC", text.replace("\x00", "").replace("\r\n", "\n")) if text else text
 
 
 class VietnameseNumberField(forms.CharField):
