@@ -150,6 +150,15 @@ class TargetEntryForm(forms.ModelForm):
         self.fields["qualitative_status"].label = f"Đánh giá năm {year or self.instance.value_year}"
 
     @property
+    def year_given(self) -> bool:
+        """Whether the saved entry already holds what the passed milestone asks for (reports.asking)."""
+        return bool(self.facts and self.facts.ask.given(self.instance))
+
+    @property
+    def year_notice(self) -> str:
+        return self.facts.ask.notice_for(self.instance) if self.facts else ""
+
+    @property
     def value_year(self) -> int | None:
         """The year the value typed here is for: the year asked once it is typed, else the one it was typed for."""
         if self.facts is None or self.facts.ask.year is None or not self.is_bound:

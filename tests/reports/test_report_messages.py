@@ -87,3 +87,22 @@ def test_line_breaks_count_as_one_character_as_the_counter_shows(staff_client, r
     assert response.status_code == 302, re.findall(r"Tối đa[^<]*", response.content.decode())
     report.refresh_from_db()
     assert report.difficulties == text.replace("\r\n", "\n")
+
+
+def card(html: str, code: str) -> str:
+    start = html.index(f'id="chi-tieu-{code}"')
+    return html[start : html.index("</section>", start)]
+
+
+def test_a_passed_milestones_assessment_once_saved_is_no_longer_said_missing(client, cast, plan):
+    report = current_report(plan, "NNPTNT")
+    client.force_login(cast["canbo.nnptnt"])
+    asked = "Chưa có đánh giá năm 2025 của mốc 2025: nhập đánh giá năm 2025."
+    assert asked in card(client.get(f"/bao-cao/{report.pk}/").content.decode(), "2025.09")
+    page = ReportPage(report).target("2025.09", qualitative_status="achieved")
+    assert client.post(f"/bao-cao/{report.pk}/", page.data()).status_code == 302
+    saved = card(client.get(f"/bao-cao/{report.pk}/").content.decode(), "2025.09")
+    assert asked not in saved and "Chưa có" not in saved
+    assert "Mốc 2025 đã qua: đánh giá nhập ở đây là đánh giá năm 2025 của mốc 2025" in saved
+    assert 'value="achieved" selected' in saved
+    assert not any("2025.09" in item for item in report.missing_items())
