@@ -60,10 +60,19 @@ def test_a_complete_draft_still_says_it_can_be_sent(staff_client, report):
     assert notice(html) == READY
 
 
-def test_dates_ask_for_ngay_thang_nam(staff_client, report):
+def test_dates_ask_for_ngay_thang_nam(staff_client, report, cast):
     html = staff_client.get(f"/bao-cao/{report.pk}/").content.decode()
     assert "dd/mm/yyyy" not in html
     assert 'placeholder="ngày/tháng/năm"' in html
+    reviewer = Client()
+    reviewer.force_login(cast["vanphong"])
+    for url in (
+        f"/ky-bao-cao/{report.cycle.pk}/",
+        "/tong-hop/",
+        "/ke-hoach/binh-son-ctdt-2021-2030/chi-tieu/2030.03/dinh-chinh/",
+    ):
+        html = reviewer.get(url).content.decode()
+        assert "dd/mm/yyyy" not in html and 'placeholder="ngày/tháng/năm"' in html, url
 
 
 def test_the_empty_last_proposal_box_is_not_marked_required(staff_client, report):
