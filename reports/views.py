@@ -130,7 +130,11 @@ def _since_returned(report, events) -> dict | None:
     returned = next((e for e in events if e.action in (ReportAction.SENT_BACK, ReportAction.REOPENED)), None)
     if returned is None:
         return None
-    changed = changes_between(returned.snapshot, report_snapshot(report))
+
+    def lines(snapshot):  # texts saved before line breaks were stored as one character compare equal
+        return {label: str(value).replace("\r\n", "\n") for label, value in snapshot.items()}
+
+    changed = changes_between(lines(returned.snapshot), lines(report_snapshot(report)))
     return {"event": returned, "changed": [label for label, _old, _new in changed]}
 
 

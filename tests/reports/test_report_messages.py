@@ -115,3 +115,23 @@ def test_a_passed_milestones_assessment_once_saved_is_no_longer_said_missing(cli
     assert "Mốc 2025 đã qua: đánh giá nhập ở đây là đánh giá năm 2025 của mốc 2025" in saved
     assert 'value="achieved" selected' in saved
     assert not any("2025.09" in item for item in report.missing_items())
+
+
+def test_saving_a_text_typed_before_line_breaks_were_one_character_is_not_a_change(staff_client, report, cast):
+    """A text submitted with CR LF (as stored before) and saved again unchanged (now LF) is not "đã sửa"."""
+    staff_client.post(f"/bao-cao/{report.pk}/", ReportPage(report).fill_everything().data("submit"))
+    type(report).objects.filter(pk=report.pk).update(
+        difficulties="Thiếu kinh phí.\r\nThiếu cán bộ."
+    )  # as stored before
+    reviewer = Client()
+    reviewer.force_login(cast["vanphong"])
+    reviewer.post(f"/bao-cao/{report.pk}/tra-lai/", {"reason": "Bổ sung nguồn số liệu."})
+    report.refresh_from_db()
+    assert (
+        report.state == ReportState.SENT_BACK and "\r\n" in report.events.latest("at").snapshot["Khó khăn, vướng mắc"]
+    )
+    assert staff_client.post(f"/bao-cao/{report.pk}/", ReportPage(report).data()).status_code == 302
+    report.refresh_from_db()
+    assert report.difficulties == "Thiếu kinh phí.\nThiếu cán bộ."
+    html = staff_client.get(f"/bao-cao/{report.pk}/").content.decode()
+    assert notice(html).startswith("Chưa bổ sung:")
