@@ -14,7 +14,7 @@ from targets.cache import cached, plan_figures
 from targets.models import Target, TargetValue
 from targets.overrides import plan_overrides
 from targets.plausibility import flagged_years
-from targets.progress import STATUS_LABELS, Progress
+from targets.progress import STATUS_CHOICES, Progress, status_group
 from targets.status import indicator_groups
 from tasks.models import Assignment, Role
 from tasks.structure import Held, held
@@ -109,7 +109,7 @@ def target_rows(plan, year, status="", horizon="", agency="", on=None, lineage=N
         row = TargetRow(
             target, judged, values, latest, shown, owner[target.pk], overrides.get(target.pk), jumps.get(target.pk, {})
         )
-        if status and row.status != status:
+        if status and status_group(row.status) != status_group(status):
             continue
         if horizon and str(target.horizon) != horizon:
             continue
@@ -139,11 +139,12 @@ def _jumps(plan, targets, series, year) -> dict[int, dict[int, tuple[list[str], 
 
 
 def status_counts(groups) -> dict[str, int]:
-    """How many targets stand at each status in the year (a reviewer's override counts as its status)."""
-    counts = dict.fromkeys(STATUS_LABELS, 0)
+    """How many targets stand at each status in the year (a reviewer's override counts as its status; every
+    reached milestone as "met", Đạt)."""
+    counts = dict.fromkeys(STATUS_CHOICES, 0)
     for _, rows in groups:
         for row in rows:
-            counts[row.status] += 1
+            counts[status_group(row.status)] += 1
     return counts
 
 

@@ -15,7 +15,7 @@ from agencies.lineage import Lineage
 from agencies.permissions import Role, has_role
 from reports import access
 from reports.asking import entry_facts
-from reports.completeness import changes_between, ensure_entries
+from reports.completeness import changes_between, ensure_entries, report_snapshot
 from reports.error_summary import error_summary
 from reports.forms import (
     CoordinatingEntryFormSet,
@@ -122,6 +122,22 @@ def _handed_from(report, events) -> list:
     return list(report.cycle.reports.filter(agency__in=sources, handed_over_at__isnull=False).select_related("agency"))
 
 
+def _since_returned(report, events) -> dict | None:
+    """For a report sent back (or reopened): when, and which fields the agency has changed since, so the page
+    says what the district's request still waits for instead of "đủ nội dung"."""
+    if report.state != ReportState.SENT_BACK:
+        return None
+    returned = next((e for e in events if e.action in (ReportAction.SENT_BACK, ReportAction.REOPENED)), None)
+    if returned is None:
+        return None
+
+    def lines(snapshot):  # texts saved before line breaks were stored as one character compare equal
+        return {label: str(value).replace("\r\n", "\n") for label, value in snapshot.items()}
+
+    changed = changes_between(lines(returned.snapshot), lines(report_snapshot(report)))
+    return {"event": returned, "changed": [label for label, _old, _new in changed]}
+
+
 def _render_edit(request, report, forms, conflict=None, status=200, read_only=False, errors=None):
     events = list(report.events.select_related("by").order_by("-at", "-pk"))
     context = {
@@ -132,6 +148,7 @@ def _render_edit(request, report, forms, conflict=None, status=200, read_only=Fa
         "errors": errors or [],
         "dropped_files": bool(errors and request.FILES),
         "missing": report.missing_items(),
+        "since_returned": _since_returned(report, events),
         "events": events,
         "handed_from": _handed_from(report, events),
         "history": history_page(report, request.GET.get("lich-su")),

@@ -21,6 +21,7 @@ TARGETS = {
     "latest_year": "Năm số liệu gần nhất",
     "latest_value": "Giá trị gần nhất",
     "latest_estimate": "Số ước tính",
+    "assessment": "Đánh giá (chỉ tiêu định tính)",
     "value": "Giá trị năm {year}",
     "status": "Tình trạng",
     "explanation": "Giải thích",

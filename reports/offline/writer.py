@@ -132,7 +132,7 @@ def _asked(form, report) -> tuple[int, str]:
     facts = getattr(form, "facts", None)
     ask = facts.ask if facts else None
     year = (ask.year if ask else None) or getattr(form.instance, "value_year", None) or report.cycle.year
-    notes = [ask.notice] if ask and ask.notice else []
+    notes = [ask.notice_for(form.instance)] if ask and ask.notice else []
     if form.fields["value"].disabled and form.instance.value is not None:
         notes.append(f"Giá trị đã nhập cho năm {year} không còn được tính, không được ghi khi duyệt.")
     shared = getattr(form, "shared_with", None)
