@@ -327,9 +327,13 @@ def _override_cells(override) -> dict:
 APPROVAL = "Báo cáo của đơn vị"
 
 
+def approval_label(approved: bool) -> str:
+    """Whether what a row shows comes from an approved report or from one sent and not yet approved."""
+    return "Đã duyệt" if approved else "Chưa duyệt"
+
+
 def _approval(report) -> str:
-    """Whether what a row shows comes from an approved report or one sent and not yet approved."""
-    return "Đã duyệt" if report.state == ReportState.APPROVED else "Chưa duyệt"
+    return approval_label(report.state == ReportState.APPROVED)
 
 
 def tasks_frame(rows) -> pd.DataFrame:

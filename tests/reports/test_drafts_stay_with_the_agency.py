@@ -214,3 +214,12 @@ def test_what_was_sent_but_not_approved_is_marked_so(client, cast, seeded):
         for kind in ("pdf", "docx"):
             text = text_of(client.get(f"/tong-hop/{consolidated.pk}/tep/{kind}/"))
             assert re.search(re.escape(SUBMITTED_RESULT) + r"[^()]{0,400}\(báo cáo chưa duyệt\)", text), kind
+        book = load_workbook(
+            io.BytesIO(b"".join(client.get(f"/tong-hop/{consolidated.pk}/tep/xlsx/").streaming_content))
+        )
+        for sheet, text, mark in (("Nhiệm vụ", SUBMITTED_RESULT, "Chưa duyệt"),
+                                  ("Kiến nghị", SUBMITTED_PROPOSAL, "Chưa duyệt"),
+                                  ("Kiến nghị", APPROVED_PROPOSAL, "Đã duyệt")):  # fmt: skip
+            headers = [cell.value for cell in book[sheet][1]]
+            row = next(r for r in book[sheet].iter_rows(min_row=2, values_only=True) if text in str(r))
+            assert row[headers.index("Báo cáo của đơn vị")] == mark, (sheet, text)
