@@ -163,9 +163,9 @@ def task_rows(plan, cycle, status="", agency="", on=None, lineage=None) -> list[
         .order_by("section__position", "position")
     )
     on = on or cycle.due_on or plan.organisation_date(cycle.year)
-    entries = {
+    entries = {  # only what was sent: a draft or a sent-back report is its agency's own (TaskEntry.objects.shared)
         (e.section_id, e.report.agency_id): e
-        for e in TaskEntry.objects.filter(report__cycle_id=cycle.pk, role=Role.LEAD).select_related("report")
+        for e in TaskEntry.objects.shared().filter(report__cycle_id=cycle.pk, role=Role.LEAD).select_related("report")
     }
     rows = [
         TaskRow(a, entries.get((a.section_id, a.agency_id))) for a in held(assignments, on, lineage or Lineage.load())
@@ -178,10 +178,12 @@ def task_rows(plan, cycle, status="", agency="", on=None, lineage=None) -> list[
 
 
 def proposals(cycle):
-    """The year's proposals, open ones first, with their answers."""
-    items = Proposal.objects.filter(report__cycle_id=cycle.pk, report__handed_over_at__isnull=True).select_related(
-        "report__agency", "responded_by"
-    )  # a handed-over report's proposals are its successor's now
+    """The year's proposals of the reports sent (Proposal.objects.shared), open ones first, with their answers."""
+    items = (
+        Proposal.objects.shared()
+        .filter(report__cycle_id=cycle.pk, report__handed_over_at__isnull=True)  # else its successor's now
+        .select_related("report__agency", "responded_by")
+    )
     return sorted(
         items, key=lambda p: (p.state == ProposalState.ANSWERED, vietnamese_order(p.report.agency.name), p.position)
     )

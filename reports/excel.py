@@ -19,6 +19,7 @@ from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 
+from reports.models import ReportState
 from targets.progress import STATUS_LABELS
 
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
@@ -323,6 +324,18 @@ def _override_cells(override) -> dict:
     return dict(zip(OVERRIDE_COLUMNS, [override.label, override.reason, override.by_name, override.at], strict=True))
 
 
+APPROVAL = "Báo cáo của đơn vị"
+
+
+def approval_label(approved: bool) -> str:
+    """Whether what a row shows comes from an approved report or from one sent and not yet approved."""
+    return "Đã duyệt" if approved else "Chưa duyệt"
+
+
+def _approval(report) -> str:
+    return approval_label(report.state == ReportState.APPROVED)
+
+
 def tasks_frame(rows) -> pd.DataFrame:
     return pd.DataFrame(
         [
@@ -333,10 +346,11 @@ def tasks_frame(rows) -> pd.DataFrame:
                 + (f" ({r.assignment.scope})" if r.assignment.scope else ""),
                 "Tình hình thực hiện": r.entry.get_status_display() if r.entry and r.entry.status else "Chưa báo cáo",
                 "Kết quả": r.entry.results if r.entry else "",
+                APPROVAL: _approval(r.entry.report) if r.entry else None,
             }
             for r in rows
         ],
-        columns=["Mã", "Nhiệm vụ", "Cơ quan chủ trì", "Tình hình thực hiện", "Kết quả"],
+        columns=["Mã", "Nhiệm vụ", "Cơ quan chủ trì", "Tình hình thực hiện", "Kết quả", APPROVAL],
         dtype=object,
     )
 
@@ -349,10 +363,11 @@ def proposals_frame(items) -> pd.DataFrame:
                 "Kiến nghị, đề xuất": p.text,
                 "Tình trạng": p.get_state_display(),
                 "Trả lời": p.response,
+                APPROVAL: _approval(p.report),
             }
             for p in items
         ],
-        columns=["Cơ quan, đơn vị", "Kiến nghị, đề xuất", "Tình trạng", "Trả lời"],
+        columns=["Cơ quan, đơn vị", "Kiến nghị, đề xuất", "Tình trạng", "Trả lời", APPROVAL],
         dtype=object,
     )
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 from agencies.lineage import Lineage
 from binhson_plan.collation import vietnamese
 from reports.consolidated.models import ConsolidatedReport
-from reports.models import Proposal, ReportingCycle, ReportState, TaskEntry
+from reports.models import SHARED_STATES, Proposal, ReportingCycle, ReportState, TaskEntry
 from targets.models import TargetValue
 from targets.progress import STATUS_LABELS
 from targets.status import indicator_groups, observations, plan_progress
@@ -22,7 +22,7 @@ from targets.templatetags.plan_format import target_value
 from tasks.models import Assignment
 from tasks.structure import build_tree, held, walk
 
-INCLUDED = (ReportState.SUBMITTED, ReportState.APPROVED)
+INCLUDED = SHARED_STATES  # what was sent and not returned for changes: a draft is its agency's own
 
 REPORT_COLUMNS = ["report_id", "agency_id", "agency", "agency_code", "state", "state_label", "approved", "included",
                   "submitted_at", "late", "difficulties"]  # fmt: skip

@@ -93,13 +93,24 @@ def report_workbook(report) -> bytes:
     return buffer.getvalue()
 
 
+LEFT_OUT = "khong-kem-theo.txt"
+
+
 def cycle_zip(cycle) -> bytes:
-    """Every agency's workbook of the cycle in one zip, to hand out at the start of the season."""
-    buffer = io.BytesIO()
+    """Every agency's workbook of the cycle in one zip, to hand out at the start of the season: blank, or as sent.
+    A report its agency is typing (or changing after a send-back) is the agency's own: left out, and named in a
+    note (reports/models.py, SHARED_STATES)."""
+    buffer, left_out = io.BytesIO(), []
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         reports = cycle.reports.filter(handed_over_at__isnull=True)  # a handed-over one is its successor's now
         for report in reports.select_related("agency", "cycle__plan").order_by("agency__name"):
-            archive.writestr(file_name(report), report_workbook(report))
+            if report.is_blank or report.is_shared:
+                archive.writestr(file_name(report), report_workbook(report))
+            else:
+                left_out.append(f"- {report.agency.name}: {report.get_state_display().lower()}")
+        if left_out:
+            note = ["Không kèm tệp của các đơn vị đang nhập báo cáo trên cổng (nội dung chưa gửi là của đơn vị):"]
+            archive.writestr(LEFT_OUT, "\ufeff" + "\r\n".join([*note, *left_out, ""]))  # BOM: Notepad reads UTF-8
     return buffer.getvalue()
 
 
