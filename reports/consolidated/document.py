@@ -1,6 +1,7 @@
 """The consolidated report as one document model, printed by both the PDF and the Word draft, so the two
 say the same text in the same order. Layout (fonts, margins, rules) is the renderers' business."""
 
+import re
 from dataclasses import dataclass, field
 
 from reports.pdf import document_date, issuer_lines
@@ -62,6 +63,9 @@ class Document:
     signer_name: str = ""
     appendices: list[Appendix] = field(default_factory=list)
     annex_line: str = ""
+
+
+POINTS = re.compile(r"(\d) điểm %")
 
 
 def _unbroken(text: str, name: str) -> str:
@@ -274,7 +278,8 @@ def _targets(data) -> list:
         status = f"{t['status']}. {t['explanation']}".replace("..", ".")
         if t["target_id"] in overrides:
             status += overrides[t["target_id"]]
-        rows.append([t["code"], f"{t['name']}{unit}", f"{t['goal']} ({t['horizon']})", baseline, latest, status])
+        goal = _points_held(f"{t['goal']} ({t['horizon']})")
+        rows.append([t["code"], f"{t['name']}{unit}", goal, baseline, latest, _points_held(status)])
     return [
         Para(
             f"Số liệu tính đến năm {data.year}; “ước” là số ước thực hiện. Mỗi chỉ tiêu được đánh giá so với mốc gần "
@@ -310,6 +315,12 @@ def _overrides(data) -> dict[int, str]:
         f"{timezone.localtime(o.at):%d/%m/%Y}{f'; điều chỉnh năm {o.year}' if o.year != data.year else ''})."
         for pk, o in standing(data.year, judged).items()
     }
+
+
+def _points_held(text: str) -> str:
+    """A change in percentage points kept on one line with its number ("3,7 điểm %/năm"): "%" is glued to a
+    number everywhere (with_unit), but here a word stands between them, so no-break spaces hold the three."""
+    return POINTS.sub("\\1\u00a0điểm\u00a0%", text)
 
 
 def _measured(value, unit: str) -> str:
@@ -349,8 +360,8 @@ def _series_appendix(data) -> Appendix:
     for t in data.targets.to_dict("records"):
         values, estimated = data.series.get(t["target_id"], {}), data.estimates.get(t["target_id"], set())
         cells = [vn_number(values[y]) + (" (ước)" if y in estimated else "") if y in values else "–" for y in years]
-        rows.append([t["code"], t["name"], t["unit"] or "–", f"{t['goal']} ({t['horizon']})", *cells, t["status"],
-                     t["agency"]])  # fmt: skip
+        goal = _points_held(f"{t['goal']} ({t['horizon']})")
+        rows.append([t["code"], t["name"], t["unit"] or "–", goal, *cells, t["status"], t["agency"]])
     table = Table(
         [
             "Mã",

@@ -22,6 +22,7 @@ from tasks.models import ReportIssuer
 from tests.reports.real_year import flat, pdf_text
 
 PERCENT_APART = re.compile(r"\d[\s\u00a0]+%")  # a number, then space or a line break, then its "%"
+POINTS_APART = re.compile(r"\d\n\s*điểm|điểm\n\s*%")  # "3,7 điểm %/năm" broken across lines
 
 
 @pytest.fixture
@@ -55,7 +56,7 @@ def _word_text(path) -> str:
 
 
 def _targets_part(text: str) -> str:
-    text = flat(text).replace("/ ", "/")  # a cell's line may break after "/" (đồng/ người/năm)
+    text = flat(text).replace("/ ", "/").replace("– ", "–")  # a cell's line may break after "/" or "–"
     return text[text.index("III. KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU") : text.index("IV. TỒN TẠI, HẠN CHẾ")]
 
 
@@ -89,6 +90,7 @@ def test_percent_never_wraps_away_from_its_number_and_comparisons_have_one_spell
         assert "=0%" not in targets and "= 0 %" not in targets, name
     sheet = printed["xlsx"]["Chỉ tiêu"]
     goals = [row[3] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert not POINTS_APART.findall(printed["pdf"])
     assert "= 0%" in goals and not [goal for goal in goals if PERCENT_APART.search(goal or "")]
 
 
