@@ -304,11 +304,13 @@ def _paced(goal, method, series, t0, v0, t1, v1, target) -> Progress:
         movement = (f"Từ {_with_unit(goal, v0)} (năm {t0}) {'tăng lên' if v1 > v0 else 'giảm còn'} "
                     f"{_with_unit(goal, v1)} (năm {t1}), bình quân {trend} {seen}")  # fmt: skip
     status = status_for_ratio(ratio)
+    places = max(shown_places(v0), shown_places(v1))  # the projection as precise as the values it comes from
     short = not meets(goal, projected, target)
     close = (", sát mục tiêu" if status == "on_track" else ", chưa đạt mục tiêu") if short else ""
     text = (
         f"{movement}; cần {'tăng' if required > 0 else 'giảm'} {needed} để đạt {_goal_text(goal, target)} "
-        f"vào năm {goal.horizon}. Giữ nhịp này, năm {goal.horizon} ước đạt {_with_unit(goal, projected)}{close}."
+        f"vào năm {goal.horizon}. Giữ nhịp này, năm {goal.horizon} ước đạt {_joined(fmt(projected, places), goal.unit)}"
+        f"{close}."
     )
     return _result(goal, status, method, text, series, t1, v1, target=target, ratio=ratio,
                    observed=observed, required=required, projected=projected, t0=t0, v0=v0)  # fmt: skip

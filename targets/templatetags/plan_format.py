@@ -60,8 +60,8 @@ def target_goal(target):
         return f"{text} năm {target.baseline_year}"
     if target.kind == "relative" and target.reference:
         return f"{text} {target.reference[:1].lower()}{target.reference[1:]}"
-    if target.kind == "annual_change":
-        return f"{'giảm' if target.direction == 'lower' else 'tăng'} {text}"
+    if target.kind == "annual_change":  # "tăng 6,5%/năm", never "tăng = 6,5%/năm"
+        return f"{'giảm' if target.direction == 'lower' else 'tăng'} {text.removeprefix('= ')}"
     return text
 
 

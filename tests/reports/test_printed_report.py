@@ -101,7 +101,10 @@ def test_a_ratio_is_rounded_the_same_way_throughout_its_sentence(printed):
     assert "0,82 lần" not in row
     income = targets[targets.index("2030.02") : targets.index("2030.03")]
     assert "bằng 0,447 lần thu nhập bình quân" in income and "tăng lên 0,447 lần (năm 2026)" in income
-    assert "0,45 lần" not in income
+    assert "0,45 lần" not in income and "năm 2030 ước đạt 0,509 lần" in income  # the projection like its values
+    poverty = targets[targets.index("2030.03") : targets.index("2030.04")]
+    assert "giảm còn 16,4% (năm 2026)" in poverty and "năm 2030 ước đạt 9,27%" in poverty
+    assert "2030.05 Tăng năng suất lao động xã hội vùng DTTS và miền núi (triệu đồng/lao động) tăng 6,5%/năm" in targets
 
 
 def test_building_a_year_without_a_cycle_opens_none(real_year, capsys):
