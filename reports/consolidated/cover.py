@@ -5,21 +5,21 @@ from dataclasses import dataclass
 from django.urls import reverse
 
 FORM_FIELDS = {  # typed on /tong-hop/ for each version: field → (label, what the report prints meanwhile)
-    "number": ("Số của báo cáo", "“Số: {value}”"),
-    "signer_position": ("Chức vụ người ký", "phần ký không có chức vụ"),
-    "signer_name": ("Họ tên người ký", "phần ký không có họ tên"),
+    "number": ("Số của báo cáo", "bản dựng sẽ in “Số: {value}”"),
+    "signer_position": ("Chức vụ người ký", "chưa có, phải điền mới dựng được"),
+    "signer_name": ("Họ tên người ký", "chưa có, phải điền mới dựng được"),
 }
 ISSUER_FIELDS = {  # set once for the year's issuer (tasks.ReportIssuer) or, before any, on the plan
-    "document_symbol": ("Ký hiệu văn bản", "số báo cáo không có ký hiệu (…/BC-UBND)"),
-    "issuing_body": ("Cơ quan ban hành", "phần đầu không có tên cơ quan ban hành"),
-    "place": ("Địa danh", "“…, ngày … tháng … năm …” không có địa danh"),
+    "document_symbol": ("Ký hiệu văn bản", "bản dựng sẽ in số báo cáo không có ký hiệu (như “…/BC-UBND”)"),
+    "issuing_body": ("Cơ quan ban hành", "bản dựng sẽ in phần đầu không có tên cơ quan ban hành"),
+    "place": ("Địa danh", "bản dựng sẽ in “…, ngày … tháng … năm …” không có địa danh"),
 }
 
 
 @dataclass
 class Gap:
     field: str  # the field as the page names it
-    printed: str  # what the report prints meanwhile
+    printed: str  # what the report prints meanwhile, or that the build waits for it
     where: str  # where it is set
     url: str  # a link to that place ("" when this user cannot go there)
 
@@ -31,7 +31,7 @@ def cover_gaps(plan, issuer, cover: dict, user) -> list[Gap]:
     plan, while the plan's own issuer applies) for the rest."""
     gaps = []
     if not plan.number.strip():
-        printed = f"“Thực hiện Kế hoạch ngày {plan.issued_on:%d/%m/%Y}…”, không có số"
+        printed = f"bản dựng sẽ in “Thực hiện Kế hoạch ngày {plan.issued_on:%d/%m/%Y}…”, không có số"
         gaps.append(Gap("Số hiệu của Kế hoạch", printed, "ô “Số hiệu của Kế hoạch” dưới đây", "#id_plan_number"))
     for name, (label, printed) in FORM_FIELDS.items():
         value = (cover.get(name) or "").strip()

@@ -139,7 +139,9 @@ def test_the_office_builds_a_year_without_a_cycle_and_no_agency_finds_a_new_repo
     assert not AgencyReport.objects.filter(cycle__year=2024).exists()
 
 
-def test_the_build_form_lists_each_missing_heading_field_with_where_it_is_set(client, cast, plan):
+def test_the_build_form_lists_each_missing_heading_field_with_where_it_is_set(
+    client, cast, plan, eager_jobs, django_capture_on_commit_callbacks
+):
     client.force_login(cast["vanphong"])
     page = client.get("/tong-hop/?nam=2026").content.decode()
     panel = page[page.index('id="con-thieu"') : page.index('id="dung-ban-moi"')]
@@ -154,7 +156,7 @@ def test_the_build_form_lists_each_missing_heading_field_with_where_it_is_set(cl
     )  # fmt: skip
     page = client.get("/tong-hop/?nam=2026").content.decode()
     panel = page[page.index('id="con-thieu"') : page.index('id="dung-ban-moi"')]
-    assert "Họ tên người ký</strong>: bản dựng sẽ in phần ký không có họ tên" in panel
+    assert "Họ tên người ký</strong>: chưa có, phải điền mới dựng được" in panel
     assert 'href="#id_signer_name"' in panel
     cast["vanphong"].is_staff = True
     cast["vanphong"].save()
@@ -164,15 +166,21 @@ def test_the_build_form_lists_each_missing_heading_field_with_where_it_is_set(cl
     page = client.get("/tong-hop/?nam=2026").content.decode()
     panel = page[page.index('id="con-thieu"') : page.index('id="dung-ban-moi"')]
     assert (
-        "Ký hiệu văn bản</strong>: bản dựng sẽ in số báo cáo không có ký hiệu (…/BC-UBND). "
+        "Ký hiệu văn bản</strong>: bản dựng sẽ in số báo cáo không có ký hiệu (như “…/BC-UBND”). "
         f'Điền ở <a href="{reverse("admin:tasks_reportissuer_change", args=[issuer.pk])}">trang quản trị, mục cơ '
         "quan ban hành báo cáo từ năm 2026</a>." in panel
     )
-    # once the office has entered the plan's number and the report's number, they leave the list
-    plan.number = "1234/KH-UBND"
-    plan.save()
-    issuer.document_symbol, issuer.signer_name = "BC-UBND", "Nguyễn Văn A"
+    # once the office has entered the plan's number, the report's number and the signer, nothing is missing
+    issuer.document_symbol = "BC-UBND"
     issuer.save()
-    ConsolidatedReport.request(plan, 2026, number="15/BC-UBND")
+    form = {
+        "plan_number": "1234/KH-UBND", "number": "15/BC-UBND", "report_date": "05/12/2026",
+        "addressee": plan.reports_to, "recipients": "Ủy ban nhân dân tỉnh Quảng Ngãi\nLưu: VT, VPH",
+        "signer_authority": "", "signer_position": "CHỦ TỊCH", "signer_name": "Nguyễn Văn A",
+    }  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post("/tong-hop/?nam=2026", form).status_code == 302
+    issuer.signer_name = "Nguyễn Văn A"
+    issuer.save()
     page = client.get("/tong-hop/?nam=2026").content.decode()
     assert 'id="con-thieu"' not in page
