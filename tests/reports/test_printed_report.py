@@ -14,11 +14,13 @@ from docx import Document
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 from openpyxl import load_workbook
+from selenium.webdriver.common.by import By
 
 from reports.consolidated.build import build_consolidated_report
 from reports.consolidated.models import ConsolidatedReport
 from reports.models import AgencyReport, ReportingCycle
 from tasks.models import ReportIssuer
+from tests.browser import DESKTOP, PHONE, axe_violations, log_in, screenshot, width_problem
 from tests.reports.real_year import flat, pdf_text
 
 PERCENT_APART = re.compile(r"\d[\s\u00a0]+%")  # a number, then space or a line break, then its "%"
@@ -146,7 +148,7 @@ def test_the_build_form_lists_each_missing_heading_field_with_where_it_is_set(
     page = client.get("/tong-hop/?nam=2026").content.decode()
     panel = page[page.index('id="con-thieu"') : page.index('id="dung-ban-moi"')]
     assert "Số hiệu của Kế hoạch</strong>: bản dựng sẽ in “Thực hiện Kế hoạch ngày 08/08/2022…”, không có số" in panel
-    assert '<a href="#id_plan_number">ô “Số hiệu của Kế hoạch” dưới đây</a>' in panel
+    assert '<a class="alert-link" href="#id_plan_number">ô “Số hiệu của Kế hoạch” dưới đây</a>' in panel
     assert "Số của báo cáo</strong>: bản dựng sẽ in “Số: …/BC-UBND”" in panel and 'href="#id_number"' in panel
     assert "Họ tên người ký" not in panel  # the plan names its signer
     # from 2026 another body issues the report, and its signer is not named yet
@@ -165,10 +167,11 @@ def test_the_build_form_lists_each_missing_heading_field_with_where_it_is_set(
     issuer.save()
     page = client.get("/tong-hop/?nam=2026").content.decode()
     panel = page[page.index('id="con-thieu"') : page.index('id="dung-ban-moi"')]
+    admin = reverse("admin:tasks_reportissuer_change", args=[issuer.pk])
     assert (
         "Ký hiệu văn bản</strong>: bản dựng sẽ in số báo cáo không có ký hiệu (như “…/BC-UBND”). "
-        f'Điền ở <a href="{reverse("admin:tasks_reportissuer_change", args=[issuer.pk])}">trang quản trị, mục cơ '
-        "quan ban hành báo cáo từ năm 2026</a>." in panel
+        f'Điền ở <a class="alert-link" href="{admin}">trang quản trị, mục cơ quan ban hành báo cáo từ năm 2026</a>.'
+        in panel
     )
     # once the office has entered the plan's number, the report's number and the signer, nothing is missing
     issuer.document_symbol = "BC-UBND"
@@ -184,3 +187,19 @@ def test_the_build_form_lists_each_missing_heading_field_with_where_it_is_set(
     issuer.save()
     page = client.get("/tong-hop/?nam=2026").content.decode()
     assert 'id="con-thieu"' not in page
+
+
+def test_the_missing_fields_fit_a_phone_and_pass_axe(transactional_db, browser, live_server, plan, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    call_command("seed_demo", force=True, stdout=io.StringIO())
+    log_in(browser, live_server, "vanphong")
+    problems = []
+    for width in (DESKTOP, PHONE):
+        browser.set_window_size(width, 900)
+        browser.get(f"{live_server.url}/tong-hop/?nam=2024")
+        panel = browser.find_element(By.ID, "con-thieu").text
+        assert "Số hiệu của Kế hoạch: bản dựng sẽ in “Thực hiện Kế hoạch ngày 08/08/2022…”, không có số" in panel
+        assert "Năm 2024 chưa mở kỳ báo cáo" in browser.find_element(By.ID, "chua-mo-ky").text
+        problems += [width_problem(browser), *axe_violations(browser)]
+        screenshot(browser, f"pages/tong-hop-con-thieu-{width}", full_page=width == PHONE)
+    assert not [p for p in problems if p], problems
