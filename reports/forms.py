@@ -5,6 +5,7 @@ import unicodedata
 
 from django import forms
 from django.forms import BaseModelFormSet, modelformset_factory
+from django.utils import timezone
 
 from reports.evidence import check_evidence_file
 from reports.models import AgencyReport, Proposal, QualitativeStatus, ReportingCycle, TargetEntry, TaskEntry, TaskStatus
@@ -26,8 +27,9 @@ class PlainTextField(forms.CharField):
 class VietnameseNumberField(forms.CharField):
     """A number typed the Vietnamese way (4,5 · 1.250.000); English where unambiguous."""
 
-    def __init__(self, *, integer=False, **kwargs):
+    def __init__(self, *, integer=False, unit=None, **kwargs):
         self.integer = integer
+        self.unit = unit  # a "%" is refused unless the unit is a percentage (targets.numbers)
         super().__init__(**kwargs)
         self.widget.attrs.update(
             {"inputmode": "numeric" if integer else "decimal", "autocomplete": "off", "maxlength": 40}
@@ -45,7 +47,7 @@ class VietnameseNumberField(forms.CharField):
         if len(text) > 40:
             raise forms.ValidationError("Số quá dài.", code="invalid")
         try:
-            number = parse_number(text, integer=self.integer)
+            number = parse_number(text, integer=self.integer, unit=self.unit)
         except NumberFormatError as exc:
             raise forms.ValidationError(str(exc), code="invalid") from None
         if self.integer and number != number.to_integral_value():
@@ -82,7 +84,7 @@ class LeadEntryForm(forms.ModelForm):
     results = text_field("Kết quả đạt được")
     shortcomings = text_field("Tồn tại, hạn chế và nguyên nhân")
     next_steps = text_field("Nhiệm vụ, giải pháp năm tới")
-    budget_used = VietnameseNumberField(label="Kinh phí đã sử dụng (đồng)", integer=True, required=False)
+    budget_used = VietnameseNumberField(label="Kinh phí đã sử dụng (đồng)", integer=True, unit="đồng", required=False)
     new_evidence = forms.FileField(label="Thêm minh chứng", required=False)
 
     class Meta:
@@ -136,6 +138,8 @@ class TargetEntryForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["qualitative_status"].choices = [("", "— Chọn —"), *QualitativeStatus.choices]
+        if self.instance.target_id:
+            self.fields["value"].unit = self.instance.target.input_unit
 
     def attach(self, facts) -> None:
         """The year the report asks for (reports.asking): the value is for that year, and where nothing would
@@ -146,6 +150,12 @@ class TargetEntryForm(forms.ModelForm):
             for name in ("value", "as_of", "is_estimate", "qualitative_status"):
                 self.fields[name].disabled = True
         self.fields["value"].label = f"Giá trị năm {year or self.instance.value_year}"
+        cycle = self.instance.report.cycle
+        self.as_of_window = cycle.as_of_window(year or self.instance.value_year)
+        self.default_as_of = cycle.default_as_of(year or self.instance.value_year)
+        ongoing = year is not None and timezone.localdate() <= datetime.date(year, 12, 31)
+        if ongoing and self.instance.value is None and not self.instance.target.is_qualitative:
+            self.initial["is_estimate"] = True  # typed before its year ends: an estimate, unless unticked
         self.fields["qualitative_status"].label = f"Đánh giá năm {year or self.instance.value_year}"
 
     @property
@@ -174,6 +184,15 @@ class TargetEntryForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        as_of = cleaned.get("as_of")
+        if as_of and self.facts is not None and not self.fields["as_of"].disabled:
+            first, last = self.instance.report.cycle.as_of_window(self.value_year)
+            if not first <= as_of <= last:
+                self.add_error(
+                    "as_of",
+                    f"Ngày số liệu của năm {self.value_year} phải từ {first:%d/%m/%Y} đến {last:%d/%m/%Y} "
+                    f"(đã nhập {as_of.day:02}/{as_of.month:02}/{as_of.year:04}).",
+                )
         typed = "value" in self.changed_data and "value" not in self.errors  # a value kept as it was is listed
         if typed and not (cleaned.get("note") or "").strip():  # by the completeness check instead
             reasons = self.jumps

@@ -11,7 +11,7 @@ from django.utils import timezone
 from simple_history.signals import pre_create_historical_record
 
 from reports.offline.layout import BY_KEY, PROPOSALS, SHEET_ORDER
-from reports.offline.reader import CellError, WorkbookError, cell_text, normal_text, read_book
+from reports.offline.reader import CellError, WorkbookError, cell_text, day_text, normal_text, read_book
 from reports.views import _not_editable_reason, _save_forms, _tampered, build_forms
 
 HISTORY_NOTE = "Nhập từ tệp Excel"
@@ -92,7 +92,7 @@ def page_data(forms) -> dict:
                 if isinstance(field.widget, CheckboxInput):
                     data[form.add_prefix(name)] = "on"
                 elif hasattr(value, "strftime"):
-                    data[form.add_prefix(name)] = value.strftime("%d/%m/%Y")
+                    data[form.add_prefix(name)] = day_text(value)
                 else:
                     data[form.add_prefix(name)] = "" if value is None else str(value)
     return data
