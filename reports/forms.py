@@ -80,12 +80,31 @@ class ReportForm(forms.ModelForm):
         fields = ["difficulties"]
 
 
+SMALL_BUDGET = 100_000  # đồng: less is rarely a year's spending on a task, more often "1.250" for 1.250.000
+BUDGET_SHRINK = 1_000  # a budget under a thousandth of the one it replaces is most likely a slip of the unit
+
+
+def budget_doubt(value: int | None, previous: int | None) -> str:
+    """Why a budget typed should be confirmed before it is saved, in Vietnamese; "" when it need not."""
+    if value is None:
+        return ""
+    if previous and value * BUDGET_SHRINK < previous:
+        return f"Số này nhỏ hơn một phần nghìn số đã lưu ({vn_number(previous)} đồng)."
+    if 0 < value < SMALL_BUDGET:
+        return f"Số này dưới {vn_number(SMALL_BUDGET)} đồng."
+    return ""
+
+
 class LeadEntryForm(forms.ModelForm):
     results = text_field("Kết quả đạt được")
     shortcomings = text_field("Tồn tại, hạn chế và nguyên nhân")
     next_steps = text_field("Nhiệm vụ, giải pháp năm tới")
     budget_used = VietnameseNumberField(label="Kinh phí đã sử dụng (đồng)", integer=True, unit="đồng", required=False)
     new_evidence = forms.FileField(label="Thêm minh chứng", required=False)
+    # The budget the person confirmed ("Đúng, tôi nhập … đồng"), in whole đồng: a confirmation of 1.250 does
+    # not carry over to another number typed later. The page shows the box only when it asks.
+    budget_confirmed = forms.CharField(required=False, max_length=20, widget=forms.HiddenInput)
+    budget_to_confirm = None  # the budget asked about, set by clean()
 
     class Meta:
         model = TaskEntry
@@ -101,6 +120,20 @@ class LeadEntryForm(forms.ModelForm):
         if value is not None and value < 0:
             raise forms.ValidationError("Kinh phí không được âm.")
         return value
+
+    def clean(self):
+        cleaned = super().clean()
+        value = cleaned.get("budget_used")
+        if "budget_used" in self.changed_data and "budget_used" not in self.errors:
+            doubt = budget_doubt(value, self.initial.get("budget_used"))
+            if doubt and (cleaned.get("budget_confirmed") or "").strip() != str(value):
+                self.budget_to_confirm = value
+                self.add_error(
+                    "budget_used",
+                    f"Anh/chị nhập {vn_number(value)} đồng — đúng không? {doubt} "
+                    "Nếu đúng, xác nhận rồi lưu lại; nếu không, sửa lại số. Chưa lưu gì cho đến khi xác nhận.",
+                )
+        return cleaned
 
     def clean_new_evidence(self):
         upload = self.cleaned_data.get("new_evidence")

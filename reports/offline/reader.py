@@ -25,6 +25,8 @@ FORMULA = "ô chứa công thức ({formula}). Chỉ nhập giá trị; nếu mu
 class WorkbookError(Exception):
     """The upload is refused: every reason, in Vietnamese."""
 
+    asks_budget_confirmation = False  # some errors only ask to confirm a budget (reports.forms.budget_doubt)
+
     def __init__(self, errors: list[str]):
         self.errors = errors
         super().__init__("\n".join(errors))

@@ -13,6 +13,7 @@ from simple_history.signals import pre_create_historical_record
 from reports.offline.layout import BY_KEY, PROPOSALS, SHEET_ORDER
 from reports.offline.reader import CellError, WorkbookError, cell_text, day_text, normal_text, read_book
 from reports.views import _not_editable_reason, _save_forms, _tampered, build_forms
+from targets.numbers import NumberFormatError, parse_number
 
 HISTORY_NOTE = "Nhập từ tệp Excel"
 _history_note = contextvars.ContextVar("workbook_history_note", default=None)
@@ -37,22 +38,39 @@ def noted_in_history(note: str):
         _history_note.reset(token)
 
 
-def apply_workbook(request, report, upload) -> None:
-    """Save the workbook `upload` into `report`, or raise WorkbookError with every reason it cannot be."""
+def apply_workbook(request, report, upload, confirm_budgets=False) -> None:
+    """Save the workbook `upload` into `report`, or raise WorkbookError with every reason it cannot be.
+    `confirm_budgets`: the person ticked, on the refusal page, that the budgets it asked about are right."""
     book = read_book(upload, upload.name)
     _check_identity(book, report)
     data, errors = _post_data(report, book)
+    if confirm_budgets:
+        _confirm_budgets(data, build_forms(report)["leads"])
     forms = build_forms(report, data)
     valid = all([form.is_valid() for form in forms.values()])  # every form, so that every error is found
     errors += _form_errors(forms, book)
     if errors or not valid:
-        raise WorkbookError([str(error) for error in sorted(errors)] or ["Tệp không khớp với báo cáo: tải tệp mới."])
+        refused = WorkbookError(
+            [str(error) for error in sorted(errors)] or ["Tệp không khớp với báo cáo: tải tệp mới."]
+        )
+        refused.asks_budget_confirmation = any(form.budget_to_confirm is not None for form in forms["leads"])
+        raise refused
     if _tampered(forms):
         raise WorkbookError(["Tệp không khớp với báo cáo hiện tại: tải tệp mới từ trang báo cáo."])
     with noted_in_history(f"{HISTORY_NOTE} “{upload.name[:60]}”"), transaction.atomic():
         if not report.claim_version(book.version, request.user):
             raise WorkbookError([_stale_message(report)])
         _save_forms(request, report, forms)
+
+
+def _confirm_budgets(data, leads) -> None:
+    """Each budget of the workbook confirmed as typed, as ticking "Đúng, tôi nhập … đồng" on the page does."""
+    for form in leads:
+        try:
+            number = parse_number(data.get(form.add_prefix("budget_used")) or "", integer=True)
+        except NumberFormatError:
+            continue  # the form says what is wrong with it
+        data[form.add_prefix("budget_confirmed")] = str(int(number))
 
 
 def _check_identity(book, report) -> None:

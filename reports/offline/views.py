@@ -24,6 +24,9 @@ class WorkbookUploadForm(forms.Form):
             attrs={"accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
         ),
     )
+    confirm_budgets = forms.BooleanField(
+        label="Đúng, các khoản kinh phí nêu trên là số tôi nhập", required=False
+    )  # offered on the refusal page only, when the workbook's budgets need confirming
 
 
 def is_own_staff(user, report) -> bool:
@@ -50,9 +53,9 @@ def workbook_upload(request, pk):
         return _refused(request, report, [e for errors in form.errors.values() for e in errors], 400)
     upload = form.cleaned_data["workbook"]
     try:
-        apply_workbook(request, report, upload)
+        apply_workbook(request, report, upload, confirm_budgets=form.cleaned_data["confirm_budgets"])
     except WorkbookError as exc:
-        return _refused(request, report, exc.errors, 422)
+        return _refused(request, report, exc.errors, 422, confirm=exc.asks_budget_confirmation)
     messages.success(
         request,
         f"Đã lưu nội dung tệp Excel “{upload.name[:80]}” lúc {timezone.localtime():%H:%M}. Muốn sửa tiếp bằng "
@@ -61,8 +64,9 @@ def workbook_upload(request, pk):
     return redirect(report)
 
 
-def _refused(request, report, errors, status):
-    return render(request, "reports/workbook_upload.html", {"report": report, "errors": errors}, status=status)
+def _refused(request, report, errors, status, confirm=False):
+    context = {"report": report, "errors": errors, "confirm_form": WorkbookUploadForm() if confirm else None}
+    return render(request, "reports/workbook_upload.html", context, status=status)
 
 
 def cycle_workbooks(request, pk):

@@ -217,3 +217,66 @@ def test_a_value_typed_after_its_year_ends_is_not_an_estimate(client, cast, repo
         assert typed_on_the_page(staff, report, "2030.10", "33,4").status_code == 302
     entry = TargetEntry.objects.get(report=report, target__code="2030.10")
     assert (entry.is_estimate, entry.as_of) == (False, datetime.date(2026, 12, 31))
+
+
+# Budgets far too small are saved only once confirmed
+
+BUDGET_TASK = "III.3.b.3"
+
+
+def budget_of(report):
+    return report.task_entries.get(section__code=BUDGET_TASK).budget_used
+
+
+def test_a_budget_under_a_thousandth_of_the_one_it_replaces_waits_for_a_confirmation(staff, report):
+    assert post(staff, report, ReportPage(report).lead(BUDGET_TASK, budget_used="620.000.000")).status_code == 302
+    page = with_other_values(ReportPage(report)).lead(BUDGET_TASK, budget_used="1.250", results="Đã mở 3 lớp.")
+    response = post(staff, report, page)
+    assert response.status_code == 422
+    html = response.content.decode()
+    field = page.field("lead", BUDGET_TASK, "budget_used")
+    error = field_error(html, field)
+    assert "Anh/chị nhập 1.250 đồng — đúng không? Số này nhỏ hơn một phần nghìn số đã lưu (620.000.000 đồng)." in error
+    assert "Đúng, tôi nhập 1.250 đồng" in html and kept(page, html) and "Đã mở 3 lớp." in html
+    assert budget_of(report) == 620_000_000  # nothing saved until confirmed
+    data = rendered_form_data(html[html.index('id="report-form"') :])
+    confirm = page.field("lead", BUDGET_TASK, "budget_confirmed")
+    assert data[field] == "1.250" and confirm not in data  # shown unticked
+    wrong = staff.post(f"/bao-cao/{report.pk}/", data | {field: "900", confirm: "1250", "action": "save"})
+    assert wrong.status_code == 422 and "Anh/chị nhập 900 đồng — đúng không?" in wrong.content.decode()
+    response = staff.post(f"/bao-cao/{report.pk}/", data | {confirm: "1250", "action": "save"})  # ticked
+    assert response.status_code == 302
+    assert budget_of(report) == 1250
+    entry = report.task_entries.get(section__code=BUDGET_TASK)
+    assert entry.results == "Đã mở 3 lớp." and [h.budget_used for h in entry.history.all()[:2]] == [1250, 620_000_000]
+
+
+@pytest.mark.parametrize(("typed", "asked"), [("50.000", True), ("99.999", True), ("100.000", False), ("0", False)])
+def test_a_budget_under_a_hundred_thousand_dong_is_confirmed(staff, report, typed, asked):
+    response = post(staff, report, ReportPage(report).lead(BUDGET_TASK, budget_used=typed))
+    assert response.status_code == (422 if asked else 302)
+    if asked:
+        assert f"Anh/chị nhập {typed} đồng — đúng không? Số này dưới 100.000 đồng." in response.content.decode()
+        assert budget_of(report) is None
+
+
+def test_a_small_budget_in_a_workbook_is_confirmed_on_the_refusal_page(staff, report):
+    assert post(staff, report, ReportPage(report).lead(BUDGET_TASK, budget_used="620.000.000")).status_code == 302
+    book = workbook(staff, report)
+    sheet = book["Nhiệm vụ chủ trì"]
+    row = row_of(sheet, BUDGET_TASK)
+    sheet[f"G{row}"] = 1250
+    response = upload(staff, report, book)
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert f"dòng {row}, cột G (Kinh phí đã sử dụng (đồng)): Anh/chị nhập 1.250 đồng — đúng không?" in html
+    assert 'id="xac-nhan-kinh-phi"' in html and "Đúng, các khoản kinh phí nêu trên là số tôi nhập" in html
+    assert budget_of(report) == 620_000_000
+    buffer = io.BytesIO()
+    book.save(buffer)
+    response = staff.post(
+        f"/bao-cao/{report.pk}/excel/tai-len/",
+        {"workbook": SimpleUploadedFile("bao-cao.xlsx", buffer.getvalue()), "confirm_budgets": "on"},
+    )
+    assert response.status_code == 302
+    assert budget_of(report) == 1250
