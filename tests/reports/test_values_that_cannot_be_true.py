@@ -280,3 +280,29 @@ def test_a_small_budget_in_a_workbook_is_confirmed_on_the_refusal_page(staff, re
     )
     assert response.status_code == 302
     assert budget_of(report) == 1250
+
+
+# Values that jump, over a small denominator
+
+
+@pytest.mark.parametrize(("typed", "flagged"), [("50", False), ("100", True)])
+def test_one_commune_reaching_the_standard_is_not_a_jump(client, cast, plan, typed, flagged):
+    from targets.recording import record_value
+
+    target = plan.targets.get(code="2030.04")  # 100% of the two communes meet the new-countryside standard
+    assert target.denominator == 2
+    for year in range(2021, 2026):
+        record_value(target, year, Decimal(0), source="Nhập thử")
+    report = current_report(plan, "NNPTNT")
+    client.force_login(cast["canbo.nnptnt"])
+    page = ReportPage(report).target("2030.04", value=typed)
+    response = post(client, report, page)
+    if not flagged:
+        assert response.status_code == 302
+        assert TargetEntry.objects.get(report=report, target__code="2030.04").value == Decimal(typed)
+        client.force_login(cast["vanphong"])
+        assert "thay đổi bất thường" not in client.get(f"/bao-cao/{report.pk}/").content.decode()
+        return
+    assert response.status_code == 422
+    error = field_error(response.content.decode(), page.field("target", "2030.04", "note"))
+    assert "tăng từ 0% (năm 2025) lên 100% (năm 2026): 100 điểm % mỗi năm, quá 50 điểm %" in error
