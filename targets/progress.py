@@ -23,8 +23,11 @@ from dataclasses import dataclass, field, replace
 
 ON_TRACK, ACCELERATE, LIMITED = 0.95, 0.60, 0.0
 
+# One word for a reached milestone, "Đạt": a milestone judged at its year ("met", final) and an open one
+# already reached ahead of its year ("achieved") read the same; the sentence says which. Lists that filter or
+# count by status (the dashboard) show them as one, under "met" (REACHED).
 STATUS_LABELS = {
-    "achieved": "Đã đạt",
+    "achieved": "Đạt",
     "met": "Đạt",
     "not_met": "Không đạt",
     "on_track": "Đúng tiến độ",
@@ -34,6 +37,19 @@ STATUS_LABELS = {
     "insufficient_data": "Chưa đủ dữ liệu",
     "qualitative": "Định tính",
 }
+REACHED = {"met", "achieved"}
+# The statuses as one list with no label twice: "achieved" is counted and filtered under "met".
+STATUS_CHOICES = {code: label for code, label in STATUS_LABELS.items() if code != "achieved"}
+# What a reviewer may set as a target's status (targets.overrides): a judgement, never "not enough data" or
+# "qualitative", which say only that there is nothing to judge on.
+JUDGEMENTS = {code: label for code, label in STATUS_CHOICES.items() if code not in {"insufficient_data", "qualitative"}}
+
+
+def status_group(status: str) -> str:
+    """The status a list counts and filters `status` under: "met" for any reached milestone."""
+    return "met" if status in REACHED else status
+
+
 METHOD_LABELS = {
     "cagr": "tốc độ tăng trưởng bình quân (CAGR)",
     "linear": "tốc độ thay đổi tuyến tính",
@@ -184,7 +200,7 @@ def _qualitative(goal: Goal, reported: str, passed: bool) -> Progress:
     when = f"Mốc {goal.horizon} đã qua; " if passed else ""
     return Progress(
         status, "qualitative", goal.horizon, _sentence(f"{when}chỉ tiêu định tính, đơn vị đánh giá: {label.lower()}."),
-        final=passed, method_note=f"Căn cứ: {METHOD_LABELS['qualitative']}.",
+        final=passed, method_note=f"Căn cứ: {METHOD_LABELS['qualitative']}.", details={"assessment": label.lower()},
     )  # fmt: skip
 
 

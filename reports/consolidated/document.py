@@ -259,7 +259,9 @@ def _targets(data) -> list:
     for t in data.targets.to_dict("records"):
         unit = f" ({t['goal_unit']})" if t["goal_unit"] else ""
         baseline = f"{t['baseline_year']}: {_measured(t['baseline_value'], t['unit'])}" if t["baseline_year"] else "–"
-        if t["latest_year"]:
+        if t["assessment"]:  # a qualitative target: its assessment, not "no data" beside its status
+            latest = t["assessment"]
+        elif t["latest_year"]:
             latest = f"{t['latest_year']}: {_measured(t['latest_value'], t['unit'])}"
             latest += " (ước)" if t["latest_estimate"] else ""
         else:

@@ -14,7 +14,7 @@ from django.utils import timezone
 from agencies.lineage import Lineage
 from binhson_plan.collation import vietnamese
 from reports.consolidated.models import ConsolidatedReport
-from reports.models import Proposal, ReportingCycle, ReportState, TaskEntry
+from reports.models import SHARED_STATES, Proposal, ReportingCycle, ReportState, TaskEntry
 from targets.models import TargetValue
 from targets.progress import STATUS_LABELS
 from targets.status import indicator_groups, observations, plan_progress
@@ -22,7 +22,7 @@ from targets.templatetags.plan_format import target_value
 from tasks.models import Assignment
 from tasks.structure import build_tree, held, walk
 
-INCLUDED = (ReportState.SUBMITTED, ReportState.APPROVED)
+INCLUDED = SHARED_STATES  # what was sent and not returned for changes: a draft is its agency's own
 
 REPORT_COLUMNS = ["report_id", "agency_id", "agency", "agency_code", "state", "state_label", "approved", "included",
                   "submitted_at", "late", "difficulties"]  # fmt: skip
@@ -30,7 +30,8 @@ TASK_COLUMNS = ["section_id", "position", "code", "role", "agency_id", "agency",
                 "next_steps", "budget", "approved"]  # fmt: skip
 TARGET_COLUMNS = ["target_id", "code", "name", "horizon", "goal", "goal_unit", "unit", "baseline_year",
                   "baseline_value",
-                  "latest_year", "latest_value", "latest_estimate", "value", "status", "status_code", "explanation",
+                  "latest_year", "latest_value", "latest_estimate", "assessment", "value", "status", "status_code",
+                  "explanation",
                   "agency"]  # fmt: skip
 PROPOSAL_COLUMNS = ["agency", "text", "state", "response", "approved"]
 
@@ -181,6 +182,8 @@ def _targets(report, cycle):
                 "latest_year": latest_year,
                 "latest_value": values.get(latest_year),
                 "latest_estimate": latest_year in estimates[t.pk],
+                # a qualitative target has an agency's assessment, never a value
+                "assessment": _assessment(judged),
                 "value": values.get(report.year),
                 "status": STATUS_LABELS[progress[t.pk].status],
                 "status_code": progress[t.pk].status,
@@ -189,6 +192,14 @@ def _targets(report, cycle):
             }  # fmt: skip
         )
     return frame(rows, TARGET_COLUMNS), series, estimates
+
+
+def _assessment(judged) -> str:
+    """What stands for the latest value of a qualitative target: the assessment its status was judged on."""
+    if judged.method != "qualitative":
+        return ""
+    assessment = judged.details.get("assessment")
+    return f"Đơn vị đánh giá: {assessment}" if assessment else "Chưa có đánh giá"
 
 
 def _held_pairs(plan, on) -> set[tuple[int, int]]:

@@ -46,7 +46,7 @@ class CoverForm(forms.ModelForm):
             "signer_name",
         ]
         widgets = {
-            "report_date": forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"}),
+            "report_date": forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "ngày/tháng/năm"}),
             "recipients": forms.Textarea(attrs={"rows": 6}),
         }
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('targets', '0008_status_override'),
+        ('targets', '0009_one_label_for_a_reached_milestone'),
     ]
 
     operations = [
