@@ -105,7 +105,7 @@ def test_dashboard_exports_keep_agency_text_as_text(client, cast, typed_by_agenc
         assert response.status_code == 200
         book = assert_values_only(response.content)
         found |= text_cells(book)
-    for text in [*AGENCY_TEXTS, "= 100 %"]:
+    for text in [*AGENCY_TEXTS, "= 100%"]:
         assert found.get(text) == "s", text  # the exact text, stored as text
 
 
@@ -143,7 +143,7 @@ def test_the_consolidated_workbook_keeps_agency_text_as_text(typed_by_agencies):
     book = assert_values_only(consolidated(typed_by_agencies))
     assert book.sheetnames == ["Chỉ tiêu", "Nhiệm vụ", "Kiến nghị", "Tình hình báo cáo"]
     found = text_cells(book)
-    for text in [*AGENCY_TEXTS, "= 100 %"]:
+    for text in [*AGENCY_TEXTS, "= 100%"]:
         assert found.get(text) == "s", text
     results = [c for c in book["Nhiệm vụ"]["E"] if c.value and c.value.startswith("Đã xây")]
     assert [c.value for c in results] == ["Đã xây 2 phòng học.\nĐã sửa 1 trường."] and results[0].alignment.wrap_text
