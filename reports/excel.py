@@ -74,15 +74,16 @@ def _text(value: str) -> str | None:
     return ILLEGAL_CHARACTERS_RE.sub("", value.replace("\r\n", "\n").replace("\r", "\n")) or None
 
 
-def workbook(sheets: dict[str, pd.DataFrame], totals: Collection[str] = SUMMED) -> bytes:
+def workbook(sheets: dict[str, pd.DataFrame], totals: Collection[str] = SUMMED, wide: Collection[str] = ()) -> bytes:
     """One sheet per frame, its columns as headers: bold frozen header row repeated on every printed
     page, an autofilter over the data, columns sized to their content, long text wrapped, and a bold
-    "Tổng cộng" row under each column named in `totals` (a value summed here, not a formula)."""
+    "Tổng cộng" row under each column named in `totals` (a value summed here, not a formula). The text columns
+    named in `wide`, the ones a reader reads most, stay READABLE on either paper; the others give way first."""
     book = Workbook()
     book.remove(book.active)  # the empty sheet every new workbook starts with
     styles = _Styles(book)
     for name, frame in sheets.items():
-        _write_sheet(book.create_sheet(_sheet_title(name)), frame, totals, styles)
+        _write_sheet(book.create_sheet(_sheet_title(name)), frame, totals, styles, wide)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
@@ -92,13 +93,18 @@ def _sheet_title(name: str) -> str:
     return "".join(" " if c in "[]:*?/\\" else c for c in name)[:31]
 
 
-def _write_sheet(sheet, frame: pd.DataFrame, totals: Collection[str], styles):
+def _write_sheet(sheet, frame: pd.DataFrame, totals: Collection[str], styles, wide: Collection[str] = ()):
     headers = [str(column) for column in frame.columns]
     rows = [[cell_value(v) for v in row] for row in frame.itertuples(index=False, name=None)]
     columns = list(zip(*rows, strict=True)) if rows else [() for _ in headers]
     natural = [_width(header, column) for header, column in zip(headers, columns, strict=True)]
     texts = [any(isinstance(v, str) for v in column) for column in columns]
-    paper, widths = _fit_page(natural, [_narrowest(h, text) for h, text in zip(headers, texts, strict=True)])
+    narrowest = [_narrowest(h, text) for h, text in zip(headers, texts, strict=True)]
+    narrowest = [
+        max(n, min(READABLE, full)) if n and h in wide else n
+        for n, h, full in zip(narrowest, headers, natural, strict=True)
+    ]
+    paper, widths = _fit_page(natural, narrowest)
     wraps = [
         width < full or _wraps(width, column) for width, full, column in zip(widths, natural, columns, strict=True)
     ]

@@ -5,6 +5,7 @@ import unicodedata
 
 from django import forms
 from django.forms import BaseModelFormSet, modelformset_factory
+from django.utils import timezone
 
 from reports.evidence import check_evidence_file
 from reports.models import AgencyReport, Proposal, QualitativeStatus, ReportingCycle, TargetEntry, TaskEntry, TaskStatus
@@ -27,8 +28,9 @@ class PlainTextField(forms.CharField):
 class VietnameseNumberField(forms.CharField):
     """A number typed the Vietnamese way (4,5 · 1.250.000); English where unambiguous."""
 
-    def __init__(self, *, integer=False, **kwargs):
+    def __init__(self, *, integer=False, unit=None, **kwargs):
         self.integer = integer
+        self.unit = unit  # a "%" is refused unless the unit is a percentage (targets.numbers)
         super().__init__(**kwargs)
         self.widget.attrs.update(
             {"inputmode": "numeric" if integer else "decimal", "autocomplete": "off", "maxlength": 40}
@@ -46,7 +48,7 @@ class VietnameseNumberField(forms.CharField):
         if len(text) > 40:
             raise forms.ValidationError("Số quá dài.", code="invalid")
         try:
-            number = parse_number(text, integer=self.integer)
+            number = parse_number(text, integer=self.integer, unit=self.unit)
         except NumberFormatError as exc:
             raise forms.ValidationError(str(exc), code="invalid") from None
         if self.integer and number != number.to_integral_value():
@@ -79,12 +81,31 @@ class ReportForm(forms.ModelForm):
         fields = ["difficulties"]
 
 
+SMALL_BUDGET = 100_000  # đồng: less is rarely a year's spending on a task, more often "1.250" for 1.250.000
+BUDGET_SHRINK = 1_000  # a budget under a thousandth of the one it replaces is most likely a slip of the unit
+
+
+def budget_doubt(value: int | None, previous: int | None) -> str:
+    """Why a budget typed should be confirmed before it is saved, in Vietnamese; "" when it need not."""
+    if value is None:
+        return ""
+    if previous and value * BUDGET_SHRINK < previous:
+        return f"Số này nhỏ hơn một phần nghìn số đã lưu ({vn_number(previous)} đồng)."
+    if 0 < value < SMALL_BUDGET:
+        return f"Số này dưới {vn_number(SMALL_BUDGET)} đồng."
+    return ""
+
+
 class LeadEntryForm(forms.ModelForm):
     results = text_field("Kết quả đạt được")
     shortcomings = text_field("Tồn tại, hạn chế và nguyên nhân")
     next_steps = text_field("Nhiệm vụ, giải pháp năm tới")
-    budget_used = VietnameseNumberField(label="Kinh phí đã sử dụng (đồng)", integer=True, required=False)
+    budget_used = VietnameseNumberField(label="Kinh phí đã sử dụng (đồng)", integer=True, unit="đồng", required=False)
     new_evidence = forms.FileField(label="Thêm minh chứng", required=False)
+    # The budget the person confirmed ("Đúng, tôi nhập … đồng"), in whole đồng: a confirmation of 1.250 does
+    # not carry over to another number typed later. The page shows the box only when it asks.
+    budget_confirmed = forms.CharField(required=False, max_length=20, widget=forms.HiddenInput)
+    budget_to_confirm = None  # the budget asked about, set by clean()
 
     class Meta:
         model = TaskEntry
@@ -100,6 +121,20 @@ class LeadEntryForm(forms.ModelForm):
         if value is not None and value < 0:
             raise forms.ValidationError("Kinh phí không được âm.")
         return value
+
+    def clean(self):
+        cleaned = super().clean()
+        value = cleaned.get("budget_used")
+        if "budget_used" in self.changed_data and "budget_used" not in self.errors:
+            doubt = budget_doubt(value, self.initial.get("budget_used"))
+            if doubt and (cleaned.get("budget_confirmed") or "").strip() != str(value):
+                self.budget_to_confirm = value
+                self.add_error(
+                    "budget_used",
+                    f"Anh/chị nhập {vn_number(value)} đồng — đúng không? {doubt} "
+                    "Nếu đúng, xác nhận rồi lưu lại; nếu không, sửa lại số. Chưa lưu gì cho đến khi xác nhận.",
+                )
+        return cleaned
 
     def clean_new_evidence(self):
         upload = self.cleaned_data.get("new_evidence")
@@ -137,6 +172,8 @@ class TargetEntryForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["qualitative_status"].choices = [("", "— Chọn —"), *QualitativeStatus.choices]
+        if self.instance.target_id:
+            self.fields["value"].unit = self.instance.target.input_unit
 
     def attach(self, facts) -> None:
         """The year the report asks for (reports.asking): the value is for that year, and where nothing would
@@ -147,6 +184,12 @@ class TargetEntryForm(forms.ModelForm):
             for name in ("value", "as_of", "is_estimate", "qualitative_status"):
                 self.fields[name].disabled = True
         self.fields["value"].label = f"Giá trị năm {year or self.instance.value_year}"
+        cycle = self.instance.report.cycle
+        self.as_of_window = cycle.as_of_window(year or self.instance.value_year)
+        self.default_as_of = cycle.default_as_of(year or self.instance.value_year)
+        ongoing = year is not None and timezone.localdate() <= datetime.date(year, 12, 31)
+        if ongoing and self.instance.value is None and not self.instance.target.is_qualitative:
+            self.initial["is_estimate"] = True  # typed before its year ends: an estimate, unless unticked
         self.fields["qualitative_status"].label = f"Đánh giá năm {year or self.instance.value_year}"
 
     @property
@@ -184,6 +227,15 @@ class TargetEntryForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        as_of = cleaned.get("as_of")
+        if as_of and self.facts is not None and not self.fields["as_of"].disabled:
+            first, last = self.instance.report.cycle.as_of_window(self.value_year)
+            if not first <= as_of <= last:
+                self.add_error(
+                    "as_of",
+                    f"Ngày số liệu của năm {self.value_year} phải từ {first:%d/%m/%Y} đến {last:%d/%m/%Y} "
+                    f"(đã nhập {as_of.day:02}/{as_of.month:02}/{as_of.year:04}).",
+                )
         typed = "value" in self.changed_data and "value" not in self.errors  # a value kept as it was is listed
         if typed and not (cleaned.get("note") or "").strip():  # by the completeness check instead
             reasons = self.jumps

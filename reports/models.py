@@ -84,6 +84,22 @@ class ReportingCycle(models.Model):
         AgencyReport.objects.bulk_create(added)
         return {a.pk for a in expected}, len(added)
 
+    def as_of_window(self, year: int) -> tuple[datetime.date, datetime.date]:
+        """The dates a value for `year` may be "as of": within that year, or up to the cycle's data cut-off
+        when the cut-off is later (figures collected into January). 31/12/2027 or 01/01/0001 is a typo."""
+        return datetime.date(year, 1, 1), max(datetime.date(year, 12, 31), self.data_cutoff)
+
+    def default_as_of(self, year: int, today=None) -> datetime.date:
+        """The "as of" date of a value typed without one (PRODUCT.md §5): the day it is typed while its year
+        runs (an estimate); once the year is over, the cycle's cut-off, or the end of an earlier year."""
+        today = today or timezone.localdate()
+        if today <= datetime.date(year, 12, 31):
+            day = today
+        else:
+            day = self.data_cutoff if year == self.year else datetime.date(year, 12, 31)
+        first, last = self.as_of_window(year)
+        return min(max(day, first), last)
+
     def is_locked(self, today=None) -> bool:
         """Entry is closed: before the opening date, or after the lock date."""
         today = today or timezone.localdate()

@@ -243,7 +243,7 @@ def _save_forms(request, report, forms):
             if moved:  # typed for the year the report asks for (reports.asking)
                 form.instance.value_year = form.value_year
             if name == "targets" and form.instance.value is not None and form.instance.as_of is None:
-                form.instance.as_of = report.cycle.data_cutoff  # the cycle's cut-off, unless told otherwise
+                form.instance.as_of = report.cycle.default_as_of(form.instance.value_year)  # unless told otherwise
                 form.save()
             elif form.has_changed() or moved:
                 form.save()

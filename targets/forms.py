@@ -34,7 +34,7 @@ class CorrectionForm(forms.Form):
 
     def clean_value(self):
         try:
-            value = parse_number(self.cleaned_data["value"])
+            value = parse_number(self.cleaned_data["value"], unit=self.target.input_unit)
         except NumberFormatError as exc:
             raise forms.ValidationError(str(exc)) from None
         error = self.target.value_error(value)

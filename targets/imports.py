@@ -150,7 +150,8 @@ def parse_rows(plan, frame: pd.DataFrame) -> list[Row]:
             )
         year = _year(record.get("year", ""), first, last, fail)
         has_reference = bool(str(record.get("reference", "")).strip())
-        value = _number(record.get("value", ""), "value", fail, required=not has_reference)
+        unit = target.input_unit if target else None
+        value = _number(record.get("value", ""), "value", fail, required=not has_reference, unit=unit)
         if target and value is not None and not target.is_qualitative:
             problem = target.value_error(value)
             if problem:
@@ -203,14 +204,14 @@ def _year(text, first, last, fail):
     return int(text)
 
 
-def _number(text, column, fail, required):
+def _number(text, column, fail, required, unit=None):
     text = str(text).strip()
     if not text:
         if required:
             fail(column, "chưa có giá trị.")
         return None
     try:
-        return parse_number(text)
+        return parse_number(text, unit=unit)
     except NumberFormatError as exc:
         fail(column, str(exc))
         return None

@@ -77,6 +77,13 @@ class Target(models.Model):
     value_max = models.DecimalField("giá trị cận trên", max_digits=20, decimal_places=4, null=True, blank=True)
     direction = models.CharField("chiều tốt", max_length=10, choices=Direction.choices, blank=True)
     natural_limit = models.DecimalField("giới hạn tự nhiên", max_digits=20, decimal_places=4, null=True, blank=True)
+    denominator = models.PositiveSmallIntegerField(
+        "số đơn vị của tỷ lệ",
+        null=True,
+        blank=True,
+        help_text="Tỷ lệ tính trên ít đơn vị (2030.04: 2 xã): mỗi đơn vị là một bước 100/n điểm %, và một bước "
+        "trong một năm (0% lên 50%: một xã đạt chuẩn) không bị coi là thay đổi bất thường.",
+    )
     baseline_year = models.PositiveSmallIntegerField("năm gốc", null=True, blank=True)
     period_start = models.PositiveSmallIntegerField("tính từ năm", null=True, blank=True)
     reference = models.CharField("chuỗi tham chiếu", max_length=255, blank=True)
@@ -148,7 +155,13 @@ class Target(models.Model):
             "unit": "" if self.is_yearly_change else self.input_unit,
             "natural_limit": self.natural_limit,
             "direction": self.direction or "higher",
+            "step": self.step,
         }
+
+    @property
+    def step(self) -> float | None:
+        """The smallest move of a percentage counted over few units: 50 points for two communes."""
+        return 100 / self.denominator if self.denominator and self.is_percentage else None
 
     def jump_reasons(self, series: dict, year: int, value) -> list[str]:
         """Why `value` for `year` needs a word of explanation, against the other values of its series

@@ -12,13 +12,26 @@ class NumberFormatError(ValueError):
     """The text is not a number, or could be read two ways; the message says which, in Vietnamese."""
 
 
-def parse_number(text: str, integer: bool = False) -> Decimal:
+def percent_error(text: str, unit: str) -> str:
+    """Why a number typed with '%' is refused for a value in `unit`."""
+    if not unit:
+        return f"“{text}” có dấu %, nhưng giá trị này không tính bằng %: bỏ dấu % rồi nhập số."
+    return (
+        f"“{text}” có dấu %, nhưng giá trị này tính bằng {unit}, không phải tỷ lệ phần trăm: "
+        f"bỏ dấu % rồi nhập số {unit}."
+    )
+
+
+def parse_number(text: str, integer: bool = False, unit: str | None = None) -> Decimal:
     """'4,5' → 4.5; '1.250.000' → 1250000; '4.5' → 4.5; '1,250,000' → 1250000; '1.250' is ambiguous,
-    except for a whole number (`integer`, e.g. đồng), where the only reading is 1250."""
+    except for a whole number (`integer`, e.g. đồng), where the only reading is 1250. A trailing '%' is
+    refused when `unit` is given and is not a percentage (72,5% of a value in years cannot be true)."""
     raw = (text or "").strip().replace("\u00a0", "").replace(" ", "")
     if any(char.isdigit() and not "0" <= char <= "9" for char in raw):
         # Python (and Decimal) read ١٢٣ or １２３４ as numbers; a person reading the report would not.
         raise NumberFormatError(f"“{text.strip()}” có chữ số không phải 0–9: gõ lại bằng các phím số thông thường.")
+    if raw.endswith("%") and unit is not None and "%" not in unit:
+        raise NumberFormatError(percent_error(text.strip(), unit.strip()))
     raw = raw.removesuffix("%")
     sign = -1 if raw.startswith(("-", "−")) else 1
     digits = raw[1:] if raw[:1] in ("+", "-", "−") else raw

@@ -15,6 +15,9 @@ year), through its nearest earlier and nearest later observations, as a change p
   SHORT_SERIES_SHARE (50 %) of itself in a year (the rule the portal used before);
 - a level beyond its natural limit (above a ceiling the target may reach, below a floor).
 
+A percentage counted over few units (`step`: 50 points for two communes) moves by whole steps: no threshold
+is narrower than one step, so one more commune reaching the standard (0% → 50%) is not an anomaly.
+
 Each reason is one Vietnamese phrase; an empty list means the value is plausible.
 """
 
@@ -58,21 +61,26 @@ def jump_reasons(
     unit: str = "",
     natural_limit: float | None = None,
     direction: str = "higher",
+    step: float | None = None,
 ) -> list[str]:
     """Why `value` for `year` needs an explanation, given the other values of its series; [] when it does
-    not. `unit` is the unit of the values ("%" makes it a percentage)."""
+    not. `unit` is the unit of the values ("%" makes it a percentage); `step`, the smallest move it makes."""
     value = float(value)
     others = {y: float(v) for y, v in series.items() if y != year and v is not None}
     unit = unit.strip()
     percentage = unit == "%"
     allowed = band(others, percentage)
+    step = float(step or 0)
+    if allowed is not None:
+        allowed = max(allowed, step)
+    most_points = max(PERCENT_POINTS, step)
     per = "điểm %" if percentage else unit
     reasons = []
     for neighbour in _neighbours(others, year):
         change = (value - others[neighbour]) / abs(year - neighbour)
         moved = _movement(others[neighbour], neighbour, value, year, unit)
-        if percentage and abs(change) > PERCENT_POINTS:
-            reasons.append(f"{moved}: {_fmt(abs(change))} điểm % mỗi năm, quá {PERCENT_POINTS} điểm %")
+        if percentage and abs(change) > most_points:
+            reasons.append(f"{moved}: {_fmt(abs(change))} điểm % mỗi năm, quá {_fmt(most_points)} điểm %")
         elif allowed is not None and abs(change) > allowed:
             reasons.append(
                 f"{moved}: {_fmt(abs(change))} {per} mỗi năm, ngoài mức thay đổi thường thấy của chuỗi số liệu "

@@ -120,6 +120,7 @@ def _write_targets(plan, data, agencies, sections, counts) -> None:
             "value_max": item.get("value_max"),
             "direction": item.get("direction", ""),
             "natural_limit": item.get("natural_limit"),
+            "denominator": item.get("denominator"),
             "baseline_year": item.get("baseline_year"),
             "period_start": item.get("period_start"),
             "reference": item.get("reference", ""),

@@ -58,7 +58,8 @@ TARGET_FIELDS = {
     "name": (TEXT, True), "unit": (TEXT, False), "measured_unit": (TEXT, False), "kind": (TEXT, True),
     "comparison": (TEXT, False), "indicator": (TEXT, False),
     "value": (NUMBER, False), "value_max": (NUMBER, False), "direction": (TEXT, False),
-    "natural_limit": (NUMBER, False), "baseline_year": (INT, False), "period_start": (INT, False),
+    "natural_limit": (NUMBER, False), "denominator": (INT, False), "baseline_year": (INT, False),
+    "period_start": (INT, False),
     "reference": (TEXT, False), "parent": (TEXT, False), "responsible": (TEXT, True),
 }  # fmt: skip
 

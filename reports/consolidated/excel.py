@@ -21,7 +21,6 @@ TARGETS = {
     "latest_year": "Năm số liệu gần nhất",
     "latest_value": "Giá trị gần nhất",
     "latest_estimate": "Số ước tính",
-    "assessment": "Đánh giá (chỉ tiêu định tính)",
     "value": "Giá trị năm {year}",
     "status": "Tình trạng",
     "explanation": "Giải thích",
@@ -57,7 +56,11 @@ ROLES = {"lead": "Chủ trì", "coordinating": "Phối hợp"}
 def consolidated_workbook(data) -> bytes:
     """The consolidated report's figures: targets (as on the dashboard), tasks with their budgets and a
     total, proposals, who reported and when."""
-    tasks, proposals = data.tasks, data.proposals
+    tasks, proposals, targets = data.tasks, data.proposals, data.targets
+    if "assessment" in targets.columns:  # a qualitative target's assessment stands where a value would
+        targets = targets.assign(
+            latest_value=targets["assessment"].where(targets["assessment"] != "", targets["latest_value"])
+        )
     if "role" in tasks.columns:
         tasks = tasks.assign(role=tasks["role"].map(lambda role: ROLES.get(role, role)))
     if "approved" in tasks.columns:  # what awaits review says so in words, not by an empty cell
@@ -69,11 +72,12 @@ def consolidated_workbook(data) -> bytes:
         reports = reports.assign(submitted_at=reports["submitted_at"].map(_moment))
     return workbook(
         {
-            "Chỉ tiêu": _select(data.targets, TARGETS, year=data.year),
+            "Chỉ tiêu": _select(targets, TARGETS, year=data.year),
             "Nhiệm vụ": _select(tasks, TASKS),
             "Kiến nghị": _select(proposals, PROPOSALS),
             "Tình hình báo cáo": _select(reports, REPORTS),
-        }
+        },
+        wide={TARGETS["name"], TARGETS["explanation"], TASKS["results"]},
     )
 
 

@@ -25,6 +25,8 @@ FORMULA = "ô chứa công thức ({formula}). Chỉ nhập giá trị; nếu mu
 class WorkbookError(Exception):
     """The upload is refused: every reason, in Vietnamese."""
 
+    asks_budget_confirmation = False  # some errors only ask to confirm a budget (reports.forms.budget_doubt)
+
     def __init__(self, errors: list[str]):
         self.errors = errors
         super().__init__("\n".join(errors))
@@ -187,18 +189,24 @@ def _number(value, cell) -> str:
         raise ValueError("ô này cần một số, không phải ngày giờ hay Đúng/Sai.")
     if isinstance(value, int | float):
         if "%" in (getattr(cell, "number_format", "") or ""):
-            # Excel stores "95%" typed in a cell as 0.95 shown as 95%: what was seen is what counts
+            # Excel stores "95%" typed in a cell as 0.95 shown as 95%: what was seen is what counts, sign
+            # included, so that the form refuses it where the unit is not a percentage
             try:
-                return number_text(Decimal(repr(value)) * 100)
+                return number_text(Decimal(repr(value)) * 100) + "%"
             except InvalidOperation:
                 raise ValueError("ô này cần một số.") from None
         return number_text(value)
     return str(value).strip()
 
 
+def day_text(value: datetime.date) -> str:
+    """dd/mm/yyyy with a four-digit year even for year 1, which strftime writes as "1"."""
+    return f"{value.day:02}/{value.month:02}/{value.year:04}"
+
+
 def _date(value, cell) -> str:
     if isinstance(value, datetime.datetime | datetime.date):
-        return f"{value:%d/%m/%Y}"
+        return day_text(value)
     return _text(value, cell).strip()
 
 

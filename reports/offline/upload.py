@@ -11,8 +11,9 @@ from django.utils import timezone
 from simple_history.signals import pre_create_historical_record
 
 from reports.offline.layout import BY_KEY, PROPOSALS, SHEET_ORDER
-from reports.offline.reader import CellError, WorkbookError, cell_text, normal_text, read_book
+from reports.offline.reader import CellError, WorkbookError, cell_text, day_text, normal_text, read_book
 from reports.views import _not_editable_reason, _save_forms, _tampered, build_forms
+from targets.numbers import NumberFormatError, parse_number
 
 HISTORY_NOTE = "Nhập từ tệp Excel"
 _history_note = contextvars.ContextVar("workbook_history_note", default=None)
@@ -37,18 +38,25 @@ def noted_in_history(note: str):
         _history_note.reset(token)
 
 
-def apply_workbook(request, report, upload) -> bool:
+def apply_workbook(request, report, upload, confirm_budgets=False) -> bool:
     """Save the workbook `upload` into `report`, or raise WorkbookError with every reason it cannot be. False when
     the workbook holds what is saved: nothing is written, and the version stays, so other open pages stay current
-    and the workbook can still be used."""
+    and the workbook can still be used. `confirm_budgets`: the person ticked, on the refusal page, that the
+    budgets it asked about are right."""
     book = read_book(upload, upload.name)
     _check_identity(book, report)
     data, errors = _post_data(report, book)
+    if confirm_budgets:
+        _confirm_budgets(data, build_forms(report)["leads"])
     forms = build_forms(report, data)
     valid = all([form.is_valid() for form in forms.values()])  # every form, so that every error is found
     errors += _form_errors(forms, book)
     if errors or not valid:
-        raise WorkbookError([str(error) for error in sorted(errors)] or ["Tệp không khớp với báo cáo: tải tệp mới."])
+        refused = WorkbookError(
+            [str(error) for error in sorted(errors)] or ["Tệp không khớp với báo cáo: tải tệp mới."]
+        )
+        refused.asks_budget_confirmation = any(form.budget_to_confirm is not None for form in forms["leads"])
+        raise refused
     if _tampered(forms):
         raise WorkbookError(["Tệp không khớp với báo cáo hiện tại: tải tệp mới từ trang báo cáo."])
     if not _changes_anything(forms):
@@ -74,6 +82,17 @@ def _changes_anything(forms) -> bool:
             ):
                 return True
     return False
+
+
+def _confirm_budgets(data, leads) -> None:
+    """Each budget of the workbook confirmed as typed, as ticking "Đúng, tôi nhập … đồng" on the page does."""
+    for form in leads:
+        try:
+            number = parse_number(data.get(form.add_prefix("budget_used")) or "", integer=True)
+        except NumberFormatError:
+            continue  # the form says what is wrong with it
+        if number != form.instance.budget_used:  # only a budget typed anew is asked about, and so confirmed
+            data[form.add_prefix("budget_confirmed")] = str(int(number))
 
 
 def _check_identity(book, report) -> None:
@@ -113,7 +132,7 @@ def page_data(forms) -> dict:
                 if isinstance(field.widget, CheckboxInput):
                     data[form.add_prefix(name)] = "on"
                 elif hasattr(value, "strftime"):
-                    data[form.add_prefix(name)] = value.strftime("%d/%m/%Y")
+                    data[form.add_prefix(name)] = day_text(value)
                 else:
                     data[form.add_prefix(name)] = "" if value is None else str(value)
     return data

@@ -24,6 +24,9 @@ class WorkbookUploadForm(forms.Form):
             attrs={"accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
         ),
     )
+    confirm_budgets = forms.BooleanField(
+        label="Đúng, các khoản kinh phí nêu trên là số tôi nhập", required=False
+    )  # offered on the refusal page only, when the workbook's budgets need confirming
 
 
 def is_own_staff(user, report) -> bool:
@@ -53,9 +56,9 @@ def workbook_upload(request, pk):
         return _refused(request, report, [e for errors in form.errors.values() for e in errors], 400)
     upload = form.cleaned_data["workbook"]
     try:
-        saved = apply_workbook(request, report, upload)
+        saved = apply_workbook(request, report, upload, confirm_budgets=form.cleaned_data["confirm_budgets"])
     except WorkbookError as exc:
-        return _refused(request, report, exc.errors, 422)
+        return _refused(request, report, exc.errors, 422, confirm=exc.asks_budget_confirmation)
     if not saved:
         messages.info(
             request,
@@ -71,8 +74,9 @@ def workbook_upload(request, pk):
     return redirect(report)
 
 
-def _refused(request, report, errors, status):
-    return render(request, "reports/workbook_upload.html", {"report": report, "errors": errors}, status=status)
+def _refused(request, report, errors, status, confirm=False):
+    context = {"report": report, "errors": errors, "confirm_form": WorkbookUploadForm() if confirm else None}
+    return render(request, "reports/workbook_upload.html", context, status=status)
 
 
 def cycle_workbooks(request, pk):

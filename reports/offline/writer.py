@@ -56,8 +56,8 @@ class Line:
     """One row of a sheet: the entry it holds (its id for the hidden sheet), its values in column order, and
     which input columns stay closed in this report (a passed milestone, an answered proposal)."""
 
-    def __init__(self, pk, values, closed=(), bounds=(0, None)):
-        self.pk, self.values, self.closed, self.bounds = pk, values, set(closed), bounds
+    def __init__(self, pk, values, closed=(), bounds=(0, None), dates=None):
+        self.pk, self.values, self.closed, self.bounds, self.dates = pk, values, set(closed), bounds, dates
 
 
 def file_name(report) -> str:
@@ -167,8 +167,9 @@ def _target(form, report) -> Line:
     return Line(
         entry.pk,
         [target.code, f"{target.name}\n{target.statement}", target_value(target), target.input_unit, year,
-         last.value if last else None, entry.value, entry.as_of, YES if entry.is_estimate else NO, entry.note, notes],
-        closed, number_bounds(target),
+         last.value if last else None, entry.value, entry.as_of, YES if form["is_estimate"].value() else NO,
+         entry.note, notes],
+        closed, number_bounds(target), form.as_of_window,
     )  # fmt: skip
 
 
@@ -214,7 +215,7 @@ def _write_sheet(ws, sheet, lines) -> list[tuple[int, int | None]]:
             cell.number_format = NUMBER_FORMATS.get(column.kind, "General")
             if column.is_input and column.field not in line.closed:
                 cell.fill, cell.protection = INPUT_FILL, Protection(locked=False)
-                validations.add(column.kind, cell.coordinate, line.bounds)
+                validations.add(column.kind, cell.coordinate, line.dates if column.kind == "date" else line.bounds)
             elif column.is_input:
                 cell.fill = CLOSED_FILL
         heights = [_lines(v, c.width) for c, v in zip(sheet.columns, line.values, strict=True) if isinstance(v, str)]
@@ -239,7 +240,7 @@ class _Validations:
         self.ws, self.rules = ws, {}
 
     def add(self, kind: str, coordinate: str, bounds) -> None:
-        key = (kind, bounds) if kind == "number" else kind
+        key = (kind, bounds) if kind in ("number", "date") else kind
         if key not in self.rules:
             self.rules[key] = _validation(kind, bounds)
             self.ws.add_data_validation(self.rules[key])
@@ -276,10 +277,16 @@ def _validation(kind: str, bounds) -> DataValidation:
             rule |= {"operator": "between", "formula2": str(high)}
         span = f"từ {low} đến {high}" if high is not None else f"từ {low} trở lên"
         prompt, error = f"Nhập số {span}.", f"Giá trị phải là số {span}."
-    elif kind == "date":
-        first, last = to_excel(datetime.date(2000, 1, 1)), to_excel(datetime.date(2100, 12, 31))
-        rule = {"type": "date", "operator": "between", "formula1": str(first), "formula2": str(last)}
-        prompt, error = "Ngày/tháng/năm, ví dụ 30/11/2026.", "Nhập ngày theo dạng ngày/tháng/năm."
+    elif kind == "date":  # the same window as the web form (ReportingCycle.as_of_window)
+        first, last = bounds or (datetime.date(2000, 1, 1), datetime.date(2100, 12, 31))
+        rule = {
+            "type": "date",
+            "operator": "between",
+            "formula1": str(int(to_excel(first))),
+            "formula2": str(int(to_excel(last))),
+        }
+        span = f"từ {first:%d/%m/%Y} đến {last:%d/%m/%Y}"
+        prompt, error = f"Ngày/tháng/năm, {span}.", f"Nhập ngày theo dạng ngày/tháng/năm, {span}."
     else:
         rule = {"type": "textLength", "operator": "lessThanOrEqual", "formula1": str(TEXT_LIMIT)}
         prompt, error = f"Tối đa {vn_number(TEXT_LIMIT)} ký tự.", f"Tối đa {vn_number(TEXT_LIMIT)} ký tự."

@@ -116,7 +116,8 @@ class ReportPage:
             if target.is_qualitative:
                 self._set(form.prefix, {"qualitative_status": "progressing"})
             else:
-                self._set(form.prefix, {"value": "5", "as_of": "30/11/2026", "is_estimate": True})
+                year = form.facts.ask.year or form.instance.value_year  # "as of" a day of the value's own year
+                self._set(form.prefix, {"value": "5", "as_of": f"30/11/{year}", "is_estimate": True})
                 if form.facts.jumps(form.facts.ask.year, 5):  # far from its recorded series: explained
                     self._set(form.prefix, {"note": "Số liệu thử, khác xa chuỗi số liệu đã có."})
         return self

@@ -2,8 +2,10 @@
 proposals, cycle dates, field checks, error pages."""
 
 import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.test import Client
@@ -126,10 +128,17 @@ def test_entry_waits_for_the_opening_date(client, cast, report):
     assert response.status_code == 409 and "chưa mở hoặc đã khóa" in response.content.decode()
 
 
-def test_a_value_without_a_date_is_dated_at_the_cycle_cut_off(client, cast, report):
-    client.force_login(cast["canbo.ldtbxh"])
-    client.post(f"/bao-cao/{report.pk}/", ReportPage(report).target("2030.10", value="4", as_of="").data())
-    assert report.target_entries.get(target__code="2030.10").as_of == report.cycle.data_cutoff
+def test_a_value_without_a_date_is_dated_the_day_typed_then_at_the_cycle_cut_off(client, cast, report):
+    # While its year runs a value is dated the day it is typed (PRODUCT.md §5); once the year is over, at the
+    # cycle's cut-off. (It used to be dated at the cut-off, 31/12, even when typed in November.)
+    with time_machine.travel(datetime.datetime(2026, 11, 20, 10, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")), tick=False):
+        client.force_login(cast["canbo.ldtbxh"])
+        client.post(f"/bao-cao/{report.pk}/", ReportPage(report).target("2030.10", value="4", as_of="").data())
+    assert report.target_entries.get(target__code="2030.10").as_of == datetime.date(2026, 11, 20)
+    with time_machine.travel(datetime.datetime(2027, 1, 5, 10, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")), tick=False):
+        client.force_login(cast["canbo.ldtbxh"])
+        client.post(f"/bao-cao/{report.pk}/", ReportPage(report).target("2030.03", value="9,8", as_of="").data())
+    assert report.target_entries.get(target__code="2030.03").as_of == report.cycle.data_cutoff
 
 
 def test_evidence_cannot_be_removed_once_the_cycle_is_locked(client, cast, report, settings, tmp_path):

@@ -27,3 +27,16 @@ def test_a_thousand_or_a_decimal_is_refused_as_ambiguous(typed):
 def test_it_refuses_what_is_not_a_number(typed):
     with pytest.raises(NumberFormatError):
         parse_number(typed)
+
+
+@pytest.mark.parametrize(("typed", "unit"), [("72,5%", "%"), ("7%", "%/năm"), ("3%", "điểm %/năm"), ("72,5%", None)])
+def test_a_percent_sign_is_read_where_the_unit_is_a_percentage(typed, unit):
+    assert parse_number(typed, unit=unit) == Decimal(typed.removesuffix("%").replace(",", "."))
+
+
+@pytest.mark.parametrize(
+    ("unit", "message"), [("năm", "tính bằng năm"), ("đồng", "tính bằng đồng"), ("", "không tính bằng %")]
+)
+def test_a_percent_sign_is_refused_where_the_unit_is_not_a_percentage(unit, message):
+    with pytest.raises(NumberFormatError, match=f"“72,5%” có dấu %, nhưng giá trị này {message}"):
+        parse_number("72,5%", unit=unit)

@@ -88,3 +88,16 @@ def test_a_recorded_series_flags_only_the_value_that_moved():
     flags = flagged_years({2021: 0.0, 2022: 0.0, 2023: 50.0, 2024: 50.0}, unit="%")
     assert list(flags) == [2023]
     assert flagged_years({2021: 10.0, 2022: 12.0, 2023: 14.0}, unit="%") == {}
+
+
+@pytest.mark.parametrize(("value", "flagged"), [(0, False), (50, False), (100, True)])
+def test_a_percentage_over_two_communes_moves_by_steps_of_50_points(value, flagged):
+    # 2030.04: two communes, so one commune reaching the standard is 50 points, not an anomaly; both in one year is
+    assert bool(jump_reasons({2025: 0.0}, 2026, value, unit="%", natural_limit=100, step=50)) == flagged
+    assert jump_reasons({2025: 0.0}, 2026, 50, unit="%", natural_limit=100)  # without its step it would be
+
+
+def test_a_steps_series_is_not_flagged_when_a_commune_reaches_the_standard():
+    series = {2020: 0.0, 2021: 0.0, 2022: 0.0, 2023: 50.0, 2024: 50.0, 2025: 50.0, 2026: 100.0}  # the demo year's
+    assert flagged_years(series, unit="%", natural_limit=100, step=50) == {}
+    assert "quá 50 điểm %" in jump_reasons({2025: 0.0}, 2026, 100, unit="%", step=50)[0]
