@@ -49,6 +49,8 @@ REPORTS = {
     "state_label": "Trạng thái",
     "submitted_at": "Gửi lần đầu",
     "late": "Gửi muộn",
+    "overdue": "Quá hạn",
+    "resubmitted_at": "Gửi lại lúc",
 }
 ROLES = {"lead": "Chủ trì", "coordinating": "Phối hợp"}
 
@@ -60,8 +62,9 @@ def consolidated_workbook(data) -> bytes:
     if "role" in tasks.columns:
         tasks = tasks.assign(role=tasks["role"].map(lambda role: ROLES.get(role, role)))
     reports = data.reports
-    if "submitted_at" in reports.columns:
-        reports = reports.assign(submitted_at=reports["submitted_at"].map(_moment))
+    for column in ("submitted_at", "resubmitted_at"):
+        if column in reports.columns:
+            reports = reports.assign(**{column: reports[column].map(_moment)})
     return workbook(
         {
             "Chỉ tiêu": _select(data.targets, TARGETS, year=data.year),

@@ -25,7 +25,7 @@ from tasks.structure import build_tree, held, walk
 INCLUDED = (ReportState.SUBMITTED, ReportState.APPROVED)
 
 REPORT_COLUMNS = ["report_id", "agency_id", "agency", "agency_code", "state", "state_label", "approved", "included",
-                  "submitted_at", "late", "difficulties"]  # fmt: skip
+                  "submitted_at", "late", "overdue", "resubmitted_at", "deadline_note", "difficulties"]  # fmt: skip
 TASK_COLUMNS = ["section_id", "position", "code", "role", "agency_id", "agency", "status", "results", "shortcomings",
                 "next_steps", "budget", "approved"]  # fmt: skip
 TARGET_COLUMNS = ["target_id", "code", "name", "horizon", "goal", "goal_unit", "unit", "baseline_year",
@@ -84,7 +84,10 @@ def gather(report: ConsolidatedReport) -> Consolidated:
                 "approved": r.state == ReportState.APPROVED,
                 "included": r.state in INCLUDED,
                 "submitted_at": _local(r.first_submitted_at),
-                "late": r.is_late,
+                "late": r.is_late,  # one meaning of the due date (AgencyReport.is_overdue, is_late, resubmitted_at)
+                "overdue": r.is_overdue,
+                "resubmitted_at": _local(r.resubmitted_at),
+                "deadline_note": r.deadline_note(),
                 "difficulties": r.difficulties,
             }  # fmt: skip
             for r in agency_reports
