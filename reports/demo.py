@@ -84,14 +84,19 @@ def seed_year(cycle: ReportingCycle, staff: dict, reviewer, now=None) -> Outcome
 
 
 def seed_past_year(cycle: ReportingCycle, staff: dict, reviewer, now=None) -> Outcome:
-    """The year before the demo's: a season that has ended. Every report approved; the late agencies of
-    demo_year.yaml sent theirs two working days after that year's due date, where it really is late."""
+    """The year before the demo's: a season that has ended, its entry closed on 31 January after it. Every
+    report approved; the late agencies of demo_year.yaml sent theirs two working days after that year's due
+    date, where it really is late."""
     everyone = sorted(code for code in cycle.reports.values_list("agency__code", flat=True) if code in staff)
     late = [code for code in demo_data()["states"]["late"] if code in everyone]
     states = {"approved": [c for c in everyone if c not in late], "submitted": [], "sent_back": {}, "late": late,
               "draft": {}}  # fmt: skip
     with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"), transaction.atomic():
-        return _seed(cycle, staff, reviewer, now or timezone.now(), states)
+        outcome = _seed(cycle, staff, reviewer, now or timezone.now(), states)
+        cycle.locks_on = datetime.date(cycle.year + 1, 1, 31)  # closed: a later reorganisation leaves it as it was
+        cycle._history_user = reviewer
+        cycle.save(update_fields=["locks_on"])
+        return outcome
 
 
 def _seed(cycle, staff, reviewer, now, states=None) -> Outcome:
