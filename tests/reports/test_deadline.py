@@ -134,3 +134,19 @@ def test_a_report_never_sent_is_overdue_from_the_day_after_the_due_date_then_lat
         assert "Gửi muộn" in row and "Gửi lại lúc" in row and "Quá hạn" not in row
         appendix = appendix_3_row(client, cast, django_capture_on_commit_callbacks, "08/12/2026", name)
         assert "09:15 07/12/2026" in appendix and "Gửi muộn; Gửi lại lúc" in appendix
+
+
+def test_in_january_a_report_of_the_year_just_ended_sent_back_is_where_the_agency_lands(client, cast, plan):
+    report = current_report(plan, "LDTBXH")
+    with on("2026-12-03"):
+        submit(client, cast["canbo.ldtbxh"], report)
+    with on("2027-01-02", "08:00"):
+        client.force_login(cast["canbo.ldtbxh"])
+        new_year = client.get("/")["Location"]
+        assert new_year != f"/bao-cao/{report.pk}/"  # sent, in review: the new year's report
+        client.force_login(cast["vanphong"])
+        client.post(f"/bao-cao/{report.pk}/tra-lai/", {"reason": "Bổ sung số liệu cả năm."})
+        client.force_login(cast["canbo.ldtbxh"])
+        assert client.get("/")["Location"] == f"/bao-cao/{report.pk}/"  # what needs the agency now
+        page = client.get(f"/bao-cao/{report.pk}/").content.decode()
+        assert "Bổ sung số liệu cả năm." in page and "Quá hạn" not in page and "Gửi muộn" not in page
