@@ -40,3 +40,40 @@ def reject_nul_characters(get_response):
         return get_response(request)
 
     return middleware
+
+
+def demo_error_pages(get_response):
+    """The portal's own Vietnamese 404 and 500 pages in the demo (`make run`: DEMO_MODE, served with DEBUG on),
+    instead of Django's English debug pages, which list every address of the portal. The error itself is
+    still written to the console for whoever runs the demo."""
+    import logging
+
+    from django.conf import settings
+    from django.http import Http404
+    from django.urls import get_resolver
+
+    logger = logging.getLogger("django.request")
+
+    def active() -> bool:
+        return settings.DEBUG and settings.DEMO_MODE
+
+    def not_found(request, exception):
+        return get_resolver().resolve_error_handler(404)(request, exception)
+
+    def middleware(request):
+        response = get_response(request)
+        # An address that matches no page: Django answered with its debug page before any view ran.
+        if active() and response.status_code == 404 and request.resolver_match is None:
+            return not_found(request, Http404())
+        return response
+
+    def process_exception(request, exception):
+        if not active():
+            return None
+        if isinstance(exception, Http404):
+            return not_found(request, exception)
+        logger.error("Lỗi máy chủ: %s", request.path, exc_info=exception)
+        return get_resolver().resolve_error_handler(500)(request)
+
+    middleware.process_exception = process_exception
+    return middleware

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from binhson_plan.views import favicon
 from reports import views as report_views
 from targets import views as target_views
 from tasks import api as tasks_api
@@ -26,4 +27,5 @@ urlpatterns = [
     path("api/plans/<slug:slug>/progress/", tasks_api.plan_progress, name="api_plan_progress"),
     path("cong-khai/<slug:slug>/", target_views.public_progress, name="public_progress"),
     path("quan-tri/", admin.site.urls),
+    path("favicon.ico", favicon),
 ]

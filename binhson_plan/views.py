@@ -1,8 +1,16 @@
-"""Project-wide error pages that Django would otherwise show in English."""
+"""Project-wide error pages that Django would otherwise show in English, and the icon browsers ask for."""
 
-from django.shortcuts import render
+from django.contrib.auth.decorators import login_not_required
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
 
 
 def csrf_failure(request, reason=""):
     message = "Phiên làm việc đã hết hạn hoặc trang đã cũ. Xin tải lại trang (F5) rồi thao tác lại."
     return render(request, "403.html", {"exception": message}, status=403)
+
+
+@login_not_required
+def favicon(request):
+    """/favicon.ico, which browsers ask for on their own: the portal's icon (static/img), not a 404."""
+    return redirect(static("img/favicon.ico"), permanent=True)

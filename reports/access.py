@@ -25,12 +25,34 @@ def _report(pk):
     return get_object_or_404(AgencyReport.objects.select_related("agency", "cycle__plan"), pk=pk)
 
 
+def is_member(user, report) -> bool:
+    """Staff of the report's agency, or of an agency it ended into (who carry on its work)."""
+    own = user_agency(user)
+    return bool(own) and (report.agency_id == own.pk or report.agency_id in predecessors(own))
+
+
+def shows_content(user, report) -> bool:
+    """Whether `user` reads what the report says: its agency's staff always; anyone else only once it is sent and
+    not returned for changes (`AgencyReport.is_shared`). Others see that it exists and its state, no more."""
+    return report.is_shared or is_member(user, report)
+
+
 def get_report_for_reader(request, pk) -> AgencyReport:
     report = _report(pk)
-    own = user_agency(request.user)
-    if can_read_all(request.user) or report.agency == own or (own and report.agency_id in predecessors(own)):
+    if can_read_all(request.user) or is_member(request.user, report):
         return report
     raise PermissionDenied("Bạn chỉ xem được báo cáo của đơn vị mình.")
+
+
+def get_report_content_for_reader(request, pk) -> AgencyReport:
+    """A report whose content (files, print) the reader may have: see `shows_content`."""
+    report = get_report_for_reader(request, pk)
+    if not shows_content(request.user, report):
+        raise PermissionDenied(UNSENT)
+    return report
+
+
+UNSENT = "Báo cáo chưa gửi (hoặc đã trả lại, đơn vị đang bổ sung): nội dung chỉ đơn vị xem được cho đến khi gửi."
 
 
 def predecessors(agency) -> set[int]:

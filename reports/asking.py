@@ -44,6 +44,22 @@ class Ask:
             return f"Chưa có {what} năm {m} của mốc {m}: nhập {what} năm {m}."
         return ""
 
+    def given(self, entry) -> bool:
+        """Whether the entry already holds the value (or assessment) of the passed milestone's year asked."""
+        if self.year is None or self.year == self.cycle_year or entry.value_year != self.year:
+            return False
+        return bool(entry.qualitative_status) if self.qualitative else entry.value is not None
+
+    def notice_for(self, entry) -> str:
+        """The notice, for an entry that may already hold what is asked: then it says so, not "Chưa có"."""
+        if self.given(entry):
+            m, what = self.milestone, "đánh giá" if self.qualitative else "số liệu"
+            return (
+                f"Mốc {m} đã qua: {what} nhập ở đây là {what} năm {m} của mốc {m}, "
+                "được ghi nhận khi báo cáo được duyệt."
+            )
+        return self.notice
+
 
 @dataclass
 class EntryFacts:

@@ -14,7 +14,7 @@ from targets.cache import cached, plan_figures
 from targets.models import Target, TargetValue
 from targets.overrides import plan_overrides
 from targets.plausibility import flagged_years
-from targets.progress import STATUS_LABELS, Progress
+from targets.progress import STATUS_CHOICES, Progress, status_group
 from targets.status import indicator_groups
 from tasks.models import Assignment, Role
 from tasks.structure import Held, held
@@ -111,7 +111,7 @@ def target_rows(plan, year, status="", horizon="", agency="", on=None, lineage=N
         row = TargetRow(
             target, judged, values, latest, shown, owner[target.pk], overrides.get(target.pk), jumps.get(target.pk, {})
         )
-        if status and row.status != status:
+        if status and status_group(row.status) != status_group(status):
             continue
         if horizon and str(target.horizon) != horizon:
             continue
@@ -141,11 +141,12 @@ def _jumps(plan, targets, series, year) -> dict[int, dict[int, tuple[list[str], 
 
 
 def status_counts(groups) -> dict[str, int]:
-    """How many targets stand at each status in the year (a reviewer's override counts as its status)."""
-    counts = dict.fromkeys(STATUS_LABELS, 0)
+    """How many targets stand at each status in the year (a reviewer's override counts as its status; every
+    reached milestone as "met", Đạt)."""
+    counts = dict.fromkeys(STATUS_CHOICES, 0)
     for _, rows in groups:
         for row in rows:
-            counts[row.status] += 1
+            counts[status_group(row.status)] += 1
     return counts
 
 
@@ -164,9 +165,9 @@ def task_rows(plan, cycle, status="", agency="", on=None, lineage=None) -> list[
         .order_by("section__position", "position")
     )
     on = on or cycle.due_on or plan.organisation_date(cycle.year)
-    entries = {
+    entries = {  # only what was sent: a draft or a sent-back report is its agency's own (TaskEntry.objects.shared)
         (e.section_id, e.report.agency_id): e
-        for e in TaskEntry.objects.filter(report__cycle_id=cycle.pk, role=Role.LEAD).select_related("report")
+        for e in TaskEntry.objects.shared().filter(report__cycle_id=cycle.pk, role=Role.LEAD).select_related("report")
     }
     rows = [
         TaskRow(a, entries.get((a.section_id, a.agency_id))) for a in held(assignments, on, lineage or Lineage.load())
@@ -179,10 +180,12 @@ def task_rows(plan, cycle, status="", agency="", on=None, lineage=None) -> list[
 
 
 def proposals(cycle):
-    """The year's proposals, open ones first, with their answers."""
-    items = Proposal.objects.filter(report__cycle_id=cycle.pk, report__handed_over_at__isnull=True).select_related(
-        "report__agency", "responded_by"
-    )  # a handed-over report's proposals are its successor's now
+    """The year's proposals of the reports sent (Proposal.objects.shared), open ones first, with their answers."""
+    items = (
+        Proposal.objects.shared()
+        .filter(report__cycle_id=cycle.pk, report__handed_over_at__isnull=True)  # else its successor's now
+        .select_related("report__agency", "responded_by")
+    )
     return sorted(
         items, key=lambda p: (p.state == ProposalState.ANSWERED, vietnamese_order(p.report.agency.name), p.position)
     )

@@ -11,7 +11,7 @@ from reports import access, dashboard, excel
 from reports.models import ReportingCycle, TaskStatus
 from reports.organisation import expected_agencies
 from targets.imports import ValueImportError, import_values
-from targets.progress import STATUS_LABELS
+from targets.progress import STATUS_CHOICES
 from tasks.models import Plan
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -62,7 +62,7 @@ def dashboard_page(request, slug, year):
         "tasks": dashboard.task_rows(plan, cycle, f["task_status"], f["task_agency"], **organisation),
         "proposals": dashboard.proposals(cycle),
         "filters": f,
-        "status_labels": STATUS_LABELS,
+        "status_labels": STATUS_CHOICES,  # one "Đạt" for every reached milestone
         "task_statuses": TaskStatus.choices,
         "agencies": expected_agencies(plan, **organisation),  # the year's agencies
         "horizons": sorted(set(plan.targets.values_list("horizon", flat=True))),

@@ -19,6 +19,7 @@ from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 
+from reports.models import ReportState
 from targets.progress import STATUS_LABELS
 
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
@@ -30,8 +31,17 @@ FORMATS = {"": "General", " ngày": "dd/mm/yyyy", " ngày giờ": "dd/mm/yyyy hh
 TOTAL = "Tổng cộng"
 SUMMED = frozenset({"Kinh phí (đồng)"})  # columns whose sheet ends with a "Tổng cộng" row
 NARROWEST, WIDEST = 8, 50  # column widths in characters; text wider than WIDEST wraps
-A4 = "9"  # the paper size code of the OOXML standard
+A4, A3 = "9", "8"  # the paper size codes of the OOXML standard
 LINE_HEIGHT = 15  # points, one line of 11 pt Calibri
+# Printing: one page wide, and no text smaller than MIN_PRINTED. A column of one character is taken as
+# CHARACTER_POINTS wide: Calibri's 5,25 pt in Excel, but LibreOffice without Calibri draws the sheet in a wider font
+# (DejaVu Sans: 7,1 pt a character in LibreOffice 7.4's PDF, 7,5 kept), and the page must be readable there too.
+FONT_SIZE, MIN_PRINTED, CHARACTER_POINTS = 11, 8, 7.5
+SIDE_MARGIN = 0.5  # inches, each side
+PAPERS = ((A4, 842), (A3, 1191))  # landscape page widths in points: A4 when the sheet fits it, else A3
+# A long text column is narrowed (and wraps) to fit the page, to no less than this many characters: on A4 to
+# READABLE, or the sheet goes on A3, where it may go down to NARROWEST_TEXT
+READABLE, NARROWEST_TEXT = 24, 16
 
 
 def cell_value(value):
@@ -86,15 +96,19 @@ def _write_sheet(sheet, frame: pd.DataFrame, totals: Collection[str], styles):
     headers = [str(column) for column in frame.columns]
     rows = [[cell_value(v) for v in row] for row in frame.itertuples(index=False, name=None)]
     columns = list(zip(*rows, strict=True)) if rows else [() for _ in headers]
-    widths = [_width(header, column) for header, column in zip(headers, columns, strict=True)]
-    wraps = [_wraps(width, column) for width, column in zip(widths, columns, strict=True)]
+    natural = [_width(header, column) for header, column in zip(headers, columns, strict=True)]
+    texts = [any(isinstance(v, str) for v in column) for column in columns]
+    paper, widths = _fit_page(natural, [_narrowest(h, text) for h, text in zip(headers, texts, strict=True)])
+    wraps = [
+        width < full or _wraps(width, column) for width, full, column in zip(widths, natural, columns, strict=True)
+    ]
     for number, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(number)].width = width
     for number, row in enumerate([headers, *rows], start=1):
         lines = _lines(row, widths, [True] * len(headers) if number == 1 else wraps)
         if lines > 1:  # a row's height is not worked out again on opening: wrapped text would be cut
             sheet.row_dimensions[number].height = LINE_HEIGHT * lines
-    _print_setup(sheet, f"A1:{get_column_letter(max(1, len(headers)))}{len(rows) + 1}")
+    _print_setup(sheet, f"A1:{get_column_letter(max(1, len(headers)))}{len(rows) + 1}", paper)
     flat = [False] * len(headers)
     sheet.append(_row(sheet, headers, styles, "tiêu đề", flat))
     for row in rows:
@@ -112,12 +126,13 @@ def _row(sheet, values, styles, role: str, wraps) -> list:
     ]
 
 
-def _print_setup(sheet, data_range: str):
+def _print_setup(sheet, data_range: str, paper: str):
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = data_range  # the header and the data, never the total row
     sheet.print_title_rows = "1:1"
     sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = A4
+    sheet.page_setup.paperSize = paper
+    sheet.page_margins.left = sheet.page_margins.right = SIDE_MARGIN
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0  # as many pages down as the rows need
     sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
@@ -191,6 +206,44 @@ def _width(header: str, column) -> int:
     longest = max((_shown_length(v) for v in column), default=0)
     word = max((len(w) for w in header.split()), default=0)
     return min(WIDEST, max(NARROWEST, word + 2, longest + 2))
+
+
+def _printed_width(widths) -> float:
+    """The columns' width in points, as wide as a reader's office program may draw them (CHARACTER_POINTS)."""
+    return sum(width * CHARACTER_POINTS for width in widths)
+
+
+def _room(paper_width: float) -> float:
+    """How wide the columns may be, in points, for their text to print at MIN_PRINTED or larger."""
+    return (paper_width - 2 * 72 * SIDE_MARGIN) * FONT_SIZE / MIN_PRINTED
+
+
+def _narrowest(header: str, text: bool) -> int:
+    """How narrow a column may be made: a text column to its header's longest word; others not at all (0)."""
+    return max(NARROWEST, max((len(w) for w in header.split()), default=0) + 2) if text else 0
+
+
+def _fit_page(widths: list[int], narrowest: list[int]) -> tuple[str, list[int]]:
+    """The paper and the column widths that print the sheet one page wide with text of MIN_PRINTED or more: the
+    widest text columns narrowed to a common limit, as little as needed; A4 while they stay READABLE."""
+    for (paper, page_width), floor in zip(PAPERS, (READABLE, NARROWEST_TEXT), strict=True):
+        fitted = _narrowed(widths, [max(n, floor) if n else 0 for n in narrowest], _room(page_width))
+        if fitted:
+            return paper, fitted
+    return A3, [min(w, max(n, NARROWEST_TEXT)) if n else w for w, n in zip(widths, narrowest, strict=True)]
+
+
+def _narrowed(widths, floors, points) -> list[int] | None:
+    """`widths` with every text column (floor > 0) cut to the largest common limit that fits `points`, never below
+    its floor; None when even the floors do not fit."""
+
+    def cut(limit):
+        return [min(w, max(f, limit)) if f else w for w, f in zip(widths, floors, strict=True)]
+
+    for limit in range(max(widths, default=0), 0, -1):
+        if _printed_width(cut(limit)) <= points:
+            return cut(limit)
+    return None
 
 
 def _lines(row, widths, wraps) -> int:
@@ -273,6 +326,18 @@ def _override_cells(override) -> dict:
     return dict(zip(OVERRIDE_COLUMNS, [override.label, override.reason, override.by_name, override.at], strict=True))
 
 
+APPROVAL = "Báo cáo của đơn vị"
+
+
+def approval_label(approved: bool) -> str:
+    """Whether what a row shows comes from an approved report or from one sent and not yet approved."""
+    return "Đã duyệt" if approved else "Chưa duyệt"
+
+
+def _approval(report) -> str:
+    return approval_label(report.state == ReportState.APPROVED)
+
+
 def tasks_frame(rows) -> pd.DataFrame:
     return pd.DataFrame(
         [
@@ -283,10 +348,11 @@ def tasks_frame(rows) -> pd.DataFrame:
                 + (f" ({r.assignment.scope})" if r.assignment.scope else ""),
                 "Tình hình thực hiện": r.entry.get_status_display() if r.entry and r.entry.status else "Chưa báo cáo",
                 "Kết quả": r.entry.results if r.entry else "",
+                APPROVAL: _approval(r.entry.report) if r.entry else None,
             }
             for r in rows
         ],
-        columns=["Mã", "Nhiệm vụ", "Cơ quan chủ trì", "Tình hình thực hiện", "Kết quả"],
+        columns=["Mã", "Nhiệm vụ", "Cơ quan chủ trì", "Tình hình thực hiện", "Kết quả", APPROVAL],
         dtype=object,
     )
 
@@ -299,10 +365,11 @@ def proposals_frame(items) -> pd.DataFrame:
                 "Kiến nghị, đề xuất": p.text,
                 "Tình trạng": p.get_state_display(),
                 "Trả lời": p.response,
+                APPROVAL: _approval(p.report),
             }
             for p in items
         ],
-        columns=["Cơ quan, đơn vị", "Kiến nghị, đề xuất", "Tình trạng", "Trả lời"],
+        columns=["Cơ quan, đơn vị", "Kiến nghị, đề xuất", "Tình trạng", "Trả lời", APPROVAL],
         dtype=object,
     )
 

@@ -16,11 +16,12 @@ TEXT_LIMIT = 20_000
 
 
 class PlainTextField(forms.CharField):
-    """Free text: stored composed (NFC), without the invisible NUL characters that pasting can bring."""
+    """Free text: stored composed (NFC), without the invisible NUL characters that pasting can bring, and with
+    line breaks as one character (a browser sends CR LF but counts one, in maxlength and the page's counter)."""
 
     def to_python(self, value):
         text = super().to_python(value)
-        return unicodedata.normalize("NFC", text.replace("\x00", "")) if text else text
+        return unicodedata.normalize("NFC", text.replace("\x00", "").replace("\r\n", "\n")) if text else text
 
 
 class VietnameseNumberField(forms.CharField):
@@ -121,7 +122,7 @@ class TargetEntryForm(forms.ModelForm):
         label="Số liệu tính đến ngày",
         required=False,
         input_formats=["%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d"],
-        widget=forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"}),
+        widget=forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "ngày/tháng/năm", "inputmode": "numeric"}),
         error_messages={"invalid": "Ngày không hợp lệ: viết theo dạng ngày/tháng/năm, ví dụ 30/11/2026."},
     )
     note = text_field("Ghi chú, nguồn số liệu")
@@ -147,6 +148,15 @@ class TargetEntryForm(forms.ModelForm):
                 self.fields[name].disabled = True
         self.fields["value"].label = f"Giá trị năm {year or self.instance.value_year}"
         self.fields["qualitative_status"].label = f"Đánh giá năm {year or self.instance.value_year}"
+
+    @property
+    def year_given(self) -> bool:
+        """Whether the saved entry already holds what the passed milestone asks for (reports.asking)."""
+        return bool(self.facts and self.facts.ask.given(self.instance))
+
+    @property
+    def year_notice(self) -> str:
+        return self.facts.ask.notice_for(self.instance) if self.facts else ""
 
     @property
     def value_year(self) -> int | None:
@@ -187,6 +197,8 @@ class ProposalForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # A new row may stay empty (it is then skipped): only a proposal already saved must keep its text.
+        self.fields["text"].required = bool(self.instance.pk)
         if self.instance.pk and self.instance.response:
             self.fields["text"].disabled = True  # the district has answered it: it stays as answered
 
@@ -253,7 +265,7 @@ class CycleDatesForm(forms.ModelForm):
     class Meta:
         model = ReportingCycle
         fields = ["opens_on", "due_on", "data_cutoff", "locks_on"]
-        widgets = {name: forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"})
+        widgets = {name: forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "ngày/tháng/năm"})
                    for name in ["opens_on", "due_on", "data_cutoff", "locks_on"]}  # fmt: skip
 
     def __init__(self, *args, **kwargs):

@@ -38,9 +38,13 @@ def _label(record) -> str:
     return "Báo cáo"
 
 
-def history_page(report: AgencyReport, number) -> Page:
-    """One page of the report's changes, newest first (a page number out of range gives the nearest page)."""
-    return Paginator(field_changes(report, limit=None), PER_PAGE).get_page(number)
+def history_page(report: AgencyReport, number, until=None) -> Page:
+    """One page of the report's changes, newest first (a page number out of range gives the nearest page); with
+    `until`, only the changes made by that moment."""
+    rows = field_changes(report, limit=None)
+    if until is not None:
+        rows = [row for row in rows if row["when"] <= until]
+    return Paginator(rows, PER_PAGE).get_page(number)
 
 
 def field_changes(report: AgencyReport, limit: int | None = 200) -> list[dict]:

@@ -96,7 +96,19 @@ class ReportState(models.TextChoices):
     APPROVED = "approved", "Đã duyệt"
 
 
+# A report's content is the agency's own until it is sent: only a report sent and not returned for changes
+# (submitted, awaiting review, or approved) shows its texts, values, proposals and evidence to anyone outside
+# the agency. A sent-back report is being changed again: outsiders read the content the agency sent, kept
+# in the submission's snapshot (reports.views), never the working copy. Every reader goes through
+# `shared()` (reports, entries, proposals, evidence) or `AgencyReport.is_shared`.
+SHARED_STATES = (ReportState.SUBMITTED, ReportState.APPROVED)
+
+
 class AgencyReportQuerySet(models.QuerySet):
+    def shared(self):
+        """Reports whose content readers outside the agency may see: submitted (not yet approved) or approved."""
+        return self.filter(state__in=SHARED_STATES)
+
     def awaiting_review(self):
         """Submitted reports, oldest submission first."""
         return self.filter(state=ReportState.SUBMITTED, handed_over_at__isnull=True).order_by("submitted_at", "pk")
@@ -174,6 +186,16 @@ class AgencyReport(models.Model):
         if self.resubmitted_at:
             notes.append(f"Gửi lại lúc {timezone.localtime(self.resubmitted_at):%H:%M %d/%m/%Y}")
         return "; ".join(notes)
+
+    @property
+    def is_shared(self) -> bool:
+        """Whether readers outside the agency see the report's content (SHARED_STATES)."""
+        return self.state in SHARED_STATES
+
+    @property
+    def is_blank(self) -> bool:
+        """Never saved nor sent: nothing in it was typed by the agency (a blank form to hand out)."""
+        return self.version == 0 and self.state == ReportState.DRAFT and self.first_submitted_at is None
 
     @property
     def is_editable(self) -> bool:
@@ -301,6 +323,20 @@ class TaskStatus(models.TextChoices):
     DELAYED = "delayed", "Chậm tiến độ"
 
 
+class ReportContentQuerySet(models.QuerySet):
+    """Task entries, target entries and proposals: parts of one report."""
+
+    report_path = "report"
+
+    def shared(self):
+        """Only the parts of reports whose content readers outside the agency may see (SHARED_STATES)."""
+        return self.filter(**{f"{self.report_path}__state__in": SHARED_STATES})
+
+
+class EvidenceQuerySet(ReportContentQuerySet):
+    report_path = "entry__report"
+
+
 class TaskEntry(models.Model):
     """What the agency reports on one task it leads, or its contribution to one it coordinates."""
 
@@ -315,6 +351,7 @@ class TaskEntry(models.Model):
     next_steps = models.TextField("nhiệm vụ, giải pháp năm tới", blank=True)
     budget_used = models.PositiveBigIntegerField("kinh phí đã sử dụng (đồng)", null=True, blank=True)
 
+    objects = ReportContentQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -361,6 +398,7 @@ class Evidence(models.Model):
     )
     uploaded_at = models.DateTimeField("tải lên lúc", auto_now_add=True)
 
+    objects = EvidenceQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -392,6 +430,7 @@ class TargetEntry(models.Model):
     qualitative_status = models.CharField("đánh giá", max_length=20, choices=QualitativeStatus.choices, blank=True)
     note = models.TextField("ghi chú, nguồn số liệu", blank=True)
 
+    objects = ReportContentQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -425,6 +464,7 @@ class Proposal(models.Model):
     )
     responded_at = models.DateTimeField("trả lời lúc", null=True, blank=True)
 
+    objects = ReportContentQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

@@ -15,7 +15,7 @@ from agencies.lineage import Lineage
 from agencies.permissions import Role, has_role
 from reports import access
 from reports.asking import entry_facts
-from reports.completeness import changes_between, ensure_entries
+from reports.completeness import changes_between, ensure_entries, report_snapshot
 from reports.error_summary import error_summary
 from reports.forms import (
     CoordinatingEntryFormSet,
@@ -129,6 +129,22 @@ def _handed_from(report, events) -> list:
     return list(report.cycle.reports.filter(agency__in=sources, handed_over_at__isnull=False).select_related("agency"))
 
 
+def _since_returned(report, events) -> dict | None:
+    """For a report sent back (or reopened): when, and which fields the agency has changed since, so the page
+    says what the district's request still waits for instead of "đủ nội dung"."""
+    if report.state != ReportState.SENT_BACK:
+        return None
+    returned = next((e for e in events if e.action in (ReportAction.SENT_BACK, ReportAction.REOPENED)), None)
+    if returned is None:
+        return None
+
+    def lines(snapshot):  # texts saved before line breaks were stored as one character compare equal
+        return {label: str(value).replace("\r\n", "\n") for label, value in snapshot.items()}
+
+    changed = changes_between(lines(returned.snapshot), lines(report_snapshot(report)))
+    return {"event": returned, "changed": [label for label, _old, _new in changed]}
+
+
 def _render_edit(request, report, forms, conflict=None, status=200, read_only=False, errors=None):
     events = list(report.events.select_related("by").order_by("-at", "-pk"))
     context = {
@@ -139,6 +155,7 @@ def _render_edit(request, report, forms, conflict=None, status=200, read_only=Fa
         "errors": errors or [],
         "dropped_files": bool(errors and request.FILES),
         "missing": report.missing_items(),
+        "since_returned": _since_returned(report, events),
         "events": events,
         "handed_from": _handed_from(report, events),
         "history": history_page(report, request.GET.get("lich-su")),
@@ -264,7 +281,11 @@ def _conflict(request, report):
 
 
 def render_view(request, report, send_back_form=None, status=200, proposal_form=None):
-    """The report read-only, with its review panel for reviewers."""
+    """The report read-only, with its review panel for reviewers. Someone outside the agency reading a report not
+    sent (or sent back) sees that it exists, its state and what happened to it, not what it says
+    (`access.shows_content`); of a sent-back report, the content as it was sent."""
+    if not access.shows_content(request.user, report):
+        return _render_unsent(request, report, status)
     submissions = [e for e in report.events.select_related("by") if e.action == ReportAction.SUBMITTED]
     changes = changes_between(submissions[-2].snapshot, submissions[-1].snapshot) if len(submissions) > 1 else None
     reviewer = access.is_reviewer(request.user)
@@ -298,6 +319,22 @@ def render_view(request, report, send_back_form=None, status=200, proposal_form=
     return render(request, "reports/report_view.html", context, status=status)
 
 
+def _render_unsent(request, report, status):
+    events = list(report.events.select_related("by").order_by("-at", "-pk"))
+    sent = next((e for e in events if e.action == ReportAction.SUBMITTED), None)  # the latest submission
+    context = {
+        "report": report,
+        "events": events,
+        "handed_from": _handed_from(report, events),
+        "content_hidden": True,
+        "sent": sent,
+        "sent_content": [(label, value) for label, value in sent.snapshot.items() if value] if sent else [],
+        # the changes up to the last time it was sent: what was typed since is the agency's own
+        "history": history_page(report, request.GET.get("lich-su"), until=sent.at) if sent else None,
+    }
+    return render(request, "reports/report_view.html", context, status=status)
+
+
 def target_rows(report) -> list[dict]:
     """Each target entry with the year its value is for, the value of the year before, and why the value
     needs a word of explanation if it jumps (targets.plausibility), for the read-only page."""
@@ -314,15 +351,16 @@ def target_rows(report) -> list[dict]:
     return rows
 
 
-def history_page(report, number):
-    """One page of the field-level changes to the report and its entries, newest first (django-simple-history)."""
+def history_page(report, number, until=None):
+    """One page of the field-level changes to the report and its entries, newest first (django-simple-history);
+    with `until`, only those made by then."""
     from reports.history import history_page
 
-    return history_page(report, number)
+    return history_page(report, number, until)
 
 
 def evidence_download(request, pk, evidence_id):
-    report = access.get_report_for_reader(request, pk)
+    report = access.get_report_content_for_reader(request, pk)
     evidence = get_object_or_404(Evidence, pk=evidence_id, entry__report=report)
     try:
         content = evidence.file.open("rb")
@@ -360,7 +398,7 @@ def report_pdf(request, pk):
 
     from reports.pdf import agency_heading, document_date, render_pdf
 
-    report = access.get_report_for_reader(request, pk)
+    report = access.get_report_content_for_reader(request, pk)
     plan = report.cycle.plan
     year, step = report.cycle.year, Lineage.load().ended.get(report.agency_id)
     if step and step.effective_on <= report.cycle.due_on:  # ended before its year was reported: the body of its time

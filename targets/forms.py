@@ -15,7 +15,7 @@ class CorrectionForm(forms.Form):
         label="Số liệu tính đến ngày",
         required=False,
         input_formats=["%d/%m/%Y"],
-        widget=forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"}),
+        widget=forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "ngày/tháng/năm", "inputmode": "numeric"}),
         error_messages={"invalid": "Ngày không hợp lệ: viết theo dạng ngày/tháng/năm, ví dụ 30/11/2026."},
     )
     is_estimate = forms.BooleanField(label="Ước thực hiện", required=False)
@@ -75,14 +75,15 @@ class StatusOverrideForm(forms.Form):
     )
 
     def __init__(self, years, *args, **kwargs):
-        from targets.progress import STATUS_LABELS
+        from targets.progress import JUDGEMENTS
 
         super().__init__(*args, **kwargs)
         self.fields["year"].choices = [(year, year) for year in years]
         self.fields["status"].choices = [
             ("", "— Bỏ điều chỉnh, dùng lại tình trạng tính theo số liệu —"),
-            *STATUS_LABELS.items(),
+            *JUDGEMENTS.items(),
         ]
+        self.fields["status"].error_messages["invalid_choice"] = "Chọn một tình trạng trong danh sách."
         self.fields["status"].required = False
 
     def clean_reason(self):

@@ -39,6 +39,8 @@ def status_override(request, slug, code):
     form = override_form(target, current_year(target.plan), request.POST or None)
     if request.method == "POST" and form.is_valid():
         year, status = form.cleaned_data["year"], form.cleaned_data["status"]
+        if status == "met" and year < target.horizon:
+            status = "achieved"  # "Đạt" ahead of the milestone's year: reached, not judged once (targets.progress)
         computed = computed_progress(target, year)
         if not status and target.pk not in standing(year, {target.pk: (target.horizon, computed.final)}):
             form.add_error("status", f"Tình trạng năm {year} của chỉ tiêu này chưa được điều chỉnh, không có gì để bỏ.")

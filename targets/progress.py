@@ -23,8 +23,11 @@ from dataclasses import dataclass, field, replace
 
 ON_TRACK, ACCELERATE, LIMITED = 0.95, 0.60, 0.0
 
+# One word for a reached milestone, "Đạt": a milestone judged at its year ("met", final) and an open one
+# already reached ahead of its year ("achieved") read the same; the sentence says which. Lists that filter or
+# count by status (the dashboard) show them as one, under "met" (REACHED).
 STATUS_LABELS = {
-    "achieved": "Đã đạt",
+    "achieved": "Đạt",
     "met": "Đạt",
     "not_met": "Không đạt",
     "on_track": "Đúng tiến độ",
@@ -34,6 +37,19 @@ STATUS_LABELS = {
     "insufficient_data": "Chưa đủ dữ liệu",
     "qualitative": "Định tính",
 }
+REACHED = {"met", "achieved"}
+# The statuses as one list with no label twice: "achieved" is counted and filtered under "met".
+STATUS_CHOICES = {code: label for code, label in STATUS_LABELS.items() if code != "achieved"}
+# What a reviewer may set as a target's status (targets.overrides): a judgement, never "not enough data" or
+# "qualitative", which say only that there is nothing to judge on.
+JUDGEMENTS = {code: label for code, label in STATUS_CHOICES.items() if code not in {"insufficient_data", "qualitative"}}
+
+
+def status_group(status: str) -> str:
+    """The status a list counts and filters `status` under: "met" for any reached milestone."""
+    return "met" if status in REACHED else status
+
+
 METHOD_LABELS = {
     "cagr": "tốc độ tăng trưởng bình quân (CAGR)",
     "linear": "tốc độ thay đổi tuyến tính",
@@ -184,7 +200,7 @@ def _qualitative(goal: Goal, reported: str, passed: bool) -> Progress:
     when = f"Mốc {goal.horizon} đã qua; " if passed else ""
     return Progress(
         status, "qualitative", goal.horizon, _sentence(f"{when}chỉ tiêu định tính, đơn vị đánh giá: {label.lower()}."),
-        final=passed, method_note=f"Căn cứ: {METHOD_LABELS['qualitative']}.",
+        final=passed, method_note=f"Căn cứ: {METHOD_LABELS['qualitative']}.", details={"assessment": label.lower()},
     )  # fmt: skip
 
 
@@ -240,7 +256,7 @@ def _relative(goal: Goal, raw: dict[int, float], reference: dict[int, float], pa
     if ratios:
         t1 = max(ratios)
         progress.explanation = (
-            f"Năm {t1}: {_with_unit(goal, raw[t1])}, bằng {fmt(ratios[t1])} lần {against} "
+            f"Năm {t1}: {_with_unit(goal, raw[t1])}, bằng {fmt(ratios[t1], shown_places(ratios[t1]))} lần {against} "
             f"({_with_unit(goal, reference[t1])}). " + progress.explanation
         )
         progress.value_year, progress.value = t1, raw[t1]
@@ -285,14 +301,14 @@ def _paced(goal, method, series, t0, v0, t1, v1, target) -> Progress:
         required = (target - v0) / (goal.horizon - t0)
         projected = _bounded(goal, v1 + observed * (goal.horizon - t1))
         pace = _points_unit(goal)
-        seen, needed = fmt(abs(observed)), fmt(abs(required))
+        seen, needed = _joined(fmt(abs(observed)), pace), _joined(fmt(abs(required)), pace)
     else:
         observed = cagr(v1, v0, t1, t0)
         required = cagr(target, v0, goal.horizon, t0)
         projected = _bounded(goal, v1 * (1 + observed) ** (goal.horizon - t1))
         # a compound rate of a percentage is a relative change: say so, so it is not read as points
         pace = "%/năm (tương đối)" if goal.unit.strip() == "%" else "%/năm"
-        seen, needed = fmt(abs(observed) * 100), fmt(abs(required) * 100)
+        seen, needed = _joined(fmt(abs(observed) * 100), pace), _joined(fmt(abs(required) * 100), pace)
     if required * _sign(goal) <= 0:  # the baseline already met the target; it no longer does
         ratio = -1.0
     else:
@@ -302,13 +318,15 @@ def _paced(goal, method, series, t0, v0, t1, v1, target) -> Progress:
     else:
         trend = "tăng" if observed > 0 else "giảm"
         movement = (f"Từ {_with_unit(goal, v0)} (năm {t0}) {'tăng lên' if v1 > v0 else 'giảm còn'} "
-                    f"{_with_unit(goal, v1)} (năm {t1}), bình quân {trend} {seen} {pace}")  # fmt: skip
+                    f"{_with_unit(goal, v1)} (năm {t1}), bình quân {trend} {seen}")  # fmt: skip
     status = status_for_ratio(ratio)
+    places = max(shown_places(v0), shown_places(v1))  # the projection as precise as the values it comes from
     short = not meets(goal, projected, target)
     close = (", sát mục tiêu" if status == "on_track" else ", chưa đạt mục tiêu") if short else ""
     text = (
-        f"{movement}; cần {'tăng' if required > 0 else 'giảm'} {needed} {pace} để đạt {_goal_text(goal, target)} "
-        f"vào năm {goal.horizon}. Giữ nhịp này, năm {goal.horizon} ước đạt {fmt(projected)}{_unit(goal)}{close}."
+        f"{movement}; cần {'tăng' if required > 0 else 'giảm'} {needed} để đạt {_goal_text(goal, target)} "
+        f"vào năm {goal.horizon}. Giữ nhịp này, năm {goal.horizon} ước đạt {_joined(fmt(projected, places), goal.unit)}"
+        f"{close}."
     )
     return _result(goal, status, method, text, series, t1, v1, target=target, ratio=ratio,
                    observed=observed, required=required, projected=projected, t0=t0, v0=v0)  # fmt: skip
@@ -351,9 +369,9 @@ def _annual_change(goal: Goal, series: dict[int, float], passed: bool) -> Progre
                 f"{_with_unit(goal, v1)} năm {t1}).")  # fmt: skip
         return _insufficient(goal, text, series)
     observed = _sign(goal) * change  # in the good direction
-    moved = ("giảm" if change < 0 else "tăng") + f" bình quân {fmt(abs(change))} {unit}"
+    moved = ("giảm" if change < 0 else "tăng") + f" bình quân {_joined(fmt(abs(change)), unit)}"
     text = (f"{_sentence(moved)} từ năm {start} đến năm {t1} ({_with_unit(goal, v0)} → "
-            f"{_with_unit(goal, v1)}); cần {verb} {band} {unit}.")  # fmt: skip
+            f"{_with_unit(goal, v1)}); cần {verb} {_joined(band, unit)}.")  # fmt: skip
     required = goal.value
     met = observed >= required - 1e-9
     if passed or t1 >= goal.horizon:
@@ -415,10 +433,16 @@ def _latest(goal: Goal, series) -> str:
 
 
 def _unit(goal: Goal) -> str:
-    unit = goal.unit.strip()
+    return _joined("", goal.unit)
+
+
+def _joined(number: str, unit: str) -> str:
+    """A number and its unit as the plan writes them: "%" glued to the number (95,5%, 7,6%/năm), so a line
+    never breaks between them; any other unit after a space (3,7 điểm %/năm, 33,5 triệu đồng)."""
+    unit = unit.strip()
     if not unit:
-        return ""
-    return unit if unit.startswith("%") else f" {unit}"
+        return number
+    return f"{number}{unit}" if unit.startswith("%") else f"{number} {unit}"
 
 
 def _with_unit(goal: Goal, value: float) -> str:

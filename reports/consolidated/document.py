@@ -1,10 +1,11 @@
 """The consolidated report as one document model, printed by both the PDF and the Word draft, so the two
 say the same text in the same order. Layout (fonts, margins, rules) is the renderers' business."""
 
+import re
 from dataclasses import dataclass, field
 
 from reports.pdf import document_date, issuer_lines
-from targets.templatetags.plan_format import vn_number
+from targets.templatetags.plan_format import vn_number, with_unit
 from tasks.models import ReportIssuer, SectionKind
 
 
@@ -64,6 +65,9 @@ class Document:
     annex_line: str = ""
 
 
+POINTS = re.compile(r"(\d) điểm %")
+
+
 def _unbroken(text: str, name: str) -> str:
     """`text` with the place name held together by no-break spaces, so "Bình Sơn" is never split."""
     return text.replace(name, name.replace(" ", "\u00a0")) if name else text
@@ -114,7 +118,10 @@ def build_document(data) -> Document:
 
 def _direction(data, issuer) -> list:
     plan, year, reports = data.plan, data.year, data.reports
-    number = f" số {plan.number}" if plan.number else ""
+    if data.cycle is None:  # building never opens a cycle: the report says the year has none
+        gap = (f"Năm {year} chưa mở kỳ báo cáo nên các cơ quan, đơn vị chưa được yêu cầu báo cáo; báo cáo này chỉ "
+               "tổng hợp số liệu các chỉ tiêu đã có.")  # fmt: skip
+        return [*_direction_heading(plan, year, issuer), Para(gap, style="missing")]
     included = reports[reports["included"].astype(bool)]
     approved = int(included["approved"].astype(bool).sum())
     waiting = len(included) - approved
@@ -129,6 +136,11 @@ def _direction(data, issuer) -> list:
         counts += f"; {waiting} báo cáo đang thẩm định (nội dung lấy từ các báo cáo này có ghi chú “chưa duyệt”)"
     counts += f"; bị trả lại để bổ sung, chưa tổng hợp: {'; '.join(sent_back)}" if sent_back else ""
     counts += f"; chưa gửi báo cáo: {'; '.join(missing)}" if missing else ""
+    return [*_direction_heading(plan, year, issuer), Para(counts + ". Chi tiết tại Phụ lục 3.")]
+
+
+def _direction_heading(plan, year, issuer) -> list:
+    number = f" số {plan.number}" if plan.number else ""
     return [
         Heading("I. CÔNG TÁC CHỈ ĐẠO, TỔ CHỨC TRIỂN KHAI THỰC HIỆN", 1),
         Para(
@@ -137,7 +149,6 @@ def _direction(data, issuer) -> list:
             f"đơn vị, địa phương triển khai các nhiệm vụ được giao và báo cáo kết quả thực hiện trước ngày "
             f"{plan.report_due_text}/{year}."
         ),
-        Para(counts + ". Chi tiết tại Phụ lục 3."),
     ]
 
 
@@ -257,9 +268,11 @@ def _targets(data) -> list:
     rows = []
     overrides = _overrides(data)
     for t in data.targets.to_dict("records"):
-        unit = f" ({t['goal_unit']})" if t["goal_unit"] else ""
+        unit = f" ({t['unit']})" if t["unit"] else ""  # the unit of its values; the goal says its own
         baseline = f"{t['baseline_year']}: {_measured(t['baseline_value'], t['unit'])}" if t["baseline_year"] else "–"
-        if t["latest_year"]:
+        if t["assessment"]:  # a qualitative target: its assessment, not "no data" beside its status
+            latest = t["assessment"]
+        elif t["latest_year"]:
             latest = f"{t['latest_year']}: {_measured(t['latest_value'], t['unit'])}"
             latest += " (ước)" if t["latest_estimate"] else ""
         else:
@@ -267,7 +280,8 @@ def _targets(data) -> list:
         status = f"{t['status']}. {t['explanation']}".replace("..", ".")
         if t["target_id"] in overrides:
             status += overrides[t["target_id"]]
-        rows.append([t["code"], f"{t['name']}{unit}", f"{t['goal']} ({t['horizon']})", baseline, latest, status])
+        goal = _points_held(f"{t['goal']} ({t['horizon']})")
+        rows.append([t["code"], f"{t['name']}{unit}", goal, baseline, latest, _points_held(status)])
     return [
         Para(
             f"Số liệu tính đến năm {data.year}; “ước” là số ước thực hiện. Mỗi chỉ tiêu được đánh giá so với mốc gần "
@@ -276,7 +290,7 @@ def _targets(data) -> list:
         Table(
             [
                 "Mã",
-                "Chỉ tiêu (đơn vị)",
+                "Chỉ tiêu (đơn vị của số liệu)",
                 "Mục tiêu (mốc)",
                 "Năm gốc: giá trị",
                 f"Số liệu mới nhất đến năm {data.year}",
@@ -305,9 +319,15 @@ def _overrides(data) -> dict[int, str]:
     }
 
 
+def _points_held(text: str) -> str:
+    """A change in percentage points kept on one line with its number ("3,7 điểm %/năm"): "%" is glued to a
+    number everywhere (with_unit), but here a word stands between them, so no-break spaces hold the three."""
+    return POINTS.sub("\\1\u00a0điểm\u00a0%", text)
+
+
 def _measured(value, unit: str) -> str:
-    """A value with the unit it was measured in: "14,2 %", "33,5 triệu đồng/người/năm"."""
-    return f"{vn_number(value)} {unit}".strip()
+    """A value with the unit it was measured in: "14,2%", "33,5 triệu đồng/người/năm"."""
+    return with_unit(value, unit)
 
 
 def _shortcomings(data) -> list:
@@ -342,8 +362,8 @@ def _series_appendix(data) -> Appendix:
     for t in data.targets.to_dict("records"):
         values, estimated = data.series.get(t["target_id"], {}), data.estimates.get(t["target_id"], set())
         cells = [vn_number(values[y]) + (" (ước)" if y in estimated else "") if y in values else "–" for y in years]
-        rows.append([t["code"], t["name"], t["unit"] or "–", f"{t['goal']} ({t['horizon']})", *cells, t["status"],
-                     t["agency"]])  # fmt: skip
+        goal = _points_held(f"{t['goal']} ({t['horizon']})")
+        rows.append([t["code"], t["name"], t["unit"] or "–", goal, *cells, t["status"], t["agency"]])
     table = Table(
         [
             "Mã",
@@ -383,6 +403,9 @@ def _budget_appendix(data) -> Appendix:
 
 
 def _submissions_appendix(data) -> Appendix:
+    if data.cycle is None:
+        gap = Para(f"Năm {data.year} chưa mở kỳ báo cáo.", style="missing")
+        return Appendix(3, "TÌNH HÌNH GỬI BÁO CÁO CỦA CÁC CƠ QUAN, ĐƠN VỊ", [gap])
     rows = [
         [str(n), r["agency"], r["state_label"], r["submitted_at"] or "Chưa gửi", r["deadline_note"]]
         for n, r in enumerate(data.reports.to_dict("records"), start=1)

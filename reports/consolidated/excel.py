@@ -8,7 +8,7 @@ import datetime
 
 import pandas as pd
 
-from reports.excel import workbook
+from reports.excel import APPROVAL, approval_label, workbook
 
 TARGETS = {
     "code": "Mã",
@@ -21,6 +21,7 @@ TARGETS = {
     "latest_year": "Năm số liệu gần nhất",
     "latest_value": "Giá trị gần nhất",
     "latest_estimate": "Số ước tính",
+    "assessment": "Đánh giá (chỉ tiêu định tính)",
     "value": "Giá trị năm {year}",
     "status": "Tình trạng",
     "explanation": "Giải thích",
@@ -35,14 +36,14 @@ TASKS = {
     "shortcomings": "Tồn tại, hạn chế",
     "next_steps": "Năm tới",
     "budget": "Kinh phí (đồng)",
-    "approved": "Đã duyệt",
+    "approved": APPROVAL,
 }
 PROPOSALS = {
     "agency": "Cơ quan, đơn vị",
     "text": "Kiến nghị, đề xuất",
     "state": "Tình trạng",
     "response": "Trả lời",
-    "approved": "Đã duyệt",
+    "approved": APPROVAL,
 }
 REPORTS = {
     "agency": "Cơ quan, đơn vị",
@@ -58,9 +59,13 @@ ROLES = {"lead": "Chủ trì", "coordinating": "Phối hợp"}
 def consolidated_workbook(data) -> bytes:
     """The consolidated report's figures: targets (as on the dashboard), tasks with their budgets and a
     total, proposals, who reported and when."""
-    tasks = data.tasks
+    tasks, proposals = data.tasks, data.proposals
     if "role" in tasks.columns:
         tasks = tasks.assign(role=tasks["role"].map(lambda role: ROLES.get(role, role)))
+    if "approved" in tasks.columns:  # what awaits review says so in words, not by an empty cell
+        tasks = tasks.assign(approved=tasks["approved"].map(approval_label))
+    if "approved" in proposals.columns:
+        proposals = proposals.assign(approved=proposals["approved"].map(approval_label))
     reports = data.reports
     for column in ("submitted_at", "resubmitted_at"):
         if column in reports.columns:
@@ -69,7 +74,7 @@ def consolidated_workbook(data) -> bytes:
         {
             "Chỉ tiêu": _select(data.targets, TARGETS, year=data.year),
             "Nhiệm vụ": _select(tasks, TASKS),
-            "Kiến nghị": _select(data.proposals, PROPOSALS),
+            "Kiến nghị": _select(proposals, PROPOSALS),
             "Tình hình báo cáo": _select(reports, REPORTS),
         }
     )

@@ -14,15 +14,15 @@ from django.utils import timezone
 from agencies.lineage import Lineage
 from binhson_plan.collation import vietnamese
 from reports.consolidated.models import ConsolidatedReport
-from reports.models import Proposal, ReportingCycle, ReportState, TaskEntry
-from targets.models import TargetValue
+from reports.models import SHARED_STATES, Proposal, ReportingCycle, ReportState, TaskEntry
+from targets.models import COMPARISON_SYMBOLS, TargetValue
 from targets.progress import STATUS_LABELS
 from targets.status import indicator_groups, observations, plan_progress
-from targets.templatetags.plan_format import target_value
+from targets.templatetags.plan_format import target_goal, with_unit
 from tasks.models import Assignment
 from tasks.structure import build_tree, held, walk
 
-INCLUDED = (ReportState.SUBMITTED, ReportState.APPROVED)
+INCLUDED = SHARED_STATES  # what was sent and not returned for changes: a draft is its agency's own
 
 REPORT_COLUMNS = ["report_id", "agency_id", "agency", "agency_code", "state", "state_label", "approved", "included",
                   "submitted_at", "late", "overdue", "resubmitted_at", "deadline_note", "difficulties"]  # fmt: skip
@@ -30,7 +30,8 @@ TASK_COLUMNS = ["section_id", "position", "code", "role", "agency_id", "agency",
                 "next_steps", "budget", "approved"]  # fmt: skip
 TARGET_COLUMNS = ["target_id", "code", "name", "horizon", "goal", "goal_unit", "unit", "baseline_year",
                   "baseline_value",
-                  "latest_year", "latest_value", "latest_estimate", "value", "status", "status_code", "explanation",
+                  "latest_year", "latest_value", "latest_estimate", "assessment", "value", "status", "status_code",
+                  "explanation",
                   "agency"]  # fmt: skip
 PROPOSAL_COLUMNS = ["agency", "text", "state", "response", "approved"]
 
@@ -38,7 +39,7 @@ PROPOSAL_COLUMNS = ["agency", "text", "state", "response", "approved"]
 @dataclass
 class Consolidated:
     report: ConsolidatedReport
-    cycle: ReportingCycle
+    cycle: ReportingCycle | None  # None: the year has no reporting cycle, and building never opens one
     reports: pd.DataFrame
     tasks: pd.DataFrame
     targets: pd.DataFrame
@@ -67,10 +68,14 @@ def _local(moment) -> str:
 
 
 def gather(report: ConsolidatedReport) -> Consolidated:
-    """Everything the documents say, as pandas frames: only submitted or approved agency reports."""
-    cycle = ReportingCycle.open(report.plan, report.year)
+    """Everything the documents say, as pandas frames: only submitted or approved agency reports. A year with
+    no reporting cycle is built from the target values alone; building never opens a cycle (nor its reports)."""
+    cycle = ReportingCycle.objects.filter(plan=report.plan, year=report.year).first()
+    due_on = cycle.due_on if cycle else report.plan.organisation_date(report.year)
     agency_reports = (  # a report handed over to a successor says what the successor's now says: not twice
         cycle.reports.filter(handed_over_at__isnull=True).select_related("agency").order_by(vietnamese("agency__name"))
+        if cycle
+        else []
     )
     reports = frame(
         [
@@ -97,7 +102,7 @@ def gather(report: ConsolidatedReport) -> Consolidated:
     included = reports[reports["included"].astype(bool)]
     approved = dict(zip(included["report_id"], included["approved"], strict=True))
     entries = TaskEntry.objects.filter(report_id__in=list(approved)).select_related("report__agency", "section")
-    held = _held_pairs(report.plan, cycle.due_on)
+    held = _held_pairs(report.plan, due_on)
     entries = [e for e in entries if (e.section_id, e.report.agency_id) in held]
     tasks = frame(
         [
@@ -133,10 +138,10 @@ def gather(report: ConsolidatedReport) -> Consolidated:
         PROPOSAL_COLUMNS,
     )
     difficulties = included[included["difficulties"].str.strip() != ""][["agency", "difficulties", "approved"]]
-    targets, series, estimates = _targets(report, cycle)
+    targets, series, estimates = _targets(report, due_on)
     return Consolidated(
         report, cycle, reports, tasks, targets, proposals, difficulties.reset_index(drop=True),
-        outline=_outline(report.plan, cycle.due_on), series=series, estimates=estimates,
+        outline=_outline(report.plan, due_on), series=series, estimates=estimates,
     )  # fmt: skip
 
 
@@ -152,12 +157,12 @@ def _estimates(targets, until: int) -> dict[int, set[int]]:
     return {t.pk: flagged.get(groups[t.pk][0], set()) for t in targets}
 
 
-def _targets(report, cycle):
+def _targets(report, due_on):
     plan_targets = list(
         report.plan.targets.filter(is_active=True).select_related("responsible_agency").order_by("position")
     )
     progress = plan_progress(plan_targets, report.year)
-    owners = Lineage.load().owners(plan_targets, cycle.due_on)  # who answers for each target that year
+    owners = Lineage.load().owners(plan_targets, due_on)  # who answers for each target that year
     series = observations(plan_targets, until=report.year)
     estimates = _estimates(plan_targets, report.year)
     rows = []
@@ -176,7 +181,7 @@ def _targets(report, cycle):
                 "code": t.code,
                 "name": t.name,
                 "horizon": t.horizon,
-                "goal": target_value(t),
+                "goal": _goal(t, judged),
                 "goal_unit": t.unit,
                 "unit": t.input_unit,
                 "baseline_year": baseline_year,
@@ -184,6 +189,8 @@ def _targets(report, cycle):
                 "latest_year": latest_year,
                 "latest_value": values.get(latest_year),
                 "latest_estimate": latest_year in estimates[t.pk],
+                # a qualitative target has an agency's assessment, never a value
+                "assessment": _assessment(judged),
                 "value": values.get(report.year),
                 "status": STATUS_LABELS[progress[t.pk].status],
                 "status_code": progress[t.pk].status,
@@ -192,6 +199,24 @@ def _targets(report, cycle):
             }  # fmt: skip
         )
     return frame(rows, TARGET_COLUMNS), series, estimates
+
+
+def _assessment(judged) -> str:
+    """What stands for the latest value of a qualitative target: the assessment its status was judged on."""
+    if judged.method != "qualitative":
+        return ""
+    assessment = judged.details.get("assessment")
+    return f"Đơn vị đánh giá: {assessment}" if assessment else "Chưa có đánh giá"
+
+
+def _goal(target, judged) -> str:
+    """The milestone and what it compares with; a multiple of the baseline also in the unit its values are
+    reported in: "> 2 lần năm 2020, tức > 37,2 triệu đồng/người/năm"."""
+    text = target_goal(target)
+    if target.kind == "multiple_of_baseline" and judged.target_value is not None:
+        symbol = COMPARISON_SYMBOLS.get(target.comparison, "")
+        text += f", tức {f'{symbol} ' if symbol else ''}{with_unit(judged.target_value, target.input_unit)}"
+    return text
 
 
 def _held_pairs(plan, on) -> set[tuple[int, int]]:

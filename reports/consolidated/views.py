@@ -13,8 +13,10 @@ from django.views.decorators.http import require_POST
 
 from agencies.lineage import Lineage
 from reports import access
+from reports.consolidated.cover import FORM_FIELDS, cover_gaps
 from reports.consolidated.jobs import build_consolidated_report_job
 from reports.consolidated.models import BuildState, ConsolidatedReport, default_recipients, stale_issuer
+from reports.models import ReportingCycle
 from reports.notifications import enqueue
 from tasks.models import Plan, ReportIssuer
 
@@ -46,7 +48,7 @@ class CoverForm(forms.ModelForm):
             "signer_name",
         ]
         widgets = {
-            "report_date": forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"}),
+            "report_date": forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "ngày/tháng/năm"}),
             "recipients": forms.Textarea(attrs={"rows": 6}),
         }
 
@@ -101,6 +103,10 @@ def consolidated_list(request):
         "years": plan.reporting_years(),
         "issuer": issuer,
         "stale_issuer": stale_issuer(plan, year, issuer, Lineage.load()),
+        "has_cycle": ReportingCycle.objects.filter(plan=plan, year=year).exists(),
+        "gaps": cover_gaps(plan, issuer, {name: form[name].value() for name in FORM_FIELDS}, request.user)
+        if form
+        else [],
     }
     return render(request, "reports/consolidated_list.html", context, status=422 if form and form.errors else 200)
 

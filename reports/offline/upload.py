@@ -37,8 +37,10 @@ def noted_in_history(note: str):
         _history_note.reset(token)
 
 
-def apply_workbook(request, report, upload) -> None:
-    """Save the workbook `upload` into `report`, or raise WorkbookError with every reason it cannot be."""
+def apply_workbook(request, report, upload) -> bool:
+    """Save the workbook `upload` into `report`, or raise WorkbookError with every reason it cannot be. False when
+    the workbook holds what is saved: nothing is written, and the version stays, so other open pages stay current
+    and the workbook can still be used."""
     book = read_book(upload, upload.name)
     _check_identity(book, report)
     data, errors = _post_data(report, book)
@@ -49,10 +51,29 @@ def apply_workbook(request, report, upload) -> None:
         raise WorkbookError([str(error) for error in sorted(errors)] or ["Tệp không khớp với báo cáo: tải tệp mới."])
     if _tampered(forms):
         raise WorkbookError(["Tệp không khớp với báo cáo hiện tại: tải tệp mới từ trang báo cáo."])
+    if not _changes_anything(forms):
+        return False
     with noted_in_history(f"{HISTORY_NOTE} “{upload.name[:60]}”"), transaction.atomic():
         if not report.claim_version(book.version, request.user):
             raise WorkbookError([_stale_message(report)])
         _save_forms(request, report, forms)
+    return True
+
+
+def _changes_anything(forms) -> bool:
+    """Whether saving `forms` would write anything: the conditions under which the page's save writes."""
+    if forms["report"].has_changed() or forms["proposals"].has_changed():
+        return True
+    for name in ("leads", "coordinating", "targets"):
+        for form in forms[name]:
+            if form.has_changed():
+                return True
+            if name == "targets" and (
+                form.value_year != form.instance.value_year
+                or (form.instance.value is not None and form.instance.as_of is None)
+            ):
+                return True
+    return False
 
 
 def _check_identity(book, report) -> None:

@@ -31,13 +31,16 @@ def is_own_staff(user, report) -> bool:
 
 
 def can_download(user, report) -> bool:
-    """The agency's own staff and the reviewers: the workbook is a tool to fill or hand out the report."""
-    return is_own_staff(user, report) or access.is_reviewer(user)
+    """The agency's own staff and the reviewers: the workbook is a tool to fill or hand out the report. A reviewer
+    gets it blank (to hand out) or sent; what the agency is typing stays its own (access.shows_content)."""
+    return is_own_staff(user, report) or (access.is_reviewer(user) and (report.is_blank or report.is_shared))
 
 
 def workbook_download(request, pk):
     report = access.get_report_for_reader(request, pk)
     if not can_download(request.user, report):
+        if access.is_reviewer(request.user):
+            raise PermissionDenied(access.UNSENT)
         raise PermissionDenied("Chỉ cán bộ của đơn vị và Văn phòng huyện được tải tệp Excel của báo cáo.")
     return _attachment(report_workbook(report), CONTENT_TYPE, file_name(report))
 
@@ -50,9 +53,16 @@ def workbook_upload(request, pk):
         return _refused(request, report, [e for errors in form.errors.values() for e in errors], 400)
     upload = form.cleaned_data["workbook"]
     try:
-        apply_workbook(request, report, upload)
+        saved = apply_workbook(request, report, upload)
     except WorkbookError as exc:
         return _refused(request, report, exc.errors, 422)
+    if not saved:
+        messages.info(
+            request,
+            f"Tệp không có gì thay đổi so với báo cáo đang lưu: không có gì được lưu. Tệp “{upload.name[:80]}” "
+            "vẫn dùng được để sửa tiếp bằng Excel.",
+        )
+        return redirect(report)
     messages.success(
         request,
         f"Đã lưu nội dung tệp Excel “{upload.name[:80]}” lúc {timezone.localtime():%H:%M}. Muốn sửa tiếp bằng "

@@ -44,6 +44,9 @@ INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")  # the cells to fill, pale y
 CLOSED_FILL = PatternFill("solid", fgColor="EDEDED")  # an input cell that cannot be changed in this report
 PLAIN, BOLD = Font(name="Calibri", size=11), Font(name="Calibri", size=11, bold=True)
 WRAPPED = Alignment(wrap_text=True, vertical="top")
+# The instructions' one column, in characters, with 1,27 cm side margins: narrower than an A4 portrait page even
+# where Calibri is missing and a wider font stands in (LibreOffice does not shrink a single wrapped column to fit)
+INSTRUCTIONS_WIDTH, INSTRUCTIONS_MARGIN = 70, 0.5
 LINE_HEIGHT, MAX_HEIGHT = 15, 409  # points; 409 is the tallest row Excel allows
 NUMBER_FORMATS = {"text": "@", "money": "#,##0", "date": "dd/mm/yyyy", "number": "General", "number_info": "General"}
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -90,13 +93,24 @@ def report_workbook(report) -> bytes:
     return buffer.getvalue()
 
 
+LEFT_OUT = "khong-kem-theo.txt"
+
+
 def cycle_zip(cycle) -> bytes:
-    """Every agency's workbook of the cycle in one zip, to hand out at the start of the season."""
-    buffer = io.BytesIO()
+    """Every agency's workbook of the cycle in one zip, to hand out at the start of the season: blank, or as sent.
+    A report its agency is typing (or changing after a send-back) is the agency's own: left out, and named in a
+    note (reports/models.py, SHARED_STATES)."""
+    buffer, left_out = io.BytesIO(), []
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         reports = cycle.reports.filter(handed_over_at__isnull=True)  # a handed-over one is its successor's now
         for report in reports.select_related("agency", "cycle__plan").order_by("agency__name"):
-            archive.writestr(file_name(report), report_workbook(report))
+            if report.is_blank or report.is_shared:
+                archive.writestr(file_name(report), report_workbook(report))
+            else:
+                left_out.append(f"- {report.agency.name}: {report.get_state_display().lower()}")
+        if left_out:
+            note = ["Không kèm tệp của các đơn vị đang nhập báo cáo trên cổng (nội dung chưa gửi là của đơn vị):"]
+            archive.writestr(LEFT_OUT, "\ufeff" + "\r\n".join([*note, *left_out, ""]))  # BOM: Notepad reads UTF-8
     return buffer.getvalue()
 
 
@@ -129,7 +143,7 @@ def _asked(form, report) -> tuple[int, str]:
     facts = getattr(form, "facts", None)
     ask = facts.ask if facts else None
     year = (ask.year if ask else None) or getattr(form.instance, "value_year", None) or report.cycle.year
-    notes = [ask.notice] if ask and ask.notice else []
+    notes = [ask.notice_for(form.instance)] if ask and ask.notice else []
     if form.fields["value"].disabled and form.instance.value is not None:
         notes.append(f"Giá trị đã nhập cho năm {year} không còn được tính, không được ghi khi duyệt.")
     shared = getattr(form, "shared_with", None)
@@ -232,11 +246,16 @@ class _Validations:
         self.rules[key].add(coordinate)
 
 
+# openpyxl writes a validation with both messages off, and then Excel and LibreOffice take anything typed and
+# never show the prompt: the rule is enforced (stop) and its Vietnamese prompt shown when the cell is selected
+SHOWN = {"showErrorMessage": True, "showInputMessage": True, "errorStyle": "stop"}
+
+
 def _choice(labels, prompt: str) -> DataValidation:
     return DataValidation(
-        type="list", formula1='"' + ",".join(labels) + '"', allow_blank=True, showDropDown=False,
+        type="list", formula1='"' + ",".join(labels) + '"', allow_blank=True, showDropDown=False, **SHOWN,
         promptTitle="Chọn trong danh sách", prompt=prompt, errorTitle="Không có trong danh sách",
-        error="Chọn một mục trong danh sách của ô.",
+        error=f"Chọn một mục trong danh sách của ô: {', '.join(labels)}.",
     )  # fmt: skip
 
 
@@ -265,7 +284,7 @@ def _validation(kind: str, bounds) -> DataValidation:
         rule = {"type": "textLength", "operator": "lessThanOrEqual", "formula1": str(TEXT_LIMIT)}
         prompt, error = f"Tối đa {vn_number(TEXT_LIMIT)} ký tự.", f"Tối đa {vn_number(TEXT_LIMIT)} ký tự."
     return DataValidation(
-        **rule, allow_blank=True, promptTitle="Ô nhập liệu", prompt=prompt, errorTitle="Giá trị không hợp lệ",
+        **rule, allow_blank=True, **SHOWN, promptTitle="Ô nhập liệu", prompt=prompt, errorTitle="Giá trị không hợp lệ",
         error=error,
     )  # fmt: skip
 
@@ -315,11 +334,15 @@ def _instructions(ws, report) -> None:
         ("9. Tải lên chỉ lưu nháp. Gửi báo cáo đến Văn phòng huyện bằng nút “Lưu và gửi báo cáo” trên trang web.",
          False),
     ]  # fmt: skip
-    ws.column_dimensions["A"].width = 110
+    ws.column_dimensions["A"].width = INSTRUCTIONS_WIDTH
     for row, (text, bold) in enumerate(lines, start=1):
         cell = ws.cell(row, 1, text or None)
         cell.font, cell.alignment = (BOLD if bold else PLAIN), WRAPPED
-        ws.row_dimensions[row].height = LINE_HEIGHT * _lines(text, 110)
+        ws.row_dimensions[row].height = LINE_HEIGHT * _lines(text, INSTRUCTIONS_WIDTH)
+    ws.page_setup.orientation, ws.page_setup.paperSize = "portrait", "9"  # A4
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0  # never cut at the right edge
+    ws.page_margins.left = ws.page_margins.right = INSTRUCTIONS_MARGIN
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     _protect(ws)
 
 

@@ -12,6 +12,8 @@
      dialog that says what will happen, and goes ahead only on its own button (also for buttons added later);
    - [data-error-summary]: the list of errors of a failed save; focus goes to the first field in error, and each
      link takes focus to its field. Without such a list, focus goes to the first field marked invalid;
+   - <textarea maxlength>: a counter under the box ("1.234/20.000 ký tự"), so the limit is seen while typing,
+     not after saving; a pause in typing near the limit says "còn N ký tự" to screen readers (aria-live);
    - <form data-busy="text">: once sent, its submit button is disabled and the text says the work is under
      way, with the seconds it has taken (building the consolidated report takes a while, even in-process). */
 (function () {
@@ -159,6 +161,42 @@
         setInterval(tick, 1000);
       }, 0);
     });
+  });
+
+  function grouped(number) { return String(number).replace(/\B(?=(\d{3})+(?!\d))/g, "."); }
+  function charCounter(area) {
+    var counter = document.getElementById(area.id + "-dem-ky-tu");
+    if (counter) return counter;
+    counter = document.createElement("div");
+    counter.id = area.id + "-dem-ky-tu";
+    counter.className = "form-text char-count";
+    counter.innerHTML = '<span data-count></span><span class="visually-hidden" aria-live="polite" data-said></span>';
+    area.insertAdjacentElement("afterend", counter);
+    area.setAttribute("aria-describedby", ((area.getAttribute("aria-describedby") || "") + " " + counter.id).trim());
+    return counter;
+  }
+  function countChars(area, speak) {
+    var limit = parseInt(area.getAttribute("maxlength"), 10);
+    if (!area.id || !(limit > 0)) return;
+    var counter = charCounter(area);
+    var used = area.value.length, left = Math.max(limit - used, 0), near = left <= limit / 10;
+    counter.querySelector("[data-count]").textContent = near
+      ? "Còn " + grouped(left) + " ký tự (tối đa " + grouped(limit) + ")"
+      : grouped(used) + "/" + grouped(limit) + " ký tự";
+    counter.classList.toggle("text-danger-emphasis", near);
+    counter.querySelector("[data-said]").textContent = speak && near ? "Còn " + grouped(left) + " ký tự" : "";
+  }
+  document.querySelectorAll("textarea[maxlength]").forEach(function (area) { countChars(area, false); });
+  document.addEventListener("focusin", function (event) {  /* a proposal row added by its button */
+    if (event.target.matches && event.target.matches("textarea[maxlength]")) countChars(event.target, false);
+  });
+  var pause = null;
+  document.addEventListener("input", function (event) {
+    var area = event.target;
+    if (!area.matches || !area.matches("textarea[maxlength]")) return;
+    countChars(area, false);
+    clearTimeout(pause);
+    pause = setTimeout(function () { countChars(area, true); }, 1000);
   });
 
   /* File inputs: the browser words its button and "no file" text in its own language (often English); the

@@ -10,6 +10,16 @@
   var savedVersion = parseInt(form.dataset.savedVersion, 10);
   var status = form.querySelector("[data-autosave-status]");
 
+  /* A time as the portal writes it, in the portal's time zone: 07:10 06/12/2026 (clock only: 07:10). */
+  function moment(date, clockOnly) {
+    var part = {};
+    new Intl.DateTimeFormat("en-GB", { timeZone: "Asia/Ho_Chi_Minh", hourCycle: "h23", year: "numeric",
+      month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit" }).formatToParts(date)
+      .forEach(function (p) { part[p.type] = p.value; });
+    var clock = part.hour + ":" + part.minute;
+    return clockOnly ? clock : clock + " " + part.day + "/" + part.month + "/" + part.year;
+  }
+
   function fields() {
     return Array.prototype.filter.call(form.elements, function (el) {
       return el.name && el.type !== "hidden" && el.type !== "file" && el.type !== "submit" && el.type !== "button";
@@ -37,7 +47,7 @@
       if (!Object.keys(changed).length) { localStorage.removeItem(key); return; }
       localStorage.setItem(key, JSON.stringify({ version: savedVersion, at: new Date().toISOString(),
                                                  pending: !!pending, values: changed }));
-      if (status) status.textContent = "Trình duyệt đã giữ nội dung lúc " + new Date().toLocaleTimeString("vi-VN") + ".";
+      if (status) status.textContent = "Trình duyệt đã giữ nội dung lúc " + moment(new Date(), true) + ".";
     } catch (e) { /* storage full or disabled: saving the draft still works */ }
   }
   function addProposal() {
@@ -58,7 +68,7 @@
     });
     if (!restored) return;
     var banner = document.getElementById("khoi-phuc");
-    banner.querySelector("[data-restored-at]").textContent = new Date(saved.at).toLocaleString("vi-VN");
+    banner.querySelector("[data-restored-at]").textContent = moment(new Date(saved.at));
     banner.classList.remove("d-none");
     banner.querySelector("[data-discard]").addEventListener("click", function () {
       localStorage.removeItem(key);

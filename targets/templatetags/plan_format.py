@@ -39,14 +39,16 @@ def vn_input_number(value, integer=False) -> str:
 
 @register.filter
 def target_value(target):
-    """The milestone as a short phrase: "> 2 lần", "4–4,5 điểm %/năm", "≥ 98 %"."""
+    """The milestone as a short phrase: "> 2 lần", "4–4,5 điểm %/năm", "≥ 98%", "= 0%" (the comparison's symbol,
+    a space, the number, its unit as `with_unit` joins it)."""
     if target.is_qualitative:
         return "Định tính"
     if target.comparison == "range":
         text = f"{vn_number(target.value)}–{vn_number(target.value_max)}"
     else:
         text = f"{COMPARISON_SYMBOLS[target.comparison]} {vn_number(target.value)}"
-    return f"{text} {target.unit}".strip()
+    unit = (target.unit or "").strip()
+    return f"{text}{unit}" if unit.startswith("%") else f"{text} {unit}".strip()
 
 
 @register.filter
@@ -58,8 +60,8 @@ def target_goal(target):
         return f"{text} năm {target.baseline_year}"
     if target.kind == "relative" and target.reference:
         return f"{text} {target.reference[:1].lower()}{target.reference[1:]}"
-    if target.kind == "annual_change":
-        return f"{'giảm' if target.direction == 'lower' else 'tăng'} {text}"
+    if target.kind == "annual_change":  # "tăng 6,5%/năm", never "tăng = 6,5%/năm"
+        return f"{'giảm' if target.direction == 'lower' else 'tăng'} {text.removeprefix('= ')}"
     return text
 
 

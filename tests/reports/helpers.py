@@ -8,6 +8,7 @@ import time_machine
 from django.db import transaction
 from django.forms import CheckboxInput
 from django.test import override_settings
+from openpyxl.utils import get_column_letter
 
 from loadtest.form_reader import FormReader
 from reports.completeness import ensure_entries
@@ -143,3 +144,53 @@ def rendered_form_data(html: str) -> dict:
     reader.feed(html)
     reader.data.pop("csrfmiddlewaretoken", None)
     return reader.data
+
+
+# LibreOffice 7.4 without Calibri draws a worksheet in DejaVu Sans: a column takes 7,1 pt a character of its width
+# (measured in its PDF of the consolidated workbook). Excel's Calibri takes less, so a sheet readable there is
+# readable in Excel too.
+LIBREOFFICE_POINTS_PER_CHARACTER = 7.1
+PAPER_WIDTHS = {"9": (595, 842), "8": (842, 1191)}  # A4, A3: portrait and landscape widths in points
+
+
+def printed_font_size(sheet, font_size: float = 11) -> float:
+    """The size a sheet's text prints at, one page wide: the program shrinks the columns (never enlarges them) to
+    the page's width between its side margins."""
+    portrait, landscape = PAPER_WIDTHS[str(sheet.page_setup.paperSize)]
+    page = landscape if sheet.page_setup.orientation == "landscape" else portrait
+    printable = page - 72 * (sheet.page_margins.left + sheet.page_margins.right)
+    columns = range(1, sheet.max_column + 1)
+    characters = sum(sheet.column_dimensions[get_column_letter(c)].width or 8.43 for c in columns)  # 8,43: unset
+    width = characters * LIBREOFFICE_POINTS_PER_CHARACTER
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage and int(sheet.page_setup.fitToWidth) == 1, sheet.title
+    return font_size * min(1, printable / width)
+
+
+def words_cut_in_tables(docx_path) -> list[str]:
+    """The words of a Word file's bordered tables that are wider than their cell less its padding (3 pt a side), as
+    Pillow measures them in Liberation Serif (Times New Roman's metrics): a fixed-layout table, in Word as in
+    LibreOffice, breaks such a word inside ("2025.0" / "1", "đồng/ngườ" / "i/năm")."""
+    from docx import Document
+    from PIL import ImageFont
+
+    fonts = {}
+
+    def points(text, size, bold):
+        name = f"LiberationSerif-{'Bold' if bold else 'Regular'}.ttf"
+        font = fonts.get((name, size)) or fonts.setdefault(
+            (name, size), ImageFont.truetype(f"/usr/share/fonts/truetype/liberation2/{name}", size * 10)
+        )
+        return font.getlength(text) / 10
+
+    cut = []
+    for table in Document(docx_path).tables:
+        if table.style is None or table.style.name != "Table Grid":
+            continue
+        for row in table.rows:
+            for cell in row.cells:
+                room = cell.width / 12700 - 6  # EMU → points, less the padding
+                for run in (run for paragraph in cell.paragraphs for run in paragraph.runs):
+                    for word in run.text.split():
+                        if points(word, run.font.size.pt, bool(run.bold)) > room:
+                            cut.append(f"{word} ({room:.1f} pt)")
+    return cut

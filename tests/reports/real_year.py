@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 from reports.models import ReportState, TaskEntry
 from targets.templatetags.plan_format import vn_number
 from tasks.structure import build_tree, walk
+from tests.reports.helpers import printed_font_size, words_cut_in_tables
 
 
 def flat(text: str) -> str:
@@ -91,6 +92,9 @@ def check_xlsx(report) -> None:
             if name.startswith("xl/worksheets/"):
                 assert "<f>" not in archive.read(name).decode() and "<f " not in archive.read(name).decode(), name
     book = load_workbook(report.xlsx.path)
+    for sheet in book:  # one page wide, its text printed at 8 pt or more (A3 for the wide sheets)
+        assert printed_font_size(sheet) >= 8, sheet.title
+    assert str(book["Chỉ tiêu"].page_setup.paperSize) == "8"
     sheet = book["Tình hình báo cáo"]
     headers = [cell.value for cell in sheet[1]]
     when = {row[0]: row[headers.index("Gửi lần đầu")] for row in sheet.iter_rows(min_row=2, values_only=True)}
@@ -105,6 +109,7 @@ def check_docx(report, pdf_flat: str) -> None:
         headers = [archive.read(n).decode() for n in archive.namelist() if re.match(r"word/header\d*\.xml", n)]
         document = archive.read("word/document.xml").decode()
     assert any("PAGE" in header for header in headers)
+    assert words_cut_in_tables(report.docx.path) == []  # codes and units whole, as in the PDF
     assert "w:titlePg" in document
     text = re.sub(r"<[^>]+>", "", document)  # the document's text in document order, tables included
     assert text.index("Nơi nhận:") < text.index("(Kèm theo Báo cáo số")  # the closing block before the appendices

@@ -107,6 +107,50 @@ def test_only_input_cells_are_unlocked_and_validated(owner, report):
     assert lists == {'"Đã đạt,Đang thực hiện,Chưa đạt"'}
 
 
+def test_every_validation_stops_a_wrong_value_and_shows_its_prompt(owner, report):
+    """openpyxl writes a validation with its messages off, and then Excel and LibreOffice take 150 in a 0–100
+    cell, “Chắc vậy” in a Có/Không cell and “Xong rồi” in the status list, and never show the prompt."""
+    book = download(owner, report)
+    rules = [(sheet.title, v) for sheet in book.worksheets for v in sheet.data_validations.dataValidation]
+    kinds = {(title, v.type) for title, v in rules}
+    assert {(LEAD, "list"), (LEAD, "whole"), (LEAD, "textLength"), (TARGETS, "decimal"), (TARGETS, "date"),
+            (TARGETS, "list"), (QUALITATIVE, "list"), (PROPOSALS, "textLength")} <= kinds  # fmt: skip
+    for title, rule in rules:
+        where = f"{title} {rule.sqref}"
+        assert rule.showErrorMessage and rule.showInputMessage, where
+        assert rule.errorStyle in (None, "stop"), where  # stop is the default: the value is refused
+        assert rule.errorTitle and rule.error and rule.promptTitle and rule.prompt, where
+        assert len(rule.promptTitle) <= 32 and len(rule.errorTitle) <= 32, where  # Excel's limits, or it
+        assert len(rule.prompt) <= 255 and len(rule.error) <= 255, where  # "repairs" the file on opening
+    targets = book[TARGETS]
+    row = row_of(targets, "2030.08")
+    percent = next(v for v in targets.data_validations.dataValidation if v.type == "decimal" and f"G{row}" in v.sqref)
+    assert (percent.prompt, percent.error) == ("Nhập số từ 0 đến 100.", "Giá trị phải là số từ 0 đến 100.")
+    estimate = next(v for v in targets.data_validations.dataValidation if f"I{row}" in v.sqref)
+    assert estimate.error == "Chọn một mục trong danh sách của ô: Có, Không."
+    status = next(v for v in book[LEAD].data_validations.dataValidation if "C2" in v.sqref)
+    assert status.error == (
+        "Chọn một mục trong danh sách của ô: Chưa triển khai, Đang triển khai, Hoàn thành, Chậm tiến độ."
+    )
+
+
+def test_the_instructions_print_within_an_a4_page(owner, report):
+    """One wrapped column, printed portrait on A4: LibreOffice does not shrink a single column wider than the
+    page, so the column itself fits between the margins, even in a font wider than Calibri (DejaVu Sans, which
+    LibreOffice uses without Calibri, takes 6,9 pt a character there)."""
+    sheet = download(owner, report)["Hướng dẫn"]
+    setup = sheet.page_setup
+    assert (setup.orientation, str(setup.paperSize)) == ("portrait", "9")
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage
+    assert (int(setup.fitToWidth), int(setup.fitToHeight)) == (1, 0)  # Excel shrinks it if it must
+    printable = 595 - 72 * (sheet.page_margins.left + sheet.page_margins.right)  # A4 is 595 pt wide
+    assert sheet.column_dimensions["A"].width * 7 <= printable
+    assert sheet.max_column == 1
+    for row in range(1, sheet.max_row + 1):
+        cell = sheet.cell(row, 1)
+        assert cell.value is None or cell.alignment.wrap_text, row
+
+
 def test_a_filled_workbook_comes_back_into_the_report(owner, report):
     entry = report.task_entries.filter(role="lead").order_by("section__position").first()
     Evidence.objects.create(entry=entry, file=SimpleUploadedFile("a.pdf", PDF), original_name="a.pdf",
@@ -162,16 +206,49 @@ def test_the_upload_is_in_the_history_like_a_web_save(owner, cast, report):
     assert "Nhập từ tệp Excel" in page.split('id="lich-su"')[1]
 
 
-def test_an_untouched_workbook_changes_nothing_but_the_version(owner, report):
+def history_counts() -> dict:
+    return {model: model.history.count() for model in (TaskEntry, TargetEntry, Proposal, AgencyReport)}
+
+
+def test_an_untouched_workbook_changes_nothing(owner, report):
+    """Re-uploading an unchanged workbook neither writes nor bumps the version: the page another tab has open
+    can still be saved, and the same workbook, edited afterwards, is still taken."""
+    assert upload(owner, report, download(owner, report)).status_code == 302  # a report nobody has filled yet
+    report.refresh_from_db()
+    assert report.version == 0
     page = ReportPage(report).fill_everything()
     page.lead(report.task_entries.filter(role="lead").first().section.code, results="Hai dòng\r\nthứ hai")
+    report.proposals.create(text="Hỗ trợ kinh phí đào tạo nghề")
     assert owner.post(f"/bao-cao/{report.pk}/", page.data()).status_code == 302
-    before = {model: model.history.count() for model in (TaskEntry, TargetEntry, Proposal, AgencyReport)}
+    other_tab = ReportPage(report)  # the page as a second tab shows it, before the upload
+    before, updated = history_counts(), AgencyReport.objects.values_list("updated_at", flat=True).get(pk=report.pk)
+    book = download(owner, report)
+    response = upload(owner, report, book, name="bao-cao-ldtbxh.xlsx")
+    assert response.status_code == 302
+    assert history_counts() == before  # not even a line break rewritten
+    report.refresh_from_db()
+    assert (report.version, report.updated_at) == (1, updated)
+    shown = owner.get(response["Location"]).content.decode()
+    assert "Tệp không có gì thay đổi so với báo cáo đang lưu: không có gì được lưu." in shown
+    assert "bao-cao-ldtbxh.xlsx" in shown and "Đã lưu nội dung tệp Excel" not in shown
+    web = other_tab.data() | {"difficulties": "Sửa trên tab khác"}
+    assert owner.post(f"/bao-cao/{report.pk}/", web).status_code == 302  # no conflict: nothing was saved
+    report.refresh_from_db()
+    assert (report.version, report.difficulties) == (2, "Sửa trên tab khác")
+
+
+def test_a_workbook_uploaded_unchanged_can_still_be_edited_and_uploaded(owner, report):
     book = download(owner, report)
     assert upload(owner, report, book).status_code == 302
-    assert {model: model.history.count() for model in before} == before  # not even a line break rewritten
+    before = history_counts()
+    book[LEAD]["D2"] = "Đã mở 3 lớp dạy nghề."
+    response = upload(owner, report, book)
+    assert response.status_code == 302, errors_of(response)
+    assert "Đã lưu nội dung tệp Excel" in owner.get(response["Location"]).content.decode()
+    assert TaskEntry.objects.filter(report=report, results="Đã mở 3 lớp dạy nghề.").count() == 1
+    assert history_counts()[TaskEntry] == before[TaskEntry] + 1
     report.refresh_from_db()
-    assert report.version == 2
+    assert report.version == 1
 
 
 def test_a_workbook_downloaded_before_a_web_save_is_refused(owner, report):
@@ -227,7 +304,7 @@ def test_every_bad_cell_is_named_and_nothing_is_saved(owner, report):
         "Trang &#x27;Kiến nghị, đề xuất&#x27;, dòng 3, cột B (Kiến nghị, đề xuất): ô chứa công thức (=A1+1)",
     ]:
         assert expected in text, expected
-    assert text.count("<li>") == 9
+    assert text.split("<main", 1)[1].count("<li>") == 9  # in the page, not its menu bar
     assert not TaskEntry.objects.filter(report=report).exclude(results="").exists()
     report.refresh_from_db()
     assert report.version == 0

@@ -53,6 +53,7 @@ def test_a_changed_proposal_is_named_by_its_text(client, cast, report):
     proposal.state, proposal.response = "answered", "Đã trình UBND tỉnh."
     proposal._history_user = cast["vanphong"]
     proposal.save()
+    type(report).objects.filter(pk=report.pk).update(state="submitted")  # a draft's history is its agency's own
     client.force_login(cast["vanphong"])
     rows = history_rows(client.get(f"/bao-cao/{report.pk}/").content.decode())
     answer = next(row for row in rows if row[3] == "trả lời của huyện")

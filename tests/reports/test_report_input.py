@@ -107,6 +107,8 @@ def test_script_tags_are_stored_as_text_and_shown_escaped(client, cast, report):
     post(client, report, page)
     assert report.task_entries.get(section__code="III.3.b.3").results == hostile
     for user in ("canbo.ldtbxh", "vanphong"):
+        if user == "vanphong":  # outside the agency the content shows once sent
+            type(report).objects.filter(pk=report.pk).update(state="submitted")
         client.force_login(cast[user])
         html = client.get(f"/bao-cao/{report.pk}/").content.decode()
         assert "<script>alert" not in html and "<img src=x" not in html

@@ -10,6 +10,7 @@ from django.core.management import call_command
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.shared import Mm
 from lxml import etree
 
 from reports.consolidated.build import build_consolidated_report
@@ -19,7 +20,7 @@ from reports.consolidated.models import ConsolidatedReport
 from reports.consolidated.word import consolidated_docx
 from reports.models import AgencyReport, Proposal
 from tests.conftest import DATA
-from tests.reports.helpers import ReportPage, current_report
+from tests.reports.helpers import ReportPage, current_report, words_cut_in_tables
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -141,12 +142,26 @@ def test_its_tables_are_the_models_with_repeated_header_rows(report):
                 expected = WD_ALIGN_PARAGRAPH.RIGHT if index in part.numeric else WD_ALIGN_PARAGRAPH.LEFT
                 assert cell.paragraphs[0].alignment == expected
         widths = [column.width for column in table.columns]
-        shares = [w / sum(widths) for w in widths]
-        assert shares == pytest.approx([w / sum(part.widths) for w in part.widths], abs=0.001)
+        assert [cell.width for cell in table.rows[-1].cells] == widths
+        line = Mm(297 - 20 - 20) if len(part.headers) > 6 else Mm(210 - 30 - 15)  # Phụ lục 1 is landscape
+        assert sum(widths) == pytest.approx(line, abs=Mm(0.1))  # the whole line, however it is shared
         if part.total:
             assert all(run.bold for cell in table.rows[-1].cells for run in cell.paragraphs[0].runs)
     budget = next(t for t in tables if t.total)
     assert budget.total[-1] == "150.000.000"
+
+
+def test_codes_and_units_stay_whole_in_the_tables(report):
+    """Each column is at least as wide as its longest word, as in the PDF: “2025.01” and “III.2.d.1” on one line,
+    “đồng/người/năm” never broken inside. The other columns share the rest of the line in the model's proportions."""
+    assert words_cut_in_tables(report.docx.path) == []
+    word = Document(report.docx.path)
+    targets = next(t for t in word.tables if t.rows[0].cells[0].text == "Mã" and len(t.columns) == 6)
+    codes = [row.cells[0].text for row in targets.rows[1:]]
+    assert "2025.01" in codes and any("đồng/người/năm" in row.cells[3].text for row in targets.rows[1:])
+    widths = [column.width for column in targets.columns]
+    part = next(p for p in build_document(gather(report)).body if p.kind == "table")
+    assert widths[1] / widths[5] == pytest.approx(part.widths[1] / part.widths[5], abs=0.01)  # neither needed more
 
 
 def test_it_closes_before_the_appendices_and_each_appendix_is_a_section(report):

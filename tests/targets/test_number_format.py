@@ -27,6 +27,6 @@ def test_vn_number(value, shown):
 def test_target_value_phrases():
     assert target_value(Target(kind="annual_change", comparison="range", value=4, value_max=Decimal("4.5"),
                                unit="điểm %/năm")) == "4–4,5 điểm %/năm"  # fmt: skip
-    assert target_value(Target(kind="level", comparison=">=", value=95, unit="%")) == "≥ 95 %"
-    assert target_value(Target(kind="level", comparison="<", value=15, unit="%")) == "< 15 %"
+    assert target_value(Target(kind="level", comparison=">=", value=95, unit="%")) == "≥ 95%"
+    assert target_value(Target(kind="level", comparison="<", value=15, unit="%")) == "< 15%"
     assert target_value(Target(kind="qualitative")) == "Định tính"

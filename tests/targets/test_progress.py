@@ -35,7 +35,7 @@ def test_cagr_ratio_needs_acceleration():
     # projected 2025 = 88 × 1.032280² = 93.772
     assert p.projected == pytest.approx(93.772, abs=1e-3)
     assert p.explanation == (
-        "Từ 80% (năm 2020) tăng lên 88% (năm 2023), bình quân tăng 3,23 %/năm (tương đối); cần tăng 3,5 %/năm "
+        "Từ 80% (năm 2020) tăng lên 88% (năm 2023), bình quân tăng 3,23%/năm (tương đối); cần tăng 3,5%/năm "
         "(tương đối) để đạt 95% vào năm 2025. Giữ nhịp này, năm 2025 ước đạt 93,77%, chưa đạt mục tiêu."
     )
     assert "CAGR" not in p.explanation and "tỷ số" not in p.explanation  # the method in small print only
@@ -138,6 +138,17 @@ def test_relative_to_a_reference_series():
     assert evaluate(goal, {2020: 30, 2024: 45}, 2024, reference={2020: 75}).status == "insufficient_data"
 
 
+def test_a_ratio_is_written_with_one_rounding_in_its_sentence():
+    # 2,3 / 2,8 = 0,8214…: the sentence gives it as 0,821 both times, never 0,82 then 0,821
+    goal = Goal(kind="relative", horizon=2025, comparison="=", value=1, unit="%", target_unit="lần",
+                reference_label="tỷ lệ dân số là người DTTS")  # fmt: skip
+    p = evaluate(goal, {2020: 1.8, 2025: 2.3}, 2026, reference={2020: 2.6, 2025: 2.8})
+    assert p.explanation == (
+        "Năm 2025: 2,3%, bằng 0,821 lần tỷ lệ dân số là người DTTS (2,8%). Mốc 2025 đã qua. Năm 2025 đạt 0,821 lần, "
+        "chưa đạt mục tiêu 1 lần."
+    )
+
+
 def test_annual_change_is_derived_from_the_level_series():
     # poverty falls 4–4.5 points a year from 2021, judged on the poverty rate from its 2020 baseline:
     # 27.5 (2020) → 17.0 (2023): (17.0 − 27.5) / 3 = −3.5 points a year; R = 3.5 / 4 = 0.875
@@ -168,7 +179,7 @@ def test_growth_band_over_a_stated_period_is_a_compound_rate_of_the_level():
                 change_unit="%/năm", period_start=2026)  # fmt: skip
     p = evaluate(goal, {2024: 900, 2025: 1000, 2026: 1075, 2027: 1150.25}, 2027)
     assert p.status == "on_track" and p.observed_pace == pytest.approx(7.2497, abs=1e-3)
-    assert p.explanation.startswith("Tăng bình quân 7,25 %/năm từ năm 2025 đến năm 2027")
+    assert p.explanation.startswith("Tăng bình quân 7,25%/năm từ năm 2025 đến năm 2027")
 
 
 def test_a_passed_milestone_is_judged_once_at_its_year():

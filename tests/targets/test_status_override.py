@@ -112,10 +112,10 @@ def test_it_is_shown_beside_the_computed_status_everywhere(client, cast, reviewe
 
 def test_a_new_override_supersedes_and_the_history_stays(reviewer, imported):
     override(reviewer)
-    override(reviewer, status="insufficient_data", reason="Chờ số liệu chính thức của BHXH tỉnh.")
+    override(reviewer, status="not_met", reason="Chờ số liệu chính thức của BHXH tỉnh.")
     override(reviewer, status="", reason="Đã có số liệu chính thức, dùng lại tình trạng tính theo số liệu.")
     rows = list(StatusOverride.objects.order_by("pk"))
-    assert [(o.status, o.is_current) for o in rows] == [("met", False), ("insufficient_data", False), ("", True)]
+    assert [(o.status, o.is_current) for o in rows] == [("met", False), ("not_met", False), ("", True)]
     page = reviewer.get(f"/ke-hoach/{SLUG}/chi-tieu/2025.19/").content.decode()
     history = page[page.index('id="lich-su-dieu-chinh"') :]
     assert REASON in history and "Chờ số liệu chính thức" in history and "Bỏ điều chỉnh" in history

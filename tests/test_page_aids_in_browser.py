@@ -1,0 +1,87 @@
+"""Small things a person sees on every page and on the report form, in headless Chromium at 1366 px:
+the menu bar on one line for every role, a character counter under long texts, and the time of a
+restored draft written as the portal writes times."""
+
+import pytest
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
+
+from reports.models import AgencyReport
+from tests.browser import DESKTOP, clean_slate, log_in, screenshot
+
+
+@pytest.fixture
+def chromium(browser, live_server):
+    clean_slate(browser, live_server)
+    return browser
+
+
+@pytest.mark.parametrize("who", ["vanphong", "lanhdao", "quantri", "canbo.gddt"])
+def test_the_menu_bar_is_one_line_at_1366_px(transactional_db, chromium, live_server, plan, who):
+    log_in(chromium, live_server, who)
+    chromium.set_window_size(DESKTOP, 900)
+    chromium.get(f"{live_server.url}/ke-hoach/")
+    brand, items, logout = (
+        chromium.find_element(By.CSS_SELECTOR, selector).rect
+        for selector in (".navbar-brand", ".navbar-nav .nav-item:last-child", "nav form[data-logout] button")
+    )
+    screenshot(chromium, f"navbar-{who}")
+    middle = lambda rect: rect["y"] + rect["height"] / 2  # noqa: E731
+    assert abs(middle(brand) - middle(items)) < 8 and abs(middle(brand) - middle(logout)) < 8, (brand, items, logout)
+    assert logout["height"] < 40  # "Đăng xuất" on one line
+    container = chromium.find_element(By.CSS_SELECTOR, "nav.navbar .container").rect
+    assert logout["x"] + logout["width"] <= container["x"] + container["width"] + 1
+    assert chromium.find_element(By.CSS_SELECTOR, "nav.navbar").rect["height"] < 60  # one line: 56 px
+
+
+def open_report(chromium, live_server, who="canbo.gddt"):
+    log_in(chromium, live_server, who)
+    assert "/bao-cao/" in chromium.current_url  # staff land on this year's report
+    return AgencyReport.objects.get(pk=chromium.current_url.rstrip("/").rsplit("/", 1)[1])
+
+
+def test_long_texts_count_their_characters_while_typing(transactional_db, chromium, live_server, plan):
+    open_report(chromium, live_server)
+    area = chromium.find_element(By.CSS_SELECTOR, "textarea[name='lead-0-results']")
+    counter = chromium.find_element(By.ID, area.get_attribute("id") + "-dem-ky-tu")
+    assert area.get_attribute("maxlength") == "20000"
+    assert counter.get_attribute("id") in area.get_attribute("aria-describedby")
+    assert counter.text == "0/20.000 ký tự"
+    area.send_keys("Đã kiên cố hóa 12 phòng học.")
+    assert counter.text == "28/20.000 ký tự"
+    # Pasting a long text: the counter says how much room is left, and after a pause screen readers hear it.
+    chromium.execute_script(
+        "arguments[0].value = 'a'.repeat(19990); arguments[0].dispatchEvent(new Event('input', {bubbles: true}))",
+        area,
+    )
+    assert counter.text == "Còn 10 ký tự (tối đa 20.000)"
+    said = counter.find_element(By.CSS_SELECTOR, "[aria-live=polite]")
+    WebDriverWait(chromium, 5).until(lambda d: said.get_attribute("textContent") == "Còn 10 ký tự")
+    screenshot(chromium, "report-char-counter")
+    # A proposal row added with its button counts too.
+    add = chromium.find_element(By.ID, "them-kien-nghi")
+    chromium.execute_script("arguments[0].scrollIntoView({block: 'center'})", add)
+    add.click()
+    added = chromium.find_elements(By.CSS_SELECTOR, "#kien-nghi textarea")[-1]
+    added.send_keys("Kiến nghị")
+    assert chromium.find_element(By.ID, added.get_attribute("id") + "-dem-ky-tu").text == "9/20.000 ký tự"
+
+
+def test_the_restored_draft_says_its_time_as_the_portal_does(transactional_db, chromium, live_server, plan):
+    report = open_report(chromium, live_server)
+    user = report.agency.members.get(user__username="canbo.gddt").user
+    draft = {"version": report.version, "at": "2026-12-06T00:10:00.000Z", "pending": False,
+             "values": {"lead-0-results": "Nội dung chưa lưu"}}  # fmt: skip
+    chromium.execute_script(
+        "localStorage.setItem(arguments[0], JSON.stringify(arguments[1]))",
+        f"binhson:{user.pk}:bao-cao-{report.pk}",
+        draft,
+    )
+    chromium.refresh()
+    banner = chromium.find_element(By.ID, "khoi-phuc")
+    assert banner.is_displayed()
+    assert banner.find_element(By.CSS_SELECTOR, "[data-restored-at]").text == "07:10 06/12/2026"  # Bình Sơn time
+    chromium.find_element(By.CSS_SELECTOR, "textarea[name='lead-0-results']").send_keys(".")
+    status = chromium.find_element(By.CSS_SELECTOR, "[data-autosave-status]")
+    WebDriverWait(chromium, 5).until(lambda d: "Trình duyệt đã giữ nội dung lúc" in status.text)
+    assert status.text.rsplit(" ", 1)[1].count(":") == 1  # HH:MM, as the portal writes times
