@@ -23,6 +23,7 @@ from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
 from django.db import transaction  # noqa: E402
 from django.test import override_settings  # noqa: E402
 
+from reports.demo import demo_year  # noqa: E402
 from reports.models import AgencyReport, ReportingCycle, ReportState  # noqa: E402
 from tasks.models import Plan  # noqa: E402
 
@@ -42,7 +43,7 @@ def signed_in(user) -> str:
 
 def main():
     plan = Plan.objects.get(is_active=True)
-    cycle = ReportingCycle.current(plan)
+    cycle = ReportingCycle.open(plan, demo_year(plan))  # the year seed_demo filled (in January: the year just ended)
     reviewer = get_user_model().objects.get(username="vanphong")
     reports = list(cycle.reports.select_related("agency").order_by("agency__code"))
     submitted = [r for r in reports if r.state == ReportState.SUBMITTED][:AWAITING_REVIEW]

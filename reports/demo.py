@@ -67,6 +67,15 @@ def year_in_use(plan, year) -> str:
     return f"Kỳ báo cáo năm {year} đã có báo cáo được nhập hoặc đã gửi: không ghi dữ liệu minh họa đè lên."
 
 
+def demo_year(plan=None, today=None) -> int:
+    """The year the demo fills: this year's, except in January. The cycle of a new year opens on 1 January
+    with nothing in it, while the year just ended is what everyone still works on (its last reports,
+    their review, the consolidated report): in January the demo fills the year just ended."""
+    today = today or timezone.localdate()
+    year = today.year - 1 if today.month == 1 else today.year
+    return min(max(year, plan.period_start), plan.last_year) if plan else year
+
+
 def seed_year(cycle: ReportingCycle, staff: dict, reviewer, now=None) -> Outcome:
     """Fill the cycle's reports and the years before it. `staff`: agency code → its demo user.
     Mail the transitions send goes nowhere: the demo's addresses are not real."""
@@ -74,11 +83,28 @@ def seed_year(cycle: ReportingCycle, staff: dict, reviewer, now=None) -> Outcome
         return _seed(cycle, staff, reviewer, now or timezone.now())
 
 
-def _seed(cycle, staff, reviewer, now) -> Outcome:
+def seed_past_year(cycle: ReportingCycle, staff: dict, reviewer, now=None) -> Outcome:
+    """The year before the demo's: a season that has ended, its entry closed on 31 January after it. Every
+    report approved; the late agencies of demo_year.yaml sent theirs two working days after that year's due
+    date, where it really is late."""
+    everyone = sorted(code for code in cycle.reports.values_list("agency__code", flat=True) if code in staff)
+    late = [code for code in demo_data()["states"]["late"] if code in everyone]
+    states = {"approved": [c for c in everyone if c not in late], "submitted": [], "sent_back": {}, "late": late,
+              "draft": {}}  # fmt: skip
+    with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"), transaction.atomic():
+        outcome = _seed(cycle, staff, reviewer, now or timezone.now(), states)
+        cycle.locks_on = datetime.date(cycle.year + 1, 1, 31)  # closed: a later reorganisation leaves it as it was
+        cycle._history_user = reviewer
+        cycle.save(update_fields=["locks_on"])
+        return outcome
+
+
+def _seed(cycle, staff, reviewer, now, states=None) -> Outcome:
     data, year = demo_data(), cycle.year
     outcome = Outcome(year=year, history_values=record_history(cycle.plan, year, reviewer))
     reports = {r.agency.code: r for r in cycle.reports.select_related("agency", "cycle")}
-    states = data["states"]
+    if states is None:  # this year's season: the late agencies are late the year before (seed_past_year)
+        states = {**data["states"], "late": []}
     listed = {code for codes in states.values() for code in codes}
     # the sent-back report was submitted first; the latest submissions still await review
     order = [*states["sent_back"], *states["approved"], *sorted(set(reports) - listed), *states["submitted"]]
@@ -94,13 +120,19 @@ def _seed(cycle, staff, reviewer, now) -> Outcome:
             report.approve(by=reviewer, at=reviewed_at)
             _answer_proposals(report, reviewer, min(reviewed_at + datetime.timedelta(hours=1), now))
     late_at = _local(_working_day(cycle.due_on + datetime.timedelta(days=2)), 9, 15)
+    reviewed_at = _local(_working_day(late_at.date() + datetime.timedelta(days=1)), 10, 30)
     for code in (c for c in states["late"] if c in reports):
+        if reviewed_at >= now:  # never a moment after now (the past year's season has long ended)
+            raise ValueError(f"the late report of {year} would be sent after now")
         _fill(reports[code], staff[code], late_at - datetime.timedelta(hours=2), outcome)
         reports[code].submit(by=staff[code], at=late_at)
+        reports[code].approve(by=reviewer, at=reviewed_at)
+        _answer_proposals(reports[code], reviewer, reviewed_at + datetime.timedelta(hours=1))
         outcome.late.append((reports[code], late_at))
+    typed_at = min(now, _local(cycle.due_on, 17, 0)) - datetime.timedelta(days=1)  # before the season closed
     for code, only in states["draft"].items():
         if code in reports and only:
-            _fill(reports[code], staff[code], now - datetime.timedelta(days=1), outcome, only=only)
+            _fill(reports[code], staff[code], typed_at, outcome, only=only)
     for report in reports.values():
         report.refresh_from_db(fields=["state"])
         outcome.states[report.state] = outcome.states.get(report.state, 0) + 1
@@ -321,17 +353,23 @@ def _limit_error(target, value) -> str | None:
 
 
 def record_history(plan, year, reviewer) -> int:
-    """Values of every numeric target for 2020 to last year, and the reference series up to this
-    year, recorded the way an import records them; returns how many values were recorded."""
+    """Values of every numeric target for 2020 to last year that are not recorded yet (last year's may
+    come from its approved reports), and the reference series up to this year, recorded the way an
+    import records them; returns how many values were recorded."""
     data, recorded = demo_data(), 0
     targets = {t.code: t for t in plan.targets.filter(is_active=True)}
     for code in data["values"]:
         target = targets.get(code)
         if target is None or target.is_qualitative:
             continue
+        recorded_years = set(TargetValue.objects.current().filter(target=target).values_list("year", flat=True))
         for value_year, value in series(target, year).items():
-            if value_year < year and record_value(
-                target, value_year, value, by=reviewer, as_of=datetime.date(value_year, 12, 31), source=DEMO_SOURCE
+            if (
+                value_year < year
+                and value_year not in recorded_years
+                and record_value(
+                    target, value_year, value, by=reviewer, as_of=datetime.date(value_year, 12, 31), source=DEMO_SOURCE
+                )
             ):
                 recorded += 1
     for code, values in data["references"].items():

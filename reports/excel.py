@@ -273,11 +273,13 @@ def completeness_frame(summary) -> pd.DataFrame:
                 "Cơ quan, đơn vị": r.agency.name,
                 "Trạng thái": r.get_state_display(),
                 "Gửi lần đầu": r.first_submitted_at,  # shown in local time by workbook()
-                "Gửi muộn": r.is_late,
+                "Gửi muộn": r.is_late,  # one meaning of the due date (AgencyReport.is_overdue, is_late, resubmitted_at)
+                "Quá hạn": r.is_overdue,
+                "Gửi lại lúc": r.resubmitted_at,
             }
             for r in summary.reports
         ],
-        columns=["Cơ quan, đơn vị", "Trạng thái", "Gửi lần đầu", "Gửi muộn"],
+        columns=["Cơ quan, đơn vị", "Trạng thái", "Gửi lần đầu", "Gửi muộn", "Quá hạn", "Gửi lại lúc"],
         dtype=object,
     )
 

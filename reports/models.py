@@ -154,7 +154,9 @@ class AgencyReport(models.Model):
     )
     first_submitted_at = models.DateTimeField("gửi lần đầu lúc", null=True, blank=True)
     submitted_at = models.DateTimeField("gửi lúc", null=True, blank=True)
-    is_late = models.BooleanField("gửi muộn", default=False)
+    is_late = models.BooleanField(
+        "gửi muộn", default=False, help_text="Gửi lần đầu sau hạn báo cáo (gửi lại sau khi bị trả lại không tính)."
+    )
     due_on = models.DateField(
         "hạn gửi riêng", null=True, blank=True,
         help_text="Báo cáo mở theo một sắp xếp tổ chức sát hoặc sau hạn của kỳ: hạn riêng của đơn vị. "
@@ -181,6 +183,33 @@ class AgencyReport(models.Model):
 
     def get_absolute_url(self):
         return reverse("reports:detail", args=[self.pk])
+
+    # One meaning of the due date, everywhere (the agency's page, the review queue, the dashboard, the exports
+    # and Phụ lục 3): "gửi muộn" is a FIRST submission after the due date (stored in `is_late` by `submit`);
+    # "quá hạn" is a report never sent, from the day after the due date; "gửi lại" is a submission after a
+    # send-back, with its own time, and is never late on its own.
+    @property
+    def is_overdue(self) -> bool:
+        """Not sent yet, and the due date has passed (today in Bình Sơn)."""
+        return (
+            self.first_submitted_at is None
+            and self.handed_over_at is None
+            and timezone.localdate() > self.effective_due_on
+        )
+
+    @property
+    def resubmitted_at(self):
+        """When the report was sent again after a send-back (the latest time); None if sent once or never."""
+        if self.first_submitted_at and self.submitted_at and self.submitted_at != self.first_submitted_at:
+            return self.submitted_at
+        return None
+
+    def deadline_note(self) -> str:
+        """The same facts in words, for the exports and Phụ lục 3: "Quá hạn", "Gửi muộn", "Gửi lại lúc …"."""
+        notes = ["Quá hạn"] if self.is_overdue else ["Gửi muộn"] if self.is_late else []
+        if self.resubmitted_at:
+            notes.append(f"Gửi lại lúc {timezone.localtime(self.resubmitted_at):%H:%M %d/%m/%Y}")
+        return "; ".join(notes)
 
     @property
     def is_shared(self) -> bool:
@@ -256,10 +285,11 @@ class AgencyReport(models.Model):
         if missing:
             raise ValidationError(missing)
         now = at or timezone.now()
-        late = self.is_late or timezone.localtime(now).date() > self.effective_due_on
+        first = self.first_submitted_at or now
+        late = timezone.localtime(first).date() > self.effective_due_on  # the first submission's, not a resubmission's
         event = self._transition(
             ReportState.SUBMITTED, by, (ReportState.DRAFT, ReportState.SENT_BACK), ReportAction.SUBMITTED,
-            at=at, submitted_at=now, first_submitted_at=self.first_submitted_at or now, is_late=late,
+            at=at, submitted_at=now, first_submitted_at=first, is_late=late,
         )  # fmt: skip
         return event
 

@@ -32,7 +32,7 @@ def send_reminders(today: datetime.date | None = None) -> int:
             continue
         pending = (
             cycle.reports.filter(first_submitted_at__isnull=True, handed_over_at__isnull=True)
-            .select_related("agency")
+            .select_related("agency", "cycle")
             .order_by(vietnamese("agency__name"))
         )
         days_left = (cycle.due_on - today).days
@@ -48,7 +48,9 @@ def send_reminders(today: datetime.date | None = None) -> int:
                     f"Hạn gửi: {cycle.due_on:%d/%m/%Y}.\n\n{settings.PORTAL_URL}{report.get_absolute_url()}"
                 )
                 sent += _safely(f"reminder-{report.pk}-{step}", agency_addresses(report.agency), subject, body)
-        elif days_left < 0 and pending:
+        elif days_left < 0 and (overdue := [r for r in pending if r.effective_due_on < today]):
+            # a report a reorganisation opened late keeps its own, later due date (AgencyReport.due_on)
+            pending = overdue
             names = "\n".join(f"- {r.agency.name}" for r in pending)
             subject = f"Các đơn vị chưa gửi báo cáo năm {cycle.year} (quá hạn {cycle.due_on:%d/%m/%Y})"
             body = f"Đến ngày {today:%d/%m/%Y}, {len(pending)} cơ quan, đơn vị chưa gửi báo cáo:\n{names}"

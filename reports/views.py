@@ -37,10 +37,17 @@ logger = logging.getLogger(__name__)
 
 
 def home(request):
-    """After login: agency staff land on this year's report, reviewers on the review queue."""
+    """After login: agency staff land on a report of an earlier year sent back to them (in January, last year's
+    is still in review), else on this year's; reviewers on the review queue."""
     agency = access.user_agency(request.user)
     plan = Plan.objects.filter(is_active=True).order_by("-period_start").first()
     if agency and plan and has_role(request.user, Role.AGENCY_STAFF):
+        earlier = AgencyReport.objects.filter(
+            agency=agency, cycle__plan=plan, cycle__year__lt=timezone.localdate().year, state=ReportState.SENT_BACK
+        ).select_related("cycle")
+        waiting = next((r for r in earlier.order_by("cycle__year") if r.is_editable), None)
+        if waiting:
+            return redirect(waiting)
         cycle = ReportingCycle.current(plan)
         report = cycle.reports.filter(agency=agency).first()
         if report:

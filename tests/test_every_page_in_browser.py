@@ -6,9 +6,9 @@ import io
 
 from django.core.management import call_command
 from django.db.models import Count
-from django.utils import timezone
 
 from reports.consolidated.models import BuildState, ConsolidatedReport
+from reports.demo import demo_year
 from reports.models import AgencyReport, ReportingCycle, ReportState
 from targets.models import Target
 from tests.browser import DESKTOP, PHONE, axe_violations, log_in, screenshot, width_problem
@@ -20,7 +20,7 @@ def seed_the_year(plan) -> dict:
     """The demo year (reports in every state, values since 2020, proposals, evidence, history) and a built
     consolidated report; the pages each role reaches, by user name (None: not logged in)."""
     call_command("seed_demo", "--reports", force=True, stdout=io.StringIO())
-    year = timezone.localdate().year
+    year = demo_year()  # this year; in January the year just ended
     cycle = ReportingCycle.objects.get(plan=plan, year=year)
     built = ConsolidatedReport.request(plan, year)
     ConsolidatedReport.objects.filter(pk=built.pk).update(state=BuildState.READY)  # its files are not opened here

@@ -407,9 +407,9 @@ def _submissions_appendix(data) -> Appendix:
         gap = Para(f"Năm {data.year} chưa mở kỳ báo cáo.", style="missing")
         return Appendix(3, "TÌNH HÌNH GỬI BÁO CÁO CỦA CÁC CƠ QUAN, ĐƠN VỊ", [gap])
     rows = [
-        [str(n), r["agency"], r["state_label"], r["submitted_at"] or "Chưa gửi", "Gửi muộn" if r["late"] else ""]
+        [str(n), r["agency"], r["state_label"], r["submitted_at"] or "Chưa gửi", r["deadline_note"]]
         for n, r in enumerate(data.reports.to_dict("records"), start=1)
     ]
     table = Table(["TT", "Cơ quan, đơn vị", "Trạng thái", "Gửi lần đầu lúc", "Ghi chú"], rows,
-                  widths=[6, 44, 22, 17, 11], numeric=(0,))  # fmt: skip
+                  widths=[6, 38, 20, 17, 19], numeric=(0,))  # fmt: skip
     return Appendix(3, "TÌNH HÌNH GỬI BÁO CÁO CỦA CÁC CƠ QUAN, ĐƠN VỊ", [table])

@@ -49,6 +49,8 @@ REPORTS = {
     "state_label": "Trạng thái",
     "submitted_at": "Gửi lần đầu",
     "late": "Gửi muộn",
+    "overdue": "Quá hạn",
+    "resubmitted_at": "Gửi lại lúc",
 }
 ROLES = {"lead": "Chủ trì", "coordinating": "Phối hợp"}
 
@@ -68,8 +70,9 @@ def consolidated_workbook(data) -> bytes:
     if "approved" in proposals.columns:
         proposals = proposals.assign(approved=proposals["approved"].map(approval_label))
     reports = data.reports
-    if "submitted_at" in reports.columns:
-        reports = reports.assign(submitted_at=reports["submitted_at"].map(_moment))
+    for column in ("submitted_at", "resubmitted_at"):
+        if column in reports.columns:
+            reports = reports.assign(**{column: reports[column].map(_moment)})
     return workbook(
         {
             "Chỉ tiêu": _select(targets, TARGETS, year=data.year),

@@ -25,7 +25,7 @@ from tasks.structure import build_tree, held, walk
 INCLUDED = SHARED_STATES  # what was sent and not returned for changes: a draft is its agency's own
 
 REPORT_COLUMNS = ["report_id", "agency_id", "agency", "agency_code", "state", "state_label", "approved", "included",
-                  "submitted_at", "late", "difficulties"]  # fmt: skip
+                  "submitted_at", "late", "overdue", "resubmitted_at", "deadline_note", "difficulties"]  # fmt: skip
 TASK_COLUMNS = ["section_id", "position", "code", "role", "agency_id", "agency", "status", "results", "shortcomings",
                 "next_steps", "budget", "approved"]  # fmt: skip
 TARGET_COLUMNS = ["target_id", "code", "name", "horizon", "goal", "goal_unit", "unit", "baseline_year",
@@ -88,8 +88,10 @@ def gather(report: ConsolidatedReport) -> Consolidated:
         row = {
             "report_id": r.pk, "agency_id": r.agency_id, "agency": r.agency.name, "agency_code": r.agency.code,
             "state": r.state, "state_label": r.get_state_display(), "approved": r.state == ReportState.APPROVED,
-            "included": r.state in INCLUDED, "submitted_at": _local(r.first_submitted_at), "late": r.is_late,
-            "difficulties": r.difficulties,
+            "included": r.state in INCLUDED, "submitted_at": _local(r.first_submitted_at),
+            # one meaning of the due date (AgencyReport.is_overdue, is_late, resubmitted_at)
+            "late": r.is_late, "overdue": r.is_overdue, "resubmitted_at": _local(r.resubmitted_at),
+            "deadline_note": r.deadline_note(), "difficulties": r.difficulties,
         }  # fmt: skip
         stand_ins = standing.reports.get(r.agency_id)
         if stand_ins and not row["included"]:
@@ -101,7 +103,8 @@ def gather(report: ConsolidatedReport) -> Consolidated:
                 f"(báo cáo của {names} trước sắp xếp; đơn vị chưa gửi báo cáo của mình)",
                 "approved": approved, "included": True,
                 "submitted_at": _local(min(k.first_submitted_at for k in stand_ins if k.first_submitted_at)),
-                "late": any(k.is_late for k in stand_ins),
+                "late": any(k.is_late for k in stand_ins), "overdue": False, "resubmitted_at": None,
+                "deadline_note": "Gửi muộn" if any(k.is_late for k in stand_ins) else "",
                 "difficulties": "\n".join(k.difficulties.strip() for k in standing.main.get(r.agency_id, [])
                                           if k.difficulties.strip()),
             }  # fmt: skip

@@ -318,7 +318,7 @@ def _instructions(ws, report) -> None:
     lines = [
         (f"BÁO CÁO KẾT QUẢ THỰC HIỆN NĂM {cycle.year} – {report.agency.name.upper()}", True),
         (f"Kế hoạch: {cycle.plan.title}", False),
-        (f"Hạn gửi: {cycle.due_on:%d/%m/%Y}. Tệp tải về lúc {now:%H:%M %d/%m/%Y}, "
+        (f"Hạn gửi: {report.effective_due_on:%d/%m/%Y}. Tệp tải về lúc {now:%H:%M %d/%m/%Y}, "
          f"theo bản lưu số {report.version} của báo cáo ({report.get_state_display().lower()}).", False),
         ("", False),
         ("Cách điền", True),

@@ -1,8 +1,10 @@
 """Building the report page's POST data the way the browser would send it."""
 
 import datetime
+import zoneinfo
 from contextlib import contextmanager
 
+import time_machine
 from django.db import transaction
 from django.forms import CheckboxInput
 from django.test import override_settings
@@ -28,6 +30,17 @@ def kept_for_the_module(django_db_blocker, media):
         finally:
             transaction.set_rollback(True)
             atomic.__exit__(None, None, None)
+
+
+def moment(day: str, time: str = "10:00") -> datetime.datetime:
+    """A moment in Bình Sơn: moment("2026-12-06", "09:15")."""
+    naive = datetime.datetime.fromisoformat(f"{day} {time}")
+    return naive.replace(tzinfo=zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh"))
+
+
+def on(day: str, time: str = "10:00"):
+    """Travel to a day the test chose (time ticks on from there): `with on("2026-12-06"): ...`, or as a decorator."""
+    return time_machine.travel(moment(day, time), tick=True)
 
 
 def current_report(plan, agency_code, year=2026):

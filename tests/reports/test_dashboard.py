@@ -12,11 +12,11 @@ from django.core.management import CommandError, call_command
 
 from agencies.models import Membership
 from agencies.permissions import Role, add_role
-from reports.models import AgencyReport
 from targets.models import ReferenceValue, TargetValue
 from tests.conftest import DATA, queries_of
-from tests.reports.helpers import ReportPage, current_report
+from tests.reports.helpers import ReportPage, current_report, on
 
+pytestmark = pytest.mark.season  # who has reported, late or overdue, depends on the day
 SLUG = "binh-son-ctdt-2021-2030"
 URL = f"/bang-dieu-khien/{SLUG}/2026/"
 
@@ -50,23 +50,33 @@ def test_anonymous_visitors_go_to_login(client, plan):
 
 
 def test_who_has_not_reported_at_a_glance(client, cast, imported):
-    late = current_report(imported, "GDDT")
     staff = client
-    staff.force_login(cast["canbo.gddt"])
-    staff.post(f"/bao-cao/{late.pk}/", ReportPage(late).fill_everything().data("submit"))
-    AgencyReport.objects.filter(pk=late.pk).update(is_late=True)
     approved = current_report(imported, "LDTBXH")
-    staff.force_login(cast["canbo.ldtbxh"])
-    staff.post(f"/bao-cao/{approved.pk}/", ReportPage(approved).fill_everything().data("submit"))
-    client.force_login(cast["vanphong"])
-    client.post(f"/bao-cao/{approved.pk}/duyet/")
-    html = client.get(URL).content.decode()
+    with on("2026-12-01"):  # on time (due 05/12/2026)
+        staff.force_login(cast["canbo.ldtbxh"])
+        staff.post(f"/bao-cao/{approved.pk}/", ReportPage(approved).fill_everything().data("submit"))
+        client.force_login(cast["vanphong"])
+        client.post(f"/bao-cao/{approved.pk}/duyet/")
+        summary = client.get(URL).content.decode().split('id="bang-don-vi"')[0]
+        assert "<strong>21</strong> chưa gửi" in summary and "quá hạn" not in summary  # not yet: due on 05/12
+    late = current_report(imported, "GDDT")
+    with on("2026-12-08"):
+        staff.force_login(cast["canbo.gddt"])
+        staff.post(f"/bao-cao/{late.pk}/", ReportPage(late).fill_everything().data("submit"))
+        client.force_login(cast["vanphong"])
+        html = client.get(URL).content.decode()
     summary = html[html.index('id="tinh-hinh-bao-cao"') : html.index('id="bang-don-vi"')]
     assert "<strong>22</strong> phải báo cáo" in summary and "<strong>2</strong> đã gửi" in summary
-    assert "<strong>1</strong> gửi muộn" in summary and "<strong>1</strong> đã duyệt" in summary
-    assert "<strong>20</strong> chưa gửi" in summary
+    assert "<strong>1</strong> đúng hạn" in summary and "<strong>1</strong> gửi muộn" in summary
+    assert "<strong>1</strong> đã duyệt" in summary
+    assert "<strong>20</strong> chưa gửi" in summary and "<strong>20</strong> quá hạn" in summary
     table = html[html.index('id="bang-don-vi"') :]
     assert table.index("Chưa gửi") < table.index("Phòng Giáo dục và Đào tạo")  # who has not reported comes first
+    rows = {row.split("</a>")[0].rsplit(">", 1)[-1]: row for row in table.split("<tr>")[2:]}
+    assert "Quá hạn" in rows["Ủy ban nhân dân xã Bình An"] and "Gửi muộn" not in rows["Ủy ban nhân dân xã Bình An"]
+    assert "Gửi muộn" in rows["Phòng Giáo dục và Đào tạo"] and "Quá hạn" not in rows["Phòng Giáo dục và Đào tạo"]
+    ldtbxh = rows["Phòng Lao động - Thương binh và Xã hội"]
+    assert "Gửi muộn" not in ldtbxh and "Quá hạn" not in ldtbxh
 
 
 def test_which_targets_are_slipping_and_why(reviewer, imported):
@@ -118,7 +128,7 @@ def test_open_proposals_and_their_answers(reviewer, plan):
 
 def test_exports_reopen_with_the_same_numbers(reviewer, imported):
     for table, columns in [
-        ("tinh-hinh-bao-cao", ["Cơ quan, đơn vị", "Trạng thái", "Gửi lần đầu", "Gửi muộn"]),
+        ("tinh-hinh-bao-cao", ["Cơ quan, đơn vị", "Trạng thái", "Gửi lần đầu", "Gửi muộn", "Quá hạn", "Gửi lại lúc"]),
         ("chi-tieu", ["Mã", "Chỉ tiêu", "Mốc", "Mục tiêu", "Đơn vị", "Năm số liệu gần nhất", "Giá trị gần nhất",
                       "Tình trạng", "Giải thích", "Phương pháp", "Văn phòng huyện điều chỉnh", "Lý do điều chỉnh",
                       "Người điều chỉnh", "Điều chỉnh lúc", "Đơn vị chịu trách nhiệm"]),
@@ -296,8 +306,10 @@ def test_the_progress_api(client, imported):
     assert client.get("/api/plans/khong-co/progress/").status_code == 404
 
 
-def test_the_target_page_explains_with_a_chart(reviewer, imported):
-    html = reviewer.get(f"/ke-hoach/{SLUG}/chi-tieu/2025.19/").content.decode()
+@on("2026-11-20")  # the page judges this year: 2026
+def test_the_target_page_explains_with_a_chart(client, cast, imported):
+    client.force_login(cast["vanphong"])  # signed in that day
+    html = client.get(f"/ke-hoach/{SLUG}/chi-tieu/2025.19/").content.decode()
     assert "Tình trạng năm 2026" in html and "Đi xuống" in html
     chart = html[html.index('id="bieu-do"') : html.index("</figure>")]
     assert "<svg" in chart and "stroke-dasharray" in chart and "2024: 90" in chart

@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from reports.consolidated.models import BuildState, ConsolidatedReport
-from tests.reports.helpers import ReportPage, current_report
+from tests.reports.helpers import ReportPage, current_report, on
 
 
 @pytest.fixture
@@ -78,10 +78,10 @@ def test_the_ready_to_send_note_never_shows_beside_errors(staff_client, report):
     assert "Báo cáo đã đủ nội dung, có thể gửi." not in html
 
 
-def test_submitting_gives_one_message_that_says_what_happens_next(staff_client, report):
-    response = staff_client.post(
-        f"/bao-cao/{report.pk}/", ReportPage(report).fill_everything().data("submit"), follow=True
-    )
+@on("2026-12-01")  # before the due date (05/12/2026): see test_report_workflow.py for a late submission
+def test_submitting_gives_one_message_that_says_what_happens_next(client, cast, report):
+    client.force_login(cast["canbo.ldtbxh"])  # signed in that day
+    response = client.post(f"/bao-cao/{report.pk}/", ReportPage(report).fill_everything().data("submit"), follow=True)
     [message] = messages_of(response)
     assert re.fullmatch(
         r"Đã gửi báo cáo đến Văn phòng huyện lúc \d\d:\d\d\. Văn phòng huyện sẽ thẩm định rồi duyệt, hoặc trả lại "

@@ -6,9 +6,10 @@ from django.core import mail
 
 from reports.models import ReportEvent
 from targets.models import TargetValue
-from tests.reports.helpers import ReportPage, current_report
+from tests.reports.helpers import ReportPage, current_report, on
 
 
+@on("2026-12-01")  # in the 2026 season, before its due date (05/12/2026)
 def test_the_whole_journey(client, cast, plan, django_capture_on_commit_callbacks, eager_jobs):
     staff, reviewer = cast["canbo.ldtbxh"], cast["vanphong"]
     report = current_report(plan, "LDTBXH")

@@ -11,6 +11,8 @@ from reports.models import AgencyReport, Notification, ReportingCycle
 from reports.notifications import send_review_digest
 from tests.reports.helpers import ReportPage, current_report
 
+pytestmark = pytest.mark.season  # lateness and the review digest depend on the day
+
 
 @pytest.fixture
 def report(plan):

@@ -1,6 +1,7 @@
 """`manage.py seed_demo [--reports] [--json]`: demo users for every role, printed for whoever tries
-the portal; with `--reports`, also this year's reports of every agency and values since 2020
-(reports/demo.py)."""
+the portal; with `--reports`, also the reports of every agency for the demo's year (this year; in
+January the year just ended), the year before it as a finished season with its late report, and values
+since 2020 (reports/demo.py)."""
 
 import json
 
@@ -86,41 +87,54 @@ class Command(BaseCommand):
         plan = Plan.objects.filter(is_active=True).order_by("-period_start").first()
         if plan is None:
             raise CommandError("Chưa có kế hoạch: hãy chạy “manage.py load_plan” trước.")
-        year = timezone.localdate().year
+        year = demo.demo_year(plan)
         in_use = demo.year_in_use(plan, year)
-        cycle = ReportingCycle.open(plan, year)
+        past = year - 1 if year > plan.period_start and not in_use and not demo.year_in_use(plan, year - 1) else None
+        cycles = [ReportingCycle.open(plan, y) for y in (past, year) if y]
         usernames = {code: username for username, *_, code in DEMO_USERS if code}
-        staff = {}
+        staff, added = {}, set()
         with transaction.atomic():
-            for report in cycle.reports.select_related("agency").order_by("agency__name"):
-                agency = report.agency
-                username = usernames.get(agency.code) or f"canbo.{agency.code.lower()}"
-                if username not in usernames.values():
-                    rows.append(self.ensure_user(username, demo.staff_name(agency), "agency_staff", agency.code))
-                staff[agency.code] = get_user_model().objects.get(username=username)
+            for cycle in cycles:
+                for report in cycle.reports.select_related("agency").order_by("agency__name"):
+                    agency = report.agency
+                    username = usernames.get(agency.code) or f"canbo.{agency.code.lower()}"
+                    if username not in usernames.values() and username not in added:
+                        rows.append(self.ensure_user(username, demo.staff_name(agency), "agency_staff", agency.code))
+                        added.add(username)
+                    staff[agency.code] = get_user_model().objects.get(username=username)
         if in_use:
             return [in_use]
+        reviewer = get_user_model().objects.get(username="vanphong")
         try:
-            outcome = demo.seed_year(cycle, staff, reviewer=get_user_model().objects.get(username="vanphong"))
+            with transaction.atomic():
+                before = demo.seed_past_year(cycles[0], staff, reviewer) if past else None
+                outcome = demo.seed_year(cycles[-1], staff, reviewer)
         except (ValidationError, ValueError) as exc:
             raise CommandError(f"Không tạo được dữ liệu minh họa năm {year}: {exc}") from exc
-        return self.describe(outcome)
+        return self.describe(outcome, before, cycles[-1])
 
-    def describe(self, outcome) -> list[str]:
+    def describe(self, outcome, before, cycle) -> list[str]:
         from reports.demo import FIRST_YEAR
         from reports.models import ReportState
 
         lines = [f"Dữ liệu minh họa năm {outcome.year}, {sum(outcome.states.values())} báo cáo:"]
         lines += [f"  {state.label}: {outcome.states.get(state.value, 0)}" for state in ReportState]
+        overdue = [r for r in cycle.reports.all() if r.is_overdue]
+        if overdue:
+            lines.append(f"  Quá hạn (chưa gửi, hạn {overdue[0].cycle.due_on:%d/%m/%Y}): {len(overdue)}")
+        recorded = outcome.history_values + (before.history_values if before else 0)
         lines.append(
-            f"  {outcome.history_values} giá trị chỉ tiêu các năm {FIRST_YEAR}–{outcome.year - 1}, "
+            f"  {recorded} giá trị chỉ tiêu các năm {FIRST_YEAR}–{outcome.year - 1}, "
             f"{outcome.proposals} kiến nghị, {outcome.evidence} tệp minh chứng."
         )
-        for report, at in outcome.late:
-            moment = timezone.localtime(at).strftime("%H:%M %d/%m/%Y")
-            future = " (thời điểm giả định, sau hôm nay)" if at > timezone.now() else ""
+        if before is not None:
             lines.append(
-                f"  Gửi muộn: {report.agency.name} gửi lúc {moment}{future}, sau hạn {report.cycle.due_on:%d/%m/%Y}."
+                f"Năm {before.year}: {sum(before.states.values())} báo cáo, mùa báo cáo đã kết thúc, đã duyệt."
+            )
+        for report, at in before.late if before else []:
+            lines.append(
+                f"  Gửi muộn: {report.agency.name} gửi lúc {timezone.localtime(at):%H:%M %d/%m/%Y}, "
+                f"sau hạn {report.cycle.due_on:%d/%m/%Y}."
             )
         return lines
 
