@@ -10,6 +10,7 @@ import re
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 from django.utils.html import escape
 
 from agencies.models import Agency
