@@ -43,7 +43,9 @@ def test_every_route_is_covered_by_these_tests():
                "bao-cao/<int:pk>/minh-chung/<int:evidence_id>/xoa/", "bao-cao/<int:pk>/duyet/",
                "bao-cao/<int:pk>/tra-lai/", "bao-cao/<int:pk>/mo-lai/",
                "bao-cao/<int:pk>/kien-nghi/<int:proposal_id>/", "tham-dinh/", "ky-bao-cao/",
-               "ky-bao-cao/<int:pk>/"}  # fmt: skip
+               "ky-bao-cao/<int:pk>/", "bao-cao/<int:pk>/han-gui/"}  # fmt: skip
+    # The favicon is public on purpose (every browser asks for it): tests/test_demo_pages.py.
+    tested |= {"favicon.ico"}
     # Dashboard, import, public page and progress API: tests/reports/test_dashboard.py.
     tested |= {"bang-dieu-khien/", "bang-dieu-khien/<slug:slug>/<int:year>/",
                "bang-dieu-khien/<slug:slug>/<int:year>/<slug:table>.xlsx", "nhap-so-lieu/", "cong-khai/<slug:slug>/",

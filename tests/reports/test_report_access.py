@@ -49,6 +49,7 @@ RULES = [
     ("post", "/bao-cao/{pk}/mo-lai/", {"reviewer"}, 302),
     ("get", "/ky-bao-cao/{cycle}/", {"reviewer"}, 200),
     ("post", "/bao-cao/{pk}/kien-nghi/{proposal}/", {"reviewer"}, 302),
+    ("post", "/bao-cao/{pk}/han-gui/", {"reviewer"}, 302),
 ]
 
 
@@ -68,6 +69,7 @@ def test_who_may_do_what(client, cast, report, role, method, url, allowed, statu
     data = {
         "/bao-cao/{pk}/": ReportPage(report).data(),
         "/ky-bao-cao/": {"year": 2024},
+        "/bao-cao/{pk}/han-gui/": {"due_on": "20/12/2026"},
     }
     login(client, cast, role)
     proposal = report.proposals.get()
