@@ -79,26 +79,28 @@ class LoginThrottle(AxesDatabaseHandler):
     reads as reaching the account limit: floor(n × account_limit / address_limit) ≥ account_limit ⇔
     n ≥ address_limit. A guarded account (_guarded) counts one wrong password from the address as all."""
 
-    def _counts(self, request, credentials) -> tuple[int, int]:
+    def _counts(self, request, credentials) -> tuple[int, int, bool]:
+        """Failures of the account at this address and of the address; whether the guard raised the first."""
         pair, address = (
             attempts.aggregate(n=Sum("failures_since_start"))["n"] or 0
             for attempts in self.get_user_attempts(request, credentials)
         )
-        if pair and pair < settings.AXES_FAILURE_LIMIT and _guarded(request, credentials):
-            pair = settings.AXES_FAILURE_LIMIT
-        return pair, address
+        guarded = 0 < pair < settings.AXES_FAILURE_LIMIT and _guarded(request, credentials)
+        return (settings.AXES_FAILURE_LIMIT if guarded else pair), address, guarded
 
     def get_failures(self, request, credentials=None) -> int:
         account_limit, address_limit = _limits()
-        pair, address = self._counts(request, credentials)
+        pair, address, _ = self._counts(request, credentials)
         return max(pair, address * account_limit // address_limit)
 
     def lockout(self, request, credentials=None) -> tuple[str, datetime.datetime] | None:
-        """("account" or "address", when the lock ends) for the lock in force that ends last; None if none."""
+        """("account", "guarded" or "address", when the lock ends) for the lock in force that ends last;
+        None if none."""
         cool_off, found = get_cool_off(request), None
-        counts = self._counts(request, credentials)
+        pair, address, guarded = self._counts(request, credentials)
+        kinds = ("guarded" if guarded else "account", "address")
         for kind, attempts, count, limit in zip(
-            ("account", "address"), self.get_user_attempts(request, credentials), counts, _limits(), strict=True
+            kinds, self.get_user_attempts(request, credentials), (pair, address), _limits(), strict=True
         ):
             if count >= limit:
                 until = attempts.aggregate(last=Max("attempt_time"))["last"] + cool_off
@@ -110,11 +112,15 @@ class LoginThrottle(AxesDatabaseHandler):
 def lockout_message(kind: str, until: datetime.datetime, username: str = "") -> str:
     minutes = max(1, math.ceil((until - timezone.now()).total_seconds() / 60))
     when = timezone.localtime(until)
-    who = (
-        f"Tài khoản “{username}” đã bị nhập sai mật khẩu quá nhiều lần từ máy này (địa chỉ mạng này)"
-        if kind == "account" and username
-        else "Máy của bạn (địa chỉ mạng này) đã đăng nhập sai quá nhiều lần"
-    )
+    if kind == "account" and username:
+        who = f"Tài khoản “{username}” đã bị nhập sai mật khẩu quá nhiều lần từ máy này (địa chỉ mạng này)"
+    elif kind == "guarded" and username:
+        who = (
+            f"Tài khoản “{username}” đang bị dò mật khẩu từ nhiều nơi, nên máy chưa từng đăng nhập tài khoản "
+            "này chỉ được nhập sai một lần; máy của bạn (địa chỉ mạng này) đã nhập sai"
+        )
+    else:
+        who = "Máy của bạn (địa chỉ mạng này) đã đăng nhập sai quá nhiều lần"
     return (
         f"{who} nên tạm thời bị khóa đăng nhập. Xin thử lại sau {when:%H:%M} ngày {when:%d/%m/%Y} "
         f"(khoảng {minutes} phút nữa), hoặc nhờ quản trị viên mở khóa."
