@@ -1,45 +1,109 @@
-"""Login throttling on django-axes: one limit per account, a higher one per address, and a Vietnamese
-page that says until when. Settings: AXES_FAILURE_LIMIT (per account), LOGIN_FAILURE_LIMIT_PER_ADDRESS,
-AXES_COOLOFF_TIME. The administrator unlocks earlier from the admin (LoginLockout)."""
+"""Login throttling on django-axes: one limit per account at one address, a higher one per address, and a
+Vietnamese page that says until when. Settings: AXES_FAILURE_LIMIT (an account from one address),
+LOGIN_FAILURE_LIMIT_PER_ADDRESS, AXES_COOLOFF_TIME, TRUSTED_PROXIES. The administrator unlocks earlier from
+the admin (LoginLockout). Why no lock of an account alone: README, "Logins and sessions"."""
 
 import datetime
+import ipaddress
 import math
+import socket
 
 from axes.handlers.database import AxesDatabaseHandler
-from axes.helpers import get_cool_off
+from axes.helpers import get_client_username, get_cool_off
+from axes.models import AccessAttempt, AccessLog
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.db.models import Max, Sum
 from django.shortcuts import render
 from django.utils import timezone
+from ipware.ip import get_client_ip
+
+
+def _is_trusted_proxy(address: str) -> bool:
+    """Whether `address` is one of TRUSTED_PROXIES: an address, a network, or a host name looked up now
+    (docker-compose's `proxy` gets a new address each time its container is made)."""
+    try:
+        address = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    for entry in filter(None, settings.TRUSTED_PROXIES):
+        try:
+            if address in ipaddress.ip_network(entry, strict=False):
+                return True
+        except ValueError:  # a host name
+            try:
+                found = {info[4][0] for info in socket.getaddrinfo(entry, None)}
+            except OSError:
+                continue
+            if str(address) in found:
+                return True
+    return False
+
+
+def client_address(request) -> str | None:
+    """The address throttling counts (AXES_CLIENT_IP_CALLABLE). X-Forwarded-For only when the request comes
+    from a trusted proxy behind which the portal runs (SECURE_PROXY_SSL_HEADER); a client reaching gunicorn
+    itself cannot choose its address by sending the header."""
+    remote = request.META.get("REMOTE_ADDR")
+    if settings.SECURE_PROXY_SSL_HEADER and remote and _is_trusted_proxy(remote):
+        forwarded, _routable = get_client_ip(
+            request,
+            proxy_order=settings.AXES_IPWARE_PROXY_ORDER,
+            request_header_order=settings.AXES_IPWARE_META_PRECEDENCE_ORDER,
+        )
+        return forwarded or remote
+    return remote
 
 
 def _limits() -> tuple[int, int]:
     return settings.AXES_FAILURE_LIMIT, settings.LOGIN_FAILURE_LIMIT_PER_ADDRESS
 
 
-class LoginThrottle(AxesDatabaseHandler):
-    """axes compares one count with one limit. Its querysets follow AXES_LOCKOUT_PARAMETERS (account,
-    then address); the address's count is scaled so that reaching its own, higher limit reads as
-    reaching the account limit: floor(n × account_limit / address_limit) ≥ account_limit ⇔ n ≥ address_limit."""
+def _guarded(request, credentials) -> bool:
+    """Whether the account is guessed from many places at once (LOGIN_ACCOUNT_GUARD_AFTER wrong passwords
+    within AXES_COOLOFF_TIME, whatever the addresses) and this address never logged in to it: then one
+    wrong password stops the address for this account, instead of AXES_FAILURE_LIMIT."""
+    username, address = get_client_username(request, credentials), getattr(request, "axes_ip_address", None)
+    if not username:
+        return False
+    since = timezone.now() - get_cool_off(request)
+    recent = AccessAttempt.objects.filter(username=username, attempt_time__gte=since)
+    if (recent.aggregate(n=Sum("failures_since_start"))["n"] or 0) < settings.LOGIN_ACCOUNT_GUARD_AFTER:
+        return False
+    return not AccessLog.objects.filter(username=username, ip_address=address).exists()
 
-    def get_failures(self, request, credentials=None) -> int:
-        account_limit, address_limit = _limits()
-        account, address = (
+
+class LoginThrottle(AxesDatabaseHandler):
+    """axes compares one count with one limit. Its querysets follow AXES_LOCKOUT_PARAMETERS (the account at
+    this address, then the address); the address's count is scaled so that reaching its own, higher limit
+    reads as reaching the account limit: floor(n × account_limit / address_limit) ≥ account_limit ⇔
+    n ≥ address_limit. A guarded account (_guarded) counts one wrong password from the address as all."""
+
+    def _counts(self, request, credentials) -> tuple[int, int, bool]:
+        """Failures of the account at this address and of the address; whether the guard raised the first."""
+        pair, address = (
             attempts.aggregate(n=Sum("failures_since_start"))["n"] or 0
             for attempts in self.get_user_attempts(request, credentials)
         )
-        return max(account, address * account_limit // address_limit)
+        guarded = 0 < pair < settings.AXES_FAILURE_LIMIT and _guarded(request, credentials)
+        return (settings.AXES_FAILURE_LIMIT if guarded else pair), address, guarded
+
+    def get_failures(self, request, credentials=None) -> int:
+        account_limit, address_limit = _limits()
+        pair, address, _ = self._counts(request, credentials)
+        return max(pair, address * account_limit // address_limit)
 
     def lockout(self, request, credentials=None) -> tuple[str, datetime.datetime] | None:
-        """("account" or "address", when the lock ends) for the lock in force that ends last; None if none."""
+        """("account", "guarded" or "address", when the lock ends) for the lock in force that ends last;
+        None if none."""
         cool_off, found = get_cool_off(request), None
-        for kind, attempts, limit in zip(
-            ("account", "address"), self.get_user_attempts(request, credentials), _limits(), strict=True
+        pair, address, guarded = self._counts(request, credentials)
+        kinds = ("guarded" if guarded else "account", "address")
+        for kind, attempts, count, limit in zip(
+            kinds, self.get_user_attempts(request, credentials), (pair, address), _limits(), strict=True
         ):
-            totals = attempts.aggregate(n=Sum("failures_since_start"), last=Max("attempt_time"))
-            if (totals["n"] or 0) >= limit:
-                until = totals["last"] + cool_off
+            if count >= limit:
+                until = attempts.aggregate(last=Max("attempt_time"))["last"] + cool_off
                 if found is None or until > found[1]:
                     found = (kind, until)
         return found
@@ -48,11 +112,15 @@ class LoginThrottle(AxesDatabaseHandler):
 def lockout_message(kind: str, until: datetime.datetime, username: str = "") -> str:
     minutes = max(1, math.ceil((until - timezone.now()).total_seconds() / 60))
     when = timezone.localtime(until)
-    who = (
-        f"Tài khoản “{username}” đã bị nhập sai mật khẩu quá nhiều lần"
-        if kind == "account" and username
-        else "Máy của bạn (địa chỉ mạng này) đã đăng nhập sai quá nhiều lần"
-    )
+    if kind == "account" and username:
+        who = f"Tài khoản “{username}” đã bị nhập sai mật khẩu quá nhiều lần từ máy này (địa chỉ mạng này)"
+    elif kind == "guarded" and username:
+        who = (
+            f"Tài khoản “{username}” đang bị dò mật khẩu từ nhiều nơi, nên máy chưa từng đăng nhập tài khoản "
+            "này chỉ được nhập sai một lần; máy của bạn (địa chỉ mạng này) đã nhập sai"
+        )
+    else:
+        who = "Máy của bạn (địa chỉ mạng này) đã đăng nhập sai quá nhiều lần"
     return (
         f"{who} nên tạm thời bị khóa đăng nhập. Xin thử lại sau {when:%H:%M} ngày {when:%d/%m/%Y} "
         f"(khoảng {minutes} phút nữa), hoặc nhờ quản trị viên mở khóa."

@@ -70,23 +70,32 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# Login throttling (django-axes): an account is locked after AXES_FAILURE_LIMIT wrong passwords, an
-# address after LOGIN_FAILURE_LIMIT_PER_ADDRESS (higher: a whole office shares one address), each for
-# AXES_COOLOFF_TIME; the administrator unlocks earlier in the admin (Khóa đăng nhập: action "Mở khóa").
+# Login throttling (django-axes), README "Logins and sessions": one account from one address is locked after
+# AXES_FAILURE_LIMIT wrong passwords, an address after LOGIN_FAILURE_LIMIT_PER_ADDRESS (higher: a whole office
+# shares one), each for AXES_COOLOFF_TIME. An account alone is never locked, so a stranger cannot keep its
+# owner out; the administrator unlocks earlier in the admin (Khóa đăng nhập: action "Mở khóa").
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]  # agencies.throttling reads them in this order
 AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
 LOGIN_FAILURE_LIMIT_PER_ADDRESS = int(os.environ.get("LOGIN_FAILURE_LIMIT_PER_ADDRESS", "30"))
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15")))
+# An account guessed this many times within AXES_COOLOFF_TIME, from any addresses, is guarded: an address
+# that never logged in to it gets one wrong password for it, not AXES_FAILURE_LIMIT (agencies.throttling).
+LOGIN_ACCOUNT_GUARD_AFTER = int(os.environ.get("LOGIN_ACCOUNT_GUARD_AFTER", "10"))
 AXES_HANDLER = "agencies.throttling.LoginThrottle"
 AXES_LOCKOUT_CALLABLE = "agencies.throttling.lockout_page"
 AXES_ENABLE_ADMIN = False  # the admin lists locks under Vietnamese names instead (agencies.admin)
 AXES_VERBOSE = False  # its banner would open the output of every manage.py command
 # A try during the lockout does not push its end further back, so the time the page gives stays true.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
-# Behind the proxy (SECURE_PROXY_SSL_HEADER=1) the client's address is X-Forwarded-For, which the proxy
-# overwrites with the address it was reached from (deploy/nginx.conf), so a client cannot choose it.
-AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR",) if SECURE_PROXY_SSL_HEADER else ("REMOTE_ADDR",)
+# The client's address: behind the proxy (SECURE_PROXY_SSL_HEADER=1) and only for a request that comes from
+# one of TRUSTED_PROXIES (addresses, networks or host names; docker-compose: `proxy`), X-Forwarded-For,
+# which the proxy overwrites with the address it was reached from (deploy/nginx.conf), read by
+# django-ipware; from anywhere else the address the request came from, whatever headers it carries.
+TRUSTED_PROXIES = [entry.strip() for entry in os.environ.get("TRUSTED_PROXIES", "127.0.0.1,::1").split(",")]
+AXES_CLIENT_IP_CALLABLE = "agencies.throttling.client_address"
+AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR",)
+AXES_IPWARE_PROXY_ORDER = "right-most"  # were a proxy ever to append instead, the hop it added, not the client's
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -1,9 +1,11 @@
 """deploy/nginx.conf in front of a real gunicorn, as docker-compose runs them (only the addresses and the
 certificate folder differ): plain HTTP goes to HTTPS, HTTPS pages carry HSTS because the portal trusts
-the proxy's X-Forwarded-Proto, and neither server says what software or version it runs."""
+the proxy's X-Forwarded-Proto, neither server says what software or version it runs, and login throttling
+counts each client machine at its own address (X-Forwarded-For, trusted only from the proxy)."""
 
 import http.client
 import os
+import re
 import shutil
 import socket
 import ssl
@@ -11,10 +13,12 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
 from django.conf import settings
 
+PASSWORD = "binhson-demo"
 ROOT = Path(settings.BASE_DIR)
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 
@@ -35,16 +39,20 @@ def wait_for_port(port, log: Path, deadline=30):
     raise AssertionError(log.read_text() if log.exists() else f"nothing listens on {port}")
 
 
-def get(port, path, tls=False, headers=None):
+def get(port, path, tls=False, headers=None, source="127.0.0.1", method="GET", body=None):
+    """One request from the loopback address `source` (127.0.0.0/8 all reach 127.0.0.1 on Linux), so a
+    test plays several client machines: nginx sees each as its own $remote_addr."""
     if tls:
         context = ssl.create_default_context()
         context.check_hostname, context.verify_mode = False, ssl.CERT_NONE  # the test's own certificate
-        connection = http.client.HTTPSConnection("127.0.0.1", port, context=context, timeout=20)
+        connection = http.client.HTTPSConnection(
+            "127.0.0.1", port, context=context, timeout=60, source_address=(source, 0)
+        )
     else:
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=20)
-    connection.request("GET", path, headers={"Host": "localhost"} | (headers or {}))
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60, source_address=(source, 0))
+    connection.request(method, path, body=body, headers={"Host": "localhost"} | (headers or {}))
     response = connection.getresponse()
-    response.read()
+    response.body = response.read()
     connection.close()
     return response
 
@@ -71,6 +79,7 @@ def stack(tmp_path):
         f"{site}\n}}\n"
     )
     production = {
+        "DATABASE_URL": f"sqlite:///{tmp_path}/portal.sqlite3",  # the tests that log in fill it (accounts)
         "DEBUG": "1",
         "SECURE_PROXY_SSL_HEADER": "1",
         "SECURE_SSL_REDIRECT": "1",
@@ -105,7 +114,7 @@ def stack(tmp_path):
     try:
         wait_for_port(app_port, log)
         wait_for_port(https_port, tmp_path / "error.log")
-        yield {"app": app_port, "http": http_port, "https": https_port}
+        yield {"app": app_port, "http": http_port, "https": https_port, "env": os.environ | production}
     finally:
         for process in (nginx, gunicorn):
             process.terminate()
@@ -136,3 +145,66 @@ def test_gunicorn_reached_directly_sends_plain_http_to_https_without_a_banner(st
     response = get(stack["app"], "/dang-nhap/")
     assert response.status == 301 and response.getheader("Location").startswith("https://")
     assert response.getheader("Server") is None  # gunicorn.conf.py drops gunicorn's banner
+
+
+@pytest.fixture
+def accounts(stack):
+    """The database gunicorn reads, with the accounts of the district's reviewers and the chairman."""
+    manage = [sys.executable, "manage.py"]
+    subprocess.run([*manage, "migrate", "-v0"], cwd=ROOT, env=stack["env"], check=True)
+    create = (
+        "from django.contrib.auth.models import User\n"
+        "for name in ('lanhdao', 'vanphong'):\n"
+        f"    User.objects.create_user(name, password={PASSWORD!r})\n"
+    )
+    subprocess.run([*manage, "shell", "-c", create], cwd=ROOT, env=stack["env"], check=True)
+
+
+def log_in(port, username, password, source, tls=True, headers=None):
+    """The login form as a browser at `source` fills it: GET for the CSRF token, then POST."""
+    page = get(port, "/dang-nhap/", tls=tls, source=source, headers=headers)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.body.decode()).group(1)
+    cookie = re.search(r"csrftoken=([^;]+)", page.getheader("Set-Cookie")).group(1)
+    form = {"csrfmiddlewaretoken": token, "username": username, "password": password}
+    browser = {
+        "Cookie": f"csrftoken={cookie}",
+        "Content-Type": "application/x-www-form-urlencoded",
+        "Origin": "https://localhost",
+        "Referer": "https://localhost/dang-nhap/",
+    }
+    return get(port, "/dang-nhap/", tls=tls, source=source, method="POST", body=urlencode(form),
+               headers=browser | (headers or {}))  # fmt: skip
+
+
+def test_each_client_behind_the_proxy_is_throttled_by_its_own_address(stack, accounts):
+    """Issue 17, 1: 30 wrong passwords from one machine, each forging another X-Forwarded-For, lock that
+    machine only (nginx overwrites the header); colleagues at other machines still log in."""
+    for attempt in range(30):
+        forged = {"X-Forwarded-For": f"203.0.113.{attempt + 1}"}
+        response = log_in(stack["https"], f"khong-co-ai-{attempt}", "doan-sai", "127.0.0.2", headers=forged)
+    assert response.status == 429, response.status  # the 30th wrong password locks the guessing address
+    assert (
+        log_in(stack["https"], "lanhdao", PASSWORD, "127.0.0.2", headers={"X-Forwarded-For": "1.2.3.4"}).status == 429
+    )
+    assert log_in(stack["https"], "lanhdao", PASSWORD, "127.0.0.3").status == 302
+    assert log_in(stack["https"], "vanphong", PASSWORD, "127.0.0.4").status == 302
+
+
+def test_guessing_the_reviewers_password_does_not_lock_out_the_reviewer(stack, accounts):
+    """Issue 17, 2: five wrong passwords for vanphong stop the guessing machine, not the reviewer."""
+    for attempt in range(5):
+        response = log_in(stack["https"], "vanphong", f"doan-sai-{attempt}", "127.0.0.2")
+    assert response.status == 429
+    assert log_in(stack["https"], "vanphong", PASSWORD, "127.0.0.2").status == 429
+    assert log_in(stack["https"], "vanphong", PASSWORD, "127.0.0.3").status == 302
+
+
+def test_a_client_reaching_gunicorn_directly_cannot_choose_its_address(stack, accounts):
+    """X-Forwarded-For counts only from the proxy (TRUSTED_PROXIES): a client that reaches gunicorn
+    itself and forges the header on each try is still counted at its own address."""
+    for attempt in range(5):
+        forged = {"X-Forwarded-Proto": "https", "X-Forwarded-For": f"203.0.113.{attempt + 1}"}
+        response = log_in(stack["app"], "vanphong", f"doan-sai-{attempt}", "127.0.0.5", tls=False, headers=forged)
+    assert response.status == 429
+    forged = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "198.51.100.7"}
+    assert log_in(stack["app"], "vanphong", PASSWORD, "127.0.0.5", tls=False, headers=forged).status == 429
