@@ -46,9 +46,11 @@ SAFE_PUNCTUATION = " -_.,()"
 def clean_name(name: str) -> str:
     """The name as shown and stored: NFC, without control or format characters (the right-to-left override
     U+202E that makes "minh-chung\u202efdp.exe" look like "minh-chungexe.pdf", zero-width characters…),
-    letters, digits and SAFE_PUNCTUATION only, the rest as "_", no dot or space at either end."""
+    any space as a plain one, letters, digits and SAFE_PUNCTUATION only, the rest as "_", no dot or space at
+    either end."""
     name = unicodedata.normalize("NFC", name)
-    name = "".join(c for c in name if unicodedata.category(c)[0] not in "CZ" or c == " ")
+    name = "".join(" " if unicodedata.category(c)[0] == "Z" else c for c in name)  # no-break space…
+    name = "".join(c for c in name if unicodedata.category(c)[0] != "C")
     name = "".join(c if c.isalnum() or c in SAFE_PUNCTUATION else "_" for c in name)
     return " ".join(name.split()).strip(" .")
 

@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from PIL import Image
 
+from reports.evidence import clean_name, safe_file_name
 from reports.models import Evidence
 from tests.reports.helpers import ReportPage, current_report
 
@@ -195,3 +196,12 @@ def test_the_file_field_offers_only_the_allowed_extensions(client, cast, report)
     client.force_login(cast["canbo.ldtbxh"])
     html = client.get(f"/bao-cao/{report.pk}/").content.decode()
     assert 'accept=".doc,.docx,.jpeg,.jpg,.pdf,.png,.pptx,.xls,.xlsx"' in html
+
+
+def test_clean_name_keeps_letters_and_drops_what_hides_the_real_name():
+    assert (
+        clean_name("Bie\u0302n\u00a0ba\u0309n\u2066 \u202e\u200f  ../<x>\t.pdf ") == "Biên bản ..__x_.pdf"
+    )  # no separator left
+    assert clean_name("..\u202e") == "" and safe_file_name("..\u202e", "application/pdf") == "minh-chung.pdf"
+    assert safe_file_name("anh.JPEG", "image/jpeg") == "anh.jpeg"
+    assert safe_file_name("bao-cao.html", "application/pdf") == "bao-cao.html.pdf"
