@@ -1,5 +1,7 @@
-"""Evidence files: accepted by what they contain, not by their name, and within the size limit."""
+"""Evidence files: accepted by what they contain, within the size limit, under a name whose extension is on
+the allow-list and agrees with the content, with no macros (issue 17, item 4)."""
 
+import unicodedata
 import zipfile
 
 import filetype
@@ -20,34 +22,122 @@ ALLOWED = {
     "application/msword": "Word 97–2003 (.doc)",
     "application/vnd.ms-excel": "Excel 97–2003 (.xls)",
 }
+# The extensions a file of each detected type may have; the first is the one a name without a fitting one gets.
+# Office 97–2003 files are told apart from each other only by their name: .doc or .xls.
+EXTENSIONS = {
+    "application/pdf": ("pdf",),
+    "image/jpeg": ("jpg", "jpeg"),
+    "image/png": ("png",),
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ("docx",),
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": ("xlsx",),
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation": ("pptx",),
+    "application/x-ole-storage": ("doc", "xls"),
+    "application/msword": ("doc",),
+    "application/vnd.ms-excel": ("xls",),
+}
+ALLOWED_EXTENSIONS = sorted({f".{e}" for extensions in EXTENSIONS.values() for e in extensions})
+MACRO_EXTENSIONS = {"docm", "dotm", "xlsm", "xltm", "xlam", "pptm", "potm", "ppam", "ppsm", "sldm"}
 UNZIPPED_LIMIT = 200 * 1024 * 1024
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+OLE_MACROS = "_VBA_PROJECT".encode("utf-16-le")  # the storage of a .doc's or .xls's macros, named in UTF-16
+SAFE_PUNCTUATION = " -_.,()"
 
 
-def check_evidence_file(upload) -> str:
-    """Return the file's real content type, or raise a ValidationError saying what is wrong."""
+def clean_name(name: str) -> str:
+    """The name as shown and stored: NFC, without control or format characters (the right-to-left override
+    U+202E that makes "minh-chung\u202efdp.exe" look like "minh-chungexe.pdf", zero-width characters…),
+    any space as a plain one, letters, digits and SAFE_PUNCTUATION only, the rest as "_", no dot or space at
+    either end."""
+    name = unicodedata.normalize("NFC", name)
+    name = "".join(" " if unicodedata.category(c)[0] == "Z" else c for c in name)  # no-break space…
+    name = "".join(c for c in name if unicodedata.category(c)[0] != "C")
+    name = "".join(c if c.isalnum() or c in SAFE_PUNCTUATION else "_" for c in name)
+    return " ".join(name.split()).strip(" .")
+
+
+def _extension(name: str) -> str:
+    stem, dot, extension = name.rpartition(".")
+    return extension.lower() if dot and stem else ""
+
+
+def safe_file_name(name: str, kind: str) -> str:
+    """clean_name(), ending in an extension of the detected type: the name's own if it fits, else the type's."""
+    name = clean_name(name)
+    extensions = EXTENSIONS.get(kind, ())
+    extension = _extension(name)
+    if extension in extensions:
+        return f"{name[: -len(extension) - 1]}.{extension}"
+    return f"{name or 'minh-chung'}.{extensions[0]}" if extensions else name or "minh-chung"
+
+
+def check_evidence_file(upload) -> tuple[str, str]:
+    """Return the file's real content type and the name to store it under, or raise a ValidationError
+    saying what is wrong (the name in the message cleaned, so that it reads as it is)."""
+    name = clean_name(upload.name)
+    kind = _check_content(upload, name)
+    extension = _extension(name)
+    if extension in MACRO_EXTENSIONS:
+        raise forms.ValidationError(_macro_message(name))
+    if not any(extension in extensions for extensions in EXTENSIONS.values()):
+        has = f"có đuôi “.{extension}”: không nhận loại tệp này" if extension else "không có đuôi (như .pdf)"
+        raise forms.ValidationError(
+            f"Tệp “{name}” {has}. Chỉ nhận tệp {', '.join(ALLOWED_EXTENSIONS)}; đổi tên cho đúng loại rồi tải lên lại."
+        )
+    if extension not in EXTENSIONS[kind]:
+        raise forms.ValidationError(
+            f"Tên tệp “{name}” có đuôi “.{extension}” nhưng nội dung là {ALLOWED[kind]}: "
+            f"đổi đuôi thành “.{EXTENSIONS[kind][0]}” rồi tải lên lại."
+        )
+    if _has_macros(upload, kind):
+        raise forms.ValidationError(_macro_message(name))
+    upload.seek(0)
+    return kind, safe_file_name(name, kind)
+
+
+def _macro_message(name: str) -> str:
+    return (
+        f"Tệp “{name}” là tệp Office có macro: không nhận vì macro có thể chứa mã độc. "
+        "Lưu lại thành tệp không có macro (.docx, .xlsx) hoặc PDF rồi tải lên."
+    )
+
+
+def _has_macros(upload, kind) -> bool:
+    """A macro-enabled Office file, whatever its name: a vbaProject.bin (or a macro-enabled content type) in
+    an OOXML zip, or the _VBA_PROJECT storage in an Office 97–2003 file."""
+    upload.seek(0)
+    if "openxmlformats" in kind:
+        with zipfile.ZipFile(upload) as archive:  # opened once already by _damage()
+            names = [n.lower() for n in archive.namelist()]
+            types = archive.read("[Content_Types].xml").lower()
+        return any(n.endswith("vbaproject.bin") for n in names) or b"macroenabled" in types
+    if kind in ("application/x-ole-storage", "application/msword", "application/vnd.ms-excel"):
+        return OLE_MACROS in upload.read()
+    return False
+
+
+def _check_content(upload, name) -> str:
     limit = settings.EVIDENCE_MAX_BYTES
     if upload.size > limit:
         raise forms.ValidationError(
-            f"Tệp “{upload.name}” nặng {vn_number(round(upload.size / 1048576, 1))} MB, quá giới hạn "
+            f"Tệp “{name}” nặng {vn_number(round(upload.size / 1048576, 1))} MB, quá giới hạn "
             f"{vn_number(round(limit / 1048576, 1))} MB."
         )
     if upload.size == 0:
-        raise forms.ValidationError(f"Tệp “{upload.name}” rỗng.")
+        raise forms.ValidationError(f"Tệp “{name}” rỗng.")
     upload.seek(0)
     head = upload.read(8192)
     upload.seek(0)
     kind = "application/x-ole-storage" if head.startswith(OLE_MAGIC) else getattr(filetype.guess(head), "mime", None)
     if kind == "application/zip" and _damage(upload, "openxmlformats"):
-        raise forms.ValidationError(f"Tệp “{upload.name}” bị hỏng hoặc không đọc được (tệp Office bị hỏng).")
+        raise forms.ValidationError(f"Tệp “{name}” bị hỏng hoặc không đọc được (tệp Office bị hỏng).")
     if kind not in ALLOWED:
         raise forms.ValidationError(
-            f"Tệp “{upload.name}” không phải PDF, ảnh (JPEG, PNG) hay văn bản Office: không nhận loại tệp này."
+            f"Tệp “{name}” không phải PDF, ảnh (JPEG, PNG) hay văn bản Office: không nhận loại tệp này."
         )
     problem = _damage(upload, kind)
     upload.seek(0)
     if problem:
-        raise forms.ValidationError(f"Tệp “{upload.name}” bị hỏng hoặc không đọc được ({problem}).")
+        raise forms.ValidationError(f"Tệp “{name}” bị hỏng hoặc không đọc được ({problem}).")
     return kind
 
 

@@ -7,7 +7,7 @@ from django import forms
 from django.forms import BaseModelFormSet, modelformset_factory
 from django.utils import timezone
 
-from reports.evidence import check_evidence_file
+from reports.evidence import ALLOWED_EXTENSIONS, check_evidence_file
 from reports.models import AgencyReport, Proposal, QualitativeStatus, ReportingCycle, TargetEntry, TaskEntry, TaskStatus
 from targets.numbers import NumberFormatError, parse_number
 from targets.plausibility import describe
@@ -101,7 +101,11 @@ class LeadEntryForm(forms.ModelForm):
     shortcomings = text_field("Tồn tại, hạn chế và nguyên nhân")
     next_steps = text_field("Nhiệm vụ, giải pháp năm tới")
     budget_used = VietnameseNumberField(label="Kinh phí đã sử dụng (đồng)", integer=True, unit="đồng", required=False)
-    new_evidence = forms.FileField(label="Thêm minh chứng", required=False)
+    new_evidence = forms.FileField(
+        label="Thêm minh chứng",
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": ",".join(ALLOWED_EXTENSIONS)}),
+    )
     # The budget the person confirmed ("Đúng, tôi nhập … đồng"), in whole đồng: a confirmation of 1.250 does
     # not carry over to another number typed later. The page shows the box only when it asks.
     budget_confirmed = forms.CharField(required=False, max_length=20, widget=forms.HiddenInput)
@@ -139,7 +143,7 @@ class LeadEntryForm(forms.ModelForm):
     def clean_new_evidence(self):
         upload = self.cleaned_data.get("new_evidence")
         if upload:
-            self.evidence_type = check_evidence_file(upload)
+            self.evidence_type, upload.name = check_evidence_file(upload)  # the name cleaned, its extension checked
         return upload
 
 

@@ -17,6 +17,7 @@ from reports import access
 from reports.asking import entry_facts
 from reports.completeness import changes_between, ensure_entries, report_snapshot
 from reports.error_summary import error_summary
+from reports.evidence import EXTENSIONS, safe_file_name
 from reports.forms import (
     CoordinatingEntryFormSet,
     LeadEntryFormSet,
@@ -381,12 +382,14 @@ def evidence_download(request, pk, evidence_id):
             "Xin báo quản trị viên khôi phục tệp, hoặc tải lên lại."
         )
         return render(request, "404.html", {"message": message}, status=404)
-    return FileResponse(
-        content,
-        as_attachment=True,
-        filename=evidence.original_name,
-        content_type=evidence.content_type,
+    # Always a download, under a name ending in the detected type's extension and with that type (a file
+    # stored before issue 17 may have been named .html or .bat): the browser never opens or runs it.
+    kind = evidence.content_type if evidence.content_type in EXTENSIONS else "application/octet-stream"
+    response = FileResponse(
+        content, as_attachment=True, filename=safe_file_name(evidence.original_name, kind), content_type=kind
     )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @require_POST

@@ -233,6 +233,8 @@ def _csv(rows, filename):
 
     from django.http import HttpResponse
 
+    from binhson_plan.csv_cells import csv_row
+
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.write("\ufeff")  # so that Excel opens the UTF-8 Vietnamese text correctly
@@ -241,5 +243,5 @@ def _csv(rows, filename):
     for row in rows:
         values = "; ".join(f"{year}: {value}" for year, value in row["values"].items())
         override = {f"override_{key}": value for key, value in (row["override"] or {}).items()}
-        writer.writerow({k: v for k, v in row.items() if k != "override"} | {"values": values} | override)
+        writer.writerow(csv_row({k: v for k, v in row.items() if k != "override"} | {"values": values} | override))
     return response

@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import yaml
 from django.conf import settings
 from django.db import connection
 
@@ -71,12 +72,38 @@ def test_every_setting_read_from_the_environment_is_in_env_example():
     assert names and all(f"\n{name}=" in "\n" + example for name in names), names
 
 
-def test_docker_compose_file_is_valid(tmp_path):
+def compose_config(tmp_path, *args, **env) -> subprocess.CompletedProcess:
+    """`docker-compose config` on the project's compose file, with .env.example as .env."""
     compose = shutil.which("docker-compose")
     assert compose, "docker-compose must be installed by `make test` (Debian package docker-compose)"
     shutil.copy(ROOT / "docker-compose.yml", tmp_path)
     shutil.copy(ROOT / ".env.example", tmp_path / ".env")
-    result = subprocess.run([compose, "config", "-q"], cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    environment = {k: v for k, v in os.environ.items() if k != "POSTGRES_PASSWORD"} | env
+    return subprocess.run(
+        [compose, "config", *args], cwd=tmp_path, env=environment, capture_output=True, text=True, timeout=60
+    )
+
+
+def test_docker_compose_file_is_valid(tmp_path):
+    result = compose_config(tmp_path, "-q", POSTGRES_PASSWORD="s3cret-from-env")
     assert result.returncode == 0, result.stderr
-    services = subprocess.run([compose, "config", "--services"], cwd=tmp_path, capture_output=True, text=True)
+    services = compose_config(tmp_path, "--services", POSTGRES_PASSWORD="s3cret-from-env")
     assert set(services.stdout.split()) == {"web", "worker", "beat", "db", "redis", "proxy", "backup"}
+
+
+def test_docker_compose_refuses_to_start_without_a_database_password(tmp_path):
+    """Issue 17, item 11: no password written in the compose file; without POSTGRES_PASSWORD it stops."""
+    assert "binhson:binhson" not in (ROOT / "docker-compose.yml").read_text()
+    for env in ({}, {"POSTGRES_PASSWORD": ""}):
+        result = compose_config(tmp_path, "-q", **env)
+        assert result.returncode != 0
+        assert "set POSTGRES_PASSWORD" in result.stderr, result.stderr
+
+    result = compose_config(tmp_path, POSTGRES_PASSWORD="s3cret-from-env")
+    assert result.returncode == 0, result.stderr
+    config = yaml.safe_load(result.stdout)
+    assert config["services"]["db"]["environment"]["POSTGRES_PASSWORD"] == "s3cret-from-env"
+    for name in ("web", "worker", "beat", "backup"):
+        url = config["services"][name]["environment"]["DATABASE_URL"]
+        assert url == "postgres://binhson:s3cret-from-env@db:5432/binhson", (name, url)
+    assert "binhson:binhson" not in result.stdout and "POSTGRES_PASSWORD: binhson" not in result.stdout

@@ -24,10 +24,13 @@ def env_file(path: Path) -> dict[str, str]:
 
 
 def documented_production_environment() -> dict[str, str]:
-    """.env.example as the README says to use it (a SECRET_KEY of its own), under docker-compose's settings."""
+    """.env.example as the README says to use it (a SECRET_KEY and a POSTGRES_PASSWORD of its own), under
+    docker-compose's settings (its ${NAME:?message} required variables filled in from that .env)."""
     compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
-    environment = env_file(ROOT / ".env.example") | {
-        k: str(v) for k, v in compose["services"]["web"]["environment"].items()
+    dotenv = env_file(ROOT / ".env.example") | {"POSTGRES_PASSWORD": secrets.token_urlsafe(32)}
+    environment = dotenv | {
+        k: re.sub(r"\$\{([A-Z_]+):\?[^}]*\}", lambda m: dotenv[m.group(1)], str(v))
+        for k, v in compose["services"]["web"]["environment"].items()
     }
     return environment | {"SECRET_KEY": secrets.token_urlsafe(50)}
 

@@ -365,5 +365,8 @@ def _meta(ws, report, placed) -> None:
     rows += [("Dòng", key, row, pk) for key, lines in placed.items() for row, pk in lines]
     for row in rows:
         ws.append([cell_value(value) for value in row])
+        for cell in ws[ws.max_row]:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # an agency named "=…" stays text: never a formula
     ws.sheet_state = "veryHidden"
     _protect(ws)

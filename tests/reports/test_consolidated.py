@@ -9,6 +9,7 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 from docx import Document
+from openpyxl import load_workbook
 
 from reports.consolidated.build import build_consolidated_report
 from reports.consolidated.models import ConsolidatedReport
@@ -267,3 +268,23 @@ def test_the_reminder_job_reads_the_clock(cast, plan, monkeypatch):
     pending = set(cycle.reports.filter(first_submitted_at__isnull=True).values_list("agency__code", flat=True))
     expected = {f"{demo_staff[code]}@binhson.local" for code in pending if code in demo_staff}
     assert {address for message in mail.outbox for address in message.to} == expected  # exactly those
+
+
+def test_a_proposal_written_as_a_formula_stays_text_in_the_workbooks(client, cast, plan):
+    """Issue 17, item 7: an agency's text starting with "=" is a text cell in the consolidated workbook and the
+    dashboard's, never a formula Excel would run."""
+    formula = '=HYPERLINK("http://x","lý do")'
+    report = current_report(plan, "LDTBXH")
+    client.force_login(cast["canbo.ldtbxh"])
+    page = ReportPage(report).fill_everything().add_proposal(formula)
+    assert client.post(f"/bao-cao/{report.pk}/", page.data("submit")).status_code == 302
+    client.force_login(cast["vanphong"])
+    client.post(f"/bao-cao/{report.pk}/duyet/")
+    consolidated = built(plan)
+    client.force_login(cast["vanphong"])
+    for url in [f"/tong-hop/{consolidated.pk}/tep/xlsx/", f"/bang-dieu-khien/{SLUG}/2026/kien-nghi.xlsx"]:
+        response = client.get(url)
+        content = b"".join(response.streaming_content) if response.streaming else response.content
+        book = load_workbook(io.BytesIO(content))
+        cells = [c for sheet in book.worksheets for row in sheet.iter_rows() for c in row if c.value == formula]
+        assert cells and all(c.data_type == "s" for c in cells), url

@@ -242,7 +242,7 @@ def test_proposals_some_answered_and_evidence_files_that_say_they_are_demo(cycle
         assert item.file.name.startswith(f"minh-chung/{YEAR}/{report.agency.code}/")
         with item.file.open("rb") as handle:
             content = handle.read()
-            assert check_evidence_file(File(handle, name=item.original_name)) == item.content_type
+            assert check_evidence_file(File(handle, name=item.original_name)) == (item.content_type, item.original_name)
         assert len(content) == item.size < 100_000
         marker = "minh họa".encode("utf-16-be") if item.content_type == "application/pdf" else "minh họa".encode()
         assert marker in content

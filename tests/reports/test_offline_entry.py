@@ -543,3 +543,15 @@ def test_the_report_page_offers_what_each_person_may_do(client, cast, report):
     client.force_login(cast["canbo.ldtbxh"])
     page = client.get(url).content.decode()
     assert 'id="tai-tep-excel"' in page and 'id="tai-len-tep-excel"' not in page
+
+
+def test_text_written_as_a_formula_stays_text_in_the_downloaded_workbook(owner, report):
+    """Issue 17, item 7: an agency's proposal and its own name starting with "=" are text cells, never formulas."""
+    formula = '=HYPERLINK("http://x","lý do")'
+    report.proposals.create(text=formula)
+    report.agency.name = formula
+    report.agency.save()
+    book = download(owner, report)
+    cells = [c for sheet in book.worksheets for row in sheet.iter_rows() for c in row if c.value == formula]
+    assert {c.parent.title for c in cells} == {PROPOSALS, "_he_thong"}
+    assert all(c.data_type == "s" for c in cells)

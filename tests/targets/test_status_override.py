@@ -1,13 +1,16 @@
 """A reviewer overrides a computed status with a written reason (issue 10, item 5): only reviewers; kept with
 who and when; never edited in place; shown beside the computed status wherever the status appears."""
 
+import csv
 import io
 import re
 
 import pandas as pd
 import pytest
 from django.core.management import call_command
+from openpyxl import load_workbook
 
+from binhson_plan.csv_cells import csv_cell
 from reports.consolidated.document import build_document
 from reports.consolidated.gathering import gather
 from reports.consolidated.models import ConsolidatedReport
@@ -134,3 +137,30 @@ def test_a_passed_milestones_override_stands_in_later_years_a_pace_does_not(clie
     assert later["2030.03"]["override"] is None
     earlier = {t["code"]: t for t in client.get(f"/api/plans/{SLUG}/progress/?year=2025").json()["targets"]}
     assert earlier["2025.19"]["override"] is None
+
+
+FORMULAS = ['=HYPERLINK("http://x","lý do")', "+1+cmd|' /C calc'!A0", "-2+3", "@SUM(1+1)*cmd|' /C calc'!A0"]
+
+
+@pytest.mark.parametrize("reason", FORMULAS)
+def test_a_reason_written_as_a_formula_stays_text_in_the_csv_and_the_workbook(client, reviewer, imported, reason):
+    """Issue 17, item 7: the public CSV (no login) and the dashboard's workbook never hand a spreadsheet a formula."""
+    assert override(reviewer, reason=reason).status_code == 302
+    assert StatusOverride.objects.get().reason == reason  # kept as typed; only the export neutralises it
+    response = client.get(f"/api/plans/{SLUG}/progress/?year=2026&format=csv")
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    bhyt = next(r for r in rows if r["code"] == "2025.19")
+    assert bhyt["override_reason"] == "'" + reason  # OWASP: a leading quote, shown as text
+    for r in rows:  # no cell of the file starts a formula
+        assert not any(v.startswith(("=", "+", "-", "@", "\t", "\r")) for v in r.values()), r
+    book = load_workbook(io.BytesIO(reviewer.get(f"/bang-dieu-khien/{SLUG}/2026/chi-tieu.xlsx").content))
+    cells = [c for row in book.active.iter_rows() for c in row if c.value == reason]
+    assert cells and all(c.data_type == "s" for c in cells)  # text, as typed: Excel runs nothing
+
+
+def test_csv_cells_neutralise_every_formula_start_and_keep_numbers():
+    assert [csv_cell(v) for v in ["=1+1", "+1", "-1", "@A1", "\t=1", "\r=1", "lý do", "", "2020: -5"]] == [
+        "'=1+1", "'+1", "'-1", "'@A1", "'\t=1", "'\r=1", "lý do", "", "2020: -5"
+    ]  # fmt: skip
+    assert [csv_cell(v) for v in [-5, -0.25, None, 0]] == [-5, -0.25, None, 0]
