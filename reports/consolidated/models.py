@@ -98,9 +98,9 @@ class ConsolidatedReport(models.Model):
 def cover_defaults(plan, year, previous=None) -> dict:
     """The cover of a new version of `year`'s report: heading, signer and recipients from the year's issuer
     (tasks.ReportIssuer). The previous version's number carries over while it ends with the issuer's symbol; its
-    recipients carry over (the reviewer may have edited them) only when it was asked for under the issuer in force now: a version made before the year's issuer
-    was set (a reorganisation file loaded in the season, say) keeps what it was built with, and the next one follows
-    the issuer."""
+    recipients carry over (the reviewer may have edited them) only when it was asked for under the issuer in force
+    now: a version made before the year's issuer was set (a reorganisation file loaded in the season, say) keeps
+    what it was built with, and the next one follows the issuer."""
     issuer = ReportIssuer.for_year(plan, year)
     # the number the office gave the report is its own, not the issuer's: it stays while its symbol is the issuer's
     number = previous.number if previous is not None else issuer.blank_number
