@@ -49,6 +49,7 @@ def demo_error_pages(get_response):
     import logging
 
     from django.conf import settings
+    from django.core.exceptions import PermissionDenied
     from django.http import Http404
     from django.urls import get_resolver
 
@@ -68,8 +69,8 @@ def demo_error_pages(get_response):
         return response
 
     def process_exception(request, exception):
-        if not active():
-            return None
+        if not active() or isinstance(exception, PermissionDenied):
+            return None  # a refusal: Django answers it with the portal's 403 page and its reason, DEBUG or not
         if isinstance(exception, Http404):
             return not_found(request, exception)
         logger.error("Lỗi máy chủ: %s", request.path, exc_info=exception)

@@ -57,6 +57,24 @@ def test_a_server_error_in_the_demo_shows_the_portals_500(client, cast, monkeypa
     assert "Traceback" not in html and "lỗi thử" not in html and "RuntimeError" not in html
 
 
+@pytest.mark.parametrize(
+    ("who", "method", "url"),
+    [("lanhdao", "get", "/tham-dinh/"), ("lanhdao", "post", "/tong-hop/"), ("canbo.gddt", "get", "{other}")],
+)
+def test_a_refusal_in_the_demo_is_a_403_with_its_reason_not_a_server_error(client, cast, plan, who, method, url):
+    from tests.reports.helpers import current_report
+
+    other = current_report(plan, "LDTBXH")  # another agency's report, for the staff of GD&ĐT
+    client.force_login(cast[who])
+    with DEMO:
+        response = getattr(client, method)(url.format(other=f"/bao-cao/{other.pk}/"))
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "Hệ thống gặp sự cố" not in html and "Dữ liệu minh họa" in html
+    # the portal's refusal with its reason ("Chỉ Văn phòng huyện…", "Bạn chỉ xem được báo cáo của đơn vị mình.")
+    assert "Bạn không có quyền thực hiện thao tác này." in html and "chỉ" in html.lower()
+
+
 def test_outside_the_demo_debug_pages_stay_for_developers(client, cast):
     with override_settings(DEBUG=True, DEMO_MODE=False):
         response = client.get("/khong-co-trang-nay/")
