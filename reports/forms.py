@@ -24,6 +24,15 @@ class PlainTextField(forms.CharField):
         text = super().to_python(value)
         return unicodedata.normalize("NFC", text.replace("\x00", "").replace("\r\n", "\n")) if text else text
 
+    def validate(self, value):
+        super().validate(value)
+        if self.max_length is not None and value and len(value) > self.max_length:  # numbers grouped as on the page
+            raise forms.ValidationError(
+                f"Tối đa {vn_number(self.max_length)} ký tự (đã nhập {vn_number(len(value))} ký tự, "
+                f"thừa {vn_number(len(value) - self.max_length)}).",
+                code="max_length",
+            )
+
 
 class VietnameseNumberField(forms.CharField):
     """A number typed the Vietnamese way (4,5 · 1.250.000); English where unambiguous."""

@@ -180,8 +180,9 @@
     if (!area.id || !(limit > 0)) return;
     var counter = charCounter(area);
     var used = area.value.length, left = Math.max(limit - used, 0), near = left <= limit / 10;
-    counter.querySelector("[data-count]").textContent = near
-      ? "Còn " + grouped(left) + " ký tự (tối đa " + grouped(limit) + ")"
+    counter.querySelector("[data-count]").textContent = used > limit  /* a text saved before, or refused */
+      ? "Thừa " + grouped(used - limit) + " ký tự (tối đa " + grouped(limit) + ")"
+      : near ? "Còn " + grouped(left) + " ký tự (tối đa " + grouped(limit) + ")"
       : grouped(used) + "/" + grouped(limit) + " ký tự";
     counter.classList.toggle("text-danger-emphasis", near);
     counter.querySelector("[data-said]").textContent = speak && near ? "Còn " + grouped(left) + " ký tự" : "";
