@@ -9,7 +9,7 @@ from itertools import groupby
 
 from agencies.lineage import Lineage
 from binhson_plan.collation import sort_key as vietnamese_order
-from reports.models import Proposal, ProposalState, ReportState, TaskEntry
+from reports.models import AgencyReport, Proposal, ProposalState, ReportState, TaskEntry
 from targets.cache import cached, plan_figures
 from targets.models import Target, TargetValue
 from targets.overrides import plan_overrides
@@ -154,6 +154,12 @@ def status_counts(groups) -> dict[str, int]:
 class TaskRow:
     assignment: Held  # the plan's assignment as held in the cycle's year
     entry: TaskEntry | None
+    sent_back: bool = False  # nothing shown because the lead's report is back with it, not because it never sent
+
+    @property
+    def unreported(self) -> str:
+        """Why the row has no status: the lead's report is being completed after a send-back, or was never sent."""
+        return "Bị trả lại, đang bổ sung" if self.sent_back else "Chưa báo cáo"
 
 
 def task_rows(plan, cycle, status="", agency="", on=None, lineage=None) -> list[TaskRow]:
@@ -169,8 +175,12 @@ def task_rows(plan, cycle, status="", agency="", on=None, lineage=None) -> list[
         (e.section_id, e.report.agency_id): e
         for e in TaskEntry.objects.shared().filter(report__cycle_id=cycle.pk, role=Role.LEAD).select_related("report")
     }
+    sent_back = set(
+        AgencyReport.objects.filter(cycle_id=cycle.pk, state=ReportState.SENT_BACK).values_list("agency_id", flat=True)
+    )
     rows = [
-        TaskRow(a, entries.get((a.section_id, a.agency_id))) for a in held(assignments, on, lineage or Lineage.load())
+        TaskRow(a, entries.get((a.section_id, a.agency_id)), a.agency_id in sent_back)
+        for a in held(assignments, on, lineage or Lineage.load())
     ]
     if status:
         rows = [r for r in rows if (r.entry.status if r.entry else "") == status]

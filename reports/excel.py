@@ -352,7 +352,7 @@ def tasks_frame(rows) -> pd.DataFrame:
                 "Nhiệm vụ": r.assignment.section.title or r.assignment.section.content,
                 "Cơ quan chủ trì": r.assignment.agency.name
                 + (f" ({r.assignment.scope})" if r.assignment.scope else ""),
-                "Tình hình thực hiện": r.entry.get_status_display() if r.entry and r.entry.status else "Chưa báo cáo",
+                "Tình hình thực hiện": r.entry.get_status_display() if r.entry and r.entry.status else r.unreported,
                 "Kết quả": r.entry.results if r.entry else "",
                 APPROVAL: _approval(r.entry.report) if r.entry else None,
             }

@@ -117,6 +117,22 @@ def test_tasks_show_the_lead_agencys_status(client, cast, plan):
     assert "III.2.d.3" in tasks and "III.3.c.3" in tasks and "III.1" not in tasks
 
 
+@on("2026-12-01")
+def test_a_task_whose_lead_was_sent_back_is_not_said_never_reported(client, cast, plan):
+    report = current_report(plan, "GDDT")  # Phòng GD&ĐT leads III.2.d.2
+    client.force_login(cast["canbo.gddt"])
+    assert client.post(f"/bao-cao/{report.pk}/", ReportPage(report).fill_everything().data("submit")).status_code == 302
+    client.force_login(cast["vanphong"])
+    assert client.post(f"/bao-cao/{report.pk}/tra-lai/", {"reason": "Bổ sung kết quả."}).status_code == 302
+    html = client.get(URL + "?task_agency=GDDT").content.decode()
+    tasks = html[html.index('id="nhiem-vu"') : html.index('id="kien-nghi"')]
+    assert "III.2.d.2" in tasks and "Bị trả lại, đang bổ sung" in tasks and "Chưa báo cáo" not in tasks
+    sheet = pd.read_excel(
+        io.BytesIO(client.get(f"/bang-dieu-khien/{SLUG}/2026/nhiem-vu.xlsx?task_agency=GDDT").content)
+    )
+    assert set(sheet["Tình hình thực hiện"]) == {"Bị trả lại, đang bổ sung"}
+
+
 def test_open_proposals_and_their_answers(reviewer, plan):
     report = current_report(plan, "UBND-BK")
     report.proposals.create(text="Làm cầu qua suối.", state="forwarded", response="Đã chuyển Phòng KT&HT.")
