@@ -121,7 +121,7 @@ class Command(BaseCommand):
         lines += [f"  {state.label}: {outcome.states.get(state.value, 0)}" for state in ReportState]
         overdue = [r for r in cycle.reports.all() if r.is_overdue]
         if overdue:
-            lines.append(f"  Quá hạn (chưa gửi, hạn {overdue[0].cycle.due_on:%d/%m/%Y}): {len(overdue)}")
+            lines.append(f"  Trong đó quá hạn (chưa gửi, hạn {overdue[0].cycle.due_on:%d/%m/%Y}): {len(overdue)}")
         recorded = outcome.history_values + (before.history_values if before else 0)
         lines.append(
             f"  {recorded} giá trị chỉ tiêu các năm {FIRST_YEAR}–{outcome.year - 1}, "
