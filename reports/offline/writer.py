@@ -313,6 +313,20 @@ def _protect(ws) -> None:
     ws.protection.formatRows = False
 
 
+def _empty_as_of(cycle) -> str:
+    """What an empty "as of" date becomes, by the web form's rule (ReportingCycle.default_as_of): the day the
+    file is uploaded while the year runs, the cycle's cut-off once it is over."""
+    year, today = cycle.year, timezone.localdate()
+    now = cycle.default_as_of(year, today)
+    if today > datetime.date(year, 12, 31):
+        return f"để trống: tính đến {now:%d/%m/%Y}."
+    later = cycle.default_as_of(year, datetime.date(year + 1, 1, 1))
+    return (
+        f"để trống: tính đến {now:%d/%m/%Y} nếu tải lên hôm nay (như trên trang báo cáo: ngày tải lên, khi năm "
+        f"{year} chưa hết; tải lên từ 01/01/{year + 1}: tính đến {later:%d/%m/%Y})."
+    )
+
+
 def _instructions(ws, report) -> None:
     cycle, now = report.cycle, timezone.localtime()
     lines = [
@@ -326,8 +340,7 @@ def _instructions(ws, report) -> None:
          "không đổi tên trang.", False),
         ("2. Tình hình thực hiện, Ước thực hiện và Đánh giá: chọn trong danh sách của ô.", False),
         ("3. Số nhập bằng số. Tỷ lệ phần trăm nhập từ 0 đến 100 (95 nghĩa là 95%). Kinh phí tính bằng đồng, "
-         "số nguyên. Ngày viết ngày/tháng/năm, ví dụ 30/11/2026; để trống: tính đến ngày "
-         f"{cycle.data_cutoff:%d/%m/%Y}.", False),
+         f"số nguyên. Ngày viết ngày/tháng/năm, ví dụ 30/11/2026; {_empty_as_of(cycle)}", False),
         ("4. Không nhập công thức: ô có công thức (bắt đầu bằng dấu =) bị từ chối khi tải lên.", False),
         (f"5. Kiến nghị, đề xuất: mỗi kiến nghị một dòng, tối đa {MAX_PROPOSALS}. Xóa chữ của một kiến nghị "
          "để bỏ kiến nghị đó; kiến nghị huyện đã trả lời không sửa được.", False),

@@ -1,10 +1,13 @@
 """Offline entry (PRODUCT.md §10): the report goes out as a workbook, is edited with openpyxl as an agency would
 in Excel, and comes back through the web form's own checks, all or nothing."""
 
+import datetime
 import io
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import load_workbook
 
@@ -555,3 +558,21 @@ def test_text_written_as_a_formula_stays_text_in_the_downloaded_workbook(owner, 
     cells = [c for sheet in book.worksheets for row in sheet.iter_rows() for c in row if c.value == formula]
     assert {c.parent.title for c in cells} == {PROPOSALS, "_he_thong"}
     assert all(c.data_type == "s" for c in cells)
+
+
+def test_an_empty_date_follows_the_web_forms_rule_in_the_instructions_and_on_upload(client, cast, report):
+    """Tester, 06/12/2026: the page said “Để trống: tính đến 06/12/2026”, the workbook “… tính đến ngày
+    31/12/2026”. Both now say the page's rule, and an empty date uploaded is dated by it."""
+    with time_machine.travel(datetime.datetime(2026, 12, 6, 9, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))):
+        client.force_login(cast["canbo.ldtbxh"])
+        assert "Để trống: tính đến 06/12/2026" in client.get(f"/bao-cao/{report.pk}/").content.decode()
+        book = download(client, report)
+        instructions = [c.value for c in book["Hướng dẫn"]["A"] if c.value and c.value.startswith("3.")]
+        assert len(instructions) == 1 and "để trống: tính đến 06/12/2026 nếu tải lên hôm nay" in instructions[0]
+        assert "tải lên từ 01/01/2027: tính đến 31/12/2026" in instructions[0]
+        targets = book[TARGETS]
+        row = row_of(targets, "2030.08")
+        targets[f"G{row}"], targets[f"H{row}"] = 42.5, None
+        response = upload(client, report, book)
+        assert response.status_code == 302, errors_of(response)
+    assert TargetEntry.objects.get(report=report, target__code="2030.08").as_of == datetime.date(2026, 12, 6)
