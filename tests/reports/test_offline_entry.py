@@ -3,6 +3,7 @@ in Excel, and comes back through the web form's own checks, all or nothing."""
 
 import datetime
 import io
+import math
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -12,7 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import load_workbook
 
 from reports.models import AgencyReport, Evidence, Proposal, TargetEntry, TaskEntry
-from tests.reports.helpers import ReportPage, current_report
+from tests.reports.helpers import ReportPage, current_report, printed_font_size
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 LEAD, COORD, TARGETS, QUALITATIVE = "Nhiệm vụ chủ trì", "Nhiệm vụ phối hợp", "Chỉ tiêu định lượng", "Chỉ tiêu định tính"
@@ -576,3 +577,23 @@ def test_an_empty_date_follows_the_web_forms_rule_in_the_instructions_and_on_upl
         response = upload(client, report, book)
         assert response.status_code == 302, errors_of(response)
     assert TargetEntry.objects.get(report=report, target__code="2030.08").as_of == datetime.date(2026, 12, 6)
+
+
+def test_every_sheet_prints_at_8_pt_or_more(client, cast, report):
+    """Tester, 06/12/2026: “Nhiệm vụ chủ trì”, 252 characters wide fitted to one A4 landscape page, printed at
+    about 6 pt. The sheets follow the consolidated workbook's rule: A4 while the text columns stay readable, else
+    A3, never below 8 pt; and the rows are as tall as their text wrapped to the narrower columns."""
+    with time_machine.travel(datetime.datetime(2026, 12, 6, 9, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))):
+        client.force_login(cast["canbo.ldtbxh"])
+        report.task_entries.filter(role="lead").update(results="Đã mở lớp dạy nghề cho đồng bào. " * 8)
+        book = download(client, report)
+    printed = [sheet for sheet in book.worksheets if sheet.sheet_state == "visible"]
+    assert [sheet.title for sheet in printed] == book.sheetnames[:-1]  # all but the hidden one
+    for sheet in printed:
+        assert printed_font_size(sheet) >= 8, (sheet.title, printed_font_size(sheet))
+        assert str(sheet.page_setup.paperSize) in ("9", "8") and sheet.sheet_properties.pageSetUpPr.fitToPage
+    leads = book[LEAD]
+    assert str(leads.page_setup.paperSize) == "8"  # A3: on A4 its text columns would be too narrow to read
+    results = leads.column_dimensions["D"].width
+    assert 24 <= results < 45 and leads.row_dimensions[2].height >= 15 * math.ceil(264 / (results - 2))
+    assert str(book[DIFFICULTIES].page_setup.paperSize) == "9"  # one column fits A4 at 8 pt or more as it is
