@@ -163,6 +163,8 @@ def _asked(form, report) -> tuple[int, str]:
 def _target(form, report) -> Line:
     entry, target = form.instance, form.instance.target
     year, notes = _asked(form, report)
+    if year != report.cycle.year:  # the page says it beside the date too (ReportingCycle.default_as_of)
+        notes = f"{notes} Để trống ngày: tính đến {report.cycle.default_as_of(year):%d/%m/%Y}.".strip()
     last = getattr(form, "last_value", None)
     closed = {"value", "as_of", "is_estimate"} if form.fields["value"].disabled else set()
     return Line(

@@ -574,9 +574,17 @@ def test_an_empty_date_follows_the_web_forms_rule_in_the_instructions_and_on_upl
         targets = book[TARGETS]
         row = row_of(targets, "2030.08")
         targets[f"G{row}"], targets[f"H{row}"] = 42.5, None
+        passed = row_of(targets, "2025.22")  # its milestone, 2025, has passed: the report asks for 2025's value
+        assert targets.cell(passed, 5).value == 2025
+        assert "Để trống ngày: tính đến 31/12/2025." in targets.cell(passed, 11).value  # as the page says beside it
+        page = client.get(f"/bao-cao/{report.pk}/").content.decode()
+        card = page[page.index('id="chi-tieu-2025.22"') :]
+        assert "Để trống: tính đến 31/12/2025" in card[: card.index("</section>")]
+        targets[f"G{passed}"], targets[f"H{passed}"] = 49.5, None
         response = upload(client, report, book)
         assert response.status_code == 302, errors_of(response)
     assert TargetEntry.objects.get(report=report, target__code="2030.08").as_of == datetime.date(2026, 12, 6)
+    assert TargetEntry.objects.get(report=report, target__code="2025.22").as_of == datetime.date(2025, 12, 31)
 
 
 def test_every_sheet_prints_at_8_pt_or_more(client, cast, report):

@@ -171,7 +171,8 @@ def test_csv_cells_neutralise_every_formula_start_and_keep_numbers():
 
 def options(html: str, name: str) -> list[tuple[str, str, str]]:
     """(group, value, label) of each option of the form's select `name`; group "" outside an optgroup."""
-    select = html.split(f'name="{name}"')[1].split("</select>")[0]
+    form = html[html.index('id="dieu-chinh-tinh-trang"') :]
+    select = form.split(f'name="{name}"')[1].split("</select>")[0]
     found, group = [], ""
     for tag in re.finditer(
         r'<optgroup label="([^"]*)">|</optgroup>|<option value="([^"]*)"[^>]*>([^<]*)</option>', select
