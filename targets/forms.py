@@ -99,6 +99,7 @@ class StatusOverrideForm(forms.Form):
                 (f"Năm {horizon} trở đi (đã đến năm mốc)", final),
                 (f"Các năm trước {horizon} (chưa đến năm mốc)", pace),
             ]
+            self.fields["status"].widget.attrs["data-milestone-year"] = horizon  # portal.js: the year's group only
         self.fields["status"].choices = [("", "— Bỏ điều chỉnh, dùng lại tình trạng tính theo số liệu —"), *groups]
         self.fields["status"].error_messages["invalid_choice"] = "Chọn một tình trạng trong danh sách."
         self.fields["status"].required = False
