@@ -5,6 +5,7 @@ import unicodedata
 from django import forms
 
 from targets.numbers import NumberFormatError, parse_number
+from targets.overrides import FINAL_STATUSES
 from targets.templatetags.plan_format import vn_input_number
 
 
@@ -74,17 +75,51 @@ class StatusOverrideForm(forms.Form):
         error_messages={"required": "Cần ghi lý do điều chỉnh."},
     )
 
-    def __init__(self, years, *args, **kwargs):
+    def __init__(self, years, horizon: int, *args, **kwargs):
+        """`years`: the years a reviewer can judge (the plan's first to this one); `horizon`: the milestone's
+        year. From it on, a milestone is judged once (Đạt / Không đạt); before it, only its pace or "Đạt"
+        reached ahead (targets.progress), never "Không đạt"."""
         from targets.progress import JUDGEMENTS
 
         super().__init__(*args, **kwargs)
-        self.fields["year"].choices = [(year, year) for year in years]
-        self.fields["status"].choices = [
-            ("", "— Bỏ điều chỉnh, dùng lại tình trạng tính theo số liệu —"),
-            *JUDGEMENTS.items(),
-        ]
+        self.years, self.horizon = list(years), horizon
+        self.fields["year"].choices = [(year, year) for year in self.years]
+        self.fields["year"].error_messages["invalid_choice"] = (
+            f"Chỉ điều chỉnh được tình trạng của các năm từ {self.years[0]} đến {self.years[-1]}: "
+            "năm sau chưa có gì để đánh giá."
+        )
+        final = [(code, JUDGEMENTS[code]) for code in ("met", "not_met")]
+        pace = [(code, label) for code, label in JUDGEMENTS.items() if code != "not_met"]
+        if self.years[0] >= horizon:
+            groups = final
+        elif self.years[-1] < horizon:
+            groups = pace
+        else:
+            groups = [
+                (f"Năm {horizon} trở đi (đã đến năm mốc)", final),
+                (f"Các năm trước {horizon} (chưa đến năm mốc)", pace),
+            ]
+            self.fields["status"].widget.attrs["data-milestone-year"] = horizon  # portal.js: the year's group only
+        self.fields["status"].choices = [("", "— Bỏ điều chỉnh, dùng lại tình trạng tính theo số liệu —"), *groups]
         self.fields["status"].error_messages["invalid_choice"] = "Chọn một tình trạng trong danh sách."
         self.fields["status"].required = False
+
+    def clean(self):
+        data = super().clean()
+        year, status = data.get("year"), data.get("status")
+        if year is None or not status:
+            return data
+        if year >= self.horizon and status not in FINAL_STATUSES:
+            self.add_error(
+                "status", f"Năm {year} đã đến năm mốc {self.horizon} của chỉ tiêu: chỉ chọn “Đạt” hoặc “Không đạt”."
+            )
+        elif year < self.horizon and status == "not_met":
+            self.add_error(
+                "status",
+                f"Năm {year} chưa đến năm mốc {self.horizon}: chưa thể “Không đạt”; "
+                "chọn “Đạt” (đã đạt trước mốc) hoặc một tình trạng về tiến độ.",
+            )
+        return data
 
     def clean_reason(self):
         reason = unicodedata.normalize("NFC", self.cleaned_data["reason"].replace("\x00", "")).strip()

@@ -25,8 +25,9 @@ def computed_progress(target, year: int):
 
 
 def override_form(target, year: int, data=None) -> StatusOverrideForm:
-    plan = target.plan
-    return StatusOverrideForm(range(plan.period_start, plan.last_year + 1), data, initial={"year": year})
+    """The years offered are those a reviewer can judge: the plan's first to this one (reporting_years)."""
+    years = target.plan.reporting_years()
+    return StatusOverrideForm(years, target.horizon, data, initial={"year": min(max(year, years[0]), years[-1])})
 
 
 def status_override(request, slug, code):

@@ -18,7 +18,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.properties import PageSetupProperties
 
 from reports.completeness import ensure_entries
-from reports.excel import HEADER_FILL, cell_value
+from reports.excel import HEADER_FILL, SIDE_MARGIN, _fit_page, _narrowest, cell_value
 from reports.forms import MAX_PROPOSALS, TEXT_LIMIT
 from reports.offline.layout import (
     ASSESSMENT_LABELS,
@@ -49,6 +49,7 @@ WRAPPED = Alignment(wrap_text=True, vertical="top")
 INSTRUCTIONS_WIDTH, INSTRUCTIONS_MARGIN = 70, 0.5
 LINE_HEIGHT, MAX_HEIGHT = 15, 409  # points; 409 is the tallest row Excel allows
 NUMBER_FORMATS = {"text": "@", "money": "#,##0", "date": "dd/mm/yyyy", "number": "General", "number_info": "General"}
+FREE_TEXT = {"text", "info"}  # columns of free text, which may be narrowed to fit the page: their text wraps
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -162,6 +163,8 @@ def _asked(form, report) -> tuple[int, str]:
 def _target(form, report) -> Line:
     entry, target = form.instance, form.instance.target
     year, notes = _asked(form, report)
+    if year != report.cycle.year:  # the page says it beside the date too (ReportingCycle.default_as_of)
+        notes = f"{notes} Để trống ngày: tính đến {report.cycle.default_as_of(year):%d/%m/%Y}.".strip()
     last = getattr(form, "last_value", None)
     closed = {"value", "as_of", "is_estimate"} if form.fields["value"].disabled else set()
     return Line(
@@ -199,11 +202,13 @@ def _proposals(formset) -> list[Line]:
 def _write_sheet(ws, sheet, lines) -> list[tuple[int, int | None]]:
     """The sheet's header and rows; returns (row, entry id) for the hidden sheet."""
     validations = _Validations(ws)
-    for number, column in enumerate(sheet.columns, start=1):
-        ws.column_dimensions[get_column_letter(number)].width = column.width
+    paper, widths = _fitted(sheet)
+    for number, (column, width) in enumerate(zip(sheet.columns, widths, strict=True), start=1):
+        ws.column_dimensions[get_column_letter(number)].width = width
         cell = ws.cell(1, number, column.header)
         cell.font, cell.fill, cell.alignment = BOLD, HEADER_FILL, WRAPPED
-    ws.row_dimensions[1].height = LINE_HEIGHT * max(_lines(c.header, c.width) for c in sheet.columns)
+    headers = zip(sheet.columns, widths, strict=True)
+    ws.row_dimensions[1].height = LINE_HEIGHT * max(_lines(column.header, width) for column, width in headers)
     placed = []
     for row, line in enumerate(lines, start=2):
         for number, (column, value) in enumerate(zip(sheet.columns, line.values, strict=True), start=1):
@@ -218,14 +223,22 @@ def _write_sheet(ws, sheet, lines) -> list[tuple[int, int | None]]:
                 validations.add(column.kind, cell.coordinate, line.dates if column.kind == "date" else line.bounds)
             elif column.is_input:
                 cell.fill = CLOSED_FILL
-        heights = [_lines(v, c.width) for c, v in zip(sheet.columns, line.values, strict=True) if isinstance(v, str)]
+        heights = [_lines(v, w) for w, v in zip(widths, line.values, strict=True) if isinstance(v, str)]
         ws.row_dimensions[row].height = min(MAX_HEIGHT, LINE_HEIGHT * max([1, *heights]))
         placed.append((row, line.pk))
     if not lines:
         ws.cell(2, 1, "Đơn vị không có nội dung nào ở phần này.").font = PLAIN
-    _print_setup(ws, len(sheet.columns))
+    _print_setup(ws, paper)
     _protect(ws)
     return placed
+
+
+def _fitted(sheet) -> tuple[str, list[int]]:
+    """The paper and column widths that print the sheet one page wide with its text at 8 pt or more, by the
+    consolidated workbook's rule (reports.excel._fit_page): the free-text columns (typed or shown) narrowed
+    and wrapped as little as needed, A4 while they stay readable, else A3; lists, numbers and dates keep theirs."""
+    narrowest = [_narrowest(c.header, c.kind in FREE_TEXT) for c in sheet.columns]
+    return _fit_page([c.width for c in sheet.columns], narrowest)
 
 
 def _lines(value, width: int) -> int:
@@ -296,11 +309,12 @@ def _validation(kind: str, bounds) -> DataValidation:
     )  # fmt: skip
 
 
-def _print_setup(ws, columns: int) -> None:
+def _print_setup(ws, paper: str) -> None:
     ws.freeze_panes = "B2"
     ws.print_title_rows = "1:1"
     ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = "9"  # A4
+    ws.page_setup.paperSize = paper  # A4, or A3 when A4 would print the text smaller than 8 pt
+    ws.page_margins.left = ws.page_margins.right = SIDE_MARGIN
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
     ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     ws.print_options.gridLines = True
@@ -311,6 +325,20 @@ def _protect(ws) -> None:
     ws.protection.sheet = True
     ws.protection.formatColumns = False  # columns may be widened and rows made taller to read long text
     ws.protection.formatRows = False
+
+
+def _empty_as_of(cycle) -> str:
+    """What an empty "as of" date becomes, by the web form's rule (ReportingCycle.default_as_of): the day the
+    file is uploaded while the year runs, the cycle's cut-off once it is over."""
+    year, today = cycle.year, timezone.localdate()
+    now = cycle.default_as_of(year, today)
+    if today > datetime.date(year, 12, 31):
+        return f"để trống: tính đến {now:%d/%m/%Y}."
+    later = cycle.default_as_of(year, datetime.date(year + 1, 1, 1))
+    return (
+        f"để trống: tính đến {now:%d/%m/%Y} nếu tải lên hôm nay (như trên trang báo cáo: ngày tải lên, khi năm "
+        f"{year} chưa hết; tải lên từ 01/01/{year + 1}: tính đến {later:%d/%m/%Y})."
+    )
 
 
 def _instructions(ws, report) -> None:
@@ -326,8 +354,7 @@ def _instructions(ws, report) -> None:
          "không đổi tên trang.", False),
         ("2. Tình hình thực hiện, Ước thực hiện và Đánh giá: chọn trong danh sách của ô.", False),
         ("3. Số nhập bằng số. Tỷ lệ phần trăm nhập từ 0 đến 100 (95 nghĩa là 95%). Kinh phí tính bằng đồng, "
-         "số nguyên. Ngày viết ngày/tháng/năm, ví dụ 30/11/2026; để trống: tính đến ngày "
-         f"{cycle.data_cutoff:%d/%m/%Y}.", False),
+         f"số nguyên. Ngày viết ngày/tháng/năm, ví dụ 30/11/2026; {_empty_as_of(cycle)}", False),
         ("4. Không nhập công thức: ô có công thức (bắt đầu bằng dấu =) bị từ chối khi tải lên.", False),
         (f"5. Kiến nghị, đề xuất: mỗi kiến nghị một dòng, tối đa {MAX_PROPOSALS}. Xóa chữ của một kiến nghị "
          "để bỏ kiến nghị đó; kiến nghị huyện đã trả lời không sửa được.", False),

@@ -3,6 +3,7 @@
    - <select data-submit-on-change>: choosing a value submits its form (year pickers);
    - <form data-year-url="/base/">: goes to /base/<year>/ instead of submitting a query string;
    - <button data-print>: prints the page;
+   - <select data-milestone-year>: offers only the option group that fits the year chosen in its form;
    - <form data-logout>: before logging out, forgets the report drafts this browser kept (shared PCs);
    - <table class="table-stack">: each cell gets its column's name (data-label), shown above it when a phone
      turns the rows into cards (portal.css);
@@ -41,6 +42,22 @@
       if (select.form.dataset.yearUrl) goToYear(select.form);
       else select.form.submit();
     });
+  });
+  /* <select data-milestone-year="2025"> in a form with a year select: only the statuses of the year chosen are
+     offered (its first group from the milestone's year on, its second before it); the server checks it too. */
+  document.querySelectorAll("select[data-milestone-year]").forEach(function (status) {
+    var year = status.form && status.form.elements.year;
+    var groups = status.querySelectorAll("optgroup");
+    if (!year || groups.length !== 2) return;
+    function offer() {
+      var passed = Number(year.value) >= Number(status.dataset.milestoneYear);
+      groups[0].hidden = groups[0].disabled = !passed;
+      groups[1].hidden = groups[1].disabled = passed;
+      var chosen = status.options[status.selectedIndex];
+      if (chosen && chosen.parentNode.disabled) status.value = "";
+    }
+    year.addEventListener("change", offer);
+    offer();
   });
   document.querySelectorAll("[data-print]").forEach(function (button) {
     button.addEventListener("click", function () { window.print(); });

@@ -1,15 +1,19 @@
 """Offline entry (PRODUCT.md §10): the report goes out as a workbook, is edited with openpyxl as an agency would
 in Excel, and comes back through the web form's own checks, all or nothing."""
 
+import datetime
 import io
+import math
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import load_workbook
 
 from reports.models import AgencyReport, Evidence, Proposal, TargetEntry, TaskEntry
-from tests.reports.helpers import ReportPage, current_report
+from tests.reports.helpers import ReportPage, current_report, printed_font_size
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 LEAD, COORD, TARGETS, QUALITATIVE = "Nhiệm vụ chủ trì", "Nhiệm vụ phối hợp", "Chỉ tiêu định lượng", "Chỉ tiêu định tính"
@@ -555,3 +559,49 @@ def test_text_written_as_a_formula_stays_text_in_the_downloaded_workbook(owner, 
     cells = [c for sheet in book.worksheets for row in sheet.iter_rows() for c in row if c.value == formula]
     assert {c.parent.title for c in cells} == {PROPOSALS, "_he_thong"}
     assert all(c.data_type == "s" for c in cells)
+
+
+def test_an_empty_date_follows_the_web_forms_rule_in_the_instructions_and_on_upload(client, cast, report):
+    """Tester, 06/12/2026: the page said “Để trống: tính đến 06/12/2026”, the workbook “… tính đến ngày
+    31/12/2026”. Both now say the page's rule, and an empty date uploaded is dated by it."""
+    with time_machine.travel(datetime.datetime(2026, 12, 6, 9, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))):
+        client.force_login(cast["canbo.ldtbxh"])
+        assert "Để trống: tính đến 06/12/2026" in client.get(f"/bao-cao/{report.pk}/").content.decode()
+        book = download(client, report)
+        instructions = [c.value for c in book["Hướng dẫn"]["A"] if c.value and c.value.startswith("3.")]
+        assert len(instructions) == 1 and "để trống: tính đến 06/12/2026 nếu tải lên hôm nay" in instructions[0]
+        assert "tải lên từ 01/01/2027: tính đến 31/12/2026" in instructions[0]
+        targets = book[TARGETS]
+        row = row_of(targets, "2030.08")
+        targets[f"G{row}"], targets[f"H{row}"] = 42.5, None
+        passed = row_of(targets, "2025.22")  # its milestone, 2025, has passed: the report asks for 2025's value
+        assert targets.cell(passed, 5).value == 2025
+        assert "Để trống ngày: tính đến 31/12/2025." in targets.cell(passed, 11).value  # as the page says beside it
+        page = client.get(f"/bao-cao/{report.pk}/").content.decode()
+        card = page[page.index('id="chi-tieu-2025.22"') :]
+        assert "Để trống: tính đến 31/12/2025" in card[: card.index("</section>")]
+        targets[f"G{passed}"], targets[f"H{passed}"] = 49.5, None
+        response = upload(client, report, book)
+        assert response.status_code == 302, errors_of(response)
+    assert TargetEntry.objects.get(report=report, target__code="2030.08").as_of == datetime.date(2026, 12, 6)
+    assert TargetEntry.objects.get(report=report, target__code="2025.22").as_of == datetime.date(2025, 12, 31)
+
+
+def test_every_sheet_prints_at_8_pt_or_more(client, cast, report):
+    """Tester, 06/12/2026: “Nhiệm vụ chủ trì”, 252 characters wide fitted to one A4 landscape page, printed at
+    about 6 pt. The sheets follow the consolidated workbook's rule: A4 while the text columns stay readable, else
+    A3, never below 8 pt; and the rows are as tall as their text wrapped to the narrower columns."""
+    with time_machine.travel(datetime.datetime(2026, 12, 6, 9, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))):
+        client.force_login(cast["canbo.ldtbxh"])
+        report.task_entries.filter(role="lead").update(results="Đã mở lớp dạy nghề cho đồng bào. " * 8)
+        book = download(client, report)
+    printed = [sheet for sheet in book.worksheets if sheet.sheet_state == "visible"]
+    assert [sheet.title for sheet in printed] == book.sheetnames[:-1]  # all but the hidden one
+    for sheet in printed:
+        assert printed_font_size(sheet) >= 8, (sheet.title, printed_font_size(sheet))
+        assert str(sheet.page_setup.paperSize) in ("9", "8") and sheet.sheet_properties.pageSetUpPr.fitToPage
+    leads = book[LEAD]
+    assert str(leads.page_setup.paperSize) == "8"  # A3: on A4 its text columns would be too narrow to read
+    results = leads.column_dimensions["D"].width
+    assert 24 <= results < 45 and leads.row_dimensions[2].height >= 15 * math.ceil(264 / (results - 2))
+    assert str(book[DIFFICULTIES].page_setup.paperSize) == "9"  # one column fits A4 at 8 pt or more as it is

@@ -2,11 +2,14 @@
 who and when; never edited in place; shown beside the computed status wherever the status appears."""
 
 import csv
+import datetime
 import io
 import re
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 import pytest
+import time_machine
 from django.core.management import call_command
 from openpyxl import load_workbook
 
@@ -164,3 +167,64 @@ def test_csv_cells_neutralise_every_formula_start_and_keep_numbers():
         "'=1+1", "'+1", "'-1", "'@A1", "'\t=1", "'\r=1", "lý do", "", "2020: -5"
     ]  # fmt: skip
     assert [csv_cell(v) for v in [-5, -0.25, None, 0]] == [-5, -0.25, None, 0]
+
+
+def options(html: str, name: str) -> list[tuple[str, str, str]]:
+    """(group, value, label) of each option of the form's select `name`; group "" outside an optgroup."""
+    form = html[html.index('id="dieu-chinh-tinh-trang"') :]
+    select = form.split(f'name="{name}"')[1].split("</select>")[0]
+    found, group = [], ""
+    for tag in re.finditer(
+        r'<optgroup label="([^"]*)">|</optgroup>|<option value="([^"]*)"[^>]*>([^<]*)</option>', select
+    ):
+        if tag.group(0).startswith("<optgroup"):
+            group = tag.group(1)
+        elif tag.group(0) == "</optgroup>":
+            group = ""
+        else:
+            found.append((group, tag.group(2), tag.group(3).strip()))
+    return found
+
+
+def test_the_form_offers_only_years_and_statuses_a_reviewer_can_judge(client, cast, imported):
+    """Tester, 06/12/2026: the year list ran to 2045, and a passed milestone offered mid-course statuses."""
+    with time_machine.travel(datetime.datetime(2026, 12, 6, 9, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))):
+        reviewer = client
+        reviewer.force_login(cast["vanphong"])
+        passed = reviewer.get(f"/ke-hoach/{SLUG}/chi-tieu/2025.01/").content.decode()
+        years = [int(value) for _, value, _ in options(passed, "year")]
+        assert years == list(range(imported.period_start, 2027))  # the plan's first year to this one, no later
+        statuses = options(passed, "status")
+        from_milestone = [(value, label) for group, value, label in statuses if group.startswith("Năm 2025 trở đi")]
+        assert from_milestone == [("met", "Đạt"), ("not_met", "Không đạt")]
+        before = [label for group, _, label in statuses if group.startswith("Các năm trước 2025")]
+        assert before == ["Đạt", "Đúng tiến độ", "Cần đẩy nhanh", "Chậm", "Đi xuống"]  # never "Không đạt" early
+        ahead = options(reviewer.get(f"/ke-hoach/{SLUG}/chi-tieu/2030.03/").content.decode(), "status")
+        assert [label for _, _, label in ahead][1:] == ["Đạt", "Đúng tiến độ", "Cần đẩy nhanh", "Chậm", "Đi xuống"]
+
+        url = f"/ke-hoach/{SLUG}/chi-tieu/2025.01/dieu-chinh-tinh-trang/"
+        response = override(reviewer, status="met", reason="Lý do cho năm sau.", year=2027, url=url)
+        html = response.content.decode()
+        assert response.status_code == 422 and "Chỉ điều chỉnh được tình trạng của các năm từ" in html
+        assert "Lý do cho năm sau." in html
+        response = override(reviewer, status="on_track", reason="Lý do giữa kỳ.", year=2026, url=url)
+        html = response.content.decode()
+        assert response.status_code == 422 and "chỉ chọn “Đạt” hoặc “Không đạt”" in html
+        assert "Lý do giữa kỳ." in html and '<option value="2026" selected>' in html
+        ahead_url = f"/ke-hoach/{SLUG}/chi-tieu/2030.03/dieu-chinh-tinh-trang/"
+        response = override(reviewer, status="not_met", reason="Chưa đến mốc.", year=2026, url=ahead_url)
+        assert response.status_code == 422 and "Chọn một tình trạng trong danh sách." in response.content.decode()
+        response = override(reviewer, status="not_met", reason="Trước năm mốc.", year=2024, url=url)
+        assert response.status_code == 422 and "Năm 2024 chưa đến năm mốc 2025: chưa thể “Không đạt”" in (
+            response.content.decode()
+        )
+        assert not StatusOverride.objects.exists()
+        # a year before the milestone still takes its pace; the milestone's year, its judgement
+        assert (
+            override(reviewer, status="limited", reason="Số liệu 2024 ước thấp.", year=2024, url=url).status_code == 302
+        )
+        assert (
+            override(reviewer, status="not_met", reason="Số liệu 2025 chính thức.", year=2026, url=url).status_code
+            == 302
+        )
+    assert sorted(StatusOverride.objects.values_list("year", "status")) == [(2024, "limited"), (2026, "not_met")]
