@@ -19,6 +19,7 @@ The sentence (`explanation`) is plain Vietnamese about the values it was judged 
 `value`); the method and the pace ratio go in `method_note`, for small print.
 """
 
+import math
 from dataclasses import dataclass, field, replace
 
 ON_TRACK, ACCELERATE, LIMITED = 0.95, 0.60, 0.0
@@ -121,11 +122,12 @@ def status_for_ratio(ratio: float) -> str:
     return "deterioration"
 
 
-def fmt(number: float | None, places: int = 2) -> str:
-    """A number the Vietnamese way for explanations: 1.234,5."""
+def fmt(number: float | None, places: int = 2, keep: bool = False) -> str:
+    """A number the Vietnamese way for explanations: 1.234,5; `keep` keeps the trailing zeros (3,30 beside 3,12)."""
     if number is None:
         return "–"
-    text = f"{number:,.{places}f}".rstrip("0").rstrip(".") if places else f"{number:,.0f}"
+    text = f"{number:,.{places}f}"
+    text = text.rstrip("0").rstrip(".") if places and not keep else text
     text = text.replace(",", " ").replace(".", ",").replace(" ", ".")
     return "0" if text == "-0" else text
 
@@ -301,14 +303,14 @@ def _paced(goal, method, series, t0, v0, t1, v1, target) -> Progress:
         required = (target - v0) / (goal.horizon - t0)
         projected = _bounded(goal, v1 + observed * (goal.horizon - t1))
         pace = _points_unit(goal)
-        seen, needed = _joined(fmt(abs(observed)), pace), _joined(fmt(abs(required)), pace)
+        seen, needed = (_joined(text, pace) for text in _alike(abs(observed), abs(required)))
     else:
         observed = cagr(v1, v0, t1, t0)
         required = cagr(target, v0, goal.horizon, t0)
         projected = _bounded(goal, v1 * (1 + observed) ** (goal.horizon - t1))
         # a compound rate of a percentage is a relative change: say so, so it is not read as points
         pace = "%/năm (tương đối)" if goal.unit.strip() == "%" else "%/năm"
-        seen, needed = _joined(fmt(abs(observed) * 100), pace), _joined(fmt(abs(required) * 100), pace)
+        seen, needed = (_joined(text, pace) for text in _alike(abs(observed) * 100, abs(required) * 100))
     if required * _sign(goal) <= 0:  # the baseline already met the target; it no longer does
         ratio = -1.0
     else:
@@ -320,13 +322,16 @@ def _paced(goal, method, series, t0, v0, t1, v1, target) -> Progress:
         movement = (f"Từ {_with_unit(goal, v0)} (năm {t0}) {'tăng lên' if v1 > v0 else 'giảm còn'} "
                     f"{_with_unit(goal, v1)} (năm {t1}), bình quân {trend} {seen}")  # fmt: skip
     status = status_for_ratio(ratio)
-    places = max(shown_places(v0), shown_places(v1))  # the projection as precise as the values it comes from
+    # the projection as precise as the values it comes from, as they are written: 70,2 and 71,6 → 73,0
+    places = max(_decimals(fmt(v0, shown_places(v0))), _decimals(fmt(v1, shown_places(v1))))
     short = not meets(goal, projected, target)
+    while places < 3 and meets(goal, round(projected, places), target) == short:  # 94,6 must not read as 95
+        places += 1
     close = (", sát mục tiêu" if status == "on_track" else ", chưa đạt mục tiêu") if short else ""
     text = (
         f"{movement}; cần {'tăng' if required > 0 else 'giảm'} {needed} để đạt {_goal_text(goal, target)} "
-        f"vào năm {goal.horizon}. Giữ nhịp này, năm {goal.horizon} ước đạt {_joined(fmt(projected, places), goal.unit)}"
-        f"{close}."
+        f"vào năm {goal.horizon}. Giữ nhịp này, năm {goal.horizon} ước đạt "
+        f"{_joined(fmt(projected, places, keep=True), goal.unit)}{close}.{_share_of_pace(status, ratio)}"
     )
     return _result(goal, status, method, text, series, t1, v1, target=target, ratio=ratio,
                    observed=observed, required=required, projected=projected, t0=t0, v0=v0)  # fmt: skip
@@ -369,7 +374,11 @@ def _annual_change(goal: Goal, series: dict[int, float], passed: bool) -> Progre
                 f"{_with_unit(goal, v1)} năm {t1}).")  # fmt: skip
         return _insufficient(goal, text, series)
     observed = _sign(goal) * change  # in the good direction
-    moved = ("giảm" if change < 0 else "tăng") + f" bình quân {_joined(fmt(abs(change)), unit)}"
+    # the observed change and the band it is held against, with one number of decimals
+    bounds = [goal.value, goal.value_max] if goal.comparison == "range" else [goal.value]
+    places = max(_decimals(fmt(number)) for number in [abs(change), *bounds])
+    band = "–".join(fmt(number, places, keep=True) for number in bounds)
+    moved = ("giảm" if change < 0 else "tăng") + f" bình quân {_joined(fmt(abs(change), places, keep=True), unit)}"
     text = (f"{_sentence(moved)} từ năm {start} đến năm {t1} ({_with_unit(goal, v0)} → "
             f"{_with_unit(goal, v1)}); cần {verb} {_joined(band, unit)}.")  # fmt: skip
     required = goal.value
@@ -388,6 +397,7 @@ def _annual_change(goal: Goal, series: dict[int, float], passed: bool) -> Progre
     else:
         ratio = observed / required if required else None
         status, final = (status_for_ratio(ratio) if ratio is not None else "insufficient_data"), False
+        text += _share_of_pace(status, ratio)
     result = _result(goal, status, "annual_change", text, series, t1, v1, ratio=ratio, observed=observed,
                      required=required, projected=observed, t0=start, v0=v0, final=final)  # fmt: skip
     return result
@@ -417,6 +427,33 @@ def _insufficient(goal, text, series, target=None, method="none") -> Progress:
         "insufficient_data", method, goal.horizon, text, target_value=target, value_year=latest,
         value=series.get(latest) if series else None,
     )  # fmt: skip
+
+
+def _decimals(text: str) -> int:
+    """How many decimals a formatted number shows: "3,3" → 1, "1.234" → 0."""
+    return len(text.rpartition(",")[2]) if "," in text else 0
+
+
+def _alike(first: float, second: float) -> tuple[str, str]:
+    """Two paces of one sentence with one number of decimals (3,30 and 3,12), more when that alone tells
+    two different paces apart (0,813 and 0,815, not 0,81 and 0,81)."""
+    places = max(_decimals(fmt(first)), _decimals(fmt(second)))
+    while places < 4 and first != second and fmt(first, places) == fmt(second, places):
+        places += 1
+    return fmt(first, places, keep=True), fmt(second, places, keep=True)
+
+
+def _share_of_pace(status: str, ratio: float | None) -> str:
+    """Why a pace below the one required is still on track, or why it needs speeding up, in plain words:
+    " Tốc độ hiện nay bằng 99% tốc độ cần thiết (từ 95% trở lên là đúng tiến độ)." """
+    if status not in ("on_track", "acceleration_needed") or ratio is None or ratio >= 1:
+        return ""
+    share = fmt(round(ratio * 100), 0)
+    if (ratio >= ON_TRACK) != (round(ratio * 100) >= ON_TRACK * 100):  # 0,9496 must not read as 95%
+        share = fmt(math.floor(ratio * 1000) / 10, 1, keep=True)
+    if status == "on_track":
+        return f" Tốc độ hiện nay bằng {share}% tốc độ cần thiết (từ 95% trở lên là đúng tiến độ)."
+    return f" Tốc độ hiện nay mới bằng {share}% tốc độ cần thiết (từ 95% trở lên mới là đúng tiến độ)."
 
 
 def _sentence(text: str) -> str:

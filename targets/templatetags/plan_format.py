@@ -92,3 +92,21 @@ def with_unit(value, unit):
         return "–"
     unit = (unit or "").strip()
     return f"{vn_number(value)}{unit}" if unit.startswith("%") else f"{vn_number(value)} {unit}".strip()
+
+
+NUMBER_THEN_WORD = re.compile(r"(\d) (?=[^\W\d_])")  # "54.000.000 đồng", "37,2 triệu"
+COMPOUND_UNIT = re.compile(r"[^\s/<>&;]+(?:/[^\s/<>&;]+)+")  # a word with "/": "đồng/người/năm)", "3,30%/năm"
+
+
+@register.filter
+def unbroken_units(text):
+    """Printed text (the PDF) where a line never breaks between a number and the word after it (its unit), nor
+    inside a unit with "/": a no-break space after the number, and the word with "/" held whole in a `span.unit`
+    (white-space: nowrap), since a renderer may break after "/". A narrow column may still put "đồng/người/năm"
+    on the line after "triệu", never "người/năm" on the line after "đồng/"."""
+    from django.utils.html import conditional_escape
+    from django.utils.safestring import mark_safe
+
+    text = NUMBER_THEN_WORD.sub("\\1\u00a0", str(conditional_escape(text if text is not None else "")))
+    text = COMPOUND_UNIT.sub(lambda m: f'<span class="unit">{m.group(0)}</span>', text)
+    return mark_safe(text.replace("\n", "<br>"))

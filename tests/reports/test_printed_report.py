@@ -105,8 +105,30 @@ def test_a_ratio_is_rounded_the_same_way_throughout_its_sentence(printed):
     assert "bằng 0,447 lần thu nhập bình quân" in income and "tăng lên 0,447 lần (năm 2026)" in income
     assert "0,45 lần" not in income and "năm 2030 ước đạt 0,509 lần" in income  # the projection like its values
     poverty = targets[targets.index("2030.03") : targets.index("2030.04")]
-    assert "giảm còn 16,4% (năm 2026)" in poverty and "năm 2030 ước đạt 9,27%" in poverty
+    assert "giảm còn 16,4% (năm 2026)" in poverty and "năm 2030 ước đạt 9,3%" in poverty  # 38,6 → 16,4 → 9,3
     assert "2030.05 Tăng năng suất lao động xã hội vùng DTTS và miền núi (triệu đồng/lao động) tăng 6,5%/năm" in targets
+
+
+def test_a_progress_sentence_writes_its_paces_and_projection_with_one_rounding(printed):
+    """The observed and the required pace with as many decimals as each other; a projection as precise as the
+    values it projects (issue 16: "One rounding per sentence")."""
+    targets = flat(_targets_part(printed["pdf"]))
+    income = targets[targets.index("2030.02") : targets.index("2030.03")]
+    assert "bình quân tăng 3,30%/năm; cần tăng 3,12%/năm" in income
+    poverty = targets[targets.index("2030.03") : targets.index("2030.04")]
+    assert "bình quân giảm 13,30%/năm (tương đối); cần giảm 12,63%/năm (tương đối)" in poverty
+    assert "năm 2030 ước đạt 9,3%" in poverty and "9,27%" not in poverty
+    age = targets[targets.index("2030.07") : targets.index("2030.08")]
+    assert "Từ 70,2 tuổi" in age and "lên 71,6 tuổi" in age
+    assert "bình quân tăng 0,40%/năm; cần tăng 0,66%/năm" in age and "năm 2030 ước đạt 73,0 tuổi" in age
+
+
+def test_the_pdf_keeps_a_number_with_its_unit_and_a_unit_whole(printed):
+    """No line of the printed report ends between a number and "đồng" or "triệu", nor at a "/" inside
+    "đồng/người/năm"."""
+    text = printed["pdf"]
+    assert "đồng/người/năm" in flat(text) and "Kinh phí đã sử dụng: " in flat(text)
+    assert not re.findall(r"\d[ \u00a0]*\n\s*(?:triệu |tỷ )?đồng|\d[ \u00a0]*\n\s*triệu|/\n", text)
 
 
 def test_building_a_year_without_a_cycle_opens_none(real_year, capsys):
@@ -203,3 +225,17 @@ def test_the_missing_fields_fit_a_phone_and_pass_axe(transactional_db, browser, 
         problems += [width_problem(browser), *axe_violations(browser)]
         screenshot(browser, f"pages/tong-hop-con-thieu-{width}", full_page=width == PHONE)
     assert not [p for p in problems if p], problems
+
+
+def test_an_on_track_pace_below_the_required_one_says_why_it_is_on_track(client, real_year):
+    """2030.17 reads "Đúng tiến độ" beside a pace of 0,81 against 0,82 needed and a projection just short: the
+    sentence says that the pace is 99% of the one needed, and that 95% and over is on track (PRODUCT.md §4)."""
+    why = "Tốc độ hiện nay bằng 99% tốc độ cần thiết (từ 95% trở lên là đúng tiến độ)."
+    public = flat(client.get("/cong-khai/binh-son-ctdt-2021-2030/").content.decode())
+    client.force_login(get_user_model().objects.get(username="vanphong"))
+    dashboard = flat(client.get("/bang-dieu-khien/binh-son-ctdt-2021-2030/2026/").content.decode())
+    for page in (public, dashboard):
+        row = page[page.index("2030.17") :][:3000]
+        assert "Đúng tiến độ" in row and "bình quân tăng 0,81%/năm (tương đối); cần tăng 0,82%/năm" in row
+        assert "sát mục tiêu." in row and why in row
+    assert "bình quân tăng 7,34 điểm %/năm; cần tăng 6,50 điểm %/năm" in dashboard  # one rounding, as in print

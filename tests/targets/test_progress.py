@@ -35,8 +35,9 @@ def test_cagr_ratio_needs_acceleration():
     # projected 2025 = 88 × 1.032280² = 93.772
     assert p.projected == pytest.approx(93.772, abs=1e-3)
     assert p.explanation == (
-        "Từ 80% (năm 2020) tăng lên 88% (năm 2023), bình quân tăng 3,23%/năm (tương đối); cần tăng 3,5%/năm "
-        "(tương đối) để đạt 95% vào năm 2025. Giữ nhịp này, năm 2025 ước đạt 93,77%, chưa đạt mục tiêu."
+        "Từ 80% (năm 2020) tăng lên 88% (năm 2023), bình quân tăng 3,23%/năm (tương đối); cần tăng 3,50%/năm "
+        "(tương đối) để đạt 95% vào năm 2025. Giữ nhịp này, năm 2025 ước đạt 94%, chưa đạt mục tiêu. Tốc độ hiện nay "
+        "mới bằng 92% tốc độ cần thiết (từ 95% trở lên mới là đúng tiến độ)."
     )
     assert "CAGR" not in p.explanation and "tỷ số" not in p.explanation  # the method in small print only
     assert p.method_note == "Phương pháp: tốc độ tăng trưởng bình quân (CAGR); tỷ số tiến độ 0,923."
@@ -158,7 +159,8 @@ def test_annual_change_is_derived_from_the_level_series():
     assert (p.status, p.method) == ("acceleration_needed", "annual_change")
     assert p.observed_pace == pytest.approx(3.5) and p.ratio == pytest.approx(0.875)
     assert p.explanation == (
-        "Giảm bình quân 3,5 điểm %/năm từ năm 2020 đến năm 2023 (27,5% → 17%); cần giảm 4–4,5 điểm %/năm."
+        "Giảm bình quân 3,5 điểm %/năm từ năm 2020 đến năm 2023 (27,5% → 17%); cần giảm 4,0–4,5 điểm %/năm. Tốc độ "
+        "hiện nay mới bằng 88% tốc độ cần thiết (từ 95% trở lên mới là đúng tiến độ)."
     )
     # the 2025 milestone, judged once in its year: 27.5 → 6.0 is 4.3 points a year: met
     done = evaluate(goal, {2020: 27.5, 2025: 6.0}, 2025)
