@@ -9,7 +9,7 @@ from itertools import groupby
 
 from agencies.lineage import Lineage
 from binhson_plan.collation import sort_key as vietnamese_order
-from reports.models import AgencyReport, Proposal, ProposalState, ReportState, TaskEntry
+from reports.models import SHARED_STATES, AgencyReport, Proposal, ProposalState, ReportState, TaskEntry
 from targets.cache import cached, plan_figures
 from targets.models import Target, TargetValue
 from targets.overrides import plan_overrides
@@ -63,13 +63,14 @@ def completeness(cycle, lineage=None) -> Completeness:
         handed_over=sorted((r for r in reports if r.handed_over_at), key=lambda r: vietnamese_order(r.agency.name)),
     )
     for report in counted:
-        if report.first_submitted_at:
-            result.submitted += 1
+        if report.first_submitted_at:  # on time or late: judged on the first submission
             result.late += report.is_late
             result.on_time += not report.is_late
         else:
             result.not_submitted += 1
             result.overdue += report.is_overdue
+        # "đã gửi" as the consolidated report counts it: what is with the district now (a sent-back report is not)
+        result.submitted += report.state in SHARED_STATES
         result.sent_back += report.state == ReportState.SENT_BACK
         result.approved += report.state == ReportState.APPROVED
     return result

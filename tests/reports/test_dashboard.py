@@ -1,6 +1,7 @@
 """The district dashboard, its exports, the value import, the public page and the progress API."""
 
 import csv
+import datetime
 import io
 from decimal import Decimal
 
@@ -131,6 +132,29 @@ def test_a_task_whose_lead_was_sent_back_is_not_said_never_reported(client, cast
         io.BytesIO(client.get(f"/bang-dieu-khien/{SLUG}/2026/nhiem-vu.xlsx?task_agency=GDDT").content)
     )
     assert set(sheet["Tình hình thực hiện"]) == {"Bị trả lại, đang bổ sung"}
+
+
+@on("2026-12-01")
+def test_the_dashboard_counts_as_sent_what_the_consolidated_report_counts(client, cast, plan):
+    """A sent-back report is back with its agency: neither the dashboard nor the consolidated report counts it as
+    sent; both its first submission's timeliness and its send-back are still said."""
+    from reports.consolidated.gathering import gather
+    from reports.consolidated.models import ConsolidatedReport
+
+    for code, user in (("GDDT", "canbo.gddt"), ("LDTBXH", "canbo.ldtbxh")):
+        report = current_report(plan, code)
+        client.force_login(cast[user])
+        page = ReportPage(report).fill_everything()
+        assert client.post(f"/bao-cao/{report.pk}/", page.data("submit")).status_code == 302
+    client.force_login(cast["vanphong"])
+    assert client.post(f"/bao-cao/{report.pk}/tra-lai/", {"reason": "Bổ sung."}).status_code == 302
+    html = client.get(URL).content.decode()
+    summary = html[html.index('id="tinh-hinh-bao-cao"') : html.index('id="bang-don-vi"')]
+    assert "<strong>1</strong> đã gửi" in summary and "<strong>1</strong> bị trả lại, đang bổ sung" in summary
+    assert "Gửi lần đầu: <strong>2</strong> đúng hạn, <strong>0</strong> gửi muộn" in summary
+    assert "<strong>20</strong> chưa gửi" in summary
+    data = gather(ConsolidatedReport(plan=plan, year=2026, report_date=datetime.date(2026, 12, 1)))
+    assert int(data.reports["included"].astype(bool).sum()) == 1
 
 
 def test_open_proposals_and_their_answers(reviewer, plan):
