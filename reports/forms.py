@@ -367,7 +367,7 @@ class ReportDueForm(forms.ModelForm):
         fields = ["due_on"]
         labels = {"due_on": "Hạn gửi của đơn vị"}
         help_texts = {"due_on": "Để trống: hạn của kỳ báo cáo. Báo cáo gửi sau hạn này được ghi là gửi muộn."}
-        widgets = {"due_on": forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"})}
+        widgets = {"due_on": forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "ngày/tháng/năm"})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -378,6 +378,12 @@ class ReportDueForm(forms.ModelForm):
 
     def clean_due_on(self):
         due, cycle = self.cleaned_data.get("due_on"), self.instance.cycle
+        first = self.instance.first_submitted_at
+        if first and due != self.instance.due_on:  # its lateness was judged when it was first sent
+            raise forms.ValidationError(
+                f"Báo cáo đã gửi lần đầu lúc {timezone.localtime(first):%H:%M %d/%m/%Y}: gửi đúng hạn hay muộn đã "
+                "tính theo hạn lúc đó, nên không đổi hạn gửi được nữa."
+            )
         if due and due < cycle.opens_on:
             raise forms.ValidationError(f"Hạn gửi phải từ ngày mở nhập liệu ({cycle.opens_on:%d/%m/%Y}) trở đi.")
         if due and cycle.locks_on and due > cycle.locks_on:

@@ -154,6 +154,14 @@ def test_a_report_a_reorganisation_opens_after_the_due_date_has_time_and_is_judg
         sent = send(client, cast, plan, "UBND-BAK-MH", "canbo.binhan", 2026, approve=False)
         assert sent.is_late
         assert "Báo cáo gửi sau hạn, được ghi nhận là gửi muộn." in client.get(f"/bao-cao/{sent.pk}/").content.decode()
+        # once sent, its lateness stands: a new due date is refused next to the field, not silently ignored
+        client.force_login(cast["vanphong"])
+        response = client.post(f"/bao-cao/{sent.pk}/han-gui/", {"due_on": "20/12/2026"})
+        assert response.status_code == 422
+        assert "không đổi hạn gửi được nữa" in response.content.decode()
+        assert 'placeholder="ngày/tháng/năm"' in response.content.decode()
+    sent.refresh_from_db()
+    assert sent.due_on == datetime.date(2026, 12, 8) and sent.is_late
 
 
 def test_a_reorganisation_recorded_in_good_time_leaves_the_cycles_due_date(plan):
