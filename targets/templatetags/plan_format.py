@@ -109,4 +109,4 @@ def unbroken_units(text):
 
     text = NUMBER_THEN_WORD.sub("\\1\u00a0", str(conditional_escape(text if text is not None else "")))
     text = COMPOUND_UNIT.sub(lambda m: f'<span class="unit">{m.group(0)}</span>', text)
-    return mark_safe(text.replace("\n", "<br>"))
+    return mark_safe(text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "<br>"))  # typed lines: CR LF
