@@ -38,7 +38,9 @@ def review_queue(request):
 def approve(request, pk):
     report = access.get_report_for_reviewer(request, pk)
     report.approve(by=request.user)
-    messages.success(request, f"Đã duyệt báo cáo của {report.agency.name}; số liệu đã được ghi vào chỉ tiêu.")
+    recorded = report.target_entries.exclude(value=None, qualitative_status="").exists()
+    said = "; số liệu đã được ghi vào chỉ tiêu." if recorded else " (báo cáo không có số liệu chỉ tiêu)."
+    messages.success(request, f"Đã duyệt báo cáo của {report.agency.name}{said}")
     return redirect("reports:queue")
 
 

@@ -151,3 +151,19 @@ def test_marking_final_asks_first_and_the_build_says_it_is_under_way(client, cas
     assert "trở thành báo cáo chính thức năm 2026 của Ủy ban nhân dân huyện Bình Sơn gửi" in final
     assert re.search(r'<form method="post" class="row g-2" id="dung-ban-moi" data-busy="Đang dựng[^"]*">', html)
     assert '<button type="submit" class="btn btn-primary" data-build>Dựng báo cáo</button>' in html
+
+
+@on("2026-12-01")
+def test_approving_says_figures_were_recorded_only_when_the_report_has_some(client, cast, plan):
+    """Phòng Tư pháp answers for no target: its approval says so, instead of figures recorded."""
+    empty = current_report(plan, "TP")
+    assert not empty.target_entries.exists()
+    type(empty).objects.filter(pk=empty.pk).update(state="submitted")
+    full = current_report(plan, "LDTBXH")
+    client.force_login(cast["canbo.ldtbxh"])
+    assert client.post(f"/bao-cao/{full.pk}/", ReportPage(full).fill_everything().data("submit")).status_code == 302
+    client.force_login(cast["vanphong"])
+    said = client.post(f"/bao-cao/{empty.pk}/duyet/", follow=True).content.decode()
+    assert "(báo cáo không có số liệu chỉ tiêu)" in said and "số liệu đã được ghi vào chỉ tiêu" not in said
+    said = client.post(f"/bao-cao/{full.pk}/duyet/", follow=True).content.decode()
+    assert "số liệu đã được ghi vào chỉ tiêu" in said
