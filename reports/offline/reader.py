@@ -115,7 +115,7 @@ class Budget:
         self.named, self.ends = named, time.monotonic() + self.seconds
 
     def check(self) -> None:
-        if time.monotonic() > self.ends:
+        if time.monotonic() >= self.ends:
             raise WorkbookError([f"{self.named} {TOO_COMPLEX} (đọc quá {self.seconds:g} giây)."])
 
 
