@@ -184,7 +184,8 @@ def test_a_second_upload_by_the_same_account_waits_and_another_account_goes_on(o
     during, real_apply = {}, offline_views.apply_workbook
 
     def apply_while_others_upload(request, *args, **kwargs):
-        if not during:
+        if not during:  # the first upload only: the others start while it is being read
+            during["started"] = True
             during["same"] = upload(same_account, report, second, name="lan-hai.xlsx")
             during["other"] = upload(other_staff, other, saved(other_book))
         return real_apply(request, *args, **kwargs)
