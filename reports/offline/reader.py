@@ -27,9 +27,9 @@ from targets.templatetags.plan_format import vn_number
 
 # The caps, each a generous multiple of what a real workbook holds. Measured on the portal's own download of the
 # largest demo report, saved again by LibreOffice as Excel would (shared strings): 22 KB, 86 KB unpacked, shared
-# strings 26 KB holding 125 strings, the largest sheet 28 KB, 1 336 XML elements in all. The longest possible report
-# (every text at forms.TEXT_LIMIT, 20 000 characters) is about 6 MB of XML, in the shared strings or, as the portal
-# writes it, in the sheets.
+# strings 26 KB holding 125 strings, the largest sheet 28 KB, 1 336 XML elements in all. The longest report the form
+# accepts: the plan's largest report has 38 text cells, which at forms.TEXT_LIMIT (20 000 characters) of 3 bytes
+# each make 2,3 MB of shared strings, or 2,9 MB in one sheet as the portal writes it (non-ASCII as &#NNNN;).
 MAX_BYTES = 5 * 1024 * 1024
 MAX_UNPACKED_BYTES = 30 * 1024 * 1024
 MAX_TEXT_MEMBER_BYTES = 8 * 1024 * 1024  # the shared strings, and each sheet
