@@ -126,23 +126,34 @@ TOO_COMPLEX = (
 
 
 def _check_archive(data: bytes, named: str, budget: Budget) -> None:
-    """Refuse a zip that unpacks too large, as a whole or in one member, then read each XML member as a stream with
-    caps on its elements, shared strings, rows and filled columns, within the time budget."""
+    """Refuse a zip that unpacks too large, as a whole or in one XML member, then read each XML member as a stream
+    with caps on its elements, shared strings, rows and filled columns, within the time budget. A member is XML by
+    its first bytes, not its name: openpyxl finds its parts through [Content_Types].xml and the relations, under any
+    name. Any other member (a picture) is parsed by nobody."""
+    too_large = f"{named} quá lớn khi giải nén: không phải tệp báo cáo tải từ cổng."
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         members = archive.infolist()
-        xml = [m for m in members if m.filename.endswith((".xml", ".rels"))]
-        if (
-            len(members) > MAX_MEMBERS
-            or sum(m.file_size for m in members) > MAX_UNPACKED_BYTES
-            or any(m.file_size > _member_cap(m.filename) for m in xml)
-        ):
-            raise WorkbookError([f"{named} quá lớn khi giải nén: không phải tệp báo cáo tải từ cổng."])
+        if len(members) > MAX_MEMBERS or sum(m.file_size for m in members) > MAX_UNPACKED_BYTES:
+            raise WorkbookError([too_large])
         scan = _Scan(named, budget)
-        for member in xml:
-            scan.member(archive, member.filename)
+        for member in members:
+            with archive.open(member) as source:
+                head = source.read(CHUNK)
+                if not _is_xml(head):
+                    continue
+                if member.file_size > _member_cap(member.filename):
+                    raise WorkbookError([too_large])
+                scan.member(head, source)
+
+
+def _is_xml(head: bytes) -> bool:
+    """Whether a member starting with `head` is XML (UTF-8, or UTF-16 as XML allows), which openpyxl may parse."""
+    text = head.removeprefix(b"\xef\xbb\xbf").lstrip()
+    return bool(head) and (not text or text[:1] == b"<" or head[:2] in (b"\xff\xfe", b"\xfe\xff", b"<\x00", b"\x00<"))
 
 
 def _member_cap(name: str) -> int:
+    """The shared strings and the sheets hold the text; a part under another name gets the tighter cap."""
     holds_text = name == "xl/sharedStrings.xml" or name.startswith("xl/worksheets/")
     return MAX_TEXT_MEMBER_BYTES if holds_text else MAX_OTHER_MEMBER_BYTES
 
@@ -153,19 +164,20 @@ class _Scan:
     def __init__(self, named: str, budget: Budget):
         self.named, self.budget, self.elements = named, budget, 0
 
-    def member(self, archive, name: str) -> None:
+    def member(self, head: bytes, source) -> None:
         self.depth, self.rows, self.strings = 0, 0, 0
         self.cell_depth, self.filled, self.cell_counted = None, 0, False
-        self.is_sheet, self.is_strings = name.startswith("xl/worksheets/"), name == "xl/sharedStrings.xml"
+        self.is_sheet = self.is_strings = False  # known by the root element, whatever the member's name
         parser = expat.ParserCreate()
         parser.StartElementHandler, parser.EndElementHandler = self._start, self._end
         parser.StartDoctypeDeclHandler = self._doctype  # OOXML has none: no DTD, so no entity expansion
         try:
-            with archive.open(name) as source:
-                while chunk := source.read(CHUNK):
-                    self.budget.check()
-                    parser.Parse(chunk, False)
-                parser.Parse(b"", True)
+            chunk = head
+            while chunk:
+                self.budget.check()
+                parser.Parse(chunk, False)
+                chunk = source.read(CHUNK)
+            parser.Parse(b"", True)
         except expat.ExpatError:
             raise WorkbookError([f"{self.named} bị hỏng hoặc không phải tệp Excel (.xlsx) đọc được."]) from None
 
@@ -177,6 +189,8 @@ class _Scan:
         if not self.elements % 4096:
             self.budget.check()
         local = tag.rsplit(":", 1)[-1]
+        if self.depth == 1:
+            self.is_sheet, self.is_strings = local == "worksheet", local == "sst"
         if self.is_strings and self.depth == 2 and local == "si":
             self.strings += 1
             if self.strings > MAX_SHARED_STRINGS:
