@@ -1,8 +1,14 @@
 """Offline entry's URLs: the report as a workbook (its agency's staff and reviewers), the workbook uploaded
-back (its agency's staff), and every agency's workbook of a year in one zip (reviewers)."""
+back (its agency's staff, one upload at a time per account), and every agency's workbook of a year in one zip
+(reviewers)."""
+
+import uuid
+from contextlib import contextmanager
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -48,6 +54,28 @@ def workbook_download(request, pk):
     return _attachment(report_workbook(report), CONTENT_TYPE, file_name(report))
 
 
+BUSY = (
+    "Tài khoản này đang tải lên một tệp Excel khác: chờ tệp đó được xử lý xong (thường vài giây) rồi tải lên lại. "
+    "Mỗi tài khoản tải lên một tệp một lúc."
+)
+
+
+@contextmanager
+def one_upload_at_a_time(user):
+    """True while this request holds the account's upload lock, False when another upload of the account holds it.
+    The lock is in the cache (Redis in production, shared by gunicorn's workers); it lapses by itself after
+    WORKBOOK_UPLOAD_LOCK_SECONDS should the worker die, and only its own holder releases it."""
+    key, token = f"workbook-upload:{user.pk}", uuid.uuid4().hex
+    if not cache.add(key, token, timeout=settings.WORKBOOK_UPLOAD_LOCK_SECONDS):
+        yield False
+        return
+    try:
+        yield True
+    finally:
+        if cache.get(key) == token:
+            cache.delete(key)
+
+
 @require_POST
 def workbook_upload(request, pk):
     report = access.get_report_for_editor(request, pk)
@@ -55,10 +83,14 @@ def workbook_upload(request, pk):
     if not form.is_valid():
         return _refused(request, report, [e for errors in form.errors.values() for e in errors], 400)
     upload = form.cleaned_data["workbook"]
-    try:
-        saved = apply_workbook(request, report, upload, confirm_budgets=form.cleaned_data["confirm_budgets"])
-    except WorkbookError as exc:
-        return _refused(request, report, exc.errors, 422, confirm=exc.asks_budget_confirmation)
+    with one_upload_at_a_time(request.user) as ours:
+        if not ours:
+            form.add_error("workbook", BUSY)
+            return _refused(request, report, [BUSY], 429, retry_form=form)
+        try:
+            saved = apply_workbook(request, report, upload, confirm_budgets=form.cleaned_data["confirm_budgets"])
+        except WorkbookError as exc:
+            return _refused(request, report, exc.errors, 422, confirm=exc.asks_budget_confirmation)
     if not saved:
         messages.info(
             request,
@@ -74,8 +106,14 @@ def workbook_upload(request, pk):
     return redirect(report)
 
 
-def _refused(request, report, errors, status, confirm=False):
-    context = {"report": report, "errors": errors, "confirm_form": WorkbookUploadForm() if confirm else None}
+def _refused(request, report, errors, status, confirm=False, retry_form=None):
+    """The refusal page. `retry_form`: the form as posted, its error next to the file field, to upload again."""
+    context = {
+        "report": report,
+        "errors": errors,
+        "confirm_form": WorkbookUploadForm() if confirm else None,
+        "retry_form": retry_form,
+    }
     return render(request, "reports/workbook_upload.html", context, status=status)
 
 
