@@ -68,9 +68,11 @@ def _remind(cycle, today) -> int:
             subject = f"Các đơn vị quá hạn bổ sung báo cáo năm {cycle.year}"
         said = "chưa gửi báo cáo" if not corrections else "quá hạn gửi báo cáo hoặc bổ sung"
         body = f"Đến ngày {today:%d/%m/%Y}, {len(names)} cơ quan, đơn vị {said}:\n" + "\n".join(names)
+        # one digest per cycle; a new one when the season's due date passes, or a corrections' date later than
+        # any digest named
         key = f"overdue-{cycle.pk}"
-        if corrections:  # a report past a later corrections' date than any digest named: a new digest
-            key += f"-bo-sung-{max(r.correction_due_on for r in corrections):%Y%m%d}"
+        if corrections:
+            key += f"-bo-sung-{max(r.correction_due_on for r in corrections):%Y%m%d}" + ("" if overdue else "-rieng")
         sent += _safely(key, reviewer_addresses(), subject, body)
     return sent
 
