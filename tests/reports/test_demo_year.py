@@ -122,8 +122,10 @@ def test_the_sent_back_report_has_time_for_its_corrections_then_is_overdue_on_th
     sent_back = cycle.reports.get(state=ReportState.SENT_BACK)
     returned = timezone.localtime(sent_back.events.get(action=ReportAction.SENT_BACK).at).date()
     assert sent_back.correction_due_on == max(working_days_after(returned, 5), cycle.due_on)
-    assert sent_back.is_overdue == sent_back.is_overdue_on_corrections == (
-        timezone.localdate() > sent_back.correction_due_on
+    assert (
+        sent_back.is_overdue
+        == sent_back.is_overdue_on_corrections
+        == (timezone.localdate() > sent_back.correction_due_on)
     )
     client.force_login(get_user_model().objects.get(username="vanphong"))
     header = client.get(f"/bao-cao/{sent_back.pk}/").content.decode().split("</header>")[0]
