@@ -53,7 +53,10 @@ def test_sent_back_after_the_due_date_the_report_is_overdue_on_its_corrections_e
         assert "hạn bổ sung" in history.lower() and "10/12/2026" in history  # who set it, and when, in the history
     with on("2026-12-11"):
         client.force_login(cast["canbo.ldtbxh"])
-        header = client.get(f"/bao-cao/{report.pk}/").content.decode().split("</header>")[0]
+        page = client.get(f"/bao-cao/{report.pk}/").content.decode()
+        asked = page[page.index('id="ly-do-tra-lai"') :].split("</div>\n</div>")[0]
+        assert "Bổ sung nguồn số liệu." in asked and "bổ sung: <strong>10/12/2026</strong> – đã quá hạn" in asked
+        header = page.split("</header>")[0]
         assert "Quá hạn bổ sung (hạn 10/12/2026)" in header and "Gửi muộn" not in header
         assert "Gửi lần đầu lúc 08:00 16/11/2026" in header  # the first submission was on time, and stays so
         mine = row_of(client.get("/bao-cao/").content.decode(), "bao-cao-cua-don-vi", "2026")
