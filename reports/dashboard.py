@@ -29,7 +29,7 @@ class Completeness:
     sent_back: int = 0
     approved: int = 0
     not_submitted: int = 0
-    overdue: int = 0  # not sent, and the due date has passed
+    overdue: int = 0  # not sent and the due date has passed, or sent back and the corrections' due date has passed
     reports: list = field(default_factory=list)
     handed_over: list = field(default_factory=list)  # reports of ended agencies, their content in a successor's
 
@@ -68,7 +68,7 @@ def completeness(cycle, lineage=None) -> Completeness:
             result.on_time += not report.is_late
         else:
             result.not_submitted += 1
-            result.overdue += report.is_overdue
+        result.overdue += report.is_overdue  # either meaning (AgencyReport.is_overdue)
         # "đã gửi" as the consolidated report counts it: what is with the district now (a sent-back report is not)
         result.submitted += report.state in SHARED_STATES
         result.sent_back += report.state == ReportState.SENT_BACK

@@ -276,10 +276,11 @@ def completeness_frame(summary) -> pd.DataFrame:
                 "Gửi muộn": r.is_late,  # one meaning of the due date (AgencyReport.is_overdue, is_late, resubmitted_at)
                 "Quá hạn": r.is_overdue,
                 "Gửi lại lúc": r.resubmitted_at,
+                "Ghi chú": r.deadline_note(),  # as Phụ lục 3 says it: "Quá hạn bổ sung (hạn …)", "… muộn so với …"
             }
             for r in summary.reports
         ],
-        columns=["Cơ quan, đơn vị", "Trạng thái", "Gửi lần đầu", "Gửi muộn", "Quá hạn", "Gửi lại lúc"],
+        columns=["Cơ quan, đơn vị", "Trạng thái", "Gửi lần đầu", "Gửi muộn", "Quá hạn", "Gửi lại lúc", "Ghi chú"],
         dtype=object,
     )
 

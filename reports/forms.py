@@ -310,11 +310,37 @@ ProposalFormSet = modelformset_factory(
 
 
 class SendBackForm(forms.Form):
-    reason = text_field("Lý do", required=True)
+    """The reason, and (sending back, not reopening) the date the corrections are due, pre-filled with
+    `AgencyReport.default_correction_due_on`."""
 
-    def __init__(self, *args, **kwargs):
+    reason = text_field("Lý do", required=True)
+    correction_due_on = forms.DateField(
+        label="Hạn bổ sung",
+        required=False,
+        input_formats=["%d/%m/%Y", "%Y-%m-%d"],
+        widget=forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "ngày/tháng/năm"}),
+        help_text="Đơn vị gửi lại bản bổ sung trước hết ngày này; sau đó báo cáo bị ghi là quá hạn bổ sung. "
+        "Mặc định: 5 ngày làm việc sau hôm nay, không sớm hơn hạn gửi báo cáo.",
+        error_messages={"invalid": "Ngày không hợp lệ: viết theo dạng ngày/tháng/năm, ví dụ 11/12/2026."},
+    )
+
+    def __init__(self, *args, report=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.report = report
         self.fields["reason"].error_messages["required"] = "Cần ghi lý do để đơn vị biết phải bổ sung gì."
+        if report is not None:
+            self.fields["correction_due_on"].initial = report.default_correction_due_on()
+
+    def clean_correction_due_on(self):
+        due, today = self.cleaned_data.get("correction_due_on"), timezone.localdate()
+        if due and due < today:
+            raise forms.ValidationError(f"Hạn bổ sung không được trước hôm nay ({today:%d/%m/%Y}).")
+        locks_on = self.report.cycle.locks_on if self.report else None
+        if due and locks_on and due > locks_on:
+            raise forms.ValidationError(
+                f"Hạn bổ sung phải trước khi kỳ khóa nhập liệu ({locks_on:%d/%m/%Y}): sau đó đơn vị không gửi được."
+            )
+        return due
 
 
 class ProposalResponseForm(forms.ModelForm):

@@ -20,6 +20,14 @@ from targets.models import QualitativeStatus, Target
 from tasks.models import Plan, Role, Section
 
 
+def working_days_after(day: datetime.date, count: int) -> datetime.date:
+    """The day `count` working days (Monday–Friday; public holidays are not known) after `day`."""
+    while count > 0:
+        day += datetime.timedelta(days=1)
+        count -= day.weekday() < 5
+    return day
+
+
 class ReportingCycle(models.Model):
     plan = models.ForeignKey(Plan, verbose_name="kế hoạch", on_delete=models.PROTECT, related_name="cycles")
     year = models.PositiveSmallIntegerField("năm báo cáo")
@@ -168,6 +176,10 @@ class AgencyReport(models.Model):
         help_text="Cơ quan đã kết thúc theo một sắp xếp: nội dung đã chuyển vào báo cáo của cơ quan kế nhiệm.",
     )  # fmt: skip
     return_reason = models.TextField("lý do trả lại", blank=True)
+    correction_due_on = models.DateField(
+        "hạn bổ sung", null=True, blank=True,
+        help_text="Báo cáo bị trả lại: hạn gửi lại phần bổ sung (Văn phòng huyện đặt khi trả lại).",
+    )  # fmt: skip
 
     objects = AgencyReportQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["version", "updated_at"])
@@ -187,15 +199,34 @@ class AgencyReport(models.Model):
     # One meaning of the due date, everywhere (the agency's page, the review queue, the dashboard, the exports
     # and Phụ lục 3): "gửi muộn" is a FIRST submission after the due date (stored in `is_late` by `submit`);
     # "quá hạn" is a report never sent, from the day after the due date; "gửi lại" is a submission after a
-    # send-back, with its own time, and is never late on its own.
+    # send-back, with its own time, and is never late on its own. A sent-back report has its own due date for
+    # the corrections (`correction_due_on`): past it and not sent again, it is "quá hạn bổ sung"; sent again after
+    # it, "gửi lại muộn so với hạn bổ sung". The first submission's "gửi muộn" or not stays as it was.
     @property
     def is_overdue(self) -> bool:
-        """Not sent yet, and the due date has passed (today in Bình Sơn)."""
-        return (
-            self.first_submitted_at is None
-            and self.handed_over_at is None
-            and timezone.localdate() > self.effective_due_on
+        """Not sent yet and the due date has passed, or sent back and its corrections' due date has passed
+        (today in Bình Sơn)."""
+        if self.handed_over_at is not None:
+            return False
+        return self.is_overdue_on_corrections or (
+            self.first_submitted_at is None and timezone.localdate() > self.effective_due_on
         )
+
+    @property
+    def is_overdue_on_corrections(self) -> bool:
+        """Sent back, not sent again, and the date its corrections were due has passed."""
+        return (
+            self.state == ReportState.SENT_BACK
+            and self.correction_due_on is not None
+            and self.handed_over_at is None
+            and timezone.localdate() > self.correction_due_on
+        )
+
+    @property
+    def resubmitted_late(self) -> bool:
+        """Sent again after the due date of the corrections asked for."""
+        resubmitted = self.resubmitted_at
+        return bool(resubmitted and self.correction_due_on and timezone.localdate(resubmitted) > self.correction_due_on)
 
     @property
     def resubmitted_at(self):
@@ -205,10 +236,16 @@ class AgencyReport(models.Model):
         return None
 
     def deadline_note(self) -> str:
-        """The same facts in words, for the exports and Phụ lục 3: "Quá hạn", "Gửi muộn", "Gửi lại lúc …"."""
-        notes = ["Quá hạn"] if self.is_overdue else ["Gửi muộn"] if self.is_late else []
+        """The same facts in words, for the exports and Phụ lục 3: "Quá hạn", "Gửi muộn", "Quá hạn bổ sung",
+        "Gửi lại lúc …"."""
+        notes = ["Gửi muộn"] if self.is_late else []
+        if self.is_overdue_on_corrections:
+            notes.append(f"Quá hạn bổ sung (hạn {self.correction_due_on:%d/%m/%Y})")
+        elif self.is_overdue:
+            notes.append("Quá hạn")
         if self.resubmitted_at:
-            notes.append(f"Gửi lại lúc {timezone.localtime(self.resubmitted_at):%H:%M %d/%m/%Y}")
+            late = f" (muộn so với hạn bổ sung {self.correction_due_on:%d/%m/%Y})" if self.resubmitted_late else ""
+            notes.append(f"Gửi lại lúc {timezone.localtime(self.resubmitted_at):%H:%M %d/%m/%Y}{late}")
         return "; ".join(notes)
 
     @property
@@ -234,6 +271,11 @@ class AgencyReport(models.Model):
         """The date the report is due: its own (a report a reorganisation opened late in the season is given time),
         else the cycle's."""
         return self.due_on or self.cycle.due_on
+
+    def default_correction_due_on(self, sent_back_on: datetime.date | None = None) -> datetime.date:
+        """The corrections' due date a send-back proposes: five working days (Monday–Friday) after it, and never
+        before the report's own due date (an agency that sent early keeps the time the others have)."""
+        return max(working_days_after(sent_back_on or timezone.localdate(), 5), self.effective_due_on)
 
     def claim_version(self, expected: int, by) -> bool:
         """Bump the version if nobody saved since `expected` was read; False means someone did."""
@@ -307,14 +349,18 @@ class AgencyReport(models.Model):
         return event
 
     @transaction.atomic
-    def send_back(self, by, reason: str, at=None):
+    def send_back(self, by, reason: str, correction_due_on=None, at=None):
+        """Back to the agency with the reason and the date its corrections are due (default: see
+        `default_correction_due_on`)."""
         from reports.notifications import notify_agency
 
         if not reason.strip():
             raise ValidationError("Cần ghi lý do trả lại.")
+        now = at or timezone.now()
+        due = correction_due_on or self.default_correction_due_on(timezone.localtime(now).date())
         event = self._transition(
             ReportState.SENT_BACK, by, (ReportState.SUBMITTED,), ReportAction.SENT_BACK, reason=reason, at=at,
-            return_reason=reason, reviewed_at=at or timezone.now(),
+            return_reason=reason, reviewed_at=now, correction_due_on=due,
         )  # fmt: skip
         notify_agency(self, event)
         return event
@@ -332,6 +378,7 @@ class AgencyReport(models.Model):
             ReportAction.REOPENED,
             reason=reason,
             return_reason=reason,
+            correction_due_on=None,  # reopened, not sent back: no corrections' due date
         )
         notify_agency(self, event)
         return event

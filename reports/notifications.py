@@ -144,6 +144,10 @@ def record_report_notice(event) -> Notification | None:
     lines = [f"Báo cáo năm {report.cycle.year} của {report.agency.name} {verb}."]
     if event.reason:
         lines.append(f"Lý do: {event.reason}")
+    if event.action == ReportAction.SENT_BACK and report.correction_due_on:
+        due = f"{report.correction_due_on:%d/%m/%Y}"
+        subject += f" (hạn bổ sung {due})"
+        lines.append(f"Hạn bổ sung: {due}. Gửi lại báo cáo trước hết ngày này; sau đó báo cáo bị ghi quá hạn bổ sung.")
     lines.append(f"Xem báo cáo: {settings.PORTAL_URL}{report.get_absolute_url()}")
     return record(f"report-event-{event.pk}", agency_addresses(report.agency), subject, "\n\n".join(lines))
 

@@ -47,11 +47,14 @@ def approve(request, pk):
 @require_POST
 def send_back(request, pk):
     report = access.get_report_for_reviewer(request, pk)
-    form = SendBackForm(request.POST)
+    form = SendBackForm(request.POST, report=report)
     if not form.is_valid():
         return render_view(request, report, send_back_form=form, status=422)
-    report.send_back(by=request.user, reason=form.cleaned_data["reason"])
-    messages.success(request, f"Đã trả lại báo cáo của {report.agency.name} để bổ sung.")
+    report.send_back(by=request.user, reason=form.cleaned_data["reason"], correction_due_on=form.cleaned_data[
+        "correction_due_on"])  # fmt: skip
+    messages.success(
+        request, f"Đã trả lại báo cáo của {report.agency.name} để bổ sung (hạn {report.correction_due_on:%d/%m/%Y})."
+    )
     return redirect("reports:queue")
 
 

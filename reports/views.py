@@ -320,7 +320,7 @@ def render_view(request, report, send_back_form=None, status=200, proposal_form=
         else {},
         "changes": changes,
         "is_reviewer": reviewer,
-        "send_back_form": send_back_form or SendBackForm(),
+        "send_back_form": send_back_form or SendBackForm(report=report),
         "due_form": due_form or (ReportDueForm(instance=report) if reviewer else None),
         "history": history_page(report, request.GET.get("lich-su")),
     }

@@ -51,6 +51,7 @@ REPORTS = {
     "late": "Gửi muộn",
     "overdue": "Quá hạn",
     "resubmitted_at": "Gửi lại lúc",
+    "deadline_note": "Ghi chú",
 }
 ROLES = {"lead": "Chủ trì", "coordinating": "Phối hợp"}
 

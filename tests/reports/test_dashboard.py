@@ -168,7 +168,8 @@ def test_open_proposals_and_their_answers(reviewer, plan):
 
 def test_exports_reopen_with_the_same_numbers(reviewer, imported):
     for table, columns in [
-        ("tinh-hinh-bao-cao", ["Cơ quan, đơn vị", "Trạng thái", "Gửi lần đầu", "Gửi muộn", "Quá hạn", "Gửi lại lúc"]),
+        ("tinh-hinh-bao-cao", ["Cơ quan, đơn vị", "Trạng thái", "Gửi lần đầu", "Gửi muộn", "Quá hạn", "Gửi lại lúc",
+                               "Ghi chú"]),
         ("chi-tieu", ["Mã", "Chỉ tiêu", "Mốc", "Mục tiêu", "Đơn vị", "Năm số liệu gần nhất", "Giá trị gần nhất",
                       "Tình trạng", "Giải thích", "Phương pháp", "Văn phòng huyện điều chỉnh", "Lý do điều chỉnh",
                       "Người điều chỉnh", "Điều chỉnh lúc", "Đơn vị chịu trách nhiệm"]),

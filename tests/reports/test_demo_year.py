@@ -26,6 +26,7 @@ from reports.models import (
     ReportState,
     TargetEntry,
     TaskEntry,
+    working_days_after,
 )
 from targets.models import Assessment, ReferenceValue, Target, TargetValue
 from targets.progress import fmt
@@ -111,8 +112,25 @@ def test_every_transition_went_through_the_report_methods(cycle):
     assert not cycle.reports.filter(is_late=True).exists()  # the season's reports went in before the due date
     assert all(timezone.localtime(r.first_submitted_at).date() <= cycle.due_on for r in cycle.reports.exclude(
         first_submitted_at=None))  # fmt: skip
-    overdue = [r.state for r in cycle.reports.all() if r.is_overdue]
+    overdue = [r.state for r in cycle.reports.all() if r.is_overdue and not r.first_submitted_at]
     assert overdue == ([ReportState.DRAFT] * 2 if timezone.localdate() > cycle.due_on else [])
+
+
+def test_the_sent_back_report_has_time_for_its_corrections_then_is_overdue_on_them(cycle, client):
+    """Its corrections are due five working days after the send-back, not before the season's due date: overdue on
+    them only once the season is over, never with a date before the send-back nor a send-back in the future."""
+    sent_back = cycle.reports.get(state=ReportState.SENT_BACK)
+    returned = timezone.localtime(sent_back.events.get(action=ReportAction.SENT_BACK).at).date()
+    assert sent_back.correction_due_on == max(working_days_after(returned, 5), cycle.due_on)
+    assert (
+        sent_back.is_overdue
+        == sent_back.is_overdue_on_corrections
+        == (timezone.localdate() > sent_back.correction_due_on)
+    )
+    client.force_login(get_user_model().objects.get(username="vanphong"))
+    header = client.get(f"/bao-cao/{sent_back.pk}/").content.decode().split("</header>")[0]
+    assert f"Hạn bổ sung: <strong>{sent_back.correction_due_on:%d/%m/%Y}</strong>" in header
+    assert ("Quá hạn bổ sung" in header) == sent_back.is_overdue_on_corrections
 
 
 def test_the_late_report_is_in_the_year_before_where_it_really_is_late(cycle):

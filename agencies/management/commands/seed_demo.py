@@ -119,9 +119,11 @@ class Command(BaseCommand):
 
         lines = [f"Dữ liệu minh họa năm {outcome.year}, {sum(outcome.states.values())} báo cáo:"]
         lines += [f"  {state.label}: {outcome.states.get(state.value, 0)}" for state in ReportState]
-        overdue = [r for r in cycle.reports.all() if r.is_overdue]
+        overdue = [r for r in cycle.reports.all() if r.is_overdue and not r.first_submitted_at]
         if overdue:
             lines.append(f"  Trong đó quá hạn (chưa gửi, hạn {overdue[0].cycle.due_on:%d/%m/%Y}): {len(overdue)}")
+        for report in (r for r in cycle.reports.all() if r.is_overdue_on_corrections):
+            lines.append(f"  Quá hạn bổ sung (hạn {report.correction_due_on:%d/%m/%Y}): {report.agency.name}")
         recorded = outcome.history_values + (before.history_values if before else 0)
         lines.append(
             f"  {recorded} giá trị chỉ tiêu các năm {FIRST_YEAR}–{outcome.year - 1}, "
