@@ -10,7 +10,6 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
-from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -241,16 +240,12 @@ class AgencyReport(models.Model):
         state afresh). Called inside the transaction that writes the save, so the lock lasts until it is written;
         every state change bumps the version under the same lock (`_transition`)."""
         self.version, self.state, self.handed_over_at = (
-            AgencyReport.objects.select_for_update()
-            .values_list("version", "state", "handed_over_at")
-            .get(pk=self.pk)
+            AgencyReport.objects.select_for_update().values_list("version", "state", "handed_over_at").get(pk=self.pk)
         )
         if self.version != expected or not self.is_editable:
             return False
         self.version, self.updated_by, self.updated_at = expected + 1, by, timezone.now()
-        AgencyReport.objects.filter(pk=self.pk).update(
-            version=self.version, updated_at=self.updated_at, updated_by=by
-        )
+        AgencyReport.objects.filter(pk=self.pk).update(version=self.version, updated_at=self.updated_at, updated_by=by)
         return True
 
     def missing_items(self) -> list[str]:

@@ -76,9 +76,7 @@ def test_a_form_posted_in_another_character_set_is_a_400(plan, cookie, charset, 
     if cookie:
         visitor.cookies["csrftoken"] = cookie
     body = f"username=lanhdao&password=x&csrfmiddlewaretoken={cookie}".encode(charset)
-    response = visitor.generic(
-        "POST", path, body, content_type=f"application/x-www-form-urlencoded; charset={charset}"
-    )
+    response = visitor.generic("POST", path, body, content_type=f"application/x-www-form-urlencoded; charset={charset}")
     assert response.status_code == 400
     page = response.content.decode()
     assert "Dữ liệu gửi lên không đọc được (không theo bảng mã UTF-8)." in page
@@ -114,6 +112,8 @@ def test_a_form_posted_as_utf8_under_another_name_of_it_is_read(cast, plan):
     visitor.get("/dang-nhap/")
     token = visitor.cookies["csrftoken"].value
     body = f"username=lanhdao&password=sai-m%E1%BA%ADt-kh%E1%BA%A9u&csrfmiddlewaretoken={token}".encode()
-    response = visitor.generic("POST", "/dang-nhap/", body, content_type="application/x-www-form-urlencoded; charset=UTF8")
+    response = visitor.generic(
+        "POST", "/dang-nhap/", body, content_type="application/x-www-form-urlencoded; charset=UTF8"
+    )
     assert response.status_code == 200  # the login form again, with its message: the form was read
     assert 'value="lanhdao"' in response.content.decode()
