@@ -407,8 +407,16 @@ def evidence_delete(request, pk, evidence_id):
     if not report.is_editable:
         raise PermissionDenied("Báo cáo này không sửa được nữa.")
     evidence = get_object_or_404(Evidence, pk=evidence_id, entry__report=report)
-    evidence._history_user = request.user
-    evidence.delete()
+    with transaction.atomic():  # a change to the report like a save: claimed as one (sent or approved meanwhile)
+        claimed = report.claim_version(report.version, request.user)
+        if claimed:
+            evidence._history_user = request.user
+            evidence.delete()
+    if not claimed and not report.is_editable:
+        raise PermissionDenied(_not_editable_reason(report) + " Minh chứng chưa được gỡ.")
+    if not claimed:
+        messages.error(request, f"Báo cáo vừa được lưu ở nơi khác; minh chứng “{evidence.original_name}” chưa được gỡ.")
+        return redirect(report)
     messages.success(request, f"Đã gỡ minh chứng “{evidence.original_name}”.")
     return redirect(report)
 

@@ -217,3 +217,22 @@ def test_a_submission_waits_for_a_save_that_holds_the_row_on_postgresql(cast, re
     assert report.state == "submitted"
     sent = report.events.filter(action=ReportAction.SUBMITTED).latest("pk")
     assert "Khó khăn A đang lưu." in str(sent.snapshot)
+
+
+def test_evidence_removed_while_the_report_is_sent_and_approved_stays(cast, report):
+    staff = _filled(report, cast)
+    assert staff.post(f"/bao-cao/{report.pk}/", _stale_save(report)).status_code == 302
+    evidence = report.task_entries.get(section__code=TASK).evidence.get()
+    from reports import views
+
+    real_get = views.get_object_or_404
+
+    def slow_lookup(*args, **kwargs):
+        _submit_and_approve(report, cast)
+        return real_get(*args, **kwargs)
+
+    with mock.patch.object(views, "get_object_or_404", slow_lookup):
+        response = staff.post(f"/bao-cao/{report.pk}/minh-chung/{evidence.pk}/xoa/")
+    assert response.status_code == 403
+    assert "Báo cáo đang ở trạng thái “Đã duyệt”, không sửa được. Minh chứng chưa được gỡ." in response.content.decode()
+    assert report.task_entries.get(section__code=TASK).evidence.filter(pk=evidence.pk).exists()
