@@ -236,3 +236,20 @@ def test_evidence_removed_while_the_report_is_sent_and_approved_stays(cast, repo
     assert response.status_code == 403
     assert "Báo cáo đang ở trạng thái “Đã duyệt”, không sửa được. Minh chứng chưa được gỡ." in response.content.decode()
     assert report.task_entries.get(section__code=TASK).evidence.filter(pk=evidence.pk).exists()
+
+
+def test_a_form_on_a_report_writes_its_own_fields_and_never_the_state(cast, report):
+    from reports.forms import ReportDueForm, ReportForm
+
+    stale = AgencyReport.objects.get(pk=report.pk)  # read before the state changed
+    AgencyReport.objects.filter(pk=report.pk).update(state="approved", version=7)
+    form = ReportForm({"version": "0", "difficulties": "Văn bản cũ"}, instance=stale)
+    assert form.is_valid()
+    form.save()
+    due = ReportDueForm({"due_on": "10/12/2026"}, instance=AgencyReport.objects.get(pk=report.pk))
+    AgencyReport.objects.filter(pk=report.pk).update(state="sent_back")
+    assert due.is_valid(), due.errors
+    due.save()
+    saved = AgencyReport.objects.get(pk=report.pk)
+    assert (saved.state, saved.version, saved.difficulties) == ("sent_back", 7, "Văn bản cũ")
+    assert str(saved.due_on) == "2026-12-10"
