@@ -42,6 +42,28 @@ def reject_nul_characters(get_response):
     return middleware
 
 
+def reject_undecodable_forms(get_response):
+    """A form posted in another character set than UTF-8 (`charset=utf-16`) is never sent by a browser from the
+    portal's pages. Django refuses to read it (BadRequest) every time request.POST is touched, and the CSRF check
+    does so again while the 400 and 500 pages are made, so it would end as the server's bare 500: it is refused
+    here first, with the portal's 400 page."""
+    import codecs
+
+    from django.shortcuts import render
+
+    def middleware(request):
+        encoding = request.encoding  # set only from a charset Python knows (HttpRequest._set_content_type_params)
+        if request.content_type != "application/x-www-form-urlencoded" or not encoding or encoding == "utf-8":
+            return get_response(request)
+        request.encoding = "utf-8"  # "UTF8" is read as what it is; anything else is refused, and read as UTF-8
+        if codecs.lookup(encoding).name != "utf-8":  # by whatever touches the form while the refusal is made
+            message = "Dữ liệu gửi lên không đọc được (không theo bảng mã UTF-8). Xin tải lại trang rồi gửi lại."
+            return render(request, "400.html", {"message": message}, status=400)
+        return get_response(request)
+
+    return middleware
+
+
 def demo_error_pages(get_response):
     """The portal's own Vietnamese 404 and 500 pages in the demo (`make run`: DEMO_MODE, served with DEBUG on),
     instead of Django's English debug pages, which list every address of the portal. The error itself is

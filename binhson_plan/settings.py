@@ -122,6 +122,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "binhson_plan.middleware.permissions_policy",
     "binhson_plan.middleware.reject_nul_characters",
+    "binhson_plan.middleware.reject_undecodable_forms",
     "binhson_plan.middleware.demo_error_pages",  # the portal's 404 and 500 pages in the demo, served with DEBUG on
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

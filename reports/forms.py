@@ -81,7 +81,18 @@ def text_field(label, required=False, rows=3, **kwargs):
     )
 
 
-class ReportForm(forms.ModelForm):
+class ReportFieldsForm(forms.ModelForm):
+    """A form on a report writes only its own fields: the report's state and version belong to its model methods
+    (`claim_version`, `submit`, `approve`…), and a form built before they changed must never write them back."""
+
+    def save(self, commit=True):
+        report = super().save(commit=False)
+        if commit:
+            report.save(update_fields=self._meta.fields)
+        return report
+
+
+class ReportForm(ReportFieldsForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
     difficulties = text_field("Khó khăn, vướng mắc")
 
@@ -385,7 +396,7 @@ class CycleDatesForm(forms.ModelForm):
         return cleaned
 
 
-class ReportDueForm(forms.ModelForm):
+class ReportDueForm(ReportFieldsForm):
     """The reviewer gives one report its own due date (a report a reorganisation opened late in the season)."""
 
     class Meta:

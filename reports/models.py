@@ -10,7 +10,6 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
-from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -278,13 +277,18 @@ class AgencyReport(models.Model):
         return max(working_days_after(sent_back_on or timezone.localdate(), 5), self.effective_due_on)
 
     def claim_version(self, expected: int, by) -> bool:
-        """Bump the version if nobody saved since `expected` was read; False means someone did."""
-        updated = AgencyReport.objects.filter(pk=self.pk, version=expected).update(
-            version=F("version") + 1, updated_at=timezone.now(), updated_by=by
+        """Lock the row and bump the version if nobody saved nor changed the report's state since `expected` was
+        read, and it may still be edited; False means it may not be saved now (`self` then holds its version and
+        state afresh). Called inside the transaction that writes the save, so the lock lasts until it is written;
+        every state change bumps the version under the same lock (`_transition`)."""
+        self.version, self.state, self.handed_over_at = (
+            AgencyReport.objects.select_for_update().values_list("version", "state", "handed_over_at").get(pk=self.pk)
         )
-        if updated:
-            self.version, self.updated_by = expected + 1, by
-        return bool(updated)
+        if self.version != expected or not self.is_editable:
+            return False
+        self.version, self.updated_by, self.updated_at = expected + 1, by, timezone.now()
+        AgencyReport.objects.filter(pk=self.pk).update(version=self.version, updated_at=self.updated_at, updated_by=by)
+        return True
 
     def missing_items(self) -> list[str]:
         """What must still be filled before the report can be submitted, one sentence each."""
@@ -292,24 +296,28 @@ class AgencyReport(models.Model):
 
         return missing_items(self)
 
-    def _transition(self, to, by, allowed_from, action, reason="", at=None, **fields):
-        # Lock the row and read the state afresh: two reviewers acting at once cannot both succeed.
-        self.state, handed_over = (
-            AgencyReport.objects.select_for_update().values_list("state", "handed_over_at").get(pk=self.pk)
-        )
-        if handed_over:
+    def _lock(self):
+        """Lock the row and read the report afresh: a save holding it has written everything (`claim_version`)."""
+        self.refresh_from_db(from_queryset=AgencyReport.objects.select_for_update())
+
+    def _transition(self, to, by, allowed_from, action, reason="", at=None, locked=False, **fields):
+        # Lock the row and read the state afresh: two reviewers acting at once cannot both succeed. The version
+        # moves with the state, so a save begun before this change is refused by `claim_version`.
+        if not locked:
+            self._lock()
+        if self.handed_over_at:
             raise PermissionDenied("Báo cáo đã chuyển giao cho cơ quan kế nhiệm theo sắp xếp tổ chức.")
         if self.state not in allowed_from:
             raise PermissionDenied(
                 f"Không thể {action.label.lower()} khi báo cáo đang ở trạng thái “{self.get_state_display()}”."
             )
-        self.state = to
+        self.state, self.version = to, self.version + 1
         for name, value in fields.items():
             setattr(self, name, value)
         self._history_user = by
         if at:
             self._history_date = at
-        self.save(update_fields=["state", *fields])
+        self.save(update_fields=["state", "version", *fields])
         self.__dict__.pop("_history_date", None)  # a later save of this instance is dated by the clock again
         event = ReportEvent.objects.create(report=self, action=action, by=by, reason=reason, snapshot=snapshot(self))
         if at:  # `at` is auto_now_add: a transition placed on the demo year's timeline is dated afterwards
@@ -321,6 +329,7 @@ class AgencyReport(models.Model):
     # the season's timeline; lateness is still judged by the model against the report's due date.
     @transaction.atomic
     def submit(self, by, at=None):
+        self._lock()  # what is checked and recorded as sent is what is saved, not what this instance was loaded with
         if self.cycle.is_locked():
             raise PermissionDenied("Kỳ báo cáo đã khóa nhập liệu.")
         missing = self.missing_items()
@@ -331,7 +340,7 @@ class AgencyReport(models.Model):
         late = timezone.localtime(first).date() > self.effective_due_on  # the first submission's, not a resubmission's
         event = self._transition(
             ReportState.SUBMITTED, by, (ReportState.DRAFT, ReportState.SENT_BACK), ReportAction.SUBMITTED,
-            at=at, submitted_at=now, first_submitted_at=first, is_late=late,
+            at=at, locked=True, submitted_at=now, first_submitted_at=first, is_late=late,
         )  # fmt: skip
         return event
 

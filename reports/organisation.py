@@ -228,7 +228,7 @@ def hand_over(report, lineage: Lineage, now=None, part=None) -> int:
             "" if request[-1] in ".!?…" else "."
         )
     if part is None:
-        AgencyReport.objects.filter(pk=report.pk).update(handed_over_at=moment)
+        AgencyReport.objects.filter(pk=report.pk).update(handed_over_at=moment, version=F("version") + 1)
         report.handed_over_at = moment
         gave = f"Nội dung báo cáo năm {cycle.year} đã chuyển cho: {names}"
     else:

@@ -178,19 +178,12 @@ def _render_edit(request, report, forms, conflict=None, status=200, read_only=Fa
 
 def _save(request, report):
     forms = build_forms(report, request.POST, request.FILES)
-    if not report.is_editable:
-        # Submitted meanwhile, approved, or the cycle closed: show what was typed so it can be copied.
-        for form in forms.values():
-            form.is_valid()
-        messages.error(
-            request,
-            _not_editable_reason(report) + " Nội dung bạn vừa nhập chưa được lưu, vẫn còn bên dưới để sao chép.",
-        )
-        return _render_edit(request, report, forms, status=409, read_only=True)
-    if _tampered(forms):
+    if _tampered(forms):  # first: a form naming another report's rows is not validated, nor shown back
         return render(
             request, "400.html", {"message": "Dữ liệu gửi lên không khớp với báo cáo. Xin tải lại trang."}, status=400
         )
+    if not report.is_editable:
+        return _refused(request, report, forms)
     if not all(form.is_valid() for form in forms.values()):  # every error listed at the top, each linked
         return _render_edit(request, report, forms, status=422, errors=error_summary(forms))
     with transaction.atomic():
@@ -221,6 +214,18 @@ def _save(request, report):
         "hoặc trả lại kèm lý do để đơn vị bổ sung; đơn vị được thông báo kết quả.",
     )
     return redirect(report)
+
+
+def _refused(request, report, forms):
+    """Submitted, approved or handed over meanwhile, or the cycle closed: nothing is saved, and what was typed is
+    shown back read-only so it can be copied."""
+    for form in forms.values():
+        form.is_valid()
+    messages.error(
+        request,
+        _not_editable_reason(report) + " Nội dung bạn vừa nhập chưa được lưu, vẫn còn bên dưới để sao chép.",
+    )
+    return _render_edit(request, report, forms, status=409, read_only=True)
 
 
 def _tampered(forms) -> bool:
@@ -278,7 +283,11 @@ def _save_forms(request, report, forms):
 
 
 def _conflict(request, report):
+    """The save was refused by `claim_version`: someone saved since the page was opened, or the report's state
+    changed (submitted, approved…) while this request was on its way."""
     report.refresh_from_db()
+    if not report.is_editable:
+        return _refused(request, report, build_forms(report, request.POST, None))
     data = request.POST.copy()
     data["version"] = report.version  # saving again, after reading the warning, keeps this person's text
     forms = build_forms(report, data, None)
@@ -398,8 +407,16 @@ def evidence_delete(request, pk, evidence_id):
     if not report.is_editable:
         raise PermissionDenied("Báo cáo này không sửa được nữa.")
     evidence = get_object_or_404(Evidence, pk=evidence_id, entry__report=report)
-    evidence._history_user = request.user
-    evidence.delete()
+    with transaction.atomic():  # a change to the report like a save: claimed as one (sent or approved meanwhile)
+        claimed = report.claim_version(report.version, request.user)
+        if claimed:
+            evidence._history_user = request.user
+            evidence.delete()
+    if not claimed and not report.is_editable:
+        raise PermissionDenied(_not_editable_reason(report) + " Minh chứng chưa được gỡ.")
+    if not claimed:
+        messages.error(request, f"Báo cáo vừa được lưu ở nơi khác; minh chứng “{evidence.original_name}” chưa được gỡ.")
+        return redirect(report)
     messages.success(request, f"Đã gỡ minh chứng “{evidence.original_name}”.")
     return redirect(report)
 

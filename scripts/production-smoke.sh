@@ -167,6 +167,17 @@ start_beat() {
   wait_for_log beat "beat: Starting" 30 && sleep 1 && kill -0 "${PIDS[-1]}"
 }
 
+undecodable_form_is_a_400() {
+  # Issue 17: a form in another character set, with a CSRF cookie, was gunicorn's bare 500.
+  local page
+  page=$(curl -sS -w '\n%{http_code}' -X POST "http://127.0.0.1:$PORT/dang-nhap/" \
+    -H "Content-Type: application/x-www-form-urlencoded; charset=utf-16" -H "Cookie: csrftoken=$(printf 'a%.0s' {1..32})" \
+    --data-binary 'username=a&password=b')
+  [ "$(tail -n1 <<<"$page")" = 400 ] && grep -q "không theo bảng mã UTF-8" <<<"$page" && return 0
+  echo "trả lời: $(tail -n1 <<<"$page")"
+  return 1
+}
+
 step "virtualenv chỉ từ requirements.txt ($VENV)" make_venv
 step "không có công cụ kiểm thử trong virtualenv (import pytest phải hỏng)" no_test_tools
 step "PostgreSQL và Redis (CSDL Redis số $REDIS_DB)" services_up
@@ -181,4 +192,5 @@ step "Celery worker" start_worker
 step "Celery beat" start_beat
 step "qua HTTP: đăng nhập, lưu báo cáo, dựng báo cáo tổng hợp, tải PDF" \
   "$PY" scripts/production_smoke_client.py "http://127.0.0.1:$PORT"
+step "biểu mẫu gửi theo bảng mã UTF-16 (kèm cookie CSRF): trang 400, không phải 500" undecodable_form_is_a_400
 step "worker đã ghi nhận việc dựng" grep -q "build_consolidated_report_job.*succeeded" "$WORK/worker.log"

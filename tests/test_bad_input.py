@@ -62,3 +62,58 @@ def test_the_pages_of_unknown_things_show_no_exception_text(visitor, cast):
         assert response.status_code == 404, path
         assert "Không tìm thấy trang bạn yêu cầu." in response.content.decode()
         assert_no_leak(response.content.decode())
+
+
+@pytest.mark.parametrize("cookie", ["a" * 32, "b" * 64, None])
+@pytest.mark.parametrize("charset", ["utf-16", "UTF-16LE", "latin-1", "cp1258"])
+@pytest.mark.parametrize("path", ["/dang-nhap/", "/", "/bao-cao/1/", "/khong-co-trang-nay/", "/api/plans/"])
+def test_a_form_posted_in_another_character_set_is_a_400(plan, cookie, charset, path):
+    """Issue 17, finding 6b: an anonymous POST in `charset=utf-16` with any csrftoken cookie was gunicorn's bare
+    500 (the CSRF check read the form again while the 400 and 500 pages were made)."""
+    from django.test import Client
+
+    visitor = Client(enforce_csrf_checks=True, raise_request_exception=False)
+    if cookie:
+        visitor.cookies["csrftoken"] = cookie
+    body = f"username=lanhdao&password=x&csrfmiddlewaretoken={cookie}".encode(charset)
+    response = visitor.generic("POST", path, body, content_type=f"application/x-www-form-urlencoded; charset={charset}")
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Dữ liệu gửi lên không đọc được (không theo bảng mã UTF-8)." in page
+    assert_no_leak(page)
+
+
+def test_a_signed_in_form_posted_in_utf_16_is_a_400_and_saves_nothing(cast, plan):
+    from django.test import Client
+
+    from reports.models import AgencyReport
+    from tests.reports.helpers import ReportPage, current_report
+
+    report = current_report(plan, "LDTBXH")
+    staff = Client(enforce_csrf_checks=True, raise_request_exception=False)
+    staff.force_login(cast["canbo.ldtbxh"])
+    staff.get(f"/bao-cao/{report.pk}/")
+    token = staff.cookies["csrftoken"].value
+    data = ReportPage(report).data() | {"difficulties": "Gửi bằng UTF-16", "csrfmiddlewaretoken": token}
+    from urllib.parse import urlencode
+
+    response = staff.generic(
+        "POST", f"/bao-cao/{report.pk}/", urlencode(data).encode("utf-16"),
+        content_type="application/x-www-form-urlencoded; charset=utf-16",
+    )  # fmt: skip
+    assert response.status_code == 400
+    assert AgencyReport.objects.get(pk=report.pk).difficulties == ""
+
+
+def test_a_form_posted_as_utf8_under_another_name_of_it_is_read(cast, plan):
+    from django.test import Client
+
+    visitor = Client(enforce_csrf_checks=True)
+    visitor.get("/dang-nhap/")
+    token = visitor.cookies["csrftoken"].value
+    body = f"username=lanhdao&password=sai-m%E1%BA%ADt-kh%E1%BA%A9u&csrfmiddlewaretoken={token}".encode()
+    response = visitor.generic(
+        "POST", "/dang-nhap/", body, content_type="application/x-www-form-urlencoded; charset=UTF8"
+    )
+    assert response.status_code == 200  # the login form again, with its message: the form was read
+    assert 'value="lanhdao"' in response.content.decode()

@@ -62,8 +62,8 @@ def apply_workbook(request, report, upload, confirm_budgets=False) -> bool:
     if not _changes_anything(forms):
         return False
     with noted_in_history(f"{HISTORY_NOTE} “{upload.name[:60]}”"), transaction.atomic():
-        if not report.claim_version(book.version, request.user):
-            raise WorkbookError([_stale_message(report)])
+        if not report.claim_version(book.version, request.user):  # saved, sent or approved while it was read
+            raise WorkbookError([_stale_message(report) if report.is_editable else _refusal(report)])
         _save_forms(request, report, forms)
     return True
 
@@ -102,9 +102,13 @@ def _check_identity(book, report) -> None:
              f"{report.cycle.year} của {report.agency.name}. Hãy tải lên tệp tải từ chính trang báo cáo này."]
         )  # fmt: skip
     if not report.is_editable:
-        raise WorkbookError([_not_editable_reason(report) + " Không nhập được tệp Excel."])
+        raise WorkbookError([_refusal(report)])
     if book.version != report.version:
         raise WorkbookError([_stale_message(report)])
+
+
+def _refusal(report) -> str:
+    return _not_editable_reason(report) + " Không nhập được tệp Excel."
 
 
 def _stale_message(report) -> str:
