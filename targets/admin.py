@@ -40,10 +40,19 @@ class TargetValueInline(ReadOnly, admin.TabularInline):
     readonly_fields = fields
 
 
+PLAN_FILE_NOTE = (
+    "Chỉ tiêu và mục tiêu của chỉ tiêu chỉ thay đổi qua tệp kế hoạch: sửa tệp rồi chạy "
+    "python manage.py load_plan <tệp> --basis “Quyết định số … ngày …”. Mỗi thay đổi (ai, lúc nào, trước và "
+    "sau, căn cứ) hiện ở mục “Lịch sử thay đổi mục tiêu” trên trang chỉ tiêu."
+)
+
+
 @admin.register(Target)
-class TargetAdmin(KeepsHistory, admin.ModelAdmin):
+class TargetAdmin(ReadOnly, admin.ModelAdmin):
     """Targets come from the plan file (`load_plan`), which deactivates and never deletes them; a delete
-    here would take their values with it."""
+    here would take their values with it. Read-only: a goal changed here would judge milestones anew with
+    no legal basis (and be undone by the next load); it changes in the plan file, with its basis, and the
+    change shows in the target's history."""
 
     list_display = [
         "code",
@@ -61,6 +70,10 @@ class TargetAdmin(KeepsHistory, admin.ModelAdmin):
     autocomplete_fields = ["responsible_agency"]
     raw_id_fields = ["parent", "section"]
     inlines = [TargetValueInline]
+
+    def get_fieldsets(self, request, obj=None):
+        [(name, options), *rest] = super().get_fieldsets(request, obj)
+        return [(name, options | {"description": PLAN_FILE_NOTE}), *rest]
 
 
 @admin.register(TargetValue)

@@ -3,8 +3,8 @@ encrypted with BACKUP_ENCRYPTION_KEY when set. `manage.py backup --new-key` prin
 
 from pathlib import Path
 
-from django.conf import settings
 from cryptography.fernet import Fernet
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from binhson_plan.backup import BackupError, create_backup, prune
