@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
 
+from binhson_plan.dates import DAY_FIELDS
 from targets.models import Assessment, StatusOverride, Target, TargetValue
 
 
@@ -34,6 +35,7 @@ def correction_link(value) -> str:
 
 
 class TargetValueInline(ReadOnly, admin.TabularInline):
+    formfield_overrides = DAY_FIELDS  # binhson_plan.dates: one rule for every date
     model = TargetValue
     extra = 0
     fields = ["year", "value", "as_of", "is_estimate", "source", "reason", "is_current", "recorded_at", "recorded_by"]
@@ -78,6 +80,7 @@ class TargetAdmin(ReadOnly, admin.ModelAdmin):
 
 @admin.register(TargetValue)
 class TargetValueAdmin(ReadOnly, admin.ModelAdmin):
+    formfield_overrides = DAY_FIELDS  # binhson_plan.dates: one rule for every date
     list_display = ["target", "year", "value", "as_of", "is_estimate", "source", "is_current", "recorded_at"]
     list_filter = ["year", "is_estimate", "is_current", "target__plan"]
     search_fields = ["target__code", "target__name", "source", "reason"]
