@@ -18,6 +18,7 @@ from agencies.models import (
     ReorganisationSuccessor,
 )
 from agencies.reorganising import Move, Proposal, problems, recorded, recorded_steps
+from binhson_plan.dates import DAY_FIELDS
 
 ENDED_MARK = " (đã kết thúc)"
 
@@ -210,6 +211,8 @@ class MoveInline(admin.TabularInline):
 class ReorganisationAdmin(admin.ModelAdmin):
     """Recorded here or loaded from a file (`manage.py load_reorganisation`), checked by the same rules; saving
     applies it when its date has come and brings the cycles due from then to the new organisation."""
+
+    formfield_overrides = DAY_FIELDS  # binhson_plan.dates: one rule for every date
 
     list_display = ["code", "kind", "effective_on", "applied_at"]
     list_filter = ["kind", "effective_on"]

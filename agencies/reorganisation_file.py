@@ -48,6 +48,7 @@ from agencies.models import (
     ReorganisationSuccessor,
 )
 from agencies.reorganising import Move, Proposal, problems, recorded, recorded_steps
+from binhson_plan.dates import DateError, YamlDatesAsText, parse_day
 from tasks.models import ReportIssuer
 from tasks.plan_file import CODE, DATE, DICT, INT, LIST, TEXT, _Checker, nfc
 
@@ -76,16 +77,6 @@ class ReorganisationFileError(Exception):
         super().__init__("\n".join(errors))
 
 
-class _DatesAsText(yaml.SafeLoader):
-    """YAML that leaves dates as text, so a wrong one (2025-02-30) is reported with its entry and field."""
-
-
-_DatesAsText.yaml_implicit_resolvers = {
-    first: [(tag, pattern) for tag, pattern in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-
-
 @dataclass
 class FileData:
     agencies: list[Agency] = field(default_factory=list)  # to create (pk None once checked)
@@ -102,7 +93,7 @@ def read_reorganisation_file(path: Path) -> FileData:
     except UnicodeDecodeError:
         raise ReorganisationFileError([f"{path.name}: tệp không phải văn bản UTF-8."]) from None
     try:
-        raw = nfc(yaml.load(text, Loader=_DatesAsText))  # noqa: S506 (a SafeLoader without dates)
+        raw = nfc(yaml.load(text, Loader=YamlDatesAsText))  # noqa: S506 (a SafeLoader without dates)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" ở dòng {mark.line + 1}, cột {mark.column + 1}" if mark else ""
@@ -119,7 +110,7 @@ def read_reorganisation_file(path: Path) -> FileData:
 class _FileChecker(_Checker):  # the plan file's field checks and messages, for the same style of errors
     @staticmethod
     def convert(value, kind):
-        if kind == DATE:  # read as text (see _DatesAsText), checked by `date`
+        if kind == DATE:  # read as text (YamlDatesAsText), checked by `date`
             return value if isinstance(value, str) else None
         return _Checker.convert(value, kind)
 
@@ -220,13 +211,14 @@ class _FileChecker(_Checker):  # the plan file's field checks and messages, for 
     def date(self, text, entry) -> datetime.date | None:
         if text is None:
             return None
+        if not ISO_DATE.match(text):
+            self.error(entry, f"trường “effective_on” phải là {DATE}, nhận được “{text}”.")
+            return None
         try:
-            if ISO_DATE.match(text):
-                return datetime.date.fromisoformat(text)
-        except ValueError:
-            pass
-        self.error(entry, f"trường “effective_on” phải là {DATE}, nhận được “{text}”.")
-        return None
+            return parse_day(text, iso=True)
+        except DateError as exc:
+            self.error(entry, f"trường “effective_on”: {exc}")
+            return None
 
     def agency_list(self, codes: list, entry: str, key: str) -> list[Agency]:
         found = []

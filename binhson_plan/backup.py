@@ -5,6 +5,12 @@ copy made with SQLite's online backup), `media.tar.gz` (every uploaded file and 
 `manifest.json` with the SHA-256 of each. It is written under a temporary name and renamed when complete,
 so a folder with the final name is always whole. A restore checks every checksum first, and afterwards
 checks every file it put back.
+
+A backup holds password hashes and every report, so only its owner reads it: the folder is 0700 and its
+files 0600. Live sessions and failed-login records are left out (a stolen backup must not let anyone in
+as someone), and a restore ends every session all the same, older backups included. With
+BACKUP_ENCRYPTION_KEY set (a Fernet key the office keeps off the machine), the database and the archive are
+written encrypted (`…enc`) and the list of file names sealed; a restore needs the same key.
 """
 
 import datetime
@@ -16,15 +22,21 @@ import sqlite3
 import subprocess
 import tarfile
 import tempfile
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
+import psycopg2
+from cryptography.fernet import Fernet, InvalidToken
 from django.conf import settings
 from django.db import connections
 from django.utils import timezone
 
 PREFIX = "binhson-"
 STAMP = "%Y%m%d-%H%M%S"
+# Rows that would let whoever holds the backup in, or that are only the lockout's short-term memory.
+LEFT_OUT = ["django_session", "axes_accessattempt"]
+CHUNK = 1 << 22  # encrypted 4 MiB at a time: a large media archive never sits whole in memory
 
 
 class BackupError(Exception):
@@ -67,6 +79,59 @@ def _pg_args(settings_dict) -> tuple[list[str], dict]:
     return args, env
 
 
+def fernet(key: str | None) -> Fernet | None:
+    """The cipher for BACKUP_ENCRYPTION_KEY; None when no key is set."""
+    if not key:
+        return None
+    try:
+        return Fernet(key.strip().encode())
+    except (ValueError, TypeError):
+        raise BackupError(
+            "BACKUP_ENCRYPTION_KEY không phải là khóa hợp lệ (tạo khóa bằng: python manage.py backup --new-key)."
+        ) from None
+
+
+def encrypt_file(cipher: Fernet, source: Path, target: Path) -> None:
+    """`source` as a sequence of Fernet tokens, one per chunk, each carrying its index and whether it is
+    the last: a token moved, dropped or cut off is noticed on decryption."""
+    with open(source, "rb") as plain, open(_private(target), "wb") as sealed:
+        index, block = 0, plain.read(CHUNK)
+        while True:
+            following = plain.read(CHUNK)
+            token = cipher.encrypt(index.to_bytes(8, "big") + bytes([not following]) + block)
+            sealed.write(len(token).to_bytes(4, "big") + token)
+            if not following:
+                return
+            index, block = index + 1, following
+
+
+def decrypt_file(cipher: Fernet, source: Path, target: Path) -> None:
+    broken = BackupError(f"Không giải mã được {source.name}: sai khóa BACKUP_ENCRYPTION_KEY, hoặc tệp bị sửa.")
+    with open(source, "rb") as sealed, open(_private(target), "wb") as plain:
+        index = 0
+        while True:
+            size = sealed.read(4)
+            if len(size) != 4:
+                raise broken  # ended before its last chunk
+            try:
+                data = cipher.decrypt(sealed.read(int.from_bytes(size, "big")))
+            except InvalidToken:
+                raise broken from None
+            if int.from_bytes(data[:8], "big") != index:
+                raise broken
+            plain.write(data[9:])
+            if data[8]:
+                return
+            index += 1
+
+
+def _private(path: Path) -> Path:
+    """`path`, created empty and readable by its owner only (whatever the umask)."""
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600))
+    path.chmod(0o600)
+    return path
+
+
 def _run(command, env=None):
     try:
         subprocess.run(command, env=env, check=True, capture_output=True, text=True)
@@ -82,31 +147,43 @@ def dump_database(target: Path, alias="default") -> str:
     engine = _engine(connection.settings_dict)
     if engine == "postgresql":
         args, env = _pg_args(connection.settings_dict)
-        path = target / "database.dump"
-        _run(["pg_dump", *args, "--format=custom", "--no-owner", "--file", str(path),
+        path = _private(target / "database.dump")
+        left_out = [f"--exclude-table-data={table}" for table in LEFT_OUT]
+        _run(["pg_dump", *args, "--format=custom", "--no-owner", *left_out, "--file", str(path),
               connection.settings_dict["NAME"]], env)  # fmt: skip
         return path.name
-    path = target / "database.sqlite3"
+    path = _private(target / "database.sqlite3")
     connection.ensure_connection()
     destination = sqlite3.connect(path)
     try:
         connection.connection.backup(destination)  # consistent while the portal keeps writing
+        _forget_left_out(destination)
+        destination.execute("VACUUM")  # the deleted rows' pages go too, not only their index entries
     finally:
         destination.close()
     return path.name
 
 
+def _forget_left_out(sqlite_connection) -> None:
+    tables = {row[0] for row in sqlite_connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    for table in LEFT_OUT:
+        if table in tables:
+            sqlite_connection.execute(f'DELETE FROM "{table}"')
+    sqlite_connection.commit()
+
+
 def archive_media(root: Path, target: Path) -> str:
-    path = target / "media.tar.gz"
+    path = _private(target / "media.tar.gz")
     with tarfile.open(path, "w:gz") as archive:
         for relative in media_checksums(root):
             archive.add(root / relative, arcname=relative)
     return path.name
 
 
-def create_backup(directory: Path, now: datetime.datetime | None = None) -> Path:
-    """A complete backup folder under `directory`, returned."""
+def create_backup(directory: Path, now: datetime.datetime | None = None, key: str | None = None) -> Path:
+    """A complete backup folder under `directory`, returned; encrypted with `key` when one is given."""
     now = timezone.localtime(now or timezone.now())
+    cipher = fernet(key)
     directory.mkdir(parents=True, exist_ok=True)
     final = directory / f"{PREFIX}{now:{STAMP}}"
     if final.exists():
@@ -116,14 +193,24 @@ def create_backup(directory: Path, now: datetime.datetime | None = None) -> Path
         media_root = Path(settings.MEDIA_ROOT)
         database = dump_database(work)
         media = archive_media(media_root, work)
+        files = media_checksums(media_root)
+        if cipher:
+            for name in (database, media):
+                encrypt_file(cipher, work / name, work / f"{name}.enc")
+                (work / name).unlink()
+            database, media = f"{database}.enc", f"{media}.enc"
         manifest = {
             "created_at": now.isoformat(),
             "engine": _engine(connections["default"].settings_dict),
+            "encrypted": bool(cipher),
             "database": {"file": database, "sha256": sha256(work / database)},
-            "media": {"file": media, "sha256": sha256(work / media), "files": media_checksums(media_root)},
+            "media": {"file": media, "sha256": sha256(work / media)}
+            | ({"sealed_files": cipher.encrypt(json.dumps(files).encode()).decode()} if cipher else {"files": files}),
         }
-        (work / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
-        work.chmod(0o750)
+        _private(work / "manifest.json").write_text(
+            json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8"
+        )
+        work.chmod(0o700)
         os.replace(work, final)
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
@@ -174,37 +261,69 @@ def read_manifest(backup: Path) -> dict:
     return manifest
 
 
-def restore_database(backup: Path, manifest: dict, settings_dict: dict) -> str:
+def restore_database(source: Path, manifest: dict, settings_dict: dict) -> str:
     engine = _engine(settings_dict)
     if engine != manifest["engine"]:
         raise BackupError(f"Bản sao lưu là của {manifest['engine']}, không khôi phục được vào {engine}.")
-    source = backup / manifest["database"]["file"]
     if engine == "postgresql":
         args, env = _pg_args(settings_dict)
         _run(["pg_restore", *args, "--clean", "--if-exists", "--no-owner", "--no-privileges", "--single-transaction",
               "--dbname", settings_dict["NAME"], str(source)], env)  # fmt: skip
+        end_sessions(settings_dict)
         return settings_dict["NAME"]
     target = Path(settings_dict["NAME"])
     target.parent.mkdir(parents=True, exist_ok=True)
     temporary = target.with_name(f".dang-ghi-{target.name}")
     shutil.copyfile(source, temporary)
+    end_sessions(settings_dict | {"NAME": str(temporary)})
     os.replace(temporary, target)
     return str(target)
 
 
-def restore_media(backup: Path, manifest: dict, media_root: Path) -> int:
+def end_sessions(settings_dict: dict) -> None:
+    """No one stays logged in across a restore: a backup taken before sessions were left out still has them,
+    and the restored accounts and rights may differ from those the sessions were opened with."""
+    if _engine(settings_dict) == "sqlite":
+        with closing(sqlite3.connect(settings_dict["NAME"])) as database:
+            _forget_left_out(database)
+        return
+    server = {"host": settings_dict.get("HOST") or "127.0.0.1", "port": settings_dict.get("PORT") or 5432,
+              "user": settings_dict.get("USER") or None, "password": settings_dict.get("PASSWORD") or None}  # fmt: skip
+    with closing(psycopg2.connect(dbname=settings_dict["NAME"], **server)) as database, database:
+        with database.cursor() as cursor:
+            for table in LEFT_OUT:
+                cursor.execute(f'DELETE FROM "{table}"')
+
+
+def restore_media(archive_path: Path, files: dict[str, str], media_root: Path) -> int:
     media_root.mkdir(parents=True, exist_ok=True)
-    with tarfile.open(backup / manifest["media"]["file"], "r:gz") as archive:
+    with tarfile.open(archive_path, "r:gz") as archive:
         archive.extractall(media_root, filter="data")  # no absolute paths, no "..", no devices
-    for relative, checksum in manifest["media"]["files"].items():
+    for relative, checksum in files.items():
         path = media_root / relative
         if not path.exists() or sha256(path) != checksum:
             raise BackupError(f"Tệp {relative} khôi phục không đúng (mã kiểm tra không khớp).")
-    return len(manifest["media"]["files"])
+    return len(files)
 
 
-def restore_backup(backup: Path, settings_dict: dict, media_root: Path) -> Restored:
-    """Put the database and the uploaded files of `backup` back, after checking it is whole."""
+def restore_backup(backup: Path, settings_dict: dict, media_root: Path, key: str | None = None) -> Restored:
+    """Put the database and the uploaded files of `backup` back, after checking it is whole (and, when it
+    is encrypted, decrypting it with `key` first)."""
     manifest = read_manifest(backup)
-    database = restore_database(backup, manifest, settings_dict)
-    return Restored(database=database, files=restore_media(backup, manifest, media_root))
+    database, media = backup / manifest["database"]["file"], backup / manifest["media"]["file"]
+    if not manifest.get("encrypted"):
+        restored = restore_database(database, manifest, settings_dict)
+        return Restored(database=restored, files=restore_media(media, manifest["media"]["files"], media_root))
+    cipher = fernet(key)
+    if cipher is None:
+        raise BackupError("Bản sao lưu đã được mã hóa: đặt BACKUP_ENCRYPTION_KEY là khóa của văn phòng rồi chạy lại.")
+    try:
+        files = json.loads(cipher.decrypt(manifest["media"]["sealed_files"].encode()))
+    except InvalidToken:
+        raise BackupError("Không giải mã được bản sao lưu: sai khóa BACKUP_ENCRYPTION_KEY.") from None
+    with tempfile.TemporaryDirectory(prefix=".giai-ma-") as plain:
+        plain = Path(plain)
+        decrypt_file(cipher, database, plain / database.stem)
+        decrypt_file(cipher, media, plain / media.stem)
+        restored = restore_database(plain / database.stem, manifest, settings_dict)
+        return Restored(database=restored, files=restore_media(plain / media.stem, files, media_root))

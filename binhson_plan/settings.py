@@ -259,6 +259,8 @@ CACHES = {
 # Backups (`manage.py backup`, nightly by the `backup` service of docker-compose.yml): where, and for how long.
 BACKUP_DIR = Path(os.environ.get("BACKUP_DIR", BASE_DIR / "backups"))
 BACKUP_KEEP_DAYS = int(os.environ.get("BACKUP_KEEP_DAYS", "14"))
+# A Fernet key (`manage.py backup --new-key`): backups are then written encrypted, and restored only with it.
+BACKUP_ENCRYPTION_KEY = os.environ.get("BACKUP_ENCRYPTION_KEY", "")
 
 # The plan shipped with the portal, loaded by `manage.py load_plan` with no argument.
 DEFAULT_PLAN_FILE = BASE_DIR / "binhson_plan" / "plans" / "binh_son.yaml"

@@ -5,6 +5,7 @@ the events and orphan the evidence files)."""
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from binhson_plan.dates import DAY_FIELDS
 from reports.models import (
     AgencyReport,
     Evidence,
@@ -20,6 +21,7 @@ from targets.admin import KeepsHistory
 
 @admin.register(ReportingCycle)
 class ReportingCycleAdmin(SimpleHistoryAdmin):
+    formfield_overrides = DAY_FIELDS  # binhson_plan.dates: one rule for every date
     list_display = ["plan", "year", "opens_on", "due_on", "data_cutoff", "locks_on"]
     list_filter = ["plan", "year"]
 
@@ -39,6 +41,8 @@ class ReportEventInline(admin.TabularInline):
 class AgencyReportAdmin(KeepsHistory, SimpleHistoryAdmin):
     """Read-only here: a report changes only through its page and its workflow methods."""
 
+    formfield_overrides = DAY_FIELDS  # binhson_plan.dates: one rule for every date
+
     list_display = ["agency", "cycle", "state", "submitted_at", "is_late"]
     list_filter = ["cycle__year", "state", "is_late", "agency"]
     search_fields = ["agency__name", "difficulties"]
@@ -53,6 +57,8 @@ class AgencyReportAdmin(KeepsHistory, SimpleHistoryAdmin):
 
 @admin.register(TaskEntry, TargetEntry, Proposal, Evidence)
 class ReportContentAdmin(KeepsHistory, SimpleHistoryAdmin):
+    formfield_overrides = DAY_FIELDS  # binhson_plan.dates: one rule for every date
+
     def has_change_permission(self, request, obj=None):
         return False
 

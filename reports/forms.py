@@ -7,6 +7,7 @@ from django import forms
 from django.forms import BaseModelFormSet, modelformset_factory
 from django.utils import timezone
 
+from binhson_plan.dates import DayField, day_formfield
 from reports.evidence import ALLOWED_EXTENSIONS, check_evidence_file
 from reports.models import AgencyReport, Proposal, QualitativeStatus, ReportingCycle, TargetEntry, TaskEntry, TaskStatus
 from targets.numbers import NumberFormatError, parse_number
@@ -177,13 +178,7 @@ class CoordinatingEntryForm(forms.ModelForm):
 
 class TargetEntryForm(forms.ModelForm):
     value = VietnameseNumberField(label="Giá trị", required=False)
-    as_of = forms.DateField(
-        label="Số liệu tính đến ngày",
-        required=False,
-        input_formats=["%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d"],
-        widget=forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "ngày/tháng/năm", "inputmode": "numeric"}),
-        error_messages={"invalid": "Ngày không hợp lệ: viết theo dạng ngày/tháng/năm, ví dụ 30/11/2026."},
-    )
+    as_of = DayField(label="Số liệu tính đến ngày", required=False)
     note = text_field("Ghi chú, nguồn số liệu")
 
     class Meta:
@@ -367,14 +362,7 @@ class CycleDatesForm(forms.ModelForm):
     class Meta:
         model = ReportingCycle
         fields = ["opens_on", "due_on", "data_cutoff", "locks_on"]
-        widgets = {name: forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "ngày/tháng/năm"})
-                   for name in ["opens_on", "due_on", "data_cutoff", "locks_on"]}  # fmt: skip
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            field.input_formats = ["%d/%m/%Y", "%Y-%m-%d"]
-            field.error_messages["invalid"] = "Ngày không hợp lệ: viết theo dạng ngày/tháng/năm, ví dụ 05/12/2026."
+        formfield_callback = day_formfield
 
     def clean(self):
         cleaned = super().clean()
@@ -404,14 +392,7 @@ class ReportDueForm(ReportFieldsForm):
         fields = ["due_on"]
         labels = {"due_on": "Hạn gửi của đơn vị"}
         help_texts = {"due_on": "Để trống: hạn của kỳ báo cáo. Báo cáo gửi sau hạn này được ghi là gửi muộn."}
-        widgets = {"due_on": forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "ngày/tháng/năm"})}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["due_on"].input_formats = ["%d/%m/%Y", "%Y-%m-%d"]
-        self.fields["due_on"].error_messages["invalid"] = (
-            "Ngày không hợp lệ: viết theo dạng ngày/tháng/năm, ví dụ 21/12/2026."
-        )
+        formfield_callback = day_formfield
 
     def clean_due_on(self):
         due, cycle = self.cleaned_data.get("due_on"), self.instance.cycle

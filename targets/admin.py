@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
 
+from binhson_plan.dates import DAY_FIELDS
 from targets.models import Assessment, StatusOverride, Target, TargetValue
 
 
@@ -34,16 +35,26 @@ def correction_link(value) -> str:
 
 
 class TargetValueInline(ReadOnly, admin.TabularInline):
+    formfield_overrides = DAY_FIELDS  # binhson_plan.dates: one rule for every date
     model = TargetValue
     extra = 0
     fields = ["year", "value", "as_of", "is_estimate", "source", "reason", "is_current", "recorded_at", "recorded_by"]
     readonly_fields = fields
 
 
+PLAN_FILE_NOTE = (
+    "Chỉ tiêu và mục tiêu của chỉ tiêu chỉ thay đổi qua tệp kế hoạch: sửa tệp rồi chạy "
+    "python manage.py load_plan <tệp> --basis “Quyết định số … ngày …”. Mỗi thay đổi (ai, lúc nào, trước và "
+    "sau, căn cứ) hiện ở mục “Lịch sử thay đổi mục tiêu” trên trang chỉ tiêu."
+)
+
+
 @admin.register(Target)
-class TargetAdmin(KeepsHistory, admin.ModelAdmin):
+class TargetAdmin(ReadOnly, admin.ModelAdmin):
     """Targets come from the plan file (`load_plan`), which deactivates and never deletes them; a delete
-    here would take their values with it."""
+    here would take their values with it. Read-only: a goal changed here would judge milestones anew with
+    no legal basis (and be undone by the next load); it changes in the plan file, with its basis, and the
+    change shows in the target's history."""
 
     list_display = [
         "code",
@@ -62,9 +73,14 @@ class TargetAdmin(KeepsHistory, admin.ModelAdmin):
     raw_id_fields = ["parent", "section"]
     inlines = [TargetValueInline]
 
+    def get_fieldsets(self, request, obj=None):
+        [(name, options), *rest] = super().get_fieldsets(request, obj)
+        return [(name, options | {"description": PLAN_FILE_NOTE}), *rest]
+
 
 @admin.register(TargetValue)
 class TargetValueAdmin(ReadOnly, admin.ModelAdmin):
+    formfield_overrides = DAY_FIELDS  # binhson_plan.dates: one rule for every date
     list_display = ["target", "year", "value", "as_of", "is_estimate", "source", "is_current", "recorded_at"]
     list_filter = ["year", "is_estimate", "is_current", "target__plan"]
     search_fields = ["target__code", "target__name", "source", "reason"]

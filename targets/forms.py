@@ -4,6 +4,7 @@ import unicodedata
 
 from django import forms
 
+from binhson_plan.dates import DayField
 from targets.numbers import NumberFormatError, parse_number
 from targets.overrides import FINAL_STATUSES
 from targets.templatetags.plan_format import vn_input_number
@@ -12,13 +13,7 @@ from targets.templatetags.plan_format import vn_input_number
 class CorrectionForm(forms.Form):
     year = forms.TypedChoiceField(label="Năm", coerce=int)
     value = forms.CharField(label="Giá trị đúng", max_length=40, widget=forms.TextInput(attrs={"inputmode": "decimal"}))
-    as_of = forms.DateField(
-        label="Số liệu tính đến ngày",
-        required=False,
-        input_formats=["%d/%m/%Y"],
-        widget=forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "ngày/tháng/năm", "inputmode": "numeric"}),
-        error_messages={"invalid": "Ngày không hợp lệ: viết theo dạng ngày/tháng/năm, ví dụ 30/11/2026."},
-    )
+    as_of = DayField(label="Số liệu tính đến ngày", required=False)
     is_estimate = forms.BooleanField(label="Ước thực hiện", required=False)
     reason = forms.CharField(
         label="Lý do đính chính",

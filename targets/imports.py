@@ -16,6 +16,7 @@ from xml.etree import ElementTree
 import pandas as pd
 from django.db import transaction
 
+from binhson_plan.dates import DateError, parse_day
 from targets.models import ReferenceValue, Target, TargetValue
 from targets.numbers import NumberFormatError, parse_number
 from targets.plausibility import describe
@@ -218,16 +219,15 @@ def _number(text, column, fail, required, unit=None):
 
 
 def _date(text, fail):
-    text = str(text).strip().split(" ")[0]
+    """The portal's one rule for dates (binhson_plan.dates); a spreadsheet's date cell arrives as ISO text."""
+    text = str(text).strip()
     if not text:
         return None
-    for pattern in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y"):
-        try:
-            return datetime.datetime.strptime(text, pattern).date()
-        except ValueError:
-            continue
-    fail("as_of", f"ngày “{text}” không hợp lệ (viết ngày/tháng/năm, ví dụ 31/12/2020).")
-    return None
+    try:
+        return parse_day(text, iso=True)
+    except DateError as exc:
+        fail("as_of", str(exc))
+        return None
 
 
 def import_values(plan, fileobj, name: str, by=None) -> ImportResult:

@@ -12,6 +12,7 @@ from agencies.permissions import Role, has_role
 from targets.cache import cached, plan_figures
 from targets.charts import target_chart
 from targets.forms import CorrectionForm, initial_for
+from targets.goal_history import goal_history
 from targets.models import Target, TargetValue
 from targets.override_views import can_override, override_form
 from targets.overrides import history as override_history
@@ -49,6 +50,7 @@ def target_detail(request, slug, code):
         .select_related("source_report__agency", "recorded_by", "target")
         .order_by("year", "recorded_at"),
         "references": target.references.order_by("year"),
+        "goal_history": goal_history(target),
         "year": year,
         "can_correct": can_correct(request.user),
         "override_form": override_form(target, year) if can_override(request.user) else None,

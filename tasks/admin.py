@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from binhson_plan.dates import DAY_FIELDS
 from tasks.models import Assignment, Plan, ReportIssuer, Section
 
 
@@ -10,6 +11,7 @@ class ReportIssuerInline(admin.StackedInline):
 
 @admin.register(Plan)
 class PlanAdmin(admin.ModelAdmin):
+    formfield_overrides = DAY_FIELDS  # binhson_plan.dates: one rule for every date
     list_display = ["slug", "title", "issuing_body", "issued_on", "period_start", "period_end", "is_active"]
     list_filter = ["is_active", "issuing_body"]
     search_fields = ["slug", "title", "number"]

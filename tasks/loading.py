@@ -3,6 +3,11 @@
 Entries are matched by their codes: new ones are created, changed ones updated, unchanged ones
 left alone (so loading twice changes nothing), and entries no longer in the file deactivated,
 never deleted, so nothing already reported against them is lost.
+
+The file is the only way a target's goal changes (the admin shows targets read-only). Every change to a
+target is kept in its history (Target.history) with the file's name and its legal basis; a file that
+changes the goal of an existing target needs that basis (the decision amending the plan), or nothing
+is written.
 """
 
 from collections import Counter
@@ -11,19 +16,28 @@ from pathlib import Path
 from django.db import transaction
 
 from agencies.models import Agency
+from targets.goal_history import BY_LOAD_PLAN
 from targets.models import Target
+from targets.templatetags.plan_format import target_goal
 from tasks.models import Assignment, Plan, Role, Section
-from tasks.plan_file import PlanData, read_plan_file
+from tasks.plan_file import PlanData, PlanFileError, read_plan_file
+
+# What a milestone is judged against: a change to any of these can turn "not met" into "met".
+GOAL_FIELDS = ["horizon", "kind", "comparison", "value", "value_max", "direction", "natural_limit", "unit",
+               "measured_unit", "denominator", "baseline_year", "period_start", "reference"]  # fmt: skip
 
 
-def load_plan_file(path: Path) -> tuple[Plan, Counter]:
-    """Validate the whole file, then create or update its plan; return the plan and counts."""
+def load_plan_file(path: Path, basis: str = "") -> tuple[Plan, Counter]:
+    """Validate the whole file, then create or update its plan; return the plan and counts. `basis` is the
+    legal basis of a change (the decision amending the plan), required when a target's goal changes."""
     data = read_plan_file(path)
+    basis = " ".join(basis.split())
+    reason = f"{BY_LOAD_PLAN}, tệp {path.name}" + (f". Căn cứ: {basis}" if basis else "")
     with transaction.atomic():
-        return _write(data)
+        return _write(data, reason, needs_basis=not basis)
 
 
-def _write(data: PlanData) -> tuple[Plan, Counter]:
+def _write(data: PlanData, reason: str = BY_LOAD_PLAN, needs_basis: bool = False) -> tuple[Plan, Counter]:
     counts = Counter()
     agencies = {}
     for item in data.agencies:
@@ -46,21 +60,34 @@ def _write(data: PlanData) -> tuple[Plan, Counter]:
             counts["agency_deactivated"] += 1
 
     sections = _write_sections(plan, data, agencies, counts)
-    _write_targets(plan, data, agencies, sections, counts)
+    goals_changed = _write_targets(plan, data, agencies, sections, counts, reason)
+    if goals_changed and needs_basis:
+        raise PlanFileError(
+            [
+                f"chỉ tiêu {code} đổi mục tiêu ({before} → {after}): ghi căn cứ pháp lý của thay đổi bằng "
+                "--basis “Quyết định số … ngày …”."
+                for code, before, after in goals_changed
+            ]
+        )
     return plan, counts
 
 
-def _upsert(manager, lookup: dict, values: dict, create_only: dict | None = None):
-    """Create or update one row; save only when something differs. Returns (obj, outcome)."""
+def _upsert(manager, lookup: dict, values: dict, create_only: dict | None = None, reason: str | None = None):
+    """Create or update one row; save only when something differs. Returns (obj, outcome). `reason` goes
+    into the row's history, for models that keep one."""
     values = {key: value for key, value in values.items() if key not in lookup}
     obj = manager.filter(**lookup).first()
     if obj is None:
-        return manager.create(**lookup, **values, **(create_only or {})), "created"
+        obj = manager.model(**lookup, **values, **(create_only or {}))
+        obj._change_reason = reason
+        obj.save()
+        return obj, "created"
     changed = [key for key, value in values.items() if getattr(obj, key) != value]
     if not changed:
         return obj, "unchanged"
     for key in changed:
         setattr(obj, key, values[key])
+    obj._change_reason = reason
     obj.save(update_fields=changed)
     return obj, "updated"
 
@@ -102,8 +129,11 @@ def _write_assignments(section, wanted, agencies, counts) -> None:
     counts["assignment_removed"] += deleted
 
 
-def _write_targets(plan, data, agencies, sections, counts) -> None:
+def _write_targets(plan, data, agencies, sections, counts, reason) -> list[tuple[str, str, str]]:
+    """Write the file's targets; (code, goal before, goal after) of each existing target whose goal changed."""
     targets: dict[str, Target] = {}
+    before = {target.code: target for target in plan.targets.all()}
+    goals_changed = []
     for position, item in enumerate(data.targets, start=1):
         values = {
             "section": sections.get(item.get("section")),
@@ -128,8 +158,15 @@ def _write_targets(plan, data, agencies, sections, counts) -> None:
             "position": position,
             "is_active": True,
         }
-        target, outcome = _upsert(Target.objects, {"plan": plan, "code": item["code"]}, values)
+        target, outcome = _upsert(Target.objects, {"plan": plan, "code": item["code"]}, values, reason=reason)
         targets[target.code] = target
         counts[f"target_{outcome}"] += 1
-    gone = plan.targets.filter(is_active=True).exclude(code__in=targets)
-    counts["target_deactivated"] += gone.update(is_active=False)
+        old = before.get(target.code)
+        if outcome == "updated" and any(getattr(old, name) != getattr(target, name) for name in GOAL_FIELDS):
+            goals_changed.append((target.code, target_goal(old), target_goal(target)))
+    for target in plan.targets.filter(is_active=True).exclude(code__in=targets):
+        target.is_active = False  # one by one, not in bulk: each leaves its line in the target's history
+        target._change_reason = reason
+        target.save(update_fields=["is_active"])
+        counts["target_deactivated"] += 1
+    return goals_changed

@@ -4,7 +4,6 @@ The whole file is checked first; every problem is collected with the file, the e
 field it concerns, so the person fixing the file sees all of them at once.
 """
 
-import datetime
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -14,6 +13,7 @@ from pathlib import Path
 import yaml
 
 from agencies.models import AgencyKind
+from binhson_plan.dates import DateError, YamlDatesAsText, parse_day
 from targets.models import Comparison, Direction, TargetKind
 
 ROMAN = re.compile(r"^(I|II|III|IV|V|VI|VII|VIII|IX|X)$")
@@ -31,6 +31,8 @@ TEXT, INT, NUMBER, DATE, LIST, DICT = (
     "danh sách",
     "nhóm trường",
 )
+
+ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 PLAN_FIELDS = {
     "slug": (TEXT, True), "number": (TEXT, False), "title": (TEXT, True), "issuing_body": (TEXT, True),
@@ -122,7 +124,7 @@ def _parse_yaml(path: Path):
     except UnicodeDecodeError:
         raise PlanFileError([f"{path.name}: tệp không phải văn bản UTF-8."]) from None
     try:
-        return nfc(yaml.safe_load(text))
+        return nfc(yaml.load(text, Loader=YamlDatesAsText))  # noqa: S506 (a SafeLoader without dates)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" ở dòng {mark.line + 1}, cột {mark.column + 1}" if mark else ""
@@ -160,7 +162,11 @@ class _Checker:
                 if required:
                     self.error(entry, f"thiếu trường “{key}”.")
                 continue
-            converted = self.convert(value, kind)
+            try:
+                converted = self.convert(value, kind)
+            except DateError as exc:
+                self.error(entry, f"trường “{key}”: {exc}")
+                continue
             if converted is None:
                 self.error(entry, f"trường “{key}” phải là {kind}, nhận được “{value}”.")
             else:
@@ -176,8 +182,8 @@ class _Checker:
         if kind == NUMBER:
             ok = isinstance(value, (int, float)) and not isinstance(value, bool)
             return Decimal(str(value)) if ok else None
-        if kind == DATE:
-            return value if isinstance(value, datetime.date) else None
+        if kind == DATE:  # text (YamlDatesAsText) written YYYY-MM-DD, read by the portal's one rule for dates
+            return parse_day(value, iso=True) if isinstance(value, str) and ISO_DAY.fullmatch(value) else None
         if kind == LIST:
             return value if isinstance(value, list) else None
         return value

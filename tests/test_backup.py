@@ -5,16 +5,25 @@ On SQLite under `make test`, on PostgreSQL when DATABASE_URL is PostgreSQL (CI).
 import datetime
 import io
 import json
+import os
 import sqlite3
+import stat
+import subprocess
 import uuid
+from functools import partial
 
 import pytest
+from axes.models import AccessAttempt
+from cryptography.fernet import Fernet
+from django.contrib.sessions.models import Session
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.test import override_settings
 from django.utils import timezone
 
-from binhson_plan.backup import backups_in, media_checksums, prune
+from binhson_plan import backup as backup_module
+from binhson_plan.backup import BackupError, backups_in, media_checksums, prune
 from reports.models import AgencyReport, Evidence, Proposal, ReportEvent, TargetEntry, TaskEntry
 from targets.models import Assessment, TargetValue
 from tests.conftest import DATA
@@ -139,3 +148,122 @@ def test_old_backups_are_removed_but_the_newest_is_always_kept(db, tmp_path, set
     (older / "manifest.json").write_text("{}")
     assert prune(directory, keep_days=14, now=now) == [older]
     assert [path for _, path in backups_in(directory)] == [first]
+
+
+def dump_text(path) -> bytes:
+    """What the database file of a backup holds, as its engine's own tools read it."""
+    if connection.vendor == "sqlite":
+        return path.read_bytes()
+    return subprocess.run(["pg_restore", "--data-only", "--file=-", str(path)], capture_output=True, check=True).stdout
+
+
+@pytest.fixture
+def logged_in(transactional_db, client, cast, settings, tmp_path):
+    """Văn phòng huyện with a live session, and a failed login recorded by the lockout."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    client.force_login(cast["vanphong"])
+    client.post("/dang-nhap/", {"username": "vanphong", "password": "sai-mat-khau"}, REMOTE_ADDR="203.0.113.9")
+    assert Session.objects.exists() and AccessAttempt.objects.filter(ip_address="203.0.113.9").exists()
+    return client.session.session_key
+
+
+def test_a_backup_is_readable_by_its_owner_only_and_holds_no_session(logged_in, tmp_path):
+    previous = os.umask(0o022)  # the usual umask, under which files are born 0644
+    try:
+        call_command("backup", dest=str(tmp_path / "backups"), stdout=io.StringIO())
+    finally:
+        os.umask(previous)
+    [(_, backup)] = backups_in(tmp_path / "backups")
+    assert stat.S_IMODE(backup.stat().st_mode) == 0o700
+    assert {path.name: stat.S_IMODE(path.stat().st_mode) for path in backup.iterdir()} == {
+        name: 0o600
+        for name in (
+            "manifest.json",
+            json.loads((backup / "manifest.json").read_text())["database"]["file"],
+            "media.tar.gz",
+        )  # fmt: skip
+    }
+    manifest = json.loads((backup / "manifest.json").read_text())
+    text = dump_text(backup / manifest["database"]["file"])
+    assert b"vanphong" in text  # the accounts are there …
+    assert logged_in.encode() not in text  # … their sessions are not
+    assert b"203.0.113.9" not in text  # nor the lockout's failed attempts
+
+
+def test_a_restore_ends_every_session_even_from_a_backup_that_held_them(logged_in, tmp_path, monkeypatch,
+                                                                      fresh_database):  # fmt: skip
+    url, restored_cursor = fresh_database
+    monkeypatch.setattr(backup_module, "LEFT_OUT", [], raising=False)  # a backup taken before sessions were left out
+    call_command("backup", dest=str(tmp_path / "backups"), stdout=io.StringIO())
+    monkeypatch.undo()
+    [(_, backup)] = backups_in(tmp_path / "backups")
+    assert logged_in.encode() in dump_text(
+        backup / json.loads((backup / "manifest.json").read_text())["database"]["file"]
+    )
+    out = io.StringIO()
+    call_command("restore_backup", str(backup), "--yes", database_url=url, media_root=str(tmp_path / "m"), stdout=out)
+    cursor = restored_cursor()
+    cursor.execute("SELECT COUNT(*) FROM django_session")
+    assert cursor.fetchone() == (0,)
+    cursor.execute("SELECT COUNT(*) FROM auth_user WHERE username = 'vanphong'")
+    assert cursor.fetchone() == (1,)
+    assert "Mọi phiên đăng nhập đã kết thúc" in out.getvalue()
+
+
+def test_an_encrypted_backup_is_unreadable_without_its_key_and_restores_with_it(season, settings, tmp_path,
+                                                                                fresh_database):  # fmt: skip
+    url, restored_cursor = fresh_database
+    out = io.StringIO()
+    call_command("backup", "--new-key", stdout=out)
+    settings.BACKUP_ENCRYPTION_KEY = key = out.getvalue().strip()
+    call_command("backup", dest=str(tmp_path / "backups"), stdout=io.StringIO())
+    [(_, backup)] = backups_in(tmp_path / "backups")
+    manifest = json.loads((backup / "manifest.json").read_text())
+    assert manifest["encrypted"] and sorted(path.name for path in backup.iterdir()) == sorted(
+        ["manifest.json", manifest["database"]["file"], "media.tar.gz.enc"]
+    )
+    assert manifest["database"]["file"].endswith(".enc")
+    evidence = Evidence.objects.first()
+    for path in backup.iterdir():  # no password hash, no user name, no file name, no file's bytes in clear
+        content = path.read_bytes()
+        for secret in (b"pbkdf2", b"vanphong", evidence.file.name.encode(), b"SQLite format", b"PGDMP", PDF[:20]):
+            assert secret not in content, (path.name, secret)
+    with pytest.raises(CommandError, match="không phải là khóa hợp lệ"):
+        with override_settings(BACKUP_ENCRYPTION_KEY="khoa-tu-dat"):
+            call_command("backup", dest=str(tmp_path / "other"), stdout=io.StringIO())
+    restore = partial(call_command, "restore_backup", str(backup), "--yes", database_url=url, stdout=io.StringIO())
+    settings.BACKUP_ENCRYPTION_KEY = ""
+    with pytest.raises(CommandError, match="đã được mã hóa"):
+        restore(media_root=str(tmp_path / "m1"))
+    settings.BACKUP_ENCRYPTION_KEY = Fernet.generate_key().decode()
+    with pytest.raises(CommandError, match="sai khóa"):
+        restore(media_root=str(tmp_path / "m2"))
+    assert not (tmp_path / "m1").exists() and not (tmp_path / "m2").exists()
+
+    settings.BACKUP_ENCRYPTION_KEY = key
+    restore(media_root=str(tmp_path / "restored-media"))
+    cursor = restored_cursor()
+    with connection.cursor() as original:
+        for model in MODELS:
+            assert table_rows(cursor, model) == table_rows(original, model), model.__name__
+    assert media_checksums(tmp_path / "restored-media") == media_checksums(settings.MEDIA_ROOT)
+
+
+def test_an_encrypted_file_cut_short_or_reordered_is_refused(tmp_path):
+    cipher = Fernet(Fernet.generate_key())
+    source = tmp_path / "plain"
+    source.write_bytes(os.urandom(3 * backup_module.CHUNK + 5))
+    backup_module.encrypt_file(cipher, source, tmp_path / "sealed")
+    backup_module.decrypt_file(cipher, tmp_path / "sealed", tmp_path / "back")
+    assert (tmp_path / "back").read_bytes() == source.read_bytes()
+    sealed = (tmp_path / "sealed").read_bytes()
+    tokens, rest = [], sealed
+    while rest:
+        size = int.from_bytes(rest[:4], "big") + 4
+        tokens.append(rest[:size])
+        rest = rest[size:]
+    assert len(tokens) == 4
+    for damaged in (b"".join(tokens[:3]), b"".join([tokens[1], tokens[0], *tokens[2:]])):
+        (tmp_path / "damaged").write_bytes(damaged)
+        with pytest.raises(BackupError, match="Không giải mã được"):
+            backup_module.decrypt_file(cipher, tmp_path / "damaged", tmp_path / "out")

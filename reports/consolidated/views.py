@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from agencies.lineage import Lineage
+from binhson_plan.dates import day_formfield
 from reports import access
 from reports.consolidated.cover import FORM_FIELDS, cover_gaps
 from reports.consolidated.jobs import build_consolidated_report_job
@@ -46,17 +47,11 @@ class CoverForm(forms.ModelForm):
             "signer_position",
             "signer_name",
         ]
-        widgets = {
-            "report_date": forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "ngày/tháng/năm"}),
-            "recipients": forms.Textarea(attrs={"rows": 6}),
-        }
+        widgets = {"recipients": forms.Textarea(attrs={"rows": 6})}
+        formfield_callback = day_formfield
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["report_date"].input_formats = ["%d/%m/%Y", "%Y-%m-%d"]
-        self.fields["report_date"].error_messages["invalid"] = (
-            "Ngày không hợp lệ: viết ngày/tháng/năm, ví dụ 05/12/2026."
-        )
         for field in self.fields.values():
             field.error_messages["required"] = "Mục này không được để trống."
 

@@ -107,8 +107,8 @@ def test_it_refuses_a_bad_date(plan, tmp_path):
         successors: [TTVHTT]
     """)  # fmt: skip
     assert errors == [
-        "sap_xep.yaml: reorganisations, mục 1 (sai-ngay): trường “effective_on” phải là ngày (YYYY-MM-DD), "
-        "nhận được “2025-02-30”.",
+        "sap_xep.yaml: reorganisations, mục 1 (sai-ngay): trường “effective_on”: Ngày không hợp lệ: tháng 2/2025 "
+        "chỉ có ngày 1 đến 28 (đã nhập 2025-02-30).",
         "sap_xep.yaml: reorganisations, mục 2 (ngay-kieu-viet): trường “effective_on” phải là ngày (YYYY-MM-DD), "
         "nhận được “01/07/2025”.",
     ]

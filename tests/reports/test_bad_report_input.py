@@ -110,14 +110,27 @@ def test_a_file_missing_from_the_disk_is_a_vietnamese_404(staff, report, tmp_pat
     assert "No such file" not in page and "Errno" not in page
 
 
-@pytest.mark.parametrize("typed", ["05/12/0205", "05/12/2062", "31/12/2020", "01/01/9999"])
-def test_cycle_dates_outside_the_plan_are_refused(client, cast, plan, typed):
+OUTSIDE_THE_PLAN = "Ngày phải trong thời gian của kế hoạch, từ 01/01/2021 đến 31/12/2046."
+OUTSIDE_THE_PORTAL = "Ngày không hợp lệ: phải từ 01/01/2000 đến 31/12/2100 (đã nhập {})."  # binhson_plan.dates
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("05/12/0205", OUTSIDE_THE_PORTAL.format("05/12/0205")),
+        ("05/12/2062", OUTSIDE_THE_PLAN),
+        ("31/12/2020", OUTSIDE_THE_PLAN),
+        ("01/01/2099", OUTSIDE_THE_PLAN),
+        ("01/01/9999", OUTSIDE_THE_PORTAL.format("01/01/9999")),
+    ],
+)
+def test_cycle_dates_outside_the_plan_are_refused(client, cast, plan, typed, message):
     client.force_login(cast["vanphong"])
     cycle = ReportingCycle.open(plan, 2026)
     dates = {"opens_on": "01/01/2026", "due_on": "05/12/2026", "data_cutoff": "31/12/2026", "locks_on": "31/12/2026"}
     response = client.post(f"/ky-bao-cao/{cycle.pk}/", dates | {"locks_on": typed})
     assert response.status_code == 200
-    assert "Ngày phải trong thời gian của kế hoạch, từ 01/01/2021 đến 31/12/2046." in response.content.decode()
+    assert message in response.content.decode()
     cycle.refresh_from_db()
     assert cycle.locks_on != datetime.datetime.strptime(typed, "%d/%m/%Y").date()
 

@@ -1,7 +1,9 @@
-"""`manage.py backup [--dest DIR] [--keep-days N]`: the database and the uploaded files, with retention."""
+"""`manage.py backup [--dest DIR] [--keep-days N]`: the database and the uploaded files, with retention;
+encrypted with BACKUP_ENCRYPTION_KEY when set. `manage.py backup --new-key` prints a new key."""
 
 from pathlib import Path
 
+from cryptography.fernet import Fernet
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
@@ -16,11 +18,17 @@ class Command(BaseCommand):
         parser.add_argument(
             "--keep-days", type=int, default=settings.BACKUP_KEEP_DAYS, help="Giữ các bản sao lưu trong bấy nhiêu ngày."
         )
+        parser.add_argument(
+            "--new-key", action="store_true", help="In ra một khóa mã hóa mới cho BACKUP_ENCRYPTION_KEY, không sao lưu."
+        )
 
     def handle(self, *args, **options):
+        if options["new_key"]:
+            self.stdout.write(Fernet.generate_key().decode())
+            return
         directory = Path(options["dest"])
         try:
-            backup = create_backup(directory)
+            backup = create_backup(directory, key=settings.BACKUP_ENCRYPTION_KEY)
         except BackupError as exc:
             raise CommandError(str(exc)) from None
         self.stdout.write(f"Đã sao lưu vào {backup}")

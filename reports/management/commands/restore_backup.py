@@ -1,7 +1,8 @@
 """`manage.py restore_backup FOLDER --yes [--database-url URL] [--media-root DIR]`: put a backup back.
 
 Stop the web, worker and beat first: the database is replaced. By default into the portal's own database
-and MEDIA_ROOT; give another database URL and folder to restore beside it (a restore drill)."""
+and MEDIA_ROOT; give another database URL and folder to restore beside it (a restore drill). An encrypted
+backup needs the key it was made with in BACKUP_ENCRYPTION_KEY. Every session is ended: all log in again."""
 
 from pathlib import Path
 
@@ -32,7 +33,8 @@ class Command(BaseCommand):
         )
         media_root = Path(options["media_root"] or settings.MEDIA_ROOT)
         try:
-            restored = restore_backup(Path(options["backup"]), target, media_root)
+            restored = restore_backup(Path(options["backup"]), target, media_root, key=settings.BACKUP_ENCRYPTION_KEY)
         except BackupError as exc:
             raise CommandError(str(exc)) from None
         self.stdout.write(f"Đã khôi phục cơ sở dữ liệu {restored.database} và {restored.files} tệp vào {media_root}.")
+        self.stdout.write("Mọi phiên đăng nhập đã kết thúc: người dùng đăng nhập lại.")

@@ -1,4 +1,5 @@
-"""`manage.py load_plan [PATH]`: load or update a plan from its YAML data file."""
+"""`manage.py load_plan [PATH] [--basis "Quyết định số … ngày …"]`: load or update a plan from its YAML data file.
+A change to a target's goal needs the legal basis that made it; it is kept in the target's history."""
 
 from pathlib import Path
 
@@ -15,10 +16,15 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("path", nargs="?", default=str(settings.DEFAULT_PLAN_FILE))
+        parser.add_argument(
+            "--basis",
+            default="",
+            help="Căn cứ pháp lý của thay đổi (văn bản sửa đổi kế hoạch); bắt buộc khi mục tiêu của chỉ tiêu thay đổi.",
+        )
 
     def handle(self, *args, **options):
         try:
-            plan, counts = load_plan_file(Path(options["path"]))
+            plan, counts = load_plan_file(Path(options["path"]), basis=options["basis"])
         except PlanFileError as exc:
             raise CommandError(
                 f"Tệp kế hoạch có {len(exc.errors)} lỗi, chưa ghi gì vào cơ sở dữ liệu:\n" + "\n".join(exc.errors)
