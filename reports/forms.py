@@ -320,14 +320,11 @@ class SendBackForm(forms.Form):
     `AgencyReport.default_correction_due_on`."""
 
     reason = text_field("Lý do", required=True)
-    correction_due_on = forms.DateField(
+    correction_due_on = DayField(
         label="Hạn bổ sung",
         required=False,
-        input_formats=["%d/%m/%Y", "%Y-%m-%d"],
-        widget=forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "ngày/tháng/năm"}),
         help_text="Đơn vị gửi lại bản bổ sung trước hết ngày này; sau đó báo cáo bị ghi là quá hạn bổ sung. "
         "Mặc định: 5 ngày làm việc sau hôm nay, không sớm hơn hạn gửi báo cáo.",
-        error_messages={"invalid": "Ngày không hợp lệ: viết theo dạng ngày/tháng/năm, ví dụ 11/12/2026."},
     )
 
     def __init__(self, *args, report=None, **kwargs):

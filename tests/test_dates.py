@@ -19,6 +19,7 @@ from reports.models import ReportingCycle, TargetEntry
 from targets.models import TargetValue
 from tasks.models import Plan
 from tests.reports.helpers import ReportPage, current_report
+from tests.reports.test_deadline import submit
 
 RANGE = "Ngày không hợp lệ: phải từ 01/01/2000 đến 31/12/2100 (đã nhập {})."
 FORMAT = "Ngày không hợp lệ: viết theo dạng ngày/tháng/năm, năm đủ 4 chữ số, ví dụ 30/11/2026 (đã nhập “{}”)."
@@ -108,6 +109,19 @@ def test_a_report_s_own_due_date(client, cast, report, typed, message):
     assert response.status_code == 422 and message in response.content.decode()
     report.refresh_from_db()
     assert report.due_on is None
+
+
+@pytest.mark.parametrize(("typed", "message"), TYPED)
+def test_the_date_a_sent_back_report_s_corrections_are_due(client, cast, report, typed, message):
+    submit(client, cast["canbo.ldtbxh"], report)
+    report.refresh_from_db()
+    assert report.state == "submitted"
+    client.force_login(cast["vanphong"])
+    data = {"reason": "Thiếu số liệu.", "correction_due_on": typed}
+    response = client.post(f"/bao-cao/{report.pk}/tra-lai/", data)
+    assert response.status_code == 422 and message in response.content.decode()
+    report.refresh_from_db()
+    assert report.state == "submitted" and report.correction_due_on is None
 
 
 @pytest.mark.parametrize(("typed", "message"), TYPED)

@@ -112,7 +112,7 @@ def test_the_send_back_form_proposes_five_working_days(client, cast, plan, day, 
     "typed, said",
     [
         ("05/12/2026", "Hạn bổ sung không được trước hôm nay (06/12/2026)."),
-        ("31/02/2026", "Ngày không hợp lệ: viết theo dạng ngày/tháng/năm"),
+        ("31/02/2026", "Ngày không hợp lệ: tháng 2/2026 chỉ có ngày 1 đến 28 (đã nhập 31/02/2026)."),
         ("mai", "Ngày không hợp lệ: viết theo dạng ngày/tháng/năm"),
     ],
 )
