@@ -148,9 +148,7 @@ def test_the_caps_let_the_largest_file_of_values_through():
     [
         pytest.param(b"target_code,year,value\n" + b",".join([b"1"] * 500_000) + b"\n", "có hơn 50 cột.", id="wide"),
         pytest.param(b"target_code,year,value\n" + b"1,2,3\n" * 30_000, "có hơn 20000 dòng.", id="long"),
-        pytest.param(
-            b"target_code;year;value\n" + b";;" * 100 + b"\n", "có hơn 50 cột.", id="another separator"
-        ),
+        pytest.param(b"target_code;year;value\n" + b";;" * 100 + b"\n", "có hơn 50 cột.", id="another separator"),
     ],
 )
 def test_a_csv_too_wide_or_too_long_is_refused_before_pandas_reads_it(
@@ -166,7 +164,7 @@ def test_a_real_file_of_values_still_imports_after_the_checks(reviewer, plan, dj
         response = post(reviewer, GOOD)
     assert response.status_code == 302
     assert {str(v.value) for v in TargetValue.objects.filter(target__code="2025.01")} == {"18.0000", "19.5000"}
-    csv = "target_code;year;value;note\n2025.01;2022;20;\"Ghi chú; có dấu chấm phẩy\"\n".encode()
+    csv = 'target_code;year;value;note\n2025.01;2022;20;"Ghi chú; có dấu chấm phẩy"\n'.encode()
     assert post(reviewer, csv, "so-lieu.csv").status_code == 302
     assert TargetValue.objects.get(target__code="2025.01", year=2022).note == "Ghi chú; có dấu chấm phẩy"
 
