@@ -8,9 +8,11 @@ import zipfile
 
 import pandas
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
+from agencies.permissions import Role, add_role
 from binhson_plan.upload_lock import one_upload_at_a_time
 from binhson_plan.workbooks import Budget, check_archive
 from reports import dashboard_views
@@ -169,27 +171,32 @@ def test_a_real_file_of_values_still_imports_after_the_checks(reviewer, plan, dj
     assert TargetValue.objects.get(target__code="2025.01", year=2022).note == "Ghi chú; có dấu chấm phẩy"
 
 
-def test_a_second_import_by_the_same_account_waits(reviewer, cast, plan, monkeypatch, django_assert_max_num_queries):
-    """Two imports in flight at once, as from two tabs: the second is refused next to the file field, nothing of it
-    saved, and the first goes through."""
-    same_account = Client()
+def test_a_second_import_by_the_same_account_waits_and_another_account_goes_on(reviewer, cast, plan, monkeypatch):
+    """Two imports in flight at once, as from two tabs: the second of the same account is refused next to the file
+    field, nothing of it saved; another reviewer's import at the same moment goes through, and so does the first."""
+    same_account, other_reviewer = Client(), Client()
     same_account.force_login(cast["vanphong"])
+    colleague = get_user_model().objects.create_user("vanphong.hai")
+    add_role(colleague, Role.REVIEWER)
+    other_reviewer.force_login(colleague)
     during, real_import = {}, dashboard_views.import_values
 
-    def import_while_another_starts(*args, **kwargs):
+    def import_while_others_start(*args, **kwargs):
         if not during:
-            during["second"] = post(same_account, values_workbook(("2025.01", "2023", "21")), "lan-hai.xlsx")
+            during["same"] = post(same_account, values_workbook(("2025.01", "2023", "21")), "lan-hai.xlsx")
+            during["other"] = post(other_reviewer, values_workbook(("2025.01", "2024", "22")), "dong-nghiep.xlsx")
         return real_import(*args, **kwargs)
 
-    monkeypatch.setattr(dashboard_views, "import_values", import_while_another_starts)
+    monkeypatch.setattr(dashboard_views, "import_values", import_while_others_start)
     assert post(reviewer, GOOD, "lan-mot.xlsx").status_code == 302
-    refused = during["second"]
+    refused = during["same"]
     assert refused.status_code == 429
     assert "đang tải lên một tệp khác" in next_to_the_field(refused)
-    assert set(TargetValue.objects.values_list("year", flat=True)) == {2020, 2021}
+    assert during["other"].status_code == 302
+    assert set(TargetValue.objects.values_list("year", flat=True)) == {2020, 2021, 2024}
 
 
-def test_the_lock_is_held_across_both_uploads_and_released_after_a_refusal(
+def test_the_lock_refuses_while_held_and_is_released_after_a_refusal(
     reviewer, cast, plan, django_assert_max_num_queries
 ):
     assert "Không đọc được tệp" in next_to_the_field(post(reviewer, b"PK\x03\x04 not really a zip"))
