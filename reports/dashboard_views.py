@@ -112,27 +112,26 @@ def import_page(request):
     per account. A refusal of the file itself is said next to the file field; the rows' errors are listed above."""
     access.require_reviewer(request)
     plan = get_object_or_404(Plan.objects.filter(is_active=True).order_by("-period_start")[:1])
-    context, status = {"plan": plan, "errors": [], "file_errors": []}, 200
-    if request.method == "POST":
-        upload = request.FILES.get("file")
-        if upload is None:
-            context["file_errors"] = ["Chưa chọn tệp."]
-        else:
-            with one_upload_at_a_time(request.user) as ours:
-                if not ours:
-                    context["file_errors"], status = [BUSY], 429
-                else:
-                    try:
-                        result = import_values(plan, upload, upload.name, by=request.user)
-                    except FileRefused as exc:
-                        context["file_errors"] = exc.errors
-                    except ValueImportError as exc:
-                        context["errors"] = exc.errors
-            if not context["file_errors"] and not context["errors"]:
+    context = {"plan": plan, "errors": [], "file_errors": []}
+    upload = request.FILES.get("file")
+    if request.method == "POST" and upload is None:
+        context["file_errors"] = ["Chưa chọn tệp."]
+    elif request.method == "POST":
+        with one_upload_at_a_time(request.user) as ours:
+            if not ours:
+                context["file_errors"] = [BUSY]
+                return render(request, "reports/import_values.html", context, status=429)
+            try:
+                result = import_values(plan, upload, upload.name, by=request.user)
+            except FileRefused as exc:
+                context["file_errors"] = exc.errors
+            except ValueImportError as exc:
+                context["errors"] = exc.errors
+            else:
                 messages.success(
                     request,
                     f"Đã nhập {result.recorded} giá trị ({result.unchanged} không đổi, "
                     f"{result.references} giá trị tham chiếu) từ tệp “{upload.name}”.",
                 )
                 return redirect("reports:import")
-    return render(request, "reports/import_values.html", context, status=status)
+    return render(request, "reports/import_values.html", context)
