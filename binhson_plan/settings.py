@@ -235,10 +235,11 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # Evidence files attached to reports: size limit, and uploads kept in memory up to this size.
 EVIDENCE_MAX_BYTES = int(os.environ.get("EVIDENCE_MAX_BYTES", str(10 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-# Reading an uploaded report workbook stops after this many seconds (reports/offline/reader.py): well below
-# gunicorn's timeout (30 s, its default), so that a hostile workbook is refused with a message, never by gunicorn
-# killing the worker. One upload at a time per account; the lock lapses after WORKBOOK_UPLOAD_LOCK_SECONDS should
-# its worker die, longer than gunicorn lets any request run.
+# Reading an uploaded workbook (a report's, or a file of values) stops after this many seconds
+# (binhson_plan/workbooks.py): well below gunicorn's timeout (30 s, its default), so that a hostile workbook is
+# refused with a message, never by gunicorn killing the worker. One upload at a time per account
+# (binhson_plan/upload_lock.py); the lock lapses after WORKBOOK_UPLOAD_LOCK_SECONDS should its worker die, longer
+# than gunicorn lets any request run.
 WORKBOOK_UPLOAD_SECONDS = 10
 WORKBOOK_UPLOAD_LOCK_SECONDS = 60
 # The portal's address, used for links in e-mails.

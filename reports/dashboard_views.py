@@ -7,10 +7,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from agencies.lineage import Lineage
+from binhson_plan.upload_lock import one_upload_at_a_time
 from reports import access, dashboard, excel
 from reports.models import ReportingCycle, TaskStatus
 from reports.organisation import expected_agencies
-from targets.imports import ValueImportError, import_values
+from targets.imports import FileRefused, ValueImportError, import_values
 from targets.progress import STATUS_CHOICES
 from tasks.models import Plan
 
@@ -100,19 +101,32 @@ def dashboard_export(request, slug, year, table):
     return response
 
 
+BUSY = (
+    "Tài khoản này đang tải lên một tệp khác: chờ tệp đó được xử lý xong (thường vài giây) rồi nhập lại. "
+    "Mỗi tài khoản tải lên một tệp một lúc."
+)
+
+
 def import_page(request):
+    """The file is read only while the account holds its upload lock (binhson_plan.upload_lock): one upload at a time
+    per account. A refusal of the file itself is said next to the file field; the rows' errors are listed above."""
     access.require_reviewer(request)
     plan = get_object_or_404(Plan.objects.filter(is_active=True).order_by("-period_start")[:1])
-    errors, result = [], None
-    if request.method == "POST":
-        upload = request.FILES.get("file")
-        if upload is None:
-            errors = ["Chưa chọn tệp."]
-        else:
+    context = {"plan": plan, "errors": [], "file_errors": []}
+    upload = request.FILES.get("file")
+    if request.method == "POST" and upload is None:
+        context["file_errors"] = ["Chưa chọn tệp."]
+    elif request.method == "POST":
+        with one_upload_at_a_time(request.user) as ours:
+            if not ours:
+                context["file_errors"] = [BUSY]
+                return render(request, "reports/import_values.html", context, status=429)
             try:
                 result = import_values(plan, upload, upload.name, by=request.user)
+            except FileRefused as exc:
+                context["file_errors"] = exc.errors
             except ValueImportError as exc:
-                errors = exc.errors
+                context["errors"] = exc.errors
             else:
                 messages.success(
                     request,
@@ -120,4 +134,4 @@ def import_page(request):
                     f"{result.references} giá trị tham chiếu) từ tệp “{upload.name}”.",
                 )
                 return redirect("reports:import")
-    return render(request, "reports/import_values.html", {"plan": plan, "errors": errors})
+    return render(request, "reports/import_values.html", context)

@@ -6,32 +6,47 @@ column and reason, and nothing is written unless every row is right. A value tha
 (targets.plausibility) is a bad row unless its note explains it.
 """
 
+import csv
 import datetime
 import io
-import zipfile
 from dataclasses import dataclass
 from decimal import Decimal
-from xml.etree import ElementTree
 
 import pandas as pd
 from django.db import transaction
 
+from binhson_plan import workbooks
 from binhson_plan.dates import DateError, parse_day
+from binhson_plan.workbooks import Budget, Limits, WorkbookRefused, check_archive
 from targets.models import ReferenceValue, Target, TargetValue
 from targets.numbers import NumberFormatError, parse_number
 from targets.plausibility import describe
 from targets.recording import record_value
 from targets.status import indicator_groups
+from targets.templatetags.plan_format import vn_number
 
 REQUIRED = ["target_code", "year", "value"]
 OPTIONAL = ["as_of", "note", "reference"]
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20_000
-# An .xlsx is a zip: 5 MB of it can unpack to gigabytes of XML and millions of rows (one 190 KB file
-# used to kill a gunicorn worker). Its declared unpacked size (zipfile refuses a member that unpacks
-# to more than it declares) and its rows are checked, streaming, before pandas reads it.
+# An .xlsx is a zip: 5 MB of it can unpack to gigabytes of XML and millions of rows (one 190 KB file used to kill a
+# gunicorn worker; a 65 KB one of 1,1 million one-letter shared strings held one for 18,7 s). It is checked as a
+# stream (binhson_plan.workbooks) before pandas reads it: its unpacked sizes, the XML elements it holds (what parsing
+# costs), its shared strings, rows and filled columns, and no DTD, within settings.WORKBOOK_UPLOAD_SECONDS. The caps
+# let the largest file of values there can be through: MAX_ROWS rows of six columns, each value a string of its own,
+# about 300 000 elements, which pandas reads in 2 s. A CSV is checked by the csv module (its rows and fields).
 MAX_UNPACKED_BYTES = 20 * 1024 * 1024
 MAX_COLUMNS = 50
+LIMITS = Limits(
+    unpacked_bytes=MAX_UNPACKED_BYTES,
+    text_member_bytes=16 * 1024 * 1024,  # the shared strings, and each sheet
+    other_member_bytes=1024 * 1024,  # styles, theme, workbook, relations: 10 KB in a real file
+    members=200,
+    elements=400_000,
+    shared_strings=50_000,
+    rows=MAX_ROWS + 1,  # the header and MAX_ROWS rows of values
+    columns=MAX_COLUMNS,
+)
 NAME_IN_SOURCE = 120  # characters of the file name kept in a value's source (a 255-character column)
 
 
@@ -39,6 +54,11 @@ class ValueImportError(Exception):
     def __init__(self, errors: list[str]):
         self.errors = errors
         super().__init__("\n".join(errors))
+
+
+class FileRefused(ValueImportError):
+    """The file itself is refused before its rows are read (its size, its kind, what reading it would cost): the
+    page says so next to the file field."""
 
 
 @dataclass
@@ -61,13 +81,15 @@ class Row:
 
 def read_table(fileobj, name: str) -> pd.DataFrame:
     data = fileobj.read(MAX_BYTES + 1)
+    named = f"Tệp “{short_name(name)}”"
     if len(data) > MAX_BYTES:
-        raise ValueImportError([f"Tệp “{short_name(name)}” lớn hơn 5 MB."])
+        raise FileRefused([f"{named} lớn hơn 5 MB."])
     if not data.strip():
-        raise ValueImportError([f"Tệp “{short_name(name)}” rỗng."])
+        raise FileRefused([f"{named} rỗng."])
+    budget = Budget()
     try:
         if data[:4] == b"PK\x03\x04":
-            check_workbook_size(data, name)
+            check_archive(data, LIMITS, budget)
             return pd.read_excel(io.BytesIO(data), dtype=str, keep_default_na=False)
         if b"\x00" in data[:4096]:
             raise ValueError("binary")
@@ -77,13 +99,14 @@ def read_table(fileobj, name: str) -> pd.DataFrame:
                 break
             except UnicodeDecodeError:
                 continue
-        if text.count("\n") > MAX_ROWS + 1:
-            raise ValueImportError([f"Tệp “{short_name(name)}” có hơn {MAX_ROWS} dòng."])
+        check_csv(text, named, budget)
         return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, sep=None, engine="python")
-    except ValueImportError:
+    except WorkbookRefused as refused:
+        raise FileRefused([_refusal(refused, named)]) from None
+    except FileRefused:
         raise
     except Exception:
-        raise ValueImportError(
+        raise FileRefused(
             [f"Không đọc được tệp “{short_name(name)}”: cần tệp CSV (UTF-8) hoặc Excel (.xlsx)."]
         ) from None
 
@@ -92,26 +115,39 @@ def short_name(name: str, limit: int = NAME_IN_SOURCE) -> str:
     return name if len(name) <= limit else name[: limit - 1] + "…"
 
 
-def check_workbook_size(data: bytes, name: str) -> None:
-    """Refuse a workbook that unpacks too large, or a sheet with too many rows or filled columns. The
-    sheets are read as a stream of XML rows, stopping at the first past the limit: openpyxl itself would
-    first scan a whole sheet that does not state its size, and pandas would load it all."""
-    named = f"Tệp “{short_name(name)}”"
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        if sum(member.file_size for member in archive.infolist()) > MAX_UNPACKED_BYTES:
-            raise ValueImportError([f"{named} quá lớn khi giải nén (tối đa {MAX_ROWS} dòng)."])
-        for sheet in (n for n in archive.namelist() if n.startswith("xl/worksheets/") and n.endswith(".xml")):
-            with archive.open(sheet) as source:
-                rows = 0
-                for _event, element in ElementTree.iterparse(source):
-                    if element.tag.rsplit("}", 1)[-1] != "row":
-                        continue
-                    rows += 1
-                    if rows > MAX_ROWS + 1:  # the header and MAX_ROWS rows of values
-                        raise ValueImportError([f"{named} có hơn {MAX_ROWS} dòng."])
-                    if sum(1 for cell in element if len(cell)) > MAX_COLUMNS:  # cells holding a value
-                        raise ValueImportError([f"{named} có hơn {MAX_COLUMNS} cột."])
-                    element.clear()
+def check_csv(text: str, named: str, budget: Budget) -> None:
+    """Refuse a CSV of more than MAX_ROWS rows or a row of more than MAX_COLUMNS fields, read by the csv module as
+    pandas will read it (the separator guessed from the first line): a 1 MB row of 500 000 fields held pandas
+    for 45 s. Raises csv.Error for what pandas could not read either."""
+    if text.count("\n") > MAX_ROWS + 1:
+        raise FileRefused([f"{named} có hơn {MAX_ROWS} dòng."])
+    delimiter = csv.Sniffer().sniff(io.StringIO(text).readline()).delimiter  # as pandas' python engine does
+    for number, row in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), start=1):
+        if number > MAX_ROWS + 1:
+            raise FileRefused([f"{named} có hơn {MAX_ROWS} dòng."])
+        if len(row) > MAX_COLUMNS:
+            raise FileRefused([f"{named} có hơn {MAX_COLUMNS} cột."])
+        if not number % 1000:
+            budget.check()
+
+
+TOO_COMPLEX = (
+    "quá phức tạp để xử lý: có quá nhiều ô, chuỗi chữ hay định dạng. Hãy chép riêng bảng số liệu (các cột "
+    "target_code, year, value…) sang một tệp mới, lưu lại rồi tải lên"
+)
+
+
+def _refusal(refused: WorkbookRefused, named: str) -> str:
+    """The reason binhson_plan.workbooks gave, for the import page."""
+    if refused.reason == workbooks.TIME:
+        return f"{named} {TOO_COMPLEX} (đọc quá {refused.limit:g} giây)."
+    return {
+        workbooks.UNPACKED: f"{named} quá lớn khi giải nén (tối đa {MAX_ROWS} dòng).",
+        workbooks.ELEMENTS: f"{named} {TOO_COMPLEX} (hơn {vn_number(LIMITS.elements)} phần tử XML).",
+        workbooks.SHARED_STRINGS: f"{named} {TOO_COMPLEX} (hơn {vn_number(LIMITS.shared_strings)} chuỗi chữ).",
+        workbooks.ROWS: f"{named} có hơn {MAX_ROWS} dòng.",
+        workbooks.COLUMNS: f"{named} có hơn {MAX_COLUMNS} cột.",
+    }.get(refused.reason, f"{named} bị hỏng hoặc không phải tệp Excel (.xlsx) đọc được.")
 
 
 def parse_rows(plan, frame: pd.DataFrame) -> list[Row]:

@@ -1,27 +1,20 @@
 """Reading an uploaded report workbook safely, then each cell turned into the text the web form would have posted,
 or into an error naming its sheet, row and column.
 
-The work one upload can cost is bounded before openpyxl opens it. The declared sizes bound the bytes (zipfile stops
-a member at its declared size): the raw file, the whole archive unpacked, and each member unpacked, the shared
-strings and each sheet tightly. Then every XML member openpyxl would parse is first read as a stream by expat, which
-builds no tree: a cap on elements (what parsing costs, far more than bytes: 23 MB of tiny strings took 11 s where
-23 MB of long text takes a fraction of one), on shared strings, on rows per sheet and filled cells per row, and no
-DTD (no entity expansion). A time budget (settings.WORKBOOK_UPLOAD_SECONDS, well below gunicorn's timeout) is
-checked all along the stream and while the rows are read, so that a file the caps let through on a busy server is
-refused with a message, never by gunicorn killing the worker."""
+The work one upload can cost is bounded before openpyxl opens it (binhson_plan.workbooks, with the caps below),
+and the time budget is checked again while the rows are read."""
 
 import datetime
 import io
-import time
 import unicodedata
-import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from xml.parsers import expat
 
-from django.conf import settings
 from openpyxl import load_workbook
 
+from binhson_plan import workbooks
+from binhson_plan.dates import day_text
+from binhson_plan.workbooks import Budget, Limits, WorkbookRefused, check_archive
 from reports.offline.layout import ASSESSMENT_LABELS, BY_KEY, FORMAT, META_SHEET, NO, STATUS_LABELS, YES, Sheet, where
 from targets.templatetags.plan_format import vn_number
 
@@ -39,7 +32,16 @@ MAX_ELEMENTS = 100_000  # XML elements in the whole workbook (real: 1 336)
 MAX_SHARED_STRINGS = 20_000  # real: 125; a report has a few hundred text cells at most
 MAX_ROWS = 2_000  # a report has a few dozen rows per sheet
 MAX_COLUMNS = 40
-CHUNK = 64 * 1024
+LIMITS = Limits(
+    unpacked_bytes=MAX_UNPACKED_BYTES,
+    text_member_bytes=MAX_TEXT_MEMBER_BYTES,
+    other_member_bytes=MAX_OTHER_MEMBER_BYTES,
+    members=MAX_MEMBERS,
+    elements=MAX_ELEMENTS,
+    shared_strings=MAX_SHARED_STRINGS,
+    rows=MAX_ROWS,
+    columns=MAX_COLUMNS,
+)
 FORMULA = "ô chứa công thức ({formula}). Chỉ nhập giá trị; nếu muốn ghi chữ bắt đầu bằng dấu =, gõ thêm dấu ' ở đầu ô."
 
 
@@ -89,34 +91,29 @@ def read_book(upload, name: str) -> UploadedBook:
         raise WorkbookError([f"{named} là tệp Excel cũ (.xls): mở bằng Excel, lưu lại dạng .xlsx rồi tải lên."])
     if data[:4] != b"PK\x03\x04":
         raise WorkbookError([f"{named} không phải tệp Excel (.xlsx). Tải lên đúng tệp tải từ trang báo cáo."])
-    budget = Budget(named)
+    budget = Budget()
     try:
-        _check_archive(data, named, budget)
+        return _read_checked(data, named, budget)
+    except WorkbookRefused as refused:
+        raise WorkbookError([_refusal(refused, named)]) from None
+
+
+def _read_checked(data: bytes, named: str, budget: Budget) -> UploadedBook:
+    try:
+        check_archive(data, LIMITS, budget)
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=False, keep_links=False)
-    except WorkbookError:
+    except WorkbookRefused:
         raise
     except Exception:
         raise WorkbookError([f"{named} bị hỏng hoặc không phải tệp Excel (.xlsx) đọc được."]) from None
     try:
         return _read(book, named, budget)
-    except WorkbookError:
+    except (WorkbookError, WorkbookRefused):
         raise
     except Exception:
         raise WorkbookError([f"{named} bị hỏng: không đọc được nội dung."]) from None
     finally:
         book.close()
-
-
-class Budget:
-    """The time one upload may take to read: `check()` raises WorkbookError once it is spent."""
-
-    def __init__(self, named: str, seconds: float | None = None):
-        self.seconds = settings.WORKBOOK_UPLOAD_SECONDS if seconds is None else seconds
-        self.named, self.ends = named, time.monotonic() + self.seconds
-
-    def check(self) -> None:
-        if time.monotonic() >= self.ends:
-            raise WorkbookError([f"{self.named} {TOO_COMPLEX} (đọc quá {self.seconds:g} giây)."])
 
 
 TOO_COMPLEX = (
@@ -125,98 +122,17 @@ TOO_COMPLEX = (
 )
 
 
-def _check_archive(data: bytes, named: str, budget: Budget) -> None:
-    """Refuse a zip that unpacks too large, as a whole or in one XML member, then read each XML member as a stream
-    with caps on its elements, shared strings, rows and filled columns, within the time budget. A member is XML by
-    its first bytes, not its name: openpyxl finds its parts through [Content_Types].xml and the relations, under any
-    name. Any other member (a picture) is parsed by nobody."""
-    too_large = f"{named} quá lớn khi giải nén: không phải tệp báo cáo tải từ cổng."
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        members = archive.infolist()
-        if len(members) > MAX_MEMBERS or sum(m.file_size for m in members) > MAX_UNPACKED_BYTES:
-            raise WorkbookError([too_large])
-        scan = _Scan(named, budget)
-        for member in members:
-            with archive.open(member) as source:
-                head = source.read(CHUNK)
-                if not _is_xml(head):
-                    continue
-                if member.file_size > _member_cap(member.filename):
-                    raise WorkbookError([too_large])
-                scan.member(head, source)
-
-
-def _is_xml(head: bytes) -> bool:
-    """Whether a member starting with `head` is XML (UTF-8, or UTF-16 as XML allows), which openpyxl may parse."""
-    text = head.removeprefix(b"\xef\xbb\xbf").lstrip()
-    return bool(head) and (not text or text[:1] == b"<" or head[:2] in (b"\xff\xfe", b"\xfe\xff", b"<\x00", b"\x00<"))
-
-
-def _member_cap(name: str) -> int:
-    """The shared strings and the sheets hold the text; a part under another name gets the tighter cap."""
-    holds_text = name == "xl/sharedStrings.xml" or name.startswith("xl/worksheets/")
-    return MAX_TEXT_MEMBER_BYTES if holds_text else MAX_OTHER_MEMBER_BYTES
-
-
-class _Scan:
-    """One expat pass over each XML member: it builds nothing, so memory stays flat whatever the member holds."""
-
-    def __init__(self, named: str, budget: Budget):
-        self.named, self.budget, self.elements = named, budget, 0
-
-    def member(self, head: bytes, source) -> None:
-        self.depth, self.rows, self.strings = 0, 0, 0
-        self.cell_depth, self.filled, self.cell_counted = None, 0, False
-        self.is_sheet = self.is_strings = False  # known by the root element, whatever the member's name
-        parser = expat.ParserCreate()
-        parser.StartElementHandler, parser.EndElementHandler = self._start, self._end
-        parser.StartDoctypeDeclHandler = self._doctype  # OOXML has none: no DTD, so no entity expansion
-        try:
-            chunk = head
-            while chunk:
-                self.budget.check()
-                parser.Parse(chunk, False)
-                chunk = source.read(CHUNK)
-            parser.Parse(b"", True)
-        except expat.ExpatError:
-            raise WorkbookError([f"{self.named} bị hỏng hoặc không phải tệp Excel (.xlsx) đọc được."]) from None
-
-    def _start(self, tag, _attributes) -> None:
-        self.depth += 1
-        self.elements += 1
-        if self.elements > MAX_ELEMENTS:
-            raise WorkbookError([f"{self.named} {TOO_COMPLEX} (hơn {vn_number(MAX_ELEMENTS)} phần tử XML)."])
-        if not self.elements % 4096:
-            self.budget.check()
-        local = tag.rsplit(":", 1)[-1]
-        if self.depth == 1:
-            self.is_sheet, self.is_strings = local == "worksheet", local == "sst"
-        if self.is_strings and self.depth == 2 and local == "si":
-            self.strings += 1
-            if self.strings > MAX_SHARED_STRINGS:
-                raise WorkbookError([f"{self.named} {TOO_COMPLEX} (hơn {vn_number(MAX_SHARED_STRINGS)} chuỗi chữ)."])
-        if not self.is_sheet:
-            return
-        if local == "row":
-            self.rows += 1
-            if self.rows > MAX_ROWS:
-                raise WorkbookError([f"{self.named} có trang hơn {MAX_ROWS} dòng: không phải tệp báo cáo."])
-            self.filled = 0
-        elif local == "c":
-            self.cell_depth, self.cell_counted = self.depth, False
-        elif self.cell_depth is not None and self.depth == self.cell_depth + 1 and not self.cell_counted:
-            self.cell_counted = True  # a cell with a value, a formula or inline text
-            self.filled += 1
-            if self.filled > MAX_COLUMNS:
-                raise WorkbookError([f"{self.named} có dòng hơn {MAX_COLUMNS} cột: không phải tệp báo cáo."])
-
-    def _end(self, tag) -> None:
-        if self.depth == self.cell_depth:
-            self.cell_depth = None
-        self.depth -= 1
-
-    def _doctype(self, *_args) -> None:
-        raise WorkbookError([f"{self.named} bị hỏng hoặc không phải tệp Excel (.xlsx) đọc được."])
+def _refusal(refused: WorkbookRefused, named: str) -> str:
+    """The reason binhson_plan.workbooks gave, for the agency's page."""
+    if refused.reason == workbooks.TIME:
+        return f"{named} {TOO_COMPLEX} (đọc quá {refused.limit:g} giây)."
+    return {
+        workbooks.UNPACKED: f"{named} quá lớn khi giải nén: không phải tệp báo cáo tải từ cổng.",
+        workbooks.ELEMENTS: f"{named} {TOO_COMPLEX} (hơn {vn_number(MAX_ELEMENTS)} phần tử XML).",
+        workbooks.SHARED_STRINGS: f"{named} {TOO_COMPLEX} (hơn {vn_number(MAX_SHARED_STRINGS)} chuỗi chữ).",
+        workbooks.ROWS: f"{named} có trang hơn {MAX_ROWS} dòng: không phải tệp báo cáo.",
+        workbooks.COLUMNS: f"{named} có dòng hơn {MAX_COLUMNS} cột: không phải tệp báo cáo.",
+    }.get(refused.reason, f"{named} bị hỏng hoặc không phải tệp Excel (.xlsx) đọc được.")
 
 
 def _read(book, named: str, budget: Budget) -> UploadedBook:
@@ -314,11 +230,6 @@ def _number(value, cell) -> str:
                 raise ValueError("ô này cần một số.") from None
         return number_text(value)
     return str(value).strip()
-
-
-def day_text(value: datetime.date) -> str:
-    """dd/mm/yyyy with a four-digit year even for year 1, which strftime writes as "1"."""
-    return f"{value.day:02}/{value.month:02}/{value.year:04}"
 
 
 def _date(value, cell) -> str:

@@ -10,8 +10,9 @@ from django.forms import CheckboxInput
 from django.utils import timezone
 from simple_history.signals import pre_create_historical_record
 
+from binhson_plan.dates import day_text
 from reports.offline.layout import BY_KEY, PROPOSALS, SHEET_ORDER
-from reports.offline.reader import CellError, WorkbookError, cell_text, day_text, normal_text, read_book
+from reports.offline.reader import CellError, WorkbookError, cell_text, normal_text, read_book
 from reports.views import _not_editable_reason, _save_forms, _tampered, build_forms
 from targets.numbers import NumberFormatError, parse_number
 

@@ -2,13 +2,8 @@
 back (its agency's staff, one upload at a time per account), and every agency's workbook of a year in one zip
 (reviewers)."""
 
-import uuid
-from contextlib import contextmanager
-
 from django import forms
-from django.conf import settings
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from agencies.permissions import Role, has_role
+from binhson_plan.upload_lock import one_upload_at_a_time
 from reports import access
 from reports.models import ReportingCycle
 from reports.offline.upload import WorkbookError, apply_workbook
@@ -58,22 +54,6 @@ BUSY = (
     "Tài khoản này đang tải lên một tệp Excel khác: chờ tệp đó được xử lý xong (thường vài giây) rồi tải lên lại. "
     "Mỗi tài khoản tải lên một tệp một lúc."
 )
-
-
-@contextmanager
-def one_upload_at_a_time(user):
-    """True while this request holds the account's upload lock, False when another upload of the account holds it.
-    The lock is in the cache (Redis in production, shared by gunicorn's workers); it lapses by itself after
-    WORKBOOK_UPLOAD_LOCK_SECONDS should the worker die, and only its own holder releases it."""
-    key, token = f"workbook-upload:{user.pk}", uuid.uuid4().hex
-    if not cache.add(key, token, timeout=settings.WORKBOOK_UPLOAD_LOCK_SECONDS):
-        yield False
-        return
-    try:
-        yield True
-    finally:
-        if cache.get(key) == token:
-            cache.delete(key)
 
 
 @require_POST

@@ -1,0 +1,210 @@
+"""Issue 17, finding 5, for the import of values (/nhap-so-lieu/): a small file that costs the server a long read
+(a 65 KB workbook whose shared strings unpack to 19,5 MB held a worker for 18,7 s) is refused before pandas reads
+it, by the checks the report workbook upload uses (binhson_plan.workbooks), said next to the file field, with
+nothing saved; a CSV is bounded by its rows and fields; and one account imports one file at a time."""
+
+import io
+import zipfile
+
+import pandas
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from agencies.permissions import Role, add_role
+from binhson_plan.upload_lock import one_upload_at_a_time
+from binhson_plan.workbooks import Budget, check_archive
+from reports import dashboard_views
+from targets.imports import LIMITS, MAX_ROWS
+from targets.models import ReferenceValue, TargetValue
+from tests.reports.test_offline_upload_limits import BILLION_LAUGHS, rewritten, shared_strings, with_shared_strings
+from tests.targets.test_bad_numbers_and_imports import workbook
+
+TOO_COMPLEX = "quá phức tạp để xử lý"
+CELL = "<c t='inlineStr'><is><t>{}</t></is></c>"
+
+
+def values_workbook(*rows: tuple) -> bytes:
+    """A workbook of values with inline strings, as small as a real one: the header, then `rows`."""
+    header = "<row>" + "".join(CELL.format(name) for name in ("target_code", "year", "value")) + "</row>"
+    body = "".join("<row>" + "".join(CELL.format(cell) for cell in row) + "</row>" for row in rows)
+    return workbook(1, header + body)
+
+
+GOOD = values_workbook(("2025.01", "2020", "18"), ("2025.01", "2021", "19,5"))
+
+
+@pytest.fixture
+def reviewer(client, cast):
+    client.force_login(cast["vanphong"])
+    return client
+
+
+@pytest.fixture
+def pandas_must_not_read(monkeypatch):
+    def refuse(*args, **kwargs):
+        raise AssertionError("pandas was asked to read a file that should have been refused before")
+
+    monkeypatch.setattr(pandas, "read_excel", refuse)
+    monkeypatch.setattr(pandas, "read_csv", refuse)
+
+
+def post(client, content: bytes, name: str = "so-lieu.xlsx"):
+    return client.post("/nhap-so-lieu/", {"file": SimpleUploadedFile(name, content)})
+
+
+def next_to_the_field(response) -> str:
+    page = response.content.decode()
+    assert 'id="tep" accept=".csv,.xlsx" aria-invalid="true" aria-describedby="tep-loi"' in page
+    return page.split('id="tep-loi"')[1].split("</div>")[0]
+
+
+def assert_nothing_saved():
+    assert not TargetValue.objects.exists()  # a value is never overwritten: each is a version of its own
+    assert not ReferenceValue.objects.exists() and not ReferenceValue.history.exists()
+
+
+def unpacked(content: bytes) -> int:
+    return sum(member.file_size for member in zipfile.ZipFile(io.BytesIO(content)).infolist())
+
+
+def _a_row_of_empty_cells(xml: bytes) -> bytes:
+    return xml.replace(b"</sheetData>", b"<row>" + b'<c r="A9"/>' * 500_000 + b"</row></sheetData>")
+
+
+def _entities(xml: bytes) -> bytes:
+    dtd = BILLION_LAUGHS.split(b"<styleSheet")[0]
+    return dtd + xml.split(b"?>", 1)[1].replace(b"<t>2025.01</t>", b"<t>&lol3;</t>")
+
+
+@pytest.mark.parametrize(
+    ("hostile", "message"),
+    [
+        pytest.param(
+            lambda: with_shared_strings(GOOD, shared_strings(*[b"<si><t>a</t></si>"] * 1_150_000)),
+            "quá lớn khi giải nén",
+            id="the probe's file: 1,15 million one-letter shared strings, 19,5 MB",
+        ),
+        pytest.param(
+            lambda: with_shared_strings(
+                GOOD, shared_strings(*[b"<si><t>a</t></si>"] * 1_150_000), "xl/media/image1.png"
+            ),
+            "quá lớn khi giải nén",
+            id="the same, named as a picture",
+        ),
+        pytest.param(
+            lambda: with_shared_strings(GOOD, shared_strings(*[b"<si><t>a</t></si>"] * 60_000)),
+            f"{TOO_COMPLEX}: có quá nhiều ô, chuỗi chữ hay định dạng. Hãy chép riêng bảng số liệu (các cột "
+            "target_code, year, value…) sang một tệp mới, lưu lại rồi tải lên (hơn 50.000 chuỗi chữ).",
+            id="60 000 shared strings, under the size caps",
+        ),
+        pytest.param(
+            lambda: rewritten(GOOD, {"xl/worksheets/sheet1.xml": _a_row_of_empty_cells}),
+            f"{TOO_COMPLEX}",
+            id="a row of 500 000 empty cells",
+        ),
+        pytest.param(
+            lambda: rewritten(GOOD, {"xl/worksheets/sheet1.xml": _entities}),
+            "bị hỏng hoặc không phải tệp Excel (.xlsx) đọc được.",
+            id="entities that expand",
+        ),
+    ],
+)
+def test_a_workbook_costly_to_read_is_refused_before_pandas_reads_it(
+    reviewer, plan, hostile, message, pandas_must_not_read, django_assert_max_num_queries
+):
+    content = hostile()
+    assert len(content) < 100_000
+    with django_assert_max_num_queries(8):
+        response = post(reviewer, content, "bom.xlsx")
+    assert response.status_code == 200
+    assert message in next_to_the_field(response) and "Tệp “bom.xlsx”" in next_to_the_field(response)
+    assert_nothing_saved()
+
+
+def test_the_probes_file_unpacks_as_the_issue_says():
+    content = with_shared_strings(GOOD, shared_strings(*[b"<si><t>a</t></si>"] * 1_150_000))
+    assert len(content) < 70_000 and 19_000_000 < unpacked(content) < 20 * 1024 * 1024  # under the old cap
+
+
+def test_the_time_budget_refuses_a_read_that_runs_over(reviewer, plan, settings):
+    settings.WORKBOOK_UPLOAD_SECONDS = 0
+    response = post(reviewer, GOOD)
+    assert f"{TOO_COMPLEX}" in next_to_the_field(response) and "(đọc quá 0 giây)" in next_to_the_field(response)
+    assert_nothing_saved()
+
+
+def test_the_caps_let_the_largest_file_of_values_through():
+    """MAX_ROWS rows of six columns, as inline strings or as shared strings two of which in each row are its own
+    (a note, a date): the largest file the import takes."""
+    inline = "<row>" + CELL.format("2025.01") * 6 + "</row>"
+    check_archive(workbook(MAX_ROWS + 1, inline), LIMITS, Budget(seconds=60))
+    shared = "<row>" + "<c t='s'><v>0</v></c>" * 6 + "</row>"
+    strings = shared_strings(*[f"<si><t>Ghi chú {n}</t></si>".encode() for n in range(2 * MAX_ROWS)])
+    check_archive(with_shared_strings(workbook(MAX_ROWS + 1, shared), strings), LIMITS, Budget(seconds=60))
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        pytest.param(b"target_code,year,value\n" + b",".join([b"1"] * 500_000) + b"\n", "có hơn 50 cột.", id="wide"),
+        pytest.param(b"target_code,year,value\n" + b"1,2,3\n" * 30_000, "có hơn 20000 dòng.", id="long"),
+        pytest.param(b"target_code;year;value\n" + b";;" * 100 + b"\n", "có hơn 50 cột.", id="another separator"),
+    ],
+)
+def test_a_csv_too_wide_or_too_long_is_refused_before_pandas_reads_it(
+    reviewer, plan, content, message, pandas_must_not_read
+):
+    response = post(reviewer, content, "dai.csv")
+    assert f"Tệp “dai.csv” {message}" in next_to_the_field(response)
+    assert_nothing_saved()
+
+
+def test_a_real_file_of_values_still_imports_after_the_checks(reviewer, plan, django_assert_max_num_queries):
+    with django_assert_max_num_queries(60):
+        response = post(reviewer, GOOD)
+    assert response.status_code == 302
+    assert {str(v.value) for v in TargetValue.objects.filter(target__code="2025.01")} == {"18.0000", "19.5000"}
+    csv = 'target_code;year;value;note\n2025.01;2022;20;"Ghi chú; có dấu chấm phẩy"\n'.encode()
+    assert post(reviewer, csv, "so-lieu.csv").status_code == 302
+    assert TargetValue.objects.get(target__code="2025.01", year=2022).note == "Ghi chú; có dấu chấm phẩy"
+
+
+def test_a_second_import_by_the_same_account_waits_and_another_account_goes_on(reviewer, cast, plan, monkeypatch):
+    """Two imports in flight at once, as from two tabs: the second of the same account is refused next to the file
+    field, nothing of it saved; another reviewer's import at the same moment goes through, and so does the first."""
+    same_account, other_reviewer = Client(), Client()
+    same_account.force_login(cast["vanphong"])
+    colleague = get_user_model().objects.create_user("vanphong.hai")
+    add_role(colleague, Role.REVIEWER)
+    other_reviewer.force_login(colleague)
+    during, real_import = {}, dashboard_views.import_values
+
+    def import_while_others_start(*args, **kwargs):
+        if not during:
+            during["same"] = post(same_account, values_workbook(("2025.01", "2023", "21")), "lan-hai.xlsx")
+            during["other"] = post(other_reviewer, values_workbook(("2025.01", "2024", "22")), "dong-nghiep.xlsx")
+        return real_import(*args, **kwargs)
+
+    monkeypatch.setattr(dashboard_views, "import_values", import_while_others_start)
+    assert post(reviewer, GOOD, "lan-mot.xlsx").status_code == 302
+    refused = during["same"]
+    assert refused.status_code == 429
+    assert "đang tải lên một tệp khác" in next_to_the_field(refused)
+    assert during["other"].status_code == 302
+    assert set(TargetValue.objects.values_list("year", flat=True)) == {2020, 2021, 2024}
+
+
+def test_the_lock_refuses_while_held_and_is_released_after_a_refusal(
+    reviewer, cast, plan, django_assert_max_num_queries
+):
+    assert "Không đọc được tệp" in next_to_the_field(post(reviewer, b"PK\x03\x04 not really a zip"))
+    with one_upload_at_a_time(cast["vanphong"]) as ours:
+        assert ours
+        with django_assert_max_num_queries(7):  # the session, the user, the plan: as any page
+            refused = post(reviewer, GOOD)
+        assert refused.status_code == 429 and "Mỗi tài khoản tải lên một tệp một lúc." in next_to_the_field(refused)
+    assert_nothing_saved()
+    assert post(reviewer, GOOD).status_code == 302
+    assert TargetValue.objects.count() == 2
