@@ -231,7 +231,7 @@ def test_import_page_reports_every_bad_row_and_writes_nothing(reviewer, plan):
         "Dòng 4, cột year: năm “năm ngoái” không hợp lệ",
         "Dòng 5, cột value: Tỷ lệ phần trăm phải từ 0 đến 100.",
         "Dòng 6, cột value: “1.250” có thể hiểu hai cách",
-        "Dòng 7, cột as_of: ngày “32/12/2023” không hợp lệ",
+        "Dòng 7, cột as_of: Ngày không hợp lệ: tháng 12/2023 chỉ có ngày 1 đến 31 (đã nhập 32/12/2023)",
         "Dòng 8, cột target_code: chỉ tiêu 2025.09 là chỉ tiêu định tính",
         "Dòng 9, cột year: trùng với dòng 2",
         "Dòng 10, cột reference: chỉ tiêu 2025.07 không so với chuỗi tham chiếu.",
