@@ -12,7 +12,7 @@ from reports.models import ReportingCycle, TaskStatus
 from reports.organisation import expected_agencies
 from targets.imports import ValueImportError, import_values
 from targets.progress import STATUS_CHOICES
-from tasks.models import Plan
+from tasks.models import Plan, ReportIssuer
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -47,8 +47,19 @@ def _organisation(plan, cycle, year):
     return {"on": cycle.due_on or plan.organisation_date(year), "lineage": Lineage.load().of_cycle(cycle)}
 
 
+def _future(request, plan, year):
+    """A redirect to this year's dashboard, with a word, for a year still to come (nothing to judge yet); else None."""
+    this_year = timezone.localdate().year
+    if year <= this_year:
+        return None
+    messages.info(request, f"Năm {year} chưa đến nên chưa có số liệu để đánh giá; đang hiển thị năm {this_year}.")
+    return redirect("reports:dashboard", plan.slug, this_year)
+
+
 def dashboard_page(request, slug, year):
     plan, cycle = _plan_and_cycle(request, slug, year)
+    if later := _future(request, plan, year):
+        return later
     f = _filters(request)
     organisation = _organisation(plan, cycle, year)
     groups = dashboard.target_rows(plan, year, f["status"], f["horizon"], f["agency"], **organisation)
@@ -68,12 +79,15 @@ def dashboard_page(request, slug, year):
         "agencies": expected_agencies(plan, **organisation),  # the year's agencies
         "horizons": sorted(set(plan.targets.values_list("horizon", flat=True))),
         "query": request.GET.urlencode(),
+        "reviewer_name": ReportIssuer.for_year(plan, year).reviewer_name,
     }
     return render(request, "reports/dashboard.html", context)
 
 
 def dashboard_export(request, slug, year, table):
     plan, cycle = _plan_and_cycle(request, slug, year)
+    if later := _future(request, plan, year):
+        return later
     f = _filters(request)
     organisation = _organisation(plan, cycle, year)
     builders = {

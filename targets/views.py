@@ -26,7 +26,7 @@ from targets.status import (
     references,
     reported_statuses,
 )
-from tasks.models import Plan
+from tasks.models import Plan, ReportIssuer
 
 
 def current_year(plan) -> int:
@@ -50,6 +50,7 @@ def target_detail(request, slug, code):
         .order_by("year", "recorded_at"),
         "references": target.references.order_by("year"),
         "year": year,
+        "reviewer_name": ReportIssuer.for_year(target.plan, year).reviewer_name,
         "can_correct": can_correct(request.user),
         "override_form": override_form(target, year) if can_override(request.user) else None,
     }
@@ -140,10 +141,15 @@ def value_correction(request, slug, code):
 def public_progress(request, slug):
     """Open to everyone: the plan's targets with approved or imported figures and their statuses."""
     plan = get_object_or_404(Plan, slug=slug, is_active=True)
-    year = plan.year_from(request.GET.get("nam", ""), current_year(plan))
+    asked = plan.year_from(request.GET.get("nam", ""), current_year(plan))
+    year = min(asked, current_year(plan))  # a year still to come has nothing to judge: this year's figures instead
+    future = (
+        f"Năm {asked} chưa đến nên chưa có số liệu để đánh giá; trang đang hiển thị năm {year}." if asked > year else ""
+    )
     targets = list(plan.targets.filter(is_active=True).select_related("responsible_agency").order_by("position"))
     progress, series = plan_figures(plan, targets, year)
     overrides = plan_overrides(plan, targets, year, progress)
     rows = [(t, progress[t.pk], series[t.pk], overrides.get(t.pk)) for t in targets]
-    years = range(plan.period_start, (plan.vision_year or plan.period_end) + 1)
-    return render(request, "targets/public_progress.html", {"plan": plan, "rows": rows, "year": year, "years": years})
+    context = {"plan": plan, "rows": rows, "year": year, "years": plan.reporting_years(), "future": future}
+    context["reviewer_name"] = ReportIssuer.for_year(plan, year).reviewer_name
+    return render(request, "targets/public_progress.html", context)
