@@ -10,7 +10,7 @@ from itertools import groupby
 from agencies.lineage import Lineage
 from binhson_plan.collation import sort_key as vietnamese_order
 from reports.models import SHARED_STATES, AgencyReport, Proposal, ProposalState, ReportState, TaskEntry
-from targets.cache import cached, plan_figures
+from targets.cache import cached, plan_estimates, plan_figures
 from targets.models import Target, TargetValue
 from targets.overrides import plan_overrides
 from targets.plausibility import flagged_years
@@ -86,6 +86,7 @@ class TargetRow:
     owner: object = None  # the agency that answers for the target in the year (agencies/lineage.py)
     override: object = None  # a reviewer's status standing in the year (targets/overrides.py), shown beside
     jumps: dict = field(default_factory=dict)  # year → (why the value needs explaining, the agency's note)
+    estimated: bool = False  # the value shown is an estimate (ước thực hiện)
 
     @property
     def status(self) -> str:
@@ -100,6 +101,7 @@ def target_rows(plan, year, status="", horizon="", agency="", on=None, lineage=N
         plan.targets.filter(is_active=True).select_related("section", "responsible_agency").order_by("position")
     )
     progress, series = plan_figures(plan, targets, year)
+    estimates = plan_estimates(plan, targets, year)
     owner = (lineage or Lineage.load()).owners(targets, on or plan.organisation_date(year))
     overrides = plan_overrides(plan, targets, year, progress)
     jumps = _jumps(plan, targets, series, year)
@@ -110,7 +112,15 @@ def target_rows(plan, year, status="", horizon="", agency="", on=None, lineage=N
         latest = judged.value_year if judged.value_year is not None else max(values, default=None)
         shown = judged.value if judged.value_year is not None else values.get(latest)
         row = TargetRow(
-            target, judged, values, latest, shown, owner[target.pk], overrides.get(target.pk), jumps.get(target.pk, {})
+            target,
+            judged,
+            values,
+            latest,
+            shown,
+            owner[target.pk],
+            overrides.get(target.pk),
+            jumps.get(target.pk, {}),
+            estimated=latest in estimates[target.pk],
         )
         if status and status_group(row.status) != status_group(status):
             continue

@@ -1,5 +1,7 @@
 """The page of one target, the correction of its values, and the public transparency page of approved figures."""
 
+import functools
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
@@ -9,7 +11,7 @@ from django.utils import timezone
 
 from agencies.lineage import Lineage
 from agencies.permissions import Role, has_role
-from targets.cache import cached, plan_figures
+from targets.cache import cached, plan_estimates, plan_figures
 from targets.charts import target_chart
 from targets.forms import CorrectionForm, initial_for
 from targets.models import Target, TargetValue
@@ -149,7 +151,9 @@ def public_progress(request, slug):
     targets = list(plan.targets.filter(is_active=True).select_related("responsible_agency").order_by("position"))
     progress, series = plan_figures(plan, targets, year)
     overrides = plan_overrides(plan, targets, year, progress)
-    rows = [(t, progress[t.pk], series[t.pk], overrides.get(t.pk)) for t in targets]
+    estimates = plan_estimates(plan, targets, year)
+    rows = [(t, progress[t.pk], series[t.pk], overrides.get(t.pk), estimates[t.pk]) for t in targets]
     context = {"plan": plan, "rows": rows, "year": year, "years": plan.reporting_years(), "future": future}
-    context["reviewer_name"] = ReportIssuer.for_year(plan, year).reviewer_name
+    # asked only where an override is shown: a cached page stays at two queries
+    context["reviewer_name"] = functools.cache(lambda: ReportIssuer.for_year(plan, year).reviewer_name)
     return render(request, "targets/public_progress.html", context)

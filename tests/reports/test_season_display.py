@@ -80,10 +80,20 @@ def test_a_status_override_names_the_reviewing_body_of_the_years_issuer(client, 
     )
     said = "Văn phòng HĐND và UBND xã Bình Sơn điều chỉnh:"
     assert said in row_of(page(client, PUBLIC), "2030.06")
-    assert "đã được Văn phòng HĐND và UBND xã Bình Sơn duyệt" in page(client, PUBLIC)
+    assert "Văn phòng huyện" not in page(client, PUBLIC)
     login(client, "vanphong")
     dashboard = page(client, DASHBOARD)
     assert said in row_of(dashboard, "2030.06") and "Văn phòng huyện điều chỉnh" not in dashboard
     detail = page(client, f"/ke-hoach/{SLUG}/chi-tieu/2030.06/")
     assert said in detail and "Văn phòng huyện điều chỉnh" not in detail
     assert "Điều chỉnh tình trạng (Văn phòng HĐND và UBND xã Bình Sơn)" in detail
+
+
+def test_an_estimate_is_marked_uoc_on_the_dashboard_and_the_public_page(client, demo):
+    public = row_of(page(client, PUBLIC), "2030.01")  # 2025 and 2026 are estimates in the demo, 2024 is not
+    assert "2024: 2.381,8 tỷ đồng;" in public
+    assert "2025: 2.560,4 tỷ đồng (ước);" in public and "2026: 2.755 tỷ đồng (ước)</td>" in public
+    login(client, "lanhdao")
+    dashboard = row_of(page(client, DASHBOARD), "2030.01")
+    assert "2.755 tỷ đồng (ước)<div" in dashboard
+    assert "(ước)" not in row_of(page(client, DASHBOARD), "2025.03")  # an approved value, not an estimate
