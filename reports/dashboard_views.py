@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from agencies.lineage import Lineage
+from binhson_plan.collation import sort_key as vietnamese_order
 from reports import access, dashboard, excel
 from reports.models import ReportingCycle, TaskStatus
 from reports.organisation import expected_agencies
@@ -62,8 +63,16 @@ def dashboard_page(request, slug, year):
         return later
     f = _filters(request)
     organisation = _organisation(plan, cycle, year)
-    groups = dashboard.target_rows(plan, year, f["status"], f["horizon"], f["agency"], **organisation)
+    unapproved = dashboard.unapproved_values(plan, year)
+    groups = dashboard.target_rows(
+        plan, year, f["status"], f["horizon"], f["agency"], unapproved=unapproved, **organisation
+    )
+    waiting = [e for entries in unapproved.values() for e in entries]
     context = {
+        "unapproved": {  # how many values wait for approval, and whose: said above the targets table
+            "count": len(waiting),
+            "agencies": sorted({e.report.agency.short_name for e in waiting}, key=vietnamese_order),
+        },
         "plan": plan,
         "cycle": cycle,
         "year": year,

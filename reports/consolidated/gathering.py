@@ -14,6 +14,7 @@ from django.utils import timezone
 from agencies.lineage import Lineage
 from binhson_plan.collation import vietnamese
 from reports.consolidated.models import ConsolidatedReport
+from reports.dashboard import indicator_key, unapproved_values
 from reports.models import SHARED_STATES, Proposal, ReportingCycle, ReportState, TaskEntry
 from targets.models import COMPARISON_SYMBOLS
 from targets.progress import STATUS_LABELS
@@ -32,7 +33,7 @@ TARGET_COLUMNS = ["target_id", "code", "name", "horizon", "goal", "goal_unit", "
                   "baseline_value",
                   "latest_year", "latest_value", "latest_estimate", "assessment", "value", "status", "status_code",
                   "explanation",
-                  "agency"]  # fmt: skip
+                  "agency", "unapproved"]  # fmt: skip
 PROPOSAL_COLUMNS = ["agency", "text", "state", "response", "approved"]
 
 
@@ -226,6 +227,7 @@ def _targets(report, due_on, lineage):
     owners = lineage.owners(plan_targets, due_on)  # who answers for each target that year
     series = observations(plan_targets, until=report.year)
     estimates = estimate_years(plan_targets, report.year)
+    unapproved = unapproved_values(report.plan, report.year)
     rows = []
     for t in plan_targets:
         values, judged = series.get(t.pk, {}), progress[t.pk]
@@ -257,9 +259,20 @@ def _targets(report, due_on, lineage):
                 "status_code": progress[t.pk].status,
                 "explanation": progress[t.pk].explanation,
                 "agency": owners[t.pk].name,
+                "unapproved": "; ".join(_unapproved_value(e, t) for e in unapproved.get(indicator_key(t), [])),
             }  # fmt: skip
         )
     return frame(rows, TARGET_COLUMNS), series, estimates
+
+
+def _unapproved_value(entry, target) -> str:
+    """A value of a report sent and not yet approved, as printed beside the target's official one: "2026: 48,3% (ước),
+    báo cáo chưa duyệt của Phòng Nông nghiệp…" (reports.dashboard.unapproved_values; not counted in the status)."""
+    if entry.qualitative_status:
+        value = f"đơn vị đánh giá: {entry.get_qualitative_status_display().lower()}"
+    else:
+        value = with_unit(entry.value, target.input_unit) + (" (ước)" if entry.is_estimate else "")
+    return f"{entry.value_year}: {value}, báo cáo chưa duyệt của {entry.report.agency.name}"
 
 
 def _assessment(judged) -> str:

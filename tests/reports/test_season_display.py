@@ -8,11 +8,15 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
+from reports.consolidated.build import build_consolidated_report
+from reports.consolidated.models import ConsolidatedReport
+from reports.models import AgencyReport, TargetEntry
 from targets.models import Target
 from targets.overrides import override_status
 from tasks.models import ReportIssuer
+from tests.conftest import queries_of
 from tests.reports.helpers import on
-from tests.reports.real_year import flat
+from tests.reports.real_year import flat, pdf_text
 
 pytestmark = pytest.mark.season
 
@@ -97,3 +101,48 @@ def test_an_estimate_is_marked_uoc_on_the_dashboard_and_the_public_page(client, 
     dashboard = row_of(page(client, DASHBOARD), "2030.01")
     assert "2.755 tỷ đồng (ước)<div" in dashboard
     assert "(ước)" not in row_of(page(client, DASHBOARD), "2025.03")  # an approved value, not an estimate
+
+
+def _staff_sends_again(code):
+    """The agency sends its report again (after the demo's send-back), through the report's own method."""
+    report = AgencyReport.objects.get(cycle__year=2026, agency__code=code)
+    report.submit(by=get_user_model().objects.get(username=f"canbo.{code.lower()}"))
+    return report
+
+
+def test_values_sent_and_not_yet_approved_are_shown_as_such_and_a_drafts_never(client, demo):
+    _staff_sends_again("NNPTNT")  # 2025.10, 2030.04, 2030.12, 2030.17: values for 2026, awaiting review
+    TargetEntry.objects.filter(report__agency__code="TTYT", target__code="2030.07").update(value=72.5)  # a draft
+    nnptnt = AgencyReport.objects.get(cycle__year=2026, agency__code="NNPTNT").agency
+    login(client, "vanphong")
+    dashboard = page(client, DASHBOARD)
+    assert (
+        f"4 số liệu chỉ tiêu trong báo cáo đã gửi đang chờ duyệt ({nnptnt.short_name.replace('&', '&amp;')}): ghi bên "
+        "dưới, “Chưa duyệt”, chưa tính vào tình trạng cho đến khi được duyệt." in dashboard
+    )
+    row = row_of(dashboard, "2030.17")
+    assert '48,3% (ước)<div class="text-muted">năm 2026, báo cáo của Phòng NN&amp;PTNT</div>' in row
+    assert ">Chưa duyệt</span>" in row
+    assert "Đúng tiến độ" in row and "tăng lên 48,00% (năm 2025)" in row  # judged on the approved values only
+    assert (
+        "72,5" not in row_of(dashboard, "2030.07")
+        and "báo cáo của Trung tâm Y tế"
+        not in dashboard[dashboard.index('id="chi-tieu"') : dashboard.index('id="nhiem-vu"')]
+    )
+    report = build_consolidated_report(ConsolidatedReport.request(demo, 2026).pk)
+    assert report.state == "ready", report.error
+    printed = flat(pdf_text(report.pdf.path))
+    assert "số liệu ghi “báo cáo chưa duyệt” là của báo cáo đã gửi, đang thẩm định, chưa tính vào tình trạng" in printed
+    assert f"2025: 48% (ước) (2026: 48,3% (ước), báo cáo chưa duyệt của {nnptnt.name})" in printed
+    assert "72,5" not in printed
+
+
+def test_the_dashboard_runs_as_many_queries_whatever_awaits_approval(client, demo):
+    login(client, "lanhdao")
+    queries_of(client, DASHBOARD)  # the figures cached
+    before = queries_of(client, DASHBOARD)
+    _staff_sends_again("NNPTNT")
+    AgencyReport.objects.filter(cycle__year=2026, agency__code="TTYT").update(state="submitted")
+    TargetEntry.objects.filter(report__agency__code="TTYT").update(value=70, is_estimate=True)
+    assert "Chưa duyệt" in page(client, DASHBOARD)
+    assert queries_of(client, DASHBOARD) == before
