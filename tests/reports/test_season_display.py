@@ -146,3 +146,12 @@ def test_the_dashboard_runs_as_many_queries_whatever_awaits_approval(client, dem
     TargetEntry.objects.filter(report__agency__code="TTYT").update(value=70, is_estimate=True)
     assert "Chưa duyệt" in page(client, DASHBOARD)
     assert queries_of(client, DASHBOARD) == before
+
+
+def test_a_range_and_its_unit_stay_whole_in_the_printed_status_column(demo):
+    """2025.02's reason, in the narrow "Tình trạng và lý do" column: "cần giảm 4,0–4,5 điểm %/năm" never breaks
+    after the dash, nor between the range and its unit."""
+    report = build_consolidated_report(ConsolidatedReport.request(demo, 2026).pk)
+    lines = pdf_text(report.pdf.path).replace("\u00a0", " ").splitlines()
+    assert any("4,0–4,5 điểm %/năm" in line for line in lines)
+    assert not [line for line in lines if line.rstrip().endswith("–") or line.rstrip().endswith(("4,0", "4,5"))]
