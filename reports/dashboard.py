@@ -24,6 +24,7 @@ from targets.overrides import plan_overrides
 from targets.plausibility import flagged_years
 from targets.progress import STATUS_CHOICES, Progress, status_group
 from targets.status import indicator_groups
+from targets.templatetags.plan_format import with_unit
 from tasks.models import Assignment, Role
 from tasks.structure import Held, held
 
@@ -119,6 +120,16 @@ def unapproved_values(plan, year) -> dict[str, list[TargetEntry]]:
     for entry in entries:
         found.setdefault(indicator_key(entry.target), []).append(entry)
     return found
+
+
+def unapproved_text(entry, target) -> str:
+    """A value of a report sent and not yet approved, as written beside the official one (tables, files): "2026: 48,3%
+    (ước), báo cáo chưa duyệt của Phòng Nông nghiệp…"."""
+    if entry.qualitative_status:
+        value = f"đơn vị đánh giá: {entry.get_qualitative_status_display().lower()}"
+    else:
+        value = with_unit(entry.value, target.input_unit) + (" (ước)" if entry.is_estimate else "")
+    return f"{entry.value_year}: {value}, báo cáo chưa duyệt của {entry.report.agency.name}"
 
 
 def indicator_key(target) -> str:

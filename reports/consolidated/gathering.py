@@ -14,7 +14,7 @@ from django.utils import timezone
 from agencies.lineage import Lineage
 from binhson_plan.collation import vietnamese
 from reports.consolidated.models import ConsolidatedReport
-from reports.dashboard import indicator_key, unapproved_values
+from reports.dashboard import indicator_key, unapproved_text, unapproved_values
 from reports.models import SHARED_STATES, Proposal, ReportingCycle, ReportState, TaskEntry
 from targets.models import COMPARISON_SYMBOLS
 from targets.progress import STATUS_LABELS
@@ -259,20 +259,10 @@ def _targets(report, due_on, lineage):
                 "status_code": progress[t.pk].status,
                 "explanation": progress[t.pk].explanation,
                 "agency": owners[t.pk].name,
-                "unapproved": "; ".join(_unapproved_value(e, t) for e in unapproved.get(indicator_key(t), [])),
+                "unapproved": "; ".join(unapproved_text(e, t) for e in unapproved.get(indicator_key(t), [])),
             }  # fmt: skip
         )
     return frame(rows, TARGET_COLUMNS), series, estimates
-
-
-def _unapproved_value(entry, target) -> str:
-    """A value of a report sent and not yet approved, as printed beside the target's official one: "2026: 48,3% (ước),
-    báo cáo chưa duyệt của Phòng Nông nghiệp…" (reports.dashboard.unapproved_values; not counted in the status)."""
-    if entry.qualitative_status:
-        value = f"đơn vị đánh giá: {entry.get_qualitative_status_display().lower()}"
-    else:
-        value = with_unit(entry.value, target.input_unit) + (" (ước)" if entry.is_estimate else "")
-    return f"{entry.value_year}: {value}, báo cáo chưa duyệt của {entry.report.agency.name}"
 
 
 def _assessment(judged) -> str:

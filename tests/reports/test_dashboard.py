@@ -170,7 +170,8 @@ def test_exports_reopen_with_the_same_numbers(reviewer, imported):
     for table, columns in [
         ("tinh-hinh-bao-cao", ["Cơ quan, đơn vị", "Trạng thái", "Gửi lần đầu", "Gửi muộn", "Quá hạn", "Gửi lại lúc"]),
         ("chi-tieu", ["Mã", "Chỉ tiêu", "Mốc", "Mục tiêu", "Đơn vị", "Năm số liệu gần nhất", "Giá trị gần nhất",
-                      "Tình trạng", "Giải thích", "Phương pháp", "Văn phòng huyện điều chỉnh", "Lý do điều chỉnh",
+                      "Số ước tính", "Số liệu báo cáo chưa duyệt (chưa tính vào tình trạng)", "Tình trạng",
+                      "Giải thích", "Phương pháp", "Văn phòng huyện điều chỉnh", "Lý do điều chỉnh",
                       "Người điều chỉnh", "Điều chỉnh lúc", "Đơn vị chịu trách nhiệm"]),
         ("nhiem-vu", ["Mã", "Nhiệm vụ", "Cơ quan chủ trì", "Tình hình thực hiện", "Kết quả", "Báo cáo của đơn vị"]),
         ("kien-nghi", ["Cơ quan, đơn vị", "Kiến nghị, đề xuất", "Tình trạng", "Trả lời", "Báo cáo của đơn vị"]),

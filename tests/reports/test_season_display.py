@@ -4,6 +4,7 @@ estimates marked "(ước)", and values sent but not yet approved shown as such,
 
 import io
 
+import pandas as pd
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
@@ -155,3 +156,15 @@ def test_a_range_and_its_unit_stay_whole_in_the_printed_status_column(demo):
     lines = pdf_text(report.pdf.path).replace("\u00a0", " ").splitlines()
     assert any("4,0–4,5 điểm %/năm" in line for line in lines)
     assert not [line for line in lines if line.rstrip().endswith("–") or line.rstrip().endswith(("4,0", "4,5"))]
+
+
+def test_the_targets_workbook_marks_estimates_and_values_awaiting_approval(client, demo):
+    _staff_sends_again("NNPTNT")
+    login(client, "lanhdao")
+    response = client.get(f"/bang-dieu-khien/{SLUG}/2026/chi-tieu.xlsx")
+    rows = {r["Mã"]: r for r in pd.read_excel(io.BytesIO(response.content), dtype=object).to_dict("records")}
+    forest = rows["2030.17"]
+    assert forest["Số ước tính"] == "Có" and forest["Giá trị gần nhất"] == 48
+    unapproved = "2026: 48,3% (ước), báo cáo chưa duyệt của Phòng Nông nghiệp và Phát triển nông thôn"
+    assert forest["Số liệu báo cáo chưa duyệt (chưa tính vào tình trạng)"] == unapproved
+    assert pd.isna(rows["2025.03"]["Số ước tính"])
