@@ -168,3 +168,14 @@ def test_the_targets_workbook_marks_estimates_and_values_awaiting_approval(clien
     unapproved = "2026: 48,3% (ước), báo cáo chưa duyệt của Phòng Nông nghiệp và Phát triển nông thôn"
     assert forest["Số liệu báo cáo chưa duyệt (chưa tính vào tình trạng)"] == unapproved
     assert pd.isna(rows["2025.03"]["Số ước tính"])
+
+
+def test_what_awaits_approval_names_the_years_reviewing_body(client, demo):
+    ReportIssuer.objects.create(
+        plan=demo, from_year=2026, issuing_body="Ủy ban nhân dân xã Bình Sơn", place="Bình Sơn",
+        signer_position="CHỦ TỊCH", signer_name="Nguyễn Văn A", reviewing_body="Văn phòng HĐND và UBND xã Bình Sơn",
+    )  # fmt: skip
+    login(client, "lanhdao")
+    dashboard = page(client, DASHBOARD)
+    assert 'title="Báo cáo của đơn vị đã gửi, Văn phòng HĐND và UBND xã Bình Sơn chưa duyệt">Chưa duyệt' in dashboard
+    assert "Văn phòng huyện chưa duyệt" not in dashboard  # "Văn phòng huyện" still names an agency that reports
