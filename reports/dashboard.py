@@ -9,13 +9,22 @@ from itertools import groupby
 
 from agencies.lineage import Lineage
 from binhson_plan.collation import sort_key as vietnamese_order
-from reports.models import SHARED_STATES, AgencyReport, Proposal, ProposalState, ReportState, TaskEntry
-from targets.cache import cached, plan_figures
+from reports.models import (
+    SHARED_STATES,
+    AgencyReport,
+    Proposal,
+    ProposalState,
+    ReportState,
+    TargetEntry,
+    TaskEntry,
+)
+from targets.cache import cached, plan_estimates, plan_figures
 from targets.models import Target, TargetValue
 from targets.overrides import plan_overrides
 from targets.plausibility import flagged_years
 from targets.progress import STATUS_CHOICES, Progress, status_group
 from targets.status import indicator_groups
+from targets.templatetags.plan_format import with_unit
 from tasks.models import Assignment, Role
 from tasks.structure import Held, held
 
@@ -86,6 +95,8 @@ class TargetRow:
     owner: object = None  # the agency that answers for the target in the year (agencies/lineage.py)
     override: object = None  # a reviewer's status standing in the year (targets/overrides.py), shown beside
     jumps: dict = field(default_factory=dict)  # year → (why the value needs explaining, the agency's note)
+    estimated: bool = False  # the value shown is an estimate (ước thực hiện)
+    unapproved: list = field(default_factory=list)  # values of reports sent, not yet approved (unapproved_values)
 
     @property
     def status(self) -> str:
@@ -93,13 +104,48 @@ class TargetRow:
         return self.override.status if self.override else self.progress.status
 
 
-def target_rows(plan, year, status="", horizon="", agency="", on=None, lineage=None) -> list[tuple[object, list]]:
+def unapproved_values(plan, year) -> dict[str, list[TargetEntry]]:
+    """The values and assessments of the year's reports sent and not yet approved, by indicator (`indicator_key`):
+    values are recorded on approval only, so these are shown marked "Chưa duyệt" and counted nowhere. Never a
+    draft's or a sent-back report's (TargetEntry.objects.shared); one query."""
+    entries = (
+        TargetEntry.objects.shared()
+        .filter(report__cycle__plan=plan, report__cycle__year=year, report__state=ReportState.SUBMITTED)
+        .filter(report__handed_over_at__isnull=True)  # its content is its successor's now
+        .exclude(value__isnull=True, qualitative_status="")
+        .select_related("report__agency", "target")
+        .order_by("target__position", "report__agency__name")
+    )
+    found = {}
+    for entry in entries:
+        found.setdefault(indicator_key(entry.target), []).append(entry)
+    return found
+
+
+def unapproved_text(entry, target) -> str:
+    """A value of a report sent and not yet approved, as written beside the official one (tables, files): "2026: 48,3%
+    (ước), báo cáo chưa duyệt của Phòng Nông nghiệp…"."""
+    if entry.qualitative_status:
+        value = f"đơn vị đánh giá: {entry.get_qualitative_status_display().lower()}"
+    else:
+        value = with_unit(entry.value, target.input_unit) + (" (ước)" if entry.is_estimate else "")
+    return f"{entry.value_year}: {value}, báo cáo chưa duyệt của {entry.report.agency.name}"
+
+
+def indicator_key(target) -> str:
+    """What the milestones of one indicator share: a value reported for its first holds for them all."""
+    return target.indicator or f"#{target.pk}"
+
+
+def target_rows(plan, year, status="", horizon="", agency="", on=None, lineage=None, unapproved=None) -> list:
     """Targets grouped by their section of the plan, each with its status and the year's owner (the organisation of
-    `on`, default the year's due date); filtered."""
+    `on`, default the year's due date), and the values sent for it that await approval; filtered."""
     targets = list(
         plan.targets.filter(is_active=True).select_related("section", "responsible_agency").order_by("position")
     )
     progress, series = plan_figures(plan, targets, year)
+    estimates = plan_estimates(plan, targets, year)
+    unapproved = unapproved_values(plan, year) if unapproved is None else unapproved
     owner = (lineage or Lineage.load()).owners(targets, on or plan.organisation_date(year))
     overrides = plan_overrides(plan, targets, year, progress)
     jumps = _jumps(plan, targets, series, year)
@@ -110,7 +156,16 @@ def target_rows(plan, year, status="", horizon="", agency="", on=None, lineage=N
         latest = judged.value_year if judged.value_year is not None else max(values, default=None)
         shown = judged.value if judged.value_year is not None else values.get(latest)
         row = TargetRow(
-            target, judged, values, latest, shown, owner[target.pk], overrides.get(target.pk), jumps.get(target.pk, {})
+            target,
+            judged,
+            values,
+            latest,
+            shown,
+            owner[target.pk],
+            overrides.get(target.pk),
+            jumps.get(target.pk, {}),
+            estimated=latest in estimates[target.pk],
+            unapproved=unapproved.get(indicator_key(target), []),
         )
         if status and status_group(row.status) != status_group(status):
             continue

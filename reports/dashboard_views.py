@@ -7,13 +7,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from agencies.lineage import Lineage
+from binhson_plan.collation import sort_key as vietnamese_order
 from binhson_plan.upload_lock import one_upload_at_a_time
 from reports import access, dashboard, excel
 from reports.models import ReportingCycle, TaskStatus
 from reports.organisation import expected_agencies
 from targets.imports import FileRefused, ValueImportError, import_values
 from targets.progress import STATUS_CHOICES
-from tasks.models import Plan
+from tasks.models import Plan, ReportIssuer
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -48,12 +49,31 @@ def _organisation(plan, cycle, year):
     return {"on": cycle.due_on or plan.organisation_date(year), "lineage": Lineage.load().of_cycle(cycle)}
 
 
+def _future(request, plan, year):
+    """A redirect to this year's dashboard, with a word, for a year still to come (nothing to judge yet); else None."""
+    this_year = timezone.localdate().year
+    if year <= this_year:
+        return None
+    messages.info(request, f"Năm {year} chưa đến nên chưa có số liệu để đánh giá; đang hiển thị năm {this_year}.")
+    return redirect("reports:dashboard", plan.slug, this_year)
+
+
 def dashboard_page(request, slug, year):
     plan, cycle = _plan_and_cycle(request, slug, year)
+    if later := _future(request, plan, year):
+        return later
     f = _filters(request)
     organisation = _organisation(plan, cycle, year)
-    groups = dashboard.target_rows(plan, year, f["status"], f["horizon"], f["agency"], **organisation)
+    unapproved = dashboard.unapproved_values(plan, year)
+    groups = dashboard.target_rows(
+        plan, year, f["status"], f["horizon"], f["agency"], unapproved=unapproved, **organisation
+    )
+    waiting = [e for entries in unapproved.values() for e in entries]
     context = {
+        "unapproved": {  # how many values wait for approval, and whose: said above the targets table
+            "count": len(waiting),
+            "agencies": sorted({e.report.agency.short_name for e in waiting}, key=vietnamese_order),
+        },
         "plan": plan,
         "cycle": cycle,
         "year": year,
@@ -69,12 +89,15 @@ def dashboard_page(request, slug, year):
         "agencies": expected_agencies(plan, **organisation),  # the year's agencies
         "horizons": sorted(set(plan.targets.values_list("horizon", flat=True))),
         "query": request.GET.urlencode(),
+        "reviewer_name": ReportIssuer.for_year(plan, year).reviewer_name,
     }
     return render(request, "reports/dashboard.html", context)
 
 
 def dashboard_export(request, slug, year, table):
     plan, cycle = _plan_and_cycle(request, slug, year)
+    if later := _future(request, plan, year):
+        return later
     f = _filters(request)
     organisation = _organisation(plan, cycle, year)
     builders = {

@@ -19,6 +19,7 @@ from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 
+from reports.dashboard import unapproved_text
 from reports.models import ReportState
 from targets.progress import STATUS_LABELS
 
@@ -299,6 +300,8 @@ def targets_frame(groups, year) -> pd.DataFrame:
                     "Đơn vị": t.input_unit,
                     "Năm số liệu gần nhất": row.latest_year,
                     "Giá trị gần nhất": row.latest_value,
+                    "Số ước tính": "Có" if row.estimated else "",
+                    UNAPPROVED: "; ".join(unapproved_text(e, t) for e in row.unapproved),
                     "Tình trạng": STATUS_LABELS[p.status],
                     "Giải thích": p.explanation,
                     "Phương pháp": p.method_note,
@@ -314,6 +317,8 @@ def targets_frame(groups, year) -> pd.DataFrame:
         "Đơn vị",
         "Năm số liệu gần nhất",
         "Giá trị gần nhất",
+        "Số ước tính",
+        UNAPPROVED,
         "Tình trạng",
         "Giải thích",
         "Phương pháp",
@@ -323,6 +328,7 @@ def targets_frame(groups, year) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns, dtype=object)  # object: a missing year stays None, never NaN
 
 
+UNAPPROVED = "Số liệu báo cáo chưa duyệt (chưa tính vào tình trạng)"
 OVERRIDE_COLUMNS = ["Văn phòng huyện điều chỉnh", "Lý do điều chỉnh", "Người điều chỉnh", "Điều chỉnh lúc"]
 
 

@@ -13,7 +13,7 @@ import time
 from django.core.cache import cache
 from django.db import transaction
 
-from targets.status import observations, plan_progress
+from targets.status import estimate_years, observations, plan_progress
 
 logger = logging.getLogger(__name__)
 
@@ -77,3 +77,8 @@ def plan_figures(plan, targets, year: int) -> tuple[dict, dict]:
     return cached(
         "plan", plan.pk, year, compute=lambda: (plan_progress(targets, year), observations(targets, until=year))
     )
+
+
+def plan_estimates(plan, targets, year: int) -> dict[int, set[int]]:
+    """Target id → the years up to `year` whose value is an estimate, marked "(ước)" wherever a value is shown."""
+    return cached("uoc", plan.pk, year, compute=lambda: estimate_years(targets, year))

@@ -315,23 +315,27 @@ def _paced(goal, method, series, t0, v0, t1, v1, target) -> Progress:
         ratio = -1.0
     else:
         ratio = _sign(goal) * observed / abs(required)
-    if v1 == v0:
-        movement = f"Giữ nguyên {_with_unit(goal, v1)} từ năm {t0} đến năm {t1}"
-    else:
-        trend = "tăng" if observed > 0 else "giảm"
-        movement = (f"Từ {_with_unit(goal, v0)} (năm {t0}) {'tăng lên' if v1 > v0 else 'giảm còn'} "
-                    f"{_with_unit(goal, v1)} (năm {t1}), bình quân {trend} {seen}")  # fmt: skip
     status = status_for_ratio(ratio)
     # the projection as precise as the values it comes from, as they are written: 70,2 and 71,6 → 73,0
     places = max(_decimals(fmt(v0, shown_places(v0))), _decimals(fmt(v1, shown_places(v1))))
     short = not meets(goal, projected, target)
     while places < 3 and meets(goal, round(projected, places), target) == short:  # 94,6 must not read as 95
         places += 1
+
+    def level(value: float) -> str:  # the levels of one sentence with one number of decimals: 46,10 → 49,98
+        return _joined(fmt(value, places, keep=True), goal.unit)
+
+    if v1 == v0:
+        movement = f"Giữ nguyên {level(v1)} từ năm {t0} đến năm {t1}"
+    else:
+        trend = "tăng" if observed > 0 else "giảm"
+        movement = (f"Từ {level(v0)} (năm {t0}) {'tăng lên' if v1 > v0 else 'giảm còn'} "
+                    f"{level(v1)} (năm {t1}), bình quân {trend} {seen}")  # fmt: skip
     close = (", sát mục tiêu" if status == "on_track" else ", chưa đạt mục tiêu") if short else ""
     text = (
         f"{movement}; cần {'tăng' if required > 0 else 'giảm'} {needed} để đạt {_goal_text(goal, target)} "
         f"vào năm {goal.horizon}. Giữ nhịp này, năm {goal.horizon} ước đạt "
-        f"{_joined(fmt(projected, places, keep=True), goal.unit)}{close}.{_share_of_pace(status, ratio)}"
+        f"{level(projected)}{close}.{_share_of_pace(status, ratio)}"
     )
     return _result(goal, status, method, text, series, t1, v1, target=target, ratio=ratio,
                    observed=observed, required=required, projected=projected, t0=t0, v0=v0)  # fmt: skip
@@ -413,7 +417,7 @@ def _result(goal, status, method, text, series, t1, v1, *, target=None, ratio=No
         v0 = series[t0]
     note = f"Phương pháp: {METHOD_LABELS[method]}" if METHOD_LABELS.get(method) else ""
     if note and ratio is not None and not final:
-        note += f"; tỷ số tiến độ {fmt(ratio, 3)}"  # three places: 0,596 must not read as the 0,60 threshold
+        note += f"; tỷ số tiến độ {share(ratio)}"  # as the sentence says it: 99,5%, never 99% here and 0,995 there
     return Progress(
         status, method, goal.horizon, text, ratio=ratio, observed_pace=observed, required_pace=required,
         projected=projected, target_value=target, value_year=t1, value=v1, baseline_year=t0, baseline_value=v0,
@@ -443,17 +447,24 @@ def _alike(first: float, second: float) -> tuple[str, str]:
     return fmt(first, places, keep=True), fmt(second, places, keep=True)
 
 
+def share(ratio: float) -> str:
+    """A pace ratio as a share of the pace required, with one decimal: 0,995 → "99,5%"; cut rather than rounded where
+    rounding would read as a threshold not reached (0,9496 → 94,9%, not 95,0%; 0,9997 → 99,9%, not 100,0%)."""
+    shown = round(ratio * 100, 1)
+    if any((ratio >= limit) != (shown >= limit * 100) for limit in (ON_TRACK, ACCELERATE, 1.0)):
+        shown = math.floor(round(ratio * 1000, 6)) / 10
+    return f"{fmt(shown, 1, keep=True)}%"
+
+
 def _share_of_pace(status: str, ratio: float | None) -> str:
     """Why a pace below the one required is still on track, or why it needs speeding up, in plain words:
-    " Tốc độ hiện nay bằng 99% tốc độ cần thiết (từ 95% trở lên là đúng tiến độ)." """
+    " Vẫn đúng tiến độ vì tốc độ hiện nay bằng 99,5% tốc độ cần thiết (từ 95% trở lên là đúng tiến độ)." """
     if status not in ("on_track", "acceleration_needed") or ratio is None or ratio >= 1:
         return ""
-    share = fmt(round(ratio * 100), 0)
-    if (ratio >= ON_TRACK) != (round(ratio * 100) >= ON_TRACK * 100):  # 0,9496 must not read as 95%
-        share = fmt(math.floor(ratio * 1000) / 10, 1, keep=True)
-    if status == "on_track":
-        return f" Tốc độ hiện nay bằng {share}% tốc độ cần thiết (từ 95% trở lên là đúng tiến độ)."
-    return f" Tốc độ hiện nay mới bằng {share}% tốc độ cần thiết (từ 95% trở lên mới là đúng tiến độ)."
+    if status == "on_track":  # the status in words, so "sát mục tiêu" before it does not read as a contradiction
+        why = f"tốc độ hiện nay bằng {share(ratio)} tốc độ cần thiết (từ 95% trở lên là đúng tiến độ)"
+        return f" Vẫn đúng tiến độ vì {why}."
+    return f" Tốc độ hiện nay mới bằng {share(ratio)} tốc độ cần thiết (từ 95% trở lên mới là đúng tiến độ)."
 
 
 def _sentence(text: str) -> str:

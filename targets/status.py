@@ -54,6 +54,18 @@ def observations(targets, until: int | None = None) -> dict[int, dict[int, float
     return {t.pk: stored.get(groups[t.pk][0], {}) for t in targets}
 
 
+def estimate_years(targets, until: int) -> dict[int, set[int]]:
+    """Target id → the years up to `until` whose current value is an estimate (ước thực hiện), over its indicator."""
+    groups = indicator_groups(targets)
+    rows = TargetValue.objects.current().filter(
+        target__in={members[0] for members in groups.values()}, year__lte=until, is_estimate=True
+    )
+    flagged = defaultdict(set)
+    for target_id, year in rows.values_list("target_id", "year"):
+        flagged[target_id].add(year)
+    return {t.pk: flagged.get(groups[t.pk][0], set()) for t in targets}
+
+
 def references(targets) -> dict[int, dict[int, float]]:
     """Target id → {year: reference value}, merged over the targets of its indicator."""
     groups = indicator_groups(targets)

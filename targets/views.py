@@ -1,5 +1,7 @@
 """The page of one target, the correction of its values, and the public transparency page of approved figures."""
 
+import functools
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
@@ -9,7 +11,7 @@ from django.utils import timezone
 
 from agencies.lineage import Lineage
 from agencies.permissions import Role, has_role
-from targets.cache import cached, plan_figures
+from targets.cache import cached, plan_estimates, plan_figures
 from targets.charts import target_chart
 from targets.forms import CorrectionForm, initial_for
 from targets.goal_history import goal_history
@@ -27,7 +29,7 @@ from targets.status import (
     references,
     reported_statuses,
 )
-from tasks.models import Plan
+from tasks.models import Plan, ReportIssuer
 
 
 def current_year(plan) -> int:
@@ -52,6 +54,7 @@ def target_detail(request, slug, code):
         "references": target.references.order_by("year"),
         "goal_history": goal_history(target),
         "year": year,
+        "reviewer_name": ReportIssuer.for_year(target.plan, year).reviewer_name,
         "can_correct": can_correct(request.user),
         "override_form": override_form(target, year) if can_override(request.user) else None,
     }
@@ -142,10 +145,17 @@ def value_correction(request, slug, code):
 def public_progress(request, slug):
     """Open to everyone: the plan's targets with approved or imported figures and their statuses."""
     plan = get_object_or_404(Plan, slug=slug, is_active=True)
-    year = plan.year_from(request.GET.get("nam", ""), current_year(plan))
+    asked = plan.year_from(request.GET.get("nam", ""), current_year(plan))
+    year = min(asked, current_year(plan))  # a year still to come has nothing to judge: this year's figures instead
+    future = (
+        f"Năm {asked} chưa đến nên chưa có số liệu để đánh giá; trang đang hiển thị năm {year}." if asked > year else ""
+    )
     targets = list(plan.targets.filter(is_active=True).select_related("responsible_agency").order_by("position"))
     progress, series = plan_figures(plan, targets, year)
     overrides = plan_overrides(plan, targets, year, progress)
-    rows = [(t, progress[t.pk], series[t.pk], overrides.get(t.pk)) for t in targets]
-    years = range(plan.period_start, (plan.vision_year or plan.period_end) + 1)
-    return render(request, "targets/public_progress.html", {"plan": plan, "rows": rows, "year": year, "years": years})
+    estimates = plan_estimates(plan, targets, year)
+    rows = [(t, progress[t.pk], series[t.pk], overrides.get(t.pk), estimates[t.pk]) for t in targets]
+    context = {"plan": plan, "rows": rows, "year": year, "years": plan.reporting_years(), "future": future}
+    # asked only where an override is shown: a cached page stays at two queries
+    context["reviewer_name"] = functools.cache(lambda: ReportIssuer.for_year(plan, year).reviewer_name)
+    return render(request, "targets/public_progress.html", context)

@@ -277,6 +277,8 @@ def _targets(data, reviewer) -> list:
             latest += " (ước)" if t["latest_estimate"] else ""
         else:
             latest = "Chưa có số liệu"
+        if t["unapproved"]:  # sent, not yet approved: beside the official value, never counted in the status
+            latest += f" ({t['unapproved']})"
         status = f"{t['status']}. {t['explanation']}".replace("..", ".")
         if t["target_id"] in overrides:
             status += overrides[t["target_id"]]
@@ -284,7 +286,8 @@ def _targets(data, reviewer) -> list:
         rows.append([t["code"], f"{t['name']}{unit}", goal, baseline, latest, _points_held(status)])
     return [
         Para(
-            f"Số liệu tính đến năm {data.year}; “ước” là số ước thực hiện. Mỗi chỉ tiêu được đánh giá so với mốc gần "
+            f"Số liệu tính đến năm {data.year}; “ước” là số ước thực hiện; số liệu ghi “báo cáo chưa duyệt” là của "
+            "báo cáo đã gửi, đang thẩm định, chưa tính vào tình trạng. Mỗi chỉ tiêu được đánh giá so với mốc gần "
             "nhất của chỉ tiêu đó; số liệu từng năm tại Phụ lục 1."
         ),
         Table(

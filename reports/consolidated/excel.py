@@ -25,6 +25,7 @@ TARGETS = {
     "status": "Tình trạng",
     "explanation": "Giải thích",
     "agency": "Đơn vị chịu trách nhiệm",
+    "unapproved": "Số liệu báo cáo chưa duyệt (chưa tính vào tình trạng)",
 }
 TASKS = {
     "code": "Mã nhiệm vụ",

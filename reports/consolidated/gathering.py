@@ -14,10 +14,11 @@ from django.utils import timezone
 from agencies.lineage import Lineage
 from binhson_plan.collation import vietnamese
 from reports.consolidated.models import ConsolidatedReport
+from reports.dashboard import indicator_key, unapproved_text, unapproved_values
 from reports.models import SHARED_STATES, Proposal, ReportingCycle, ReportState, TaskEntry
-from targets.models import COMPARISON_SYMBOLS, TargetValue
+from targets.models import COMPARISON_SYMBOLS
 from targets.progress import STATUS_LABELS
-from targets.status import indicator_groups, observations, plan_progress
+from targets.status import estimate_years, observations, plan_progress
 from targets.templatetags.plan_format import target_goal, with_unit
 from tasks.models import Assignment
 from tasks.structure import build_tree, held, walk
@@ -32,7 +33,7 @@ TARGET_COLUMNS = ["target_id", "code", "name", "horizon", "goal", "goal_unit", "
                   "baseline_value",
                   "latest_year", "latest_value", "latest_estimate", "assessment", "value", "status", "status_code",
                   "explanation",
-                  "agency"]  # fmt: skip
+                  "agency", "unapproved"]  # fmt: skip
 PROPOSAL_COLUMNS = ["agency", "text", "state", "response", "approved"]
 
 
@@ -218,18 +219,6 @@ def _standing_in(cycle, agency_reports, held, lineage) -> _StandingIn:
     return found
 
 
-def _estimates(targets, until: int) -> dict[int, set[int]]:
-    """Target id → the years whose current value is an estimate (ước thực hiện), over its indicator."""
-    groups = indicator_groups(targets)
-    rows = TargetValue.objects.current().filter(
-        target__in={members[0] for members in groups.values()}, year__lte=until, is_estimate=True
-    )
-    flagged = {}
-    for target_id, year in rows.values_list("target_id", "year"):
-        flagged.setdefault(target_id, set()).add(year)
-    return {t.pk: flagged.get(groups[t.pk][0], set()) for t in targets}
-
-
 def _targets(report, due_on, lineage):
     plan_targets = list(
         report.plan.targets.filter(is_active=True).select_related("responsible_agency").order_by("position")
@@ -237,7 +226,8 @@ def _targets(report, due_on, lineage):
     progress = plan_progress(plan_targets, report.year)
     owners = lineage.owners(plan_targets, due_on)  # who answers for each target that year
     series = observations(plan_targets, until=report.year)
-    estimates = _estimates(plan_targets, report.year)
+    estimates = estimate_years(plan_targets, report.year)
+    unapproved = unapproved_values(report.plan, report.year)
     rows = []
     for t in plan_targets:
         values, judged = series.get(t.pk, {}), progress[t.pk]
@@ -269,6 +259,7 @@ def _targets(report, due_on, lineage):
                 "status_code": progress[t.pk].status,
                 "explanation": progress[t.pk].explanation,
                 "agency": owners[t.pk].name,
+                "unapproved": "; ".join(unapproved_text(e, t) for e in unapproved.get(indicator_key(t), [])),
             }  # fmt: skip
         )
     return frame(rows, TARGET_COLUMNS), series, estimates

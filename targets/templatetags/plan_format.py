@@ -96,17 +96,20 @@ def with_unit(value, unit):
 
 NUMBER_THEN_WORD = re.compile(r"(\d) (?=[^\W\d_])")  # "54.000.000 đồng", "37,2 triệu"
 COMPOUND_UNIT = re.compile(r"[^\s/<>&;]+(?:/[^\s/<>&;]+)+")  # a word with "/": "đồng/người/năm)", "3,30%/năm"
+NUMBER_RANGE = re.compile(r"\d[\d.,]*–\d[\d.,]*")  # "4,0–4,5": a renderer may break after the dash
 
 
 @register.filter
 def unbroken_units(text):
     """Printed text (the PDF) where a line never breaks between a number and the word after it (its unit), nor
-    inside a unit with "/": a no-break space after the number, and the word with "/" held whole in a `span.unit`
-    (white-space: nowrap), since a renderer may break after "/". A narrow column may still put "đồng/người/năm"
-    on the line after "triệu", never "người/năm" on the line after "đồng/"."""
+    inside a unit with "/", nor inside a range ("4,0–4,5"): a no-break space after the number, and the word with "/"
+    and the range each held whole in a `span.unit` (white-space: nowrap), since a renderer may break after "/" or
+    "–". A narrow column may still put "đồng/người/năm" on the line after "triệu", never "người/năm" on the line
+    after "đồng/"."""
     from django.utils.html import conditional_escape
     from django.utils.safestring import mark_safe
 
     text = NUMBER_THEN_WORD.sub("\\1\u00a0", str(conditional_escape(text if text is not None else "")))
+    text = NUMBER_RANGE.sub(lambda m: f'<span class="unit">{m.group(0)}</span>', text)
     text = COMPOUND_UNIT.sub(lambda m: f'<span class="unit">{m.group(0)}</span>', text)
     return mark_safe(text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "<br>"))  # typed lines: CR LF

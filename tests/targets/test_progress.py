@@ -2,7 +2,7 @@
 
 import pytest
 
-from targets.progress import Goal, cagr, evaluate, fmt, status_for_ratio
+from targets.progress import Goal, cagr, evaluate, fmt, share, status_for_ratio
 
 PCT = dict(unit="%")
 
@@ -37,10 +37,10 @@ def test_cagr_ratio_needs_acceleration():
     assert p.explanation == (
         "Từ 80% (năm 2020) tăng lên 88% (năm 2023), bình quân tăng 3,23%/năm (tương đối); cần tăng 3,50%/năm "
         "(tương đối) để đạt 95% vào năm 2025. Giữ nhịp này, năm 2025 ước đạt 94%, chưa đạt mục tiêu. Tốc độ hiện nay "
-        "mới bằng 92% tốc độ cần thiết (từ 95% trở lên mới là đúng tiến độ)."
+        "mới bằng 92,3% tốc độ cần thiết (từ 95% trở lên mới là đúng tiến độ)."
     )
     assert "CAGR" not in p.explanation and "tỷ số" not in p.explanation  # the method in small print only
-    assert p.method_note == "Phương pháp: tốc độ tăng trưởng bình quân (CAGR); tỷ số tiến độ 0,923."
+    assert p.method_note == "Phương pháp: tốc độ tăng trưởng bình quân (CAGR); tỷ số tiến độ 92,3%."
 
 
 def test_cagr_ratio_on_track():
@@ -160,7 +160,7 @@ def test_annual_change_is_derived_from_the_level_series():
     assert p.observed_pace == pytest.approx(3.5) and p.ratio == pytest.approx(0.875)
     assert p.explanation == (
         "Giảm bình quân 3,5 điểm %/năm từ năm 2020 đến năm 2023 (27,5% → 17%); cần giảm 4,0–4,5 điểm %/năm. Tốc độ "
-        "hiện nay mới bằng 88% tốc độ cần thiết (từ 95% trở lên mới là đúng tiến độ)."
+        "hiện nay mới bằng 87,5% tốc độ cần thiết (từ 95% trở lên mới là đúng tiến độ)."
     )
     # the 2025 milestone, judged once in its year: 27.5 → 6.0 is 4.3 points a year: met
     done = evaluate(goal, {2020: 27.5, 2025: 6.0}, 2025)
@@ -252,3 +252,25 @@ def test_a_late_assessment_does_not_change_a_passed_qualitative_milestone(plan):
     Assessment.objects.create(target=target, year=2026, status="achieved")  # said a year too late
     assert plan_progress([target], 2026)[target.pk].status == "not_met"
     assert plan_progress([target], 2025)[target.pk].status == "qualitative"
+
+
+def test_an_on_track_pace_short_of_the_goal_says_it_is_still_on_track_and_its_share_as_a_percent():
+    """2030.17 of the demo: "Đúng tiến độ" beside a projection just short of 50%. The sentence names the status and
+    why; its levels share one number of decimals (46,10% … 48,00% … 49,98%, not 46,1% … 48% … 49,98%); the share of
+    the pace reads 99,5% in the sentence and in the small print alike (not 99% there and 0,995 here)."""
+    p = evaluate(level("=", 50, horizon=2030), {2020: 46.1, 2021: 46.5, 2022: 46.9, 2024: 47.6, 2025: 48.0}, 2026)
+    assert p.status == "on_track" and p.ratio == pytest.approx(0.99464, abs=1e-5)
+    assert p.explanation == (
+        "Từ 46,10% (năm 2020) tăng lên 48,00% (năm 2025), bình quân tăng 0,81%/năm (tương đối); cần tăng 0,82%/năm "
+        "(tương đối) để đạt 50% vào năm 2030. Giữ nhịp này, năm 2030 ước đạt 49,98%, sát mục tiêu. Vẫn đúng tiến độ "
+        "vì tốc độ hiện nay bằng 99,5% tốc độ cần thiết (từ 95% trở lên là đúng tiến độ)."
+    )
+    assert p.method_note == "Phương pháp: tốc độ tăng trưởng bình quân (CAGR); tỷ số tiến độ 99,5%."
+
+
+@pytest.mark.parametrize(
+    ("ratio", "shown"),
+    [(0.995, "99,5%"), (0.9496, "94,9%"), (0.95, "95,0%"), (0.5999, "59,9%"), (0.9997, "99,9%"), (1.0864, "108,6%")],
+)
+def test_a_share_of_the_pace_is_a_percent_that_never_reads_as_a_threshold_not_reached(ratio, shown):
+    assert share(ratio) == shown

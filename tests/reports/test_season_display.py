@@ -1,0 +1,181 @@
+"""What the dashboard, the target pages, the public page and the consolidated report show of the demo year on
+06/12/2026, the day after the due date: no year still to come judged, the reviewing body of the year's issuer,
+estimates marked "(ước)", and values sent but not yet approved shown as such, never a draft's."""
+
+import io
+
+import pandas as pd
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from reports.consolidated.build import build_consolidated_report
+from reports.consolidated.models import ConsolidatedReport
+from reports.models import AgencyReport, TargetEntry
+from targets.models import Target
+from targets.overrides import override_status
+from tasks.models import ReportIssuer
+from tests.conftest import queries_of
+from tests.reports.helpers import on
+from tests.reports.real_year import flat, pdf_text
+
+pytestmark = pytest.mark.season
+
+SLUG = "binh-son-ctdt-2021-2030"
+DASHBOARD = f"/bang-dieu-khien/{SLUG}/2026/"
+PUBLIC = f"/cong-khai/{SLUG}/"
+
+
+@pytest.fixture
+def demo(plan, settings, tmp_path):
+    """The demo year as seeded on 06/12/2026; the test runs on that day."""
+    settings.MEDIA_ROOT = tmp_path
+    with on("2026-12-06"):
+        call_command("seed_demo", "--reports", force=True, stdout=io.StringIO())
+        yield plan
+
+
+def page(client, url) -> str:
+    response = client.get(url)
+    assert response.status_code == 200
+    return flat(response.content.decode())
+
+
+def login(client, username):
+    """Log in as a demo user as seed_demo left them (it resets their passwords)."""
+    client.force_login(get_user_model().objects.get(username=username))
+
+
+def row_of(text: str, code: str) -> str:
+    start = text.index(f'id="ct-{code}"')
+    return text[start : text.index("</tr>", start)]
+
+
+def test_the_public_page_offers_years_up_to_this_one_and_never_judges_a_year_to_come(client, demo):
+    text = page(client, PUBLIC)
+    assert '<option value="2026" selected>' in text and 'value="2027"' not in text and 'value="2045"' not in text
+    later = page(client, f"{PUBLIC}?nam=2030")
+    assert "Năm 2030 chưa đến nên chưa có số liệu để đánh giá; trang đang hiển thị năm 2026." in later
+    assert "Tình trạng năm 2026" in later and "Tình trạng năm 2030" not in later
+    assert "Năm 2030 chưa đến" not in page(client, f"{PUBLIC}?nam=2025")
+
+
+def test_the_dashboard_sends_a_year_to_come_to_this_year_with_a_word(client, demo):
+    login(client, "lanhdao")
+    response = client.get(f"/bang-dieu-khien/{SLUG}/2030/", follow=True)
+    assert response.redirect_chain == [(DASHBOARD, 302)]
+    assert "Năm 2030 chưa đến nên chưa có số liệu để đánh giá; đang hiển thị năm 2026." in response.content.decode()
+    export = client.get(f"/bang-dieu-khien/{SLUG}/2030/chi-tieu.xlsx")
+    assert export.status_code == 302 and export["Location"] == DASHBOARD
+    assert client.get(f"/bang-dieu-khien/{SLUG}/2025/").status_code == 200
+
+
+def test_a_status_override_names_the_reviewing_body_of_the_years_issuer(client, demo):
+    ReportIssuer.objects.create(
+        plan=demo, from_year=2026, issuing_body="Ủy ban nhân dân xã Bình Sơn", place="Bình Sơn",
+        signer_position="CHỦ TỊCH", signer_name="Nguyễn Văn A", reviewing_body="Văn phòng HĐND và UBND xã Bình Sơn",
+    )  # fmt: skip
+    target = Target.objects.get(plan=demo, code="2030.06")
+    override_status(
+        target,
+        2026,
+        "on_track",
+        "Số liệu năm 2026 của tỉnh chưa công bố.",
+        by=get_user_model().objects.get(username="vanphong"),
+    )
+    said = "Văn phòng HĐND và UBND xã Bình Sơn điều chỉnh:"
+    assert said in row_of(page(client, PUBLIC), "2030.06")
+    assert "Văn phòng huyện" not in page(client, PUBLIC)
+    login(client, "vanphong")
+    dashboard = page(client, DASHBOARD)
+    assert said in row_of(dashboard, "2030.06") and "Văn phòng huyện điều chỉnh" not in dashboard
+    detail = page(client, f"/ke-hoach/{SLUG}/chi-tieu/2030.06/")
+    assert said in detail and "Văn phòng huyện điều chỉnh" not in detail
+    assert "Điều chỉnh tình trạng (Văn phòng HĐND và UBND xã Bình Sơn)" in detail
+
+
+def test_an_estimate_is_marked_uoc_on_the_dashboard_and_the_public_page(client, demo):
+    public = row_of(page(client, PUBLIC), "2030.01")  # 2025 and 2026 are estimates in the demo, 2024 is not
+    assert "2024: 2.381,8 tỷ đồng;" in public
+    assert "2025: 2.560,4 tỷ đồng (ước);" in public and "2026: 2.755 tỷ đồng (ước)</td>" in public
+    login(client, "lanhdao")
+    dashboard = row_of(page(client, DASHBOARD), "2030.01")
+    assert "2.755 tỷ đồng (ước)<div" in dashboard
+    assert "(ước)" not in row_of(page(client, DASHBOARD), "2025.03")  # an approved value, not an estimate
+
+
+def _staff_sends_again(code):
+    """The agency sends its report again (after the demo's send-back), through the report's own method."""
+    report = AgencyReport.objects.get(cycle__year=2026, agency__code=code)
+    report.submit(by=get_user_model().objects.get(username=f"canbo.{code.lower()}"))
+    return report
+
+
+def test_values_sent_and_not_yet_approved_are_shown_as_such_and_a_drafts_never(client, demo):
+    _staff_sends_again("NNPTNT")  # 2025.10, 2030.04, 2030.12, 2030.17: values for 2026, awaiting review
+    TargetEntry.objects.filter(report__agency__code="TTYT", target__code="2030.07").update(value=72.5)  # a draft
+    nnptnt = AgencyReport.objects.get(cycle__year=2026, agency__code="NNPTNT").agency
+    login(client, "vanphong")
+    dashboard = page(client, DASHBOARD)
+    assert (
+        f"4 số liệu chỉ tiêu trong báo cáo đã gửi đang chờ duyệt ({nnptnt.short_name.replace('&', '&amp;')}): ghi bên "
+        "dưới, “Chưa duyệt”, chưa tính vào tình trạng cho đến khi được duyệt." in dashboard
+    )
+    row = row_of(dashboard, "2030.17")
+    assert '48,3% (ước)<div class="text-muted">năm 2026, báo cáo của Phòng NN&amp;PTNT</div>' in row
+    assert ">Chưa duyệt</span>" in row
+    assert "Đúng tiến độ" in row and "tăng lên 48,00% (năm 2025)" in row  # judged on the approved values only
+    assert (
+        "72,5" not in row_of(dashboard, "2030.07")
+        and "báo cáo của Trung tâm Y tế"
+        not in dashboard[dashboard.index('id="chi-tieu"') : dashboard.index('id="nhiem-vu"')]
+    )
+    report = build_consolidated_report(ConsolidatedReport.request(demo, 2026).pk)
+    assert report.state == "ready", report.error
+    printed = flat(pdf_text(report.pdf.path))
+    assert "số liệu ghi “báo cáo chưa duyệt” là của báo cáo đã gửi, đang thẩm định, chưa tính vào tình trạng" in printed
+    assert f"2025: 48% (ước) (2026: 48,3% (ước), báo cáo chưa duyệt của {nnptnt.name})" in printed
+    assert "72,5" not in printed
+
+
+def test_the_dashboard_runs_as_many_queries_whatever_awaits_approval(client, demo):
+    login(client, "lanhdao")
+    queries_of(client, DASHBOARD)  # the figures cached
+    before = queries_of(client, DASHBOARD)
+    _staff_sends_again("NNPTNT")
+    AgencyReport.objects.filter(cycle__year=2026, agency__code="TTYT").update(state="submitted")
+    TargetEntry.objects.filter(report__agency__code="TTYT").update(value=70, is_estimate=True)
+    assert "Chưa duyệt" in page(client, DASHBOARD)
+    assert queries_of(client, DASHBOARD) == before
+
+
+def test_a_range_and_its_unit_stay_whole_in_the_printed_status_column(demo):
+    """2025.02's reason, in the narrow "Tình trạng và lý do" column: "cần giảm 4,0–4,5 điểm %/năm" never breaks
+    after the dash, nor between the range and its unit."""
+    report = build_consolidated_report(ConsolidatedReport.request(demo, 2026).pk)
+    lines = pdf_text(report.pdf.path).replace("\u00a0", " ").splitlines()
+    assert any("4,0–4,5 điểm %/năm" in line for line in lines)
+    assert not [line for line in lines if line.rstrip().endswith("–") or line.rstrip().endswith(("4,0", "4,5"))]
+
+
+def test_the_targets_workbook_marks_estimates_and_values_awaiting_approval(client, demo):
+    _staff_sends_again("NNPTNT")
+    login(client, "lanhdao")
+    response = client.get(f"/bang-dieu-khien/{SLUG}/2026/chi-tieu.xlsx")
+    rows = {r["Mã"]: r for r in pd.read_excel(io.BytesIO(response.content), dtype=object).to_dict("records")}
+    forest = rows["2030.17"]
+    assert forest["Số ước tính"] == "Có" and forest["Giá trị gần nhất"] == 48
+    unapproved = "2026: 48,3% (ước), báo cáo chưa duyệt của Phòng Nông nghiệp và Phát triển nông thôn"
+    assert forest["Số liệu báo cáo chưa duyệt (chưa tính vào tình trạng)"] == unapproved
+    assert pd.isna(rows["2025.03"]["Số ước tính"])
+
+
+def test_what_awaits_approval_names_the_years_reviewing_body(client, demo):
+    ReportIssuer.objects.create(
+        plan=demo, from_year=2026, issuing_body="Ủy ban nhân dân xã Bình Sơn", place="Bình Sơn",
+        signer_position="CHỦ TỊCH", signer_name="Nguyễn Văn A", reviewing_body="Văn phòng HĐND và UBND xã Bình Sơn",
+    )  # fmt: skip
+    login(client, "lanhdao")
+    dashboard = page(client, DASHBOARD)
+    assert 'title="Báo cáo của đơn vị đã gửi, Văn phòng HĐND và UBND xã Bình Sơn chưa duyệt">Chưa duyệt' in dashboard
+    assert "Văn phòng huyện chưa duyệt" not in dashboard  # "Văn phòng huyện" still names an agency that reports
