@@ -103,7 +103,9 @@ def dashboard_export(request, slug, year, table):
     builders = {
         "tinh-hinh-bao-cao": lambda: excel.completeness_frame(dashboard.completeness(cycle, organisation["lineage"])),
         "chi-tieu": lambda: excel.targets_frame(
-            dashboard.target_rows(plan, year, f["status"], f["horizon"], f["agency"], **organisation), year
+            dashboard.target_rows(plan, year, f["status"], f["horizon"], f["agency"], **organisation),
+            year,
+            reviewer=ReportIssuer.for_year(plan, year).reviewer_name,
         ),
         "nhiem-vu": lambda: excel.tasks_frame(
             dashboard.task_rows(plan, cycle, f["task_status"], f["task_agency"], **organisation)

@@ -22,6 +22,7 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from reports.dashboard import unapproved_text
 from reports.models import ReportState
 from targets.progress import STATUS_LABELS
+from tasks.models import PLAN_REVIEWING_BODY
 
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 PLAIN, BOLD = Font(name="Calibri", size=11), Font(name="Calibri", size=11, bold=True)
@@ -286,7 +287,10 @@ def completeness_frame(summary) -> pd.DataFrame:
     )
 
 
-def targets_frame(groups, year) -> pd.DataFrame:
+def targets_frame(groups, year, reviewer=PLAN_REVIEWING_BODY) -> pd.DataFrame:
+    """The targets sheet; `reviewer` is the body that reviews the year (ReportIssuer.reviewer_name), named in the
+    override column's header."""
+    override_columns = [f"{reviewer} điều chỉnh", *OVERRIDE_COLUMNS[1:]]
     rows = []
     for _section, items in groups:
         for row in items:
@@ -305,7 +309,7 @@ def targets_frame(groups, year) -> pd.DataFrame:
                     "Tình trạng": STATUS_LABELS[p.status],
                     "Giải thích": p.explanation,
                     "Phương pháp": p.method_note,
-                    **_override_cells(row.override),
+                    **dict(zip(override_columns, _override_cells(row.override).values(), strict=True)),
                     "Đơn vị chịu trách nhiệm": (row.owner or t.responsible_agency).name,  # the year's
                 }
             )
@@ -322,14 +326,14 @@ def targets_frame(groups, year) -> pd.DataFrame:
         "Tình trạng",
         "Giải thích",
         "Phương pháp",
-        *OVERRIDE_COLUMNS,
+        *override_columns,
         "Đơn vị chịu trách nhiệm",
     ]
     return pd.DataFrame(rows, columns=columns, dtype=object)  # object: a missing year stays None, never NaN
 
 
 UNAPPROVED = "Số liệu báo cáo chưa duyệt (chưa tính vào tình trạng)"
-OVERRIDE_COLUMNS = ["Văn phòng huyện điều chỉnh", "Lý do điều chỉnh", "Người điều chỉnh", "Điều chỉnh lúc"]
+OVERRIDE_COLUMNS = ["Điều chỉnh", "Lý do điều chỉnh", "Người điều chỉnh", "Điều chỉnh lúc"]
 
 
 def _override_cells(override) -> dict:

@@ -247,6 +247,14 @@ class TargetEntryForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         as_of = cleaned.get("as_of")
+        today = timezone.localdate()
+        if as_of and as_of > today and not cleaned.get("is_estimate") and not self.fields["as_of"].disabled:
+            # a figure "as of" a day still to come can only be an estimate ("ước thực hiện đến 31/12")
+            self.add_error(
+                "as_of",
+                f"Ngày số liệu sau hôm nay ({today:%d/%m/%Y}) chỉ dùng cho số ước tính: đánh dấu “Ước thực hiện” "
+                "hoặc ghi ngày đã qua.",
+            )
         if as_of and self.facts is not None and not self.fields["as_of"].disabled:
             first, last = self.instance.report.cycle.as_of_window(self.value_year)
             if not first <= as_of <= last:

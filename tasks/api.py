@@ -177,10 +177,10 @@ def plan_progress(request, slug):
     if plan is None:
         return _json({"error": "Không tìm thấy kế hoạch."}, status=404)
     year_text = request.GET.get("year", "")
-    last = plan.last_year
+    last = min(plan.last_year, current_year(plan))  # a year still to come has no values to judge
     valid = year_text.isascii() and year_text.isdigit() and plan.period_start <= int(year_text) <= last
     if year_text and not valid:
-        return _json({"error": f"Năm phải từ {plan.period_start} đến {last}."}, status=400)
+        return _json({"error": f"Năm phải từ {plan.period_start} đến {last}: năm sau chưa có số liệu."}, status=400)
     year = int(year_text) if year_text else current_year(plan)
     targets = list(plan.targets.filter(is_active=True).order_by("position"))
     progress, series = plan_figures(plan, targets, year)

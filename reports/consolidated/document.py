@@ -4,6 +4,8 @@ say the same text in the same order. Layout (fonts, margins, rules) is the rende
 import re
 from dataclasses import dataclass, field
 
+from django.utils import timezone
+
 from reports.pdf import document_date, issuer_lines
 from targets.templatetags.plan_format import vn_number, with_unit
 from tasks.models import ReportIssuer, SectionKind
@@ -128,8 +130,10 @@ def _direction(data, issuer) -> list:
     outside = reports[~reports["included"].astype(bool)]
     sent_back = outside[outside["state"] == "sent_back"]["agency"].tolist()
     missing = outside[outside["state"] != "sent_back"]["agency"].tolist()
+    # the counts are the build's: a report dated for its signing day ahead still counts as at the day it was built
+    as_at = min(data.report.report_date, timezone.localdate())
     counts = (
-        f"Đến ngày {data.report.report_date:%d/%m/%Y}, có {len(included)}/{len(reports)} cơ quan, đơn vị gửi báo cáo, "
+        f"Đến ngày {as_at:%d/%m/%Y}, có {len(included)}/{len(reports)} cơ quan, đơn vị gửi báo cáo, "
         f"trong đó {approved} báo cáo đã được {issuer.reviewer_name} thẩm định, duyệt"
     )
     if waiting:

@@ -66,7 +66,11 @@ def consolidated_list(request):
     plan = get_object_or_404(Plan.objects.filter(is_active=True).order_by("-period_start")[:1])
     from targets.views import current_year
 
-    year = plan.year_from(request.GET.get("nam", ""), current_year(plan))
+    this_year = current_year(plan)
+    year = plan.year_from(request.GET.get("nam", ""), this_year)
+    if year > this_year:  # a year still to come has nothing to report: its report is never built
+        messages.info(request, f"Năm {year} chưa đến nên chưa có gì để tổng hợp; đang hiển thị năm {this_year}.")
+        return redirect(f"{reverse('reports:consolidated')}?nam={this_year}")
     versions = ConsolidatedReport.objects.filter(plan=plan, year=year).select_related("requested_by")
     latest = versions.first()
     form = None

@@ -116,8 +116,9 @@ def _stale_message(report) -> str:
     report.refresh_from_db(fields=["version", "updated_at", "updated_by"])
     who = (report.updated_by.get_full_name() or report.updated_by.username) if report.updated_by else "người khác"
     return (
-        f"Báo cáo đã được lưu trên web sau khi tải tệp này ({who}, lúc "
-        f"{timezone.localtime(report.updated_at):%H:%M %d/%m/%Y}). Tệp không được nhập để không ghi đè nội dung "
+        f"Báo cáo đã thay đổi sau khi tải tệp này (lần lưu gần nhất: {who}, lúc "
+        f"{timezone.localtime(report.updated_at):%H:%M %d/%m/%Y}, trên web hoặc từ một tệp Excel đã tải lên, "
+        "có thể chính tệp này). Tệp không được nhập để không ghi đè nội dung "
         "mới hơn. Hãy tải tệp Excel mới, chép phần bạn đã sửa sang tệp mới rồi tải lên lại."
     )
 

@@ -39,6 +39,7 @@ from reports.offline.layout import (
 )
 from reports.views import build_forms
 from targets.templatetags.plan_format import paragraphs, target_value, vn_number
+from tasks.models import ReportIssuer
 
 INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")  # the cells to fill, pale yellow
 CLOSED_FILL = PatternFill("solid", fgColor="EDEDED")  # an input cell that cannot be changed in this report
@@ -363,10 +364,11 @@ def _instructions(ws, report) -> None:
         ("Tải lên", True),
         ("7. Trên trang báo cáo, mục “Nhập bằng tệp Excel”, chọn tệp này và bấm “Tải lên”. Cổng kiểm tra như khi "
          "nhập trên web: nếu có lỗi, không nội dung nào được lưu và từng lỗi được nêu theo trang, dòng, cột.", False),
-        ("8. Nếu báo cáo được lưu trên web sau khi tải tệp này, tệp bị từ chối để không ghi đè nội dung mới: "
-         "tải tệp mới, chép phần đã sửa sang rồi tải lên lại. Sau mỗi lần tải lên thành công cũng vậy.", False),
-        ("9. Tải lên chỉ lưu nháp. Gửi báo cáo đến Văn phòng huyện bằng nút “Lưu và gửi báo cáo” trên trang web.",
-         False),
+        ("8. Nếu báo cáo thay đổi sau khi tải tệp này (lưu trên web, tải lên một tệp Excel, kể cả chính tệp này, "
+         "hay bị trả lại), tệp bị từ chối để không ghi đè nội dung mới: tải tệp mới, chép phần đã sửa sang rồi tải "
+         "lên lại.", False),
+        (f"9. Tải lên chỉ lưu nháp. Gửi báo cáo đến {ReportIssuer.for_year(cycle.plan, cycle.year).reviewer_name} "
+         "bằng nút “Lưu và gửi báo cáo” trên trang web.", False),
     ]  # fmt: skip
     ws.column_dimensions["A"].width = INSTRUCTIONS_WIDTH
     for row, (text, bold) in enumerate(lines, start=1):

@@ -196,7 +196,8 @@
     var limit = parseInt(area.getAttribute("maxlength"), 10);
     if (!area.id || !(limit > 0)) return;
     var counter = charCounter(area);
-    var used = area.value.length, left = Math.max(limit - used, 0), near = left <= limit / 10;
+    /* counted as the server counts a saved text: without its leading and trailing spaces and line breaks */
+    var used = area.value.trim().length, left = Math.max(limit - used, 0), near = left <= limit / 10;
     counter.querySelector("[data-count]").textContent = used > limit  /* a text saved before, or refused */
       ? "Thừa " + grouped(used - limit) + " ký tự (tối đa " + grouped(limit) + ")"
       : near ? "Còn " + grouped(left) + " ký tự (tối đa " + grouped(limit) + ")"

@@ -96,6 +96,23 @@ def test_the_plan_is_cited_by_its_number_once_the_office_enters_it(
     assert plan.number == "1234/KH-UBND"
 
 
+def test_a_report_dated_for_its_signing_day_counts_as_at_the_day_it_was_built(
+    client, cast, plan, eager_jobs, django_capture_on_commit_callbacks
+):
+    current_report(plan, "LDTBXH")  # the year's cycle is open; the run is on 20/11/2026
+    client.force_login(cast["vanphong"])
+    form = {
+        "plan_number": "1234/KH-UBND", "number": "…/BC-UBND", "report_date": "05/12/2026",
+        "addressee": plan.reports_to, "recipients": "Lưu: VT", "signer_position": "PHÓ CHỦ TỊCH",
+        "signer_name": "Phạm Quang Sự",
+    }  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post("/tong-hop/?nam=2026", form).status_code == 302
+    text = flat(pdf_text(ConsolidatedReport.objects.get(plan=plan, year=2026).pdf.path))
+    assert "Bình Sơn, ngày 05 tháng 12 năm 2026" in text  # the document's date, as the office set it
+    assert "Đến ngày 20/11/2026, có 0/" in text and "Đến ngày 05/12/2026" not in text  # its counts: today's
+
+
 def test_the_pdf_is_pdf_a_with_an_empty_signature_field_over_the_signer(plan):
     report = built(plan)
     with open(report.pdf.path, "rb") as handle:

@@ -5,6 +5,7 @@ timeliness stays as it was; sent again after it, the report says so. Each day is
 05/12/2026; 06/12/2026 is a Sunday)."""
 
 import datetime
+import subprocess
 
 import pytest
 from django.core import mail
@@ -21,6 +22,18 @@ NAME = "Phòng Lao động - Thương binh và Xã hội"
 @pytest.fixture(autouse=True)
 def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
+
+
+def row_of_year(html: str, year: int) -> str:
+    table = html[html.index('id="bao-cao-cua-don-vi"') :].split("</table>")[0]
+    [row] = [row for row in table.split("<tr>") if f">{year}</a>" in row]
+    return row
+
+
+def pdf_bytes_text(content: bytes) -> str:
+    return subprocess.run(
+        ["pdftotext", "-raw", "-", "-"], input=content, capture_output=True, check=True
+    ).stdout.decode()
 
 
 def send_back(client, cast, report, **data):
@@ -58,6 +71,12 @@ def test_sent_back_after_the_due_date_the_report_is_overdue_on_its_corrections_e
         assert "Bổ sung nguồn số liệu." in asked and "bổ sung: <strong>10/12/2026</strong> – đã quá hạn" in asked
         header = page.split("</header>")[0]
         assert "Quá hạn bổ sung (hạn 10/12/2026)" in header and "Gửi muộn" not in header
+        listed = row_of_year(client.get("/bao-cao/").content.decode(), 2026)  # the agency's own list says it too
+        assert "Hạn bổ sung: 10/12/2026" in listed and "Quá hạn bổ sung (hạn 10/12/2026)" in listed
+        printed = client.get(f"/bao-cao/{report.pk}/in/")
+        assert printed.status_code == 200
+        text = " ".join(pdf_bytes_text(printed.content).split())
+        assert "Hạn gửi: 05/12/2026. Gửi lần đầu lúc 08:00 16/11/2026. Quá hạn bổ sung (hạn 10/12/2026)." in text
         assert "Gửi lần đầu lúc 08:00 16/11/2026" in header  # the first submission was on time, and stays so
         mine = row_of(client.get("/bao-cao/").content.decode(), "bao-cao-cua-don-vi", "2026")
         assert "Quá hạn bổ sung (hạn 10/12/2026)" in mine

@@ -262,7 +262,7 @@ def test_a_workbook_downloaded_before_a_web_save_is_refused(owner, report):
     book[DIFFICULTIES]["A2"] = "Từ Excel"
     response = upload(owner, report, book)
     assert response.status_code == 422
-    assert "Báo cáo đã được lưu trên web sau khi tải tệp này" in errors_of(response)
+    assert "Báo cáo đã thay đổi sau khi tải tệp này (lần lưu gần nhất:" in errors_of(response)
     report.refresh_from_db()
     assert report.difficulties == "Trên web" and report.version == 1
 
@@ -272,7 +272,7 @@ def test_a_workbook_is_taken_once(owner, report):
     book[DIFFICULTIES]["A2"] = "Lần một"
     assert upload(owner, report, book).status_code == 302
     book[DIFFICULTIES]["A2"] = "Lần hai"
-    assert "lưu trên web sau khi tải tệp này" in errors_of(upload(owner, report, book))
+    assert "Báo cáo đã thay đổi sau khi tải tệp này" in errors_of(upload(owner, report, book))
     report.refresh_from_db()
     assert report.difficulties == "Lần một"
 

@@ -137,6 +137,31 @@ def test_text_just_under_the_limit_is_accepted(staff_client, report):
     assert post(staff_client, report, page).status_code == 302
 
 
+def test_a_value_as_of_a_day_to_come_is_an_estimate_or_refused(client, cast, staff_client, report):
+    # the run is on 20/11/2026: 31/12/2026 is still to come
+    page = ReportPage(report).target("2030.10", value="12", as_of="31/12/2026", is_estimate=False)
+    response = post(staff_client, report, page)
+    assert response.status_code == 422
+    html = response.content.decode()
+    error = field_error(html, page.field("target", "2030.10", "as_of"))
+    assert "Ngày số liệu sau hôm nay (20/11/2026) chỉ dùng cho số ước tính: đánh dấu “Ước thực hiện”" in error
+    assert 'value="12"' in html and 'value="31/12/2026"' in html
+    page.fill_everything().target("2030.10", value="12", as_of="31/12/2026", is_estimate=True)
+    assert post(staff_client, report, page, "submit").status_code == 302  # "ước thực hiện đến 31/12"
+    client.force_login(cast["vanphong"])
+    shown = client.get(f"/bao-cao/{report.pk}/").content.decode()
+    assert "12% (ước)" in shown and "năm 2026, ước đến 31/12/2026" in shown
+
+
+def test_a_passed_milestones_recorded_estimate_is_said_to_be_one(staff_client, report):
+    from targets.recording import record_value
+
+    entry = report.target_entries.filter(target__horizon=2025, target__unit="%").select_related("target").first()
+    record_value(entry.target, 2025, Decimal("82.3"), source="Báo cáo năm 2025", is_estimate=True)
+    page = staff_client.get(f"/bao-cao/{report.pk}/").content.decode()
+    assert "Số liệu năm 2025: 82,3% (ước)." in page
+
+
 def test_a_value_that_jumps_needs_a_note_next_to_it(staff_client, report, plan):
     from targets.recording import record_value
 
@@ -148,7 +173,7 @@ def test_a_value_that_jumps_needs_a_note_next_to_it(staff_client, report, plan):
     error = field_error(html, page.field("target", "2030.10", "note"))
     assert "Số liệu thay đổi bất thường: tăng từ 30% (năm 2025) lên 75% (năm 2026): 45 điểm % mỗi năm" in error
     assert "Cần ghi chú giải thích" in error
-    assert 'value="75"' in html and "Năm 2025: <strong>30 %</strong>" in html  # what was typed is kept
+    assert 'value="75"' in html and "Năm 2025: <strong>30%</strong>" in html  # what was typed is kept
     report.refresh_from_db()
     assert report.state == "draft" and report.version == 0
     page.target("2030.10", note="Mở thêm 2 trung tâm dạy nghề.")

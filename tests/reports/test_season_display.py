@@ -7,11 +7,11 @@ import io
 import pandas as pd
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from reports.consolidated.build import build_consolidated_report
 from reports.consolidated.models import ConsolidatedReport
-from reports.models import AgencyReport, TargetEntry
+from reports.models import AgencyReport, ReportingCycle, TargetEntry
 from targets.models import Target
 from targets.overrides import override_status
 from tasks.models import ReportIssuer
@@ -70,6 +70,25 @@ def test_the_dashboard_sends_a_year_to_come_to_this_year_with_a_word(client, dem
     assert client.get(f"/bang-dieu-khien/{SLUG}/2025/").status_code == 200
 
 
+def test_no_year_to_come_is_built_or_judged_by_the_consolidated_report_nor_the_api(client, cast, plan):
+    client.force_login(cast["vanphong"])
+    response = client.get("/tong-hop/?nam=2030", follow=True)
+    assert response.redirect_chain == [("/tong-hop/?nam=2026", 302)]
+    assert "Năm 2030 chưa đến nên chưa có gì để tổng hợp; đang hiển thị năm 2026." in response.content.decode()
+    cover = {"plan_number": "29/KH-UBND", "number": "45/BC-UBND", "report_date": "06/12/2026",
+             "addressee": "Ủy ban nhân dân tỉnh Quảng Ngãi", "recipients": "Lưu: VT",
+             "signer_position": "PHÓ CHỦ TỊCH", "signer_name": "Phạm Quang Sự"}  # fmt: skip
+    assert client.post("/tong-hop/?nam=2030", cover).status_code == 302
+    with pytest.raises(CommandError, match="Năm phải từ 2021 đến 2026: năm sau chưa có gì để tổng hợp."):
+        call_command("build_report", plan=SLUG, year=2027, stdout=io.StringIO())
+    assert not ConsolidatedReport.objects.filter(year__gt=2026).exists()
+    assert not ReportingCycle.objects.filter(year__gt=2026).exists()
+    later = client.get(f"/api/plans/{SLUG}/progress/?year=2030")
+    assert later.status_code == 400
+    assert later.json() == {"error": "Năm phải từ 2021 đến 2026: năm sau chưa có số liệu."}
+    assert client.get(f"/api/plans/{SLUG}/progress/?year=2026").status_code == 200
+
+
 def test_a_status_override_names_the_reviewing_body_of_the_years_issuer(client, demo):
     ReportIssuer.objects.create(
         plan=demo, from_year=2026, issuing_body="Ủy ban nhân dân xã Bình Sơn", place="Bình Sơn",
@@ -92,6 +111,9 @@ def test_a_status_override_names_the_reviewing_body_of_the_years_issuer(client, 
     detail = page(client, f"/ke-hoach/{SLUG}/chi-tieu/2030.06/")
     assert said in detail and "Văn phòng huyện điều chỉnh" not in detail
     assert "Điều chỉnh tình trạng (Văn phòng HĐND và UBND xã Bình Sơn)" in detail
+    export = pd.read_excel(io.BytesIO(client.get(f"{DASHBOARD}chi-tieu.xlsx").content), header=None, dtype=str)
+    header = [str(cell) for cell in export.iloc[(export == "Mã").any(axis=1).idxmax()]]
+    assert "Văn phòng HĐND và UBND xã Bình Sơn điều chỉnh" in header and "Văn phòng huyện điều chỉnh" not in header
 
 
 def test_an_estimate_is_marked_uoc_on_the_dashboard_and_the_public_page(client, demo):

@@ -123,14 +123,20 @@ def test_a_percent_formatted_cell_is_refused_in_the_workbook_for_a_value_in_year
 # "As of" dates
 
 
-@pytest.mark.parametrize("typed", ["31/12/2027", "01/01/0001", "31/12/9999", "31/12/2025"])
-def test_an_as_of_date_outside_the_year_is_refused_next_to_it(staff, report, typed):
+WINDOW = "Ngày số liệu của năm 2026 phải từ 01/01/2026 đến 31/12/2026"
+NO_DAY = "Ngày không hợp lệ: phải từ 01/01/2000 đến 31/12/2100"  # the one rule of every date (binhson_plan.dates)
+
+
+@pytest.mark.parametrize(
+    ("typed", "said"), [("31/12/2027", WINDOW), ("01/01/0001", NO_DAY), ("31/12/9999", NO_DAY), ("31/12/2025", WINDOW)]
+)
+def test_an_as_of_date_outside_the_year_is_refused_next_to_it(staff, report, typed, said):
     page = with_other_values(ReportPage(report)).target("2030.10", value="33,4", as_of=typed)
     response = post(staff, report, page)
     assert response.status_code == 422
     html = response.content.decode()
     error = field_error(html, page.field("target", "2030.10", "as_of"))
-    assert "Ngày số liệu của năm 2026 phải từ 01/01/2026 đến 31/12/2026" in error, error
+    assert said in error, error
     assert kept(page, html) and f'value="{typed}"' in html
     entry = TargetEntry.objects.get(report=report, target__code="2030.10")
     assert (entry.value, entry.as_of) == (None, None)
@@ -169,12 +175,12 @@ def test_the_workbook_checks_the_same_window_and_a_stored_bad_date_is_fixed_in_i
     response = upload(staff, report, book)
     assert response.status_code == 422
     assert (
-        f"dòng {row}, cột H (Số liệu tính đến ngày): Ngày số liệu của năm 2026 phải từ 01/01/2026 đến 31/12/2026 "
+        f"dòng {row}, cột H (Số liệu tính đến ngày): Ngày không hợp lệ: phải từ 01/01/2000 đến 31/12/2100 "
         "(đã nhập 01/01/0001)" in response.content.decode()
     )
-    sheet[f"H{row}"] = datetime.datetime(2026, 11, 30)
+    sheet[f"H{row}"] = datetime.datetime(2026, 11, 15)  # a day gone by (the run is on 20/11/2026)
     assert upload(staff, report, book).status_code == 302
-    assert TargetEntry.objects.get(report=report, target__code="2030.10").as_of == datetime.date(2026, 11, 30)
+    assert TargetEntry.objects.get(report=report, target__code="2030.10").as_of == datetime.date(2026, 11, 15)
     book = workbook(staff, report)
     book[TARGETS][f"H{row}"] = "01/01/0001"  # and typed in the workbook, it is refused like on the page
     response = upload(staff, report, book)

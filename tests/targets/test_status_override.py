@@ -19,6 +19,7 @@ from reports.consolidated.gathering import gather
 from reports.consolidated.models import ConsolidatedReport
 from targets.models import StatusOverride
 from tests.conftest import DATA
+from tests.reports.helpers import on
 
 SLUG = "binh-son-ctdt-2021-2030"
 URL = f"/ke-hoach/{SLUG}/chi-tieu/2025.19/dieu-chinh-tinh-trang/"
@@ -135,7 +136,8 @@ def test_a_passed_milestones_override_stands_in_later_years_a_pace_does_not(clie
     override(reviewer)  # 2025.19: its 2025 milestone judged once
     override(reviewer, status="acceleration_needed", reason="Số liệu 2026 ước thấp.",
              url=f"/ke-hoach/{SLUG}/chi-tieu/2030.03/dieu-chinh-tinh-trang/")  # fmt: skip
-    later = {t["code"]: t for t in client.get(f"/api/plans/{SLUG}/progress/?year=2027").json()["targets"]}
+    with on("2027-02-01"):  # 2027 is judged once it has come (a year still to come is refused)
+        later = {t["code"]: t for t in client.get(f"/api/plans/{SLUG}/progress/?year=2027").json()["targets"]}
     assert later["2025.19"]["override"]["status"] == "met" and later["2025.19"]["override"]["year"] == 2026
     assert later["2030.03"]["override"] is None
     earlier = {t["code"]: t for t in client.get(f"/api/plans/{SLUG}/progress/?year=2025").json()["targets"]}

@@ -22,9 +22,9 @@ class Command(BaseCommand):
         plan = Plan.objects.filter(slug=options["plan"]).first()
         if plan is None:
             raise CommandError(f"Không có kế hoạch “{options['plan']}”.")
-        last = plan.vision_year or plan.period_end
+        last = plan.reporting_years()[-1]  # a year still to come has nothing to report
         if not plan.period_start <= options["year"] <= last:
-            raise CommandError(f"Năm phải từ {plan.period_start} đến {last}.")
+            raise CommandError(f"Năm phải từ {plan.period_start} đến {last}: năm sau chưa có gì để tổng hợp.")
         report = build_consolidated_report(ConsolidatedReport.request(plan, options["year"]).pk)
         for field in (report.pdf, report.xlsx, report.docx):
             self.stdout.write(str(Path(settings.MEDIA_ROOT) / field.name))
