@@ -40,7 +40,8 @@ def parse_day(text: str, iso: bool = False) -> datetime.date:
     does not exist or is out of range."""
     text = str(text).strip()
     if any(char.isdigit() and not "0" <= char <= "9" for char in text):
-        raise DateError(f"Ngày không hợp lệ: “{text[:40]}” có chữ số không phải 0–9: gõ lại bằng các phím số thông thường.")
+        typed = text[:40]
+        raise DateError(f"Ngày không hợp lệ: “{typed}” có chữ số không phải 0–9: gõ lại bằng các phím số thông thường.")
     found, iso_found = _WRITTEN.fullmatch(text), iso and _ISO.fullmatch(text)
     if iso_found:
         year, month, day = (int(part) for part in iso_found.groups())
