@@ -2,6 +2,7 @@
 
 import io
 import zipfile
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -15,6 +16,7 @@ from tests.reports.ole_files import ole_file
 
 PDF = b"%PDF-1.4\n1 0 obj<< /Type /Catalog >>endobj\ntrailer<<>>\n%%EOF\n"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+SAVED = Path(__file__).resolve().parent.parent / "data" / "evidence"  # saved by LibreOffice
 
 
 def png_bytes():
@@ -98,6 +100,18 @@ def upload(client, report, name, content, code="III.3.b.3"):
         ("cu.xls", excel_97(), "application/vnd.ms-excel"),
         ("mau.docx", python_docx_bytes(), "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
         ("bang.xlsx", openpyxl_bytes(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        ("lo.doc", (SAVED / "libreoffice.doc").read_bytes(), "application/msword"),
+        ("lo.xls", (SAVED / "libreoffice.xls").read_bytes(), "application/vnd.ms-excel"),
+        (
+            "lo.docx",
+            (SAVED / "libreoffice.docx").read_bytes(),
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        ),
+        (
+            "lo.xlsx",
+            (SAVED / "libreoffice.xlsx").read_bytes(),
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ),
     ],
 )
 def test_it_accepts_real_documents(client, cast, report, name, content, kind):
