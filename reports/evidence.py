@@ -111,7 +111,7 @@ def _code(upload, kind, name) -> str:
         try:
             with zipfile.ZipFile(upload) as archive:  # opened once already by _damage()
                 part = ooxml_code(archive)
-        except Unreadable:
+        except Exception:  # Unreadable, or a member that does not unpack (checked once already by _damage())
             return f"Tệp “{name}” bị hỏng hoặc không đọc được (tệp Office bị hỏng)."
         if not part:
             return ""

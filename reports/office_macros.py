@@ -55,14 +55,20 @@ class Unreadable(Exception):
 
 
 def ooxml_code(archive: zipfile.ZipFile) -> str:
-    """The first part of the zip that holds or brings in code, or "". Raises Unreadable on broken XML."""
-    for kind in _attributes(archive, "[Content_Types].xml", {"Default", "Override"}, "ContentType"):
+    """The first part of the zip that holds or brings in code, or "". Raises Unreadable on broken XML, or on two
+    members of one name: part names are case-insensitive, and Python reads the last of two where Office may
+    read the first."""
+    names = [member.filename.lower() for member in archive.infolist()]
+    if len(set(names)) != len(names):
+        raise Unreadable("two parts of one name")
+    content_types = archive.infolist()[names.index("[content_types].xml")]
+    for kind in _attributes(archive, content_types, {"Default", "Override"}, "ContentType"):
         if not SAFE_TYPE.match(kind) or any(marker in kind.lower() for marker in CODE_MARKERS):
             return kind
     for member in archive.infolist():
         name = member.filename
         if name.lower().endswith(".rels"):
-            for kind in _attributes(archive, name, {"Relationship"}, "Type"):
+            for kind in _attributes(archive, member, {"Relationship"}, "Type"):
                 if any(marker in kind.lower() for marker in CODE_RELATIONSHIPS):
                     return f"{name}: {kind}"
         if name.lower().endswith(".bin") and not SAFE_BIN.match(name):
@@ -73,9 +79,9 @@ def ooxml_code(archive: zipfile.ZipFile) -> str:
     return ""
 
 
-def _attributes(archive: zipfile.ZipFile, name: str, elements: set[str], attribute: str) -> list[str]:
-    """The `attribute` of every element named in `elements` (namespace aside) in the part `name`."""
-    member = archive.getinfo(name)
+def _attributes(archive: zipfile.ZipFile, member, elements: set[str], attribute: str) -> list[str]:
+    """The `attribute` of every element named in `elements` (namespace aside) in the part `member`."""
+    name = member.filename
     if member.file_size > XML_PART_LIMIT:
         raise Unreadable(name)
     found = []
@@ -92,7 +98,7 @@ def _attributes(archive: zipfile.ZipFile, name: str, elements: set[str], attribu
     parser.StartDoctypeDeclHandler = refuse  # no DTD, so no entity of our own: no "billion laughs"
     parser.EntityDeclHandler = refuse
     try:
-        parser.Parse(archive.read(name), True)
+        parser.Parse(archive.read(member), True)
     except xml.parsers.expat.ExpatError as error:
         raise Unreadable(f"{name}: {error}") from error
     return found
