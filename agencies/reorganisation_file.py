@@ -67,7 +67,7 @@ REORGANISATION_FIELDS = {
     "moves": (LIST, False),
 }  # fmt: skip
 MOVE_KEYS = {"section", "target", "to"}
-ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
 STRUCTURE = ("kind", "effective_on", "predecessors", "successors", "main")
 
 

@@ -9,10 +9,13 @@ import math
 import socket
 
 from axes.handlers.database import AxesDatabaseHandler
+from axes.handlers.proxy import AxesProxyHandler
 from axes.helpers import get_client_username, get_cool_off
 from axes.models import AccessAttempt, AccessLog
 from django.conf import settings
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+from django.contrib.auth.signals import user_login_failed
+from django.contrib.auth.views import PasswordChangeView
 from django.db.models import Max, Sum
 from django.shortcuts import render
 from django.utils import timezone
@@ -128,13 +131,36 @@ def lockout_message(kind: str, until: datetime.datetime, username: str = "") -> 
 
 
 def lockout_page(request, original_response=None, credentials=None):
-    """The login page again, status 429, saying why and until when (django-axes' AXES_LOCKOUT_CALLABLE)."""
+    """The login page again, status 429, saying why and until when (django-axes' AXES_LOCKOUT_CALLABLE);
+    for a signed-in user (the lock came from wrong current passwords) the password form instead."""
     username = (credentials or {}).get("username") or request.POST.get("username", "")
     lock = LoginThrottle().lockout(request, credentials)
     if lock is None:  # the limit was lowered meanwhile, or the lock just ended: say so without a time
         message = "Đăng nhập sai quá nhiều lần nên tạm thời bị khóa. Xin thử lại sau ít phút."
     else:
         message = lockout_message(*lock, username=username[:150])
+    if request.user.is_authenticated:
+        context = {"form": PasswordChangeForm(request.user), "lockout": message}
+        return render(request, "registration/password_change_form.html", context, status=429)
     form = AuthenticationForm(request, initial={"username": username[:150]})
     context = {"form": form, "lockout": message, "next": request.POST.get("next", "")}
     return render(request, "registration/login.html", context, status=429)
+
+
+class ThrottledPasswordChangeView(PasswordChangeView):
+    """/doi-mat-khau/: a wrong current password counts as a wrong password at login (user_login_failed, which
+    django-axes records), so a stolen session cannot guess it without end; once the account is locked at
+    this address, the form is refused as the login is (lockout_page)."""
+
+    def post(self, request, *args, **kwargs):
+        if not AxesProxyHandler.is_allowed(request, self._credentials()):
+            return lockout_page(request, credentials=self._credentials())
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form):
+        if "old_password" in form.errors:
+            user_login_failed.send(sender=type(self), credentials=self._credentials(), request=self.request)
+        return super().form_invalid(form)
+
+    def _credentials(self) -> dict:
+        return {"username": self.request.user.get_username()}

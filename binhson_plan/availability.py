@@ -1,6 +1,7 @@
 """Answers while a part is down: `/healthz` for the containers' health checks, and a Vietnamese 503
 "đang bảo trì" instead of a 500 while the database cannot be reached."""
 
+import ipaddress
 import logging
 import sys
 import tempfile
@@ -54,7 +55,10 @@ def server_error(request, template_name="500.html"):
 class HealthCheckMiddleware:
     """`GET /healthz`, answered first: before the host check (the container's health check calls
     127.0.0.1, not the portal's name), the HTTPS redirect, the session and the login requirement.
-    Public on purpose; it says only which part is down, never an address, a name or an error text."""
+    Public on purpose, for load balancers: 200 or 503 and no more. Which part is down (never an address, a
+    name or an error text) only to a caller on the machine itself, as the container's health check and an
+    operator's curl are; a request through the proxy carries X-Forwarded-For (deploy/nginx.conf) and is
+    not one, even when the proxy runs on the same machine."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -64,8 +68,18 @@ class HealthCheckMiddleware:
             return self.get_response(request)
         checks = {"database": _database(), "broker": _broker(), "cache": _cache(), "storage": _storage()}
         healthy = all(state in ("ok", "not_used") for state in checks.values())
-        body = {"status": "ok" if healthy else "error", "checks": checks}
+        body = {"status": "ok" if healthy else "error"}
+        if _on_this_machine(request):
+            body["checks"] = checks
         return JsonResponse(body, status=200 if healthy else 503, headers={"Cache-Control": "no-store"})
+
+
+def _on_this_machine(request) -> bool:
+    try:
+        local = ipaddress.ip_address(request.META.get("REMOTE_ADDR", "")).is_loopback
+    except ValueError:
+        return False
+    return local and "HTTP_X_FORWARDED_FOR" not in request.META
 
 
 def _check(name, probe) -> str:

@@ -21,8 +21,9 @@ EARLIEST = datetime.date(2000, 1, 1)
 LATEST = datetime.date(2100, 12, 31)
 EXAMPLE = "30/11/2026"
 PLACEHOLDER = "ngày/tháng/năm"
-_WRITTEN = re.compile(r"(\d{1,2})([/.-])(\d{1,2})\2(\d{4})")
-_ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?: 00:00:00)?")  # a date cell read as text by pandas ends so
+# re.ASCII: \d alone would take ٠٦/١٢/٢٠٢٦ or ０６/１２/２０２６ (Arabic-Indic, full-width digits) for a date.
+_WRITTEN = re.compile(r"(\d{1,2})([/.-])(\d{1,2})\2(\d{4})", re.ASCII)
+_ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?: 00:00:00)?", re.ASCII)  # a date cell read as text by pandas ends so
 
 
 class DateError(ValueError):
@@ -38,6 +39,9 @@ def parse_day(text: str, iso: bool = False) -> datetime.date:
     """The day `text` names; DateError when it is not written day/month/year (or, with `iso`, year-month-day),
     does not exist or is out of range."""
     text = str(text).strip()
+    if any(char.isdigit() and not "0" <= char <= "9" for char in text):
+        typed = text[:40]
+        raise DateError(f"Ngày không hợp lệ: “{typed}” có chữ số không phải 0–9: gõ lại bằng các phím số thông thường.")
     found, iso_found = _WRITTEN.fullmatch(text), iso and _ISO.fullmatch(text)
     if iso_found:
         year, month, day = (int(part) for part in iso_found.groups())

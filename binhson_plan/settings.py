@@ -85,6 +85,9 @@ LOGIN_ACCOUNT_GUARD_AFTER = int(os.environ.get("LOGIN_ACCOUNT_GUARD_AFTER", "10"
 AXES_HANDLER = "agencies.throttling.LoginThrottle"
 AXES_LOCKOUT_CALLABLE = "agencies.throttling.lockout_page"
 AXES_ENABLE_ADMIN = False  # the admin lists locks under Vietnamese names instead (agencies.admin)
+# The password fields axes must not copy into AccessAttempt.post_data ("password" is always left out): a wrong
+# current password at /doi-mat-khau/ counts as a wrong login (agencies.throttling.ThrottledPasswordChangeView).
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "old_password", "new_password1", "new_password2"]
 AXES_VERBOSE = False  # its banner would open the output of every manage.py command
 # A try during the lockout does not push its end further back, so the time the page gives stays true.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False

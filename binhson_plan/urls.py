@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from agencies.throttling import ThrottledPasswordChangeView
 from binhson_plan.views import favicon
 from reports import views as report_views
 from targets import views as target_views
@@ -17,7 +18,7 @@ urlpatterns = [
     path("", report_views.home, name="home"),
     path("dang-nhap/", auth_views.LoginView.as_view(), name="login"),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
-    path("doi-mat-khau/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("doi-mat-khau/", ThrottledPasswordChangeView.as_view(), name="password_change"),
     path("doi-mat-khau/xong/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("ke-hoach/", include("tasks.urls")),
     path("co-quan/", include("agencies.urls")),

@@ -9,6 +9,7 @@ from django import forms
 from django.conf import settings
 from PIL import Image
 
+from reports.office_macros import OLE_MAGIC, Unreadable, ole_has_macros, ole_kind, ooxml_code
 from targets.templatetags.plan_format import vn_number
 
 ALLOWED = {
@@ -23,7 +24,8 @@ ALLOWED = {
     "application/vnd.ms-excel": "Excel 97–2003 (.xls)",
 }
 # The extensions a file of each detected type may have; the first is the one a name without a fitting one gets.
-# Office 97–2003 files are told apart from each other only by their name: .doc or .xls.
+# Office 97–2003 files are told apart by their main stream; "application/x-ole-storage" is kept for files
+# stored before that.
 EXTENSIONS = {
     "application/pdf": ("pdf",),
     "image/jpeg": ("jpg", "jpeg"),
@@ -38,8 +40,7 @@ EXTENSIONS = {
 ALLOWED_EXTENSIONS = sorted({f".{e}" for extensions in EXTENSIONS.values() for e in extensions})
 MACRO_EXTENSIONS = {"docm", "dotm", "xlsm", "xltm", "xlam", "pptm", "potm", "ppam", "ppsm", "sldm"}
 UNZIPPED_LIMIT = 200 * 1024 * 1024
-OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-OLE_MACROS = "_VBA_PROJECT".encode("utf-16-le")  # the storage of a .doc's or .xls's macros, named in UTF-16
+OLE_KINDS = ("application/x-ole-storage", "application/msword", "application/vnd.ms-excel")
 SAFE_PUNCTUATION = " -_.,()"
 
 
@@ -88,8 +89,9 @@ def check_evidence_file(upload) -> tuple[str, str]:
             f"Tên tệp “{name}” có đuôi “.{extension}” nhưng nội dung là {ALLOWED[kind]}: "
             f"đổi đuôi thành “.{EXTENSIONS[kind][0]}” rồi tải lên lại."
         )
-    if _has_macros(upload, kind):
-        raise forms.ValidationError(_macro_message(name))
+    code = _code(upload, kind, name)
+    if code:
+        raise forms.ValidationError(code)
     upload.seek(0)
     return kind, safe_file_name(name, kind)
 
@@ -101,18 +103,27 @@ def _macro_message(name: str) -> str:
     )
 
 
-def _has_macros(upload, kind) -> bool:
-    """A macro-enabled Office file, whatever its name: a vbaProject.bin (or a macro-enabled content type) in
-    an OOXML zip, or the _VBA_PROJECT storage in an Office 97–2003 file."""
+def _code(upload, kind, name) -> str:
+    """Why the file is refused for what it runs: macros (whatever the file is named, however its parts are
+    named or its XML written), ActiveX controls or embedded objects; "" if it holds none."""
     upload.seek(0)
     if "openxmlformats" in kind:
-        with zipfile.ZipFile(upload) as archive:  # opened once already by _damage()
-            names = [n.lower() for n in archive.namelist()]
-            types = archive.read("[Content_Types].xml").lower()
-        return any(n.endswith("vbaproject.bin") for n in names) or b"macroenabled" in types
-    if kind in ("application/x-ole-storage", "application/msword", "application/vnd.ms-excel"):
-        return OLE_MACROS in upload.read()
-    return False
+        try:
+            with zipfile.ZipFile(upload) as archive:  # opened once already by _damage()
+                part = ooxml_code(archive)
+        except Exception:  # Unreadable, or a member that does not unpack (checked once already by _damage())
+            return f"Tệp “{name}” bị hỏng hoặc không đọc được (tệp Office bị hỏng)."
+        if not part:
+            return ""
+        if any(word in part.lower() for word in ("macro", "vba", "keymap", "toolbars", "template")):
+            return _macro_message(name)
+        return (
+            f"Tệp “{name}” có đối tượng nhúng, điều khiển ActiveX hoặc phần không phải văn bản: không nhận vì "
+            "có thể chứa mã độc. Lưu lại thành PDF rồi tải lên."
+        )
+    if kind in OLE_KINDS and ole_has_macros(upload):
+        return _macro_message(name)
+    return ""
 
 
 def _check_content(upload, name) -> str:
@@ -128,6 +139,15 @@ def _check_content(upload, name) -> str:
     head = upload.read(8192)
     upload.seek(0)
     kind = "application/x-ole-storage" if head.startswith(OLE_MAGIC) else getattr(filetype.guess(head), "mime", None)
+    if kind == "application/x-ole-storage":
+        try:
+            kind = ole_kind(upload)
+        except Unreadable:
+            raise forms.ValidationError(f"Tệp “{name}” bị hỏng hoặc không đọc được (tệp Office bị hỏng).") from None
+        if not kind:
+            raise forms.ValidationError(
+                f"Tệp “{name}” không phải văn bản Word hay bảng tính Excel 97–2003: không nhận loại tệp này."
+            )
     if kind == "application/zip" and _damage(upload, "openxmlformats"):
         raise forms.ValidationError(f"Tệp “{name}” bị hỏng hoặc không đọc được (tệp Office bị hỏng).")
     if kind not in ALLOWED:

@@ -35,6 +35,15 @@ class PlainTextField(forms.CharField):
             )
 
 
+class WholeNumberField(forms.IntegerField):
+    """Django's IntegerField, reading only the digits 0–9: its int() takes ٢٠٢٤ or ２０２４ for 2024."""
+
+    def to_python(self, value):
+        if isinstance(value, str) and any(char.isdigit() and not "0" <= char <= "9" for char in value):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(value)
+
+
 class VietnameseNumberField(forms.CharField):
     """A number typed the Vietnamese way (4,5 · 1.250.000); English where unambiguous."""
 
@@ -94,7 +103,7 @@ class ReportFieldsForm(forms.ModelForm):
 
 
 class ReportForm(ReportFieldsForm):
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = WholeNumberField(widget=forms.HiddenInput)
     difficulties = text_field("Khó khăn, vướng mắc")
 
     class Meta:
@@ -417,7 +426,7 @@ class ReportDueForm(ReportFieldsForm):
 
 
 class CycleOpenForm(forms.Form):
-    year = forms.IntegerField(
+    year = WholeNumberField(
         label="Năm báo cáo",
         min_value=2000,
         max_value=2100,

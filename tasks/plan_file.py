@@ -17,9 +17,9 @@ from binhson_plan.dates import DateError, YamlDatesAsText, parse_day
 from targets.models import Comparison, Direction, TargetKind
 
 ROMAN = re.compile(r"^(I|II|III|IV|V|VI|VII|VIII|IX|X)$")
-GROUP = re.compile(r"^\d{1,2}$")
+GROUP = re.compile(r"^\d{1,2}$", re.ASCII)
 AREA = re.compile(r"^[abcdđeghiklmnopqrstuvxy]$")
-ITEM = re.compile(r"^\(\d{1,2}\)$")
+ITEM = re.compile(r"^\(\d{1,2}\)$", re.ASCII)
 CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 TARGET_CODE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z.\-]*$")
 
@@ -32,7 +32,7 @@ TEXT, INT, NUMBER, DATE, LIST, DICT = (
     "nhóm trường",
 )
 
-ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 
 PLAN_FIELDS = {
     "slug": (TEXT, True), "number": (TEXT, False), "title": (TEXT, True), "issuing_body": (TEXT, True),

@@ -82,3 +82,19 @@ def test_other_errors_are_still_a_500(anonymous, plan, monkeypatch):
 def test_the_containers_health_check_is_healthz():
     compose = yaml.safe_load((Path(__file__).resolve().parent.parent / "docker-compose.yml").read_text())
     assert compose["services"]["web"]["healthcheck"]["test"] == ["CMD", "curl", "-fsS", "http://127.0.0.1:8000/healthz"]
+
+
+@pytest.mark.parametrize(
+    "caller",
+    [
+        {"REMOTE_ADDR": "192.0.2.10"},  # a load balancer, or anyone on the intranet
+        {"REMOTE_ADDR": "127.0.0.1", "HTTP_X_FORWARDED_FOR": "192.0.2.10"},  # anyone, through the proxy
+    ],
+)
+def test_healthz_tells_other_callers_only_up_or_down(db, anonymous, settings, monkeypatch, tmp_path, caller):
+    """Issue 17, second probe: the parts and their states were given to any anonymous caller."""
+    assert anonymous.get("/healthz", **caller).json() == {"status": "ok"}
+    settings.MEDIA_ROOT = tmp_path / "not-a-folder"
+    settings.MEDIA_ROOT.write_text("a file where the folder should be")
+    response = anonymous.get("/healthz", **caller)
+    assert response.status_code == 503 and response.json() == {"status": "error"}

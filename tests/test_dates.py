@@ -23,6 +23,7 @@ from tests.reports.test_deadline import submit
 
 RANGE = "Ngày không hợp lệ: phải từ 01/01/2000 đến 31/12/2100 (đã nhập {})."
 FORMAT = "Ngày không hợp lệ: viết theo dạng ngày/tháng/năm, năm đủ 4 chữ số, ví dụ 30/11/2026 (đã nhập “{}”)."
+DIGITS = "Ngày không hợp lệ: “{}” có chữ số không phải 0–9: gõ lại bằng các phím số thông thường."
 # What a person types, and what every entry point answers.
 TYPED = [
     ("31/02/2026", "Ngày không hợp lệ: tháng 2/2026 chỉ có ngày 1 đến 28 (đã nhập 31/02/2026)."),
@@ -34,7 +35,11 @@ TYPED = [
     ("31/12/9999", RANGE.format("31/12/9999")),
     ("31/12/1999", RANGE.format("31/12/1999")),
     ("1/1/26", FORMAT.format("1/1/26")),
-    ("2026-11-30", FORMAT.format("2026-11-30")),
+    # Issue 17, second probe: Python's \d and int() read Arabic-Indic and full-width digits as 0–9.
+    ("٠٦/١٢/٢٠٢٦", DIGITS.format("٠٦/١٢/٢٠٢٦")),
+    ("０６/１２/２０２６", DIGITS.format("０６/１２/２０２６")),
+    ("06/12/٢٠٢٦", DIGITS.format("06/12/٢٠٢٦")),
+    ("2026-11-30", FORMAT.format("2026-11-30")),  # last: an import takes it (a date cell's text)
 ]
 # The data files are written year-month-day (YAML): the same rule, the same words.
 WRITTEN_ISO = [

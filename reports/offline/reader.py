@@ -149,13 +149,13 @@ def _read(book, named: str, budget: Budget) -> UploadedBook:
         )
     try:
         uploaded = UploadedBook(
-            int(values["Báo cáo"]), int(values["Phiên bản"]), str(values["Đơn vị"]), str(values["Tên đơn vị"]),
-            int(values["Năm"]),
+            _whole(values["Báo cáo"]), _whole(values["Phiên bản"]), str(values["Đơn vị"]),
+            str(values["Tên đơn vị"]), _whole(values["Năm"]),
         )  # fmt: skip
         for _label, key, row, pk in (r for r in meta if r and r[0] == "Dòng"):
-            if key not in BY_KEY or not 2 <= int(row) <= MAX_ROWS:
+            if key not in BY_KEY or not 2 <= _whole(row) <= MAX_ROWS:
                 raise ValueError(key)
-            uploaded.rows.setdefault(key, []).append((int(row), int(pk) if pk is not None else None))
+            uploaded.rows.setdefault(key, []).append((_whole(row), _whole(pk) if pk is not None else None))
     except (KeyError, TypeError, ValueError):
         raise WorkbookError([f"{named}: phần thông tin ẩn của báo cáo bị sửa hoặc hỏng. Tải tệp mới."]) from None
     missing = [BY_KEY[key].title for key in uploaded.rows if BY_KEY[key].title not in book.sheetnames]
@@ -171,6 +171,14 @@ def _read(book, named: str, budget: Budget) -> UploadedBook:
             cells[number] = list(row)
         uploaded.cells[key] = {row: cells.get(row, []) for row, _pk in placed}
     return uploaded
+
+
+def _whole(value) -> int:
+    """A whole number of the hidden sheet, as the portal wrote it: a number, or text of the digits 0–9 only
+    (int() would also take ١٢ or １２)."""
+    if isinstance(value, str) and not (value.isascii() and value.strip().lstrip("-").isdigit()):
+        raise ValueError(value)
+    return int(value)
 
 
 def normal_text(text: str) -> str:

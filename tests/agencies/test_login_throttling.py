@@ -168,3 +168,39 @@ def test_a_session_ends_when_the_browser_closes_and_after_a_working_day_idle(cli
     # Idle past its end: the next page asks for the login again.
     Session.objects.filter(pk=session.pk).update(expire_date=timezone.now() - datetime.timedelta(seconds=1))
     assert client.get("/bang-dieu-khien/")["Location"].startswith("/dang-nhap/")
+
+
+def change_password(client, old, new="mat-khau-moi-2026"):
+    data = {"old_password": old, "new_password1": new, "new_password2": new}
+    return client.post("/doi-mat-khau/", data, REMOTE_ADDR=OFFICE)
+
+
+def test_wrong_current_passwords_on_the_password_page_lock_like_wrong_logins(client, cast):
+    """Issue 17, second probe: 38 wrong current passwords were all answered normally; a stolen session could
+    guess the password without end."""
+    client.force_login(cast["canbo.binhan"])
+    for attempt in range(4):
+        response = change_password(client, f"doan-sai-{attempt}")
+        assert response.status_code == 200 and "old_password" in response.context["form"].errors
+    response = change_password(client, "doan-sai-5")
+    assert response.status_code == 429
+    response = change_password(client, PASSWORD)  # the right one: refused too while the lock lasts
+    page = response.content.decode()
+    assert response.status_code == 429 and "Đổi mật khẩu" in page
+    assert "Tài khoản “canbo.binhan” đã bị nhập sai mật khẩu quá nhiều lần từ máy này" in page
+    assert "nhờ quản trị viên mở khóa" in page
+    cast["canbo.binhan"].refresh_from_db()
+    assert cast["canbo.binhan"].check_password(PASSWORD)
+    # the guesses are not kept in the throttling records
+    assert not any("doan-sai" in attempt.post_data for attempt in AccessAttempt.objects.all())
+    # the same lock as a login's: the account at this address, not the owner elsewhere
+    assert log_in(client.__class__(), "canbo.binhan", PASSWORD).status_code == 429
+    assert log_in(client.__class__(), "canbo.binhan", PASSWORD, address=ELSEWHERE).status_code == 302
+
+
+def test_the_right_current_password_still_changes_it(client, cast):
+    client.force_login(cast["canbo.binhan"])
+    assert change_password(client, "doan-sai").status_code == 200
+    assert change_password(client, PASSWORD).status_code == 302
+    cast["canbo.binhan"].refresh_from_db()
+    assert cast["canbo.binhan"].check_password("mat-khau-moi-2026")

@@ -1,7 +1,9 @@
 """Evidence files: checked by content, limited in size, downloadable only by those who may read the report."""
 
 import io
+import warnings
 import zipfile
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -11,9 +13,11 @@ from PIL import Image
 from reports.evidence import clean_name, safe_file_name
 from reports.models import Evidence
 from tests.reports.helpers import ReportPage, current_report
+from tests.reports.ole_files import ole_file
 
 PDF = b"%PDF-1.4\n1 0 obj<< /Type /Catalog >>endobj\ntrailer<<>>\n%%EOF\n"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+SAVED = Path(__file__).resolve().parent.parent / "data" / "evidence"  # saved by LibreOffice
 
 
 def png_bytes():
@@ -25,6 +29,31 @@ def png_bytes():
 def jpeg_bytes():
     buffer = io.BytesIO()
     Image.new("RGB", (4, 4), "red").save(buffer, "JPEG")
+    return buffer.getvalue()
+
+
+def word_97():
+    return ole_file({("WordDocument",): b"\xec\xa5" + b"\x00" * 600, ("1Table",): b"\x00" * 64})
+
+
+def excel_97():
+    return ole_file({("Workbook",): b"\x09\x08" + b"\x00" * 600})
+
+
+def python_docx_bytes():
+    """A .docx as python-docx writes it (Word's own template: styles, settings, theme, fonts…)."""
+    import docx
+
+    buffer = io.BytesIO()
+    docx.Document().save(buffer)
+    return buffer.getvalue()
+
+
+def openpyxl_bytes():
+    import openpyxl
+
+    buffer = io.BytesIO()
+    openpyxl.Workbook().save(buffer)
     return buffer.getvalue()
 
 
@@ -68,8 +97,22 @@ def upload(client, report, name, content, code="III.3.b.3"):
         ("anh.png", png_bytes(), "image/png"),
         ("bao-cao.docx", docx_bytes(), "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
         ("anh.jpeg", jpeg_bytes(), "image/jpeg"),
-        ("cu.doc", OLE_MAGIC + b"\x00" * 600, "application/x-ole-storage"),
-        ("cu.xls", OLE_MAGIC + b"\x00" * 600, "application/x-ole-storage"),
+        ("cu.doc", word_97(), "application/msword"),
+        ("cu.xls", excel_97(), "application/vnd.ms-excel"),
+        ("mau.docx", python_docx_bytes(), "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+        ("bang.xlsx", openpyxl_bytes(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        ("lo.doc", (SAVED / "libreoffice.doc").read_bytes(), "application/msword"),
+        ("lo.xls", (SAVED / "libreoffice.xls").read_bytes(), "application/vnd.ms-excel"),
+        (
+            "lo.docx",
+            (SAVED / "libreoffice.docx").read_bytes(),
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        ),
+        (
+            "lo.xlsx",
+            (SAVED / "libreoffice.xlsx").read_bytes(),
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ),
     ],
 )
 def test_it_accepts_real_documents(client, cast, report, name, content, kind):
@@ -144,7 +187,7 @@ ATTACKS = [
     ("minh-chung\u202efdp.exe", PDF, "Tệp “minh-chungfdp.exe” có đuôi “.exe”: không nhận loại tệp này."),
     ("bien-ban.docx", docx_bytes(macros=True), "Tệp “bien-ban.docx” là tệp Office có macro: không nhận"),
     ("bien-ban.docm", docx_bytes(macros=True), "Tệp “bien-ban.docm” là tệp Office có macro: không nhận"),
-    ("cu.doc", OLE_MAGIC + "Macros _VBA_PROJECT".encode("utf-16-le") + b"\x00" * 600, "là tệp Office có macro"),
+    ("cu.doc", ole_file({("WordDocument",): b"x", ("Macros", "VBA", "dir"): b"x"}), "là tệp Office có macro"),
     ("ten-sai.jpg", PDF, "Tên tệp “ten-sai.jpg” có đuôi “.jpg” nhưng nội dung là PDF: đổi đuôi thành “.pdf”"),
     ("bien-ban", PDF, "Tệp “bien-ban” không có đuôi (như .pdf). Chỉ nhận tệp .doc, .docx, .jpeg, .jpg, .pdf, .png"),
 ]
@@ -205,3 +248,135 @@ def test_clean_name_keeps_letters_and_drops_what_hides_the_real_name():
     assert clean_name("..\u202e") == "" and safe_file_name("..\u202e", "application/pdf") == "minh-chung.pdf"
     assert safe_file_name("anh.JPEG", "image/jpeg") == "anh.jpeg"
     assert safe_file_name("bao-cao.html", "application/pdf") == "bao-cao.html.pdf"
+
+
+# Issue 17, second probe: macros hidden from a byte search, and OLE files that are no document.
+def ooxml(content_types, parts=(), main="word/document.xml"):
+    """A .docx-like zip: `content_types` as given (str, or bytes for another encoding), then `parts`."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", content_types)
+        archive.writestr(main, "<w:document/>")
+        for name, data in parts:
+            with warnings.catch_warnings():  # "Duplicate name": on purpose where a test writes one
+                warnings.simplefilter("ignore")
+                archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+TYPES = '<?xml version="1.0" encoding="{encoding}"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+DOCM_MAIN = (
+    '<Default Extension="xml" ContentType="application/xml"/>'
+    '<Override PartName="/word/document.xml" ContentType="application/vnd.ms-word.document.macro&#69;nabled.main+xml"/>'
+    "</Types>"
+)
+VBA = OLE_MAGIC + b"\x00" * 600
+RELS = (
+    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    '<Relationship Id="rId9" Type="{type}" Target="{target}"{mode}/></Relationships>'
+)
+PLAIN = TYPES.format(encoding="UTF-8") + '<Default Extension="xml" ContentType="application/xml"/></Types>'
+HIDDEN_MACROS = [
+    # the probe's own file: the VBA project renamed, "macroEnabled" written as a character reference
+    ("an-entity.docx", ooxml(TYPES.format(encoding="UTF-8") + DOCM_MAIN, [("word/vbadata.bin", VBA)]), "có macro"),
+    # …or the content types in UTF-16
+    ("utf16.docx", ooxml((TYPES.format(encoding="UTF-16") + DOCM_MAIN).encode("utf-16")), "có macro"),
+    # the VBA project under an innocent name and type: found by its content
+    ("ole-inside.docx", ooxml(PLAIN, [("word/media/image1.png", VBA)]), "có đối tượng nhúng"),
+    ("bin-part.docx", ooxml(PLAIN, [("word/data.bin", b"\x00" * 100)]), "có đối tượng nhúng"),
+    # a type outside the families of a plain document
+    ("la.docx", ooxml(PLAIN.replace("application/xml", "application/x-msdownload")), "có đối tượng nhúng"),
+    # a relationship to a VBA project, or a macro template fetched when the file opens
+    (
+        "rels.docx",
+        ooxml(
+            PLAIN,
+            [
+                (
+                    "word/_rels/document.xml.rels",
+                    RELS.format(
+                        type="http://schemas.microsoft.com/office/2006/relationships/vbaProject",
+                        target="x.xml",
+                        mode="",
+                    ),
+                )
+            ],
+        ),
+        "có macro",
+    ),
+    (
+        "template.docx",
+        ooxml(
+            PLAIN,
+            [
+                (
+                    "word/_rels/settings.xml.rels",
+                    RELS.format(
+                        type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/attachedTemplate",
+                        target="https://example.org/mau.dotm",
+                        mode=' TargetMode="External"',
+                    ),
+                )
+            ],
+        ),
+        "có macro",
+    ),
+    # Excel 4.0 macros: no VBA at all
+    (
+        "xlm.xlsx",
+        ooxml(
+            PLAIN.replace(
+                "</Types>",
+                '<Override PartName="/xl/macrosheets/sheet1.xml" '
+                'ContentType="application/vnd.ms-excel.macrosheet+xml"/></Types>',
+            ),
+            main="xl/workbook.xml",
+        ),
+        "có macro",
+    ),
+    # two content types parts: Python reads the last, Office may read the first (or either, by case)
+    (
+        "twice.docx",
+        ooxml(TYPES.format(encoding="UTF-8") + DOCM_MAIN, [("[Content_Types].xml", PLAIN)]),
+        "tệp Office bị hỏng",
+    ),
+    ("case.docx", ooxml(PLAIN, [("[content_types].xml", TYPES.format(encoding="UTF-8") + DOCM_MAIN)]), "bị hỏng"),
+    # a DTD (entities of its own: "billion laughs") is not read at all
+    (
+        "dtd.docx",
+        ooxml('<?xml version="1.0"?><!DOCTYPE Types [<!ENTITY m "macroEnabled">]><Types/>'),
+        "tệp Office bị hỏng",
+    ),
+    # Office 97–2003: the OLE header alone, no document in it, an Excel workbook's macros
+    ("setup.doc", OLE_MAGIC + b"\x00" * 600, "tệp Office bị hỏng"),
+    ("setup.xls", ole_file({("Payload",): b"MZ"}), "không phải văn bản Word hay bảng tính Excel 97–2003"),
+    ("bang.xls", ole_file({("Workbook",): b"x", ("_VBA_PROJECT_CUR", "VBA", "dir"): b"x"}), "có macro"),
+    ("nhung.doc", ole_file({("WordDocument",): b"x", ("ObjectPool", "_1", "Macros", "x"): b"x"}), "có macro"),
+]
+
+
+@pytest.mark.parametrize(("name", "content", "message"), HIDDEN_MACROS)
+def test_it_refuses_macros_however_they_are_hidden(client, cast, report, tmp_path, name, content, message):
+    client.force_login(cast["canbo.ldtbxh"])
+    response = upload(client, report, name, content)
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert message in html and f"Tệp “{name}”" in html
+    assert "Có minh chứng kèm theo." in html
+    assert not Evidence.objects.exists() and not list(tmp_path.rglob("*.*"))
+
+
+def test_an_ole_file_is_stored_as_what_its_main_stream_says(client, cast, report):
+    client.force_login(cast["canbo.ldtbxh"])
+    response = upload(client, report, "bang.doc", excel_97())
+    assert response.status_code == 422
+    assert "có đuôi “.doc” nhưng nội dung là Excel 97–2003 (.xls): đổi đuôi thành “.xls”" in response.content.decode()
+
+
+def test_printer_settings_in_a_workbook_are_no_macro(client, cast, report):
+    """Excel keeps the page setup of each sheet in xl/printerSettings/printerSettingsN.bin."""
+    types = PLAIN.replace("</Types>", '<Default Extension="bin" ContentType="application/vnd.openxmlformats-'
+                          'officedocument.spreadsheetml.printerSettings"/></Types>')  # fmt: skip
+    content = ooxml(types, [("xl/printerSettings/printerSettings1.bin", b"\x00" * 220)], main="xl/workbook.xml")
+    client.force_login(cast["canbo.ldtbxh"])
+    assert upload(client, report, "bang.xlsx", content).status_code == 302

@@ -605,3 +605,16 @@ def test_every_sheet_prints_at_8_pt_or_more(client, cast, report):
     results = leads.column_dimensions["D"].width
     assert 24 <= results < 45 and leads.row_dimensions[2].height >= 15 * math.ceil(264 / (results - 2))
     assert str(book[DIFFICULTIES].page_setup.paperSize) == "9"  # one column fits A4 at 8 pt or more as it is
+
+
+def test_the_hidden_sheet_s_numbers_are_read_in_digits_0_to_9_only(owner, report):
+    """Issue 17, second probe: Python's int() reads ٣ (Arabic-Indic) or ３ (full-width) as 3."""
+    book = download(owner, report)
+    book[DIFFICULTIES]["A2"] = "Từ Excel"
+    arabic = str(report.version).translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩"))
+    book["_he_thong"]["B3"] = arabic
+    response = upload(owner, report, book)
+    assert response.status_code == 422
+    assert "phần thông tin ẩn của báo cáo bị sửa hoặc hỏng" in errors_of(response)
+    report.refresh_from_db()
+    assert report.difficulties != "Từ Excel"

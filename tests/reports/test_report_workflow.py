@@ -92,6 +92,10 @@ def test_a_reviewer_opens_a_past_year_for_back_filling(client, cast, plan):
     assert response.status_code == 200 and "Năm báo cáo phải trong khoảng 2021–2045." in response.content.decode()
     response = client.post("/ky-bao-cao/", {"year": "hai nghìn"})
     assert "Nhập năm bằng chữ số, ví dụ 2024." in response.content.decode()
+    for typed in ("٢٠٢٤", "２０２４"):  # Arabic-Indic, full-width: Python's int() reads them as 2024
+        response = client.post("/ky-bao-cao/", {"year": typed})
+        assert response.status_code == 200 and "Nhập năm bằng chữ số, ví dụ 2024." in response.content.decode()
+    assert not ReportingCycle.objects.filter(year=2024).exists()
     client.force_login(cast["canbo.ldtbxh"])
     assert client.post("/ky-bao-cao/", {"year": 2023}).status_code == 403
 
