@@ -159,10 +159,11 @@ def plan_detail(request, slug):
     return _json(data)
 
 
-STATUS_FIELDS = ["code", "name", "horizon", "measured_unit", "values", "estimates", "status", "status_label", "milestone",
-                 "final", "value_year", "value", "value_is_estimate", "baseline_year", "baseline_value", "target_value", "reference",
-                 "ratio_to_reference", "method", "ratio", "explanation", "method_note", "override_status",
-                 "override_label", "override_reason", "override_by", "override_at", "override_year"]  # fmt: skip
+STATUS_FIELDS = ["code", "name", "horizon", "measured_unit", "values", "estimates", "status", "status_label",
+                 "milestone", "final", "value_year", "value", "value_is_estimate", "baseline_year", "baseline_value",
+                 "target_value", "reference", "ratio_to_reference", "method", "ratio", "explanation", "method_note",
+                 "override_status", "override_label", "override_reason", "override_by", "override_at",
+                 "override_year"]  # fmt: skip
 
 
 @login_not_required
