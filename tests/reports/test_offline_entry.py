@@ -605,3 +605,23 @@ def test_every_sheet_prints_at_8_pt_or_more(client, cast, report):
     results = leads.column_dimensions["D"].width
     assert 24 <= results < 45 and leads.row_dimensions[2].height >= 15 * math.ceil(264 / (results - 2))
     assert str(book[DIFFICULTIES].page_setup.paperSize) == "9"  # one column fits A4 at 8 pt or more as it is
+
+
+def test_a_reviewer_hands_out_a_workbook_only_while_the_report_is_blank(
+    client, cast, owner, report, django_assert_max_num_queries
+):
+    """Once the agency has typed on the portal, the reviewer is told why there is no blank workbook: the agency
+    signs in and takes its own, and a blank one uploaded over the draft would empty it."""
+    reviewer = type(client)()
+    reviewer.force_login(cast["vanphong"])
+    assert reviewer.get(f"/bao-cao/{report.pk}/excel/").status_code == 200  # blank: a form to hand out
+    code = report.task_entries.filter(role="lead").order_by("section__position").first().section.code
+    assert (
+        owner.post(f"/bao-cao/{report.pk}/", ReportPage(report).lead(code, results="KQ5821").data()).status_code == 302
+    )
+    with django_assert_max_num_queries(8):
+        response = reviewer.get(f"/bao-cao/{report.pk}/excel/")
+    page = response.content.decode()
+    assert response.status_code == 403 and "KQ5821" not in page
+    assert "Tệp Excel trống chỉ tải được khi đơn vị chưa nhập gì" in page
+    assert "cán bộ của đơn vị tải tệp của báo cáo trên trang báo cáo" in page
