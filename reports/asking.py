@@ -153,10 +153,10 @@ def _facts(report, targets, last, values, assessments) -> dict[int, EntryFacts]:
     return facts
 
 
-def record_approved_values(report, by) -> list[TargetValue]:
+def record_approved_values(report, by, at=None) -> list[TargetValue]:
     """The approved report's target values become the targets' values for the year each was asked for (the
-    cycle's, or a passed milestone's that was missing); a value that would no longer count is
-    left in the report, not recorded."""
+    cycle's, or a passed milestone's that was missing), recorded at the approval's time `at` (now if not given);
+    a value that would no longer count is left in the report, not recorded."""
     source = f"Báo cáo năm {report.cycle.year} của {report.agency.name}"
     entries = list(report.target_entries.select_related("target"))
     facts = entry_facts(report, [entry.target for entry in entries])
@@ -167,10 +167,12 @@ def record_approved_values(report, by) -> list[TargetValue]:
         if entry.value is not None:
             version = record_value(
                 entry.target, entry.value_year, entry.value, by=by, as_of=entry.as_of, is_estimate=entry.is_estimate,
-                source=source, source_report=report, note=entry.note,
+                source=source, source_report=report, note=entry.note, at=at,
             )  # fmt: skip
             if version:
                 recorded.append(version)
         if entry.qualitative_status:
-            record_assessment(entry.target_id, entry.value_year, entry.qualitative_status, by=by, source_report=report)
+            record_assessment(
+                entry.target_id, entry.value_year, entry.qualitative_status, by=by, source_report=report, at=at
+            )
     return recorded

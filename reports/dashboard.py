@@ -9,6 +9,7 @@ from itertools import groupby
 
 from agencies.lineage import Lineage
 from binhson_plan.collation import sort_key as vietnamese_order
+from reports import access
 from reports.models import (
     SHARED_STATES,
     AgencyReport,
@@ -104,17 +105,17 @@ class TargetRow:
         return self.override.status if self.override else self.progress.status
 
 
-def unapproved_values(plan, year) -> dict[str, list[TargetEntry]]:
-    """The values and assessments of the year's reports sent and not yet approved, by indicator (`indicator_key`):
-    values are recorded on approval only, so these are shown marked "Chưa duyệt" and counted nowhere. Never a
-    draft's or a sent-back report's (TargetEntry.objects.shared); one query."""
+def unapproved_values(plan, year, years=None) -> dict[str, list[TargetEntry]]:
+    """The values and assessments of the year's reports (or those of `years`) sent and not yet approved, by indicator
+    (`indicator_key`): values are recorded on approval only, so these are shown marked "Chưa duyệt" and counted
+    nowhere. Never a draft's or a sent-back report's (TargetEntry.objects.shared); one query."""
     entries = (
         TargetEntry.objects.shared()
-        .filter(report__cycle__plan=plan, report__cycle__year=year, report__state=ReportState.SUBMITTED)
+        .filter(report__cycle__plan=plan, report__cycle__year__in=years or [year], report__state=ReportState.SUBMITTED)
         .filter(report__handed_over_at__isnull=True)  # its content is its successor's now
         .exclude(value__isnull=True, qualitative_status="")
-        .select_related("report__agency", "target")
-        .order_by("target__position", "report__agency__name")
+        .select_related("report__agency", "report__cycle", "target")
+        .order_by("report__cycle__year", "target__position", "report__agency__name")
     )
     found = {}
     for entry in entries:
@@ -130,6 +131,18 @@ def unapproved_text(entry, target) -> str:
     else:
         value = with_unit(entry.value, target.input_unit) + (" (ước)" if entry.is_estimate else "")
     return f"{entry.value_year}: {value}, báo cáo chưa duyệt của {entry.report.agency.name}"
+
+
+def pending_for_reader(user, target, year) -> list[TargetEntry]:
+    """The target page's values awaiting approval (targets.pending): those of this year's and last year's reports
+    (read in January, last year's may still await review) for the target's indicator, to whoever reads sent
+    reports (reviewers, viewers, administrators) and to the agency that sent them; nobody else."""
+    if access.can_read_all(user):
+        agency = None
+    elif (agency := access.user_agency(user)) is None:
+        return []
+    entries = unapproved_values(target.plan, year, years=[year - 1, year]).get(indicator_key(target), [])
+    return [e for e in entries if agency is None or e.report.agency_id == agency.pk]
 
 
 def indicator_key(target) -> str:

@@ -353,7 +353,7 @@ class AgencyReport(models.Model):
             ReportState.APPROVED, by, (ReportState.SUBMITTED,), ReportAction.APPROVED, at=at,
             reviewed_at=at or timezone.now(),
         )  # fmt: skip
-        record_approved_values(self, by)
+        record_approved_values(self, by, at=at)
         notify_agency(self, event)
         return event
 

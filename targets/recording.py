@@ -7,31 +7,44 @@ from targets.models import Assessment, TargetValue
 
 @transaction.atomic
 def record_value(
-    target, year, value, *, by=None, as_of=None, is_estimate=False, source="", source_report=None, note="", reason=""
-):
+    target, year, value, *, by=None, as_of=None, is_estimate=False, source="", source_report=None, note="", reason="",
+    at=None,
+):  # fmt: skip
     """Make `value` the current value of `target` for `year`; return the new version, or None if unchanged.
-    `reason` says why a correction replaces the current version (required from the correction page)."""
+    `reason` says why a correction replaces the current version (required from the correction page); `at` when
+    it was recorded, if not now (an approval dated in the past: the value carries the approval's time)."""
     current = TargetValue.objects.select_for_update().filter(target=target, year=year, is_current=True).first()
     if current and (current.value, current.as_of, current.is_estimate) == (value, as_of, is_estimate):
         return None
     if current:
         current.is_current = False
         current.save(update_fields=["is_current"])
-    return TargetValue.objects.create(
+    version = TargetValue.objects.create(
         target=target, year=year, value=value, as_of=as_of, is_estimate=is_estimate, source=source,
         source_report=source_report, note=note, reason=reason, recorded_by=by,
     )  # fmt: skip
+    return _dated(version, at)
+
+
+def _dated(version, at):
+    """The new version with `at` as its recording time (auto_now_add sets now on create)."""
+    if at is not None:
+        type(version).objects.filter(pk=version.pk).update(recorded_at=at)
+        version.recorded_at = at
+    return version
 
 
 @transaction.atomic
-def record_assessment(target_id, year, status, *, by=None, source_report=None, note=""):
-    """Make `status` the current assessment of a qualitative target for `year`; None if unchanged."""
+def record_assessment(target_id, year, status, *, by=None, source_report=None, note="", at=None):
+    """Make `status` the current assessment of a qualitative target for `year`; None if unchanged. `at` as for
+    record_value."""
     current = Assessment.objects.select_for_update().filter(target_id=target_id, year=year, is_current=True).first()
     if current and current.status == status:
         return None
     if current:
         current.is_current = False
         current.save(update_fields=["is_current"])
-    return Assessment.objects.create(
+    version = Assessment.objects.create(
         target_id=target_id, year=year, status=status, source_report=source_report, note=note, recorded_by=by
     )
+    return _dated(version, at)

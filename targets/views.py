@@ -20,6 +20,7 @@ from targets.override_views import can_override, override_form
 from targets.overrides import history as override_history
 from targets.overrides import overrides_for, plan_overrides
 from targets.overrides import pick as pick_override
+from targets.pending import pending_values
 from targets.recording import record_value
 from targets.status import (
     indicator_groups,
@@ -57,6 +58,7 @@ def target_detail(request, slug, code):
         "reviewer_name": ReportIssuer.for_year(target.plan, year).reviewer_name,
         "can_correct": can_correct(request.user),
         "override_form": override_form(target, year) if can_override(request.user) else None,
+        "pending": pending_values(request.user, target, year),  # sent, not yet approved: shown, counted nowhere
     }
     return render(request, "targets/target_detail.html", context)
 

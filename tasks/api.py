@@ -159,17 +159,18 @@ def plan_detail(request, slug):
     return _json(data)
 
 
-STATUS_FIELDS = ["code", "name", "horizon", "measured_unit", "values", "status", "status_label", "milestone",
-                 "final", "value_year", "value", "baseline_year", "baseline_value", "target_value", "reference",
-                 "ratio_to_reference", "method", "ratio", "explanation", "method_note", "override_status",
-                 "override_label", "override_reason", "override_by", "override_at", "override_year"]  # fmt: skip
+STATUS_FIELDS = ["code", "name", "horizon", "measured_unit", "values", "estimates", "status", "status_label",
+                 "milestone", "final", "value_year", "value", "value_is_estimate", "baseline_year", "baseline_value",
+                 "target_value", "reference", "ratio_to_reference", "method", "ratio", "explanation", "method_note",
+                 "override_status", "override_label", "override_reason", "override_by", "override_at",
+                 "override_year"]  # fmt: skip
 
 
 @login_not_required
 @require_GET
 def plan_progress(request, slug):
     """Each target's approved or imported values and its status in `year`; JSON, or CSV with format=csv."""
-    from targets.cache import plan_figures
+    from targets.cache import plan_estimates, plan_figures
     from targets.overrides import plan_overrides
     from targets.views import current_year
 
@@ -185,27 +186,31 @@ def plan_progress(request, slug):
     targets = list(plan.targets.filter(is_active=True).order_by("position"))
     progress, series = plan_figures(plan, targets, year)
     overrides = plan_overrides(plan, targets, year, progress)
-    rows = [_progress_row(t, progress[t.pk], series[t.pk], overrides.get(t.pk)) for t in targets]
+    estimates = plan_estimates(plan, targets, year)
+    rows = [_progress_row(t, progress[t.pk], series[t.pk], overrides.get(t.pk), estimates[t.pk]) for t in targets]
     if request.GET.get("format") == "csv":
         return _csv(rows, f"{plan.slug}-{year}.csv")
     return _json({"plan": plan.slug, "year": year, "targets": rows})
 
 
-def _progress_row(target, p, series, override) -> dict:
+def _progress_row(target, p, series, override, estimates) -> dict:
     """One target's status in the year: the milestone judged, the values it was judged on (in the measured
-    unit), the plain sentence and the method's small print, and a reviewer's override beside it."""
+    unit) and which of them are estimates (ước thực hiện), the plain sentence and the method's small print,
+    and a reviewer's override beside it."""
     return {
         "code": target.code,
         "name": target.name,
         "horizon": target.horizon,
         "measured_unit": target.input_unit,
         "values": {str(y): v for y, v in series.items()},
+        "estimates": {str(y): y in estimates for y in series},
         "status": p.status,
         "status_label": p.label,
         "milestone": p.milestone,
         "final": p.final,
         "value_year": p.value_year,
         "value": p.value,
+        "value_is_estimate": p.value_year in estimates if p.value is not None else None,
         "baseline_year": p.baseline_year,
         "baseline_value": p.baseline_value,
         "target_value": p.target_value,
@@ -242,6 +247,8 @@ def _csv(rows, filename):
     writer.writeheader()
     for row in rows:
         values = "; ".join(f"{year}: {value}" for year, value in row["values"].items())
+        estimates = "; ".join(f"{year}: {flag}" for year, flag in row["estimates"].items())
         override = {f"override_{key}": value for key, value in (row["override"] or {}).items()}
-        writer.writerow(csv_row({k: v for k, v in row.items() if k != "override"} | {"values": values} | override))
+        flat = {"values": values, "estimates": estimates} | override
+        writer.writerow(csv_row({k: v for k, v in row.items() if k != "override"} | flat))
     return response

@@ -41,11 +41,19 @@ def can_download(user, report) -> bool:
     return is_own_staff(user, report) or (access.is_reviewer(user) and (report.is_blank or report.is_shared))
 
 
+# A blank workbook is handed out only while nothing was typed: an agency that has typed on the portal signs in,
+# and a blank workbook uploaded over its draft would empty what it typed.
+TYPED_ON_THE_PORTAL = (
+    "Tệp Excel trống chỉ tải được khi đơn vị chưa nhập gì; đơn vị này đã nhập trên cổng: cán bộ của đơn vị tải tệp "
+    "của báo cáo trên trang báo cáo."
+)
+
+
 def workbook_download(request, pk):
     report = access.get_report_for_reader(request, pk)
     if not can_download(request.user, report):
         if access.is_reviewer(request.user):
-            raise PermissionDenied(access.UNSENT)
+            raise PermissionDenied(f"{access.UNSENT} {TYPED_ON_THE_PORTAL}")
         raise PermissionDenied("Chỉ cán bộ của đơn vị và Văn phòng huyện được tải tệp Excel của báo cáo.")
     return _attachment(report_workbook(report), CONTENT_TYPE, file_name(report))
 

@@ -148,6 +148,15 @@ def test_the_late_report_is_in_the_year_before_where_it_really_is_late(cycle):
     assert not AgencyReport.objects.filter(updated_at__gt=timezone.now()).exists()
 
 
+def test_values_from_an_approved_report_are_recorded_when_it_was_approved(cycle):
+    """Never a "Ghi nhận" time later than the approval its source names (the seed's own time)."""
+    from_reports = TargetValue.objects.filter(source_report__isnull=False).select_related("source_report")
+    assessments = Assessment.objects.filter(source_report__isnull=False).select_related("source_report")
+    assert from_reports.count() > 10 and assessments.exists()
+    for recorded in [*from_reports, *assessments]:
+        assert recorded.recorded_at == recorded.source_report.reviewed_at, recorded
+
+
 def test_budgets_are_given_on_some_lead_tasks_and_not_on_others(cycle):
     leads = TaskEntry.objects.filter(report__cycle=cycle, role="lead").exclude(report__state=ReportState.DRAFT)
     mixed = [

@@ -618,3 +618,23 @@ def test_the_hidden_sheet_s_numbers_are_read_in_digits_0_to_9_only(owner, report
     assert "phần thông tin ẩn của báo cáo bị sửa hoặc hỏng" in errors_of(response)
     report.refresh_from_db()
     assert report.difficulties != "Từ Excel"
+
+
+def test_a_reviewer_hands_out_a_workbook_only_while_the_report_is_blank(
+    client, cast, owner, report, django_assert_max_num_queries
+):
+    """Once the agency has typed on the portal, the reviewer is told why there is no blank workbook: the agency
+    signs in and takes its own, and a blank one uploaded over the draft would empty it."""
+    reviewer = type(client)()
+    reviewer.force_login(cast["vanphong"])
+    assert reviewer.get(f"/bao-cao/{report.pk}/excel/").status_code == 200  # blank: a form to hand out
+    code = report.task_entries.filter(role="lead").order_by("section__position").first().section.code
+    assert (
+        owner.post(f"/bao-cao/{report.pk}/", ReportPage(report).lead(code, results="KQ5821").data()).status_code == 302
+    )
+    with django_assert_max_num_queries(8):
+        response = reviewer.get(f"/bao-cao/{report.pk}/excel/")
+    page = response.content.decode()
+    assert response.status_code == 403 and "KQ5821" not in page
+    assert "Tệp Excel trống chỉ tải được khi đơn vị chưa nhập gì" in page
+    assert "cán bộ của đơn vị tải tệp của báo cáo trên trang báo cáo" in page

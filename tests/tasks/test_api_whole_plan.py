@@ -3,6 +3,7 @@ tasks with what each lead runs, progress rows with the milestone judged, the val
 
 import csv
 import io
+from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
@@ -81,3 +82,41 @@ def test_the_csv_carries_the_same_fields_flat(client, imported):
     bhyt = rows["2025.19"]
     assert (bhyt["milestone"], bhyt["final"], bhyt["value_year"], bhyt["value"]) == ("2025", "True", "2024", "90.0")
     assert bhyt["measured_unit"] == "%" and bhyt["override_status"] == "" and "override" not in bhyt
+
+
+@pytest.fixture
+def estimated(imported):
+    from targets.models import Target
+    from targets.recording import record_value
+
+    income = Target.objects.get(plan__slug=SLUG, code="2025.01")  # the head of the income series
+    record_value(income, 2025, Decimal("30.2"), is_estimate=True)
+    record_value(income, 2026, Decimal("33.5"), is_estimate=True)
+    return imported
+
+
+def test_estimates_are_marked_in_the_series_and_the_latest_value(client, estimated, django_assert_max_num_queries):
+    url = f"/api/plans/{SLUG}/progress/?year=2026"
+    with django_assert_max_num_queries(12):  # plan, targets, the figures (7), the overrides, the estimates (2)
+        rows = {t["code"]: t for t in client.get(url).json()["targets"]}
+    with django_assert_max_num_queries(2):  # plan and targets; the estimates are cached with the figures
+        client.get(url)
+    share = rows["2030.02"]  # shares the income series
+    assert share["values"] == {"2020": 18, "2022": 22, "2024": 27, "2025": 30.2, "2026": 33.5}
+    assert share["estimates"] == {"2020": False, "2022": False, "2024": False, "2025": True, "2026": True}
+    assert (share["value_year"], share["value_is_estimate"]) == (2024, False)  # judged where the reference is
+    income = rows["2025.01"]  # its 2025 milestone, judged on 2025's estimate
+    assert (income["value_year"], income["value"], income["value_is_estimate"]) == (2025, 30.2, True)
+    bhyt = rows["2025.19"]
+    assert bhyt["estimates"] == {"2020": False, "2022": False, "2024": False} and bhyt["value_is_estimate"] is False
+    assert rows["2030.06"]["values"] == {} and rows["2030.06"]["value_is_estimate"] is None
+
+
+def test_the_csv_marks_estimates_too(client, estimated):
+    response = client.get(f"/api/plans/{SLUG}/progress/?year=2026&format=csv")
+    rows = {r["code"]: r for r in csv.DictReader(io.StringIO(response.content.decode("utf-8-sig")))}
+    share = rows["2030.02"]
+    assert share["values"] == "2020: 18.0; 2022: 22.0; 2024: 27.0; 2025: 30.2; 2026: 33.5"
+    assert share["estimates"] == "2020: False; 2022: False; 2024: False; 2025: True; 2026: True"
+    assert (rows["2025.01"]["value"], rows["2025.01"]["value_is_estimate"]) == ("30.2", "True")
+    assert rows["2025.19"]["value_is_estimate"] == "False"
