@@ -54,10 +54,17 @@ class WorkbookError(Exception):
     """The upload is refused: every reason, in Vietnamese."""
 
     asks_budget_confirmation = False  # some errors only ask to confirm a budget (reports.forms.budget_doubt)
+    unread = False  # refused before its cells were read: said next to the file field, to choose another file
 
     def __init__(self, errors: list[str]):
         self.errors = errors
         super().__init__("\n".join(errors))
+
+
+class WorkbookUnread(WorkbookError):
+    """Refused before openpyxl read it (binhson_plan.workbooks): what it would cost, not what it holds."""
+
+    unread = True
 
 
 @dataclass(order=True)
@@ -100,7 +107,7 @@ def read_book(upload, name: str) -> UploadedBook:
     try:
         return _read_checked(data, named, budget)
     except WorkbookRefused as refused:
-        raise WorkbookError([_refusal(refused, named)]) from None
+        raise WorkbookUnread([_refusal(refused, named)]) from None
 
 
 def _read_checked(data: bytes, named: str, budget: Budget) -> UploadedBook:
