@@ -199,9 +199,11 @@ class _Scan:
             raise WorkbookRefused(STRUCTURE, self.limits.structure)
         if not self.is_sheet:
             return
-        if local == "sheetData" and self.depth == 2:
-            self.data_depth = self.depth
-        elif local == "row":
+        if self.data_depth is None:  # rows, cells and formulas count in the sheet's data only (not <xm:f> of extLst)
+            if local == "sheetData" and self.depth == 2:
+                self.data_depth = self.depth
+            return
+        if local == "row":
             self.rows += 1
             self.row = self._position(attributes.get("r"), digits=True, after=self.row)
             if self.rows > self.limits.rows or self.row > self.limits.rows:
