@@ -9,10 +9,11 @@ costs, far more than bytes: 23 MB of tiny strings took openpyxl 11 s where 23 MB
 one), on shared strings, on rows per sheet and filled cells per row, and no DTD (no entity expansion).
 
 What else openpyxl (and pandas over it) spends time on, each measured on this machine and bounded here:
-- attributes: one <numFmts> of 142 828 attributes (1 MB) held openpyxl 30 s, quadratic in the attributes of one
-  element; so at most ATTRIBUTES_PER_ELEMENT on one element (real: 16, on <sheetProtection>) and a cap on them all;
+- attributes: one <numFmts> of 142 828 attributes (1 MB) held a worker until gunicorn killed it (31,5 s), as
+  openpyxl's cost is quadratic in the attributes of one element (30 000 took 1 to 2,3 s); so at most
+  ATTRIBUTES_PER_ELEMENT on one element (real: 16, on <sheetProtection>) and a cap on them all;
 - long attribute values: one 8 MB sqref or cell reference took 10 to 20 s; so at most ATTRIBUTE_CHARS each
-  (real: 95; Excel keeps a link under 2 084);
+  (real: 95);
 - what is not cell data: styles (200 000 <xf/> took 6,7 s), merged cells, validations (200 000 took 22 s; 2 000
   of them with 4 000 characters of ranges each, 11 s), conditional formats, columns, defined names; a cap on the
   elements outside the sheets' rows and the shared strings (real: 590 at most) and on the characters of their
@@ -26,7 +27,9 @@ Then the time budget (settings.WORKBOOK_UPLOAD_SECONDS, well below gunicorn's ti
 stream, and again while openpyxl or pandas reads (every read from the archive checks it, see `budgeted`), so that a
 file the caps let through on a busy server is refused with a message, never by gunicorn killing the worker. The
 only work not checked is the parse of one part already read whole (styles, the workbook, relations), which the caps
-above keep to milliseconds."""
+above keep under a tenth of a second. Measured with the caps at their edges (load average 4 to 6 on 2 cores): the
+worst structure they let through (4 400 validations) read in 0,6 to 0,95 s, the largest file of values in 3,3 to 5 s
+(scan and pandas), against a budget of 10 s."""
 
 import io
 import re
@@ -52,7 +55,7 @@ FORMULAS = "formulas"
 
 # The same for any workbook: a generous multiple of what Excel and LibreOffice write.
 ATTRIBUTES_PER_ELEMENT = 64  # real: 16 at most (<sheetProtection> of the portal's download; LibreOffice 15)
-ATTRIBUTE_CHARS = 4096  # real: 95 at most; Excel keeps a link under 2 084 characters
+ATTRIBUTE_CHARS = 4096  # real: 95 at most
 DEPTH = 64  # real: 9 at most (the theme)
 STRUCTURE_ATTRIBUTE_CHARS = 256 * 1024  # the attribute values besides the cells' (real: 13 220 at most)
 FORMULA_CHARS = 8192  # Excel's own limit on the text of a formula
