@@ -6,12 +6,33 @@ The declared sizes bound the bytes (zipfile stops a member at its declared size)
 each XML member unpacked, the shared strings and the sheets less tightly than the rest. Then every XML member
 openpyxl would parse is first read as a stream by expat, which builds no tree: a cap on elements (what parsing
 costs, far more than bytes: 23 MB of tiny strings took openpyxl 11 s where 23 MB of long text takes a fraction of
-one), on shared strings, on rows per sheet and filled cells per row, and no DTD (no entity expansion). A time
-budget (settings.WORKBOOK_UPLOAD_SECONDS, well below gunicorn's timeout) is checked all along the stream, and by the
-caller while it reads the rows, so that a file the caps let through on a busy server is refused with a message,
-never by gunicorn killing the worker."""
+one), on shared strings, on rows per sheet and filled cells per row, and no DTD (no entity expansion).
+
+What else openpyxl (and pandas over it) spends time on, each measured on this machine and bounded here:
+- attributes: one <numFmts> of 142 828 attributes (1 MB) held a worker until gunicorn killed it (31,5 s), as
+  openpyxl's cost is quadratic in the attributes of one element (30 000 took 1 to 2,3 s); so at most
+  ATTRIBUTES_PER_ELEMENT on one element (real: 16, on <sheetProtection>) and a cap on them all;
+- long attribute values: one 8 MB sqref or cell reference took 10 to 20 s; so at most ATTRIBUTE_CHARS each
+  (real: 95);
+- what is not cell data: styles (200 000 <xf/> took 6,7 s), merged cells, validations (200 000 took 22 s; 2 000
+  of them with 4 000 characters of ranges each, 11 s), conditional formats, columns, defined names; a cap on the
+  elements outside the sheets' rows and the shared strings (real: 590 at most) and on the characters of their
+  attributes, and the parts other than sheets and shared strings capped at a few hundred KB;
+- positions: pandas fills the gaps, so one cell at row 1 000 000 or column XFD made it build a million rows or
+  16 384 columns (26 s for 1 000 rows at XFD); a row or cell numbered past the caps on rows and columns is refused;
+- formulas: openpyxl translates a shared formula for every cell that uses it; at most `formulas` formula elements,
+  each of at most FORMULA_CHARS (Excel's own limit);
+- nesting deeper than DEPTH (real: 9).
+Then the time budget (settings.WORKBOOK_UPLOAD_SECONDS, well below gunicorn's timeout) is checked all along the
+stream, and again while openpyxl or pandas reads (every read from the archive checks it, see `budgeted`), so that a
+file the caps let through on a busy server is refused with a message, never by gunicorn killing the worker. The
+only work not checked is the parse of one part already read whole (styles, the workbook, relations), which the caps
+above keep under a tenth of a second. Measured with the caps at their edges (load average 4 to 6 on 2 cores): the
+worst structure they let through (4 400 validations) read in 0,6 to 0,95 s, the largest file of values in 3,3 to 5 s
+(scan and pandas), against a budget of 10 s."""
 
 import io
+import re
 import time
 import zipfile
 from dataclasses import dataclass
@@ -29,6 +50,16 @@ ROWS = "rows"
 COLUMNS = "columns"
 BROKEN = "broken"  # not XML expat reads, or a DTD
 TIME = "time"
+STRUCTURE = "structure"  # too many attributes, too long a value, too deep, or too much besides cell data
+FORMULAS = "formulas"
+
+# The same for any workbook: a generous multiple of what Excel and LibreOffice write.
+ATTRIBUTES_PER_ELEMENT = 64  # real: 16 at most (<sheetProtection> of the portal's download; LibreOffice 15)
+ATTRIBUTE_CHARS = 4096  # real: 95 at most
+DEPTH = 64  # real: 9 at most (the theme)
+STRUCTURE_ATTRIBUTE_CHARS = 256 * 1024  # the attribute values besides the cells' (real: 13 220 at most)
+FORMULA_CHARS = 8192  # Excel's own limit on the text of a formula
+CELL_REFERENCE = re.compile(r"([A-Za-z]*)([0-9]*)")
 
 
 @dataclass(frozen=True)
@@ -40,6 +71,9 @@ class Limits:
     other_member_bytes: int  # any other XML: styles, theme, workbook, relations
     members: int
     elements: int  # XML elements in the whole workbook
+    attributes: int  # XML attributes in the whole workbook
+    structure: int  # XML elements besides the sheets' rows and the shared strings: styles, merged cells, names…
+    formulas: int  # formula elements, each translated by openpyxl for every cell sharing it
     shared_strings: int
     rows: int  # per sheet, the header included
     columns: int  # filled cells per row
@@ -87,6 +121,25 @@ def check_archive(data: bytes, limits: Limits, budget: Budget) -> None:
                 scan.member(head, source)
 
 
+class _Budgeted(io.BytesIO):
+    """The workbook as openpyxl or pandas reads it: each read from the archive first checks the time budget."""
+
+    def __init__(self, data: bytes, budget: Budget):
+        super().__init__(data)
+        self.budget = budget
+
+    def read(self, size: int | None = -1) -> bytes:
+        self.budget.check()
+        return super().read(size)
+
+
+def budgeted(data: bytes, budget: Budget) -> io.BytesIO:
+    """The file to hand to load_workbook or pandas.read_excel: zipfile reads each part through it, a few KB at a time
+    while a sheet or the shared strings are read as a stream, so that the budget is checked between parts and along
+    the rows. A part read whole (styles, the workbook) is parsed unchecked: the caps keep that short."""
+    return _Budgeted(data, budget)
+
+
 def _is_xml(head: bytes) -> bool:
     """Whether a member starting with `head` is XML (UTF-8, or UTF-16 as XML allows), which openpyxl may parse."""
     text = head.removeprefix(b"\xef\xbb\xbf").lstrip()
@@ -103,14 +156,17 @@ class _Scan:
     """One expat pass over each XML member: it builds nothing, so memory stays flat whatever the member holds."""
 
     def __init__(self, limits: Limits, budget: Budget):
-        self.limits, self.budget, self.elements = limits, budget, 0
+        self.limits, self.budget = limits, budget
+        self.elements = self.attributes = self.structure = self.structure_chars = self.formulas = 0
 
     def member(self, head: bytes, source) -> None:
         self.depth, self.rows, self.strings = 0, 0, 0
         self.cell_depth, self.filled, self.cell_counted = None, 0, False
+        self.row, self.column, self.data_depth, self.formula_chars = 0, 0, None, None
         self.is_sheet = self.is_strings = False  # known by the root element, whatever the member's name
         parser = expat.ParserCreate()
         parser.StartElementHandler, parser.EndElementHandler = self._start, self._end
+        parser.CharacterDataHandler = self._text
         parser.StartDoctypeDeclHandler = self._doctype  # OOXML has none: no DTD, so no entity expansion
         try:
             chunk = head
@@ -122,13 +178,14 @@ class _Scan:
         except expat.ExpatError:
             raise WorkbookRefused(BROKEN) from None
 
-    def _start(self, tag, _attributes) -> None:
+    def _start(self, tag, attributes) -> None:
         self.depth += 1
         self.elements += 1
         if self.elements > self.limits.elements:
             raise WorkbookRefused(ELEMENTS, self.limits.elements)
         if not self.elements % 4096:
             self.budget.check()
+        self._check_attributes(attributes)
         local = tag.rsplit(":", 1)[-1]
         if self.depth == 1:
             self.is_sheet, self.is_strings = local == "worksheet", local == "sst"
@@ -136,15 +193,38 @@ class _Scan:
             self.strings += 1
             if self.strings > self.limits.shared_strings:
                 raise WorkbookRefused(SHARED_STRINGS, self.limits.shared_strings)
+        if self.data_depth is None and not (self.is_strings and self.depth > 1):
+            self.structure += 1  # anything but the cells of a sheet and the strings of the table
+            self.structure_chars += sum(map(len, attributes.values()))  # ranges of validations, formats, links
+            if self.structure > self.limits.structure or self.structure_chars > STRUCTURE_ATTRIBUTE_CHARS:
+                raise WorkbookRefused(STRUCTURE, self.limits.structure)
+        if self.depth > DEPTH:
+            raise WorkbookRefused(STRUCTURE, self.limits.structure)
         if not self.is_sheet:
+            return
+        if self.data_depth is None:  # rows, cells and formulas count in the sheet's data only (not <xm:f> of extLst)
+            if local == "sheetData" and self.depth == 2:
+                self.data_depth = self.depth
             return
         if local == "row":
             self.rows += 1
-            if self.rows > self.limits.rows:
+            self.row = self._position(attributes.get("r"), digits=True, after=self.row)
+            if self.rows > self.limits.rows or self.row > self.limits.rows:
                 raise WorkbookRefused(ROWS, self.limits.rows)
-            self.filled = 0
+            self.filled, self.column = 0, 0
         elif local == "c":
             self.cell_depth, self.cell_counted = self.depth, False
+            reference = attributes.get("r")
+            self.column = self._position(reference, digits=False, after=self.column)
+            if self.column > self.limits.columns:
+                raise WorkbookRefused(COLUMNS, self.limits.columns)
+            if self._position(reference, digits=True, after=0) > self.limits.rows:
+                raise WorkbookRefused(ROWS, self.limits.rows)
+        elif local == "f":
+            self.formulas += 1
+            if self.formulas > self.limits.formulas:
+                raise WorkbookRefused(FORMULAS, self.limits.formulas)
+            self.formula_chars = 0
         elif self.cell_depth is not None and self.depth == self.cell_depth + 1 and not self.cell_counted:
             self.cell_counted = True  # a cell with a value, a formula or inline text
             self.filled += 1
@@ -154,7 +234,38 @@ class _Scan:
     def _end(self, tag) -> None:
         if self.depth == self.cell_depth:
             self.cell_depth = None
+        if self.depth == self.data_depth:
+            self.data_depth = None
+        self.formula_chars = None
         self.depth -= 1
+
+    def _text(self, text: str) -> None:
+        if self.formula_chars is not None:
+            self.formula_chars += len(text)
+            if self.formula_chars > FORMULA_CHARS:
+                raise WorkbookRefused(FORMULAS, self.limits.formulas)
+
+    def _check_attributes(self, attributes: dict) -> None:
+        self.attributes += len(attributes)
+        if self.attributes > self.limits.attributes:
+            raise WorkbookRefused(STRUCTURE, self.limits.structure)
+        if len(attributes) > ATTRIBUTES_PER_ELEMENT or any(len(v) > ATTRIBUTE_CHARS for v in attributes.values()):
+            raise WorkbookRefused(STRUCTURE, self.limits.structure)
+
+    @staticmethod
+    def _position(reference: str | None, digits: bool, after: int) -> int:
+        """The row (`digits`) or column a row's or cell's reference names ("C12"), or the one after `after` when
+        it names none, as openpyxl counts them. Letters past XFD and numbers past a million are refused by the
+        caps anyway: only their length is read."""
+        letters, number = CELL_REFERENCE.match(reference or "").groups()
+        if digits:
+            return int(number[:9]) if number else after + 1
+        if not letters:
+            return after + 1
+        column = 0
+        for letter in letters[:4].upper():
+            column = column * 26 + ord(letter) - 64
+        return column
 
     def _doctype(self, *_args) -> None:
         raise WorkbookRefused(BROKEN)

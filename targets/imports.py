@@ -40,9 +40,12 @@ MAX_COLUMNS = 50
 LIMITS = Limits(
     unpacked_bytes=MAX_UNPACKED_BYTES,
     text_member_bytes=16 * 1024 * 1024,  # the shared strings, and each sheet
-    other_member_bytes=1024 * 1024,  # styles, theme, workbook, relations: 10 KB in a real file
+    other_member_bytes=256 * 1024,  # styles, theme, workbook, relations: 11 KB in a real file
     members=200,
     elements=400_000,
+    attributes=1_000_000,  # the largest file of values, as Excel writes it (r, s, t on each cell): 400 000
+    structure=5_000,  # besides the rows and the shared strings: styles, merged cells, names… (real: 590)
+    formulas=400_000,  # pandas reads the values Excel stored, not the formulas
     shared_strings=50_000,
     rows=MAX_ROWS + 1,  # the header and MAX_ROWS rows of values
     columns=MAX_COLUMNS,
@@ -90,7 +93,7 @@ def read_table(fileobj, name: str) -> pd.DataFrame:
     try:
         if data[:4] == b"PK\x03\x04":
             check_archive(data, LIMITS, budget)
-            return pd.read_excel(io.BytesIO(data), dtype=str, keep_default_na=False)
+            return pd.read_excel(workbooks.budgeted(data, budget), dtype=str, keep_default_na=False)
         if b"\x00" in data[:4096]:
             raise ValueError("binary")
         for encoding in ("utf-8-sig", "cp1258"):
@@ -147,6 +150,8 @@ def _refusal(refused: WorkbookRefused, named: str) -> str:
         workbooks.SHARED_STRINGS: f"{named} {TOO_COMPLEX} (hơn {vn_number(LIMITS.shared_strings)} chuỗi chữ).",
         workbooks.ROWS: f"{named} có hơn {MAX_ROWS} dòng.",
         workbooks.COLUMNS: f"{named} có hơn {MAX_COLUMNS} cột.",
+        workbooks.STRUCTURE: f"{named} {TOO_COMPLEX} (định dạng, thuộc tính hay cấu trúc XML vượt mức cho phép).",
+        workbooks.FORMULAS: f"{named} {TOO_COMPLEX} (có công thức quá dài).",
     }.get(refused.reason, f"{named} bị hỏng hoặc không phải tệp Excel (.xlsx) đọc được.")
 
 

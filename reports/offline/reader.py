@@ -5,7 +5,6 @@ The work one upload can cost is bounded before openpyxl opens it (binhson_plan.w
 and the time budget is checked again while the rows are read."""
 
 import datetime
-import io
 import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -26,9 +25,12 @@ from targets.templatetags.plan_format import vn_number
 MAX_BYTES = 5 * 1024 * 1024
 MAX_UNPACKED_BYTES = 30 * 1024 * 1024
 MAX_TEXT_MEMBER_BYTES = 8 * 1024 * 1024  # the shared strings, and each sheet
-MAX_OTHER_MEMBER_BYTES = 1024 * 1024  # any other XML: styles, theme, workbook, relations (real: 10 KB at most)
+MAX_OTHER_MEMBER_BYTES = 256 * 1024  # any other XML: styles, theme, workbook, relations (real: 11 KB at most)
 MAX_MEMBERS = 200
 MAX_ELEMENTS = 100_000  # XML elements in the whole workbook (real: 1 336)
+MAX_ATTRIBUTES = 200_000  # XML attributes in the whole workbook (real: 2 671; 7 023 in the consolidated report)
+MAX_STRUCTURE = 5_000  # XML elements besides the rows and the shared strings (real: 590 at most)
+MAX_FORMULAS = 50  # a report holds none (the reader names each cell that has one); 1 000 shared ones took 11 s
 MAX_SHARED_STRINGS = 20_000  # real: 125; a report has a few hundred text cells at most
 MAX_ROWS = 2_000  # a report has a few dozen rows per sheet
 MAX_COLUMNS = 40
@@ -38,6 +40,9 @@ LIMITS = Limits(
     other_member_bytes=MAX_OTHER_MEMBER_BYTES,
     members=MAX_MEMBERS,
     elements=MAX_ELEMENTS,
+    attributes=MAX_ATTRIBUTES,
+    structure=MAX_STRUCTURE,
+    formulas=MAX_FORMULAS,
     shared_strings=MAX_SHARED_STRINGS,
     rows=MAX_ROWS,
     columns=MAX_COLUMNS,
@@ -49,10 +54,17 @@ class WorkbookError(Exception):
     """The upload is refused: every reason, in Vietnamese."""
 
     asks_budget_confirmation = False  # some errors only ask to confirm a budget (reports.forms.budget_doubt)
+    unread = False  # refused before its cells were read: said next to the file field, to choose another file
 
     def __init__(self, errors: list[str]):
         self.errors = errors
         super().__init__("\n".join(errors))
+
+
+class WorkbookUnread(WorkbookError):
+    """Refused before openpyxl read it (binhson_plan.workbooks): what it would cost, not what it holds."""
+
+    unread = True
 
 
 @dataclass(order=True)
@@ -95,13 +107,13 @@ def read_book(upload, name: str) -> UploadedBook:
     try:
         return _read_checked(data, named, budget)
     except WorkbookRefused as refused:
-        raise WorkbookError([_refusal(refused, named)]) from None
+        raise WorkbookUnread([_refusal(refused, named)]) from None
 
 
 def _read_checked(data: bytes, named: str, budget: Budget) -> UploadedBook:
     try:
         check_archive(data, LIMITS, budget)
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=False, keep_links=False)
+        book = load_workbook(workbooks.budgeted(data, budget), read_only=True, data_only=False, keep_links=False)
     except WorkbookRefused:
         raise
     except Exception:
@@ -132,6 +144,8 @@ def _refusal(refused: WorkbookRefused, named: str) -> str:
         workbooks.SHARED_STRINGS: f"{named} {TOO_COMPLEX} (hơn {vn_number(MAX_SHARED_STRINGS)} chuỗi chữ).",
         workbooks.ROWS: f"{named} có trang hơn {MAX_ROWS} dòng: không phải tệp báo cáo.",
         workbooks.COLUMNS: f"{named} có dòng hơn {MAX_COLUMNS} cột: không phải tệp báo cáo.",
+        workbooks.STRUCTURE: f"{named} {TOO_COMPLEX} (định dạng, thuộc tính hay cấu trúc XML vượt mức cho phép).",
+        workbooks.FORMULAS: f"{named} {TOO_COMPLEX} (hơn {vn_number(MAX_FORMULAS)} công thức, hoặc công thức quá dài).",
     }.get(refused.reason, f"{named} bị hỏng hoặc không phải tệp Excel (.xlsx) đọc được.")
 
 

@@ -78,6 +78,10 @@ def workbook_upload(request, pk):
         try:
             saved = apply_workbook(request, report, upload, confirm_budgets=form.cleaned_data["confirm_budgets"])
         except WorkbookError as exc:
+            if exc.unread:  # too costly to read: another file is needed, so the error goes next to the field
+                for error in exc.errors:
+                    form.add_error("workbook", error)
+                return _refused(request, report, exc.errors, 422, retry_form=form)
             return _refused(request, report, exc.errors, 422, confirm=exc.asks_budget_confirmation)
     if not saved:
         messages.info(

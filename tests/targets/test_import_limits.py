@@ -11,14 +11,22 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from openpyxl import Workbook
 
 from agencies.permissions import Role, add_role
 from binhson_plan.upload_lock import one_upload_at_a_time
 from binhson_plan.workbooks import Budget, check_archive
 from reports import dashboard_views
-from targets.imports import LIMITS, MAX_ROWS
+from targets import imports
+from targets.imports import LIMITS, MAX_COLUMNS, MAX_ROWS
 from targets.models import ReferenceValue, TargetValue
-from tests.reports.test_offline_upload_limits import BILLION_LAUGHS, rewritten, shared_strings, with_shared_strings
+from tests.reports.test_offline_upload_limits import (
+    BILLION_LAUGHS,
+    HOSTILE_PARTS,
+    rewritten,
+    shared_strings,
+    with_shared_strings,
+)
 from tests.targets.test_bad_numbers_and_imports import workbook
 
 TOO_COMPLEX = "quá phức tạp để xử lý"
@@ -208,3 +216,75 @@ def test_the_lock_refuses_while_held_and_is_released_after_a_refusal(
     assert_nothing_saved()
     assert post(reviewer, GOOD).status_code == 302
     assert TargetValue.objects.count() == 2
+
+
+def excel_values(*rows: tuple) -> bytes:
+    """A file of values as a spreadsheet program saves it, with its styles, theme and shared strings."""
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["target_code", "year", "value"])
+    for row in rows:
+        sheet.append(list(row))
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+VALUES = excel_values(("2025.01", "2020", "18"), ("2025.01", "2021", "19,5"))
+IMPORT_MESSAGES = {
+    "unpacked": "quá lớn khi giải nén",
+    "structure": f"{TOO_COMPLEX}: có quá nhiều ô, chuỗi chữ hay định dạng. Hãy chép riêng bảng số liệu (các cột "
+    "target_code, year, value…) sang một tệp mới, lưu lại rồi tải lên (định dạng, thuộc tính hay cấu trúc XML vượt "
+    "mức cho phép).",
+    "rows": f"có hơn {MAX_ROWS} dòng.",
+    "columns": f"có hơn {MAX_COLUMNS} cột.",
+    "formula": f"{TOO_COMPLEX}: có quá nhiều ô, chuỗi chữ hay định dạng. Hãy chép riêng bảng số liệu (các cột "
+    "target_code, year, value…) sang một tệp mới, lưu lại rồi tải lên (có công thức quá dài).",
+}
+
+
+@pytest.mark.parametrize(
+    ("part", "change", "reason"), [p[1:] for p in HOSTILE_PARTS], ids=[p[0] for p in HOSTILE_PARTS]
+)
+def test_a_file_of_values_whose_structure_costs_pandas_seconds_is_refused_unread(
+    reviewer, plan, part, change, reason, pandas_must_not_read, django_assert_max_num_queries
+):
+    """The probe's styles on /nhap-so-lieu/ held a worker 31,8 s; a cell at column XFD in each of 1 000 rows made
+    pandas build 16 384 columns for 26 s. Each is refused before pandas reads it, next to the file field."""
+    content = rewritten(VALUES, {"xl/styles.xml" if part == "styles" else "xl/worksheets/sheet1.xml": change})
+    assert len(content) < 400_000
+    with django_assert_max_num_queries(8):
+        response = post(reviewer, content, "bom.xlsx")
+    assert response.status_code == 200
+    assert f"Tệp “bom.xlsx” {IMPORT_MESSAGES[reason]}" in next_to_the_field(response)
+    assert_nothing_saved()
+
+
+def test_the_budget_is_checked_while_pandas_reads_not_only_in_the_scan(reviewer, plan, monkeypatch):
+    """The scan passes, then the budget runs out: pandas, reading through the budgeted file, stops at its next read
+    and the file is refused with the budget's message, nothing saved."""
+    real_check = imports.check_archive
+
+    def check_then_run_out(data, limits, budget):
+        real_check(data, limits, budget)
+        budget.ends = 0  # spent, as on a busy server
+
+    monkeypatch.setattr(imports, "check_archive", check_then_run_out)
+    response = post(reviewer, VALUES)
+    assert f"{TOO_COMPLEX}" in next_to_the_field(response) and "(đọc quá 10 giây)" in next_to_the_field(response)
+    assert_nothing_saved()
+
+
+def test_a_file_of_values_saved_by_a_spreadsheet_program_still_imports(reviewer, plan):
+    response = post(reviewer, VALUES)
+    assert response.status_code == 302
+    assert {str(v.value) for v in TargetValue.objects.filter(target__code="2025.01")} == {"18.0000", "19.5000"}
+
+
+def test_the_caps_let_the_largest_file_of_values_through_as_excel_writes_it():
+    """MAX_ROWS rows of six shared strings, each cell with its reference, style and type, each row with its number
+    and spans: the attributes Excel writes, 400 000 of them."""
+    cells = "".join(f'<c r="{letter}{{n}}" s="1" t="s"><v>0</v></c>' for letter in "ABCDEF")
+    rows = "".join(f'<row r="{n}" spans="1:6">' + cells.format(n=n) + "</row>" for n in range(1, MAX_ROWS + 2))
+    strings = shared_strings(*[f"<si><t>Ghi chú {n}</t></si>".encode() for n in range(2 * MAX_ROWS)])
+    check_archive(with_shared_strings(workbook(1, rows), strings), LIMITS, Budget(seconds=60))
