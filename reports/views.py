@@ -426,6 +426,7 @@ def report_pdf(request, pk):
     from django.http import HttpResponse
     from django.template.loader import render_to_string
 
+    from reports.longtext import NOTE_IN_TABLE
     from reports.pdf import agency_heading, document_date, render_pdf
 
     report = access.get_report_content_for_reader(request, pk)
@@ -458,6 +459,7 @@ def report_pdf(request, pk):
         "signer_position": "THỦ TRƯỞNG ĐƠN VỊ",
         "signer_name": "",
         "superior_line": superior,
+        "note_in_table": NOTE_IN_TABLE,
     }
     pdf = render_pdf(render_to_string("reports/pdf/agency.html", context))
     response = HttpResponse(pdf, content_type="application/pdf")
