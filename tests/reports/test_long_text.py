@@ -177,3 +177,15 @@ def test_a_build_stops_before_the_sweep_would_take_it_for_dead(plan, monkeypatch
     assert version.state == "failed" and "quá thời gian cho phép" in version.error
     later = timezone.now() + datetime.timedelta(minutes=60)
     assert requeue_stalled(now=later) == []  # failed, said so: not queued again and again
+
+
+def test_the_offline_workbook_refuses_thousands_of_lines_in_a_cell(client, cast, report):
+    from tests.reports.test_offline_entry import LEAD, download, errors_of, upload
+
+    client.force_login(cast["canbo.ldtbxh"])
+    book = download(client, report)
+    book[LEAD]["E3"] = PATHOLOGICAL
+    response = upload(client, report, book)
+    assert response.status_code == 422
+    assert f"dòng 3, cột E (Tồn tại, hạn chế và nguyên nhân): Tối đa {LINE_LIMIT} dòng có chữ" in errors_of(response)
+    assert not report.task_entries.exclude(shortcomings="").exists()  # nothing saved
