@@ -8,7 +8,6 @@ from binhson_plan.celery import RIDE_OUT_DATABASE_OUTAGES
 from reports.consolidated import schedule
 from reports.consolidated.build import build_consolidated_report
 
-
 # A run never outlives the sweep's patience (REPORT_BUILD_STALE_MINUTES of silence): it is stopped first, marked
 # failed with a message, and so the sweep can never take a live run for dead and start a second one beside it.
 BUILD_SOFT_TIME_LIMIT = max(settings.REPORT_BUILD_STALE_MINUTES * 60 - 60, 30)
