@@ -9,6 +9,7 @@ for one report — while 20 000 characters of prose are about six pages (issue 1
 LINE_LIMIT = 200  # lines with writing per text field: a long list of communes or households fits
 QUOTE_LIMIT = 3_000  # characters of one agency's text quoted in the consolidated report's body
 NOTE_IN_TABLE = 400  # a target's note longer than this is printed below the table, not in its cell
+PRINT_CACHE_SECONDS = 24 * 3600  # a report's PDF is kept a day for the same HTML (reports.views.report_pdf)
 
 
 def written_lines(text: str | None) -> list[str]:

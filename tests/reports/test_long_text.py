@@ -19,7 +19,7 @@ from reports.consolidated.models import ConsolidatedReport
 from reports.consolidated.schedule import requeue_stalled
 from reports.longtext import LINE_LIMIT, QUOTE_LIMIT
 from reports.models import ReportState
-from tests.reports.helpers import ReportPage, current_report
+from tests.reports.helpers import ReportPage, current_report, on
 from tests.reports.real_year import flat, pdf_text
 
 PATHOLOGICAL = "a\n" * 9995  # 19 990 characters, within the 20 000-character limit: 9 995 lines
@@ -189,3 +189,25 @@ def test_the_offline_workbook_refuses_thousands_of_lines_in_a_cell(client, cast,
     assert response.status_code == 422
     assert f"dòng 3, cột E (Tồn tại, hạn chế và nguyên nhân): Tối đa {LINE_LIMIT} dòng có chữ" in errors_of(response)
     assert not report.task_entries.exclude(shortcomings="").exists()  # nothing saved
+
+
+def test_a_print_repeated_is_not_laid_out_again_until_what_it_prints_changes(client, cast, report, monkeypatch):
+    from reports import pdf as pdf_module
+
+    laid_out = []
+    real = pdf_module.render_pdf
+    monkeypatch.setattr(pdf_module, "render_pdf", lambda html, **kw: laid_out.append(html) or real(html, **kw))
+    report.difficulties = prose(5_000)
+    report.save()
+    with on("2026-11-20", "10:00"):  # the print names the minute it was made; all these within one minute
+        client.force_login(cast["canbo.ldtbxh"])
+        first = client.get(f"/bao-cao/{report.pk}/in/")
+        for _ in range(5):  # the probe's repeated prints
+            assert client.get(f"/bao-cao/{report.pk}/in/").content == first.content
+        assert len(laid_out) == 1
+        report.difficulties = "Thiếu kinh phí đối ứng."
+        report.save()
+        changed = client.get(f"/bao-cao/{report.pk}/in/")
+        assert len(laid_out) == 2 and changed.content != first.content
+        client.force_login(cast["vanphong"])  # another reader of a draft is refused, cache or not
+        assert client.get(f"/bao-cao/{report.pk}/in/").status_code in (403, 404)
