@@ -150,6 +150,15 @@ def test_the_consolidated_build_with_a_full_length_report_succeeds_and_quotes_it
     assert pages(open(built.pdf.path, "rb").read()) <= 150  # every quote at most 3 000 characters
 
 
+def test_the_consolidated_build_with_thousands_of_lines_saved_around_the_form_stays_small(plan, report):
+    fill(report, PATHOLOGICAL)
+    report.state, report.submitted_at = ReportState.SUBMITTED, timezone.now()
+    report.save()
+    built = build_consolidated_report(ConsolidatedReport.request(plan, 2026).pk)
+    assert built.state == "ready", built.error
+    assert pages(open(built.pdf.path, "rb").read()) <= 80  # was thousands of pages, 200 s and 2,9 GB
+
+
 def test_a_second_run_leaves_a_version_another_run_is_building(plan):
     """A version queued twice (the sweep requeued it while it waited behind another build, or the broker
     redelivered it) is built once: the second run finds the first still beating and leaves it."""
