@@ -8,6 +8,7 @@ for one report — while 20 000 characters of prose are about six pages (issue 1
 
 LINE_LIMIT = 200  # lines with writing per text field: a long list of communes or households fits
 QUOTE_LIMIT = 3_000  # characters of one agency's text quoted in the consolidated report's body
+QUOTE_LINES = 30  # and lines with writing
 NOTE_IN_TABLE = 400  # a target's note longer than this is printed below the table, not in its cell
 PRINT_CACHE_SECONDS = 24 * 3600  # a report's PDF is kept a day for the same HTML (reports.views.report_pdf)
 
@@ -26,16 +27,20 @@ def printed_lines(text: str | None, limit: int = LINE_LIMIT) -> list[str]:
     return lines
 
 
-def quoted(text: str | None, limit: int = QUOTE_LIMIT) -> str:
-    """`text` as the consolidated report quotes it: whole up to `limit` characters, else cut at a word with a note
-    of how much was left out and where to read it whole (the agency's own report; the Excel file)."""
-    text = "\n".join(printed_lines(text))
-    if len(text) <= limit:
-        return text
-    cut = text[:limit]
-    cut = cut[: cut.rfind(" ")] if " " in cut[limit // 2 :] else cut
+def quoted(text: str | None, limit: int = QUOTE_LIMIT, lines: int = QUOTE_LINES) -> str:
+    """`text` as the consolidated report quotes it: whole up to `limit` characters and `lines` lines with writing,
+    else cut (at a word) with a note of how much was quoted and where to read it whole (the agency's own report;
+    the Excel file of the consolidated report)."""
+    written = printed_lines(text)
+    whole = "\n".join(written)
+    cut = "\n".join(written[:lines])
+    if len(cut) > limit:
+        cut = cut[:limit]
+        cut = cut[: cut.rfind(" ")] if " " in cut[limit // 2 :] else cut
+    if cut == whole:
+        return whole
     return (
-        f"{cut.rstrip()}… [trích {_vn(len(cut))}/{_vn(len(text))} ký tự; toàn văn trong báo cáo của đơn vị "
+        f"{cut.rstrip()}… [trích {_vn(len(cut))}/{_vn(len(whole))} ký tự; toàn văn trong báo cáo của đơn vị "
         "và trong tệp Excel của báo cáo tổng hợp]"
     )
 
