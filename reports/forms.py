@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from binhson_plan.dates import DayField, day_formfield
 from reports.evidence import ALLOWED_EXTENSIONS, check_evidence_file
+from reports.longtext import LINE_LIMIT, written_lines
 from reports.models import AgencyReport, Proposal, QualitativeStatus, ReportingCycle, TargetEntry, TaskEntry, TaskStatus
 from targets.numbers import NumberFormatError, parse_number
 from targets.plausibility import describe
@@ -19,7 +20,12 @@ TEXT_LIMIT = 20_000
 
 class PlainTextField(forms.CharField):
     """Free text: stored composed (NFC), without the invisible NUL characters that pasting can bring, and with
-    line breaks as one character (a browser sends CR LF but counts one, in maxlength and the page's counter)."""
+    line breaks as one character (a browser sends CR LF but counts one, in maxlength and the page's counter).
+    At most `max_lines` lines with writing (reports.longtext: lines, not characters, make a print slow)."""
+
+    def __init__(self, *, max_lines=None, **kwargs):
+        self.max_lines = max_lines
+        super().__init__(**kwargs)
 
     def to_python(self, value):
         text = super().to_python(value)
@@ -32,6 +38,13 @@ class PlainTextField(forms.CharField):
                 f"Tối đa {vn_number(self.max_length)} ký tự (đã nhập {vn_number(len(value))} ký tự, "
                 f"thừa {vn_number(len(value) - self.max_length)}).",
                 code="max_length",
+            )
+        lines = len(written_lines(value)) if self.max_lines and value else 0
+        if self.max_lines and lines > self.max_lines:
+            raise forms.ValidationError(
+                f"Tối đa {vn_number(self.max_lines)} dòng có chữ (đã nhập {vn_number(lines)} dòng). "
+                "Xin gộp các dòng ngắn thành đoạn văn, hoặc đưa danh sách dài vào tệp minh chứng.",
+                code="max_lines",
             )
 
 
@@ -82,6 +95,7 @@ def text_field(label, required=False, rows=3, **kwargs):
         label=label,
         required=required,
         max_length=TEXT_LIMIT,
+        max_lines=LINE_LIMIT,
         widget=forms.Textarea(attrs={"rows": rows}),
         error_messages={
             "max_length": f"Tối đa {vn_number(TEXT_LIMIT)} ký tự (đã nhập %(show_value)s ký tự).",

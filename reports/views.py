@@ -423,9 +423,13 @@ def evidence_delete(request, pk, evidence_id):
 
 def report_pdf(request, pk):
     """The agency's report in the official layout, with its own name under the district's."""
+    import hashlib
+
+    from django.core.cache import cache
     from django.http import HttpResponse
     from django.template.loader import render_to_string
 
+    from reports.longtext import NOTE_IN_TABLE, PRINT_CACHE_SECONDS
     from reports.pdf import agency_heading, document_date, render_pdf
 
     report = access.get_report_content_for_reader(request, pk)
@@ -458,8 +462,17 @@ def report_pdf(request, pk):
         "signer_position": "THỦ TRƯỞNG ĐƠN VỊ",
         "signer_name": "",
         "superior_line": superior,
+        "note_in_table": NOTE_IN_TABLE,
     }
-    pdf = render_pdf(render_to_string("reports/pdf/agency.html", context))
+    html = render_to_string("reports/pdf/agency.html", context)
+    # A print repeated costs nothing: the PDF is kept under the digest of its HTML, which changes with anything
+    # printed (the report's text and state, the plan, the date, the minute of "Bản in lúc" on a report not yet
+    # approved); the HTML is what this reader may see, so the PDF kept for it is too.
+    key = f"in-bao-cao:{hashlib.sha256(html.encode()).hexdigest()}"
+    pdf = cache.get(key)
+    if pdf is None:
+        pdf = render_pdf(html)
+        cache.set(key, pdf, PRINT_CACHE_SECONDS)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="bao-cao-{report.cycle.year}-{report.agency.code}.pdf"'
     return response

@@ -1,5 +1,6 @@
 """Building the three files (PDF, XLSX, DOCX) of one version atomically and idempotently."""
 
+import datetime
 import logging
 import os
 import tempfile
@@ -39,7 +40,11 @@ STEPS = {
 
 def failure_message(step: str, exc: Exception) -> str:
     """What went wrong and what to do, in plain Vietnamese, for the person who asked for the build."""
-    if step.startswith("write-") or isinstance(exc, OSError):
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    if isinstance(exc, SoftTimeLimitExceeded):
+        what = f"dừng ở bước {STEPS.get(step, 'dựng báo cáo')} vì quá thời gian cho phép"
+    elif step.startswith("write-") or isinstance(exc, OSError):
         what = "không ghi được tệp lên máy chủ (ổ đĩa có thể đã đầy hoặc không ghi được)"
     else:
         what = f"gặp lỗi khi {STEPS.get(step, 'dựng báo cáo')}"
@@ -60,6 +65,14 @@ def _heartbeat(report_id: int, claim) -> None:
         raise TakenOver
 
 
+def beat_stopped(report: ConsolidatedReport, now) -> bool:
+    """Whether the run building `report` has gone silent for longer than a live run ever does (the sweep's rule,
+    reports.consolidated.schedule.requeue_stalled)."""
+    silent = now - datetime.timedelta(minutes=settings.REPORT_BUILD_STALE_MINUTES)
+    last = report.heartbeat_at or report.started_at or report.requested_at
+    return last is None or last < silent
+
+
 def build_consolidated_report(report_id: int) -> ConsolidatedReport:
     """Build the three files of one version. Running it again on a finished version changes nothing;
     running it again after a crash finishes the same version, and only the latest run to claim a version
@@ -72,7 +85,13 @@ def build_consolidated_report(report_id: int) -> ConsolidatedReport:
         report = ConsolidatedReport.objects.select_for_update().select_related("plan").get(pk=report_id)
         if report.state == BuildState.READY:
             return report
-        claim = timezone.now()  # this run's claim; a run taken over by the sweep finds it gone and stops
+        claim = timezone.now()
+        if report.state == BuildState.BUILDING and not beat_stopped(report, claim):
+            # another run is on it and beating (a second message for the same version: the sweep requeued it
+            # while it waited behind another build, or the broker redelivered it): building it twice would
+            # double the time and memory, and the first run would be taken over and lose its work
+            logger.info("Dựng báo cáo tổng hợp %s: một lượt dựng khác đang chạy, lượt này bỏ qua", report_id)
+            return report  # this run's claim; a run taken over by the sweep finds it gone and stops
         report.state, report.error, report.started_at, report.heartbeat_at = BuildState.BUILDING, "", claim, claim
         report.save(update_fields=["state", "error", "started_at", "heartbeat_at"])
     step = "gather"

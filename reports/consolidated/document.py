@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
+from reports.longtext import quoted
 from reports.pdf import document_date, issuer_lines
 from targets.templatetags.plan_format import vn_number, with_unit
 from tasks.models import ReportIssuer, SectionKind
@@ -253,14 +254,17 @@ def _block(node, entries, quiet: bool) -> list:
             parts.append(Para(gap, style="missing"))
             continue
         status = f"; {row['status'].lower()}" if row["status"] else ""
-        text = _closed(row["results"]) or "Chưa nêu kết quả."
+        text = _closed(quoted(row["results"])) or "Chưa nêu kết quả."
         if row["budget"] is not None:
             text += f" Kinh phí đã sử dụng: {money(row['budget'])}."
         parts.append(Para(text + _unapproved(row), lead=f"- {a.agency.name} ({role}{status}):"))
     reported = [r for r in entries.by_section.get(s.pk, []) if r["role"] == "coordinating"]
     for row in reported:
         parts.append(
-            Para((row["results"] or "Chưa nêu kết quả.") + _unapproved(row), lead=f"- {row['agency']} (phối hợp):")
+            Para(
+                (quoted(row["results"]) or "Chưa nêu kết quả.") + _unapproved(row),
+                lead=f"- {row['agency']} (phối hợp):",
+            )
         )
     silent = [a.agency.name for a in node.own_coordinating if a.agency_id not in {r["agency_id"] for r in reported}]
     if silent:
@@ -339,10 +343,10 @@ def _measured(value, unit: str) -> str:
 
 def _shortcomings(data) -> list:
     leads = data.tasks[data.tasks["role"] == "lead"].to_dict("records")
-    parts = [Para(r["shortcomings"] + _unapproved(r), lead=f"- {r['agency']} (mục {r['code']}):") for r in leads
+    parts = [Para(quoted(r["shortcomings"]) + _unapproved(r), lead=f"- {r['agency']} (mục {r['code']}):") for r in leads
              if r["shortcomings"]]  # fmt: skip
     parts += [
-        Para(d["difficulties"].strip() + _unapproved(d), lead=f"- Khó khăn, vướng mắc của {d['agency']}:")
+        Para(quoted(d["difficulties"]) + _unapproved(d), lead=f"- Khó khăn, vướng mắc của {d['agency']}:")
         for d in data.difficulties.to_dict("records")
     ]
     return parts or [Para("Các cơ quan, đơn vị chưa nêu tồn tại, hạn chế.")]
@@ -350,16 +354,18 @@ def _shortcomings(data) -> list:
 
 def _next_steps(data) -> list:
     leads = data.tasks[data.tasks["role"] == "lead"].to_dict("records")
-    parts = [Para(r["next_steps"], lead=f"- {r['agency']} (mục {r['code']}):") for r in leads if r["next_steps"]]
+    parts = [
+        Para(quoted(r["next_steps"]), lead=f"- {r['agency']} (mục {r['code']}):") for r in leads if r["next_steps"]
+    ]
     return parts or [Para("Tiếp tục thực hiện các nhiệm vụ của Kế hoạch.")]
 
 
 def _proposals(data, reviewer) -> list:
     parts = []
     for number, p in enumerate(data.proposals.to_dict("records"), start=1):
-        parts.append(Para(p["text"].strip() + _unapproved(p), lead=f"{number}. {p['agency']}:"))
+        parts.append(Para(quoted(p["text"]) + _unapproved(p), lead=f"{number}. {p['agency']}:"))
         if p["response"]:
-            parts.append(Para(p["response"], lead=f"Trả lời của {reviewer}:", style="note"))
+            parts.append(Para(quoted(p["response"]), lead=f"Trả lời của {reviewer}:", style="note"))
     return parts or [Para("Các cơ quan, đơn vị không có kiến nghị, đề xuất.")]
 
 

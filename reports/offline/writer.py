@@ -20,6 +20,7 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from reports.completeness import ensure_entries
 from reports.excel import HEADER_FILL, SIDE_MARGIN, _fit_page, _narrowest, cell_value
 from reports.forms import MAX_PROPOSALS, TEXT_LIMIT
+from reports.longtext import LINE_LIMIT
 from reports.offline.layout import (
     ASSESSMENT_LABELS,
     COORDINATING,
@@ -303,7 +304,9 @@ def _validation(kind: str, bounds) -> DataValidation:
         prompt, error = f"Ngày/tháng/năm, {span}.", f"Nhập ngày theo dạng ngày/tháng/năm, {span}."
     else:
         rule = {"type": "textLength", "operator": "lessThanOrEqual", "formula1": str(TEXT_LIMIT)}
-        prompt, error = f"Tối đa {vn_number(TEXT_LIMIT)} ký tự.", f"Tối đa {vn_number(TEXT_LIMIT)} ký tự."
+        # Excel cannot count lines; the upload refuses more than LINE_LIMIT lines with writing, next to the cell
+        limits = f"Tối đa {vn_number(TEXT_LIMIT)} ký tự và {vn_number(LINE_LIMIT)} dòng có chữ."
+        prompt, error = limits, f"Tối đa {vn_number(TEXT_LIMIT)} ký tự."
     return DataValidation(
         **rule, allow_blank=True, **SHOWN, promptTitle="Ô nhập liệu", prompt=prompt, errorTitle="Giá trị không hợp lệ",
         error=error,

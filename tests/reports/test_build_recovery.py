@@ -73,6 +73,8 @@ def test_a_run_taken_over_stops_quietly_and_only_one_finishes(plan, monkeypatch)
     def slow_gather(version):
         if not finished_by_second:  # the first run, stalled here while the second does the whole build
             finished_by_second.append(None)
+            silent = timezone.now() - datetime.timedelta(minutes=20)  # stalled long enough to be taken for dead
+            ConsolidatedReport.objects.filter(pk=version.pk).update(heartbeat_at=silent)
             finished_by_second[0] = build.build_consolidated_report(version.pk).finished_at
         return real_gather(version)
 

@@ -23,6 +23,12 @@ from tasks.models import Assignment, Plan, Section
 STEPS = ("gather", "render HTML", "WeasyPrint", "Excel", "Word")
 
 
+def _staff():
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.filter(is_superuser=True).first()
+
+
 class Rollback(Exception):
     pass
 
@@ -33,11 +39,20 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--year", type=int, default=2026)
         parser.add_argument("--scale", type=int, default=10)
+        parser.add_argument(
+            "--van-ban-dai",
+            action="store_true",
+            help="Đo thêm thời gian in một báo cáo có văn bản dài (bình thường, văn xuôi 20.000 ký tự mỗi ô, "
+            "“a” xuống dòng 9.995 lần mỗi ô) và dựng báo cáo tổng hợp có báo cáo văn xuôi đủ dài.",
+        )
 
     def handle(self, *args, **options):
         try:
             with transaction.atomic():
-                self.run(options["year"], options["scale"])
+                if options["van_ban_dai"]:
+                    self.long_text(options["year"])
+                else:
+                    self.run(options["year"], options["scale"])
                 raise Rollback
         except Rollback:
             self.stdout.write("(Dữ liệu thử đã được xóa.)")
@@ -67,6 +82,61 @@ class Command(BaseCommand):
             f"{large['total'] / large['WeasyPrint']:.2f} (×{scale})"
         )
         out(f"Thời gian dựng ×{scale} / thật: {large['total'] / real['total']:.1f} (tuyến tính: ≤ {scale})")
+
+    def long_text(self, year):
+        """Issue 17: the print of one agency's report and a consolidated build, with long typed text."""
+        from django.test import Client
+        from django.test.utils import override_settings
+
+        from reports.longtext import LINE_LIMIT
+
+        call_command("load_plan", stdout=open("/dev/null", "w"))
+        plan = Plan.objects.get(slug="binh-son-ctdt-2021-2030")
+        cycle = ReportingCycle.open(plan, year)
+        report = cycle.reports.get(agency__code="LDTBXH")
+        ensure_entries(report)
+        sentence = "Đã hỗ trợ nhà ở, đất sản xuất và nước sinh hoạt cho đồng bào dân tộc thiểu số tại các xã. "
+        prose = "\n".join([sentence * 10] * 40)[:20_000]
+        cases = [("bình thường", "Đã triển khai theo kế hoạch. " * 4), ("văn xuôi 20.000 ký tự", prose)]
+        cases.append(("“a” xuống dòng ×9.995 (lưu vòng qua biểu mẫu)", "a\n" * 9995))
+        pdf.render_pdf("<p>khởi động</p>")
+        out = self.stdout.write
+        out(f"Giới hạn: {LINE_LIMIT} dòng có chữ mỗi ô; tải máy: {open('/proc/loadavg').read().split()[:3]}")
+        with override_settings(ALLOWED_HOSTS=["*"]):
+            client = Client()
+            member = report.agency.members.select_related("user").first()
+            client.force_login(member.user if member else _staff())
+            for label, text in cases:
+                fields = self.fill_text(report, text)
+                wall, cpu = time.perf_counter(), time.process_time()
+                response = client.get(f"/bao-cao/{report.pk}/in/")
+                wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+                out(
+                    f"In báo cáo, {label}, {fields} ô: {wall:.1f} s ({cpu:.1f} s CPU), "
+                    f"{self.pages(response.content)} trang"
+                )
+        self.fill_text(report, prose)
+        report.state = ReportState.SUBMITTED
+        report.save()
+        timings = self.stages(plan, year)
+        out(f"Tổng hợp có một báo cáo văn xuôi đủ dài: {timings['total']:.1f} s ({timings['total CPU']:.1f} s CPU), "
+            f"{timings['pages']} trang")  # fmt: skip
+
+    @staticmethod
+    def fill_text(report, text) -> int:
+        fields = 0
+        for entry in report.task_entries.all():
+            names = ["results", "shortcomings", "next_steps"] if entry.role == "lead" else ["results"]
+            for name in names:
+                setattr(entry, name, text)
+            entry.save()
+            fields += len(names)
+        fields += report.target_entries.filter(pk__in=report.target_entries.values("pk")[:3]).update(note=text)
+        report.proposals.all().delete()
+        report.proposals.create(text=text)
+        report.difficulties = text
+        report.save()
+        return fields + 2
 
     def stages(self, plan, year):
         report = ConsolidatedReport.request(plan, year)

@@ -1,0 +1,51 @@
+"""Long free text typed by agencies, bounded where it costs: a report's text fields hold at most
+`LINE_LIMIT` lines with writing on them (besides `forms.TEXT_LIMIT` characters), and every print lays typed text
+out as its lines with writing, runs of empty lines collapsed, so no text makes a print or a build slow.
+
+Why lines: WeasyPrint's cost grows with the lines it breaks and the pages it fills, not with characters alone.
+"a" and a line break typed 10 000 times (20 000 characters) is 10 000 lines — about 230 pages per field, two minutes
+for one report — while 20 000 characters of prose are about six pages (issue 17)."""
+
+LINE_LIMIT = 200  # lines with writing per text field: a long list of communes or households fits
+QUOTE_LIMIT = 3_000  # characters of one agency's text quoted in the consolidated report's body
+QUOTE_LINES = 30  # and lines with writing
+NOTE_IN_TABLE = 400  # a target's note longer than this is printed below the table, not in its cell
+PRINT_CACHE_SECONDS = 24 * 3600  # a report's PDF is kept a day for the same HTML (reports.views.report_pdf)
+
+
+def written_lines(text: str | None) -> list[str]:
+    """The lines of `text` with writing on them, in order (empty and blank lines dropped)."""
+    return [line.rstrip() for line in (text or "").splitlines() if line.strip()]
+
+
+def printed_lines(text: str | None, limit: int = LINE_LIMIT) -> list[str]:
+    """The lines a print shows: the lines with writing, and past `limit` (text saved before the limit existed)
+    the rest run on in the last line, so nothing is dropped and the print stays bounded."""
+    lines = written_lines(text)
+    if len(lines) > limit:
+        lines = [*lines[: limit - 1], " ".join(line.strip() for line in lines[limit - 1 :])]
+    return lines
+
+
+def quoted(text: str | None, limit: int = QUOTE_LIMIT, lines: int = QUOTE_LINES) -> str:
+    """`text` as the consolidated report quotes it: whole up to `limit` characters and `lines` lines with writing,
+    else cut (at a word) with a note of how much was quoted and where to read it whole (the agency's own report;
+    the Excel file of the consolidated report)."""
+    written = printed_lines(text)
+    whole = "\n".join(written)
+    cut = "\n".join(written[:lines])
+    if len(cut) > limit:
+        cut = cut[:limit]
+        cut = cut[: cut.rfind(" ")] if " " in cut[limit // 2 :] else cut
+    if cut == whole:
+        return whole
+    return (
+        f"{cut.rstrip()}… [trích {_vn(len(cut))}/{_vn(len(whole))} ký tự; toàn văn trong báo cáo của đơn vị "
+        "và trong tệp Excel của báo cáo tổng hợp]"
+    )
+
+
+def _vn(number: int) -> str:
+    from targets.templatetags.plan_format import vn_number
+
+    return vn_number(number)
