@@ -99,6 +99,13 @@ class TargetRow:
     unapproved: list = field(default_factory=list)  # values of reports sent, not yet approved (unapproved_values)
 
     @property
+    def pending(self) -> list[tuple[TargetEntry, list[str]]]:
+        """Each value awaiting approval with why it needs a word of explanation against the recorded series
+        (targets.plausibility; [] when plausible), judged as the review queue judges it (reports.asking)."""
+        series = {y: float(v) for y, v in self.series.items() if v is not None}
+        return [(e, self.target.jump_reasons(series, e.value_year, e.value)) for e in self.unapproved]
+
+    @property
     def status(self) -> str:
         """The status the year stands at: the reviewer's override where there is one, else the computed one."""
         return self.override.status if self.override else self.progress.status
