@@ -113,6 +113,9 @@ class ReportingCycle(models.Model):
         return today < self.opens_on or (bool(self.locks_on) and today > self.locks_on)
 
 
+REOPENED_LABEL = "Được mở lại để sửa"
+
+
 class ReportState(models.TextChoices):
     DRAFT = "draft", "Đang soạn"
     SUBMITTED = "submitted", "Đã gửi, chờ thẩm định"
@@ -233,6 +236,18 @@ class AgencyReport(models.Model):
         if self.first_submitted_at and self.submitted_at and self.submitted_at != self.first_submitted_at:
             return self.submitted_at
         return None
+
+    @property
+    def is_reopened(self) -> bool:
+        """Approved, then reopened by the reviewer for a correction (`reopen`): back with the agency as a send-back
+        is, but nothing was refused, so it reads "Được mở lại để sửa". A send-back always sets the corrections' due
+        date and a reopening never does, so no query is needed to tell them apart."""
+        return self.state == ReportState.SENT_BACK and self.correction_due_on is None
+
+    @property
+    def state_label(self) -> str:
+        """The state in words, a reopened report told apart from one sent back for corrections."""
+        return REOPENED_LABEL if self.is_reopened else self.get_state_display()
 
     def deadline_note(self) -> str:
         """The same facts in words, for the exports and Phụ lục 3: "Quá hạn", "Gửi muộn", "Quá hạn bổ sung",

@@ -127,7 +127,8 @@ def _direction(data, issuer) -> list:
     waiting = len(included) - approved
     outside = reports[~reports["included"].astype(bool)]
     sent_back = outside[outside["state"] == "sent_back"]["agency"].tolist()
-    missing = outside[outside["state"] != "sent_back"]["agency"].tolist()
+    reopened = outside[outside["state"] == "reopened"]["agency"].tolist()
+    missing = outside[~outside["state"].isin(["sent_back", "reopened"])]["agency"].tolist()
     counts = (
         f"Đến ngày {data.report.report_date:%d/%m/%Y}, có {len(included)}/{len(reports)} cơ quan, đơn vị gửi báo cáo, "
         f"trong đó {approved} báo cáo đã được {issuer.reviewer_name} thẩm định, duyệt"
@@ -135,6 +136,8 @@ def _direction(data, issuer) -> list:
     if waiting:
         counts += f"; {waiting} báo cáo đang thẩm định (nội dung lấy từ các báo cáo này có ghi chú “chưa duyệt”)"
     counts += f"; bị trả lại để bổ sung, chưa tổng hợp: {'; '.join(sent_back)}" if sent_back else ""
+    counts += (f"; báo cáo đã duyệt, được {issuer.reviewer_name} mở lại để sửa, chưa tổng hợp lại: "
+               f"{'; '.join(reopened)}") if reopened else ""  # fmt: skip
     counts += f"; chưa gửi báo cáo: {'; '.join(missing)}" if missing else ""
     return [*_direction_heading(plan, year, issuer), Para(counts + ". Chi tiết tại Phụ lục 3.")]
 
@@ -268,6 +271,8 @@ def _block(node, entries, quiet: bool) -> list:
         if row is None:
             if entries.state.get(a.agency_id) == "sent_back":
                 gap = f"- {a.agency.name} ({role}): báo cáo bị trả lại để bổ sung, chưa đưa vào tổng hợp."
+            elif entries.state.get(a.agency_id) == "reopened":
+                gap = f"- {a.agency.name} ({role}): báo cáo được mở lại để sửa, chưa đưa lại vào tổng hợp."
             else:
                 gap = f"- {a.agency.name} ({role}) chưa gửi báo cáo."
             parts.append(Para(gap, style="missing"))

@@ -88,7 +88,8 @@ def gather(report: ConsolidatedReport) -> Consolidated:
     for r in agency_reports:
         row = {
             "report_id": r.pk, "agency_id": r.agency_id, "agency": r.agency.name, "agency_code": r.agency.code,
-            "state": r.state, "state_label": r.get_state_display(), "approved": r.state == ReportState.APPROVED,
+            "state": "reopened" if r.is_reopened else r.state, "state_label": r.state_label,
+            "approved": r.state == ReportState.APPROVED,
             "included": r.state in INCLUDED, "submitted_at": _local(r.first_submitted_at),
             # one meaning of the due date (AgencyReport.is_overdue, is_late, resubmitted_at)
             "late": r.is_late, "overdue": r.is_overdue, "resubmitted_at": _local(r.resubmitted_at),

@@ -265,7 +265,8 @@ def test_a_budget_awaiting_review_is_stated_apart_from_the_approved_total(client
     for text in (flat(pdf_text(built_report.pdf.path)), word):
         assert sentence in text
         assert "1.750.000" not in text
-        assert "Kinh phí đã sử dụng cho mục III.2.d: 0 đồng theo các báo cáo đã duyệt; ngoài ra, các báo cáo đang " in text
+        area = "Kinh phí đã sử dụng cho mục III.2.d: 0 đồng theo các báo cáo đã duyệt; ngoài ra, các báo cáo đang "
+        assert area in text
     appendix = flat(pdf_text(built_report.pdf.path))
     appendix = appendix[appendix.index("Phụ lục 2") :]
     assert "Tổng cộng (báo cáo đã duyệt) 1.250.000" in appendix

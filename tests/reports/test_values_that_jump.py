@@ -149,7 +149,7 @@ def test_a_value_awaiting_approval_that_jumps_is_flagged_on_the_dashboard(
     assert client.post(f"/bao-cao/{report.pk}/", page.data("submit")).status_code == 302
     client.force_login(cast["vanphong"])
     client.get(f"/bang-dieu-khien/{SLUG}/2026/")  # the plan's figures cached, as on any visit after the first
-    with django_assert_max_num_queries(40):
+    with django_assert_max_num_queries(25):  # judging the values awaiting approval costs no query
         dashboard = client.get(f"/bang-dieu-khien/{SLUG}/2026/").content.decode()
     start = dashboard.index('id="bat-thuong-cho-duyet-2030.10-LDTBXH"')
     flag = dashboard[start : dashboard.index("</div>", start)]
