@@ -133,6 +133,10 @@ def _direction(data, issuer) -> list:
         f"Đến ngày {data.report.report_date:%d/%m/%Y}, có {len(included)}/{len(reports)} cơ quan, đơn vị gửi báo cáo, "
         f"trong đó {approved} báo cáo đã được {issuer.reviewer_name} thẩm định, duyệt"
     )
+    reopened_kept = included[included["state"] == "reopened"]["agency"].tolist()
+    if reopened_kept:
+        counts += (f" (báo cáo đã duyệt của {'; '.join(reopened_kept)} được {issuer.reviewer_name} mở lại để sửa: "
+                   "tổng hợp theo nội dung đã duyệt cho đến khi bản sửa được duyệt lại)")  # fmt: skip
     if waiting:
         counts += f"; {waiting} báo cáo đang thẩm định (nội dung lấy từ các báo cáo này có ghi chú “chưa duyệt”)"
     counts += f"; bị trả lại để bổ sung, chưa tổng hợp: {'; '.join(sent_back)}" if sent_back else ""

@@ -1,6 +1,7 @@
 """A reopened report reads as reopened, not as sent back (issue 16: "Late, overdue, resubmitted: one meaning
 everywhere"): "Được mở lại để sửa" with the reviewer's reason, named by the year's reviewing body, on the agency's
-page, the review queue, the dashboard and Phụ lục 3; the dashboard's counts reconcile."""
+page, the review queue, the dashboard and Phụ lục 3; the dashboard's counts reconcile; the consolidated report keeps
+the approved content until the corrected report is approved again."""
 
 import io
 
@@ -82,13 +83,26 @@ def test_the_queue_and_the_dashboard_tell_reopened_from_sent_back(
     assert states["Phòng Giáo dục và Đào tạo"] == "Bị trả lại để bổ sung"
 
 
-def test_the_consolidated_report_names_a_reopened_report_as_reopened(plan, reopened):
-    data = gather(ConsolidatedReport.request(plan, 2026))
+def test_the_consolidated_report_keeps_a_reopened_reports_approved_content(
+    client, cast, plan, reopened, django_assert_max_num_queries
+):
+    # while LĐ-TB&XH corrects its reopened report, the consolidated report keeps what was approved
+    client.force_login(cast["canbo.ldtbxh"])
+    page = ReportPage(reopened).lead("III.3.b.3", results="Bản đang sửa, chưa gửi.", budget_used="9.000.000")
+    page.values["difficulties"] = "Khó khăn đang sửa."
+    assert client.post(f"/bao-cao/{reopened.pk}/", page.data()).status_code == 302
+    with django_assert_max_num_queries(30):  # a reopened report's approved content: four queries more at most
+        data = gather(ConsolidatedReport.request(plan, 2026))
     row = data.reports[data.reports["agency_code"] == "LDTBXH"].iloc[0]
-    assert row["state_label"] == "Được mở lại để sửa" and row["deadline_note"] == ""
+    assert row["state_label"] == "Được mở lại để sửa (tổng hợp theo nội dung đã duyệt trước khi mở lại)"
+    assert row["deadline_note"] == "" and row["included"] and row["approved"]
     text = " ".join(getattr(p, "text", "") for p in build_document(data).body)
-    assert "bị trả lại để bổ sung, chưa tổng hợp: Phòng Giáo dục và Đào tạo" in text
     reviewer = ReportIssuer.for_year(plan, 2026).reviewer_name
-    assert (f"báo cáo đã duyệt, được {reviewer} mở lại để sửa, chưa tổng hợp lại: Phòng Lao động - Thương binh và "
-            "Xã hội") in text  # fmt: skip
-    assert "chưa gửi báo cáo: Phòng Lao động" not in text
+    assert "có 1/22 cơ quan, đơn vị gửi báo cáo, trong đó 1 báo cáo đã được" in text
+    assert (f"duyệt (báo cáo đã duyệt của Phòng Lao động - Thương binh và Xã hội được {reviewer} mở lại để sửa: "
+            "tổng hợp theo nội dung đã duyệt cho đến khi bản sửa được duyệt lại)") in text  # fmt: skip
+    assert "bị trả lại để bổ sung, chưa tổng hợp: Phòng Giáo dục và Đào tạo" in text
+    assert "Đã triển khai III.3.b.3." in text and "Bản đang sửa" not in text and "9.000.000" not in text
+    assert "Khó khăn đang sửa." not in " ".join(data.difficulties["difficulties"])
+    lead = data.tasks[(data.tasks["code"] == "III.3.b.3") & (data.tasks["role"] == "lead")].iloc[0]
+    assert lead["approved"] and lead["results"] == "Đã triển khai III.3.b.3."
