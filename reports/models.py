@@ -324,7 +324,7 @@ class AgencyReport(models.Model):
             raise PermissionDenied("Báo cáo đã chuyển giao cho cơ quan kế nhiệm theo sắp xếp tổ chức.")
         if self.state not in allowed_from:
             raise PermissionDenied(
-                f"Không thể {action.label.lower()} khi báo cáo đang ở trạng thái “{self.get_state_display()}”."
+                f"Không thể {action.label.lower()} khi báo cáo đang ở trạng thái “{self.state_label}”."
             )
         self.state, self.version = to, self.version + 1
         for name, value in fields.items():

@@ -120,7 +120,7 @@ def _not_editable_reason(report) -> str:
         return "Đơn vị đã kết thúc theo sắp xếp tổ chức; nội dung báo cáo đã chuyển cho cơ quan kế nhiệm."
     if report.cycle.is_locked():
         return "Kỳ báo cáo chưa mở hoặc đã khóa nhập liệu."
-    return f"Báo cáo đang ở trạng thái “{report.get_state_display()}”, không sửa được."
+    return f"Báo cáo đang ở trạng thái “{report.state_label}”, không sửa được."
 
 
 def _handed_from(report, events) -> list:

@@ -4,6 +4,7 @@ page, the review queue, the dashboard and Phụ lục 3; the dashboard's counts 
 the approved content until the corrected report is approved again."""
 
 import io
+import subprocess
 
 import pytest
 from openpyxl import load_workbook
@@ -52,6 +53,9 @@ def test_the_agency_reads_its_report_was_reopened_by_the_reviewing_body(client, 
     assert "Văn phòng HĐND và UBND huyện mở lại báo cáo đã duyệt để sửa:" in html and REASON in html
     assert "đề nghị bổ sung" not in html and "Văn phòng huyện" not in html
     assert "kể từ khi được mở lại" in html and "kể từ khi bị trả lại" not in html
+    printed = client.get(f"/bao-cao/{reopened.pk}/in/").content
+    text = subprocess.run(["pdftotext", "-", "-"], input=printed, capture_output=True, check=True).stdout.decode()
+    assert "trạng thái: được mở lại để sửa." in " ".join(text.split())
 
 
 def test_the_queue_and_the_dashboard_tell_reopened_from_sent_back(
