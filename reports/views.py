@@ -136,6 +136,11 @@ def reviewer_of(report) -> str:
     return ReportIssuer.for_year(report.cycle.plan, report.cycle.year).reviewer_name
 
 
+def _returned_by(report) -> dict:
+    """The reviewing body that sent back or reopened the report, for its reason's heading (a query only then)."""
+    return {"reviewer_name": reviewer_of(report)} if report.state == ReportState.SENT_BACK else {}
+
+
 def _since_returned(report, events) -> dict | None:
     """For a report sent back (or reopened): when, and which fields the agency has changed since, so the page
     says what the district's request still waits for instead of "đủ nội dung"."""
@@ -332,6 +337,7 @@ def render_view(request, report, send_back_form=None, status=200, proposal_form=
         "send_back_form": send_back_form or SendBackForm(report=report),
         "due_form": due_form or (ReportDueForm(instance=report) if reviewer else None),
         "history": history_page(report, request.GET.get("lich-su")),
+        **_returned_by(report),
     }
     if proposal_form is not None:
         context["proposal_forms"][proposal_form.instance.pk] = proposal_form
@@ -351,6 +357,7 @@ def _render_unsent(request, report, status, due_form=None):
         "sent_content": [(label, value) for label, value in sent.snapshot.items() if value] if sent else [],
         # the changes up to the last time it was sent: what was typed since is the agency's own
         "history": history_page(report, request.GET.get("lich-su"), until=sent.at) if sent else None,
+        **_returned_by(report),
     }
     return render(request, "reports/report_view.html", context, status=status)
 

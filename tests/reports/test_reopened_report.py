@@ -53,6 +53,12 @@ def test_the_agency_reads_its_report_was_reopened_by_the_reviewing_body(client, 
     assert "Văn phòng HĐND và UBND huyện mở lại báo cáo đã duyệt để sửa:" in html and REASON in html
     assert "đề nghị bổ sung" not in html and "Văn phòng huyện" not in html
     assert "kể từ khi được mở lại" in html and "kể từ khi bị trả lại" not in html
+    client.force_login(cast["vanphong"])  # the reviewer reads the same heading, the agency's draft kept from it
+    assert (
+        "Văn phòng HĐND và UBND huyện mở lại báo cáo đã duyệt để sửa:"
+        in client.get(f"/bao-cao/{reopened.pk}/").content.decode()
+    )
+    client.force_login(cast["canbo.ldtbxh"])
     printed = client.get(f"/bao-cao/{reopened.pk}/in/").content
     text = subprocess.run(["pdftotext", "-", "-"], input=printed, capture_output=True, check=True).stdout.decode()
     assert "trạng thái: được mở lại để sửa." in " ".join(text.split())
