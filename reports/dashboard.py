@@ -11,6 +11,7 @@ from agencies.lineage import Lineage
 from binhson_plan.collation import sort_key as vietnamese_order
 from reports import access
 from reports.models import (
+    REOPENED_LABEL,
     SHARED_STATES,
     AgencyReport,
     Proposal,
@@ -36,12 +37,19 @@ class Completeness:
     submitted: int = 0
     on_time: int = 0
     late: int = 0
-    sent_back: int = 0
+    sent_back: int = 0  # sent back for corrections (a reopened report is counted apart)
+    reopened: int = 0  # approved, then reopened for a correction (AgencyReport.is_reopened)
     approved: int = 0
     not_submitted: int = 0
     overdue: int = 0  # not sent and the due date has passed, or sent back and the corrections' due date has passed
     reports: list = field(default_factory=list)
     handed_over: list = field(default_factory=list)  # reports of ended agencies, their content in a successor's
+
+    @property
+    def returned(self) -> int:
+        """Sent once, now back with their agencies (sent back or reopened): "đã gửi" leaves them out, "gửi lần đầu"
+        counts them, so the page says how many to reconcile the two."""
+        return self.sent_back + self.reopened
 
 
 @dataclass
@@ -81,7 +89,8 @@ def completeness(cycle, lineage=None) -> Completeness:
         result.overdue += report.is_overdue  # either meaning (AgencyReport.is_overdue)
         # "đã gửi" as the consolidated report counts it: what is with the district now (a sent-back report is not)
         result.submitted += report.state in SHARED_STATES
-        result.sent_back += report.state == ReportState.SENT_BACK
+        result.sent_back += report.state == ReportState.SENT_BACK and not report.is_reopened
+        result.reopened += report.is_reopened
         result.approved += report.state == ReportState.APPROVED
     return result
 
@@ -98,6 +107,13 @@ class TargetRow:
     jumps: dict = field(default_factory=dict)  # year → (why the value needs explaining, the agency's note)
     estimated: bool = False  # the value shown is an estimate (ước thực hiện)
     unapproved: list = field(default_factory=list)  # values of reports sent, not yet approved (unapproved_values)
+
+    @property
+    def pending(self) -> list[tuple[TargetEntry, list[str]]]:
+        """Each value awaiting approval with why it needs a word of explanation against the recorded series
+        (targets.plausibility; [] when plausible), judged as the review queue judges it (reports.asking)."""
+        series = {y: float(v) for y, v in self.series.items() if v is not None}
+        return [(e, self.target.jump_reasons(series, e.value_year, e.value)) for e in self.unapproved]
 
     @property
     def status(self) -> str:
@@ -224,10 +240,14 @@ class TaskRow:
     assignment: Held  # the plan's assignment as held in the cycle's year
     entry: TaskEntry | None
     sent_back: bool = False  # nothing shown because the lead's report is back with it, not because it never sent
+    reopened: bool = False  # back with it because its approved report was reopened (AgencyReport.is_reopened)
 
     @property
     def unreported(self) -> str:
-        """Why the row has no status: the lead's report is being completed after a send-back, or was never sent."""
+        """Why the row has no status: the lead's report is being completed after a send-back, or corrected after
+        a reopening, or was never sent."""
+        if self.reopened:
+            return REOPENED_LABEL
         return "Bị trả lại, đang bổ sung" if self.sent_back else "Chưa báo cáo"
 
 
@@ -244,11 +264,14 @@ def task_rows(plan, cycle, status="", agency="", on=None, lineage=None) -> list[
         (e.section_id, e.report.agency_id): e
         for e in TaskEntry.objects.shared().filter(report__cycle_id=cycle.pk, role=Role.LEAD).select_related("report")
     }
-    sent_back = set(
-        AgencyReport.objects.filter(cycle_id=cycle.pk, state=ReportState.SENT_BACK).values_list("agency_id", flat=True)
-    )
+    returned = {  # agency → whether its report was reopened (no corrections' due date) rather than sent back
+        agency: due is None
+        for agency, due in AgencyReport.objects.filter(cycle_id=cycle.pk, state=ReportState.SENT_BACK).values_list(
+            "agency_id", "correction_due_on"
+        )
+    }
     rows = [
-        TaskRow(a, entries.get((a.section_id, a.agency_id)), a.agency_id in sent_back)
+        TaskRow(a, entries.get((a.section_id, a.agency_id)), a.agency_id in returned, returned.get(a.agency_id, False))
         for a in held(assignments, on, lineage or Lineage.load())
     ]
     if status:

@@ -273,7 +273,7 @@ def completeness_frame(summary) -> pd.DataFrame:
         [
             {
                 "Cơ quan, đơn vị": r.agency.name,
-                "Trạng thái": r.get_state_display(),
+                "Trạng thái": r.state_label,
                 "Gửi lần đầu": r.first_submitted_at,  # shown in local time by workbook()
                 "Gửi muộn": r.is_late,  # one meaning of the due date (AgencyReport.is_overdue, is_late, resubmitted_at)
                 "Quá hạn": r.is_overdue,

@@ -203,6 +203,7 @@ class TargetEntryForm(forms.ModelForm):
     value = VietnameseNumberField(label="Giá trị", required=False)
     as_of = DayField(label="Số liệu tính đến ngày", required=False)
     note = text_field("Ghi chú, nguồn số liệu")
+    note_confirmed = forms.BooleanField(label="Ghi chú trên vẫn giải thích đúng giá trị mới", required=False)
 
     class Meta:
         model = TargetEntry
@@ -287,11 +288,20 @@ class TargetEntryForm(forms.ModelForm):
                     f"(đã nhập {as_of.day:02}/{as_of.month:02}/{as_of.year:04}).",
                 )
         typed = "value" in self.changed_data and "value" not in self.errors  # a value kept as it was is listed
-        if typed and not (cleaned.get("note") or "").strip():  # by the completeness check instead
-            reasons = self.jumps
-            if reasons:
+        if typed and "note" not in self.changed_data and not cleaned.get("note_confirmed"):  # by the completeness
+            reasons = self.jumps  # check instead; a note kept as it was was written for the value before
+            if reasons and not (cleaned.get("note") or "").strip():
                 self.add_error("note", f"{describe(reasons)} Cần ghi chú giải thích (lý do, nguồn số liệu) để lưu.")
+            elif reasons:
+                self.add_error("note", f"{describe(reasons)} Ghi chú hiện có được viết cho giá trị trước: sửa ghi "
+                               "chú cho giá trị mới, hoặc đánh dấu “Ghi chú trên vẫn giải thích đúng giá trị mới” "
+                               "để lưu.")  # fmt: skip
         return cleaned
+
+    @property
+    def asks_confirmation(self) -> bool:
+        """Whether the note's confirmation tick is shown: beside a note already written, once the value jumps."""
+        return bool(self.instance.note.strip() and (self.jumps or "note" in self.errors))
 
 
 class ProposalForm(forms.ModelForm):

@@ -8,7 +8,7 @@ from django.core.paginator import Page, Paginator
 from django.utils import timezone
 from django.utils.text import Truncator
 
-from reports.models import AgencyReport, Evidence, Proposal, TargetEntry, TaskEntry
+from reports.models import REOPENED_LABEL, AgencyReport, Evidence, Proposal, ReportState, TargetEntry, TaskEntry
 
 SYSTEM_FIELDS = {
     "first_submitted_at",
@@ -87,8 +87,19 @@ def _rows(record, previous) -> list[dict]:
         if previous is None and new in (None, "", False):
             continue  # entries start empty: their first save shows only what was filled in
         if old != new:
-            result.append(base | {"field": field.verbose_name, "old": _show(field, old), "new": _show(field, new)})
+            shown = {"field": field.verbose_name, "old": _show(field, old), "new": _show(field, new)}
+            if record.instance_type is AgencyReport and _reopened(record):  # not a send-back: say so
+                if name == "state":
+                    shown["new"] = REOPENED_LABEL
+                elif name == "return_reason":
+                    shown["field"] = "lý do mở lại"
+            result.append(base | shown)
     return result
+
+
+def _reopened(record) -> bool:
+    """Whether a report's historical record is a reopening (AgencyReport.is_reopened)."""
+    return record.state == ReportState.SENT_BACK and record.correction_due_on is None
 
 
 def _show(field, value) -> str:

@@ -113,6 +113,9 @@ class ReportingCycle(models.Model):
         return today < self.opens_on or (bool(self.locks_on) and today > self.locks_on)
 
 
+REOPENED_LABEL = "Được mở lại để sửa"
+
+
 class ReportState(models.TextChoices):
     DRAFT = "draft", "Đang soạn"
     SUBMITTED = "submitted", "Đã gửi, chờ thẩm định"
@@ -234,6 +237,18 @@ class AgencyReport(models.Model):
             return self.submitted_at
         return None
 
+    @property
+    def is_reopened(self) -> bool:
+        """Approved, then reopened by the reviewer for a correction (`reopen`): back with the agency as a send-back
+        is, but nothing was refused, so it reads "Được mở lại để sửa". A send-back always sets the corrections' due
+        date and a reopening never does, so no query is needed to tell them apart."""
+        return self.state == ReportState.SENT_BACK and self.correction_due_on is None
+
+    @property
+    def state_label(self) -> str:
+        """The state in words, a reopened report told apart from one sent back for corrections."""
+        return REOPENED_LABEL if self.is_reopened else self.get_state_display()
+
     def deadline_note(self) -> str:
         """The same facts in words, for the exports and Phụ lục 3: "Quá hạn", "Gửi muộn", "Quá hạn bổ sung",
         "Gửi lại lúc …"."""
@@ -309,7 +324,7 @@ class AgencyReport(models.Model):
             raise PermissionDenied("Báo cáo đã chuyển giao cho cơ quan kế nhiệm theo sắp xếp tổ chức.")
         if self.state not in allowed_from:
             raise PermissionDenied(
-                f"Không thể {action.label.lower()} khi báo cáo đang ở trạng thái “{self.get_state_display()}”."
+                f"Không thể {action.label.lower()} khi báo cáo đang ở trạng thái “{self.state_label}”."
             )
         self.state, self.version = to, self.version + 1
         for name, value in fields.items():

@@ -120,7 +120,7 @@ def _not_editable_reason(report) -> str:
         return "Đơn vị đã kết thúc theo sắp xếp tổ chức; nội dung báo cáo đã chuyển cho cơ quan kế nhiệm."
     if report.cycle.is_locked():
         return "Kỳ báo cáo chưa mở hoặc đã khóa nhập liệu."
-    return f"Báo cáo đang ở trạng thái “{report.get_state_display()}”, không sửa được."
+    return f"Báo cáo đang ở trạng thái “{report.state_label}”, không sửa được."
 
 
 def _handed_from(report, events) -> list:
@@ -134,6 +134,11 @@ def _handed_from(report, events) -> list:
 def reviewer_of(report) -> str:
     """Who receives and reviews the report: the reviewing body of its year's issuer (tasks.ReportIssuer)."""
     return ReportIssuer.for_year(report.cycle.plan, report.cycle.year).reviewer_name
+
+
+def _returned_by(report) -> dict:
+    """The reviewing body that sent back or reopened the report, for its reason's heading (a query only then)."""
+    return {"reviewer_name": reviewer_of(report)} if report.state == ReportState.SENT_BACK else {}
 
 
 def _since_returned(report, events) -> dict | None:
@@ -332,6 +337,7 @@ def render_view(request, report, send_back_form=None, status=200, proposal_form=
         "send_back_form": send_back_form or SendBackForm(report=report),
         "due_form": due_form or (ReportDueForm(instance=report) if reviewer else None),
         "history": history_page(report, request.GET.get("lich-su")),
+        **_returned_by(report),
     }
     if proposal_form is not None:
         context["proposal_forms"][proposal_form.instance.pk] = proposal_form
@@ -351,6 +357,7 @@ def _render_unsent(request, report, status, due_form=None):
         "sent_content": [(label, value) for label, value in sent.snapshot.items() if value] if sent else [],
         # the changes up to the last time it was sent: what was typed since is the agency's own
         "history": history_page(report, request.GET.get("lich-su"), until=sent.at) if sent else None,
+        **_returned_by(report),
     }
     return render(request, "reports/report_view.html", context, status=status)
 

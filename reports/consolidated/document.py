@@ -34,7 +34,7 @@ class Table:
     rows: list[list[str]]
     widths: list[int]  # relative column widths
     numeric: tuple[int, ...] = ()  # right-aligned columns
-    total: list[str] | None = None  # a bold last row
+    totals: list[list[str]] = field(default_factory=list)  # bold last rows
 
     @property
     def percentages(self) -> list[float]:
@@ -130,16 +130,23 @@ def _direction(data, issuer) -> list:
     waiting = len(included) - approved
     outside = reports[~reports["included"].astype(bool)]
     sent_back = outside[outside["state"] == "sent_back"]["agency"].tolist()
-    missing = outside[outside["state"] != "sent_back"]["agency"].tolist()
+    reopened = outside[outside["state"] == "reopened"]["agency"].tolist()
+    missing = outside[~outside["state"].isin(["sent_back", "reopened"])]["agency"].tolist()
     # the counts are the build's: a report dated for its signing day ahead still counts as at the day it was built
     as_at = min(data.report.report_date, timezone.localdate())
     counts = (
         f"Đến ngày {as_at:%d/%m/%Y}, có {len(included)}/{len(reports)} cơ quan, đơn vị gửi báo cáo, "
         f"trong đó {approved} báo cáo đã được {issuer.reviewer_name} thẩm định, duyệt"
     )
+    reopened_kept = included[included["state"] == "reopened"]["agency"].tolist()
+    if reopened_kept:
+        counts += (f" (báo cáo đã duyệt của {'; '.join(reopened_kept)} được {issuer.reviewer_name} mở lại để sửa: "
+                   "tổng hợp theo nội dung đã duyệt cho đến khi bản sửa được duyệt lại)")  # fmt: skip
     if waiting:
         counts += f"; {waiting} báo cáo đang thẩm định (nội dung lấy từ các báo cáo này có ghi chú “chưa duyệt”)"
     counts += f"; bị trả lại để bổ sung, chưa tổng hợp: {'; '.join(sent_back)}" if sent_back else ""
+    counts += (f"; báo cáo đã duyệt, được {issuer.reviewer_name} mở lại để sửa, chưa tổng hợp lại: "
+               f"{'; '.join(reopened)}") if reopened else ""  # fmt: skip
     counts += f"; chưa gửi báo cáo: {'; '.join(missing)}" if missing else ""
     return [*_direction_heading(plan, year, issuer), Para(counts + ". Chi tiết tại Phụ lục 3.")]
 
@@ -171,13 +178,37 @@ class _Entries:
     def any_in(self, node) -> bool:
         return bool(self.by_section.get(node.section.pk)) or any(self.any_in(child) for child in node.children)
 
-    def budget_in(self, node) -> int | None:
-        amounts = [r["budget"] for r in self.by_section.get(node.section.pk, []) if r["budget"] is not None]
-        for child in node.children:
-            child_total = self.budget_in(child)
-            if child_total is not None:
-                amounts.append(child_total)
-        return sum(amounts) if amounts else None
+    def budget_in(self, node) -> "Budget | None":
+        """The budget reported for a block and everything under it, or None where nobody reported one."""
+        rows = [r for r in self.by_section.get(node.section.pk, []) if r["budget"] is not None]
+        totals = [Budget.of(rows)] if rows else []
+        totals += [total for child in node.children if (total := self.budget_in(child)) is not None]
+        return sum(totals[1:], totals[0]) if totals else None
+
+
+@dataclass(frozen=True)
+class Budget:
+    """Amounts reported as used, split by whether the report they come from is approved: what awaits review is
+    never added into an approved total, only stated beside it."""
+
+    approved: int = 0
+    waiting: int = 0
+
+    @classmethod
+    def of(cls, rows) -> "Budget":
+        """The budget of task rows (those without one count nothing)."""
+        rows = [r for r in rows if r["budget"] is not None]
+        return cls(sum(r["budget"] for r in rows if r["approved"]), sum(r["budget"] for r in rows if not r["approved"]))
+
+    def __add__(self, other: "Budget") -> "Budget":
+        return Budget(self.approved + other.approved, self.waiting + other.waiting)
+
+    def text(self) -> str:
+        """The approved total, then, apart, what reports awaiting review state."""
+        if not self.waiting:
+            return money(self.approved)
+        return (f"{money(self.approved)} theo các báo cáo đã duyệt; ngoài ra, các báo cáo đang thẩm định (chưa "
+                f"duyệt) nêu {money(self.waiting)}, chưa tính vào tổng này")  # fmt: skip
 
 
 def _closed(text: str) -> str:
@@ -197,12 +228,12 @@ def _tasks(data) -> list:
     for node in data.outline:
         if node.section.parent_id not in inside:  # the groups 1–6 of part III
             parts += _node(node, entries, quiet=False)
-    budgets = [r["budget"] for r in data.tasks.to_dict("records") if r["budget"] is not None]
-    if budgets:
+    rows = [r for r in data.tasks.to_dict("records") if r["budget"] is not None]
+    if rows:
         parts.append(
             Para(
                 f"Tổng kinh phí các cơ quan chủ trì báo cáo đã sử dụng để thực hiện các nhiệm vụ của Kế hoạch năm "
-                f"{data.year}: {money(sum(budgets))} (chi tiết tại Phụ lục 2)."
+                f"{data.year}: {Budget.of(rows).text()} (chi tiết tại Phụ lục 2)."
             )
         )
     return parts
@@ -230,7 +261,7 @@ def _node(node, entries, quiet: bool) -> list:
     )
     total = entries.budget_in(node) if is_area else None
     if total is not None:
-        parts.append(Para(f"Kinh phí đã sử dụng cho mục {s.code}: {money(total)}.", style="plain"))
+        parts.append(Para(f"Kinh phí đã sử dụng cho mục {s.code}: {total.text()}.", style="plain"))
     return parts
 
 
@@ -249,6 +280,8 @@ def _block(node, entries, quiet: bool) -> list:
         if row is None:
             if entries.state.get(a.agency_id) == "sent_back":
                 gap = f"- {a.agency.name} ({role}): báo cáo bị trả lại để bổ sung, chưa đưa vào tổng hợp."
+            elif entries.state.get(a.agency_id) == "reopened":
+                gap = f"- {a.agency.name} ({role}): báo cáo được mở lại để sửa, chưa đưa lại vào tổng hợp."
             else:
                 gap = f"- {a.agency.name} ({role}) chưa gửi báo cáo."
             parts.append(Para(gap, style="missing"))
@@ -401,17 +434,19 @@ def _series_appendix(data) -> Appendix:
 
 
 def _budget_appendix(data) -> Appendix:
-    rows, total = [], 0
-    for r in data.tasks[data.tasks["role"] == "lead"].to_dict("records"):
-        if r["budget"] is not None:
-            rows.append([str(len(rows) + 1), r["code"], r["agency"] + _unapproved(r), vn_number(r["budget"])])
-            total += r["budget"]
+    reported = [r for r in data.tasks[data.tasks["role"] == "lead"].to_dict("records") if r["budget"] is not None]
+    rows = [[str(n), r["code"], r["agency"] + _unapproved(r), vn_number(r["budget"])]
+            for n, r in enumerate(reported, start=1)]  # fmt: skip
     if not rows:
         return Appendix(
             2, f"KINH PHÍ THỰC HIỆN CÁC NHIỆM VỤ NĂM {data.year}", [Para("Chưa có cơ quan nào báo cáo kinh phí.")]
         )
+    budget = Budget.of(reported)
+    totals = [["", "", "Tổng cộng (báo cáo đã duyệt)" if budget.waiting else "Tổng cộng", vn_number(budget.approved)]]
+    if budget.waiting:  # stated apart, never added into the total
+        totals.append(["", "", "Báo cáo chưa duyệt (chưa tính vào tổng cộng)", vn_number(budget.waiting)])
     table = Table(["TT", "Mục", "Cơ quan chủ trì", "Kinh phí đã sử dụng (đồng)"], rows, widths=[6, 14, 52, 28],
-                  numeric=(0, 3), total=["", "", "Tổng cộng", vn_number(total)])  # fmt: skip
+                  numeric=(0, 3), totals=totals)  # fmt: skip
     return Appendix(2, f"KINH PHÍ THỰC HIỆN CÁC NHIỆM VỤ NĂM {data.year}", [table])
 
 

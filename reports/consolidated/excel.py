@@ -36,8 +36,10 @@ TASKS = {
     "shortcomings": "Tồn tại, hạn chế",
     "next_steps": "Năm tới",
     "budget": "Kinh phí (đồng)",
+    "budget_waiting": "Kinh phí theo báo cáo chưa duyệt (đồng)",
     "approved": APPROVAL,
 }
+BUDGETS = (TASKS["budget"], TASKS["budget_waiting"])  # each summed apart: what awaits review is not in the total
 PROPOSALS = {
     "agency": "Cơ quan, đơn vị",
     "text": "Kiến nghị, đề xuất",
@@ -67,6 +69,10 @@ def consolidated_workbook(data) -> bytes:
         )
     if "role" in tasks.columns:
         tasks = tasks.assign(role=tasks["role"].map(lambda role: ROLES.get(role, role)))
+    if {"approved", "budget"} <= set(tasks.columns):  # a budget awaiting review has a column of its own
+        approved = tasks["approved"].astype(bool)
+        tasks = tasks.assign(budget=tasks["budget"].where(approved, None),
+                             budget_waiting=tasks["budget"].where(~approved, None))  # fmt: skip
     if "approved" in tasks.columns:  # what awaits review says so in words, not by an empty cell
         tasks = tasks.assign(approved=tasks["approved"].map(approval_label))
     if "approved" in proposals.columns:
@@ -82,6 +88,7 @@ def consolidated_workbook(data) -> bytes:
             "Kiến nghị": _select(proposals, PROPOSALS),
             "Tình hình báo cáo": _select(reports, REPORTS),
         },
+        totals=BUDGETS,
         wide={TARGETS["name"], TARGETS["explanation"], TASKS["results"]},
     )
 

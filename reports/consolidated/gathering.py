@@ -9,18 +9,28 @@ import json
 from dataclasses import dataclass, field
 
 import pandas as pd
+from django.db.models import Max
 from django.utils import timezone
 
 from agencies.lineage import Lineage
 from binhson_plan.collation import vietnamese
 from reports.consolidated.models import ConsolidatedReport
 from reports.dashboard import indicator_key, unapproved_text, unapproved_values
-from reports.models import SHARED_STATES, Proposal, ReportingCycle, ReportState, TaskEntry
+from reports.models import (
+    SHARED_STATES,
+    AgencyReport,
+    Proposal,
+    ReportAction,
+    ReportEvent,
+    ReportingCycle,
+    ReportState,
+    TaskEntry,
+)
 from targets.models import COMPARISON_SYMBOLS
 from targets.progress import STATUS_LABELS
 from targets.status import estimate_years, observations, plan_progress
 from targets.templatetags.plan_format import target_goal, with_unit
-from tasks.models import Assignment
+from tasks.models import Assignment, Section
 from tasks.structure import build_tree, held, walk
 
 INCLUDED = SHARED_STATES  # what was sent and not returned for changes: a draft is its agency's own
@@ -84,16 +94,20 @@ def gather(report: ConsolidatedReport) -> Consolidated:
     lineage = Lineage.load().of_cycle(cycle)  # a cycle closed before a reorganisation was recorded stays as it was
     held = _held_pairs(report.plan, due_on, lineage)
     standing = _standing_in(cycle, agency_reports, held, lineage)
+    kept = _approved_before_reopening(agency_reports)
     rows = []
     for r in agency_reports:
         row = {
             "report_id": r.pk, "agency_id": r.agency_id, "agency": r.agency.name, "agency_code": r.agency.code,
-            "state": r.state, "state_label": r.get_state_display(), "approved": r.state == ReportState.APPROVED,
-            "included": r.state in INCLUDED, "submitted_at": _local(r.first_submitted_at),
+            "state": "reopened" if r.is_reopened else r.state, "state_label": r.state_label,
+            "approved": r.state == ReportState.APPROVED or r.pk in kept.reports,
+            "included": r.state in INCLUDED or r.pk in kept.reports, "submitted_at": _local(r.first_submitted_at),
             # one meaning of the due date (AgencyReport.is_overdue, is_late, resubmitted_at)
             "late": r.is_late, "overdue": r.is_overdue, "resubmitted_at": _local(r.resubmitted_at),
-            "deadline_note": r.deadline_note(), "difficulties": r.difficulties,
+            "deadline_note": r.deadline_note(), "difficulties": kept.difficulties.get(r.pk, r.difficulties),
         }  # fmt: skip
+        if r.pk in kept.reports:
+            row["state_label"] += " (tổng hợp theo nội dung đã duyệt trước khi mở lại)"
         stand_ins = standing.reports.get(r.agency_id)
         if stand_ins and not row["included"]:
             approved = all(k.state == ReportState.APPROVED for k in stand_ins)
@@ -115,7 +129,8 @@ def gather(report: ConsolidatedReport) -> Consolidated:
     own = [r.pk for r in agency_reports if r.state in INCLUDED]
     approved = {r.pk: r.state == ReportState.APPROVED for r in agency_reports if r.state in INCLUDED}
     approved |= {k.pk: k.state == ReportState.APPROVED for k in standing.kept}
-    entries = TaskEntry.objects.filter(report_id__in=own).select_related("report__agency", "section")
+    approved |= dict.fromkeys(kept.reports, True)
+    entries = [*TaskEntry.objects.filter(report_id__in=own).select_related("report__agency", "section"), *kept.entries]
     entries = [(e, e.report.agency, "") for e in entries if (e.section_id, e.report.agency_id) in held]
     tasks = frame(
         [
@@ -151,6 +166,7 @@ def gather(report: ConsolidatedReport) -> Consolidated:
                     (p, p.report.agency)
                     for p in Proposal.objects.filter(report_id__in=own).select_related("report__agency")
                 ),
+                *((p, p.report.agency) for p in kept.proposals),
                 *standing.proposals,
             ]
         ],
@@ -162,6 +178,48 @@ def gather(report: ConsolidatedReport) -> Consolidated:
         report, cycle, reports, tasks, targets, proposals, difficulties.reset_index(drop=True),
         outline=_outline(report.plan, due_on, lineage), series=series, estimates=estimates,
     )  # fmt: skip
+
+
+@dataclass
+class _Kept:
+    reports: set = field(default_factory=set)  # ids of the reports reopened after approval
+    entries: list = field(default_factory=list)  # their task entries as approved
+    proposals: list = field(default_factory=list)  # their proposals as approved
+    difficulties: dict = field(default_factory=dict)  # report id → its difficulties as approved
+
+
+def _approved_before_reopening(agency_reports) -> _Kept:
+    """What the reports reopened after approval said when they were approved (AgencyReport.is_reopened): approved
+    content stays in the consolidated report until the corrected report is approved again, while what the agency
+    types meanwhile stays its own, as a draft's does. An approved report is locked, so its content at the moment it
+    was reopened is the approved content, read from its history. No query when no report is reopened."""
+    reopened = {r.pk: r for r in agency_reports if r.is_reopened}
+    kept = _Kept()
+    if not reopened:
+        return kept
+    moments = (
+        ReportEvent.objects.filter(report_id__in=reopened, action=ReportAction.REOPENED)
+        .values("report_id")
+        .annotate(last=Max("at"))
+        .values_list("report_id", "last")
+    )
+    for report_id, moment in moments:
+        report = reopened[report_id]
+        record = AgencyReport.history.filter(id=report_id, history_date__lte=moment).order_by("-history_date").first()
+        if record is None:
+            continue  # no history from before the reopening: nothing known to keep
+        kept.reports.add(report_id)
+        kept.difficulties[report_id] = record.difficulties
+        for entry in TaskEntry.history.as_of(moment).filter(report_id=report_id):
+            entry.report = report
+            kept.entries.append(entry)
+        for proposal in Proposal.history.as_of(moment).filter(report_id=report_id):
+            proposal.report = report
+            kept.proposals.append(proposal)
+    sections = Section.objects.in_bulk({e.section_id for e in kept.entries})
+    for entry in kept.entries:
+        entry.section = sections[entry.section_id]
+    return kept
 
 
 @dataclass

@@ -336,7 +336,7 @@ def _table(word, part, text_width: int, size: int):
     for cell, text in zip(header.cells, part.headers, strict=True):
         _cell(cell, text, size, bold=True, align=CENTER)
         cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
-    rows = [(row, False) for row in part.rows] + ([(part.total, True)] if part.total else [])
+    rows = [(row, False) for row in part.rows] + [(row, True) for row in part.totals]
     for values, bold in rows:
         row = table.add_row()
         _no_split(row)
@@ -351,7 +351,7 @@ def column_widths(part, text_width: int, size: int) -> list[int]:
     its longest word (a code such as 2025.01 or III.2.d.1, a unit such as đồng/người/năm) or, for a number column,
     its longest value, as the PDF lays it out (the browser's min-content width): a fixed-layout table in Word or
     LibreOffice otherwise breaks them inside ("2025.0" / "1", "đồng/ngườ" / "i/năm"). The others share the rest."""
-    rows = [*part.rows, *([part.total] if part.total else [])]
+    rows = [*part.rows, *part.totals]
     needs = []
     for index, header in enumerate(part.headers):
         cells = [str(row[index]) for row in rows]

@@ -13,9 +13,10 @@ from django.views.decorators.http import require_POST
 from agencies.permissions import Role, has_role
 from binhson_plan.upload_lock import one_upload_at_a_time
 from reports import access
-from reports.models import ReportingCycle
+from reports.models import ReportingCycle, ReportState
 from reports.offline.upload import WorkbookError, apply_workbook
 from reports.offline.writer import CONTENT_TYPE, cycle_zip, file_name, report_workbook
+from tasks.models import ReportIssuer
 
 
 class WorkbookUploadForm(forms.Form):
@@ -106,6 +107,8 @@ def _refused(request, report, errors, status, confirm=False, retry_form=None):
         "confirm_form": WorkbookUploadForm() if confirm else None,
         "retry_form": retry_form,
     }
+    if report.state == ReportState.SENT_BACK:  # the header names who sent it back or reopened it
+        context["reviewer_name"] = ReportIssuer.for_year(report.cycle.plan, report.cycle.year).reviewer_name
     return render(request, "reports/workbook_upload.html", context, status=status)
 
 

@@ -110,7 +110,7 @@ def cycle_zip(cycle) -> bytes:
             if report.is_blank or report.is_shared:
                 archive.writestr(file_name(report), report_workbook(report))
             else:
-                left_out.append(f"- {report.agency.name}: {report.get_state_display().lower()}")
+                left_out.append(f"- {report.agency.name}: {report.state_label.lower()}")
         if left_out:
             note = ["Không kèm tệp của các đơn vị đang nhập báo cáo trên cổng (nội dung chưa gửi là của đơn vị):"]
             archive.writestr(LEFT_OUT, "\ufeff" + "\r\n".join([*note, *left_out, ""]))  # BOM: Notepad reads UTF-8
@@ -351,7 +351,7 @@ def _instructions(ws, report) -> None:
         (f"BÁO CÁO KẾT QUẢ THỰC HIỆN NĂM {cycle.year} – {report.agency.name.upper()}", True),
         (f"Kế hoạch: {cycle.plan.title}", False),
         (f"Hạn gửi: {report.effective_due_on:%d/%m/%Y}. Tệp tải về lúc {now:%H:%M %d/%m/%Y}, "
-         f"theo bản lưu số {report.version} của báo cáo ({report.get_state_display().lower()}).", False),
+         f"theo bản lưu số {report.version} của báo cáo ({report.state_label.lower()}).", False),
         ("", False),
         ("Cách điền", True),
         ("1. Chỉ nhập vào các ô nền vàng; các ô khác bị khóa. Không thêm, xóa hay sắp xếp lại dòng, "

@@ -78,11 +78,20 @@ def check_pdf(report) -> str:
         assert "bị trả lại để bổ sung, chưa tổng hợp: " in body and name in body.split("bị trả lại để bổ sung")[1]
     budgets = TaskEntry.objects.filter(
         report__cycle__year=report.year, report__state__in=included, role="lead", budget_used__isnull=False
-    ).values_list("budget_used", flat=True)
-    total = vn_number(sum(budgets))
-    assert f"năm {report.year}: {total} đồng (chi tiết tại Phụ lục 2)" in body
+    )
+    approved = budgets.filter(report__state=ReportState.APPROVED).values_list("budget_used", flat=True)
+    waiting = budgets.filter(report__state=ReportState.SUBMITTED).values_list("budget_used", flat=True)
+    total = vn_number(sum(approved))
     appendix = text[text.index("Phụ lục 2 KINH PHÍ") : text.index("Phụ lục 3 TÌNH HÌNH")]
-    assert f"Tổng cộng {total}" in appendix
+    if sum(waiting):  # what awaits review is stated apart, never in the total
+        assert (f"năm {report.year}: {total} đồng theo các báo cáo đã duyệt; ngoài ra, các báo cáo đang thẩm định "
+                f"(chưa duyệt) nêu {vn_number(sum(waiting))} đồng, chưa tính vào tổng này (chi tiết tại Phụ lục 2)"
+                ) in body  # fmt: skip
+        assert f"Tổng cộng (báo cáo đã duyệt) {total}" in appendix
+        assert f"Báo cáo chưa duyệt (chưa tính vào tổng cộng) {vn_number(sum(waiting))}" in appendix
+    else:
+        assert f"năm {report.year}: {total} đồng (chi tiết tại Phụ lục 2)" in body
+        assert f"Tổng cộng {total}" in appendix
     return text
 
 

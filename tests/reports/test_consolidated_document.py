@@ -259,3 +259,37 @@ def test_an_override_alone_changes_what_goes_into_the_report(plan, cast):
         reason="Số liệu điều tra giữa kỳ 2026 cho thấy đúng tiến độ.", by=cast["vanphong"],
     )  # fmt: skip
     assert digest(gather(report)) != before  # so the nightly draft is rebuilt
+
+
+def test_a_budget_awaiting_review_is_stated_apart_from_the_approved_total(client, cast, plan):
+    # LĐ-TB&XH's 1.250.000 is approved; GD&ĐT's 500.000 is sent and not yet approved: no total adds them up.
+    from docx import Document
+
+    for code, user, item, budget in [("LDTBXH", "canbo.ldtbxh", "III.3.b.3", "1.250.000"),
+                                     ("GDDT", "canbo.gddt", "III.2.d.2", "500.000")]:  # fmt: skip
+        report = current_report(plan, code)
+        client.force_login(cast[user])
+        page = ReportPage(report).fill_everything().lead(item, budget_used=budget)
+        assert client.post(f"/bao-cao/{report.pk}/", page.data("submit")).status_code == 302
+    client.force_login(cast["vanphong"])
+    client.post(f"/bao-cao/{AgencyReport.objects.get(agency__code='LDTBXH').pk}/duyet/")
+    built_report = built(plan)
+    sentence = (
+        "năm 2026: 1.250.000 đồng theo các báo cáo đã duyệt; ngoài ra, các báo cáo đang thẩm định (chưa duyệt) nêu "
+        "500.000 đồng, chưa tính vào tổng này (chi tiết tại Phụ lục 2)."
+    )
+    word = flat(" ".join(p.text for p in Document(built_report.docx.path).paragraphs))
+    for text in (flat(pdf_text(built_report.pdf.path)), word):
+        assert sentence in text
+        assert "1.750.000" not in text
+        area = "Kinh phí đã sử dụng cho mục III.2.d: 0 đồng theo các báo cáo đã duyệt; ngoài ra, các báo cáo đang "
+        assert area in text
+    appendix = flat(pdf_text(built_report.pdf.path))
+    appendix = appendix[appendix.index("Phụ lục 2") :]
+    assert "Tổng cộng (báo cáo đã duyệt) 1.250.000" in appendix
+    assert "Báo cáo chưa duyệt (chưa tính vào tổng cộng) 500.000" in appendix
+    table = next(t for t in Document(built_report.docx.path).tables if t.rows[0].cells[-1].text.startswith("Kinh phí"))
+    assert [[c.text for c in row.cells][2:] for row in table.rows[-2:]] == [
+        ["Tổng cộng (báo cáo đã duyệt)", "1.250.000"],
+        ["Báo cáo chưa duyệt (chưa tính vào tổng cộng)", "500.000"],
+    ]

@@ -179,17 +179,20 @@ def test_the_consolidated_workbook_prints_at_8_pt_or_more(typed_by_agencies):
 
 
 def test_the_consolidated_workbook_totals_the_budgets(typed_by_agencies):
+    # LĐ-TB&XH's report is approved; GD&ĐT's is sent and not yet approved: its budget is totalled apart.
     sheet = open_workbook(consolidated(typed_by_agencies))["Nhiệm vụ"]
     header = [c.value for c in sheet[1]]
-    budget = header.index("Kinh phí (đồng)")
+    budget, waiting = header.index("Kinh phí (đồng)"), header.index("Kinh phí theo báo cáo chưa duyệt (đồng)")
     *entries, total = list(sheet.iter_rows(min_row=2))
     budgets = [row[budget].value for row in entries]
-    reported = TaskEntry.objects.filter(report__state__in=("submitted", "approved"), budget_used__isnull=False)
+    reported = TaskEntry.objects.filter(report__state="approved", budget_used__isnull=False)
     assert sorted(b for b in budgets if b is not None) == sorted(reported.values_list("budget_used", flat=True))
-    assert sorted(b for b in budgets if b is not None) == [2_500_000, 40_000_000, 125_000_000]
-    assert budgets.count(None) == len(entries) - 3  # no budget: an empty cell, never "nan" nor 0
+    assert sorted(b for b in budgets if b is not None) == [2_500_000, 125_000_000]
+    assert [row[waiting].value for row in entries if row[waiting].value is not None] == [40_000_000]
+    assert budgets.count(None) == len(entries) - 2  # no budget: an empty cell, never "nan" nor 0
     assert total[0].value == "Tổng cộng" and total[0].font.bold
-    assert total[budget].value == 167_500_000 == reported.aggregate(total=Sum("budget_used"))["total"]
+    assert total[budget].value == 127_500_000 == reported.aggregate(total=Sum("budget_used"))["total"]
+    assert total[waiting].value == 40_000_000 and total[waiting].font.bold
     assert total[budget].data_type == "n" and total[budget].font.bold and total[budget].number_format == "#,##0"
     assert all(row[budget].number_format == "#,##0" for row in entries if row[budget].value)
     assert sheet.auto_filter.ref.endswith(str(len(entries) + 1))  # sorting the data leaves the total below it

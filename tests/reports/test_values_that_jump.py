@@ -94,3 +94,67 @@ def test_a_steady_value_is_not_flagged(client, cast, plan):
     client.force_login(cast["vanphong"])
     assert f'id="bat-thuong-{report.pk}"' not in client.get("/tham-dinh/").content.decode()
     assert "thay đổi bất thường" not in client.get(f"/bao-cao/{report.pk}/").content.decode()
+
+
+def field_error(html: str, name: str) -> str:
+    """The error rendered right after the named textarea (crispy puts it in the same div)."""
+    after = html.index("</textarea>", html.index(f'name="{name}"'))
+    feedback = html.find("invalid-feedback", after)
+    return "" if feedback == -1 or feedback - after > 600 else html[feedback : html.find("</div>", feedback)]
+
+
+def test_a_changed_value_that_jumps_needs_its_note_rewritten_or_confirmed(client, cast, plan):
+    # 45 (explained) is sent; the agency then types 4,5 by mistake and keeps the note written for 45.
+    target = plan.targets.get(code="2030.10")
+    for year, value in {2021: 20, 2022: 22, 2023: 24, 2024: 26, 2025: 28}.items():
+        record_value(target, year, Decimal(value), source="Nhập thử")
+    report = current_report(plan, "LDTBXH")
+    client.force_login(cast["canbo.ldtbxh"])
+    note = "Có thêm 2 doanh nghiệp may tuyển lao động DTTS."
+    page = ReportPage(report).fill_everything().target("2030.10", value="45", note=note)
+    assert client.post(f"/bao-cao/{report.pk}/", page.data("save")).status_code == 302
+    page = ReportPage(report).target("2030.10", value="4,5")
+    page.values["difficulties"] = "Thiếu cán bộ."
+    response = client.post(f"/bao-cao/{report.pk}/", page.data("save"))
+    assert response.status_code == 422
+    html = response.content.decode()
+    error = field_error(html, page.field("target", "2030.10", "note"))
+    assert "giảm từ 28% (năm 2025) xuống 4,5% (năm 2026)" in error
+    assert "Ghi chú hiện có được viết cho giá trị trước: sửa ghi chú cho giá trị mới, hoặc đánh dấu" in error
+    assert "Đơn vị đã ghi chú giải thích." not in html
+    assert 'value="4,5"' in html and "Thiếu cán bộ." in html  # everything typed is kept
+    assert f'name="{page.field("target", "2030.10", "note_confirmed")}"' in html
+    entry = report.target_entries.get(target=target)
+    assert entry.value == 45 and entry.note == note
+    # the tick says the note still holds; a rewritten note says so too
+    assert client.post(f"/bao-cao/{report.pk}/", page.target("2030.10", note_confirmed=True).data()).status_code == 302
+    entry.refresh_from_db()
+    assert entry.value == Decimal("4.5") and entry.note == note
+    page = ReportPage(report).target("2030.10", value="45", note="Số đúng là 45: có thêm 2 doanh nghiệp may.")
+    assert client.post(f"/bao-cao/{report.pk}/", page.data()).status_code == 302
+    entry.refresh_from_db()
+    assert entry.value == 45 and entry.note.startswith("Số đúng là 45")
+
+
+def test_a_value_awaiting_approval_that_jumps_is_flagged_on_the_dashboard(
+    client, cast, plan, django_assert_max_num_queries
+):
+    target = plan.targets.get(code="2030.10")
+    for year, value in {2021: 20, 2022: 22, 2023: 24, 2024: 26, 2025: 28}.items():
+        record_value(target, year, Decimal(value), source="Nhập thử")
+    report = current_report(plan, "LDTBXH")
+    client.force_login(cast["canbo.ldtbxh"])
+    note = "Có thêm 2 doanh nghiệp may tuyển lao động DTTS."
+    page = ReportPage(report).fill_everything().target("2030.10", value="45", note=note)
+    assert client.post(f"/bao-cao/{report.pk}/", page.data("submit")).status_code == 302
+    client.force_login(cast["vanphong"])
+    client.get(f"/bang-dieu-khien/{SLUG}/2026/")  # the plan's figures cached, as on any visit after the first
+    with django_assert_max_num_queries(25):  # judging the values awaiting approval costs no query
+        dashboard = client.get(f"/bang-dieu-khien/{SLUG}/2026/").content.decode()
+    start = dashboard.index('id="bat-thuong-cho-duyet-2030.10-LDTBXH"')
+    flag = dashboard[start : dashboard.index("</div>", start)]
+    assert "⚠ Số liệu năm 2026 thay đổi bất thường: tăng từ 28% (năm 2025) lên 45% (năm 2026)" in flag
+    assert f"Ghi chú: {note}" in flag
+    before = dashboard[dashboard.rfind("unapproved-value", 0, start) : start]
+    assert "45%" in before and "Chưa duyệt" in before  # beside the value awaiting approval
+    assert dashboard.count("bat-thuong-cho-duyet-") == 1  # a steady value awaiting approval is not flagged

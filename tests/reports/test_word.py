@@ -132,7 +132,7 @@ def test_its_tables_are_the_models_with_repeated_header_rows(report):
     assert len(grid) == len(tables) >= 3
     for table, part in zip(grid, tables, strict=True):
         rows = [[c.text for c in row.cells] for row in table.rows]
-        assert rows == [part.headers, *part.rows, *([part.total] if part.total else [])]
+        assert rows == [part.headers, *part.rows, *part.totals]
         header = table.rows[0]._tr
         assert header.find(f"{W}trPr/{W}tblHeader") is not None  # repeated at the top of every page
         assert all(row._tr.find(f"{W}trPr/{W}tblHeader") is None for row in table.rows[1:])
@@ -145,10 +145,10 @@ def test_its_tables_are_the_models_with_repeated_header_rows(report):
         assert [cell.width for cell in table.rows[-1].cells] == widths
         line = Mm(297 - 20 - 20) if len(part.headers) > 6 else Mm(210 - 30 - 15)  # Phụ lục 1 is landscape
         assert sum(widths) == pytest.approx(line, abs=Mm(0.1))  # the whole line, however it is shared
-        if part.total:
+        if part.totals:
             assert all(run.bold for cell in table.rows[-1].cells for run in cell.paragraphs[0].runs)
-    budget = next(t for t in tables if t.total)
-    assert budget.total[-1] == "150.000.000"
+    budget = next(t for t in tables if t.totals)
+    assert budget.totals[0][-1] == "150.000.000"
 
 
 def test_codes_and_units_stay_whole_in_the_tables(report):

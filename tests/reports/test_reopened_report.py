@@ -1,0 +1,118 @@
+"""A reopened report reads as reopened, not as sent back (issue 16: "Late, overdue, resubmitted: one meaning
+everywhere"): "Được mở lại để sửa" with the reviewer's reason, named by the year's reviewing body, on the agency's
+page, the review queue, the dashboard and Phụ lục 3; the dashboard's counts reconcile; the consolidated report keeps
+the approved content until the corrected report is approved again."""
+
+import io
+import subprocess
+
+import pytest
+from openpyxl import load_workbook
+
+from reports.consolidated.document import build_document
+from reports.consolidated.gathering import gather
+from reports.consolidated.models import ConsolidatedReport
+from reports.models import AgencyReport
+from tasks.models import ReportIssuer
+from tests.reports.helpers import ReportPage, current_report
+
+SLUG = "binh-son-ctdt-2021-2030"
+REASON = "Sửa số liệu chỉ tiêu 2030.10 theo số liệu thống kê mới."
+
+
+@pytest.fixture
+def reopened(client, cast, plan):
+    """LĐ-TB&XH approved then reopened; GD&ĐT sent back for corrections; both had sent on time."""
+    for code, user in [("LDTBXH", "canbo.ldtbxh"), ("GDDT", "canbo.gddt")]:
+        report = current_report(plan, code)
+        client.force_login(cast[user])
+        page = ReportPage(report).fill_everything()
+        assert client.post(f"/bao-cao/{report.pk}/", page.data("submit")).status_code == 302
+    client.force_login(cast["vanphong"])
+    ldtbxh, gddt = (AgencyReport.objects.get(agency__code=code) for code in ("LDTBXH", "GDDT"))
+    assert client.post(f"/bao-cao/{ldtbxh.pk}/duyet/").status_code == 302
+    assert client.post(f"/bao-cao/{ldtbxh.pk}/mo-lai/", {"reason": REASON}).status_code == 302
+    assert client.post(f"/bao-cao/{gddt.pk}/tra-lai/", {"reason": "Bổ sung kết quả.", "correction_due_on": ""}
+                       ).status_code == 302  # fmt: skip
+    ldtbxh.refresh_from_db()
+    gddt.refresh_from_db()
+    assert ldtbxh.state == gddt.state == "sent_back"  # the one reopened, the other sent back
+    return ldtbxh
+
+
+def test_the_agency_reads_its_report_was_reopened_by_the_reviewing_body(client, cast, plan, reopened):
+    issuer = ReportIssuer.for_year(plan, 2026)  # the year's reviewing body, named: never a hard-coded one
+    issuer.from_year, issuer.reviewing_body = 2026, "Văn phòng HĐND và UBND huyện"
+    issuer.save()
+    client.force_login(cast["canbo.ldtbxh"])
+    client.get(f"/bao-cao/{reopened.pk}/")  # the messages of the fixture's actions, read
+    page = ReportPage(reopened).target("2030.10", value="7")
+    client.post(f"/bao-cao/{reopened.pk}/", page.data())
+    html = client.get(f"/bao-cao/{reopened.pk}/").content.decode()
+    assert "Được mở lại để sửa" in html and "Bị trả lại để bổ sung" not in html
+    assert "Văn phòng HĐND và UBND huyện mở lại báo cáo đã duyệt để sửa:" in html and REASON in html
+    assert "đề nghị bổ sung" not in html and "Văn phòng huyện" not in html
+    assert "kể từ khi được mở lại" in html and "kể từ khi bị trả lại" not in html
+    client.force_login(cast["vanphong"])  # the reviewer reads the same heading, the agency's draft kept from it
+    assert (
+        "Văn phòng HĐND và UBND huyện mở lại báo cáo đã duyệt để sửa:"
+        in client.get(f"/bao-cao/{reopened.pk}/").content.decode()
+    )
+    client.force_login(cast["canbo.ldtbxh"])
+    printed = client.get(f"/bao-cao/{reopened.pk}/in/").content
+    text = subprocess.run(["pdftotext", "-", "-"], input=printed, capture_output=True, check=True).stdout.decode()
+    assert "trạng thái: được mở lại để sửa." in " ".join(text.split())
+
+
+def test_the_queue_and_the_dashboard_tell_reopened_from_sent_back(
+    client, cast, plan, reopened, django_assert_max_num_queries
+):
+    client.force_login(cast["vanphong"])
+    client.get(f"/bang-dieu-khien/{SLUG}/2026/")  # the plan's figures cached, as on any visit after the first
+    with django_assert_max_num_queries(15):  # telling them apart costs no query
+        queue = client.get("/tham-dinh/").content.decode()
+    assert queue.count("Được mở lại để sửa") == 1 and "Bị trả lại để bổ sung" in queue
+    with django_assert_max_num_queries(23):
+        dashboard = client.get(f"/bang-dieu-khien/{SLUG}/2026/").content.decode()
+    assert "<strong>1</strong> bị trả lại, đang bổ sung" in dashboard
+    assert "<strong>1</strong> được mở lại để sửa" in dashboard
+    assert "<strong>0</strong> đã gửi" in dashboard
+    start = dashboard.index('id="gui-lan-dau"')
+    line = " ".join(dashboard[start : dashboard.index("</span>", start)].split())
+    assert ("<strong>2</strong> đúng hạn, <strong>0</strong> gửi muộn, trong đó <strong>2</strong> đang ở đơn vị "
+            "để bổ sung, sửa (chưa tính vào “đã gửi”)") in line  # fmt: skip
+    table = dashboard[
+        dashboard.index('id="bang-don-vi"') : dashboard.index("</table>", dashboard.index('id="bang-don-vi"'))
+    ]
+    assert table.count("Được mở lại để sửa") == 1
+    tasks = dashboard[dashboard.index('id="nhiem-vu"') :]
+    assert "Được mở lại để sửa" in tasks and "Bị trả lại, đang bổ sung" in tasks  # the leads' rows say why
+    book = load_workbook(io.BytesIO(client.get(f"/bang-dieu-khien/{SLUG}/2026/tinh-hinh-bao-cao.xlsx").content))
+    states = {row[0]: row[1] for row in book.active.iter_rows(min_row=2, values_only=True)}
+    assert states["Phòng Lao động - Thương binh và Xã hội"] == "Được mở lại để sửa"
+    assert states["Phòng Giáo dục và Đào tạo"] == "Bị trả lại để bổ sung"
+
+
+def test_the_consolidated_report_keeps_a_reopened_reports_approved_content(
+    client, cast, plan, reopened, django_assert_max_num_queries
+):
+    # while LĐ-TB&XH corrects its reopened report, the consolidated report keeps what was approved
+    client.force_login(cast["canbo.ldtbxh"])
+    page = ReportPage(reopened).lead("III.3.b.3", results="Bản đang sửa, chưa gửi.", budget_used="9.000.000")
+    page.values["difficulties"] = "Khó khăn đang sửa."
+    assert client.post(f"/bao-cao/{reopened.pk}/", page.data()).status_code == 302
+    with django_assert_max_num_queries(30):  # a reopened report's approved content: four queries more at most
+        data = gather(ConsolidatedReport.request(plan, 2026))
+    row = data.reports[data.reports["agency_code"] == "LDTBXH"].iloc[0]
+    assert row["state_label"] == "Được mở lại để sửa (tổng hợp theo nội dung đã duyệt trước khi mở lại)"
+    assert row["deadline_note"] == "" and row["included"] and row["approved"]
+    text = " ".join(getattr(p, "text", "") for p in build_document(data).body)
+    reviewer = ReportIssuer.for_year(plan, 2026).reviewer_name
+    assert "có 1/22 cơ quan, đơn vị gửi báo cáo, trong đó 1 báo cáo đã được" in text
+    assert (f"duyệt (báo cáo đã duyệt của Phòng Lao động - Thương binh và Xã hội được {reviewer} mở lại để sửa: "
+            "tổng hợp theo nội dung đã duyệt cho đến khi bản sửa được duyệt lại)") in text  # fmt: skip
+    assert "bị trả lại để bổ sung, chưa tổng hợp: Phòng Giáo dục và Đào tạo" in text
+    assert "Đã triển khai III.3.b.3." in text and "Bản đang sửa" not in text and "9.000.000" not in text
+    assert "Khó khăn đang sửa." not in " ".join(data.difficulties["difficulties"])
+    lead = data.tasks[(data.tasks["code"] == "III.3.b.3") & (data.tasks["role"] == "lead")].iloc[0]
+    assert lead["approved"] and lead["results"] == "Đã triển khai III.3.b.3."
