@@ -47,9 +47,10 @@ class Completeness:
 
     @property
     def returned(self) -> int:
-        """Sent once, now back with their agencies (sent back or reopened): "đã gửi" leaves them out, "gửi lần đầu"
-        counts them, so the page says how many to reconcile the two."""
-        return self.sent_back + self.reopened
+        """Sent once, now back with their agencies for corrections: "đã gửi" leaves them out, "gửi lần đầu" counts
+        them, so the page says how many to reconcile the two. A reopened report is not among them: like the
+        consolidated report, "đã gửi" and "đã duyệt" count it by its approved content."""
+        return self.sent_back
 
 
 @dataclass
@@ -88,10 +89,11 @@ def completeness(cycle, lineage=None) -> Completeness:
             result.not_submitted += 1
         result.overdue += report.is_overdue  # either meaning (AgencyReport.is_overdue)
         # "đã gửi" as the consolidated report counts it: what is with the district now (a sent-back report is not)
-        result.submitted += report.state in SHARED_STATES
+        # a reopened report counts by its approved content until it is approved again, as the consolidated report
+        result.submitted += report.state in SHARED_STATES or report.is_reopened
         result.sent_back += report.state == ReportState.SENT_BACK and not report.is_reopened
         result.reopened += report.is_reopened
-        result.approved += report.state == ReportState.APPROVED
+        result.approved += report.state == ReportState.APPROVED or report.is_reopened
     return result
 
 

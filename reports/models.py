@@ -215,6 +215,16 @@ class AgencyReport(models.Model):
         )
 
     @property
+    def awaits_corrections(self) -> bool:
+        """Sent back, not sent again, and the date its corrections are due is still to come (or today)."""
+        return (
+            self.state == ReportState.SENT_BACK
+            and self.correction_due_on is not None
+            and self.handed_over_at is None
+            and timezone.localdate() <= self.correction_due_on
+        )
+
+    @property
     def is_overdue_on_corrections(self) -> bool:
         """Sent back, not sent again, and the date its corrections were due has passed."""
         return (
@@ -255,6 +265,8 @@ class AgencyReport(models.Model):
         notes = ["Gửi muộn"] if self.is_late else []
         if self.is_overdue_on_corrections:
             notes.append(f"Quá hạn bổ sung (hạn {self.correction_due_on:%d/%m/%Y})")
+        elif self.awaits_corrections:
+            notes.append(f"Hạn bổ sung {self.correction_due_on:%d/%m/%Y}")
         elif self.is_overdue:
             notes.append("Quá hạn")
         if self.resubmitted_at:

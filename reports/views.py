@@ -446,13 +446,15 @@ def report_pdf(request, pk):
         year = plan.first_year_after(step.effective_on) - 1
     issuer = ReportIssuer.for_year(plan, year)  # the body the agency's reports went to
     line1, line2, superior = agency_heading(report.agency, issuer, plan)
+    dated = timezone.localdate(report.submitted_at) if report.submitted_at else timezone.localdate()
     context = {
         "report": report,
         "year": report.cycle.year,
         "issuer_line1": line1,
         "issuer_line2": line2,
         "number": f"…/BC-{report.agency.document_symbol}",
-        "place_date": f"{issuer.place}, {document_date(timezone.localdate())}",
+        # a report sent is dated the day it was (last) sent, even printed a year later; a draft, the day it is printed
+        "place_date": f"{issuer.place}, {document_date(dated)}",
         "printed_at": timezone.localtime(),
         "subject": f"Kết quả thực hiện năm {report.cycle.year} các nhiệm vụ được giao tại Kế hoạch "
         f"{plan.title[0].lower()}{plan.title[1:]}",

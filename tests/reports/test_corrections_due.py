@@ -64,6 +64,11 @@ def test_sent_back_after_the_due_date_the_report_is_overdue_on_its_corrections_e
         history = client.get(f"/bao-cao/{report.pk}/").content.decode()
         history = history[history.index('id="lich-su"') :].split("</table>")[0]
         assert "hạn bổ sung" in history.lower() and "10/12/2026" in history  # who set it, and when, in the history
+        client.force_login(cast["vanphong"])  # the reviewer sees by when, before it has passed, wherever it is listed
+        assert "Hạn bổ sung 10/12/2026" in row_of(client.get("/tham-dinh/").content.decode(), "tinh-hinh-nop", NAME)
+        row = row_of(client.get(f"/bang-dieu-khien/{SLUG}/2026/").content.decode(), "bang-don-vi", NAME)
+        assert "Hạn bổ sung 10/12/2026" in row and "Quá hạn" not in row
+        assert export_row(client, NAME)["Ghi chú"] == "Hạn bổ sung 10/12/2026"
     with on("2026-12-11"):
         client.force_login(cast["canbo.ldtbxh"])
         page = client.get(f"/bao-cao/{report.pk}/").content.decode()
@@ -72,7 +77,7 @@ def test_sent_back_after_the_due_date_the_report_is_overdue_on_its_corrections_e
         header = page.split("</header>")[0]
         assert "Quá hạn bổ sung (hạn 10/12/2026)" in header and "Gửi muộn" not in header
         listed = row_of_year(client.get("/bao-cao/").content.decode(), 2026)  # the agency's own list says it too
-        assert "Hạn bổ sung: 10/12/2026" in listed and "Quá hạn bổ sung (hạn 10/12/2026)" in listed
+        assert "Quá hạn bổ sung (hạn 10/12/2026)" in listed
         printed = client.get(f"/bao-cao/{report.pk}/in/")
         assert printed.status_code == 200
         text = " ".join(pdf_bytes_text(printed.content).split())
@@ -187,3 +192,17 @@ def test_in_january_the_year_just_ended_is_still_reminded(client, cast, plan):
     assert "năm 2026" in digest.subject and "- Ủy ban nhân dân xã Bình An" in digest.body
     assert f"- {NAME}: quá hạn bổ sung (hạn 06/01/2027)" in digest.body
     assert ReportingCycle.objects.filter(year=2026).exists()
+
+
+def test_a_report_is_printed_with_the_date_it_was_sent_and_its_excel_panel_says_what_it_offers(client, cast, plan):
+    report = current_report(plan, "LDTBXH")
+    with on("2026-11-16", "08:00"):
+        submit(client, cast["canbo.ldtbxh"], report)
+    with on("2027-03-02"):  # printed months later: the document keeps the day it was sent
+        client.force_login(cast["vanphong"])
+        text = " ".join(pdf_bytes_text(client.get(f"/bao-cao/{report.pk}/in/").content).split())
+        assert "ngày 16 tháng 11 năm 2026" in text and "ngày 02 tháng 3 năm 2027" not in text
+        page = client.get(f"/bao-cao/{report.pk}/").content.decode()
+        panel = page[page.index('id="tep-excel"') :].split("</details>")[0]
+        assert "Tệp Excel của báo cáo" in panel and "rồi tải lên lại tại đây" not in panel
+        assert "báo cáo không ở trạng thái sửa được" in panel and "tai-len-tep-excel" not in panel
