@@ -108,6 +108,7 @@ class TargetRow:
     override: object = None  # a reviewer's status standing in the year (targets/overrides.py), shown beside
     jumps: dict = field(default_factory=dict)  # year → (why the value needs explaining, the agency's note)
     estimated: bool = False  # the value shown is an estimate (ước thực hiện)
+    estimate_years: set = field(default_factory=set)  # the years of `series` whose value is an estimate
     unapproved: list = field(default_factory=list)  # values of reports sent, not yet approved (unapproved_values)
 
     @property
@@ -196,6 +197,7 @@ def target_rows(plan, year, status="", horizon="", agency="", on=None, lineage=N
             overrides.get(target.pk),
             jumps.get(target.pk, {}),
             estimated=latest in estimates[target.pk],
+            estimate_years=estimates[target.pk],
             unapproved=unapproved.get(indicator_key(target), []),
         )
         if status and status_group(row.status) != status_group(status):

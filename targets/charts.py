@@ -6,8 +6,9 @@ from django.utils.safestring import mark_safe
 from targets.progress import Progress, fmt
 
 
-def sparkline(series: dict[int, float], width: int = 110, height: int = 26, unit: str = "") -> str:
-    """A small line of the yearly values, with the latest one marked; read out with their unit."""
+def sparkline(series: dict[int, float], width: int = 110, height: int = 26, unit: str = "", estimates=()) -> str:
+    """A small line of the yearly values, with the latest one marked; read out with their unit, and "(ước)" after
+    the value of a year in `estimates` (ước thực hiện)."""
     if not series:
         return mark_safe(f'<svg width="{width}" height="{height}" role="img" aria-label="Chưa có số liệu"></svg>')
     years = sorted(series)
@@ -22,7 +23,8 @@ def sparkline(series: dict[int, float], width: int = 110, height: int = 26, unit
 
     points = " ".join(f"{x:.1f},{y:.1f}" for x, y in map(point, years))
     last_x, last_y = point(years[-1])
-    label = escape("; ".join(f"{y}: {with_unit(series[y], unit)}" for y in years))
+    estimated = {year: " (ước)" if year in estimates else "" for year in years}
+    label = escape("; ".join(f"{y}: {with_unit(series[y], unit)}{estimated[y]}" for y in years))
     return mark_safe(
         f'<svg width="{width}" height="{height}" viewBox="0 0 {width} {height}" role="img" aria-label="{label}">'
         f"<title>{label}</title>"

@@ -9,7 +9,7 @@ from agencies.permissions import Role, has_role
 from targets.forms import StatusOverrideForm
 from targets.models import Target
 from targets.overrides import history, override_status, standing
-from targets.status import observations, progress_by_year, references, reported_statuses
+from targets.status import flagged_observations, progress_by_year, references, reported_statuses
 
 
 def can_override(user) -> bool:
@@ -18,10 +18,10 @@ def can_override(user) -> bool:
 
 def computed_progress(target, year: int):
     """The target's status in `year` as computed from approved data."""
-    series = observations([target]).get(target.pk, {})
+    series, estimates = (found[target.pk] for found in flagged_observations([target]))
     refs = references([target]).get(target.pk, {})
     status = reported_statuses([target], year).get(target.pk, "")
-    return progress_by_year(target, series, refs, status, [year])[0][1]
+    return progress_by_year(target, series, refs, status, [year], estimates)[0][1]
 
 
 def override_form(target, year: int, data=None) -> StatusOverrideForm:

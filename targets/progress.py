@@ -16,7 +16,8 @@ deterioration. A milestone whose year has data, or has passed, is judged once: m
 the value of that year or the latest before it. Fewer than two data points → insufficient data.
 
 The sentence (`explanation`) is plain Vietnamese about the values it was judged on (`value_year`,
-`value`); the method and the pace ratio go in `method_note`, for small print.
+`value`); the method and the pace ratio go in `method_note`, for small print. A value of a year in
+`estimates` (ước thực hiện) reads as an estimate there: "Năm 2025 ước đạt 30,2…", "(ước năm 2026)".
 """
 
 import math
@@ -157,19 +158,22 @@ def evaluate(
     year: int,
     reference: dict[int, float] | None = None,
     reported_status: str = "",
+    estimates=frozenset(),
 ) -> Progress:
     """The target's status in `year`, using observations up to that year (up to the milestone's
-    year once it has passed: a passed milestone is judged on the values up to it)."""
+    year once it has passed: a passed milestone is judged on the values up to it). `estimates`: the
+    years whose value is an estimate, which the sentence says so of."""
     if goal.kind == "qualitative":
         return _qualitative(goal, reported_status, passed=year > goal.horizon)
     cutoff = min(year, goal.horizon)
     series = {y: float(v) for y, v in observations.items() if y <= cutoff and v is not None}
     passed = year > goal.horizon
+    estimates = frozenset(estimates)
     if goal.kind == "annual_change":
-        return _annual_change(goal, series, passed)
+        return _annual_change(goal, series, passed, estimates)
     if goal.kind == "relative":
-        return _relative(goal, series, reference or {}, passed)
-    return _level(goal, series, passed)
+        return _relative(goal, series, reference or {}, passed, estimates)
+    return _level(goal, series, passed, estimates)
 
 
 def nearest_open(horizons: list[int], year: int) -> int:
@@ -180,9 +184,10 @@ def nearest_open(horizons: list[int], year: int) -> int:
 
 
 def evaluate_milestones(goals: list[Goal], observations: dict[int, float], year: int,
-                        reference: dict[int, float] | None = None, reported_status: str = "") -> dict:  # fmt: skip
+                        reference: dict[int, float] | None = None, reported_status: str = "",
+                        estimates=frozenset()) -> dict:  # fmt: skip
     """One indicator's progress against each of its milestones, and against the nearest open one."""
-    results = {g.horizon: evaluate(g, observations, year, reference, reported_status) for g in goals}
+    results = {g.horizon: evaluate(g, observations, year, reference, reported_status, estimates) for g in goals}
     return {"by_milestone": results, "nearest": results[nearest_open(list(results), year)]}
 
 
@@ -209,10 +214,10 @@ def _qualitative(goal: Goal, reported: str, passed: bool) -> Progress:
 # ---- levels -------------------------------------------------------------------------------------
 
 
-def _level(goal: Goal, series: dict[int, float], passed: bool) -> Progress:
+def _level(goal: Goal, series: dict[int, float], passed: bool, estimates=frozenset()) -> Progress:
     if goal.kind == "multiple_of_baseline":
         if goal.baseline_year not in series:
-            have = f" (mới có số liệu {_latest(goal, series)})" if series else ""
+            have = f" (mới có số liệu {_latest(goal, series, estimates)})" if series else ""
             text = f"Chưa có số liệu năm gốc {goal.baseline_year} để tính mục tiêu{have}."
             return _insufficient(goal, text, series)
         target = goal.value * series[goal.baseline_year]
@@ -226,39 +231,42 @@ def _level(goal: Goal, series: dict[int, float], passed: bool) -> Progress:
         return _insufficient(goal, text, series, target=target)
     t1, v1 = max(series), series[max(series)]
     if passed or t1 >= goal.horizon:
-        return _judged(goal, series, t1, v1, target, passed)
+        return _judged(goal, series, t1, v1, target, passed, estimates)
     if meets(goal, v1, target):
-        return _result(goal, "achieved", "none", f"Năm {t1} đạt {_with_unit(goal, v1)}{_times(goal, series, v1)}, "
+        return _result(goal, "achieved", "none", f"Năm {t1} {_reached(t1, estimates)} {_with_unit(goal, v1)}"
+                       f"{_times(goal, series, v1)}, "
                        f"đã đạt mục tiêu {_goal_text(goal, target)} của mốc {goal.horizon}.", series, t1, v1,
                        target=target, projected=v1)  # fmt: skip
     if len(series) < 2:
-        text = (f"Mới có số liệu năm {t1} ({_with_unit(goal, v1)}); cần thêm số liệu ít nhất một năm nữa để đánh giá "
-                "tiến độ.")  # fmt: skip
+        text = (f"Mới có số liệu năm {t1} ({_stated(goal, v1, t1, estimates)}); cần thêm số liệu ít nhất một năm "
+                "nữa để đánh giá tiến độ.")  # fmt: skip
         return _insufficient(goal, text, series, target=target)
     t0, v0 = _baseline(goal, series)
     if t0 == t1:
         t0 = min(series)
         v0 = series[t0]
     if _cagr_meaningless(goal, v0, v1, target):
-        return _paced(goal, "linear", series, t0, v0, t1, v1, target)
-    return _paced(goal, "cagr", series, t0, v0, t1, v1, target)
+        return _paced(goal, "linear", series, t0, v0, t1, v1, target, estimates)
+    return _paced(goal, "cagr", series, t0, v0, t1, v1, target, estimates)
 
 
-def _relative(goal: Goal, raw: dict[int, float], reference: dict[int, float], passed: bool) -> Progress:
+def _relative(goal: Goal, raw: dict[int, float], reference: dict[int, float], passed: bool,
+              estimates=frozenset()) -> Progress:  # fmt: skip
     """The ratio of the series to its reference series, judged as a level; the sentence gives both."""
     ratios = {y: v / reference[y] for y, v in raw.items() if reference.get(y)}
     against = goal.reference_label or "chuỗi tham chiếu"
     if raw and not ratios:
         last = max(raw)
-        text = (f"Có số liệu năm {last} ({_with_unit(goal, raw[last])}) nhưng chưa có số liệu {against} "
+        text = (f"Có số liệu năm {last} ({_stated(goal, raw[last], last, estimates)}) nhưng chưa có số liệu {against} "
                 f"năm {last} để so sánh.")  # fmt: skip
         return _insufficient(goal, text, raw)
     ratio_goal = replace(goal, kind="level", unit=goal.target_unit or "lần")
-    progress = _level(ratio_goal, ratios, passed)
+    progress = _level(ratio_goal, ratios, passed, estimates)
     if ratios:
         t1 = max(ratios)
         progress.explanation = (
-            f"Năm {t1}: {_with_unit(goal, raw[t1])}, bằng {fmt(ratios[t1], shown_places(ratios[t1]))} lần {against} "
+            f"Năm {t1}{' (ước)' if t1 in estimates else ''}: {_with_unit(goal, raw[t1])}, "
+            f"bằng {fmt(ratios[t1], shown_places(ratios[t1]))} lần {against} "
             f"({_with_unit(goal, reference[t1])}). " + progress.explanation
         )
         progress.value_year, progress.value = t1, raw[t1]
@@ -266,17 +274,17 @@ def _relative(goal: Goal, raw: dict[int, float], reference: dict[int, float], pa
     return progress
 
 
-def _judged(goal: Goal, series, t1: int, v1: float, target: float, passed: bool) -> Progress:
+def _judged(goal: Goal, series, t1: int, v1: float, target: float, passed: bool, estimates=frozenset()) -> Progress:
     """A milestone whose year has data, or has passed: met or not, on the value of its year or the
     latest before it, and the sentence says which."""
     met = meets(goal, v1, target)
     outcome = "đạt" if met else "chưa đạt"
     if t1 == goal.horizon:
         value = f"{_with_unit(goal, v1)}{_times(goal, series, v1)}"
-        text = f"Năm {t1} đạt {value}, {outcome} mục tiêu {_goal_text(goal, target)}."
+        text = f"Năm {t1} {_reached(t1, estimates)} {value}, {outcome} mục tiêu {_goal_text(goal, target)}."
     else:
         text = (f"Chưa có số liệu năm {goal.horizon}; số liệu gần nhất trước mốc (năm {t1}) là "
-                f"{_with_unit(goal, v1)}{_times(goal, series, v1)}, {outcome} mục tiêu "
+                f"{_stated(goal, v1, t1, estimates)}{_times(goal, series, v1)}, {outcome} mục tiêu "
                 f"{_goal_text(goal, target)}.")  # fmt: skip
     if passed:
         text = f"Mốc {goal.horizon} đã qua. " + text
@@ -297,7 +305,7 @@ def _sign(goal: Goal) -> int:
     return -1 if goal.direction == "lower" else 1
 
 
-def _paced(goal, method, series, t0, v0, t1, v1, target) -> Progress:
+def _paced(goal, method, series, t0, v0, t1, v1, target, estimates=frozenset()) -> Progress:
     if method == "linear":
         observed = (v1 - v0) / (t1 - t0)
         required = (target - v0) / (goal.horizon - t0)
@@ -326,11 +334,13 @@ def _paced(goal, method, series, t0, v0, t1, v1, target) -> Progress:
         return _joined(fmt(value, places, keep=True), goal.unit)
 
     if v1 == v0:
-        movement = f"Giữ nguyên {level(v1)} từ năm {t0} đến năm {t1}"
+        estimated = [str(y) for y in (t0, t1) if y in estimates]
+        said = f" (số liệu năm {' và '.join(estimated)} là số ước)" if estimated else ""
+        movement = f"Giữ nguyên {level(v1)} từ năm {t0} đến năm {t1}{said}"
     else:
         trend = "tăng" if observed > 0 else "giảm"
-        movement = (f"Từ {level(v0)} (năm {t0}) {'tăng lên' if v1 > v0 else 'giảm còn'} "
-                    f"{level(v1)} (năm {t1}), bình quân {trend} {seen}")  # fmt: skip
+        movement = (f"Từ {level(v0)} ({_year(t0, estimates)}) {'tăng lên' if v1 > v0 else 'giảm còn'} "
+                    f"{level(v1)} ({_year(t1, estimates)}), bình quân {trend} {seen}")  # fmt: skip
     close = (", sát mục tiêu" if status == "on_track" else ", chưa đạt mục tiêu") if short else ""
     text = (
         f"{movement}; cần {'tăng' if required > 0 else 'giảm'} {needed} để đạt {_goal_text(goal, target)} "
@@ -350,7 +360,7 @@ def _bounded(goal: Goal, value: float) -> float:
 # ---- annual changes, derived from the level series ---------------------------------------------
 
 
-def _annual_change(goal: Goal, series: dict[int, float], passed: bool) -> Progress:
+def _annual_change(goal: Goal, series: dict[int, float], passed: bool, estimates=frozenset()) -> Progress:
     """The observed average yearly change of the level series from the baseline (the year before the
     period) to the latest value, in the good direction, against the band."""
     start = (goal.period_start or goal.horizon - 4) - 1
@@ -359,13 +369,13 @@ def _annual_change(goal: Goal, series: dict[int, float], passed: bool) -> Progre
     unit = goal.change_unit or "%/năm"
     points = "điểm" in unit
     if start not in series:
-        have = f"; mới có số liệu {_latest(goal, series)}" if series else ""
+        have = f"; mới có số liệu {_latest(goal, series, estimates)}" if series else ""
         text = f"Chưa có số liệu năm gốc {start} để tính mức {verb} bình quân{have}."
         return _insufficient(goal, text, series, method="annual_change")
     later = [y for y in series if y > start]
     if not later:
-        text = (f"Mới có số liệu năm {start} ({_with_unit(goal, series[start])}); cần thêm số liệu ít nhất một năm "
-                "sau đó để tính mức thay đổi.")  # fmt: skip
+        text = (f"Mới có số liệu năm {start} ({_stated(goal, series[start], start, estimates)}); cần thêm số liệu "
+                "ít nhất một năm sau đó để tính mức thay đổi.")  # fmt: skip
         return _insufficient(goal, text, series, method="annual_change")
     t1 = max(later)
     v0, v1 = series[start], series[t1]
@@ -374,8 +384,8 @@ def _annual_change(goal: Goal, series: dict[int, float], passed: bool) -> Progre
     elif v0 > 0 and v1 > 0:
         change = cagr(v1, v0, t1, start) * 100
     else:
-        text = (f"Không tính được tốc độ tăng bình quân khi số liệu bằng 0 ({_with_unit(goal, v0)} năm {start}, "
-                f"{_with_unit(goal, v1)} năm {t1}).")  # fmt: skip
+        text = (f"Không tính được tốc độ tăng bình quân khi số liệu bằng 0 ({_stated(goal, v0, start, estimates)} "
+                f"năm {start}, {_stated(goal, v1, t1, estimates)} năm {t1}).")  # fmt: skip
         return _insufficient(goal, text, series)
     observed = _sign(goal) * change  # in the good direction
     # the observed change and the band it is held against, with one number of decimals
@@ -383,8 +393,8 @@ def _annual_change(goal: Goal, series: dict[int, float], passed: bool) -> Progre
     places = max(_decimals(fmt(number)) for number in [abs(change), *bounds])
     band = "–".join(fmt(number, places, keep=True) for number in bounds)
     moved = ("giảm" if change < 0 else "tăng") + f" bình quân {_joined(fmt(abs(change), places, keep=True), unit)}"
-    text = (f"{_sentence(moved)} từ năm {start} đến năm {t1} ({_with_unit(goal, v0)} → "
-            f"{_with_unit(goal, v1)}); cần {verb} {_joined(band, unit)}.")  # fmt: skip
+    text = (f"{_sentence(moved)} từ năm {start} đến năm {t1} ({_stated(goal, v0, start, estimates)} → "
+            f"{_stated(goal, v1, t1, estimates)}); cần {verb} {_joined(band, unit)}.")  # fmt: skip
     required = goal.value
     met = observed >= required - 1e-9
     if passed or t1 >= goal.horizon:
@@ -471,13 +481,28 @@ def _sentence(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _latest(goal: Goal, series) -> str:
+def _latest(goal: Goal, series, estimates=frozenset()) -> str:
     """ "năm 2022 (21,4%)", or "các năm 2021, 2022 (gần nhất: 21,4%)"."""
     last = max(series)
     if len(series) == 1:
-        return f"năm {last} ({_with_unit(goal, series[last])})"
+        return f"năm {last} ({_stated(goal, series[last], last, estimates)})"
     years = ", ".join(str(y) for y in sorted(series))
-    return f"các năm {years} (năm {last}: {_with_unit(goal, series[last])})"
+    return f"các năm {years} (năm {last}: {_stated(goal, series[last], last, estimates)})"
+
+
+def _reached(year: int, estimates) -> str:
+    """ "đạt", or "ước đạt" for a value that is an estimate (ước thực hiện)."""
+    return "ước đạt" if year in estimates else "đạt"
+
+
+def _year(year: int, estimates) -> str:
+    """ "năm 2026", or "ước năm 2026" for a year whose value is an estimate."""
+    return f"ước năm {year}" if year in estimates else f"năm {year}"
+
+
+def _stated(goal: Goal, value: float, year: int, estimates) -> str:
+    """A value with its unit, "ước 33,5 triệu đồng" when the year's value is an estimate."""
+    return f"ước {_with_unit(goal, value)}" if year in estimates else _with_unit(goal, value)
 
 
 def _unit(goal: Goal) -> str:

@@ -44,14 +44,25 @@ def indicator_groups(targets) -> dict[int, list[int]]:
 def observations(targets, until: int | None = None) -> dict[int, dict[int, float]]:
     """Target id → {year: current value}, years up to `until` if given: approved report values and
     imported values only. The targets of one indicator share the values recorded against its first target."""
+    return flagged_observations(targets, until)[0]
+
+
+def flagged_observations(targets, until: int | None = None) -> tuple[dict[int, dict[int, float]], dict[int, set[int]]]:
+    """(`observations`, target id → the years among them whose value is an estimate), in the same two queries."""
     groups = indicator_groups(targets)
-    stored = defaultdict(dict)
+    stored, flagged = defaultdict(dict), defaultdict(set)
     heads = {members[0] for members in groups.values()}
     values = TargetValue.objects.current().filter(target__in=heads, year__lte=until or 9999)
-    values = values.order_by("year").values_list("target_id", "year", "value")
-    for target_id, year, value in values:
+    values = values.order_by("year").values_list("target_id", "year", "value", "is_estimate")
+    for target_id, year, value, is_estimate in values:
         stored[target_id][year] = float(value)
-    return {t.pk: stored.get(groups[t.pk][0], {}) for t in targets}
+        if is_estimate:
+            flagged[target_id].add(year)
+    heads = {t.pk: groups[t.pk][0] for t in targets}
+    return (
+        {t.pk: stored.get(heads[t.pk], {}) for t in targets},
+        {t.pk: flagged.get(heads[t.pk], set()) for t in targets},
+    )
 
 
 def estimate_years(targets, until: int) -> dict[int, set[int]]:
@@ -97,10 +108,12 @@ def reported_statuses(targets, year: int) -> dict[int, str]:
 
 
 def plan_progress(targets: list[Target], year: int) -> dict[int, Progress]:
-    """Each target's progress in `year`, judged against its own milestone."""
-    series, refs, statuses = observations(targets), references(targets), reported_statuses(targets, year)
+    """Each target's progress in `year`, judged against its own milestone; an estimated value reads as one."""
+    (series, estimates), refs = flagged_observations(targets), references(targets)
+    statuses = reported_statuses(targets, year)
     return {
-        t.pk: evaluate(goal_of(t), series.get(t.pk, {}), year, refs.get(t.pk), statuses.get(t.pk, "")) for t in targets
+        t.pk: evaluate(goal_of(t), series[t.pk], year, refs.get(t.pk), statuses.get(t.pk, ""), estimates[t.pk])
+        for t in targets
     }
 
 
@@ -113,6 +126,8 @@ def milestones(target: Target, year: int) -> list[tuple[Target, Progress, bool]]
     return [(t, progress[t.pk], t.horizon == nearest) for t in group]
 
 
-def progress_by_year(target: Target, series: dict, refs: dict, status: str, years) -> list[tuple[int, Progress]]:
-    """The target's status as it stood in each year, for the target page."""
-    return [(year, evaluate(goal_of(target), series, year, refs, status)) for year in years]
+def progress_by_year(
+    target: Target, series: dict, refs: dict, status: str, years, estimates=frozenset()
+) -> list[tuple[int, Progress]]:
+    """The target's status as it stood in each year, for the target page; `estimates`: the years whose value is one."""
+    return [(year, evaluate(goal_of(target), series, year, refs, status, estimates)) for year in years]

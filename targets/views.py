@@ -23,9 +23,9 @@ from targets.overrides import pick as pick_override
 from targets.pending import pending_values
 from targets.recording import record_value
 from targets.status import (
+    flagged_observations,
     indicator_groups,
     milestones,
-    observations,
     progress_by_year,
     references,
     reported_statuses,
@@ -88,13 +88,13 @@ def _owner_periods(owner_of, first: int, last: int) -> list[tuple[int, int, obje
 def target_figures(target, year) -> dict:
     """What the target page computes from approved data: its status, each milestone's, the status year by
     year and the chart."""
-    series = observations([target]).get(target.pk, {})
+    series, estimates = (found[target.pk] for found in flagged_observations([target]))
     refs = references([target]).get(target.pk, {})
     status = reported_statuses([target], year).get(target.pk, "")
-    progress = progress_by_year(target, series, refs, status, [year])[0][1]
+    progress = progress_by_year(target, series, refs, status, [year], estimates)[0][1]
     first = min([*series, year])
     chart = "" if target.is_qualitative else target_chart(target, series, refs, progress, first)
-    by_year = progress_by_year(target, series, refs, status, range(first, year + 1))
+    by_year = progress_by_year(target, series, refs, status, range(first, year + 1), estimates)
     group = milestones(target, year)
     overrides = list(override_history(target))  # a reviewer's status stands beside the computed one
     return {

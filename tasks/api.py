@@ -247,7 +247,7 @@ def _csv(rows, filename):
     writer.writeheader()
     for row in rows:
         values = "; ".join(f"{year}: {value}" for year, value in row["values"].items())
-        estimates = "; ".join(f"{year}: {flag}" for year, flag in row["estimates"].items())
+        estimates = "; ".join(f"{year}: {'có' if flag else 'không'}" for year, flag in row["estimates"].items())
         override = {f"override_{key}": value for key, value in (row["override"] or {}).items()}
         flat = {"values": values, "estimates": estimates} | override
         writer.writerow(csv_row({k: v for k, v in row.items() if k != "override"} | flat))

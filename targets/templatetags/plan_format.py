@@ -97,12 +97,13 @@ def dict_get(mapping, key):
     return mapping.get(key) if mapping else None
 
 
-@register.filter
-def sparkline(series, unit=""):
-    """A small SVG line of a {year: value} series, its values read out with their unit."""
+@register.simple_tag
+def sparkline(series, unit="", estimates=()):
+    """A small SVG line of a {year: value} series, its values read out with their unit, an estimate's with "(ước)":
+    {% sparkline row.series row.target.input_unit row.estimate_years %}."""
     from targets.charts import sparkline as draw
 
-    return draw(series or {}, unit=unit or "")
+    return draw(series or {}, unit=unit or "", estimates=estimates or ())
 
 
 @register.filter

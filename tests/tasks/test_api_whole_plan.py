@@ -117,6 +117,6 @@ def test_the_csv_marks_estimates_too(client, estimated):
     rows = {r["code"]: r for r in csv.DictReader(io.StringIO(response.content.decode("utf-8-sig")))}
     share = rows["2030.02"]
     assert share["values"] == "2020: 18.0; 2022: 22.0; 2024: 27.0; 2025: 30.2; 2026: 33.5"
-    assert share["estimates"] == "2020: False; 2022: False; 2024: False; 2025: True; 2026: True"
+    assert share["estimates"] == "2020: không; 2022: không; 2024: không; 2025: có; 2026: có"  # Vietnamese in the CSV
     assert (rows["2025.01"]["value"], rows["2025.01"]["value_is_estimate"]) == ("30.2", "True")
     assert rows["2025.19"]["value_is_estimate"] == "False"
