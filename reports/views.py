@@ -12,8 +12,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from agencies.lineage import Lineage
-from binhson_plan.upload_lock import a_print_slot, one_print_at_a_time
 from agencies.permissions import Role, has_role
+from binhson_plan.upload_lock import a_print_slot, one_print_at_a_time
 from reports import access
 from reports.asking import entry_facts
 from reports.completeness import changes_between, ensure_entries, report_snapshot
