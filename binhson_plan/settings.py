@@ -245,6 +245,11 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # than gunicorn lets any request run.
 WORKBOOK_UPLOAD_SECONDS = 10
 WORKBOOK_UPLOAD_LOCK_SECONDS = 60
+# A report's print (reports.views.report_pdf) is drawn inside the request: one at a time per account, and at most
+# PRINT_CONCURRENT_DRAWS at once across accounts (fewer than gunicorn's 3 workers, so prints never hold them all);
+# a print refused answers 429 "xin chờ ít giây". The locks lapse after PRINT_LOCK_SECONDS should a worker die.
+PRINT_CONCURRENT_DRAWS = int(os.environ.get("PRINT_CONCURRENT_DRAWS", "2"))
+PRINT_LOCK_SECONDS = 60
 # The portal's address, used for links in e-mails.
 PORTAL_URL = os.environ.get("PORTAL_URL", "http://127.0.0.1:8000")
 # Every page says its figures are made up: for a portal filled by `seed_demo --reports` (`make run` sets it).

@@ -1,6 +1,9 @@
 """One upload at a time per account: a file read on upload (a report workbook, a file of values) holds a gunicorn
 worker for up to settings.WORKBOOK_UPLOAD_SECONDS, so that one account, from several tabs or a script, cannot hold
-them all. Both uploads take the same lock: it bounds the account, whatever it uploads."""
+them all. Both uploads take the same lock: it bounds the account, whatever it uploads.
+
+The same locks bound a report's print (reports.views.report_pdf): one print drawn at a time per account, and at most
+settings.PRINT_CONCURRENT_DRAWS drawn at once across all accounts, so that prints never hold every worker."""
 
 import uuid
 from contextlib import contextmanager
@@ -10,12 +13,12 @@ from django.core.cache import cache
 
 
 @contextmanager
-def one_upload_at_a_time(user):
-    """True while this request holds the account's upload lock, False when another upload of the account holds it.
-    The lock is in the cache (Redis in production, shared by gunicorn's workers); it lapses by itself after
-    WORKBOOK_UPLOAD_LOCK_SECONDS should the worker die, and only its own holder releases it."""
-    key, token = f"workbook-upload:{user.pk}", uuid.uuid4().hex
-    if not cache.add(key, token, timeout=settings.WORKBOOK_UPLOAD_LOCK_SECONDS):
+def held(key: str, timeout: int):
+    """True while this request holds the lock `key`, False when another request holds it. The lock is in the cache
+    (Redis in production, shared by gunicorn's workers); it lapses by itself after `timeout` seconds should the
+    worker die, and only its own holder releases it (on leaving the block, an exception included)."""
+    token = uuid.uuid4().hex
+    if not cache.add(key, token, timeout=timeout):
         yield False
         return
     try:
@@ -23,3 +26,30 @@ def one_upload_at_a_time(user):
     finally:
         if cache.get(key) == token:
             cache.delete(key)
+
+
+@contextmanager
+def one_upload_at_a_time(user):
+    """True while this request holds the account's upload lock, False when another upload of the account holds it;
+    the lock lapses after WORKBOOK_UPLOAD_LOCK_SECONDS."""
+    with held(f"workbook-upload:{user.pk}", settings.WORKBOOK_UPLOAD_LOCK_SECONDS) as ours:
+        yield ours
+
+
+@contextmanager
+def one_print_at_a_time(user):
+    """True while this request holds the account's print lock, False when another print of the account is drawn."""
+    with held(f"print-draw:{user.pk}", settings.PRINT_LOCK_SECONDS) as ours:
+        yield ours
+
+
+@contextmanager
+def a_print_slot():
+    """True while this request holds one of the PRINT_CONCURRENT_DRAWS slots for drawing a PDF, False when all are
+    held (by any accounts). Each slot is a lock of its own, lapsing like the others after PRINT_LOCK_SECONDS."""
+    for slot in range(settings.PRINT_CONCURRENT_DRAWS):
+        with held(f"print-slot:{slot}", settings.PRINT_LOCK_SECONDS) as ours:
+            if ours:
+                yield True
+                return
+    yield False

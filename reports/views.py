@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from agencies.lineage import Lineage
 from agencies.permissions import Role, has_role
+from binhson_plan.upload_lock import a_print_slot, one_print_at_a_time
 from reports import access
 from reports.asking import entry_facts
 from reports.completeness import changes_between, ensure_entries, report_snapshot
@@ -428,6 +429,20 @@ def evidence_delete(request, pk, evidence_id):
     return redirect(report)
 
 
+PRINTED_AT = "@@ban-in-luc@@"  # stands for the minute a print is drawn in the HTML its cache key is taken from
+PRINT_BUSY_ACCOUNT = "Bản in đang được tạo, xin chờ ít giây rồi tải lại."
+PRINT_BUSY_SERVER = "Máy chủ đang bận tạo các bản in khác, xin chờ ít giây rồi tải lại."
+
+
+def _print_busy(request, report, message, status):
+    """A print refused for now, never a 500: the account's other print is being drawn (429), or every slot for
+    drawing is held by other accounts' prints (503)."""
+    context = {"report": report, "heading": "Bản in chưa tạo được", "message": message}
+    response = render(request, "reports/print_busy.html", context, status=status)
+    response["Retry-After"] = "10"
+    return response
+
+
 def report_pdf(request, pk):
     """The agency's report in the official layout, with its own name under the district's."""
     import hashlib
@@ -455,7 +470,7 @@ def report_pdf(request, pk):
         "number": f"…/BC-{report.agency.document_symbol}",
         # a report sent is dated the day it was (last) sent, even printed a year later; a draft, the day it is printed
         "place_date": f"{issuer.place}, {document_date(dated)}",
-        "printed_at": timezone.localtime(),
+        "printed_at": PRINTED_AT,  # put in after the key is taken: the minute printed is no part of the content
         "subject": f"Kết quả thực hiện năm {report.cycle.year} các nhiệm vụ được giao tại Kế hoạch "
         f"{plan.title[0].lower()}{plan.title[1:]}",
         "addressee": issuer.issuing_body,
@@ -474,14 +489,25 @@ def report_pdf(request, pk):
         "note_in_table": NOTE_IN_TABLE,
     }
     html = render_to_string("reports/pdf/agency.html", context)
-    # A print repeated costs nothing: the PDF is kept under the digest of its HTML, which changes with anything
-    # printed (the report's text and state, the plan, the date, the minute of "Bản in lúc" on a report not yet
-    # approved); the HTML is what this reader may see, so the PDF kept for it is too.
+    # A print repeated costs nothing: the PDF is kept under the digest of its HTML without the minute of "Bản in lúc"
+    # (a report not yet approved), so it changes with what the report says (its text, state, the plan, the date it
+    # is dated) and not with the clock. A PDF taken from the cache states the minute it was drawn, not the minute it
+    # was fetched: the content is the same. The HTML is what this reader may see, so the PDF kept for it is too.
     key = f"in-bao-cao:{hashlib.sha256(html.encode()).hexdigest()}"
     pdf = cache.get(key)
     if pdf is None:
-        pdf = render_pdf(html)
-        cache.set(key, pdf, PRINT_CACHE_SECONDS)
+        # Drawn inside the request (up to ~15 s for a report at every limit): one print at a time per account, and
+        # at most PRINT_CONCURRENT_DRAWS across accounts, so prints never hold every gunicorn worker (issue 17).
+        with one_print_at_a_time(request.user) as mine:
+            if not mine:
+                return _print_busy(request, report, PRINT_BUSY_ACCOUNT, 429)
+            with a_print_slot() as slot:
+                if not slot:
+                    return _print_busy(request, report, PRINT_BUSY_SERVER, 503)
+                pdf = cache.get(key)  # drawn meanwhile by another account's print of the same content
+                if pdf is None:
+                    pdf = render_pdf(html.replace(PRINTED_AT, f"{timezone.localtime():%H:%M %d/%m/%Y}"))
+                    cache.set(key, pdf, PRINT_CACHE_SECONDS)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="bao-cao-{report.cycle.year}-{report.agency.code}.pdf"'
     return response

@@ -1,0 +1,105 @@
+"""A report's print cannot take the portal down (issue 17): its PDF is drawn inside the request, so one account
+draws one print at a time (a second meanwhile answers 429 "xin chờ ít giây"), at most PRINT_CONCURRENT_DRAWS are
+drawn at once across accounts (503 "máy chủ đang bận" past them), and a print of unchanged content is taken from
+the cache however many minutes later, though a draft's print names the minute it was made."""
+
+import pytest
+from django.core.cache import cache
+
+from binhson_plan.upload_lock import a_print_slot, one_print_at_a_time
+from reports import pdf as pdf_module
+from tests.reports.helpers import current_report, on
+
+pytestmark = pytest.mark.season
+
+
+@pytest.fixture
+def report(plan):
+    return current_report(plan, "LDTBXH")
+
+
+@pytest.fixture
+def drawn(monkeypatch):
+    """The HTML of every PDF drawn, in order."""
+    laid_out = []
+    real = pdf_module.render_pdf
+    monkeypatch.setattr(pdf_module, "render_pdf", lambda html, **kw: laid_out.append(html) or real(html, **kw))
+    return laid_out
+
+
+def print_of(client, report):
+    return client.get(f"/bao-cao/{report.pk}/in/")
+
+
+def test_a_second_print_of_the_account_meanwhile_is_refused_with_429(
+    client, cast, report, drawn, django_assert_max_num_queries
+):
+    client.force_login(cast["canbo.ldtbxh"])
+    with one_print_at_a_time(cast["canbo.ldtbxh"]) as ours:  # the account's first print, still being drawn
+        assert ours
+        with django_assert_max_num_queries(15):  # the print's own reads, nothing drawn
+            refused = print_of(client, report)
+    assert refused.status_code == 429
+    assert refused["Retry-After"]
+    assert "Bản in đang được tạo, xin chờ ít giây rồi tải lại." in refused.content.decode()
+    assert drawn == []  # nothing drawn for it
+    assert print_of(client, report).status_code == 200  # once the first is done
+    assert len(drawn) == 1
+
+
+def test_no_print_is_drawn_while_every_slot_is_held_by_other_accounts(client, cast, report, drawn, settings):
+    settings.PRINT_CONCURRENT_DRAWS = 2
+    client.force_login(cast["canbo.ldtbxh"])
+    with a_print_slot() as first, a_print_slot() as second:  # two prints of other accounts being drawn
+        assert first and second
+        busy = print_of(client, report)
+    assert busy.status_code == 503
+    assert "Máy chủ đang bận" in busy.content.decode()
+    assert drawn == []
+    with a_print_slot() as first:  # one slot free again
+        assert first
+        assert print_of(client, report).status_code == 200
+    assert len(drawn) == 1
+
+
+def test_the_locks_are_released_after_a_print_and_after_a_print_that_failed(client, cast, report, monkeypatch):
+    owner = cast["canbo.ldtbxh"]
+    client.force_login(owner)
+    assert print_of(client, report).status_code == 200
+    assert cache.get(f"print-draw:{owner.pk}") is None
+    assert all(cache.get(f"print-slot:{slot}") is None for slot in range(2))
+
+    def broken(html, **kw):
+        raise RuntimeError("WeasyPrint gặp lỗi")
+
+    monkeypatch.setattr(pdf_module, "render_pdf", broken)
+    report.difficulties = "Nội dung mới, chưa có trong bộ nhớ đệm."
+    report.save()
+    with pytest.raises(RuntimeError):
+        print_of(client, report)
+    assert cache.get(f"print-draw:{owner.pk}") is None
+    assert all(cache.get(f"print-slot:{slot}") is None for slot in range(2))
+    with one_print_at_a_time(owner) as ours, a_print_slot() as slot:
+        assert ours and slot
+
+
+def test_a_print_of_unchanged_content_minutes_later_is_not_drawn_again(client, cast, report, drawn):
+    report.difficulties = "Thiếu kinh phí đối ứng."
+    report.save()
+    with on("2026-11-20", "10:00"):
+        client.force_login(cast["canbo.ldtbxh"])
+        first = print_of(client, report)
+    with on("2026-11-20", "10:07"):  # another minute: "Bản in lúc" would say another time
+        client.force_login(cast["canbo.ldtbxh"])
+        again = print_of(client, report)
+    assert first.status_code == again.status_code == 200
+    assert len(drawn) == 1
+    assert again.content == first.content  # the PDF drawn at 10:00, which says so
+    assert "Bản in lúc 10:00 20/11/2026" in drawn[0]
+    with on("2026-11-20", "10:09"):
+        client.force_login(cast["canbo.ldtbxh"])
+        report.difficulties = "Thiếu kinh phí đối ứng và cán bộ chuyên trách."
+        report.save()
+        changed = print_of(client, report)
+    assert changed.status_code == 200 and len(drawn) == 2 and changed.content != first.content
+    assert "Bản in lúc 10:09 20/11/2026" in drawn[1]
