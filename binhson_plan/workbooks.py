@@ -23,6 +23,9 @@ What else openpyxl (and pandas over it) spends time on, each measured on this ma
 - formulas: openpyxl translates a shared formula for every cell that uses it; at most `formulas` formula elements,
   each of at most FORMULA_CHARS (Excel's own limit);
 - nesting deeper than DEPTH (real: 9).
+The caps on rows, cells, formulas and string items hold in every part whatever its root element is named (a sheet
+rooted <sst> was read by openpyxl as a sheet, uncapped); a member in UTF-32 was skipped as a picture and held a
+worker 31 s: a member is scanned unless it is a picture, and refused unless it is XML in UTF-8 or UTF-16.
 Then the time budget (settings.WORKBOOK_UPLOAD_SECONDS, well below gunicorn's timeout) is checked all along the
 stream, and again while openpyxl or pandas reads (every read from the archive checks it, see `budgeted`), so that a
 file the caps let through on a busy server is refused with a message, never by gunicorn killing the worker. The
@@ -104,8 +107,10 @@ def check_archive(data: bytes, limits: Limits, budget: Budget) -> None:
     """Refuse a zip that unpacks too large, as a whole or in one XML member, then read each XML member as a stream
     with caps on its elements, shared strings, rows and filled columns, within the time budget. A member is XML by
     its first bytes, not its name: openpyxl finds its parts through [Content_Types].xml and the relations, under any
-    name. Any other member (a picture) is parsed by nobody. Raises WorkbookRefused; zipfile's own errors (not a zip)
-    pass through."""
+    name. Only a picture (by its magic bytes) or Excel's printer settings that cannot be read as XML are left
+    unscanned; any other member must be XML in UTF-8 or UTF-16, as OOXML requires, or the workbook is refused
+    (lxml reads UTF-32 and EBCDIC, which expat cannot scan). Raises WorkbookRefused; zipfile's own errors (not a
+    zip) pass through."""
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         members = archive.infolist()
         if len(members) > limits.members or sum(m.file_size for m in members) > limits.unpacked_bytes:

@@ -462,7 +462,13 @@ def openpyxl_must_not_read(monkeypatch):
         ("xl/media/image1.png", None, "bị hỏng hoặc không phải tệp Excel (.xlsx) đọc được."),
         (HOSTILE_REPORT, sst_rooted, MESSAGES["columns"]),
     ],
-    ids=["UTF-32BE styles", "UTF-32BE styles with a BOM", "a declared Latin-1", "neither picture nor XML", "<sst> sheet"],
+    ids=[
+        "UTF-32BE styles",
+        "UTF-32BE styles with a BOM",
+        "a declared Latin-1",
+        "neither picture nor XML",
+        "<sst> sheet",
+    ],
 )
 def test_the_repeat_probes_workbooks_are_refused_before_openpyxl_reads_them(
     owner, report, part, change, message, openpyxl_must_not_read, django_assert_max_num_queries
