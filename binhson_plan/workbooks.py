@@ -23,6 +23,9 @@ What else openpyxl (and pandas over it) spends time on, each measured on this ma
 - formulas: openpyxl translates a shared formula for every cell that uses it; at most `formulas` formula elements,
   each of at most FORMULA_CHARS (Excel's own limit);
 - nesting deeper than DEPTH (real: 9).
+The caps on rows, cells, formulas and string items hold in every part whatever its root element is named (a sheet
+rooted <sst> was read by openpyxl as a sheet, uncapped); a member in UTF-32 was skipped as a picture and held a
+worker 31 s: a member is scanned unless it is a picture, and refused unless it is XML in UTF-8 or UTF-16.
 Then the time budget (settings.WORKBOOK_UPLOAD_SECONDS, well below gunicorn's timeout) is checked all along the
 stream, and again while openpyxl or pandas reads (every read from the archive checks it, see `budgeted`), so that a
 file the caps let through on a busy server is refused with a message, never by gunicorn killing the worker. The
@@ -104,8 +107,10 @@ def check_archive(data: bytes, limits: Limits, budget: Budget) -> None:
     """Refuse a zip that unpacks too large, as a whole or in one XML member, then read each XML member as a stream
     with caps on its elements, shared strings, rows and filled columns, within the time budget. A member is XML by
     its first bytes, not its name: openpyxl finds its parts through [Content_Types].xml and the relations, under any
-    name. Any other member (a picture) is parsed by nobody. Raises WorkbookRefused; zipfile's own errors (not a zip)
-    pass through."""
+    name. Only a picture (by its magic bytes) or Excel's printer settings that cannot be read as XML are left
+    unscanned; any other member must be XML in UTF-8 or UTF-16, as OOXML requires, or the workbook is refused
+    (lxml reads UTF-32 and EBCDIC, which expat cannot scan). Raises WorkbookRefused; zipfile's own errors (not a
+    zip) pass through."""
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         members = archive.infolist()
         if len(members) > limits.members or sum(m.file_size for m in members) > limits.unpacked_bytes:
@@ -114,7 +119,7 @@ def check_archive(data: bytes, limits: Limits, budget: Budget) -> None:
         for member in members:
             with archive.open(member) as source:
                 head = source.read(CHUNK)
-                if not _is_xml(head):
+                if not _is_xml(head, member.filename):
                     continue
                 if member.file_size > _member_cap(member.filename, limits):
                     raise WorkbookRefused(UNPACKED, limits.unpacked_bytes)
@@ -140,10 +145,65 @@ def budgeted(data: bytes, budget: Budget) -> io.BytesIO:
     return _Budgeted(data, budget)
 
 
-def _is_xml(head: bytes) -> bool:
-    """Whether a member starting with `head` is XML (UTF-8, or UTF-16 as XML allows), which openpyxl may parse."""
-    text = head.removeprefix(b"\xef\xbb\xbf").lstrip()
-    return bool(head) and (not text or text[:1] == b"<" or head[:2] in (b"\xff\xfe", b"\xfe\xff", b"<\x00", b"\x00<"))
+# Pictures, by their first bytes: none of these can start an XML document in any encoding, so nobody parses them as
+# XML whatever their name or content type says.
+IMAGES = (
+    b"\x89PNG\r\n\x1a\n",
+    b"\xff\xd8\xff",  # JPEG
+    b"GIF87a",
+    b"GIF89a",
+    b"BM",
+    b"II*\x00",  # TIFF
+    b"MM\x00*",
+    b"\xd7\xcd\xc6\x9a",  # WMF, placeable
+    b"\x01\x00\x09\x00",  # WMF
+    b"\x02\x00\x09\x00",
+)
+# What Excel on Windows stores with a sheet's page setup (a DEVMODE): kept, as long as it cannot be read as XML.
+PRINTER_SETTINGS = re.compile(r"xl/printerSettings/printerSettings[0-9]+\.bin")
+XML_DECLARATION = re.compile(r"<\?xml[^>]*?\sencoding\s*=\s*[\"']([^\"']*)[\"']")
+
+
+DECLARED = {"utf-8": "utf-8", "utf-16-le": "utf-16", "utf-16-be": "utf-16"}  # what OOXML allows, expat reads
+
+
+def _is_xml(head: bytes, name: str) -> bool:
+    """Whether a member starting with `head` is XML to scan (True), or a picture or printer settings nobody parses
+    (False). Anything else is refused: lxml, which openpyxl parses with, reads more encodings than expat (UTF-32,
+    UCS-4, EBCDIC), so a member in one of those would pass unscanned; OOXML allows only UTF-8 and UTF-16."""
+    if not head or head.startswith(IMAGES) or _is_emf(head):
+        return False
+    start = head.lstrip(b"\x00\t\n\r \xef\xbb\xbf\xfe\xff")
+    if not start.startswith(b"<") and not head.startswith(b"\x4c\x6f\xa7\x94"):  # EBCDIC "<?xm"
+        if PRINTER_SETTINGS.fullmatch(name):
+            return False
+        raise WorkbookRefused(BROKEN)
+    encoding = _encoding(head)
+    if encoding is None:
+        raise WorkbookRefused(BROKEN)
+    declared = XML_DECLARATION.match(head[:512].decode(encoding, "ignore").lstrip("\ufeff"))
+    if declared and declared.group(1).lower() != DECLARED[encoding]:
+        raise WorkbookRefused(BROKEN)  # only what the first bytes say: expat and lxml then read the same text
+    return True
+
+
+def _is_emf(head: bytes) -> bool:
+    return head[:4] == b"\x01\x00\x00\x00" and head[40:44] == b" EMF"
+
+
+def _encoding(head: bytes) -> str | None:
+    """The encoding of an XML member by its first bytes, UTF-8 or UTF-16 only; None for UTF-32, UCS-4 or EBCDIC."""
+    if head.startswith(b"\xef\xbb\xbf"):
+        return "utf-8"
+    if head[:4] in (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff") or b"\x00\x00" in head[:4]:
+        return None
+    if head.startswith((b"\xff\xfe", b"<\x00")):
+        return "utf-16-le"
+    if head.startswith((b"\xfe\xff", b"\x00<")):
+        return "utf-16-be"
+    if b"\x00" in head[:4] or head.startswith(b"\x4c\x6f\xa7\x94"):
+        return None
+    return "utf-8"
 
 
 def _member_cap(name: str, limits: Limits) -> int:
@@ -162,8 +222,7 @@ class _Scan:
     def member(self, head: bytes, source) -> None:
         self.depth, self.rows, self.strings = 0, 0, 0
         self.cell_depth, self.filled, self.cell_counted = None, 0, False
-        self.row, self.column, self.data_depth, self.formula_chars = 0, 0, None, None
-        self.is_sheet = self.is_strings = False  # known by the root element, whatever the member's name
+        self.row, self.column, self.item_depth, self.formula_chars = 0, 0, None, None
         parser = expat.ParserCreate()
         parser.StartElementHandler, parser.EndElementHandler = self._start, self._end
         parser.CharacterDataHandler = self._text
@@ -179,6 +238,9 @@ class _Scan:
             raise WorkbookRefused(BROKEN) from None
 
     def _start(self, tag, attributes) -> None:
+        """Every <row>, <c>, <f> and <si> is capped in whatever part it is, under whatever root and namespace:
+        openpyxl reads a sheet by its relation, not by its root's name, so no name may switch a cap off. What is
+        not a row, a cell or a string item (nor inside one) counts towards the structure."""
         self.depth += 1
         self.elements += 1
         if self.elements > self.limits.elements:
@@ -186,26 +248,9 @@ class _Scan:
         if not self.elements % 4096:
             self.budget.check()
         self._check_attributes(attributes)
-        local = tag.rsplit(":", 1)[-1]
-        if self.depth == 1:
-            self.is_sheet, self.is_strings = local == "worksheet", local == "sst"
-        if self.is_strings and self.depth == 2 and local == "si":
-            self.strings += 1
-            if self.strings > self.limits.shared_strings:
-                raise WorkbookRefused(SHARED_STRINGS, self.limits.shared_strings)
-        if self.data_depth is None and not (self.is_strings and self.depth > 1):
-            self.structure += 1  # anything but the cells of a sheet and the strings of the table
-            self.structure_chars += sum(map(len, attributes.values()))  # ranges of validations, formats, links
-            if self.structure > self.limits.structure or self.structure_chars > STRUCTURE_ATTRIBUTE_CHARS:
-                raise WorkbookRefused(STRUCTURE, self.limits.structure)
         if self.depth > DEPTH:
             raise WorkbookRefused(STRUCTURE, self.limits.structure)
-        if not self.is_sheet:
-            return
-        if self.data_depth is None:  # rows, cells and formulas count in the sheet's data only (not <xm:f> of extLst)
-            if local == "sheetData" and self.depth == 2:
-                self.data_depth = self.depth
-            return
+        local = tag.rsplit(":", 1)[-1]
         if local == "row":
             self.rows += 1
             self.row = self._position(attributes.get("r"), digits=True, after=self.row)
@@ -213,29 +258,40 @@ class _Scan:
                 raise WorkbookRefused(ROWS, self.limits.rows)
             self.filled, self.column = 0, 0
         elif local == "c":
-            self.cell_depth, self.cell_counted = self.depth, False
             reference = attributes.get("r")
             self.column = self._position(reference, digits=False, after=self.column)
             if self.column > self.limits.columns:
                 raise WorkbookRefused(COLUMNS, self.limits.columns)
             if self._position(reference, digits=True, after=0) > self.limits.rows:
                 raise WorkbookRefused(ROWS, self.limits.rows)
+            if self.cell_depth is None:
+                self.cell_depth, self.cell_counted = self.depth, False
         elif local == "f":
             self.formulas += 1
             if self.formulas > self.limits.formulas:
                 raise WorkbookRefused(FORMULAS, self.limits.formulas)
             self.formula_chars = 0
-        elif self.cell_depth is not None and self.depth == self.cell_depth + 1 and not self.cell_counted:
+        elif local == "si" and self.item_depth is None:
+            self.item_depth = self.depth
+            self.strings += 1
+            if self.strings > self.limits.shared_strings:
+                raise WorkbookRefused(SHARED_STRINGS, self.limits.shared_strings)
+        if self.cell_depth is not None and self.depth == self.cell_depth + 1 and not self.cell_counted:
             self.cell_counted = True  # a cell with a value, a formula or inline text
             self.filled += 1
             if self.filled > self.limits.columns:
                 raise WorkbookRefused(COLUMNS, self.limits.columns)
+        if local not in ("row", "c", "sheetData") and self.cell_depth is None and self.item_depth is None:
+            self.structure += 1  # anything but rows, cells and string items: styles, ranges of validations, links
+            self.structure_chars += sum(map(len, attributes.values()))
+            if self.structure > self.limits.structure or self.structure_chars > STRUCTURE_ATTRIBUTE_CHARS:
+                raise WorkbookRefused(STRUCTURE, self.limits.structure)
 
     def _end(self, tag) -> None:
         if self.depth == self.cell_depth:
             self.cell_depth = None
-        if self.depth == self.data_depth:
-            self.data_depth = None
+        if self.depth == self.item_depth:
+            self.item_depth = None
         self.formula_chars = None
         self.depth -= 1
 

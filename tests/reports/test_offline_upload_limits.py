@@ -412,3 +412,98 @@ def test_the_portals_workbook_with_excels_largest_ordinary_parts_still_comes_bac
     response = upload(owner, report, content)
     assert response.status_code == 302, response.content.decode()[-2000:]
     assert TaskEntry.objects.filter(report=report, results="Kết quả từ Excel").exists()
+
+
+# The repeat probe of issue 17, finding 5: three ways around the checks, each of which held a worker 30 s.
+UTF32_STYLES = (
+    '<?xml version="1.0" encoding="UTF-32"?><styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/'
+    'main"><numFmts count="1" ' + " ".join(f'a{n}="1"' for n in range(140_000)) + "/></styleSheet>"
+)
+SST_ROOTED_ROWS = b"".join(b'<row r="%d"><c r="XFD%d"><v>1</v></c></row>' % (n, n) for n in range(100, 1_600))
+
+
+def utf32_styles(bom: bytes = b"") -> bytes:
+    """The probe's styles: 140 000 attributes on one element, in UTF-32BE, which lxml reads and expat does not."""
+    return bom + UTF32_STYLES.encode("utf-32-be")
+
+
+def sst_rooted(xml: bytes) -> bytes:
+    """The probe's sheet: its root renamed <sst>, 1 500 rows each with one cell at column XFD."""
+    xml = re.sub(rb"<worksheet\b", b"<sst", xml).replace(b"</worksheet>", b"</sst>")
+    return xml.replace(b"</sheetData>", SST_ROOTED_ROWS + b"</sheetData>")
+
+
+@pytest.fixture
+def openpyxl_must_not_read(monkeypatch):
+    calls = []
+
+    def refuse(*args, **kwargs):
+        calls.append(args)
+        raise AssertionError("openpyxl was asked to read a workbook that should have been refused before")
+
+    monkeypatch.setattr(reader, "load_workbook", refuse)
+    return calls
+
+
+@pytest.mark.parametrize(
+    ("part", "change", "message"),
+    [
+        ("xl/styles.xml", lambda _xml: utf32_styles(), "bị hỏng hoặc không phải tệp Excel (.xlsx) đọc được."),
+        (
+            "xl/styles.xml",
+            lambda _xml: utf32_styles(b"\x00\x00\xfe\xff"),
+            "bị hỏng hoặc không phải tệp Excel (.xlsx) đọc được.",
+        ),
+        (
+            "xl/styles.xml",
+            lambda _xml: b'<?xml version="1.0" encoding="ISO-8859-1"?><styleSheet ' + NS + b"/>",
+            "bị hỏng hoặc không phải tệp Excel (.xlsx) đọc được.",
+        ),
+        ("xl/media/image1.png", None, "bị hỏng hoặc không phải tệp Excel (.xlsx) đọc được."),
+        (HOSTILE_REPORT, sst_rooted, MESSAGES["columns"]),
+    ],
+    ids=[
+        "UTF-32BE styles",
+        "UTF-32BE styles with a BOM",
+        "a declared Latin-1",
+        "neither picture nor XML",
+        "<sst> sheet",
+    ],
+)
+def test_the_repeat_probes_workbooks_are_refused_before_openpyxl_reads_them(
+    owner, report, part, change, message, openpyxl_must_not_read, django_assert_max_num_queries
+):
+    """A member in UTF-32 used to be taken for a picture and skipped, and a sheet whose root is <sst> for shared
+    strings, with no row or column caps: openpyxl read either for 31 s. Both are refused unread now, and so is a
+    member that is neither a picture nor XML in UTF-8 or UTF-16, whatever its name."""
+    if change is None:
+        content = rewritten(filled(owner, report), {}, added={part: b"\x00\x00\x00\x01" + b"\x00" * 100})
+    else:
+        content = rewritten(filled(owner, report), {part: change})
+    assert len(content) < 400_000
+    before = history_counts()
+    with django_assert_max_num_queries(9):
+        response = upload(owner, report, content, name="bom.xlsx")
+    assert_refused(response, report, before, message)
+    assert "Tệp “bom.xlsx”" in next_to_the_file_field(response) and message in next_to_the_file_field(response)
+    assert not openpyxl_must_not_read
+
+
+PRINTER_SETTINGS = "HP LaserJet".encode("utf-16-le").ljust(64, b"\x00") + b"\x01\x04\x00\x06\xdc\x00" + b"\x00" * 150
+
+
+def in_utf16(xml: bytes) -> bytes:
+    return ('<?xml version="1.0" encoding="UTF-16"?>' + re.sub(r"^<\?xml[^>]*>", "", xml.decode())).encode("utf-16")
+
+
+def test_the_portals_workbook_with_excels_printer_settings_and_a_utf16_part_still_comes_back(owner, report):
+    """What Excel on Windows adds to a workbook it saves after printing (xl/printerSettings/printerSettings1.bin, a
+    DEVMODE nobody parses as XML) and a part in UTF-16 are not refused: the workbook still saves what was typed."""
+    content = rewritten(
+        filled(owner, report),
+        {"docProps/app.xml": in_utf16},
+        added={"xl/printerSettings/printerSettings1.bin": PRINTER_SETTINGS},
+    )
+    response = upload(owner, report, content)
+    assert response.status_code == 302, response.content.decode()[-2000:]
+    assert TaskEntry.objects.filter(report=report, results="Kết quả từ Excel").exists()

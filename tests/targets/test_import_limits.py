@@ -3,6 +3,7 @@
 it, by the checks the report workbook upload uses (binhson_plan.workbooks), said next to the file field, with
 nothing saved; a CSV is bounded by its rows and fields; and one account imports one file at a time."""
 
+import csv
 import io
 import zipfile
 
@@ -25,6 +26,8 @@ from tests.reports.test_offline_upload_limits import (
     HOSTILE_PARTS,
     rewritten,
     shared_strings,
+    sst_rooted,
+    utf32_styles,
     with_shared_strings,
 )
 from tests.targets.test_bad_numbers_and_imports import workbook
@@ -288,3 +291,63 @@ def test_the_caps_let_the_largest_file_of_values_through_as_excel_writes_it():
     rows = "".join(f'<row r="{n}" spans="1:6">' + cells.format(n=n) + "</row>" for n in range(1, MAX_ROWS + 2))
     strings = shared_strings(*[f"<si><t>Ghi chú {n}</t></si>".encode() for n in range(2 * MAX_ROWS)])
     check_archive(with_shared_strings(workbook(1, rows), strings), LIMITS, Budget(seconds=60))
+
+
+@pytest.mark.parametrize(
+    ("part", "change", "message"),
+    [
+        ("xl/styles.xml", lambda _xml: utf32_styles(), "bị hỏng hoặc không phải tệp Excel (.xlsx) đọc được."),
+        (
+            "xl/styles.xml",
+            lambda _xml: utf32_styles(b"\x00\x00\xfe\xff"),
+            "bị hỏng hoặc không phải tệp Excel (.xlsx) đọc được.",
+        ),
+        ("xl/worksheets/sheet1.xml", sst_rooted, IMPORT_MESSAGES["columns"]),
+    ],
+    ids=["UTF-32BE styles", "UTF-32BE styles with a BOM", "<sst> sheet"],
+)
+def test_the_repeat_probes_workbooks_are_refused_before_pandas_reads_them(
+    reviewer, plan, part, change, message, pandas_must_not_read, django_assert_max_num_queries
+):
+    """The UTF-32 styles (360 KB) and the <sst>-rooted sheet of 1 500 cells at column XFD each held a worker 31 s
+    on /nhap-so-lieu/; both are refused before pandas reads them, next to the file field, nothing saved."""
+    content = rewritten(VALUES, {part: change})
+    assert len(content) < 400_000
+    with django_assert_max_num_queries(8):
+        response = post(reviewer, content, "bom.xlsx")
+    assert response.status_code == 200
+    assert f"Tệp “bom.xlsx” {message}" in next_to_the_field(response)
+    assert_nothing_saved()
+
+
+@pytest.fixture
+def no_sniffing(monkeypatch):
+    """csv.Sniffer, which pandas' python engine also uses, is quadratic on a line of quotes: neither may run."""
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("csv.Sniffer was used")
+
+    monkeypatch.setattr(csv, "Sniffer", refuse)
+
+
+def test_a_one_line_csv_that_makes_the_sniffer_quadratic_is_refused_before_pandas_reads_it(
+    reviewer, plan, pandas_must_not_read, no_sniffing
+):
+    """',"a' 40 000 times (120 KB) held a worker 30,4 s in csv.Sniffer: the separator is now chosen by counting in a
+    header of at most 4 096 characters, and a longer header is refused."""
+    response = post(reviewer, b',"a' * 40_000, "nhay.csv")
+    assert response.status_code == 200
+    assert "Tệp “nhay.csv” có dòng tiêu đề dài hơn 4.096 ký tự." in next_to_the_field(response)
+    assert_nothing_saved()
+
+
+@pytest.mark.parametrize("separator", [",", ";", "\t"])
+def test_a_csv_is_read_by_pandas_c_engine_with_the_separator_of_its_header(reviewer, plan, separator, no_sniffing):
+    """Quotes in the rows, as a spreadsheet program writes them, with each separator: the values and the note
+    holding the other separators still import, without any sniffing."""
+    header = separator.join(["target_code", "year", "value", "note"])
+    row = separator.join(["2025.01", "2022", '"20,5"', '"Ghi chú; có, dấu\tphân cách"'])
+    response = post(reviewer, f"{header}\n{row}\n".encode(), "so-lieu.csv")
+    assert response.status_code == 302, next_to_the_field(response)
+    value = TargetValue.objects.get(target__code="2025.01", year=2022)
+    assert (str(value.value), value.note) == ("20.5000", "Ghi chú; có, dấu\tphân cách")
