@@ -8,8 +8,8 @@ from django.forms import BaseModelFormSet, modelformset_factory
 from django.utils import timezone
 
 from binhson_plan.dates import DayField, day_formfield
+from binhson_plan.longtext import LINE_LIMIT, written_lines
 from reports.evidence import ALLOWED_EXTENSIONS, check_evidence_file
-from reports.longtext import LINE_LIMIT, written_lines
 from reports.models import AgencyReport, Proposal, QualitativeStatus, ReportingCycle, TargetEntry, TaskEntry, TaskStatus
 from targets.numbers import NumberFormatError, parse_number
 from targets.plausibility import describe
@@ -21,7 +21,7 @@ TEXT_LIMIT = 20_000
 class PlainTextField(forms.CharField):
     """Free text: stored composed (NFC), without the invisible NUL characters that pasting can bring, and with
     line breaks as one character (a browser sends CR LF but counts one, in maxlength and the page's counter).
-    At most `max_lines` lines with writing (reports.longtext: lines, not characters, make a print slow)."""
+    At most `max_lines` lines with writing (binhson_plan.longtext: lines, not characters, make a print slow)."""
 
     def __init__(self, *, max_lines=None, **kwargs):
         self.max_lines = max_lines

@@ -451,7 +451,7 @@ def report_pdf(request, pk):
     from django.http import HttpResponse
     from django.template.loader import render_to_string
 
-    from reports.longtext import NOTE_IN_TABLE, PRINT_CACHE_SECONDS
+    from binhson_plan.longtext import NOTE_IN_TABLE, PRINT_CACHE_SECONDS
     from reports.pdf import agency_heading, document_date, render_pdf
 
     report = access.get_report_content_for_reader(request, pk)

@@ -73,10 +73,11 @@ def beat_stopped(report: ConsolidatedReport, now) -> bool:
     return last is None or last < silent
 
 
-def build_consolidated_report(report_id: int) -> ConsolidatedReport:
+def build_consolidated_report(report_id: int, taking_over: bool = False) -> ConsolidatedReport:
     """Build the three files of one version. Running it again on a finished version changes nothing;
     running it again after a crash finishes the same version, and only the latest run to claim a version
-    finishes it."""
+    finishes it. A second message for a version another run is building (still beating) is dropped, unless
+    `taking_over`: the broker gave the message again because the worker that held it died."""
     from reports.consolidated.excel import consolidated_workbook
     from reports.consolidated.pdf import consolidated_pdf
     from reports.consolidated.word import consolidated_docx
@@ -86,7 +87,7 @@ def build_consolidated_report(report_id: int) -> ConsolidatedReport:
         if report.state == BuildState.READY:
             return report
         claim = timezone.now()
-        if report.state == BuildState.BUILDING and not beat_stopped(report, claim):
+        if report.state == BuildState.BUILDING and not taking_over and not beat_stopped(report, claim):
             # another run is on it and beating (a second message for the same version: the sweep requeued it
             # while it waited behind another build, or the broker redelivered it): building it twice would
             # double the time and memory, and the first run would be taken over and lose its work

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
-from reports.longtext import quoted
+from binhson_plan.longtext import quoted
 from reports.pdf import document_date, issuer_lines
 from targets.templatetags.plan_format import vn_number, with_unit
 from tasks.models import ReportIssuer, SectionKind

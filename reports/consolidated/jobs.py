@@ -16,14 +16,17 @@ BUILD_TIME_LIMIT = BUILD_SOFT_TIME_LIMIT + 30
 
 # Also a full or unwritable disk (OSError), on the same schedule: room may be made meanwhile.
 @shared_task(
+    bind=True,
     acks_late=True,
     reject_on_worker_lost=True,
     soft_time_limit=BUILD_SOFT_TIME_LIMIT,
     time_limit=BUILD_TIME_LIMIT,
     **RIDE_OUT_DATABASE_OUTAGES | {"autoretry_for": (DatabaseError, OSError)},
 )
-def build_consolidated_report_job(report_id: int) -> int:
-    return build_consolidated_report(report_id).pk
+def build_consolidated_report_job(self, report_id: int) -> int:
+    # a message the broker gives again because its worker died unacknowledged: that run is dead, take over
+    redelivered = bool((self.request.delivery_info or {}).get("redelivered"))
+    return build_consolidated_report(report_id, taking_over=redelivered).pk
 
 
 @shared_task(acks_late=True, **RIDE_OUT_DATABASE_OUTAGES)

@@ -17,10 +17,10 @@ from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.properties import PageSetupProperties
 
+from binhson_plan.longtext import LINE_LIMIT
 from reports.completeness import ensure_entries
 from reports.excel import HEADER_FILL, SIDE_MARGIN, _fit_page, _narrowest, cell_value
 from reports.forms import MAX_PROPOSALS, TEXT_LIMIT
-from reports.longtext import LINE_LIMIT
 from reports.offline.layout import (
     ASSESSMENT_LABELS,
     COORDINATING,

@@ -68,11 +68,11 @@ def target_goal(target):
 @register.filter
 def typed_lines(text):
     """An agency's typed text for a print: its lines with writing, one per line, runs of empty lines collapsed and
-    at most reports.longtext.LINE_LIMIT lines (a print's cost grows with its lines; see reports.longtext)."""
+    at most binhson_plan.longtext.LINE_LIMIT lines (a print's cost grows with its lines; see binhson_plan.longtext)."""
     from django.utils.html import conditional_escape
     from django.utils.safestring import mark_safe
 
-    from reports.longtext import printed_lines
+    from binhson_plan.longtext import printed_lines
 
     return mark_safe("<br>".join(conditional_escape(line) for line in printed_lines(text)))
 
@@ -80,7 +80,7 @@ def typed_lines(text):
 @register.filter
 def typed_paragraphs(text):
     """An agency's typed text as paragraphs (one per line with writing), bounded as `typed_lines`."""
-    from reports.longtext import printed_lines
+    from binhson_plan.longtext import printed_lines
 
     return printed_lines(text)
 

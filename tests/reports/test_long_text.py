@@ -12,12 +12,12 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings as django_settings
 from django.utils import timezone
 
+from binhson_plan.longtext import LINE_LIMIT, QUOTE_LIMIT
 from reports.consolidated import build
 from reports.consolidated.build import build_consolidated_report
 from reports.consolidated.jobs import build_consolidated_report_job
 from reports.consolidated.models import ConsolidatedReport
 from reports.consolidated.schedule import requeue_stalled
-from reports.longtext import LINE_LIMIT, QUOTE_LIMIT
 from reports.models import ReportState
 from tests.reports.helpers import ReportPage, current_report, on
 from tests.reports.real_year import flat, pdf_text
@@ -169,6 +169,17 @@ def test_a_second_run_leaves_a_version_another_run_is_building(plan):
     build_consolidated_report_job.apply(args=[version.pk])
     version.refresh_from_db()
     assert version.state == "building" and version.started_at == claim  # not taken over, not built twice
+
+
+def test_a_message_given_again_because_its_worker_died_takes_the_build_over(plan):
+    """The broker gives an unacknowledged message again when its worker died: that run is dead though its last
+    beat is recent, so this one builds the version (tests/reports/test_worker.py kills a real worker)."""
+    version = ConsolidatedReport.request(plan, 2026)
+    claim = timezone.now() - datetime.timedelta(minutes=1)
+    ConsolidatedReport.objects.filter(pk=version.pk).update(state="building", started_at=claim, heartbeat_at=claim)
+    build.build_consolidated_report(version.pk, taking_over=True)
+    version.refresh_from_db()
+    assert version.state == "ready" and version.started_at > claim
 
 
 def test_a_build_stops_before_the_sweep_would_take_it_for_dead(plan, monkeypatch):

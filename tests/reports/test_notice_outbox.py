@@ -87,7 +87,7 @@ def test_a_mail_server_error_keeps_the_notice_and_the_sweep_sends_it_once(
 def test_the_notice_is_written_with_the_event_or_not_at_all(client, submitted, monkeypatch):
     """An approval that fails after its event was written leaves no orphan notice either."""
 
-    def broken(report, by):
+    def broken(report, by, **kwargs):
         raise RuntimeError("ghi số liệu thất bại")
 
     monkeypatch.setattr("reports.asking.record_approved_values", broken)

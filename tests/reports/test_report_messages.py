@@ -88,7 +88,8 @@ def test_the_empty_last_proposal_box_is_not_marked_required(staff_client, report
 
 def test_line_breaks_count_as_one_character_as_the_counter_shows(staff_client, report):
     """The browser counts a line break as one character (maxlength, the counter) but sends it as two (CR LF)."""
-    text = "\r\n".join(["Đoạn văn."] * 2000) + "x"  # 20.000 characters when a line break counts one
+    line = ("Đoạn văn dài, " * 8)[:98] + "."  # 99 characters; 200 lines, the most a text may have
+    text = "\r\n".join([line] * 200) + "x"  # 20.000 characters when a line break counts one
     assert len(text.replace("\r\n", "\n")) == 20_000 < len(text)
     page = ReportPage(report)
     page.values["difficulties"] = text

@@ -88,7 +88,7 @@ class Command(BaseCommand):
         from django.test import Client
         from django.test.utils import override_settings
 
-        from reports.longtext import LINE_LIMIT
+        from binhson_plan.longtext import LINE_LIMIT
 
         call_command("load_plan", stdout=open("/dev/null", "w"))
         plan = Plan.objects.get(slug="binh-son-ctdt-2021-2030")
