@@ -250,5 +250,8 @@ def _csv(rows, filename):
         estimates = "; ".join(f"{year}: {'có' if flag else 'không'}" for year, flag in row["estimates"].items())
         override = {f"override_{key}": value for key, value in (row["override"] or {}).items()}
         flat = {"values": values, "estimates": estimates} | override
+        for key in ("final", "value_is_estimate"):  # yes and no as the CSV's reader says them (JSON keeps true/false)
+            if isinstance(row.get(key), bool):
+                flat[key] = "có" if row[key] else "không"
         writer.writerow(csv_row({k: v for k, v in row.items() if k != "override"} | flat))
     return response

@@ -80,7 +80,7 @@ def test_the_csv_carries_the_same_fields_flat(client, imported):
     response = client.get(f"/api/plans/{SLUG}/progress/?year=2026&format=csv")
     rows = {r["code"]: r for r in csv.DictReader(io.StringIO(response.content.decode("utf-8-sig")))}
     bhyt = rows["2025.19"]
-    assert (bhyt["milestone"], bhyt["final"], bhyt["value_year"], bhyt["value"]) == ("2025", "True", "2024", "90.0")
+    assert (bhyt["milestone"], bhyt["final"], bhyt["value_year"], bhyt["value"]) == ("2025", "có", "2024", "90.0")
     assert bhyt["measured_unit"] == "%" and bhyt["override_status"] == "" and "override" not in bhyt
 
 
@@ -118,5 +118,5 @@ def test_the_csv_marks_estimates_too(client, estimated):
     share = rows["2030.02"]
     assert share["values"] == "2020: 18.0; 2022: 22.0; 2024: 27.0; 2025: 30.2; 2026: 33.5"
     assert share["estimates"] == "2020: không; 2022: không; 2024: không; 2025: có; 2026: có"  # Vietnamese in the CSV
-    assert (rows["2025.01"]["value"], rows["2025.01"]["value_is_estimate"]) == ("30.2", "True")
-    assert rows["2025.19"]["value_is_estimate"] == "False"
+    assert (rows["2025.01"]["value"], rows["2025.01"]["value_is_estimate"]) == ("30.2", "có")
+    assert rows["2025.19"]["value_is_estimate"] == "không"
