@@ -20,6 +20,7 @@ from reports.models import (
     TargetEntry,
     TaskEntry,
 )
+from reports.reopening import approved_before_reopening
 from targets.cache import cached, plan_estimates, plan_figures
 from targets.models import Target, TargetValue
 from targets.overrides import plan_overrides
@@ -268,12 +269,11 @@ def task_rows(plan, cycle, status="", agency="", on=None, lineage=None) -> list[
         (e.section_id, e.report.agency_id): e
         for e in TaskEntry.objects.shared().filter(report__cycle_id=cycle.pk, role=Role.LEAD).select_related("report")
     }
-    returned = {  # agency → whether its report was reopened (no corrections' due date) rather than sent back
-        agency: due is None
-        for agency, due in AgencyReport.objects.filter(cycle_id=cycle.pk, state=ReportState.SENT_BACK).values_list(
-            "agency_id", "correction_due_on"
-        )
-    }
+    back = list(AgencyReport.objects.filter(cycle_id=cycle.pk, state=ReportState.SENT_BACK).select_related("agency"))
+    returned = {report.agency_id: report.is_reopened for report in back}  # reopened rather than sent back
+    for entry in approved_before_reopening(back).entries:  # a reopened report's approved content, as consolidated
+        if entry.role == Role.LEAD:
+            entries[(entry.section_id, entry.report.agency_id)] = entry
     rows = [
         TaskRow(a, entries.get((a.section_id, a.agency_id)), a.agency_id in returned, returned.get(a.agency_id, False))
         for a in held(assignments, on, lineage or Lineage.load())
@@ -287,11 +287,15 @@ def task_rows(plan, cycle, status="", agency="", on=None, lineage=None) -> list[
 
 def proposals(cycle):
     """The year's proposals of the reports sent (Proposal.objects.shared), open ones first, with their answers."""
-    items = (
+    items = list(
         Proposal.objects.shared()
         .filter(report__cycle_id=cycle.pk, report__handed_over_at__isnull=True)  # else its successor's now
         .select_related("report__agency", "responded_by")
     )
+    reopened = AgencyReport.objects.filter(
+        cycle_id=cycle.pk, state=ReportState.SENT_BACK, correction_due_on__isnull=True, handed_over_at__isnull=True
+    ).select_related("agency")
+    items += approved_before_reopening(reopened).proposals  # as approved, as the consolidated report shows them
     return sorted(
         items, key=lambda p: (p.state == ProposalState.ANSWERED, vietnamese_order(p.report.agency.name), p.position)
     )

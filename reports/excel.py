@@ -20,7 +20,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 
 from reports.dashboard import unapproved_text
-from reports.models import ReportState
+from reports.models import REOPENED_LABEL, ReportState
 from targets.progress import STATUS_LABELS
 from tasks.models import PLAN_REVIEWING_BODY
 
@@ -363,7 +363,11 @@ def tasks_frame(rows) -> pd.DataFrame:
                 "Nhiệm vụ": r.assignment.section.title or r.assignment.section.content,
                 "Cơ quan chủ trì": r.assignment.agency.name
                 + (f" ({r.assignment.scope})" if r.assignment.scope else ""),
-                "Tình hình thực hiện": r.entry.get_status_display() if r.entry and r.entry.status else r.unreported,
+                "Tình hình thực hiện": (
+                    r.entry.get_status_display() + (f" ({REOPENED_LABEL.lower()})" if r.reopened else "")
+                )
+                if r.entry and r.entry.status
+                else r.unreported,
                 "Kết quả": r.entry.results if r.entry else "",
                 APPROVAL: _approval(r.entry.report) if r.entry else None,
             }

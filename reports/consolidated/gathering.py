@@ -9,7 +9,6 @@ import json
 from dataclasses import dataclass, field
 
 import pandas as pd
-from django.db.models import Max
 from django.utils import timezone
 
 from agencies.lineage import Lineage
@@ -18,19 +17,17 @@ from reports.consolidated.models import ConsolidatedReport
 from reports.dashboard import indicator_key, unapproved_text, unapproved_values
 from reports.models import (
     SHARED_STATES,
-    AgencyReport,
     Proposal,
-    ReportAction,
-    ReportEvent,
     ReportingCycle,
     ReportState,
     TaskEntry,
 )
+from reports.reopening import approved_before_reopening
 from targets.models import COMPARISON_SYMBOLS
 from targets.progress import STATUS_LABELS
 from targets.status import estimate_years, observations, plan_progress
 from targets.templatetags.plan_format import target_goal, with_unit
-from tasks.models import Assignment, Section
+from tasks.models import Assignment
 from tasks.structure import build_tree, held, walk
 
 INCLUDED = SHARED_STATES  # what was sent and not returned for changes: a draft is its agency's own
@@ -94,7 +91,7 @@ def gather(report: ConsolidatedReport) -> Consolidated:
     lineage = Lineage.load().of_cycle(cycle)  # a cycle closed before a reorganisation was recorded stays as it was
     held = _held_pairs(report.plan, due_on, lineage)
     standing = _standing_in(cycle, agency_reports, held, lineage)
-    kept = _approved_before_reopening(agency_reports)
+    kept = approved_before_reopening(agency_reports)
     rows = []
     for r in agency_reports:
         row = {
@@ -178,48 +175,6 @@ def gather(report: ConsolidatedReport) -> Consolidated:
         report, cycle, reports, tasks, targets, proposals, difficulties.reset_index(drop=True),
         outline=_outline(report.plan, due_on, lineage), series=series, estimates=estimates,
     )  # fmt: skip
-
-
-@dataclass
-class _Kept:
-    reports: set = field(default_factory=set)  # ids of the reports reopened after approval
-    entries: list = field(default_factory=list)  # their task entries as approved
-    proposals: list = field(default_factory=list)  # their proposals as approved
-    difficulties: dict = field(default_factory=dict)  # report id → its difficulties as approved
-
-
-def _approved_before_reopening(agency_reports) -> _Kept:
-    """What the reports reopened after approval said when they were approved (AgencyReport.is_reopened): approved
-    content stays in the consolidated report until the corrected report is approved again, while what the agency
-    types meanwhile stays its own, as a draft's does. An approved report is locked, so its content at the moment it
-    was reopened is the approved content, read from its history. No query when no report is reopened."""
-    reopened = {r.pk: r for r in agency_reports if r.is_reopened}
-    kept = _Kept()
-    if not reopened:
-        return kept
-    moments = (
-        ReportEvent.objects.filter(report_id__in=reopened, action=ReportAction.REOPENED)
-        .values("report_id")
-        .annotate(last=Max("at"))
-        .values_list("report_id", "last")
-    )
-    for report_id, moment in moments:
-        report = reopened[report_id]
-        record = AgencyReport.history.filter(id=report_id, history_date__lte=moment).order_by("-history_date").first()
-        if record is None:
-            continue  # no history from before the reopening: nothing known to keep
-        kept.reports.add(report_id)
-        kept.difficulties[report_id] = record.difficulties
-        for entry in TaskEntry.history.as_of(moment).filter(report_id=report_id):
-            entry.report = report
-            kept.entries.append(entry)
-        for proposal in Proposal.history.as_of(moment).filter(report_id=report_id):
-            proposal.report = report
-            kept.proposals.append(proposal)
-    sections = Section.objects.in_bulk({e.section_id for e in kept.entries})
-    for entry in kept.entries:
-        entry.section = sections[entry.section_id]
-    return kept
 
 
 @dataclass

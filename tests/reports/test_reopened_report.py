@@ -18,6 +18,7 @@ from tests.reports.helpers import ReportPage, current_report
 
 SLUG = "binh-son-ctdt-2021-2030"
 REASON = "Sửa số liệu chỉ tiêu 2030.10 theo số liệu thống kê mới."
+PROPOSAL = "Đề nghị tỉnh hỗ trợ kinh phí đào tạo nghề cho lao động DTTS."
 
 
 @pytest.fixture
@@ -27,6 +28,8 @@ def reopened(client, cast, plan):
         report = current_report(plan, code)
         client.force_login(cast[user])
         page = ReportPage(report).fill_everything()
+        if code == "LDTBXH":
+            page.add_proposal(PROPOSAL)
         assert client.post(f"/bao-cao/{report.pk}/", page.data("submit")).status_code == 302
     client.force_login(cast["vanphong"])
     ldtbxh, gddt = (AgencyReport.objects.get(agency__code=code) for code in ("LDTBXH", "GDDT"))
@@ -72,7 +75,8 @@ def test_the_queue_and_the_dashboard_tell_reopened_from_sent_back(
     with django_assert_max_num_queries(15):  # telling them apart costs no query
         queue = client.get("/tham-dinh/").content.decode()
     assert queue.count("Được mở lại để sửa") == 1 and "Bị trả lại để bổ sung" in queue
-    with django_assert_max_num_queries(23):
+    # the reopened report's approved content read from its history, for the tasks and for the proposals (5 each)
+    with django_assert_max_num_queries(35):
         dashboard = client.get(f"/bang-dieu-khien/{SLUG}/2026/").content.decode()
     assert "<strong>1</strong> bị trả lại, đang bổ sung" in dashboard
     # counted as the consolidated report counts it: sent and approved, by its approved content
@@ -88,7 +92,8 @@ def test_the_queue_and_the_dashboard_tell_reopened_from_sent_back(
     ]
     assert table.count("Được mở lại để sửa") == 1
     tasks = dashboard[dashboard.index('id="nhiem-vu"') :]
-    assert "Được mở lại để sửa" in tasks and "Bị trả lại, đang bổ sung" in tasks  # the leads' rows say why
+    # the leads' rows say why: the reopened report's approved content, marked; nothing of the sent-back one
+    assert "Đã duyệt; báo cáo được mở lại để sửa" in tasks and "Bị trả lại, đang bổ sung" in tasks
     book = load_workbook(io.BytesIO(client.get(f"/bang-dieu-khien/{SLUG}/2026/tinh-hinh-bao-cao.xlsx").content))
     states = {row[0]: row[1] for row in book.active.iter_rows(min_row=2, values_only=True)}
     assert states["Phòng Lao động - Thương binh và Xã hội"] == "Được mở lại để sửa"
@@ -118,3 +123,11 @@ def test_the_consolidated_report_keeps_a_reopened_reports_approved_content(
     assert "Khó khăn đang sửa." not in " ".join(data.difficulties["difficulties"])
     lead = data.tasks[(data.tasks["code"] == "III.3.b.3") & (data.tasks["role"] == "lead")].iloc[0]
     assert lead["approved"] and lead["results"] == "Đã triển khai III.3.b.3."
+    # the dashboard shows the same approved content, as its counts say ("tính theo nội dung đã duyệt")
+    client.force_login(cast["lanhdao"])
+    dashboard = client.get(f"/bang-dieu-khien/{SLUG}/2026/").content.decode()
+    tasks = dashboard[dashboard.index('id="nhiem-vu"') :]
+    assert "Đã triển khai III.3.b.3." in tasks and "Bản đang sửa" not in dashboard
+    assert PROPOSAL in dashboard[dashboard.index('id="kien-nghi"') :]
+    book = load_workbook(io.BytesIO(client.get(f"/bang-dieu-khien/{SLUG}/2026/kien-nghi.xlsx").content))
+    assert any(PROPOSAL in str(cell) for row in book.active.iter_rows(values_only=True) for cell in row)
