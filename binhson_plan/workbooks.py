@@ -63,6 +63,10 @@ DEPTH = 64  # real: 9 at most (the theme)
 STRUCTURE_ATTRIBUTE_CHARS = 256 * 1024  # the attribute values besides the cells' (real: 13 220 at most)
 FORMULA_CHARS = 8192  # Excel's own limit on the text of a formula
 CELL_REFERENCE = re.compile(r"([A-Za-z]*)([0-9]*)")
+# A row's or a cell's `r` as Excel and LibreOffice write it: plain digits ("12"), letters then digits ("C12").
+# openpyxl also reads "3e5", "300_000" or " +300000" (int(), then float()): such a row would escape the row cap.
+ROW_NUMBER = re.compile(r"[0-9]{1,7}")
+CELL_NAME = re.compile(r"[A-Za-z]{1,3}[0-9]{1,7}")
 
 
 @dataclass(frozen=True)
@@ -253,12 +257,16 @@ class _Scan:
         local = tag.rsplit(":", 1)[-1]
         if local == "row":
             self.rows += 1
+            if "r" in attributes and not ROW_NUMBER.fullmatch(attributes["r"]):
+                raise WorkbookRefused(ROWS, self.limits.rows)
             self.row = self._position(attributes.get("r"), digits=True, after=self.row)
             if self.rows > self.limits.rows or self.row > self.limits.rows:
                 raise WorkbookRefused(ROWS, self.limits.rows)
             self.filled, self.column = 0, 0
         elif local == "c":
             reference = attributes.get("r")
+            if reference is not None and not CELL_NAME.fullmatch(reference):
+                raise WorkbookRefused(ROWS, self.limits.rows)
             self.column = self._position(reference, digits=False, after=self.column)
             if self.column > self.limits.columns:
                 raise WorkbookRefused(COLUMNS, self.limits.columns)

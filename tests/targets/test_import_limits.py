@@ -293,6 +293,25 @@ def test_the_caps_let_the_largest_file_of_values_through_as_excel_writes_it():
     check_archive(with_shared_strings(workbook(1, rows), strings), LIMITS, Budget(seconds=60))
 
 
+def far_row(spelled: str):
+    """The third probe's sheet: a row numbered as openpyxl reads it (int(), then float()) but not as digits, so
+    pandas would build every empty row before it (22 million rows: 3,9 GB and a killed worker)."""
+
+    def change(xml: bytes) -> bytes:
+        row = f'<row r="{spelled}"><c t="inlineStr"><is><t>2030.01</t></is></c></row>'.encode()
+        return xml.replace(b"</sheetData>", row + b"</sheetData>")
+
+    return change
+
+
+def far_cell(reference: str):
+    def change(xml: bytes) -> bytes:
+        cell = f'<row><c r="{reference}" t="inlineStr"><is><t>2030.01</t></is></c></row>'.encode()
+        return xml.replace(b"</sheetData>", cell + b"</sheetData>")
+
+    return change
+
+
 @pytest.mark.parametrize(
     ("part", "change", "message"),
     [
@@ -303,8 +322,23 @@ def test_the_caps_let_the_largest_file_of_values_through_as_excel_writes_it():
             "bị hỏng hoặc không phải tệp Excel (.xlsx) đọc được.",
         ),
         ("xl/worksheets/sheet1.xml", sst_rooted, IMPORT_MESSAGES["columns"]),
+        *[
+            ("xl/worksheets/sheet1.xml", far_row(spelled), IMPORT_MESSAGES["rows"])
+            for spelled in ("2.2e7", "3e5", "300_000", " 300000", "+300000")
+        ],
+        ("xl/worksheets/sheet1.xml", far_cell("A2.2e7"), IMPORT_MESSAGES["rows"]),
     ],
-    ids=["UTF-32BE styles", "UTF-32BE styles with a BOM", "<sst> sheet"],
+    ids=[
+        "UTF-32BE styles",
+        "UTF-32BE styles with a BOM",
+        "<sst> sheet",
+        "row 2.2e7",
+        "row 3e5",
+        "row 300_000",
+        "row ' 300000'",
+        "row +300000",
+        "cell A2.2e7",
+    ],  # fmt: skip
 )
 def test_the_repeat_probes_workbooks_are_refused_before_pandas_reads_them(
     reviewer, plan, part, change, message, pandas_must_not_read, django_assert_max_num_queries
