@@ -434,10 +434,10 @@ PRINT_BUSY_ACCOUNT = "Bản in đang được tạo, xin chờ ít giây rồi t
 PRINT_BUSY_SERVER = "Máy chủ đang bận tạo các bản in khác, xin chờ ít giây rồi tải lại."
 
 
-def _print_busy(request, report, message, status):
-    """A print refused for now, never a 500: the account's other print is being drawn (429), or every slot for
-    drawing is held by other accounts' prints (503)."""
-    context = {"report": report, "heading": "Bản in chưa tạo được", "message": message}
+def _print_busy(request, report, message, status, heading="Bản in chưa tạo được"):
+    """A print refused, never a 500: the account's other print is being drawn (429), every slot for drawing is held
+    by other accounts' prints (503), or the report is too long to draw within a request (413)."""
+    context = {"report": report, "heading": heading, "message": message}
     response = render(request, "reports/print_busy.html", context, status=status)
     response["Retry-After"] = "10"
     return response
@@ -453,6 +453,7 @@ def report_pdf(request, pk):
 
     from binhson_plan.longtext import NOTE_IN_TABLE, PRINT_CACHE_SECONDS
     from reports.pdf import agency_heading, document_date, render_pdf
+    from targets.templatetags.plan_format import vn_number
 
     report = access.get_report_content_for_reader(request, pk)
     plan = report.cycle.plan
@@ -495,6 +496,15 @@ def report_pdf(request, pk):
     # was fetched: the content is the same. The HTML is what this reader may see, so the PDF kept for it is too.
     key = f"in-bao-cao:{hashlib.sha256(html.encode()).hexdigest()}"
     pdf = cache.get(key)
+    if pdf is None and len(html) > settings.PRINT_MAX_CHARACTERS:
+        # drawing costs time with the text laid out: a report far past any real one (each field at its limit, fifty
+        # long proposals) would hold a worker past gunicorn's timeout; its workbook holds every word
+        message = (
+            f"Báo cáo dài hơn mức in trực tiếp trên cổng ({vn_number(len(html))} ký tự, tối đa "
+            f"{vn_number(settings.PRINT_MAX_CHARACTERS)}). Hãy tải tệp Excel của báo cáo (mục “Tệp Excel của báo "
+            "cáo” trên trang báo cáo), hoặc rút gọn các đoạn dài rồi in lại."
+        )
+        return _print_busy(request, report, message, 413, heading="Báo cáo quá dài để in trên cổng")
     if pdf is None:
         # Drawn inside the request (up to ~15 s for a report at every limit): one print at a time per account, and
         # at most PRINT_CONCURRENT_DRAWS across accounts, so prints never hold every gunicorn worker (issue 17).
