@@ -22,6 +22,7 @@ TARGETS = {
     "latest_value": "Giá trị gần nhất",
     "latest_estimate": "Số ước tính",
     "value": "Giá trị năm {year}",
+    "value_estimate": "Giá trị năm {year} là số ước tính",
     "status": "Tình trạng",
     "explanation": "Giải thích",
     "agency": "Đơn vị chịu trách nhiệm",

@@ -38,7 +38,8 @@ TASK_COLUMNS = ["section_id", "position", "code", "role", "agency_id", "agency",
                 "next_steps", "budget", "approved"]  # fmt: skip
 TARGET_COLUMNS = ["target_id", "code", "name", "horizon", "goal", "goal_unit", "unit", "baseline_year",
                   "baseline_value",
-                  "latest_year", "latest_value", "latest_estimate", "assessment", "value", "status", "status_code",
+                  "latest_year", "latest_value", "latest_estimate", "assessment", "value", "value_estimate", "status",
+                  "status_code",
                   "explanation",
                   "agency", "unapproved"]  # fmt: skip
 PROPOSAL_COLUMNS = ["agency", "text", "state", "response", "approved"]
@@ -268,6 +269,7 @@ def _targets(report, due_on, lineage):
                 # a qualitative target has an agency's assessment, never a value
                 "assessment": _assessment(judged),
                 "value": values.get(report.year),
+                "value_estimate": values.get(report.year) is not None and report.year in estimates[t.pk],
                 "status": STATUS_LABELS[progress[t.pk].status],
                 "status_code": progress[t.pk].status,
                 "explanation": progress[t.pk].explanation,

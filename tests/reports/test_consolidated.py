@@ -157,6 +157,8 @@ def test_the_workbook_holds_the_dashboards_numbers(client, cast, year_of_reports
     assert (merged["Tình trạng_x"] == merged["Tình trạng_y"]).all()
     value = sheets["Chỉ tiêu"].set_index("Mã").loc["2025.02", "Giá trị năm 2026"]
     assert value == 5  # LĐ-TB&XH's approved value
+    # sent as an estimate ("ước thực hiện"): said beside it, as on every page (the latest value's mark is its own)
+    assert sheets["Chỉ tiêu"].set_index("Mã").loc["2025.02", "Giá trị năm 2026 là số ước tính"] == "Có"
     assert len(sheets["Tình hình báo cáo"]) == 22
 
 
