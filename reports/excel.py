@@ -351,8 +351,10 @@ def approval_label(approved: bool) -> str:
     return "Đã duyệt" if approved else "Chưa duyệt"
 
 
-def _approval(report) -> str:
-    return approval_label(report.state == ReportState.APPROVED)
+def _approval(item) -> str:
+    """An entry's or a proposal's: approved with its report, or kept as approved while its report, reopened, is back
+    with the agency (reports.reopening)."""
+    return approval_label(item.report.state == ReportState.APPROVED or getattr(item, "approved_content", False))
 
 
 def tasks_frame(rows) -> pd.DataFrame:
@@ -369,7 +371,7 @@ def tasks_frame(rows) -> pd.DataFrame:
                 if r.entry and r.entry.status
                 else r.unreported,
                 "Kết quả": r.entry.results if r.entry else "",
-                APPROVAL: _approval(r.entry.report) if r.entry else None,
+                APPROVAL: _approval(r.entry) if r.entry else None,
             }
             for r in rows
         ],
@@ -386,7 +388,7 @@ def proposals_frame(items) -> pd.DataFrame:
                 "Kiến nghị, đề xuất": p.text,
                 "Tình trạng": p.get_state_display(),
                 "Trả lời": p.response,
-                APPROVAL: _approval(p.report),
+                APPROVAL: _approval(p),
             }
             for p in items
         ],

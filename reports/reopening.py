@@ -40,10 +40,10 @@ def approved_before_reopening(agency_reports) -> Kept:
         kept.reports.add(report_id)
         kept.difficulties[report_id] = record.difficulties
         for entry in TaskEntry.history.as_of(moment).filter(report_id=report_id):
-            entry.report = report
+            entry.report, entry.approved_content = report, True  # approved, though its report is back with the agency
             kept.entries.append(entry)
         for proposal in Proposal.history.as_of(moment).filter(report_id=report_id):
-            proposal.report = report
+            proposal.report, proposal.approved_content = report, True
             kept.proposals.append(proposal)
     sections = Section.objects.in_bulk({e.section_id for e in kept.entries})
     for entry in kept.entries:

@@ -128,6 +128,12 @@ def test_the_consolidated_report_keeps_a_reopened_reports_approved_content(
     dashboard = client.get(f"/bang-dieu-khien/{SLUG}/2026/").content.decode()
     tasks = dashboard[dashboard.index('id="nhiem-vu"') :]
     assert "Đã triển khai III.3.b.3." in tasks and "Bản đang sửa" not in dashboard
-    assert PROPOSAL in dashboard[dashboard.index('id="kien-nghi"') :]
+    proposals = dashboard[dashboard.index('id="kien-nghi"') :]
+    [row] = [row for row in proposals.split("<tr>") if PROPOSAL in row]
+    assert "Đã duyệt; báo cáo được mở lại để sửa" in row and "Chưa duyệt" not in row  # approved, not awaiting
     book = load_workbook(io.BytesIO(client.get(f"/bang-dieu-khien/{SLUG}/2026/kien-nghi.xlsx").content))
-    assert any(PROPOSAL in str(cell) for row in book.active.iter_rows(values_only=True) for cell in row)
+    [line] = [line for line in book.active.iter_rows(values_only=True) if PROPOSAL in line]
+    assert line[-1] == "Đã duyệt"
+    book = load_workbook(io.BytesIO(client.get(f"/bang-dieu-khien/{SLUG}/2026/nhiem-vu.xlsx").content))
+    [line] = [line for line in book.active.iter_rows(values_only=True) if line[0] == "III.3.b.3"]
+    assert "được mở lại để sửa" in line[3] and line[-1] == "Đã duyệt"
