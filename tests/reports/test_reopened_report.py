@@ -14,11 +14,18 @@ from reports.consolidated.gathering import gather
 from reports.consolidated.models import ConsolidatedReport
 from reports.models import AgencyReport
 from tasks.models import ReportIssuer
-from tests.reports.helpers import ReportPage, current_report
+from tests.reports.helpers import ReportPage, current_report, on
 
 SLUG = "binh-son-ctdt-2021-2030"
 REASON = "Sửa số liệu chỉ tiêu 2030.10 theo số liệu thống kê mới."
 PROPOSAL = "Đề nghị tỉnh hỗ trợ kinh phí đào tạo nghề cho lao động DTTS."
+
+
+@pytest.fixture(autouse=True)
+def in_the_season():
+    """The reports are sent before the due date and reviewed in the season, whatever day the run is on."""
+    with on("2026-11-20", "10:00"):
+        yield
 
 
 @pytest.fixture
