@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.utils.html import escape
 
-from tests.reports.helpers import ReportPage, current_report
+from tests.reports.helpers import ReportPage, current_report, on
 
 
 @pytest.fixture
@@ -137,20 +137,22 @@ def test_text_just_under_the_limit_is_accepted(staff_client, report):
     assert post(staff_client, report, page).status_code == 302
 
 
-def test_a_value_as_of_a_day_to_come_is_an_estimate_or_refused(client, cast, staff_client, report):
-    # the run is on 20/11/2026: 31/12/2026 is still to come
-    page = ReportPage(report).target("2030.10", value="12", as_of="31/12/2026", is_estimate=False)
-    response = post(staff_client, report, page)
-    assert response.status_code == 422
-    html = response.content.decode()
-    error = field_error(html, page.field("target", "2030.10", "as_of"))
-    assert "Ngày số liệu sau hôm nay (20/11/2026) chỉ dùng cho số ước tính: đánh dấu “Ước thực hiện”" in error
-    assert 'value="12"' in html and 'value="31/12/2026"' in html
-    page.fill_everything().target("2030.10", value="12", as_of="31/12/2026", is_estimate=True)
-    assert post(staff_client, report, page, "submit").status_code == 302  # "ước thực hiện đến 31/12"
-    client.force_login(cast["vanphong"])
-    shown = client.get(f"/bao-cao/{report.pk}/").content.decode()
-    assert "12% (ước)" in shown and "năm 2026, ước đến 31/12/2026" in shown
+def test_a_value_as_of_a_day_to_come_is_an_estimate_or_refused(client, cast, report):
+    with on("2026-11-20", "10:00"):  # 31/12/2026 is still to come
+        staff_client = client
+        staff_client.force_login(cast["canbo.ldtbxh"])
+        page = ReportPage(report).target("2030.10", value="12", as_of="31/12/2026", is_estimate=False)
+        response = post(staff_client, report, page)
+        assert response.status_code == 422
+        html = response.content.decode()
+        error = field_error(html, page.field("target", "2030.10", "as_of"))
+        assert "Ngày số liệu sau hôm nay (20/11/2026) chỉ dùng cho số ước tính: đánh dấu “Ước thực hiện”" in error
+        assert 'value="12"' in html and 'value="31/12/2026"' in html
+        page.fill_everything().target("2030.10", value="12", as_of="31/12/2026", is_estimate=True)
+        assert post(staff_client, report, page, "submit").status_code == 302  # "ước thực hiện đến 31/12"
+        client.force_login(cast["vanphong"])
+        shown = client.get(f"/bao-cao/{report.pk}/").content.decode()
+        assert "12% (ước)" in shown and "năm 2026, ước đến 31/12/2026" in shown
 
 
 def test_a_passed_milestones_recorded_estimate_is_said_to_be_one(staff_client, report):
