@@ -218,7 +218,11 @@ def _closed(text: str) -> str:
 
 
 def _unapproved(row) -> str:
-    return "" if row["approved"] else " (báo cáo chưa duyệt)"
+    """Whether a line is from a report awaiting review, or the approved content of a report reopened since and
+    being corrected (reports.reopening): the one not yet counted, the other counted as approved."""
+    if not row["approved"]:
+        return " (báo cáo chưa duyệt)"
+    return " (nội dung đã duyệt; báo cáo đang được mở lại để sửa)" if row.get("reopened") else ""
 
 
 def _tasks(data) -> list:
@@ -388,7 +392,9 @@ def _shortcomings(data) -> list:
 def _next_steps(data) -> list:
     leads = data.tasks[data.tasks["role"] == "lead"].to_dict("records")
     parts = [
-        Para(quoted(r["next_steps"]), lead=f"- {r['agency']} (mục {r['code']}):") for r in leads if r["next_steps"]
+        Para(quoted(r["next_steps"]) + _unapproved(r), lead=f"- {r['agency']} (mục {r['code']}):")
+        for r in leads
+        if r["next_steps"]
     ]
     return parts or [Para("Tiếp tục thực hiện các nhiệm vụ của Kế hoạch.")]
 

@@ -75,9 +75,9 @@ def consolidated_workbook(data) -> bytes:
         tasks = tasks.assign(budget=tasks["budget"].where(approved, None),
                              budget_waiting=tasks["budget"].where(~approved, None))  # fmt: skip
     if "approved" in tasks.columns:  # what awaits review says so in words, not by an empty cell
-        tasks = tasks.assign(approved=tasks["approved"].map(approval_label))
+        tasks = tasks.assign(approved=_approval(tasks))
     if "approved" in proposals.columns:
-        proposals = proposals.assign(approved=proposals["approved"].map(approval_label))
+        proposals = proposals.assign(approved=_approval(proposals))
     reports = data.reports
     for column in ("submitted_at", "resubmitted_at"):
         if column in reports.columns:
@@ -92,6 +92,16 @@ def consolidated_workbook(data) -> bytes:
         totals=BUDGETS,
         wide={TARGETS["name"], TARGETS["explanation"], TASKS["results"]},
     )
+
+
+def _approval(frame: pd.DataFrame) -> list[str]:
+    """Each row's approval in words; a reopened report's kept content says its report is being corrected, as the
+    dashboard does."""
+    reopened = frame["reopened"] if "reopened" in frame.columns else [False] * len(frame)
+    return [
+        approval_label(approved) + ("; báo cáo được mở lại để sửa" if approved and kept else "")
+        for approved, kept in zip(frame["approved"], reopened, strict=True)
+    ]
 
 
 def _select(frame: pd.DataFrame, headers: dict[str, str], **names) -> pd.DataFrame:

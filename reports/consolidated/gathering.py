@@ -35,14 +35,14 @@ INCLUDED = SHARED_STATES  # what was sent and not returned for changes: a draft 
 REPORT_COLUMNS = ["report_id", "agency_id", "agency", "agency_code", "state", "state_label", "approved", "included",
                   "submitted_at", "late", "overdue", "resubmitted_at", "deadline_note", "difficulties"]  # fmt: skip
 TASK_COLUMNS = ["section_id", "position", "code", "role", "agency_id", "agency", "status", "results", "shortcomings",
-                "next_steps", "budget", "approved"]  # fmt: skip
+                "next_steps", "budget", "approved", "reopened"]  # fmt: skip
 TARGET_COLUMNS = ["target_id", "code", "name", "horizon", "goal", "goal_unit", "unit", "baseline_year",
                   "baseline_value",
                   "latest_year", "latest_value", "latest_estimate", "assessment", "value", "value_estimate", "status",
                   "status_code",
                   "explanation",
                   "agency", "unapproved"]  # fmt: skip
-PROPOSAL_COLUMNS = ["agency", "text", "state", "response", "approved"]
+PROPOSAL_COLUMNS = ["agency", "text", "state", "response", "approved", "reopened", "order"]
 
 
 @dataclass
@@ -145,11 +145,13 @@ def gather(report: ConsolidatedReport) -> Consolidated:
                 "next_steps": e.next_steps.strip(),
                 "budget": e.budget_used,
                 "approved": approved[e.report_id],
+                "reopened": e.report_id in kept.reports,  # approved content kept while its report is corrected
             }  # fmt: skip
             for e, agency, note in [*entries, *standing.entries]
         ],
         TASK_COLUMNS,
     ).sort_values(["position", "role", "agency"], ignore_index=True)
+    agencies = {name: n for n, name in enumerate(reports["agency"])}  # the order of Phụ lục 3
     proposals = frame(
         [
             {
@@ -158,6 +160,8 @@ def gather(report: ConsolidatedReport) -> Consolidated:
                 "state": p.get_state_display(),
                 "response": p.response.strip(),
                 "approved": approved[p.report_id],
+                "reopened": p.report_id in kept.reports,
+                "order": (not approved[p.report_id], agencies.get(agency.name, len(agencies)), p.position, p.pk),
             }  # fmt: skip
             for p, agency in [
                 *(
@@ -170,7 +174,13 @@ def gather(report: ConsolidatedReport) -> Consolidated:
         ],
         PROPOSAL_COLUMNS,
     )
+    # the approved first, in the agencies' order, then those awaiting review: a reopened report's kept proposal
+    # among the approved, where it was before its report was reopened
+    proposals = proposals.iloc[sorted(range(len(proposals)), key=lambda n: proposals["order"].iloc[n])]
+    proposals = proposals.reset_index(drop=True)
     difficulties = included[included["difficulties"].str.strip() != ""][["agency", "difficulties", "approved"]]
+    # a list, not a Series: a Series given to an empty frame would become its rows
+    difficulties = difficulties.assign(reopened=list(included.loc[difficulties.index, "state"] == "reopened"))
     targets, series, estimates = _targets(report, due_on, lineage)
     return Consolidated(
         report, cycle, reports, tasks, targets, proposals, difficulties.reset_index(drop=True),

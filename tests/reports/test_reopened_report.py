@@ -7,6 +7,8 @@ import io
 import subprocess
 
 import pytest
+from django.contrib.auth import get_user_model
+from docx import Document
 from openpyxl import load_workbook
 
 from reports.consolidated.document import build_document
@@ -15,6 +17,7 @@ from reports.consolidated.models import ConsolidatedReport
 from reports.models import AgencyReport
 from tasks.models import ReportIssuer
 from tests.reports.helpers import ReportPage, current_report, on
+from tests.reports.test_enqueue import COVER
 
 SLUG = "binh-son-ctdt-2021-2030"
 REASON = "Sửa số liệu chỉ tiêu 2030.10 theo số liệu thống kê mới."
@@ -144,3 +147,48 @@ def test_the_consolidated_report_keeps_a_reopened_reports_approved_content(
     book = load_workbook(io.BytesIO(client.get(f"/bang-dieu-khien/{SLUG}/2026/nhiem-vu.xlsx").content))
     [line] = [line for line in book.active.iter_rows(values_only=True) if line[0] == "III.3.b.3"]
     assert "được mở lại để sửa" in line[3] and line[-1] == "Đã duyệt"
+
+
+KEPT = "(nội dung đã duyệt; báo cáo đang được mở lại để sửa)"
+WAITING_PROPOSAL = "Đề nghị bổ sung vốn duy tu đường giao thông vào vùng đồng bào."
+
+
+def test_a_reopened_reports_kept_content_says_so_and_its_proposal_stands_with_the_approved(
+    client, cast, plan, reopened, eager_jobs, django_capture_on_commit_callbacks
+):
+    # Kinh tế - Hạ tầng (named before Lao động) sends a proposal that awaits review
+    from agencies.management.commands.seed_demo import Command as SeedDemo
+
+    report, seeder = current_report(plan, "KTHT"), SeedDemo()
+    seeder.password_hash = "!"  # no password: logged in by the test
+    seeder.ensure_user("canbo.ktht", "Trần Văn Hạ Tầng", "agency_staff", "KTHT")
+    client.force_login(get_user_model().objects.get(username="canbo.ktht"))
+    page = ReportPage(report).fill_everything()
+    page.add_proposal(WAITING_PROPOSAL)
+    assert client.post(f"/bao-cao/{report.pk}/", page.data("submit")).status_code == 302
+    client.force_login(cast["vanphong"])
+    with django_capture_on_commit_callbacks(execute=True):  # the build is queued when the request commits
+        assert client.post("/tong-hop/?nam=2026", COVER).status_code == 302
+    consolidated = ConsolidatedReport.objects.get(plan=plan, year=2026)
+    assert consolidated.pdf, consolidated.error
+    # the PDF and the Word file say the same: LĐ-TB&XH's kept lines are marked, its proposal comes first
+    pdf = client.get(f"/tong-hop/{consolidated.pk}/tep/pdf/").getvalue()
+    pdf = " ".join(subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+                   .split())  # fmt: skip
+    word = Document(io.BytesIO(client.get(f"/tong-hop/{consolidated.pk}/tep/docx/").getvalue()))
+    word = " ".join(" ".join(p.text for p in word.paragraphs).split())
+    for text in (pdf, word):
+        tasks, proposals = text[text.index("II. KẾT QUẢ") : text.index("III. KẾT QUẢ")], text[text.index("VI. KIẾN") :]
+        assert f"Đã triển khai III.3.b.3. {KEPT}" in tasks
+        assert f"1. Phòng Lao động - Thương binh và Xã hội: {PROPOSAL} {KEPT}" in proposals
+        assert f"2. Phòng Kinh tế và Hạ tầng: {WAITING_PROPOSAL} (báo cáo chưa duyệt)" in proposals
+    # the workbook's sheets say it in their approval column
+    book = load_workbook(io.BytesIO(client.get(f"/tong-hop/{consolidated.pk}/tep/xlsx/").getvalue()))
+    lines = [line for line in book["Kiến nghị"].iter_rows(min_row=2, values_only=True) if line[0]]
+    assert [(line[0], line[-1]) for line in lines] == [
+        ("Phòng Lao động - Thương binh và Xã hội", "Đã duyệt; báo cáo được mở lại để sửa"),
+        ("Phòng Kinh tế và Hạ tầng", "Chưa duyệt"),
+    ]
+    [lead] = [line for line in book["Nhiệm vụ"].iter_rows(values_only=True)
+              if line[0] == "III.3.b.3" and line[2] == "Phòng Lao động - Thương binh và Xã hội"]  # fmt: skip
+    assert lead[-1] == "Đã duyệt; báo cáo được mở lại để sửa"
