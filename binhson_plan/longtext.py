@@ -6,11 +6,17 @@ Why lines: WeasyPrint's cost grows with the lines it breaks and the pages it fil
 "a" and a line break typed 10 000 times (20 000 characters) is 10 000 lines — about 230 pages per field, two minutes
 for one report — while 20 000 characters of prose are about six pages (issue 17)."""
 
+import html as html_module
+import re
+
 LINE_LIMIT = 200  # lines with writing per text field: a long list of communes or households fits
 QUOTE_LIMIT = 3_000  # characters of one agency's text quoted in the consolidated report's body
 QUOTE_LINES = 30  # and lines with writing
 NOTE_IN_TABLE = 400  # a target's note longer than this is printed below the table, not in its cell
 PRINT_CACHE_SECONDS = 24 * 3600  # a report's PDF is kept a day for the same HTML (reports.views.report_pdf)
+LINE_CHARACTERS = 90  # characters on a printed line of body text (A4 portrait, 13 pt Times)
+LINE_ENDS = re.compile(r"<br\s*/?>|</(?:p|tr|li|div|h[1-6]|td|th)>", re.IGNORECASE)
+TAGS = re.compile(r"<[^>]*>")
 
 
 def written_lines(text: str | None) -> list[str]:
@@ -49,3 +55,16 @@ def _vn(number: int) -> str:
     from targets.templatetags.plan_format import vn_number
 
     return vn_number(number)
+
+
+def laid_out_lines(html: str) -> int:
+    """About how many lines a print of `html` lays out: each run of text between line ends (a line break, the end of
+    a paragraph, a cell, a row) takes one line per LINE_CHARACTERS characters. What a print costs to draw grows with
+    this figure, whether the report is 10 000 short lines or 600 000 characters of prose (issue 17's fourth probe:
+    two prints of 16 000 short lines each, drawn at once, outran gunicorn's timeout)."""
+    body = html[html.find("<body") :] if "<body" in html else html
+    return sum(
+        -(-len(text) // LINE_CHARACTERS)
+        for piece in LINE_ENDS.split(body)
+        if (text := " ".join(html_module.unescape(TAGS.sub(" ", piece)).split()))
+    )

@@ -250,9 +250,11 @@ WORKBOOK_UPLOAD_LOCK_SECONDS = 60
 # a print refused answers 429 "xin chờ ít giây". The locks lapse after PRINT_LOCK_SECONDS should a worker die.
 PRINT_CONCURRENT_DRAWS = int(os.environ.get("PRINT_CONCURRENT_DRAWS", "2"))
 PRINT_LOCK_SECONDS = 60
-# The longest report HTML drawn as a PDF inside a request (characters): about 200 pages, some 10 s of drawing on a
-# busy 2-core server, well under gunicorn's 30 s; a longer one is refused with a word (its workbook holds it all).
-PRINT_MAX_CHARACTERS = 600_000
+# The longest report drawn as a PDF inside a request, in lines laid out (binhson_plan.longtext.laid_out_lines): what
+# drawing costs grows with lines, be they short or long. Two such prints drawn at once on a busy 2-core server stay
+# well under gunicorn's 30 s (`manage.py bench_report --van-ban-dai`); a longer report is refused with a word (its
+# workbook holds it all).
+PRINT_MAX_LINES = int(os.environ.get("PRINT_MAX_LINES", "6000"))
 # The portal's address, used for links in e-mails.
 PORTAL_URL = os.environ.get("PORTAL_URL", "http://127.0.0.1:8000")
 # Every page says its figures are made up: for a portal filled by `seed_demo --reports` (`make run` sets it).

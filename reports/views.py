@@ -451,7 +451,7 @@ def report_pdf(request, pk):
     from django.http import HttpResponse
     from django.template.loader import render_to_string
 
-    from binhson_plan.longtext import NOTE_IN_TABLE, PRINT_CACHE_SECONDS
+    from binhson_plan.longtext import NOTE_IN_TABLE, PRINT_CACHE_SECONDS, laid_out_lines
     from reports.pdf import agency_heading, document_date, render_pdf
     from targets.templatetags.plan_format import vn_number
 
@@ -496,13 +496,14 @@ def report_pdf(request, pk):
     # was fetched: the content is the same. The HTML is what this reader may see, so the PDF kept for it is too.
     key = f"in-bao-cao:{hashlib.sha256(html.encode()).hexdigest()}"
     pdf = cache.get(key)
-    if pdf is None and len(html) > settings.PRINT_MAX_CHARACTERS:
-        # drawing costs time with the text laid out: a report far past any real one (each field at its limit, fifty
-        # long proposals) would hold a worker past gunicorn's timeout; its workbook holds every word
+    if pdf is None and (lines := laid_out_lines(html)) > settings.PRINT_MAX_LINES:
+        # drawing costs time with the lines laid out: a report far past any real one (each field at its limit, fifty
+        # long proposals, thousands of short lines) would hold a worker past gunicorn's timeout; its workbook holds
+        # every word
         message = (
-            f"Báo cáo dài hơn mức in trực tiếp trên cổng ({vn_number(len(html))} ký tự, tối đa "
-            f"{vn_number(settings.PRINT_MAX_CHARACTERS)}). Hãy tải tệp Excel của báo cáo (mục “Tệp Excel của báo "
-            "cáo” trên trang báo cáo), hoặc rút gọn các đoạn dài rồi in lại."
+            f"Báo cáo dài hơn mức in trực tiếp trên cổng (khoảng {vn_number(lines)} dòng, khoảng "
+            f"{vn_number(lines // 45)} trang; tối đa {vn_number(settings.PRINT_MAX_LINES)} dòng). Hãy tải tệp Excel "
+            "của báo cáo (mục “Tệp Excel của báo cáo” trên trang báo cáo), hoặc rút gọn các đoạn dài rồi in lại."
         )
         return _print_busy(request, report, message, 413, heading="Báo cáo quá dài để in trên cổng")
     if pdf is None:

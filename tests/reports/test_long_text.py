@@ -4,7 +4,9 @@ note goes below the table, and the consolidated report quotes an agency's long t
 asserted in pages, never in seconds."""
 
 import datetime
+import logging
 import random
+import re
 import subprocess
 
 import pytest
@@ -12,7 +14,7 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings as django_settings
 from django.utils import timezone
 
-from binhson_plan.longtext import LINE_LIMIT, QUOTE_LIMIT
+from binhson_plan.longtext import LINE_LIMIT, QUOTE_LIMIT, laid_out_lines
 from reports.consolidated import build
 from reports.consolidated.build import build_consolidated_report
 from reports.consolidated.jobs import build_consolidated_report_job
@@ -140,6 +142,48 @@ def test_a_report_far_past_any_real_one_is_not_drawn_inside_the_request(client, 
     assert response.status_code == 413 and drawn == []
     assert "Báo cáo quá dài để in trên cổng" in page and "Hãy tải tệp Excel của báo cáo" in page
     assert client.get(f"/bao-cao/{report.pk}/excel/").status_code == 200
+
+
+def test_a_report_of_thousands_of_short_lines_is_refused_though_its_characters_are_few(
+    client, cast, report, monkeypatch
+):
+    """The fourth probe: reports of some 16 000 short lines each, far under the old cap of 600 000 characters of
+    HTML, took past gunicorn's 30 s when two were drawn at once. The cap counts the lines a print lays out."""
+    from reports.models import Proposal
+
+    short = "a\n" * LINE_LIMIT  # every field at the line limit, each line one letter
+    fill(report, short)
+    Proposal.objects.bulk_create(Proposal(report=report, position=n, text=short) for n in range(1, 41))
+    drawn = []
+    monkeypatch.setattr("reports.pdf.render_pdf", lambda html, **kwargs: drawn.append(html) or b"%PDF-")
+    client.force_login(cast["canbo.ldtbxh"])
+    response = client.get(f"/bao-cao/{report.pk}/in/")
+    page = " ".join(response.content.decode().split())
+    assert response.status_code == 413 and drawn == []
+    lines = int(re.search(r"khoảng ([\d.]+) dòng", page).group(1).replace(".", ""))
+    assert lines > 10_000 and f"tối đa {django_settings.PRINT_MAX_LINES:,} dòng".replace(",", ".") in page
+    # the same report with a few of its proposals prints: the cap is in lines, not in fields or proposals
+    Proposal.objects.filter(report=report, position__gt=5).delete()
+    assert client.get(f"/bao-cao/{report.pk}/in/").status_code == 200 and len(drawn) == 1
+
+
+def test_laid_out_lines_count_short_lines_and_long_paragraphs_alike():
+    short = "<body><p>" + "<br>".join(["a"] * 300) + "</p></body>"
+    long = f"<body><p>{'x' * 90 * 300}</p><table><tr><td>1</td><td>2</td></tr></table></body>"
+    assert laid_out_lines(short) == 300
+    assert laid_out_lines(long) == 300 + 2  # 300 lines of a paragraph, one a cell
+    assert laid_out_lines("<head><style>p { margin: 0 }</style></head><body><p>&lt;b&gt;</p></body>") == 1
+
+
+def test_characters_no_font_has_are_logged_once_a_print_not_once_each(client, cast, report, caplog):
+    report.difficulties = "\U000f0000" * 3000 + "\U000f0001"  # private-use characters: no font has them
+    report.save()
+    client.force_login(cast["canbo.ldtbxh"])
+    with caplog.at_level(logging.WARNING):
+        assert client.get(f"/bao-cao/{report.pk}/in/").status_code == 200
+    assert not [r for r in caplog.records if ".notdef" in r.getMessage()]
+    [summary] = [r.getMessage() for r in caplog.records if "không phông chữ nào có" in r.getMessage()]
+    assert "3001 chỗ" in summary and "U+F0000, U+F0001" in summary
 
 
 def test_a_long_target_note_is_printed_below_the_table(client, cast, report, tmp_path):
