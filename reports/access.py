@@ -48,11 +48,15 @@ def get_report_content_for_reader(request, pk) -> AgencyReport:
     """A report whose content (files, print) the reader may have: see `shows_content`."""
     report = get_report_for_reader(request, pk)
     if not shows_content(request.user, report):
-        raise PermissionDenied(UNSENT)
+        raise PermissionDenied(REOPENED if report.is_reopened else UNSENT)
     return report
 
 
 UNSENT = "Báo cáo chưa gửi (hoặc đã trả lại, đơn vị đang bổ sung): nội dung chỉ đơn vị xem được cho đến khi gửi."
+REOPENED = (
+    "Báo cáo đã duyệt đang được mở lại để đơn vị sửa: bản in và tệp Excel của báo cáo chỉ đơn vị xem được cho đến khi "
+    "gửi lại. Nội dung đã duyệt vẫn được dùng trên bảng điều khiển và trong báo cáo tổng hợp."
+)
 
 
 def predecessors(agency) -> set[int]:

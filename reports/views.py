@@ -29,7 +29,15 @@ from reports.forms import (
     SendBackForm,
     TargetEntryFormSet,
 )
-from reports.models import AgencyReport, Evidence, Proposal, ReportAction, ReportingCycle, ReportState
+from reports.models import (
+    SHARED_STATES,
+    AgencyReport,
+    Evidence,
+    Proposal,
+    ReportAction,
+    ReportingCycle,
+    ReportState,
+)
 from targets.models import Target
 from targets.status import indicator_groups
 from tasks.models import Plan, ReportIssuer
@@ -212,7 +220,11 @@ def _save(request, report):
     except PermissionDenied as exc:
         messages.error(request, f"Đã lưu nháp lúc {saved_at}. {exc}")
         return redirect(report)
-    late = " Báo cáo gửi sau hạn, được ghi nhận là gửi muộn." if report.is_late else ""
+    if report.resubmitted_late:  # sent again after the date set for its corrections
+        late = (f" Báo cáo gửi lại sau hạn bổ sung {report.correction_due_on:%d/%m/%Y}, được ghi nhận là gửi lại muộn "
+                "so với hạn bổ sung.")  # fmt: skip
+    else:
+        late = " Báo cáo gửi sau hạn, được ghi nhận là gửi muộn." if report.is_late else ""
     reviewer = reviewer_of(report)
     messages.success(
         request,
@@ -462,14 +474,16 @@ def report_pdf(request, pk):
         year = plan.first_year_after(step.effective_on) - 1
     issuer = ReportIssuer.for_year(plan, year)  # the body the agency's reports went to
     line1, line2, superior = agency_heading(report.agency, issuer, plan)
-    dated = timezone.localdate(report.submitted_at) if report.submitted_at else timezone.localdate()
+    # a report sent is dated the day it was (last) sent, even printed a year later; a draft, or a report back with its
+    # agency for corrections (its edits not sent again), the day it is printed
+    sent = report.state in SHARED_STATES and report.submitted_at
+    dated = timezone.localdate(report.submitted_at) if sent else timezone.localdate()
     context = {
         "report": report,
         "year": report.cycle.year,
         "issuer_line1": line1,
         "issuer_line2": line2,
         "number": f"…/BC-{report.agency.document_symbol}",
-        # a report sent is dated the day it was (last) sent, even printed a year later; a draft, the day it is printed
         "place_date": f"{issuer.place}, {document_date(dated)}",
         "printed_at": PRINTED_AT,  # put in after the key is taken: the minute printed is no part of the content
         "subject": f"Kết quả thực hiện năm {report.cycle.year} các nhiệm vụ được giao tại Kế hoạch "

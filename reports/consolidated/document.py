@@ -303,10 +303,19 @@ def _block(node, entries, quiet: bool) -> list:
                 lead=f"- {row['agency']} (phối hợp):",
             )
         )
-    silent = [a.agency.name for a in node.own_coordinating if a.agency_id not in {r["agency_id"] for r in reported}]
-    if silent:
-        parts.append(Para(f"Chưa có báo cáo phối hợp của: {'; '.join(silent)}.", style="missing"))
+    silent = [a.agency for a in node.own_coordinating if a.agency_id not in {r["agency_id"] for r in reported}]
+    why = {a.pk: entries.state.get(a.pk) if entries.state.get(a.pk) in COORDINATING_GAPS else None for a in silent}
+    for state, gap in COORDINATING_GAPS.items():  # said as for a lead: sent back is not the same as never sent
+        if names := [a.name for a in silent if why[a.pk] == state]:
+            parts.append(Para(gap.format(names="; ".join(names)), style="missing"))
     return parts
+
+
+COORDINATING_GAPS = {  # a coordinating agency's report state → what the block says of its silence
+    "sent_back": "Báo cáo phối hợp của {names} bị trả lại để bổ sung, chưa đưa vào tổng hợp.",
+    "reopened": "Báo cáo phối hợp của {names} được mở lại để sửa, chưa đưa lại vào tổng hợp.",
+    None: "Chưa có báo cáo phối hợp của: {names}.",  # not sent, or sent without a word on this block
+}
 
 
 def _targets(data, reviewer) -> list:
@@ -431,7 +440,8 @@ def _series_appendix(data) -> Appendix:
         numeric=tuple(range(4, 4 + len(years))),
     )
     note = Para(
-        "“–”: chưa có số liệu; “(ước)”: số ước thực hiện. Tình trạng đánh giá so với mốc của từng chỉ tiêu; mốc "
+        "“–”: chưa có số liệu được duyệt (số liệu của báo cáo đang thẩm định, nếu có, nêu tại mục III với ghi chú "
+        "“báo cáo chưa duyệt”); “(ước)”: số ước thực hiện. Tình trạng đánh giá so với mốc của từng chỉ tiêu; mốc "
         "đã qua được đánh giá một lần theo số liệu năm mốc (hoặc năm gần nhất trước mốc), nên có thể khác số liệu "
         "các năm sau.",
         style="note",

@@ -53,6 +53,8 @@ TYPED_ON_THE_PORTAL = (
 def workbook_download(request, pk):
     report = access.get_report_for_reader(request, pk)
     if not can_download(request.user, report):
+        if access.is_reviewer(request.user) and report.is_reopened:
+            raise PermissionDenied(access.REOPENED)
         if access.is_reviewer(request.user):
             raise PermissionDenied(f"{access.UNSENT} {TYPED_ON_THE_PORTAL}")
         raise PermissionDenied("Chỉ cán bộ của đơn vị và Văn phòng huyện được tải tệp Excel của báo cáo.")

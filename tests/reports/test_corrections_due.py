@@ -99,7 +99,9 @@ def test_sent_back_after_the_due_date_the_report_is_overdue_on_its_corrections_e
         assert "08:00 16/11/2026" in appendix and "Quá hạn bổ sung (hạn 10/12/2026)" in appendix
         assert "Gửi muộn" not in appendix
     with on("2026-12-14", "08:30"):  # sent again after its corrections' date: said, and no longer overdue
-        submit(client, cast["canbo.ldtbxh"], report)
+        told = submit(client, cast["canbo.ldtbxh"], report)
+        assert ("Báo cáo gửi lại sau hạn bổ sung 10/12/2026, được ghi nhận là gửi lại muộn so với hạn bổ sung."
+                in told)  # fmt: skip
         assert not report.is_late and not report.is_overdue
         client.force_login(cast["vanphong"])
         row = row_of(client.get("/tham-dinh/").content.decode(), "hang-cho", NAME)

@@ -74,7 +74,7 @@ def test_the_agency_reads_its_report_was_reopened_by_the_reviewing_body(client, 
     client.force_login(cast["canbo.ldtbxh"])
     printed = client.get(f"/bao-cao/{reopened.pk}/in/").content
     text = subprocess.run(["pdftotext", "-", "-"], input=printed, capture_output=True, check=True).stdout.decode()
-    assert "trạng thái: được mở lại để sửa." in " ".join(text.split())
+    assert "trạng thái: được mở lại để sửa (nội dung đang sửa, chưa gửi lại)." in " ".join(text.split())
 
 
 def test_the_queue_and_the_dashboard_tell_reopened_from_sent_back(
@@ -192,3 +192,32 @@ def test_a_reopened_reports_kept_content_says_so_and_its_proposal_stands_with_th
     [lead] = [line for line in book["Nhiệm vụ"].iter_rows(values_only=True)
               if line[0] == "III.3.b.3" and line[2] == "Phòng Lao động - Thương binh và Xã hội"]  # fmt: skip
     assert lead[-1] == "Đã duyệt; báo cáo được mở lại để sửa"
+
+
+def test_a_reopened_report_printed_while_corrected_is_dated_the_day_printed_and_others_are_told_why_not(
+    client, cast, reopened
+):
+    with on("2026-12-06", "09:00"):  # reopened on 20/11, corrected weeks later, not yet sent again
+        client.force_login(cast["canbo.ldtbxh"])
+        page = ReportPage(reopened).lead("III.3.b.3", results="Bản đang sửa, chưa gửi.")
+        assert client.post(f"/bao-cao/{reopened.pk}/", page.data()).status_code == 302
+        printed = client.get(f"/bao-cao/{reopened.pk}/in/").content
+        text = " ".join(subprocess.run(["pdftotext", "-", "-"], input=printed, capture_output=True, check=True)
+                        .stdout.decode().split())  # fmt: skip
+        assert "ngày 06 tháng 12 năm 2026" in text and "ngày 20 tháng 11 năm 2026" not in text
+        assert "trạng thái: được mở lại để sửa (nội dung đang sửa, chưa gửi lại)." in text
+        assert "Bản đang sửa, chưa gửi." in text
+        # the approved content is official, but the print and the workbook are the agency's draft
+        for reader, url in [("vanphong", "in/"), ("lanhdao", "in/"), ("vanphong", "excel/")]:
+            client.force_login(cast[reader])
+            response = client.get(f"/bao-cao/{reopened.pk}/{url}")
+            assert response.status_code == 403
+            assert "Báo cáo đã duyệt đang được mở lại để đơn vị sửa" in response.content.decode()
+
+
+def test_a_coordinating_agency_sent_back_is_not_said_to_have_never_reported(plan, reopened):
+    document = build_document(gather(ConsolidatedReport.request(plan, 2026)))
+    text = "\n".join(getattr(p, "text", "") for p in document.body)
+    assert "Báo cáo phối hợp của Phòng Giáo dục và Đào tạo bị trả lại để bổ sung, chưa đưa vào tổng hợp." in text
+    never = [line for line in text.splitlines() if line.startswith("Chưa có báo cáo phối hợp của:")]
+    assert never and not [line for line in never if "Phòng Giáo dục và Đào tạo" in line]

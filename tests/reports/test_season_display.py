@@ -159,6 +159,9 @@ def test_values_sent_and_not_yet_approved_are_shown_as_such_and_a_drafts_never(c
     assert "số liệu ghi “báo cáo chưa duyệt” là của báo cáo đã gửi, đang thẩm định, chưa tính vào tình trạng" in printed
     assert f"2025: 48% (ước) (2026: 48,3% (ước), báo cáo chưa duyệt của {nnptnt.name})" in printed
     assert "72,5" not in printed
+    # Phụ lục 1 holds approved values only, and its legend says where those awaiting review are
+    assert ("“–”: chưa có số liệu được duyệt (số liệu của báo cáo đang thẩm định, nếu có, nêu tại mục III với ghi chú "
+            "“báo cáo chưa duyệt”)") in printed  # fmt: skip
 
 
 def test_the_dashboard_runs_as_many_queries_whatever_awaits_approval(client, demo):
