@@ -63,7 +63,7 @@ ROLES = {"lead": "Chủ trì", "coordinating": "Phối hợp"}
 def consolidated_workbook(data) -> bytes:
     """The consolidated report's figures: targets (as on the dashboard), tasks with their budgets and a
     total, proposals, who reported and when."""
-    tasks, proposals, targets = data.tasks, data.proposals, data.targets
+    tasks, proposals, targets = _with_unreported(data), data.proposals, data.targets
     if "assessment" in targets.columns:  # a qualitative target's assessment stands where a value would
         targets = targets.assign(
             latest_value=targets["assessment"].where(targets["assessment"] != "", targets["latest_value"])
@@ -96,12 +96,43 @@ def consolidated_workbook(data) -> bytes:
 
 def _approval(frame: pd.DataFrame) -> list[str]:
     """Each row's approval in words; a reopened report's kept content says its report is being corrected, as the
-    dashboard does."""
+    dashboard does; a row of an agency with nothing in the report, nothing."""
     reopened = frame["reopened"] if "reopened" in frame.columns else [False] * len(frame)
     return [
-        approval_label(approved) + ("; báo cáo được mở lại để sửa" if approved and kept else "")
+        ""
+        if approved is None
+        else approval_label(approved) + ("; báo cáo được mở lại để sửa" if approved and kept else "")
         for approved, kept in zip(frame["approved"], reopened, strict=True)
     ]
+
+
+UNREPORTED = {  # the state of an agency's report → why it has nothing in the report, as the PDF says it
+    "sent_back": "Báo cáo bị trả lại để bổ sung, chưa đưa vào tổng hợp.",
+    "reopened": "Báo cáo được mở lại để sửa, chưa đưa lại vào tổng hợp.",
+}
+
+
+def _with_unreported(data) -> pd.DataFrame:
+    """The tasks sheet's rows: what was reported, and a row for each lead and coordinating agency of a block that has
+    nothing in the report, saying why (as the PDF names them), so the sheet never leaves an agency out unsaid."""
+    tasks = data.tasks
+    if not data.outline or "section_id" not in tasks.columns:
+        return tasks
+    reported = set(zip(tasks["section_id"], tasks["role"], tasks["agency_id"], strict=True))
+    state = dict(zip(data.reports["agency_id"], data.reports["state"], strict=True))
+    gaps = [
+        {"section_id": node.section.pk, "position": node.section.position, "code": node.section.code, "role": role,
+         "agency_id": held.agency_id, "agency": held.agency.name,
+         "results": UNREPORTED.get(state.get(held.agency_id), "Chưa gửi báo cáo."), "approved": None, "reopened": False}
+        for node in data.outline
+        for role, assigned in (("lead", node.own_leads), ("coordinating", node.own_coordinating))
+        for held in assigned
+        if (node.section.pk, role, held.agency_id) not in reported
+    ]  # fmt: skip
+    if not gaps:
+        return tasks
+    merged = pd.concat([tasks, pd.DataFrame(gaps, columns=tasks.columns, dtype=object)], ignore_index=True)
+    return merged.sort_values(["position", "role", "agency"], ignore_index=True)
 
 
 def _select(frame: pd.DataFrame, headers: dict[str, str], **names) -> pd.DataFrame:

@@ -69,7 +69,8 @@ def check_pdf(report) -> str:
         if not TaskEntry.objects.filter(section=n.section, role="lead", report__cycle__year=report.year,
                                         report__agency=a.agency, report__state__in=included).exists()
     }  # fmt: skip
-    named = body.count("(chủ trì) chưa gửi báo cáo.") + body.count("bị trả lại để bổ sung, chưa đưa vào tổng hợp.")
+    # a lead's line ("- X (chủ trì): báo cáo bị trả lại …"), not a coordinating one ("Báo cáo phối hợp của X bị …")
+    named = body.count("(chủ trì) chưa gửi báo cáo.") + body.count("): báo cáo bị trả lại để bổ sung, chưa đưa vào")
     assert 0 < named <= len(silent_leads)  # a silent lead is named once per block, no more
     reports = report.plan.cycles.get(year=report.year).reports.select_related("agency")
     for sent_back in reports.filter(state=ReportState.SENT_BACK):  # sent back is not "never sent"

@@ -216,8 +216,23 @@ def test_a_reopened_report_printed_while_corrected_is_dated_the_day_printed_and_
 
 
 def test_a_coordinating_agency_sent_back_is_not_said_to_have_never_reported(plan, reopened):
-    document = build_document(gather(ConsolidatedReport.request(plan, 2026)))
-    text = "\n".join(getattr(p, "text", "") for p in document.body)
+    from reports.consolidated.excel import consolidated_workbook
+
+    data = gather(ConsolidatedReport.request(plan, 2026))
+    text = "\n".join(getattr(p, "text", "") for p in build_document(data).body)
     assert "Báo cáo phối hợp của Phòng Giáo dục và Đào tạo bị trả lại để bổ sung, chưa đưa vào tổng hợp." in text
     never = [line for line in text.splitlines() if line.startswith("Chưa có báo cáo phối hợp của:")]
     assert never and not [line for line in never if "Phòng Giáo dục và Đào tạo" in line]
+    # the workbook's tasks sheet lists every lead and coordinating agency, saying why one has nothing in it
+    sheet = load_workbook(io.BytesIO(consolidated_workbook(data)))["Nhiệm vụ"]
+    rows = [
+        dict(zip([c.value for c in sheet[1]], line, strict=False))
+        for line in sheet.iter_rows(min_row=2, values_only=True)
+    ]
+    education = [r for r in rows if r["Cơ quan, đơn vị"] == "Phòng Giáo dục và Đào tạo"]
+    assert education and {r["Kết quả"] for r in education} == {"Báo cáo bị trả lại để bổ sung, chưa đưa vào tổng hợp."}
+    assert {r["Báo cáo của đơn vị"] for r in education} == {None}  # no report in it: neither approved nor awaiting
+    silent = [r for r in rows if r["Cơ quan, đơn vị"] == "Ủy ban nhân dân xã Bình An"]
+    assert silent and {r["Kết quả"] for r in silent} == {"Chưa gửi báo cáo."}
+    labour = [r for r in rows if r["Cơ quan, đơn vị"] == "Phòng Lao động - Thương binh và Xã hội"]
+    assert labour and all(r["Báo cáo của đơn vị"] == "Đã duyệt; báo cáo được mở lại để sửa" for r in labour)
