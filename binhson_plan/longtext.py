@@ -19,6 +19,17 @@ LINE_ENDS = re.compile(r"<br\s*/?>|</(?:p|tr|li|div|h[1-6]|td|th)>", re.IGNORECA
 TAGS = re.compile(r"<[^>]*>")
 
 
+# What XML 1.0, and so a workbook or a Word file, cannot hold: control characters (but tab and line breaks), the
+# halves of surrogate pairs, and the noncharacters U+FFFE and U+FFFF. Never typed by a person, they come by pasting
+# or by a script; one of them in one agency's text made the district's Word and Excel files fail (the fifth probe).
+NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_safe(text: str) -> str:
+    """`text` less the characters no XML document can hold (NOT_IN_XML)."""
+    return NOT_IN_XML.sub("", text)
+
+
 def written_lines(text: str | None) -> list[str]:
     """The lines of `text` with writing on them, in order (empty and blank lines dropped)."""
     return [line.rstrip() for line in (text or "").splitlines() if line.strip()]

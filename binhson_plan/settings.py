@@ -255,6 +255,10 @@ PRINT_LOCK_SECONDS = 60
 # well under gunicorn's 30 s (`manage.py bench_report --van-ban-dai`); a longer report is refused with a word (its
 # workbook holds it all).
 PRINT_MAX_LINES = int(os.environ.get("PRINT_MAX_LINES", "6000"))
+# And whatever it holds, a print not drawn after this many seconds on the clock is stopped and refused with the same
+# word (text in scripts slow to lay out costs up to six times as much a line: the fifth probe): well under gunicorn's
+# 30 s, with the rest of the request and a second print drawn at once.
+PRINT_DRAW_SECONDS = float(os.environ.get("PRINT_DRAW_SECONDS", "15"))
 # The portal's address, used for links in e-mails.
 PORTAL_URL = os.environ.get("PORTAL_URL", "http://127.0.0.1:8000")
 # Every page says its figures are made up: for a portal filled by `seed_demo --reports` (`make run` sets it).

@@ -13,12 +13,12 @@ import pandas as pd
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import Cell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, NamedStyle, PatternFill
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 
+from binhson_plan.longtext import xml_safe
 from reports.dashboard import unapproved_text
 from reports.models import REOPENED_LABEL, ReportState
 from targets.progress import STATUS_LABELS
@@ -73,7 +73,7 @@ def cell_value(value):
 
 def _text(value: str) -> str | None:
     # a browser sends a text area's line breaks as \r\n; a cell breaks its lines on \n alone
-    return ILLEGAL_CHARACTERS_RE.sub("", value.replace("\r\n", "\n").replace("\r", "\n")) or None
+    return xml_safe(value.replace("\r\n", "\n").replace("\r", "\n")) or None
 
 
 def workbook(sheets: dict[str, pd.DataFrame], totals: Collection[str] = SUMMED, wide: Collection[str] = ()) -> bytes:

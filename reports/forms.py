@@ -8,7 +8,7 @@ from django.forms import BaseModelFormSet, modelformset_factory
 from django.utils import timezone
 
 from binhson_plan.dates import DayField, day_formfield
-from binhson_plan.longtext import LINE_LIMIT, written_lines
+from binhson_plan.longtext import LINE_LIMIT, written_lines, xml_safe
 from reports.evidence import ALLOWED_EXTENSIONS, check_evidence_file
 from reports.models import AgencyReport, Proposal, QualitativeStatus, ReportingCycle, TargetEntry, TaskEntry, TaskStatus
 from targets.numbers import NumberFormatError, parse_number
@@ -19,7 +19,8 @@ TEXT_LIMIT = 20_000
 
 
 class PlainTextField(forms.CharField):
-    """Free text: stored composed (NFC), without the invisible NUL characters that pasting can bring, and with
+    """Free text: stored composed (NFC), without the invisible characters that pasting can bring and no document can
+    hold (NUL, other control characters, U+FFFE: binhson_plan.longtext.xml_safe), and with
     line breaks as one character (a browser sends CR LF but counts one, in maxlength and the page's counter).
     At most `max_lines` lines with writing (binhson_plan.longtext: lines, not characters, make a print slow)."""
 
@@ -29,7 +30,7 @@ class PlainTextField(forms.CharField):
 
     def to_python(self, value):
         text = super().to_python(value)
-        return unicodedata.normalize("NFC", text.replace("\x00", "").replace("\r\n", "\n")) if text else text
+        return unicodedata.normalize("NFC", xml_safe(text.replace("\r\n", "\n"))) if text else text
 
     def validate(self, value):
         super().validate(value)

@@ -3,6 +3,8 @@
 import contextlib
 import io
 import logging
+import signal
+import threading
 from collections import Counter
 
 
@@ -44,12 +46,18 @@ def document_date(day) -> str:
     return f"ngày {day.day:02d} tháng {month} năm {day.year}"
 
 
-def render_pdf(html: str, archival: bool = False, signature_field: str = "") -> bytes:
+class DrawTooSlow(BaseException):
+    """A PDF not drawn within the seconds given it. A BaseException, like KeyboardInterrupt: no `except Exception`
+    inside the drawing may swallow it."""
+
+
+def render_pdf(html: str, archival: bool = False, signature_field: str = "", seconds: float = 0) -> bytes:
     """The PDF of `html`; `archival` makes it PDF/A-2b; `signature_field` adds an empty signature field
-    of that name over the element with id "chu-ky" (the space above the signer's name)."""
+    of that name over the element with id "chu-ky" (the space above the signer's name); `seconds`, when given,
+    stops the drawing with DrawTooSlow after that much time on the clock."""
     from weasyprint import HTML  # imported here: it costs about a second per process
 
-    with _missing_glyphs_summed():
+    with _time_limit(seconds), _missing_glyphs_summed():
         document = HTML(string=html, base_url=".").render()
         pdf = document.write_pdf(pdf_variant="pdf/a-2b" if archival else None)
     if signature_field:
@@ -111,3 +119,24 @@ def _missing_glyphs_summed():
             shown,
             more,
         )
+
+
+@contextlib.contextmanager
+def _time_limit(seconds: float):
+    """DrawTooSlow raised in the drawing once `seconds` of wall-clock time have passed, as gunicorn's timeout counts
+    them; again every half second should something catch it. A signal reaches the main thread only: gunicorn's sync
+    workers draw there; the development server's threads draw without a limit."""
+    if not seconds or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum, frame):
+        raise DrawTooSlow(f"không vẽ xong bản in trong {seconds} giây")
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.setitimer(signal.ITIMER_REAL, seconds, 0.5)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)

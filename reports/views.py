@@ -446,6 +446,25 @@ PRINT_BUSY_ACCOUNT = "Bản in đang được tạo, xin chờ ít giây rồi t
 PRINT_BUSY_SERVER = "Máy chủ đang bận tạo các bản in khác, xin chờ ít giây rồi tải lại."
 
 
+TOO_SLOW = "qua-lau"  # kept in the cache in place of a PDF that could not be drawn in time
+TOO_SLOW_SECONDS = 600  # for ten minutes: a retry at once is refused without drawing again
+
+
+def _too_slow() -> str:
+    from targets.templatetags.plan_format import vn_number
+
+    return f"chưa dàn trang xong sau {vn_number(settings.PRINT_DRAW_SECONDS)} giây"
+
+
+def _too_long_to_print(request, report, reason: str, retry: bool = False):
+    later = " Nếu máy chủ đang bận, có thể in lại sau ít phút." if retry else ""
+    message = (
+        f"Báo cáo dài hơn mức in trực tiếp trên cổng ({reason}). Hãy tải tệp Excel của báo cáo (mục “Tệp Excel "
+        f"của báo cáo” trên trang báo cáo), hoặc rút gọn các đoạn dài rồi in lại.{later}"
+    )
+    return _print_busy(request, report, message, 413, heading="Báo cáo quá dài để in trên cổng")
+
+
 def _print_busy(request, report, message, status, heading="Bản in chưa tạo được"):
     """A print refused, never a 500: the account's other print is being drawn (429), every slot for drawing is held
     by other accounts' prints (503), or the report is too long to draw within a request (413)."""
@@ -464,7 +483,7 @@ def report_pdf(request, pk):
     from django.template.loader import render_to_string
 
     from binhson_plan.longtext import NOTE_IN_TABLE, PRINT_CACHE_SECONDS, laid_out_lines
-    from reports.pdf import agency_heading, document_date, render_pdf
+    from reports.pdf import DrawTooSlow, agency_heading, document_date, render_pdf
     from targets.templatetags.plan_format import vn_number
 
     report = access.get_report_content_for_reader(request, pk)
@@ -509,20 +528,17 @@ def report_pdf(request, pk):
     # is dated) and not with the clock. A PDF taken from the cache states the minute it was drawn, not the minute it
     # was fetched: the content is the same. The HTML is what this reader may see, so the PDF kept for it is too.
     key = f"in-bao-cao:{hashlib.sha256(html.encode()).hexdigest()}"
-    pdf = cache.get(key)
+    pdf = cache.get(key)  # the PDF, or TOO_SLOW where drawing this content ran out of time before
     if pdf is None and (lines := laid_out_lines(html)) > settings.PRINT_MAX_LINES:
         # drawing costs time with the lines laid out: a report far past any real one (each field at its limit, fifty
         # long proposals, thousands of short lines) would hold a worker past gunicorn's timeout; its workbook holds
         # every word
-        message = (
-            f"Báo cáo dài hơn mức in trực tiếp trên cổng (khoảng {vn_number(lines)} dòng, khoảng "
-            f"{vn_number(lines // 45)} trang; tối đa {vn_number(settings.PRINT_MAX_LINES)} dòng). Hãy tải tệp Excel "
-            "của báo cáo (mục “Tệp Excel của báo cáo” trên trang báo cáo), hoặc rút gọn các đoạn dài rồi in lại."
-        )
-        return _print_busy(request, report, message, 413, heading="Báo cáo quá dài để in trên cổng")
+        reason = (f"khoảng {vn_number(lines)} dòng, khoảng {vn_number(lines // 45)} trang; tối đa "
+                  f"{vn_number(settings.PRINT_MAX_LINES)} dòng")  # fmt: skip
+        return _too_long_to_print(request, report, reason)
     if pdf is None:
-        # Drawn inside the request (up to ~15 s for a report at every limit): one print at a time per account, and
-        # at most PRINT_CONCURRENT_DRAWS across accounts, so prints never hold every gunicorn worker (issue 17).
+        # Drawn inside the request, stopped after PRINT_DRAW_SECONDS: one print at a time per account, and at most
+        # PRINT_CONCURRENT_DRAWS across accounts, so prints never hold every gunicorn worker (issue 17).
         with one_print_at_a_time(request.user) as mine:
             if not mine:
                 return _print_busy(request, report, PRINT_BUSY_ACCOUNT, 429)
@@ -531,8 +547,17 @@ def report_pdf(request, pk):
                     return _print_busy(request, report, PRINT_BUSY_SERVER, 503)
                 pdf = cache.get(key)  # drawn meanwhile by another account's print of the same content
                 if pdf is None:
-                    pdf = render_pdf(html.replace(PRINTED_AT, f"{timezone.localtime():%H:%M %d/%m/%Y}"))
+                    try:
+                        pdf = render_pdf(html.replace(PRINTED_AT, f"{timezone.localtime():%H:%M %d/%m/%Y}"),
+                                         seconds=settings.PRINT_DRAW_SECONDS)  # fmt: skip
+                    except DrawTooSlow:
+                        # scripts and symbols that are slow to lay out (the fifth probe), or a server too busy: kept
+                        # a while, so that trying again at once does not spend the time again
+                        cache.set(key, TOO_SLOW, TOO_SLOW_SECONDS)
+                        return _too_long_to_print(request, report, _too_slow(), retry=True)
                     cache.set(key, pdf, PRINT_CACHE_SECONDS)
+    if pdf == TOO_SLOW:
+        return _too_long_to_print(request, report, _too_slow(), retry=True)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="bao-cao-{report.cycle.year}-{report.agency.code}.pdf"'
     return response

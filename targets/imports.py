@@ -17,6 +17,7 @@ from django.db import transaction
 
 from binhson_plan import workbooks
 from binhson_plan.dates import DateError, parse_day
+from binhson_plan.longtext import xml_safe
 from binhson_plan.workbooks import Budget, Limits, WorkbookRefused, check_archive
 from targets.models import ReferenceValue, Target, TargetValue
 from targets.numbers import NumberFormatError, parse_number
@@ -224,7 +225,7 @@ def parse_rows(plan, frame: pd.DataFrame) -> list[Row]:
             errors.extend(row_errors)
             continue
         seen[(code, year)] = index
-        note = str(record.get("note", "")).strip()[:2000]
+        note = xml_safe(str(record.get("note", ""))).strip()[:2000]  # never typed; no workbook could hold it
         rows.append(Row(index, target, year, value, as_of, note, reference))
     errors += _jumps_without_a_note(rows)
     if errors:

@@ -17,6 +17,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt, RGBColor
 from fontTools.ttLib import TTFont
 
+from binhson_plan.longtext import xml_safe
 from reports.consolidated.document import build_document
 from tasks.models import ReportIssuer
 
@@ -308,8 +309,8 @@ def _parts(word, parts, text_width: int, table_size: int = 11):
 
 def _lines(text: str) -> str:
     """A typed text's line breaks as python-docx breaks a run: one per line (a browser sends CRLF, which it would
-    break twice)."""
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    break twice), less the characters a Word file cannot hold (saved before the form refused them)."""
+    return xml_safe(text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
 def _para(word, part):

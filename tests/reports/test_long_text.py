@@ -167,6 +167,40 @@ def test_a_report_of_thousands_of_short_lines_is_refused_though_its_characters_a
     assert client.get(f"/bao-cao/{report.pk}/in/").status_code == 200 and len(drawn) == 1
 
 
+def test_a_print_not_drawn_in_time_is_stopped_refused_with_a_word_and_not_tried_again(
+    client, cast, report, settings, monkeypatch
+):
+    """The fifth probe: text in scripts slow to lay out ("ᙱم ", six times a Latin line's cost) stayed under the cap
+    on lines and took past gunicorn's timeout, a worker killed at every try. The drawing is stopped on the clock."""
+    from reports import pdf as pdf_module
+
+    settings.PRINT_DRAW_SECONDS = 0.5  # the report below takes seconds to draw
+    drawn, real = [], pdf_module.render_pdf
+    monkeypatch.setattr(pdf_module, "render_pdf", lambda html, **kw: drawn.append(kw) or real(html, **kw))
+    fill(report, ("\u1671\u0645 " * 7000)[:19_990])
+    client.force_login(cast["canbo.ldtbxh"])
+    response = client.get(f"/bao-cao/{report.pk}/in/")
+    page = " ".join(response.content.decode().split())
+    assert response.status_code == 413 and drawn == [{"seconds": 0.5}]
+    assert "Báo cáo quá dài để in trên cổng" in page and "chưa dàn trang xong sau 0,5 giây" in page
+    assert "Hãy tải tệp Excel của báo cáo" in page
+    assert client.get(f"/bao-cao/{report.pk}/in/").status_code == 413 and len(drawn) == 1  # not drawn again
+    fill(report, "Đã triển khai theo kế hoạch.")  # changed: drawn again, and the account's lock was let go
+    settings.PRINT_DRAW_SECONDS = 15
+    assert client.get(f"/bao-cao/{report.pk}/in/").status_code == 200 and len(drawn) == 2
+
+
+def test_a_word_longer_than_the_line_wraps_inside_the_page(client, cast, report):
+    """The fifth probe: 19 990 × "x" ran off the page's edge on one line. It wraps: some 220 lines, five pages."""
+    report.difficulties = "x" * 19_990
+    report.save()
+    client.force_login(cast["canbo.ldtbxh"])
+    alone = pages(client.get(f"/bao-cao/{report.pk}/in/").content)
+    report.difficulties = "x"
+    report.save()
+    assert alone - pages(client.get(f"/bao-cao/{report.pk}/in/").content) >= 4
+
+
 def test_laid_out_lines_count_short_lines_and_long_paragraphs_alike():
     short = "<body><p>" + "<br>".join(["a"] * 300) + "</p></body>"
     long = f"<body><p>{'x' * 90 * 300}</p><table><tr><td>1</td><td>2</td></tr></table></body>"

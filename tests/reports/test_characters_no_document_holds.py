@@ -1,0 +1,72 @@
+"""Characters no XML document can hold (U+FFFE, U+FFFF, control characters), pasted or sent by a script, are
+dropped as typed text is stored, and text saved before that is written into every workbook and Word file without
+them: one such character in one agency's text made the agency's workbook, the year's zip of workbooks and the
+district's consolidated Word file fail (the fifth probe)."""
+
+import io
+import zipfile
+
+import pytest
+from docx import Document
+from openpyxl import load_workbook
+
+from reports.consolidated.build import build_consolidated_report
+from reports.consolidated.models import ConsolidatedReport
+from reports.models import ReportState
+from tests.reports.helpers import ReportPage, current_report, on
+
+HOSTILE = "Thiếu\ufffe kinh phí\uffff đối\x01 ứng\x1b."
+CLEAN = "Thiếu kinh phí đối ứng."
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
+def test_typed_text_is_stored_without_them(client, cast, plan):
+    report = current_report(plan, "LDTBXH")
+    with on("2026-11-20"):
+        client.force_login(cast["canbo.ldtbxh"])
+        page = ReportPage(report)
+        page.values["difficulties"] = HOSTILE
+        assert client.post(f"/bao-cao/{report.pk}/", page.data()).status_code == 302
+    report.refresh_from_db()
+    assert report.difficulties == CLEAN
+
+
+def test_text_saved_with_them_before_is_written_into_every_file_without_them(
+    client, cast, plan, eager_jobs, django_capture_on_commit_callbacks
+):
+    report = current_report(plan, "LDTBXH")
+    with on("2026-11-20"):
+        client.force_login(cast["canbo.ldtbxh"])
+        assert (
+            client.post(f"/bao-cao/{report.pk}/", ReportPage(report).fill_everything().data("submit")).status_code
+            == 302
+        )
+    report.refresh_from_db()
+    report.difficulties = HOSTILE  # as saved before the form dropped them
+    report.state = ReportState.APPROVED
+    report.save()
+    entry = report.task_entries.filter(role="lead").first()
+    entry.results = HOSTILE
+    entry.save()
+    with on("2026-12-06"):
+        client.force_login(cast["canbo.ldtbxh"])
+        response = client.get(f"/bao-cao/{report.pk}/excel/")
+        assert response.status_code == 200
+        book = load_workbook(io.BytesIO(response.content))
+        cells = [c for sheet in book for row in sheet.iter_rows(values_only=True) for c in row]
+        assert CLEAN in cells
+        client.force_login(cast["vanphong"])
+        response = client.get(f"/ky-bao-cao/{report.cycle.pk}/excel.zip")
+        assert response.status_code == 200
+        assert any(name.endswith(".xlsx") for name in zipfile.ZipFile(io.BytesIO(response.content)).namelist())
+        built = build_consolidated_report(ConsolidatedReport.request(plan, 2026).pk)
+        assert built.state == "ready", built.error
+        word = " ".join(p.text for p in Document(built.docx.path).paragraphs)
+        assert CLEAN in word and "\ufffe" not in word
+        sheets = load_workbook(built.xlsx.path)
+        results = [c for row in sheets["Nhiệm vụ"].iter_rows(values_only=True) for c in row]
+        assert CLEAN in results
