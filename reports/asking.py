@@ -63,19 +63,23 @@ class Ask:
 
 @dataclass
 class EntryFacts:
-    """What the report page knows of one target beside the entry: the year asked and the recorded values."""
+    """What the report page knows of one target beside the entry: the year asked and the recorded values (or
+    assessments, for a qualitative target)."""
 
     target: object
     ask: Ask
     values: dict = field(default_factory=dict)  # year → current TargetValue
+    assessments: dict = field(default_factory=dict)  # year → current Assessment
 
     @property
     def series(self) -> dict[int, float]:
         return {year: float(v.value) for year, v in self.values.items()}
 
     def previous(self, year: int | None):
-        """The recorded value of the year before `year`, shown beside the field."""
-        return self.values.get(year - 1) if year else None
+        """The recorded value of the year before `year` (its assessment, for a qualitative target), shown beside
+        the field."""
+        recorded = self.assessments if self.target.is_qualitative else self.values
+        return recorded.get(year - 1) if year else None
 
     def jumps(self, year: int | None, value) -> list[str]:
         """Why `value` for `year` needs a word of explanation (targets.plausibility)."""
@@ -149,7 +153,7 @@ def _facts(report, targets, last, values, assessments) -> dict[int, EntryFacts]:
             year_to_ask(cycle_year, milestone, elsewhere), milestone, cycle_year, target.is_qualitative,
             recorded.get(milestone) if milestone in elsewhere else None,
         )  # fmt: skip
-        facts[target.pk] = EntryFacts(target, ask, values.get(target.pk, {}))
+        facts[target.pk] = EntryFacts(target, ask, values.get(target.pk, {}), assessments.get(target.pk, {}))
     return facts
 
 

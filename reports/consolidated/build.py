@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from reports.consolidated.gathering import digest, gather, inputs_of
+from reports.consolidated.gathering import digest, gather, inputs_of, left_out_of
 from reports.consolidated.models import BuildState, ConsolidatedReport
 
 logger = logging.getLogger(__name__)
@@ -127,6 +127,7 @@ def build_consolidated_report(report_id: int, taking_over: bool = False) -> Cons
             return report
         report.pdf.name, report.xlsx.name, report.docx.name = files["pdf"], files["xlsx"], files["docx"]
         report.inputs, report.inputs_digest = inputs_of(data), digest(data)
+        report.left_out = left_out_of(data)
         report.state, report.finished_at = BuildState.READY, timezone.now()
         report.save()
     return report

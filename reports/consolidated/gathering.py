@@ -323,10 +323,17 @@ def _outline(plan, on, lineage=None):
 
 
 def inputs_of(data: Consolidated) -> list[dict]:
+    """The agency reports the documents hold, each with its state then ("approved", "submitted", "reopened")."""
     included = data.reports[data.reports["included"].astype(bool)]
     return [
         {"agency": row.agency, "state": row.state, "report_id": int(row.report_id)} for row in included.itertuples()
     ]
+
+
+def left_out_of(data: Consolidated) -> list[dict]:
+    """The year's agency reports the documents do not hold (never sent, or sent back), each with its state then."""
+    left = data.reports[~data.reports["included"].astype(bool)]
+    return [{"agency": row.agency, "state": row.state, "report_id": int(row.report_id)} for row in left.itertuples()]
 
 
 def digest(data: Consolidated) -> str:

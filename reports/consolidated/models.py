@@ -49,6 +49,8 @@ class ConsolidatedReport(models.Model):
     signer_position = models.CharField("chức vụ người ký", max_length=100)
     signer_name = models.CharField("người ký", max_length=100)
     inputs = models.JSONField("báo cáo của đơn vị được tổng hợp", default=list)
+    # None: built before the reports left out were recorded (their count then is not known, only today's)
+    left_out = models.JSONField("báo cáo của đơn vị không được tổng hợp", null=True, blank=True, default=None)
     inputs_digest = models.CharField("dấu vân tay dữ liệu vào", max_length=64, blank=True)
     pdf = models.FileField("tệp PDF", upload_to=consolidated_path, blank=True, max_length=255)
     xlsx = models.FileField("tệp Excel", upload_to=consolidated_path, blank=True, max_length=255)

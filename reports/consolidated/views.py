@@ -14,6 +14,7 @@ from agencies.lineage import Lineage
 from binhson_plan.dates import day_formfield
 from reports import access
 from reports.consolidated.cover import FORM_FIELDS, cover_gaps
+from reports.consolidated.coverage import coverage_note, left_out_now
 from reports.consolidated.jobs import build_consolidated_report_job
 from reports.consolidated.models import BuildState, ConsolidatedReport, cover_defaults, stale_issuer
 from reports.models import ReportingCycle
@@ -94,11 +95,19 @@ def consolidated_list(request):
         "issuer": issuer,
         "stale_issuer": stale_issuer(plan, year, issuer, Lineage.load()),
         "has_cycle": ReportingCycle.objects.filter(plan=plan, year=year).exists(),
+        "coverage": _coverage_notes(plan, year, versions) if access.is_reviewer(request.user) else {},
         "gaps": cover_gaps(plan, issuer, {name: form[name].value() for name in FORM_FIELDS}, request.user)
         if form
         else [],
     }
     return render(request, "reports/consolidated_list.html", context, status=422 if form and form.errors else 200)
+
+
+def _coverage_notes(plan, year, versions) -> dict[int, str]:
+    """Version id → what it holds of the agencies' reports and what it lacks, said before it is marked official."""
+    markable = [v for v in versions if v.state == BuildState.READY and not v.is_final]
+    now = left_out_now(plan, year) if any(v.left_out is None for v in markable) else []
+    return {v.pk: coverage_note(v.version, v.inputs, v.left_out, now) for v in markable}
 
 
 def _start(request, plan, year, form):
@@ -132,6 +141,9 @@ def consolidated_status(request, pk):
     _reader(request)
     report = get_object_or_404(ConsolidatedReport, pk=pk)
     files = {kind: reverse("reports:consolidated_file", args=[pk, kind]) for kind in CONTENT_TYPES}
+    markable = access.is_reviewer(request.user) and report.state == BuildState.READY and not report.is_final
+    # a version that finished while its page was open gets its button from here: its confirmation says the same
+    coverage = _coverage_notes(report.plan, report.year, [report]).get(report.pk, "") if markable else ""
     return JsonResponse(
         {
             "state": report.state,
@@ -139,9 +151,8 @@ def consolidated_status(request, pk):
             "error": report.error,
             "files": files if report.state == BuildState.READY else {},
             "is_final": report.is_final,
-            "final_url": reverse("reports:consolidated_final", args=[pk])
-            if access.is_reviewer(request.user) and report.state == BuildState.READY and not report.is_final
-            else "",
+            "final_url": reverse("reports:consolidated_final", args=[pk]) if markable else "",
+            "coverage": coverage,
         }
     )
 

@@ -28,7 +28,8 @@
           form.querySelector("input").value = decodeURIComponent(token);
           var button = form.querySelector("button");  /* portal.js asks before it goes */
           button.dataset.confirmTitle = "Đánh dấu bản " + row.cells[0].firstChild.textContent.trim() + " là bản chính thức?";
-          button.dataset.confirm = row.closest("table").dataset.finalConfirm;
+          /* what this version holds and lacks (reports/consolidated/coverage.py), then what marking it does */
+          button.dataset.confirm = (data.coverage ? data.coverage + " " : "") + row.closest("table").dataset.finalConfirm;
           row.lastElementChild.appendChild(form);
         }
         if (data.state === "queued" || data.state === "building") setTimeout(function () { watch(row); }, 2000);

@@ -23,7 +23,8 @@ def test_the_page_follows_a_build_without_reloading(transactional_db, browser, l
     assert links == ["PDF", "Excel", "Word"]
     screenshot(browser, "consolidated-live")
     browser.find_element(By.XPATH, "//button[contains(., 'Đánh dấu chính thức')]").click()  # added without a reload
-    confirm(browser, "trở thành báo cáo chính thức năm 2026")
+    said = confirm(browser, "trở thành báo cáo chính thức năm 2026")
+    assert "Bản 1 không tổng hợp báo cáo nào của đơn vị" in said  # what it holds, as a button drawn by the page says
     # the message after the POST (the dialog's own text already says "… là bản chính thức" before it is sent)
     WebDriverWait(browser, 10).until(lambda d: "Bản 1 là bản chính thức." in d.page_source)
     report.refresh_from_db()

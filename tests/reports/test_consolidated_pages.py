@@ -51,7 +51,9 @@ def test_a_reviewer_fills_the_cover_and_builds(client, cast, plan, eager_jobs, d
     status = client.get(f"/tong-hop/{report.pk}/trang-thai/").json()
     assert status == {"state": "ready", "label": "Đã xong", "error": "", "is_final": False,
                       "files": {k: f"/tong-hop/{report.pk}/tep/{k}/" for k in ("pdf", "xlsx", "docx")},
-                      "final_url": f"/tong-hop/{report.pk}/chinh-thuc/"}  # fmt: skip
+                      "final_url": f"/tong-hop/{report.pk}/chinh-thuc/",
+                      "coverage": "Bản 1 không tổng hợp báo cáo nào của đơn vị, "
+                                  "chỉ số liệu các chỉ tiêu đã có."}  # fmt: skip
 
 
 def test_a_bad_cover_is_refused_next_to_the_field(client, cast, plan):
