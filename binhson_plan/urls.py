@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from agencies.throttling import ThrottledPasswordChangeView
 from binhson_plan.views import favicon
+from reports import public_views
 from reports import views as report_views
 from targets import views as target_views
 from tasks import api as tasks_api
@@ -27,6 +28,7 @@ urlpatterns = [
     path("api/plans/<slug:slug>/", tasks_api.plan_detail, name="api_plan"),
     path("api/plans/<slug:slug>/progress/", tasks_api.plan_progress, name="api_plan_progress"),
     path("cong-khai/<slug:slug>/", target_views.public_progress, name="public_progress"),
+    path("cong-khai/<slug:slug>/bang-so-lieu.xlsx", public_views.public_table, name="public_table"),
     path("quan-tri/", admin.site.urls),
     path("favicon.ico", favicon),
 ]

@@ -5,7 +5,7 @@ pass with its style, so the time grows with the number of cells and nothing more
 import datetime
 import io
 import math
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from decimal import Decimal
 
 import numpy as np
@@ -76,16 +76,23 @@ def _text(value: str) -> str | None:
     return xml_safe(value.replace("\r\n", "\n").replace("\r", "\n")) or None
 
 
-def workbook(sheets: dict[str, pd.DataFrame], totals: Collection[str] = SUMMED, wide: Collection[str] = ()) -> bytes:
+def workbook(
+    sheets: dict[str, pd.DataFrame],
+    totals: Collection[str] = SUMMED,
+    wide: Collection[str] = (),
+    heading: Sequence[str] = (),
+) -> bytes:
     """One sheet per frame, its columns as headers: bold frozen header row repeated on every printed
     page, an autofilter over the data, columns sized to their content, long text wrapped, and a bold
     "Tổng cộng" row under each column named in `totals` (a value summed here, not a formula). The text columns
-    named in `wide`, the ones a reader reads most, stay READABLE on either paper; the others give way first."""
+    named in `wide`, the ones a reader reads most, stay READABLE on either paper; the others give way first.
+    The lines of `heading` (a title, the first in bold, then what the figures are) stand above each table, each
+    across its width."""
     book = Workbook()
     book.remove(book.active)  # the empty sheet every new workbook starts with
     styles = _Styles(book)
     for name, frame in sheets.items():
-        _write_sheet(book.create_sheet(_sheet_title(name)), frame, totals, styles, wide)
+        _write_sheet(book.create_sheet(_sheet_title(name)), frame, totals, styles, wide, heading)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
@@ -95,7 +102,7 @@ def _sheet_title(name: str) -> str:
     return "".join(" " if c in "[]:*?/\\" else c for c in name)[:31]
 
 
-def _write_sheet(sheet, frame: pd.DataFrame, totals: Collection[str], styles, wide: Collection[str] = ()):
+def _write_sheet(sheet, frame: pd.DataFrame, totals: Collection[str], styles, wide: Collection[str] = (), heading=()):
     headers = [str(column) for column in frame.columns]
     rows = [[cell_value(v) for v in row] for row in frame.itertuples(index=False, name=None)]
     columns = list(zip(*rows, strict=True)) if rows else [() for _ in headers]
@@ -112,11 +119,17 @@ def _write_sheet(sheet, frame: pd.DataFrame, totals: Collection[str], styles, wi
     ]
     for number, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(number)].width = width
-    for number, row in enumerate([headers, *rows], start=1):
-        lines = _lines(row, widths, [True] * len(headers) if number == 1 else wraps)
+    top = len(heading)  # the header's row is top + 1
+    for number, row in enumerate([headers, *rows], start=top + 1):
+        lines = _lines(row, widths, [True] * len(headers) if number == top + 1 else wraps)
         if lines > 1:  # a row's height is not worked out again on opening: wrapped text would be cut
             sheet.row_dimensions[number].height = LINE_HEIGHT * lines
-    _print_setup(sheet, f"A1:{get_column_letter(max(1, len(headers)))}{len(rows) + 1}", paper)
+    last = get_column_letter(max(1, len(headers)))
+    _print_setup(sheet, f"A{top + 1}:{last}{top + len(rows) + 1}", paper, top + 1)
+    for number, line in enumerate(heading, start=1):
+        sheet.append([_cell(sheet, line, styles.of(line, "tên bảng" if number == 1 else "ô", wrapped=True))])
+        sheet.merge_cells(f"A{number}:{last}{number}")
+        sheet.row_dimensions[number].height = LINE_HEIGHT * _lines([line], [sum(widths)], [True])
     flat = [False] * len(headers)
     sheet.append(_row(sheet, headers, styles, "tiêu đề", flat))
     for row in rows:
@@ -134,10 +147,10 @@ def _row(sheet, values, styles, role: str, wraps) -> list:
     ]
 
 
-def _print_setup(sheet, data_range: str, paper: str):
-    sheet.freeze_panes = "A2"
+def _print_setup(sheet, data_range: str, paper: str, header_row: int = 1):
+    sheet.freeze_panes = f"A{header_row + 1}"
     sheet.auto_filter.ref = data_range  # the header and the data, never the total row
-    sheet.print_title_rows = "1:1"
+    sheet.print_title_rows = f"{header_row}:{header_row}"
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.paperSize = paper
     sheet.page_margins.left = sheet.page_margins.right = SIDE_MARGIN

@@ -143,20 +143,32 @@ def value_correction(request, slug, code):
     return render(request, "targets/value_correction.html", context)
 
 
-@login_not_required
-def public_progress(request, slug):
-    """Open to everyone: the plan's targets with approved or imported figures and their statuses."""
-    plan = get_object_or_404(Plan, slug=slug, is_active=True)
-    asked = plan.year_from(request.GET.get("nam", ""), current_year(plan))
-    year = min(asked, current_year(plan))  # a year still to come has nothing to judge: this year's figures instead
-    future = (
-        f"Năm {asked} chưa đến nên chưa có số liệu để đánh giá; trang đang hiển thị năm {year}." if asked > year else ""
-    )
+def public_year(plan, asked_text: str) -> tuple[int, int]:
+    """(the year asked for in `?nam=`, the year the public page and its workbook show): a year still to come has
+    nothing to judge, so this year's figures instead; anything that is not a year shows this year."""
+    asked = plan.year_from(asked_text, current_year(plan))
+    return asked, min(asked, current_year(plan))
+
+
+def public_rows(plan, year) -> list[tuple]:
+    """(target, progress, series, override, estimate years) of each active target, in the plan's order: the
+    approved or imported figures, from the cache (two queries when cached)."""
     targets = list(plan.targets.filter(is_active=True).select_related("responsible_agency").order_by("position"))
     progress, series = plan_figures(plan, targets, year)
     overrides = plan_overrides(plan, targets, year, progress)
     estimates = plan_estimates(plan, targets, year)
-    rows = [(t, progress[t.pk], series[t.pk], overrides.get(t.pk), estimates[t.pk]) for t in targets]
+    return [(t, progress[t.pk], series[t.pk], overrides.get(t.pk), estimates[t.pk]) for t in targets]
+
+
+@login_not_required
+def public_progress(request, slug):
+    """Open to everyone: the plan's targets with approved or imported figures and their statuses."""
+    plan = get_object_or_404(Plan, slug=slug, is_active=True)
+    asked, year = public_year(plan, request.GET.get("nam", ""))
+    future = (
+        f"Năm {asked} chưa đến nên chưa có số liệu để đánh giá; trang đang hiển thị năm {year}." if asked > year else ""
+    )
+    rows = public_rows(plan, year)
     context = {"plan": plan, "rows": rows, "year": year, "years": plan.reporting_years(), "future": future}
     # asked only where an override is shown: a cached page stays at two queries
     context["reviewer_name"] = functools.cache(lambda: ReportIssuer.for_year(plan, year).reviewer_name)

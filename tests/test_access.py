@@ -17,7 +17,13 @@ PAGES = [
     "/doi-mat-khau/",
     "/doi-mat-khau/xong/",
 ]
-PUBLIC = ["/dang-nhap/", "/api/plans/", f"/api/plans/{SLUG}/"]
+PUBLIC = [
+    "/dang-nhap/",
+    "/api/plans/",
+    f"/api/plans/{SLUG}/",
+    f"/cong-khai/{SLUG}/",
+    f"/cong-khai/{SLUG}/bang-so-lieu.xlsx",
+]
 ADMIN = ["/quan-tri/", "/quan-tri/targets/target/", "/quan-tri/tasks/section/", "/quan-tri/agencies/agency/"]
 
 
@@ -46,6 +52,8 @@ def test_every_route_is_covered_by_these_tests():
                "ky-bao-cao/<int:pk>/", "bao-cao/<int:pk>/han-gui/"}  # fmt: skip
     # The favicon is public on purpose (every browser asks for it): tests/test_demo_pages.py.
     tested |= {"favicon.ico"}
+    # The public page's workbook, public like the page: PUBLIC above and tests/reports/test_public_workbook.py.
+    tested |= {"cong-khai/<slug:slug>/bang-so-lieu.xlsx"}
     # Dashboard, import, public page and progress API: tests/reports/test_dashboard.py.
     tested |= {"bang-dieu-khien/", "bang-dieu-khien/<slug:slug>/<int:year>/",
                "bang-dieu-khien/<slug:slug>/<int:year>/<slug:table>.xlsx", "nhap-so-lieu/", "cong-khai/<slug:slug>/",

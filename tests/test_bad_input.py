@@ -37,6 +37,7 @@ def test_a_host_outside_allowed_hosts_is_a_400_for_a_signed_in_user_too(visitor,
     [
         (None, "/ke-hoach/%00/"),
         (None, "/cong-khai/binh-son-ctdt-2021-2030/?nam=%00"),
+        (None, "/cong-khai/binh-son-ctdt-2021-2030/bang-so-lieu.xlsx?nam=%00"),
         (None, "/api/plans/binh-son-ctdt-2021-2030/progress/?year=2024%00"),
         ("quantri", "/quan-tri/reports/agencyreport/?q=%00"),
         ("quantri", "/quan-tri/reports/agencyreport/?state=%00"),
