@@ -28,7 +28,8 @@ HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 PLAIN, BOLD = Font(name="Calibri", size=11), Font(name="Calibri", size=11, bold=True)
 TOP = Alignment(vertical="top")
 WRAPPED = Alignment(wrap_text=True, vertical="top")
-FORMATS = {"": "General", " ngày": "dd/mm/yyyy", " ngày giờ": "dd/mm/yyyy hh:mm", " số": "#,##0",
+# a moment reads as on the pages and in the PDFs ("15:25 20/11/2026"), to the minute
+FORMATS = {"": "General", " ngày": "dd/mm/yyyy", " ngày giờ": "hh:mm dd/mm/yyyy", " số": "#,##0",
            " số thập phân": "#,##0.###"}  # fmt: skip
 TOTAL = "Tổng cộng"
 SUMMED = frozenset({"Kinh phí (đồng)"})  # columns whose sheet ends with a "Tổng cộng" row
@@ -48,8 +49,8 @@ READABLE, NARROWEST_TEXT = 24, 16
 
 def cell_value(value):
     """What one cell holds: None for anything missing (None, NaN, NaT, pd.NA, ""), "Có" for yes and
-    nothing for no, whole numbers as int, times converted to local time (Excel times carry no zone),
-    text as typed, less the control characters a worksheet cannot hold."""
+    nothing for no, whole numbers as int, times converted to local time (Excel times carry no zone) and cut to the
+    minute (as the pages and PDFs show them), text as typed, less the control characters a worksheet cannot hold."""
     if value is None or value is pd.NA or value is pd.NaT:
         return None
     if isinstance(value, bool | np.bool_):
@@ -64,8 +65,9 @@ def cell_value(value):
         return int(value) if value == int(value) else float(value)
     if isinstance(value, pd.Timestamp):
         value = value.to_pydatetime()
-    if isinstance(value, datetime.datetime) and timezone.is_aware(value):
-        return timezone.localtime(value).replace(tzinfo=None)
+    if isinstance(value, datetime.datetime):
+        local = timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
+        return local.replace(second=0, microsecond=0)
     if isinstance(value, int | datetime.date):
         return value
     return _text(str(value))
