@@ -43,15 +43,14 @@ class Completeness:
     approved: int = 0
     not_submitted: int = 0
     overdue: int = 0  # not sent and the due date has passed, or sent back and the corrections' due date has passed
+    overdue_corrections: int = 0  # of `overdue`, those sent back and past the corrections' due date
     reports: list = field(default_factory=list)
     handed_over: list = field(default_factory=list)  # reports of ended agencies, their content in a successor's
 
     @property
-    def returned(self) -> int:
-        """Sent once, now back with their agencies for corrections: "đã gửi" leaves them out, "gửi lần đầu" counts
-        them, so the page says how many to reconcile the two. A reopened report is not among them: like the
-        consolidated report, "đã gửi" and "đã duyệt" count it by its approved content."""
-        return self.sent_back
+    def overdue_unsent(self) -> int:
+        """Of `overdue`, those never sent: the page says both kinds when some reports are late with corrections."""
+        return self.overdue - self.overdue_corrections
 
 
 @dataclass
@@ -89,6 +88,7 @@ def completeness(cycle, lineage=None) -> Completeness:
         else:
             result.not_submitted += 1
         result.overdue += report.is_overdue  # either meaning (AgencyReport.is_overdue)
+        result.overdue_corrections += report.is_overdue_on_corrections
         # "đã gửi" as the consolidated report counts it: what is with the district now (a sent-back report is not)
         # a reopened report counts by its approved content until it is approved again, as the consolidated report
         result.submitted += report.state in SHARED_STATES or report.is_reopened

@@ -161,6 +161,25 @@ def test_values_sent_and_not_yet_approved_are_shown_as_such_and_a_drafts_never(c
     assert "72,5" not in printed
 
 
+def test_the_dashboard_says_which_reports_are_back_with_their_agencies_and_why_each_is_overdue(client, demo):
+    """The demo year: Nông nghiệp sent back and past its corrections' due date, two agencies never sent; the
+    reviewer reopens two approved reports. Each kind is said apart, as "đã gửi" and "quá hạn" count it."""
+    login(client, "vanphong")
+    for code in ("TNMT", "BHXH"):
+        report = AgencyReport.objects.get(cycle__year=2026, agency__code=code)
+        assert client.post(f"/bao-cao/{report.pk}/mo-lai/", {"reason": "Sửa số liệu."}).status_code == 302
+    dashboard = page(client, DASHBOARD)
+    summary = dashboard[dashboard.index('id="tinh-hinh-bao-cao"') : dashboard.index('id="bang-don-vi"')]
+    assert "<strong>19</strong> đã gửi" in summary  # the reopened by their approved content, not the sent-back
+    assert (
+        "Gửi lần đầu: <strong>20</strong> đúng hạn, <strong>0</strong> gửi muộn, trong đó <strong>1</strong> bị trả "
+        "lại, đang ở đơn vị để bổ sung (chưa tính vào “đã gửi”) và <strong>2</strong> được mở lại để sửa (vẫn tính "
+        "theo nội dung đã duyệt)</span>" in summary
+    )
+    assert "<strong>2</strong> chưa gửi" in summary
+    assert "<strong>3</strong> quá hạn (2 chưa gửi, 1 quá hạn bổ sung)</span>" in summary
+
+
 def test_the_dashboard_runs_as_many_queries_whatever_awaits_approval(client, demo):
     login(client, "lanhdao")
     queries_of(client, DASHBOARD)  # the figures cached
