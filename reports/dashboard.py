@@ -170,6 +170,28 @@ def indicator_key(target) -> str:
     return target.indicator or f"#{target.pk}"
 
 
+@dataclass
+class Pending:
+    """The values awaiting approval among the target rows shown, as the note above them counts them."""
+
+    targets: int  # the rows that show one, each with its "Chưa duyệt" mark
+    values: int  # the values themselves: one value stands under every milestone of its indicator
+    agencies: list  # who sent them (short names, Vietnamese order)
+    shared: list  # the codes of the rows that show one same value, for each value shown more than once
+
+
+def pending_summary(groups) -> Pending:
+    """How many target rows of `groups` (target_rows) show a value awaiting approval, how many values those are, and
+    whose: the milestones of one indicator (2025.10 and 2030.16) show the same value, so rows and values can differ."""
+    rows = [row for _, items in groups for row in items if row.unapproved]
+    codes = {}
+    for row in rows:
+        for entry in row.unapproved:
+            codes.setdefault(entry.pk, (entry, []))[1].append(row.target.code)
+    agencies = sorted({entry.report.agency.short_name for entry, _ in codes.values()}, key=vietnamese_order)
+    return Pending(len(rows), len(codes), agencies, [shown for _, shown in codes.values() if len(shown) > 1])
+
+
 def target_rows(plan, year, status="", horizon="", agency="", on=None, lineage=None, unapproved=None) -> list:
     """Targets grouped by their section of the plan, each with its status and the year's owner (the organisation of
     `on`, default the year's due date), and the values sent for it that await approval; filtered."""

@@ -140,10 +140,15 @@ def test_values_sent_and_not_yet_approved_are_shown_as_such_and_a_drafts_never(c
     nnptnt = AgencyReport.objects.get(cycle__year=2026, agency__code="NNPTNT").agency
     login(client, "vanphong")
     dashboard = page(client, DASHBOARD)
+    # 2025.10 and 2030.16, milestones of one indicator, show its one value: five rows marked, four values
     assert (
-        f"4 số liệu chỉ tiêu trong báo cáo đã gửi đang chờ duyệt ({nnptnt.short_name.replace('&', '&amp;')}): ghi bên "
-        "dưới, “Chưa duyệt”, chưa tính vào tình trạng cho đến khi được duyệt." in dashboard
+        f"5 chỉ tiêu có số liệu trong báo cáo đã gửi đang chờ duyệt (4 số liệu của "
+        f"{nnptnt.short_name.replace('&', '&amp;')}; chỉ tiêu 2025.10 và 2030.16 chung một số liệu): ghi bên dưới, "
+        "“Chưa duyệt”, chưa tính vào tình trạng cho đến khi được duyệt." in dashboard
     )
+    targets = dashboard[dashboard.index('id="chi-tieu"') : dashboard.index('id="nhiem-vu"')]
+    marked = [row for row in targets.split('<tr id="ct-')[1:] if ">Chưa duyệt</span>" in row]
+    assert len(marked) == 5 and all(row.count(">Chưa duyệt</span>") == 1 for row in marked)
     row = row_of(dashboard, "2030.17")
     assert '48,3% (ước)<div class="text-muted">năm 2026, báo cáo của Phòng NN&amp;PTNT</div>' in row
     assert ">Chưa duyệt</span>" in row
