@@ -307,8 +307,16 @@ def task_rows(plan, cycle, status="", agency="", on=None, lineage=None) -> list[
     return rows
 
 
+def proposal_order(proposal, agency_name: str, approved: bool) -> tuple:
+    """Where a proposal stands in the lists of the dashboard, its Excel file and the consolidated report: those of
+    approved reports (a reopened report's kept content among them) before those awaiting review, then open ones
+    before answered ones, then by agency (Vietnamese order) and position."""
+    answered = proposal.state == ProposalState.ANSWERED
+    return not approved, answered, vietnamese_order(agency_name), proposal.position, proposal.pk
+
+
 def proposals(cycle):
-    """The year's proposals of the reports sent (Proposal.objects.shared), open ones first, with their answers."""
+    """The year's proposals of the reports sent (Proposal.objects.shared), with their answers, in `proposal_order`."""
     items = list(
         Proposal.objects.shared()
         .filter(report__cycle_id=cycle.pk, report__handed_over_at__isnull=True)  # else its successor's now
@@ -318,6 +326,9 @@ def proposals(cycle):
         cycle_id=cycle.pk, state=ReportState.SENT_BACK, correction_due_on__isnull=True, handed_over_at__isnull=True
     ).select_related("agency")
     items += approved_before_reopening(reopened).proposals  # as approved, as the consolidated report shows them
-    return sorted(
-        items, key=lambda p: (p.state == ProposalState.ANSWERED, vietnamese_order(p.report.agency.name), p.position)
-    )
+    return sorted(items, key=lambda p: proposal_order(p, p.report.agency.name, is_approved(p)))
+
+
+def is_approved(item) -> bool:
+    """An entry's or a proposal's report is approved, or it is a reopened report's kept (approved) content."""
+    return item.report.state == ReportState.APPROVED or getattr(item, "approved_content", False)
