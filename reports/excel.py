@@ -19,8 +19,7 @@ from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 
-from reports.dashboard import unapproved_text
-from reports.models import REOPENED_LABEL, ReportState
+from reports.dashboard import is_approved, unapproved_text
 from targets.progress import STATUS_LABELS
 from tasks.models import PLAN_REVIEWING_BODY
 
@@ -202,7 +201,7 @@ def _shown_length(value) -> int:
     if isinstance(value, str):
         return max(len(line) for line in value.splitlines()) if value.strip() else len(value)
     if isinstance(value, datetime.datetime):
-        return len("dd/mm/yyyy hh:mm")
+        return len("hh:mm dd/mm/yyyy")
     if isinstance(value, datetime.date):
         return len("dd/mm/yyyy")
     if isinstance(value, int | float):
@@ -348,15 +347,18 @@ def _override_cells(override) -> dict:
 APPROVAL = "Báo cáo của đơn vị"
 
 
-def approval_label(approved: bool) -> str:
-    """Whether what a row shows comes from an approved report or from one sent and not yet approved."""
-    return "Đã duyệt" if approved else "Chưa duyệt"
+def approval_label(approved: bool, reopened: bool = False) -> str:
+    """Whether what a row shows comes from an approved report or from one sent and not yet approved; approved content
+    kept while its report, reopened, is corrected (reports.reopening) says so, as the dashboard's page does."""
+    if not approved:
+        return "Chưa duyệt"
+    return "Đã duyệt; báo cáo được mở lại để sửa" if reopened else "Đã duyệt"
 
 
 def _approval(item) -> str:
     """An entry's or a proposal's: approved with its report, or kept as approved while its report, reopened, is back
     with the agency (reports.reopening)."""
-    return approval_label(item.report.state == ReportState.APPROVED or getattr(item, "approved_content", False))
+    return approval_label(is_approved(item), reopened=getattr(item, "approved_content", False))
 
 
 def tasks_frame(rows) -> pd.DataFrame:
@@ -367,11 +369,8 @@ def tasks_frame(rows) -> pd.DataFrame:
                 "Nhiệm vụ": r.assignment.section.title or r.assignment.section.content,
                 "Cơ quan chủ trì": r.assignment.agency.name
                 + (f" ({r.assignment.scope})" if r.assignment.scope else ""),
-                "Tình hình thực hiện": (
-                    r.entry.get_status_display() + (f" ({REOPENED_LABEL.lower()})" if r.reopened else "")
-                )
-                if r.entry and r.entry.status
-                else r.unreported,
+                # a reopened report's kept status is marked in the approval column, as proposals are
+                "Tình hình thực hiện": r.entry.get_status_display() if r.entry and r.entry.status else r.unreported,
                 "Kết quả": r.entry.results if r.entry else "",
                 APPROVAL: _approval(r.entry) if r.entry else None,
             }

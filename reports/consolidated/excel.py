@@ -98,10 +98,7 @@ def _approval(frame: pd.DataFrame) -> list[str]:
     """Each row's approval in words; a reopened report's kept content says its report is being corrected, as the
     dashboard does."""
     reopened = frame["reopened"] if "reopened" in frame.columns else [False] * len(frame)
-    return [
-        approval_label(approved) + ("; báo cáo được mở lại để sửa" if approved and kept else "")
-        for approved, kept in zip(frame["approved"], reopened, strict=True)
-    ]
+    return [approval_label(approved, kept) for approved, kept in zip(frame["approved"], reopened, strict=True)]
 
 
 def _select(frame: pd.DataFrame, headers: dict[str, str], **names) -> pd.DataFrame:

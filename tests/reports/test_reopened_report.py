@@ -145,10 +145,10 @@ def test_the_consolidated_report_keeps_a_reopened_reports_approved_content(
     assert "Đã duyệt; báo cáo được mở lại để sửa" in row and "Chưa duyệt" not in row  # approved, not awaiting
     book = load_workbook(io.BytesIO(client.get(f"/bang-dieu-khien/{SLUG}/2026/kien-nghi.xlsx").content))
     [line] = [line for line in book.active.iter_rows(values_only=True) if PROPOSAL in line]
-    assert line[-1] == "Đã duyệt"
+    assert line[-1] == "Đã duyệt; báo cáo được mở lại để sửa"  # as on the page and in the consolidated workbook
     book = load_workbook(io.BytesIO(client.get(f"/bang-dieu-khien/{SLUG}/2026/nhiem-vu.xlsx").content))
     [line] = [line for line in book.active.iter_rows(values_only=True) if line[0] == "III.3.b.3"]
-    assert "được mở lại để sửa" in line[3] and line[-1] == "Đã duyệt"
+    assert line[3] == "Đang triển khai" and line[-1] == "Đã duyệt; báo cáo được mở lại để sửa"  # said once
 
 
 KEPT = "(nội dung đã duyệt; báo cáo đang được mở lại để sửa)"
