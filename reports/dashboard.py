@@ -43,15 +43,14 @@ class Completeness:
     approved: int = 0
     not_submitted: int = 0
     overdue: int = 0  # not sent and the due date has passed, or sent back and the corrections' due date has passed
+    overdue_corrections: int = 0  # of `overdue`, those sent back and past the corrections' due date
     reports: list = field(default_factory=list)
     handed_over: list = field(default_factory=list)  # reports of ended agencies, their content in a successor's
 
     @property
-    def returned(self) -> int:
-        """Sent once, now back with their agencies for corrections: "đã gửi" leaves them out, "gửi lần đầu" counts
-        them, so the page says how many to reconcile the two. A reopened report is not among them: like the
-        consolidated report, "đã gửi" and "đã duyệt" count it by its approved content."""
-        return self.sent_back
+    def overdue_unsent(self) -> int:
+        """Of `overdue`, those never sent: the page says both kinds when some reports are late with corrections."""
+        return self.overdue - self.overdue_corrections
 
 
 @dataclass
@@ -89,6 +88,7 @@ def completeness(cycle, lineage=None) -> Completeness:
         else:
             result.not_submitted += 1
         result.overdue += report.is_overdue  # either meaning (AgencyReport.is_overdue)
+        result.overdue_corrections += report.is_overdue_on_corrections
         # "đã gửi" as the consolidated report counts it: what is with the district now (a sent-back report is not)
         # a reopened report counts by its approved content until it is approved again, as the consolidated report
         result.submitted += report.state in SHARED_STATES or report.is_reopened
@@ -168,6 +168,28 @@ def pending_for_reader(user, target, year) -> list[TargetEntry]:
 def indicator_key(target) -> str:
     """What the milestones of one indicator share: a value reported for its first holds for them all."""
     return target.indicator or f"#{target.pk}"
+
+
+@dataclass
+class Pending:
+    """The values awaiting approval among the target rows shown, as the note above them counts them."""
+
+    targets: int  # the rows that show one, each with its "Chưa duyệt" mark
+    values: int  # the values themselves: one value stands under every milestone of its indicator
+    agencies: list  # who sent them (short names, Vietnamese order)
+    shared: list  # the codes of the rows that show one same value, for each value shown more than once
+
+
+def pending_summary(groups) -> Pending:
+    """How many target rows of `groups` (target_rows) show a value awaiting approval, how many values those are, and
+    whose: the milestones of one indicator (2025.10 and 2030.16) show the same value, so rows and values can differ."""
+    rows = [row for _, items in groups for row in items if row.unapproved]
+    codes = {}
+    for row in rows:
+        for entry in row.unapproved:
+            codes.setdefault(entry.pk, (entry, []))[1].append(row.target.code)
+    agencies = sorted({entry.report.agency.short_name for entry, _ in codes.values()}, key=vietnamese_order)
+    return Pending(len(rows), len(codes), agencies, [shown for _, shown in codes.values() if len(shown) > 1])
 
 
 def target_rows(plan, year, status="", horizon="", agency="", on=None, lineage=None, unapproved=None) -> list:
@@ -285,8 +307,16 @@ def task_rows(plan, cycle, status="", agency="", on=None, lineage=None) -> list[
     return rows
 
 
+def proposal_order(proposal, agency_name: str, approved: bool) -> tuple:
+    """Where a proposal stands in the lists of the dashboard, its Excel file and the consolidated report: those of
+    approved reports (a reopened report's kept content among them) before those awaiting review, then open ones
+    before answered ones, then by agency (Vietnamese order) and position."""
+    answered = proposal.state == ProposalState.ANSWERED
+    return not approved, answered, vietnamese_order(agency_name), proposal.position, proposal.pk
+
+
 def proposals(cycle):
-    """The year's proposals of the reports sent (Proposal.objects.shared), open ones first, with their answers."""
+    """The year's proposals of the reports sent (Proposal.objects.shared), with their answers, in `proposal_order`."""
     items = list(
         Proposal.objects.shared()
         .filter(report__cycle_id=cycle.pk, report__handed_over_at__isnull=True)  # else its successor's now
@@ -296,6 +326,9 @@ def proposals(cycle):
         cycle_id=cycle.pk, state=ReportState.SENT_BACK, correction_due_on__isnull=True, handed_over_at__isnull=True
     ).select_related("agency")
     items += approved_before_reopening(reopened).proposals  # as approved, as the consolidated report shows them
-    return sorted(
-        items, key=lambda p: (p.state == ProposalState.ANSWERED, vietnamese_order(p.report.agency.name), p.position)
-    )
+    return sorted(items, key=lambda p: proposal_order(p, p.report.agency.name, is_approved(p)))
+
+
+def is_approved(item) -> bool:
+    """An entry's or a proposal's report is approved, or it is a reopened report's kept (approved) content."""
+    return item.report.state == ReportState.APPROVED or getattr(item, "approved_content", False)

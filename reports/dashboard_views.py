@@ -7,7 +7,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from agencies.lineage import Lineage
-from binhson_plan.collation import sort_key as vietnamese_order
 from binhson_plan.upload_lock import one_upload_at_a_time
 from reports import access, dashboard, excel
 from reports.models import ReportingCycle, TaskStatus
@@ -68,12 +67,8 @@ def dashboard_page(request, slug, year):
     groups = dashboard.target_rows(
         plan, year, f["status"], f["horizon"], f["agency"], unapproved=unapproved, **organisation
     )
-    waiting = [e for entries in unapproved.values() for e in entries]
     context = {
-        "unapproved": {  # how many values wait for approval, and whose: said above the targets table
-            "count": len(waiting),
-            "agencies": sorted({e.report.agency.short_name for e in waiting}, key=vietnamese_order),
-        },
+        "pending": dashboard.pending_summary(groups),  # said above the targets table, as many as the marks below
         "plan": plan,
         "cycle": cycle,
         "year": year,

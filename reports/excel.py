@@ -19,8 +19,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 
 from binhson_plan.longtext import xml_safe
-from reports.dashboard import unapproved_text
-from reports.models import REOPENED_LABEL, ReportState
+from reports.dashboard import is_approved, unapproved_text
 from targets.progress import STATUS_LABELS
 from tasks.models import PLAN_REVIEWING_BODY
 
@@ -28,7 +27,8 @@ HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 PLAIN, BOLD = Font(name="Calibri", size=11), Font(name="Calibri", size=11, bold=True)
 TOP = Alignment(vertical="top")
 WRAPPED = Alignment(wrap_text=True, vertical="top")
-FORMATS = {"": "General", " ngày": "dd/mm/yyyy", " ngày giờ": "dd/mm/yyyy hh:mm", " số": "#,##0",
+# a moment reads as on the pages and in the PDFs ("15:25 20/11/2026"), to the minute
+FORMATS = {"": "General", " ngày": "dd/mm/yyyy", " ngày giờ": "hh:mm dd/mm/yyyy", " số": "#,##0",
            " số thập phân": "#,##0.###"}  # fmt: skip
 TOTAL = "Tổng cộng"
 SUMMED = frozenset({"Kinh phí (đồng)"})  # columns whose sheet ends with a "Tổng cộng" row
@@ -48,8 +48,8 @@ READABLE, NARROWEST_TEXT = 24, 16
 
 def cell_value(value):
     """What one cell holds: None for anything missing (None, NaN, NaT, pd.NA, ""), "Có" for yes and
-    nothing for no, whole numbers as int, times converted to local time (Excel times carry no zone),
-    text as typed, less the control characters a worksheet cannot hold."""
+    nothing for no, whole numbers as int, times converted to local time (Excel times carry no zone) and cut to the
+    minute (as the pages and PDFs show them), text as typed, less the control characters a worksheet cannot hold."""
     if value is None or value is pd.NA or value is pd.NaT:
         return None
     if isinstance(value, bool | np.bool_):
@@ -64,8 +64,9 @@ def cell_value(value):
         return int(value) if value == int(value) else float(value)
     if isinstance(value, pd.Timestamp):
         value = value.to_pydatetime()
-    if isinstance(value, datetime.datetime) and timezone.is_aware(value):
-        return timezone.localtime(value).replace(tzinfo=None)
+    if isinstance(value, datetime.datetime):
+        local = timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
+        return local.replace(second=0, microsecond=0)
     if isinstance(value, int | datetime.date):
         return value
     return _text(str(value))
@@ -213,7 +214,7 @@ def _shown_length(value) -> int:
     if isinstance(value, str):
         return max(len(line) for line in value.splitlines()) if value.strip() else len(value)
     if isinstance(value, datetime.datetime):
-        return len("dd/mm/yyyy hh:mm")
+        return len("hh:mm dd/mm/yyyy")
     if isinstance(value, datetime.date):
         return len("dd/mm/yyyy")
     if isinstance(value, int | float):
@@ -359,15 +360,18 @@ def _override_cells(override) -> dict:
 APPROVAL = "Báo cáo của đơn vị"
 
 
-def approval_label(approved: bool) -> str:
-    """Whether what a row shows comes from an approved report or from one sent and not yet approved."""
-    return "Đã duyệt" if approved else "Chưa duyệt"
+def approval_label(approved: bool, reopened: bool = False) -> str:
+    """Whether what a row shows comes from an approved report or from one sent and not yet approved; approved content
+    kept while its report, reopened, is corrected (reports.reopening) says so, as the dashboard's page does."""
+    if not approved:
+        return "Chưa duyệt"
+    return "Đã duyệt; báo cáo được mở lại để sửa" if reopened else "Đã duyệt"
 
 
 def _approval(item) -> str:
     """An entry's or a proposal's: approved with its report, or kept as approved while its report, reopened, is back
     with the agency (reports.reopening)."""
-    return approval_label(item.report.state == ReportState.APPROVED or getattr(item, "approved_content", False))
+    return approval_label(is_approved(item), reopened=getattr(item, "approved_content", False))
 
 
 def tasks_frame(rows) -> pd.DataFrame:
@@ -378,11 +382,8 @@ def tasks_frame(rows) -> pd.DataFrame:
                 "Nhiệm vụ": r.assignment.section.title or r.assignment.section.content,
                 "Cơ quan chủ trì": r.assignment.agency.name
                 + (f" ({r.assignment.scope})" if r.assignment.scope else ""),
-                "Tình hình thực hiện": (
-                    r.entry.get_status_display() + (f" ({REOPENED_LABEL.lower()})" if r.reopened else "")
-                )
-                if r.entry and r.entry.status
-                else r.unreported,
+                # a reopened report's kept status is marked in the approval column, as proposals are
+                "Tình hình thực hiện": r.entry.get_status_display() if r.entry and r.entry.status else r.unreported,
                 "Kết quả": r.entry.results if r.entry else "",
                 APPROVAL: _approval(r.entry) if r.entry else None,
             }

@@ -99,9 +99,7 @@ def _approval(frame: pd.DataFrame) -> list[str]:
     dashboard does; a row of an agency with nothing in the report, nothing."""
     reopened = frame["reopened"] if "reopened" in frame.columns else [False] * len(frame)
     return [
-        ""
-        if approved is None
-        else approval_label(approved) + ("; báo cáo được mở lại để sửa" if approved and kept else "")
+        "" if approved is None else approval_label(approved, kept)
         for approved, kept in zip(frame["approved"], reopened, strict=True)
     ]
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 from agencies.lineage import Lineage
 from binhson_plan.collation import vietnamese
 from reports.consolidated.models import ConsolidatedReport
-from reports.dashboard import indicator_key, unapproved_text, unapproved_values
+from reports.dashboard import indicator_key, proposal_order, unapproved_text, unapproved_values
 from reports.models import (
     SHARED_STATES,
     Proposal,
@@ -42,7 +42,7 @@ TARGET_COLUMNS = ["target_id", "code", "name", "horizon", "goal", "goal_unit", "
                   "status_code",
                   "explanation",
                   "agency", "unapproved"]  # fmt: skip
-PROPOSAL_COLUMNS = ["agency", "text", "state", "response", "approved", "reopened", "order"]
+PROPOSAL_COLUMNS = ["agency", "text", "state", "response", "approved", "reopened"]
 
 
 @dataclass
@@ -151,7 +151,7 @@ def gather(report: ConsolidatedReport) -> Consolidated:
         ],
         TASK_COLUMNS,
     ).sort_values(["position", "role", "agency"], ignore_index=True)
-    agencies = {name: n for n, name in enumerate(reports["agency"])}  # the order of Phụ lục 3
+    sent = Proposal.objects.filter(report_id__in=own).select_related("report__agency")
     proposals = frame(
         [
             {
@@ -161,23 +161,15 @@ def gather(report: ConsolidatedReport) -> Consolidated:
                 "response": p.response.strip(),
                 "approved": approved[p.report_id],
                 "reopened": p.report_id in kept.reports,
-                "order": (not approved[p.report_id], agencies.get(agency.name, len(agencies)), p.position, p.pk),
             }  # fmt: skip
-            for p, agency in [
-                *(
-                    (p, p.report.agency)
-                    for p in Proposal.objects.filter(report_id__in=own).select_related("report__agency")
-                ),
-                *((p, p.report.agency) for p in kept.proposals),
-                *standing.proposals,
-            ]
+            # in the dashboard's order: a reopened report's kept proposal among the approved, where it was
+            for p, agency in sorted(
+                [*((p, p.report.agency) for p in [*sent, *kept.proposals]), *standing.proposals],
+                key=lambda item: proposal_order(item[0], item[1].name, approved[item[0].report_id]),
+            )
         ],
         PROPOSAL_COLUMNS,
     )
-    # the approved first, in the agencies' order, then those awaiting review: a reopened report's kept proposal
-    # among the approved, where it was before its report was reopened
-    proposals = proposals.iloc[sorted(range(len(proposals)), key=lambda n: proposals["order"].iloc[n])]
-    proposals = proposals.reset_index(drop=True)
     difficulties = included[included["difficulties"].str.strip() != ""][["agency", "difficulties", "approved"]]
     # a list, not a Series: a Series given to an empty frame would become its rows
     difficulties = difficulties.assign(reopened=list(included.loc[difficulties.index, "state"] == "reopened"))

@@ -92,7 +92,7 @@ def test_sent_back_after_the_due_date_the_report_is_overdue_on_its_corrections_e
         dashboard = client.get(f"/bang-dieu-khien/{SLUG}/2026/").content.decode()
         row = row_of(dashboard, "bang-don-vi", NAME)
         assert "Quá hạn bổ sung (hạn 10/12/2026)" in row and "Gửi muộn" not in row
-        assert "<strong>22</strong> quá hạn" in dashboard  # 21 never sent, and this one
+        assert "<strong>22</strong> quá hạn (21 chưa gửi, 1 quá hạn bổ sung)" in dashboard  # each kind said
         exported = export_row(client, NAME)
         assert exported["Quá hạn"] == "Có" and exported["Ghi chú"] == "Quá hạn bổ sung (hạn 10/12/2026)"
         appendix = appendix_3_row(client, cast, django_capture_on_commit_callbacks, "11/12/2026", NAME)

@@ -117,7 +117,7 @@ def test_the_dashboard_shows_submission_times_in_local_time(client, cast, typed_
     assert rows[LDTBXH]["Gửi lần đầu"] == LOCAL_SUBMITTED_AT
     column = header.index("Gửi lần đầu") + 1
     moment = next(c for c in sheet.iter_cols(min_col=column, max_col=column, min_row=2) for c in c if c.value)
-    assert moment.number_format == "dd/mm/yyyy hh:mm"
+    assert moment.number_format == "hh:mm dd/mm/yyyy"  # as the pages and PDFs write a moment
     assert rows["Phòng Giáo dục và Đào tạo"]["Gửi lần đầu"] is not None
     never_sent = [r for name, r in rows.items() if not AgencyReport.objects.get(agency__name=name).first_submitted_at]
     assert len(never_sent) == 20 and all(r["Gửi lần đầu"] is None for r in never_sent)
@@ -133,6 +133,36 @@ def test_dashboard_exports_are_ready_to_print(client, cast, typed_by_agencies):
     widths = {c.value: tasks.column_dimensions[c.column_letter].width for c in tasks[1]}
     assert widths["Nhiệm vụ"] >= 24 and tasks.cell(2, 2).alignment.wrap_text  # long plan text wraps
     assert widths["Mã"] < 20 and not tasks.cell(2, 1).alignment.wrap_text
+
+
+def moments(book) -> list:
+    """Every date-time cell of the workbook."""
+    return [c for sheet in book for row in sheet.iter_rows() for c in row if isinstance(c.value, datetime.datetime)]
+
+
+def test_every_moment_in_the_workbooks_is_to_the_minute_as_the_pages_write_it(client, cast, plan):
+    """A submission and a reviewer's status override at 15:25:46,657 in Bình Sơn: "15:25 20/11/2026" in every cell,
+    never a second or a fraction of one, in the dashboard's files and the consolidated workbook alike."""
+    report = current_report(plan, "LDTBXH")
+    page = ReportPage(report).fill_everything()
+    at = datetime.datetime(2026, 11, 20, 8, 25, 46, 657000, tzinfo=datetime.UTC)
+    with time_machine.travel(at, tick=False):
+        client.force_login(cast["canbo.ldtbxh"])
+        assert client.post(f"/bao-cao/{report.pk}/", page.data("submit")).status_code == 302
+        client.force_login(cast["vanphong"])
+        override = {"year": 2026, "status": "met", "reason": "Số liệu tỉnh đã công bố."}
+        assert client.post(f"/ke-hoach/{SLUG}/chi-tieu/2025.19/dieu-chinh-tinh-trang/", override).status_code == 302
+        books = {
+            table: open_workbook(client.get(f"{URL}{table}.xlsx").content)
+            for table in ("tinh-hinh-bao-cao", "chi-tieu")
+        }
+    books["tổng hợp"] = open_workbook(consolidated(plan))
+    for name, book in books.items():
+        found = moments(book)
+        assert found, name
+        for cell in found:
+            assert cell.value == datetime.datetime(2026, 11, 20, 15, 25), (name, cell.coordinate)
+            assert cell.number_format == "hh:mm dd/mm/yyyy", (name, cell.coordinate)
 
 
 def consolidated(plan) -> bytes:

@@ -95,8 +95,10 @@ def test_the_queue_and_the_dashboard_tell_reopened_from_sent_back(
             "duyệt)") in dashboard  # fmt: skip
     start = dashboard.index('id="gui-lan-dau"')
     line = " ".join(dashboard[start : dashboard.index("</span>", start)].split())
-    assert ("<strong>2</strong> đúng hạn, <strong>0</strong> gửi muộn, trong đó <strong>1</strong> đang ở đơn vị "
-            "để bổ sung, sửa (chưa tính vào “đã gửi”)") in line  # fmt: skip
+    # the two back with their agencies, each said as what it is and as "đã gửi" counts it
+    assert ("<strong>2</strong> đúng hạn, <strong>0</strong> gửi muộn, trong đó <strong>1</strong> bị trả lại, đang "
+            "ở đơn vị để bổ sung (chưa tính vào “đã gửi”) và <strong>1</strong> được mở lại để sửa (vẫn tính theo nội "
+            "dung đã duyệt)") in line  # fmt: skip
     table = dashboard[
         dashboard.index('id="bang-don-vi"') : dashboard.index("</table>", dashboard.index('id="bang-don-vi"'))
     ]
@@ -143,10 +145,10 @@ def test_the_consolidated_report_keeps_a_reopened_reports_approved_content(
     assert "Đã duyệt; báo cáo được mở lại để sửa" in row and "Chưa duyệt" not in row  # approved, not awaiting
     book = load_workbook(io.BytesIO(client.get(f"/bang-dieu-khien/{SLUG}/2026/kien-nghi.xlsx").content))
     [line] = [line for line in book.active.iter_rows(values_only=True) if PROPOSAL in line]
-    assert line[-1] == "Đã duyệt"
+    assert line[-1] == "Đã duyệt; báo cáo được mở lại để sửa"  # as on the page and in the consolidated workbook
     book = load_workbook(io.BytesIO(client.get(f"/bang-dieu-khien/{SLUG}/2026/nhiem-vu.xlsx").content))
     [line] = [line for line in book.active.iter_rows(values_only=True) if line[0] == "III.3.b.3"]
-    assert "được mở lại để sửa" in line[3] and line[-1] == "Đã duyệt"
+    assert line[3] == "Đang triển khai" and line[-1] == "Đã duyệt; báo cáo được mở lại để sửa"  # said once
 
 
 KEPT = "(nội dung đã duyệt; báo cáo đang được mở lại để sửa)"
@@ -236,3 +238,41 @@ def test_a_coordinating_agency_sent_back_is_not_said_to_have_never_reported(plan
     assert silent and {r["Kết quả"] for r in silent} == {"Chưa gửi báo cáo."}
     labour = [r for r in rows if r["Cơ quan, đơn vị"] == "Phòng Lao động - Thương binh và Xã hội"]
     assert labour and all(r["Báo cáo của đơn vị"] == "Đã duyệt; báo cáo được mở lại để sửa" for r in labour)
+
+
+def _sends(client, user, plan, code, proposal):
+    """The agency sends its report, every field filled, with one proposal."""
+    report = current_report(plan, code)
+    client.force_login(user)
+    page = ReportPage(report).fill_everything().add_proposal(proposal)
+    assert client.post(f"/bao-cao/{report.pk}/", page.data("submit")).status_code == 302
+    return report
+
+
+OPEN = "Đề nghị hỗ trợ xây nhà văn hóa thôn."  # Bình Khương's, approved, not yet answered
+ANSWERED = "Đề nghị nâng cấp trạm y tế xã."  # Bình An's, approved and answered
+WAITING = "Đề nghị bổ sung vốn khuyến nông."  # Nông nghiệp's, sent and awaiting review
+
+
+def test_proposals_stand_in_one_order_on_the_dashboard_its_file_and_the_consolidated_report(
+    client, cast, plan, reopened
+):
+    """Approved (a reopened report's kept one among them) before those awaiting review, then open before answered,
+    then by agency (Lao động before Ủy ban… Bình Khương; Nông nghiệp's awaits review, so comes last)."""
+    answered = _sends(client, cast["canbo.binhan"], plan, "UBND-BA", ANSWERED)
+    still_open = _sends(client, cast["canbo.binhkhuong"], plan, "UBND-BK", OPEN)
+    _sends(client, cast["canbo.nnptnt"], plan, "NNPTNT", WAITING)
+    client.force_login(cast["vanphong"])
+    proposal = answered.proposals.get(text=ANSWERED)
+    answer = {f"p{proposal.pk}-state": "answered", f"p{proposal.pk}-response": "Đã bố trí vốn năm 2027."}
+    assert client.post(f"/bao-cao/{answered.pk}/kien-nghi/{proposal.pk}/", answer).status_code == 302
+    for report in (answered, still_open):
+        assert client.post(f"/bao-cao/{report.pk}/duyet/").status_code == 302
+    expected = [PROPOSAL, OPEN, ANSWERED, WAITING]
+    dashboard = client.get(f"/bang-dieu-khien/{SLUG}/2026/").content.decode()
+    rows = dashboard[dashboard.index('id="kien-nghi"') :].split("<tr>")[2:]
+    assert [next(text for text in expected if text in row) for row in rows] == expected
+    book = load_workbook(io.BytesIO(client.get(f"/bang-dieu-khien/{SLUG}/2026/kien-nghi.xlsx").content))
+    assert [line[1] for line in book.active.iter_rows(min_row=2, values_only=True)] == expected
+    data = gather(ConsolidatedReport.request(plan, 2026))
+    assert list(data.proposals["text"]) == expected

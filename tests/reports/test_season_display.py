@@ -140,10 +140,15 @@ def test_values_sent_and_not_yet_approved_are_shown_as_such_and_a_drafts_never(c
     nnptnt = AgencyReport.objects.get(cycle__year=2026, agency__code="NNPTNT").agency
     login(client, "vanphong")
     dashboard = page(client, DASHBOARD)
+    # 2025.10 and 2030.16, milestones of one indicator, show its one value: five rows marked, four values
     assert (
-        f"4 số liệu chỉ tiêu trong báo cáo đã gửi đang chờ duyệt ({nnptnt.short_name.replace('&', '&amp;')}): ghi bên "
-        "dưới, “Chưa duyệt”, chưa tính vào tình trạng cho đến khi được duyệt." in dashboard
+        f"5 chỉ tiêu có số liệu trong báo cáo đã gửi đang chờ duyệt (4 số liệu của "
+        f"{nnptnt.short_name.replace('&', '&amp;')}; chỉ tiêu 2025.10 và 2030.16 chung một số liệu): ghi bên dưới, "
+        "“Chưa duyệt”, chưa tính vào tình trạng cho đến khi được duyệt." in dashboard
     )
+    targets = dashboard[dashboard.index('id="chi-tieu"') : dashboard.index('id="nhiem-vu"')]
+    marked = [row for row in targets.split('<tr id="ct-')[1:] if ">Chưa duyệt</span>" in row]
+    assert len(marked) == 5 and all(row.count(">Chưa duyệt</span>") == 1 for row in marked)
     row = row_of(dashboard, "2030.17")
     assert '48,3% (ước)<div class="text-muted">năm 2026, báo cáo của Phòng NN&amp;PTNT</div>' in row
     assert ">Chưa duyệt</span>" in row
@@ -162,6 +167,25 @@ def test_values_sent_and_not_yet_approved_are_shown_as_such_and_a_drafts_never(c
     # Phụ lục 1 holds approved values only, and its legend says where those awaiting review are
     assert ("“–”: chưa có số liệu được duyệt (số liệu của báo cáo đang thẩm định, nếu có, nêu tại mục III với ghi chú "
             "“báo cáo chưa duyệt”)") in printed  # fmt: skip
+
+
+def test_the_dashboard_says_which_reports_are_back_with_their_agencies_and_why_each_is_overdue(client, demo):
+    """The demo year: Nông nghiệp sent back and past its corrections' due date, two agencies never sent; the
+    reviewer reopens two approved reports. Each kind is said apart, as "đã gửi" and "quá hạn" count it."""
+    login(client, "vanphong")
+    for code in ("TNMT", "BHXH"):
+        report = AgencyReport.objects.get(cycle__year=2026, agency__code=code)
+        assert client.post(f"/bao-cao/{report.pk}/mo-lai/", {"reason": "Sửa số liệu."}).status_code == 302
+    dashboard = page(client, DASHBOARD)
+    summary = dashboard[dashboard.index('id="tinh-hinh-bao-cao"') : dashboard.index('id="bang-don-vi"')]
+    assert "<strong>19</strong> đã gửi" in summary  # the reopened by their approved content, not the sent-back
+    assert (
+        "Gửi lần đầu: <strong>20</strong> đúng hạn, <strong>0</strong> gửi muộn, trong đó <strong>1</strong> bị trả "
+        "lại, đang ở đơn vị để bổ sung (chưa tính vào “đã gửi”) và <strong>2</strong> được mở lại để sửa (vẫn tính "
+        "theo nội dung đã duyệt)</span>" in summary
+    )
+    assert "<strong>2</strong> chưa gửi" in summary
+    assert "<strong>3</strong> quá hạn (2 chưa gửi, 1 quá hạn bổ sung)</span>" in summary
 
 
 def test_the_dashboard_runs_as_many_queries_whatever_awaits_approval(client, demo):
