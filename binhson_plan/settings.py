@@ -83,6 +83,7 @@ AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("LOGIN_LOCKOUT
 # that never logged in to it gets one wrong password for it, not AXES_FAILURE_LIMIT (agencies.throttling).
 LOGIN_ACCOUNT_GUARD_AFTER = int(os.environ.get("LOGIN_ACCOUNT_GUARD_AFTER", "10"))
 AXES_HANDLER = "agencies.throttling.LoginThrottle"
+AXES_USERNAME_CALLABLE = "agencies.throttling.account_name"  # the name typed, cut to the length axes stores
 AXES_LOCKOUT_CALLABLE = "agencies.throttling.lockout_page"
 AXES_ENABLE_ADMIN = False  # the admin lists locks under Vietnamese names instead (agencies.admin)
 # The password fields axes must not copy into AccessAttempt.post_data ("password" is always left out): a wrong
