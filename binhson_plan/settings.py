@@ -283,10 +283,15 @@ DEFAULT_PLAN_FILE = BASE_DIR / "binhson_plan" / "plans" / "binh_son.yaml"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"one_line_client_errors": {"()": "binhson_plan.request_log.OneLineClientErrors"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    # WeasyPrint and fontTools narrate every layout step at INFO.
-    "loggers": {name: {"level": "WARNING"} for name in ("weasyprint", "fontTools")},
+    "loggers": {
+        # WeasyPrint and fontTools narrate every layout step at INFO.
+        **{name: {"level": "WARNING"} for name in ("weasyprint", "fontTools")},
+        # A 403 is one line (method, path, user, status), not a traceback; a 500 keeps its traceback.
+        "django.request": {"filters": ["one_line_client_errors"]},
+    },
 }
 
 # Celery beat: the daily digest of new submissions to Văn phòng huyện.
