@@ -134,7 +134,8 @@ BUSY = (
 
 def import_page(request):
     """The file is read only while the account holds its upload lock (binhson_plan.upload_lock): one upload at a time
-    per account. A refusal of the file itself is said next to the file field; the rows' errors are listed above."""
+    per account. A refusal of the file itself is said next to the file field; the rows' errors are listed above; either
+    answers 422, as every form with errors does."""
     access.require_reviewer(request)
     plan = get_object_or_404(Plan.objects.filter(is_active=True).order_by("-period_start")[:1])
     context = {"plan": plan, "errors": [], "file_errors": []}
@@ -159,4 +160,5 @@ def import_page(request):
                     f"{result.references} giá trị tham chiếu) từ tệp “{upload.name}”.",
                 )
                 return redirect("reports:import")
-    return render(request, "reports/import_values.html", context)
+    refused = context["errors"] or context["file_errors"]
+    return render(request, "reports/import_values.html", context, status=422 if refused else 200)
