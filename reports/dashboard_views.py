@@ -12,6 +12,7 @@ from binhson_plan.upload_lock import one_upload_at_a_time
 from reports import access, dashboard, excel
 from reports.models import ReportingCycle, TaskStatus
 from reports.organisation import expected_agencies
+from targets import imports
 from targets.imports import FileRefused, ValueImportError, import_values
 from targets.progress import STATUS_CHOICES
 from tasks.models import Plan, ReportIssuer
@@ -138,7 +139,7 @@ def import_page(request):
     answers 422, as every form with errors does."""
     access.require_reviewer(request)
     plan = get_object_or_404(Plan.objects.filter(is_active=True).order_by("-period_start")[:1])
-    context = {"plan": plan, "errors": [], "file_errors": []}
+    context = {"plan": plan, "errors": [], "file_errors": [], "max_bytes": imports.MAX_BYTES}
     upload = request.FILES.get("file")
     if request.method == "POST" and upload is None:
         context["file_errors"] = ["Chưa chọn tệp."]
