@@ -58,6 +58,19 @@ def client_address(request) -> str | None:
     return remote
 
 
+def account_name(request, credentials=None) -> str | None:
+    """The user name throttling counts (AXES_USERNAME_CALLABLE): the one typed, cut to the length axes stores.
+    Django's login form does not check the length (AuthenticationForm sets max_length after its field is
+    built, so only the HTML attribute has it), and axes stores the name as typed: 256 characters made
+    PostgreSQL refuse the row, a 500 instead of a wrong login. A cut name (255) is still longer than any
+    account's (150), so it counts against no real account."""
+    if credentials:
+        username = credentials.get(settings.AXES_USERNAME_FORM_FIELD)
+    else:
+        username = getattr(request, "data", request.POST).get(settings.AXES_USERNAME_FORM_FIELD)
+    return username[: AccessAttempt._meta.get_field("username").max_length] if username else username
+
+
 def _limits() -> tuple[int, int]:
     return settings.AXES_FAILURE_LIMIT, settings.LOGIN_FAILURE_LIMIT_PER_ADDRESS
 

@@ -83,6 +83,7 @@ AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("LOGIN_LOCKOUT
 # that never logged in to it gets one wrong password for it, not AXES_FAILURE_LIMIT (agencies.throttling).
 LOGIN_ACCOUNT_GUARD_AFTER = int(os.environ.get("LOGIN_ACCOUNT_GUARD_AFTER", "10"))
 AXES_HANDLER = "agencies.throttling.LoginThrottle"
+AXES_USERNAME_CALLABLE = "agencies.throttling.account_name"  # the name typed, cut to the length axes stores
 AXES_LOCKOUT_CALLABLE = "agencies.throttling.lockout_page"
 AXES_ENABLE_ADMIN = False  # the admin lists locks under Vietnamese names instead (agencies.admin)
 # The password fields axes must not copy into AccessAttempt.post_data ("password" is always left out): a wrong
@@ -286,10 +287,15 @@ DEFAULT_PLAN_FILE = BASE_DIR / "binhson_plan" / "plans" / "binh_son.yaml"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"one_line_client_errors": {"()": "binhson_plan.request_log.OneLineClientErrors"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    # WeasyPrint and fontTools narrate every layout step at INFO.
-    "loggers": {name: {"level": "WARNING"} for name in ("weasyprint", "fontTools")},
+    "loggers": {
+        # WeasyPrint and fontTools narrate every layout step at INFO.
+        **{name: {"level": "WARNING"} for name in ("weasyprint", "fontTools")},
+        # A 403 is one line (method, path, user, status), not a traceback; a 500 keeps its traceback.
+        "django.request": {"filters": ["one_line_client_errors"]},
+    },
 }
 
 # Celery beat: the daily digest of new submissions to Văn phòng huyện.

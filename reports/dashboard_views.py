@@ -11,6 +11,7 @@ from binhson_plan.upload_lock import one_upload_at_a_time
 from reports import access, dashboard, excel
 from reports.models import ReportingCycle, TaskStatus
 from reports.organisation import expected_agencies
+from targets import imports
 from targets.imports import FileRefused, ValueImportError, import_values
 from targets.progress import STATUS_CHOICES
 from tasks.models import Plan, ReportIssuer
@@ -129,10 +130,11 @@ BUSY = (
 
 def import_page(request):
     """The file is read only while the account holds its upload lock (binhson_plan.upload_lock): one upload at a time
-    per account. A refusal of the file itself is said next to the file field; the rows' errors are listed above."""
+    per account. A refusal of the file itself is said next to the file field; the rows' errors are listed above; either
+    answers 422, as every form with errors does."""
     access.require_reviewer(request)
     plan = get_object_or_404(Plan.objects.filter(is_active=True).order_by("-period_start")[:1])
-    context = {"plan": plan, "errors": [], "file_errors": []}
+    context = {"plan": plan, "errors": [], "file_errors": [], "max_bytes": imports.MAX_BYTES}
     upload = request.FILES.get("file")
     if request.method == "POST" and upload is None:
         context["file_errors"] = ["Chưa chọn tệp."]
@@ -154,4 +156,5 @@ def import_page(request):
                     f"{result.references} giá trị tham chiếu) từ tệp “{upload.name}”.",
                 )
                 return redirect("reports:import")
-    return render(request, "reports/import_values.html", context)
+    refused = context["errors"] or context["file_errors"]
+    return render(request, "reports/import_values.html", context, status=422 if refused else 200)

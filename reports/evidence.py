@@ -10,7 +10,7 @@ from django.conf import settings
 from PIL import Image
 
 from reports.office_macros import OLE_MAGIC, Unreadable, ole_has_macros, ole_kind, ooxml_code
-from targets.templatetags.plan_format import vn_number
+from targets.templatetags.plan_format import too_large
 
 ALLOWED = {
     "application/pdf": "PDF",
@@ -115,7 +115,12 @@ def _code(upload, kind, name) -> str:
             return f"Tệp “{name}” bị hỏng hoặc không đọc được (tệp Office bị hỏng)."
         if not part:
             return ""
-        if any(word in part.lower() for word in ("macro", "vba", "keymap", "toolbars", "template")):
+        if "attachedtemplate" in part.lower():  # not a macro of its own: it fetches a template when opened
+            return (
+                f"Tệp “{name}” là tệp Office có liên kết tới nội dung bên ngoài (một mẫu tài liệu lấy từ nơi khác "
+                "mỗi khi mở tệp): không nhận vì nội dung đó có thể chứa mã độc. Lưu lại thành PDF rồi tải lên."
+            )
+        if any(word in part.lower() for word in ("macro", "vba", "keymap", "toolbars")):
             return _macro_message(name)
         return (
             f"Tệp “{name}” có đối tượng nhúng, điều khiển ActiveX hoặc phần không phải văn bản: không nhận vì "
@@ -129,10 +134,7 @@ def _code(upload, kind, name) -> str:
 def _check_content(upload, name) -> str:
     limit = settings.EVIDENCE_MAX_BYTES
     if upload.size > limit:
-        raise forms.ValidationError(
-            f"Tệp “{name}” nặng {vn_number(round(upload.size / 1048576, 1))} MB, quá giới hạn "
-            f"{vn_number(round(limit / 1048576, 1))} MB."
-        )
+        raise forms.ValidationError(f"Tệp “{name}” {too_large(upload.size, limit)}.")
     if upload.size == 0:
         raise forms.ValidationError(f"Tệp “{name}” rỗng.")
     upload.seek(0)

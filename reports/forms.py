@@ -4,6 +4,7 @@ import datetime
 import unicodedata
 
 from django import forms
+from django.conf import settings
 from django.forms import BaseModelFormSet, modelformset_factory
 from django.utils import timezone
 
@@ -164,6 +165,8 @@ class LeadEntryForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["status"].choices = [("", "— Chọn —"), *TaskStatus.choices]
+        # the browser refuses a file over the limit before sending it (portal.js): nginx would refuse the whole page
+        self.fields["new_evidence"].widget.attrs["data-max-bytes"] = settings.EVIDENCE_MAX_BYTES
 
     def clean_budget_used(self):
         value = self.cleaned_data["budget_used"]

@@ -24,7 +24,7 @@ from targets.numbers import NumberFormatError, parse_number
 from targets.plausibility import describe
 from targets.recording import record_value
 from targets.status import indicator_groups
-from targets.templatetags.plan_format import vn_number
+from targets.templatetags.plan_format import too_large, vn_number
 
 REQUIRED = ["target_code", "year", "value"]
 OPTIONAL = ["as_of", "note", "reference"]
@@ -90,7 +90,8 @@ def read_table(fileobj, name: str) -> pd.DataFrame:
     data = fileobj.read(MAX_BYTES + 1)
     named = f"Tệp “{short_name(name)}”"
     if len(data) > MAX_BYTES:
-        raise FileRefused([f"{named} lớn hơn 5 MB."])
+        size = getattr(fileobj, "size", None) or len(data)  # what was read stops one byte past the limit
+        raise FileRefused([f"{named} {too_large(size, MAX_BYTES)}."])
     if not data.strip():
         raise FileRefused([f"{named} rỗng."])
     budget = Budget()

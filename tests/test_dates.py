@@ -153,7 +153,7 @@ def test_an_import_of_values(client, cast, plan, typed, message):
     client.force_login(cast["vanphong"])
     csv = f"target_code,year,value,as_of\n2025.01,2020,18,31/12/2020\n2025.01,2021,19,{typed}\n".encode()
     response = client.post("/nhap-so-lieu/", {"file": SimpleUploadedFile("so-lieu.csv", csv)})
-    assert response.status_code == 200 and message in response.content.decode()
+    assert response.status_code == 422 and message in response.content.decode()
     assert not TargetValue.objects.filter(target__code="2025.01").exists()
 
 

@@ -1,7 +1,8 @@
 """deploy/nginx.conf in front of a real gunicorn, as docker-compose runs them (only the addresses and the
-certificate folder differ): plain HTTP goes to HTTPS, HTTPS pages carry HSTS because the portal trusts
-the proxy's X-Forwarded-Proto, neither server says what software or version it runs, and login throttling
-counts each client machine at its own address (X-Forwarded-For, trusted only from the proxy)."""
+certificate and error-page folders differ): plain HTTP goes to HTTPS, HTTPS pages carry HSTS because the portal
+trusts the proxy's X-Forwarded-Proto, neither server says what software or version it runs, login throttling
+counts each client machine at its own address (X-Forwarded-For, trusted only from the proxy), and a request over
+nginx's size limit gets a page in Vietnamese."""
 
 import http.client
 import os
@@ -69,7 +70,8 @@ def stack(tmp_path):
                    check=True, capture_output=True)  # fmt: skip
     site = (ROOT / "deploy" / "nginx.conf").read_text()
     for old, new in [("server web:8000;", f"server 127.0.0.1:{app_port};"), ("listen 80;", f"listen {http_port};"),
-                     ("listen 443 ssl;", f"listen {https_port} ssl;"), ("/etc/nginx/certs", str(certs))]:  # fmt: skip
+                     ("listen 443 ssl;", f"listen {https_port} ssl;"), ("/etc/nginx/certs", str(certs)),
+                     ("/etc/nginx/errors", str(ROOT / "deploy" / "errors"))]:  # fmt: skip
         assert old in site
         site = site.replace(old, new)
     site = "\n".join(line for line in site.splitlines() if "[::]" not in line)  # the test machine may lack IPv6
@@ -145,6 +147,33 @@ def test_gunicorn_reached_directly_sends_plain_http_to_https_without_a_banner(st
     response = get(stack["app"], "/dang-nhap/")
     assert response.status == 301 and response.getheader("Location").startswith("https://")
     assert response.getheader("Server") is None  # gunicorn.conf.py drops gunicorn's banner
+
+
+ERROR_PAGE = ROOT / "deploy" / "errors" / "413.html"
+
+
+def test_the_page_for_a_request_over_the_limit_is_vietnamese_and_self_contained():
+    """nginx answers a request over client_max_body_size itself: its page, not nginx's English one, says the limit
+    nginx applies, how to get back to what was typed, and loads nothing from elsewhere."""
+    site = (ROOT / "deploy" / "nginx.conf").read_text()
+    assert "error_page 413 /_loi/413.html;" in site and "alias /etc/nginx/errors/413.html;" in site
+    assert "./deploy/errors:/etc/nginx/errors:ro" in (ROOT / "docker-compose.yml").read_text()
+    megabytes = re.search(r"client_max_body_size (\d+)m;", site).group(1)
+    page = ERROR_PAGE.read_text(encoding="utf-8")
+    assert '<html lang="vi">' in page and '<meta charset="utf-8">' in page
+    assert f"Tệp gửi lên quá lớn (tối đa {megabytes} MB" in page
+    assert "Bấm <strong>Quay lại</strong> để về trang trước: nội dung đã nhập vẫn còn trong trình duyệt" in page
+    assert not re.search(r"(https?:)?//|\b(src|href)=|@import|url\(", page, re.IGNORECASE)  # no outside asset
+
+
+def test_a_request_over_the_limit_gets_the_vietnamese_page(stack):
+    size = int(re.search(r"client_max_body_size (\d+)m;", (ROOT / "deploy" / "nginx.conf").read_text()).group(1))
+    body = b"x" * (size * 1024 * 1024 + 1)
+    headers = {"Content-Type": "application/x-www-form-urlencoded"}
+    response = get(stack["https"], "/dang-nhap/", tls=True, method="POST", body=body, headers=headers)
+    assert response.status == 413
+    assert response.getheader("Content-Type") == "text/html; charset=utf-8"
+    assert response.body == ERROR_PAGE.read_bytes()
 
 
 @pytest.fixture

@@ -1,5 +1,7 @@
 """The consolidated report of a year: its versions, cover fields, inputs and three files."""
 
+import datetime
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -15,6 +17,38 @@ class BuildState(models.TextChoices):
     BUILDING = "building", "Đang dựng"
     READY = "ready", "Đã xong"
     FAILED = "failed", "Lỗi"
+
+
+# A version still queued this long after it was asked for was lost by the broker (down): the sweep queues it again.
+QUEUED_PATIENCE = datetime.timedelta(minutes=5)
+
+
+class BuildUnderway(Exception):
+    """A version of the same plan and year is still being built: a new one is not asked for meanwhile."""
+
+    def __init__(self, version: int):
+        self.version = version
+        super().__init__(f"Bản {version} đang được dựng, xin chờ xong rồi dựng lại nếu cần.")
+
+
+def _stalled(now) -> Q:
+    silent = now - datetime.timedelta(minutes=settings.REPORT_BUILD_STALE_MINUTES)
+    return (
+        Q(state=BuildState.QUEUED, requested_at__lt=now - QUEUED_PATIENCE)
+        | Q(state=BuildState.BUILDING, heartbeat_at__lt=silent)
+        | Q(state=BuildState.BUILDING, heartbeat_at__isnull=True, requested_at__lt=silent)
+    )
+
+
+class ConsolidatedQuerySet(models.QuerySet):
+    def stalled(self, now):
+        """Versions the sweep queues again: still queued QUEUED_PATIENCE after they were asked for, or building
+        with no beat for REPORT_BUILD_STALE_MINUTES (the worker died)."""
+        return self.filter(_stalled(now))
+
+    def underway(self, now):
+        """Versions queued or building and not stalled: a build on its way, which a new request waits for."""
+        return self.filter(state__in=[BuildState.QUEUED, BuildState.BUILDING]).exclude(_stalled(now))
 
 
 def consolidated_path(instance, filename):
@@ -57,6 +91,7 @@ class ConsolidatedReport(models.Model):
     docx = models.FileField("tệp Word", upload_to=consolidated_path, blank=True, max_length=255)
 
     history = HistoricalRecords()
+    objects = ConsolidatedQuerySet.as_manager()
 
     class Meta:
         ordering = ["plan", "-year", "-version"]
@@ -83,6 +118,19 @@ class ConsolidatedReport(models.Model):
                 plan=plan, year=year, version=(previous.version + 1) if previous else 1, requested_by=by,
                 **(defaults | {k: v for k, v in cover.items() if v not in (None, "")}),
             )  # fmt: skip
+
+    @classmethod
+    def request_unless_underway(cls, plan, year, by=None, **cover) -> "ConsolidatedReport":
+        """A new version, as `request`, unless one of the same plan and year is on its way (`underway`): then
+        BuildUnderway names it (a double click asked for two). The plan's row is locked first, so two requests at
+        once go one after the other and the second sees the first's version. A stalled version does not hold
+        a request back longer than the sweep waits before queuing it again."""
+        with transaction.atomic():
+            Plan.objects.select_for_update().only("pk").get(pk=plan.pk)
+            building = cls.objects.underway(timezone.now()).filter(plan=plan, year=year).order_by("-version").first()
+            if building is not None:
+                raise BuildUnderway(building.version)
+            return cls.request(plan, year, by=by, **cover)
 
     def mark_final(self, by) -> None:
         if self.state != BuildState.READY:

@@ -3,8 +3,6 @@ and versions a broker outage left queued or a dead worker left building, queued 
 
 import datetime
 
-from django.conf import settings
-from django.db.models import Q
 from django.utils import timezone
 
 from reports.consolidated.gathering import digest, gather
@@ -19,13 +17,7 @@ def requeue_stalled(now=None) -> list[int]:
     and those whose build stopped beating (its worker was killed, ran out of memory, the machine rebooted)."""
     from reports.consolidated.jobs import build_consolidated_report_job
 
-    now = now or timezone.now()
-    silent = now - datetime.timedelta(minutes=settings.REPORT_BUILD_STALE_MINUTES)
-    stalled = ConsolidatedReport.objects.filter(
-        Q(state=BuildState.QUEUED, requested_at__lt=now - datetime.timedelta(minutes=5))
-        | Q(state=BuildState.BUILDING, heartbeat_at__lt=silent)
-        | Q(state=BuildState.BUILDING, heartbeat_at__isnull=True, requested_at__lt=silent)
-    )
+    stalled = ConsolidatedReport.objects.stalled(now or timezone.now())
     ids = list(stalled.order_by("pk").values_list("pk", flat=True))
     for pk in ids:
         enqueue(build_consolidated_report_job, pk)

@@ -5,6 +5,7 @@ import logging
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,7 +17,7 @@ from reports import access
 from reports.consolidated.cover import FORM_FIELDS, cover_gaps
 from reports.consolidated.coverage import coverage_note, left_out_now
 from reports.consolidated.jobs import build_consolidated_report_job
-from reports.consolidated.models import BuildState, ConsolidatedReport, cover_defaults, stale_issuer
+from reports.consolidated.models import BuildState, BuildUnderway, ConsolidatedReport, cover_defaults, stale_issuer
 from reports.models import ReportingCycle
 from reports.notifications import enqueue
 from tasks.models import Plan, ReportIssuer
@@ -82,10 +83,15 @@ def consolidated_list(request):
             initial={"plan_number": plan.number},
             instance=ConsolidatedReport(**cover_defaults(plan, year, latest)),
         )
+    status = 200
     if request.method == "POST":
         access.require_reviewer(request)
         if form.is_valid():
-            return _start(request, plan, year, form)
+            try:
+                return _start(request, plan, year, form)
+            except BuildUnderway as refusal:  # the cover typed stays in the form below
+                messages.error(request, str(refusal))
+                status = 409
     context = {
         "plan": plan,
         "year": year,
@@ -100,7 +106,7 @@ def consolidated_list(request):
         if form
         else [],
     }
-    return render(request, "reports/consolidated_list.html", context, status=422 if form and form.errors else 200)
+    return render(request, "reports/consolidated_list.html", context, status=422 if form and form.errors else status)
 
 
 def _coverage_notes(plan, year, versions) -> dict[int, str]:
@@ -111,12 +117,14 @@ def _coverage_notes(plan, year, versions) -> dict[int, str]:
 
 
 def _start(request, plan, year, form):
-    number = " ".join(form.cleaned_data["plan_number"].split())
-    if number != plan.number:
-        plan.number, plan._history_user = number, request.user  # kept in the plan's history
-        plan.save(update_fields=["number"])
+    """Ask for a new version and queue it; BuildUnderway, with nothing saved, while another is on its way."""
     cover = {name: form.cleaned_data[name] for name in form.Meta.fields}
-    report = ConsolidatedReport.request(plan, year, by=request.user, **cover)
+    with transaction.atomic():
+        report = ConsolidatedReport.request_unless_underway(plan, year, by=request.user, **cover)
+        number = " ".join(form.cleaned_data["plan_number"].split())
+        if number != plan.number:
+            plan.number, plan._history_user = number, request.user  # kept in the plan's history
+            plan.save(update_fields=["number"])
     outcome = enqueue(build_consolidated_report_job, report.pk)
     if outcome["queued"] is False:
         messages.warning(

@@ -15,7 +15,7 @@ from binhson_plan import workbooks
 from binhson_plan.dates import day_text
 from binhson_plan.workbooks import Budget, Limits, WorkbookRefused, check_archive
 from reports.offline.layout import ASSESSMENT_LABELS, BY_KEY, FORMAT, META_SHEET, NO, STATUS_LABELS, YES, Sheet, where
-from targets.templatetags.plan_format import vn_number
+from targets.templatetags.plan_format import too_large, vn_number
 
 # The caps, each a generous multiple of what a real workbook holds. Measured on the portal's own download of the
 # largest demo report, saved again by LibreOffice as Excel would (shared strings): 22 KB, 86 KB unpacked, shared
@@ -96,7 +96,8 @@ def read_book(upload, name: str) -> UploadedBook:
     data = upload.read(MAX_BYTES + 1)
     named = f"Tệp “{name[:80]}”"
     if len(data) > MAX_BYTES:
-        raise WorkbookError([f"{named} lớn hơn {MAX_BYTES // (1024 * 1024)} MB: không phải tệp báo cáo tải từ cổng."])
+        size = getattr(upload, "size", None) or len(data)  # what was read stops one byte past the limit
+        raise WorkbookError([f"{named} {too_large(size, MAX_BYTES)}: không phải tệp báo cáo tải từ cổng."])
     if not data:
         raise WorkbookError([f"{named} rỗng."])
     if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":

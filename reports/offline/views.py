@@ -14,6 +14,7 @@ from agencies.permissions import Role, has_role
 from binhson_plan.upload_lock import one_upload_at_a_time
 from reports import access
 from reports.models import ReportingCycle, ReportState
+from reports.offline.reader import MAX_BYTES
 from reports.offline.upload import WorkbookError, apply_workbook
 from reports.offline.writer import CONTENT_TYPE, cycle_zip, file_name, report_workbook
 from tasks.models import ReportIssuer
@@ -24,7 +25,10 @@ class WorkbookUploadForm(forms.Form):
         label="Tệp Excel đã điền (.xlsx)",
         error_messages={"required": "Chưa chọn tệp Excel để tải lên.", "empty": "Tệp đã chọn rỗng."},
         widget=forms.ClearableFileInput(
-            attrs={"accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+            attrs={
+                "accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                "data-max-bytes": MAX_BYTES,  # refused in the browser before it is sent (portal.js)
+            }
         ),
     )
     confirm_budgets = forms.BooleanField(

@@ -16,7 +16,10 @@
    - <textarea maxlength>: a counter under the box ("1.234/20.000 ký tự"), so the limit is seen while typing,
      not after saving; a pause in typing near the limit says "còn N ký tự" to screen readers (aria-live);
    - <form data-busy="text">: once sent, its submit button is disabled and the text says the work is under
-     way, with the seconds it has taken (building the consolidated report takes a while, even in-process). */
+     way, with the seconds it has taken (building the consolidated report takes a while, even in-process);
+   - <input type="file" data-max-bytes="N">: a file over N bytes is refused when chosen, with a message next to
+     the field, and the choice is cleared: sent, it would be refused by the server, or the whole page (and what
+     was typed) by the proxy's limit on a request. */
 (function () {
   "use strict";
   var DRAFT_PREFIX = "binhson:";  /* report-form.js keeps drafts as binhson:<user id>:bao-cao-<id> */
@@ -217,6 +220,45 @@
     clearTimeout(pause);
     pause = setTimeout(function () { countChars(area, true); }, 1000);
   });
+
+  /* A file over the field's data-max-bytes, worded as the server words it (targets.templatetags.plan_format.
+     too_large). Listened to in the capture phase, so the choice is cleared before the file name is shown. */
+  function vnInteger(n) { return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, "."); }
+  function megabytes(n) { return String(Math.round(n / 104857.6) / 10).replace(".", ","); }
+  function tooLarge(size, limit) {
+    return (megabytes(size) === megabytes(limit) ? "nặng hơn " : "nặng ") + megabytes(size) + " MB (" +
+      vnInteger(size) + " byte), quá giới hạn " + megabytes(limit) + " MB (" + vnInteger(limit) + " byte)";
+  }
+  document.addEventListener("change", function (event) {
+    var input = event.target;
+    if (!input.matches || !input.matches("input[type=file][data-max-bytes]")) return;
+    var limit = Number(input.dataset.maxBytes);
+    var big = Array.prototype.filter.call(input.files || [], function (f) { return f.size > limit; })[0];
+    if (!input.id) input.id = "tep-gioi-han-" + Math.random().toString(36).slice(2);
+    var box = document.getElementById(input.id + "-qua-lon");
+    if (!big) {
+      if (!box) return;
+      box.remove();
+      input.setAttribute("aria-describedby", (input.getAttribute("aria-describedby") || "").replace(box.id, "").trim());
+      input.classList.remove("is-invalid");
+      input.removeAttribute("aria-invalid");
+      return;
+    }
+    if (!box) {
+      box = document.createElement("div");
+      box.id = input.id + "-qua-lon";
+      box.className = "invalid-feedback d-block";
+      box.setAttribute("role", "alert");
+      var after = document.getElementById(input.id + "-ten-tep") || input;
+      after.insertAdjacentElement("afterend", box);
+      input.setAttribute("aria-describedby", ((input.getAttribute("aria-describedby") || "") + " " + box.id).trim());
+    }
+    box.textContent = "Tệp “" + big.name + "” " + tooLarge(big.size, limit) +
+      ": chưa gửi lên. Hãy chọn tệp nhỏ hơn.";
+    input.value = "";
+    input.classList.add("is-invalid");
+    input.setAttribute("aria-invalid", "true");
+  }, true);
 
   /* File inputs: the browser words its button and "no file" text in its own language (often English); the
      input stays in the tab order (hidden from sight) and a Vietnamese button and file name stand for it. */

@@ -25,6 +25,21 @@ def vn_number(value):
     return number_format(value, ",", places, 3, ".", force_grouping=True)
 
 
+def too_large(size: int, limit: int) -> str:
+    """Why an upload is refused for its size, in MB and in bytes, for every upload (evidence, workbook, values), so a
+    file a few bytes over does not read as the limit itself: "nặng hơn 10 MB (10.485.860 byte), quá giới hạn 10 MB
+    (10.485.760 byte)"."""
+
+    def megabytes(n: int) -> str:
+        return vn_number(round(n / (1024 * 1024), 1))
+
+    weighs = "nặng hơn" if megabytes(size) == megabytes(limit) else "nặng"
+    return (
+        f"{weighs} {megabytes(size)} MB ({vn_number(size)} byte), "
+        f"quá giới hạn {megabytes(limit)} MB ({vn_number(limit)} byte)"
+    )
+
+
 def vn_input_number(value, integer=False) -> str:
     """A number as a form shows it for editing, in a form `parse_number` reads back unchanged: whole
     đồng grouped ("500.000"); other numbers grouped only from a million up ("1250", "1.250.000,5"),

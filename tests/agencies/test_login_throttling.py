@@ -204,3 +204,25 @@ def test_the_right_current_password_still_changes_it(client, cast):
     assert change_password(client, PASSWORD).status_code == 302
     cast["canbo.binhan"].refresh_from_db()
     assert cast["canbo.binhan"].check_password("mat-khau-moi-2026")
+
+
+@pytest.mark.parametrize(
+    "url, wrong_login",
+    [
+        ("/dang-nhap/", "Vui lòng điền vào Tên đăng nhập và mật khẩu chính xác."),
+        ("/quan-tri/login/", "Bạn hãy nhập đúng Tên đăng nhập và mật khẩu."),
+    ],
+)
+def test_an_over_long_user_name_is_a_wrong_login_counted_like_the_others(client, cast, url, wrong_login):
+    """A name longer than axes stores (255) was stored as typed: PostgreSQL refused the row, a 500. It is
+    a wrong login like any other, counted: the names agree on their first 255 characters, so the fifth
+    locks as five wrong passwords for one account do."""
+    stored = AccessAttempt._meta.get_field("username").max_length
+    for extra in range(1, 5):
+        response = client.post(url, {"username": "u" * (stored + extra), "password": "x"}, REMOTE_ADDR=OFFICE)
+        assert response.status_code == 200 and not is_logged_in(client)
+        assert wrong_login in response.content.decode()
+    (attempt,) = AccessAttempt.objects.filter(ip_address=OFFICE)
+    assert len(attempt.username) <= stored and attempt.failures_since_start == 4
+    response = client.post(url, {"username": "u" * 1000, "password": "x"}, REMOTE_ADDR=OFFICE)
+    assert response.status_code == 429

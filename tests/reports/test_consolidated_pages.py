@@ -1,9 +1,18 @@
 """Pages of the consolidated report: who may build, watch, download and mark final."""
 
+import datetime
+import threading
+import time
+from unittest import mock
+
 import pytest
+from django.db import connection, connections
+from django.test import Client
+from django.utils import timezone
 
 from reports.consolidated.build import build_consolidated_report
 from reports.consolidated.models import ConsolidatedReport
+from reports.consolidated.schedule import requeue_stalled
 
 COVER = {"number": "45/BC-UBND", "report_date": "04/12/2026", "addressee": "Ủy ban nhân dân tỉnh Quảng Ngãi",
          "recipients": "Văn phòng UBND tỉnh\nLưu: VT", "signer_authority": "KT. CHỦ TỊCH",
@@ -90,3 +99,73 @@ def test_without_a_broker_the_build_is_done_when_the_page_returns(transactional_
     response = client.post("/tong-hop/", COVER, follow=True)
     assert "Đã dựng xong bản 1." in response.content.decode()
     assert ConsolidatedReport.objects.get().state == "ready"
+
+
+def test_a_second_build_while_one_is_on_its_way_is_refused(client, cast, plan):
+    """A double click on "Dựng" queued two versions: the second click is refused, naming the version being built,
+    and what was typed stays on the page."""
+    client.force_login(cast["vanphong"])
+    assert client.post("/tong-hop/", COVER).status_code == 302
+    response = client.post("/tong-hop/", COVER | {"plan_number": "99/KH-UBND"})
+    html = response.content.decode()
+    assert response.status_code == 409
+    assert "Bản 1 đang được dựng, xin chờ xong rồi dựng lại nếu cần." in html and 'value="45/BC-UBND"' in html
+    plan.refresh_from_db()
+    assert ConsolidatedReport.objects.count() == 1 and plan.number != "99/KH-UBND"  # nothing saved
+
+
+@pytest.mark.parametrize(
+    ("state", "silent_minutes"), [("queued", 6), ("building", 6), ("building", 60)]
+)  # queued: the sweep's 5 minutes; building: REPORT_BUILD_STALE_MINUTES (5)
+def test_a_stalled_build_holds_a_new_one_back_no_longer_than_the_sweep_waits(
+    client, cast, plan, settings, state, silent_minutes
+):
+    settings.REPORT_BUILD_STALE_MINUTES = 5
+    client.force_login(cast["vanphong"])
+    assert client.post("/tong-hop/", COVER).status_code == 302
+    first = ConsolidatedReport.objects.get()
+    almost = timezone.now() - datetime.timedelta(minutes=4)
+    ConsolidatedReport.objects.update(
+        state=state, requested_at=almost, heartbeat_at=almost if state == "building" else None
+    )
+    assert requeue_stalled() == [] and client.post("/tong-hop/", COVER).status_code == 409  # still on its way
+    silent = timezone.now() - datetime.timedelta(minutes=silent_minutes)
+    ConsolidatedReport.objects.update(requested_at=silent, heartbeat_at=silent if state == "building" else None)
+    assert requeue_stalled() == [first.pk]  # the sweep takes it for stalled: so does the page
+    assert client.post("/tong-hop/", COVER).status_code == 302
+    assert list(ConsolidatedReport.objects.values_list("version", flat=True)) == [2, 1]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_build_requests_at_once_queue_one_version_on_postgresql(cast, plan):
+    """Real concurrency, autocommit as in production: A is inside its request (past the check, before its version
+    is written) when B arrives; B waits for A's lock on the plan and is refused, not queued beside it."""
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks are checked on PostgreSQL, the production database (.ci/run)")
+    real_request = ConsolidatedReport.request
+    a_is_inside, result = threading.Event(), {}
+
+    def slow_request(*args, **kwargs):
+        if threading.current_thread().name == "A":
+            a_is_inside.set()
+            time.sleep(1)  # B's request starts meanwhile
+        return real_request(*args, **kwargs)
+
+    def post(name):
+        browser = Client()
+        browser.force_login(cast["vanphong"])
+        try:
+            result[name] = browser.post("/tong-hop/", COVER).status_code
+        finally:
+            connections.close_all()
+
+    with mock.patch.object(ConsolidatedReport, "request", staticmethod(slow_request)):
+        a = threading.Thread(target=post, args=["A"], name="A")
+        a.start()
+        assert a_is_inside.wait(30)
+        b = threading.Thread(target=post, args=["B"], name="B")
+        b.start()
+        a.join(60)
+        b.join(60)
+    assert result == {"A": 302, "B": 409}
+    assert ConsolidatedReport.objects.count() == 1

@@ -269,11 +269,15 @@ def test_import_reads_excel_files(reviewer, plan):
         (b"\x89PNG\r\n\x1a\n" + b"\x00" * 50, "Không đọc được tệp"),
         (b"ma,nam\n1,2\n", "Thiếu cột: target_code, year, value"),
         (b"target_code,year,value\n", "không có dòng số liệu nào"),
+        (
+            b"x" * (5 * 1024 * 1024 + 1),
+            "Tệp “x.csv” nặng hơn 5 MB (5.242.881 byte), quá giới hạn 5 MB (5.242.880 byte).",
+        ),
     ],
 )
 def test_import_refuses_wrong_files(reviewer, plan, content, message):
     response = reviewer.post("/nhap-so-lieu/", {"file": SimpleUploadedFile("x.csv", content)})
-    assert message in response.content.decode()
+    assert response.status_code == 422 and message in response.content.decode()
 
 
 def test_the_import_command_lists_errors(plan, tmp_path):

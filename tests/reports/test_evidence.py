@@ -156,6 +156,18 @@ def test_it_refuses_an_oversized_file(client, cast, report):
     assert not Evidence.objects.exists()
 
 
+@override_settings(EVIDENCE_MAX_BYTES=10 * 1024 * 1024)
+def test_a_file_a_little_over_the_limit_reads_as_over_it(client, cast, report):
+    """10 MiB and 100 bytes read "nặng 10 MB, quá giới hạn 10 MB": the bytes show the difference."""
+    client.force_login(cast["canbo.ldtbxh"])
+    response = upload(client, report, "lon.pdf", PDF + b"0" * (10 * 1024 * 1024 + 100 - len(PDF)))
+    assert response.status_code == 422
+    assert (
+        "Tệp “lon.pdf” nặng hơn 10 MB (10.485.860 byte), quá giới hạn 10 MB (10.485.760 byte)."
+        in response.content.decode()
+    )
+
+
 def test_removing_evidence_is_recorded(client, cast, report):
     client.force_login(cast["canbo.ldtbxh"])
     upload(client, report, "bien-ban.pdf", PDF)
@@ -319,7 +331,7 @@ HIDDEN_MACROS = [
                 )
             ],
         ),
-        "có macro",
+        "là tệp Office có liên kết tới nội dung bên ngoài",  # not "có macro": it has none of its own
     ),
     # Excel 4.0 macros: no VBA at all
     (

@@ -390,7 +390,7 @@ def test_proposals_emptied_are_removed_and_answered_ones_stay(owner, cast, repor
         (b"\x89PNG\r\n\x1a\n" + b"\x00" * 200, "không phải tệp Excel (.xlsx)"),
         (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 200, "tệp Excel cũ (.xls)"),
         (b"PK\x03\x04 not really a zip", "bị hỏng"),
-        (b"x" * (5 * 1024 * 1024 + 1), "lớn hơn 5 MB"),
+        (b"x" * (5 * 1024 * 1024 + 1), "nặng hơn 5 MB (5.242.881 byte), quá giới hạn 5 MB (5.242.880 byte)"),
     ],
 )
 def test_a_wrong_file_is_refused_in_vietnamese(owner, report, content, message):
