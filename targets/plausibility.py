@@ -79,9 +79,12 @@ def jump_reasons(
     for neighbour in _neighbours(others, year):
         change = (value - others[neighbour]) / abs(year - neighbour)
         moved = _movement(others[neighbour], neighbour, value, year, unit)
-        if percentage and abs(change) > most_points:
+        # compared as shown, to four decimals: 64,2 − 63 is 1,2000000000000028 in floating point, and a change
+        # equal to the limit it is told it exceeds would read as a contradiction
+        change = round(change, 4)
+        if percentage and abs(change) > round(most_points, 4):
             reasons.append(f"{moved}: {_fmt(abs(change))} điểm % mỗi năm, quá {_fmt(most_points)} điểm %")
-        elif allowed is not None and abs(change) > allowed:
+        elif allowed is not None and abs(change) > round(allowed, 4):
             reasons.append(
                 f"{moved}: {_fmt(abs(change))} {per} mỗi năm, ngoài mức thay đổi thường thấy của chuỗi số liệu "
                 f"(tối đa {_fmt(allowed)} {per} mỗi năm)".replace("  ", " ")

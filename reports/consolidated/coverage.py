@@ -14,7 +14,7 @@ from reports.models import AgencyReport, ReportState
 HELD = {  # a held report's state then → how the summary says it, in this order
     "approved": "đã duyệt",
     "submitted": "chờ thẩm định (nội dung ghi “chưa duyệt”)",
-    "reopened": "được mở lại để sửa (giữ nội dung đã duyệt trước khi mở lại)",
+    "reopened": "được mở lại để sửa, giữ nội dung đã duyệt trước khi mở lại",
 }
 LEFT_OUT = {  # a left-out report's state then → how the summary says it, in this order
     "sent_back": "báo cáo bị trả lại để bổ sung",
@@ -31,7 +31,12 @@ def coverage_note(version: int, inputs: list[dict], left_out: list[dict] | None,
     if left_out is not None and inputs and set(held) == {"approved"} and not gaps:
         return f"Bản {version} tổng hợp đủ báo cáo của cả {len(inputs)} đơn vị, tất cả đã được duyệt."
     if inputs:
-        parts = "; ".join(f"{held[state]} {label}" for state, label in HELD.items() if held[state])
+        # counted as the dashboard and the report's section I count them: a reopened report among the approved
+        approved = held["approved"] + held["reopened"]
+        parts = [f"{approved} {HELD['approved']}" + (f" (trong đó {held['reopened']} {HELD['reopened']})"
+                                                      if held["reopened"] else "")] if approved else []  # fmt: skip
+        parts += [f"{held['submitted']} {HELD['submitted']}"] if held["submitted"] else []
+        parts = "; ".join(parts)
         sentences = [f"Bản {version} tổng hợp {len(inputs)} báo cáo của đơn vị: {parts}."]
     else:
         sentences = [f"Bản {version} không tổng hợp báo cáo nào của đơn vị, chỉ số liệu các chỉ tiêu đã có."]

@@ -96,6 +96,7 @@ def consolidated_list(request):
         "plan": plan,
         "year": year,
         "versions": versions,
+        "final_version": next((v for v in versions if v.is_final), None),  # named in the confirmation
         "form": form,
         "years": plan.reporting_years(),
         "issuer": issuer,

@@ -79,8 +79,8 @@ def test_the_confirmation_says_what_the_version_holds_and_lacks(client, cast, ye
     with on("2026-12-06"):
         said = confirmation(client, 1)
     assert said.startswith(
-        "Bản 1 tổng hợp 4 báo cáo của đơn vị: 1 đã duyệt; 2 chờ thẩm định (nội dung ghi “chưa duyệt”); "
-        "1 được mở lại để sửa (giữ nội dung đã duyệt trước khi mở lại). "
+        "Bản 1 tổng hợp 4 báo cáo của đơn vị: 2 đã duyệt (trong đó 1 được mở lại để sửa, giữ nội dung đã duyệt "
+        "trước khi mở lại); 2 chờ thẩm định (nội dung ghi “chưa duyệt”). "
         f"Không được tổng hợp: 1 báo cáo bị trả lại để bổ sung, {drafts} đơn vị chưa gửi báo cáo. "
         "Bản 1 trở thành báo cáo chính thức năm 2026"
     ), said
@@ -93,9 +93,15 @@ def test_the_figures_are_the_builds_not_todays(client, cast, year, django_captur
         build(client, django_capture_on_commit_callbacks)
         first, second = confirmation(client, 1), confirmation(client, 2)
         status = client.get(f"/tong-hop/{ConsolidatedReport.objects.get(version=2).pk}/trang-thai/").json()
-    assert "Bản 1 tổng hợp 4 báo cáo của đơn vị: 1 đã duyệt; 2 chờ thẩm định" in first
-    assert "Bản 2 tổng hợp 4 báo cáo của đơn vị: 2 đã duyệt; 1 chờ thẩm định" in second
+    # the reopened report counted among the approved, as the dashboard and section I count it
+    assert "Bản 1 tổng hợp 4 báo cáo của đơn vị: 2 đã duyệt (trong đó 1 được mở lại để sửa" in first
+    assert "Bản 2 tổng hợp 4 báo cáo của đơn vị: 3 đã duyệt (trong đó 1 được mở lại để sửa" in second
+    assert "; 2 chờ thẩm định" in first and "; 1 chờ thẩm định" in second
     assert status["coverage"] == second.split(" Bản 2 trở thành")[0]  # a button added live confirms the same
+    assert "năm 2026 chưa có bản chính thức nào khác" in second
+    with on("2026-12-07"):  # once a version is official, the confirmation names the one it replaces
+        client.post(f"/tong-hop/{ConsolidatedReport.objects.get(version=1).pk}/chinh-thuc/")
+        assert "bản 1, bản chính thức hiện nay, thôi là bản chính thức" in confirmation(client, 2)
 
 
 def test_a_version_built_before_the_left_out_were_recorded_says_todays_as_todays(client, cast, year):
@@ -103,7 +109,7 @@ def test_a_version_built_before_the_left_out_were_recorded_says_todays_as_todays
     drafts = never_sent()
     with on("2026-12-06"):
         said = confirmation(client, 1)
-    assert "Bản 1 tổng hợp 4 báo cáo của đơn vị: 1 đã duyệt;" in said
+    assert "Bản 1 tổng hợp 4 báo cáo của đơn vị: 2 đã duyệt (trong đó 1 được mở lại để sửa" in said
     assert (
         "Bản dựng này không ghi lại các báo cáo không được tổng hợp (báo cáo chưa gửi hoặc bị trả lại không được "
         f"tổng hợp); hiện nay 1 báo cáo bị trả lại để bổ sung, {drafts} đơn vị chưa gửi báo cáo." in said

@@ -151,7 +151,9 @@ def test_the_dashboard_counts_as_sent_what_the_consolidated_report_counts(client
     html = client.get(URL).content.decode()
     summary = html[html.index('id="tinh-hinh-bao-cao"') : html.index('id="bang-don-vi"')]
     assert "<strong>1</strong> đã gửi" in summary and "<strong>1</strong> bị trả lại, đang bổ sung" in summary
-    assert "Gửi lần đầu: <strong>2</strong> đúng hạn, <strong>0</strong> gửi muộn" in summary
+    assert (
+        "Gửi lần đầu: <strong>2</strong> báo cáo (<strong>2</strong> đúng hạn, <strong>0</strong> gửi muộn)" in summary
+    )
     assert "<strong>20</strong> chưa gửi" in summary
     data = gather(ConsolidatedReport(plan=plan, year=2026, report_date=datetime.date(2026, 12, 1)))
     assert int(data.reports["included"].astype(bool).sum()) == 1

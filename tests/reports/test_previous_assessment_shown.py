@@ -74,3 +74,19 @@ def test_a_qualitative_field_shows_the_year_before_as_a_numeric_field_does(clien
     assert "Chưa có đánh giá năm 2025 của mốc 2025: nhập đánh giá năm 2025." in asked
     assert "Năm 2024: <strong>chưa đạt</strong>" in asked
     assert "Năm 2024: <span" in card(html, "2025.07") and "chưa có số liệu" in card(html, "2025.07")
+
+
+def test_a_report_with_no_targets_says_so_rather_than_an_empty_table(client, cast, plan):
+    """Browser pass 8: a commune's report, which answers for no target, showed the table's header and no row."""
+    report = current_report(plan, "UBND-BA")
+    assert not report.target_entries.exists()
+    with on("2026-11-20"):
+        client.force_login(cast["canbo.binhan"])
+        assert (
+            client.post(f"/bao-cao/{report.pk}/", ReportPage(report).fill_everything().data("submit")).status_code
+            == 302
+        )
+        client.force_login(cast["vanphong"])
+        html = client.get(f"/bao-cao/{report.pk}/").content.decode()
+    section = html[html.index("3. Chỉ tiêu</h2>") : html.index("</h2>", html.index("3. Chỉ tiêu</h2>") + 20)]
+    assert 'id="bang-chi-tieu"' not in section and '<p class="text-muted">Không có.</p>' in section

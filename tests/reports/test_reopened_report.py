@@ -96,7 +96,8 @@ def test_the_queue_and_the_dashboard_tell_reopened_from_sent_back(
     start = dashboard.index('id="gui-lan-dau"')
     line = " ".join(dashboard[start : dashboard.index("</span>", start)].split())
     # the two back with their agencies, each said as what it is and as "đã gửi" counts it
-    assert ("<strong>2</strong> đúng hạn, <strong>0</strong> gửi muộn, trong đó <strong>1</strong> bị trả lại, đang "
+    assert ("<strong>2</strong> báo cáo (<strong>2</strong> đúng hạn, <strong>0</strong> gửi muộn); trong 2 báo cáo "
+            "này, <strong>1</strong> bị trả lại, đang "
             "ở đơn vị để bổ sung (chưa tính vào “đã gửi”) và <strong>1</strong> được mở lại để sửa (vẫn tính theo nội "
             "dung đã duyệt)") in line  # fmt: skip
     table = dashboard[

@@ -180,9 +180,9 @@ def test_the_dashboard_says_which_reports_are_back_with_their_agencies_and_why_e
     summary = dashboard[dashboard.index('id="tinh-hinh-bao-cao"') : dashboard.index('id="bang-don-vi"')]
     assert "<strong>19</strong> đã gửi" in summary  # the reopened by their approved content, not the sent-back
     assert (
-        "Gửi lần đầu: <strong>20</strong> đúng hạn, <strong>0</strong> gửi muộn, trong đó <strong>1</strong> bị trả "
-        "lại, đang ở đơn vị để bổ sung (chưa tính vào “đã gửi”) và <strong>2</strong> được mở lại để sửa (vẫn tính "
-        "theo nội dung đã duyệt)</span>" in summary
+        "Gửi lần đầu: <strong>20</strong> báo cáo (<strong>20</strong> đúng hạn, <strong>0</strong> gửi muộn); trong "
+        "20 báo cáo này, <strong>1</strong> bị trả lại, đang ở đơn vị để bổ sung (chưa tính vào “đã gửi”) và "
+        "<strong>2</strong> được mở lại để sửa (vẫn tính theo nội dung đã duyệt)</span>" in summary
     )
     assert "<strong>2</strong> chưa gửi" in summary
     assert "<strong>3</strong> quá hạn (2 chưa gửi, 1 quá hạn bổ sung)</span>" in summary

@@ -101,3 +101,24 @@ def test_a_steps_series_is_not_flagged_when_a_commune_reaches_the_standard():
     series = {2020: 0.0, 2021: 0.0, 2022: 0.0, 2023: 50.0, 2024: 50.0, 2025: 50.0, 2026: 100.0}  # the demo year's
     assert flagged_years(series, unit="%", natural_limit=100, step=50) == {}
     assert "quá 50 điểm %" in jump_reasons({2025: 0.0}, 2026, 100, unit="%", step=50)[0]
+
+
+def test_a_change_is_never_said_to_exceed_a_limit_it_equals_as_shown():
+    """Browser pass 8: 63 → 64,2 read "1,2 năm mỗi năm, ngoài mức thay đổi thường thấy … (tối đa 1,2 năm mỗi năm)":
+    64,2 − 63 is 1,2000000000000028 in floating point. Every reason's change, as shown, is above its limit as shown."""
+    import random
+    import re
+
+    rnd, contradictions = random.Random(8), []
+    for _ in range(3000):
+        start = round(rnd.uniform(50, 70), 1)
+        steps = [round(rnd.choice([0.1, 0.2, 0.3, 0.4]), 1) for _ in range(4)]
+        series = {2021 + n: round(start + sum(steps[:n]), 1) for n in range(4)}
+        value = round(series[2024] + rnd.choice([0.3, 0.6, 0.9, 1.2, 1.5]), 1)
+        for reason in jump_reasons(series, 2025, value, unit="năm"):
+            found = re.search(r": ([\d.,]+) năm mỗi năm.*tối đa ([\d.,]+) năm", reason)
+            if found:
+                shown, limit = (float(x.replace(".", "").replace(",", ".")) for x in found.groups())
+                if shown <= limit:
+                    contradictions.append(reason)
+    assert contradictions == []
