@@ -4,6 +4,7 @@ progressing, where each task stands, and the agencies' proposals. A fixed number
 Each year shows its own organisation: the agencies that held each task and target on the year's due date
 (agencies/lineage.py), so 2024 shows the offices of 2024 and 2026 their successors."""
 
+from collections import Counter
 from dataclasses import dataclass, field
 from itertools import groupby
 
@@ -188,7 +189,9 @@ def pending_summary(groups) -> Pending:
     for row in rows:
         for entry in row.unapproved:
             codes.setdefault(entry.pk, (entry, []))[1].append(row.target.code)
-    agencies = sorted({entry.report.agency.short_name for entry, _ in codes.values()}, key=vietnamese_order)
+    per_agency = Counter(entry.report.agency.short_name for entry, _ in codes.values())
+    # each agency with its own count: "4 số liệu của Phòng NN&PTNT; 2 số liệu của Trung tâm Y tế" (browser pass 9)
+    agencies = [f"{per_agency[name]} số liệu của {name}" for name in sorted(per_agency, key=vietnamese_order)]
     return Pending(len(rows), len(codes), agencies, [shown for _, shown in codes.values() if len(shown) > 1])
 
 

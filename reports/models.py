@@ -269,7 +269,7 @@ class AgencyReport(models.Model):
             notes.append(f"Hạn bổ sung {self.correction_due_on:%d/%m/%Y}")
         elif self.is_overdue:
             notes.append("Quá hạn")
-        if self.resubmitted_at:
+        if self.resubmitted_at and self.state != ReportState.SENT_BACK:  # sent back again: that one is history
             late = f" (muộn so với hạn bổ sung {self.correction_due_on:%d/%m/%Y})" if self.resubmitted_late else ""
             notes.append(f"Gửi lại lúc {timezone.localtime(self.resubmitted_at):%H:%M %d/%m/%Y}{late}")
         return "; ".join(notes)

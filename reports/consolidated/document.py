@@ -143,7 +143,8 @@ def _direction(data, issuer) -> list:
         counts += (f" (báo cáo đã duyệt của {'; '.join(reopened_kept)} được {issuer.reviewer_name} mở lại để sửa: "
                    "tổng hợp theo nội dung đã duyệt cho đến khi bản sửa được duyệt lại)")  # fmt: skip
     if waiting:
-        counts += f"; {waiting} báo cáo đang thẩm định (nội dung lấy từ các báo cáo này có ghi chú “chưa duyệt”)"
+        these = "báo cáo này" if waiting == 1 else "các báo cáo này"
+        counts += f"; {waiting} báo cáo đang thẩm định (nội dung lấy từ {these} có ghi chú “chưa duyệt”)"
     counts += f"; bị trả lại để bổ sung, chưa tổng hợp: {'; '.join(sent_back)}" if sent_back else ""
     counts += (f"; báo cáo đã duyệt, được {issuer.reviewer_name} mở lại để sửa, chưa tổng hợp lại: "
                f"{'; '.join(reopened)}") if reopened else ""  # fmt: skip
@@ -324,6 +325,8 @@ def _targets(data, reviewer) -> list:
     for t in data.targets.to_dict("records"):
         unit = f" ({t['unit']})" if t["unit"] else ""  # the unit of its values; the goal says its own
         baseline = f"{t['baseline_year']}: {_measured(t['baseline_value'], t['unit'])}" if t["baseline_year"] else "–"
+        if t["baseline_year"] in data.estimates.get(t["target_id"], ()):  # as Phụ lục 1 marks the same value
+            baseline += " (ước)"
         if t["assessment"]:  # a qualitative target: its assessment, not "no data" beside its status
             latest = t["assessment"]
         elif t["latest_year"]:

@@ -8,6 +8,7 @@ import datetime
 
 import pandas as pd
 
+from reports.consolidated.gathering import lead_first
 from reports.excel import APPROVAL, approval_label, workbook
 
 TARGETS = {
@@ -130,7 +131,7 @@ def _with_unreported(data) -> pd.DataFrame:
     if not gaps:
         return tasks
     merged = pd.concat([tasks, pd.DataFrame(gaps, columns=tasks.columns, dtype=object)], ignore_index=True)
-    return merged.sort_values(["position", "role", "agency"], ignore_index=True)
+    return merged.sort_values(["position", "role", "agency"], key=lead_first, ignore_index=True)
 
 
 def _select(frame: pd.DataFrame, headers: dict[str, str], **names) -> pd.DataFrame:

@@ -67,6 +67,11 @@ class Consolidated:
         return self.report.year
 
 
+def lead_first(column: pd.Series) -> pd.Series:
+    """The sort key of a tasks frame's column: the lead before the coordinating agencies, as the PDF lists them."""
+    return column.map({"lead": 0, "coordinating": 1}) if column.name == "role" else column
+
+
 def frame(rows: list[dict], columns: list[str]) -> pd.DataFrame:
     """A frame whose missing values are None: object columns, so pandas never turns None into NaN."""
     return pd.DataFrame(rows, columns=columns, dtype=object)
@@ -150,7 +155,7 @@ def gather(report: ConsolidatedReport) -> Consolidated:
             for e, agency, note in [*entries, *standing.entries]
         ],
         TASK_COLUMNS,
-    ).sort_values(["position", "role", "agency"], ignore_index=True)
+    ).sort_values(["position", "role", "agency"], key=lead_first, ignore_index=True)
     sent = Proposal.objects.filter(report_id__in=own).select_related("report__agency")
     proposals = frame(
         [

@@ -153,6 +153,8 @@ def _asked(form, report) -> tuple[int, str]:
     if shared:
         notes.append(f"Số liệu này dùng chung cho mốc sau của cùng chỉ số: {', '.join(shared)}.")
     target = form.instance.target
+    if ask and ask.year is None:  # nothing to enter this year: no word on how to enter it
+        return year, " ".join(notes)
     if target.kind == "annual_change":
         notes.append(f"Nhập mức của chỉ số ({target.input_unit}) năm {year}, không nhập mức thay đổi.")
     elif target.measured_unit:
@@ -168,6 +170,8 @@ def _target(form, report) -> Line:
     if year != report.cycle.year:  # the page says it beside the date too (ReportingCycle.default_as_of)
         notes = f"{notes} Để trống ngày: tính đến {report.cycle.default_as_of(year):%d/%m/%Y}.".strip()
     last = getattr(form, "last_value", None)
+    if last is not None and last.is_estimate:  # the page writes "(ước)" beside it; a number cell cannot
+        notes = f"Giá trị năm trước (năm {last.year}) là số ước thực hiện. {notes}".strip()
     closed = {"value", "as_of", "is_estimate"} if form.fields["value"].disabled else set()
     return Line(
         entry.pk,

@@ -208,3 +208,26 @@ def test_a_report_is_printed_with_the_date_it_was_sent_and_its_excel_panel_says_
         panel = page[page.index('id="tep-excel"') :].split("</details>")[0]
         assert "Tệp Excel của báo cáo" in panel and "rồi tải lên lại tại đây" not in panel
         assert "báo cáo không ở trạng thái sửa được" in panel and "tai-len-tep-excel" not in panel
+
+
+def test_a_report_sent_back_again_shows_its_corrections_date_once_and_no_earlier_resubmission(client, cast, plan):
+    """Browser pass 9: the header said "Hạn bổ sung 15/12/2026 | Hạn gửi … | Hạn bổ sung: 15/12/2026", and a report
+    sent back a second time still showed "Gửi lại lúc …" from the round before."""
+    report = current_report(plan, "LDTBXH")
+    with on("2026-11-16", "08:00"):
+        submit(client, cast["canbo.ldtbxh"], report)
+    with on("2026-11-17", "09:00"):
+        assert send_back(client, cast, report, correction_due_on="24/11/2026").status_code == 302
+    with on("2026-11-18", "09:00"):
+        submit(client, cast["canbo.ldtbxh"], report)
+    with on("2026-11-19", "09:00"):
+        assert send_back(client, cast, report, correction_due_on="26/11/2026").status_code == 302
+        client.force_login(cast["canbo.ldtbxh"])
+        html = client.get(f"/bao-cao/{report.pk}/").content.decode()
+        header = html[html.index("<header") : html.index("</header>")]
+        assert header.count("26/11/2026") == 1 and "Hạn bổ sung: <strong>26/11/2026</strong>" in header
+        assert "Gửi lại lúc" not in header
+        report.refresh_from_db()
+        assert report.deadline_note() == "Hạn bổ sung 26/11/2026"
+        client.force_login(cast["vanphong"])  # the lists keep their badge: they have no sentence beside it
+        assert "Hạn bổ sung 26/11/2026" in row_of(client.get("/tham-dinh/").content.decode(), "tinh-hinh-nop", NAME)

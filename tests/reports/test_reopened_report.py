@@ -237,6 +237,12 @@ def test_a_coordinating_agency_sent_back_is_not_said_to_have_never_reported(plan
     assert {r["Báo cáo của đơn vị"] for r in education} == {None}  # no report in it: neither approved nor awaiting
     silent = [r for r in rows if r["Cơ quan, đơn vị"] == "Ủy ban nhân dân xã Bình An"]
     assert silent and {r["Kết quả"] for r in silent} == {"Chưa gửi báo cáo."}
+    roles = {}  # within a task, the lead before the coordinating agencies, as the PDF lists them
+    for r in rows:
+        if r["Vai trò"]:  # not the totals row
+            roles.setdefault(r["Mã nhiệm vụ"], []).append(r["Vai trò"])
+    assert all(listed == sorted(listed, key=["Chủ trì", "Phối hợp"].index) for listed in roles.values())
+    assert any(listed[0] == "Chủ trì" and "Phối hợp" in listed for listed in roles.values())
     labour = [r for r in rows if r["Cơ quan, đơn vị"] == "Phòng Lao động - Thương binh và Xã hội"]
     assert labour and all(r["Báo cáo của đơn vị"] == "Đã duyệt; báo cáo được mở lại để sửa" for r in labour)
 

@@ -127,6 +127,41 @@ def test_an_estimate_is_marked_uoc_on_the_dashboard_and_the_public_page(client, 
     assert "(ước)" not in row_of(page(client, DASHBOARD), "2025.03")  # an approved value, not an estimate
 
 
+def test_an_estimate_is_marked_uoc_beside_a_report_and_as_a_baseline(client, demo):
+    """Browser pass 9: "Năm trước" on the report page, the agency's workbook and the consolidated report's "Năm gốc"
+    showed an estimate as a plain value, while the form and the dashboard marked it."""
+    from openpyxl import load_workbook
+
+    report = AgencyReport.objects.get(cycle__year=2026, agency__code="LDTBXH")
+    login(client, "vanphong")
+    previous = page(client, report.get_absolute_url())
+    previous = previous[previous.index('id="chi-tieu-2030.03"') :].split("</tr>")[0]
+    assert "20,1% (ước)<div" in previous and "năm 2025" in previous
+    login(client, "canbo.ldtbxh")
+    book = load_workbook(io.BytesIO(client.get(f"/bao-cao/{report.pk}/excel/").content))
+    [line] = [line for line in book["Chỉ tiêu định lượng"].iter_rows(values_only=True) if line[0] == "2030.03"]
+    assert "Giá trị năm trước (năm 2025) là số ước thực hiện." in line[-1]
+    built = build_consolidated_report(ConsolidatedReport.request(demo, 2026).pk)
+    assert built.state == "ready", built.error
+    assert "2025: 2.560,4 tỷ đồng (ước)" in flat(pdf_text(built.pdf.path))
+
+
+def test_values_awaiting_approval_are_counted_per_agency(client, demo):
+    """Browser pass 9: "(6 số liệu của Phòng NN&PTNT; Trung tâm Y tế)" read as six values of the one office."""
+    import re
+
+    _staff_sends_again("NNPTNT")
+    AgencyReport.objects.filter(cycle__year=2026, agency__code="TTYT").update(state="submitted")  # sent, as is
+    TargetEntry.objects.filter(report__agency__code="TTYT").update(value=70, is_estimate=True)
+    login(client, "vanphong")
+    note = re.search(r"đang chờ duyệt \(([^)]*)\)", page(client, DASHBOARD)).group(1)
+    counted = [part for part in note.split("; ") if " số liệu của " in part]
+    assert [part.split(" số liệu của ")[1] for part in counted] == ["Phòng NN&amp;PTNT", "Trung tâm Y tế"]
+    assert counted[0] == "4 số liệu của Phòng NN&amp;PTNT" and re.fullmatch(
+        r"\d+ số liệu của Trung tâm Y tế", counted[1]
+    )
+
+
 def _staff_sends_again(code):
     """The agency sends its report again (after the demo's send-back), through the report's own method."""
     report = AgencyReport.objects.get(cycle__year=2026, agency__code=code)
