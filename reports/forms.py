@@ -345,7 +345,11 @@ class BaseProposalFormSet(BaseModelFormSet):
         super().clean()
         deleted = set(map(id, self.deleted_forms)) if self.can_delete else set()
         kept = [f for f in self.forms if id(f) not in deleted and (f.instance.pk or f.has_changed())]
-        if len(kept) > MAX_PROPOSALS:
+        # and those saved before that this post leaves out (its rows counted from 0 says nothing of them): a tampered
+        # form adding rows each time reached 145 (the sixth probe)
+        posted = {f.instance.pk for f in self.forms if f.instance.pk}
+        untouched = self.get_queryset().exclude(pk__in=posted).count() if self.get_queryset() is not None else 0
+        if len(kept) + untouched > MAX_PROPOSALS:
             raise forms.ValidationError(TOO_MANY_PROPOSALS, code="too_many_forms")
 
 

@@ -19,7 +19,7 @@ from binhson_plan import workbooks
 from binhson_plan.dates import DateError, parse_day
 from binhson_plan.longtext import xml_safe
 from binhson_plan.workbooks import Budget, Limits, WorkbookRefused, check_archive
-from targets.models import ReferenceValue, Target, TargetValue
+from targets.models import MAX_VALUE, ReferenceValue, Target, TargetValue
 from targets.numbers import NumberFormatError, parse_number
 from targets.plausibility import describe
 from targets.recording import record_value
@@ -269,10 +269,14 @@ def _number(text, column, fail, required, unit=None):
             fail(column, "chưa có giá trị.")
         return None
     try:
-        return parse_number(text, unit=unit)
+        number = parse_number(text, unit=unit)
     except NumberFormatError as exc:
         fail(column, str(exc))
         return None
+    if abs(number) >= MAX_VALUE:  # a value and a reference alike: the column would refuse it with an error
+        fail(column, "số quá lớn (phải nhỏ hơn 1.000.000.000.000.000).")
+        return None
+    return number
 
 
 def _date(text, fail):

@@ -10,6 +10,8 @@ from agencies.models import Agency
 from targets.progress import STATUS_LABELS
 from tasks.models import Plan, Section
 
+MAX_VALUE = 10**15  # no figure of the plan comes near it; the column would refuse 10**16 with an error
+
 
 class TargetKind(models.TextChoices):
     LEVEL = "level", "Mức đạt"
@@ -142,7 +144,10 @@ class Target(models.Model):
         return self.kind == TargetKind.ANNUAL_CHANGE and not self.measured_unit
 
     def value_error(self, value) -> str | None:
-        """Why `value` cannot be a value of this target, in Vietnamese; None when it can."""
+        """Why `value` cannot be a value of this target, in Vietnamese; None when it can. No value reaches a
+        million billion (the report form's bound; the column holds 16 digits before the point)."""
+        if abs(value) >= MAX_VALUE:
+            return "Số quá lớn (phải nhỏ hơn 1.000.000.000.000.000)."
         if self.is_percentage and not 0 <= value <= 100:
             return "Tỷ lệ phần trăm phải từ 0 đến 100."
         if self.is_yearly_change and not -100 <= value <= 100:

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from agencies.lineage import Lineage
 from binhson_plan.dates import day_formfield
+from binhson_plan.longtext import xml_safe
 from reports import access
 from reports.consolidated.cover import FORM_FIELDS, cover_gaps
 from reports.consolidated.coverage import coverage_note, left_out_now
@@ -56,6 +57,15 @@ class CoverForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             field.error_messages["required"] = "Mục này không được để trống."
+
+    def clean(self):
+        """Text pasted from Word keeps none of what a Word file cannot hold (a vertical tab from Shift+Enter, U+FFFE):
+        one such character in the signer's name made every build fail at its Word file (the sixth probe)."""
+        cleaned = super().clean()
+        for name, value in cleaned.items():
+            if isinstance(value, str):
+                cleaned[name] = xml_safe(value.replace("\x0b", "\n"))
+        return cleaned
 
 
 def _reader(request):

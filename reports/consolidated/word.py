@@ -179,7 +179,7 @@ def _line(container, text="", bold=False, italic=False, size=None, align=CENTER,
     paragraph.paragraph_format.first_line_indent = Cm(0)
     paragraph.paragraph_format.space_before, paragraph.paragraph_format.space_after = Pt(before), Pt(after)
     if text:
-        run = paragraph.add_run(text)
+        run = paragraph.add_run(xml_safe(text))  # a cover saved before its form dropped what Word cannot hold
         run.bold, run.italic = bold, italic
         if size:
             run.font.size = Pt(size)

@@ -80,6 +80,28 @@ def test_more_proposals_than_allowed_are_refused_by_the_server(staff, report):
     assert report.proposals.count() == 50
 
 
+def test_proposals_saved_before_count_when_a_post_leaves_them_out(staff, report):
+    """The sixth probe: a post claiming no saved rows (proposal-INITIAL_FORMS=0) added 45 each time, 145 in all;
+    after that every save of the report was refused."""
+    page = ReportPage(report)
+    for number in range(40):
+        page.add_proposal(f"Kiến nghị số {number + 1}.")
+    assert staff.post(f"/bao-cao/{report.pk}/", page.data()).status_code == 302
+    fresh = ReportPage(report).data()
+    data = {key: value for key, value in fresh.items() if not key.startswith("proposal-")}
+    data |= {"proposal-TOTAL_FORMS": "11", "proposal-INITIAL_FORMS": "0", "proposal-MIN_NUM_FORMS": "0",
+             "proposal-MAX_NUM_FORMS": "50"}  # fmt: skip
+    data |= {f"proposal-{n}-text": f"Kiến nghị thêm {n}." for n in range(11)}
+    response = staff.post(f"/bao-cao/{report.pk}/", data)
+    assert response.status_code == 422 and "Tối đa 50 kiến nghị" in response.content.decode()
+    assert report.proposals.count() == 40
+    data = {key: value for key, value in data.items() if key not in ("proposal-TOTAL_FORMS",)} | {
+        "proposal-TOTAL_FORMS": "10"
+    }
+    assert staff.post(f"/bao-cao/{report.pk}/", data).status_code == 302  # up to the cap, still accepted
+    assert report.proposals.count() == 50
+
+
 def test_a_file_name_too_long_for_the_disk_is_shortened(staff, report, tmp_path):
     name = "Biên bản nghiệm thu công trình nước sạch tập trung xã Bình An " * 6 + ".pdf"  # ~370 letters, ~500 bytes
     code = "III.3.b.3"

@@ -70,3 +70,20 @@ def test_text_saved_with_them_before_is_written_into_every_file_without_them(
         sheets = load_workbook(built.xlsx.path)
         results = [c for row in sheets["Nhiệm vụ"].iter_rows(values_only=True) for c in row]
         assert CLEAN in results
+
+
+def test_a_cover_pasted_from_word_builds(client, cast, plan, eager_jobs, django_capture_on_commit_callbacks):
+    """The sixth probe: a vertical tab (Word's Shift+Enter) or U+FFFE in the cover's fields made every build fail at
+    its Word file, the values kept in the form for the next try."""
+    from tests.reports.test_enqueue import COVER
+
+    cover = COVER | {"number": "12/BC\x01-UBND", "signer_name": "Phạm\x0bQuang Sự\ufffe",
+                     "recipients": "Lưu: VT\x0bUBND tỉnh"}  # fmt: skip
+    with on("2026-12-06"), django_capture_on_commit_callbacks(execute=True):
+        client.force_login(cast["vanphong"])
+        assert client.post("/tong-hop/?nam=2026", cover).status_code == 302
+    built = ConsolidatedReport.objects.get(plan=plan, year=2026)
+    assert built.state == "ready", built.error
+    assert (built.number, built.signer_name) == ("12/BC-UBND", "Phạm\nQuang Sự")
+    word = zipfile.ZipFile(built.docx.path).read("word/document.xml").decode()
+    assert "Quang Sự" in word and "12/BC-UBND" in word and "\ufffe" not in word and "\x0b" not in word

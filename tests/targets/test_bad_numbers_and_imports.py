@@ -128,3 +128,38 @@ def test_an_import_file_with_a_very_long_name_is_recorded_under_a_shortened_one(
     assert response.status_code == 302
     value = TargetValue.objects.get(target__code="2025.01", year=2020)
     assert len(value.source) <= 255 and value.source.startswith("Nhập từ tệp Số liệu chỉ tiêu") and "…" in value.source
+
+
+@pytest.mark.parametrize("typed", ["10000000000000000", "99999999999999999999"])
+def test_an_import_refuses_a_number_no_value_can_be_not_with_a_server_error(client, cast, plan, typed):
+    """The sixth probe: 10^16 in a file of values was a 500 (numeric field overflow on PostgreSQL)."""
+    rows = f"target_code,year,value,reference\n2025.01,2013,{typed},\n2030.01,2024,12,{typed}\n"
+    client.force_login(cast["vanphong"])
+    upload = SimpleUploadedFile("so-lieu.csv", rows.encode(), content_type="text/csv")
+    response = client.post("/nhap-so-lieu/", {"file": upload})
+    page = response.content.decode()
+    assert response.status_code == 422
+    assert "Dòng 2, cột value: số quá lớn (phải nhỏ hơn 1.000.000.000.000.000)." in page
+    assert "Dòng 3, cột reference: số quá lớn" in page
+    assert not TargetValue.objects.filter(year__in=[2013, 2024], target__code__in=["2025.01", "2030.01"]).exists()
+
+
+@pytest.mark.parametrize("typed", ["10000000000000000", "99999999999999999999"])
+def test_the_correction_form_refuses_it_next_to_the_field(client, cast, plan, typed):
+    client.force_login(cast["vanphong"])
+    url = f"/ke-hoach/{plan.slug}/chi-tieu/2025.01/dinh-chinh/"
+    response = client.post(url, {"year": 2020, "value": typed, "as_of": "", "reason": "Số liệu mới."})
+    assert response.status_code in (200, 422)
+    assert "Số quá lớn (phải nhỏ hơn 1.000.000.000.000.000)." in response.content.decode()
+    assert 'value="Số liệu mới."' in response.content.decode() or "Số liệu mới." in response.content.decode()
+
+
+def test_a_file_of_thousands_of_bad_rows_lists_the_first_two_hundred(client, cast, plan):
+    """The sixth probe: 19 000 bad rows listed 57 000 errors in an 11 MB page."""
+    rows = "target_code,year,value\n" + "".join(f"X{n},abc,xyz\n" for n in range(1000))
+    client.force_login(cast["vanphong"])
+    response = client.post("/nhap-so-lieu/", {"file": SimpleUploadedFile("so-lieu.csv", rows.encode())})
+    page = response.content.decode()
+    assert response.status_code == 422 and page.count("<li>Dòng ") == 200
+    total = int(page.split("Chưa nhập gì: tệp có ")[1].split(" lỗi")[0])
+    assert f"… và {total - 200} lỗi khác: sửa các lỗi trên rồi nhập lại để xem tiếp." in page and total >= 1000
