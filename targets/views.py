@@ -107,6 +107,7 @@ def target_figures(target, year) -> dict:
         "by_year": by_year,
         "by_year_overrides": {y: pick_override(overrides, y, target.horizon, p.final) for y, p in by_year},
         "chart": chart,
+        "estimates": estimates,  # the years whose value is an estimate: "(ước)" wherever such a value shows
     }
 
 

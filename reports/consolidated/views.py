@@ -124,7 +124,15 @@ def _coverage_notes(plan, year, versions) -> dict[int, str]:
     """Version id → what it holds of the agencies' reports and what it lacks, said before it is marked official."""
     markable = [v for v in versions if v.state == BuildState.READY and not v.is_final]
     now = left_out_now(plan, year) if any(v.left_out is None for v in markable) else []
-    return {v.pk: coverage_note(v.version, v.inputs, v.left_out, now) for v in markable}
+    return {v.pk: coverage_note(v.version, v.inputs, v.left_out, now) + _unnumbered(v) for v in markable}
+
+
+def _unnumbered(version) -> str:
+    """A version built with the number's placeholder ("…/BC-UBND") is said so before it becomes the official one."""
+    if "…" not in version.number and "..." not in version.number and version.number.strip():
+        return ""
+    return (f" Bản {version.version} chưa có số văn bản (in “Số: {version.number or '…'}”): nếu đây là bản trình ký, "
+            "điền số rồi dựng lại.")  # fmt: skip
 
 
 def _start(request, plan, year, form):

@@ -82,6 +82,7 @@ def test_the_confirmation_says_what_the_version_holds_and_lacks(client, cast, ye
         "Bản 1 tổng hợp 4 báo cáo của đơn vị: 2 đã duyệt (trong đó 1 được mở lại để sửa, giữ nội dung đã duyệt "
         "trước khi mở lại); 2 chờ thẩm định (nội dung ghi “chưa duyệt”). "
         f"Không được tổng hợp: 1 báo cáo bị trả lại để bổ sung, {drafts} đơn vị chưa gửi báo cáo. "
+        "Bản 1 chưa có số văn bản (in “Số: …/BC-UBND”): nếu đây là bản trình ký, điền số rồi dựng lại. "
         "Bản 1 trở thành báo cáo chính thức năm 2026"
     ), said
 
@@ -100,6 +101,8 @@ def test_the_figures_are_the_builds_not_todays(client, cast, year, django_captur
     assert status["coverage"] == second.split(" Bản 2 trở thành")[0]  # a button added live confirms the same
     assert "năm 2026 chưa có bản chính thức nào khác" in second
     with on("2026-12-07"):  # once a version is official, the confirmation names the one it replaces
+        ConsolidatedReport.objects.filter(version=2).update(number="125/BC-UBND")  # numbered: not warned of it
+        assert "chưa có số văn bản" not in confirmation(client, 2) and "chưa có số văn bản" in confirmation(client, 1)
         client.post(f"/tong-hop/{ConsolidatedReport.objects.get(version=1).pk}/chinh-thuc/")
         assert "bản 1, bản chính thức hiện nay, thôi là bản chính thức" in confirmation(client, 2)
 
@@ -132,4 +135,7 @@ def test_a_year_of_every_report_approved_says_so_before_marking(client, cast, pl
             review(client, sent(client, cast, plan, code), "duyet")
         build(client, django_capture_on_commit_callbacks)
         said = confirmation(client, 1)
-    assert said.startswith("Bản 1 tổng hợp đủ báo cáo của cả 2 đơn vị, tất cả đã được duyệt. Bản 1 trở thành")
+    assert said.startswith(
+        "Bản 1 tổng hợp đủ báo cáo của cả 2 đơn vị, tất cả đã được duyệt. Bản 1 chưa có số văn bản (in “Số: "
+        "…/BC-UBND”): nếu đây là bản trình ký, điền số rồi dựng lại. Bản 1 trở thành"
+    )

@@ -137,6 +137,9 @@ def test_an_estimate_is_marked_uoc_beside_a_report_and_as_a_baseline(client, dem
     previous = page(client, report.get_absolute_url())
     previous = previous[previous.index('id="chi-tieu-2030.03"') :].split("</tr>")[0]
     assert "20,1% (ước)<div" in previous and "năm 2025" in previous
+    detail = page(client, f"/ke-hoach/{SLUG}/chi-tieu/2030.03/")  # the target's own page, under its status
+    judged = detail[detail.index('id="so-lieu-danh-gia"') :].split("</p>")[0]
+    assert "năm 2026, 16,4% (ước)" in judged
     login(client, "canbo.ldtbxh")
     book = load_workbook(io.BytesIO(client.get(f"/bao-cao/{report.pk}/excel/").content))
     [line] = [line for line in book["Chỉ tiêu định lượng"].iter_rows(values_only=True) if line[0] == "2030.03"]
