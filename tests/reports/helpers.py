@@ -195,3 +195,23 @@ def words_cut_in_tables(docx_path) -> list[str]:
                         if points(word, run.font.size.pt, bool(run.bold)) > room:
                             cut.append(f"{word} ({room:.1f} pt)")
     return cut
+
+
+def bhxh_sends(client, plan, target_code: str, value: str):
+    """BHXH huyện (a staff account made for the test) sends its 2026 report with `value` for `target_code`, then logs
+    out: a value sent and not approved, which no public figure may show."""
+    from django.contrib.auth import get_user_model
+
+    from agencies.models import Membership
+    from agencies.permissions import Role, add_role
+
+    report = current_report(plan, "BHXH")
+    staff = get_user_model().objects.create_user("canbo.bhxh")
+    Membership.objects.create(user=staff, agency=report.agency)
+    add_role(staff, Role.AGENCY_STAFF)
+    client.force_login(staff)
+    client.post(
+        f"/bao-cao/{report.pk}/", ReportPage(report).fill_everything().target(target_code, value=value).data("submit")
+    )
+    client.logout()
+    return report

@@ -210,16 +210,23 @@ def test_a_report_is_printed_with_the_date_it_was_sent_and_its_excel_panel_says_
         assert "báo cáo không ở trạng thái sửa được" in panel and "tai-len-tep-excel" not in panel
 
 
+def sent_back_and_sent_again(client, cast, report, staff: str, *days: tuple[str, str]) -> None:
+    """Sent on days[0], sent back on days[1] with corrections due on its second item, sent again on days[2]."""
+    (sent, _), (returned, due), (again, _) = days
+    with on(sent, "08:00"):
+        submit(client, cast[staff], report)
+    with on(returned, "09:00"):
+        assert send_back(client, cast, report, correction_due_on=due).status_code == 302
+    with on(again, "08:30"):
+        submit(client, cast[staff], report)
+
+
 def test_a_report_sent_back_again_shows_its_corrections_date_once_and_no_earlier_resubmission(client, cast, plan):
     """Browser pass 9: the header said "Hạn bổ sung 15/12/2026 | Hạn gửi … | Hạn bổ sung: 15/12/2026", and a report
     sent back a second time still showed "Gửi lại lúc …" from the round before."""
     report = current_report(plan, "LDTBXH")
-    with on("2026-11-16", "08:00"):
-        submit(client, cast["canbo.ldtbxh"], report)
-    with on("2026-11-17", "09:00"):
-        assert send_back(client, cast, report, correction_due_on="24/11/2026").status_code == 302
-    with on("2026-11-18", "09:00"):
-        submit(client, cast["canbo.ldtbxh"], report)
+    sent_back_and_sent_again(client, cast, report, "canbo.ldtbxh", ("2026-11-16", ""), ("2026-11-17", "24/11/2026"),
+                             ("2026-11-18", ""))  # fmt: skip
     with on("2026-11-19", "09:00"):
         assert send_back(client, cast, report, correction_due_on="26/11/2026").status_code == 302
         client.force_login(cast["canbo.ldtbxh"])

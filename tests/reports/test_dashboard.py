@@ -15,7 +15,7 @@ from agencies.models import Membership
 from agencies.permissions import Role, add_role
 from targets.models import ReferenceValue, TargetValue
 from tests.conftest import DATA, queries_of
-from tests.reports.helpers import ReportPage, current_report, on
+from tests.reports.helpers import ReportPage, bhxh_sends, current_report, on
 
 pytestmark = pytest.mark.season  # who has reported, late or overdue, depends on the day
 SLUG = "binh-son-ctdt-2021-2030"
@@ -290,15 +290,7 @@ def test_the_import_command_lists_errors(plan, tmp_path):
 
 
 def test_the_public_page_shows_only_approved_figures(client, cast, plan):
-    report = current_report(plan, "BHXH")
-    staff = get_user_model().objects.create_user("canbo.bhxh")
-    Membership.objects.create(user=staff, agency=report.agency)
-    add_role(staff, Role.AGENCY_STAFF)
-    client.force_login(staff)
-    client.post(
-        f"/bao-cao/{report.pk}/", ReportPage(report).fill_everything().target("2025.19", value="93,7").data("submit")
-    )
-    client.logout()
+    report = bhxh_sends(client, plan, "2025.19", "93,7")
     html = client.get(f"/cong-khai/{SLUG}/").content.decode()
     assert "93,7" not in html and "Công khai kết quả thực hiện" in html
     api = client.get(f"/api/plans/{SLUG}/progress/?year=2026").json()
@@ -406,7 +398,6 @@ def test_an_import_puts_values_on_the_first_milestone(reviewer, plan):
 def test_the_report_form_says_which_milestones_share_a_value(client, cast, plan):
     report = current_report(plan, "TCKH")
     client.force_login(cast["vanphong"])
-    from agencies.models import Membership
 
     staff = get_user_model().objects.create_user("canbo.tckh")
     Membership.objects.create(user=staff, agency=report.agency)

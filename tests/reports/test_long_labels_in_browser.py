@@ -5,20 +5,17 @@ import pytest
 
 from tests.browser import PHONE, log_in, screenshot, width_problem
 from tests.reports.helpers import current_report, on
-from tests.reports.test_corrections_due import send_back
-from tests.reports.test_deadline import SLUG, submit
+from tests.reports.test_corrections_due import sent_back_and_sent_again
+from tests.reports.test_deadline import SLUG
 
 pytestmark = pytest.mark.season
 
 
 def test_a_long_state_label_wraps_on_a_phone(transactional_db, browser, live_server, plan, client, cast):
-    report = current_report(plan, "NNPTNT")
-    with on("2026-11-16", "08:00"):
-        submit(client, cast["canbo.nnptnt"], report)
-    with on("2026-12-06", "09:00"):
-        assert send_back(client, cast, report, correction_due_on="10/12/2026").status_code == 302
-    with on("2026-12-14", "08:30"):
-        submit(client, cast["canbo.nnptnt"], report)  # sent again after its corrections' date
+    report = current_report(plan, "NNPTNT")  # sent again after its corrections' date
+    sent_back_and_sent_again(client, cast, report, "canbo.nnptnt", ("2026-11-16", ""), ("2026-12-06", "10/12/2026"),
+                             ("2026-12-14", ""))  # fmt: skip
+    with on("2026-12-14", "08:35"):
         browser.set_window_size(PHONE, 900)
         log_in(browser, live_server, "vanphong")
         for name, url in [("report", report.get_absolute_url()), ("dashboard", f"/bang-dieu-khien/{SLUG}/2026/")]:

@@ -6,17 +6,14 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
-from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
-from agencies.models import Membership
-from agencies.permissions import Role, add_role
 from targets.models import Target
 from targets.overrides import override_status
 from targets.progress import STATUS_LABELS
 from targets.recording import record_value
 from tests.conftest import DATA
-from tests.reports.helpers import ReportPage, current_report, on
+from tests.reports.helpers import bhxh_sends, on
 
 SLUG = "binh-son-ctdt-2021-2030"
 PAGE = f"/cong-khai/{SLUG}/"
@@ -97,15 +94,7 @@ def test_an_estimate_is_said_as_on_the_page(client, figures):
 
 
 def test_a_value_awaiting_review_is_never_in_the_table(client, cast, plan):
-    report = current_report(plan, "BHXH")
-    staff = get_user_model().objects.create_user("canbo.bhxh")
-    Membership.objects.create(user=staff, agency=report.agency)
-    add_role(staff, Role.AGENCY_STAFF)
-    client.force_login(staff)
-    client.post(
-        f"/bao-cao/{report.pk}/", ReportPage(report).fill_everything().target("2025.19", value="93,7").data("submit")
-    )
-    client.logout()
+    report = bhxh_sends(client, plan, "2025.19", "93,7")
     sheet = download(client, "?nam=2026")
     assert 93.7 not in {cell.value for row in sheet.iter_rows() for cell in row}
     client.force_login(cast["vanphong"])
