@@ -96,10 +96,11 @@ def trajectory_chart(
     for year in range(first, last + 1, step):
         parts.append(f'<text x="{x(year):.1f}" y="{height - 14}" text-anchor="middle">{year}</text>')
     if path:
+        glue = "" if change_unit.startswith("%") else " "  # "7%/năm", as everywhere else
         points = " ".join(f"{x(year):.1f},{y(value):.1f}" for year, value in path.items())
         parts.append(
             f'<polyline fill="none" stroke="#198754" stroke-width="1.5" stroke-dasharray="6 4" points="{points}">'
-            f"<title>Lộ trình cần đạt: {escape(fmt(progress.required_pace))} {escape(change_unit)}</title>"
+            f"<title>Lộ trình cần đạt: {escape(fmt(progress.required_pace))}{glue}{escape(change_unit)}</title>"
             "</polyline>"
         )
     elif target is not None and years:
@@ -109,9 +110,10 @@ def trajectory_chart(
             f'y2="{y(target):.1f}" stroke="#198754" stroke-width="1.5" stroke-dasharray="6 4"/>'
         )
     if target is not None:
+        goal = round(target, 1 if abs(target) >= 100 else 2)  # "3.591,1 tỷ đồng", not "3.591,0935"
         parts.append(
             f'<circle cx="{x(progress.milestone):.1f}" cy="{y(target):.1f}" r="4" fill="none" stroke="#198754" '
-            f'stroke-width="2"><title>Mục tiêu năm {progress.milestone}: {escape(with_unit(target, unit))}'
+            f'stroke-width="2"><title>Mục tiêu năm {progress.milestone}: {escape(with_unit(goal, unit))}'
             "</title></circle>"
         )
     if progress.projected is not None and years and progress.method in ("cagr", "linear"):
@@ -132,19 +134,23 @@ def trajectory_chart(
     return mark_safe("".join(parts))
 
 
-def target_chart(target, series: dict[int, float], refs: dict[int, float], progress: Progress, first: int) -> str:
+def target_chart(
+    target, series: dict[int, float], refs: dict[int, float], progress: Progress, first: int, estimates=()
+) -> str:
     """The target page's chart, each value in the unit it is measured in: the level series (income in
     triệu đồng/người/năm, the poverty rate in %), or for a target relative to a reference series the ratio
-    (lần), each point saying what it is made of."""
+    (lần), each point saying what it is made of, and "ước" where it is an estimate."""
     start = target.baseline_year or target.period_start or first
     if target.kind == "relative":
         shown = {y: v / refs[y] for y, v in series.items() if refs.get(y)}
         against = target.reference[:1].lower() + target.reference[1:] if target.reference else "chuỗi tham chiếu"
         notes = {
-            y: f"{with_unit(series[y], target.input_unit)}; {against}: {with_unit(refs[y], target.input_unit)}"
+            y: f"{with_unit(series[y], target.input_unit)}{' ước' if y in estimates else ''}; {against}: "
+            f"{with_unit(refs[y], target.input_unit)}"
             for y in shown
         }
         return trajectory_chart(shown, progress, target.unit or "lần", start, notes=notes)
     return trajectory_chart(
-        series, progress, target.input_unit, start, change_unit=target.unit, direction=target.direction or "higher"
-    )
+        series, progress, target.input_unit, start, change_unit=target.unit, direction=target.direction or "higher",
+        notes={y: "ước" for y in series if y in estimates},
+    )  # fmt: skip

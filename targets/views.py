@@ -93,7 +93,7 @@ def target_figures(target, year) -> dict:
     status = reported_statuses([target], year).get(target.pk, "")
     progress = progress_by_year(target, series, refs, status, [year], estimates)[0][1]
     first = min([*series, year])
-    chart = "" if target.is_qualitative else target_chart(target, series, refs, progress, first)
+    chart = "" if target.is_qualitative else target_chart(target, series, refs, progress, first, estimates)
     by_year = progress_by_year(target, series, refs, status, range(first, year + 1), estimates)
     group = milestones(target, year)
     overrides = list(override_history(target))  # a reviewer's status stands beside the computed one

@@ -3,6 +3,7 @@
 estimates marked "(ước)", and values sent but not yet approved shown as such, never a draft's."""
 
 import io
+import re
 
 import pandas as pd
 import pytest
@@ -140,6 +141,10 @@ def test_an_estimate_is_marked_uoc_beside_a_report_and_as_a_baseline(client, dem
     detail = page(client, f"/ke-hoach/{SLUG}/chi-tieu/2030.03/")  # the target's own page, under its status
     judged = detail[detail.index('id="so-lieu-danh-gia"') :].split("</p>")[0]
     assert "năm 2026, 16,4% (ước)" in judged
+    chart = page(client, f"/ke-hoach/{SLUG}/chi-tieu/2030.01/")  # its chart's points say so too
+    assert "<title>2025: 2.560,4 tỷ đồng (ước)</title>" in chart and "<title>2024: 2.381,8 tỷ đồng</title>" in chart
+    goal = re.search(r"<title>Mục tiêu năm 2030: ([\d.,]+) tỷ đồng</title>", chart).group(1)
+    assert len(goal.rpartition(",")[2]) <= 1 if "," in goal else True  # "3.591,1", not "3.591,0935"
     login(client, "canbo.ldtbxh")
     book = load_workbook(io.BytesIO(client.get(f"/bao-cao/{report.pk}/excel/").content))
     [line] = [line for line in book["Chỉ tiêu định lượng"].iter_rows(values_only=True) if line[0] == "2030.03"]
@@ -151,8 +156,6 @@ def test_an_estimate_is_marked_uoc_beside_a_report_and_as_a_baseline(client, dem
 
 def test_values_awaiting_approval_are_counted_per_agency(client, demo):
     """Browser pass 9: "(6 số liệu của Phòng NN&PTNT; Trung tâm Y tế)" read as six values of the one office."""
-    import re
-
     _staff_sends_again("NNPTNT")
     AgencyReport.objects.filter(cycle__year=2026, agency__code="TTYT").update(state="submitted")  # sent, as is
     TargetEntry.objects.filter(report__agency__code="TTYT").update(value=70, is_estimate=True)
