@@ -8,6 +8,7 @@ for one report — while 20 000 characters of prose are about six pages (issue 1
 
 import html as html_module
 import re
+import unicodedata
 
 LINE_LIMIT = 200  # lines with writing per text field: a long list of communes or households fits
 QUOTE_LIMIT = 3_000  # characters of one agency's text quoted in the consolidated report's body
@@ -28,6 +29,23 @@ NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 def xml_safe(text: str) -> str:
     """`text` less the characters no XML document can hold (NOT_IN_XML)."""
     return NOT_IN_XML.sub("", text)
+
+
+LINE_BREAKS = re.compile("\r\n|[\r\x0b\x0c\x85\u2028\u2029]")  # Word's Shift+Enter is \x0b, pasted
+BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")  # they reorder the rest of a line; Vietnamese needs none
+INVISIBLE = {"\u3164", "\u2800", "\u115f", "\u1160", "\uffa0"}  # letters that print as nothing
+
+
+def typed(text: str) -> str:
+    """Text as typed or pasted, as the portal keeps it: every kind of line break one "\n" (a vertical tab from Word
+    would otherwise vanish and join two words), no bidi controls, nothing an XML document cannot hold."""
+    return xml_safe(BIDI_CONTROLS.sub("", LINE_BREAKS.sub("\n", text)))
+
+
+def visible(text: str) -> bool:
+    """Whether `text` has something a reader sees: not only spaces, format characters (U+200B, U+FEFF, U+00AD…) and
+    letters that print as nothing (U+3164, U+2800)."""
+    return any(not c.isspace() and unicodedata.category(c) != "Cf" and c not in INVISIBLE for c in text)
 
 
 def written_lines(text: str | None) -> list[str]:

@@ -5,7 +5,7 @@ import unicodedata
 from django import forms
 
 from binhson_plan.dates import DayField
-from binhson_plan.longtext import xml_safe
+from binhson_plan.longtext import typed, visible
 from targets.numbers import NumberFormatError, parse_number
 from targets.overrides import FINAL_STATUSES
 from targets.templatetags.plan_format import vn_input_number
@@ -40,8 +40,8 @@ class CorrectionForm(forms.Form):
         return value
 
     def clean_reason(self):
-        reason = unicodedata.normalize("NFC", xml_safe(self.cleaned_data["reason"])).strip()
-        if not reason:
+        reason = unicodedata.normalize("NFC", typed(self.cleaned_data["reason"])).strip()
+        if not visible(reason):  # invisible characters alone are no reason
             raise forms.ValidationError("Cần ghi lý do đính chính.")
         return reason
 
@@ -118,7 +118,7 @@ class StatusOverrideForm(forms.Form):
         return data
 
     def clean_reason(self):
-        reason = unicodedata.normalize("NFC", xml_safe(self.cleaned_data["reason"])).strip()
-        if not reason:
+        reason = unicodedata.normalize("NFC", typed(self.cleaned_data["reason"])).strip()
+        if not visible(reason):  # invisible characters alone are no reason
             raise forms.ValidationError("Cần ghi lý do điều chỉnh.")
         return reason

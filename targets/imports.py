@@ -17,7 +17,7 @@ from django.db import transaction
 
 from binhson_plan import workbooks
 from binhson_plan.dates import DateError, parse_day
-from binhson_plan.longtext import xml_safe
+from binhson_plan.longtext import typed
 from binhson_plan.workbooks import Budget, Limits, WorkbookRefused, check_archive
 from targets.models import MAX_VALUE, ReferenceValue, Target, TargetValue
 from targets.numbers import NumberFormatError, parse_number
@@ -28,6 +28,7 @@ from targets.templatetags.plan_format import too_large, vn_number
 
 REQUIRED = ["target_code", "year", "value"]
 OPTIONAL = ["as_of", "note", "reference"]
+NOTE_LIMIT = 2000  # characters of a value's note
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20_000
 # An .xlsx is a zip: 5 MB of it can unpack to gigabytes of XML and millions of rows (one 190 KB file used to kill a
@@ -226,7 +227,9 @@ def parse_rows(plan, frame: pd.DataFrame) -> list[Row]:
             errors.extend(row_errors)
             continue
         seen[(code, year)] = index
-        note = xml_safe(str(record.get("note", ""))).strip()[:2000]  # never typed; no workbook could hold it
+        note = typed(str(record.get("note", ""))).strip()
+        if len(note) > NOTE_LIMIT:  # said, not cut without a word
+            fail("note", f"ghi chú dài {len(note)} ký tự, tối đa {NOTE_LIMIT}.")
         rows.append(Row(index, target, year, value, as_of, note, reference))
     errors += _jumps_without_a_note(rows)
     if errors:

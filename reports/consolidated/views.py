@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from agencies.lineage import Lineage
 from binhson_plan.dates import day_formfield
-from binhson_plan.longtext import xml_safe
+from binhson_plan.longtext import typed
 from reports import access
 from reports.consolidated.cover import FORM_FIELDS, cover_gaps
 from reports.consolidated.coverage import coverage_note, left_out_now
@@ -64,7 +64,7 @@ class CoverForm(forms.ModelForm):
         cleaned = super().clean()
         for name, value in cleaned.items():
             if isinstance(value, str):
-                cleaned[name] = xml_safe(value.replace("\x0b", "\n"))
+                cleaned[name] = typed(value)
         return cleaned
 
 

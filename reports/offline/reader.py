@@ -5,6 +5,8 @@ The work one upload can cost is bounded before openpyxl opens it (binhson_plan.w
 and the time budget is checked again while the rows are read."""
 
 import datetime
+import math
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -218,6 +220,10 @@ def cell_text(cell, kind: str) -> str | None:
     answered no). Raises ValueError with the Vietnamese reason when the cell cannot be read."""
     value = getattr(cell, "value", None)
     data_type = getattr(cell, "data_type", "n")
+    if isinstance(value, float) and not math.isfinite(value):  # "nan", "inf" written into a number cell
+        raise ValueError(f"ô ghi “{value}”, không phải là số: nhập một số.")
+    if isinstance(value, str) and data_type in ("s", "inlineStr"):
+        value = _unescaped(value)
     if data_type == "f" or (isinstance(value, str) and data_type not in ("s", "inlineStr") and value[:1] == "="):
         raise ValueError(FORMULA.format(formula=str(value)[:40]))
     if data_type == "e":
@@ -226,6 +232,16 @@ def cell_text(cell, kind: str) -> str | None:
         return None if kind == "yesno" else ""
     reader = _READERS.get(kind, _text)
     return reader(value, cell)
+
+
+ESCAPED = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
+def _unescaped(text: str) -> str:
+    """A cell's text with Excel's escapes of characters XML cannot hold ("_x000B_", a line break pasted from Word)
+    turned back into the characters, which the form then treats as it treats them typed; "_x005F_" is Excel's
+    escape of "_" itself."""
+    return ESCAPED.sub(lambda found: chr(int(found.group(1), 16)), text)
 
 
 def _text(value, cell) -> str:

@@ -87,3 +87,29 @@ def test_a_cover_pasted_from_word_builds(client, cast, plan, eager_jobs, django_
     assert (built.number, built.signer_name) == ("12/BC-UBND", "Phạm\nQuang Sự")
     word = zipfile.ZipFile(built.docx.path).read("word/document.xml").decode()
     assert "Quang Sự" in word and "12/BC-UBND" in word and "\ufffe" not in word and "\x0b" not in word
+
+
+def test_a_line_break_pasted_from_word_stays_a_line_break_and_bidi_controls_go(client, cast, plan):
+    """The seventh probe: Word's Shift+Enter (a vertical tab) was dropped, joining two words; U+202E reversed the
+    rest of a line in the documents."""
+    report = current_report(plan, "LDTBXH")
+    with on("2026-11-20"):
+        client.force_login(cast["canbo.ldtbxh"])
+        page = ReportPage(report)
+        page.values["difficulties"] = "Từ\x0bngắt dòng\u2028tiếp\u202e theo"
+        assert client.post(f"/bao-cao/{report.pk}/", page.data()).status_code == 302
+    report.refresh_from_db()
+    assert report.difficulties == "Từ\nngắt dòng\ntiếp theo"
+
+
+@pytest.mark.parametrize("reason", ["\u200b", "\u2060\ufeff", "\u00ad", "\u202e", "\u3164", "\u2800 \x0b"])
+def test_a_reason_of_invisible_characters_is_no_reason(client, cast, plan, reason):
+    with on("2026-12-06"):
+        client.force_login(cast["vanphong"])
+        base = f"/ke-hoach/{plan.slug}/chi-tieu/2025.01"
+        corrected = client.post(f"{base}/dinh-chinh/", {"year": 2020, "value": "18", "as_of": "", "reason": reason})
+        overridden = client.post(
+            f"{base}/dieu-chinh-tinh-trang/", {"year": 2026, "status": "on_track", "reason": reason}
+        )
+    assert "Cần ghi lý do đính chính." in corrected.content.decode()
+    assert "Cần ghi lý do điều chỉnh." in overridden.content.decode()

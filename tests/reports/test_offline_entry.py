@@ -4,6 +4,7 @@ in Excel, and comes back through the web form's own checks, all or nothing."""
 import datetime
 import io
 import math
+import zipfile
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -365,6 +366,39 @@ def test_a_number_cell_is_read_as_the_number_it_holds(owner, report):
     assert again[TARGETS][f"G{row_of(targets, '2030.08')}"].value == 12.345
     assert upload(owner, report, again).status_code == 302  # and it goes back and forth unchanged
     assert TargetEntry.objects.get(report=report, target__code="2030.08").value == Decimal("12.345")
+
+
+@pytest.mark.parametrize(
+    "written, said",
+    [("1e999", "ô ghi “inf”, không phải là số: nhập một số"), ("-1e999", "ô ghi “-inf”, không phải là số"),
+     ("nan", "bị hỏng: không đọc được nội dung")],
+)  # fmt: skip
+def test_a_number_cell_holding_no_number_is_refused_not_taken_for_empty(owner, report, written, said):
+    """The seventh probe: a number cell's XML holding no number ("1e999" reads as infinity) was answered as saved,
+    the value lost. (openpyxl writes NaN as an empty cell: an emptied cell, which empties the value, as typed.)"""
+    TargetEntry.objects.filter(report=report, target__code="2030.08").update(value=71)
+    book = download(owner, report)
+    targets = book[TARGETS]
+    targets[f"G{row_of(targets, '2030.08')}"] = 123456.789  # a mark to find in the sheet's XML
+    buffer = io.BytesIO()
+    book.save(buffer)
+    packed, unpacked = io.BytesIO(), zipfile.ZipFile(buffer)
+    with zipfile.ZipFile(packed, "w") as out:
+        for item in unpacked.infolist():
+            content = unpacked.read(item.filename)
+            out.writestr(item, content.replace(b"<v>123456.789</v>", f"<v>{written}</v>".encode()))
+    response = upload(owner, report, packed.getvalue())
+    assert response.status_code == 422 and said in errors_of(response)
+    assert TargetEntry.objects.get(report=report, target__code="2030.08").value == 71
+
+
+def test_excel_escapes_of_pasted_characters_are_read_as_those_characters(owner, report):
+    """The seventh probe: Excel writes a line break pasted from Word as "_x000B_"; it was saved as those letters."""
+    book = download(owner, report)
+    book[LEAD]["D2"] = "Dòng một_x000B_dòng hai_xFFFE_._x005F_x0041_"
+    assert upload(owner, report, book).status_code == 302
+    entry = report.task_entries.filter(role="lead").order_by("section__position").first()
+    assert entry.results == "Dòng một\ndòng hai._x0041_"
 
 
 def test_proposals_emptied_are_removed_and_answered_ones_stay(owner, cast, report):
