@@ -127,7 +127,9 @@ def test_a_version_of_every_report_approved_says_so_in_one_line():
     assert coverage_note(3, [], []) == "Bản 3 không tổng hợp báo cáo nào của đơn vị, chỉ số liệu các chỉ tiêu đã có."
 
 
-def test_a_year_of_every_report_approved_says_so_before_marking(client, cast, plan, django_capture_on_commit_callbacks):
+def test_a_year_of_every_report_approved_says_so_before_marking(
+    client, cast, plan, eager_jobs, django_capture_on_commit_callbacks
+):
     with on("2026-12-06"):
         cycle = ReportingCycle.open(plan, 2026)
         cycle.reports.exclude(agency__code__in=["LDTBXH", "GDDT"]).delete()  # a year of two agencies
