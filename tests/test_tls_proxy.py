@@ -156,7 +156,7 @@ def test_the_page_for_a_request_over_the_limit_is_vietnamese_and_self_contained(
     """nginx answers a request over client_max_body_size itself: its page, not nginx's English one, says the limit
     nginx applies, how to get back to what was typed, and loads nothing from elsewhere."""
     site = (ROOT / "deploy" / "nginx.conf").read_text()
-    assert "error_page 413 /_loi/413.html;" in site and "alias /etc/nginx/errors/413.html;" in site
+    assert "error_page 413 /_loi/413.html;" in site and "alias /etc/nginx/errors/$1.html;" in site
     assert "./deploy/errors:/etc/nginx/errors:ro" in (ROOT / "docker-compose.yml").read_text()
     megabytes = re.search(r"client_max_body_size (\d+)m;", site).group(1)
     page = ERROR_PAGE.read_text(encoding="utf-8")
@@ -164,6 +164,23 @@ def test_the_page_for_a_request_over_the_limit_is_vietnamese_and_self_contained(
     assert f"Tệp gửi lên quá lớn (tối đa {megabytes} MB" in page
     assert "Bấm <strong>Quay lại</strong> để về trang trước: nội dung đã nhập vẫn còn trong trình duyệt" in page
     assert not re.search(r"(https?:)?//|\b(src|href)=|@import|url\(", page, re.IGNORECASE)  # no outside asset
+
+
+@pytest.mark.parametrize("name, codes", [("502", "502 503 504"), ("400", "400 414 494")])
+def test_nginxs_other_own_errors_are_vietnamese_and_self_contained(name, codes):
+    """The seventh probe: while gunicorn restarted, users read nginx's English "502 Bad Gateway"; a long address
+    or a large cookie, "414 Request-URI Too Large"."""
+    site = (ROOT / "deploy" / "nginx.conf").read_text()
+    assert f"error_page {codes} /_loi/{name}.html;" in site
+    page = (ROOT / "deploy" / "errors" / f"{name}.html").read_text(encoding="utf-8")
+    assert '<html lang="vi">' in page and "<strong>Quay lại</strong>" in page
+    assert not re.search(r"(https?:)?//|\b(src|href)=|@import|url\(", page, re.IGNORECASE)
+
+
+def test_an_address_too_long_gets_the_vietnamese_page(stack):
+    response = get(stack["https"], "/" + "a" * 20_000, tls=True)
+    assert response.status == 414
+    assert response.body == (ROOT / "deploy" / "errors" / "400.html").read_bytes()
 
 
 def test_a_request_over_the_limit_gets_the_vietnamese_page(stack):
