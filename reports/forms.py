@@ -9,7 +9,7 @@ from django.forms import BaseModelFormSet, modelformset_factory
 from django.utils import timezone
 
 from binhson_plan.dates import DayField, day_formfield
-from binhson_plan.longtext import LINE_LIMIT, typed, written_lines
+from binhson_plan.longtext import LINE_LIMIT, typed, visible, written_lines
 from reports.evidence import ALLOWED_EXTENSIONS, check_evidence_file
 from reports.models import AgencyReport, Proposal, QualitativeStatus, ReportingCycle, TargetEntry, TaskEntry, TaskStatus
 from targets.numbers import NumberFormatError, parse_number
@@ -31,7 +31,8 @@ class PlainTextField(forms.CharField):
 
     def to_python(self, value):
         text = super().to_python(value)
-        return unicodedata.normalize("NFC", typed(text)) if text else text
+        text = unicodedata.normalize("NFC", typed(text)) if text else text
+        return text if not text or visible(text) else ""  # nothing a reader sees is nothing (the eighth probe)
 
     def validate(self, value):
         super().validate(value)

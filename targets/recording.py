@@ -14,7 +14,8 @@ def record_value(
     `reason` says why a correction replaces the current version (required from the correction page); `at` when
     it was recorded, if not now (an approval dated in the past: the value carries the approval's time)."""
     current = TargetValue.objects.select_for_update().filter(target=target, year=year, is_current=True).first()
-    if current and (current.value, current.as_of, current.is_estimate) == (value, as_of, is_estimate):
+    same = current and (current.value, current.as_of, current.is_estimate) == (value, as_of, is_estimate)
+    if same and (not note or current.note == note):  # a new note is a change too (the eighth probe)
         return None
     if current:
         current.is_current = False

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from agencies.lineage import Lineage
 from binhson_plan.dates import day_formfield
-from binhson_plan.longtext import typed
+from binhson_plan.longtext import typed, visible
 from reports import access
 from reports.consolidated.cover import FORM_FIELDS, cover_gaps
 from reports.consolidated.coverage import coverage_note, left_out_now
@@ -62,9 +62,11 @@ class CoverForm(forms.ModelForm):
         """Text pasted from Word keeps none of what a Word file cannot hold (a vertical tab from Shift+Enter, U+FFFE):
         one such character in the signer's name made every build fail at its Word file (the sixth probe)."""
         cleaned = super().clean()
-        for name, value in cleaned.items():
+        for name, value in list(cleaned.items()):
             if isinstance(value, str):
                 cleaned[name] = typed(value)
+                if self.fields[name].required and not visible(cleaned[name]):  # a number or signer no one sees
+                    self.add_error(name, "Mục này không được để trống.")
         return cleaned
 
 

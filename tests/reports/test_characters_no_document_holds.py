@@ -7,6 +7,7 @@ import io
 import zipfile
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from docx import Document
 from openpyxl import load_workbook
 
@@ -113,3 +114,38 @@ def test_a_reason_of_invisible_characters_is_no_reason(client, cast, plan, reaso
         )
     assert "Cần ghi lý do đính chính." in corrected.content.decode()
     assert "Cần ghi lý do điều chỉnh." in overridden.content.decode()
+
+
+def test_what_no_one_can_see_is_nothing_where_something_is_required(client, cast, plan):
+    """The eighth probe: a report sent back with a reason of "\\u200b \\ufeff"; a cover numbered and signed "\\u200b"
+    went out as an official document; a proposal of "\\u200b" was saved for the district to answer."""
+    from tests.reports.test_enqueue import COVER
+
+    report = current_report(plan, "LDTBXH")
+    with on("2026-11-20"):
+        client.force_login(cast["canbo.ldtbxh"])
+        page = ReportPage(report).fill_everything()
+        page.add_proposal(" \u200b\u0301 ")
+        assert client.post(f"/bao-cao/{report.pk}/", page.data("submit")).status_code == 302
+        assert not report.proposals.exists()  # a row with nothing to read is an empty row, skipped
+        client.force_login(cast["vanphong"])
+        refused = client.post(f"/bao-cao/{report.pk}/tra-lai/", {"reason": "\u200b \ufeff", "correction_due_on": ""})
+        assert "Cần ghi lý do để đơn vị biết phải bổ sung gì." in refused.content.decode()
+        report.refresh_from_db()
+        assert report.state == "submitted"
+        cover = client.post("/tong-hop/?nam=2026", COVER | {"number": "\u200b", "signer_name": "\u2060\u00ad"})
+    assert cover.status_code == 422 and cover.content.decode().count("Mục này không được để trống.") >= 2
+    assert not ConsolidatedReport.objects.exists()
+
+
+def test_an_import_that_changes_only_a_note_records_it(client, cast, plan):
+    from targets.models import TargetValue
+
+    client.force_login(cast["vanphong"])
+    for note in ("Nguồn cũ.", "Nguồn: Chi cục Thống kê."):
+        rows = f"target_code,year,value,as_of,note\n2025.01,2019,18,31/12/2019,{note}\n"
+        upload = SimpleUploadedFile("so-lieu.csv", rows.encode(), content_type="text/csv")
+        assert client.post("/nhap-so-lieu/", {"file": upload}).status_code == 302
+    current = TargetValue.objects.get(target__code="2025.01", year=2019, is_current=True)
+    assert current.note == "Nguồn: Chi cục Thống kê."
+    assert TargetValue.objects.filter(target__code="2025.01", year=2019).count() == 2
