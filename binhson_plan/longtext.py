@@ -45,9 +45,10 @@ def typed(text: str) -> str:
 def visible(text: str) -> bool:
     """Whether `text` has something a reader sees: not only spaces, format characters (U+200B, U+FEFF, U+00AD…),
     combining marks on no letter and letters that print as nothing (U+3164, U+2800)."""
-    return any(
-        not c.isspace() and unicodedata.category(c) not in ("Cf", "Mn", "Me") and c not in INVISIBLE for c in text
-    )
+    # format characters; combining marks, which show only on a letter; code points not assigned (U+2065, U+FFF0,
+    # U+E0080): no font draws them
+    unseen = ("Cf", "Mn", "Me", "Cn")
+    return any(not c.isspace() and unicodedata.category(c) not in unseen and c not in INVISIBLE for c in text)
 
 
 def written_lines(text: str | None) -> list[str]:

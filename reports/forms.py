@@ -11,7 +11,16 @@ from django.utils import timezone
 from binhson_plan.dates import DayField, day_formfield
 from binhson_plan.longtext import LINE_LIMIT, typed, visible, written_lines
 from reports.evidence import ALLOWED_EXTENSIONS, check_evidence_file
-from reports.models import AgencyReport, Proposal, QualitativeStatus, ReportingCycle, TargetEntry, TaskEntry, TaskStatus
+from reports.models import (
+    AgencyReport,
+    Proposal,
+    ProposalState,
+    QualitativeStatus,
+    ReportingCycle,
+    TargetEntry,
+    TaskEntry,
+    TaskStatus,
+)
 from targets.numbers import NumberFormatError, parse_number
 from targets.plausibility import describe
 from targets.templatetags.plan_format import vn_input_number, vn_number
@@ -403,6 +412,12 @@ class ProposalResponseForm(forms.ModelForm):
         model = Proposal
         fields = ["state", "response"]
         labels = {"state": "Tình trạng xử lý"}
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("state") == ProposalState.ANSWERED and not cleaned.get("response"):  # the ninth probe
+            self.add_error("response", "Cần ghi nội dung trả lời khi chọn “Đã trả lời”.")
+        return cleaned
 
 
 class CycleDatesForm(forms.ModelForm):

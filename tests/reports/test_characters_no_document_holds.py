@@ -103,7 +103,9 @@ def test_a_line_break_pasted_from_word_stays_a_line_break_and_bidi_controls_go(c
     assert report.difficulties == "Từ\nngắt dòng\ntiếp theo"
 
 
-@pytest.mark.parametrize("reason", ["\u200b", "\u2060\ufeff", "\u00ad", "\u202e", "\u3164", "\u2800 \x0b"])
+@pytest.mark.parametrize(
+    "reason", ["\u200b", "\u2060\ufeff", "\u00ad", "\u202e", "\u3164", "\u2800 \x0b", "\u2065", "\ufff0", "\U000e0080"]
+)
 def test_a_reason_of_invisible_characters_is_no_reason(client, cast, plan, reason):
     with on("2026-12-06"):
         client.force_login(cast["vanphong"])
@@ -149,3 +151,24 @@ def test_an_import_that_changes_only_a_note_records_it(client, cast, plan):
     current = TargetValue.objects.get(target__code="2025.01", year=2019, is_current=True)
     assert current.note == "Nguồn: Chi cục Thống kê."
     assert TargetValue.objects.filter(target__code="2025.01", year=2019).count() == 2
+
+
+def test_a_proposal_answered_has_an_answer(client, cast, plan):
+    """The ninth probe: "Đã trả lời" was saved with no answer."""
+    from reports.models import Proposal
+
+    report = current_report(plan, "LDTBXH")
+    with on("2026-11-20"):
+        client.force_login(cast["canbo.ldtbxh"])
+        page = ReportPage(report).fill_everything()
+        page.add_proposal("Đề nghị hỗ trợ kinh phí.")
+        assert client.post(f"/bao-cao/{report.pk}/", page.data("submit")).status_code == 302
+        proposal = Proposal.objects.get(report=report)
+        client.force_login(cast["vanphong"])
+        for empty in ("", "\u200b"):
+            prefix = f"p{proposal.pk}"
+            answered = client.post(f"/bao-cao/{report.pk}/kien-nghi/{proposal.pk}/",
+                                   {f"{prefix}-state": "answered", f"{prefix}-response": empty})  # fmt: skip
+            assert "Cần ghi nội dung trả lời khi chọn “Đã trả lời”." in answered.content.decode()
+    proposal.refresh_from_db()
+    assert proposal.state == "received" and proposal.response == ""
