@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 
 from binhson_plan.longtext import quoted
+from reports.consolidated.gathering import NOT_INCLUDED
 from reports.pdf import document_date, issuer_lines
 from targets.templatetags.plan_format import vn_number, with_unit
 from tasks.models import ReportIssuer, SectionKind
@@ -283,12 +284,12 @@ def _block(node, entries, quiet: bool) -> list:
         row = entries.by_key.get((s.pk, "lead", a.agency_id))
         role = "chủ trì" + (f" {a.scope}" if a.scope else "")
         if row is None:
-            if entries.state.get(a.agency_id) == "sent_back":
-                gap = f"- {a.agency.name} ({role}): báo cáo bị trả lại để bổ sung, chưa đưa vào tổng hợp."
-            elif entries.state.get(a.agency_id) == "reopened":
-                gap = f"- {a.agency.name} ({role}): báo cáo được mở lại để sửa, chưa đưa lại vào tổng hợp."
-            else:
-                gap = f"- {a.agency.name} ({role}) chưa gửi báo cáo."
+            why = NOT_INCLUDED.get(entries.state.get(a.agency_id))
+            gap = (
+                f"- {a.agency.name} ({role}): báo cáo {why}."
+                if why
+                else f"- {a.agency.name} ({role}) chưa gửi báo cáo."
+            )
             parts.append(Para(gap, style="missing"))
             continue
         status = f"; {row['status'].lower()}" if row["status"] else ""
@@ -313,8 +314,7 @@ def _block(node, entries, quiet: bool) -> list:
 
 
 COORDINATING_GAPS = {  # a coordinating agency's report state → what the block says of its silence
-    "sent_back": "Báo cáo phối hợp của {names} bị trả lại để bổ sung, chưa đưa vào tổng hợp.",
-    "reopened": "Báo cáo phối hợp của {names} được mở lại để sửa, chưa đưa lại vào tổng hợp.",
+    **{state: f"Báo cáo phối hợp của {{names}} {why}." for state, why in NOT_INCLUDED.items()},
     None: "Chưa có báo cáo phối hợp của: {names}.",  # not sent, or sent without a word on this block
 }
 

@@ -8,7 +8,7 @@ import datetime
 
 import pandas as pd
 
-from reports.consolidated.gathering import lead_first
+from reports.consolidated.gathering import NOT_INCLUDED, lead_first
 from reports.excel import APPROVAL, approval_label, workbook
 
 TARGETS = {
@@ -105,10 +105,7 @@ def _approval(frame: pd.DataFrame) -> list[str]:
     ]
 
 
-UNREPORTED = {  # the state of an agency's report → why it has nothing in the report, as the PDF says it
-    "sent_back": "Báo cáo bị trả lại để bổ sung, chưa đưa vào tổng hợp.",
-    "reopened": "Báo cáo được mở lại để sửa, chưa đưa lại vào tổng hợp.",
-}
+UNREPORTED = {state: f"Báo cáo {why}." for state, why in NOT_INCLUDED.items()}  # as the PDF says it
 
 
 def _with_unreported(data) -> pd.DataFrame:

@@ -67,6 +67,12 @@ class Consolidated:
         return self.report.year
 
 
+NOT_INCLUDED = {  # why a report sent is not in the consolidated report, as every document says it
+    "sent_back": "bị trả lại để bổ sung, chưa đưa vào tổng hợp",
+    "reopened": "được mở lại để sửa, chưa đưa lại vào tổng hợp",
+}
+
+
 def lead_first(column: pd.Series) -> pd.Series:
     """The sort key of a tasks frame's column: the lead before the coordinating agencies, as the PDF lists them."""
     return column.map({"lead": 0, "coordinating": 1}) if column.name == "role" else column
