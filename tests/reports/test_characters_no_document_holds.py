@@ -118,6 +118,14 @@ def test_a_reason_of_invisible_characters_is_no_reason(client, cast, plan, reaso
     assert "Cần ghi lý do điều chỉnh." in overridden.content.decode()
 
 
+def sends_with_proposal(client, cast, report, proposal: str) -> None:
+    """LĐ-TB&XH sends its report, every field filled, with one proposal."""
+    client.force_login(cast["canbo.ldtbxh"])
+    page = ReportPage(report).fill_everything()
+    page.add_proposal(proposal)
+    assert client.post(f"/bao-cao/{report.pk}/", page.data("submit")).status_code == 302
+
+
 def test_what_no_one_can_see_is_nothing_where_something_is_required(client, cast, plan):
     """The eighth probe: a report sent back with a reason of "\\u200b \\ufeff"; a cover numbered and signed "\\u200b"
     went out as an official document; a proposal of "\\u200b" was saved for the district to answer."""
@@ -125,10 +133,7 @@ def test_what_no_one_can_see_is_nothing_where_something_is_required(client, cast
 
     report = current_report(plan, "LDTBXH")
     with on("2026-11-20"):
-        client.force_login(cast["canbo.ldtbxh"])
-        page = ReportPage(report).fill_everything()
-        page.add_proposal(" \u200b\u0301 ")
-        assert client.post(f"/bao-cao/{report.pk}/", page.data("submit")).status_code == 302
+        sends_with_proposal(client, cast, report, " \u200b\u0301 ")
         assert not report.proposals.exists()  # a row with nothing to read is an empty row, skipped
         client.force_login(cast["vanphong"])
         refused = client.post(f"/bao-cao/{report.pk}/tra-lai/", {"reason": "\u200b \ufeff", "correction_due_on": ""})
@@ -159,10 +164,7 @@ def test_a_proposal_answered_has_an_answer(client, cast, plan):
 
     report = current_report(plan, "LDTBXH")
     with on("2026-11-20"):
-        client.force_login(cast["canbo.ldtbxh"])
-        page = ReportPage(report).fill_everything()
-        page.add_proposal("Đề nghị hỗ trợ kinh phí.")
-        assert client.post(f"/bao-cao/{report.pk}/", page.data("submit")).status_code == 302
+        sends_with_proposal(client, cast, report, "Đề nghị hỗ trợ kinh phí.")
         proposal = Proposal.objects.get(report=report)
         client.force_login(cast["vanphong"])
         for empty in ("", "\u200b"):
