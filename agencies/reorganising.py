@@ -252,6 +252,6 @@ def apply_due(now=None) -> dict[str, int]:
 def recorded(since: datetime.date, now=None) -> dict[str, int]:
     """After a reorganisation from `since` was written or changed: the cycles due from that day expect that
     year's agencies (reports/organisation.py), and whatever has come into force is applied."""
-    from reports.organisation import refresh_cycles
+    from reports.handover.handing import refresh_cycles
 
     return refresh_cycles(since) | apply_due(now)

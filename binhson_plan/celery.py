@@ -1,4 +1,4 @@
-"""The Celery app. Background jobs live in `<app>/jobs.py` and are named `…_job`.
+"""The Celery app. Background jobs live in `<app>/jobs.py` (or `<app>/<package>/jobs.py`) and are named `…_job`.
 
 With no CELERY_BROKER_URL, settings make every job run in-process (eager), so the portal
 needs no Redis to be tried out.
@@ -14,7 +14,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "binhson_plan.settings")
 app = Celery("binhson_plan")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks(related_name="jobs")
-app.autodiscover_tasks(["reports.consolidated"], related_name="jobs")  # the consolidated report's own package
+# reports/ keeps its jobs in its packages, one `jobs.py` each
+app.autodiscover_tasks(["reports.consolidated", "reports.cycles", "reports.notices"], related_name="jobs")
 
 # Jobs retry database errors (a restart, a failover, a full connection table) for long enough to ride out
 # an outage of several minutes: after 10, 20, 40, 80, 120 and 120 s, six and a half minutes in all. No

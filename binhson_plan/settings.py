@@ -246,7 +246,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # than gunicorn lets any request run.
 WORKBOOK_UPLOAD_SECONDS = 10
 WORKBOOK_UPLOAD_LOCK_SECONDS = 60
-# A report's print (reports.views.report_pdf) is drawn inside the request: one at a time per account, and at most
+# A report's print (reports.documents.views) is drawn inside the request: one at a time per account, and at most
 # PRINT_CONCURRENT_DRAWS at once across accounts (fewer than gunicorn's 3 workers, so prints never hold them all);
 # a print refused answers 429 "xin chờ ít giây". The locks lapse after PRINT_LOCK_SECONDS should a worker die.
 PRINT_CONCURRENT_DRAWS = int(os.environ.get("PRINT_CONCURRENT_DRAWS", "2"))
@@ -298,10 +298,13 @@ LOGGING = {
     },
 }
 
-# Celery beat: the daily digest of new submissions to Văn phòng huyện.
+# Celery beat: every scheduled job, with when it runs.
 CELERY_BEAT_SCHEDULE = {
-    "review-digest": {"task": "reports.jobs.send_review_digest_job", "schedule": crontab(hour=7, minute=30)},
-    "reminders": {"task": "reports.jobs.send_reminders_job", "schedule": crontab(hour=7, minute=0)},
+    # Each active plan's cycle of the year opens on its first night (pages never open one).
+    "open-cycles": {"task": "reports.cycles.jobs.open_cycles_job", "schedule": crontab(hour=0, minute=1)},
+    # The daily digest of new submissions to Văn phòng huyện, and the agencies' reminders before the due date.
+    "review-digest": {"task": "reports.notices.jobs.send_review_digest_job", "schedule": crontab(hour=7, minute=30)},
+    "reminders": {"task": "reports.notices.jobs.send_reminders_job", "schedule": crontab(hour=7, minute=0)},
     # Reorganisations recorded ahead of their date: staff accounts move on the morning they take effect.
     "apply-reorganisations": {"task": "agencies.jobs.apply_reorganisations_job", "schedule": crontab(hour=0, minute=5)},
     "nightly-draft-report": {
@@ -314,7 +317,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     # The outbox sweep: messages a broker outage or a mail-server error left pending are tried again.
     "send-pending-notifications": {
-        "task": "reports.jobs.send_pending_notifications_job",
+        "task": "reports.notices.jobs.send_pending_notifications_job",
         "schedule": crontab(minute="*/5"),
     },
 }

@@ -4,8 +4,8 @@ from django.urls import include, path
 
 from agencies.throttling import ThrottledPasswordChangeView
 from binhson_plan.views import favicon
-from reports import public_views
-from reports import views as report_views
+from reports.dashboard import public as public_views
+from reports.editing import views as report_views
 from targets import views as target_views
 from tasks import api as tasks_api
 

@@ -11,6 +11,9 @@ import os
 import sys
 from pathlib import Path
 
+from reports.cycles.opening import open_cycle
+from reports.review import workflow
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "binhson_plan.settings")
 
@@ -23,8 +26,8 @@ from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
 from django.db import transaction  # noqa: E402
 from django.test import override_settings  # noqa: E402
 
-from reports.demo import demo_year  # noqa: E402
-from reports.models import AgencyReport, ReportingCycle, ReportState  # noqa: E402
+from reports.demo.seeding import demo_year  # noqa: E402
+from reports.models import AgencyReport, ReportState  # noqa: E402
 from tasks.models import Plan  # noqa: E402
 
 AWAITING_REVIEW = 3  # reports left submitted, for the queue
@@ -43,7 +46,7 @@ def signed_in(user) -> str:
 
 def main():
     plan = Plan.objects.get(is_active=True)
-    cycle = ReportingCycle.open(plan, demo_year(plan))  # the year seed_demo filled (in January: the year just ended)
+    cycle = open_cycle(plan, demo_year(plan))  # the year seed_demo filled (in January: the year just ended)
     reviewer = get_user_model().objects.get(username="vanphong")
     reports = list(cycle.reports.select_related("agency").order_by("agency__code"))
     submitted = [r for r in reports if r.state == ReportState.SUBMITTED][:AWAITING_REVIEW]
@@ -52,9 +55,9 @@ def main():
             if report in submitted:
                 continue
             if report.state == ReportState.APPROVED:
-                report.reopen(by=reviewer, reason="Thử tải: đơn vị cập nhật số liệu cuối năm.")
+                workflow.reopen(report, by=reviewer, reason="Thử tải: đơn vị cập nhật số liệu cuối năm.")
             elif report.state == ReportState.SUBMITTED:
-                report.send_back(by=reviewer, reason="Thử tải: đơn vị bổ sung số liệu.")
+                workflow.send_back(report, by=reviewer, reason="Thử tải: đơn vị bổ sung số liệu.")
     staff = []
     for report in AgencyReport.objects.filter(cycle=cycle).select_related("agency").order_by("agency__code"):
         if report.is_editable:

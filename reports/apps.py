@@ -6,7 +6,7 @@ class ReportsConfig(AppConfig):
     verbose_name = "Báo cáo"
 
     def ready(self):
-        from reports.dashboard import pending_for_reader
+        from reports.dashboard.queries import pending_for_reader
         from targets.pending import provide
 
         provide(pending_for_reader)  # the target page shows what awaits approval; targets cannot import reports

@@ -1,15 +1,19 @@
 from django.urls import path
 
-from reports import dashboard_views, review_views, views
 from reports.consolidated import views as consolidated_views
+from reports.dashboard import views as dashboard_views
+from reports.documents import views as document_views
+from reports.editing import views as editing_views
 from reports.offline import views as offline_views
+from reports.review import views as review_views
+from targets import import_views
 
 app_name = "reports"
 urlpatterns = [
-    path("bao-cao/", views.my_reports, name="mine"),
-    path("bao-cao/<int:pk>/", views.report_detail, name="detail"),
-    path("bao-cao/<int:pk>/minh-chung/<int:evidence_id>/", views.evidence_download, name="evidence"),
-    path("bao-cao/<int:pk>/minh-chung/<int:evidence_id>/xoa/", views.evidence_delete, name="evidence_delete"),
+    path("bao-cao/", editing_views.my_reports, name="mine"),
+    path("bao-cao/<int:pk>/", editing_views.report_detail, name="detail"),
+    path("bao-cao/<int:pk>/minh-chung/<int:evidence_id>/", editing_views.evidence_download, name="evidence"),
+    path("bao-cao/<int:pk>/minh-chung/<int:evidence_id>/xoa/", editing_views.evidence_delete, name="evidence_delete"),
     path("bao-cao/<int:pk>/duyet/", review_views.approve, name="approve"),
     path("bao-cao/<int:pk>/tra-lai/", review_views.send_back, name="send_back"),
     path("bao-cao/<int:pk>/mo-lai/", review_views.reopen, name="reopen"),
@@ -25,12 +29,12 @@ urlpatterns = [
         dashboard_views.dashboard_export,
         name="dashboard_export",
     ),
-    path("nhap-so-lieu/", dashboard_views.import_page, name="import"),
+    path("nhap-so-lieu/", import_views.import_page, name="import"),  # the values' import: targets' own, kept here
     path("tong-hop/", consolidated_views.consolidated_list, name="consolidated"),
     path("tong-hop/<int:pk>/trang-thai/", consolidated_views.consolidated_status, name="consolidated_status"),
     path("tong-hop/<int:pk>/tep/<str:kind>/", consolidated_views.consolidated_file, name="consolidated_file"),
     path("tong-hop/<int:pk>/chinh-thuc/", consolidated_views.consolidated_final, name="consolidated_final"),
-    path("bao-cao/<int:pk>/in/", views.report_pdf, name="print"),
+    path("bao-cao/<int:pk>/in/", document_views.report_pdf, name="print"),
     path("bao-cao/<int:pk>/excel/", offline_views.workbook_download, name="workbook"),
     path("bao-cao/<int:pk>/excel/tai-len/", offline_views.workbook_upload, name="workbook_upload"),
     path("ky-bao-cao/<int:pk>/excel.zip", offline_views.cycle_workbooks, name="cycle_workbooks"),

@@ -15,7 +15,8 @@ from openpyxl import load_workbook
 from agencies.models import Reorganisation
 from binhson_plan.dates import DayField, parse_day
 from reports.consolidated.models import ConsolidatedReport
-from reports.models import ReportingCycle, TargetEntry
+from reports.cycles.opening import open_cycle
+from reports.models import TargetEntry
 from targets.models import TargetValue
 from tasks.models import Plan
 from tests.reports.helpers import ReportPage, current_report
@@ -98,7 +99,7 @@ def test_the_offline_workbook(client, cast, report, typed, message):
 @pytest.mark.parametrize("name", ["opens_on", "due_on", "data_cutoff", "locks_on"])
 def test_the_cycle_dates(client, cast, plan, name, typed, message):
     client.force_login(cast["vanphong"])
-    cycle = ReportingCycle.open(plan, 2030)
+    cycle = open_cycle(plan, 2030)
     before = [cycle.opens_on, cycle.due_on, cycle.data_cutoff, cycle.locks_on]
     dates = {"opens_on": "01/01/2030", "due_on": "05/12/2030", "data_cutoff": "31/12/2030", "locks_on": "15/01/2031"}
     response = client.post(f"/ky-bao-cao/{cycle.pk}/", dates | {name: typed})
@@ -221,7 +222,7 @@ def test_every_date_of_the_admin_is_read_by_the_rule():
 
 def test_the_admin_refuses_an_impossible_date(client, cast, plan):
     client.force_login(cast["quantri"])
-    cycle = ReportingCycle.open(plan, 2030)
+    cycle = open_cycle(plan, 2030)
     data = {"plan": plan.pk, "year": 2030, "opens_on": "01/01/2030", "due_on": "31/12/9999",
             "data_cutoff": "31/12/2030", "locks_on": ""}  # fmt: skip
     response = client.post(f"/quan-tri/reports/reportingcycle/{cycle.pk}/change/", data)

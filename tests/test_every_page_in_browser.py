@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.db.models import Count
 
 from reports.consolidated.models import BuildState, ConsolidatedReport
-from reports.demo import demo_year
+from reports.demo.seeding import demo_year
 from reports.models import AgencyReport, ReportingCycle, ReportState
 from targets.models import Target
 from tests.browser import DESKTOP, PHONE, axe_violations, log_in, screenshot, width_problem

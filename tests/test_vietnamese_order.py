@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from agencies.models import Agency
 from binhson_plan.collation import sort_key, vietnamese
-from reports.models import ReportingCycle
+from reports.cycles.opening import open_cycle
 
 # As PostgreSQL 15 sorts them with COLLATE "vi-x-icu": letters before tones before case; ă â after a, đ after d,
 # ư after u; space and punctuation before digits, digits before letters; a shorter word before its longer forms.
@@ -59,7 +59,7 @@ def _linked_agency_names(html, table_id):
 
 def test_the_dashboard_and_the_review_queue_list_agencies_in_vietnamese_order(client, cast, plan):
     year = timezone.localdate().year
-    ReportingCycle.open(plan, year)  # every report a draft: one group, ordered by name
+    open_cycle(plan, year)  # every report a draft: one group, ordered by name
     client.force_login(cast["vanphong"])
     dashboard = client.get(f"/bang-dieu-khien/{plan.slug}/{year}/").content.decode()
     queue = client.get("/tham-dinh/").content.decode()

@@ -67,7 +67,7 @@ def _heartbeat(report_id: int, claim) -> None:
 
 def beat_stopped(report: ConsolidatedReport, now) -> bool:
     """Whether the run building `report` has gone silent for longer than a live run ever does (the sweep's rule,
-    reports.consolidated.schedule.requeue_stalled)."""
+    reports.consolidated.jobs.requeue_stalled)."""
     silent = now - datetime.timedelta(minutes=settings.REPORT_BUILD_STALE_MINUTES)
     last = report.heartbeat_at or report.started_at or report.requested_at
     return last is None or last < silent

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from binhson_plan.longtext import quoted
 from reports.consolidated.gathering import NOT_INCLUDED
-from reports.pdf import document_date, issuer_lines
+from reports.documents.pdf import document_date, issuer_lines
 from targets.templatetags.plan_format import vn_number, with_unit
 from tasks.models import ReportIssuer, SectionKind
 

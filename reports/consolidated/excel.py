@@ -9,7 +9,7 @@ import datetime
 import pandas as pd
 
 from reports.consolidated.gathering import NOT_INCLUDED, lead_first
-from reports.excel import APPROVAL, approval_label, workbook
+from reports.dashboard.exports import APPROVAL, approval_label, workbook
 
 TARGETS = {
     "code": "Mã",

@@ -14,15 +14,9 @@ from django.utils import timezone
 from agencies.lineage import Lineage
 from binhson_plan.collation import vietnamese
 from reports.consolidated.models import ConsolidatedReport
-from reports.dashboard import indicator_key, proposal_order, unapproved_text, unapproved_values
-from reports.models import (
-    SHARED_STATES,
-    Proposal,
-    ReportingCycle,
-    ReportState,
-    TaskEntry,
-)
-from reports.reopening import approved_before_reopening
+from reports.dashboard.queries import indicator_key, proposal_order, unapproved_text, unapproved_values
+from reports.models import SHARED_STATES, Proposal, ReportingCycle, ReportState, TaskEntry
+from reports.review.reopening import approved_before_reopening
 from targets.models import COMPARISON_SYMBOLS
 from targets.progress import STATUS_LABELS
 from targets.status import estimate_years, observations, plan_progress

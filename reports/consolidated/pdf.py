@@ -4,7 +4,7 @@ field over the signer's block so the province's signing software can sign it in 
 from django.template.loader import render_to_string
 
 from reports.consolidated.document import build_document
-from reports.pdf import render_pdf
+from reports.documents.pdf import render_pdf
 
 SIGNATURE_FIELD = "ChuKyNguoiKy"
 

@@ -14,13 +14,13 @@ from django.views.decorators.http import require_POST
 from agencies.lineage import Lineage
 from binhson_plan.dates import day_formfield
 from binhson_plan.longtext import typed, visible
+from binhson_plan.queueing import enqueue
 from reports import access
 from reports.consolidated.cover import FORM_FIELDS, cover_gaps
 from reports.consolidated.coverage import coverage_note, left_out_now
 from reports.consolidated.jobs import build_consolidated_report_job
 from reports.consolidated.models import BuildState, BuildUnderway, ConsolidatedReport, cover_defaults, stale_issuer
 from reports.models import ReportingCycle
-from reports.notifications import enqueue
 from tasks.models import Plan, ReportIssuer
 
 logger = logging.getLogger(__name__)

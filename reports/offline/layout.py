@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 from openpyxl.utils import get_column_letter
 
-from reports.models import QualitativeStatus, TaskStatus
+from reports.models import TaskStatus
+from targets.models import QualitativeStatus
 
 FORMAT = "binhson-bao-cao-don-vi/1"  # changes when the layout does: an older workbook is then refused
 META_SHEET = "_he_thong"  # very hidden: the report, its version, and which row holds which entry

@@ -11,9 +11,9 @@ from django.utils import timezone
 from simple_history.signals import pre_create_historical_record
 
 from binhson_plan.dates import day_text
+from reports.editing.saving import build_forms, not_editable_reason, save_report, tampered
 from reports.offline.layout import BY_KEY, PROPOSALS, SHEET_ORDER
 from reports.offline.reader import CellError, WorkbookError, cell_text, normal_text, read_book
-from reports.views import _not_editable_reason, _save_forms, _tampered, build_forms
 from targets.numbers import NumberFormatError, parse_number
 
 HISTORY_NOTE = "Nhập từ tệp Excel"
@@ -58,14 +58,13 @@ def apply_workbook(request, report, upload, confirm_budgets=False) -> bool:
         )
         refused.asks_budget_confirmation = any(form.budget_to_confirm is not None for form in forms["leads"])
         raise refused
-    if _tampered(forms):
+    if tampered(forms):
         raise WorkbookError(["Tệp không khớp với báo cáo hiện tại: tải tệp mới từ trang báo cáo."])
     if not _changes_anything(forms):
         return False
     with noted_in_history(f"{HISTORY_NOTE} “{upload.name[:60]}”"), transaction.atomic():
-        if not report.claim_version(book.version, request.user):  # saved, sent or approved while it was read
+        if not save_report(report, forms, by=request.user, version=book.version):  # saved, sent or approved meanwhile
             raise WorkbookError([_stale_message(report) if report.is_editable else _refusal(report)])
-        _save_forms(request, report, forms)
     return True
 
 
@@ -109,7 +108,7 @@ def _check_identity(book, report) -> None:
 
 
 def _refusal(report) -> str:
-    return _not_editable_reason(report) + " Không nhập được tệp Excel."
+    return not_editable_reason(report) + " Không nhập được tệp Excel."
 
 
 def _stale_message(report) -> str:

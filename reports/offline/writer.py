@@ -18,9 +18,11 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.properties import PageSetupProperties
 
 from binhson_plan.longtext import LINE_LIMIT
-from reports.completeness import ensure_entries
-from reports.excel import HEADER_FILL, SIDE_MARGIN, _fit_page, _narrowest, cell_value
-from reports.forms import MAX_PROPOSALS, TEXT_LIMIT
+from reports.cycles.organisation import ensure_entries
+from reports.dashboard.exports import HEADER_FILL, SIDE_MARGIN, _fit_page, _narrowest, cell_value
+from reports.editing.fields import TEXT_LIMIT
+from reports.editing.forms import MAX_PROPOSALS
+from reports.editing.saving import build_forms
 from reports.offline.layout import (
     ASSESSMENT_LABELS,
     COORDINATING,
@@ -38,7 +40,6 @@ from reports.offline.layout import (
     YES,
     number_bounds,
 )
-from reports.views import build_forms
 from targets.templatetags.plan_format import paragraphs, target_value, vn_number
 from tasks.models import ReportIssuer
 

@@ -8,6 +8,7 @@ from agencies.models import Agency, Membership, MembershipMove, Reorganisation
 from reports.consolidated.document import Para, build_document
 from reports.consolidated.gathering import gather
 from reports.consolidated.models import ConsolidatedReport
+from reports.cycles.opening import open_cycle
 from reports.models import ReportingCycle
 from tests.conftest import SLUG
 from tests.test_access import ROLES
@@ -49,7 +50,7 @@ def new_agencies(plan):
 
 def test_an_administrator_records_a_merge_and_a_split(admin_client, cast, plan, new_agencies):
     commune, department = new_agencies
-    ReportingCycle.open(plan, 2024)
+    open_cycle(plan, 2024)
     merge = reorganisation("xa-moi", "merge", ["UBND-BA", "UBND-BK"], ["XA-MOI-MH"])
     response = admin_client.post(ADD, merge)
     assert response.status_code == 302, response.content.decode()[:3000]
@@ -67,7 +68,7 @@ def test_an_administrator_records_a_merge_and_a_split(admin_client, cast, plan, 
         ("~", True, cast["quantri"]),  # applied on saving, its date having passed
     ]
     codes_2024 = set(ReportingCycle.objects.get(year=2024).reports.values_list("agency__code", flat=True))
-    codes_2026 = set(ReportingCycle.open(plan, 2026).reports.values_list("agency__code", flat=True))
+    codes_2026 = set(open_cycle(plan, 2026).reports.values_list("agency__code", flat=True))
     assert {"UBND-BA", "UBND-BK", "NNPTNT"} <= codes_2024 and not {"XA-MOI-MH", "SO-MH"} & codes_2024
     assert {"XA-MOI-MH", "SO-MH"} <= codes_2026 and not {"UBND-BA", "UBND-BK", "NNPTNT"} & codes_2026
     dashboard = admin_client.get(f"/bang-dieu-khien/{SLUG}/2026/").content.decode()
@@ -166,7 +167,7 @@ def test_a_future_reorganisation_shapes_the_cycle_it_falls_in_and_deleting_it_un
 
     day = timezone.localdate() + datetime.timedelta(days=1)  # not in force yet: nobody moves
     year = day.year if day <= plan.organisation_date(day.year) else day.year + 1
-    cycle = ReportingCycle.open(plan, year)
+    cycle = open_cycle(plan, year)
     date = day.strftime("%d/%m/%Y")
     merge = reorganisation("sap-toi", "merge", ["UBND-BA", "UBND-BK"], ["XA-MOI-MH"], date=date)
     assert admin_client.post(ADD, merge).status_code == 302

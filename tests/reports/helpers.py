@@ -11,9 +11,9 @@ from django.test import override_settings
 from openpyxl.utils import get_column_letter
 
 from loadtest.form_reader import FormReader
-from reports.completeness import ensure_entries
-from reports.models import ReportingCycle
-from reports.views import build_forms
+from reports.cycles.opening import open_cycle
+from reports.cycles.organisation import ensure_entries
+from reports.editing.saving import build_forms
 
 
 @contextmanager
@@ -44,7 +44,7 @@ def on(day: str, time: str = "10:00"):
 
 
 def current_report(plan, agency_code, year=2026):
-    cycle = ReportingCycle.open(plan, year)
+    cycle = open_cycle(plan, year)
     report = cycle.reports.get(agency__code=agency_code)
     ensure_entries(report)
     return report

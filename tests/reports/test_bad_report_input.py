@@ -7,7 +7,8 @@ import datetime
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from reports.models import Evidence, Proposal, ReportingCycle
+from reports.cycles.opening import open_cycle
+from reports.models import Evidence, Proposal
 from tests.reports.helpers import ReportPage, current_report
 
 PDF = b"%PDF-1.4\n1 0 obj<< /Type /Catalog >>endobj\ntrailer<<>>\n%%EOF\n"
@@ -148,7 +149,7 @@ OUTSIDE_THE_PORTAL = "Ngày không hợp lệ: phải từ 01/01/2000 đến 31/
 )
 def test_cycle_dates_outside_the_plan_are_refused(client, cast, plan, typed, message):
     client.force_login(cast["vanphong"])
-    cycle = ReportingCycle.open(plan, 2026)
+    cycle = open_cycle(plan, 2026)
     dates = {"opens_on": "01/01/2026", "due_on": "05/12/2026", "data_cutoff": "31/12/2026", "locks_on": "31/12/2026"}
     response = client.post(f"/ky-bao-cao/{cycle.pk}/", dates | {"locks_on": typed})
     assert response.status_code == 200
@@ -159,7 +160,7 @@ def test_cycle_dates_outside_the_plan_are_refused(client, cast, plan, typed, mes
 
 def test_cycle_dates_within_the_plan_are_saved(client, cast, plan):
     client.force_login(cast["vanphong"])
-    cycle = ReportingCycle.open(plan, 2030)
+    cycle = open_cycle(plan, 2030)
     dates = {"opens_on": "01/01/2030", "due_on": "05/12/2030", "data_cutoff": "31/12/2030", "locks_on": "15/01/2031"}
     assert client.post(f"/ky-bao-cao/{cycle.pk}/", dates).status_code == 302
     cycle.refresh_from_db()

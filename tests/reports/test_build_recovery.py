@@ -13,11 +13,11 @@ from reports.consolidated import build
 from reports.consolidated.jobs import (
     build_consolidated_report_job,
     rebuild_draft_reports_job,
+    requeue_stalled,
     requeue_stalled_builds_job,
 )
 from reports.consolidated.models import ConsolidatedReport
-from reports.consolidated.schedule import requeue_stalled
-from reports.jobs import (
+from reports.notices.jobs import (
     deliver_notification_job,
     send_pending_notifications_job,
     send_reminders_job,

@@ -12,11 +12,12 @@ from docx import Document
 from openpyxl import load_workbook
 
 from reports.consolidated.build import build_consolidated_report
+from reports.consolidated.jobs import rebuild_drafts
 from reports.consolidated.models import ConsolidatedReport
-from reports.consolidated.schedule import rebuild_drafts
+from reports.cycles.opening import open_cycle
+from reports.documents.pdf import document_date
 from reports.models import AgencyReport, ReportingCycle
-from reports.pdf import document_date
-from reports.reminders import send_reminders
+from reports.notices.reminders import send_reminders
 from tests.conftest import DATA
 from tests.reports.helpers import ReportPage, current_report
 
@@ -258,10 +259,12 @@ def test_nightly_drafts_only_in_season_and_only_when_something_changed(
 def test_the_reminder_job_reads_the_clock(cast, plan, monkeypatch):
     import datetime
 
-    from reports.jobs import send_reminders_job
+    from reports.notices.jobs import send_reminders_job
 
-    cycle = ReportingCycle.open(plan, 2026)
-    monkeypatch.setattr("reports.reminders.timezone.localdate", lambda: cycle.due_on - datetime.timedelta(days=7))
+    cycle = open_cycle(plan, 2026)
+    monkeypatch.setattr(
+        "reports.notices.reminders.timezone.localdate", lambda: cycle.due_on - datetime.timedelta(days=7)
+    )
     mail.outbox.clear()
     sent = send_reminders_job.apply().get()
     assert sent == len(mail.outbox) > 0

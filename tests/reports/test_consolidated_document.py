@@ -10,8 +10,8 @@ from django.core.management import call_command
 
 from reports.consolidated.build import build_consolidated_report
 from reports.consolidated.models import ConsolidatedReport
+from reports.documents.pdf import document_date
 from reports.models import AgencyReport
-from reports.pdf import document_date
 from tests.reports.helpers import ReportPage, current_report
 
 

@@ -8,6 +8,7 @@ import pytest
 
 from reports.consolidated.coverage import coverage_note
 from reports.consolidated.models import ConsolidatedReport
+from reports.cycles.opening import open_cycle
 from reports.models import ReportingCycle
 from tests.reports.helpers import ReportPage, current_report, on
 
@@ -43,7 +44,7 @@ def year(client, cast, plan, eager_jobs, django_capture_on_commit_callbacks):
     """2026 on 06/12: one report approved, two awaiting review, one reopened, one sent back, the rest never sent;
     then version 1 built from /tong-hop/."""
     with on("2026-12-06"):
-        ReportingCycle.open(plan, 2026)
+        open_cycle(plan, 2026)
         review(client, sent(client, cast, plan, "LDTBXH"), "duyet")
         sent(client, cast, plan, "GDDT")
         sent(client, cast, plan, "UBND-BK")
@@ -131,7 +132,7 @@ def test_a_year_of_every_report_approved_says_so_before_marking(
     client, cast, plan, eager_jobs, django_capture_on_commit_callbacks
 ):
     with on("2026-12-06"):
-        cycle = ReportingCycle.open(plan, 2026)
+        cycle = open_cycle(plan, 2026)
         cycle.reports.exclude(agency__code__in=["LDTBXH", "GDDT"]).delete()  # a year of two agencies
         for code in ("LDTBXH", "GDDT"):
             review(client, sent(client, cast, plan, code), "duyet")

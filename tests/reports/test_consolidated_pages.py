@@ -11,8 +11,8 @@ from django.test import Client
 from django.utils import timezone
 
 from reports.consolidated.build import build_consolidated_report
+from reports.consolidated.jobs import requeue_stalled
 from reports.consolidated.models import ConsolidatedReport
-from reports.consolidated.schedule import requeue_stalled
 
 COVER = {"number": "45/BC-UBND", "report_date": "04/12/2026", "addressee": "Ủy ban nhân dân tỉnh Quảng Ngãi",
          "recipients": "Văn phòng UBND tỉnh\nLưu: VT", "signer_authority": "KT. CHỦ TỊCH",

@@ -11,7 +11,7 @@ import pytest
 from django.core import mail
 
 from reports.models import ReportAction, ReportingCycle
-from reports.reminders import send_reminders
+from reports.notices.reminders import send_reminders
 from tests.reports.helpers import current_report, on
 from tests.reports.test_deadline import SLUG, appendix_3_row, export_row, row_of, submit
 

@@ -359,7 +359,7 @@ def test_the_target_page_explains_with_a_chart(client, cast, imported):
 
 
 def test_the_milestones_of_one_indicator_share_their_values(client, cast, imported):
-    from reports.completeness import ensure_entries
+    from reports.cycles.organisation import ensure_entries
 
     # 2030.03 (< 10% by 2030) and 2045.02 (zero) are one series: the poverty rate
     data = client.get(f"/api/plans/{SLUG}/progress/?year=2024").json()

@@ -13,8 +13,8 @@ from django.core.management import CommandError, call_command
 from django.test import override_settings
 from django.utils import timezone
 
-from reports.demo import DEMO_SOURCE, demo_year
-from reports.evidence import check_evidence_file
+from reports.demo.seeding import DEMO_SOURCE, demo_year
+from reports.editing.evidence import check_evidence_file
 from reports.models import (
     AgencyReport,
     Evidence,

@@ -8,9 +8,9 @@ import logging
 import pytest
 
 from binhson_plan.celery import app
+from binhson_plan.queueing import enqueue
 from reports.consolidated.jobs import build_consolidated_report_job
 from reports.consolidated.models import ConsolidatedReport
-from reports.notifications import enqueue
 
 COVER = {"number": "…/BC-UBND", "report_date": "05/12/2026", "addressee": "Ủy ban nhân dân tỉnh Quảng Ngãi",
          "recipients": "Lưu: VT", "signer_position": "PHÓ CHỦ TỊCH", "signer_name": "Phạm Quang Sự"}  # fmt: skip
@@ -33,7 +33,7 @@ def test_a_transport_that_cannot_load_is_not_counted_as_queued(
 ):
     report = ConsolidatedReport.request(plan, 2026)
     with (
-        caplog.at_level(logging.ERROR, logger="reports.notifications"),
+        caplog.at_level(logging.ERROR, logger="reports.notices.notifications"),
         django_capture_on_commit_callbacks(execute=True),
     ):
         outcome = enqueue(build_consolidated_report_job, report.pk)
@@ -60,7 +60,7 @@ def test_a_job_run_in_process_counts_as_queued_even_when_it_fails(
     monkeypatch.setattr(build_consolidated_report_job, "run", fail)
     report = ConsolidatedReport.request(plan, 2026)
     with (
-        caplog.at_level(logging.ERROR, logger="reports.notifications"),
+        caplog.at_level(logging.ERROR, logger="reports.notices.notifications"),
         django_capture_on_commit_callbacks(execute=True),
     ):
         outcome = enqueue(build_consolidated_report_job, report.pk)

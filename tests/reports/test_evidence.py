@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from PIL import Image
 
-from reports.evidence import clean_name, safe_file_name
+from reports.editing.evidence import clean_name, safe_file_name
 from reports.models import Evidence
 from tests.reports.helpers import ReportPage, current_report
 from tests.reports.ole_files import ole_file

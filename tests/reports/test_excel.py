@@ -17,7 +17,7 @@ from openpyxl import load_workbook
 from reports.consolidated.excel import consolidated_workbook
 from reports.consolidated.gathering import gather
 from reports.consolidated.models import ConsolidatedReport
-from reports.excel import cell_value
+from reports.dashboard.exports import cell_value
 from reports.models import AgencyReport, Proposal, TaskEntry
 from tests.reports.helpers import ReportPage, current_report, printed_font_size
 

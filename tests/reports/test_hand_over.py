@@ -16,7 +16,7 @@ from django.utils.html import escape
 from agencies.models import Agency
 from reports.consolidated.gathering import gather
 from reports.consolidated.models import ConsolidatedReport
-from reports.demo import demo_year
+from reports.demo.seeding import demo_year
 from reports.models import (
     AgencyReport,
     Evidence,

@@ -14,9 +14,10 @@ from django.utils import timezone
 
 from agencies.models import Reorganisation
 from agencies.reorganising import apply_due
+from reports.cycles.opening import open_cycle
+from reports.handover.handing import hand_over_waiting
 from reports.models import AgencyReport, Notification, ReportingCycle
-from reports.organisation import hand_over_waiting
-from reports.reminders import send_reminders
+from reports.notices.reminders import send_reminders
 from tasks.models import ReportIssuer
 from tests.conftest import DATA, SLUG
 from tests.reports.helpers import ReportPage, current_report, on
@@ -92,7 +93,7 @@ def test_a_kept_report_waits_while_its_successors_report_is_sent(client, cast, p
 @on("2026-11-20")  # in the season, days before the due date: a date ahead is still in the year's organisation
 def test_a_reorganisation_recorded_ahead_of_its_date_hands_over_on_that_date(client, cast, plan, tmp_path):
     today = timezone.localdate()
-    cycle = ReportingCycle.open(plan, today.year)
+    cycle = open_cycle(plan, today.year)
     ended = current_report(plan, "UBND-BA", today.year)
     save(client, cast["canbo.binhan"], ended, difficulties="Đường vào thôn bị sạt lở.")
     date = min(today + datetime.timedelta(days=1), cycle.due_on)
@@ -113,7 +114,7 @@ def test_a_reorganisation_recorded_ahead_of_its_date_hands_over_on_that_date(cli
 
 
 def test_a_closed_cycle_stays_as_its_reports_were_made(client, cast, plan, tmp_path):
-    cycle = ReportingCycle.open(plan, 2024)
+    cycle = open_cycle(plan, 2024)
     kept = current_report(plan, "UBND-BA", 2024)
     save(client, cast["canbo.binhan"], kept, difficulties="Thiếu cán bộ.")
     ReportingCycle.objects.filter(pk=cycle.pk).update(locks_on=datetime.date(2025, 1, 31))

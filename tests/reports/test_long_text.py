@@ -17,9 +17,8 @@ from django.utils import timezone
 from binhson_plan.longtext import LINE_LIMIT, QUOTE_LIMIT, laid_out_lines
 from reports.consolidated import build
 from reports.consolidated.build import build_consolidated_report
-from reports.consolidated.jobs import build_consolidated_report_job
+from reports.consolidated.jobs import build_consolidated_report_job, requeue_stalled
 from reports.consolidated.models import ConsolidatedReport
-from reports.consolidated.schedule import requeue_stalled
 from reports.models import ReportState
 from tests.reports.helpers import ReportPage, current_report, on
 from tests.reports.real_year import flat, pdf_text
@@ -135,7 +134,7 @@ def test_a_report_far_past_any_real_one_is_not_drawn_inside_the_request(client, 
     fill(report, prose())
     Proposal.objects.bulk_create(Proposal(report=report, position=n, text=prose(seed=n)) for n in range(1, 51))
     drawn = []
-    monkeypatch.setattr("reports.pdf.render_pdf", lambda html, **kwargs: drawn.append(html) or b"%PDF-")
+    monkeypatch.setattr("reports.documents.pdf.render_pdf", lambda html, **kwargs: drawn.append(html) or b"%PDF-")
     client.force_login(cast["canbo.ldtbxh"])
     response = client.get(f"/bao-cao/{report.pk}/in/")
     page = response.content.decode()
@@ -155,7 +154,7 @@ def test_a_report_of_thousands_of_short_lines_is_refused_though_its_characters_a
     fill(report, short)
     Proposal.objects.bulk_create(Proposal(report=report, position=n, text=short) for n in range(1, 41))
     drawn = []
-    monkeypatch.setattr("reports.pdf.render_pdf", lambda html, **kwargs: drawn.append(html) or b"%PDF-")
+    monkeypatch.setattr("reports.documents.pdf.render_pdf", lambda html, **kwargs: drawn.append(html) or b"%PDF-")
     client.force_login(cast["canbo.ldtbxh"])
     response = client.get(f"/bao-cao/{report.pk}/in/")
     page = " ".join(response.content.decode().split())
@@ -172,7 +171,7 @@ def test_a_print_not_drawn_in_time_is_stopped_refused_with_a_word_and_not_tried_
 ):
     """The fifth probe: text in scripts slow to lay out ("ᙱم ", six times a Latin line's cost) stayed under the cap
     on lines and took past gunicorn's timeout, a worker killed at every try. The drawing is stopped on the clock."""
-    from reports import pdf as pdf_module
+    from reports.documents import pdf as pdf_module
 
     settings.PRINT_DRAW_SECONDS = 0.5  # the report below takes seconds to draw
     drawn, real = [], pdf_module.render_pdf
@@ -307,7 +306,7 @@ def test_the_offline_workbook_refuses_thousands_of_lines_in_a_cell(client, cast,
 
 
 def test_a_print_repeated_is_not_laid_out_again_until_what_it_prints_changes(client, cast, report, monkeypatch):
-    from reports import pdf as pdf_module
+    from reports.documents import pdf as pdf_module
 
     laid_out = []
     real = pdf_module.render_pdf

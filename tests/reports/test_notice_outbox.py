@@ -11,9 +11,9 @@ from django.core import mail
 from django.utils import timezone
 
 from binhson_plan.celery import app
-from reports.jobs import send_pending_notifications_job
 from reports.models import Notification
-from reports.notifications import deliver_pending, send_report_notice
+from reports.notices.jobs import send_pending_notifications_job
+from reports.notices.notifications import deliver_pending, send_report_notice
 from tests.reports.helpers import ReportPage, current_report
 
 
@@ -66,7 +66,7 @@ def test_a_mail_server_error_keeps_the_notice_and_the_sweep_sends_it_once(
     def refused(*args, **kwargs):
         raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
 
-    monkeypatch.setattr("reports.notifications.send_mail", refused)
+    monkeypatch.setattr("reports.notices.notifications.send_mail", refused)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(f"/bao-cao/{submitted.pk}/duyet/")
     assert response.status_code == 302
@@ -75,7 +75,7 @@ def test_a_mail_server_error_keeps_the_notice_and_the_sweep_sends_it_once(
     notice = Notification.objects.get(key=f"report-event-{submitted.events.last().pk}")
     assert (notice.state, notice.attempts) == ("pending", 1) and "SMTPServerDisconnected" in notice.last_error
     assert deliver_pending(later()) == 0  # still failing: kept, tried again later
-    monkeypatch.setattr("reports.notifications.send_mail", real_send_mail)
+    monkeypatch.setattr("reports.notices.notifications.send_mail", real_send_mail)
     assert deliver_pending(timezone.now()) == 0  # too fresh for the sweep: its own job may still be at it
     assert deliver_pending(later()) == 1
     assert len(mail.outbox) == 1 and "đã được duyệt" in mail.outbox[0].subject
@@ -90,7 +90,7 @@ def test_the_notice_is_written_with_the_event_or_not_at_all(client, submitted, m
     def broken(report, by, **kwargs):
         raise RuntimeError("ghi số liệu thất bại")
 
-    monkeypatch.setattr("reports.asking.record_approved_values", broken)
+    monkeypatch.setattr("reports.editing.asking.record_approved_values", broken)
     with pytest.raises(RuntimeError):
         client.post(f"/bao-cao/{submitted.pk}/duyet/")
     assert not Notification.objects.exists() and not submitted.events.filter(action="approved").exists()

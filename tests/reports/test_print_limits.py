@@ -7,7 +7,7 @@ import pytest
 from django.core.cache import cache
 
 from binhson_plan.upload_lock import a_print_slot, one_print_at_a_time
-from reports import pdf as pdf_module
+from reports.documents import pdf as pdf_module
 from tests.reports.helpers import current_report, on
 
 pytestmark = pytest.mark.season

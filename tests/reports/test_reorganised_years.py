@@ -15,7 +15,8 @@ from reports.consolidated.build import build_consolidated_report
 from reports.consolidated.document import Para, build_document
 from reports.consolidated.gathering import gather
 from reports.consolidated.models import ConsolidatedReport
-from reports.models import AgencyReport, ReportingCycle, ReportState
+from reports.cycles.opening import open_cycle
+from reports.models import AgencyReport, ReportState
 from tasks.models import ReportIssuer
 from tests.conftest import DATA, SLUG, queries_of
 from tests.reports.helpers import ReportPage, current_report
@@ -29,7 +30,7 @@ def reorganise():
 
 
 def agencies_of(year, plan) -> set[str]:
-    return set(ReportingCycle.open(plan, year).reports.values_list("agency__code", flat=True))
+    return set(open_cycle(plan, year).reports.values_list("agency__code", flat=True))
 
 
 def send(client, cast, plan, code, user, year, approve=True) -> AgencyReport:
@@ -77,7 +78,7 @@ def test_reports_of_2024_and_2026_side_by_side_each_under_its_own_organisation(c
 
 
 def test_the_dashboard_of_each_year_shows_that_years_agencies(client, cast, year_2024):
-    ReportingCycle.open(year_2024, 2026)
+    open_cycle(year_2024, 2026)
     client.force_login(cast["vanphong"])
     urls = [f"/bang-dieu-khien/{SLUG}/{year}/" for year in (2024, 2026)]
     before = [queries_of(client, url) and queries_of(client, url) for url in urls]  # the figures cached first
@@ -122,7 +123,7 @@ def test_the_2026_cycle_expects_the_successors_with_what_each_took_over(client, 
 
 
 def test_a_cycle_opened_before_the_reorganisation_follows_it(client, cast, plan):
-    cycle = ReportingCycle.open(plan, 2026)  # opened in January, the reorganisation recorded later
+    cycle = open_cycle(plan, 2026)  # opened in January, the reorganisation recorded later
     touched = current_report(plan, "UBND-BK", 2026)
     client.force_login(cast["canbo.binhkhuong"])
     page = ReportPage(touched)

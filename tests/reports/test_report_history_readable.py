@@ -6,7 +6,7 @@ from html import unescape
 
 import pytest
 
-from reports.history import PER_PAGE
+from reports.editing.history import PER_PAGE
 from tests.reports.helpers import ReportPage, current_report
 
 

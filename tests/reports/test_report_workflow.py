@@ -7,8 +7,10 @@ from django.core import mail
 from django.test import Client
 from django.utils import timezone
 
+from reports.cycles.jobs import open_cycles_job
+from reports.cycles.opening import open_this_year
 from reports.models import AgencyReport, Notification, ReportingCycle
-from reports.notifications import send_review_digest
+from reports.notices.notifications import send_review_digest
 from tests.reports.helpers import ReportPage, current_report
 
 pytestmark = pytest.mark.season  # lateness and the review digest depend on the day
@@ -70,8 +72,17 @@ def test_the_review_queue_is_oldest_first(client, cast, plan):
     assert table.index("Lao động") < table.index("Bình An") < table.index("Giáo dục")
 
 
-def test_the_current_cycle_exists_by_itself_with_a_report_per_expected_agency(client, cast, plan):
+def test_the_current_cycle_opens_on_its_date_with_a_report_per_expected_agency_and_never_by_a_visit(
+    client, cast, plan
+):
     assert not ReportingCycle.objects.exists()
+    client.force_login(cast["canbo.binhan"])
+    for page in ("/", "/tham-dinh/", "/bang-dieu-khien/"):  # reads never write (issue 18): no visit opens a year
+        client.force_login(cast["vanphong"] if page != "/" else cast["canbo.binhan"])
+        client.get(page, follow=True)
+    assert not ReportingCycle.objects.exists()
+    assert open_cycles_job.apply().get() == 1  # the nightly job opens it; a second run finds it open
+    assert open_cycles_job.apply().get() == 0
     client.force_login(cast["canbo.binhan"])
     response = client.get("/")
     cycle = ReportingCycle.objects.get()
@@ -128,7 +139,7 @@ def test_the_digest_goes_once_a_day_with_every_new_submission(cast, plan):
 
 
 def test_an_approval_mail_is_sent_once(client, cast, plan, django_capture_on_commit_callbacks, eager_jobs):
-    from reports.notifications import send_report_notice
+    from reports.notices.notifications import send_report_notice
 
     report = current_report(plan, "GDDT")
     client.force_login(cast["canbo.gddt"])
@@ -157,6 +168,7 @@ def test_a_reviewer_answers_a_proposal(client, cast, plan):
 
 
 def test_landing_pages(client, cast, plan):
+    open_this_year()  # the nightly job of the year's first day opened it
     client.force_login(cast["lanhdao"])
     assert client.get("/")["Location"] == "/bang-dieu-khien/"
     client.force_login(cast["canbo.ldtbxh"])

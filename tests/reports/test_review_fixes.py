@@ -9,10 +9,11 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from reports.consolidated.build import build_consolidated_report
+from reports.consolidated.jobs import rebuild_drafts, requeue_stalled
 from reports.consolidated.models import ConsolidatedReport
-from reports.consolidated.schedule import rebuild_drafts, requeue_stalled
+from reports.cycles.opening import open_cycle
 from reports.models import ReportingCycle
-from reports.reminders import send_reminders
+from reports.notices.reminders import send_reminders
 from targets.progress import Goal, evaluate
 from tests.conftest import DATA
 
@@ -66,7 +67,7 @@ def test_viewing_a_past_year_creates_nothing(client, cast, plan):
 
 
 def test_a_missed_reminder_run_is_caught_up_once(cast, plan):
-    cycle = ReportingCycle.open(plan, 2026)
+    cycle = open_cycle(plan, 2026)
     mail.outbox.clear()
     sent = send_reminders(cycle.due_on - datetime.timedelta(days=5))  # the 7-day run was missed
     assert sent > 0 and all("còn 5 ngày" in m.subject for m in mail.outbox)
@@ -75,7 +76,7 @@ def test_a_missed_reminder_run_is_caught_up_once(cast, plan):
 
 
 def test_a_mail_server_error_does_not_stop_the_others(cast, plan, monkeypatch):
-    cycle = ReportingCycle.open(plan, 2026)
+    cycle = open_cycle(plan, 2026)
     calls = []
 
     def flaky(subject, body, sender, recipients):
@@ -83,7 +84,7 @@ def test_a_mail_server_error_does_not_stop_the_others(cast, plan, monkeypatch):
         if len(calls) == 1:
             raise OSError("máy chủ thư không trả lời")
 
-    monkeypatch.setattr("reports.notifications.send_mail", flaky)
+    monkeypatch.setattr("reports.notices.notifications.send_mail", flaky)
     sent = send_reminders(cycle.due_on - datetime.timedelta(days=14))
     assert len(calls) > 2 and sent == len(calls) - 1
     assert send_reminders(cycle.due_on - datetime.timedelta(days=14)) == 1  # the failed one is tried again
@@ -125,7 +126,7 @@ def test_the_consolidated_workbook_says_yes_not_true(client, cast, plan):
 
     from reports.models import AgencyReport
 
-    cycle = ReportingCycle.open(plan, 2026)
+    cycle = open_cycle(plan, 2026)
     AgencyReport.objects.filter(cycle=cycle, agency__code="GDDT").update(is_late=True)
     report = build_consolidated_report(ConsolidatedReport.request(plan, 2026).pk)
     sheet = load_workbook(report.xlsx.path)["Tình hình báo cáo"]

@@ -13,8 +13,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, connections
 from django.test import Client
 
-from reports import forms as report_forms
+from reports.editing import forms as report_forms
 from reports.models import AgencyReport, ReportAction
+from reports.review import workflow
 from tests.reports.helpers import ReportPage, current_report
 
 PDF = b"%PDF-1.4\n1 0 obj<< /Type /Catalog >>endobj\ntrailer<<>>\n%%EOF\n"
@@ -177,7 +178,7 @@ def test_a_submission_waits_for_a_save_that_holds_the_row_on_postgresql(cast, re
     staff = _filled(report, cast)
     page = ReportPage(report)
     page.values["difficulties"] = "Khó khăn A đang lưu."
-    from reports import views
+    from reports.editing import views
 
     real_save_forms = views._save_forms
     a_holds_the_row, release_a, b_done = threading.Event(), threading.Event(), threading.Event()
@@ -197,7 +198,7 @@ def test_a_submission_waits_for_a_save_that_holds_the_row_on_postgresql(cast, re
 
     def submit_b():
         try:
-            AgencyReport.objects.get(pk=report.pk).submit(by=cast["canbo.ldtbxh"])
+            workflow.submit(AgencyReport.objects.get(pk=report.pk), by=cast["canbo.ldtbxh"])
         finally:
             connections.close_all()
             b_done.set()
@@ -223,7 +224,7 @@ def test_evidence_removed_while_the_report_is_sent_and_approved_stays(cast, repo
     staff = _filled(report, cast)
     assert staff.post(f"/bao-cao/{report.pk}/", _stale_save(report)).status_code == 302
     evidence = report.task_entries.get(section__code=TASK).evidence.get()
-    from reports import views
+    from reports.editing import views
 
     real_get = views.get_object_or_404
 
@@ -239,7 +240,8 @@ def test_evidence_removed_while_the_report_is_sent_and_approved_stays(cast, repo
 
 
 def test_a_form_on_a_report_writes_its_own_fields_and_never_the_state(cast, report):
-    from reports.forms import ReportDueForm, ReportForm
+    from reports.editing.forms import ReportForm
+    from reports.review.forms import ReportDueForm
 
     stale = AgencyReport.objects.get(pk=report.pk)  # read before the state changed
     AgencyReport.objects.filter(pk=report.pk).update(state="approved", version=7)

@@ -13,6 +13,7 @@ from django.core.management import CommandError, call_command
 from reports.consolidated.build import build_consolidated_report
 from reports.consolidated.models import ConsolidatedReport
 from reports.models import AgencyReport, ReportingCycle, TargetEntry
+from reports.review import workflow
 from targets.models import Target
 from targets.overrides import override_status
 from tasks.models import ReportIssuer
@@ -171,7 +172,7 @@ def test_values_awaiting_approval_are_counted_per_agency(client, demo):
 def _staff_sends_again(code):
     """The agency sends its report again (after the demo's send-back), through the report's own method."""
     report = AgencyReport.objects.get(cycle__year=2026, agency__code=code)
-    report.submit(by=get_user_model().objects.get(username=f"canbo.{code.lower()}"))
+    workflow.submit(report, by=get_user_model().objects.get(username=f"canbo.{code.lower()}"))
     return report
 
 

@@ -9,8 +9,9 @@ import time_machine
 from django.core.management import call_command
 from django.utils import timezone
 
+from reports.consolidated.jobs import rebuild_drafts
 from reports.consolidated.models import ConsolidatedReport
-from reports.consolidated.schedule import rebuild_drafts
+from reports.cycles.opening import open_cycle
 from tests.conftest import DATA
 from tests.reports.test_word import docx_text, pdf_text
 
@@ -165,10 +166,10 @@ def test_a_report_a_reorganisation_opens_after_the_due_date_has_time_and_is_judg
 
 
 def test_a_reorganisation_recorded_in_good_time_leaves_the_cycles_due_date(plan):
-    from reports.models import AgencyReport, ReportingCycle
+    from reports.models import AgencyReport
 
     with at(20, 11):
-        ReportingCycle.open(plan, 2026)
+        open_cycle(plan, 2026)
         reorganise()
     assert AgencyReport.objects.get(cycle__year=2026, agency__code="UBND-BAK-MH").due_on is None
 
@@ -176,7 +177,7 @@ def test_a_reorganisation_recorded_in_good_time_leaves_the_cycles_due_date(plan)
 def test_the_reviewing_body_is_the_years(client, cast, plan):
     from reports.consolidated.document import Para, build_document
     from reports.consolidated.gathering import gather
-    from reports.models import AgencyReport, Proposal, ReportingCycle
+    from reports.models import AgencyReport, Proposal
     from tests.reports.helpers import ReportPage, current_report
 
     reviewer = "Văn phòng HĐND và UBND xã Bình Sơn (minh họa)"
@@ -200,7 +201,7 @@ def test_the_reviewing_body_is_the_years(client, cast, plan):
     assert any(f"1 báo cáo đã được {reviewer} thẩm định, duyệt" in t for t in texts)
     assert f"Trả lời của {reviewer}: Xã bố trí trong dự toán năm sau." in texts
     assert not any("Văn phòng huyện thẩm định" in t or "của huyện:" in t for t in texts)
-    ReportingCycle.open(plan, 2024)
+    open_cycle(plan, 2024)
     earlier = [p.text for p in build_document(gather(ConsolidatedReport.request(plan, 2024))).body
                if isinstance(p, Para)]  # fmt: skip
     assert any("đã được Văn phòng huyện thẩm định, duyệt" in t for t in earlier)  # the plan's own years
@@ -275,7 +276,7 @@ def test_a_reorganisation_recorded_after_a_cycle_closed_leaves_its_dashboard_and
     from tests.reports.test_reorganised_years import send
 
     with at(1, 12, 2024):
-        cycle = ReportingCycle.open(plan, 2024)
+        cycle = open_cycle(plan, 2024)
         send(client, cast, plan, "UBND-BA", "canbo.binhan", 2024)
     ReportingCycle.objects.filter(pk=cycle.pk).update(locks_on=datetime.date(2025, 1, 31))
 

@@ -17,7 +17,7 @@ from openpyxl import Workbook
 from agencies.permissions import Role, add_role
 from binhson_plan.upload_lock import one_upload_at_a_time
 from binhson_plan.workbooks import Budget, check_archive
-from reports import dashboard_views
+from reports.dashboard import views as dashboard_views
 from targets import imports
 from targets.imports import LIMITS, MAX_COLUMNS, MAX_ROWS
 from targets.models import ReferenceValue, TargetValue

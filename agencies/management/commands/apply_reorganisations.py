@@ -12,7 +12,7 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        from reports.organisation import hand_over_waiting
+        from reports.handover.handing import hand_over_waiting
 
         counts = apply_due()
         handed = hand_over_waiting()

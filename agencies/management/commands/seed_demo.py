@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from agencies.models import Agency, Membership
 from agencies.permissions import Role
+from reports.cycles.opening import open_cycle
 
 DEMO_PASSWORD = "binhson-demo"
 
@@ -80,8 +81,7 @@ class Command(BaseCommand):
     def seed_reports(self, rows) -> list[str]:
         """Every agency of this year's cycle gets a demo user and a report (reports/demo.py); the
         rows of the new users are added to `rows`. Returns what to tell the user."""
-        from reports import demo
-        from reports.models import ReportingCycle
+        from reports.demo import seeding as demo
         from tasks.models import Plan
 
         plan = Plan.objects.filter(is_active=True).order_by("-period_start").first()
@@ -90,7 +90,7 @@ class Command(BaseCommand):
         year = demo.demo_year(plan)
         in_use = demo.year_in_use(plan, year)
         past = year - 1 if year > plan.period_start and not in_use and not demo.year_in_use(plan, year - 1) else None
-        cycles = [ReportingCycle.open(plan, y) for y in (past, year) if y]
+        cycles = [open_cycle(plan, y) for y in (past, year) if y]
         usernames = {code: username for username, *_, code in DEMO_USERS if code}
         staff, added = {}, set()
         with transaction.atomic():
@@ -114,7 +114,7 @@ class Command(BaseCommand):
         return self.describe(outcome, before, cycles[-1])
 
     def describe(self, outcome, before, cycle) -> list[str]:
-        from reports.demo import FIRST_YEAR
+        from reports.demo.seeding import FIRST_YEAR
         from reports.models import ReportState
 
         lines = [f"Dữ liệu minh họa năm {outcome.year}, {sum(outcome.states.values())} báo cáo:"]

@@ -11,12 +11,13 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from reports import pdf
-from reports.completeness import ensure_entries
 from reports.consolidated import excel, gathering, word
 from reports.consolidated import pdf as consolidated_pdf
 from reports.consolidated.models import ConsolidatedReport
-from reports.models import ProposalState, ReportingCycle, ReportState, TaskEntry
+from reports.cycles.opening import open_cycle
+from reports.cycles.organisation import ensure_entries
+from reports.documents import pdf
+from reports.models import ProposalState, ReportState, TaskEntry
 from targets.models import Target
 from tasks.models import Assignment, Plan, Section
 
@@ -93,7 +94,7 @@ class Command(BaseCommand):
 
         call_command("load_plan", stdout=open("/dev/null", "w"))
         plan = Plan.objects.get(slug="binh-son-ctdt-2021-2030")
-        cycle = ReportingCycle.open(plan, year)
+        cycle = open_cycle(plan, year)
         report = cycle.reports.get(agency__code="LDTBXH")
         ensure_entries(report)
         sentence = "Đã hỗ trợ nhà ở, đất sản xuất và nước sinh hoạt cho đồng bào dân tộc thiểu số tại các xã. "
@@ -200,7 +201,7 @@ class Command(BaseCommand):
 
     def fill(self, plan, year):
         """Every expected agency submits a full report; half are approved."""
-        cycle = ReportingCycle.open(plan, year)
+        cycle = open_cycle(plan, year)
         for n, report in enumerate(cycle.reports.all()):
             ensure_entries(report)
             TaskEntry.objects.filter(report=report).update(

@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from reports.models import NoticeState, Notification
-from reports.notifications import deliver_pending
+from reports.notices.notifications import deliver_pending
 
 
 class Command(BaseCommand):

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from reports.notifications import send_review_digest
+from reports.notices.notifications import send_review_digest
 
 
 class Command(BaseCommand):

@@ -12,7 +12,6 @@ from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from kombu.exceptions import OperationalError
 
 from agencies.permissions import Role
 from reports.models import NoticeState, Notification, ReportAction, ReportEvent
@@ -80,43 +79,6 @@ def send_once(key: str, recipients: list[str], subject: str, body: str) -> bool:
     it went out now. A mail-server error is raised, and the message stays pending."""
     notice = record(key, recipients, subject, body) or Notification.objects.filter(key=key).first()
     return notice is not None and deliver(notice.pk)
-
-
-def enqueue(job, *args) -> dict:
-    """Queue a job once the current transaction commits (at once outside one). The returned dict says
-    {"queued": True} only once the broker accepted the job, or the job ran in-process (no broker);
-    any failure to hand it over is logged and says {"queued": False}, never fatal: what was saved stands
-    and the job waits for the next run (a sweep, or the person asking again)."""
-    outcome = {"queued": None}
-
-    def send():
-        in_process = job.app.conf.task_always_eager
-        try:
-            job.apply_async(args, retry=False)
-        except Exception as exc:
-            if in_process:  # ran here and failed: the job recorded its own error where the page shows it
-                logger.exception("Việc %s chạy không thành công", job.name)
-                outcome["queued"] = True
-                return
-            # The broker is down (OperationalError), or the transport cannot even load (a missing module
-            # such as kombu's `packaging`, a bad URL): either way nothing reached the queue.
-            kind = "broker" if isinstance(exc, OperationalError) else type(exc).__name__
-            logger.exception("Không đưa được việc %s vào hàng đợi (%s)", job.name, kind)
-            outcome["queued"] = False
-        else:
-            outcome["queued"] = True
-
-    transaction.on_commit(send)
-    return outcome
-
-
-def notify_agency(report, event) -> None:
-    """Write the agency's message in the event's transaction; a job sends it once that commits."""
-    from reports.jobs import deliver_notification_job
-
-    notice = record_report_notice(event)
-    if notice is not None:
-        enqueue(deliver_notification_job, notice.pk)
 
 
 def agency_addresses(agency) -> list[str]:

@@ -21,7 +21,7 @@ from reports.models import (
     TargetEntry,
     TaskEntry,
 )
-from reports.reopening import approved_before_reopening
+from reports.review.reopening import approved_before_reopening
 from targets.cache import cached, plan_estimates, plan_figures
 from targets.models import Target, TargetValue
 from targets.overrides import plan_overrides

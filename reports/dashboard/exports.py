@@ -19,7 +19,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 
 from binhson_plan.longtext import xml_safe
-from reports.dashboard import is_approved, unapproved_text
+from reports.dashboard.queries import is_approved, unapproved_text
 from targets.progress import STATUS_LABELS
 from tasks.models import PLAN_REVIEWING_BODY
 

@@ -23,9 +23,10 @@ from PIL import Image, ImageDraw, ImageFont
 from PIL.PngImagePlugin import PngInfo
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from reports.asking import entry_facts
-from reports.completeness import ensure_entries
+from reports.cycles.organisation import ensure_entries
+from reports.editing.asking import entry_facts
 from reports.models import AgencyReport, Evidence, Proposal, ProposalState, ReportingCycle, TargetEntry, TaskEntry
+from reports.review import workflow
 from targets.models import ReferenceValue, TargetValue
 from targets.recording import record_value
 
@@ -113,11 +114,11 @@ def _seed(cycle, staff, reviewer, now, states=None) -> Outcome:
     for code, (submitted_at, reviewed_at) in zip(order, moments, strict=True):
         report, by = reports[code], staff[code]
         _fill(report, by, submitted_at - datetime.timedelta(hours=2), outcome)
-        report.submit(by=by, at=submitted_at)
+        workflow.submit(report, by=by, at=submitted_at)
         if code in states["sent_back"]:
-            report.send_back(by=reviewer, reason=_text(states["sent_back"][code], year), at=reviewed_at)
+            workflow.send_back(report, by=reviewer, reason=_text(states["sent_back"][code], year), at=reviewed_at)
         elif code not in states["submitted"]:
-            report.approve(by=reviewer, at=reviewed_at)
+            workflow.approve(report, by=reviewer, at=reviewed_at)
             _answer_proposals(report, reviewer, min(reviewed_at + datetime.timedelta(hours=1), now))
     late_at = _local(_working_day(cycle.due_on + datetime.timedelta(days=2)), 9, 15)
     reviewed_at = _local(_working_day(late_at.date() + datetime.timedelta(days=1)), 10, 30)
@@ -125,8 +126,8 @@ def _seed(cycle, staff, reviewer, now, states=None) -> Outcome:
         if reviewed_at >= now:  # never a moment after now (the past year's season has long ended)
             raise ValueError(f"the late report of {year} would be sent after now")
         _fill(reports[code], staff[code], late_at - datetime.timedelta(hours=2), outcome)
-        reports[code].submit(by=staff[code], at=late_at)
-        reports[code].approve(by=reviewer, at=reviewed_at)
+        workflow.submit(reports[code], by=staff[code], at=late_at)
+        workflow.approve(reports[code], by=reviewer, at=reviewed_at)
         _answer_proposals(reports[code], reviewer, reviewed_at + datetime.timedelta(hours=1))
         outcome.late.append((reports[code], late_at))
     typed_at = min(now, _local(cycle.due_on, 17, 0)) - datetime.timedelta(days=1)  # before the season closed

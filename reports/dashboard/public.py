@@ -5,8 +5,8 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_GET
 
-from reports.dashboard_views import XLSX
-from reports.public_workbook import public_workbook
+from reports.dashboard.public_workbook import public_workbook
+from reports.dashboard.views import XLSX
 from targets.views import public_rows, public_year
 from tasks.models import Plan, ReportIssuer
 

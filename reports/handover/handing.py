@@ -1,7 +1,6 @@
-"""Which agencies a year's reporting expects, and what each of them holds, by the organisation of the cycle's
-date (`ReportingCycle.due_on`: the agencies that exist on the due date report for the whole year).
-
-The plan's assignments and targets stay as written; agencies/lineage.py says who holds them on a date.
+"""A reorganisation's hand-over: after one is recorded or takes effect, a year still open expects the agencies of
+its due date (reports.cycles.organisation); what an ended agency's report says goes to the reports of those that
+hold its part now, and its report is then handed over (`AgencyReport.hand_over`): read only and not counted.
 """
 
 import datetime
@@ -10,48 +9,16 @@ import logging
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import models, transaction
-from django.db.models import F
 from django.utils import timezone
 
 from agencies.lineage import Lineage
-from agencies.models import Agency, ReorganisationKind
+from agencies.models import ReorganisationKind
 from binhson_plan.collation import sort_key as vietnamese_order
-from binhson_plan.collation import vietnamese
-from targets.models import Target
-from tasks.models import Assignment, Role
+from reports.cycles.opening import ensure_reports
+from reports.cycles.organisation import ensure_entries, expected_agencies, held_tasks, owned_targets
+from reports.models import AgencyReport, Evidence, Proposal, ReportingCycle, ReportState, TaskEntry
 
 logger = logging.getLogger(__name__)
-
-
-def held_tasks(agency, plan, on: datetime.date, lineage: Lineage) -> set[tuple[int, str]]:
-    """(section id, role) of every assignment of the plan the agency holds on `on`; an agency that leads a
-    section does not also report on it as a coordinator."""
-    assignments = Assignment.objects.filter(section__plan=plan, section__is_active=True)
-    pairs = set(assignments.filter(lineage.condition(agency.pk, on)).values_list("section_id", "role"))
-    leading = {section for section, role in pairs if role == Role.LEAD}
-    return {(section, role) for section, role in pairs if role == Role.LEAD or section not in leading}
-
-
-def owned_targets(agency, plan, on: datetime.date, lineage: Lineage):
-    """The plan's active targets the agency answers for on `on`."""
-    return Target.objects.filter(plan=plan, is_active=True).filter(lineage.target_condition(agency.pk, on))
-
-
-def expected_agencies(plan, on: datetime.date, lineage: Lineage | None = None) -> list[Agency]:
-    """Every agency that holds a task or a target of the plan on `on`. An agency closed by hand (not by a
-    reorganisation) is left out, as before reorganisations existed."""
-    lineage = lineage or Lineage.load()
-    ids = set()
-    for agency_id, section_id in Assignment.objects.filter(section__plan=plan, section__is_active=True).values_list(
-        "agency_id", "section_id"
-    ):
-        ids.update(lineage.holders(agency_id, on, section_id=section_id))
-    for target_id, agency_id in Target.objects.filter(plan=plan, is_active=True).values_list(
-        "pk", "responsible_agency_id"
-    ):
-        ids.update(lineage.holders(agency_id, on, target_id=target_id))
-    agencies = Agency.objects.filter(pk__in=ids).order_by(vietnamese("name"))
-    return [a for a in agencies if a.is_active or a.pk in lineage.reorganised]
 
 
 def refresh_cycles(since: datetime.date, now=None) -> dict[str, int]:
@@ -61,12 +28,10 @@ def refresh_cycles(since: datetime.date, now=None) -> dict[str, int]:
     holds. A report someone worked on is kept under its agency, and what it says is handed to the reports of
     the agencies that now hold its part (`hand_over`), so the year counts each part once. A cycle whose entry
     is closed stays as its reports were made."""
-    from reports.models import ReportState
-
     counts = {"cycles": 0, "reports_added": 0, "reports_removed": 0, "reports_handed_over": 0, "parts_handed_over": 0}
     lineage = Lineage.load()
     for cycle in _open_cycles(since, now):
-        expected, added = cycle.ensure_reports(lineage, due_on=opened_due_on(cycle, now))
+        expected, added = ensure_reports(cycle, lineage, due_on=opened_due_on(cycle, now))
         counts["reports_added"] += added
         untouched = cycle.reports.filter(version=0, state=ReportState.DRAFT, first_submitted_at__isnull=True)
         _, removed = untouched.exclude(agency__in=expected).delete()
@@ -89,7 +54,7 @@ def opened_due_on(cycle, now=None) -> datetime.date | None:
 
 
 def hand_over_waiting(now=None) -> int:
-    """Each night (agencies.jobs): the kept reports (or parts) that could not be handed over when their
+    """Each night (reports.handover.jobs): the kept reports (or parts) that could not be handed over when their
     reorganisation was recorded, because it was not yet in force or a holder's report had been sent, are handed
     over once it can take them; how many."""
     lineage = Lineage.load()
@@ -104,8 +69,6 @@ def hand_over_waiting(now=None) -> int:
 
 def _open_cycles(since: datetime.date, now=None):
     """The cycles due on or after `since` whose entry is not closed (a closed one stays as its reports were made)."""
-    from reports.models import ReportingCycle
-
     today = timezone.localdate(now)
     for cycle in ReportingCycle.objects.filter(due_on__gte=since).select_related("plan").order_by("due_on"):
         if not (cycle.locks_on and today > cycle.locks_on):
@@ -116,7 +79,7 @@ def _hand_over_kept(cycle, expected: set, lineage, now) -> tuple[int, int]:
     """Hand over, in the cycle, the kept reports of agencies it no longer expects, and the parts an agency it
     still expects no longer holds (a transfer took a task or target from it); how many of each."""
     kept = cycle.reports.select_related("agency", "cycle__plan")
-    waiting = kept.exclude(agency__in=expected).filter(handed_over_at__isnull=True)
+    waiting = kept.exclude(agency__in=expected).counted()
     whole, parts = sum(hand_over(report, lineage, now) for report in waiting), 0
     givers = {a for step in lineage.in_force(cycle.due_on) for a in step.predecessors} & expected
     for report in kept.filter(agency__in=givers):
@@ -145,8 +108,6 @@ def _not_held(report, lineage) -> tuple[list, list]:
 
 def _said(entry) -> bool:
     """Whether an entry holds anything the agency typed or attached."""
-    from reports.models import TaskEntry
-
     if isinstance(entry, TaskEntry):
         texts = [entry.status, entry.results, entry.shortcomings, entry.next_steps]
         return any(t.strip() for t in texts) or entry.budget_used is not None or bool(entry.evidence.all())
@@ -170,11 +131,8 @@ def hand_over(report, lineage: Lineage, now=None, part=None) -> int:
     still expected (a transfer). Nothing the holders typed is overwritten; both sides record it.
 
     Returns 1 when done, 0 when it must wait: for the reorganisation's date (the agency works on until then), or
-    for a holder's sent report to come back (agencies.jobs tries again each night). A whole report once handed
+    for a holder's sent report to come back (reports.handover.jobs tries again each night). A whole report once handed
     over stays so: a reorganisation in force cannot be withdrawn (agencies/admin.py)."""
-    from reports.completeness import ensure_entries
-    from reports.models import AgencyReport, ReportAction, ReportEvent, ReportState, snapshot
-
     cycle, on, today = report.cycle, report.cycle.due_on, timezone.localdate(now)
     steps = [step for step in lineage.in_force(on) if report.agency_id in step.predecessors]
     if any(step.effective_on > today for step in steps):
@@ -228,26 +186,19 @@ def hand_over(report, lineage: Lineage, now=None, part=None) -> int:
             "" if request[-1] in ".!?…" else "."
         )
     if part is None:
-        AgencyReport.objects.filter(pk=report.pk).update(handed_over_at=moment, version=F("version") + 1)
-        report.handed_over_at = moment
         gave = f"Nội dung báo cáo năm {cycle.year} đã chuyển cho: {names}"
     else:
         for entry in [*tasks, *targets]:
             entry._change_reason = "Chuyển cho đơn vị tiếp nhận theo sắp xếp tổ chức"
             entry.delete()
         gave = f"Phần đã nhập của {what} đã chuyển cho: {names}"
-    ReportEvent.objects.create(
-        report=report, action=ReportAction.HANDED_OVER, snapshot=snapshot(report),
-        reason=f"{gave} ({report.agency.name}: {why}).",
-    )  # fmt: skip
+    report.hand_over(f"{gave} ({report.agency.name}: {why}).", at=moment, whole=part is None)
     of = f"{report.agency.name}" + (f" ({what})" if what else "")
     for taker in takers.values():
-        AgencyReport.objects.filter(pk=taker.pk).update(version=F("version") + 1, updated_at=moment)
-        ReportEvent.objects.create(
-            report=taker, action=ReportAction.RECEIVED, snapshot=snapshot(taker),
-            reason=f"Nhận nội dung báo cáo năm {cycle.year} của {of} theo sắp xếp tổ chức; cần rà soát trước khi "
-            f"gửi.{asked}",
-        )  # fmt: skip
+        taker.receive(
+            f"Nhận nội dung báo cáo năm {cycle.year} của {of} theo sắp xếp tổ chức; cần rà soát trước khi gửi.{asked}",
+            at=moment,
+        )
     return 1
 
 
@@ -304,8 +255,6 @@ def _give_target(entry, taker, name) -> None:
 
 
 def _give_proposal(proposal, main, name) -> None:
-    from reports.models import Proposal
-
     position = (main.proposals.aggregate(m=models.Max("position"))["m"] or 0) + 1
     given = Proposal(
         report=main, text=proposal.text, position=position, state=proposal.state, response=proposal.response,
@@ -316,8 +265,6 @@ def _give_proposal(proposal, main, name) -> None:
 
 
 def _copy_evidence(evidence, target) -> None:
-    from reports.models import Evidence
-
     try:
         with evidence.file.open("rb") as source:
             content = ContentFile(source.read(), name=evidence.original_name)
@@ -339,8 +286,6 @@ def _joined(have: str, given: str, label: str) -> str:
 
 def _follow(report, lineage) -> None:
     """An untouched report's entries: what the agency holds on the cycle's date, no more, no less."""
-    from reports.completeness import ensure_entries
-
     if not (report.task_entries.exists() or report.target_entries.exists()):
         return  # never opened: its entries are made when it is
     plan, on = report.cycle.plan, report.cycle.due_on

@@ -1,4 +1,4 @@
-"""The district dashboard (reviewers and viewers), its Excel exports, and the import of past values."""
+"""The district dashboard (reviewers and viewers) and its Excel exports."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -7,12 +7,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from agencies.lineage import Lineage
-from binhson_plan.upload_lock import one_upload_at_a_time
-from reports import access, dashboard, excel
+from reports import access
+from reports.dashboard import queries
+from reports.cycles.organisation import expected_agencies
+from reports.dashboard import exports as excel
 from reports.models import ReportingCycle, TaskStatus
-from reports.organisation import expected_agencies
-from targets import imports
-from targets.imports import FileRefused, ValueImportError, import_values
 from targets.progress import STATUS_CHOICES
 from tasks.models import Plan, ReportIssuer
 
@@ -25,9 +24,7 @@ def _plan_and_cycle(request, slug, year):
     plan = get_object_or_404(Plan, slug=slug)
     if not plan.period_start <= year <= plan.last_year:
         raise Http404("Năm ngoài thời gian của kế hoạch.")
-    if year == timezone.localdate().year:
-        return plan, ReportingCycle.current(plan)  # this year's cycle exists by itself
-    # other years: only a cycle a reviewer opened; looking at a year creates nothing
+    # only a cycle opened (by a reviewer, a command, or the nightly job on its date); looking at a year creates nothing
     return plan, ReportingCycle.objects.filter(plan=plan, year=year).first() or ReportingCycle(plan=plan, year=year)
 
 
@@ -64,21 +61,21 @@ def dashboard_page(request, slug, year):
         return later
     f = _filters(request)
     organisation = _organisation(plan, cycle, year)
-    unapproved = dashboard.unapproved_values(plan, year)
-    groups = dashboard.target_rows(
+    unapproved = queries.unapproved_values(plan, year)
+    groups = queries.target_rows(
         plan, year, f["status"], f["horizon"], f["agency"], unapproved=unapproved, **organisation
     )
     context = {
-        "pending": dashboard.pending_summary(groups),  # said above the targets table, as many as the marks below
+        "pending": queries.pending_summary(groups),  # said above the targets table, as many as the marks below
         "plan": plan,
         "cycle": cycle,
         "year": year,
         "years": plan.reporting_years(),
-        "summary": dashboard.completeness(cycle, organisation["lineage"]),
+        "summary": queries.completeness(cycle, organisation["lineage"]),
         "target_groups": groups,
-        "status_counts": dashboard.status_counts(groups),
-        "tasks": dashboard.task_rows(plan, cycle, f["task_status"], f["task_agency"], **organisation),
-        "proposals": dashboard.proposals(cycle),
+        "status_counts": queries.status_counts(groups),
+        "tasks": queries.task_rows(plan, cycle, f["task_status"], f["task_agency"], **organisation),
+        "proposals": queries.proposals(cycle),
         "filters": f,
         "status_labels": STATUS_CHOICES,  # one "Đạt" for every reached milestone
         "task_statuses": TaskStatus.choices,
@@ -97,16 +94,16 @@ def dashboard_export(request, slug, year, table):
     f = _filters(request)
     organisation = _organisation(plan, cycle, year)
     builders = {
-        "tinh-hinh-bao-cao": lambda: excel.completeness_frame(dashboard.completeness(cycle, organisation["lineage"])),
+        "tinh-hinh-bao-cao": lambda: excel.completeness_frame(queries.completeness(cycle, organisation["lineage"])),
         "chi-tieu": lambda: excel.targets_frame(
-            dashboard.target_rows(plan, year, f["status"], f["horizon"], f["agency"], **organisation),
+            queries.target_rows(plan, year, f["status"], f["horizon"], f["agency"], **organisation),
             year,
             reviewer=ReportIssuer.for_year(plan, year).reviewer_name,
         ),
         "nhiem-vu": lambda: excel.tasks_frame(
-            dashboard.task_rows(plan, cycle, f["task_status"], f["task_agency"], **organisation)
+            queries.task_rows(plan, cycle, f["task_status"], f["task_agency"], **organisation)
         ),
-        "kien-nghi": lambda: excel.proposals_frame(dashboard.proposals(cycle)),
+        "kien-nghi": lambda: excel.proposals_frame(queries.proposals(cycle)),
     }
     if table not in builders:
         raise Http404("Không có bảng này.")
@@ -120,41 +117,3 @@ def dashboard_export(request, slug, year, table):
     response = HttpResponse(content, content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{table}-{year}.xlsx"'
     return response
-
-
-BUSY = (
-    "Tài khoản này đang tải lên một tệp khác: chờ tệp đó được xử lý xong (thường vài giây) rồi nhập lại. "
-    "Mỗi tài khoản tải lên một tệp một lúc."
-)
-
-
-def import_page(request):
-    """The file is read only while the account holds its upload lock (binhson_plan.upload_lock): one upload at a time
-    per account. A refusal of the file itself is said next to the file field; the rows' errors are listed above; either
-    answers 422, as every form with errors does."""
-    access.require_reviewer(request)
-    plan = get_object_or_404(Plan.objects.filter(is_active=True).order_by("-period_start")[:1])
-    context = {"plan": plan, "errors": [], "file_errors": [], "max_bytes": imports.MAX_BYTES}
-    upload = request.FILES.get("file")
-    if request.method == "POST" and upload is None:
-        context["file_errors"] = ["Chưa chọn tệp."]
-    elif request.method == "POST":
-        with one_upload_at_a_time(request.user) as ours:
-            if not ours:
-                context["file_errors"] = [BUSY]
-                return render(request, "reports/import_values.html", context, status=429)
-            try:
-                result = import_values(plan, upload, upload.name, by=request.user)
-            except FileRefused as exc:
-                context["file_errors"] = exc.errors
-            except ValueImportError as exc:
-                context["errors"] = exc.errors
-            else:
-                messages.success(
-                    request,
-                    f"Đã nhập {result.recorded} giá trị ({result.unchanged} không đổi, "
-                    f"{result.references} giá trị tham chiếu) từ tệp “{upload.name}”.",
-                )
-                return redirect("reports:import")
-    refused = context["errors"] or context["file_errors"]
-    return render(request, "reports/import_values.html", context, status=422 if refused else 200)

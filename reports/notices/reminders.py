@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from binhson_plan.collation import vietnamese
 from reports.models import ReportingCycle, ReportState
-from reports.notifications import agency_addresses, reviewer_addresses, send_once
+from reports.notices.notifications import agency_addresses, reviewer_addresses, send_once
 from tasks.models import Plan
 
 logger = logging.getLogger(__name__)

@@ -1,131 +1,24 @@
 """Forms of the agency report page. Every error is Vietnamese and sits next to its field."""
 
 import datetime
-import unicodedata
 
 from django import forms
 from django.conf import settings
 from django.forms import BaseModelFormSet, modelformset_factory
 from django.utils import timezone
 
-from binhson_plan.dates import DayField, day_formfield
-from binhson_plan.longtext import LINE_LIMIT, typed, visible, written_lines
-from reports.evidence import ALLOWED_EXTENSIONS, check_evidence_file
-from reports.models import (
-    AgencyReport,
-    Proposal,
-    ProposalState,
-    QualitativeStatus,
-    ReportingCycle,
-    TargetEntry,
-    TaskEntry,
-    TaskStatus,
+from binhson_plan.dates import DayField
+from reports.editing.evidence import ALLOWED_EXTENSIONS, check_evidence_file
+from reports.editing.fields import (
+    ReportFieldsForm,
+    VietnameseNumberField,
+    WholeNumberField,
+    text_field,
 )
-from targets.numbers import NumberFormatError, parse_number
+from reports.models import AgencyReport, Proposal, TargetEntry, TaskEntry, TaskStatus
+from targets.models import QualitativeStatus
 from targets.plausibility import describe
-from targets.templatetags.plan_format import vn_input_number, vn_number
-
-TEXT_LIMIT = 20_000
-
-
-class PlainTextField(forms.CharField):
-    """Free text: stored composed (NFC), without the invisible characters that pasting can bring and no document can
-    hold (NUL, other control characters, U+FFFE: binhson_plan.longtext.xml_safe), and with
-    line breaks as one character (a browser sends CR LF but counts one, in maxlength and the page's counter).
-    At most `max_lines` lines with writing (binhson_plan.longtext: lines, not characters, make a print slow)."""
-
-    def __init__(self, *, max_lines=None, **kwargs):
-        self.max_lines = max_lines
-        super().__init__(**kwargs)
-
-    def to_python(self, value):
-        text = super().to_python(value)
-        text = unicodedata.normalize("NFC", typed(text)) if text else text
-        return text if not text or visible(text) else ""  # nothing a reader sees is nothing (the eighth probe)
-
-    def validate(self, value):
-        super().validate(value)
-        if self.max_length is not None and value and len(value) > self.max_length:  # numbers grouped as on the page
-            raise forms.ValidationError(
-                f"Tối đa {vn_number(self.max_length)} ký tự (đã nhập {vn_number(len(value))} ký tự, "
-                f"thừa {vn_number(len(value) - self.max_length)}).",
-                code="max_length",
-            )
-        lines = len(written_lines(value)) if self.max_lines and value else 0
-        if self.max_lines and lines > self.max_lines:
-            raise forms.ValidationError(
-                f"Tối đa {vn_number(self.max_lines)} dòng có chữ (đã nhập {vn_number(lines)} dòng). "
-                "Xin gộp các dòng ngắn thành đoạn văn, hoặc đưa danh sách dài vào tệp minh chứng.",
-                code="max_lines",
-            )
-
-
-class WholeNumberField(forms.IntegerField):
-    """Django's IntegerField, reading only the digits 0–9: its int() takes ٢٠٢٤ or ２０２４ for 2024."""
-
-    def to_python(self, value):
-        if isinstance(value, str) and any(char.isdigit() and not "0" <= char <= "9" for char in value):
-            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
-        return super().to_python(value)
-
-
-class VietnameseNumberField(forms.CharField):
-    """A number typed the Vietnamese way (4,5 · 1.250.000); English where unambiguous."""
-
-    def __init__(self, *, integer=False, unit=None, **kwargs):
-        self.integer = integer
-        self.unit = unit  # a "%" is refused unless the unit is a percentage (targets.numbers)
-        super().__init__(**kwargs)
-        self.widget.attrs.update(
-            {"inputmode": "numeric" if integer else "decimal", "autocomplete": "off", "maxlength": 40}
-        )
-
-    def prepare_value(self, value):
-        if value is None or isinstance(value, str):
-            return value
-        return vn_input_number(value, integer=self.integer)
-
-    def to_python(self, value):
-        text = super().to_python(value)
-        if not text:
-            return None
-        if len(text) > 40:
-            raise forms.ValidationError("Số quá dài.", code="invalid")
-        try:
-            number = parse_number(text, integer=self.integer, unit=self.unit)
-        except NumberFormatError as exc:
-            raise forms.ValidationError(str(exc), code="invalid") from None
-        if self.integer and number != number.to_integral_value():
-            raise forms.ValidationError("Nhập số nguyên (đồng), không có phần thập phân.", code="invalid")
-        if abs(number) >= 10**15:
-            raise forms.ValidationError("Số quá lớn.", code="invalid")
-        return int(number) if self.integer else number
-
-
-def text_field(label, required=False, rows=3, **kwargs):
-    return PlainTextField(
-        label=label,
-        required=required,
-        max_length=TEXT_LIMIT,
-        max_lines=LINE_LIMIT,
-        widget=forms.Textarea(attrs={"rows": rows}),
-        error_messages={
-            "max_length": f"Tối đa {vn_number(TEXT_LIMIT)} ký tự (đã nhập %(show_value)s ký tự).",
-            "required": "Mục này không được để trống.",
-        },
-        **kwargs,
-    )
-
-
-class ReportFieldsForm(forms.ModelForm):
-    """A form on a report writes only its own fields: the report's state and version belong to its model methods
-    (`claim_version`, `submit`, `approve`…), and a form built before they changed must never write them back."""
-
-    def save(self, commit=True):
-        report = super().save(commit=False)
-        if commit:
-            report.save(update_fields=self._meta.fields)
-        return report
+from targets.templatetags.plan_format import vn_number
 
 
 class ReportForm(ReportFieldsForm):
@@ -372,111 +265,3 @@ ProposalFormSet = modelformset_factory(
     max_num=MAX_PROPOSALS,
     absolute_max=2 * MAX_PROPOSALS,
 )
-
-
-class SendBackForm(forms.Form):
-    """The reason, and (sending back, not reopening) the date the corrections are due, pre-filled with
-    `AgencyReport.default_correction_due_on`."""
-
-    reason = text_field("Lý do", required=True)
-    correction_due_on = DayField(
-        label="Hạn bổ sung",
-        required=False,
-        help_text="Đơn vị gửi lại bản bổ sung trước hết ngày này; sau đó báo cáo bị ghi là quá hạn bổ sung. "
-        "Mặc định: 5 ngày làm việc sau hôm nay, không sớm hơn hạn gửi báo cáo.",
-    )
-
-    def __init__(self, *args, report=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.report = report
-        self.fields["reason"].error_messages["required"] = "Cần ghi lý do để đơn vị biết phải bổ sung gì."
-        if report is not None:
-            self.fields["correction_due_on"].initial = report.default_correction_due_on()
-
-    def clean_correction_due_on(self):
-        due, today = self.cleaned_data.get("correction_due_on"), timezone.localdate()
-        if due and due < today:
-            raise forms.ValidationError(f"Hạn bổ sung không được trước hôm nay ({today:%d/%m/%Y}).")
-        locks_on = self.report.cycle.locks_on if self.report else None
-        if due and locks_on and due > locks_on:
-            raise forms.ValidationError(
-                f"Hạn bổ sung phải trước khi kỳ khóa nhập liệu ({locks_on:%d/%m/%Y}): sau đó đơn vị không gửi được."
-            )
-        return due
-
-
-class ProposalResponseForm(forms.ModelForm):
-    response = text_field("Trả lời")
-
-    class Meta:
-        model = Proposal
-        fields = ["state", "response"]
-        labels = {"state": "Tình trạng xử lý"}
-
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("state") == ProposalState.ANSWERED and not cleaned.get("response"):  # the ninth probe
-            self.add_error("response", "Cần ghi nội dung trả lời khi chọn “Đã trả lời”.")
-        return cleaned
-
-
-class CycleDatesForm(forms.ModelForm):
-    class Meta:
-        model = ReportingCycle
-        fields = ["opens_on", "due_on", "data_cutoff", "locks_on"]
-        formfield_callback = day_formfield
-
-    def clean(self):
-        cleaned = super().clean()
-        # Within the plan's years, and the year after its last (a cycle may lock in January): a date
-        # typed as 2062 or 0205 is a typo that would quietly open or close the cycle for decades.
-        plan = self.instance.plan
-        first, last = datetime.date(plan.period_start, 1, 1), datetime.date(plan.last_year + 1, 12, 31)
-        for name in self.Meta.fields:
-            value = cleaned.get(name)
-            if value and not first <= value <= last:
-                self.add_error(
-                    name, f"Ngày phải trong thời gian của kế hoạch, từ {first:%d/%m/%Y} đến {last:%d/%m/%Y}."
-                )
-        opens, due, locks = cleaned.get("opens_on"), cleaned.get("due_on"), cleaned.get("locks_on")
-        if opens and due and due < opens:
-            self.add_error("due_on", "Hạn báo cáo phải sau ngày mở nhập liệu.")
-        if locks and due and locks < due:
-            self.add_error("locks_on", "Ngày khóa nhập liệu phải từ hạn báo cáo trở đi.")
-        return cleaned
-
-
-class ReportDueForm(ReportFieldsForm):
-    """The reviewer gives one report its own due date (a report a reorganisation opened late in the season)."""
-
-    class Meta:
-        model = AgencyReport
-        fields = ["due_on"]
-        labels = {"due_on": "Hạn gửi của đơn vị"}
-        help_texts = {"due_on": "Để trống: hạn của kỳ báo cáo. Báo cáo gửi sau hạn này được ghi là gửi muộn."}
-        formfield_callback = day_formfield
-
-    def clean_due_on(self):
-        due, cycle = self.cleaned_data.get("due_on"), self.instance.cycle
-        first = self.instance.first_submitted_at
-        if first and due != self.instance.due_on:  # its lateness was judged when it was first sent
-            raise forms.ValidationError(
-                f"Báo cáo đã gửi lần đầu lúc {timezone.localtime(first):%H:%M %d/%m/%Y}: gửi đúng hạn hay muộn đã "
-                "tính theo hạn lúc đó, nên không đổi hạn gửi được nữa."
-            )
-        if due and due < cycle.opens_on:
-            raise forms.ValidationError(f"Hạn gửi phải từ ngày mở nhập liệu ({cycle.opens_on:%d/%m/%Y}) trở đi.")
-        if due and cycle.locks_on and due > cycle.locks_on:
-            raise forms.ValidationError(
-                f"Hạn gửi phải trước khi kỳ khóa nhập liệu ({cycle.locks_on:%d/%m/%Y}): sau đó đơn vị không gửi được."
-            )
-        return due
-
-
-class CycleOpenForm(forms.Form):
-    year = WholeNumberField(
-        label="Năm báo cáo",
-        min_value=2000,
-        max_value=2100,
-        error_messages={"invalid": "Nhập năm bằng chữ số, ví dụ 2024.", "required": "Nhập năm cần mở."},
-    )

@@ -5,7 +5,7 @@ import datetime
 from celery import shared_task
 
 from binhson_plan.celery import RIDE_OUT_DATABASE_OUTAGES
-from reports import notifications, reminders
+from reports.notices import notifications, reminders
 
 # A mail server that refuses a message is tried again after 1, 2, 4, 8 and 16 minutes; after that the
 # sweep (every few minutes, from beat) keeps trying while the message is pending.
@@ -25,12 +25,6 @@ def deliver_notification_job(self, notification_id: int) -> bool:
 @shared_task(acks_late=True, **RIDE_OUT_DATABASE_OUTAGES)
 def send_pending_notifications_job(now: str | None = None) -> int:
     return notifications.deliver_pending(datetime.datetime.fromisoformat(now) if now else None)
-
-
-@shared_task(acks_late=True, reject_on_worker_lost=True, **RIDE_OUT_DATABASE_OUTAGES)
-def send_report_notice_job(event_id: int) -> bool:
-    """Kept for messages queued before the outbox existed."""
-    return notifications.send_report_notice(event_id)
 
 
 @shared_task(acks_late=True, **RIDE_OUT_DATABASE_OUTAGES)

@@ -9,25 +9,25 @@ from django.views.decorators.http import require_POST
 
 from binhson_plan.collation import vietnamese
 from reports import access
-from reports.asking import flagged_entries
-from reports.forms import CycleDatesForm, CycleOpenForm, ProposalResponseForm, ReportDueForm, SendBackForm
+from reports.cycles.opening import cycle_of, open_cycle
+from reports.editing.asking import flagged_entries
+from reports.editing.views import render_view
 from reports.models import AgencyReport, Proposal, ReportingCycle
-from reports.views import render_view
+from reports.review import workflow
+from reports.review.forms import CycleDatesForm, CycleOpenForm, ProposalResponseForm, ReportDueForm, SendBackForm
 from tasks.models import Plan
 
 
 def review_queue(request):
     access.require_reviewer(request)
     plan = Plan.objects.filter(is_active=True).order_by("-period_start").first()
-    cycle = ReportingCycle.current(plan) if plan else None
+    cycle = cycle_of(plan, timezone.localdate().year) if plan else None  # opened by an action, never by a visit
     queue = list(AgencyReport.objects.awaiting_review().select_related("agency", "cycle"))
     context = {
         "queue": queue,
         "jumps": flagged_entries(queue),
         "cycle": cycle,
-        "reports": cycle.reports.filter(handed_over_at__isnull=True)
-        .select_related("agency")
-        .order_by("state", vietnamese("agency__name"))
+        "reports": cycle.reports.counted().select_related("agency").order_by("state", vietnamese("agency__name"))
         if cycle
         else [],
     }
@@ -37,7 +37,7 @@ def review_queue(request):
 @require_POST
 def approve(request, pk):
     report = access.get_report_for_reviewer(request, pk)
-    report.approve(by=request.user)
+    workflow.approve(report, by=request.user)
     recorded = report.target_entries.exclude(value=None, qualitative_status="").exists()
     said = "; số liệu đã được ghi vào chỉ tiêu." if recorded else " (báo cáo không có số liệu chỉ tiêu)."
     messages.success(request, f"Đã duyệt báo cáo của {report.agency.name}{said}")
@@ -50,7 +50,7 @@ def send_back(request, pk):
     form = SendBackForm(request.POST, report=report)
     if not form.is_valid():
         return render_view(request, report, send_back_form=form, status=422)
-    report.send_back(by=request.user, reason=form.cleaned_data["reason"], correction_due_on=form.cleaned_data[
+    workflow.send_back(report, by=request.user, reason=form.cleaned_data["reason"], correction_due_on=form.cleaned_data[
         "correction_due_on"])  # fmt: skip
     messages.success(
         request, f"Đã trả lại báo cáo của {report.agency.name} để bổ sung (hạn {report.correction_due_on:%d/%m/%Y})."
@@ -79,7 +79,7 @@ def reopen(request, pk):
     form = SendBackForm(request.POST)
     if not form.is_valid():
         return render_view(request, report, send_back_form=form, status=422)
-    report.reopen(by=request.user, reason=form.cleaned_data["reason"])
+    workflow.reopen(report, by=request.user, reason=form.cleaned_data["reason"])
     messages.success(request, f"Đã mở lại báo cáo của {report.agency.name} để đơn vị chỉnh sửa.")
     return redirect(report)
 
@@ -108,7 +108,7 @@ def cycle_list(request):
     form = CycleOpenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            cycle = ReportingCycle.open(plan, form.cleaned_data["year"], by=request.user)
+            cycle = open_cycle(plan, form.cleaned_data["year"], by=request.user)
         except ValidationError as exc:
             form.add_error("year", exc.messages[0])
         else:

@@ -1,0 +1,118 @@
+"""Saving an agency report: the one way its content is written, whoever writes it (the report page, the Excel
+upload, the tests). `build_forms` makes the page's forms from the report (and a post); `tampered` tells a post the
+page could not have sent; `save_report` writes valid forms as one change, under the version the writer read."""
+
+from django.db import transaction
+
+from reports.editing.asking import entry_facts
+from reports.editing.forms import (
+    CoordinatingEntryFormSet,
+    LeadEntryFormSet,
+    ProposalFormSet,
+    ReportForm,
+    TargetEntryFormSet,
+)
+from reports.models import Evidence, Proposal
+from targets.models import Target
+from targets.status import indicator_groups
+
+
+def build_forms(report, data=None, files=None):
+    entries = report.task_entries.prefetch_related("evidence", "section__children")
+    forms = {
+        "report": ReportForm(data, instance=report, initial={"version": report.version}),
+        "leads": LeadEntryFormSet(data, files, queryset=entries.leads(), prefix="lead"),
+        "coordinating": CoordinatingEntryFormSet(data, queryset=entries.coordinating(), prefix="coord"),
+        "targets": TargetEntryFormSet(
+            data,
+            queryset=report.target_entries.select_related("target__plan").order_by("target__position"),
+            prefix="target",
+        ),
+        "proposals": ProposalFormSet(data, queryset=report.proposals.all(), prefix="proposal"),
+    }
+    # A posted row id that is not one of this report's rows leaves a form without its target: _tampered
+    # refuses the whole post, so such a form only needs to get that far.
+    targets = [form.instance.target for form in forms["targets"] if form.instance.target_id]
+    groups = indicator_groups(targets)
+    codes = dict(Target.objects.filter(pk__in={pk for g in groups.values() for pk in g}).values_list("pk", "code"))
+    facts = entry_facts(report, targets)
+    for form in forms["targets"]:
+        if form.instance.target_id:
+            form.attach(facts[form.instance.target_id])
+            form.last_value = form.facts.previous(form.facts.ask.year or form.instance.value_year)
+        form.shared_with = [codes[pk] for pk in groups.get(form.instance.target_id, [None])[1:]]
+    return forms
+
+
+def not_editable_reason(report) -> str:
+    """Why the report cannot be changed now, in one sentence."""
+    if report.handed_over_at:
+        return "Đơn vị đã kết thúc theo sắp xếp tổ chức; nội dung báo cáo đã chuyển cho cơ quan kế nhiệm."
+    if report.cycle.is_locked():
+        return "Kỳ báo cáo chưa mở hoặc đã khóa nhập liệu."
+    return f"Báo cáo đang ở trạng thái “{report.state_label}”, không sửa được."
+
+
+def tampered(forms) -> bool:
+    """A form the page could not have sent: broken counters, unknown rows, a missing version."""
+    if "version" in forms["report"].errors or not forms["report"]["version"].value():
+        return True
+    for name in ("leads", "coordinating", "targets", "proposals"):
+        formset = forms[name]
+        if not formset.management_form.is_valid():
+            return True
+        if name != "proposals" and any(form.instance.pk is None for form in formset.forms):
+            return True
+    # A proposal row naming another report's proposal. (One deleted meanwhile by a colleague is not
+    # tampering: the version check then shows this person's text back.)
+    unknown = [str(f["id"].value()) for f in forms["proposals"].forms if f["id"].value() and f.instance.pk is None]
+    if any(not (pk.isascii() and pk.isdigit()) for pk in unknown):
+        return True
+    return Proposal.objects.filter(pk__in=unknown).exclude(report=forms["report"].instance).exists()
+
+
+def save_report(report, forms, by, version: int) -> bool:
+    """Write the valid `forms` into `report` as one change by `by`: False, writing nothing, when the report was saved
+    or changed state since `version` was read, or may no longer be edited (`AgencyReport.claim_version`; `report`
+    then holds its state afresh)."""
+    with transaction.atomic():
+        if not report.claim_version(version, by):
+            return False
+        _write(report, forms, by)
+    return True
+
+
+def _write(report, forms, by) -> None:
+    report_form = forms["report"]
+    if report_form.has_changed():
+        report_form.save()
+    for name in ("leads", "coordinating", "targets"):
+        for form in forms[name]:
+            moved = name == "targets" and form.value_year != form.instance.value_year
+            if moved:  # typed for the year the report asks for (reports.asking)
+                form.instance.value_year = form.value_year
+            if name == "targets" and form.instance.value is not None and form.instance.as_of is None:
+                form.instance.as_of = report.cycle.default_as_of(form.instance.value_year)  # unless told otherwise
+                form.save()
+            elif form.has_changed() or moved:
+                form.save()
+    for form in forms["leads"]:
+        upload = form.cleaned_data.get("new_evidence")
+        if upload:
+            Evidence.objects.create(
+                entry=form.instance,
+                file=upload,
+                original_name=upload.name[:255],
+                content_type=form.evidence_type,
+                size=upload.size,
+                uploaded_by=by,
+            )
+    proposals = [p for p in forms["proposals"].save(commit=False) if not p.response]
+    for proposal in forms["proposals"].deleted_objects:
+        if not proposal.response:  # an answered proposal stays, with its answer
+            proposal.delete()
+    for position, proposal in enumerate(proposals, start=report.proposals.count()):
+        proposal.report = report
+        if proposal.pk is None:
+            proposal.position = position
+        proposal.save()

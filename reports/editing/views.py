@@ -1,0 +1,312 @@
+"""The agency report page: agency staff fill and submit it (reports.editing.saving); everyone allowed reads it."""
+
+import logging
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from agencies.permissions import Role, has_role
+from reports import access
+from reports.cycles.opening import cycle_of
+from reports.cycles.organisation import ensure_entries
+from reports.editing.asking import entry_facts
+from reports.editing.completeness import changes_between, missing_items
+from reports.editing.error_summary import error_summary
+from reports.editing.evidence import EXTENSIONS, safe_file_name
+from reports.editing.history import history_page
+from reports.editing.saving import build_forms, not_editable_reason, save_report, tampered
+from reports.models import AgencyReport, Evidence, ReportAction, ReportState, snapshot
+from reports.review import workflow
+from reports.review.forms import ProposalResponseForm, ReportDueForm, SendBackForm
+from tasks.models import Plan, ReportIssuer
+
+logger = logging.getLogger(__name__)
+
+
+def home(request):
+    """After login: agency staff land on a report of an earlier year sent back to them (in January, last year's
+    is still in review), else on this year's; reviewers on the review queue."""
+    agency = access.user_agency(request.user)
+    plan = Plan.objects.filter(is_active=True).order_by("-period_start").first()
+    if agency and plan and has_role(request.user, Role.AGENCY_STAFF):
+        earlier = AgencyReport.objects.filter(
+            agency=agency, cycle__plan=plan, cycle__year__lt=timezone.localdate().year, state=ReportState.SENT_BACK
+        ).select_related("cycle")
+        waiting = next((r for r in earlier.order_by("cycle__year") if r.is_editable), None)
+        if waiting:
+            return redirect(waiting)
+        cycle = cycle_of(plan, timezone.localdate().year)  # opened by a reviewer or on its date, never by a visit
+        report = cycle.reports.filter(agency=agency).first() if cycle else None
+        if report:
+            return redirect(report)
+    if access.is_reviewer(request.user):
+        return redirect("reports:queue")
+    if plan is not None and access.can_read_all(request.user):
+        return redirect("reports:dashboard_home")
+    if plan is None or Plan.objects.filter(is_active=True).count() > 1:
+        return redirect("tasks:plan_list")
+    return redirect(plan)
+
+
+def my_reports(request):
+    agency = access.user_agency(request.user)
+    if agency is None:
+        raise PermissionDenied("Tài khoản của bạn chưa gắn với đơn vị nào.")
+    reports = AgencyReport.objects.for_agency(agency).select_related("cycle")
+    return render(request, "reports/report_list.html", {"agency": agency, "reports": reports})
+
+
+def report_detail(request, pk):
+    report = access.get_report_for_reader(request, pk)
+    is_editor = report.agency == access.user_agency(request.user) and has_role(request.user, Role.AGENCY_STAFF)
+    if request.method == "POST":
+        report = access.get_report_for_editor(request, pk)
+        return _save(request, report)
+    if is_editor and report.is_editable:
+        ensure_entries(report)
+        return _render_edit(request, report, build_forms(report))
+    return render_view(request, report)
+
+
+def _handed_from(report, events) -> list:
+    """The handed-over reports of the year whose content this report received (none: no query)."""
+    if not any(e.action == ReportAction.RECEIVED for e in events):
+        return []
+    sources = access.predecessors(report.agency)
+    return list(report.cycle.reports.filter(agency__in=sources, handed_over_at__isnull=False).select_related("agency"))
+
+
+def reviewer_of(report) -> str:
+    """Who receives and reviews the report: the reviewing body of its year's issuer (tasks.ReportIssuer)."""
+    return ReportIssuer.for_year(report.cycle.plan, report.cycle.year).reviewer_name
+
+
+def _returned_by(report) -> dict:
+    """The reviewing body that sent back or reopened the report, for its reason's heading (a query only then)."""
+    return {"reviewer_name": reviewer_of(report)} if report.state == ReportState.SENT_BACK else {}
+
+
+def _since_returned(report, events) -> dict | None:
+    """For a report sent back (or reopened): when, and which fields the agency has changed since, so the page
+    says what the district's request still waits for instead of "đủ nội dung"."""
+    if report.state != ReportState.SENT_BACK:
+        return None
+    returned = next((e for e in events if e.action in (ReportAction.SENT_BACK, ReportAction.REOPENED)), None)
+    if returned is None:
+        return None
+
+    def lines(snapshot):  # texts saved before line breaks were stored as one character compare equal
+        return {label: str(value).replace("\r\n", "\n") for label, value in snapshot.items()}
+
+    changed = changes_between(lines(returned.snapshot), lines(snapshot(report)))
+    return {"event": returned, "changed": [label for label, _old, _new in changed]}
+
+
+def _render_edit(request, report, forms, conflict=None, status=200, read_only=False, errors=None):
+    events = list(report.events.select_related("by").order_by("-at", "-pk"))
+    context = {
+        "report": report,
+        "forms": forms,
+        "conflict": conflict,
+        "read_only": read_only,
+        "errors": errors or [],
+        "dropped_files": bool(errors and request.FILES),
+        "missing": missing_items(report),
+        "since_returned": _since_returned(report, events),
+        "events": events,
+        "handed_from": _handed_from(report, events),
+        "history": history_page(report, request.GET.get("lich-su")),
+        "evidence_limit_mb": settings.EVIDENCE_MAX_BYTES // (1024 * 1024),
+        "reviewer_name": reviewer_of(report),
+        "other_sent_back": AgencyReport.objects.for_agency(report.agency)
+        .filter(state=ReportState.SENT_BACK)
+        .exclude(pk=report.pk)
+        .select_related("cycle"),
+    }
+    return render(request, "reports/report_edit.html", context, status=status)
+
+
+def _save(request, report):
+    forms = build_forms(report, request.POST, request.FILES)
+    if tampered(forms):  # first: a form naming another report's rows is not validated, nor shown back
+        return render(
+            request, "400.html", {"message": "Dữ liệu gửi lên không khớp với báo cáo. Xin tải lại trang."}, status=400
+        )
+    if not report.is_editable:
+        return _refused(request, report, forms)
+    if not all(form.is_valid() for form in forms.values()):  # every error listed at the top, each linked
+        return _render_edit(request, report, forms, status=422, errors=error_summary(forms))
+    if not save_report(report, forms, by=request.user, version=forms["report"].cleaned_data["version"]):
+        return _conflict(request, report)
+    saved_at = f"{timezone.localtime():%H:%M}"
+    if request.POST.get("action") != "submit":
+        messages.success(request, f"Đã lưu nháp lúc {saved_at}.")
+        return redirect(report)
+    try:  # one message, whatever happens: saved and sent, or saved but not sent and why
+        workflow.submit(report, by=request.user)
+    except ValidationError:
+        messages.error(
+            request, f"Đã lưu nháp lúc {saved_at}. Chưa gửi được: báo cáo còn thiếu các nội dung liệt kê ở đầu trang."
+        )
+        return redirect(report)
+    except PermissionDenied as exc:
+        messages.error(request, f"Đã lưu nháp lúc {saved_at}. {exc}")
+        return redirect(report)
+    if report.resubmitted_late:  # sent again after the date set for its corrections
+        late = (f" Báo cáo gửi lại sau hạn bổ sung {report.correction_due_on:%d/%m/%Y}, được ghi nhận là gửi lại muộn "
+                "so với hạn bổ sung.")  # fmt: skip
+    else:
+        late = " Báo cáo gửi sau hạn, được ghi nhận là gửi muộn." if report.is_late else ""
+    reviewer = reviewer_of(report)
+    messages.success(
+        request,
+        f"Đã gửi báo cáo đến {reviewer} lúc {saved_at}.{late} {reviewer} sẽ thẩm định rồi duyệt, "
+        "hoặc trả lại kèm lý do để đơn vị bổ sung; đơn vị được thông báo kết quả.",
+    )
+    return redirect(report)
+
+
+def _refused(request, report, forms):
+    """Submitted, approved or handed over meanwhile, or the cycle closed: nothing is saved, and what was typed is
+    shown back read-only so it can be copied."""
+    for form in forms.values():
+        form.is_valid()
+    messages.error(
+        request,
+        not_editable_reason(report) + " Nội dung bạn vừa nhập chưa được lưu, vẫn còn bên dưới để sao chép.",
+    )
+    return _render_edit(request, report, forms, status=409, read_only=True)
+
+
+def _conflict(request, report):
+    """The save was refused by `claim_version`: someone saved since the page was opened, or the report's state
+    changed (submitted, approved…) while this request was on its way."""
+    report.refresh_from_db()
+    if not report.is_editable:
+        return _refused(request, report, build_forms(report, request.POST, None))
+    data = request.POST.copy()
+    data["version"] = report.version  # saving again, after reading the warning, keeps this person's text
+    forms = build_forms(report, data, None)
+    for form in forms.values():
+        form.is_valid()
+    who = report.updated_by.get_full_name() or report.updated_by.username if report.updated_by else "Người khác"
+    conflict = {"who": who, "when": timezone.localtime(report.updated_at)}
+    return _render_edit(request, report, forms, conflict=conflict, status=409)
+
+
+def render_view(request, report, send_back_form=None, status=200, proposal_form=None, due_form=None):
+    """The report read-only, with its review panel for reviewers. Someone outside the agency reading a report not
+    sent (or sent back) sees that it exists, its state and what happened to it, not what it says
+    (`access.shows_content`); of a sent-back report, the content as it was sent."""
+    if not access.shows_content(request.user, report):
+        return _render_unsent(request, report, status, due_form)
+    submissions = [e for e in report.events.select_related("by") if e.action == ReportAction.SUBMITTED]
+    changes = changes_between(submissions[-2].snapshot, submissions[-1].snapshot) if len(submissions) > 1 else None
+    reviewer = access.is_reviewer(request.user)
+    events = list(report.events.select_related("by").order_by("-at", "-pk"))
+    context = {
+        "report": report,
+        "events": events,
+        "handed_from": _handed_from(report, events),
+        "approval": next((e for e in events if e.action == ReportAction.APPROVED), None)
+        if report.state == ReportState.APPROVED
+        else None,
+        "lead_entries": report.task_entries.leads().prefetch_related("evidence"),
+        "coordinating_entries": report.task_entries.coordinating(),
+        "target_entries": target_rows(report),
+        "proposals": report.proposals.select_related("responded_by"),
+        "proposal_forms": {p.pk: ProposalResponseForm(instance=p, prefix=f"p{p.pk}") for p in report.proposals.all()}
+        if reviewer
+        else {},
+        "changes": changes,
+        "is_reviewer": reviewer,
+        "send_back_form": send_back_form or SendBackForm(report=report),
+        "due_form": due_form or (ReportDueForm(instance=report) if reviewer else None),
+        "history": history_page(report, request.GET.get("lich-su")),
+        **_returned_by(report),
+    }
+    if proposal_form is not None:
+        context["proposal_forms"][proposal_form.instance.pk] = proposal_form
+    return render(request, "reports/report_view.html", context, status=status)
+
+
+def _render_unsent(request, report, status, due_form=None):
+    events = list(report.events.select_related("by").order_by("-at", "-pk"))
+    sent = next((e for e in events if e.action == ReportAction.SUBMITTED), None)  # the latest submission
+    context = {
+        "report": report,
+        "events": events,
+        "handed_from": _handed_from(report, events),
+        "content_hidden": True,
+        "due_form": due_form or (ReportDueForm(instance=report) if access.is_reviewer(request.user) else None),
+        "sent": sent,
+        "sent_content": [(label, value) for label, value in sent.snapshot.items() if value] if sent else [],
+        # the changes up to the last time it was sent: what was typed since is the agency's own
+        "history": history_page(report, request.GET.get("lich-su"), until=sent.at) if sent else None,
+        **_returned_by(report),
+    }
+    return render(request, "reports/report_view.html", context, status=status)
+
+
+def target_rows(report) -> list[dict]:
+    """Each target entry with the year its value is for, the value of the year before, and why the value
+    needs a word of explanation if it jumps (targets.plausibility), for the read-only page."""
+    entries = list(report.target_entries.select_related("target__plan").order_by("target__position"))
+    facts = entry_facts(report, [entry.target for entry in entries])
+    rows = []
+    for entry in entries:
+        known = facts[entry.target_id]
+        counts = known.counts(entry)
+        rows.append({
+            "entry": entry, "ask": known.ask, "counts": counts, "previous": known.previous(entry.value_year),
+            "jumps": known.jumps(entry.value_year, entry.value) if counts else [],
+        })  # fmt: skip
+    return rows
+
+
+def evidence_download(request, pk, evidence_id):
+    report = access.get_report_content_for_reader(request, pk)
+    evidence = get_object_or_404(Evidence, pk=evidence_id, entry__report=report)
+    try:
+        content = evidence.file.open("rb")
+    except FileNotFoundError:  # recorded, but gone from the disk (a restore without the media folder…)
+        logger.error("Tệp minh chứng %s (%s) không còn trên đĩa", evidence.pk, evidence.file.name)
+        message = (
+            f"Tệp “{evidence.original_name}” đã được ghi nhận nhưng không còn trên máy chủ. "
+            "Xin báo quản trị viên khôi phục tệp, hoặc tải lên lại."
+        )
+        return render(request, "404.html", {"message": message}, status=404)
+    # Always a download, under a name ending in the detected type's extension and with that type (a file
+    # stored before issue 17 may have been named .html or .bat): the browser never opens or runs it.
+    kind = evidence.content_type if evidence.content_type in EXTENSIONS else "application/octet-stream"
+    response = FileResponse(
+        content, as_attachment=True, filename=safe_file_name(evidence.original_name, kind), content_type=kind
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@require_POST
+def evidence_delete(request, pk, evidence_id):
+    report = access.get_report_for_editor(request, pk)
+    if not report.is_editable:
+        raise PermissionDenied("Báo cáo này không sửa được nữa.")
+    evidence = get_object_or_404(Evidence, pk=evidence_id, entry__report=report)
+    with transaction.atomic():  # a change to the report like a save: claimed as one (sent or approved meanwhile)
+        claimed = report.claim_version(report.version, request.user)
+        if claimed:
+            evidence._history_user = request.user
+            evidence.delete()
+    if not claimed and not report.is_editable:
+        raise PermissionDenied(not_editable_reason(report) + " Minh chứng chưa được gỡ.")
+    if not claimed:
+        messages.error(request, f"Báo cáo vừa được lưu ở nơi khác; minh chứng “{evidence.original_name}” chưa được gỡ.")
+        return redirect(report)
+    messages.success(request, f"Đã gỡ minh chứng “{evidence.original_name}”.")
+    return redirect(report)

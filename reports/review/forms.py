@@ -1,0 +1,119 @@
+"""Forms of the reviewer: sending back, answering a proposal, a cycle's dates, a report's own due date, opening a
+year. Every error is Vietnamese and sits next to its field."""
+
+import datetime
+
+from django import forms
+from django.utils import timezone
+
+from binhson_plan.dates import DayField, day_formfield
+from reports.editing.fields import ReportFieldsForm, WholeNumberField, text_field
+from reports.models import AgencyReport, Proposal, ProposalState, ReportingCycle
+
+
+class SendBackForm(forms.Form):
+    """The reason, and (sending back, not reopening) the date the corrections are due, pre-filled with
+    `AgencyReport.default_correction_due_on`."""
+
+    reason = text_field("Lý do", required=True)
+    correction_due_on = DayField(
+        label="Hạn bổ sung",
+        required=False,
+        help_text="Đơn vị gửi lại bản bổ sung trước hết ngày này; sau đó báo cáo bị ghi là quá hạn bổ sung. "
+        "Mặc định: 5 ngày làm việc sau hôm nay, không sớm hơn hạn gửi báo cáo.",
+    )
+
+    def __init__(self, *args, report=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.report = report
+        self.fields["reason"].error_messages["required"] = "Cần ghi lý do để đơn vị biết phải bổ sung gì."
+        if report is not None:
+            self.fields["correction_due_on"].initial = report.default_correction_due_on()
+
+    def clean_correction_due_on(self):
+        due, today = self.cleaned_data.get("correction_due_on"), timezone.localdate()
+        if due and due < today:
+            raise forms.ValidationError(f"Hạn bổ sung không được trước hôm nay ({today:%d/%m/%Y}).")
+        locks_on = self.report.cycle.locks_on if self.report else None
+        if due and locks_on and due > locks_on:
+            raise forms.ValidationError(
+                f"Hạn bổ sung phải trước khi kỳ khóa nhập liệu ({locks_on:%d/%m/%Y}): sau đó đơn vị không gửi được."
+            )
+        return due
+
+
+class ProposalResponseForm(forms.ModelForm):
+    response = text_field("Trả lời")
+
+    class Meta:
+        model = Proposal
+        fields = ["state", "response"]
+        labels = {"state": "Tình trạng xử lý"}
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("state") == ProposalState.ANSWERED and not cleaned.get("response"):  # the ninth probe
+            self.add_error("response", "Cần ghi nội dung trả lời khi chọn “Đã trả lời”.")
+        return cleaned
+
+
+class CycleDatesForm(forms.ModelForm):
+    class Meta:
+        model = ReportingCycle
+        fields = ["opens_on", "due_on", "data_cutoff", "locks_on"]
+        formfield_callback = day_formfield
+
+    def clean(self):
+        cleaned = super().clean()
+        # Within the plan's years, and the year after its last (a cycle may lock in January): a date
+        # typed as 2062 or 0205 is a typo that would quietly open or close the cycle for decades.
+        plan = self.instance.plan
+        first, last = datetime.date(plan.period_start, 1, 1), datetime.date(plan.last_year + 1, 12, 31)
+        for name in self.Meta.fields:
+            value = cleaned.get(name)
+            if value and not first <= value <= last:
+                self.add_error(
+                    name, f"Ngày phải trong thời gian của kế hoạch, từ {first:%d/%m/%Y} đến {last:%d/%m/%Y}."
+                )
+        opens, due, locks = cleaned.get("opens_on"), cleaned.get("due_on"), cleaned.get("locks_on")
+        if opens and due and due < opens:
+            self.add_error("due_on", "Hạn báo cáo phải sau ngày mở nhập liệu.")
+        if locks and due and locks < due:
+            self.add_error("locks_on", "Ngày khóa nhập liệu phải từ hạn báo cáo trở đi.")
+        return cleaned
+
+
+class ReportDueForm(ReportFieldsForm):
+    """The reviewer gives one report its own due date (a report a reorganisation opened late in the season)."""
+
+    class Meta:
+        model = AgencyReport
+        fields = ["due_on"]
+        labels = {"due_on": "Hạn gửi của đơn vị"}
+        help_texts = {"due_on": "Để trống: hạn của kỳ báo cáo. Báo cáo gửi sau hạn này được ghi là gửi muộn."}
+        formfield_callback = day_formfield
+
+    def clean_due_on(self):
+        due, cycle = self.cleaned_data.get("due_on"), self.instance.cycle
+        first = self.instance.first_submitted_at
+        if first and due != self.instance.due_on:  # its lateness was judged when it was first sent
+            raise forms.ValidationError(
+                f"Báo cáo đã gửi lần đầu lúc {timezone.localtime(first):%H:%M %d/%m/%Y}: gửi đúng hạn hay muộn đã "
+                "tính theo hạn lúc đó, nên không đổi hạn gửi được nữa."
+            )
+        if due and due < cycle.opens_on:
+            raise forms.ValidationError(f"Hạn gửi phải từ ngày mở nhập liệu ({cycle.opens_on:%d/%m/%Y}) trở đi.")
+        if due and cycle.locks_on and due > cycle.locks_on:
+            raise forms.ValidationError(
+                f"Hạn gửi phải trước khi kỳ khóa nhập liệu ({cycle.locks_on:%d/%m/%Y}): sau đó đơn vị không gửi được."
+            )
+        return due
+
+
+class CycleOpenForm(forms.Form):
+    year = WholeNumberField(
+        label="Năm báo cáo",
+        min_value=2000,
+        max_value=2100,
+        error_messages={"invalid": "Nhập năm bằng chữ số, ví dụ 2024.", "required": "Nhập năm cần mở."},
+    )

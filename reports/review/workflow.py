@@ -1,0 +1,46 @@
+"""A report's state changes and what follows each, in one place (the Zulip `actions` style): the state rules and the
+event are the model's (`AgencyReport.submit`, `approve`, `send_back`, `reopen`, `hand_over`); what follows is here —
+the approved values recorded as the plan's, the agency told by mail. Every page, job and command changes a report's
+state through these functions."""
+
+from django.db import transaction
+
+from binhson_plan.queueing import enqueue
+from reports.editing import asking
+from reports.editing.completeness import missing_items
+from reports.notices.jobs import deliver_notification_job
+from reports.notices.notifications import record_report_notice
+
+
+def submit(report, by, at=None):
+    """Sent to the reviewer if nothing is missing (ValidationError lists what is)."""
+    return report.submit(by, missing_items, at=at)
+
+
+@transaction.atomic
+def approve(report, by, at=None):
+    event = report.approve(by, at=at)
+    asking.record_approved_values(report, by, at=at)
+    _notify_agency(event)
+    return event
+
+
+@transaction.atomic
+def send_back(report, by, reason: str, correction_due_on=None, at=None):
+    event = report.send_back(by, reason, correction_due_on=correction_due_on, at=at)
+    _notify_agency(event)
+    return event
+
+
+@transaction.atomic
+def reopen(report, by, reason: str):
+    event = report.reopen(by, reason)
+    _notify_agency(event)
+    return event
+
+
+def _notify_agency(event) -> None:
+    """The agency's message written in the event's transaction; a job sends it once that commits."""
+    notice = record_report_notice(event)
+    if notice is not None:
+        enqueue(deliver_notification_job, notice.pk)

@@ -1,0 +1,49 @@
+"""The reviewer's page for importing a plan's recorded values from a workbook (targets.imports)."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+
+from agencies.permissions import Role, has_role
+from binhson_plan.upload_lock import one_upload_at_a_time
+from targets import imports
+from targets.imports import FileRefused, ValueImportError, import_values
+from tasks.models import Plan
+
+BUSY = (
+    "Tài khoản này đang tải lên một tệp khác: chờ tệp đó được xử lý xong (thường vài giây) rồi nhập lại. "
+    "Mỗi tài khoản tải lên một tệp một lúc."
+)
+
+
+def import_page(request):
+    """The file is read only while the account holds its upload lock (binhson_plan.upload_lock): one upload at a time
+    per account. A refusal of the file itself is said next to the file field; the rows' errors are listed above; either
+    answers 422, as every form with errors does."""
+    if not has_role(request.user, Role.REVIEWER):
+        raise PermissionDenied("Chỉ Văn phòng huyện được dùng chức năng này.")
+    plan = get_object_or_404(Plan.objects.filter(is_active=True).order_by("-period_start")[:1])
+    context = {"plan": plan, "errors": [], "file_errors": [], "max_bytes": imports.MAX_BYTES}
+    upload = request.FILES.get("file")
+    if request.method == "POST" and upload is None:
+        context["file_errors"] = ["Chưa chọn tệp."]
+    elif request.method == "POST":
+        with one_upload_at_a_time(request.user) as ours:
+            if not ours:
+                context["file_errors"] = [BUSY]
+                return render(request, "targets/import_values.html", context, status=429)
+            try:
+                result = import_values(plan, upload, upload.name, by=request.user)
+            except FileRefused as exc:
+                context["file_errors"] = exc.errors
+            except ValueImportError as exc:
+                context["errors"] = exc.errors
+            else:
+                messages.success(
+                    request,
+                    f"Đã nhập {result.recorded} giá trị ({result.unchanged} không đổi, "
+                    f"{result.references} giá trị tham chiếu) từ tệp “{upload.name}”.",
+                )
+                return redirect("reports:import")
+    refused = context["errors"] or context["file_errors"]
+    return render(request, "targets/import_values.html", context, status=422 if refused else 200)
