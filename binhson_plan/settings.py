@@ -117,6 +117,7 @@ INSTALLED_APPS = [
     "tasks",
     "targets",
     "reports",
+    "operations",
 ]
 
 MIDDLEWARE = [

@@ -3,6 +3,7 @@
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
+from agencies.lineage import Lineage
 from agencies.permissions import Role, has_role
 from reports.models import AgencyReport
 
@@ -62,14 +63,17 @@ REOPENED = (
 def predecessors(agency) -> set[int]:
     """The agencies that ended (renamed, merged, split, dissolved) into `agency`, directly or not: its staff read
     their reports (read only), the history of what the agency carries on."""
-    from agencies.lineage import Lineage
-
     return Lineage.load().predecessors_of(agency.pk)
+
+
+def is_own_staff(user, report) -> bool:
+    """Staff of the report's own agency: the only ones who change it."""
+    return report.agency == user_agency(user) and has_role(user, Role.AGENCY_STAFF)
 
 
 def get_report_for_editor(request, pk) -> AgencyReport:
     report = _report(pk)
-    if report.agency != user_agency(request.user) or not has_role(request.user, Role.AGENCY_STAFF):
+    if not is_own_staff(request.user, report):
         raise PermissionDenied("Chỉ cán bộ của đơn vị được sửa báo cáo của đơn vị mình.")
     return report
 

@@ -59,8 +59,7 @@ def _listed(gaps: Counter) -> str:
 def left_out_now(plan, year) -> list[dict]:
     """The year's agency reports a build would leave out today, never sent or sent back for corrections (a
     reopened report is held with its approved content, so it is not among them). One query."""
-    reports = AgencyReport.objects.filter(
-        cycle__plan=plan, cycle__year=year, handed_over_at__isnull=True,
-        state__in=[ReportState.DRAFT, ReportState.SENT_BACK],
+    reports = AgencyReport.objects.counted().filter(
+        cycle__plan=plan, cycle__year=year, state__in=[ReportState.DRAFT, ReportState.SENT_BACK],
     ).exclude(state=ReportState.SENT_BACK, correction_due_on__isnull=True)  # fmt: skip
     return [{"state": state} for state in reports.values_list("state", flat=True)]

@@ -90,9 +90,7 @@ def gather(report: ConsolidatedReport) -> Consolidated:
     cycle = ReportingCycle.objects.filter(plan=report.plan, year=report.year).first()
     due_on = cycle.due_on if cycle else report.plan.organisation_date(report.year)
     agency_reports = list(  # a report handed over to a successor says what the successor's now says: not twice
-        cycle.reports.filter(handed_over_at__isnull=True).select_related("agency").order_by(vietnamese("agency__name"))
-        if cycle
-        else []
+        cycle.reports.counted().select_related("agency").order_by(vietnamese("agency__name")) if cycle else []
     )
     lineage = Lineage.load().of_cycle(cycle)  # a cycle closed before a reorganisation was recorded stays as it was
     held = _held_pairs(report.plan, due_on, lineage)
@@ -203,7 +201,7 @@ def _standing_in(cycle, agency_reports, held, lineage) -> _StandingIn:
     if cycle is None:
         return found
     kept = list(
-        cycle.reports.filter(handed_over_at__isnull=False, state__in=INCLUDED).select_related("agency")
+        cycle.reports.handed_over().filter(state__in=INCLUDED).select_related("agency")
         .order_by(vietnamese("agency__name"))
     )  # fmt: skip
     sent = {r.pk: r for r in agency_reports if r.state in INCLUDED and r.submitted_at}

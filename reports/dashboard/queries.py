@@ -133,7 +133,7 @@ def unapproved_values(plan, year, years=None) -> dict[str, list[TargetEntry]]:
     entries = (
         TargetEntry.objects.shared()
         .filter(report__cycle__plan=plan, report__cycle__year__in=years or [year], report__state=ReportState.SUBMITTED)
-        .filter(report__handed_over_at__isnull=True)  # its content is its successor's now
+        .counted()  # a handed-over report's content is its successor's now
         .exclude(value__isnull=True, qualitative_status="")
         .select_related("report__agency", "report__cycle", "target")
         .order_by("report__cycle__year", "target__position", "report__agency__name")
@@ -322,12 +322,15 @@ def proposals(cycle):
     """The year's proposals of the reports sent (Proposal.objects.shared), with their answers, in `proposal_order`."""
     items = list(
         Proposal.objects.shared()
-        .filter(report__cycle_id=cycle.pk, report__handed_over_at__isnull=True)  # else its successor's now
+        .counted()
+        .filter(report__cycle_id=cycle.pk)
         .select_related("report__agency", "responded_by")
     )
-    reopened = AgencyReport.objects.filter(
-        cycle_id=cycle.pk, state=ReportState.SENT_BACK, correction_due_on__isnull=True, handed_over_at__isnull=True
-    ).select_related("agency")
+    reopened = (
+        AgencyReport.objects.counted()
+        .filter(cycle_id=cycle.pk, state=ReportState.SENT_BACK, correction_due_on__isnull=True)
+        .select_related("agency")
+    )
     items += approved_before_reopening(reopened).proposals  # as approved, as the consolidated report shows them
     return sorted(items, key=lambda p: proposal_order(p, p.report.agency.name, is_approved(p)))
 

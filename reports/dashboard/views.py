@@ -8,9 +8,9 @@ from django.utils import timezone
 
 from agencies.lineage import Lineage
 from reports import access
-from reports.dashboard import queries
 from reports.cycles.organisation import expected_agencies
 from reports.dashboard import exports as excel
+from reports.dashboard import queries
 from reports.models import ReportingCycle, TaskStatus
 from targets.progress import STATUS_CHOICES
 from tasks.models import Plan, ReportIssuer

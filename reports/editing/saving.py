@@ -71,6 +71,12 @@ def tampered(forms) -> bool:
     return Proposal.objects.filter(pk__in=unknown).exclude(report=forms["report"].instance).exists()
 
 
+def who_saved(report, otherwise: str) -> str:
+    """The name of whoever saved the report last, for "saved meanwhile by …" (`otherwise` when unknown)."""
+    user = report.updated_by
+    return (user.get_full_name() or user.username) if user else otherwise
+
+
 def save_report(report, forms, by, version: int) -> bool:
     """Write the valid `forms` into `report` as one change by `by`: False, writing nothing, when the report was saved
     or changed state since `version` was read, or may no longer be edited (`AgencyReport.claim_version`; `report`

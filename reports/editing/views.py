@@ -20,7 +20,7 @@ from reports.editing.completeness import changes_between, missing_items
 from reports.editing.error_summary import error_summary
 from reports.editing.evidence import EXTENSIONS, safe_file_name
 from reports.editing.history import history_page
-from reports.editing.saving import build_forms, not_editable_reason, save_report, tampered
+from reports.editing.saving import build_forms, not_editable_reason, save_report, tampered, who_saved
 from reports.models import AgencyReport, Evidence, ReportAction, ReportState, snapshot
 from reports.review import workflow
 from reports.review.forms import ProposalResponseForm, ReportDueForm, SendBackForm
@@ -64,7 +64,7 @@ def my_reports(request):
 
 def report_detail(request, pk):
     report = access.get_report_for_reader(request, pk)
-    is_editor = report.agency == access.user_agency(request.user) and has_role(request.user, Role.AGENCY_STAFF)
+    is_editor = access.is_own_staff(request.user, report)
     if request.method == "POST":
         report = access.get_report_for_editor(request, pk)
         return _save(request, report)
@@ -79,7 +79,7 @@ def _handed_from(report, events) -> list:
     if not any(e.action == ReportAction.RECEIVED for e in events):
         return []
     sources = access.predecessors(report.agency)
-    return list(report.cycle.reports.filter(agency__in=sources, handed_over_at__isnull=False).select_related("agency"))
+    return list(report.cycle.reports.handed_over().filter(agency__in=sources).select_related("agency"))
 
 
 def reviewer_of(report) -> str:
@@ -195,7 +195,7 @@ def _conflict(request, report):
     forms = build_forms(report, data, None)
     for form in forms.values():
         form.is_valid()
-    who = report.updated_by.get_full_name() or report.updated_by.username if report.updated_by else "Người khác"
+    who = who_saved(report, otherwise="Người khác")
     conflict = {"who": who, "when": timezone.localtime(report.updated_at)}
     return _render_edit(request, report, forms, conflict=conflict, status=409)
 

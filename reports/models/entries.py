@@ -26,6 +26,10 @@ class ReportContentQuerySet(models.QuerySet):
         """Only the parts of reports whose content readers outside the agency may see (SHARED_STATES)."""
         return self.filter(**{f"{self.report_path}__state__in": SHARED_STATES})
 
+    def counted(self):
+        """Only the parts of reports that count in their year (AgencyReportQuerySet.counted)."""
+        return self.filter(**{f"{self.report_path}__handed_over_at__isnull": True})
+
 
 class TaskEntryQuerySet(ReportContentQuerySet):
     def leads(self):

@@ -37,11 +37,7 @@ def send_reminders(today: datetime.date | None = None) -> int:
 
 def _remind(cycle, today) -> int:
     sent = 0
-    reports = list(
-        cycle.reports.filter(handed_over_at__isnull=True)
-        .select_related("agency", "cycle")
-        .order_by(vietnamese("agency__name"))
-    )
+    reports = list(cycle.reports.counted().select_related("agency", "cycle").order_by(vietnamese("agency__name")))
     pending = [r for r in reports if r.first_submitted_at is None]
     days_left = (cycle.due_on - today).days
     due_steps = [step for step in settings.REMINDER_DAYS if step >= days_left]

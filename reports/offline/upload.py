@@ -11,7 +11,7 @@ from django.utils import timezone
 from simple_history.signals import pre_create_historical_record
 
 from binhson_plan.dates import day_text
-from reports.editing.saving import build_forms, not_editable_reason, save_report, tampered
+from reports.editing.saving import build_forms, not_editable_reason, save_report, tampered, who_saved
 from reports.offline.layout import BY_KEY, PROPOSALS, SHEET_ORDER
 from reports.offline.reader import CellError, WorkbookError, cell_text, normal_text, read_book
 from targets.numbers import NumberFormatError, parse_number
@@ -113,7 +113,7 @@ def _refusal(report) -> str:
 
 def _stale_message(report) -> str:
     report.refresh_from_db(fields=["version", "updated_at", "updated_by"])
-    who = (report.updated_by.get_full_name() or report.updated_by.username) if report.updated_by else "người khác"
+    who = who_saved(report, otherwise="người khác")
     return (
         f"Báo cáo đã thay đổi sau khi tải tệp này (lần lưu gần nhất: {who}, lúc "
         f"{timezone.localtime(report.updated_at):%H:%M %d/%m/%Y}, trên web hoặc từ một tệp Excel đã tải lên, "

@@ -10,7 +10,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from agencies.permissions import Role, has_role
 from binhson_plan.upload_lock import one_upload_at_a_time
 from reports import access
 from reports.models import ReportingCycle, ReportState
@@ -36,14 +35,10 @@ class WorkbookUploadForm(forms.Form):
     )  # offered on the refusal page only, when the workbook's budgets need confirming
 
 
-def is_own_staff(user, report) -> bool:
-    return report.agency == access.user_agency(user) and has_role(user, Role.AGENCY_STAFF)
-
-
 def can_download(user, report) -> bool:
     """The agency's own staff and the reviewers: the workbook is a tool to fill or hand out the report. A reviewer
     gets it blank (to hand out) or sent; what the agency is typing stays its own (access.shows_content)."""
-    return is_own_staff(user, report) or (access.is_reviewer(user) and (report.is_blank or report.is_shared))
+    return access.is_own_staff(user, report) or (access.is_reviewer(user) and (report.is_blank or report.is_shared))
 
 
 # A blank workbook is handed out only while nothing was typed: an agency that has typed on the portal signs in,

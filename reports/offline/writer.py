@@ -106,7 +106,7 @@ def cycle_zip(cycle) -> bytes:
     note (reports/models.py, SHARED_STATES)."""
     buffer, left_out = io.BytesIO(), []
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        reports = cycle.reports.filter(handed_over_at__isnull=True)  # a handed-over one is its successor's now
+        reports = cycle.reports.counted()  # a handed-over one is its successor's now
         for report in reports.select_related("agency", "cycle__plan").order_by("agency__name"):
             if report.is_blank or report.is_shared:
                 archive.writestr(file_name(report), report_workbook(report))

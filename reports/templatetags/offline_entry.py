@@ -2,17 +2,18 @@
 
 from django import template
 
+from reports import access
+from reports.offline.views import WorkbookUploadForm, can_download
+
 register = template.Library()
 
 
 @register.inclusion_tag("reports/_workbook_panel.html", takes_context=True)
 def workbook_panel(context, report):
-    from reports.offline.views import WorkbookUploadForm, can_download, is_own_staff
-
     user = context["request"].user
     return {
         "report": report,
         "download": can_download(user, report) and not report.handed_over_at,  # its content is a successor's now
-        "upload_form": WorkbookUploadForm() if is_own_staff(user, report) and report.is_editable else None,
+        "upload_form": WorkbookUploadForm() if access.is_own_staff(user, report) and report.is_editable else None,
         "csrf_token": context.get("csrf_token"),
     }

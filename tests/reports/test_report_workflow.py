@@ -72,9 +72,7 @@ def test_the_review_queue_is_oldest_first(client, cast, plan):
     assert table.index("Lao động") < table.index("Bình An") < table.index("Giáo dục")
 
 
-def test_the_current_cycle_opens_on_its_date_with_a_report_per_expected_agency_and_never_by_a_visit(
-    client, cast, plan
-):
+def test_the_current_cycle_opens_on_its_date_with_a_report_per_expected_agency_and_never_by_a_visit(client, cast, plan):
     assert not ReportingCycle.objects.exists()
     client.force_login(cast["canbo.binhan"])
     for page in ("/", "/tham-dinh/", "/bang-dieu-khien/"):  # reads never write (issue 18): no visit opens a year
