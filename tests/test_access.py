@@ -54,16 +54,17 @@ def test_every_route_is_covered_by_these_tests():
                "ky-bao-cao/<int:pk>/", "bao-cao/<int:pk>/han-gui/"}  # fmt: skip
     # The favicon is public on purpose (every browser asks for it): tests/test_demo_pages.py.
     tested |= {"favicon.ico"}
-    # The public page's workbook, public like the page: PUBLIC above and tests/reports/test_public_workbook.py.
+    # The public page's workbook, public like the page: PUBLIC above and
+    # tests/reports/dashboard/test_public_workbook.py.
     tested |= {"cong-khai/<slug:slug>/bang-so-lieu.xlsx"}
-    # Dashboard, import, public page and progress API: tests/reports/test_dashboard.py.
+    # Dashboard, import, public page and progress API: tests/reports/dashboard/test_dashboard.py.
     tested |= {"bang-dieu-khien/", "bang-dieu-khien/<slug:slug>/<int:year>/",
                "bang-dieu-khien/<slug:slug>/<int:year>/<slug:table>.xlsx", "nhap-so-lieu/", "cong-khai/<slug:slug>/",
                "api/plans/<slug:slug>/progress/"}  # fmt: skip
-    # Consolidated report and printing: tests/reports/test_consolidated_pages.py and test_consolidated.py.
+    # Consolidated report and printing: tests/reports/consolidated/test_consolidated_pages.py and test_consolidated.py.
     tested |= {"tong-hop/", "tong-hop/<int:pk>/trang-thai/", "tong-hop/<int:pk>/tep/<str:kind>/",
                "tong-hop/<int:pk>/chinh-thuc/", "bao-cao/<int:pk>/in/"}  # fmt: skip
-    # Offline entry in Excel, every role: tests/reports/test_offline_entry.py.
+    # Offline entry in Excel, every role: tests/reports/offline/test_offline_entry.py.
     tested |= {"bao-cao/<int:pk>/excel/", "bao-cao/<int:pk>/excel/tai-len/", "ky-bao-cao/<int:pk>/excel.zip"}
     assert set(route_names(get_resolver().url_patterns)) == tested
 

@@ -20,7 +20,7 @@ from reports.models import TargetEntry
 from targets.models import TargetValue
 from tasks.models import Plan
 from tests.reports.helpers import ReportPage, current_report
-from tests.reports.test_deadline import submit
+from tests.reports.review.test_deadline import submit
 
 RANGE = "Ngày không hợp lệ: phải từ 01/01/2000 đến 31/12/2100 (đã nhập {})."
 FORMAT = "Ngày không hợp lệ: viết theo dạng ngày/tháng/năm, năm đủ 4 chữ số, ví dụ 30/11/2026 (đã nhập “{}”)."

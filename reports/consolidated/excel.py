@@ -8,8 +8,9 @@ import datetime
 
 import pandas as pd
 
+from binhson_plan.sheets import workbook
 from reports.consolidated.gathering import NOT_INCLUDED, lead_first
-from reports.dashboard.exports import APPROVAL, approval_label, workbook
+from reports.dashboard.exports import APPROVAL, approval_label
 
 TARGETS = {
     "code": "Mã",

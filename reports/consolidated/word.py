@@ -2,10 +2,7 @@
 (`build_document`), printed in the same Decree 30 layout, so the office edits what it would sign."""
 
 import datetime
-import functools
 import io
-import pathlib
-import unicodedata
 import zipfile
 
 from docx import Document as WordDocument
@@ -15,10 +12,10 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt, RGBColor
-from fontTools.ttLib import TTFont
 
 from binhson_plan.longtext import xml_safe
 from reports.consolidated.document import build_document
+from reports.consolidated.word_widths import CELL_PADDING, column_widths, docx_lines
 from tasks.models import ReportIssuer
 
 FONT = "Times New Roman"
@@ -41,8 +38,6 @@ PPR_AFTER_BORDER = ("w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:
 TBLPR_AFTER_BORDERS = ("w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook", "w:tblCaption", "w:tblDescription",
                        "w:tblPrChange")  # fmt: skip
 USED_STYLES = ("Normal", "Heading 1", "Heading 2", "Heading 3", "Header", "Table Grid", "Normal Table")
-CELL_PADDING = 3  # points, left and right of a table cell's text, as in the PDF
-FONT_FOLDERS = ("/usr/share/fonts/truetype/liberation2", "/usr/share/fonts/truetype/liberation")  # fonts-liberation2
 # the PDF's h2, h3, h4: (space before, space after, first-line indent, italic)
 HEADINGS = {1: (10, 4, None, False), 2: (8, 3, INDENT, False), 3: (6, 3, INDENT, True)}
 
@@ -307,12 +302,6 @@ def _parts(word, parts, text_width: int, table_size: int = 11):
             _table(word, part, text_width, table_size)
 
 
-def _lines(text: str) -> str:
-    """A typed text's line breaks as python-docx breaks a run: one per line (a browser sends CRLF, which it would
-    break twice), less the characters a Word file cannot hold (saved before the form refused them)."""
-    return xml_safe(text.replace("\r\n", "\n").replace("\r", "\n"))
-
-
 def _para(word, part):
     """Every paragraph justified with a first-line indent; notes and gaps in italics; the lead in bold."""
     paragraph = word.add_paragraph()
@@ -322,7 +311,7 @@ def _para(word, part):
     if part.lead:
         lead = paragraph.add_run(f"{part.lead} ")
         lead.bold, lead.italic = True, italic
-    paragraph.add_run(_lines(part.text)).italic = italic
+    paragraph.add_run(docx_lines(part.text)).italic = italic
 
 
 def _table(word, part, text_width: int, size: int):
@@ -347,65 +336,13 @@ def _table(word, part, text_width: int, size: int):
     word.add_paragraph().paragraph_format.space_after = Pt(2)  # the PDF's margin under a table
 
 
-def column_widths(part, text_width: int, size: int) -> list[int]:
-    """The table's column widths (EMU): the model's shares of the line, except that a column is never narrower than
-    its longest word (a code such as 2025.01 or III.2.d.1, a unit such as đồng/người/năm) or, for a number column,
-    its longest value, as the PDF lays it out (the browser's min-content width): a fixed-layout table in Word or
-    LibreOffice otherwise breaks them inside ("2025.0" / "1", "đồng/ngườ" / "i/năm"). The others share the rest."""
-    rows = [*part.rows, *part.totals]
-    needs = []
-    for index, header in enumerate(part.headers):
-        cells = [str(row[index]) for row in rows]
-        pieces = [line for cell in cells for line in _lines(cell).split("\n")] if index in part.numeric else (
-            [word for cell in cells for word in cell.split()])  # fmt: skip
-        need = max([_text_points(word, size, bold=True) for word in header.split()] + [
-            _text_points(piece, size) for piece in pieces])  # fmt: skip
-        needs.append(Pt(need + 2 * CELL_PADDING + 1))
-    weights, widths = list(part.widths), [0] * len(needs)
-    free = set(range(len(needs)))  # the columns that get their share of what the others leave
-    while free:
-        room = text_width - sum(widths[i] for i in range(len(needs)) if i not in free)
-        shares = {i: room * weights[i] / sum(weights[i] for i in free) for i in free}
-        short = {i for i in free if shares[i] < needs[i]}
-        if not short:
-            widths = [int(shares[i]) if i in free else widths[i] for i in range(len(needs))]
-            break
-        for i in short:
-            widths[i] = needs[i]
-        free -= short
-    if sum(widths) > text_width:  # more long words than the line holds: all shrink alike, the table stays on the page
-        widths = [w * text_width / sum(widths) for w in widths]
-    return [int(w) for w in widths]
-
-
-def _text_points(text: str, size: float, bold: bool = False) -> float:
-    """How wide `text` prints in Times New Roman (Liberation Serif's metrics, which are Times New Roman's)."""
-    advances, per_em = _metrics(bold)
-    fallback = advances.get(ord("n"), per_em // 2)
-    return sum(advances.get(ord(c), fallback) for c in unicodedata.normalize("NFC", text)) * size / per_em
-
-
-@functools.cache
-def _metrics(bold: bool) -> tuple[dict[int, int], int]:
-    """Each character's advance width and the font's units per em; without the font file (fonts-liberation2, a
-    system package of the project), every character half an em wide, as Times New Roman's digits are."""
-    name = f"LiberationSerif-{'Bold' if bold else 'Regular'}.ttf"
-    for folder in FONT_FOLDERS:
-        path = pathlib.Path(folder) / name
-        if path.exists():
-            font = TTFont(path, lazy=True)
-            widths = font["hmtx"].metrics
-            return {code: widths[glyph][0] for code, glyph in font.getBestCmap().items()}, font["head"].unitsPerEm
-    return {}, 2  # no character known: each takes the fallback, 1 unit of 2
-
-
 def _cell(cell, text, size: int, bold: bool, align):
     paragraph = cell.paragraphs[0]
     paragraph.alignment = align
     paragraph.paragraph_format.first_line_indent = Cm(0)
     paragraph.paragraph_format.space_after = Pt(0)
     paragraph.paragraph_format.line_spacing = 1.0
-    run = paragraph.add_run(_lines(str(text)))
+    run = paragraph.add_run(docx_lines(str(text)))
     run.font.size, run.bold = Pt(size), bold
 
 

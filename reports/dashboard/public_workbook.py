@@ -5,7 +5,8 @@ one column of numbers per year, the estimates and the statuses in words. Softwar
 import pandas as pd
 from django.utils import timezone
 
-from reports.dashboard.exports import OVERRIDE_COLUMNS, workbook
+from binhson_plan.sheets import workbook
+from reports.dashboard.exports import OVERRIDE_COLUMNS
 from targets.templatetags.plan_format import target_goal
 
 WIDE = ("Chỉ tiêu", "Giải thích")  # what a reader reads most keeps its width when the page is narrowed

@@ -15,17 +15,9 @@ from reports.models.entries import (
     evidence_path,
     short_file_name,
 )
+from reports.models.events import ReportAction, ReportEvent, snapshot
 from reports.models.outbox import NoticeState, Notification
-from reports.models.report import (
-    REOPENED_LABEL,
-    SHARED_STATES,
-    AgencyReport,
-    AgencyReportQuerySet,
-    ReportAction,
-    ReportEvent,
-    ReportState,
-    snapshot,
-)
+from reports.models.report import REOPENED_LABEL, SHARED_STATES, AgencyReport, AgencyReportQuerySet, ReportState
 
 __all__ = [
     "AgencyReport",

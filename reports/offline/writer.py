@@ -12,15 +12,11 @@ from django.utils.text import slugify
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.datetime import to_excel
 from openpyxl.workbook.protection import WorkbookProtection
-from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.properties import PageSetupProperties
 
-from binhson_plan.longtext import LINE_LIMIT
+from binhson_plan.sheets import HEADER_FILL, SIDE_MARGIN, fit_page, narrowest, cell_value
 from reports.cycles.organisation import ensure_entries
-from reports.dashboard.exports import HEADER_FILL, SIDE_MARGIN, _fit_page, _narrowest, cell_value
-from reports.editing.fields import TEXT_LIMIT
 from reports.editing.forms import MAX_PROPOSALS
 from reports.editing.saving import build_forms
 from reports.offline.layout import (
@@ -40,7 +36,8 @@ from reports.offline.layout import (
     YES,
     number_bounds,
 )
-from targets.templatetags.plan_format import paragraphs, target_value, vn_number
+from reports.offline.validation import Validations
+from targets.templatetags.plan_format import paragraphs, target_value
 from tasks.models import ReportIssuer
 
 INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")  # the cells to fill, pale yellow
@@ -208,7 +205,7 @@ def _proposals(formset) -> list[Line]:
 
 def _write_sheet(ws, sheet, lines) -> list[tuple[int, int | None]]:
     """The sheet's header and rows; returns (row, entry id) for the hidden sheet."""
-    validations = _Validations(ws)
+    validations = Validations(ws)
     paper, widths = _fitted(sheet)
     for number, (column, width) in enumerate(zip(sheet.columns, widths, strict=True), start=1):
         ws.column_dimensions[get_column_letter(number)].width = width
@@ -242,80 +239,15 @@ def _write_sheet(ws, sheet, lines) -> list[tuple[int, int | None]]:
 
 def _fitted(sheet) -> tuple[str, list[int]]:
     """The paper and column widths that print the sheet one page wide with its text at 8 pt or more, by the
-    consolidated workbook's rule (reports.excel._fit_page): the free-text columns (typed or shown) narrowed
+    consolidated workbook's rule (reports.excel.fit_page): the free-text columns (typed or shown) narrowed
     and wrapped as little as needed, A4 while they stay readable, else A3; lists, numbers and dates keep theirs."""
-    narrowest = [_narrowest(c.header, c.kind in FREE_TEXT) for c in sheet.columns]
-    return _fit_page([c.width for c in sheet.columns], narrowest)
+    narrowest = [narrowest(c.header, c.kind in FREE_TEXT) for c in sheet.columns]
+    return fit_page([c.width for c in sheet.columns], narrowest)
 
 
 def _lines(value, width: int) -> int:
     per_line = max(1, width - 2)
     return sum(max(1, math.ceil(len(part) / per_line)) for part in str(value).split("\n"))
-
-
-class _Validations:
-    """One data validation per rule, each covering every cell it applies to."""
-
-    def __init__(self, ws):
-        self.ws, self.rules = ws, {}
-
-    def add(self, kind: str, coordinate: str, bounds) -> None:
-        key = (kind, bounds) if kind in ("number", "date") else kind
-        if key not in self.rules:
-            self.rules[key] = _validation(kind, bounds)
-            self.ws.add_data_validation(self.rules[key])
-        self.rules[key].add(coordinate)
-
-
-# openpyxl writes a validation with both messages off, and then Excel and LibreOffice take anything typed and
-# never show the prompt: the rule is enforced (stop) and its Vietnamese prompt shown when the cell is selected
-SHOWN = {"showErrorMessage": True, "showInputMessage": True, "errorStyle": "stop"}
-
-
-def _choice(labels, prompt: str) -> DataValidation:
-    return DataValidation(
-        type="list", formula1='"' + ",".join(labels) + '"', allow_blank=True, showDropDown=False, **SHOWN,
-        promptTitle="Chọn trong danh sách", prompt=prompt, errorTitle="Không có trong danh sách",
-        error=f"Chọn một mục trong danh sách của ô: {', '.join(labels)}.",
-    )  # fmt: skip
-
-
-def _validation(kind: str, bounds) -> DataValidation:
-    if kind == "status":
-        return _choice(STATUS_LABELS.values(), "Tình hình thực hiện nhiệm vụ.")
-    if kind == "assessment":
-        return _choice(ASSESSMENT_LABELS.values(), "Mức đạt của chỉ tiêu định tính.")
-    if kind == "yesno":
-        return _choice([YES, NO], "Có: số liệu là ước thực hiện, sẽ thay bằng số chính thức sau.")
-    if kind == "money":
-        rule = {"type": "whole", "operator": "between", "formula1": "0", "formula2": str(10**15 - 1)}
-        prompt, error = "Số đồng, số nguyên, không âm.", "Kinh phí là số nguyên (đồng), không âm."
-    elif kind == "number":
-        low, high = bounds
-        rule = {"type": "decimal", "operator": "greaterThanOrEqual", "formula1": str(low)}
-        if high is not None:
-            rule |= {"operator": "between", "formula2": str(high)}
-        span = f"từ {low} đến {high}" if high is not None else f"từ {low} trở lên"
-        prompt, error = f"Nhập số {span}.", f"Giá trị phải là số {span}."
-    elif kind == "date":  # the same window as the web form (ReportingCycle.as_of_window)
-        first, last = bounds or (datetime.date(2000, 1, 1), datetime.date(2100, 12, 31))
-        rule = {
-            "type": "date",
-            "operator": "between",
-            "formula1": str(int(to_excel(first))),
-            "formula2": str(int(to_excel(last))),
-        }
-        span = f"từ {first:%d/%m/%Y} đến {last:%d/%m/%Y}"
-        prompt, error = f"Ngày/tháng/năm, {span}.", f"Nhập ngày theo dạng ngày/tháng/năm, {span}."
-    else:
-        rule = {"type": "textLength", "operator": "lessThanOrEqual", "formula1": str(TEXT_LIMIT)}
-        # Excel cannot count lines; the upload refuses more than LINE_LIMIT lines with writing, next to the cell
-        limits = f"Tối đa {vn_number(TEXT_LIMIT)} ký tự và {vn_number(LINE_LIMIT)} dòng có chữ."
-        prompt, error = limits, f"Tối đa {vn_number(TEXT_LIMIT)} ký tự."
-    return DataValidation(
-        **rule, allow_blank=True, **SHOWN, promptTitle="Ô nhập liệu", prompt=prompt, errorTitle="Giá trị không hợp lệ",
-        error=error,
-    )  # fmt: skip
 
 
 def _print_setup(ws, paper: str) -> None:

@@ -21,7 +21,7 @@ from reports.dashboard import views as dashboard_views
 from targets import imports
 from targets.imports import LIMITS, MAX_COLUMNS, MAX_ROWS
 from targets.models import ReferenceValue, TargetValue
-from tests.reports.test_offline_upload_limits import (
+from tests.reports.offline.test_offline_upload_limits import (
     BILLION_LAUGHS,
     HOSTILE_PARTS,
     rewritten,

@@ -5,8 +5,8 @@ import pytest
 
 from tests.browser import PHONE, log_in, screenshot, width_problem
 from tests.reports.helpers import current_report, on
-from tests.reports.test_corrections_due import sent_back_and_sent_again
-from tests.reports.test_deadline import SLUG
+from tests.reports.review.test_corrections_due import sent_back_and_sent_again
+from tests.reports.review.test_deadline import SLUG
 
 pytestmark = pytest.mark.season
 

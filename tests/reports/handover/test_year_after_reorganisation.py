@@ -13,7 +13,7 @@ from reports.consolidated.jobs import rebuild_drafts
 from reports.consolidated.models import ConsolidatedReport
 from reports.cycles.opening import open_cycle
 from tests.conftest import DATA
-from tests.reports.test_word import docx_text, pdf_text
+from tests.reports.consolidated.test_word import docx_text, pdf_text
 
 DISTRICT = ["Thường trực Huyện ủy", "Thường trực HĐND huyện", "CT, các PCT UBND huyện", "Lưu: VT, VPH"]
 ISSUERS = ["Ủy ban nhân dân tỉnh Quảng Ngãi", "Sở Dân tộc và Tôn giáo tỉnh (minh họa)", "Lưu: VT"]
@@ -117,7 +117,7 @@ def test_a_report_a_reorganisation_opens_after_the_due_date_has_time_and_is_judg
     from agencies.models import Agency, Membership
     from agencies.permissions import Role
     from reports.models import AgencyReport
-    from tests.reports.test_reorganised_years import send
+    from tests.reports.handover.test_reorganised_years import send
 
     staff = django_user_model.objects.create_user("canbo.vhtt", first_name="Cán bộ Văn hóa")
     staff.groups.add(Group.objects.get(name=Role.AGENCY_STAFF))
@@ -273,7 +273,7 @@ def test_a_reorganisation_recorded_after_a_cycle_closed_leaves_its_dashboard_and
 
     from reports.consolidated.gathering import gather
     from reports.models import ReportingCycle
-    from tests.reports.test_reorganised_years import send
+    from tests.reports.handover.test_reorganised_years import send
 
     with at(1, 12, 2024):
         cycle = open_cycle(plan, 2024)

@@ -267,7 +267,7 @@ def test_a_second_run_leaves_a_version_another_run_is_building(plan):
 
 def test_a_message_given_again_because_its_worker_died_takes_the_build_over(plan):
     """The broker gives an unacknowledged message again when its worker died: that run is dead though its last
-    beat is recent, so this one builds the version (tests/reports/test_worker.py kills a real worker)."""
+    beat is recent, so this one builds the version (tests/reports/consolidated/test_worker.py kills a real worker)."""
     version = ConsolidatedReport.request(plan, 2026)
     claim = timezone.now() - datetime.timedelta(minutes=1)
     ConsolidatedReport.objects.filter(pk=version.pk).update(state="building", started_at=claim, heartbeat_at=claim)
@@ -294,7 +294,7 @@ def test_a_build_stops_before_the_sweep_would_take_it_for_dead(plan, monkeypatch
 
 
 def test_the_offline_workbook_refuses_thousands_of_lines_in_a_cell(client, cast, report):
-    from tests.reports.test_offline_entry import LEAD, download, errors_of, upload
+    from tests.reports.offline.test_offline_entry import LEAD, download, errors_of, upload
 
     client.force_login(cast["canbo.ldtbxh"])
     book = download(client, report)

@@ -16,8 +16,8 @@ from reports.consolidated.gathering import gather
 from reports.consolidated.models import ConsolidatedReport
 from reports.models import AgencyReport
 from tasks.models import ReportIssuer
+from tests.reports.consolidated.test_enqueue import COVER
 from tests.reports.helpers import ReportPage, current_report, on
-from tests.reports.test_enqueue import COVER
 
 SLUG = "binh-son-ctdt-2021-2030"
 REASON = "Sửa số liệu chỉ tiêu 2030.10 theo số liệu thống kê mới."

@@ -14,10 +14,10 @@ import time_machine
 from django.db.models import Sum
 from openpyxl import load_workbook
 
+from binhson_plan.sheets import cell_value
 from reports.consolidated.excel import consolidated_workbook
 from reports.consolidated.gathering import gather
 from reports.consolidated.models import ConsolidatedReport
-from reports.dashboard.exports import cell_value
 from reports.models import AgencyReport, Proposal, TaskEntry
 from tests.reports.helpers import ReportPage, current_report, printed_font_size
 

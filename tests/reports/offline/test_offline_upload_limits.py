@@ -19,7 +19,7 @@ from reports.offline import reader
 from reports.offline import views as offline_views
 from reports.offline.views import one_upload_at_a_time
 from tests.reports.helpers import current_report
-from tests.reports.test_offline_entry import DIFFICULTIES, LEAD, download, history_counts, upload
+from tests.reports.offline.test_offline_entry import DIFFICULTIES, LEAD, download, history_counts, upload
 
 ROOT = Path(__file__).resolve().parents[2]
 NS = b'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'

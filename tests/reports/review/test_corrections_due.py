@@ -13,7 +13,7 @@ from django.core import mail
 from reports.models import ReportAction, ReportingCycle
 from reports.notices.reminders import send_reminders
 from tests.reports.helpers import current_report, on
-from tests.reports.test_deadline import SLUG, appendix_3_row, export_row, row_of, submit
+from tests.reports.review.test_deadline import SLUG, appendix_3_row, export_row, row_of, submit
 
 pytestmark = pytest.mark.season
 NAME = "Phòng Lao động - Thương binh và Xã hội"

@@ -76,7 +76,7 @@ def test_text_saved_with_them_before_is_written_into_every_file_without_them(
 def test_a_cover_pasted_from_word_builds(client, cast, plan, eager_jobs, django_capture_on_commit_callbacks):
     """The sixth probe: a vertical tab (Word's Shift+Enter) or U+FFFE in the cover's fields made every build fail at
     its Word file, the values kept in the form for the next try."""
-    from tests.reports.test_enqueue import COVER
+    from tests.reports.consolidated.test_enqueue import COVER
 
     cover = COVER | {"number": "12/BC\x01-UBND", "signer_name": "Phạm\x0bQuang Sự\ufffe",
                      "recipients": "Lưu: VT\x0bUBND tỉnh"}  # fmt: skip
@@ -129,7 +129,7 @@ def sends_with_proposal(client, cast, report, proposal: str) -> None:
 def test_what_no_one_can_see_is_nothing_where_something_is_required(client, cast, plan):
     """The eighth probe: a report sent back with a reason of "\\u200b \\ufeff"; a cover numbered and signed "\\u200b"
     went out as an official document; a proposal of "\\u200b" was saved for the district to answer."""
-    from tests.reports.test_enqueue import COVER
+    from tests.reports.consolidated.test_enqueue import COVER
 
     report = current_report(plan, "LDTBXH")
     with on("2026-11-20"):

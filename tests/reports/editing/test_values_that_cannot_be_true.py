@@ -16,8 +16,8 @@ from openpyxl import load_workbook
 from agencies.models import Membership
 from agencies.permissions import Role, add_role
 from reports.models import ReportingCycle, TargetEntry
+from tests.reports.editing.test_report_input import field_error
 from tests.reports.helpers import ReportPage, current_report, rendered_form_data
-from tests.reports.test_report_input import field_error
 
 TARGETS = "Chỉ tiêu định lượng"
 IN_SEASON = datetime.datetime(2026, 11, 20, 10, tzinfo=datetime.timezone(datetime.timedelta(hours=7)))
