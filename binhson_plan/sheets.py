@@ -122,7 +122,7 @@ def _write_sheet(sheet, frame: pd.DataFrame, totals: Collection[str], styles, wi
     columns = list(zip(*rows, strict=True)) if rows else [() for _ in headers]
     natural = [_width(header, column) for header, column in zip(headers, columns, strict=True)]
     texts = [any(isinstance(v, str) for v in column) for column in columns]
-    narrowest = [narrowest(h, text) for h, text in zip(headers, texts, strict=True)]
+    narrowest = [narrowest_width(h, text) for h, text in zip(headers, texts, strict=True)]
     narrowest = [
         max(n, min(READABLE, full)) if n and h in wide else n
         for n, h, full in zip(narrowest, headers, natural, strict=True)
@@ -253,7 +253,7 @@ def _room(paper_width: float) -> float:
     return (paper_width - 2 * 72 * SIDE_MARGIN) * FONT_SIZE / MIN_PRINTED
 
 
-def narrowest(header: str, text: bool) -> int:
+def narrowest_width(header: str, text: bool) -> int:
     """How narrow a column may be made: a text column to its header's longest word; others not at all (0)."""
     return max(NARROWEST, max((len(w) for w in header.split()), default=0) + 2) if text else 0
 

@@ -15,7 +15,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.properties import PageSetupProperties
 
-from binhson_plan.sheets import HEADER_FILL, SIDE_MARGIN, fit_page, narrowest, cell_value
+from binhson_plan.sheets import HEADER_FILL, SIDE_MARGIN, cell_value, fit_page, narrowest_width
 from reports.cycles.organisation import ensure_entries
 from reports.editing.forms import MAX_PROPOSALS
 from reports.editing.saving import build_forms
@@ -241,7 +241,7 @@ def _fitted(sheet) -> tuple[str, list[int]]:
     """The paper and column widths that print the sheet one page wide with its text at 8 pt or more, by the
     consolidated workbook's rule (reports.excel.fit_page): the free-text columns (typed or shown) narrowed
     and wrapped as little as needed, A4 while they stay readable, else A3; lists, numbers and dates keep theirs."""
-    narrowest = [narrowest(c.header, c.kind in FREE_TEXT) for c in sheet.columns]
+    narrowest = [narrowest_width(c.header, c.kind in FREE_TEXT) for c in sheet.columns]
     return fit_page([c.width for c in sheet.columns], narrowest)
 
 
