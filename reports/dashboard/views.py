@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from agencies.lineage import Lineage
+from binhson_plan.sheets import workbook
 from reports import access
 from reports.cycles.organisation import expected_agencies
 from reports.dashboard import exports as excel
@@ -113,7 +114,7 @@ def dashboard_export(request, slug, year, table):
         "nhiem-vu": "Nhiệm vụ",
         "kien-nghi": "Kiến nghị",
     }
-    content = excel.workbook({f"{names[table]} {year}": builders[table]()})
+    content = workbook({f"{names[table]} {year}": builders[table]()})
     response = HttpResponse(content, content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{table}-{year}.xlsx"'
     return response
