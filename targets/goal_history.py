@@ -3,8 +3,9 @@
 from dataclasses import dataclass, field
 
 from agencies.models import Agency
+from binhson_plan.number_format import vn_number
 from targets.models import Target
-from targets.templatetags.plan_format import target_goal, vn_number
+from targets.templatetags.plan_format import target_goal
 
 # What a milestone is judged against, shown together as the goal the page states ("≥ 95%" → "50%").
 GOAL_FIELDS = ["kind", "comparison", "value", "value_max", "unit", "direction", "baseline_year", "reference"]
