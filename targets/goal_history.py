@@ -12,7 +12,7 @@ GOAL_FIELDS = ["kind", "comparison", "value", "value_max", "unit", "direction", 
 # Shown one by one beside it; the order of the plan's lines (position) and its tree are not news.
 FIELDS = ["name", "statement", "horizon", "measured_unit", "natural_limit", "denominator", "period_start",
           "indicator", "responsible_agency", "is_active"]  # fmt: skip
-BY_LOAD_PLAN = "lệnh load_plan"  # the start of the reason tasks.loading records
+BY_LOAD_PLAN = "lệnh load_plan"  # the start of the reason targets.loading records
 
 
 @dataclass
