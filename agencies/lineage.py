@@ -113,7 +113,7 @@ class Lineage:
     def of_cycle(self, cycle) -> "Lineage":
         """The reorganisations a cycle's reports were made under: every one, except, for a cycle whose entry had
         closed (its `locks_on` passed), those recorded after it closed. Its dashboard and its consolidated report's
-        outline then read as its reports were made (reports/organisation.py leaves a closed cycle's reports as
+        outline then read as its reports were made (reports/handover/handing.py leaves a closed cycle's reports as
         they are)."""
         locks_on = getattr(cycle, "locks_on", None)
         if not locks_on:

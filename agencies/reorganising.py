@@ -2,7 +2,9 @@
 happens on its effective date (staff accounts move to the successor, the old agencies close, the cycles due
 from then on expect the new agencies).
 
-Only the rules and the date's consequences live here; who holds a task on a date is agencies/lineage.py.
+Only the rules and the date's consequences live here; who holds a task on a date is agencies/lineage.py. What the
+apps above do about a reorganisation (the plan's tasks and targets, the year's reports) they do on the signals of
+agencies/signals.py.
 """
 
 import datetime
@@ -19,6 +21,7 @@ from agencies.models import (
     Reorganisation,
     ReorganisationKind,
 )
+from agencies.signals import answers, holdings_asked, reorganisations_recorded, reorganisations_took_effect
 
 K = ReorganisationKind
 _DAY = datetime.timedelta(days=1)
@@ -149,23 +152,12 @@ def _left_with_nobody(p: Proposal, others: list[Step]) -> list[tuple[str, str]]:
     successor or a dissolution must leave no task (no lead task, for a dissolution) or target with nobody."""
     if p.kind not in MOVING_KINDS:
         return []
-    from targets.models import Target
-    from tasks.models import Assignment
-
     before = Lineage([o for o in others if o.effective_on < p.effective_on], {})
     eve = p.effective_on - _DAY
     agency = p.predecessors[0]
-    assignments = list(
-        Assignment.objects.filter(section__is_active=True, section__plan__is_active=True)
-        .filter(before.condition(agency.pk, eve))
-        .select_related("section")
-        .order_by("section__plan", "section__position", "role")
-    )
-    targets = list(
-        Target.objects.filter(is_active=True, plan__is_active=True)
-        .filter(before.target_condition(agency.pk, eve))
-        .order_by("plan", "position")
-    )
+    held = answers(holdings_asked.send(sender=Reorganisation, agency=agency, on=eve, lineage=before))
+    assignments = held.get("assignments", [])  # tasks/receivers.py: the active plans' assignments, in plan order
+    targets = held.get("targets", [])  # targets/receivers.py: the active plans' targets, in plan order
     found = []
     held_sections = {a.section_id for a in assignments}
     held_targets = {t.pk for t in targets}
@@ -238,7 +230,7 @@ def apply(reorganisation: Reorganisation, now=None) -> dict[str, int]:
 
 def apply_due(now=None) -> dict[str, int]:
     """Apply every reorganisation whose date has come and that was not applied yet (daily, and after each
-    recording): run by `manage.py apply_reorganisations` and the beat job agencies.jobs."""
+    recording): run by `manage.py apply_reorganisations` (take_effect) and the beat job reports.handover.jobs."""
     totals = {"applied": 0, "closed": 0, "moved": 0}
     today = timezone.localdate(now) if now else timezone.localdate()
     for r in Reorganisation.objects.filter(applied_at__isnull=True, effective_on__lte=today):
@@ -251,7 +243,15 @@ def apply_due(now=None) -> dict[str, int]:
 
 def recorded(since: datetime.date, now=None) -> dict[str, int]:
     """After a reorganisation from `since` was written or changed: the cycles due from that day expect that
-    year's agencies (reports/organisation.py), and whatever has come into force is applied."""
-    from reports.handover.handing import refresh_cycles
+    year's agencies (the receivers of `reorganisations_recorded`: reports/handover/receivers.py, whose counts come
+    back), and whatever has come into force is applied."""
+    refreshed = answers(reorganisations_recorded.send(sender=Reorganisation, since=since, now=now))
+    return refreshed | apply_due(now)
 
-    return refresh_cycles(since) | apply_due(now)
+
+def take_effect(now=None) -> dict[str, int]:
+    """The nightly run by hand (`manage.py apply_reorganisations`): apply what has come into force, then let the
+    apps above act on it (`reorganisations_took_effect`: reports/ hands over the kept reports that waited, and
+    answers how many as "handed_over")."""
+    counts = apply_due(now)
+    return counts | answers(reorganisations_took_effect.send(sender=Reorganisation, now=now))

@@ -1,9 +1,10 @@
+"""The agencies' own pages. The root URLconf puts them in the "agencies" namespace with an agency's page, which
+shows its tasks and targets (targets/urls.py)."""
+
 from django.urls import path
 
 from agencies import views
 
-app_name = "agencies"
 urlpatterns = [
     path("", views.agency_list, name="list"),
-    path("<slug:code>/", views.agency_detail, name="detail"),
 ]

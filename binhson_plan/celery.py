@@ -15,7 +15,9 @@ app = Celery("binhson_plan")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks(related_name="jobs")
 # reports/ keeps its jobs in its packages, one `jobs.py` each
-app.autodiscover_tasks(["reports.consolidated", "reports.cycles", "reports.notices"], related_name="jobs")
+app.autodiscover_tasks(
+    ["reports.consolidated", "reports.cycles", "reports.handover", "reports.notices"], related_name="jobs"
+)
 
 # Jobs retry database errors (a restart, a failover, a full connection table) for long enough to ride out
 # an outage of several minutes: after 10, 20, 40, 80, 120 and 120 s, six and a half minutes in all. No

@@ -10,6 +10,8 @@ import html as html_module
 import re
 import unicodedata
 
+from binhson_plan.number_format import vn_number
+
 LINE_LIMIT = 200  # lines with writing per text field: a long list of communes or households fits
 QUOTE_LIMIT = 3_000  # characters of one agency's text quoted in the consolidated report's body
 QUOTE_LINES = 30  # and lines with writing
@@ -78,15 +80,9 @@ def quoted(text: str | None, limit: int = QUOTE_LIMIT, lines: int = QUOTE_LINES)
     if cut == whole:
         return whole
     return (
-        f"{cut.rstrip()}… [trích {_vn(len(cut))}/{_vn(len(whole))} ký tự; toàn văn trong báo cáo của đơn vị "
-        "và trong tệp Excel của báo cáo tổng hợp]"
+        f"{cut.rstrip()}… [trích {vn_number(len(cut))}/{vn_number(len(whole))} ký tự; toàn văn trong báo cáo của "
+        "đơn vị và trong tệp Excel của báo cáo tổng hợp]"
     )
-
-
-def _vn(number: int) -> str:
-    from targets.templatetags.plan_format import vn_number
-
-    return vn_number(number)
 
 
 def laid_out_lines(html: str) -> int:

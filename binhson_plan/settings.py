@@ -306,8 +306,12 @@ CELERY_BEAT_SCHEDULE = {
     # The daily digest of new submissions to Văn phòng huyện, and the agencies' reminders before the due date.
     "review-digest": {"task": "reports.notices.jobs.send_review_digest_job", "schedule": crontab(hour=7, minute=30)},
     "reminders": {"task": "reports.notices.jobs.send_reminders_job", "schedule": crontab(hour=7, minute=0)},
-    # Reorganisations recorded ahead of their date: staff accounts move on the morning they take effect.
-    "apply-reorganisations": {"task": "agencies.jobs.apply_reorganisations_job", "schedule": crontab(hour=0, minute=5)},
+    # Reorganisations recorded ahead of their date: staff accounts move on the morning they take effect, and kept
+    # reports waiting for it are handed over.
+    "apply-reorganisations": {
+        "task": "reports.handover.jobs.apply_reorganisations_job",
+        "schedule": crontab(hour=0, minute=5),
+    },
     "nightly-draft-report": {
         "task": "reports.consolidated.jobs.rebuild_draft_reports_job",
         "schedule": crontab(hour=1, minute=0),

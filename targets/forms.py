@@ -6,9 +6,9 @@ from django import forms
 
 from binhson_plan.dates import DayField
 from binhson_plan.longtext import typed, visible
+from binhson_plan.number_format import vn_input_number
 from targets.numbers import NumberFormatError, parse_number
 from targets.overrides import FINAL_STATUSES
-from targets.templatetags.plan_format import vn_input_number
 
 
 class CorrectionForm(forms.Form):

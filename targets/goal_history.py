@@ -3,15 +3,16 @@
 from dataclasses import dataclass, field
 
 from agencies.models import Agency
+from binhson_plan.number_format import vn_number
 from targets.models import Target
-from targets.templatetags.plan_format import target_goal, vn_number
+from targets.templatetags.plan_format import target_goal
 
 # What a milestone is judged against, shown together as the goal the page states ("≥ 95%" → "50%").
 GOAL_FIELDS = ["kind", "comparison", "value", "value_max", "unit", "direction", "baseline_year", "reference"]
 # Shown one by one beside it; the order of the plan's lines (position) and its tree are not news.
 FIELDS = ["name", "statement", "horizon", "measured_unit", "natural_limit", "denominator", "period_start",
           "indicator", "responsible_agency", "is_active"]  # fmt: skip
-BY_LOAD_PLAN = "lệnh load_plan"  # the start of the reason tasks.loading records
+BY_LOAD_PLAN = "lệnh load_plan"  # the start of the reason targets.loading records
 
 
 @dataclass

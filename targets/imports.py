@@ -18,13 +18,13 @@ from django.db import transaction
 from binhson_plan import workbooks
 from binhson_plan.dates import DateError, parse_day
 from binhson_plan.longtext import typed
+from binhson_plan.number_format import too_large, vn_number
 from binhson_plan.workbooks import Budget, Limits, WorkbookRefused, check_archive
 from targets.models import MAX_VALUE, ReferenceValue, Target, TargetValue
 from targets.numbers import NumberFormatError, parse_number
 from targets.plausibility import describe
 from targets.recording import record_value
 from targets.status import indicator_groups
-from targets.templatetags.plan_format import too_large, vn_number
 
 REQUIRED = ["target_code", "year", "value"]
 OPTIONAL = ["as_of", "note", "reference"]

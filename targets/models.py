@@ -99,7 +99,7 @@ class Target(models.Model):
     is_active = models.BooleanField("còn trong kế hoạch", default=True)
 
     # Who changed the target or its goal, when, from what to what (targets.goal_history shows it); the
-    # plan file is the only way to change it (tasks.loading), which records its legal basis as the reason.
+    # plan file is the only way to change it (targets.loading), which records its legal basis as the reason.
     history = HistoricalRecords(history_change_reason_field=models.TextField("căn cứ, lý do", null=True))
 
     class Meta:

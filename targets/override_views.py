@@ -9,7 +9,7 @@ from agencies.permissions import Role, has_role
 from targets.forms import StatusOverrideForm
 from targets.models import Target
 from targets.overrides import history, override_status, standing
-from targets.status import flagged_observations, progress_by_year, references, reported_statuses
+from targets.status import current_year, flagged_observations, progress_by_year, references, reported_statuses
 
 
 def can_override(user) -> bool:
@@ -32,8 +32,6 @@ def override_form(target, year: int, data=None) -> StatusOverrideForm:
 
 def status_override(request, slug, code):
     """The override form (also on the target's page) and the target's overrides so far."""
-    from targets.views import current_year
-
     if not can_override(request.user):
         raise PermissionDenied("Chỉ Văn phòng huyện được điều chỉnh tình trạng của chỉ tiêu.")
     target = get_object_or_404(Target.objects.select_related("plan"), plan__slug=slug, code=code)

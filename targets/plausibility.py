@@ -21,6 +21,8 @@ is narrower than one step, so one more commune reaching the standard (0% → 50%
 Each reason is one Vietnamese phrase; an empty list means the value is plausible.
 """
 
+from binhson_plan.number_format import fmt
+
 PERCENT_POINTS = 15
 BAND_FACTOR = 3
 BAND_FLOOR_POINTS = 1
@@ -31,8 +33,6 @@ SHORT_SERIES_SHARE = 0.5
 
 def _fmt(number: float, places: int = 4) -> str:
     """Up to four decimals, as values are stored (an index of 0,655 is not 0,66)."""
-    from targets.progress import fmt
-
     return fmt(number, places)
 
 

@@ -23,6 +23,8 @@ The sentence (`explanation`) is plain Vietnamese about the values it was judged 
 import math
 from dataclasses import dataclass, field, replace
 
+from binhson_plan.number_format import fmt, joined
+
 ON_TRACK, ACCELERATE, LIMITED = 0.95, 0.60, 0.0
 
 # One word for a reached milestone, "Đạt": a milestone judged at its year ("met", final) and an open one
@@ -121,16 +123,6 @@ def status_for_ratio(ratio: float) -> str:
     if ratio >= LIMITED:
         return "limited"
     return "deterioration"
-
-
-def fmt(number: float | None, places: int = 2, keep: bool = False) -> str:
-    """A number the Vietnamese way for explanations: 1.234,5; `keep` keeps the trailing zeros (3,30 beside 3,12)."""
-    if number is None:
-        return "–"
-    text = f"{number:,.{places}f}"
-    text = text.rstrip("0").rstrip(".") if places and not keep else text
-    text = text.replace(",", " ").replace(".", ",").replace(" ", ".")
-    return "0" if text == "-0" else text
 
 
 def meets(goal: Goal, value: float, target: float | None = None) -> bool:
@@ -311,14 +303,14 @@ def _paced(goal, method, series, t0, v0, t1, v1, target, estimates=frozenset()) 
         required = (target - v0) / (goal.horizon - t0)
         projected = _bounded(goal, v1 + observed * (goal.horizon - t1))
         pace = _points_unit(goal)
-        seen, needed = (_joined(text, pace) for text in _alike(abs(observed), abs(required)))
+        seen, needed = (joined(text, pace) for text in _alike(abs(observed), abs(required)))
     else:
         observed = cagr(v1, v0, t1, t0)
         required = cagr(target, v0, goal.horizon, t0)
         projected = _bounded(goal, v1 * (1 + observed) ** (goal.horizon - t1))
         # a compound rate of a percentage is a relative change: say so, so it is not read as points
         pace = "%/năm (tương đối)" if goal.unit.strip() == "%" else "%/năm"
-        seen, needed = (_joined(text, pace) for text in _alike(abs(observed) * 100, abs(required) * 100))
+        seen, needed = (joined(text, pace) for text in _alike(abs(observed) * 100, abs(required) * 100))
     if required * _sign(goal) <= 0:  # the baseline already met the target; it no longer does
         ratio = -1.0
     else:
@@ -331,7 +323,7 @@ def _paced(goal, method, series, t0, v0, t1, v1, target, estimates=frozenset()) 
         places += 1
 
     def level(value: float) -> str:  # the levels of one sentence with one number of decimals: 46,10 → 49,98
-        return _joined(fmt(value, places, keep=True), goal.unit)
+        return joined(fmt(value, places, keep=True), goal.unit)
 
     if v1 == v0:
         estimated = [str(y) for y in (t0, t1) if y in estimates]
@@ -392,9 +384,9 @@ def _annual_change(goal: Goal, series: dict[int, float], passed: bool, estimates
     bounds = [goal.value, goal.value_max] if goal.comparison == "range" else [goal.value]
     places = max(_decimals(fmt(number)) for number in [abs(change), *bounds])
     band = "–".join(fmt(number, places, keep=True) for number in bounds)
-    moved = ("giảm" if change < 0 else "tăng") + f" bình quân {_joined(fmt(abs(change), places, keep=True), unit)}"
+    moved = ("giảm" if change < 0 else "tăng") + f" bình quân {joined(fmt(abs(change), places, keep=True), unit)}"
     text = (f"{_sentence(moved)} từ năm {start} đến năm {t1} ({_stated(goal, v0, start, estimates)} → "
-            f"{_stated(goal, v1, t1, estimates)}); cần {verb} {_joined(band, unit)}.")  # fmt: skip
+            f"{_stated(goal, v1, t1, estimates)}); cần {verb} {joined(band, unit)}.")  # fmt: skip
     required = goal.value
     met = observed >= required - 1e-9
     if passed or t1 >= goal.horizon:
@@ -506,16 +498,7 @@ def _stated(goal: Goal, value: float, year: int, estimates) -> str:
 
 
 def _unit(goal: Goal) -> str:
-    return _joined("", goal.unit)
-
-
-def _joined(number: str, unit: str) -> str:
-    """A number and its unit as the plan writes them: "%" glued to the number (95,5%, 7,6%/năm), so a line
-    never breaks between them; any other unit after a space (3,7 điểm %/năm, 33,5 triệu đồng)."""
-    unit = unit.strip()
-    if not unit:
-        return number
-    return f"{number}{unit}" if unit.startswith("%") else f"{number} {unit}"
+    return joined("", goal.unit)
 
 
 def _with_unit(goal: Goal, value: float) -> str:

@@ -3,9 +3,15 @@
 from collections import defaultdict
 
 from django.db.models import Case, When
+from django.utils import timezone
 
 from targets.models import Assessment, ReferenceValue, Target, TargetValue
 from targets.progress import Goal, Progress, evaluate, nearest_open
+
+
+def current_year(plan) -> int:
+    """The year a plan's figures are shown for today: this year, within the plan's period (its vision year last)."""
+    return min(max(timezone.localdate().year, plan.period_start), plan.vision_year or plan.period_end)
 
 
 def goal_of(target: Target) -> Goal:

@@ -7,7 +7,6 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 
 from agencies.lineage import Lineage
 from agencies.permissions import Role, has_role
@@ -22,7 +21,8 @@ from targets.overrides import overrides_for, plan_overrides
 from targets.overrides import pick as pick_override
 from targets.pending import pending_values
 from targets.recording import record_value
-from targets.status import (
+from targets.status import (  # current_year: also imported from here by reports/consolidated/views.py
+    current_year,
     flagged_observations,
     indicator_groups,
     milestones,
@@ -31,10 +31,6 @@ from targets.status import (
     reported_statuses,
 )
 from tasks.models import Plan, ReportIssuer
-
-
-def current_year(plan) -> int:
-    return min(max(timezone.localdate().year, plan.period_start), plan.vision_year or plan.period_end)
 
 
 def target_detail(request, slug, code):

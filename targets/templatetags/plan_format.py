@@ -1,55 +1,18 @@
-"""Template filters that show numbers and target values the Vietnamese way (1.250.000,5)."""
+"""Template filters that show numbers and target values the Vietnamese way (1.250.000,5): thin filters over
+binhson_plan/number_format.py, the one number and unit formatter."""
 
 import re
-from decimal import Decimal
 
 from django import template
-from django.utils.numberformat import format as number_format
 
-from targets.models import COMPARISON_SYMBOLS
+from binhson_plan.number_format import joined, vn_number, with_unit
+from binhson_plan.number_format import too_large as too_large  # re-exported, as vn_number and with_unit: the
+from binhson_plan.number_format import vn_input_number as vn_input_number  # modules of reports/ still import them
+from targets.models import COMPARISON_SYMBOLS  # from here (to switch to binhson_plan.number_format)
 
 register = template.Library()
-
-
-@register.filter
-def vn_number(value):
-    """1250000.5 → "1.250.000,5"; trailing zeros dropped; None → "–". NaN is refused: a missing value
-    must arrive as None, and a NaN that reached a page is a bug to find, not a number to print."""
-    if value is None or value == "":
-        return "–"
-    value = Decimal(str(value))
-    if not value.is_finite():
-        raise ValueError(f"vn_number: {value} is not a number to print; pass None for a missing value")
-    exponent = value.normalize().as_tuple().exponent
-    places = max(0, -exponent) if isinstance(exponent, int) else 0
-    return number_format(value, ",", places, 3, ".", force_grouping=True)
-
-
-def too_large(size: int, limit: int) -> str:
-    """Why an upload is refused for its size, in MB and in bytes, for every upload (evidence, workbook, values), so a
-    file a few bytes over does not read as the limit itself: "nặng hơn 10 MB (10.485.860 byte), quá giới hạn 10 MB
-    (10.485.760 byte)"."""
-
-    def megabytes(n: int) -> str:
-        return vn_number(round(n / (1024 * 1024), 1))
-
-    weighs = "nặng hơn" if megabytes(size) == megabytes(limit) else "nặng"
-    return (
-        f"{weighs} {megabytes(size)} MB ({vn_number(size)} byte), "
-        f"quá giới hạn {megabytes(limit)} MB ({vn_number(limit)} byte)"
-    )
-
-
-def vn_input_number(value, integer=False) -> str:
-    """A number as a form shows it for editing, in a form `parse_number` reads back unchanged: whole
-    đồng grouped ("500.000"); other numbers grouped only from a million up ("1250", "1.250.000,5"),
-    since "1.250" alone could be read as 1,25."""
-    text = vn_number(value)
-    if not integer and abs(Decimal(str(value))) < 1_000_000:
-        text = text.replace(".", "")
-    if not integer and re.fullmatch(r"-?[1-9]\d{0,2},\d{3}", text):
-        text += "0"  # "12,345" could be read as twelve thousand; "12,3450" only as 12,345
-    return text
+register.filter("vn_number", vn_number)  # 1.250.000,5
+register.filter("with_unit", with_unit)  # 14,2% · 27 triệu đồng/người/năm
 
 
 @register.filter
@@ -62,8 +25,7 @@ def target_value(target):
         text = f"{vn_number(target.value)}–{vn_number(target.value_max)}"
     else:
         text = f"{COMPARISON_SYMBOLS[target.comparison]} {vn_number(target.value)}"
-    unit = (target.unit or "").strip()
-    return f"{text}{unit}" if unit.startswith("%") else f"{text} {unit}".strip()
+    return joined(text, target.unit)
 
 
 @register.filter
@@ -119,15 +81,6 @@ def sparkline(series, unit="", estimates=()):
     from targets.charts import sparkline as draw
 
     return draw(series or {}, unit=unit or "", estimates=estimates or ())
-
-
-@register.filter
-def with_unit(value, unit):
-    """A value with the unit it is measured in: "14,2%", "27 triệu đồng/người/năm"; "–" when missing."""
-    if value is None or value == "":
-        return "–"
-    unit = (unit or "").strip()
-    return f"{vn_number(value)}{unit}" if unit.startswith("%") else f"{vn_number(value)} {unit}".strip()
 
 
 NUMBER_THEN_WORD = re.compile(r"(\d) (?=[^\W\d_])")  # "54.000.000 đồng", "37,2 triệu"

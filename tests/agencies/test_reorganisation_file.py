@@ -271,7 +271,7 @@ def test_the_nightly_command_applies_what_has_come_into_force_once(plan, cast):
     Reorganisation.objects.filter(code="mh-2025-hop-nhat-xa").update(applied_at=None)  # as if recorded ahead
     Agency.objects.filter(code__in=["UBND-BA", "UBND-BK"]).update(is_active=True)
     Membership.objects.filter(user=cast["canbo.binhan"]).update(agency=Agency.objects.get(code="UBND-BA"))
-    from agencies.jobs import apply_reorganisations_job
+    from reports.handover.jobs import apply_reorganisations_job
 
     assert apply_reorganisations_job() == 1
     assert Membership.objects.get(user=cast["canbo.binhan"]).agency.code == "UBND-BAK-MH"

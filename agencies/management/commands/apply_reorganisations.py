@@ -1,8 +1,10 @@
-"""`manage.py apply_reorganisations`: apply the reorganisations whose date has come (also run daily by beat)."""
+"""`manage.py apply_reorganisations`: apply the reorganisations whose date has come (also run daily by beat,
+reports/handover/jobs.py), and hand over the kept reports that waited for them (the receivers of
+agencies.signals.reorganisations_took_effect)."""
 
 from django.core.management.base import BaseCommand
 
-from agencies.reorganising import apply_due
+from agencies.reorganising import take_effect
 
 
 class Command(BaseCommand):
@@ -12,10 +14,8 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        from reports.handover.handing import hand_over_waiting
-
-        counts = apply_due()
-        handed = hand_over_waiting()
+        counts = take_effect()
+        handed = counts.get("handed_over", 0)
         self.stdout.write(
             f"Đã áp dụng {counts['applied']} sắp xếp: {counts['closed']} đơn vị ngừng hoạt động, "
             f"{counts['moved']} tài khoản cán bộ chuyển sang đơn vị kế thừa."

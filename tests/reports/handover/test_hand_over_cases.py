@@ -206,9 +206,9 @@ TRANSFER = """
 
 
 def test_a_transferred_task_waits_for_its_holder_and_is_never_printed_twice(client, cast, plan, tmp_path):
-    from agencies.management.commands.seed_demo import Command as SeedDemo
     from reports.consolidated.gathering import gather
     from reports.consolidated.models import ConsolidatedReport
+    from reports.management.commands.seed_demo import Command as SeedDemo
 
     office = current_report(plan, "KTHT", 2026)
     seeder = SeedDemo()

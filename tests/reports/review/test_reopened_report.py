@@ -160,7 +160,7 @@ def test_a_reopened_reports_kept_content_says_so_and_its_proposal_stands_with_th
     client, cast, plan, reopened, eager_jobs, django_capture_on_commit_callbacks
 ):
     # Kinh tế - Hạ tầng (named before Lao động) sends a proposal that awaits review
-    from agencies.management.commands.seed_demo import Command as SeedDemo
+    from reports.management.commands.seed_demo import Command as SeedDemo
 
     report, seeder = current_report(plan, "KTHT"), SeedDemo()
     seeder.password_hash = "!"  # no password: logged in by the test

@@ -7,8 +7,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from targets.cache import data_changed
-from tasks.loading import load_plan_file
-from tasks.plan_file import PlanFileError
+from targets.loading import load_plan_file
+from targets.plan_file import PlanFileError
 
 
 class Command(BaseCommand):

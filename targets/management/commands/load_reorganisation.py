@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from agencies.reorganisation_file import ReorganisationFileError, load_reorganisation_file
+from targets.reorganisation_file import ReorganisationFileError, load_reorganisation_file
 
 OUTCOMES = [("created", "tạo mới"), ("updated", "cập nhật"), ("unchanged", "không đổi")]
 

@@ -10,6 +10,9 @@ from django.views.decorators.http import require_GET
 from agencies.lineage import Lineage
 from agencies.models import Agency
 from binhson_plan.collation import vietnamese
+from targets.cache import plan_estimates, plan_figures
+from targets.overrides import plan_overrides
+from targets.status import current_year
 from tasks.models import Plan
 from tasks.structure import build_tree
 
@@ -170,10 +173,6 @@ STATUS_FIELDS = ["code", "name", "horizon", "measured_unit", "values", "estimate
 @require_GET
 def plan_progress(request, slug):
     """Each target's approved or imported values and its status in `year`; JSON, or CSV with format=csv."""
-    from targets.cache import plan_estimates, plan_figures
-    from targets.overrides import plan_overrides
-    from targets.views import current_year
-
     plan = Plan.objects.filter(slug=slug, is_active=True).first()
     if plan is None:
         return _json({"error": "Không tìm thấy kế hoạch."}, status=404)

@@ -1,4 +1,4 @@
-"""The reorganisation data file (YAML): read and checked whole first, like the plan file (tasks/plan_file.py),
+"""The reorganisation data file (YAML): read and checked whole first, like the plan file (targets/plan_file.py),
 every problem reported with the file, the entry and the field; then written in one transaction, matched by
 codes, so loading it twice changes nothing.
 
@@ -49,8 +49,8 @@ from agencies.models import (
 )
 from agencies.reorganising import Move, Proposal, problems, recorded, recorded_steps
 from binhson_plan.dates import DateError, YamlDatesAsText, parse_day
-from tasks.models import ReportIssuer
-from tasks.plan_file import CODE, DATE, DICT, INT, LIST, TEXT, _Checker, nfc
+from binhson_plan.yaml_files import CODE, DATE, DICT, INT, LIST, TEXT, FieldChecker, nfc
+from tasks.models import Plan, ReportIssuer
 
 FILE_FIELDS = {"plan": (TEXT, False), "agencies": (LIST, False), "reorganisations": (LIST, True),
                "report_issuers": (LIST, False)}  # fmt: skip
@@ -107,19 +107,17 @@ def read_reorganisation_file(path: Path) -> FileData:
     return data
 
 
-class _FileChecker(_Checker):  # the plan file's field checks and messages, for the same style of errors
+class _FileChecker(FieldChecker):  # the plan file's field checks and messages, for the same style of errors
     @staticmethod
     def convert(value, kind):
         if kind == DATE:  # read as text (YamlDatesAsText), checked by `date`
             return value if isinstance(value, str) else None
-        return _Checker.convert(value, kind)
+        return FieldChecker.convert(value, kind)
 
     def check(self, raw) -> FileData:
         top = self.fields(raw, FILE_FIELDS, "tệp")
         self.plan = None
         if top.get("plan"):
-            from tasks.models import Plan
-
             self.plan = Plan.objects.filter(slug=top["plan"]).first()
             if self.plan is None:
                 self.error("tệp", f"trường “plan”: không có kế hoạch “{top['plan']}”.")

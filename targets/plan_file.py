@@ -5,34 +5,21 @@ field it concerns, so the person fixing the file sees all of them at once.
 """
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
 
 import yaml
 
 from agencies.models import AgencyKind
-from binhson_plan.dates import DateError, YamlDatesAsText, parse_day
+from binhson_plan.dates import YamlDatesAsText
+from binhson_plan.yaml_files import CODE, DATE, INT, LIST, NUMBER, TEXT, FieldChecker, nfc
 from targets.models import Comparison, Direction, TargetKind
 
 ROMAN = re.compile(r"^(I|II|III|IV|V|VI|VII|VIII|IX|X)$")
 GROUP = re.compile(r"^\d{1,2}$", re.ASCII)
 AREA = re.compile(r"^[abcdđeghiklmnopqrstuvxy]$")
 ITEM = re.compile(r"^\(\d{1,2}\)$", re.ASCII)
-CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 TARGET_CODE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z.\-]*$")
-
-TEXT, INT, NUMBER, DATE, LIST, DICT = (
-    "văn bản",
-    "số nguyên",
-    "số",
-    "ngày (YYYY-MM-DD)",
-    "danh sách",
-    "nhóm trường",
-)
-
-ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 
 PLAN_FIELDS = {
     "slug": (TEXT, True), "number": (TEXT, False), "title": (TEXT, True), "issuing_body": (TEXT, True),
@@ -95,17 +82,6 @@ class PlanData:
     targets: list[dict]
 
 
-def nfc(value):
-    """Normalise every string in a parsed YAML tree to NFC."""
-    if isinstance(value, str):
-        return unicodedata.normalize("NFC", value).strip()
-    if isinstance(value, list):
-        return [nfc(item) for item in value]
-    if isinstance(value, dict):
-        return {key: nfc(item) for key, item in value.items()}
-    return value
-
-
 def read_plan_file(path: Path) -> PlanData:
     """Parse and validate a plan file; raise PlanFileError listing every problem."""
     raw = _parse_yaml(path)
@@ -132,61 +108,10 @@ def _parse_yaml(path: Path):
         raise PlanFileError([f"{path.name}: YAML không hợp lệ{where}: {problem}."]) from None
 
 
-class _Checker:
+class _Checker(FieldChecker):
     def __init__(self, file_name: str):
-        self.file_name = file_name
-        self.errors: list[str] = []
+        super().__init__(file_name)
         self.position = 0
-
-    def error(self, entry: str, message: str) -> None:
-        self.errors.append(f"{self.file_name}: {entry}: {message}")
-
-    def items(self, raw: list, name: str, key: str, spec: dict):
-        """Each mapping of the list `name`, checked against `spec`: (how messages name it, its values)."""
-        for index, item in enumerate(raw, start=1):
-            entry = f"{name}, mục {index}" + (f" ({item.get(key)})" if isinstance(item, dict) else "")
-            yield entry, self.fields(item, spec, entry)
-
-    def fields(self, raw, spec: dict, entry: str) -> dict:
-        """Check one mapping against its field spec; return the cleaned values."""
-        if not isinstance(raw, dict):
-            self.error(entry, f"phải là một {DICT}, nhận được {type(raw).__name__}.")
-            return {}
-        for key in raw:
-            if key not in spec:
-                self.error(entry, f"trường lạ “{key}” (các trường hợp lệ: {', '.join(spec)}).")
-        cleaned = {}
-        for key, (kind, required) in spec.items():
-            value = raw.get(key)
-            if value is None or value == "":
-                if required:
-                    self.error(entry, f"thiếu trường “{key}”.")
-                continue
-            try:
-                converted = self.convert(value, kind)
-            except DateError as exc:
-                self.error(entry, f"trường “{key}”: {exc}")
-                continue
-            if converted is None:
-                self.error(entry, f"trường “{key}” phải là {kind}, nhận được “{value}”.")
-            else:
-                cleaned[key] = converted
-        return cleaned
-
-    @staticmethod
-    def convert(value, kind):
-        if kind == TEXT:
-            return value if isinstance(value, str) else None
-        if kind == INT:
-            return value if isinstance(value, int) and not isinstance(value, bool) else None
-        if kind == NUMBER:
-            ok = isinstance(value, (int, float)) and not isinstance(value, bool)
-            return Decimal(str(value)) if ok else None
-        if kind == DATE:  # text (YamlDatesAsText) written YYYY-MM-DD, read by the portal's one rule for dates
-            return parse_day(value, iso=True) if isinstance(value, str) and ISO_DAY.fullmatch(value) else None
-        if kind == LIST:
-            return value if isinstance(value, list) else None
-        return value
 
     def check_document(self, raw) -> PlanData:
         if not isinstance(raw, dict):

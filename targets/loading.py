@@ -18,9 +18,9 @@ from django.db import transaction
 from agencies.models import Agency
 from targets.goal_history import BY_LOAD_PLAN
 from targets.models import Target
+from targets.plan_file import PlanData, PlanFileError, read_plan_file
 from targets.templatetags.plan_format import target_goal
 from tasks.models import Assignment, Plan, Role, Section
-from tasks.plan_file import PlanData, PlanFileError, read_plan_file
 
 # What a milestone is judged against: a change to any of these can turn "not met" into "met".
 GOAL_FIELDS = ["horizon", "kind", "comparison", "value", "value_max", "direction", "natural_limit", "unit",

@@ -1,7 +1,7 @@
 """`manage.py seed_demo [--reports] [--json]`: demo users for every role, printed for whoever tries
 the portal; with `--reports`, also the reports of every agency for the demo's year (this year; in
 January the year just ended), the year before it as a finished season with its late report, and values
-since 2020 (reports/demo.py)."""
+since 2020 (reports/demo/seeding.py)."""
 
 import json
 
@@ -17,6 +17,10 @@ from django.utils import timezone
 from agencies.models import Agency, Membership
 from agencies.permissions import Role
 from reports.cycles.opening import open_cycle
+from reports.demo import seeding as demo
+from reports.demo.seeding import FIRST_YEAR
+from reports.models import ReportState
+from tasks.models import Plan
 
 DEMO_PASSWORD = "binhson-demo"
 
@@ -79,11 +83,8 @@ class Command(BaseCommand):
             self.stdout.write(note)
 
     def seed_reports(self, rows) -> list[str]:
-        """Every agency of this year's cycle gets a demo user and a report (reports/demo.py); the
+        """Every agency of this year's cycle gets a demo user and a report (reports/demo/seeding.py); the
         rows of the new users are added to `rows`. Returns what to tell the user."""
-        from reports.demo import seeding as demo
-        from tasks.models import Plan
-
         plan = Plan.objects.filter(is_active=True).order_by("-period_start").first()
         if plan is None:
             raise CommandError("Chưa có kế hoạch: hãy chạy “manage.py load_plan” trước.")
@@ -114,9 +115,6 @@ class Command(BaseCommand):
         return self.describe(outcome, before, cycles[-1])
 
     def describe(self, outcome, before, cycle) -> list[str]:
-        from reports.demo.seeding import FIRST_YEAR
-        from reports.models import ReportState
-
         lines = [f"Dữ liệu minh họa năm {outcome.year}, {sum(outcome.states.values())} báo cáo:"]
         lines += [f"  {state.label}: {outcome.states.get(state.value, 0)}" for state in ReportState]
         overdue = [r for r in cycle.reports.all() if r.is_overdue and not r.first_submitted_at]
