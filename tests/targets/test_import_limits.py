@@ -17,8 +17,7 @@ from openpyxl import Workbook
 from agencies.permissions import Role, add_role
 from binhson_plan.upload_lock import one_upload_at_a_time
 from binhson_plan.workbooks import Budget, check_archive
-from reports.dashboard import views as dashboard_views
-from targets import imports
+from targets import import_views, imports
 from targets.imports import LIMITS, MAX_COLUMNS, MAX_ROWS
 from targets.models import ReferenceValue, TargetValue
 from tests.reports.offline.test_offline_upload_limits import (
@@ -190,7 +189,7 @@ def test_a_second_import_by_the_same_account_waits_and_another_account_goes_on(r
     colleague = get_user_model().objects.create_user("vanphong.hai")
     add_role(colleague, Role.REVIEWER)
     other_reviewer.force_login(colleague)
-    during, real_import = {}, dashboard_views.import_values
+    during, real_import = {}, import_views.import_values
 
     def import_while_others_start(*args, **kwargs):
         if not during:
@@ -198,7 +197,7 @@ def test_a_second_import_by_the_same_account_waits_and_another_account_goes_on(r
             during["other"] = post(other_reviewer, values_workbook(("2025.01", "2024", "22")), "dong-nghiep.xlsx")
         return real_import(*args, **kwargs)
 
-    monkeypatch.setattr(dashboard_views, "import_values", import_while_others_start)
+    monkeypatch.setattr(import_views, "import_values", import_while_others_start)
     assert post(reviewer, GOOD, "lan-mot.xlsx").status_code == 302
     refused = during["same"]
     assert refused.status_code == 429
