@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET
 from agencies.lineage import Lineage
 from agencies.models import Agency
 from binhson_plan.collation import vietnamese
+from binhson_plan.csv_cells import csv_row
 from targets.cache import plan_estimates, plan_figures
 from targets.overrides import plan_overrides
 from targets.status import current_year
@@ -236,8 +237,6 @@ def _csv(rows, filename):
     import csv
 
     from django.http import HttpResponse
-
-    from binhson_plan.csv_cells import csv_row
 
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

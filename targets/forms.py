@@ -9,6 +9,7 @@ from binhson_plan.longtext import typed, visible
 from binhson_plan.number_format import vn_input_number
 from targets.numbers import NumberFormatError, parse_number
 from targets.overrides import FINAL_STATUSES
+from targets.progress import JUDGEMENTS
 
 
 class CorrectionForm(forms.Form):
@@ -75,8 +76,6 @@ class StatusOverrideForm(forms.Form):
         """`years`: the years a reviewer can judge (the plan's first to this one); `horizon`: the milestone's
         year. From it on, a milestone is judged once (Đạt / Không đạt); before it, only its pace or "Đạt"
         reached ahead (targets.progress), never "Không đạt"."""
-        from targets.progress import JUDGEMENTS
-
         super().__init__(*args, **kwargs)
         self.years, self.horizon = list(years), horizon
         self.fields["year"].choices = [(year, year) for year in self.years]

@@ -7,6 +7,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from agencies.models import Agency
+from targets.plausibility import jump_reasons
 from targets.progress import STATUS_LABELS
 from tasks.models import Plan, Section
 
@@ -175,8 +176,6 @@ class Target(models.Model):
     def jump_reasons(self, series: dict, year: int, value) -> list[str]:
         """Why `value` for `year` needs a word of explanation, against the other values of its series
         (targets.plausibility); [] when it is plausible."""
-        from targets.plausibility import jump_reasons
-
         if value is None or self.is_qualitative:
             return []
         return jump_reasons(series, year, value, **self.series_rules)

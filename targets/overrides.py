@@ -12,6 +12,7 @@ import unicodedata
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from targets.cache import cached
 from targets.models import StatusOverride
 
 # The statuses of a milestone judged once, at its year (targets.progress: `final` is set exactly for these).
@@ -62,8 +63,6 @@ def overrides_for(targets, year: int, progress: dict) -> dict[int, StatusOverrid
 def plan_overrides(plan, targets, year: int, progress: dict) -> dict[int, StatusOverride]:
     """The overrides standing in `year` for the plan's targets, kept with its other cached figures (a new
     override bumps their generation)."""
-    from targets.cache import cached
-
     return cached("dieu-chinh", plan.pk, year, compute=lambda: overrides_for(targets, year, progress))
 
 

@@ -7,9 +7,10 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 
 from binhson_plan.longtext import quoted
+from binhson_plan.number_format import vn_number, with_unit
 from reports.consolidated.gathering import NOT_INCLUDED
 from reports.documents.pdf import document_date, issuer_lines
-from targets.templatetags.plan_format import vn_number, with_unit
+from targets.overrides import FINAL_STATUSES, standing
 from tasks.models import ReportIssuer, SectionKind
 
 
@@ -366,8 +367,6 @@ def _overrides(data, reviewer) -> dict[int, str]:
     """Target id → the sentence of a reviewer's override standing in the year, printed after the computed
     status and its reason (targets/overrides.py; a passed milestone's override stands in later years)."""
     from django.utils import timezone
-
-    from targets.overrides import FINAL_STATUSES, standing
 
     judged = {
         t["target_id"]: (t["horizon"], t["status_code"] in FINAL_STATUSES) for t in data.targets.to_dict("records")

@@ -13,14 +13,16 @@ from django.utils import timezone
 
 from agencies.lineage import Lineage
 from binhson_plan.collation import vietnamese
+from binhson_plan.number_format import with_unit
 from reports.consolidated.models import ConsolidatedReport
 from reports.dashboard.queries import indicator_key, proposal_order, unapproved_text, unapproved_values
 from reports.models import SHARED_STATES, Proposal, ReportingCycle, ReportState, TaskEntry
 from reports.review.reopening import approved_before_reopening
 from targets.models import COMPARISON_SYMBOLS
+from targets.overrides import FINAL_STATUSES, standing
 from targets.progress import STATUS_LABELS
 from targets.status import estimate_years, observations, plan_progress
-from targets.templatetags.plan_format import target_goal, with_unit
+from targets.templatetags.plan_format import target_goal
 from tasks.models import Assignment
 from tasks.structure import build_tree, held, walk
 
@@ -346,8 +348,6 @@ def digest(data: Consolidated) -> str:
 
 def _overrides_of(data: Consolidated) -> list[str]:
     """The reviewers' status overrides standing in the year: an override alone changes the report."""
-    from targets.overrides import FINAL_STATUSES, standing
-
     judged = {
         row["target_id"]: (row["horizon"], row["status_code"] in FINAL_STATUSES)
         for row in data.targets.to_dict("records")

@@ -21,6 +21,7 @@ from reports.consolidated.coverage import coverage_note, left_out_now
 from reports.consolidated.jobs import build_consolidated_report_job
 from reports.consolidated.models import BuildState, BuildUnderway, ConsolidatedReport, cover_defaults, stale_issuer
 from reports.models import ReportingCycle
+from targets.status import current_year
 from tasks.models import Plan, ReportIssuer
 
 logger = logging.getLogger(__name__)
@@ -78,8 +79,6 @@ def _reader(request):
 def consolidated_list(request):
     _reader(request)
     plan = get_object_or_404(Plan.objects.filter(is_active=True).order_by("-period_start")[:1])
-    from targets.views import current_year
-
     this_year = current_year(plan)
     year = plan.year_from(request.GET.get("nam", ""), this_year)
     if year > this_year:  # a year still to come has nothing to report: its report is never built

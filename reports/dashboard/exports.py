@@ -5,6 +5,7 @@ import pandas as pd
 
 from reports.dashboard.queries import is_approved, unapproved_text
 from targets.progress import STATUS_LABELS
+from targets.templatetags.plan_format import target_goal
 from tasks.models import PLAN_REVIEWING_BODY
 
 
@@ -139,6 +140,4 @@ def proposals_frame(items) -> pd.DataFrame:
 
 def _goal(target) -> str:
     """The milestone and what it is measured against ("= 0,5 lần thu nhập bình quân chung cả nước")."""
-    from targets.templatetags.plan_format import target_goal
-
     return target_goal(target)

@@ -10,6 +10,7 @@ from itertools import groupby
 
 from agencies.lineage import Lineage
 from binhson_plan.collation import sort_key as vietnamese_order
+from binhson_plan.number_format import with_unit
 from reports import access
 from reports.models import (
     REOPENED_LABEL,
@@ -28,7 +29,6 @@ from targets.overrides import plan_overrides
 from targets.plausibility import flagged_years
 from targets.progress import STATUS_CHOICES, Progress, status_group
 from targets.status import indicator_groups
-from targets.templatetags.plan_format import with_unit
 from tasks.models import Assignment, Role
 from tasks.structure import Held, held
 

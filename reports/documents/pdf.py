@@ -7,6 +7,8 @@ import signal
 import threading
 from collections import Counter
 
+from agencies.models import AgencyKind
+
 
 def issuer_lines(body: str) -> tuple[str, str]:
     """'Ủy ban nhân dân huyện Bình Sơn' → ('ỦY BAN NHÂN DÂN', 'HUYỆN BÌNH SƠN')."""
@@ -23,8 +25,6 @@ def agency_heading(agency, issuer, plan) -> tuple[str, str, bool]:
     the province's committee; an office or centre under the body that holds the plan in the year (the district's
     committee, or after a reform its successor); a Party, mass, armed or banking body, whose governing body the
     plan does not name, under none."""
-    from agencies.models import AgencyKind
-
     if agency.kind == AgencyKind.COMMUNE:
         return (*issuer_lines(agency.name), False)
     if agency.kind == AgencyKind.PROVINCIAL:

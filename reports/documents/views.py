@@ -11,11 +11,11 @@ from django.utils import timezone
 
 from agencies.lineage import Lineage
 from binhson_plan.longtext import NOTE_IN_TABLE, PRINT_CACHE_SECONDS, laid_out_lines
+from binhson_plan.number_format import vn_number
 from binhson_plan.upload_lock import a_print_slot, one_print_at_a_time
 from reports import access
 from reports.documents import pdf
 from reports.models import SHARED_STATES
-from targets.templatetags.plan_format import vn_number
 from tasks.models import ReportIssuer
 
 PRINTED_AT = "@@ban-in-luc@@"  # stands for the minute a print is drawn in the HTML its cache key is taken from

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Max
 
+from reports.models import TargetEntry
 from targets.models import Assessment, Target, TargetValue
 from targets.recording import record_assessment, record_value
 
@@ -102,8 +103,6 @@ def entry_facts(report, targets) -> dict[int, EntryFacts]:
 def flagged_entries(reports) -> dict[int, list[tuple[object, list[str]]]]:
     """Report id → its entries whose value jumps (targets.plausibility), with the reasons: for the review
     queue. Four queries, whatever the reports."""
-    from reports.models import TargetEntry
-
     reports = {report.pk: report for report in reports}
     entries = list(TargetEntry.objects.filter(report__in=list(reports), value__isnull=False).select_related("target"))
     last, values, assessments = _recorded([entry.target for entry in entries])

@@ -9,8 +9,8 @@ from django import forms
 from django.conf import settings
 from PIL import Image
 
+from binhson_plan.number_format import too_large
 from reports.editing.office_macros import OLE_MAGIC, Unreadable, ole_has_macros, ole_kind, ooxml_code
-from targets.templatetags.plan_format import too_large
 
 ALLOWED = {
     "application/pdf": "PDF",

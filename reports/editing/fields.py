@@ -6,8 +6,8 @@ import unicodedata
 from django import forms
 
 from binhson_plan.longtext import LINE_LIMIT, typed, visible, written_lines
+from binhson_plan.number_format import vn_input_number, vn_number
 from targets.numbers import NumberFormatError, parse_number
-from targets.templatetags.plan_format import vn_input_number, vn_number
 
 TEXT_LIMIT = 20_000
 

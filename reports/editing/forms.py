@@ -8,6 +8,7 @@ from django.forms import BaseModelFormSet, modelformset_factory
 from django.utils import timezone
 
 from binhson_plan.dates import DayField
+from binhson_plan.number_format import vn_number
 from reports.editing.evidence import ALLOWED_EXTENSIONS, check_evidence_file
 from reports.editing.fields import (
     ReportFieldsForm,
@@ -18,7 +19,6 @@ from reports.editing.fields import (
 from reports.models import AgencyReport, Proposal, TargetEntry, TaskEntry, TaskStatus
 from targets.models import QualitativeStatus
 from targets.plausibility import describe
-from targets.templatetags.plan_format import vn_number
 
 
 class ReportForm(ReportFieldsForm):

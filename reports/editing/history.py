@@ -8,6 +8,7 @@ from django.core.paginator import Page, Paginator
 from django.utils import timezone
 from django.utils.text import Truncator
 
+from binhson_plan.number_format import vn_number
 from reports.models import REOPENED_LABEL, AgencyReport, Evidence, Proposal, ReportState, TargetEntry, TaskEntry
 
 SYSTEM_FIELDS = {
@@ -115,8 +116,6 @@ def _show(field, value) -> str:
         return dict(field.choices).get(value, value)
     if isinstance(value, bool):
         return "Có" if value else "Không"
-    from targets.templatetags.plan_format import vn_number
-
     if field.get_internal_type() in ("DecimalField", "PositiveBigIntegerField"):
         return vn_number(value)
     return str(value)

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.db import models
 
-from targets.templatetags.plan_format import vn_number
+from binhson_plan.number_format import vn_number
 
 
 class ReportAction(models.TextChoices):

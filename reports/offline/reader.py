@@ -15,9 +15,9 @@ from openpyxl import load_workbook
 
 from binhson_plan import workbooks
 from binhson_plan.dates import day_text
+from binhson_plan.number_format import number_text, too_large, vn_number
 from binhson_plan.workbooks import Budget, Limits, WorkbookRefused, check_archive
 from reports.offline.layout import ASSESSMENT_LABELS, BY_KEY, FORMAT, META_SHEET, NO, STATUS_LABELS, YES, Sheet, where
-from targets.templatetags.plan_format import too_large, vn_number
 
 # The caps, each a generous multiple of what a real workbook holds. Measured on the portal's own download of the
 # largest demo report, saved again by LibreOffice as Excel would (shared strings): 22 KB, 86 KB unpacked, shared
@@ -201,18 +201,6 @@ def _whole(value) -> int:
 def normal_text(text: str) -> str:
     """Text as the form would keep it, for telling an unchanged cell from a changed one."""
     return unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n")).strip()
-
-
-def number_text(value) -> str:
-    """A number cell as text VietnameseNumberField reads back exactly: its shortest exact decimal, with a
-    decimal comma, and a fourth decimal added to three ("123,456" alone reads as ambiguous on the page)."""
-    number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
-    text = format(number, "f")
-    whole, _dot, fraction = text.partition(".")
-    fraction = fraction.rstrip("0")
-    if len(fraction) == 3:
-        fraction += "0"
-    return f"{whole},{fraction}" if fraction else whole
 
 
 def cell_text(cell, kind: str) -> str | None:

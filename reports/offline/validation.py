@@ -6,6 +6,7 @@ from openpyxl.utils.datetime import to_excel
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from binhson_plan.longtext import LINE_LIMIT
+from binhson_plan.number_format import vn_number
 from reports.editing.fields import TEXT_LIMIT
 from reports.offline.layout import (
     ASSESSMENT_LABELS,
@@ -13,7 +14,6 @@ from reports.offline.layout import (
     STATUS_LABELS,
     YES,
 )
-from targets.templatetags.plan_format import vn_number
 
 
 class Validations:

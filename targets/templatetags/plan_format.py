@@ -5,9 +5,11 @@ import re
 
 from django import template
 
+from binhson_plan.longtext import printed_lines
 from binhson_plan.number_format import joined, vn_number, with_unit
 from binhson_plan.number_format import too_large as too_large  # re-exported, as vn_number and with_unit: the
 from binhson_plan.number_format import vn_input_number as vn_input_number  # modules of reports/ still import them
+from targets.charts import sparkline as draw
 from targets.models import COMPARISON_SYMBOLS  # from here (to switch to binhson_plan.number_format)
 
 register = template.Library()
@@ -49,16 +51,12 @@ def typed_lines(text):
     from django.utils.html import conditional_escape
     from django.utils.safestring import mark_safe
 
-    from binhson_plan.longtext import printed_lines
-
     return mark_safe("<br>".join(conditional_escape(line) for line in printed_lines(text)))
 
 
 @register.filter
 def typed_paragraphs(text):
     """An agency's typed text as paragraphs (one per line with writing), bounded as `typed_lines`."""
-    from binhson_plan.longtext import printed_lines
-
     return printed_lines(text)
 
 
@@ -78,8 +76,6 @@ def dict_get(mapping, key):
 def sparkline(series, unit="", estimates=()):
     """A small SVG line of a {year: value} series, its values read out with their unit, an estimate's with "(ước)":
     {% sparkline row.series row.target.input_unit row.estimate_years %}."""
-    from targets.charts import sparkline as draw
-
     return draw(series or {}, unit=unit or "", estimates=estimates or ())
 
 

@@ -8,8 +8,8 @@ import zipfile
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from binhson_plan.number_format import vn_number
 from reports.models import ReportState, TaskEntry
-from targets.templatetags.plan_format import vn_number
 from tasks.structure import build_tree, walk
 from tests.reports.helpers import printed_font_size, words_cut_in_tables
 

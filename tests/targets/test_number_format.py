@@ -4,8 +4,9 @@ from decimal import Decimal
 
 import pytest
 
+from binhson_plan.number_format import vn_number
 from targets.models import Target
-from targets.templatetags.plan_format import target_value, vn_number
+from targets.templatetags.plan_format import target_value
 
 
 @pytest.mark.parametrize(

@@ -13,6 +13,7 @@ from django.core.management import CommandError, call_command
 from django.test import override_settings
 from django.utils import timezone
 
+from binhson_plan.number_format import fmt
 from reports.demo.seeding import DEMO_SOURCE, demo_year
 from reports.editing.evidence import check_evidence_file
 from reports.models import (
@@ -29,7 +30,6 @@ from reports.models import (
     working_days_after,
 )
 from targets.models import Assessment, ReferenceValue, Target, TargetValue
-from targets.progress import fmt
 from targets.status import indicator_groups, plan_progress
 from tests.reports.helpers import kept_for_the_module
 

@@ -62,7 +62,7 @@ def test_a_saved_target_value_is_accepted_again_unchanged(client, cast, plan, ag
 
 @pytest.mark.parametrize("missing", [float("nan"), Decimal("NaN"), float("inf")])
 def test_the_number_filter_refuses_nan_instead_of_printing_it(missing):
-    from targets.templatetags.plan_format import vn_number
+    from binhson_plan.number_format import vn_number
 
     with pytest.raises(ValueError, match="not a number to print"):
         vn_number(missing)

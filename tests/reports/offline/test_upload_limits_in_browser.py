@@ -5,10 +5,10 @@ pages give the browser are the server's own (EVIDENCE_MAX_BYTES, the workbook's 
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
+from binhson_plan.number_format import too_large
 from reports.models import AgencyReport
 from reports.offline import reader
 from targets import imports
-from targets.templatetags.plan_format import too_large
 from tests.browser import log_in
 from tests.reports.helpers import current_report
 
