@@ -17,7 +17,7 @@ from agencies.models import (
     ReorganisationPredecessor,
     ReorganisationSuccessor,
 )
-from agencies.reorganising import Move, Proposal, problems, recorded, recorded_steps
+from agencies.reorganising import Move, TypedReorganisation, problems, recorded, recorded_steps
 from binhson_plan.dates import DAY_FIELDS
 
 ENDED_MARK = " (đã kết thúc)"
@@ -150,7 +150,7 @@ class MoveFormSet(_CheckedTogether):
             return  # each field's own error first
         found = {fs.model: fs.kept() for fs in self.siblings}
         successors = found.get(ReorganisationSuccessor, [])
-        proposal = Proposal(
+        typed = TypedReorganisation(
             r.code, r.kind, r.effective_on,
             predecessors=[row["agency"] for row in found.get(ReorganisationPredecessor, []) if row.get("agency")],
             successors=[row["agency"] for row in successors if row.get("agency")],
@@ -158,7 +158,7 @@ class MoveFormSet(_CheckedTogether):
             moves=[Move(row["agency"], row.get("section"), row.get("target")) for row in self.kept()
                    if row.get("agency")],
         )  # fmt: skip
-        errors = problems(proposal, recorded_steps(exclude_pk=r.pk))
+        errors = problems(typed, recorded_steps(exclude_pk=r.pk))
         if errors:
             raise ValidationError([f"{FIELD_LABELS.get(key, key)}: {message}" for key, message in errors])
 

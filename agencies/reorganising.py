@@ -53,7 +53,7 @@ class Move:
 
 
 @dataclass
-class Proposal:
+class TypedReorganisation:
     """A reorganisation as typed (in the file or the admin), before it is written."""
 
     code: str
@@ -76,10 +76,10 @@ class Proposal:
         )  # fmt: skip
 
 
-def problems(proposal: Proposal, others: list[Step]) -> list[tuple[str, str]]:
-    """Every rule the proposal breaks, as (field, Vietnamese sentence); `others` are the reorganisations
+def problems(typed: TypedReorganisation, others: list[Step]) -> list[tuple[str, str]]:
+    """Every rule the typed reorganisation breaks, as (field, Vietnamese sentence); `others` are the reorganisations
     already recorded or in the same file (not this one)."""
-    p, found = proposal, []
+    p, found = typed, []
     if p.kind not in K.values:
         return [("kind", f"hình thức “{p.kind}” không hợp lệ ({', '.join(K.values)}).")]
     (fewest, most), (s_fewest, s_most), sentence = COUNTS[p.kind]
@@ -98,7 +98,7 @@ def problems(proposal: Proposal, others: list[Step]) -> list[tuple[str, str]]:
     return found
 
 
-def _main_and_moves(p: Proposal) -> list[tuple[str, str]]:
+def _main_and_moves(p: TypedReorganisation) -> list[tuple[str, str]]:
     found = []
     if p.main and p.kind != K.SPLIT:
         found.append(("main", "chỉ chia tách mới có đơn vị tiếp nhận phần còn lại."))
@@ -123,7 +123,7 @@ def _main_and_moves(p: Proposal) -> list[tuple[str, str]]:
     return found
 
 
-def _overlaps(p: Proposal, others: list[Step]) -> list[tuple[str, str]]:
+def _overlaps(p: TypedReorganisation, others: list[Step]) -> list[tuple[str, str]]:
     """An agency ends once; nothing is reorganised from or into it from that day; two reorganisations of the
     same agency on the same day would leave the order open."""
     found, on = [], p.effective_on
@@ -147,7 +147,7 @@ def _overlaps(p: Proposal, others: list[Step]) -> list[tuple[str, str]]:
     return found
 
 
-def _left_with_nobody(p: Proposal, others: list[Step]) -> list[tuple[str, str]]:
+def _left_with_nobody(p: TypedReorganisation, others: list[Step]) -> list[tuple[str, str]]:
     """What the predecessor holds the day before: a move must name only what it holds, and a split with no main
     successor or a dissolution must leave no task (no lead task, for a dissolution) or target with nobody."""
     if p.kind not in MOVING_KINDS:

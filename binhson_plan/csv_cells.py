@@ -5,7 +5,7 @@ A text cell starting with = + - @, a tab or a carriage return is read by a sprea
 advises, such a cell gets a single quote in front: the spreadsheet shows the text, quote included, and runs
 nothing. The csv module already quotes a cell holding a comma, a quote or a line break. Numbers written as
 numbers (int, float, Decimal: -5 or -0.25) are left alone, so they stay numbers; only text is changed.
-XLSX needs no quote: reports/excel.py and reports/offline/writer.py write every text as a text cell."""
+XLSX needs no quote: binhson_plan/sheets.py and reports/offline/writer.py write every text as a text cell."""
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 

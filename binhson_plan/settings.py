@@ -345,5 +345,5 @@ REPORT_BUILD_DELAY = float(os.environ.get("REPORT_BUILD_DELAY", "0"))
 # A build silent this long (no heartbeat between its steps) is taken for dead and queued again by the sweep.
 REPORT_BUILD_STALE_MINUTES = int(os.environ.get("REPORT_BUILD_STALE_MINUTES", "5"))
 # A report a reorganisation opens with fewer days than this left before the cycle's due date is given this many
-# days from its opening (reports/organisation.py); the reviewer can change it on the report's page.
+# days from its opening (reports/handover/handing.py); the reviewer can change it on the report's page.
 REORGANISED_REPORT_DAYS = int(os.environ.get("REORGANISED_REPORT_DAYS", "15"))

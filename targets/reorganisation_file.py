@@ -47,7 +47,7 @@ from agencies.models import (
     ReorganisationPredecessor,
     ReorganisationSuccessor,
 )
-from agencies.reorganising import Move, Proposal, problems, recorded, recorded_steps
+from agencies.reorganising import Move, TypedReorganisation, problems, recorded, recorded_steps
 from binhson_plan.dates import DateError, YamlDatesAsText, parse_day
 from binhson_plan.yaml_files import CODE, DATE, DICT, INT, LIST, TEXT, FieldChecker, nfc
 from tasks.models import Plan, ReportIssuer
@@ -80,7 +80,7 @@ class ReorganisationFileError(Exception):
 @dataclass
 class FileData:
     agencies: list[Agency] = field(default_factory=list)  # to create (pk None once checked)
-    entries: list[tuple[Proposal, dict]] = field(default_factory=list)  # with legal_basis and note
+    entries: list[tuple[TypedReorganisation, dict]] = field(default_factory=list)  # with legal_basis and note
     issuers: list[ReportIssuer] = field(default_factory=list)  # unsaved, checked
 
 
@@ -182,7 +182,7 @@ class _FileChecker(FieldChecker):  # the plan file's field checks and messages, 
             new.append(agency)
         return new
 
-    def check_reorganisations(self, raw: list) -> list[tuple[Proposal, dict]]:
+    def check_reorganisations(self, raw: list) -> list[tuple[TypedReorganisation, dict]]:
         entries, seen, broken = [], set(), set()
         for entry, values in self.items(raw, "reorganisations", "code", REORGANISATION_FIELDS):
             errors_before = len(self.errors)
@@ -195,14 +195,14 @@ class _FileChecker(FieldChecker):  # the plan file's field checks and messages, 
             if values.get("kind") and values["kind"] not in ReorganisationKind.values:
                 kinds = ", ".join(ReorganisationKind.values)
                 self.error(entry, f"trường “kind”: hình thức “{values['kind']}” không hợp lệ ({kinds}).")
-            proposal = Proposal(code, values.get("kind", ""), self.date(values.get("effective_on"), entry))
-            proposal.predecessors = self.agency_list(values.get("predecessors", []), entry, "predecessors")
-            proposal.successors = self.agency_list(values.get("successors", []), entry, "successors")
-            proposal.main = self.agency_list([values["main"]] if values.get("main") else [], entry, "main")
-            proposal.moves = self.moves(values.get("moves", []), entry)
-            if len(self.errors) > errors_before or None in (proposal.kind, proposal.effective_on):
+            typed = TypedReorganisation(code, values.get("kind", ""), self.date(values.get("effective_on"), entry))
+            typed.predecessors = self.agency_list(values.get("predecessors", []), entry, "predecessors")
+            typed.successors = self.agency_list(values.get("successors", []), entry, "successors")
+            typed.main = self.agency_list([values["main"]] if values.get("main") else [], entry, "main")
+            typed.moves = self.moves(values.get("moves", []), entry)
+            if len(self.errors) > errors_before or None in (typed.kind, typed.effective_on):
                 broken.add(len(entries))  # its own errors are listed; the rules need its names resolved
-            entries.append((proposal, {"legal_basis": values.get("legal_basis", ""), "note": values.get("note", "")}))
+            entries.append((typed, {"legal_basis": values.get("legal_basis", ""), "note": values.get("note", "")}))
         self.check_rules(entries, broken)
         return entries
 
@@ -279,24 +279,24 @@ class _FileChecker(FieldChecker):  # the plan file's field checks and messages, 
         steps = [None if n - 1 in broken else p.as_step(pk=-n) for n, (p, _) in enumerate(entries, start=1)]
         existing = {r.code: r for r in Reorganisation.objects.filter(code__in=codes).prefetch_related(
             "predecessor_links__agency", "successor_links__agency")}  # fmt: skip
-        for n, (proposal, _) in enumerate(entries):
+        for n, (typed, _) in enumerate(entries):
             if n in broken:
                 continue
-            entry = f"reorganisations, mục {n + 1} ({proposal.code})"
+            entry = f"reorganisations, mục {n + 1} ({typed.code})"
             others = recorded + [step for step in steps[:n] + steps[n + 1 :] if step is not None]
-            for key, message in problems(proposal, others):
+            for key, message in problems(typed, others):
                 self.error(entry, f"trường “{key}”: {message}")
-            current = existing.get(proposal.code)
+            current = existing.get(typed.code)
             if current is not None and current.applied_at:
                 applied = f"{current.applied_at:%d/%m/%Y}"
-                for key in [k for k in STRUCTURE if _structure(current)[k] != _structure(proposal)[k]]:
+                for key in [k for k in STRUCTURE if _structure(current)[k] != _structure(typed)[k]]:
                     self.error(entry, f"trường “{key}”: sắp xếp đã áp dụng từ {applied} (cán bộ đã chuyển), "
                                "không sửa được; chỉ sửa được căn cứ, ghi chú và moves.")  # fmt: skip
 
 
 def _structure(r) -> dict:
-    """What cannot change once a reorganisation has been applied, comparable between a row and a proposal."""
-    if isinstance(r, Proposal):
+    """What cannot change once a reorganisation has been applied, comparable between a row and a typed reorganisation."""
+    if isinstance(r, TypedReorganisation):
         preds, succs, main = r.predecessors, r.successors, r.main
         return {"kind": r.kind, "effective_on": r.effective_on, "predecessors": sorted(a.code for a in preds),
                 "successors": sorted(a.code for a in succs), "main": sorted(a.code for a in main)}  # fmt: skip
@@ -325,11 +325,11 @@ def _write(data: FileData) -> Counter:
         agency.pk = None
         agency.save()
         counts["agency_created"] += 1
-    for proposal, texts in data.entries:
-        r = Reorganisation.objects.filter(code=proposal.code).first()
-        values = {"kind": proposal.kind, "effective_on": proposal.effective_on, **texts}
+    for typed, texts in data.entries:
+        r = Reorganisation.objects.filter(code=typed.code).first()
+        values = {"kind": typed.kind, "effective_on": typed.effective_on, **texts}
         if r is None:
-            r = Reorganisation.objects.create(code=proposal.code, **values)
+            r = Reorganisation.objects.create(code=typed.code, **values)
             outcome = "created"
         else:
             differs = [key for key, value in values.items() if getattr(r, key) != value]
@@ -338,11 +338,11 @@ def _write(data: FileData) -> Counter:
             if differs:
                 r.save(update_fields=differs)
             outcome = "updated" if differs else "unchanged"
-        if _write_links(r, proposal) and outcome == "unchanged":
+        if _write_links(r, typed) and outcome == "unchanged":
             outcome = "updated"
         counts[f"reorganisation_{outcome}"] += 1
         if outcome != "unchanged":
-            changed.append(proposal.effective_on)
+            changed.append(typed.effective_on)
     counts["changed_since"] = min(changed) if changed else None
     for issuer in data.issuers:
         counts[f"issuer_{_write_issuer(issuer)}"] += 1
@@ -368,8 +368,8 @@ def _write_issuer(issuer: ReportIssuer) -> str:
     return "updated" if differs else "unchanged"
 
 
-def _write_links(r: Reorganisation, p: Proposal) -> bool:
-    """Make the rows of predecessors, successors and moves those of the proposal; True when any changed."""
+def _write_links(r: Reorganisation, p: TypedReorganisation) -> bool:
+    """Make the rows of predecessors, successors and moves those of the typed; True when any changed."""
     wanted = {
         ReorganisationPredecessor: {(a.pk, False, None, None) for a in p.predecessors},
         ReorganisationSuccessor: {(a.pk, a in p.main, None, None) for a in p.successors},

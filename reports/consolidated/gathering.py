@@ -307,7 +307,7 @@ def _goal(target, judged) -> str:
 
 def _held_pairs(plan, on, lineage) -> set[tuple[int, int]]:
     """(section, agency) of every task an agency leads or coordinates in the organisation of `on`: what an agency
-    reported on a task it no longer holds (a transfer took it; reports/organisation.py hands it over) is not
+    reported on a task it no longer holds (a transfer took it; reports/handover/handing.py hands it over) is not
     printed under a task whose block names other agencies, nor counted in its budget."""
     assignments = Assignment.objects.filter(section__plan=plan, section__is_active=True).select_related("agency")
     return {(h.section_id, h.agency_id) for h in held(assignments, on, lineage)}

@@ -1,6 +1,6 @@
 """The public page's figures as a workbook a person reads (cong-khai/<plan>/bang-so-lieu.xlsx): Vietnamese headers,
 one column of numbers per year, the estimates and the statuses in words. Software reads the open-data CSV instead
-(tasks/api.py), whose English field codes and decimal points stay as they are."""
+(targets/api.py), whose English field codes and decimal points stay as they are."""
 
 import pandas as pd
 from django.utils import timezone

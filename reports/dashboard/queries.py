@@ -63,7 +63,7 @@ class Ended:
 
 
 def completeness(cycle, lineage=None) -> Completeness:
-    """Who has reported in the cycle. A report handed over to a successor (reports/organisation.py) is listed apart
+    """Who has reported in the cycle. A report handed over to a successor (reports/handover/handing.py) is listed apart
     and not counted: its content is in the successor's report. Each report of an agency a reorganisation ended
     by the cycle's due date carries `ended` (else None), for the mark beside its name."""
     if cycle.pk is None:  # a year whose cycle was never opened
@@ -116,7 +116,7 @@ class TargetRow:
     @property
     def pending(self) -> list[tuple[TargetEntry, list[str]]]:
         """Each value awaiting approval with why it needs a word of explanation against the recorded series
-        (targets.plausibility; [] when plausible), judged as the review queue judges it (reports.asking)."""
+        (targets.plausibility; [] when plausible), judged as the review queue judges it (reports.editing.asking)."""
         series = {y: float(v) for y, v in self.series.items() if v is not None}
         return [(e, self.target.jump_reasons(series, e.value_year, e.value)) for e in self.unapproved]
 

@@ -234,7 +234,7 @@ def _fill_targets(report, by, at, only):
         target = entry.target
         if only is not None and target.code not in only.get("targets", []):
             continue
-        year = facts[target.pk].ask.year  # only what counts is typed (reports.asking)
+        year = facts[target.pk].ask.year  # only what counts is typed (reports.editing.asking)
         if year is None:
             continue
         entry.value_year = year

@@ -117,7 +117,7 @@ class TargetEntryForm(forms.ModelForm):
         fields = ["value", "as_of", "is_estimate", "qualitative_status", "note"]
         labels = {"is_estimate": "Ước thực hiện", "qualitative_status": "Đánh giá"}
 
-    facts = None  # reports.asking.EntryFacts, given by attach()
+    facts = None  # reports.editing.asking.EntryFacts, given by attach()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -126,7 +126,7 @@ class TargetEntryForm(forms.ModelForm):
             self.fields["value"].unit = self.instance.target.input_unit
 
     def attach(self, facts) -> None:
-        """The year the report asks for (reports.asking): the value is for that year, and where nothing would
+        """The year the report asks for (reports.editing.asking): the value is for that year, and where nothing would
         count (a passed milestone whose value is there) the fields only show what was typed."""
         self.facts = facts
         year = facts.ask.year
@@ -144,7 +144,7 @@ class TargetEntryForm(forms.ModelForm):
 
     @property
     def year_given(self) -> bool:
-        """Whether the saved entry already holds what the passed milestone asks for (reports.asking)."""
+        """Whether the saved entry already holds what the passed milestone asks for (reports.editing.asking)."""
         return bool(self.facts and self.facts.ask.given(self.instance))
 
     @property

@@ -95,7 +95,7 @@ def _write(report, forms, by) -> None:
     for name in ("leads", "coordinating", "targets"):
         for form in forms[name]:
             moved = name == "targets" and form.value_year != form.instance.value_year
-            if moved:  # typed for the year the report asks for (reports.asking)
+            if moved:  # typed for the year the report asks for (reports.editing.asking)
                 form.instance.value_year = form.value_year
             if name == "targets" and form.instance.value is not None and form.instance.as_of is None:
                 form.instance.as_of = report.cycle.default_as_of(form.instance.value_year)  # unless told otherwise

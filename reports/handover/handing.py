@@ -220,38 +220,38 @@ def _main_successor(report, lineage, reports):
 
 def _give_task(entry, taker, label, name, with_budget=True) -> None:
     entries = list(taker.task_entries.filter(section_id=entry.section_id))
-    target = next((e for e in entries if e.role == entry.role), entries[0] if entries else None)
-    if target is None:
+    held = next((e for e in entries if e.role == entry.role), entries[0] if entries else None)
+    if held is None:
         return
     changed = []
-    if entry.status and not target.status:
-        target.status = entry.status
+    if entry.status and not held.status:
+        held.status = entry.status
         changed.append("status")
     for field_name in TASK_TEXTS:
         given = getattr(entry, field_name)
-        if given.strip() and given.strip() not in getattr(target, field_name):
-            setattr(target, field_name, _joined(getattr(target, field_name), given, label))
+        if given.strip() and given.strip() not in getattr(held, field_name):
+            setattr(held, field_name, _joined(getattr(held, field_name), given, label))
             changed.append(field_name)
     if with_budget and entry.budget_used is not None:
-        target.budget_used = (target.budget_used or 0) + entry.budget_used
+        held.budget_used = (held.budget_used or 0) + entry.budget_used
         changed.append("budget_used")
     if changed:
-        target._change_reason = f"Chuyển từ báo cáo của {name}"[:100]
-        target.save(update_fields=changed)
+        held._change_reason = f"Chuyển từ báo cáo của {name}"[:100]
+        held.save(update_fields=changed)
     for evidence in entry.evidence.all():
-        _copy_evidence(evidence, target)
+        _copy_evidence(evidence, held)
 
 
 def _give_target(entry, taker, name) -> None:
-    target = taker.target_entries.filter(target_id=entry.target_id).first()
-    if target is None or target.value is not None or target.qualitative_status:
+    held = taker.target_entries.filter(target_id=entry.target_id).first()
+    if held is None or held.value is not None or held.qualitative_status:
         return  # the owner's own value stands
     if entry.value is None and not entry.qualitative_status:
         return
     for field_name in TARGET_FIELDS:
-        setattr(target, field_name, getattr(entry, field_name))
-    target._change_reason = f"Chuyển từ báo cáo của {name}"[:100]
-    target.save(update_fields=list(TARGET_FIELDS))
+        setattr(held, field_name, getattr(entry, field_name))
+    held._change_reason = f"Chuyển từ báo cáo của {name}"[:100]
+    held.save(update_fields=list(TARGET_FIELDS))
 
 
 def _give_proposal(proposal, main, name) -> None:
@@ -264,7 +264,7 @@ def _give_proposal(proposal, main, name) -> None:
     given.save()
 
 
-def _copy_evidence(evidence, target) -> None:
+def _copy_evidence(evidence, held) -> None:
     try:
         with evidence.file.open("rb") as source:
             content = ContentFile(source.read(), name=evidence.original_name)
@@ -272,7 +272,7 @@ def _copy_evidence(evidence, target) -> None:
         logger.warning("Evidence %s of report %s is missing from storage", evidence.pk, evidence.entry.report_id)
         return
     Evidence.objects.create(
-        entry=target, file=content, original_name=evidence.original_name, content_type=evidence.content_type,
+        entry=held, file=content, original_name=evidence.original_name, content_type=evidence.content_type,
         size=evidence.size, uploaded_by=evidence.uploaded_by,
     )  # fmt: skip
 

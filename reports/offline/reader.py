@@ -55,7 +55,7 @@ FORMULA = "ô chứa công thức ({formula}). Chỉ nhập giá trị; nếu mu
 class WorkbookError(Exception):
     """The upload is refused: every reason, in Vietnamese."""
 
-    asks_budget_confirmation = False  # some errors only ask to confirm a budget (reports.forms.budget_doubt)
+    asks_budget_confirmation = False  # some errors only ask to confirm a budget (reports.editing.forms.budget_doubt)
     unread = False  # refused before its cells were read: said next to the file field, to choose another file
 
     def __init__(self, errors: list[str]):

@@ -1,5 +1,5 @@
 """An uploaded report workbook, checked and saved exactly as a save of the web page: its cells become the
-POST data the page would send, the page's own forms (reports.forms) validate it, and the page's own save
+POST data the page would send, the page's own forms (reports.editing.forms) validate it, and the page's own save
 writes it, all or nothing. Every error names its sheet, row and column."""
 
 import contextvars

@@ -100,7 +100,7 @@ LEFT_OUT = "khong-kem-theo.txt"
 def cycle_zip(cycle) -> bytes:
     """Every agency's workbook of the cycle in one zip, to hand out at the start of the season: blank, or as sent.
     A report its agency is typing (or changing after a send-back) is the agency's own: left out, and named in a
-    note (reports/models.py, SHARED_STATES)."""
+    note (reports/models/report.py, SHARED_STATES)."""
     buffer, left_out = io.BytesIO(), []
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         reports = cycle.reports.counted()  # a handed-over one is its successor's now
@@ -140,7 +140,7 @@ def _coordinating(form) -> Line:
 
 
 def _asked(form, report) -> tuple[int, str]:
-    """The year the value is for, and what the page says about it (reports.asking)."""
+    """The year the value is for, and what the page says about it (reports.editing.asking)."""
     facts = getattr(form, "facts", None)
     ask = facts.ask if facts else None
     year = (ask.year if ask else None) or getattr(form.instance, "value_year", None) or report.cycle.year
@@ -239,7 +239,7 @@ def _write_sheet(ws, sheet, lines) -> list[tuple[int, int | None]]:
 
 def _fitted(sheet) -> tuple[str, list[int]]:
     """The paper and column widths that print the sheet one page wide with its text at 8 pt or more, by the
-    consolidated workbook's rule (reports.excel.fit_page): the free-text columns (typed or shown) narrowed
+    consolidated workbook's rule (binhson_plan.sheets.fit_page): the free-text columns (typed or shown) narrowed
     and wrapped as little as needed, A4 while they stay readable, else A3; lists, numbers and dates keep theirs."""
     narrowest = [narrowest_width(c.header, c.kind in FREE_TEXT) for c in sheet.columns]
     return fit_page([c.width for c in sheet.columns], narrowest)

@@ -1,4 +1,4 @@
-"""A reorganisation recorded while a year's reports are being filled (reports/organisation.py): the reports of the
+"""A reorganisation recorded while a year's reports are being filled (reports/handover/handing.py): the reports of the
 agencies it ended are kept under their names, what they say goes to the reports of the agencies that now hold
 their part, and the year counts each agency of its organisation once.
 

@@ -1,4 +1,4 @@
-"""A reorganisation and the reports of the year it reorganises (reports/organisation.py), case by case on an empty
+"""A reorganisation and the reports of the year it reorganises (reports/handover/handing.py), case by case on an empty
 year: a kept report waits while its successor's report is with the reviewer, or until the reorganisation's date; a
 closed year stays as it was; reminders and the consolidated report's issuer follow the year's organisation.
 The real year of demo data is in test_hand_over.py."""
