@@ -2,7 +2,7 @@
 worker for up to settings.WORKBOOK_UPLOAD_SECONDS, so that one account, from several tabs or a script, cannot hold
 them all. Both uploads take the same lock: it bounds the account, whatever it uploads.
 
-The same locks bound a report's print (reports.documents.views.report_pdf): one print drawn at a time per account, and at most
+The same locks bound a report's print (reports.documents.views): one print drawn at a time per account, and at most
 settings.PRINT_CONCURRENT_DRAWS drawn at once across all accounts, so that prints never hold every worker."""
 
 import uuid

@@ -295,7 +295,7 @@ class _FileChecker(FieldChecker):  # the plan file's field checks and messages, 
 
 
 def _structure(r) -> dict:
-    """What cannot change once a reorganisation has been applied, comparable between a row and a typed reorganisation."""
+    """What cannot change once a reorganisation has been applied, comparable with a typed one."""
     if isinstance(r, TypedReorganisation):
         preds, succs, main = r.predecessors, r.successors, r.main
         return {"kind": r.kind, "effective_on": r.effective_on, "predecessors": sorted(a.code for a in preds),

@@ -19,7 +19,7 @@ SLUG = "binh-son-ctdt-2021-2030"
 PAGE = f"/cong-khai/{SLUG}/"
 TABLE = f"/cong-khai/{SLUG}/bang-so-lieu.xlsx"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-NUMBER_FORMATS = {"General", "#,##0", "#,##0.###"}  # the workbook writer's (binhson_plan/sheets.py): a decimal comma in vi
+NUMBER_FORMATS = {"General", "#,##0", "#,##0.###"}  # binhson_plan/sheets.py's: a decimal comma in vi
 
 
 @pytest.fixture(autouse=True)
