@@ -63,7 +63,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 @pytest.fixture(autouse=True)
 def prints_drawn_without_a_clock(settings):
-    """A print is stopped after PRINT_DRAW_SECONDS on the clock (reports/documents/pdf.py): on a machine shared with others
+    """A print is stopped after PRINT_DRAW_SECONDS on the clock (reports/documents/pdf.py): on a shared machine
     a test's print may take any time, so the limit is the business of the tests that set it, never of the others."""
     settings.PRINT_DRAW_SECONDS = 0
 
