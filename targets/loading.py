@@ -19,6 +19,7 @@ from agencies.models import Agency
 from targets.goal_history import BY_LOAD_PLAN
 from targets.models import Target
 from targets.plan_file import PlanData, PlanFileError, read_plan_file
+from targets.signals import plan_loaded
 from targets.templatetags.plan_format import target_goal
 from tasks.models import Assignment, Plan, Role, Section
 
@@ -34,7 +35,9 @@ def load_plan_file(path: Path, basis: str = "") -> tuple[Plan, Counter]:
     basis = " ".join(basis.split())
     reason = f"{BY_LOAD_PLAN}, tệp {path.name}" + (f". Căn cứ: {basis}" if basis else "")
     with transaction.atomic():
-        return _write(data, reason, needs_basis=not basis)
+        plan, counts = _write(data, reason, needs_basis=not basis)
+        plan_loaded.send(sender=None, plan=plan)
+    return plan, counts
 
 
 def _write(data: PlanData, reason: str = BY_LOAD_PLAN, needs_basis: bool = False) -> tuple[Plan, Counter]:

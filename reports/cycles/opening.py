@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from reports.cycles.organisation import expected_agencies
+from reports.cycles.organisation import ensure_entries, expected_agencies
 from reports.models import AgencyReport, ReportingCycle
 from tasks.models import Plan
 
@@ -49,6 +49,16 @@ def open_this_year(today=None) -> int:
     return opened
 
 
+def entries_follow_the_plan(plan) -> int:
+    """After the plan was loaded again (targets.signals.plan_loaded): every report still being filled in a cycle not
+    closed gets an entry for each task and target its agency now holds; how many reports were looked at."""
+    reports = AgencyReport.objects.counted().filter(cycle__plan=plan).select_related("cycle__plan", "agency")
+    editable = [r for r in reports if r.is_editable]
+    for report in editable:
+        ensure_entries(report)
+    return len(editable)
+
+
 def ensure_reports(cycle, lineage=None, due_on=None) -> tuple[set[int], int]:
     """One report for every agency that leads or coordinates a task or owns a target on the cycle's due
     date: the organisation of that day, after the reorganisations then in force (reports.cycles.organisation).
@@ -56,6 +66,10 @@ def ensure_reports(cycle, lineage=None, due_on=None) -> tuple[set[int], int]:
     Returns the ids of those agencies and how many reports were added."""
     existing = set(cycle.reports.values_list("agency_id", flat=True))
     expected = expected_agencies(cycle.plan, cycle.due_on, lineage)
-    added = [AgencyReport(cycle=cycle, agency=a, due_on=due_on) for a in expected if a.pk not in existing]
-    AgencyReport.objects.bulk_create(added)
+    added = AgencyReport.objects.bulk_create(
+        [AgencyReport(cycle=cycle, agency=a, due_on=due_on) for a in expected if a.pk not in existing]
+    )
+    for report in added:  # made with its entries, so that no page has to write them when it is read
+        report.cycle = cycle
+        ensure_entries(report)
     return {a.pk for a in expected}, len(added)

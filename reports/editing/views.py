@@ -14,7 +14,6 @@ from django.views.decorators.http import require_POST
 from agencies.permissions import Role, has_role
 from reports import access
 from reports.cycles.opening import cycle_of
-from reports.cycles.organisation import ensure_entries
 from reports.editing.asking import entry_facts
 from reports.editing.completeness import changes_between, missing_items
 from reports.editing.error_summary import error_summary
@@ -68,8 +67,9 @@ def report_detail(request, pk):
     if request.method == "POST":
         report = access.get_report_for_editor(request, pk)
         return _save(request, report)
-    if is_editor and report.is_editable:
-        ensure_entries(report)
+    if (
+        is_editor and report.is_editable
+    ):  # its entries were made with it (reports.cycles.opening): a read writes nothing
         return _render_edit(request, report, build_forms(report))
     return render_view(request, report)
 

@@ -287,7 +287,7 @@ def _joined(have: str, given: str, label: str) -> str:
 def _follow(report, lineage) -> None:
     """An untouched report's entries: what the agency holds on the cycle's date, no more, no less."""
     if not (report.task_entries.exists() or report.target_entries.exists()):
-        return  # never opened: its entries are made when it is
+        return  # no entries, nothing to follow
     plan, on = report.cycle.plan, report.cycle.due_on
     held = held_tasks(report.agency, plan, on, lineage)
     for entry in report.task_entries.all():

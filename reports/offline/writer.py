@@ -16,7 +16,6 @@ from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.properties import PageSetupProperties
 
 from binhson_plan.sheets import HEADER_FILL, SIDE_MARGIN, cell_value, fit_page, narrowest_width
-from reports.cycles.organisation import ensure_entries
 from reports.editing.forms import MAX_PROPOSALS
 from reports.editing.saving import build_forms
 from reports.offline.layout import (
@@ -67,7 +66,6 @@ def file_name(report) -> str:
 
 def report_workbook(report) -> bytes:
     """The report as it stands at its current version, as an .xlsx file."""
-    ensure_entries(report)
     report.refresh_from_db(fields=["version", "difficulties", "state"])
     forms = build_forms(report)
     book = Workbook()
