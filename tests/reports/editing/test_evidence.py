@@ -17,7 +17,7 @@ from tests.reports.ole_files import ole_file
 
 PDF = b"%PDF-1.4\n1 0 obj<< /Type /Catalog >>endobj\ntrailer<<>>\n%%EOF\n"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-SAVED = Path(__file__).resolve().parent.parent / "data" / "evidence"  # saved by LibreOffice
+SAVED = Path(__file__).resolve().parents[2] / "data" / "evidence"  # saved by LibreOffice
 
 
 def png_bytes():

@@ -21,7 +21,7 @@ from reports.offline.views import one_upload_at_a_time
 from tests.reports.helpers import current_report
 from tests.reports.offline.test_offline_entry import DIFFICULTIES, LEAD, download, history_counts, upload
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 NS = b'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
 TOO_COMPLEX = "quá phức tạp để xử lý"
 
