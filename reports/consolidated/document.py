@@ -1,85 +1,22 @@
 """The consolidated report as one document model, printed by both the PDF and the Word draft, so the two
 say the same text in the same order. Layout (fonts, margins, rules) is the renderers' business."""
 
-import re
-from dataclasses import dataclass, field
-
 from django.utils import timezone
 
 from binhson_plan.longtext import quoted
-from binhson_plan.number_format import vn_number, with_unit
+from binhson_plan.number_format import with_unit
+from reports.consolidated.appendices import budget_appendix, series_appendix, submissions_appendix
+from reports.consolidated.blocks import Document, Heading, Para, Table
 from reports.consolidated.gathering import NOT_INCLUDED
+from reports.consolidated.wording import Budget, money, points_held, unapproved
 from reports.documents.pdf import document_date, issuer_lines
 from targets.overrides import FINAL_STATUSES, standing
 from tasks.models import ReportIssuer, SectionKind
 
 
-@dataclass
-class Heading:
-    kind = "heading"
-    text: str
-    level: int  # 1: "I. …" (bold capitals), 2: "1. …" (bold), 3: "a) …" (bold italic)
-
-
-@dataclass
-class Para:
-    kind = "para"
-    text: str
-    lead: str = ""  # printed bold before the text: "(1)", "- Phòng Y tế (chủ trì):"
-    style: str = "body"  # body: justified with first-line indent · note: italic · missing: italic, names a gap
-
-
-@dataclass
-class Table:
-    kind = "table"
-    headers: list[str]
-    rows: list[list[str]]
-    widths: list[int]  # relative column widths
-    numeric: tuple[int, ...] = ()  # right-aligned columns
-    totals: list[list[str]] = field(default_factory=list)  # bold last rows
-
-    @property
-    def percentages(self) -> list[float]:
-        """The column widths as shares of the line, summing to 100."""
-        whole = sum(self.widths)
-        return [round(100 * width / whole, 2) for width in self.widths]
-
-
-@dataclass
-class Appendix:
-    number: int
-    title: str
-    parts: list
-    landscape: bool = False
-
-
-@dataclass
-class Document:
-    issuer_line1: str
-    issuer_line2: str
-    number: str
-    place_date: str
-    subject: str
-    addressee: str
-    body: list = field(default_factory=list)
-    recipients: list[str] = field(default_factory=list)
-    signer_authority: str = ""
-    signer_position: str = ""
-    signer_name: str = ""
-    appendices: list[Appendix] = field(default_factory=list)
-    annex_line: str = ""
-
-
-POINTS = re.compile(r"(\d) điểm %")
-
-
 def _unbroken(text: str, name: str) -> str:
     """`text` with the place name held together by no-break spaces, so "Bình Sơn" is never split."""
     return text.replace(name, name.replace(" ", "\u00a0")) if name else text
-
-
-def money(amount) -> str:
-    return f"{vn_number(amount)} đồng"
 
 
 def build_document(data) -> Document:
@@ -117,7 +54,7 @@ def build_document(data) -> Document:
         Heading("VI. KIẾN NGHỊ, ĐỀ XUẤT", 1),
         *_proposals(data, issuer.reviewer_name),
     ]
-    document.appendices = [_series_appendix(data), _budget_appendix(data), _submissions_appendix(data)]
+    document.appendices = [series_appendix(data), budget_appendix(data), submissions_appendix(data)]
     return document
 
 
@@ -189,43 +126,10 @@ class _Entries:
         return sum(totals[1:], totals[0]) if totals else None
 
 
-@dataclass(frozen=True)
-class Budget:
-    """Amounts reported as used, split by whether the report they come from is approved: what awaits review is
-    never added into an approved total, only stated beside it."""
-
-    approved: int = 0
-    waiting: int = 0
-
-    @classmethod
-    def of(cls, rows) -> "Budget":
-        """The budget of task rows (those without one count nothing)."""
-        rows = [r for r in rows if r["budget"] is not None]
-        return cls(sum(r["budget"] for r in rows if r["approved"]), sum(r["budget"] for r in rows if not r["approved"]))
-
-    def __add__(self, other: "Budget") -> "Budget":
-        return Budget(self.approved + other.approved, self.waiting + other.waiting)
-
-    def text(self) -> str:
-        """The approved total, then, apart, what reports awaiting review state."""
-        if not self.waiting:
-            return money(self.approved)
-        return (f"{money(self.approved)} theo các báo cáo đã duyệt; ngoài ra, các báo cáo đang thẩm định (chưa "
-                f"duyệt) nêu {money(self.waiting)}, chưa tính vào tổng này")  # fmt: skip
-
-
 def _closed(text: str) -> str:
     """An agency's text ending with a full stop, so what the report adds after it reads as a new sentence."""
     text = (text or "").strip()
     return text if not text or text[-1] in ".!?…:;" else f"{text}."
-
-
-def _unapproved(row) -> str:
-    """Whether a line is from a report awaiting review, or the approved content of a report reopened since and
-    being corrected (reports.reopening): the one not yet counted, the other counted as approved."""
-    if not row["approved"]:
-        return " (báo cáo chưa duyệt)"
-    return " (nội dung đã duyệt; báo cáo đang được mở lại để sửa)" if row.get("reopened") else ""
 
 
 def _tasks(data) -> list:
@@ -297,12 +201,12 @@ def _block(node, entries, quiet: bool) -> list:
         text = _closed(quoted(row["results"])) or "Chưa nêu kết quả."
         if row["budget"] is not None:
             text += f" Kinh phí đã sử dụng: {money(row['budget'])}."
-        parts.append(Para(text + _unapproved(row), lead=f"- {a.agency.name} ({role}{status}):"))
+        parts.append(Para(text + unapproved(row), lead=f"- {a.agency.name} ({role}{status}):"))
     reported = [r for r in entries.by_section.get(s.pk, []) if r["role"] == "coordinating"]
     for row in reported:
         parts.append(
             Para(
-                (quoted(row["results"]) or "Chưa nêu kết quả.") + _unapproved(row),
+                (quoted(row["results"]) or "Chưa nêu kết quả.") + unapproved(row),
                 lead=f"- {row['agency']} (phối hợp):",
             )
         )
@@ -340,8 +244,8 @@ def _targets(data, reviewer) -> list:
         status = f"{t['status']}. {t['explanation']}".replace("..", ".")
         if t["target_id"] in overrides:
             status += overrides[t["target_id"]]
-        goal = _points_held(f"{t['goal']} ({t['horizon']})")
-        rows.append([t["code"], f"{t['name']}{unit}", goal, baseline, latest, _points_held(status)])
+        goal = points_held(f"{t['goal']} ({t['horizon']})")
+        rows.append([t["code"], f"{t['name']}{unit}", goal, baseline, latest, points_held(status)])
     return [
         Para(
             f"Số liệu tính đến năm {data.year}; “ước” là số ước thực hiện; số liệu ghi “báo cáo chưa duyệt” là của "
@@ -378,12 +282,6 @@ def _overrides(data, reviewer) -> dict[int, str]:
     }
 
 
-def _points_held(text: str) -> str:
-    """A change in percentage points kept on one line with its number ("3,7 điểm %/năm"): "%" is glued to a
-    number everywhere (with_unit), but here a word stands between them, so no-break spaces hold the three."""
-    return POINTS.sub("\\1\u00a0điểm\u00a0%", text)
-
-
 def _measured(value, unit: str) -> str:
     """A value with the unit it was measured in: "14,2%", "33,5 triệu đồng/người/năm"."""
     return with_unit(value, unit)
@@ -391,10 +289,10 @@ def _measured(value, unit: str) -> str:
 
 def _shortcomings(data) -> list:
     leads = data.tasks[data.tasks["role"] == "lead"].to_dict("records")
-    parts = [Para(quoted(r["shortcomings"]) + _unapproved(r), lead=f"- {r['agency']} (mục {r['code']}):") for r in leads
+    parts = [Para(quoted(r["shortcomings"]) + unapproved(r), lead=f"- {r['agency']} (mục {r['code']}):") for r in leads
              if r["shortcomings"]]  # fmt: skip
     parts += [
-        Para(quoted(d["difficulties"]) + _unapproved(d), lead=f"- Khó khăn, vướng mắc của {d['agency']}:")
+        Para(quoted(d["difficulties"]) + unapproved(d), lead=f"- Khó khăn, vướng mắc của {d['agency']}:")
         for d in data.difficulties.to_dict("records")
     ]
     return parts or [Para("Các cơ quan, đơn vị chưa nêu tồn tại, hạn chế.")]
@@ -403,7 +301,7 @@ def _shortcomings(data) -> list:
 def _next_steps(data) -> list:
     leads = data.tasks[data.tasks["role"] == "lead"].to_dict("records")
     parts = [
-        Para(quoted(r["next_steps"]) + _unapproved(r), lead=f"- {r['agency']} (mục {r['code']}):")
+        Para(quoted(r["next_steps"]) + unapproved(r), lead=f"- {r['agency']} (mục {r['code']}):")
         for r in leads
         if r["next_steps"]
     ]
@@ -413,69 +311,7 @@ def _next_steps(data) -> list:
 def _proposals(data, reviewer) -> list:
     parts = []
     for number, p in enumerate(data.proposals.to_dict("records"), start=1):
-        parts.append(Para(quoted(p["text"]) + _unapproved(p), lead=f"{number}. {p['agency']}:"))
+        parts.append(Para(quoted(p["text"]) + unapproved(p), lead=f"{number}. {p['agency']}:"))
         if p["response"]:
             parts.append(Para(quoted(p["response"]), lead=f"Trả lời của {reviewer}:", style="note"))
     return parts or [Para("Các cơ quan, đơn vị không có kiến nghị, đề xuất.")]
-
-
-def _series_appendix(data) -> Appendix:
-    years = list(range(min([data.plan.period_start - 1, *[y for s in data.series.values() for y in s]]), data.year + 1))
-    rows = []
-    for t in data.targets.to_dict("records"):
-        values, estimated = data.series.get(t["target_id"], {}), data.estimates.get(t["target_id"], set())
-        cells = [vn_number(values[y]) + (" (ước)" if y in estimated else "") if y in values else "–" for y in years]
-        goal = _points_held(f"{t['goal']} ({t['horizon']})")
-        rows.append([t["code"], t["name"], t["unit"] or "–", goal, *cells, t["status"], t["agency"]])
-    table = Table(
-        [
-            "Mã",
-            "Chỉ tiêu",
-            "Đơn vị",
-            "Mục tiêu (mốc)",
-            *[str(y) for y in years],
-            "Tình trạng",
-            "Cơ quan chịu trách nhiệm",
-        ],
-        rows,
-        widths=[6, 24, 7, 10, *[5] * len(years), 9, 13],
-        numeric=tuple(range(4, 4 + len(years))),
-    )
-    note = Para(
-        "“–”: chưa có số liệu được duyệt (số liệu của báo cáo đang thẩm định, nếu có, nêu tại mục III với ghi chú "
-        "“báo cáo chưa duyệt”); “(ước)”: số ước thực hiện. Tình trạng đánh giá so với mốc của từng chỉ tiêu; mốc "
-        "đã qua được đánh giá một lần theo số liệu năm mốc (hoặc năm gần nhất trước mốc), nên có thể khác số liệu "
-        "các năm sau.",
-        style="note",
-    )
-    return Appendix(1, f"SỐ LIỆU CÁC CHỈ TIÊU QUA CÁC NĂM (ĐẾN NĂM {data.year})", [note, table], landscape=True)
-
-
-def _budget_appendix(data) -> Appendix:
-    reported = [r for r in data.tasks[data.tasks["role"] == "lead"].to_dict("records") if r["budget"] is not None]
-    rows = [[str(n), r["code"], r["agency"] + _unapproved(r), vn_number(r["budget"])]
-            for n, r in enumerate(reported, start=1)]  # fmt: skip
-    if not rows:
-        return Appendix(
-            2, f"KINH PHÍ THỰC HIỆN CÁC NHIỆM VỤ NĂM {data.year}", [Para("Chưa có cơ quan nào báo cáo kinh phí.")]
-        )
-    budget = Budget.of(reported)
-    totals = [["", "", "Tổng cộng (báo cáo đã duyệt)" if budget.waiting else "Tổng cộng", vn_number(budget.approved)]]
-    if budget.waiting:  # stated apart, never added into the total
-        totals.append(["", "", "Báo cáo chưa duyệt (chưa tính vào tổng cộng)", vn_number(budget.waiting)])
-    table = Table(["TT", "Mục", "Cơ quan chủ trì", "Kinh phí đã sử dụng (đồng)"], rows, widths=[6, 14, 52, 28],
-                  numeric=(0, 3), totals=totals)  # fmt: skip
-    return Appendix(2, f"KINH PHÍ THỰC HIỆN CÁC NHIỆM VỤ NĂM {data.year}", [table])
-
-
-def _submissions_appendix(data) -> Appendix:
-    if data.cycle is None:
-        gap = Para(f"Năm {data.year} chưa mở kỳ báo cáo.", style="missing")
-        return Appendix(3, "TÌNH HÌNH GỬI BÁO CÁO CỦA CÁC CƠ QUAN, ĐƠN VỊ", [gap])
-    rows = [
-        [str(n), r["agency"], r["state_label"], r["submitted_at"] or "Chưa gửi", r["deadline_note"]]
-        for n, r in enumerate(data.reports.to_dict("records"), start=1)
-    ]
-    table = Table(["TT", "Cơ quan, đơn vị", "Trạng thái", "Gửi lần đầu lúc", "Ghi chú"], rows,
-                  widths=[6, 38, 20, 17, 19], numeric=(0,))  # fmt: skip
-    return Appendix(3, "TÌNH HÌNH GỬI BÁO CÁO CỦA CÁC CƠ QUAN, ĐƠN VỊ", [table])

@@ -5,7 +5,8 @@ while 2024 stays as it was. Only the administrator reaches these pages."""
 import pytest
 
 from agencies.models import Agency, Membership, MembershipMove, Reorganisation
-from reports.consolidated.document import Para, build_document
+from reports.consolidated.blocks import Para
+from reports.consolidated.document import build_document
 from reports.consolidated.gathering import gather
 from reports.consolidated.models import ConsolidatedReport
 from reports.cycles.opening import open_cycle

@@ -245,7 +245,7 @@ def test_a_typed_line_break_is_one_line_break_in_the_word_draft_and_the_pdf():
     from django.template.loader import render_to_string
     from docx import Document as Word
 
-    from reports.consolidated.document import Para
+    from reports.consolidated.blocks import Para
     from reports.consolidated.word import _para
 
     text = "UBND xã Bình An: Đã làm đường.\r\nUBND xã Bình Khương: Đã làm cầu."  # as a browser sends two lines

@@ -11,8 +11,9 @@ from django.core.management import call_command
 from django.utils.html import escape
 
 from agencies.models import Agency
+from reports.consolidated.blocks import Para
 from reports.consolidated.build import build_consolidated_report
-from reports.consolidated.document import Para, build_document
+from reports.consolidated.document import build_document
 from reports.consolidated.gathering import gather
 from reports.consolidated.models import ConsolidatedReport
 from reports.cycles.opening import open_cycle

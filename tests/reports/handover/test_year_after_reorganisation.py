@@ -175,7 +175,8 @@ def test_a_reorganisation_recorded_in_good_time_leaves_the_cycles_due_date(plan)
 
 
 def test_the_reviewing_body_is_the_years(client, cast, plan):
-    from reports.consolidated.document import Para, build_document
+    from reports.consolidated.blocks import Para
+    from reports.consolidated.document import build_document
     from reports.consolidated.gathering import gather
     from reports.models import AgencyReport, Proposal
     from tests.reports.helpers import ReportPage, current_report
