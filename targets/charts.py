@@ -4,7 +4,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from binhson_plan.number_format import fmt
-from targets.progress import Progress
+from targets.goals import Progress
 
 
 def sparkline(series: dict[int, float], width: int = 110, height: int = 26, unit: str = "", estimates=()) -> str:

@@ -7,9 +7,9 @@ from django import forms
 from binhson_plan.dates import DayField
 from binhson_plan.longtext import typed, visible
 from binhson_plan.number_format import vn_input_number
+from targets.goals import JUDGEMENTS
 from targets.numbers import NumberFormatError, parse_number
 from targets.overrides import FINAL_STATUSES
-from targets.progress import JUDGEMENTS
 
 
 class CorrectionForm(forms.Form):

@@ -7,8 +7,8 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from agencies.models import Agency
+from targets.goals import STATUS_LABELS
 from targets.plausibility import jump_reasons
-from targets.progress import STATUS_LABELS
 from tasks.models import Plan, Section
 
 MAX_VALUE = 10**15  # no figure of the plan comes near it; the column would refuse 10**16 with an error

@@ -5,8 +5,9 @@ from collections import defaultdict
 from django.db.models import Case, When
 from django.utils import timezone
 
+from targets.goals import Goal, Progress
 from targets.models import Assessment, ReferenceValue, Target, TargetValue
-from targets.progress import Goal, Progress, evaluate, nearest_open
+from targets.progress import evaluate, nearest_open
 
 
 def current_year(plan) -> int:

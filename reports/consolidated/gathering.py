@@ -18,9 +18,9 @@ from reports.consolidated.models import ConsolidatedReport
 from reports.dashboard.queries import indicator_key, proposal_order, unapproved_text, unapproved_values
 from reports.models import SHARED_STATES, Proposal, ReportingCycle, ReportState, TaskEntry
 from reports.review.reopening import approved_before_reopening
+from targets.goals import STATUS_LABELS
 from targets.models import COMPARISON_SYMBOLS
 from targets.overrides import FINAL_STATUSES, standing
-from targets.progress import STATUS_LABELS
 from targets.status import estimate_years, observations, plan_progress
 from targets.templatetags.plan_format import target_goal
 from tasks.models import Assignment

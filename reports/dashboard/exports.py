@@ -4,7 +4,7 @@ consolidated report's workbook uses the same frames and labels."""
 import pandas as pd
 
 from reports.dashboard.queries import is_approved, unapproved_text
-from targets.progress import STATUS_LABELS
+from targets.goals import STATUS_LABELS
 from targets.templatetags.plan_format import target_goal
 from tasks.models import PLAN_REVIEWING_BODY
 

@@ -24,10 +24,10 @@ from reports.models import (
 )
 from reports.review.reopening import approved_before_reopening
 from targets.cache import cached, plan_estimates, plan_figures
+from targets.goals import STATUS_CHOICES, Progress, status_group
 from targets.models import Target, TargetValue
 from targets.overrides import plan_overrides
 from targets.plausibility import flagged_years
-from targets.progress import STATUS_CHOICES, Progress, status_group
 from targets.status import indicator_groups
 from tasks.models import Assignment, Role
 from tasks.structure import Held, held

@@ -13,7 +13,7 @@ from reports.cycles.organisation import expected_agencies
 from reports.dashboard import exports as excel
 from reports.dashboard import queries
 from reports.models import ReportingCycle, TaskStatus
-from targets.progress import STATUS_CHOICES
+from targets.goals import STATUS_CHOICES
 from tasks.models import Plan, ReportIssuer
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

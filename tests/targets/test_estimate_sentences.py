@@ -8,7 +8,8 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 
-from targets.progress import Goal, evaluate
+from targets.goals import Goal
+from targets.progress import evaluate
 from tests.conftest import DATA
 
 pytestmark = pytest.mark.season  # the dashboard's year and the public page's follow the day

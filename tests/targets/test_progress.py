@@ -2,7 +2,9 @@
 
 import pytest
 
-from targets.progress import Goal, cagr, evaluate, fmt, share, status_for_ratio
+from targets.goals import Goal
+from targets.progress import cagr, evaluate, fmt, status_for_ratio
+from targets.sentences import share
 
 PCT = dict(unit="%")
 

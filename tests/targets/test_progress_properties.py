@@ -4,7 +4,9 @@ disagree, for random series and every kind of target. The hand-computed cases ar
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from targets.progress import Goal, evaluate, fmt, meets, shown_places, status_for_ratio
+from targets.goals import Goal
+from targets.progress import evaluate, fmt, meets, status_for_ratio
+from targets.sentences import shown_places
 
 PACE = {"on_track", "acceleration_needed", "limited", "deterioration"}
 YEARS = st.integers(min_value=2020, max_value=2046)

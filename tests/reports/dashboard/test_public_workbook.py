@@ -8,9 +8,9 @@ import openpyxl
 import pytest
 from django.core.management import call_command
 
+from targets.goals import STATUS_LABELS
 from targets.models import Target
 from targets.overrides import override_status
-from targets.progress import STATUS_LABELS
 from targets.recording import record_value
 from tests.conftest import DATA
 from tests.reports.helpers import bhxh_sends, on

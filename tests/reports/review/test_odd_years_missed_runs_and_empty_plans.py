@@ -14,7 +14,8 @@ from reports.consolidated.models import ConsolidatedReport
 from reports.cycles.opening import open_cycle
 from reports.models import ReportingCycle
 from reports.notices.reminders import send_reminders
-from targets.progress import Goal, evaluate
+from targets.goals import Goal
+from targets.progress import evaluate
 from tests.conftest import DATA
 
 SLUG = "binh-son-ctdt-2021-2030"
