@@ -5,27 +5,58 @@ them all. Both uploads take the same lock: it bounds the account, whatever it up
 The same locks bound a report's print (reports.documents.views): one print drawn at a time per account, and at most
 settings.PRINT_CONCURRENT_DRAWS drawn at once across all accounts, so that prints never hold every worker."""
 
+import logging
 import uuid
 from contextlib import contextmanager
 
 from django.conf import settings
 from django.core.cache import cache
 
+logger = logging.getLogger(__name__)
+
+
+def cache_get(key: str, default=None):
+    """`cache.get`, or `default` while the cache server is down: what is kept there is kept to save time, so a
+    request goes on without it rather than fail (logged)."""
+    try:
+        return cache.get(key, default)
+    except Exception:
+        logger.warning("Bộ nhớ đệm không phản hồi khi đọc %s", key, exc_info=True)
+        return default
+
+
+def cache_set(key: str, value, timeout: int) -> None:
+    """`cache.set`, skipped (logged) while the cache server is down."""
+    try:
+        cache.set(key, value, timeout)
+    except Exception:
+        logger.warning("Bộ nhớ đệm không phản hồi khi ghi %s", key, exc_info=True)
+
 
 @contextmanager
 def held(key: str, timeout: int):
     """True while this request holds the lock `key`, False when another request holds it. The lock is in the cache
     (Redis in production, shared by gunicorn's workers); it lapses by itself after `timeout` seconds should the
-    worker die, and only its own holder releases it (on leaving the block, an exception included)."""
+    worker die, and only its own holder releases it (on leaving the block, an exception included). While the cache
+    server is down, nothing can be held: the request goes on unguarded rather than fail (logged), as the pages do."""
     token = uuid.uuid4().hex
-    if not cache.add(key, token, timeout=timeout):
+    try:
+        taken = cache.add(key, token, timeout=timeout)
+    except Exception:
+        logger.warning("Bộ nhớ đệm không phản hồi: %s chạy không có khóa", key, exc_info=True)
+        yield True
+        return
+    if not taken:
         yield False
         return
     try:
         yield True
     finally:
-        if cache.get(key) == token:
-            cache.delete(key)
+        if cache_get(key) == token:
+            try:
+                cache.delete(key)
+            except Exception:  # down meanwhile: the lock lapses by itself after `timeout`
+                logger.warning("Bộ nhớ đệm không phản hồi khi trả khóa %s", key, exc_info=True)
 
 
 @contextmanager

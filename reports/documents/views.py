@@ -3,7 +3,6 @@
 import hashlib
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -12,7 +11,7 @@ from django.utils import timezone
 from agencies.lineage import Lineage
 from binhson_plan.longtext import NOTE_IN_TABLE, PRINT_CACHE_SECONDS, laid_out_lines
 from binhson_plan.number_format import vn_number
-from binhson_plan.upload_lock import a_print_slot, one_print_at_a_time
+from binhson_plan.upload_lock import a_print_slot, cache_get, cache_set, one_print_at_a_time
 from reports import access
 from reports.documents import pdf
 from reports.models import SHARED_STATES
@@ -89,7 +88,7 @@ def report_pdf(request, pk):
     # is dated) and not with the clock. A PDF taken from the cache states the minute it was drawn, not the minute it
     # was fetched: the content is the same. The HTML is what this reader may see, so the PDF kept for it is too.
     key = f"in-bao-cao:{hashlib.sha256(html.encode()).hexdigest()}"
-    drawn = cache.get(key)  # the PDF, or TOO_SLOW where drawing this content ran out of time before
+    drawn = cache_get(key)  # the PDF, or TOO_SLOW where drawing this content ran out of time before
     if drawn is None and (lines := laid_out_lines(html)) > settings.PRINT_MAX_LINES:
         # drawing costs time with the lines laid out: a report far past any real one (each field at its limit, fifty
         # long proposals, thousands of short lines) would hold a worker past gunicorn's timeout; its workbook holds
@@ -106,7 +105,7 @@ def report_pdf(request, pk):
             with a_print_slot() as slot:
                 if not slot:
                     return _print_busy(request, report, PRINT_BUSY_SERVER, 503)
-                drawn = cache.get(key)  # drawn meanwhile by another account's print of the same content
+                drawn = cache_get(key)  # drawn meanwhile by another account's print of the same content
                 if drawn is None:
                     try:
                         drawn = pdf.render_pdf(html.replace(PRINTED_AT, f"{timezone.localtime():%H:%M %d/%m/%Y}"),
@@ -114,9 +113,9 @@ def report_pdf(request, pk):
                     except pdf.DrawTooSlow:
                         # scripts and symbols that are slow to lay out (the fifth probe), or a server too busy: kept
                         # a while, so that trying again at once does not spend the time again
-                        cache.set(key, TOO_SLOW, TOO_SLOW_SECONDS)
+                        cache_set(key, TOO_SLOW, TOO_SLOW_SECONDS)
                         return _too_long_to_print(request, report, _too_slow(), retry=True)
-                    cache.set(key, drawn, PRINT_CACHE_SECONDS)
+                    cache_set(key, drawn, PRINT_CACHE_SECONDS)
     if drawn == TOO_SLOW:
         return _too_long_to_print(request, report, _too_slow(), retry=True)
     response = HttpResponse(drawn, content_type="application/pdf")

@@ -1,0 +1,37 @@
+"""The cache server (Redis) down: the pages that keep locks and prints there answer as usual, unguarded, instead of
+a 500 (the tenth probe: a report's print and the workbook upload failed with "Lỗi hệ thống")."""
+
+from django.test import override_settings
+
+from targets.models import TargetValue
+from tests.reports.helpers import current_report
+from tests.reports.offline.test_offline_entry import DIFFICULTIES, download, upload
+from tests.targets.test_import_limits import GOOD, post
+
+DEAD = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"}}
+
+
+def test_a_print_is_drawn_while_the_cache_server_is_down(client, cast, plan):
+    report = current_report(plan, "LDTBXH")
+    client.force_login(cast["canbo.ldtbxh"])
+    with override_settings(CACHES=DEAD):
+        response = client.get(f"/bao-cao/{report.pk}/in/")
+    assert response.status_code == 200 and response.content.startswith(b"%PDF-")
+
+
+def test_a_workbook_is_taken_while_the_cache_server_is_down(client, cast, plan):
+    report = current_report(plan, "LDTBXH")
+    client.force_login(cast["canbo.ldtbxh"])
+    book = download(client, report)
+    book[DIFFICULTIES]["A2"] = "Thiếu cán bộ chuyên trách ở hai xã."
+    with override_settings(CACHES=DEAD):
+        assert upload(client, report, book).status_code == 302
+    report.refresh_from_db()
+    assert report.difficulties == "Thiếu cán bộ chuyên trách ở hai xã."
+
+
+def test_values_are_imported_while_the_cache_server_is_down(client, cast, plan):
+    client.force_login(cast["vanphong"])
+    with override_settings(CACHES=DEAD):
+        assert post(client, GOOD).status_code == 302
+    assert TargetValue.objects.filter(target__code="2025.01", year=2021).exists()
