@@ -29,6 +29,9 @@ class CorrectionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.target = target
         self.fields["year"].choices = [(year, year) for year in years]
+        self.fields["year"].error_messages["invalid_choice"] = (
+            f"Chọn một năm từ {years[0]} đến {years[-1]}: năm chưa đến thì chưa có số liệu để đính chính."
+        )
 
     def clean_value(self):
         try:
@@ -45,6 +48,15 @@ class CorrectionForm(forms.Form):
         if not visible(reason):  # invisible characters alone are no reason
             raise forms.ValidationError("Cần ghi lý do đính chính.")
         return reason
+
+    def clean(self):
+        cleaned = super().clean()
+        year, as_of = cleaned.get("year"), cleaned.get("as_of")
+        if year and as_of and as_of.year != year:  # the tenth probe: 2025's value "as of" 01/01/2030
+            self.add_error(
+                "as_of", f"Ngày tính số liệu phải trong năm {year} (từ 01/01/{year} đến 31/12/{year}), năm của số liệu."
+            )
+        return cleaned
 
 
 def initial_for(current, year) -> dict:

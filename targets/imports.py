@@ -17,7 +17,7 @@ from django.db import transaction
 
 from binhson_plan import workbooks
 from binhson_plan.dates import DateError, parse_day
-from binhson_plan.longtext import typed
+from binhson_plan.longtext import typed, visible
 from binhson_plan.number_format import too_large, vn_number
 from binhson_plan.workbooks import Budget, Limits, WorkbookRefused, check_archive
 from targets.models import MAX_VALUE, ReferenceValue, Target, TargetValue
@@ -228,6 +228,7 @@ def parse_rows(plan, frame: pd.DataFrame) -> list[Row]:
             continue
         seen[(code, year)] = index
         note = typed(str(record.get("note", ""))).strip()
+        note = note if visible(note) else ""  # invisible characters alone explain nothing (the tenth probe)
         if len(note) > NOTE_LIMIT:  # said, not cut without a word
             fail("note", f"ghi chú dài {len(note)} ký tự, tối đa {NOTE_LIMIT}.")
         rows.append(Row(index, target, year, value, as_of, note, reference))

@@ -120,7 +120,7 @@ def value_correction(request, slug, code):
         raise Http404("Chỉ tiêu định tính không có số liệu để đính chính.")
     head = Target.objects.get(pk=indicator_groups([target])[target.pk][0])  # where the indicator's values live
     plan = target.plan
-    years = range(plan.period_start - 1, (plan.vision_year or plan.period_end) + 1)
+    years = range(plan.period_start - 1, current_year(plan) + 1)  # a year still to come has no value yet
     asked = request.GET.get("nam", "")
     year = int(asked) if asked.isascii() and asked.isdigit() and int(asked) in years else current_year(plan)
     current = TargetValue.objects.current().filter(target=head, year=year).first()

@@ -1,5 +1,6 @@
 """What a report still lacks before submission, and what changed between two of its snapshots."""
 
+from binhson_plan.longtext import visible
 from reports.editing.asking import entry_facts
 from reports.models import AgencyReport
 from tasks.models import Role
@@ -38,7 +39,7 @@ def _target_missing(entry, facts) -> list[str]:
     if entry.value is None or not counts:
         return [f"{named}: chưa nhập giá trị năm {year}."]
     missing = [] if entry.as_of else [f"{named}: chưa ghi số liệu tính đến ngày nào."]
-    if facts.jumps(year, entry.value) and not entry.note.strip():
+    if facts.jumps(year, entry.value) and not visible(entry.note):
         missing.append(f"{named}: số liệu năm {year} thay đổi bất thường, cần ghi chú giải thích.")
     return missing
 

@@ -163,3 +163,18 @@ def test_a_file_of_thousands_of_bad_rows_lists_the_first_two_hundred(client, cas
     assert response.status_code == 422 and page.count("<li>Dòng ") == 200
     total = int(page.split("Chưa nhập gì: tệp có ")[1].split(" lỗi")[0])
     assert f"… và {total - 200} lỗi khác: sửa các lỗi trên rồi nhập lại để xem tiếp." in page and total >= 1000
+
+
+def test_the_correction_form_keeps_a_value_s_date_in_its_year_and_offers_no_year_to_come(client, cast, plan):
+    """The tenth probe: 2025's value was stored "as of" 01/01/2030, and a value for 2031 was taken."""
+    client.force_login(cast["vanphong"])
+    url = f"/ke-hoach/{plan.slug}/chi-tieu/2025.01/dinh-chinh/"
+    data = {"year": 2025, "value": "5", "as_of": "01/01/2030", "reason": "Sửa số liệu sai."}
+    page = client.post(url, data).content.decode()
+    assert "Ngày tính số liệu phải trong năm 2025 (từ 01/01/2025 đến 31/12/2025), năm của số liệu." in page
+    assert 'value="01/01/2030"' in page and "Sửa số liệu sai." in page  # what was typed stays
+    page = client.post(url, data | {"year": 2031, "as_of": ""}).content.decode()
+    assert "Chọn một năm từ 2020 đến 2026: năm chưa đến thì chưa có số liệu để đính chính." in page
+    assert '<option value="2027"' not in client.get(url).content.decode()
+    assert not TargetValue.objects.filter(target__code="2025.01").exists()
+    assert client.post(url, data | {"as_of": "31/12/2025"}).status_code == 302

@@ -158,3 +158,11 @@ def test_a_value_awaiting_approval_that_jumps_is_flagged_on_the_dashboard(
     before = dashboard[dashboard.rfind("unapproved-value", 0, start) : start]
     assert "45%" in before and "Chưa duyệt" in before  # beside the value awaiting approval
     assert dashboard.count("bat-thuong-cho-duyet-") == 1  # a steady value awaiting approval is not flagged
+
+
+@pytest.mark.parametrize("note", ["\u200b\u2065", "\u3164", "\U000e0041", "\u00a0"])
+def test_a_note_of_invisible_characters_explains_nothing(reviewer, plan, note):
+    """The tenth probe: a zero-width space and an unassigned code point passed for the note a jump needs."""
+    html = imported(reviewer, HISTORY + f'2030.10,2025,"32,1",{note}\n').content.decode()
+    assert "Cần ghi giải thích ở cột note." in html
+    assert not TargetValue.objects.exists()
