@@ -24,7 +24,7 @@ from targets.models import MAX_VALUE, ReferenceValue, Target, TargetValue
 from targets.numbers import NumberFormatError, parse_number
 from targets.plausibility import describe
 from targets.recording import record_value
-from targets.status import indicator_groups
+from targets.status import current_year, indicator_groups
 
 REQUIRED = ["target_code", "year", "value"]
 OPTIONAL = ["as_of", "note", "reference"]
@@ -186,7 +186,7 @@ def parse_rows(plan, frame: pd.DataFrame) -> list[Row]:
     relative = {
         t.code for t in targets.values() if any(by_id[m].kind == "relative" for m in groups[t.pk] if m in by_id)
     }
-    first, last = plan.period_start - 10, plan.vision_year or plan.period_end
+    first, last = plan.period_start - 10, current_year(plan)  # earlier history, never a year still to come
     errors, rows, seen = [], [], {}
     for index, record in enumerate(frame.to_dict("records"), start=2):
         row_errors = []
@@ -216,6 +216,10 @@ def parse_rows(plan, frame: pd.DataFrame) -> list[Row]:
             if problem:
                 fail("value", problem)
         as_of = _date(record.get("as_of", ""), fail)
+        if as_of and year and as_of.year != year:  # as the correction form and the report form say it
+            fail(
+                "as_of", f"ngày tính số liệu phải trong năm {year} (từ 01/01/{year} đến 31/12/{year}), năm của số liệu."
+            )
         reference = _number(record.get("reference", ""), "reference", fail, required=False)
         if reference is not None and target and code not in relative:
             fail("reference", f"chỉ tiêu {code} không so với chuỗi tham chiếu.")

@@ -40,10 +40,14 @@ def home(request):
         waiting = next((r for r in earlier.order_by("cycle__year") if r.is_editable), None)
         if waiting:
             return redirect(waiting)
-        cycle = cycle_of(plan, timezone.localdate().year)  # opened by a reviewer or on its date, never by a visit
+        year = timezone.localdate().year
+        cycle = cycle_of(plan, year)  # opened by a reviewer or on its date, never by a visit
         report = cycle.reports.filter(agency=agency).first() if cycle else None
         if report:
             return redirect(report)
+        if cycle is None and plan.period_start <= year <= plan.last_year:
+            messages.info(request, f"Kỳ báo cáo năm {year} chưa mở. Khi Văn phòng huyện mở kỳ, báo cáo năm {year} "
+                          "của đơn vị sẽ có ở đây.")  # fmt: skip
     if access.is_reviewer(request.user):
         return redirect("reports:queue")
     if plan is not None and access.can_read_all(request.user):

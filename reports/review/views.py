@@ -21,9 +21,13 @@ from tasks.models import Plan
 def review_queue(request):
     access.require_reviewer(request)
     plan = Plan.objects.filter(is_active=True).order_by("-period_start").first()
-    cycle = cycle_of(plan, timezone.localdate().year) if plan else None  # opened by an action, never by a visit
+    today = timezone.localdate()
+    cycle = cycle_of(plan, today.year) if plan else None  # opened by an action, never by a visit
     queue = list(AgencyReport.objects.awaiting_review().select_related("agency", "cycle"))
     context = {
+        "unopened_year": today.year
+        if plan and cycle is None and plan.period_start <= today.year <= plan.last_year
+        else None,
         "queue": queue,
         "jumps": flagged_entries(queue),
         "cycle": cycle,
@@ -115,7 +119,7 @@ def cycle_list(request):
             messages.success(request, f"Đã mở kỳ báo cáo năm {cycle.year} ({cycle.reports.count()} đơn vị).")
             return redirect("reports:cycles")
     reporting = Count("reports", filter=Q(reports__handed_over_at__isnull=True))  # handed over: the successor's
-    cycles = plan.cycles.annotate(agencies=reporting)
+    cycles = plan.cycles.annotate(agencies=reporting).order_by("-year")  # an aggregate drops Meta.ordering
     return render(request, "reports/cycle_list.html", {"plan": plan, "cycles": cycles, "form": form})
 
 

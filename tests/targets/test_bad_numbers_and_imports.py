@@ -178,3 +178,18 @@ def test_the_correction_form_keeps_a_value_s_date_in_its_year_and_offers_no_year
     assert '<option value="2027"' not in client.get(url).content.decode()
     assert not TargetValue.objects.filter(target__code="2025.01").exists()
     assert client.post(url, data | {"as_of": "31/12/2025"}).status_code == 302
+
+
+def test_an_import_takes_no_year_to_come_and_keeps_a_value_s_date_in_its_year(client, cast, plan):
+    """The browser pass after issue 18: 2028's value was imported in 2026, and 2023's "as of" 31/12/2024."""
+    client.force_login(cast["vanphong"])
+    rows = 'target_code,year,value,as_of\n2030.07,2028,"72,5",\n2030.07,2023,"70,9",31/12/2024\n'
+    response = client.post("/nhap-so-lieu/", {"file": SimpleUploadedFile("so-lieu.csv", rows.encode())})
+    page = response.content.decode()
+    assert response.status_code == 422
+    assert "Dòng 2, cột year: năm “2028” không hợp lệ (từ 2011 đến 2026)." in page
+    assert (
+        "Dòng 3, cột as_of: ngày tính số liệu phải trong năm 2023 (từ 01/01/2023 đến 31/12/2023), năm của số liệu."
+        in page
+    )
+    assert not TargetValue.objects.filter(target__code="2030.07").exists()

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from agencies.models import Agency, Membership
 from agencies.permissions import Role
-from reports.cycles.opening import open_cycle
+from reports.cycles.opening import open_cycle, open_this_year
 from reports.demo import seeding as demo
 from reports.demo.seeding import FIRST_YEAR
 from reports.models import ReportState
@@ -92,6 +92,7 @@ class Command(BaseCommand):
         in_use = demo.year_in_use(plan, year)
         past = year - 1 if year > plan.period_start and not in_use and not demo.year_in_use(plan, year - 1) else None
         cycles = [open_cycle(plan, y) for y in (past, year) if y]
+        open_this_year()  # in January the new year opens empty beside the demo's, as the nightly job opens it
         usernames = {code: username for username, *_, code in DEMO_USERS if code}
         staff, added = {}, set()
         with transaction.atomic():

@@ -1,9 +1,12 @@
 """Concurrency, deadlines, cycles, notifications and landing pages around the agency report."""
 
 import datetime
+import io
+import re
 
 import pytest
 from django.core import mail
+from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
@@ -174,3 +177,37 @@ def test_landing_pages(client, cast, plan):
     page = client.get(report_url).content.decode()
     assert "Hạn gửi: <strong>05/12/" in page and "Đang soạn" in page
     assert client.get("/bao-cao/").status_code == 200
+
+
+def test_a_year_no_night_opened_is_offered_to_the_reviewer_and_explained_to_staff(client, cast, plan):
+    """The browser pass after issue 18: without celery beat (the embedded mode) nothing opened the new year, and staff
+    landed on the plan's page with no word of why."""
+    client.force_login(cast["canbo.binhan"])
+    page = client.get("/", follow=True).content.decode()
+    assert "Kỳ báo cáo năm 2026 chưa mở. Khi Văn phòng huyện mở kỳ, báo cáo năm 2026 của đơn vị sẽ có ở đây." in page
+    client.force_login(cast["vanphong"])
+    queue = client.get("/tham-dinh/").content.decode()
+    assert "Kỳ báo cáo năm 2026 chưa mở" in queue and "Mở kỳ báo cáo năm 2026</button>" in queue
+    assert not ReportingCycle.objects.exists()  # offered, not done by looking
+    client.post("/ky-bao-cao/", {"year": 2026})
+    assert ReportingCycle.objects.get().year == 2026
+    assert "chưa mở" not in client.get("/tham-dinh/").content.decode()
+    client.force_login(cast["canbo.binhan"])
+    assert client.get("/")["Location"].startswith("/bao-cao/")
+
+
+def test_the_open_cycles_command_opens_this_year_once(plan):
+    out = io.StringIO()
+    call_command("open_cycles", stdout=out)
+    call_command("open_cycles", stdout=out)
+    assert out.getvalue().splitlines() == ["Đã mở 1 kỳ báo cáo năm nay.", "Kỳ báo cáo năm nay đã mở từ trước."]
+    assert ReportingCycle.objects.get().year == 2026
+
+
+def test_the_cycles_are_listed_newest_first_whatever_the_order_they_were_opened(client, cast, plan):
+    client.force_login(cast["vanphong"])
+    for year in (2025, 2026, 2024):
+        client.post("/ky-bao-cao/", {"year": year})
+    page = client.get("/ky-bao-cao/").content.decode()
+    listed = re.findall(r'<td><a href="/ky-bao-cao/\d+/">(\d{4})</a></td>', page)
+    assert listed == ["2026", "2025", "2024"]
