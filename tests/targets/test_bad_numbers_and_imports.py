@@ -7,6 +7,7 @@ import zipfile
 import pandas
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from targets.imports import ValueImportError, import_values
 from targets.models import TargetValue
@@ -167,27 +168,29 @@ def test_a_file_of_thousands_of_bad_rows_lists_the_first_two_hundred(client, cas
 
 def test_the_correction_form_keeps_a_value_s_date_in_its_year_and_offers_no_year_to_come(client, cast, plan):
     """The tenth probe: 2025's value was stored "as of" 01/01/2030, and a value for 2031 was taken."""
+    this_year = timezone.localdate().year  # the run's day (tests/conftest.py)
     client.force_login(cast["vanphong"])
     url = f"/ke-hoach/{plan.slug}/chi-tieu/2025.01/dinh-chinh/"
     data = {"year": 2025, "value": "5", "as_of": "01/01/2030", "reason": "Sửa số liệu sai."}
     page = client.post(url, data).content.decode()
     assert "Ngày tính số liệu phải trong năm 2025 (từ 01/01/2025 đến 31/12/2025), năm của số liệu." in page
     assert 'value="01/01/2030"' in page and "Sửa số liệu sai." in page  # what was typed stays
-    page = client.post(url, data | {"year": 2031, "as_of": ""}).content.decode()
-    assert "Chọn một năm từ 2020 đến 2026: năm chưa đến thì chưa có số liệu để đính chính." in page
-    assert '<option value="2027"' not in client.get(url).content.decode()
+    page = client.post(url, data | {"year": this_year + 1, "as_of": ""}).content.decode()
+    assert f"Chọn một năm từ 2020 đến {this_year}: năm chưa đến thì chưa có số liệu để đính chính." in page
+    assert f'<option value="{this_year + 1}"' not in client.get(url).content.decode()
     assert not TargetValue.objects.filter(target__code="2025.01").exists()
     assert client.post(url, data | {"as_of": "31/12/2025"}).status_code == 302
 
 
 def test_an_import_takes_no_year_to_come_and_keeps_a_value_s_date_in_its_year(client, cast, plan):
     """The browser pass after issue 18: 2028's value was imported in 2026, and 2023's "as of" 31/12/2024."""
+    coming = timezone.localdate().year + 2  # the run's day (tests/conftest.py)
     client.force_login(cast["vanphong"])
-    rows = 'target_code,year,value,as_of\n2030.07,2028,"72,5",\n2030.07,2023,"70,9",31/12/2024\n'
+    rows = f'target_code,year,value,as_of\n2030.07,{coming},"72,5",\n2030.07,2023,"70,9",31/12/2024\n'
     response = client.post("/nhap-so-lieu/", {"file": SimpleUploadedFile("so-lieu.csv", rows.encode())})
     page = response.content.decode()
     assert response.status_code == 422
-    assert "Dòng 2, cột year: năm “2028” không hợp lệ (từ 2011 đến 2026)." in page
+    assert f"Dòng 2, cột year: năm “{coming}” không hợp lệ (từ 2011 đến {coming - 2})." in page
     assert (
         "Dòng 3, cột as_of: ngày tính số liệu phải trong năm 2023 (từ 01/01/2023 đến 31/12/2023), năm của số liệu."
         in page

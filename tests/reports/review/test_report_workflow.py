@@ -182,15 +182,18 @@ def test_landing_pages(client, cast, plan):
 def test_a_year_no_night_opened_is_offered_to_the_reviewer_and_explained_to_staff(client, cast, plan):
     """The browser pass after issue 18: without celery beat (the embedded mode) nothing opened the new year, and staff
     landed on the plan's page with no word of why."""
+    year = timezone.localdate().year  # the run's day (tests/conftest.py)
     client.force_login(cast["canbo.binhan"])
     page = client.get("/", follow=True).content.decode()
-    assert "Kỳ báo cáo năm 2026 chưa mở. Khi Văn phòng huyện mở kỳ, báo cáo năm 2026 của đơn vị sẽ có ở đây." in page
+    assert (
+        f"Kỳ báo cáo năm {year} chưa mở. Khi Văn phòng huyện mở kỳ, báo cáo năm {year} của đơn vị sẽ có ở đây." in page
+    )
     client.force_login(cast["vanphong"])
     queue = client.get("/tham-dinh/").content.decode()
-    assert "Kỳ báo cáo năm 2026 chưa mở" in queue and "Mở kỳ báo cáo năm 2026</button>" in queue
+    assert f"Kỳ báo cáo năm {year} chưa mở" in queue and f"Mở kỳ báo cáo năm {year}</button>" in queue
     assert not ReportingCycle.objects.exists()  # offered, not done by looking
-    client.post("/ky-bao-cao/", {"year": 2026})
-    assert ReportingCycle.objects.get().year == 2026
+    client.post("/ky-bao-cao/", {"year": year})
+    assert ReportingCycle.objects.get().year == year
     assert "chưa mở" not in client.get("/tham-dinh/").content.decode()
     client.force_login(cast["canbo.binhan"])
     assert client.get("/")["Location"].startswith("/bao-cao/")
@@ -201,7 +204,7 @@ def test_the_open_cycles_command_opens_this_year_once(plan):
     call_command("open_cycles", stdout=out)
     call_command("open_cycles", stdout=out)
     assert out.getvalue().splitlines() == ["Đã mở 1 kỳ báo cáo năm nay.", "Kỳ báo cáo năm nay đã mở từ trước."]
-    assert ReportingCycle.objects.get().year == 2026
+    assert ReportingCycle.objects.get().year == timezone.localdate().year
 
 
 def test_the_cycles_are_listed_newest_first_whatever_the_order_they_were_opened(client, cast, plan):
