@@ -103,3 +103,24 @@ def test_a_print_of_unchanged_content_minutes_later_is_not_drawn_again(client, c
         changed = print_of(client, report)
     assert changed.status_code == 200 and len(drawn) == 2 and changed.content != first.content
     assert "Bản in lúc 10:09 20/11/2026" in drawn[1]
+
+
+def test_the_year_s_zip_of_workbooks_is_made_under_the_prints_limits(client, cast, report, settings):
+    """The tenth probe: nine reviewer tabs asking for the year's zip at once held every worker for 13 s."""
+    client.force_login(cast["vanphong"])
+    url = f"/ky-bao-cao/{report.cycle.pk}/excel.zip"
+    with one_print_at_a_time(cast["vanphong"]) as ours:
+        assert ours
+        refused = client.get(url)
+    assert refused.status_code == 429 and refused["Retry-After"] == "10"
+    page = refused.content.decode()
+    assert "<title>Tệp nén chưa tạo được" in page and "Tệp nén của tài khoản này đang được tạo" in page
+    held = [a_print_slot() for _ in range(settings.PRINT_CONCURRENT_DRAWS)]
+    assert all(slot.__enter__() for slot in held)  # every slot drawn by other accounts
+    try:
+        assert client.get(url).status_code == 503
+    finally:
+        for slot in held:
+            slot.__exit__(None, None, None)
+    response = client.get(url)
+    assert response.status_code == 200 and response["Content-Type"] == "application/zip"
