@@ -35,13 +35,15 @@ def xml_safe(text: str) -> str:
 
 LINE_BREAKS = re.compile("\r\n|[\r\x0b\x0c\x85\u2028\u2029]")  # Word's Shift+Enter is \x0b, pasted
 BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")  # they reorder the rest of a line; Vietnamese needs none
+CONTROLS = re.compile("[\x7f-\x84\x86-\x9f]")  # DEL and the C1 controls (a terminal's colour codes): never text
 INVISIBLE = {"\u3164", "\u2800", "\u115f", "\u1160", "\uffa0"}  # letters that print as nothing
 
 
 def typed(text: str) -> str:
     """Text as typed or pasted, as the portal keeps it: every kind of line break one "\n" (a vertical tab from Word
-    would otherwise vanish and join two words), no bidi controls, nothing an XML document cannot hold."""
-    return xml_safe(BIDI_CONTROLS.sub("", LINE_BREAKS.sub("\n", text)))
+    would otherwise vanish and join two words), no bidi controls nor other control characters, nothing an XML
+    document cannot hold."""
+    return xml_safe(CONTROLS.sub("", BIDI_CONTROLS.sub("", LINE_BREAKS.sub("\n", text))))
 
 
 def visible(text: str) -> bool:

@@ -5,14 +5,21 @@ them all. Both uploads take the same lock: it bounds the account, whatever it up
 The same locks bound a report's print (reports.documents.views): one print drawn at a time per account, and at most
 settings.PRINT_CONCURRENT_DRAWS drawn at once across all accounts, so that prints never hold every worker."""
 
+import fcntl
+import hashlib
 import logging
+import tempfile
 import uuid
 from contextlib import contextmanager
+from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
 
 logger = logging.getLogger(__name__)
+# While the cache server is down, the locks are held on this machine instead: a file per lock, locked with flock,
+# which every process of the machine sees and which the system releases when its holder dies.
+LOCAL_LOCKS = Path(tempfile.gettempdir()) / "binhson-locks"
 
 
 def cache_get(key: str, default=None):
@@ -38,13 +45,15 @@ def held(key: str, timeout: int):
     """True while this request holds the lock `key`, False when another request holds it. The lock is in the cache
     (Redis in production, shared by gunicorn's workers); it lapses by itself after `timeout` seconds should the
     worker die, and only its own holder releases it (on leaving the block, an exception included). While the cache
-    server is down, nothing can be held: the request goes on unguarded rather than fail (logged), as the pages do."""
+    server is down, the lock is held on this machine (`held_here`): the limits still bound this machine's workers,
+    and nothing fails."""
     token = uuid.uuid4().hex
     try:
         taken = cache.add(key, token, timeout=timeout)
     except Exception:
-        logger.warning("Bộ nhớ đệm không phản hồi: %s chạy không có khóa", key, exc_info=True)
-        yield True
+        logger.warning("Bộ nhớ đệm không phản hồi: khóa %s giữ trên máy này", key, exc_info=True)
+        with held_here(key) as ours:
+            yield ours
         return
     if not taken:
         yield False
@@ -57,6 +66,22 @@ def held(key: str, timeout: int):
                 cache.delete(key)
             except Exception:  # down meanwhile: the lock lapses by itself after `timeout`
                 logger.warning("Bộ nhớ đệm không phản hồi khi trả khóa %s", key, exc_info=True)
+
+
+@contextmanager
+def held_here(key: str):
+    """True while this request holds `key` on this machine, False when another process or thread of it does."""
+    LOCAL_LOCKS.mkdir(exist_ok=True)
+    with open(LOCAL_LOCKS / f"{hashlib.sha256(key.encode()).hexdigest()[:40]}.lock", "a") as file:
+        try:
+            fcntl.flock(file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            fcntl.flock(file, fcntl.LOCK_UN)
 
 
 @contextmanager

@@ -3,6 +3,7 @@ a 500 (the tenth probe: a report's print and the workbook upload failed with "Lá
 
 from django.test import override_settings
 
+from binhson_plan.upload_lock import a_print_slot, one_print_at_a_time
 from targets.models import TargetValue
 from tests.reports.helpers import current_report
 from tests.reports.offline.test_offline_entry import DIFFICULTIES, download, upload
@@ -35,3 +36,21 @@ def test_values_are_imported_while_the_cache_server_is_down(client, cast, plan):
     with override_settings(CACHES=DEAD):
         assert post(client, GOOD).status_code == 302
     assert TargetValue.objects.filter(target__code="2025.01", year=2021).exists()
+
+
+def test_the_print_limits_still_hold_on_the_machine_while_the_cache_server_is_down(client, cast, plan, settings):
+    """The eleventh probe: with Redis down, six prints were drawn at once and the public page waited 13 s."""
+    report = current_report(plan, "LDTBXH")
+    client.force_login(cast["canbo.ldtbxh"])
+    with override_settings(CACHES=DEAD):
+        with one_print_at_a_time(cast["canbo.ldtbxh"]) as ours:  # the account's first print, drawn on this machine
+            assert ours
+            assert client.get(f"/bao-cao/{report.pk}/in/").status_code == 429
+        slots = [a_print_slot() for _ in range(settings.PRINT_CONCURRENT_DRAWS)]
+        assert all(slot.__enter__() for slot in slots)  # every slot held by other accounts' prints
+        try:
+            assert client.get(f"/bao-cao/{report.pk}/in/").status_code == 503
+        finally:
+            for slot in slots:
+                slot.__exit__(None, None, None)
+        assert client.get(f"/bao-cao/{report.pk}/in/").status_code == 200  # released: drawn

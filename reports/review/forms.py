@@ -76,7 +76,7 @@ class CycleDatesForm(forms.ModelForm):
                     name, f"Ngày phải trong thời gian của kế hoạch, từ {first:%d/%m/%Y} đến {last:%d/%m/%Y}."
                 )
         opens, due, locks = cleaned.get("opens_on"), cleaned.get("due_on"), cleaned.get("locks_on")
-        if opens and due and due < opens:
+        if opens and due and due <= opens:  # the eleventh probe: a due date on the opening day was taken
             self.add_error("due_on", "Hạn báo cáo phải sau ngày mở nhập liệu.")
         if locks and due and locks < due:
             self.add_error("locks_on", "Ngày khóa nhập liệu phải từ hạn báo cáo trở đi.")

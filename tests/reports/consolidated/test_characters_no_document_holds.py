@@ -17,6 +17,7 @@ from reports.models import ReportState
 from tests.reports.helpers import ReportPage, current_report, on
 
 HOSTILE = "Thiếu\ufffe kinh phí\uffff đối\x01 ứng\x1b."
+TYPED = HOSTILE[:-1] + "\x7f\x9b."  # DEL and a C1 control, dropped as text is typed too (the eleventh probe)
 CLEAN = "Thiếu kinh phí đối ứng."
 
 
@@ -30,7 +31,7 @@ def test_typed_text_is_stored_without_them(client, cast, plan):
     with on("2026-11-20"):
         client.force_login(cast["canbo.ldtbxh"])
         page = ReportPage(report)
-        page.values["difficulties"] = HOSTILE
+        page.values["difficulties"] = TYPED
         assert client.post(f"/bao-cao/{report.pk}/", page.data()).status_code == 302
     report.refresh_from_db()
     assert report.difficulties == CLEAN

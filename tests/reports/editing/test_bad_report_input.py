@@ -165,3 +165,14 @@ def test_cycle_dates_within_the_plan_are_saved(client, cast, plan):
     assert client.post(f"/ky-bao-cao/{cycle.pk}/", dates).status_code == 302
     cycle.refresh_from_db()
     assert cycle.locks_on.isoformat() == "2031-01-15"
+
+
+def test_a_due_date_on_the_opening_day_is_refused_as_its_message_says(client, cast, plan):
+    """The eleventh probe: "Hạn báo cáo phải sau ngày mở nhập liệu" was said of a day earlier, not of the same day."""
+    client.force_login(cast["vanphong"])
+    cycle = open_cycle(plan, 2026)
+    dates = {"opens_on": "01/01/2026", "due_on": "01/01/2026", "data_cutoff": "31/12/2026", "locks_on": ""}
+    response = client.post(f"/ky-bao-cao/{cycle.pk}/", dates)
+    assert response.status_code == 200 and "Hạn báo cáo phải sau ngày mở nhập liệu." in response.content.decode()
+    cycle.refresh_from_db()
+    assert cycle.due_on.isoformat() == "2026-12-05"
