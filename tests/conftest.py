@@ -37,6 +37,19 @@ _travel = time_machine.travel(chosen_today(), tick=True)
 
 def pytest_configure(config):
     _travel.start()
+    _a_queue_of_its_own()
+
+
+def _a_queue_of_its_own():
+    """Under pytest-xdist (`make test` runs the suite on several workers), each worker queues its jobs on a queue of
+    its own on the broker CI gives the suite (one Redis database): a real Celery worker started by one worker's test
+    (tests/reports/test_worker.py) listens to that queue only, and never takes a job another worker queued about a
+    database it cannot see. Alone (no xdist), jobs go to Celery's default queue as in production."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker:
+        from binhson_plan.celery import app
+
+        app.conf.task_default_queue = f"celery-{worker}"
 
 
 def pytest_unconfigure(config):
