@@ -74,6 +74,18 @@ def django_db_setup(django_db_setup, django_db_blocker):
         _ensure_plan_and_cast()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def media_of_this_run(tmp_path_factory):
+    """Files the tests upload or build go to a folder of this run, of this xdist worker under pytest-xdist
+    (tmp_path_factory), never to the repository's media/: two workers building the same version of a consolidated
+    report (the same file name) would overwrite each other's file between its writing and its reading back. A test
+    that needs a folder of its own still sets `settings.MEDIA_ROOT = tmp_path`."""
+    from django.test import override_settings
+
+    with override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media")):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def prints_drawn_without_a_clock(settings):
     """A print is stopped after PRINT_DRAW_SECONDS on the clock (reports/documents/pdf.py): on a shared machine
