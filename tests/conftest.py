@@ -42,9 +42,9 @@ def pytest_configure(config):
 
 def _a_queue_of_its_own():
     """Under pytest-xdist (`make test` runs the suite on several workers), each worker queues its jobs on a queue of
-    its own on the broker CI gives the suite (one Redis database): a real Celery worker started by one worker's test
-    (tests/reports/test_worker.py) listens to that queue only, and never takes a job another worker queued about a
-    database it cannot see. Alone (no xdist), jobs go to Celery's default queue as in production."""
+    its own on the broker CI gives the suite (one Redis database): a real Celery worker started by one worker's
+    test (tests/reports/consolidated/test_worker.py) listens to that queue only, and never takes a job another
+    worker queued about a database it cannot see. Alone (no xdist), jobs go to Celery's default queue."""
     worker = os.environ.get("PYTEST_XDIST_WORKER")
     if worker:
         from binhson_plan.celery import app
