@@ -37,6 +37,19 @@ _travel = time_machine.travel(chosen_today(), tick=True)
 
 def pytest_configure(config):
     _travel.start()
+    _a_queue_of_its_own()
+
+
+def _a_queue_of_its_own():
+    """Under pytest-xdist (`make test` runs the suite on several workers), each worker queues its jobs on a queue of
+    its own on the broker CI gives the suite (one Redis database): a real Celery worker started by one worker's
+    test (tests/reports/consolidated/test_worker.py) listens to that queue only, and never takes a job another
+    worker queued about a database it cannot see. Alone (no xdist), jobs go to Celery's default queue."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker:
+        from binhson_plan.celery import app
+
+        app.conf.task_default_queue = f"celery-{worker}"
 
 
 def pytest_unconfigure(config):
@@ -59,6 +72,18 @@ def django_db_setup(django_db_setup, django_db_blocker):
     """Load the plan and the demo users once; each test then runs in a rolled-back transaction."""
     with django_db_blocker.unblock():
         _ensure_plan_and_cast()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def media_of_this_run(tmp_path_factory):
+    """Files the tests upload or build go to a folder of this run, of this xdist worker under pytest-xdist
+    (tmp_path_factory), never to the repository's media/: two workers building the same version of a consolidated
+    report (the same file name) would overwrite each other's file between its writing and its reading back. A test
+    that needs a folder of its own still sets `settings.MEDIA_ROOT = tmp_path`."""
+    from django.test import override_settings
+
+    with override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media")):
+        yield
 
 
 @pytest.fixture(autouse=True)

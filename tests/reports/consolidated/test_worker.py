@@ -40,8 +40,10 @@ def start_worker(tmp_path, name, **env):
         | env
     )
     log = open(tmp_path / f"{name}.log", "w")
+    # It listens to the queue of this test's xdist worker only (tests/conftest.py).
     command = [sys.executable, "-m", "celery", "-A", "binhson_plan", "worker", "--pool", "solo", "--loglevel", "INFO",
-               "--hostname", f"{name}@%h", "--without-gossip", "--without-mingle"]  # fmt: skip
+               "--hostname", f"{name}@%h", "--without-gossip", "--without-mingle",
+               "--queues", app.conf.task_default_queue]  # fmt: skip
     return subprocess.Popen(command, env=environment, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
 
 
