@@ -227,14 +227,14 @@ def parse_rows(plan, frame: pd.DataFrame) -> list[Row]:
             fail("reference", "giá trị tham chiếu phải lớn hơn 0.")
         if target and year and (code, year) in seen:
             fail("year", f"trùng với dòng {seen[(code, year)]} (cùng chỉ tiêu, cùng năm).")
+        note = typed(str(record.get("note", ""))).strip()
+        note = note if visible(note) else ""  # invisible characters alone explain nothing (the tenth probe)
+        if len(note) > NOTE_LIMIT:  # said, not cut without a word (the eleventh probe: it was said too late)
+            fail("note", f"ghi chú dài {vn_number(len(note))} ký tự, tối đa {vn_number(NOTE_LIMIT)}.")
         if row_errors:
             errors.extend(row_errors)
             continue
         seen[(code, year)] = index
-        note = typed(str(record.get("note", ""))).strip()
-        note = note if visible(note) else ""  # invisible characters alone explain nothing (the tenth probe)
-        if len(note) > NOTE_LIMIT:  # said, not cut without a word
-            fail("note", f"ghi chú dài {len(note)} ký tự, tối đa {NOTE_LIMIT}.")
         rows.append(Row(index, target, year, value, as_of, note, reference))
     errors += _jumps_without_a_note(rows)
     if errors:

@@ -196,3 +196,13 @@ def test_an_import_takes_no_year_to_come_and_keeps_a_value_s_date_in_its_year(cl
         in page
     )
     assert not TargetValue.objects.filter(target__code="2030.07").exists()
+
+
+def test_an_imported_note_past_its_limit_is_refused_with_its_line(client, cast, plan):
+    """The eleventh probe: a 100 000-character note was stored; its error was noted after the row was taken."""
+    client.force_login(cast["vanphong"])
+    rows = "target_code,year,value,as_of,note\n2025.01,2021,3,," + "a" * 100_000 + "\n"
+    response = client.post("/nhap-so-lieu/", {"file": SimpleUploadedFile("so-lieu.csv", rows.encode())})
+    assert response.status_code == 422
+    assert "Dòng 2, cột note: ghi chú dài 100.000 ký tự, tối đa 2.000." in response.content.decode()
+    assert not TargetValue.objects.filter(target__code="2025.01").exists()
