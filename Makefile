@@ -3,7 +3,8 @@
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
-# `make test` runs the suite in parallel (pytest-xdist), one process per core; TEST_WORKERS=0 runs it in one.
+# `make test` runs the suite in parallel (pytest-xdist), one process per core, a test file per process at a time
+# (a module's shared fixtures are built once); TEST_WORKERS=0 runs it in one.
 TEST_WORKERS ?= auto
 SYSTEM_PACKAGES := gcc libpq-dev fonts-liberation2 libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils postgresql-client
 TEST_SYSTEM_PACKAGES := chromium chromium-driver docker-compose nginx openssl
@@ -21,7 +22,7 @@ test: setup-test
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
-	$(VENV)/bin/pytest -n $(TEST_WORKERS)
+	$(VENV)/bin/pytest -n $(TEST_WORKERS) --dist loadfile
 
 setup: $(VENV)/.installed
 setup-test: $(VENV)/.installed-dev

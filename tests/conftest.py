@@ -86,6 +86,18 @@ def media_of_this_run(tmp_path_factory):
         yield
 
 
+@pytest.fixture(scope="session", autouse=True)
+def locks_of_this_run(tmp_path_factory):
+    """The locks held on the machine while the cache server is down (binhson_plan.upload_lock.held_here) are files
+    of this run, of this xdist worker: two workers, or another run on the machine, whose demo accounts have the same
+    numbers would otherwise hold each other's print and upload locks."""
+    from binhson_plan import upload_lock
+
+    machine_wide, upload_lock.LOCAL_LOCKS = upload_lock.LOCAL_LOCKS, tmp_path_factory.mktemp("locks")
+    yield
+    upload_lock.LOCAL_LOCKS = machine_wide
+
+
 @pytest.fixture(autouse=True)
 def prints_drawn_without_a_clock(settings):
     """A print is stopped after PRINT_DRAW_SECONDS on the clock (reports/documents/pdf.py): on a shared machine
