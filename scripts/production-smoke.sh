@@ -186,6 +186,7 @@ mkdir -p "$MEDIA_ROOT"
 step "migrate" manage migrate --noinput
 step "load_plan" manage load_plan
 step "collectstatic" manage collectstatic --noinput
+step "open_cycles (mở kỳ báo cáo năm nay, như docker-compose khi khởi động và beat mỗi đêm)" manage open_cycles
 step "seed_demo --force (người dùng thử: Văn phòng huyện và cán bộ đơn vị)" manage seed_demo --force
 step "gunicorn, DEBUG tắt, tại http://127.0.0.1:$PORT" start_gunicorn
 step "Celery worker" start_worker

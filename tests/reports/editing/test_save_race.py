@@ -178,17 +178,17 @@ def test_a_submission_waits_for_a_save_that_holds_the_row_on_postgresql(cast, re
     staff = _filled(report, cast)
     page = ReportPage(report)
     page.values["difficulties"] = "Khó khăn A đang lưu."
-    from reports.editing import views
+    from reports.editing import saving
 
-    real_save_forms = views._save_forms
+    real_write = saving._write
     a_holds_the_row, release_a, b_done = threading.Event(), threading.Event(), threading.Event()
     result = {}
 
-    def slow_save_forms(request, report_saved, forms):
+    def slow_write(report_saved, forms, by):
         if threading.current_thread().name == "A":
             a_holds_the_row.set()
             assert release_a.wait(30)
-        return real_save_forms(request, report_saved, forms)
+        return real_write(report_saved, forms, by)
 
     def request_a():
         try:
@@ -203,7 +203,7 @@ def test_a_submission_waits_for_a_save_that_holds_the_row_on_postgresql(cast, re
             connections.close_all()
             b_done.set()
 
-    with mock.patch.object(views, "_save_forms", slow_save_forms):
+    with mock.patch.object(saving, "_write", slow_write):
         a = threading.Thread(target=request_a, name="A")
         a.start()
         assert a_holds_the_row.wait(30)
