@@ -57,7 +57,7 @@ def test_every_route_is_covered_by_these_tests():
     # The public page's workbook, public like the page: PUBLIC above and
     # tests/reports/dashboard/test_public_workbook.py.
     tested |= {"cong-khai/<slug:slug>/bang-so-lieu.xlsx"}
-    # Dashboard, import, public page and progress API: tests/reports/dashboard/test_dashboard.py.
+    # Dashboard, public page and progress API: tests/reports/dashboard/test_dashboard.py; import: tests/targets/.
     tested |= {"bang-dieu-khien/", "bang-dieu-khien/<slug:slug>/<int:year>/",
                "bang-dieu-khien/<slug:slug>/<int:year>/<slug:table>.xlsx", "nhap-so-lieu/", "cong-khai/<slug:slug>/",
                "api/plans/<slug:slug>/progress/"}  # fmt: skip

@@ -6,7 +6,7 @@ from django.test import override_settings
 from binhson_plan.upload_lock import a_print_slot, one_print_at_a_time
 from targets.models import TargetValue
 from tests.reports.helpers import current_report
-from tests.reports.offline.test_offline_entry import DIFFICULTIES, download, upload
+from tests.reports.offline.workbook_helpers import DIFFICULTIES, download, upload
 from tests.targets.test_import_limits import GOOD, post
 
 DEAD = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"}}

@@ -22,12 +22,14 @@ from targets.imports import LIMITS, MAX_COLUMNS, MAX_ROWS
 from targets.models import ReferenceValue, TargetValue
 from tests.reports.offline.test_offline_upload_limits import (
     BILLION_LAUGHS,
-    HOSTILE_PARTS,
     rewritten,
     shared_strings,
+    with_shared_strings,
+)
+from tests.reports.offline.test_workbook_structure_limits import (
+    HOSTILE_PARTS,
     sst_rooted,
     utf32_styles,
-    with_shared_strings,
 )
 from tests.targets.test_bad_numbers_and_imports import workbook
 

@@ -294,7 +294,7 @@ def test_a_build_stops_before_the_sweep_would_take_it_for_dead(plan, monkeypatch
 
 
 def test_the_offline_workbook_refuses_thousands_of_lines_in_a_cell(client, cast, report):
-    from tests.reports.offline.test_offline_entry import LEAD, download, errors_of, upload
+    from tests.reports.offline.workbook_helpers import LEAD, download, errors_of, upload
 
     client.force_login(cast["canbo.ldtbxh"])
     book = download(client, report)

@@ -95,7 +95,7 @@ def test_a_save_under_way_while_the_report_is_sent_and_approved_does_not_land(ca
 def test_a_workbook_read_while_the_report_is_sent_and_approved_is_not_saved(cast, report):
     """The offline workbook goes through the same claim: one read before the approval is refused after it."""
     from reports.offline import upload as offline_upload
-    from tests.reports.offline.test_offline_entry import DIFFICULTIES, download, upload
+    from tests.reports.offline.workbook_helpers import DIFFICULTIES, download, upload
 
     staff = _filled(report, cast)
     book = download(staff, report)
