@@ -50,8 +50,8 @@ def visible(text: str) -> bool:
     """Whether `text` has something a reader sees: not only spaces, format characters (U+200B, U+FEFF, U+00AD…),
     combining marks on no letter and letters that print as nothing (U+3164, U+2800)."""
     # format characters; combining marks, which show only on a letter; code points not assigned (U+2065, U+FFF0,
-    # U+E0080): no font draws them
-    unseen = ("Cf", "Mn", "Me", "Cn")
+    # U+E0080) or for private use (U+E000, U+F0000): no font of the portal draws them
+    unseen = ("Cf", "Mn", "Me", "Cn", "Co")  # and private-use code points (the twelfth probe): no standard glyph
     return any(not c.isspace() and unicodedata.category(c) not in unseen and c not in INVISIBLE for c in text)
 
 

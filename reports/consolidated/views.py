@@ -5,6 +5,7 @@ import logging
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import transaction
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -32,6 +33,9 @@ CONTENT_TYPES = {
 }
 
 
+RECIPIENTS_LIMIT = 2000  # characters of "Nơi nhận": a real list is a few hundred
+
+
 class CoverForm(forms.ModelForm):
     plan_number = forms.CharField(
         label="Số hiệu của Kế hoạch",
@@ -52,10 +56,14 @@ class CoverForm(forms.ModelForm):
             "signer_name",
         ]
         widgets = {"recipients": forms.Textarea(attrs={"rows": 6})}
+        error_messages = {"recipients": {"max_length": "Nơi nhận tối đa 2.000 ký tự: rút gọn danh sách nơi nhận."}}
         formfield_callback = day_formfield
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["recipients"].max_length = RECIPIENTS_LIMIT  # the twelfth probe: 100 000 characters were taken
+        self.fields["recipients"].validators.append(MaxLengthValidator(RECIPIENTS_LIMIT))
+        self.fields["recipients"].widget.attrs["maxlength"] = RECIPIENTS_LIMIT
         for field in self.fields.values():
             field.error_messages["required"] = "Mục này không được để trống."
 

@@ -17,11 +17,15 @@ def cycle_of(plan, year: int) -> ReportingCycle | None:
     return ReportingCycle.objects.filter(plan=plan, year=year).first()
 
 
-def open_cycle(plan, year: int, by=None) -> ReportingCycle:
-    """The plan's cycle for `year`, created with the plan's due date and one report per expected agency."""
+def open_cycle(plan, year: int, by=None, latest: int | None = None) -> ReportingCycle:
+    """The plan's cycle for `year`, created with the plan's due date and one report per expected agency. `latest`: the
+    last year a person may open (this one: a year to come has no values yet; the twelfth probe opened 2030 in 2026 and
+    had values "as of" 01/11/2030 approved)."""
     last_year = plan.vision_year or plan.period_end
     if not plan.period_start <= year <= last_year:
         raise ValidationError(f"Năm báo cáo phải trong khoảng {plan.period_start}–{last_year}.")
+    if latest is not None and year > latest:
+        raise ValidationError(f"Năm {year} chưa đến: chỉ mở được kỳ báo cáo của năm nay ({latest}) hoặc các năm trước.")
     with transaction.atomic():
         cycle, created = ReportingCycle.objects.get_or_create(
             plan=plan,

@@ -112,7 +112,7 @@ def cycle_list(request):
     form = CycleOpenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            cycle = open_cycle(plan, form.cleaned_data["year"], by=request.user)
+            cycle = open_cycle(plan, form.cleaned_data["year"], by=request.user, latest=timezone.localdate().year)
         except ValidationError as exc:
             form.add_error("year", exc.messages[0])
         else:

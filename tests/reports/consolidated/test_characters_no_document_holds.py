@@ -175,3 +175,18 @@ def test_a_proposal_answered_has_an_answer(client, cast, plan):
             assert "Cần ghi nội dung trả lời khi chọn “Đã trả lời”." in answered.content.decode()
     proposal.refresh_from_db()
     assert proposal.state == "received" and proposal.response == ""
+
+
+def test_text_only_in_private_use_code_points_is_no_reason(client, cast, plan):
+    """The twelfth probe: a send-back reason of U+F0000 alone was taken and sent to the agency."""
+    report = current_report(plan, "LDTBXH")
+    with on("2026-11-20"):
+        client.force_login(cast["canbo.ldtbxh"])
+        page = ReportPage(report).fill_everything()
+        assert client.post(f"/bao-cao/{report.pk}/", page.data("submit")).status_code == 302
+        client.force_login(cast["vanphong"])
+        for reason in ("\U000f0000", "\ue000\U00100000"):
+            response = client.post(f"/bao-cao/{report.pk}/tra-lai/", {"reason": reason, "correction_due_on": ""})
+            assert response.status_code == 422 and "Cần ghi lý do" in response.content.decode()
+    report.refresh_from_db()
+    assert report.state == ReportState.SUBMITTED

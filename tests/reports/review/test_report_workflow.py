@@ -214,3 +214,16 @@ def test_the_cycles_are_listed_newest_first_whatever_the_order_they_were_opened(
     page = client.get("/ky-bao-cao/").content.decode()
     listed = re.findall(r'<td><a href="/ky-bao-cao/\d+/">(\d{4})</a></td>', page)
     assert listed == ["2026", "2025", "2024"]
+
+
+def test_a_year_to_come_is_not_opened(client, cast, plan):
+    """The twelfth probe: 2030's cycle, opened in 2026, had values "as of" 01/11/2030 approved as the plan's."""
+    this_year = timezone.localdate().year
+    client.force_login(cast["vanphong"])
+    response = client.post("/ky-bao-cao/", {"year": this_year + 1})
+    assert response.status_code == 200
+    assert (
+        f"Năm {this_year + 1} chưa đến: chỉ mở được kỳ báo cáo của năm nay ({this_year}) hoặc các năm trước."
+        in response.content.decode()
+    )
+    assert not ReportingCycle.objects.exists()
