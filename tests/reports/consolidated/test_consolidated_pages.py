@@ -174,8 +174,14 @@ def test_two_build_requests_at_once_queue_one_version_on_postgresql(cast, plan):
 def test_the_list_of_recipients_has_a_limit_said_next_to_it(client, cast, plan):
     """The twelfth probe: 100 000 characters of "Nơi nhận" went into the PDF and the Word file."""
     client.force_login(cast["vanphong"])
-    cover = {"number": "45/BC-UBND", "report_date": "20/11/2026", "addressee": "Ủy ban nhân dân tỉnh Quảng Ngãi",
-             "recipients": "x" * 100_000, "signer_position": "PHÓ CHỦ TỊCH", "signer_name": "Phạm Quang Sự"}  # fmt: skip
+    cover = {
+        "number": "45/BC-UBND",
+        "report_date": "20/11/2026",
+        "addressee": "Ủy ban nhân dân tỉnh Quảng Ngãi",
+        "recipients": "x" * 100_000,
+        "signer_position": "PHÓ CHỦ TỊCH",
+        "signer_name": "Phạm Quang Sự",
+    }
     response = client.post("/tong-hop/", cover)
     assert response.status_code == 422
     assert "Nơi nhận tối đa 2.000 ký tự: rút gọn danh sách nơi nhận." in response.content.decode()
