@@ -13,6 +13,7 @@ from targets.models import ReferenceValue, TargetValue
 from tests.conftest import DATA
 
 SLUG = "binh-son-ctdt-2021-2030"
+pytestmark = pytest.mark.season  # moved from the dashboard tests with their mark: an import takes no year to come
 
 
 @pytest.fixture
