@@ -3,6 +3,7 @@
 import unicodedata
 
 from django import forms
+from django.utils import timezone
 
 from binhson_plan.dates import DayField
 from binhson_plan.longtext import typed, visible
@@ -51,10 +52,16 @@ class CorrectionForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        year, as_of = cleaned.get("year"), cleaned.get("as_of")
+        year, as_of, today = cleaned.get("year"), cleaned.get("as_of"), timezone.localdate()
         if year and as_of and as_of.year != year:  # the tenth probe: 2025's value "as of" 01/01/2030
             self.add_error(
                 "as_of", f"Ngày tính số liệu phải trong năm {year} (từ 01/01/{year} đến 31/12/{year}), năm của số liệu."
+            )
+        elif as_of and as_of > today and not cleaned.get("is_estimate"):  # as the report form (the thirteenth probe)
+            self.add_error(
+                "as_of",
+                f"Ngày số liệu sau hôm nay ({today:%d/%m/%Y}) chỉ dùng cho số ước tính: đánh dấu “Ước thực hiện” "
+                "hoặc ghi ngày đã qua.",
             )
         return cleaned
 

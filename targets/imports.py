@@ -14,6 +14,7 @@ from decimal import Decimal
 
 import pandas as pd
 from django.db import transaction
+from django.utils import timezone
 
 from binhson_plan import workbooks
 from binhson_plan.dates import DateError, parse_day
@@ -220,6 +221,11 @@ def parse_rows(plan, frame: pd.DataFrame) -> list[Row]:
             fail(
                 "as_of", f"ngày tính số liệu phải trong năm {year} (từ 01/01/{year} đến 31/12/{year}), năm của số liệu."
             )
+        elif (
+            as_of and as_of > timezone.localdate()
+        ):  # an import records figures, never estimates (the thirteenth probe)
+            later = f"ngày tính số liệu {as_of:%d/%m/%Y} chưa đến"
+            fail("as_of", f"{later}: tệp này nhập số liệu đã có, số ước tính nhập trên báo cáo.")
         reference = _number(record.get("reference", ""), "reference", fail, required=False)
         if reference is not None and target and code not in relative:
             fail("reference", f"chỉ tiêu {code} không so với chuỗi tham chiếu.")

@@ -1,6 +1,7 @@
 """Numbers in other scripts' digits, and import files that are too big once unpacked or named too long:
 each refused with a Vietnamese reason (or the name shortened), never a server error or a dead worker."""
 
+import datetime
 import io
 import zipfile
 
@@ -206,3 +207,20 @@ def test_an_imported_note_past_its_limit_is_refused_with_its_line(client, cast, 
     assert response.status_code == 422
     assert "Dòng 2, cột note: ghi chú dài 100.000 ký tự, tối đa 2.000." in response.content.decode()
     assert not TargetValue.objects.filter(target__code="2025.01").exists()
+
+
+def test_a_figure_as_of_a_day_to_come_is_no_recorded_figure(client, cast, plan):
+    """The thirteenth probe: the import and the correction recorded 2026's figure "as of" 31/12/2026 on 06/12/2026, not
+    as an estimate, though the report form refuses it."""
+    today = timezone.localdate()  # the run's day, 20/11/2026 (tests/conftest.py): tomorrow is in the same year
+    later = today + datetime.timedelta(days=1)
+    client.force_login(cast["vanphong"])
+    rows = f"target_code,year,value,as_of\n2030.01,{today.year},27,{later:%d/%m/%Y}\n"
+    page = client.post("/nhap-so-lieu/", {"file": SimpleUploadedFile("so-lieu.csv", rows.encode())}).content.decode()
+    assert f"Dòng 2, cột as_of: ngày tính số liệu {later:%d/%m/%Y} chưa đến" in page
+    url = f"/ke-hoach/{plan.slug}/chi-tieu/2030.02/dinh-chinh/"
+    data = {"year": today.year, "value": "10", "as_of": f"{later:%d/%m/%Y}", "reason": "Số liệu cuối năm."}
+    page = client.post(url, data).content.decode()
+    assert f"Ngày số liệu sau hôm nay ({today:%d/%m/%Y}) chỉ dùng cho số ước tính" in page
+    assert not TargetValue.objects.filter(target__code__in=["2030.01", "2030.02"]).exists()
+    assert client.post(url, data | {"is_estimate": "on"}).status_code == 302  # as an estimate it is taken

@@ -81,11 +81,11 @@ def test_a_reviewer_corrects_an_approved_value_with_a_reason(client, cast, plan,
     client.force_login(cast["vanphong"])
     form = client.get(f"{url}?nam={value.year}")
     assert form.status_code == 200 and "Lý do đính chính" in form.content.decode()
-    refused = client.post(url, {"year": value.year, "value": "4,2", "as_of": "30/11/2026", "reason": " "})
+    refused = client.post(url, {"year": value.year, "value": "4,2", "as_of": "15/11/2026", "reason": " "})
     assert "Cần ghi lý do đính chính." in refused.content.decode()
     assert TargetValue.objects.filter(target=value.target, year=value.year).count() == 1
     response = client.post(
-        url, {"year": value.year, "value": "4,2", "as_of": "30/11/2026", "reason": "Cục Thống kê công bố lại số liệu."}
+        url, {"year": value.year, "value": "4,2", "as_of": "15/11/2026", "reason": "Cục Thống kê công bố lại số liệu."}
     )
     assert response.status_code == 302
     versions = list(TargetValue.objects.filter(target=value.target, year=value.year).order_by("recorded_at", "pk"))
