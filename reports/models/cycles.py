@@ -50,12 +50,13 @@ class ReportingCycle(models.Model):
 
     def default_as_of(self, year: int, today=None) -> datetime.date:
         """The "as of" date of a value typed without one (PRODUCT.md §5): the day it is typed while its year
-        runs (an estimate); once the year is over, the cycle's cut-off, or the end of an earlier year."""
+        runs (an estimate); once the year is over, the cycle's cut-off, or the end of an earlier year — never a day
+        after today (the fourteenth probe: a blank date became a cut-off still to come, recorded as no estimate)."""
         today = today or timezone.localdate()
         if today <= datetime.date(year, 12, 31):
             day = today
         else:
-            day = self.data_cutoff if year == self.year else datetime.date(year, 12, 31)
+            day = min(self.data_cutoff if year == self.year else datetime.date(year, 12, 31), today)
         first, last = self.as_of_window(year)
         return min(max(day, first), last)
 

@@ -75,6 +75,13 @@ class CycleDatesForm(forms.ModelForm):
                 self.add_error(
                     name, f"Ngày phải trong thời gian của kế hoạch, từ {first:%d/%m/%Y} đến {last:%d/%m/%Y}."
                 )
+        cutoff, year = cleaned.get("data_cutoff"), self.instance.year
+        if cutoff and not datetime.date(year, 1, 1) <= cutoff <= datetime.date(year + 1, 1, 31):
+            # a value's date may run to the cut-off: 31/12/2031 for the 2026 cycle dated approved values years ahead
+            self.add_error(
+                "data_cutoff",
+                f"Ngày số liệu tính đến phải trong năm {year} hoặc đến 31/01/{year + 1} (số liệu thu vào tháng 1).",
+            )
         opens, due, locks = cleaned.get("opens_on"), cleaned.get("due_on"), cleaned.get("locks_on")
         if opens and due and due <= opens:  # the eleventh probe: a due date on the opening day was taken
             self.add_error("due_on", "Hạn báo cáo phải sau ngày mở nhập liệu.")

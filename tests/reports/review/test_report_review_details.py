@@ -173,3 +173,18 @@ def test_a_sent_back_report_of_last_year_is_shown_on_this_years_page(client, cas
     client.force_login(cast["canbo.ldtbxh"])
     html = client.get(f"/bao-cao/{this_year.pk}/").content.decode()
     assert "Báo cáo năm 2025 bị trả lại để bổ sung" in html and f"/bao-cao/{old.pk}/" in html
+
+
+def test_a_cut_off_years_ahead_is_refused_and_a_blank_date_is_never_a_day_to_come(client, cast, report):
+    """The fourteenth probe: the 2025 cycle's cut-off set to 31/12/2026 dated its approved values 31/12/2026 (a day to
+    come, no estimate), and the 2026 cycle's to 31/12/2031 let a value of 2026 be dated 2029."""
+    client.force_login(cast["vanphong"])
+    cycle = report.cycle
+    data = {"opens_on": "01/01/2026", "due_on": "05/12/2026", "data_cutoff": "31/12/2031", "locks_on": ""}
+    page = client.post(f"/ky-bao-cao/{cycle.pk}/", data).content.decode()
+    assert "Ngày số liệu tính đến phải trong năm 2026 hoặc đến 31/01/2027 (số liệu thu vào tháng 1)." in page
+    cycle.refresh_from_db()
+    assert cycle.data_cutoff == datetime.date(2026, 12, 31)
+    cycle.data_cutoff = datetime.date(2027, 1, 31)  # allowed: figures collected into January
+    assert cycle.default_as_of(2026, today=datetime.date(2027, 1, 5)) == datetime.date(2027, 1, 5)  # not the 31st
+    assert cycle.default_as_of(2026, today=datetime.date(2027, 2, 5)) == datetime.date(2027, 1, 31)
