@@ -36,10 +36,10 @@ def _too_long_to_print(request, report, reason: str, retry: bool = False):
         f"Báo cáo dài hơn mức in trực tiếp trên cổng ({reason}). Hãy tải tệp Excel của báo cáo (mục “Tệp Excel "
         f"của báo cáo” trên trang báo cáo), hoặc rút gọn các đoạn dài rồi in lại.{later}"
     )
-    return _print_busy(request, report, message, 413, heading="Báo cáo quá dài để in trên cổng")
+    return busy_page(request, report, message, 413, heading="Báo cáo quá dài để in trên cổng")
 
 
-def _print_busy(request, report, message, status, heading="Bản in chưa tạo được"):
+def busy_page(request, report, message, status, heading="Bản in chưa tạo được"):
     """A print refused, never a 500: the account's other print is being drawn (429), every slot for drawing is held
     by other accounts' prints (503), or the report is too long to draw within a request (413)."""
     context = {"report": report, "heading": heading, "message": message}
@@ -101,10 +101,10 @@ def report_pdf(request, pk):
         # PRINT_CONCURRENT_DRAWS across accounts, so prints never hold every gunicorn worker (issue 17).
         with one_print_at_a_time(request.user) as mine:
             if not mine:
-                return _print_busy(request, report, PRINT_BUSY_ACCOUNT, 429)
+                return busy_page(request, report, PRINT_BUSY_ACCOUNT, 429)
             with a_print_slot() as slot:
                 if not slot:
-                    return _print_busy(request, report, PRINT_BUSY_SERVER, 503)
+                    return busy_page(request, report, PRINT_BUSY_SERVER, 503)
                 drawn = cache_get(key)  # drawn meanwhile by another account's print of the same content
                 if drawn is None:
                     try:

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from binhson_plan.upload_lock import a_print_slot, one_print_at_a_time, one_upload_at_a_time
 from reports import access
+from reports.documents.views import busy_page
 from reports.models import ReportingCycle, ReportState
 from reports.offline.reader import MAX_BYTES
 from reports.offline.upload import WorkbookError, apply_workbook
@@ -113,6 +114,9 @@ def _refused(request, report, errors, status, confirm=False, retry_form=None):
     return render(request, "reports/workbook_upload.html", context, status=status)
 
 
+ZIP = "Tệp nén chưa tạo được"
+
+
 def cycle_workbooks(request, pk):
     access.require_reviewer(request)
     cycle = get_object_or_404(ReportingCycle.objects.select_related("plan"), pk=pk)
@@ -120,19 +124,16 @@ def cycle_workbooks(request, pk):
     # few reviewers' tabs cannot hold every worker (the tenth probe)
     with one_print_at_a_time(request.user) as mine:
         if not mine:
-            return _busy(request, "Tệp nén của tài khoản này đang được tạo, xin chờ ít giây rồi tải lại.", 429)
+            return busy_page(
+                request, None, "Tệp nén của tài khoản này đang được tạo, xin chờ ít giây rồi tải lại.", 429, ZIP
+            )
         with a_print_slot() as slot:
             if not slot:
-                return _busy(request, "Máy chủ đang bận tạo các tệp khác, xin chờ ít giây rồi tải lại.", 503)
+                return busy_page(
+                    request, None, "Máy chủ đang bận tạo các tệp khác, xin chờ ít giây rồi tải lại.", 503, ZIP
+                )
             content = cycle_zip(cycle)
     return _attachment(content, "application/zip", f"bao-cao-{cycle.year}-excel.zip")
-
-
-def _busy(request, message: str, status: int):
-    context = {"heading": "Tệp nén chưa tạo được", "message": message}
-    response = render(request, "reports/print_busy.html", context, status=status)
-    response["Retry-After"] = "10"
-    return response
 
 
 def _attachment(content: bytes, content_type: str, name: str) -> HttpResponse:
