@@ -74,9 +74,7 @@ def test_their_shared_agencies_are_bình_sơns_unchanged_and_one_has_a_part_in_t
     assert after == before  # loading any of the three files names the shared agencies alike
     for code, expected_plans in (("BDT-TINH", 2), ("UBND-BK", 2)):
         agency = Agency.objects.get(code=code)
-        with_a_part = {
-            a.section.plan_id for a in agency.assignments.select_related("section") if a.section.is_active
-        }
+        with_a_part = {a.section.plan_id for a in agency.assignments.select_related("section") if a.section.is_active}
         assert len(with_a_part) == expected_plans, code
 
 
@@ -87,7 +85,7 @@ def test_the_plan_list_and_page_say_minh_hoa_and_bình_sơn_does_not(client, cas
         assert str(p).endswith(MARK) and p.display_title.endswith(MARK)
         assert f"Kế hoạch {p.title} {MARK}" in listing
         page = client.get(f"/ke-hoach/{p.slug}/").content.decode()
-        assert f"<h1 class=\"h3\">Kế hoạch {p.title} {MARK}</h1>" in page
+        assert f'<h1 class="h3">Kế hoạch {p.title} {MARK}</h1>' in page
         assert MARK in page.split("</title>")[0]
     assert MARK not in client.get(f"/ke-hoach/{plan.slug}/").content.decode().split("</h1>")[0]
     assert not str(plan).endswith(MARK)
