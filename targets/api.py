@@ -108,7 +108,7 @@ def _target(target) -> dict:
         "period_start": target.period_start,
         "measured_unit": target.input_unit,
         "reference": target.reference or None,
-        "indicator": target.indicator or None,
+        "indicator": target.indicator.code if target.indicator_id else None,
         "natural_limit": _number(target.natural_limit),
         "section": target.section.code if target.section_id else None,
         "parent": target.parent.code if target.parent else None,
@@ -146,7 +146,9 @@ def plan_detail(request, slug):
         return _json({"error": str(exc)}, status=400)
     on = plan.organisation_date(year) if year else timezone.localdate()
     lineage = Lineage.load()
-    targets = list(plan.targets.filter(is_active=True).select_related("responsible_agency", "parent", "section"))
+    targets = list(
+        plan.targets.filter(is_active=True).select_related("responsible_agency", "parent", "section", "indicator")
+    )
     owners = lineage.owners(targets, on)
     part_three = next((node for node in build_tree(plan, on, lineage) if node.section.code == "III"), None)
     agencies = list(

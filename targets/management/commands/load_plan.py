@@ -38,6 +38,7 @@ class Command(BaseCommand):
             ("section", "mục"),
             ("assignment", "phân công"),
             ("target", "chỉ tiêu"),
+            ("indicator", "chỉ số mới (chưa có trong danh mục của tỉnh)"),
         ]:
             parts = [
                 f"{counts[f'{noun}_{outcome}']} {word}"
