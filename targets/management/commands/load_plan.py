@@ -51,4 +51,5 @@ class Command(BaseCommand):
                 ]  # fmt: skip
                 if counts[f"{noun}_{outcome}"]
             ]
-            self.stdout.write(f"  {label}: {', '.join(parts) or 'không có'}")
+            if parts or noun != "indicator":
+                self.stdout.write(f"  {label}: {', '.join(parts) or 'không có'}")
