@@ -172,4 +172,4 @@ def test_the_admin_lists_indicators_with_their_targets(client, cast, plan):
     assert "thu-nhap-dtts" in page and "Số chỉ tiêu đo" in page
     pk = Indicator.objects.get(code="thu-nhap-dtts").pk
     page = client.get(f"/quan-tri/targets/indicator/{pk}/change/").content.decode()
-    assert "các chỉ tiêu đo chỉ số này" in page and "2045.01" in page
+    assert "Các chỉ tiêu đo chỉ số này" in page and "2045.01" in page
