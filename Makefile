@@ -14,6 +14,7 @@ TEST_SYSTEM_PACKAGES := chromium chromium-driver docker-compose nginx openssl
 # `make run` also loads two illustrative plans of other former districts (marked "minh họa"): one portal, three plans.
 run: setup
 	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_indicators
 	$(PY) manage.py load_plan
 	$(PY) manage.py load_plan binhson_plan/plans/minh_hoa_tra_bong.yaml
 	$(PY) manage.py load_plan binhson_plan/plans/minh_hoa_ba_to.yaml
