@@ -4,11 +4,13 @@ gets a real-looking year of its own, and the staff of an agency with a part in t
 The demo's year depends on today (this year; in January the year just ended), as in test_demo_year.py."""
 
 import io
+import subprocess
 from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from openpyxl import load_workbook
 
 from reports.demo.seeding import DEMO_SOURCE, demo_year
 from reports.models import AgencyReport, Evidence, Proposal, ProposalState, ReportingCycle, ReportState, TaskEntry
@@ -77,3 +79,21 @@ def test_bình_sơns_year_is_seeded_as_it_is_alone(seeded, db):
         "TTYT",
     ]
     assert seeded.index("Dữ liệu minh họa năm") < seeded.index("(minh họa):")  # Bình Sơn's lines come first
+
+
+def test_its_files_say_minh_hoa_in_their_heading(seeded, client, db):
+    """The agency's workbook and its printed report name the plan as the pages do."""
+    report = AgencyReport.objects.get(agency__code="BDT-TINH", cycle__plan__slug=ILLUSTRATIVE[0], cycle__year=YEAR)
+    title = report.cycle.plan.display_title
+    client.force_login(get_user_model().objects.get(username="canbo.bdt-tinh"))
+    workbook = load_workbook(io.BytesIO(client.get(f"/bao-cao/{report.pk}/excel/").content))
+    cells = [str(c.value) for sheet in workbook for row in sheet.iter_rows(max_row=6) for c in row if c.value]
+    assert f"Kế hoạch: {title}" in cells
+    pdf = client.get(f"/bao-cao/{report.pk}/in/")
+    assert pdf["Content-Type"] == "application/pdf"
+    text = " ".join(
+        subprocess.run(["pdftotext", "-", "-"], input=pdf.content, capture_output=True, check=True)
+        .stdout.decode()
+        .split()
+    )
+    assert "huyện Trà Bồng (minh họa)" in text
