@@ -70,6 +70,15 @@ class Plan(models.Model):
         return reverse("tasks:plan_detail", args=[self.slug])
 
     @property
+    def short_title(self) -> str:
+        """What marks the plan in a list of several: the area it covers ("huyện Bình Sơn"), else its title; an
+        illustrative plan stays marked so."""
+        area = self.title.rpartition("trên địa bàn ")[2].strip() or self.title
+        if "minh họa" in self.title.lower() and "minh họa" not in area.lower():
+            area += " (minh họa)"
+        return area
+
+    @property
     def report_due_text(self) -> str:
         return f"{self.report_due_day:02d}/{self.report_due_month:02d}"
 
