@@ -63,7 +63,7 @@ def pandas_must_not_read(monkeypatch):
 
 
 def post(client, content: bytes, name: str = "so-lieu.xlsx"):
-    return client.post("/nhap-so-lieu/", {"file": SimpleUploadedFile(name, content)})
+    return client.post("/ke-hoach/binh-son-ctdt-2021-2030/nhap-so-lieu/", {"file": SimpleUploadedFile(name, content)})
 
 
 def next_to_the_field(response) -> str:
