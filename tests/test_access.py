@@ -11,7 +11,7 @@ from reports.consolidated.models import ConsolidatedReport
 from reports.cycles.opening import open_cycle, open_this_year
 from reports.models import AgencyReport, PlanRole, Proposal, ReportingCycle, ReportState
 from tasks.models import Plan
-from tests.reports.helpers import on
+from tests.reports.helpers import another_plan, on
 
 SLUG = "binh-son-ctdt-2021-2030"
 ROLES = ["quantri", "vanphong", "sodantoc", "lanhdao", "canbo.ldtbxh", "canbo.binhan"]
@@ -145,18 +145,10 @@ def test_unknown_pages_answer_404_in_vietnamese(client, cast):
 OTHER = "ke-hoach-khac-minh-hoa"
 
 
-def another_plan(plan, slug=OTHER, title="Kế hoạch khác trên địa bàn huyện Minh Họa"):
-    """A second plan: the first's fields under another slug and title (no tasks or targets needed here)."""
-    fields = {
-        f.name: getattr(plan, f.name) for f in Plan._meta.concrete_fields if f.name not in {"id", "slug", "title"}
-    }
-    return Plan.objects.create(slug=slug, title=title, **fields)
-
-
 @pytest.fixture
 def plan_b(plan):
     """Plan B with a cycle of 2026, a sent report of Bình An's with a proposal, and a consolidated version."""
-    other = another_plan(plan)
+    other = another_plan(plan, OTHER, "Kế hoạch khác trên địa bàn huyện Minh Họa")
     day = datetime.date
     cycle = ReportingCycle.objects.create(
         plan=other, year=2026, opens_on=day(2026, 1, 1), due_on=day(2026, 12, 5), data_cutoff=day(2026, 11, 30)
@@ -264,3 +256,17 @@ def test_an_unknown_or_inactive_plan_is_not_found(client, cast, plan_b):
     client.force_login(cast["sodantoc"])
     for slug in ("khong-co", OTHER):
         assert client.get(f"/ke-hoach/{slug}/tham-dinh/").status_code == 404
+
+
+def test_a_reviewer_of_another_plan_neither_overrides_nor_corrects_this_plans_targets(client, cast, plan_b):
+    PlanRole.objects.filter(user=cast["vanphong"]).update(plan=plan_b["plan"])  # now the other plan's reviewer
+    client.force_login(cast["vanphong"])
+    target = f"/ke-hoach/{SLUG}/chi-tieu/2030.03/"
+    for url in (f"{target}dieu-chinh-tinh-trang/", f"{target}dinh-chinh/"):
+        assert client.get(url).status_code == 403, url
+        assert client.post(url, {"year": 2026, "status": "met", "value": "1", "reason": "x"}).status_code == 403, url
+    page = client.get(target).content.decode()
+    assert 'id="dieu-chinh-tinh-trang"' not in page and "Đính chính số liệu" not in page
+    client.force_login(cast["sodantoc"])
+    assert client.get(f"{target}dieu-chinh-tinh-trang/").status_code == 200
+    assert client.get(f"{target}dinh-chinh/").status_code == 200

@@ -169,17 +169,17 @@ def test_a_report_past_its_corrections_date_is_in_the_overdue_digest(client, cas
         send_back(client, cast, report, correction_due_on="25/11/2026")
     mail.outbox.clear()
     send_reminders(datetime.date(2026, 11, 25))  # the date itself: the agencies' reminders, no digest
-    assert not [m for m in mail.outbox if m.to == ["vanphong@binhson.local"]]
+    assert not [m for m in mail.outbox if m.to == ["sodantoc@binhson.local", "vanphong@binhson.local"]]
     mail.outbox.clear()
     send_reminders(datetime.date(2026, 11, 26))
-    [digest] = [m for m in mail.outbox if m.to == ["vanphong@binhson.local"]]
+    [digest] = [m for m in mail.outbox if m.to == ["sodantoc@binhson.local", "vanphong@binhson.local"]]
     assert f"- {NAME}: quá hạn bổ sung (hạn 25/11/2026)" in digest.body and "quá hạn bổ sung" in digest.subject
     mail.outbox.clear()
     send_reminders(datetime.date(2026, 11, 27))
-    assert not [m for m in mail.outbox if m.to == ["vanphong@binhson.local"]]  # once
+    assert not [m for m in mail.outbox if m.to == ["sodantoc@binhson.local", "vanphong@binhson.local"]]  # once
     mail.outbox.clear()
     send_reminders(datetime.date(2026, 12, 6))  # the season's digest names it with the reports never sent
-    [digest] = [m for m in mail.outbox if m.to == ["vanphong@binhson.local"]]
+    [digest] = [m for m in mail.outbox if m.to == ["sodantoc@binhson.local", "vanphong@binhson.local"]]
     assert f"- {NAME}: quá hạn bổ sung (hạn 25/11/2026)" in digest.body
     assert "- Ủy ban nhân dân xã Bình An" in digest.body
 
@@ -192,7 +192,7 @@ def test_in_january_the_year_just_ended_is_still_reminded(client, cast, plan):
         send_back(client, cast, report, reason="Bổ sung số liệu cả năm.", correction_due_on="06/01/2027")
     mail.outbox.clear()
     send_reminders(datetime.date(2027, 1, 7))
-    [digest] = [m for m in mail.outbox if m.to == ["vanphong@binhson.local"]]
+    [digest] = [m for m in mail.outbox if m.to == ["sodantoc@binhson.local", "vanphong@binhson.local"]]
     assert "năm 2026" in digest.subject and "- Ủy ban nhân dân xã Bình An" in digest.body
     assert f"- {NAME}: quá hạn bổ sung (hạn 06/01/2027)" in digest.body
     assert ReportingCycle.objects.filter(year=2026).exists()
