@@ -53,7 +53,8 @@ def home(request):
             messages.info(request, f"Kỳ báo cáo năm {year} chưa mở. Khi Văn phòng huyện mở kỳ, báo cáo năm {year} "
                           "của đơn vị sẽ có ở đây.")  # fmt: skip
     if access.is_reviewer(request.user):
-        return redirect("reports:queue_choice")
+        reviewed = list(access.plans_reviewed_by(request.user)[:2])
+        return redirect("reports:queue", reviewed[0].slug) if len(reviewed) == 1 else redirect("reports:queue_choice")
     if access.can_read_all(request.user):
         return redirect("reports:dashboard_home")
     if len(plans) != 1:

@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from agencies.models import Agency
-from reports.models import AgencyReport, ReportingCycle, ReportState
+from reports.models import AgencyReport, PlanRole, ReportingCycle, ReportState
 from tasks.models import Plan
 from tests.conftest import queries_of
 from tests.reports.helpers import another_plan, on
@@ -70,3 +70,21 @@ def test_a_reviewers_queue_and_plan_list_take_as_many_queries_at_3_and_30_plans(
     assert Plan.objects.order_by("-pk").first().title in listed
     page = client.get(queue).content.decode()
     assert "Báo cáo chờ thẩm định (1)" in page and plan.title in page  # its own plan's only, named
+
+
+@on("2026-12-06")
+def test_a_staff_member_with_a_part_in_two_plans_lands_on_the_list_of_their_reports(client, cast, plan):
+    plans_with_reports(plan, 2)
+    client.force_login(cast["canbo.binhan"])
+    assert client.get("/")["Location"] == "/bao-cao/"
+
+
+@on("2026-12-06")
+def test_a_viewer_named_on_one_plan_reads_that_plan_only(client, cast, plan):
+    other = plans_with_reports(plan, 2)[1]
+    PlanRole.objects.create(user=cast["lanhdao"], role="viewer", plan=plan)
+    client.force_login(cast["lanhdao"])
+    assert client.get(f"/bang-dieu-khien/{plan.slug}/2026/").status_code == 200
+    assert client.get(f"/bang-dieu-khien/{other.slug}/2026/").status_code == 403
+    assert client.get(f"/ke-hoach/{other.slug}/tong-hop/").status_code == 403
+    assert client.get("/tong-hop/")["Location"] == f"/ke-hoach/{plan.slug}/tong-hop/"  # the one plan they read
