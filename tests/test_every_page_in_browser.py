@@ -73,7 +73,14 @@ def seed_the_year(plan) -> dict:
             *reading,
         ],
         "lanhdao": [*district, *reading],
-        "quantri": ["/quan-tri/", "/quan-tri/agencies/agency/", "/quan-tri/reports/agencyreport/", *reading[:2]],
+        "sodantoc": ["/tham-dinh/", "/tong-hop/"],  # the Sở: every plan (here one, so straight to its pages)
+        "quantri": [
+            "/quan-tri/",
+            "/quan-tri/agencies/agency/",
+            "/quan-tri/reports/agencyreport/",
+            "/quan-tri/reports/planrole/",
+            *reading[:2],
+        ],  # fmt: skip
     }
 
 
