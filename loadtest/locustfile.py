@@ -76,7 +76,7 @@ class Reviewer(Person):
 
     @task(2)
     def queue(self):
-        self.get("/tham-dinh/", "hàng chờ thẩm định")
+        self.get(f"/ke-hoach/{CAST['plan']}/tham-dinh/", "hàng chờ thẩm định")
 
     @task(2)
     def dashboard(self):

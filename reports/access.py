@@ -1,11 +1,13 @@
 """Who may see and change which report: one helper per need, each doing the 404 and the check."""
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.shortcuts import get_object_or_404
 
 from agencies.lineage import Lineage
 from agencies.permissions import Role, has_role
-from reports.models import AgencyReport
+from reports.models import AgencyReport, PlanRole, PlanRoleKind
+from tasks.models import Plan
 
 
 def user_agency(user):
@@ -20,6 +22,86 @@ def is_reviewer(user) -> bool:
 def can_read_all(user) -> bool:
     """Reviewers, viewers and administrators read every agency's report."""
     return user.is_superuser or any(has_role(user, role) for role in (Role.REVIEWER, Role.VIEWER, Role.ADMINISTRATOR))
+
+
+def _plan_rows(user) -> list[tuple[str, int | None]]:
+    """The user's (role, plan id) rows, read once per request (cached on the user object, like role_names)."""
+    if not user.is_authenticated:
+        return []
+    if not hasattr(user, "_portal_plan_roles"):
+        user._portal_plan_roles = list(PlanRole.objects.filter(user=user).values_list("role", "plan_id"))
+    return user._portal_plan_roles
+
+
+def reviews_every_plan(user) -> bool:
+    """A reviewer appointed to every plan of the province (the Sở Dân tộc và Tôn giáo)."""
+    return is_reviewer(user) and (PlanRoleKind.REVIEWER, None) in _plan_rows(user)
+
+
+def _reviewed_ids(user) -> set[int]:
+    return {plan for role, plan in _plan_rows(user) if role == PlanRoleKind.REVIEWER and plan is not None}
+
+
+def reviews(user, plan) -> bool:
+    """Whether `user` reviews `plan`: a reviewer appointed to it, or to every plan."""
+    return is_reviewer(user) and (reviews_every_plan(user) or plan.pk in _reviewed_ids(user))
+
+
+def plans_reviewed_by(user):
+    """The active plans `user` reviews (none for anyone but a reviewer with rows)."""
+    active = Plan.objects.filter(is_active=True)
+    if not is_reviewer(user):
+        return active.none()
+    return active if reviews_every_plan(user) else active.filter(pk__in=_reviewed_ids(user))
+
+
+def reads_plan(user, plan) -> bool:
+    """Whether `user` reads the plan's pages for reviewers and leadership (dashboard, consolidated reports): its
+    reviewers, administrators, and viewers (every plan, unless their rows name some)."""
+    if user.is_superuser or has_role(user, Role.ADMINISTRATOR) or reviews(user, plan):
+        return True
+    if not has_role(user, Role.VIEWER):
+        return False
+    named = {p for role, p in _plan_rows(user) if role == PlanRoleKind.VIEWER}
+    return not named or None in named or plan.pk in named
+
+
+def plans_read_by(user):
+    """The active plans whose reviewers' and leadership's pages `user` reads (see `reads_plan`)."""
+    active = Plan.objects.filter(is_active=True)
+    if user.is_superuser or has_role(user, Role.ADMINISTRATOR):
+        return active
+    named = {p for role, p in _plan_rows(user) if role == PlanRoleKind.VIEWER}
+    if has_role(user, Role.VIEWER) and (not named or None in named):
+        return active
+    allowed = Q(pk__in=named) if has_role(user, Role.VIEWER) else Q(pk__in=[])
+    return active.filter(allowed) | plans_reviewed_by(user)
+
+
+NOT_YOUR_PLAN = "Bạn không được phân công thẩm định kế hoạch này ({plan})."
+NOT_READ = "Bạn không được phân công theo dõi kế hoạch này ({plan})."
+NO_PLAN = (
+    "Tài khoản của bạn chưa được phân công thẩm định kế hoạch nào. Xin quản trị viên phân công "
+    "(Quản trị → Phân công theo kế hoạch)."
+)
+
+
+def get_plan_for_user(request, slug, *, review=False) -> Plan:
+    """The active plan `slug` (404 otherwise) if the user may read its pages (`review=False`) or review it."""
+    plan = get_object_or_404(Plan, slug=slug, is_active=True)
+    if review:
+        check_reviews(request.user, plan)
+    elif not reads_plan(request.user, plan):
+        raise PermissionDenied(NOT_READ.format(plan=plan.title))
+    return plan
+
+
+def check_reviews(user, plan) -> None:
+    """PermissionDenied, in Vietnamese, unless `user` reviews `plan`."""
+    if not is_reviewer(user):
+        raise PermissionDenied("Chỉ cơ quan thẩm định được dùng chức năng này.")
+    if not reviews(user, plan):
+        raise PermissionDenied(NOT_YOUR_PLAN.format(plan=plan.title))
 
 
 def _report(pk):
@@ -40,7 +122,7 @@ def shows_content(user, report) -> bool:
 
 def get_report_for_reader(request, pk) -> AgencyReport:
     report = _report(pk)
-    if can_read_all(request.user) or is_member(request.user, report):
+    if can_read_all(request.user) and reads_plan(request.user, report.cycle.plan) or is_member(request.user, report):
         return report
     raise PermissionDenied("Bạn chỉ xem được báo cáo của đơn vị mình.")
 
@@ -81,7 +163,9 @@ def get_report_for_editor(request, pk) -> AgencyReport:
 def get_report_for_reviewer(request, pk) -> AgencyReport:
     if not is_reviewer(request.user):
         raise PermissionDenied("Chỉ Văn phòng huyện được thẩm định báo cáo.")
-    return _report(pk)
+    report = _report(pk)
+    check_reviews(request.user, report.cycle.plan)
+    return report
 
 
 def require_reviewer(request) -> None:

@@ -10,6 +10,7 @@ from reports.models import (
     AgencyReport,
     Evidence,
     Notification,
+    PlanRole,
     Proposal,
     ReportEvent,
     ReportingCycle,
@@ -77,3 +78,17 @@ class NotificationAdmin(KeepsHistory, admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(PlanRole)
+class PlanRoleAdmin(SimpleHistoryAdmin):
+    """Which plans a reviewer reviews (empty plan: every plan of the province) or a viewer reads."""
+
+    list_display = ["user", "role", "plan_or_every"]
+    list_filter = ["role", "plan"]
+    search_fields = ["user__username", "user__first_name", "user__last_name"]
+    autocomplete_fields = ["user"]
+
+    @admin.display(description="kế hoạch", ordering="plan")
+    def plan_or_every(self, role):
+        return role.plan.title if role.plan_id else "Mọi kế hoạch của tỉnh"

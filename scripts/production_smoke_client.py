@@ -159,11 +159,11 @@ def save_report(visitor, note):
 
 
 def request_build(visitor):
-    status, _, html, _ = visitor.request("/tong-hop/")
+    status, _, html, page_url = visitor.request("/tong-hop/")  # the reviewer's one plan: its page
     expect(status == 200, f"/tong-hop/ trả {status}")
     before = set(re.findall(r'data-status-url="([^"]+)"', html.decode()))
     fields = read_form(html.decode(), lambda a: a.get("method", "").lower() == "post" and "action" not in a)
-    status, _, html, _ = visitor.request("/tong-hop/", fields)
+    status, _, html, _ = visitor.request(page_url, fields)
     page = html.decode()
     expect(status == 200, f"yêu cầu dựng trả {status}")
     expect("hàng đợi đang gián đoạn" not in page, "trang báo hàng đợi đang gián đoạn")

@@ -2,13 +2,12 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 
-from agencies.permissions import Role, has_role
 from binhson_plan.upload_lock import one_upload_at_a_time
 from targets import imports
 from targets.imports import FileRefused, ValueImportError, import_values
-from tasks.models import Plan
+from targets.reviewing import reviews_plan
 
 BUSY = (
     "Tài khoản này đang tải lên một tệp khác: chờ tệp đó được xử lý xong (thường vài giây) rồi nhập lại. "
@@ -16,13 +15,13 @@ BUSY = (
 )
 
 
-def import_page(request):
-    """The file is read only while the account holds its upload lock (binhson_plan.upload_lock): one upload at a time
-    per account. A refusal of the file itself is said next to the file field; the rows' errors are listed above; either
-    answers 422, as every form with errors does."""
-    if not has_role(request.user, Role.REVIEWER):
-        raise PermissionDenied("Chỉ Văn phòng huyện được dùng chức năng này.")
-    plan = get_object_or_404(Plan.objects.filter(is_active=True).order_by("-period_start")[:1])
+def import_page(request, plan):
+    """The import of `plan`'s values; the caller (reports.review.views.import_values) checked that the user reviews
+    `plan` (roles per plan are the reports app's). The file is read only while the account holds its upload lock
+    (binhson_plan.upload_lock): one upload at a time per account. A refusal of the file itself is said next to the
+    file field; the rows' errors are listed above; either answers 422, as every form with errors does."""
+    if not reviews_plan(request.user, plan):
+        raise PermissionDenied("Chỉ cơ quan thẩm định của kế hoạch được nhập số liệu của kế hoạch.")
     context = {"plan": plan, "errors": [], "file_errors": [], "max_bytes": imports.MAX_BYTES}
     upload = request.FILES.get("file")
     if request.method == "POST" and upload is None:
@@ -44,6 +43,6 @@ def import_page(request):
                     f"Đã nhập {result.recorded} giá trị ({result.unchanged} không đổi, "
                     f"{result.references} giá trị tham chiếu) từ tệp “{upload.name}”.",
                 )
-                return redirect("reports:import")
+                return redirect("reports:import", plan.slug)
     refused = context["errors"] or context["file_errors"]
     return render(request, "targets/import_values.html", context, status=422 if refused else 200)

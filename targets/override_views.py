@@ -9,11 +9,12 @@ from agencies.permissions import Role, has_role
 from targets.forms import StatusOverrideForm
 from targets.models import Target
 from targets.overrides import history, override_status, standing
+from targets.reviewing import reviews_plan
 from targets.status import current_year, flagged_observations, progress_by_year, references, reported_statuses
 
 
-def can_override(user) -> bool:
-    return has_role(user, Role.REVIEWER)
+def can_override(user, plan) -> bool:
+    return reviews_plan(user, plan)
 
 
 def computed_progress(target, year: int):
@@ -32,9 +33,11 @@ def override_form(target, year: int, data=None) -> StatusOverrideForm:
 
 def status_override(request, slug, code):
     """The override form (also on the target's page) and the target's overrides so far."""
-    if not can_override(request.user):
+    if not has_role(request.user, Role.REVIEWER):
         raise PermissionDenied("Chỉ Văn phòng huyện được điều chỉnh tình trạng của chỉ tiêu.")
     target = get_object_or_404(Target.objects.select_related("plan"), plan__slug=slug, code=code)
+    if not can_override(request.user, target.plan):
+        raise PermissionDenied(f"Bạn không được phân công thẩm định kế hoạch này ({target.plan.title}).")
     form = override_form(target, current_year(target.plan), request.POST or None)
     if request.method == "POST" and form.is_valid():
         year, status = form.cleaned_data["year"], form.cleaned_data["status"]

@@ -21,6 +21,7 @@ from targets.overrides import overrides_for, plan_overrides
 from targets.overrides import pick as pick_override
 from targets.pending import pending_values
 from targets.recording import record_value
+from targets.reviewing import reviews_plan
 from targets.status import (  # current_year: also imported from here by reports/consolidated/views.py
     current_year,
     flagged_observations,
@@ -52,8 +53,8 @@ def target_detail(request, slug, code):
         "goal_history": goal_history(target),
         "year": year,
         "reviewer_name": ReportIssuer.for_year(target.plan, year).reviewer_name,
-        "can_correct": can_correct(request.user),
-        "override_form": override_form(target, year) if can_override(request.user) else None,
+        "can_correct": can_correct(request.user, target.plan),
+        "override_form": override_form(target, year) if can_override(request.user, target.plan) else None,
         "pending": pending_values(request.user, target, year),  # sent, not yet approved: shown, counted nowhere
     }
     return render(request, "targets/target_detail.html", context)
@@ -107,15 +108,17 @@ def target_figures(target, year) -> dict:
     }
 
 
-def can_correct(user) -> bool:
-    return user.is_superuser or has_role(user, Role.REVIEWER)
+def can_correct(user, plan) -> bool:
+    return user.is_superuser or reviews_plan(user, plan)
 
 
 def value_correction(request, slug, code):
     """Văn phòng huyện corrects a recorded value: a new version with a reason; the old one stays in the history."""
-    if not can_correct(request.user):
+    if not (request.user.is_superuser or has_role(request.user, Role.REVIEWER)):
         raise PermissionDenied("Chỉ Văn phòng huyện và quản trị viên được đính chính số liệu.")
     target = get_object_or_404(Target.objects.select_related("plan"), plan__slug=slug, code=code)
+    if not can_correct(request.user, target.plan):
+        raise PermissionDenied(f"Bạn không được phân công thẩm định kế hoạch này ({target.plan.title}).")
     if target.is_qualitative:
         raise Http404("Chỉ tiêu định tính không có số liệu để đính chính.")
     head = Target.objects.get(pk=indicator_groups([target])[target.pk][0])  # where the indicator's values live

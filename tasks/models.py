@@ -85,6 +85,13 @@ class Plan(models.Model):
         return self.display_title[:1].lower() + self.display_title[1:]
 
     @property
+    def short_title(self) -> str:
+        """What marks the plan in a list of several: the area it covers ("huyện Bình Sơn"), else its title; an
+        illustrative plan says so."""
+        area = self.title.rpartition("trên địa bàn ")[2].strip() or self.title
+        return f"{area} (minh họa)" if self.is_illustrative and "minh họa" not in area.lower() else area
+
+    @property
     def report_due_text(self) -> str:
         return f"{self.report_due_day:02d}/{self.report_due_month:02d}"
 

@@ -1,12 +1,20 @@
 """Who may open what: every URL, anonymous and every role."""
 
+import datetime
+
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 
-from reports.cycles.opening import open_this_year
+from agencies.models import Agency
+from reports.consolidated.models import ConsolidatedReport
+from reports.cycles.opening import open_cycle, open_this_year
+from reports.models import AgencyReport, PlanRole, Proposal, ReportingCycle, ReportState
+from tasks.models import Plan
+from tests.reports.helpers import another_plan, on
 
 SLUG = "binh-son-ctdt-2021-2030"
-ROLES = ["quantri", "vanphong", "lanhdao", "canbo.ldtbxh", "canbo.binhan"]
+ROLES = ["quantri", "vanphong", "sodantoc", "lanhdao", "canbo.ldtbxh", "canbo.binhan"]
 
 # Every page behind login; each role may read the plan, its agencies and targets.
 PAGES = [
@@ -59,6 +67,7 @@ def test_every_route_is_covered_by_these_tests():
                "bao-cao/<int:pk>/minh-chung/<int:evidence_id>/xoa/", "bao-cao/<int:pk>/duyet/",
                "bao-cao/<int:pk>/tra-lai/", "bao-cao/<int:pk>/mo-lai/",
                "bao-cao/<int:pk>/kien-nghi/<int:proposal_id>/", "tham-dinh/", "ky-bao-cao/",
+               "ke-hoach/<slug:slug>/tham-dinh/", "ke-hoach/<slug:slug>/ky-bao-cao/",
                "ky-bao-cao/<int:pk>/", "bao-cao/<int:pk>/han-gui/"}  # fmt: skip
     # The favicon is public on purpose (every browser asks for it): tests/test_demo_pages.py.
     tested |= {"favicon.ico"}
@@ -68,9 +77,11 @@ def test_every_route_is_covered_by_these_tests():
     # Dashboard, public page and progress API: tests/reports/dashboard/test_dashboard.py; import: tests/targets/.
     tested |= {"bang-dieu-khien/", "bang-dieu-khien/<slug:slug>/<int:year>/",
                "bang-dieu-khien/<slug:slug>/<int:year>/<slug:table>.xlsx", "nhap-so-lieu/", "cong-khai/<slug:slug>/",
+               "ke-hoach/<slug:slug>/nhap-so-lieu/",
                "api/plans/<slug:slug>/progress/"}  # fmt: skip
     # Consolidated report and printing: tests/reports/consolidated/test_consolidated_pages.py and test_consolidated.py.
-    tested |= {"tong-hop/", "tong-hop/<int:pk>/trang-thai/", "tong-hop/<int:pk>/tep/<str:kind>/",
+    tested |= {"tong-hop/", "ke-hoach/<slug:slug>/tong-hop/", "tong-hop/<int:pk>/trang-thai/",
+               "tong-hop/<int:pk>/tep/<str:kind>/",
                "tong-hop/<int:pk>/chinh-thuc/", "bao-cao/<int:pk>/in/"}  # fmt: skip
     # Offline entry in Excel, every role: tests/reports/offline/test_offline_entry.py.
     tested |= {"bao-cao/<int:pk>/excel/", "bao-cao/<int:pk>/excel/tai-len/", "ky-bao-cao/<int:pk>/excel.zip"}
@@ -136,3 +147,134 @@ def test_unknown_pages_answer_404_in_vietnamese(client, cast):
         response = client.get(url)
         assert response.status_code == 404
         assert "Không tìm thấy trang" in response.content.decode()
+
+
+# Two plans: a reviewer is appointed to one plan (vanphong: Bình Sơn's) or to every plan (sodantoc, the Sở).
+OTHER = "ke-hoach-khac-minh-hoa"
+
+
+@pytest.fixture
+def plan_b(plan):
+    """Plan B with a cycle of 2026, a sent report of Bình An's with a proposal, and a consolidated version."""
+    other = another_plan(plan, OTHER, "Kế hoạch khác trên địa bàn huyện Minh Họa")
+    day = datetime.date
+    cycle = ReportingCycle.objects.create(
+        plan=other, year=2026, opens_on=day(2026, 1, 1), due_on=day(2026, 12, 5), data_cutoff=day(2026, 11, 30)
+    )
+    report = AgencyReport.objects.create(cycle=cycle, agency=Agency.objects.get(code="UBND-BA"),
+                                         state=ReportState.SUBMITTED, submitted_at=timezone.now())  # fmt: skip
+    proposal = Proposal.objects.create(report=report, text="Đề nghị hỗ trợ kinh phí.")
+    consolidated = ConsolidatedReport.request(other, 2026)
+    return {"plan": other, "cycle": cycle, "report": report, "proposal": proposal, "consolidated": consolidated}
+
+
+def plan_pages(b) -> list[str]:
+    """Every page of plan B a reviewer or a reader opens (GET)."""
+    slug, report, cycle, built = b["plan"].slug, b["report"].pk, b["cycle"].pk, b["consolidated"].pk
+    return [f"/ke-hoach/{slug}/tham-dinh/", f"/ke-hoach/{slug}/ky-bao-cao/", f"/ke-hoach/{slug}/nhap-so-lieu/",
+            f"/ke-hoach/{slug}/tong-hop/", f"/bang-dieu-khien/{slug}/2026/",
+            f"/bang-dieu-khien/{slug}/2026/chi-tieu.xlsx",
+            f"/bao-cao/{report}/", f"/ky-bao-cao/{cycle}/", f"/tong-hop/{built}/trang-thai/"]  # fmt: skip
+
+
+def plan_files(b) -> list[str]:
+    report, cycle, built = b["report"].pk, b["cycle"].pk, b["consolidated"].pk
+    return [f"/bao-cao/{report}/in/", f"/bao-cao/{report}/excel/", f"/ky-bao-cao/{cycle}/excel.zip",
+            f"/tong-hop/{built}/tep/pdf/"]  # fmt: skip
+
+
+def plan_actions(b) -> list[tuple[str, dict]]:
+    """Every reviewer's action on plan B, its report, cycle and consolidated report (POST)."""
+    slug, report, cycle, built = b["plan"].slug, b["report"].pk, b["cycle"].pk, b["consolidated"].pk
+    return [
+        (f"/bao-cao/{report}/duyet/", {}),
+        (f"/bao-cao/{report}/tra-lai/", {"reason": "Bổ sung số liệu.", "correction_due_on": "15/12/2026"}),
+        (f"/bao-cao/{report}/mo-lai/", {"reason": "Sửa số liệu."}),
+        (f"/bao-cao/{report}/han-gui/", {"due_on": "20/12/2026"}),
+        (f"/bao-cao/{report}/kien-nghi/{b['proposal'].pk}/", {f"p{b['proposal'].pk}-response": "Đã xem."}),
+        (f"/ky-bao-cao/{cycle}/", {"opens_on": "01/01/2026", "due_on": "10/12/2026", "data_cutoff": "30/11/2026"}),
+        (f"/ke-hoach/{slug}/ky-bao-cao/", {"year": "2025"}),
+        (f"/ke-hoach/{slug}/tong-hop/", {"number": "…/BC-UBND", "report_date": "06/12/2026"}),
+        (f"/ke-hoach/{slug}/nhap-so-lieu/", {}),
+        (f"/tong-hop/{built}/chinh-thuc/", {}),
+    ]
+
+
+def test_a_reviewer_of_one_plan_cannot_read_review_or_build_for_another(client, cast, plan_b):
+    with on("2026-12-06"):
+        client.force_login(cast["vanphong"])
+        for url in plan_pages(plan_b) + plan_files(plan_b):
+            assert client.get(url).status_code in (403, 404), url
+        for url, data in plan_actions(plan_b):
+            assert client.post(url, data).status_code in (403, 404), url
+        plan_b["report"].refresh_from_db()
+        assert plan_b["report"].state == ReportState.SUBMITTED and plan_b["report"].due_on is None
+        assert not ReportingCycle.objects.filter(plan=plan_b["plan"], year=2025).exists()
+        assert ConsolidatedReport.objects.filter(plan=plan_b["plan"]).count() == 1
+        page = client.get(f"/ke-hoach/{OTHER}/tham-dinh/").content.decode()
+        assert "Bạn không được phân công thẩm định kế hoạch này (Kế hoạch khác trên địa bàn huyện Minh Họa)." in page
+
+
+def test_the_provinces_reviewer_reaches_every_plan(client, cast, plan, plan_b):
+    with on("2026-12-06"):
+        open_cycle(plan, 2026)
+        client.force_login(cast["sodantoc"])
+        own = [f"/ke-hoach/{SLUG}/{page}/" for page in ("tham-dinh", "ky-bao-cao", "nhap-so-lieu", "tong-hop")]
+        for url in plan_pages(plan_b) + own:
+            assert client.get(url).status_code == 200, url
+        assert f"/ke-hoach/{SLUG}/tham-dinh/" in client.get("/tham-dinh/").content.decode()  # two plans: a list
+        response = client.post(f"/bao-cao/{plan_b['report'].pk}/duyet/")
+        assert response.status_code == 302 and response["Location"] == f"/ke-hoach/{OTHER}/tham-dinh/"
+        plan_b["report"].refresh_from_db()
+        assert plan_b["report"].state == ReportState.APPROVED
+
+
+def test_the_old_addresses_lead_a_reviewer_of_one_plan_to_it(client, cast, plan_b):
+    client.force_login(cast["vanphong"])
+    for page in ("tham-dinh", "ky-bao-cao", "nhap-so-lieu", "tong-hop"):
+        response = client.get(f"/{page}/?nam=2025")
+        assert response.status_code == 302 and response["Location"] == f"/ke-hoach/{SLUG}/{page}/?nam=2025"
+
+
+def test_a_reviewer_of_no_plan_is_told_so(client, cast, plan):
+    PlanRole.objects.filter(user=cast["vanphong"]).delete()
+    client.force_login(cast["vanphong"])
+    page = client.get("/tham-dinh/").content.decode()
+    assert "Tài khoản của bạn chưa được phân công thẩm định kế hoạch nào." in page
+    assert client.get(f"/ke-hoach/{SLUG}/tham-dinh/").status_code == 403
+
+
+def test_leadership_reads_every_plan_and_reviews_none(client, cast, plan_b):
+    with on("2026-12-06"):
+        client.force_login(cast["lanhdao"])
+        slug = plan_b["plan"].slug
+        for url in (
+            f"/ke-hoach/{slug}/tong-hop/",
+            f"/bang-dieu-khien/{slug}/2026/",
+            f"/bao-cao/{plan_b['report'].pk}/",
+        ):
+            assert client.get(url).status_code == 200, url
+        for url in (f"/ke-hoach/{slug}/tham-dinh/", f"/ke-hoach/{slug}/ky-bao-cao/", f"/ke-hoach/{slug}/nhap-so-lieu/"):
+            assert client.get(url).status_code == 403, url
+        assert f"/ke-hoach/{SLUG}/tong-hop/" in client.get("/tong-hop/").content.decode()  # two plans: a list
+
+
+def test_an_unknown_or_inactive_plan_is_not_found(client, cast, plan_b):
+    Plan.objects.filter(slug=OTHER).update(is_active=False)
+    client.force_login(cast["sodantoc"])
+    for slug in ("khong-co", OTHER):
+        assert client.get(f"/ke-hoach/{slug}/tham-dinh/").status_code == 404
+
+
+def test_a_reviewer_of_another_plan_neither_overrides_nor_corrects_this_plans_targets(client, cast, plan_b):
+    PlanRole.objects.filter(user=cast["vanphong"]).update(plan=plan_b["plan"])  # now the other plan's reviewer
+    client.force_login(cast["vanphong"])
+    target = f"/ke-hoach/{SLUG}/chi-tieu/2030.03/"
+    for url in (f"{target}dieu-chinh-tinh-trang/", f"{target}dinh-chinh/"):
+        assert client.get(url).status_code == 403, url
+        assert client.post(url, {"year": 2026, "status": "met", "value": "1", "reason": "x"}).status_code == 403, url
+    page = client.get(target).content.decode()
+    assert 'id="dieu-chinh-tinh-trang"' not in page and "Đính chính số liệu" not in page
+    client.force_login(cast["sodantoc"])
+    assert client.get(f"{target}dieu-chinh-tinh-trang/").status_code == 200
+    assert client.get(f"{target}dinh-chinh/").status_code == 200

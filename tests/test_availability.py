@@ -66,7 +66,7 @@ def test_an_outage_met_before_the_view_is_also_a_503(plan, cast, monkeypatch):
 
     # The session is read by the login requirement, before any view runs.
     monkeypatch.setattr("django.contrib.sessions.backends.db.SessionStore.load", down)
-    response = client.get("/tham-dinh/")
+    response = client.get("/ke-hoach/binh-son-ctdt-2021-2030/tham-dinh/")
     assert response.status_code == 503 and "đang bảo trì" in response.content.decode()
 
 

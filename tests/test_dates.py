@@ -144,7 +144,7 @@ def test_the_consolidated_report_s_date(client, cast, plan, typed, message):
     client.force_login(cast["vanphong"])
     cover = {"number": "45/BC-UBND", "report_date": typed, "addressee": "Ủy ban nhân dân tỉnh Quảng Ngãi",
              "recipients": "Lưu: VT", "signer_position": "PHÓ CHỦ TỊCH", "signer_name": "Phạm Quang Sự"}  # fmt: skip
-    response = client.post("/tong-hop/", cover)
+    response = client.post("/ke-hoach/binh-son-ctdt-2021-2030/tong-hop/", cover)
     assert response.status_code == 422 and message in response.content.decode()
     assert not ConsolidatedReport.objects.exists()
 
@@ -153,7 +153,9 @@ def test_the_consolidated_report_s_date(client, cast, plan, typed, message):
 def test_an_import_of_values(client, cast, plan, typed, message):
     client.force_login(cast["vanphong"])
     csv = f"target_code,year,value,as_of\n2025.01,2020,18,31/12/2020\n2025.01,2021,19,{typed}\n".encode()
-    response = client.post("/nhap-so-lieu/", {"file": SimpleUploadedFile("so-lieu.csv", csv)})
+    response = client.post(
+        "/ke-hoach/binh-son-ctdt-2021-2030/nhap-so-lieu/", {"file": SimpleUploadedFile("so-lieu.csv", csv)}
+    )
     assert response.status_code == 422 and message in response.content.decode()
     assert not TargetValue.objects.filter(target__code="2025.01").exists()
 
@@ -162,7 +164,9 @@ def test_an_import_of_values(client, cast, plan, typed, message):
 def test_an_import_of_values_written_year_first(client, cast, plan, written, message):
     client.force_login(cast["vanphong"])
     csv = f"target_code,year,value,as_of\n2025.01,2021,19,{written}\n".encode()
-    response = client.post("/nhap-so-lieu/", {"file": SimpleUploadedFile("so-lieu.csv", csv)})
+    response = client.post(
+        "/ke-hoach/binh-son-ctdt-2021-2030/nhap-so-lieu/", {"file": SimpleUploadedFile("so-lieu.csv", csv)}
+    )
     assert message in response.content.decode()
     assert not TargetValue.objects.exists()
 

@@ -59,7 +59,11 @@ def test_a_server_error_in_the_demo_shows_the_portals_500(client, cast, monkeypa
 
 @pytest.mark.parametrize(
     ("who", "method", "url"),
-    [("lanhdao", "get", "/tham-dinh/"), ("lanhdao", "post", "/tong-hop/"), ("canbo.gddt", "get", "{other}")],
+    [
+        ("lanhdao", "get", "/ke-hoach/binh-son-ctdt-2021-2030/tham-dinh/"),
+        ("lanhdao", "post", "/ke-hoach/binh-son-ctdt-2021-2030/tong-hop/"),
+        ("canbo.gddt", "get", "{other}"),
+    ],
 )
 def test_a_refusal_in_the_demo_is_a_403_with_its_reason_not_a_server_error(client, cast, plan, who, method, url):
     from tests.reports.helpers import current_report

@@ -46,29 +46,41 @@ def seed_the_year(plan) -> dict:
     district = [
         f"/bang-dieu-khien/{SLUG}/{year}/",
         f"/bang-dieu-khien/{SLUG}/{year - 1}/",
-        f"/tong-hop/?nam={year}",
+        f"/ke-hoach/binh-son-ctdt-2021-2030/tong-hop/?nam={year}",
         *(r.get_absolute_url() for r in (submitted, approved, sent_back, draft)),
     ]
     staff = {r: _staff_name(r) for r in (draft, sent_back, submitted, approved)}
     return {
         None: ["/dang-nhap/", f"/cong-khai/{SLUG}/", f"/cong-khai/{SLUG}/?nam={year - 2}", "/cong-khai/khong-co/"],
-        staff[sent_back]: [sent_back.get_absolute_url(), "/bao-cao/", "/tham-dinh/", *reading],  # /tham-dinh/: 403
+        staff[sent_back]: [
+            sent_back.get_absolute_url(),
+            "/bao-cao/",
+            "/ke-hoach/binh-son-ctdt-2021-2030/tham-dinh/",
+            *reading,
+        ],  # /tham-dinh/: 403
         staff[draft]: [draft.get_absolute_url()],
         staff[submitted]: [submitted.get_absolute_url()],
         staff[approved]: [approved.get_absolute_url(), f"/bao-cao/{approved.pk}/"],
         "vanphong": [
-            "/tham-dinh/",
+            "/ke-hoach/binh-son-ctdt-2021-2030/tham-dinh/",
             *district,
-            "/ky-bao-cao/",
+            "/ke-hoach/binh-son-ctdt-2021-2030/ky-bao-cao/",
             f"/ky-bao-cao/{cycle.pk}/",
-            "/nhap-so-lieu/",
+            "/ke-hoach/binh-son-ctdt-2021-2030/nhap-so-lieu/",
             f"/ke-hoach/{SLUG}/chi-tieu/{most_values.code}/dinh-chinh/",
             f"/ke-hoach/{SLUG}/chi-tieu/{most_values.code}/dieu-chinh-tinh-trang/",
             "/doi-mat-khau/xong/",
             *reading,
         ],
         "lanhdao": [*district, *reading],
-        "quantri": ["/quan-tri/", "/quan-tri/agencies/agency/", "/quan-tri/reports/agencyreport/", *reading[:2]],
+        "sodantoc": ["/tham-dinh/", "/tong-hop/"],  # the Sở: every plan (here one, so straight to its pages)
+        "quantri": [
+            "/quan-tri/",
+            "/quan-tri/agencies/agency/",
+            "/quan-tri/reports/agencyreport/",
+            "/quan-tri/reports/planrole/",
+            *reading[:2],
+        ],  # fmt: skip
     }
 
 

@@ -62,7 +62,7 @@ def test_the_dashboard_and_the_review_queue_list_agencies_in_vietnamese_order(cl
     open_cycle(plan, year)  # every report a draft: one group, ordered by name
     client.force_login(cast["vanphong"])
     dashboard = client.get(f"/bang-dieu-khien/{plan.slug}/{year}/").content.decode()
-    queue = client.get("/tham-dinh/").content.decode()
+    queue = client.get("/ke-hoach/binh-son-ctdt-2021-2030/tham-dinh/").content.decode()
     for names in (_linked_agency_names(dashboard, "bang-don-vi"), _linked_agency_names(queue, "tinh-hinh-nop")):
         assert len(names) > 20
         assert names == sorted(names, key=sort_key)

@@ -189,10 +189,8 @@ def stale_issuer(plan, year, issuer, lineage):
     return latest if issuer.from_year < plan.first_year_after(latest.effective_on) else None
 
 
-def default_recipients(plan, year=None) -> str:
-    """The year's issuer's recipients when it names them, else the district's usual list."""
-    issuer = ReportIssuer.for_year(plan, year) if year else None
-    if issuer and issuer.recipients.strip():
-        return "\n".join(issuer.recipient_list())
-    return "\n".join([plan.reports_to, "Ban Dân tộc tỉnh", "Thường trực Huyện ủy", "Thường trực HĐND huyện",
-                      "CT, các PCT UBND huyện", "Lưu: VT, VPH"])  # fmt: skip
+def default_recipients(plan, year) -> str:
+    """The year's issuer's recipients when it names them, else the plan's own (its file's `recipients`): nothing of
+    any district is written here."""
+    issuer = ReportIssuer.for_year(plan, year)
+    return "\n".join(issuer.recipient_list() if issuer.recipients.strip() else plan.recipient_list())

@@ -22,8 +22,9 @@ from reports.consolidated.coverage import coverage_note, left_out_now
 from reports.consolidated.jobs import build_consolidated_report_job
 from reports.consolidated.models import BuildState, BuildUnderway, ConsolidatedReport, cover_defaults, stale_issuer
 from reports.models import ReportingCycle
+from reports.plan_choice import choose_plan
 from targets.status import current_year
-from tasks.models import Plan, ReportIssuer
+from tasks.models import ReportIssuer
 
 logger = logging.getLogger(__name__)
 CONTENT_TYPES = {
@@ -84,19 +85,35 @@ def _reader(request):
         raise PermissionDenied("Báo cáo tổng hợp dành cho Văn phòng huyện và lãnh đạo.")
 
 
-def consolidated_list(request):
+def consolidated_choice(request):
+    """/tong-hop/: the consolidated reports of the reader's one plan, or the list of their plans."""
     _reader(request)
-    plan = get_object_or_404(Plan.objects.filter(is_active=True).order_by("-period_start")[:1])
+    return choose_plan(request, access.plans_read_by(request.user), "reports:consolidated", "Báo cáo tổng hợp")
+
+
+def _reported(request, pk) -> ConsolidatedReport:
+    """A consolidated report (404 if none) of a plan the user reads."""
+    _reader(request)
+    report = get_object_or_404(ConsolidatedReport.objects.select_related("plan"), pk=pk)
+    if not access.reads_plan(request.user, report.plan):
+        raise PermissionDenied(access.NOT_READ.format(plan=report.plan.title))
+    return report
+
+
+def consolidated_list(request, slug):
+    _reader(request)
+    plan = access.get_plan_for_user(request, slug)
+    reviews = access.reviews(request.user, plan)
     this_year = current_year(plan)
     year = plan.year_from(request.GET.get("nam", ""), this_year)
     if year > this_year:  # a year still to come has nothing to report: its report is never built
         messages.info(request, f"Năm {year} chưa đến nên chưa có gì để tổng hợp; đang hiển thị năm {this_year}.")
-        return redirect(f"{reverse('reports:consolidated')}?nam={this_year}")
+        return redirect(f"{reverse('reports:consolidated', args=[plan.slug])}?nam={this_year}")
     versions = ConsolidatedReport.objects.filter(plan=plan, year=year).select_related("requested_by")
     latest = versions.first()
     form = None
     issuer = ReportIssuer.for_year(plan, year)  # who issues and signs the year's report
-    if access.is_reviewer(request.user):
+    if reviews:
         form = CoverForm(
             request.POST or None,
             initial={"plan_number": plan.number},
@@ -104,7 +121,7 @@ def consolidated_list(request):
         )
     status = 200
     if request.method == "POST":
-        access.require_reviewer(request)
+        access.check_reviews(request.user, plan)
         if form.is_valid():
             try:
                 return _start(request, plan, year, form)
@@ -121,7 +138,8 @@ def consolidated_list(request):
         "issuer": issuer,
         "stale_issuer": stale_issuer(plan, year, issuer, Lineage.load()),
         "has_cycle": ReportingCycle.objects.filter(plan=plan, year=year).exists(),
-        "coverage": _coverage_notes(plan, year, versions) if access.is_reviewer(request.user) else {},
+        "coverage": _coverage_notes(plan, year, versions) if reviews else {},
+        "reviews_plan": reviews,
         "gaps": cover_gaps(plan, issuer, {name: form[name].value() for name in FORM_FIELDS}, request.user)
         if form
         else [],
@@ -170,14 +188,13 @@ def _start(request, plan, year, form):
             messages.success(request, f"Đang dựng bản {report.version}; trang sẽ tự cập nhật khi xong.")
         else:  # handed over when the surrounding transaction commits: say only what is sure
             messages.success(request, f"Đã ghi yêu cầu dựng bản {report.version}; trạng thái ở bảng dưới.")
-    return redirect(f"{reverse('reports:consolidated')}?nam={year}")
+    return redirect(f"{reverse('reports:consolidated', args=[plan.slug])}?nam={year}")
 
 
 def consolidated_status(request, pk):
-    _reader(request)
-    report = get_object_or_404(ConsolidatedReport, pk=pk)
+    report = _reported(request, pk)
     files = {kind: reverse("reports:consolidated_file", args=[pk, kind]) for kind in CONTENT_TYPES}
-    markable = access.is_reviewer(request.user) and report.state == BuildState.READY and not report.is_final
+    markable = access.reviews(request.user, report.plan) and report.state == BuildState.READY and not report.is_final
     # a version that finished while its page was open gets its button from here: its confirmation says the same
     coverage = _coverage_notes(report.plan, report.year, [report]).get(report.pk, "") if markable else ""
     return JsonResponse(
@@ -194,8 +211,7 @@ def consolidated_status(request, pk):
 
 
 def consolidated_file(request, pk, kind):
-    _reader(request)
-    report = get_object_or_404(ConsolidatedReport, pk=pk)
+    report = _reported(request, pk)
     if kind not in CONTENT_TYPES or report.state != BuildState.READY:
         raise Http404("Tệp chưa có.")
     field = getattr(report, kind)
@@ -215,11 +231,12 @@ def consolidated_file(request, pk, kind):
 @require_POST
 def consolidated_final(request, pk):
     access.require_reviewer(request)
-    report = get_object_or_404(ConsolidatedReport, pk=pk)
+    report = get_object_or_404(ConsolidatedReport.objects.select_related("plan"), pk=pk)
+    access.check_reviews(request.user, report.plan)
     try:
         report.mark_final(by=request.user)
     except ValidationError as exc:
         messages.error(request, exc.messages[0])
     else:
         messages.success(request, f"Bản {report.version} là bản chính thức.")
-    return redirect(f"{reverse('reports:consolidated')}?nam={report.year}")
+    return redirect(f"{reverse('reports:consolidated', args=[report.plan.slug])}?nam={report.year}")

@@ -158,7 +158,7 @@ def pending_for_reader(user, target, year) -> list[TargetEntry]:
     """The target page's values awaiting approval (targets.pending): those of this year's and last year's reports
     (read in January, last year's may still await review) for the target's indicator, to whoever reads sent
     reports (reviewers, viewers, administrators) and to the agency that sent them; nobody else."""
-    if access.can_read_all(user):
+    if access.can_read_all(user) and access.reads_plan(user, target.plan):
         agency = None
     elif (agency := access.user_agency(user)) is None:
         return []

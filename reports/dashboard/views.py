@@ -3,7 +3,8 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
 from agencies.lineage import Lineage
@@ -13,8 +14,9 @@ from reports.cycles.organisation import expected_agencies
 from reports.dashboard import exports as excel
 from reports.dashboard import queries
 from reports.models import ReportingCycle, TaskStatus
+from reports.plan_choice import choose_plan
 from targets.goals import STATUS_CHOICES
-from tasks.models import Plan, ReportIssuer
+from tasks.models import ReportIssuer
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -22,7 +24,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def _plan_and_cycle(request, slug, year):
     if not access.can_read_all(request.user):
         raise PermissionDenied("Bảng điều khiển dành cho Văn phòng huyện và lãnh đạo.")
-    plan = get_object_or_404(Plan, slug=slug)
+    plan = access.get_plan_for_user(request, slug)
     if not plan.period_start <= year <= plan.last_year:
         raise Http404("Năm ngoài thời gian của kế hoạch.")
     # only a cycle opened (by a reviewer, a command, or the nightly job on its date); looking at a year creates nothing
@@ -30,11 +32,15 @@ def _plan_and_cycle(request, slug, year):
 
 
 def dashboard_home(request):
-    plan = Plan.objects.filter(is_active=True).order_by("-period_start").first()
-    if plan is None:
-        raise Http404("Chưa có kế hoạch.")
-    year = min(max(timezone.localdate().year, plan.period_start), plan.vision_year or plan.period_end)
-    return redirect("reports:dashboard", plan.slug, year)
+    """This year's dashboard of the reader's one plan, or the list of their plans."""
+    if not access.can_read_all(request.user):
+        raise PermissionDenied("Bảng điều khiển dành cho Văn phòng huyện và lãnh đạo.")
+
+    def this_year(plan):
+        year = min(max(timezone.localdate().year, plan.period_start), plan.vision_year or plan.period_end)
+        return reverse("reports:dashboard", args=[plan.slug, year])
+
+    return choose_plan(request, access.plans_read_by(request.user), this_year, "Bảng điều khiển")
 
 
 def _filters(request):

@@ -30,38 +30,44 @@ logger = logging.getLogger(__name__)
 
 def home(request):
     """After login: agency staff land on a report of an earlier year sent back to them (in January, last year's
-    is still in review), else on this year's; reviewers on the review queue."""
+    is still in review), else on this year's (the list of their reports when they have one in several plans);
+    reviewers on the review queue (of their plan, or the list of their plans)."""
     agency = access.user_agency(request.user)
-    plan = Plan.objects.filter(is_active=True).order_by("-period_start").first()
-    if agency and plan and has_role(request.user, Role.AGENCY_STAFF):
+    plans = list(Plan.objects.filter(is_active=True))
+    if agency and plans and has_role(request.user, Role.AGENCY_STAFF):
+        year = timezone.localdate().year
         earlier = AgencyReport.objects.filter(
-            agency=agency, cycle__plan=plan, cycle__year__lt=timezone.localdate().year, state=ReportState.SENT_BACK
-        ).select_related("cycle")
-        waiting = next((r for r in earlier.order_by("cycle__year") if r.is_editable), None)
+            agency=agency, cycle__plan__is_active=True, cycle__year__lt=year, state=ReportState.SENT_BACK
+        ).select_related("cycle__plan")
+        waiting = next((r for r in earlier.order_by("cycle__year", "pk") if r.is_editable), None)
         if waiting:
             return redirect(waiting)
-        year = timezone.localdate().year
-        cycle = cycle_of(plan, year)  # opened by a reviewer or on its date, never by a visit
-        report = cycle.reports.filter(agency=agency).first() if cycle else None
-        if report:
-            return redirect(report)
-        if cycle is None and plan.period_start <= year <= plan.last_year:
+        # opened by a reviewer or on its date, never by a visit
+        current = list(AgencyReport.objects.filter(agency=agency, cycle__plan__is_active=True, cycle__year=year))
+        if len(current) == 1:
+            return redirect(current[0])
+        if len(current) > 1:
+            return redirect("reports:mine")
+        unopened = [p for p in plans if p.period_start <= year <= p.last_year and cycle_of(p, year) is None]
+        if len(plans) == 1 and unopened:
             messages.info(request, f"Kỳ báo cáo năm {year} chưa mở. Khi Văn phòng huyện mở kỳ, báo cáo năm {year} "
                           "của đơn vị sẽ có ở đây.")  # fmt: skip
     if access.is_reviewer(request.user):
-        return redirect("reports:queue")
-    if plan is not None and access.can_read_all(request.user):
+        reviewed = list(access.plans_reviewed_by(request.user)[:2])
+        return redirect("reports:queue", reviewed[0].slug) if len(reviewed) == 1 else redirect("reports:queue_choice")
+    if access.can_read_all(request.user):
         return redirect("reports:dashboard_home")
-    if plan is None or Plan.objects.filter(is_active=True).count() > 1:
+    if len(plans) != 1:
         return redirect("tasks:plan_list")
-    return redirect(plan)
+    return redirect(plans[0])
 
 
 def my_reports(request):
     agency = access.user_agency(request.user)
     if agency is None:
         raise PermissionDenied("Tài khoản của bạn chưa gắn với đơn vị nào.")
-    reports = AgencyReport.objects.for_agency(agency).select_related("cycle")
+    # every plan the agency has a part in, one row per plan and year, in a fixed number of queries
+    reports = AgencyReport.objects.for_agency(agency).filter(cycle__plan__is_active=True).select_related("cycle__plan")
     return render(request, "reports/report_list.html", {"agency": agency, "reports": reports})
 
 
@@ -212,7 +218,7 @@ def render_view(request, report, send_back_form=None, status=200, proposal_form=
         return _render_unsent(request, report, status, due_form)
     submissions = [e for e in report.events.select_related("by") if e.action == ReportAction.SUBMITTED]
     changes = changes_between(submissions[-2].snapshot, submissions[-1].snapshot) if len(submissions) > 1 else None
-    reviewer = access.is_reviewer(request.user)
+    reviewer = access.reviews(request.user, report.cycle.plan)
     events = list(report.events.select_related("by").order_by("-at", "-pk"))
     context = {
         "report": report,
@@ -248,7 +254,8 @@ def _render_unsent(request, report, status, due_form=None):
         "events": events,
         "handed_from": _handed_from(report, events),
         "content_hidden": True,
-        "due_form": due_form or (ReportDueForm(instance=report) if access.is_reviewer(request.user) else None),
+        "due_form": due_form
+        or (ReportDueForm(instance=report) if access.reviews(request.user, report.cycle.plan) else None),
         "sent": sent,
         "sent_content": [(label, value) for label, value in sent.snapshot.items() if value] if sent else [],
         # the changes up to the last time it was sent: what was typed since is the agency's own

@@ -18,6 +18,7 @@ from reports.models.entries import (
 from reports.models.events import ReportAction, ReportEvent, snapshot
 from reports.models.outbox import NoticeState, Notification
 from reports.models.report import REOPENED_LABEL, SHARED_STATES, AgencyReport, AgencyReportQuerySet, ReportState
+from reports.models.roles import PlanRole, PlanRoleKind
 
 __all__ = [
     "AgencyReport",
@@ -27,6 +28,8 @@ __all__ = [
     "Evidence",
     "EvidenceQuerySet",
     "Notification",
+    "PlanRole",
+    "PlanRoleKind",
     "NoticeState",
     "Proposal",
     "ProposalState",

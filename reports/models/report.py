@@ -54,8 +54,8 @@ class AgencyReportQuerySet(models.QuerySet):
         return self.counted().filter(state=ReportState.SUBMITTED).order_by("submitted_at", "pk")
 
     def for_agency(self, agency):
-        """Reports of one agency, newest cycle first."""
-        return self.filter(agency=agency).order_by("-cycle__year")
+        """Reports of one agency, newest cycle first (then by plan)."""
+        return self.filter(agency=agency).order_by("-cycle__year", "cycle__plan__slug")
 
 
 class AgencyReport(models.Model):

@@ -11,10 +11,11 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from agencies.permissions import Role
-from reports.models import NoticeState, Notification, ReportAction, ReportEvent
+from reports.models import NoticeState, Notification, PlanRoleKind, ReportAction, ReportEvent
 
 logger = logging.getLogger(__name__)
 # The sweep leaves a fresh message to the job that was queued for it.
@@ -114,9 +115,13 @@ def record_report_notice(event) -> Notification | None:
     return record(f"report-event-{event.pk}", agency_addresses(report.agency), subject, "\n\n".join(lines))
 
 
-def reviewer_addresses() -> list[str]:
-    users = get_user_model().objects.filter(groups__name=Role.REVIEWER, is_active=True).exclude(email="")
-    return sorted(users.values_list("email", flat=True))
+def reviewer_addresses(plan_ids) -> list[str]:
+    """The addresses of the reviewers of any of the plans (appointed to one of them, or to every plan)."""
+    appointed = Q(plan_roles__role=PlanRoleKind.REVIEWER) & (
+        Q(plan_roles__plan__in=list(plan_ids)) | Q(plan_roles__plan=None)
+    )
+    users = get_user_model().objects.filter(appointed, groups__name=Role.REVIEWER, is_active=True).exclude(email="")
+    return sorted(set(users.values_list("email", flat=True)))
 
 
 def send_review_digest(now: datetime.datetime | None = None) -> bool:
@@ -139,4 +144,5 @@ def send_review_digest(now: datetime.datetime | None = None) -> bool:
         lines.append(f"- {event.report.agency.name}, báo cáo năm {event.report.cycle.year}, gửi lúc {when}{late}")
     lines.append(f"Danh sách chờ thẩm định: {settings.PORTAL_URL}/tham-dinh/")
     subject = f"Báo cáo mới chờ thẩm định ngày {today:%d/%m/%Y}"
-    return send_once(f"review-digest-{today.isoformat()}", reviewer_addresses(), subject, "\n".join(lines))
+    plans = {event.report.cycle.plan_id for event in events}
+    return send_once(f"review-digest-{today.isoformat()}", reviewer_addresses(plans), subject, "\n".join(lines))

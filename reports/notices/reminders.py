@@ -69,7 +69,7 @@ def _remind(cycle, today) -> int:
         key = f"overdue-{cycle.pk}"
         if corrections:
             key += f"-bo-sung-{max(r.correction_due_on for r in corrections):%Y%m%d}" + ("" if overdue else "-rieng")
-        sent += _safely(key, reviewer_addresses(), subject, body)
+        sent += _safely(key, reviewer_addresses([cycle.plan_id]), subject, body)
     return sent
 
 

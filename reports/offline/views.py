@@ -39,7 +39,8 @@ class WorkbookUploadForm(forms.Form):
 def can_download(user, report) -> bool:
     """The agency's own staff and the reviewers: the workbook is a tool to fill or hand out the report. A reviewer
     gets it blank (to hand out) or sent; what the agency is typing stays its own (access.shows_content)."""
-    return access.is_own_staff(user, report) or (access.is_reviewer(user) and (report.is_blank or report.is_shared))
+    reviewer = access.reviews(user, report.cycle.plan)
+    return access.is_own_staff(user, report) or (reviewer and (report.is_blank or report.is_shared))
 
 
 # A blank workbook is handed out only while nothing was typed: an agency that has typed on the portal signs in,
@@ -53,9 +54,9 @@ TYPED_ON_THE_PORTAL = (
 def workbook_download(request, pk):
     report = access.get_report_for_reader(request, pk)
     if not can_download(request.user, report):
-        if access.is_reviewer(request.user) and report.is_reopened:
+        if access.reviews(request.user, report.cycle.plan) and report.is_reopened:
             raise PermissionDenied(access.REOPENED)
-        if access.is_reviewer(request.user):
+        if access.reviews(request.user, report.cycle.plan):
             raise PermissionDenied(f"{access.UNSENT} {TYPED_ON_THE_PORTAL}")
         raise PermissionDenied("Chỉ cán bộ của đơn vị và Văn phòng huyện được tải tệp Excel của báo cáo.")
     return _attachment(report_workbook(report), CONTENT_TYPE, file_name(report))
@@ -118,8 +119,8 @@ ZIP = "Tệp nén chưa tạo được"
 
 
 def cycle_workbooks(request, pk):
-    access.require_reviewer(request)
     cycle = get_object_or_404(ReportingCycle.objects.select_related("plan"), pk=pk)
+    access.check_reviews(request.user, cycle.plan)
     # a year's workbooks take seconds to write: drawn under the prints' limits (binhson_plan.upload_lock), so that a
     # few reviewers' tabs cannot hold every worker (the tenth probe)
     with one_print_at_a_time(request.user) as mine:

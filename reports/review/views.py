@@ -1,4 +1,4 @@
-"""Văn phòng huyện reviews reports: the queue, approve, send back, reopen, answer proposals, open cycles."""
+"""A plan's reviewers review its reports: the queue, approve, send back, reopen, answer proposals, open cycles."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -13,21 +13,41 @@ from reports.cycles.opening import cycle_of, open_cycle
 from reports.editing.asking import flagged_entries
 from reports.editing.views import render_view
 from reports.models import AgencyReport, Proposal, ReportingCycle
+from reports.plan_choice import choose_plan
 from reports.review import workflow
 from reports.review.forms import CycleDatesForm, CycleOpenForm, ProposalResponseForm, ReportDueForm, SendBackForm
-from tasks.models import Plan
+from targets.import_views import import_page
 
 
-def review_queue(request):
+def queue_choice(request):
+    """/tham-dinh/: the queue of the reviewer's one plan, or the list of their plans."""
     access.require_reviewer(request)
-    plan = Plan.objects.filter(is_active=True).order_by("-period_start").first()
+    return choose_plan(request, access.plans_reviewed_by(request.user), "reports:queue", "Thẩm định báo cáo")
+
+
+def cycles_choice(request):
+    access.require_reviewer(request)
+    return choose_plan(request, access.plans_reviewed_by(request.user), "reports:cycles", "Kỳ báo cáo")
+
+
+def import_choice(request):
+    access.require_reviewer(request)
+    return choose_plan(request, access.plans_reviewed_by(request.user), "reports:import", "Nhập số liệu chỉ tiêu")
+
+
+def import_values(request, slug):
+    """The values' import of one plan (targets.import_views), for its reviewers."""
+    return import_page(request, access.get_plan_for_user(request, slug, review=True))
+
+
+def review_queue(request, slug):
+    plan = access.get_plan_for_user(request, slug, review=True)
     today = timezone.localdate()
-    cycle = cycle_of(plan, today.year) if plan else None  # opened by an action, never by a visit
-    queue = list(AgencyReport.objects.awaiting_review().select_related("agency", "cycle"))
+    cycle = cycle_of(plan, today.year)  # opened by an action, never by a visit
+    queue = list(AgencyReport.objects.awaiting_review().filter(cycle__plan=plan).select_related("agency", "cycle"))
     context = {
-        "unopened_year": today.year
-        if plan and cycle is None and plan.period_start <= today.year <= plan.last_year
-        else None,
+        "plan": plan,
+        "unopened_year": today.year if cycle is None and plan.period_start <= today.year <= plan.last_year else None,
         "queue": queue,
         "jumps": flagged_entries(queue),
         "cycle": cycle,
@@ -45,7 +65,7 @@ def approve(request, pk):
     recorded = report.target_entries.exclude(value=None, qualitative_status="").exists()
     said = "; số liệu đã được ghi vào chỉ tiêu." if recorded else " (báo cáo không có số liệu chỉ tiêu)."
     messages.success(request, f"Đã duyệt báo cáo của {report.agency.name}{said}")
-    return redirect("reports:queue")
+    return redirect("reports:queue", report.cycle.plan.slug)
 
 
 @require_POST
@@ -59,7 +79,7 @@ def send_back(request, pk):
     messages.success(
         request, f"Đã trả lại báo cáo của {report.agency.name} để bổ sung (hạn {report.correction_due_on:%d/%m/%Y})."
     )
-    return redirect("reports:queue")
+    return redirect("reports:queue", report.cycle.plan.slug)
 
 
 @require_POST
@@ -106,9 +126,8 @@ def respond_to_proposal(request, pk, proposal_id):
     return redirect(f"{report.get_absolute_url()}#kien-nghi-{proposal.pk}")
 
 
-def cycle_list(request):
-    access.require_reviewer(request)
-    plan = get_object_or_404(Plan.objects.filter(is_active=True).order_by("-period_start")[:1])
+def cycle_list(request, slug):
+    plan = access.get_plan_for_user(request, slug, review=True)
     form = CycleOpenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -117,7 +136,7 @@ def cycle_list(request):
             form.add_error("year", exc.messages[0])
         else:
             messages.success(request, f"Đã mở kỳ báo cáo năm {cycle.year} ({cycle.reports.count()} đơn vị).")
-            return redirect("reports:cycles")
+            return redirect("reports:cycles", plan.slug)
     reporting = Count("reports", filter=Q(reports__handed_over_at__isnull=True))  # handed over: the successor's
     cycles = plan.cycles.annotate(agencies=reporting).order_by("-year")  # an aggregate drops Meta.ordering
     return render(request, "reports/cycle_list.html", {"plan": plan, "cycles": cycles, "form": form})
@@ -125,12 +144,13 @@ def cycle_list(request):
 
 def cycle_edit(request, pk):
     access.require_reviewer(request)
-    cycle = get_object_or_404(ReportingCycle, pk=pk)
+    cycle = get_object_or_404(ReportingCycle.objects.select_related("plan"), pk=pk)
+    access.check_reviews(request.user, cycle.plan)
     form = CycleDatesForm(request.POST or None, instance=cycle)
     if request.method == "POST" and form.is_valid():
         cycle = form.save(commit=False)
         cycle._history_user = request.user
         cycle.save()
         messages.success(request, f"Đã lưu các mốc ngày của kỳ báo cáo năm {cycle.year}.")
-        return redirect("reports:cycles")
-    return render(request, "reports/cycle_edit.html", {"cycle": cycle, "form": form})
+        return redirect("reports:cycles", cycle.plan.slug)
+    return render(request, "reports/cycle_edit.html", {"cycle": cycle, "plan": cycle.plan, "form": form})

@@ -49,6 +49,15 @@ def test_roles_and_memberships(cast):
     assert cast["canbo.binhkhuong"].membership.agency.code == "UBND-BK"
 
 
+def test_the_demo_reviewers_plans(cast, plan):
+    """`vanphong` reviews the Bình Sơn plan only; `sodantoc`, the province's Sở, every plan (a row without a plan)."""
+    assert list(cast["vanphong"].plan_roles.values_list("role", "plan__slug")) == [("reviewer", plan.slug)]
+    assert list(cast["sodantoc"].plan_roles.values_list("role", "plan")) == [("reviewer", None)]
+    assert has_role(cast["sodantoc"], Role.REVIEWER) and cast["sodantoc"].get_full_name() == "Sở Dân tộc và Tôn giáo"
+    seed()  # again: the same rows, no more
+    assert cast["vanphong"].plan_roles.count() == 1 and cast["sodantoc"].plan_roles.count() == 1
+
+
 def test_it_restores_a_changed_demo_password(plan):
     user = get_user_model().objects.get(username="canbo.gddt")
     user.set_password("khac")

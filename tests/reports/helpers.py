@@ -43,6 +43,13 @@ def on(day: str, time: str = "10:00"):
     return time_machine.travel(moment(day, time), tick=True)
 
 
+def another_plan(plan, slug: str, title: str):
+    """One more plan, cheaply: `plan`'s fields under another slug and title (no tasks or targets)."""
+    skip = {"id", "slug", "title"}
+    fields = {f.name: getattr(plan, f.name) for f in type(plan)._meta.concrete_fields if f.name not in skip}
+    return type(plan).objects.create(slug=slug, title=title, **fields)
+
+
 def current_report(plan, agency_code, year=2026):
     cycle = open_cycle(plan, year)
     report = cycle.reports.get(agency__code=agency_code)

@@ -28,7 +28,13 @@ def writes(queries) -> list[str]:
 def test_no_page_opens_a_year(client, cast, plan):
     pages = {
         "canbo.binhan": ["/", "/bao-cao/"],
-        "vanphong": ["/", "/tham-dinh/", "/bang-dieu-khien/", f"/bang-dieu-khien/{SLUG}/2026/", "/tong-hop/"],
+        "vanphong": [
+            "/",
+            "/ke-hoach/binh-son-ctdt-2021-2030/tham-dinh/",
+            "/bang-dieu-khien/",
+            f"/bang-dieu-khien/{SLUG}/2026/",
+            "/ke-hoach/binh-son-ctdt-2021-2030/tong-hop/",
+        ],
         "lanhdao": ["/", f"/bang-dieu-khien/{SLUG}/2026/", f"/bang-dieu-khien/{SLUG}/2026/tinh-hinh-bao-cao.xlsx"],
     }
     for user, urls in pages.items():

@@ -41,9 +41,9 @@ RULES = [
     ("post", "/bao-cao/{pk}/", {"owner"}, 302),
     ("get", "/bao-cao/{pk}/minh-chung/{ev}/", {"owner"}, 200),  # of a draft; once sent, see below
     ("post", "/bao-cao/{pk}/minh-chung/{ev}/xoa/", {"owner"}, 302),
-    ("get", "/tham-dinh/", {"reviewer"}, 200),
-    ("get", "/ky-bao-cao/", {"reviewer"}, 200),
-    ("post", "/ky-bao-cao/", {"reviewer"}, 302),
+    ("get", "/ke-hoach/binh-son-ctdt-2021-2030/tham-dinh/", {"reviewer"}, 200),
+    ("get", "/ke-hoach/binh-son-ctdt-2021-2030/ky-bao-cao/", {"reviewer"}, 200),
+    ("post", "/ke-hoach/binh-son-ctdt-2021-2030/ky-bao-cao/", {"reviewer"}, 302),
     ("post", "/bao-cao/{pk}/tra-lai/", {"reviewer"}, 302),
     ("post", "/bao-cao/{pk}/duyet/", {"reviewer"}, 302),
     ("post", "/bao-cao/{pk}/mo-lai/", {"reviewer"}, 302),
@@ -68,7 +68,7 @@ def test_who_may_do_what(client, cast, report, role, method, url, allowed, statu
     )
     data = {
         "/bao-cao/{pk}/": ReportPage(report).data(),
-        "/ky-bao-cao/": {"year": 2024},
+        "/ke-hoach/binh-son-ctdt-2021-2030/ky-bao-cao/": {"year": 2024},
         "/bao-cao/{pk}/han-gui/": {"due_on": "20/12/2026"},
     }
     login(client, cast, role)

@@ -126,7 +126,7 @@ def test_an_import_file_with_a_very_long_name_is_recorded_under_a_shortened_one(
     client.force_login(cast["vanphong"])
     name = "Số liệu chỉ tiêu giảm nghèo các xã đặc biệt khó khăn huyện Bình Sơn " * 5 + ".csv"
     upload = SimpleUploadedFile(name, b"target_code,year,value\n2025.01,2020,18\n")
-    response = client.post("/nhap-so-lieu/", {"file": upload})
+    response = client.post("/ke-hoach/binh-son-ctdt-2021-2030/nhap-so-lieu/", {"file": upload})
     assert response.status_code == 302
     value = TargetValue.objects.get(target__code="2025.01", year=2020)
     assert len(value.source) <= 255 and value.source.startswith("Nhập từ tệp Số liệu chỉ tiêu") and "…" in value.source
@@ -138,7 +138,7 @@ def test_an_import_refuses_a_number_no_value_can_be_not_with_a_server_error(clie
     rows = f"target_code,year,value,reference\n2025.01,2013,{typed},\n2030.01,2024,12,{typed}\n"
     client.force_login(cast["vanphong"])
     upload = SimpleUploadedFile("so-lieu.csv", rows.encode(), content_type="text/csv")
-    response = client.post("/nhap-so-lieu/", {"file": upload})
+    response = client.post("/ke-hoach/binh-son-ctdt-2021-2030/nhap-so-lieu/", {"file": upload})
     page = response.content.decode()
     assert response.status_code == 422
     assert "Dòng 2, cột value: số quá lớn (phải nhỏ hơn 1.000.000.000.000.000)." in page
@@ -160,7 +160,9 @@ def test_a_file_of_thousands_of_bad_rows_lists_the_first_two_hundred(client, cas
     """The sixth probe: 19 000 bad rows listed 57 000 errors in an 11 MB page."""
     rows = "target_code,year,value\n" + "".join(f"X{n},abc,xyz\n" for n in range(1000))
     client.force_login(cast["vanphong"])
-    response = client.post("/nhap-so-lieu/", {"file": SimpleUploadedFile("so-lieu.csv", rows.encode())})
+    response = client.post(
+        "/ke-hoach/binh-son-ctdt-2021-2030/nhap-so-lieu/", {"file": SimpleUploadedFile("so-lieu.csv", rows.encode())}
+    )
     page = response.content.decode()
     assert response.status_code == 422 and page.count("<li>Dòng ") == 200
     total = int(page.split("Chưa nhập gì: tệp có ")[1].split(" lỗi")[0])
@@ -188,7 +190,9 @@ def test_an_import_takes_no_year_to_come_and_keeps_a_value_s_date_in_its_year(cl
     coming = timezone.localdate().year + 2  # the run's day (tests/conftest.py)
     client.force_login(cast["vanphong"])
     rows = f'target_code,year,value,as_of\n2030.07,{coming},"72,5",\n2030.07,2023,"70,9",31/12/2024\n'
-    response = client.post("/nhap-so-lieu/", {"file": SimpleUploadedFile("so-lieu.csv", rows.encode())})
+    response = client.post(
+        "/ke-hoach/binh-son-ctdt-2021-2030/nhap-so-lieu/", {"file": SimpleUploadedFile("so-lieu.csv", rows.encode())}
+    )
     page = response.content.decode()
     assert response.status_code == 422
     assert f"Dòng 2, cột year: năm “{coming}” không hợp lệ (từ 2011 đến {coming - 2})." in page
@@ -203,7 +207,9 @@ def test_an_imported_note_past_its_limit_is_refused_with_its_line(client, cast, 
     """The eleventh probe: a 100 000-character note was stored; its error was noted after the row was taken."""
     client.force_login(cast["vanphong"])
     rows = "target_code,year,value,as_of,note\n2025.01,2021,3,," + "a" * 100_000 + "\n"
-    response = client.post("/nhap-so-lieu/", {"file": SimpleUploadedFile("so-lieu.csv", rows.encode())})
+    response = client.post(
+        "/ke-hoach/binh-son-ctdt-2021-2030/nhap-so-lieu/", {"file": SimpleUploadedFile("so-lieu.csv", rows.encode())}
+    )
     assert response.status_code == 422
     assert "Dòng 2, cột note: ghi chú dài 100.000 ký tự, tối đa 2.000." in response.content.decode()
     assert not TargetValue.objects.filter(target__code="2025.01").exists()
@@ -216,7 +222,9 @@ def test_a_figure_as_of_a_day_to_come_is_no_recorded_figure(client, cast, plan):
     later = today + datetime.timedelta(days=1)
     client.force_login(cast["vanphong"])
     rows = f"target_code,year,value,as_of\n2030.01,{today.year},27,{later:%d/%m/%Y}\n"
-    page = client.post("/nhap-so-lieu/", {"file": SimpleUploadedFile("so-lieu.csv", rows.encode())}).content.decode()
+    page = client.post(
+        "/ke-hoach/binh-son-ctdt-2021-2030/nhap-so-lieu/", {"file": SimpleUploadedFile("so-lieu.csv", rows.encode())}
+    ).content.decode()
     assert f"Dòng 2, cột as_of: ngày tính số liệu {later:%d/%m/%Y} chưa đến" in page
     url = f"/ke-hoach/{plan.slug}/chi-tieu/2030.02/dinh-chinh/"
     data = {"year": today.year, "value": "10", "as_of": f"{later:%d/%m/%Y}", "reason": "Số liệu cuối năm."}

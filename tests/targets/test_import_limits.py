@@ -17,6 +17,7 @@ from openpyxl import Workbook
 from agencies.permissions import Role, add_role
 from binhson_plan.upload_lock import one_upload_at_a_time
 from binhson_plan.workbooks import Budget, check_archive
+from reports.models import PlanRole
 from targets import import_views, imports
 from targets.imports import LIMITS, MAX_COLUMNS, MAX_ROWS
 from targets.models import ReferenceValue, TargetValue
@@ -63,7 +64,7 @@ def pandas_must_not_read(monkeypatch):
 
 
 def post(client, content: bytes, name: str = "so-lieu.xlsx"):
-    return client.post("/nhap-so-lieu/", {"file": SimpleUploadedFile(name, content)})
+    return client.post("/ke-hoach/binh-son-ctdt-2021-2030/nhap-so-lieu/", {"file": SimpleUploadedFile(name, content)})
 
 
 def next_to_the_field(response) -> str:
@@ -190,6 +191,7 @@ def test_a_second_import_by_the_same_account_waits_and_another_account_goes_on(r
     same_account.force_login(cast["vanphong"])
     colleague = get_user_model().objects.create_user("vanphong.hai")
     add_role(colleague, Role.REVIEWER)
+    PlanRole.objects.create(user=colleague, role="reviewer", plan=plan)  # a reviewer of the same plan
     other_reviewer.force_login(colleague)
     during, real_import = {}, import_views.import_values
 
@@ -214,7 +216,7 @@ def test_the_lock_refuses_while_held_and_is_released_after_a_refusal(
     assert "Không đọc được tệp" in next_to_the_field(post(reviewer, b"PK\x03\x04 not really a zip"))
     with one_upload_at_a_time(cast["vanphong"]) as ours:
         assert ours
-        with django_assert_max_num_queries(7):  # the session, the user, the plan: as any page
+        with django_assert_max_num_queries(8):  # the session, the user, the plan, the plans the user reviews
             refused = post(reviewer, GOOD)
         assert refused.status_code == 429 and "Mỗi tài khoản tải lên một tệp một lúc." in next_to_the_field(refused)
     assert_nothing_saved()

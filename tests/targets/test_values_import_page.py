@@ -35,7 +35,9 @@ def test_import_page_reports_every_bad_row_and_writes_nothing(reviewer, plan):
         "2025.07,2020,83,,,\n"
         "2025.07,2024,90,,,7\n"
     )
-    response = reviewer.post("/nhap-so-lieu/", {"file": SimpleUploadedFile("so-lieu.csv", bad.encode())})
+    response = reviewer.post(
+        "/ke-hoach/binh-son-ctdt-2021-2030/nhap-so-lieu/", {"file": SimpleUploadedFile("so-lieu.csv", bad.encode())}
+    )
     html = response.content.decode()
     for message in [
         "Dòng 3, cột target_code: không có chỉ tiêu mã “9999.99” trong kế hoạch.",
@@ -54,7 +56,7 @@ def test_import_page_reports_every_bad_row_and_writes_nothing(reviewer, plan):
 
 def test_import_page_records_values_and_references(reviewer, plan, cast):
     upload = SimpleUploadedFile("vi-du.csv", (DATA / "vi_du_so_lieu.csv").read_bytes())
-    response = reviewer.post("/nhap-so-lieu/", {"file": upload}, follow=True)
+    response = reviewer.post("/ke-hoach/binh-son-ctdt-2021-2030/nhap-so-lieu/", {"file": upload}, follow=True)
     assert "Đã nhập 23 giá trị (0 không đổi, 2 giá trị tham chiếu)" in response.content.decode()
     value = TargetValue.objects.get(target__code="2030.03", year=2024)
     assert value.value == Decimal("14.2") and value.source == "Nhập từ tệp vi-du.csv"
@@ -68,7 +70,10 @@ def test_import_reads_excel_files(reviewer, plan):
     frame = pd.DataFrame({"target_code": ["2025.07", "2025.07"], "year": [2020, 2024], "value": ["82", "93,5"]})
     buffer = io.BytesIO()
     frame.to_excel(buffer, index=False)
-    reviewer.post("/nhap-so-lieu/", {"file": SimpleUploadedFile("so-lieu.xlsx", buffer.getvalue())})
+    reviewer.post(
+        "/ke-hoach/binh-son-ctdt-2021-2030/nhap-so-lieu/",
+        {"file": SimpleUploadedFile("so-lieu.xlsx", buffer.getvalue())},
+    )
     assert TargetValue.objects.get(target__code="2025.07", year=2024).value == Decimal("93.5")
 
 
@@ -86,7 +91,9 @@ def test_import_reads_excel_files(reviewer, plan):
     ],
 )
 def test_import_refuses_wrong_files(reviewer, plan, content, message):
-    response = reviewer.post("/nhap-so-lieu/", {"file": SimpleUploadedFile("x.csv", content)})
+    response = reviewer.post(
+        "/ke-hoach/binh-son-ctdt-2021-2030/nhap-so-lieu/", {"file": SimpleUploadedFile("x.csv", content)}
+    )
     assert response.status_code == 422 and message in response.content.decode()
 
 
@@ -99,9 +106,13 @@ def test_the_import_command_lists_errors(plan, tmp_path):
 
 def test_an_import_puts_values_on_the_first_milestone(reviewer, plan):
     bad = "target_code,year,value,reference\n2045.02,2024,14,\n2045.01,2024,,90\n"
-    html = reviewer.post("/nhap-so-lieu/", {"file": SimpleUploadedFile("x.csv", bad.encode())}).content.decode()
+    html = reviewer.post(
+        "/ke-hoach/binh-son-ctdt-2021-2030/nhap-so-lieu/", {"file": SimpleUploadedFile("x.csv", bad.encode())}
+    ).content.decode()
     assert "Dòng 2, cột target_code: chỉ tiêu 2045.02 dùng chung số liệu với chỉ tiêu 2030.03" in html
     good = "target_code,year,value,reference\n2030.03,2024,14,\n2045.01,2024,,90\n"
-    reviewer.post("/nhap-so-lieu/", {"file": SimpleUploadedFile("x.csv", good.encode())})
+    reviewer.post(
+        "/ke-hoach/binh-son-ctdt-2021-2030/nhap-so-lieu/", {"file": SimpleUploadedFile("x.csv", good.encode())}
+    )
     assert ReferenceValue.objects.get(target__code="2045.01", year=2024).value == 90
     assert not TargetValue.objects.filter(target__code="2045.01").exists()

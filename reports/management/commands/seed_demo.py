@@ -19,14 +19,19 @@ from agencies.permissions import Role
 from reports.cycles.opening import open_cycle, open_this_year
 from reports.demo import seeding as demo
 from reports.demo.seeding import FIRST_YEAR
-from reports.models import ReportState
+from reports.models import PlanRole, PlanRoleKind, ReportState
+from tasks.models import Plan
 
 DEMO_PASSWORD = "binhson-demo"
+BINH_SON = "binh-son-ctdt-2021-2030"
+# which plans each demo reviewer reviews (reports.models.PlanRole): a slug, or None for every plan of the province
+REVIEWS = {"vanphong": BINH_SON, "sodantoc": None}
 
 # (username, full name, role key, agency code or None)
 DEMO_USERS = [
     ("quantri", "Quản trị hệ thống", "administrator", None),
     ("vanphong", "Nguyễn Thị Thẩm Định", "reviewer", None),
+    ("sodantoc", "Sở Dân tộc và Tôn giáo", "reviewer", None),
     ("lanhdao", "Trần Văn Lãnh Đạo", "viewer", None),
     ("canbo.ldtbxh", "Lê Thị Lao Động", "agency_staff", "LDTBXH"),
     ("canbo.nnptnt", "Phạm Văn Nông", "agency_staff", "NNPTNT"),
@@ -123,7 +128,8 @@ class Command(BaseCommand):
                         places.append(plan.place)
         if in_use:
             return [in_use]
-        reviewer = get_user_model().objects.get(username="vanphong")
+        # each plan's reports are reviewed by its own reviewer: Bình Sơn's by vanphong, the others' by the Sở
+        reviewer = get_user_model().objects.get(username="vanphong" if plan.slug == BINH_SON else "sodantoc")
         try:
             with transaction.atomic():
                 before = demo.seed_past_year(cycles[0], staff, reviewer) if past else None
@@ -170,4 +176,16 @@ class Command(BaseCommand):
             Membership.objects.update_or_create(user=user, defaults={"agency": Agency.objects.get(code=agency_code)})
         else:
             Membership.objects.filter(user=user).delete()
+        self.appoint(user, role)
         return {"username": username, "password": DEMO_PASSWORD, "role": role, "agency": agency_code}
+
+    def appoint(self, user, role):
+        """A demo reviewer's plans: `vanphong` Bình Sơn's only, `sodantoc` (the Sở) every plan of the province."""
+        user.plan_roles.all().delete()
+        if role != "reviewer" or user.username not in REVIEWS:
+            return
+        slug = REVIEWS[user.username]
+        plan = Plan.objects.filter(slug=slug).first() if slug else None
+        if slug and plan is None:
+            raise CommandError(f"Chưa có kế hoạch {slug}: hãy chạy “manage.py load_plan” trước.")
+        PlanRole.objects.create(user=user, role=PlanRoleKind.REVIEWER, plan=plan)

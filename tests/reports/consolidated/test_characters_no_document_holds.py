@@ -83,7 +83,7 @@ def test_a_cover_pasted_from_word_builds(client, cast, plan, eager_jobs, django_
                      "recipients": "Lưu: VT\x0bUBND tỉnh"}  # fmt: skip
     with on("2026-12-06"), django_capture_on_commit_callbacks(execute=True):
         client.force_login(cast["vanphong"])
-        assert client.post("/tong-hop/?nam=2026", cover).status_code == 302
+        assert client.post("/ke-hoach/binh-son-ctdt-2021-2030/tong-hop/?nam=2026", cover).status_code == 302
     built = ConsolidatedReport.objects.get(plan=plan, year=2026)
     assert built.state == "ready", built.error
     assert (built.number, built.signer_name) == ("12/BC-UBND", "Phạm\nQuang Sự")
@@ -141,7 +141,10 @@ def test_what_no_one_can_see_is_nothing_where_something_is_required(client, cast
         assert "Cần ghi lý do để đơn vị biết phải bổ sung gì." in refused.content.decode()
         report.refresh_from_db()
         assert report.state == "submitted"
-        cover = client.post("/tong-hop/?nam=2026", COVER | {"number": "\u200b", "signer_name": "\u2060\u00ad"})
+        cover = client.post(
+            "/ke-hoach/binh-son-ctdt-2021-2030/tong-hop/?nam=2026",
+            COVER | {"number": "\u200b", "signer_name": "\u2060\u00ad"},
+        )
     assert cover.status_code == 422 and cover.content.decode().count("Mục này không được để trống.") >= 2
     assert not ConsolidatedReport.objects.exists()
 
@@ -153,7 +156,7 @@ def test_an_import_that_changes_only_a_note_records_it(client, cast, plan):
     for note in ("Nguồn cũ.", "Nguồn: Chi cục Thống kê."):
         rows = f"target_code,year,value,as_of,note\n2025.01,2019,18,31/12/2019,{note}\n"
         upload = SimpleUploadedFile("so-lieu.csv", rows.encode(), content_type="text/csv")
-        assert client.post("/nhap-so-lieu/", {"file": upload}).status_code == 302
+        assert client.post("/ke-hoach/binh-son-ctdt-2021-2030/nhap-so-lieu/", {"file": upload}).status_code == 302
     current = TargetValue.objects.get(target__code="2025.01", year=2019, is_current=True)
     assert current.note == "Nguồn: Chi cục Thống kê."
     assert TargetValue.objects.filter(target__code="2025.01", year=2019).count() == 2

@@ -240,7 +240,10 @@ def test_reminders_go_once_per_step_to_those_who_have_not_submitted(cast, plan, 
     assert send_reminders(due - datetime.timedelta(days=2)) == 0
     mail.outbox.clear()
     assert send_reminders(due + datetime.timedelta(days=1)) == 1
-    assert mail.outbox[0].to == ["vanphong@binhson.local"] and "Ủy ban nhân dân xã Bình An" in mail.outbox[0].body
+    assert (
+        mail.outbox[0].to == ["sodantoc@binhson.local", "vanphong@binhson.local"]
+        and "Ủy ban nhân dân xã Bình An" in mail.outbox[0].body
+    )
     assert send_reminders(due + datetime.timedelta(days=2)) == 0  # one overdue digest
 
 

@@ -84,7 +84,7 @@ def test_the_plan_is_cited_by_its_number_once_the_office_enters_it(
         "signer_authority": "KT. CHỦ TỊCH", "signer_position": "PHÓ CHỦ TỊCH", "signer_name": "Phạm Quang Sự",
     }  # fmt: skip
     with django_capture_on_commit_callbacks(execute=True):
-        assert client.post("/tong-hop/?nam=2026", form).status_code == 302
+        assert client.post("/ke-hoach/binh-son-ctdt-2021-2030/tong-hop/?nam=2026", form).status_code == 302
     plan.refresh_from_db()
     assert plan.number == "1234/KH-UBND"
     assert plan.history.first().history_user == cast["vanphong"]
@@ -107,7 +107,7 @@ def test_a_report_dated_for_its_signing_day_counts_as_at_the_day_it_was_built(
         "signer_name": "Phạm Quang Sự",
     }  # fmt: skip
     with django_capture_on_commit_callbacks(execute=True):
-        assert client.post("/tong-hop/?nam=2026", form).status_code == 302
+        assert client.post("/ke-hoach/binh-son-ctdt-2021-2030/tong-hop/?nam=2026", form).status_code == 302
     text = flat(pdf_text(ConsolidatedReport.objects.get(plan=plan, year=2026).pdf.path))
     assert "Bình Sơn, ngày 05 tháng 12 năm 2026" in text  # the document's date, as the office set it
     assert "Đến ngày 20/11/2026, có 0/" in text and "Đến ngày 05/12/2026" not in text  # its counts: today's
@@ -241,7 +241,7 @@ def test_a_failed_build_is_said_plainly_on_the_page_and_never_as_in_progress(
         "number": "…/BC-UBND", "report_date": "05/12/2026", "addressee": plan.reports_to, "recipients": "Lưu: VT",
         "signer_authority": "KT. CHỦ TỊCH", "signer_position": "PHÓ CHỦ TỊCH", "signer_name": "Phạm Quang Sự",
     }  # fmt: skip
-    response = client.post("/tong-hop/?nam=2026", form, follow=True)
+    response = client.post("/ke-hoach/binh-son-ctdt-2021-2030/tong-hop/?nam=2026", form, follow=True)
     page = response.content.decode()
     assert "Không dựng được bản này: hệ thống gặp lỗi khi tạo tệp PDF" in page
     assert "Đang dựng bản" not in page and "ValueError" not in page and "NaN" not in page

@@ -58,15 +58,17 @@ def year(client, cast, plan, eager_jobs, django_capture_on_commit_callbacks):
 
 def build(client, capture):
     with capture(execute=True):
-        response = client.post("/tong-hop/?nam=2026", {
+        response = client.post("/ke-hoach/binh-son-ctdt-2021-2030/tong-hop/?nam=2026", {
             "number": "…/BC-UBND", "report_date": "06/12/2026", "addressee": "Ủy ban nhân dân tỉnh Quảng Ngãi",
             "recipients": "Lưu: VT", "signer_position": "PHÓ CHỦ TỊCH", "signer_name": "Phạm Quang Sự",
         })  # fmt: skip
-    assert response.status_code == 302 and response["Location"] == "/tong-hop/?nam=2026"
+    assert (
+        response.status_code == 302 and response["Location"] == "/ke-hoach/binh-son-ctdt-2021-2030/tong-hop/?nam=2026"
+    )
 
 
 def confirmation(client, version: int) -> str:
-    page = client.get("/tong-hop/?nam=2026").content.decode()
+    page = client.get("/ke-hoach/binh-son-ctdt-2021-2030/tong-hop/?nam=2026").content.decode()
     row = page[page.index(f"Đánh dấu bản {version} là bản chính thức?") :]
     return html.unescape(re.search(r'data-confirm="([^"]*)"', row).group(1))
 

@@ -35,24 +35,28 @@ def ready(plan):
 )
 def test_who_may_do_what(client, cast, ready, user, read, build):
     client.force_login(cast[user])
-    assert client.get("/tong-hop/").status_code == read
+    assert client.get("/ke-hoach/binh-son-ctdt-2021-2030/tong-hop/").status_code == read
     assert client.get(f"/tong-hop/{ready.pk}/trang-thai/").status_code == read
     for kind in ("pdf", "xlsx", "docx"):
         assert client.get(f"/tong-hop/{ready.pk}/tep/{kind}/").status_code == read
-    assert ('name="signer_name"' in client.get("/tong-hop/").content.decode()) == build
+    assert ('name="signer_name"' in client.get("/ke-hoach/binh-son-ctdt-2021-2030/tong-hop/").content.decode()) == build
     assert client.post(f"/tong-hop/{ready.pk}/chinh-thuc/").status_code == (302 if build else 403)
-    assert client.post("/tong-hop/", COVER).status_code == (302 if build else 403)
+    assert client.post("/ke-hoach/binh-son-ctdt-2021-2030/tong-hop/", COVER).status_code == (302 if build else 403)
 
 
 def test_anonymous_visitors_go_to_login(client, ready):
-    for url in ["/tong-hop/", f"/tong-hop/{ready.pk}/trang-thai/", f"/tong-hop/{ready.pk}/tep/pdf/"]:
+    for url in [
+        "/ke-hoach/binh-son-ctdt-2021-2030/tong-hop/",
+        f"/tong-hop/{ready.pk}/trang-thai/",
+        f"/tong-hop/{ready.pk}/tep/pdf/",
+    ]:
         assert client.get(url)["Location"].startswith("/dang-nhap/")
 
 
 def test_a_reviewer_fills_the_cover_and_builds(client, cast, plan, eager_jobs, django_capture_on_commit_callbacks):
     client.force_login(cast["vanphong"])
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post("/tong-hop/", COVER, follow=True)
+        response = client.post("/ke-hoach/binh-son-ctdt-2021-2030/tong-hop/", COVER, follow=True)
     assert "Đã ghi yêu cầu dựng bản 1" in response.content.decode()  # handed over when the test's transaction ends
     report = ConsolidatedReport.objects.get()
     assert (report.state, report.number, str(report.report_date)) == ("ready", "45/BC-UBND", "2026-12-04")
@@ -67,7 +71,9 @@ def test_a_reviewer_fills_the_cover_and_builds(client, cast, plan, eager_jobs, d
 
 def test_a_bad_cover_is_refused_next_to_the_field(client, cast, plan):
     client.force_login(cast["vanphong"])
-    response = client.post("/tong-hop/", COVER | {"report_date": "31/02/2026", "signer_name": ""})
+    response = client.post(
+        "/ke-hoach/binh-son-ctdt-2021-2030/tong-hop/", COVER | {"report_date": "31/02/2026", "signer_name": ""}
+    )
     html = response.content.decode()
     assert response.status_code == 422 and "Ngày không hợp lệ" in html and "Mục này không được để trống." in html
     assert 'value="45/BC-UBND"' in html  # what was typed stays
@@ -81,7 +87,7 @@ def test_older_versions_stay_and_one_is_final(client, cast, ready, plan):
     client.post(f"/tong-hop/{second.pk}/chinh-thuc/")
     assert list(ConsolidatedReport.objects.filter(is_final=True).values_list("pk", flat=True)) == [second.pk]
     assert client.get(f"/tong-hop/{ready.pk}/tep/pdf/").status_code == 200
-    html = client.get("/tong-hop/?nam=2026").content.decode()
+    html = client.get("/ke-hoach/binh-son-ctdt-2021-2030/tong-hop/?nam=2026").content.decode()
     assert "Chính thức" in html and html.count("/tep/pdf/") == 2
 
 
@@ -96,7 +102,7 @@ def test_an_unfinished_version_cannot_be_final_or_downloaded(client, cast, plan)
 
 def test_without_a_broker_the_build_is_done_when_the_page_returns(transactional_db, client, cast, plan, eager_jobs):
     client.force_login(cast["vanphong"])
-    response = client.post("/tong-hop/", COVER, follow=True)
+    response = client.post("/ke-hoach/binh-son-ctdt-2021-2030/tong-hop/", COVER, follow=True)
     assert "Đã dựng xong bản 1." in response.content.decode()
     assert ConsolidatedReport.objects.get().state == "ready"
 
@@ -105,8 +111,8 @@ def test_a_second_build_while_one_is_on_its_way_is_refused(client, cast, plan):
     """A double click on "Dựng" queued two versions: the second click is refused, naming the version being built,
     and what was typed stays on the page."""
     client.force_login(cast["vanphong"])
-    assert client.post("/tong-hop/", COVER).status_code == 302
-    response = client.post("/tong-hop/", COVER | {"plan_number": "99/KH-UBND"})
+    assert client.post("/ke-hoach/binh-son-ctdt-2021-2030/tong-hop/", COVER).status_code == 302
+    response = client.post("/ke-hoach/binh-son-ctdt-2021-2030/tong-hop/", COVER | {"plan_number": "99/KH-UBND"})
     html = response.content.decode()
     assert response.status_code == 409
     assert "Bản 1 đang được dựng, xin chờ xong rồi dựng lại nếu cần." in html and 'value="45/BC-UBND"' in html
@@ -122,17 +128,19 @@ def test_a_stalled_build_holds_a_new_one_back_no_longer_than_the_sweep_waits(
 ):
     settings.REPORT_BUILD_STALE_MINUTES = 5
     client.force_login(cast["vanphong"])
-    assert client.post("/tong-hop/", COVER).status_code == 302
+    assert client.post("/ke-hoach/binh-son-ctdt-2021-2030/tong-hop/", COVER).status_code == 302
     first = ConsolidatedReport.objects.get()
     almost = timezone.now() - datetime.timedelta(minutes=4)
     ConsolidatedReport.objects.update(
         state=state, requested_at=almost, heartbeat_at=almost if state == "building" else None
     )
-    assert requeue_stalled() == [] and client.post("/tong-hop/", COVER).status_code == 409  # still on its way
+    assert (
+        requeue_stalled() == [] and client.post("/ke-hoach/binh-son-ctdt-2021-2030/tong-hop/", COVER).status_code == 409
+    )  # still on its way
     silent = timezone.now() - datetime.timedelta(minutes=silent_minutes)
     ConsolidatedReport.objects.update(requested_at=silent, heartbeat_at=silent if state == "building" else None)
     assert requeue_stalled() == [first.pk]  # the sweep takes it for stalled: so does the page
-    assert client.post("/tong-hop/", COVER).status_code == 302
+    assert client.post("/ke-hoach/binh-son-ctdt-2021-2030/tong-hop/", COVER).status_code == 302
     assert list(ConsolidatedReport.objects.values_list("version", flat=True)) == [2, 1]
 
 
@@ -155,7 +163,7 @@ def test_two_build_requests_at_once_queue_one_version_on_postgresql(cast, plan):
         browser = Client()
         browser.force_login(cast["vanphong"])
         try:
-            result[name] = browser.post("/tong-hop/", COVER).status_code
+            result[name] = browser.post("/ke-hoach/binh-son-ctdt-2021-2030/tong-hop/", COVER).status_code
         finally:
             connections.close_all()
 
@@ -182,7 +190,7 @@ def test_the_list_of_recipients_has_a_limit_said_next_to_it(client, cast, plan):
         "signer_position": "PHÓ CHỦ TỊCH",
         "signer_name": "Phạm Quang Sự",
     }
-    response = client.post("/tong-hop/", cover)
+    response = client.post("/ke-hoach/binh-son-ctdt-2021-2030/tong-hop/", cover)
     assert response.status_code == 422
     assert "Nơi nhận tối đa 2.000 ký tự: rút gọn danh sách nơi nhận." in response.content.decode()
     assert not ConsolidatedReport.objects.exists()

@@ -45,7 +45,7 @@ def test_the_reviewer_is_told_the_queue_is_down_not_that_the_build_runs(
     transactional_db, client, cast, plan, broken_transport
 ):
     client.force_login(cast["vanphong"])
-    html = client.post("/tong-hop/", COVER, follow=True).content.decode()
+    html = client.post("/ke-hoach/binh-son-ctdt-2021-2030/tong-hop/", COVER, follow=True).content.decode()
     assert "hàng đợi đang gián đoạn" in html
     assert "trang sẽ tự cập nhật khi xong" not in html
     assert ConsolidatedReport.objects.get().state == "queued"  # recorded, waiting for the queue to come back

@@ -174,12 +174,12 @@ def test_it_closes_before_the_appendices_and_each_appendix_is_a_section(report):
     text = docx_text(report)
     first_appendix = text.index(f"Phụ lục 1 {doc.appendices[0].title}")
     assert text.index("Nơi nhận:") < text.index(doc.signer_name) < first_appendix
-    assert "- Lưu: VT, VPH." in text and "- Lưu: VT, VPH;" not in text
+    assert "- Lưu: VT." in text and "- Lưu: VT;" not in text  # the plan's own "Nơi nhận" ends with "Lưu: VT"
     word = Document(report.docx.path)
     closing = next(t for t in word.tables if t.cell(0, 0).paragraphs[0].text == "Nơi nhận:")
     title = closing.cell(0, 0).paragraphs[0].runs[0]
     assert title.bold and title.italic and title.font.size.pt == 12
-    assert [p.text for p in closing.cell(0, 0).paragraphs[1:]][-1] == "- Lưu: VT, VPH."
+    assert [p.text for p in closing.cell(0, 0).paragraphs[1:]][-1] == "- Lưu: VT."
     assert all(r.font.size.pt == 11 for p in closing.cell(0, 0).paragraphs[1:] for r in p.runs)
     signature = closing.cell(0, 1).paragraphs
     assert all(p.alignment == WD_ALIGN_PARAGRAPH.CENTER for p in signature)

@@ -20,6 +20,7 @@ from reports.consolidated.models import ConsolidatedReport
 from tests.reports.real_year import check_docx, check_pdf, check_xlsx
 
 BROKER = os.environ.get("CELERY_BROKER_URL", "")
+BUILD = "/ke-hoach/binh-son-ctdt-2021-2030/tong-hop/"  # the consolidated reports of the demo's plan
 # CI (.ci/run) provides both and sets CI_EXPECT_BROKER: there these tests always run, and fail if either is missing.
 needs_real_services = pytest.mark.skipif(
     not os.environ.get("CI_EXPECT_BROKER") and (not BROKER or connection.vendor != "postgresql"),
@@ -77,7 +78,7 @@ def test_a_real_worker_builds_the_report(transactional_db, client, cast, plan, s
     worker = start_worker(tmp_path, "tho-dung-1")
     try:
         client.force_login(User.objects.get(username="vanphong"))  # the seed reset the demo passwords
-        response = client.post("/tong-hop/", {"number": "12/BC-UBND", "report_date": "05/12/2026",
+        response = client.post(BUILD, {"number": "12/BC-UBND", "report_date": "05/12/2026",
                                               "addressee": "Ủy ban nhân dân tỉnh Quảng Ngãi", "recipients": "Lưu: VT",
                                               "signer_authority": "KT. CHỦ TỊCH", "signer_position": "PHÓ CHỦ TỊCH",
                                               "signer_name": "Phạm Quang Sự"}, follow=True)  # fmt: skip
@@ -132,14 +133,14 @@ def test_with_the_broker_down_a_build_is_said_to_be_delayed(transactional_db, cl
     app._pool = app.amqp._producer_pool = None  # connections are made afresh, to the dead broker
     try:
         client.force_login(User.objects.get(username="vanphong"))  # the seed reset the demo passwords
-        response = client.post("/tong-hop/", {"number": "…/BC-UBND", "report_date": "05/12/2026",
+        response = client.post(BUILD, {"number": "…/BC-UBND", "report_date": "05/12/2026",
                                               "addressee": "Ủy ban nhân dân tỉnh Quảng Ngãi", "recipients": "Lưu: VT",
                                               "signer_position": "PHÓ CHỦ TỊCH", "signer_name": "Phạm Quang Sự"},
                                follow=True)  # fmt: skip
         html = response.content.decode()
         assert response.status_code == 200 and "hàng đợi đang gián đoạn nên việc dựng bị chậm lại" in html
         assert ConsolidatedReport.objects.get().state == "queued"
-        assert client.get("/tham-dinh/").status_code == 200  # nothing else breaks
+        assert client.get("/ke-hoach/binh-son-ctdt-2021-2030/tham-dinh/").status_code == 200  # nothing else breaks
         assert client.get(f"/ke-hoach/{plan.slug}/").status_code == 200
     finally:
         app.conf.broker_write_url, app.conf.task_always_eager = previous

@@ -75,13 +75,13 @@ def test_the_dashboard_sends_a_year_to_come_to_this_year_with_a_word(client, dem
 def test_no_year_to_come_is_built_or_judged_by_the_consolidated_report_nor_the_api(client, cast, plan):
     with on("2026-12-06"):  # 2026 is this year, 2027 one to come
         client.force_login(cast["vanphong"])
-        response = client.get("/tong-hop/?nam=2030", follow=True)
-        assert response.redirect_chain == [("/tong-hop/?nam=2026", 302)]
+        response = client.get("/ke-hoach/binh-son-ctdt-2021-2030/tong-hop/?nam=2030", follow=True)
+        assert response.redirect_chain == [("/ke-hoach/binh-son-ctdt-2021-2030/tong-hop/?nam=2026", 302)]
         assert "Năm 2030 chưa đến nên chưa có gì để tổng hợp; đang hiển thị năm 2026." in response.content.decode()
         cover = {"plan_number": "29/KH-UBND", "number": "45/BC-UBND", "report_date": "06/12/2026",
                  "addressee": "Ủy ban nhân dân tỉnh Quảng Ngãi", "recipients": "Lưu: VT",
                  "signer_position": "PHÓ CHỦ TỊCH", "signer_name": "Phạm Quang Sự"}  # fmt: skip
-        assert client.post("/tong-hop/?nam=2030", cover).status_code == 302
+        assert client.post("/ke-hoach/binh-son-ctdt-2021-2030/tong-hop/?nam=2030", cover).status_code == 302
         with pytest.raises(CommandError, match="Năm phải từ 2021 đến 2026: năm sau chưa có gì để tổng hợp."):
             call_command("build_report", plan=SLUG, year=2027, stdout=io.StringIO())
         assert not ConsolidatedReport.objects.filter(year__gt=2026).exists()

@@ -150,7 +150,7 @@ def test_the_office_builds_a_year_without_a_cycle_and_no_agency_finds_a_new_repo
     before = ReportingCycle.objects.count(), AgencyReport.objects.count()
     users = get_user_model().objects
     client.force_login(users.get(username="vanphong"))
-    page = client.get("/tong-hop/?nam=2024").content.decode()
+    page = client.get("/ke-hoach/binh-son-ctdt-2021-2030/tong-hop/?nam=2024").content.decode()
     assert "Năm 2024 chưa mở kỳ báo cáo" in page
     form = {
         "plan_number": "", "number": "…/BC-UBND", "report_date": "05/12/2024", "addressee": real_year.reports_to,
@@ -158,7 +158,7 @@ def test_the_office_builds_a_year_without_a_cycle_and_no_agency_finds_a_new_repo
         "signer_position": "PHÓ CHỦ TỊCH", "signer_name": "Phạm Quang Sự",
     }  # fmt: skip
     with django_capture_on_commit_callbacks(execute=True):
-        assert client.post("/tong-hop/?nam=2024", form).status_code == 302
+        assert client.post("/ke-hoach/binh-son-ctdt-2021-2030/tong-hop/?nam=2024", form).status_code == 302
     assert ConsolidatedReport.objects.get(plan=real_year, year=2024).state == "ready"
     assert (ReportingCycle.objects.count(), AgencyReport.objects.count()) == before
     assert not AgencyReport.objects.filter(cycle__year=2024).exists()
@@ -168,7 +168,7 @@ def test_the_build_form_lists_each_missing_heading_field_with_where_it_is_set(
     client, cast, plan, eager_jobs, django_capture_on_commit_callbacks
 ):
     client.force_login(cast["vanphong"])
-    page = client.get("/tong-hop/?nam=2026").content.decode()
+    page = client.get("/ke-hoach/binh-son-ctdt-2021-2030/tong-hop/?nam=2026").content.decode()
     panel = page[page.index('id="con-thieu"') : page.index('id="dung-ban-moi"')]
     assert "Số hiệu của Kế hoạch</strong>: bản dựng sẽ in “Thực hiện Kế hoạch ngày 08/08/2022…”, không có số" in panel
     assert '<a class="alert-link" href="#id_plan_number">ô “Số hiệu của Kế hoạch” dưới đây</a>' in panel
@@ -179,7 +179,7 @@ def test_the_build_form_lists_each_missing_heading_field_with_where_it_is_set(
         plan=plan, from_year=2026, issuing_body="Ủy ban nhân dân xã Bình Sơn", place="Bình Sơn",
         signer_position="CHỦ TỊCH", signer_name="",
     )  # fmt: skip
-    page = client.get("/tong-hop/?nam=2026").content.decode()
+    page = client.get("/ke-hoach/binh-son-ctdt-2021-2030/tong-hop/?nam=2026").content.decode()
     panel = page[page.index('id="con-thieu"') : page.index('id="dung-ban-moi"')]
     assert "Họ tên người ký</strong>: chưa có, phải điền mới dựng được" in panel
     assert 'href="#id_signer_name"' in panel
@@ -188,7 +188,7 @@ def test_the_build_form_lists_each_missing_heading_field_with_where_it_is_set(
     cast["vanphong"].user_permissions.add(Permission.objects.get(codename="change_reportissuer"))
     issuer.document_symbol = ""
     issuer.save()
-    page = client.get("/tong-hop/?nam=2026").content.decode()
+    page = client.get("/ke-hoach/binh-son-ctdt-2021-2030/tong-hop/?nam=2026").content.decode()
     panel = page[page.index('id="con-thieu"') : page.index('id="dung-ban-moi"')]
     admin = reverse("admin:tasks_reportissuer_change", args=[issuer.pk])
     assert (
@@ -205,10 +205,10 @@ def test_the_build_form_lists_each_missing_heading_field_with_where_it_is_set(
         "signer_authority": "", "signer_position": "CHỦ TỊCH", "signer_name": "Nguyễn Văn A",
     }  # fmt: skip
     with django_capture_on_commit_callbacks(execute=True):
-        assert client.post("/tong-hop/?nam=2026", form).status_code == 302
+        assert client.post("/ke-hoach/binh-son-ctdt-2021-2030/tong-hop/?nam=2026", form).status_code == 302
     issuer.signer_name = "Nguyễn Văn A"
     issuer.save()
-    page = client.get("/tong-hop/?nam=2026").content.decode()
+    page = client.get("/ke-hoach/binh-son-ctdt-2021-2030/tong-hop/?nam=2026").content.decode()
     assert 'id="con-thieu"' not in page
 
 

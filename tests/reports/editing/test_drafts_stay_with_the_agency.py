@@ -107,8 +107,9 @@ def urls(seeded) -> list[str]:
     found = [
         "/", "/ke-hoach/", f"/ke-hoach/{SLUG}/", "/co-quan/", "/co-quan/TTYT/", "/co-quan/NNPTNT/",
         "/bang-dieu-khien/", dashboard, f"{dashboard}?task_agency=TTYT", f"{dashboard}?task_status=in_progress",
-        f"{dashboard}?agency=TTYT", "/tham-dinh/", "/ky-bao-cao/", f"/ky-bao-cao/{cycle.pk}/excel.zip",
-        "/tong-hop/", f"/tong-hop/?nam={YEAR}", f"/tong-hop/{consolidated.pk}/trang-thai/",
+        f"{dashboard}?agency=TTYT", f"/ke-hoach/{SLUG}/tham-dinh/", f"/ke-hoach/{SLUG}/ky-bao-cao/",
+        f"/ky-bao-cao/{cycle.pk}/excel.zip", f"/ke-hoach/{SLUG}/tong-hop/", f"/ke-hoach/{SLUG}/tong-hop/?nam={YEAR}",
+        f"/tong-hop/{consolidated.pk}/trang-thai/",
         f"/cong-khai/{SLUG}/", f"/cong-khai/{SLUG}/?nam={YEAR}", "/api/plans/", f"/api/plans/{SLUG}/",
         f"/api/plans/{SLUG}/?year={YEAR}", f"/api/plans/{SLUG}/progress/", f"/api/plans/{SLUG}/progress/?year={YEAR}",
         f"/api/plans/{SLUG}/progress/?year={YEAR}&format=csv",

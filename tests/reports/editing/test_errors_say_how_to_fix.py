@@ -145,7 +145,7 @@ def test_marking_final_asks_first_and_the_build_says_it_is_under_way(client, cas
     built = ConsolidatedReport.request(plan, 2026)
     ConsolidatedReport.objects.filter(pk=built.pk).update(state=BuildState.READY)
     client.force_login(cast["vanphong"])
-    html = client.get("/tong-hop/?nam=2026").content.decode()
+    html = client.get("/ke-hoach/binh-son-ctdt-2021-2030/tong-hop/?nam=2026").content.decode()
     final = re.search(r"<button[^>]*>Đánh dấu chính thức</button>", html, re.S).group(0)
     assert 'data-confirm-title="Đánh dấu bản 1 là bản chính thức?"' in final
     assert "trở thành báo cáo chính thức năm 2026 của Ủy ban nhân dân huyện Bình Sơn gửi" in final

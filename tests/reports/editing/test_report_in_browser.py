@@ -67,7 +67,7 @@ def test_the_yearly_report_in_a_browser(transactional_db, browser, live_server, 
     log_out(browser)
 
     log_in(browser, live_server, "vanphong")
-    assert browser.current_url.endswith("/tham-dinh/")
+    assert browser.current_url.endswith("/ke-hoach/binh-son-ctdt-2021-2030/tham-dinh/")
     screenshot(browser, "report-03-queue")
     browser.find_element(By.LINK_TEXT, "Phòng Giáo dục và Đào tạo").click()
     assert not browser.find_element(By.NAME, "reason").is_displayed()  # the reason box only when sending back

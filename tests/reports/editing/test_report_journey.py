@@ -50,8 +50,8 @@ def test_the_whole_journey(client, cast, plan, django_capture_on_commit_callback
 
     # The reviewer finds it in the queue, and sends it back with a reason.
     client.force_login(reviewer)
-    assert client.get("/")["Location"] == "/tham-dinh/"
-    assert url in client.get("/tham-dinh/").content.decode()
+    assert client.get("/")["Location"] == "/ke-hoach/binh-son-ctdt-2021-2030/tham-dinh/"
+    assert url in client.get("/ke-hoach/binh-son-ctdt-2021-2030/tham-dinh/").content.decode()
     response = client.post(f"{url}tra-lai/", {"reason": ""})
     assert response.status_code == 422 and "Cần ghi lý do" in response.content.decode()
     with django_capture_on_commit_callbacks(execute=True):

@@ -69,7 +69,7 @@ def test_dates_ask_for_ngay_thang_nam(staff_client, report, cast):
     reviewer.force_login(cast["vanphong"])
     for url in (
         f"/ky-bao-cao/{report.cycle.pk}/",
-        "/tong-hop/",
+        "/ke-hoach/binh-son-ctdt-2021-2030/tong-hop/",
         "/ke-hoach/binh-son-ctdt-2021-2030/chi-tieu/2030.03/dinh-chinh/",
     ):
         html = reviewer.get(url).content.decode()

@@ -21,7 +21,11 @@ def reviewer(client, cast):
 
 
 def imported(client, text: str):
-    return client.post("/nhap-so-lieu/", {"file": SimpleUploadedFile("so-lieu.csv", text.encode())}, follow=True)
+    return client.post(
+        "/ke-hoach/binh-son-ctdt-2021-2030/nhap-so-lieu/",
+        {"file": SimpleUploadedFile("so-lieu.csv", text.encode())},
+        follow=True,
+    )
 
 
 @pytest.mark.parametrize(("value", "refused"), [("32", False), ("32,1", True)])
@@ -69,7 +73,7 @@ def test_the_reviewer_sees_the_jump_in_the_queue_the_report_and_the_dashboard(cl
     page = ReportPage(report).fill_everything().target("2030.10", value="45", note=note)
     assert client.post(f"/bao-cao/{report.pk}/", page.data("submit")).status_code == 302
     client.force_login(cast["vanphong"])
-    queue = client.get("/tham-dinh/").content.decode()
+    queue = client.get("/ke-hoach/binh-son-ctdt-2021-2030/tham-dinh/").content.decode()
     flagged = queue[queue.index(f'id="bat-thuong-{report.pk}"') :]
     assert "Số liệu thay đổi bất thường" in flagged and "2030.10" in flagged[:400]
     view = client.get(f"/bao-cao/{report.pk}/").content.decode()
@@ -92,7 +96,10 @@ def test_a_steady_value_is_not_flagged(client, cast, plan):
         f"/bao-cao/{report.pk}/", ReportPage(report).fill_everything().target("2030.10", value="30").data("submit")
     )
     client.force_login(cast["vanphong"])
-    assert f'id="bat-thuong-{report.pk}"' not in client.get("/tham-dinh/").content.decode()
+    assert (
+        f'id="bat-thuong-{report.pk}"'
+        not in client.get("/ke-hoach/binh-son-ctdt-2021-2030/tham-dinh/").content.decode()
+    )
     assert "thay đổi bất thường" not in client.get(f"/bao-cao/{report.pk}/").content.decode()
 
 

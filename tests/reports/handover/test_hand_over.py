@@ -169,7 +169,7 @@ def test_a_handed_over_report_is_read_only_and_out_of_review(client, cast, year)
     page = client.get(f"/bao-cao/{kept.pk}/").content.decode()
     assert 'id="da-chuyen-giao"' in page and "Đã chuyển giao" in page
     assert f"/bao-cao/{kept.pk}/duyet/" not in page and f"/bao-cao/{kept.pk}/tra-lai/" not in page
-    assert f"/bao-cao/{kept.pk}/" not in client.get("/tham-dinh/").content.decode()
+    assert f"/bao-cao/{kept.pk}/" not in client.get("/ke-hoach/binh-son-ctdt-2021-2030/tham-dinh/").content.decode()
     response = client.post(f"/bao-cao/{kept.pk}/duyet/")
     assert response.status_code in (302, 403)
     assert AgencyReport.objects.get(pk=kept.pk).state == ReportState.SUBMITTED
@@ -335,7 +335,7 @@ def test_two_communes_lines_stay_lines_in_the_printed_report(client, cast, year)
 
 def test_the_cycle_list_counts_the_years_agencies(client, cast, year):
     client.force_login(cast["vanphong"])
-    html = client.get("/ky-bao-cao/").content.decode()
+    html = client.get("/ke-hoach/binh-son-ctdt-2021-2030/ky-bao-cao/").content.decode()
     row = html[html.index(f">{YEAR}</a>") :].split("</tr>")[0]
     assert "<td>20</td>" in row
 

@@ -140,25 +140,31 @@ def test_the_overdue_digest_names_the_years_agencies_only(client, cast, plan, tm
 def test_the_consolidated_page_asks_to_check_the_issuer_a_reform_left_unset(client, cast, plan):
     reorganise()
     client.force_login(cast["vanphong"])
-    page = client.get(f"/tong-hop/?nam={YEAR}").content.decode()
+    page = client.get(f"/ke-hoach/binh-son-ctdt-2021-2030/tong-hop/?nam={YEAR}").content.decode()
     assert 'id="kiem-tra-co-quan-ban-hanh"' not in page  # the file set the issuer from 2025
     assert "Cơ quan ban hành: <strong>Ủy ban nhân dân xã Bình Sơn (minh họa)</strong> (từ năm 2025)" in page
     assert "Người ký minh họa" in page
     ReportIssuer.objects.filter(plan=plan).delete()
-    page = client.get(f"/tong-hop/?nam={YEAR}").content.decode()
+    page = client.get(f"/ke-hoach/binh-son-ctdt-2021-2030/tong-hop/?nam={YEAR}").content.decode()
     warning = page[page.index('id="kiem-tra-co-quan-ban-hanh"') :].split("</div>")[0]
     assert "sắp xếp có hiệu lực từ 01/07/2025" in warning
     assert "vẫn là mặc định của kế hoạch: Ủy ban nhân dân huyện Bình Sơn, “Bình Sơn”, KT. CHỦ TỊCH." in warning
     assert "Đề nghị quản trị hệ thống đặt cơ quan ban hành từ năm" in warning  # the reviewer is not an administrator
     client.force_login(cast["quantri"])
-    page = client.get(f"/tong-hop/?nam={YEAR}").content.decode()
+    page = client.get(f"/ke-hoach/binh-son-ctdt-2021-2030/tong-hop/?nam={YEAR}").content.decode()
     assert f"/quan-tri/tasks/reportissuer/add/?plan={plan.pk}&amp;from_year={YEAR}" in page
-    assert 'id="kiem-tra-co-quan-ban-hanh"' not in client.get("/tong-hop/?nam=2024").content.decode()
+    assert (
+        'id="kiem-tra-co-quan-ban-hanh"'
+        not in client.get("/ke-hoach/binh-son-ctdt-2021-2030/tong-hop/?nam=2024").content.decode()
+    )
     ReportIssuer.objects.create(
         plan=plan, from_year=2023, issuing_body="Ủy ban nhân dân huyện Bình Sơn", place="Bình Sơn",
         signer_position="PHÓ CHỦ TỊCH", signer_name="Người Ký Năm 2023",
     )  # fmt: skip
-    assert 'id="kiem-tra-co-quan-ban-hanh"' in client.get(f"/tong-hop/?nam={YEAR}").content.decode()  # older
+    assert (
+        'id="kiem-tra-co-quan-ban-hanh"'
+        in client.get(f"/ke-hoach/binh-son-ctdt-2021-2030/tong-hop/?nam={YEAR}").content.decode()
+    )  # older
 
 
 def test_a_bad_issuer_in_the_file_is_refused_with_nothing_written(plan, tmp_path):

@@ -215,9 +215,9 @@ def test_the_2026_consolidated_report_follows_the_successors_and_the_years_issue
     assert earlier.issuer_line2 == "HUYỆN BÌNH SƠN" and earlier.signer_name == "Phạm Quang Sự"
     assert "Phòng Nông nghiệp và Phát triển nông thôn." in [p.text for p in earlier.body if isinstance(p, Para)]
     client.force_login(cast["vanphong"])  # the cover form of the year starts from the year's issuer
-    form = client.get("/tong-hop/?nam=2026").content.decode()
+    form = client.get("/ke-hoach/binh-son-ctdt-2021-2030/tong-hop/?nam=2026").content.decode()
     assert "Người Ký Minh Họa" in form and "…/BC-UBND-MH" in form
-    assert "Phạm Quang Sự" in client.get("/tong-hop/?nam=2024").content.decode()
+    assert "Phạm Quang Sự" in client.get("/ke-hoach/binh-son-ctdt-2021-2030/tong-hop/?nam=2024").content.decode()
     # the targets' owner is the year's: 2030.04 passed to the department, 2024 keeps the office
     owners = dict(zip(gather(report).targets["code"], gather(report).targets["agency"], strict=True))
     assert owners["2030.04"] == "Sở Nông nghiệp và Môi trường tỉnh (minh họa)"

@@ -65,7 +65,9 @@ def test_sent_back_after_the_due_date_the_report_is_overdue_on_its_corrections_e
         history = history[history.index('id="lich-su"') :].split("</table>")[0]
         assert "hạn bổ sung" in history.lower() and "10/12/2026" in history  # who set it, and when, in the history
         client.force_login(cast["vanphong"])  # the reviewer sees by when, before it has passed, wherever it is listed
-        assert "Hạn bổ sung 10/12/2026" in row_of(client.get("/tham-dinh/").content.decode(), "tinh-hinh-nop", NAME)
+        assert "Hạn bổ sung 10/12/2026" in row_of(
+            client.get("/ke-hoach/binh-son-ctdt-2021-2030/tham-dinh/").content.decode(), "tinh-hinh-nop", NAME
+        )
         row = row_of(client.get(f"/bang-dieu-khien/{SLUG}/2026/").content.decode(), "bang-don-vi", NAME)
         assert "Hạn bổ sung 10/12/2026" in row and "Quá hạn" not in row
         assert export_row(client, NAME)["Ghi chú"] == "Hạn bổ sung 10/12/2026"
@@ -87,7 +89,7 @@ def test_sent_back_after_the_due_date_the_report_is_overdue_on_its_corrections_e
         assert "Quá hạn bổ sung (hạn 10/12/2026)" in mine
         client.force_login(cast["vanphong"])
         with django_assert_max_num_queries(15):
-            queue = client.get("/tham-dinh/").content.decode()
+            queue = client.get("/ke-hoach/binh-son-ctdt-2021-2030/tham-dinh/").content.decode()
         assert "Quá hạn bổ sung (hạn 10/12/2026)" in row_of(queue, "tinh-hinh-nop", NAME)
         dashboard = client.get(f"/bang-dieu-khien/{SLUG}/2026/").content.decode()
         row = row_of(dashboard, "bang-don-vi", NAME)
@@ -104,7 +106,7 @@ def test_sent_back_after_the_due_date_the_report_is_overdue_on_its_corrections_e
                 in told)  # fmt: skip
         assert not report.is_late and not report.is_overdue
         client.force_login(cast["vanphong"])
-        row = row_of(client.get("/tham-dinh/").content.decode(), "hang-cho", NAME)
+        row = row_of(client.get("/ke-hoach/binh-son-ctdt-2021-2030/tham-dinh/").content.decode(), "hang-cho", NAME)
         assert "Gửi lại lúc 08:30 14/12/2026, muộn so với hạn bổ sung 10/12/2026" in row
         assert "Gửi muộn" not in row and "Quá hạn" not in row
         appendix = appendix_3_row(client, cast, django_capture_on_commit_callbacks, "14/12/2026", NAME)
@@ -167,17 +169,17 @@ def test_a_report_past_its_corrections_date_is_in_the_overdue_digest(client, cas
         send_back(client, cast, report, correction_due_on="25/11/2026")
     mail.outbox.clear()
     send_reminders(datetime.date(2026, 11, 25))  # the date itself: the agencies' reminders, no digest
-    assert not [m for m in mail.outbox if m.to == ["vanphong@binhson.local"]]
+    assert not [m for m in mail.outbox if m.to == ["sodantoc@binhson.local", "vanphong@binhson.local"]]
     mail.outbox.clear()
     send_reminders(datetime.date(2026, 11, 26))
-    [digest] = [m for m in mail.outbox if m.to == ["vanphong@binhson.local"]]
+    [digest] = [m for m in mail.outbox if m.to == ["sodantoc@binhson.local", "vanphong@binhson.local"]]
     assert f"- {NAME}: quá hạn bổ sung (hạn 25/11/2026)" in digest.body and "quá hạn bổ sung" in digest.subject
     mail.outbox.clear()
     send_reminders(datetime.date(2026, 11, 27))
-    assert not [m for m in mail.outbox if m.to == ["vanphong@binhson.local"]]  # once
+    assert not [m for m in mail.outbox if m.to == ["sodantoc@binhson.local", "vanphong@binhson.local"]]  # once
     mail.outbox.clear()
     send_reminders(datetime.date(2026, 12, 6))  # the season's digest names it with the reports never sent
-    [digest] = [m for m in mail.outbox if m.to == ["vanphong@binhson.local"]]
+    [digest] = [m for m in mail.outbox if m.to == ["sodantoc@binhson.local", "vanphong@binhson.local"]]
     assert f"- {NAME}: quá hạn bổ sung (hạn 25/11/2026)" in digest.body
     assert "- Ủy ban nhân dân xã Bình An" in digest.body
 
@@ -190,7 +192,7 @@ def test_in_january_the_year_just_ended_is_still_reminded(client, cast, plan):
         send_back(client, cast, report, reason="Bổ sung số liệu cả năm.", correction_due_on="06/01/2027")
     mail.outbox.clear()
     send_reminders(datetime.date(2027, 1, 7))
-    [digest] = [m for m in mail.outbox if m.to == ["vanphong@binhson.local"]]
+    [digest] = [m for m in mail.outbox if m.to == ["sodantoc@binhson.local", "vanphong@binhson.local"]]
     assert "năm 2026" in digest.subject and "- Ủy ban nhân dân xã Bình An" in digest.body
     assert f"- {NAME}: quá hạn bổ sung (hạn 06/01/2027)" in digest.body
     assert ReportingCycle.objects.filter(year=2026).exists()
@@ -237,4 +239,6 @@ def test_a_report_sent_back_again_shows_its_corrections_date_once_and_no_earlier
         report.refresh_from_db()
         assert report.deadline_note() == "Hạn bổ sung 26/11/2026"
         client.force_login(cast["vanphong"])  # the lists keep their badge: they have no sentence beside it
-        assert "Hạn bổ sung 26/11/2026" in row_of(client.get("/tham-dinh/").content.decode(), "tinh-hinh-nop", NAME)
+        assert "Hạn bổ sung 26/11/2026" in row_of(
+            client.get("/ke-hoach/binh-son-ctdt-2021-2030/tham-dinh/").content.decode(), "tinh-hinh-nop", NAME
+        )

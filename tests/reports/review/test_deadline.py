@@ -42,7 +42,7 @@ def appendix_3_row(client, cast, capture, day: str, name: str) -> str:
     """The agency's row of Phụ lục 3 in the consolidated report built now (its Word file), cells joined by " | "."""
     client.force_login(cast["vanphong"])
     with capture(execute=True):  # the build job starts when the request's transaction commits
-        client.post("/tong-hop/?nam=2026", COVER | {"report_date": day})
+        client.post("/ke-hoach/binh-son-ctdt-2021-2030/tong-hop/?nam=2026", COVER | {"report_date": day})
     report = ConsolidatedReport.objects.filter(year=2026).latest("version")
     assert report.state == "ready", report.error
     docx = client.get(f"/tong-hop/{report.pk}/tep/docx/")
@@ -81,7 +81,7 @@ def test_sent_on_time_sent_back_and_sent_again_after_the_due_date_is_not_late(
         assert "08:00 16/11/2026" in mine and "Gửi lại lúc 14:30 08/12/2026" in mine and "Gửi muộn" not in mine
 
         client.force_login(cast["vanphong"])
-        queue = client.get("/tham-dinh/").content.decode()
+        queue = client.get("/ke-hoach/binh-son-ctdt-2021-2030/tham-dinh/").content.decode()
         waiting = row_of(queue, "hang-cho", name)
         assert "Gửi lại lúc 14:30 08/12/2026" in waiting and "Gửi muộn" not in waiting
         assert "Gửi muộn" not in row_of(queue, "tinh-hinh-nop", name)
@@ -114,7 +114,9 @@ def test_a_report_never_sent_is_overdue_from_the_day_after_the_due_date_then_lat
         assert "Quá hạn" in header and "Hạn gửi: <strong>05/12/2026</strong>" in header
         assert "Quá hạn" in row_of(client.get("/bao-cao/").content.decode(), "bao-cao-cua-don-vi", "2026")
         client.force_login(cast["vanphong"])
-        assert "Quá hạn" in row_of(client.get("/tham-dinh/").content.decode(), "tinh-hinh-nop", name)
+        assert "Quá hạn" in row_of(
+            client.get("/ke-hoach/binh-son-ctdt-2021-2030/tham-dinh/").content.decode(), "tinh-hinh-nop", name
+        )
         dashboard = client.get(f"/bang-dieu-khien/{SLUG}/2026/").content.decode()
         assert "Quá hạn" in row_of(dashboard, "bang-don-vi", name) and "<strong>22</strong> quá hạn" in dashboard
         assert export_row(client, name)["Quá hạn"] == "Có"
@@ -130,7 +132,7 @@ def test_a_report_never_sent_is_overdue_from_the_day_after_the_due_date_then_lat
         client.post(f"/bao-cao/{report.pk}/tra-lai/", {"reason": "Bổ sung số liệu."})
         submit(client, cast["canbo.binhan"], report)
         client.force_login(cast["vanphong"])
-        row = row_of(client.get("/tham-dinh/").content.decode(), "hang-cho", name)
+        row = row_of(client.get("/ke-hoach/binh-son-ctdt-2021-2030/tham-dinh/").content.decode(), "hang-cho", name)
         assert "Gửi muộn" in row and "Gửi lại lúc" in row and "Quá hạn" not in row
         appendix = appendix_3_row(client, cast, django_capture_on_commit_callbacks, "08/12/2026", name)
         assert "09:15 07/12/2026" in appendix and "Gửi muộn; Gửi lại lúc" in appendix

@@ -83,7 +83,7 @@ def test_the_queue_and_the_dashboard_tell_reopened_from_sent_back(
     client.force_login(cast["vanphong"])
     client.get(f"/bang-dieu-khien/{SLUG}/2026/")  # the plan's figures cached, as on any visit after the first
     with django_assert_max_num_queries(15):  # telling them apart costs no query
-        queue = client.get("/tham-dinh/").content.decode()
+        queue = client.get("/ke-hoach/binh-son-ctdt-2021-2030/tham-dinh/").content.decode()
     assert queue.count("Được mở lại để sửa") == 1 and "Bị trả lại để bổ sung" in queue
     # the reopened report's approved content read from its history, for the tasks and for the proposals (5 each)
     with django_assert_max_num_queries(35):
@@ -171,7 +171,7 @@ def test_a_reopened_reports_kept_content_says_so_and_its_proposal_stands_with_th
     assert client.post(f"/bao-cao/{report.pk}/", page.data("submit")).status_code == 302
     client.force_login(cast["vanphong"])
     with django_capture_on_commit_callbacks(execute=True):  # the build is queued when the request commits
-        assert client.post("/tong-hop/?nam=2026", COVER).status_code == 302
+        assert client.post("/ke-hoach/binh-son-ctdt-2021-2030/tong-hop/?nam=2026", COVER).status_code == 302
     consolidated = ConsolidatedReport.objects.get(plan=plan, year=2026)
     assert consolidated.pdf, consolidated.error
     # the PDF and the Word file say the same: LĐ-TB&XH's kept lines are marked, its proposal comes first

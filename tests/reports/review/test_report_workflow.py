@@ -57,7 +57,7 @@ def test_a_submission_after_the_due_date_is_accepted_and_marked_late(client, cas
     assert report.state == "submitted" and report.is_late
     assert "gửi muộn" in response.content.decode()
     client.force_login(cast["vanphong"])
-    assert "Gửi muộn" in client.get("/tham-dinh/").content.decode()
+    assert "Gửi muộn" in client.get("/ke-hoach/binh-son-ctdt-2021-2030/tham-dinh/").content.decode()
 
 
 def test_the_review_queue_is_oldest_first(client, cast, plan):
@@ -70,7 +70,7 @@ def test_the_review_queue_is_oldest_first(client, cast, plan):
     queue = list(AgencyReport.objects.awaiting_review().values_list("agency__code", flat=True))
     assert queue == ["LDTBXH", "UBND-BA", "GDDT"]
     client.force_login(cast["vanphong"])
-    html = client.get("/tham-dinh/").content.decode()
+    html = client.get("/ke-hoach/binh-son-ctdt-2021-2030/tham-dinh/").content.decode()
     table = html[html.index('id="hang-cho"') : html.index("</table>", html.index('id="hang-cho"'))]
     assert table.index("Lao động") < table.index("Bình An") < table.index("Giáo dục")
 
@@ -78,7 +78,11 @@ def test_the_review_queue_is_oldest_first(client, cast, plan):
 def test_the_current_cycle_opens_on_its_date_with_a_report_per_expected_agency_and_never_by_a_visit(client, cast, plan):
     assert not ReportingCycle.objects.exists()
     client.force_login(cast["canbo.binhan"])
-    for page in ("/", "/tham-dinh/", "/bang-dieu-khien/"):  # reads never write (issue 18): no visit opens a year
+    for page in (
+        "/",
+        "/ke-hoach/binh-son-ctdt-2021-2030/tham-dinh/",
+        "/bang-dieu-khien/",
+    ):  # reads never write (issue 18): no visit opens a year
         client.force_login(cast["vanphong"] if page != "/" else cast["canbo.binhan"])
         client.get(page, follow=True)
     assert not ReportingCycle.objects.exists()
@@ -96,20 +100,20 @@ def test_the_current_cycle_opens_on_its_date_with_a_report_per_expected_agency_a
 
 def test_a_reviewer_opens_a_past_year_for_back_filling(client, cast, plan):
     client.force_login(cast["vanphong"])
-    response = client.post("/ky-bao-cao/", {"year": 2022}, follow=True)
+    response = client.post("/ke-hoach/binh-son-ctdt-2021-2030/ky-bao-cao/", {"year": 2022}, follow=True)
     assert "Đã mở kỳ báo cáo năm 2022" in response.content.decode()
     cycle = ReportingCycle.objects.get(year=2022)
     assert cycle.due_on == datetime.date(2022, 12, 5) and cycle.opened_by == cast["vanphong"]
-    response = client.post("/ky-bao-cao/", {"year": 2050})
+    response = client.post("/ke-hoach/binh-son-ctdt-2021-2030/ky-bao-cao/", {"year": 2050})
     assert response.status_code == 200 and "Năm báo cáo phải trong khoảng 2021–2045." in response.content.decode()
-    response = client.post("/ky-bao-cao/", {"year": "hai nghìn"})
+    response = client.post("/ke-hoach/binh-son-ctdt-2021-2030/ky-bao-cao/", {"year": "hai nghìn"})
     assert "Nhập năm bằng chữ số, ví dụ 2024." in response.content.decode()
     for typed in ("٢٠٢٤", "２０２４"):  # Arabic-Indic, full-width: Python's int() reads them as 2024
-        response = client.post("/ky-bao-cao/", {"year": typed})
+        response = client.post("/ke-hoach/binh-son-ctdt-2021-2030/ky-bao-cao/", {"year": typed})
         assert response.status_code == 200 and "Nhập năm bằng chữ số, ví dụ 2024." in response.content.decode()
     assert not ReportingCycle.objects.filter(year=2024).exists()
     client.force_login(cast["canbo.ldtbxh"])
-    assert client.post("/ky-bao-cao/", {"year": 2023}).status_code == 403
+    assert client.post("/ke-hoach/binh-son-ctdt-2021-2030/ky-bao-cao/", {"year": 2023}).status_code == 403
 
 
 def test_a_late_back_filled_report_for_a_past_year(client, cast, plan):
@@ -132,7 +136,7 @@ def test_the_digest_goes_once_a_day_with_every_new_submission(cast, plan):
     assert send_review_digest() is False
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
-    assert message.to == ["vanphong@binhson.local"]
+    assert message.to == ["sodantoc@binhson.local", "vanphong@binhson.local"]
     assert "Phòng Lao động - Thương binh và Xã hội" in message.body and "Phòng Giáo dục và Đào tạo" in message.body
     assert Notification.objects.filter(key__startswith="review-digest-").count() == 1
     tomorrow = timezone.now() + datetime.timedelta(days=1)
@@ -189,12 +193,12 @@ def test_a_year_no_night_opened_is_offered_to_the_reviewer_and_explained_to_staf
         f"Kỳ báo cáo năm {year} chưa mở. Khi Văn phòng huyện mở kỳ, báo cáo năm {year} của đơn vị sẽ có ở đây." in page
     )
     client.force_login(cast["vanphong"])
-    queue = client.get("/tham-dinh/").content.decode()
+    queue = client.get("/ke-hoach/binh-son-ctdt-2021-2030/tham-dinh/").content.decode()
     assert f"Kỳ báo cáo năm {year} chưa mở" in queue and f"Mở kỳ báo cáo năm {year}</button>" in queue
     assert not ReportingCycle.objects.exists()  # offered, not done by looking
-    client.post("/ky-bao-cao/", {"year": year})
+    client.post("/ke-hoach/binh-son-ctdt-2021-2030/ky-bao-cao/", {"year": year})
     assert ReportingCycle.objects.get().year == year
-    assert "chưa mở" not in client.get("/tham-dinh/").content.decode()
+    assert "chưa mở" not in client.get("/ke-hoach/binh-son-ctdt-2021-2030/tham-dinh/").content.decode()
     client.force_login(cast["canbo.binhan"])
     assert client.get("/")["Location"].startswith("/bao-cao/")
 
@@ -210,8 +214,8 @@ def test_the_open_cycles_command_opens_this_year_once(plan):
 def test_the_cycles_are_listed_newest_first_whatever_the_order_they_were_opened(client, cast, plan):
     client.force_login(cast["vanphong"])
     for year in (2025, 2026, 2024):
-        client.post("/ky-bao-cao/", {"year": year})
-    page = client.get("/ky-bao-cao/").content.decode()
+        client.post("/ke-hoach/binh-son-ctdt-2021-2030/ky-bao-cao/", {"year": year})
+    page = client.get("/ke-hoach/binh-son-ctdt-2021-2030/ky-bao-cao/").content.decode()
     listed = re.findall(r'<td><a href="/ky-bao-cao/\d+/">(\d{4})</a></td>', page)
     assert listed == ["2026", "2025", "2024"]
 
@@ -220,7 +224,7 @@ def test_a_year_to_come_is_not_opened(client, cast, plan):
     """The twelfth probe: 2030's cycle, opened in 2026, had values "as of" 01/11/2030 approved as the plan's."""
     this_year = timezone.localdate().year
     client.force_login(cast["vanphong"])
-    response = client.post("/ky-bao-cao/", {"year": this_year + 1})
+    response = client.post("/ke-hoach/binh-son-ctdt-2021-2030/ky-bao-cao/", {"year": this_year + 1})
     assert response.status_code == 200
     assert (
         f"Năm {this_year + 1} chưa đến: chỉ mở được kỳ báo cáo của năm nay ({this_year}) hoặc các năm trước."
