@@ -8,6 +8,7 @@ from django.utils import timezone
 from binhson_plan.dates import DayField
 from binhson_plan.longtext import typed, visible
 from binhson_plan.number_format import vn_input_number
+from targets.as_of import as_of_window
 from targets.goals import JUDGEMENTS
 from targets.numbers import NumberFormatError, parse_number
 from targets.overrides import FINAL_STATUSES
@@ -53,9 +54,11 @@ class CorrectionForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         year, as_of, today = cleaned.get("year"), cleaned.get("as_of"), timezone.localdate()
-        if year and as_of and as_of.year != year:  # the tenth probe: 2025's value "as of" 01/01/2030
+        first, last = as_of_window(year) if year else (None, None)  # the one rule (targets.as_of)
+        if year and as_of and not first <= as_of <= last:  # the tenth probe: 2025's value "as of" 01/01/2030
             self.add_error(
-                "as_of", f"Ngày tính số liệu phải trong năm {year} (từ 01/01/{year} đến 31/12/{year}), năm của số liệu."
+                "as_of",
+                f"Ngày tính số liệu phải trong năm {year} (từ {first:%d/%m/%Y} đến {last:%d/%m/%Y}), năm của số liệu.",
             )
         elif as_of and as_of > today and not cleaned.get("is_estimate"):  # as the report form (the thirteenth probe)
             self.add_error(

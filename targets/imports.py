@@ -21,6 +21,7 @@ from binhson_plan.dates import DateError, parse_day
 from binhson_plan.longtext import typed, visible
 from binhson_plan.number_format import too_large, vn_number
 from binhson_plan.workbooks import Budget, Limits, WorkbookRefused, check_archive
+from targets.as_of import as_of_window
 from targets.models import MAX_VALUE, ReferenceValue, Target, TargetValue
 from targets.numbers import NumberFormatError, parse_number
 from targets.plausibility import describe
@@ -217,9 +218,12 @@ def parse_rows(plan, frame: pd.DataFrame) -> list[Row]:
             if problem:
                 fail("value", problem)
         as_of = _date(record.get("as_of", ""), fail)
-        if as_of and year and as_of.year != year:  # as the correction form and the report form say it
+        first_day, last_day = as_of_window(year) if year else (None, None)  # the one rule (targets.as_of)
+        if as_of and year and not first_day <= as_of <= last_day:
             fail(
-                "as_of", f"ngày tính số liệu phải trong năm {year} (từ 01/01/{year} đến 31/12/{year}), năm của số liệu."
+                "as_of",
+                f"ngày tính số liệu phải trong năm {year} (từ {first_day:%d/%m/%Y} đến {last_day:%d/%m/%Y}), năm của "
+                "số liệu.",
             )
         elif (
             as_of and as_of > timezone.localdate()
