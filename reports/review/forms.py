@@ -8,7 +8,8 @@ from django.utils import timezone
 
 from binhson_plan.dates import DayField, day_formfield
 from reports.editing.fields import ReportFieldsForm, WholeNumberField, text_field
-from reports.models import AgencyReport, Proposal, ProposalState, ReportingCycle
+from reports.models import AgencyReport, Proposal, ProposalState, ReportingCycle, ReportState, TargetEntry
+from targets.as_of import as_of_window
 
 
 class SendBackForm(forms.Form):
@@ -82,12 +83,42 @@ class CycleDatesForm(forms.ModelForm):
                 "data_cutoff",
                 f"Ngày số liệu tính đến phải trong năm {year} hoặc đến 31/01/{year + 1} (số liệu thu vào tháng 1).",
             )
+        cutoff = cleaned.get("data_cutoff")
+        if cutoff and self.instance.pk:
+            self._keep_dates_sent(cutoff)
         opens, due, locks = cleaned.get("opens_on"), cleaned.get("due_on"), cleaned.get("locks_on")
         if opens and due and due <= opens:  # the eleventh probe: a due date on the opening day was taken
             self.add_error("due_on", "Hạn báo cáo phải sau ngày mở nhập liệu.")
         if locks and due and locks < due:
             self.add_error("locks_on", "Ngày khóa nhập liệu phải từ hạn báo cáo trở đi.")
         return cleaned
+
+    def _keep_dates_sent(self, cutoff) -> None:
+        """A cut-off moved back never leaves a value already sent (a report submitted or approved) dated after it: the
+        fifteenth probe moved it from 31/01/2027 to 01/01/2026 and approved values "as of" 31/01/2027."""
+        year = self.instance.year
+        last = as_of_window(year, cutoff)[1]
+        later = (
+            TargetEntry.objects.filter(
+                report__cycle=self.instance, report__state__in=[ReportState.SUBMITTED, ReportState.APPROVED],
+                value_year=year, as_of__gt=last,
+            )
+            .exclude(value=None)
+            .select_related("report__agency", "target")
+            .order_by("-as_of", "report__agency__name", "target__code")
+        )  # fmt: skip
+        entries = list(later[:6])
+        if entries:
+            named = "; ".join(
+                f"{e.report.agency.name}, chỉ tiêu {e.target.code} ({e.as_of:%d/%m/%Y})" for e in entries[:5]
+            )
+            more = " và các số liệu khác" if len(entries) > 5 else ""
+            self.add_error(
+                "data_cutoff",
+                f"Báo cáo đã gửi có số liệu năm {year} tính đến ngày {entries[0].as_of:%d/%m/%Y}, sau ngày này ({named}"
+                f"{more}): chọn ngày từ {entries[0].as_of:%d/%m/%Y} trở đi, hoặc trả lại các báo cáo đó để đơn vị sửa "
+                "ngày số liệu trước.",
+            )
 
 
 class ReportDueForm(ReportFieldsForm):
