@@ -42,7 +42,12 @@ def import_page(request):
                 messages.success(
                     request,
                     f"Đã nhập {result.recorded} giá trị ({result.unchanged} không đổi, "
-                    f"{result.references} giá trị tham chiếu) từ tệp “{upload.name}”.",
+                    f"{result.references} giá trị tham chiếu) từ tệp “{upload.name}”."
+                    + (
+                        f" {result.estimates} giá trị của năm chưa kết thúc được ghi là số ước thực hiện."
+                        if result.estimates
+                        else ""
+                    ),
                 )
                 return redirect("reports:import")
     refused = context["errors"] or context["file_errors"]

@@ -21,7 +21,7 @@ from binhson_plan.dates import DateError, parse_day
 from binhson_plan.longtext import typed, visible
 from binhson_plan.number_format import too_large, vn_number
 from binhson_plan.workbooks import Budget, Limits, WorkbookRefused, check_archive
-from targets.as_of import as_of_window
+from targets.as_of import as_of_window, default_as_of, must_be_estimate
 from targets.models import MAX_VALUE, ReferenceValue, Target, TargetValue
 from targets.numbers import NumberFormatError, parse_number
 from targets.plausibility import describe
@@ -76,6 +76,7 @@ class ImportResult:
     recorded: int = 0
     unchanged: int = 0
     references: int = 0
+    estimates: int = 0  # recorded as estimates: values of a year not ended yet
 
 
 @dataclass
@@ -314,12 +315,18 @@ def import_values(plan, fileobj, name: str, by=None) -> ImportResult:
     rows = parse_rows(plan, read_table(fileobj, name))
     source = f"Nhập từ tệp {short_name(name)}"
     result = ImportResult()
+    today = timezone.localdate()
     with transaction.atomic():
         for row in rows:
             if row.value is not None:
+                # as the report form (targets.as_of): no date is the day typed while the year runs, else its last day,
+                # never a day to come; and a value of a year not ended yet is an estimate (the fifteenth probe)
+                estimate = must_be_estimate(row.year, today)
                 version = record_value(
-                    row.target, row.year, row.value, by=by, as_of=row.as_of, source=source, note=row.note
-                )
+                    row.target, row.year, row.value, by=by, as_of=row.as_of or default_as_of(row.year, today),
+                    is_estimate=estimate, source=source, note=row.note,
+                )  # fmt: skip
+                result.estimates += bool(version and estimate)
                 result.recorded += version is not None
                 result.unchanged += version is None
             if row.reference is not None:

@@ -132,7 +132,10 @@ def value_correction(request, slug, code):
             source="Đính chính", reason=data["reason"],
         )  # fmt: skip
         if version:
-            messages.success(request, f"Đã ghi số liệu năm {data['year']} đính chính; bản cũ vẫn lưu trong lịch sử.")
+            estimate = " (số ước thực hiện: năm chưa kết thúc)" if data["is_estimate"] else ""
+            messages.success(
+                request, f"Đã ghi số liệu năm {data['year']} đính chính{estimate}; bản cũ vẫn lưu trong lịch sử."
+            )
         else:
             messages.info(request, "Số liệu không thay đổi nên không ghi phiên bản mới.")
         return redirect(target)
