@@ -10,6 +10,7 @@ from binhson_plan.longtext import typed, visible
 from binhson_plan.number_format import vn_input_number
 from targets.as_of import as_of_window, default_as_of, must_be_estimate
 from targets.goals import JUDGEMENTS
+from targets.models import NOTE_LIMIT
 from targets.numbers import NumberFormatError, parse_number
 from targets.overrides import FINAL_STATUSES
 
@@ -26,6 +27,14 @@ class CorrectionForm(forms.Form):
         label="Ước thực hiện",
         required=False,
         help_text="Số liệu của năm chưa kết thúc luôn được ghi là số ước thực hiện.",
+    )
+    note = forms.CharField(
+        label="Ghi chú",
+        required=False,
+        max_length=NOTE_LIMIT,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Ghi chú của số liệu đang ghi (nguồn, giải thích biến động) được giữ sang bản đính chính; "
+        "sửa nếu cần.",
     )
     reason = forms.CharField(
         label="Lý do đính chính",
@@ -58,6 +67,10 @@ class CorrectionForm(forms.Form):
         if not visible(reason):  # invisible characters alone are no reason
             raise forms.ValidationError("Cần ghi lý do đính chính.")
         return reason
+
+    def clean_note(self):
+        note = unicodedata.normalize("NFC", typed(self.cleaned_data["note"])).strip()
+        return note if visible(note) else ""  # invisible characters alone explain nothing
 
     def clean(self):
         cleaned = super().clean()
@@ -93,6 +106,7 @@ def initial_for(current, year) -> dict:
         "value": vn_input_number(current.value),
         "as_of": current.as_of,
         "is_estimate": current.is_estimate or running,
+        "note": current.note,  # the agency's note (a flagged jump's explanation) carries forward (the fifteenth probe)
     }
 
 

@@ -22,7 +22,7 @@ from binhson_plan.longtext import typed, visible
 from binhson_plan.number_format import too_large, vn_number
 from binhson_plan.workbooks import Budget, Limits, WorkbookRefused, check_archive
 from targets.as_of import as_of_window, default_as_of, must_be_estimate
-from targets.models import MAX_VALUE, ReferenceValue, Target, TargetValue
+from targets.models import MAX_VALUE, NOTE_LIMIT, ReferenceValue, Target, TargetValue
 from targets.numbers import NumberFormatError, parse_number
 from targets.plausibility import describe
 from targets.recording import record_value
@@ -30,7 +30,6 @@ from targets.status import current_year, indicator_groups
 
 REQUIRED = ["target_code", "year", "value"]
 OPTIONAL = ["as_of", "note", "reference"]
-NOTE_LIMIT = 2000  # characters of a value's note
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20_000
 # An .xlsx is a zip: 5 MB of it can unpack to gigabytes of XML and millions of rows (one 190 KB file used to kill a
