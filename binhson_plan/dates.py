@@ -87,6 +87,8 @@ class DayField(forms.DateField):
     widget = DayInput
 
     def to_python(self, value):
+        if isinstance(value, str):
+            value = value.strip()  # spaces alone are a blank date, not an invalid one (the fifteenth probe)
         if value in self.empty_values:
             return None
         try:

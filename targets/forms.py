@@ -8,7 +8,9 @@ from django.utils import timezone
 from binhson_plan.dates import DayField
 from binhson_plan.longtext import typed, visible
 from binhson_plan.number_format import vn_input_number
+from targets.as_of import as_of_window, default_as_of, must_be_estimate
 from targets.goals import JUDGEMENTS
+from targets.models import NOTE_LIMIT
 from targets.numbers import NumberFormatError, parse_number
 from targets.overrides import FINAL_STATUSES
 
@@ -16,8 +18,24 @@ from targets.overrides import FINAL_STATUSES
 class CorrectionForm(forms.Form):
     year = forms.TypedChoiceField(label="Năm", coerce=int)
     value = forms.CharField(label="Giá trị đúng", max_length=40, widget=forms.TextInput(attrs={"inputmode": "decimal"}))
-    as_of = DayField(label="Số liệu tính đến ngày", required=False)
-    is_estimate = forms.BooleanField(label="Ước thực hiện", required=False)
+    as_of = DayField(
+        label="Số liệu tính đến ngày",
+        required=False,
+        help_text="Trong năm của số liệu. Để trống: hôm nay nếu năm chưa kết thúc, ngày 31/12 nếu năm đã qua.",
+    )
+    is_estimate = forms.BooleanField(
+        label="Ước thực hiện",
+        required=False,
+        help_text="Số liệu của năm chưa kết thúc luôn được ghi là số ước thực hiện.",
+    )
+    note = forms.CharField(
+        label="Ghi chú",
+        required=False,
+        max_length=NOTE_LIMIT,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Ghi chú của số liệu đang ghi (nguồn, giải thích biến động) được giữ sang bản đính chính; "
+        "sửa nếu cần.",
+    )
     reason = forms.CharField(
         label="Lý do đính chính",
         max_length=2000,
@@ -50,12 +68,18 @@ class CorrectionForm(forms.Form):
             raise forms.ValidationError("Cần ghi lý do đính chính.")
         return reason
 
+    def clean_note(self):
+        note = unicodedata.normalize("NFC", typed(self.cleaned_data["note"])).strip()
+        return note if visible(note) else ""  # invisible characters alone explain nothing
+
     def clean(self):
         cleaned = super().clean()
         year, as_of, today = cleaned.get("year"), cleaned.get("as_of"), timezone.localdate()
-        if year and as_of and as_of.year != year:  # the tenth probe: 2025's value "as of" 01/01/2030
+        first, last = as_of_window(year) if year else (None, None)  # the one rule (targets.as_of)
+        if year and as_of and not first <= as_of <= last:  # the tenth probe: 2025's value "as of" 01/01/2030
             self.add_error(
-                "as_of", f"Ngày tính số liệu phải trong năm {year} (từ 01/01/{year} đến 31/12/{year}), năm của số liệu."
+                "as_of",
+                f"Ngày tính số liệu phải trong năm {year} (từ {first:%d/%m/%Y} đến {last:%d/%m/%Y}), năm của số liệu.",
             )
         elif as_of and as_of > today and not cleaned.get("is_estimate"):  # as the report form (the thirteenth probe)
             self.add_error(
@@ -63,18 +87,26 @@ class CorrectionForm(forms.Form):
                 f"Ngày số liệu sau hôm nay ({today:%d/%m/%Y}) chỉ dùng cho số ước tính: đánh dấu “Ước thực hiện” "
                 "hoặc ghi ngày đã qua.",
             )
+        if year and not self.errors:  # as the report form and the import (targets.as_of): no date is the day typed
+            # while the year runs, else its last day; and a value of a year not ended yet is an estimate (the
+            # fifteenth probe: 2026's value with no date, no estimate, replaced an approved estimate on 06/12/2026)
+            cleaned["as_of"] = cleaned.get("as_of") or default_as_of(year, today)
+            cleaned["is_estimate"] = cleaned.get("is_estimate") or must_be_estimate(year, today)
         return cleaned
 
 
 def initial_for(current, year) -> dict:
-    """The form starts from the value being corrected, so only what is wrong needs typing."""
+    """The form starts from the value being corrected, so only what is wrong needs typing; a value of a year not
+    ended yet starts as an estimate."""
+    running = must_be_estimate(year, timezone.localdate())
     if current is None:
-        return {"year": year}
+        return {"year": year, "is_estimate": running}
     return {
         "year": year,
         "value": vn_input_number(current.value),
         "as_of": current.as_of,
-        "is_estimate": current.is_estimate,
+        "is_estimate": current.is_estimate or running,
+        "note": current.note,  # the agency's note (a flagged jump's explanation) carries forward (the fifteenth probe)
     }
 
 

@@ -41,7 +41,12 @@ def import_page(request, plan):
                 messages.success(
                     request,
                     f"Đã nhập {result.recorded} giá trị ({result.unchanged} không đổi, "
-                    f"{result.references} giá trị tham chiếu) từ tệp “{upload.name}”.",
+                    f"{result.references} giá trị tham chiếu) từ tệp “{upload.name}”."
+                    + (
+                        f" {result.estimates} giá trị của năm chưa kết thúc được ghi là số ước thực hiện."
+                        if result.estimates
+                        else ""
+                    ),
                 )
                 return redirect("reports:import", plan.slug)
     refused = context["errors"] or context["file_errors"]

@@ -21,7 +21,8 @@ from binhson_plan.dates import DateError, parse_day
 from binhson_plan.longtext import typed, visible
 from binhson_plan.number_format import too_large, vn_number
 from binhson_plan.workbooks import Budget, Limits, WorkbookRefused, check_archive
-from targets.models import MAX_VALUE, ReferenceValue, Target, TargetValue
+from targets.as_of import as_of_window, default_as_of, must_be_estimate
+from targets.models import MAX_VALUE, NOTE_LIMIT, ReferenceValue, Target, TargetValue
 from targets.numbers import NumberFormatError, parse_number
 from targets.plausibility import describe
 from targets.recording import record_value
@@ -29,7 +30,6 @@ from targets.status import current_year, indicator_groups
 
 REQUIRED = ["target_code", "year", "value"]
 OPTIONAL = ["as_of", "note", "reference"]
-NOTE_LIMIT = 2000  # characters of a value's note
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20_000
 # An .xlsx is a zip: 5 MB of it can unpack to gigabytes of XML and millions of rows (one 190 KB file used to kill a
@@ -75,6 +75,7 @@ class ImportResult:
     recorded: int = 0
     unchanged: int = 0
     references: int = 0
+    estimates: int = 0  # recorded as estimates: values of a year not ended yet
 
 
 @dataclass
@@ -217,9 +218,12 @@ def parse_rows(plan, frame: pd.DataFrame) -> list[Row]:
             if problem:
                 fail("value", problem)
         as_of = _date(record.get("as_of", ""), fail)
-        if as_of and year and as_of.year != year:  # as the correction form and the report form say it
+        first_day, last_day = as_of_window(year) if year else (None, None)  # the one rule (targets.as_of)
+        if as_of and year and not first_day <= as_of <= last_day:
             fail(
-                "as_of", f"ngày tính số liệu phải trong năm {year} (từ 01/01/{year} đến 31/12/{year}), năm của số liệu."
+                "as_of",
+                f"ngày tính số liệu phải trong năm {year} (từ {first_day:%d/%m/%Y} đến {last_day:%d/%m/%Y}), năm của "
+                "số liệu.",
             )
         elif (
             as_of and as_of > timezone.localdate()
@@ -310,12 +314,18 @@ def import_values(plan, fileobj, name: str, by=None) -> ImportResult:
     rows = parse_rows(plan, read_table(fileobj, name))
     source = f"Nhập từ tệp {short_name(name)}"
     result = ImportResult()
+    today = timezone.localdate()
     with transaction.atomic():
         for row in rows:
             if row.value is not None:
+                # as the report form (targets.as_of): no date is the day typed while the year runs, else its last day,
+                # never a day to come; and a value of a year not ended yet is an estimate (the fifteenth probe)
+                estimate = must_be_estimate(row.year, today)
                 version = record_value(
-                    row.target, row.year, row.value, by=by, as_of=row.as_of, source=source, note=row.note
-                )
+                    row.target, row.year, row.value, by=by, as_of=row.as_of or default_as_of(row.year, today),
+                    is_estimate=estimate, source=source, note=row.note,
+                )  # fmt: skip
+                result.estimates += bool(version and estimate)
                 result.recorded += version is not None
                 result.unchanged += version is None
             if row.reference is not None:

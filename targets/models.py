@@ -14,6 +14,9 @@ from tasks.models import Plan, Section
 MAX_VALUE = 10**15  # no figure of the plan comes near it; the column would refuse 10**16 with an error
 
 
+NOTE_LIMIT = 2000  # characters of a value's note (the import and the correction form)
+
+
 class TargetKind(models.TextChoices):
     LEVEL = "level", "Mức đạt"
     LIMIT = "limit", "Mức đạt có giới hạn tự nhiên"

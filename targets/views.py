@@ -130,12 +130,19 @@ def value_correction(request, slug, code):
     form = CorrectionForm(head, years, request.POST or None, initial=initial_for(current, year))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        note = data["note"]
+        if "note" not in request.POST:  # a post without the field (not the page's) keeps the note it does not name
+            replaced = TargetValue.objects.current().filter(target=head, year=data["year"]).first()
+            note = replaced.note if replaced else ""
         version = record_value(
             head, data["year"], data["value"], by=request.user, as_of=data["as_of"], is_estimate=data["is_estimate"],
-            source="Đính chính", reason=data["reason"],
+            source="Đính chính", reason=data["reason"], note=note,
         )  # fmt: skip
         if version:
-            messages.success(request, f"Đã ghi số liệu năm {data['year']} đính chính; bản cũ vẫn lưu trong lịch sử.")
+            estimate = " (số ước thực hiện: năm chưa kết thúc)" if data["is_estimate"] else ""
+            messages.success(
+                request, f"Đã ghi số liệu năm {data['year']} đính chính{estimate}; bản cũ vẫn lưu trong lịch sử."
+            )
         else:
             messages.info(request, "Số liệu không thay đổi nên không ghi phiên bản mới.")
         return redirect(target)

@@ -156,6 +156,22 @@ def _facts(report, targets, last, values, assessments) -> dict[int, EntryFacts]:
     return facts
 
 
+def dates_outside_window(report) -> list[str]:
+    """What the approval would record "as of" a day the window in force refuses (ReportingCycle.as_of_window), as
+    "2030.03 (31/01/2027)": the cut-off moved back after the agency typed its dates (the fifteenth probe). An
+    approval re-checks them; the reviewer sends the report back for the dates to be mended."""
+    cycle = report.cycle
+    entries = list(report.target_entries.exclude(value=None).exclude(as_of=None).select_related("target"))
+    facts = entry_facts(report, [entry.target for entry in entries])
+    stray = []
+    for entry in entries:
+        first, last = cycle.as_of_window(entry.value_year)
+        if facts[entry.target_id].counts(entry) and not first <= entry.as_of <= last:
+            stray.append(f"{entry.target.code} ({entry.as_of:%d/%m/%Y}, năm {entry.value_year}: "
+                         f"từ {first:%d/%m/%Y} đến {last:%d/%m/%Y})")  # fmt: skip
+    return sorted(stray)
+
+
 def record_approved_values(report, by, at=None) -> list[TargetValue]:
     """The approved report's target values become the targets' values for the year each was asked for (the
     cycle's, or a passed milestone's that was missing), recorded at the approval's time `at` (now if not given);

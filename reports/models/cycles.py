@@ -7,6 +7,7 @@ from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from targets import as_of
 from tasks.models import Plan
 
 
@@ -44,21 +45,18 @@ class ReportingCycle(models.Model):
         return f"Kỳ báo cáo năm {self.year}"
 
     def as_of_window(self, year: int) -> tuple[datetime.date, datetime.date]:
-        """The dates a value for `year` may be "as of": within that year, or up to the cycle's data cut-off
-        when the cut-off is later (figures collected into January). 31/12/2027 or 01/01/0001 is a typo."""
-        return datetime.date(year, 1, 1), max(datetime.date(year, 12, 31), self.data_cutoff)
+        """The dates a value for `year` may be "as of" (targets.as_of): within that year; the cycle's own year up to
+        its data cut-off when the cut-off is later (figures collected into January)."""
+        return as_of.as_of_window(year, self._cutoff_for(year))
 
     def default_as_of(self, year: int, today=None) -> datetime.date:
-        """The "as of" date of a value typed without one (PRODUCT.md §5): the day it is typed while its year
-        runs (an estimate); once the year is over, the cycle's cut-off, or the end of an earlier year — never a day
-        after today (the fourteenth probe: a blank date became a cut-off still to come, recorded as no estimate)."""
-        today = today or timezone.localdate()
-        if today <= datetime.date(year, 12, 31):
-            day = today
-        else:
-            day = min(self.data_cutoff if year == self.year else datetime.date(year, 12, 31), today)
-        first, last = self.as_of_window(year)
-        return min(max(day, first), last)
+        """The "as of" date of a value typed without one (targets.as_of.default_as_of): the day it is typed while
+        its year runs (an estimate); once the year is over, the cycle's cut-off, or the end of an earlier year —
+        never a day after today."""
+        return as_of.default_as_of(year, today or timezone.localdate(), self._cutoff_for(year))
+
+    def _cutoff_for(self, year: int) -> datetime.date | None:
+        return self.data_cutoff if year == self.year else None
 
     def is_locked(self, today=None) -> bool:
         """Entry is closed: before the opening date, or after the lock date."""

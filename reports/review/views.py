@@ -61,7 +61,11 @@ def review_queue(request, slug):
 @require_POST
 def approve(request, pk):
     report = access.get_report_for_reviewer(request, pk)
-    workflow.approve(report, by=request.user)
+    try:
+        workflow.approve(report, by=request.user)
+    except ValidationError as exc:  # a value dated outside the window in force (workflow.approve)
+        messages.error(request, exc.messages[0])
+        return render_view(request, report, status=422)
     recorded = report.target_entries.exclude(value=None, qualitative_status="").exists()
     said = "; số liệu đã được ghi vào chỉ tiêu." if recorded else " (báo cáo không có số liệu chỉ tiêu)."
     messages.success(request, f"Đã duyệt báo cáo của {report.agency.name}{said}")

@@ -3,6 +3,7 @@ event are the model's (`AgencyReport.submit`, `approve`, `send_back`, `reopen`, 
 the approved values recorded as the plan's, the agency told by mail. Every page, job and command changes a report's
 state through these functions."""
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from binhson_plan.queueing import enqueue
@@ -19,7 +20,15 @@ def submit(report, by, at=None):
 
 @transaction.atomic
 def approve(report, by, at=None, notify=True):
-    """`notify=False`: no message to the agency (the demo year's transitions, whose addresses are not real)."""
+    """`notify=False`: no message to the agency (the demo year's transitions, whose addresses are not real).
+    ValidationError, approving nothing, when a value's date lies outside the window in force now (the cycle's
+    cut-off moved back after the report was sent): the reviewer sends it back."""
+    stray = asking.dates_outside_window(report)
+    if stray:
+        raise ValidationError(
+            "Chưa duyệt được: ngày số liệu của chỉ tiêu " + "; ".join(stray) + " nằm ngoài khoảng ngày cho phép theo "
+            "mốc “số liệu tính đến” hiện hành của kỳ báo cáo. Trả lại báo cáo để đơn vị sửa ngày số liệu."
+        )
     event = report.approve(by, at=at)
     asking.record_approved_values(report, by, at=at)
     if notify:

@@ -35,7 +35,11 @@ def fill_all(browser):
             field.send_keys("95,5")
     for field in browser.find_elements(By.CSS_SELECTOR, "input[name$='-as_of']"):
         if not field.get_attribute("value"):
-            field.send_keys("15/11/2026")  # a day gone by: a later one is for estimates only
+            # a day gone by in the value's own year, as the page says beside the field ("Ngày nhập được: từ
+            # 01/01/2025 …" for a passed milestone's value): a later one is for estimates only
+            said = field.find_element(By.XPATH, "following::div[contains(@class, 'form-text')][1]").text
+            year = said.split("Ngày nhập được: từ ", 1)[1][6:10]
+            field.send_keys(f"15/11/{year}")
 
 
 def test_the_yearly_report_in_a_browser(transactional_db, browser, live_server, plan):

@@ -1,0 +1,58 @@
+"""The fifteenth probe: the values import and the correction recorded 2026's value on 06/12/2026 with no date and not
+as an estimate, replacing the approved estimate. As on the report form (targets.as_of): no date is the day typed while
+the year runs, and a value of a year not ended yet is an estimate."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from targets.models import TargetValue
+from targets.recording import record_value
+from tests.reports.helpers import on
+
+pytestmark = pytest.mark.season
+TODAY = datetime.date(2026, 12, 6)
+
+
+@pytest.fixture
+def approved_estimates(plan):
+    """2026's values approved as estimates "as of" 30/11/2026."""
+    record_value(plan.targets.get(code="2030.04"), 2026, Decimal("50"), as_of=datetime.date(2026, 11, 30),
+                 is_estimate=True, source="Báo cáo năm 2026")  # fmt: skip
+    return plan
+
+
+def current(code):
+    value = TargetValue.objects.current().get(target__code=code, year=2026)
+    return value.value, value.as_of, value.is_estimate
+
+
+def test_an_import_records_a_running_year_s_value_as_an_estimate_dated_the_day_typed(client, cast, approved_estimates):
+    rows = "target_code,year,value,as_of,note\n2030.04,2026,55,,x\n2030.04,2025,54,,y\n"
+    with on("2026-12-06"):
+        client.force_login(cast["vanphong"])
+        upload = SimpleUploadedFile("so-lieu.csv", rows.encode())
+        response = client.post(reverse("reports:import", args=[approved_estimates.slug]), {"file": upload}, follow=True)
+    assert "1 giá trị của năm chưa kết thúc được ghi là số ước thực hiện." in response.content.decode()
+    assert current("2030.04") == (Decimal("55"), TODAY, True)
+    ended = TargetValue.objects.current().get(target__code="2030.04", year=2025)
+    assert (ended.as_of, ended.is_estimate) == (datetime.date(2025, 12, 31), False)  # a year over: its last day
+
+
+def test_a_correction_of_a_running_year_is_an_estimate_dated_the_day_typed(client, cast, plan, approved_estimates):
+    url = reverse("tasks:value_correction", args=[plan.slug, "2030.04"])
+    with on("2026-12-06"):
+        client.force_login(cast["vanphong"])
+        page = client.get(f"{url}?nam=2026").content.decode()
+        box = page[
+            page.rindex("<input", 0, page.index('name="is_estimate"')) : page.index(
+                ">", page.index('name="is_estimate"')
+            )
+        ]
+        assert "checked" in box, box  # a running year's value starts as an estimate
+        response = client.post(url, {"year": 2026, "value": "56", "as_of": "", "reason": "x"}, follow=True)
+    assert "Đã ghi số liệu năm 2026 đính chính (số ước thực hiện: năm chưa kết thúc)" in response.content.decode()
+    assert current("2030.04") == (Decimal("56"), TODAY, True)
