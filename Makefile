@@ -13,6 +13,7 @@ TEST_SYSTEM_PACKAGES := chromium chromium-driver docker-compose nginx openssl
 
 run: setup
 	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_indicators
 	$(PY) manage.py load_plan
 	LOG_LEVEL=WARNING $(PY) manage.py seed_demo --reports
 	@echo "Cổng đang chạy tại http://127.0.0.1:8000 với dữ liệu minh họa (Ctrl+C để dừng)."

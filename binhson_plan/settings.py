@@ -285,6 +285,7 @@ BACKUP_ENCRYPTION_KEY = os.environ.get("BACKUP_ENCRYPTION_KEY", "")
 
 # The plan shipped with the portal, loaded by `manage.py load_plan` with no argument.
 DEFAULT_PLAN_FILE = BASE_DIR / "binhson_plan" / "plans" / "binh_son.yaml"
+DEFAULT_INDICATOR_FILE = BASE_DIR / "binhson_plan" / "plans" / "indicators.yaml"
 
 LOGGING = {
     "version": 1,

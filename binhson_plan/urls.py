@@ -33,6 +33,8 @@ urlpatterns = [
     path("api/plans/", plan_api.plan_index, name="api_plans"),
     path("api/plans/<slug:slug>/", plan_api.plan_detail, name="api_plan"),
     path("api/plans/<slug:slug>/progress/", plan_api.plan_progress, name="api_plan_progress"),
+    path("api/indicators/", plan_api.indicator_index, name="api_indicators"),
+    path("api/indicators/<slug:code>/", plan_api.indicator_detail, name="api_indicator"),
     path("cong-khai/<slug:slug>/", target_views.public_progress, name="public_progress"),
     path("cong-khai/<slug:slug>/bang-so-lieu.xlsx", public_views.public_table, name="public_table"),
     path("quan-tri/", admin.site.urls),

@@ -184,6 +184,7 @@ step "PostgreSQL và Redis (CSDL Redis số $REDIS_DB)" services_up
 step "tạo cơ sở dữ liệu mới $DATABASE" create_database
 mkdir -p "$MEDIA_ROOT"
 step "migrate" manage migrate --noinput
+step "load_indicators" manage load_indicators
 step "load_plan" manage load_plan
 step "collectstatic" manage collectstatic --noinput
 step "open_cycles (mở kỳ báo cáo năm nay, như docker-compose khi khởi động và beat mỗi đêm)" manage open_cycles

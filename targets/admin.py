@@ -2,11 +2,13 @@
 a correction is a new version with a reason, made on the target's correction page."""
 
 from django.contrib import admin
+from django.db.models import Count
 from django.urls import reverse
 from django.utils.html import format_html
+from simple_history.admin import SimpleHistoryAdmin
 
 from binhson_plan.dates import DAY_FIELDS
-from targets.models import Assessment, StatusOverride, Target, TargetValue
+from targets.models import Assessment, Indicator, StatusOverride, Target, TargetValue
 
 
 class KeepsHistory:
@@ -67,10 +69,10 @@ class TargetAdmin(ReadOnly, admin.ModelAdmin):
         "unit",
         "responsible_agency",
     ]
-    list_filter = ["plan", "horizon", "kind", "responsible_agency", "is_active"]
+    list_filter = ["plan", "horizon", "kind", "indicator", "responsible_agency", "is_active"]
     search_fields = ["code", "name", "statement"]
     autocomplete_fields = ["responsible_agency"]
-    raw_id_fields = ["parent", "section"]
+    raw_id_fields = ["parent", "section", "indicator"]
     inlines = [TargetValueInline]
 
     def get_fieldsets(self, request, obj=None):
@@ -108,3 +110,42 @@ class StatusOverrideAdmin(ReadOnly, admin.ModelAdmin):
     list_filter = ["year", "status", "is_current"]
     search_fields = ["target__code", "target__name", "reason"]
     raw_id_fields = ["target"]
+
+
+class MeasuringTargetInline(ReadOnly, admin.TabularInline):
+    model = Target
+    fk_name = "indicator"
+    extra = 0
+    fields = ["plan", "code", "name", "horizon", "unit", "measured_unit", "is_active"]
+    readonly_fields = fields
+    verbose_name = "chỉ tiêu đo chỉ số này"
+    verbose_name_plural = "các chỉ tiêu đo chỉ số này (mỗi kế hoạch một chuỗi số liệu riêng)"
+    show_change_link = True
+
+
+INDICATOR_FILE_NOTE = (
+    "Danh mục chỉ số của tỉnh thay đổi qua tệp binhson_plan/plans/indicators.yaml: sửa tệp rồi chạy "
+    "python manage.py load_indicators. Tệp kế hoạch gắn chỉ tiêu với chỉ số bằng trường “indicator”."
+)
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(ReadOnly, SimpleHistoryAdmin):
+    """The province's indicators come from the crosswalk file (`load_indicators`) and the plan files; they are
+    shown here, read-only, with the targets of each plan that measure them. Never deleted: targets point to them."""
+
+    list_display = ["code", "name", "unit", "direction", "aggregation", "listed", "target_count"]
+    list_filter = ["listed", "aggregation", "direction", "targets__plan"]
+    search_fields = ["code", "name", "unit", "targets__code", "targets__name"]
+    inlines = [MeasuringTargetInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(target_count=Count("targets", distinct=True))
+
+    @admin.display(description="số chỉ tiêu đo", ordering="target_count")
+    def target_count(self, indicator):
+        return indicator.target_count
+
+    def get_fieldsets(self, request, obj=None):
+        [(name, options), *rest] = super().get_fieldsets(request, obj)
+        return [(name, options | {"description": INDICATOR_FILE_NOTE}), *rest]

@@ -12,8 +12,10 @@ from agencies.models import Agency
 from binhson_plan.collation import vietnamese
 from binhson_plan.csv_cells import csv_row
 from targets.cache import plan_estimates, plan_figures
-from targets.overrides import plan_overrides
-from targets.status import current_year
+from targets.models import Indicator, Target
+from targets.overrides import overrides_for, plan_overrides
+from targets.status import current_year, estimate_years, observations
+from targets.status import plan_progress as progress_of
 from tasks.models import Plan
 from tasks.structure import build_tree
 
@@ -108,7 +110,7 @@ def _target(target) -> dict:
         "period_start": target.period_start,
         "measured_unit": target.input_unit,
         "reference": target.reference or None,
-        "indicator": target.indicator or None,
+        "indicator": target.indicator.code if target.indicator_id else None,
         "natural_limit": _number(target.natural_limit),
         "section": target.section.code if target.section_id else None,
         "parent": target.parent.code if target.parent else None,
@@ -146,7 +148,9 @@ def plan_detail(request, slug):
         return _json({"error": str(exc)}, status=400)
     on = plan.organisation_date(year) if year else timezone.localdate()
     lineage = Lineage.load()
-    targets = list(plan.targets.filter(is_active=True).select_related("responsible_agency", "parent", "section"))
+    targets = list(
+        plan.targets.filter(is_active=True).select_related("responsible_agency", "parent", "section", "indicator")
+    )
     owners = lineage.owners(targets, on)
     part_three = next((node for node in build_tree(plan, on, lineage) if node.section.code == "III"), None)
     agencies = list(
@@ -231,6 +235,82 @@ def _progress_row(target, p, series, override, estimates) -> dict:
             "year": override.year,
         },
     }
+
+
+def _indicator_year(request, plans):
+    """The year asked for (`?year=`) or, without it, this year, within the years of the active plans (as
+    `/api/plans/<slug>/` takes it); a ValueError with the answer's message when it is wrong."""
+    first = min((plan.period_start for plan in plans), default=timezone.localdate().year)
+    last = max((plan.last_year for plan in plans), default=first)
+    text = request.GET.get("year", "")
+    if not text:
+        return min(max(timezone.localdate().year, first), last)
+    if not (text.isascii() and text.isdigit() and first <= int(text) <= last):
+        raise ValueError(f"Năm phải từ {first} đến {last}.")
+    return int(text)
+
+
+def _indicators(request, indicators) -> JsonResponse:
+    """Each indicator with every active plan's target measuring it, as the plan's progress answer shows that
+    target in the year (its approved or imported values only; each plan's targets their own series). A fixed
+    number of queries, whatever the number of plans: the progress is computed for all the targets at once."""
+    plans = list(Plan.objects.filter(is_active=True))
+    try:
+        year = _indicator_year(request, plans)
+    except ValueError as exc:
+        return _json({"error": str(exc)}, status=400)
+    targets = list(
+        Target.objects.filter(indicator__in=indicators, is_active=True, plan__is_active=True)
+        .select_related("plan")
+        .order_by("plan__slug", "horizon", "position")
+    )
+    progress, series = progress_of(targets, year), observations(targets, until=year)
+    overrides = overrides_for(targets, year, progress)
+    estimates = estimate_years(targets, year)
+    measuring = {}
+    for t in targets:
+        row = _progress_row(t, progress[t.pk], series[t.pk], overrides.get(t.pk), estimates[t.pk])
+        measuring.setdefault(t.indicator_id, []).append({"plan": t.plan.slug} | _indicator_target(row))
+    return [
+        {
+            "code": indicator.code,
+            "name": indicator.name,
+            "unit": indicator.unit,
+            "direction": indicator.direction or None,
+            "aggregation": indicator.aggregation,
+            "denominator": indicator.denominator or None,
+            "listed": indicator.listed,
+            "year": year,
+            "targets": measuring.get(indicator.pk, []),
+        }
+        for indicator in indicators
+    ]
+
+
+INDICATOR_TARGET_FIELDS = ["code", "name", "horizon", "value", "value_year", "value_is_estimate", "status",
+                           "status_label", "milestone", "final", "override"]  # fmt: skip
+
+
+def _indicator_target(row) -> dict:
+    return {key: row[key] for key in INDICATOR_TARGET_FIELDS}
+
+
+@login_not_required
+@require_GET
+def indicator_index(request):
+    """Every indicator of the province, with the targets of the active plans that measure it, in `?year=`."""
+    answer = _indicators(request, list(Indicator.objects.order_by("code")))
+    return answer if isinstance(answer, JsonResponse) else _json(answer)
+
+
+@login_not_required
+@require_GET
+def indicator_detail(request, code):
+    indicator = Indicator.objects.filter(code=code).first()
+    if indicator is None:
+        return _json({"error": "Không tìm thấy chỉ số."}, status=404)
+    answer = _indicators(request, [indicator])
+    return answer if isinstance(answer, JsonResponse) else _json(answer[0])
 
 
 def _csv(rows, filename):

@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 
 from agencies.models import Agency
 from binhson_plan.number_format import vn_number
-from targets.models import Target
+from targets.models import Indicator, Target
 from targets.templatetags.plan_format import target_goal
 
 # What a milestone is judged against, shown together as the goal the page states ("≥ 95%" → "50%").
@@ -30,6 +30,10 @@ def goal_history(target: Target) -> list[Change]:
     records = list(target.history.select_related("history_user").order_by("history_id"))
     agency_ids = {record.responsible_agency_id for record in records}
     agencies = dict(Agency.objects.filter(pk__in=agency_ids).values_list("pk", "name")) if len(agency_ids) > 1 else {}
+    indicator_ids = {record.indicator_id for record in records} - {None}
+    indicators = dict(Indicator.objects.filter(pk__in=indicator_ids).values_list("pk", "code")) if len(
+        {record.indicator_id for record in records}
+    ) > 1 else {}  # fmt: skip
     changes = []
     for previous, record in zip(records, records[1:], strict=False):
         change = Change(at=record.history_date, by=_who(record), reason=record.history_change_reason or "")
@@ -42,6 +46,8 @@ def goal_history(target: Target) -> list[Change]:
                 label = Target._meta.get_field(name).verbose_name
                 if name == "responsible_agency":
                     old, new = agencies.get(old, old), agencies.get(new, new)
+                if name == "indicator":
+                    old, new = indicators.get(old, old), indicators.get(new, new)
                 change.fields.append((label[:1].upper() + label[1:], _shown(old), _shown(new)))
         if change.goal or change.fields:
             changes.append(change)

@@ -17,7 +17,7 @@ from django.db import transaction
 
 from agencies.models import Agency
 from targets.goal_history import BY_LOAD_PLAN
-from targets.models import Target
+from targets.models import Indicator, Target
 from targets.plan_file import PlanData, PlanFileError, read_plan_file
 from targets.signals import plan_loaded
 from targets.templatetags.plan_format import target_goal
@@ -132,9 +132,30 @@ def _write_assignments(section, wanted, agencies, counts) -> None:
     counts["assignment_removed"] += deleted
 
 
+def _indicators(data, counts) -> dict[str, Indicator]:
+    """The indicators the file's targets measure, by code; one the portal does not know yet is created from its
+    first target (not in the province's list until the crosswalk file names it: `load_indicators`)."""
+    codes = {item["indicator"] for item in data.targets if item.get("indicator")}
+    found = {i.code: i for i in Indicator.objects.filter(code__in=codes)}
+    numeric_first = sorted(data.targets, key=lambda item: item.get("kind") == "qualitative")  # stable
+    for item in numeric_first:
+        code = item.get("indicator")
+        if code and code not in found:
+            found[code] = Indicator.objects.create(
+                code=code,
+                name=item["name"],
+                unit=item.get("measured_unit") or item.get("unit", ""),
+                direction=item.get("direction", ""),
+                listed=False,
+            )
+            counts["indicator_created"] += 1
+    return found
+
+
 def _write_targets(plan, data, agencies, sections, counts, reason) -> list[tuple[str, str, str]]:
     """Write the file's targets; (code, goal before, goal after) of each existing target whose goal changed."""
     targets: dict[str, Target] = {}
+    indicators = _indicators(data, counts)
     before = {target.code: target for target in plan.targets.all()}
     goals_changed = []
     for position, item in enumerate(data.targets, start=1):
@@ -146,7 +167,7 @@ def _write_targets(plan, data, agencies, sections, counts, reason) -> list[tuple
             "name": item["name"],
             "unit": item.get("unit", ""),
             "measured_unit": item.get("measured_unit", ""),
-            "indicator": item.get("indicator", ""),
+            "indicator": indicators.get(item.get("indicator")),
             "kind": item["kind"],
             "comparison": item.get("comparison", ""),
             "value": item.get("value"),

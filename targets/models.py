@@ -41,6 +41,53 @@ class Direction(models.TextChoices):
     LOWER = "lower", "Càng thấp càng tốt"
 
 
+class Aggregation(models.TextChoices):
+    NONE = "none", "không cộng gộp"
+    SUM = "sum", "cộng"
+    WEIGHTED_MEAN = "weighted_mean", "bình quân gia quyền"
+
+
+class Indicator(models.Model):
+    """A province indicator that the targets of several plans measure (the crosswalk file
+    binhson_plan/plans/indicators.yaml, `load_indicators`). Within one plan its targets are one series
+    (its milestones); across plans they stay separate series of the same indicator."""
+
+    code = models.SlugField("mã", max_length=60, unique=True)
+    name = models.CharField("tên", max_length=255)
+    unit = models.CharField("đơn vị của số liệu", max_length=50, blank=True)
+    direction = models.CharField("chiều tốt", max_length=10, choices=Direction.choices, blank=True)
+    aggregation = models.CharField(
+        "cách cộng gộp toàn tỉnh",
+        max_length=20,
+        choices=Aggregation.choices,
+        default=Aggregation.NONE,
+        help_text="Không cộng gộp: chỉ nêu các số liệu của từng kế hoạch. Cộng: số đếm. Bình quân gia quyền: "
+        "theo mẫu số mỗi kế hoạch báo cáo.",
+    )
+    denominator = models.CharField(
+        "mẫu số (quyền số)",
+        max_length=255,
+        blank=True,
+        help_text="Với bình quân gia quyền: đại lượng mỗi kế hoạch báo cáo làm quyền số, ví dụ “số hộ dân tộc "
+        "thiểu số”.",
+    )
+    listed = models.BooleanField(
+        "có trong danh mục của tỉnh",
+        default=False,
+        help_text="Có: chỉ số do tệp danh mục chỉ số của tỉnh nêu. Không: chỉ gặp trong tệp kế hoạch.",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = "chỉ số"
+        verbose_name_plural = "chỉ số"
+
+    def __str__(self):
+        return f"{self.code} – {self.name}"
+
+
 class Target(models.Model):
     plan = models.ForeignKey(Plan, verbose_name="kế hoạch", on_delete=models.CASCADE, related_name="targets")
     section = models.ForeignKey(
@@ -68,12 +115,16 @@ class Target(models.Model):
         "cho mục tiêu “gấp 2 lần”). Để trống: như đơn vị tính.",
     )
     kind = models.CharField("loại chỉ tiêu", max_length=30, choices=TargetKind.choices)
-    indicator = models.SlugField(
-        "chỉ số",
-        max_length=60,
+    indicator = models.ForeignKey(
+        "Indicator",
+        verbose_name="chỉ số",
+        null=True,
         blank=True,
-        help_text="Các chỉ tiêu cùng chỉ số (các mốc 2025, 2030, 2045 của một chuỗi số liệu) dùng chung số liệu, "
-        "ghi vào chỉ tiêu có mốc sớm nhất.",
+        on_delete=models.PROTECT,
+        related_name="targets",
+        help_text="Các chỉ tiêu của một kế hoạch cùng chỉ số (các mốc 2025, 2030, 2045 của một chuỗi số liệu) dùng "
+        "chung số liệu, ghi vào chỉ tiêu có mốc sớm nhất. Cùng mã chỉ số ở hai kế hoạch là cùng một chỉ số của tỉnh, "
+        "nhưng mỗi kế hoạch vẫn có chuỗi số liệu riêng.",
     )
     comparison = models.CharField("so sánh", max_length=5, choices=Comparison.choices, blank=True)
     value = models.DecimalField("giá trị", max_digits=20, decimal_places=4, null=True, blank=True)

@@ -13,7 +13,7 @@ import yaml
 from agencies.models import AgencyKind
 from binhson_plan.dates import YamlDatesAsText
 from binhson_plan.yaml_files import CODE, DATE, INT, LIST, NUMBER, TEXT, FieldChecker, nfc
-from targets.models import Comparison, Direction, TargetKind
+from targets.models import Comparison, Direction, Indicator, TargetKind
 
 ROMAN = re.compile(r"^(I|II|III|IV|V|VI|VII|VIII|IX|X)$")
 GROUP = re.compile(r"^\d{1,2}$", re.ASCII)
@@ -53,6 +53,11 @@ TARGET_FIELDS = {
 }  # fmt: skip
 
 
+def same_unit(a: str, b: str) -> bool:
+    """Two spellings of one unit: whitespace and case aside ("triệu đồng/người/năm", "Triệu  đồng/người/năm")."""
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+
+
 class PlanFileError(Exception):
     def __init__(self, errors: list[str]):
         self.errors = errors
@@ -87,6 +92,8 @@ def read_plan_file(path: Path) -> PlanData:
     raw = _parse_yaml(path)
     checker = _Checker(path.name)
     data = checker.check_document(raw)
+    if not checker.errors:
+        checker.check_indicator_units(data.targets)
     if checker.errors:
         raise PlanFileError(checker.errors)
     return data
@@ -224,6 +231,10 @@ class _Checker(FieldChecker):
             targets.append(target)
         units = {}
         for target in targets:
+            indicator = target.get("indicator")
+            if indicator and not (CODE.match(indicator) and len(indicator) <= 60):
+                self.error(f"chỉ tiêu {target.get('code')}", f"trường “indicator”: mã chỉ số “{indicator}” chỉ gồm "
+                           "chữ không dấu, số, “-” và “_”, tối đa 60 ký tự.")  # fmt: skip
             if target.get("indicator") and target.get("kind") != "qualitative":
                 unit = target.get("measured_unit") or target.get("unit", "")
                 first = units.setdefault(target["indicator"], (target.get("code"), unit))
@@ -231,6 +242,22 @@ class _Checker(FieldChecker):
                     self.error(f"chỉ tiêu {target.get('code')}", f"cùng chỉ số “{target['indicator']}” với chỉ tiêu "
                                f"{first[0]} nhưng số liệu khác đơn vị (“{unit}” và “{first[1]}”).")  # fmt: skip
         return targets
+
+    def check_indicator_units(self, targets: list[dict]) -> None:
+        """A target measures its indicator in the indicator's unit: the unit of its values (`measured_unit`, else
+        `unit`), whitespace and case aside. Indicators not yet in the portal are created from the file."""
+        measuring = [t for t in targets if t.get("indicator") and t.get("kind") != "qualitative"]
+        known = dict(Indicator.objects.filter(code__in={t["indicator"] for t in measuring}).values_list("code", "unit"))
+        for target in measuring:
+            expected = known.get(target["indicator"], "")
+            unit = target.get("measured_unit") or target.get("unit", "")
+            if expected and not same_unit(unit, expected):
+                field_name = "measured_unit" if target.get("measured_unit") else "unit"
+                self.error(
+                    f"chỉ tiêu {target.get('code')}",
+                    f"trường “{field_name}”: số liệu tính bằng “{unit}” nhưng chỉ số “{target['indicator']}” "
+                    f"tính bằng “{expected}”.",
+                )
 
     def check_target_rules(self, target, entry, agency_codes, section_codes, seen) -> None:
         kind = target.get("kind")

@@ -38,14 +38,16 @@ def indicator_groups(targets) -> dict[int, list[int]]:
     """Target id → ids of the targets of its indicator, earliest milestone first (the first one holds
     the values; an annual-change target comes after the level targets, since its change is derived from
     their series); a target without an indicator is its own group. One query, whatever the targets."""
-    keyed = {(t.plan_id, t.indicator) for t in targets if t.indicator}
+    keyed = {(t.plan_id, t.indicator_id) for t in targets if t.indicator_id}
     members = defaultdict(list)
     rows = Target.objects.filter(
-        plan_id__in={plan for plan, _ in keyed} or [0], indicator__in={ind for _, ind in keyed} or [""], is_active=True
+        plan_id__in={plan for plan, _ in keyed} or [0],
+        indicator_id__in={ind for _, ind in keyed} or [0],
+        is_active=True,
     ).order_by(Case(When(kind="annual_change", then=1), default=0), "horizon", "position")
-    for pk, plan_id, indicator in rows.values_list("pk", "plan_id", "indicator"):
-        members[(plan_id, indicator)].append(pk)
-    return {t.pk: members[(t.plan_id, t.indicator)] or [t.pk] if t.indicator else [t.pk] for t in targets}
+    for pk, plan_id, indicator_id in rows.values_list("pk", "plan_id", "indicator_id"):
+        members[(plan_id, indicator_id)].append(pk)  # one series per plan, even where plans share the indicator
+    return {t.pk: members[(t.plan_id, t.indicator_id)] or [t.pk] if t.indicator_id else [t.pk] for t in targets}
 
 
 def observations(targets, until: int | None = None) -> dict[int, dict[int, float]]:
@@ -126,7 +128,7 @@ def plan_progress(targets: list[Target], year: int) -> dict[int, Progress]:
 
 def milestones(target: Target, year: int) -> list[tuple[Target, Progress, bool]]:
     """The target's indicator at each of its milestones in `year`, and which one is the nearest open."""
-    same = {"plan": target.plan, "indicator": target.indicator} if target.indicator else {"pk": target.pk}
+    same = {"plan": target.plan, "indicator_id": target.indicator_id} if target.indicator_id else {"pk": target.pk}
     group = list(Target.objects.filter(is_active=True, **same).select_related("plan").order_by("horizon"))
     progress = plan_progress(group, year)
     nearest = nearest_open([t.horizon for t in group], year)

@@ -62,6 +62,7 @@ def pytest_report_header(config):
 
 def _ensure_plan_and_cast():
     if not Plan.objects.filter(slug=SLUG).exists():
+        call_command("load_indicators", stdout=open("/dev/null", "w"))  # as `make run`: the province's list first
         call_command("load_plan", stdout=open("/dev/null", "w"))
     if not get_user_model().objects.filter(username="vanphong").exists():
         call_command("seed_demo", force=True, stdout=open("/dev/null", "w"))

@@ -23,10 +23,18 @@ PUBLIC = [
     "/dang-nhap/",
     "/api/plans/",
     f"/api/plans/{SLUG}/",
+    "/api/indicators/",
+    "/api/indicators/bhyt-dtts/",
     f"/cong-khai/{SLUG}/",
     f"/cong-khai/{SLUG}/bang-so-lieu.xlsx",
 ]
-ADMIN = ["/quan-tri/", "/quan-tri/targets/target/", "/quan-tri/tasks/section/", "/quan-tri/agencies/agency/"]
+ADMIN = [
+    "/quan-tri/",
+    "/quan-tri/targets/target/",
+    "/quan-tri/targets/indicator/",
+    "/quan-tri/tasks/section/",
+    "/quan-tri/agencies/agency/",
+]
 
 
 def route_names(patterns, prefix=""):
@@ -41,7 +49,7 @@ def route_names(patterns, prefix=""):
 def test_every_route_is_covered_by_these_tests():
     tested = {"", "ke-hoach/", "ke-hoach/<slug:slug>/", "ke-hoach/<slug:slug>/chi-tieu/<str:code>/", "co-quan/",
               "co-quan/<slug:code>/", "doi-mat-khau/", "doi-mat-khau/xong/", "dang-nhap/", "dang-xuat/",
-              "api/plans/", "api/plans/<slug:slug>/"}  # fmt: skip
+              "api/plans/", "api/plans/<slug:slug>/", "api/indicators/", "api/indicators/<slug:code>/"}  # fmt: skip
     # A reviewer's override of a target's status: every role in tests/targets/test_status_override.py; the
     # correction of a value: tests/targets/test_history_in_admin.py.
     tested |= {"ke-hoach/<slug:slug>/chi-tieu/<str:code>/dieu-chinh-tinh-trang/",

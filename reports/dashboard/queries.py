@@ -170,7 +170,7 @@ def pending_for_reader(user, target, year) -> list[TargetEntry]:
 
 def indicator_key(target) -> str:
     """What the milestones of one indicator share: a value reported for its first holds for them all."""
-    return target.indicator or f"#{target.pk}"
+    return f"{target.plan_id}:{target.indicator_id}" if target.indicator_id else f"#{target.pk}"
 
 
 @dataclass

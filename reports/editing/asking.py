@@ -117,16 +117,16 @@ def flagged_entries(reports) -> dict[int, list[tuple[object, list[str]]]]:
 
 def _recorded(targets):
     """The last milestone of each indicator, and the current values and assessments of `targets`."""
-    indicators = {(t.plan_id, t.indicator) for t in targets if t.indicator}
+    indicators = {(t.plan_id, t.indicator_id) for t in targets if t.indicator_id}
     milestones = Target.objects.filter(
-        plan_id__in={plan for plan, _ in indicators} or [0], indicator__in={i for _, i in indicators} or [""],
+        plan_id__in={plan for plan, _ in indicators} or [0], indicator_id__in={i for _, i in indicators} or [0],
         is_active=True,
     )  # fmt: skip
     last = {
         (plan, indicator): horizon
-        for plan, indicator, horizon in milestones.values("plan_id", "indicator")
+        for plan, indicator, horizon in milestones.values("plan_id", "indicator_id")
         .annotate(last=Max("horizon"))
-        .values_list("plan_id", "indicator", "last")
+        .values_list("plan_id", "indicator_id", "last")
     }
     values, assessments = {}, {}
     for value in (
@@ -145,7 +145,7 @@ def _facts(report, targets, last, values, assessments) -> dict[int, EntryFacts]:
     cycle_year = report.cycle.year
     facts = {}
     for target in targets:
-        milestone = max(target.horizon, last.get((target.plan_id, target.indicator), 0))
+        milestone = max(target.horizon, last.get((target.plan_id, target.indicator_id), 0))
         recorded = (assessments if target.is_qualitative else values).get(target.pk, {})
         elsewhere = {year for year, item in recorded.items() if item.source_report_id != report.pk}
         ask = Ask(

@@ -38,6 +38,7 @@ class Command(BaseCommand):
             ("section", "mục"),
             ("assignment", "phân công"),
             ("target", "chỉ tiêu"),
+            ("indicator", "chỉ số mới (chưa có trong danh mục của tỉnh)"),
         ]:
             parts = [
                 f"{counts[f'{noun}_{outcome}']} {word}"
@@ -50,4 +51,5 @@ class Command(BaseCommand):
                 ]  # fmt: skip
                 if counts[f"{noun}_{outcome}"]
             ]
-            self.stdout.write(f"  {label}: {', '.join(parts) or 'không có'}")
+            if parts or noun != "indicator":
+                self.stdout.write(f"  {label}: {', '.join(parts) or 'không có'}")

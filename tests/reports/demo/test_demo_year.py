@@ -183,10 +183,10 @@ def test_target_values_have_estimates_gaps_and_assessments(cycle):
     sent = [e for e in numeric if e.report.state != ReportState.DRAFT]
     last = {}  # each indicator's last milestone: once it has passed with its value there, nothing is asked
     for target in Target.objects.filter(plan=cycle.plan, is_active=True):
-        key = target.indicator or target.code
+        key = target.indicator_id or target.code
         last[key] = max(last.get(key, 0), target.horizon)
     for e in sent:
-        milestone = last[e.target.indicator or e.target.code]
+        milestone = last[e.target.indicator_id or e.target.code]
         if milestone < YEAR and TargetValue.objects.current().filter(target=e.target, year=milestone).exists():
             assert e.value is None, e.target.code  # a value that would count for nothing is not typed
         else:
