@@ -13,6 +13,12 @@ from reports.models import AgencyReport, Proposal, ProposalState, ReportingCycle
 from tasks.models import Plan
 
 
+def plan_label(plan) -> str:
+    """A plan in a line of the province's tables: the body that issued it (the titles are a sentence long), and
+    "(minh họa)" for an illustrative plan."""
+    return f"{plan.issuing_body} (minh họa)" if getattr(plan, "is_illustrative", False) else plan.issuing_body
+
+
 @dataclass
 class PlanReporting:
     """One plan's reporting in the year: counted as its own dashboard counts it (reports.dashboard.queries)."""
@@ -21,6 +27,10 @@ class PlanReporting:
     cycle: ReportingCycle | None
     summary: Completeness
     open_proposals: int  # proposals of sent reports not answered yet
+
+    @property
+    def label(self) -> str:
+        return plan_label(self.plan)
 
     @property
     def missing(self) -> int:
