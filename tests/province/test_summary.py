@@ -226,3 +226,65 @@ def test_the_word_file_is_a_valid_package(client, cast, two_plans, eager_jobs, d
     build(client, cast, django_capture_on_commit_callbacks)
     content = file_of(client, ProvinceSummary.objects.get(), "docx")[1]
     assert zipfile.ZipFile(io.BytesIO(content)).testzip() is None
+
+
+@pytest.fixture
+def broker_down(monkeypatch):
+    """A real broker configured, and down: handing anything to it raises kombu's OperationalError."""
+    from celery import group
+    from kombu.exceptions import OperationalError
+
+    from binhson_plan.celery import app
+
+    def refuse(self, *args, **kwargs):
+        raise OperationalError("Error 111 connecting to localhost:6379. Connection refused.")
+
+    monkeypatch.setattr(group, "apply_async", refuse)
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = False
+    yield
+    app.conf.task_always_eager = previous
+
+
+def test_a_broker_down_never_fails_the_request(client, cast, two_plans, broker_down,
+                                               django_capture_on_commit_callbacks):  # fmt: skip
+    response = build(client, cast, django_capture_on_commit_callbacks)
+    assert response.status_code == 302
+    summary = ProvinceSummary.objects.get()
+    assert summary.state == SummaryState.FAILED and "hàng đợi đang gián đoạn" in summary.error
+    assert not SummaryPart.objects.exists()
+    with on("2026-12-10"):
+        assert "hàng đợi đang gián đoạn" in client.get(URL).content.decode()
+    # failed, it holds no new request back
+    assert build(client, cast, django_capture_on_commit_callbacks).status_code == 302
+    assert ProvinceSummary.objects.count() == 2
+
+
+def test_a_part_given_again_queues_no_second_assembly(client, cast, two_plans, eager_jobs, monkeypatch,
+                                                      django_capture_on_commit_callbacks):  # fmt: skip
+    from province import jobs
+
+    build(client, cast, django_capture_on_commit_callbacks)
+    summary = ProvinceSummary.objects.get()
+    queued = []
+    monkeypatch.setattr(jobs, "enqueue", lambda job, *args: queued.append((job.name, args)))
+    jobs.build_plan_part(summary.pk, two_plans[1].pk)  # the broker delivered the message again
+    assert queued == [] and summary.parts.count() == 2
+
+
+def test_an_assembly_failure_says_so_in_vietnamese(client, cast, two_plans, eager_jobs, monkeypatch,
+                                                   django_capture_on_commit_callbacks):  # fmt: skip
+    from province import document
+
+    def broken(doc):
+        raise OSError("No space left on device")
+
+    monkeypatch.setattr(document, "summary_pdf", broken)
+    build(client, cast, django_capture_on_commit_callbacks)
+    summary = ProvinceSummary.objects.get()
+    assert summary.state == SummaryState.FAILED
+    assert summary.error.startswith("Không dựng được bản tổng hợp: hệ thống gặp lỗi khi tạo tệp PDF.")
+    assert SummaryPart.objects.filter(summary=summary, ok=True).count() == 2  # the parts stand
+    with on("2026-12-10"):
+        client.force_login(cast["lanhdao"])
+        assert client.get(f"{URL}{summary.pk}/tep/pdf/").status_code == 404
