@@ -1,20 +1,28 @@
 """The province view (/tinh/): for a chosen year, every plan's reporting, for the Sở and for leadership."""
 
+import logging
+
 import pandas as pd
+from django import forms
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
-from django.shortcuts import render
+from django.db.models import Count, Q
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from agencies.permissions import Role, has_role
 from binhson_plan.collation import sort_key as vietnamese_order
+from binhson_plan.dates import DayField
 from binhson_plan.number_format import with_unit
 from binhson_plan.sheets import workbook
-from province import queries
+from province import jobs, queries
 from province.indicators import indicator_blocks, measured_indicators, plan_label
+from province.models import ProvinceSummary, SummaryState, SummaryUnderway
 from reports import access
 from targets.goals import STATUS_CHOICES
 
+logger = logging.getLogger(__name__)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -126,3 +134,77 @@ def export(request):
     response = HttpResponse(content, content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="toan-tinh-{year}.xlsx"'
     return response
+
+
+# --- the yearly summary (tổng hợp toàn tỉnh) ----------------------------------------------------------------------
+
+CONTENT_TYPES = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": XLSX,
+}
+REQUIRED = "Mục này không được để trống."
+
+
+class SummaryForm(forms.Form):
+    year = forms.TypedChoiceField(label="Năm", coerce=int)
+    report_date = DayField(label="Ngày báo cáo", help_text="Ngày ghi trên văn bản, dạng dd/mm/yyyy.")
+
+    def __init__(self, *args, years, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [(year, str(year)) for year in reversed(years)]
+        self.fields["year"].error_messages["invalid_choice"] = "Chọn một năm trong danh sách."
+        for field in self.fields.values():
+            field.error_messages["required"] = REQUIRED
+
+
+def summaries(request):
+    """The province's yearly summaries, every version by year, and the form that asks for a new one."""
+    require_province_reader(request.user)
+    today = timezone.localdate()
+    years = _years(queries.plans_of_province(), today)
+    form = SummaryForm(request.POST or None, years=years, initial={"year": years[-1], "report_date": today})
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                return _start(request, form.cleaned_data["year"], form.cleaned_data["report_date"])
+            except SummaryUnderway as refusal:  # nothing saved: the one on its way stands
+                messages.error(request, str(refusal))
+                status = 409
+        else:
+            status = 422
+    versions = ProvinceSummary.objects.select_related("requested_by").annotate(
+        done=Count("parts", filter=Q(parts__ok=True)), failed=Count("parts", filter=Q(parts__ok=False))
+    )
+    return render(request, "province/summaries.html", {"versions": versions, "form": form}, status=status)
+
+
+def _start(request, year, report_date):
+    summary, outcome = jobs.request_summary(year, report_date, by=request.user)
+    summary.refresh_from_db(fields=["state", "error"])
+    if summary.state == SummaryState.READY:  # built in-process (no broker)
+        messages.success(request, f"Đã dựng xong bản {summary.version} của năm {year}.")
+    elif summary.state == SummaryState.FAILED:
+        messages.error(request, f"Bản {summary.version} của năm {year}: {summary.error}")
+    elif outcome["queued"]:
+        messages.success(request, f"Đang dựng bản {summary.version} của năm {year}; tải lại trang để xem khi xong.")
+    else:
+        messages.success(request, f"Đã ghi yêu cầu dựng bản {summary.version} của năm {year}; trạng thái ở bảng dưới.")
+    return redirect("province:summaries")
+
+
+def summary_file(request, pk, kind):
+    require_province_reader(request.user)
+    summary = get_object_or_404(ProvinceSummary, pk=pk)
+    if kind not in CONTENT_TYPES or summary.state != SummaryState.READY:
+        raise Http404("Tệp chưa có.")
+    name = f"tong-hop-tinh-{summary.year}-ban-{summary.version}.{kind}"
+    try:
+        content = getattr(summary, kind).open("rb")
+    except (FileNotFoundError, ValueError):  # recorded, but gone from the disk
+        logger.error("Tệp %s của bản tổng hợp toàn tỉnh %s không còn trên đĩa", kind, summary.pk)
+        message = (f"Tệp {kind.upper()} của bản {summary.version} năm {summary.year} không còn trên máy chủ. Xin dựng "
+                   "lại bản tổng hợp, hoặc báo quản trị viên khôi phục tệp.")  # fmt: skip
+        return render(request, "404.html", {"message": message}, status=404)
+    return FileResponse(content, as_attachment=True, filename=name, content_type=CONTENT_TYPES[kind])

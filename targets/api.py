@@ -250,15 +250,15 @@ def _indicator_year(request, plans):
     return int(text)
 
 
-def indicator_targets(indicators, year) -> dict[int, list[tuple]]:
+def indicator_targets(indicators, year, plans=None) -> dict[int, list[tuple]]:
     """Indicator id → (target, its progress row) for every active plan's target measuring it, as the plan's progress
     answer shows that target in `year` (approved or imported values only; each plan's targets their own series).
-    A fixed number of queries, whatever the number of plans: the progress is computed for all the targets at once."""
-    targets = list(
-        Target.objects.filter(indicator__in=indicators, is_active=True, plan__is_active=True)
-        .select_related("plan", "responsible_agency")
-        .order_by("plan__slug", "horizon", "position")
-    )
+    A fixed number of queries, whatever the number of plans: the progress is computed for all the targets at once.
+    `plans`: only those plans' targets."""
+    measuring = Target.objects.filter(indicator__in=indicators, is_active=True, plan__is_active=True)
+    if plans is not None:
+        measuring = measuring.filter(plan__in=plans)
+    targets = list(measuring.select_related("plan", "responsible_agency").order_by("plan__slug", "horizon", "position"))
     progress, series = progress_of(targets, year), observations(targets, until=year)
     overrides = overrides_for(targets, year, progress)
     estimates = estimate_years(targets, year)
