@@ -11,10 +11,13 @@ TEST_SYSTEM_PACKAGES := chromium chromium-driver docker-compose nginx openssl
 
 .PHONY: run test setup setup-test lint
 
+# `make run` also loads two illustrative plans of other former districts (marked "minh họa"): one portal, three plans.
 run: setup
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_indicators
 	$(PY) manage.py load_plan
+	$(PY) manage.py load_plan binhson_plan/plans/minh_hoa_tra_bong.yaml
+	$(PY) manage.py load_plan binhson_plan/plans/minh_hoa_ba_to.yaml
 	LOG_LEVEL=WARNING $(PY) manage.py seed_demo --reports
 	@echo "Cổng đang chạy tại http://127.0.0.1:8000 với dữ liệu minh họa (Ctrl+C để dừng)."
 	DEMO_MODE=1 $(PY) manage.py runserver 127.0.0.1:8000

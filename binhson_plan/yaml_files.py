@@ -10,13 +10,14 @@ from binhson_plan.dates import DateError, parse_day
 
 CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 
-TEXT, INT, NUMBER, DATE, LIST, DICT = (
+TEXT, INT, NUMBER, DATE, LIST, DICT, BOOL = (
     "văn bản",
     "số nguyên",
     "số",
     "ngày (YYYY-MM-DD)",
     "danh sách",
     "nhóm trường",
+    "true hoặc false",
 )
 
 ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
@@ -82,6 +83,8 @@ class FieldChecker:
             return value if isinstance(value, str) else None
         if kind == INT:
             return value if isinstance(value, int) and not isinstance(value, bool) else None
+        if kind == BOOL:
+            return value if isinstance(value, bool) else None
         if kind == NUMBER:
             ok = isinstance(value, (int, float)) and not isinstance(value, bool)
             return Decimal(str(value)) if ok else None

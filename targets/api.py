@@ -34,7 +34,8 @@ def _plan_summary(request, plan) -> dict:
     return {
         "slug": plan.slug,
         "number": plan.number,
-        "title": plan.title,
+        "title": plan.display_title,
+        "illustrative": plan.is_illustrative,
         "issuing_body": plan.issuing_body,
         "issued_on": plan.issued_on.isoformat(),
         "signer": {

@@ -48,7 +48,8 @@ def _write(data: PlanData, reason: str = BY_LOAD_PLAN, needs_basis: bool = False
         agencies[agency.code] = agency
         counts[f"agency_{outcome}"] += 1
 
-    plan_values = {key: value for key, value in data.plan.items() if key not in ("slug", "recipients")}
+    plan_values = {key: value for key, value in data.plan.items() if key not in ("slug", "recipients", "illustrative")}
+    plan_values["is_illustrative"] = data.plan.get("illustrative", False)
     if not plan_values.get("number"):
         plan_values.pop("number", None)  # the office enters it in the portal; a file without one keeps it
     plan_values["recipients"] = "\n".join(data.plan.get("recipients", []))

@@ -12,7 +12,7 @@ import yaml
 
 from agencies.models import AgencyKind
 from binhson_plan.dates import YamlDatesAsText
-from binhson_plan.yaml_files import CODE, DATE, INT, LIST, NUMBER, TEXT, FieldChecker, nfc
+from binhson_plan.yaml_files import BOOL, CODE, DATE, INT, LIST, NUMBER, TEXT, FieldChecker, nfc
 from targets.models import Comparison, Direction, Indicator, TargetKind
 
 ROMAN = re.compile(r"^(I|II|III|IV|V|VI|VII|VIII|IX|X)$")
@@ -27,7 +27,7 @@ PLAN_FIELDS = {
     "signer_position": (TEXT, True), "signer_name": (TEXT, True), "period_start": (INT, True),
     "period_end": (INT, True), "vision_year": (INT, False), "report_due_day": (INT, True),
     "report_due_month": (INT, True), "reports_to": (TEXT, True), "preamble": (TEXT, False),
-    "recipients": (LIST, False),
+    "recipients": (LIST, False), "illustrative": (BOOL, False),
 }  # fmt: skip
 AGENCY_FIELDS = {
     "code": (TEXT, True),

@@ -47,6 +47,11 @@ class Plan(models.Model):
     recipients = models.TextField("nơi nhận", blank=True, help_text="Mỗi dòng một nơi nhận.")
     agencies = models.ManyToManyField(Agency, verbose_name="cơ quan, đơn vị được nêu", related_name="plans", blank=True)
     is_active = models.BooleanField("đang theo dõi", default=True)
+    is_illustrative = models.BooleanField(
+        "minh họa",
+        default=False,
+        help_text="Kế hoạch dựng để dùng thử, không phải văn bản thật: mọi nơi hiện kế hoạch đều ghi “(minh họa)”.",
+    )
 
     history = HistoricalRecords(excluded_fields=["agencies"])
 
@@ -64,10 +69,20 @@ class Plan(models.Model):
         ]
 
     def __str__(self):
-        return f"Kế hoạch {self.title}"
+        return f"Kế hoạch {self.display_title}"
 
     def get_absolute_url(self):
         return reverse("tasks:plan_detail", args=[self.slug])
+
+    @property
+    def display_title(self) -> str:
+        """The title as pages and files show it: an illustrative plan says so."""
+        return f"{self.title} (minh họa)" if self.is_illustrative else self.title
+
+    @property
+    def title_in_sentence(self) -> str:
+        """The shown title after "Kế hoạch" inside a sentence: its first letter in lower case."""
+        return self.display_title[:1].lower() + self.display_title[1:]
 
     @property
     def report_due_text(self) -> str:

@@ -29,7 +29,7 @@ def build_document(data) -> Document:
         issuer_line2=line2,
         number=report.number,
         place_date=f"{issuer.place}, {document_date(report.report_date)}",
-        subject=_unbroken(f"Kết quả thực hiện năm {year} Kế hoạch {plan.title[0].lower()}{plan.title[1:]}", plan.place),
+        subject=_unbroken(f"Kết quả thực hiện năm {year} Kế hoạch {plan.title_in_sentence}", plan.place),
         addressee=report.addressee,
         recipients=report.recipient_list(),
         signer_authority=report.signer_authority,
@@ -97,7 +97,7 @@ def _direction_heading(plan, year, issuer) -> list:
         Heading("I. CÔNG TÁC CHỈ ĐẠO, TỔ CHỨC TRIỂN KHAI THỰC HIỆN", 1),
         Para(
             f"Thực hiện Kế hoạch{number} ngày {plan.issued_on:%d/%m/%Y} của {plan.issuing_body} về "
-            f"{plan.title[0].lower()}{plan.title[1:]}, trong năm {year}, {issuer.issuing_body} đã chỉ đạo các cơ quan, "
+            f"{plan.title_in_sentence}, trong năm {year}, {issuer.issuing_body} đã chỉ đạo các cơ quan, "
             f"đơn vị, địa phương triển khai các nhiệm vụ được giao và báo cáo kết quả thực hiện trước ngày "
             f"{plan.report_due_text}/{year}."
         ),

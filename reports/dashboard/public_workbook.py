@@ -52,7 +52,7 @@ def public_workbook(plan, year: int, rows, asked: int, reviewer_name) -> bytes:
     """The workbook: the plan and what its figures are above the table; a year asked for that is still to come
     said, as the page says it."""
     heading = [
-        f"Kế hoạch {plan.title} ({plan.issuing_body}, {plan.issued_on:%d/%m/%Y})",
+        f"Kế hoạch {plan.display_title} ({plan.issuing_body}, {plan.issued_on:%d/%m/%Y})",
         f"Số liệu đã được duyệt hoặc nhập chính thức, đến năm {year}; tình trạng đánh giá năm {year}.",
     ]
     if asked > year:

@@ -1,9 +1,11 @@
 """A real year of demo data (PRODUCT.md §8), for `manage.py seed_demo --reports`.
 
-Every agency the year's cycle expects gets a report filled from `demo_year.yaml` and taken to its
-end-of-season state through the report's own methods (submit, approve, send_back); target values
-from 2020 to last year are recorded as the reviewer would import them, so the series, the yearly
-fall of the poverty rate (derived from it) and the income ratio tell one story. Everything says it is made up.
+Each plan loaded that has a demo file in this folder (`demo_year.yaml` for Bình Sơn, `minh_hoa_<name>.yaml` for
+the illustrative plans; the file's `plan:` names its plan's slug) is filled the same way: every agency the year's
+cycle expects gets a report filled from the file and taken to its end-of-season state through the report's own
+methods (submit, approve, send_back); target values from 2020 to last year are recorded as the reviewer would import
+them, so the series, the yearly fall of the poverty rate (derived from it) and the income ratio tell one story.
+Everything says it is made up.
 """
 
 import datetime
@@ -28,9 +30,10 @@ from reports.models import AgencyReport, Evidence, Proposal, ProposalState, Repo
 from reports.review import workflow
 from targets.models import ReferenceValue, TargetValue
 from targets.recording import record_value
+from tasks.models import Plan
 
 DEMO_SOURCE = "Số liệu minh họa (dữ liệu dùng thử)"
-DATA_FILE = Path(__file__).with_name("demo_year.yaml")
+DATA_FOLDER = Path(__file__).parent
 FIRST_YEAR = 2020
 LEAD_FIELDS = ["status", "results", "shortcomings", "next_steps", "budget_used"]
 # For a coordinated task added to the plan after demo_year.yaml was written.
@@ -38,13 +41,29 @@ COORDINATED = "Phối hợp cơ quan chủ trì triển khai nhiệm vụ theo c
 
 
 @functools.cache
-def demo_data() -> dict:
-    return yaml.safe_load(DATA_FILE.read_text(encoding="utf-8"))
+def _demo_files() -> dict[str, dict]:
+    """Every demo file of this folder, read, by the slug of the plan it fills."""
+    files = {}
+    for path in sorted(DATA_FOLDER.glob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        files[data["plan"]] = data | {"file": path.name}
+    return files
+
+
+def demo_data(plan) -> dict:
+    """The demo year of `plan`, from its file in this folder."""
+    return _demo_files()[plan.slug]
+
+
+def plans_to_seed() -> list:
+    """The active plans loaded that have a demo file: the real plan first, then the illustrative ones."""
+    return list(Plan.objects.filter(is_active=True, slug__in=_demo_files()).order_by("is_illustrative", "slug"))
 
 
 def staff_name(agency) -> str:
-    """The full name of the agency's demo staff member."""
-    return demo_data()["staff"].get(agency.code) or f"Cán bộ {agency.short_name}"
+    """The full name of the agency's demo staff member (an agency shared by several plans: the first file naming it)."""
+    names = (data["staff"].get(agency.code) for data in _demo_files().values())
+    return next((name for name in names if name), None) or f"Cán bộ {agency.short_name}"
 
 
 @dataclass
@@ -89,7 +108,7 @@ def seed_past_year(cycle: ReportingCycle, staff: dict, reviewer, now=None) -> Ou
     report approved; the late agencies of demo_year.yaml sent theirs two working days after that year's due
     date, where it really is late."""
     everyone = sorted(code for code in cycle.reports.values_list("agency__code", flat=True) if code in staff)
-    late = [code for code in demo_data()["states"]["late"] if code in everyone]
+    late = [code for code in demo_data(cycle.plan)["states"]["late"] if code in everyone]
     states = {"approved": [c for c in everyone if c not in late], "submitted": [], "sent_back": {}, "late": late,
               "draft": {}}  # fmt: skip
     with transaction.atomic():
@@ -101,7 +120,7 @@ def seed_past_year(cycle: ReportingCycle, staff: dict, reviewer, now=None) -> Ou
 
 
 def _seed(cycle, staff, reviewer, now, states=None) -> Outcome:
-    data, year = demo_data(), cycle.year
+    data, year = demo_data(cycle.plan), cycle.year
     outcome = Outcome(year=year, history_values=record_history(cycle.plan, year, reviewer))
     reports = {r.agency.code: r for r in cycle.reports.select_related("agency", "cycle")}
     if states is None:  # this year's season: the late agencies are late the year before (seed_past_year)
@@ -113,7 +132,7 @@ def _seed(cycle, staff, reviewer, now, states=None) -> Outcome:
     moments = timeline(cycle, now, len(order))
     for code, (submitted_at, reviewed_at) in zip(order, moments, strict=True):
         report, by = reports[code], staff[code]
-        _fill(report, by, submitted_at - datetime.timedelta(hours=2), outcome)
+        _fill(report, by, submitted_at - datetime.timedelta(hours=2), outcome, data)
         workflow.submit(report, by=by, at=submitted_at)
         if code in states["sent_back"]:
             workflow.send_back(
@@ -121,21 +140,21 @@ def _seed(cycle, staff, reviewer, now, states=None) -> Outcome:
             )
         elif code not in states["submitted"]:
             workflow.approve(report, by=reviewer, at=reviewed_at, notify=False)
-            _answer_proposals(report, reviewer, min(reviewed_at + datetime.timedelta(hours=1), now))
+            _answer_proposals(report, reviewer, min(reviewed_at + datetime.timedelta(hours=1), now), data)
     late_at = _local(_working_day(cycle.due_on + datetime.timedelta(days=2)), 9, 15)
     reviewed_at = _local(_working_day(late_at.date() + datetime.timedelta(days=1)), 10, 30)
     for code in (c for c in states["late"] if c in reports):
         if reviewed_at >= now:  # never a moment after now (the past year's season has long ended)
             raise ValueError(f"the late report of {year} would be sent after now")
-        _fill(reports[code], staff[code], late_at - datetime.timedelta(hours=2), outcome)
+        _fill(reports[code], staff[code], late_at - datetime.timedelta(hours=2), outcome, data)
         workflow.submit(reports[code], by=staff[code], at=late_at)
         workflow.approve(reports[code], by=reviewer, at=reviewed_at, notify=False)
-        _answer_proposals(reports[code], reviewer, reviewed_at + datetime.timedelta(hours=1))
+        _answer_proposals(reports[code], reviewer, reviewed_at + datetime.timedelta(hours=1), data)
         outcome.late.append((reports[code], late_at))
     typed_at = min(now, _local(cycle.due_on, 17, 0)) - datetime.timedelta(days=1)  # before the season closed
     for code, only in states["draft"].items():
         if code in reports and only:
-            _fill(reports[code], staff[code], typed_at, outcome, only=only)
+            _fill(reports[code], staff[code], typed_at, outcome, data, only=only)
     for report in reports.values():
         report.refresh_from_db(fields=["state"])
         outcome.states[report.state] = outcome.states.get(report.state, 0) + 1
@@ -177,15 +196,16 @@ def _text(template: str, year: int) -> str:
     return " ".join(template.split()).format(year=year, next_year=year + 1)
 
 
-def _fill(report, by, at, outcome, only=None):
-    """Type the agency's report as its staff would (all of it, or only the `only` tasks and targets)."""
-    data, code, year = demo_data(), report.agency.code, report.cycle.year
+def _fill(report, by, at, outcome, data, only=None):
+    """Type the agency's report as its staff would (all of it, or only the `only` tasks and targets), from the
+    plan's demo `data`."""
+    code, year = report.agency.code, report.cycle.year
     ensure_entries(report)
-    evidence = _fill_tasks(report, by, at, only)
-    _fill_targets(report, by, at, only)
+    evidence = _fill_tasks(report, by, at, only, data)
+    _fill_targets(report, by, at, only, data)
     if only is None:
         report.difficulties = _text(data["difficulties"].get(code, ""), year)
-        _add_proposals(report, by, at, outcome)
+        _add_proposals(report, by, at, outcome, data)
     report.version, report.updated_by, report.updated_at = report.version + 1, by, at
     bulk_update_with_history(
         [report], AgencyReport, ["difficulties", "version", "updated_by", "updated_at"], default_user=by,
@@ -196,9 +216,9 @@ def _fill(report, by, at, outcome, only=None):
         outcome.evidence += 1
 
 
-def _fill_tasks(report, by, at, only) -> list:
+def _fill_tasks(report, by, at, only, data) -> list:
     """The task entries; returns (entry, evidence spec) for the files the agency attaches."""
-    data, code, year = demo_data(), report.agency.code, report.cycle.year
+    code, year = report.agency.code, report.cycle.year
     leads, coordinated, evidence = [], [], []
     for entry in report.task_entries.select_related("section"):
         if only is not None and entry.section.code not in only.get("tasks", []):
@@ -225,8 +245,8 @@ def _fallback_lead(section) -> dict:
     return {"status": "in_progress", "results": f"Đã triển khai nhiệm vụ {section.code} theo kế hoạch năm {{year}}."}
 
 
-def _fill_targets(report, by, at, only):
-    data, filled = demo_data(), []
+def _fill_targets(report, by, at, only, data):
+    filled = []
     day = timezone.localtime(at).date()
     entries = list(report.target_entries.select_related("target"))
     facts = entry_facts(report, [entry.target for entry in entries])
@@ -243,7 +263,7 @@ def _fill_targets(report, by, at, only):
             entry.qualitative_status = spec.get("assessment", "progressing")
             entry.note = _text(spec.get("note", ""), year)
         else:
-            entry.value = series(target, year).get(year)
+            entry.value = series(target, year, data).get(year)
             entry.is_estimate = bool(spec.get("estimate"))
             # an estimate is as of the day it was typed; a counted figure as of the last month's end
             entry.as_of = day if entry.is_estimate else day.replace(day=1) - datetime.timedelta(days=1)
@@ -253,8 +273,8 @@ def _fill_targets(report, by, at, only):
     bulk_update_with_history(filled, TargetEntry, fields, default_user=by, default_date=at)
 
 
-def _add_proposals(report, by, at, outcome):
-    specs = demo_data()["proposals"].get(report.agency.code, [])
+def _add_proposals(report, by, at, outcome, data):
+    specs = data["proposals"].get(report.agency.code, [])
     proposals = [
         Proposal(report=report, text=_text(spec["text"], report.cycle.year), position=position)
         for position, spec in enumerate(specs)
@@ -263,9 +283,9 @@ def _add_proposals(report, by, at, outcome):
     outcome.proposals += len(proposals)
 
 
-def _answer_proposals(report, reviewer, at):
+def _answer_proposals(report, reviewer, at, data):
     """The reviewer's answers, given the way the review page saves them."""
-    specs = demo_data()["proposals"].get(report.agency.code, [])
+    specs = data["proposals"].get(report.agency.code, [])
     for proposal, spec in zip(report.proposals.order_by("position"), specs, strict=True):
         if spec.get("state", ProposalState.RECEIVED) == ProposalState.RECEIVED:
             continue
@@ -317,16 +337,16 @@ def _font(size):
         return ImageFont.load_default(size)
 
 
-def series(target, year: int) -> dict[int, Decimal]:
-    """The demo's values of `target` from 2020 to `year`; years missing from the data stay gaps,
-    years after its last one continue its last yearly change within the target's limits."""
-    spec = demo_data()["values"].get(target.code, {})
+def series(target, year: int, data) -> dict[int, Decimal]:
+    """The demo's values of `target` (in its plan's demo `data`) from 2020 to `year`; years missing from the data
+    stay gaps, years after its last one continue its last yearly change within the target's limits."""
+    spec = data["values"].get(target.code, {})
     known = _extend({int(y): Decimal(str(v)) for y, v in spec.get("series", {}).items()}, year, target)
     values = {y: v for y, v in known.items() if FIRST_YEAR <= y <= year}
     for value in values.values():
         problem = target.value_error(value) or _limit_error(target, value)
         if problem:
-            raise ValueError(f"demo_year.yaml, chỉ tiêu {target.code}: {value} – {problem}")
+            raise ValueError(f"{data['file']}, chỉ tiêu {target.code}: {value} – {problem}")
     return values
 
 
@@ -359,14 +379,14 @@ def record_history(plan, year, reviewer) -> int:
     """Values of every numeric target for 2020 to last year that are not recorded yet (last year's may
     come from its approved reports), and the reference series up to this year, recorded the way an
     import records them; returns how many values were recorded."""
-    data, recorded = demo_data(), 0
+    data, recorded = demo_data(plan), 0
     targets = {t.code: t for t in plan.targets.filter(is_active=True)}
     for code in data["values"]:
         target = targets.get(code)
         if target is None or target.is_qualitative:
             continue
         recorded_years = set(TargetValue.objects.current().filter(target=target).values_list("year", flat=True))
-        for value_year, value in series(target, year).items():
+        for value_year, value in series(target, year, data).items():
             if (
                 value_year < year
                 and value_year not in recorded_years

@@ -70,7 +70,7 @@ def report_pdf(request, pk):
         "place_date": f"{issuer.place}, {pdf.document_date(dated)}",
         "printed_at": PRINTED_AT,  # put in after the key is taken: the minute printed is no part of the content
         "subject": f"Kết quả thực hiện năm {report.cycle.year} các nhiệm vụ được giao tại Kế hoạch "
-        f"{plan.title[0].lower()}{plan.title[1:]}",
+        f"{plan.title_in_sentence}",
         "addressee": issuer.issuing_body,
         "leads": report.task_entries.leads(),
         "coordinating": report.task_entries.coordinating(),

@@ -284,7 +284,7 @@ def _instructions(ws, report) -> None:
     cycle, now = report.cycle, timezone.localtime()
     lines = [
         (f"BÁO CÁO KẾT QUẢ THỰC HIỆN NĂM {cycle.year} – {report.agency.name.upper()}", True),
-        (f"Kế hoạch: {cycle.plan.title}", False),
+        (f"Kế hoạch: {cycle.plan.display_title}", False),
         (f"Hạn gửi: {report.effective_due_on:%d/%m/%Y}. Tệp tải về lúc {now:%H:%M %d/%m/%Y}, "
          f"theo bản lưu số {report.version} của báo cáo ({report.state_label.lower()}).", False),
         ("", False),

@@ -20,7 +20,6 @@ from reports.cycles.opening import open_cycle, open_this_year
 from reports.demo import seeding as demo
 from reports.demo.seeding import FIRST_YEAR
 from reports.models import ReportState
-from tasks.models import Plan
 
 DEMO_PASSWORD = "binhson-demo"
 
@@ -83,18 +82,33 @@ class Command(BaseCommand):
             self.stdout.write(note)
 
     def seed_reports(self, rows) -> list[str]:
-        """Every agency of this year's cycle gets a demo user and a report (reports/demo/seeding.py); the
-        rows of the new users are added to `rows`. Returns what to tell the user."""
-        plan = Plan.objects.filter(is_active=True).order_by("-period_start").first()
-        if plan is None:
+        """Every plan loaded that has demo data (reports/demo/): its year seeded (seed_plan). Returns what to tell the
+        user: the real plan's lines as they always were, each illustrative plan's under its title, and the staff
+        whose agency reports in several plans."""
+        plans = demo.plans_to_seed()
+        if not plans:
             raise CommandError("Chưa có kế hoạch: hãy chạy “manage.py load_plan” trước.")
+        open_this_year()  # in January the new year opens empty beside the demo's, as the nightly job opens it
+        notes, added, plans_of = [], set(), {}
+        for plan in plans:
+            lines = self.seed_plan(plan, rows, added, plans_of)
+            notes += [f"{plan}:", *(f"  {line}" for line in lines)] if plan.is_illustrative else lines
+        shared = {username: places for username, places in plans_of.items() if len(places) > 1}
+        if shared:
+            notes.append("Cán bộ có báo cáo ở nhiều kế hoạch:")
+            notes += [f"  {username:<18} {', '.join(places)}" for username, places in sorted(shared.items())]
+        return notes
+
+    def seed_plan(self, plan, rows, added, plans_of) -> list[str]:
+        """Every agency of the plan's cycles this year (and the year before) gets a demo user and a report
+        (reports/demo/seeding.py); the rows of the new users are added to `rows`, their names to `added`, and the
+        places of the plans each user reports in to `plans_of`. Returns what to tell the user."""
         year = demo.demo_year(plan)
         in_use = demo.year_in_use(plan, year)
         past = year - 1 if year > plan.period_start and not in_use and not demo.year_in_use(plan, year - 1) else None
         cycles = [open_cycle(plan, y) for y in (past, year) if y]
-        open_this_year()  # in January the new year opens empty beside the demo's, as the nightly job opens it
         usernames = {code: username for username, *_, code in DEMO_USERS if code}
-        staff, added = {}, set()
+        staff = {}
         with transaction.atomic():
             for cycle in cycles:
                 for report in cycle.reports.select_related("agency").order_by("agency__name"):
@@ -104,6 +118,9 @@ class Command(BaseCommand):
                         rows.append(self.ensure_user(username, demo.staff_name(agency), "agency_staff", agency.code))
                         added.add(username)
                     staff[agency.code] = get_user_model().objects.get(username=username)
+                    places = plans_of.setdefault(username, [])
+                    if plan.place not in places:
+                        places.append(plan.place)
         if in_use:
             return [in_use]
         reviewer = get_user_model().objects.get(username="vanphong")
