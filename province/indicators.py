@@ -54,11 +54,13 @@ class Block:
 
 
 def latest_by_plan(measures) -> dict:
-    """Plan → (value, year) of its series (its targets of one indicator share it): the latest value up to the year."""
+    """Plan → (value, "năm 2024" or "ước năm 2026", year) of its series (its targets of one indicator share it):
+    the latest value up to the year."""
     latest = {}
     for m in measures:
         if m.row["value"] is not None and m.plan not in latest:
-            latest[m.plan] = (m.row["value"], m.row["value_year"])
+            estimate = "ước " if m.row["value_is_estimate"] else ""
+            latest[m.plan] = (m.row["value"], f"{estimate}năm {m.row['value_year']}", m.row["value_year"])
     return latest
 
 
@@ -67,14 +69,14 @@ def province_figure(indicator, latest: dict, measuring: list, year: int) -> str:
     if not latest:
         return "Chưa có kế hoạch nào có số liệu."
     values = sorted(latest.items(), key=lambda item: item[1][0])
-    (low_plan, (low, low_year)), (high_plan, (high, high_year)) = values[0], values[-1]
+    (low_plan, (low, low_when, _)), (high_plan, (high, high_when, _)) = values[0], values[-1]
     spread = (
-        f"Từ {with_unit(low, indicator.unit)} ({plan_label(low_plan)}, năm {low_year}) đến "
-        f"{with_unit(high, indicator.unit)} ({plan_label(high_plan)}, năm {high_year}); "
+        f"Từ {with_unit(low, indicator.unit)} ({plan_label(low_plan)}, {low_when}) đến "
+        f"{with_unit(high, indicator.unit)} ({plan_label(high_plan)}, {high_when}); "
         f"{len(latest)}/{len(measuring)} kế hoạch có số liệu."
     )
     if indicator.aggregation == Aggregation.SUM:
-        of_year = [value for value, value_year in latest.values() if value_year == year]
+        of_year = [value for value, _, value_year in latest.values() if value_year == year]
         if len(of_year) == len(measuring):
             return f"Toàn tỉnh (cộng {len(measuring)} kế hoạch): {with_unit(sum(of_year), indicator.unit)} năm {year}."
         return f"{spread} Chưa cộng toàn tỉnh: chưa đủ số liệu năm {year} của mọi kế hoạch."

@@ -10,9 +10,8 @@ from targets.models import Indicator
 
 
 def plan_name(plan) -> str:
-    """The plan as the summary names it, an illustrative plan marked so."""
-    name = str(plan)
-    return f"{name} (minh họa)" if getattr(plan, "is_illustrative", False) else name
+    """The plan as the summary names it (an illustrative plan says so: Plan.__str__)."""
+    return str(plan)
 
 
 def plan_part(plan, year: int) -> dict:

@@ -16,7 +16,7 @@ from tasks.models import Plan
 def plan_label(plan) -> str:
     """A plan in a line of the province's tables: the body that issued it (the titles are a sentence long), and
     "(minh họa)" for an illustrative plan."""
-    return f"{plan.issuing_body} (minh họa)" if getattr(plan, "is_illustrative", False) else plan.issuing_body
+    return f"{plan.issuing_body} (minh họa)" if plan.is_illustrative else plan.issuing_body
 
 
 @dataclass
