@@ -118,6 +118,7 @@ INSTALLED_APPS = [
     "targets",
     "reports",
     "operations",
+    "province",
 ]
 
 MIDDLEWARE = [

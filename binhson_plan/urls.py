@@ -29,6 +29,7 @@ urlpatterns = [
     path("ke-hoach/", include((tasks_urls.urlpatterns + targets_urls.plan_urlpatterns, "tasks"))),
     path("co-quan/", include((agencies_urls.urlpatterns + targets_urls.agency_urlpatterns, "agencies"))),
     path("", include("reports.urls")),
+    path("tinh/", include("province.urls")),
     path("api/plans/", plan_api.plan_index, name="api_plans"),
     path("api/plans/<slug:slug>/", plan_api.plan_detail, name="api_plan"),
     path("api/plans/<slug:slug>/progress/", plan_api.plan_progress, name="api_plan_progress"),

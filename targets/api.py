@@ -251,27 +251,36 @@ def _indicator_year(request, plans):
     return int(text)
 
 
-def _indicators(request, indicators) -> JsonResponse:
-    """Each indicator with every active plan's target measuring it, as the plan's progress answer shows that
-    target in the year (its approved or imported values only; each plan's targets their own series). A fixed
-    number of queries, whatever the number of plans: the progress is computed for all the targets at once."""
-    plans = list(Plan.objects.filter(is_active=True))
-    try:
-        year = _indicator_year(request, plans)
-    except ValueError as exc:
-        return _json({"error": str(exc)}, status=400)
-    targets = list(
-        Target.objects.filter(indicator__in=indicators, is_active=True, plan__is_active=True)
-        .select_related("plan")
-        .order_by("plan__slug", "horizon", "position")
-    )
+def indicator_targets(indicators, year, plans=None) -> dict[int, list[tuple]]:
+    """Indicator id → (target, its progress row) for every active plan's target measuring it, as the plan's progress
+    answer shows that target in `year` (approved or imported values only; each plan's targets their own series).
+    A fixed number of queries, whatever the number of plans: the progress is computed for all the targets at once.
+    `plans`: only those plans' targets."""
+    measuring = Target.objects.filter(indicator__in=indicators, is_active=True, plan__is_active=True)
+    if plans is not None:
+        measuring = measuring.filter(plan__in=plans)
+    targets = list(measuring.select_related("plan", "responsible_agency").order_by("plan__slug", "horizon", "position"))
     progress, series = progress_of(targets, year), observations(targets, until=year)
     overrides = overrides_for(targets, year, progress)
     estimates = estimate_years(targets, year)
     measuring = {}
     for t in targets:
         row = _progress_row(t, progress[t.pk], series[t.pk], overrides.get(t.pk), estimates[t.pk])
-        measuring.setdefault(t.indicator_id, []).append({"plan": t.plan.slug} | _indicator_target(row))
+        measuring.setdefault(t.indicator_id, []).append((t, row))
+    return measuring
+
+
+def _indicators(request, indicators) -> JsonResponse:
+    """Each indicator with every active plan's target measuring it in `?year=` (`indicator_targets`)."""
+    plans = list(Plan.objects.filter(is_active=True))
+    try:
+        year = _indicator_year(request, plans)
+    except ValueError as exc:
+        return _json({"error": str(exc)}, status=400)
+    measuring = {
+        indicator: [{"plan": target.plan.slug} | _indicator_target(row) for target, row in rows]
+        for indicator, rows in indicator_targets(indicators, year).items()
+    }
     return [
         {
             "code": indicator.code,

@@ -85,6 +85,8 @@ def test_every_route_is_covered_by_these_tests():
                "tong-hop/<int:pk>/chinh-thuc/", "bao-cao/<int:pk>/in/"}  # fmt: skip
     # Offline entry in Excel, every role: tests/reports/offline/test_offline_entry.py.
     tested |= {"bao-cao/<int:pk>/excel/", "bao-cao/<int:pk>/excel/tai-len/", "ky-bao-cao/<int:pk>/excel.zip"}
+    # The province view and its yearly summary, every role: tests/province/test_overview.py and test_summary.py.
+    tested |= {"tinh/", "tinh/bang-tinh.xlsx", "tinh/tong-hop/", "tinh/tong-hop/<int:pk>/tep/<str:kind>/"}
     assert set(route_names(get_resolver().url_patterns)) == tested
 
 

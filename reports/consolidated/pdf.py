@@ -10,7 +10,11 @@ SIGNATURE_FIELD = "ChuKyNguoiKy"
 
 
 def consolidated_context(data) -> dict:
-    doc = build_document(data)
+    return document_context(build_document(data))
+
+
+def document_context(doc) -> dict:
+    """The template's context for any Document (reports.consolidated.blocks) printed in this layout."""
     return {
         "doc": doc,
         "issuer_line1": doc.issuer_line1,

@@ -43,7 +43,14 @@ HEADINGS = {1: (10, 4, None, False), 2: (8, 3, INDENT, False), 3: (6, 3, INDENT,
 
 
 def consolidated_docx(data) -> bytes:
-    doc = build_document(data)
+    stamp = datetime.datetime.combine(data.report.report_date, datetime.time())
+    author = ReportIssuer.for_year(data.plan, data.year).issuing_body
+    return document_docx(build_document(data), stamp, author)
+
+
+def document_docx(doc, stamp: datetime.datetime, author: str) -> bytes:
+    """Any Document (reports.consolidated.blocks) as a Word file in the Decree 30 layout, dated `stamp` (the same
+    document gives the same bytes) and authored by `author` (the issuing body)."""
     word = _word_document()
     _page(word.sections[0], PORTRAIT)
     _header(word, doc)
@@ -52,10 +59,9 @@ def consolidated_docx(data) -> bytes:
     for appendix in doc.appendices:
         _appendix(word, doc, appendix)
     _page_numbers(word)
-    stamp = datetime.datetime.combine(data.report.report_date, datetime.time())
     properties = word.core_properties
     properties.created = properties.modified = properties.last_printed = stamp
-    properties.title, properties.author = doc.subject, ReportIssuer.for_year(data.plan, data.year).issuing_body
+    properties.title, properties.author = doc.subject, author
     properties.comments, properties.last_modified_by, properties.revision = "", "", 1
     buffer = io.BytesIO()
     word.save(buffer)

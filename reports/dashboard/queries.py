@@ -62,14 +62,16 @@ class Ended:
     successors: list  # the agencies that took its part
 
 
-def completeness(cycle, lineage=None) -> Completeness:
+def completeness(cycle, lineage=None, reports=None) -> Completeness:
     """Who has reported in the cycle. A report handed over to a successor (reports/handover/handing.py) is listed apart
     and not counted: its content is in the successor's report. Each report of an agency a reorganisation ended
-    by the cycle's due date carries `ended` (else None), for the mark beside its name."""
+    by the cycle's due date carries `ended` (else None), for the mark beside its name. `reports`: the cycle's
+    reports (with their agencies) when the caller has read them already, as the province view does for every plan."""
     if cycle.pk is None:  # a year whose cycle was never opened
         return Completeness()
     lineage = lineage or Lineage.load()
-    reports = list(cycle.reports.select_related("agency").order_by("first_submitted_at", "agency__name"))
+    if reports is None:
+        reports = list(cycle.reports.select_related("agency").order_by("first_submitted_at", "agency__name"))
     for report in reports:
         step = lineage.ended.get(report.agency_id)
         report.ended = None

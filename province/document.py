@@ -1,0 +1,177 @@
+"""The province's yearly summary as one document (reports.consolidated.blocks), printed as the district's consolidated
+report is (Decree 30 layout): a PDF/A with an empty signature field, a Word draft, and an Excel workbook."""
+
+import datetime
+
+import pandas as pd
+from django.template.loader import render_to_string
+
+from binhson_plan.collation import sort_key as vietnamese_order
+from binhson_plan.sheets import workbook
+from province.parts import plan_name
+from reports.consolidated.blocks import Document, Heading, Para, Table
+from reports.consolidated.pdf import SIGNATURE_FIELD, document_context
+from reports.consolidated.word import document_docx
+from reports.documents.pdf import document_date, issuer_lines, render_pdf
+
+NO_INDICATORS = "Chưa có bảng chỉ tiêu"
+REPORTING_HEADERS = ["TT", "Kế hoạch", "Phải báo cáo", "Đã gửi", "Đã duyệt", "Gửi muộn", "Quá hạn", "Chưa gửi",
+                     "Kiến nghị chưa trả lời", "Ghi chú"]  # fmt: skip
+REPORTING_KEYS = ["expected", "submitted", "approved", "late", "overdue", "not_sent", "open_proposals"]
+CONSOLIDATED_HEADERS = ["TT", "Kế hoạch", "Bản", "Số", "Ngày báo cáo", "Trạng thái", "Bản chính thức"]
+INDICATOR_HEADERS = ["Chỉ số", "Kế hoạch", "Chỉ tiêu", "Số liệu gần nhất", "Năm số liệu", "Tình trạng"]
+
+
+def _day(iso: str) -> str:
+    return datetime.date.fromisoformat(iso).strftime("%d/%m/%Y")
+
+
+def _header_lines(issuer) -> tuple[str, str]:
+    """Decree 30's two lines: the governing body short and plain, the issuing body in bold capitals."""
+    if not issuer.parent_body:
+        return issuer_lines(issuer.issuing_body)
+    line1, line2 = issuer_lines(issuer.parent_body)
+    return (f"UBND {line2}" if line1 else line2), issuer.issuing_body.upper()
+
+
+def build_document(summary, parts, issuer) -> Document:
+    """The summary of `summary.year` from its parts (SummaryPart, each with its plan), as `issuer` issues it."""
+    year = summary.year
+    line1, line2 = _header_lines(issuer)
+    number = f"…/{issuer.document_symbol}"
+    document = Document(
+        issuer_line1=line1,
+        issuer_line2=line2,
+        number=number,
+        place_date=f"{issuer.place}, {document_date(summary.report_date)}",
+        subject=f"Tổng hợp tình hình thực hiện các kế hoạch công tác dân tộc năm {year} trên địa bàn {issuer.area}",
+        addressee=issuer.addressee,
+        recipients=issuer.recipient_list(),
+        signer_authority=issuer.signer_authority,
+        signer_position=issuer.signer_position,
+        signer_name=issuer.signer_name,
+    )
+    done = [part for part in parts if part.ok]
+    failed = [part for part in parts if not part.ok]
+    document.body = [
+        Heading("I. TÌNH HÌNH BÁO CÁO CỦA CÁC KẾ HOẠCH", 1),
+        Para(
+            f"Năm {year}, toàn tỉnh theo dõi {len(parts)} kế hoạch; bản tổng hợp này tổng hợp được {len(done)} "
+            f"kế hoạch, số liệu tính đến ngày {summary.report_date:%d/%m/%Y}."
+        ),
+        _reporting_table(parts),
+        *_failed(failed),
+        Heading("II. CHỈ TIÊU THEO BỘ CHỈ SỐ CHUNG", 1),
+        *_indicators(done),
+        Heading("III. BÁO CÁO TỔNG HỢP CỦA TỪNG KẾ HOẠCH", 1),
+        _consolidated_table(done),
+        *_failed(failed),
+        Para(f"Trên đây là báo cáo tổng hợp năm {year} của {issuer.issuing_body}./."),
+    ]
+    return document
+
+
+def _name(part) -> str:
+    return part.data.get("name") or plan_name(part.plan)
+
+
+def _reporting_table(parts) -> Table:
+    rows = []
+    for number, part in enumerate(parts, start=1):
+        if not part.ok:
+            rows.append([str(number), _name(part), *["—"] * len(REPORTING_KEYS), "Chưa tổng hợp được (xem dưới)"])
+            continue
+        figures = part.data["reporting"]
+        note = "" if part.data["has_cycle"] else f"Chưa mở kỳ báo cáo năm {part.summary.year}"
+        rows.append([str(number), _name(part), *[str(figures[key]) for key in REPORTING_KEYS], note])
+    return Table(REPORTING_HEADERS, rows, widths=[3, 22, 6, 6, 6, 6, 6, 6, 8, 12], numeric=tuple(range(2, 9)))
+
+
+def _failed(failed) -> list:
+    if not failed:
+        return []
+    return [
+        Para("Kế hoạch chưa tổng hợp được:", style="missing"),
+        *[Para(f"- {_name(part)}: {part.error}", style="missing") for part in failed],
+    ]
+
+
+def _indicator_rows(parts) -> list[list[str]]:
+    """The indicator table across plans: by indicator (Vietnamese order), then the plans in the summary's order."""
+    rows = [
+        (
+            vietnamese_order(row["name"]),
+            n,
+            [
+                row["name"],
+                _name(part),
+                f"{row['target']} {row['target_name']}",
+                row["value"],
+                str(row["value_year"] or ""),
+                row["status"],
+            ],
+        )  # fmt: skip
+        for n, part in enumerate(parts)
+        if part.ok
+        for row in part.data.get("indicators", [])
+    ]
+    return [row for *_, row in sorted(rows, key=lambda r: (r[0], r[1]))]
+
+
+def _indicators(done) -> list:
+    rows = _indicator_rows(done)
+    if not rows:
+        return [Para(f"{NO_INDICATORS}.", style="missing")]
+    return [Table(INDICATOR_HEADERS, rows, widths=[20, 18, 28, 12, 7, 10], numeric=(3, 4))]
+
+
+def _consolidated_table(done) -> Table:
+    rows = []
+    for number, part in enumerate(done, start=1):
+        versions = part.data["consolidated"]
+        if not versions:
+            rows.append([str(number), _name(part), "—", "", "", f"Chưa dựng báo cáo năm {part.summary.year}", ""])
+        for version in versions:
+            final = "Chính thức" if version["is_final"] else "Chưa chính thức"
+            rows.append([str(number), _name(part), str(version["version"]), version["number"],
+                         _day(version["report_date"]), version["state_label"], final])  # fmt: skip
+    return Table(CONSOLIDATED_HEADERS, rows, widths=[3, 30, 5, 12, 10, 10, 11], numeric=(2,))
+
+
+def summary_pdf(document) -> bytes:
+    context = document_context(document) | {"superior_line": True}  # the governing body's line is not bold
+    html = render_to_string("reports/pdf/consolidated.html", context)
+    return render_pdf(html, archival=True, signature_field=SIGNATURE_FIELD)
+
+
+def summary_docx(document, summary, issuer) -> bytes:
+    return document_docx(document, datetime.datetime.combine(summary.report_date, datetime.time()), issuer.issuing_body)
+
+
+def summary_workbook(summary, parts) -> bytes:
+    reporting = [
+        [_name(part), *([part.data["reporting"][key] for key in REPORTING_KEYS] if part.ok else [None] * 7)]
+        for part in parts
+    ]
+    consolidated = [
+        [
+            _name(part),
+            v["version"],
+            v["number"],
+            _day(v["report_date"]),
+            v["state_label"],
+            "Chính thức" if v["is_final"] else "Chưa chính thức",
+        ]  # fmt: skip
+        for part in parts
+        if part.ok
+        for v in part.data["consolidated"]
+    ]
+    indicators = _indicator_rows(parts)
+    failed = [[_name(part), part.error] for part in parts if not part.ok]
+    sheets = {
+        f"Tình hình báo cáo {summary.year}": pd.DataFrame(reporting, columns=REPORTING_HEADERS[1:-1]),
+        "Chỉ tiêu": pd.DataFrame(indicators, columns=INDICATOR_HEADERS),
+        "Báo cáo tổng hợp": pd.DataFrame(consolidated, columns=CONSOLIDATED_HEADERS[1:]),
+        "Chưa tổng hợp được": pd.DataFrame(failed, columns=["Kế hoạch", "Lý do"]),
+    }
+    return workbook(sheets)

@@ -1,0 +1,67 @@
+"""What the province view reads for a year: every plan's reporting, in a number of queries that does not grow with
+the number of plans."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import Count
+
+from agencies.lineage import Lineage
+from binhson_plan.collation import sort_key as vietnamese_order
+from reports.dashboard.queries import Completeness, completeness
+from reports.models import AgencyReport, Proposal, ProposalState, ReportingCycle
+from tasks.models import Plan
+
+
+def plan_label(plan) -> str:
+    """A plan in a line of the province's tables: the body that issued it (the titles are a sentence long), and
+    "(minh họa)" for an illustrative plan."""
+    return f"{plan.issuing_body} (minh họa)" if plan.is_illustrative else plan.issuing_body
+
+
+@dataclass
+class PlanReporting:
+    """One plan's reporting in the year: counted as its own dashboard counts it (reports.dashboard.queries)."""
+
+    plan: Plan
+    cycle: ReportingCycle | None
+    summary: Completeness
+    open_proposals: int  # proposals of sent reports not answered yet
+
+    @property
+    def label(self) -> str:
+        return plan_label(self.plan)
+
+    @property
+    def missing(self) -> int:
+        """Reports not sent (overdue ones included)."""
+        return self.summary.not_submitted
+
+
+def plans_of_province():
+    """The plans the province follows: active ones, illustrative ones marked where they show."""
+    return sorted(Plan.objects.filter(is_active=True), key=lambda plan: vietnamese_order(plan.title))
+
+
+def reporting(plans, year) -> list[PlanReporting]:
+    """Each plan's reporting in `year`, in the order of `plans`: four queries, whatever the number of plans."""
+    cycles = {cycle.plan_id: cycle for cycle in ReportingCycle.objects.filter(year=year, plan__in=plans)}
+    reports = defaultdict(list)
+    rows = AgencyReport.objects.filter(cycle__in=list(cycles.values())).select_related("agency", "cycle__plan")
+    for report in rows.order_by("first_submitted_at", "agency__name"):
+        reports[report.cycle_id].append(report)
+    open_proposals = dict(
+        Proposal.objects.shared()
+        .counted()
+        .filter(report__cycle__in=list(cycles.values()))
+        .exclude(state=ProposalState.ANSWERED)
+        .values_list("report__cycle__plan")
+        .annotate(count=Count("pk"))
+    )
+    lineage = Lineage.load()
+    result = []
+    for plan in plans:
+        cycle = cycles.get(plan.pk)
+        summary = completeness(cycle, lineage.of_cycle(cycle), reports[cycle.pk]) if cycle else Completeness()
+        result.append(PlanReporting(plan, cycle, summary, open_proposals.get(plan.pk, 0)))
+    return result

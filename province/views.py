@@ -1,0 +1,210 @@
+"""The province view (/tinh/): for a chosen year, every plan's reporting, for the Sở and for leadership."""
+
+import logging
+
+import pandas as pd
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+from agencies.permissions import Role, has_role
+from binhson_plan.collation import sort_key as vietnamese_order
+from binhson_plan.dates import DayField
+from binhson_plan.number_format import with_unit
+from binhson_plan.sheets import workbook
+from province import jobs, queries
+from province.indicators import indicator_blocks, measured_indicators, plan_label
+from province.models import ProvinceSummary, SummaryState, SummaryUnderway
+from reports import access
+from targets.goals import STATUS_CHOICES
+
+logger = logging.getLogger(__name__)
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def require_province_reader(user) -> None:
+    """The province view is for the Sở (a reviewer of every plan), leadership and administrators."""
+    allowed = user.is_superuser or has_role(user, Role.VIEWER) or has_role(user, Role.ADMINISTRATOR)
+    if not (allowed or access.is_reviewer(user)):
+        raise PermissionDenied("Trang toàn tỉnh dành cho Sở Dân tộc và Tôn giáo và lãnh đạo.")
+
+
+def _years(plans, today) -> list[int]:
+    """The years a reader can pick: from the earliest plan's start to this year, within the plans' years."""
+    if not plans:
+        return [today.year]
+    first = min(plan.period_start for plan in plans)
+    last = max(first, min(today.year, max(plan.last_year for plan in plans)))
+    return list(range(first, last + 1))
+
+
+def _year(request, years) -> int:
+    """The year asked for (`?year=`), the latest one offered when none or a wrong one is asked."""
+    text = request.GET.get("year", "")
+    return int(text) if text.isascii() and text.isdigit() and int(text) in years else years[-1]
+
+
+def _filters(request) -> dict:
+    return {key: request.GET.get(key, "").strip()[:100] for key in ("indicator", "status", "plan")}
+
+
+def overview(request):
+    require_province_reader(request.user)
+    plans = queries.plans_of_province()
+    years = _years(plans, timezone.localdate())
+    year = _year(request, years)
+    f = _filters(request)
+    blocks = indicator_blocks(plans, year, f["indicator"], f["status"], f["plan"])
+    context = {
+        "year": year,
+        "years": years,
+        "rows": queries.reporting(plans, year),
+        "blocks": blocks,
+        "filters": f,
+        "plans": plans,
+        "indicator_choices": sorted(measured_indicators(plans), key=lambda i: vietnamese_order(i.name)),
+        "status_labels": STATUS_CHOICES,
+    }
+    return render(request, "province/overview.html", context)
+
+
+REPORTING_COLUMNS = ["Kế hoạch", "Phải báo cáo", "Đã gửi", "Đã duyệt", "Gửi muộn", "Quá hạn", "Chưa gửi",
+                     "Kiến nghị chưa trả lời"]  # fmt: skip
+
+
+def reporting_frame(rows) -> pd.DataFrame:
+    data = [
+        [
+            str(row.plan),
+            row.summary.expected,
+            row.summary.submitted,
+            row.summary.approved,
+            row.summary.late,
+            row.summary.overdue,
+            row.missing,
+            row.open_proposals,
+        ]  # fmt: skip
+        for row in rows
+    ]
+    return pd.DataFrame(data, columns=REPORTING_COLUMNS)
+
+
+INDICATOR_COLUMNS = ["Chỉ số", "Kế hoạch", "Chỉ tiêu", "Mốc", "Số liệu gần nhất", "Năm của số liệu", "Tình trạng",
+                     "Nhận định", "Điều chỉnh của cơ quan thẩm định"]  # fmt: skip
+
+
+def _override(row) -> str:
+    override = row["override"]
+    return f"{override['label']}: {override['reason']} ({override['by']})" if override else ""
+
+
+def indicator_frame(blocks) -> pd.DataFrame:
+    data = [
+        [
+            block.indicator.name,
+            plan_label(m.plan),
+            f"{m.target.code} {m.target.name}",
+            m.target.horizon,
+            with_unit(m.row["value"], block.unit) + (" (ước)" if m.row["value_is_estimate"] else ""),
+            m.row["value_year"] or "",
+            STATUS_CHOICES[m.status],
+            m.row["explanation"],
+            _override(m.row),
+        ]  # fmt: skip
+        for block in blocks
+        for m in block.measures
+    ]
+    return pd.DataFrame(data, columns=INDICATOR_COLUMNS)
+
+
+def export(request):
+    require_province_reader(request.user)
+    plans = queries.plans_of_province()
+    year = _year(request, _years(plans, timezone.localdate()))
+    f = _filters(request)
+    content = workbook({
+        f"Báo cáo các kế hoạch {year}": reporting_frame(queries.reporting(plans, year)),
+        f"Chỉ tiêu theo chỉ số {year}": indicator_frame(indicator_blocks(plans, year, f["indicator"], f["status"],
+                                                                          f["plan"])),
+    })  # fmt: skip
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="toan-tinh-{year}.xlsx"'
+    return response
+
+
+# --- the yearly summary (tổng hợp toàn tỉnh) ----------------------------------------------------------------------
+
+CONTENT_TYPES = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": XLSX,
+}
+REQUIRED = "Mục này không được để trống."
+
+
+class SummaryForm(forms.Form):
+    year = forms.TypedChoiceField(label="Năm", coerce=int)
+    report_date = DayField(label="Ngày báo cáo", help_text="Ngày ghi trên văn bản, dạng dd/mm/yyyy.")
+
+    def __init__(self, *args, years, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [(year, str(year)) for year in reversed(years)]
+        self.fields["year"].error_messages["invalid_choice"] = "Chọn một năm trong danh sách."
+        for field in self.fields.values():
+            field.error_messages["required"] = REQUIRED
+
+
+def summaries(request):
+    """The province's yearly summaries, every version by year, and the form that asks for a new one."""
+    require_province_reader(request.user)
+    today = timezone.localdate()
+    years = _years(queries.plans_of_province(), today)
+    form = SummaryForm(request.POST or None, years=years, initial={"year": years[-1], "report_date": today})
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                return _start(request, form.cleaned_data["year"], form.cleaned_data["report_date"])
+            except SummaryUnderway as refusal:  # nothing saved: the one on its way stands
+                messages.error(request, str(refusal))
+                status = 409
+        else:
+            status = 422
+    versions = ProvinceSummary.objects.select_related("requested_by").annotate(
+        done=Count("parts", filter=Q(parts__ok=True)), failed=Count("parts", filter=Q(parts__ok=False))
+    )
+    return render(request, "province/summaries.html", {"versions": versions, "form": form}, status=status)
+
+
+def _start(request, year, report_date):
+    summary, outcome = jobs.request_summary(year, report_date, by=request.user)
+    summary.refresh_from_db(fields=["state", "error"])
+    if summary.state == SummaryState.READY:  # built in-process (no broker)
+        messages.success(request, f"Đã dựng xong bản {summary.version} của năm {year}.")
+    elif summary.state == SummaryState.FAILED:
+        messages.error(request, f"Bản {summary.version} của năm {year}: {summary.error}")
+    elif outcome["queued"]:
+        messages.success(request, f"Đang dựng bản {summary.version} của năm {year}; tải lại trang để xem khi xong.")
+    else:
+        messages.success(request, f"Đã ghi yêu cầu dựng bản {summary.version} của năm {year}; trạng thái ở bảng dưới.")
+    return redirect("province:summaries")
+
+
+def summary_file(request, pk, kind):
+    require_province_reader(request.user)
+    summary = get_object_or_404(ProvinceSummary, pk=pk)
+    if kind not in CONTENT_TYPES or summary.state != SummaryState.READY:
+        raise Http404("Tệp chưa có.")
+    name = f"tong-hop-tinh-{summary.year}-ban-{summary.version}.{kind}"
+    try:
+        content = getattr(summary, kind).open("rb")
+    except (FileNotFoundError, ValueError):  # recorded, but gone from the disk
+        logger.error("Tệp %s của bản tổng hợp toàn tỉnh %s không còn trên đĩa", kind, summary.pk)
+        message = (f"Tệp {kind.upper()} của bản {summary.version} năm {summary.year} không còn trên máy chủ. Xin dựng "
+                   "lại bản tổng hợp, hoặc báo quản trị viên khôi phục tệp.")  # fmt: skip
+        return render(request, "404.html", {"message": message}, status=404)
+    return FileResponse(content, as_attachment=True, filename=name, content_type=CONTENT_TYPES[kind])

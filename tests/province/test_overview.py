@@ -1,0 +1,123 @@
+"""The province view (/tinh/): every plan's reporting in a year, as each plan's own dashboard counts it, for the Sở
+and leadership only, in a number of queries that does not grow with the plans."""
+
+import io
+import re
+
+import pytest
+from django.core.management import call_command
+from openpyxl import load_workbook
+
+from reports.cycles.opening import open_cycle
+from reports.models import AgencyReport, Proposal, ReportState
+from tasks.models import Plan
+from tests.conftest import DATA, queries_of
+from tests.reports.helpers import ReportPage, current_report, on
+
+pytestmark = pytest.mark.season  # late and overdue depend on the day
+URL = "/tinh/"
+TINY = "tra-bong-thu-nghiem"
+
+
+@pytest.fixture
+def two_plans(plan):
+    call_command("load_plan", str(DATA / "tiny_plan.yaml"), stdout=io.StringIO())
+    return plan, Plan.objects.get(slug=TINY)
+
+
+def row_of(html: str, slug: str) -> list[str]:
+    """The figures of a plan's row, cell by cell (the first cell, the plan's name, left out)."""
+    row = html.split(f'id="kh-{slug}"')[1].split("</tr>")[0]
+    cells = row.split('<td class="text-end">')[1:]
+    return [re.sub(r"<[^>]+>", "", cell.split("</td>")[0]).strip() for cell in cells]
+
+
+@pytest.mark.parametrize(("user", "status"), [("lanhdao", 200), ("quantri", 200), ("canbo.ldtbxh", 403),
+                                              ("canbo.binhan", 403)])  # fmt: skip
+def test_who_sees_the_province_view(client, cast, two_plans, user, status):
+    client.force_login(cast[user])
+    assert client.get(URL).status_code == status
+    assert client.get(f"{URL}bang-tinh.xlsx").status_code == status
+
+
+def test_anonymous_visitors_go_to_login(client, plan):
+    for url in [URL, f"{URL}bang-tinh.xlsx"]:
+        assert client.get(url)["Location"].startswith("/dang-nhap/")
+
+
+def test_each_plan_counted_as_its_dashboard_counts_it(client, cast, two_plans):
+    binh_son, tiny = two_plans
+    with on("2026-12-10"):  # after Bình Sơn's due date (05/12) and the tiny plan's (20/11)
+        report = current_report(binh_son, "LDTBXH")
+        client.force_login(cast["canbo.ldtbxh"])
+        page = ReportPage(report).fill_everything()
+        page.values["proposal-0-text"] = "Đề nghị tỉnh hỗ trợ kinh phí"
+        client.post(f"/bao-cao/{report.pk}/", page.data("submit"))  # late: sent after 05/12
+        assert AgencyReport.objects.get(pk=report.pk).state == ReportState.SUBMITTED
+        open_cycle(tiny, 2026)
+        client.force_login(cast["lanhdao"])
+        html = client.get(URL, {"year": 2026}).content.decode()
+        dashboard = client.get(f"/bang-dieu-khien/{binh_son.slug}/2026/").content.decode()
+    expected = AgencyReport.objects.filter(cycle__plan=binh_son, cycle__year=2026).count()
+    open_proposals = Proposal.objects.filter(report=report).count()
+    assert open_proposals >= 1
+    # expected, sent, approved, late, overdue, not sent, open proposals
+    assert row_of(html, binh_son.slug) == [str(expected), "1", "0", "1", str(expected - 1), str(expected - 1),
+                                           str(open_proposals)]  # fmt: skip
+    assert f"<strong>{expected}</strong> phải báo cáo" in dashboard and "<strong>1</strong> đã gửi" in dashboard
+    tiny_reports = AgencyReport.objects.filter(cycle__plan=tiny, cycle__year=2026).count()
+    assert tiny_reports == 2
+    assert row_of(html, TINY) == ["2", "0", "0", "0", "2", "2", "0"]  # none sent, both past 20/11/2026
+
+
+def test_a_year_without_a_cycle_says_so(client, cast, two_plans):
+    with on("2026-12-06"):
+        client.force_login(cast["lanhdao"])
+        html = client.get(URL, {"year": 2023}).content.decode()
+    assert "Chưa mở kỳ báo cáo năm 2023." in html
+    assert row_of(html, TINY) == ["0"] * 7
+
+
+def test_a_wrong_year_shows_the_latest(client, cast, two_plans):
+    with on("2026-12-06"):
+        client.force_login(cast["lanhdao"])
+        for text in ["abc", "1999", "٢٠٢٦", "2031"]:
+            html = client.get(URL, {"year": text}).content.decode()
+            assert "năm 2026</h1>" in html, text
+
+
+def test_the_excel_file_has_a_row_per_plan(client, cast, two_plans):
+    binh_son, tiny = two_plans
+    with on("2026-12-06"):
+        client.force_login(cast["lanhdao"])
+        open_cycle(binh_son, 2026)
+        response = client.get(f"{URL}bang-tinh.xlsx", {"year": 2026})
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:3] == ("Kế hoạch", "Phải báo cáo", "Đã gửi")
+    names = {row[0] for row in rows[1:]}
+    assert {str(binh_son), str(tiny)} <= names
+
+
+def copies_of(plan, count: int, first: int = 0) -> None:
+    """`count` more plans like `plan`, each with a 2026 cycle, two reports and a proposal."""
+    agencies = list(AgencyReport.objects.filter(cycle__plan=plan).values_list("agency_id", flat=True)[:2])
+    fields = {f.name: getattr(plan, f.name) for f in Plan._meta.concrete_fields if f.name not in ("id", "slug")}
+    for n in range(first, first + count):
+        copy = Plan.objects.create(**fields, slug=f"{plan.slug}-{n}")
+        cycle = open_cycle(copy, 2026)  # no sections: no reports of its own
+        reports = [AgencyReport.objects.create(cycle=cycle, agency_id=agency) for agency in agencies]
+        Proposal.objects.create(report=reports[0], text="Kiến nghị")
+
+
+def test_queries_do_not_grow_with_the_plans(client, cast, two_plans):
+    binh_son, tiny = two_plans
+    with on("2026-12-06"):
+        client.force_login(cast["lanhdao"])
+        open_cycle(tiny, 2026)
+        copies_of(tiny, 1)  # 3 plans
+        at_three = queries_of(client, f"{URL}?year=2026")
+        copies_of(tiny, 27, first=1)  # 30 plans
+        assert Plan.objects.count() == 30
+        at_thirty = queries_of(client, f"{URL}?year=2026")
+    assert at_three == at_thirty
