@@ -157,6 +157,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "agencies.context_processors.roles",
+                "province.context_processors.province_link",
                 "binhson_plan.context_processors.demo_mode",
             ],
         },

@@ -11,7 +11,6 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
-from agencies.permissions import Role, has_role
 from binhson_plan.collation import sort_key as vietnamese_order
 from binhson_plan.dates import DayField
 from binhson_plan.number_format import with_unit
@@ -27,10 +26,12 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def require_province_reader(user) -> None:
-    """The province view is for the Sở (a reviewer of every plan), leadership and administrators."""
-    allowed = user.is_superuser or has_role(user, Role.VIEWER) or has_role(user, Role.ADMINISTRATOR)
-    if not (allowed or access.is_reviewer(user)):
-        raise PermissionDenied("Trang toàn tỉnh dành cho Sở Dân tộc và Tôn giáo và lãnh đạo.")
+    """The province's pages are for those who read every plan: the Sở, leadership and administrators."""
+    if not access.reads_every_plan(user):
+        raise PermissionDenied(
+            "Trang toàn tỉnh dành cho Sở Dân tộc và Tôn giáo, lãnh đạo tỉnh và quản trị viên: tài khoản của bạn chỉ "
+            "được phân công theo dõi một số kế hoạch (xem ở mục Thẩm định hoặc Bảng điều khiển)."
+        )
 
 
 def _years(plans, today) -> list[int]:

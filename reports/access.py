@@ -38,6 +38,18 @@ def reviews_every_plan(user) -> bool:
     return is_reviewer(user) and (PlanRoleKind.REVIEWER, None) in _plan_rows(user)
 
 
+def reads_every_plan(user) -> bool:
+    """Whether `user` reads every plan of the province: administrators, the Sở (a reviewer of every plan), and
+    viewers (leadership) whose rows name no plan or every plan. The province's pages are theirs."""
+    if user.is_superuser or has_role(user, Role.ADMINISTRATOR):
+        return True
+    if has_role(user, Role.VIEWER):
+        named = {p for role, p in _plan_rows(user) if role == PlanRoleKind.VIEWER}
+        if not named or None in named:
+            return True
+    return reviews_every_plan(user)
+
+
 def _reviewed_ids(user) -> set[int]:
     return {plan for role, plan in _plan_rows(user) if role == PlanRoleKind.REVIEWER and plan is not None}
 

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from openpyxl import load_workbook
 
 from reports.cycles.opening import open_cycle
-from reports.models import AgencyReport, Proposal, ReportState
+from reports.models import AgencyReport, PlanRole, PlanRoleKind, Proposal, ReportState
 from tasks.models import Plan
 from tests.conftest import DATA, queries_of
 from tests.reports.helpers import ReportPage, current_report, on
@@ -32,12 +32,30 @@ def row_of(html: str, slug: str) -> list[str]:
     return [re.sub(r"<[^>]+>", "", cell.split("</td>")[0]).strip() for cell in cells]
 
 
-@pytest.mark.parametrize(("user", "status"), [("lanhdao", 200), ("quantri", 200), ("canbo.ldtbxh", 403),
-                                              ("canbo.binhan", 403)])  # fmt: skip
+WHO = [("lanhdao", 200), ("quantri", 200), ("sodantoc", 200), ("vanphong", 403), ("canbo.ldtbxh", 403),
+       ("canbo.binhan", 403)]  # fmt: skip
+
+
+@pytest.mark.parametrize(("user", "status"), WHO)
 def test_who_sees_the_province_view(client, cast, two_plans, user, status):
+    """The Sở (reviewer of every plan), leadership and administrators; not a reviewer of one plan (vanphong reviews
+    Bình Sơn's only), nor agency staff. The menu offers the page to those who may open it, and to no one else."""
     client.force_login(cast[user])
-    assert client.get(URL).status_code == status
+    response = client.get(URL)
+    assert response.status_code == status
     assert client.get(f"{URL}bang-tinh.xlsx").status_code == status
+    if status == 403:
+        assert "Trang toàn tỉnh dành cho Sở Dân tộc và Tôn giáo" in response.content.decode()
+    menu = client.get("/ke-hoach/").content.decode().split("</nav>")[0]
+    assert (f'href="{URL}">Toàn tỉnh</a>' in menu) == (status == 200)
+
+
+def test_a_viewer_named_to_one_plan_does_not_see_the_province(client, cast, two_plans):
+    binh_son, _ = two_plans
+    PlanRole.objects.create(user=cast["lanhdao"], role=PlanRoleKind.VIEWER, plan=binh_son)
+    client.force_login(cast["lanhdao"])
+    assert client.get(URL).status_code == 403
+    assert f'href="{URL}">Toàn tỉnh</a>' not in client.get("/ke-hoach/").content.decode()
 
 
 def test_anonymous_visitors_go_to_login(client, plan):
