@@ -159,11 +159,21 @@ class SummaryForm(forms.Form):
             field.error_messages["required"] = REQUIRED
 
 
+def builds_summaries(user) -> bool:
+    """The Sở (a reviewer of every plan) builds the summary; leadership and administrators read it."""
+    return access.reviews_every_plan(user)
+
+
 def summaries(request):
     """The province's yearly summaries, every version by year, and the form that asks for a new one."""
     require_province_reader(request.user)
     today = timezone.localdate()
     years = _years(queries.plans_of_province(), today)
+    builds = builds_summaries(request.user)
+    if request.method == "POST" and not builds:
+        raise PermissionDenied(
+            "Chỉ Sở Dân tộc và Tôn giáo (cơ quan thẩm định mọi kế hoạch) dựng bản tổng hợp toàn tỉnh."
+        )
     form = SummaryForm(request.POST or None, years=years, initial={"year": years[-1], "report_date": today})
     status = 200
     if request.method == "POST":
@@ -178,7 +188,8 @@ def summaries(request):
     versions = ProvinceSummary.objects.select_related("requested_by").annotate(
         done=Count("parts", filter=Q(parts__ok=True)), failed=Count("parts", filter=Q(parts__ok=False))
     )
-    return render(request, "province/summaries.html", {"versions": versions, "form": form}, status=status)
+    context = {"versions": versions, "form": form if builds else None}
+    return render(request, "province/summaries.html", context, status=status)
 
 
 def _start(request, year, report_date):
