@@ -58,9 +58,10 @@ def latest_by_plan(measures) -> dict:
     the latest value up to the year."""
     latest = {}
     for m in measures:
-        if m.row["value"] is not None and m.plan not in latest:
-            estimate = "ước " if m.row["value_is_estimate"] else ""
-            latest[m.plan] = (m.row["value"], f"{estimate}năm {m.row['value_year']}", m.row["value_year"])
+        if m.row["value"] is None or m.row["value_year"] <= latest.get(m.plan, (None, "", 0))[2]:
+            continue  # a milestone already past is judged on its own year's value: the latest is another's
+        estimate = "ước " if m.row["value_is_estimate"] else ""
+        latest[m.plan] = (m.row["value"], f"{estimate}năm {m.row['value_year']}", m.row["value_year"])
     return latest
 
 
@@ -70,11 +71,17 @@ def province_figure(indicator, latest: dict, measuring: list, year: int) -> str:
         return "Chưa có kế hoạch nào có số liệu."
     values = sorted(latest.items(), key=lambda item: item[1][0])
     (low_plan, (low, low_when, _)), (high_plan, (high, high_when, _)) = values[0], values[-1]
-    spread = (
-        f"Từ {with_unit(low, indicator.unit)} ({plan_label(low_plan)}, {low_when}) đến "
-        f"{with_unit(high, indicator.unit)} ({plan_label(high_plan)}, {high_when}); "
-        f"{len(latest)}/{len(measuring)} kế hoạch có số liệu."
-    )
+    if len(values) == 1:
+        spread = (
+            f"Chỉ {plan_label(low_plan)} có số liệu: {with_unit(low, indicator.unit)} ({low_when}); "
+            f"1/{len(measuring)} kế hoạch có số liệu."
+        )
+    else:
+        spread = (
+            f"Từ {with_unit(low, indicator.unit)} ({plan_label(low_plan)}, {low_when}) đến "
+            f"{with_unit(high, indicator.unit)} ({plan_label(high_plan)}, {high_when}); "
+            f"{len(latest)}/{len(measuring)} kế hoạch có số liệu."
+        )
     if indicator.aggregation == Aggregation.SUM:
         of_year = [value for value, _, value_year in latest.values() if value_year == year]
         if len(of_year) == len(measuring):
