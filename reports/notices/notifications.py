@@ -198,9 +198,10 @@ def send_review_digest(now: datetime.datetime | None = None) -> bool:
                 record(key, [user.email], subject, _digest_body(theirs))
                 keys.append(key)
     sent, failure = False, None
-    for notice in Notification.objects.filter(key__in=keys, state=NoticeState.PENDING).order_by("key"):
+    pending = dict(Notification.objects.filter(key__in=keys, state=NoticeState.PENDING).values_list("key", "pk"))
+    for key in (key for key in keys if key in pending):  # by address, as the reviewers were read
         try:
-            sent |= deliver(notice.pk)
+            sent |= deliver(pending[key])
         except Exception as exc:
             failure = failure or exc  # recorded on the message; the others still go
     if failure is not None:

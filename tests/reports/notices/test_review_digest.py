@@ -3,6 +3,7 @@ by plan), nobody gets a mail with nothing new, and each recipient at most one a 
 
 import io
 import pathlib
+import smtplib
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -80,7 +81,8 @@ def test_each_reviewer_reads_only_the_submissions_of_their_plans(cast, plan, tin
     [district] = mailbox("vanphong@binhson.local")  # Bình Sơn's reviewer: Bình Sơn's reports only
     assert district.subject == "Báo cáo mới chờ thẩm định ngày 06/12/2026"
     assert district.body.startswith("Có 2 báo cáo mới gửi, chờ thẩm định.\n\nhuyện Bình Sơn (2 báo cáo):\n")
-    assert f"- {LDTBXH}, báo cáo năm 2026, gửi lúc 09:0" in district.body and f"- {GDDT}, báo cáo năm 2026" in district.body
+    assert f"- {LDTBXH}, báo cáo năm 2026, gửi lúc 09:0" in district.body
+    assert f"- {GDDT}, báo cáo năm 2026" in district.body
     assert "/ke-hoach/binh-son-ctdt-2021-2030/tham-dinh/" in district.body
     assert "Trà Bồng" not in district.body and TINY not in district.body and "tra-bong" not in district.body
 
@@ -119,10 +121,49 @@ def test_each_reviewer_reads_only_the_submissions_of_their_plans(cast, plan, tin
     assert Notification.objects.filter(key__startswith="review-digest-").count() == 5
 
 
-def test_a_reviewer_without_an_address_or_nothing_new_gets_nothing(cast, plan, tiny, tiny_reviewer):
-    get_user_model().objects.filter(pk=cast["vanphong"].pk).update(email="")
+def test_the_first_digest_per_reviewer_goes_on_from_the_last_shared_one(cast, plan):
+    """Before digests went per reviewer, one shared message of the day went to them all: a reviewer's first own
+    digest lists what came after the last shared one they received, even when the job missed a day."""
+    with on("2026-12-05", "09:00"):
+        submit(plan, "LDTBXH", cast["canbo.ldtbxh"])
+    with on("2026-12-05", "17:00"):
+        Notification.objects.create(
+            key="review-digest-2026-12-05",
+            recipients="sodantoc@binhson.local, vanphong@binhson.local",
+            subject="Báo cáo mới chờ thẩm định ngày 05/12/2026",
+            state="sent",
+        )
+    with on("2026-12-06", "08:00"):
+        submit(plan, "GDDT", cast["canbo.gddt"])
+    with on("2026-12-07", "17:00"):  # no run on the 6th
+        assert send_review_digest_job.apply().get() is True
+    assert [message.to for message in mail.outbox] == [["sodantoc@binhson.local"], ["vanphong@binhson.local"]]
+    for message in mail.outbox:
+        assert GDDT in message.body and LDTBXH not in message.body
+    keys = set(Notification.objects.filter(key__startswith="review-digest-u").values_list("key", flat=True))
+    assert keys == {f"review-digest-u{cast[name].pk}-2026-12-07" for name in ("sodantoc", "vanphong")}
+
+
+def test_a_refused_digest_stays_pending_and_the_others_go(cast, plan, monkeypatch):
+    from django.core.mail import send_mail as real_send_mail
+
+    from reports.notices.notifications import deliver_pending
+
+    def refuse_the_sở(subject, body, sender, recipients, **kwargs):
+        if recipients == ["sodantoc@binhson.local"]:
+            raise smtplib.SMTPRecipientsRefused({recipients[0]: (550, b"mailbox full")})
+        return real_send_mail(subject, body, sender, recipients, **kwargs)
+
+    monkeypatch.setattr("reports.notices.notifications.send_mail", refuse_the_sở)
     with on("2026-12-06", "09:00"):
         submit(plan, "LDTBXH", cast["canbo.ldtbxh"])
-    with on("2026-12-06", "17:00"):
-        assert send_review_digest_job.apply().get() is True
-    assert [message.to for message in mail.outbox] == [["sodantoc@binhson.local"]]
+    with on("2026-12-06", "17:00"), pytest.raises(smtplib.SMTPRecipientsRefused):
+        send_review_digest_job.apply().get()
+    assert [message.to for message in mail.outbox] == [["vanphong@binhson.local"]]  # sent after the refusal
+    notice = Notification.objects.get(key=f"review-digest-u{cast['sodantoc'].pk}-2026-12-06")
+    assert (notice.state, notice.attempts) == ("pending", 1) and "SMTPRecipientsRefused" in notice.last_error
+    monkeypatch.setattr("reports.notices.notifications.send_mail", real_send_mail)
+    with on("2026-12-06", "17:10"):
+        assert deliver_pending() == 1
+        assert send_review_digest_job.apply().get() is False  # never twice
+    assert [message.to for message in mail.outbox] == [["vanphong@binhson.local"], ["sodantoc@binhson.local"]]
