@@ -1,6 +1,6 @@
-"""E-mail to agencies when their report is sent back, reopened or approved, and one daily digest
-of new submissions to Văn phòng huyện. Every message goes through the outbox (`Notification`): written
-once by its key — for a report's event, in the event's own transaction — then sent by a job, and retried
+"""E-mail to agencies when their report is sent back, reopened or approved, and one daily digest of new
+submissions to each reviewer, of the plans they review. Every message goes through the outbox (`Notification`):
+written once by its key — for a report's event, in the event's own transaction — then sent by a job, and retried
 by a sweep while the broker or the mail server is down. Never lost, never sent twice."""
 
 import datetime
@@ -12,9 +12,12 @@ from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
 from agencies.permissions import Role
+from binhson_plan.collation import sort_key
+from reports.access import reviews
 from reports.models import NoticeState, Notification, PlanRoleKind, ReportAction, ReportEvent
 
 logger = logging.getLogger(__name__)
@@ -124,25 +127,83 @@ def reviewer_addresses(plan_ids) -> list[str]:
     return sorted(set(users.values_list("email", flat=True)))
 
 
+DIGEST = "review-digest-"
+
+
+def _digest_key(user, day: datetime.date) -> str:
+    """Each reviewer's digest of the day: one message per recipient and day (`review-digest-u<id>-<yyyy-mm-dd>`).
+    Before digests went per reviewer, one message of the day went to all (`review-digest-<yyyy-mm-dd>`)."""
+    return f"{DIGEST}u{user.pk}-{day.isoformat()}"
+
+
+def _previous_digest(user) -> datetime.datetime | None:
+    """When `user`'s previous digest was written: their own, else the last shared one that went to them."""
+    own = Notification.objects.filter(key__startswith=f"{DIGEST}u{user.pk}-").order_by("-created_at").first()
+    if own is not None:
+        return own.created_at
+    shared = Notification.objects.filter(key__startswith=DIGEST).exclude(key__startswith=f"{DIGEST}u")
+    for notice in shared.order_by("-created_at").only("recipients", "created_at").iterator():
+        if user.email in notice.recipient_list():
+            return notice.created_at
+    return None
+
+
+def _digest_body(events) -> str:
+    """The new submissions, grouped by plan under its short title, each group with its review queue."""
+    by_plan = {}
+    for event in events:
+        by_plan.setdefault(event.report.cycle.plan, []).append(event)
+    lines = [f"Có {len(events)} báo cáo mới gửi, chờ thẩm định."]
+    for plan in sorted(by_plan, key=lambda p: (p.is_illustrative, sort_key(p.short_title))):
+        lines += ["", f"{plan.short_title} ({len(by_plan[plan])} báo cáo):"]
+        for event in by_plan[plan]:
+            late = " (gửi muộn)" if event.report.is_late else ""
+            when = timezone.localtime(event.at).strftime("%H:%M %d/%m/%Y")
+            lines.append(f"- {event.report.agency.name}, báo cáo năm {event.report.cycle.year}, gửi lúc {when}{late}")
+        lines.append(f"Danh sách chờ thẩm định: {settings.PORTAL_URL}{reverse('reports:queue', args=[plan.slug])}")
+    return "\n".join(lines)
+
+
 def send_review_digest(now: datetime.datetime | None = None) -> bool:
-    """One mail a day to reviewers listing the reports submitted since the previous digest."""
+    """One mail a day to each reviewer listing the reports submitted, in the plans they review (every plan for the
+    Sở), since their previous digest; none to a reviewer with nothing new. True when a mail went out now. The
+    day's messages are written together before any is sent; a mail-server error is raised after the others
+    went, and the messages it stopped stay pending for the sweep."""
     now = now or timezone.now()
     today = timezone.localtime(now).date()
-    previous = Notification.objects.filter(key__startswith="review-digest-").order_by("-created_at").first()
-    since = previous.created_at if previous else now - datetime.timedelta(days=1)
-    events = (
-        ReportEvent.objects.filter(action=ReportAction.SUBMITTED, at__gt=since, at__lte=now)
-        .select_related("report__agency", "report__cycle")
+    reviewers = (
+        get_user_model()
+        .objects.filter(plan_roles__role=PlanRoleKind.REVIEWER, groups__name=Role.REVIEWER, is_active=True)
+        .exclude(email="")
+        .distinct()
+        .order_by("email", "pk")
+    )
+    windows = {}
+    for user in reviewers:
+        windows[user] = _previous_digest(user) or now - datetime.timedelta(days=1)
+    if not windows:
+        return False
+    events = list(
+        ReportEvent.objects.filter(action=ReportAction.SUBMITTED, at__gt=min(windows.values()), at__lte=now)
+        .select_related("report__agency", "report__cycle__plan")
         .order_by("at")
     )
-    if not events:
-        return False
-    lines = [f"Có {len(events)} báo cáo mới gửi, chờ thẩm định:"]
-    for event in events:
-        late = " (gửi muộn)" if event.report.is_late else ""
-        when = timezone.localtime(event.at).strftime("%H:%M %d/%m/%Y")
-        lines.append(f"- {event.report.agency.name}, báo cáo năm {event.report.cycle.year}, gửi lúc {when}{late}")
-    lines.append(f"Danh sách chờ thẩm định: {settings.PORTAL_URL}/tham-dinh/")
     subject = f"Báo cáo mới chờ thẩm định ngày {today:%d/%m/%Y}"
-    plans = {event.report.cycle.plan_id for event in events}
-    return send_once(f"review-digest-{today.isoformat()}", reviewer_addresses(plans), subject, "\n".join(lines))
+    keys = []
+    with transaction.atomic():
+        for user, since in windows.items():
+            theirs = [e for e in events if e.at > since and reviews(user, e.report.cycle.plan)]
+            if theirs:
+                key = _digest_key(user, today)
+                record(key, [user.email], subject, _digest_body(theirs))
+                keys.append(key)
+    sent, failure = False, None
+    pending = dict(Notification.objects.filter(key__in=keys, state=NoticeState.PENDING).values_list("key", "pk"))
+    for key in (key for key in keys if key in pending):  # by address, as the reviewers were read
+        try:
+            sent |= deliver(pending[key])
+        except Exception as exc:
+            failure = failure or exc  # recorded on the message; the others still go
+    if failure is not None:
+        raise failure
+    return sent

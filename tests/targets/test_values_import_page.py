@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 
 from targets.models import ReferenceValue, TargetValue
+from tasks.models import Plan
 from tests.conftest import DATA
 
 SLUG = "binh-son-ctdt-2021-2030"
@@ -102,6 +103,29 @@ def test_the_import_command_lists_errors(plan, tmp_path):
     path.write_text("target_code,year,value\n2025.07,2020,abc\n", encoding="utf-8")
     with pytest.raises(CommandError, match="Dòng 2, cột value: “abc” không phải là số"):
         call_command("import_values", str(path))
+
+
+def test_the_import_command_asks_which_plan_when_several_are_followed(plan):
+    """Without --plan, the one active plan; with two active, a refusal naming them, and nothing written."""
+    call_command("load_plan", str(DATA / "tiny_plan.yaml"), stdout=io.StringIO())
+    message = (
+        "Có 2 kế hoạch đang theo dõi (binh-son-ctdt-2021-2030, tra-bong-thu-nghiem): chọn kế hoạch của số liệu bằng "
+        "--plan, ví dụ --plan binh-son-ctdt-2021-2030. Chưa nhập gì."
+    )
+    with pytest.raises(CommandError) as refused:
+        call_command("import_values", str(DATA / "vi_du_so_lieu.csv"), stdout=io.StringIO())
+    assert str(refused.value) == message
+    assert not TargetValue.objects.exists() and not ReferenceValue.objects.exists()
+
+    out = io.StringIO()
+    call_command("import_values", str(DATA / "vi_du_so_lieu.csv"), plan="binh-son-ctdt-2021-2030", stdout=out)
+    assert out.getvalue().startswith("Đã nhập ") and TargetValue.objects.filter(target__plan=plan).exists()
+    written = TargetValue.objects.count()
+
+    Plan.objects.filter(slug="tra-bong-thu-nghiem").update(is_active=False)  # one plan followed again: the default
+    out = io.StringIO()
+    call_command("import_values", str(DATA / "vi_du_so_lieu.csv"), stdout=out)
+    assert out.getvalue().startswith("Đã nhập 0 giá trị mới, ") and TargetValue.objects.count() == written
 
 
 def test_an_import_puts_values_on_the_first_milestone(reviewer, plan):

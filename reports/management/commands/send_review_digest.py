@@ -6,7 +6,10 @@ from reports.notices.notifications import send_review_digest
 
 
 class Command(BaseCommand):
-    help = "Gửi thư tổng hợp báo cáo mới gửi cho Văn phòng huyện (mỗi ngày tối đa một thư)."
+    help = (
+        "Gửi mỗi người thẩm định thư tổng hợp báo cáo mới gửi của các kế hoạch mình thẩm định "
+        "(mỗi người tối đa một thư mỗi ngày)."
+    )
 
     def handle(self, *args, **options):
         sent = send_review_digest()

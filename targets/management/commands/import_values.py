@@ -1,4 +1,5 @@
-"""`manage.py import_values FILE [--plan SLUG]`: record past values of targets from CSV or XLSX."""
+"""`manage.py import_values FILE [--plan SLUG]`: record past values of targets from CSV or XLSX. Without `--plan`,
+the one active plan; with several active, refused (naming them), nothing written."""
 
 from pathlib import Path
 
@@ -16,13 +17,20 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("path")
-        parser.add_argument("--plan", help="mã định danh của kế hoạch (mặc định: kế hoạch đang theo dõi)")
+        parser.add_argument("--plan", help="mã định danh của kế hoạch (bắt buộc khi có nhiều kế hoạch đang theo dõi)")
 
     def handle(self, *args, **options):
         plans = Plan.objects.filter(is_active=True)
-        plan = (
-            plans.filter(slug=options["plan"]).first() if options["plan"] else plans.order_by("-period_start").first()
-        )
+        if options["plan"]:
+            plan = plans.filter(slug=options["plan"]).first()
+        else:
+            slugs = sorted(plans.values_list("slug", flat=True))
+            if len(slugs) > 1:  # which plan the values are of is the user's to say, never a guess
+                raise CommandError(
+                    f"Có {len(slugs)} kế hoạch đang theo dõi ({', '.join(slugs)}): chọn kế hoạch của số liệu bằng "
+                    f"--plan, ví dụ --plan {slugs[0]}. Chưa nhập gì."
+                )
+            plan = plans.first()
         if plan is None:
             raise CommandError("Không tìm thấy kế hoạch.")
         path = Path(options["path"])
