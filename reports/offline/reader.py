@@ -205,9 +205,10 @@ NOT_A_NUMBER = _NotANumber()
 
 
 def _numbers_without_a_value(sheet, budget: Budget) -> set[tuple[int, int]]:
-    """(row, column) of the sheet's number cells holding an empty value element (`_NotANumber`), by one expat pass
-    over the sheet's XML within the upload's time budget (binhson_plan.workbooks has capped its size)."""
-    found, state = set(), {"cell": None, "value": None, "row": 0, "column": 0}
+    """(row, column) of the sheet's number cells holding an empty value element and no formula (`_NotANumber`), by
+    one expat pass over the sheet's XML within the upload's time budget (binhson_plan.workbooks has capped its
+    size). A formula's cell keeps its own refusal (`FORMULA`): openpyxl writes its value empty too."""
+    found, state = set(), {"cell": None, "value": None, "empty": False, "formula": False, "row": 0, "column": 0}
 
     def start(tag, attributes):
         local = tag.rsplit(":", 1)[-1]
@@ -216,7 +217,9 @@ def _numbers_without_a_value(sheet, budget: Budget) -> set[tuple[int, int]]:
         elif local == "c":
             letters = "".join(ch for ch in attributes.get("r", "") if ch.isalpha())
             state["column"] = column_index_from_string(letters) if letters else state["column"] + 1
-            state["cell"] = attributes.get("t", "n")
+            state["cell"], state["empty"], state["formula"] = attributes.get("t", "n"), False, False
+        elif local == "f":
+            state["formula"] = True
         elif local == "v" and state["cell"] == "n":
             state["value"] = ""
 
@@ -227,10 +230,10 @@ def _numbers_without_a_value(sheet, budget: Budget) -> set[tuple[int, int]]:
     def end(tag):
         local = tag.rsplit(":", 1)[-1]
         if local == "v" and state["value"] is not None:
-            if not state["value"].strip():
-                found.add((state["row"], state["column"]))
-            state["value"] = None
+            state["empty"], state["value"] = not state["value"].strip(), None
         elif local == "c":
+            if state["empty"] and not state["formula"]:
+                found.add((state["row"], state["column"]))
             state["cell"] = None
 
     parser = expat.ParserCreate()
