@@ -27,7 +27,7 @@ from binhson_plan.backup import BackupError, backups_in, media_checksums, prune
 from reports.models import AgencyReport, Evidence, Proposal, ReportEvent, TargetEntry, TaskEntry
 from targets.models import Assessment, TargetValue
 from tests.conftest import DATA
-from tests.reports.helpers import ReportPage, current_report
+from tests.reports.helpers import ReportPage, current_report, post_seen
 
 PDF = b"%PDF-1.4\n1 0 obj<< /Type /Catalog >>endobj\ntrailer<<>>\n%%EOF\n"
 MODELS = [AgencyReport, ReportEvent, TaskEntry, TargetEntry, Proposal, Evidence, TargetValue, Assessment]
@@ -47,7 +47,7 @@ def season(transactional_db, client, cast, plan, settings, tmp_path):
         client.post(f"/bao-cao/{report.pk}/", page.data() | {page.field("lead", lead, "new_evidence"): upload})
         client.post(f"/bao-cao/{report.pk}/", ReportPage(report).data("submit"))
     client.force_login(cast["vanphong"])
-    client.post(f"/bao-cao/{AgencyReport.objects.get(agency__code='LDTBXH', cycle__year=2026).pk}/duyet/")
+    post_seen(client, f"/bao-cao/{AgencyReport.objects.get(agency__code='LDTBXH', cycle__year=2026).pk}/duyet/")
     assert Evidence.objects.count() == 2 and TargetValue.objects.filter(source_report__isnull=False).exists()
     return plan
 

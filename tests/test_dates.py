@@ -19,7 +19,7 @@ from reports.cycles.opening import open_cycle
 from reports.models import TargetEntry
 from targets.models import TargetValue
 from tasks.models import Plan
-from tests.reports.helpers import ReportPage, current_report
+from tests.reports.helpers import ReportPage, current_report, post_seen
 from tests.reports.review.test_deadline import submit
 
 RANGE = "Ngày không hợp lệ: phải từ 01/01/2000 đến 31/12/2100 (đã nhập {})."
@@ -124,7 +124,7 @@ def test_the_date_a_sent_back_report_s_corrections_are_due(client, cast, report,
     assert report.state == "submitted"
     client.force_login(cast["vanphong"])
     data = {"reason": "Thiếu số liệu.", "correction_due_on": typed}
-    response = client.post(f"/bao-cao/{report.pk}/tra-lai/", data)
+    response = post_seen(client, f"/bao-cao/{report.pk}/tra-lai/", data)
     assert response.status_code == 422 and message in response.content.decode()
     report.refresh_from_db()
     assert report.state == "submitted" and report.correction_due_on is None

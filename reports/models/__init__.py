@@ -17,7 +17,14 @@ from reports.models.entries import (
 )
 from reports.models.events import ReportAction, ReportEvent, snapshot
 from reports.models.outbox import NoticeState, Notification
-from reports.models.report import REOPENED_LABEL, SHARED_STATES, AgencyReport, AgencyReportQuerySet, ReportState
+from reports.models.report import (
+    REOPENED_LABEL,
+    SHARED_STATES,
+    AgencyReport,
+    AgencyReportQuerySet,
+    ReportChanged,
+    ReportState,
+)
 from reports.models.roles import PlanRole, PlanRoleKind
 
 __all__ = [
@@ -35,6 +42,7 @@ __all__ = [
     "ProposalState",
     "REOPENED_LABEL",
     "ReportAction",
+    "ReportChanged",
     "ReportContentQuerySet",
     "ReportEvent",
     "ReportState",

@@ -22,6 +22,15 @@ from targets.models import TargetValue
 REOPENED_LABEL = "Được mở lại để sửa"
 
 
+class ReportChanged(Exception):
+    """A reviewer's action refused: the report changed (saved, sent, sent back…) since the page it was taken from
+    showed `expected` (None: the request carried no version). `report` holds the report as it is now."""
+
+    def __init__(self, report, expected):
+        super().__init__(f"report {report.pk}: version {report.version}, not {expected}")
+        self.report, self.expected = report, expected
+
+
 class ReportState(models.TextChoices):
     DRAFT = "draft", "Đang soạn"
     SUBMITTED = "submitted", "Đã gửi, chờ thẩm định"
@@ -234,11 +243,22 @@ class AgencyReport(models.Model):
         """Lock the row and read the report afresh: a save holding it has written everything (`claim_version`)."""
         self.refresh_from_db(from_queryset=AgencyReport.objects.select_for_update())
 
-    def _transition(self, to, by, allowed_from, action, reason="", at=None, locked=False, **fields):
+    def lock_as_seen(self, seen) -> None:
+        """Lock the row and read the report afresh; ReportChanged unless its version is `seen` (see `_transition`)."""
+        self._lock()
+        if seen != self.version:
+            raise ReportChanged(self, seen)
+
+    def _transition(self, to, by, allowed_from, action, reason="", at=None, locked=False, seen=..., **fields):
         # Lock the row and read the state afresh: two reviewers acting at once cannot both succeed. The version
-        # moves with the state, so a save begun before this change is refused by `claim_version`.
+        # moves with the state, so a save begun before this change is refused by `claim_version`. `seen`: the
+        # version the reviewer's page showed (None: the request carried none), checked under the same lock, so a
+        # reviewer never approves, sends back nor reopens content they did not see (ReportChanged); left out by
+        # the commands and the demo, which act on the report as it is.
         if not locked:
             self._lock()
+        if seen is not ... and seen != self.version:
+            raise ReportChanged(self, seen)
         if self.handed_over_at:
             raise PermissionDenied("Báo cáo đã chuyển giao cho cơ quan kế nhiệm theo sắp xếp tổ chức.")
         if self.state not in allowed_from:
@@ -281,14 +301,14 @@ class AgencyReport(models.Model):
         )  # fmt: skip
 
     @transaction.atomic
-    def approve(self, by, at=None):
+    def approve(self, by, at=None, seen=...):
         return self._transition(
-            ReportState.APPROVED, by, (ReportState.SUBMITTED,), ReportAction.APPROVED, at=at,
+            ReportState.APPROVED, by, (ReportState.SUBMITTED,), ReportAction.APPROVED, at=at, seen=seen,
             reviewed_at=at or timezone.now(),
         )  # fmt: skip
 
     @transaction.atomic
-    def send_back(self, by, reason: str, correction_due_on=None, at=None):
+    def send_back(self, by, reason: str, correction_due_on=None, at=None, seen=...):
         """Back to the agency with the reason and the date its corrections are due (default: see
         `default_correction_due_on`)."""
         if not reason.strip():
@@ -297,15 +317,15 @@ class AgencyReport(models.Model):
         due = correction_due_on or self.default_correction_due_on(timezone.localtime(now).date())
         return self._transition(
             ReportState.SENT_BACK, by, (ReportState.SUBMITTED,), ReportAction.SENT_BACK, reason=reason, at=at,
-            return_reason=reason, reviewed_at=now, correction_due_on=due,
+            seen=seen, return_reason=reason, reviewed_at=now, correction_due_on=due,
         )  # fmt: skip
 
     @transaction.atomic
-    def reopen(self, by, reason: str):
+    def reopen(self, by, reason: str, seen=...):
         if not reason.strip():
             raise ValidationError("Cần ghi lý do mở lại.")
         return self._transition(
-            ReportState.SENT_BACK, by, (ReportState.APPROVED,), ReportAction.REOPENED, reason=reason,
+            ReportState.SENT_BACK, by, (ReportState.APPROVED,), ReportAction.REOPENED, reason=reason, seen=seen,
             return_reason=reason, correction_due_on=None,  # reopened, not sent back: no corrections' due date
         )  # fmt: skip
 

@@ -10,8 +10,10 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from xml.parsers import expat
 
 from openpyxl import load_workbook
+from openpyxl.utils import column_index_from_string
 
 from binhson_plan import workbooks
 from binhson_plan.dates import day_text
@@ -182,12 +184,66 @@ def _read(book, named: str, budget: Budget) -> UploadedBook:
         sheet = BY_KEY[key]
         last = max(row for row, _pk in placed)
         rows = book[sheet.title].iter_rows(min_row=1, max_row=last, max_col=len(sheet.columns))
+        blank = _numbers_without_a_value(book[sheet.title], budget)
         cells = {}
         for number, row in enumerate(rows, start=1):
             budget.check()
-            cells[number] = list(row)
+            cells[number] = [NOT_A_NUMBER if (number, col) in blank else c for col, c in enumerate(row, start=1)]
         uploaded.cells[key] = {row: cells.get(row, []) for row, _pk in placed}
     return uploaded
+
+
+class _NotANumber:
+    """A number cell whose XML holds a value element with nothing in it: what openpyxl writes for NaN and
+    infinity (`<c t="n"><v></v></c>`), and no spreadsheet writes for a cell left or made empty (it leaves the value
+    out). openpyxl reads it as empty, which would empty the value; `cell_text` refuses it as the number it is not."""
+
+    value, data_type = float("nan"), "n"
+
+
+NOT_A_NUMBER = _NotANumber()
+
+
+def _numbers_without_a_value(sheet, budget: Budget) -> set[tuple[int, int]]:
+    """(row, column) of the sheet's number cells holding an empty value element and no formula (`_NotANumber`), by
+    one expat pass over the sheet's XML within the upload's time budget (binhson_plan.workbooks has capped its
+    size). A formula's cell keeps its own refusal (`FORMULA`): openpyxl writes its value empty too."""
+    found, state = set(), {"cell": None, "value": None, "empty": False, "formula": False, "row": 0, "column": 0}
+
+    def start(tag, attributes):
+        local = tag.rsplit(":", 1)[-1]
+        if local == "row":
+            state["row"], state["column"] = int(attributes.get("r") or state["row"] + 1), 0
+        elif local == "c":
+            letters = "".join(ch for ch in attributes.get("r", "") if ch.isalpha())
+            state["column"] = column_index_from_string(letters) if letters else state["column"] + 1
+            state["cell"], state["empty"], state["formula"] = attributes.get("t", "n"), False, False
+        elif local == "f":
+            state["formula"] = True
+        elif local == "v" and state["cell"] == "n":
+            state["value"] = ""
+
+    def text(chars):
+        if state["value"] is not None:
+            state["value"] += chars
+
+    def end(tag):
+        local = tag.rsplit(":", 1)[-1]
+        if local == "v" and state["value"] is not None:
+            state["empty"], state["value"] = not state["value"].strip(), None
+        elif local == "c":
+            if state["empty"] and not state["formula"]:
+                found.add((state["row"], state["column"]))
+            state["cell"] = None
+
+    parser = expat.ParserCreate()
+    parser.StartElementHandler, parser.EndElementHandler, parser.CharacterDataHandler = start, end, text
+    with sheet.parent._archive.open(sheet._worksheet_path) as source:
+        while chunk := source.read(65536):
+            budget.check()
+            parser.Parse(chunk, False)
+    parser.Parse(b"", True)
+    return found
 
 
 def _whole(value) -> int:
@@ -209,7 +265,8 @@ def cell_text(cell, kind: str) -> str | None:
     value = getattr(cell, "value", None)
     data_type = getattr(cell, "data_type", "n")
     if isinstance(value, float) and not math.isfinite(value):  # "nan", "inf" written into a number cell
-        raise ValueError(f"ô ghi “{value}”, không phải là số: nhập một số.")
+        said = "không có số (NaN hay vô cực)" if cell is NOT_A_NUMBER else f"ghi “{value}”"
+        raise ValueError(f"ô {said}, không phải là số: nhập một số.")
     if isinstance(value, str) and data_type in ("s", "inlineStr"):
         value = _unescaped(value)
     if data_type == "f" or (isinstance(value, str) and data_type not in ("s", "inlineStr") and value[:1] == "="):

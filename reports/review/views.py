@@ -12,7 +12,7 @@ from reports import access
 from reports.cycles.opening import cycle_of, open_cycle
 from reports.editing.asking import flagged_entries
 from reports.editing.views import render_view
-from reports.models import AgencyReport, Proposal, ReportingCycle
+from reports.models import AgencyReport, Proposal, ReportChanged, ReportingCycle
 from reports.plan_choice import choose_plan
 from reports.review import workflow
 from reports.review.forms import CycleDatesForm, CycleOpenForm, ProposalResponseForm, ReportDueForm, SendBackForm
@@ -58,11 +58,32 @@ def review_queue(request, slug):
     return render(request, "reports/review_queue.html", context)
 
 
+def _seen(request) -> int | None:
+    """The report's version the reviewer's page showed (the forms' hidden `version`); None if the request carries
+    none: it is then refused as from a page older than the report (a crafted request, or one from before the rule)."""
+    posted = request.POST.get("version", "")
+    return int(posted) if posted.isdigit() else None
+
+
+def _changed(request, exc: ReportChanged, verb: str):
+    """409: the report changed since the reviewer's page showed it; the page as it is now, to read again."""
+    report = exc.report
+    last = report.events.order_by("-at", "-pk").first()
+    when = max((t for t in (report.updated_at, last and last.at) if t), default=None)
+    now = f"hiện “{report.state_label}”" + (f", thay đổi lúc {timezone.localtime(when):%H:%M %d/%m/%Y}" if when else "")
+    messages.error(
+        request, f"Báo cáo đã thay đổi từ khi anh/chị mở trang ({now}): xin tải lại trang, xem nội dung mới rồi {verb}."
+    )
+    return render_view(request, report, status=409)
+
+
 @require_POST
 def approve(request, pk):
     report = access.get_report_for_reviewer(request, pk)
     try:
-        workflow.approve(report, by=request.user)
+        workflow.approve(report, by=request.user, seen=_seen(request))
+    except ReportChanged as exc:
+        return _changed(request, exc, "duyệt")
     except ValidationError as exc:  # a value dated outside the window in force (workflow.approve)
         messages.error(request, exc.messages[0])
         return render_view(request, report, status=422)
@@ -78,8 +99,16 @@ def send_back(request, pk):
     form = SendBackForm(request.POST, report=report)
     if not form.is_valid():
         return render_view(request, report, send_back_form=form, status=422)
-    workflow.send_back(report, by=request.user, reason=form.cleaned_data["reason"], correction_due_on=form.cleaned_data[
-        "correction_due_on"])  # fmt: skip
+    try:
+        workflow.send_back(
+            report,
+            by=request.user,
+            reason=form.cleaned_data["reason"],
+            correction_due_on=form.cleaned_data["correction_due_on"],
+            seen=_seen(request),
+        )
+    except ReportChanged as exc:
+        return _changed(request, exc, "quyết định trả lại")
     messages.success(
         request, f"Đã trả lại báo cáo của {report.agency.name} để bổ sung (hạn {report.correction_due_on:%d/%m/%Y})."
     )
@@ -107,7 +136,10 @@ def reopen(request, pk):
     form = SendBackForm(request.POST)
     if not form.is_valid():
         return render_view(request, report, send_back_form=form, status=422)
-    workflow.reopen(report, by=request.user, reason=form.cleaned_data["reason"])
+    try:
+        workflow.reopen(report, by=request.user, reason=form.cleaned_data["reason"], seen=_seen(request))
+    except ReportChanged as exc:
+        return _changed(request, exc, "quyết định mở lại")
     messages.success(request, f"Đã mở lại báo cáo của {report.agency.name} để đơn vị chỉnh sửa.")
     return redirect(report)
 

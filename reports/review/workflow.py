@@ -19,17 +19,21 @@ def submit(report, by, at=None):
 
 
 @transaction.atomic
-def approve(report, by, at=None, notify=True):
+def approve(report, by, at=None, notify=True, seen=...):
     """`notify=False`: no message to the agency (the demo year's transitions, whose addresses are not real).
+    `seen`: the version the reviewer's page showed; ReportChanged, approving nothing, if the report changed since
+    (`AgencyReport._transition`), checked before its values are.
     ValidationError, approving nothing, when a value's date lies outside the window in force now (the cycle's
     cut-off moved back after the report was sent): the reviewer sends it back."""
+    if seen is not ...:
+        report.lock_as_seen(seen)
     stray = asking.dates_outside_window(report)
     if stray:
         raise ValidationError(
             "Chưa duyệt được: ngày số liệu của chỉ tiêu " + "; ".join(stray) + " nằm ngoài khoảng ngày cho phép theo "
             "mốc “số liệu tính đến” hiện hành của kỳ báo cáo. Trả lại báo cáo để đơn vị sửa ngày số liệu."
         )
-    event = report.approve(by, at=at)
+    event = report.approve(by, at=at, seen=seen)
     asking.record_approved_values(report, by, at=at)
     if notify:
         _notify_agency(event)
@@ -37,16 +41,16 @@ def approve(report, by, at=None, notify=True):
 
 
 @transaction.atomic
-def send_back(report, by, reason: str, correction_due_on=None, at=None, notify=True):
-    event = report.send_back(by, reason, correction_due_on=correction_due_on, at=at)
+def send_back(report, by, reason: str, correction_due_on=None, at=None, notify=True, seen=...):
+    event = report.send_back(by, reason, correction_due_on=correction_due_on, at=at, seen=seen)
     if notify:
         _notify_agency(event)
     return event
 
 
 @transaction.atomic
-def reopen(report, by, reason: str):
-    event = report.reopen(by, reason)
+def reopen(report, by, reason: str, seen=...):
+    event = report.reopen(by, reason, seen=seen)
     _notify_agency(event)
     return event
 

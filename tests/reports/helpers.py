@@ -1,6 +1,7 @@
 """Building the report page's POST data the way the browser would send it."""
 
 import datetime
+import re
 import zoneinfo
 from contextlib import contextmanager
 
@@ -48,6 +49,20 @@ def another_plan(plan, slug: str, title: str):
     skip = {"id", "slug", "title"}
     fields = {f.name: getattr(plan, f.name) for f in type(plan)._meta.concrete_fields if f.name not in skip}
     return type(plan).objects.create(slug=slug, title=title, **fields)
+
+
+def as_seen(url: str, data: dict | None = None) -> dict:
+    """A reviewer's approve, send-back or reopen POST data as the report page sends it: with the report's version
+    the page showed (reports.review.views._seen), read here from the database: the page was opened just before."""
+    from reports.models import AgencyReport
+
+    pk = int(re.search(r"/bao-cao/(\d+)/", url).group(1))
+    return {**(data or {}), "version": str(AgencyReport.objects.get(pk=pk).version)}
+
+
+def post_seen(client, url: str, data: dict | None = None, **kwargs):
+    """`client.post(url, data)` from a report page opened just before (`as_seen`)."""
+    return client.post(url, as_seen(url, data), **kwargs)
 
 
 def current_report(plan, agency_code, year=2026):

@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from reports.models import AgencyReport, Evidence, Proposal, ReportEvent, TargetEntry, TaskEntry
 from targets.models import Assessment, Target, TargetValue
-from tests.reports.helpers import ReportPage, current_report
+from tests.reports.helpers import ReportPage, current_report, post_seen
 
 PDF = b"%PDF-1.4\n1 0 obj<< /Type /Catalog >>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -23,7 +23,7 @@ def approved(client, cast, plan, settings, tmp_path):
     assert client.post(f"/bao-cao/{report.pk}/", page.data() | {field: SimpleUploadedFile("bb.pdf", PDF)}).status_code
     client.post(f"/bao-cao/{report.pk}/", ReportPage(report).data("submit"))
     client.force_login(cast["vanphong"])
-    client.post(f"/bao-cao/{report.pk}/duyet/")
+    post_seen(client, f"/bao-cao/{report.pk}/duyet/")
     report.refresh_from_db()
     assert report.state == "approved"
     return report

@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 from reports.consolidated.build import build_consolidated_report
 from reports.consolidated.models import ConsolidatedReport
 from reports.models import ReportState
-from tests.reports.helpers import ReportPage, current_report, on
+from tests.reports.helpers import ReportPage, current_report, on, post_seen
 
 HOSTILE = "Thiếu\ufffe kinh phí\uffff đối\x01 ứng\x1b."
 TYPED = HOSTILE[:-1] + "\x7f\x9b."  # DEL and a C1 control, dropped as text is typed too (the eleventh probe)
@@ -137,7 +137,9 @@ def test_what_no_one_can_see_is_nothing_where_something_is_required(client, cast
         sends_with_proposal(client, cast, report, " \u200b\u0301 ")
         assert not report.proposals.exists()  # a row with nothing to read is an empty row, skipped
         client.force_login(cast["vanphong"])
-        refused = client.post(f"/bao-cao/{report.pk}/tra-lai/", {"reason": "\u200b \ufeff", "correction_due_on": ""})
+        refused = post_seen(
+            client, f"/bao-cao/{report.pk}/tra-lai/", {"reason": "\u200b \ufeff", "correction_due_on": ""}
+        )
         assert "Cần ghi lý do để đơn vị biết phải bổ sung gì." in refused.content.decode()
         report.refresh_from_db()
         assert report.state == "submitted"
@@ -189,7 +191,7 @@ def test_text_only_in_private_use_code_points_is_no_reason(client, cast, plan):
         assert client.post(f"/bao-cao/{report.pk}/", page.data("submit")).status_code == 302
         client.force_login(cast["vanphong"])
         for reason in ("\U000f0000", "\ue000\U00100000"):
-            response = client.post(f"/bao-cao/{report.pk}/tra-lai/", {"reason": reason, "correction_due_on": ""})
+            response = post_seen(client, f"/bao-cao/{report.pk}/tra-lai/", {"reason": reason, "correction_due_on": ""})
             assert response.status_code == 422 and "Cần ghi lý do" in response.content.decode()
     report.refresh_from_db()
     assert report.state == ReportState.SUBMITTED

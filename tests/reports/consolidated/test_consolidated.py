@@ -19,7 +19,7 @@ from reports.documents.pdf import document_date
 from reports.models import AgencyReport, ReportingCycle
 from reports.notices.reminders import send_reminders
 from tests.conftest import DATA
-from tests.reports.helpers import ReportPage, current_report
+from tests.reports.helpers import ReportPage, current_report, post_seen
 
 SLUG = "binh-son-ctdt-2021-2030"
 
@@ -43,7 +43,7 @@ def year_of_reports(client, cast, plan):
         )
         client.post(f"/bao-cao/{report.pk}/", page.data("submit"))
     client.force_login(cast["vanphong"])
-    client.post(f"/bao-cao/{AgencyReport.objects.get(agency__code='LDTBXH').pk}/duyet/")
+    post_seen(client, f"/bao-cao/{AgencyReport.objects.get(agency__code='LDTBXH').pk}/duyet/")
     return plan
 
 
@@ -287,7 +287,7 @@ def test_a_proposal_written_as_a_formula_stays_text_in_the_workbooks(client, cas
     page = ReportPage(report).fill_everything().add_proposal(formula)
     assert client.post(f"/bao-cao/{report.pk}/", page.data("submit")).status_code == 302
     client.force_login(cast["vanphong"])
-    client.post(f"/bao-cao/{report.pk}/duyet/")
+    post_seen(client, f"/bao-cao/{report.pk}/duyet/")
     consolidated = built(plan)
     client.force_login(cast["vanphong"])
     for url in [f"/tong-hop/{consolidated.pk}/tep/xlsx/", f"/bang-dieu-khien/{SLUG}/2026/kien-nghi.xlsx"]:

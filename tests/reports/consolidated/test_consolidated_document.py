@@ -12,7 +12,7 @@ from reports.consolidated.build import build_consolidated_report
 from reports.consolidated.models import ConsolidatedReport
 from reports.documents.pdf import document_date
 from reports.models import AgencyReport
-from tests.reports.helpers import ReportPage, current_report
+from tests.reports.helpers import ReportPage, current_report, post_seen
 
 
 @pytest.fixture(autouse=True)
@@ -205,7 +205,7 @@ def test_the_submitted_reports_flow_into_the_body_with_their_status_and_budget(c
     page.lead("III.3.c.2", budget_used="")  # a task without a budget beside one with a budget
     assert client.post(f"/bao-cao/{report.pk}/", page.data("submit")).status_code == 302
     client.force_login(cast["vanphong"])
-    client.post(f"/bao-cao/{AgencyReport.objects.get(agency__code='LDTBXH').pk}/duyet/")
+    post_seen(client, f"/bao-cao/{AgencyReport.objects.get(agency__code='LDTBXH').pk}/duyet/")
     built_report = built(plan)
     assert built_report.state == "ready"
     text = flat(pdf_text(built_report.pdf.path))
@@ -272,7 +272,7 @@ def test_a_budget_awaiting_review_is_stated_apart_from_the_approved_total(client
         page = ReportPage(report).fill_everything().lead(item, budget_used=budget)
         assert client.post(f"/bao-cao/{report.pk}/", page.data("submit")).status_code == 302
     client.force_login(cast["vanphong"])
-    client.post(f"/bao-cao/{AgencyReport.objects.get(agency__code='LDTBXH').pk}/duyet/")
+    post_seen(client, f"/bao-cao/{AgencyReport.objects.get(agency__code='LDTBXH').pk}/duyet/")
     built_report = built(plan)
     sentence = (
         "năm 2026: 1.250.000 đồng theo các báo cáo đã duyệt; ngoài ra, các báo cáo đang thẩm định (chưa duyệt) nêu "

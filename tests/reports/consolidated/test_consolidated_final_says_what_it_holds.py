@@ -10,7 +10,7 @@ from reports.consolidated.coverage import coverage_note
 from reports.consolidated.models import ConsolidatedReport
 from reports.cycles.opening import open_cycle
 from reports.models import ReportingCycle
-from tests.reports.helpers import ReportPage, current_report, on
+from tests.reports.helpers import ReportPage, current_report, on, post_seen
 
 pytestmark = pytest.mark.season
 
@@ -34,7 +34,7 @@ def sent(client, cast, plan, code):
 
 
 def review(client, report, action, **data):
-    response = client.post(f"/bao-cao/{report.pk}/{action}/", data)
+    response = post_seen(client, f"/bao-cao/{report.pk}/{action}/", data)
     assert response.status_code == 302 and not response["Location"].startswith("/dang-nhap/")
     report.refresh_from_db()
 

@@ -20,7 +20,7 @@ from reports.consolidated.models import ConsolidatedReport
 from reports.consolidated.word import consolidated_docx
 from reports.models import AgencyReport, Proposal
 from tests.conftest import DATA
-from tests.reports.helpers import ReportPage, current_report, words_cut_in_tables
+from tests.reports.helpers import ReportPage, current_report, post_seen, words_cut_in_tables
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -49,7 +49,7 @@ def report(client, cast, plan):
         assert client.post(f"/bao-cao/{agency_report.pk}/", page.data("submit")).status_code == 302
     approved = AgencyReport.objects.get(agency__code="LDTBXH")
     client.force_login(cast["vanphong"])
-    assert client.post(f"/bao-cao/{approved.pk}/duyet/").status_code == 302
+    assert post_seen(client, f"/bao-cao/{approved.pk}/duyet/").status_code == 302
     proposal = Proposal.objects.get(report=approved)
     answer = {f"p{proposal.pk}-state": "answered", f"p{proposal.pk}-response": "Huyện bố trí trong dự toán năm sau."}
     assert client.post(f"/bao-cao/{approved.pk}/kien-nghi/{proposal.pk}/", answer).status_code == 302

@@ -14,7 +14,7 @@ from agencies.models import Membership
 from agencies.permissions import Role, add_role
 from targets.models import TargetValue
 from tests.conftest import DATA, queries_of
-from tests.reports.helpers import ReportPage, bhxh_sends, current_report, on
+from tests.reports.helpers import ReportPage, bhxh_sends, current_report, on, post_seen
 
 pytestmark = pytest.mark.season  # who has reported, late or overdue, depends on the day
 SLUG = "binh-son-ctdt-2021-2030"
@@ -58,7 +58,7 @@ def test_who_has_not_reported_at_a_glance(client, cast, imported):
         staff.force_login(cast["canbo.ldtbxh"])
         staff.post(f"/bao-cao/{approved.pk}/", ReportPage(approved).fill_everything().data("submit"))
         client.force_login(cast["vanphong"])
-        client.post(f"/bao-cao/{approved.pk}/duyet/")
+        post_seen(client, f"/bao-cao/{approved.pk}/duyet/")
         summary = client.get(URL).content.decode().split('id="bang-don-vi"')[0]
         assert "<strong>21</strong> chưa gửi" in summary and "quá hạn" not in summary  # not yet: due on 05/12
     late = current_report(imported, "GDDT")
@@ -125,7 +125,7 @@ def test_a_task_whose_lead_was_sent_back_is_not_said_never_reported(client, cast
     client.force_login(cast["canbo.gddt"])
     assert client.post(f"/bao-cao/{report.pk}/", ReportPage(report).fill_everything().data("submit")).status_code == 302
     client.force_login(cast["vanphong"])
-    assert client.post(f"/bao-cao/{report.pk}/tra-lai/", {"reason": "Bổ sung kết quả."}).status_code == 302
+    assert post_seen(client, f"/bao-cao/{report.pk}/tra-lai/", {"reason": "Bổ sung kết quả."}).status_code == 302
     html = client.get(URL + "?task_agency=GDDT").content.decode()
     tasks = html[html.index('id="nhiem-vu"') : html.index('id="kien-nghi"')]
     assert "III.2.d.2" in tasks and "Bị trả lại, đang bổ sung" in tasks and "Chưa báo cáo" not in tasks
@@ -148,7 +148,7 @@ def test_the_dashboard_counts_as_sent_what_the_consolidated_report_counts(client
         page = ReportPage(report).fill_everything()
         assert client.post(f"/bao-cao/{report.pk}/", page.data("submit")).status_code == 302
     client.force_login(cast["vanphong"])
-    assert client.post(f"/bao-cao/{report.pk}/tra-lai/", {"reason": "Bổ sung."}).status_code == 302
+    assert post_seen(client, f"/bao-cao/{report.pk}/tra-lai/", {"reason": "Bổ sung."}).status_code == 302
     html = client.get(URL).content.decode()
     summary = html[html.index('id="tinh-hinh-bao-cao"') : html.index('id="bang-don-vi"')]
     assert "<strong>1</strong> đã gửi" in summary and "<strong>1</strong> bị trả lại, đang bổ sung" in summary
@@ -222,7 +222,7 @@ def test_the_public_page_shows_only_approved_figures(client, cast, plan):
     api = client.get(f"/api/plans/{SLUG}/progress/?year=2026").json()
     assert next(t for t in api["targets"] if t["code"] == "2025.19")["values"] == {}
     client.force_login(cast["vanphong"])
-    client.post(f"/bao-cao/{report.pk}/duyet/")
+    post_seen(client, f"/bao-cao/{report.pk}/duyet/")
     client.logout()
     # 2025.19's only milestone (2025) has passed without its value: the report gave that year's value
     assert "2025: 93,7" in client.get(f"/cong-khai/{SLUG}/").content.decode()

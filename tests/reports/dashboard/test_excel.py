@@ -19,7 +19,7 @@ from reports.consolidated.excel import consolidated_workbook
 from reports.consolidated.gathering import gather
 from reports.consolidated.models import ConsolidatedReport
 from reports.models import AgencyReport, Proposal, TaskEntry
-from tests.reports.helpers import ReportPage, current_report, printed_font_size
+from tests.reports.helpers import ReportPage, current_report, post_seen, printed_font_size
 
 SLUG = "binh-son-ctdt-2021-2030"
 A4, A3 = "9", "8"  # paper sizes, as OOXML numbers them
@@ -54,7 +54,7 @@ def typed_by_agencies(client, cast, plan):
     proposal = Proposal.objects.get(report=report, text="@admin")
     answer = {f"p{proposal.pk}-state": "answered", f"p{proposal.pk}-response": ANSWER}
     assert client.post(f"/bao-cao/{report.pk}/kien-nghi/{proposal.pk}/", answer).status_code == 302
-    assert client.post(f"/bao-cao/{report.pk}/duyet/").status_code == 302
+    assert post_seen(client, f"/bao-cao/{report.pk}/duyet/").status_code == 302
     return plan
 
 

@@ -18,7 +18,7 @@ from targets.models import Target
 from targets.overrides import override_status
 from tasks.models import ReportIssuer
 from tests.conftest import queries_of
-from tests.reports.helpers import on
+from tests.reports.helpers import on, post_seen
 from tests.reports.real_year import flat, pdf_text
 
 pytestmark = pytest.mark.season
@@ -217,7 +217,7 @@ def test_the_dashboard_says_which_reports_are_back_with_their_agencies_and_why_e
     login(client, "vanphong")
     for code in ("TNMT", "BHXH"):
         report = AgencyReport.objects.get(cycle__year=2026, agency__code=code)
-        assert client.post(f"/bao-cao/{report.pk}/mo-lai/", {"reason": "Sửa số liệu."}).status_code == 302
+        assert post_seen(client, f"/bao-cao/{report.pk}/mo-lai/", {"reason": "Sửa số liệu."}).status_code == 302
     dashboard = page(client, DASHBOARD)
     summary = dashboard[dashboard.index('id="tinh-hinh-bao-cao"') : dashboard.index('id="bang-don-vi"')]
     assert "<strong>19</strong> đã gửi" in summary  # the reopened by their approved content, not the sent-back

@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from reports.models import TargetEntry
 from targets.models import TargetValue
 from tests.reports.editing.test_report_input import field_error
-from tests.reports.helpers import ReportPage, current_report, on
+from tests.reports.helpers import ReportPage, current_report, on, post_seen
 
 pytestmark = pytest.mark.season
 TARGETS = "Chỉ tiêu định lượng"
@@ -42,7 +42,7 @@ def test_an_earlier_year_s_value_dated_in_the_report_s_year_is_refused_and_never
         assert report.state == "draft"
         assert TargetEntry.objects.get(report=report, target__code=PASSED).value is None
         client.force_login(cast["vanphong"])
-        client.post(f"/bao-cao/{report.pk}/duyet/")
+        post_seen(client, f"/bao-cao/{report.pk}/duyet/")
         assert not TargetValue.objects.filter(target__code=PASSED).exists()
 
 
@@ -52,7 +52,7 @@ def test_an_earlier_year_s_value_dated_within_its_year_is_recorded_so(client, ca
         page = ReportPage(report).fill_everything().target(PASSED, value="83", as_of="31/12/2025", is_estimate=False)
         assert client.post(f"/bao-cao/{report.pk}/", page.data("submit")).status_code == 302
         client.force_login(cast["vanphong"])
-        assert client.post(f"/bao-cao/{report.pk}/duyet/").status_code == 302
+        assert post_seen(client, f"/bao-cao/{report.pk}/duyet/").status_code == 302
     value = TargetValue.objects.current().get(target__code=PASSED)
     assert (value.year, value.value, str(value.as_of)) == (2025, Decimal("83"), "2025-12-31")
 

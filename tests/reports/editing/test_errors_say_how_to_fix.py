@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from reports.consolidated.models import BuildState, ConsolidatedReport
-from tests.reports.helpers import ReportPage, current_report, on
+from tests.reports.helpers import ReportPage, current_report, on, post_seen
 
 
 @pytest.fixture
@@ -118,7 +118,7 @@ def test_the_send_back_reason_box_opens_only_when_sending_back(client, cast, rep
     closed = re.search(r'<details class="flex-grow-1 reveal" id="tra-lai">(.*?)</details>', html, re.S)
     assert closed and 'name="reason"' in closed.group(1)  # inside the closed box, nowhere else
     assert html.count('name="reason"') == 1
-    response = client.post(f"/bao-cao/{report.pk}/tra-lai/", {"reason": ""})
+    response = post_seen(client, f"/bao-cao/{report.pk}/tra-lai/", {"reason": ""})
     assert response.status_code == 422
     assert '<details class="flex-grow-1 reveal" id="tra-lai" open>' in response.content.decode()
 
@@ -127,7 +127,7 @@ def test_an_approved_report_says_by_whom_and_when_at_the_top(client, cast, repor
     client.force_login(cast["canbo.ldtbxh"])
     client.post(f"/bao-cao/{report.pk}/", ReportPage(report).fill_everything().data("submit"))
     client.force_login(cast["vanphong"])
-    client.post(f"/bao-cao/{report.pk}/duyet/")
+    post_seen(client, f"/bao-cao/{report.pk}/duyet/")
     report.refresh_from_db()
     approved_at = report.events.get(action="approved").at
     for reader in ("canbo.ldtbxh", "lanhdao"):
@@ -163,7 +163,7 @@ def test_approving_says_figures_were_recorded_only_when_the_report_has_some(clie
     client.force_login(cast["canbo.ldtbxh"])
     assert client.post(f"/bao-cao/{full.pk}/", ReportPage(full).fill_everything().data("submit")).status_code == 302
     client.force_login(cast["vanphong"])
-    said = client.post(f"/bao-cao/{empty.pk}/duyet/", follow=True).content.decode()
+    said = post_seen(client, f"/bao-cao/{empty.pk}/duyet/", follow=True).content.decode()
     assert "(báo cáo không có số liệu chỉ tiêu)" in said and "số liệu đã được ghi vào chỉ tiêu" not in said
-    said = client.post(f"/bao-cao/{full.pk}/duyet/", follow=True).content.decode()
+    said = post_seen(client, f"/bao-cao/{full.pk}/duyet/", follow=True).content.decode()
     assert "số liệu đã được ghi vào chỉ tiêu" in said

@@ -8,7 +8,7 @@ import pytest
 from reports.editing.completeness import missing_items
 from targets.models import Assessment, TargetValue
 from targets.recording import record_assessment, record_value
-from tests.reports.helpers import ReportPage, current_report
+from tests.reports.helpers import ReportPage, current_report, post_seen
 
 
 @pytest.fixture
@@ -33,7 +33,7 @@ def submit(client, report, page):
 
 def approve(client, cast, report):
     client.force_login(cast["vanphong"])
-    assert client.post(f"/bao-cao/{report.pk}/duyet/").status_code == 302
+    assert post_seen(client, f"/bao-cao/{report.pk}/duyet/").status_code == 302
     report.refresh_from_db()
     assert report.state == "approved"
 
@@ -84,7 +84,7 @@ def test_once_the_milestones_value_is_there_nothing_is_asked(staff, plan, report
 def test_a_value_this_report_recorded_stays_asked_after_reopening(staff, cast, report):
     submit(staff, report, ReportPage(report).fill_everything().target("2025.22", value="49,5"))
     approve(staff, cast, report)
-    assert staff.post(f"/bao-cao/{report.pk}/mo-lai/", {"reason": "Sửa số liệu 2025."}).status_code == 302
+    assert post_seen(staff, f"/bao-cao/{report.pk}/mo-lai/", {"reason": "Sửa số liệu 2025."}).status_code == 302
     staff.force_login(cast["canbo.ldtbxh"])
     html = staff.get(f"/bao-cao/{report.pk}/").content.decode()
     assert "Mốc 2025 đã qua: số liệu nhập ở đây là số liệu năm 2025 của mốc 2025" in card(html, "2025.22")

@@ -7,7 +7,7 @@ from html import unescape
 import pytest
 
 from reports.editing.history import PER_PAGE
-from tests.reports.helpers import ReportPage, current_report
+from tests.reports.helpers import ReportPage, current_report, post_seen
 
 
 @pytest.fixture
@@ -86,7 +86,7 @@ def test_the_steps_of_the_review_are_listed_newest_first_and_collapsed(client, c
     client.force_login(cast["canbo.ldtbxh"])
     client.post(f"/bao-cao/{report.pk}/", ReportPage(report).fill_everything().data("submit"))
     client.force_login(cast["vanphong"])
-    client.post(f"/bao-cao/{report.pk}/tra-lai/", {"reason": "Bổ sung số liệu."})
+    post_seen(client, f"/bao-cao/{report.pk}/tra-lai/", {"reason": "Bổ sung số liệu."})
     client.force_login(cast["canbo.ldtbxh"])
     html = client.get(f"/bao-cao/{report.pk}/").content.decode()
     steps = re.search(r'<details class="mt-4" id="qua-trinh-xu-ly">.*?</details>', html, re.S).group(0)

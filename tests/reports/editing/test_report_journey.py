@@ -6,7 +6,7 @@ from django.core import mail
 
 from reports.models import ReportEvent
 from targets.models import TargetValue
-from tests.reports.helpers import ReportPage, current_report, on
+from tests.reports.helpers import ReportPage, current_report, on, post_seen
 
 
 @on("2026-12-01")  # in the 2026 season, before its due date (05/12/2026)
@@ -52,10 +52,10 @@ def test_the_whole_journey(client, cast, plan, django_capture_on_commit_callback
     client.force_login(reviewer)
     assert client.get("/")["Location"] == "/ke-hoach/binh-son-ctdt-2021-2030/tham-dinh/"
     assert url in client.get("/ke-hoach/binh-son-ctdt-2021-2030/tham-dinh/").content.decode()
-    response = client.post(f"{url}tra-lai/", {"reason": ""})
+    response = post_seen(client, f"{url}tra-lai/", {"reason": ""})
     assert response.status_code == 422 and "Cần ghi lý do" in response.content.decode()
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(f"{url}tra-lai/", {"reason": "Chỉ tiêu 2030.10 cần số liệu chính thức, không phải ước."})
+        post_seen(client, f"{url}tra-lai/", {"reason": "Chỉ tiêu 2030.10 cần số liệu chính thức, không phải ước."})
     report.refresh_from_db()
     assert report.state == "sent_back"
     assert [m.to for m in mail.outbox] == [["canbo.ldtbxh@binhson.local"]]
@@ -79,7 +79,7 @@ def test_the_whole_journey(client, cast, plan, django_capture_on_commit_callback
     assert "Chỉ tiêu 2030.10 – ước thực hiện" in changes
     assert "Nhiệm vụ III.3.b.3" not in changes
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(f"{url}duyet/")
+        post_seen(client, f"{url}duyet/")
     report.refresh_from_db()
     assert report.state == "approved"
     assert "đã được duyệt" in mail.outbox[-1].subject
@@ -107,12 +107,12 @@ def test_a_correction_after_approval_is_a_new_version(client, cast, plan):
     client.force_login(staff)
     client.post(url, ReportPage(report).fill_everything().target("2025.12", value="98,5").data("submit"))
     client.force_login(reviewer)
-    client.post(f"{url}duyet/")
+    post_seen(client, f"{url}duyet/")
     # 2025.12's only milestone (2025) has passed without its value: the report gives that year's value
     first = TargetValue.objects.get(target__code="2025.12", year=2025, is_current=True)
 
-    assert client.post(f"{url}mo-lai/", {"reason": ""}).status_code == 422
-    client.post(f"{url}mo-lai/", {"reason": "Sở GD&ĐT điều chỉnh số liệu."})
+    assert post_seen(client, f"{url}mo-lai/", {"reason": ""}).status_code == 422
+    post_seen(client, f"{url}mo-lai/", {"reason": "Sở GD&ĐT điều chỉnh số liệu."})
     report.refresh_from_db()
     assert report.state == "sent_back"
     client.force_login(staff)
@@ -120,7 +120,7 @@ def test_a_correction_after_approval_is_a_new_version(client, cast, plan):
         url, ReportPage(report).target("2025.12", value="98,9", note="Theo số liệu Sở điều chỉnh.").data("submit")
     )
     client.force_login(reviewer)
-    client.post(f"{url}duyet/")
+    post_seen(client, f"{url}duyet/")
 
     versions = TargetValue.objects.filter(target__code="2025.12", year=2025).order_by("recorded_at", "pk")
     assert [(v.value, v.is_current) for v in versions] == [(Decimal("98.5"), False), (Decimal("98.9"), True)]

@@ -8,7 +8,7 @@ from django.test import Client
 
 from reports.editing.completeness import missing_items
 from reports.models import ReportState
-from tests.reports.helpers import ReportPage, current_report
+from tests.reports.helpers import ReportPage, current_report, post_seen
 
 READY = "Báo cáo đã đủ nội dung, có thể gửi."
 
@@ -37,7 +37,7 @@ def test_a_report_sent_back_says_what_the_request_still_waits_for(staff_client, 
     reviewer = Client()
     reviewer.force_login(cast["vanphong"])
     reason = "Bổ sung khó khăn, vướng mắc về kinh phí."
-    assert reviewer.post(f"/bao-cao/{report.pk}/tra-lai/", {"reason": reason}).status_code == 302
+    assert post_seen(reviewer, f"/bao-cao/{report.pk}/tra-lai/", {"reason": reason}).status_code == 302
 
     html = staff_client.get(f"/bao-cao/{report.pk}/").content.decode()
     assert "Văn phòng huyện đề nghị bổ sung:" in html and reason in html
@@ -127,7 +127,7 @@ def test_saving_a_text_typed_before_line_breaks_were_one_character_is_not_a_chan
     )  # as stored before
     reviewer = Client()
     reviewer.force_login(cast["vanphong"])
-    reviewer.post(f"/bao-cao/{report.pk}/tra-lai/", {"reason": "Bổ sung nguồn số liệu."})
+    post_seen(reviewer, f"/bao-cao/{report.pk}/tra-lai/", {"reason": "Bổ sung nguồn số liệu."})
     report.refresh_from_db()
     assert (
         report.state == ReportState.SENT_BACK and "\r\n" in report.events.latest("at").snapshot["Khó khăn, vướng mắc"]

@@ -16,7 +16,7 @@ from django.test import Client
 from reports.editing import forms as report_forms
 from reports.models import AgencyReport, ReportAction
 from reports.review import workflow
-from tests.reports.helpers import ReportPage, current_report
+from tests.reports.helpers import ReportPage, current_report, post_seen
 
 PDF = b"%PDF-1.4\n1 0 obj<< /Type /Catalog >>endobj\ntrailer<<>>\n%%EOF\n"
 TASK = "III.3.b.3"
@@ -49,7 +49,7 @@ def _submit_and_approve(report, cast):
     sender.force_login(cast["canbo.ldtbxh"])
     reviewer.force_login(cast["vanphong"])
     assert sender.post(f"/bao-cao/{report.pk}/", ReportPage(report).data("submit")).status_code == 302
-    assert reviewer.post(f"/bao-cao/{report.pk}/duyet/").status_code == 302
+    assert post_seen(reviewer, f"/bao-cao/{report.pk}/duyet/").status_code == 302
     assert AgencyReport.objects.get(pk=report.pk).state == "approved"
 
 
@@ -123,10 +123,10 @@ def test_every_state_change_moves_the_version(cast, report):
     reviewer.force_login(cast["vanphong"])
     steps = [
         lambda: staff.post(f"/bao-cao/{report.pk}/", ReportPage(report).data("submit")),
-        lambda: reviewer.post(f"/bao-cao/{report.pk}/tra-lai/", {"reason": "Bổ sung số liệu."}),
+        lambda: post_seen(reviewer, f"/bao-cao/{report.pk}/tra-lai/", {"reason": "Bổ sung số liệu."}),
         lambda: staff.post(f"/bao-cao/{report.pk}/", ReportPage(report).data("submit")),
-        lambda: reviewer.post(f"/bao-cao/{report.pk}/duyet/"),
-        lambda: reviewer.post(f"/bao-cao/{report.pk}/mo-lai/", {"reason": "Sửa một số liệu."}),
+        lambda: post_seen(reviewer, f"/bao-cao/{report.pk}/duyet/"),
+        lambda: post_seen(reviewer, f"/bao-cao/{report.pk}/mo-lai/", {"reason": "Sửa một số liệu."}),
     ]
     for step in steps:
         assert step().status_code == 302

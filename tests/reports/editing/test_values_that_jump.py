@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from targets.models import TargetValue
 from targets.recording import record_value
-from tests.reports.helpers import ReportPage, current_report
+from tests.reports.helpers import ReportPage, current_report, post_seen
 
 SLUG = "binh-son-ctdt-2021-2030"
 HISTORY = "target_code,year,value,note\n2030.10,2021,20,\n2030.10,2022,22,\n2030.10,2023,24,\n2030.10,2024,26,\n"
@@ -80,7 +80,7 @@ def test_the_reviewer_sees_the_jump_in_the_queue_the_report_and_the_dashboard(cl
     line = view[view.index('id="chi-tieu-2030.10"') : view.index("</tr>", view.index('id="chi-tieu-2030.10"'))]
     assert "⚠ Số liệu thay đổi bất thường: tăng từ 28% (năm 2025) lên 45% (năm 2026)" in line and note in line
     assert "table-warning" in line
-    client.post(f"/bao-cao/{report.pk}/duyet/")
+    post_seen(client, f"/bao-cao/{report.pk}/duyet/")
     dashboard = client.get(f"/bang-dieu-khien/{SLUG}/2026/").content.decode()
     assert "⚠ Số liệu năm 2026 thay đổi bất thường: tăng từ 28% (năm 2025) lên 45% (năm 2026)" in dashboard
     assert f"Ghi chú: {note}" in dashboard

@@ -28,7 +28,7 @@ from reports.models import (
     TaskEntry,
 )
 from tests.conftest import DATA, SLUG
-from tests.reports.helpers import ReportPage, kept_for_the_module
+from tests.reports.helpers import ReportPage, kept_for_the_module, post_seen
 
 pytestmark = pytest.mark.season
 YEAR = demo_year()  # the demo's year: this year; in January the year just ended
@@ -170,7 +170,7 @@ def test_a_handed_over_report_is_read_only_and_out_of_review(client, cast, year)
     assert 'id="da-chuyen-giao"' in page and "Đã chuyển giao" in page
     assert f"/bao-cao/{kept.pk}/duyet/" not in page and f"/bao-cao/{kept.pk}/tra-lai/" not in page
     assert f"/bao-cao/{kept.pk}/" not in client.get("/ke-hoach/binh-son-ctdt-2021-2030/tham-dinh/").content.decode()
-    response = client.post(f"/bao-cao/{kept.pk}/duyet/")
+    response = post_seen(client, f"/bao-cao/{kept.pk}/duyet/")
     assert response.status_code in (302, 403)
     assert AgencyReport.objects.get(pk=kept.pk).state == ReportState.SUBMITTED
     proposal = Proposal.objects.filter(report__handed_over_at__isnull=False, report__cycle=year["cycle"]).first()
@@ -197,7 +197,7 @@ def test_the_successor_is_told_what_it_received_and_can_send_it(client, cast, ye
     report.refresh_from_db()
     assert report.state == ReportState.SUBMITTED
     client.force_login(cast["vanphong"])
-    client.post(f"/bao-cao/{report.pk}/duyet/")
+    post_seen(client, f"/bao-cao/{report.pk}/duyet/")
     assert AgencyReport.objects.get(pk=report.pk).state == ReportState.APPROVED
     client.force_login(cast["canbo.vhtt"])  # approved: the notice is gone, the link to what it received stays
     page = client.get(f"/bao-cao/{report.pk}/").content.decode()

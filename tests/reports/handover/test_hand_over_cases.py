@@ -20,7 +20,7 @@ from reports.models import AgencyReport, Notification, ReportingCycle
 from reports.notices.reminders import send_reminders
 from tasks.models import ReportIssuer
 from tests.conftest import DATA, SLUG
-from tests.reports.helpers import ReportPage, current_report, on
+from tests.reports.helpers import ReportPage, current_report, on, post_seen
 
 pytestmark = pytest.mark.season
 YEAR = timezone.localdate().year
@@ -77,7 +77,7 @@ def test_a_kept_report_waits_while_its_successors_report_is_sent(client, cast, p
     html = client.get(f"/bang-dieu-khien/{SLUG}/2026/").content.decode()
     row = html[html.index(f"/bao-cao/{ended.pk}/") :].split("</tr>")[0]
     assert "Kết thúc từ 01/07/2026 theo sắp xếp tổ chức; kế nhiệm:" in row and "Ủy ban nhân dân xã Bình Khương" in row
-    client.post(f"/bao-cao/{taker.pk}/tra-lai/", {"reason": "Bổ sung phần của xã Bình An."})
+    post_seen(client, f"/bao-cao/{taker.pk}/tra-lai/", {"reason": "Bổ sung phần của xã Bình An."})
     out = io.StringIO()
     call_command("apply_reorganisations", stdout=out)  # the nightly run hands it over now the commune can take it
     assert "Đã chuyển giao nội dung của 1 báo cáo cho đơn vị tiếp nhận." in out.getvalue()
@@ -230,7 +230,7 @@ def test_a_transferred_task_waits_for_its_holder_and_is_never_printed_twice(clie
         client.post(f"/bao-cao/{commune.pk}/", ReportPage(commune).fill_everything().data("submit")).status_code == 302
     )
     client.force_login(cast["vanphong"])
-    assert client.post(f"/bao-cao/{office.pk}/duyet/").status_code == 302
+    assert post_seen(client, f"/bao-cao/{office.pk}/duyet/").status_code == 302
     path = tmp_path / "chuyen_giao.yaml"
     path.write_text(textwrap.dedent(TRANSFER), encoding="utf-8")
     reorganise(path)
@@ -238,7 +238,10 @@ def test_a_transferred_task_waits_for_its_holder_and_is_never_printed_twice(clie
     tasks = gather(ConsolidatedReport.request(plan, 2026)).tasks
     block = tasks[tasks["code"] == "III.2.d.1"]
     assert "Phòng Kinh tế và Hạ tầng" not in set(block["agency"])  # not the holder in 2026: not printed, not added up
-    assert client.post(f"/bao-cao/{commune.pk}/tra-lai/", {"reason": "Bổ sung nhiệm vụ mới nhận."}).status_code == 302
+    assert (
+        post_seen(client, f"/bao-cao/{commune.pk}/tra-lai/", {"reason": "Bổ sung nhiệm vụ mới nhận."}).status_code
+        == 302
+    )
     assert hand_over_waiting() == 1
     assert not office.task_entries.filter(section__code="III.2.d.1").exists()
     taken = commune.task_entries.get(section__code="III.2.d.1")

@@ -20,7 +20,7 @@ from reports.cycles.opening import open_cycle
 from reports.models import AgencyReport, ReportState
 from tasks.models import ReportIssuer
 from tests.conftest import DATA, SLUG, queries_of
-from tests.reports.helpers import ReportPage, current_report
+from tests.reports.helpers import ReportPage, current_report, post_seen
 
 GONE = {"UBND-BA", "UBND-BK", "NNPTNT", "TNMT", "VHTT"}
 NEW = {"UBND-BAK-MH", "SNNMT-MH", "VHKHTT-MH"}
@@ -41,7 +41,7 @@ def send(client, cast, plan, code, user, year, approve=True) -> AgencyReport:
     assert client.post(f"/bao-cao/{report.pk}/", ReportPage(report).fill_everything().data("submit")).status_code == 302
     if approve:
         client.force_login(cast["vanphong"])
-        client.post(f"/bao-cao/{report.pk}/duyet/")
+        post_seen(client, f"/bao-cao/{report.pk}/duyet/")
     report.refresh_from_db()
     assert report.state == (ReportState.APPROVED if approve else ReportState.SUBMITTED)
     return report

@@ -14,6 +14,7 @@ from reports.consolidated.models import ConsolidatedReport
 from reports.cycles.opening import open_cycle
 from tests.conftest import DATA
 from tests.reports.consolidated.test_word import docx_text, pdf_text
+from tests.reports.helpers import post_seen
 
 ISSUERS = ["Ủy ban nhân dân tỉnh Quảng Ngãi", "Sở Dân tộc và Tôn giáo tỉnh (minh họa)", "Lưu: VT"]
 
@@ -194,7 +195,7 @@ def test_the_reviewing_body_is_the_years(client, cast, plan):
     proposal = Proposal.objects.get(report=report)
     answer = {f"p{proposal.pk}-state": "answered", f"p{proposal.pk}-response": "Xã bố trí trong dự toán năm sau."}
     client.post(f"/bao-cao/{report.pk}/kien-nghi/{proposal.pk}/", answer)
-    client.post(f"/bao-cao/{report.pk}/duyet/")
+    post_seen(client, f"/bao-cao/{report.pk}/duyet/")
     assert AgencyReport.objects.get(pk=report.pk).state == "approved"
     texts = [f"{p.lead} {p.text}" for p in build_document(gather(ConsolidatedReport.request(plan, 2026))).body
              if isinstance(p, Para)]  # fmt: skip
@@ -224,7 +225,7 @@ def test_the_renamed_offices_work_counts_once_before_and_after_it_sends_its_own(
     page.lead("III.3.d", budget_used="180.500.000", results="Tổ chức 3 lớp truyền dạy cồng chiêng.")
     assert client.post(f"/bao-cao/{office.pk}/", page.data("submit")).status_code == 302
     client.force_login(cast["vanphong"])
-    assert client.post(f"/bao-cao/{office.pk}/duyet/").status_code == 302
+    assert post_seen(client, f"/bao-cao/{office.pk}/duyet/").status_code == 302
 
     def year():
         data = gather(ConsolidatedReport(plan=plan, year=2026, report_date=datetime.date(2026, 11, 20)))

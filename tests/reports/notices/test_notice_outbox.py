@@ -14,7 +14,7 @@ from binhson_plan.celery import app
 from reports.models import Notification
 from reports.notices.jobs import send_pending_notifications_job
 from reports.notices.notifications import deliver_pending, send_report_notice
-from tests.reports.helpers import ReportPage, current_report
+from tests.reports.helpers import ReportPage, current_report, post_seen
 
 
 def later() -> datetime.datetime:
@@ -46,7 +46,7 @@ def test_a_notice_asked_for_while_the_broker_is_down_is_sent_by_the_sweep(
     client, submitted, broker_down, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(f"/bao-cao/{submitted.pk}/tra-lai/", {"reason": "Thiếu số liệu chỉ tiêu 2025.02."})
+        response = post_seen(client, f"/bao-cao/{submitted.pk}/tra-lai/", {"reason": "Thiếu số liệu chỉ tiêu 2025.02."})
     assert response.status_code == 302 and mail.outbox == []
     notice = Notification.objects.get(key=f"report-event-{submitted.events.last().pk}")
     assert notice.state == "pending" and "Thiếu số liệu chỉ tiêu 2025.02." in notice.body
@@ -68,7 +68,7 @@ def test_a_mail_server_error_keeps_the_notice_and_the_sweep_sends_it_once(
 
     monkeypatch.setattr("reports.notices.notifications.send_mail", refused)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(f"/bao-cao/{submitted.pk}/duyet/")
+        response = post_seen(client, f"/bao-cao/{submitted.pk}/duyet/")
     assert response.status_code == 302
     submitted.refresh_from_db()
     assert submitted.state == "approved"  # the approval stands
@@ -92,13 +92,13 @@ def test_the_notice_is_written_with_the_event_or_not_at_all(client, submitted, m
 
     monkeypatch.setattr("reports.editing.asking.record_approved_values", broken)
     with pytest.raises(RuntimeError):
-        client.post(f"/bao-cao/{submitted.pk}/duyet/")
+        post_seen(client, f"/bao-cao/{submitted.pk}/duyet/")
     assert not Notification.objects.exists() and not submitted.events.filter(action="approved").exists()
 
 
 def test_the_outbox_in_the_admin(client, cast, submitted, broker_down, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(f"/bao-cao/{submitted.pk}/tra-lai/", {"reason": "Thiếu số liệu."})
+        post_seen(client, f"/bao-cao/{submitted.pk}/tra-lai/", {"reason": "Thiếu số liệu."})
     client.force_login(cast["quantri"])
     page = client.get("/quan-tri/reports/notification/?state__exact=pending").content.decode()
     assert "bị trả lại để bổ sung" in page and "Chờ gửi" in page
@@ -110,7 +110,7 @@ def test_without_beat_the_command_sends_what_is_pending(
     from django.core.management import call_command
 
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(f"/bao-cao/{submitted.pk}/tra-lai/", {"reason": "Thiếu số liệu."})
+        post_seen(client, f"/bao-cao/{submitted.pk}/tra-lai/", {"reason": "Thiếu số liệu."})
     app.conf.task_always_eager = True
     out = io.StringIO()
     call_command("send_notifications", stdout=out)

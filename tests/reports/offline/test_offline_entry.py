@@ -2,6 +2,7 @@
 in Excel, and comes back through the web form's own checks, all or nothing."""
 
 import io
+import re
 import zipfile
 from decimal import Decimal
 
@@ -336,7 +337,7 @@ def test_a_number_cell_is_read_as_the_number_it_holds(owner, report):
 )  # fmt: skip
 def test_a_number_cell_holding_no_number_is_refused_not_taken_for_empty(owner, report, written, said):
     """The seventh probe: a number cell's XML holding no number ("1e999" reads as infinity) was answered as saved,
-    the value lost. (openpyxl writes NaN as an empty cell: an emptied cell, which empties the value, as typed.)"""
+    the value lost."""
     TargetEntry.objects.filter(report=report, target__code="2030.08").update(value=71)
     book = download(owner, report)
     targets = book[TARGETS]
@@ -351,6 +352,29 @@ def test_a_number_cell_holding_no_number_is_refused_not_taken_for_empty(owner, r
     response = upload(owner, report, packed.getvalue())
     assert response.status_code == 422 and said in errors_of(response)
     assert TargetEntry.objects.get(report=report, target__code="2030.08").value == 71
+
+
+@pytest.mark.parametrize("number", [float("nan"), float("inf"), float("-inf")])
+def test_a_nan_or_infinity_set_with_openpyxl_is_refused_not_taken_for_empty(owner, report, number):
+    """Issue 17's probe: openpyxl writes NaN and infinity as a number cell with an empty value (`<v></v>`), which
+    it reads back as an empty cell: the upload was answered as saved and the entry's value emptied."""
+    TargetEntry.objects.filter(report=report, target__code="2030.08").update(value=71)
+    before = history_counts()
+    book = download(owner, report)
+    targets = book[TARGETS]
+    row = row_of(targets, "2030.08")
+    targets[f"G{row}"] = number  # as the probe did
+    buffer = io.BytesIO()
+    book.save(buffer)
+    archive = zipfile.ZipFile(buffer)
+    written = [re.search(rf'<c r="G{row}"[^>]*>(.*?)</c>'.encode(), archive.read(name)) for name in archive.namelist()]
+    assert b"<v></v>" in [found.group(1) for found in written if found]  # what arrives: a number cell left empty
+    response = upload(owner, report, buffer.getvalue())
+    assert response.status_code == 422
+    said = f"Trang &#x27;Chỉ tiêu định lượng&#x27;, dòng {row}, cột G (Giá trị): ô không có số (NaN hay vô cực)"
+    assert said in errors_of(response)
+    assert TargetEntry.objects.get(report=report, target__code="2030.08").value == 71
+    assert history_counts() == before
 
 
 def test_excel_escapes_of_pasted_characters_are_read_as_those_characters(owner, report):

@@ -12,7 +12,7 @@ from django.core import mail
 
 from reports.models import ReportAction, ReportingCycle
 from reports.notices.reminders import send_reminders
-from tests.reports.helpers import current_report, on
+from tests.reports.helpers import current_report, on, post_seen
 from tests.reports.review.test_deadline import SLUG, appendix_3_row, export_row, row_of, submit
 
 pytestmark = pytest.mark.season
@@ -38,7 +38,7 @@ def pdf_bytes_text(content: bytes) -> str:
 
 def send_back(client, cast, report, **data):
     client.force_login(cast["vanphong"])
-    return client.post(f"/bao-cao/{report.pk}/tra-lai/", {"reason": "Bổ sung nguồn số liệu."} | data)
+    return post_seen(client, f"/bao-cao/{report.pk}/tra-lai/", {"reason": "Bổ sung nguồn số liệu."} | data)
 
 
 def test_sent_back_after_the_due_date_the_report_is_overdue_on_its_corrections_everywhere(

@@ -7,7 +7,7 @@ import pytest
 
 from reports.models import ReportingCycle
 from targets.models import TargetValue
-from tests.reports.helpers import ReportPage, current_report, on
+from tests.reports.helpers import ReportPage, current_report, on, post_seen
 
 pytestmark = pytest.mark.season
 CODE = "2030.03"
@@ -49,7 +49,7 @@ def test_an_approval_rechecks_the_dates_against_the_cut_off_in_force(client, cas
         client.post(f"/quan-tri/reports/reportingcycle/{sent.cycle_id}/change/", data)
         assert str(ReportingCycle.objects.get(pk=sent.cycle_id).data_cutoff) == "2026-12-31"
         client.force_login(cast["vanphong"])
-        response = client.post(f"/bao-cao/{sent.pk}/duyet/")
+        response = post_seen(client, f"/bao-cao/{sent.pk}/duyet/")
     assert response.status_code == 422
     html = response.content.decode()
     assert (
@@ -61,10 +61,10 @@ def test_an_approval_rechecks_the_dates_against_the_cut_off_in_force(client, cas
     assert sent.state == "submitted"
     assert not TargetValue.objects.filter(target__code=CODE).exists()
     with on("2026-12-07"):  # sent back, the date mended, sent again: approved
-        assert client.post(f"/bao-cao/{sent.pk}/tra-lai/", {"reason": "Sửa ngày số liệu."}).status_code == 302
+        assert post_seen(client, f"/bao-cao/{sent.pk}/tra-lai/", {"reason": "Sửa ngày số liệu."}).status_code == 302
         client.force_login(cast["canbo.ldtbxh"])
         page = ReportPage(sent).target(CODE, as_of="30/11/2026")
         assert client.post(f"/bao-cao/{sent.pk}/", page.data("submit")).status_code == 302
         client.force_login(cast["vanphong"])
-        assert client.post(f"/bao-cao/{sent.pk}/duyet/").status_code == 302
+        assert post_seen(client, f"/bao-cao/{sent.pk}/duyet/").status_code == 302
     assert str(TargetValue.objects.current().get(target__code=CODE).as_of) == "2026-11-30"

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from reports.consolidated.models import ConsolidatedReport
-from tests.reports.helpers import ReportPage, current_report, on
+from tests.reports.helpers import ReportPage, current_report, on, post_seen
 
 pytestmark = pytest.mark.season
 SLUG = "binh-son-ctdt-2021-2030"
@@ -69,7 +69,7 @@ def test_sent_on_time_sent_back_and_sent_again_after_the_due_date_is_not_late(
         submit(client, cast["canbo.ldtbxh"], report)
     with on("2026-11-18"):
         client.force_login(cast["vanphong"])
-        client.post(f"/bao-cao/{report.pk}/tra-lai/", {"reason": "Bổ sung nguồn số liệu."})
+        post_seen(client, f"/bao-cao/{report.pk}/tra-lai/", {"reason": "Bổ sung nguồn số liệu."})
     with on("2026-12-08", "14:30"):
         message = submit(client, cast["canbo.ldtbxh"], report)
         assert "Đã gửi báo cáo đến Văn phòng huyện lúc 14:30." in message and "gửi muộn" not in message
@@ -129,7 +129,7 @@ def test_a_report_never_sent_is_overdue_from_the_day_after_the_due_date_then_lat
         assert "Gửi muộn" in header and "Quá hạn" not in header
     with on("2026-12-08"):  # sent back and sent again: still late (its first submission was), and sent again
         client.force_login(cast["vanphong"])
-        client.post(f"/bao-cao/{report.pk}/tra-lai/", {"reason": "Bổ sung số liệu."})
+        post_seen(client, f"/bao-cao/{report.pk}/tra-lai/", {"reason": "Bổ sung số liệu."})
         submit(client, cast["canbo.binhan"], report)
         client.force_login(cast["vanphong"])
         row = row_of(client.get("/ke-hoach/binh-son-ctdt-2021-2030/tham-dinh/").content.decode(), "hang-cho", name)
@@ -147,7 +147,7 @@ def test_in_january_a_report_of_the_year_just_ended_sent_back_is_where_the_agenc
         new_year = client.get("/")["Location"]
         assert new_year != f"/bao-cao/{report.pk}/"  # sent, in review: the new year's report
         client.force_login(cast["vanphong"])
-        client.post(f"/bao-cao/{report.pk}/tra-lai/", {"reason": "Bổ sung số liệu cả năm."})
+        post_seen(client, f"/bao-cao/{report.pk}/tra-lai/", {"reason": "Bổ sung số liệu cả năm."})
         client.force_login(cast["canbo.ldtbxh"])
         assert client.get("/")["Location"] == f"/bao-cao/{report.pk}/"  # what needs the agency now
         page = client.get(f"/bao-cao/{report.pk}/").content.decode()

@@ -17,7 +17,7 @@ from reports.consolidated.models import ConsolidatedReport
 from reports.models import AgencyReport
 from tasks.models import ReportIssuer
 from tests.reports.consolidated.test_enqueue import COVER
-from tests.reports.helpers import ReportPage, current_report, on
+from tests.reports.helpers import ReportPage, current_report, on, post_seen
 
 SLUG = "binh-son-ctdt-2021-2030"
 REASON = "Sửa số liệu chỉ tiêu 2030.10 theo số liệu thống kê mới."
@@ -43,9 +43,9 @@ def reopened(client, cast, plan):
         assert client.post(f"/bao-cao/{report.pk}/", page.data("submit")).status_code == 302
     client.force_login(cast["vanphong"])
     ldtbxh, gddt = (AgencyReport.objects.get(agency__code=code) for code in ("LDTBXH", "GDDT"))
-    assert client.post(f"/bao-cao/{ldtbxh.pk}/duyet/").status_code == 302
-    assert client.post(f"/bao-cao/{ldtbxh.pk}/mo-lai/", {"reason": REASON}).status_code == 302
-    assert client.post(f"/bao-cao/{gddt.pk}/tra-lai/", {"reason": "Bổ sung kết quả.", "correction_due_on": ""}
+    assert post_seen(client, f"/bao-cao/{ldtbxh.pk}/duyet/").status_code == 302
+    assert post_seen(client, f"/bao-cao/{ldtbxh.pk}/mo-lai/", {"reason": REASON}).status_code == 302
+    assert post_seen(client, f"/bao-cao/{gddt.pk}/tra-lai/", {"reason": "Bổ sung kết quả.", "correction_due_on": ""}
                        ).status_code == 302  # fmt: skip
     ldtbxh.refresh_from_db()
     gddt.refresh_from_db()
@@ -274,7 +274,7 @@ def test_proposals_stand_in_one_order_on_the_dashboard_its_file_and_the_consolid
     answer = {f"p{proposal.pk}-state": "answered", f"p{proposal.pk}-response": "Đã bố trí vốn năm 2027."}
     assert client.post(f"/bao-cao/{answered.pk}/kien-nghi/{proposal.pk}/", answer).status_code == 302
     for report in (answered, still_open):
-        assert client.post(f"/bao-cao/{report.pk}/duyet/").status_code == 302
+        assert post_seen(client, f"/bao-cao/{report.pk}/duyet/").status_code == 302
     expected = [PROPOSAL, OPEN, ANSWERED, WAITING]
     dashboard = client.get(f"/bang-dieu-khien/{SLUG}/2026/").content.decode()
     rows = dashboard[dashboard.index('id="kien-nghi"') :].split("<tr>")[2:]
