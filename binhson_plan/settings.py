@@ -267,6 +267,8 @@ PRINT_DRAW_SECONDS = float(os.environ.get("PRINT_DRAW_SECONDS", "15"))
 PORTAL_URL = os.environ.get("PORTAL_URL", "http://127.0.0.1:8000")
 # Every page says its figures are made up: for a portal filled by `seed_demo --reports` (`make run` sets it).
 DEMO_MODE = env_bool("DEMO_MODE", False)
+# The portal's name in every page's menu and title: the province now carries every former district's plan.
+PORTAL_NAME = os.environ.get("PORTAL_NAME", "Công tác dân tộc tỉnh Quảng Ngãi")
 
 # Django's cache, for figures computed from approved data (targets/cache.py): Redis in production
 # (CACHE_URL, e.g. redis://redis:6379/1), this process's memory in the embedded mode, which is one process.

@@ -9,6 +9,7 @@ from django.template.loader import render_to_string
 from binhson_plan.collation import sort_key as vietnamese_order
 from binhson_plan.sheets import workbook
 from province.parts import plan_name
+from province.queries import plan_label
 from reports.consolidated.blocks import Document, Heading, Para, Table
 from reports.consolidated.pdf import SIGNATURE_FIELD, document_context
 from reports.consolidated.word import document_docx
@@ -75,6 +76,11 @@ def _name(part) -> str:
     return part.data.get("name") or plan_name(part.plan)
 
 
+def _label(part) -> str:
+    """The plan in a narrow column: the body that issued it (its title is a sentence long)."""
+    return part.data.get("label") or plan_label(part.plan)
+
+
 def _reporting_table(parts) -> Table:
     rows = []
     for number, part in enumerate(parts, start=1):
@@ -104,7 +110,7 @@ def _indicator_rows(parts) -> list[list[str]]:
             n,
             [
                 row["name"],
-                _name(part),
+                _label(part),
                 f"{row['target']} {row['target_name']}",
                 row["value"],
                 str(row["value_year"] or ""),

@@ -123,10 +123,10 @@ def indicator_blocks(plans, year, code="", status="", plan_slug="") -> list[Bloc
             counts=dict.fromkeys(STATUS_CHOICES, 0),
             province=province_figure(indicator, latest, measuring, year),
         )
-        for m in measures:
-            block.counts[m.status] += 1
         block.measures = [
             m for m in measures if (not status or m.status == status) and (not plan_slug or m.plan.slug == plan_slug)
         ]
+        for m in block.measures:  # the rows shown: a filter narrows the counts with them
+            block.counts[m.status] += 1
         blocks.append(block)
     return blocks

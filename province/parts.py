@@ -23,6 +23,7 @@ def plan_part(plan, year: int) -> dict:
         "slug": plan.slug,
         "title": plan.title,
         "name": plan_name(plan),
+        "label": queries.plan_label(plan),
         "illustrative": bool(getattr(plan, "is_illustrative", False)),
         "has_cycle": row.cycle is not None,
         "reporting": {

@@ -122,5 +122,5 @@ def dashboard_export(request, slug, year, table):
     }
     content = workbook({f"{names[table]} {year}": builders[table]()})
     response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{table}-{year}.xlsx"'
+    response["Content-Disposition"] = f'attachment; filename="{plan.slug}-{table}-{year}.xlsx"'
     return response

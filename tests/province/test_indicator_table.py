@@ -101,6 +101,8 @@ def test_filters_by_indicator_status_and_plan(client, cast, three_plans):
         by_status = client.get(URL, {"year": 2025, "status": "insufficient_data"}).content.decode()
         hostile = client.get(URL, {"year": 2025, "indicator": "<script>x</script>", "plan": "x" * 5000})
     assert ">A.01</a>" in by_plan and ">2025.19</a>" not in by_plan and ">B.01</a>" not in by_plan
+    counts = block(by_plan, "bhyt-dtts").split('province-figure"')[1].split("</p>", 2)[1]
+    assert "Chưa đủ dữ liệu: 1<" in counts and "Không đạt" not in counts  # the counts of the rows shown
     assert 'id="cs-ho-ho-tro"' in by_indicator and 'id="cs-bhyt-dtts"' not in by_indicator
     assert ">B.01</a>" in by_status and ">A.01</a>" in by_status  # none or one value: not enough data
     assert ">2025.19</a>" not in by_status  # three years of values: judged
