@@ -54,11 +54,11 @@ def test_it_shows_per_item_leads(client, cast, plan):
 def test_it_runs_the_same_queries_for_any_plan_size(client, cast, plan, django_assert_num_queries):
     client.force_login(cast["lanhdao"])
     call_command("load_plan", str(DATA / "tiny_plan.yaml"), stdout=open("/dev/null", "w"))
-    # 8 for the page (one of them the reorganisations, none here), 3 to push the session's end back
-    # (SESSION_SAVE_EVERY_REQUEST: savepoint, update, release).
-    with django_assert_num_queries(11):
+    # 8 for the page (one of them the reorganisations, none here), 1 for the menu's province link (the viewer's
+    # plan roles: province.context_processors), 3 to push the session's end back (savepoint, update, release).
+    with django_assert_num_queries(12):
         assert client.get(f"/ke-hoach/{SLUG}/").status_code == 200
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         assert client.get("/ke-hoach/tra-bong-thu-nghiem/").status_code == 200
 
 
@@ -94,9 +94,10 @@ def test_an_agency_page_lists_its_targets(client, cast, plan):
 
 def test_the_agency_page_runs_a_constant_number_of_queries(client, cast, plan, django_assert_num_queries):
     client.force_login(cast["lanhdao"])
-    with django_assert_num_queries(11):  # 8 (one the reorganisations, none here), and 3 for the session's new end
+    # 8 (one the reorganisations, none here), 1 for the menu's province link, 3 for the session's new end
+    with django_assert_num_queries(12):
         client.get("/co-quan/KTHT/")
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         client.get("/co-quan/BDT-TINH/")
 
 
