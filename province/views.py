@@ -1,5 +1,6 @@
 """The province view (/tinh/): for a chosen year, every plan's reporting, for the Sở and for leadership."""
 
+import hashlib
 import logging
 
 import pandas as pd
@@ -9,7 +10,9 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 
 from binhson_plan.collation import sort_key as vietnamese_order
 from binhson_plan.dates import DayField
@@ -19,6 +22,7 @@ from province import jobs, queries
 from province.indicators import indicator_blocks, measured_indicators, plan_label
 from province.models import ProvinceSummary, SummaryState, SummaryUnderway
 from reports import access
+from targets.cache import cached
 from targets.goals import STATUS_CHOICES
 
 logger = logging.getLogger(__name__)
@@ -59,18 +63,30 @@ def overview(request):
     years = _years(plans, timezone.localdate())
     year = _year(request, years)
     f = _filters(request)
-    blocks = indicator_blocks(plans, year, f["indicator"], f["status"], f["plan"])
-    context = {
-        "year": year,
-        "years": years,
-        "rows": queries.reporting(plans, year),
-        "blocks": blocks,
-        "filters": f,
-        "plans": plans,
-        "indicator_choices": sorted(measured_indicators(plans), key=lambda i: vietnamese_order(i.name)),
-        "status_labels": STATUS_CHOICES,
-    }
-    return render(request, "province/overview.html", context)
+    rows = queries.reporting(plans, year)
+    context = {"year": year, "years": years, "rows": rows, "filters": f}
+    return render(
+        request, "province/overview.html", context | {"indicators_html": _indicators_html(plans, rows, year, f)}
+    )
+
+
+def _indicators_html(plans, rows, year, f) -> str:
+    """The indicator table, drawn once per year, filters and plans until the figures change (targets.cache): it
+    holds nobody's own data (approved figures only), and drawing every plan's rows is most of the page's time."""
+
+    def draw():
+        context = {
+            "year": year,
+            "rows": rows,
+            "filters": f,
+            "blocks": indicator_blocks(plans, year, f["indicator"], f["status"], f["plan"]),
+            "indicator_choices": sorted(measured_indicators(plans), key=lambda i: vietnamese_order(i.name)),
+            "status_labels": STATUS_CHOICES,
+        }
+        return mark_safe(render_to_string("province/_indicators.html", context))  # the template escapes what it shows
+
+    asked = hashlib.sha256(repr((sorted(f.items()), [plan.pk for plan in plans])).encode()).hexdigest()
+    return cached("tinh-chi-so", year, asked, compute=draw)
 
 
 REPORTING_COLUMNS = ["Kế hoạch", "Phải báo cáo", "Đã gửi", "Đã duyệt", "Gửi muộn", "Quá hạn", "Chưa gửi",

@@ -11,7 +11,7 @@ from agencies.lineage import Lineage
 from agencies.models import Agency
 from binhson_plan.collation import vietnamese
 from binhson_plan.csv_cells import csv_row
-from targets.cache import plan_estimates, plan_figures
+from targets.cache import cached, plan_estimates, plan_figures
 from targets.models import Indicator, Target
 from targets.overrides import overrides_for, plan_overrides
 from targets.status import current_year, estimate_years, observations
@@ -254,9 +254,16 @@ def _indicator_year(request, plans):
 def indicator_targets(indicators, year, plans=None) -> dict[int, list[tuple]]:
     """Indicator id → (target, its progress row) for every active plan's target measuring it, as the plan's progress
     answer shows that target in `year` (approved or imported values only; each plan's targets their own series).
-    A fixed number of queries, whatever the number of plans: the progress is computed for all the targets at once.
-    `plans`: only those plans' targets."""
-    measuring = Target.objects.filter(indicator__in=indicators, is_active=True, plan__is_active=True)
+    A fixed number of queries, whatever the number of plans: the progress is computed for all the targets at once,
+    and kept in the cache until the data changes (targets.cache). `plans`: only those plans' targets."""
+    indicator_ids = sorted(i.pk for i in indicators)
+    plan_ids = "tat-ca" if plans is None else ",".join(str(p) for p in sorted(plan.pk for plan in plans))
+    return cached("chi-so", year, ",".join(map(str, indicator_ids)), plan_ids,
+                  compute=lambda: _indicator_targets(indicator_ids, year, plans))  # fmt: skip
+
+
+def _indicator_targets(indicator_ids, year, plans) -> dict[int, list[tuple]]:
+    measuring = Target.objects.filter(indicator__in=indicator_ids, is_active=True, plan__is_active=True)
     if plans is not None:
         measuring = measuring.filter(plan__in=plans)
     targets = list(measuring.select_related("plan", "responsible_agency").order_by("plan__slug", "horizon", "position"))
