@@ -10,8 +10,10 @@ import threading
 from decimal import Decimal
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, connections
 from django.test import Client
+from django.utils.html import escape
 
 from targets.models import TargetValue
 from targets.recording import record_value
@@ -89,6 +91,32 @@ def test_a_correction_opened_before_an_approval_landed_is_refused(cast, plan):
     assert response.status_code == 409
     assert "Số liệu năm 2026 vừa được ghi lại (50%, Báo cáo năm 2026, lúc " in response.content.decode()
     assert _versions(plan).count() == 1
+
+
+@on("2026-12-06")
+def test_the_import_does_not_replace_a_figure_from_an_approved_report(cast, plan, figure):
+    reviewer = _reviewer(cast)
+    rows = f"target_code,year,value,as_of,note,reference\n2025.07,2025,82,31/12/2025,,\n{CODE},2026,70,,,\n"
+    response = reviewer.post(
+        f"/ke-hoach/{plan.slug}/nhap-so-lieu/", {"file": SimpleUploadedFile("so-lieu.csv", rows.encode())}
+    )
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert escape(
+        f"Dòng 3, cột value: năm 2026 của chỉ tiêu {CODE} đã có số liệu từ báo cáo đã duyệt của "
+        f"{figure.source_report.agency.short_name}: dùng “Đính chính” để sửa, kèm lý do."
+    ) in html
+    assert list(TargetValue.objects.all()) == [figure]  # all or nothing: the other row is not imported either
+
+
+@on("2026-12-06")
+def test_the_import_may_repeat_an_approved_figure_unchanged(cast, plan, figure):
+    rows = f"target_code,year,value,as_of,note,reference\n{CODE},2026,50,{figure.as_of:%d/%m/%Y},,\n"
+    response = _reviewer(cast).post(
+        f"/ke-hoach/{plan.slug}/nhap-so-lieu/", {"file": SimpleUploadedFile("so-lieu.csv", rows.encode())}
+    )
+    assert response.status_code == 302
+    assert list(TargetValue.objects.all()) == [figure]
 
 
 @pytest.mark.django_db(transaction=True)
