@@ -102,10 +102,13 @@ def test_the_import_does_not_replace_a_figure_from_an_approved_report(cast, plan
     )
     assert response.status_code == 422
     html = response.content.decode()
-    assert escape(
-        f"Dòng 3, cột value: năm 2026 của chỉ tiêu {CODE} đã có số liệu từ báo cáo đã duyệt của "
-        f"{figure.source_report.agency.short_name}: dùng “Đính chính” để sửa, kèm lý do."
-    ) in html
+    assert (
+        escape(
+            f"Dòng 3, cột value: năm 2026 của chỉ tiêu {CODE} đã có số liệu từ báo cáo đã duyệt của "
+            f"{figure.source_report.agency.short_name}: dùng “Đính chính” để sửa, kèm lý do."
+        )
+        in html
+    )
     assert list(TargetValue.objects.all()) == [figure]  # all or nothing: the other row is not imported either
 
 
