@@ -13,6 +13,7 @@ from targets.goals import JUDGEMENTS
 from targets.models import NOTE_LIMIT
 from targets.numbers import NumberFormatError, parse_number
 from targets.overrides import FINAL_STATUSES
+from targets.recording import UNSEEN
 
 
 class CorrectionForm(forms.Form):
@@ -43,6 +44,9 @@ class CorrectionForm(forms.Form):
         help_text="Ví dụ: cơ quan thống kê công bố lại số liệu; đơn vị báo cáo nhầm đơn vị tính.",
         error_messages={"required": "Cần ghi lý do đính chính."},
     )
+    # "<year>:<id of the current version>" as the page was opened ("<year>:" when that year had none): a correction
+    # posted after another version of that year landed is refused (issue 17: it overwrote that figure unseen)
+    based_on = forms.CharField(required=False, max_length=40, widget=forms.HiddenInput)
 
     def __init__(self, target, years, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -95,14 +99,29 @@ class CorrectionForm(forms.Form):
         return cleaned
 
 
+def seen(year, current) -> str:
+    """The hidden `based_on` of the correction form: the year and the current version shown."""
+    return f"{year}:{current.pk if current else ''}"
+
+
+def seen_version(text: str, year: int):
+    """The id of the version of `year` the page showed (None: none), or UNSEEN when the post names none for that
+    year (a post not from the page, or the year changed in the form)."""
+    shown_year, _, pk = (text or "").partition(":")
+    if shown_year != str(year) or not (pk == "" or (pk.isascii() and pk.isdigit())):
+        return UNSEEN
+    return int(pk) if pk else None
+
+
 def initial_for(current, year) -> dict:
     """The form starts from the value being corrected, so only what is wrong needs typing; a value of a year not
     ended yet starts as an estimate."""
     running = must_be_estimate(year, timezone.localdate())
     if current is None:
-        return {"year": year, "is_estimate": running}
+        return {"year": year, "is_estimate": running, "based_on": seen(year, None)}
     return {
         "year": year,
+        "based_on": seen(year, current),
         "value": vn_input_number(current.value),
         "as_of": current.as_of,
         "is_estimate": current.is_estimate or running,

@@ -25,7 +25,7 @@ from targets.as_of import as_of_window, default_as_of, must_be_estimate
 from targets.models import MAX_VALUE, NOTE_LIMIT, ReferenceValue, Target, TargetValue
 from targets.numbers import NumberFormatError, parse_number
 from targets.plausibility import describe
-from targets.recording import record_value
+from targets.recording import changes, record_value
 from targets.status import current_year, indicator_groups
 
 REQUIRED = ["target_code", "year", "value"]
@@ -315,15 +315,21 @@ def import_values(plan, fileobj, name: str, by=None) -> ImportResult:
     source = f"Nhập từ tệp {short_name(name)}"
     result = ImportResult()
     today = timezone.localdate()
+    errors = []
     with transaction.atomic():
         for row in rows:
             if row.value is not None:
                 # as the report form (targets.as_of): no date is the day typed while the year runs, else its last day,
                 # never a day to come; and a value of a year not ended yet is an estimate (the fifteenth probe)
                 estimate = must_be_estimate(row.year, today)
+                as_of = row.as_of or default_as_of(row.year, today)
+                approved = _approved_figure(row, as_of, estimate)
+                if approved:
+                    errors.append(approved)
+                    continue
                 version = record_value(
-                    row.target, row.year, row.value, by=by, as_of=row.as_of or default_as_of(row.year, today),
-                    is_estimate=estimate, source=source, note=row.note,
+                    row.target, row.year, row.value, by=by, as_of=as_of, is_estimate=estimate, source=source,
+                    note=row.note,
                 )  # fmt: skip
                 result.estimates += bool(version and estimate)
                 result.recorded += version is not None
@@ -335,4 +341,23 @@ def import_values(plan, fileobj, name: str, by=None) -> ImportResult:
                     defaults={"value": row.reference, "source": source, "recorded_by": by},
                 )
                 result.references += 1
+        if errors:
+            raise ValueImportError(errors)  # all or nothing: the transaction is rolled back
     return result
+
+
+def _approved_figure(row, as_of, estimate) -> str:
+    """Why the row may not replace a figure recorded from an approved report, or "": the correction page asks a
+    reason for that change, so the import does not make it without one (issue 17)."""
+    current = (
+        TargetValue.objects.current()
+        .filter(target=row.target, year=row.year, source_report__isnull=False)
+        .select_related("source_report__agency")
+        .first()
+    )
+    if current is None or not changes(current, row.value, as_of, estimate, row.note):
+        return ""
+    return (
+        f"Dòng {row.number}, cột value: năm {row.year} của chỉ tiêu {row.target.code} đã có số liệu từ báo cáo đã "
+        f"duyệt của {current.source_report.agency.short_name}: dùng “Đính chính” để sửa, kèm lý do."
+    )

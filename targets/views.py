@@ -7,12 +7,14 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 
 from agencies.lineage import Lineage
 from agencies.permissions import Role, has_role
+from binhson_plan.number_format import with_unit
 from targets.cache import cached, plan_estimates, plan_figures
 from targets.charts import target_chart
-from targets.forms import CorrectionForm, initial_for
+from targets.forms import CorrectionForm, initial_for, seen, seen_version
 from targets.goal_history import goal_history
 from targets.models import Target, TargetValue
 from targets.override_views import can_override, override_form
@@ -20,7 +22,7 @@ from targets.overrides import history as override_history
 from targets.overrides import overrides_for, plan_overrides
 from targets.overrides import pick as pick_override
 from targets.pending import pending_values
-from targets.recording import record_value
+from targets.recording import ValueChanged, record_value
 from targets.reviewing import reviews_plan
 from targets.status import (  # current_year: also imported from here by reports/consolidated/views.py
     current_year,
@@ -134,10 +136,14 @@ def value_correction(request, slug, code):
         if "note" not in request.POST:  # a post without the field (not the page's) keeps the note it does not name
             replaced = TargetValue.objects.current().filter(target=head, year=data["year"]).first()
             note = replaced.note if replaced else ""
-        version = record_value(
-            head, data["year"], data["value"], by=request.user, as_of=data["as_of"], is_estimate=data["is_estimate"],
-            source="Đính chính", reason=data["reason"], note=note,
-        )  # fmt: skip
+        try:
+            version = record_value(
+                head, data["year"], data["value"], by=request.user, as_of=data["as_of"],
+                is_estimate=data["is_estimate"], source="Đính chính", reason=data["reason"], note=note,
+                based_on=seen_version(data["based_on"], data["year"]),
+            )  # fmt: skip
+        except ValueChanged as changed:
+            return _changed_meanwhile(request, target, head, years, data["year"], changed.current)
         if version:
             estimate = " (số ước thực hiện: năm chưa kết thúc)" if data["is_estimate"] else ""
             messages.success(
@@ -148,6 +154,28 @@ def value_correction(request, slug, code):
         return redirect(target)
     context = {"target": target, "head": head, "form": form, "current": current}
     return render(request, "targets/value_correction.html", context)
+
+
+def _changed_meanwhile(request, target, head, years, year, current):
+    """The correction refused: another version of `year` landed after the page was opened. Everything typed stays;
+    the page now shows the new figure and the form is based on it, so a second post is a decision made seeing it."""
+    data = request.POST.copy()
+    data["based_on"] = seen(year, current)
+    form = CorrectionForm(head, years, data)
+    form.is_valid()
+    if current:
+        landed = f"{with_unit(current.value, head.input_unit)}, {current.source or 'không ghi nguồn'}, lúc " + (
+            f"{timezone.localtime(current.recorded_at):%H:%M %d/%m/%Y}"
+        )
+    else:
+        landed = "số liệu đã bị gỡ"
+    form.add_error(
+        None,
+        f"Số liệu năm {year} vừa được ghi lại ({landed}) sau khi anh/chị mở trang: xin xem số liệu mới rồi đính "
+        "chính. Nội dung anh/chị vừa nhập chưa được lưu, vẫn còn bên dưới.",
+    )
+    context = {"target": target, "head": head, "form": form, "current": current}
+    return render(request, "targets/value_correction.html", context, status=409)
 
 
 def public_year(plan, asked_text: str) -> tuple[int, int]:
