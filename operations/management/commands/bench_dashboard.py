@@ -3,7 +3,6 @@ API at the real plan's size and at province scale, each as a ratio to a trivial 
 the same process. Everything it creates is rolled back."""
 
 import datetime
-import statistics
 import time
 from decimal import Decimal
 
@@ -11,11 +10,12 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
-from django.db import connection, transaction
+from django.db import transaction
 from django.test import Client
 
 from agencies.models import Agency
 from agencies.permissions import Role, add_role
+from operations.timing import measure
 from reports.models import AgencyReport, ReportingCycle
 from targets.models import Target, TargetValue
 from tasks.models import Assignment, Plan, Section
@@ -62,32 +62,12 @@ class Command(BaseCommand):
             "target page": f"/ke-hoach/{plan.slug}/chi-tieu/2025.19/",
             "progress API": f"/api/plans/{plan.slug}/progress/?year={year}",
         }
-        real = self.measure(client, urls, options["runs"])
+        real = measure(client, urls, options["runs"])
         started = time.perf_counter()
         counts = self.province(plan, options)
         built = time.perf_counter() - started
-        province = self.measure(client, urls, options["runs"])
+        province = measure(client, urls, options["runs"])
         self.report(real, province, counts, built)
-
-    def measure(self, client, urls, runs):
-        results = {}
-        for name, url in urls.items():
-            client.get(url)  # warm: caches, the year's cycle
-            timings, queries = [], []
-
-            def count(execute, sql, *args, queries=queries):
-                queries.append(sql)
-                return execute(sql, *args)
-
-            with connection.execute_wrapper(count):
-                client.get(url)
-            for _ in range(runs):
-                start = time.perf_counter()
-                response = client.get(url)
-                timings.append((time.perf_counter() - start) * 1000)
-                assert response.status_code == 200, (url, response.status_code)
-            results[name] = (statistics.median(timings), len(queries))
-        return results
 
     def province(self, real_plan, options):
         """Synthetic plans of a province: agencies, sections with leads, targets, years of values and reports."""

@@ -6,7 +6,6 @@ ratio between the two sizes. Everything it creates is rolled back."""
 import datetime
 import io
 import re
-import statistics
 import tempfile
 import time
 from decimal import Decimal
@@ -16,11 +15,12 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
-from django.db import connection, transaction
+from django.db import transaction
 from django.test import Client, override_settings
 
 from agencies.models import Agency
 from agencies.permissions import Role, add_role
+from operations.timing import measure
 from province import jobs, queries
 from province.models import ProvinceSummary, SummaryState
 from reports.cycles.opening import open_cycle
@@ -75,33 +75,12 @@ class Command(BaseCommand):
             "toàn tỉnh (/tinh/)": f"/tinh/?year={YEAR}",
             "API chỉ số": f"/api/indicators/?year={YEAR}",
         }
-        real = self.measure(client, urls, options["runs"]), self.summary_seconds(user), self.counts()
+        real = measure(client, urls, options["runs"]), self.summary_seconds(user), self.counts()
         started = time.perf_counter()
         self.province(options)
         built = time.perf_counter() - started
-        province = self.measure(client, urls, options["runs"]), self.summary_seconds(user), self.counts()
+        province = measure(client, urls, options["runs"]), self.summary_seconds(user), self.counts()
         self.report(real, province, built)
-
-    def measure(self, client, urls, runs) -> dict:
-        results = {}
-        for name, url in urls.items():
-            client.get(url)  # warm
-            queries = []
-
-            def count(execute, sql, *args, queries=queries):
-                queries.append(sql)
-                return execute(sql, *args)
-
-            with connection.execute_wrapper(count):
-                client.get(url)
-            timings = []
-            for _ in range(runs):
-                start = time.perf_counter()
-                response = client.get(url)
-                timings.append((time.perf_counter() - start) * 1000)
-                assert response.status_code == 200, (url, response.status_code)
-            results[name] = (statistics.median(timings), len(queries))
-        return results
 
     def summary_seconds(self, user) -> tuple[float, float, float]:
         """The yearly summary built in this process: every plan's part, then the three files. Returns the parts'
