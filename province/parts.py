@@ -54,9 +54,10 @@ def indicator_rows(plan, year: int) -> list[dict]:
     """The plan's rows of the province's indicator table in `year`: each of its targets measuring an indicator, as
     the province view shows it (province.indicators), in what a JSON field keeps."""
     indicators = list(Indicator.objects.filter(targets__plan=plan, targets__is_active=True).distinct())
+    measured = indicator_targets(indicators, year, plans=[plan])  # every indicator's targets at once
     rows = []
     for indicator in indicators:
-        for target, row in indicator_targets([indicator], year, plans=[plan]).get(indicator.pk, []):
+        for target, row in measured.get(indicator.pk, []):
             measure = Measure(plan, target, row)
             value = with_unit(row["value"], indicator.unit) if row["value"] is not None else "–"
             rows.append({
