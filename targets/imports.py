@@ -25,7 +25,7 @@ from targets.as_of import as_of_window, default_as_of, must_be_estimate
 from targets.models import MAX_VALUE, NOTE_LIMIT, ReferenceValue, Target, TargetValue
 from targets.numbers import NumberFormatError, parse_number
 from targets.plausibility import describe
-from targets.recording import changes, record_value
+from targets.recording import changes, lock_targets, record_value
 from targets.status import current_year, indicator_groups
 
 REQUIRED = ["target_code", "year", "value"]
@@ -317,6 +317,7 @@ def import_values(plan, fileobj, name: str, by=None) -> ImportResult:
     today = timezone.localdate()
     errors = []
     with transaction.atomic():
+        lock_targets(row.target.pk for row in rows if row.value is not None)
         for row in rows:
             if row.value is not None:
                 # as the report form (targets.as_of): no date is the day typed while the year runs, else its last day,

@@ -22,6 +22,13 @@ def _lock_target(target_id):
     Target.objects.select_for_update().filter(pk=target_id).values_list("pk", flat=True).first()
 
 
+def lock_targets(target_ids):
+    """Lock every target a multi-row write will touch, in one order (by id), before the first is written: two
+    writers touching the same targets in different orders (an import's rows, an approval's entries) then queue
+    instead of each holding one lock and waiting for the other's (a deadlock PostgreSQL ends by aborting one)."""
+    list(Target.objects.select_for_update().filter(pk__in=set(target_ids)).order_by("pk").values_list("pk", flat=True))
+
+
 @transaction.atomic
 def record_value(
     target, year, value, *, by=None, as_of=None, is_estimate=False, source="", source_report=None, note="", reason="",

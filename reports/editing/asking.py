@@ -13,7 +13,7 @@ from django.db.models import Max
 
 from reports.models import TargetEntry
 from targets.models import Assessment, Target, TargetValue
-from targets.recording import record_assessment, record_value
+from targets.recording import lock_targets, record_assessment, record_value
 
 
 def year_to_ask(cycle_year: int, last_milestone: int, recorded_years) -> int | None:
@@ -179,6 +179,7 @@ def record_approved_values(report, by, at=None) -> list[TargetValue]:
     source = f"Báo cáo năm {report.cycle.year} của {report.agency.name}"
     entries = list(report.target_entries.select_related("target"))
     facts = entry_facts(report, [entry.target for entry in entries])
+    lock_targets(entry.target_id for entry in entries)
     recorded = []
     for entry in entries:
         if not facts[entry.target_id].counts(entry):
