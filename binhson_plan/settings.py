@@ -50,9 +50,14 @@ SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
 # Sessions end after a working day without activity, and (by default) when the browser closes: office PCs
-# are shared. Every request pushes the end back, so a person at work is never logged out mid-task.
+# are shared. Activity pushes the end back, so a person at work is never logged out mid-task; but the session
+# is not written on every request (issue 20: at the province's season that was one write per page): the
+# time of the last activity (django-session-timeout) is written at most every SESSION_ACTIVITY_STEP seconds,
+# so the end comes between 8 hours minus that step and 8 hours after the last page.
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(8 * 3600)))
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_SECONDS = SESSION_COOKIE_AGE
+SESSION_EXPIRE_AFTER_LAST_ACTIVITY = True
+SESSION_EXPIRE_AFTER_LAST_ACTIVITY_GRACE_PERIOD = int(os.environ.get("SESSION_ACTIVITY_STEP", "300"))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", True)
 # Content-Security-Policy (django-csp 4): scripts only from the portal's own files, never inline, so an
 # injected <script> or on…= attribute does not run. Inline style attributes stay allowed (a few templates
@@ -132,6 +137,7 @@ MIDDLEWARE = [
     "binhson_plan.middleware.demo_error_pages",  # the portal's 404 and 500 pages in the demo, served with DEBUG on
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "django_session_timeout.middleware.SessionTimeoutMiddleware",  # the idle end, with few session writes
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -279,6 +285,9 @@ CACHES = {
     if CACHE_URL
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "binhson"}
 }
+# With Redis, sessions are read from it and kept in the database too (a Redis restart logs no one out): web
+# nodes share nothing but the database and Redis (issue 20).
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db" if CACHE_URL else "django.contrib.sessions.backends.db"
 
 # Backups (`manage.py backup`, nightly by the `backup` service of docker-compose.yml): where, and for how long.
 BACKUP_DIR = Path(os.environ.get("BACKUP_DIR", BASE_DIR / "backups"))
