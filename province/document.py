@@ -16,9 +16,10 @@ from reports.consolidated.word import document_docx
 from reports.documents.pdf import document_date, issuer_lines, render_pdf
 
 NO_INDICATORS = "Chưa có bảng chỉ tiêu"
-REPORTING_HEADERS = ["TT", "Kế hoạch", "Phải báo cáo", "Đã gửi", "Đã duyệt", "Gửi muộn", "Quá hạn", "Chưa gửi",
-                     "Kiến nghị chưa trả lời", "Ghi chú"]  # fmt: skip
-REPORTING_KEYS = ["expected", "submitted", "approved", "late", "overdue", "not_sent", "open_proposals"]
+# Phải báo cáo = Đã gửi + Bị trả lại + Chưa gửi (province.queries.PlanReporting.sent_back)
+REPORTING_HEADERS = ["TT", "Kế hoạch", "Phải báo cáo", "Đã gửi", "Bị trả lại", "Chưa gửi", "Đã duyệt", "Gửi muộn",
+                     "Quá hạn", "Kiến nghị chưa trả lời", "Ghi chú"]  # fmt: skip
+REPORTING_KEYS = ["expected", "submitted", "sent_back", "not_sent", "approved", "late", "overdue", "open_proposals"]
 CONSOLIDATED_HEADERS = ["TT", "Kế hoạch", "Bản", "Số", "Ngày báo cáo", "Trạng thái", "Bản chính thức"]
 INDICATOR_HEADERS = ["Chỉ số", "Kế hoạch", "Chỉ tiêu", "Số liệu gần nhất", "Năm số liệu", "Tình trạng"]
 
@@ -89,8 +90,8 @@ def _reporting_table(parts) -> Table:
             continue
         figures = part.data["reporting"]
         note = "" if part.data["has_cycle"] else f"Chưa mở kỳ báo cáo năm {part.summary.year}"
-        rows.append([str(number), _name(part), *[str(figures[key]) for key in REPORTING_KEYS], note])
-    return Table(REPORTING_HEADERS, rows, widths=[3, 22, 6, 6, 6, 6, 6, 6, 8, 12], numeric=tuple(range(2, 9)))
+        rows.append([str(number), _name(part), *[str(figures.get(key, "—")) for key in REPORTING_KEYS], note])
+    return Table(REPORTING_HEADERS, rows, widths=[3, 20, 6, 6, 6, 6, 6, 6, 6, 8, 10], numeric=tuple(range(2, 10)))
 
 
 def _failed(failed) -> list:
@@ -156,7 +157,7 @@ def summary_docx(document, summary, issuer) -> bytes:
 
 def summary_workbook(summary, parts) -> bytes:
     reporting = [
-        [_name(part), *([part.data["reporting"][key] for key in REPORTING_KEYS] if part.ok else [None] * 7)]
+        [_name(part), *([part.data["reporting"].get(key) for key in REPORTING_KEYS] if part.ok else [None] * 8)]
         for part in parts
     ]
     consolidated = [

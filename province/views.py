@@ -89,7 +89,9 @@ def _indicators_html(plans, rows, year, f) -> str:
     return cached("tinh-chi-so", year, asked, compute=draw)
 
 
-REPORTING_COLUMNS = ["Kế hoạch", "Phải báo cáo", "Đã gửi", "Đã duyệt", "Gửi muộn", "Quá hạn", "Chưa gửi",
+# Phải báo cáo = Đã gửi + Bị trả lại + Chưa gửi; Đã duyệt and Gửi muộn are among those sent, Quá hạn among those never
+# sent or sent back
+REPORTING_COLUMNS = ["Kế hoạch", "Phải báo cáo", "Đã gửi", "Bị trả lại", "Chưa gửi", "Đã duyệt", "Gửi muộn", "Quá hạn",
                      "Kiến nghị chưa trả lời"]  # fmt: skip
 
 
@@ -99,10 +101,11 @@ def reporting_frame(rows) -> pd.DataFrame:
             str(row.plan),
             row.summary.expected,
             row.summary.submitted,
+            row.sent_back,
+            row.missing,
             row.summary.approved,
             row.summary.late,
             row.summary.overdue,
-            row.missing,
             row.open_proposals,
         ]  # fmt: skip
         for row in rows

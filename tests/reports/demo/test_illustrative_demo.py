@@ -97,3 +97,21 @@ def test_its_files_say_minh_hoa_in_their_heading(seeded, client, db):
         .split()
     )
     assert "huyện Trà Bồng (minh họa)" in text
+
+
+def test_the_province_view_adds_up_on_the_demo_year(seeded, client, db):
+    """/tinh/ on the demo's year, where every state is present: each plan's sent, sent back and never sent reports
+    add up to the reports expected, and the one sent back of each plan is in its own column."""
+    client.force_login(get_user_model().objects.get(username="lanhdao"))
+    html = client.get("/tinh/", {"year": YEAR}).content.decode()
+    for slug in ["binh-son-ctdt-2021-2030", *ILLUSTRATIVE]:
+        row = html.split(f'id="kh-{slug}"')[1].split("</tr>")[0]
+        cells = [int(cell.split("</td>")[0].replace("<strong>", "").replace("</strong>", "").strip())
+                 for cell in row.split('<td class="text-end">')[1:]]  # fmt: skip
+        expected, sent, sent_back, not_sent = cells[:4]
+        reports = AgencyReport.objects.filter(cycle__plan__slug=slug, cycle__year=YEAR, handed_over_at=None)
+        assert (
+            expected == reports.count()
+            and sent_back == reports.filter(state=ReportState.SENT_BACK).exclude(correction_due_on=None).count() >= 1
+        )
+        assert sent + sent_back + not_sent == expected, (slug, cells)
