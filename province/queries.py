@@ -1,15 +1,13 @@
 """What the province view reads for a year: every plan's reporting, in a number of queries that does not grow with
 the number of plans."""
 
-from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db.models import Count
 
-from agencies.lineage import Lineage
 from binhson_plan.collation import sort_key as vietnamese_order
-from reports.dashboard.queries import Completeness, completeness
-from reports.models import AgencyReport, Proposal, ProposalState, ReportingCycle
+from reports.dashboard.queries import Completeness, completeness_counts
+from reports.models import Proposal, ProposalState, ReportingCycle
 from tasks.models import Plan
 
 
@@ -50,26 +48,11 @@ def plans_of_province():
     return sorted(Plan.objects.filter(is_active=True), key=lambda plan: vietnamese_order(plan.title))
 
 
-# What completeness() reads of a report (its counts, late and overdue, the agency's name for the order): at province
-# scale the reports are most of the page's time, and a whole row (texts, snapshot) is several times dearer to load.
-REPORT_FIELDS = ("cycle", "agency", "state", "first_submitted_at", "is_late", "due_on", "handed_over_at",
-                 "correction_due_on")  # fmt: skip
-
-
 def reporting(plans, year) -> list[PlanReporting]:
-    """Each plan's reporting in `year`, in the order of `plans`: four queries, whatever the number of plans."""
+    """Each plan's reporting in `year`, in the order of `plans`: three queries, whatever the number of plans and
+    reports (the counts are made by the database: reports.dashboard.queries.completeness_counts)."""
     cycles = {cycle.plan_id: cycle for cycle in ReportingCycle.objects.filter(year=year, plan__in=plans)}
-    reports = defaultdict(list)
-    rows = (
-        AgencyReport.objects.filter(cycle__in=list(cycles.values()))
-        .select_related("agency")
-        .only(*REPORT_FIELDS, "agency__name")
-        .order_by()  # completeness() puts them in its own order
-    )
-    by_pk = {cycle.pk: cycle for cycle in cycles.values()}
-    for report in rows:
-        report.cycle = by_pk[report.cycle_id]  # read once above, not joined again on every row
-        reports[report.cycle_id].append(report)
+    counts = completeness_counts(list(cycles.values()))
     open_proposals = dict(
         Proposal.objects.shared()
         .counted()
@@ -78,10 +61,9 @@ def reporting(plans, year) -> list[PlanReporting]:
         .values_list("report__cycle__plan")
         .annotate(count=Count("pk"))
     )
-    lineage = Lineage.load()
     result = []
     for plan in plans:
         cycle = cycles.get(plan.pk)
-        summary = completeness(cycle, lineage.of_cycle(cycle), reports[cycle.pk]) if cycle else Completeness()
+        summary = counts.get(cycle.pk, Completeness()) if cycle else Completeness()
         result.append(PlanReporting(plan, cycle, summary, open_proposals.get(plan.pk, 0)))
     return result

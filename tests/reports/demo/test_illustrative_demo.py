@@ -5,6 +5,7 @@ The demo's year depends on today (this year; in January the year just ended), as
 
 import io
 import subprocess
+from contextlib import nullcontext
 from pathlib import Path
 
 import pytest
@@ -115,3 +116,24 @@ def test_the_province_view_adds_up_on_the_demo_year(seeded, client, db):
             and sent_back == reports.filter(state=ReportState.SENT_BACK).exclude(correction_due_on=None).count() >= 1
         )
         assert sent + sent_back + not_sent == expected, (slug, cells)
+
+
+def test_the_counts_made_in_the_database_are_the_dashboards(seeded, db):
+    """The province view's counts (one query for every plan) and each plan's dashboard (report by report) agree on
+    every count, on the demo's year (every state) and the year before, on the demo's day and after the due date."""
+    from dataclasses import asdict
+
+    from reports.dashboard.queries import completeness, completeness_counts
+    from tests.reports.helpers import on
+
+    cycles = list(ReportingCycle.objects.filter(year__in=[YEAR - 1, YEAR]))
+    assert len(cycles) == 6
+    days = [None, f"{YEAR}-12-31"]
+    for day in days:
+        with on(day) if day else nullcontext():
+            counts = completeness_counts(cycles)
+            for cycle in cycles:
+                one = asdict(completeness(cycle))
+                del one["reports"], one["handed_over"]
+                assert asdict(counts[cycle.pk]) | {"reports": [], "handed_over": []} == one | {
+                    "reports": [], "handed_over": []}, (cycle, day)  # fmt: skip
