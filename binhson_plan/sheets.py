@@ -5,7 +5,7 @@ pass with its style, so the time grows with the number of cells and nothing more
 import datetime
 import io
 import math
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from decimal import Decimal
 
 import numpy as np
@@ -95,18 +95,20 @@ def workbook(
     totals: Collection[str] = SUMMED,
     wide: Collection[str] = (),
     heading: Sequence[str] = (),
+    headings: Mapping[str, Sequence[str]] | None = None,
 ) -> bytes:
     """One sheet per frame, its columns as headers: bold frozen header row repeated on every printed
     page, an autofilter over the data, columns sized to their content, long text wrapped, and a bold
     "Tổng cộng" row under each column named in `totals` (a value summed here, not a formula). The text columns
     named in `wide`, the ones a reader reads most, stay READABLE on either paper; the others give way first.
     The lines of `heading` (a title, the first in bold, then what the figures are) stand above each table, each
-    across its width."""
+    across its width; `headings` gives a sheet (by its name in `sheets`) lines of its own instead."""
     book = Workbook()
     book.remove(book.active)  # the empty sheet every new workbook starts with
     styles = _Styles(book)
     for name, frame in sheets.items():
-        _write_sheet(book.create_sheet(_sheet_title(name)), frame, totals, styles, wide, heading)
+        lines = (headings or {}).get(name, heading)
+        _write_sheet(book.create_sheet(_sheet_title(name)), frame, totals, styles, wide, lines)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

@@ -16,9 +16,10 @@ from reports.consolidated.word import document_docx
 from reports.documents.pdf import document_date, issuer_lines, render_pdf
 
 NO_INDICATORS = "Chưa có bảng chỉ tiêu"
-REPORTING_HEADERS = ["TT", "Kế hoạch", "Phải báo cáo", "Đã gửi", "Đã duyệt", "Gửi muộn", "Quá hạn", "Chưa gửi",
-                     "Kiến nghị chưa trả lời", "Ghi chú"]  # fmt: skip
-REPORTING_KEYS = ["expected", "submitted", "approved", "late", "overdue", "not_sent", "open_proposals"]
+# Phải báo cáo = Đã gửi + Bị trả lại + Chưa gửi (province.queries.PlanReporting.sent_back)
+REPORTING_HEADERS = ["TT", "Kế hoạch", "Phải báo cáo", "Đã gửi", "Bị trả lại", "Chưa gửi", "Đã duyệt", "Gửi muộn",
+                     "Quá hạn", "Kiến nghị chưa trả lời", "Ghi chú"]  # fmt: skip
+REPORTING_KEYS = ["expected", "submitted", "sent_back", "not_sent", "approved", "late", "overdue", "open_proposals"]
 CONSOLIDATED_HEADERS = ["TT", "Kế hoạch", "Bản", "Số", "Ngày báo cáo", "Trạng thái", "Bản chính thức"]
 INDICATOR_HEADERS = ["Chỉ số", "Kế hoạch", "Chỉ tiêu", "Số liệu gần nhất", "Năm số liệu", "Tình trạng"]
 
@@ -50,7 +51,7 @@ def build_document(summary, parts, issuer) -> Document:
         recipients=issuer.recipient_list(),
         signer_authority=issuer.signer_authority,
         signer_position=issuer.signer_position,
-        signer_name=issuer.signer_name,
+        signer_name=issuer.printed_signer_name,  # never a placeholder printed as a name
     )
     done = [part for part in parts if part.ok]
     failed = [part for part in parts if not part.ok]
@@ -65,8 +66,12 @@ def build_document(summary, parts, issuer) -> Document:
         Heading("II. CHỈ TIÊU THEO BỘ CHỈ SỐ CHUNG", 1),
         *_indicators(done),
         Heading("III. BÁO CÁO TỔNG HỢP CỦA TỪNG KẾ HOẠCH", 1),
-        _consolidated_table(done),
-        *_failed(failed),
+        Para(
+            f"Báo cáo tổng hợp năm {year} của từng kế hoạch (do cơ quan thẩm định của kế hoạch dựng), tính đến ngày "
+            f"{summary.report_date:%d/%m/%Y}:"
+        ),
+        *[_consolidated_para(part, year) for part in parts],
+        *([_consolidated_table(done)] if any(part.data["consolidated"] for part in done) else []),
         Para(f"Trên đây là báo cáo tổng hợp năm {year} của {issuer.issuing_body}./."),
     ]
     return document
@@ -89,8 +94,8 @@ def _reporting_table(parts) -> Table:
             continue
         figures = part.data["reporting"]
         note = "" if part.data["has_cycle"] else f"Chưa mở kỳ báo cáo năm {part.summary.year}"
-        rows.append([str(number), _name(part), *[str(figures[key]) for key in REPORTING_KEYS], note])
-    return Table(REPORTING_HEADERS, rows, widths=[3, 22, 6, 6, 6, 6, 6, 6, 8, 12], numeric=tuple(range(2, 9)))
+        rows.append([str(number), _name(part), *[str(figures.get(key, "—")) for key in REPORTING_KEYS], note])
+    return Table(REPORTING_HEADERS, rows, widths=[3, 20, 6, 6, 6, 6, 6, 6, 6, 8, 10], numeric=tuple(range(2, 10)))
 
 
 def _failed(failed) -> list:
@@ -131,6 +136,37 @@ def _indicators(done) -> list:
     return [Table(INDICATOR_HEADERS, rows, widths=[20, 18, 28, 12, 7, 10], numeric=(3, 4))]
 
 
+def _version_words(version) -> str:
+    """ "bản 2, số 15/BC-UBND, ngày 10/12/2026"."""
+    return f"bản {version['version']}, số {version['number']}, ngày {_day(version['report_date'])}"
+
+
+def consolidated_sentence(part, year: int) -> str:
+    """What section III says of one plan: its consolidated report of the year by version, number and date, whether
+    one was marked final; that it has none; or why the plan is missing from the summary."""
+    if not part.ok:
+        return f"chưa tổng hợp được vào bản này: {part.error}"
+    versions = part.data["consolidated"]
+    if not versions:
+        return f"chưa có báo cáo tổng hợp năm {year} (cơ quan thẩm định của kế hoạch chưa dựng bản nào)."
+    final = next((v for v in versions if v["is_final"]), None)
+    ready = [v for v in versions if v["state"] == "ready"]
+    if not ready:
+        return (
+            f"chưa có báo cáo tổng hợp năm {year} dựng xong (đã yêu cầu {len(versions)} bản; bản "
+            f"{versions[-1]['version']}: {versions[-1]['state_label'].lower()})."
+        )
+    latest, count = ready[-1], f"đã dựng xong {len(ready)} bản"
+    if final is None:
+        return f"{count}, chưa có bản nào được đánh dấu là bản chính thức; bản mới nhất là {_version_words(latest)}."
+    newer = "" if final is latest else f"; bản mới hơn là {_version_words(latest)}, chưa đánh dấu chính thức"
+    return f"{count}; bản chính thức là {_version_words(final)}{newer}."
+
+
+def _consolidated_para(part, year: int) -> Para:
+    return Para(consolidated_sentence(part, year), lead=f"- {_name(part)}:", style="body" if part.ok else "missing")
+
+
 def _consolidated_table(done) -> Table:
     rows = []
     for number, part in enumerate(done, start=1):
@@ -154,9 +190,21 @@ def summary_docx(document, summary, issuer) -> bytes:
     return document_docx(document, datetime.datetime.combine(summary.report_date, datetime.time()), issuer.issuing_body)
 
 
-def summary_workbook(summary, parts) -> bytes:
+def sheet_titles(summary, issuer) -> dict[str, str]:
+    """Each sheet's title row: what it holds, the year, the province, and which summary it belongs to."""
+    year, area = summary.year, issuer.area
+    of = f"{area} (bản tổng hợp toàn tỉnh số {summary.version}, ngày báo cáo {summary.report_date:%d/%m/%Y})"
+    return {
+        f"Tình hình báo cáo {year}": f"Tình hình báo cáo của các kế hoạch năm {year}, {of}",
+        "Chỉ tiêu": f"Chỉ tiêu theo bộ chỉ số chung năm {year}, {of}",
+        "Báo cáo tổng hợp": f"Báo cáo tổng hợp năm {year} của từng kế hoạch, {of}",
+        "Chưa tổng hợp được": f"Kế hoạch chưa tổng hợp được vào bản tổng hợp năm {year}, {of}",
+    }
+
+
+def summary_workbook(summary, parts, issuer) -> bytes:
     reporting = [
-        [_name(part), *([part.data["reporting"][key] for key in REPORTING_KEYS] if part.ok else [None] * 7)]
+        [_name(part), *([part.data["reporting"].get(key) for key in REPORTING_KEYS] if part.ok else [None] * 8)]
         for part in parts
     ]
     consolidated = [
@@ -172,6 +220,11 @@ def summary_workbook(summary, parts) -> bytes:
         if part.ok
         for v in part.data["consolidated"]
     ]
+    consolidated += [
+        [_name(part), None, None, None, f"Chưa có báo cáo tổng hợp năm {summary.year}", None]
+        for part in parts
+        if part.ok and not part.data["consolidated"]
+    ]
     indicators = _indicator_rows(parts)
     failed = [[_name(part), part.error] for part in parts if not part.ok]
     sheets = {
@@ -180,4 +233,5 @@ def summary_workbook(summary, parts) -> bytes:
         "Báo cáo tổng hợp": pd.DataFrame(consolidated, columns=CONSOLIDATED_HEADERS[1:]),
         "Chưa tổng hợp được": pd.DataFrame(failed, columns=["Kế hoạch", "Lý do"]),
     }
-    return workbook(sheets)
+    titles = sheet_titles(summary, issuer)
+    return workbook(sheets, headings={name: [titles[name]] for name in sheets})

@@ -137,7 +137,7 @@ def assemble_summary(summary_id: int) -> ProvinceSummary:
         makers = {
             "pdf": lambda: document.summary_pdf(doc),
             "docx": lambda: document.summary_docx(doc, summary, issuer),
-            "xlsx": lambda: document.summary_workbook(summary, rows),
+            "xlsx": lambda: document.summary_workbook(summary, rows, issuer),
         }
         files = {}
         for step, make in makers.items():

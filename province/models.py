@@ -46,12 +46,23 @@ class ProvinceIssuer(models.Model):
         return recipient_lines(self.recipients)
 
     @property
+    def signer_missing(self) -> bool:
+        """No signer's name yet: empty, or still the migration's placeholder ("Người ký")."""
+        return " ".join(self.signer_name.split()).strip(" .…").casefold() in PLACEHOLDER_SIGNERS
+
+    @property
+    def printed_signer_name(self) -> str:
+        """The name under the signature: left blank (written in by hand) rather than a placeholder printed as one."""
+        return "" if self.signer_missing else self.signer_name.strip()
+
+    @property
     def area(self) -> str:
         """Where the plans lie, from the parent body: "Ủy ban nhân dân tỉnh Quảng Ngãi" → "tỉnh Quảng Ngãi"."""
         prefix = "Ủy ban nhân dân "
         return self.parent_body[len(prefix) :] if self.parent_body.startswith(prefix) else "tỉnh"
 
 
+PLACEHOLDER_SIGNERS = {"", "người ký", "họ và tên", "họ tên người ký", "ho ten", "nguoi ky"}
 PROVINCE_ISSUER_DEFAULTS = {
     "issuing_body": "Sở Dân tộc và Tôn giáo",
     "parent_body": "Ủy ban nhân dân tỉnh Quảng Ngãi",

@@ -29,6 +29,7 @@ def plan_part(plan, year: int) -> dict:
         "reporting": {
             "expected": row.summary.expected,
             "submitted": row.summary.submitted,
+            "sent_back": row.sent_back,
             "approved": row.summary.approved,
             "late": row.summary.late,
             "overdue": row.summary.overdue,

@@ -1,15 +1,13 @@
 """What the province view reads for a year: every plan's reporting, in a number of queries that does not grow with
 the number of plans."""
 
-from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db.models import Count
 
-from agencies.lineage import Lineage
 from binhson_plan.collation import sort_key as vietnamese_order
-from reports.dashboard.queries import Completeness, completeness
-from reports.models import AgencyReport, Proposal, ProposalState, ReportingCycle
+from reports.dashboard.queries import Completeness, completeness_counts
+from reports.models import Proposal, ProposalState, ReportingCycle
 from tasks.models import Plan
 
 
@@ -34,8 +32,15 @@ class PlanReporting:
 
     @property
     def missing(self) -> int:
-        """Reports not sent (overdue ones included)."""
+        """Reports never sent (overdue ones included)."""
         return self.summary.not_submitted
+
+    @property
+    def sent_back(self) -> int:
+        """Reports sent, then sent back for corrections and not sent again: with the agency, neither with the reviewer
+        nor never sent. Sent, sent back and never sent add up to the reports expected (a report reopened after its
+        approval counts as sent, by its approved content, as the consolidated report counts it)."""
+        return self.summary.sent_back
 
 
 def plans_of_province():
@@ -44,12 +49,10 @@ def plans_of_province():
 
 
 def reporting(plans, year) -> list[PlanReporting]:
-    """Each plan's reporting in `year`, in the order of `plans`: four queries, whatever the number of plans."""
+    """Each plan's reporting in `year`, in the order of `plans`: three queries, whatever the number of plans and
+    reports (the counts are made by the database: reports.dashboard.queries.completeness_counts)."""
     cycles = {cycle.plan_id: cycle for cycle in ReportingCycle.objects.filter(year=year, plan__in=plans)}
-    reports = defaultdict(list)
-    rows = AgencyReport.objects.filter(cycle__in=list(cycles.values())).select_related("agency", "cycle__plan")
-    for report in rows.order_by("first_submitted_at", "agency__name"):
-        reports[report.cycle_id].append(report)
+    counts = completeness_counts(list(cycles.values()))
     open_proposals = dict(
         Proposal.objects.shared()
         .counted()
@@ -58,10 +61,9 @@ def reporting(plans, year) -> list[PlanReporting]:
         .values_list("report__cycle__plan")
         .annotate(count=Count("pk"))
     )
-    lineage = Lineage.load()
     result = []
     for plan in plans:
         cycle = cycles.get(plan.pk)
-        summary = completeness(cycle, lineage.of_cycle(cycle), reports[cycle.pk]) if cycle else Completeness()
+        summary = counts.get(cycle.pk, Completeness()) if cycle else Completeness()
         result.append(PlanReporting(plan, cycle, summary, open_proposals.get(plan.pk, 0)))
     return result

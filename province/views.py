@@ -11,6 +11,7 @@ from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
@@ -20,7 +21,7 @@ from binhson_plan.number_format import with_unit
 from binhson_plan.sheets import workbook
 from province import jobs, queries
 from province.indicators import indicator_blocks, measured_indicators, plan_label
-from province.models import ProvinceSummary, SummaryState, SummaryUnderway
+from province.models import ProvinceIssuer, ProvinceSummary, SummaryState, SummaryUnderway
 from reports import access
 from targets.cache import cached
 from targets.goals import STATUS_CHOICES
@@ -89,7 +90,9 @@ def _indicators_html(plans, rows, year, f) -> str:
     return cached("tinh-chi-so", year, asked, compute=draw)
 
 
-REPORTING_COLUMNS = ["Kế hoạch", "Phải báo cáo", "Đã gửi", "Đã duyệt", "Gửi muộn", "Quá hạn", "Chưa gửi",
+# Phải báo cáo = Đã gửi + Bị trả lại + Chưa gửi; Đã duyệt and Gửi muộn are among those sent, Quá hạn among those never
+# sent or sent back
+REPORTING_COLUMNS = ["Kế hoạch", "Phải báo cáo", "Đã gửi", "Bị trả lại", "Chưa gửi", "Đã duyệt", "Gửi muộn", "Quá hạn",
                      "Kiến nghị chưa trả lời"]  # fmt: skip
 
 
@@ -99,10 +102,11 @@ def reporting_frame(rows) -> pd.DataFrame:
             str(row.plan),
             row.summary.expected,
             row.summary.submitted,
+            row.sent_back,
+            row.missing,
             row.summary.approved,
             row.summary.late,
             row.summary.overdue,
-            row.missing,
             row.open_proposals,
         ]  # fmt: skip
         for row in rows
@@ -204,8 +208,20 @@ def summaries(request):
     versions = ProvinceSummary.objects.select_related("requested_by").annotate(
         done=Count("parts", filter=Q(parts__ok=True)), failed=Count("parts", filter=Q(parts__ok=False))
     )
-    context = {"versions": versions, "form": form if builds else None}
+    context = {"versions": versions, "form": form if builds else None} | _signer_check(request.user)
     return render(request, "province/summaries.html", context, status=status)
+
+
+def _signer_check(user) -> dict:
+    """Whether the issuer's signer has no name yet (ProvinceIssuer.signer_missing): the page says so before anyone
+    builds, with the way to the admin for those who may go there; the documents then leave the name blank."""
+    issuer = ProvinceIssuer.current()
+    if not issuer.signer_missing:
+        return {"signer_missing": False}
+    url = ""
+    if issuer.pk and user.has_perm("province.change_provinceissuer"):
+        url = reverse("admin:province_provinceissuer_change", args=[issuer.pk])
+    return {"signer_missing": True, "issuer": issuer, "issuer_admin_url": url}
 
 
 def _start(request, year, report_date):

@@ -12,7 +12,7 @@ from reports.cycles.opening import open_cycle
 from reports.models import AgencyReport, PlanRole, PlanRoleKind, Proposal, ReportState
 from tasks.models import Plan
 from tests.conftest import DATA, queries_of
-from tests.reports.helpers import ReportPage, current_report, on
+from tests.reports.helpers import ReportPage, current_report, on, post_seen
 
 pytestmark = pytest.mark.season  # late and overdue depend on the day
 URL = "/tinh/"
@@ -79,13 +79,64 @@ def test_each_plan_counted_as_its_dashboard_counts_it(client, cast, two_plans):
     expected = AgencyReport.objects.filter(cycle__plan=binh_son, cycle__year=2026).count()
     open_proposals = Proposal.objects.filter(report=report).count()
     assert open_proposals >= 1
-    # expected, sent, approved, late, overdue, not sent, open proposals
-    assert row_of(html, binh_son.slug) == [str(expected), "1", "0", "1", str(expected - 1), str(expected - 1),
+    # expected, sent, sent back, not sent, approved, late, overdue, open proposals
+    assert row_of(html, binh_son.slug) == [str(expected), "1", "0", str(expected - 1), "0", "1", str(expected - 1),
                                            str(open_proposals)]  # fmt: skip
     assert f"<strong>{expected}</strong> phải báo cáo" in dashboard and "<strong>1</strong> đã gửi" in dashboard
     tiny_reports = AgencyReport.objects.filter(cycle__plan=tiny, cycle__year=2026).count()
     assert tiny_reports == 2
-    assert row_of(html, TINY) == ["2", "0", "0", "0", "2", "2", "0"]  # none sent, both past 20/11/2026
+    assert row_of(html, TINY) == ["2", "0", "0", "2", "0", "0", "2", "0"]  # none sent, both past 20/11/2026
+
+
+def send(client, user, report) -> None:
+    client.force_login(user)
+    response = client.post(f"/bao-cao/{report.pk}/", ReportPage(report).fill_everything().data("submit"))
+    assert response.status_code == 302, response.content.decode()[:500]
+
+
+def test_a_sent_back_report_is_counted_apart_and_the_columns_add_up(client, cast, two_plans):
+    """A report sent back for corrections is neither sent (it is with the agency again) nor never sent: it has its
+    own column, on the page and in the Excel file, and sent + sent back + not sent = expected."""
+    binh_son, _ = two_plans
+    ldtbxh, binh_an = current_report(binh_son, "LDTBXH"), current_report(binh_son, "UBND-BA")
+    with on("2026-11-16"):
+        send(client, cast["canbo.ldtbxh"], ldtbxh)
+        send(client, cast["canbo.binhan"], binh_an)
+        client.force_login(cast["vanphong"])
+        response = post_seen(client, f"/bao-cao/{ldtbxh.pk}/tra-lai/", {"reason": "Bổ sung nguồn số liệu."})
+        assert response.status_code == 302
+        assert AgencyReport.objects.get(pk=ldtbxh.pk).state == ReportState.SENT_BACK
+        client.force_login(cast["lanhdao"])
+        html = client.get(URL, {"year": 2026}).content.decode()
+        sheet = load_workbook(io.BytesIO(client.get(f"{URL}bang-tinh.xlsx", {"year": 2026}).content)).active
+    expected = AgencyReport.objects.filter(cycle__plan=binh_son, cycle__year=2026).count()
+    head = html.split('id="bang-ke-hoach"')[1].split("</thead>")[0]
+    assert re.findall(r'<th scope="col"[^>]*>([^<]+)</th>', head)[:5] == [
+        "Kế hoạch", "Phải báo cáo", "Đã gửi", "Bị trả lại", "Chưa gửi"]  # fmt: skip
+    row = row_of(html, binh_son.slug)
+    assert row[:4] == [str(expected), "1", "1", str(expected - 2)]
+    assert int(row[1]) + int(row[2]) + int(row[3]) == int(row[0])
+    assert "Phải báo cáo = Đã gửi + Bị trả lại + Chưa gửi." in html
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:5] == ("Kế hoạch", "Phải báo cáo", "Đã gửi", "Bị trả lại", "Chưa gửi")
+    mine = next(r for r in rows[1:] if r[0] == str(binh_son))
+    assert mine[1:5] == (expected, 1, 1, expected - 2)
+
+
+def test_a_report_approved_shows_at_once(client, cast, two_plans):
+    """Whatever the page keeps between requests, an approval changes the counts on the next request."""
+    binh_son, _ = two_plans
+    report = current_report(binh_son, "LDTBXH")
+    with on("2026-11-16"):
+        send(client, cast["canbo.ldtbxh"], report)
+        client.force_login(cast["lanhdao"])
+        before = row_of(client.get(URL, {"year": 2026}).content.decode(), binh_son.slug)
+        client.force_login(cast["vanphong"])
+        assert post_seen(client, f"/bao-cao/{report.pk}/duyet/").status_code == 302
+        client.force_login(cast["lanhdao"])
+        after = row_of(client.get(URL, {"year": 2026}).content.decode(), binh_son.slug)
+    assert (before[1], before[4]) == ("1", "0")  # sent, approved
+    assert (after[1], after[4]) == ("1", "1")
 
 
 def test_a_year_without_a_cycle_says_so(client, cast, two_plans):
@@ -93,7 +144,7 @@ def test_a_year_without_a_cycle_says_so(client, cast, two_plans):
         client.force_login(cast["lanhdao"])
         html = client.get(URL, {"year": 2023}).content.decode()
     assert "Chưa mở kỳ báo cáo năm 2023." in html
-    assert row_of(html, TINY) == ["0"] * 7
+    assert row_of(html, TINY) == ["0"] * 8
 
 
 def test_a_wrong_year_shows_the_latest(client, cast, two_plans):

@@ -19,7 +19,7 @@ from reports.consolidated.models import ConsolidatedReport
 from reports.cycles.opening import open_cycle
 from tasks.models import Plan
 from tests.conftest import DATA
-from tests.reports.helpers import on
+from tests.reports.helpers import ReportPage, current_report, on, post_seen
 
 pytestmark = pytest.mark.season  # the reporting counts depend on the day
 URL = "/tinh/tong-hop/"
@@ -117,10 +117,10 @@ def test_two_plans_give_a_ready_summary_with_three_files(client, cast, two_plans
     assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     book = load_workbook(io.BytesIO(xlsx))
     rows = list(book["Tình hình báo cáo 2026"].iter_rows(values_only=True))
-    assert rows[0][:3] == ("Kế hoạch", "Phải báo cáo", "Đã gửi")
-    by_plan = {row[0]: row[1:] for row in rows[1:]}
+    assert rows[1][:5] == ("Kế hoạch", "Phải báo cáo", "Đã gửi", "Bị trả lại", "Chưa gửi")
+    by_plan = {row[0]: row[1:] for row in rows[2:]}
     assert by_plan[str(tiny)][:2] == (2, 0)  # two reports expected, none sent
-    indicators = {row[2].split()[0]: row for row in book["Chỉ tiêu"].iter_rows(min_row=2, values_only=True)}
+    indicators = {row[2].split()[0]: row for row in book["Chỉ tiêu"].iter_rows(min_row=3, values_only=True)}
     assert indicators["2025.19"][:2] == ("Tỷ lệ người dân tộc thiểu số tham gia bảo hiểm y tế", binh_son.issuing_body)
     assert indicators["2025.19"][3:5] == ("90%", "2024")
     finals = [row for row in book["Báo cáo tổng hợp"].iter_rows(values_only=True) if row[0] == str(binh_son)]
@@ -158,7 +158,10 @@ def test_one_plan_failing_loses_none_of_the_others(client, cast, two_plans, eage
     rows = {row[0]: row[1:] for row in book["Tình hình báo cáo 2026"].iter_rows(values_only=True)}
     assert rows[str(tiny)][:2] == (2, 0) and rows[str(binh_son)][0] is None
     missing = list(book["Chưa tổng hợp được"].iter_rows(values_only=True))
-    assert missing[1][0] == str(binh_son) and "hệ thống gặp lỗi" in missing[1][1]
+    assert missing[2][0] == str(binh_son) and "hệ thống gặp lỗi" in missing[2][1]
+    section = flat(text[text.index("III. BÁO CÁO TỔNG HỢP CỦA TỪNG KẾ HOẠCH") :])
+    assert f"- {binh_son}: chưa tổng hợp được vào bản này: hệ thống gặp lỗi khi đọc số liệu năm 2026" in section
+    assert f"- {tiny}: chưa có báo cáo tổng hợp năm 2026" in section
     assert str(tiny) in docx_text(file_of(client, summary, "docx")[1])
 
 
@@ -302,3 +305,104 @@ def test_an_assembly_failure_says_so_in_vietnamese(client, cast, two_plans, eage
     with on("2026-12-10"):
         client.force_login(cast["lanhdao"])
         assert client.get(f"{URL}{summary.pk}/tep/pdf/").status_code == 404
+
+
+def test_section_three_says_each_plans_consolidated_report_or_that_it_has_none(
+    client, cast, two_plans, eager_jobs, django_capture_on_commit_callbacks
+):
+    binh_son, tiny = two_plans
+    with on("2026-12-06"):
+        open_cycle(tiny, 2026)
+        first = build_consolidated_report(ConsolidatedReport.request(binh_son, 2026).pk)
+        first.mark_final(by=cast["vanphong"])
+        second = build_consolidated_report(ConsolidatedReport.request(binh_son, 2026).pk)
+    build(client, cast, django_capture_on_commit_callbacks)
+    summary = ProvinceSummary.objects.get(year=2026)
+    pdf, docx = pdf_text(file_of(client, summary, "pdf")[1]), docx_text(file_of(client, summary, "docx")[1])
+    for text in (pdf, docx):
+        section = text[text.index("III. BÁO CÁO TỔNG HỢP CỦA TỪNG KẾ HOẠCH") :]
+        assert (
+            f"- {binh_son}: đã dựng xong 2 bản; bản chính thức là bản 1, số {first.number}, ngày "
+            f"{first.report_date:%d/%m/%Y}; bản mới hơn là bản 2, số {second.number}, ngày "
+            f"{second.report_date:%d/%m/%Y}, chưa đánh dấu chính thức."
+        ) in section
+        assert (
+            f"- {tiny}: chưa có báo cáo tổng hợp năm 2026 (cơ quan thẩm định của kế hoạch chưa dựng bản nào)."
+            in section
+        )
+    book = load_workbook(io.BytesIO(file_of(client, summary, "xlsx")[1]))
+    rows = list(book["Báo cáo tổng hợp"].iter_rows(values_only=True))
+    assert (str(tiny), None, None, None, "Chưa có báo cáo tổng hợp năm 2026", None) in rows
+
+
+def test_a_placeholder_signer_is_flagged_on_the_page_and_never_printed(
+    client, cast, two_plans, eager_jobs, django_capture_on_commit_callbacks
+):
+    assert ProvinceIssuer.current().signer_name == "Người ký"  # the migration's placeholder
+    with on("2026-12-10"):
+        for user in ("sodantoc", "quantri"):
+            client.force_login(cast[user])
+            page = client.get(URL).content.decode()
+            warning = page.split('id="thieu-nguoi-ky"')[1].split("</div>")[0]
+            assert "Chưa có họ tên người ký bản tổng hợp." in warning and "trang quản trị" in warning
+            issuer = ProvinceIssuer.objects.get()
+            link = f'href="/quan-tri/province/provinceissuer/{issuer.pk}/change/"'
+            assert (link in warning) == (user == "quantri"), user
+    build(client, cast, django_capture_on_commit_callbacks)
+    summary = ProvinceSummary.objects.get(year=2026)
+    assert "Người ký" not in pdf_text(file_of(client, summary, "pdf")[1])
+    assert "Người ký" not in docx_text(file_of(client, summary, "docx")[1])
+    ProvinceIssuer.objects.update(signer_name="  ")
+    with on("2026-12-10"):
+        assert 'id="thieu-nguoi-ky"' in client.get(URL).content.decode()
+    ProvinceIssuer.objects.update(signer_name="Trần Thị Ký")
+    with on("2026-12-10"):
+        assert 'id="thieu-nguoi-ky"' not in client.get(URL).content.decode()
+
+
+def test_each_excel_sheet_has_a_title_row_then_its_frozen_header(
+    client, cast, two_plans, eager_jobs, django_capture_on_commit_callbacks
+):
+    binh_son, tiny = two_plans
+    with on("2026-12-06"):
+        open_cycle(tiny, 2026)
+        version = build_consolidated_report(ConsolidatedReport.request(binh_son, 2026).pk)
+    ConsolidatedReport.objects.filter(pk=version.pk).update(number='=HYPERLINK("http://x";"bấm")')
+    build(client, cast, django_capture_on_commit_callbacks)
+    book = load_workbook(io.BytesIO(file_of(client, ProvinceSummary.objects.get(year=2026), "xlsx")[1]))
+    firsts = {"Tình hình báo cáo 2026": "Kế hoạch", "Chỉ tiêu": "Chỉ số", "Báo cáo tổng hợp": "Kế hoạch",
+              "Chưa tổng hợp được": "Kế hoạch"}  # fmt: skip
+    assert book.sheetnames == list(firsts)
+    for name, header in firsts.items():
+        sheet = book[name]
+        title = sheet["A1"].value
+        assert "2026" in title and "tỉnh Quảng Ngãi" in title and "bản tổng hợp toàn tỉnh số 1" in title, title
+        assert sheet["A1"].font.bold and sheet["A2"].value == header and sheet["A2"].font.bold
+        assert sheet.freeze_panes == "A3" and sheet.print_title_rows == "$2:$2"
+        assert all(sheet.column_dimensions[c].width >= 8 for c in "AB")
+    assert book["Tình hình báo cáo 2026"]["A1"].value.startswith("Tình hình báo cáo của các kế hoạch năm 2026")
+    cell = next(c for row in book["Báo cáo tổng hợp"].iter_rows(min_row=3) for c in row if c.column == 3 and c.value)
+    assert cell.value.startswith("=HYPERLINK") and cell.data_type == "s"  # text, never a formula
+
+
+def test_a_sent_back_report_in_the_summarys_status_table(
+    client, cast, two_plans, eager_jobs, django_capture_on_commit_callbacks
+):
+    binh_son, tiny = two_plans
+    report = current_report(binh_son, "LDTBXH")
+    with on("2026-11-16"):
+        client.force_login(cast["canbo.ldtbxh"])
+        assert (
+            client.post(f"/bao-cao/{report.pk}/", ReportPage(report).fill_everything().data("submit")).status_code
+            == 302
+        )
+        client.force_login(cast["vanphong"])
+        assert post_seen(client, f"/bao-cao/{report.pk}/tra-lai/", {"reason": "Bổ sung."}).status_code == 302
+        open_cycle(tiny, 2026)
+    build(client, cast, django_capture_on_commit_callbacks)
+    summary = ProvinceSummary.objects.get(year=2026)
+    book = load_workbook(io.BytesIO(file_of(client, summary, "xlsx")[1]))
+    rows = {row[0]: row[1:] for row in book["Tình hình báo cáo 2026"].iter_rows(min_row=3, values_only=True)}
+    expected, sent, sent_back, not_sent = rows[str(binh_son)][:4]
+    assert (sent, sent_back) == (0, 1) and sent + sent_back + not_sent == expected
+    assert "Bị trả lại" in pdf_text(file_of(client, summary, "pdf")[1])

@@ -5,6 +5,7 @@ The demo's year depends on today (this year; in January the year just ended), as
 
 import io
 import subprocess
+from contextlib import nullcontext
 from pathlib import Path
 
 import pytest
@@ -97,3 +98,42 @@ def test_its_files_say_minh_hoa_in_their_heading(seeded, client, db):
         .split()
     )
     assert "huyện Trà Bồng (minh họa)" in text
+
+
+def test_the_province_view_adds_up_on_the_demo_year(seeded, client, db):
+    """/tinh/ on the demo's year, where every state is present: each plan's sent, sent back and never sent reports
+    add up to the reports expected, and the one sent back of each plan is in its own column."""
+    client.force_login(get_user_model().objects.get(username="lanhdao"))
+    html = client.get("/tinh/", {"year": YEAR}).content.decode()
+    for slug in ["binh-son-ctdt-2021-2030", *ILLUSTRATIVE]:
+        row = html.split(f'id="kh-{slug}"')[1].split("</tr>")[0]
+        cells = [int(cell.split("</td>")[0].replace("<strong>", "").replace("</strong>", "").strip())
+                 for cell in row.split('<td class="text-end">')[1:]]  # fmt: skip
+        expected, sent, sent_back, not_sent = cells[:4]
+        reports = AgencyReport.objects.filter(cycle__plan__slug=slug, cycle__year=YEAR, handed_over_at=None)
+        assert (
+            expected == reports.count()
+            and sent_back == reports.filter(state=ReportState.SENT_BACK).exclude(correction_due_on=None).count() >= 1
+        )
+        assert sent + sent_back + not_sent == expected, (slug, cells)
+
+
+def test_the_counts_made_in_the_database_are_the_dashboards(seeded, db):
+    """The province view's counts (one query for every plan) and each plan's dashboard (report by report) agree on
+    every count, on the demo's year (every state) and the year before, on the demo's day and after the due date."""
+    from dataclasses import asdict
+
+    from reports.dashboard.queries import completeness, completeness_counts
+    from tests.reports.helpers import on
+
+    cycles = list(ReportingCycle.objects.filter(year__in=[YEAR - 1, YEAR]))
+    assert len(cycles) == 6
+    days = [None, f"{YEAR}-12-31"]
+    for day in days:
+        with on(day) if day else nullcontext():
+            counts = completeness_counts(cycles)
+            for cycle in cycles:
+                one = asdict(completeness(cycle))
+                del one["reports"], one["handed_over"]
+                assert asdict(counts[cycle.pk]) | {"reports": [], "handed_over": []} == one | {
+                    "reports": [], "handed_over": []}, (cycle, day)  # fmt: skip
