@@ -50,7 +50,8 @@ def home(request):
             return redirect("reports:mine")
         unopened = [p for p in plans if p.period_start <= year <= p.last_year and cycle_of(p, year) is None]
         if len(plans) == 1 and unopened:
-            messages.info(request, f"Kỳ báo cáo năm {year} chưa mở. Khi Văn phòng huyện mở kỳ, báo cáo năm {year} "
+            opener = ReportIssuer.for_year(plans[0], year).reviewer_name
+            messages.info(request, f"Kỳ báo cáo năm {year} chưa mở. Khi {opener} mở kỳ, báo cáo năm {year} "
                           "của đơn vị sẽ có ở đây.")  # fmt: skip
     if access.is_reviewer(request.user):
         reviewed = list(access.plans_reviewed_by(request.user)[:2])
@@ -98,8 +99,10 @@ def reviewer_of(report) -> str:
 
 
 def _returned_by(report) -> dict:
-    """The reviewing body that sent back or reopened the report, for its reason's heading (a query only then)."""
-    return {"reviewer_name": reviewer_of(report)} if report.state == ReportState.SENT_BACK else {}
+    """The reviewing body that approved, sent back or reopened the report, for the heading of its approval or its
+    reason (a query only then)."""
+    acted = report.state in (ReportState.SENT_BACK, ReportState.APPROVED)
+    return {"reviewer_name": reviewer_of(report)} if acted else {}
 
 
 def _since_returned(report, events) -> dict | None:
@@ -239,7 +242,8 @@ def render_view(request, report, send_back_form=None, status=200, proposal_form=
         "send_back_form": send_back_form or SendBackForm(report=report),
         "due_form": due_form or (ReportDueForm(instance=report) if reviewer else None),
         "history": history_page(report, request.GET.get("lich-su")),
-        **_returned_by(report),
+        # the reviewer's panel names the body it acts for; the heading, the body that approved or sent back
+        **({"reviewer_name": reviewer_of(report)} if reviewer else _returned_by(report)),
     }
     if proposal_form is not None:
         context["proposal_forms"][proposal_form.instance.pk] = proposal_form
