@@ -34,7 +34,9 @@ def account_of(user) -> str:
     """The user's account in words, for a refusal that fits the person ("tài khoản của bạn là …"): the agency of its
     staff, leadership that reads, a reviewer, or an account given no role yet."""
     membership = getattr(user, "membership", None) if user.is_authenticated else None
-    if has_role(user, Role.AGENCY_STAFF) and membership is not None:
+    if has_role(user, Role.AGENCY_STAFF):
+        if membership is None:
+            return "tài khoản cán bộ của bạn chưa gắn với đơn vị nào: xin quản trị viên gắn đơn vị"
         return f"tài khoản của bạn là tài khoản cán bộ {membership.agency.name}"
     if has_role(user, Role.VIEWER):
         return "tài khoản của bạn là tài khoản lãnh đạo, theo dõi (chỉ xem)"

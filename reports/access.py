@@ -201,7 +201,7 @@ def is_own_staff(user, report) -> bool:
 def get_report_for_editor(request, pk) -> AgencyReport:
     report = _report(pk)
     if not is_own_staff(request.user, report):
-        raise PermissionDenied("Chỉ cán bộ của đơn vị được sửa báo cáo của đơn vị mình.")
+        raise PermissionDenied(f"Chỉ cán bộ {report.agency.name} được sửa báo cáo này; {account_of(request.user)}.")
     return report
 
 

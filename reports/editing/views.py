@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from agencies.permissions import Role, has_role
+from agencies.permissions import Role, account_of, has_role
 from reports import access
 from reports.cycles.opening import cycle_of
 from reports.editing.asking import entry_facts
@@ -66,7 +66,7 @@ def home(request):
 def my_reports(request):
     agency = access.user_agency(request.user)
     if agency is None:
-        raise PermissionDenied("Tài khoản của bạn chưa gắn với đơn vị nào.")
+        raise PermissionDenied(f"Báo cáo của đơn vị dành cho cán bộ đơn vị; {account_of(request.user)}.")
     # every plan the agency has a part in, one row per plan and year, in a fixed number of queries
     reports = AgencyReport.objects.for_agency(agency).filter(cycle__plan__is_active=True).select_related("cycle__plan")
     return render(request, "reports/report_list.html", {"agency": agency, "reports": reports})

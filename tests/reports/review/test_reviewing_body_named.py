@@ -138,3 +138,20 @@ def test_staff_are_told_what_their_account_is(client, cast, plan, reorganised):
     assert queue.status_code == 403  # who reviews this plan in this year, named
     assert f"Báo cáo của kế hoạch “huyện Bình Sơn” do {BODY} thẩm định; {account}" in queue.content.decode()
     assert "Văn phòng huyện" not in main(queue.content.decode())
+
+
+@on("2026-11-20")
+def test_a_reviewer_is_told_that_a_report_is_its_agencys_to_change(client, cast, plan):
+    report = current_report(plan, "LDTBXH")
+    client.force_login(cast["vanphong"])
+    response = client.post(f"/bao-cao/{report.pk}/", ReportPage(report).data())
+    assert response.status_code == 403
+    assert (
+        "Chỉ cán bộ Phòng Lao động - Thương binh và Xã hội được sửa báo cáo này; tài khoản của bạn là tài khoản "
+        "thẩm định." in response.content.decode()
+    )
+    mine = client.get("/bao-cao/")
+    assert mine.status_code == 403
+    assert "Báo cáo của đơn vị dành cho cán bộ đơn vị; tài khoản của bạn là tài khoản thẩm định." in (
+        mine.content.decode()
+    )
