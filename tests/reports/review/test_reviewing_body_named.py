@@ -155,3 +155,22 @@ def test_a_reviewer_is_told_that_a_report_is_its_agencys_to_change(client, cast,
     assert "Báo cáo của đơn vị dành cho cán bộ đơn vị; tài khoản của bạn là tài khoản thẩm định." in (
         mine.content.decode()
     )
+
+
+@on("2026-11-20")
+def test_the_plans_page_and_the_workbook_name_the_years_bodies(client, cast, plan, reorganised):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    client.force_login(cast["canbo.ldtbxh"])
+    page = main(client.get(f"/ke-hoach/{SLUG}/").content.decode())
+    assert f"Các cơ quan, đơn vị gửi báo cáo đến {BODY} trước ngày" in page
+    assert f"; {ISSUER} tổng hợp, báo cáo" in page and "huyện tổng hợp" not in page
+    report = current_report(plan, "LDTBXH")
+    book = load_workbook(BytesIO(client.get(f"/bao-cao/{report.pk}/excel/").content))
+    cells = [str(c) for ws in book.worksheets for row in ws.iter_rows(values_only=True) for c in row if c]
+    assert any(f"kiến nghị {BODY} đã trả lời không sửa được" in c for c in cells)
+    assert any(f"Gửi báo cáo đến {BODY} bằng nút" in c for c in cells)
+    assert "Trả lời của cơ quan thẩm định" in cells
+    assert not any(said in c for c in cells for said in ("Văn phòng huyện", "của huyện", "huyện đã trả lời"))
