@@ -5,9 +5,11 @@ from django.db.models import Q
 from django.shortcuts import get_object_or_404
 
 from agencies.lineage import Lineage
-from agencies.permissions import Role, has_role
+from agencies.permissions import Role, account_of, has_role
 from reports.models import AgencyReport, PlanRole, PlanRoleKind
-from tasks.models import Plan
+from targets import reviewing
+from targets.status import current_year
+from tasks.models import Plan, ReportIssuer
 
 
 def user_agency(user):
@@ -90,12 +92,39 @@ def plans_read_by(user):
     return active.filter(allowed) | plans_reviewed_by(user)
 
 
-NOT_YOUR_PLAN = "Bạn không được phân công thẩm định kế hoạch này ({plan})."
-NOT_READ = "Bạn không được phân công theo dõi kế hoạch này ({plan})."
+NOT_YOUR_PLAN = reviewing.NOT_YOUR_PLAN  # "Bạn không được giao thẩm định kế hoạch “{plan}”."
+NOT_READ = "Bạn không được giao theo dõi kế hoạch “{plan}”."
 NO_PLAN = (
     "Tài khoản của bạn chưa được phân công thẩm định kế hoạch nào. Xin quản trị viên phân công "
     "(Quản trị → Phân công theo kế hoạch)."
 )
+
+
+def reviewer_name(plan, year: int | None = None) -> str:
+    """The body that reviews the plan's reports of `year` (this year's, within the plan, by default)."""
+    return ReportIssuer.for_year(plan, current_year(plan) if year is None else year).reviewer_name
+
+
+def not_reviewer(user, plan=None, year: int | None = None) -> str:
+    """The refusal for someone who is no reviewer: who reviews (the plan's body of the year, when there is a plan),
+    and what their own account is."""
+    if plan is None:
+        return f"Chức năng này dành cho cơ quan thẩm định; {account_of(user)}."
+    body = reviewer_name(plan, year)
+    return f"Báo cáo của kế hoạch “{plan.short_title}” do {body} thẩm định; {account_of(user)}."
+
+
+def not_reading(user, plan) -> str:
+    """The refusal for someone who does not read the plan's pages: a reviewer of other plans is told it is not one
+    of theirs to review; anyone else, not one of theirs to follow."""
+    if is_reviewer(user) and not has_role(user, Role.VIEWER):
+        return NOT_YOUR_PLAN.format(plan=plan.short_title)
+    return NOT_READ.format(plan=plan.short_title)
+
+
+def not_for_readers(user, page: str) -> str:
+    """The refusal of a page for reviewers and leadership (`page`: "Bảng điều khiển", …) to anyone else."""
+    return f"{page} dành cho cơ quan thẩm định và lãnh đạo; {account_of(user)}."
 
 
 def get_plan_for_user(request, slug, *, review=False) -> Plan:
@@ -104,16 +133,16 @@ def get_plan_for_user(request, slug, *, review=False) -> Plan:
     if review:
         check_reviews(request.user, plan)
     elif not reads_plan(request.user, plan):
-        raise PermissionDenied(NOT_READ.format(plan=plan.title))
+        raise PermissionDenied(not_reading(request.user, plan))
     return plan
 
 
-def check_reviews(user, plan) -> None:
-    """PermissionDenied, in Vietnamese, unless `user` reviews `plan`."""
+def check_reviews(user, plan, year: int | None = None) -> None:
+    """PermissionDenied, in Vietnamese and fit for the person, unless `user` reviews `plan`."""
     if not is_reviewer(user):
-        raise PermissionDenied("Chỉ cơ quan thẩm định được dùng chức năng này.")
+        raise PermissionDenied(not_reviewer(user, plan, year))
     if not reviews(user, plan):
-        raise PermissionDenied(NOT_YOUR_PLAN.format(plan=plan.title))
+        raise PermissionDenied(NOT_YOUR_PLAN.format(plan=plan.short_title))
 
 
 def _report(pk):
@@ -136,6 +165,10 @@ def get_report_for_reader(request, pk) -> AgencyReport:
     report = _report(pk)
     if can_read_all(request.user) and reads_plan(request.user, report.cycle.plan) or is_member(request.user, report):
         return report
+    if can_read_all(request.user):
+        raise PermissionDenied(not_reading(request.user, report.cycle.plan))
+    if user_agency(request.user) is None:
+        raise PermissionDenied(f"Bạn không xem được báo cáo này; {account_of(request.user)}.")
     raise PermissionDenied("Bạn chỉ xem được báo cáo của đơn vị mình.")
 
 
@@ -168,18 +201,16 @@ def is_own_staff(user, report) -> bool:
 def get_report_for_editor(request, pk) -> AgencyReport:
     report = _report(pk)
     if not is_own_staff(request.user, report):
-        raise PermissionDenied("Chỉ cán bộ của đơn vị được sửa báo cáo của đơn vị mình.")
+        raise PermissionDenied(f"Chỉ cán bộ {report.agency.name} được sửa báo cáo này; {account_of(request.user)}.")
     return report
 
 
 def get_report_for_reviewer(request, pk) -> AgencyReport:
-    if not is_reviewer(request.user):
-        raise PermissionDenied("Chỉ Văn phòng huyện được thẩm định báo cáo.")
     report = _report(pk)
-    check_reviews(request.user, report.cycle.plan)
+    check_reviews(request.user, report.cycle.plan, report.cycle.year)
     return report
 
 
 def require_reviewer(request) -> None:
     if not is_reviewer(request.user):
-        raise PermissionDenied("Chỉ Văn phòng huyện được dùng chức năng này.")
+        raise PermissionDenied(not_reviewer(request.user))

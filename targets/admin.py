@@ -104,7 +104,7 @@ class AssessmentAdmin(ReadOnly, admin.ModelAdmin):
 
 @admin.register(StatusOverride)
 class StatusOverrideAdmin(ReadOnly, admin.ModelAdmin):
-    """Overrides are made on the target's page by Văn phòng huyện, and kept: read-only here."""
+    """Overrides are made on the target's page by the plan's reviewers, and kept: read-only here."""
 
     list_display = ["target", "year", "status", "computed_status", "by", "at", "is_current"]
     list_filter = ["year", "status", "is_current"]

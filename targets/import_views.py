@@ -4,10 +4,11 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 
+from agencies.permissions import Role, has_role
 from binhson_plan.upload_lock import one_upload_at_a_time
 from targets import imports
 from targets.imports import FileRefused, ValueImportError, import_values
-from targets.reviewing import reviews_plan
+from targets.reviewing import NOT_YOUR_PLAN, refusal, reviews_plan
 
 BUSY = (
     "Tài khoản này đang tải lên một tệp khác: chờ tệp đó được xử lý xong (thường vài giây) rồi nhập lại. "
@@ -21,7 +22,9 @@ def import_page(request, plan):
     (binhson_plan.upload_lock): one upload at a time per account. A refusal of the file itself is said next to the
     file field; the rows' errors are listed above; either answers 422, as every form with errors does."""
     if not reviews_plan(request.user, plan):
-        raise PermissionDenied("Chỉ cơ quan thẩm định của kế hoạch được nhập số liệu của kế hoạch.")
+        if has_role(request.user, Role.REVIEWER):
+            raise PermissionDenied(NOT_YOUR_PLAN.format(plan=plan.short_title))
+        raise PermissionDenied(refusal(request.user, plan, "nhập số liệu chỉ tiêu"))
     context = {"plan": plan, "errors": [], "file_errors": [], "max_bytes": imports.MAX_BYTES}
     upload = request.FILES.get("file")
     if request.method == "POST" and upload is None:

@@ -9,7 +9,7 @@ from simple_history.models import HistoricalRecords
 from agencies.models import Agency
 from targets.goals import STATUS_LABELS
 from targets.plausibility import jump_reasons
-from tasks.models import Plan, Section
+from tasks.models import Plan, ReportIssuer, Section
 
 MAX_VALUE = 10**15  # no figure of the plan comes near it; the column would refuse 10**16 with an error
 
@@ -237,7 +237,7 @@ class Target(models.Model):
 
 class ReferenceValue(models.Model):
     """A yearly value of the reference series of a relative target (e.g. the national average income),
-    entered by Văn phòng huyện."""
+    entered by the plan's reviewers."""
 
     target = models.ForeignKey(Target, verbose_name="chỉ tiêu", on_delete=models.CASCADE, related_name="references")
     year = models.PositiveSmallIntegerField("năm")
@@ -413,4 +413,7 @@ class StatusOverride(models.Model):
 
     @property
     def by_name(self) -> str:
-        return (self.by.get_full_name() or self.by.username) if self.by else "Văn phòng huyện"
+        """Who overrode: the person, else (an account since removed) the body that reviews the plan that year."""
+        if self.by:
+            return self.by.get_full_name() or self.by.username
+        return ReportIssuer.for_year(self.target.plan, self.year).reviewer_name

@@ -1,4 +1,4 @@
-"""Văn phòng huyện overrides a target's computed status with a written reason (PRODUCT.md §4); the computed
+"""The plan's reviewers override a target's computed status with a written reason (PRODUCT.md §4); the computed
 status stays beside it on every page, and every override stays in the history."""
 
 from django.contrib import messages
@@ -9,7 +9,7 @@ from agencies.permissions import Role, has_role
 from targets.forms import StatusOverrideForm
 from targets.models import Target
 from targets.overrides import history, override_status, standing
-from targets.reviewing import reviews_plan
+from targets.reviewing import NOT_YOUR_PLAN, refusal, reviews_plan
 from targets.status import current_year, flagged_observations, progress_by_year, references, reported_statuses
 
 
@@ -33,11 +33,11 @@ def override_form(target, year: int, data=None) -> StatusOverrideForm:
 
 def status_override(request, slug, code):
     """The override form (also on the target's page) and the target's overrides so far."""
-    if not has_role(request.user, Role.REVIEWER):
-        raise PermissionDenied("Chỉ Văn phòng huyện được điều chỉnh tình trạng của chỉ tiêu.")
     target = get_object_or_404(Target.objects.select_related("plan"), plan__slug=slug, code=code)
+    if not has_role(request.user, Role.REVIEWER):
+        raise PermissionDenied(refusal(request.user, target.plan, "điều chỉnh tình trạng chỉ tiêu"))
     if not can_override(request.user, target.plan):
-        raise PermissionDenied(f"Bạn không được phân công thẩm định kế hoạch này ({target.plan.title}).")
+        raise PermissionDenied(NOT_YOUR_PLAN.format(plan=target.plan.short_title))
     form = override_form(target, current_year(target.plan), request.POST or None)
     if request.method == "POST" and form.is_valid():
         year, status = form.cleaned_data["year"], form.cleaned_data["status"]

@@ -5,7 +5,8 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from agencies.lineage import Lineage
-from tasks.models import Plan
+from targets.status import current_year
+from tasks.models import Plan, ReportIssuer
 from tasks.structure import build_tree, walk
 
 
@@ -25,5 +26,6 @@ def plan_detail(request, slug):
         "plan": plan,
         "parts": parts,
         "unplaced_targets": [t for ts in by_section.values() for t in ts],
+        "issuer": ReportIssuer.for_year(plan, current_year(plan)),  # who receives the reports this year, and sums up
     }
     return render(request, "tasks/plan_detail.html", context)

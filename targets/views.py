@@ -23,7 +23,7 @@ from targets.overrides import overrides_for, plan_overrides
 from targets.overrides import pick as pick_override
 from targets.pending import pending_values
 from targets.recording import ValueChanged, record_value
-from targets.reviewing import reviews_plan
+from targets.reviewing import NOT_YOUR_PLAN, refusal, reviews_plan
 from targets.status import (  # current_year: also imported from here by reports/consolidated/views.py
     current_year,
     flagged_observations,
@@ -115,12 +115,12 @@ def can_correct(user, plan) -> bool:
 
 
 def value_correction(request, slug, code):
-    """Văn phòng huyện corrects a recorded value: a new version with a reason; the old one stays in the history."""
-    if not (request.user.is_superuser or has_role(request.user, Role.REVIEWER)):
-        raise PermissionDenied("Chỉ Văn phòng huyện và quản trị viên được đính chính số liệu.")
+    """The plan's reviewers correct a recorded value: a new version with a reason; the old one stays in the history."""
     target = get_object_or_404(Target.objects.select_related("plan"), plan__slug=slug, code=code)
+    if not (request.user.is_superuser or has_role(request.user, Role.REVIEWER)):
+        raise PermissionDenied(refusal(request.user, target.plan, "đính chính số liệu", also="và quản trị viên"))
     if not can_correct(request.user, target.plan):
-        raise PermissionDenied(f"Bạn không được phân công thẩm định kế hoạch này ({target.plan.title}).")
+        raise PermissionDenied(NOT_YOUR_PLAN.format(plan=target.plan.short_title))
     if target.is_qualitative:
         raise Http404("Chỉ tiêu định tính không có số liệu để đính chính.")
     head = Target.objects.get(pk=indicator_groups([target])[target.pk][0])  # where the indicator's values live

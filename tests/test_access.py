@@ -213,8 +213,12 @@ def test_a_reviewer_of_one_plan_cannot_read_review_or_build_for_another(client, 
         assert plan_b["report"].state == ReportState.SUBMITTED and plan_b["report"].due_on is None
         assert not ReportingCycle.objects.filter(plan=plan_b["plan"], year=2025).exists()
         assert ConsolidatedReport.objects.filter(plan=plan_b["plan"]).count() == 1
-        page = client.get(f"/ke-hoach/{OTHER}/tham-dinh/").content.decode()
-        assert "Bạn không được phân công thẩm định kế hoạch này (Kế hoạch khác trên địa bàn huyện Minh Họa)." in page
+        refusal = "Bạn không được giao thẩm định kế hoạch “huyện Minh Họa”."  # the plan's short title
+        assert plan_b["plan"].short_title == "huyện Minh Họa"
+        for url in (f"/ke-hoach/{OTHER}/tham-dinh/", f"/bao-cao/{plan_b['report'].pk}/",
+                    f"/bang-dieu-khien/{OTHER}/2026/", f"/ke-hoach/{OTHER}/tong-hop/"):  # fmt: skip
+            page = client.get(url).content.decode()
+            assert refusal in page and "Văn phòng huyện" not in page.split("<main")[-1], url
 
 
 def test_the_provinces_reviewer_reaches_every_plan(client, cast, plan, plan_b):

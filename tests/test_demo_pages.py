@@ -75,7 +75,8 @@ def test_a_refusal_in_the_demo_is_a_403_with_its_reason_not_a_server_error(clien
     assert response.status_code == 403
     html = response.content.decode()
     assert "Hệ thống gặp sự cố" not in html and "Dữ liệu minh họa" in html
-    # the portal's refusal with its reason ("Chỉ Văn phòng huyện…", "Bạn chỉ xem được báo cáo của đơn vị mình.")
+    # the portal's refusal with its reason ("… tài khoản lãnh đạo, theo dõi (chỉ xem).", "Bạn chỉ xem được báo cáo
+    # của đơn vị mình.")
     assert "Bạn không có quyền thực hiện thao tác này." in html and "chỉ" in html.lower()
 
 

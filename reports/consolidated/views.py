@@ -82,7 +82,7 @@ class CoverForm(forms.ModelForm):
 
 def _reader(request):
     if not access.can_read_all(request.user):
-        raise PermissionDenied("Báo cáo tổng hợp dành cho Văn phòng huyện và lãnh đạo.")
+        raise PermissionDenied(access.not_for_readers(request.user, "Báo cáo tổng hợp"))
 
 
 def consolidated_choice(request):
@@ -96,7 +96,7 @@ def _reported(request, pk) -> ConsolidatedReport:
     _reader(request)
     report = get_object_or_404(ConsolidatedReport.objects.select_related("plan"), pk=pk)
     if not access.reads_plan(request.user, report.plan):
-        raise PermissionDenied(access.NOT_READ.format(plan=report.plan.title))
+        raise PermissionDenied(access.not_reading(request.user, report.plan))
     return report
 
 

@@ -23,7 +23,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def _plan_and_cycle(request, slug, year):
     if not access.can_read_all(request.user):
-        raise PermissionDenied("Bảng điều khiển dành cho Văn phòng huyện và lãnh đạo.")
+        raise PermissionDenied(access.not_for_readers(request.user, "Bảng điều khiển"))
     plan = access.get_plan_for_user(request, slug)
     if not plan.period_start <= year <= plan.last_year:
         raise Http404("Năm ngoài thời gian của kế hoạch.")
@@ -34,7 +34,7 @@ def _plan_and_cycle(request, slug, year):
 def dashboard_home(request):
     """This year's dashboard of the reader's one plan, or the list of their plans."""
     if not access.can_read_all(request.user):
-        raise PermissionDenied("Bảng điều khiển dành cho Văn phòng huyện và lãnh đạo.")
+        raise PermissionDenied(access.not_for_readers(request.user, "Bảng điều khiển"))
 
     def this_year(plan):
         year = min(max(timezone.localdate().year, plan.period_start), plan.vision_year or plan.period_end)

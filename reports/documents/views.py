@@ -48,6 +48,14 @@ def busy_page(request, report, message, status, heading="Bản in chưa tạo đ
     return response
 
 
+def _addressee(issuer) -> str:
+    """The report's first recipient: the issuing body, through the body that reviews the reports of the year when that
+    is not simply its own office ("… (qua Văn phòng huyện)", "… (qua Văn phòng HĐND và UBND xã …)")."""
+    if issuer.reviewer_name == f"Văn phòng {issuer.issuing_body}":
+        return issuer.issuing_body
+    return f"{issuer.issuing_body} (qua {issuer.reviewer_name})"
+
+
 def report_pdf(request, pk):
     """The agency's report in the official layout, with its own name under the district's."""
     report = access.get_report_content_for_reader(request, pk)
@@ -76,7 +84,7 @@ def report_pdf(request, pk):
         "coordinating": report.task_entries.coordinating(),
         "targets": report.target_entries.select_related("target__plan").order_by("target__position"),
         "proposals": report.proposals.all(),
-        "recipients": [issuer.issuing_body + ("" if issuer.pk else " (qua Văn phòng huyện)"), "Lưu: VT"],
+        "recipients": [_addressee(issuer), "Lưu: VT"],
         "signer_position": "THỦ TRƯỞNG ĐƠN VỊ",
         "signer_name": "",
         "superior_line": superior,

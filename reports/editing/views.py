@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from agencies.permissions import Role, has_role
+from agencies.permissions import Role, account_of, has_role
 from reports import access
 from reports.cycles.opening import cycle_of
 from reports.editing.asking import entry_facts
@@ -50,7 +50,8 @@ def home(request):
             return redirect("reports:mine")
         unopened = [p for p in plans if p.period_start <= year <= p.last_year and cycle_of(p, year) is None]
         if len(plans) == 1 and unopened:
-            messages.info(request, f"Kỳ báo cáo năm {year} chưa mở. Khi Văn phòng huyện mở kỳ, báo cáo năm {year} "
+            opener = ReportIssuer.for_year(plans[0], year).reviewer_name
+            messages.info(request, f"Kỳ báo cáo năm {year} chưa mở. Khi {opener} mở kỳ, báo cáo năm {year} "
                           "của đơn vị sẽ có ở đây.")  # fmt: skip
     if access.is_reviewer(request.user):
         reviewed = list(access.plans_reviewed_by(request.user)[:2])
@@ -65,7 +66,7 @@ def home(request):
 def my_reports(request):
     agency = access.user_agency(request.user)
     if agency is None:
-        raise PermissionDenied("Tài khoản của bạn chưa gắn với đơn vị nào.")
+        raise PermissionDenied(f"Báo cáo của đơn vị dành cho cán bộ đơn vị; {account_of(request.user)}.")
     # every plan the agency has a part in, one row per plan and year, in a fixed number of queries
     reports = AgencyReport.objects.for_agency(agency).filter(cycle__plan__is_active=True).select_related("cycle__plan")
     return render(request, "reports/report_list.html", {"agency": agency, "reports": reports})
@@ -98,8 +99,10 @@ def reviewer_of(report) -> str:
 
 
 def _returned_by(report) -> dict:
-    """The reviewing body that sent back or reopened the report, for its reason's heading (a query only then)."""
-    return {"reviewer_name": reviewer_of(report)} if report.state == ReportState.SENT_BACK else {}
+    """The reviewing body that approved, sent back or reopened the report, for the heading of its approval or its
+    reason (a query only then)."""
+    acted = report.state in (ReportState.SENT_BACK, ReportState.APPROVED)
+    return {"reviewer_name": reviewer_of(report)} if acted else {}
 
 
 def _since_returned(report, events) -> dict | None:
@@ -239,7 +242,8 @@ def render_view(request, report, send_back_form=None, status=200, proposal_form=
         "send_back_form": send_back_form or SendBackForm(report=report),
         "due_form": due_form or (ReportDueForm(instance=report) if reviewer else None),
         "history": history_page(report, request.GET.get("lich-su")),
-        **_returned_by(report),
+        # the reviewer's panel names the body it acts for; the heading, the body that approved or sent back
+        **({"reviewer_name": reviewer_of(report)} if reviewer else _returned_by(report)),
     }
     if proposal_form is not None:
         context["proposal_forms"][proposal_form.instance.pk] = proposal_form

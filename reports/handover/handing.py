@@ -17,6 +17,7 @@ from binhson_plan.collation import sort_key as vietnamese_order
 from reports.cycles.opening import ensure_reports
 from reports.cycles.organisation import ensure_entries, expected_agencies, held_tasks, owned_targets
 from reports.models import AgencyReport, Evidence, Proposal, ReportingCycle, ReportState, TaskEntry
+from tasks.models import ReportIssuer
 
 logger = logging.getLogger(__name__)
 
@@ -182,7 +183,8 @@ def hand_over(report, lineage: Lineage, now=None, part=None) -> int:
     asked = ""
     if report.state == ReportState.SENT_BACK and report.return_reason.strip():
         request = report.return_reason.strip()
-        asked = f" Văn phòng huyện đã đề nghị {report.agency.name} bổ sung: “{request}”" + (
+        reviewer = ReportIssuer.for_year(cycle.plan, cycle.year).reviewer_name
+        asked = f" {reviewer} đã đề nghị {report.agency.name} bổ sung: “{request}”" + (
             "" if request[-1] in ".!?…" else "."
         )
     if part is None:

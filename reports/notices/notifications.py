@@ -19,6 +19,7 @@ from agencies.permissions import Role
 from binhson_plan.collation import sort_key
 from reports.access import reviews
 from reports.models import NoticeState, Notification, PlanRoleKind, ReportAction, ReportEvent
+from tasks.models import ReportIssuer
 
 logger = logging.getLogger(__name__)
 # The sweep leaves a fresh message to the job that was queued for it.
@@ -92,7 +93,7 @@ def agency_addresses(agency) -> list[str]:
 
 def send_report_notice(event_id: int) -> bool:
     """The message of one event, written if it was not and sent if it is still pending."""
-    event = ReportEvent.objects.select_related("report__agency", "report__cycle", "by").get(pk=event_id)
+    event = ReportEvent.objects.select_related("report__agency", "report__cycle__plan", "by").get(pk=event_id)
     notice = record_report_notice(event) or Notification.objects.filter(key=f"report-event-{event.pk}").first()
     return notice is not None and deliver(notice.pk)
 
@@ -106,8 +107,15 @@ def record_report_notice(event) -> Notification | None:
     }.get(event.action)
     if verb is None:
         return None
+    # the body that reviews the plan's reports of the year acted: named in the message (tasks.ReportIssuer)
+    body = ReportIssuer.for_year(report.cycle.plan, report.cycle.year).reviewer_name
+    by_body = {
+        ReportAction.APPROVED: f"đã được {body} duyệt",
+        ReportAction.SENT_BACK: f"bị {body} trả lại để bổ sung",
+        ReportAction.REOPENED: f"được {body} mở lại để chỉnh sửa",
+    }[event.action]
     subject = f"Báo cáo năm {report.cycle.year} của {report.agency.short_name} {verb}"
-    lines = [f"Báo cáo năm {report.cycle.year} của {report.agency.name} {verb}."]
+    lines = [f"Báo cáo năm {report.cycle.year} của {report.agency.name} {by_body}."]
     if event.reason:
         lines.append(f"Lý do: {event.reason}")
     if event.action == ReportAction.SENT_BACK and report.correction_due_on:

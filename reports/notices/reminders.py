@@ -23,7 +23,7 @@ def season(year: int) -> tuple[datetime.date, datetime.date]:
 
 def send_reminders(today: datetime.date | None = None) -> int:
     """Remind agencies that have not submitted, 14, 7, 3 and 1 days before the due date; after it,
-    one digest of the overdue ones to Văn phòng huyện (sent again when a report passes a later date for its
+    one digest of the overdue ones to the plan's reviewers (sent again when a report passes a later date for its
     corrections). In January the year just ended is still being reviewed (reports.demo.demo_year): its
     overdue reports are still reminded. Returns the number of messages sent."""
     today = today or timezone.localdate()

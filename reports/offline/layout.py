@@ -111,7 +111,7 @@ PROPOSALS = Sheet(
     (
         Column("STT", kind="code", width=6),
         Column("Kiến nghị, đề xuất", "text", "text", 80),
-        Column("Trả lời của huyện", width=45),
+        Column("Trả lời của cơ quan thẩm định", width=45),
     ),
 )
 DIFFICULTIES = Sheet("report", "Khó khăn, vướng mắc", (Column("Khó khăn, vướng mắc", "difficulties", "text", 110),))

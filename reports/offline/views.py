@@ -58,7 +58,8 @@ def workbook_download(request, pk):
             raise PermissionDenied(access.REOPENED)
         if access.reviews(request.user, report.cycle.plan):
             raise PermissionDenied(f"{access.UNSENT} {TYPED_ON_THE_PORTAL}")
-        raise PermissionDenied("Chỉ cán bộ của đơn vị và Văn phòng huyện được tải tệp Excel của báo cáo.")
+        reviewer = ReportIssuer.for_year(report.cycle.plan, report.cycle.year).reviewer_name
+        raise PermissionDenied(f"Chỉ cán bộ {report.agency.name} và {reviewer} được tải tệp Excel của báo cáo.")
     return _attachment(report_workbook(report), CONTENT_TYPE, file_name(report))
 
 

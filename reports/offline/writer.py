@@ -282,6 +282,7 @@ def _empty_as_of(cycle) -> str:
 
 def _instructions(ws, report) -> None:
     cycle, now = report.cycle, timezone.localtime()
+    reviewer = ReportIssuer.for_year(cycle.plan, cycle.year).reviewer_name  # who reviews, and answers proposals
     lines = [
         (f"BÁO CÁO KẾT QUẢ THỰC HIỆN NĂM {cycle.year} – {report.agency.name.upper()}", True),
         (f"Kế hoạch: {cycle.plan.display_title}", False),
@@ -296,7 +297,7 @@ def _instructions(ws, report) -> None:
          f"số nguyên. Ngày viết ngày/tháng/năm, ví dụ 30/11/2026; {_empty_as_of(cycle)}", False),
         ("4. Không nhập công thức: ô có công thức (bắt đầu bằng dấu =) bị từ chối khi tải lên.", False),
         (f"5. Kiến nghị, đề xuất: mỗi kiến nghị một dòng, tối đa {MAX_PROPOSALS}. Xóa chữ của một kiến nghị "
-         "để bỏ kiến nghị đó; kiến nghị huyện đã trả lời không sửa được.", False),
+         f"để bỏ kiến nghị đó; kiến nghị {reviewer} đã trả lời không sửa được.", False),
         ("6. Minh chứng (tệp đính kèm) không nhập được qua tệp này: thêm hoặc gỡ trên trang báo cáo.", False),
         ("", False),
         ("Tải lên", True),
@@ -305,7 +306,7 @@ def _instructions(ws, report) -> None:
         ("8. Nếu báo cáo thay đổi sau khi tải tệp này (lưu trên web, tải lên một tệp Excel, kể cả chính tệp này, "
          "hay bị trả lại), tệp bị từ chối để không ghi đè nội dung mới: tải tệp mới, chép phần đã sửa sang rồi tải "
          "lên lại.", False),
-        (f"9. Tải lên chỉ lưu nháp. Gửi báo cáo đến {ReportIssuer.for_year(cycle.plan, cycle.year).reviewer_name} "
+        (f"9. Tải lên chỉ lưu nháp. Gửi báo cáo đến {reviewer} "
          "bằng nút “Lưu và gửi báo cáo” trên trang web.", False),
     ]  # fmt: skip
     ws.column_dimensions["A"].width = INSTRUCTIONS_WIDTH
