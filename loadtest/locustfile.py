@@ -171,3 +171,4 @@ class Visitor(FastHttpUser):
 for user_class in (Staff, Reviewer, Viewer, Department, Leader, Visitor):
     user_class.fixed_count = CAST["people"].get(user_class.__name__, 0)
     user_class.abstract = not user_class.fixed_count
+del user_class  # locust would take the name for one more class

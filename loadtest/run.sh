@@ -87,6 +87,7 @@ for think in "${LOAD_THINK:-3}" 0; do
   sleep "$window"
   read -r cpu1 requests1 < <($PY loadtest/cpu.py "$server" "$database" "$work/access.log")
   wait "$locust" || true
+  [ -s "$work/run-${think}_stats.csv" ] || { echo "locust không chạy được:"; tail -20 "$work/locust-$think.log"; exit 1; }
   $PY loadtest/summary.py "$work/run-${think}_stats.csv"
   python3 -c "
 cpu, n = $cpu1 - $cpu0, $requests1 - $requests0
