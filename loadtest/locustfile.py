@@ -1,9 +1,13 @@
-"""A season's load: the week before 05/12, 50 people at once (loadtest/run.sh starts it).
+"""A season's load: the week before 05/12, 50 people at once in a district, 200 in the province (loadtest/run.sh
+starts it).
 
-Staff open their agency's report and save it; reviewers go through the queue, open submitted reports and
-look at the dashboard; viewers read the dashboard and target pages; anonymous visitors read the public
-page and the open-data API. LOAD_CAST names the JSON written by loadtest/prepare.py; LOAD_THINK is the
-mean pause between two pages of one person in seconds (0: no pause, to find the saturation throughput).
+Staff open their agency's report and save it; reviewers go through their plan's queue, open submitted reports and
+look at the dashboard; viewers read the dashboard and target pages; anonymous visitors read the public page and the
+open-data API. With the province's cast, the Sở (a reviewer of every plan) and leaders also read the province view
+(/tinh/) and the indicator API, and the reviewers' queues, dashboards and target pages are spread over every plan.
+LOAD_CAST names the JSON written by loadtest/prepare.py (its `people`: how many of each class below; a class it
+does not name stays out); LOAD_THINK is the mean pause between two pages of one person in seconds (0: no pause, to
+find the saturation throughput).
 """
 
 import itertools
@@ -20,7 +24,14 @@ from requests.cookies import create_cookie
 CAST = json.loads(open(os.environ["LOAD_CAST"], encoding="utf-8").read())
 THINK = float(os.environ.get("LOAD_THINK", "3"))
 STAFF = itertools.count()  # the n-th staff member takes the n-th editable report
-SESSIONS = {"reviewer": iter(CAST["reviewers"]), "viewer": iter(CAST["viewers"])}
+SESSIONS = {role: iter(CAST.get(role, [])) for role in ("viewers", "department", "leaders")}
+REVIEWERS = iter(CAST["reviewers"])
+PLANS = CAST["plans"]
+YEAR = CAST["year"]
+
+
+def any_plan() -> str:
+    return random.choice(list(PLANS))
 
 
 class Person(FastHttpUser):
@@ -43,8 +54,6 @@ class Person(FastHttpUser):
 class Staff(Person):
     """Opens the agency's report, types, saves; opens it again (the page a save leads back to), and so on.
     One person per editable report; a staff member beyond them (a second person of an agency) only reads."""
-
-    fixed_count = 20
 
     def on_start(self):
         number = next(STAFF)
@@ -71,47 +80,95 @@ class Staff(Person):
 
 
 class Reviewer(Person):
-    fixed_count = 5
-    role = "reviewer"
+    """A reviewer of one plan (the district: five people on Bình Sơn's; the province: one per plan)."""
+
+    def on_start(self):
+        cast = next(REVIEWERS)
+        self.plan = cast["plan"]
+        self.sign_in(cast["session"])
 
     @task(2)
     def queue(self):
-        self.get(f"/ke-hoach/{CAST['plan']}/tham-dinh/", "hàng chờ thẩm định")
+        self.get(f"/ke-hoach/{self.plan}/tham-dinh/", "hàng chờ thẩm định")
 
     @task(2)
     def dashboard(self):
-        self.get(f"/bang-dieu-khien/{CAST['plan']}/{CAST['year']}/", "bảng điều khiển")
+        self.get(f"/bang-dieu-khien/{self.plan}/{YEAR}/", "bảng điều khiển")
 
     @task(1)
     def open_submitted(self):
-        self.get(f"/bao-cao/{random.choice(CAST['queue'])}/", "báo cáo: thẩm định")
+        self.get(f"/bao-cao/{random.choice(PLANS[self.plan]['queue'] or PLANS[self.plan]['reports'])}/",
+                 "báo cáo: thẩm định")  # fmt: skip
 
 
 class Viewer(Person):
-    fixed_count = 10
-    role = "viewer"
+    role = "viewers"
 
     @task(1)
     def dashboard(self):
-        self.get(f"/bang-dieu-khien/{CAST['plan']}/{CAST['year']}/", "bảng điều khiển")
+        plan = any_plan()
+        self.get(f"/bang-dieu-khien/{plan}/{YEAR}/", "bảng điều khiển")
 
     @task(2)
     def target(self):
-        self.get(f"/ke-hoach/{CAST['plan']}/chi-tieu/{random.choice(CAST['targets'])}/", "trang chỉ tiêu")
+        plan = any_plan()
+        self.get(f"/ke-hoach/{plan}/chi-tieu/{random.choice(PLANS[plan]['targets'])}/", "trang chỉ tiêu")
+
+
+class Department(Person):
+    """The Sở Dân tộc và Tôn giáo, a reviewer of every plan: the province view, the indicators, any plan's queue."""
+
+    role = "department"
+
+    @task(2)
+    def province(self):
+        self.get(f"/tinh/?year={YEAR}", "toàn tỉnh (/tinh/)")
+
+    @task(1)
+    def indicators(self):
+        self.get(f"/api/indicators/?year={YEAR}", "API: chỉ số")
+
+    @task(1)
+    def queue(self):
+        self.get(f"/ke-hoach/{any_plan()}/tham-dinh/", "hàng chờ thẩm định")
+
+    @task(1)
+    def dashboard(self):
+        self.get(f"/bang-dieu-khien/{any_plan()}/{YEAR}/", "bảng điều khiển")
+
+
+class Leader(Viewer):
+    """The province's leadership: the province view and the indicators besides every plan's dashboard and targets."""
+
+    role = "leaders"
+
+    @task(2)
+    def province(self):
+        self.get(f"/tinh/?year={YEAR}", "toàn tỉnh (/tinh/)")
+
+    @task(1)
+    def indicators(self):
+        self.get(f"/api/indicators/?year={YEAR}", "API: chỉ số")
 
 
 class Visitor(FastHttpUser):
-    fixed_count = 15
     wait_time = Person.wait_time
 
     @task(2)
     def public_page(self):
-        self.client.get(f"/cong-khai/{CAST['plan']}/", name="trang công khai")
+        self.client.get(f"/cong-khai/{any_plan()}/", name="trang công khai")
 
     @task(1)
     def progress_api(self):
-        self.client.get(f"/api/plans/{CAST['plan']}/progress/?year={CAST['year']}", name="API: tiến độ")
+        self.client.get(f"/api/plans/{any_plan()}/progress/?year={YEAR}", name="API: tiến độ")
 
     @task(1)
     def plan_api(self):
-        self.client.get(f"/api/plans/{CAST['plan']}/", name="API: kế hoạch")
+        self.client.get(f"/api/plans/{any_plan()}/", name="API: kế hoạch")
+
+
+# Each class's head count in this cast; a class the cast does not name is left out.
+for user_class in (Staff, Reviewer, Viewer, Department, Leader, Visitor):
+    user_class.fixed_count = CAST["people"].get(user_class.__name__, 0)
+    user_class.abstract = not user_class.fixed_count
+del user_class  # locust would take the name for one more class
