@@ -92,7 +92,7 @@ def agency_addresses(agency) -> list[str]:
 
 def send_report_notice(event_id: int) -> bool:
     """The message of one event, written if it was not and sent if it is still pending."""
-    event = ReportEvent.objects.select_related("report__agency", "report__cycle", "by").get(pk=event_id)
+    event = ReportEvent.objects.select_related("report__agency", "report__cycle__plan", "by").get(pk=event_id)
     notice = record_report_notice(event) or Notification.objects.filter(key=f"report-event-{event.pk}").first()
     return notice is not None and deliver(notice.pk)
 
@@ -106,8 +106,9 @@ def record_report_notice(event) -> Notification | None:
     }.get(event.action)
     if verb is None:
         return None
-    subject = f"Báo cáo năm {report.cycle.year} của {report.agency.short_name} {verb}"
-    lines = [f"Báo cáo năm {report.cycle.year} của {report.agency.name} {verb}."]
+    plan = report.cycle.plan  # an agency can report in several plans: the message says which
+    subject = f"Báo cáo năm {report.cycle.year} của {report.agency.short_name} ({plan.short_title}) {verb}"
+    lines = [f"Báo cáo năm {report.cycle.year} của {report.agency.name} theo Kế hoạch {plan.title_in_sentence} {verb}."]
     if event.reason:
         lines.append(f"Lý do: {event.reason}")
     if event.action == ReportAction.SENT_BACK and report.correction_due_on:
