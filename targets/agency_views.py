@@ -10,7 +10,8 @@ from agencies.lineage import Lineage
 from agencies.models import Agency
 from agencies.views import seen_from
 from targets.models import Target
-from tasks.models import Section
+from tasks.models import Plan, Section
+from tasks.visibility import opens_plan
 
 
 def agency_detail(request, code):
@@ -23,7 +24,11 @@ def agency_detail(request, code):
     named = Agency.objects.in_bulk(lineage.agency_ids()) if lineage.steps else {}
     history = [seen_from(s, agency.pk, "into", named) for s in lineage.became(agency.pk)]
     history += [seen_from(s, agency.pk, "from", named) for s in lineage.came_from(agency.pk)]
-    sections = Section.objects.active().select_related("plan", "parent").order_by("plan", "position")
+    # the plans the reader opens only (agency staff: those where their agency has a part)
+    hidden = [plan.pk for plan in Plan.objects.all() if not opens_plan(request.user, plan)]
+    sections = (
+        Section.objects.active().exclude(plan__in=hidden).select_related("plan", "parent").order_by("plan", "position")
+    )
     context = {
         "agency": agency,
         "on": on,
@@ -32,6 +37,7 @@ def agency_detail(request, code):
         "led": sections.led_by(agency, on, lineage),
         "coordinated": sections.coordinated_by(agency, on, lineage),
         "targets": Target.objects.filter(is_active=True)
+        .exclude(plan__in=hidden)
         .filter(lineage.target_condition(agency.pk, on))
         .select_related("plan")
         .order_by("plan", "horizon", "position"),

@@ -319,6 +319,9 @@ def test_who_does_not_read_a_plan_is_refused_its_target_pages_naming_it(client, 
 
 def test_a_reviewer_of_another_plan_opens_the_plan_as_issued_as_the_public_does(client, cast, tra_bong):
     client.force_login(cast["vanphong"])
+    for url in target_pages(tra_bong):  # nor overrides a status or corrects a value there
+        for action in ("dieu-chinh-tinh-trang/", "dinh-chinh/"):
+            assert client.get(url + action).status_code == 403, url + action
     assert client.get(f"/ke-hoach/{TRA_BONG}/").status_code == 200
     assert client.get(f"/cong-khai/{TRA_BONG}/").status_code == 200
     assert f"/ke-hoach/{TRA_BONG}/" in client.get("/ke-hoach/").content.decode()
@@ -343,3 +346,12 @@ def test_those_who_read_every_plan_open_its_target_pages(client, cast, tra_bong,
     client.force_login(cast[username])
     for url in [f"/ke-hoach/{TRA_BONG}/", *target_pages(tra_bong)]:
         assert client.get(url).status_code == 200, url
+
+
+def test_an_agency_page_shows_staff_nothing_of_the_plans_where_their_agency_has_no_part(client, cast, tra_bong):
+    client.force_login(cast["canbo.binhan"])  # Bình An: Bình Sơn's plan only
+    page = client.get("/co-quan/TRB-PDT/").content.decode()  # an agency of Trà Bồng's plan only
+    assert f"/ke-hoach/{TRA_BONG}/" not in page
+    assert "Đơn vị không chủ trì nhiệm vụ nào." in page and "Đơn vị không phụ trách chỉ tiêu nào." in page
+    client.force_login(cast["canbo.binhkhuong"])  # Bình Khương has a part in Trà Bồng's plan
+    assert f"/ke-hoach/{TRA_BONG}/" in client.get("/co-quan/TRB-PDT/").content.decode()
