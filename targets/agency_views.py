@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from agencies.lineage import Lineage
 from agencies.models import Agency
+from agencies.permissions import Role, has_role
 from agencies.views import seen_from
 from targets.models import Target
 from tasks.models import Plan, Section
@@ -24,8 +25,9 @@ def agency_detail(request, code):
     named = Agency.objects.in_bulk(lineage.agency_ids()) if lineage.steps else {}
     history = [seen_from(s, agency.pk, "into", named) for s in lineage.became(agency.pk)]
     history += [seen_from(s, agency.pk, "from", named) for s in lineage.came_from(agency.pk)]
-    # the plans the reader opens only (agency staff: those where their agency has a part)
-    hidden = [plan.pk for plan in Plan.objects.all() if not opens_plan(request.user, plan)]
+    # agency staff see only the plans where their agency has a part (tasks.visibility); others every plan
+    staff = has_role(request.user, Role.AGENCY_STAFF)
+    hidden = [plan.pk for plan in Plan.objects.all() if not opens_plan(request.user, plan)] if staff else []
     sections = (
         Section.objects.active().exclude(plan__in=hidden).select_related("plan", "parent").order_by("plan", "position")
     )
