@@ -5,7 +5,9 @@ import io
 from pathlib import Path
 
 from django.core.management import call_command
+from selenium.webdriver.common.by import By
 
+from reports.models import AgencyReport, ReportState
 from tests.browser import PHONE, log_in, screenshot, width_problem
 
 PLANS = Path(__file__).resolve().parents[1] / "binhson_plan" / "plans"
@@ -25,6 +27,9 @@ def load_three_plans():
 
 def test_the_staff_list_and_the_cycles_fit_a_phone(transactional_db, browser, live_server, plan):
     load_three_plans()
+    # one of Bình Khương's reports in Trà Bồng's plan sent back: its notice, naming the plan, heads the list
+    returned = AgencyReport.objects.filter(agency__code="UBND-BK", cycle__plan__slug=TRA_BONG).latest("cycle__year")
+    AgencyReport.objects.filter(pk=returned.pk).update(state=ReportState.SENT_BACK)
     pages = {
         "canbo.binhkhuong": ["/bao-cao/"],
         "canbo.bdt-tinh": ["/bao-cao/"],
@@ -40,6 +45,9 @@ def test_the_staff_list_and_the_cycles_fit_a_phone(transactional_db, browser, li
             browser.set_window_size(PHONE, 900)
             browser.get(live_server.url + url)
             assert "/dang-nhap/" not in browser.current_url
+            if username == "canbo.binhkhuong":
+                notice = browser.find_element(By.ID, f"tra-lai-{returned.pk}").text
+                assert "theo kế hoạch huyện Trà Bồng (minh họa) bị trả lại để bổ sung" in notice
             if url == "/ky-bao-cao/":  # the chooser marks an illustrative plan as such
                 assert "huyện Trà Bồng (minh họa)" in browser.page_source
             scroll, inner = browser.execute_script("return [document.documentElement.scrollWidth, window.innerWidth]")
