@@ -47,7 +47,8 @@ def test_the_staff_list_and_the_cycles_fit_a_phone(transactional_db, browser, li
             assert "/dang-nhap/" not in browser.current_url
             if username == "canbo.binhkhuong":
                 notice = browser.find_element(By.ID, f"tra-lai-{returned.pk}").text
-                assert "theo kế hoạch huyện Trà Bồng (minh họa) bị trả lại để bổ sung" in notice
+                # approved, then back with the agency without a corrections date: reopened
+                assert "Báo cáo năm 2026 theo kế hoạch huyện Trà Bồng (minh họa) được mở lại để sửa" in notice
             if url == "/ky-bao-cao/":  # the chooser marks an illustrative plan as such
                 assert "huyện Trà Bồng (minh họa)" in browser.page_source
             scroll, inner = browser.execute_script("return [document.documentElement.scrollWidth, window.innerWidth]")

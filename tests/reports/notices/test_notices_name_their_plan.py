@@ -2,6 +2,7 @@
 notice on one plan's report page is about that plan's reports only; the notices of the agency's list of reports and
 the messages sent name the plan each report belongs to."""
 
+import datetime
 import io
 from pathlib import Path
 
@@ -24,8 +25,8 @@ def two_reports(plan):
     with on("2026-11-20"):
         own = current_report(plan, "UBND-BK")
         other = current_report(tra_bong, "UBND-BK")
-    other.state = ReportState.SENT_BACK
-    other.save(update_fields=["state"])
+    other.state, other.correction_due_on = ReportState.SENT_BACK, datetime.date(2026, 12, 15)  # as a send-back sets
+    other.save(update_fields=["state", "correction_due_on"])
     return own, other
 
 
@@ -44,7 +45,10 @@ def test_the_list_of_the_agencys_reports_names_the_plan_of_a_sent_back_report(cl
         client.force_login(cast["canbo.binhkhuong"])
         page = client.get("/bao-cao/").content.decode()
     notice = page.split(f'id="tra-lai-{other.pk}"')[1].split("</div>")[0]
-    assert "Báo cáo năm 2026 theo kế hoạch huyện Trà Bồng (minh họa) bị trả lại để bổ sung" in notice
+    assert (
+        "Báo cáo năm 2026 theo kế hoạch huyện Trà Bồng (minh họa) bị trả lại để bổ sung (hạn bổ sung 15/12/2026)"
+        in notice
+    )
     assert other.get_absolute_url() in notice
     assert f'id="tra-lai-{own.pk}"' not in page
 
