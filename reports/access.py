@@ -92,6 +92,34 @@ def plans_read_by(user):
     return active.filter(allowed) | plans_reviewed_by(user)
 
 
+def staff_plan_ids(user) -> set[int]:
+    """The plans where the user's agency has a part: it reports in one of their cycles, or the plan names it; the
+    same for an agency it carries on (predecessors). Read once per request (cached on the user object)."""
+    agency = user_agency(user)
+    if agency is None or not has_role(user, Role.AGENCY_STAFF):
+        return set()
+    if not hasattr(user, "_portal_staff_plans"):
+        agencies = {agency.pk} | predecessors(agency)
+        reported = AgencyReport.objects.filter(agency_id__in=agencies).values_list("cycle__plan_id", flat=True)
+        named = Plan.agencies.through.objects.filter(agency_id__in=agencies).values_list("plan_id", flat=True)
+        user._portal_staff_plans = set(reported) | set(named)
+    return user._portal_staff_plans
+
+
+def opens_plan(user, plan) -> bool:
+    """The plan as issued (what the public page shows): everyone logged in, but agency staff (who read no plan as
+    reviewers or leadership do) only where their agency has a part."""
+    if reads_plan(user, plan) or not has_role(user, Role.AGENCY_STAFF):
+        return True
+    return plan.pk in staff_plan_ids(user)
+
+
+def sees_plan(user, plan) -> bool:
+    """The plan's pages behind the public ones (recorded values and who recorded them, values awaiting approval,
+    overrides and their reasons): those who read the plan, and staff whose agency has a part in it."""
+    return reads_plan(user, plan) or plan.pk in staff_plan_ids(user)
+
+
 NOT_YOUR_PLAN = reviewing.NOT_YOUR_PLAN  # "Bạn không được giao thẩm định kế hoạch “{plan}”."
 NOT_READ = "Bạn không được giao theo dõi kế hoạch “{plan}”."
 NO_PLAN = (

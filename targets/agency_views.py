@@ -8,9 +8,11 @@ from django.utils import timezone
 
 from agencies.lineage import Lineage
 from agencies.models import Agency
+from agencies.permissions import Role, has_role
 from agencies.views import seen_from
 from targets.models import Target
-from tasks.models import Section
+from tasks.models import Plan, Section
+from tasks.visibility import opens_plan
 
 
 def agency_detail(request, code):
@@ -23,7 +25,12 @@ def agency_detail(request, code):
     named = Agency.objects.in_bulk(lineage.agency_ids()) if lineage.steps else {}
     history = [seen_from(s, agency.pk, "into", named) for s in lineage.became(agency.pk)]
     history += [seen_from(s, agency.pk, "from", named) for s in lineage.came_from(agency.pk)]
-    sections = Section.objects.active().select_related("plan", "parent").order_by("plan", "position")
+    # agency staff see only the plans where their agency has a part (tasks.visibility); others every plan
+    staff = has_role(request.user, Role.AGENCY_STAFF)
+    hidden = [plan.pk for plan in Plan.objects.all() if not opens_plan(request.user, plan)] if staff else []
+    sections = (
+        Section.objects.active().exclude(plan__in=hidden).select_related("plan", "parent").order_by("plan", "position")
+    )
     context = {
         "agency": agency,
         "on": on,
@@ -32,6 +39,7 @@ def agency_detail(request, code):
         "led": sections.led_by(agency, on, lineage),
         "coordinated": sections.coordinated_by(agency, on, lineage),
         "targets": Target.objects.filter(is_active=True)
+        .exclude(plan__in=hidden)
         .filter(lineage.target_condition(agency.pk, on))
         .select_related("plan")
         .order_by("plan", "horizon", "position"),

@@ -8,10 +8,12 @@ from agencies.lineage import Lineage
 from targets.status import current_year
 from tasks.models import Plan, ReportIssuer
 from tasks.structure import build_tree, walk
+from tasks.visibility import check_opens
 
 
 def plan_detail(request, slug):
     plan = get_object_or_404(Plan, slug=slug)
+    check_opens(request.user, plan)  # the plan as issued, as the public page shows it; staff: their plans only
     lineage = Lineage.load()
     parts = build_tree(plan, lineage=lineage)  # today's agencies beside the plan's own words
     targets = list(plan.targets.filter(is_active=True).select_related("responsible_agency").order_by("position"))

@@ -34,12 +34,14 @@ from targets.status import (  # current_year: also imported from here by reports
     reported_statuses,
 )
 from tasks.models import Plan, ReportIssuer
+from tasks.visibility import check_sees
 
 
 def target_detail(request, slug, code):
     target = get_object_or_404(
         Target.objects.select_related("plan", "responsible_agency", "parent", "section"), plan__slug=slug, code=code
     )
+    check_sees(request.user, target.plan)  # recorded values and who recorded them, values awaiting approval, overrides
     year = current_year(target.plan)
     figures = cached("target", target.pk, year, compute=lambda: target_figures(target, year))
     owner_of = _owner_by_year(target)

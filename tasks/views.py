@@ -4,8 +4,9 @@
 from django.shortcuts import render
 
 from tasks.models import Plan
+from tasks.visibility import opens_plan
 
 
 def plan_list(request):
-    plans = list(Plan.objects.filter(is_active=True))
+    plans = [plan for plan in Plan.objects.filter(is_active=True) if opens_plan(request.user, plan)]
     return render(request, "tasks/plan_list.html", {"plans": plans})

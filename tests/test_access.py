@@ -1,8 +1,11 @@
 """Who may open what: every URL, anonymous and every role."""
 
 import datetime
+import io
+from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
@@ -284,3 +287,75 @@ def test_a_reviewer_of_another_plan_neither_overrides_nor_corrects_this_plans_ta
     client.force_login(cast["sodantoc"])
     assert client.get(f"{target}dieu-chinh-tinh-trang/").status_code == 200
     assert client.get(f"{target}dinh-chinh/").status_code == 200
+
+
+# Two real plans: Bình Sơn's (vanphong reviews it) and the illustrative Trà Bồng plan, whose agencies include Bình
+# Khương commune (canbo.binhkhuong) but not Bình An (canbo.binhan). The plan as issued is what the public page and the
+# open data show; its target pages show more (recorded values and who recorded them, values sent and not approved,
+# overrides and their reasons, goal history): only for those who read the plan and staff with a part in it.
+TRA_BONG = "minh-hoa-tra-bong-ctdt-2021-2030"
+TRA_BONG_FILE = Path(__file__).resolve().parents[1] / "binhson_plan" / "plans" / "minh_hoa_tra_bong.yaml"
+
+
+@pytest.fixture
+def tra_bong(plan):
+    call_command("load_plan", str(TRA_BONG_FILE), stdout=io.StringIO())
+    return Plan.objects.get(slug=TRA_BONG)
+
+
+def target_pages(plan) -> list[str]:
+    return [f"/ke-hoach/{plan.slug}/chi-tieu/{code}/" for code in plan.targets.values_list("code", flat=True)]
+
+
+REFUSED_TRA_BONG = "Bạn không được giao theo dõi kế hoạch “{title} (minh họa)”."
+
+
+@pytest.mark.parametrize("username", ["vanphong", "canbo.binhan"])
+def test_who_does_not_read_a_plan_is_refused_its_target_pages_naming_it(client, cast, tra_bong, username):
+    client.force_login(cast[username])
+    pages = target_pages(tra_bong)
+    assert len(pages) >= 10
+    for url in pages:
+        response = client.get(url)
+        assert response.status_code == 403, url
+        assert REFUSED_TRA_BONG.format(title=tra_bong.title) in response.content.decode(), url
+
+
+def test_a_reviewer_of_another_plan_opens_the_plan_as_issued_as_the_public_does(client, cast, tra_bong):
+    client.force_login(cast["vanphong"])
+    for url in target_pages(tra_bong):  # nor overrides a status or corrects a value there
+        for action in ("dieu-chinh-tinh-trang/", "dinh-chinh/"):
+            assert client.get(url + action).status_code == 403, url + action
+    assert client.get(f"/ke-hoach/{TRA_BONG}/").status_code == 200
+    assert client.get(f"/cong-khai/{TRA_BONG}/").status_code == 200
+    assert f"/ke-hoach/{TRA_BONG}/" in client.get("/ke-hoach/").content.decode()
+
+
+def test_staff_see_only_the_plans_where_their_agency_has_a_part(client, cast, tra_bong):
+    client.force_login(cast["canbo.binhan"])
+    response = client.get(f"/ke-hoach/{TRA_BONG}/")
+    assert response.status_code == 403
+    assert REFUSED_TRA_BONG.format(title=tra_bong.title) in response.content.decode()
+    plans = client.get("/ke-hoach/").content.decode()
+    assert f"/ke-hoach/{TRA_BONG}/" not in plans and f"/ke-hoach/{SLUG}/" in plans
+    client.force_login(cast["canbo.binhkhuong"])  # Bình Khương has a part in both plans
+    plans = client.get("/ke-hoach/").content.decode()
+    assert f"/ke-hoach/{TRA_BONG}/" in plans and f"/ke-hoach/{SLUG}/" in plans
+    for url in [f"/ke-hoach/{TRA_BONG}/", *target_pages(tra_bong)]:
+        assert client.get(url).status_code == 200, url
+
+
+@pytest.mark.parametrize("username", ["quantri", "sodantoc", "lanhdao"])
+def test_those_who_read_every_plan_open_its_target_pages(client, cast, tra_bong, username):
+    client.force_login(cast[username])
+    for url in [f"/ke-hoach/{TRA_BONG}/", *target_pages(tra_bong)]:
+        assert client.get(url).status_code == 200, url
+
+
+def test_an_agency_page_shows_staff_nothing_of_the_plans_where_their_agency_has_no_part(client, cast, tra_bong):
+    client.force_login(cast["canbo.binhan"])  # Bình An: Bình Sơn's plan only
+    page = client.get("/co-quan/TRB-PDT/").content.decode()  # an agency of Trà Bồng's plan only
+    assert f"/ke-hoach/{TRA_BONG}/" not in page
+    assert "Đơn vị không chủ trì nhiệm vụ nào." in page and "Đơn vị không phụ trách chỉ tiêu nào." in page
+    client.force_login(cast["canbo.binhkhuong"])  # Bình Khương has a part in Trà Bồng's plan
+    assert f"/ke-hoach/{TRA_BONG}/" in client.get("/co-quan/TRB-PDT/").content.decode()

@@ -68,8 +68,11 @@ def my_reports(request):
     if agency is None:
         raise PermissionDenied(f"Báo cáo của đơn vị dành cho cán bộ đơn vị; {account_of(request.user)}.")
     # every plan the agency has a part in, one row per plan and year, in a fixed number of queries
-    reports = AgencyReport.objects.for_agency(agency).filter(cycle__plan__is_active=True).select_related("cycle__plan")
-    return render(request, "reports/report_list.html", {"agency": agency, "reports": reports})
+    reports = list(
+        AgencyReport.objects.for_agency(agency).filter(cycle__plan__is_active=True).select_related("cycle__plan")
+    )
+    sent_back = [r for r in reports if r.state == ReportState.SENT_BACK]  # each notice names its plan
+    return render(request, "reports/report_list.html", {"agency": agency, "reports": reports, "sent_back": sent_back})
 
 
 def report_detail(request, pk):
@@ -137,8 +140,9 @@ def _render_edit(request, report, forms, conflict=None, status=200, read_only=Fa
         "history": history_page(report, request.GET.get("lich-su")),
         "evidence_limit_mb": settings.EVIDENCE_MAX_BYTES // (1024 * 1024),
         "reviewer_name": reviewer_of(report),
+        # a plan's page speaks of that plan only: another plan's are in the list of the agency's reports
         "other_sent_back": AgencyReport.objects.for_agency(report.agency)
-        .filter(state=ReportState.SENT_BACK)
+        .filter(state=ReportState.SENT_BACK, cycle__plan=report.cycle.plan_id)
         .exclude(pk=report.pk)
         .select_related("cycle"),
     }

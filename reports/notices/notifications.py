@@ -107,15 +107,19 @@ def record_report_notice(event) -> Notification | None:
     }.get(event.action)
     if verb is None:
         return None
-    # the body that reviews the plan's reports of the year acted: named in the message (tasks.ReportIssuer)
-    body = ReportIssuer.for_year(report.cycle.plan, report.cycle.year).reviewer_name
+    # the body that reviews the plan's reports of the year acted: named in the message (tasks.ReportIssuer); an
+    # agency can report in several plans: the message says which
+    plan = report.cycle.plan
+    body = ReportIssuer.for_year(plan, report.cycle.year).reviewer_name
     by_body = {
         ReportAction.APPROVED: f"đã được {body} duyệt",
         ReportAction.SENT_BACK: f"bị {body} trả lại để bổ sung",
         ReportAction.REOPENED: f"được {body} mở lại để chỉnh sửa",
     }[event.action]
-    subject = f"Báo cáo năm {report.cycle.year} của {report.agency.short_name} {verb}"
-    lines = [f"Báo cáo năm {report.cycle.year} của {report.agency.name} {by_body}."]
+    subject = f"Báo cáo năm {report.cycle.year} của {report.agency.short_name} ({plan.short_title}) {verb}"
+    lines = [
+        f"Báo cáo năm {report.cycle.year} của {report.agency.name} theo Kế hoạch {plan.title_in_sentence} {by_body}."
+    ]
     if event.reason:
         lines.append(f"Lý do: {event.reason}")
     if event.action == ReportAction.SENT_BACK and report.correction_due_on:

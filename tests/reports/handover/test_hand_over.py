@@ -287,8 +287,10 @@ def test_the_sent_back_request_reaches_the_successor(year):
     )
     request = kept.return_reason.strip()
     assert request.endswith(".")  # then no second full stop after the quote
+    # asked by the body that reviews the year's reports (the year's issuer: the commune, after 01/07/2025)
     assert received.reason.endswith(
-        f"Văn phòng huyện đã đề nghị Phòng Nông nghiệp và Phát triển nông thôn bổ sung: “{request}”"
+        "Văn phòng HĐND và UBND xã Bình Sơn (minh họa) đã đề nghị Phòng Nông nghiệp và Phát triển nông thôn "
+        f"bổ sung: “{request}”"
     )
 
 
@@ -308,7 +310,11 @@ def test_each_agencys_own_report_is_addressed_to_the_body_of_its_year(client, ca
     department = pdf_words(client.get(f"/bao-cao/{reports['SNNMT-MH'].pk}/in/"))
     assert department.startswith("UBND TỈNH QUẢNG NGÃI SỞ NÔNG NGHIỆP VÀ MÔI TRƯỜNG TỈNH (MINH HỌA)")
     assert "Kính gửi: Ủy ban nhân dân xã Bình Sơn (minh họa)." in department
-    assert "Nơi nhận: - Ủy ban nhân dân xã Bình Sơn (minh họa); - Lưu: VT." in department
+    # through the body that reviews the year's reports, named in the year's issuer
+    assert (
+        "Nơi nhận: - Ủy ban nhân dân xã Bình Sơn (minh họa) (qua Văn phòng HĐND và UBND xã Bình Sơn (minh họa)); "
+        "- Lưu: VT." in department
+    )
     assert "Ủy ban nhân dân huyện" not in department and "Văn phòng huyện" not in department
     commune = pdf_words(client.get(f"/bao-cao/{reports['UBND-BAK-MH'].pk}/in/"))
     assert commune.startswith("ỦY BAN NHÂN DÂN XÃ BÌNH AN KHƯƠNG (MINH HỌA)") and "HUYỆN" not in commune
