@@ -55,10 +55,11 @@ def test_it_runs_the_same_queries_for_any_plan_size(client, cast, plan, django_a
     client.force_login(cast["lanhdao"])
     call_command("load_plan", str(DATA / "tiny_plan.yaml"), stdout=open("/dev/null", "w"))
     # 8 for the page (one of them the reorganisations, none here), 1 for the menu's province link (the viewer's
-    # plan roles: province.context_processors); the session is not written (issue 20: at most every five minutes).
-    with django_assert_num_queries(9):
+    # plan roles: province.context_processors), 1 for the year's issuer (the bodies the reporting rules name); the
+    # session is not written (issue 20: at most every five minutes).
+    with django_assert_num_queries(10):
         assert client.get(f"/ke-hoach/{SLUG}/").status_code == 200
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         assert client.get("/ke-hoach/tra-bong-thu-nghiem/").status_code == 200
 
 

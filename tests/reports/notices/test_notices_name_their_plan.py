@@ -11,7 +11,7 @@ from django.core.management import call_command
 
 from reports.models import ReportAction, ReportState
 from reports.notices.notifications import record_report_notice
-from tasks.models import Plan
+from tasks.models import Plan, ReportIssuer
 from tests.reports.helpers import current_report, on
 
 TRA_BONG_FILE = Path(__file__).resolve().parents[3] / "binhson_plan" / "plans" / "minh_hoa_tra_bong.yaml"
@@ -59,4 +59,5 @@ def test_the_message_of_a_sent_back_report_names_its_plan(cast, two_reports):
         event = report.events.create(action=ReportAction.SENT_BACK, by=cast["vanphong"], reason="Bổ sung số liệu.")
         notice = record_report_notice(event)
         assert notice.subject.startswith(f"Báo cáo năm 2026 của UBND xã Bình Khương ({area}) bị trả lại để bổ sung")
-        assert f"theo Kế hoạch {report.cycle.plan.title_in_sentence} bị trả lại" in notice.body
+        body = ReportIssuer.for_year(report.cycle.plan, 2026).reviewer_name  # the body that acted
+        assert f"theo Kế hoạch {report.cycle.plan.title_in_sentence} bị {body} trả lại để bổ sung." in notice.body
