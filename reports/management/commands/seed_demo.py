@@ -20,7 +20,7 @@ from reports.cycles.opening import open_cycle, open_this_year
 from reports.demo import seeding as demo
 from reports.demo.seeding import FIRST_YEAR
 from reports.models import PlanRole, PlanRoleKind, ReportState
-from tasks.models import Plan
+from tasks.models import Plan, ReportIssuer
 
 DEMO_PASSWORD = "binhson-demo"
 BINH_SON = "binh-son-ctdt-2021-2030"
@@ -126,6 +126,9 @@ class Command(BaseCommand):
                     places = plans_of.setdefault(username, [])
                     if plan.place not in places:
                         places.append(plan.place)
+        issuer = demo.demo_data(plan).get("issuer")
+        if issuer:  # who issues, signs and reviews the plan's reports from a year on, if the plan has none for it
+            ReportIssuer.objects.get_or_create(plan=plan, from_year=issuer["from_year"], defaults=issuer)
         if in_use:
             return [in_use]
         # each plan's reports are reviewed by its own reviewer: Bình Sơn's by vanphong, the others' by the Sở
