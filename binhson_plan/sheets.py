@@ -18,6 +18,7 @@ from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 
+from binhson_plan.csv_cells import xlsx_text
 from binhson_plan.longtext import xml_safe
 
 PLAIN, BOLD = Font(name="Calibri", size=11), Font(name="Calibri", size=11, bold=True)
@@ -179,8 +180,7 @@ def _print_setup(sheet, data_range: str, paper: str, header_row: int = 1):
 
 def _cell(sheet, value, style: StyleArray):
     cell = Cell(sheet, 1, 1, value, style_array=style)  # append() gives it its row and column
-    if isinstance(value, str):
-        cell.data_type = "s"  # openpyxl would read "=…" as a formula and "#N/A" as an error: text stays text
+    xlsx_text(cell)  # text stays text, never a formula; "=…" with Excel's quote prefix
     return cell
 
 

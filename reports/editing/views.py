@@ -313,19 +313,34 @@ def evidence_download(request, pk, evidence_id):
 
 @require_POST
 def evidence_delete(request, pk, evidence_id):
+    """Removes a file as a save does: only from the version the page showed (its form's `version`; a request
+    without one is refused like one from an older page), under the same row lock. Nothing keeps the removed file:
+    the history records the removal by name and never serves the file, so it leaves the disk once this commits."""
     report = access.get_report_for_editor(request, pk)
     if not report.is_editable:
         raise PermissionDenied("Báo cáo này không sửa được nữa.")
     evidence = get_object_or_404(Evidence, pk=evidence_id, entry__report=report)
+    posted = request.POST.get("version", "")
+    seen = int(posted) if posted.isdigit() else None
     with transaction.atomic():  # a change to the report like a save: claimed as one (sent or approved meanwhile)
-        claimed = report.claim_version(report.version, request.user)
+        claimed = seen is not None and report.claim_version(seen, request.user)
         if claimed:
             evidence._history_user = request.user
+            storage, name = evidence.file.storage, evidence.file.name
             evidence.delete()
+            transaction.on_commit(lambda: storage.delete(name))
+    if not claimed:
+        report.refresh_from_db()
     if not claimed and not report.is_editable:
         raise PermissionDenied(not_editable_reason(report) + " Minh chứng chưa được gỡ.")
     if not claimed:
-        messages.error(request, f"Báo cáo vừa được lưu ở nơi khác; minh chứng “{evidence.original_name}” chưa được gỡ.")
-        return redirect(report)
+        who = who_saved(report, otherwise="Người khác")
+        messages.error(
+            request,
+            f"Chưa gỡ minh chứng “{evidence.original_name}”: báo cáo đã thay đổi từ khi bạn mở trang ({who} đã lưu "
+            f"lúc {timezone.localtime(report.updated_at):%H:%M %d/%m/%Y}). Xin xem nội dung mới bên dưới, rồi gỡ "
+            "lại nếu vẫn muốn.",
+        )
+        return _render_edit(request, report, build_forms(report), status=409)
     messages.success(request, f"Đã gỡ minh chứng “{evidence.original_name}”.")
     return redirect(report)

@@ -15,6 +15,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.properties import PageSetupProperties
 
+from binhson_plan.csv_cells import xlsx_text
 from binhson_plan.sheets import HEADER_FILL, SIDE_MARGIN, cell_value, fit_page, narrowest_width
 from reports.editing.forms import MAX_PROPOSALS
 from reports.editing.saving import build_forms
@@ -208,6 +209,7 @@ def _write_sheet(ws, sheet, lines) -> list[tuple[int, int | None]]:
     for number, (column, width) in enumerate(zip(sheet.columns, widths, strict=True), start=1):
         ws.column_dimensions[get_column_letter(number)].width = width
         cell = ws.cell(1, number, column.header)
+        xlsx_text(cell)
         cell.font, cell.fill, cell.alignment = BOLD, HEADER_FILL, WRAPPED
     headers = zip(sheet.columns, widths, strict=True)
     ws.row_dimensions[1].height = LINE_HEIGHT * max(_lines(column.header, width) for column, width in headers)
@@ -216,8 +218,7 @@ def _write_sheet(ws, sheet, lines) -> list[tuple[int, int | None]]:
         for number, (column, value) in enumerate(zip(sheet.columns, line.values, strict=True), start=1):
             cell = ws.cell(row, number)
             cell.value = cell_value(value)
-            if isinstance(cell.value, str):
-                cell.data_type = "s"  # text typed as "=…" stays text: never a formula
+            xlsx_text(cell)  # text typed as "=…" stays text: never a formula, and shown with Excel's quote prefix
             cell.font, cell.alignment = PLAIN, WRAPPED
             cell.number_format = NUMBER_FORMATS.get(column.kind, "General")
             if column.is_input and column.field not in line.closed:
@@ -312,6 +313,7 @@ def _instructions(ws, report) -> None:
     ws.column_dimensions["A"].width = INSTRUCTIONS_WIDTH
     for row, (text, bold) in enumerate(lines, start=1):
         cell = ws.cell(row, 1, text or None)
+        xlsx_text(cell)
         cell.font, cell.alignment = (BOLD if bold else PLAIN), WRAPPED
         ws.row_dimensions[row].height = LINE_HEIGHT * _lines(text, INSTRUCTIONS_WIDTH)
     ws.page_setup.orientation, ws.page_setup.paperSize = "portrait", "9"  # A4
@@ -334,7 +336,6 @@ def _meta(ws, report, placed) -> None:
     for row in rows:
         ws.append([cell_value(value) for value in row])
         for cell in ws[ws.max_row]:
-            if isinstance(cell.value, str):
-                cell.data_type = "s"  # an agency named "=…" stays text: never a formula
+            xlsx_text(cell)  # an agency named "=…" stays text: never a formula
     ws.sheet_state = "veryHidden"
     _protect(ws)

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -146,8 +147,12 @@ def reopen(request, pk):
 
 @require_POST
 def respond_to_proposal(request, pk, proposal_id):
+    """Only a proposal the reviewer can read: of a report sent and not returned (`access.shows_content`). One the
+    agency has typed but not sent is its own: 404, as for an id that does not exist (ids are sequential)."""
     report = access.get_report_for_reviewer(request, pk)
-    proposal = get_object_or_404(Proposal, pk=proposal_id, report=report)
+    proposal = Proposal.objects.filter(pk=proposal_id, report=report).first()
+    if proposal is None or not access.shows_content(request.user, report):
+        raise Http404
     if report.handed_over_at:
         messages.error(request, "Báo cáo đã chuyển giao cho cơ quan kế nhiệm: trả lời kiến nghị ở báo cáo của họ.")
         return redirect(report)

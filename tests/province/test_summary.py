@@ -9,6 +9,8 @@ import zipfile
 
 import pytest
 from django.core.management import call_command
+from django.db.models import Value
+from django.db.models.functions import Concat
 from docx import Document as WordDocument
 from openpyxl import load_workbook
 
@@ -17,6 +19,7 @@ from province.models import ProvinceIssuer, ProvinceSummary, SummaryPart, Summar
 from reports.consolidated.build import build_consolidated_report
 from reports.consolidated.models import ConsolidatedReport
 from reports.cycles.opening import open_cycle
+from targets.models import Indicator
 from tasks.models import Plan
 from tests.conftest import DATA
 from tests.reports.helpers import ReportPage, current_report, on, post_seen
@@ -406,3 +409,20 @@ def test_a_sent_back_report_in_the_summarys_status_table(
     expected, sent, sent_back, not_sent = rows[str(binh_son)][:4]
     assert (sent, sent_back) == (0, 1) and sent + sent_back + not_sent == expected
     assert "Bị trả lại" in pdf_text(file_of(client, summary, "pdf")[1])
+
+
+def test_text_starting_like_a_formula_keeps_excel_s_quote_prefix(client, cast, two_plans, eager_jobs,
+                                                                 django_capture_on_commit_callbacks):  # fmt: skip
+    """Issue 17 (the probe's second pass): the summary's workbook wrote "-…" or "=…" text without Excel's quote
+    prefix; every XLSX writer goes through binhson_plan.csv_cells.xlsx_text (tests/reports/dashboard/
+    test_formula_text_in_workbooks.py checks the others)."""
+    binh_son, _tiny = two_plans
+    call_command("import_values", str(DATA / "vi_du_so_lieu.csv"), plan=binh_son.slug, stdout=io.StringIO())
+    Indicator.objects.update(name=Concat(Value("-"), "name"))  # the summary's indicator sheet names them
+    assert build(client, cast, django_capture_on_commit_callbacks).status_code == 302
+    summary = ProvinceSummary.objects.get(year=2026)
+    assert summary.state == SummaryState.READY, summary.error
+    book = load_workbook(io.BytesIO(file_of(client, summary, "xlsx")[1]))
+    cells = [c for sheet in book.worksheets for row in sheet.iter_rows() for c in row
+             if isinstance(c.value, str) and c.value.startswith("-")]  # fmt: skip
+    assert cells and all(c.data_type == "s" and c.quotePrefix for c in cells)

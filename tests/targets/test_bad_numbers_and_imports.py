@@ -4,6 +4,7 @@ each refused with a Vietnamese reason (or the name shortened), never a server er
 import datetime
 import io
 import zipfile
+from decimal import Decimal
 
 import pandas
 import pytest
@@ -232,3 +233,44 @@ def test_a_figure_as_of_a_day_to_come_is_no_recorded_figure(client, cast, plan):
     assert f"Ngày số liệu sau hôm nay ({today:%d/%m/%Y}) chỉ dùng cho số ước tính" in page
     assert not TargetValue.objects.filter(target__code__in=["2030.01", "2030.02"]).exists()
     assert client.post(url, data | {"is_estimate": "on"}).status_code == 302  # as an estimate it is taken
+
+
+SPACES = {"no-break": "\u00a0", "narrow no-break": "\u202f", "plain": " "}
+
+
+@pytest.mark.parametrize("space", SPACES.values(), ids=SPACES.keys())
+def test_a_space_groups_thousands_only_in_threes(space):
+    """Issue 17 (the probe's second pass): "7 2" with a space between its digits was read as 72."""
+    for typed in (f"7{space}2", f"12{space}34", f"1{space}2345", f"1234{space}567", f"1{space}234{space}5"):
+        with pytest.raises(NumberFormatError, match="không phải là số. Ví dụ cách viết đúng"):
+            parse_number(typed)
+        with pytest.raises(NumberFormatError, match="không phải là số. Ví dụ cách viết đúng"):
+            parse_number(typed, integer=True)
+    assert parse_number(f"1{space}234") == 1234 and parse_number(f"12{space}345{space}678,5") == Decimal("12345678.5")
+
+
+@pytest.mark.parametrize("space", SPACES.values(), ids=SPACES.keys())
+def test_the_report_form_refuses_digits_split_by_a_space(client, cast, plan, space):
+    report = current_report(plan, "LDTBXH")
+    client.force_login(cast["canbo.ldtbxh"])
+    page = ReportPage(report)
+    form = next(f for f in page.forms["targets"] if not f.instance.target.is_qualitative)
+    typed = f"7{space}2"
+    response = client.post(f"/bao-cao/{report.pk}/", page.target(form.instance.target.code, value=typed).data())
+    assert response.status_code == 422
+    assert f"“{typed}” không phải là số. Ví dụ cách viết đúng: 4,5 hoặc 1.250.000." in response.content.decode()
+    assert report.target_entries.get(pk=form.instance.pk).value is None
+
+
+@pytest.mark.parametrize("space", SPACES.values(), ids=SPACES.keys())
+def test_an_import_refuses_digits_split_by_a_space(client, cast, plan, space):
+    client.force_login(cast["vanphong"])
+    rows = f"target_code,year,value\n2030.07,2023,7{space}2\n2025.01,2023,1{space}234\n"
+    response = client.post(
+        "/ke-hoach/binh-son-ctdt-2021-2030/nhap-so-lieu/", {"file": SimpleUploadedFile("so-lieu.csv", rows.encode())}
+    )
+    page = response.content.decode()
+    assert response.status_code == 422
+    assert f"Dòng 2, cột value: “7{space}2” không phải là số. Ví dụ cách viết đúng: 4,5 hoặc 1.250.000." in page
+    assert "Dòng 3" not in page  # 1 234: a thousands group of three
+    assert not TargetValue.objects.exists()

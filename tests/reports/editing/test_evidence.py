@@ -11,8 +11,8 @@ from django.test import override_settings
 from PIL import Image
 
 from reports.editing.evidence import clean_name, safe_file_name
-from reports.models import Evidence
-from tests.reports.helpers import ReportPage, current_report
+from reports.models import AgencyReport, Evidence
+from tests.reports.helpers import ReportPage, current_report, post_seen
 from tests.reports.ole_files import ole_file
 
 PDF = b"%PDF-1.4\n1 0 obj<< /Type /Catalog >>endobj\ntrailer<<>>\n%%EOF\n"
@@ -172,7 +172,7 @@ def test_removing_evidence_is_recorded(client, cast, report):
     client.force_login(cast["canbo.ldtbxh"])
     upload(client, report, "bien-ban.pdf", PDF)
     evidence = Evidence.objects.get()
-    assert client.post(f"/bao-cao/{report.pk}/minh-chung/{evidence.pk}/xoa/").status_code == 302
+    assert post_seen(client, f"/bao-cao/{report.pk}/minh-chung/{evidence.pk}/xoa/").status_code == 302
     assert not Evidence.objects.exists()
     assert [h.history_type for h in Evidence.history.order_by("history_date")] == ["+", "-"]
     html = client.get(f"/bao-cao/{report.pk}/").content.decode()  # a draft's history: its agency's to read
@@ -392,3 +392,40 @@ def test_printer_settings_in_a_workbook_are_no_macro(client, cast, report):
     content = ooxml(types, [("xl/printerSettings/printerSettings1.bin", b"\x00" * 220)], main="xl/workbook.xml")
     client.force_login(cast["canbo.ldtbxh"])
     assert upload(client, report, "bang.xlsx", content).status_code == 302
+
+
+def test_removing_evidence_from_a_page_older_than_the_report_is_refused(client, cast, report):
+    """Issue 17 (the probe's second pass): the removal claimed the version it read itself, not the one the page
+    showed; a page opened before someone else's save removed the file all the same."""
+    client.force_login(cast["canbo.ldtbxh"])
+    upload(client, report, "bien-ban.pdf", PDF)
+    evidence = Evidence.objects.get()
+    url = f"/bao-cao/{report.pk}/minh-chung/{evidence.pk}/xoa/"
+    report.refresh_from_db()
+    for stale in ({"version": str(report.version - 1)}, {}, {"version": "x"}):
+        response = client.post(url, stale)
+        assert response.status_code == 409
+        assert "Chưa gỡ minh chứng “bien-ban.pdf”: báo cáo đã thay đổi từ khi bạn mở trang" in response.content.decode()
+        assert Evidence.objects.filter(pk=evidence.pk).exists() and evidence.file.storage.exists(evidence.file.name)
+    page = client.get(f"/bao-cao/{report.pk}/").content.decode()
+    form = page[page.index(f'action="{url}"') : page.index("</form>", page.index(f'action="{url}"'))]
+    assert f'name="version" value="{report.version}"' in form  # the page's delete form carries its version
+    assert AgencyReport.objects.get(pk=report.pk).version == report.version  # nothing claimed
+    assert client.post(url, {"version": str(report.version)}).status_code == 302
+    assert not Evidence.objects.exists()
+
+
+def test_a_removed_file_leaves_the_disk_once_the_removal_commits(
+    client, cast, report, django_capture_on_commit_callbacks
+):
+    """Nothing serves a removed file (its history keeps its name only), so it does not stay on the disk and in the
+    backups."""
+    client.force_login(cast["canbo.ldtbxh"])
+    upload(client, report, "bien-ban.pdf", PDF)
+    evidence = Evidence.objects.get()
+    storage, name = evidence.file.storage, evidence.file.name
+    assert storage.exists(name)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert post_seen(client, f"/bao-cao/{report.pk}/minh-chung/{evidence.pk}/xoa/").status_code == 302
+    assert not Evidence.objects.exists() and not storage.exists(name)
+    assert Evidence.history.get(history_type="-").file == name  # the history names it, and serves nothing

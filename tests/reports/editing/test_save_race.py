@@ -16,7 +16,7 @@ from django.test import Client
 from reports.editing import forms as report_forms
 from reports.models import AgencyReport, ReportAction
 from reports.review import workflow
-from tests.reports.helpers import ReportPage, current_report, post_seen
+from tests.reports.helpers import ReportPage, as_seen, current_report, post_seen
 
 PDF = b"%PDF-1.4\n1 0 obj<< /Type /Catalog >>endobj\ntrailer<<>>\n%%EOF\n"
 TASK = "III.3.b.3"
@@ -232,8 +232,10 @@ def test_evidence_removed_while_the_report_is_sent_and_approved_stays(cast, repo
         _submit_and_approve(report, cast)
         return real_get(*args, **kwargs)
 
+    url = f"/bao-cao/{report.pk}/minh-chung/{evidence.pk}/xoa/"
+    data = as_seen(url)  # the page was opened before the report was sent and approved
     with mock.patch.object(views, "get_object_or_404", slow_lookup):
-        response = staff.post(f"/bao-cao/{report.pk}/minh-chung/{evidence.pk}/xoa/")
+        response = staff.post(url, data)
     assert response.status_code == 403
     assert "Báo cáo đang ở trạng thái “Đã duyệt”, không sửa được. Minh chứng chưa được gỡ." in response.content.decode()
     assert report.task_entries.get(section__code=TASK).evidence.filter(pk=evidence.pk).exists()

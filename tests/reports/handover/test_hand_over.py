@@ -173,7 +173,9 @@ def test_a_handed_over_report_is_read_only_and_out_of_review(client, cast, year)
     response = post_seen(client, f"/bao-cao/{kept.pk}/duyet/")
     assert response.status_code in (302, 403)
     assert AgencyReport.objects.get(pk=kept.pk).state == ReportState.SUBMITTED
-    proposal = Proposal.objects.filter(report__handed_over_at__isnull=False, report__cycle=year["cycle"]).first()
+    proposal = Proposal.objects.filter(  # of a report sent before it was handed over: the reviewer reads it
+        report__handed_over_at__isnull=False, report__cycle=year["cycle"], report__state=ReportState.SUBMITTED
+    ).first()
     response = client.post(
         f"/bao-cao/{proposal.report_id}/kien-nghi/{proposal.pk}/",
         {f"p{proposal.pk}-state": "answered", f"p{proposal.pk}-response": "Đồng ý."},

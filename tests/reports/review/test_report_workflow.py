@@ -159,6 +159,7 @@ def test_an_approval_mail_is_sent_once(client, cast, plan, django_capture_on_com
 def test_a_reviewer_answers_a_proposal(client, cast, plan):
     report = current_report(plan, "UBND-BA")
     proposal = report.proposals.create(text="Đề nghị hỗ trợ làm đường vào thôn Trà Bung.")
+    AgencyReport.objects.filter(pk=report.pk).update(state="submitted")  # sent: the reviewer's to answer
     client.force_login(cast["vanphong"])
     url = f"/bao-cao/{report.pk}/kien-nghi/{proposal.pk}/"
     client.post(url, {f"p{proposal.pk}-state": "forwarded", f"p{proposal.pk}-response": "Đã chuyển Phòng KT&HT."})
