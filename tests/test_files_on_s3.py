@@ -146,3 +146,18 @@ def test_a_backup_holds_the_buckets_objects_and_the_restore_puts_them_back(
         assert s3_client.get_object(Bucket=bucket, Key=name)["Body"].read() == content
     assert not os.path.exists(NO_MEDIA_ROOT)
     assert not list(Path(tmp_path).rglob("minh-chung"))  # the files went back to the bucket, not to a folder
+
+
+def test_make_bucket_creates_the_bucket_once(s3, settings):
+    s3_client, _ = s3
+    settings.AWS_STORAGE_BUCKET_NAME = "binhson-new-bucket"
+    settings.STORAGES = settings.STORAGES | {
+        "default": settings.STORAGES["default"] | {
+            "OPTIONS": settings.STORAGES["default"]["OPTIONS"] | {"bucket_name": "binhson-new-bucket"}
+        }
+    }  # fmt: skip
+    out = io.StringIO()
+    call_command("make_bucket", stdout=out)
+    call_command("make_bucket", stdout=out)
+    assert out.getvalue().splitlines() == ["Đã tạo kho S3 “binhson-new-bucket”.", "Đã có kho S3 “binhson-new-bucket”."]
+    assert "binhson-new-bucket" in [bucket["Name"] for bucket in s3_client.list_buckets()["Buckets"]]
