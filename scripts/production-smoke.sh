@@ -52,7 +52,7 @@ finish() {
     redis-cli -u "$REDIS_URL/$REDIS_DB" flushdb >/dev/null 2>&1
   fi
   if [ "$status" -eq 0 ]; then
-    say "PASS: đường sản xuất chạy được từ requirements.txt (gunicorn, worker, beat, PostgreSQL, Redis)"
+    say "PASS: đường sản xuất chạy được từ requirements.txt (gunicorn, worker, beat, PostgreSQL, Redis, kho S3)"
   else
     for log in "$WORK"/*.log; do
       [ -f "$log" ] || continue

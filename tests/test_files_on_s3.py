@@ -161,3 +161,24 @@ def test_make_bucket_creates_the_bucket_once(s3, settings):
     call_command("make_bucket", stdout=out)
     assert out.getvalue().splitlines() == ["Đã tạo kho S3 “binhson-new-bucket”.", "Đã có kho S3 “binhson-new-bucket”."]
     assert "binhson-new-bucket" in [bucket["Name"] for bucket in s3_client.list_buckets()["Buckets"]]
+
+
+def test_a_run_taken_over_mid_build_leaves_none_of_its_files(s3, plan, monkeypatch):
+    """The sweep gave the version to another run after this one had written its PDF and workbook: it stops at its
+    next beat and deletes them (no row ever pointed at them)."""
+    from django.utils import timezone
+
+    from reports.consolidated import build, word
+
+    real = word.consolidated_docx
+
+    def taken_over_meanwhile(data):
+        ConsolidatedReport.objects.update(started_at=timezone.now())  # another run's claim
+        return real(data)
+
+    monkeypatch.setattr(word, "consolidated_docx", taken_over_meanwhile)
+    report = ConsolidatedReport.request(plan, 2026)
+    build.build_consolidated_report(report.pk)
+    report.refresh_from_db()
+    assert report.state == "building" and not report.pdf.name
+    assert keys(s3) == []
