@@ -3,12 +3,12 @@
 
 import ipaddress
 import logging
+import secrets
 import sys
-import tempfile
-from pathlib import Path
 
-from django.conf import settings
 from django.core.cache import cache
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
@@ -122,11 +122,8 @@ def _cache() -> str:
 
 
 def _storage() -> str:
-    def probe():
-        root = Path(settings.MEDIA_ROOT)
-        root.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=root, prefix=".healthz-") as probe_file:
-            probe_file.write(b"ok")
-            probe_file.flush()
+    def probe():  # a small file written and deleted through the storage the portal uses (the disk or the bucket)
+        name = default_storage.save(f".healthz-{secrets.token_hex(8)}", ContentFile(b"ok"))
+        default_storage.delete(name)
 
-    return _check("thư mục tệp tải lên", probe)
+    return _check("kho lưu tệp", probe)

@@ -1,7 +1,8 @@
 """Backups of the database and the uploaded files, their retention, and their restore.
 
 One backup is one folder `binhson-YYYYMMDD-HHMMSS` holding the database (`pg_dump` custom format, or a
-copy made with SQLite's online backup), `media.tar.gz` (every uploaded file and built report) and
+copy made with SQLite's online backup), `media.tar.gz` (every uploaded file and built report, from the storage
+the portal uses: the local MEDIA_ROOT, or each object of the S3 bucket) and
 `manifest.json` with the SHA-256 of each. It is written under a temporary name and renamed when complete,
 so a folder with the final name is always whole. A restore checks every checksum first, and afterwards
 checks every file it put back.
@@ -28,9 +29,12 @@ from pathlib import Path
 
 import psycopg2
 from cryptography.fernet import Fernet, InvalidToken
-from django.conf import settings
+from django.core.files import File
+from django.core.files.storage import FileSystemStorage, Storage, default_storage
 from django.db import connections
 from django.utils import timezone
+
+from binhson_plan.files import all_names
 
 PREFIX = "binhson-"
 STAMP = "%Y%m%d-%H%M%S"
@@ -51,15 +55,21 @@ def sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def media_checksums(root: Path) -> dict[str, str]:
-    """Relative path → SHA-256 of every file under `root` (the probe files of /healthz aside)."""
-    if not root.exists():
-        return {}
-    return {
-        str(path.relative_to(root)): sha256(path)
-        for path in sorted(root.rglob("*"))
-        if path.is_file() and not path.name.startswith(".healthz-")
-    }
+def media_checksums(root) -> dict[str, str]:
+    """Name → SHA-256 of every file in a storage (or a local folder `root`), the probe files of /healthz aside."""
+    storage = root if isinstance(root, Storage) else FileSystemStorage(location=root)
+    checksums = {}
+    for name in all_names(storage):
+        with storage.open(name, "rb") as handle:
+            checksums[name] = _digest(handle)
+    return checksums
+
+
+def _digest(handle) -> str:
+    digest = hashlib.sha256()
+    for block in iter(lambda: handle.read(1 << 20), b""):
+        digest.update(block)
+    return digest.hexdigest()
 
 
 def _engine(settings_dict) -> str:
@@ -172,12 +182,27 @@ def _forget_left_out(sqlite_connection) -> None:
     sqlite_connection.commit()
 
 
-def archive_media(root: Path, target: Path) -> str:
+def archive_media(storage: Storage, target: Path) -> tuple[str, dict[str, str]]:
+    """Every file of the storage (the local MEDIA_ROOT, or each object of the S3 bucket, downloaded) into one archive;
+    its name and the SHA-256 of each file it holds. A file deleted between the listing and its reading is left out."""
     path = _private(target / "media.tar.gz")
+    checksums = {}
     with tarfile.open(path, "w:gz") as archive:
-        for relative in media_checksums(root):
-            archive.add(root / relative, arcname=relative)
-    return path.name
+        for name in all_names(storage):
+            with tempfile.SpooledTemporaryFile(max_size=CHUNK) as copy:
+                try:
+                    with storage.open(name, "rb") as source:
+                        shutil.copyfileobj(source, copy, 1 << 20)
+                except FileNotFoundError:
+                    continue
+                size = copy.tell()
+                copy.seek(0)
+                checksums[name] = _digest(copy)
+                copy.seek(0)
+                info = tarfile.TarInfo(name)
+                info.size, info.mode, info.mtime = size, 0o600, int(timezone.now().timestamp())
+                archive.addfile(info, copy)
+    return path.name, checksums
 
 
 def create_backup(directory: Path, now: datetime.datetime | None = None, key: str | None = None) -> Path:
@@ -190,10 +215,8 @@ def create_backup(directory: Path, now: datetime.datetime | None = None, key: st
         raise BackupError(f"Đã có bản sao lưu {final.name}.")
     work = Path(tempfile.mkdtemp(dir=directory, prefix=".dang-ghi-"))
     try:
-        media_root = Path(settings.MEDIA_ROOT)
         database = dump_database(work)
-        media = archive_media(media_root, work)
-        files = media_checksums(media_root)
+        media, files = archive_media(default_storage, work)
         if cipher:
             for name in (database, media):
                 encrypt_file(cipher, work / name, work / f"{name}.enc")
@@ -295,20 +318,38 @@ def end_sessions(settings_dict: dict) -> None:
                 cursor.execute(f'DELETE FROM "{table}"')
 
 
-def restore_media(archive_path: Path, files: dict[str, str], media_root: Path) -> int:
-    media_root.mkdir(parents=True, exist_ok=True)
-    with tarfile.open(archive_path, "r:gz") as archive:
-        archive.extractall(media_root, filter="data")  # no absolute paths, no "..", no devices
-    for relative, checksum in files.items():
-        path = media_root / relative
-        if not path.exists() or sha256(path) != checksum:
-            raise BackupError(f"Tệp {relative} khôi phục không đúng (mã kiểm tra không khớp).")
+def restore_media(archive_path: Path, files: dict[str, str], storage: Storage) -> int:
+    """Put every file of the archive back into `storage` (a local folder, or the S3 bucket) under its own name, after
+    checking each against the manifest; then read each back from the storage and check it again."""
+    with tempfile.TemporaryDirectory(prefix=".khoi-phuc-") as folder:
+        folder = Path(folder)
+        with tarfile.open(archive_path, "r:gz") as archive:
+            archive.extractall(folder, filter="data")  # no absolute paths, no "..", no devices
+        for name, checksum in files.items():
+            if not (folder / name).is_file() or sha256(folder / name) != checksum:
+                raise BackupError(f"Tệp {name} trong bản sao lưu không đúng (mã kiểm tra không khớp).")
+        for name in files:
+            if storage.exists(name):
+                storage.delete(name)
+            with open(folder / name, "rb") as handle:
+                saved = storage.save(name, File(handle))
+            if saved != name:
+                raise BackupError(f"Tệp {name} khôi phục thành {saved}: kho lưu tệp đổi tên tệp.")
+    for name, checksum in files.items():
+        try:
+            with storage.open(name, "rb") as handle:
+                matches = _digest(handle) == checksum
+        except FileNotFoundError:
+            matches = False
+        if not matches:
+            raise BackupError(f"Tệp {name} khôi phục không đúng (mã kiểm tra không khớp).")
     return len(files)
 
 
-def restore_backup(backup: Path, settings_dict: dict, media_root: Path, key: str | None = None) -> Restored:
-    """Put the database and the uploaded files of `backup` back, after checking it is whole (and, when it
-    is encrypted, decrypting it with `key` first)."""
+def restore_backup(backup: Path, settings_dict: dict, media: Storage | Path, key: str | None = None) -> Restored:
+    """Put the database and the uploaded files of `backup` back (the files into the storage `media`, or a local
+    folder), after checking it is whole (and, when it is encrypted, decrypting it with `key` first)."""
+    media_root = media if isinstance(media, Storage) else FileSystemStorage(location=media)
     manifest = read_manifest(backup)
     database, media = backup / manifest["database"]["file"], backup / manifest["media"]["file"]
     if not manifest.get("encrypted"):

@@ -213,8 +213,26 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# Uploaded and built files. With AWS_STORAGE_BUCKET_NAME set they live in that bucket on any S3 API (django-storages;
+# docker-compose runs SeaweedFS), so web and worker nodes share no disk; unset, under MEDIA_ROOT (`make run`). The
+# bucket stays private: every download streams through the portal's view after its access checks.
+AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")
+S3_OPTIONS = {
+    "bucket_name": AWS_STORAGE_BUCKET_NAME,
+    "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
+    "access_key": os.environ.get("AWS_ACCESS_KEY_ID") or None,
+    "secret_key": os.environ.get("AWS_SECRET_ACCESS_KEY") or None,
+    "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
+    "addressing_style": os.environ.get("AWS_S3_ADDRESSING_STYLE") or "path",  # what self-hosted servers answer
+    "signature_version": "s3v4",
+    "default_acl": None,  # the bucket's own (private); never public-read
+    "querystring_auth": True,
+    "file_overwrite": False,  # a name already taken gets a new one: an object is never replaced in place
+}
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": S3_OPTIONS}
+    if AWS_STORAGE_BUCKET_NAME
+    else {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if not DEBUG

@@ -4,20 +4,18 @@ which writes the three files. No result backend is needed: the parts meet in the
 
 import logging
 import time
-from pathlib import Path
 
 from celery import group, shared_task
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
 from binhson_plan.celery import RIDE_OUT_DATABASE_OUTAGES
 from binhson_plan.collation import sort_key as vietnamese_order
+from binhson_plan.files import discard, discard_after_commit, store_new
 from binhson_plan.queueing import enqueue
 from province import document, parts, queries
 from province.models import ProvinceIssuer, ProvinceSummary, SummaryPart, SummaryState
-from reports.consolidated.build import _write_atomically
 from tasks.models import Plan
 
 logger = logging.getLogger(__name__)
@@ -120,34 +118,39 @@ def _fail(summary_id: int, message: str, states=None) -> None:
 
 
 def assemble_summary(summary_id: int) -> ProvinceSummary:
-    """Write the summary's three files from its parts (each written beside its place then renamed: nobody sees half a
-    file) and mark it ready; any failure marks it failed with a message. A ready summary is left as it is."""
+    """Write the summary's three files from its parts (each under a new name of its own, pointed at only once whole:
+    nobody sees half a file) and mark it ready; any failure marks it failed with a message. A ready summary is left
+    as it is."""
     summary = ProvinceSummary.objects.get(pk=summary_id)
     if summary.state == SummaryState.READY:
         return summary
-    step = "read"
+    step, files = "read", {}
     try:
         started = time.monotonic()
         rows = list(summary.parts.select_related("plan", "summary"))
         rows.sort(key=lambda part: vietnamese_order(part.plan.title))
         issuer = ProvinceIssuer.current()
         doc = document.build_document(summary, rows, issuer)
-        directory = Path(settings.MEDIA_ROOT) / "tong-hop-tinh" / str(summary.year)
+        folder = f"tong-hop-tinh/{summary.year}"
         stem = f"tong-hop-tinh-{summary.year}-ban-{summary.version}"
         makers = {
             "pdf": lambda: document.summary_pdf(doc),
             "docx": lambda: document.summary_docx(doc, summary, issuer),
             "xlsx": lambda: document.summary_workbook(summary, rows, issuer),
         }
-        files = {}
         for step, make in makers.items():
-            files[step] = _write_atomically(directory, f"{stem}.{step}", make())
+            files[step] = store_new(folder, f"{stem}.{step}", make())
     except Exception:
         logger.exception("Bản tổng hợp toàn tỉnh %s: lỗi ở bước %s", summary_id, step)
+        discard(files.values())
         _fail(summary_id, failure_message(step))
         return ProvinceSummary.objects.get(pk=summary_id)
     with transaction.atomic():
         summary = ProvinceSummary.objects.select_for_update().get(pk=summary_id)
+        if summary.state == SummaryState.READY:  # another run of this job finished it meanwhile: its files stay
+            discard_after_commit(files.values())
+            return summary
+        discard_after_commit([summary.pdf.name, summary.docx.name, summary.xlsx.name])  # an earlier run's, if any
         summary.pdf.name, summary.docx.name, summary.xlsx.name = files["pdf"], files["docx"], files["xlsx"]
         summary.state, summary.error, summary.finished_at = SummaryState.READY, "", timezone.now()
         summary.save()

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The production path, from requirements.txt alone: a virtualenv without the test tools, a fresh
 # PostgreSQL database, Redis, gunicorn with DEBUG off, a Celery worker and beat; then, over HTTP, staff
-# save a report, the reviewer asks for a consolidated build, the worker builds it, the PDF downloads.
+# save a report with an evidence file, the reviewer asks for a consolidated build, the worker builds it, its three
+# files and the evidence download. Every file lives in an S3 bucket; the web, the worker and the commands each have a
+# MEDIA_ROOT of their own that must stay empty, so a shared disk cannot hide a file written by path.
 #
 #   scripts/production-smoke.sh
 #
@@ -11,6 +13,8 @@
 #   SMOKE_PG          PostgreSQL server as user@host:port (default postgres@127.0.0.1:5432, trust)
 #   SMOKE_VENV_ROOT   where the production virtualenv is kept between runs
 #                     (default ${XDG_CACHE_HOME:-~/.cache}/binhson-plan; rebuilt when requirements.txt changes)
+#   SMOKE_S3_ENDPOINT an S3 server to make the run's bucket on (default: moto_server from the project's .venv,
+#                     started for this run; CI passes its own)
 #   SMOKE_KEEP        1: keep the database and the temporary folder for a look afterwards
 # Prints every step with its time and ends with PASS or FAIL (exit status 1).
 set -uo pipefail
@@ -48,7 +52,7 @@ finish() {
     redis-cli -u "$REDIS_URL/$REDIS_DB" flushdb >/dev/null 2>&1
   fi
   if [ "$status" -eq 0 ]; then
-    say "PASS: đường sản xuất chạy được từ requirements.txt (gunicorn, worker, beat, PostgreSQL, Redis)"
+    say "PASS: đường sản xuất chạy được từ requirements.txt (gunicorn, worker, beat, PostgreSQL, Redis, kho S3)"
   else
     for log in "$WORK"/*.log; do
       [ -f "$log" ] || continue
@@ -126,7 +130,11 @@ export SECRET_KEY="smoke-$(head -c 32 /dev/urandom | base64 | tr -dc 'A-Za-z0-9'
 export ALLOWED_HOSTS=127.0.0.1,localhost
 export DATABASE_URL="postgres://$PG_USER@$PG_HOST:$PG_PORT/$DATABASE"
 export CELERY_BROKER_URL="$REDIS_URL/$REDIS_DB"
-export MEDIA_ROOT="$WORK/media" STATIC_ROOT="$WORK/static"
+export MEDIA_ROOT="$WORK/manage/media" STATIC_ROOT="$WORK/static"
+# The files: a bucket of this run on an S3 server (never the disk: each process has a MEDIA_ROOT of its own, below).
+S3_ENDPOINT=${SMOKE_S3_ENDPOINT:-}
+export AWS_STORAGE_BUCKET_NAME="binhson-smoke-$(date +%s)-$$" AWS_ACCESS_KEY_ID=smoke AWS_SECRET_ACCESS_KEY=smoke-secret
+export AWS_S3_REGION_NAME=us-east-1
 export EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend
 # Plain HTTP on 127.0.0.1: there is no TLS proxy in front here (docker-compose puts one in production).
 export SECURE_SSL_REDIRECT=0 SESSION_COOKIE_SECURE=0 CSRF_COOKIE_SECURE=0 SECURE_HSTS_SECONDS=0
@@ -138,15 +146,60 @@ start() {  # start name command…: in the background, logged, stopped by the tr
   PIDS+=($!)
 }
 
+start_s3() {
+  if [ -z "$S3_ENDPOINT" ]; then
+    [ -x "$ROOT/.venv/bin/moto_server" ] || { echo "không có .venv/bin/moto_server (make setup-test) và SMOKE_S3_ENDPOINT"; return 1; }
+    local port
+    port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    start s3 "$ROOT/.venv/bin/moto_server" -H 127.0.0.1 -p "$port"
+    S3_ENDPOINT="http://127.0.0.1:$port"
+    wait_for 30 curl -fsS -o /dev/null "$S3_ENDPOINT/" || return 1
+  fi
+  export AWS_S3_ENDPOINT_URL="$S3_ENDPOINT"
+  "$PY" manage.py shell --no-imports -v 0 -c "from django.core.files.storage import default_storage as d
+d.connection.meta.client.create_bucket(Bucket=d.bucket_name)
+print('    bucket', d.bucket_name, 'tại', d.endpoint_url)" || return 1
+}
+
+s3_objects() {  # the names of every object in the run's bucket, one a line
+  "$PY" manage.py shell --no-imports -v 0 -c "from django.core.files.storage import default_storage as d
+print('\n'.join(sorted(o.key for o in d.bucket.objects.all())))" | sort
+}
+
+files_are_in_the_bucket() {
+  local objects
+  objects=$(s3_objects) || return 1
+  echo "$objects" | sed 's/^/    /'
+  grep -q '^minh-chung/.*smoke-minh-chung.*\.pdf$' <<<"$objects" || { echo "thiếu tệp minh chứng trong kho S3"; return 1; }
+  for kind in pdf xlsx docx; do
+    grep -q "^bao-cao-tong-hop/.*\.$kind\$" <<<"$objects" || { echo "thiếu tệp $kind trong kho S3"; return 1; }
+  done
+}
+
+no_file_on_any_disk() {
+  local found
+  found=$(find "$WORK/manage/media" "$WORK/web/media" "$WORK/worker/media" -type f 2>/dev/null)
+  [ -z "$found" ] || { echo "tệp ghi xuống đĩa thay vì kho S3: $found"; return 1; }
+}
+
+backup_holds_the_bucket() {
+  manage backup --dest "$WORK/backups" || return 1
+  local listing
+  listing=$(tar -tzf "$WORK"/backups/binhson-*/media.tar.gz) || return 1
+  echo "$listing" | sed 's/^/    /'
+  [ "$(sort <<<"$listing")" = "$(s3_objects)" ] || { echo "bản sao lưu không giữ đúng các tệp của kho S3"; return 1; }
+}
+
 start_gunicorn() {
-  # Its own control socket would replace that of any other gunicorn on the machine (~/.gunicorn/).
-  start gunicorn "$VENV/bin/gunicorn" binhson_plan.wsgi:application --bind "127.0.0.1:$PORT" --workers 2 \
+  # Its own control socket would replace that of any other gunicorn on the machine (~/.gunicorn/). The web and the
+  # worker each have their own MEDIA_ROOT (as on two machines): a file one writes to its disk the other never sees.
+  MEDIA_ROOT="$WORK/web/media" start gunicorn "$VENV/bin/gunicorn" binhson_plan.wsgi:application --bind "127.0.0.1:$PORT" --workers 2 \
     --access-logfile - --no-control-socket
   wait_for 30 curl -fsS -o /dev/null "http://127.0.0.1:$PORT/dang-nhap/"
 }
 
 start_worker() {
-  start worker "$VENV/bin/celery" -A binhson_plan worker --loglevel INFO --concurrency 1 \
+  MEDIA_ROOT="$WORK/worker/media" start worker "$VENV/bin/celery" -A binhson_plan worker --loglevel INFO --concurrency 1 \
     --hostname "smoke-$$@%h" --without-gossip --without-mingle
   # Ready when it says so; a worker that cannot import its transport dies here, which is what this run is for.
   wait_for_log worker "ready\." 60
@@ -163,7 +216,7 @@ wait_for_log() {  # wait_for_log name pattern seconds: the last started process 
 }
 
 start_beat() {
-  start beat "$VENV/bin/celery" -A binhson_plan beat --loglevel INFO --schedule "$WORK/celerybeat-schedule"
+  MEDIA_ROOT="$WORK/worker/media" start beat "$VENV/bin/celery" -A binhson_plan beat --loglevel INFO --schedule "$WORK/celerybeat-schedule"
   wait_for_log beat "beat: Starting" 30 && sleep 1 && kill -0 "${PIDS[-1]}"
 }
 
@@ -182,7 +235,7 @@ step "virtualenv chỉ từ requirements.txt ($VENV)" make_venv
 step "không có công cụ kiểm thử trong virtualenv (import pytest phải hỏng)" no_test_tools
 step "PostgreSQL và Redis (CSDL Redis số $REDIS_DB)" services_up
 step "tạo cơ sở dữ liệu mới $DATABASE" create_database
-mkdir -p "$MEDIA_ROOT"
+step "kho S3 cho lần chạy này (bucket $AWS_STORAGE_BUCKET_NAME)" start_s3
 step "migrate" manage migrate --noinput
 step "load_indicators" manage load_indicators
 step "load_plan" manage load_plan
@@ -192,7 +245,10 @@ step "seed_demo --force (người dùng thử: Văn phòng huyện và cán bộ
 step "gunicorn, DEBUG tắt, tại http://127.0.0.1:$PORT" start_gunicorn
 step "Celery worker" start_worker
 step "Celery beat" start_beat
-step "qua HTTP: đăng nhập, lưu báo cáo, dựng báo cáo tổng hợp, tải PDF" \
+step "qua HTTP: đăng nhập, lưu báo cáo kèm minh chứng, dựng báo cáo tổng hợp, tải minh chứng và ba tệp" \
   "$PY" scripts/production_smoke_client.py "http://127.0.0.1:$PORT"
 step "biểu mẫu gửi theo bảng mã UTF-16 (kèm cookie CSRF): trang 400, không phải 500" undecodable_form_is_a_400
 step "worker đã ghi nhận việc dựng" grep -q "build_consolidated_report_job.*succeeded" "$WORK/worker.log"
+step "minh chứng và ba tệp báo cáo nằm trong kho S3" files_are_in_the_bucket
+step "không tệp nào ghi xuống đĩa (MEDIA_ROOT của web, worker và lệnh quản trị đều trống)" no_file_on_any_disk
+step "sao lưu: giữ đúng mọi tệp của kho S3" backup_holds_the_bucket

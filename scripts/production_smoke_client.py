@@ -1,7 +1,8 @@
 """The HTTP half of scripts/production-smoke.sh: a person's visit to a running portal, standard library only.
 
-Logs in as agency staff and saves the report, logs in as the reviewer, asks for a consolidated build
-from /tong-hop/, follows its status until the worker has built it, and downloads the PDF. Each step is
+Logs in as agency staff and saves the report with an evidence file, downloads the evidence back, logs in as the
+reviewer, asks for a consolidated build from /tong-hop/, follows its status until the worker has built it, and
+downloads its three files. Each step is
 printed with its time; the exit status is 0 only if every step passed.
 
     python scripts/production_smoke_client.py http://127.0.0.1:8123 --staff canbo.ldtbxh --reviewer vanphong
@@ -16,6 +17,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+import uuid
 from html.parser import HTMLParser
 
 STARTED = time.monotonic()
@@ -95,10 +97,20 @@ class Visitor:
         self.jar = http.cookiejar.CookieJar()
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar), NoRedirect)
 
-    def request(self, path, data=None, follow=True):
+    def request(self, path, data=None, follow=True, files=None):
         url = path if path.startswith("http") else self.base + path
+        headers = {"Referer": self.base + "/"}
         body = urllib.parse.urlencode(data).encode() if data is not None else None
-        request = urllib.request.Request(url, data=body, headers={"Referer": self.base + "/"})
+        if files:  # multipart/form-data, as a browser sends a form with a file
+            boundary = uuid.uuid4().hex
+            parts = [f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'.encode()
+                     for k, v in data.items()]  # fmt: skip
+            for field, (name, content, kind) in files.items():
+                parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{field}"; filename="{name}"\r\n'
+                             f"Content-Type: {kind}\r\n\r\n".encode() + content + b"\r\n")  # fmt: skip
+            body = b"".join(parts) + f"--{boundary}--\r\n".encode()
+            headers["Content-Type"] = f"multipart/form-data; boundary={boundary}"
+        request = urllib.request.Request(url, data=body, headers=headers)
         try:
             response = self.opener.open(request, timeout=60)
         except urllib.error.HTTPError as error:  # 3xx (redirects are not followed automatically) and errors
@@ -144,18 +156,33 @@ def check_headers(visitor):
     expect("Permissions-Policy" in headers, "thiếu Permissions-Policy")
 
 
+EVIDENCE = b"%PDF-1.4\n1 0 obj<< /Type /Catalog >>endobj\ntrailer<<>>\n%%EOF\n% " + uuid.uuid4().hex.encode() + b"\n"
+
+
 def save_report(visitor, note):
     status, _, html, url = visitor.request("/")
     expect(status == 200 and "/bao-cao/" in url, f"cán bộ không tới được báo cáo của đơn vị ({status}, {url})")
     fields = read_form(html.decode(), lambda a: a.get("id") == "report-form")
     fields |= {"difficulties": note, "action": "save"}
-    status, _, html, after = visitor.request(url, fields)
+    evidence_field = re.search(r'<input[^>]*type="file"[^>]*name="([^"]*new_evidence)"', html.decode())
+    expect(evidence_field, "không thấy ô tải minh chứng trên báo cáo")
+    files = {evidence_field.group(1): ("smoke-minh-chung.pdf", EVIDENCE, "application/pdf")}
+    status, _, html, after = visitor.request(url, fields, files=files)
     page = html.decode()
     problems = re.findall(r'class="invalid-feedback"[^>]*>\s*<strong>(.*?)</strong>', page, re.S)
     expect(status == 200 and after == url, f"lưu báo cáo trả {status} ({after}) {problems[:3]}")
     expect("Đã lưu nháp lúc" in page, "trang không báo đã lưu nháp")
     expect(note in page, "nội dung vừa lưu không hiện lại trên trang")
-    return url
+    links = re.findall(r'href="(/bao-cao/\d+/minh-chung/\d+/)"', page)
+    expect(links, "minh chứng vừa tải lên không hiện trên trang")
+    return links[-1]
+
+
+def download_evidence(visitor, link):
+    status, headers, content, _ = visitor.request(link)
+    expect(status == 200, f"tải minh chứng trả {status}")
+    expect(content == EVIDENCE, f"minh chứng tải về khác tệp đã gửi ({len(content)} byte)")
+    print(f"                   minh chứng {len(content):,} byte, {headers.get('Content-Disposition')}", flush=True)
 
 
 def request_build(visitor):
@@ -189,11 +216,12 @@ def wait_until_built(visitor, status_url, timeout):
     raise SmokeFailure(f"sau {timeout} s bản vẫn chưa dựng xong (các trạng thái đã thấy: {seen})")
 
 
-def download_pdf(visitor, files):
-    status, headers, content, _ = visitor.request(files["pdf"])
-    expect(status == 200, f"tải PDF trả {status}")
-    expect(content.startswith(b"%PDF"), f"tệp tải về không phải PDF: {content[:20]!r}")
-    print(f"                   PDF {len(content):,} byte, {headers.get('Content-Type')}", flush=True)
+def download_files(visitor, files):
+    for kind, start in (("pdf", b"%PDF"), ("xlsx", b"PK"), ("docx", b"PK")):
+        status, headers, content, _ = visitor.request(files[kind])
+        expect(status == 200, f"tải {kind} trả {status}")
+        expect(content.startswith(start) and len(content) > 1000, f"tệp {kind} tải về hỏng: {content[:20]!r}")
+        print(f"                   {kind.upper()} {len(content):,} byte, {headers.get('Content-Type')}", flush=True)
 
 
 def main():
@@ -210,12 +238,13 @@ def main():
              lambda: check_headers(staff))  # fmt: skip
         step(f"đăng nhập cán bộ {args.staff}", lambda: staff.log_in(args.staff, args.password))
         note = f"Kiểm thử đường sản xuất lúc {time.strftime('%H:%M:%S %d/%m/%Y')}."
-        step("lưu báo cáo của đơn vị (có mã CSRF)", lambda: save_report(staff, note))
+        link = step("lưu báo cáo của đơn vị kèm một minh chứng (có mã CSRF)", lambda: save_report(staff, note))
+        step("tải lại minh chứng (qua web, từ kho S3)", lambda: download_evidence(staff, link))
         reviewer = Visitor(args.base)
         step(f"đăng nhập Văn phòng huyện {args.reviewer}", lambda: reviewer.log_in(args.reviewer, args.password))
         status_url = step("yêu cầu dựng báo cáo tổng hợp từ /tong-hop/", lambda: request_build(reviewer))
         files = step("chờ worker dựng xong", lambda: wait_until_built(reviewer, status_url, args.build_timeout))
-        step("tải PDF", lambda: download_pdf(reviewer, files))
+        step("tải ba tệp PDF, Excel, Word (worker ghi, web đọc)", lambda: download_files(reviewer, files))
     except (SmokeFailure, urllib.error.URLError, OSError, ValueError) as exc:
         print(f"  http [{time.monotonic() - STARTED:5.1f}s]   HỎNG: {exc}", flush=True)
         return 1

@@ -75,16 +75,85 @@ def django_db_setup(django_db_setup, django_db_blocker):
         _ensure_plan_and_cast()
 
 
+# CI runs the file-touching tests a second time with their files in an S3 bucket: PORTAL_TEST_S3_ENDPOINT is the
+# address of an S3 server (.ci/run starts moto_server) and each run, each xdist worker, gets a fresh bucket there.
+S3_ENDPOINT = os.environ.get("PORTAL_TEST_S3_ENDPOINT", "")
+# A MEDIA_ROOT nobody can create, not even root: with S3 on, anything still writing a file by its path fails.
+NO_MEDIA_ROOT = "/proc/binhson-no-media-root"
+
+
+def s3_client(endpoint):
+    import boto3
+
+    return boto3.client(
+        "s3", endpoint_url=endpoint, aws_access_key_id="test", aws_secret_access_key="test", region_name="us-east-1"
+    )
+
+
+def fresh_bucket(endpoint) -> str:
+    import uuid
+
+    bucket = f"binhson-test-{os.environ.get('PYTEST_XDIST_WORKER', 'gw')}-{uuid.uuid4().hex[:10]}"
+    s3_client(endpoint).create_bucket(Bucket=bucket)
+    return bucket
+
+
+def s3_storages(endpoint, bucket) -> dict:
+    """settings.STORAGES with the default storage in `bucket`, as binhson_plan/settings.py makes it from the
+    AWS_* variables."""
+    options = {
+        "bucket_name": bucket, "endpoint_url": endpoint, "access_key": "test", "secret_key": "test",
+        "region_name": "us-east-1", "addressing_style": "path", "signature_version": "s3v4", "default_acl": None,
+        "querystring_auth": True, "file_overwrite": False,
+    }  # fmt: skip
+    return settings.STORAGES | {"default": {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}}
+
+
 @pytest.fixture(scope="session", autouse=True)
 def media_of_this_run(tmp_path_factory):
     """Files the tests upload or build go to a folder of this run, of this xdist worker under pytest-xdist
     (tmp_path_factory), never to the repository's media/: two workers building the same version of a consolidated
     report (the same file name) would overwrite each other's file between its writing and its reading back. A test
-    that needs a folder of its own still sets `settings.MEDIA_ROOT = tmp_path`."""
+    that needs a folder of its own still sets `settings.MEDIA_ROOT = tmp_path`. With PORTAL_TEST_S3_ENDPOINT set,
+    they go to a fresh bucket of this run on that S3 server instead, and MEDIA_ROOT is a folder that cannot exist."""
     from django.test import override_settings
 
+    if S3_ENDPOINT:
+        with override_settings(MEDIA_ROOT=NO_MEDIA_ROOT, STORAGES=s3_storages(S3_ENDPOINT, fresh_bucket(S3_ENDPOINT))):
+            yield
+        return
     with override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media")):
         yield
+
+
+@pytest.fixture(scope="session")
+def s3_endpoint():
+    """An S3 server: CI's (PORTAL_TEST_S3_ENDPOINT), else moto's, started in this process for the session."""
+    if S3_ENDPOINT:
+        yield S3_ENDPOINT
+        return
+    import socket
+
+    from moto.server import ThreadedMotoServer
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    yield f"http://127.0.0.1:{port}"
+    server.stop()
+
+
+@pytest.fixture
+def s3(s3_endpoint):
+    """This test's files in a fresh bucket on the S3 server, MEDIA_ROOT a folder that cannot exist; yields
+    (a boto3 client, the bucket's name) to look into the bucket directly."""
+    from django.test import override_settings
+
+    bucket = fresh_bucket(s3_endpoint)
+    with override_settings(MEDIA_ROOT=NO_MEDIA_ROOT, STORAGES=s3_storages(s3_endpoint, bucket)):
+        yield s3_client(s3_endpoint), bucket
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -78,7 +78,8 @@ def compose_config(tmp_path, *args, **env) -> subprocess.CompletedProcess:
     assert compose, "docker-compose must be installed by `make test` (Debian package docker-compose)"
     shutil.copy(ROOT / "docker-compose.yml", tmp_path)
     shutil.copy(ROOT / ".env.example", tmp_path / ".env")
-    environment = {k: v for k, v in os.environ.items() if k != "POSTGRES_PASSWORD"} | env
+    keys = {"AWS_ACCESS_KEY_ID": "portal-key", "AWS_SECRET_ACCESS_KEY": "portal-secret"}  # the office's, in .env
+    environment = {k: v for k, v in os.environ.items() if k != "POSTGRES_PASSWORD"} | keys | env
     return subprocess.run(
         [compose, "config", *args], cwd=tmp_path, env=environment, capture_output=True, text=True, timeout=60
     )
@@ -88,7 +89,35 @@ def test_docker_compose_file_is_valid(tmp_path):
     result = compose_config(tmp_path, "-q", POSTGRES_PASSWORD="s3cret-from-env")
     assert result.returncode == 0, result.stderr
     services = compose_config(tmp_path, "--services", POSTGRES_PASSWORD="s3cret-from-env")
-    assert set(services.stdout.split()) == {"web", "worker", "beat", "db", "redis", "proxy", "backup"}
+    assert set(services.stdout.split()) == {"web", "worker", "beat", "db", "redis", "proxy", "backup", "s3"}
+
+
+def test_docker_compose_keeps_the_files_in_the_s3_service_and_shares_no_disk(tmp_path):
+    """Issue 20: two web replicas and two workers, every file in the SeaweedFS bucket, no media volume; the S3 server
+    refuses to start without the office's key pair (no default key)."""
+    result = compose_config(tmp_path, POSTGRES_PASSWORD="s3cret-from-env")
+    assert result.returncode == 0, result.stderr
+    config = yaml.safe_load(result.stdout)
+    for name in ("web", "worker", "beat", "backup"):
+        service = config["services"][name]
+        environment = service["environment"]
+        assert (
+            environment["AWS_STORAGE_BUCKET_NAME"] == "binhson"
+            and environment["AWS_S3_ENDPOINT_URL"] == "http://s3:8333"
+        )
+        assert (environment["AWS_ACCESS_KEY_ID"], environment["AWS_SECRET_ACCESS_KEY"]) == (
+            "portal-key",
+            "portal-secret",
+        )
+        assert not any("/var/lib/binhson/media" in str(volume) for volume in service.get("volumes", [])), name
+    assert (
+        config["services"]["web"]["deploy"]["replicas"] == 2 and config["services"]["worker"]["deploy"]["replicas"] == 2
+    )
+    assert "media" not in config.get("volumes", {}) and "s3data" in config["volumes"]
+    assert config["services"]["s3"]["environment"]["S3_SECRET_KEY"] == "portal-secret"
+    for missing in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
+        refused = compose_config(tmp_path, "-q", POSTGRES_PASSWORD="s3cret-from-env", **{missing: ""})
+        assert refused.returncode != 0 and f"set {missing}" in refused.stderr, refused.stderr
 
 
 def test_docker_compose_refuses_to_start_without_a_database_password(tmp_path):

@@ -2,32 +2,17 @@
 
 import datetime
 import logging
-import os
-import tempfile
 import time
-from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from binhson_plan.files import discard, discard_after_commit, store_new
 from reports.consolidated.gathering import digest, gather, inputs_of, left_out_of
 from reports.consolidated.models import BuildState, ConsolidatedReport
 
 logger = logging.getLogger(__name__)
-
-
-def _write_atomically(directory: Path, name: str, content: bytes) -> str:
-    """Write to a temporary file beside the target, then rename: nobody sees a half-written file."""
-    directory.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=directory, prefix=".dang-ghi-")
-    with os.fdopen(handle, "wb") as out:
-        out.write(content)
-        out.flush()
-        os.fsync(out.fileno())
-    os.chmod(temporary, 0o644)
-    os.replace(temporary, directory / name)
-    return str((directory / name).relative_to(settings.MEDIA_ROOT))
 
 
 STEPS = {
@@ -45,7 +30,7 @@ def failure_message(step: str, exc: Exception) -> str:
     if isinstance(exc, SoftTimeLimitExceeded):
         what = f"dừng ở bước {STEPS.get(step, 'dựng báo cáo')} vì quá thời gian cho phép"
     elif step.startswith("write-") or isinstance(exc, OSError):
-        what = "không ghi được tệp lên máy chủ (ổ đĩa có thể đã đầy hoặc không ghi được)"
+        what = "không ghi được tệp vào kho lưu tệp (ổ đĩa hoặc kho lưu trữ có thể đã đầy hoặc không ghi được)"
     else:
         what = f"gặp lỗi khi {STEPS.get(step, 'dựng báo cáo')}"
     return (
@@ -95,15 +80,14 @@ def build_consolidated_report(report_id: int, taking_over: bool = False) -> Cons
             return report  # this run's claim; a run taken over by the sweep finds it gone and stops
         report.state, report.error, report.started_at, report.heartbeat_at = BuildState.BUILDING, "", claim, claim
         report.save(update_fields=["state", "error", "started_at", "heartbeat_at"])
-    step = "gather"
+    step, files = "gather", {}
     try:
         data = gather(report)
         if settings.REPORT_BUILD_DELAY:
             time.sleep(settings.REPORT_BUILD_DELAY)
         _heartbeat(report_id, claim)
-        directory = Path(settings.MEDIA_ROOT) / "bao-cao-tong-hop" / report.plan.slug / str(report.year)
+        folder = f"bao-cao-tong-hop/{report.plan.slug}/{report.year}"
         stem = f"bao-cao-tong-hop-{report.year}-ban-{report.version}"
-        files = {}
         for step, name, make in (
             ("pdf", f"{stem}.pdf", consolidated_pdf),
             ("xlsx", f"{stem}.xlsx", consolidated_workbook),
@@ -112,19 +96,23 @@ def build_consolidated_report(report_id: int, taking_over: bool = False) -> Cons
             content = make(data)
             _heartbeat(report_id, claim)
             step = f"write-{step}"
-            files[step.removeprefix("write-")] = _write_atomically(directory, name, content)
+            files[step.removeprefix("write-")] = store_new(folder, name, content)
     except TakenOver:
         logger.warning("Dựng báo cáo tổng hợp %s: một lượt dựng khác đã nhận bản này, lượt này dừng", report_id)
+        discard(files.values())  # no row points to them: the run holding the claim writes its own
         return ConsolidatedReport.objects.get(pk=report_id)
     except Exception as exc:
         logger.exception("Dựng báo cáo tổng hợp %s không thành công ở bước %s", report_id, step)
+        discard(files.values())
         failed = ConsolidatedReport.objects.filter(pk=report_id, started_at=claim)
         failed.update(state=BuildState.FAILED, error=failure_message(step, exc))
         raise
     with transaction.atomic():
         report = ConsolidatedReport.objects.select_for_update().get(pk=report_id)
         if report.started_at != claim:  # taken over meanwhile: the run holding the claim finishes it, once
+            discard_after_commit(files.values())
             return report
+        discard_after_commit([report.pdf.name, report.xlsx.name, report.docx.name])  # an earlier run's, if any
         report.pdf.name, report.xlsx.name, report.docx.name = files["pdf"], files["xlsx"], files["docx"]
         report.inputs, report.inputs_digest = inputs_of(data), digest(data)
         report.left_out = left_out_of(data)

@@ -1,17 +1,20 @@
 """`manage.py restore_backup FOLDER --yes [--database-url URL] [--media-root DIR]`: put a backup back.
 
 Stop the web, worker and beat first: the database is replaced. By default into the portal's own database
-and MEDIA_ROOT; give another database URL and folder to restore beside it (a restore drill). An encrypted
+and file storage (MEDIA_ROOT, or the S3 bucket when one is set); give another database URL and a local folder to
+restore beside it (a restore drill). An encrypted
 backup needs the key it was made with in BACKUP_ENCRYPTION_KEY. Every session is ended: all log in again."""
 
 from pathlib import Path
 
 import dj_database_url
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
 
 from binhson_plan.backup import BackupError, restore_backup
+from binhson_plan.files import storage_description
 
 
 class Command(BaseCommand):
@@ -20,7 +23,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("backup", help="Thư mục bản sao lưu, ví dụ backups/binhson-20261204-023000.")
         parser.add_argument("--database-url", help="Cơ sở dữ liệu nhận bản khôi phục (mặc định: của cổng).")
-        parser.add_argument("--media-root", help="Thư mục nhận các tệp tải lên (mặc định: MEDIA_ROOT).")
+        parser.add_argument(
+            "--media-root", help="Thư mục nhận các tệp tải lên (mặc định: kho tệp của cổng, MEDIA_ROOT hoặc kho S3)."
+        )
         parser.add_argument("--yes", action="store_true", help="Xác nhận ghi đè cơ sở dữ liệu và tệp hiện có.")
 
     def handle(self, *args, **options):
@@ -31,10 +36,11 @@ class Command(BaseCommand):
             if options["database_url"]
             else connections["default"].settings_dict
         )
-        media_root = Path(options["media_root"] or settings.MEDIA_ROOT)
+        media = Path(options["media_root"]) if options["media_root"] else default_storage
         try:
-            restored = restore_backup(Path(options["backup"]), target, media_root, key=settings.BACKUP_ENCRYPTION_KEY)
+            restored = restore_backup(Path(options["backup"]), target, media, key=settings.BACKUP_ENCRYPTION_KEY)
         except BackupError as exc:
             raise CommandError(str(exc)) from None
-        self.stdout.write(f"Đã khôi phục cơ sở dữ liệu {restored.database} và {restored.files} tệp vào {media_root}.")
+        where = media if isinstance(media, Path) else storage_description()
+        self.stdout.write(f"Đã khôi phục cơ sở dữ liệu {restored.database} và {restored.files} tệp vào {where}.")
         self.stdout.write("Mọi phiên đăng nhập đã kết thúc: người dùng đăng nhập lại.")

@@ -1,9 +1,6 @@
 """`manage.py build_report --plan SLUG --year YYYY`: build a new version of the consolidated report
-in the foreground and print the paths of its three files."""
+in the foreground and print the names of its three files in the storage."""
 
-from pathlib import Path
-
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from reports.consolidated.build import build_consolidated_report
@@ -27,4 +24,4 @@ class Command(BaseCommand):
             raise CommandError(f"Năm phải từ {plan.period_start} đến {last}: năm sau chưa có gì để tổng hợp.")
         report = build_consolidated_report(ConsolidatedReport.request(plan, options["year"]).pk)
         for field in (report.pdf, report.xlsx, report.docx):
-            self.stdout.write(str(Path(settings.MEDIA_ROOT) / field.name))
+            self.stdout.write(field.name)  # its name in the storage (under MEDIA_ROOT, or in the bucket)

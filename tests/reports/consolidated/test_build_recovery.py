@@ -2,6 +2,7 @@
 exactly once; jobs ride out a database outage of a few minutes."""
 
 import datetime
+import re
 
 import pytest
 from celery.utils.time import get_exponential_backoff_interval
@@ -46,7 +47,8 @@ def test_a_build_whose_worker_died_is_queued_again_and_finishes_once(
     with django_capture_on_commit_callbacks(execute=True):
         assert requeue_stalled() == [dead.pk]
     dead.refresh_from_db()
-    assert dead.state == "ready" and dead.finished_at and dead.pdf.name.endswith(f"ban-{dead.version}.pdf")
+    assert dead.state == "ready" and dead.finished_at  # its own file, under a name of its own (never written over)
+    assert re.search(rf"ban-{dead.version}-[0-9a-f]{{8}}\.pdf$", dead.pdf.name), dead.pdf.name
     assert ConsolidatedReport.objects.get(pk=alive.pk).state == "building"  # still beating: left alone
     assert ConsolidatedReport.objects.filter(plan=plan, year=2026).count() == 2
     with django_capture_on_commit_callbacks(execute=True):

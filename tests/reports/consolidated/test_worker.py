@@ -124,7 +124,10 @@ def test_a_worker_killed_mid_build_is_replaced_and_the_build_finishes_once(trans
         stop(replacement)
     assert ConsolidatedReport.objects.filter(plan=plan, year=2026).count() == 1
     assert ConsolidatedReport.objects.filter(state="ready").count() == 1
-    assert not list(tmp_path.rglob(".dang-ghi-*"))  # no half-written file left behind
+    built = ConsolidatedReport.objects.get()
+    folder = tmp_path / "bao-cao-tong-hop"
+    kept = sorted(str(path.relative_to(tmp_path)) for path in folder.rglob("*") if path.is_file())
+    assert kept == sorted([built.pdf.name, built.xlsx.name, built.docx.name])  # nothing half-written or orphaned
 
 
 def test_with_the_broker_down_a_build_is_said_to_be_delayed(transactional_db, client, cast, plan):
