@@ -2,6 +2,7 @@
 
 import datetime
 
+from crispy_forms.helper import FormHelper
 from django import forms
 from django.conf import settings
 from django.forms import BaseModelFormSet, modelformset_factory
@@ -20,8 +21,15 @@ from reports.models import AgencyReport, Proposal, TargetEntry, TaskEntry, TaskS
 from targets.models import QualitativeStatus
 from targets.plausibility import describe
 
+# The page renders each field with crispy-forms (`|as_crispy_field`) through one flat template of the same markup as
+# bootstrap5/field.html (templates/reports/crispy/field.html); errors in a block under the field, as without a helper.
+REPORT_FIELD_HELPER = FormHelper()
+REPORT_FIELD_HELPER.field_template = "reports/crispy/field.html"
+REPORT_FIELD_HELPER.error_text_inline = False
+
 
 class ReportForm(ReportFieldsForm):
+    helper = REPORT_FIELD_HELPER
     version = WholeNumberField(widget=forms.HiddenInput)
     difficulties = text_field("Khó khăn, vướng mắc")
 
@@ -46,6 +54,7 @@ def budget_doubt(value: int | None, previous: int | None) -> str:
 
 
 class LeadEntryForm(forms.ModelForm):
+    helper = REPORT_FIELD_HELPER
     results = text_field("Kết quả đạt được")
     shortcomings = text_field("Tồn tại, hạn chế và nguyên nhân")
     next_steps = text_field("Nhiệm vụ, giải pháp năm tới")
@@ -99,6 +108,7 @@ class LeadEntryForm(forms.ModelForm):
 
 
 class CoordinatingEntryForm(forms.ModelForm):
+    helper = REPORT_FIELD_HELPER
     results = text_field("Kết quả phối hợp")
 
     class Meta:
@@ -107,6 +117,7 @@ class CoordinatingEntryForm(forms.ModelForm):
 
 
 class TargetEntryForm(forms.ModelForm):
+    helper = REPORT_FIELD_HELPER
     value = VietnameseNumberField(label="Giá trị", required=False)
     as_of = DayField(label="Số liệu tính đến ngày", required=False)
     note = text_field("Ghi chú, nguồn số liệu")
@@ -212,6 +223,7 @@ class TargetEntryForm(forms.ModelForm):
 
 
 class ProposalForm(forms.ModelForm):
+    helper = REPORT_FIELD_HELPER
     text = text_field("Kiến nghị, đề xuất", required=True, rows=2)
 
     def __init__(self, *args, **kwargs):
@@ -226,14 +238,57 @@ class ProposalForm(forms.ModelForm):
         fields = ["text"]
 
 
-LeadEntryFormSet = modelformset_factory(TaskEntry, form=LeadEntryForm, extra=0)
-CoordinatingEntryFormSet = modelformset_factory(TaskEntry, form=CoordinatingEntryForm, extra=0)
-TargetEntryFormSet = modelformset_factory(TargetEntry, form=TargetEntryForm, extra=0)
+class RowIdField(forms.ModelChoiceField):
+    """A form's row id, found among the rows its formset has read (`rows`: posted id → row) instead of one query
+    per form; an id that is not among them is looked up as Django's field does (and refused if unknown)."""
+
+    def __init__(self, *args, rows, **kwargs):
+        self.rows = rows
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value):
+        if value not in self.empty_values:
+            row = self.rows().get(str(value))
+            if row is not None:
+                return row
+        return super().to_python(value)
+
+
+class ReportRowsFormSet(BaseModelFormSet):
+    """A model formset over a report's rows, read beforehand when `rows` is given (a list, in the page's order)."""
+
+    def __init__(self, *args, rows=None, **kwargs):
+        self.rows = rows
+        super().__init__(*args, **kwargs)
+
+    def get_queryset(self):
+        return super().get_queryset() if self.rows is None else self.rows
+
+    def _rows_by_id(self) -> dict:
+        if not hasattr(self, "_rows_by_posted_id"):
+            self._rows_by_posted_id = {str(row.pk): row for row in self.get_queryset()}
+        return self._rows_by_posted_id
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        name = self._pk_field.name
+        field = form.fields.get(name)
+        if type(field) is forms.ModelChoiceField:
+            form.fields[name] = RowIdField(
+                field.queryset, initial=field.initial, required=False, widget=field.widget, rows=self._rows_by_id
+            )
+
+
+LeadEntryFormSet = modelformset_factory(TaskEntry, form=LeadEntryForm, formset=ReportRowsFormSet, extra=0)
+CoordinatingEntryFormSet = modelformset_factory(
+    TaskEntry, form=CoordinatingEntryForm, formset=ReportRowsFormSet, extra=0
+)
+TargetEntryFormSet = modelformset_factory(TargetEntry, form=TargetEntryForm, formset=ReportRowsFormSet, extra=0)
 MAX_PROPOSALS = 50
 TOO_MANY_PROPOSALS = f"Tối đa {MAX_PROPOSALS} kiến nghị trong một báo cáo: gộp bớt các kiến nghị gần nhau."
 
 
-class BaseProposalFormSet(BaseModelFormSet):
+class BaseProposalFormSet(ReportRowsFormSet):
     """The page's "+" button adds rows without a limit, so the server counts: at most MAX_PROPOSALS
     proposals kept (blank rows do not count), and never more than twice as many rows read at all
     (without a limit a formset quietly saves up to max_num + 1000 rows)."""

@@ -15,14 +15,21 @@ from reports.editing.forms import (
 from reports.models import Evidence, Proposal
 from targets.models import Target
 from targets.status import indicator_groups
+from tasks.models import Role
 
 
 def build_forms(report, data=None, files=None):
+    # the lead and coordinating entries in one read, each formset given its own
     entries = report.task_entries.prefetch_related("evidence", "section__children")
+    rows = list(entries.select_related("section__plan", "section__parent").order_by("section__position"))
+    leads = [entry for entry in rows if entry.role == Role.LEAD]
+    coordinating = [entry for entry in rows if entry.role == Role.COORDINATING]
     forms = {
         "report": ReportForm(data, instance=report, initial={"version": report.version}),
-        "leads": LeadEntryFormSet(data, files, queryset=entries.leads(), prefix="lead"),
-        "coordinating": CoordinatingEntryFormSet(data, queryset=entries.coordinating(), prefix="coord"),
+        "leads": LeadEntryFormSet(data, files, queryset=entries.leads(), rows=leads, prefix="lead"),
+        "coordinating": CoordinatingEntryFormSet(
+            data, queryset=entries.coordinating(), rows=coordinating, prefix="coord"
+        ),
         "targets": TargetEntryFormSet(
             data,
             queryset=report.target_entries.select_related("target__plan").order_by("target__position"),
