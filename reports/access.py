@@ -166,7 +166,11 @@ def is_own_staff(user, report) -> bool:
 
 
 def get_report_for_editor(request, pk) -> AgencyReport:
-    report = _report(pk)
+    return check_editor(request, _report(pk))
+
+
+def check_editor(request, report) -> AgencyReport:
+    """`report`, if `request`'s user may change it."""
     if not is_own_staff(request.user, report):
         raise PermissionDenied("Chỉ cán bộ của đơn vị được sửa báo cáo của đơn vị mình.")
     return report

@@ -124,7 +124,8 @@ def _write(report, forms, by) -> None:
     for proposal in forms["proposals"].deleted_objects:
         if not proposal.response:  # an answered proposal stays, with its answer
             proposal.delete()
-    for position, proposal in enumerate(proposals, start=report.proposals.count()):
+    first = report.proposals.count() if any(p.pk is None for p in proposals) else 0  # new ones go last
+    for position, proposal in enumerate(proposals, start=first):
         proposal.report = report
         if proposal.pk is None:
             proposal.position = position

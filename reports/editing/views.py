@@ -75,8 +75,7 @@ def report_detail(request, pk):
     report = access.get_report_for_reader(request, pk)
     is_editor = access.is_own_staff(request.user, report)
     if request.method == "POST":
-        report = access.get_report_for_editor(request, pk)
-        return _save(request, report)
+        return _save(request, access.check_editor(request, report))
     if (
         is_editor and report.is_editable
     ):  # its entries were made with it (reports.cycles.opening): a read writes nothing
