@@ -41,7 +41,10 @@ def build_forms(report, data=None, files=None):
     # refuses the whole post, so such a form only needs to get that far.
     targets = [form.instance.target for form in forms["targets"] if form.instance.target_id]
     groups = indicator_groups(targets)
-    codes = dict(Target.objects.filter(pk__in={pk for g in groups.values() for pk in g}).values_list("pk", "code"))
+    codes = {target.pk: target.code for target in targets}  # the later milestones are mostly the report's own
+    others = {pk for group in groups.values() for pk in group[1:]} - set(codes)
+    if others:
+        codes |= dict(Target.objects.filter(pk__in=others).values_list("pk", "code"))
     facts = entry_facts(report, targets)
     for form in forms["targets"]:
         if form.instance.target_id:
