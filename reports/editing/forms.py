@@ -134,6 +134,12 @@ class TargetEntryForm(forms.ModelForm):
         labels = {"is_estimate": "Ước thực hiện", "qualitative_status": "Đánh giá"}
 
     facts = None  # reports.editing.asking.EntryFacts, given by attach()
+    shared_milestones = None  # reports.editing.saving.SharedMilestones, given by build_forms()
+
+    @property
+    def shared_with(self) -> list[str]:
+        """The codes of the later milestones of the target's indicator, which share this value."""
+        return self.shared_milestones(self.instance.target_id) if self.shared_milestones else []
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

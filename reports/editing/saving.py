@@ -40,18 +40,32 @@ def build_forms(report, data=None, files=None):
     # A posted row id that is not one of this report's rows leaves a form without its target: _tampered
     # refuses the whole post, so such a form only needs to get that far.
     targets = [form.instance.target for form in forms["targets"] if form.instance.target_id]
-    groups = indicator_groups(targets)
-    codes = {target.pk: target.code for target in targets}  # the later milestones are mostly the report's own
-    others = {pk for group in groups.values() for pk in group[1:]} - set(codes)
-    if others:
-        codes |= dict(Target.objects.filter(pk__in=others).values_list("pk", "code"))
     facts = entry_facts(report, targets)
+    shared = SharedMilestones(targets)
     for form in forms["targets"]:
         if form.instance.target_id:
             form.attach(facts[form.instance.target_id])
             form.last_value = form.facts.previous(form.facts.ask.year or form.instance.value_year)
-        form.shared_with = [codes[pk] for pk in groups.get(form.instance.target_id, [None])[1:]]
+        form.shared_milestones = shared
     return forms
+
+
+class SharedMilestones:
+    """Target id → the codes of the later milestones of its indicator, which share its values (indicator_groups):
+    for the page and the workbook, read when first asked (a save that succeeds never shows them)."""
+
+    def __init__(self, targets):
+        self.targets, self.codes = targets, None
+
+    def __call__(self, target_id) -> list[str]:
+        if self.codes is None:
+            groups = indicator_groups(self.targets)
+            codes = {target.pk: target.code for target in self.targets}  # later milestones: mostly the report's own
+            others = {pk for group in groups.values() for pk in group[1:]} - set(codes)
+            if others:
+                codes |= dict(Target.objects.filter(pk__in=others).values_list("pk", "code"))
+            self.codes = {target: [codes[pk] for pk in group[1:]] for target, group in groups.items()}
+        return self.codes.get(target_id, [])
 
 
 def not_editable_reason(report) -> str:
