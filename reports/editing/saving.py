@@ -13,8 +13,7 @@ from reports.editing.forms import (
     TargetEntryFormSet,
 )
 from reports.models import Evidence, Proposal
-from targets.models import Target
-from targets.status import indicator_groups
+from targets.status import indicator_groups_and_codes
 from tasks.models import Role
 
 
@@ -59,11 +58,7 @@ class SharedMilestones:
 
     def __call__(self, target_id) -> list[str]:
         if self.codes is None:
-            groups = indicator_groups(self.targets)
-            codes = {target.pk: target.code for target in self.targets}  # later milestones: mostly the report's own
-            others = {pk for group in groups.values() for pk in group[1:]} - set(codes)
-            if others:
-                codes |= dict(Target.objects.filter(pk__in=others).values_list("pk", "code"))
+            groups, codes = indicator_groups_and_codes(self.targets)
             self.codes = {target: [codes[pk] for pk in group[1:]] for target, group in groups.items()}
         return self.codes.get(target_id, [])
 
