@@ -5,13 +5,19 @@ from django.db.models import Q
 from django.shortcuts import get_object_or_404
 
 from agencies.lineage import Lineage
+from agencies.models import Membership
 from agencies.permissions import Role, has_role
 from reports.models import AgencyReport, PlanRole, PlanRoleKind
 from tasks.models import Plan
 
 
 def user_agency(user):
-    membership = getattr(user, "membership", None) if user.is_authenticated else None
+    if not user.is_authenticated:
+        return None
+    membership = user._meta.get_field("membership")
+    if not membership.is_cached(user):  # the membership and its agency in one query, kept on the user as Django would
+        membership.set_cached_value(user, Membership.objects.select_related("agency").filter(user=user).first())
+    membership = getattr(user, "membership", None)
     return membership.agency if membership else None
 
 
