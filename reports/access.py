@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.shortcuts import get_object_or_404
 
 from agencies.lineage import Lineage
+from agencies.models import Membership
 from agencies.permissions import Role, account_of, has_role
 from reports.models import AgencyReport, PlanRole, PlanRoleKind
 from targets import reviewing
@@ -13,7 +14,12 @@ from tasks.models import Plan, ReportIssuer
 
 
 def user_agency(user):
-    membership = getattr(user, "membership", None) if user.is_authenticated else None
+    if not user.is_authenticated:
+        return None
+    membership = user._meta.get_field("membership")
+    if not membership.is_cached(user):  # the membership and its agency in one query, kept on the user as Django would
+        membership.set_cached_value(user, Membership.objects.select_related("agency").filter(user=user).first())
+    membership = getattr(user, "membership", None)
     return membership.agency if membership else None
 
 
@@ -227,7 +233,11 @@ def is_own_staff(user, report) -> bool:
 
 
 def get_report_for_editor(request, pk) -> AgencyReport:
-    report = _report(pk)
+    return check_editor(request, _report(pk))
+
+
+def check_editor(request, report) -> AgencyReport:
+    """`report`, if `request`'s user may change it."""
     if not is_own_staff(request.user, report):
         raise PermissionDenied(f"Chỉ cán bộ {report.agency.name} được sửa báo cáo này; {account_of(request.user)}.")
     return report

@@ -38,16 +38,24 @@ def indicator_groups(targets) -> dict[int, list[int]]:
     """Target id → ids of the targets of its indicator, earliest milestone first (the first one holds
     the values; an annual-change target comes after the level targets, since its change is derived from
     their series); a target without an indicator is its own group. One query, whatever the targets."""
+    return indicator_groups_and_codes(targets)[0]
+
+
+def indicator_groups_and_codes(targets) -> tuple[dict[int, list[int]], dict[int, str]]:
+    """(`indicator_groups`, the code of every target in them), in the same one query."""
     keyed = {(t.plan_id, t.indicator_id) for t in targets if t.indicator_id}
     members = defaultdict(list)
+    codes = {t.pk: t.code for t in targets}
     rows = Target.objects.filter(
         plan_id__in={plan for plan, _ in keyed} or [0],
         indicator_id__in={ind for _, ind in keyed} or [0],
         is_active=True,
     ).order_by(Case(When(kind="annual_change", then=1), default=0), "horizon", "position")
-    for pk, plan_id, indicator_id in rows.values_list("pk", "plan_id", "indicator_id"):
+    for pk, plan_id, indicator_id, code in rows.values_list("pk", "plan_id", "indicator_id", "code"):
         members[(plan_id, indicator_id)].append(pk)  # one series per plan, even where plans share the indicator
-    return {t.pk: members[(t.plan_id, t.indicator_id)] or [t.pk] if t.indicator_id else [t.pk] for t in targets}
+        codes[pk] = code
+    groups = {t.pk: members[(t.plan_id, t.indicator_id)] or [t.pk] if t.indicator_id else [t.pk] for t in targets}
+    return groups, codes
 
 
 def observations(targets, until: int | None = None) -> dict[int, dict[int, float]]:

@@ -6,11 +6,15 @@ from reports.models import AgencyReport
 from tasks.models import Role
 
 
-def missing_items(report: AgencyReport) -> list[str]:
-    """Each thing to fill before submitting, as a sentence naming the task or target."""
+def missing_items(report: AgencyReport, facts=None, task_entries=None, target_entries=None) -> list[str]:
+    """Each thing to fill before submitting, as a sentence naming the task or target. What the caller has read
+    already need not be read again: the entries' `facts` (reports.editing.asking.entry_facts: they depend on the
+    report's targets and their recorded values, not on what the entries hold), its task entries with their section
+    and its target entries with their target, as saved."""
     missing = []
-    entries = report.task_entries.select_related("section").order_by("section__position")
-    for entry in sorted(entries, key=lambda e: (e.role != Role.LEAD, e.section.position)):
+    if task_entries is None:
+        task_entries = report.task_entries.select_related("section")
+    for entry in sorted(task_entries, key=lambda e: (e.role != Role.LEAD, e.section.position)):
         code = entry.section.code
         if entry.role == Role.LEAD:
             if not entry.status:
@@ -19,8 +23,11 @@ def missing_items(report: AgencyReport) -> list[str]:
                 missing.append(f"Nhiệm vụ {code}: chưa ghi kết quả đạt được.")
         elif not entry.results.strip():
             missing.append(f"Nhiệm vụ phối hợp {code}: chưa ghi kết quả phối hợp.")
-    entries = list(report.target_entries.select_related("target").order_by("target__position"))
-    facts = entry_facts(report, [entry.target for entry in entries])
+    if target_entries is None:
+        target_entries = report.target_entries.select_related("target")
+    entries = sorted(target_entries, key=lambda e: e.target.position)
+    if facts is None or any(entry.target_id not in facts for entry in entries):
+        facts = entry_facts(report, [entry.target for entry in entries])
     for entry in entries:
         missing += _target_missing(entry, facts[entry.target_id])
     return missing

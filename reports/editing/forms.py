@@ -2,9 +2,11 @@
 
 import datetime
 
+from crispy_forms.helper import FormHelper
 from django import forms
 from django.conf import settings
 from django.forms import BaseModelFormSet, modelformset_factory
+from django.forms.renderers import Jinja2
 from django.utils import timezone
 
 from binhson_plan.dates import DayField
@@ -20,8 +22,19 @@ from reports.models import AgencyReport, Proposal, TargetEntry, TaskEntry, TaskS
 from targets.models import QualitativeStatus
 from targets.plausibility import describe
 
+# The page renders each field with crispy-forms (`|as_crispy_field`) through one flat template of the same markup as
+# bootstrap5/field.html (templates/reports/crispy/field.html); errors in a block under the field, as without a helper.
+REPORT_FIELD_HELPER = FormHelper()
+REPORT_FIELD_HELPER.field_template = "reports/crispy/field.html"
+REPORT_FIELD_HELPER.error_text_inline = False
+# Their widgets through Django's Jinja2 form renderer: the same markup as its template renderer (Django keeps both
+# sets of widget templates), at a fraction of the cost for the page's sixty fields and hidden inputs.
+REPORT_RENDERER = Jinja2()
+
 
 class ReportForm(ReportFieldsForm):
+    helper = REPORT_FIELD_HELPER
+    default_renderer = REPORT_RENDERER
     version = WholeNumberField(widget=forms.HiddenInput)
     difficulties = text_field("Khó khăn, vướng mắc")
 
@@ -46,6 +59,7 @@ def budget_doubt(value: int | None, previous: int | None) -> str:
 
 
 class LeadEntryForm(forms.ModelForm):
+    helper = REPORT_FIELD_HELPER
     results = text_field("Kết quả đạt được")
     shortcomings = text_field("Tồn tại, hạn chế và nguyên nhân")
     next_steps = text_field("Nhiệm vụ, giải pháp năm tới")
@@ -99,6 +113,7 @@ class LeadEntryForm(forms.ModelForm):
 
 
 class CoordinatingEntryForm(forms.ModelForm):
+    helper = REPORT_FIELD_HELPER
     results = text_field("Kết quả phối hợp")
 
     class Meta:
@@ -107,6 +122,7 @@ class CoordinatingEntryForm(forms.ModelForm):
 
 
 class TargetEntryForm(forms.ModelForm):
+    helper = REPORT_FIELD_HELPER
     value = VietnameseNumberField(label="Giá trị", required=False)
     as_of = DayField(label="Số liệu tính đến ngày", required=False)
     note = text_field("Ghi chú, nguồn số liệu")
@@ -118,6 +134,12 @@ class TargetEntryForm(forms.ModelForm):
         labels = {"is_estimate": "Ước thực hiện", "qualitative_status": "Đánh giá"}
 
     facts = None  # reports.editing.asking.EntryFacts, given by attach()
+    shared_milestones = None  # reports.editing.saving.SharedMilestones, given by build_forms()
+
+    @property
+    def shared_with(self) -> list[str]:
+        """The codes of the later milestones of the target's indicator, which share this value."""
+        return self.shared_milestones(self.instance.target_id) if self.shared_milestones else []
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -212,6 +234,7 @@ class TargetEntryForm(forms.ModelForm):
 
 
 class ProposalForm(forms.ModelForm):
+    helper = REPORT_FIELD_HELPER
     text = text_field("Kiến nghị, đề xuất", required=True, rows=2)
 
     def __init__(self, *args, **kwargs):
@@ -226,14 +249,61 @@ class ProposalForm(forms.ModelForm):
         fields = ["text"]
 
 
-LeadEntryFormSet = modelformset_factory(TaskEntry, form=LeadEntryForm, extra=0)
-CoordinatingEntryFormSet = modelformset_factory(TaskEntry, form=CoordinatingEntryForm, extra=0)
-TargetEntryFormSet = modelformset_factory(TargetEntry, form=TargetEntryForm, extra=0)
+class RowIdField(forms.ModelChoiceField):
+    """A form's row id, found among the rows its formset has read (`rows`: posted id → row) instead of one query
+    per form; an id that is not among them is looked up as Django's field does (and refused if unknown)."""
+
+    def __init__(self, *args, rows, **kwargs):
+        self.rows = rows
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value):
+        if value not in self.empty_values:
+            row = self.rows().get(str(value))
+            if row is not None:
+                return row
+        return super().to_python(value)
+
+
+class ReportRowsFormSet(BaseModelFormSet):
+    """A model formset over a report's rows, read beforehand when `rows` is given (a list, in the page's order)."""
+
+    def __init__(self, *args, rows=None, **kwargs):
+        self.rows = rows
+        super().__init__(*args, **kwargs)
+
+    def get_queryset(self):
+        return super().get_queryset() if self.rows is None else self.rows
+
+    def _rows_by_id(self) -> dict:
+        if not hasattr(self, "_rows_by_posted_id"):
+            self._rows_by_posted_id = {str(row.pk): row for row in self.get_queryset()}
+        return self._rows_by_posted_id
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        name = self._pk_field.name
+        field = form.fields.get(name)
+        if type(field) is forms.ModelChoiceField:
+            form.fields[name] = RowIdField(
+                field.queryset, initial=field.initial, required=False, widget=field.widget, rows=self._rows_by_id
+            )
+
+
+LeadEntryFormSet = modelformset_factory(
+    TaskEntry, form=LeadEntryForm, formset=ReportRowsFormSet, extra=0, renderer=REPORT_RENDERER
+)
+CoordinatingEntryFormSet = modelformset_factory(
+    TaskEntry, form=CoordinatingEntryForm, formset=ReportRowsFormSet, extra=0, renderer=REPORT_RENDERER
+)
+TargetEntryFormSet = modelformset_factory(
+    TargetEntry, form=TargetEntryForm, formset=ReportRowsFormSet, extra=0, renderer=REPORT_RENDERER
+)
 MAX_PROPOSALS = 50
 TOO_MANY_PROPOSALS = f"Tối đa {MAX_PROPOSALS} kiến nghị trong một báo cáo: gộp bớt các kiến nghị gần nhau."
 
 
-class BaseProposalFormSet(BaseModelFormSet):
+class BaseProposalFormSet(ReportRowsFormSet):
     """The page's "+" button adds rows without a limit, so the server counts: at most MAX_PROPOSALS
     proposals kept (blank rows do not count), and never more than twice as many rows read at all
     (without a limit a formset quietly saves up to max_num + 1000 rows)."""
@@ -251,7 +321,8 @@ class BaseProposalFormSet(BaseModelFormSet):
         # and those saved before that this post leaves out (its rows counted from 0 says nothing of them): a tampered
         # form adding rows each time reached 145 (the sixth probe)
         posted = {f.instance.pk for f in self.forms if f.instance.pk}
-        untouched = self.get_queryset().exclude(pk__in=posted).count() if self.get_queryset() is not None else 0
+        saved = self.get_queryset()  # read already, to find the posted rows
+        untouched = sum(1 for proposal in saved if proposal.pk not in posted) if saved is not None else 0
         if len(kept) + untouched > MAX_PROPOSALS:
             raise forms.ValidationError(TOO_MANY_PROPOSALS, code="too_many_forms")
 
@@ -264,4 +335,5 @@ ProposalFormSet = modelformset_factory(
     can_delete=True,
     max_num=MAX_PROPOSALS,
     absolute_max=2 * MAX_PROPOSALS,
+    renderer=REPORT_RENDERER,
 )

@@ -58,18 +58,27 @@ def field_changes(report: AgencyReport, limit: int | None = 200) -> list[dict]:
         Evidence.history.filter(entry__report_id=report.pk),
     ]
     rows = []
+    # what a changed field points to (or its name), each read once; the report's own cycle and agency are known
+    names = {
+        (type(report.cycle), report.cycle_id): report.cycle,
+        (type(report.agency), report.agency_id): report.agency,
+    }
     for history in histories:
         records = sorted(history.select_related("history_user"), key=lambda r: (r.id, r.history_date, r.history_id))
+        for record in records:  # whoever made a change is known too
+            if record.history_user is not None:
+                user = record.history_user
+                names.setdefault((type(user), user.pk), user.get_full_name() or user.username)
         for _, group in groupby(records, key=lambda r: r.id):
             previous = None
             for record in group:
-                rows.extend(_rows(record, previous))
+                rows.extend(_rows(record, previous, names))
                 previous = record
     rows.sort(key=lambda row: row["when"], reverse=True)
     return rows if limit is None else rows[:limit]
 
 
-def _rows(record, previous) -> list[dict]:
+def _rows(record, previous, names) -> list[dict]:
     base = {"when": record.history_date, "who": record.history_user, "what": _label(record),
             "note": record.history_change_reason or ""}  # fmt: skip
     if record.history_type == "-":
@@ -88,7 +97,7 @@ def _rows(record, previous) -> list[dict]:
         if previous is None and new in (None, "", False):
             continue  # entries start empty: their first save shows only what was filled in
         if old != new:
-            shown = {"field": field.verbose_name, "old": _show(field, old), "new": _show(field, new)}
+            shown = {"field": field.verbose_name, "old": _show(field, old, names), "new": _show(field, new, names)}
             if record.instance_type is AgencyReport and _reopened(record):  # not a send-back: say so
                 if name == "state":
                     shown["new"] = REOPENED_LABEL
@@ -103,11 +112,14 @@ def _reopened(record) -> bool:
     return record.state == ReportState.SENT_BACK and record.correction_due_on is None
 
 
-def _show(field, value) -> str:
+def _show(field, value, names) -> str:
     if value in (None, ""):
         return "–"
     if field.is_relation:  # the attribute holds the id: show the name of what it points to
-        return _user_name(value) if field.related_model is get_user_model() else _object_name(field, value)
+        key = (field.related_model, value)
+        if key not in names:
+            names[key] = _user_name(value) if field.related_model is get_user_model() else _object_name(field, value)
+        return str(names[key])
     if isinstance(value, datetime.datetime):
         return timezone.localtime(value).strftime("%H:%M %d/%m/%Y")
     if isinstance(value, datetime.date):

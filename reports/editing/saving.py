@@ -13,16 +13,22 @@ from reports.editing.forms import (
     TargetEntryFormSet,
 )
 from reports.models import Evidence, Proposal
-from targets.models import Target
-from targets.status import indicator_groups
+from targets.status import indicator_groups_and_codes
+from tasks.models import Role
 
 
 def build_forms(report, data=None, files=None):
+    # the lead and coordinating entries in one read, each formset given its own
     entries = report.task_entries.prefetch_related("evidence", "section__children")
+    rows = list(entries.select_related("section__plan", "section__parent").order_by("section__position"))
+    leads = [entry for entry in rows if entry.role == Role.LEAD]
+    coordinating = [entry for entry in rows if entry.role == Role.COORDINATING]
     forms = {
         "report": ReportForm(data, instance=report, initial={"version": report.version}),
-        "leads": LeadEntryFormSet(data, files, queryset=entries.leads(), prefix="lead"),
-        "coordinating": CoordinatingEntryFormSet(data, queryset=entries.coordinating(), prefix="coord"),
+        "leads": LeadEntryFormSet(data, files, queryset=entries.leads(), rows=leads, prefix="lead"),
+        "coordinating": CoordinatingEntryFormSet(
+            data, queryset=entries.coordinating(), rows=coordinating, prefix="coord"
+        ),
         "targets": TargetEntryFormSet(
             data,
             queryset=report.target_entries.select_related("target__plan").order_by("target__position"),
@@ -33,15 +39,28 @@ def build_forms(report, data=None, files=None):
     # A posted row id that is not one of this report's rows leaves a form without its target: _tampered
     # refuses the whole post, so such a form only needs to get that far.
     targets = [form.instance.target for form in forms["targets"] if form.instance.target_id]
-    groups = indicator_groups(targets)
-    codes = dict(Target.objects.filter(pk__in={pk for g in groups.values() for pk in g}).values_list("pk", "code"))
     facts = entry_facts(report, targets)
+    shared = SharedMilestones(targets)
     for form in forms["targets"]:
         if form.instance.target_id:
             form.attach(facts[form.instance.target_id])
             form.last_value = form.facts.previous(form.facts.ask.year or form.instance.value_year)
-        form.shared_with = [codes[pk] for pk in groups.get(form.instance.target_id, [None])[1:]]
+        form.shared_milestones = shared
     return forms
+
+
+class SharedMilestones:
+    """Target id → the codes of the later milestones of its indicator, which share its values (indicator_groups):
+    for the page and the workbook, read when first asked (a save that succeeds never shows them)."""
+
+    def __init__(self, targets):
+        self.targets, self.codes = targets, None
+
+    def __call__(self, target_id) -> list[str]:
+        if self.codes is None:
+            groups, codes = indicator_groups_and_codes(self.targets)
+            self.codes = {target: [codes[pk] for pk in group[1:]] for target, group in groups.items()}
+        return self.codes.get(target_id, [])
 
 
 def not_editable_reason(report) -> str:
@@ -117,7 +136,8 @@ def _write(report, forms, by) -> None:
     for proposal in forms["proposals"].deleted_objects:
         if not proposal.response:  # an answered proposal stays, with its answer
             proposal.delete()
-    for position, proposal in enumerate(proposals, start=report.proposals.count()):
+    first = report.proposals.count() if any(p.pk is None for p in proposals) else 0  # new ones go last
+    for position, proposal in enumerate(proposals, start=first):
         proposal.report = report
         if proposal.pk is None:
             proposal.position = position

@@ -79,8 +79,7 @@ def report_detail(request, pk):
     report = access.get_report_for_reader(request, pk)
     is_editor = access.is_own_staff(request.user, report)
     if request.method == "POST":
-        report = access.get_report_for_editor(request, pk)
-        return _save(request, report)
+        return _save(request, access.check_editor(request, report))
     if (
         is_editor and report.is_editable
     ):  # its entries were made with it (reports.cycles.opening): a read writes nothing
@@ -108,7 +107,24 @@ def _returned_by(report) -> dict:
     return {"reviewer_name": reviewer_of(report)} if acted else {}
 
 
-def _since_returned(report, events) -> dict | None:
+def _saved_content(report, forms) -> dict:
+    """The report's entries and proposals as saved, read once for what the page lists as missing and changed. A page
+    opened (unbound forms) has just read them for its forms: those are used; forms bound to a post hold what was
+    typed, so the saved ones are read afresh."""
+    if not forms["report"].is_bound:
+        return {
+            "task_entries": [f.instance for name in ("leads", "coordinating") for f in forms[name]],
+            "target_entries": [f.instance for f in forms["targets"]],
+            "proposals": [f.instance for f in forms["proposals"] if f.instance.pk],
+        }
+    return {
+        "task_entries": list(report.task_entries.select_related("section").prefetch_related("evidence")),
+        "target_entries": list(report.target_entries.select_related("target")),
+        "proposals": list(report.proposals.all()),
+    }
+
+
+def _since_returned(report, events, content=None) -> dict | None:
     """For a report sent back (or reopened): when, and which fields the agency has changed since, so the page
     says what the district's request still waits for instead of "đủ nội dung"."""
     if report.state != ReportState.SENT_BACK:
@@ -120,12 +136,14 @@ def _since_returned(report, events) -> dict | None:
     def lines(snapshot):  # texts saved before line breaks were stored as one character compare equal
         return {label: str(value).replace("\r\n", "\n") for label, value in snapshot.items()}
 
-    changed = changes_between(lines(returned.snapshot), lines(snapshot(report)))
+    changed = changes_between(lines(returned.snapshot), lines(snapshot(report, **(content or {}))))
     return {"event": returned, "changed": [label for label, _old, _new in changed]}
 
 
 def _render_edit(request, report, forms, conflict=None, status=200, read_only=False, errors=None):
     events = list(report.events.select_related("by").order_by("-at", "-pk"))
+    content = _saved_content(report, forms)
+    facts = {f.instance.target_id: f.facts for f in forms["targets"] if f.facts}
     context = {
         "report": report,
         "forms": forms,
@@ -133,8 +151,10 @@ def _render_edit(request, report, forms, conflict=None, status=200, read_only=Fa
         "read_only": read_only,
         "errors": errors or [],
         "dropped_files": bool(errors and request.FILES),
-        "missing": missing_items(report),
-        "since_returned": _since_returned(report, events),
+        "missing": missing_items(
+            report, facts, task_entries=content["task_entries"], target_entries=content["target_entries"]
+        ),
+        "since_returned": _since_returned(report, events, content),
         "events": events,
         "handed_from": _handed_from(report, events),
         "history": history_page(report, request.GET.get("lich-su")),

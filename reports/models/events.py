@@ -38,11 +38,19 @@ class ReportEvent(models.Model):
         return f"{self.get_action_display()} – {self.at:%d/%m/%Y %H:%M}"
 
 
-def snapshot(report) -> dict[str, str]:
+def snapshot(report, task_entries=None, target_entries=None, proposals=None) -> dict[str, str]:
     """The report's content as labelled plain values (Vietnamese labels), recorded with every event: what a reviewer
-    compares between two submissions, and what outsiders read of a report sent back."""
+    compares between two submissions, and what outsiders read of a report sent back. The report's task entries
+    (with their section and evidence), target entries (with their target) and proposals as saved, when the caller
+    has read them already."""
     data = {"Khó khăn, vướng mắc": report.difficulties}
-    for entry in report.task_entries.select_related("section").order_by("section__position", "role"):
+    if task_entries is None:
+        task_entries = report.task_entries.select_related("section").prefetch_related("evidence")
+    if target_entries is None:
+        target_entries = report.target_entries.select_related("target")
+    if proposals is None:
+        proposals = report.proposals.all()
+    for entry in sorted(task_entries, key=lambda e: (e.section.position, e.role)):
         prefix = f"Nhiệm vụ {entry.section.code}" + ("" if entry.is_lead else " (phối hợp)")
         if entry.is_lead:
             data[f"{prefix} – tình hình"] = entry.get_status_display() if entry.status else ""
@@ -53,7 +61,7 @@ def snapshot(report) -> dict[str, str]:
             data[f"{prefix} – minh chứng"] = ", ".join(e.original_name for e in entry.evidence.all())
         else:
             data[f"{prefix} – kết quả phối hợp"] = entry.results
-    for entry in report.target_entries.select_related("target").order_by("target__position"):
+    for entry in sorted(target_entries, key=lambda e: e.target.position):
         prefix = f"Chỉ tiêu {entry.target.code}"
         if entry.target.is_qualitative:
             data[f"{prefix} – đánh giá"] = entry.get_qualitative_status_display() if entry.qualitative_status else ""
@@ -64,6 +72,6 @@ def snapshot(report) -> dict[str, str]:
             data[f"{prefix} – tính đến ngày"] = entry.as_of.strftime("%d/%m/%Y") if entry.as_of else ""
             data[f"{prefix} – ước thực hiện"] = "Có" if entry.is_estimate else "Không"
         data[f"{prefix} – ghi chú"] = entry.note
-    for number, proposal in enumerate(report.proposals.all(), start=1):
+    for number, proposal in enumerate(proposals, start=1):
         data[f"Kiến nghị {number}"] = proposal.text
     return data
