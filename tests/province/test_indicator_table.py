@@ -103,6 +103,12 @@ def test_filters_by_indicator_status_and_plan(client, cast, three_plans):
         hostile = client.get(URL, {"year": 2025, "indicator": "<script>x</script>", "plan": "x" * 5000})
     assert ">A.01</a>" in by_plan and ">2025.19</a>" not in by_plan and ">B.01</a>" not in by_plan
     counts = block(by_plan, "bhyt-dtts").split('province-figure"')[1].split("</p>", 2)[1]
+    # the bold line above stays the spread over every plan, and says so: not read as plan A's own figure
+    across = "<strong>Tính trên mọi kế hoạch, không theo bộ lọc: "
+    assert (f"{across}từ 80% (Ủy ban nhân dân xã A, năm 2024) đến 90% (Ủy ban nhân dân huyện Bình Sơn, năm 2024); "
+            "2/3 kế hoạch có số liệu.") in block(by_plan, "bhyt-dtts")  # fmt: skip
+    assert f"{across}toàn tỉnh (cộng 2 kế hoạch): 100% năm 2025." in block(by_status, "ho-ho-tro")
+    assert "không theo bộ lọc" not in by_indicator  # a filter on the indicator leaves its rows whole
     assert "Chưa đủ dữ liệu: 1<" in counts and "Không đạt" not in counts  # the counts of the rows shown
     assert 'id="cs-ho-ho-tro"' in by_indicator and 'id="cs-bhyt-dtts"' not in by_indicator
     assert ">B.01</a>" in by_status and ">A.01</a>" in by_status  # none or one value: not enough data
