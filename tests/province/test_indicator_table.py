@@ -24,7 +24,7 @@ def plan_file(tmp_path, slug: str, issuing_body: str, codes: dict[str, str]) -> 
     """The tiny test plan under another slug and issuer, its agencies its own, with extra targets measuring the
     given indicators ({target code: indicator code}), each in %."""
     data = yaml.safe_load((DATA / "tiny_plan.yaml").read_text(encoding="utf-8"))
-    data["plan"] |= {"slug": slug, "issuing_body": issuing_body}
+    data["plan"] |= {"slug": slug, "issuing_body": issuing_body, "title": f"{data['plan']['title']} ({issuing_body})"}
     renamed = {a["code"]: f"{a['code']}-{slug[:6]}" for a in data["agencies"]}
     text = yaml.safe_dump(data, allow_unicode=True)
     for old, new in renamed.items():
@@ -117,17 +117,27 @@ def test_filters_by_indicator_status_and_plan(client, cast, three_plans):
 
 
 def test_the_excel_sheet_of_the_indicator_table(client, cast, three_plans):
+    binh_son, a, b = three_plans
     with on("2026-12-06"):
         client.force_login(cast["lanhdao"])
         response = client.get(f"{URL}bang-tinh.xlsx", {"year": 2025, "indicator": "bhyt-dtts"})
     book = load_workbook(io.BytesIO(response.content))
     sheet = book["Chỉ tiêu theo chỉ số 2025"]
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0][:4] == ("Chỉ số", "Kế hoạch", "Chỉ tiêu", "Mốc")
-    plans = [row[1] for row in rows[1:]]
-    assert "Ủy ban nhân dân xã A" in plans and "Ủy ban nhân dân xã B" in plans
-    assert "Ủy ban nhân dân huyện Bình Sơn" in plans
+    assert rows[0][:8] == ("Chỉ số", "Kế hoạch", "Chỉ tiêu", "Mốc", "Số liệu gần nhất", "Đơn vị", "Số ước tính",
+                           "Năm của số liệu")  # fmt: skip
+    # each plan by its shown title, as the reporting sheet names it
+    assert {row[1] for row in rows[1:]} == {binh_son.display_title, a.display_title, b.display_title}
+    reporting = [row[0] for row in book["Báo cáo các kế hoạch 2025"].iter_rows(min_row=2, values_only=True)]
+    assert {binh_son.display_title, a.display_title, b.display_title} <= set(reporting)
     assert {row[0] for row in rows[1:]} == {"Tỷ lệ người dân tộc thiểu số tham gia bảo hiểm y tế"}
+    # the value a number to calculate with, its unit and its estimate mark each in a column of their own
+    cells = {sheet.cell(n, 2).value: sheet.cell(n, 5) for n in range(2, sheet.max_row + 1)}
+    of_a, of_b = cells[a.display_title], cells[b.display_title]
+    assert of_a.value == 80 and of_a.data_type == "n" and of_a.offset(0, 1).value == "%"
+    assert of_a.offset(0, 2).value is None and of_a.offset(0, 3).value == 2024
+    assert of_b.value is None and of_b.offset(0, 1).value is None  # no value: no unit beside it
+    assert cells[binh_son.display_title].value == 90 and cells[binh_son.display_title].data_type == "n"
 
 
 def test_queries_do_not_grow_with_the_plans(client, cast, three_plans, tmp_path):
