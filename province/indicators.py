@@ -92,6 +92,11 @@ def province_figure(indicator, latest: dict, measuring: list, year: int) -> str:
     return f"{spread} Chỉ số này không cộng gộp toàn tỉnh."
 
 
+# A filter narrows the rows and their counts, not the province-wide figure: the one plan's own value is in its row,
+# and the spread over every plan is what the Sở places it against
+ACROSS_EVERY_PLAN = "Tính trên mọi kế hoạch, không theo bộ lọc: "
+
+
 def measured_indicators(plans):
     """The indicators some active target of `plans` measures."""
     return Indicator.objects.filter(targets__is_active=True, targets__plan__in=plans).distinct()
@@ -126,6 +131,8 @@ def indicator_blocks(plans, year, code="", status="", plan_slug="") -> list[Bloc
         block.measures = [
             m for m in measures if (not status or m.status == status) and (not plan_slug or m.plan.slug == plan_slug)
         ]
+        if status or plan_slug:  # the figure stays the province's, beside the filtered rows: said so, not implied
+            block.province = f"{ACROSS_EVERY_PLAN}{block.province[:1].lower()}{block.province[1:]}"
         for m in block.measures:  # the rows shown: a filter narrows the counts with them
             block.counts[m.status] += 1
         blocks.append(block)

@@ -17,10 +17,9 @@ from django.utils.safestring import mark_safe
 
 from binhson_plan.collation import sort_key as vietnamese_order
 from binhson_plan.dates import DayField
-from binhson_plan.number_format import with_unit
 from binhson_plan.sheets import workbook
 from province import jobs, queries
-from province.indicators import indicator_blocks, measured_indicators, plan_label
+from province.indicators import indicator_blocks, measured_indicators
 from province.models import ProvinceIssuer, ProvinceSummary, SummaryState, SummaryUnderway
 from reports import access
 from targets.cache import cached
@@ -99,7 +98,7 @@ REPORTING_COLUMNS = ["Kế hoạch", "Phải báo cáo", "Đã gửi", "Bị tr�
 def reporting_frame(rows) -> pd.DataFrame:
     data = [
         [
-            str(row.plan),
+            row.plan.display_title,
             row.summary.expected,
             row.summary.submitted,
             row.sent_back,
@@ -114,8 +113,9 @@ def reporting_frame(rows) -> pd.DataFrame:
     return pd.DataFrame(data, columns=REPORTING_COLUMNS)
 
 
-INDICATOR_COLUMNS = ["Chỉ số", "Kế hoạch", "Chỉ tiêu", "Mốc", "Số liệu gần nhất", "Năm của số liệu", "Tình trạng",
-                     "Nhận định", "Điều chỉnh của cơ quan thẩm định"]  # fmt: skip
+# the value a number to calculate with, its unit and its estimate mark each in a column of their own
+INDICATOR_COLUMNS = ["Chỉ số", "Kế hoạch", "Chỉ tiêu", "Mốc", "Số liệu gần nhất", "Đơn vị", "Số ước tính",
+                     "Năm của số liệu", "Tình trạng", "Nhận định", "Điều chỉnh của cơ quan thẩm định"]  # fmt: skip
 
 
 def _override(row) -> str:
@@ -127,11 +127,13 @@ def indicator_frame(blocks) -> pd.DataFrame:
     data = [
         [
             block.indicator.name,
-            plan_label(m.plan),
+            m.plan.display_title,  # as the other sheet names it
             f"{m.target.code} {m.target.name}",
             m.target.horizon,
-            with_unit(m.row["value"], block.unit) + (" (ước)" if m.row["value_is_estimate"] else ""),
-            m.row["value_year"] or "",
+            m.row["value"],
+            block.unit if m.row["value"] is not None else None,
+            bool(m.row["value_is_estimate"]),
+            m.row["value_year"] or None,
             STATUS_CHOICES[m.status],
             m.row["explanation"],
             _override(m.row),

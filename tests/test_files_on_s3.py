@@ -81,7 +81,8 @@ def test_the_consolidated_build_writes_its_three_files_to_the_bucket(
     for kind, start in starts.items():
         response = client.get(f"/tong-hop/{report.pk}/tep/{kind}/")
         assert response.status_code == 200
-        assert response["Content-Disposition"] == f'attachment; filename="bao-cao-tong-hop-2026-ban-1.{kind}"'
+        name = f"bao-cao-tong-hop-binh-son-ctdt-2021-2030-2026-ban-1.{kind}"  # the plan in it: no clash across plans
+        assert response["Content-Disposition"] == f'attachment; filename="{name}"'
         body = b"".join(response.streaming_content)
         assert body.startswith(start) and len(body) > 1000
     assert not os.path.exists(NO_MEDIA_ROOT)

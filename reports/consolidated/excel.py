@@ -84,15 +84,26 @@ def consolidated_workbook(data) -> bytes:
     for column in ("submitted_at", "resubmitted_at"):
         if column in reports.columns:
             reports = reports.assign(**{column: reports[column].map(_moment)})
+    sheets = {
+        "Chỉ tiêu": _select(targets, TARGETS, year=data.year),
+        "Nhiệm vụ": _select(tasks, TASKS),
+        "Kiến nghị": _select(proposals, PROPOSALS),
+        "Tình hình báo cáo": _select(reports, REPORTS),
+    }
     return workbook(
-        {
-            "Chỉ tiêu": _select(targets, TARGETS, year=data.year),
-            "Nhiệm vụ": _select(tasks, TASKS),
-            "Kiến nghị": _select(proposals, PROPOSALS),
-            "Tình hình báo cáo": _select(reports, REPORTS),
-        },
+        sheets,
         totals=BUDGETS,
         wide={TARGETS["name"], TARGETS["explanation"], TASKS["results"]},
+        headings={name: [sheet_title(name, data.report)] for name in sheets},
+    )
+
+
+def sheet_title(sheet: str, report) -> str:
+    """The line above a sheet's table: what it is, of which report (year, version, date) and of which plan, by its
+    shown title ("(minh họa)" for an illustrative plan), so a workbook saved apart still says what it covers."""
+    return (
+        f"{sheet}: báo cáo tổng hợp năm {report.year}, bản {report.version}, ngày báo cáo "
+        f"{report.report_date:%d/%m/%Y} – {report.plan}"
     )
 
 

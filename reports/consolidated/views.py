@@ -215,7 +215,8 @@ def consolidated_file(request, pk, kind):
     if kind not in CONTENT_TYPES or report.state != BuildState.READY:
         raise Http404("Tệp chưa có.")
     field = getattr(report, kind)
-    name = f"bao-cao-tong-hop-{report.year}-ban-{report.version}.{kind}"
+    # the plan in the name: two plans' reports of a year, downloaded side by side, must not overwrite each other
+    name = f"bao-cao-tong-hop-{report.plan.slug}-{report.year}-ban-{report.version}.{kind}"
     try:
         content = field.open("rb")
     except (FileNotFoundError, ValueError):  # recorded, but gone from the disk (a restore without the media…)

@@ -24,7 +24,7 @@ def plan_file(tmp_path, slug: str, issuing_body: str, codes: dict[str, str]) -> 
     """The tiny test plan under another slug and issuer, its agencies its own, with extra targets measuring the
     given indicators ({target code: indicator code}), each in %."""
     data = yaml.safe_load((DATA / "tiny_plan.yaml").read_text(encoding="utf-8"))
-    data["plan"] |= {"slug": slug, "issuing_body": issuing_body}
+    data["plan"] |= {"slug": slug, "issuing_body": issuing_body, "title": f"{data['plan']['title']} ({issuing_body})"}
     renamed = {a["code"]: f"{a['code']}-{slug[:6]}" for a in data["agencies"]}
     text = yaml.safe_dump(data, allow_unicode=True)
     for old, new in renamed.items():
@@ -103,6 +103,12 @@ def test_filters_by_indicator_status_and_plan(client, cast, three_plans):
         hostile = client.get(URL, {"year": 2025, "indicator": "<script>x</script>", "plan": "x" * 5000})
     assert ">A.01</a>" in by_plan and ">2025.19</a>" not in by_plan and ">B.01</a>" not in by_plan
     counts = block(by_plan, "bhyt-dtts").split('province-figure"')[1].split("</p>", 2)[1]
+    # the bold line above stays the spread over every plan, and says so: not read as plan A's own figure
+    across = "<strong>Tính trên mọi kế hoạch, không theo bộ lọc: "
+    assert (f"{across}từ 80% (Ủy ban nhân dân xã A, năm 2024) đến 90% (Ủy ban nhân dân huyện Bình Sơn, năm 2024); "
+            "2/3 kế hoạch có số liệu.") in block(by_plan, "bhyt-dtts")  # fmt: skip
+    assert f"{across}toàn tỉnh (cộng 2 kế hoạch): 100% năm 2025." in block(by_status, "ho-ho-tro")
+    assert "không theo bộ lọc" not in by_indicator  # a filter on the indicator leaves its rows whole
     assert "Chưa đủ dữ liệu: 1<" in counts and "Không đạt" not in counts  # the counts of the rows shown
     assert 'id="cs-ho-ho-tro"' in by_indicator and 'id="cs-bhyt-dtts"' not in by_indicator
     assert ">B.01</a>" in by_status and ">A.01</a>" in by_status  # none or one value: not enough data
@@ -111,17 +117,27 @@ def test_filters_by_indicator_status_and_plan(client, cast, three_plans):
 
 
 def test_the_excel_sheet_of_the_indicator_table(client, cast, three_plans):
+    binh_son, a, b = three_plans
     with on("2026-12-06"):
         client.force_login(cast["lanhdao"])
         response = client.get(f"{URL}bang-tinh.xlsx", {"year": 2025, "indicator": "bhyt-dtts"})
     book = load_workbook(io.BytesIO(response.content))
     sheet = book["Chỉ tiêu theo chỉ số 2025"]
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0][:4] == ("Chỉ số", "Kế hoạch", "Chỉ tiêu", "Mốc")
-    plans = [row[1] for row in rows[1:]]
-    assert "Ủy ban nhân dân xã A" in plans and "Ủy ban nhân dân xã B" in plans
-    assert "Ủy ban nhân dân huyện Bình Sơn" in plans
+    assert rows[0][:8] == ("Chỉ số", "Kế hoạch", "Chỉ tiêu", "Mốc", "Số liệu gần nhất", "Đơn vị", "Số ước tính",
+                           "Năm của số liệu")  # fmt: skip
+    # each plan by its shown title, as the reporting sheet names it
+    assert {row[1] for row in rows[1:]} == {binh_son.display_title, a.display_title, b.display_title}
+    reporting = [row[0] for row in book["Báo cáo các kế hoạch 2025"].iter_rows(min_row=2, values_only=True)]
+    assert {binh_son.display_title, a.display_title, b.display_title} <= set(reporting)
     assert {row[0] for row in rows[1:]} == {"Tỷ lệ người dân tộc thiểu số tham gia bảo hiểm y tế"}
+    # the value a number to calculate with, its unit and its estimate mark each in a column of their own
+    cells = {sheet.cell(n, 2).value: sheet.cell(n, 5) for n in range(2, sheet.max_row + 1)}
+    of_a, of_b = cells[a.display_title], cells[b.display_title]
+    assert of_a.value == 80 and of_a.data_type == "n" and of_a.offset(0, 1).value == "%"
+    assert of_a.offset(0, 2).value is None and of_a.offset(0, 3).value == 2024
+    assert of_b.value is None and of_b.offset(0, 1).value is None  # no value: no unit beside it
+    assert cells[binh_son.display_title].value == 90 and cells[binh_son.display_title].data_type == "n"
 
 
 def test_queries_do_not_grow_with_the_plans(client, cast, three_plans, tmp_path):

@@ -106,8 +106,8 @@ def check_xlsx(report) -> None:
         assert printed_font_size(sheet) >= 8, sheet.title
     assert str(book["Chỉ tiêu"].page_setup.paperSize) == "8"
     sheet = book["Tình hình báo cáo"]
-    headers = [cell.value for cell in sheet[1]]
-    when = {row[0]: row[headers.index("Gửi lần đầu")] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    headers = [cell.value for cell in sheet[2]]  # under the title row
+    when = {row[0]: row[headers.index("Gửi lần đầu")] for row in sheet.iter_rows(min_row=3, values_only=True)}
     for agency_report in report.plan.cycles.get(year=report.year).reports.select_related("agency"):
         if agency_report.first_submitted_at:
             local = timezone.localtime(agency_report.first_submitted_at).replace(tzinfo=None, second=0, microsecond=0)

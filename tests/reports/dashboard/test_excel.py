@@ -86,15 +86,17 @@ def assert_values_only(content: bytes):
     return book
 
 
-def assert_ready_to_print(sheet, rows: int):
-    """Landscape, one page wide, on A4 or, when its columns would print too small there, A3; never under 8 pt."""
+def assert_ready_to_print(sheet, rows: int, header: int = 1):
+    """Landscape, one page wide, on A4 or, when its columns would print too small there, A3; never under 8 pt. The
+    header (in row `header`, under the title rows if any) frozen, repeated on every page and filtering the data."""
     assert sheet.page_setup.orientation == "landscape" and str(sheet.page_setup.paperSize) in (A4, A3)
     assert sheet.sheet_properties.pageSetUpPr.fitToPage
     assert printed_font_size(sheet) >= 8, sheet.title
     assert (int(sheet.page_setup.fitToWidth), int(sheet.page_setup.fitToHeight)) == (1, 0)
-    assert sheet.freeze_panes == "A2" and sheet.print_title_rows.replace("$", "") == "1:1"
-    assert sheet.auto_filter.ref == f"A1:{sheet.cell(1, sheet.max_column).column_letter}{rows + 1}"
-    assert all(cell.font.bold for cell in sheet[1])
+    assert sheet.freeze_panes == f"A{header + 1}" and sheet.print_title_rows.replace("$", "") == f"{header}:{header}"
+    last = sheet.cell(header, sheet.max_column).column_letter
+    assert sheet.auto_filter.ref == f"A{header}:{last}{rows + header}"
+    assert all(cell.font.bold for cell in sheet[header])
 
 
 def test_dashboard_exports_keep_agency_text_as_text(client, cast, typed_by_agencies):
@@ -178,11 +180,11 @@ def test_the_consolidated_workbook_keeps_agency_text_as_text(typed_by_agencies):
     results = [c for c in book["Nhiệm vụ"]["E"] if c.value and c.value.startswith("Đã xây")]
     assert [c.value for c in results] == ["Đã xây 2 phòng học.\nĐã sửa 1 trường."] and results[0].alignment.wrap_text
     reports = book["Tình hình báo cáo"]
-    header = [c.value for c in reports[1]]
-    row = next(r for r in reports.iter_rows(min_row=2, values_only=True) if r[0] == LDTBXH)
+    header = [c.value for c in reports[2]]  # under the title row
+    row = next(r for r in reports.iter_rows(min_row=3, values_only=True) if r[0] == LDTBXH)
     assert row[header.index("Gửi lần đầu")] == LOCAL_SUBMITTED_AT
     for sheet in book:
-        assert_ready_to_print(sheet, rows=sheet.max_row - 1 - (sheet.title == "Nhiệm vụ"))
+        assert_ready_to_print(sheet, rows=sheet.max_row - 2 - (sheet.title == "Nhiệm vụ"), header=2)
 
 
 def test_the_consolidated_workbook_prints_at_8_pt_or_more(typed_by_agencies):
@@ -195,25 +197,25 @@ def test_the_consolidated_workbook_prints_at_8_pt_or_more(typed_by_agencies):
     for sheet in book:
         assert sheet.page_setup.orientation == "landscape" and int(sheet.page_setup.fitToHeight) == 0
         assert printed_font_size(sheet) >= 8, sheet.title
-        assert {c.font.size for c in sheet[1]} == {11}
-        for cell in sheet[1]:
+        assert {c.font.size for c in sheet[1] if c.value} == {c.font.size for c in sheet[2]} == {11}  # title, header
+        for cell in sheet[2]:  # the header, under the title row (which spans the table and wraps)
             width = sheet.column_dimensions[cell.column_letter].width
-            below = [c for c in sheet[cell.column_letter][1:] if isinstance(c.value, str)]  # headers always wrap
+            below = [c for c in sheet[cell.column_letter][2:] if isinstance(c.value, str)]  # headers always wrap
             longest = max((len(c.value) for c in below), default=0)
             assert all(c.alignment.wrap_text for c in below if len(c.value) > width), cell.value  # never cut
             assert width >= min(16, longest + 2), (sheet.title, cell.value)  # readable, never a sliver
     for title, header in (("Chỉ tiêu", "Chỉ tiêu"), ("Chỉ tiêu", "Giải thích"), ("Nhiệm vụ", "Kết quả")):
         sheet = book[title]
-        letter = next(c.column_letter for c in sheet[1] if c.value == header)
-        assert sheet.column_dimensions[letter].width >= 24 and sheet[f"{letter}2"].alignment.wrap_text
+        letter = next(c.column_letter for c in sheet[2] if c.value == header)
+        assert sheet.column_dimensions[letter].width >= 24 and sheet[f"{letter}3"].alignment.wrap_text
 
 
 def test_the_consolidated_workbook_totals_the_budgets(typed_by_agencies):
     # LĐ-TB&XH's report is approved; GD&ĐT's is sent and not yet approved: its budget is totalled apart.
     sheet = open_workbook(consolidated(typed_by_agencies))["Nhiệm vụ"]
-    header = [c.value for c in sheet[1]]
+    header = [c.value for c in sheet[2]]  # under the title row
     budget, waiting = header.index("Kinh phí (đồng)"), header.index("Kinh phí theo báo cáo chưa duyệt (đồng)")
-    *entries, total = list(sheet.iter_rows(min_row=2))
+    *entries, total = list(sheet.iter_rows(min_row=3))
     budgets = [row[budget].value for row in entries]
     reported = TaskEntry.objects.filter(report__state="approved", budget_used__isnull=False)
     assert sorted(b for b in budgets if b is not None) == sorted(reported.values_list("budget_used", flat=True))
@@ -225,17 +227,17 @@ def test_the_consolidated_workbook_totals_the_budgets(typed_by_agencies):
     assert total[waiting].value == 40_000_000 and total[waiting].font.bold
     assert total[budget].data_type == "n" and total[budget].font.bold and total[budget].number_format == "#,##0"
     assert all(row[budget].number_format == "#,##0" for row in entries if row[budget].value)
-    assert sheet.auto_filter.ref.endswith(str(len(entries) + 1))  # sorting the data leaves the total below it
+    assert sheet.auto_filter.ref.endswith(str(len(entries) + 2))  # sorting the data leaves the total below it
 
 
 def test_the_consolidated_workbook_follows_the_gathered_columns(typed_by_agencies):
     data = gather(ConsolidatedReport.request(typed_by_agencies, 2026))
     data.targets = data.targets.drop(columns=["goal"]).assign(a_column_added_later="x")
     book = open_workbook(consolidated_workbook(data))
-    header = [c.value for c in book["Chỉ tiêu"][1]]
+    header = [c.value for c in book["Chỉ tiêu"][2]]  # under the title row
     assert "Mục tiêu" not in header and "a_column_added_later" not in header and "x" not in text_cells(book)
     assert header[:2] == ["Mã", "Chỉ tiêu"] and "Giá trị năm 2026" in header
-    assert [c.value for c in book["Nhiệm vụ"][1]][:3] == ["Mã nhiệm vụ", "Vai trò", "Cơ quan, đơn vị"]
+    assert [c.value for c in book["Nhiệm vụ"][2]][:3] == ["Mã nhiệm vụ", "Vai trò", "Cơ quan, đơn vị"]
 
 
 def test_cell_values():

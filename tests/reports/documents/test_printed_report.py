@@ -75,8 +75,8 @@ def test_the_targets_table_names_the_unit_of_the_values_and_what_a_multiple_comp
     assert "(lần)" not in targets  # no "lần" beside values in another unit
     assert "Giảm tỷ lệ hộ nghèo DTTS hằng năm (%) giảm 4–4,5 điểm %/năm (2025) 2020: 38,6% 2025: 20,1%" in targets
     sheet = printed["xlsx"]["Chỉ tiêu"]
-    headers = [cell.value for cell in sheet[1]]
-    income = next(row for row in sheet.iter_rows(min_row=2, values_only=True) if row[0] == "2025.01")
+    headers = [cell.value for cell in sheet[2]]  # under the title row
+    income = next(row for row in sheet.iter_rows(min_row=3, values_only=True) if row[0] == "2025.01")
     assert income[headers.index("Mục tiêu")] == "> 2 lần năm 2020, tức > 37,2 triệu đồng/người/năm"
     assert income[headers.index("Đơn vị")] == "triệu đồng/người/năm"
 
@@ -91,7 +91,7 @@ def test_percent_never_wraps_away_from_its_number_and_comparisons_have_one_spell
         assert "tăng 7–8%/năm (2030)" in targets and "bình quân 7,6%/năm" in targets, name
         assert "=0%" not in targets and "= 0 %" not in targets, name
     sheet = printed["xlsx"]["Chỉ tiêu"]
-    goals = [row[3] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    goals = [row[3] for row in sheet.iter_rows(min_row=3, values_only=True)]  # under the title and header rows
     assert not POINTS_APART.findall(printed["pdf"])
     assert "= 0%" in goals and not [goal for goal in goals if PERCENT_APART.search(goal or "")]
 

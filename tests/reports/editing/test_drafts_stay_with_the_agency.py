@@ -221,6 +221,6 @@ def test_what_was_sent_but_not_approved_is_marked_so(client, cast, seeded):
         for sheet, text, mark in (("Nhiệm vụ", SUBMITTED_RESULT, "Chưa duyệt"),
                                   ("Kiến nghị", SUBMITTED_PROPOSAL, "Chưa duyệt"),
                                   ("Kiến nghị", APPROVED_PROPOSAL, "Đã duyệt")):  # fmt: skip
-            headers = [cell.value for cell in book[sheet][1]]
-            row = next(r for r in book[sheet].iter_rows(min_row=2, values_only=True) if text in str(r))
+            headers = [cell.value for cell in book[sheet][2]]  # under the title row
+            row = next(r for r in book[sheet].iter_rows(min_row=3, values_only=True) if text in str(r))
             assert row[headers.index("Báo cáo của đơn vị")] == mark, (sheet, text)

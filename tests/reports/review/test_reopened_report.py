@@ -187,7 +187,7 @@ def test_a_reopened_reports_kept_content_says_so_and_its_proposal_stands_with_th
         assert f"2. Phòng Kinh tế và Hạ tầng: {WAITING_PROPOSAL} (báo cáo chưa duyệt)" in proposals
     # the workbook's sheets say it in their approval column
     book = load_workbook(io.BytesIO(client.get(f"/tong-hop/{consolidated.pk}/tep/xlsx/").getvalue()))
-    lines = [line for line in book["Kiến nghị"].iter_rows(min_row=2, values_only=True) if line[0]]
+    lines = [line for line in book["Kiến nghị"].iter_rows(min_row=3, values_only=True) if line[0]]  # under the title
     assert [(line[0], line[-1]) for line in lines] == [
         ("Phòng Lao động - Thương binh và Xã hội", "Đã duyệt; báo cáo được mở lại để sửa"),
         ("Phòng Kinh tế và Hạ tầng", "Chưa duyệt"),
@@ -229,8 +229,8 @@ def test_a_coordinating_agency_sent_back_is_not_said_to_have_never_reported(plan
     # the workbook's tasks sheet lists every lead and coordinating agency, saying why one has nothing in it
     sheet = load_workbook(io.BytesIO(consolidated_workbook(data)))["Nhiệm vụ"]
     rows = [
-        dict(zip([c.value for c in sheet[1]], line, strict=False))
-        for line in sheet.iter_rows(min_row=2, values_only=True)
+        dict(zip([c.value for c in sheet[2]], line, strict=False))  # the header under the title row
+        for line in sheet.iter_rows(min_row=3, values_only=True)
     ]
     education = [r for r in rows if r["Cơ quan, đơn vị"] == "Phòng Giáo dục và Đào tạo"]
     assert education and {r["Kết quả"] for r in education} == {"Báo cáo bị trả lại để bổ sung, chưa đưa vào tổng hợp."}
