@@ -8,6 +8,7 @@ import re
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
+from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.urls import reverse
 from docx import Document
@@ -132,12 +133,15 @@ def test_the_pdf_keeps_a_number_with_its_unit_and_a_unit_whole(printed):
     assert not re.findall(r"\d[ \u00a0]*\n\s*(?:triệu |tỷ )?đồng|\d[ \u00a0]*\n\s*triệu|/\n", text)
 
 
-def test_building_a_year_without_a_cycle_opens_none(real_year, capsys):
+def test_building_a_year_without_a_cycle_opens_none(real_year, capsys, tmp_path):
     before = ReportingCycle.objects.count(), AgencyReport.objects.count()
     assert not ReportingCycle.objects.filter(plan=real_year, year=2024).exists()
     call_command("build_report", year=2024)
     assert (ReportingCycle.objects.count(), AgencyReport.objects.count()) == before
-    pdf = capsys.readouterr().out.split()[0]
+    name = capsys.readouterr().out.split()[0]  # the PDF's name in the storage (on disk or in the bucket)
+    pdf = tmp_path / "bao-cao.pdf"
+    with default_storage.open(name) as stored:
+        pdf.write_bytes(stored.read())
     text = flat(pdf_text(pdf))
     assert "Năm 2024 chưa mở kỳ báo cáo nên các cơ quan, đơn vị chưa được yêu cầu báo cáo" in text
     assert "III. KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU" in text and "2020: 38,6%" in text  # the values that exist
