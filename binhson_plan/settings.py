@@ -303,9 +303,10 @@ CACHES = {
     if CACHE_URL
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "binhson"}
 }
-# With Redis, sessions are read from it and kept in the database too (a Redis restart logs no one out): web
-# nodes share nothing but the database and Redis (issue 20).
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db" if CACHE_URL else "django.contrib.sessions.backends.db"
+# Sessions live in the database, which every web node shares (issue 20). Not in Redis (`cached_db`): with Redis
+# down, Django's session code raised and every sign-in and signed-in page answered 500 (the nineteenth probe); and
+# a session is written at most every few minutes now, so the database carries it easily.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # Backups (`manage.py backup`, nightly by the `backup` service of docker-compose.yml): where, and for how long.
 BACKUP_DIR = Path(os.environ.get("BACKUP_DIR", BASE_DIR / "backups"))

@@ -138,6 +138,10 @@ def value_correction(request, slug, code):
         if "note" not in request.POST:  # a post without the field (not the page's) keeps the note it does not name
             replaced = TargetValue.objects.current().filter(target=head, year=data["year"]).first()
             note = replaced.note if replaced else ""
+        shown_year = data["based_on"].partition(":")[0]
+        if data["based_on"] and shown_year != str(data["year"]):  # the year changed in the form: its figure unseen
+            current_of_year = TargetValue.objects.current().filter(target=head, year=data["year"]).first()
+            return _changed_meanwhile(request, target, head, years, data["year"], current_of_year, shown_year)
         try:
             version = record_value(
                 head, data["year"], data["value"], by=request.user, as_of=data["as_of"],
@@ -158,9 +162,11 @@ def value_correction(request, slug, code):
     return render(request, "targets/value_correction.html", context)
 
 
-def _changed_meanwhile(request, target, head, years, year, current):
-    """The correction refused: another version of `year` landed after the page was opened. Everything typed stays;
-    the page now shows the new figure and the form is based on it, so a second post is a decision made seeing it."""
+def _changed_meanwhile(request, target, head, years, year, current, shown_year=None):
+    """The correction refused: another version of `year` landed after the page was opened, or the page showed
+    another year's figure (`shown_year`: the year was changed in the form; the nineteenth probe). Everything typed
+    stays; the page now shows the year's figure and the form is based on it, so a second post is a decision made
+    seeing it."""
     data = request.POST.copy()
     data["based_on"] = seen(year, current)
     form = CorrectionForm(head, years, data)
@@ -171,11 +177,14 @@ def _changed_meanwhile(request, target, head, years, year, current):
         )
     else:
         landed = "số liệu đã bị gỡ"
-    form.add_error(
-        None,
-        f"Số liệu năm {year} vừa được ghi lại ({landed}) sau khi anh/chị mở trang: xin xem số liệu mới rồi đính "
-        "chính. Nội dung anh/chị vừa nhập chưa được lưu, vẫn còn bên dưới.",
-    )
+    if shown_year:
+        figure = f"hiện có: {landed}" if current else "chưa có số liệu"
+        said = (f"Trang đang hiện số liệu năm {shown_year}, còn anh/chị chọn năm {year} (năm {year} {figure}): "
+                f"xin xem số liệu năm {year} rồi đính chính.")  # fmt: skip
+    else:
+        said = (f"Số liệu năm {year} vừa được ghi lại ({landed}) sau khi anh/chị mở trang: xin xem số liệu mới rồi "
+                "đính chính.")  # fmt: skip
+    form.add_error(None, f"{said} Nội dung anh/chị vừa nhập chưa được lưu, vẫn còn bên dưới.")
     context = {"target": target, "head": head, "form": form, "current": current}
     return render(request, "targets/value_correction.html", context, status=409)
 

@@ -54,3 +54,15 @@ def test_the_print_limits_still_hold_on_the_machine_while_the_cache_server_is_do
             for slot in slots:
                 slot.__exit__(None, None, None)
         assert client.get(f"/bao-cao/{report.pk}/in/").status_code == 200  # released: drawn
+
+
+def test_signing_in_and_working_go_on_while_the_cache_server_is_down(client, cast, plan, settings):
+    """The nineteenth probe: sessions kept through Redis (`cached_db`) made every sign-in and every signed-in page
+    answer 500 while Redis was down. Sessions live in the database only."""
+    assert settings.SESSION_ENGINE == "django.contrib.sessions.backends.db"
+    report = current_report(plan, "LDTBXH")
+    with override_settings(CACHES=DEAD):
+        response = client.post("/dang-nhap/", {"username": "canbo.ldtbxh", "password": "binhson-demo"})
+        assert response.status_code == 302
+        assert client.get(f"/bao-cao/{report.pk}/").status_code == 200
+        assert client.post("/dang-xuat/").status_code == 302

@@ -152,3 +152,31 @@ def test_concurrent_corrections_on_postgresql_queue_and_never_fail(cast, plan, f
     assert sorted(statuses.values()) == ([302] + [409] * 5 if from_the_page else [302] * 6)
     assert TargetValue.objects.current().filter(target__code=CODE, year=2026).count() == 1
     assert _versions(plan).count() == (2 if from_the_page else 7)
+
+
+@on("2026-12-06")
+def test_a_correction_whose_year_was_changed_in_the_form_is_refused_until_that_years_figure_is_seen(cast, plan):
+    """The nineteenth probe: the page opened on 2026 carries `based_on=2026:<id>`; choosing 2024 in the year list
+    and posting replaced 2024's figure unseen (and carried 2026's note over)."""
+    target = plan.targets.get(code=CODE)
+    earlier = record_value(target, 2024, Decimal("40"), as_of=datetime.date(2024, 12, 31), source="Báo cáo năm 2024")
+    record_value(target, 2026, Decimal("50"), is_estimate=True, note="Ghi chú của năm 2026.")
+    reviewer = _reviewer(cast)
+    based_on = _opened(reviewer, plan)
+    assert based_on.startswith("2026:")
+    data = {"year": 2024, "value": "45", "as_of": "31/12/2024", "reason": "Số liệu năm 2024 được công bố lại.",
+            "note": "Ghi chú của năm 2026.", "based_on": based_on}  # fmt: skip
+    response = reviewer.post(_url(plan), data)
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert (
+        "Trang đang hiện số liệu năm 2026, còn anh/chị chọn năm 2024 (năm 2024 hiện có: 40%, Báo cáo năm 2024, lúc "
+        in html
+    )
+    assert "Số liệu năm 2024 được công bố lại." in html and 'value="45"' in html  # nothing typed is lost
+    current = TargetValue.objects.current().get(target=target, year=2024)
+    assert current == earlier  # nothing recorded
+    # the page is now based on 2024's figure: posting again, having seen it, is a decision
+    assert f'name="based_on" value="2024:{earlier.pk}"' in html
+    assert reviewer.post(_url(plan), data | {"based_on": f"2024:{earlier.pk}"}).status_code == 302
+    assert TargetValue.objects.current().get(target=target, year=2024).value == Decimal("45")
