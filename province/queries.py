@@ -12,9 +12,10 @@ from tasks.models import Plan
 
 
 def plan_label(plan) -> str:
-    """A plan in a line of the province's tables: the body that issued it (the titles are a sentence long), and
-    "(minh họa)" for an illustrative plan."""
-    return f"{plan.issuing_body} (minh họa)" if plan.is_illustrative else plan.issuing_body
+    """A plan in a line of the province's tables: the area it covers ("huyện Ba Tơ (minh họa)"; the titles are a
+    sentence long). Not the body that issued it: the district People's Committees ended on 01/07/2025 and the
+    province carries their plans (the second browser pass)."""
+    return plan.short_title
 
 
 @dataclass

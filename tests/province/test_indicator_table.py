@@ -77,10 +77,10 @@ def test_every_plans_target_of_an_indicator_with_the_spread_not_an_invented_mean
     assert "Tỷ lệ người dân tộc thiểu số tham gia bảo hiểm y tế" in insurance
     assert ">2025.19</a>" in insurance and ">A.01</a>" in insurance and ">B.01</a>" in insurance
     assert "90%" in insurance and "80%" in insurance  # Bình Sơn's 2024 value, A's
-    assert ("Từ 80% (Ủy ban nhân dân xã A, năm 2024) đến 90% (Ủy ban nhân dân huyện Bình Sơn, năm 2024); "
-            "2/3 kế hoạch có số liệu.") in insurance  # fmt: skip
+    assert ("Từ 80% (Thử nghiệm nạp kế hoạch của một huyện khác (Ủy ban nhân dân xã A), năm 2024) đến 90% "
+            "(huyện Bình Sơn, năm 2024); 2/3 kế hoạch có số liệu.") in insurance  # fmt: skip
     assert "Chưa tính bình quân toàn tỉnh: các kế hoạch chưa báo cáo quyền số (số người dân tộc thiểu số)." in insurance
-    assert "Chưa có số liệu: Ủy ban nhân dân xã B." in insurance
+    assert "Chưa có số liệu: Thử nghiệm nạp kế hoạch của một huyện khác (Ủy ban nhân dân xã B)." in insurance
     assert "Toàn tỉnh" not in insurance
 
 
@@ -90,7 +90,7 @@ def test_a_count_is_summed_only_when_every_plan_has_the_years_value(client, cast
         of_2025 = block(client.get(URL, {"year": 2025}).content.decode(), "ho-ho-tro")
         of_2026 = block(client.get(URL, {"year": 2026}).content.decode(), "ho-ho-tro")
     assert "Toàn tỉnh (cộng 2 kế hoạch): 100% năm 2025." in of_2025
-    assert "Không có chỉ tiêu đo chỉ số này: Ủy ban nhân dân huyện Bình Sơn." in of_2025
+    assert "Không có chỉ tiêu đo chỉ số này: huyện Bình Sơn." in of_2025
     assert "Toàn tỉnh" not in of_2026 and "Chưa cộng toàn tỉnh: chưa đủ số liệu năm 2026 của mọi kế hoạch." in of_2026
 
 
@@ -105,7 +105,8 @@ def test_filters_by_indicator_status_and_plan(client, cast, three_plans):
     counts = block(by_plan, "bhyt-dtts").split('province-figure"')[1].split("</p>", 2)[1]
     # the bold line above stays the spread over every plan, and says so: not read as plan A's own figure
     across = "<strong>Tính trên mọi kế hoạch, không theo bộ lọc: "
-    assert (f"{across}từ 80% (Ủy ban nhân dân xã A, năm 2024) đến 90% (Ủy ban nhân dân huyện Bình Sơn, năm 2024); "
+    assert (f"{across}từ 80% (Thử nghiệm nạp kế hoạch của một huyện khác (Ủy ban nhân dân xã A), năm 2024) "
+            "đến 90% (huyện Bình Sơn, năm 2024); "
             "2/3 kế hoạch có số liệu.") in block(by_plan, "bhyt-dtts")  # fmt: skip
     assert f"{across}toàn tỉnh (cộng 2 kế hoạch): 100% năm 2025." in block(by_status, "ho-ho-tro")
     assert "không theo bộ lọc" not in by_indicator  # a filter on the indicator leaves its rows whole

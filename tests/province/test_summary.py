@@ -125,7 +125,7 @@ def test_two_plans_give_a_ready_summary_with_three_files(client, cast, two_plans
     by_plan = {row[0]: row[1:] for row in rows[2:]}
     assert by_plan[str(tiny)][:2] == (2, 0)  # two reports expected, none sent
     indicators = {row[2].split()[0]: row for row in book["Chỉ tiêu"].iter_rows(min_row=3, values_only=True)}
-    assert indicators["2025.19"][:2] == ("Tỷ lệ người dân tộc thiểu số tham gia bảo hiểm y tế", binh_son.issuing_body)
+    assert indicators["2025.19"][:2] == ("Tỷ lệ người dân tộc thiểu số tham gia bảo hiểm y tế", binh_son.short_title)
     assert indicators["2025.19"][3:5] == ("90%", "2024")
     finals = [row for row in book["Báo cáo tổng hợp"].iter_rows(values_only=True) if row[0] == str(binh_son)]
     assert [(row[1], row[-1]) for row in finals] == [(1, "Chính thức")]
