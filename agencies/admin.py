@@ -1,3 +1,4 @@
+from axes.models import AccessFailureLog
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
@@ -115,6 +116,8 @@ class LoginLockoutAdmin(admin.ModelAdmin):
     @admin.action(description="Mở khóa (xóa các lần đăng nhập sai đã chọn)", permissions=["delete"])
     def unlock(self, request, queryset):
         names = sorted({a.username or a.ip_address or "" for a in queryset})
+        # the hourly budget of guesses from new addresses (agencies.throttling) renews for these accounts too
+        AccessFailureLog.objects.filter(username__in={a.username for a in queryset if a.username}).delete()
         count, _ = queryset.delete()
         self.message_user(request, f"Đã mở khóa: {', '.join(names)} ({count} bản ghi).")
 

@@ -1,6 +1,8 @@
-"""Login throttling on django-axes: one limit per account at one address, a higher one per address, and a
-Vietnamese page that says until when. Settings: AXES_FAILURE_LIMIT (an account from one address),
-LOGIN_FAILURE_LIMIT_PER_ADDRESS, AXES_COOLOFF_TIME, TRUSTED_PROXIES. The administrator unlocks earlier from
+"""Login throttling on django-axes: one limit per account at one address, a higher one per address, an hourly
+budget of guesses per account from addresses that never signed in to it, and a Vietnamese page that says until
+when. An IPv6 client counts as its /64. Settings: AXES_FAILURE_LIMIT (an account from one address),
+LOGIN_FAILURE_LIMIT_PER_ADDRESS, LOGIN_ACCOUNT_GUARD_AFTER, LOGIN_ACCOUNT_NEW_ADDRESS_GUESSES_PER_HOUR,
+AXES_COOLOFF_TIME, TRUSTED_PROXIES. The administrator unlocks earlier from
 the admin (LoginLockout). Why no lock of an account alone: README, "Logins and sessions"."""
 
 import datetime
@@ -11,7 +13,7 @@ import socket
 from axes.handlers.database import AxesDatabaseHandler
 from axes.handlers.proxy import AxesProxyHandler
 from axes.helpers import get_client_username, get_cool_off
-from axes.models import AccessAttempt, AccessLog
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.contrib.auth.signals import user_login_failed
@@ -43,10 +45,29 @@ def _is_trusted_proxy(address: str) -> bool:
     return False
 
 
+IPV6_PREFIX = 64  # what one subscriber gets: a machine picks any address in it at will (privacy addresses)
+
+
+def counted_address(address: str | None) -> str | None:
+    """The address throttling counts for a client at `address`: an IPv4 address as it is, an IPv6 one as the
+    first address of its /64 (2001:db8:1:2::1 and 2001:db8:1:2::ffff both count as 2001:db8:1:2::), since one
+    subscriber's network hands its machines any of 2⁶⁴ addresses; an IPv4-mapped IPv6 one as its IPv4."""
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if parsed.version == 6:
+        if parsed.ipv4_mapped:
+            return str(parsed.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{parsed}/{IPV6_PREFIX}", strict=False).network_address)
+    return str(parsed)
+
+
 def client_address(request) -> str | None:
-    """The address throttling counts (AXES_CLIENT_IP_CALLABLE). X-Forwarded-For only when the request comes
-    from a trusted proxy behind which the portal runs (SECURE_PROXY_SSL_HEADER); a client reaching gunicorn
-    itself cannot choose its address by sending the header."""
+    """The address throttling counts (AXES_CLIENT_IP_CALLABLE; counted_address: an IPv6 client as its /64).
+    X-Forwarded-For only when the request comes from a trusted proxy behind which the portal runs
+    (SECURE_PROXY_SSL_HEADER); a client reaching gunicorn itself cannot choose its address by sending the
+    header."""
     remote = request.META.get("REMOTE_ADDR")
     if settings.SECURE_PROXY_SSL_HEADER and remote and _is_trusted_proxy(remote):
         forwarded, _routable = get_client_ip(
@@ -54,8 +75,8 @@ def client_address(request) -> str | None:
             proxy_order=settings.AXES_IPWARE_PROXY_ORDER,
             request_header_order=settings.AXES_IPWARE_META_PRECEDENCE_ORDER,
         )
-        return forwarded or remote
-    return remote
+        return counted_address(forwarded or remote)
+    return counted_address(remote)
 
 
 def account_name(request, credentials=None) -> str | None:
@@ -89,11 +110,37 @@ def _guarded(request, credentials) -> bool:
     return not AccessLog.objects.filter(username=username, ip_address=address).exists()
 
 
+BUDGET_WINDOW = datetime.timedelta(hours=1)
+
+
+def _budget_spent_until(request, credentials) -> datetime.datetime | None:
+    """When the account's hourly budget of guesses from new addresses renews, if it is spent and this address
+    never signed in to the account; else None. The guesses counted are the wrong passwords that were checked
+    (axes' AccessFailureLog: a try refused by a lock is not logged) within the last hour from addresses with no
+    successful login to the account (AccessLog). The budget is LOGIN_ACCOUNT_GUARD_AFTER (the guesses before
+    the guard) + LOGIN_ACCOUNT_NEW_ADDRESS_GUESSES_PER_HOUR; it renews as its oldest guesses pass the hour."""
+    username, address = get_client_username(request, credentials), getattr(request, "axes_ip_address", None)
+    if not username:
+        return None
+    known = AccessLog.objects.filter(username=username).values("ip_address")
+    if AccessLog.objects.filter(username=username, ip_address=address).exists():
+        return None
+    budget = settings.LOGIN_ACCOUNT_GUARD_AFTER + settings.LOGIN_ACCOUNT_NEW_ADDRESS_GUESSES_PER_HOUR
+    times = list(
+        AccessFailureLog.objects.filter(username=username, attempt_time__gte=timezone.now() - BUDGET_WINDOW)
+        .exclude(ip_address__in=known)
+        .order_by("-attempt_time")
+        .values_list("attempt_time", flat=True)[:budget]
+    )
+    return times[-1] + BUDGET_WINDOW if len(times) >= budget else None
+
+
 class LoginThrottle(AxesDatabaseHandler):
     """axes compares one count with one limit. Its querysets follow AXES_LOCKOUT_PARAMETERS (the account at
     this address, then the address); the address's count is scaled so that reaching its own, higher limit
     reads as reaching the account limit: floor(n × account_limit / address_limit) ≥ account_limit ⇔
-    n ≥ address_limit. A guarded account (_guarded) counts one wrong password from the address as all."""
+    n ≥ address_limit. A guarded account (_guarded) counts one wrong password from the address as all; so
+    does a spent hourly budget of guesses from new addresses (_budget_spent_until), before any guess."""
 
     def _counts(self, request, credentials) -> tuple[int, int, bool]:
         """Failures of the account at this address and of the address; whether the guard raised the first."""
@@ -107,12 +154,18 @@ class LoginThrottle(AxesDatabaseHandler):
     def get_failures(self, request, credentials=None) -> int:
         account_limit, address_limit = _limits()
         pair, address, _ = self._counts(request, credentials)
-        return max(pair, address * account_limit // address_limit)
+        failures = max(pair, address * account_limit // address_limit)
+        if failures < account_limit and _budget_spent_until(request, credentials):
+            return account_limit
+        return failures
 
     def lockout(self, request, credentials=None) -> tuple[str, datetime.datetime] | None:
-        """("account", "guarded" or "address", when the lock ends) for the lock in force that ends last;
-        None if none."""
+        """("account", "guarded", "address" or "budget", when the lock ends) for the lock in force that ends
+        last; None if none."""
         cool_off, found = get_cool_off(request), None
+        budget_until = _budget_spent_until(request, credentials)
+        if budget_until:
+            found = ("budget", budget_until)
         pair, address, guarded = self._counts(request, credentials)
         kinds = ("guarded" if guarded else "account", "address")
         for kind, attempts, count, limit in zip(
@@ -134,6 +187,11 @@ def lockout_message(kind: str, until: datetime.datetime, username: str = "") -> 
         who = (
             f"Tài khoản “{username}” đang bị dò mật khẩu từ nhiều nơi, nên máy chưa từng đăng nhập tài khoản "
             "này chỉ được nhập sai một lần; máy của bạn (địa chỉ mạng này) đã nhập sai"
+        )
+    elif kind == "budget" and username:
+        who = (
+            f"Tài khoản “{username}” đang bị dò mật khẩu từ rất nhiều nơi. Máy đã từng đăng nhập tài khoản này vẫn "
+            "đăng nhập được; máy chưa từng đăng nhập, như máy của bạn (địa chỉ mạng này), không được thử mật khẩu"
         )
     else:
         who = "Máy của bạn (địa chỉ mạng này) đã đăng nhập sai quá nhiều lần"

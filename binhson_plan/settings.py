@@ -87,6 +87,12 @@ AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("LOGIN_LOCKOUT
 # An account guessed this many times within AXES_COOLOFF_TIME, from any addresses, is guarded: an address
 # that never logged in to it gets one wrong password for it, not AXES_FAILURE_LIMIT (agencies.throttling).
 LOGIN_ACCOUNT_GUARD_AFTER = int(os.environ.get("LOGIN_ACCOUNT_GUARD_AFTER", "10"))
+# Past the guard, at most this many wrong passwords an hour for one account are checked from addresses that never
+# signed in to it, all such addresses together; beyond, such an address is refused without its password being
+# checked, while addresses the owner signed in from are still judged on the password. Counted from axes'
+# AccessFailureLog (one row per checked wrong password, kept AXES_ACCESS_FAILURE_LOG_PER_USER_LIMIT per account).
+LOGIN_ACCOUNT_NEW_ADDRESS_GUESSES_PER_HOUR = int(os.environ.get("LOGIN_ACCOUNT_NEW_ADDRESS_GUESSES_PER_HOUR", "10"))
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_HANDLER = "agencies.throttling.LoginThrottle"
 AXES_USERNAME_CALLABLE = "agencies.throttling.account_name"  # the name typed, cut to the length axes stores
 AXES_LOCKOUT_CALLABLE = "agencies.throttling.lockout_page"

@@ -9,7 +9,7 @@ import re
 
 import pytest
 import time_machine
-from axes.models import AccessAttempt, AccessLog
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib.sessions.models import Session
 from django.utils import timezone
 
@@ -258,3 +258,81 @@ def test_an_over_long_user_name_is_a_wrong_login_counted_like_the_others(client,
     assert len(attempt.username) <= stored and attempt.failures_since_start == 4
     response = client.post(url, {"username": "u" * 1000, "password": "x"}, REMOTE_ADDR=OFFICE)
     assert response.status_code == 429
+
+
+def _via_proxy(settings):
+    """Behind the trusted proxy, as deploy/nginx.conf (which listens on [::]:443) forwards every client."""
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    settings.TRUSTED_PROXIES = ["127.0.0.1"]
+
+    def log_in_from(client, username, password, address):
+        return client.post("/dang-nhap/", {"username": username, "password": password}, REMOTE_ADDR="127.0.0.1",
+                           HTTP_X_FORWARDED_FOR=address, HTTP_X_FORWARDED_PROTO="https", secure=True)  # fmt: skip
+
+    return log_in_from
+
+
+def test_an_ipv6_client_counts_as_its_64_network(client, cast, settings):
+    """The probe: 60 wrong passwords from 2001:db8:1:2::1 … ::3c, each address of the same /64 counted apart,
+    then the right one from 2001:db8:1:2::ffff got in. The /64 is one client: locked after five, whatever
+    address in it the next try comes from; another /64 is another client."""
+    log_in_from = _via_proxy(settings)
+    for host in range(1, 61):
+        response = log_in_from(client, "vanphong", f"sai-{host}", f"2001:db8:1:2::{host:x}")
+    assert response.status_code == 429
+    assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {"2001:db8:1:2::"}
+    assert AccessAttempt.objects.get().failures_since_start == 5  # the other 55 were refused unchecked
+    response = log_in_from(client, "vanphong", PASSWORD, "2001:db8:1:2::ffff")
+    assert response.status_code == 429 and not is_logged_in(client)
+    assert "Tài khoản “vanphong” đã bị nhập sai mật khẩu quá nhiều lần từ máy này" in response.content.decode()
+    # the same without the proxy: REMOTE_ADDR itself is grouped too
+    assert log_in(client, "vanphong", PASSWORD, address="2001:db8:1:2:aaaa::1").status_code == 429
+    owner = client.__class__()
+    assert log_in_from(owner, "vanphong", PASSWORD, "2001:db8:1:3::1").status_code == 302 and is_logged_in(owner)
+    assert AccessLog.objects.filter(username="vanphong", ip_address="2001:db8:1:3::").exists()
+    # IPv4 stays exact; an IPv4-mapped IPv6 address is its IPv4 one
+    assert log_in_from(client.__class__(), "lanhdao", "sai", "::ffff:192.0.2.77").status_code == 200
+    assert AccessAttempt.objects.filter(username="lanhdao", ip_address="192.0.2.77").exists()
+
+
+def test_many_new_addresses_share_an_hourly_budget_of_checked_guesses(client, cast, settings):
+    """The probe: past the guard, every new address still had one guess checked, so 30 addresses had 30 guesses
+    and the right password from the 31st got in. Past LOGIN_ACCOUNT_GUARD_AFTER, all the addresses that never
+    signed in to the account share LOGIN_ACCOUNT_NEW_ADDRESS_GUESSES_PER_HOUR (10) checked guesses an hour; the
+    11th is refused without its password being checked, while the owner's usual machine still gets in; the
+    budget renews after the hour."""
+    settings.LOGIN_ACCOUNT_NEW_ADDRESS_GUESSES_PER_HOUR = 10
+    log_in_from = _via_proxy(settings)
+    start = datetime.datetime(2026, 12, 7, 8, 0, tzinfo=datetime.UTC)
+    with time_machine.travel(start, tick=False) as clock:
+        assert log_in(client.__class__(), "vanphong", PASSWORD).status_code == 302  # her office is known
+        for machine in (1, 2):  # ten wrong passwords: the account is guarded
+            for attempt in range(5):
+                log_in_from(client, "vanphong", f"sai-{attempt}", f"203.0.113.{machine}")
+        for machine in range(3, 13):  # ten new addresses, one checked guess each
+            clock.move_to(start + datetime.timedelta(minutes=machine))
+            assert log_in_from(client, "vanphong", "sai-lan-dau", f"203.0.113.{machine}").status_code == 429
+        checked = AccessFailureLog.objects.filter(username="vanphong").count()
+        assert checked == 20
+        # the 11th new address (an IPv6 /64 as well): refused, its guess not checked nor counted
+        for address in ("203.0.113.13", "2001:db8:9::1", "198.51.100.99"):
+            response = log_in_from(client, "vanphong", "sai-nua", address)
+            assert response.status_code == 429 and not is_logged_in(client)
+        assert AccessFailureLog.objects.filter(username="vanphong").count() == checked
+        # even with the right password (her phone, a new address): not judged on it
+        phone = client.__class__()
+        response = log_in_from(phone, "vanphong", PASSWORD, "198.51.100.50")
+        page = response.content.decode()
+        assert response.status_code == 429 and not is_logged_in(phone)
+        assert "Tài khoản “vanphong” đang bị dò mật khẩu từ rất nhiều nơi." in page
+        assert "Máy đã từng đăng nhập tài khoản này vẫn đăng nhập được" in page
+        # the budget renews as its oldest guesses (08:00 UTC) pass the hour; Asia/Ho_Chi_Minh is UTC+7
+        assert "Xin thử lại sau 16:00 ngày 07/12/2026 (khoảng 48 phút nữa)" in page  # 09:00 UTC; now 08:12
+        # other accounts are not touched by vanphong's budget
+        assert log_in_from(client.__class__(), "lanhdao", PASSWORD, "198.51.100.51").status_code == 302
+        # meanwhile the owner, from her usual machine, gets in
+        office = client.__class__()
+        assert log_in(office, "vanphong", PASSWORD).status_code == 302 and is_logged_in(office)
+        # an hour after the guesses the budget is whole again: a new address is judged on its password
+        clock.move_to(start + datetime.timedelta(hours=1, minutes=13))
+        assert log_in_from(phone, "vanphong", PASSWORD, "198.51.100.50").status_code == 302 and is_logged_in(phone)
