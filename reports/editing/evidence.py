@@ -10,7 +10,7 @@ from django.conf import settings
 from PIL import Image
 
 from binhson_plan.number_format import too_large
-from reports.editing.office_macros import OLE_MAGIC, Unreadable, ole_has_macros, ole_kind, ooxml_code
+from reports.editing.office_macros import OLE_MAGIC, Unreadable, ole_has_macros, ole_kind, ooxml_code, ooxml_outside
 
 ALLOWED = {
     "application/pdf": "PDF",
@@ -105,14 +105,28 @@ def _macro_message(name: str) -> str:
 
 def _code(upload, kind, name) -> str:
     """Why the file is refused for what it runs: macros (whatever the file is named, however its parts are
-    named or its XML written), ActiveX controls or embedded objects; "" if it holds none."""
+    named or its XML written), ActiveX controls or embedded objects, what it fetches or runs from outside when
+    it opens; "" if it holds none."""
     upload.seek(0)
     if "openxmlformats" in kind:
         try:
             with zipfile.ZipFile(upload) as archive:  # opened once already by _damage()
                 part = ooxml_code(archive)
+                outside = "" if part else ooxml_outside(archive)
         except Exception:  # Unreadable, or a member that does not unpack (checked once already by _damage())
             return f"Tệp “{name}” bị hỏng hoặc không đọc được (tệp Office bị hỏng)."
+        if outside.startswith("dde:"):
+            return (
+                f"Tệp “{name}” có trường hoặc công thức DDE (lệnh gọi chương trình khác khi mở tệp): không nhận vì "
+                "có thể chạy mã độc trên máy người xem. Xoá trường, công thức đó hoặc lưu lại thành PDF rồi tải lên."
+            )
+        if outside:
+            return (
+                f"Tệp “{name}” có liên kết tới tệp hoặc địa chỉ bên ngoài được tải về khi mở tệp (khung, hình ảnh, "
+                "tệp trên máy khác…): không nhận vì có thể làm lộ thông tin đăng nhập của người xem hoặc tải mã độc. "
+                "Xoá liên kết đó (chỉ giữ liên kết trang web http, https hoặc thư điện tử) hoặc lưu lại thành PDF "
+                "rồi tải lên."
+            )
         if not part:
             return ""
         if "attachedtemplate" in part.lower():  # not a macro of its own: it fetches a template when opened

@@ -8,6 +8,11 @@ settings is refused as well.
 
 An Office 97–2003 file (.doc, .xls) is an OLE container: it must hold the main stream of a Word document
 (`WordDocument`) or an Excel workbook (`Workbook`, or `Book` for Excel 5/95), and no macro storage.
+
+What an OOXML file fetches or runs from outside when it opens (issue 17, third probe): a relationship to an
+external target (a frame or picture on another server, a `file:` or `\\\\host` share that hands over the
+Windows login) other than a plain web or mail hyperlink, a DDE/DDEAUTO field of Word, a DDE formula or link
+of Excel.
 """
 
 import re
@@ -42,6 +47,19 @@ CODE_MARKERS = (
 # fetched from a server when the file opens).
 CODE_RELATIONSHIPS = CODE_MARKERS + ("attachedtemplate", "/control")
 SAFE_BIN = re.compile(r"^(word|xl|ppt)/printersettings/printersettings\d+\.bin$", re.IGNORECASE)
+
+# An external hyperlink the reader follows only by clicking it: to a web page or an e-mail address.
+SAFE_LINK = re.compile(r"^(https?://|mailto:)", re.IGNORECASE)
+# A target that points outside the package whatever its TargetMode says: a URI scheme, a UNC or protocol-relative
+# path.
+OUTSIDE_TARGET = re.compile(r"^([a-z][a-z0-9+.-]*:|[\\/]{2})", re.IGNORECASE)
+# A Word field that runs another program (DDEAUTO: as soon as the file opens), anywhere in the field's
+# instruction.
+DDE_FIELD = re.compile(r"\bDDE(AUTO)?\b", re.IGNORECASE)
+# An Excel DDE formula, `cmd|' /C calc'!A0`: a "|" outside string literals and quoted sheet names.
+QUOTED = re.compile(r"\"(?:[^\"]|\"\")*\"|'(?:[^']|'')*'")
+# Excel's own record of a DDE or OLE link (xl/externalLinks/externalLinkN.xml).
+LINK_ELEMENTS = {"ddeLink", "oleLink"}
 
 OLE_MAIN_STREAMS = {
     "application/msword": ("worddocument",),
@@ -79,8 +97,98 @@ def ooxml_code(archive: zipfile.ZipFile) -> str:
     return ""
 
 
+def ooxml_outside(archive: zipfile.ZipFile) -> str:
+    """What the zip fetches or runs from outside when it opens: "link: <part>: <target>" for an external
+    relationship other than a web or mail hyperlink, "dde: <part>" for a DDE field, formula or link; or "".
+    Raises Unreadable on broken XML. ooxml_code() has checked the zip first."""
+    for member in archive.infolist():
+        name = member.filename
+        if name.lower().endswith(".rels"):
+            for relationship in _elements(archive, member, {"Relationship"}):
+                target = relationship.get("Target", "").strip()
+                external = relationship.get("TargetMode", "").strip().lower() == "external"
+                if not external and not OUTSIDE_TARGET.match(target):
+                    continue
+                hyperlink = relationship.get("Type", "").strip().lower().endswith("/hyperlink")
+                if not (hyperlink and SAFE_LINK.match(target) and "\\" not in target):
+                    return f"link: {name}: {target}"
+        elif _looks_like_xml(archive, member) and _runs_dde(archive, member):
+            return f"dde: {name}"
+    return ""
+
+
+def _looks_like_xml(archive: zipfile.ZipFile, member) -> bool:
+    with archive.open(member) as part:
+        head = part.read(4).lstrip()
+    return head.startswith((b"<", b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff"))
+
+
+def _runs_dde(archive: zipfile.ZipFile, member) -> bool:
+    """A DDE field (its instruction joined across runs, nested fields apart) or a DDE formula or link in
+    the part. Read as a stream: a document part may be larger than XML_PART_LIMIT. A DDE formula or link
+    counts as the instruction "DDE"."""
+    fields = []  # the instruction of each open complex field, innermost last
+    formulas = []  # the text of the open <f> element
+    tags = []  # the local names of the open elements
+    found = []  # the instructions met
+
+    def start(tag, attributes):
+        local = tag.rpartition(":")[2]
+        tags.append(local)
+        values = {key.rpartition(":")[2]: value for key, value in attributes.items()}
+        if local == "fldSimple":
+            found.append(values.get("instr", ""))
+        elif local == "fldChar":
+            kind = values.get("fldCharType", "")
+            if kind == "begin":
+                fields.append([])
+            elif kind == "end" and fields:
+                found.append("".join(fields.pop()))
+        elif local in LINK_ELEMENTS:
+            found.append("DDE")
+        elif local == "f":
+            formulas.append([])
+
+    def end(tag):
+        local = tags.pop()
+        if local == "f" and formulas:
+            formula = QUOTED.sub("", "".join(formulas.pop()))
+            if "|" in formula:
+                found.append("DDE")
+
+    def text(data):
+        if tags and tags[-1] in ("instrText", "delInstrText") and fields:
+            fields[-1].append(data)
+        elif tags and tags[-1] in ("instrText", "delInstrText"):
+            found.append(data)  # an instruction outside any field: read all the same
+        elif tags and tags[-1] == "f" and formulas:
+            formulas[-1].append(data)
+
+    def refuse(*args):
+        raise Unreadable(f"{member.filename}: DTD")
+
+    parser = xml.parsers.expat.ParserCreate()  # names by their local part, whatever their prefix: an unbound
+    parser.StartElementHandler = start  # prefix is no reason to miss a field
+    parser.EndElementHandler = end
+    parser.CharacterDataHandler = text
+    parser.StartDoctypeDeclHandler = refuse
+    parser.EntityDeclHandler = refuse
+    try:
+        with archive.open(member) as part:
+            parser.ParseFile(part)
+    except xml.parsers.expat.ExpatError as error:
+        raise Unreadable(f"{member.filename}: {error}") from error
+    found += ["".join(field) for field in fields]  # fields left open too
+    return any(DDE_FIELD.search(instruction) for instruction in found)
+
+
 def _attributes(archive: zipfile.ZipFile, member, elements: set[str], attribute: str) -> list[str]:
     """The `attribute` of every element named in `elements` (namespace aside) in the part `member`."""
+    return [found.get(attribute, "") for found in _elements(archive, member, elements)]
+
+
+def _elements(archive: zipfile.ZipFile, member, elements: set[str]) -> list[dict[str, str]]:
+    """The attributes of every element named in `elements` (namespace aside) in the part `member`."""
     name = member.filename
     if member.file_size > XML_PART_LIMIT:
         raise Unreadable(name)
@@ -88,7 +196,7 @@ def _attributes(archive: zipfile.ZipFile, member, elements: set[str], attribute:
 
     def start(tag, attributes):
         if tag.rpartition(" ")[2] in elements:
-            found.append(attributes.get(attribute, ""))
+            found.append(attributes)
 
     def refuse(*args):
         raise Unreadable(f"{name}: DTD")

