@@ -179,8 +179,16 @@ def check_reviews(user, plan, year: int | None = None) -> None:
         raise PermissionDenied(NOT_YOUR_PLAN.format(plan=plan.short_title))
 
 
-def _report(pk):
-    return get_object_or_404(AgencyReport.objects.select_related("agency", "cycle__plan"), pk=pk)
+def in_plan(slug, field: str = "plan__slug") -> dict:
+    """The filter that keeps a lookup within the plan its address names (`slug`; None: an old plan-less address,
+    still served for the POSTs of forms opened before the addresses carried their plan). In the lookup's own query:
+    a wrong plan is the same 404 as a missing id, at no extra query."""
+    return {} if slug is None else {field: slug}
+
+
+def _report(pk, slug=None):
+    reports = AgencyReport.objects.select_related("agency", "cycle__plan")
+    return get_object_or_404(reports, pk=pk, **in_plan(slug, "cycle__plan__slug"))
 
 
 def is_member(user, report) -> bool:
@@ -195,8 +203,8 @@ def shows_content(user, report) -> bool:
     return report.is_shared or is_member(user, report)
 
 
-def get_report_for_reader(request, pk) -> AgencyReport:
-    report = _report(pk)
+def get_report_for_reader(request, pk, slug=None) -> AgencyReport:
+    report = _report(pk, slug)
     if can_read_all(request.user) and reads_plan(request.user, report.cycle.plan) or is_member(request.user, report):
         return report
     if can_read_all(request.user):
@@ -206,9 +214,9 @@ def get_report_for_reader(request, pk) -> AgencyReport:
     raise PermissionDenied("Bạn chỉ xem được báo cáo của đơn vị mình.")
 
 
-def get_report_content_for_reader(request, pk) -> AgencyReport:
+def get_report_content_for_reader(request, pk, slug=None) -> AgencyReport:
     """A report whose content (files, print) the reader may have: see `shows_content`."""
-    report = get_report_for_reader(request, pk)
+    report = get_report_for_reader(request, pk, slug)
     if not shows_content(request.user, report):
         raise PermissionDenied(REOPENED if report.is_reopened else UNSENT)
     return report
@@ -232,8 +240,8 @@ def is_own_staff(user, report) -> bool:
     return report.agency == user_agency(user) and has_role(user, Role.AGENCY_STAFF)
 
 
-def get_report_for_editor(request, pk) -> AgencyReport:
-    return check_editor(request, _report(pk))
+def get_report_for_editor(request, pk, slug=None) -> AgencyReport:
+    return check_editor(request, _report(pk, slug))
 
 
 def check_editor(request, report) -> AgencyReport:
@@ -243,8 +251,8 @@ def check_editor(request, report) -> AgencyReport:
     return report
 
 
-def get_report_for_reviewer(request, pk) -> AgencyReport:
-    report = _report(pk)
+def get_report_for_reviewer(request, pk, slug=None) -> AgencyReport:
+    report = _report(pk, slug)
     check_reviews(request.user, report.cycle.plan, report.cycle.year)
     return report
 

@@ -91,10 +91,10 @@ def consolidated_choice(request):
     return choose_plan(request, access.plans_read_by(request.user), "reports:consolidated", "Báo cáo tổng hợp")
 
 
-def _reported(request, pk) -> ConsolidatedReport:
+def _reported(request, pk, slug=None) -> ConsolidatedReport:
     """A consolidated report (404 if none) of a plan the user reads."""
     _reader(request)
-    report = get_object_or_404(ConsolidatedReport.objects.select_related("plan"), pk=pk)
+    report = get_object_or_404(ConsolidatedReport.objects.select_related("plan"), pk=pk, **access.in_plan(slug))
     if not access.reads_plan(request.user, report.plan):
         raise PermissionDenied(access.not_reading(request.user, report.plan))
     return report
@@ -191,9 +191,9 @@ def _start(request, plan, year, form):
     return redirect(f"{reverse('reports:consolidated', args=[plan.slug])}?nam={year}")
 
 
-def consolidated_status(request, pk):
-    report = _reported(request, pk)
-    files = {kind: reverse("reports:consolidated_file", args=[pk, kind]) for kind in CONTENT_TYPES}
+def consolidated_status(request, pk, slug=None):
+    report = _reported(request, pk, slug)
+    files = {kind: reverse("reports:consolidated_file", args=[report.plan.slug, pk, kind]) for kind in CONTENT_TYPES}
     markable = access.reviews(request.user, report.plan) and report.state == BuildState.READY and not report.is_final
     # a version that finished while its page was open gets its button from here: its confirmation says the same
     coverage = _coverage_notes(report.plan, report.year, [report]).get(report.pk, "") if markable else ""
@@ -204,14 +204,14 @@ def consolidated_status(request, pk):
             "error": report.error,
             "files": files if report.state == BuildState.READY else {},
             "is_final": report.is_final,
-            "final_url": reverse("reports:consolidated_final", args=[pk]) if markable else "",
+            "final_url": reverse("reports:consolidated_final", args=[report.plan.slug, pk]) if markable else "",
             "coverage": coverage,
         }
     )
 
 
-def consolidated_file(request, pk, kind):
-    report = _reported(request, pk)
+def consolidated_file(request, pk, kind, slug=None):
+    report = _reported(request, pk, slug)
     if kind not in CONTENT_TYPES or report.state != BuildState.READY:
         raise Http404("Tệp chưa có.")
     field = getattr(report, kind)
@@ -230,9 +230,9 @@ def consolidated_file(request, pk, kind):
 
 
 @require_POST
-def consolidated_final(request, pk):
+def consolidated_final(request, pk, slug=None):
     access.require_reviewer(request)
-    report = get_object_or_404(ConsolidatedReport.objects.select_related("plan"), pk=pk)
+    report = get_object_or_404(ConsolidatedReport.objects.select_related("plan"), pk=pk, **access.in_plan(slug))
     access.check_reviews(request.user, report.plan)
     try:
         report.mark_final(by=request.user)

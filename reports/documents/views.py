@@ -56,9 +56,9 @@ def _addressee(issuer) -> str:
     return f"{issuer.issuing_body} (qua {issuer.reviewer_name})"
 
 
-def report_pdf(request, pk):
+def report_pdf(request, pk, slug=None):
     """The agency's report in the official layout, with its own name under the district's."""
-    report = access.get_report_content_for_reader(request, pk)
+    report = access.get_report_content_for_reader(request, pk, slug)
     plan = report.cycle.plan
     year, step = report.cycle.year, Lineage.load().ended.get(report.agency_id)
     if step and step.effective_on <= report.cycle.due_on:  # ended before its year was reported: the body of its time

@@ -75,8 +75,8 @@ def my_reports(request):
     return render(request, "reports/report_list.html", {"agency": agency, "reports": reports, "sent_back": sent_back})
 
 
-def report_detail(request, pk):
-    report = access.get_report_for_reader(request, pk)
+def report_detail(request, pk, slug=None):
+    report = access.get_report_for_reader(request, pk, slug)
     is_editor = access.is_own_staff(request.user, report)
     if request.method == "POST":
         return _save(request, access.check_editor(request, report))
@@ -309,8 +309,8 @@ def target_rows(report) -> list[dict]:
     return rows
 
 
-def evidence_download(request, pk, evidence_id):
-    report = access.get_report_content_for_reader(request, pk)
+def evidence_download(request, pk, evidence_id, slug=None):
+    report = access.get_report_content_for_reader(request, pk, slug)
     evidence = get_object_or_404(Evidence, pk=evidence_id, entry__report=report)
     try:
         content = evidence.file.open("rb")
@@ -332,11 +332,11 @@ def evidence_download(request, pk, evidence_id):
 
 
 @require_POST
-def evidence_delete(request, pk, evidence_id):
+def evidence_delete(request, pk, evidence_id, slug=None):
     """Removes a file as a save does: only from the version the page showed (its form's `version`; a request
     without one is refused like one from an older page), under the same row lock. Nothing keeps the removed file:
     the history records the removal by name and never serves the file, so it leaves the disk once this commits."""
-    report = access.get_report_for_editor(request, pk)
+    report = access.get_report_for_editor(request, pk, slug)
     if not report.is_editable:
         raise PermissionDenied("Báo cáo này không sửa được nữa.")
     evidence = get_object_or_404(Evidence, pk=evidence_id, entry__report=report)

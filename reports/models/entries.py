@@ -124,7 +124,8 @@ class Evidence(models.Model):
         return self.original_name
 
     def get_absolute_url(self):
-        return reverse("reports:evidence", args=[self.entry.report_id, self.pk])
+        report = self.entry.report  # on a report's page: `{% url 'reports:evidence' plan.slug report.pk ev.pk %}`
+        return reverse("reports:evidence", args=[report.cycle.plan.slug, report.pk, self.pk])
 
 
 class TargetEntry(models.Model):

@@ -118,7 +118,7 @@ class AgencyReport(models.Model):
         return f"Báo cáo năm {self.cycle.year} của {self.agency.name}"
 
     def get_absolute_url(self):
-        return reverse("reports:detail", args=[self.pk])
+        return reverse("reports:detail", args=[self.cycle.plan.slug, self.pk])  # its plan: load cycle__plan with it
 
     # One meaning of the due date, everywhere (the agency's page, the review queue, the dashboard, the exports
     # and Phụ lục 3): "gửi muộn" is a FIRST submission after the due date (stored in `is_late` by `submit`);

@@ -51,8 +51,8 @@ TYPED_ON_THE_PORTAL = (
 )
 
 
-def workbook_download(request, pk):
-    report = access.get_report_for_reader(request, pk)
+def workbook_download(request, pk, slug=None):
+    report = access.get_report_for_reader(request, pk, slug)
     if not can_download(request.user, report):
         if access.reviews(request.user, report.cycle.plan) and report.is_reopened:
             raise PermissionDenied(access.REOPENED)
@@ -70,8 +70,8 @@ BUSY = (
 
 
 @require_POST
-def workbook_upload(request, pk):
-    report = access.get_report_for_editor(request, pk)
+def workbook_upload(request, pk, slug=None):
+    report = access.get_report_for_editor(request, pk, slug)
     form = WorkbookUploadForm(request.POST, request.FILES)
     if not form.is_valid():
         return _refused(request, report, [e for errors in form.errors.values() for e in errors], 400)
@@ -119,8 +119,8 @@ def _refused(request, report, errors, status, confirm=False, retry_form=None):
 ZIP = "Tệp nén chưa tạo được"
 
 
-def cycle_workbooks(request, pk):
-    cycle = get_object_or_404(ReportingCycle.objects.select_related("plan"), pk=pk)
+def cycle_workbooks(request, pk, slug=None):
+    cycle = get_object_or_404(ReportingCycle.objects.select_related("plan"), pk=pk, **access.in_plan(slug))
     access.check_reviews(request.user, cycle.plan)
     # a year's workbooks take seconds to write: drawn under the prints' limits (binhson_plan.upload_lock), so that a
     # few reviewers' tabs cannot hold every worker (the tenth probe)

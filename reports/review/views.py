@@ -79,8 +79,8 @@ def _changed(request, exc: ReportChanged, verb: str):
 
 
 @require_POST
-def approve(request, pk):
-    report = access.get_report_for_reviewer(request, pk)
+def approve(request, pk, slug=None):
+    report = access.get_report_for_reviewer(request, pk, slug)
     try:
         workflow.approve(report, by=request.user, seen=_seen(request))
     except ReportChanged as exc:
@@ -95,8 +95,8 @@ def approve(request, pk):
 
 
 @require_POST
-def send_back(request, pk):
-    report = access.get_report_for_reviewer(request, pk)
+def send_back(request, pk, slug=None):
+    report = access.get_report_for_reviewer(request, pk, slug)
     form = SendBackForm(request.POST, report=report)
     if not form.is_valid():
         return render_view(request, report, send_back_form=form, status=422)
@@ -117,10 +117,10 @@ def send_back(request, pk):
 
 
 @require_POST
-def set_due(request, pk):
+def set_due(request, pk, slug=None):
     """The reviewer gives a report its own due date (one a reorganisation opened late in the season); lateness is
     judged against it when the report is sent."""
-    report = access.get_report_for_reviewer(request, pk)
+    report = access.get_report_for_reviewer(request, pk, slug)
     form = ReportDueForm(request.POST, instance=report)
     if not form.is_valid():
         return render_view(request, report, due_form=form, status=422)
@@ -132,8 +132,8 @@ def set_due(request, pk):
 
 
 @require_POST
-def reopen(request, pk):
-    report = access.get_report_for_reviewer(request, pk)
+def reopen(request, pk, slug=None):
+    report = access.get_report_for_reviewer(request, pk, slug)
     form = SendBackForm(request.POST)
     if not form.is_valid():
         return render_view(request, report, send_back_form=form, status=422)
@@ -146,10 +146,10 @@ def reopen(request, pk):
 
 
 @require_POST
-def respond_to_proposal(request, pk, proposal_id):
+def respond_to_proposal(request, pk, proposal_id, slug=None):
     """Only a proposal the reviewer can read: of a report sent and not returned (`access.shows_content`). One the
     agency has typed but not sent is its own: 404, as for an id that does not exist (ids are sequential)."""
-    report = access.get_report_for_reviewer(request, pk)
+    report = access.get_report_for_reviewer(request, pk, slug)
     proposal = Proposal.objects.filter(pk=proposal_id, report=report).first()
     if proposal is None or not access.shows_content(request.user, report):
         raise Http404
@@ -183,9 +183,9 @@ def cycle_list(request, slug):
     return render(request, "reports/cycle_list.html", {"plan": plan, "cycles": cycles, "form": form})
 
 
-def cycle_edit(request, pk):
+def cycle_edit(request, pk, slug=None):
     access.require_reviewer(request)
-    cycle = get_object_or_404(ReportingCycle.objects.select_related("plan"), pk=pk)
+    cycle = get_object_or_404(ReportingCycle.objects.select_related("plan"), pk=pk, **access.in_plan(slug))
     access.check_reviews(request.user, cycle.plan)
     form = CycleDatesForm(request.POST or None, instance=cycle)
     if request.method == "POST" and form.is_valid():
