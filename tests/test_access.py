@@ -66,12 +66,13 @@ def test_every_route_is_covered_by_these_tests():
     tested |= {"ke-hoach/<slug:slug>/chi-tieu/<str:code>/dieu-chinh-tinh-trang/",
                "ke-hoach/<slug:slug>/chi-tieu/<str:code>/dinh-chinh/"}  # fmt: skip
     # Report URLs: every role is tested in tests/reports/test_report_access.py.
-    tested |= {"bao-cao/", "bao-cao/<int:pk>/", "bao-cao/<int:pk>/minh-chung/<int:evidence_id>/",
-               "bao-cao/<int:pk>/minh-chung/<int:evidence_id>/xoa/", "bao-cao/<int:pk>/duyet/",
-               "bao-cao/<int:pk>/tra-lai/", "bao-cao/<int:pk>/mo-lai/",
+    tested |= {"bao-cao/", "bao-cao/<int:pk>/", "bao-cao/<int:pk>/in/",
+               "bao-cao/<int:pk>/minh-chung/<int:evidence_id>/", "bao-cao/<int:pk>/minh-chung/<int:evidence_id>/xoa/",
+               "bao-cao/<int:pk>/duyet/", "bao-cao/<int:pk>/tra-lai/", "bao-cao/<int:pk>/mo-lai/",
                "bao-cao/<int:pk>/kien-nghi/<int:proposal_id>/", "tham-dinh/", "ky-bao-cao/",
                "ke-hoach/<slug:slug>/tham-dinh/", "ke-hoach/<slug:slug>/ky-bao-cao/",
-               "ky-bao-cao/<int:pk>/", "bao-cao/<int:pk>/han-gui/"}  # fmt: skip
+               "ky-bao-cao/<int:pk>/", "bao-cao/<int:pk>/han-gui/", "tong-hop/<int:pk>/trang-thai/",
+               "tong-hop/<int:pk>/tep/<str:kind>/", "tong-hop/<int:pk>/chinh-thuc/"}  # fmt: skip
     # The favicon is public on purpose (every browser asks for it): tests/test_demo_pages.py.
     tested |= {"favicon.ico"}
     # The public page's workbook, public like the page: PUBLIC above and
@@ -83,13 +84,15 @@ def test_every_route_is_covered_by_these_tests():
                "ke-hoach/<slug:slug>/nhap-so-lieu/",
                "api/plans/<slug:slug>/progress/"}  # fmt: skip
     # Consolidated report and printing: tests/reports/consolidated/test_consolidated_pages.py and test_consolidated.py.
-    tested |= {"tong-hop/", "ke-hoach/<slug:slug>/tong-hop/", "tong-hop/<int:pk>/trang-thai/",
-               "tong-hop/<int:pk>/tep/<str:kind>/",
-               "tong-hop/<int:pk>/chinh-thuc/", "bao-cao/<int:pk>/in/"}  # fmt: skip
+    tested |= {"tong-hop/", "ke-hoach/<slug:slug>/tong-hop/"}
     # Offline entry in Excel, every role: tests/reports/offline/test_offline_entry.py.
     tested |= {"bao-cao/<int:pk>/excel/", "bao-cao/<int:pk>/excel/tai-len/", "ky-bao-cao/<int:pk>/excel.zip"}
     # The province view and its yearly summary, every role: tests/province/test_overview.py and test_summary.py.
     tested |= {"tinh/", "tinh/bang-tinh.xlsx", "tinh/tong-hop/", "tinh/tong-hop/<int:pk>/tep/<str:kind>/"}
+    # A report, a consolidated report and a cycle under their plan: every role × every address in
+    # test_every_role_at_every_address_under_the_plan below; the old plan-less addresses above (the roles through
+    # their 301) and their 301 itself in test_an_old_address_sends_a_get_on_for_good below.
+    tested |= {f"ke-hoach/<slug:slug>/{route}" for route in UNDER_PLAN}
     assert set(route_names(get_resolver().url_patterns)) == tested
 
 
@@ -142,7 +145,7 @@ def test_login_with_a_wrong_password_says_so_in_vietnamese(client, cast):
 def test_login_with_the_demo_password_lands_on_the_agency_report(client, cast):
     open_this_year()  # the nightly job of the year's first day opened it
     response = client.post("/dang-nhap/", {"username": "canbo.binhan", "password": "binhson-demo"}, follow=True)
-    assert response.redirect_chain[-1][0].startswith("/bao-cao/")
+    assert response.redirect_chain[-1][0].startswith(f"/ke-hoach/{SLUG}/bao-cao/")
     assert "Báo cáo năm" in response.content.decode() and "Ủy ban nhân dân xã Bình An" in response.content.decode()
 
 
@@ -359,3 +362,182 @@ def test_an_agency_page_shows_staff_nothing_of_the_plans_where_their_agency_has_
     assert "Đơn vị không chủ trì nhiệm vụ nào." in page and "Đơn vị không phụ trách chỉ tiêu nào." in page
     client.force_login(cast["canbo.binhkhuong"])  # Bình Khương has a part in Trà Bồng's plan
     assert f"/ke-hoach/{TRA_BONG}/" in client.get("/co-quan/TRB-PDT/").content.decode()
+
+
+# Reports, consolidated reports and cycles are addressed under their plan (issue 19 point 7). Bình Sơn's report of
+# the Phòng Lao động (a draft with a file, a proposal), its cycle of 2026 and a consolidated version built.
+UNDER_PLAN = [
+    "bao-cao/<int:pk>/",
+    "bao-cao/<int:pk>/minh-chung/<int:evidence_id>/",
+    "bao-cao/<int:pk>/minh-chung/<int:evidence_id>/xoa/",
+    "bao-cao/<int:pk>/duyet/",
+    "bao-cao/<int:pk>/tra-lai/",
+    "bao-cao/<int:pk>/mo-lai/",
+    "bao-cao/<int:pk>/han-gui/",
+    "bao-cao/<int:pk>/kien-nghi/<int:proposal_id>/",
+    "bao-cao/<int:pk>/in/",
+    "bao-cao/<int:pk>/excel/",
+    "bao-cao/<int:pk>/excel/tai-len/",
+    "ky-bao-cao/<int:pk>/",
+    "ky-bao-cao/<int:pk>/excel.zip",
+    "tong-hop/<int:pk>/trang-thai/",
+    "tong-hop/<int:pk>/tep/<str:kind>/",
+    "tong-hop/<int:pk>/chinh-thuc/",
+]
+OWNER = {"canbo.ldtbxh"}
+REVIEWERS = {"vanphong", "sodantoc"}
+READERS = REVIEWERS | {"lanhdao", "quantri"}
+# (method, address after /ke-hoach/<slug>/, the report's state, the roles that may, their status)
+UNDER_PLAN_RULES = [
+    ("get", "bao-cao/{pk}/", "draft", OWNER | READERS, 200),
+    ("post", "bao-cao/{pk}/", "draft", OWNER, 302),
+    ("get", "bao-cao/{pk}/minh-chung/{ev}/", "draft", OWNER, 200),
+    ("get", "bao-cao/{pk}/minh-chung/{ev}/", "submitted", OWNER | READERS, 200),
+    ("post", "bao-cao/{pk}/minh-chung/{ev}/xoa/", "draft", OWNER, 302),
+    ("post", "bao-cao/{pk}/duyet/", "submitted", REVIEWERS, 302),
+    ("post", "bao-cao/{pk}/tra-lai/", "submitted", REVIEWERS, 302),
+    ("post", "bao-cao/{pk}/mo-lai/", "approved", REVIEWERS, 302),
+    ("post", "bao-cao/{pk}/han-gui/", "draft", REVIEWERS, 302),
+    ("post", "bao-cao/{pk}/kien-nghi/{proposal}/", "submitted", REVIEWERS, 302),
+    ("get", "bao-cao/{pk}/in/", "draft", OWNER, 200),
+    ("get", "bao-cao/{pk}/excel/", "submitted", OWNER | REVIEWERS, 200),
+    ("post", "bao-cao/{pk}/excel/tai-len/", "draft", OWNER, 400),  # no file: the refusal page, to its agency only
+    ("get", "ky-bao-cao/{cycle}/", "draft", REVIEWERS, 200),
+    ("post", "ky-bao-cao/{cycle}/", "draft", REVIEWERS, 302),
+    ("get", "ky-bao-cao/{cycle}/excel.zip", "draft", REVIEWERS, 200),
+    ("get", "tong-hop/{built}/trang-thai/", "draft", READERS, 200),
+    ("get", "tong-hop/{built}/tep/pdf/", "draft", READERS, 200),
+    ("post", "tong-hop/{built}/chinh-thuc/", "draft", REVIEWERS, 302),
+]
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+@pytest.fixture
+def under_plan(plan):
+    """Bình Sơn's report of the Phòng Lao động with a file and a proposal, its cycle, a consolidated version built."""
+    from django.core.files.base import ContentFile
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from reports.consolidated.models import BuildState
+    from reports.models import Evidence
+    from tests.reports.helpers import current_report
+
+    report = current_report(plan, "LDTBXH")
+    entry = report.task_entries.filter(role="lead").first()
+    evidence = Evidence.objects.create(entry=entry, file=SimpleUploadedFile("a.pdf", PDF), original_name="a.pdf",
+                                       content_type="application/pdf", size=1)  # fmt: skip
+    proposal = report.proposals.create(text="Kiến nghị thử")
+    built = ConsolidatedReport.request(plan, 2026)
+    built.pdf.save("ban-1.pdf", ContentFile(PDF), save=False)
+    built.state = BuildState.READY
+    built.save()
+    return {"report": report, "pk": report.pk, "ev": evidence.pk, "proposal": proposal.pk,
+            "cycle": report.cycle_id, "built": built.pk}  # fmt: skip
+
+
+def under_plan_data(url, ids) -> dict:
+    from tests.reports.helpers import ReportPage, as_seen
+
+    if url.endswith(f"/bao-cao/{ids['pk']}/"):
+        return ReportPage(ids["report"]).data()
+    if "/ky-bao-cao/" in url:
+        return {"opens_on": "01/01/2026", "due_on": "10/12/2026", "data_cutoff": "30/11/2026"}
+    data = {"reason": "Bổ sung.", "correction_due_on": "15/12/2026", "due_on": "20/12/2026",
+            f"p{ids['proposal']}-state": "answered", f"p{ids['proposal']}-response": "Đã chuyển."}  # fmt: skip
+    return as_seen(url, data) if "/bao-cao/" in url else data
+
+
+@pytest.mark.parametrize("username", ["anonymous", *ROLES])
+@pytest.mark.parametrize(("method", "address", "state", "allowed", "status"), UNDER_PLAN_RULES)
+def test_every_role_at_every_address_under_the_plan(client, cast, under_plan, username, method, address, state,
+                                                     allowed, status):  # fmt: skip
+    AgencyReport.objects.filter(pk=under_plan["pk"]).update(state=state)
+    url = f"/ke-hoach/{SLUG}/" + address.format(**under_plan)
+    if username != "anonymous":
+        client.force_login(cast[username])
+    response = client.get(url) if method == "get" else client.post(url, under_plan_data(url, under_plan))
+    if username == "anonymous":
+        assert response.status_code == 302 and response["Location"].startswith("/dang-nhap/"), url
+    elif username in allowed:
+        assert response.status_code == status, (url, response.content[:300])
+    else:
+        assert response.status_code == 403, url
+
+
+def test_every_address_under_the_plan_has_its_rules():
+    from django.urls import reverse
+
+    names = {"bao-cao/<int:pk>/minh-chung/<int:evidence_id>/": "evidence"}  # one of each, for the count
+    covered = {rule[1].replace("{pk}", "<int:pk>").replace("{ev}", "<int:evidence_id>")
+               .replace("{proposal}", "<int:proposal_id>").replace("{cycle}", "<int:pk>").replace("{built}", "<int:pk>")
+               .replace("tep/pdf/", "tep/<str:kind>/") for rule in UNDER_PLAN_RULES}  # fmt: skip
+    assert covered == set(UNDER_PLAN) and reverse("reports:" + names[UNDER_PLAN[1]], args=[SLUG, 1, 2])
+
+
+@pytest.mark.parametrize("username", ["canbo.ldtbxh", "vanphong", "sodantoc", "lanhdao", "quantri"])
+def test_an_id_under_another_plans_address_is_not_found(client, cast, under_plan, plan_b, username):
+    """Bình Sơn's report, cycle and consolidated version under plan B's slug: the answer to an id that does not
+    exist, for everyone, the Sở and plan B's own reviewer included: a 404 (a page that is not for the user's role
+    at all, such as a cycle's for agency staff, is refused before any id is looked up, missing or not); nothing
+    changes."""
+    PlanRole.objects.filter(user=cast["vanphong"]).update(plan=plan_b["plan"])  # now plan B's reviewer
+    client.force_login(cast[username])
+    missing = {"pk": 999999, "ev": 999999, "proposal": 999999, "cycle": 999999, "built": 999999}
+    for method, address, state, allowed, _ in UNDER_PLAN_RULES:
+        AgencyReport.objects.filter(pk=under_plan["pk"]).update(state=state)
+        answers, data = [], under_plan_data(f"/ke-hoach/{SLUG}/" + address.format(**under_plan), under_plan)
+        for slug, ids in ((OTHER, under_plan), (SLUG, missing)):
+            url = f"/ke-hoach/{slug}/" + address.format(**ids)
+            response = client.get(url) if method == "get" else client.post(url, data)
+            answers.append(response.status_code)
+        assert answers[0] == answers[1], (address, answers)
+        if address.startswith("bao-cao/") or username in allowed or username in REVIEWERS:
+            assert answers[0] == 404, address
+    report = AgencyReport.objects.get(pk=under_plan["pk"])
+    assert report.due_on is None and report.proposals.get().response == ""
+    assert report.task_entries.filter(evidence__pk=under_plan["ev"]).exists()
+    assert not ConsolidatedReport.objects.filter(is_final=True).exists()
+
+
+@pytest.mark.parametrize(("method", "address", "state", "allowed", "status"), UNDER_PLAN_RULES)
+def test_an_old_address_sends_a_get_on_for_good(cast, under_plan, method, address, state, allowed, status):
+    """/bao-cao/<id>/… (links in e-mails sent, bookmarks): a GET is sent on (301) to the address under the plan,
+    its query kept, for whoever asks (access is checked there); an unknown id is a 404; anonymous visitors log in
+    first."""
+    from django.test import Client
+
+    browser = Client()  # not the tests' client, which follows these redirects
+    old = "/" + address.format(**under_plan)
+    assert browser.get(old)["Location"] == f"/dang-nhap/?next={old}"
+    browser.force_login(cast["canbo.binhan"])  # who may not open it: told so at the new address
+    response = browser.get(f"{old}?nam=2026")
+    assert response.status_code == 301 and response["Location"] == f"/ke-hoach/{SLUG}{old}?nam=2026"
+    unknown = "/" + address.format(pk=999999, ev=999999, proposal=999999, cycle=999999, built=999999)
+    assert browser.get(unknown).status_code == 404
+
+
+def test_a_form_opened_before_the_addresses_changed_still_posts_to_its_old_one(client, cast, under_plan):
+    from tests.reports.helpers import post_seen
+
+    AgencyReport.objects.filter(pk=under_plan["pk"]).update(state="submitted")
+    client.force_login(cast["vanphong"])
+    response = post_seen(client, f"/bao-cao/{under_plan['pk']}/duyet/")
+    assert response.status_code == 302 and response["Location"] == f"/ke-hoach/{SLUG}/tham-dinh/"
+    assert AgencyReport.objects.get(pk=under_plan["pk"]).state == "approved"
+    client.force_login(cast["canbo.binhan"])  # the old address checks access as before
+    assert client.post(f"/bao-cao/{under_plan['pk']}/mo-lai/", {"reason": "x"}).status_code == 403
+
+
+def test_the_pages_of_a_report_and_the_dashboard_name_their_plan_in_the_tab(client, cast, under_plan, plan):
+    import re
+
+    def title(url):
+        return re.search(r"<title>(.*?)</title>", client.get(url).content.decode(), re.S).group(1)
+
+    report = f"/ke-hoach/{SLUG}/bao-cao/{under_plan['pk']}/"
+    client.force_login(cast["canbo.ldtbxh"])  # the report as its agency edits it
+    assert f"– {plan.short_title} –" in title(report)
+    client.force_login(cast["vanphong"])  # as others read it
+    AgencyReport.objects.filter(pk=under_plan["pk"]).update(state="submitted")
+    assert f"– {plan.short_title} –" in title(report)
+    assert title(f"/bang-dieu-khien/{SLUG}/2026/").startswith(f"Bảng điều khiển năm 2026 – {plan.short_title} –")
