@@ -63,7 +63,7 @@ class Staff(Person):
 
     @task
     def open_and_save(self):
-        page = self.get(f"/bao-cao/{self.report}/", "báo cáo: mở")
+        page = self.get(self.report, "báo cáo: mở")
         if not self.saves:
             return
         self.wait()  # typing
@@ -72,7 +72,7 @@ class Staff(Person):
         data = reader.data | {"action": "save"}
         data["difficulties"] = f"Khó khăn cập nhật lúc {random.randint(1, 10**6)}."
         with self.client.post(
-            f"/bao-cao/{self.report}/", data=data, headers={"Referer": f"{self.host}/bao-cao/{self.report}/"},
+            self.report, data=data, headers={"Referer": f"{self.host}{self.report}"},
             name="báo cáo: lưu", allow_redirects=False, catch_response=True,
         ) as response:  # fmt: skip
             if response.status_code != 302:  # saved: back to the report; anything else kept nothing
@@ -97,8 +97,8 @@ class Reviewer(Person):
 
     @task(1)
     def open_submitted(self):
-        self.get(f"/bao-cao/{random.choice(PLANS[self.plan]['queue'] or PLANS[self.plan]['reports'])}/",
-                 "báo cáo: thẩm định")  # fmt: skip
+        report = random.choice(PLANS[self.plan]["queue"] or PLANS[self.plan]["reports"])
+        self.get(f"/ke-hoach/{self.plan}/bao-cao/{report}/", "báo cáo: thẩm định")
 
 
 class Viewer(Person):

@@ -103,10 +103,14 @@ def district():
     with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"), transaction.atomic():
         hand_back(cycle, reviewer)
     staff = []
-    for report in AgencyReport.objects.filter(cycle=cycle).select_related("agency").order_by("agency__code"):
+    for report in (
+        AgencyReport.objects.filter(cycle=cycle).select_related("agency", "cycle__plan").order_by("agency__code")
+    ):
         if report.is_editable:
             member = get_user_model().objects.filter(membership__agency=report.agency).order_by("pk").first()
-            staff.append({"username": member.username, "report": report.pk, "session": signed_in(member)})
+            staff.append(
+                {"username": member.username, "report": report.get_absolute_url(), "session": signed_in(member)}
+            )
     people = PEOPLE["district"]
     return {
         "scale": "district", "people": people, "year": cycle.year, "plans": {plan.slug: plan_cast(plan, cycle)},
@@ -139,7 +143,9 @@ def province():
         staff = []
         for report in chosen[: people["Staff"]]:
             member = staff_member(report.agency)
-            staff.append({"username": member.username, "report": report.pk, "session": signed_in(member)})
+            staff.append(
+                {"username": member.username, "report": report.get_absolute_url(), "session": signed_in(member)}
+            )
         # a reviewer of each plan (vanphong for Bình Sơn), the Sở (sodantoc) and leaders (lanhdao)
         reviewers = []
         for n, plan in enumerate(plans):

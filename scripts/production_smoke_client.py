@@ -173,7 +173,7 @@ def save_report(visitor, note):
     expect(status == 200 and after == url, f"lưu báo cáo trả {status} ({after}) {problems[:3]}")
     expect("Đã lưu nháp lúc" in page, "trang không báo đã lưu nháp")
     expect(note in page, "nội dung vừa lưu không hiện lại trên trang")
-    links = re.findall(r'href="(/bao-cao/\d+/minh-chung/\d+/)"', page)
+    links = re.findall(r'href="(/ke-hoach/[\w-]+/bao-cao/\d+/minh-chung/\d+/)"', page)
     expect(links, "minh chứng vừa tải lên không hiện trên trang")
     return links[-1]
 
