@@ -14,7 +14,10 @@ from tasks.models import Plan
 
 def cycle_of(plan, year: int) -> ReportingCycle | None:
     """The plan's cycle of `year` if it was opened; looking creates nothing."""
-    return ReportingCycle.objects.filter(plan=plan, year=year).first()
+    cycle = ReportingCycle.objects.filter(plan=plan, year=year).first()
+    if cycle is not None:
+        cycle.plan = plan  # the plan at hand, not read again (its reports' addresses carry its slug)
+    return cycle
 
 
 def open_cycle(plan, year: int, by=None, latest: int | None = None) -> ReportingCycle:

@@ -28,7 +28,9 @@ def _plan_and_cycle(request, slug, year):
     if not plan.period_start <= year <= plan.last_year:
         raise Http404("Năm ngoài thời gian của kế hoạch.")
     # only a cycle opened (by a reviewer, a command, or the nightly job on its date); looking at a year creates nothing
-    return plan, ReportingCycle.objects.filter(plan=plan, year=year).first() or ReportingCycle(plan=plan, year=year)
+    cycle = ReportingCycle.objects.filter(plan=plan, year=year).first() or ReportingCycle(plan=plan, year=year)
+    cycle.plan = plan  # the plan at hand, not read again (its reports' addresses carry its slug)
+    return plan, cycle
 
 
 def dashboard_home(request):

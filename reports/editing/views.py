@@ -164,7 +164,7 @@ def _render_edit(request, report, forms, conflict=None, status=200, read_only=Fa
         "other_sent_back": AgencyReport.objects.for_agency(report.agency)
         .filter(state=ReportState.SENT_BACK, cycle__plan=report.cycle.plan_id)
         .exclude(pk=report.pk)
-        .select_related("cycle"),
+        .select_related("cycle__plan"),
     }
     return render(request, "reports/report_edit.html", context, status=status)
 

@@ -45,7 +45,9 @@ def review_queue(request, slug):
     plan = access.get_plan_for_user(request, slug, review=True)
     today = timezone.localdate()
     cycle = cycle_of(plan, today.year)  # opened by an action, never by a visit
-    queue = list(AgencyReport.objects.awaiting_review().filter(cycle__plan=plan).select_related("agency", "cycle"))
+    queue = list(
+        AgencyReport.objects.awaiting_review().filter(cycle__plan=plan).select_related("agency", "cycle__plan")
+    )
     context = {
         "plan": plan,
         "unopened_year": today.year if cycle is None and plan.period_start <= today.year <= plan.last_year else None,
