@@ -51,7 +51,7 @@ def target_detail(request, slug, code):
         "owners": _owner_periods(owner_of, min([y for y, _ in figures["by_year"]] + [year]), year),
         "sub_targets": target.sub_targets.filter(is_active=True),
         "values": TargetValue.objects.filter(target_id=figures["head"])
-        .select_related("source_report__agency", "recorded_by", "target")
+        .select_related("source_report__agency", "source_report__cycle__plan", "recorded_by", "target")
         .order_by("year", "recorded_at"),
         "references": target.references.order_by("year"),
         "goal_history": goal_history(target),

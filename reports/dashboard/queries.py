@@ -173,7 +173,7 @@ def unapproved_values(plan, year, years=None) -> dict[str, list[TargetEntry]]:
         .filter(report__cycle__plan=plan, report__cycle__year__in=years or [year], report__state=ReportState.SUBMITTED)
         .counted()  # a handed-over report's content is its successor's now
         .exclude(value__isnull=True, qualitative_status="")
-        .select_related("report__agency", "report__cycle", "target")
+        .select_related("report__agency", "report__cycle__plan", "target")
         .order_by("report__cycle__year", "target__position", "report__agency__name")
     )
     found = {}
