@@ -22,10 +22,10 @@ def test_a_refused_report_is_one_line_in_the_log(client, cast, plan, caplog):
     report = current_report(plan, "LDTBXH")
     client.force_login(cast["canbo.binhan"])
     with caplog.at_level(logging.INFO):
-        assert client.get(f"/bao-cao/{report.pk}/").status_code == 403
+        assert client.get(f"/ke-hoach/binh-son-ctdt-2021-2030/bao-cao/{report.pk}/").status_code == 403
     (line,) = written(caplog, 403)
     assert "\n" not in line and "Traceback" not in line
-    assert f"GET /bao-cao/{report.pk}/" in line
+    assert f"GET /ke-hoach/binh-son-ctdt-2021-2030/bao-cao/{report.pk}/" in line
     assert f"user {cast['canbo.binhan'].pk}" in line and "403" in line
 
 

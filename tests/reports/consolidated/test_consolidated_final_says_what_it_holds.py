@@ -28,7 +28,7 @@ def sent(client, cast, plan, code):
     report = current_report(plan, code)
     client.force_login(cast[STAFF[code]])
     response = client.post(f"/bao-cao/{report.pk}/", ReportPage(report).fill_everything().data("submit"))
-    assert response.status_code == 302 and response["Location"].startswith(f"/bao-cao/{report.pk}/")
+    assert response.status_code == 302 and response["Location"].startswith(report.get_absolute_url())
     client.force_login(cast["vanphong"])
     return report
 

@@ -7,12 +7,12 @@ from unittest import mock
 
 import pytest
 from django.db import connection, connections
-from django.test import Client
 from django.utils import timezone
 
 from reports.consolidated.build import build_consolidated_report
 from reports.consolidated.jobs import requeue_stalled
 from reports.consolidated.models import ConsolidatedReport
+from tests.conftest import SLUG, PortalClient
 
 COVER = {"number": "45/BC-UBND", "report_date": "04/12/2026", "addressee": "Ủy ban nhân dân tỉnh Quảng Ngãi",
          "recipients": "Văn phòng UBND tỉnh\nLưu: VT", "signer_authority": "KT. CHỦ TỊCH",
@@ -63,8 +63,8 @@ def test_a_reviewer_fills_the_cover_and_builds(client, cast, plan, eager_jobs, d
     assert report.recipient_list() == ["Văn phòng UBND tỉnh", "Lưu: VT"] and report.requested_by == cast["vanphong"]
     status = client.get(f"/tong-hop/{report.pk}/trang-thai/").json()
     assert status == {"state": "ready", "label": "Đã xong", "error": "", "is_final": False,
-                      "files": {k: f"/tong-hop/{report.pk}/tep/{k}/" for k in ("pdf", "xlsx", "docx")},
-                      "final_url": f"/tong-hop/{report.pk}/chinh-thuc/",
+                      "files": {k: f"/ke-hoach/{SLUG}/tong-hop/{report.pk}/tep/{k}/" for k in ("pdf", "xlsx", "docx")},
+                      "final_url": f"/ke-hoach/{SLUG}/tong-hop/{report.pk}/chinh-thuc/",
                       "coverage": "Bản 1 không tổng hợp báo cáo nào của đơn vị, "
                                   "chỉ số liệu các chỉ tiêu đã có."}  # fmt: skip
 
@@ -160,7 +160,7 @@ def test_two_build_requests_at_once_queue_one_version_on_postgresql(cast, plan):
         return real_request(*args, **kwargs)
 
     def post(name):
-        browser = Client()
+        browser = PortalClient()
         browser.force_login(cast["vanphong"])
         try:
             result[name] = browser.post("/ke-hoach/binh-son-ctdt-2021-2030/tong-hop/", COVER).status_code

@@ -300,7 +300,7 @@ def test_the_dashboard_and_a_sent_back_agencys_landing_page_open(cycle, client):
     client.force_login(staff)
     response = client.get("/", follow=True)
     assert response.status_code == 200
-    assert response.redirect_chain[-1][0] == f"/bao-cao/{sent_back.pk}/"
+    assert response.redirect_chain[-1][0] == f"/ke-hoach/{sent_back.cycle.plan.slug}/bao-cao/{sent_back.pk}/"
     assert sent_back.return_reason[:40] in response.content.decode()
 
 

@@ -13,7 +13,6 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
-from django.test import Client
 from django.utils import timezone
 from openpyxl import load_workbook
 
@@ -21,6 +20,7 @@ from reports.consolidated.build import build_consolidated_report
 from reports.consolidated.models import ConsolidatedReport
 from reports.models import Evidence, Proposal, ReportingCycle, TargetEntry, TaskEntry
 from targets.models import TargetValue
+from tests.conftest import PortalClient
 from tests.reports.helpers import ReportPage, kept_for_the_module
 
 SLUG = "binh-son-ctdt-2021-2030"
@@ -60,7 +60,7 @@ def year(django_db_setup, django_db_blocker, tmp_path_factory):
         reports = {r.agency.code: r for r in cycle.reports.select_related("agency")}
         ttyt, nnptnt = reports["TTYT"], reports["NNPTNT"]
         assert (ttyt.state, nnptnt.state, reports["TP"].state) == ("draft", "sent_back", "submitted")
-        staff = Client()
+        staff = PortalClient()
         staff.force_login(get_user_model().objects.get(username="canbo.ttyt"))
         page = ReportPage(ttyt)
         asked = next(f.instance.target.code for f in page.forms["targets"] if not f.fields["value"].disabled)

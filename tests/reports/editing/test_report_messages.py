@@ -4,10 +4,10 @@
 import re
 
 import pytest
-from django.test import Client
 
 from reports.editing.completeness import missing_items
 from reports.models import ReportState
+from tests.conftest import PortalClient
 from tests.reports.helpers import ReportPage, current_report, post_seen
 
 READY = "Báo cáo đã đủ nội dung, có thể gửi."
@@ -34,7 +34,7 @@ def test_a_report_sent_back_says_what_the_request_still_waits_for(staff_client, 
     staff_client.post(f"/bao-cao/{report.pk}/", ReportPage(report).fill_everything().data("submit"))
     report.refresh_from_db()
     assert report.state == ReportState.SUBMITTED
-    reviewer = Client()
+    reviewer = PortalClient()
     reviewer.force_login(cast["vanphong"])
     reason = "Bổ sung khó khăn, vướng mắc về kinh phí."
     assert post_seen(reviewer, f"/bao-cao/{report.pk}/tra-lai/", {"reason": reason}).status_code == 302
@@ -65,7 +65,7 @@ def test_dates_ask_for_ngay_thang_nam(staff_client, report, cast):
     html = staff_client.get(f"/bao-cao/{report.pk}/").content.decode()
     assert "dd/mm/yyyy" not in html
     assert 'placeholder="ngày/tháng/năm"' in html
-    reviewer = Client()
+    reviewer = PortalClient()
     reviewer.force_login(cast["vanphong"])
     for url in (
         f"/ky-bao-cao/{report.cycle.pk}/",
@@ -125,7 +125,7 @@ def test_saving_a_text_typed_before_line_breaks_were_one_character_is_not_a_chan
     type(report).objects.filter(pk=report.pk).update(
         difficulties="Thiếu kinh phí.\r\nThiếu cán bộ."
     )  # as stored before
-    reviewer = Client()
+    reviewer = PortalClient()
     reviewer.force_login(cast["vanphong"])
     post_seen(reviewer, f"/bao-cao/{report.pk}/tra-lai/", {"reason": "Bổ sung nguồn số liệu."})
     report.refresh_from_db()

@@ -11,11 +11,11 @@ from unittest import mock
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, connections
-from django.test import Client
 
 from reports.editing import forms as report_forms
 from reports.models import AgencyReport, ReportAction
 from reports.review import workflow
+from tests.conftest import PortalClient
 from tests.reports.helpers import ReportPage, as_seen, current_report, post_seen
 
 PDF = b"%PDF-1.4\n1 0 obj<< /Type /Catalog >>endobj\ntrailer<<>>\n%%EOF\n"
@@ -27,9 +27,9 @@ def report(plan):
     return current_report(plan, "LDTBXH")
 
 
-def _filled(report, cast) -> Client:
+def _filled(report, cast) -> PortalClient:
     """The report saved with everything the submission needs, by its staff (logged in on the client returned)."""
-    staff = Client()
+    staff = PortalClient()
     staff.force_login(cast["canbo.ldtbxh"])
     assert staff.post(f"/bao-cao/{report.pk}/", ReportPage(report).fill_everything().data()).status_code == 302
     return staff
@@ -45,7 +45,7 @@ def _stale_save(report):
 
 def _submit_and_approve(report, cast):
     """B sends the report through the page, C approves it through the review URL."""
-    sender, reviewer = Client(), Client()
+    sender, reviewer = PortalClient(), PortalClient()
     sender.force_login(cast["canbo.ldtbxh"])
     reviewer.force_login(cast["vanphong"])
     assert sender.post(f"/bao-cao/{report.pk}/", ReportPage(report).data("submit")).status_code == 302
@@ -119,7 +119,7 @@ def test_a_workbook_read_while_the_report_is_sent_and_approved_is_not_saved(cast
 def test_every_state_change_moves_the_version(cast, report):
     staff = _filled(report, cast)
     versions = [AgencyReport.objects.get(pk=report.pk).version]
-    reviewer = Client()
+    reviewer = PortalClient()
     reviewer.force_login(cast["vanphong"])
     steps = [
         lambda: staff.post(f"/bao-cao/{report.pk}/", ReportPage(report).data("submit")),

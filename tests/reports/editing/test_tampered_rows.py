@@ -4,9 +4,9 @@ state. Before the fix, such a post to an approved report was a 500."""
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 
 from reports.models import AgencyReport, Evidence, Proposal, TargetEntry, TaskEntry
+from tests.conftest import PortalClient
 from tests.reports.helpers import ReportPage, current_report, post_seen
 
 PDF = b"%PDF-1.4\n1 0 obj<< /Type /Catalog >>endobj\ntrailer<<>>\n%%EOF\n"
@@ -21,7 +21,7 @@ def reports(plan):
 def _to_state(report, state, cast):
     if state == "draft":
         return
-    staff, reviewer = Client(), Client()
+    staff, reviewer = PortalClient(), PortalClient()
     staff.force_login(cast["canbo.ldtbxh"])
     reviewer.force_login(cast["vanphong"])
     assert staff.post(f"/bao-cao/{report.pk}/", ReportPage(report).fill_everything().data("submit")).status_code == 302
@@ -66,7 +66,7 @@ def test_another_reports_row_id_is_refused_without_an_error_nor_a_write(cast, re
     if kind == "lead":
         data["lead-0-new_evidence"] = SimpleUploadedFile("bien-ban.pdf", PDF)
     before = _rows(mine), _rows(other)
-    client = Client()
+    client = PortalClient()
     client.force_login(cast["canbo.ldtbxh"])
 
     response = client.post(f"/bao-cao/{mine.pk}/", data)
@@ -84,7 +84,7 @@ def test_row_ids_that_are_no_rows_are_refused_without_an_error_nor_a_write(cast,
     page.values["target-0-id"] = row
     page.values["lead-0-id"] = row
     before = _rows(mine)
-    client = Client()
+    client = PortalClient()
     client.force_login(cast["canbo.ldtbxh"])
 
     response = client.post(f"/bao-cao/{mine.pk}/", page.data())
@@ -101,7 +101,7 @@ def test_another_agencys_evidence_can_be_neither_removed_nor_read_through_ones_o
         entry=other.task_entries.filter(role="lead").first(), file=SimpleUploadedFile("a.pdf", PDF),
         original_name="a.pdf", content_type="application/pdf", size=len(PDF),
     )  # fmt: skip
-    client = Client()
+    client = PortalClient()
     client.force_login(cast["canbo.ldtbxh"])
     assert client.post(f"/bao-cao/{mine.pk}/minh-chung/{evidence.pk}/xoa/").status_code in (403, 404)
     assert client.get(f"/bao-cao/{mine.pk}/minh-chung/{evidence.pk}/").status_code == 404

@@ -9,13 +9,13 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.core.management import call_command
-from django.test import Client
 
 from agencies.models import Agency, Membership
 from agencies.permissions import Role, add_role
 from reports.models import Notification, PlanRole
 from reports.notices.jobs import send_review_digest_job
 from tasks.models import Plan
+from tests.conftest import PortalClient
 from tests.reports.helpers import ReportPage, current_report, on
 
 pytestmark = pytest.mark.season
@@ -44,7 +44,7 @@ def tiny_reviewer(tiny):
 
 def submit(plan, code, user):
     report = current_report(plan, code)
-    client = Client()
+    client = PortalClient()
     client.force_login(user)
     response = client.post(f"/bao-cao/{report.pk}/", ReportPage(report).fill_everything().data("submit"))
     assert response.status_code == 302

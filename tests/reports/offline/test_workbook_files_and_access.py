@@ -156,7 +156,7 @@ def test_the_season_zip_holds_one_blank_workbook_per_agency(client, cast, report
 
     client.force_login(cast["vanphong"])
     assert (
-        f'href="/ky-bao-cao/{report.cycle_id}/excel.zip"'
+        f'href="/ke-hoach/binh-son-ctdt-2021-2030/ky-bao-cao/{report.cycle_id}/excel.zip"'
         in client.get("/ke-hoach/binh-son-ctdt-2021-2030/ky-bao-cao/").content.decode()
     )
     response = client.get(f"/ky-bao-cao/{report.cycle_id}/excel.zip")

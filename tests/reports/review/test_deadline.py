@@ -149,6 +149,6 @@ def test_in_january_a_report_of_the_year_just_ended_sent_back_is_where_the_agenc
         client.force_login(cast["vanphong"])
         post_seen(client, f"/bao-cao/{report.pk}/tra-lai/", {"reason": "Bổ sung số liệu cả năm."})
         client.force_login(cast["canbo.ldtbxh"])
-        assert client.get("/")["Location"] == f"/bao-cao/{report.pk}/"  # what needs the agency now
+        assert client.get("/")["Location"] == f"/ke-hoach/{SLUG}/bao-cao/{report.pk}/"  # what needs the agency now
         page = client.get(f"/bao-cao/{report.pk}/").content.decode()
         assert "Bổ sung số liệu cả năm." in page and "Quá hạn" not in page and "Gửi muộn" not in page

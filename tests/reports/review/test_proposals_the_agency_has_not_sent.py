@@ -6,9 +6,9 @@ exist, so sequential ids tell nothing."""
 import re
 
 import pytest
-from django.test import Client
 
 from reports.models import AgencyReport, Proposal
+from tests.conftest import PortalClient
 from tests.reports.helpers import ReportPage, current_report, post_seen
 
 pytestmark = pytest.mark.season  # the report is saved and sent within its cycle
@@ -16,7 +16,7 @@ pytestmark = pytest.mark.season  # the report is saved and sent within its cycle
 
 def _typed(cast, report, text):
     """The agency's staff save their report with a new proposal; its id."""
-    staff = Client()
+    staff = PortalClient()
     staff.force_login(cast["canbo.ldtbxh"])
     assert staff.post(f"/bao-cao/{report.pk}/", ReportPage(report).add_proposal(text).data()).status_code == 302
     return Proposal.objects.get(report=report, text=text)
@@ -39,7 +39,7 @@ def _unanswered(proposal):
 
 @pytest.fixture
 def reviewer(cast):
-    client = Client()
+    client = PortalClient()
     client.force_login(cast["vanphong"])
     return client
 
@@ -52,14 +52,14 @@ def test_a_proposal_in_a_draft_cannot_be_answered_and_looks_like_no_proposal(cas
     assert refused.status_code == missing.status_code == 404
     assert _unmasked(refused) == _unmasked(missing)
     assert _unanswered(proposal)
-    staff = Client()
+    staff = PortalClient()
     staff.force_login(cast["canbo.ldtbxh"])
     assert "Huyện đã bố trí kinh phí." not in staff.get(f"/bao-cao/{report.pk}/").content.decode()
 
 
 def test_a_proposal_typed_after_a_send_back_cannot_be_answered_until_sent_again(cast, plan, reviewer):
     report = current_report(plan, "LDTBXH")
-    staff = Client()
+    staff = PortalClient()
     staff.force_login(cast["canbo.ldtbxh"])
     assert staff.post(f"/bao-cao/{report.pk}/", ReportPage(report).fill_everything().data("submit")).status_code == 302
     data = {"reason": "Bổ sung số liệu.", "correction_due_on": ""}
