@@ -493,6 +493,7 @@ def test_an_id_under_another_plans_address_is_not_found(client, cast, under_plan
         assert answers[0] == answers[1], (address, answers)
         if address.startswith("bao-cao/") or username in allowed or username in REVIEWERS:
             assert answers[0] == 404, address
+    assert client.get(f"/ke-hoach/{SLUG}/bao-cao/{under_plan['pk']}/").status_code != 404  # under its own plan: found
     report = AgencyReport.objects.get(pk=under_plan["pk"])
     assert report.due_on is None and report.proposals.get().response == ""
     assert report.task_entries.filter(evidence__pk=under_plan["ev"]).exists()
