@@ -54,7 +54,7 @@ def test_the_plans_agencies_sort_alike_in_the_database_and_in_python(plan):
 
 def _linked_agency_names(html, table_id):
     table = re.search(rf'<table[^>]*id="{table_id}".*?</table>', html, re.S).group(0)
-    return re.findall(r'<a href="/bao-cao/\d+/">([^<]+)</a>', table)
+    return re.findall(r'<a href="/ke-hoach/[\w-]+/bao-cao/\d+/">([^<]+)</a>', table)
 
 
 def test_the_dashboard_and_the_review_queue_list_agencies_in_vietnamese_order(client, cast, plan):

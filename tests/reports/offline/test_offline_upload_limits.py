@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.test import Client
 from openpyxl import load_workbook
 
 from reports.models import TaskEntry
 from reports.offline import views as offline_views
 from reports.offline.views import one_upload_at_a_time
+from tests.conftest import PortalClient
 from tests.reports.helpers import current_report
 from tests.reports.offline.workbook_helpers import DIFFICULTIES, LEAD, download, history_counts, upload
 
@@ -169,11 +169,11 @@ def test_a_second_upload_by_the_same_account_waits_and_another_account_goes_on(o
     """Two uploads in flight at once, as from two tabs: the second of the same account is refused next to the
     file field, with nothing of it saved; another account's upload at the same moment goes through."""
     other = current_report(plan, "UBND-BA")
-    other_staff = Client()
+    other_staff = PortalClient()
     other_staff.force_login(cast["canbo.binhan"])
     other_book = download(other_staff, other)
     other_book[DIFFICULTIES]["A2"] = "Khó khăn của Bình An"
-    same_account = Client()
+    same_account = PortalClient()
     same_account.force_login(cast["canbo.ldtbxh"])
     second = filled(owner, report)
     during, real_apply = {}, offline_views.apply_workbook
