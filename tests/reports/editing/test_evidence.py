@@ -400,7 +400,7 @@ def test_removing_evidence_from_a_page_older_than_the_report_is_refused(client, 
     client.force_login(cast["canbo.ldtbxh"])
     upload(client, report, "bien-ban.pdf", PDF)
     evidence = Evidence.objects.get()
-    url = f"/bao-cao/{report.pk}/minh-chung/{evidence.pk}/xoa/"
+    url = f"/ke-hoach/binh-son-ctdt-2021-2030/bao-cao/{report.pk}/minh-chung/{evidence.pk}/xoa/"
     report.refresh_from_db()
     for stale in ({"version": str(report.version - 1)}, {}, {"version": "x"}):
         response = client.post(url, stale)

@@ -13,7 +13,7 @@ from tests.reports.helpers import ReportPage, current_report, on, post_seen
 def test_the_whole_journey(client, cast, plan, django_capture_on_commit_callbacks, eager_jobs):
     staff, reviewer = cast["canbo.ldtbxh"], cast["vanphong"]
     report = current_report(plan, "LDTBXH")
-    url = f"/bao-cao/{report.pk}/"
+    url = f"/ke-hoach/binh-son-ctdt-2021-2030/bao-cao/{report.pk}/"  # where the home page leads
 
     client.force_login(staff)
     assert client.get("/")["Location"] == url
