@@ -8,19 +8,10 @@ addresses changed does not lose what was typed."""
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.urls import reverse
 
-from reports.consolidated.models import ConsolidatedReport
-from reports.models import AgencyReport, ReportingCycle
 
-PLAN_OF = {  # the kind of object an old address names → how its plan's slug is read (one query)
-    "report": (AgencyReport, "cycle__plan__slug"),
-    "consolidated": (ConsolidatedReport, "plan__slug"),
-    "cycle": (ReportingCycle, "plan__slug"),
-}
-
-
-def old_address(view, name: str, kind: str):
-    """The view of the old address of route `name` (reports:<name>), whose id names an object of `kind`."""
-    model, field = PLAN_OF[kind]
+def old_address(view, name: str, model, field: str):
+    """The view of the old address of route `name` (reports:<name>), whose id names a `model` object; `field`: the
+    lookup of its plan's slug (read in one query)."""
 
     def moved(request, pk, **kwargs):
         if request.method not in ("GET", "HEAD"):

@@ -1,9 +1,11 @@
 from django.urls import path
 
 from reports.consolidated import views as consolidated_views
+from reports.consolidated.models import ConsolidatedReport
 from reports.dashboard import views as dashboard_views
 from reports.documents import views as document_views
 from reports.editing import views as editing_views
+from reports.models import AgencyReport, ReportingCycle
 from reports.offline import views as offline_views
 from reports.old_addresses import old_address
 from reports.review import views as review_views
@@ -33,7 +35,11 @@ CYCLE = [  # after ke-hoach/<slug>/ky-bao-cao/<id>/
     ("", review_views.cycle_edit, "cycle_edit"),
     ("excel.zip", offline_views.cycle_workbooks, "cycle_workbooks"),
 ]
-UNDER_PLAN = [("bao-cao", "report", REPORT), ("tong-hop", "consolidated", CONSOLIDATED), ("ky-bao-cao", "cycle", CYCLE)]
+UNDER_PLAN = [  # (the word after the plan, the model of the id, the lookup of its plan's slug, its routes)
+    ("bao-cao", AgencyReport, "cycle__plan__slug", REPORT),
+    ("tong-hop", ConsolidatedReport, "plan__slug", CONSOLIDATED),
+    ("ky-bao-cao", ReportingCycle, "plan__slug", CYCLE),
+]
 
 urlpatterns = [
     path("bao-cao/", editing_views.my_reports, name="mine"),
@@ -54,8 +60,8 @@ urlpatterns = [
     path("ke-hoach/<slug:slug>/tong-hop/", consolidated_views.consolidated_list, name="consolidated"),
     path("tong-hop/", consolidated_views.consolidated_choice, name="consolidated_choice"),
 ]
-for word, kind, routes in UNDER_PLAN:
+for word, model, field, routes in UNDER_PLAN:
     for rest, view, name in routes:
         urlpatterns.append(path(f"ke-hoach/<slug:slug>/{word}/<int:pk>/{rest}", view, name=name))
         # the old address without the plan: a GET is sent on to the one above, a POST still served (old_addresses)
-        urlpatterns.append(path(f"{word}/<int:pk>/{rest}", old_address(view, name, kind), name=f"old_{name}"))
+        urlpatterns.append(path(f"{word}/<int:pk>/{rest}", old_address(view, name, model, field), name=f"old_{name}"))

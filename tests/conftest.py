@@ -226,7 +226,7 @@ def _is_old_address(path) -> bool:
     from django.urls import Resolver404, resolve
 
     try:
-        return resolve(urlsplit(path).path).url_name.startswith("old_")
+        return (resolve(urlsplit(path).path).url_name or "").startswith("old_")
     except Resolver404:
         return False
 

@@ -88,13 +88,12 @@ def test_a_form_posted_in_another_character_set_is_a_400(plan, cookie, charset, 
 
 
 def test_a_signed_in_form_posted_in_utf_16_is_a_400_and_saves_nothing(cast, plan):
-    from django.test import Client
-
     from reports.models import AgencyReport
+    from tests.conftest import PortalClient
     from tests.reports.helpers import ReportPage, current_report
 
     report = current_report(plan, "LDTBXH")
-    staff = Client(enforce_csrf_checks=True, raise_request_exception=False)
+    staff = PortalClient(enforce_csrf_checks=True, raise_request_exception=False)
     staff.force_login(cast["canbo.ldtbxh"])
     staff.get(f"/bao-cao/{report.pk}/")
     token = staff.cookies["csrftoken"].value
