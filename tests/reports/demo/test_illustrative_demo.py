@@ -137,3 +137,20 @@ def test_the_counts_made_in_the_database_are_the_dashboards(seeded, db):
                 del one["reports"], one["handed_over"]
                 assert asdict(counts[cycle.pk]) | {"reports": [], "handed_over": []} == one | {
                     "reports": [], "handed_over": []}, (cycle, day)  # fmt: skip
+
+
+def test_the_bench_commands_measure_make_runs_data_and_leave_it_as_it_was(seeded, db):
+    """`bench_pages` and `bench_report_page` on the three plans of `make run` (bench_report_page once failed there:
+    it looked for the one active plan): a row per page, figures, and nothing changed afterwards."""
+    before = sorted(AgencyReport.objects.values_list("pk", "state", "version"))
+    out = io.StringIO()
+    call_command("bench_pages", "--runs", "2", stdout=out)
+    lines = out.getvalue().splitlines()
+    for page in ("báo cáo: mở", "bảng điều khiển", "hàng chờ thẩm định", "toàn tỉnh (/tinh/)", "trang công khai"):
+        row = next(line for line in lines if line.startswith(page))
+        cpu, lowest, wall, queries = row[len(page) :].split()
+        assert float(cpu) > 0 and float(wall) > 0 and int(queries) > 0
+    out = io.StringIO()
+    call_command("bench_report_page", "--runs", "2", stdout=out)
+    assert "lớn nhất: " in out.getvalue() and "trung vị: " in out.getvalue()
+    assert sorted(AgencyReport.objects.values_list("pk", "state", "version")) == before
