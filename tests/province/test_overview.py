@@ -168,6 +168,20 @@ def test_the_excel_file_has_a_row_per_plan(client, cast, two_plans):
     assert {binh_son.display_title, tiny.display_title} <= names
 
 
+def test_a_filtered_download_is_the_filtered_plans_and_named_apart(client, cast, two_plans):
+    binh_son, tiny = two_plans
+    with on("2026-12-06"):
+        client.force_login(cast["lanhdao"])
+        open_cycle(binh_son, 2026)
+        whole = client.get(f"{URL}bang-tinh.xlsx", {"year": 2026})
+        filtered = client.get(f"{URL}bang-tinh.xlsx", {"year": 2026, "plan": TINY, "status": "met"})
+    assert whole["Content-Disposition"] == 'attachment; filename="toan-tinh-2026.xlsx"'
+    assert filtered["Content-Disposition"] == f'attachment; filename="toan-tinh-2026-loc-{TINY}-met.xlsx"'
+    reporting = load_workbook(io.BytesIO(filtered.content)).worksheets[0]
+    names = [row[0] for row in list(reporting.iter_rows(values_only=True))[1:]]
+    assert names == [tiny.display_title]  # the reporting sheet follows the plan filter as the indicator sheet does
+
+
 def copies_of(plan, count: int, first: int = 0) -> None:
     """`count` more plans like `plan`, each with a 2026 cycle, two reports and a proposal."""
     agencies = list(AgencyReport.objects.filter(cycle__plan=plan).values_list("agency_id", flat=True)[:2])
