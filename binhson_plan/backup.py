@@ -38,9 +38,10 @@ from binhson_plan.files import all_names
 
 PREFIX = "binhson-"
 STAMP = "%Y%m%d-%H%M%S"
-# Rows that would let whoever holds the backup in, or that are only the lockout's short-term memory (the attempts
-# and, for the guess budget, the failures of the last hour: agencies/throttling.py).
-LEFT_OUT = ["django_session", "axes_accessattempt", "axes_accessfailurelog"]
+# Rows that would let whoever holds the backup in, or that are only the lockout's memory (the attempts and, for the
+# guess budget, the failures of the last hour: agencies/throttling.py; the log of sign-ins, with each person's
+# address and browser, which the lockout reads to know an account's usual machines).
+LEFT_OUT = ["django_session", "axes_accessattempt", "axes_accessfailurelog", "axes_accesslog"]
 CHUNK = 1 << 22  # encrypted 4 MiB at a time: a large media archive never sits whole in memory
 
 

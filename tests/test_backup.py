@@ -13,17 +13,18 @@ import uuid
 from functools import partial
 
 import pytest
-from axes.models import AccessAttempt
+from axes.models import AccessAttempt, AccessLog
 from cryptography.fernet import Fernet
 from django.contrib.sessions.models import Session
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.db import connection
-from django.test import override_settings
+from django.test import Client, override_settings
 from django.utils import timezone
 
 from binhson_plan import backup as backup_module
 from binhson_plan.backup import BackupError, backups_in, media_checksums, prune
+from reports.management.commands.seed_demo import DEMO_PASSWORD
 from reports.models import AgencyReport, Evidence, Proposal, ReportEvent, TargetEntry, TaskEntry
 from targets.models import Assessment, TargetValue
 from tests.conftest import DATA
@@ -164,6 +165,9 @@ def logged_in(transactional_db, client, cast, settings, tmp_path):
     client.force_login(cast["vanphong"])
     client.post("/dang-nhap/", {"username": "vanphong", "password": "sai-mat-khau"}, REMOTE_ADDR="203.0.113.9")
     assert Session.objects.exists() and AccessAttempt.objects.filter(ip_address="203.0.113.9").exists()
+    # a sign-in from another machine: the lockout's log of sign-ins records its address
+    Client().post("/dang-nhap/", {"username": "lanhdao", "password": DEMO_PASSWORD}, REMOTE_ADDR="198.51.100.7")
+    assert AccessLog.objects.filter(ip_address="198.51.100.7").exists()
     return client.session.session_key
 
 
@@ -188,6 +192,7 @@ def test_a_backup_is_readable_by_its_owner_only_and_holds_no_session(logged_in, 
     assert b"vanphong" in text  # the accounts are there …
     assert logged_in.encode() not in text  # … their sessions are not
     assert b"203.0.113.9" not in text  # nor the lockout's failed attempts
+    assert b"198.51.100.7" not in text  # nor its log of who signed in from where
 
 
 def test_a_restore_ends_every_session_even_from_a_backup_that_held_them(logged_in, tmp_path, monkeypatch,
