@@ -47,7 +47,7 @@ ROLE_GROUPS = {
 }
 ROLE_LABELS = {
     "administrator": "quản trị",
-    "reviewer": "Văn phòng huyện (thẩm định)",
+    "reviewer": "thẩm định",
     "viewer": "lãnh đạo, theo dõi (chỉ xem)",
     "agency_staff": "cán bộ đơn vị",
 }
@@ -92,7 +92,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Tài khoản dùng thử (mật khẩu chung: {DEMO_PASSWORD}):")
         for row in rows:
             agency = f" – {row['agency']}" if row["agency"] else ""
-            self.stdout.write(f"  {row['username']:<18} {ROLE_LABELS[row['role']]}{agency}")
+            self.stdout.write(f"  {row['username']:<18} {ROLE_LABELS[row['role']]}{self.reviews(row)}{agency}")
         for note in notes:
             self.stdout.write(note)
 
@@ -196,6 +196,13 @@ class Command(BaseCommand):
             Membership.objects.filter(user=user).delete()
         self.appoint(user, role)
         return {"username": username, "password": DEMO_PASSWORD, "role": role, "agency": agency and agency.code}
+
+    def reviews(self, row) -> str:
+        """Which plans a demo reviewer reviews, as the console says it: " kế hoạch Bình Sơn", " mọi kế hoạch"."""
+        if row["role"] != "reviewer" or row["username"] not in REVIEWS:
+            return ""
+        plan = Plan.objects.filter(slug=REVIEWS[row["username"]]).first() if REVIEWS[row["username"]] else None
+        return f" kế hoạch {plan.place}" if plan else " mọi kế hoạch của tỉnh"
 
     def appoint(self, user, role):
         """A demo reviewer's plans: `vanphong` Bình Sơn's only, `sodantoc` (the Sở) every plan of the province."""
