@@ -11,6 +11,7 @@ import stat
 import subprocess
 import uuid
 from functools import partial
+from pathlib import Path
 
 import pytest
 from axes.models import AccessAttempt, AccessLog
@@ -272,3 +273,44 @@ def test_an_encrypted_file_cut_short_or_reordered_is_refused(tmp_path):
         (tmp_path / "damaged").write_bytes(damaged)
         with pytest.raises(BackupError, match="Không giải mã được"):
             backup_module.decrypt_file(cipher, tmp_path / "damaged", tmp_path / "out")
+
+
+def test_a_drill_never_writes_over_the_live_files_nor_restores_where_its_files_cannot_go(
+    season, settings, tmp_path, fresh_database
+):
+    """A restore drill with another database but no --media-root would have put the backup's files over the ones
+    the live portal serves (an evidence file replaced since the backup came back old): refused, nothing touched. A
+    storage that cannot be written (a bucket not made yet, a folder without rights) is found before the database is
+    replaced, not after (S3 browser pass)."""
+    url, restored_cursor = fresh_database
+    call_command("backup", dest=str(tmp_path / "backups"), stdout=io.StringIO())
+    [(_, backup)] = backups_in(tmp_path / "backups")
+    evidence = Evidence.objects.first()
+    live = Path(settings.MEDIA_ROOT) / evidence.file.name
+    live.write_bytes(b"%PDF-1.4\n% the corrected file, uploaded after the backup\n%%EOF\n")
+    with pytest.raises(CommandError, match="--media-root THƯ_MỤC"):
+        call_command("restore_backup", str(backup), "--yes", database_url=url)
+    assert live.read_bytes().startswith(b"%PDF-1.4\n% the corrected file")
+    (tmp_path / "mot-tep").write_text("không phải thư mục")
+    with pytest.raises(CommandError, match="chưa khôi phục gì. Với kho S3 mới, chạy “python manage.py make_bucket”"):
+        call_command(
+            "restore_backup", str(backup), "--yes", database_url=url, media_root=str(tmp_path / "mot-tep" / "m")
+        )
+    cursor = restored_cursor()
+    if connection.vendor == "sqlite":
+        cursor.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table'")
+    else:
+        cursor.execute("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'")
+    assert cursor.fetchone()[0] == 0  # the database was never touched
+
+
+def test_a_backup_says_when_the_storage_has_lost_a_recorded_file(season, settings, tmp_path, caplog):
+    """The backup is whole, but a file the database points at was already gone from the storage: said on the console,
+    named in the log (S3 browser pass: it said nothing)."""
+    evidence = Evidence.objects.first()
+    (Path(settings.MEDIA_ROOT) / evidence.file.name).unlink()
+    out = io.StringIO()
+    with caplog.at_level("WARNING", logger="binhson_plan.backup"):
+        call_command("backup", dest=str(tmp_path / "backups"), stdout=out)
+    assert "Cảnh báo: 1 tệp được ghi trong cơ sở dữ liệu nhưng không có trong kho tệp" in out.getvalue()
+    assert evidence.file.name in caplog.text
