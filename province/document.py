@@ -224,24 +224,19 @@ def summary_workbook(summary, parts, issuer) -> bytes:
         [_name(part), *([part.data["reporting"].get(key) for key in REPORTING_KEYS] if part.ok else [None] * 8)]
         for part in parts
     ]
-    consolidated = [
-        [
-            _name(part),
-            v["version"],
-            v["number"],
-            _day(v["report_date"]),
-            v["state_label"],
-            "Chính thức" if v["is_final"] else "Chưa chính thức",
-        ]  # fmt: skip
-        for part in parts
-        if part.ok
-        for v in part.data["consolidated"]
-    ]
-    consolidated += [
-        [_name(part), None, None, None, f"Chưa có báo cáo tổng hợp năm {summary.year}", None]
-        for part in parts
-        if part.ok and not part.data["consolidated"]
-    ]
+    consolidated = []  # the plans in the order of the other sheets and of the PDF, each with its versions or a word
+    for part in (part for part in parts if part.ok):
+        consolidated += [
+            [
+                _name(part),
+                v["version"],
+                v["number"],
+                _day(v["report_date"]),
+                v["state_label"],
+                "Chính thức" if v["is_final"] else "Chưa chính thức",
+            ]  # fmt: skip
+            for v in part.data["consolidated"]
+        ] or [[_name(part), None, None, None, f"Chưa có báo cáo tổng hợp năm {summary.year}", None]]
     indicators = _indicator_rows(parts, sheet=True)
     failed = [[_name(part), part.error] for part in parts if not part.ok]
     sheets = {

@@ -340,6 +340,9 @@ def test_section_three_says_each_plans_consolidated_report_or_that_it_has_none(
     book = load_workbook(io.BytesIO(file_of(client, summary, "xlsx")[1]))
     rows = list(book["Báo cáo tổng hợp"].iter_rows(values_only=True))
     assert (str(tiny), None, None, None, "Chưa có báo cáo tổng hợp năm 2026", None) in rows
+    # the plans in the order of the reporting sheet (and of the PDF), a plan without a report in its place too
+    reporting = [row[0] for row in book["Tình hình báo cáo 2026"].iter_rows(min_row=3, values_only=True)]
+    assert list(dict.fromkeys(row[0] for row in rows[2:])) == reporting
 
 
 def test_a_placeholder_signer_is_flagged_on_the_page_and_never_printed(
