@@ -245,7 +245,7 @@ def _start(request, year, report_date):
     elif summary.state == SummaryState.FAILED:
         messages.error(request, f"Bản {summary.version} của năm {year}: {summary.error}")
     elif outcome["queued"]:
-        messages.success(request, f"Đang dựng bản {summary.version} của năm {year}; tải lại trang để xem khi xong.")
+        messages.success(request, f"Đang dựng bản {summary.version} của năm {year}; trang tự cập nhật khi xong.")
     else:
         messages.success(request, f"Đã ghi yêu cầu dựng bản {summary.version} của năm {year}; trạng thái ở bảng dưới.")
     return redirect("province:summaries")
