@@ -11,13 +11,17 @@ TEST_SYSTEM_PACKAGES := chromium chromium-driver docker-compose nginx openssl
 
 .PHONY: run test setup setup-test lint
 
-# `make run` also loads two illustrative plans of other former districts (marked "minh họa"): one portal, three plans.
+# `make run` also loads two illustrative plans of other former districts (marked "minh họa"): one portal, three plans;
+# then the 2025 reform (sap_xep_2025_*.yaml), so that the demo's years (2025 on) are reported by today's agencies.
 run: setup
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_indicators
 	$(PY) manage.py load_plan
 	$(PY) manage.py load_plan binhson_plan/plans/minh_hoa_tra_bong.yaml
 	$(PY) manage.py load_plan binhson_plan/plans/minh_hoa_ba_to.yaml
+	$(PY) manage.py load_reorganisation binhson_plan/plans/sap_xep_2025_binh_son.yaml
+	$(PY) manage.py load_reorganisation binhson_plan/plans/sap_xep_2025_minh_hoa_tra_bong.yaml
+	$(PY) manage.py load_reorganisation binhson_plan/plans/sap_xep_2025_minh_hoa_ba_to.yaml
 	LOG_LEVEL=WARNING $(PY) manage.py seed_demo --reports
 	@echo "Cổng đang chạy tại http://127.0.0.1:8000 với dữ liệu minh họa (Ctrl+C để dừng)."
 	DEMO_MODE=1 $(PY) manage.py runserver 127.0.0.1:8000

@@ -17,7 +17,9 @@ written encrypted (`…enc`) and the list of file names sealed; a restore needs 
 import datetime
 import hashlib
 import json
+import logging
 import os
+import secrets
 import shutil
 import sqlite3
 import subprocess
@@ -29,18 +31,23 @@ from pathlib import Path
 
 import psycopg2
 from cryptography.fernet import Fernet, InvalidToken
+from django.apps import apps
 from django.core.files import File
+from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage, Storage, default_storage
-from django.db import connections
+from django.db import connections, models
 from django.utils import timezone
 
-from binhson_plan.files import all_names
+from binhson_plan.files import all_names, storage_description
+
+logger = logging.getLogger(__name__)
 
 PREFIX = "binhson-"
 STAMP = "%Y%m%d-%H%M%S"
-# Rows that would let whoever holds the backup in, or that are only the lockout's short-term memory (the attempts
-# and, for the guess budget, the failures of the last hour: agencies/throttling.py).
-LEFT_OUT = ["django_session", "axes_accessattempt", "axes_accessfailurelog"]
+# Rows that would let whoever holds the backup in, or that are only the lockout's memory (the attempts and, for the
+# guess budget, the failures of the last hour: agencies/throttling.py; the log of sign-ins, with each person's
+# address and browser, which the lockout reads to know an account's usual machines).
+LEFT_OUT = ["django_session", "axes_accessattempt", "axes_accessfailurelog", "axes_accesslog"]
 CHUNK = 1 << 22  # encrypted 4 MiB at a time: a large media archive never sits whole in memory
 
 
@@ -188,8 +195,16 @@ def archive_media(storage: Storage, target: Path) -> tuple[str, dict[str, str]]:
     its name and the SHA-256 of each file it holds. A file deleted between the listing and its reading is left out."""
     path = _private(target / "media.tar.gz")
     checksums = {}
+    try:
+        names = all_names(storage)
+    except Exception as exc:  # the bucket out of reach, its keys refused…
+        logger.warning("Không đọc được kho tệp khi sao lưu", exc_info=True)
+        raise BackupError(
+            f"Không đọc được {storage_description()} ({type(exc).__name__}): chưa sao lưu gì. Kiểm tra địa "
+            "chỉ, khóa truy cập của kho rồi chạy lại."
+        ) from None
     with tarfile.open(path, "w:gz") as archive:
-        for name in all_names(storage):
+        for name in names:
             with tempfile.SpooledTemporaryFile(max_size=CHUNK) as copy:
                 try:
                     with storage.open(name, "rb") as source:
@@ -218,6 +233,7 @@ def create_backup(directory: Path, now: datetime.datetime | None = None, key: st
     try:
         database = dump_database(work)
         media, files = archive_media(default_storage, work)
+        missing = sorted(recorded_files() - set(files))
         if cipher:
             for name in (database, media):
                 encrypt_file(cipher, work / name, work / f"{name}.enc")
@@ -230,6 +246,7 @@ def create_backup(directory: Path, now: datetime.datetime | None = None, key: st
             "database": {"file": database, "sha256": sha256(work / database)},
             "media": {"file": media, "sha256": sha256(work / media)}
             | ({"sealed_files": cipher.encrypt(json.dumps(files).encode()).decode()} if cipher else {"files": files}),
+            "missing_files": len(missing),  # recorded in the database, not in the storage: how many (names: logged)
         }
         _private(work / "manifest.json").write_text(
             json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8"
@@ -239,7 +256,19 @@ def create_backup(directory: Path, now: datetime.datetime | None = None, key: st
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise
+    for name in missing:
+        logger.warning("Sao lưu %s: tệp %s được ghi trong cơ sở dữ liệu nhưng không có trong kho tệp", final.name, name)
     return final
+
+
+def recorded_files() -> set[str]:
+    """The name of every file a row points at (each FileField of every model): what the storage should hold."""
+    names = set()
+    for model in apps.get_models():
+        for field in model._meta.get_fields():
+            if isinstance(field, models.FileField) and not model._meta.label.split(".")[1].startswith("Historical"):
+                names |= set(model._default_manager.exclude(**{field.name: ""}).values_list(field.name, flat=True))
+    return {name for name in names if name}
 
 
 def backups_in(directory: Path) -> list[tuple[datetime.datetime, Path]]:
@@ -347,13 +376,31 @@ def restore_media(archive_path: Path, files: dict[str, str], storage: Storage) -
     return len(files)
 
 
-def restore_backup(backup: Path, settings_dict: dict, media: Storage | Path, key: str | None = None) -> Restored:
+def check_writable(storage: Storage, where: str) -> None:
+    """BackupError unless a file can be written into `storage` and deleted (a bucket that does not exist, a server
+    out of reach, a folder without rights): checked before anything is restored."""
+    try:
+        name = storage.save(f".healthz-khoi-phuc-{secrets.token_hex(8)}", ContentFile(b"ok"))
+        storage.delete(name)
+    except Exception as exc:
+        logger.warning("Kho tệp %s không ghi được", where, exc_info=True)
+        raise BackupError(
+            f"Không ghi được tệp vào {where} ({type(exc).__name__}): chưa khôi phục gì. Với kho S3 mới, chạy "
+            "“python manage.py make_bucket” trước; kiểm tra địa chỉ, khóa truy cập và quyền ghi rồi chạy lại."
+        ) from None
+
+
+def restore_backup(
+    backup: Path, settings_dict: dict, media: Storage | Path, key: str | None = None, where: str = ""
+) -> Restored:
     """Put the database and the uploaded files of `backup` back (the files into the storage `media`, or a local
-    folder), after checking it is whole (and, when it is encrypted, decrypting it with `key` first)."""
+    folder), after checking it is whole (and, when it is encrypted, that `key` opens it) and that the files can be
+    written where they go: nothing is touched before all three hold."""
     media_root = media if isinstance(media, Storage) else FileSystemStorage(location=media)
     manifest = read_manifest(backup)
     database, media = backup / manifest["database"]["file"], backup / manifest["media"]["file"]
     if not manifest.get("encrypted"):
+        check_writable(media_root, where or str(media_root.location))
         restored = restore_database(database, manifest, settings_dict)
         return Restored(database=restored, files=restore_media(media, manifest["media"]["files"], media_root))
     cipher = fernet(key)
@@ -363,6 +410,7 @@ def restore_backup(backup: Path, settings_dict: dict, media: Storage | Path, key
         files = json.loads(cipher.decrypt(manifest["media"]["sealed_files"].encode()))
     except InvalidToken:
         raise BackupError("Không giải mã được bản sao lưu: sai khóa BACKUP_ENCRYPTION_KEY.") from None
+    check_writable(media_root, where or str(media_root.location))
     with tempfile.TemporaryDirectory(prefix=".giai-ma-") as plain:
         plain = Path(plain)
         decrypt_file(cipher, database, plain / database.stem)

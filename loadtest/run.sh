@@ -56,6 +56,9 @@ if [ "$scale" = province ]; then
   for plan in minh_hoa_tra_bong minh_hoa_ba_to; do
     $PY manage.py load_plan "binhson_plan/plans/$plan.yaml" >/dev/null
   done
+  for plan in binh_son minh_hoa_tra_bong minh_hoa_ba_to; do  # the 2025 reform, as make run loads it
+    $PY manage.py load_reorganisation "binhson_plan/plans/sap_xep_2025_$plan.yaml" >/dev/null
+  done
   $PY manage.py seed_demo --reports --force >/dev/null
   $PY manage.py bench_builds --scale 25 >/dev/null
   $PY loadtest/prepare.py province >"$work/cast.json"  # prints what it made on stderr

@@ -2,6 +2,7 @@
 report is (Decree 30 layout): a PDF/A with an empty signature field, a Word draft, and an Excel workbook."""
 
 import datetime
+from decimal import Decimal
 
 import pandas as pd
 from django.template.loader import render_to_string
@@ -22,6 +23,9 @@ REPORTING_HEADERS = ["TT", "Kế hoạch", "Phải báo cáo", "Đã gửi", "B�
 REPORTING_KEYS = ["expected", "submitted", "sent_back", "not_sent", "approved", "late", "overdue", "open_proposals"]
 CONSOLIDATED_HEADERS = ["TT", "Kế hoạch", "Bản", "Số", "Ngày báo cáo", "Trạng thái", "Bản chính thức"]
 INDICATOR_HEADERS = ["Chỉ số", "Kế hoạch", "Chỉ tiêu", "Số liệu gần nhất", "Năm số liệu", "Tình trạng"]
+# the workbook's: the value a number to calculate with, its unit and its estimate mark each in a column (as /tinh/'s)
+INDICATOR_SHEET_HEADERS = ["Chỉ số", "Kế hoạch", "Chỉ tiêu", "Số liệu gần nhất", "Đơn vị", "Số ước tính",
+                           "Năm số liệu", "Tình trạng"]  # fmt: skip
 
 
 def _day(iso: str) -> str:
@@ -90,11 +94,12 @@ def _reporting_table(parts) -> Table:
     rows = []
     for number, part in enumerate(parts, start=1):
         if not part.ok:
-            rows.append([str(number), _name(part), *["—"] * len(REPORTING_KEYS), "Chưa tổng hợp được (xem dưới)"])
+            rows.append([str(number), _label(part), *["—"] * len(REPORTING_KEYS), "Chưa tổng hợp được (xem dưới)"])
             continue
         figures = part.data["reporting"]
         note = "" if part.data["has_cycle"] else f"Chưa mở kỳ báo cáo năm {part.summary.year}"
-        rows.append([str(number), _name(part), *[str(figures.get(key, "—")) for key in REPORTING_KEYS], note])
+        # the plan by its area, as section II (its full title, a sentence long, is in section III)
+        rows.append([str(number), _label(part), *[str(figures.get(key, "—")) for key in REPORTING_KEYS], note])
     return Table(REPORTING_HEADERS, rows, widths=[3, 20, 6, 6, 6, 6, 6, 6, 6, 8, 10], numeric=tuple(range(2, 10)))
 
 
@@ -107,21 +112,11 @@ def _failed(failed) -> list:
     ]
 
 
-def _indicator_rows(parts) -> list[list[str]]:
-    """The indicator table across plans: by indicator (Vietnamese order), then the plans in the summary's order."""
+def _indicator_rows(parts, sheet=False) -> list[list]:
+    """The indicator table across plans: by indicator (Vietnamese order), then the plans in the summary's order; as
+    printed (the value with its unit, in words), or for the workbook (`sheet`: INDICATOR_SHEET_HEADERS)."""
     rows = [
-        (
-            vietnamese_order(row["name"]),
-            n,
-            [
-                row["name"],
-                _label(part),
-                f"{row['target']} {row['target_name']}",
-                row["value"],
-                str(row["value_year"] or ""),
-                row["status"],
-            ],
-        )  # fmt: skip
+        (vietnamese_order(row["name"]), n, _sheet_row(part, row) if sheet else _printed_row(part, row))
         for n, part in enumerate(parts)
         if part.ok
         for row in part.data.get("indicators", [])
@@ -129,11 +124,33 @@ def _indicator_rows(parts) -> list[list[str]]:
     return [row for *_, row in sorted(rows, key=lambda r: (r[0], r[1]))]
 
 
+def _printed_row(part, row) -> list[str]:
+    target = f"{row['target']} {row['target_name']}"
+    return [row["name"], _label(part), target, row["value"], str(row["value_year"] or ""), row["status"]]
+
+
+def _sheet_row(part, row) -> list:
+    number = row.get("number")
+    value = Decimal(number) if number is not None else None
+    return [row["name"], _label(part), f"{row['target']} {row['target_name']}", value,
+            row["unit"] if value is not None else None, bool(row.get("estimate")) if value is not None else None,
+            row["value_year"] or None, row["status"]]  # fmt: skip
+
+
 def _indicators(done) -> list:
+    """A heading and a small table per indicator (its plans' targets): its long name is said once, not on every row,
+    so the rows stay short and the section follows section I on the same page when there is room."""
     rows = _indicator_rows(done)
     if not rows:
         return [Para(f"{NO_INDICATORS}.", style="missing")]
-    return [Table(INDICATOR_HEADERS, rows, widths=[20, 18, 28, 12, 7, 10], numeric=(3, 4))]
+    by_indicator = {}
+    for row in rows:
+        by_indicator.setdefault(row[0], []).append(row[1:])
+    blocks = []
+    for number, (name, measures) in enumerate(by_indicator.items(), start=1):
+        blocks += [Heading(f"{number}. {name}", 2), Table(INDICATOR_HEADERS[1:], measures, widths=[18, 34, 20, 8, 12],
+                                                          numeric=(3,))]  # fmt: skip
+    return blocks
 
 
 def _version_words(version) -> str:
@@ -207,29 +224,24 @@ def summary_workbook(summary, parts, issuer) -> bytes:
         [_name(part), *([part.data["reporting"].get(key) for key in REPORTING_KEYS] if part.ok else [None] * 8)]
         for part in parts
     ]
-    consolidated = [
-        [
-            _name(part),
-            v["version"],
-            v["number"],
-            _day(v["report_date"]),
-            v["state_label"],
-            "Chính thức" if v["is_final"] else "Chưa chính thức",
-        ]  # fmt: skip
-        for part in parts
-        if part.ok
-        for v in part.data["consolidated"]
-    ]
-    consolidated += [
-        [_name(part), None, None, None, f"Chưa có báo cáo tổng hợp năm {summary.year}", None]
-        for part in parts
-        if part.ok and not part.data["consolidated"]
-    ]
-    indicators = _indicator_rows(parts)
+    consolidated = []  # the plans in the order of the other sheets and of the PDF, each with its versions or a word
+    for part in (part for part in parts if part.ok):
+        consolidated += [
+            [
+                _name(part),
+                v["version"],
+                v["number"],
+                _day(v["report_date"]),
+                v["state_label"],
+                "Chính thức" if v["is_final"] else "Chưa chính thức",
+            ]  # fmt: skip
+            for v in part.data["consolidated"]
+        ] or [[_name(part), None, None, None, f"Chưa có báo cáo tổng hợp năm {summary.year}", None]]
+    indicators = _indicator_rows(parts, sheet=True)
     failed = [[_name(part), part.error] for part in parts if not part.ok]
     sheets = {
         f"Tình hình báo cáo {summary.year}": pd.DataFrame(reporting, columns=REPORTING_HEADERS[1:-1]),
-        "Chỉ tiêu": pd.DataFrame(indicators, columns=INDICATOR_HEADERS),
+        "Chỉ tiêu": pd.DataFrame(indicators, columns=INDICATOR_SHEET_HEADERS),
         "Báo cáo tổng hợp": pd.DataFrame(consolidated, columns=CONSOLIDATED_HEADERS[1:]),
         "Chưa tổng hợp được": pd.DataFrame(failed, columns=["Kế hoạch", "Lý do"]),
     }

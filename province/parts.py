@@ -66,6 +66,9 @@ def indicator_rows(plan, year: int) -> list[dict]:
                 "target": target.code, "target_name": target.name, "horizon": target.horizon,
                 "value": value + (" (ước)" if row["value_is_estimate"] else ""), "value_year": row["value_year"],
                 "status": STATUS_CHOICES[measure.status],
+                # for the workbook: the value as a number to calculate with (text in JSON), its estimate mark apart
+                "number": None if row["value"] is None else str(row["value"]),
+                "estimate": bool(row["value_is_estimate"]),
             })  # fmt: skip
     return rows
 

@@ -2,6 +2,7 @@
 
 import hashlib
 import logging
+import re
 
 import pandas as pd
 from django import forms
@@ -149,14 +150,24 @@ def export(request):
     plans = queries.plans_of_province()
     year = _year(request, _years(plans, timezone.localdate()))
     f = _filters(request)
+    # under a plan filter the reporting sheet is that plan's too; the indicator and status filters are the indicators'
+    reporting = [row for row in queries.reporting(plans, year) if not f["plan"] or row.plan.slug == f["plan"]]
     content = workbook({
-        f"Báo cáo các kế hoạch {year}": reporting_frame(queries.reporting(plans, year)),
+        f"Báo cáo các kế hoạch {year}": reporting_frame(reporting),
         f"Chỉ tiêu theo chỉ số {year}": indicator_frame(indicator_blocks(plans, year, f["indicator"], f["status"],
                                                                           f["plan"])),
     })  # fmt: skip
     response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="toan-tinh-{year}.xlsx"'
+    response["Content-Disposition"] = f'attachment; filename="{_export_name(year, f)}"'
     return response
+
+
+def _export_name(year, f) -> str:
+    """`toan-tinh-2026.xlsx`, or with the filters in it (`toan-tinh-2026-loc-<plan>-<indicator>-<status>.xlsx`), so a
+    filtered download never takes the name of the whole one in the clerk's Downloads folder."""
+    parts = [re.sub(r"[^a-z0-9-]+", "-", f[key].lower()).strip("-") for key in ("plan", "indicator", "status")]
+    parts = [part[:60] for part in parts if part]
+    return f"toan-tinh-{year}{'-loc-' + '-'.join(parts) if parts else ''}.xlsx"
 
 
 # --- the yearly summary (tổng hợp toàn tỉnh) ----------------------------------------------------------------------
@@ -234,7 +245,7 @@ def _start(request, year, report_date):
     elif summary.state == SummaryState.FAILED:
         messages.error(request, f"Bản {summary.version} của năm {year}: {summary.error}")
     elif outcome["queued"]:
-        messages.success(request, f"Đang dựng bản {summary.version} của năm {year}; tải lại trang để xem khi xong.")
+        messages.success(request, f"Đang dựng bản {summary.version} của năm {year}; trang tự cập nhật khi xong.")
     else:
         messages.success(request, f"Đã ghi yêu cầu dựng bản {summary.version} của năm {year}; trạng thái ở bảng dưới.")
     return redirect("province:summaries")

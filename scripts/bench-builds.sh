@@ -41,6 +41,9 @@ $PY manage.py load_plan >/dev/null
 for file in binhson_plan/plans/minh_hoa_tra_bong.yaml binhson_plan/plans/minh_hoa_ba_to.yaml; do
   $PY manage.py load_plan "$file" >/dev/null
 done
+for file in binhson_plan/plans/sap_xep_2025_*.yaml; do  # the 2025 reform, as make run loads it
+  $PY manage.py load_reorganisation "$file" >/dev/null
+done
 $PY manage.py seed_demo --reports --force >/dev/null
 
 start_workers() {

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
 from binhson_plan.dates import DAY_FIELDS
 from tasks.models import Assignment, Plan, ReportIssuer, Section
@@ -35,7 +36,7 @@ class AssignmentInline(admin.TabularInline):
 
 
 @admin.register(Section)
-class SectionAdmin(admin.ModelAdmin):
+class SectionAdmin(SimpleHistoryAdmin):  # "Lịch sử": each change's old and new wording, who, when
     list_display = ["code", "title", "kind", "plan", "is_active"]
     list_filter = ["plan", "kind", "is_active", "assignments__agency"]
     search_fields = ["code", "title", "content", "lead_text", "coordinating_text"]
@@ -44,7 +45,7 @@ class SectionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(admin.ModelAdmin):
+class AssignmentAdmin(SimpleHistoryAdmin):
     list_display = ["section", "agency", "role", "scope"]
     list_filter = ["role", "agency", "section__plan"]
     search_fields = ["section__code", "agency__name", "scope"]

@@ -185,6 +185,8 @@ class Section(models.Model):
     position = models.PositiveIntegerField("thứ tự trong văn bản")
     is_active = models.BooleanField("còn trong kế hoạch", default=True)
     agencies = models.ManyToManyField(Agency, through="Assignment", related_name="sections", blank=True)
+    # who changed a task's wording or place, when, before and after (an edit in the admin; the plan file has its own)
+    history = HistoricalRecords(excluded_fields=["agencies"])
 
     objects = SectionQuerySet.as_manager()
 
@@ -224,6 +226,7 @@ class Assignment(models.Model):
         "phạm vi", max_length=255, blank=True, help_text="Ví dụ: Chương trình MTQG Giảm nghèo bền vững"
     )
     position = models.PositiveSmallIntegerField("thứ tự", default=0)
+    history = HistoricalRecords()  # who gave a task to which agency, or took it away, and when
 
     class Meta:
         ordering = ["section", "role", "position"]

@@ -3,6 +3,9 @@
 import pytest
 from django.contrib import admin
 
+from tasks.models import Assignment
+from tests.reports.helpers import rendered_form_data
+
 
 def registered():
     return [(m._meta.app_label, m._meta.model_name) for m in admin.site._registry]
@@ -31,3 +34,26 @@ def test_a_section_opens_with_its_assignments(client, cast, plan):
     section = plan.sections.get(code="III.3.đ")
     page = client.get(f"/quan-tri/tasks/section/{section.pk}/change/").content.decode()
     assert "Chương trình MTQG Giảm nghèo bền vững" in page
+
+
+def test_a_tasks_wording_and_lead_changed_in_the_admin_are_kept_with_who_when_before_and_after(client, cast, plan):
+    """A change to a task in the admin (its wording, the agency that leads it) keeps the old and the new with who
+    made it and when, in the admin's "Lịch sử" of the task (fourth probe: the old text was gone)."""
+    client.force_login(cast["quantri"])
+    section = plan.sections.get(code="III.3.đ")
+    old_content = section.content
+    url = f"/quan-tri/tasks/section/{section.pk}/change/"
+    data = rendered_form_data(client.get(url).content.decode())
+    data["content"] = "Nội dung sửa trong trang quản trị."
+    lead = next(key for key, value in data.items() if key.endswith("-role") and value == "lead")
+    data[lead.replace("-role", "-scope")] = "Phạm vi sửa"
+    data.pop("_addanother", None), data.pop("_continue", None)
+    assert client.post(url, data).status_code == 302
+    after, before = section.history.order_by("-history_id")[:2]
+    assert (before.content, after.content) == (old_content, "Nội dung sửa trong trang quản trị.")
+    assert after.history_user == cast["quantri"] and after.history_type == "~"
+    assignment = Assignment.history.filter(section_id=section.pk, role="lead").latest("history_id")
+    assert assignment.scope == "Phạm vi sửa" and assignment.history_user == cast["quantri"]
+    page = client.get(f"{url.removesuffix('change/')}history/").content.decode()
+    assert "Nội dung sửa trong trang quản trị." in page or "Nội dung" in page
+    assert cast["quantri"].username in page

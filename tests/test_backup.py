@@ -11,19 +11,21 @@ import stat
 import subprocess
 import uuid
 from functools import partial
+from pathlib import Path
 
 import pytest
-from axes.models import AccessAttempt
+from axes.models import AccessAttempt, AccessLog
 from cryptography.fernet import Fernet
 from django.contrib.sessions.models import Session
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.db import connection
-from django.test import override_settings
+from django.test import Client, override_settings
 from django.utils import timezone
 
 from binhson_plan import backup as backup_module
 from binhson_plan.backup import BackupError, backups_in, media_checksums, prune
+from reports.management.commands.seed_demo import DEMO_PASSWORD
 from reports.models import AgencyReport, Evidence, Proposal, ReportEvent, TargetEntry, TaskEntry
 from targets.models import Assessment, TargetValue
 from tests.conftest import DATA
@@ -164,6 +166,9 @@ def logged_in(transactional_db, client, cast, settings, tmp_path):
     client.force_login(cast["vanphong"])
     client.post("/dang-nhap/", {"username": "vanphong", "password": "sai-mat-khau"}, REMOTE_ADDR="203.0.113.9")
     assert Session.objects.exists() and AccessAttempt.objects.filter(ip_address="203.0.113.9").exists()
+    # a sign-in from another machine: the lockout's log of sign-ins records its address
+    Client().post("/dang-nhap/", {"username": "lanhdao", "password": DEMO_PASSWORD}, REMOTE_ADDR="198.51.100.7")
+    assert AccessLog.objects.filter(ip_address="198.51.100.7").exists()
     return client.session.session_key
 
 
@@ -188,6 +193,7 @@ def test_a_backup_is_readable_by_its_owner_only_and_holds_no_session(logged_in, 
     assert b"vanphong" in text  # the accounts are there …
     assert logged_in.encode() not in text  # … their sessions are not
     assert b"203.0.113.9" not in text  # nor the lockout's failed attempts
+    assert b"198.51.100.7" not in text  # nor its log of who signed in from where
 
 
 def test_a_restore_ends_every_session_even_from_a_backup_that_held_them(logged_in, tmp_path, monkeypatch,
@@ -267,3 +273,44 @@ def test_an_encrypted_file_cut_short_or_reordered_is_refused(tmp_path):
         (tmp_path / "damaged").write_bytes(damaged)
         with pytest.raises(BackupError, match="Không giải mã được"):
             backup_module.decrypt_file(cipher, tmp_path / "damaged", tmp_path / "out")
+
+
+def test_a_drill_never_writes_over_the_live_files_nor_restores_where_its_files_cannot_go(
+    season, settings, tmp_path, fresh_database
+):
+    """A restore drill with another database but no --media-root would have put the backup's files over the ones
+    the live portal serves (an evidence file replaced since the backup came back old): refused, nothing touched. A
+    storage that cannot be written (a bucket not made yet, a folder without rights) is found before the database is
+    replaced, not after (S3 browser pass)."""
+    url, restored_cursor = fresh_database
+    call_command("backup", dest=str(tmp_path / "backups"), stdout=io.StringIO())
+    [(_, backup)] = backups_in(tmp_path / "backups")
+    evidence = Evidence.objects.first()
+    live = Path(settings.MEDIA_ROOT) / evidence.file.name
+    live.write_bytes(b"%PDF-1.4\n% the corrected file, uploaded after the backup\n%%EOF\n")
+    with pytest.raises(CommandError, match="--media-root THƯ_MỤC"):
+        call_command("restore_backup", str(backup), "--yes", database_url=url)
+    assert live.read_bytes().startswith(b"%PDF-1.4\n% the corrected file")
+    (tmp_path / "mot-tep").write_text("không phải thư mục")
+    with pytest.raises(CommandError, match="chưa khôi phục gì. Với kho S3 mới, chạy “python manage.py make_bucket”"):
+        call_command(
+            "restore_backup", str(backup), "--yes", database_url=url, media_root=str(tmp_path / "mot-tep" / "m")
+        )
+    cursor = restored_cursor()
+    if connection.vendor == "sqlite":
+        cursor.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table'")
+    else:
+        cursor.execute("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'")
+    assert cursor.fetchone()[0] == 0  # the database was never touched
+
+
+def test_a_backup_says_when_the_storage_has_lost_a_recorded_file(season, settings, tmp_path, caplog):
+    """The backup is whole, but a file the database points at was already gone from the storage: said on the console,
+    named in the log (S3 browser pass: it said nothing)."""
+    evidence = Evidence.objects.first()
+    (Path(settings.MEDIA_ROOT) / evidence.file.name).unlink()
+    out = io.StringIO()
+    with caplog.at_level("WARNING", logger="binhson_plan.backup"):
+        call_command("backup", dest=str(tmp_path / "backups"), stdout=out)
+    assert "Cảnh báo: 1 tệp được ghi trong cơ sở dữ liệu nhưng không có trong kho tệp" in out.getvalue()
+    assert evidence.file.name in caplog.text

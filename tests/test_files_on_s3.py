@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connection
 
 from binhson_plan.backup import backups_in
@@ -140,13 +140,55 @@ def test_a_backup_holds_the_buckets_objects_and_the_restore_puts_them_back(
         s3_client.delete_object(Bucket=bucket, Key=name)
     assert keys(s3) == []
     out = io.StringIO()
-    call_command("restore_backup", str(backup), "--yes", database_url=url, stdout=out)
+    call_command("restore_backup", str(backup), "--yes", "--files-into-portal-storage", database_url=url, stdout=out)
     assert f"2 tệp vào kho S3 “{bucket}”" in out.getvalue()
     assert keys(s3) == sorted(saved)
     for name, content in saved.items():
         assert s3_client.get_object(Bucket=bucket, Key=name)["Body"].read() == content
     assert not os.path.exists(NO_MEDIA_ROOT)
     assert not list(Path(tmp_path).rglob("minh-chung"))  # the files went back to the bucket, not to a folder
+
+
+@pytest.mark.skipif(
+    connection.vendor == "sqlite",
+    reason="SQLite's online backup of the in-memory test database waits for ever here; CI runs it on PostgreSQL",
+)
+def test_a_restore_into_a_bucket_not_made_yet_is_refused_before_the_database_is_touched(
+    s3,
+    client,
+    cast,
+    plan,
+    tmp_path,
+    settings,
+    fresh_database,  # noqa: F811
+):
+    """As on a new machine whose bucket nobody made yet: the restore said so only after replacing the database, with
+    an English traceback and no file restored (S3 browser pass). Now it checks the bucket first."""
+    url, restored_cursor = fresh_database
+    upload_evidence(client, cast, plan)
+    call_command("backup", dest=str(tmp_path / "backups"), stdout=io.StringIO())
+    [(_, backup)] = backups_in(tmp_path / "backups")
+    settings.STORAGES = settings.STORAGES | {
+        "default": settings.STORAGES["default"] | {
+            "OPTIONS": settings.STORAGES["default"]["OPTIONS"] | {"bucket_name": "chua-tao-kho"}
+        }
+    }  # fmt: skip
+    with pytest.raises(CommandError, match="chưa khôi phục gì. Với kho S3 mới, chạy “python manage.py make_bucket”"):
+        call_command("restore_backup", str(backup), "--yes", "--files-into-portal-storage", database_url=url)
+    cursor = restored_cursor()
+    cursor.execute("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'")
+    assert cursor.fetchone()[0] == 0  # the database was never touched
+
+
+def test_a_backup_with_the_bucket_out_of_reach_says_so_in_vietnamese(s3, db, tmp_path, settings):
+    settings.STORAGES = settings.STORAGES | {
+        "default": settings.STORAGES["default"] | {
+            "OPTIONS": settings.STORAGES["default"]["OPTIONS"] | {"endpoint_url": "http://127.0.0.1:9"}
+        }
+    }  # fmt: skip
+    with pytest.raises(CommandError, match="Không đọc được kho S3 “.*” \(EndpointConnectionError\): chưa sao lưu gì"):
+        call_command("backup", dest=str(tmp_path / "backups"), stdout=io.StringIO())
+    assert backups_in(tmp_path / "backups") == [] and not [p for p in (tmp_path / "backups").iterdir()]
 
 
 def test_make_bucket_creates_the_bucket_once(s3, settings):

@@ -6,6 +6,11 @@ cycle expects gets a report filled from the file and taken to its end-of-season 
 methods (submit, approve, send_back); target values from 2020 to last year are recorded as the reviewer would import
 them, so the series, the yearly fall of the poverty rate (derived from it) and the income ratio tell one story.
 Everything says it is made up.
+
+The files name the plan's own agencies. After a reorganisation (the 2025 reform: binhson_plan/plans/sap_xep_2025_*.yaml)
+a year's reports are made by the agencies of its organisation date, and `organised_data` hands each of them the texts
+of what it carries that year (agencies/lineage.py): a task's texts follow whoever holds the task, an agency's own
+(its season's end, difficulties, proposals) whoever took the rest of it.
 """
 
 import datetime
@@ -24,6 +29,8 @@ from PIL import Image, ImageDraw, ImageFont
 from PIL.PngImagePlugin import PngInfo
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from agencies.lineage import Lineage
+from agencies.models import Agency
 from reports.cycles.organisation import ensure_entries
 from reports.editing.asking import entry_facts
 from reports.models import AgencyReport, Evidence, Proposal, ProposalState, ReportingCycle, TargetEntry, TaskEntry
@@ -53,6 +60,79 @@ def _demo_files() -> dict[str, dict]:
 def demo_data(plan) -> dict:
     """The demo year of `plan`, from its file in this folder."""
     return _demo_files()[plan.slug]
+
+
+# How a successor of several agencies ends the season: the first of these states among theirs.
+STATE_ORDER = ["sent_back", "draft", "submitted", "late", "approved"]
+
+
+def organised_data(cycle) -> dict:
+    """The plan's demo data keyed by the agencies that report the cycle's year (its organisation date, the due date):
+    each lead's and coordinator's text under every agency that holds that part of the task then; an agency's state,
+    difficulties, proposals and staff name under the agency that took the rest of it (a rename's or merge's successor,
+    a split's main one; an agency that only transferred a task keeps them). A successor of several agencies gets their
+    texts one after the other and the first state of STATE_ORDER among theirs. No reorganisation: the file as it is."""
+    data, lineage = demo_data(cycle.plan), Lineage.load()
+    on = cycle.due_on
+    if not lineage.in_force(on):
+        return data
+    named = {*data["staff"], *data["difficulties"], *data["proposals"], *data["coordination"]}
+    named |= {code for by_code in data["leads"].values() for code in by_code}
+    named |= {code for codes in data["states"].values() for code in codes}
+    agencies = {a.code: a for a in Agency.objects.filter(code__in=named)}
+    codes = {a.pk: a.code for a in [*agencies.values(), *lineage.agencies.values()]}
+    sections = dict(cycle.plan.sections.values_list("code", "pk"))
+
+    def holders(code, section=None) -> list[str]:
+        if code not in agencies:
+            return [code]
+        return [codes[pk] for pk in lineage.holders(agencies[code].pk, on, section_id=sections.get(section))]
+
+    leads = {}
+    for section, by_code in data["leads"].items():
+        for code, spec in by_code.items():
+            for holder in holders(code, section):
+                leads.setdefault(section, {}).setdefault(holder, spec)
+    coordination = {}
+    for code, by_section in data["coordination"].items():
+        for section, text in by_section.items():
+            for holder in holders(code, section):
+                texts = coordination.setdefault(holder, {})
+                texts[section] = _joined(texts.get(section), text)
+    difficulties, proposals, staff = {}, {}, {}
+    for code, text in data["difficulties"].items():
+        for holder in holders(code):
+            difficulties[holder] = _joined(difficulties.get(holder), text)
+    for code, specs in data["proposals"].items():
+        for holder in holders(code):
+            proposals[holder] = proposals.get(holder, []) + specs
+    for code, name in data["staff"].items():
+        for holder in holders(code):
+            staff.setdefault(holder, name)
+    states = _organised_states(data["states"], holders)
+    return data | {"leads": leads, "coordination": coordination, "difficulties": difficulties,
+                   "proposals": proposals, "staff": staff, "states": states}  # fmt: skip
+
+
+def _organised_states(states: dict, holders) -> dict:
+    ends = {}  # holder → (state, its detail: the send-back reason, what a draft typed)
+    for state in STATE_ORDER:
+        listed = states.get(state) or []
+        for code in listed:
+            detail = listed[code] if isinstance(listed, dict) else None
+            for holder in holders(code):
+                ends.setdefault(holder, (state, detail))
+    result = {"approved": [], "submitted": [], "late": [], "sent_back": {}, "draft": {}}
+    for holder, (state, detail) in ends.items():
+        if isinstance(result[state], dict):
+            result[state][holder] = detail
+        else:
+            result[state].append(holder)
+    return result
+
+
+def _joined(first: str | None, second: str) -> str:
+    return second if not first or second in first else f"{first} {second}"
 
 
 def plans_to_seed() -> list:
@@ -108,7 +188,7 @@ def seed_past_year(cycle: ReportingCycle, staff: dict, reviewer, now=None) -> Ou
     report approved; the late agencies of demo_year.yaml sent theirs two working days after that year's due
     date, where it really is late."""
     everyone = sorted(code for code in cycle.reports.values_list("agency__code", flat=True) if code in staff)
-    late = [code for code in demo_data(cycle.plan)["states"]["late"] if code in everyone]
+    late = [code for code in organised_data(cycle)["states"]["late"] if code in everyone]
     states = {"approved": [c for c in everyone if c not in late], "submitted": [], "sent_back": {}, "late": late,
               "draft": {}}  # fmt: skip
     with transaction.atomic():
@@ -120,7 +200,7 @@ def seed_past_year(cycle: ReportingCycle, staff: dict, reviewer, now=None) -> Ou
 
 
 def _seed(cycle, staff, reviewer, now, states=None) -> Outcome:
-    data, year = demo_data(cycle.plan), cycle.year
+    data, year = organised_data(cycle), cycle.year
     outcome = Outcome(year=year, history_values=record_history(cycle.plan, year, reviewer))
     reports = {r.agency.code: r for r in cycle.reports.select_related("agency", "cycle")}
     if states is None:  # this year's season: the late agencies are late the year before (seed_past_year)

@@ -10,6 +10,7 @@ from django.conf import settings
 from PIL import Image
 
 from binhson_plan.number_format import too_large
+from reports.editing import pdf_actions
 from reports.editing.office_macros import OLE_MAGIC, Unreadable, ole_has_macros, ole_kind, ooxml_code, ooxml_outside
 
 ALLOWED = {
@@ -120,6 +121,12 @@ def _code(upload, kind, name) -> str:
                 f"Tệp “{name}” có trường hoặc công thức DDE (lệnh gọi chương trình khác khi mở tệp): không nhận vì "
                 "có thể chạy mã độc trên máy người xem. Xoá trường, công thức đó hoặc lưu lại thành PDF rồi tải lên."
             )
+        if outside.startswith("fetch:"):
+            return (
+                f"Tệp “{name}” có trường hoặc công thức lấy nội dung từ tệp hoặc địa chỉ bên ngoài (INCLUDEPICTURE, "
+                "INCLUDETEXT, LINK, WEBSERVICE…): không nhận vì có thể làm lộ thông tin đăng nhập của người xem hoặc "
+                "gửi số liệu ra ngoài. Xoá trường, công thức đó hoặc lưu lại thành PDF rồi tải lên."
+            )
         if outside:
             return (
                 f"Tệp “{name}” có liên kết tới tệp hoặc địa chỉ bên ngoài được tải về khi mở tệp (khung, hình ảnh, "
@@ -142,6 +149,23 @@ def _code(upload, kind, name) -> str:
         )
     if kind in OLE_KINDS and ole_has_macros(upload):
         return _macro_message(name)
+    if kind == "application/pdf":
+        upload.seek(0)
+        try:
+            active = pdf_actions.active_content(upload.read())
+        except pdf_actions.Unreadable:
+            return (
+                f"Tệp “{name}” là PDF có mật khẩu, bị mã hoá hoặc quá phức tạp nên không kiểm tra được: không nhận. "
+                "Bỏ mật khẩu hoặc in lại thành PDF rồi tải lên."
+            )
+        finally:
+            upload.seek(0)
+        if active:
+            return (
+                f"Tệp “{name}” là PDF có nội dung tự chạy hoặc mở chương trình, tệp khác (JavaScript, lệnh chạy "
+                "chương trình, tệp đính kèm bên trong, biểu mẫu gửi dữ liệu…): không nhận vì có thể chạy mã độc trên "
+                "máy người xem. In lại thành PDF hoặc quét lại văn bản rồi tải lên."
+            )
     return ""
 
 

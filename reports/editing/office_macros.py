@@ -12,7 +12,9 @@ An Office 97–2003 file (.doc, .xls) is an OLE container: it must hold the main
 What an OOXML file fetches or runs from outside when it opens (issue 17, third probe): a relationship to an
 external target (a frame or picture on another server, a `file:` or `\\\\host` share that hands over the
 Windows login) other than a plain web or mail hyperlink, a DDE/DDEAUTO field of Word, a DDE formula or link
-of Excel.
+of Excel; and (fourth probe) a Word field that fetches a file or picture (INCLUDEPICTURE, INCLUDETEXT, LINK,
+IMPORT, DATABASE, a HYPERLINK to a share), an Excel formula that fetches or calls (WEBSERVICE, IMAGE, RTD, CALL,
+REGISTER, a HYPERLINK to a share), in a cell, a defined name, a conditional format or a data validation.
 """
 
 import re
@@ -56,6 +58,18 @@ OUTSIDE_TARGET = re.compile(r"^([a-z][a-z0-9+.-]*:|[\\/]{2})", re.IGNORECASE)
 # A Word field that runs another program (DDEAUTO: as soon as the file opens), anywhere in the field's
 # instruction.
 DDE_FIELD = re.compile(r"\bDDE(AUTO)?\b", re.IGNORECASE)
+# A Word field that fetches a file or a picture, from a server or a share, when the document opens or its fields
+# update (its keyword comes first in the instruction); a HYPERLINK field to a share or a file.
+FETCHING_FIELD = re.compile(r"\s*(INCLUDEPICTURE|INCLUDETEXT|INCLUDE|LINK|IMPORT|DATABASE)\b", re.IGNORECASE)
+FILE_HYPERLINK_FIELD = re.compile(r'\s*HYPERLINK\b[^"]*"\s*(file:|\\\\|//)', re.IGNORECASE)
+# An Excel function that fetches from a server or calls code when the sheet calculates (IMAGE: Excel 365's
+# picture from a web address; `_xlfn.` before the newer ones), outside string literals; a HYPERLINK to a share or a
+# file.
+FETCHING_FUNCTION = re.compile(r"\b(WEBSERVICE|IMAGE|RTD|CALL|REGISTER|REGISTER\.ID|EXEC)\s*\(", re.IGNORECASE)
+FILE_HYPERLINK_FUNCTION = re.compile(r"\bHYPERLINK\s*\(\s*\"\s*(file:|\\\\|//)", re.IGNORECASE)
+# The elements of a workbook that hold a formula: a cell's, a defined name's, a conditional format's or a data
+# validation's.
+FORMULA_ELEMENTS = {"f", "definedName", "formula", "formula1", "formula2"}
 # An Excel DDE formula, `cmd|' /C calc'!A0`: a "|" outside string literals and quoted sheet names.
 QUOTED = re.compile(r"\"(?:[^\"]|\"\")*\"|'(?:[^']|'')*'")
 # Excel's own record of a DDE or OLE link (xl/externalLinks/externalLinkN.xml).
@@ -99,7 +113,8 @@ def ooxml_code(archive: zipfile.ZipFile) -> str:
 
 def ooxml_outside(archive: zipfile.ZipFile) -> str:
     """What the zip fetches or runs from outside when it opens: "link: <part>: <target>" for an external
-    relationship other than a web or mail hyperlink, "dde: <part>" for a DDE field, formula or link; or "".
+    relationship other than a web or mail hyperlink, "dde: <part>" for a DDE field, formula or link, "fetch: <part>"
+    for a field or formula that fetches a file or an address (INCLUDEPICTURE, WEBSERVICE…); or "".
     Raises Unreadable on broken XML. ooxml_code() has checked the zip first."""
     for member in archive.infolist():
         name = member.filename
@@ -112,8 +127,10 @@ def ooxml_outside(archive: zipfile.ZipFile) -> str:
                 hyperlink = relationship.get("Type", "").strip().lower().endswith("/hyperlink")
                 if not (hyperlink and SAFE_LINK.match(target) and "\\" not in target):
                     return f"link: {name}: {target}"
-        elif _looks_like_xml(archive, member) and _runs_dde(archive, member):
-            return f"dde: {name}"
+        elif _looks_like_xml(archive, member):
+            reaches = _reaches_out(archive, member)
+            if reaches:
+                return f"{reaches}: {name}"
     return ""
 
 
@@ -123,12 +140,13 @@ def _looks_like_xml(archive: zipfile.ZipFile, member) -> bool:
     return head.startswith((b"<", b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff"))
 
 
-def _runs_dde(archive: zipfile.ZipFile, member) -> bool:
-    """A DDE field (its instruction joined across runs, nested fields apart) or a DDE formula or link in
-    the part. Read as a stream: a document part may be larger than XML_PART_LIMIT. A DDE formula or link
-    counts as the instruction "DDE"."""
+def _reaches_out(archive: zipfile.ZipFile, member) -> str:
+    """ "dde" for a DDE field (its instruction joined across runs, nested fields apart) or a DDE formula or link in
+    the part, "fetch" for a field or a formula that fetches a file or an address; or "". Read as a stream: a
+    document part may be larger than XML_PART_LIMIT. A DDE formula or link counts as the instruction "DDE"."""
     fields = []  # the instruction of each open complex field, innermost last
-    formulas = []  # the text of the open <f> element
+    formulas = []  # the text of the open formula element
+    fetches = []  # the formulas that fetch
     tags = []  # the local names of the open elements
     found = []  # the instructions met
 
@@ -146,22 +164,25 @@ def _runs_dde(archive: zipfile.ZipFile, member) -> bool:
                 found.append("".join(fields.pop()))
         elif local in LINK_ELEMENTS:
             found.append("DDE")
-        elif local == "f":
+        elif local in FORMULA_ELEMENTS:
             formulas.append([])
 
     def end(tag):
         local = tags.pop()
-        if local == "f" and formulas:
-            formula = QUOTED.sub("", "".join(formulas.pop()))
+        if local in FORMULA_ELEMENTS and formulas:
+            written = "".join(formulas.pop())
+            formula = QUOTED.sub("", written)
             if "|" in formula:
                 found.append("DDE")
+            if FETCHING_FUNCTION.search(formula) or FILE_HYPERLINK_FUNCTION.search(written):
+                fetches.append(written)
 
     def text(data):
         if tags and tags[-1] in ("instrText", "delInstrText") and fields:
             fields[-1].append(data)
         elif tags and tags[-1] in ("instrText", "delInstrText"):
             found.append(data)  # an instruction outside any field: read all the same
-        elif tags and tags[-1] == "f" and formulas:
+        elif tags and tags[-1] in FORMULA_ELEMENTS and formulas:
             formulas[-1].append(data)
 
     def refuse(*args):
@@ -179,7 +200,10 @@ def _runs_dde(archive: zipfile.ZipFile, member) -> bool:
     except xml.parsers.expat.ExpatError as error:
         raise Unreadable(f"{member.filename}: {error}") from error
     found += ["".join(field) for field in fields]  # fields left open too
-    return any(DDE_FIELD.search(instruction) for instruction in found)
+    if any(DDE_FIELD.search(instruction) for instruction in found):
+        return "dde"
+    fetching = (FETCHING_FIELD.match(i) or FILE_HYPERLINK_FIELD.match(i) for i in found)
+    return "fetch" if fetches or any(fetching) else ""
 
 
 def _attributes(archive: zipfile.ZipFile, member, elements: set[str], attribute: str) -> list[str]:

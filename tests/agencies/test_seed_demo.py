@@ -54,8 +54,11 @@ def test_the_demo_reviewers_plans(cast, plan):
     assert list(cast["vanphong"].plan_roles.values_list("role", "plan__slug")) == [("reviewer", plan.slug)]
     assert list(cast["sodantoc"].plan_roles.values_list("role", "plan")) == [("reviewer", None)]
     assert has_role(cast["sodantoc"], Role.REVIEWER) and cast["sodantoc"].get_full_name() == "Sở Dân tộc và Tôn giáo"
-    seed()  # again: the same rows, no more
+    printed = seed()  # again: the same rows, no more
     assert cast["vanphong"].plan_roles.count() == 1 and cast["sodantoc"].plan_roles.count() == 1
+    # the console says what each reviews, never a district office that ended in 2025
+    assert "vanphong           thẩm định kế hoạch Bình Sơn\n" in printed
+    assert "sodantoc           thẩm định mọi kế hoạch của tỉnh\n" in printed and "Văn phòng huyện" not in printed
 
 
 def test_it_restores_a_changed_demo_password(plan):

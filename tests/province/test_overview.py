@@ -155,17 +155,24 @@ def test_a_wrong_year_shows_the_latest(client, cast, two_plans):
             assert "năm 2026</h1>" in html, text
 
 
-def test_the_excel_file_has_a_row_per_plan(client, cast, two_plans):
+def test_the_excel_file_has_a_row_per_plan_and_a_filtered_one_is_named_apart(client, cast, two_plans):
     binh_son, tiny = two_plans
     with on("2026-12-06"):
         client.force_login(cast["lanhdao"])
         open_cycle(binh_son, 2026)
         response = client.get(f"{URL}bang-tinh.xlsx", {"year": 2026})
+        filtered = client.get(f"{URL}bang-tinh.xlsx", {"year": 2026, "plan": TINY, "status": "met"})
     sheet = load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][:3] == ("Kế hoạch", "Phải báo cáo", "Đã gửi")
     names = {row[0] for row in rows[1:]}
     assert {binh_son.display_title, tiny.display_title} <= names
+    assert response["Content-Disposition"] == 'attachment; filename="toan-tinh-2026.xlsx"'
+    # a filtered download says its filters in its name, and its reporting sheet follows the plan filter as the
+    # indicator sheet does
+    assert filtered["Content-Disposition"] == f'attachment; filename="toan-tinh-2026-loc-{TINY}-met.xlsx"'
+    reporting = load_workbook(io.BytesIO(filtered.content)).worksheets[0]
+    assert [row[0] for row in list(reporting.iter_rows(values_only=True))[1:]] == [tiny.display_title]
 
 
 def copies_of(plan, count: int, first: int = 0) -> None:

@@ -126,7 +126,10 @@ def test_two_plans_give_a_ready_summary_with_three_files(client, cast, two_plans
     assert by_plan[str(tiny)][:2] == (2, 0)  # two reports expected, none sent
     indicators = {row[2].split()[0]: row for row in book["Chỉ tiêu"].iter_rows(min_row=3, values_only=True)}
     assert indicators["2025.19"][:2] == ("Tỷ lệ người dân tộc thiểu số tham gia bảo hiểm y tế", binh_son.short_title)
-    assert indicators["2025.19"][3:5] == ("90%", "2024")
+    # a number to calculate with, its unit and estimate mark apart (as /tinh/'s Excel), the year a number too
+    assert list(book["Chỉ tiêu"].iter_rows(min_row=2, max_row=2, values_only=True))[0][3:7] == (
+        "Số liệu gần nhất", "Đơn vị", "Số ước tính", "Năm số liệu")  # fmt: skip
+    assert indicators["2025.19"][3:7] == (90, "%", None, 2024)  # "Có" marks an estimate, as in every workbook
     finals = [row for row in book["Báo cáo tổng hợp"].iter_rows(values_only=True) if row[0] == str(binh_son)]
     assert [(row[1], row[-1]) for row in finals] == [(1, "Chính thức")]
 
@@ -337,6 +340,9 @@ def test_section_three_says_each_plans_consolidated_report_or_that_it_has_none(
     book = load_workbook(io.BytesIO(file_of(client, summary, "xlsx")[1]))
     rows = list(book["Báo cáo tổng hợp"].iter_rows(values_only=True))
     assert (str(tiny), None, None, None, "Chưa có báo cáo tổng hợp năm 2026", None) in rows
+    # the plans in the order of the reporting sheet (and of the PDF), a plan without a report in its place too
+    reporting = [row[0] for row in book["Tình hình báo cáo 2026"].iter_rows(min_row=3, values_only=True)]
+    assert list(dict.fromkeys(row[0] for row in rows[2:])) == reporting
 
 
 def test_a_placeholder_signer_is_flagged_on_the_page_and_never_printed(

@@ -1,6 +1,7 @@
 """`manage.py backup [--dest DIR] [--keep-days N]`: the database and the uploaded files, with retention;
 encrypted with BACKUP_ENCRYPTION_KEY when set. `manage.py backup --new-key` prints a new key."""
 
+import json
 from pathlib import Path
 
 from cryptography.fernet import Fernet
@@ -32,5 +33,11 @@ class Command(BaseCommand):
         except BackupError as exc:
             raise CommandError(str(exc)) from None
         self.stdout.write(f"Đã sao lưu vào {backup}")
+        missing = json.loads((backup / "manifest.json").read_text(encoding="utf-8")).get("missing_files", 0)
+        if missing:  # the backup is whole, but the storage had already lost these: say so, the log names them
+            self.stdout.write(
+                f"Cảnh báo: {missing} tệp được ghi trong cơ sở dữ liệu nhưng không có trong kho tệp nên không có trong "
+                "bản sao lưu (xem nhật ký để biết tên tệp)."
+            )
         for old in prune(directory, options["keep_days"]):
             self.stdout.write(f"Đã xóa bản sao lưu cũ {old.name}")

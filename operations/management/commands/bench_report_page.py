@@ -59,7 +59,9 @@ class Command(BaseCommand):
         if not AgencyReport.objects.exists():
             call_command("load_plan", verbosity=0, stdout=open("/dev/null", "w"))
             call_command("seed_demo", reports=True, force=True, stdout=open("/dev/null", "w"))
-        plan = Plan.objects.get(is_active=True)
+        # Bình Sơn's (the real plan) when `make run` loaded the illustrative ones beside it
+        plans = Plan.objects.filter(is_active=True)
+        plan = plans.filter(slug="binh-son-ctdt-2021-2030").first() or plans.get()
         year = AgencyReport.objects.filter(cycle__plan=plan).order_by("-cycle__year").values_list("cycle__year")[0][0]
         cycle = open_cycle(plan, year)
         reviewer = get_user_model().objects.filter(is_superuser=True).first()

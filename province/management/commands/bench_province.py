@@ -30,6 +30,7 @@ from tasks.models import Plan
 
 PLANS = settings.BASE_DIR / "binhson_plan" / "plans"
 ILLUSTRATIVE = ["minh_hoa_tra_bong.yaml", "minh_hoa_ba_to.yaml"]
+REFORM = ["sap_xep_2025_binh_son.yaml", "sap_xep_2025_minh_hoa_tra_bong.yaml", "sap_xep_2025_minh_hoa_ba_to.yaml"]
 YEAR = 2026
 
 
@@ -65,6 +66,8 @@ class Command(BaseCommand):
         call_command("load_plan", stdout=quiet())
         for name in ILLUSTRATIVE:
             call_command("load_plan", str(PLANS / name), stdout=quiet())
+        for name in REFORM:  # as make run: the 2025 reform before the demo's years
+            call_command("load_reorganisation", str(PLANS / name), stdout=quiet())
         call_command("seed_demo", reports=True, force=True, stdout=quiet())
         user = get_user_model().objects.create_user("bench.leader")
         add_role(user, Role.VIEWER)

@@ -47,10 +47,20 @@ ROLE_GROUPS = {
 }
 ROLE_LABELS = {
     "administrator": "quản trị",
-    "reviewer": "Văn phòng huyện (thẩm định)",
+    "reviewer": "thẩm định",
     "viewer": "lãnh đạo, theo dõi (chỉ xem)",
     "agency_staff": "cán bộ đơn vị",
 }
+
+
+def current_agency(code: str) -> Agency:
+    """The agency `code` names, or the one that carries it on now that a reorganisation ended it (its staff accounts
+    moved there: agencies/reorganising.py)."""
+    agency, seen = Agency.objects.select_related("successor").get(code=code), set()
+    while not agency.is_active and agency.successor_id and agency.pk not in seen:
+        seen.add(agency.pk)
+        agency = Agency.objects.select_related("successor").get(pk=agency.successor_id)
+    return agency
 
 
 class Command(BaseCommand):
@@ -82,7 +92,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Tài khoản dùng thử (mật khẩu chung: {DEMO_PASSWORD}):")
         for row in rows:
             agency = f" – {row['agency']}" if row["agency"] else ""
-            self.stdout.write(f"  {row['username']:<18} {ROLE_LABELS[row['role']]}{agency}")
+            self.stdout.write(f"  {row['username']:<18} {ROLE_LABELS[row['role']]}{self.reviews(row)}{agency}")
         for note in notes:
             self.stdout.write(note)
 
@@ -98,10 +108,11 @@ class Command(BaseCommand):
         for plan in plans:
             lines = self.seed_plan(plan, rows, added, plans_of)
             notes += [f"{plan}:", *(f"  {line}" for line in lines)] if plan.is_illustrative else lines
-        shared = {username: places for username, places in plans_of.items() if len(places) > 1}
+        shared = {who: places for who, places in plans_of.items() if len(places) > 1}
         if shared:
             notes.append("Cán bộ có báo cáo ở nhiều kế hoạch:")
-            notes += [f"  {username:<18} {', '.join(places)}" for username, places in sorted(shared.items())]
+            for (username, agency), places in sorted(shared.items()):
+                notes.append(f"  {username:<18} {', '.join(places)} ({agency})")
         return notes
 
     def seed_plan(self, plan, rows, added, plans_of) -> list[str]:
@@ -112,18 +123,21 @@ class Command(BaseCommand):
         in_use = demo.year_in_use(plan, year)
         past = year - 1 if year > plan.period_start and not in_use and not demo.year_in_use(plan, year - 1) else None
         cycles = [open_cycle(plan, y) for y in (past, year) if y]
-        usernames = {code: username for username, *_, code in DEMO_USERS if code}
+        # the agency each named demo user works in now (two merged agencies' users: the later one types the reports)
+        usernames = {current_agency(code).code: username for username, *_, code in DEMO_USERS if code}
         staff = {}
         with transaction.atomic():
             for cycle in cycles:
+                names = demo.organised_data(cycle)["staff"]
                 for report in cycle.reports.select_related("agency").order_by("agency__name"):
                     agency = report.agency
                     username = usernames.get(agency.code) or f"canbo.{agency.code.lower()}"
                     if username not in usernames.values() and username not in added:
-                        rows.append(self.ensure_user(username, demo.staff_name(agency), "agency_staff", agency.code))
+                        name = names.get(agency.code) or demo.staff_name(agency)
+                        rows.append(self.ensure_user(username, name, "agency_staff", agency.code))
                         added.add(username)
                     staff[agency.code] = get_user_model().objects.get(username=username)
-                    places = plans_of.setdefault(username, [])
+                    places = plans_of.setdefault((username, agency.name), [])
                     if plan.place not in places:
                         places.append(plan.place)
         issuer = demo.demo_data(plan).get("issuer")
@@ -175,12 +189,20 @@ class Command(BaseCommand):
         user.password = self.password_hash
         user.save()
         user.groups.set([Group.objects.get_or_create(name=ROLE_GROUPS[role])[0]])
-        if agency_code:
-            Membership.objects.update_or_create(user=user, defaults={"agency": Agency.objects.get(code=agency_code)})
+        agency = current_agency(agency_code) if agency_code else None
+        if agency:
+            Membership.objects.update_or_create(user=user, defaults={"agency": agency})
         else:
             Membership.objects.filter(user=user).delete()
         self.appoint(user, role)
-        return {"username": username, "password": DEMO_PASSWORD, "role": role, "agency": agency_code}
+        return {"username": username, "password": DEMO_PASSWORD, "role": role, "agency": agency and agency.code}
+
+    def reviews(self, row) -> str:
+        """Which plans a demo reviewer reviews, as the console says it: " kế hoạch Bình Sơn", " mọi kế hoạch"."""
+        if row["role"] != "reviewer" or row["username"] not in REVIEWS:
+            return ""
+        plan = Plan.objects.filter(slug=REVIEWS[row["username"]]).first() if REVIEWS[row["username"]] else None
+        return f" kế hoạch {plan.place}" if plan else " mọi kế hoạch của tỉnh"
 
     def appoint(self, user, role):
         """A demo reviewer's plans: `vanphong` Bình Sơn's only, `sodantoc` (the Sở) every plan of the province."""

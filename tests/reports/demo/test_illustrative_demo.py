@@ -13,6 +13,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from openpyxl import load_workbook
 
+from province.models import ProvinceSummary, SummaryState
 from reports.demo.seeding import DEMO_SOURCE, demo_year
 from reports.models import AgencyReport, Evidence, Proposal, ProposalState, ReportingCycle, ReportState, TaskEntry
 from targets.models import TargetValue
@@ -137,3 +138,46 @@ def test_the_counts_made_in_the_database_are_the_dashboards(seeded, db):
                 del one["reports"], one["handed_over"]
                 assert asdict(counts[cycle.pk]) | {"reports": [], "handed_over": []} == one | {
                     "reports": [], "handed_over": []}, (cycle, day)  # fmt: skip
+
+
+def test_the_bench_commands_measure_make_runs_data_and_leave_it_as_it_was(seeded, db):
+    """`bench_pages` and `bench_report_page` on the three plans of `make run` (bench_report_page once failed there:
+    it looked for the one active plan): a row per page, figures, and nothing changed afterwards."""
+    before = sorted(AgencyReport.objects.values_list("pk", "state", "version"))
+    out = io.StringIO()
+    call_command("bench_pages", "--runs", "2", stdout=out)
+    lines = out.getvalue().splitlines()
+    for page in ("báo cáo: mở", "bảng điều khiển", "hàng chờ thẩm định", "toàn tỉnh (/tinh/)", "trang công khai"):
+        row = next(line for line in lines if line.startswith(page))
+        cpu, lowest, wall, queries = row[len(page) :].split()
+        assert float(cpu) > 0 and float(wall) > 0 and int(queries) > 0
+    out = io.StringIO()
+    call_command("bench_report_page", "--runs", "2", stdout=out)
+    assert "lớn nhất: " in out.getvalue() and "trung vị: " in out.getvalue()
+    assert sorted(AgencyReport.objects.values_list("pk", "state", "version")) == before
+
+
+def test_the_provinces_summary_of_the_demo_keeps_section_two_on_the_first_page(
+    seeded, client, db, eager_jobs, django_capture_on_commit_callbacks, tmp_path, settings
+):
+    """The summary of the demo's three plans: section I's table names each plan by its area (its title is a sentence
+    long and made each row seven lines), so section II starts on the first page, each indicator under its own heading
+    with a row per plan's target; the full titles stay in section III."""
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(get_user_model().objects.get(username="sodantoc"))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/tinh/tong-hop/", {"year": str(YEAR), "report_date": f"10/12/{YEAR}"})
+    assert response.status_code == 302
+    summary = ProvinceSummary.objects.get(year=YEAR)
+    assert summary.state == SummaryState.READY, summary.error
+    pdf = b"".join(client.get(f"/tinh/tong-hop/{summary.pk}/tep/pdf/").streaming_content)
+    first_page = " ".join(run_pdftotext(pdf, "-f", "1", "-l", "1").split())
+    assert "I. TÌNH HÌNH BÁO CÁO CỦA CÁC KẾ HOẠCH" in first_page and "huyện Ba Tơ (minh họa)" in first_page
+    assert "II. CHỈ TIÊU THEO BỘ CHỈ SỐ CHUNG" in first_page
+    assert "1. Thu nhập bình quân của người dân tộc thiểu số" in first_page
+    whole = " ".join(run_pdftotext(pdf).split())
+    assert "Kế hoạch Triển khai thực hiện Chiến lược công tác dân tộc giai đoạn 2021-2030" in whole  # section III
+
+
+def run_pdftotext(pdf: bytes, *pages: str) -> str:
+    return subprocess.run(["pdftotext", *pages, "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()

