@@ -52,8 +52,8 @@ class Command(BaseCommand):
         target = plan.targets.order_by("pk").values_list("code", flat=True)[0]
         slug = plan.slug
         return [
-            ("báo cáo: mở", "canbo.gddt", f"/bao-cao/{own.pk}/"),
-            ("báo cáo: thẩm định", "vanphong", f"/bao-cao/{submitted.pk}/"),
+            ("báo cáo: mở", "canbo.gddt", f"/ke-hoach/{slug}/bao-cao/{own.pk}/"),
+            ("báo cáo: thẩm định", "vanphong", f"/ke-hoach/{slug}/bao-cao/{submitted.pk}/"),
             ("hàng chờ thẩm định", "vanphong", f"/ke-hoach/{slug}/tham-dinh/"),
             ("bảng điều khiển", "vanphong", f"/bang-dieu-khien/{slug}/{year}/"),
             ("trang chỉ tiêu", "lanhdao", f"/ke-hoach/{slug}/chi-tieu/{target}/"),

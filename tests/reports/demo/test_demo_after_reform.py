@@ -119,7 +119,7 @@ def test_the_commune_with_parts_in_two_plans_sees_both(seeded, client, db):
         page = client.get("/bao-cao/").content.decode()
     for slug in (BINH_SON, TRA_BONG):
         report = AgencyReport.objects.get(agency__code="UBND-BMINH", cycle__plan__slug=slug, cycle__year=2026)
-        assert f'href="/bao-cao/{report.pk}/"' in page
+        assert f'href="/ke-hoach/{slug}/bao-cao/{report.pk}/"' in page
     assert "Cán bộ có báo cáo ở nhiều kế hoạch:" in seeded
     line = next(line for line in seeded.splitlines() if "canbo.binhkhuong" in line and "Bình Sơn, Trà Bồng" in line)
     assert "Ủy ban nhân dân xã Bình Minh" in line
