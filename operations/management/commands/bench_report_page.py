@@ -1,5 +1,5 @@
 """`manage.py bench_report_page`: the server CPU (process time, which a shared machine inflates far less than the
-wall clock) of opening and of saving the staff report page (`/bao-cao/<id>/`), as `loadtest/run.sh` does it,
+wall clock) of opening and of saving the staff report page (`…/bao-cao/<id>/`), as `loadtest/run.sh` does it,
 through Django's test client with DEBUG off. On the demo year (`seed_demo --reports`, made here if the database has
 none); the reports measured are handed back to their agency first, as `loadtest/prepare.py` does. Everything it
 creates or changes is rolled back."""
@@ -100,7 +100,7 @@ class Command(BaseCommand):
     def measure(self, client, report, options):
         """(CPU ms, wall ms, queries) of each open and each save; the first of each warms the caches and is not
         counted, nor a profiled one."""
-        url = f"/bao-cao/{report.pk}/"
+        url = report.get_absolute_url()  # under its plan
         cpu, wall, queries = {"mở": [], "lưu": []}, {"mở": [], "lưu": []}, {}
         page = None
         for run in range(options["runs"] + 2):
