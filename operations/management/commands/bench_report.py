@@ -124,7 +124,7 @@ class Command(BaseCommand):
                 for label, text in cases:
                     fields = self.fill_text(report, text)
                     wall, cpu = time.perf_counter(), time.process_time()
-                    response = client.get(f"/bao-cao/{report.pk}/in/")
+                    response = client.get(f"{report.get_absolute_url()}in/")
                     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
                     lines = drawn[-1]
                     out(
@@ -138,7 +138,7 @@ class Command(BaseCommand):
 
                 cache.clear()
                 wall = time.perf_counter()
-                status = client.get(f"/bao-cao/{report.pk}/in/").status_code
+                status = client.get(f"{report.get_absolute_url()}in/").status_code
                 out(f"Cùng bản in, giới hạn {settings.PRINT_DRAW_SECONDS:g} giây: trả {status} sau "
                     f"{time.perf_counter() - wall:.1f} s")  # fmt: skip
         finally:
