@@ -186,7 +186,7 @@ def test_a_backup_with_the_bucket_out_of_reach_says_so_in_vietnamese(s3, db, tmp
             "OPTIONS": settings.STORAGES["default"]["OPTIONS"] | {"endpoint_url": "http://127.0.0.1:9"}
         }
     }  # fmt: skip
-    with pytest.raises(CommandError, match="Không đọc được kho S3 “.*” \(EndpointConnectionError\): chưa sao lưu gì"):
+    with pytest.raises(CommandError, match=r"Không đọc được kho S3 “.*” \(EndpointConnectionError\): chưa sao lưu gì"):
         call_command("backup", dest=str(tmp_path / "backups"), stdout=io.StringIO())
     assert backups_in(tmp_path / "backups") == [] and not [p for p in (tmp_path / "backups").iterdir()]
 
