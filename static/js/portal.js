@@ -9,7 +9,8 @@
      turns the rows into cards (portal.css);
    - <div class="table-responsive">: when the table inside is wider than the screen and scrolls sideways, the
      box can be reached and scrolled with the keyboard (a named region in the tab order);
-   - <button data-confirm="what happens next" data-confirm-title="…?" data-confirm-ok="…">: asks first, in a
+   - <button data-confirm="what happens next" data-confirm-title="…?" data-confirm-ok="…" [data-confirm-class="btn …"]>:
+     asks first, in a
      dialog that says what will happen, and goes ahead only on its own button (also for buttons added later);
    - [data-error-summary]: the list of errors of a failed save; focus goes to the first field in error, and each
      link takes focus to its field. Without such a list, focus goes to the first field marked invalid;
@@ -131,7 +132,8 @@
     var ok = dialog.querySelector("[data-confirm-ok]");
     var fresh = ok.cloneNode(false);  /* drops the previous button's listener */
     fresh.textContent = button.dataset.confirmOk || button.textContent.trim();
-    fresh.className = button.className.replace(/\bbtn-outline-/, "btn-").replace(/\bbtn-sm\b/, "");
+    fresh.className = button.dataset.confirmClass ||  /* a link-like button says how its dialog's button looks */
+      button.className.replace(/\bbtn-outline-/, "btn-").replace(/\bbtn-sm\b/, "");
     ok.parentNode.replaceChild(fresh, ok);
     fresh.addEventListener("click", function () {
       dialog.close();

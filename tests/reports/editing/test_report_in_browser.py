@@ -123,3 +123,31 @@ def test_a_save_right_after_typing_leaves_no_draft_behind(transactional_db, brow
     assert not browser.find_element(By.ID, "khoi-phuc").is_displayed()  # no "restored" banner after a save
     assert browser.find_element(By.CSS_SELECTOR, "input[name='target-0-value']").get_attribute("value") == "4,5"
     assert browser.execute_script("return Object.keys(localStorage).filter(k => k.startsWith('binhson:')).length") == 0
+
+
+def test_removing_evidence_asks_first(transactional_db, browser, live_server, plan, settings, tmp_path):
+    """ "gỡ" beside an evidence file removed it at once, on one click (S3 browser pass): it asks first now."""
+    from django.core.files.base import ContentFile
+
+    from reports.models import Evidence
+
+    settings.MEDIA_ROOT = tmp_path
+    open_this_year()
+    report = AgencyReport.objects.get(agency__code="LDTBXH", cycle__plan=plan, cycle__year=2026)
+    entry = report.task_entries.filter(role="lead").first()
+    evidence = Evidence.objects.create(
+        entry=entry, file=ContentFile(b"%PDF-1.4\n%%EOF\n", name="bien-ban.pdf"), original_name="bien-ban.pdf",
+        content_type="application/pdf", size=15, uploaded_by=None,
+    )  # fmt: skip
+    log_in(browser, live_server, "canbo.ldtbxh")
+    browser.get(f"{live_server.url}{report.get_absolute_url()}")
+    remove = browser.find_element(By.CSS_SELECTOR, f"button[form='xoa-minh-chung-{evidence.pk}']")
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", remove)  # clear of the sticky bar
+    remove.click()
+    dialog = WebDriverWait(browser, 10).until(lambda d: d.find_element(By.CSS_SELECTOR, "dialog#xac-nhan[open]"))
+    assert "Gỡ tệp “bien-ban.pdf”?" in dialog.text and "lịch sử thay đổi" in dialog.text
+    dialog.find_element(By.CSS_SELECTOR, "[data-confirm-cancel]").click()
+    assert Evidence.objects.filter(pk=evidence.pk).exists()  # "Quay lại" keeps it
+    remove.click()
+    confirm(browser, "xóa khỏi máy chủ")
+    WebDriverWait(browser, 10).until(lambda d: not Evidence.objects.filter(pk=evidence.pk).exists())
