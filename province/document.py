@@ -48,6 +48,7 @@ def build_document(summary, parts, issuer) -> Document:
     document = Document(
         issuer_line1=line1,
         issuer_line2=line2,
+        superior_line=True,  # the governing body's line (or, with none, a committee's first half) is not bold
         number=number,
         place_date=f"{issuer.place}, {document_date(summary.report_date)}",
         subject=f"Tổng hợp tình hình thực hiện các kế hoạch công tác dân tộc năm {year} trên địa bàn {issuer.area}",
@@ -198,7 +199,7 @@ def _consolidated_table(done) -> Table:
 
 
 def summary_pdf(document) -> bytes:
-    context = document_context(document) | {"superior_line": True}  # the governing body's line is not bold
+    context = document_context(document)
     html = render_to_string("reports/pdf/consolidated.html", context)
     return render_pdf(html, archival=True, signature_field=SIGNATURE_FIELD)
 

@@ -58,3 +58,4 @@ class Document:
     signer_name: str = ""
     appendices: list[Appendix] = field(default_factory=list)
     annex_line: str = ""
+    superior_line: bool = False  # the first header line is the governing body (plain), not half the issuer's name

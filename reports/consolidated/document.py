@@ -9,7 +9,7 @@ from reports.consolidated.appendices import budget_appendix, series_appendix, su
 from reports.consolidated.blocks import Document, Heading, Para, Table
 from reports.consolidated.gathering import NOT_INCLUDED
 from reports.consolidated.wording import Budget, money, points_held, unapproved
-from reports.documents.pdf import document_date, issuer_lines
+from reports.documents.pdf import body_heading, document_date
 from targets.overrides import FINAL_STATUSES, standing
 from tasks.models import ReportIssuer, SectionKind
 
@@ -23,10 +23,11 @@ def build_document(data) -> Document:
     """The whole consolidated report of `data` (a gathering.Consolidated)."""
     report, plan, year = data.report, data.plan, data.year
     issuer = ReportIssuer.for_year(plan, year)  # the body that issues the year's report: the plan's, or its successor
-    line1, line2 = issuer_lines(issuer.issuing_body)
+    line1, line2, superior = body_heading(issuer.issuing_body)
     document = Document(
         issuer_line1=line1,
         issuer_line2=line2,
+        superior_line=superior,
         number=report.number,
         place_date=f"{issuer.place}, {document_date(report.report_date)}",
         subject=_unbroken(f"Kết quả thực hiện năm {year} Kế hoạch {plan.title_in_sentence}", plan.place),

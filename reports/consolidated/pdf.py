@@ -19,6 +19,7 @@ def document_context(doc) -> dict:
         "doc": doc,
         "issuer_line1": doc.issuer_line1,
         "issuer_line2": doc.issuer_line2,
+        "superior_line": doc.superior_line,
         "number": doc.number,
         "place_date": doc.place_date,
         "subject": doc.subject,

@@ -248,7 +248,7 @@ def _header(word, doc):
     width = _text_width(PORTRAIT)
     left_width, right_width = int(width * 0.4), width - int(width * 0.4)
     left, right = _layout_table(word, [left_width, right_width]).rows[0].cells
-    _line(left, doc.issuer_line1, bold=True)
+    _line(left, doc.issuer_line1, bold=not doc.superior_line)
     _line(left, doc.issuer_line2, bold=True)
     _rule(left, left_width, 0.4)
     _line(left, f"Số: {doc.number}", before=8)

@@ -3,6 +3,7 @@
 import contextlib
 import io
 import logging
+import re
 import signal
 import threading
 from collections import Counter
@@ -16,6 +17,20 @@ def issuer_lines(body: str) -> tuple[str, str]:
     if body.startswith(prefix):
         return "ỦY BAN NHÂN DÂN", body[len(prefix) :].upper()
     return "", body.upper()
+
+
+# A provincial department names its province: "Sở Dân tộc và Tôn giáo tỉnh Quảng Ngãi".
+DEPARTMENT = re.compile(r"^(Sở .+?) (tỉnh .+)$")
+
+
+def body_heading(body: str) -> tuple[str, str, bool]:
+    """The two header lines of a document `body` issues (Decree 30), and whether the first is its governing body
+    (printed plain): a people's committee alone ("ỦY BAN NHÂN DÂN" / "HUYỆN BÌNH SƠN"), a province's department
+    under the province's committee ("UBND TỈNH QUẢNG NGÃI" / "SỞ DÂN TỘC VÀ TÔN GIÁO")."""
+    department = DEPARTMENT.match(body)
+    if department:
+        return f"UBND {department[2].upper()}", department[1].upper(), True
+    return (*issuer_lines(body), False)
 
 
 def agency_heading(agency, issuer, plan) -> tuple[str, str, bool]:

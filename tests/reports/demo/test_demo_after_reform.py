@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from docx import Document
 
 from agencies.lineage import Lineage
 from reports.consolidated.models import BuildState, ConsolidatedReport
@@ -149,4 +150,11 @@ def test_bình_sơns_2026_report_is_issued_by_the_sở(seeded, client, db, eager
                        capture_output=True, check=True).stdout.decode().split()
     )  # fmt: skip
     assert "SỞ DÂN TỘC VÀ TÔN GIÁO" in text.upper() and "Huyện ủy" not in text
+    # Decree 30: the department under its province's committee, not its name cut in two (third browser pass)
+    assert text.startswith("UBND TỈNH QUẢNG NGÃI SỞ DÂN TỘC VÀ TÔN GIÁO CỘNG HÒA"), text[:80]
+    with on(DAY):
+        docx = client.get(f"/tong-hop/{built.pk}/tep/docx/")
+    header = Document(io.BytesIO(b"".join(docx.streaming_content))).tables[0].rows[0].cells[0].paragraphs
+    assert [(p.text, any(run.bold for run in p.runs)) for p in header[:2]] == [
+        ("UBND TỈNH QUẢNG NGÃI", False), ("SỞ DÂN TỘC VÀ TÔN GIÁO", True)]  # fmt: skip
     assert "Ủy ban nhân dân xã Bình Minh" in text and "Văn phòng huyện" not in text
