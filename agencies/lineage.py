@@ -112,14 +112,21 @@ class Lineage:
 
     def of_cycle(self, cycle) -> "Lineage":
         """The reorganisations a cycle's reports were made under: every one, except, for a cycle whose entry had
-        closed (its `locks_on` passed), those recorded after it closed. Its dashboard and its consolidated report's
-        outline then read as its reports were made (reports/handover/handing.py leaves a closed cycle's reports as
-        they are)."""
+        closed (its `locks_on` passed), those recorded after it closed and after the cycle itself was opened. Its
+        dashboard and its consolidated report's outline then read as its reports were made (reports/handover/
+        handing.py leaves a closed cycle's reports as they are). A cycle opened after a reorganisation was recorded
+        (a year entered afterwards, as the demo's 2025 is) expected its successors from the start: it is read
+        with it."""
         locks_on = getattr(cycle, "locks_on", None)
         if not locks_on:
             return self
         closed = timezone.make_aware(datetime.datetime.combine(locks_on + datetime.timedelta(days=1), datetime.time()))
-        steps = [s for s in self.steps if s.recorded_at is None or s.recorded_at < closed]
+        opened = getattr(cycle, "created_at", None)
+        steps = [
+            s
+            for s in self.steps
+            if s.recorded_at is None or s.recorded_at < closed or (opened is not None and s.recorded_at <= opened)
+        ]
         if len(steps) == len(self.steps):
             return self
         lineage = Lineage(steps, self.agencies)
