@@ -3,6 +3,7 @@
 import hashlib
 import logging
 import re
+import unicodedata
 
 import pandas as pd
 from django import forms
@@ -162,10 +163,18 @@ def export(request):
     return response
 
 
+def _unaccented(text: str) -> str:
+    """ "Không đạt" → "Khong dat": a file name every system and every e-mail keeps as it is."""
+    text = text.replace("đ", "d").replace("Đ", "D")
+    return "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
+
+
 def _export_name(year, f) -> str:
     """`toan-tinh-2026.xlsx`, or with the filters in it (`toan-tinh-2026-loc-<plan>-<indicator>-<status>.xlsx`), so a
     filtered download never takes the name of the whole one in the clerk's Downloads folder."""
-    parts = [re.sub(r"[^a-z0-9-]+", "-", f[key].lower()).strip("-") for key in ("plan", "indicator", "status")]
+    status = STATUS_CHOICES.get(f["status"], f["status"])  # the status by its Vietnamese name: "khong-dat"
+    words = [f["plan"], f["indicator"], status]
+    parts = [re.sub(r"[^a-z0-9-]+", "-", _unaccented(word).lower()).strip("-") for word in words]
     parts = [part[:60] for part in parts if part]
     return f"toan-tinh-{year}{'-loc-' + '-'.join(parts) if parts else ''}.xlsx"
 

@@ -2,6 +2,7 @@
 tests/data/sap_xep_minh_hoa.yaml), and the API, for `?year=`, who led and coordinated each task that year."""
 
 import io
+import re
 
 import pytest
 from django.core.management import call_command
@@ -64,6 +65,9 @@ def test_the_plan_page_shows_todays_agencies_beside_the_plans_text(client, cast,
     area = html[html.index('id="muc-III.2.a"') : html.index('id="muc-III.2.a.1"')]
     assert "Phòng Nông nghiệp và Phát triển nông thôn" in area  # the plan's own words
     assert "Sở NN&amp;MT (minh họa)" in area and "(thay Phòng NN&amp;PTNT từ 01/07/2025)" in area
+    # as read aloud or copied: a space between the agency and what it replaces (third browser pass)
+    text = " ".join(re.sub(r"<[^>]+>", "", area).split())
+    assert "Sở NN&amp;MT (minh họa) (thay Phòng NN&amp;PTNT từ 01/07/2025)" in text
     row = html[html.index('id="chi-tieu-2025.09"') :].split("</tr>")[0]
     assert "/co-quan/UBND-BAK-MH/" in row and "thay Phòng NN&amp;PTNT" in row
 

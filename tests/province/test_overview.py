@@ -170,7 +170,7 @@ def test_the_excel_file_has_a_row_per_plan_and_a_filtered_one_is_named_apart(cli
     assert response["Content-Disposition"] == 'attachment; filename="toan-tinh-2026.xlsx"'
     # a filtered download says its filters in its name, and its reporting sheet follows the plan filter as the
     # indicator sheet does
-    assert filtered["Content-Disposition"] == f'attachment; filename="toan-tinh-2026-loc-{TINY}-met.xlsx"'
+    assert filtered["Content-Disposition"] == f'attachment; filename="toan-tinh-2026-loc-{TINY}-dat.xlsx"'
     reporting = load_workbook(io.BytesIO(filtered.content)).worksheets[0]
     assert [row[0] for row in list(reporting.iter_rows(values_only=True))[1:]] == [tiny.display_title]
 

@@ -55,3 +55,10 @@ def test_values_pending_cost_no_query_of_their_own(client, cast, report, django_
     with django_assert_max_num_queries(before):
         assert "Chưa duyệt" in client.get(PAGE).content.decode()
     assert before <= 30
+
+
+def test_the_target_page_names_its_plan_in_the_tab(client, cast, plan):
+    """Three plans each have a target 2025.01: the tab says whose (third browser pass)."""
+    client.force_login(cast["lanhdao"])
+    page = client.get(PAGE).content.decode()
+    assert f"<title>Chỉ tiêu 2030.08 – {plan.short_title}" in page
