@@ -66,7 +66,9 @@ FILE_HYPERLINK_FIELD = re.compile(r'\s*HYPERLINK\b[^"]*"\s*(file:|\\\\|//)', re.
 # picture from a web address; `_xlfn.` before the newer ones), outside string literals; a HYPERLINK to a share or a
 # file.
 FETCHING_FUNCTION = re.compile(r"\b(WEBSERVICE|IMAGE|RTD|CALL|REGISTER|REGISTER\.ID|EXEC)\s*\(", re.IGNORECASE)
-FILE_HYPERLINK_FUNCTION = re.compile(r"\bHYPERLINK\s*\(\s*\"\s*(file:|\\\\|//)", re.IGNORECASE)
+# A HYPERLINK formula whose address is anything but a plain web or mail address written out (a share, a file, or
+# one put together from pieces: "\\"&"\\evil\\share").
+FILE_HYPERLINK_FUNCTION = re.compile(r"\bHYPERLINK\s*\((?!\s*\"\s*(https?://|mailto:)[^\"]*\"\s*[,)])", re.IGNORECASE)
 # The elements of a workbook that hold a formula: a cell's, a defined name's, a conditional format's or a data
 # validation's.
 FORMULA_ELEMENTS = {"f", "definedName", "formula", "formula1", "formula2"}
@@ -127,6 +129,8 @@ def ooxml_outside(archive: zipfile.ZipFile) -> str:
                 hyperlink = relationship.get("Type", "").strip().lower().endswith("/hyperlink")
                 if not (hyperlink and SAFE_LINK.match(target) and "\\" not in target):
                     return f"link: {name}: {target}"
+        elif name.lower().endswith("connections.xml") and _elements(archive, member, {"connection"}):
+            return f"fetch: {name}"  # a workbook's data connections: a web query, a database, a file, refreshed on open
         elif _looks_like_xml(archive, member):
             reaches = _reaches_out(archive, member)
             if reaches:
@@ -135,9 +139,15 @@ def ooxml_outside(archive: zipfile.ZipFile) -> str:
 
 
 def _looks_like_xml(archive: zipfile.ZipFile, member) -> bool:
+    """Whether the part reads as XML: its first byte after any whitespace (which XML allows before the root, as much
+    as one likes: fifth probe) is "<", or it starts with a byte-order mark."""
     with archive.open(member) as part:
-        head = part.read(4).lstrip()
-    return head.startswith((b"<", b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff"))
+        head = part.read(4)
+        if head.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
+            return True
+        while head and not head.strip():
+            head = part.read(1 << 16)
+    return head.lstrip().startswith(b"<")
 
 
 def _reaches_out(archive: zipfile.ZipFile, member) -> str:

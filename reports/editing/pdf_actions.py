@@ -4,10 +4,12 @@ attachments, rich media, XFA forms (which carry scripts), and actions that fetch
 SubmitForm, GoToE). A web link (/URI), which the reader follows only by clicking it, is none of these.
 
 Every dictionary of a PDF is written either as text between its streams or packed in an object stream (a stream with
-the /First key that tells where its objects start). So the file is read in one pass: each PDF name outside streams,
-its #xx escapes decoded (`/J#61vaScript` is `/JavaScript`), and each name inside object streams, their filters
-undone (Flate, ASCIIHex, ASCII85, in the order written). Other streams (pictures, page content) are skipped: their
-bytes hold "/JS" by chance. The work is linear in the file's size and the unpacked bytes are capped.
+the /First key that tells where its objects start). So the file is read in one pass as a PDF lexer reads it: comments
+and strings skipped (a "stream" written in one starts no stream: fifth probe), each name checked, its #xx escapes
+decoded (`/J#61vaScript` is `/JavaScript`), each stream's body skipped by its /Length as a reader does (written out,
+or in the object it points at), and each object stream unpacked (Flate, ASCIIHex, ASCII85, in the order written) and
+read the same way. Other streams (pictures, page content) are skipped: their bytes hold "/JS" by chance. The work is
+linear in the file's size (regular expressions jump to the next byte that matters) and the unpacked bytes capped.
 
 Refused as unreadable, since what they pack cannot be read: an encrypted PDF (its object streams are encrypted; a
 password to open it would also keep the reviewer out), and an object stream with another filter or a predictor.
@@ -34,40 +36,104 @@ ACTIVE = {
 }
 NAME = re.compile(rb"/([^\x00\t\n\x0c\r /\[\]<>(){}%]*)")
 ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
-STREAM = re.compile(rb"stream\r?\n")
 FILTERS = re.compile(rb"/Filter\s*(\[[^\]]*\]|/[^\s/\[\]<>(){}%]+)")
 UNPACKED_LIMIT = 64 * 1024 * 1024  # all object streams together; real ones unpack to a few MB at most
-HEAD = 4096  # how far before `stream` its dictionary is looked for
 
 
 class Unreadable(Exception):
     """What the PDF packs cannot be read: it is encrypted, or an object stream is packed in a way not read here."""
 
 
+# The next byte that matters outside strings, comments and streams: a comment, a string, a dictionary's start or end,
+# a hex string, a name, or the keyword `stream`.
+TOKEN = re.compile(rb"%|\(|<<|>>|<|/|(?<![A-Za-z])stream(?=\r?\n)")
+STRING_PART = re.compile(rb"[()\\]")
+DIRECT_LENGTH = re.compile(rb"/Length\s+(\d+)(?!\s+\d+\s+R)")
+INDIRECT_LENGTH = re.compile(rb"/Length\s+(\d+)\s+(\d+)\s+R")
+
+
 def active_content(data: bytes) -> str:
     """The first name of active content the PDF holds ("JavaScript", "Launch"…), or "". Raises Unreadable."""
-    position, unpacked = 0, 0
-    while position < len(data):
-        match = STREAM.search(data, position)
-        text = data[position : match.start()] if match else data[position:]
-        names = _names(text)
-        if "Encrypt" in names:
-            raise Unreadable("encrypted")
-        found = next((name for name in names if name in ACTIVE), "")
-        if found or match is None:
-            return found
-        end = data.find(b"endstream", match.end())
-        end = len(data) if end < 0 else end
-        head = _unescaped(data[max(position, match.start() - HEAD) : match.start()])
-        head = head[head.rfind(b" obj") + 1 :]  # this stream's own dictionary, not the object before it
-        if re.search(rb"/First\b", head):  # an object stream: dictionaries packed
-            packed = _unpack(data[match.end() : end], head, UNPACKED_LIMIT - unpacked)
-            unpacked += len(packed)
-            found = next((name for name in _names(packed) if name in ACTIVE), "")
-            if found:
-                return found
-        position = end + len(b"endstream")
-    return ""
+    return _scan(data, data, [0])
+
+
+def _scan(data: bytes, whole: bytes, unpacked: list[int]) -> str:
+    """Read `data` (the file, or an object stream's content) as a PDF lexer does: comments and strings are skipped
+    (a "stream" written in one is no stream), each name checked, and each stream's body skipped by its /Length (an
+    object stream's unpacked and read the same way). `whole`: the file, where an indirect /Length is looked up."""
+    position, dictionaries, last = 0, [], b""
+    while True:
+        match = TOKEN.search(data, position)
+        if match is None:
+            return ""
+        token, position = match.group(), match.end()
+        if token == b"%":
+            position = _line_end(data, position)
+        elif token == b"(":
+            position = _string_end(data, position)
+        elif token == b"<<":
+            dictionaries.append(match.start())
+        elif token == b">>":
+            if dictionaries:
+                opened = dictionaries.pop()
+                if not dictionaries:
+                    last = data[opened:position]  # the dictionary a stream keyword may follow
+        elif token == b"<":
+            close = data.find(b">", position)
+            position = len(data) if close < 0 else close + 1
+        elif token == b"/":
+            name = NAME.match(data, match.start())
+            word = _unescaped(name.group(1)).decode("latin-1")
+            if word == "Encrypt":
+                raise Unreadable("encrypted")
+            if word in ACTIVE:
+                return word
+            position = max(position, name.end())
+        else:  # stream: its body, then on after it
+            body = position + (2 if data.startswith(b"\r\n", position) else 1)
+            end = _stream_end(data, body, last, whole)
+            if re.search(rb"/First\b", _unescaped(last)):  # an object stream: dictionaries packed
+                packed = _unpack(data[body:end], _unescaped(last), UNPACKED_LIMIT - unpacked[0])
+                unpacked[0] += len(packed)
+                found = _scan(packed, whole, unpacked)
+                if found:
+                    return found
+            position, last = end, b""
+
+
+def _line_end(data: bytes, position: int) -> int:
+    ends = [i for i in (data.find(b"\n", position), data.find(b"\r", position)) if i >= 0]
+    return min(ends) + 1 if ends else len(data)
+
+
+def _string_end(data: bytes, position: int) -> int:
+    """Past the ")" closing a literal string opened just before `position`: parentheses nest, a backslash escapes."""
+    depth = 1
+    while depth:
+        match = STRING_PART.search(data, position)
+        if match is None:
+            return len(data)
+        position = match.end()
+        if match.group() == b"\\":
+            position += 1
+        else:
+            depth += 1 if match.group() == b"(" else -1
+    return position
+
+
+def _stream_end(data: bytes, body: int, head: bytes, whole: bytes) -> int:
+    """Where the stream starting at `body` ends, as a reader finds it: by its /Length (written out, or an object
+    written `N 0 obj 123 endobj`) when `endstream` follows there; else at the first `endstream`."""
+    length = DIRECT_LENGTH.search(head)
+    if length is None and (indirect := INDIRECT_LENGTH.search(head)):
+        written = re.search(rb"(?<!\d)%s\s+%s\s+obj\s*(\d+)\s*endobj" % (indirect[1], indirect[2]), whole)
+        length = written
+    if length is not None:
+        end = body + int(length[1])
+        if data[end : end + 20].lstrip().startswith(b"endstream"):
+            return end
+    found = data.find(b"endstream", body)
+    return len(data) if found < 0 else found
 
 
 def _names(data: bytes) -> list[str]:

