@@ -348,23 +348,29 @@ def end_sessions(settings_dict: dict) -> None:
                 cursor.execute(f'DELETE FROM "{table}"')
 
 
-def restore_media(archive_path: Path, files: dict[str, str], storage: Storage) -> int:
-    """Put every file of the archive back into `storage` (a local folder, or the S3 bucket) under its own name, after
-    checking each against the manifest; then read each back from the storage and check it again."""
-    with tempfile.TemporaryDirectory(prefix=".khoi-phuc-") as folder:
-        folder = Path(folder)
+def unpack_media(archive_path: Path, files: dict[str, str], folder: Path) -> None:
+    """The archive's files into `folder`, each checked against the manifest: BackupError, before anything is
+    restored, for a member with an absolute path, "..", a link or a device, a broken archive, or a file that differs."""
+    try:
         with tarfile.open(archive_path, "r:gz") as archive:
             archive.extractall(folder, filter="data")  # no absolute paths, no "..", no devices
-        for name, checksum in files.items():
-            if not (folder / name).is_file() or sha256(folder / name) != checksum:
-                raise BackupError(f"Tệp {name} trong bản sao lưu không đúng (mã kiểm tra không khớp).")
-        for name in files:
-            if storage.exists(name):
-                storage.delete(name)
-            with open(folder / name, "rb") as handle:
-                saved = storage.save(name, File(handle))
-            if saved != name:
-                raise BackupError(f"Tệp {name} khôi phục thành {saved}: kho lưu tệp đổi tên tệp.")
+    except (tarfile.TarError, OSError) as exc:
+        raise BackupError(f"Tệp {archive_path.name} của bản sao lưu không mở được ({type(exc).__name__}).") from None
+    for name, checksum in files.items():
+        if not (folder / name).is_file() or sha256(folder / name) != checksum:
+            raise BackupError(f"Tệp {name} trong bản sao lưu không đúng (mã kiểm tra không khớp).")
+
+
+def restore_media(folder: Path, files: dict[str, str], storage: Storage) -> int:
+    """Put every file unpacked in `folder` back into `storage` (a local folder, or the S3 bucket) under its own name;
+    then read each back from the storage and check it against the manifest again."""
+    for name in files:
+        if storage.exists(name):
+            storage.delete(name)
+        with open(folder / name, "rb") as handle:
+            saved = storage.save(name, File(handle))
+        if saved != name:
+            raise BackupError(f"Tệp {name} khôi phục thành {saved}: kho lưu tệp đổi tên tệp.")
     for name, checksum in files.items():
         try:
             with storage.open(name, "rb") as handle:
@@ -394,26 +400,30 @@ def restore_backup(
     backup: Path, settings_dict: dict, media: Storage | Path, key: str | None = None, where: str = ""
 ) -> Restored:
     """Put the database and the uploaded files of `backup` back (the files into the storage `media`, or a local
-    folder), after checking it is whole (and, when it is encrypted, that `key` opens it) and that the files can be
-    written where they go: nothing is touched before all three hold."""
+    folder), after checking it is whole (and, when it is encrypted, that `key` opens it), that the files can be
+    written where they go, and that every file unpacks and matches the manifest: nothing is touched before."""
     media_root = media if isinstance(media, Storage) else FileSystemStorage(location=media)
     manifest = read_manifest(backup)
     database, media = backup / manifest["database"]["file"], backup / manifest["media"]["file"]
-    if not manifest.get("encrypted"):
-        check_writable(media_root, where or str(media_root.location))
+    cipher = None
+    files = manifest["media"].get("files")
+    if manifest.get("encrypted"):
+        cipher = fernet(key)
+        if cipher is None:
+            raise BackupError(
+                "Bản sao lưu đã được mã hóa: đặt BACKUP_ENCRYPTION_KEY là khóa của văn phòng rồi chạy lại."
+            )
+        try:
+            files = json.loads(cipher.decrypt(manifest["media"]["sealed_files"].encode()))
+        except InvalidToken:
+            raise BackupError("Không giải mã được bản sao lưu: sai khóa BACKUP_ENCRYPTION_KEY.") from None
+    check_writable(media_root, where or str(getattr(media_root, "location", "")))
+    with tempfile.TemporaryDirectory(prefix=".khoi-phuc-") as work:
+        work = Path(work)
+        if cipher:
+            decrypt_file(cipher, database, work / database.stem)
+            decrypt_file(cipher, media, work / media.stem)
+            database, media = work / database.stem, work / media.stem
+        unpack_media(media, files, work / "tep")
         restored = restore_database(database, manifest, settings_dict)
-        return Restored(database=restored, files=restore_media(media, manifest["media"]["files"], media_root))
-    cipher = fernet(key)
-    if cipher is None:
-        raise BackupError("Bản sao lưu đã được mã hóa: đặt BACKUP_ENCRYPTION_KEY là khóa của văn phòng rồi chạy lại.")
-    try:
-        files = json.loads(cipher.decrypt(manifest["media"]["sealed_files"].encode()))
-    except InvalidToken:
-        raise BackupError("Không giải mã được bản sao lưu: sai khóa BACKUP_ENCRYPTION_KEY.") from None
-    check_writable(media_root, where or str(media_root.location))
-    with tempfile.TemporaryDirectory(prefix=".giai-ma-") as plain:
-        plain = Path(plain)
-        decrypt_file(cipher, database, plain / database.stem)
-        decrypt_file(cipher, media, plain / media.stem)
-        restored = restore_database(plain / database.stem, manifest, settings_dict)
-        return Restored(database=restored, files=restore_media(plain / media.stem, files, media_root))
+        return Restored(database=restored, files=restore_media(work / "tep", files, media_root))

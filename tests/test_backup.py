@@ -152,6 +152,14 @@ def test_old_backups_are_removed_but_the_newest_is_always_kept(db, tmp_path, set
     assert [path for _, path in backups_in(directory)] == [first]
 
 
+def tables_in(cursor) -> int:
+    if connection.vendor == "sqlite":
+        cursor.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table'")
+    else:
+        cursor.execute("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'")
+    return cursor.fetchone()[0]
+
+
 def dump_text(path) -> bytes:
     """What the database file of a backup holds, as its engine's own tools read it."""
     if connection.vendor == "sqlite":
@@ -296,12 +304,7 @@ def test_a_drill_never_writes_over_the_live_files_nor_restores_where_its_files_c
         call_command(
             "restore_backup", str(backup), "--yes", database_url=url, media_root=str(tmp_path / "mot-tep" / "m")
         )
-    cursor = restored_cursor()
-    if connection.vendor == "sqlite":
-        cursor.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table'")
-    else:
-        cursor.execute("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'")
-    assert cursor.fetchone()[0] == 0  # the database was never touched
+    assert tables_in(restored_cursor()) == 0  # the database was never touched
 
 
 def test_a_backup_says_when_the_storage_has_lost_a_recorded_file(season, settings, tmp_path, caplog):
@@ -314,3 +317,26 @@ def test_a_backup_says_when_the_storage_has_lost_a_recorded_file(season, setting
         call_command("backup", dest=str(tmp_path / "backups"), stdout=out)
     assert "Cảnh báo: 1 tệp được ghi trong cơ sở dữ liệu nhưng không có trong kho tệp" in out.getvalue()
     assert evidence.file.name in caplog.text
+
+
+def test_a_backup_whose_archive_escapes_its_folder_is_refused_before_the_database(season, tmp_path, fresh_database):
+    """A backup altered by hand, its checksums rewritten to match: a file named ../../… in its archive. The archive's
+    filter refused the path, but only after the database had been replaced, with a traceback (probe 21)."""
+    import tarfile
+
+    url, restored_cursor = fresh_database
+    call_command("backup", dest=str(tmp_path / "backups"), stdout=io.StringIO())
+    [(_, backup)] = backups_in(tmp_path / "backups")
+    hostile = tmp_path / "media.tar.gz"
+    with tarfile.open(hostile, "w:gz") as archive:
+        info = tarfile.TarInfo("../../../../../../tmp/da-thoat-ra")
+        info.size = 2
+        archive.addfile(info, io.BytesIO(b"ok"))
+    (backup / "media.tar.gz").write_bytes(hostile.read_bytes())
+    manifest = json.loads((backup / "manifest.json").read_text())
+    manifest["media"]["sha256"] = backup_module.sha256(backup / "media.tar.gz")
+    (backup / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.raises(CommandError, match="media.tar.gz của bản sao lưu không mở được"):
+        call_command("restore_backup", str(backup), "--yes", database_url=url, media_root=str(tmp_path / "m"))
+    assert not Path("/tmp/da-thoat-ra").exists()
+    assert tables_in(restored_cursor()) == 0  # the database was never touched
