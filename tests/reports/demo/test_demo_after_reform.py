@@ -31,7 +31,8 @@ DISTRICT = re.compile(
     r"|huyện(?! (Bình Sơn|Trà Bồng|Ba Tơ) cũ)|Ban Dân tộc tỉnh|Trung tâm TT-VH-TT|Cơ quan Tổ chức - Nội vụ"
     r"|Phòng (Tài chính|Tài nguyên|Tư pháp|Văn hóa và Thông tin|Nông nghiệp|Dân tộc|Lao động|Giáo dục|Y tế|Kinh tế)"
     # the communes merged into xã Bình Minh on 01/07/2025 act no more: "xã Bình An cũ" names a place (third pass)
-    r"|[Xx]ã\s+Bình\s+(An|Khương)(?!,? (Bình Khương )?cũ)|\b2 xã(?! (cũ|Bình An, Bình Khương cũ|Trà Bình, Trà Phong cũ))"
+    r"|[Xx]ã\s+Bình\s+(An|Khương)(?!,? (Bình Khương )?cũ)"
+    r"|\b2 xã(?! (cũ|Bình An, Bình Khương cũ|Trà Bình, Trà Phong cũ))"
 )
 SO = "Sở Dân tộc và Tôn giáo tỉnh Quảng Ngãi"
 
