@@ -17,6 +17,7 @@ password to open it would also keep the reviewer out), and an object stream with
 
 import base64
 import binascii
+import bisect
 import re
 import zlib
 
@@ -38,6 +39,8 @@ NAME = re.compile(rb"/([^\x00\t\n\x0c\r /\[\]<>(){}%]*)")
 ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
 FILTERS = re.compile(rb"/Filter\s*(\[[^\]]*\]|/[^\s/\[\]<>(){}%]+)")
 UNPACKED_LIMIT = 64 * 1024 * 1024  # all object streams together; real ones unpack to a few MB at most
+WINDOW = 16 * 1024 * 1024  # bytes of one stream's body read for the second reading (an upload is at most 10 MB)
+STREAM_LIMIT = 20_000  # a 1 000-page scan has a few thousand streams; a file of nothing else is refused, not read
 
 
 class Unreadable(Exception):
@@ -52,9 +55,80 @@ DIRECT_LENGTH = re.compile(rb"/Length\s+(\d+)(?!\s+\d+\s+R)")
 INDIRECT_LENGTH = re.compile(rb"/Length\s+(\d+)\s+(\d+)\s+R")
 
 
+# The second reading's names: long enough that bytes of a picture or of compressed data never spell them by chance,
+# written as a name (a delimiter after). /JS is left out: a script runs only from an action whose /S is /JavaScript.
+SPELLED = re.compile(
+    rb"/(JavaScript|EmbeddedFiles?|FileAttachment|RichMedia(Execute)?|XFA|ImportData|SubmitForm|GoToE|Launch)"
+    rb"(?=[\s/\[\]<>()%]|$)"
+)
+# Filters this module cannot undo: whatever they pack cannot be read (sixth probe: an object stream may hide in them).
+UNREAD_FILTERS = re.compile(rb"/(LZWDecode|RunLengthDecode)(?=[\s/\[\]<>()%]|$)")
+ANY_STREAM = re.compile(rb"stream\r?\n|stream\r")
+
+
 def active_content(data: bytes) -> str:
-    """The first name of active content the PDF holds ("JavaScript", "Launch"…), or "". Raises Unreadable."""
-    return _scan(data, data, [0])
+    """The first name of active content the PDF holds ("JavaScript", "Launch"…), or "". Raises Unreadable.
+
+    Two readings, and either refuses: the lexer's (`_scan`), and, since a reader finds its objects by the
+    cross-reference table wherever they are written (in a comment, inside another stream's bytes, in an object stream
+    whose filter is written indirectly: sixth probe), every byte of the file and every stream that unpacks, wherever
+    it starts, searched for the long names alone."""
+    return _scan(data, data, [0]) or _anywhere(data)
+
+
+def _anywhere(data: bytes) -> str:
+    plain = _unescaped(data)
+    if UNREAD_FILTERS.search(plain):
+        raise Unreadable("filter")
+    found = SPELLED.search(plain)
+    if found:
+        return found[1].decode("latin-1")
+    unpacked, read = 0, 0
+    ends = [m.start() for m in re.finditer(rb"endstream", data)]
+    for count, match in enumerate(ANY_STREAM.finditer(data)):
+        if count > STREAM_LIMIT:
+            raise Unreadable("too many streams")
+        # a body is read up to the next "endstream", at most WINDOW bytes; all windows together at most
+        # UNPACKED_LIMIT, so a file of "stream" words without end costs no more than a long one
+        following = bisect.bisect_left(ends, match.end())
+        end = min(ends[following] if following < len(ends) else len(data), match.end() + WINDOW)
+        read += end - match.end()
+        if read > UNPACKED_LIMIT:
+            raise Unreadable("too much to read")
+        for chunk in _unpacked_candidates(data, match.end(), end, UNPACKED_LIMIT - unpacked):
+            unpacked += len(chunk)
+            if unpacked > UNPACKED_LIMIT:
+                raise Unreadable("too large unpacked")
+            found = SPELLED.search(_unescaped(chunk))
+            if found:
+                return found[1].decode("latin-1")
+    return ""
+
+
+def _unpacked_candidates(data: bytes, start: int, end: int, room: int) -> list[bytes]:
+    """What the bytes at `start` unpack to, tried as Flate, as ASCIIHex and as ASCII85 (and Flate after either). The
+    file is never copied: a regular expression reads it in place, zlib through a memoryview and stops where its data
+    ends."""
+    found = []
+    hexed, a85 = HEX_BODY.match(data, start, end), A85_BODY.match(data, start, end)
+    if hexed:
+        text = re.sub(rb"\s", b"", hexed[1])
+        found.append(binascii.unhexlify(text + b"0" * (len(text) % 2))[:room])
+    if a85:
+        try:
+            found.append(base64.a85decode(a85[1], adobe=False)[:room])
+        except ValueError:
+            pass
+    for raw in [memoryview(data)[start:end], *found]:
+        try:
+            found.append(zlib.decompressobj().decompress(raw, room + 1))
+        except zlib.error:
+            pass
+    return found
+
+
+HEX_BODY = re.compile(rb"([0-9A-Fa-f\s]{16,})>")
+A85_BODY = re.compile(rb"(?:<~)?([!-uz\s]{16,})~>")
 
 
 def _scan(data: bytes, whole: bytes, unpacked: list[int]) -> str:

@@ -786,6 +786,32 @@ ACTIVE_PDFS = [
         packed_pdf("/FlateDecode", zlib.compress(b"2 0 << /S /JavaScript /JS (x) >>"), f"/Pad ({'x' * 6000})"),
         PDF_REFUSED,
     ),  # fmt: skip
+    # a reader finds objects by the cross-reference table wherever they are written (sixth probe): on comment lines,
+    # inside another stream's bytes, in an object stream whose filter is written indirectly or after a comment
+    (
+        "dong-chu-thich.pdf",
+        pdf_with("% 4 0 obj << /S /JavaScript /JS (app.alert(1)) >> endobj", "/OpenAction 4 0 R"),
+        PDF_REFUSED,
+    ),  # fmt: skip
+    (
+        "trong-luong.pdf",
+        pdf_with(
+            "7 0 obj << /Length 52 >> stream\n4 0 obj << /S /JavaScript /JS (app.alert(1)) >> endobj\nendstream endobj",
+            "/OpenAction 4 0 R",
+        ),
+        PDF_REFUSED,
+    ),  # fmt: skip
+    ("loc-gian-tiep.pdf", packed_pdf("9 0 R", zlib.compress(b"2 0 << /S /JavaScript /JS (x) >>")), PDF_REFUSED),
+    (
+        "loc-sau-chu-thich.pdf",
+        packed_pdf("%c\n/FlateDecode", zlib.compress(b"2 0 << /S /Launch /F (calc) >>")),
+        PDF_REFUSED,
+    ),  # fmt: skip
+    (
+        "hex-gian-tiep.pdf",
+        packed_pdf("9 0 R", b"2 0 << /S /JavaScript /JS (x) >>".hex().encode() + b">"),
+        PDF_REFUSED,
+    ),  # fmt: skip
     ("mat-khau.pdf", pyhanko_pdf(password="bimat"), UNREADABLE),
     # packed in a way not read here: refused, never waved through
     ("lzw.pdf", packed_pdf("/LZWDecode", b"\x80\x0b\x60\x50"), UNREADABLE),
