@@ -14,7 +14,10 @@ external target (a frame or picture on another server, a `file:` or `\\\\host` s
 Windows login) other than a plain web or mail hyperlink, a DDE/DDEAUTO field of Word, a DDE formula or link
 of Excel; and (fourth probe) a Word field that fetches a file or picture (INCLUDEPICTURE, INCLUDETEXT, LINK,
 IMPORT, DATABASE, a HYPERLINK to a share), an Excel formula that fetches or calls (WEBSERVICE, IMAGE, RTD, CALL,
-REGISTER, a HYPERLINK to a share), in a cell, a defined name, a conditional format or a data validation.
+REGISTER, a HYPERLINK to a share), in a cell, a defined name, a conditional format or a data validation; and
+(probe 22) a Word field whose keyword is another field's result, a QUOTE field of character codes (ways to spell a
+keyword or an address without writing it), a HYPERLINK field to anything but a web or mail address written out or
+a bookmark of the document itself.
 """
 
 import re
@@ -59,9 +62,18 @@ OUTSIDE_TARGET = re.compile(r"^([a-z][a-z0-9+.-]*:|[\\/]{2})", re.IGNORECASE)
 # instruction.
 DDE_FIELD = re.compile(r"\bDDE(AUTO)?\b", re.IGNORECASE)
 # A Word field that fetches a file or a picture, from a server or a share, when the document opens or its fields
-# update (its keyword comes first in the instruction); a HYPERLINK field to a share or a file.
+# update (its keyword comes first in the instruction).
 FETCHING_FIELD = re.compile(r"\s*(INCLUDEPICTURE|INCLUDETEXT|INCLUDE|LINK|IMPORT|DATABASE)\b", re.IGNORECASE)
-FILE_HYPERLINK_FIELD = re.compile(r'\s*HYPERLINK\b[^"]*"\s*(file:|\\\\|//)', re.IGNORECASE)
+# Where a nested field stood in an instruction: its result is known only when Word updates it.
+NESTED = "\x00"
+# A field whose keyword is another field's result ({ {QUOTE 68 68 69 …} … } spells DDEAUTO when updated), or a
+# QUOTE field of character codes, the way to spell a keyword or a share's address without writing it.
+HIDDEN_FIELD = re.compile(rf"\s*({NESTED}|QUOTE\s+\d)", re.IGNORECASE)
+HYPERLINK_FIELD = re.compile(r"\s*HYPERLINK\b(.*)", re.IGNORECASE | re.DOTALL)
+# A field's arguments: a quoted text ("" inside it escaped as \"), a switch, or a word.
+FIELD_ARGUMENT = re.compile(r'"(?:\\.|[^"\\])*"?|\\[A-Za-z]|[^\s"]+')
+# A HYPERLINK field's place in the document itself (\l): a bookmark's name.
+BOOKMARK = re.compile(r"[^\W\d]\w*")
 # An Excel function that fetches from a server or calls code when the sheet calculates (IMAGE: Excel 365's
 # picture from a web address; `_xlfn.` before the newer ones), outside string literals; a HYPERLINK to a share or a
 # file.
@@ -154,7 +166,7 @@ def _reaches_out(archive: zipfile.ZipFile, member) -> str:
     """ "dde" for a DDE field (its instruction joined across runs, nested fields apart) or a DDE formula or link in
     the part, "fetch" for a field or a formula that fetches a file or an address; or "". Read as a stream: a
     document part may be larger than XML_PART_LIMIT. A DDE formula or link counts as the instruction "DDE"."""
-    fields = []  # the instruction of each open complex field, innermost last
+    fields = []  # [the instruction's pieces, whether its result began] of each open complex field, innermost last
     formulas = []  # the text of the open formula element
     fetches = []  # the formulas that fetch
     tags = []  # the local names of the open elements
@@ -169,9 +181,13 @@ def _reaches_out(archive: zipfile.ZipFile, member) -> str:
         elif local == "fldChar":
             kind = values.get("fldCharType", "")
             if kind == "begin":
-                fields.append([])
+                if fields and not fields[-1][1]:
+                    fields[-1][0].append(NESTED)  # a field inside the instruction of another
+                fields.append([[], False])
+            elif kind == "separate" and fields:
+                fields[-1][1] = True
             elif kind == "end" and fields:
-                found.append("".join(fields.pop()))
+                found.append("".join(fields.pop()[0]))
         elif local in LINK_ELEMENTS:
             found.append("DDE")
         elif local in FORMULA_ELEMENTS:
@@ -189,7 +205,7 @@ def _reaches_out(archive: zipfile.ZipFile, member) -> str:
 
     def text(data):
         if tags and tags[-1] in ("instrText", "delInstrText") and fields:
-            fields[-1].append(data)
+            fields[-1][0].append(data)
         elif tags and tags[-1] in ("instrText", "delInstrText"):
             found.append(data)  # an instruction outside any field: read all the same
         elif tags and tags[-1] in FORMULA_ELEMENTS and formulas:
@@ -209,11 +225,31 @@ def _reaches_out(archive: zipfile.ZipFile, member) -> str:
             parser.ParseFile(part)
     except xml.parsers.expat.ExpatError as error:
         raise Unreadable(f"{member.filename}: {error}") from error
-    found += ["".join(field) for field in fields]  # fields left open too
+    found += ["".join(pieces) for pieces, _ in fields]  # fields left open too
     if any(DDE_FIELD.search(instruction) for instruction in found):
         return "dde"
-    fetching = (FETCHING_FIELD.match(i) or FILE_HYPERLINK_FIELD.match(i) for i in found)
+    fetching = (FETCHING_FIELD.match(i) or HIDDEN_FIELD.match(i) or _hyperlink_leaves(i) for i in found)
     return "fetch" if fetches or any(fetching) else ""
+
+
+def _hyperlink_leaves(instruction: str) -> bool:
+    """Whether a HYPERLINK field goes anywhere but a web or mail address written out, or a bookmark of the document
+    (\\l): a share or a file, quoted or not, or an address that a nested field makes."""
+    if not (field := HYPERLINK_FIELD.match(instruction)):
+        return False
+    arguments = iter(FIELD_ARGUMENT.findall(field[1]))
+    for argument in arguments:
+        switch = argument.lower()
+        if switch in ("\\o", "\\t"):  # a tooltip, a frame
+            next(arguments, "")
+        elif switch == "\\l":
+            if not BOOKMARK.fullmatch(next(arguments, "").strip('"').strip()):
+                return True
+        elif switch not in ("\\m", "\\n", "\\h"):
+            address = argument.strip('"').strip()
+            if NESTED in argument or not SAFE_LINK.match(address):
+                return True
+    return False
 
 
 def _attributes(archive: zipfile.ZipFile, member, elements: set[str], attribute: str) -> list[str]:

