@@ -153,14 +153,32 @@ def export(request):
     f = _filters(request)
     # under a plan filter the reporting sheet is that plan's too; the indicator and status filters are the indicators'
     reporting = [row for row in queries.reporting(plans, year) if not f["plan"] or row.plan.slug == f["plan"]]
-    content = workbook({
+    sheets = {
         f"Báo cáo các kế hoạch {year}": reporting_frame(reporting),
         f"Chỉ tiêu theo chỉ số {year}": indicator_frame(indicator_blocks(plans, year, f["indicator"], f["status"],
                                                                           f["plan"])),
-    })  # fmt: skip
+    }  # fmt: skip
+    titles = [f"Các kế hoạch công tác dân tộc của tỉnh: tình hình báo cáo năm {year}",
+              f"Các kế hoạch công tác dân tộc của tỉnh: chỉ tiêu theo chỉ số, năm {year}"]  # fmt: skip
+    below = [*_filter_lines(plans, f), f"Tải từ trang Toàn tỉnh lúc {timezone.localtime():%H:%M %d/%m/%Y}."]
+    content = workbook(sheets, headings={name: [title, *below] for name, title in zip(sheets, titles, strict=True)})
     response = HttpResponse(content, content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{_export_name(year, f)}"'
     return response
+
+
+def _filter_lines(plans, f) -> list[str]:
+    """What a filtered download holds, said above its tables as the page's filters say it."""
+    names = []
+    if f["plan"]:
+        plan = next((p for p in plans if p.slug == f["plan"]), None)
+        names.append(f"kế hoạch {plan.display_title if plan else f['plan']}")
+    if f["indicator"]:
+        indicator = measured_indicators(plans).filter(code=f["indicator"]).first()
+        names.append(f"chỉ số {indicator.name if indicator else f['indicator']}")
+    if f["status"]:
+        names.append(f"tình trạng {STATUS_CHOICES.get(f['status'], f['status'])}")
+    return [f"Chỉ gồm: {'; '.join(names)}."] if names else []
 
 
 def _unaccented(text: str) -> str:

@@ -125,15 +125,18 @@ def test_the_excel_sheet_of_the_indicator_table(client, cast, three_plans):
     book = load_workbook(io.BytesIO(response.content))
     sheet = book["Chỉ tiêu theo chỉ số 2025"]
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0][:8] == ("Chỉ số", "Kế hoạch", "Chỉ tiêu", "Mốc", "Số liệu gần nhất", "Đơn vị", "Số ước tính",
+    # the title and the filter above the table
+    assert rows[0][0] == "Các kế hoạch công tác dân tộc của tỉnh: chỉ tiêu theo chỉ số, năm 2025"
+    assert rows[1][0] == "Chỉ gồm: chỉ số Tỷ lệ người dân tộc thiểu số tham gia bảo hiểm y tế."
+    assert rows[3][:8] == ("Chỉ số", "Kế hoạch", "Chỉ tiêu", "Mốc", "Số liệu gần nhất", "Đơn vị", "Số ước tính",
                            "Năm của số liệu")  # fmt: skip
     # each plan by its shown title, as the reporting sheet names it
-    assert {row[1] for row in rows[1:]} == {binh_son.display_title, a.display_title, b.display_title}
-    reporting = [row[0] for row in book["Báo cáo các kế hoạch 2025"].iter_rows(min_row=2, values_only=True)]
+    assert {row[1] for row in rows[4:]} == {binh_son.display_title, a.display_title, b.display_title}
+    reporting = [row[0] for row in book["Báo cáo các kế hoạch 2025"].iter_rows(min_row=5, values_only=True)]
     assert {binh_son.display_title, a.display_title, b.display_title} <= set(reporting)
-    assert {row[0] for row in rows[1:]} == {"Tỷ lệ người dân tộc thiểu số tham gia bảo hiểm y tế"}
+    assert {row[0] for row in rows[4:]} == {"Tỷ lệ người dân tộc thiểu số tham gia bảo hiểm y tế"}
     # the value a number to calculate with, its unit and its estimate mark each in a column of their own
-    cells = {sheet.cell(n, 2).value: sheet.cell(n, 5) for n in range(2, sheet.max_row + 1)}
+    cells = {sheet.cell(n, 2).value: sheet.cell(n, 5) for n in range(5, sheet.max_row + 1)}
     of_a, of_b = cells[a.display_title], cells[b.display_title]
     assert of_a.value == 80 and of_a.data_type == "n" and of_a.offset(0, 1).value == "%"
     assert of_a.offset(0, 2).value is None and of_a.offset(0, 3).value == 2024

@@ -118,8 +118,8 @@ def test_a_sent_back_report_is_counted_apart_and_the_columns_add_up(client, cast
     assert int(row[1]) + int(row[2]) + int(row[3]) == int(row[0])
     assert "Phải báo cáo = Đã gửi + Bị trả lại + Chưa gửi." in html
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0][:5] == ("Kế hoạch", "Phải báo cáo", "Đã gửi", "Bị trả lại", "Chưa gửi")
-    mine = next(r for r in rows[1:] if r[0] == binh_son.display_title)
+    assert rows[2][:5] == ("Kế hoạch", "Phải báo cáo", "Đã gửi", "Bị trả lại", "Chưa gửi")  # under the title
+    mine = next(r for r in rows[3:] if r[0] == binh_son.display_title)
     assert mine[1:5] == (expected, 1, 1, expected - 2)
 
 
@@ -164,15 +164,22 @@ def test_the_excel_file_has_a_row_per_plan_and_a_filtered_one_is_named_apart(cli
         filtered = client.get(f"{URL}bang-tinh.xlsx", {"year": 2026, "plan": TINY, "status": "met"})
     sheet = load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0][:3] == ("Kế hoạch", "Phải báo cáo", "Đã gửi")
-    names = {row[0] for row in rows[1:]}
+    # what the file is, above its table, as the page's heading says it
+    assert rows[0][0] == "Các kế hoạch công tác dân tộc của tỉnh: tình hình báo cáo năm 2026"
+    assert rows[1][0] == "Tải từ trang Toàn tỉnh lúc 10:00 06/12/2026."
+    assert rows[2][:3] == ("Kế hoạch", "Phải báo cáo", "Đã gửi")
+    names = {row[0] for row in rows[3:]}
     assert {binh_son.display_title, tiny.display_title} <= names
     assert response["Content-Disposition"] == 'attachment; filename="toan-tinh-2026.xlsx"'
     # a filtered download says its filters in its name, and its reporting sheet follows the plan filter as the
     # indicator sheet does
     assert filtered["Content-Disposition"] == f'attachment; filename="toan-tinh-2026-loc-{TINY}-dat.xlsx"'
-    reporting = load_workbook(io.BytesIO(filtered.content)).worksheets[0]
-    assert [row[0] for row in list(reporting.iter_rows(values_only=True))[1:]] == [tiny.display_title]
+    reporting, indicators = load_workbook(io.BytesIO(filtered.content)).worksheets
+    rows = [row[0] for row in reporting.iter_rows(values_only=True)]
+    assert rows[1] == f"Chỉ gồm: kế hoạch {tiny.display_title}; tình trạng Đạt."
+    assert rows[3:] == ["Kế hoạch", tiny.display_title]
+    assert indicators["A1"].value == "Các kế hoạch công tác dân tộc của tỉnh: chỉ tiêu theo chỉ số, năm 2026"
+    assert indicators["A2"].value == rows[1]
 
 
 def copies_of(plan, count: int, first: int = 0) -> None:
