@@ -1,6 +1,7 @@
 """CPU seconds the server has used so far: gunicorn's workers plus the PostgreSQL backends of the load
-test's database, and the requests gunicorn has logged. Printed as `cpu requests`; run.sh takes two
-readings and divides, which gives the server's cost per request whatever else the machine is doing."""
+test's database, and the requests gunicorn has logged. Printed as `web database requests`; run.sh takes two
+readings and divides, which gives the server's cost per request whatever else the machine is doing, and how much
+of it is Python's (gunicorn) and how much PostgreSQL's."""
 
 import os
 import subprocess
@@ -25,7 +26,7 @@ def main(master: str, database: str, access_log: str) -> None:
     ).stdout.split()
     with open(access_log, encoding="utf-8") as log:
         requests = sum(1 for _ in log)
-    print(f"{sum(map(cpu_seconds, workers + backends)):.2f} {requests}")
+    print(f"{sum(map(cpu_seconds, workers)):.2f} {sum(map(cpu_seconds, backends)):.2f} {requests}")
 
 
 if __name__ == "__main__":

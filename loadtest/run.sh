@@ -86,20 +86,22 @@ for think in "${LOAD_THINK:-3}" 0; do
   locust=$!
   # The server's own cost, read once everyone is in and logged in, and again before the end.
   sleep "$((ramp + 15))"
-  read -r cpu0 requests0 < <($PY loadtest/cpu.py "$server" "$database" "$work/access.log")
+  read -r web0 db0 requests0 < <($PY loadtest/cpu.py "$server" "$database" "$work/access.log")
   sleep "$window"
-  read -r cpu1 requests1 < <($PY loadtest/cpu.py "$server" "$database" "$work/access.log")
+  read -r web1 db1 requests1 < <($PY loadtest/cpu.py "$server" "$database" "$work/access.log")
   wait "$locust" || true
   [ -s "$work/run-${think}_stats.csv" ] || { echo "locust không chạy được:"; tail -20 "$work/locust-$think.log"; exit 1; }
   $PY loadtest/summary.py "$work/run-${think}_stats.csv"
   python3 -c "
-cpu, n = $cpu1 - $cpu0, $requests1 - $requests0
+web, db, n = $web1 - $web0, $db1 - $db0, $requests1 - $requests0
+cpu = web + db
+ms = lambda seconds: f'{seconds * 1000 / n:.1f}'.replace('.', ',')  # a decimal comma, as everywhere in the portal
 if n and cpu:
-    print(f'Máy chủ (gunicorn + PostgreSQL): {cpu * 1000 / n:.1f} ms CPU cho mỗi yêu cầu ({n} yêu cầu); '
-          f'trên 2 lõi dành riêng: tối đa {2 * n / cpu:.0f} yêu cầu/s')
+    print(f'Máy chủ (gunicorn + PostgreSQL): {ms(cpu)} ms CPU cho mỗi yêu cầu ({n} yêu cầu), trong đó '
+          f'gunicorn {ms(web)} ms, PostgreSQL {ms(db)} ms; trên 2 lõi dành riêng: tối đa {2 * n / cpu:.0f} yêu cầu/s')
 else:
     print(f'Máy chủ: không đo được CPU cho mỗi yêu cầu ({n} yêu cầu trong $window s).')"
-  echo "Tải của máy lúc đo: $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "Tải của máy lúc đo: $(cut -d' ' -f1-3 /proc/loadavg | tr . ,)"
   if [ -s "$work/run-${think}_failures.csv" ] && [ "$(wc -l <"$work/run-${think}_failures.csv")" -gt 1 ]; then
     echo "Lỗi:"; cat "$work/run-${think}_failures.csv"
   fi

@@ -10,5 +10,5 @@ for row in rows:
     name = "Tổng" if row["Name"] == "Aggregated" else row["Name"]
     print(
         f"{name[:28]:<28} {row['Request Count']:>10} {row['Failure Count']:>5} {row['50%']:>9} {row['95%']:>6} "
-        f"{row['99%']:>6} {float(row['Requests/s']):>10.1f}"
+        f"{row['99%']:>6} {format(float(row['Requests/s']), '.1f').replace('.', ','):>10}"
     )
