@@ -7,6 +7,7 @@ from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.utils import timezone
+from simple_history.admin import SimpleHistoryAdmin
 
 from agencies.models import (
     Agency,
@@ -38,7 +39,7 @@ admin.site.autocomplete_view = lambda request: AgencyAutocomplete.as_view(admin_
 
 
 @admin.register(Agency)
-class AgencyAdmin(admin.ModelAdmin):
+class AgencyAdmin(SimpleHistoryAdmin):  # "Lịch sử": each change's old and new values, who, when
     list_display = ["code", "name", "short_name", "kind", "is_active", "successor"]
     list_filter = ["kind", "is_active", "plans"]
     search_fields = ["code", "name", "short_name"]
@@ -56,7 +57,7 @@ class AgencyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(SimpleHistoryAdmin):  # "Lịch sử": the agencies a person belonged to, who moved them, when
     list_display = ["user", "agency"]
     list_filter = ["agency"]
     search_fields = ["user__username", "user__first_name", "user__last_name", "agency__name"]
