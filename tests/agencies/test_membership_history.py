@@ -46,6 +46,11 @@ def test_moving_a_user_on_the_membership_page_keeps_its_history(client, cast):
     assert after.history_user == cast["quantri"]
     page = client.get(f"/quan-tri/agencies/membership/{membership.pk}/history/").content.decode()
     assert old.name in page and new.name in page and cast["quantri"].username in page
+    assert ">Thay đổi</th>" in page and "Chọn một thời điểm trong danh sách" in page
+    record = client.get(f"/quan-tri/agencies/membership/{membership.pk}/history/{after.history_id}/")
+    assert "Bấm nút “Khôi phục” bên dưới" in record.content.decode()
+    for english in ("Choose a date", ">Changes<", "Press the 'Revert'"):  # simple-history's, untranslated
+        assert english not in page + record.content.decode(), english
 
 
 def test_an_agency_renamed_in_the_admin_keeps_its_old_name(client, cast):
