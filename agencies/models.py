@@ -48,6 +48,7 @@ class Agency(models.Model):
     )
 
     objects = AgencyQuerySet.as_manager()
+    history = HistoricalRecords()  # its names, kind, whether it works and its successor as they were, who changed them
 
     class Meta:
         ordering = ["name"]
@@ -76,6 +77,9 @@ class Membership(models.Model):
         related_name="membership",
     )
     agency = models.ForeignKey(Agency, verbose_name="cơ quan, đơn vị", on_delete=models.PROTECT, related_name="members")
+
+    # which agency a person belonged to when, and who moved them (in the admin, or a reorganisation)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "cán bộ của đơn vị"

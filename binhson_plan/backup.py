@@ -11,7 +11,9 @@ A backup holds password hashes and every report, so only its owner reads it: the
 files 0600. Live sessions and failed-login records are left out (a stolen backup must not let anyone in
 as someone), and a restore ends every session all the same, older backups included. With
 BACKUP_ENCRYPTION_KEY set (a Fernet key the office keeps off the machine), the database and the archive are
-written encrypted (`…enc`) and the list of file names sealed; a restore needs the same key.
+written encrypted (`…enc`) and the list of file names sealed, as are the names of recorded files the storage had
+lost (logged in clear only for an unencrypted backup; `manage.py backup --missing-files FOLDER` reads them with the
+key); a restore needs the same key.
 """
 
 import datetime
@@ -248,6 +250,8 @@ def create_backup(directory: Path, now: datetime.datetime | None = None, key: st
             | ({"sealed_files": cipher.encrypt(json.dumps(files).encode()).decode()} if cipher else {"files": files}),
             "missing_files": len(missing),  # recorded in the database, not in the storage: how many (names: logged)
         }
+        if cipher and missing:  # their names (an agency's code, the name a file was uploaded under) stay sealed
+            manifest["sealed_missing_files"] = cipher.encrypt(json.dumps(missing).encode()).decode()
         _private(work / "manifest.json").write_text(
             json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8"
         )
@@ -256,9 +260,33 @@ def create_backup(directory: Path, now: datetime.datetime | None = None, key: st
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise
-    for name in missing:
-        logger.warning("Sao lưu %s: tệp %s được ghi trong cơ sở dữ liệu nhưng không có trong kho tệp", final.name, name)
+    if cipher and missing:
+        logger.warning("Sao lưu %s: %d tệp được ghi trong cơ sở dữ liệu nhưng không có trong kho tệp (tên tệp "
+                       "được mã hóa trong manifest.json)", final.name, len(missing))  # fmt: skip
+    elif missing:
+        for name in missing:
+            logger.warning(
+                "Sao lưu %s: tệp %s được ghi trong cơ sở dữ liệu nhưng không có trong kho tệp", final.name, name
+            )
     return final
+
+
+def missing_files(backup: Path, key: str | None) -> list[str]:
+    """The files a backup lacked (recorded in the database, not in the storage): in clear in the log of an
+    unencrypted backup; for an encrypted one, sealed in its manifest and read here with its key."""
+    manifest = read_manifest(backup)
+    if not manifest.get("encrypted"):
+        raise BackupError("Bản sao lưu không mã hóa: tên các tệp thiếu có trong nhật ký lúc sao lưu.")
+    sealed = manifest.get("sealed_missing_files")
+    if not sealed:
+        return []
+    cipher = fernet(key)
+    if cipher is None:
+        raise BackupError("Bản sao lưu đã được mã hóa: đặt BACKUP_ENCRYPTION_KEY là khóa của văn phòng rồi chạy lại.")
+    try:
+        return json.loads(cipher.decrypt(sealed.encode()))
+    except InvalidToken:
+        raise BackupError("Không giải mã được bản sao lưu: sai khóa BACKUP_ENCRYPTION_KEY.") from None
 
 
 def recorded_files() -> set[str]:

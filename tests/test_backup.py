@@ -340,3 +340,30 @@ def test_a_backup_whose_archive_escapes_its_folder_is_refused_before_the_databas
         call_command("restore_backup", str(backup), "--yes", database_url=url, media_root=str(tmp_path / "m"))
     assert not Path("/tmp/da-thoat-ra").exists()
     assert tables_in(restored_cursor()) == 0  # the database was never touched
+
+
+def test_an_encrypted_backup_names_no_uploaded_file_in_its_manifest_log_or_console(season, settings, tmp_path, caplog):
+    """With BACKUP_ENCRYPTION_KEY set, nothing a backup writes or logs in clear names an uploaded file (whose path
+    holds the agency's code and the name it was uploaded under) — issue 17: a file lost from the storage was named
+    in the log in clear. The lost files' names are sealed in the manifest and read back with the key."""
+    settings.BACKUP_ENCRYPTION_KEY = Fernet.generate_key().decode()
+    lost, kept = Evidence.objects.order_by("pk")
+    (Path(settings.MEDIA_ROOT) / lost.file.name).unlink()
+    out = io.StringIO()
+    with caplog.at_level("DEBUG"):
+        call_command("backup", dest=str(tmp_path / "backups"), stdout=out)
+    [(_, backup)] = backups_in(tmp_path / "backups")
+    said = out.getvalue() + caplog.text
+    assert "Cảnh báo: 1 tệp được ghi trong cơ sở dữ liệu nhưng không có trong kho tệp" in out.getvalue()
+    for evidence in (lost, kept):
+        for name in (evidence.file.name, evidence.original_name, Path(evidence.file.name).name):
+            assert name not in said, name
+            for path in backup.iterdir():
+                assert name.encode() not in path.read_bytes(), (path.name, name)
+    assert f"/{lost.entry.report.agency.code}/" not in said
+    assert f"python manage.py backup --missing-files {backup}" in out.getvalue()
+    manifest = json.loads((backup / "manifest.json").read_text())
+    assert manifest["missing_files"] == 1 and "sealed_missing_files" in manifest
+    listed = io.StringIO()
+    call_command("backup", missing_files=str(backup), stdout=listed)
+    assert lost.file.name in listed.getvalue() and kept.file.name not in listed.getvalue()

@@ -336,3 +336,47 @@ def test_many_new_addresses_share_an_hourly_budget_of_checked_guesses(client, ca
         # an hour after the guesses the budget is whole again: a new address is judged on its password
         clock.move_to(start + datetime.timedelta(hours=1, minutes=13))
         assert log_in_from(phone, "vanphong", PASSWORD, "198.51.100.50").status_code == 302 and is_logged_in(phone)
+
+
+def test_the_administrator_unlocks_an_account_by_its_name_when_no_lock_is_left_to_select(client, cast, settings):
+    """The probe: the hourly budget of guesses from new addresses was spent, the lock rows had since been cleaned up
+    (their cool-off over), so the admin's lockout page listed nothing to select, yet the failure log still held the
+    account over its budget: the owner's new machine stayed out. The lockout page unlocks an account by its name,
+    whatever keeps it out, and the admin log says who did it."""
+    from django.contrib.admin.models import LogEntry
+
+    settings.LOGIN_ACCOUNT_GUARD_AFTER = 3
+    settings.LOGIN_ACCOUNT_NEW_ADDRESS_GUESSES_PER_HOUR = 2
+    log_in_from = _via_proxy(settings)
+    start = datetime.datetime(2026, 12, 7, 8, 0, tzinfo=datetime.UTC)
+    with time_machine.travel(start, tick=False) as clock:
+        assert log_in(client.__class__(), "vanphong", PASSWORD).status_code == 302  # her office is known
+        for attempt in range(3):  # the guard
+            log_in_from(client, "vanphong", f"sai-{attempt}", "203.0.113.1")
+        for machine in (2, 3):  # the budget: two more checked guesses from new addresses
+            assert log_in_from(client, "vanphong", "sai-lan-dau", f"203.0.113.{machine}").status_code == 429
+        phone = client.__class__()
+        assert log_in_from(phone, "vanphong", PASSWORD, "198.51.100.50").status_code == 429
+        # 16 minutes on, a colleague signs in: axes cleans up the attempts past their cool-off
+        clock.move_to(start + datetime.timedelta(minutes=16))
+        assert log_in(client.__class__(), "lanhdao", PASSWORD).status_code == 302
+        assert not AccessAttempt.objects.filter(username="vanphong").exists()
+        assert log_in_from(phone, "vanphong", PASSWORD, "198.51.100.50").status_code == 429  # still out
+        admin = client.__class__()
+        admin.force_login(cast["quantri"])
+        listing = admin.get("/quan-tri/agencies/loginlockout/").content.decode()
+        assert "vanphong" not in listing  # nothing to select
+        assert "Mở khóa theo tên đăng nhập" in listing
+        form_url = "/quan-tri/agencies/loginlockout/mo-khoa-tai-khoan/"
+        assert form_url in listing
+        page = admin.get(form_url).content.decode()
+        assert "Tên đăng nhập" in page
+        refused = admin.post(form_url, {"username": "khong-co-ai"})
+        assert refused.status_code == 200 and "Không có tài khoản “khong-co-ai”." in refused.content.decode()
+        response = admin.post(form_url, {"username": "vanphong"}, follow=True)
+        assert response.redirect_chain[-1][0] == "/quan-tri/agencies/loginlockout/"
+        assert "Đã mở khóa đăng nhập cho tài khoản “vanphong”" in response.content.decode()
+        assert not AccessFailureLog.objects.filter(username="vanphong").exists()
+        entry = LogEntry.objects.get(object_id=str(cast["vanphong"].pk), content_type__model="user")
+        assert entry.user == cast["quantri"] and "Mở khóa đăng nhập" in entry.get_change_message()
+        assert log_in_from(phone, "vanphong", PASSWORD, "198.51.100.50").status_code == 302 and is_logged_in(phone)
