@@ -18,6 +18,7 @@ from reports.editing.office_macros import (
     Unreadable,
     ole_has_macros,
     ole_kind,
+    ole_runs,
     ooxml_code,
     ooxml_outside,
 )
@@ -113,6 +114,20 @@ def _macro_message(name: str) -> str:
     )
 
 
+def _reaching_message(name: str, kind: str) -> str:
+    """Why a file with a DDE field or formula (`kind` "dde"), or one that fetches from outside ("fetch"), is refused."""
+    if kind == "dde":
+        return (
+            f"Tệp “{name}” có trường hoặc công thức DDE (lệnh gọi chương trình khác khi mở tệp): không nhận vì "
+            "có thể chạy mã độc trên máy người xem. Xoá trường, công thức đó hoặc lưu lại thành PDF rồi tải lên."
+        )
+    return (
+        f"Tệp “{name}” có trường hoặc công thức lấy nội dung từ tệp hoặc địa chỉ bên ngoài (INCLUDEPICTURE, "
+        "INCLUDETEXT, LINK, WEBSERVICE…): không nhận vì có thể làm lộ thông tin đăng nhập của người xem hoặc "
+        "gửi số liệu ra ngoài. Xoá trường, công thức đó hoặc lưu lại thành PDF rồi tải lên."
+    )
+
+
 def _code(upload, kind, name) -> str:
     """Why the file is refused for what it runs: macros (whatever the file is named, however its parts are
     named or its XML written), ActiveX controls or embedded objects, what it fetches or runs from outside when
@@ -131,17 +146,8 @@ def _code(upload, kind, name) -> str:
             )
         except Exception:  # Unreadable, or a member that does not unpack (checked once already by _damage())
             return f"Tệp “{name}” bị hỏng hoặc không đọc được (tệp Office bị hỏng)."
-        if outside.startswith("dde:"):
-            return (
-                f"Tệp “{name}” có trường hoặc công thức DDE (lệnh gọi chương trình khác khi mở tệp): không nhận vì "
-                "có thể chạy mã độc trên máy người xem. Xoá trường, công thức đó hoặc lưu lại thành PDF rồi tải lên."
-            )
-        if outside.startswith("fetch:"):
-            return (
-                f"Tệp “{name}” có trường hoặc công thức lấy nội dung từ tệp hoặc địa chỉ bên ngoài (INCLUDEPICTURE, "
-                "INCLUDETEXT, LINK, WEBSERVICE…): không nhận vì có thể làm lộ thông tin đăng nhập của người xem hoặc "
-                "gửi số liệu ra ngoài. Xoá trường, công thức đó hoặc lưu lại thành PDF rồi tải lên."
-            )
+        if outside.startswith(("dde:", "fetch:")):
+            return _reaching_message(name, outside.partition(":")[0])
         if outside:
             return (
                 f"Tệp “{name}” có liên kết tới tệp hoặc địa chỉ bên ngoài được tải về khi mở tệp (khung, hình ảnh, "
@@ -162,8 +168,20 @@ def _code(upload, kind, name) -> str:
             f"Tệp “{name}” có đối tượng nhúng, điều khiển ActiveX hoặc phần không phải văn bản: không nhận vì "
             "có thể chứa mã độc. Lưu lại thành PDF rồi tải lên."
         )
-    if kind in OLE_KINDS and ole_has_macros(upload):
-        return _macro_message(name)
+    if kind in OLE_KINDS:
+        try:
+            runs = "macro" if ole_has_macros(upload) else ole_runs(upload)
+        except Unreadable:
+            return f"Tệp “{name}” bị hỏng hoặc không đọc được (tệp Office bị hỏng)."
+        if runs == "macro":  # a VBA storage, an Excel 4.0 macro sheet
+            return _macro_message(name)
+        if runs == "encrypted":
+            return (
+                f"Tệp “{name}” là bảng tính có mật khẩu nên không kiểm tra được: không nhận. Bỏ mật khẩu (Tệp → Thông "
+                "tin → Bảo vệ) hoặc lưu lại thành PDF rồi tải lên."
+            )
+        if runs:
+            return _reaching_message(name, runs)
     if kind == "application/pdf":
         upload.seek(0)
         try:

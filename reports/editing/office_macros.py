@@ -7,7 +7,9 @@ its first bytes (a VBA project or an embedded object, whatever its name) or a `.
 settings is refused as well.
 
 An Office 97–2003 file (.doc, .xls) is an OLE container: it must hold the main stream of a Word document
-(`WordDocument`) or an Excel workbook (`Workbook`, or `Book` for Excel 5/95), and no macro storage.
+(`WordDocument`) or an Excel workbook (`Workbook`, or `Book` for Excel 5/95), and no macro storage; (probe 23) a
+workbook no Excel 4.0 macro sheet or VBA module sheet and no password, a Word text no field that a .docx may not
+have.
 
 What an OOXML file fetches or runs from outside when it opens (issue 17, third probe): a relationship to an
 external target (a frame or picture on another server, a `file:` or `\\\\host` share that hands over the
@@ -26,6 +28,7 @@ and pieces of text), so no upload ties up a server for more than about a second.
 
 import io
 import re
+import struct
 import xml.parsers.expat
 import zipfile
 
@@ -105,6 +108,12 @@ OLE_MAIN_STREAMS = {
     "application/vnd.ms-excel": ("workbook", "book"),
 }
 OLE_MACRO_STORAGES = {"macros", "_vba_project_cur", "_vba_project", "vba"}
+# Excel 97–2003's records: a sheet's name and type (1: an Excel 4.0 macro sheet, 6: a VBA module), a password.
+BOUNDSHEET, FILEPASS = 0x0085, 0x002F
+CODE_SHEETS = {0x01, 0x06}
+# Word 97–2003 writes a field as 0x13, its instruction, 0x14 and its result, 0x15: an instruction of printable text
+# (up to the next mark), and what follows it (0x13 when a nested field starts it).
+OLE_FIELD = re.compile(r"\x13([^\x00-\x08\x0b\x0c\x0e-\x1f]{0,2000})(?=([\x13-\x15]?))")
 
 
 class Unreadable(Exception):
@@ -358,6 +367,61 @@ def ole_kind(data) -> str:
 def ole_has_macros(data) -> bool:
     """A macro storage anywhere in the container (embedded objects included)."""
     return any(OLE_MACRO_STORAGES.intersection(path) for path in _entries(data))
+
+
+def ole_runs(data) -> str:
+    """What an Office 97–2003 file runs or fetches besides a VBA storage (probe 23): "macro" for an Excel 4.0 macro
+    sheet or a VBA module sheet in a workbook, "encrypted" for a workbook with a password (the trick that hides such a
+    sheet, Excel opening it with its default password), "dde" or "fetch" for a Word field as ooxml_outside() judges
+    it; or "". Raises Unreadable if it does not open."""
+    data.seek(0)
+    try:
+        with olefile.OleFileIO(data) as ole:
+            streams = {tuple(part.lower() for part in path): path for path in ole.listdir(streams=True)}
+            workbook = next((streams[(name,)] for name in ("workbook", "book") if (name,) in streams), None)
+            if workbook:
+                return _workbook_runs(ole.openstream(workbook).read())
+            if ("worddocument",) in streams:
+                return _word_fields_reach_out(ole.openstream(streams[("worddocument",)]).read())
+    except Unreadable:
+        raise
+    except Exception as error:  # a broken container
+        raise Unreadable(str(error)) from error
+    finally:
+        data.seek(0)
+    return ""
+
+
+def _workbook_runs(stream: bytes) -> str:
+    """ "macro" for a sheet of code among the workbook's sheets (BIFF records BoundSheet: its type byte), "encrypted"
+    for a password record (FilePass); or ""."""
+    offset = 0
+    while offset + 4 <= len(stream):
+        kind, length = struct.unpack_from("<HH", stream, offset)
+        if kind == FILEPASS:
+            return "encrypted"
+        if kind == BOUNDSHEET and length >= 6 and stream[offset + 9] in CODE_SHEETS:
+            return "macro"
+        offset += 4 + length
+    return ""
+
+
+def _word_fields_reach_out(stream: bytes) -> str:
+    """ "dde" or "fetch" for a field of the document's text (read as 8-bit text and as UTF-16, either alignment) that
+    ooxml_outside() would refuse in a .docx; or ""."""
+    found = ""
+    for text in (
+        stream.decode("latin-1"),
+        stream.decode("utf-16-le", "replace"),
+        stream[1:].decode("utf-16-le", "replace"),
+    ):
+        for field in OLE_FIELD.finditer(text):
+            instruction = field[1] + (NESTED if field[2] == "\x13" else "")
+            if DDE_FIELD.search(instruction):
+                return "dde"
+            if FETCHING_FIELD.match(instruction) or HIDDEN_FIELD.match(instruction) or _hyperlink_leaves(instruction):
+                found = "fetch"
+    return found
 
 
 def _entries(data) -> set[tuple[str, ...]]:

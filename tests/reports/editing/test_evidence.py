@@ -2,6 +2,7 @@
 
 import base64
 import io
+import struct
 import warnings
 import zipfile
 import zlib
@@ -735,6 +736,57 @@ def test_a_chart_workbook_inside_a_document_is_read_and_accepted(client, cast, r
     chart = with_package(workbook("SUM(A2:A9)"))
     assert upload(client, report, "bieu-do.docx", chart).status_code == 302
     assert Evidence.objects.get(entry__report=report).original_name == "bieu-do.docx"
+
+
+def biff(*records: tuple[int, bytes]) -> bytes:
+    """An Excel 97–2003 workbook stream: a BOF record, `records` (type, data), an EOF record."""
+    head = struct.pack("<HH", 0x0809, 16) + b"\x00\x06\x05\x00" + b"\x00" * 12
+    return head + b"".join(struct.pack("<HH", kind, len(data)) + data for kind, data in records) + b"\x0a\x00\x00\x00"
+
+
+def sheet(name: str, kind: int) -> tuple[int, bytes]:
+    """A BoundSheet8 record: the sheet `name` of type `kind` (0 a worksheet, 1 an Excel 4.0 macro sheet)."""
+    return 0x0085, b"\x00" * 4 + bytes([0, kind, len(name), 0]) + name.encode()
+
+
+def old_word(text: str, encoding="latin-1") -> bytes:
+    """A Word 97–2003 file whose text holds `text` (fields written with their marks 0x13, 0x14, 0x15)."""
+    return ole_file({("WordDocument",): b"\xec\xa5" + b"\x00" * 62 + text.encode(encoding), ("1Table",): b"\x00" * 64})
+
+
+OLD_FORMATS = [
+    # an Excel 4.0 macro sheet, a VBA module sheet, a password that hides what the workbook holds (probe 23)
+    ("xlm.xls", ole_file({("Workbook",): biff(sheet("Sheet1", 0), sheet("Macro1", 1))}), "là tệp Office có macro"),
+    ("mo-dun.xls", ole_file({("Workbook",): biff(sheet("Module1", 6))}), "là tệp Office có macro"),
+    ("mat-khau.xls", ole_file({("Workbook",): biff((0x002F, b"\x01\x00" * 3))}), "là bảng tính có mật khẩu"),
+    # fields of a Word 97–2003 text that run or fetch, in 8-bit or UTF-16 text, spelt by a nested field
+    ("dde.doc", old_word('\x13 DDEAUTO c:\\windows\\system32\\cmd.exe "/k calc" \x14\x15'), DDE_REFUSED),
+    ("anh.doc", old_word('\x13 INCLUDEPICTURE "http://evil.example/a.png" \x14\x15', "utf-16-le"), FETCH_REFUSED),
+    ("long.doc", old_word("\x13\x13 QUOTE 68 68 69 \x14DDE\x15 cmd.exe \x14\x15"), FETCH_REFUSED),
+    ("chia-se.doc", old_word('\x13 HYPERLINK "\\\\evil.example\\s" \x14x\x15', "utf-16-le"), FETCH_REFUSED),
+]
+
+
+@pytest.mark.parametrize(("name", "content", "message"), OLD_FORMATS)
+def test_it_refuses_old_office_files_that_run_or_fetch(client, cast, report, tmp_path, name, content, message):
+    assert_refused(client, cast, report, tmp_path, name, content, message)
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("bang.xls", ole_file({("Workbook",): biff(sheet("Thu chi", 0), sheet("Biểu đồ", 2))})),
+        (
+            "truong.doc",
+            old_word("Trang \x13 PAGE \x14" + "1\x15 " + '\x13 HYPERLINK "https://binhson.gov.vn" \x14x\x15'),
+        ),
+        ("truong-16.doc", old_word("Báo cáo \x13 DATE \\@ dd/MM/yyyy \x1406/12/2026\x15", "utf-16-le")),
+    ],
+)
+def test_old_office_files_with_plain_sheets_and_fields_are_accepted(client, cast, report, name, content):
+    client.force_login(cast["canbo.ldtbxh"])
+    assert upload(client, report, name, content).status_code == 302
+    assert Evidence.objects.get(entry__report=report).original_name == name
 
 
 def with_hyperlinks(content):
