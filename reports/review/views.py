@@ -182,7 +182,8 @@ def cycle_list(request, slug):
             return redirect("reports:cycles", plan.slug)
     reporting = Count("reports", filter=Q(reports__handed_over_at__isnull=True))  # handed over: the successor's
     cycles = plan.cycles.annotate(agencies=reporting).order_by("-year")  # an aggregate drops Meta.ordering
-    return render(request, "reports/cycle_list.html", {"plan": plan, "cycles": cycles, "form": form})
+    context = {"plan": plan, "cycles": cycles, "form": form}
+    return render(request, "reports/cycle_list.html", context, status=422 if form.errors else 200)
 
 
 def cycle_edit(request, pk, slug=None):
@@ -196,4 +197,5 @@ def cycle_edit(request, pk, slug=None):
         cycle.save()
         messages.success(request, f"Đã lưu các mốc ngày của kỳ báo cáo năm {cycle.year}.")
         return redirect("reports:cycles", cycle.plan.slug)
-    return render(request, "reports/cycle_edit.html", {"cycle": cycle, "plan": cycle.plan, "form": form})
+    context = {"cycle": cycle, "plan": cycle.plan, "form": form}
+    return render(request, "reports/cycle_edit.html", context, status=422 if form.errors else 200)

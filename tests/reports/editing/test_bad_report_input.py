@@ -152,7 +152,7 @@ def test_cycle_dates_outside_the_plan_are_refused(client, cast, plan, typed, mes
     cycle = open_cycle(plan, 2026)
     dates = {"opens_on": "01/01/2026", "due_on": "05/12/2026", "data_cutoff": "31/12/2026", "locks_on": "31/12/2026"}
     response = client.post(f"/ky-bao-cao/{cycle.pk}/", dates | {"locks_on": typed})
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert message in response.content.decode()
     cycle.refresh_from_db()
     assert cycle.locks_on != datetime.datetime.strptime(typed, "%d/%m/%Y").date()
@@ -173,6 +173,6 @@ def test_a_due_date_on_the_opening_day_is_refused_as_its_message_says(client, ca
     cycle = open_cycle(plan, 2026)
     dates = {"opens_on": "01/01/2026", "due_on": "01/01/2026", "data_cutoff": "31/12/2026", "locks_on": ""}
     response = client.post(f"/ky-bao-cao/{cycle.pk}/", dates)
-    assert response.status_code == 200 and "Hạn báo cáo phải sau ngày mở nhập liệu." in response.content.decode()
+    assert response.status_code == 422 and "Hạn báo cáo phải sau ngày mở nhập liệu." in response.content.decode()
     cycle.refresh_from_db()
     assert cycle.due_on.isoformat() == "2026-12-05"

@@ -35,7 +35,7 @@ def test_the_cut_off_cannot_move_before_a_date_already_sent(client, cast, sent, 
         client.force_login(cast["vanphong"])
         response = client.post(f"/ky-bao-cao/{sent.cycle_id}/", DATES | {"data_cutoff": moved_to})
     html = response.content.decode()
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "Báo cáo đã gửi có số liệu năm 2026 tính đến ngày 31/01/2027, sau ngày này" in html, html
     assert f"chỉ tiêu {CODE} (31/01/2027)" in html and f'value="{moved_to}"' in html
     assert str(ReportingCycle.objects.get(pk=sent.cycle_id).data_cutoff) == "2027-01-31"

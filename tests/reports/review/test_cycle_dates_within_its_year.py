@@ -35,7 +35,7 @@ def test_a_cycle_date_outside_the_cycle_s_year_is_refused_next_to_it(client, cas
     data = DATES | typed
     response = client.post(f"/ky-bao-cao/{cycle.pk}/", data)
     html = response.content.decode()
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert said in field_error(html, field), field_error(html, field)
     assert all(f'value="{value}"' in html for value in data.values() if value)  # everything typed stays
     cycle = ReportingCycle.objects.get(pk=cycle.pk)

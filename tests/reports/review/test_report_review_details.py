@@ -111,10 +111,10 @@ def test_a_reviewer_sets_the_cycle_dates(client, cast, report):
     data = {"opens_on": "01/01/2026", "due_on": "05/12/2026", "data_cutoff": "30/11/2026", "locks_on": "01/12/2026"}
     response = client.post(url, data)
     assert (
-        response.status_code == 200 and "Ngày khóa nhập liệu phải từ hạn báo cáo trở đi." in response.content.decode()
+        response.status_code == 422 and "Ngày khóa nhập liệu phải từ hạn báo cáo trở đi." in response.content.decode()
     )
     response = client.post(url, data | {"locks_on": "31/13/2026"})
-    assert "Ngày không hợp lệ" in response.content.decode()
+    assert response.status_code == 422 and "Ngày không hợp lệ" in response.content.decode()
     assert client.post(url, data | {"locks_on": "20/12/2026"}).status_code == 302
     cycle = ReportingCycle.objects.get(pk=report.cycle_id)
     assert (cycle.data_cutoff, cycle.locks_on) == (datetime.date(2026, 11, 30), datetime.date(2026, 12, 20))
