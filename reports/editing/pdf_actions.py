@@ -7,12 +7,19 @@ Every dictionary of a PDF is written either as text between its streams or packe
 the /First key that tells where its objects start). So the file is read in one pass as a PDF lexer reads it: comments
 and strings skipped (a "stream" written in one starts no stream: fifth probe), each name checked, its #xx escapes
 decoded (`/J#61vaScript` is `/JavaScript`), each stream's body skipped by its /Length as a reader does (written out,
-or in the object it points at), and each object stream unpacked (Flate, ASCIIHex, ASCII85, in the order written) and
-read the same way. Other streams (pictures, page content) are skipped: their bytes hold "/JS" by chance. The work is
-linear in the file's size (regular expressions jump to the next byte that matters) and the unpacked bytes capped.
+or in the object it points at), and each object stream unpacked as a reader unpacks it and read the same way: its
+/Filter and /DecodeParms (or /F and /DP) taken from the objects they point at when written `6 0 R`, its filters
+undone in order however many (Flate, ASCIIHex, ASCII85), and a predictor after Flate undone (PNG 10-15, TIFF 2, with
+/Columns, /Colors, /BitsPerComponent: 23rd probe). Other streams (pictures, page content) are skipped: their bytes
+hold "/JS" by chance. The work is linear in the file's size (regular expressions jump to the next byte that matters),
+the unpacked bytes capped, and the bytes a predictor is undone on (byte by byte) capped lower.
 
 Refused as unreadable, since what they pack cannot be read: an encrypted PDF (its object streams are encrypted; a
-password to open it would also keep the reviewer out), and an object stream with another filter or a predictor.
+password to open it would also keep the reviewer out), and an object stream with another filter (or more than 32),
+another predictor or parameters out of range, a filter or parameters that point at an object not written as text in
+the file, written twice with different values or also packed in an object stream (the copy read here may not be the
+one a reader takes), or that are not a name, an array, a dictionary where a reader expects one. A name of active
+content found by either reading is reported before such a part.
 """
 
 import base64
@@ -37,14 +44,73 @@ ACTIVE = {
 }
 NAME = re.compile(rb"/([^\x00\t\n\x0c\r /\[\]<>(){}%]*)")
 ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
-FILTERS = re.compile(rb"/Filter\s*(\[[^\]]*\]|/[^\s/\[\]<>(){}%]+)")
 UNPACKED_LIMIT = 64 * 1024 * 1024  # all object streams together; real ones unpack to a few MB at most
 WINDOW = 16 * 1024 * 1024  # bytes of one stream's body read for the second reading (an upload is at most 10 MB)
 STREAM_LIMIT = 20_000  # a 1 000-page scan has a few thousand streams; a file of nothing else is refused, not read
+# bytes a predictor is undone on, both readings together: writers put none on object streams (only on cross-reference
+# streams, which hold no objects, and on pictures), and it is undone byte by byte (a quarter of a second at most)
+PREDICTED_LIMIT = 128 * 1024
+LAYERS = 8  # filters the second reading undoes one after another on one stream's bytes
+HEAD_WINDOW = 4096  # bytes before a stream the second reading looks at for its dictionary (or back to the last one)
+VALUE_WINDOW = 64 * 1024  # bytes read for the value of an object a filter or its parameters point at
 
 
 class Unreadable(Exception):
     """What the PDF packs cannot be read: it is encrypted, or an object stream is packed in a way not read here."""
+
+
+class Name(str):
+    """A PDF name (`/FlateDecode`), told apart from a string."""
+
+
+class Ref(tuple):
+    """A reference to an object (`6 0 R`): its number and generation."""
+
+
+class _Reading:
+    """What one check keeps: the file, where its objects are written, what it unpacked and looked up."""
+
+    def __init__(self, whole: bytes):
+        self.whole = whole
+        self.unpacked = 0
+        self.predicted = 0
+        self.headers = []  # each object stream's list of the objects it packs
+        self.resolved = set()  # numbers of the objects a filter or its parameters were taken from
+        self._written = None
+        self._values = {}
+
+    def resolved_value(self, value, depth=0):
+        """`value`, or the value of the object it points at: Unreadable if that object is not written as text in the
+        file, or written more than once with different values."""
+        while isinstance(value, Ref):
+            if depth > 8:
+                raise Unreadable("references in a loop")
+            value, depth = self._value_of(value), depth + 1
+        return value
+
+    def _value_of(self, ref: "Ref"):
+        if ref not in self._values:
+            if self._written is None:
+                self._written = {}
+                for match in OBJECT.finditer(self.whole):
+                    self._written.setdefault((int(match[1]), int(match[2])), []).append(match.end())
+            values = []
+            for position in self._written.get(tuple(ref), []):
+                value = _value(self.whole, position, min(len(self.whole), position + VALUE_WINDOW))[0]
+                if value not in values:
+                    values.append(value)
+            if len(values) != 1:
+                raise Unreadable(f"object {ref[0]} written {len(values)} ways")
+            self.resolved.add(ref[0])
+            self._values[ref] = values[0]
+        return self._values[ref]
+
+    def packed_and_looked_up(self) -> bool:
+        """Whether an object a filter was taken from is also packed in an object stream (read in place of the text's
+        copy, or so a reader may)."""
+        return bool(self.resolved) and any(
+            self.resolved.intersection(int(number) for number in NUMBER_PAIR.findall(header)) for header in self.headers
+        )
 
 
 # The next byte that matters outside strings, comments and streams: a comment, a string, a dictionary's start or end,
@@ -72,18 +138,33 @@ def active_content(data: bytes) -> str:
     Two readings, and either refuses: the lexer's (`_scan`), and, since a reader finds its objects by the
     cross-reference table wherever they are written (in a comment, inside another stream's bytes, in an object stream
     whose filter is written indirectly: sixth probe), every byte of the file and every stream that unpacks, wherever
-    it starts, searched for the long names alone."""
-    return _scan(data, data, [0]) or _anywhere(data)
+    it starts, searched for the long names alone: each stream's bytes unpacked by up to LAYERS filters one after
+    another, and, where the dictionary before it is an object stream's, with the predictor it asks for undone (23rd
+    probe). A name the second reading finds is reported even where the first found a part it cannot read (both refuse
+    the file, this one says why). An object a filter or its parameters were taken from that either reading found also
+    packed in an object stream is refused as unreadable: a reader may take that copy."""
+    reading = _Reading(data)
+    try:
+        found = _scan(data, reading)
+    except Unreadable:
+        found = _anywhere(data, reading)
+        if found:
+            return found
+        raise
+    found = found or _anywhere(data, reading)
+    if not found and reading.packed_and_looked_up():
+        raise Unreadable("a filter's object also packed")
+    return found
 
 
-def _anywhere(data: bytes) -> str:
+def _anywhere(data: bytes, reading: _Reading) -> str:
     plain = _unescaped(data)
     if UNREAD_FILTERS.search(plain):
         raise Unreadable("filter")
     found = SPELLED.search(plain)
     if found:
         return found[1].decode("latin-1")
-    unpacked, read = 0, 0
+    unpacked, read, previous = 0, 0, 0
     ends = [m.start() for m in re.finditer(rb"endstream", data)]
     for count, match in enumerate(ANY_STREAM.finditer(data)):
         if count > STREAM_LIMIT:
@@ -95,46 +176,103 @@ def _anywhere(data: bytes) -> str:
         read += end - match.end()
         if read > UNPACKED_LIMIT:
             raise Unreadable("too much to read")
-        for chunk in _unpacked_candidates(data, match.end(), end, UNPACKED_LIMIT - unpacked):
+        head = (min(previous, max(0, match.start() - HEAD_WINDOW)), match.start())
+        for chunk in _unpacked_candidates(data, match.end(), end, UNPACKED_LIMIT - unpacked, head, reading):
             unpacked += len(chunk)
             if unpacked > UNPACKED_LIMIT:
                 raise Unreadable("too large unpacked")
             found = SPELLED.search(_unescaped(chunk))
             if found:
                 return found[1].decode("latin-1")
+        previous = match.end()
     return ""
 
 
-def _unpacked_candidates(data: bytes, start: int, end: int, room: int) -> list[bytes]:
-    """What the bytes at `start` unpack to, tried as Flate, as ASCIIHex and as ASCII85 (and Flate after either). The
-    file is never copied: a regular expression reads it in place, zlib through a memoryview and stops where its data
-    ends."""
-    found = []
-    hexed, a85 = HEX_BODY.match(data, start, end), A85_BODY.match(data, start, end)
-    if hexed:
-        text = re.sub(rb"\s", b"", hexed[1])
-        found.append(binascii.unhexlify(text + b"0" * (len(text) % 2))[:room])
-    if a85:
-        try:
-            found.append(base64.a85decode(a85[1], adobe=False)[:room])
-        except ValueError:
-            pass
-    for raw in [memoryview(data)[start:end], *found]:
-        try:
-            found.append(zlib.decompressobj().decompress(raw, room + 1))
-        except zlib.error:
-            pass
+def _unpacked_candidates(data: bytes, start: int, end: int, room: int, head: tuple, reading: _Reading) -> list:
+    """What the bytes at `start` unpack to, tried as Flate, as ASCIIHex and as ASCII85, and again on what that gives,
+    up to LAYERS filters; after Flate, a predictor undone as the dictionary before the stream (`head`: where to look
+    for it) asks, if it is an object stream's. The file is never copied: a regular expression reads it in place, zlib
+    through a memoryview and stops where its data ends."""
+    found, layer, predictors, first = [], [memoryview(data)[start:end]], None, None
+    if reading.resolved:  # a filter taken from an object: where this stream packs it, if it is an object stream
+        predictors, first = _predictors(data, *head, reading, layer[0])
+    for _ in range(LAYERS):
+        following = []
+        for chunk in layer:
+            hexed, a85 = HEX_BODY.match(chunk), A85_BODY.match(chunk)
+            decoded = []
+            if hexed:
+                text = re.sub(rb"\s", b"", hexed[1])
+                decoded.append(binascii.unhexlify(text + b"0" * (len(text) % 2))[: room + 1])
+            if a85:
+                try:
+                    decoded.append(base64.a85decode(a85[1], adobe=False)[: room + 1])
+                except ValueError:
+                    pass
+            try:
+                inflated = zlib.decompressobj().decompress(chunk, room + 1)
+            except zlib.error:
+                inflated = b""
+            if inflated:
+                decoded.append(inflated)
+                if predictors is None:
+                    predictors, first = _predictors(data, *head, reading, layer[0])
+                for parameters in predictors:
+                    try:
+                        decoded.append(_unpredicted(inflated, parameters, reading))
+                    except Unreadable:
+                        if reading.predicted > PREDICTED_LIMIT:
+                            raise
+            for unpacked in decoded:
+                if unpacked:
+                    if first is not None:  # an object stream's: the objects it packs kept for the check above
+                        reading.headers.append(unpacked[:first])
+                    found.append(unpacked)
+                    following.append(unpacked)
+                    room -= len(unpacked)
+                    if room < 0:
+                        return found
+        layer = following
     return found
+
+
+def _predictors(data: bytes, start: int, end: int, reading: _Reading, body) -> tuple[list[dict], int | None]:
+    """The predictor parameters the dictionary before a stream (somewhere in data[start:end], after the last
+    "endstream" or "endobj") gives, and where its objects start, if it is an object stream's (has /First; the objects
+    its `body` packs, as written, kept for the check); parameters that cannot be resolved left out (the first reading
+    refuses them where it finds the stream)."""
+    head = data[start:end]
+    head = _unescaped(head[max(head.rfind(b"endstream"), head.rfind(b"endobj"), -1) + 1 :])
+    first = FIRST.search(head)
+    if not first:
+        return [], None
+    found = []
+    for written in PARAMETERS.finditer(head):
+        try:
+            value = reading.resolved_value(_value(head, written.end(), len(head))[0])
+            for item in value if isinstance(value, list) else [value]:
+                item = reading.resolved_value(item)
+                if isinstance(item, dict) and item not in found:
+                    found.append(item)
+        except Unreadable:
+            continue
+    first = int(first[1]) if first[1] else VALUE_WINDOW
+    reading.headers.append(bytes(body[:first]))
+    return found, first
 
 
 HEX_BODY = re.compile(rb"([0-9A-Fa-f\s]{16,})>")
 A85_BODY = re.compile(rb"(?:<~)?([!-uz\s]{16,})~>")
+FIRST = re.compile(rb"/First(?![^\x00\t\n\x0c\r /\[\]<>(){}%])(?:\s*(\d{1,10})(?!\d|\s+\d+\s+R))?")
+PARAMETERS = re.compile(rb"/(?:DecodeParms|DP)(?![^\x00\t\n\x0c\r /\[\]<>(){}%])")
+OBJECT = re.compile(rb"(?<!\d)(\d{1,10})\s+(\d{1,10})\s+obj(?![A-Za-z0-9])")
+NUMBER_PAIR = re.compile(rb"(\d{1,10})\s+\d{1,10}")
 
 
-def _scan(data: bytes, whole: bytes, unpacked: list[int]) -> str:
+def _scan(data: bytes, reading: _Reading) -> str:
     """Read `data` (the file, or an object stream's content) as a PDF lexer does: comments and strings are skipped
     (a "stream" written in one is no stream), each name checked, and each stream's body skipped by its /Length (an
-    object stream's unpacked and read the same way). `whole`: the file, where an indirect /Length is looked up."""
+    object stream's unpacked and read the same way)."""
     position, dictionaries, last = 0, [], b""
     while True:
         match = TOKEN.search(data, position)
@@ -165,11 +303,11 @@ def _scan(data: bytes, whole: bytes, unpacked: list[int]) -> str:
             position = max(position, name.end())
         else:  # stream: its body, then on after it
             body = position + (2 if data.startswith(b"\r\n", position) else 1)
-            end = _stream_end(data, body, last, whole)
+            end = _stream_end(data, body, last, reading.whole)
             if re.search(rb"/First\b", _unescaped(last)):  # an object stream: dictionaries packed
-                packed = _unpack(data[body:end], _unescaped(last), UNPACKED_LIMIT - unpacked[0])
-                unpacked[0] += len(packed)
-                found = _scan(packed, whole, unpacked)
+                packed = _unpack(data[body:end], last, reading)
+                reading.unpacked += len(packed)
+                found = _scan(packed, reading)
                 if found:
                     return found
             position, last = end, b""
@@ -210,36 +348,181 @@ def _stream_end(data: bytes, body: int, head: bytes, whole: bytes) -> int:
     return len(data) if found < 0 else found
 
 
-def _names(data: bytes) -> list[str]:
-    return [_unescaped(match.group(1)).decode("latin-1") for match in NAME.finditer(data)]
-
-
 def _unescaped(data: bytes) -> bytes:
     return ESCAPE.sub(lambda m: bytes([int(m.group(1), 16)]), data)
 
 
-def _unpack(body: bytes, head: bytes, room: int) -> bytes:
-    """The object stream's content, its filters undone in order; Unreadable for a filter or predictor not read
-    here, a broken stream, or more than `room` bytes."""
-    written = FILTERS.search(head)
-    filters = re.findall(rb"/([A-Za-z0-9]+)", written.group(1)) if written else []
-    predictor = re.search(rb"/Predictor\s*(\d+)", head)
-    if predictor and int(predictor[1]) > 1:  # rows filtered after unpacking: names scrambled until undone
-        raise Unreadable("predictor")
+def _unpack(body: bytes, last: bytes, reading: _Reading) -> bytes:
+    """The object stream's content, its filters undone in order, each with its predictor; Unreadable for a filter,
+    predictor or parameters not read here, a broken stream, or more than the bytes left to unpack."""
+    head = _value(last, 0, len(last))[0]
+    if not isinstance(head, dict):
+        raise Unreadable("object stream's dictionary")
+    room = UNPACKED_LIMIT - reading.unpacked
     try:
-        for name in filters:
-            if name in (b"FlateDecode", b"Fl"):
-                inflater = zlib.decompressobj()
-                body = inflater.decompress(body, room + 1)
-            elif name in (b"ASCIIHexDecode", b"AHx"):
+        for name, parameters in _filters(head, reading):
+            if name in ("FlateDecode", "Fl"):
+                body = _unpredicted(zlib.decompressobj().decompress(body, room + 1), parameters, reading)
+            elif name in ("ASCIIHexDecode", "AHx"):
                 digits = re.sub(rb"\s", b"", body.split(b">")[0])
                 body = binascii.unhexlify(digits + b"0" * (len(digits) % 2))
-            elif name in (b"ASCII85Decode", b"A85"):
+            elif name in ("ASCII85Decode", "A85"):
                 body = base64.a85decode(body.split(b"~>")[0].removeprefix(b"<~"), adobe=False)
             else:
-                raise Unreadable(f"filter {name.decode('latin-1')}")
+                raise Unreadable(f"filter {name}")
             if len(body) > room:
                 raise Unreadable("too large unpacked")
+            room -= len(body)  # what each filter gives counts: a long chain costs no more than a large stream
     except (zlib.error, binascii.Error, ValueError) as error:
         raise Unreadable("broken object stream") from error
+    first = reading.resolved_value(head.get("First"))
+    if isinstance(first, int):
+        reading.headers.append(body[:first])
     return body
+
+
+def _filters(head: dict, reading: _Reading) -> list[tuple[str, dict | None]]:
+    """The stream's filters in order, each with its parameters, as a reader takes them: /Filter (or /F) and
+    /DecodeParms (or /DP), each written out or in the object it points at, an array's items too."""
+    filters = head.get("Filter")
+    filters = reading.resolved_value(head.get("F") if filters is None else filters)
+    parameters = head.get("DecodeParms")
+    parameters = reading.resolved_value(head.get("DP") if parameters is None else parameters)
+    if filters is None:
+        return []
+    if isinstance(filters, Name):
+        filters, parameters = [filters], [parameters]
+    elif not isinstance(filters, list) or not isinstance(parameters, list | None):
+        raise Unreadable("filters")  # a reader reads no filter, or the parameters, differently
+    if len(filters) > LAYERS * 4:
+        raise Unreadable("too many filters")
+    parameters = [reading.resolved_value(item) for item in parameters or []]
+    found = []
+    for position, name in enumerate(filters):
+        name = reading.resolved_value(name)
+        given = parameters[position] if position < len(parameters) else None
+        if not isinstance(name, Name) or not isinstance(given, dict | None):
+            raise Unreadable("filter")
+        found.append((str(name), given))
+    return found
+
+
+def _unpredicted(data: bytes, parameters: dict | None, reading: _Reading) -> bytes:
+    """`data` with the predictor its parameters name undone (PNG 10-15, TIFF 2); Unreadable for another, for values
+    out of range, or past PREDICTED_LIMIT bytes."""
+    if parameters is None:
+        return data
+    values = {}
+    for key, default in (("Predictor", 1), ("Colors", 1), ("BitsPerComponent", 8), ("Columns", 1)):
+        value = reading.resolved_value(parameters.get(key))
+        values[key] = default if value is None else value
+        if type(values[key]) is not int:
+            raise Unreadable(f"predictor's {key}")
+    predictor, colors, bits, columns = values.values()
+    if predictor == 1:
+        return data
+    row = (colors * bits * columns + 7) // 8
+    if predictor not in (2, 10, 11, 12, 13, 14, 15) or not 1 <= colors <= 32 or bits not in (1, 2, 4, 8, 16):
+        raise Unreadable("predictor")
+    reading.predicted += len(data)
+    if columns < 1 or row > PREDICTED_LIMIT or reading.predicted > PREDICTED_LIMIT:
+        raise Unreadable("too much to predict")
+    if predictor == 2:
+        return _tiff(data, row, colors, bits)
+    return _png(data, row, (colors * bits + 7) // 8)
+
+
+def _png(data: bytes, row: int, pixel: int) -> bytes:
+    """PNG predictors undone: each row starts with its type (0 none, 1 sub, 2 up, 3 average, 4 Paeth); a short last
+    row is read as if filled with zeros, as readers do."""
+    out, above = bytearray(), bytes(row)
+    for start in range(0, len(data), row + 1):
+        kind, line = data[start], bytearray(data[start + 1 : start + 1 + row])
+        size = len(line)
+        line.extend(bytes(row - size))
+        if kind == 1:
+            for i in range(pixel, row):
+                line[i] = (line[i] + line[i - pixel]) & 255
+        elif kind == 2:
+            line = bytearray((a + b) & 255 for a, b in zip(line, above, strict=True))
+        elif kind == 3:
+            for i in range(row):
+                line[i] = (line[i] + (((line[i - pixel] if i >= pixel else 0) + above[i]) >> 1)) & 255
+        elif kind == 4:
+            for i in range(row):
+                left, up = (line[i - pixel], above[i - pixel]) if i >= pixel else (0, 0)
+                guess = left + above[i] - up
+                near = min((abs(guess - left), 0, left), (abs(guess - above[i]), 1, above[i]), (abs(guess - up), 2, up))
+                line[i] = (line[i] + near[2]) & 255
+        elif kind != 0:
+            raise Unreadable("PNG predictor's row")
+        out += line[:size]
+        above = line
+    return bytes(out)
+
+
+def _tiff(data: bytes, row: int, colors: int, bits: int) -> bytes:
+    """TIFF predictor 2 undone: in each row, each component added to the one `colors` components before it."""
+    out, mask = bytearray(), (1 << bits) - 1
+    for start in range(0, len(data), row):
+        line = data[start : start + row]
+        if bits == 16:
+            parts = [line[i] << 8 | line[i + 1] for i in range(0, len(line) - 1, 2)]
+        else:
+            parts = [byte >> shift & mask for byte in line for shift in range(8 - bits, -1, -bits)]
+        for i in range(colors, len(parts)):
+            parts[i] = (parts[i] + parts[i - colors]) & mask
+        if bits == 16:
+            out += b"".join(part.to_bytes(2) for part in parts) + line[len(parts) * 2 :]
+        else:
+            per = 8 // bits
+            for i in range(0, len(parts), per):
+                byte = 0
+                for part in parts[i : i + per]:
+                    byte = byte << bits | part
+                out.append(byte)
+    return bytes(out)
+
+
+SPACE = re.compile(rb"(?:[\x00\t\n\x0c\r ]|%[^\r\n]*)*")
+REFERENCE = re.compile(rb"(\d{1,10})[\x00\t\n\x0c\r ]+(\d{1,10})[\x00\t\n\x0c\r ]+R(?![^\x00\t\n\x0c\r /\[\]<>(){}%])")
+NUMBER = re.compile(rb"[+-]?(?:\d{1,30}(?:\.\d*)?|\.\d{1,30})")
+KEYWORDS = {b"true": True, b"false": False, b"null": None}
+
+
+def _value(text: bytes, position: int, limit: int, depth: int = 0) -> tuple:
+    """The PDF value written at `position` (a dictionary, an array, a name, a reference, a number, a string, true,
+    false or null) and where it ends; Unreadable for anything else, or one reaching past `limit`."""
+    position = SPACE.match(text, position).end()
+    if position >= limit or depth > 32:
+        raise Unreadable("value not read")
+    if text.startswith((b"<<", b"["), position):
+        items, position = [], position + (2 if text[position] == ord("<") else 1)
+        close = b">>" if text[position - 1] == ord("<") else b"]"
+        while not text.startswith(close, position := SPACE.match(text, position).end()):
+            item, position = _value(text, position, limit, depth + 1)
+            items.append(item)
+        if close == b"]":
+            return items, position + 1
+        if len(items) % 2 or not all(isinstance(key, Name) for key in items[::2]):
+            raise Unreadable("dictionary not read")
+        return dict(zip(items[::2], items[1::2], strict=True)), position + 2
+    if text.startswith(b"/", position):
+        name = NAME.match(text, position)
+        return Name(_unescaped(name[1]).decode("latin-1")), name.end()
+    if text.startswith(b"(", position):
+        end = _string_end(text, position + 1)
+        return bytes(text[position:end]), end
+    if text.startswith(b"<", position):
+        end = text.find(b">", position)
+        if end < 0:
+            raise Unreadable("value not read")
+        return bytes(text[position : end + 1]), end + 1
+    if reference := REFERENCE.match(text, position):
+        return Ref((int(reference[1]), int(reference[2]))), reference.end()
+    if number := NUMBER.match(text, position):
+        return (float if b"." in number[0] else int)(number[0]), number.end()
+    for keyword, value in KEYWORDS.items():
+        if text.startswith(keyword, position):
+            return value, position + len(keyword)
+    raise Unreadable("value not read")

@@ -889,6 +889,78 @@ def packed_pdf(filters: str, body: bytes, parameters: str = "") -> bytes:
     return pdf_with("", "/OpenAction 2 0 R").replace(b"9 0 obj", head.encode() + body + b"\nendstream endobj\n9 0 obj")
 
 
+def catalog_pdf(head: str, pack, objects: dict[int, str] | None = None, script=True) -> bytes:
+    """A PDF as the 23rd probe wrote it: its catalog (object 1), with an /OpenAction (object 4) and a /Names
+    JavaScript tree (object 8), packed in an object stream (object 5) whose dictionary holds `head` and whose
+    content is `pack(content)`, with `objects` written out (numbered 6 and on), and found through a cross-reference
+    stream, so that a reader opens it and runs the script. Without `script`, a plain catalog packed the same way."""
+    packed = {
+        1: "<< /Type /Catalog /Pages 2 0 R /OpenAction 4 0 R /Names << /JavaScript 8 0 R >> >>",
+        8: "<< /Names [(a) 4 0 R] >>",
+        4: "<< /S /JavaScript /JS (app.alert\\(1\\);) >>",
+    }
+    if not script:
+        packed = {1: "<< /Type /Catalog /Pages 2 0 R >>"}
+    offsets, text = [], ""
+    for number, value in packed.items():
+        offsets.append(f"{number} {len(text)}")
+        text += value + "\n"
+    index = " ".join(offsets) + "\n"
+    body = pack((index + text).encode())
+    written = {
+        2: b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        3: b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>",
+        **{number: value.encode() for number, value in (objects or {}).items()},
+        5: f"<< /Type /ObjStm /N {len(packed)} /First {len(index)} {head} /Length {len(body)} >>\nstream\n".encode()
+        + body
+        + b"\nendstream",
+    }
+    out, at = bytearray(b"%PDF-1.5\n%\xe2\xe3\xcf\xd3\n"), {}
+    for number, value in written.items():
+        at[number] = len(out)
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, value)
+    size = max([*written, *packed, 7]) + 1
+    rows = []
+    for number in range(size):
+        if number in packed:
+            rows.append((2, 5, list(packed).index(number)))
+        elif number == 7:
+            rows.append((1, len(out), 0))
+        else:
+            rows.append((1, at[number], 0) if number in at else (0, 0, 65535))
+    # written as Word and most writers write it: compressed, each row's bytes as differences from the row above's
+    table = b"".join(kind.to_bytes(1) + where.to_bytes(4) + index.to_bytes(2) for kind, where, index in rows)
+    table = zlib.compress(png_rows(table, 7, 2))
+    start = len(out)
+    out += b"7 0 obj\n<< /Type /XRef /Size %d /Root 1 0 R /W [1 4 2] /Filter /FlateDecode" % size
+    out += b" /DecodeParms << /Predictor 12 /Columns 7 >> /Length %d >>\nstream\n" % len(table)
+    out += table + b"\nendstream\nendobj\nstartxref\n%d\n%%%%EOF\n" % start
+    return bytes(out)
+
+
+def png_rows(data: bytes, width: int, kind: int, pixel: int = 1) -> bytes:
+    """`data` in rows of `width` bytes, each written with the PNG predictor `kind` (0 none, 1 sub, 2 up, 4 Paeth)."""
+    out, above = b"", bytes(width)
+    for start in range(0, len(data), width):
+        line = data[start : start + width].ljust(width, b"\0")
+        row = bytearray([kind])
+        for i, byte in enumerate(line):
+            left, corner = (line[i - pixel], above[i - pixel]) if i >= pixel else (0, 0)
+            guess = left + above[i] - corner
+            paeth = min((abs(guess - left), left), (abs(guess - above[i]), above[i]), (abs(guess - corner), corner))
+            row.append((byte - {0: 0, 1: left, 2: above[i], 4: paeth[1]}[kind]) & 255)
+        out, above = out + bytes(row), line
+    return out
+
+
+def tiff_rows(data: bytes, width: int, colors: int) -> bytes:
+    """`data` in rows of `width` bytes, each byte written as its difference with the one `colors` before (TIFF 2)."""
+    rows = [data[start : start + width] for start in range(0, len(data), width)]
+    return b"".join(
+        bytes((row[i] - (row[i - colors] if i >= colors else 0)) & 255 for i in range(len(row))) for row in rows
+    )
+
+
 ACTIVE_PDFS = [
     ("mo-ra.pdf", pdf_with("2 0 obj<< /S /JavaScript /JS (app.alert(1)) >>endobj", "/OpenAction 2 0 R"), PDF_REFUSED),
     # a name written with #xx escapes is the same name
@@ -990,6 +1062,66 @@ ACTIVE_PDFS = [
         packed_pdf("/FlateDecode", zlib.compress(b"2 0 << >>"), "/DecodeParms << /Predictor 12 >>"),
         UNREADABLE,
     ),  # fmt: skip
+    # an object stream unpacked however a reader unpacks it (23rd probe): a predictor whose parameters are in another
+    # object, a filter written in another object (Flate twice, Flate then hex), any number of filters, TIFF predictor
+    (
+        "du-doan-gian-tiep.pdf",
+        catalog_pdf(
+            "/Filter /FlateDecode /DecodeParms 6 0 R",
+            lambda content: zlib.compress(png_rows(content, 1, 0)),
+            {6: "<< /Predictor 12 /Columns 1 >>"},
+        ),
+        PDF_REFUSED,
+    ),  # fmt: skip
+    (
+        "nen-hai-lan.pdf",
+        catalog_pdf(
+            "/Filter 6 0 R", lambda content: zlib.compress(zlib.compress(content)), {6: "[/FlateDecode /FlateDecode]"}
+        ),
+        PDF_REFUSED,
+    ),  # fmt: skip
+    (
+        "nen-roi-hex.pdf",
+        catalog_pdf(
+            "/Filter 6 0 R",
+            lambda content: zlib.compress(content.hex().encode() + b">"),
+            {6: "[/FlateDecode /ASCIIHexDecode]"},
+        ),
+        PDF_REFUSED,
+    ),  # fmt: skip
+    (
+        "du-doan-paeth.pdf",
+        catalog_pdf(
+            "/F [/A85 /Fl] /DP [null 6 0 R]",
+            lambda content: base64.a85encode(zlib.compress(png_rows(content, 15, 4, pixel=3))) + b"~>",
+            {6: "<< /Predictor 15 /Colors 3 /Columns 9 0 R >>", 9: "5"},
+        ),
+        PDF_REFUSED,
+    ),  # fmt: skip
+    (
+        "du-doan-tiff.pdf",
+        catalog_pdf(
+            "/Filter [/FlateDecode /FlateDecode /ASCIIHexDecode]"
+            " /DecodeParms [null << /Predictor 2 /Colors 2 /Columns 8 >>]",
+            lambda content: zlib.compress(zlib.compress(tiff_rows(content.hex().encode() + b">", 16, 2))),
+        ),
+        PDF_REFUSED,
+    ),  # fmt: skip
+    # parameters that cannot be resolved, or that a reader may take from another copy: refused, never waved through
+    (
+        "tham-so-thieu.pdf",
+        catalog_pdf("/Filter /FlateDecode /DecodeParms 6 0 R", lambda content: zlib.compress(png_rows(content, 3, 1))),
+        UNREADABLE,
+    ),  # fmt: skip
+    (
+        "tham-so-hai-ban.pdf",
+        catalog_pdf(
+            "/Filter /FlateDecode /DecodeParms 6 0 R",
+            lambda content: zlib.compress(png_rows(content, 3, 1)),
+            {6: "<< /Predictor 11 /Columns 3 >>\nendobj\n6 0 obj\n<< /Predictor 11 /Columns 4 >>"},
+        ),
+        UNREADABLE,
+    ),  # fmt: skip
 ]
 
 
@@ -1008,6 +1140,8 @@ def test_it_refuses_a_pdf_that_runs_or_opens_something_and_keeps_the_text(
             weasyprint.HTML(string='<p>Báo cáo</p><a href="https://binhson.gov.vn">Cổng</a>').write_pdf(),
         ),
         ("pyhanko.pdf", pyhanko_pdf(link=True)),
+        # the catalog packed in a compressed object stream, found through a cross-reference stream
+        ("nen-doi-tuong.pdf", catalog_pdf("/Filter /FlateDecode", zlib.compress, script=False)),
         ("toi-gian.pdf", PDF),
     ],
 )
