@@ -271,6 +271,10 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 
 # Evidence files attached to reports: size limit, and uploads kept in memory up to this size.
 EVIDENCE_MAX_BYTES = int(os.environ.get("EVIDENCE_MAX_BYTES", str(10 * 1024 * 1024)))
+# What reading an uploaded file's insides may take (reports/editing/bounded.py): CPU seconds and memory of the process
+# that reads it; past either the file is refused as too complex, and the server's worker is never held longer.
+EVIDENCE_CHECK_CPU_SECONDS = int(os.environ.get("EVIDENCE_CHECK_CPU_SECONDS", "3"))
+EVIDENCE_CHECK_MEMORY_MB = int(os.environ.get("EVIDENCE_CHECK_MEMORY_MB", "1536"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Reading an uploaded workbook (a report's, or a file of values) stops after this many seconds
 # (binhson_plan/workbooks.py): well below gunicorn's timeout (30 s, its default), so that a hostile workbook is

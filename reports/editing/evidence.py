@@ -10,18 +10,8 @@ from django.conf import settings
 from PIL import Image
 
 from binhson_plan.number_format import too_large
-from reports.editing import pdf_actions
-from reports.editing.office_macros import (
-    OLE_MAGIC,
-    Budget,
-    TooComplex,
-    Unreadable,
-    ole_has_macros,
-    ole_kind,
-    ole_runs,
-    ooxml_code,
-    ooxml_outside,
-)
+from reports.editing.bounded import inspect
+from reports.editing.office_macros import OLE_MAGIC, Unreadable, ole_kind
 
 ALLOWED = {
     "application/pdf": "PDF",
@@ -131,74 +121,81 @@ def _reaching_message(name: str, kind: str) -> str:
 def _code(upload, kind, name) -> str:
     """Why the file is refused for what it runs: macros (whatever the file is named, however its parts are
     named or its XML written), ActiveX controls or embedded objects, what it fetches or runs from outside when
-    it opens; "" if it holds none."""
+    it opens; "" if it holds none. Read in a process of its own, within a CPU time and a memory limit (bounded.py)."""
+    reader = (
+        "ooxml"
+        if "openxmlformats" in kind
+        else "ole"
+        if kind in OLE_KINDS
+        else "pdf"
+        if kind == "application/pdf"
+        else ""
+    )
+    if not reader:
+        return ""
     upload.seek(0)
-    if "openxmlformats" in kind:
-        budget = Budget()  # one for the whole file: what its XML holds is read once, in bounded time
-        try:
-            with zipfile.ZipFile(upload) as archive:  # opened once already by _damage()
-                part = ooxml_code(archive, budget)
-                outside = "" if part else ooxml_outside(archive, budget)
-        except TooComplex:
-            return (
-                f"Tệp “{name}” quá lớn hoặc quá phức tạp để kiểm tra (quá nhiều thành phần, hoặc tệp lồng trong tệp "
-                "lồng trong tệp): không nhận. Chia nhỏ tệp hoặc lưu lại thành PDF rồi tải lên."
-            )
-        except Exception:  # Unreadable, or a member that does not unpack (checked once already by _damage())
-            return f"Tệp “{name}” bị hỏng hoặc không đọc được (tệp Office bị hỏng)."
-        if outside.startswith(("dde:", "fetch:")):
-            return _reaching_message(name, outside.partition(":")[0])
-        if outside:
-            return (
-                f"Tệp “{name}” có liên kết tới tệp hoặc địa chỉ bên ngoài được tải về khi mở tệp (khung, hình ảnh, "
-                "tệp trên máy khác…): không nhận vì có thể làm lộ thông tin đăng nhập của người xem hoặc tải mã độc. "
-                "Xoá liên kết đó (chỉ giữ liên kết trang web http, https hoặc thư điện tử) hoặc lưu lại thành PDF "
-                "rồi tải lên."
-            )
-        if not part:
-            return ""
-        if "attachedtemplate" in part.lower():  # not a macro of its own: it fetches a template when opened
-            return (
-                f"Tệp “{name}” là tệp Office có liên kết tới nội dung bên ngoài (một mẫu tài liệu lấy từ nơi khác "
-                "mỗi khi mở tệp): không nhận vì nội dung đó có thể chứa mã độc. Lưu lại thành PDF rồi tải lên."
-            )
-        if any(word in part.lower() for word in ("macro", "vba", "keymap", "toolbars")):
-            return _macro_message(name)
+    data = upload.read()
+    upload.seek(0)
+    verdict = inspect(reader, data, settings.EVIDENCE_CHECK_CPU_SECONDS, settings.EVIDENCE_CHECK_MEMORY_MB)
+    if verdict.get("error") == "complex":
         return (
-            f"Tệp “{name}” có đối tượng nhúng, điều khiển ActiveX hoặc phần không phải văn bản: không nhận vì "
-            "có thể chứa mã độc. Lưu lại thành PDF rồi tải lên."
+            f"Tệp “{name}” quá lớn hoặc quá phức tạp để kiểm tra (quá nhiều thành phần, hoặc tệp lồng trong tệp "
+            "lồng trong tệp): không nhận. Chia nhỏ tệp hoặc lưu lại thành PDF rồi tải lên."
         )
-    if kind in OLE_KINDS:
-        try:
-            runs = "macro" if ole_has_macros(upload) else ole_runs(upload)
-        except Unreadable:
-            return f"Tệp “{name}” bị hỏng hoặc không đọc được (tệp Office bị hỏng)."
-        if runs == "macro":  # a VBA storage, an Excel 4.0 macro sheet
-            return _macro_message(name)
-        if runs == "encrypted":
-            return (
-                f"Tệp “{name}” là bảng tính có mật khẩu nên không kiểm tra được: không nhận. Bỏ mật khẩu (Tệp → Thông "
-                "tin → Bảo vệ) hoặc lưu lại thành PDF rồi tải lên."
-            )
-        if runs:
-            return _reaching_message(name, runs)
-    if kind == "application/pdf":
-        upload.seek(0)
-        try:
-            active = pdf_actions.active_content(upload.read())
-        except pdf_actions.Unreadable:
-            return (
-                f"Tệp “{name}” là PDF có mật khẩu, bị mã hoá hoặc quá phức tạp nên không kiểm tra được: không nhận. "
-                "Bỏ mật khẩu hoặc in lại thành PDF rồi tải lên."
-            )
-        finally:
-            upload.seek(0)
-        if active:
-            return (
-                f"Tệp “{name}” là PDF có nội dung tự chạy hoặc mở chương trình, tệp khác (JavaScript, lệnh chạy "
-                "chương trình, tệp đính kèm bên trong, biểu mẫu gửi dữ liệu…): không nhận vì có thể chạy mã độc trên "
-                "máy người xem. In lại thành PDF hoặc quét lại văn bản rồi tải lên."
-            )
+    if reader == "pdf":
+        return _pdf_message(name, verdict)
+    if verdict.get("error"):  # a part that is no XML, a member that does not unpack, a broken container
+        return f"Tệp “{name}” bị hỏng hoặc không đọc được (tệp Office bị hỏng)."
+    if reader == "ole":
+        return _ole_message(name, verdict["runs"])
+    part, outside = verdict["part"], verdict["outside"]
+    if outside.startswith(("dde:", "fetch:")):
+        return _reaching_message(name, outside.partition(":")[0])
+    if outside:
+        return (
+            f"Tệp “{name}” có liên kết tới tệp hoặc địa chỉ bên ngoài được tải về khi mở tệp (khung, hình ảnh, "
+            "tệp trên máy khác…): không nhận vì có thể làm lộ thông tin đăng nhập của người xem hoặc tải mã độc. "
+            "Xoá liên kết đó (chỉ giữ liên kết trang web http, https hoặc thư điện tử) hoặc lưu lại thành PDF "
+            "rồi tải lên."
+        )
+    if not part:
+        return ""
+    if "attachedtemplate" in part.lower():  # not a macro of its own: it fetches a template when opened
+        return (
+            f"Tệp “{name}” là tệp Office có liên kết tới nội dung bên ngoài (một mẫu tài liệu lấy từ nơi khác "
+            "mỗi khi mở tệp): không nhận vì nội dung đó có thể chứa mã độc. Lưu lại thành PDF rồi tải lên."
+        )
+    if any(word in part.lower() for word in ("macro", "vba", "keymap", "toolbars")):
+        return _macro_message(name)
+    return (
+        f"Tệp “{name}” có đối tượng nhúng, điều khiển ActiveX hoặc phần không phải văn bản: không nhận vì "
+        "có thể chứa mã độc. Lưu lại thành PDF rồi tải lên."
+    )
+
+
+def _ole_message(name: str, runs: str) -> str:
+    if runs == "macro":  # a VBA storage, an Excel 4.0 macro sheet
+        return _macro_message(name)
+    if runs == "encrypted":
+        return (
+            f"Tệp “{name}” là bảng tính có mật khẩu nên không kiểm tra được: không nhận. Bỏ mật khẩu (Tệp → Thông "
+            "tin → Bảo vệ) hoặc lưu lại thành PDF rồi tải lên."
+        )
+    return _reaching_message(name, runs) if runs else ""
+
+
+def _pdf_message(name: str, verdict: dict) -> str:
+    if verdict.get("error"):
+        return (
+            f"Tệp “{name}” là PDF có mật khẩu, bị mã hoá hoặc quá phức tạp nên không kiểm tra được: không nhận. "
+            "Bỏ mật khẩu hoặc in lại thành PDF rồi tải lên."
+        )
+    if verdict["active"]:
+        return (
+            f"Tệp “{name}” là PDF có nội dung tự chạy hoặc mở chương trình, tệp khác (JavaScript, lệnh chạy "
+            "chương trình, tệp đính kèm bên trong, biểu mẫu gửi dữ liệu…): không nhận vì có thể chạy mã độc trên "
+            "máy người xem. In lại thành PDF hoặc quét lại văn bản rồi tải lên."
+        )
     return ""
 
 

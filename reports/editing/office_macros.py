@@ -76,8 +76,9 @@ OUTSIDE_TARGET = re.compile(r"^([a-z][a-z0-9+.-]*:|[\\/]{2})", re.IGNORECASE)
 # instruction.
 DDE_FIELD = re.compile(r"\bDDE(AUTO)?\b", re.IGNORECASE)
 # A Word field that fetches a file or a picture, from a server or a share, when the document opens or its fields
-# update (its keyword comes first in the instruction).
-FETCHING_FIELD = re.compile(r"\s*(INCLUDEPICTURE|INCLUDETEXT|INCLUDE|LINK|IMPORT|DATABASE)\b", re.IGNORECASE)
+# update (its keyword comes first in the instruction); RD brings in another file for the index, PRINT sends codes to the
+# printer (24th probe).
+FETCHING_FIELD = re.compile(r"\s*(INCLUDEPICTURE|INCLUDETEXT|INCLUDE|LINK|IMPORT|DATABASE|RD|PRINT)\b", re.IGNORECASE)
 # Where a nested field stood in an instruction: its result is known only when Word updates it.
 NESTED = "\x00"
 # A field whose keyword is another field's result ({ {QUOTE 68 68 69 …} … } spells DDEAUTO when updated), or a
@@ -91,7 +92,9 @@ BOOKMARK = re.compile(r"[^\W\d]\w*")
 # An Excel function that fetches from a server or calls code when the sheet calculates (IMAGE: Excel 365's
 # picture from a web address; `_xlfn.` before the newer ones), outside string literals; a HYPERLINK to a share or a
 # file.
-FETCHING_FUNCTION = re.compile(r"\b(WEBSERVICE|IMAGE|RTD|CALL|REGISTER|REGISTER\.ID|EXEC)\s*\(", re.IGNORECASE)
+FETCHING_FUNCTION = re.compile(
+    r"\b(WEBSERVICE|IMAGE|RTD|CALL|REGISTER|REGISTER\.ID|EXEC|IMPORT(XML|DATA|HTML|FEED|RANGE))\s*\(", re.IGNORECASE
+)
 # A HYPERLINK formula whose address is anything but a plain web or mail address written out (a share, a file, or
 # one put together from pieces: "\\"&"\\evil\\share").
 FILE_HYPERLINK_FUNCTION = re.compile(r"\bHYPERLINK\s*\((?!\s*\"\s*(https?://|mailto:)[^\"]*\"\s*[,)])", re.IGNORECASE)

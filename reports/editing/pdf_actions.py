@@ -20,11 +20,17 @@ another predictor or parameters out of range, a filter or parameters that point 
 the file, written twice with different values or also packed in an object stream (the copy read here may not be the
 one a reader takes), or that are not a name, an array, a dictionary where a reader expects one. A name of active
 content found by either reading is reported before such a part.
+
+A third reading (24th probe) is qpdf's (pikepdf): a reader's own, by the cross-reference table, rebuilt when broken,
+with every filter qpdf knows; it runs first, and the two readings above read whatever qpdf could not open. However
+long a reading would take, evidence.py runs them in a process of their own, within a CPU time and a memory limit
+(bounded.py).
 """
 
 import base64
 import binascii
 import bisect
+import io
 import re
 import zlib
 
@@ -41,6 +47,8 @@ ACTIVE = {
     "ImportData",
     "SubmitForm",
     "GoToE",
+    "GoToR",  # opens another file, on a share too (24th probe)
+    "OnInstantiate",  # a 3D annotation's script
 }
 NAME = re.compile(rb"/([^\x00\t\n\x0c\r /\[\]<>(){}%]*)")
 ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
@@ -115,7 +123,7 @@ class _Reading:
 
 # The next byte that matters outside strings, comments and streams: a comment, a string, a dictionary's start or end,
 # a hex string, a name, or the keyword `stream`.
-TOKEN = re.compile(rb"%|\(|<<|>>|<|/|(?<![A-Za-z])stream(?=\r?\n)")
+TOKEN = re.compile(rb"%|\(|<<|>>|<|/|(?<![A-Za-z])stream(?![A-Za-z])")
 STRING_PART = re.compile(rb"[()\\]")
 DIRECT_LENGTH = re.compile(rb"/Length\s+(\d+)(?!\s+\d+\s+R)")
 INDIRECT_LENGTH = re.compile(rb"/Length\s+(\d+)\s+(\d+)\s+R")
@@ -124,12 +132,59 @@ INDIRECT_LENGTH = re.compile(rb"/Length\s+(\d+)\s+(\d+)\s+R")
 # The second reading's names: long enough that bytes of a picture or of compressed data never spell them by chance,
 # written as a name (a delimiter after). /JS is left out: a script runs only from an action whose /S is /JavaScript.
 SPELLED = re.compile(
-    rb"/(JavaScript|EmbeddedFiles?|FileAttachment|RichMedia(Execute)?|XFA|ImportData|SubmitForm|GoToE|Launch)"
+    rb"/(JavaScript|EmbeddedFiles?|FileAttachment|RichMedia(Execute)?|XFA|ImportData|SubmitForm|GoTo[ER]|Launch"
+    rb"|OnInstantiate)"
     rb"(?=[\s/\[\]<>()%]|$)"
 )
 # Filters this module cannot undo: whatever they pack cannot be read (sixth probe: an object stream may hide in them).
-UNREAD_FILTERS = re.compile(rb"/(LZWDecode|RunLengthDecode)(?=[\s/\[\]<>()%]|$)")
-ANY_STREAM = re.compile(rb"stream\r?\n|stream\r")
+UNREAD_FILTERS = re.compile(rb"/(LZWDecode|RunLengthDecode|LZW|RL)(?=[\s/\[\]<>()%]|$)")  # or abbreviated (24th)
+# The keyword, then whatever a reader skips to the end of its line (spaces, a comment: 24th probe), then the body.
+ANY_STREAM = re.compile(rb"(?<![A-Za-z])stream(?![A-Za-z])[^\r\n]{0,256}(?:\r\n|\r|\n)")
+
+
+def qpdf_reading(data: bytes) -> str:
+    """The third reading (24th probe): qpdf's (pikepdf), as a reader reads the file: by its cross-reference table,
+    rebuilt when broken, every object stream and filter undone as qpdf does. The first name of active content that is
+    a key or a value in any dictionary or array, or "" (also when qpdf cannot open the file at all: the two readings
+    of this module read what is left of it). Unreadable when qpdf finds it encrypted or nested past reason."""
+    import pikepdf
+
+    try:
+        with pikepdf.open(io.BytesIO(data)) as pdf:
+            if pdf.is_encrypted:
+                raise Unreadable("encrypted")
+            for item in (pdf.trailer, *pdf.objects):
+                if found := _active_in(item, 0):
+                    return found
+    except pikepdf.PasswordError:
+        raise Unreadable("encrypted") from None
+    except pikepdf.PdfError:
+        return ""
+    return ""
+
+
+def _active_in(item, depth: int) -> str:
+    """The first name of ACTIVE in `item` (a pikepdf object) and what it holds directly; an object it points at is
+    read as one of the file's objects."""
+    import pikepdf
+
+    if depth > 100:
+        raise Unreadable("nested too deep")
+    if isinstance(item, pikepdf.Name):
+        return str(item)[1:] if str(item)[1:] in ACTIVE else ""
+    if isinstance(item, pikepdf.Dictionary | pikepdf.Stream):
+        for key in item.keys():
+            if key[1:] in ACTIVE:
+                return key[1:]
+        children = item.values()
+    elif isinstance(item, pikepdf.Array):
+        children = item
+    else:
+        return ""
+    for child in children:  # numbers and strings come as Python's own
+        if isinstance(child, pikepdf.Object) and not child.is_indirect and (found := _active_in(child, depth + 1)):
+            return found
+    return ""
 
 
 def active_content(data: bytes) -> str:
@@ -143,6 +198,9 @@ def active_content(data: bytes) -> str:
     probe). A name the second reading finds is reported even where the first found a part it cannot read (both refuse
     the file, this one says why). An object a filter or its parameters were taken from that either reading found also
     packed in an object stream is refused as unreadable: a reader may take that copy."""
+    found = qpdf_reading(data)
+    if found:
+        return found
     reading = _Reading(data)
     try:
         found = _scan(data, reading)
@@ -301,8 +359,10 @@ def _scan(data: bytes, reading: _Reading) -> str:
             if word in ACTIVE:
                 return word
             position = max(position, name.end())
-        else:  # stream: its body, then on after it
-            body = position + (2 if data.startswith(b"\r\n", position) else 1)
+        else:  # stream: its body, from the next line (what follows the keyword on its line skipped, as a reader
+            body = _line_end(data, position)  # does: spaces, a comment; 24th probe), then on after it
+            if data[body - 1 : body + 1] == b"\r\n":
+                body += 1
             end = _stream_end(data, body, last, reading.whole)
             if re.search(rb"/First\b", _unescaped(last)):  # an object stream: dictionaries packed
                 packed = _unpack(data[body:end], last, reading)

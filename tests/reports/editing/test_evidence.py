@@ -730,6 +730,34 @@ def test_it_refuses_what_packages_hide_and_what_would_take_too_long_to_read(
     assert_refused(client, cast, report, tmp_path, name, content, message)
 
 
+def deflated(content: bytes) -> bytes:
+    """The package `content` with its parts compressed, as Office writes them."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(content)) as source, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as out:
+        for member in source.infolist():
+            out.writestr(member.filename, source.read(member))
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("name", "make"),
+    [
+        # the 24th probe: 60 MB of names in an object stream of a 61 kB PDF (30 s of a worker, then a 500)…
+        (
+            "ten.pdf",
+            lambda: catalog_pdf("/Filter /FlateDecode", lambda c: zlib.compress(c + b"/a " * 20_000_000), script=False),
+        ),
+        # …and a hyperlink field of millions of arguments in a .docx (30 s and 1,6 GB)
+        ("lien-ket-dai.docx", lambda: deflated(word(field_runs(" HYPERLINK " + ' "http://a"' * 5_000_000)))),
+    ],
+)
+def test_a_file_that_would_hold_a_worker_is_refused_within_the_reading_limit(
+    client, cast, report, tmp_path, settings, name, make
+):
+    settings.EVIDENCE_CHECK_CPU_SECONDS = 1  # the reading's own process stops there, whatever the file does
+    assert_refused(client, cast, report, tmp_path, name, make(), TOO_COMPLEX)
+
+
 def test_a_chart_workbook_inside_a_document_is_read_and_accepted(client, cast, report):
     """Word keeps a chart's figures as a workbook inside the document: a plain one passes."""
     client.force_login(cast["canbo.ldtbxh"])
@@ -889,11 +917,14 @@ def packed_pdf(filters: str, body: bytes, parameters: str = "") -> bytes:
     return pdf_with("", "/OpenAction 2 0 R").replace(b"9 0 obj", head.encode() + body + b"\nendstream endobj\n9 0 obj")
 
 
-def catalog_pdf(head: str, pack, objects: dict[int, str] | None = None, script=True) -> bytes:
+def catalog_pdf(
+    head: str, pack, objects: dict[int, str] | None = None, script=True, keyword=b"stream\n", before=b""
+) -> bytes:
     """A PDF as the 23rd probe wrote it: its catalog (object 1), with an /OpenAction (object 4) and a /Names
     JavaScript tree (object 8), packed in an object stream (object 5) whose dictionary holds `head` and whose
     content is `pack(content)`, with `objects` written out (numbered 6 and on), and found through a cross-reference
-    stream, so that a reader opens it and runs the script. Without `script`, a plain catalog packed the same way."""
+    stream, so that a reader opens it and runs the script. Without `script`, a plain catalog packed the same way. The
+    object stream's body follows `keyword` (the 24th probe wrote "stream \n"), and `before` follows the header."""
     packed = {
         1: "<< /Type /Catalog /Pages 2 0 R /OpenAction 4 0 R /Names << /JavaScript 8 0 R >> >>",
         8: "<< /Names [(a) 4 0 R] >>",
@@ -911,11 +942,12 @@ def catalog_pdf(head: str, pack, objects: dict[int, str] | None = None, script=T
         2: b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
         3: b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>",
         **{number: value.encode() for number, value in (objects or {}).items()},
-        5: f"<< /Type /ObjStm /N {len(packed)} /First {len(index)} {head} /Length {len(body)} >>\nstream\n".encode()
+        5: f"<< /Type /ObjStm /N {len(packed)} /First {len(index)} {head} /Length {len(body)} >>\n".encode()
+        + keyword
         + body
         + b"\nendstream",
     }
-    out, at = bytearray(b"%PDF-1.5\n%\xe2\xe3\xcf\xd3\n"), {}
+    out, at = bytearray(b"%PDF-1.5\n%\xe2\xe3\xcf\xd3\n" + before), {}
     for number, value in written.items():
         at[number] = len(out)
         out += b"%d 0 obj\n%s\nendobj\n" % (number, value)
@@ -936,6 +968,11 @@ def catalog_pdf(head: str, pack, objects: dict[int, str] | None = None, script=T
     out += b" /DecodeParms << /Predictor 12 /Columns 7 >> /Length %d >>\nstream\n" % len(table)
     out += table + b"\nendstream\nendobj\nstartxref\n%d\n%%%%EOF\n" % start
     return bytes(out)
+
+
+def run_length(data: bytes) -> bytes:
+    """`data` RunLength-encoded in literal runs of two bytes, so that no name is spelt in what is written."""
+    return b"".join(b"\x01" + data[i : i + 2].ljust(2, b" ") for i in range(0, len(data), 2)) + b"\x80"
 
 
 def png_rows(data: bytes, width: int, kind: int, pixel: int = 1) -> bytes:
@@ -1120,8 +1157,19 @@ ACTIVE_PDFS = [
             lambda content: zlib.compress(png_rows(content, 3, 1)),
             {6: "<< /Predictor 11 /Columns 3 >>\nendobj\n6 0 obj\n<< /Predictor 11 /Columns 4 >>"},
         ),
-        UNREADABLE,
+        PDF_REFUSED,  # qpdf takes the copy its cross-reference table names, as a reader does, and finds the script
     ),  # fmt: skip
+    # the 24th probe: a space, a tab or a comment between "stream" and its line's end, which a reader skips; a stray
+    # "(" after the header and an object stream RunLength-packed under the filter's short name; a GoToR action
+    ("cach.pdf", catalog_pdf("/Filter /FlateDecode", zlib.compress, keyword=b"stream \n"), PDF_REFUSED),
+    ("tab.pdf", catalog_pdf("/Filter /FlateDecode", zlib.compress, keyword=b"stream\t\r\n"), PDF_REFUSED),
+    ("ghi-chu.pdf", catalog_pdf("/Filter /FlateDecode", zlib.compress, keyword=b"stream%x\n"), PDF_REFUSED),
+    ("ngoac-rl.pdf", catalog_pdf("/Filter /RL", run_length, before=b"(\n"), PDF_REFUSED),
+    (
+        "mo-tep-khac.pdf",
+        pdf_with("", "/OpenAction << /S /GoToR /F (\\\\\\\\evil\\\\s\\\\x.pdf) /D [0 /Fit] >>"),
+        PDF_REFUSED,
+    ),
 ]
 
 
