@@ -19,7 +19,7 @@ from reports.editing.completeness import changes_between, missing_items
 from reports.editing.error_summary import error_summary
 from reports.editing.evidence import EXTENSIONS, safe_file_name
 from reports.editing.history import history_page
-from reports.editing.saving import build_forms, not_editable_reason, save_report, tampered, who_saved
+from reports.editing.saving import build_forms, displayed, not_editable_reason, save_report, tampered, who_saved
 from reports.models import AgencyReport, Evidence, ReportAction, ReportState, snapshot
 from reports.review import workflow
 from reports.review.forms import ProposalResponseForm, ReportDueForm, SendBackForm
@@ -141,6 +141,7 @@ def _since_returned(report, events, content=None) -> dict | None:
 
 
 def _render_edit(request, report, forms, conflict=None, status=200, read_only=False, errors=None):
+    displayed(forms)  # a post shown back: its files and task texts, read now
     events = list(report.events.select_related("by").order_by("-at", "-pk"))
     content = _saved_content(report, forms)
     facts = {f.instance.target_id: f.facts for f in forms["targets"] if f.facts}
@@ -321,7 +322,7 @@ def target_rows(report) -> list[dict]:
     """Each target entry with the year its value is for, the value of the year before, and why the value
     needs a word of explanation if it jumps (targets.plausibility), for the read-only page."""
     entries = list(report.target_entries.select_related("target__plan").order_by("target__position"))
-    facts = entry_facts(report, [entry.target for entry in entries])
+    facts = entry_facts(report, [entry.target for entry in entries], kept=True)
     rows = []
     for entry in entries:
         known = facts[entry.target_id]
