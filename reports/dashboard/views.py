@@ -76,7 +76,7 @@ def dashboard_page(request, slug, year):
         plan, year, f["status"], f["horizon"], f["agency"], unapproved=unapproved, **organisation
     )
     back = queries.sent_back(cycle)  # a reopened report's approved content: read once, for its tasks and proposals
-    kept = approved_before_reopening(back)
+    kept = approved_before_reopening(back, cache=True)
     context = {
         "pending": queries.pending_summary(groups),  # said above the targets table, as many as the marks below
         "plan": plan,
