@@ -16,7 +16,8 @@ from django.utils.safestring import mark_safe
 register = template.Library()
 
 _RENDERED: dict[bytes, str] = {}
-_MAX_RENDERED = 4096  # some seventy reports' fields; past that, start again
+_MAX_CHARACTERS = 8_000_000  # what is kept, at most (some 16 MB: long texts are most of it); past that, start again
+_kept = 0  # characters kept now
 
 
 def _made_of(field) -> bytes | None:
@@ -42,10 +43,13 @@ def report_field(field):
     key = _made_of(field)
     if key is None:
         return as_crispy_field(field)
+    global _kept
     html = _RENDERED.get(key)
     if html is None:
         html = as_crispy_field(field)
-        if len(_RENDERED) >= _MAX_RENDERED:
+        if _kept + len(html) > _MAX_CHARACTERS:
             _RENDERED.clear()
+            _kept = 0
         _RENDERED[key] = html
+        _kept += len(html)
     return mark_safe(html)
