@@ -55,8 +55,10 @@ def build_forms(report, data=None, files=None):
 
 def displayed(forms) -> None:
     """Reads what the page shows of the task entries of `forms` made from a post (`build_forms`), in two queries."""
+    if not forms["report"].is_bound:
+        return  # read with the forms
     rows = [form.instance for name in ("leads", "coordinating") for form in forms[name] if form.instance.pk]
-    if forms["report"].is_bound and rows:
+    if rows:
         prefetch_related_objects(rows, *DISPLAYED)
 
 
