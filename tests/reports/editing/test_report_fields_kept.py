@@ -26,8 +26,11 @@ def page(client, report) -> str:
 def rendered(monkeypatch):
     """How many fields crispy-forms rendered for `|report_field`."""
     calls = []
-    crispy = report_fields.as_crispy_field
+    crispy, addon = report_fields.as_crispy_field, report_fields.crispy_addon
     monkeypatch.setattr(report_fields, "as_crispy_field", lambda field: calls.append(field.html_name) or crispy(field))
+    monkeypatch.setattr(
+        report_fields, "crispy_addon", lambda field, *text: calls.append(field.html_name) or addon(field, *text)
+    )
     monkeypatch.setattr(report_fields, "_RENDERED", {})
     return calls
 
@@ -37,10 +40,13 @@ def test_a_page_opened_again_renders_no_field_again_and_reads_the_same(client, c
         client.force_login(cast["canbo.ldtbxh"])
         first = page(client, report)
         assert len(rendered) > 20  # every text, date, choice and file field of the page
+        assert any(name.endswith("-budget_used") for name in rendered)  # and those with a unit after them
         rendered.clear()
         again = page(client, report)
         assert rendered == [] and again == first
-        monkeypatch.setattr(report_fields, "_made_of", lambda field: None)  # nothing kept: crispy-forms every time
+        monkeypatch.setattr(
+            report_fields, "_made_of", lambda field, *around: None
+        )  # nothing kept: crispy-forms every time
         assert page(client, report) == first
 
 
