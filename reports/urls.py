@@ -22,6 +22,7 @@ REPORT = [  # (path after ke-hoach/<slug>/bao-cao/<id>/, view, name)
     ("mo-lai/", review_views.reopen, "reopen"),
     ("han-gui/", review_views.set_due, "set_due"),
     ("kien-nghi/<int:proposal_id>/", review_views.respond_to_proposal, "respond"),
+    ("lich-su/", editing_views.report_history, "history"),
     ("in/", document_views.report_pdf, "print"),
     ("excel/", offline_views.workbook_download, "workbook"),
     ("excel/tai-len/", offline_views.workbook_upload, "workbook_upload"),

@@ -69,7 +69,8 @@ def test_every_route_is_covered_by_these_tests():
     tested |= {"bao-cao/", "bao-cao/<int:pk>/", "bao-cao/<int:pk>/in/",
                "bao-cao/<int:pk>/minh-chung/<int:evidence_id>/", "bao-cao/<int:pk>/minh-chung/<int:evidence_id>/xoa/",
                "bao-cao/<int:pk>/duyet/", "bao-cao/<int:pk>/tra-lai/", "bao-cao/<int:pk>/mo-lai/",
-               "bao-cao/<int:pk>/kien-nghi/<int:proposal_id>/", "tham-dinh/", "ky-bao-cao/",
+               "bao-cao/<int:pk>/kien-nghi/<int:proposal_id>/", "bao-cao/<int:pk>/lich-su/", "tham-dinh/",
+               "ky-bao-cao/",
                "ke-hoach/<slug:slug>/tham-dinh/", "ke-hoach/<slug:slug>/ky-bao-cao/",
                "ky-bao-cao/<int:pk>/", "bao-cao/<int:pk>/han-gui/", "tong-hop/<int:pk>/trang-thai/",
                "tong-hop/<int:pk>/tep/<str:kind>/", "tong-hop/<int:pk>/chinh-thuc/"}  # fmt: skip
@@ -375,6 +376,7 @@ UNDER_PLAN = [
     "bao-cao/<int:pk>/mo-lai/",
     "bao-cao/<int:pk>/han-gui/",
     "bao-cao/<int:pk>/kien-nghi/<int:proposal_id>/",
+    "bao-cao/<int:pk>/lich-su/",
     "bao-cao/<int:pk>/in/",
     "bao-cao/<int:pk>/excel/",
     "bao-cao/<int:pk>/excel/tai-len/",
@@ -399,6 +401,8 @@ UNDER_PLAN_RULES = [
     ("post", "bao-cao/{pk}/mo-lai/", "approved", REVIEWERS, 302),
     ("post", "bao-cao/{pk}/han-gui/", "draft", REVIEWERS, 302),
     ("post", "bao-cao/{pk}/kien-nghi/{proposal}/", "submitted", REVIEWERS, 302),
+    ("get", "bao-cao/{pk}/lich-su/", "draft", OWNER, 200),  # a draft's history is its agency's own
+    ("get", "bao-cao/{pk}/lich-su/", "submitted", OWNER | READERS, 200),
     ("get", "bao-cao/{pk}/in/", "draft", OWNER, 200),
     ("get", "bao-cao/{pk}/excel/", "submitted", OWNER | REVIEWERS, 200),
     ("post", "bao-cao/{pk}/excel/tai-len/", "draft", OWNER, 400),  # no file: the refusal page, to its agency only

@@ -1,10 +1,13 @@
 """What the inline handlers used to do still works under a Content-Security-Policy that forbids inline
-script, in headless Chromium; and logging out forgets the report drafts this browser kept."""
+script, in headless Chromium; logging out forgets the report drafts this browser kept; the report's history panel is
+fetched when it is opened."""
 
+from django.utils import timezone
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from reports.cycles.opening import open_this_year
+from reports.models import AgencyReport
 from tests.browser import log_in
 
 CSP_VIOLATIONS = """
@@ -66,3 +69,22 @@ def test_logging_out_forgets_the_drafts_kept_in_the_browser(transactional_db, br
     log_in(browser, live_server, "canbo.ldtbxh")  # the same person again: the form comes back empty
     assert browser.find_element(By.ID, "id_difficulties").get_attribute("value") == ""
     assert not browser.find_element(By.ID, "khoi-phuc").is_displayed()
+
+
+def test_the_history_panel_is_fetched_when_opened(transactional_db, browser, live_server, plan):
+    open_this_year()  # the nightly job of the year's first day opened it: staff land on this year's report
+    report = AgencyReport.objects.get(cycle__plan=plan, cycle__year=timezone.localdate().year, agency__code="LDTBXH")
+    report.difficulties = "Thiếu cán bộ theo dõi."
+    report.save()  # one change in its history
+    log_in(browser, live_server, "canbo.ldtbxh")  # lands on the report form
+    browser.execute_script(CSP_VIOLATIONS)
+    assert not browser.find_elements(By.ID, "lich-su")  # not read with the page
+    summary = browser.find_element(By.CSS_SELECTOR, "#lich-su-thay-doi summary")
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", summary)
+    summary.click()
+    table = WebDriverWait(browser, 10).until(lambda d: d.find_element(By.ID, "lich-su"))
+    assert "Thiếu cán bộ theo dõi." in table.text
+    panel = browser.find_element(By.ID, "lich-su-thay-doi")
+    assert panel.get_attribute("open") is not None and "Lịch sử thay đổi (" in panel.text
+    assert browser.switch_to.active_element.tag_name == "summary"  # focus stays on the panel's heading
+    assert browser.execute_script("return window.cspViolations") == []

@@ -319,9 +319,15 @@ class TaskRow:
         return "Bị trả lại, đang bổ sung" if self.sent_back else "Chưa báo cáo"
 
 
-def task_rows(plan, cycle, status="", agency="", on=None, lineage=None) -> list[TaskRow]:
+def sent_back(cycle) -> list[AgencyReport]:
+    """The cycle's reports back with their agencies (sent back, or reopened after approval), with their agencies."""
+    return list(AgencyReport.objects.filter(cycle_id=cycle.pk, state=ReportState.SENT_BACK).select_related("agency"))
+
+
+def task_rows(plan, cycle, status="", agency="", on=None, lineage=None, back=None, kept=None) -> list[TaskRow]:
     """Each task block with each of its lead agencies of the year (the organisation of `on`, default the cycle's due
-    date) and what they reported."""
+    date) and what they reported. `back` (`sent_back`) and `kept` (their `approved_before_reopening`) when the caller
+    has read them already, as the dashboard does for its proposals too."""
     assignments = (
         Assignment.objects.filter(section__plan=plan, section__is_active=True, role=Role.LEAD)
         .select_related("section__plan", "agency")
@@ -332,9 +338,10 @@ def task_rows(plan, cycle, status="", agency="", on=None, lineage=None) -> list[
         (e.section_id, e.report.agency_id): e
         for e in TaskEntry.objects.shared().filter(report__cycle_id=cycle.pk, role=Role.LEAD).select_related("report")
     }
-    back = list(AgencyReport.objects.filter(cycle_id=cycle.pk, state=ReportState.SENT_BACK).select_related("agency"))
+    back = sent_back(cycle) if back is None else back
     returned = {report.agency_id: report.is_reopened for report in back}  # reopened rather than sent back
-    for entry in approved_before_reopening(back).entries:  # a reopened report's approved content, as consolidated
+    kept = approved_before_reopening(back) if kept is None else kept
+    for entry in kept.entries:  # a reopened report's approved content, as consolidated
         if entry.role == Role.LEAD:
             entries[(entry.section_id, entry.report.agency_id)] = entry
     rows = [
@@ -356,20 +363,25 @@ def proposal_order(proposal, agency_name: str, approved: bool) -> tuple:
     return not approved, answered, vietnamese_order(agency_name), proposal.position, proposal.pk
 
 
-def proposals(cycle):
-    """The year's proposals of the reports sent (Proposal.objects.shared), with their answers, in `proposal_order`."""
+def proposals(cycle, kept=None):
+    """The year's proposals of the reports sent (Proposal.objects.shared), with their answers, in `proposal_order`.
+    `kept`: `approved_before_reopening` of the cycle's reports back with their agencies (`sent_back`), when the
+    caller has read it already."""
     items = list(
         Proposal.objects.shared()
         .counted()
         .filter(report__cycle_id=cycle.pk)
         .select_related("report__agency", "responded_by")
     )
-    reopened = (
-        AgencyReport.objects.counted()
-        .filter(cycle_id=cycle.pk, state=ReportState.SENT_BACK, correction_due_on__isnull=True)
-        .select_related("agency")
-    )
-    items += approved_before_reopening(reopened).proposals  # as approved, as the consolidated report shows them
+    if kept is None:
+        reopened = (
+            AgencyReport.objects.counted()
+            .filter(cycle_id=cycle.pk, state=ReportState.SENT_BACK, correction_due_on__isnull=True)
+            .select_related("agency")
+        )
+        kept = approved_before_reopening(reopened)
+    # as approved, as the consolidated report shows them; a handed-over report's are its successor's now
+    items += [p for p in kept.proposals if p.report.handed_over_at is None]
     return sorted(items, key=lambda p: proposal_order(p, p.report.agency.name, is_approved(p)))
 
 

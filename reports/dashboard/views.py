@@ -15,6 +15,7 @@ from reports.dashboard import exports as excel
 from reports.dashboard import queries
 from reports.models import ReportingCycle, TaskStatus
 from reports.plan_choice import choose_plan
+from reports.review.reopening import approved_before_reopening
 from targets.goals import STATUS_CHOICES
 from tasks.models import ReportIssuer
 
@@ -74,6 +75,8 @@ def dashboard_page(request, slug, year):
     groups = queries.target_rows(
         plan, year, f["status"], f["horizon"], f["agency"], unapproved=unapproved, **organisation
     )
+    back = queries.sent_back(cycle)  # a reopened report's approved content: read once, for its tasks and proposals
+    kept = approved_before_reopening(back, cache=True)
     context = {
         "pending": queries.pending_summary(groups),  # said above the targets table, as many as the marks below
         "plan": plan,
@@ -83,8 +86,10 @@ def dashboard_page(request, slug, year):
         "summary": queries.completeness(cycle, organisation["lineage"]),
         "target_groups": groups,
         "status_counts": queries.status_counts(groups),
-        "tasks": queries.task_rows(plan, cycle, f["task_status"], f["task_agency"], **organisation),
-        "proposals": queries.proposals(cycle),
+        "tasks": queries.task_rows(
+            plan, cycle, f["task_status"], f["task_agency"], back=back, kept=kept, **organisation
+        ),
+        "proposals": queries.proposals(cycle, kept=kept),
         "filters": f,
         "status_labels": STATUS_CHOICES,  # one "Đạt" for every reached milestone
         "task_statuses": TaskStatus.choices,

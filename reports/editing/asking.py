@@ -7,11 +7,13 @@ milestone has passed, that milestone's year while its value (or assessment) is s
 after that. A value this very report recorded (approved, then reopened) does not count as already there.
 """
 
+import hashlib
 from dataclasses import dataclass, field
 
 from django.db.models import Max
 
 from reports.models import TargetEntry
+from targets.cache import cached
 from targets.models import Assessment, Target, TargetValue
 from targets.recording import lock_targets, record_assessment, record_value
 
@@ -93,10 +95,17 @@ class EntryFacts:
         return self.ask.year is not None and entry.value_year == self.ask.year
 
 
-def entry_facts(report, targets) -> dict[int, EntryFacts]:
-    """Target id → its facts, for the targets of `report`'s entries. Three queries, whatever the targets."""
+def entry_facts(report, targets, kept=False) -> dict[int, EntryFacts]:
+    """Target id → its facts, for the targets of `report`'s entries. Three queries, whatever the targets. `kept`: what
+    was recorded for them read from the figures' cache (targets.cache: a recorded value, an assessment or a target
+    saved makes it read afresh), for the report page and its save; approving records from the database itself."""
     targets = list(targets)
-    last, values, assessments = _recorded(targets)
+    if kept:
+        ids = ",".join(str(pk) for pk in sorted({t.pk for t in targets}))
+        key = hashlib.blake2b(ids.encode(), digest_size=16).hexdigest()
+        last, values, assessments = cached("ghi-nhan", key, compute=lambda: _recorded(targets))
+    else:
+        last, values, assessments = _recorded(targets)
     return _facts(report, targets, last, values, assessments)
 
 

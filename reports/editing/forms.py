@@ -22,9 +22,23 @@ from reports.models import AgencyReport, Proposal, TargetEntry, TaskEntry, TaskS
 from targets.models import QualitativeStatus
 from targets.plausibility import describe
 
+
 # The page renders each field with crispy-forms (`|as_crispy_field`) through one flat template of the same markup as
 # bootstrap5/field.html (templates/reports/crispy/field.html); errors in a block under the field, as without a helper.
-REPORT_FIELD_HELPER = FormHelper()
+class FixedHelper(FormHelper):
+    """A helper set once at import and never changed: what it tells crispy-forms for each field (`get_attributes`,
+    some thirty attributes crispy-forms gathers again for every field of the page) is worked out once. crispy-forms
+    copies it into each field's own context, so the dict kept here is never changed by a page."""
+
+    def get_attributes(self, template_pack=None):
+        key = template_pack or ""
+        kept = self.__dict__.setdefault("_attributes", {})
+        if key not in kept:
+            kept[key] = super().get_attributes(*([template_pack] if template_pack else []))
+        return kept[key]
+
+
+REPORT_FIELD_HELPER = FixedHelper()
 REPORT_FIELD_HELPER.field_template = "reports/crispy/field.html"
 REPORT_FIELD_HELPER.error_text_inline = False
 # Their widgets through Django's Jinja2 form renderer: the same markup as its template renderer (Django keeps both

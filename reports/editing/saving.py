@@ -3,6 +3,7 @@ upload, the tests). `build_forms` makes the page's forms from the report (and a 
 page could not have sent; `save_report` writes valid forms as one change, under the version the writer read."""
 
 from django.db import transaction
+from django.db.models import prefetch_related_objects
 
 from reports.editing.asking import entry_facts
 from reports.editing.forms import (
@@ -16,10 +17,13 @@ from reports.models import Evidence, Proposal
 from targets.status import indicator_groups_and_codes
 from tasks.models import Role
 
+DISPLAYED = ("evidence", "section__children")  # what only the page shows of the task entries (files, task text)
+
 
 def build_forms(report, data=None, files=None):
-    # the lead and coordinating entries in one read, each formset given its own
-    entries = report.task_entries.prefetch_related("evidence", "section__children")
+    # the lead and coordinating entries in one read, each formset given its own; a post's forms are validated and
+    # saved, and shown only when refused: what only the page shows is read then (`displayed`)
+    entries = report.task_entries.all() if data is not None else report.task_entries.prefetch_related(*DISPLAYED)
     rows = list(entries.select_related("section__plan", "section__parent").order_by("section__position"))
     leads = [entry for entry in rows if entry.role == Role.LEAD]
     coordinating = [entry for entry in rows if entry.role == Role.COORDINATING]
@@ -39,7 +43,7 @@ def build_forms(report, data=None, files=None):
     # A posted row id that is not one of this report's rows leaves a form without its target: _tampered
     # refuses the whole post, so such a form only needs to get that far.
     targets = [form.instance.target for form in forms["targets"] if form.instance.target_id]
-    facts = entry_facts(report, targets)
+    facts = entry_facts(report, targets, kept=True)  # the page's and its save's: recorded figures cached
     shared = SharedMilestones(targets)
     for form in forms["targets"]:
         if form.instance.target_id:
@@ -47,6 +51,15 @@ def build_forms(report, data=None, files=None):
             form.last_value = form.facts.previous(form.facts.ask.year or form.instance.value_year)
         form.shared_milestones = shared
     return forms
+
+
+def displayed(forms) -> None:
+    """Reads what the page shows of the task entries of `forms` made from a post (`build_forms`), in two queries."""
+    if not forms["report"].is_bound:
+        return  # read with the forms
+    rows = [form.instance for name in ("leads", "coordinating") for form in forms[name] if form.instance.pk]
+    if rows:
+        prefetch_related_objects(rows, *DISPLAYED)
 
 
 class SharedMilestones:

@@ -19,7 +19,7 @@ from reports.editing.completeness import changes_between, missing_items
 from reports.editing.error_summary import error_summary
 from reports.editing.evidence import EXTENSIONS, safe_file_name
 from reports.editing.history import history_page
-from reports.editing.saving import build_forms, not_editable_reason, save_report, tampered, who_saved
+from reports.editing.saving import build_forms, displayed, not_editable_reason, save_report, tampered, who_saved
 from reports.models import AgencyReport, Evidence, ReportAction, ReportState, snapshot
 from reports.review import workflow
 from reports.review.forms import ProposalResponseForm, ReportDueForm, SendBackForm
@@ -141,6 +141,7 @@ def _since_returned(report, events, content=None) -> dict | None:
 
 
 def _render_edit(request, report, forms, conflict=None, status=200, read_only=False, errors=None):
+    displayed(forms)  # a post shown back: its files and task texts, read now
     events = list(report.events.select_related("by").order_by("-at", "-pk"))
     content = _saved_content(report, forms)
     facts = {f.instance.target_id: f.facts for f in forms["targets"] if f.facts}
@@ -157,7 +158,7 @@ def _render_edit(request, report, forms, conflict=None, status=200, read_only=Fa
         "since_returned": _since_returned(report, events, content),
         "events": events,
         "handed_from": _handed_from(report, events),
-        "history": history_page(report, request.GET.get("lich-su")),
+        "history": _history_asked(request, report),
         "evidence_limit_mb": settings.EVIDENCE_MAX_BYTES // (1024 * 1024),
         "reviewer_name": reviewer_of(report),
         # a plan's page speaks of that plan only: another plan's are in the list of the agency's reports
@@ -265,7 +266,7 @@ def render_view(request, report, send_back_form=None, status=200, proposal_form=
         "is_reviewer": reviewer,
         "send_back_form": send_back_form or SendBackForm(report=report),
         "due_form": due_form or (ReportDueForm(instance=report) if reviewer else None),
-        "history": history_page(report, request.GET.get("lich-su")),
+        "history": _history_asked(request, report),
         # the reviewer's panel names the body it acts for; the heading, the body that approved or sent back
         **({"reviewer_name": reviewer_of(report)} if reviewer else _returned_by(report)),
     }
@@ -287,17 +288,41 @@ def _render_unsent(request, report, status, due_form=None):
         "sent": sent,
         "sent_content": [(label, value) for label, value in sent.snapshot.items() if value] if sent else [],
         # the changes up to the last time it was sent: what was typed since is the agency's own
-        "history": history_page(report, request.GET.get("lich-su"), until=sent.at) if sent else None,
+        "history": _history_asked(request, report, until=sent.at) if sent else None,
         **_returned_by(report),
     }
     return render(request, "reports/report_view.html", context, status=status)
+
+
+def _history_asked(request, report, until=None):
+    """The page of the report's history the address asks for (`?lich-su=N`, its pages' links), shown open on the
+    report page; else None: the panel is read only when opened (`report_history`), as most openings never look."""
+    if "lich-su" not in request.GET:
+        return None
+    return history_page(report, request.GET.get("lich-su"), until=until)
+
+
+def report_history(request, pk, slug=None):
+    """The report's history panel alone, read when someone opens it on the report page (portal.js puts it in place;
+    without script the panel's link opens the report page with it, `?lich-su=1`). The report page's checks and
+    the same changes: everything to its agency and, once sent, to its readers; of a report back with its agency,
+    the changes up to the last time it was sent; nothing of one never sent."""
+    report = access.get_report_for_reader(request, pk, slug)
+    until = None
+    if not access.shows_content(request.user, report):
+        sent = report.events.filter(action=ReportAction.SUBMITTED).order_by("-at", "-pk").first()
+        if sent is None:
+            raise PermissionDenied(access.UNSENT)
+        until = sent.at
+    history = history_page(report, request.GET.get("lich-su"), until=until)
+    return render(request, "reports/_history.html", {"history": history, "opened": True})
 
 
 def target_rows(report) -> list[dict]:
     """Each target entry with the year its value is for, the value of the year before, and why the value
     needs a word of explanation if it jumps (targets.plausibility), for the read-only page."""
     entries = list(report.target_entries.select_related("target__plan").order_by("target__position"))
-    facts = entry_facts(report, [entry.target for entry in entries])
+    facts = entry_facts(report, [entry.target for entry in entries], kept=True)
     rows = []
     for entry in entries:
         known = facts[entry.target_id]

@@ -18,6 +18,8 @@
      not after saving; a pause in typing near the limit says "còn N ký tự" to screen readers (aria-live);
    - <form data-busy="text">: once sent, its submit button is disabled and the text says the work is under
      way, with the seconds it has taken (building the consolidated report takes a while, even in-process);
+   - <details> holding <a data-history="URL">: when opened, the panel is fetched from URL and put in its place (the
+     report's history, read only when someone looks); without script, or if the fetch fails, the link opens it;
    - <input type="file" data-max-bytes="N">: a file over N bytes is refused when chosen, with a message next to
      the field, and the choice is cleared: sent, it would be refused by the server, or the whole page (and what
      was typed) by the proxy's limit on a request. */
@@ -101,6 +103,34 @@
     });
   }
   scrollBoxes();
+
+  document.addEventListener("toggle", function (event) {
+    var details = event.target;
+    if (!details.open || !details.querySelector) return;
+    var link = details.querySelector("a[data-history]");
+    if (!link || link.hasAttribute("data-loading")) return;
+    link.setAttribute("data-loading", "");
+    var words = link.textContent;
+    link.textContent = "Đang tải lịch sử thay đổi…";
+    fetch(link.getAttribute("data-history"), { credentials: "same-origin" })
+      .then(function (response) {
+        if (!response.ok) throw new Error(String(response.status));
+        return response.text();
+      })
+      .then(function (html) {
+        details.insertAdjacentHTML("afterend", html);
+        var panel = details.nextElementSibling;
+        details.remove();
+        var summary = panel && panel.querySelector("summary");
+        if (summary) summary.focus();
+        scrollBoxes();
+      })
+      .catch(function () {  /* the link stays: it opens the report page with its history */
+        link.removeAttribute("data-loading");
+        link.textContent = words;
+      });
+  }, true);
+
   var resizing = null;
   window.addEventListener("resize", function () { clearTimeout(resizing); resizing = setTimeout(scrollBoxes, 150); });
   document.addEventListener("toggle", scrollBoxes, true);  /* a table in a <details> has no width until opened */

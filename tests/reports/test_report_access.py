@@ -40,6 +40,7 @@ RULES = [
     ("get", "/bao-cao/{pk}/", {"owner", "reviewer", "viewer", "admin"}, 200),
     ("post", "/bao-cao/{pk}/", {"owner"}, 302),
     ("get", "/bao-cao/{pk}/minh-chung/{ev}/", {"owner"}, 200),  # of a draft; once sent, see below
+    ("get", "/bao-cao/{pk}/lich-su/", {"owner"}, 200),  # a draft's history; once sent, see below
     ("post", "/bao-cao/{pk}/minh-chung/{ev}/xoa/", {"owner"}, 302),
     ("get", "/ke-hoach/binh-son-ctdt-2021-2030/tham-dinh/", {"reviewer"}, 200),
     ("get", "/ke-hoach/binh-son-ctdt-2021-2030/ky-bao-cao/", {"reviewer"}, 200),
@@ -86,6 +87,17 @@ def test_who_may_do_what(client, cast, report, role, method, url, allowed, statu
         assert response.status_code == status, response.content[:300]
     else:
         assert response.status_code == 403
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_who_may_read_the_history_of_a_sent_report(client, cast, report, role):
+    type(report).objects.filter(pk=report.pk).update(state="submitted")
+    login(client, cast, role)
+    response = client.get(f"/bao-cao/{report.pk}/lich-su/")
+    if role == "anonymous":
+        assert response.status_code == 302 and response["Location"].startswith("/dang-nhap/")
+    else:
+        assert response.status_code == (200 if role != "other_staff" else 403)
 
 
 @pytest.mark.parametrize("role", ROLES)

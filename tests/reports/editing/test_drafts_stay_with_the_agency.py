@@ -123,6 +123,8 @@ def urls(seeded) -> list[str]:
         found += [
             f"/bao-cao/{pk}/?lich-su=1",
             f"/bao-cao/{pk}/?lich-su=2",
+            f"/bao-cao/{pk}/lich-su/",
+            f"/bao-cao/{pk}/lich-su/?lich-su=2",
             f"/bao-cao/{pk}/in/",
             f"/bao-cao/{pk}/excel/",
         ]
@@ -178,6 +180,7 @@ def test_a_reader_outside_sees_that_a_report_is_not_sent_not_what_it_says(client
         page = text_of(client.get(f"/bao-cao/{ttyt.pk}/"))
         assert "Chưa gửi – Đang soạn" in page and "Trung tâm Y tế" in page
         assert "In báo cáo (PDF)" not in page and "Lịch sử thay đổi" not in page
+        assert client.get(f"/bao-cao/{ttyt.pk}/lich-su/").status_code == 403  # nor fetched by its address
         page = text_of(client.get(f"/bao-cao/{nnptnt.pk}/"))
         assert "Đơn vị đang bổ sung báo cáo" in page and SENT_BACK in page  # the content as it was sent
         for url in (f"/bao-cao/{ttyt.pk}/in/", evidence.get_absolute_url(), f"/bao-cao/{ttyt.pk}/excel/"):

@@ -179,7 +179,7 @@ def test_removing_evidence_is_recorded(client, cast, report):
     assert post_seen(client, f"/bao-cao/{report.pk}/minh-chung/{evidence.pk}/xoa/").status_code == 302
     assert not Evidence.objects.exists()
     assert [h.history_type for h in Evidence.history.order_by("history_date")] == ["+", "-"]
-    html = client.get(f"/bao-cao/{report.pk}/").content.decode()  # a draft's history: its agency's to read
+    html = client.get(f"/bao-cao/{report.pk}/lich-su/").content.decode()  # a draft's history: its agency's to read
     assert "Minh chứng “bien-ban.pdf”" in html and "đã gỡ bỏ" in html
 
 

@@ -1,5 +1,7 @@
 """A report's history people can read (issue 11, item 4): names, not ids; proposals with their text; the newest
-first; collapsed until opened; in pages."""
+first; collapsed until opened; in pages. The panel is read when opened (issue 20): its own address,
+/ke-hoach/<plan>/bao-cao/<id>/lich-su/, which the report page's panel fetches; without script its link opens the report
+page with the history (?lich-su=1)."""
 
 import re
 from html import unescape
@@ -28,7 +30,7 @@ def test_related_records_are_named_not_numbered(client, cast, report):
     report._history_user = cast["canbo.ldtbxh"]
     report.save()
     client.force_login(cast["canbo.ldtbxh"])
-    rows = history_rows(client.get(f"/bao-cao/{report.pk}/").content.decode())
+    rows = history_rows(client.get(f"/bao-cao/{report.pk}/lich-su/").content.decode())
     agency = [row for row in rows if row[3] == "cơ quan, đơn vị"]
     assert agency and agency[0][5] == "Phòng Lao động - Thương binh và Xã hội"
     assert not any(row[5] == str(report.agency_id) for row in rows if row[3] in ("cơ quan, đơn vị", "kỳ báo cáo"))
@@ -40,7 +42,7 @@ def test_proposals_show_their_text_and_the_newest_change_comes_first(client, cas
     page.values["difficulties"] = "Địa bàn rộng, đi lại khó khăn."
     client.post(f"/bao-cao/{report.pk}/", page.data())
     client.post(f"/bao-cao/{report.pk}/", ReportPage(report).add_proposal("Bổ sung kinh phí hỗ trợ nhà ở.").data())
-    rows = history_rows(client.get(f"/bao-cao/{report.pk}/").content.decode())
+    rows = history_rows(client.get(f"/bao-cao/{report.pk}/lich-su/").content.decode())
     added = rows[0]  # the latest save first
     assert added[2:] == ["Kiến nghị", "thêm mới", "", "Bổ sung kinh phí hỗ trợ nhà ở."]
     assert added[1] == "Lê Thị Lao Động"
@@ -55,7 +57,7 @@ def test_a_changed_proposal_is_named_by_its_text(client, cast, report):
     proposal.save()
     type(report).objects.filter(pk=report.pk).update(state="submitted")  # a draft's history is its agency's own
     client.force_login(cast["vanphong"])
-    rows = history_rows(client.get(f"/bao-cao/{report.pk}/").content.decode())
+    rows = history_rows(client.get(f"/bao-cao/{report.pk}/lich-su/").content.decode())
     answer = next(row for row in rows if row[3] == "trả lời của huyện")
     assert answer[2] == "Kiến nghị “Tăng định mức hỗ trợ học sinh bán trú.”"
     assert answer[5] == "Đã trình UBND tỉnh."
@@ -70,6 +72,8 @@ def test_the_history_is_collapsed_and_paged(client, cast, report):
     client.force_login(staff)
     html = client.get(f"/bao-cao/{report.pk}/").content.decode()
     assert '<details class="mt-4 history" id="lich-su-thay-doi">' in html  # closed until opened
+    html = client.get(f"/bao-cao/{report.pk}/lich-su/").content.decode()  # opened: fetched
+    assert '<details class="mt-4 history" id="lich-su-thay-doi" open>' in html
     assert "trang 1/2" in html
     first = history_rows(html)
     assert len(first) == PER_PAGE and first[0][5] == f"Lần sửa thứ {PER_PAGE + 5}."
@@ -92,3 +96,21 @@ def test_the_steps_of_the_review_are_listed_newest_first_and_collapsed(client, c
     steps = re.search(r'<details class="mt-4" id="qua-trinh-xu-ly">.*?</details>', html, re.S).group(0)
     assert steps.index("Trả lại để bổ sung") < steps.index("Gửi báo cáo")  # the newest first
     assert "Bổ sung số liệu." in steps and "Quá trình xử lý (2)" in steps
+
+
+def test_the_report_page_reads_its_history_only_when_it_is_opened(client, cast, report):
+    staff = cast["canbo.ldtbxh"]
+    report.difficulties = "Thiếu cán bộ."
+    report._history_user = staff
+    report.save()
+    client.force_login(staff)
+    html = client.get(f"/bao-cao/{report.pk}/").content.decode()
+    assert 'id="lich-su"' not in html and "Lịch sử thay đổi" in html  # the panel, closed, without its rows
+    fragment = f"/ke-hoach/{report.cycle.plan.slug}/bao-cao/{report.pk}/lich-su/"
+    assert f'href="?lich-su=1#lich-su-thay-doi" data-history="{fragment}"' in html  # fetched, or followed
+    panel = client.get(fragment).content.decode()
+    assert panel.startswith('<details class="mt-4 history" id="lich-su-thay-doi" open>') and "<html" not in panel
+    assert "Thiếu cán bộ." in [row[5] for row in history_rows(panel)]
+    without_script = client.get(f"/bao-cao/{report.pk}/?lich-su=1").content.decode()  # the link, followed
+    assert "Thiếu cán bộ." in [row[5] for row in history_rows(without_script)]
+    assert '<details class="mt-4 history" id="lich-su-thay-doi">' in without_script

@@ -111,8 +111,10 @@ def test_script_tags_are_stored_as_text_and_shown_escaped(client, cast, report):
             type(report).objects.filter(pk=report.pk).update(state="submitted")
         client.force_login(cast[user])
         html = client.get(f"/bao-cao/{report.pk}/").content.decode()
-        assert "<script>alert" not in html and "<img src=x" not in html
-        assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html
+        history = client.get(f"/bao-cao/{report.pk}/lich-su/").content.decode()  # the panel, read when opened
+        for shown in (html, history):
+            assert "<script>alert" not in shown and "<img src=x" not in shown
+        assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html + history
 
 
 def test_nul_characters_are_dropped_not_stored(staff_client, report):

@@ -95,7 +95,8 @@ def test_the_whole_journey(client, cast, plan, django_capture_on_commit_callback
     actions = list(ReportEvent.objects.filter(report=report).values_list("action", flat=True))
     assert actions == ["submitted", "sent_back", "submitted", "approved"]
     page = client.get(url).content.decode()
-    history = page[page.index('id="lich-su"') :]
+    history = client.get(f"{url}lich-su/").content.decode()
+    history = history[history.index('id="lich-su"') :]
     assert "Lê Thị Lao Động" in history and "<td>giá trị</td>" in history and "4,2" in history and "4,4" in history
     assert "Trả lại để bổ sung" in page and "Nguyễn Thị Thẩm Định" in page
 

@@ -3,6 +3,8 @@
 import datetime
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from reports.models import AgencyReport, Evidence
@@ -28,6 +30,7 @@ def test_the_report_page_is_constant(client, cast, plan, settings, tmp_path, dja
     report = current_report(plan, "LDTBXH")
     client.force_login(cast["canbo.ldtbxh"])
     url = f"/bao-cao/{report.pk}/"
+    client.get(url)  # the recorded figures cached (targets.cache), as on any opening after the first
     small = count(client, url)
     grow(report, 25, settings, tmp_path)
     for n in range(5):
@@ -92,3 +95,22 @@ def test_a_bigger_report_costs_no_more_queries(client, cast, plan):
     assert count(client, f"/bao-cao/{small.pk}/") == big_count
     client.force_login(cast["vanphong"])
     assert count(client, f"/bao-cao/{big.pk}/") == count(client, f"/bao-cao/{small.pk}/")
+
+
+def test_the_report_page_and_its_save_read_only_what_they_use(client, cast, plan):
+    """An opening after the first reads the recorded figures from the cache (targets.cache), not the database; a
+    save reads neither the files nor the tasks' texts, which only the page shows (issue 20)."""
+    report = current_report(plan, "LDTBXH")
+    client.force_login(cast["canbo.ldtbxh"])
+    url = f"/bao-cao/{report.pk}/"
+    client.get(url)
+    with CaptureQueriesContext(connection) as opened:
+        assert client.get(url).status_code == 200
+    read = " ".join(query["sql"] for query in opened)
+    assert "targets_targetvalue" not in read and "targets_assessment" not in read
+    page = ReportPage(report).lead("III.3.b.3", results="Đã lưu.")
+    with CaptureQueriesContext(connection) as saved:
+        assert client.post(url, page.data()).status_code == 302
+    read = " ".join(query["sql"] for query in saved)
+    assert 'FROM "reports_evidence"' not in read and '"tasks_section"."parent_id" IN' not in read
+    assert report.task_entries.get(section__code="III.3.b.3").results == "Đã lưu."

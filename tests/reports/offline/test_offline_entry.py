@@ -173,7 +173,7 @@ def test_the_upload_is_in_the_history_like_a_web_save(owner, cast, report):
     record = TaskEntry.history.filter(report_id=report.pk, results="Kết quả từ Excel").get()
     assert record.history_user == cast["canbo.ldtbxh"]
     assert record.history_change_reason == "Nhập từ tệp Excel “bao-cao-ldtbxh.xlsx”"
-    page = owner.get(f"/bao-cao/{report.pk}/").content.decode()
+    page = owner.get(f"/bao-cao/{report.pk}/lich-su/").content.decode()
     assert "Nhập từ tệp Excel" in page.split('id="lich-su"')[1]
 
 

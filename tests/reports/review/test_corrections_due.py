@@ -61,7 +61,7 @@ def test_sent_back_after_the_due_date_the_report_is_overdue_on_its_corrections_e
         client.force_login(cast["canbo.ldtbxh"])
         header = client.get(f"/bao-cao/{report.pk}/").content.decode().split("</header>")[0]
         assert "Hạn bổ sung: <strong>10/12/2026</strong>" in header and "Quá hạn" not in header
-        history = client.get(f"/bao-cao/{report.pk}/").content.decode()
+        history = client.get(f"/bao-cao/{report.pk}/lich-su/").content.decode()
         history = history[history.index('id="lich-su"') :].split("</table>")[0]
         assert "hạn bổ sung" in history.lower() and "10/12/2026" in history  # who set it, and when, in the history
         client.force_login(cast["vanphong"])  # the reviewer sees by when, before it has passed, wherever it is listed

@@ -42,7 +42,7 @@ def test_two_reviewers_acting_at_once_cannot_both_succeed(client, cast, report):
 def test_the_first_value_typed_is_in_the_history(client, cast, report):
     client.force_login(cast["canbo.ldtbxh"])
     client.post(f"/bao-cao/{report.pk}/", ReportPage(report).target("2030.10", value="4,1").data())
-    html = client.get(f"/bao-cao/{report.pk}/").content.decode()
+    html = client.get(f"/bao-cao/{report.pk}/lich-su/").content.decode()
     history = html[html.index('id="lich-su"') :]
     assert "Chỉ tiêu 2030.10" in history and "<td>giá trị</td>" in history and "4,1" in history
     assert "Lê Thị Lao Động" in history
