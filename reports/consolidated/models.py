@@ -148,9 +148,9 @@ class ConsolidatedReport(models.Model):
 def cover_defaults(plan, year, previous=None) -> dict:
     """The cover of a new version of `year`'s report: heading, signer and recipients from the year's issuer
     (tasks.ReportIssuer). The previous version's number carries over while it ends with the issuer's symbol; its
-    recipients carry over (the reviewer may have edited them) only when it was asked for under the issuer in force
-    now: a version made before the year's issuer was set (a reorganisation file loaded in the season, say) keeps
-    what it was built with, and the next one follows the issuer."""
+    recipients and signer carry over (the reviewer may have edited them) only when it was asked for under the issuer
+    in force now: a version made before the year's issuer was set (a reorganisation file loaded in the season, say)
+    keeps what it was built with, and the next one follows the issuer."""
     issuer = ReportIssuer.for_year(plan, year)
     # the number the office gave the report is its own, not the issuer's: it stays while its symbol is the issuer's
     number = previous.number if previous is not None else issuer.blank_number
@@ -163,9 +163,11 @@ def cover_defaults(plan, year, previous=None) -> dict:
         "report_date": timezone.localdate(),
         "addressee": f"{plan.reports_to}",
         "recipients": previous.recipients if previous else default_recipients(plan, year),
-        "signer_authority": issuer.signer_authority,
-        "signer_position": issuer.signer_position,
-        "signer_name": issuer.signer_name,
+        # who signs, as the reviewer last wrote it under this issuer (a browser pass: the name went back to the
+        # issuer's placeholder on the next version), else the issuer's
+        "signer_authority": previous.signer_authority if previous else issuer.signer_authority,
+        "signer_position": previous.signer_position if previous else issuer.signer_position,
+        "signer_name": previous.signer_name if previous else issuer.signer_name,
     }
 
 

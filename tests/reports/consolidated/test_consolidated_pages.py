@@ -69,6 +69,21 @@ def test_a_reviewer_fills_the_cover_and_builds(client, cast, plan, eager_jobs, d
                                   "chỉ số liệu các chỉ tiêu đã có."}  # fmt: skip
 
 
+def test_the_next_version_starts_from_the_signer_the_reviewer_wrote(
+    client, cast, plan, eager_jobs, django_capture_on_commit_callbacks
+):
+    """A browser pass: after a build with another signer the form went back to the issuer's, which the next version
+    would print unless someone noticed."""
+    client.force_login(cast["vanphong"])
+    signer = {"signer_authority": "TL. CHỦ TỊCH", "signer_position": "CHÁNH VĂN PHÒNG", "signer_name": "Đinh Văn Thử"}
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/ke-hoach/binh-son-ctdt-2021-2030/tong-hop/", COVER | signer)
+    html = client.get("/ke-hoach/binh-son-ctdt-2021-2030/tong-hop/").content.decode()
+    for value in signer.values():
+        assert f'value="{value}"' in html
+    assert 'value="45/BC-UBND"' in html
+
+
 def test_a_bad_cover_is_refused_next_to_the_field(client, cast, plan):
     client.force_login(cast["vanphong"])
     response = client.post(
