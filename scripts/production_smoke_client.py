@@ -156,7 +156,13 @@ def check_headers(visitor):
     expect("Permissions-Policy" in headers, "thiếu Permissions-Policy")
 
 
-EVIDENCE = b"%PDF-1.4\n1 0 obj<< /Type /Catalog >>endobj\ntrailer<<>>\n%%EOF\n% " + uuid.uuid4().hex.encode() + b"\n"
+EVIDENCE = (
+    b"%PDF-1.4\n1 0 obj<< /Type /Catalog /Pages 2 0 R >>endobj\n"
+    b"2 0 obj<< /Type /Pages /Kids [3 0 R] /Count 1 >>endobj\n"
+    b"3 0 obj<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>endobj\ntrailer<< /Root 1 0 R >>\n%%EOF\n% "
+    + uuid.uuid4().hex.encode()
+    + b"\n"
+)
 
 
 def save_report(visitor, note):

@@ -18,7 +18,11 @@ from tests.conftest import NO_MEDIA_ROOT
 from tests.reports.helpers import ReportPage, current_report
 from tests.test_backup import fresh_database  # noqa: F401 (a fixture)
 
-PDF = b"%PDF-1.4\n1 0 obj<< /Type /Catalog >>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = (
+    b"%PDF-1.4\n1 0 obj<< /Type /Catalog /Pages 2 0 R >>endobj\n"
+    b"2 0 obj<< /Type /Pages /Kids [3 0 R] /Count 1 >>endobj\n"
+    b"3 0 obj<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>endobj\ntrailer<< /Root 1 0 R >>\n%%EOF\n"
+)  # the smallest PDF a reader opens: one blank page
 COVER = {"number": "45/BC-UBND", "report_date": "04/12/2026", "addressee": "Ủy ban nhân dân tỉnh Quảng Ngãi",
          "recipients": "Lưu: VT", "signer_authority": "KT. CHỦ TỊCH", "signer_position": "PHÓ CHỦ TỊCH",
          "signer_name": "Phạm Quang Sự"}  # fmt: skip

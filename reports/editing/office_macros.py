@@ -83,7 +83,7 @@ FETCHING_FIELD = re.compile(r"\s*(INCLUDEPICTURE|INCLUDETEXT|INCLUDE|LINK|IMPORT
 NESTED = "\x00"
 # A field whose keyword is another field's result ({ {QUOTE 68 68 69 …} … } spells DDEAUTO when updated), or a
 # QUOTE field of character codes, the way to spell a keyword or a share's address without writing it.
-HIDDEN_FIELD = re.compile(rf"\s*({NESTED}|QUOTE\s+\d)", re.IGNORECASE)
+HIDDEN_FIELD = re.compile(rf"\s*((?!=)[^\s\"]*{NESTED}|QUOTE\s+\d)", re.IGNORECASE)  # IN{{QUOTE "CLUDE…"}} (25th)
 HYPERLINK_FIELD = re.compile(r"\s*HYPERLINK\b(.*)", re.IGNORECASE | re.DOTALL)
 # A field's arguments: a quoted text ("" inside it escaped as \"), a switch, or a word.
 FIELD_ARGUMENT = re.compile(r'"(?:\\.|[^"\\])*"?|\\[A-Za-z]|[^\s"]+')
@@ -222,8 +222,8 @@ def _looks_like_xml(archive: zipfile.ZipFile, member) -> bool:
     as one likes: fifth probe) is "<", or it starts with a byte-order mark."""
     with archive.open(member) as part:
         head = part.read(4)
-        if head.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
-            return True
+        if head.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff", b"\x00<", b"<\x00")):
+            return True  # a byte-order mark, or UTF-16 without one (25th probe)
         while head and not head.strip():
             head = part.read(1 << 16)
     return head.lstrip().startswith(b"<")

@@ -22,7 +22,7 @@ one a reader takes), or that are not a name, an array, a dictionary where a read
 content found by either reading is reported before such a part.
 
 A third reading (24th probe) is qpdf's (pikepdf): a reader's own, by the cross-reference table, rebuilt when broken,
-with every filter qpdf knows; it runs first, and the two readings above read whatever qpdf could not open. However
+with every filter qpdf knows; it runs first, and a file qpdf cannot open is refused as unreadable (25th probe). However
 long a reading would take, evidence.py runs them in a process of their own, within a CPU time and a memory limit
 (bounded.py).
 """
@@ -49,6 +49,7 @@ ACTIVE = {
     "GoToE",
     "GoToR",  # opens another file, on a share too (24th probe)
     "OnInstantiate",  # a 3D annotation's script
+    "Rendition",  # a media action, which may carry a script of its own (/JS: 25th probe)
 }
 NAME = re.compile(rb"/([^\x00\t\n\x0c\r /\[\]<>(){}%]*)")
 ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
@@ -133,20 +134,20 @@ INDIRECT_LENGTH = re.compile(rb"/Length\s+(\d+)\s+(\d+)\s+R")
 # written as a name (a delimiter after). /JS is left out: a script runs only from an action whose /S is /JavaScript.
 SPELLED = re.compile(
     rb"/(JavaScript|EmbeddedFiles?|FileAttachment|RichMedia(Execute)?|XFA|ImportData|SubmitForm|GoTo[ER]|Launch"
-    rb"|OnInstantiate)"
+    rb"|OnInstantiate|Rendition)"
     rb"(?=[\s/\[\]<>()%]|$)"
 )
 # Filters this module cannot undo: whatever they pack cannot be read (sixth probe: an object stream may hide in them).
 UNREAD_FILTERS = re.compile(rb"/(LZWDecode|RunLengthDecode|LZW|RL)(?=[\s/\[\]<>()%]|$)")  # or abbreviated (24th)
 # The keyword, then whatever a reader skips to the end of its line (spaces, a comment: 24th probe), then the body.
-ANY_STREAM = re.compile(rb"(?<![A-Za-z])stream(?![A-Za-z])[^\r\n]{0,256}(?:\r\n|\r|\n)")
+ANY_STREAM = re.compile(rb"(?<![A-Za-z])stream(?![A-Za-z])[^\r\n]*(?:\r\n|\r|\n)")
 
 
 def qpdf_reading(data: bytes) -> str:
     """The third reading (24th probe): qpdf's (pikepdf), as a reader reads the file: by its cross-reference table,
     rebuilt when broken, every object stream and filter undone as qpdf does. The first name of active content that is
-    a key or a value in any dictionary or array, or "" (also when qpdf cannot open the file at all: the two readings
-    of this module read what is left of it). Unreadable when qpdf finds it encrypted or nested past reason."""
+    a key or a value in any dictionary or array, or "". Unreadable when qpdf cannot open the file, finds it encrypted
+    or nested past reason."""
     import pikepdf
 
     try:
@@ -158,8 +159,8 @@ def qpdf_reading(data: bytes) -> str:
                     return found
     except pikepdf.PasswordError:
         raise Unreadable("encrypted") from None
-    except pikepdf.PdfError:
-        return ""
+    except pikepdf.PdfError as error:  # a file a reader's parser cannot open is not read on (25th probe: readers
+        raise Unreadable(f"qpdf: {error}") from None  # that rebuild more found a script where qpdf found no /Root)
     return ""
 
 
@@ -198,7 +199,10 @@ def active_content(data: bytes) -> str:
     probe). A name the second reading finds is reported even where the first found a part it cannot read (both refuse
     the file, this one says why). An object a filter or its parameters were taken from that either reading found also
     packed in an object stream is refused as unreadable: a reader may take that copy."""
-    found = qpdf_reading(data)
+    try:
+        found, unopened = qpdf_reading(data), None
+    except Unreadable as error:  # refused in the end, unless a reading below finds what says why better
+        found, unopened = "", error
     if found:
         return found
     reading = _Reading(data)
@@ -210,6 +214,8 @@ def active_content(data: bytes) -> str:
             return found
         raise
     found = found or _anywhere(data, reading)
+    if not found and unopened:
+        raise unopened
     if not found and reading.packed_and_looked_up():
         raise Unreadable("a filter's object also packed")
     return found

@@ -11,7 +11,11 @@ from reports.cycles.opening import open_cycle
 from reports.models import Evidence, Proposal
 from tests.reports.helpers import ReportPage, current_report
 
-PDF = b"%PDF-1.4\n1 0 obj<< /Type /Catalog >>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = (
+    b"%PDF-1.4\n1 0 obj<< /Type /Catalog /Pages 2 0 R >>endobj\n"
+    b"2 0 obj<< /Type /Pages /Kids [3 0 R] /Count 1 >>endobj\n"
+    b"3 0 obj<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>endobj\ntrailer<< /Root 1 0 R >>\n%%EOF\n"
+)  # the smallest PDF a reader opens: one blank page
 
 
 @pytest.fixture(autouse=True)

@@ -25,7 +25,11 @@ from tests.reports.helpers import ReportPage, kept_for_the_module
 
 SLUG = "binh-son-ctdt-2021-2030"
 YEAR = timezone.localdate().year
-PDF = b"%PDF-1.4\n1 0 obj<< /Type /Catalog >>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = (
+    b"%PDF-1.4\n1 0 obj<< /Type /Catalog /Pages 2 0 R >>endobj\n"
+    b"2 0 obj<< /Type /Pages /Kids [3 0 R] /Count 1 >>endobj\n"
+    b"3 0 obj<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>endobj\ntrailer<< /Root 1 0 R >>\n%%EOF\n"
+)  # the smallest PDF a reader opens: one blank page
 # What Trung tâm Y tế types into its draft, each a word found nowhere else; and the value, in every form it
 # could be printed in.
 DRAFT = {

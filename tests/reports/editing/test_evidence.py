@@ -1,6 +1,7 @@
 """Evidence files: checked by content, limited in size, downloadable only by those who may read the report."""
 
 import base64
+import binascii
 import io
 import struct
 import warnings
@@ -19,7 +20,11 @@ from reports.models import AgencyReport, Evidence
 from tests.reports.helpers import ReportPage, current_report, post_seen
 from tests.reports.ole_files import ole_file
 
-PDF = b"%PDF-1.4\n1 0 obj<< /Type /Catalog >>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = (
+    b"%PDF-1.4\n1 0 obj<< /Type /Catalog /Pages 2 0 R >>endobj\n"
+    b"2 0 obj<< /Type /Pages /Kids [3 0 R] /Count 1 >>endobj\n"
+    b"3 0 obj<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>endobj\ntrailer<< /Root 1 0 R >>\n%%EOF\n"
+)  # the smallest PDF a reader opens: one blank page
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 SAVED = Path(__file__).resolve().parents[2] / "data" / "evidence"  # saved by LibreOffice
 
@@ -469,6 +474,11 @@ def word(body="<w:p/>", rels=()):
     return package(parts)
 
 
+def word_utf16(body):
+    """A .docx of `body` whose document part is UTF-16 (big-endian) without a byte-order mark, as XML allows."""
+    return package({"word/document.xml": f"<w:document {W}><w:body>{body}</w:body></w:document>".encode("utf-16-be")})
+
+
 def word_spaced(body):
     """`word(body)` with its document part starting with whitespace (no XML declaration), as XML allows."""
     buffer = io.BytesIO()
@@ -696,6 +706,23 @@ PACKAGES_AND_BUDGET = [
         FETCH_REFUSED,
     ),
     ("nhung-long.docx", with_package(with_package(word())), TOO_COMPLEX),
+    # the 25th probe: a keyword finished by a nested field; a document part in UTF-16 without a byte-order mark
+    (
+        "giua-tu.docx",
+        word(field_runs(" IN", (' QUOTE "CLUDEPICTURE" ',), ' "http://evil.example/x.png" \\d ')),
+        FETCH_REFUSED,
+    ),
+    (
+        "utf16.docx",
+        word_utf16(field_runs(" DDEAUTO x ")),
+        DDE_REFUSED,
+    ),
+    # 110 000 empty parts: refused before the archive is checked (2 s of the server's own time before)
+    (
+        "nhieu-phan.docx",
+        package({"word/document.xml": f"<w:document {W}/>"} | {f"x/{n}": "" for n in range(6_000)}),
+        "bị hỏng hoặc không đọc được (tệp Office giải nén quá lớn hoặc có quá nhiều phần)",
+    ),
     # 200 MB of empty elements in 200 kB: refused after READ_LIMIT of them, the worker freed within a second or so
     (
         "phan-tu.docx",
@@ -878,7 +905,8 @@ def pdf_with(objects: str, root: str = "") -> bytes:
     """A small PDF whose catalog (object 1) has `root` in it, and `objects` after it (numbered from 2)."""
     return (
         f"%PDF-1.7\n1 0 obj<< /Type /Catalog /Pages 9 0 R {root} >>endobj\n{objects}\n"
-        "9 0 obj<< /Type /Pages /Kids [] /Count 0 >>endobj\ntrailer<< /Root 1 0 R >>\n%%EOF\n"
+        "9 0 obj<< /Type /Pages /Kids [99 0 R] /Count 1 >>endobj\n"
+        "99 0 obj<< /Type /Page /Parent 9 0 R /MediaBox [0 0 200 200] >>endobj\ntrailer<< /Root 1 0 R >>\n%%EOF\n"
     ).encode()
 
 
@@ -918,13 +946,15 @@ def packed_pdf(filters: str, body: bytes, parameters: str = "") -> bytes:
 
 
 def catalog_pdf(
-    head: str, pack, objects: dict[int, str] | None = None, script=True, keyword=b"stream\n", before=b""
+    head: str, pack, objects: dict[int, str] | None = None, script=True, keyword=b"stream\n", before=b"", root=True
 ) -> bytes:
     """A PDF as the 23rd probe wrote it: its catalog (object 1), with an /OpenAction (object 4) and a /Names
     JavaScript tree (object 8), packed in an object stream (object 5) whose dictionary holds `head` and whose
     content is `pack(content)`, with `objects` written out (numbered 6 and on), and found through a cross-reference
     stream, so that a reader opens it and runs the script. Without `script`, a plain catalog packed the same way. The
-    object stream's body follows `keyword` (the 24th probe wrote "stream \n"), and `before` follows the header."""
+    object stream's body follows `keyword` (the 24th probe wrote "stream \n"), and `before` follows the header.
+    Without `root`, the cross-reference stream names no catalog (qpdf cannot open the file; poppler takes the catalog
+    from a trailer written before it: the 25th probe)."""
     packed = {
         1: "<< /Type /Catalog /Pages 2 0 R /OpenAction 4 0 R /Names << /JavaScript 8 0 R >> >>",
         8: "<< /Names [(a) 4 0 R] >>",
@@ -964,7 +994,7 @@ def catalog_pdf(
     table = b"".join(kind.to_bytes(1) + where.to_bytes(4) + index.to_bytes(2) for kind, where, index in rows)
     table = zlib.compress(png_rows(table, 7, 2))
     start = len(out)
-    out += b"7 0 obj\n<< /Type /XRef /Size %d /Root 1 0 R /W [1 4 2] /Filter /FlateDecode" % size
+    out += b"7 0 obj\n<< /Type /XRef /Size %d %s/W [1 4 2] /Filter /FlateDecode" % (size, b"/Root 1 0 R " * root)
     out += b" /DecodeParms << /Predictor 12 /Columns 7 >> /Length %d >>\nstream\n" % len(table)
     out += table + b"\nendstream\nendobj\nstartxref\n%d\n%%%%EOF\n" % start
     return bytes(out)
@@ -1165,6 +1195,19 @@ ACTIVE_PDFS = [
     ("tab.pdf", catalog_pdf("/Filter /FlateDecode", zlib.compress, keyword=b"stream\t\r\n"), PDF_REFUSED),
     ("ghi-chu.pdf", catalog_pdf("/Filter /FlateDecode", zlib.compress, keyword=b"stream%x\n"), PDF_REFUSED),
     ("ngoac-rl.pdf", catalog_pdf("/Filter /RL", run_length, before=b"(\n"), PDF_REFUSED),
+    # the 25th probe: no catalog in the cross-reference stream (qpdf cannot open the file; poppler takes it from a
+    # trailer written first), a stray "(", 300 spaces after "stream": refused as unreadable
+    (
+        "khong-goc.pdf",
+        catalog_pdf(
+            "/Filter [/ASCIIHexDecode /FlateDecode]",
+            lambda content: binascii.hexlify(zlib.compress(content)),
+            keyword=b"stream" + b" " * 300 + b"\n",
+            before=b"trailer << /Root 1 0 R >>\n(\n",
+            root=False,
+        ),
+        UNREADABLE,
+    ),
     (
         "mo-tep-khac.pdf",
         pdf_with("", "/OpenAction << /S /GoToR /F (\\\\\\\\evil\\\\s\\\\x.pdf) /D [0 /Fit] >>"),

@@ -9,7 +9,11 @@ from reports.models import AgencyReport, Evidence, Proposal, TargetEntry, TaskEn
 from tests.conftest import PortalClient
 from tests.reports.helpers import ReportPage, current_report, post_seen
 
-PDF = b"%PDF-1.4\n1 0 obj<< /Type /Catalog >>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = (
+    b"%PDF-1.4\n1 0 obj<< /Type /Catalog /Pages 2 0 R >>endobj\n"
+    b"2 0 obj<< /Type /Pages /Kids [3 0 R] /Count 1 >>endobj\n"
+    b"3 0 obj<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>endobj\ntrailer<< /Root 1 0 R >>\n%%EOF\n"
+)  # the smallest PDF a reader opens: one blank page
 REFUSAL = "Dữ liệu gửi lên không khớp với báo cáo. Xin tải lại trang."
 
 
