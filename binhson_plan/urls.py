@@ -20,7 +20,7 @@ admin.site.index_title = "Dữ liệu của cổng"
 
 urlpatterns = [
     path("", report_views.home, name="home"),
-    path("dang-nhap/", auth_views.LoginView.as_view(), name="login"),
+    path("dang-nhap/", target_views.LoginWithPublicPages.as_view(), name="login"),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("doi-mat-khau/", ThrottledPasswordChangeView.as_view(), name="password_change"),
     path("doi-mat-khau/xong/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),

@@ -4,6 +4,7 @@ import functools
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.views import LoginView
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -219,3 +220,12 @@ def public_progress(request, slug):
     # asked only where an override is shown: a cached page stays at two queries
     context["reviewer_name"] = functools.cache(lambda: ReportIssuer.for_year(plan, year).reviewer_name)
     return render(request, "targets/public_progress.html", context)
+
+
+class LoginWithPublicPages(LoginView):
+    """The sign-in page, with the way to each plan's public page beside it: a visitor without an account comes to
+    the portal's address and finds the figures anyone may read (a browser pass found no way to them)."""
+
+    def get_context_data(self, **kwargs):
+        plans = Plan.objects.filter(is_active=True).order_by("is_illustrative", "-issued_on")
+        return super().get_context_data(**kwargs) | {"public_plans": plans}

@@ -114,6 +114,10 @@ def free_port() -> int:
 def test_gunicorn_sends_no_server_banner(tmp_path):
     port = free_port()
     gunicorn = Path(sys.executable).parent / "gunicorn"
+    # a database of its own: the sign-in page lists the plans' public pages
+    env = os.environ | {"DEBUG": "1", "DJANGO_SETTINGS_MODULE": "binhson_plan.settings",
+                        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}  # fmt: skip
+    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
     # Started from the project folder, as in production, so gunicorn reads gunicorn.conf.py there.
     server = subprocess.Popen(
         [
@@ -126,7 +130,7 @@ def test_gunicorn_sends_no_server_banner(tmp_path):
             "--no-control-socket",
         ],  # fmt: skip
         cwd=ROOT,
-        env=os.environ | {"DEBUG": "1", "DJANGO_SETTINGS_MODULE": "binhson_plan.settings"},
+        env=env,
         stdout=open(tmp_path / "gunicorn.log", "w"),
         stderr=subprocess.STDOUT,
     )
