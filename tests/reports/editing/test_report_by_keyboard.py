@@ -12,6 +12,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 from reports.cycles.opening import open_this_year
 from reports.models import AgencyReport
 from tests.browser import axe_violations, clean_slate, confirm, log_in, screenshot, start_chromium
+from tests.reports.editing.test_evidence import PDF
 from tests.reports.helpers import ReportPage, current_report
 
 FILLER = "Đã triển khai theo kế hoạch, có số liệu kèm theo."
@@ -104,7 +105,7 @@ def test_a_failed_save_takes_focus_to_the_fields_in_error(transactional_db, brow
     picker = evidence.find_element(By.XPATH, "following-sibling::label[1]")
     chosen = evidence.find_element(By.XPATH, "following-sibling::span[1]")
     assert (picker.text, chosen.text) == ("Chọn tệp…", "Chưa chọn tệp nào")  # not the browser's English
-    (tmp_path / "bien-ban.pdf").write_bytes(b"%PDF-1.4\n%%EOF\n")
+    (tmp_path / "bien-ban.pdf").write_bytes(PDF)
     evidence.send_keys(str(tmp_path / "bien-ban.pdf"))
     assert chosen.text == "Đã chọn: bien-ban.pdf"
     browser.find_element(By.CSS_SELECTOR, "button[value=save]").click()
