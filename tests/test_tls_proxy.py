@@ -134,7 +134,7 @@ def test_plain_http_is_sent_to_https(stack):
     assert response.getheader("Location") == "https://localhost/dang-nhap/"
 
 
-def test_https_pages_come_with_hsts_and_no_version_banner(stack):
+def test_https_pages_come_with_hsts_and_no_version_banner(stack, accounts):  # the sign-in page reads the plans
     response = get(stack["https"], "/dang-nhap/", tls=True)
     assert response.status == 200  # no redirect loop: the portal believes the proxy's X-Forwarded-Proto
     assert response.getheader("Strict-Transport-Security") == "max-age=3600; includeSubDomains"
