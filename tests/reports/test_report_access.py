@@ -90,21 +90,12 @@ def test_who_may_do_what(client, cast, report, role, method, url, allowed, statu
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_who_may_read_the_history_of_a_sent_report(client, cast, report, role):
+@pytest.mark.parametrize("page", ["lich-su/", "minh-chung/{evidence}/"])
+def test_who_may_read_the_history_and_download_evidence_of_a_sent_report(client, cast, report, role, page):
     type(report).objects.filter(pk=report.pk).update(state="submitted")
     login(client, cast, role)
-    response = client.get(f"/bao-cao/{report.pk}/lich-su/")
-    if role == "anonymous":
-        assert response.status_code == 302 and response["Location"].startswith("/dang-nhap/")
-    else:
-        assert response.status_code == (200 if role != "other_staff" else 403)
-
-
-@pytest.mark.parametrize("role", ROLES)
-def test_who_may_download_evidence_of_a_sent_report(client, cast, report, role):
-    type(report).objects.filter(pk=report.pk).update(state="submitted")
-    login(client, cast, role)
-    response = client.get(f"/bao-cao/{report.pk}/minh-chung/{Evidence.objects.get(entry__report=report).pk}/")
+    evidence = Evidence.objects.get(entry__report=report).pk
+    response = client.get(f"/bao-cao/{report.pk}/" + page.format(evidence=evidence))
     if role == "anonymous":
         assert response.status_code == 302 and response["Location"].startswith("/dang-nhap/")
     else:
