@@ -1,5 +1,7 @@
 """Server-side SVG charts: they need no JavaScript, print as they are, and can go into the PDF report."""
 
+import math
+
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
@@ -52,6 +54,16 @@ def required_path(progress: Progress, change_unit: str, direction: str) -> dict[
     return {year: v0 * (1 + sign * pace / 100) ** (year - t0) for year in range(t0, progress.milestone + 1)}
 
 
+def axis_ticks(low: float, high: float, count: int = 5) -> list[float]:
+    """Round values from at or below `low` to at or above `high`, about `count` steps apart, each step 1, 2, 2,5
+    or 5 times a power of ten: the axis reads 0, 10, 20, … rather than 0, 20,09, 40,18."""
+    raw = ((high - low) or abs(high) or 1) / count
+    power = 10 ** math.floor(math.log10(raw))
+    step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
+    first, last = math.floor(low / step), max(math.ceil(high / step), math.floor(low / step) + 1)
+    return [round(i * step, 10) for i in range(first, last + 1)]
+
+
 def trajectory_chart(
     series: dict[int, float],
     progress: Progress,
@@ -79,7 +91,8 @@ def trajectory_chart(
         values.append(progress.projected)
     if not values:
         return mark_safe('<p class="text-muted">Chưa có số liệu để vẽ biểu đồ.</p>')
-    low, high = min(0.0, min(values)), max(values) * 1.08 or 1
+    ticks = axis_ticks(min(0.0, min(values)), max(values))
+    low, high = ticks[0], ticks[-1]
     x = lambda year: left + (year - first) / ((last - first) or 1) * (width - left - right)  # noqa: E731
     y = lambda value: top + (high - value) / ((high - low) or 1) * (height - top - bottom)  # noqa: E731
     parts = [
@@ -88,7 +101,7 @@ def trajectory_chart(
         'style="max-width:100%;font-family:sans-serif;font-size:11px">',
         f'<text x="4" y="12" class="chart-unit">{escape(unit.strip())}</text>',
     ]
-    for value in (low, (low + high) / 2, high):
+    for value in ticks:
         parts.append(
             f'<line x1="{left}" x2="{width - right}" y1="{y(value):.1f}" y2="{y(value):.1f}" stroke="#e9ecef"/>'
         )
