@@ -26,3 +26,5 @@ def test_the_real_year_builds_into_a_report_the_province_can_sign(real_year):
     text = check_pdf(report)
     check_xlsx(report)
     check_docx(report, text)
+    # the demo year is 2026: its replies name the bodies of that year, not the Sở merged away on 01/03/2025
+    assert "Sở Lao động" not in text.replace("\n", " ") and "Sở Nông nghiệp và Môi trường" in text.replace("\n", " ")
