@@ -11,7 +11,6 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
-from simple_history.admin import SimpleHistoryAdmin
 
 from agencies.models import (
     Agency,
@@ -25,6 +24,7 @@ from agencies.models import (
 )
 from agencies.reorganising import Move, TypedReorganisation, problems, recorded, recorded_steps
 from binhson_plan.dates import DAY_FIELDS
+from binhson_plan.history_admin import HistoryAdmin
 
 ENDED_MARK = " (đã kết thúc)"
 
@@ -43,7 +43,7 @@ admin.site.autocomplete_view = lambda request: AgencyAutocomplete.as_view(admin_
 
 
 @admin.register(Agency)
-class AgencyAdmin(SimpleHistoryAdmin):  # "Lịch sử": each change's old and new values, who, when
+class AgencyAdmin(HistoryAdmin):  # "Lịch sử": each change's old and new values, who, when
     list_display = ["code", "name", "short_name", "kind", "is_active", "successor"]
     list_filter = ["kind", "is_active", "plans"]
     search_fields = ["code", "name", "short_name"]
@@ -61,7 +61,7 @@ class AgencyAdmin(SimpleHistoryAdmin):  # "Lịch sử": each change's old and n
 
 
 @admin.register(Membership)
-class MembershipAdmin(SimpleHistoryAdmin):  # "Lịch sử": the agencies a person belonged to, who moved them, when
+class MembershipAdmin(HistoryAdmin):  # "Lịch sử": the agencies a person belonged to, who moved them, when
     list_display = ["user", "agency"]
     list_filter = ["agency"]
     search_fields = ["user__username", "user__first_name", "user__last_name", "agency__name"]

@@ -1,12 +1,12 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
 from binhson_plan.dates import DAY_FIELDS
+from binhson_plan.history_admin import HistoryAdmin
 from province.models import ProvinceIssuer, ProvinceSummary, SummaryPart
 
 
 @admin.register(ProvinceIssuer)
-class ProvinceIssuerAdmin(SimpleHistoryAdmin):
+class ProvinceIssuerAdmin(HistoryAdmin):
     """Who issues, signs and receives the province's summary."""
 
     list_display = ["issuing_body", "parent_body", "place", "signer_name", "document_symbol"]
@@ -21,7 +21,7 @@ class SummaryPartInline(admin.TabularInline):
 
 
 @admin.register(ProvinceSummary)
-class ProvinceSummaryAdmin(SimpleHistoryAdmin):
+class ProvinceSummaryAdmin(HistoryAdmin):
     formfield_overrides = DAY_FIELDS
     list_display = ["year", "version", "state", "report_date", "requested_by", "requested_at", "finished_at"]
     list_filter = ["year", "state"]
@@ -30,6 +30,6 @@ class ProvinceSummaryAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(SummaryPart)
-class SummaryPartAdmin(SimpleHistoryAdmin):
+class SummaryPartAdmin(HistoryAdmin):
     list_display = ["summary", "plan", "ok", "error", "finished_at"]
     list_filter = ["ok", "plan", "summary__year"]

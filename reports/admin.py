@@ -3,9 +3,9 @@ they change only through the portal's workflow and are never deleted here (a del
 the events and orphan the evidence files)."""
 
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
 from binhson_plan.dates import DAY_FIELDS
+from binhson_plan.history_admin import HistoryAdmin
 from reports.models import (
     AgencyReport,
     Evidence,
@@ -21,7 +21,7 @@ from targets.admin import KeepsHistory
 
 
 @admin.register(ReportingCycle)
-class ReportingCycleAdmin(SimpleHistoryAdmin):
+class ReportingCycleAdmin(HistoryAdmin):
     formfield_overrides = DAY_FIELDS  # binhson_plan.dates: one rule for every date
     list_display = ["plan", "year", "opens_on", "due_on", "data_cutoff", "locks_on"]
     list_filter = ["plan", "year"]
@@ -39,7 +39,7 @@ class ReportEventInline(admin.TabularInline):
 
 
 @admin.register(AgencyReport)
-class AgencyReportAdmin(KeepsHistory, SimpleHistoryAdmin):
+class AgencyReportAdmin(KeepsHistory, HistoryAdmin):
     """Read-only here: a report changes only through its page and its workflow methods."""
 
     formfield_overrides = DAY_FIELDS  # binhson_plan.dates: one rule for every date
@@ -57,7 +57,7 @@ class AgencyReportAdmin(KeepsHistory, SimpleHistoryAdmin):
 
 
 @admin.register(TaskEntry, TargetEntry, Proposal, Evidence)
-class ReportContentAdmin(KeepsHistory, SimpleHistoryAdmin):
+class ReportContentAdmin(KeepsHistory, HistoryAdmin):
     formfield_overrides = DAY_FIELDS  # binhson_plan.dates: one rule for every date
 
     def has_change_permission(self, request, obj=None):
@@ -81,7 +81,7 @@ class NotificationAdmin(KeepsHistory, admin.ModelAdmin):
 
 
 @admin.register(PlanRole)
-class PlanRoleAdmin(SimpleHistoryAdmin):
+class PlanRoleAdmin(HistoryAdmin):
     """Which plans a reviewer reviews (empty plan: every plan of the province) or a viewer reads."""
 
     list_display = ["user", "role", "plan_or_every"]

@@ -5,9 +5,9 @@ from django.contrib import admin
 from django.db.models import Count
 from django.urls import reverse
 from django.utils.html import format_html
-from simple_history.admin import SimpleHistoryAdmin
 
 from binhson_plan.dates import DAY_FIELDS
+from binhson_plan.history_admin import HistoryAdmin
 from targets.models import Assessment, Indicator, StatusOverride, Target, TargetValue
 
 
@@ -130,7 +130,7 @@ INDICATOR_FILE_NOTE = (
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(ReadOnly, SimpleHistoryAdmin):
+class IndicatorAdmin(ReadOnly, HistoryAdmin):
     """The province's indicators come from the crosswalk file (`load_indicators`) and the plan files; they are
     shown here, read-only, with the targets of each plan that measure them. Never deleted: targets point to them."""
 

@@ -1,7 +1,7 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
 from binhson_plan.dates import DAY_FIELDS
+from binhson_plan.history_admin import HistoryAdmin
 from tasks.models import Assignment, Plan, ReportIssuer, Section
 
 
@@ -36,7 +36,7 @@ class AssignmentInline(admin.TabularInline):
 
 
 @admin.register(Section)
-class SectionAdmin(SimpleHistoryAdmin):  # "Lịch sử": each change's old and new wording, who, when
+class SectionAdmin(HistoryAdmin):  # "Lịch sử": each change's old and new wording, who, when
     list_display = ["code", "title", "kind", "plan", "is_active"]
     list_filter = ["plan", "kind", "is_active", "assignments__agency"]
     search_fields = ["code", "title", "content", "lead_text", "coordinating_text"]
@@ -45,7 +45,7 @@ class SectionAdmin(SimpleHistoryAdmin):  # "Lịch sử": each change's old and 
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(SimpleHistoryAdmin):
+class AssignmentAdmin(HistoryAdmin):
     list_display = ["section", "agency", "role", "scope"]
     list_filter = ["role", "agency", "section__plan"]
     search_fields = ["section__code", "agency__name", "scope"]

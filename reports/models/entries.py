@@ -5,6 +5,7 @@ from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from binhson_plan.number_format import fmt
 from reports.models.report import SHARED_STATES, AgencyReport
 from targets.models import QualitativeStatus, Target
 from tasks.models import Role, Section
@@ -155,7 +156,7 @@ class TargetEntry(models.Model):
         constraints = [models.UniqueConstraint(fields=["report", "target"], name="one_entry_per_target")]
 
     def __str__(self):
-        return f"{self.target.code}: {self.value}"
+        return f"{self.target.code}: {'chưa có số liệu' if self.value is None else fmt(self.value, 4)}"
 
 
 class ProposalState(models.TextChoices):
