@@ -170,6 +170,10 @@ def _code(upload, kind, name) -> str:
         )
     if any(word in part.lower() for word in ("macro", "vba", "keymap", "toolbars")):
         return _macro_message(name)
+    return _embedded_message(name)
+
+
+def _embedded_message(name: str) -> str:
     return (
         f"Tệp “{name}” có đối tượng nhúng, điều khiển ActiveX hoặc phần không phải văn bản: không nhận vì "
         "có thể chứa mã độc. Lưu lại thành PDF rồi tải lên."
@@ -184,6 +188,8 @@ def _ole_message(name: str, runs: str) -> str:
             f"Tệp “{name}” là bảng tính có mật khẩu nên không kiểm tra được: không nhận. Bỏ mật khẩu (Tệp → Thông "
             "tin → Bảo vệ) hoặc lưu lại thành PDF rồi tải lên."
         )
+    if runs == "embedded":
+        return _embedded_message(name)
     return _reaching_message(name, runs) if runs else ""
 
 

@@ -111,9 +111,12 @@ OLE_MAIN_STREAMS = {
     "application/vnd.ms-excel": ("workbook", "book"),
 }
 OLE_MACRO_STORAGES = {"macros", "_vba_project_cur", "_vba_project", "vba"}
-# Excel 97–2003's records: a sheet's name and type (1: an Excel 4.0 macro sheet, 6: a VBA module), a password.
-BOUNDSHEET, FILEPASS = 0x0085, 0x002F
+# Excel 97–2003's records: a sheet's name and type (1: an Excel 4.0 macro sheet, 6: a VBA module), a password, and
+# a supporting link (SupBook): the workbook itself (0x0401 in place of a length), add-in functions (0x3A01), an
+# unused one (a path of one space), or else another workbook's path, or with no sheets a DDE or OLE link.
+BOUNDSHEET, FILEPASS, SUPBOOK = 0x0085, 0x002F, 0x01AE
 CODE_SHEETS = {0x01, 0x06}
+OWN_SUPBOOKS = {0x0401, 0x3A01}
 # Word 97–2003 writes a field as 0x13, its instruction, 0x14 and its result, 0x15: an instruction of printable text
 # (up to the next mark), and what follows it (0x13 when a nested field starts it).
 OLE_FIELD = re.compile(r"\x13([^\x00-\x08\x0b\x0c\x0e-\x1f]{0,2000})(?=([\x13-\x15]?))")
@@ -376,16 +379,18 @@ def ole_runs(data) -> str:
     """What an Office 97–2003 file runs or fetches besides a VBA storage (probe 23): "macro" for an Excel 4.0 macro
     sheet or a VBA module sheet in a workbook, "encrypted" for a workbook with a password (the trick that hides such a
     sheet, Excel opening it with its default password), "dde" or "fetch" for a Word field as ooxml_outside() judges
-    it; or "". Raises Unreadable if it does not open."""
+    it or a workbook's link, "embedded" for an object embedded in it; or "". Raises Unreadable if it does not open."""
     data.seek(0)
     try:
         with olefile.OleFileIO(data) as ole:
             streams = {tuple(part.lower() for part in path): path for path in ole.listdir(streams=True)}
             workbook = next((streams[(name,)] for name in ("workbook", "book") if (name,) in streams), None)
+            runs = ""
             if workbook:
-                return _workbook_runs(ole.openstream(workbook).read())
-            if ("worddocument",) in streams:
-                return _word_fields_reach_out(ole.openstream(streams[("worddocument",)]).read())
+                runs = _workbook_runs(ole.openstream(workbook).read())
+            elif ("worddocument",) in streams:
+                runs = _word_fields_reach_out(ole.openstream(streams[("worddocument",)]).read())
+            return runs or ("embedded" if any(map(_embedded_object, streams)) else "")
     except Unreadable:
         raise
     except Exception as error:  # a broken container
@@ -395,18 +400,34 @@ def ole_runs(data) -> str:
     return ""
 
 
+def _embedded_object(path: tuple[str, ...]) -> bool:
+    """A stream of an object embedded in the file, which the reader opens by double-clicking its icon (a packaged
+    program, another document): under Word's ObjectPool, an Excel "MBD…" storage, or a packaged file anywhere. A
+    .docx's embedded OLE objects are refused as well (ooxml_code)."""
+    return path[0] == "objectpool" or path[0].startswith("mbd") or "\x01ole10native" in path
+
+
 def _workbook_runs(stream: bytes) -> str:
     """ "macro" for a sheet of code among the workbook's sheets (BIFF records BoundSheet: its type byte), "encrypted"
-    for a password record (FilePass); or ""."""
-    offset = 0
+    for a password record (FilePass), "dde" for a DDE or OLE link and "fetch" for a link to another workbook (SupBook:
+    Excel asks to update them when the file opens, and a path on another machine gives it the reader's login); or
+    ""."""
+    offset, found = 0, ""
     while offset + 4 <= len(stream):
         kind, length = struct.unpack_from("<HH", stream, offset)
         if kind == FILEPASS:
             return "encrypted"
         if kind == BOUNDSHEET and length >= 6 and stream[offset + 9] in CODE_SHEETS:
             return "macro"
+        if kind == SUPBOOK and length >= 4:
+            sheets, size = struct.unpack_from("<HH", stream, offset + 4)
+            path = stream[offset + 8 : offset + 4 + length]
+            if size not in OWN_SUPBOOKS and path[1:].strip(b" "):
+                # a workbook's path starts with a byte of 1 to 8 (its volume, folder…), a DDE link with its program
+                dde = sheets == 0 and not 1 <= path[1:2].ljust(1)[0] <= 8
+                found = found or ("dde" if dde else "fetch")
         offset += 4 + length
-    return ""
+    return found
 
 
 def _word_fields_reach_out(stream: bytes) -> str:

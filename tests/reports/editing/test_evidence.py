@@ -112,6 +112,7 @@ def upload(client, report, name, content, code="III.3.b.3"):
         ("bang.xlsx", openpyxl_bytes(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
         ("lo.doc", (SAVED / "libreoffice.doc").read_bytes(), "application/msword"),
         ("lo.xls", (SAVED / "libreoffice.xls").read_bytes(), "application/vnd.ms-excel"),
+        ("lo-cong-thuc.xls", (SAVED / "libreoffice-cross-sheet.xls").read_bytes(), "application/vnd.ms-excel"),
         (
             "lo.docx",
             (SAVED / "libreoffice.docx").read_bytes(),
@@ -447,6 +448,7 @@ EXTERNAL = ' TargetMode="External"'
 LINK_REFUSED = "có liên kết tới tệp hoặc địa chỉ bên ngoài được tải về khi mở tệp"
 DDE_REFUSED = "có trường hoặc công thức DDE"
 FETCH_REFUSED = "có trường hoặc công thức lấy nội dung từ tệp hoặc địa chỉ bên ngoài"
+EMBEDDED = "có đối tượng nhúng, điều khiển ActiveX hoặc phần không phải văn bản: không nhận"
 
 
 def package(parts, types=PLAIN):
@@ -804,9 +806,16 @@ def sheet(name: str, kind: int) -> tuple[int, bytes]:
     return 0x0085, b"\x00" * 4 + bytes([0, kind, len(name), 0]) + name.encode()
 
 
-def old_word(text: str, encoding="latin-1") -> bytes:
-    """A Word 97–2003 file whose text holds `text` (fields written with their marks 0x13, 0x14, 0x15)."""
-    return ole_file({("WordDocument",): b"\xec\xa5" + b"\x00" * 62 + text.encode(encoding), ("1Table",): b"\x00" * 64})
+def supbook(sheets: int, path: str) -> tuple[int, bytes]:
+    """A SupBook record: a link to the workbook at `path` with `sheets` sheets (none: a DDE or OLE link)."""
+    return 0x01AE, struct.pack("<HH", sheets, len(path)) + b"\x00" + path.encode()
+
+
+def old_word(text: str, encoding="latin-1", objects=None) -> bytes:
+    """A Word 97–2003 file whose text holds `text` (fields written with their marks 0x13, 0x14, 0x15), and the
+    streams `objects` besides."""
+    document = b"\xec\xa5" + b"\x00" * 62 + text.encode(encoding)
+    return ole_file({("WordDocument",): document, ("1Table",): b"\x00" * 64} | (objects or {}))
 
 
 OLD_FORMATS = [
@@ -814,6 +823,19 @@ OLD_FORMATS = [
     ("xlm.xls", ole_file({("Workbook",): biff(sheet("Sheet1", 0), sheet("Macro1", 1))}), "là tệp Office có macro"),
     ("mo-dun.xls", ole_file({("Workbook",): biff(sheet("Module1", 6))}), "là tệp Office có macro"),
     ("mat-khau.xls", ole_file({("Workbook",): biff((0x002F, b"\x01\x00" * 3))}), "là bảng tính có mật khẩu"),
+    # links Excel offers to update when it opens: a workbook on another machine, a DDE link (no sheets)
+    ("lien-ket.xls", ole_file({("Workbook",): biff(supbook(1, "\\\\evil.example\\s\\a.xls"))}), FETCH_REFUSED),
+    ("dde.xls", ole_file({("Workbook",): biff(supbook(0, "cmd\x03/c calc"))}), DDE_REFUSED),
+    ("lo-lien-ket.xls", (SAVED / "libreoffice-external-link.xls").read_bytes(), FETCH_REFUSED),
+    # objects embedded in the file, opened by a double-click on their icon: a packaged program in a document, an
+    # Equation Editor object, a document inside a workbook
+    (
+        "goi.doc",
+        old_word("Xem tệp đính kèm", "utf-16-le", objects={("ObjectPool", "_1", "\x01Ole10Native"): b"MZ"}),
+        EMBEDDED,
+    ),
+    ("cong-thuc.doc", old_word("x", objects={("ObjectPool", "_2", "Equation Native"): b"\x1c\x00"}), EMBEDDED),
+    ("nhung.xls", ole_file({("Workbook",): biff(), ("MBD0001", "WordDocument"): b"\xec\xa5"}), EMBEDDED),
     # fields of a Word 97–2003 text that run or fetch, in 8-bit or UTF-16 text, spelt by a nested field
     ("dde.doc", old_word('\x13 DDEAUTO c:\\windows\\system32\\cmd.exe "/k calc" \x14\x15'), DDE_REFUSED),
     ("anh.doc", old_word('\x13 INCLUDEPICTURE "http://evil.example/a.png" \x14\x15', "utf-16-le"), FETCH_REFUSED),
@@ -831,6 +853,13 @@ def test_it_refuses_old_office_files_that_run_or_fetch(client, cast, report, tmp
     ("name", "content"),
     [
         ("bang.xls", ole_file({("Workbook",): biff(sheet("Thu chi", 0), sheet("Biểu đồ", 2))})),
+        # its own sheets and add-in functions, as Excel writes every workbook with formulas across sheets
+        (
+            "cong-thuc.xls",
+            ole_file(
+                {("Workbook",): biff((0x01AE, struct.pack("<HH", 2, 0x0401)), (0x01AE, struct.pack("<HH", 1, 0x3A01)))}
+            ),
+        ),
         (
             "truong.doc",
             old_word("Trang \x13 PAGE \x14" + "1\x15 " + '\x13 HYPERLINK "https://binhson.gov.vn" \x14x\x15'),
