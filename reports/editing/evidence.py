@@ -185,7 +185,7 @@ def _ole_message(name: str, runs: str) -> str:
         return _macro_message(name)
     if runs == "encrypted":
         return (
-            f"Tệp “{name}” là bảng tính có mật khẩu nên không kiểm tra được: không nhận. Bỏ mật khẩu (Tệp → Thông "
+            f"Tệp “{name}” là tệp Office có mật khẩu nên không kiểm tra được: không nhận. Bỏ mật khẩu (Tệp → Thông "
             "tin → Bảo vệ) hoặc lưu lại thành PDF rồi tải lên."
         )
     if runs == "embedded":

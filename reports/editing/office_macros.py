@@ -116,6 +116,9 @@ OLE_MACRO_STORAGES = {"macros", "_vba_project_cur", "_vba_project", "vba"}
 # unused one (a path of one space), or else another workbook's path, or with no sheets a DDE or OLE link.
 BOUNDSHEET, FILEPASS, SUPBOOK = 0x0085, 0x002F, 0x01AE
 CODE_SHEETS = {0x01, 0x06}
+# Word 97–2003's FIB: its flags (the table stream is 1Table, the document is encrypted) and where it says the piece
+# table (Clx) lies in the table stream.
+WORD_TABLE_ONE, WORD_ENCRYPTED, CLX_AT = 0x0200, 0x0100, 0x01A2
 OWN_SUPBOOKS = {0x0401, 0x3A01}
 # Word 97–2003 writes a field as 0x13, its instruction, 0x14 and its result, 0x15: an instruction of printable text
 # (up to the next mark), and what follows it (0x13 when a nested field starts it).
@@ -389,7 +392,10 @@ def ole_runs(data) -> str:
             if workbook:
                 runs = _workbook_runs(ole.openstream(workbook).read())
             elif ("worddocument",) in streams:
-                runs = _word_fields_reach_out(ole.openstream(streams[("worddocument",)]).read())
+                document = ole.openstream(streams[("worddocument",)]).read()
+                if len(document) >= 12 and struct.unpack_from("<H", document, 0x0A)[0] & WORD_ENCRYPTED:
+                    return "encrypted"
+                runs = _word_fields_reach_out(_word_texts(ole, streams, document))
             return runs or ("embedded" if any(map(_embedded_object, streams)) else "")
     except Unreadable:
         raise
@@ -430,15 +436,55 @@ def _workbook_runs(stream: bytes) -> str:
     return found
 
 
-def _word_fields_reach_out(stream: bytes) -> str:
-    """ "dde" or "fetch" for a field of the document's text (read as 8-bit text and as UTF-16, either alignment) that
-    ooxml_outside() would refuse in a .docx; or ""."""
+def _word_texts(ole, streams, document: bytes) -> list[str]:
+    """The document's text as Word puts it together from its pieces (the piece table, in the table stream the FIB
+    names), and the WordDocument stream read whole as 8-bit text and as UTF-16 at either alignment, in case the piece
+    table is broken or tells less than the stream holds."""
+    texts = [
+        document.decode("latin-1"),
+        document.decode("utf-16-le", "replace"),
+        document[1:].decode("utf-16-le", "replace"),
+    ]
+    if len(document) >= CLX_AT + 8:
+        table = ("1table",) if struct.unpack_from("<H", document, 0x0A)[0] & WORD_TABLE_ONE else ("0table",)
+        if table in streams:
+            at, size = struct.unpack_from("<II", document, CLX_AT)
+            texts.append(_pieces(ole.openstream(streams[table]).read()[at : at + size], document))
+    return texts
+
+
+def _pieces(clx: bytes, document: bytes) -> str:
+    """The text the piece table `clx` makes of `document`: after any formatting runs (type 1, skipped), a type 2
+    record of the pieces' character positions and, for each, where it starts in the stream (bit 30: 8-bit text at
+    half that offset, else UTF-16). TooComplex when the pieces hold more characters than the stream has bytes (pieces
+    of a real document do not overlap)."""
+    at = 0
+    while at + 3 <= len(clx) and clx[at] == 1:
+        at += 3 + struct.unpack_from("<H", clx, at + 1)[0]
+    if at + 5 > len(clx) or clx[at] != 2:
+        return ""
+    table = clx[at + 5 : at + 5 + struct.unpack_from("<I", clx, at + 1)[0]]
+    count = max(0, (len(table) - 4) // 12)
+    positions = struct.unpack_from(f"<{count + 1}I", table) if count else ()
+    text, total = [], 0
+    for index in range(count):
+        chars = max(0, positions[index + 1] - positions[index])
+        total += chars
+        if total > len(document):
+            raise TooComplex("pieces longer than the document")
+        offset = struct.unpack_from("<I", table, 4 * (count + 1) + 8 * index + 2)[0]
+        if offset & 0x40000000:
+            start = (offset & 0x3FFFFFFF) // 2
+            text.append(document[start : start + chars].decode("cp1252", "replace"))
+        else:
+            text.append(document[offset : offset + 2 * chars].decode("utf-16-le", "replace"))
+    return "".join(text)
+
+
+def _word_fields_reach_out(texts: list[str]) -> str:
+    """ "dde" or "fetch" for a field of the document's `texts` that ooxml_outside() would refuse in a .docx; or ""."""
     found = ""
-    for text in (
-        stream.decode("latin-1"),
-        stream.decode("utf-16-le", "replace"),
-        stream[1:].decode("utf-16-le", "replace"),
-    ):
+    for text in texts:
         for field in OLE_FIELD.finditer(text):
             instruction = field[1] + (NESTED if field[2] == "\x13" else "")
             if DDE_FIELD.search(instruction):

@@ -806,6 +806,38 @@ def sheet(name: str, kind: int) -> tuple[int, bytes]:
     return 0x0085, b"\x00" * 4 + bytes([0, kind, len(name), 0]) + name.encode()
 
 
+def pieced_word(*pieces: tuple[str, bool], flags: int = 0x0200) -> bytes:
+    """A Word 97–2003 file whose text is made of `pieces` (text, whether stored as 8-bit text), each in the stream
+    in the reverse of the reading order, as a fast save leaves them: only the piece table puts the text together."""
+    document = bytearray(1024)
+    struct.pack_into("<HH", document, 0, 0xA5EC, 0xC1)
+    struct.pack_into("<H", document, 0x0A, flags)
+    offsets = []
+    for text, eight_bit in reversed(pieces):
+        offsets.insert(0, (len(document) * 2) | 0x40000000 if eight_bit else len(document))
+        document += text.encode("cp1252" if eight_bit else "utf-16-le") + b"\x00" * 16
+    positions = [0]
+    for text, _ in pieces:
+        positions.append(positions[-1] + len(text))
+    table = struct.pack(f"<{len(positions)}I", *positions)
+    table += b"".join(struct.pack("<HIH", 0, offset, 0) for offset in offsets)
+    clx = b"\x02" + struct.pack("<I", len(table)) + table
+    struct.pack_into("<II", document, 0x01A2, 0, len(clx))
+    return ole_file({("WordDocument",): bytes(document), ("1Table",): clx})
+
+
+def overlapping_word(pieces: int) -> bytes:
+    """A Word 97–2003 file of one line whose piece table reads that line `pieces` times over."""
+    document = bytearray(1024) + b"x" * 1000
+    struct.pack_into("<HH", document, 0, 0xA5EC, 0xC1)
+    struct.pack_into("<H", document, 0x0A, 0x0200)
+    table = struct.pack(f"<{pieces + 1}I", *range(0, 1000 * (pieces + 1), 1000))
+    table += struct.pack("<HIH", 0, 2048 | 0x40000000, 0) * pieces
+    clx = b"\x02" + struct.pack("<I", len(table)) + table
+    struct.pack_into("<II", document, 0x01A2, 0, len(clx))
+    return ole_file({("WordDocument",): bytes(document), ("1Table",): clx})
+
+
 def supbook(sheets: int, path: str) -> tuple[int, bytes]:
     """A SupBook record: a link to the workbook at `path` with `sheets` sheets (none: a DDE or OLE link)."""
     return 0x01AE, struct.pack("<HH", sheets, len(path)) + b"\x00" + path.encode()
@@ -822,7 +854,11 @@ OLD_FORMATS = [
     # an Excel 4.0 macro sheet, a VBA module sheet, a password that hides what the workbook holds (probe 23)
     ("xlm.xls", ole_file({("Workbook",): biff(sheet("Sheet1", 0), sheet("Macro1", 1))}), "là tệp Office có macro"),
     ("mo-dun.xls", ole_file({("Workbook",): biff(sheet("Module1", 6))}), "là tệp Office có macro"),
-    ("mat-khau.xls", ole_file({("Workbook",): biff((0x002F, b"\x01\x00" * 3))}), "là bảng tính có mật khẩu"),
+    ("mat-khau.xls", ole_file({("Workbook",): biff((0x002F, b"\x01\x00" * 3))}), "là tệp Office có mật khẩu"),
+    ("mat-khau.doc", pieced_word(("Văn bản", False), flags=0x0300), "là tệp Office có mật khẩu"),
+    # a field split between pieces of 8-bit and UTF-16 text stored out of order: whole only through the piece table
+    ("chong.doc", overlapping_word(10), TOO_COMPLEX),  # pieces that read the same text again: no real document
+    ("manh.doc", pieced_word(("Xem \x13 DD", True), ('EAUTO c:\\cmd.exe "/k calc" \x14\x15', False)), DDE_REFUSED),
     # links Excel offers to update when it opens: a workbook on another machine, a DDE link (no sheets)
     ("lien-ket.xls", ole_file({("Workbook",): biff(supbook(1, "\\\\evil.example\\s\\a.xls"))}), FETCH_REFUSED),
     ("dde.xls", ole_file({("Workbook",): biff(supbook(0, "cmd\x03/c calc"))}), DDE_REFUSED),
@@ -865,6 +901,7 @@ def test_it_refuses_old_office_files_that_run_or_fetch(client, cast, report, tmp
             old_word("Trang \x13 PAGE \x14" + "1\x15 " + '\x13 HYPERLINK "https://binhson.gov.vn" \x14x\x15'),
         ),
         ("truong-16.doc", old_word("Báo cáo \x13 DATE \\@ dd/MM/yyyy \x1406/12/2026\x15", "utf-16-le")),
+        ("manh-ghep.doc", pieced_word(("Báo cáo năm ", False), ("2026 \x13 PAGE \x141\x15", True))),
     ],
 )
 def test_old_office_files_with_plain_sheets_and_fields_are_accepted(client, cast, report, name, content):
