@@ -2,7 +2,8 @@
 opens it. Used by the agencies' report workbook (reports/offline/reader.py) and the reviewers' values import
 (targets/imports.py), each with its own caps and its own Vietnamese wording of a refusal.
 
-The declared sizes bound the bytes (zipfile stops a member at its declared size): the whole archive unpacked, and
+The declared sizes bound the bytes (zipfile stops a stored or deflated member at its declared size; a member packed
+any other way, as Office never does, is refused unread): the whole archive unpacked, and
 each XML member unpacked, the shared strings and the sheets less tightly than the rest. Then every XML member
 openpyxl would parse is first read as a stream by expat, which builds no tree: a cap on elements (what parsing
 costs, far more than bytes: 23 MB of tiny strings took openpyxl 11 s where 23 MB of long text takes a fraction of
@@ -44,6 +45,10 @@ from xml.parsers import expat
 from django.conf import settings
 
 CHUNK = 64 * 1024
+# How Excel and LibreOffice pack a workbook's parts. zipfile unpacks a bzip2 or LZMA member whole on its first read,
+# past the size it declares (401 bytes of bzip2 made 1,5 GB in one read and held a worker 11,7 s: 26th probe); a
+# stored or deflated one stops at its declared size, which the caps below bound.
+OFFICE_COMPRESSION = {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED}
 
 # Why a workbook is refused (WorkbookRefused.reason).
 UNPACKED = "unpacked"  # too many members, or too large unpacked as a whole or in one XML member
@@ -119,6 +124,8 @@ def check_archive(data: bytes, limits: Limits, budget: Budget) -> None:
         members = archive.infolist()
         if len(members) > limits.members or sum(m.file_size for m in members) > limits.unpacked_bytes:
             raise WorkbookRefused(UNPACKED, limits.unpacked_bytes)
+        if any(m.compress_type not in OFFICE_COMPRESSION for m in members):
+            raise WorkbookRefused(BROKEN)
         scan = _Scan(limits, budget)
         for member in members:
             with archive.open(member) as source:

@@ -19,7 +19,9 @@ TOO_COMPLEX = {"error": "complex"}
 
 def inspect(kind: str, data: bytes, cpu_seconds: int, memory_mb: int) -> dict:
     """The readers' verdict on `data` (`kind`: "ooxml", "ole" or "pdf"): a dict of what they found, or
-    {"error": "complex"} when the reading ran out of time or memory, {"error": "unreadable"} when it does not open."""
+    {"error": "complex"} when the reading ran out of time or memory, {"error": "unreadable"} when it does not open.
+    Everything that opens the file is done here, the container's own structure included: an Office package's
+    {"damage": …} (office_macros.zip_damage), an OLE file's {"kind": …} (Word or Excel, or "" for neither)."""
     command = [sys.executable, "-I", str(Path(__file__)), kind, str(cpu_seconds), str(memory_mb)]
     try:
         # wall time too: CPU time stops nothing while the machine is busy with others
@@ -45,11 +47,16 @@ def _verdict(kind: str, data: bytes) -> dict:
         if kind == "ooxml":
             budget = office_macros.Budget()
             with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                if damage := office_macros.zip_damage(archive):
+                    return {"damage": damage}
                 part = office_macros.ooxml_code(archive, budget)
                 return {"part": part, "outside": "" if part else office_macros.ooxml_outside(archive, budget)}
         if kind == "ole":
             upload = io.BytesIO(data)
-            return {"runs": "macro" if office_macros.ole_has_macros(upload) else office_macros.ole_runs(upload)}
+            if not (ole_kind := office_macros.ole_kind(upload)):
+                return {"kind": ""}
+            runs = "macro" if office_macros.ole_has_macros(upload) else office_macros.ole_runs(upload)
+            return {"kind": ole_kind, "runs": runs}
         return {"active": pdf_actions.active_content(data)}
     except office_macros.TooComplex:
         return TOO_COMPLEX

@@ -2,7 +2,6 @@
 the allow-list and agrees with the content, with no macros (issue 17, item 4)."""
 
 import unicodedata
-import zipfile
 
 import filetype
 from django import forms
@@ -11,7 +10,7 @@ from PIL import Image
 
 from binhson_plan.number_format import too_large
 from reports.editing.bounded import inspect
-from reports.editing.office_macros import OLE_MAGIC, Unreadable, ole_kind
+from reports.editing.office_macros import OLE_MAGIC
 
 ALLOWED = {
     "application/pdf": "PDF",
@@ -40,10 +39,6 @@ EXTENSIONS = {
 }
 ALLOWED_EXTENSIONS = sorted({f".{e}" for extensions in EXTENSIONS.values() for e in extensions})
 MACRO_EXTENSIONS = {"docm", "dotm", "xlsm", "xltm", "xlam", "pptm", "potm", "ppam", "ppsm", "sldm"}
-UNZIPPED_LIMIT = 200 * 1024 * 1024
-# Parts of one Office file: a long report has a few hundred (each picture is one); 110 000 empty ones took the server
-# 2 s to check the archive before any reading (25th probe)
-MEMBER_LIMIT = 5_000
 OLE_KINDS = ("application/x-ole-storage", "application/msword", "application/vnd.ms-excel")
 SAFE_PUNCTUATION = " -_.,()"
 
@@ -79,7 +74,7 @@ def check_evidence_file(upload) -> tuple[str, str]:
     """Return the file's real content type and the name to store it under, or raise a ValidationError
     saying what is wrong (the name in the message cleaned, so that it reads as it is)."""
     name = clean_name(upload.name)
-    kind = _check_content(upload, name)
+    kind, verdict = _check_content(upload, name)
     extension = _extension(name)
     if extension in MACRO_EXTENSIONS:
         raise forms.ValidationError(_macro_message(name))
@@ -93,7 +88,7 @@ def check_evidence_file(upload) -> tuple[str, str]:
             f"Tên tệp “{name}” có đuôi “.{extension}” nhưng nội dung là {ALLOWED[kind]}: "
             f"đổi đuôi thành “.{EXTENSIONS[kind][0]}” rồi tải lên lại."
         )
-    code = _code(upload, kind, name)
+    code = _code(verdict, kind, name)
     if code:
         raise forms.ValidationError(code)
     upload.seek(0)
@@ -121,35 +116,19 @@ def _reaching_message(name: str, kind: str) -> str:
     )
 
 
-def _code(upload, kind, name) -> str:
+def _code(verdict: dict, kind: str, name: str) -> str:
     """Why the file is refused for what it runs: macros (whatever the file is named, however its parts are
     named or its XML written), ActiveX controls or embedded objects, what it fetches or runs from outside when
-    it opens; "" if it holds none. Read in a process of its own, within a CPU time and a memory limit (bounded.py)."""
-    reader = (
-        "ooxml"
-        if "openxmlformats" in kind
-        else "ole"
-        if kind in OLE_KINDS
-        else "pdf"
-        if kind == "application/pdf"
-        else ""
-    )
-    if not reader:
+    it opens; "" if it holds none. `verdict`: what the reading in a process of its own found (_read)."""
+    if not verdict:
         return ""
-    upload.seek(0)
-    data = upload.read()
-    upload.seek(0)
-    verdict = inspect(reader, data, settings.EVIDENCE_CHECK_CPU_SECONDS, settings.EVIDENCE_CHECK_MEMORY_MB)
     if verdict.get("error") == "complex":
-        return (
-            f"Tệp “{name}” quá lớn hoặc quá phức tạp để kiểm tra (quá nhiều thành phần, hoặc tệp lồng trong tệp "
-            "lồng trong tệp): không nhận. Chia nhỏ tệp hoặc lưu lại thành PDF rồi tải lên."
-        )
-    if reader == "pdf":
+        return _complex_message(name)
+    if kind == "application/pdf":
         return _pdf_message(name, verdict)
     if verdict.get("error"):  # a part that is no XML, a member that does not unpack, a broken container
         return f"Tệp “{name}” bị hỏng hoặc không đọc được (tệp Office bị hỏng)."
-    if reader == "ole":
+    if "runs" in verdict:
         return _ole_message(name, verdict["runs"])
     part, outside = verdict["part"], verdict["outside"]
     if outside.startswith(("dde:", "fetch:")):
@@ -171,6 +150,13 @@ def _code(upload, kind, name) -> str:
     if any(word in part.lower() for word in ("macro", "vba", "keymap", "toolbars")):
         return _macro_message(name)
     return _embedded_message(name)
+
+
+def _complex_message(name: str) -> str:
+    return (
+        f"Tệp “{name}” quá lớn hoặc quá phức tạp để kiểm tra (quá nhiều thành phần, hoặc tệp lồng trong tệp "
+        "lồng trong tệp): không nhận. Chia nhỏ tệp hoặc lưu lại thành PDF rồi tải lên."
+    )
 
 
 def _embedded_message(name: str) -> str:
@@ -208,7 +194,9 @@ def _pdf_message(name: str, verdict: dict) -> str:
     return ""
 
 
-def _check_content(upload, name) -> str:
+def _check_content(upload, name) -> tuple[str, dict]:
+    """The file's type by its content, and what the reading in a process of its own found in it ({} for an image),
+    or a ValidationError saying why it is refused."""
     limit = settings.EVIDENCE_MAX_BYTES
     if upload.size > limit:
         raise forms.ValidationError(f"Tệp “{name}” {too_large(upload.size, limit)}.")
@@ -218,47 +206,54 @@ def _check_content(upload, name) -> str:
     head = upload.read(8192)
     upload.seek(0)
     kind = "application/x-ole-storage" if head.startswith(OLE_MAGIC) else getattr(filetype.guess(head), "mime", None)
+    broken = forms.ValidationError(f"Tệp “{name}” bị hỏng hoặc không đọc được (tệp Office bị hỏng).")
+    verdict = {}
     if kind == "application/x-ole-storage":
-        try:
-            kind = ole_kind(upload)
-        except Unreadable:
-            raise forms.ValidationError(f"Tệp “{name}” bị hỏng hoặc không đọc được (tệp Office bị hỏng).") from None
+        verdict = _read("ole", upload)
+        if verdict.get("error") == "complex":
+            raise forms.ValidationError(_complex_message(name))
+        if verdict.get("error"):
+            raise broken
+        kind = verdict["kind"]
         if not kind:
             raise forms.ValidationError(
                 f"Tệp “{name}” không phải văn bản Word hay bảng tính Excel 97–2003: không nhận loại tệp này."
             )
-    if kind == "application/zip" and _damage(upload, "openxmlformats"):
-        raise forms.ValidationError(f"Tệp “{name}” bị hỏng hoặc không đọc được (tệp Office bị hỏng).")
+    elif kind == "application/zip" or "openxmlformats" in (kind or ""):
+        verdict = _read("ooxml", upload)
+        if verdict.get("error") == "complex":
+            raise forms.ValidationError(_complex_message(name))
+        if verdict.get("damage") == "big":
+            raise forms.ValidationError(
+                f"Tệp “{name}” bị hỏng hoặc không đọc được (tệp Office giải nén quá lớn hoặc có quá nhiều phần)."
+            )
+        if verdict.get("damage") or verdict.get("error"):
+            raise broken
     if kind not in ALLOWED:
         raise forms.ValidationError(
             f"Tệp “{name}” không phải PDF, ảnh (JPEG, PNG) hay văn bản Office: không nhận loại tệp này."
         )
-    problem = _damage(upload, kind)
-    upload.seek(0)
-    if problem:
-        raise forms.ValidationError(f"Tệp “{name}” bị hỏng hoặc không đọc được ({problem}).")
-    return kind
-
-
-def _damage(upload, kind) -> str:
-    """A short reason if the file does not open as what it claims to be."""
     if kind.startswith("image/"):
         try:
             Image.open(upload).verify()
         except Exception:  # unreadable, truncated, or a decompression bomb
-            return "ảnh không đọc được"
-    elif "openxmlformats" in kind:
-        try:
-            with zipfile.ZipFile(upload) as archive:
-                members = archive.infolist()
-                if len(members) > MEMBER_LIMIT or sum(m.file_size for m in members) > UNZIPPED_LIMIT:
-                    return "tệp Office giải nén quá lớn hoặc có quá nhiều phần"
-                if archive.testzip() is not None or "[Content_Types].xml" not in archive.namelist():
-                    return "tệp Office bị hỏng"
-        except Exception:  # bad, encrypted or unsupported archive
-            return "tệp Office bị hỏng"
-    elif kind == "application/pdf":
+            raise forms.ValidationError(f"Tệp “{name}” bị hỏng hoặc không đọc được (ảnh không đọc được).") from None
+        finally:
+            upload.seek(0)
+    if kind == "application/pdf":
         upload.seek(max(0, upload.size - 2048))
-        if b"%%EOF" not in upload.read():
-            return "tệp PDF không trọn vẹn"
-    return ""
+        complete = b"%%EOF" in upload.read()
+        upload.seek(0)
+        if not complete:
+            raise forms.ValidationError(f"Tệp “{name}” bị hỏng hoặc không đọc được (tệp PDF không trọn vẹn).")
+        verdict = _read("pdf", upload)
+    return kind, verdict
+
+
+def _read(reader: str, upload) -> dict:
+    """What the file holds, read in a process of its own within a CPU time and a memory limit (bounded.py): no part
+    of it, its container's structure included, is read in the server's worker."""
+    upload.seek(0)
+    data = upload.read()
+    upload.seek(0)
+    return inspect(reader, data, settings.EVIDENCE_CHECK_CPU_SECONDS, settings.EVIDENCE_CHECK_MEMORY_MB)

@@ -23,6 +23,7 @@ from targets.imports import LIMITS, MAX_COLUMNS, MAX_ROWS
 from targets.models import ReferenceValue, TargetValue
 from tests.reports.offline.test_offline_upload_limits import (
     BILLION_LAUGHS,
+    bzipped,
     rewritten,
     shared_strings,
     with_shared_strings,
@@ -121,6 +122,11 @@ def _entities(xml: bytes) -> bytes:
             lambda: rewritten(GOOD, {"xl/worksheets/sheet1.xml": _entities}),
             "bị hỏng hoặc không phải tệp Excel (.xlsx) đọc được.",
             id="entities that expand",
+        ),
+        pytest.param(
+            lambda: bzipped(GOOD),
+            "bị hỏng hoặc không phải tệp Excel (.xlsx) đọc được.",
+            id="parts packed with bzip2 (26th probe)",
         ),
     ],
 )

@@ -1306,3 +1306,56 @@ def test_plain_pdfs_with_web_links_are_accepted(client, cast, report, name, cont
     client.force_login(cast["canbo.ldtbxh"])
     assert upload(client, report, name, content).status_code == 302
     assert Evidence.objects.get(entry__report=report).original_name == name
+
+
+def bzip2_bomb(megabytes: int = 50) -> bytes:
+    """A .docx with a part of `megabytes` of zeros packed with bzip2 in a few hundred bytes, declaring 1 000 bytes
+    unpacked (26th probe: Python unpacks such a part whole on its first read; 60 of 500 MB held a worker 30 s)."""
+    import bz2
+
+    packed, declared = bz2.compress(b"\x00" * megabytes * 1024 * 1024, 9), 1000
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(docx_bytes())) as source, zipfile.ZipFile(buffer, "w") as archive:
+        for member in source.infolist():
+            archive.writestr(member.filename, source.read(member))
+        part = zipfile.ZipInfo("word/media/image1.bin", date_time=(2026, 1, 1, 0, 0, 0))
+        part.compress_type, part.file_size, part.compress_size = zipfile.ZIP_BZIP2, declared, len(packed)
+        part.CRC, part.header_offset, part.extract_version = zlib.crc32(b"\x00" * declared), archive.fp.tell(), 46
+        archive.fp.write(part.FileHeader(False) + packed)
+        archive.start_dir = archive.fp.tell()
+        archive.filelist.append(part)
+        archive.NameToInfo[part.filename] = part
+        archive._didModify = True
+    return buffer.getvalue()
+
+
+def test_a_part_packed_other_than_as_office_packs_it_is_refused(client, cast, report, tmp_path):
+    bomb = bzip2_bomb()
+    assert len(bomb) < 10_000
+    assert_refused(client, cast, report, tmp_path, "bom.docx", bomb, "bị hỏng hoặc không đọc được")
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("bao-cao.docx", (SAVED / "libreoffice.docx").read_bytes()),
+        ("bang.xlsx", (SAVED / "libreoffice.xlsx").read_bytes()),
+        ("cu.doc", (SAVED / "libreoffice.doc").read_bytes()),
+        ("cu.xls", (SAVED / "libreoffice.xls").read_bytes()),
+        ("bom.docx", bzip2_bomb(1)),
+    ],
+)
+def test_the_server_worker_never_opens_an_uploaded_container(client, cast, report, monkeypatch, name, content):
+    """Every reading of an Office file, its zip or OLE container's own structure included (the parts' sizes, their
+    unpacking, which of Word or Excel it is), is done in the bounded process (26th probe: a bzip2 part unpacked by
+    the archive check, and 77 000 OLE entries read by the type check, held the server's worker 6 to 30 s)."""
+    import olefile
+
+    def opened(*args, **kwargs):
+        raise AssertionError("an uploaded container was opened in the server's worker")
+
+    monkeypatch.setattr(zipfile.ZipFile, "__init__", opened)
+    monkeypatch.setattr(olefile.OleFileIO, "__init__", opened)
+    client.force_login(cast["canbo.ldtbxh"])
+    response = upload(client, report, name, content)
+    assert response.status_code == (422 if name == "bom.docx" else 302)
