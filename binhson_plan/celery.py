@@ -16,7 +16,8 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks(related_name="jobs")
 # reports/ keeps its jobs in its packages, one `jobs.py` each
 app.autodiscover_tasks(
-    ["reports.consolidated", "reports.cycles", "reports.handover", "reports.notices"], related_name="jobs"
+    ["reports.consolidated", "reports.cycles", "reports.documents", "reports.handover", "reports.notices"],
+    related_name="jobs",
 )
 
 # Jobs retry database errors (a restart, a failover, a full connection table) for long enough to ride out

@@ -297,6 +297,10 @@ PRINT_MAX_LINES = int(os.environ.get("PRINT_MAX_LINES", "6000"))
 # word (text in scripts slow to lay out costs up to six times as much a line: the fifth probe): well under gunicorn's
 # 30 s, with the rest of the request and a second print drawn at once.
 PRINT_DRAW_SECONDS = float(os.environ.get("PRINT_DRAW_SECONDS", "15"))
+# A print of more lines than this (about two seconds of drawing on the server) is never drawn inside the request: a
+# Celery worker draws it (reports/documents/jobs.py, stopped after PRINT_DRAW_SECONDS too) and the request answers
+# 202 at once with a page that reloads itself until the PDF is ready (the 26th probe held a worker 16 s at will).
+PRINT_INLINE_MAX_LINES = int(os.environ.get("PRINT_INLINE_MAX_LINES", "500"))
 # The portal's address, used for links in e-mails.
 PORTAL_URL = os.environ.get("PORTAL_URL", "http://127.0.0.1:8000")
 # Every page says its figures are made up: for a portal filled by `seed_demo --reports` (`make run` sets it).

@@ -40,6 +40,24 @@ def cache_set(key: str, value, timeout: int) -> None:
         logger.warning("Bộ nhớ đệm không phản hồi khi ghi %s", key, exc_info=True)
 
 
+def cache_add(key: str, value, timeout: int) -> bool | None:
+    """`cache.add`: True when `key` was not there and now holds `value`, False when it was there already, None while
+    the cache server is down (logged)."""
+    try:
+        return cache.add(key, value, timeout)
+    except Exception:
+        logger.warning("Bộ nhớ đệm không phản hồi khi ghi %s", key, exc_info=True)
+        return None
+
+
+def cache_delete(key: str) -> None:
+    """`cache.delete`, skipped (logged) while the cache server is down: what it would remove lapses by itself."""
+    try:
+        cache.delete(key)
+    except Exception:
+        logger.warning("Bộ nhớ đệm không phản hồi khi xóa %s", key, exc_info=True)
+
+
 @contextmanager
 def held(key: str, timeout: int):
     """True while this request holds the lock `key`, False when another request holds it. The lock is in the cache

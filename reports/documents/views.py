@@ -1,4 +1,5 @@
-"""The agency report's print: the official layout as a PDF, drawn inside the request within limits (issue 17)."""
+"""The agency report's print: the official layout as a PDF, drawn inside the request within limits (issue 17) when
+it is short, by a Celery job when it is long (the 26th probe; reports/documents/jobs.py)."""
 
 import hashlib
 
@@ -9,21 +10,28 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from agencies.lineage import Lineage
-from binhson_plan.longtext import NOTE_IN_TABLE, PRINT_CACHE_SECONDS, laid_out_lines
+from binhson_plan.longtext import NOTE_IN_TABLE, laid_out_lines
 from binhson_plan.number_format import vn_number
-from binhson_plan.upload_lock import a_print_slot, cache_get, cache_set, one_print_at_a_time
+from binhson_plan.queueing import enqueue
+from binhson_plan.upload_lock import a_print_slot, cache_add, cache_delete, cache_get, one_print_at_a_time
 from reports import access
 from reports.documents import pdf
+from reports.documents.jobs import (
+    PRINT_QUEUED_SECONDS,
+    PRINTED_AT,
+    TOO_SLOW,
+    account_marker,
+    draw_into_cache,
+    draw_print_job,
+    drawing_marker,
+)
 from reports.models import SHARED_STATES
 from tasks.models import ReportIssuer
 
-PRINTED_AT = "@@ban-in-luc@@"  # stands for the minute a print is drawn in the HTML its cache key is taken from
 PRINT_BUSY_ACCOUNT = "Bản in đang được tạo, xin chờ ít giây rồi tải lại."
 PRINT_BUSY_SERVER = "Máy chủ đang bận tạo các bản in khác, xin chờ ít giây rồi tải lại."
-
-
-TOO_SLOW = "qua-lau"  # kept in the cache in place of a PDF that could not be drawn in time
-TOO_SLOW_SECONDS = 600  # for ten minutes: a retry at once is refused without drawing again
+PRINT_NOT_QUEUED = "Máy chủ chưa nhận được yêu cầu tạo bản in của báo cáo dài này, xin thử lại sau ít phút."
+PRINT_RELOAD_SECONDS = 5  # the page of a print being drawn reloads itself after this long
 
 
 def _too_slow() -> str:
@@ -97,13 +105,17 @@ def report_pdf(request, pk, slug=None):
     # was fetched: the content is the same. The HTML is what this reader may see, so the PDF kept for it is too.
     key = f"in-bao-cao:{hashlib.sha256(html.encode()).hexdigest()}"
     drawn = cache_get(key)  # the PDF, or TOO_SLOW where drawing this content ran out of time before
-    if drawn is None and (lines := laid_out_lines(html)) > settings.PRINT_MAX_LINES:
+    lines = laid_out_lines(html) if drawn is None else 0
+    if lines > settings.PRINT_MAX_LINES:
         # drawing costs time with the lines laid out: a report far past any real one (each field at its limit, fifty
         # long proposals, thousands of short lines) would hold a worker past gunicorn's timeout; its workbook holds
         # every word
         reason = (f"khoảng {vn_number(lines)} dòng, khoảng {vn_number(lines // 45)} trang; tối đa "
                   f"{vn_number(settings.PRINT_MAX_LINES)} dòng")  # fmt: skip
         return _too_long_to_print(request, report, reason)
+    if lines > settings.PRINT_INLINE_MAX_LINES:
+        # more than about two seconds of drawing: never inside the request, which answers at once (the 26th probe)
+        return _drawn_in_the_background(request, report, key, html)
     if drawn is None:
         # Drawn inside the request, stopped after PRINT_DRAW_SECONDS: one print at a time per account, and at most
         # PRINT_CONCURRENT_DRAWS across accounts, so prints never hold every gunicorn worker (issue 17).
@@ -115,17 +127,35 @@ def report_pdf(request, pk, slug=None):
                     return busy_page(request, report, PRINT_BUSY_SERVER, 503)
                 drawn = cache_get(key)  # drawn meanwhile by another account's print of the same content
                 if drawn is None:
-                    try:
-                        drawn = pdf.render_pdf(html.replace(PRINTED_AT, f"{timezone.localtime():%H:%M %d/%m/%Y}"),
-                                               seconds=settings.PRINT_DRAW_SECONDS)  # fmt: skip
-                    except pdf.DrawTooSlow:
-                        # scripts and symbols that are slow to lay out (the fifth probe), or a server too busy: kept
-                        # a while, so that trying again at once does not spend the time again
-                        cache_set(key, TOO_SLOW, TOO_SLOW_SECONDS)
-                        return _too_long_to_print(request, report, _too_slow(), retry=True)
-                    cache_set(key, drawn, PRINT_CACHE_SECONDS)
+                    drawn = draw_into_cache(key, html)
     if drawn == TOO_SLOW:
         return _too_long_to_print(request, report, _too_slow(), retry=True)
     response = HttpResponse(drawn, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="bao-cao-{report.cycle.year}-{report.agency.code}.pdf"'
+    return response
+
+
+def _drawn_in_the_background(request, report, key, html):
+    """A long print queued for a Celery worker (reports/documents/jobs.py) unless it is on its way already, and a page
+    (202) that reloads itself until the PDF, or the word that it could not be drawn in time, is in the cache. An
+    account has one such print on its way at a time (429 for another meanwhile); the worker's concurrency bounds
+    how many are drawn at once. The job draws the HTML rendered here, for this reader, and nothing else."""
+    user, queued = request.user.pk, drawing_marker(key)
+    if cache_get(queued) is None:  # nobody's print of this content is on its way
+        mine = cache_add(account_marker(user), key, PRINT_QUEUED_SECONDS)
+        if mine is None:  # the cache server is down: the PDF drawn could not be kept to be served
+            return busy_page(request, report, PRINT_NOT_QUEUED, 503)
+        if not mine and cache_get(account_marker(user)) != key:  # the account's other long print is on its way
+            return busy_page(request, report, PRINT_BUSY_ACCOUNT, 429)
+        if cache_add(queued, user, PRINT_QUEUED_SECONDS):
+            if enqueue(draw_print_job, key, html, user)["queued"] is False:  # the broker is down (logged)
+                cache_delete(queued)
+                cache_delete(account_marker(user))
+                return busy_page(request, report, PRINT_NOT_QUEUED, 503)
+        elif mine:  # queued meanwhile by another account's request for the same content: on its way, not ours
+            cache_delete(account_marker(user))
+    context = {"report": report, "again": request.path, "seconds": PRINT_RELOAD_SECONDS}
+    response = render(request, "reports/print_queued.html", context, status=202)
+    response["Retry-After"] = str(PRINT_RELOAD_SECONDS)
+    response["Cache-Control"] = "no-store"
     return response

@@ -115,11 +115,13 @@ def test_text_saved_with_thousands_of_lines_prints_in_a_few_pages(client, cast, 
     assert pages(response.content) <= 12
 
 
-def test_a_full_length_report_prints(client, cast, report):
+def test_a_full_length_report_prints(client, cast, report, eager_jobs, django_capture_on_commit_callbacks):
     text = prose()
     assert len(text) > 19_500 and text.count("\n") < LINE_LIMIT
     fields = fill(report, text)
     client.force_login(cast["canbo.ldtbxh"])
+    with django_capture_on_commit_callbacks(execute=True):  # long: drawn by a job, the request answers at once
+        assert client.get(f"/bao-cao/{report.pk}/in/").status_code == 202
     response = client.get(f"/bao-cao/{report.pk}/in/")
     assert response.status_code == 200
     # about 6 pages of prose a field; the target notes below the table, not in cells spanning pages
@@ -144,7 +146,7 @@ def test_a_report_far_past_any_real_one_is_not_drawn_inside_the_request(client, 
 
 
 def test_a_report_of_thousands_of_short_lines_is_refused_though_its_characters_are_few(
-    client, cast, report, monkeypatch
+    client, cast, report, monkeypatch, eager_jobs, django_capture_on_commit_callbacks
 ):
     """The fourth probe: reports of some 16 000 short lines each, far under the old cap of 600 000 characters of
     HTML, took past gunicorn's 30 s when two were drawn at once. The cap counts the lines a print lays out."""
@@ -163,11 +165,13 @@ def test_a_report_of_thousands_of_short_lines_is_refused_though_its_characters_a
     assert lines > 10_000 and f"tối đa {django_settings.PRINT_MAX_LINES:,} dòng".replace(",", ".") in page
     # the same report with a few of its proposals prints: the cap is in lines, not in fields or proposals
     Proposal.objects.filter(report=report, position__gt=5).delete()
+    with django_capture_on_commit_callbacks(execute=True):  # long: drawn by a job, the request answers at once
+        assert client.get(f"/bao-cao/{report.pk}/in/").status_code == 202
     assert client.get(f"/bao-cao/{report.pk}/in/").status_code == 200 and len(drawn) == 1
 
 
 def test_a_print_not_drawn_in_time_is_stopped_refused_with_a_word_and_not_tried_again(
-    client, cast, report, settings, monkeypatch
+    client, cast, report, settings, monkeypatch, eager_jobs, django_capture_on_commit_callbacks
 ):
     """The fifth probe: text in scripts slow to lay out ("ᙱم ", six times a Latin line's cost) stayed under the cap
     on lines and took past gunicorn's timeout, a worker killed at every try. The drawing is stopped on the clock."""
@@ -178,6 +182,8 @@ def test_a_print_not_drawn_in_time_is_stopped_refused_with_a_word_and_not_tried_
     monkeypatch.setattr(pdf_module, "render_pdf", lambda html, **kw: drawn.append(kw) or real(html, **kw))
     fill(report, ("\u1671\u0645 " * 7000)[:19_990])
     client.force_login(cast["canbo.ldtbxh"])
+    with django_capture_on_commit_callbacks(execute=True):  # long: drawn by a job, the request answers at once
+        assert client.get(f"/bao-cao/{report.pk}/in/").status_code == 202
     response = client.get(f"/bao-cao/{report.pk}/in/")
     page = " ".join(response.content.decode().split())
     assert response.status_code == 413 and drawn == [{"seconds": 0.5}]
