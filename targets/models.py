@@ -7,6 +7,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from agencies.models import Agency
+from binhson_plan.number_format import fmt
 from targets.goals import STATUS_LABELS
 from targets.plausibility import jump_reasons
 from tasks.models import Plan, ReportIssuer, Section
@@ -257,7 +258,7 @@ class ReferenceValue(models.Model):
         constraints = [models.UniqueConstraint(fields=["target", "year"], name="one_reference_per_target_year")]
 
     def __str__(self):
-        return f"{self.target.code} {self.year}: {self.value}"
+        return f"{self.target.code} {self.year}: {fmt(self.value, 4)}"
 
 
 class TargetValueQuerySet(models.QuerySet):
@@ -311,7 +312,7 @@ class TargetValue(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.target.code} {self.year}: {self.value}"
+        return f"{self.target.code} {self.year}: {fmt(self.value, 4)}"
 
 
 class QualitativeStatus(models.TextChoices):

@@ -7,6 +7,7 @@ import pytest
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 
+from reports.models import AgencyReport
 from tasks.models import Assignment
 from tests.reports.helpers import rendered_form_data
 
@@ -89,4 +90,28 @@ def test_every_history_page_reads_in_vietnamese_without_none(client, cast, plan,
         table = html[start : html.index("</table>", start)]
         assert "Lý do thay đổi" in table and "Người sửa" in table, model
         assert not re.search(r">\s*None\s*<", table), (model, re.findall(r".{80}>\s*None\s*<", table, re.S)[:1])
+        # before and after as the portal writes them: no "None", no state codes, no UTC times, no decimal points
+        changes = re.sub(r"<[^>]+>", " ", table)
+        for raw in ("None", "+00:00", "submitted", "sent_back", "approved", "draft"):
+            assert raw not in changes, (model, raw, changes[changes.find(raw) - 120 : changes.find(raw) + 40])
+        if model is AgencyReport:
+            assert "Đã gửi" in changes or "Trả lại" in changes or "Đã duyệt" in changes, changes[-800:]
+            assert re.search(r"\d\d:\d\d \d\d/\d\d/\d{4}", changes), changes[-800:]
     assert shown >= len(kept) - 4, shown  # the demo has no province summary, its parts or issuer
+    # an address no link leads to: not found, not a server error (browser pass)
+    assert client.get("/quan-tri/reports/agencyreport/1/change/history/").status_code == 404
+
+
+def test_a_targets_values_read_with_a_decimal_comma_in_the_admin(client, cast, plan):
+    """The target's page in the admin lists its yearly values as "2025.01 2020: 18", not "18.0000" (browser pass)."""
+    from django.core.management import call_command
+
+    from targets.models import TargetValue
+    from tests.conftest import DATA
+
+    call_command("import_values", str(DATA / "vi_du_so_lieu.csv"), stdout=io.StringIO())
+    value = TargetValue.objects.get(target__plan=plan, target__code="2025.01", year=2020, is_current=True)
+    client.force_login(cast["quantri"])
+    assert value.value == 18  # stored as 18.0000
+    page = client.get(f"/quan-tri/targets/target/{value.target_id}/change/").content.decode()
+    assert re.search(r"2025\.01 2020: 18\s", page) and "18.0000" not in page
