@@ -50,7 +50,11 @@ ACTIVE = {
     "GoToR",  # opens another file, on a share too (24th probe)
     "OnInstantiate",  # a 3D annotation's script
     "Rendition",  # a media action, which may carry a script of its own (/JS: 25th probe)
+    "Movie",  # a movie annotation or action, its file anywhere, on a share too (26th probe)
 }
+# A link a reader follows when it is clicked, as in Office files: a web page or an e-mail address (26th probe: a
+# URI action to file://, or to \\host\share, opened when the file opens).
+SAFE_URI = re.compile(r"^\s*(https?://|mailto:)", re.IGNORECASE)
 NAME = re.compile(rb"/([^\x00\t\n\x0c\r /\[\]<>(){}%]*)")
 ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
 UNPACKED_LIMIT = 64 * 1024 * 1024  # all object streams together; real ones unpack to a few MB at most
@@ -177,6 +181,8 @@ def _active_in(item, depth: int) -> str:
         for key in item.keys():
             if key[1:] in ACTIVE:
                 return key[1:]
+        if found := _action_leaving(item):
+            return found
         children = item.values()
     elif isinstance(item, pikepdf.Array):
         children = item
@@ -185,6 +191,18 @@ def _active_in(item, depth: int) -> str:
     for child in children:  # numbers and strings come as Python's own
         if isinstance(child, pikepdf.Object) and not child.is_indirect and (found := _active_in(child, depth + 1)):
             return found
+    return ""
+
+
+def _action_leaving(action) -> str:
+    """ "Thread" for an action that opens an article of another file (as GoToR opens a page of one), "URI" for one
+    whose address is no web page or e-mail address (a file, a share, a program's scheme); or "". qpdf's reading only:
+    /Thread also names the articles of the file itself."""
+    kind = str(action.get("/S", ""))
+    if kind == "/Thread" and "/F" in action:
+        return "Thread"
+    if kind == "/URI" and not SAFE_URI.match(str(action.get("/URI", ""))):
+        return "URI"
     return ""
 
 

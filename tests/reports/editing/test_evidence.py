@@ -976,6 +976,35 @@ def pdf_with(objects: str, root: str = "") -> bytes:
     ).encode()
 
 
+def qpdf_pdf(open_action: dict | None = None, annotation: dict | None = None, threads: bool = False) -> bytes:
+    """A one-page PDF written by qpdf (pikepdf): with `open_action` run when it opens, `annotation` on its page, or an
+    article thread of its own page (names as "/Name", strings as Python's)."""
+    import pikepdf
+
+    def pdf_object(value):
+        if isinstance(value, dict):
+            return pikepdf.Dictionary({key: pdf_object(item) for key, item in value.items()})
+        if isinstance(value, str):
+            return pikepdf.Name(value) if value.startswith("/") else pikepdf.String(value)
+        return value
+
+    with pikepdf.new() as pdf:
+        pdf.add_blank_page(page_size=(200, 200))
+        page = pdf.pages[0]
+        if open_action:
+            pdf.Root.OpenAction = pdf_object(open_action)
+        if annotation:
+            page.Annots = pdf.make_indirect(pikepdf.Array([pdf.make_indirect(pdf_object(annotation))]))
+        if threads:
+            bead = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Bead, P=page.obj, R=[0, 0, 100, 100]))
+            thread = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Thread, F=bead))
+            bead.T, bead.N, bead.V = thread, bead, bead
+            pdf.Root.Threads = pikepdf.Array([thread])
+        out = io.BytesIO()
+        pdf.save(out)
+    return out.getvalue()
+
+
 def pyhanko_pdf(action: dict | None = None, compress=True, password=None, link=False) -> bytes:
     """A PDF written by pyHanko (cross-reference stream), with `action` as its /OpenAction kept in an object
     stream (compressed or not), a web link on a page, or encrypted with a password to open it."""
@@ -1279,6 +1308,12 @@ ACTIVE_PDFS = [
         pdf_with("", "/OpenAction << /S /GoToR /F (\\\\\\\\evil\\\\s\\\\x.pdf) /D [0 /Fit] >>"),
         PDF_REFUSED,
     ),
+    # the 26th probe: an article of a file on a share, a movie from one, an address that is a file or a share, or a
+    # program's scheme
+    ("bai.pdf", qpdf_pdf({"/S": "/Thread", "/F": "\\\\evil\\s\\x.pdf", "/D": 0}), PDF_REFUSED),
+    ("phim.pdf", qpdf_pdf(annotation={"/Subtype": "/Movie", "/Movie": {"/F": "\\\\evil\\m.avi"}}), PDF_REFUSED),
+    ("tep.pdf", qpdf_pdf({"/S": "/URI", "/URI": "file://evil/s/x.hta"}), PDF_REFUSED),
+    ("lenh.pdf", qpdf_pdf({"/S": "/URI", "/URI": "ms-msdt:/id PCWDiagnostic"}), PDF_REFUSED),
 ]
 
 
@@ -1300,6 +1335,9 @@ def test_it_refuses_a_pdf_that_runs_or_opens_something_and_keeps_the_text(
         # the catalog packed in a compressed object stream, found through a cross-reference stream
         ("nen-doi-tuong.pdf", catalog_pdf("/Filter /FlateDecode", zlib.compress, script=False)),
         ("toi-gian.pdf", PDF),
+        # a web address opened from the file, and the articles of the file itself: what a reader asks before or does
+        ("trang-web.pdf", qpdf_pdf({"/S": "/URI", "/URI": "https://binhson.gov.vn"})),
+        ("bai-viet.pdf", qpdf_pdf(threads=True)),
     ],
 )
 def test_plain_pdfs_with_web_links_are_accepted(client, cast, report, name, content):
