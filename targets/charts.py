@@ -75,9 +75,11 @@ def trajectory_chart(
     change_unit: str = "",
     direction: str = "higher",
     notes: dict[int, str] | None = None,
-) -> str:
+) -> tuple[str, frozenset[str]]:
     """Yearly values (solid), the trajectory required to reach the milestone (dashed) and the projection at
-    the current pace (dotted). Every value is in `unit`, the unit of the series drawn (for an annual-change
+    the current pace (dotted), and which of them were drawn ("values", "required", "projection", "goal"), so the
+    legend names only those (browser pass 27: a dotted line named under a chart that had none).
+    Every value is in `unit`, the unit of the series drawn (for an annual-change
     target, its level series; the required path then follows the yearly change in `change_unit`); `notes`
     adds a word to a year's tooltip (what a ratio is made of)."""
     left, right, top, bottom = 56, 16, 22, 36
@@ -90,7 +92,8 @@ def trajectory_chart(
     if progress.method in ("cagr", "linear") and progress.projected is not None:
         values.append(progress.projected)
     if not values:
-        return mark_safe('<p class="text-muted">Chưa có số liệu để vẽ biểu đồ.</p>')
+        return mark_safe('<p class="text-muted">Chưa có số liệu để vẽ biểu đồ.</p>'), frozenset()
+    drawn = set()
     ticks = axis_ticks(min(0.0, min(values)), max(values))
     low, high = ticks[0], ticks[-1]
     x = lambda year: left + (year - first) / ((last - first) or 1) * (width - left - right)  # noqa: E731
@@ -110,6 +113,7 @@ def trajectory_chart(
     for year in range(first, last + 1, step):
         parts.append(f'<text x="{x(year):.1f}" y="{height - 14}" text-anchor="middle">{year}</text>')
     if path:
+        drawn.add("required")
         glue = "" if change_unit.startswith("%") else " "  # "7%/năm", as everywhere else
         points = " ".join(f"{x(year):.1f},{y(value):.1f}" for year, value in path.items())
         parts.append(
@@ -118,12 +122,14 @@ def trajectory_chart(
             "</polyline>"
         )
     elif target is not None and years:
+        drawn.add("required")
         base_year = start_year if start_year in series else years[0]
         parts.append(
             f'<line x1="{x(base_year):.1f}" y1="{y(series[base_year]):.1f}" x2="{x(progress.milestone):.1f}" '
             f'y2="{y(target):.1f}" stroke="#198754" stroke-width="1.5" stroke-dasharray="6 4"/>'
         )
     if target is not None:
+        drawn.add("goal")
         goal = round(target, 1 if abs(target) >= 100 else 2)  # "3.591,1 tỷ đồng", not "3.591,0935"
         parts.append(
             f'<circle cx="{x(progress.milestone):.1f}" cy="{y(target):.1f}" r="4" fill="none" stroke="#198754" '
@@ -131,11 +137,13 @@ def trajectory_chart(
             "</title></circle>"
         )
     if progress.projected is not None and years and progress.method in ("cagr", "linear"):
+        drawn.add("projection")
         parts.append(
             f'<line x1="{x(years[-1]):.1f}" y1="{y(series[years[-1]]):.1f}" x2="{x(progress.milestone):.1f}" '
             f'y2="{y(progress.projected):.1f}" stroke="#6c757d" stroke-width="1.5" stroke-dasharray="2 3"/>'
         )
     if years:
+        drawn.add("values")
         points = " ".join(f"{x(year):.1f},{y(series[year]):.1f}" for year in years)
         parts.append(f'<polyline fill="none" stroke="#0d6efd" stroke-width="2" points="{points}"/>')
         for year in years:
@@ -145,12 +153,12 @@ def trajectory_chart(
                 f"<title>{year}: {escape(with_unit(series[year], unit))}{escape(note)}</title></circle>"
             )
     parts.append("</svg>")
-    return mark_safe("".join(parts))
+    return mark_safe("".join(parts)), frozenset(drawn)
 
 
 def target_chart(
     target, series: dict[int, float], refs: dict[int, float], progress: Progress, first: int, estimates=()
-) -> str:
+) -> tuple[str, frozenset[str]]:
     """The target page's chart, each value in the unit it is measured in: the level series (income in
     triệu đồng/người/năm, the poverty rate in %), or for a target relative to a reference series the ratio
     (lần), each point saying what it is made of, and "ước" where it is an estimate."""
@@ -168,3 +176,29 @@ def target_chart(
         series, progress, target.input_unit, start, change_unit=target.unit, direction=target.direction or "higher",
         notes={y: "ước" for y in series if y in estimates},
     )  # fmt: skip
+
+
+def chart_legend(target, lines: frozenset[str]) -> str:
+    """The words under the target page's chart, naming only the lines `target_chart` drew (a passed milestone's
+    chart has no projection, a chart without a goal no circle): "Đường liền: số liệu (%); đường gạch: …"."""
+    from targets.templatetags.plan_format import target_value
+
+    said = []
+    if "values" in lines:
+        if target.kind == "relative":
+            against = (target.reference or "chuỗi tham chiếu").lower()
+            said.append(f"đường liền: số liệu, tính bằng số lần {against} (di chuột vào từng điểm để xem số liệu "
+                        f"{target.input_unit})")  # fmt: skip
+        else:
+            said.append(f"đường liền: số liệu ({target.input_unit})" if target.input_unit else "đường liền: số liệu")
+    if "required" in lines:
+        pace = ""
+        if target.kind == "annual_change":
+            pace = f" (mức {'giảm' if target.direction == 'lower' else 'tăng'} {target_value(target)})"
+        said.append(f"đường gạch: lộ trình cần đạt{pace}")
+    if "projection" in lines:
+        said.append("đường chấm: ước theo nhịp hiện nay")
+    if "goal" in lines:
+        said.append(f"vòng tròn: mục tiêu năm {target.horizon}")
+    text = "; ".join(said)
+    return f"{text[:1].upper()}{text[1:]}." if text else ""

@@ -14,7 +14,7 @@ from agencies.lineage import Lineage
 from agencies.permissions import Role, has_role
 from binhson_plan.number_format import with_unit
 from targets.cache import cached, plan_estimates, plan_figures
-from targets.charts import target_chart
+from targets.charts import chart_legend, target_chart
 from targets.forms import CorrectionForm, initial_for, seen, seen_version
 from targets.goal_history import goal_history
 from targets.models import Target, TargetValue
@@ -44,7 +44,7 @@ def target_detail(request, slug, code):
     )
     check_sees(request.user, target.plan)  # recorded values and who recorded them, values awaiting approval, overrides
     year = current_year(target.plan)
-    figures = cached("target", target.pk, year, compute=lambda: target_figures(target, year))
+    figures = cached("target-page", target.pk, year, compute=lambda: target_figures(target, year))
     owner_of = _owner_by_year(target)
     context = figures | {
         "target": target,
@@ -95,7 +95,9 @@ def target_figures(target, year) -> dict:
     status = reported_statuses([target], year).get(target.pk, "")
     progress = progress_by_year(target, series, refs, status, [year], estimates)[0][1]
     first = min([*series, year])
-    chart = "" if target.is_qualitative else target_chart(target, series, refs, progress, first, estimates)
+    chart, lines = (
+        ("", frozenset()) if target.is_qualitative else target_chart(target, series, refs, progress, first, estimates)
+    )
     by_year = progress_by_year(target, series, refs, status, range(first, year + 1), estimates)
     group = milestones(target, year)
     overrides = list(override_history(target))  # a reviewer's status stands beside the computed one
@@ -109,6 +111,7 @@ def target_figures(target, year) -> dict:
         "by_year": by_year,
         "by_year_overrides": {y: pick_override(overrides, y, target.horizon, p.final) for y, p in by_year},
         "chart": chart,
+        "chart_legend": chart_legend(target, lines),  # the lines the chart drew, only those
         "estimates": estimates,  # the years whose value is an estimate: "(ước)" wherever such a value shows
     }
 

@@ -8,7 +8,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 from reports.cycles.opening import open_this_year
 from reports.models import AgencyReport
-from tests.browser import DESKTOP, clean_slate, log_in, screenshot
+from tests.browser import DESKTOP, PHONE, clean_slate, log_in, screenshot
 
 
 @pytest.fixture
@@ -93,3 +93,20 @@ def test_the_restored_draft_says_its_time_as_the_portal_does(transactional_db, c
     status = chromium.find_element(By.CSS_SELECTOR, "[data-autosave-status]")
     WebDriverWait(chromium, 5).until(lambda d: "Trình duyệt đã giữ nội dung lúc" in status.text)
     assert status.text.rsplit(" ", 1)[1].count(":") == 1  # HH:MM, as the portal writes times
+
+
+def test_the_save_bar_is_one_short_line_on_a_phone(transactional_db, chromium, live_server, plan):
+    """Browser pass 27: at 390 px the sticky bar's note ("Trình duyệt tự giữ…") wrapped under the buttons, the bar
+    took ~90 px and covered the field under it. On a phone the bar holds its two buttons only; wider, the note."""
+    open_report(chromium, live_server)
+    chromium.set_window_size(PHONE, 800)
+    chromium.refresh()
+    bar = chromium.find_element(By.CSS_SELECTOR, "form .sticky-bottom")
+    note = bar.find_element(By.CSS_SELECTOR, "[data-autosave-status]")
+    save, send = bar.find_elements(By.CSS_SELECTOR, "button[type=submit]")
+    chromium.execute_script("window.scrollTo(0, document.body.scrollHeight / 3)")
+    screenshot(chromium, "report-save-bar-phone")
+    assert not note.is_displayed()
+    assert save.rect["y"] == send.rect["y"] and bar.rect["height"] <= 60, bar.rect
+    chromium.set_window_size(DESKTOP, 900)
+    assert note.is_displayed() and bar.rect["height"] <= 60

@@ -8,7 +8,7 @@ from binhson_plan.number_format import with_unit
 from reports.consolidated.appendices import budget_appendix, series_appendix, submissions_appendix
 from reports.consolidated.blocks import Document, Heading, Para, Table
 from reports.consolidated.gathering import NOT_INCLUDED
-from reports.consolidated.wording import Budget, money, points_held, unapproved
+from reports.consolidated.wording import JUDGED, Budget, money, points_held, unapproved
 from reports.documents.pdf import body_heading, document_date
 from targets.overrides import FINAL_STATUSES, standing
 from tasks.models import ReportIssuer, SectionKind
@@ -251,7 +251,9 @@ def _targets(data, reviewer) -> list:
         Para(
             f"Số liệu tính đến năm {data.year}; “ước” là số ước thực hiện; số liệu ghi “báo cáo chưa duyệt” là của "
             "báo cáo đã gửi, đang thẩm định, chưa tính vào tình trạng. Mỗi chỉ tiêu được đánh giá so với mốc gần "
-            "nhất của chỉ tiêu đó; số liệu từng năm tại Phụ lục 1."
+            f"nhất của chỉ tiêu đó. Cột “{JUDGED}” ghi năm và giá trị: với chỉ tiêu có mốc đã qua là số liệu năm "
+            "mốc (hoặc năm gần nhất trước mốc), với chỉ tiêu khác là số liệu mới nhất; số liệu từng năm, kể cả các "
+            "năm sau mốc, tại Phụ lục 1."
         ),
         Table(
             [
@@ -259,7 +261,7 @@ def _targets(data, reviewer) -> list:
                 "Chỉ tiêu (đơn vị của số liệu)",
                 "Mục tiêu (mốc)",
                 "Năm gốc: giá trị",
-                f"Số liệu mới nhất đến năm {data.year}",
+                JUDGED,
                 "Tình trạng và lý do",
             ],  # fmt: skip
             rows,

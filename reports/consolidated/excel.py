@@ -10,6 +10,7 @@ import pandas as pd
 
 from binhson_plan.sheets import workbook
 from reports.consolidated.gathering import NOT_INCLUDED, lead_first
+from reports.consolidated.wording import JUDGED
 from reports.dashboard.exports import APPROVAL, approval_label
 
 TARGETS = {
@@ -20,9 +21,10 @@ TARGETS = {
     "unit": "Đơn vị",
     "baseline_year": "Năm cơ sở",
     "baseline_value": "Giá trị cơ sở",
-    "latest_year": "Năm số liệu gần nhất",
-    "latest_value": "Giá trị gần nhất",
-    "latest_estimate": "Số ước tính",
+    # the value the status was judged on (a passed milestone's year), headed as section III heads it
+    "latest_year": f"Năm của {JUDGED[:1].lower()}{JUDGED[1:]}",
+    "latest_value": JUDGED,
+    "latest_estimate": f"{JUDGED} là số ước tính",
     "value": "Giá trị năm {year}",
     "value_estimate": "Giá trị năm {year} là số ước tính",
     "status": "Tình trạng",

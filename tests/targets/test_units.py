@@ -86,3 +86,29 @@ def test_the_excel_export_gives_the_goal_against_what_and_the_measured_unit(revi
     poverty = sheet[sheet["Mã"] == "2025.02"].iloc[0]
     assert poverty["Mục tiêu"] == "giảm 4–4,5 điểm %/năm" and poverty["Đơn vị"] == "%"
     assert poverty["Phương pháp"].startswith("Phương pháp: mức thay đổi bình quân hằng năm")
+
+
+def test_each_milestone_of_the_indicator_says_what_it_is_relative_to(reviewer, imported):
+    """Browser pass 27: under "2025.01 > 2 lần" the box listed "2030.02 = 0,5 lần" and "2045.01 > 0,5 lần", not saying
+    the 0,5 is of the national average while the 2 is of the 2020 value."""
+    html = reviewer.get(f"/ke-hoach/{SLUG}/chi-tieu/2025.01/").content.decode()
+    box = html[html.index('id="cac-moc"') : html.index("</table>", html.index('id="cac-moc"'))]
+    rows = {code: box[box.index(f">{code}</a>") :] for code in ("2025.01", "2030.02", "2045.01")}
+    assert "&gt; 2 lần năm 2020" in rows["2025.01"][: rows["2025.01"].index("</tr>")]
+    assert "= 0,5 lần thu nhập bình quân chung cả nước" in rows["2030.02"][: rows["2030.02"].index("</tr>")]
+    assert "&gt; 0,5 lần thu nhập bình quân chung cả nước" in rows["2045.01"][: rows["2045.01"].index("</tr>")]
+
+
+def legend(html: str) -> str:
+    return html[html.index("<figcaption", html.index('id="bieu-do"')) : html.index("</figcaption>")]
+
+
+def test_the_chart_legend_lists_only_the_lines_drawn(reviewer, imported):
+    """Browser pass 27: 2025.01's legend spoke of a dotted projection that is not drawn (a passed milestone is judged
+    on its year's value, nothing projected); the poverty rate's milestone 2030 is projected at the current pace."""
+    income = reviewer.get(f"/ke-hoach/{SLUG}/chi-tieu/2025.01/").content.decode()
+    assert 'stroke-dasharray="2 3"' not in income and "đường chấm" not in legend(income)
+    assert "Đường liền: số liệu" in legend(income) and "đường gạch: lộ trình cần đạt" in legend(income)
+    assert "vòng tròn: mục tiêu năm 2025" in legend(income)
+    poverty = reviewer.get(f"/ke-hoach/{SLUG}/chi-tieu/2030.03/").content.decode()
+    assert 'stroke-dasharray="2 3"' in poverty and "đường chấm: ước theo nhịp hiện nay" in legend(poverty)
