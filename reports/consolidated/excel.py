@@ -10,7 +10,7 @@ import pandas as pd
 
 from binhson_plan.sheets import workbook
 from reports.consolidated.gathering import NOT_INCLUDED, lead_first
-from reports.consolidated.wording import JUDGED
+from reports.consolidated.wording import JUDGED, JUDGED_YEAR
 from reports.dashboard.exports import APPROVAL, approval_label
 
 TARGETS = {
@@ -22,7 +22,7 @@ TARGETS = {
     "baseline_year": "Năm cơ sở",
     "baseline_value": "Giá trị cơ sở",
     # the value the status was judged on (a passed milestone's year), headed as section III heads it
-    "latest_year": f"Năm của {JUDGED[:1].lower()}{JUDGED[1:]}",
+    "latest_year": JUDGED_YEAR,
     "latest_value": JUDGED,
     "latest_estimate": f"{JUDGED} là số ước tính",
     "value": "Giá trị năm {year}",

@@ -3,6 +3,7 @@ consolidated report's workbook uses the same frames and labels."""
 
 import pandas as pd
 
+from reports.consolidated.wording import JUDGED, JUDGED_YEAR
 from reports.dashboard.queries import is_approved, unapproved_text
 from targets.goals import STATUS_LABELS
 from targets.templatetags.plan_format import target_goal
@@ -43,8 +44,8 @@ def targets_frame(groups, year, reviewer=PLAN_REVIEWING_BODY) -> pd.DataFrame:
                     "Mốc": t.horizon,
                     "Mục tiêu": _goal(t),
                     "Đơn vị": t.input_unit,
-                    "Năm số liệu gần nhất": row.latest_year,
-                    "Giá trị gần nhất": row.latest_value,
+                    JUDGED_YEAR: row.latest_year,
+                    JUDGED: row.latest_value,
                     "Số ước tính": "Có" if row.estimated else "",
                     UNAPPROVED: "; ".join(unapproved_text(e, t) for e in row.unapproved),
                     "Tình trạng": STATUS_LABELS[p.status],
@@ -60,8 +61,8 @@ def targets_frame(groups, year, reviewer=PLAN_REVIEWING_BODY) -> pd.DataFrame:
         "Mốc",
         "Mục tiêu",
         "Đơn vị",
-        "Năm số liệu gần nhất",
-        "Giá trị gần nhất",
+        JUDGED_YEAR,
+        JUDGED,
         "Số ước tính",
         UNAPPROVED,
         "Tình trạng",

@@ -83,6 +83,8 @@ def test_who_has_not_reported_at_a_glance(client, cast, imported):
 
 def test_which_targets_are_slipping_and_why(reviewer, imported):
     html = reviewer.get(URL).content.decode()
+    # the column holds the value the status was judged on (a passed milestone's year), so never headed "latest"
+    assert '<th scope="col">Số liệu dùng để đánh giá</th>' in html and "Gần nhất" not in html
     row = html[html.index('id="ct-2025.19"') : html.index("</tr>", html.index('id="ct-2025.19"'))]
     # the 2025 milestones have passed: each is judged once, on its year or the latest value before it
     assert "Không đạt" in row and "<svg" in row
@@ -173,7 +175,8 @@ def test_exports_reopen_with_the_same_numbers(reviewer, imported):
     for table, columns in [
         ("tinh-hinh-bao-cao", ["Cơ quan, đơn vị", "Trạng thái", "Gửi lần đầu", "Gửi muộn", "Quá hạn", "Gửi lại lúc",
                                "Ghi chú"]),
-        ("chi-tieu", ["Mã", "Chỉ tiêu", "Mốc", "Mục tiêu", "Đơn vị", "Năm số liệu gần nhất", "Giá trị gần nhất",
+        ("chi-tieu", ["Mã", "Chỉ tiêu", "Mốc", "Mục tiêu", "Đơn vị", "Năm của số liệu dùng để đánh giá",
+                      "Số liệu dùng để đánh giá",
                       "Số ước tính", "Số liệu báo cáo chưa duyệt (chưa tính vào tình trạng)", "Tình trạng",
                       "Giải thích", "Phương pháp", "Văn phòng huyện điều chỉnh", "Lý do điều chỉnh",
                       "Người điều chỉnh", "Điều chỉnh lúc", "Đơn vị chịu trách nhiệm"]),
@@ -186,7 +189,11 @@ def test_exports_reopen_with_the_same_numbers(reviewer, imported):
         assert list(frame.columns) == columns
     targets = pd.read_excel(io.BytesIO(reviewer.get(f"{URL}chi-tieu.xlsx").content), dtype={"Mã": str})
     row = targets[targets["Mã"] == "2030.03"].iloc[0]
-    assert (row["Giá trị gần nhất"], row["Năm số liệu gần nhất"], row["Tình trạng"]) == (14.2, 2024, "Đúng tiến độ")
+    assert (row["Số liệu dùng để đánh giá"], row["Năm của số liệu dùng để đánh giá"], row["Tình trạng"]) == (
+        14.2,
+        2024,
+        "Đúng tiến độ",
+    )
     assert len(targets) == 52
     filtered = pd.read_excel(io.BytesIO(reviewer.get(f"{URL}chi-tieu.xlsx?horizon=2045").content))
     assert len(filtered) == 4

@@ -256,7 +256,7 @@ def test_the_targets_workbook_marks_estimates_and_values_awaiting_approval(clien
     response = client.get(f"/bang-dieu-khien/{SLUG}/2026/chi-tieu.xlsx")
     rows = {r["Mã"]: r for r in pd.read_excel(io.BytesIO(response.content), dtype=object).to_dict("records")}
     forest = rows["2030.17"]
-    assert forest["Số ước tính"] == "Có" and forest["Giá trị gần nhất"] == 48
+    assert forest["Số ước tính"] == "Có" and forest["Số liệu dùng để đánh giá"] == 48
     unapproved = "2026: 48,3% (ước), báo cáo chưa duyệt của Phòng Nông nghiệp và Phát triển nông thôn"
     assert forest["Số liệu báo cáo chưa duyệt (chưa tính vào tình trạng)"] == unapproved
     assert pd.isna(rows["2025.03"]["Số ước tính"])
