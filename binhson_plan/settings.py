@@ -275,6 +275,9 @@ EVIDENCE_MAX_BYTES = int(os.environ.get("EVIDENCE_MAX_BYTES", str(10 * 1024 * 10
 # that reads it; past either the file is refused as too complex, and the server's worker is never held longer.
 EVIDENCE_CHECK_CPU_SECONDS = int(os.environ.get("EVIDENCE_CHECK_CPU_SECONDS", "3"))
 EVIDENCE_CHECK_MEMORY_MB = int(os.environ.get("EVIDENCE_CHECK_MEMORY_MB", "1536"))
+# All the evidence files of one save together (reports/editing/evidence.checks_within_budget): a file past it is
+# refused with a word to upload it with the next save, so that no save holds a worker longer.
+EVIDENCE_CHECK_REQUEST_CPU_SECONDS = float(os.environ.get("EVIDENCE_CHECK_REQUEST_CPU_SECONDS", "4"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Reading an uploaded workbook (a report's, or a file of values) stops after this many seconds
 # (binhson_plan/workbooks.py): well below gunicorn's timeout (30 s, its default), so that a hostile workbook is

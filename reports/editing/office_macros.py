@@ -413,9 +413,9 @@ def ole_runs(data) -> str:
             streams = {tuple(part.lower() for part in path): path for path in ole.listdir(streams=True)}
             workbook = next((streams[(name,)] for name in ("workbook", "book") if (name,) in streams), None)
             runs = ""
-            if workbook:
-                runs = _workbook_runs(ole.openstream(workbook).read())
-            elif ("worddocument",) in streams:
+            if workbook:  # both main streams in one file are each read (27th probe: a Word file with a stream
+                runs = _workbook_runs(ole.openstream(workbook).read())  # named Workbook skipped Word's checks)
+            if ("worddocument",) in streams and not runs:
                 document = ole.openstream(streams[("worddocument",)]).read()
                 if len(document) >= 12 and struct.unpack_from("<H", document, 0x0A)[0] & WORD_ENCRYPTED:
                     return "encrypted"

@@ -95,6 +95,11 @@ def tampered(forms) -> bool:
             return True
         if name != "proposals" and any(form.instance.pk is None for form in formset.forms):
             return True
+        # each of the report's rows once, no more rows than it has (27th probe: forty rows naming the same two ids,
+        # each with files, had every copy validated and its files checked one after another)
+        ids = [form.instance.pk for form in formset.forms if form.instance.pk is not None]
+        if len(ids) != len(set(ids)) or name != "proposals" and len(ids) != len(formset.get_queryset()):
+            return True
     # A proposal row naming another report's proposal. (One deleted meanwhile by a colleague is not
     # tampering: the version check then shows this person's text back.)
     unknown = [str(f["id"].value()) for f in forms["proposals"].forms if f["id"].value() and f.instance.pk is None]

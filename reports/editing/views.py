@@ -12,12 +12,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from agencies.permissions import Role, account_of, has_role
+from binhson_plan.upload_lock import one_upload_at_a_time
 from reports import access
 from reports.cycles.opening import cycle_of
 from reports.editing.asking import entry_facts
 from reports.editing.completeness import changes_between, missing_items
 from reports.editing.error_summary import error_summary
-from reports.editing.evidence import EXTENSIONS, safe_file_name
+from reports.editing.evidence import EXTENSIONS, checks_within_budget, safe_file_name
 from reports.editing.history import history_page
 from reports.editing.saving import build_forms, displayed, not_editable_reason, save_report, tampered, who_saved
 from reports.models import AgencyReport, Evidence, ReportAction, ReportState, snapshot
@@ -140,7 +141,7 @@ def _since_returned(report, events, content=None) -> dict | None:
     return {"event": returned, "changed": [label for label, _old, _new in changed]}
 
 
-def _render_edit(request, report, forms, conflict=None, status=200, read_only=False, errors=None):
+def _render_edit(request, report, forms, conflict=None, status=200, read_only=False, errors=None, dropped_files=None):
     displayed(forms)  # a post shown back: its files and task texts, read now
     events = list(report.events.select_related("by").order_by("-at", "-pk"))
     content = _saved_content(report, forms)
@@ -151,7 +152,7 @@ def _render_edit(request, report, forms, conflict=None, status=200, read_only=Fa
         "conflict": conflict,
         "read_only": read_only,
         "errors": errors or [],
-        "dropped_files": bool(errors and request.FILES),
+        "dropped_files": bool(errors and request.FILES) if dropped_files is None else dropped_files,
         "missing": missing_items(
             report, facts, task_entries=content["task_entries"], target_entries=content["target_entries"]
         ),
@@ -171,6 +172,36 @@ def _render_edit(request, report, forms, conflict=None, status=200, read_only=Fa
 
 
 def _save(request, report):
+    """A save with files takes the account's upload lock (one such save, or workbook upload, of an account at a time:
+    27th probe) and checks its files within one budget of time (evidence.checks_within_budget)."""
+    if not request.FILES:
+        return _save_checked(request, report)
+    with one_upload_at_a_time(request.user) as mine:
+        if not mine:
+            return _files_busy(request, report)
+        with checks_within_budget():
+            return _save_checked(request, report)
+
+
+def _files_busy(request, report):
+    """Another save with files, or a workbook upload, of the account is being checked: nothing saved, what was typed
+    shown back (the files to be chosen again)."""
+    forms = build_forms(report, request.POST, None)
+    if tampered(forms):
+        return render(
+            request, "400.html", {"message": "Dữ liệu gửi lên không khớp với báo cáo. Xin tải lại trang."}, status=400
+        )
+    for form in forms.values():
+        form.is_valid()
+    messages.error(
+        request,
+        "Chưa lưu: một lần lưu khác có tệp đính kèm của anh/chị đang được kiểm tra. Nội dung vừa nhập vẫn còn bên "
+        "dưới; chờ ít giây, chọn lại tệp rồi lưu lại.",
+    )
+    return _render_edit(request, report, forms, status=429, errors=error_summary(forms), dropped_files=True)
+
+
+def _save_checked(request, report):
     forms = build_forms(report, request.POST, request.FILES)
     if tampered(forms):  # first: a form naming another report's rows is not validated, nor shown back
         return render(

@@ -857,6 +857,12 @@ OLD_FORMATS = [
     ("mat-khau.xls", ole_file({("Workbook",): biff((0x002F, b"\x01\x00" * 3))}), "là tệp Office có mật khẩu"),
     ("mat-khau.doc", pieced_word(("Văn bản", False), flags=0x0300), "là tệp Office có mật khẩu"),
     # a field split between pieces of 8-bit and UTF-16 text stored out of order: whole only through the piece table
+    # a Word file with a stream named Workbook besides its document (27th probe: only the workbook's checks ran)
+    (
+        "hai-luong.doc",
+        old_word('\x13 DDEAUTO cmd.exe "/k calc" \x14\x15', objects={("Workbook",): biff()}),
+        DDE_REFUSED,
+    ),
     ("chong.doc", overlapping_word(10), TOO_COMPLEX),  # pieces that read the same text again: no real document
     ("manh.doc", pieced_word(("Xem \x13 DD", True), ('EAUTO c:\\cmd.exe "/k calc" \x14\x15', False)), DDE_REFUSED),
     # links Excel offers to update when it opens: a workbook on another machine, a DDE link (no sheets)
