@@ -54,7 +54,8 @@ class HistoryAdmin(SimpleHistoryAdmin):
         return super().history_view(request, object_id, extra_context)
 
     def get_historical_record_context_helper(self, request, historical_record):
-        return ReadableChanges(self.model, historical_record)
+        # each text whole: simple-history cuts one past 100 characters to "…[39 chars]…" (browser pass 28)
+        return ReadableChanges(self.model, historical_record, max_displayed_delta_change_chars=100_000)
 
     def set_history_delta_changes(self, request, historical_records, *args, **kwargs):
         super().set_history_delta_changes(request, historical_records, *args, **kwargs)

@@ -98,6 +98,9 @@ def test_every_history_page_reads_in_vietnamese_without_none(client, cast, plan,
             assert "Đã gửi" in changes or "Trả lại" in changes or "Đã duyệt" in changes, changes[-800:]
             assert re.search(r"\d\d:\d\d \d\d/\d\d/\d{4}", changes), changes[-800:]
     assert shown >= len(kept) - 4, shown  # the demo has no province summary, its parts or issuer
+    # every report's history: texts whole, never cut to "…[39 chars]…" (browser pass 28: a sent-back reason)
+    for pk in AgencyReport.objects.values_list("pk", flat=True):
+        assert "chars]" not in client.get(f"/quan-tri/reports/agencyreport/{pk}/history/").content.decode(), pk
     # an address no link leads to: not found, not a server error (browser pass)
     assert client.get("/quan-tri/reports/agencyreport/1/change/history/").status_code == 404
 

@@ -59,8 +59,8 @@ def busy_page(request, report, message, status, heading="Bản in chưa tạo đ
 def _addressee(issuer) -> str:
     """The report's first recipient: the issuing body, through the body that reviews the reports of the year when that
     is not simply its own office ("… (qua Văn phòng huyện)", "… (qua Văn phòng HĐND và UBND xã …)")."""
-    if issuer.reviewer_name == f"Văn phòng {issuer.issuing_body}":
-        return issuer.issuing_body
+    if issuer.reviewer_name in (issuer.issuing_body, f"Văn phòng {issuer.issuing_body}"):
+        return issuer.issuing_body  # not "Sở … (qua Sở …)" where the issuing body reviews them itself
     return f"{issuer.issuing_body} (qua {issuer.reviewer_name})"
 
 

@@ -182,3 +182,18 @@ def test_the_plans_page_and_the_workbook_name_the_years_bodies(client, cast, pla
     assert any(f"Gửi báo cáo đến {BODY} bằng nút" in c for c in cells)
     assert "Trả lời của cơ quan thẩm định" in cells
     assert not any(said in c for c in cells for said in ("Văn phòng huyện", "của huyện", "huyện đã trả lời"))
+
+
+@on("2026-11-20")
+def test_a_body_that_reviews_its_own_reports_is_not_named_twice(client, cast, plan):
+    """The province's plans: the Sở issues the report and reviews its agencies' reports itself, so the print reads
+    "Nơi nhận: - Sở …; - Lưu: VT.", not "Sở … (qua Sở …)" (browser pass 28)."""
+    sở = "Sở Dân tộc và Tôn giáo tỉnh Quảng Ngãi"
+    ReportIssuer.objects.create(
+        plan=plan, from_year=2026, issuing_body=sở, place="Quảng Ngãi", signer_position="GIÁM ĐỐC",
+        signer_name="Nguyễn Văn Minh Họa", reviewing_body=sở,
+    )  # fmt: skip
+    report = current_report(plan, "LDTBXH")
+    client.force_login(cast["canbo.ldtbxh"])
+    printed = pdf_words(client.get(f"/bao-cao/{report.pk}/in/"))
+    assert f"Nơi nhận: - {sở}; - Lưu: VT." in printed and "(qua" not in printed
