@@ -5,7 +5,7 @@ complex, while the server's worker waits on a pipe and serves again at once. Lim
 way to be slow, where counting elements, tokens or bytes covers only the ways one has thought of.
 
 The parent sends the file on standard input and reads one line of JSON back: run as a script, this file imports only
-the two readers beside it (office_macros.py, pdf_actions.py), not Django."""
+the two readers beside it (office_macros.py, pdf_actions.py) and Pillow for pictures, not Django."""
 
 import json
 import logging
@@ -18,7 +18,7 @@ TOO_COMPLEX = {"error": "complex"}
 
 
 def inspect(kind: str, data: bytes, cpu_seconds: int, memory_mb: int) -> dict:
-    """The readers' verdict on `data` (`kind`: "ooxml", "ole" or "pdf"): a dict of what they found, or
+    """The readers' verdict on `data` (`kind`: "ooxml", "ole", "pdf" or "image"): a dict of what they found, or
     {"error": "complex"} when the reading ran out of time or memory, {"error": "unreadable"} when it does not open.
     Everything that opens the file is done here, the container's own structure included: an Office package's
     {"damage": …} (office_macros.zip_damage), an OLE file's {"kind": …} (Word or Excel, or "" for neither)."""
@@ -57,6 +57,12 @@ def _verdict(kind: str, data: bytes) -> dict:
                 return {"kind": ""}
             runs = "macro" if office_macros.ole_has_macros(upload) else office_macros.ole_runs(upload)
             return {"kind": ole_kind, "runs": runs}
+        if kind == "image":
+            from PIL import Image
+
+            with Image.open(io.BytesIO(data)) as image:
+                image.verify()  # its chunks or markers walked (28th probe: 800 000 empty PNG chunks took 7 s)
+            return {"image": True}
         return {"active": pdf_actions.active_content(data)}
     except office_macros.TooComplex:
         return TOO_COMPLEX

@@ -10,7 +10,6 @@ from contextlib import contextmanager
 import filetype
 from django import forms
 from django.conf import settings
-from PIL import Image
 
 from binhson_plan.number_format import too_large
 from reports.editing.bounded import inspect
@@ -252,12 +251,12 @@ def _check_content(upload, name) -> tuple[str, dict]:
             f"Tệp “{name}” không phải PDF, ảnh (JPEG, PNG) hay văn bản Office: không nhận loại tệp này."
         )
     if kind.startswith("image/"):
-        try:
-            Image.open(upload).verify()
-        except Exception:  # unreadable, truncated, or a decompression bomb
-            raise forms.ValidationError(f"Tệp “{name}” bị hỏng hoặc không đọc được (ảnh không đọc được).") from None
-        finally:
-            upload.seek(0)
+        verdict = _read("image", upload, name)  # unreadable, truncated, a decompression bomb: refused
+        if verdict.get("error") == "complex":
+            raise forms.ValidationError(_complex_message(name))
+        if verdict.get("error"):
+            raise forms.ValidationError(f"Tệp “{name}” bị hỏng hoặc không đọc được (ảnh không đọc được).")
+        verdict = {}
     if kind == "application/pdf":
         upload.seek(max(0, upload.size - 2048))
         complete = b"%%EOF" in upload.read()
