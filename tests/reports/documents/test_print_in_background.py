@@ -113,3 +113,20 @@ def test_a_print_the_job_cannot_draw_in_time_is_refused_with_a_word_on_reload(
     assert refused.status_code == 413 and "Báo cáo quá dài để in trên cổng" in page
     assert "chưa dàn trang xong sau 15 giây" in page and "Hãy tải tệp Excel của báo cáo" in page
     assert len(drawn) == 1  # not queued nor drawn again
+
+
+def test_a_print_with_a_word_longer_than_a_line_is_drawn_in_the_background(
+    client, cast, report, drawn, settings, django_capture_on_commit_callbacks
+):
+    """The 28th probe: one field of 20 000 characters without a space counted 223 lines, under the threshold, and its
+    drawing in the request took 9 s (a word longer than a line is broken by trying its characters): such a word
+    counts LONG_WORD_COST times its lines, so the print goes to the queue."""
+    from tests.reports.helpers import ReportPage
+
+    client.force_login(cast["canbo.ldtbxh"])
+    code = report.task_entries.filter(role="lead").order_by("section__position").first().section.code
+    saved = client.post(f"/bao-cao/{report.pk}/", ReportPage(report).lead(code, results="x" * 20_000).data())
+    assert saved.status_code == 302
+    with django_capture_on_commit_callbacks() as queued:
+        response = print_of(client, report)
+    assert response.status_code == 202 and drawn == [] and len(queued) == 1

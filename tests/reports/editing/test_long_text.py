@@ -14,7 +14,7 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings as django_settings
 from django.utils import timezone
 
-from binhson_plan.longtext import LINE_LIMIT, QUOTE_LIMIT, laid_out_lines
+from binhson_plan.longtext import LINE_LIMIT, LONG_WORD_COST, QUOTE_LIMIT, laid_out_lines
 from reports.consolidated import build
 from reports.consolidated.build import build_consolidated_report
 from reports.consolidated.jobs import build_consolidated_report_job, requeue_stalled
@@ -195,8 +195,9 @@ def test_a_print_not_drawn_in_time_is_stopped_refused_with_a_word_and_not_tried_
     assert client.get(f"/bao-cao/{report.pk}/in/").status_code == 200 and len(drawn) == 2
 
 
-def test_a_word_longer_than_the_line_wraps_inside_the_page(client, cast, report):
+def test_a_word_longer_than_the_line_wraps_inside_the_page(client, cast, report, settings):
     """The fifth probe: 19 990 × "x" ran off the page's edge on one line. It wraps: some 220 lines, five pages."""
+    settings.PRINT_INLINE_MAX_LINES = 10**6  # drawn here, as the job would (such a word is sent to the job)
     report.difficulties = "x" * 19_990
     report.save()
     client.force_login(cast["canbo.ldtbxh"])
@@ -208,13 +209,16 @@ def test_a_word_longer_than_the_line_wraps_inside_the_page(client, cast, report)
 
 def test_laid_out_lines_count_short_lines_and_long_paragraphs_alike():
     short = "<body><p>" + "<br>".join(["a"] * 300) + "</p></body>"
-    long = f"<body><p>{'x' * 90 * 300}</p><table><tr><td>1</td><td>2</td></tr></table></body>"
+    long = f"<body><p>{'xxxxxxxx ' * 10 * 300}</p><table><tr><td>1</td><td>2</td></tr></table></body>"
+    word = f"<body><p>{'x' * 90 * 300}</p></body>"
     assert laid_out_lines(short) == 300
     assert laid_out_lines(long) == 300 + 2  # 300 lines of a paragraph, one a cell
+    assert laid_out_lines(word) == 300 * LONG_WORD_COST  # a word longer than a line: costly to break (28th probe)
     assert laid_out_lines("<head><style>p { margin: 0 }</style></head><body><p>&lt;b&gt;</p></body>") == 1
 
 
-def test_characters_no_font_has_are_logged_once_a_print_not_once_each(client, cast, report, caplog):
+def test_characters_no_font_has_are_logged_once_a_print_not_once_each(client, cast, report, caplog, settings):
+    settings.PRINT_INLINE_MAX_LINES = 10**6  # one word of 3 001 characters: drawn here, as the job would
     report.difficulties = "\U000f0000" * 3000 + "\U000f0001"  # private-use characters: no font has them
     report.save()
     client.force_login(cast["canbo.ldtbxh"])
