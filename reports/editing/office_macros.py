@@ -122,6 +122,15 @@ OLE_MACRO_STORAGES = {"macros", "_vba_project_cur", "_vba_project", "vba"}
 # a supporting link (SupBook): the workbook itself (0x0401 in place of a length), add-in functions (0x3A01), an
 # unused one (a path of one space), or else another workbook's path, or with no sheets a DDE or OLE link.
 BOUNDSHEET, FILEPASS, SUPBOOK = 0x0085, 0x002F, 0x01AE
+# What else of a workbook reaches out (28th probe: accepted in an .xls, refused in an .xlsx): a defined or external
+# name of a function that fetches (WEBSERVICE… is called through one), a cell's hyperlink record, and formulas (a
+# cell's, a shared or an array one) calling HYPERLINK (function 359, by a ptgFuncVar token of any class).
+NAME_RECORDS, HLINK, FORMULA_RECORDS = {0x0018, 0x0023}, 0x01B8, {0x0006, 0x04BC, 0x0221}
+HYPERLINK_TOKEN = re.compile(rb"[\x22\x42\x62][\x01\x02]\x67\x01")
+FETCHING_NAME = re.compile(
+    r"\b(_xlfn\.)?(WEBSERVICE|RTD|CALL|REGISTER|REGISTER\.ID|EXEC|IMPORT(XML|DATA|HTML|FEED|RANGE))\b", re.IGNORECASE
+)
+LEAVING = re.compile(r"\\\\|//|file:", re.IGNORECASE)  # a share, a host, a file address
 CODE_SHEETS = {0x01, 0x06}
 # Word 97–2003's FIB: its flags (the table stream is 1Table, the document is encrypted) and where it says the piece
 # table (Clx) lies in the table stream.
@@ -449,6 +458,8 @@ def _workbook_runs(stream: bytes) -> str:
             return "encrypted"
         if kind == BOUNDSHEET and length >= 6 and stream[offset + 9] in CODE_SHEETS:
             return "macro"
+        if kind in NAME_RECORDS | FORMULA_RECORDS or kind == HLINK:
+            found = found or _record_reaches_out(kind, stream[offset + 4 : offset + 4 + length])
         if kind == SUPBOOK and length >= 4:
             sheets, size = struct.unpack_from("<HH", stream, offset + 4)
             path = stream[offset + 8 : offset + 4 + length]
@@ -458,6 +469,21 @@ def _workbook_runs(stream: bytes) -> str:
                 found = found or ("dde" if dde else "fetch")
         offset += 4 + length
     return found
+
+
+def _record_reaches_out(kind: int, body: bytes) -> str:
+    """ "fetch" for a workbook record that fetches from outside: a name of a fetching function, a hyperlink record or a
+    HYPERLINK formula whose address is a share, a host or a file (a web or mail address passes, as in an .xlsx)."""
+    texts = (body.decode("latin-1"), body.decode("utf-16-le", "replace"), body[1:].decode("utf-16-le", "replace"))
+    if kind in NAME_RECORDS:
+        leaves = any(FETCHING_NAME.search(text) for text in texts)
+    elif kind == HLINK:
+        leaves = any(LEAVING.search(text.replace("http://", "").replace("https://", "")) for text in texts)
+    else:
+        leaves = bool(HYPERLINK_TOKEN.search(body)) and any(
+            LEAVING.search(re.sub(r"(?i)https?://", "", text)) for text in texts
+        )
+    return "fetch" if leaves else ""
 
 
 def _word_texts(ole, streams, document: bytes) -> list[str]:

@@ -113,6 +113,7 @@ def upload(client, report, name, content, code="III.3.b.3"):
         ("lo.doc", (SAVED / "libreoffice.doc").read_bytes(), "application/msword"),
         ("lo.xls", (SAVED / "libreoffice.xls").read_bytes(), "application/vnd.ms-excel"),
         ("lo-cong-thuc.xls", (SAVED / "libreoffice-cross-sheet.xls").read_bytes(), "application/vnd.ms-excel"),
+        ("lo-lien-ket-web.xls", (SAVED / "libreoffice-web-links.xls").read_bytes(), "application/vnd.ms-excel"),
         (
             "lo.docx",
             (SAVED / "libreoffice.docx").read_bytes(),
@@ -869,6 +870,10 @@ OLD_FORMATS = [
     ("lien-ket.xls", ole_file({("Workbook",): biff(supbook(1, "\\\\evil.example\\s\\a.xls"))}), FETCH_REFUSED),
     ("dde.xls", ole_file({("Workbook",): biff(supbook(0, "cmd\x03/c calc"))}), DDE_REFUSED),
     ("lo-lien-ket.xls", (SAVED / "libreoffice-external-link.xls").read_bytes(), FETCH_REFUSED),
+    # the 28th probe: WEBSERVICE, a HYPERLINK formula and a cell's link to a share or a file (accepted in an .xls,
+    # refused in an .xlsx)
+    ("lay-ve.xls", (SAVED / "libreoffice-fetching.xls").read_bytes(), FETCH_REFUSED),
+    ("chia-se.xls", (SAVED / "libreoffice-share-link.xls").read_bytes(), FETCH_REFUSED),
     # objects embedded in the file, opened by a double-click on their icon: a packaged program in a document, an
     # Equation Editor object, a document inside a workbook
     (
