@@ -51,6 +51,8 @@ ACTIVE = {
     "OnInstantiate",  # a 3D annotation's script
     "Rendition",  # a media action, which may carry a script of its own (/JS: 25th probe)
     "Movie",  # a movie annotation or action, its file anywhere, on a share too (26th probe)
+    "EF",  # a file specification's embedded file, however the rest of it is written (28th probe: /AF, no /Type)
+    "AF",  # PDF 2.0's associated files
 }
 # A link a reader follows when it is clicked, as in Office files: a web page or an e-mail address (26th probe: a
 # URI action to file://, or to \\host\share, opened when the file opens).

@@ -987,7 +987,9 @@ def pdf_with(objects: str, root: str = "") -> bytes:
     ).encode()
 
 
-def qpdf_pdf(open_action: dict | None = None, annotation: dict | None = None, threads: bool = False) -> bytes:
+def qpdf_pdf(
+    open_action: dict | None = None, annotation: dict | None = None, threads: bool = False, associated: bytes = b""
+) -> bytes:
     """A one-page PDF written by qpdf (pikepdf): with `open_action` run when it opens, `annotation` on its page, or an
     article thread of its own page (names as "/Name", strings as Python's)."""
     import pikepdf
@@ -1011,6 +1013,11 @@ def qpdf_pdf(open_action: dict | None = None, annotation: dict | None = None, th
             thread = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Thread, F=bead))
             bead.T, bead.N, bead.V = thread, bead, bead
             pdf.Root.Threads = pikepdf.Array([thread])
+        if associated:
+            stream = pdf.make_stream(associated)
+            spec = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Filespec, F=pikepdf.String("a.exe")))
+            spec.EF = pikepdf.Dictionary(F=stream)
+            pdf.Root.AF = pikepdf.Array([spec])
         out = io.BytesIO()
         pdf.save(out)
     return out.getvalue()
@@ -1325,6 +1332,8 @@ ACTIVE_PDFS = [
     ("phim.pdf", qpdf_pdf(annotation={"/Subtype": "/Movie", "/Movie": {"/F": "\\\\evil\\m.avi"}}), PDF_REFUSED),
     ("tep.pdf", qpdf_pdf({"/S": "/URI", "/URI": "file://evil/s/x.hta"}), PDF_REFUSED),
     ("lenh.pdf", qpdf_pdf({"/S": "/URI", "/URI": "ms-msdt:/id PCWDiagnostic"}), PDF_REFUSED),
+    # the 28th probe: a program as a PDF 2.0 associated file, its stream not typed, no list of embedded files
+    ("kem-theo.pdf", qpdf_pdf(associated=b"MZ\x90\x00"), PDF_REFUSED),
 ]
 
 
