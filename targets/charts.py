@@ -178,11 +178,10 @@ def target_chart(
     )  # fmt: skip
 
 
-def chart_legend(target, lines: frozenset[str]) -> str:
+def chart_legend(target, lines: frozenset[str], goal: str) -> str:
     """The words under the target page's chart, naming only the lines `target_chart` drew (a passed milestone's
-    chart has no projection, a chart without a goal no circle): "Đường liền: số liệu (%); đường gạch: …"."""
-    from targets.templatetags.plan_format import target_value
-
+    chart has no projection, a chart without a goal no circle): "Đường liền: số liệu (%); đường gạch: …". `goal`: the
+    milestone as a short phrase (plan_format.target_value)."""
     said = []
     if "values" in lines:
         if target.kind == "relative":
@@ -194,7 +193,7 @@ def chart_legend(target, lines: frozenset[str]) -> str:
     if "required" in lines:
         pace = ""
         if target.kind == "annual_change":
-            pace = f" (mức {'giảm' if target.direction == 'lower' else 'tăng'} {target_value(target)})"
+            pace = f" (mức {'giảm' if target.direction == 'lower' else 'tăng'} {goal})"
         said.append(f"đường gạch: lộ trình cần đạt{pace}")
     if "projection" in lines:
         said.append("đường chấm: ước theo nhịp hiện nay")

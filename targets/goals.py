@@ -5,6 +5,11 @@ from dataclasses import dataclass, field
 
 ON_TRACK, ACCELERATE, LIMITED = 0.95, 0.60, 0.0
 
+# The value a target's status was judged on: a passed milestone's year, not the latest, so never headed "mới nhất"
+# (browser pass 27: "2025: 30,2" under "Số liệu mới nhất đến năm 2026" beside 2026 = 33,5): the consolidated
+# report's and the dashboard's heading.
+JUDGED = "Số liệu dùng để đánh giá"
+JUDGED_YEAR = "Năm của số liệu dùng để đánh giá"
 # One word for a reached milestone, "Đạt": a milestone judged at its year ("met", final) and an open one
 # already reached ahead of its year ("achieved") read the same; the sentence says which. Lists that filter or
 # count by status (the dashboard) show them as one, under "met" (REACHED).

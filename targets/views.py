@@ -34,6 +34,7 @@ from targets.status import (  # current_year: also imported from here by reports
     references,
     reported_statuses,
 )
+from targets.templatetags.plan_format import target_value
 from tasks.models import Plan, ReportIssuer
 from tasks.visibility import check_sees
 
@@ -111,7 +112,7 @@ def target_figures(target, year) -> dict:
         "by_year": by_year,
         "by_year_overrides": {y: pick_override(overrides, y, target.horizon, p.final) for y, p in by_year},
         "chart": chart,
-        "chart_legend": chart_legend(target, lines),  # the lines the chart drew, only those
+        "chart_legend": chart_legend(target, lines, target_value(target)),  # the lines the chart drew, only those
         "estimates": estimates,  # the years whose value is an estimate: "(ước)" wherever such a value shows
     }
 

@@ -5,11 +5,7 @@ import re
 from dataclasses import dataclass
 
 from binhson_plan.number_format import vn_number
-
-# the value the status was judged on: a passed milestone's year, not the latest (gathering._targets), so never
-# headed "mới nhất" (browser pass 27: "2025: 30,2" under "Số liệu mới nhất đến năm 2026" beside 2026 = 33,5)
-JUDGED = "Số liệu dùng để đánh giá"
-JUDGED_YEAR = "Năm của số liệu dùng để đánh giá"
+from targets.goals import JUDGED, JUDGED_YEAR  # noqa: F401 (the body's and the workbook's wording)
 
 
 def money(amount) -> str:

@@ -3,9 +3,8 @@ consolidated report's workbook uses the same frames and labels."""
 
 import pandas as pd
 
-from reports.consolidated.wording import JUDGED, JUDGED_YEAR
 from reports.dashboard.queries import is_approved, unapproved_text
-from targets.goals import STATUS_LABELS
+from targets.goals import JUDGED, JUDGED_YEAR, STATUS_LABELS
 from targets.templatetags.plan_format import target_goal
 from tasks.models import PLAN_REVIEWING_BODY
 
