@@ -47,8 +47,8 @@ def files(client, cast, eager_jobs, capture):
         client.force_login(cast["vanphong"])
         with capture(execute=True):
             client.post(f"/ke-hoach/{SLUG}/tong-hop/", COVER)
-    report = ConsolidatedReport.objects.get()
-    return {kind: client.get(f"/tong-hop/{report.pk}/tep/{kind}/") for kind in ("pdf", "docx", "xlsx")}
+        report = ConsolidatedReport.objects.get()
+        return {kind: client.get(f"/tong-hop/{report.pk}/tep/{kind}/") for kind in ("pdf", "docx", "xlsx")}
 
 
 def test_the_value_column_says_it_is_the_judged_value_with_its_year(
