@@ -386,6 +386,10 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 # A broker that is down is reported within seconds, not after the default minutes of retrying.
 CELERY_BROKER_CONNECTION_TIMEOUT = 3
+# A worker that lost Redis tries again for as long as it takes (every 2 s, then every 30 s at most), instead of
+# giving up and exiting after Celery's default 100 tries (about 45 minutes): a long outage outside docker-compose,
+# where nothing would start it again, must not leave the reports unbuilt once Redis is back.
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 # The reporting season, when the draft consolidated report is rebuilt every night (dd/mm).
 REPORT_SEASON_START = os.environ.get("REPORT_SEASON_START", "15/11")
 REPORT_SEASON_END = os.environ.get("REPORT_SEASON_END", "31/12")
