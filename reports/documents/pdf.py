@@ -37,13 +37,18 @@ def agency_heading(agency, issuer, plan) -> tuple[str, str, bool]:
     """The two header lines of an agency's own report (Decree 30), and whether the first is its governing body
     (printed plain) rather than the first half of its own name (bold).
     A commune's people's committee stands alone ("ỦY BAN NHÂN DÂN" / "XÃ …"); a provincial department sits under
-    the province's committee; an office or centre under the body that holds the plan in the year (the district's
-    committee, or after a reform its successor); a Party, mass, armed or banking body, whose governing body the
-    plan does not name, under none."""
+    the province's committee ("UBND TỈNH QUẢNG NGÃI" / "SỞ Y TẾ"); an office or centre under the body that holds
+    the plan in the year (the district's committee, or after a reform its successor); a Party, mass, armed or
+    banking body, whose governing body the plan does not name, under none."""
     if agency.kind == AgencyKind.COMMUNE:
         return (*issuer_lines(agency.name), False)
     if agency.kind == AgencyKind.PROVINCIAL:
-        return _short_committee(plan.reports_to), agency.name.upper(), True
+        governing = _short_committee(plan.reports_to)
+        # a department of the province named on the line above drops its province ("SỞ Y TẾ", not "SỞ Y TẾ TỈNH
+        # QUẢNG NGÃI" wrapped over three lines), as the consolidated report's heading does (body_heading)
+        department = DEPARTMENT.match(agency.name)
+        own = department[1] if department and governing.endswith(department[2].upper()) else agency.name
+        return governing, own.upper(), True
     if agency.kind in (AgencyKind.DISTRICT_OFFICE, AgencyKind.SPECIALISED_OFFICE, AgencyKind.CENTRE):
         return _short_committee(issuer.issuing_body), agency.name.upper(), True
     return "", agency.name.upper(), False

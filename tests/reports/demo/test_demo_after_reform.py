@@ -163,6 +163,20 @@ def test_bình_sơns_2026_report_is_issued_by_the_sở(seeded, client, db, eager
     assert "Ủy ban nhân dân xã Bình Minh" in text and "Văn phòng huyện" not in text
 
 
+def test_a_departments_own_report_is_headed_under_the_provinces_committee(seeded, client, db):
+    """Decree 30: "UBND TỈNH QUẢNG NGÃI" / "SỞ NÔNG NGHIỆP VÀ MÔI TRƯỜNG"; the department's name repeated its province
+    ("… MÔI TRƯỜNG TỈNH QUẢNG NGÃI"), and the heading's narrow column wrapped it over three lines."""
+    report = AgencyReport.objects.get(cycle__plan__slug=BINH_SON, cycle__year=2026, agency__code="SNNMT")
+    with on(DAY):
+        client.force_login(user("canbo.nnptnt"))
+        response = client.get(f"/ke-hoach/{BINH_SON}/bao-cao/{report.pk}/in/")
+    assert response.status_code == 200
+    pdf = b"".join(response.streaming_content) if response.streaming else response.content
+    text = " ".join(subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+                    .split())  # fmt: skip
+    assert text.startswith("UBND TỈNH QUẢNG NGÃI SỞ NÔNG NGHIỆP VÀ MÔI TRƯỜNG CỘNG HÒA"), text[:90]
+
+
 def test_the_2025_season_reads_as_its_successors_reported_it(seeded, client, db):
     """The year 2025 was entered (as the demo seeds it) after the reform was recorded, by the successors: its
     dashboard showed "20 đã duyệt" above task rows all "Chưa báo cáo" under the ended district bodies, since a closed
