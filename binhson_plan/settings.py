@@ -271,6 +271,10 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 
 # Evidence files attached to reports: size limit, and uploads kept in memory up to this size.
 EVIDENCE_MAX_BYTES = int(os.environ.get("EVIDENCE_MAX_BYTES", str(10 * 1024 * 1024)))
+# What one report may hold (reports/editing/quota.py): all its files together, and files on one task. The disk then
+# needs at most (reports of a year) × REPORT_EVIDENCE_MAX_BYTES a year, however an account uploads.
+REPORT_EVIDENCE_MAX_BYTES = int(os.environ.get("REPORT_EVIDENCE_MAX_BYTES", str(200 * 1024 * 1024)))
+EVIDENCE_MAX_FILES_PER_TASK = int(os.environ.get("EVIDENCE_MAX_FILES_PER_TASK", "20"))
 # What reading an uploaded file's insides may take (reports/editing/bounded.py): CPU seconds and memory of the process
 # that reads it; past either the file is refused as too complex, and the server's worker is never held longer.
 EVIDENCE_CHECK_CPU_SECONDS = int(os.environ.get("EVIDENCE_CHECK_CPU_SECONDS", "3"))

@@ -119,10 +119,18 @@ class LeadEntryForm(forms.ModelForm):
                 )
         return cleaned
 
+    room = None  # the report's EvidenceRoom, shared by the save's task forms (saving.build_forms)
+
     def clean_new_evidence(self):
         upload = self.cleaned_data.get("new_evidence")
         if upload:
+            if self.room is not None:
+                self.room.check(
+                    upload, self.instance
+                )  # before the checks of its content: a file with no room is not read
             self.evidence_type, upload.name = check_evidence_file(upload)  # the name cleaned, its extension checked
+            if self.room is not None:
+                self.room.take(upload)
         return upload
 
 

@@ -13,6 +13,7 @@ from reports.editing.forms import (
     ReportForm,
     TargetEntryFormSet,
 )
+from reports.editing.quota import EvidenceRoom
 from reports.models import Evidence, Proposal
 from targets.status import indicator_groups_and_codes
 from tasks.models import Role
@@ -42,6 +43,9 @@ def build_forms(report, data=None, files=None):
     }
     # A posted row id that is not one of this report's rows leaves a form without its target: _tampered
     # refuses the whole post, so such a form only needs to get that far.
+    room = EvidenceRoom(report)
+    for form in forms["leads"]:
+        form.room = room
     targets = [form.instance.target for form in forms["targets"] if form.instance.target_id]
     facts = entry_facts(report, targets, kept=True)  # the page's and its save's: recorded figures cached
     shared = SharedMilestones(targets)
