@@ -136,3 +136,23 @@ def test_docker_compose_refuses_to_start_without_a_database_password(tmp_path):
         url = config["services"][name]["environment"]["DATABASE_URL"]
         assert url == "postgres://binhson:s3cret-from-env@db:5432/binhson", (name, url)
     assert "binhson:binhson" not in result.stdout and "POSTGRES_PASSWORD: binhson" not in result.stdout
+
+
+def test_the_image_is_built_without_the_secrets_beside_the_code(tmp_path):
+    """Probe 29: the Dockerfile copies the whole folder (`COPY . .`) and .dockerignore let `.env` (SECRET_KEY, the
+    database password, S3 and backup keys) into the image. The build context is worked out here as docker-compose
+    itself does (docker SDK's `exclude_paths`, from the Debian package docker-compose that `make test` installs)."""
+    for name in (".env", ".env.production", "backups/binhson-2026-12-06.tar.gz.enc", "db.sqlite3", "media/a.pdf",
+                 ".env.example", "manage.py", "deploy/nginx.conf"):  # fmt: skip
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("x")
+    shutil.copy(ROOT / ".dockerignore", tmp_path)
+    listed = subprocess.run(
+        ["/usr/bin/python3", "-c", "import sys, docker.utils.build as b; "
+         "print('\\n'.join(sorted(b.exclude_paths(sys.argv[1], open(sys.argv[2]).read().splitlines()))))",
+         str(tmp_path), str(tmp_path / ".dockerignore")],
+        capture_output=True, text=True, check=True,
+    ).stdout.split()  # fmt: skip
+    assert {".env.example", "manage.py", "deploy/nginx.conf"} <= set(listed)
+    assert not {".env", ".env.production", "db.sqlite3", "media/a.pdf"} & set(listed)
+    assert not [name for name in listed if name.startswith("backups")]
