@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from agencies.models import (
     Agency,
+    KnownDevice,
     LoginLockout,
     Membership,
     MembershipMove,
@@ -103,6 +104,7 @@ def unlock_account(username: str) -> tuple[int, int]:
     each were deleted. A lock of an address itself, for every account, stays: it is that address's."""
     attempts, _ = AccessAttempt.objects.filter(username=username).delete()
     guesses, _ = AccessFailureLog.objects.filter(username=username).delete()
+    KnownDevice.objects.filter(username=username).update(failures=0, failed_at=None)  # its browsers' own locks
     return attempts, guesses
 
 
@@ -177,9 +179,29 @@ class LoginLockoutAdmin(admin.ModelAdmin):
     def unlock(self, request, queryset):
         names = sorted({a.username or a.ip_address or "" for a in queryset})
         # the hourly budget of guesses from new addresses (agencies.throttling) renews for these accounts too
-        AccessFailureLog.objects.filter(username__in={a.username for a in queryset if a.username}).delete()
+        names_typed = {a.username for a in queryset if a.username}
+        AccessFailureLog.objects.filter(username__in=names_typed).delete()
+        KnownDevice.objects.filter(username__in=names_typed).update(failures=0, failed_at=None)
         count, _ = queryset.delete()
         self.message_user(request, f"Đã mở khóa: {', '.join(names)} ({count} bản ghi).")
+
+
+@admin.register(KnownDevice)
+class KnownDeviceAdmin(admin.ModelAdmin):
+    """The browsers each account signed in from (agencies.devices). Deleting a row makes that browser a stranger to
+    the account again (a lost or shared PC); "Mở khóa theo tên đăng nhập" clears their wrong passwords."""
+
+    list_display = ["username", "signed_in_at", "failures", "failed_at"]
+    search_fields = ["username"]
+    ordering = ["username", "-signed_in_at"]
+    fields = ["username", "signed_in_at", "failures", "failed_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 class _CheckedTogether(BaseInlineFormSet):

@@ -242,3 +242,24 @@ class MembershipMove(models.Model):
 
     def __str__(self):
         return f"{self.user}: {self.from_agency.short_name} → {self.to_agency.short_name}"
+
+
+class KnownDevice(models.Model):
+    """A browser an account signed in from (agencies/throttling.py, README "Logins and sessions"): the browser keeps
+    the key in a signed cookie; its owner's sign-ins from it are judged on this row's own count of wrong passwords,
+    not on the locks of the address it shares with an office, so a colleague behind the same address cannot lock
+    her out of her own machine."""
+
+    key = models.CharField("mã trình duyệt", max_length=43, db_index=True)
+    username = models.CharField("tên đăng nhập", max_length=150)
+    signed_in_at = models.DateTimeField("đăng nhập lần cuối lúc", default=timezone.now)
+    failures = models.PositiveIntegerField("số lần sai liên tiếp", default=0)
+    failed_at = models.DateTimeField("sai lần cuối lúc", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "trình duyệt đã đăng nhập"
+        verbose_name_plural = "trình duyệt đã đăng nhập"
+        constraints = [models.UniqueConstraint(fields=["key", "username"], name="one_known_device_per_account")]
+
+    def __str__(self):
+        return f"{self.username} ({self.signed_in_at:%d/%m/%Y})"

@@ -23,6 +23,8 @@ from django.shortcuts import render
 from django.utils import timezone
 from ipware.ip import get_client_ip
 
+from agencies import devices
+
 
 def _is_trusted_proxy(address: str) -> bool:
     """Whether `address` is one of TRUSTED_PROXIES: an address, a network, or a host name looked up now
@@ -152,6 +154,9 @@ class LoginThrottle(AxesDatabaseHandler):
         return (settings.AXES_FAILURE_LIMIT if guarded else pair), address, guarded
 
     def get_failures(self, request, credentials=None) -> int:
+        device = devices.known_device(request, get_client_username(request, credentials))
+        if device is not None:  # a browser the account signed in from: its own count alone (agencies.devices)
+            return devices.failures(device)
         account_limit, address_limit = _limits()
         pair, address, _ = self._counts(request, credentials)
         failures = max(pair, address * account_limit // address_limit)
@@ -161,8 +166,12 @@ class LoginThrottle(AxesDatabaseHandler):
 
     def lockout(self, request, credentials=None) -> tuple[str, datetime.datetime] | None:
         """("account", "guarded", "address" or "budget", when the lock ends) for the lock in force that ends
-        last; None if none."""
+        last; None if none. A browser the account signed in from has its own lock alone ("device")."""
         cool_off, found = get_cool_off(request), None
+        device = devices.known_device(request, get_client_username(request, credentials))
+        if device is not None:
+            locked = devices.failures(device) >= settings.AXES_FAILURE_LIMIT
+            return ("device", device.failed_at + cool_off) if locked else None
         budget_until = _budget_spent_until(request, credentials)
         if budget_until:
             found = ("budget", budget_until)
@@ -177,11 +186,22 @@ class LoginThrottle(AxesDatabaseHandler):
                     found = (kind, until)
         return found
 
+    def user_login_failed(self, sender, credentials: dict, request=None, **kwargs):
+        """A wrong password from a browser the account signed in from counts on that browser too (not while it is
+        locked: as axes does, a refused try does not prolong the lock); axes records it as for any other."""
+        if request is not None and not getattr(request, "axes_locked_out", False):
+            device = devices.known_device(request, get_client_username(request, credentials))
+            if device is not None:
+                devices.count_failure(device)
+        super().user_login_failed(sender, credentials, request, **kwargs)
+
 
 def lockout_message(kind: str, until: datetime.datetime, username: str = "") -> str:
     minutes = max(1, math.ceil((until - timezone.now()).total_seconds() / 60))
     when = timezone.localtime(until)
-    if kind == "account" and username:
+    if kind == "device" and username:
+        who = f"Tài khoản “{username}” đã bị nhập sai mật khẩu quá nhiều lần trên trình duyệt này"
+    elif kind == "account" and username:
         who = f"Tài khoản “{username}” đã bị nhập sai mật khẩu quá nhiều lần từ máy này (địa chỉ mạng này)"
     elif kind == "guarded" and username:
         who = (

@@ -10,6 +10,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
+from agencies.devices import remember
 from agencies.lineage import Lineage
 from agencies.permissions import Role, has_role
 from binhson_plan.number_format import with_unit
@@ -229,6 +230,11 @@ def public_progress(request, slug):
 class LoginWithPublicPages(LoginView):
     """The sign-in page, with the way to each plan's public page beside it: a visitor without an account comes to
     the portal's address and finds the figures anyone may read (a browser pass found no way to them)."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        remember(self.request, response, form.get_user().get_username())  # agencies.devices: a known browser
+        return response
 
     def get_context_data(self, **kwargs):
         plans = Plan.objects.filter(is_active=True).order_by("is_illustrative", "-issued_on")

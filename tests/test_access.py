@@ -45,6 +45,7 @@ ADMIN = [
     "/quan-tri/targets/indicator/",
     "/quan-tri/tasks/section/",
     "/quan-tri/agencies/agency/",
+    "/quan-tri/agencies/knowndevice/",
 ]
 
 

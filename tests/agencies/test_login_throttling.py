@@ -380,3 +380,60 @@ def test_the_administrator_unlocks_an_account_by_its_name_when_no_lock_is_left_t
         entry = LogEntry.objects.get(object_id=str(cast["vanphong"].pk), content_type__model="user")
         assert entry.user == cast["quantri"] and "Mở khóa đăng nhập" in entry.get_change_message()
         assert log_in_from(phone, "vanphong", PASSWORD, "198.51.100.50").status_code == 302 and is_logged_in(phone)
+
+
+def test_a_colleague_behind_the_office_address_cannot_lock_the_owner_out_of_her_browser(client, cast):
+    """Probe 29: behind the office's one public address (NAT), anyone there locked `vanphong` out with five wrong
+    passwords, and thirty for made-up names locked every account, for 15 minutes, renewable. The browser she signed
+    in from before carries a device cookie (agencies.devices): her sign-ins from it are judged on its own count."""
+    reviewer = client.__class__()
+    assert log_in(reviewer, "vanphong", PASSWORD).status_code == 302  # her usual browser, in the office
+    assert reviewer.cookies["thiet_bi"]["httponly"] and reviewer.cookies["thiet_bi"]["samesite"] == "Lax"
+    reviewer.post("/dang-xuat/")
+    colleague = client.__class__()
+    for attempt in range(5):  # the account at the office's address
+        log_in(colleague, "vanphong", f"doan-sai-{attempt}")
+    for attempt in range(8):  # and the address itself, for every account
+        log_in(colleague, f"khong-co-ai-{attempt}", "doan-sai")
+    assert log_in(colleague, "vanphong", PASSWORD).status_code == 429  # without her browser: locked
+    assert log_in(client.__class__(), "lanhdao", PASSWORD).status_code == 429  # the office's others too (README)
+    response = log_in(reviewer, "vanphong", PASSWORD)
+    assert response.status_code == 302 and is_logged_in(reviewer)
+    # the cookie is hers: it does not open the address's lock for another account's name typed in her browser
+    reviewer.post("/dang-xuat/")
+    assert log_in(reviewer, "lanhdao", PASSWORD).status_code == 429
+
+
+def test_a_known_browser_is_locked_by_its_own_wrong_passwords(client, cast):
+    assert log_in(client, "canbo.gddt", PASSWORD).status_code == 302
+    client.post("/dang-xuat/")
+    for attempt in range(4):
+        assert log_in(client, "canbo.gddt", f"sai-{attempt}", address=ELSEWHERE).status_code == 200
+    response = log_in(client, "canbo.gddt", "sai-5", address=ELSEWHERE)
+    assert response.status_code == 429
+    response = log_in(client, "canbo.gddt", PASSWORD)  # from any address: the browser is what is counted
+    assert response.status_code == 429 and not is_logged_in(client)
+    assert (
+        "Tài khoản “canbo.gddt” đã bị nhập sai mật khẩu quá nhiều lần trên trình duyệt này" in response.content.decode()
+    )
+    # the administrator's unlock by name clears it
+    admin = client.__class__()
+    admin.force_login(cast["quantri"])
+    admin.post("/quan-tri/agencies/loginlockout/mo-khoa-tai-khoan/", {"username": "canbo.gddt"})
+    assert log_in(client, "canbo.gddt", PASSWORD).status_code == 302 and is_logged_in(client)
+
+
+def test_a_forged_device_cookie_counts_for_nothing(client, cast):
+    from django.core import signing
+
+    from agencies.models import KnownDevice
+
+    assert log_in(client.__class__(), "vanphong", PASSWORD).status_code == 302
+    key = KnownDevice.objects.get(username="vanphong").key
+    stranger = client.__class__()
+    stranger.cookies["thiet_bi"] = key  # the key itself, unsigned
+    for attempt in range(5):
+        log_in(stranger, "vanphong", f"doan-sai-{attempt}")
+    assert log_in(stranger, "vanphong", PASSWORD).status_code == 429
+    stranger.cookies["thiet_bi"] = signing.get_cookie_signer(salt="thiet_bi" + "other").sign(key)  # wrong salt
+    assert log_in(stranger, "vanphong", PASSWORD).status_code == 429
