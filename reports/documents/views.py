@@ -123,7 +123,11 @@ def report_pdf(request, pk, slug=None):
             if not mine:
                 return busy_page(request, report, PRINT_BUSY_ACCOUNT, 429)
             with a_print_slot() as slot:
-                if not slot:
+                if not slot and not draw_print_job.app.conf.task_always_eager:
+                    # every slot taken by other accounts' prints (the season's last morning: probe 29 saw 9 of 13 at
+                    # once refused): a worker draws it, the page reloads itself until it is there
+                    return _drawn_in_the_background(request, report, key, html)
+                if not slot:  # no worker (`make run`): drawing it here would pass the limit
                     return busy_page(request, report, PRINT_BUSY_SERVER, 503)
                 drawn = cache_get(key)  # drawn meanwhile by another account's print of the same content
                 if drawn is None:
