@@ -21,7 +21,8 @@ def inspect(kind: str, data: bytes, cpu_seconds: int, memory_mb: int) -> dict:
     """The readers' verdict on `data` (`kind`: "ooxml", "ole", "pdf" or "image"): a dict of what they found, or
     {"error": "complex"} when the reading ran out of time or memory, {"error": "unreadable"} when it does not open.
     Everything that opens the file is done here, the container's own structure included: an Office package's
-    {"damage": …} (office_macros.zip_damage), an OLE file's {"kind": …} (Word or Excel, or "" for neither)."""
+    {"damage": …} (office_macros.zip_damage), an OLE file's {"kind": …} (Word or Excel, or "" for neither); an Office
+    package's {"imports": …} when it brings in another file's content (office_macros.ooxml_imports), read first."""
     command = [sys.executable, "-I", str(Path(__file__)), kind, str(cpu_seconds), str(memory_mb)]
     try:
         # wall time too: CPU time stops nothing while the machine is busy with others
@@ -49,6 +50,8 @@ def _verdict(kind: str, data: bytes) -> dict:
             with zipfile.ZipFile(io.BytesIO(data)) as archive:
                 if damage := office_macros.zip_damage(archive):
                     return {"damage": damage}
+                if imports := office_macros.ooxml_imports(archive, budget):  # another file's content (29th probe)
+                    return {"imports": imports, "part": "", "outside": ""}
                 part = office_macros.ooxml_code(archive, budget)
                 return {"part": part, "outside": "" if part else office_macros.ooxml_outside(archive, budget)}
         if kind == "ole":

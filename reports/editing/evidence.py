@@ -136,7 +136,8 @@ def _reaching_message(name: str, kind: str) -> str:
 def _code(verdict: dict, kind: str, name: str) -> str:
     """Why the file is refused for what it runs: macros (whatever the file is named, however its parts are
     named or its XML written), ActiveX controls or embedded objects, what it fetches or runs from outside when
-    it opens; "" if it holds none. `verdict`: what the reading in a process of its own found (_read)."""
+    it opens, another file's content it brings in; "" if it holds none. `verdict`: what the reading in a process of
+    its own found (_read)."""
     if not verdict:
         return ""
     if verdict.get("error") == "complex":
@@ -148,6 +149,10 @@ def _code(verdict: dict, kind: str, name: str) -> str:
     if "runs" in verdict:
         return _ole_message(name, verdict["runs"])
     part, outside = verdict["part"], verdict["outside"]
+    if verdict.get("imports") or outside.startswith("import:"):
+        return _imports_message(name, kind)
+    if outside.startswith("code:"):  # a relationship of code declared outside a .rels part: judged as one in it
+        part, outside = outside.partition(": ")[2], ""
     if outside.startswith(("dde:", "fetch:")):
         return _reaching_message(name, outside.partition(":")[0])
     if outside:
@@ -167,6 +172,15 @@ def _code(verdict: dict, kind: str, name: str) -> str:
     if any(word in part.lower() for word in ("macro", "vba", "keymap", "toolbars")):
         return _macro_message(name)
     return _embedded_message(name)
+
+
+def _imports_message(name: str, kind: str) -> str:
+    """Why a Word, Excel or PowerPoint file that brings in another file's content (an altChunk, a Flat OPC package, an
+    MHT, HTML or RTF page: 29th probe) is refused, whatever that content holds."""
+    return (
+        f"Tệp “{name}” nhúng nội dung của một tệp khác (altChunk): không nhận vì nội dung đó có thể mang liên kết "
+        f"hoặc mã ẩn. Hãy mở tệp, lưu lại thành tệp .{EXTENSIONS[kind][0]} thông thường rồi tải lên lại."
+    )
 
 
 def _complex_message(name: str) -> str:

@@ -21,6 +21,13 @@ REGISTER, a HYPERLINK to a share), in a cell, a defined name, a conditional form
 keyword or an address without writing it), a HYPERLINK field to anything but a web or mail address written out or
 a bookmark of the document itself; (sixth probe) a workbook's data connection whatever its part is named.
 
+What brings another file's content into the document when it opens (29th probe): Word's altChunk (a relationship of
+type aFChunk, in any part) or a subdocument, a part of a content type Word imports (MHT, HTML, RTF) or that is such a
+file whatever its type says, and a Flat OPC package (a whole document written as one XML part, its parts and their
+relationships inside it: an altChunk of one brought in a picture on a share, a template and a VBA project that no
+.rels part declared). Evidence is plain documents: such a file is refused whatever the content brought in, and a
+relationship is read wherever it is declared (a Relationship element in any XML part, not only a .rels part).
+
 A package inside the file (Word keeps a chart's figures as a workbook inside the document; an embedded document) is
 read the same way; one inside that is refused. All the XML of a file is read within one budget (READ_LIMIT elements
 and pieces of text), so no upload ties up a server for more than about a second.
@@ -72,6 +79,25 @@ CODE_MARKERS = (
 # Relationship types that bring in code: the same, plus a document template (an attached .dotm, possibly
 # fetched from a server when the file opens).
 CODE_RELATIONSHIPS = CODE_MARKERS + ("attachedtemplate", "/control")
+# Relationship types that bring another file's content into the document: an altChunk, a master document's
+# subdocument.
+IMPORT_RELATIONSHIPS = ("/afchunk", "/subdocument")
+# Content types of what Word imports as an altChunk besides a package: MHT, HTML, RTF.
+IMPORTED_TYPES = re.compile(
+    r"\s*(message/rfc822|multipart/related|text/html|application/xhtml\+xml|application/rtf|text/rtf|text/richtext)",
+    re.IGNORECASE,
+)
+# The root element (or, for HTML, the document type) of an XML part that is another file: a Flat OPC package
+# (pkg:package), an HTML page.
+IMPORTED_ROOTS = {"package", "html"}
+# The first bytes of a part that is not XML but a file Word imports: an RTF text, an MHT page (mail headers with a
+# MIME-Version among them), an HTML page that is no XML.
+IMPORTED_HEAD = re.compile(
+    r"\A\s*(\{\\rtf|<!doctype\s+html|<html\b"
+    r"|([!-9;-~]+[ \t]*:[^\r\n]*\r?\n([ \t][^\r\n]*\r?\n)*)*mime-version[ \t]*:)",
+    re.IGNORECASE,
+)
+HEAD_SIZE = 4096
 SAFE_BIN = re.compile(r"^(word|xl|ppt)/printersettings/printersettings\d+\.bin$", re.IGNORECASE)
 
 # An external hyperlink the reader follows only by clicking it: to a web page or an e-mail address.
@@ -161,6 +187,38 @@ class Budget:
             raise TooComplex("too many elements")
 
 
+def ooxml_imports(archive: zipfile.ZipFile, budget: Budget | None = None, inside: bool = False) -> str:
+    """The first part of the zip that brings another file's content into the document, or "": a content type Word
+    imports (MHT, HTML, RTF), an altChunk's or a subdocument's relationship in a .rels part (in any other part:
+    ooxml_outside), a part that is an MHT, HTML or RTF file or a Flat OPC package whatever its type says; a package
+    inside it read the same way. An XML part is read up to its root element only. Raises Unreadable on broken XML,
+    TooComplex past the budget or for a package inside a package inside the file."""
+    budget = budget or Budget()
+    for member in archive.infolist():
+        name = member.filename
+        if name.lower() == "[content_types].xml":
+            for kind in _attributes(archive, member, {"Default", "Override"}, "ContentType", budget):
+                if IMPORTED_TYPES.match(kind):
+                    return f"{name}: {kind}"
+        elif name.lower().endswith(".rels"):
+            for kind in _attributes(archive, member, {"Relationship"}, "Type", budget):
+                if kind.strip().lower().endswith(IMPORT_RELATIONSHIPS):
+                    return f"{name}: {kind}"
+        elif _looks_like_xml(archive, member):
+            if _root(archive, member, budget) in IMPORTED_ROOTS:
+                return name
+        else:
+            with archive.open(member) as part:
+                head = part.read(HEAD_SIZE)
+            if IMPORTED_HEAD.match(head.removeprefix(b"\xef\xbb\xbf").decode("latin-1")):
+                return name
+            if head.startswith(ZIP_MAGIC):
+                with _package(archive, member, inside) as package:
+                    if found := ooxml_imports(package, budget, inside=True):
+                        return f"{name}: {found}"
+    return ""
+
+
 def ooxml_code(archive: zipfile.ZipFile, budget: Budget | None = None, inside: bool = False) -> str:
     """The first part of the zip that holds or brings in code, or "", a package inside it (a chart's workbook, an
     embedded document: sixth probe) read the same way. Raises Unreadable on broken XML, or on two members of one
@@ -227,24 +285,21 @@ def ooxml_outside(archive: zipfile.ZipFile, budget: Budget | None = None) -> str
     """What the zip fetches or runs from outside when it opens: "link: <part>: <target>" for an external
     relationship other than a web or mail hyperlink, "dde: <part>" for a DDE field, formula or link, "fetch: <part>"
     for a field or formula that fetches a file or an address (INCLUDEPICTURE, WEBSERVICE…) or a workbook's data
-    connection, whatever its part is named (sixth probe); or "", packages inside it read the same way.
+    connection, whatever its part is named (sixth probe); or "", packages inside it read the same way. A relationship
+    is read in whatever XML part declares it (29th probe: a package hidden as XML), and one declared outside a .rels
+    part is judged here for what ooxml_code and ooxml_imports judge in .rels parts too: "code: <part>: <type>" for
+    one that brings in code (or a Flat OPC part of code's content type), "import: <part>: <type>" for an altChunk.
     Raises Unreadable on broken XML, TooComplex past the budget. ooxml_code() has checked the zip first."""
     budget = budget or Budget()
     for member in archive.infolist():
         name = member.filename
         if name.lower().endswith(".rels"):
             for relationship in _elements(archive, member, {"Relationship"}, budget):
-                target = relationship.get("Target", "").strip()
-                external = relationship.get("TargetMode", "").strip().lower() == "external"
-                if not external and not OUTSIDE_TARGET.match(target):
-                    continue
-                hyperlink = relationship.get("Type", "").strip().lower().endswith("/hyperlink")
-                if not (hyperlink and SAFE_LINK.match(target) and "\\" not in target):
-                    return f"link: {name}: {target}"
+                if found := _relationship_found(name, relationship):
+                    return found
         elif _looks_like_xml(archive, member):
-            reaches = _reaches_out(archive, member, budget)
-            if reaches:
-                return f"{reaches}: {name}"
+            if found := _reaches_out(archive, member, budget):
+                return found
         else:
             with archive.open(member) as part:
                 if part.read(len(ZIP_MAGIC)) != ZIP_MAGIC:
@@ -253,6 +308,51 @@ def ooxml_outside(archive: zipfile.ZipFile, budget: Budget | None = None) -> str
                 if found := ooxml_outside(package, budget):
                     kind, _, where = found.partition(": ")
                     return f"{kind}: {name}: {where}"
+    return ""
+
+
+def _relationship_found(name: str, relationship: dict[str, str]) -> str:
+    """What a relationship declared in the part `name` brings in: "import: <part>: <type>" for another file's content,
+    "code: <part>: <type>" for code, "link: <part>: <target>" for an external target other than a web or mail
+    hyperlink; or "". The attributes by their local names."""
+    kind = relationship.get("Type", "").strip()
+    if kind.lower().endswith(IMPORT_RELATIONSHIPS):
+        return f"import: {name}: {kind}"
+    if any(marker in kind.lower() for marker in CODE_RELATIONSHIPS):
+        return f"code: {name}: {kind}"
+    target = relationship.get("Target", "").strip()
+    external = relationship.get("TargetMode", "").strip().lower() == "external"
+    if not external and not OUTSIDE_TARGET.match(target):
+        return ""
+    hyperlink = kind.lower().endswith("/hyperlink")
+    if not (hyperlink and SAFE_LINK.match(target) and "\\" not in target):
+        return f"link: {name}: {target}"
+    return ""
+
+
+class _RootFound(Exception):
+    """The root element of a part, met: the reading stops there."""
+
+
+def _root(archive: zipfile.ZipFile, member, budget: Budget) -> str:
+    """The local name, in lower case, of the part's root element or of its document type (<!DOCTYPE html>), read up
+    to there only: what comes before it (comments, instructions, whitespace) costs no budget but is bounded by the
+    part's size. "" for a part of no element."""
+    budget.spend()
+
+    def found(name, *args):
+        raise _RootFound(name.rpartition(":")[2].lower())
+
+    parser = xml.parsers.expat.ParserCreate()
+    parser.StartElementHandler = found
+    parser.StartDoctypeDeclHandler = found
+    try:
+        with archive.open(member) as part:
+            parser.ParseFile(part)
+    except _RootFound as root:
+        return root.args[0]
+    except xml.parsers.expat.ExpatError as error:
+        raise Unreadable(f"{member.filename}: {error}") from error
     return ""
 
 
@@ -269,10 +369,13 @@ def _looks_like_xml(archive: zipfile.ZipFile, member) -> bool:
 
 
 def _reaches_out(archive: zipfile.ZipFile, member, budget: Budget) -> str:
-    """ "dde" for a DDE field (its instruction joined across runs, nested fields apart) or a DDE formula or link in
-    the part, "fetch" for a field or a formula that fetches a file or an address, or a data connection; or "". Read
-    as a stream: a document part may be larger than XML_PART_LIMIT. A DDE formula or link counts as the instruction
-    "DDE"."""
+    """What the XML part brings in or fetches: a relationship it declares itself as _relationship_found() judges it,
+    "code: <part>: <type>" for a Flat OPC part (pkg:part) of code's content type; "dde: <part>" for a DDE field (its
+    instruction joined across runs, nested fields apart) or a DDE formula or link in the part, "fetch: <part>" for a
+    field or a formula that fetches a file or an address, or a data connection; or "". Read as a stream: a document
+    part may be larger than XML_PART_LIMIT. A DDE formula or link counts as the instruction "DDE"."""
+    name = member.filename
+    declared = []  # what a Relationship element or a Flat OPC part declared in this part brings in
     fields = []  # [the instruction's pieces, whether its result began] of each open complex field, innermost last
     formulas = []  # the text of the open formula element
     fetches = []  # the formulas that fetch
@@ -283,9 +386,14 @@ def _reaches_out(archive: zipfile.ZipFile, member, budget: Budget) -> str:
         budget.spend()
         local = tag.rpartition(":")[2]
         tags.append(local)
-        if local in ("fldSimple", "fldChar"):
+        if local in ("fldSimple", "fldChar", "Relationship", "part"):
             values = {key.rpartition(":")[2]: value for key, value in attributes.items()}
-        if local == "fldSimple":
+        if local == "Relationship":
+            if finding := _relationship_found(name, values):
+                declared.append(finding)
+        elif local == "part" and any(marker in values.get("contentType", "").lower() for marker in CODE_MARKERS):
+            declared.append(f"code: {name}: {values['contentType']}")
+        elif local == "fldSimple":
             found.append(values.get("instr", ""))
         elif local == "fldChar":
             kind = values.get("fldCharType", "")
@@ -324,7 +432,7 @@ def _reaches_out(archive: zipfile.ZipFile, member, budget: Budget) -> str:
             formulas[-1].append(data)
 
     def refuse(*args):
-        raise Unreadable(f"{member.filename}: DTD")
+        raise Unreadable(f"{name}: DTD")
 
     parser = xml.parsers.expat.ParserCreate()  # names by their local part, whatever their prefix: an unbound
     parser.buffer_text = True  # prefix is no reason to miss a field; text in one piece, not a call a line
@@ -338,11 +446,14 @@ def _reaches_out(archive: zipfile.ZipFile, member, budget: Budget) -> str:
             parser.ParseFile(part)
     except xml.parsers.expat.ExpatError as error:
         raise Unreadable(f"{member.filename}: {error}") from error
+    for kind in ("import:", "code:", "link:"):
+        if brought := next((finding for finding in declared if finding.startswith(kind)), ""):
+            return brought
     found += ["".join(pieces) for pieces, _ in fields]  # fields left open too
     if any(DDE_FIELD.search(instruction) for instruction in found):
-        return "dde"
+        return f"dde: {name}"
     fetching = (FETCHING_FIELD.match(i) or HIDDEN_FIELD.match(i) or _hyperlink_leaves(i) for i in found)
-    return "fetch" if fetches or any(fetching) else ""
+    return f"fetch: {name}" if fetches or any(fetching) else ""
 
 
 def _hyperlink_leaves(instruction: str) -> bool:

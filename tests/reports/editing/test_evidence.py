@@ -548,7 +548,12 @@ OUTSIDE = [
         ),
         LINK_REFUSED,
     ),
-    ("altchunk.docx", word(rels=[("aFChunk", "http://evil.example/a.html", EXTERNAL)]), LINK_REFUSED),
+    # an altChunk: refused for what it is, another file's content brought in (29th probe: test_evidence_imports.py)
+    (
+        "altchunk.docx",
+        word(rels=[("aFChunk", "http://evil.example/a.html", EXTERNAL)]),
+        "nhúng nội dung của một tệp khác",
+    ),
     (
         "bang-lien-ket.xlsx",
         package(
