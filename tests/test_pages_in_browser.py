@@ -88,3 +88,20 @@ def test_the_history_panel_is_fetched_when_opened(transactional_db, browser, liv
     assert panel.get_attribute("open") is not None and "Lịch sử thay đổi (" in panel.text
     assert browser.switch_to.active_element.tag_name == "summary"  # focus stays on the panel's heading
     assert browser.execute_script("return window.cspViolations") == []
+
+
+def test_an_empty_required_field_is_named_in_vietnamese_whatever_the_browsers_language(
+    transactional_db, browser, live_server, plan
+):
+    """Browser pass 29: the test's Chromium (English) said "Please fill out this field." on an empty send-back reason;
+    the portal gives its own words, and forgets them once the field is filled."""
+    browser.get(f"{live_server.url}/dang-nhap/")
+    browser.find_element(By.CSS_SELECTOR, "main button[type=submit]").click()
+    username = browser.find_element(By.NAME, "username")
+    assert "/dang-nhap/" in browser.current_url  # not sent
+    assert username.get_attribute("validationMessage") == "Xin điền vào ô này."
+    username.send_keys("vanphong")
+    assert username.get_attribute("validationMessage") == ""
+    password = browser.find_element(By.NAME, "password")
+    browser.find_element(By.CSS_SELECTOR, "main button[type=submit]").click()
+    assert password.get_attribute("validationMessage") == "Xin điền vào ô này."

@@ -196,6 +196,20 @@
     if (invalid && invalid.id) focusField(invalid.id);
   }
 
+  /* The browser's own message for an empty required field is in the browser's language (an English Chromium says
+     "Please fill out this field."): the portal says it in Vietnamese, and forgets it once the field is changed. */
+  document.addEventListener("invalid", function (event) {
+    var field = event.target;
+    if (!field.validity || !field.validity.valueMissing) return;
+    field.setCustomValidity(field.type === "checkbox" ? "Xin đánh dấu vào ô này."
+      : field.tagName === "SELECT" ? "Xin chọn một mục trong danh sách." : "Xin điền vào ô này.");
+  }, true);
+  ["input", "change"].forEach(function (kind) {
+    document.addEventListener(kind, function (event) {
+      if (event.target.setCustomValidity) event.target.setCustomValidity("");
+    }, true);
+  });
+
   document.querySelectorAll("form[data-busy]").forEach(function (form) {
     form.addEventListener("submit", function () {
       var button = form.querySelector("button[type=submit]");
