@@ -8,6 +8,8 @@ settings.PRINT_CONCURRENT_DRAWS drawn at once across all accounts, so that print
 import fcntl
 import hashlib
 import logging
+import os
+import socket
 import tempfile
 import uuid
 from contextlib import contextmanager
@@ -65,9 +67,12 @@ def held(key: str, timeout: int):
     worker die, and only its own holder releases it (on leaving the block, an exception included). While the cache
     server is down, the lock is held on this machine (`held_here`): the limits still bound this machine's workers,
     and nothing fails."""
-    token = uuid.uuid4().hex
+    token = f"{HOST}:{os.getpid()}:{uuid.uuid4().hex}"
     try:
         taken = cache.add(key, token, timeout=timeout)
+        if not taken and _holder_died(cache.get(key)):  # its worker was killed mid-way: taken over at once
+            cache.delete(key)
+            taken = cache.add(key, token, timeout=timeout)
     except Exception:
         logger.warning("Bộ nhớ đệm không phản hồi: khóa %s giữ trên máy này", key, exc_info=True)
         with held_here(key) as ours:
@@ -84,6 +89,26 @@ def held(key: str, timeout: int):
                 cache.delete(key)
             except Exception:  # down meanwhile: the lock lapses by itself after `timeout`
                 logger.warning("Bộ nhớ đệm không phản hồi khi trả khóa %s", key, exc_info=True)
+
+
+HOST = socket.gethostname()
+
+
+def _holder_died(token) -> bool:
+    """Whether the lock's holder was a process of this machine that is no more (a gunicorn worker killed mid-save:
+    probe 29 saw the account's saves with files refused for the lock's whole minute). A holder on another machine,
+    or a process number taken again meanwhile, counts as alive: the lock then lapses after its time."""
+    host, _, rest = str(token or "").partition(":")
+    pid = rest.partition(":")[0]
+    if host != HOST or not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except OSError:  # alive, another user's
+        return False
+    return False
 
 
 @contextmanager

@@ -79,3 +79,40 @@ def test_a_second_save_with_files_of_the_same_account_waits(client, cast, report
         f"/bao-cao/{report.pk}/", data | {page.field("lead", code, "new_evidence"): SimpleUploadedFile("bb.pdf", PDF)}
     )
     assert response.status_code == 302 and Evidence.objects.count() == 1  # the lock released, saved
+
+
+def test_the_lock_of_a_save_whose_worker_was_killed_is_taken_over_at_once(client, cast, report, tmp_path, settings):
+    """Probe 29: after a gunicorn worker was killed (SIGKILL) in a save with a file, the account's saves with files
+    were refused for the lock's whole minute, "another save is being checked". A lock whose holder was a process of
+    this machine that is gone is taken over; a live holder still makes the save wait."""
+    import subprocess
+
+    from django.core.cache import cache
+
+    from binhson_plan import upload_lock
+
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(cast["canbo.ldtbxh"])
+    code = lead_codes(report)[0]
+    page = ReportPage(report).lead(code, results="Nội dung đang gõ")
+    key = f"workbook-upload:{cast['canbo.ldtbxh'].pk}"
+
+    def save():
+        data = page.data() | {page.field("lead", code, "new_evidence"): SimpleUploadedFile("bb.pdf", PDF)}
+        return client.post(f"/bao-cao/{report.pk}/", data)
+
+    alive = subprocess.Popen(["sleep", "30"])
+    try:
+        cache.set(key, f"{upload_lock.HOST}:{alive.pid}:khoa-cua-mot-tien-trinh-con-song", 60)
+        assert save().status_code == 429 and not Evidence.objects.exists()
+    finally:
+        alive.kill()
+        alive.wait()
+    # the same process number, now gone: its lock is stale (a worker killed mid-save)
+    cache.set(key, f"{upload_lock.HOST}:{alive.pid}:khoa-cua-mot-tien-trinh-da-chet", 60)
+    assert save().status_code == 302 and Evidence.objects.count() == 1
+    assert cache.get(key) is None  # released by the save that took it over
+    # a holder on another machine is never judged from here
+    cache.set(key, f"may-khac:{alive.pid}:khoa", 60)
+    assert save().status_code == 429
+    cache.delete(key)
