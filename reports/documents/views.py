@@ -24,6 +24,7 @@ from reports.documents.jobs import (
     draw_into_cache,
     draw_print_job,
     drawing_marker,
+    latest_print,
 )
 from reports.models import SHARED_STATES
 from tasks.models import ReportIssuer
@@ -131,7 +132,7 @@ def report_pdf(request, pk, slug=None):
                     return busy_page(request, report, PRINT_BUSY_SERVER, 503)
                 drawn = cache_get(key)  # drawn meanwhile by another account's print of the same content
                 if drawn is None:
-                    drawn = draw_into_cache(key, html)
+                    drawn = draw_into_cache(key, html, latest_print(report.pk, request.user.pk))
     if drawn == TOO_SLOW:
         return _too_long_to_print(request, report, _too_slow(), retry=True)
     response = HttpResponse(drawn, content_type="application/pdf")
@@ -152,7 +153,8 @@ def _drawn_in_the_background(request, report, key, html):
         if not mine and cache_get(account_marker(user)) != key:  # the account's other long print is on its way
             return busy_page(request, report, PRINT_BUSY_ACCOUNT, 429)
         if cache_add(queued, user, PRINT_QUEUED_SECONDS):
-            if enqueue(draw_print_job, key, html, user)["queued"] is False:  # the broker is down (logged)
+            latest = latest_print(report.pk, user)
+            if enqueue(draw_print_job, key, html, user, latest)["queued"] is False:  # the broker is down (logged)
                 cache_delete(queued)
                 cache_delete(account_marker(user))
                 return busy_page(request, report, PRINT_NOT_QUEUED, 503)

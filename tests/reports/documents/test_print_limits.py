@@ -133,3 +133,25 @@ def test_the_year_s_zip_of_workbooks_is_made_under_the_prints_limits(client, cas
             slot.__exit__(None, None, None)
     response = client.get(url)
     assert response.status_code == 200 and response["Content-Type"] == "application/zip"
+
+
+def test_an_account_printing_changed_content_again_and_again_keeps_one_pdf_in_the_cache(
+    client, cast, report, drawn, monkeypatch
+):
+    """Probe 30: each print of a changed report kept its PDF for a day in Redis (also the job queue): one account
+    changing a character and printing left 45 PDFs in 30 s. The last print of a report for a reader replaces the
+    one before it."""
+    from reports.documents import jobs
+
+    kept = []
+    real = jobs.cache_set
+    monkeypatch.setattr(jobs, "cache_set", lambda key, value, t: (kept.append(key), real(key, value, t)))
+    client.force_login(cast["canbo.ldtbxh"])
+    for number in range(3):
+        report.difficulties = f"Nội dung lần {number}."
+        report.save()
+        assert print_of(client, report).status_code == 200
+    pdfs = [key for key in kept if key.startswith("in-bao-cao:")]
+    assert len(pdfs) == 3 and len(drawn) == 3
+    assert [cache.get(key) is not None for key in pdfs] == [False, False, True]
+    assert print_of(client, report).content.startswith(b"%PDF-") and len(drawn) == 3  # the last, from the cache
