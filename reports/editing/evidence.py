@@ -169,6 +169,11 @@ def _code(verdict: dict, kind: str, name: str) -> str:
             f"Tệp “{name}” là tệp Office có liên kết tới nội dung bên ngoài (một mẫu tài liệu lấy từ nơi khác "
             "mỗi khi mở tệp): không nhận vì nội dung đó có thể chứa mã độc. Lưu lại thành PDF rồi tải lên."
         )
+    if "webextension" in part.lower():
+        return (
+            f"Tệp “{name}” có phần bổ trợ web (Office Add-in) gắn kèm, có thể tự mở khi mở tệp: không nhận vì phần "
+            "bổ trợ chạy mã lấy từ nơi khác. Lưu lại thành tệp không có phần bổ trợ hoặc PDF rồi tải lên."
+        )
     if any(word in part.lower() for word in ("macro", "vba", "keymap", "toolbars")):
         return _macro_message(name)
     return _embedded_message(name)

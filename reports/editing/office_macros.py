@@ -75,6 +75,7 @@ CODE_MARKERS = (
     "oleobject",
     "keymapcustomizations",
     "attachedtoolbars",
+    "webextension",  # an Office web add-in (its task pane may open with the document: probe 30)
 )
 # Relationship types that bring in code: the same, plus a document template (an attached .dotm, possibly
 # fetched from a server when the file opens).
@@ -407,7 +408,7 @@ def _reaches_out(archive: zipfile.ZipFile, member, budget: Budget) -> str:
                 found.append("".join(fields.pop()[0]))
         elif local in LINK_ELEMENTS:
             found.append("DDE")
-        elif local == "connection":  # a workbook's data connection: a web query, a database, a file
+        elif local in ("connection", "webVideoPr"):  # a data connection; an "online video", a web page Word shows
             fetches.append(local)
         elif local in FORMULA_ELEMENTS:
             formulas.append([])
