@@ -16,6 +16,7 @@ from agencies.models import KnownDevice
 COOKIE = "thiet_bi"
 SALT = "agencies.devices"
 KEPT = datetime.timedelta(days=365)
+PER_ACCOUNT = 20  # browsers remembered for one account, the most recently used: a person has a few
 
 
 def _key(request) -> str | None:
@@ -52,9 +53,15 @@ def remember(request, response, username: str) -> None:
     """After a successful sign-in: this browser is known for `username` (its count of wrong passwords cleared), and
     the response gives it the cookie (the same key for every account signed in from it)."""
     key = _key(request) or secrets.token_urlsafe(32)
+    now = timezone.now()
     KnownDevice.objects.update_or_create(
-        key=key, username=username, defaults={"signed_in_at": timezone.now(), "failures": 0, "failed_at": None}
+        key=key, username=username, defaults={"signed_in_at": now, "failures": 0, "failed_at": None}
     )
+    # the table stays small (probe 30: each sign-in from a new browser added a row, without end): browsers not used
+    # for a year, whose cookies have lapsed, and those of the account past its PER_ACCOUNT most recent, are forgotten
+    KnownDevice.objects.filter(signed_in_at__lt=now - KEPT).delete()
+    kept = KnownDevice.objects.filter(username=username).order_by("-signed_in_at", "-pk")
+    KnownDevice.objects.filter(pk__in=list(kept.values_list("pk", flat=True)[PER_ACCOUNT:])).delete()
     response.set_signed_cookie(
         COOKIE, key, salt=SALT, max_age=int(KEPT.total_seconds()), secure=settings.SESSION_COOKIE_SECURE,
         httponly=True, samesite="Lax",

@@ -8,7 +8,7 @@ so a folder with the final name is always whole. A restore checks every checksum
 checks every file it put back.
 
 A backup holds password hashes and every report, so only its owner reads it: the folder is 0700 and its
-files 0600. Live sessions and failed-login records are left out (a stolen backup must not let anyone in
+files 0600. Live sessions, failed-login records and remembered browsers are left out (a stolen backup must not let anyone in
 as someone), and a restore ends every session all the same, older backups included. With
 BACKUP_ENCRYPTION_KEY set (a Fernet key the office keeps off the machine), the database and the archive are
 written encrypted (`…enc`) and the list of file names sealed, as are the names of recorded files the storage had
@@ -49,7 +49,7 @@ STAMP = "%Y%m%d-%H%M%S"
 # Rows that would let whoever holds the backup in, or that are only the lockout's memory (the attempts and, for the
 # guess budget, the failures of the last hour: agencies/throttling.py; the log of sign-ins, with each person's
 # address and browser, which the lockout reads to know an account's usual machines).
-LEFT_OUT = ["django_session", "axes_accessattempt", "axes_accessfailurelog", "axes_accesslog"]
+LEFT_OUT = ["django_session", "axes_accessattempt", "axes_accessfailurelog", "axes_accesslog", "agencies_knowndevice"]
 CHUNK = 1 << 22  # encrypted 4 MiB at a time: a large media archive never sits whole in memory
 
 

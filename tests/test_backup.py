@@ -206,6 +206,9 @@ def test_a_backup_is_readable_by_its_owner_only_and_holds_no_session(logged_in, 
     assert logged_in.encode() not in text  # … their sessions are not
     assert b"203.0.113.9" not in text  # nor the lockout's failed attempts
     assert b"198.51.100.7" not in text  # nor its log of who signed in from where
+    from agencies.models import KnownDevice
+
+    assert KnownDevice.objects.get(username="lanhdao").key.encode() not in text  # nor the browsers it remembers
 
 
 def test_a_restore_ends_every_session_even_from_a_backup_that_held_them(logged_in, tmp_path, monkeypatch,

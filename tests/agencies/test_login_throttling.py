@@ -437,3 +437,23 @@ def test_a_forged_device_cookie_counts_for_nothing(client, cast):
     assert log_in(stranger, "vanphong", PASSWORD).status_code == 429
     stranger.cookies["thiet_bi"] = signing.get_cookie_signer(salt="thiet_bi" + "other").sign(key)  # wrong salt
     assert log_in(stranger, "vanphong", PASSWORD).status_code == 429
+
+
+def test_the_browsers_remembered_stay_few(client, cast, settings):
+    """Probe 30: each sign-in from a browser without the cookie added a row, without end (46 in 20 s). An account
+    keeps its 20 most recent browsers; a browser not used for a year is forgotten."""
+    from agencies.devices import PER_ACCOUNT
+    from agencies.models import KnownDevice
+
+    settings.LOGIN_FAILURE_LIMIT_PER_ADDRESS = 30
+    assert log_in(client, "lanhdao", PASSWORD).status_code == 302
+    KnownDevice.objects.filter(username="lanhdao").update(signed_in_at=timezone.now() - datetime.timedelta(days=366))
+    assert log_in(client.__class__(), "canbo.gddt", PASSWORD).status_code == 302
+    assert not KnownDevice.objects.filter(username="lanhdao").exists()  # a year unused: forgotten
+    for _ in range(PER_ACCOUNT + 5):
+        assert log_in(client.__class__(), "canbo.gddt", PASSWORD).status_code == 302
+    assert KnownDevice.objects.filter(username="canbo.gddt").count() == PER_ACCOUNT == 20
+    newest = client.__class__()
+    assert log_in(newest, "canbo.gddt", PASSWORD).status_code == 302
+    key = KnownDevice.objects.filter(username="canbo.gddt").latest("signed_in_at").key
+    assert newest.cookies["thiet_bi"].value.startswith(key)
