@@ -8,8 +8,8 @@ so a folder with the final name is always whole. A restore checks every checksum
 checks every file it put back.
 
 A backup holds password hashes and every report, so only its owner reads it: the folder is 0700 and its
-files 0600. Live sessions, failed-login records and remembered browsers are left out (a stolen backup must not let anyone in
-as someone), and a restore ends every session all the same, older backups included. With
+files 0600. Live sessions, failed-login records and remembered browsers are left out (a stolen backup must not
+let anyone in as someone), and a restore ends every session all the same, older backups included. With
 BACKUP_ENCRYPTION_KEY set (a Fernet key the office keeps off the machine), the database and the archive are
 written encrypted (`…enc`) and the list of file names sealed, as are the names of recorded files the storage had
 lost (logged in clear only for an unencrypted backup; `manage.py backup --missing-files FOLDER` reads them with the
