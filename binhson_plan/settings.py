@@ -291,7 +291,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 WORKBOOK_UPLOAD_SECONDS = 10
 WORKBOOK_UPLOAD_LOCK_SECONDS = 60
 # A report's print (reports.documents.views) is drawn inside the request: one at a time per account, and at most
-# PRINT_CONCURRENT_DRAWS at once across accounts (fewer than gunicorn's 3 workers, so prints never hold them all);
+# PRINT_CONCURRENT_DRAWS at once across accounts (fewer than gunicorn's 3 workers, so prints never hold them all;
+# the same slots bound the reading of uploaded files: binhson_plan.upload_lock.a_print_slot);
 # a print refused answers 429 "xin chờ ít giây". The locks lapse after PRINT_LOCK_SECONDS should a worker die.
 PRINT_CONCURRENT_DRAWS = int(os.environ.get("PRINT_CONCURRENT_DRAWS", "2"))
 PRINT_LOCK_SECONDS = 60

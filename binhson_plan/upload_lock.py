@@ -144,8 +144,11 @@ def one_print_at_a_time(user):
 
 @contextmanager
 def a_print_slot():
-    """True while this request holds one of the PRINT_CONCURRENT_DRAWS slots for drawing a PDF, False when all are
-    held (by any accounts). Each slot is a lock of its own, lapsing like the others after PRINT_LOCK_SECONDS."""
+    """True while this request holds one of the PRINT_CONCURRENT_DRAWS slots for heavy work, False when all are held
+    (by any accounts): drawing a PDF, and reading uploaded files (evidence, workbooks, files of values; probe 31:
+    three accounts each uploading a file slow to check held every gunicorn worker, the public page 115 times
+    slower), so that such work never holds every worker. Each slot is a lock of its own, lapsing like the others
+    after PRINT_LOCK_SECONDS."""
     for slot in range(settings.PRINT_CONCURRENT_DRAWS):
         with held(f"print-slot:{slot}", settings.PRINT_LOCK_SECONDS) as ours:
             if ours:

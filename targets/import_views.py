@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 
 from agencies.permissions import Role, has_role
-from binhson_plan.upload_lock import one_upload_at_a_time
+from binhson_plan.upload_lock import a_print_slot, one_upload_at_a_time
 from targets import imports
 from targets.imports import FileRefused, ValueImportError, import_values
 from targets.reviewing import NOT_YOUR_PLAN, refusal, reviews_plan
@@ -14,6 +14,7 @@ BUSY = (
     "Tài khoản này đang tải lên một tệp khác: chờ tệp đó được xử lý xong (thường vài giây) rồi nhập lại. "
     "Mỗi tài khoản tải lên một tệp một lúc."
 )
+SERVER_BUSY = "Máy chủ đang xử lý tệp của những người khác: chờ ít giây rồi nhập lại."
 
 
 def import_page(request, plan):
@@ -35,7 +36,11 @@ def import_page(request, plan):
                 context["file_errors"] = [BUSY]
                 return render(request, "targets/import_values.html", context, status=429)
             try:
-                result = import_values(plan, upload, upload.name, by=request.user)
+                with a_print_slot() as slot:  # at most PRINT_CONCURRENT_DRAWS heavy works at once, over all accounts
+                    if not slot:
+                        context["file_errors"] = [SERVER_BUSY]
+                        return render(request, "targets/import_values.html", context, status=503)
+                    result = import_values(plan, upload, upload.name, by=request.user)
             except FileRefused as exc:
                 context["file_errors"] = exc.errors
             except ValueImportError as exc:

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from agencies.permissions import Role, account_of, has_role
-from binhson_plan.upload_lock import one_upload_at_a_time
+from binhson_plan.upload_lock import a_print_slot, one_upload_at_a_time
 from reports import access
 from reports.cycles.opening import cycle_of
 from reports.editing.asking import entry_facts
@@ -179,13 +179,17 @@ def _save(request, report):
     with one_upload_at_a_time(request.user) as mine:
         if not mine:
             return _files_busy(request, report)
-        with checks_within_budget():
-            return _save_checked(request, report)
+        with a_print_slot() as slot:  # at most PRINT_CONCURRENT_DRAWS heavy works at once, over all accounts
+            if not slot:
+                return _files_busy(request, report, server=True)
+            with checks_within_budget():
+                return _save_checked(request, report)
 
 
-def _files_busy(request, report):
-    """Another save with files, or a workbook upload, of the account is being checked: nothing saved, what was typed
-    shown back (the files to be chosen again)."""
+def _files_busy(request, report, server=False):
+    """Another save with files, or a workbook upload, of the account is being checked (429), or every slot for heavy
+    work is held by other accounts (`server`, 503): nothing saved, what was typed shown back (the files to be chosen
+    again)."""
     forms = build_forms(report, request.POST, None)
     if tampered(forms):
         return render(
@@ -193,12 +197,20 @@ def _files_busy(request, report):
         )
     for form in forms.values():
         form.is_valid()
+    why = (
+        "máy chủ đang kiểm tra tệp của những người khác"
+        if server
+        else "một lần lưu khác có tệp đính kèm của anh/chị đang được kiểm tra"
+    )
     messages.error(
         request,
-        "Chưa lưu: một lần lưu khác có tệp đính kèm của anh/chị đang được kiểm tra. Nội dung vừa nhập vẫn còn bên "
-        "dưới; chờ ít giây, chọn lại tệp rồi lưu lại.",
+        f"Chưa lưu: {why}. Nội dung vừa nhập vẫn còn bên dưới; chờ ít giây, chọn lại tệp rồi lưu lại.",
     )
-    return _render_edit(request, report, forms, status=429, errors=error_summary(forms), dropped_files=True)
+    response = _render_edit(
+        request, report, forms, status=503 if server else 429, errors=error_summary(forms), dropped_files=True
+    )
+    response["Retry-After"] = "5"
+    return response
 
 
 def _save_checked(request, report):

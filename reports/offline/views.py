@@ -67,6 +67,7 @@ BUSY = (
     "Tài khoản này đang tải lên một tệp Excel khác: chờ tệp đó được xử lý xong (thường vài giây) rồi tải lên lại. "
     "Mỗi tài khoản tải lên một tệp một lúc."
 )
+SERVER_BUSY = "Máy chủ đang xử lý tệp của những người khác: chờ ít giây rồi tải lên lại."
 
 
 @require_POST
@@ -80,14 +81,18 @@ def workbook_upload(request, pk, slug=None):
         if not ours:
             form.add_error("workbook", BUSY)
             return _refused(request, report, [BUSY], 429, retry_form=form)
-        try:
-            saved = apply_workbook(request, report, upload, confirm_budgets=form.cleaned_data["confirm_budgets"])
-        except WorkbookError as exc:
-            if exc.unread:  # too costly to read: another file is needed, so the error goes next to the field
-                for error in exc.errors:
-                    form.add_error("workbook", error)
-                return _refused(request, report, exc.errors, 422, retry_form=form)
-            return _refused(request, report, exc.errors, 422, confirm=exc.asks_budget_confirmation)
+        with a_print_slot() as slot:  # at most PRINT_CONCURRENT_DRAWS heavy works at once, over all accounts
+            if not slot:
+                form.add_error("workbook", SERVER_BUSY)
+                return _refused(request, report, [SERVER_BUSY], 503, retry_form=form)
+            try:
+                saved = apply_workbook(request, report, upload, confirm_budgets=form.cleaned_data["confirm_budgets"])
+            except WorkbookError as exc:
+                if exc.unread:  # too costly to read: another file is needed, so the error goes next to the field
+                    for error in exc.errors:
+                        form.add_error("workbook", error)
+                    return _refused(request, report, exc.errors, 422, retry_form=form)
+                return _refused(request, report, exc.errors, 422, confirm=exc.asks_budget_confirmation)
     if not saved:
         messages.info(
             request,
