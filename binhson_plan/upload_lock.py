@@ -127,18 +127,24 @@ def held_here(key: str):
             fcntl.flock(file, fcntl.LOCK_UN)
 
 
+def account_work(user) -> str:
+    """The lock of an account's heavy work: an upload read or a print drawn, one at a time, whichever it is (probe 32:
+    one account uploading in a tab and printing in another held both slots for heavy work, a_print_slot)."""
+    return f"viec-nang:{user.pk}"
+
+
 @contextmanager
 def one_upload_at_a_time(user):
     """True while this request holds the account's upload lock, False when another upload of the account holds it;
     the lock lapses after WORKBOOK_UPLOAD_LOCK_SECONDS."""
-    with held(f"workbook-upload:{user.pk}", settings.WORKBOOK_UPLOAD_LOCK_SECONDS) as ours:
+    with held(account_work(user), settings.WORKBOOK_UPLOAD_LOCK_SECONDS) as ours:
         yield ours
 
 
 @contextmanager
 def one_print_at_a_time(user):
     """True while this request holds the account's print lock, False when another print of the account is drawn."""
-    with held(f"print-draw:{user.pk}", settings.PRINT_LOCK_SECONDS) as ours:
+    with held(account_work(user), settings.PRINT_LOCK_SECONDS) as ours:
         yield ours
 
 

@@ -75,7 +75,7 @@ def test_the_locks_are_released_after_a_print_and_after_a_print_that_failed(clie
     owner = cast["canbo.ldtbxh"]
     client.force_login(owner)
     assert print_of(client, report).status_code == 200
-    assert cache.get(f"print-draw:{owner.pk}") is None
+    assert cache.get(f"viec-nang:{owner.pk}") is None
     assert all(cache.get(f"print-slot:{slot}") is None for slot in range(2))
 
     def broken(html, **kw):
@@ -86,7 +86,7 @@ def test_the_locks_are_released_after_a_print_and_after_a_print_that_failed(clie
     report.save()
     with pytest.raises(RuntimeError):
         print_of(client, report)
-    assert cache.get(f"print-draw:{owner.pk}") is None
+    assert cache.get(f"viec-nang:{owner.pk}") is None
     assert all(cache.get(f"print-slot:{slot}") is None for slot in range(2))
     with one_print_at_a_time(owner) as ours, a_print_slot() as slot:
         assert ours and slot
@@ -155,3 +155,16 @@ def test_an_account_printing_changed_content_again_and_again_keeps_one_pdf_in_th
     assert len(pdfs) == 3 and len(drawn) == 3
     assert [cache.get(key) is not None for key in pdfs] == [False, False, True]
     assert print_of(client, report).content.startswith(b"%PDF-") and len(drawn) == 3  # the last, from the cache
+
+
+def test_an_account_uploading_does_not_also_print_meanwhile(client, cast, report, drawn, settings):
+    """Probe 32: one account saving slow files in one tab and printing changed content in another held both slots
+    for heavy work, and every other account's uploads were refused. An account does one heavy work at a time."""
+    from binhson_plan.upload_lock import one_upload_at_a_time
+
+    client.force_login(cast["canbo.ldtbxh"])
+    with one_upload_at_a_time(cast["canbo.ldtbxh"]) as uploading:  # its save with a file, being checked
+        assert uploading
+        busy = print_of(client, report)
+    assert busy.status_code == 429 and drawn == []
+    assert print_of(client, report).status_code == 200

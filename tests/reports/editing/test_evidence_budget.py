@@ -95,7 +95,7 @@ def test_the_lock_of_a_save_whose_worker_was_killed_is_taken_over_at_once(client
     client.force_login(cast["canbo.ldtbxh"])
     code = lead_codes(report)[0]
     page = ReportPage(report).lead(code, results="Nội dung đang gõ")
-    key = f"workbook-upload:{cast['canbo.ldtbxh'].pk}"
+    key = f"viec-nang:{cast['canbo.ldtbxh'].pk}"
 
     def save():
         data = page.data() | {page.field("lead", code, "new_evidence"): SimpleUploadedFile("bb.pdf", PDF)}
