@@ -296,6 +296,15 @@ WORKBOOK_UPLOAD_LOCK_SECONDS = 60
 # a print refused answers 429 "xin chờ ít giây". The locks lapse after PRINT_LOCK_SECONDS should a worker die.
 PRINT_CONCURRENT_DRAWS = int(os.environ.get("PRINT_CONCURRENT_DRAWS", "2"))
 PRINT_LOCK_SECONDS = 60
+# What an account may make the server do of such heavy work (uploads read, prints drawn), in seconds every ten minutes
+# (binhson_plan/allowance.py): the season's busiest real account uses a fraction of it (`manage.py bench_report`), and
+# an account looping files slow to check holds the slots a tenth of the time at most (probe 32). Past it: 429, with
+# the minute it is whole again.
+HEAVY_WORK_SECONDS = int(os.environ.get("HEAVY_WORK_SECONDS", "60"))
+# The text an account's saves may change in reports a day (typed, or uploaded in a workbook), in bytes: a whole real
+# report holds under 0,3 MB, and an account saving long random texts in a loop no longer grows the database (and each
+# backup) without end (probe 32: 35 MB in 15 s). Past it: 429, what was typed kept.
+SAVED_TEXT_BYTES_PER_DAY = int(os.environ.get("SAVED_TEXT_BYTES_PER_DAY", str(10 * 1024 * 1024)))
 # The longest report drawn as a PDF inside a request, in lines laid out (binhson_plan.longtext.laid_out_lines): what
 # drawing costs grows with lines, be they short or long. Two such prints drawn at once on a busy 2-core server stay
 # well under gunicorn's 30 s (`manage.py bench_report --van-ban-dai`); a longer report is refused with a word (its

@@ -3,7 +3,8 @@ worker for up to settings.WORKBOOK_UPLOAD_SECONDS, so that one account, from sev
 them all. Both uploads take the same lock: it bounds the account, whatever it uploads.
 
 The same locks bound a report's print (reports.documents.views): one print drawn at a time per account, and at most
-settings.PRINT_CONCURRENT_DRAWS drawn at once across all accounts, so that prints never hold every worker."""
+settings.PRINT_CONCURRENT_DRAWS drawn at once across all accounts, so that prints never hold every worker. And an
+account's heavy work, upload or print, is one at a time and within its allowance of time (`account_turn`)."""
 
 import fcntl
 import hashlib
@@ -11,12 +12,18 @@ import logging
 import os
 import socket
 import tempfile
+import time
 import uuid
 from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
+
+from binhson_plan.allowance import HEAVY_WORK, until
+from binhson_plan.number_format import vn_number
 
 logger = logging.getLogger(__name__)
 # While the cache server is down, the locks are held on this machine instead: a file per lock, locked with flock,
@@ -133,19 +140,56 @@ def account_work(user) -> str:
     return f"viec-nang:{user.pk}"
 
 
+@dataclass(frozen=True)
+class Turn:
+    """An account's turn for heavy work: true when it is this request's. Refused, it says why: another heavy work of
+    the account is under way, or the account used its allowance of heavy work (`spent`, until when)."""
+
+    ours: bool
+    renewed_at: datetime | None = None
+
+    def __bool__(self) -> bool:
+        return self.ours
+
+    def why(self, busy: str) -> str:
+        """`busy`, the caller's word for the account's other work under way, or the word for an allowance used up."""
+        if self.renewed_at is None:
+            return busy
+        return (
+            f"Tài khoản này đã dùng hết thời gian máy chủ dành cho việc kiểm tra tệp và tạo bản in "
+            f"({vn_number(settings.HEAVY_WORK_SECONDS)} giây mỗi {HEAVY_WORK.window_seconds // 60} phút): "
+            f"xin chờ đến {until(self.renewed_at)} rồi thử lại."
+        )
+
+
 @contextmanager
+def account_turn(user, timeout: int):
+    """The account's turn for heavy work (an upload read, a print drawn): one at a time (its lock lapses after
+    `timeout` should its worker die), and at most HEAVY_WORK_SECONDS of it every ten minutes (binhson_plan.allowance;
+    probe 32: two accounts looping files slow to check kept both slots of a_print_slot busy, every other account's
+    upload refused). The time the block takes is counted, refused or not: the server worked for it."""
+    if HEAVY_WORK.left(user) <= 0:
+        yield Turn(False, HEAVY_WORK.renewed_at())
+        return
+    with held(account_work(user), timeout) as ours:
+        if not ours:
+            yield Turn(False)
+            return
+        started = time.monotonic()
+        try:
+            yield Turn(True)
+        finally:
+            HEAVY_WORK.spend(user, time.monotonic() - started)
+
+
 def one_upload_at_a_time(user):
-    """True while this request holds the account's upload lock, False when another upload of the account holds it;
-    the lock lapses after WORKBOOK_UPLOAD_LOCK_SECONDS."""
-    with held(account_work(user), settings.WORKBOOK_UPLOAD_LOCK_SECONDS) as ours:
-        yield ours
+    """The account's turn to have an uploaded file read; the lock lapses after WORKBOOK_UPLOAD_LOCK_SECONDS."""
+    return account_turn(user, settings.WORKBOOK_UPLOAD_LOCK_SECONDS)
 
 
-@contextmanager
 def one_print_at_a_time(user):
-    """True while this request holds the account's print lock, False when another print of the account is drawn."""
-    with held(account_work(user), settings.PRINT_LOCK_SECONDS) as ours:
-        yield ours
+    """The account's turn to have a print drawn; the lock lapses after PRINT_LOCK_SECONDS."""
+    return account_turn(user, settings.PRINT_LOCK_SECONDS)
 
 
 @contextmanager

@@ -33,7 +33,7 @@ def import_page(request, plan):
     elif request.method == "POST":
         with one_upload_at_a_time(request.user) as ours:
             if not ours:
-                context["file_errors"] = [BUSY]
+                context["file_errors"] = [ours.why(BUSY)]
                 return render(request, "targets/import_values.html", context, status=429)
             try:
                 with a_print_slot() as slot:  # at most PRINT_CONCURRENT_DRAWS heavy works at once, over all accounts

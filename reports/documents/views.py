@@ -122,7 +122,7 @@ def report_pdf(request, pk, slug=None):
         # PRINT_CONCURRENT_DRAWS across accounts, so prints never hold every gunicorn worker (issue 17).
         with one_print_at_a_time(request.user) as mine:
             if not mine:
-                return busy_page(request, report, PRINT_BUSY_ACCOUNT, 429)
+                return busy_page(request, report, mine.why(PRINT_BUSY_ACCOUNT), 429)
             with a_print_slot() as slot:
                 if not slot and not draw_print_job.app.conf.task_always_eager:
                     # every slot taken by other accounts' prints (the season's last morning: probe 29 saw 9 of 13 at

@@ -5,6 +5,8 @@ page could not have sent; `save_report` writes valid forms as one change, under 
 from django.db import transaction
 from django.db.models import prefetch_related_objects
 
+from binhson_plan.allowance import SAVED_TEXT, until
+from binhson_plan.number_format import fmt
 from reports.editing.asking import entry_facts
 from reports.editing.forms import (
     CoordinatingEntryFormSet,
@@ -118,15 +120,45 @@ def who_saved(report, otherwise: str) -> str:
     return (user.get_full_name() or user.username) if user else otherwise
 
 
+class TooMuchText(Exception):
+    """The save would pass the account's allowance of text saved in a day (binhson_plan.allowance.SAVED_TEXT)."""
+
+
 def save_report(report, forms, by, version: int) -> bool:
     """Write the valid `forms` into `report` as one change by `by`: False, writing nothing, when the report was saved
     or changed state since `version` was read, or may no longer be edited (`AgencyReport.claim_version`; `report`
-    then holds its state afresh)."""
+    then holds its state afresh). TooMuchText, writing nothing, when the text it changes passes what `by` may still
+    save today."""
+    size = changed_text(forms)
+    if size > SAVED_TEXT.left(by):
+        raise TooMuchText(
+            f"Chưa lưu: hôm nay tài khoản này đã lưu {megabytes(SAVED_TEXT.used(by))} nội dung thay đổi vào báo cáo, "
+            f"lần lưu này thêm {megabytes(size)}, quá mức {megabytes(SAVED_TEXT.limit)} một ngày (cả một báo cáo "
+            f"thường dưới 0,3 MB). Xin lưu lại sau {until(SAVED_TEXT.renewed_at())}."
+        )
     with transaction.atomic():
         if not report.claim_version(version, by):
             return False
         _write(report, forms, by)
+    SAVED_TEXT.spend(by, size)
     return True
+
+
+def changed_text(forms) -> int:
+    """The bytes of text a save of the valid `forms` writes anew: each text field that changed, as it is stored
+    (`_write` saves the forms that changed; an unchanged field is written again with them, but its text is not new)."""
+    rows = [forms["report"], *(form for name in ("leads", "coordinating", "targets") for form in forms[name])]
+    rows += [form for form in forms["proposals"].forms if not form.cleaned_data.get("DELETE")]
+    return sum(
+        len(value.encode())
+        for form in rows
+        for name in form.changed_data
+        if isinstance(value := form.cleaned_data.get(name), str)
+    )
+
+
+def megabytes(size: float) -> str:
+    return f"{fmt(size / (1024 * 1024), 1)} MB"
 
 
 def _write(report, forms, by) -> None:

@@ -20,7 +20,15 @@ from reports.editing.completeness import changes_between, missing_items
 from reports.editing.error_summary import error_summary
 from reports.editing.evidence import EXTENSIONS, checks_within_budget, safe_file_name
 from reports.editing.history import history_page
-from reports.editing.saving import build_forms, displayed, not_editable_reason, save_report, tampered, who_saved
+from reports.editing.saving import (
+    TooMuchText,
+    build_forms,
+    displayed,
+    not_editable_reason,
+    save_report,
+    tampered,
+    who_saved,
+)
 from reports.models import AgencyReport, Evidence, ReportAction, ReportState, snapshot
 from reports.review import workflow
 from reports.review.forms import ProposalResponseForm, ReportDueForm, SendBackForm
@@ -178,7 +186,7 @@ def _save(request, report):
         return _save_checked(request, report)
     with one_upload_at_a_time(request.user) as mine:
         if not mine:
-            return _files_busy(request, report)
+            return _files_busy(request, report, mine)
         with a_print_slot() as slot:  # at most PRINT_CONCURRENT_DRAWS heavy works at once, over all accounts
             if not slot:
                 return _files_busy(request, report, server=True)
@@ -186,10 +194,10 @@ def _save(request, report):
                 return _save_checked(request, report)
 
 
-def _files_busy(request, report, server=False):
-    """Another save with files, or a workbook upload, of the account is being checked (429), or every slot for heavy
-    work is held by other accounts (`server`, 503): nothing saved, what was typed shown back (the files to be chosen
-    again)."""
+def _files_busy(request, report, turn=None, server=False):
+    """Another save with files, or a workbook upload, of the account is being checked, or the account used its
+    allowance of heavy work (`turn`, 429), or every slot for heavy work is held by other accounts (`server`, 503):
+    nothing saved, what was typed shown back (the files to be chosen again)."""
     forms = build_forms(report, request.POST, None)
     if tampered(forms):
         return render(
@@ -197,19 +205,23 @@ def _files_busy(request, report, server=False):
         )
     for form in forms.values():
         form.is_valid()
-    why = (
-        "máy chủ đang kiểm tra tệp của những người khác"
-        if server
-        else "một lần lưu khác có tệp đính kèm của anh/chị đang được kiểm tra"
-    )
-    messages.error(
-        request,
-        f"Chưa lưu: {why}. Nội dung vừa nhập vẫn còn bên dưới; chờ ít giây, chọn lại tệp rồi lưu lại.",
-    )
+    if turn is not None and turn.renewed_at is not None:
+        wait = max(1, int((turn.renewed_at - timezone.localtime()).total_seconds()))
+        message = (f"Chưa lưu: {turn.why('')} Nội dung vừa nhập vẫn còn bên dưới: bỏ các tệp đính kèm thì lưu được "
+                   "ngay, các tệp thì chọn lại và lưu sau.")  # fmt: skip
+    else:
+        wait = 5
+        why = (
+            "máy chủ đang kiểm tra tệp của những người khác"
+            if server
+            else "một lần lưu khác có tệp đính kèm của anh/chị đang được kiểm tra"
+        )
+        message = f"Chưa lưu: {why}. Nội dung vừa nhập vẫn còn bên dưới; chờ ít giây, chọn lại tệp rồi lưu lại."
+    messages.error(request, message)
     response = _render_edit(
         request, report, forms, status=503 if server else 429, errors=error_summary(forms), dropped_files=True
     )
-    response["Retry-After"] = "5"
+    response["Retry-After"] = str(wait)
     return response
 
 
@@ -223,8 +235,12 @@ def _save_checked(request, report):
         return _refused(request, report, forms)
     if not all(form.is_valid() for form in forms.values()):  # every error listed at the top, each linked
         return _render_edit(request, report, forms, status=422, errors=error_summary(forms))
-    if not save_report(report, forms, by=request.user, version=forms["report"].cleaned_data["version"]):
-        return _conflict(request, report)
+    try:
+        if not save_report(report, forms, by=request.user, version=forms["report"].cleaned_data["version"]):
+            return _conflict(request, report)
+    except TooMuchText as exc:
+        messages.error(request, f"{exc} Nội dung vừa nhập vẫn còn bên dưới.")
+        return _render_edit(request, report, forms, status=429, errors=error_summary(forms))
     saved_at = f"{timezone.localtime():%H:%M}"
     if request.POST.get("action") != "submit":
         messages.success(request, f"Đã lưu nháp lúc {saved_at}.")

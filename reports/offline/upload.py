@@ -11,7 +11,7 @@ from django.utils import timezone
 from simple_history.signals import pre_create_historical_record
 
 from binhson_plan.dates import day_text
-from reports.editing.saving import build_forms, not_editable_reason, save_report, tampered, who_saved
+from reports.editing.saving import TooMuchText, build_forms, not_editable_reason, save_report, tampered, who_saved
 from reports.offline.layout import BY_KEY, PROPOSALS, SHEET_ORDER
 from reports.offline.reader import CellError, WorkbookError, cell_text, normal_text, read_book
 from targets.numbers import NumberFormatError, parse_number
@@ -63,7 +63,11 @@ def apply_workbook(request, report, upload, confirm_budgets=False) -> bool:
     if not _changes_anything(forms):
         return False
     with noted_in_history(f"{HISTORY_NOTE} “{upload.name[:60]}”"), transaction.atomic():
-        if not save_report(report, forms, by=request.user, version=book.version):  # saved, sent or approved meanwhile
+        try:
+            saved = save_report(report, forms, by=request.user, version=book.version)
+        except TooMuchText as exc:
+            raise WorkbookError([str(exc)]) from exc
+        if not saved:  # saved, sent or approved meanwhile
             raise WorkbookError([_stale_message(report) if report.is_editable else _refusal(report)])
     return True
 

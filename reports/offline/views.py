@@ -79,8 +79,8 @@ def workbook_upload(request, pk, slug=None):
     upload = form.cleaned_data["workbook"]
     with one_upload_at_a_time(request.user) as ours:
         if not ours:
-            form.add_error("workbook", BUSY)
-            return _refused(request, report, [BUSY], 429, retry_form=form)
+            form.add_error("workbook", ours.why(BUSY))
+            return _refused(request, report, [ours.why(BUSY)], 429, retry_form=form)
         with a_print_slot() as slot:  # at most PRINT_CONCURRENT_DRAWS heavy works at once, over all accounts
             if not slot:
                 form.add_error("workbook", SERVER_BUSY)
@@ -131,9 +131,8 @@ def cycle_workbooks(request, pk, slug=None):
     # few reviewers' tabs cannot hold every worker (the tenth probe)
     with one_print_at_a_time(request.user) as mine:
         if not mine:
-            return busy_page(
-                request, None, "Tệp nén của tài khoản này đang được tạo, xin chờ ít giây rồi tải lại.", 429, ZIP
-            )
+            message = mine.why("Tệp nén của tài khoản này đang được tạo, xin chờ ít giây rồi tải lại.")
+            return busy_page(request, None, message, 429, ZIP)
         with a_print_slot() as slot:
             if not slot:
                 return busy_page(

@@ -1,0 +1,88 @@
+"""What one account may use of the server in a span of time, counted in the cache (Redis in production, shared by
+gunicorn's workers): the seconds of heavy work it makes the server do (reading uploaded files, drawing prints), and
+the text it saves into reports. Each is far above what a real account's work needs and bounds what an account
+looping on purpose can take (probe 32: two accounts looping files slow to check kept both slots for heavy work
+busy; one account saving 14 fields of 20 000 characters 60 times grew the database by 35 MB in 15 s).
+
+A span is a fixed window of the clock (10 minutes; a day, from midnight in Việt Nam): simple to say to the user
+("until 14:30", "until tomorrow"), and over any length of time an account takes at most its allowance a window.
+While the cache server is down nothing is counted, and nothing is refused for it (logged)."""
+
+import logging
+import time
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.conf import settings
+from django.core.cache import cache
+from django.utils import timezone
+
+logger = logging.getLogger(__name__)
+KEEP_AFTER_WINDOW = 60  # a window's count lapses a minute after the window ends
+
+
+@dataclass(frozen=True)
+class Allowance:
+    name: str  # the cache key's prefix
+    limit_setting: str  # the setting holding how much a window allows, in `unit`s
+    window_seconds: int
+    unit: int = 1  # counts are kept as integers of 1/unit (milliseconds for seconds)
+
+    @property
+    def limit(self) -> float:
+        return getattr(settings, self.limit_setting)
+
+    def used(self, user) -> float:
+        """What `user` used in the current window."""
+        try:
+            return (cache.get(self._key(user)) or 0) / self.unit
+        except Exception:
+            logger.warning("Bộ nhớ đệm không phản hồi: %s không được tính", self.name, exc_info=True)
+            return 0.0
+
+    def left(self, user) -> float:
+        return max(0.0, self.limit - self.used(user))
+
+    def spend(self, user, amount: float) -> None:
+        """Count `amount` as used by `user` in the current window (atomic: Redis's INCRBY)."""
+        key, count = self._key(user), round(amount * self.unit)
+        if count <= 0:
+            return
+        keep = self.window_seconds + KEEP_AFTER_WINDOW
+        try:
+            if not cache.add(key, count, keep):  # the window's first: it starts with it
+                cache.incr(key, count)
+        except ValueError:  # lapsed between the two calls
+            cache.add(key, count, keep)
+        except Exception:
+            logger.warning("Bộ nhớ đệm không phản hồi: %s không được tính", self.name, exc_info=True)
+
+    def renewed_at(self) -> datetime:
+        """When the current window ends and every account's allowance is whole again, in local time."""
+        now = time.time()
+        offset = self._offset()
+        start = (now + offset) // self.window_seconds * self.window_seconds - offset
+        return timezone.localtime(
+            datetime.fromtimestamp(start + self.window_seconds, tz=timezone.get_current_timezone())
+        )
+
+    def _key(self, user) -> str:
+        return f"{self.name}:{user.pk}:{int((time.time() + self._offset()) // self.window_seconds)}"
+
+    @staticmethod
+    def _offset() -> float:
+        """Windows start at local midnight (a day's) or at a whole ten minutes of local time."""
+        return timezone.localtime().utcoffset().total_seconds()
+
+
+# Seconds of heavy work (binhson_plan.upload_lock.account_turn): an evidence check, a workbook read, a print drawn.
+HEAVY_WORK = Allowance("viec-nang-giay", "HEAVY_WORK_SECONDS", 10 * 60, unit=1000)
+# Bytes of text a save changes in reports (reports.editing.saving.save_report), typed or uploaded in a workbook.
+SAVED_TEXT = Allowance("van-ban-luu", "SAVED_TEXT_BYTES_PER_DAY", 24 * 3600)
+
+
+def until(moment: datetime) -> str:
+    """“14:30”, or “00:00 ngày 08/12/2026” when it is not today."""
+    if moment.date() == timezone.localdate():
+        return f"{moment:%H:%M}"
+    return f"{moment:%H:%M} ngày {moment:%d/%m/%Y}"

@@ -1,0 +1,135 @@
+"""Probe 32: what one account may take of the server is bounded over time, not only at once.
+
+- Two accounts looping files slow to check (each refused after 3–6 s) kept both slots for heavy work busy: every
+  other account's uploads and the reviewer's year zip answered 503 while the loop ran. An account now has at most
+  HEAVY_WORK_SECONDS of heavy work (files read, prints drawn, workbooks written) every ten minutes; past it, 429 with
+  the minute it is whole again, what was typed kept, and other accounts are not touched.
+- One account saving 14 fields of 20 000 characters 60 times grew the database by 35 MB in 15 s. An account's saves
+  now change at most SAVED_TEXT_BYTES_PER_DAY of text a day; past it, 429 with what was typed kept, nothing written.
+
+The allowances are made small here so that a few real requests use them up; the requests are the real ones."""
+
+import random
+
+import pytest
+from django.test import override_settings
+
+from reports.models import AgencyReport
+from tests.reports.editing.test_evidence import PDF, upload
+from tests.reports.helpers import ReportPage, current_report, on
+from tests.reports.offline.workbook_helpers import DIFFICULTIES, download
+from tests.reports.offline.workbook_helpers import upload as upload_workbook
+from tests.targets.test_import_limits import GOOD, post
+
+pytestmark = pytest.mark.season
+
+SPENT = "Tài khoản này đã dùng hết thời gian máy chủ dành cho việc kiểm tra tệp và tạo bản in (0,001 giây mỗi 10 phút)"
+
+
+@pytest.fixture(autouse=True)
+def media(tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path
+
+
+@override_settings(HEAVY_WORK_SECONDS=0.001)
+def test_an_account_past_its_heavy_work_waits_for_the_next_ten_minutes(client, cast, plan):
+    report = current_report(plan, "LDTBXH")
+    client.force_login(cast["canbo.ldtbxh"])
+    with on("2026-11-20", "14:23"):
+        assert upload(client, report, "bien-ban-1.pdf", PDF).status_code == 302  # its check took more than 1 ms
+        response = upload(client, report, "bien-ban-2.pdf", PDF)
+        html = response.content.decode()
+        assert response.status_code == 429 and 0 < int(response["Retry-After"]) <= 7 * 60
+        assert f"Chưa lưu: {SPENT}: xin chờ đến 14:30 rồi thử lại." in html
+        assert "Có minh chứng kèm theo." in html  # what was typed stays
+        assert report.task_entries.get(section__code="III.3.b.3").evidence.count() == 1
+        # the same allowance for every heavy work of the account: a print, a workbook upload
+        printed = client.get(f"/bao-cao/{report.pk}/in/")
+        assert printed.status_code == 429 and f"{SPENT}: xin chờ đến 14:30" in printed.content.decode()
+        book = download(client, report)
+        book[DIFFICULTIES]["A2"] = "Thiếu cán bộ chuyên trách."
+        uploaded = upload_workbook(client, report, book)
+        assert uploaded.status_code == 429 and SPENT in uploaded.content.decode()
+        # a save without files takes no heavy work: typing is never held up
+        code = "III.3.b.3"
+        assert (
+            client.post(f"/bao-cao/{report.pk}/", ReportPage(report).lead(code, results="Sửa").data()).status_code
+            == 302
+        )
+        # other accounts are not touched
+        other = current_report(plan, "GDDT")
+        client.force_login(cast["canbo.gddt"])
+        assert upload(client, other, "bien-ban.pdf", PDF, code=_a_lead(other)).status_code == 302
+    client.force_login(cast["canbo.ldtbxh"])
+    with on("2026-11-20", "14:30"):  # the next ten minutes: whole again
+        assert upload(client, report, "bien-ban-3.pdf", PDF).status_code == 302
+
+
+@override_settings(HEAVY_WORK_SECONDS=0.001)
+def test_a_reviewer_past_its_heavy_work_waits_to_import_and_zip(client, cast, plan):
+    client.force_login(cast["vanphong"])
+    with on("2026-11-20", "09:55"):
+        assert post(client, GOOD).status_code == 302
+        refused = post(client, GOOD)
+        assert refused.status_code == 429
+        assert f"{SPENT}: xin chờ đến 10:00 rồi thử lại." in refused.content.decode()
+        cycle = current_report(plan, "LDTBXH").cycle
+        zipped = client.get(f"/ke-hoach/{plan.slug}/ky-bao-cao/{cycle.pk}/excel.zip")
+        assert zipped.status_code == 429 and SPENT in zipped.content.decode()
+
+
+def _a_lead(report) -> str:
+    return report.task_entries.filter(role="lead").values_list("section__code", flat=True).first()
+
+
+LETTERS = "aăâbcdđeêghiklmnoôơpqrstuưvxyàảãáạằẳẵắặầẩẫấậèẻẽéẹềểễếệìỉĩíịòỏõóọồổỗốộờởỡớợùủũúụừửữứựỳỷỹýỵ "
+
+
+def long_text(seed: int) -> str:
+    """20 000 characters (the limit of a field) of Vietnamese letters, different for each seed: ≈ 45 000 bytes."""
+    return "".join(random.Random(seed).choices(LETTERS, k=20_000))
+
+
+@override_settings(SAVED_TEXT_BYTES_PER_DAY=150_000)
+def test_long_texts_saved_in_a_loop_stop_at_the_days_allowance(client, cast, plan):
+    report = current_report(plan, "LDTBXH")
+    code = _a_lead(report)
+    client.force_login(cast["canbo.ldtbxh"])
+
+    def save(seed):
+        return client.post(f"/bao-cao/{report.pk}/", ReportPage(report).lead(code, results=long_text(seed)).data())
+
+    with on("2026-11-20", "15:00"):
+        size = len(long_text(0).encode())
+        assert 40_000 < size < 50_000
+        answers = [save(seed).status_code for seed in range(6)]
+        assert answers == [302] * (150_000 // size) + [429] * (6 - 150_000 // size)
+        saved = AgencyReport.objects.get(pk=report.pk)
+        history = saved.history.count() + report.task_entries.get(section__code=code).history.count()
+        response = save(99)
+        html = response.content.decode()
+        assert response.status_code == 429
+        assert "Chưa lưu: hôm nay tài khoản này đã lưu 0,1 MB nội dung thay đổi vào báo cáo" in html
+        assert (
+            "quá mức 0,1 MB một ngày (cả một báo cáo thường dưới 0,3 MB). Xin lưu lại sau 00:00 ngày 21/11/2026."
+            in html
+        )
+        assert long_text(99)[:200] in html  # what was typed stays
+        entry = report.task_entries.get(section__code=code)
+        assert entry.results == long_text(150_000 // size - 1)
+        assert saved.history.count() + entry.history.count() == history  # nothing written, not even history
+        # the workbook is the same text by another way
+        book = download(client, report)
+        book[DIFFICULTIES]["A2"] = long_text(7)
+        refused = upload_workbook(client, report, book)
+        assert refused.status_code == 422 and "quá mức 0,1 MB một ngày" in refused.content.decode()
+        # a save that changes no text costs nothing (so a report can still be sent)
+        assert client.post(f"/bao-cao/{report.pk}/", ReportPage(report).data()).status_code == 302
+        # another account is not touched
+        other = current_report(plan, "GDDT")
+        client.force_login(cast["canbo.gddt"])
+        page = ReportPage(other).lead(_a_lead(other), results=long_text(1))
+        assert client.post(f"/bao-cao/{other.pk}/", page.data()).status_code == 302
+    with on("2026-11-21", "07:30"):  # the next day: whole again
+        client.force_login(cast["canbo.ldtbxh"])
+        assert save(100).status_code == 302
