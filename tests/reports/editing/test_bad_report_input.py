@@ -24,11 +24,6 @@ def media(tmp_path, settings):
 
 
 @pytest.fixture
-def report(plan):
-    return current_report(plan, "LDTBXH")
-
-
-@pytest.fixture
 def other(plan):
     return current_report(plan, "GDDT")
 

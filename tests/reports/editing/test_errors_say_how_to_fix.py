@@ -11,11 +11,6 @@ from tests.reports.helpers import ReportPage, current_report, on, post_seen
 
 
 @pytest.fixture
-def report(plan):
-    return current_report(plan, "LDTBXH")
-
-
-@pytest.fixture
 def staff_client(client, cast):
     client.force_login(cast["canbo.ldtbxh"])
     return client

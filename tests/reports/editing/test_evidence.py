@@ -88,11 +88,6 @@ def media(tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path
 
 
-@pytest.fixture
-def report(plan):
-    return current_report(plan, "LDTBXH")
-
-
 def upload(client, report, name, content, code="III.3.b.3"):
     page = ReportPage(report).lead(code, results="Có minh chứng kèm theo.")
     data = page.data() | {page.field("lead", code, "new_evidence"): SimpleUploadedFile(name, content)}

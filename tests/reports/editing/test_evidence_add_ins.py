@@ -6,15 +6,9 @@ text kept; the same documents without them are accepted (test_evidence.py, libre
 import pytest
 
 from tests.reports.editing.test_evidence import SAVED, assert_refused
-from tests.reports.helpers import current_report
 
 ADD_IN = "có phần bổ trợ web (Office Add-in) gắn kèm, có thể tự mở khi mở tệp: không nhận"
 FETCHES = "có trường hoặc công thức lấy nội dung từ tệp hoặc địa chỉ bên ngoài"
-
-
-@pytest.fixture
-def report(plan):
-    return current_report(plan, "LDTBXH")
 
 
 @pytest.mark.parametrize(

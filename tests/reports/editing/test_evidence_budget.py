@@ -4,20 +4,14 @@ report's, each once; its files are checked within one budget of time; one save w
 
 import zlib
 
-import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from binhson_plan.upload_lock import one_upload_at_a_time
 from reports.models import Evidence
 from tests.reports.editing.test_evidence import PDF, catalog_pdf
-from tests.reports.helpers import ReportPage, current_report
+from tests.reports.helpers import ReportPage
 
 SLOW = catalog_pdf("/Filter /FlateDecode", lambda c: zlib.compress(c + b"/a " * 20_000_000), script=False)
-
-
-@pytest.fixture
-def report(plan):
-    return current_report(plan, "LDTBXH")
 
 
 def lead_codes(report) -> list[str]:

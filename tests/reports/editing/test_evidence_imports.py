@@ -20,7 +20,6 @@ from tests.reports.editing.test_evidence import (
     upload,
     word,
 )
-from tests.reports.helpers import current_report
 
 IMPORTS = "nhúng nội dung của một tệp khác (altChunk): không nhận vì nội dung đó có thể mang liên kết hoặc mã ẩn"
 PKG = 'xmlns:pkg="http://schemas.microsoft.com/office/2006/xmlPackage"'
@@ -30,11 +29,6 @@ RELATIONSHIPS = 'xmlns="http://schemas.openxmlformats.org/package/2006/relations
 @pytest.fixture(autouse=True)
 def media(tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path
-
-
-@pytest.fixture
-def report(plan):
-    return current_report(plan, "LDTBXH")
 
 
 def hidden_relationships(kind: str, target: str, mode: str = EXTERNAL, root: str = "data") -> str:

@@ -9,7 +9,7 @@ from django.test import override_settings
 
 from reports.models import Evidence
 from tests.reports.editing.test_evidence import PDF, upload
-from tests.reports.helpers import ReportPage, current_report, post_seen
+from tests.reports.helpers import ReportPage, post_seen
 
 FILE = PDF[:9] + b"%" + b"0" * (100_000 - len(PDF) - 2) + b"\n" + PDF[9:]  # a PDF of 100 000 bytes: a long comment
 
@@ -17,11 +17,6 @@ FILE = PDF[:9] + b"%" + b"0" * (100_000 - len(PDF) - 2) + b"\n" + PDF[9:]  # a P
 @pytest.fixture(autouse=True)
 def media(tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path
-
-
-@pytest.fixture
-def report(plan):
-    return current_report(plan, "LDTBXH")
 
 
 def stored(report) -> int:

@@ -20,7 +20,7 @@ from reports.consolidated.build import build_consolidated_report
 from reports.consolidated.jobs import build_consolidated_report_job, requeue_stalled
 from reports.consolidated.models import ConsolidatedReport
 from reports.models import ReportState
-from tests.reports.helpers import ReportPage, current_report, on
+from tests.reports.helpers import ReportPage, on
 from tests.reports.real_year import flat, pdf_text
 
 PATHOLOGICAL = "a\n" * 9995  # 19 990 characters, within the 20 000-character limit: 9 995 lines
@@ -44,11 +44,6 @@ def prose(length: int = 20_000, seed: int = 1) -> str:
 @pytest.fixture(autouse=True)
 def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-
-
-@pytest.fixture
-def report(plan):
-    return current_report(plan, "LDTBXH")
 
 
 def pages(pdf: bytes) -> int:

@@ -12,11 +12,6 @@ from tests.reports.helpers import ReportPage, current_report, post_seen
 
 
 @pytest.fixture
-def report(plan):
-    return current_report(plan, "LDTBXH")
-
-
-@pytest.fixture
 def staff(client, cast):
     client.force_login(cast["canbo.ldtbxh"])
     return client

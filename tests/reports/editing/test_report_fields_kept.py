@@ -6,14 +6,9 @@ import re
 import pytest
 
 from reports.templatetags import report_fields
-from tests.reports.helpers import ReportPage, current_report, on
+from tests.reports.helpers import ReportPage, on
 
 pytestmark = pytest.mark.season
-
-
-@pytest.fixture
-def report(plan):
-    return current_report(plan, "LDTBXH")
 
 
 def page(client, report) -> str:

@@ -6,15 +6,8 @@ page with the history (?lich-su=1)."""
 import re
 from html import unescape
 
-import pytest
-
 from reports.editing.history import PER_PAGE
-from tests.reports.helpers import ReportPage, current_report, post_seen
-
-
-@pytest.fixture
-def report(plan):
-    return current_report(plan, "LDTBXH")
+from tests.reports.helpers import ReportPage, post_seen
 
 
 def history_rows(html: str) -> list[list[str]]:

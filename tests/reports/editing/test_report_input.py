@@ -6,12 +6,7 @@ from decimal import Decimal
 import pytest
 from django.utils.html import escape
 
-from tests.reports.helpers import ReportPage, current_report, on
-
-
-@pytest.fixture
-def report(plan):
-    return current_report(plan, "LDTBXH")
+from tests.reports.helpers import ReportPage, on
 
 
 @pytest.fixture

@@ -14,11 +14,6 @@ READY = "Báo cáo đã đủ nội dung, có thể gửi."
 
 
 @pytest.fixture
-def report(plan):
-    return current_report(plan, "LDTBXH")
-
-
-@pytest.fixture
 def staff_client(client, cast):
     client.force_login(cast["canbo.ldtbxh"])
     return client

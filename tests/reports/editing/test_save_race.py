@@ -16,7 +16,7 @@ from reports.editing import forms as report_forms
 from reports.models import AgencyReport, ReportAction
 from reports.review import workflow
 from tests.conftest import PortalClient
-from tests.reports.helpers import ReportPage, as_seen, current_report, post_seen
+from tests.reports.helpers import ReportPage, as_seen, post_seen
 
 PDF = (
     b"%PDF-1.4\n1 0 obj<< /Type /Catalog /Pages 2 0 R >>endobj\n"
@@ -24,11 +24,6 @@ PDF = (
     b"3 0 obj<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>endobj\ntrailer<< /Root 1 0 R >>\n%%EOF\n"
 )  # the smallest PDF a reader opens: one blank page
 TASK = "III.3.b.3"
-
-
-@pytest.fixture
-def report(plan):
-    return current_report(plan, "LDTBXH")
 
 
 def _filled(report, cast) -> PortalClient:

@@ -24,11 +24,6 @@ IN_SEASON = datetime.datetime(2026, 11, 20, 10, tzinfo=datetime.timezone(datetim
 
 
 @pytest.fixture
-def report(plan):
-    return current_report(plan, "LDTBXH")
-
-
-@pytest.fixture
 def health(client, plan):
     """The health centre's report, whose life expectancy targets are in years, and its staff signed in."""
     report = current_report(plan, "TTYT")
