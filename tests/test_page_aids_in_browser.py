@@ -46,7 +46,7 @@ def test_long_texts_count_their_characters_while_typing(transactional_db, chromi
     open_report(chromium, live_server)
     area = chromium.find_element(By.CSS_SELECTOR, "textarea[name='lead-0-results']")
     counter = chromium.find_element(By.ID, area.get_attribute("id") + "-dem-ky-tu")
-    assert area.get_attribute("maxlength") == "20000"
+    assert area.get_attribute("data-maxlength") == "20000" and area.get_attribute("maxlength") is None
     assert counter.get_attribute("id") in area.get_attribute("aria-describedby")
     assert counter.text == "0/20.000 ký tự"
     area.send_keys("Đã kiên cố hóa 12 phòng học.")
@@ -73,6 +73,26 @@ def test_long_texts_count_their_characters_while_typing(transactional_db, chromi
     added = chromium.find_elements(By.CSS_SELECTOR, "#kien-nghi textarea")[-1]
     added.send_keys("Kiến nghị")
     assert chromium.find_element(By.ID, added.get_attribute("id") + "-dem-ky-tu").text == "9/20.000 ký tự"
+
+
+def test_a_paste_past_the_limit_is_kept_whole_and_said_too_long(transactional_db, chromium, live_server, plan):
+    """Browser pass 33: 28 800 characters pasted into a text of at most 20 000 were cut by the browser (maxlength)
+    without a word, the counter saying "còn 1 ký tự". Every character stays; the counter, then the save, say how
+    many are too many."""
+    open_report(chromium, live_server)
+    area = chromium.find_element(By.CSS_SELECTOR, "textarea[name='lead-0-results']")
+    counter = chromium.find_element(By.ID, area.get_attribute("id") + "-dem-ky-tu")
+    chromium.execute_script("arguments[0].focus(); document.execCommand('insertText', false, 'b'.repeat(20010))", area)
+    assert len(area.get_attribute("value")) == 20_010
+    assert counter.text == "Thừa 10 ký tự (tối đa 20.000)"
+    save = chromium.find_element(By.CSS_SELECTOR, "button[name=action][value=save]")
+    chromium.execute_script("arguments[0].click()", save)
+    WebDriverWait(chromium, 10).until(lambda d: "Chưa lưu" in d.page_source)
+    area = chromium.find_element(By.CSS_SELECTOR, "textarea[name='lead-0-results']")
+    assert len(area.get_attribute("value")) == 20_010  # kept whole
+    error = chromium.find_element(By.ID, area.get_attribute("id").replace("id_", "error_1_id_"))
+    assert error.text == "Tối đa 20.000 ký tự (đã nhập 20.010 ký tự, thừa 10)."
+    screenshot(chromium, "report-paste-too-long")
 
 
 def test_the_restored_draft_says_its_time_as_the_portal_does(transactional_db, chromium, live_server, plan):

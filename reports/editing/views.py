@@ -1,5 +1,6 @@
 """The agency report page: agency staff fill and submit it (reports.editing.saving); everyone allowed reads it."""
 
+import copy
 import logging
 
 from django.conf import settings
@@ -116,17 +117,20 @@ def _returned_by(report) -> dict:
     return {"reviewer_name": reviewer_of(report)} if acted else {}
 
 
-def _saved_content(report, forms) -> dict:
-    """The report's entries and proposals as saved, read once for what the page lists as missing and changed. A page
-    opened (unbound forms) has just read them for its forms: those are used; forms bound to a post hold what was
-    typed, so the saved ones are read afresh."""
+def _saved_content(report, forms) -> tuple:
+    """The report and its entries and proposals as saved, read once for what the page lists as missing and changed.
+    A page opened (unbound forms) has just read them for its forms: those are used; forms bound to a post hold what
+    was typed (the report's form put it on the report itself), so the saved ones are read afresh: a save refused
+    must not list what it did not save as changed (browser pass 33)."""
     if not forms["report"].is_bound:
-        return {
+        return report, {
             "task_entries": [f.instance for name in ("leads", "coordinating") for f in forms[name]],
             "target_entries": [f.instance for f in forms["targets"]],
             "proposals": [f.instance for f in forms["proposals"] if f.instance.pk],
         }
-    return {
+    saved = copy.copy(report)
+    saved.difficulties = AgencyReport.objects.values_list("difficulties", flat=True).get(pk=report.pk)
+    return saved, {
         "task_entries": list(report.task_entries.select_related("section").prefetch_related("evidence")),
         "target_entries": list(report.target_entries.select_related("target")),
         "proposals": list(report.proposals.all()),
@@ -152,7 +156,7 @@ def _since_returned(report, events, content=None) -> dict | None:
 def _render_edit(request, report, forms, conflict=None, status=200, read_only=False, errors=None, dropped_files=None):
     displayed(forms)  # a post shown back: its files and task texts, read now
     events = list(report.events.select_related("by").order_by("-at", "-pk"))
-    content = _saved_content(report, forms)
+    saved, content = _saved_content(report, forms)
     facts = {f.instance.target_id: f.facts for f in forms["targets"] if f.facts}
     context = {
         "report": report,
@@ -162,9 +166,9 @@ def _render_edit(request, report, forms, conflict=None, status=200, read_only=Fa
         "errors": errors or [],
         "dropped_files": bool(errors and request.FILES) if dropped_files is None else dropped_files,
         "missing": missing_items(
-            report, facts, task_entries=content["task_entries"], target_entries=content["target_entries"]
+            saved, facts, task_entries=content["task_entries"], target_entries=content["target_entries"]
         ),
-        "since_returned": _since_returned(report, events, content),
+        "since_returned": _since_returned(saved, events, content),
         "events": events,
         "handed_from": _handed_from(report, events),
         "history": _history_asked(request, report),

@@ -15,7 +15,10 @@
    - [data-error-summary]: the list of errors of a failed save; focus goes to the first field in error, and each
      link takes focus to its field. Without such a list, focus goes to the first field marked invalid;
    - <textarea maxlength>: a counter under the box ("1.234/20.000 ký tự"), so the limit is seen while typing,
-     not after saving; a pause in typing near the limit says "còn N ký tự" to screen readers (aria-live);
+     not after saving; a pause in typing near the limit says "còn N ký tự" to screen readers (aria-live). The
+     limit moves to data-maxlength: the browser would cut a longer paste without a word (browser pass 33: 8 800
+     characters of a paste dropped, the counter saying "còn 1 ký tự"); the counter says "Thừa N ký tự" instead,
+     and a save says so next to the field, keeping every character;
    - <form data-busy="text">: once sent, its submit button is disabled and the text says the work is under
      way, with the seconds it has taken (building the consolidated report takes a while, even in-process);
    - <details> holding <a data-history="URL">: when opened, the panel is fetched from URL and put in its place (the
@@ -241,8 +244,13 @@
     area.setAttribute("aria-describedby", ((area.getAttribute("aria-describedby") || "") + " " + counter.id).trim());
     return counter;
   }
+  var LIMITED = "textarea[maxlength], textarea[data-maxlength]";
   function countChars(area, speak) {
-    var limit = parseInt(area.getAttribute("maxlength"), 10);
+    if (area.hasAttribute("maxlength")) {
+      area.setAttribute("data-maxlength", area.getAttribute("maxlength"));
+      area.removeAttribute("maxlength");
+    }
+    var limit = parseInt(area.getAttribute("data-maxlength"), 10);
     if (!area.id || !(limit > 0)) return;
     var counter = charCounter(area);
     /* counted as the server counts a saved text: without its leading and trailing spaces and line breaks */
@@ -254,14 +262,14 @@
     counter.classList.toggle("text-danger-emphasis", near);
     counter.querySelector("[data-said]").textContent = speak && near ? "Còn " + grouped(left) + " ký tự" : "";
   }
-  document.querySelectorAll("textarea[maxlength]").forEach(function (area) { countChars(area, false); });
+  document.querySelectorAll(LIMITED).forEach(function (area) { countChars(area, false); });
   document.addEventListener("focusin", function (event) {  /* a proposal row added by its button */
-    if (event.target.matches && event.target.matches("textarea[maxlength]")) countChars(event.target, false);
+    if (event.target.matches && event.target.matches(LIMITED)) countChars(event.target, false);
   });
   var pause = null;
   document.addEventListener("input", function (event) {
     var area = event.target;
-    if (!area.matches || !area.matches("textarea[maxlength]")) return;
+    if (!area.matches || !area.matches(LIMITED)) return;
     countChars(area, false);
     clearTimeout(pause);
     pause = setTimeout(function () { countChars(area, true); }, 1000);

@@ -50,6 +50,23 @@ def test_a_report_sent_back_says_what_the_request_still_waits_for(staff_client, 
     assert "bấm Lưu và gửi báo cáo để gửi lại" in said
 
 
+def test_a_refused_save_is_not_listed_as_changed_since_the_report_was_sent_back(staff_client, report, cast):
+    """Browser pass 33: a save refused for a wrong value listed the text it had not saved under "Đã sửa … kể từ
+    khi bị trả lại" and asked to send the report again; the list is of what is saved."""
+    staff_client.post(f"/bao-cao/{report.pk}/", ReportPage(report).fill_everything().data("submit"))
+    reviewer = PortalClient()
+    reviewer.force_login(cast["vanphong"])
+    assert post_seen(reviewer, f"/bao-cao/{report.pk}/tra-lai/", {"reason": "Bổ sung kinh phí."}).status_code == 302
+
+    page = ReportPage(report).target("2025.22", value="150")
+    page.values["difficulties"] = "Thiếu kinh phí đối ứng cho 3 xã."
+    response = staff_client.post(f"/bao-cao/{report.pk}/", page.data())
+    html = response.content.decode()
+    assert response.status_code == 422 and "Tỷ lệ phần trăm phải từ 0 đến 100." in html
+    assert "Thiếu kinh phí đối ứng cho 3 xã." in html  # what was typed stays in its field
+    assert notice(html).startswith("Chưa bổ sung: chưa có mục nào được sửa kể từ khi Văn phòng huyện trả lại")
+
+
 def test_a_complete_draft_still_says_it_can_be_sent(staff_client, report):
     staff_client.post(f"/bao-cao/{report.pk}/", ReportPage(report).fill_everything().data())
     html = staff_client.get(f"/bao-cao/{report.pk}/").content.decode()
