@@ -44,7 +44,7 @@ def status_group(status: str) -> str:
 
 
 METHOD_LABELS = {
-    "cagr": "tốc độ tăng trưởng bình quân (CAGR)",
+    "cagr": "tốc độ tăng trưởng bình quân năm",
     "linear": "tốc độ thay đổi tuyến tính",
     "annual_change": "mức thay đổi bình quân hằng năm của chuỗi số liệu",
     "qualitative": "đánh giá của đơn vị",

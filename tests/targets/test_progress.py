@@ -42,7 +42,7 @@ def test_cagr_ratio_needs_acceleration():
         "mới bằng 92,3% tốc độ cần thiết (từ 95% trở lên mới là đúng tiến độ)."
     )
     assert "CAGR" not in p.explanation and "tỷ số" not in p.explanation  # the method in small print only
-    assert p.method_note == "Phương pháp: tốc độ tăng trưởng bình quân (CAGR); tỷ số tiến độ 92,3%."
+    assert p.method_note == "Phương pháp: tốc độ tăng trưởng bình quân năm; tỷ số tiến độ 92,3%."
 
 
 def test_cagr_ratio_on_track():
@@ -267,7 +267,7 @@ def test_an_on_track_pace_short_of_the_goal_says_it_is_still_on_track_and_its_sh
         "(tương đối) để đạt 50% vào năm 2030. Giữ nhịp này, năm 2030 ước đạt 49,98%, sát mục tiêu. Vẫn đúng tiến độ "
         "vì tốc độ hiện nay bằng 99,5% tốc độ cần thiết (từ 95% trở lên là đúng tiến độ)."
     )
-    assert p.method_note == "Phương pháp: tốc độ tăng trưởng bình quân (CAGR); tỷ số tiến độ 99,5%."
+    assert p.method_note == "Phương pháp: tốc độ tăng trưởng bình quân năm; tỷ số tiến độ 99,5%."
 
 
 @pytest.mark.parametrize(

@@ -73,7 +73,7 @@ def test_progress_rows_carry_the_milestone_and_the_values_it_was_judged_on(clien
     assert (share["value_year"], share["value"]) == (2024, 27) and share["ratio_to_reference"] == pytest.approx(
         0.41667, abs=1e-4
     )
-    assert share["method_note"] == "Phương pháp: tốc độ tăng trưởng bình quân (CAGR); tỷ số tiến độ 116,4%."
+    assert share["method_note"] == "Phương pháp: tốc độ tăng trưởng bình quân năm; tỷ số tiến độ 116,4%."
 
 
 def test_the_csv_carries_the_same_fields_flat(client, imported):
