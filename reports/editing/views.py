@@ -262,6 +262,9 @@ def _save_checked(request, report):
     if report.resubmitted_late:  # sent again after the date set for its corrections
         late = (f" Báo cáo gửi lại sau hạn bổ sung {report.correction_due_on:%d/%m/%Y}, được ghi nhận là gửi lại muộn "
                 "so với hạn bổ sung.")  # fmt: skip
+    elif report.resubmitted_at:  # sent again in time: the first submission's lateness is not this one's
+        due = report.correction_due_on
+        late = f" Báo cáo gửi lại trong hạn bổ sung {due:%d/%m/%Y}." if due else ""
     else:
         late = " Báo cáo gửi sau hạn, được ghi nhận là gửi muộn." if report.is_late else ""
     reviewer = reviewer_of(report)

@@ -114,6 +114,22 @@ def test_sent_back_after_the_due_date_the_report_is_overdue_on_its_corrections_e
         assert "Gửi muộn" not in appendix and "Quá hạn" not in appendix
 
 
+def test_sent_late_then_sent_again_within_its_corrections_date_it_is_not_told_it_was_late_again(client, cast, plan):
+    """Browser pass 33: a report first sent after its due date, sent back, then sent again before its corrections'
+    date was told "Báo cáo gửi sau hạn, được ghi nhận là gửi muộn", as if this sending were late."""
+    report = current_report(plan, "LDTBXH")
+    with on("2026-12-07", "08:00"):  # after 05/12/2026
+        assert "Báo cáo gửi sau hạn, được ghi nhận là gửi muộn." in submit(client, cast["canbo.ldtbxh"], report)
+    with on("2026-12-08", "09:00"):
+        assert send_back(client, cast, report, correction_due_on="14/12/2026").status_code == 302
+    with on("2026-12-11", "10:00"):
+        told = submit(client, cast["canbo.ldtbxh"], report)
+        assert "Báo cáo gửi lại trong hạn bổ sung 14/12/2026." in told
+        assert "gửi muộn" not in told and "gửi lại muộn" not in told
+        report.refresh_from_db()
+        assert report.is_late  # the first submission stays late, as the pages say
+
+
 @pytest.mark.parametrize(
     "day, proposed",
     [
