@@ -27,6 +27,7 @@ class Table:
     widths: list[int]  # relative column widths
     numeric: tuple[int, ...] = ()  # right-aligned columns
     totals: list[list[str]] = field(default_factory=list)  # bold last rows
+    compact: bool = False  # a smaller type in the PDF, where the columns' unbreakable figures would pass the line
 
     @property
     def percentages(self) -> list[float]:

@@ -266,6 +266,7 @@ def _targets(data, reviewer) -> list:
             ],  # fmt: skip
             rows,
             widths=[8, 24, 13, 12, 14, 29],
+            compact=True,  # at 11 pt the figures held with their units passed the right margin by 5 mm
         ),
     ]
 
