@@ -8,7 +8,7 @@ import zipfile
 from docx import Document as WordDocument
 from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt, RGBColor
@@ -58,6 +58,7 @@ def document_docx(doc, stamp: datetime.datetime, author: str) -> bytes:
     _closing(word, doc)
     for appendix in doc.appendices:
         _appendix(word, doc, appendix)
+    _last_paragraph_a_point_high(word)
     _page_numbers(word)
     properties = word.core_properties
     properties.created = properties.modified = properties.last_printed = stamp
@@ -279,6 +280,18 @@ def _closing(word, doc):
     space = _line(right)
     space.paragraph_format.space_before = Pt(62)
     _line(right, doc.signer_name, bold=True)
+
+
+def _last_paragraph_a_point_high(word):
+    """The empty paragraph Word needs after the document's last table, a point high: a table ending at its page's
+    foot pushed a full line onto a blank last page of its own (browser pass 33, page 40 in LibreOffice)."""
+    last = word.paragraphs[-1]
+    if last.text:
+        return
+    spacing = last.paragraph_format
+    spacing.space_before = spacing.space_after = Pt(0)
+    spacing.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    spacing.line_spacing = Pt(1)
 
 
 def _appendix(word, doc, appendix):

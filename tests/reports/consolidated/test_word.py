@@ -9,7 +9,7 @@ import pytest
 from django.core.management import call_command
 from docx import Document
 from docx.enum.section import WD_ORIENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.shared import Mm
 from lxml import etree
 
@@ -193,6 +193,13 @@ def test_it_closes_before_the_appendices_and_each_appendix_is_a_section(report):
         assert section.page_width in (word.sections[0].page_width, word.sections[0].page_height)
     annex = [p for p in word.paragraphs if p.text == doc.annex_line]
     assert len(annex) == len(doc.appendices) and all(p.runs[0].italic for p in annex)
+    # the document ends on its last table: the empty paragraph Word needs after it is a point high, so that a table
+    # ending at its page's foot does not push it onto a blank page (browser pass 33)
+    body = list(word.element.body.iterchildren())
+    assert body[-3].tag == f"{W}tbl" and body[-2].tag == f"{W}p" and body[-1].tag == f"{W}sectPr"
+    last = word.paragraphs[-1].paragraph_format
+    assert last.line_spacing.pt == 1 and last.line_spacing_rule == WD_LINE_SPACING.EXACTLY
+    assert last.space_before.pt == last.space_after.pt == 0
 
 
 def test_it_has_the_decree_30_page_and_header(report):
