@@ -4,8 +4,14 @@ the text it saves into reports. Each is far above what a real account's work nee
 looping on purpose can take (probe 32: two accounts looping files slow to check kept both slots for heavy work
 busy; one account saving 14 fields of 20 000 characters 60 times grew the database by 35 MB in 15 s).
 
-A span is a fixed window of the clock (10 minutes; a day, from midnight in Việt Nam): simple to say to the user
-("until 14:30", "until tomorrow"), and over any length of time an account takes at most its allowance a window.
+- Text: a fixed day of the clock, from midnight in Việt Nam ("xin lưu lại sau 00:00 ngày …"), counted atomically
+  (saves of an account may run at once).
+- Heavy work: a leaking bucket (`Bucket`): the seconds used leak away at HEAVY_WORK_SECONDS every ten minutes, and
+  work is refused while HEAVY_WORK_SECONDS or more are in it. Over any span an account takes at most its share,
+  with no window's edge to start again at (probe 33: two accounts starting just before 10:20 used two windows'
+  allowances back to back and refused others' uploads for 2½ minutes). An account's heavy work is one at a time
+  (binhson_plan.upload_lock.account_turn), so its bucket is read and written by one request at a time.
+
 While the cache server is down nothing is counted, and nothing is refused for it (logged)."""
 
 import logging
@@ -75,8 +81,45 @@ class Allowance:
         return timezone.localtime().utcoffset().total_seconds()
 
 
+@dataclass(frozen=True)
+class Bucket:
+    name: str  # the cache key's prefix
+    limit_setting: str  # the setting holding how much may be in the bucket, and how much leaks out a window
+    window_seconds: int
+
+    @property
+    def limit(self) -> float:
+        return getattr(settings, self.limit_setting)
+
+    def level(self, user) -> float:
+        """What is in `user`'s bucket now: what was put in, less what leaked out since."""
+        try:
+            level, at = cache.get(self._key(user)) or (0.0, 0.0)
+        except Exception:
+            logger.warning("Bộ nhớ đệm không phản hồi: %s không được tính", self.name, exc_info=True)
+            return 0.0
+        return max(0.0, level - (time.time() - at) * self.limit / self.window_seconds)
+
+    def spend(self, user, amount: float) -> None:
+        try:
+            cache.set(self._key(user), (self.level(user) + amount, time.time()), self.window_seconds + 60)
+        except Exception:
+            logger.warning("Bộ nhớ đệm không phản hồi: %s không được tính", self.name, exc_info=True)
+
+    def full_until(self, user) -> datetime | None:
+        """None while `user` may work; else the minute its bucket is below the limit again (rounded up)."""
+        over = self.level(user) - self.limit
+        if over < 0:
+            return None
+        moment = time.time() + over * self.window_seconds / max(self.limit, 1e-9) + 1
+        return timezone.localtime(datetime.fromtimestamp(-(-moment // 60) * 60, tz=timezone.get_current_timezone()))
+
+    def _key(self, user) -> str:
+        return f"{self.name}:{user.pk}"
+
+
 # Seconds of heavy work (binhson_plan.upload_lock.account_turn): an evidence check, a workbook read, a print drawn.
-HEAVY_WORK = Allowance("viec-nang-giay", "HEAVY_WORK_SECONDS", 10 * 60, unit=1000)
+HEAVY_WORK = Bucket("viec-nang-giay", "HEAVY_WORK_SECONDS", 10 * 60)
 # Bytes of text a save changes in reports (reports.editing.saving.save_report), typed or uploaded in a workbook.
 SAVED_TEXT = Allowance("van-ban-luu", "SAVED_TEXT_BYTES_PER_DAY", 24 * 3600)
 

@@ -296,11 +296,11 @@ WORKBOOK_UPLOAD_LOCK_SECONDS = 60
 # a print refused answers 429 "xin chờ ít giây". The locks lapse after PRINT_LOCK_SECONDS should a worker die.
 PRINT_CONCURRENT_DRAWS = int(os.environ.get("PRINT_CONCURRENT_DRAWS", "2"))
 PRINT_LOCK_SECONDS = 60
-# What an account may make the server do of such heavy work (uploads read, prints drawn), in seconds every ten minutes
-# (binhson_plan/allowance.py): the season's busiest real account uses a fraction of it (`manage.py bench_report`), and
-# an account looping files slow to check holds the slots a tenth of the time at most (probe 32). Past it: 429, with
-# the minute it is whole again.
-HEAVY_WORK_SECONDS = int(os.environ.get("HEAVY_WORK_SECONDS", "60"))
+# What an account may make the server do of such heavy work (uploads read, prints drawn), in seconds, given back at the
+# same number of seconds every ten minutes (a leaking bucket, binhson_plan/allowance.py): the season's busiest real
+# accounts use a fifth of it and less (`manage.py bench_heavy_work`), and an account looping files slow to check holds
+# a slot a twentieth of the time at most (probes 32, 33). Past it: 429, with the minute it may work again.
+HEAVY_WORK_SECONDS = int(os.environ.get("HEAVY_WORK_SECONDS", "30"))
 # The text an account's saves may change in reports a day (typed, or uploaded in a workbook), in bytes: a whole real
 # report holds under 0,3 MB, and an account saving long random texts in a loop no longer grows the database (and each
 # backup) without end (probe 32: 35 MB in 15 s). Past it: 429, what was typed kept.

@@ -165,15 +165,16 @@ class Turn:
 @contextmanager
 def account_turn(user, timeout: int):
     """The account's turn for heavy work (an upload read, a print drawn): one at a time (its lock lapses after
-    `timeout` should its worker die), and at most HEAVY_WORK_SECONDS of it every ten minutes (binhson_plan.allowance;
+    `timeout` should its worker die), and at most HEAVY_WORK_SECONDS of it in ten minutes (binhson_plan.allowance;
     probe 32: two accounts looping files slow to check kept both slots of a_print_slot busy, every other account's
     upload refused). The time the block takes is counted, refused or not: the server worked for it."""
-    if HEAVY_WORK.left(user) <= 0:
-        yield Turn(False, HEAVY_WORK.renewed_at())
-        return
     with held(account_work(user), timeout) as ours:
         if not ours:
             yield Turn(False)
+            return
+        full = HEAVY_WORK.full_until(user)  # read under the account's lock: one request at a time
+        if full is not None:
+            yield Turn(False, full)
             return
         started = time.monotonic()
         try:

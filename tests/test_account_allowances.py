@@ -9,7 +9,9 @@
 
 The allowances are made small here so that a few real requests use them up; the requests are the real ones."""
 
+import datetime
 import random
+import re
 
 import pytest
 from django.test import override_settings
@@ -31,37 +33,47 @@ def media(tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path
 
 
+def said_until(html: str) -> tuple[str, str]:
+    """The day and time the refusal says to wait for, as `on` takes them."""
+    clock, day = re.search(r"xin chờ đến (\d\d:\d\d) ngày (\d\d/\d\d/\d{4}) rồi thử lại", html).groups()
+    return datetime.datetime.strptime(day, "%d/%m/%Y").strftime("%Y-%m-%d"), clock
+
+
 @override_settings(HEAVY_WORK_SECONDS=0.001)
-def test_an_account_past_its_heavy_work_waits_for_the_next_ten_minutes(client, cast, plan):
+def test_an_account_past_its_heavy_work_waits_until_it_has_leaked_away(client, cast, plan):
+    """With 0,001 s given back every ten minutes, the first upload's check fills the account's bucket for days: the
+    page says until when, the edge of a ten-minute window gives nothing back (probe 33), the said minute does."""
     report = current_report(plan, "LDTBXH")
     client.force_login(cast["canbo.ldtbxh"])
-    with on("2026-11-20", "14:23"):
+    with on("2026-11-20", "14:29:30"):  # just before a window's edge
         assert upload(client, report, "bien-ban-1.pdf", PDF).status_code == 302  # its check took more than 1 ms
         response = upload(client, report, "bien-ban-2.pdf", PDF)
         html = response.content.decode()
-        assert response.status_code == 429 and 0 < int(response["Retry-After"]) <= 7 * 60
-        assert f"Chưa lưu: {SPENT}: xin chờ đến 14:30 rồi thử lại." in html
+        assert response.status_code == 429 and int(response["Retry-After"]) > 3600
+        assert f"Chưa lưu: {SPENT}: xin chờ đến " in html
+        day, clock = said_until(html)
         assert "Có minh chứng kèm theo." in html  # what was typed stays
         assert report.task_entries.get(section__code="III.3.b.3").evidence.count() == 1
         # the same allowance for every heavy work of the account: a print, a workbook upload
         printed = client.get(f"/bao-cao/{report.pk}/in/")
-        assert printed.status_code == 429 and f"{SPENT}: xin chờ đến 14:30" in printed.content.decode()
+        assert printed.status_code == 429 and SPENT in printed.content.decode()
         book = download(client, report)
         book[DIFFICULTIES]["A2"] = "Thiếu cán bộ chuyên trách."
         uploaded = upload_workbook(client, report, book)
         assert uploaded.status_code == 429 and SPENT in uploaded.content.decode()
         # a save without files takes no heavy work: typing is never held up
         code = "III.3.b.3"
-        assert (
-            client.post(f"/bao-cao/{report.pk}/", ReportPage(report).lead(code, results="Sửa").data()).status_code
-            == 302
-        )
+        saved = client.post(f"/bao-cao/{report.pk}/", ReportPage(report).lead(code, results="Sửa").data())
+        assert saved.status_code == 302
         # other accounts are not touched
         other = current_report(plan, "GDDT")
         client.force_login(cast["canbo.gddt"])
         assert upload(client, other, "bien-ban.pdf", PDF, code=_a_lead(other)).status_code == 302
-    client.force_login(cast["canbo.ldtbxh"])
-    with on("2026-11-20", "14:30"):  # the next ten minutes: whole again
+    with on("2026-11-20", "14:30:05"):  # a new ten minutes of the clock: nothing given back but 35 s' worth
+        client.force_login(cast["canbo.ldtbxh"])
+        assert upload(client, report, "bien-ban-3.pdf", PDF).status_code == 429
+    with on(day, f"{clock}:30"):  # the minute the page said
+        client.force_login(cast["canbo.ldtbxh"])
         assert upload(client, report, "bien-ban-3.pdf", PDF).status_code == 302
 
 
@@ -72,7 +84,7 @@ def test_a_reviewer_past_its_heavy_work_waits_to_import_and_zip(client, cast, pl
         assert post(client, GOOD).status_code == 302
         refused = post(client, GOOD)
         assert refused.status_code == 429
-        assert f"{SPENT}: xin chờ đến 10:00 rồi thử lại." in refused.content.decode()
+        assert f"{SPENT}: xin chờ đến " in refused.content.decode()
         cycle = current_report(plan, "LDTBXH").cycle
         zipped = client.get(f"/ke-hoach/{plan.slug}/ky-bao-cao/{cycle.pk}/excel.zip")
         assert zipped.status_code == 429 and SPENT in zipped.content.decode()
@@ -109,7 +121,7 @@ def test_long_texts_saved_in_a_loop_stop_at_the_days_allowance(client, cast, pla
         response = save(99)
         html = response.content.decode()
         assert response.status_code == 429
-        assert "Chưa lưu: hôm nay tài khoản này đã lưu 0,1 MB nội dung thay đổi vào báo cáo" in html
+        assert "Chưa lưu: hôm nay tài khoản này đã ghi 0,1 MB nội dung vào báo cáo" in html
         assert (
             "quá mức 0,1 MB một ngày (cả một báo cáo thường dưới 0,3 MB). Xin lưu lại sau 00:00 ngày 21/11/2026."
             in html
@@ -133,3 +145,28 @@ def test_long_texts_saved_in_a_loop_stop_at_the_days_allowance(client, cast, pla
     with on("2026-11-21", "07:30"):  # the next day: whole again
         client.force_login(cast["canbo.ldtbxh"])
         assert save(100).status_code == 302
+
+
+@override_settings(SAVED_TEXT_BYTES_PER_DAY=150_000)
+def test_a_number_changed_again_and_again_beside_a_long_text_counts_the_row_it_writes(client, cast, plan):
+    """Probe 33: a long text saved once, then a budget changed by one đồng in a loop: each save wrote the task's row
+    again, its long text with it, into the row's history (52 MB in 48 s), and the allowance counted none of it."""
+    report = current_report(plan, "LDTBXH")
+    code = _a_lead(report)
+    client.force_login(cast["canbo.ldtbxh"])
+
+    def save(**fields):
+        return client.post(f"/bao-cao/{report.pk}/", ReportPage(report).lead(code, **fields).data())
+
+    with on("2026-11-20", "15:00"):
+        assert save(results=long_text(0), budget_used="150000000").status_code == 302  # ≈ 45 kB written
+        entry = report.task_entries.get(section__code=code)
+        rows = entry.history.count()
+        answers = [save(budget_used=str(150_000_001 + n)).status_code for n in range(4)]
+        assert answers == [302, 302, 429, 429]  # the row, long text and all, written again each time
+        assert entry.history.count() == rows + 2
+        entry.refresh_from_db()
+        assert entry.budget_used == 150_000_002
+        # a save that changes nothing writes nothing, and costs nothing
+        assert client.post(f"/bao-cao/{report.pk}/", ReportPage(report).data()).status_code == 302
+        assert entry.history.count() == rows + 2
