@@ -93,7 +93,7 @@ LOGIN_ACCOUNT_GUARD_AFTER = int(os.environ.get("LOGIN_ACCOUNT_GUARD_AFTER", "10"
 # AccessFailureLog (one row per checked wrong password, kept AXES_ACCESS_FAILURE_LOG_PER_USER_LIMIT per account).
 LOGIN_ACCOUNT_NEW_ADDRESS_GUESSES_PER_HOUR = int(os.environ.get("LOGIN_ACCOUNT_NEW_ADDRESS_GUESSES_PER_HOUR", "10"))
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
-# What the nightly purge keeps (agencies/jobs.py; lock rows go once past AXES_COOLOFF_TIME, expired sessions at once).
+# What the nightly purge keeps (operations/jobs.py; lock rows go once past AXES_COOLOFF_TIME, expired sessions at once).
 # Wrong passwords: the hourly budget reads the last hour only, the admin shows a month. Sign-ins (axes' AccessLog, the
 # addresses an account is known at): a season and a month, so a person who signs in once a year for her report is
 # still known at her office's address the next season.
@@ -396,9 +396,9 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reports.notices.jobs.send_pending_notifications_job",
         "schedule": crontab(minute="*/5"),
     },
-    # Expired sessions (Django's `clearsessions`) and django-axes' old records (agencies/jobs.py), after the backup.
+    # Expired sessions (Django's `clearsessions`) and django-axes' old records (operations/jobs.py), after the backup.
     "purge-sign-in-records": {
-        "task": "agencies.jobs.purge_sign_in_records_job",
+        "task": "operations.jobs.purge_sign_in_records_job",
         "schedule": crontab(hour=3, minute=15),
     },
 }

@@ -9,11 +9,11 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
 from django.utils import timezone
 
-from agencies.jobs import purge_sign_in_records_job
 from binhson_plan.celery import app
+from operations.jobs import purge_sign_in_records_job
 from tests.reports.helpers import on
 
-JOB = "agencies.jobs.purge_sign_in_records_job"
+JOB = "operations.jobs.purge_sign_in_records_job"
 
 
 def test_beat_runs_the_purge_every_night():
