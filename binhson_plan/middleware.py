@@ -100,3 +100,20 @@ def demo_error_pages(get_response):
 
     middleware.process_exception = process_exception
     return middleware
+
+
+def private_to_the_signed_in(get_response):
+    """Every answer to a signed-in person (a report, its evidence, an export) is kept by no cache: `private,
+    no-store`, unless the view set its own Cache-Control. Office PCs are shared: without it, the browser's Back button
+    after logging out showed the last report from its cache (probe 33), and a shared proxy could keep it. Answers to
+    visitors who are not signed in (the public pages) keep whatever they say."""
+    from django.utils.cache import patch_cache_control
+
+    def middleware(request):
+        response = get_response(request)
+        user = getattr(request, "user", None)
+        if "Cache-Control" not in response and user is not None and user.is_authenticated:
+            patch_cache_control(response, private=True, no_store=True)
+        return response
+
+    return middleware

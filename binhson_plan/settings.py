@@ -93,6 +93,12 @@ LOGIN_ACCOUNT_GUARD_AFTER = int(os.environ.get("LOGIN_ACCOUNT_GUARD_AFTER", "10"
 # AccessFailureLog (one row per checked wrong password, kept AXES_ACCESS_FAILURE_LOG_PER_USER_LIMIT per account).
 LOGIN_ACCOUNT_NEW_ADDRESS_GUESSES_PER_HOUR = int(os.environ.get("LOGIN_ACCOUNT_NEW_ADDRESS_GUESSES_PER_HOUR", "10"))
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
+# What the nightly purge keeps (operations/jobs.py; lock rows go once past AXES_COOLOFF_TIME, expired sessions at once).
+# Wrong passwords: the hourly budget reads the last hour only, the admin shows a month. Sign-ins (axes' AccessLog, the
+# addresses an account is known at): a season and a month, so a person who signs in once a year for her report is
+# still known at her office's address the next season.
+FAILED_SIGN_IN_LOG_KEEP_DAYS = int(os.environ.get("FAILED_SIGN_IN_LOG_KEEP_DAYS", "30"))
+SIGN_IN_LOG_KEEP_DAYS = int(os.environ.get("SIGN_IN_LOG_KEEP_DAYS", "400"))
 AXES_HANDLER = "agencies.throttling.LoginThrottle"
 AXES_USERNAME_CALLABLE = "agencies.throttling.account_name"  # the name typed, cut to the length axes stores
 AXES_LOCKOUT_CALLABLE = "agencies.throttling.lockout_page"
@@ -149,6 +155,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "binhson_plan.middleware.private_to_the_signed_in",  # Cache-Control: private, no-store for the signed-in
     "django.contrib.messages.middleware.MessageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -388,6 +395,11 @@ CELERY_BEAT_SCHEDULE = {
     "send-pending-notifications": {
         "task": "reports.notices.jobs.send_pending_notifications_job",
         "schedule": crontab(minute="*/5"),
+    },
+    # Expired sessions (Django's `clearsessions`) and django-axes' old records (operations/jobs.py), after the backup.
+    "purge-sign-in-records": {
+        "task": "operations.jobs.purge_sign_in_records_job",
+        "schedule": crontab(hour=3, minute=15),
     },
 }
 # Redis redelivers the job of a worker that died once `visibility_timeout` has passed; idle workers

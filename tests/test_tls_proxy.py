@@ -166,7 +166,7 @@ def test_the_page_for_a_request_over_the_limit_is_vietnamese_and_self_contained(
     assert not re.search(r"(https?:)?//|\b(src|href)=|@import|url\(", page, re.IGNORECASE)  # no outside asset
 
 
-@pytest.mark.parametrize("name, codes", [("502", "502 503 504"), ("400", "400 414 494")])
+@pytest.mark.parametrize("name, codes", [("502", "502 503 504"), ("400", "400 414 494"), ("429", "429")])
 def test_nginxs_other_own_errors_are_vietnamese_and_self_contained(name, codes):
     """The seventh probe: while gunicorn restarted, users read nginx's English "502 Bad Gateway"; a long address
     or a large cookie, "414 Request-URI Too Large"."""
@@ -254,3 +254,65 @@ def test_a_client_reaching_gunicorn_directly_cannot_choose_its_address(stack, ac
     assert response.status == 429
     forged = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "198.51.100.7"}
     assert log_in(stack["app"], "vanphong", PASSWORD, "127.0.0.5", tls=False, headers=forged).status == 429
+
+
+LIMITED = ROOT / "deploy" / "errors" / "429.html"
+PUBLIC_TABLE = "/cong-khai/binh-son-ctdt-2021-2030/bang-so-lieu.xlsx"
+
+
+def hold_in_flight(port, source, count):
+    """`count` requests from `source` that nginx has begun and never finishes: each sends its headers, announcing a
+    body it never sends, as a client keeping requests in flight does (nginx counts a request from its headers)."""
+    context = ssl.create_default_context()
+    context.check_hostname, context.verify_mode = False, ssl.CERT_NONE
+    held = []
+    for _ in range(count):
+        raw = socket.create_connection(("127.0.0.1", port), timeout=30, source_address=(source, 0))
+        connection = context.wrap_socket(raw, server_hostname="localhost")
+        connection.sendall(b"POST /khong-co-trang-nay/ HTTP/1.1\r\nHost: localhost\r\nContent-Length: 1000\r\n\r\n")
+        held.append(connection)
+    time.sleep(0.5)  # nginx has read every one's headers
+    return held
+
+
+def test_one_address_with_too_many_requests_in_flight_is_refused_others_are_served(stack, accounts):
+    """Probe 33: one client keeping 12–48 requests in flight held gunicorn's workers and made everyone's pages
+    17–68 times slower. Past 8 in flight from one address nginx refuses it (429, the Vietnamese page), while
+    another machine, that address's static files and, once its requests end, the address itself are served."""
+    held = hold_in_flight(stack["https"], "127.0.0.2", 8)
+    try:
+        refused = get(stack["https"], "/dang-nhap/", tls=True, source="127.0.0.2")
+        assert refused.status == 429, refused.status
+        assert refused.getheader("Content-Type") == "text/html; charset=utf-8"
+        assert refused.body == LIMITED.read_bytes()
+        assert get(stack["https"], "/dang-nhap/", tls=True, source="127.0.0.3").status == 200
+        assert get(stack["https"], "/static/css/portal.css", tls=True, source="127.0.0.2").status == 200
+    finally:
+        for connection in held:
+            connection.close()
+    for _ in range(20):  # nginx sees the closed connections at once, or nearly
+        response = get(stack["https"], "/dang-nhap/", tls=True, source="127.0.0.2")
+        if response.status == 200:
+            break
+        time.sleep(0.2)
+    assert response.status == 200
+
+
+@pytest.fixture
+def public_plan(stack, accounts):
+    """The shipped plan in the database gunicorn reads: its public page and Excel table answer."""
+    for command in ("load_indicators", "load_plan"):
+        subprocess.run([sys.executable, "manage.py", command], cwd=ROOT, env=stack["env"], check=True,
+                       capture_output=True)  # fmt: skip
+
+
+def test_one_address_flooding_the_public_excel_table_is_refused_others_are_served(stack, public_plan):
+    """Probe 33: the public Excel table is drawn afresh on each request, for anyone. One address asking for it
+    over and over is held to 1 a second past a burst of 10 (429, the Vietnamese page); another machine still gets
+    it, and the flooding address still gets the public page (its own limit is not spent)."""
+    answers = [get(stack["https"], PUBLIC_TABLE, tls=True, source="127.0.0.2") for _ in range(30)]
+    statuses = [answer.status for answer in answers]
+    assert statuses[0] == 200 and statuses.count(429) >= 10, statuses
+    assert next(answer for answer in answers if answer.status == 429).body == LIMITED.read_bytes()
+    assert get(stack["https"], PUBLIC_TABLE, tls=True, source="127.0.0.3").status == 200
+    assert get(stack["https"], "/cong-khai/binh-son-ctdt-2021-2030/", tls=True, source="127.0.0.2").status == 200
