@@ -115,7 +115,7 @@ class Bucket:
         return timezone.localtime(datetime.fromtimestamp(-(-moment // 60) * 60, tz=timezone.get_current_timezone()))
 
     def _key(self, user) -> str:
-        return f"{self.name}:{user.pk}"
+        return f"{self.name}:{getattr(user, 'pk', user)}"  # a user, or its id (a job has the id)
 
 
 # Seconds of heavy work (binhson_plan.upload_lock.account_turn): an evidence check, a workbook read, a print drawn.

@@ -170,3 +170,30 @@ def test_a_number_changed_again_and_again_beside_a_long_text_counts_the_row_it_w
         # a save that changes nothing writes nothing, and costs nothing
         assert client.post(f"/bao-cao/{report.pk}/", ReportPage(report).data()).status_code == 302
         assert entry.history.count() == rows + 2
+
+
+@override_settings(HEAVY_WORK_SECONDS=0.001, PRINT_INLINE_MAX_LINES=1)
+def test_a_long_print_drawn_by_the_worker_counts_as_the_accounts_heavy_work(
+    client, cast, plan, eager_jobs, django_capture_on_commit_callbacks
+):
+    """Probe 33: four accounts looping long prints, each drawn by the Celery worker, made the consolidated build 3,5
+    times slower; the worker's drawing was charged to no one. It is the asking account's heavy work."""
+    report = current_report(plan, "LDTBXH")
+    client.force_login(cast["canbo.ldtbxh"])
+    with on("2026-11-20", "14:00"):
+        with django_capture_on_commit_callbacks(execute=True):
+            assert client.get(f"/bao-cao/{report.pk}/in/").status_code == 202  # queued, drawn by the job
+        assert client.get(f"/bao-cao/{report.pk}/in/").status_code == 200  # its PDF, kept: no more work
+        code = _a_lead(report)
+        assert (
+            client.post(f"/bao-cao/{report.pk}/", ReportPage(report).lead(code, results="Sửa").data()).status_code
+            == 302
+        )
+        with django_capture_on_commit_callbacks(execute=True) as queued:
+            refused = client.get(f"/bao-cao/{report.pk}/in/")  # a new content to draw
+        assert refused.status_code == 429 and SPENT in refused.content.decode() and queued == []
+        # another account's print is drawn
+        other = current_report(plan, "GDDT")
+        client.force_login(cast["canbo.gddt"])
+        with django_capture_on_commit_callbacks(execute=True):
+            assert client.get(f"/bao-cao/{other.pk}/in/").status_code == 202

@@ -10,10 +10,11 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from agencies.lineage import Lineage
+from binhson_plan.allowance import HEAVY_WORK
 from binhson_plan.longtext import NOTE_IN_TABLE, laid_out_lines
 from binhson_plan.number_format import vn_number
 from binhson_plan.queueing import enqueue
-from binhson_plan.upload_lock import a_print_slot, cache_add, cache_delete, cache_get, one_print_at_a_time
+from binhson_plan.upload_lock import Turn, a_print_slot, cache_add, cache_delete, cache_get, one_print_at_a_time
 from reports import access
 from reports.documents import pdf
 from reports.documents.jobs import (
@@ -147,6 +148,9 @@ def _drawn_in_the_background(request, report, key, html):
     how many are drawn at once. The job draws the HTML rendered here, for this reader, and nothing else."""
     user, queued = request.user.pk, drawing_marker(key)
     if cache_get(queued) is None:  # nobody's print of this content is on its way
+        full = HEAVY_WORK.full_until(request.user)  # the worker's drawing is the account's heavy work too
+        if full is not None and cache_get(account_marker(user)) != key:
+            return busy_page(request, report, Turn(False, full).why(PRINT_BUSY_ACCOUNT), 429)
         mine = cache_add(account_marker(user), key, PRINT_QUEUED_SECONDS)
         if mine is None:  # the cache server is down: the PDF drawn could not be kept to be served
             return busy_page(request, report, PRINT_NOT_QUEUED, 503)
