@@ -6,8 +6,14 @@ from django.templatetags.static import static
 
 
 def csrf_failure(request, reason=""):
-    message = "Phiên làm việc đã hết hạn hoặc trang đã cũ. Xin tải lại trang (F5) rồi thao tác lại."
-    return render(request, "403.html", {"exception": message}, status=403)
+    """A form sent from a page opened before the session ended or before a sign-in elsewhere: said as such, not as a
+    want of permission (browser pass 33: "Bạn không có quyền…" headed the page)."""
+    context = {
+        "title": "Trang đã cũ",
+        "heading": "Trang đã cũ hoặc phiên làm việc đã hết hạn.",
+        "exception": "Xin tải lại trang (F5) rồi thao tác lại.",
+    }
+    return render(request, "403.html", context, status=403)
 
 
 @login_not_required

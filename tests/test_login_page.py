@@ -1,5 +1,7 @@
 """The sign-in page shows a visitor without an account the way to the figures anyone may read."""
 
+from django.test import Client
+
 from tests.conftest import SLUG
 
 
@@ -16,3 +18,15 @@ def test_a_plan_no_longer_followed_is_not_listed(client, plan):
     plan.save()
     html = client.get("/dang-nhap/").content.decode()
     assert f"/cong-khai/{SLUG}/" not in html and "Số liệu công khai" not in html
+
+
+def test_a_form_from_a_stale_page_is_said_stale_not_forbidden(cast):
+    """Browser pass 33: a form sent from a page older than the session (CSRF token gone) answered "Bạn không có
+    quyền thực hiện thao tác này" above the right explanation."""
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(cast["canbo.ldtbxh"])
+    response = client.post("/doi-mat-khau/", {"old_password": "x"})
+    html = response.content.decode()
+    assert response.status_code == 403
+    assert "Trang đã cũ hoặc phiên làm việc đã hết hạn." in html and "Xin tải lại trang (F5)" in html
+    assert "không có quyền" not in html
