@@ -30,3 +30,11 @@ def test_a_form_from_a_stale_page_is_said_stale_not_forbidden(cast):
     assert response.status_code == 403
     assert "Trang đã cũ hoặc phiên làm việc đã hết hạn." in html and "Xin tải lại trang (F5)" in html
     assert "không có quyền" not in html
+
+
+def test_the_sign_in_page_speaks_of_every_plan_not_one_district(client, plan):
+    """Browser pass 33: the sign-in page described the portal as Bình Sơn's only, though it serves the province's
+    plans."""
+    html = client.get("/dang-nhap/").content.decode()
+    assert "các kế hoạch triển khai Chiến lược công tác dân tộc" in html and "của tỉnh và các địa phương" in html
+    assert "trên địa bàn huyện Bình Sơn.</p>" not in html
