@@ -166,7 +166,8 @@ def respond_to_proposal(request, pk, proposal_id, slug=None):
     proposal.responded_by, proposal.responded_at = request.user, timezone.now()
     proposal.save()
     messages.success(request, "Đã lưu trả lời kiến nghị.")
-    return redirect(f"{report.get_absolute_url()}#kien-nghi-{proposal.pk}")
+    # the page opens at the proposal, far below the message at its top: said there too (browser pass 33)
+    return redirect(f"{report.get_absolute_url()}?da-tra-loi={proposal.pk}#kien-nghi-{proposal.pk}")
 
 
 def cycle_list(request, slug):

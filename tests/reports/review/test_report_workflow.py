@@ -162,9 +162,17 @@ def test_a_reviewer_answers_a_proposal(client, cast, plan):
     AgencyReport.objects.filter(pk=report.pk).update(state="submitted")  # sent: the reviewer's to answer
     client.force_login(cast["vanphong"])
     url = f"/bao-cao/{report.pk}/kien-nghi/{proposal.pk}/"
-    client.post(url, {f"p{proposal.pk}-state": "forwarded", f"p{proposal.pk}-response": "Đã chuyển Phòng KT&HT."})
+    answered = client.post(
+        url, {f"p{proposal.pk}-state": "forwarded", f"p{proposal.pk}-response": "Đã chuyển Phòng KT&HT."}
+    )
     proposal.refresh_from_db()
     assert proposal.state == "forwarded" and proposal.responded_by == cast["vanphong"]
+    # the page opens at the proposal, far below the message at its top: the proposal says it was saved (browser
+    # pass 33)
+    assert answered["Location"].endswith(f"?da-tra-loi={proposal.pk}#kien-nghi-{proposal.pk}")
+    page = client.get(answered["Location"].split("#")[0]).content.decode()
+    block = page[page.index(f'id="kien-nghi-{proposal.pk}"') :].split("</form>")[0]
+    assert f"Đã lưu trả lời lúc {timezone.localtime(proposal.responded_at):%H:%M %d/%m/%Y}." in block
     client.post(url, {f"p{proposal.pk}-state": "bogus", f"p{proposal.pk}-response": ""}, follow=True)
     proposal.refresh_from_db()
     assert proposal.state == "forwarded"
