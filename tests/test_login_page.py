@@ -3,6 +3,7 @@
 from django.test import Client
 
 from tests.conftest import SLUG
+from tests.reports.helpers import current_report
 
 
 def test_the_sign_in_page_links_each_plan_s_public_page(client, plan):
@@ -38,3 +39,11 @@ def test_the_sign_in_page_speaks_of_every_plan_not_one_district(client, plan):
     html = client.get("/dang-nhap/").content.decode()
     assert "các kế hoạch triển khai Chiến lược công tác dân tộc" in html and "của tỉnh và các địa phương" in html
     assert "trên địa bàn huyện Bình Sơn.</p>" not in html
+
+
+def test_a_page_asked_while_signed_out_says_why_the_sign_in_page_is_shown(client, cast, plan):
+    """Browser pass 33: after signing out in another tab, a save landed on the sign-in page without a word."""
+    report = current_report(plan, "LDTBXH")
+    page = client.post(f"/bao-cao/{report.pk}/", {"difficulties": "Đang gõ"}, follow=True).content.decode()
+    assert "Xin đăng nhập để mở tiếp trang vừa chọn; nội dung báo cáo đang gõ dở được trình duyệt giữ lại" in page
+    assert "Xin đăng nhập để mở tiếp" not in client.get("/dang-nhap/").content.decode()  # asked for itself
