@@ -16,6 +16,7 @@ from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.properties import PageSetupProperties
 
 from binhson_plan.csv_cells import xlsx_text
+from binhson_plan.number_format import with_unit
 from binhson_plan.sheets import HEADER_FILL, SIDE_MARGIN, cell_value, fit_page, narrowest_width
 from reports.editing.forms import MAX_PROPOSALS
 from reports.editing.saving import build_forms
@@ -150,6 +151,13 @@ def _asked(form, report) -> tuple[int, str]:
     if shared:
         notes.append(f"Số liệu này dùng chung cho mốc sau của cùng chỉ số: {', '.join(shared)}.")
     target = form.instance.target
+    if ask and ask.recorded is not None:  # what the page says beside it (browser pass 33: the workbook said a value
+        # was there without saying it)
+        if target.is_qualitative:
+            notes.append(f"Đánh giá năm {ask.milestone}: {ask.recorded.get_status_display().lower()}.")
+        else:
+            estimate = " (ước)" if ask.recorded.is_estimate else ""
+            notes.append(f"Số liệu năm {ask.milestone}: {with_unit(ask.recorded.value, target.input_unit)}{estimate}.")
     if ask and ask.year is None:  # nothing to enter this year: no word on how to enter it
         return year, " ".join(notes)
     if target.kind == "annual_change":

@@ -9,6 +9,7 @@ from reports.editing.completeness import missing_items
 from targets.models import Assessment, TargetValue
 from targets.recording import record_assessment, record_value
 from tests.reports.helpers import ReportPage, current_report, post_seen
+from tests.reports.offline.workbook_helpers import TARGETS, download, row_of
 
 
 @pytest.fixture
@@ -67,6 +68,10 @@ def test_once_the_milestones_value_is_there_nothing_is_asked(staff, plan, report
     passed = card(html, "2025.22")
     assert "Mốc 2025 đã qua và đã có số liệu năm 2025: không cần nhập số liệu năm 2026." in passed
     assert "Số liệu năm 2025: 51%." in passed and "51 %" not in passed  # "%" glued to its number, as everywhere
+    # the workbook says it too (browser pass 33: its note said a value was there without saying it)
+    sheet = download(staff, report)[TARGETS]
+    notes = sheet.cell(row_of(sheet, "2025.22"), sheet.max_column).value
+    assert "Mốc 2025 đã qua và đã có số liệu năm 2025" in notes and "Số liệu năm 2025: 51%." in notes
     page = ReportPage(report)
     assert f'name="{page.field("target", "2025.22", "value")}"' not in passed  # no field to fill
     assert f'name="{page.field("target", "2025.22", "note")}"' in passed
