@@ -101,8 +101,11 @@ class Bucket:
         return max(0.0, level - (time.time() - at) * self.limit / self.window_seconds)
 
     def spend(self, user, amount: float) -> None:
+        """Put `amount` in `user`'s bucket; kept in the cache until it has all leaked out (at most a week)."""
+        level = self.level(user) + amount
+        drained = min(int(level * self.window_seconds / max(self.limit, 1e-9)) + 60, 7 * 24 * 3600)
         try:
-            cache.set(self._key(user), (self.level(user) + amount, time.time()), self.window_seconds + 60)
+            cache.set(self._key(user), (level, time.time()), drained)
         except Exception:
             logger.warning("Bộ nhớ đệm không phản hồi: %s không được tính", self.name, exc_info=True)
 
@@ -120,7 +123,7 @@ class Bucket:
 
 # Seconds of heavy work (binhson_plan.upload_lock.account_turn): an evidence check, a workbook read, a print drawn.
 HEAVY_WORK = Bucket("viec-nang-giay", "HEAVY_WORK_SECONDS", 10 * 60)
-# Bytes of text a save changes in reports (reports.editing.saving.save_report), typed or uploaded in a workbook.
+# Bytes of text a save writes in reports (reports.editing.saving.save_report), typed or uploaded in a workbook.
 SAVED_TEXT = Allowance("van-ban-luu", "SAVED_TEXT_BYTES_PER_DAY", 24 * 3600)
 
 

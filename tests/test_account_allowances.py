@@ -72,6 +72,9 @@ def test_an_account_past_its_heavy_work_waits_until_it_has_leaked_away(client, c
     with on("2026-11-20", "14:30:05"):  # a new ten minutes of the clock: nothing given back but 35 s' worth
         client.force_login(cast["canbo.ldtbxh"])
         assert upload(client, report, "bien-ban-3.pdf", PDF).status_code == 429
+    with on("2026-11-20", "15:00"):  # the bucket is kept until it has leaked away, not forgotten after ten minutes
+        client.force_login(cast["canbo.ldtbxh"])
+        assert upload(client, report, "bien-ban-3.pdf", PDF).status_code == 429
     with on(day, f"{clock}:30"):  # the minute the page said
         client.force_login(cast["canbo.ldtbxh"])
         assert upload(client, report, "bien-ban-3.pdf", PDF).status_code == 302
