@@ -30,9 +30,8 @@ KEEP_AFTER_WINDOW = 60  # a window's count lapses a minute after the window ends
 @dataclass(frozen=True)
 class Allowance:
     name: str  # the cache key's prefix
-    limit_setting: str  # the setting holding how much a window allows, in `unit`s
+    limit_setting: str  # the setting holding how much a window allows (a whole number: Redis counts integers)
     window_seconds: int
-    unit: int = 1  # counts are kept as integers of 1/unit (milliseconds for seconds)
 
     @property
     def limit(self) -> float:
@@ -41,7 +40,7 @@ class Allowance:
     def used(self, user) -> float:
         """What `user` used in the current window."""
         try:
-            return (cache.get(self._key(user)) or 0) / self.unit
+            return cache.get(self._key(user)) or 0
         except Exception:
             logger.warning("Bộ nhớ đệm không phản hồi: %s không được tính", self.name, exc_info=True)
             return 0.0
@@ -51,7 +50,7 @@ class Allowance:
 
     def spend(self, user, amount: float) -> None:
         """Count `amount` as used by `user` in the current window (atomic: Redis's INCRBY)."""
-        key, count = self._key(user), round(amount * self.unit)
+        key, count = self._key(user), round(amount)
         if count <= 0:
             return
         keep = self.window_seconds + KEEP_AFTER_WINDOW

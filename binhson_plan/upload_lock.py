@@ -143,7 +143,7 @@ def account_work(user) -> str:
 @dataclass(frozen=True)
 class Turn:
     """An account's turn for heavy work: true when it is this request's. Refused, it says why: another heavy work of
-    the account is under way, or the account used its allowance of heavy work (`spent`, until when)."""
+    the account is under way, or the account used its allowance of heavy work (`renewed_at`: until when)."""
 
     ours: bool
     renewed_at: datetime | None = None

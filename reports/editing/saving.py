@@ -182,19 +182,18 @@ def megabytes(size: float) -> str:
 
 
 def _write(report, forms, by) -> None:
-    report_form = forms["report"]
-    if report_form.has_changed():
-        report_form.save()
+    saved = {id(form) for form in _saved_rows(report, forms)}  # the rows written, as written_text counted them
+    if id(forms["report"]) in saved:
+        forms["report"].save()
     for name in ("leads", "coordinating", "targets"):
         for form in forms[name]:
-            moved = name == "targets" and form.value_year != form.instance.value_year
-            if moved:  # typed for the year the report asks for (reports.editing.asking)
-                form.instance.value_year = form.value_year
+            if id(form) not in saved:
+                continue
+            if name == "targets" and form.value_year != form.instance.value_year:
+                form.instance.value_year = form.value_year  # typed for the year the report asks for (asking.py)
             if name == "targets" and form.instance.value is not None and form.instance.as_of is None:
                 form.instance.as_of = report.cycle.default_as_of(form.instance.value_year)  # unless told otherwise
-                form.save()
-            elif form.has_changed() or moved:
-                form.save()
+            form.save()
     for form in forms["leads"]:
         upload = form.cleaned_data.get("new_evidence")
         if upload:
