@@ -84,6 +84,14 @@ class EntryFacts:
         recorded = self.assessments if self.target.is_qualitative else self.values
         return recorded.get(year - 1) if year else None
 
+    def year_before(self, entry):
+        """What a report shows as the year before for `entry`: the recorded value (or assessment) of the year before
+        the one asked; when nothing is asked because the passed milestone's is recorded, that one, the latest there
+        is (browser pass 34: a 2026 report showed the 2024 value beside "đã có số liệu năm 2025")."""
+        if self.ask.year is None and self.ask.recorded is not None:
+            return self.ask.recorded
+        return self.previous(self.ask.year or entry.value_year)
+
     def jumps(self, year: int | None, value) -> list[str]:
         """Why `value` for `year` needs a word of explanation (targets.plausibility)."""
         if value is None or year is None:

@@ -54,7 +54,7 @@ def build_forms(report, data=None, files=None):
     for form in forms["targets"]:
         if form.instance.target_id:
             form.attach(facts[form.instance.target_id])
-            form.last_value = form.facts.previous(form.facts.ask.year or form.instance.value_year)
+            form.last_value = form.facts.year_before(form.instance)
         form.shared_milestones = shared
     return forms
 

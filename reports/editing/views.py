@@ -394,7 +394,7 @@ def target_rows(report) -> list[dict]:
         known = facts[entry.target_id]
         counts = known.counts(entry)
         rows.append({
-            "entry": entry, "ask": known.ask, "counts": counts, "previous": known.previous(entry.value_year),
+            "entry": entry, "ask": known.ask, "counts": counts, "previous": known.year_before(entry),
             "jumps": known.jumps(entry.value_year, entry.value) if counts else [],
         })  # fmt: skip
     return rows

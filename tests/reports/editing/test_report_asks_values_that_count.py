@@ -81,6 +81,25 @@ def test_once_the_milestones_value_is_there_nothing_is_asked(staff, plan, report
     assert report.target_entries.get(target__code="2025.22").value is None  # ignored, not stored
 
 
+def test_the_year_before_is_the_passed_milestones_recorded_value_once_it_is_there(staff, plan, report):
+    """Browser pass 34: a 2026 report, its 2025 milestone already recorded (an estimate), showed the 2024 value as
+    the year before on the sent report's page and in the workbook, beside "đã có số liệu năm 2025"."""
+    target = plan.targets.get(code="2025.22")
+    record_value(target, 2024, Decimal("48"), source="Nhập thử")
+    record_value(target, 2025, Decimal("51"), is_estimate=True, source="Nhập thử")
+    sheet = download(staff, report)[TARGETS]
+    headers = [cell.value for cell in sheet[1]]
+    row = row_of(sheet, "2025.22")
+    assert sheet.cell(row, headers.index("Giá trị năm trước") + 1).value == 51
+    notes = sheet.cell(row, sheet.max_column).value
+    assert "Giá trị năm trước (năm 2025) là số ước thực hiện." in notes
+    assert submit(staff, report, ReportPage(report).fill_everything()).status_code == 302
+    html = staff.get(f"/bao-cao/{report.pk}/").content.decode()
+    start = html.index('id="chi-tieu-2025.22"')
+    shown = html[start : html.index("</tr>", start)]
+    assert "51% (ước)" in shown and "năm 2025" in shown and "48%" not in shown and "năm 2024" not in shown
+
+
 def test_a_value_this_report_recorded_stays_asked_after_reopening(staff, cast, report):
     submit(staff, report, ReportPage(report).fill_everything().target("2025.22", value="49,5"))
     approve(staff, cast, report)
