@@ -15,7 +15,7 @@ from axes.handlers.proxy import AxesProxyHandler
 from axes.helpers import get_client_username, get_cool_off
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.conf import settings
-from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+from django.contrib.auth.forms import PasswordChangeForm
 from django.contrib.auth.signals import user_login_failed
 from django.contrib.auth.views import PasswordChangeView
 from django.db.models import Max, Sum
@@ -24,6 +24,7 @@ from django.utils import timezone
 from ipware.ip import get_client_ip
 
 from agencies import devices
+from agencies.forms import SignInForm
 
 
 def _is_trusted_proxy(address: str) -> bool:
@@ -233,7 +234,7 @@ def lockout_page(request, original_response=None, credentials=None):
     if request.user.is_authenticated:
         context = {"form": PasswordChangeForm(request.user), "lockout": message}
         return render(request, "registration/password_change_form.html", context, status=429)
-    form = AuthenticationForm(request, initial={"username": username[:150]})
+    form = SignInForm(request, initial={"username": username[:150]})
     context = {"form": form, "lockout": message, "next": request.POST.get("next", "")}
     return render(request, "registration/login.html", context, status=429)
 

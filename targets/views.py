@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from agencies.devices import remember
+from agencies.forms import SignInForm
 from agencies.lineage import Lineage
 from agencies.permissions import Role, has_role
 from binhson_plan.number_format import with_unit
@@ -230,6 +231,8 @@ def public_progress(request, slug):
 class LoginWithPublicPages(LoginView):
     """The sign-in page, with the way to each plan's public page beside it: a visitor without an account comes to
     the portal's address and finds the figures anyone may read (a browser pass found no way to them)."""
+
+    form_class = SignInForm
 
     def form_valid(self, form):
         response = super().form_valid(form)

@@ -241,7 +241,7 @@ def test_the_right_current_password_still_changes_it(client, cast):
 @pytest.mark.parametrize(
     "url, wrong_login",
     [
-        ("/dang-nhap/", "Vui lòng điền vào Tên đăng nhập và mật khẩu chính xác."),
+        ("/dang-nhap/", "Tên đăng nhập hoặc mật khẩu không đúng. Xin gõ lại;"),
         ("/quan-tri/login/", "Bạn hãy nhập đúng Tên đăng nhập và mật khẩu."),
     ],
 )
