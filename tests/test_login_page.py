@@ -26,11 +26,17 @@ def test_a_form_from_a_stale_page_is_said_stale_not_forbidden(cast):
     quyền thực hiện thao tác này" above the right explanation."""
     client = Client(enforce_csrf_checks=True)
     client.force_login(cast["canbo.ldtbxh"])
-    response = client.post("/doi-mat-khau/", {"old_password": "x"})
+    response = client.post(
+        "/doi-mat-khau/", {"old_password": "x"}, headers={"referer": "http://testserver/doi-mat-khau/"}
+    )
     html = response.content.decode()
     assert response.status_code == 403
-    assert "Trang đã cũ hoặc phiên làm việc đã hết hạn." in html and "Xin tải lại trang (F5)" in html
-    assert "không có quyền" not in html
+    assert "Trang đã cũ hoặc phiên làm việc đã hết hạn." in html and "không có quyền" not in html
+    # browser pass 34: "tải lại trang (F5)" sent the stale form again; the way back opens the page afresh
+    assert "F5" not in html and '<a class="btn btn-primary me-3" href="http://testserver/doi-mat-khau/">' in html
+    assert "nội dung đang nhập dở vẫn được trình duyệt giữ lại" in html
+    elsewhere = client.post("/doi-mat-khau/", {"old_password": "x"}, headers={"referer": "https://evil.example/"})
+    assert "evil.example" not in elsewhere.content.decode()  # a page of another site is no way back
 
 
 def test_the_sign_in_page_speaks_of_every_plan_not_one_district(client, plan):
