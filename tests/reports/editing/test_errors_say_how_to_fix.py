@@ -62,6 +62,21 @@ def test_a_failed_save_lists_every_field_in_error_each_linked_to_its_field(staff
     assert messages_of(response) == []  # the list says it all: no second message
 
 
+def test_after_a_failed_save_what_is_missing_says_it_is_of_the_saved_copy(staff_client, report):
+    """Browser pass 34: after a failed save the list of what is missing named a task's status and results the page
+    showed filled in just above: it is of the saved copy, and now says so."""
+    report.refresh_from_db()
+    saved_at = timezone.localtime(report.updated_at).strftime("%H:%M %d/%m/%Y")
+    assert "(chưa tính nội dung vừa nhập)" not in staff_client.get(f"/bao-cao/{report.pk}/").content.decode()
+    page = ReportPage(report)
+    task = page.forms["leads"].forms[0].instance.section.code
+    page.lead(task, results="Đã làm xong.", budget_used="mười triệu")
+    html = staff_client.post(f"/bao-cao/{report.pk}/", page.data()).content.decode()
+    box = html[html.index('id="con-thieu"') : html.index("</div>", html.index('id="con-thieu"'))]
+    assert f"Còn thiếu trước khi gửi, theo bản đã lưu lúc {saved_at} (chưa tính nội dung vừa nhập)" in box
+    assert f"Nhiệm vụ {task}: chưa ghi kết quả đạt được." in box  # still missing in the saved copy
+
+
 def test_the_ready_to_send_note_never_shows_beside_errors(staff_client, report):
     complete = ReportPage(report).fill_everything()
     staff_client.post(f"/bao-cao/{report.pk}/", complete.data())
