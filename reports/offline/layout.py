@@ -133,8 +133,9 @@ def number_bounds(target) -> tuple[int | None, int | None]:
 
 
 def where(sheet: Sheet, row: int | None = None, letter: str | None = None) -> str:
-    """How every error names its cell: Trang 'Nhiệm vụ chủ trì', dòng 5, cột E (Tồn tại, hạn chế và nguyên nhân)."""
-    text = f"Trang '{sheet.title}'"
+    """How every error names its cell: Trang “Nhiệm vụ chủ trì”, dòng 5, cột E (Tồn tại, hạn chế và nguyên nhân), the
+    sheet's name in the quotation marks the portal writes everywhere."""
+    text = f"Trang “{sheet.title}”"
     if row:
         text += f", dòng {row}"
     if letter:

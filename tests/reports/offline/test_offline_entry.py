@@ -260,15 +260,15 @@ def test_every_bad_cell_is_named_and_nothing_is_saved(owner, report):
     assert response.status_code == 422
     text = errors_of(response)
     for expected in [
-        "Trang &#x27;Nhiệm vụ chủ trì&#x27;, dòng 3, cột C (Tình hình thực hiện): “Xong rồi” không có trong danh sách",
-        "Trang &#x27;Nhiệm vụ chủ trì&#x27;, dòng 3, cột E (Tồn tại, hạn chế và nguyên nhân): Tối đa 20.000 ký tự",
-        "Trang &#x27;Nhiệm vụ chủ trì&#x27;, dòng 3, cột G (Kinh phí đã sử dụng (đồng)): “4,5,6” không phải là số",
-        f"Trang &#x27;Chỉ tiêu định lượng&#x27;, dòng {percent}, cột G (Giá trị): “1.250” có thể hiểu hai cách",
-        f"Trang &#x27;Chỉ tiêu định lượng&#x27;, dòng {other}, cột G (Giá trị): Tỷ lệ phần trăm phải từ 0 đến 100.",
-        f"Trang &#x27;Chỉ tiêu định lượng&#x27;, dòng {other}, cột H (Số liệu tính đến ngày): Ngày không hợp lệ",
-        f"Trang &#x27;Chỉ tiêu định lượng&#x27;, dòng {other}, cột I (Ước thực hiện): “Có lẽ” không có trong danh sách",
-        f"Trang &#x27;Chỉ tiêu định tính&#x27;, dòng {assessed}, cột D (Đánh giá): “Tốt” không có trong danh sách",
-        "Trang &#x27;Kiến nghị, đề xuất&#x27;, dòng 3, cột B (Kiến nghị, đề xuất): ô chứa công thức (=A1+1)",
+        "Trang “Nhiệm vụ chủ trì”, dòng 3, cột C (Tình hình thực hiện): “Xong rồi” không có trong danh sách",
+        "Trang “Nhiệm vụ chủ trì”, dòng 3, cột E (Tồn tại, hạn chế và nguyên nhân): Tối đa 20.000 ký tự",
+        "Trang “Nhiệm vụ chủ trì”, dòng 3, cột G (Kinh phí đã sử dụng (đồng)): “4,5,6” không phải là số",
+        f"Trang “Chỉ tiêu định lượng”, dòng {percent}, cột G (Giá trị): “1.250” có thể hiểu hai cách",
+        f"Trang “Chỉ tiêu định lượng”, dòng {other}, cột G (Giá trị): Tỷ lệ phần trăm phải từ 0 đến 100.",
+        f"Trang “Chỉ tiêu định lượng”, dòng {other}, cột H (Số liệu tính đến ngày): Ngày không hợp lệ",
+        f"Trang “Chỉ tiêu định lượng”, dòng {other}, cột I (Ước thực hiện): “Có lẽ” không có trong danh sách",
+        f"Trang “Chỉ tiêu định tính”, dòng {assessed}, cột D (Đánh giá): “Tốt” không có trong danh sách",
+        "Trang “Kiến nghị, đề xuất”, dòng 3, cột B (Kiến nghị, đề xuất): ô chứa công thức (=A1+1)",
     ]:
         assert expected in text, expected
     assert text.split("<main", 1)[1].count("<li>") == 9  # in the page, not its menu bar
@@ -292,7 +292,7 @@ def test_rows_sorted_after_unprotecting_the_sheet_are_refused(owner, report):
     assert response.status_code == 422
     text = errors_of(response)
     assert f"dòng 2, cột A (Mã): dòng này lúc tải về là của mã “{first}”, nay là “{second}”" in text
-    assert "Kiến nghị, đề xuất&#x27;, dòng 2, cột A (STT): dòng này lúc tải về là của mã “1”, nay là “2”" in text
+    assert "Kiến nghị, đề xuất”, dòng 2, cột A (STT): dòng này lúc tải về là của mã “1”, nay là “2”" in text
     assert not report.task_entries.exclude(results="").exists()
 
 
@@ -371,7 +371,7 @@ def test_a_nan_or_infinity_set_with_openpyxl_is_refused_not_taken_for_empty(owne
     assert b"<v></v>" in [found.group(1) for found in written if found]  # what arrives: a number cell left empty
     response = upload(owner, report, buffer.getvalue())
     assert response.status_code == 422
-    said = f"Trang &#x27;Chỉ tiêu định lượng&#x27;, dòng {row}, cột G (Giá trị): ô không có số (NaN hay vô cực)"
+    said = f"Trang “Chỉ tiêu định lượng”, dòng {row}, cột G (Giá trị): ô không có số (NaN hay vô cực)"
     assert said in errors_of(response)
     assert TargetEntry.objects.get(report=report, target__code="2030.08").value == 71
     assert history_counts() == before
