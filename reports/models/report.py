@@ -194,7 +194,9 @@ class AgencyReport(models.Model):
         if self.resubmitted_at and self.state != ReportState.SENT_BACK:  # sent back again: that one is history
             late = f" (muộn so với hạn bổ sung {self.correction_due_on:%d/%m/%Y})" if self.resubmitted_late else ""
             notes.append(f"Gửi lại lúc {timezone.localtime(self.resubmitted_at):%H:%M %d/%m/%Y}{late}")
-        return "; ".join(notes)
+        return "; ".join(
+            notes[:1] + [note[0].lower() + note[1:] for note in notes[1:]]
+        )  # one sentence: "Gửi muộn; gửi lại …"
 
     @property
     def is_shared(self) -> bool:

@@ -163,7 +163,7 @@ def test_a_stale_form_token_gets_a_vietnamese_page(cast, report):
     client = Client(enforce_csrf_checks=True)
     client.force_login(cast["canbo.ldtbxh"])
     response = client.post(f"/bao-cao/{report.pk}/", ReportPage(report).data())
-    assert response.status_code == 403 and "Xin tải lại trang" in response.content.decode()
+    assert response.status_code == 403 and "Xin mở lại trang vừa dùng rồi thao tác lại" in response.content.decode()
 
 
 def test_a_sent_back_report_of_last_year_is_shown_on_this_years_page(client, cast, plan):
