@@ -49,6 +49,8 @@ WRAPPED = Alignment(wrap_text=True, vertical="top")
 # where Calibri is missing and a wider font stands in (LibreOffice does not shrink a single wrapped column to fit)
 INSTRUCTIONS_WIDTH, INSTRUCTIONS_MARGIN = 70, 0.5
 LINE_HEIGHT, MAX_HEIGHT = 15, 409  # points; 409 is the tallest row Excel allows
+ROW_LINES = MAX_HEIGHT // LINE_HEIGHT
+CONTINUED = " … (còn tiếp: xem toàn văn trên trang Kế hoạch của cổng)"
 NUMBER_FORMATS = {"text": "@", "money": "#,##0", "date": "dd/mm/yyyy", "number": "General", "number_info": "General"}
 FREE_TEXT = {"text", "info"}  # columns of free text, which may be narrowed to fit the page: their text wraps
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -223,7 +225,9 @@ def _write_sheet(ws, sheet, lines) -> list[tuple[int, int | None]]:
     ws.row_dimensions[1].height = LINE_HEIGHT * max(_lines(column.header, width) for column, width in headers)
     placed = []
     for row, line in enumerate(lines, start=2):
-        for number, (column, value) in enumerate(zip(sheet.columns, line.values, strict=True), start=1):
+        for number, (column, value, width) in enumerate(zip(sheet.columns, line.values, widths, strict=True), start=1):
+            if not column.is_input and isinstance(value, str):
+                value = line.values[number - 1] = _within_a_row(value, width)
             cell = ws.cell(row, number)
             cell.value = cell_value(value)
             xlsx_text(cell)  # text typed as "=…" stays text: never a formula, and shown with Excel's quote prefix
@@ -250,6 +254,18 @@ def _fitted(sheet) -> tuple[str, list[int]]:
     and wrapped as little as needed, A4 while they stay readable, else A3; lists, numbers and dates keep theirs."""
     narrowest = [narrowest_width(c.header, c.kind in FREE_TEXT) for c in sheet.columns]
     return fit_page([c.width for c in sheet.columns], narrowest)
+
+
+def _within_a_row(text: str, width: int) -> str:
+    """Shown text (the plan's) as much as a row can hold, Excel's rows being at most 409 pt tall: a long task's text
+    is cut at a word and says where the rest is (browser pass 34: III.2.a printed cut mid-sentence). The count of
+    lines errs on the long side (_lines), so what it lets through is seen whole."""
+    if _lines(text, width) <= ROW_LINES:
+        return text
+    words = text.split(" ")
+    while len(words) > 1 and _lines(" ".join(words) + CONTINUED, width) > ROW_LINES:
+        words.pop()
+    return " ".join(words).rstrip(",;:.") + CONTINUED
 
 
 def _lines(value, width: int) -> int:

@@ -56,6 +56,29 @@ def test_it_downloads_the_report_with_its_tasks_targets_and_proposals(owner, rep
     )
 
 
+def test_a_task_too_long_for_a_row_is_cut_at_a_word_saying_where_the_rest_is(owner, report):
+    """Browser pass 34: III.2.a (1 503 characters) printed cut mid-sentence in a narrowed column, Excel's rows being
+    at most 409 pt tall. What is shown fits the row by the workbook's own count, and says the rest is on the portal;
+    a task of ordinary length is shown whole; the workbook still comes back."""
+    entries = report.task_entries.filter(role="lead").select_related("section").order_by("section__position")
+    long, short = entries[0].section, entries[1].section
+    sentence = "Đẩy mạnh kêu gọi đầu tư, liên kết trong sản xuất và tiêu thụ sản phẩm theo chuỗi giá trị. "
+    long.content = sentence * 40  # 3 600 characters
+    long.save()
+    sheet = download(owner, report)[LEAD]
+    width = sheet.column_dimensions["B"].width
+    shown = sheet.cell(row_of(sheet, long.code), 2).value
+    assert shown.endswith(" … (còn tiếp: xem toàn văn trên trang Kế hoạch của cổng)")
+    assert "Đẩy mạnh kêu gọi đầu tư, liên kết" in shown and len(shown) < len(long.content)
+    last_word = shown.removesuffix(" … (còn tiếp: xem toàn văn trên trang Kế hoạch của cổng)").split()[-1]
+    assert last_word in sentence.replace(",", "").replace(".", "").split()  # cut at a word, not within one
+    lines = sum(max(1, -(-len(part) // int(width - 2))) for part in shown.split("\n"))
+    assert lines * 15 <= 409 and sheet.row_dimensions[row_of(sheet, long.code)].height <= 409
+    whole = sheet.cell(row_of(sheet, short.code), 2).value
+    assert "còn tiếp" not in whole and short.content.split()[0] in whole
+    assert upload(owner, report, download(owner, report)).status_code == 302
+
+
 def test_only_input_cells_are_unlocked_and_validated(owner, report):
     book = download(owner, report)
     for sheet in book.worksheets:
