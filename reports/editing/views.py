@@ -17,7 +17,7 @@ from binhson_plan.upload_lock import a_print_slot, one_upload_at_a_time
 from reports import access
 from reports.cycles.opening import cycle_of
 from reports.editing.asking import entry_facts
-from reports.editing.completeness import changes_between, missing_items
+from reports.editing.completeness import changes_between, marked_changes, missing_items
 from reports.editing.error_summary import error_summary
 from reports.editing.evidence import EXTENSIONS, checks_within_budget, safe_file_name
 from reports.editing.history import history_page
@@ -311,7 +311,9 @@ def render_view(request, report, send_back_form=None, status=200, proposal_form=
     if not access.shows_content(request.user, report):
         return _render_unsent(request, report, status, due_form)
     submissions = [e for e in report.events.select_related("by") if e.action == ReportAction.SUBMITTED]
-    changes = changes_between(submissions[-2].snapshot, submissions[-1].snapshot) if len(submissions) > 1 else None
+    changes = None
+    if len(submissions) > 1:
+        changes = marked_changes(changes_between(submissions[-2].snapshot, submissions[-1].snapshot))
     reviewer = access.reviews(request.user, report.cycle.plan)
     events = list(report.events.select_related("by").order_by("-at", "-pk"))
     context = {
