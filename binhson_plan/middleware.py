@@ -117,3 +117,37 @@ def private_to_the_signed_in(get_response):
         return response
 
     return middleware
+
+
+def fair_share(get_response):
+    """Each signed-in account's requests spend the time taken to answer them from its share (REQUEST_TIME, a leaking
+    bucket: ACCOUNT_REQUEST_SECONDS every ten minutes); an account past it is answered 429 at once, with the minute it
+    may go on, until enough has leaked out. nginx counts requests per address, which an office's NAT shares and
+    which cannot tell a cheap page from a dear one: one account asking 10 times a second for its own report filled
+    to the form's limits (100 ms each) made everyone's pages 17–36 times slower (probe 34). The time is on the
+    clock, database included; requests of anonymous visitors are nginx's to count."""
+    import time
+
+    from django.http import HttpResponse
+    from django.template.loader import render_to_string
+    from django.utils import timezone
+
+    from binhson_plan.allowance import REQUEST_TIME, until
+
+    def middleware(request):
+        user = request.user
+        if not user.is_authenticated:
+            return get_response(request)
+        full = REQUEST_TIME.full_until(user)
+        if full is not None:
+            page = render_to_string("429.html", {"until": until(full)})  # no context processors: nothing read
+            response = HttpResponse(page, status=429)
+            response["Retry-After"] = str(max(60, int((full - timezone.now()).total_seconds())))
+            return response
+        started = time.monotonic()
+        try:
+            return get_response(request)
+        finally:
+            REQUEST_TIME.spend(user, time.monotonic() - started)
+
+    return middleware

@@ -155,6 +155,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "binhson_plan.middleware.fair_share",  # an account's share of the server's time (ACCOUNT_REQUEST_SECONDS)
     "binhson_plan.middleware.private_to_the_signed_in",  # Cache-Control: private, no-store for the signed-in
     "django.contrib.messages.middleware.MessageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -308,6 +309,11 @@ PRINT_LOCK_SECONDS = 60
 # accounts use a fifth of it and less (`manage.py bench_heavy_work`), and an account looping files slow to check holds
 # a slot a twentieth of the time at most (probes 32, 33). Past it: 429, with the minute it may work again.
 HEAVY_WORK_SECONDS = int(os.environ.get("HEAVY_WORK_SECONDS", "30"))
+# What the portal may spend answering one signed-in account's requests, in seconds on the clock, given back at the same
+# number of seconds every ten minutes (binhson_plan.middleware.fair_share): a reviewer's busiest real hour uses a
+# small part of it (`manage.py bench_heavy_work`), while one account asking 10 times a second for its own report at
+# the form's limits (100 ms each) kept the 3 workers busy for everyone (probe 34). Past it: 429 with the minute.
+ACCOUNT_REQUEST_SECONDS = int(os.environ.get("ACCOUNT_REQUEST_SECONDS", "60"))
 # The text an account's saves may change in reports a day (typed, or uploaded in a workbook), in bytes: a whole real
 # report holds under 0,3 MB, and an account saving long random texts in a loop no longer grows the database (and each
 # backup) without end (probe 32: 35 MB in 15 s). Past it: 429, what was typed kept.

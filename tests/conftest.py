@@ -177,6 +177,14 @@ def prints_drawn_without_a_clock(settings):
 
 
 @pytest.fixture(autouse=True)
+def requests_answered_without_a_share(settings):
+    """An account's requests spend a share of the server's time (binhson_plan.middleware.fair_share): on a shared
+    machine a test's in-process builds and prints may take any time, so the share is the business of the tests that
+    set it (tests/test_account_allowances.py), never of the others."""
+    settings.ACCOUNT_REQUEST_SECONDS = 10**9
+
+
+@pytest.fixture(autouse=True)
 def empty_cache():
     """Figures are cached per plan and year (targets/cache.py): each test starts, like its data, afresh."""
     from django.core.cache import cache

@@ -17,6 +17,7 @@ import pytest
 from django.test import override_settings
 
 from reports.models import AgencyReport
+from tests.conftest import PortalClient
 from tests.reports.editing.test_evidence import PDF, upload
 from tests.reports.helpers import ReportPage, current_report, on
 from tests.reports.offline.workbook_helpers import DIFFICULTIES, download
@@ -200,3 +201,30 @@ def test_a_long_print_drawn_by_the_worker_counts_as_the_accounts_heavy_work(
         client.force_login(cast["canbo.gddt"])
         with django_capture_on_commit_callbacks(execute=True):
             assert client.get(f"/bao-cao/{other.pk}/in/").status_code == 202
+
+
+def test_an_account_asking_without_pause_is_held_back_and_others_are_served(
+    client, cast, plan, settings, django_assert_max_num_queries
+):
+    """Probe 34: one account asking 10 times a second for its own report filled to the form's limits (100 ms each,
+    within nginx's 10 a second) kept the 3 workers busy: everyone's pages 17–36 times slower. An account's requests
+    now spend the time taken to answer them from its share; past it, 429 at once, cheaply, with the minute."""
+    settings.ACCOUNT_REQUEST_SECONDS = 0.3  # 0,3 s given back every ten minutes
+    report, other = current_report(plan, "LDTBXH"), current_report(plan, "GDDT")
+    client.force_login(cast["canbo.ldtbxh"])
+    with on("2026-11-20", "09:00"):
+        statuses = [client.get(f"/bao-cao/{report.pk}/").status_code for _ in range(40)]
+        assert statuses[0] == 200 and 429 in statuses
+        assert set(statuses[statuses.index(429) :]) == {429}  # held back until it has leaked away
+        with django_assert_max_num_queries(2):  # the session and the user: the refusal costs no more
+            refused = client.get(f"/bao-cao/{report.pk}/excel/")
+        html = refused.content.decode()
+        assert refused.status_code == 429 and int(refused["Retry-After"]) >= 60
+        assert "Tài khoản đang gửi quá nhiều yêu cầu" in html
+        assert re.search(r"Xin chờ đến <strong>\d\d:\d\d</strong> rồi bấm", html)
+        neighbour = PortalClient()
+        neighbour.force_login(cast["canbo.gddt"])
+        assert neighbour.get(f"/bao-cao/{other.pk}/").status_code == 200  # another account is not touched
+        assert PortalClient().get(f"/cong-khai/{plan.slug}/").status_code == 200  # nor a visitor
+    with on("2026-11-20", "09:30"):  # 0,9 s given back since
+        assert client.get(f"/bao-cao/{report.pk}/").status_code == 200

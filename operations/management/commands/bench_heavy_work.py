@@ -23,7 +23,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.test import Client, TestCase, override_settings
 
-from binhson_plan.allowance import HEAVY_WORK
+from binhson_plan.allowance import HEAVY_WORK, REQUEST_TIME
 from binhson_plan.number_format import fmt
 from reports.editing.saving import build_forms
 from reports.models import SHARED_STATES, AgencyReport, ReportState
@@ -85,6 +85,12 @@ class Command(BaseCommand):
         out(f"Văn phòng ({reviewer.username}), năm {cycle.year}: tệp nén Excel {fmt(zipped, 1)} s; in {len(shared)} "
             f"báo cáo {fmt(used - zipped, 1)} s; cộng {fmt(used, 1)} s trên hạn mức {limit} s mỗi 10 phút "
             f"({fmt(100 * used / limit, 0)}%). Mã trả lời: {_counted(answers)}")  # fmt: skip
+        pages = [f"/bang-dieu-khien/{plan.slug}/{cycle.year}/", "/tham-dinh/", *(r.get_absolute_url() for r in reports)]
+        answers += [client.get(page, secure=True, follow=True).status_code for page in pages]
+        served, share = REQUEST_TIME.level(reviewer), settings.ACCOUNT_REQUEST_SECONDS
+        out(f"Văn phòng: thời gian phục vụ mọi yêu cầu trên (thêm {len(pages)} trang: bảng điều khiển, hàng chờ thẩm "
+            f"định, từng báo cáo) {fmt(served, 1)} s trên phần của mỗi tài khoản {share} s mỗi 10 phút "
+            f"({fmt(100 * served / share, 0)}%).")  # fmt: skip
 
         files = [scan(pages=8), *(response.content for response in prints if response.status_code == 200)][:3]
         staffed = [r for r in reports if users.filter(membership__agency=r.agency).exists()]
@@ -110,6 +116,9 @@ class Command(BaseCommand):
             f"lưu kèm {len(files)} tệp PDF ({sizes} MB) {fmt(used - printed - uploaded, 1)} s; cộng {fmt(used, 1)} s "
             f"trên hạn mức {limit} s mỗi 10 phút ({fmt(100 * used / limit, 0)}%). "
             f"Mã trả lời: {_counted(answers)}")  # fmt: skip
+        served = REQUEST_TIME.level(staff)
+        out(f"Cán bộ: thời gian phục vụ {fmt(served, 1)} s trên {settings.ACCOUNT_REQUEST_SECONDS} s mỗi 10 phút "
+            f"({fmt(100 * served / settings.ACCOUNT_REQUEST_SECONDS, 0)}%).")  # fmt: skip
 
         if set(answers) - {200, 302}:
             raise CommandError(f"Một việc của cán bộ bị từ chối, số đo không dùng được: {_counted(answers)}")
