@@ -148,6 +148,7 @@ MIDDLEWARE = [
     "binhson_plan.middleware.reject_undecodable_forms",
     "binhson_plan.middleware.demo_error_pages",  # the portal's 404 and 500 pages in the demo, served with DEBUG on
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "binhson_plan.middleware.missing_static_files",  # what whitenoise has not: a plain 404, nothing read
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django_session_timeout.middleware.SessionTimeoutMiddleware",  # the idle end, with few session writes
     "django.middleware.locale.LocaleMiddleware",

@@ -317,3 +317,51 @@ def test_one_address_flooding_the_public_excel_table_is_refused_others_are_serve
     assert next(answer for answer in answers if answer.status == 429).body == LIMITED.read_bytes()
     assert get(stack["https"], PUBLIC_TABLE, tls=True, source="127.0.0.3").status == 200
     assert get(stack["https"], "/cong-khai/binh-son-ctdt-2021-2030/", tls=True, source="127.0.0.2").status == 200
+
+
+def test_one_address_asking_for_the_portals_files_without_end_is_refused_others_are_served(stack):
+    """Probe 34: /static/ had no limit, and a file missing there was answered by the portal's 404 page (session, user,
+    menus: 9 ms each): one client made everyone's pages 12–33 times slower. A missing file is a plain 404 at once, and
+    one address is held to 20 files a second past a burst of 200, while another machine is served."""
+    context = ssl.create_default_context()
+    context.check_hostname, context.verify_mode = False, ssl.CERT_NONE
+    connection = http.client.HTTPSConnection("127.0.0.1", stack["https"], context=context, timeout=60,
+                                             source_address=("127.0.0.2", 0))  # fmt: skip
+    statuses, started = [], time.monotonic()
+    try:
+        for _ in range(600):  # on one kept-alive connection, as fast as the server answers
+            connection.request("GET", "/static/css/khong-co.css", headers={"Host": "localhost"})
+            answer = connection.getresponse()
+            body = answer.read()
+            if answer.status == 404:
+                assert body == "Không có tệp này.".encode() and b"<html" not in body  # plain, nothing read
+            statuses.append(answer.status)
+            if answer.getheader("Connection") == "close":
+                connection.close()
+    finally:
+        connection.close()
+    took = time.monotonic() - started
+    assert took < 20, took  # 200 + 20 a second would let all 600 through in 20 s: the count below means nothing
+    assert statuses[0] == 404 and statuses.count(429) >= 600 - 200 - 20 * took - 20, (took, statuses.count(429))
+    assert get(stack["https"], "/static/css/portal.css", tls=True, source="127.0.0.3").status == 200
+
+
+@pytest.mark.parametrize("path", ["/quan-tri/login/", "/doi-mat-khau/"])
+def test_the_other_forms_that_check_a_password_keep_the_sign_in_pace(stack, path):
+    """Probe 34: the right password posted over and over to the administration's sign-in or to the change of
+    password cost 0,3 s of CPU each, counted nowhere. Like /dang-nhap/, one address's posts there are taken 10 at
+    once, then held back to 1 a second: 18 posts from 6 browsers of one address take 7 s and more, while another
+    address is answered at once."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def three_posts(source):
+        for _ in range(3):
+            assert get(stack["https"], path, tls=True, source=source, method="POST", body="x=1").status != 429
+
+    started = time.monotonic()
+    with ThreadPoolExecutor(6) as pool:  # under the 8 in flight an address may have
+        list(pool.map(three_posts, ["127.0.0.2"] * 6))
+    held_back = time.monotonic() - started
+    started = time.monotonic()
+    get(stack["https"], path, tls=True, source="127.0.0.3", method="POST", body="x=1")
+    assert held_back >= 6.5 and time.monotonic() - started < 3, held_back  # 8 past the first 10, at 1 a second
