@@ -125,6 +125,9 @@ HEAVY_WORK = Bucket("viec-nang-giay", "HEAVY_WORK_SECONDS", 10 * 60)
 # Seconds the portal spends answering an account's requests (binhson_plan.middleware.fair_share): any page, export
 # or save, however cheap each one is.
 REQUEST_TIME = Bucket("thoi-gian-phuc-vu", "ACCOUNT_REQUEST_SECONDS", 10 * 60)
+# Versions of consolidated reports an account asks for in a day (reports.consolidated.views), each kept with its three
+# files and in every backup.
+CONSOLIDATED_BUILDS = Allowance("ban-tong-hop", "CONSOLIDATED_BUILDS_PER_DAY", 24 * 3600)
 # Bytes of text a save writes in reports (reports.editing.saving.save_report), typed or uploaded in a workbook.
 SAVED_TEXT = Allowance("van-ban-luu", "SAVED_TEXT_BYTES_PER_DAY", 24 * 3600)
 

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from binhson_plan.allowance import HEAVY_WORK
 from binhson_plan.files import discard, discard_after_commit, store_new
 from reports.consolidated.gathering import digest, gather, inputs_of, left_out_of
 from reports.consolidated.models import BuildState, ConsolidatedReport
@@ -80,42 +81,46 @@ def build_consolidated_report(report_id: int, taking_over: bool = False) -> Cons
             return report  # this run's claim; a run taken over by the sweep finds it gone and stops
         report.state, report.error, report.started_at, report.heartbeat_at = BuildState.BUILDING, "", claim, claim
         report.save(update_fields=["state", "error", "started_at", "heartbeat_at"])
-    step, files = "gather", {}
+    step, files, started = "gather", {}, time.monotonic()
     try:
-        data = gather(report)
-        if settings.REPORT_BUILD_DELAY:
-            time.sleep(settings.REPORT_BUILD_DELAY)
-        _heartbeat(report_id, claim)
-        folder = f"bao-cao-tong-hop/{report.plan.slug}/{report.year}"
-        stem = f"bao-cao-tong-hop-{report.year}-ban-{report.version}"
-        for step, name, make in (
-            ("pdf", f"{stem}.pdf", consolidated_pdf),
-            ("xlsx", f"{stem}.xlsx", consolidated_workbook),
-            ("docx", f"{stem}.docx", consolidated_docx),
-        ):
-            content = make(data)
+        try:
+            data = gather(report)
+            if settings.REPORT_BUILD_DELAY:
+                time.sleep(settings.REPORT_BUILD_DELAY)
             _heartbeat(report_id, claim)
-            step = f"write-{step}"
-            files[step.removeprefix("write-")] = store_new(folder, name, content)
-    except TakenOver:
-        logger.warning("Dựng báo cáo tổng hợp %s: một lượt dựng khác đã nhận bản này, lượt này dừng", report_id)
-        discard(files.values())  # no row points to them: the run holding the claim writes its own
-        return ConsolidatedReport.objects.get(pk=report_id)
-    except Exception as exc:
-        logger.exception("Dựng báo cáo tổng hợp %s không thành công ở bước %s", report_id, step)
-        discard(files.values())
-        failed = ConsolidatedReport.objects.filter(pk=report_id, started_at=claim)
-        failed.update(state=BuildState.FAILED, error=failure_message(step, exc))
-        raise
-    with transaction.atomic():
-        report = ConsolidatedReport.objects.select_for_update().get(pk=report_id)
-        if report.started_at != claim:  # taken over meanwhile: the run holding the claim finishes it, once
-            discard_after_commit(files.values())
-            return report
-        discard_after_commit([report.pdf.name, report.xlsx.name, report.docx.name])  # an earlier run's, if any
-        report.pdf.name, report.xlsx.name, report.docx.name = files["pdf"], files["xlsx"], files["docx"]
-        report.inputs, report.inputs_digest = inputs_of(data), digest(data)
-        report.left_out = left_out_of(data)
-        report.state, report.finished_at = BuildState.READY, timezone.now()
-        report.save()
-    return report
+            folder = f"bao-cao-tong-hop/{report.plan.slug}/{report.year}"
+            stem = f"bao-cao-tong-hop-{report.year}-ban-{report.version}"
+            for step, name, make in (
+                ("pdf", f"{stem}.pdf", consolidated_pdf),
+                ("xlsx", f"{stem}.xlsx", consolidated_workbook),
+                ("docx", f"{stem}.docx", consolidated_docx),
+            ):
+                content = make(data)
+                _heartbeat(report_id, claim)
+                step = f"write-{step}"
+                files[step.removeprefix("write-")] = store_new(folder, name, content)
+        except TakenOver:
+            logger.warning("Dựng báo cáo tổng hợp %s: một lượt dựng khác đã nhận bản này, lượt này dừng", report_id)
+            discard(files.values())  # no row points to them: the run holding the claim writes its own
+            return ConsolidatedReport.objects.get(pk=report_id)
+        except Exception as exc:
+            logger.exception("Dựng báo cáo tổng hợp %s không thành công ở bước %s", report_id, step)
+            discard(files.values())
+            failed = ConsolidatedReport.objects.filter(pk=report_id, started_at=claim)
+            failed.update(state=BuildState.FAILED, error=failure_message(step, exc))
+            raise
+        with transaction.atomic():
+            report = ConsolidatedReport.objects.select_for_update().get(pk=report_id)
+            if report.started_at != claim:  # taken over meanwhile: the run holding the claim finishes it, once
+                discard_after_commit(files.values())
+                return report
+            discard_after_commit([report.pdf.name, report.xlsx.name, report.docx.name])  # an earlier run's, if any
+            report.pdf.name, report.xlsx.name, report.docx.name = files["pdf"], files["xlsx"], files["docx"]
+            report.inputs, report.inputs_digest = inputs_of(data), digest(data)
+            report.left_out = left_out_of(data)
+            report.state, report.finished_at = BuildState.READY, timezone.now()
+            report.save()
+        return report
+    finally:  # the worker's time is the asking account's heavy work (probe 34: one account kept the queue 17 long)
+        if report.requested_by_id is not None:
+            HEAVY_WORK.spend(report.requested_by_id, time.monotonic() - started)

@@ -3,6 +3,7 @@
 import datetime
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Q
@@ -24,11 +25,18 @@ QUEUED_PATIENCE = datetime.timedelta(minutes=5)
 
 
 class BuildUnderway(Exception):
-    """A version of the same plan and year is still being built: a new one is not asked for meanwhile."""
+    """A version of the same plan and year is still being built, or the account's own other version (of any plan and
+    year): a new one is not asked for meanwhile."""
 
-    def __init__(self, version: int):
+    def __init__(self, version: int, elsewhere: "ConsolidatedReport | None" = None):
         self.version = version
-        super().__init__(f"Bản {version} đang được dựng, xin chờ xong rồi dựng lại nếu cần.")
+        if elsewhere is None:
+            super().__init__(f"Bản {version} đang được dựng, xin chờ xong rồi dựng lại nếu cần.")
+        else:  # probe 34: one account queued every plan's and year's build at once, 17 jobs ahead of everyone's prints
+            super().__init__(
+                f"Tài khoản đang có một bản tổng hợp khác đang dựng (bản {version} năm {elsewhere.year} của kế hoạch "
+                f"“{elsewhere.plan.short_title}”): mỗi tài khoản dựng một bản một lúc, xin chờ bản đó xong rồi dựng."
+            )
 
 
 def _stalled(now) -> Q:
@@ -126,10 +134,16 @@ class ConsolidatedReport(models.Model):
         once go one after the other and the second sees the first's version. A stalled version does not hold
         a request back longer than the sweep waits before queuing it again."""
         with transaction.atomic():
+            if by is not None:  # the account's requests one after the other too: its own build elsewhere is seen
+                get_user_model().objects.select_for_update().only("pk").get(pk=by.pk)
             Plan.objects.select_for_update().only("pk").get(pk=plan.pk)
-            building = cls.objects.underway(timezone.now()).filter(plan=plan, year=year).order_by("-version").first()
+            underway = cls.objects.underway(timezone.now())
+            building = underway.filter(plan=plan, year=year).order_by("-version").first()
             if building is not None:
                 raise BuildUnderway(building.version)
+            mine = underway.filter(requested_by=by).select_related("plan").first() if by is not None else None
+            if mine is not None:
+                raise BuildUnderway(mine.version, elsewhere=mine)
             return cls.request(plan, year, by=by, **cover)
 
     def mark_final(self, by) -> None:

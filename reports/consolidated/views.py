@@ -1,8 +1,10 @@
 """Pages of the consolidated report: reviewers start a build and watch it; readers download."""
 
+import datetime
 import logging
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import MaxLengthValidator
@@ -10,11 +12,14 @@ from django.db import transaction
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from agencies.lineage import Lineage
+from binhson_plan.allowance import CONSOLIDATED_BUILDS, HEAVY_WORK, until
 from binhson_plan.dates import day_formfield
 from binhson_plan.longtext import typed, visible
+from binhson_plan.number_format import vn_number
 from binhson_plan.queueing import enqueue
 from reports import access
 from reports.consolidated.cover import FORM_FIELDS, cover_gaps
@@ -123,8 +128,13 @@ def consolidated_list(request, slug):
     if request.method == "POST":
         access.check_reviews(request.user, plan)
         if form.is_valid():
+            refused = _spent(request.user)
             try:
-                return _start(request, plan, year, form)
+                if refused:
+                    messages.error(request, refused)  # the cover typed stays in the form below
+                    status = 429
+                else:
+                    return _start(request, plan, year, form)
             except BuildUnderway as refusal:  # the cover typed stays in the form below
                 messages.error(request, str(refusal))
                 status = 409
@@ -162,11 +172,31 @@ def _unnumbered(version) -> str:
             "điền số rồi dựng lại.")  # fmt: skip
 
 
+def _spent(user) -> str:
+    """Why the account may not ask for a build now, or "": its heavy work (the worker's building counts) or the day's
+    versions used up (probe 34: one account kept 105 versions in an hour and the queue 17 jobs long)."""
+    full = HEAVY_WORK.full_until(user)
+    if full is not None:
+        return (
+            f"Tài khoản này đã dùng hết thời gian máy chủ dành cho việc nặng (dựng báo cáo tổng hợp, kiểm tra tệp, "
+            f"tạo bản in: {vn_number(settings.HEAVY_WORK_SECONDS)} giây mỗi {HEAVY_WORK.window_seconds // 60} phút): "
+            f"xin chờ đến {until(full)} rồi dựng."
+        )
+    if CONSOLIDATED_BUILDS.left(user) < 1:
+        tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+        return (
+            f"Tài khoản này đã dựng {vn_number(settings.CONSOLIDATED_BUILDS_PER_DAY)} bản tổng hợp hôm nay, mức tối đa "
+            f"một ngày: xin dựng tiếp sau 00:00 ngày {tomorrow:%d/%m/%Y}."
+        )
+    return ""
+
+
 def _start(request, plan, year, form):
     """Ask for a new version and queue it; BuildUnderway, with nothing saved, while another is on its way."""
     cover = {name: form.cleaned_data[name] for name in form.Meta.fields}
     with transaction.atomic():
         report = ConsolidatedReport.request_unless_underway(plan, year, by=request.user, **cover)
+        CONSOLIDATED_BUILDS.spend(request.user, 1)
         number = " ".join(form.cleaned_data["plan_number"].split())
         if number != plan.number:
             plan.number, plan._history_user = number, request.user  # kept in the plan's history

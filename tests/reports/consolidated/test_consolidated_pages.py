@@ -13,6 +13,7 @@ from reports.consolidated.build import build_consolidated_report
 from reports.consolidated.jobs import requeue_stalled
 from reports.consolidated.models import ConsolidatedReport
 from tests.conftest import SLUG, PortalClient
+from tests.reports.helpers import on
 
 COVER = {"number": "45/BC-UBND", "report_date": "04/12/2026", "addressee": "Ủy ban nhân dân tỉnh Quảng Ngãi",
          "recipients": "Văn phòng UBND tỉnh\nLưu: VT", "signer_authority": "KT. CHỦ TỊCH",
@@ -209,3 +210,49 @@ def test_the_list_of_recipients_has_a_limit_said_next_to_it(client, cast, plan):
     assert response.status_code == 422
     assert "Nơi nhận tối đa 2.000 ký tự: rút gọn danh sách nơi nhận." in response.content.decode()
     assert not ConsolidatedReport.objects.exists()
+
+
+BUILD = "/ke-hoach/binh-son-ctdt-2021-2030/tong-hop/"
+
+
+@pytest.mark.season
+def test_an_account_has_one_build_on_its_way_whatever_the_plan_and_year(client, cast, plan):
+    """Probe 34: the province's reviewer asked for every plan's and year's build as soon as each was done, 17 jobs
+    ahead of an agency's long print (4,3 s became 36,5 s). One version on its way per account, whatever its plan and
+    year: the next is refused, naming it, with what was typed kept."""
+    with on("2026-11-20"):
+        client.force_login(cast["vanphong"])
+        assert client.post(BUILD, COVER)["Location"] == f"{BUILD}?nam=2026"  # 2026's, queued
+        response = client.post(f"{BUILD}?nam=2025", COVER | {"number": "46/BC-UBND"})
+    html = response.content.decode()
+    assert response.status_code == 409 and 'value="46/BC-UBND"' in html
+    assert "Tài khoản đang có một bản tổng hợp khác đang dựng (bản 1 năm 2026 của kế hoạch “" in html
+    assert list(ConsolidatedReport.objects.values_list("year", flat=True)) == [2026]
+
+
+@pytest.mark.season
+def test_the_workers_building_is_the_accounts_heavy_work_and_a_day_has_its_versions(client, cast, plan, settings):
+    """Probe 34: one account kept 105 versions in an hour (250 MB, each in every backup). The worker's building
+    counts as the asking account's heavy work, and an account asks for at most CONSOLIDATED_BUILDS_PER_DAY versions a
+    day; past either, 429 with when it may build again, the cover typed kept."""
+    settings.CONSOLIDATED_BUILDS_PER_DAY = 2
+    with on("2026-12-04", "09:00"):
+        client.force_login(cast["vanphong"])
+        for number in ("1/BC-UBND", "2/BC-UBND"):
+            assert client.post(BUILD, COVER | {"number": number})["Location"] == f"{BUILD}?nam=2026"
+            ConsolidatedReport.objects.update(state="ready")  # built: the next may be asked for
+        response = client.post(BUILD, COVER | {"number": "3/BC-UBND"})
+        html = response.content.decode()
+        assert response.status_code == 429 and 'value="3/BC-UBND"' in html
+        said = "Tài khoản này đã dựng 2 bản tổng hợp hôm nay, mức tối đa một ngày: xin dựng tiếp sau 00:00 ngày"
+        assert f"{said} 05/12/2026." in html
+    with on("2026-12-05", "00:01"):
+        client.force_login(cast["vanphong"])  # the night ended the session
+        assert client.post(BUILD, COVER | {"number": "3/BC-UBND"})["Location"] == f"{BUILD}?nam=2026"
+        settings.HEAVY_WORK_SECONDS = 0.001
+        build_consolidated_report(ConsolidatedReport.objects.get(number="3/BC-UBND").pk)  # as the worker does
+        response = client.post(BUILD, COVER | {"number": "4/BC-UBND"})
+        html = response.content.decode()
+        assert response.status_code == 429 and 'value="4/BC-UBND"' in html
+        assert "Tài khoản này đã dùng hết thời gian máy chủ dành cho việc nặng (dựng báo cáo tổng hợp" in html
+    assert ConsolidatedReport.objects.count() == 3
