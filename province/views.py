@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
+from binhson_plan.allowance import CONSOLIDATED_BUILDS
 from binhson_plan.collation import sort_key as vietnamese_order
 from binhson_plan.dates import DayField
 from binhson_plan.sheets import workbook
@@ -24,6 +25,7 @@ from province import jobs, queries
 from province.indicators import indicator_blocks, measured_indicators
 from province.models import ProvinceIssuer, ProvinceSummary, SummaryState, SummaryUnderway
 from reports import access
+from reports.consolidated.models import build_refusal
 from targets.cache import cached
 from targets.goals import STATUS_CHOICES
 
@@ -237,7 +239,11 @@ def summaries(request):
     form = SummaryForm(request.POST or None, years=years, initial={"year": years[-1], "report_date": today})
     status = 200
     if request.method == "POST":
-        if form.is_valid():
+        refused = build_refusal(request.user) if form.is_valid() else ""
+        if refused:  # the day's versions or the heavy work used up, as for a plan's consolidated report
+            messages.error(request, refused)
+            status = 429
+        elif form.is_valid():
             try:
                 return _start(request, form.cleaned_data["year"], form.cleaned_data["report_date"])
             except SummaryUnderway as refusal:  # nothing saved: the one on its way stands
@@ -266,6 +272,7 @@ def _signer_check(user) -> dict:
 
 def _start(request, year, report_date):
     summary, outcome = jobs.request_summary(year, report_date, by=request.user)
+    CONSOLIDATED_BUILDS.spend(request.user, 1)
     summary.refresh_from_db(fields=["state", "error"])
     if summary.state == SummaryState.READY:  # built in-process (no broker)
         messages.success(request, f"Đã dựng xong bản {summary.version} của năm {year}.")

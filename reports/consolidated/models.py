@@ -10,6 +10,8 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from binhson_plan.allowance import CONSOLIDATED_BUILDS, HEAVY_WORK, until
+from binhson_plan.number_format import vn_number
 from tasks.models import Plan, ReportIssuer, recipient_lines
 
 
@@ -210,3 +212,23 @@ def default_recipients(plan, year) -> str:
     any district is written here."""
     issuer = ReportIssuer.for_year(plan, year)
     return "\n".join(issuer.recipient_list() if issuer.recipients.strip() else plan.recipient_list())
+
+
+def build_refusal(user) -> str:
+    """Why the account may not ask for a consolidated report or the province's summary now, or "": its heavy work (the
+    worker's building counts) or the day's versions used up (probe 34: one account kept 105 versions in an hour and
+    the queue 17 jobs long)."""
+    full = HEAVY_WORK.full_until(user)
+    if full is not None:
+        return (
+            f"Tài khoản này đã dùng hết thời gian máy chủ dành cho việc nặng (dựng báo cáo tổng hợp, kiểm tra tệp, "
+            f"tạo bản in: {vn_number(settings.HEAVY_WORK_SECONDS)} giây mỗi {HEAVY_WORK.window_seconds // 60} phút): "
+            f"xin chờ đến {until(full)} rồi dựng."
+        )
+    if CONSOLIDATED_BUILDS.left(user) < 1:
+        tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+        return (
+            f"Tài khoản này đã dựng {vn_number(settings.CONSOLIDATED_BUILDS_PER_DAY)} bản tổng hợp hôm nay, mức tối đa "
+            f"một ngày: xin dựng tiếp sau 00:00 ngày {tomorrow:%d/%m/%Y}."
+        )
+    return ""

@@ -1,10 +1,8 @@
 """Pages of the consolidated report: reviewers start a build and watch it; readers download."""
 
-import datetime
 import logging
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import MaxLengthValidator
@@ -12,20 +10,25 @@ from django.db import transaction
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from agencies.lineage import Lineage
-from binhson_plan.allowance import CONSOLIDATED_BUILDS, HEAVY_WORK, until
+from binhson_plan.allowance import CONSOLIDATED_BUILDS
 from binhson_plan.dates import day_formfield
 from binhson_plan.longtext import typed, visible
-from binhson_plan.number_format import vn_number
 from binhson_plan.queueing import enqueue
 from reports import access
 from reports.consolidated.cover import FORM_FIELDS, cover_gaps
 from reports.consolidated.coverage import coverage_note, left_out_now
 from reports.consolidated.jobs import build_consolidated_report_job
-from reports.consolidated.models import BuildState, BuildUnderway, ConsolidatedReport, cover_defaults, stale_issuer
+from reports.consolidated.models import (
+    BuildState,
+    BuildUnderway,
+    ConsolidatedReport,
+    build_refusal,
+    cover_defaults,
+    stale_issuer,
+)
 from reports.models import ReportingCycle
 from reports.plan_choice import choose_plan
 from targets.status import current_year
@@ -128,7 +131,7 @@ def consolidated_list(request, slug):
     if request.method == "POST":
         access.check_reviews(request.user, plan)
         if form.is_valid():
-            refused = _spent(request.user)
+            refused = build_refusal(request.user)
             try:
                 if refused:
                     messages.error(request, refused)  # the cover typed stays in the form below
@@ -170,25 +173,6 @@ def _unnumbered(version) -> str:
         return ""
     return (f" Bản {version.version} chưa có số văn bản (in “Số: {version.number or '…'}”): nếu đây là bản trình ký, "
             "điền số rồi dựng lại.")  # fmt: skip
-
-
-def _spent(user) -> str:
-    """Why the account may not ask for a build now, or "": its heavy work (the worker's building counts) or the day's
-    versions used up (probe 34: one account kept 105 versions in an hour and the queue 17 jobs long)."""
-    full = HEAVY_WORK.full_until(user)
-    if full is not None:
-        return (
-            f"Tài khoản này đã dùng hết thời gian máy chủ dành cho việc nặng (dựng báo cáo tổng hợp, kiểm tra tệp, "
-            f"tạo bản in: {vn_number(settings.HEAVY_WORK_SECONDS)} giây mỗi {HEAVY_WORK.window_seconds // 60} phút): "
-            f"xin chờ đến {until(full)} rồi dựng."
-        )
-    if CONSOLIDATED_BUILDS.left(user) < 1:
-        tomorrow = timezone.localdate() + datetime.timedelta(days=1)
-        return (
-            f"Tài khoản này đã dựng {vn_number(settings.CONSOLIDATED_BUILDS_PER_DAY)} bản tổng hợp hôm nay, mức tối đa "
-            f"một ngày: xin dựng tiếp sau 00:00 ngày {tomorrow:%d/%m/%Y}."
-        )
-    return ""
 
 
 def _start(request, plan, year, form):

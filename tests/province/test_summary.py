@@ -185,6 +185,24 @@ def test_a_second_request_while_one_is_building_is_refused(client, cast, two_pla
     assert ProvinceSummary.objects.count() == 1
 
 
+def test_the_summaries_count_among_the_accounts_versions_of_the_day(client, cast, two_plans, settings):
+    """Probe 34: versions kept without end (each in every backup). The province's summary counts among the versions
+    an account may ask for in a day (CONSOLIDATED_BUILDS_PER_DAY), as a plan's consolidated report does."""
+    settings.CONSOLIDATED_BUILDS_PER_DAY = 1
+    with on("2026-12-10"):
+        client.force_login(cast["sodantoc"])
+        assert client.post(URL, FORM).status_code == 302
+        ProvinceSummary.objects.update(state=SummaryState.READY)  # built: the next may be asked for
+        response = client.post(URL, FORM | {"report_date": "11/12/2026"})
+    html = response.content.decode()
+    assert response.status_code == 429 and 'value="11/12/2026"' in html
+    assert (
+        "Tài khoản này đã dựng 1 bản tổng hợp hôm nay, mức tối đa một ngày: xin dựng tiếp sau 00:00 ngày 11/12/2026"
+        in html
+    )
+    assert ProvinceSummary.objects.count() == 1
+
+
 def test_a_ready_year_builds_a_new_version(client, cast, two_plans, eager_jobs, django_capture_on_commit_callbacks):
     build(client, cast, django_capture_on_commit_callbacks)
     build(client, cast, django_capture_on_commit_callbacks)
