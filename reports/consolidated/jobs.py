@@ -6,10 +6,9 @@ import datetime
 
 from celery import shared_task
 from django.conf import settings
-from django.db import DatabaseError
 from django.utils import timezone
 
-from binhson_plan.celery import RIDE_OUT_DATABASE_OUTAGES
+from binhson_plan.celery import DATABASE_OUTAGES, RIDE_OUT_DATABASE_OUTAGES
 from binhson_plan.queueing import enqueue
 from reports.consolidated.build import build_consolidated_report
 from reports.consolidated.gathering import digest, gather
@@ -30,7 +29,7 @@ BUILD_TIME_LIMIT = BUILD_SOFT_TIME_LIMIT + 30
     reject_on_worker_lost=True,
     soft_time_limit=BUILD_SOFT_TIME_LIMIT,
     time_limit=BUILD_TIME_LIMIT,
-    **RIDE_OUT_DATABASE_OUTAGES | {"autoretry_for": (DatabaseError, OSError)},
+    **RIDE_OUT_DATABASE_OUTAGES | {"autoretry_for": (*DATABASE_OUTAGES, OSError)},
 )
 def build_consolidated_report_job(self, report_id: int) -> int:
     # a message the broker gives again because its worker died unacknowledged: that run is dead, take over

@@ -6,7 +6,7 @@ import re
 
 import pytest
 from celery.utils.time import get_exponential_backoff_interval
-from django.db import DatabaseError, OperationalError
+from django.db import DatabaseError, InterfaceError, OperationalError
 from django.utils import timezone
 
 from binhson_plan.celery import app
@@ -86,14 +86,21 @@ def test_a_run_taken_over_stops_quietly_and_only_one_finishes(plan, monkeypatch)
     assert first.finished_at == finished_by_second[0]  # the second run's finish stands; the first wrote nothing
 
 
-def test_a_database_error_is_retried_and_the_build_finishes(plan, eager_jobs, monkeypatch):
+@pytest.mark.parametrize(
+    "error",
+    [
+        OperationalError("the database system is shutting down"),
+        InterfaceError("connection already closed"),  # probe 34: the server dropped the connection mid-build
+    ],
+)
+def test_a_database_error_is_retried_and_the_build_finishes(plan, eager_jobs, monkeypatch, error):
     report = ConsolidatedReport.request(plan, 2026)
     real_gather, failures = build.gather, []
 
     def flaky_gather(version):
         if len(failures) < 5:  # more than a short backoff allows
             failures.append(1)
-            raise OperationalError("the database system is shutting down")
+            raise error
         return real_gather(version)
 
     monkeypatch.setattr(build, "gather", flaky_gather)
@@ -120,6 +127,7 @@ def test_a_database_error_is_retried_and_the_build_finishes(plan, eager_jobs, mo
 )
 def test_every_job_waits_out_a_two_minute_database_outage(job):
     assert issubclass(OperationalError, job.autoretry_for) and DatabaseError in job.autoretry_for
+    assert InterfaceError in job.autoretry_for  # a dropped connection
     waits = [
         get_exponential_backoff_interval(int(job.retry_backoff), n, job.retry_backoff_max, job.retry_jitter)
         for n in range(job.max_retries)
