@@ -316,9 +316,9 @@ HEAVY_WORK_SECONDS = int(os.environ.get("HEAVY_WORK_SECONDS", "30"))
 # the form's limits (100 ms each) kept the 3 workers busy for everyone (probe 34). Past it: 429 with the minute.
 ACCOUNT_REQUEST_SECONDS = int(os.environ.get("ACCOUNT_REQUEST_SECONDS", "60"))
 # Versions of consolidated reports one account may ask for in a day, each built by the worker (its time counted as
-# the account's heavy work, above) and kept with its three files (about 2,4 MB with the demo year): a reviewer
-# rebuilds a handful in the season's busiest day, while one asking for every plan's and year's as soon as each was
-# done kept 105 versions in an hour, 250 MB (probe 34). Past it: refused until midnight, the cover typed kept.
+# the account's heavy work, above) and kept with its three files (0,25 MB for Bình Sơn's demo year, more for a province
+# summary): a reviewer rebuilds a handful in the season's busiest day, while one asking for every plan's and year's as
+# soon as each was done kept 105 versions in an hour, 250 MB (probe 34). Past it: refused until midnight, cover kept.
 CONSOLIDATED_BUILDS_PER_DAY = int(os.environ.get("CONSOLIDATED_BUILDS_PER_DAY", "20"))
 # The text an account's saves may change in reports a day (typed, or uploaded in a workbook), in bytes: a whole real
 # report holds under 0,3 MB, and an account saving long random texts in a loop no longer grows the database (and each
