@@ -121,7 +121,7 @@ def private_to_the_signed_in(get_response):
 
 def fair_share(get_response):
     """Each signed-in account's requests spend the time taken to answer them from its share (REQUEST_TIME, a leaking
-    bucket: ACCOUNT_REQUEST_SECONDS every ten minutes); an account past it is answered 429 at once, with the minute it
+    bucket: ACCOUNT_REQUEST_SECONDS every 150 s); an account past it is answered 429 at once, with the minute it
     may go on, until enough has leaked out. nginx counts requests per address, which an office's NAT shares and
     which cannot tell a cheap page from a dear one: one account asking 10 times a second for its own report filled
     to the form's limits (100 ms each) made everyone's pages 17–36 times slower (probe 34). The time is on the

@@ -310,11 +310,12 @@ PRINT_LOCK_SECONDS = 60
 # accounts use a fifth of it and less (`manage.py bench_heavy_work`), and an account looping files slow to check holds
 # a slot a twentieth of the time at most (probes 32, 33). Past it: 429, with the minute it may work again.
 HEAVY_WORK_SECONDS = int(os.environ.get("HEAVY_WORK_SECONDS", "30"))
-# What the portal may spend answering one signed-in account's requests, in seconds on the clock, given back at the same
-# number of seconds every ten minutes (binhson_plan.middleware.fair_share): a reviewer's busiest real hour uses a
-# small part of it (`manage.py bench_heavy_work`), while one account asking 10 times a second for its own report at
-# the form's limits (100 ms each) kept the 3 workers busy for everyone (probe 34). Past it: 429 with the minute.
-ACCOUNT_REQUEST_SECONDS = int(os.environ.get("ACCOUNT_REQUEST_SECONDS", "60"))
+# What the portal may spend answering one signed-in account's requests at once, in seconds on the clock, given back at
+# the same number of seconds every 150 s (a tenth of a second each second: binhson_plan.middleware.fair_share): a
+# reviewer's busiest real run uses about half of it at once (`manage.py bench_heavy_work`), while one account asking
+# 10 times a second for its own report at the form's limits (100 ms each) kept the 3 workers busy for everyone (probe
+# 34), and three accounts spending a share of 60 s at once held them for a minute (probe 35). Past it: 429.
+ACCOUNT_REQUEST_SECONDS = int(os.environ.get("ACCOUNT_REQUEST_SECONDS", "15"))
 # Versions of consolidated reports one account may ask for in a day, each built by the worker (its time counted as
 # the account's heavy work, above) and kept with its three files (0,25 MB for Bình Sơn's demo year, more for a province
 # summary): a reviewer rebuilds a handful in the season's busiest day, while one asking for every plan's and year's as

@@ -88,8 +88,9 @@ class Command(BaseCommand):
         pages = [f"/bang-dieu-khien/{plan.slug}/{cycle.year}/", "/tham-dinh/", *(r.get_absolute_url() for r in reports)]
         answers += [client.get(page, secure=True, follow=True).status_code for page in pages]
         served, share = REQUEST_TIME.level(reviewer), settings.ACCOUNT_REQUEST_SECONDS
+        every = REQUEST_TIME.window_seconds
         out(f"Văn phòng: thời gian phục vụ mọi yêu cầu trên (thêm {len(pages)} trang: bảng điều khiển, hàng chờ thẩm "
-            f"định, từng báo cáo) {fmt(served, 1)} s trên phần của mỗi tài khoản {share} s mỗi 10 phút "
+            f"định, từng báo cáo) còn {fmt(served, 1)} s trong phần của mỗi tài khoản {share} s mỗi {every} giây "
             f"({fmt(100 * served / share, 0)}%).")  # fmt: skip
 
         files = [scan(pages=8), *(response.content for response in prints if response.status_code == 200)][:3]
@@ -117,8 +118,9 @@ class Command(BaseCommand):
             f"trên hạn mức {limit} s mỗi 10 phút ({fmt(100 * used / limit, 0)}%). "
             f"Mã trả lời: {_counted(answers)}")  # fmt: skip
         served = REQUEST_TIME.level(staff)
-        out(f"Cán bộ: thời gian phục vụ {fmt(served, 1)} s trên {settings.ACCOUNT_REQUEST_SECONDS} s mỗi 10 phút "
-            f"({fmt(100 * served / settings.ACCOUNT_REQUEST_SECONDS, 0)}%).")  # fmt: skip
+        share, every = settings.ACCOUNT_REQUEST_SECONDS, REQUEST_TIME.window_seconds
+        out(f"Cán bộ: thời gian phục vụ còn {fmt(served, 1)} s trong {share} s mỗi {every} giây "
+            f"({fmt(100 * served / share, 0)}%).")  # fmt: skip
 
         if set(answers) - {200, 302}:
             raise CommandError(f"Một việc của cán bộ bị từ chối, số đo không dùng được: {_counted(answers)}")
