@@ -256,3 +256,12 @@ class ThrottledPasswordChangeView(PasswordChangeView):
 
     def _credentials(self) -> dict:
         return {"username": self.request.user.get_username()}
+
+
+def keep_one_sign_in_per_address(sender, request, user, **kwargs):
+    """Of an account's sign-ins (axes' AccessLog, written just before by axes' own receiver) only the latest from each
+    address is kept: what the account is known by is its addresses (`_guarded`, `_budget_spent_until`), and a row a
+    sign-in grew the database without end (probe 35: 1,4 kB a sign-in, kept 400 days, 124 MB a day at nginx's pace)."""
+    rows = AccessLog.objects.filter(username=user.get_username())
+    latest = rows.values("ip_address").annotate(last=Max("pk")).values("last")
+    rows.exclude(pk__in=latest).delete()
