@@ -365,3 +365,39 @@ def test_the_other_forms_that_check_a_password_keep_the_sign_in_pace(stack, path
     started = time.monotonic()
     get(stack["https"], path, tls=True, source="127.0.0.3", method="POST", body="x=1")
     assert held_back >= 6.5 and time.monotonic() - started < 3, held_back  # 8 past the first 10, at 1 a second
+
+
+def test_an_ipv6_client_is_counted_by_its_64_network(tmp_path):
+    """Probe 35: nginx counted each full IPv6 address, so one machine taking a new address of its /64 for each
+    request went past every limit (24 in flight, everyone's pages 11–23 times slower). deploy/nginx.conf's own
+    `$client` map, in a real nginx told each request's address: every address of a /64 is one client, whatever its
+    short form; another /64, or an IPv4 address, is another; every limit counts `$client`."""
+    site = (ROOT / "deploy" / "nginx.conf").read_text()
+    mapping = re.search(r"map \$remote_addr \$client \{.*?\n\}", site, re.S).group(0)
+    for zone in ("in_flight", "pages", "static_files"):
+        assert re.search(rf"limit_(conn|req)_zone \$client zone={zone}:", site), zone
+    assert "$binary_remote_addr;" not in site.replace(mapping, "")  # nothing counts a full address any more
+    port = free_port()
+    (tmp_path / "nginx.conf").write_text(
+        f"pid {tmp_path}/nginx.pid;\nerror_log {tmp_path}/error.log;\nevents {{}}\nhttp {{\naccess_log off;\n"
+        f"client_body_temp_path {tmp_path}/body;\n{mapping}\nserver {{\nlisten {port};\nset_real_ip_from 127.0.0.1;\n"
+        f'real_ip_header X-Dia-Chi;\nlocation / {{ default_type text/plain; return 200 "$client"; }}\n}}\n}}\n'
+    )
+    nginx = subprocess.Popen([NGINX, "-p", str(tmp_path), "-c", str(tmp_path / "nginx.conf"), "-e",
+                              str(tmp_path / "error.log"), "-g", "daemon off;"],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    try:
+        wait_for_port(port, tmp_path / "error.log")
+
+        def key(address: str) -> bytes:
+            return get(port, "/", headers={"X-Dia-Chi": address}).body
+
+        assert (
+            key("2001:db8:35:7:1:2:3:4") == key("2001:db8:35:7:ffff::") == key("2001:db8:35:7::9") == b"2001:db8:35:7"
+        )
+        assert key("2001:db8:35::1") == key("2001:db8:35::abcd:1") == b"2001:db8:35"  # groups 4 and on: zero
+        assert key("2001:db8:35:8::1") == b"2001:db8:35:8" and key("2001:db8::1") == b"2001:db8"
+        assert key("192.0.2.10") == bytes([192, 0, 2, 10]) and key("192.0.2.11") != key("192.0.2.10")
+    finally:
+        nginx.terminate()
+        nginx.wait(timeout=30)
