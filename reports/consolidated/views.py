@@ -130,14 +130,13 @@ def consolidated_list(request, slug):
     status = 200
     if request.method == "POST":
         access.check_reviews(request.user, plan)
-        if form.is_valid():
-            refused = build_refusal(request.user)
+        refused = build_refusal(request.user) if form.is_valid() else ""
+        if refused:  # the cover typed stays in the form below
+            messages.error(request, refused)
+            status = 429
+        elif form.is_valid():
             try:
-                if refused:
-                    messages.error(request, refused)  # the cover typed stays in the form below
-                    status = 429
-                else:
-                    return _start(request, plan, year, form)
+                return _start(request, plan, year, form)
             except BuildUnderway as refusal:  # the cover typed stays in the form below
                 messages.error(request, str(refusal))
                 status = 409
