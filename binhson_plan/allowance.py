@@ -23,6 +23,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 
+from binhson_plan.number_format import vn_number
+
 logger = logging.getLogger(__name__)
 KEEP_AFTER_WINDOW = 60  # a window's count lapses a minute after the window ends
 
@@ -130,6 +132,15 @@ REQUEST_TIME = Bucket("thoi-gian-phuc-vu", "ACCOUNT_REQUEST_SECONDS", 150)  # a 
 CONSOLIDATED_BUILDS = Allowance("ban-tong-hop", "CONSOLIDATED_BUILDS_PER_DAY", 24 * 3600)
 # Bytes of text a save writes in reports (reports.editing.saving.save_report), typed or uploaded in a workbook.
 SAVED_TEXT = Allowance("van-ban-luu", "SAVED_TEXT_BYTES_PER_DAY", 24 * 3600)
+
+
+def heavy_work_spent(moment: datetime, then: str) -> str:
+    """The refusal of an account whose HEAVY_WORK bucket is full until `moment`: what it may `then` do after."""
+    return (
+        f"Tài khoản này đã dùng hết thời gian máy chủ dành cho việc nặng (dựng báo cáo tổng hợp, kiểm tra tệp, tạo "
+        f"bản in: {vn_number(settings.HEAVY_WORK_SECONDS)} giây mỗi {HEAVY_WORK.window_seconds // 60} phút): "
+        f"xin chờ đến {until(moment)} rồi {then}."
+    )
 
 
 def until(moment: datetime) -> str:

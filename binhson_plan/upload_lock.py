@@ -22,8 +22,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.cache import cache
 
-from binhson_plan.allowance import HEAVY_WORK, until
-from binhson_plan.number_format import vn_number
+from binhson_plan.allowance import HEAVY_WORK, heavy_work_spent
 
 logger = logging.getLogger(__name__)
 # While the cache server is down, the locks are held on this machine instead: a file per lock, locked with flock,
@@ -155,11 +154,7 @@ class Turn:
         """`busy`, the caller's word for the account's other work under way, or the word for an allowance used up."""
         if self.renewed_at is None:
             return busy
-        return (
-            f"Tài khoản này đã dùng hết thời gian máy chủ dành cho việc kiểm tra tệp và tạo bản in "
-            f"({vn_number(settings.HEAVY_WORK_SECONDS)} giây mỗi {HEAVY_WORK.window_seconds // 60} phút): "
-            f"xin chờ đến {until(self.renewed_at)} rồi thử lại."
-        )
+        return heavy_work_spent(self.renewed_at, then="thử lại")
 
 
 @contextmanager

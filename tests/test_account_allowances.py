@@ -26,7 +26,10 @@ from tests.targets.test_import_limits import GOOD, post
 
 pytestmark = pytest.mark.season
 
-SPENT = "Tài khoản này đã dùng hết thời gian máy chủ dành cho việc kiểm tra tệp và tạo bản in (0,001 giây mỗi 10 phút)"
+SPENT = (
+    "Tài khoản này đã dùng hết thời gian máy chủ dành cho việc nặng (dựng báo cáo tổng hợp, kiểm tra tệp, tạo bản in: "
+    "0,001 giây mỗi 10 phút)"
+)
 
 
 @pytest.fixture(autouse=True)

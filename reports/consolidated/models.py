@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from binhson_plan.allowance import CONSOLIDATED_BUILDS, HEAVY_WORK, until
+from binhson_plan.allowance import CONSOLIDATED_BUILDS, HEAVY_WORK, heavy_work_spent
 from binhson_plan.number_format import vn_number
 from tasks.models import Plan, ReportIssuer, recipient_lines
 
@@ -220,11 +220,7 @@ def build_refusal(user) -> str:
     the queue 17 jobs long)."""
     full = HEAVY_WORK.full_until(user)
     if full is not None:
-        return (
-            f"Tài khoản này đã dùng hết thời gian máy chủ dành cho việc nặng (dựng báo cáo tổng hợp, kiểm tra tệp, "
-            f"tạo bản in: {vn_number(settings.HEAVY_WORK_SECONDS)} giây mỗi {HEAVY_WORK.window_seconds // 60} phút): "
-            f"xin chờ đến {until(full)} rồi dựng."
-        )
+        return heavy_work_spent(full, then="dựng")
     if CONSOLIDATED_BUILDS.left(user) < 1:
         tomorrow = timezone.localdate() + datetime.timedelta(days=1)
         return (
