@@ -36,6 +36,14 @@ class Agency(models.Model):
         help_text="Dùng trong số, ký hiệu văn bản, ví dụ …/BC-LĐTBXH. Để trống: dùng mã.",
     )
     kind = models.CharField("loại", max_length=32, choices=AgencyKind.choices)
+    governing_body = models.CharField(
+        "cơ quan chủ quản",
+        max_length=255,
+        blank=True,
+        help_text="In ở dòng trên tên đơn vị trong tiêu đề báo cáo của đơn vị (Nghị định 30/2020/NĐ-CP), ví dụ "
+        "“Sở Y tế tỉnh Quảng Ngãi”. Để trống: theo loại đơn vị (phòng, trung tâm: cơ quan giữ kế hoạch trong năm; "
+        "sở: UBND tỉnh).",
+    )
     is_active = models.BooleanField("đang hoạt động", default=True)
     successor = models.ForeignKey(
         "self",

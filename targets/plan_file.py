@@ -35,6 +35,7 @@ AGENCY_FIELDS = {
     "short_name": (TEXT, True),
     "symbol": (TEXT, False),
     "kind": (TEXT, True),
+    "governing_body": (TEXT, False),
 }
 SECTION_FIELDS = {
     "number": (TEXT, True), "title": (TEXT, False), "content": (TEXT, False), "lead_text": (TEXT, False),

@@ -60,7 +60,7 @@ ISSUER_FIELDS = {
     "document_symbol": (TEXT, False), "reviewing_body": (TEXT, False),
 }  # fmt: skip
 AGENCY_FIELDS = {"code": (TEXT, True), "name": (TEXT, True), "short_name": (TEXT, True), "symbol": (TEXT, False),
-                 "kind": (TEXT, True)}  # fmt: skip
+                 "kind": (TEXT, True), "governing_body": (TEXT, False)}  # fmt: skip
 REORGANISATION_FIELDS = {
     "code": (TEXT, True), "kind": (TEXT, True), "effective_on": (DATE, True), "legal_basis": (TEXT, True),
     "note": (TEXT, False), "predecessors": (LIST, True), "successors": (LIST, False), "main": (TEXT, False),
@@ -82,6 +82,8 @@ class FileData:
     agencies: list[Agency] = field(default_factory=list)  # to create (pk None once checked)
     entries: list[tuple[TypedReorganisation, dict]] = field(default_factory=list)  # with legal_basis and note
     issuers: list[ReportIssuer] = field(default_factory=list)  # unsaved, checked
+    # agencies already in the database whose governing body the file gives anew (not who they are: a heading's line)
+    governed: list[Agency] = field(default_factory=list)
 
 
 def read_reorganisation_file(path: Path) -> FileData:
@@ -125,7 +127,7 @@ class _FileChecker(FieldChecker):  # the plan file's field checks and messages, 
         new = self.check_agencies(top.get("agencies", []))
         entries = self.check_reorganisations(top.get("reorganisations", []))
         issuers = self.check_issuers(top.get("report_issuers", []))
-        return FileData(new, entries, issuers)
+        return FileData(new, entries, issuers, self.governed)
 
     def check_issuers(self, raw: list) -> list[ReportIssuer]:
         issuers, years = [], set()
@@ -156,7 +158,7 @@ class _FileChecker(FieldChecker):  # the plan file's field checks and messages, 
         return issuers
 
     def check_agencies(self, raw: list) -> list[Agency]:
-        new = []
+        new, self.governed = [], []
         for entry, values in self.items(raw, "agencies", "code", AGENCY_FIELDS):
             code = values.get("code")
             if not code:
@@ -173,6 +175,9 @@ class _FileChecker(FieldChecker):  # the plan file's field checks and messages, 
                     if values.get(key, "") != getattr(known, key):
                         self.error(entry, f"trường “{key}”: cơ quan “{code}” đã có với {key} “{getattr(known, key)}”; "
                                           "đổi tên là một sắp xếp (rename) sang mã mới.")  # fmt: skip
+                if values.get("governing_body", known.governing_body) != known.governing_body:
+                    known.governing_body = values["governing_body"]
+                    self.governed.append(known)
                 continue
             if known is not None:
                 self.error(entry, f"trường “code”: mã cơ quan “{code}” bị trùng.")
@@ -325,6 +330,9 @@ def _write(data: FileData) -> Counter:
         agency.pk = None
         agency.save()
         counts["agency_created"] += 1
+    for agency in data.governed:
+        agency.save(update_fields=["governing_body"])  # its history keeps the one before
+        counts["agency_updated"] += 1
     for typed, texts in data.entries:
         r = Reorganisation.objects.filter(code=typed.code).first()
         values = {"kind": typed.kind, "effective_on": typed.effective_on, **texts}

@@ -39,7 +39,11 @@ def agency_heading(agency, issuer, plan) -> tuple[str, str, bool]:
     A commune's people's committee stands alone ("ỦY BAN NHÂN DÂN" / "XÃ …"); a provincial department sits under
     the province's committee ("UBND TỈNH QUẢNG NGÃI" / "SỞ Y TẾ"); an office or centre under the body that holds
     the plan in the year (the district's committee, or after a reform its successor); a Party, mass, armed or
-    banking body, whose governing body the plan does not name, under none."""
+    banking body, whose governing body the plan does not name, under none. A governing body the agency's record
+    names comes first: a centre the reform moved under a department ("SỞ Y TẾ TỈNH QUẢNG NGÃI" / "TRUNG TÂM Y TẾ KHU
+    VỰC BÌNH SƠN", not the department that receives this year's report: browser pass 36)."""
+    if agency.governing_body:
+        return agency.governing_body.upper(), agency.name.upper(), True
     if agency.kind == AgencyKind.COMMUNE:
         return (*issuer_lines(agency.name), False)
     if agency.kind == AgencyKind.PROVINCIAL:

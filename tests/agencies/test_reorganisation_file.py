@@ -261,6 +261,23 @@ def test_it_refuses_renaming_an_agency_in_place(plan, tmp_path):
     ]
 
 
+def test_it_gives_a_known_agency_its_governing_body_and_keeps_the_one_before(plan, tmp_path):
+    """The one field of a known agency a file may change: the line printed above its name (browser pass 36: a centre
+    moved under the Sở Y tế was headed under the department receiving the year's report)."""
+    path = tmp_path / "sap_xep.yaml"
+    path.write_text(textwrap.dedent("""\
+    agencies:
+      - {code: TTYT, name: Trung tâm Y tế huyện, short_name: Trung tâm Y tế, symbol: TTYT, kind: centre,
+         governing_body: Sở Y tế tỉnh Quảng Ngãi}
+    reorganisations: []
+    """), encoding="utf-8")  # fmt: skip
+    assert "cơ quan ghi lại cơ quan chủ quản: 1" in load(path)
+    centre = Agency.objects.get(code="TTYT")
+    assert centre.governing_body == "Sở Y tế tỉnh Quảng Ngãi"
+    assert [h.governing_body for h in centre.history.order_by("history_date")][-2:] == ["", "Sở Y tế tỉnh Quảng Ngãi"]
+    assert "cơ quan ghi lại" not in load(path)  # the same file again changes nothing
+
+
 def test_the_nightly_command_applies_what_has_come_into_force_once(plan, cast):
     load(ILLUSTRATIVE)  # in force already: applied as it was loaded
     out = io.StringIO()

@@ -34,6 +34,8 @@ class Command(BaseCommand):
             self.stdout.write(f"  cơ quan ban hành báo cáo theo năm: {', '.join(issuers)}")
         if counts["agency_created"]:
             self.stdout.write(f"  cơ quan tạo mới: {counts['agency_created']}")
+        if counts["agency_updated"]:
+            self.stdout.write(f"  cơ quan ghi lại cơ quan chủ quản: {counts['agency_updated']}")
         if counts["applied"]:
             self.stdout.write(
                 f"  áp dụng: {counts['applied']} sắp xếp, {counts['closed']} đơn vị ngừng hoạt động, "

@@ -177,6 +177,23 @@ def test_a_departments_own_report_is_headed_under_the_provinces_committee(seeded
     assert text.startswith("UBND TỈNH QUẢNG NGÃI SỞ NÔNG NGHIỆP VÀ MÔI TRƯỜNG CỘNG HÒA"), text[:90]
 
 
+def test_a_centre_moved_under_a_department_is_headed_under_it(seeded, client, db):
+    """The Trung tâm Y tế khu vực's own report was headed "SỞ DÂN TỘC VÀ TÔN GIÁO TỈNH QUẢNG NGÃI", the body the year's
+    report goes to, not the Sở Y tế it belongs to: a copy nobody could sign (browser pass 36)."""
+    report = AgencyReport.objects.get(cycle__plan__slug=BINH_SON, cycle__year=2026, agency__code="TTYT-KVBS")
+    with on(DAY):
+        client.force_login(user("canbo.ttyt-kvbs"))
+        response = client.get(f"/ke-hoach/{BINH_SON}/bao-cao/{report.pk}/in/")
+    assert response.status_code == 200
+    pdf = b"".join(response.streaming_content) if response.streaming else response.content
+    text = " ".join(subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+                    .split())  # fmt: skip
+    # the heading's narrow column wraps the centre's name: its second line comes after the motto's
+    assert text.startswith("SỞ Y TẾ TỈNH QUẢNG NGÃI CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM TRUNG TÂM Y TẾ KHU VỰC Độc lập"), (
+        text[:120]
+    )
+
+
 def test_the_2025_season_reads_as_its_successors_reported_it(seeded, client, db):
     """The year 2025 was entered (as the demo seeds it) after the reform was recorded, by the successors: its
     dashboard showed "20 đã duyệt" above task rows all "Chưa báo cáo" under the ended district bodies, since a closed
