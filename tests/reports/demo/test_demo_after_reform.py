@@ -189,9 +189,8 @@ def test_a_centre_moved_under_a_department_is_headed_under_it(seeded, client, db
     text = " ".join(subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
                     .split())  # fmt: skip
     # the heading's narrow column wraps the centre's name: its second line comes after the motto's
-    assert text.startswith("SỞ Y TẾ TỈNH QUẢNG NGÃI CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM TRUNG TÂM Y TẾ KHU VỰC Độc lập"), (
-        text[:120]
-    )
+    heading = "SỞ Y TẾ TỈNH QUẢNG NGÃI CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM TRUNG TÂM Y TẾ KHU VỰC Độc lập"
+    assert text.startswith(heading), text[:120]
 
 
 def test_the_2025_season_reads_as_its_successors_reported_it(seeded, client, db):
