@@ -156,6 +156,10 @@ class TargetEntryForm(forms.ModelForm):
         labels = {"is_estimate": "Ước thực hiện", "qualitative_status": "Đánh giá"}
 
     facts = None  # reports.editing.asking.EntryFacts, given by attach()
+    # how the person confirms a note written for the value before: the page's tick, or the workbook refusal page's
+    # (reports.offline.upload), and whether clean() asked for it
+    confirm_note = "đánh dấu “Ghi chú trên vẫn giải thích đúng giá trị mới”"
+    note_to_confirm = False
     shared_milestones = None  # reports.editing.saving.SharedMilestones, given by build_forms()
 
     @property
@@ -244,9 +248,9 @@ class TargetEntryForm(forms.ModelForm):
             if reasons and not (cleaned.get("note") or "").strip():
                 self.add_error("note", f"{describe(reasons)} Cần ghi chú giải thích (lý do, nguồn số liệu) để lưu.")
             elif reasons:
+                self.note_to_confirm = True
                 self.add_error("note", f"{describe(reasons)} Ghi chú hiện có được viết cho giá trị trước: sửa ghi "
-                               "chú cho giá trị mới, hoặc đánh dấu “Ghi chú trên vẫn giải thích đúng giá trị mới” "
-                               "để lưu.")  # fmt: skip
+                               f"chú cho giá trị mới, hoặc {self.confirm_note} để lưu.")  # fmt: skip
         return cleaned
 
     @property

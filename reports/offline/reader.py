@@ -58,6 +58,7 @@ class WorkbookError(Exception):
     """The upload is refused: every reason, in Vietnamese."""
 
     asks_budget_confirmation = False  # some errors only ask to confirm a budget (reports.editing.forms.budget_doubt)
+    asks_note_confirmation = False  # or that a note written for the value before still explains the new one
     unread = False  # refused before its cells were read: said next to the file field, to choose another file
 
     def __init__(self, errors: list[str]):

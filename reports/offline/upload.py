@@ -39,17 +39,26 @@ def noted_in_history(note: str):
         _history_note.reset(token)
 
 
-def apply_workbook(request, report, upload, confirm_budgets=False) -> bool:
+# The workbook has no tick beside a note: its refusal page has one for every note asked about (browser pass 36: the
+# refusal asked to tick a box only the web page has).
+CONFIRM_NOTE = "đánh dấu ô xác nhận ghi chú dưới đây khi tải tệp lên lại"
+
+
+def apply_workbook(request, report, upload, confirm_budgets=False, confirm_notes=False) -> bool:
     """Save the workbook `upload` into `report`, or raise WorkbookError with every reason it cannot be. False when
     the workbook holds what is saved: nothing is written, and the version stays, so other open pages stay current
-    and the workbook can still be used. `confirm_budgets`: the person ticked, on the refusal page, that the
-    budgets it asked about are right."""
+    and the workbook can still be used. `confirm_budgets`, `confirm_notes`: the person ticked, on the refusal page,
+    that the budgets it asked about are right, that the notes it asked about still explain the new values."""
     book = read_book(upload, upload.name)
     _check_identity(book, report)
     data, errors = _post_data(report, book)
     if confirm_budgets:
         _confirm_budgets(data, build_forms(report)["leads"])
     forms = build_forms(report, data)
+    for form in forms["targets"]:
+        form.confirm_note = CONFIRM_NOTE
+        if confirm_notes:  # the forms read `data` when validated, below
+            data[form.add_prefix("note_confirmed")] = "on"
     valid = all([form.is_valid() for form in forms.values()])  # every form, so that every error is found
     errors += _form_errors(forms, book)
     if errors or not valid:
@@ -57,6 +66,7 @@ def apply_workbook(request, report, upload, confirm_budgets=False) -> bool:
             [str(error) for error in sorted(errors)] or ["Tệp không khớp với báo cáo: tải tệp mới."]
         )
         refused.asks_budget_confirmation = any(form.budget_to_confirm is not None for form in forms["leads"])
+        refused.asks_note_confirmation = any(form.note_to_confirm for form in forms["targets"])
         raise refused
     if tampered(forms):
         raise WorkbookError(["Tệp không khớp với báo cáo hiện tại: tải tệp mới từ trang báo cáo."])

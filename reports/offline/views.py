@@ -34,6 +34,9 @@ class WorkbookUploadForm(forms.Form):
     confirm_budgets = forms.BooleanField(
         label="Đúng, các khoản kinh phí nêu trên là số tôi nhập", required=False
     )  # offered on the refusal page only, when the workbook's budgets need confirming
+    confirm_notes = forms.BooleanField(
+        label="Đúng, ghi chú của các chỉ tiêu nêu trên vẫn giải thích đúng giá trị mới", required=False
+    )  # and when a note written for the value before is asked about
 
 
 def can_download(user, report) -> bool:
@@ -86,13 +89,20 @@ def workbook_upload(request, pk, slug=None):
                 form.add_error("workbook", SERVER_BUSY)
                 return _refused(request, report, [SERVER_BUSY], 503, retry_form=form)
             try:
-                saved = apply_workbook(request, report, upload, confirm_budgets=form.cleaned_data["confirm_budgets"])
+                saved = apply_workbook(
+                    request,
+                    report,
+                    upload,
+                    confirm_budgets=form.cleaned_data["confirm_budgets"],
+                    confirm_notes=form.cleaned_data["confirm_notes"],
+                )
             except WorkbookError as exc:
                 if exc.unread:  # too costly to read: another file is needed, so the error goes next to the field
                     for error in exc.errors:
                         form.add_error("workbook", error)
                     return _refused(request, report, exc.errors, 422, retry_form=form)
-                return _refused(request, report, exc.errors, 422, confirm=exc.asks_budget_confirmation)
+                confirm = {"budgets": exc.asks_budget_confirmation, "notes": exc.asks_note_confirmation}
+                return _refused(request, report, exc.errors, 422, confirm=confirm)
     if not saved:
         messages.info(
             request,
@@ -108,12 +118,15 @@ def workbook_upload(request, pk, slug=None):
     return redirect(report)
 
 
-def _refused(request, report, errors, status, confirm=False, retry_form=None):
-    """The refusal page. `retry_form`: the form as posted, its error next to the file field, to upload again."""
+def _refused(request, report, errors, status, confirm=None, retry_form=None):
+    """The refusal page. `confirm`: which confirmations it offers ("budgets", "notes": True or False); `retry_form`:
+    the form as posted, its error next to the file field, to upload again."""
+    confirm = confirm or {}
     context = {
         "report": report,
         "errors": errors,
-        "confirm_form": WorkbookUploadForm() if confirm else None,
+        "confirm_form": WorkbookUploadForm() if any(confirm.values()) else None,
+        "confirm": confirm,
         "retry_form": retry_form,
     }
     if report.state == ReportState.SENT_BACK:  # the header names who sent it back or reopened it

@@ -1,6 +1,7 @@
 """Values that jump get a word of explanation (issue 10, item 7): a refused import row unless its note is
 filled, and the reviewer sees the value flagged in the review queue, on the report page and the dashboard."""
 
+import io
 from decimal import Decimal
 
 import pytest
@@ -9,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from targets.models import TargetValue
 from targets.recording import record_value
 from tests.reports.helpers import ReportPage, current_report, post_seen
+from tests.reports.offline.workbook_helpers import TARGETS, download, row_of, upload
 
 SLUG = "binh-son-ctdt-2021-2030"
 HISTORY = "target_code,year,value,note\n2030.10,2021,20,\n2030.10,2022,22,\n2030.10,2023,24,\n2030.10,2024,26,\n"
@@ -141,6 +143,41 @@ def test_a_changed_value_that_jumps_needs_its_note_rewritten_or_confirmed(client
     assert client.post(f"/bao-cao/{report.pk}/", page.data()).status_code == 302
     entry.refresh_from_db()
     assert entry.value == 45 and entry.note.startswith("Số đúng là 45")
+
+
+def test_a_workbook_value_that_jumps_has_its_note_confirmed_on_the_refusal_page(client, cast, plan):
+    """The workbook has no tick beside a note: its refusal asked for one only the web page has, and offline the
+    person could only rewrite a note that was right (browser pass 36). The refusal page offers the tick."""
+    target = plan.targets.get(code="2030.10")
+    for year, value in {2021: 20, 2022: 22, 2023: 24, 2024: 26, 2025: 28}.items():
+        record_value(target, year, Decimal(value), source="Nhập thử")
+    report = current_report(plan, "LDTBXH")
+    client.force_login(cast["canbo.ldtbxh"])
+    note = "Có thêm 2 doanh nghiệp may tuyển lao động DTTS."
+    page = ReportPage(report).fill_everything().target("2030.10", value="45", note=note)
+    assert client.post(f"/bao-cao/{report.pk}/", page.data("save")).status_code == 302
+    book = download(client, report)
+    sheet = book[TARGETS]
+    row = row_of(sheet, "2030.10")
+    sheet[f"G{row}"] = 4.5
+    refused = upload(client, report, book)
+    assert refused.status_code == 422
+    html = refused.content.decode()
+    assert f"dòng {row}" in html and "Ghi chú hiện có được viết cho giá trị trước" in html
+    assert "đánh dấu ô xác nhận ghi chú dưới đây khi tải tệp lên lại" in html
+    assert "Ghi chú trên vẫn giải thích đúng giá trị mới" not in html  # the page's tick, which is not here
+    assert 'name="confirm_notes"' in html and 'name="confirm_budgets"' not in html
+    entry = report.target_entries.get(target=target)
+    assert entry.value == 45
+    buffer = io.BytesIO()
+    book.save(buffer)
+    confirmed = client.post(
+        f"/bao-cao/{report.pk}/excel/tai-len/",
+        {"workbook": SimpleUploadedFile("bao-cao.xlsx", buffer.getvalue()), "confirm_notes": "on"},
+    )
+    assert confirmed.status_code == 302
+    entry.refresh_from_db()
+    assert entry.value == Decimal("4.5") and entry.note == note
 
 
 def test_a_value_awaiting_approval_that_jumps_is_flagged_on_the_dashboard(
