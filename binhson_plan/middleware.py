@@ -153,6 +153,61 @@ def fair_share(get_response):
     return middleware
 
 
+class written_allowance:
+    """A signed-in account's POSTs count the bytes they write into the portal's tables (binhson_plan.written) against
+    its day's allowance (SAVED_TEXT_BYTES_PER_DAY); once it is used, its POSTs are refused (429) until local
+    midnight, except on a view that counts and refuses its own writes next to the field (`counts_its_own_writes`:
+    the report's save). Probe 36: a reviewer's unchanged due date re-posted wrote a whole copy of the report a post."""
+
+    def __init__(self, get_response):
+        from binhson_plan import written  # connects the counting of saved rows
+
+        self.get_response, self.written = get_response, written
+
+    def __call__(self, request):
+        from binhson_plan.allowance import SAVED_TEXT
+
+        if request.method in ("GET", "HEAD", "OPTIONS") or not request.user.is_authenticated:
+            return self.get_response(request)
+        with self.written.counting() as box:
+            try:
+                return self.get_response(request)
+            finally:
+                SAVED_TEXT.spend(request.user, box[0])
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        from binhson_plan.allowance import SAVED_TEXT
+
+        user = request.user
+        if request.method in ("GET", "HEAD", "OPTIONS") or not user.is_authenticated:
+            return None
+        if getattr(view_func, "counts_its_own_writes", False) or SAVED_TEXT.left(user) > 0:
+            return None
+        return self._refused(user)
+
+    @staticmethod
+    def _refused(user):
+        from django.http import HttpResponse
+        from django.template.loader import render_to_string
+
+        from binhson_plan.allowance import SAVED_TEXT, until
+        from binhson_plan.number_format import megabytes
+
+        page = render_to_string(
+            "429_written.html",
+            {"used": megabytes(SAVED_TEXT.used(user)), "limit": megabytes(SAVED_TEXT.limit),
+             "until": until(SAVED_TEXT.renewed_at())},
+        )  # fmt: skip
+        return HttpResponse(page, status=429)
+
+
+def counts_its_own_writes(view):
+    """Marks a view that says, next to the field, when a save would pass the account's allowance of text, and counts
+    what it writes (binhson_plan.middleware.written_allowance lets its POSTs through)."""
+    view.counts_its_own_writes = True
+    return view
+
+
 def missing_static_files(get_response):
     """A file under STATIC_URL that whitenoise (just before) does not have is missing: a plain 404 at once, not the
     portal's 404 page with its session, user and menus read (probe 34: 9 ms each, asked for in a loop)."""

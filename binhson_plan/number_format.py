@@ -79,6 +79,11 @@ def number_text(value) -> str:
     return f"{whole},{fraction}" if fraction else whole
 
 
+def megabytes(size: float) -> str:
+    """“0,1 MB”: what an account wrote in a day, its allowance."""
+    return f"{fmt(size / (1024 * 1024), 1)} MB"
+
+
 def too_large(size: int, limit: int) -> str:
     """Why an upload is refused for its size, in MB and in bytes, for every upload (evidence, workbook, values), so a
     file a few bytes over does not read as the limit itself: "nặng hơn 10 MB (10.485.860 byte), quá giới hạn 10 MB

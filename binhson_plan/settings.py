@@ -157,6 +157,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "binhson_plan.middleware.fair_share",  # an account's share of the server's time (ACCOUNT_REQUEST_SECONDS)
+    "binhson_plan.middleware.written_allowance",  # what an account's POSTs write in a day (SAVED_TEXT_BYTES_PER_DAY)
     "binhson_plan.middleware.private_to_the_signed_in",  # Cache-Control: private, no-store for the signed-in
     "django.contrib.messages.middleware.MessageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -323,7 +324,9 @@ ACCOUNT_REQUEST_SECONDS = int(os.environ.get("ACCOUNT_REQUEST_SECONDS", "15"))
 CONSOLIDATED_BUILDS_PER_DAY = int(os.environ.get("CONSOLIDATED_BUILDS_PER_DAY", "20"))
 # The text an account's saves may change in reports a day (typed, or uploaded in a workbook), in bytes: a whole real
 # report holds under 0,3 MB, and an account saving long random texts in a loop no longer grows the database (and each
-# backup) without end (probe 32: 35 MB in 15 s). Past it: 429, what was typed kept.
+# backup) without end (probe 32: 35 MB in 15 s). Past it: 429, what was typed kept. Every other POST of an account
+# counts what it writes (rows and their history copies) against the same allowance, and is refused once it is used
+# (binhson_plan.written; probe 36: a reviewer's unchanged due date re-posted, corrections of a value in a loop).
 SAVED_TEXT_BYTES_PER_DAY = int(os.environ.get("SAVED_TEXT_BYTES_PER_DAY", str(10 * 1024 * 1024)))
 # The longest report drawn as a PDF inside a request, in lines laid out (binhson_plan.longtext.laid_out_lines): what
 # drawing costs grows with lines, be they short or long. Two such prints drawn at once on a busy 2-core server stay

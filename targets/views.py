@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import LoginView
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -40,6 +41,8 @@ from targets.templatetags.plan_format import target_value
 from tasks.models import Plan, ReportIssuer
 from tasks.visibility import check_sees
 
+VALUES_PER_PAGE = 100
+
 
 def target_detail(request, slug, code):
     target = get_object_or_404(
@@ -49,14 +52,19 @@ def target_detail(request, slug, code):
     year = current_year(target.plan)
     figures = cached("target-page", target.pk, year, compute=lambda: target_figures(target, year))
     owner_of = _owner_by_year(target)
+    # a hundred versions a page: a reviewer correcting a value in a loop made the page 21 times slower (probe 36)
+    values = Paginator(
+        TargetValue.objects.filter(target_id=figures["head"])
+        .select_related("source_report__agency", "source_report__cycle__plan", "recorded_by", "target")
+        .order_by("year", "recorded_at", "pk"),
+        VALUES_PER_PAGE,
+    ).get_page(request.GET.get("trang"))
     context = figures | {
         "target": target,
         "owner": owner_of(year),
         "owners": _owner_periods(owner_of, min([y for y, _ in figures["by_year"]] + [year]), year),
         "sub_targets": target.sub_targets.filter(is_active=True),
-        "values": TargetValue.objects.filter(target_id=figures["head"])
-        .select_related("source_report__agency", "source_report__cycle__plan", "recorded_by", "target")
-        .order_by("year", "recorded_at"),
+        "values": values,
         "references": target.references.order_by("year"),
         "goal_history": goal_history(target),
         "year": year,

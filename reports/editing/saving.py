@@ -6,7 +6,8 @@ from django.db import transaction
 from django.db.models import prefetch_related_objects
 
 from binhson_plan.allowance import SAVED_TEXT, until
-from binhson_plan.number_format import fmt
+from binhson_plan.number_format import megabytes
+from binhson_plan.written import counted_elsewhere
 from reports.editing.asking import entry_facts
 from reports.editing.forms import (
     CoordinatingEntryFormSet,
@@ -131,7 +132,7 @@ def save_report(report, forms, by, version: int) -> bool:
     save today."""
     size = written_text(report, forms)
     within_text_allowance(by, size)
-    with transaction.atomic():
+    with transaction.atomic(), counted_elsewhere():  # counted as `written_text` said, before writing
         if not report.claim_version(version, by):
             return False
         _write(report, forms, by)
@@ -175,10 +176,6 @@ def _saved_rows(report, forms):
     for form in forms["proposals"].forms:
         if form.has_changed() and not form.cleaned_data.get("DELETE") and not form.instance.response:
             yield form
-
-
-def megabytes(size: float) -> str:
-    return f"{fmt(size / (1024 * 1024), 1)} MB"
 
 
 def _write(report, forms, by) -> None:

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from agencies.permissions import Role, account_of, has_role
+from binhson_plan.middleware import counts_its_own_writes
 from binhson_plan.upload_lock import a_print_slot, one_upload_at_a_time
 from reports import access
 from reports.cycles.opening import cycle_of
@@ -85,6 +86,7 @@ def my_reports(request):
     return render(request, "reports/report_list.html", {"agency": agency, "reports": reports, "sent_back": sent_back})
 
 
+@counts_its_own_writes  # a save past the day's text says so next to the field (saving.within_text_allowance)
 def report_detail(request, pk, slug=None):
     report = access.get_report_for_reader(request, pk, slug)
     is_editor = access.is_own_staff(request.user, report)

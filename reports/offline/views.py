@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from binhson_plan.middleware import counts_its_own_writes
 from binhson_plan.upload_lock import a_print_slot, one_print_at_a_time, one_upload_at_a_time
 from reports import access
 from reports.documents.views import busy_page
@@ -74,6 +75,7 @@ SERVER_BUSY = "Máy chủ đang xử lý tệp của những người khác: ch�
 
 
 @require_POST
+@counts_its_own_writes  # a workbook past the day's text is refused in the refusal's list
 def workbook_upload(request, pk, slug=None):
     report = access.get_report_for_editor(request, pk, slug)
     form = WorkbookUploadForm(request.POST, request.FILES)

@@ -126,6 +126,9 @@ def set_due(request, pk, slug=None):
     form = ReportDueForm(request.POST, instance=report)
     if not form.is_valid():
         return render_view(request, report, due_form=form, status=422)
+    if "due_on" not in form.changed_data:  # re-posted as it is: nothing to write (probe 36: a whole copy of the report
+        messages.info(request, "Hạn gửi không thay đổi: không có gì được ghi.")  # into its history each time)
+        return redirect(report)
     report = form.save(commit=False)
     report._history_user = request.user
     report.save(update_fields=["due_on"])
