@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 # (a module's shared fixtures are built once); TEST_WORKERS=0 runs it in one.
 TEST_WORKERS ?= auto
 SYSTEM_PACKAGES := gcc libpq-dev fonts-liberation2 libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils postgresql-client
-TEST_SYSTEM_PACKAGES := chromium chromium-driver docker-compose nginx openssl
+TEST_SYSTEM_PACKAGES := chromium chromium-driver docker-compose nginx libnginx-mod-stream openssl
 
 .PHONY: run test setup setup-test lint
 

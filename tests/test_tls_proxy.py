@@ -10,8 +10,10 @@ import re
 import shutil
 import socket
 import ssl
+import struct
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from urllib.parse import urlencode
@@ -58,6 +60,44 @@ def get(port, path, tls=False, headers=None, source="127.0.0.1", method="GET", b
     return response
 
 
+STREAM_MODULE = Path("/usr/lib/nginx/modules/ngx_stream_module.so")  # Debian's (libnginx-mod-stream); built in
+# to the official image
+
+
+def nginx_version() -> tuple[int, ...]:
+    said = subprocess.run([NGINX, "-v"], capture_output=True, text=True).stderr  # "nginx version: nginx/1.22.1"
+    return tuple(int(part) for part in re.search(r"nginx/(\d+)\.(\d+)\.(\d+)", said).groups())
+
+
+def nginx_configuration(tmp_path, app_port, http_port, https_port, certs) -> str:
+    """deploy/nginx-main.conf's `stream` front and deploy/nginx.conf's site, as docker-compose mounts them, on this
+    machine's ports and paths (the main configuration's user, logs and pid are the image's). The HTTPS socket is in a
+    folder nginx's workers (nobody) can reach: `tmp_path` is its owner's only."""
+    stream = re.search(r"\nstream \{.*?\n\}\n", (ROOT / "deploy" / "nginx-main.conf").read_text(), re.S).group(0)
+    site = (ROOT / "deploy" / "nginx.conf").read_text()
+    sockets = Path(tempfile.mkdtemp(prefix="nginx-"))
+    sockets.chmod(0o755)
+    https = sockets / "https.sock"
+    for old, new in [("listen 443;", f"listen {https_port};"), ("/var/run/nginx-https.sock", str(https))]:
+        assert old in stream
+        stream = stream.replace(old, new)
+    for old, new in [("/var/run/nginx-https.sock", str(https)), ("server web:8000;", f"server 127.0.0.1:{app_port};"),
+                     ("listen 80;", f"listen {http_port};"), ("/etc/nginx/certs", str(certs)),
+                     ("/etc/nginx/errors", str(ROOT / "deploy" / "errors"))]:  # fmt: skip
+        assert old in site
+        site = site.replace(old, new)
+    stream, site = ("\n".join(line for line in text.splitlines() if "[::]" not in line) for text in (stream, site))
+    if nginx_version() < (1, 25, 3):  # Debian 12's 1.22 times the handshake by client_header_timeout, set beside it
+        assert "    client_header_timeout 10s;\n    ssl_handshake_timeout 10s;" in site
+        site = site.replace("    ssl_handshake_timeout 10s;", "")
+    load = f"load_module {STREAM_MODULE};\n" if STREAM_MODULE.exists() else ""  # the machine may lack IPv6 (above)
+    return (
+        f"{load}pid {tmp_path}/nginx.pid;\nerror_log {tmp_path}/error.log;\nevents {{}}\n{stream}\n"
+        f"http {{\naccess_log off;\nclient_body_temp_path {tmp_path}/body;\nproxy_temp_path {tmp_path}/proxy;\n"
+        f"{site}\n}}\n"
+    )
+
+
 @pytest.fixture
 def stack(tmp_path):
     """gunicorn with the production HTTPS settings, and nginx with deploy/nginx.conf in front of it."""
@@ -68,18 +108,7 @@ def stack(tmp_path):
     subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=localhost",
                     "-keyout", certs / "privkey.pem", "-out", certs / "fullchain.pem"],
                    check=True, capture_output=True)  # fmt: skip
-    site = (ROOT / "deploy" / "nginx.conf").read_text()
-    for old, new in [("server web:8000;", f"server 127.0.0.1:{app_port};"), ("listen 80;", f"listen {http_port};"),
-                     ("listen 443 ssl;", f"listen {https_port} ssl;"), ("/etc/nginx/certs", str(certs)),
-                     ("/etc/nginx/errors", str(ROOT / "deploy" / "errors"))]:  # fmt: skip
-        assert old in site
-        site = site.replace(old, new)
-    site = "\n".join(line for line in site.splitlines() if "[::]" not in line)  # the test machine may lack IPv6
-    (tmp_path / "nginx.conf").write_text(
-        f"pid {tmp_path}/nginx.pid;\nerror_log {tmp_path}/error.log;\nevents {{}}\n"
-        f"http {{\naccess_log off;\nclient_body_temp_path {tmp_path}/body;\nproxy_temp_path {tmp_path}/proxy;\n"
-        f"{site}\n}}\n"
-    )
+    (tmp_path / "nginx.conf").write_text(nginx_configuration(tmp_path, app_port, http_port, https_port, certs))
     production = {
         "DATABASE_URL": f"sqlite:///{tmp_path}/portal.sqlite3",  # the tests that log in fill it (accounts)
         "DEBUG": "1",
@@ -305,6 +334,35 @@ def public_plan(stack, accounts):
     for command in ("load_indicators", "load_plan"):
         subprocess.run([sys.executable, "manage.py", command], cwd=ROOT, env=stack["env"], check=True,
                        capture_output=True)  # fmt: skip
+
+
+def test_one_address_cannot_hold_every_connection_others_are_served(stack, accounts):
+    """Probe 36: one address completing ~2 100 TLS handshakes, each sending part of a request's headers, held every
+    connection nginx had: every other client was refused while it went on (the site's limits count requests, once
+    their headers are read). The main configuration's `stream` front passes at most 64 connections of one address at
+    once, and what sends no request within 10 seconds is closed."""
+
+    def connect(source):
+        connection = socket.create_connection(("127.0.0.1", stack["https"]), timeout=20, source_address=(source, 0))
+        connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        return connection
+
+    held = [connect("127.0.0.2") for _ in range(64)]  # nothing sent: a handshake never begun
+    try:
+        time.sleep(0.5)
+        extra = connect("127.0.0.2")
+        started = time.monotonic()
+        assert extra.recv(1) == b"" and time.monotonic() - started < 2  # closed at once: the address's 65th
+        extra.close()
+        assert get(stack["https"], "/dang-nhap/", tls=True, source="127.0.0.3").status == 200  # others served
+        started = time.monotonic()
+        assert held[0].recv(1) == b""  # an idle connection closed within the header timeout, not held for a minute
+        assert time.monotonic() - started < 12
+    finally:
+        for connection in held:
+            connection.close()
+    time.sleep(0.5)
+    assert get(stack["https"], "/dang-nhap/", tls=True, source="127.0.0.2").status == 200  # served again
 
 
 def test_one_address_flooding_the_public_excel_table_is_refused_others_are_served(stack, public_plan):
