@@ -4,14 +4,18 @@ reviewer's cycles fit a 390 px phone: no sideways scroll of the page (stacked ca
 import io
 from pathlib import Path
 
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from selenium.webdriver.common.by import By
 
+from agencies.models import Membership
 from reports.models import AgencyReport, ReportState
+from reports.review import workflow
 from tests.browser import PHONE, log_in, screenshot, width_problem
 
 PLANS = Path(__file__).resolve().parents[1] / "binhson_plan" / "plans"
 SLUG, TRA_BONG = "binh-son-ctdt-2021-2030", "minh-hoa-tra-bong-ctdt-2021-2030"
+User = get_user_model()
 SCROLLING_BOXES = """
 return Array.from(document.querySelectorAll("main .table-responsive"))
   .filter(box => box.scrollWidth > box.clientWidth + 1)
@@ -30,10 +34,19 @@ def test_the_staff_list_and_the_cycles_fit_a_phone(transactional_db, browser, li
     # one of Bình Khương's reports in Trà Bồng's plan sent back: its notice, naming the plan, heads the list
     returned = AgencyReport.objects.filter(agency__code="UBND-BK", cycle__plan__slug=TRA_BONG).latest("cycle__year")
     AgencyReport.objects.filter(pk=returned.pk).update(state=ReportState.SENT_BACK)
+    # a report sent again after a send-back: the reviewer reads its table of changes on the phone (browser pass 36:
+    # its "Lần gửi này" column began off screen, read only by scrolling sideways)
+    again = AgencyReport.objects.filter(cycle__plan__slug=SLUG, state=ReportState.SUBMITTED).latest("cycle__year")
+    workflow.send_back(again, by=User.objects.get(username="vanphong"), reason="Bổ sung khó khăn.", notify=False)
+    AgencyReport.objects.filter(pk=again.pk).update(
+        difficulties="Thiếu cán bộ chuyên trách công tác dân tộc ở các xã vùng đồng bào dân tộc thiểu số và miền núi."
+    )
+    again.refresh_from_db()
+    workflow.submit(again, by=Membership.objects.filter(agency=again.agency).first().user)
     pages = {
         "canbo.binhkhuong": ["/bao-cao/"],
         "canbo.bdt-tinh": ["/bao-cao/"],
-        "vanphong": [f"/ke-hoach/{SLUG}/ky-bao-cao/"],
+        "vanphong": [f"/ke-hoach/{SLUG}/ky-bao-cao/", f"/ke-hoach/{SLUG}/bao-cao/{again.pk}/"],
         "sodantoc": ["/ky-bao-cao/", f"/ke-hoach/{SLUG}/ky-bao-cao/", f"/ke-hoach/{TRA_BONG}/ky-bao-cao/"],
     }
     problems = []
@@ -49,6 +62,8 @@ def test_the_staff_list_and_the_cycles_fit_a_phone(transactional_db, browser, li
                 notice = browser.find_element(By.ID, f"tra-lai-{returned.pk}").text
                 # approved, then back with the agency without a corrections date: reopened
                 assert "Báo cáo năm 2026 theo kế hoạch huyện Trà Bồng (minh họa) được mở lại để sửa" in notice
+            if url.endswith(f"/bao-cao/{again.pk}/"):
+                assert "Thiếu cán bộ chuyên trách" in browser.find_element(By.ID, "thay-doi").text
             if url == "/ky-bao-cao/":  # the chooser marks an illustrative plan as such
                 assert "huyện Trà Bồng (minh họa)" in browser.page_source
             scroll, inner = browser.execute_script("return [document.documentElement.scrollWidth, window.innerWidth]")

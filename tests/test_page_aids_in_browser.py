@@ -4,6 +4,7 @@ restored draft written as the portal writes times."""
 
 import pytest
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
 from reports.cycles.opening import open_this_year
@@ -76,6 +77,14 @@ def test_long_texts_count_their_characters_while_typing(transactional_db, chromi
     added = chromium.find_elements(By.CSS_SELECTOR, "#kien-nghi textarea")[-1]
     added.send_keys("Kiến nghị")
     assert chromium.find_element(By.ID, added.get_attribute("id") + "-dem-ky-tu").text == "9/20.000 ký tự"
+    # From the keyboard: Enter on the button, then typing, goes into the new box (browser pass 36: focus stayed on
+    # the button, each space added another empty box and the letters went nowhere).
+    boxes = len(chromium.find_elements(By.CSS_SELECTOR, "#kien-nghi textarea"))
+    chromium.execute_script("arguments[0].focus()", add)
+    chromium.switch_to.active_element.send_keys(Keys.ENTER)
+    chromium.switch_to.active_element.send_keys("Hỗ trợ thêm kinh phí")
+    typed = chromium.find_elements(By.CSS_SELECTOR, "#kien-nghi textarea")
+    assert len(typed) == boxes + 1 and typed[-1].get_attribute("value") == "Hỗ trợ thêm kinh phí"
 
 
 def test_a_paste_past_the_limit_is_kept_whole_and_said_too_long(transactional_db, chromium, live_server, plan):

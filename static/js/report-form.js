@@ -88,5 +88,11 @@
   form.addEventListener("change", function () { write(false); });
   form.addEventListener("submit", function () { clearTimeout(timer); submitting = true; write(true); });
   var add = document.getElementById("them-kien-nghi");
-  if (add) add.addEventListener("click", function () { addProposal(); write(false); });
+  if (add) add.addEventListener("click", function () {
+    addProposal();
+    write(false);
+    // typing goes into the new box: a space on the button still focused added another empty one (browser pass 36)
+    var boxes = document.getElementById("kien-nghi").querySelectorAll("textarea");
+    if (boxes.length) boxes[boxes.length - 1].focus();
+  });
 })();
