@@ -183,6 +183,8 @@ class written_allowance:
             return None
         if getattr(view_func, "counts_its_own_writes", False) or SAVED_TEXT.left(user) > 0:
             return None
+        if view_func.__module__.partition(".")[0] not in self.written.APPS:
+            return None  # signing out, Django's own pages: they write none of the portal's data
         return self._refused(user)
 
     @staticmethod

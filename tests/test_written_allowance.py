@@ -62,6 +62,8 @@ def test_due_dates_changed_in_a_loop_stop_at_the_days_allowance(client, cast, pl
         assert "Xin ghi lại sau <strong>00:00 ngày 21/11/2026</strong>" in html
         assert report.history.count() == rows  # nothing written
         assert client.get(f"/ke-hoach/{plan.slug}/bao-cao/{report.pk}/").status_code == 200  # pages still shown
+        assert client.post("/dang-xuat/").status_code == 302  # and signing out
+        client.force_login(cast["vanphong"])
         client.force_login(cast["sodantoc"])  # another account is not touched
         assert client.post(url, {"due_on": "12/12/2026"}).status_code == 302
     with on("2026-11-21", "07:30"):  # the next day: whole again
