@@ -163,31 +163,29 @@ def test_bình_sơns_2026_report_is_issued_by_the_sở(seeded, client, db, eager
     assert "Ủy ban nhân dân xã Bình Minh" in text and "Văn phòng huyện" not in text
 
 
-def test_a_departments_own_report_is_headed_under_the_provinces_committee(seeded, client, db):
-    """Decree 30: "UBND TỈNH QUẢNG NGÃI" / "SỞ NÔNG NGHIỆP VÀ MÔI TRƯỜNG"; the department's name repeated its province
-    ("… MÔI TRƯỜNG TỈNH QUẢNG NGÃI"), and the heading's narrow column wrapped it over three lines."""
-    report = AgencyReport.objects.get(cycle__plan__slug=BINH_SON, cycle__year=2026, agency__code="SNNMT")
+def printed(client, agency_code, username) -> str:
+    """The text of the agency's own 2026 report as printed (PDF), its words one space apart."""
+    report = AgencyReport.objects.get(cycle__plan__slug=BINH_SON, cycle__year=2026, agency__code=agency_code)
     with on(DAY):
-        client.force_login(user("canbo.nnptnt"))
+        client.force_login(user(username))
         response = client.get(f"/ke-hoach/{BINH_SON}/bao-cao/{report.pk}/in/")
     assert response.status_code == 200
     pdf = b"".join(response.streaming_content) if response.streaming else response.content
-    text = " ".join(subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+    return " ".join(subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
                     .split())  # fmt: skip
+
+
+def test_a_departments_own_report_is_headed_under_the_provinces_committee(seeded, client, db):
+    """Decree 30: "UBND TỈNH QUẢNG NGÃI" / "SỞ NÔNG NGHIỆP VÀ MÔI TRƯỜNG"; the department's name repeated its province
+    ("… MÔI TRƯỜNG TỈNH QUẢNG NGÃI"), and the heading's narrow column wrapped it over three lines."""
+    text = printed(client, "SNNMT", "canbo.nnptnt")
     assert text.startswith("UBND TỈNH QUẢNG NGÃI SỞ NÔNG NGHIỆP VÀ MÔI TRƯỜNG CỘNG HÒA"), text[:90]
 
 
 def test_a_centre_moved_under_a_department_is_headed_under_it(seeded, client, db):
     """The Trung tâm Y tế khu vực's own report was headed "SỞ DÂN TỘC VÀ TÔN GIÁO TỈNH QUẢNG NGÃI", the body the year's
     report goes to, not the Sở Y tế it belongs to: a copy nobody could sign (browser pass 36)."""
-    report = AgencyReport.objects.get(cycle__plan__slug=BINH_SON, cycle__year=2026, agency__code="TTYT-KVBS")
-    with on(DAY):
-        client.force_login(user("canbo.ttyt-kvbs"))
-        response = client.get(f"/ke-hoach/{BINH_SON}/bao-cao/{report.pk}/in/")
-    assert response.status_code == 200
-    pdf = b"".join(response.streaming_content) if response.streaming else response.content
-    text = " ".join(subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
-                    .split())  # fmt: skip
+    text = printed(client, "TTYT-KVBS", "canbo.ttyt-kvbs")
     # the heading's narrow column wraps the centre's name: its second line comes after the motto's
     heading = "SỞ Y TẾ TỈNH QUẢNG NGÃI CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM TRUNG TÂM Y TẾ KHU VỰC Độc lập"
     assert text.startswith(heading), text[:120]

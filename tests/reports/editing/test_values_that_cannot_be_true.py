@@ -18,6 +18,7 @@ from agencies.permissions import Role, add_role
 from reports.models import ReportingCycle, TargetEntry
 from tests.reports.editing.test_report_input import field_error
 from tests.reports.helpers import ReportPage, current_report, rendered_form_data
+from tests.reports.offline.workbook_helpers import upload as upload_workbook
 
 TARGETS = "Chỉ tiêu định lượng"
 IN_SEASON = datetime.datetime(2026, 11, 20, 10, tzinfo=datetime.timezone(datetime.timedelta(hours=7)))
@@ -273,13 +274,7 @@ def test_a_small_budget_in_a_workbook_is_confirmed_on_the_refusal_page(staff, re
     assert f"dòng {row}, cột G (Kinh phí đã sử dụng (đồng)): Anh/chị nhập 1.250 đồng — đúng không?" in html
     assert 'id="xac-nhan-kinh-phi"' in html and "Đúng, các khoản kinh phí nêu trên là số tôi nhập" in html
     assert budget_of(report) == 620_000_000
-    buffer = io.BytesIO()
-    book.save(buffer)
-    response = staff.post(
-        f"/bao-cao/{report.pk}/excel/tai-len/",
-        {"workbook": SimpleUploadedFile("bao-cao.xlsx", buffer.getvalue()), "confirm_budgets": "on"},
-    )
-    assert response.status_code == 302
+    assert upload_workbook(staff, report, book, confirm_budgets="on").status_code == 302
     assert budget_of(report) == 1250
 
 

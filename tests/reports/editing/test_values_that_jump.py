@@ -1,7 +1,6 @@
 """Values that jump get a word of explanation (issue 10, item 7): a refused import row unless its note is
 filled, and the reviewer sees the value flagged in the review queue, on the report page and the dashboard."""
 
-import io
 from decimal import Decimal
 
 import pytest
@@ -65,15 +64,23 @@ def test_a_note_lets_the_row_in_and_is_kept(reviewer, plan):
     assert TargetValue.objects.get(target__code="2030.10", year=2025).note == "Mở thêm trung tâm dạy nghề Bình An."
 
 
-def test_the_reviewer_sees_the_jump_in_the_queue_the_report_and_the_dashboard(client, cast, plan):
+NOTE = "Có thêm 2 doanh nghiệp may tuyển lao động DTTS."
+
+
+def explained_45(client, cast, plan, action):
+    """2030.10 rises 2 points a year to 28 (2025); the agency types 45 for 2026, explained, and saves or submits."""
     target = plan.targets.get(code="2030.10")
     for year, value in {2021: 20, 2022: 22, 2023: 24, 2024: 26, 2025: 28}.items():
         record_value(target, year, Decimal(value), source="Nhập thử")
     report = current_report(plan, "LDTBXH")
     client.force_login(cast["canbo.ldtbxh"])
-    note = "Có thêm 2 doanh nghiệp may tuyển lao động DTTS."
-    page = ReportPage(report).fill_everything().target("2030.10", value="45", note=note)
-    assert client.post(f"/bao-cao/{report.pk}/", page.data("submit")).status_code == 302
+    page = ReportPage(report).fill_everything().target("2030.10", value="45", note=NOTE)
+    assert client.post(f"/bao-cao/{report.pk}/", page.data(action)).status_code == 302
+    return target, report, NOTE
+
+
+def test_the_reviewer_sees_the_jump_in_the_queue_the_report_and_the_dashboard(client, cast, plan):
+    target, report, note = explained_45(client, cast, plan, "submit")
     client.force_login(cast["vanphong"])
     queue = client.get("/ke-hoach/binh-son-ctdt-2021-2030/tham-dinh/").content.decode()
     flagged = queue[queue.index(f'id="bat-thuong-{report.pk}"') :]
@@ -114,14 +121,7 @@ def field_error(html: str, name: str) -> str:
 
 def test_a_changed_value_that_jumps_needs_its_note_rewritten_or_confirmed(client, cast, plan):
     # 45 (explained) is sent; the agency then types 4,5 by mistake and keeps the note written for 45.
-    target = plan.targets.get(code="2030.10")
-    for year, value in {2021: 20, 2022: 22, 2023: 24, 2024: 26, 2025: 28}.items():
-        record_value(target, year, Decimal(value), source="Nhập thử")
-    report = current_report(plan, "LDTBXH")
-    client.force_login(cast["canbo.ldtbxh"])
-    note = "Có thêm 2 doanh nghiệp may tuyển lao động DTTS."
-    page = ReportPage(report).fill_everything().target("2030.10", value="45", note=note)
-    assert client.post(f"/bao-cao/{report.pk}/", page.data("save")).status_code == 302
+    target, report, note = explained_45(client, cast, plan, "save")
     page = ReportPage(report).target("2030.10", value="4,5")
     page.values["difficulties"] = "Thiếu cán bộ."
     response = client.post(f"/bao-cao/{report.pk}/", page.data("save"))
@@ -148,14 +148,7 @@ def test_a_changed_value_that_jumps_needs_its_note_rewritten_or_confirmed(client
 def test_a_workbook_value_that_jumps_has_its_note_confirmed_on_the_refusal_page(client, cast, plan):
     """The workbook has no tick beside a note: its refusal asked for one only the web page has, and offline the
     person could only rewrite a note that was right (browser pass 36). The refusal page offers the tick."""
-    target = plan.targets.get(code="2030.10")
-    for year, value in {2021: 20, 2022: 22, 2023: 24, 2024: 26, 2025: 28}.items():
-        record_value(target, year, Decimal(value), source="Nhập thử")
-    report = current_report(plan, "LDTBXH")
-    client.force_login(cast["canbo.ldtbxh"])
-    note = "Có thêm 2 doanh nghiệp may tuyển lao động DTTS."
-    page = ReportPage(report).fill_everything().target("2030.10", value="45", note=note)
-    assert client.post(f"/bao-cao/{report.pk}/", page.data("save")).status_code == 302
+    target, report, note = explained_45(client, cast, plan, "save")
     book = download(client, report)
     sheet = book[TARGETS]
     row = row_of(sheet, "2030.10")
@@ -169,13 +162,7 @@ def test_a_workbook_value_that_jumps_has_its_note_confirmed_on_the_refusal_page(
     assert 'name="confirm_notes"' in html and 'name="confirm_budgets"' not in html
     entry = report.target_entries.get(target=target)
     assert entry.value == 45
-    buffer = io.BytesIO()
-    book.save(buffer)
-    confirmed = client.post(
-        f"/bao-cao/{report.pk}/excel/tai-len/",
-        {"workbook": SimpleUploadedFile("bao-cao.xlsx", buffer.getvalue()), "confirm_notes": "on"},
-    )
-    assert confirmed.status_code == 302
+    assert upload(client, report, book, confirm_notes="on").status_code == 302
     entry.refresh_from_db()
     assert entry.value == Decimal("4.5") and entry.note == note
 
@@ -183,14 +170,7 @@ def test_a_workbook_value_that_jumps_has_its_note_confirmed_on_the_refusal_page(
 def test_a_value_awaiting_approval_that_jumps_is_flagged_on_the_dashboard(
     client, cast, plan, django_assert_max_num_queries
 ):
-    target = plan.targets.get(code="2030.10")
-    for year, value in {2021: 20, 2022: 22, 2023: 24, 2024: 26, 2025: 28}.items():
-        record_value(target, year, Decimal(value), source="Nhập thử")
-    report = current_report(plan, "LDTBXH")
-    client.force_login(cast["canbo.ldtbxh"])
-    note = "Có thêm 2 doanh nghiệp may tuyển lao động DTTS."
-    page = ReportPage(report).fill_everything().target("2030.10", value="45", note=note)
-    assert client.post(f"/bao-cao/{report.pk}/", page.data("submit")).status_code == 302
+    target, report, note = explained_45(client, cast, plan, "submit")
     client.force_login(cast["vanphong"])
     client.get(f"/bang-dieu-khien/{SLUG}/2026/")  # the plan's figures cached, as on any visit after the first
     with django_assert_max_num_queries(25):  # judging the values awaiting approval costs no query

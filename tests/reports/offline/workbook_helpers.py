@@ -25,14 +25,15 @@ def download(client, report):
     return load_workbook(io.BytesIO(response.content))
 
 
-def upload(client, report, book_or_bytes, name="bao-cao.xlsx"):
+def upload(client, report, book_or_bytes, name="bao-cao.xlsx", **ticks):
+    """`ticks`: the refusal page's confirmations, as "on" (confirm_budgets, confirm_notes)."""
     if isinstance(book_or_bytes, bytes):
         content = book_or_bytes
     else:
         buffer = io.BytesIO()
         book_or_bytes.save(buffer)
         content = buffer.getvalue()
-    return client.post(f"/bao-cao/{report.pk}/excel/tai-len/", {"workbook": SimpleUploadedFile(name, content)})
+    return client.post(f"/bao-cao/{report.pk}/excel/tai-len/", {"workbook": SimpleUploadedFile(name, content), **ticks})
 
 
 def row_of(sheet, code):
