@@ -92,6 +92,19 @@ def test_docker_compose_file_is_valid(tmp_path):
     assert set(services.stdout.split()) == {"web", "worker", "beat", "db", "redis", "proxy", "backup", "s3"}
 
 
+def test_every_container_keeps_a_bounded_log(tmp_path):
+    """Probe 37: nginx logged each of one client's refused requests, and Docker kept a container's output without
+    end: 121 MB/s onto the host's disk. Every service's output is kept in at most 5 files of 20 MB, nginx's main
+    configuration (the proxy's) mounted with it."""
+    result = compose_config(tmp_path, POSTGRES_PASSWORD="s3cret-from-env")
+    assert result.returncode == 0, result.stderr
+    services = yaml.safe_load(result.stdout)["services"]
+    for name, service in services.items():
+        assert service.get("logging") == {"driver": "json-file", "options": {"max-size": "20m", "max-file": "5"}}, name
+    assert any(str(v).endswith("/etc/nginx/nginx.conf:ro") or "nginx-main.conf" in str(v)
+               for v in services["proxy"]["volumes"])  # fmt: skip
+
+
 def test_docker_compose_keeps_the_files_in_the_s3_service_and_shares_no_disk(tmp_path):
     """Issue 20: two web replicas and two workers, every file in the SeaweedFS bucket, no media volume; the S3 server
     refuses to start without the office's key pair (no default key)."""
