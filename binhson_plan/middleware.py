@@ -167,13 +167,14 @@ class written_allowance:
     def __call__(self, request):
         from binhson_plan.allowance import SAVED_TEXT
 
-        if request.method in ("GET", "HEAD", "OPTIONS") or not request.user.is_authenticated:
+        user = request.user  # the account that posts, whoever the view leaves signed in
+        if request.method in ("GET", "HEAD", "OPTIONS") or not user.is_authenticated:
             return self.get_response(request)
         with self.written.counting() as box:
             try:
                 return self.get_response(request)
             finally:
-                SAVED_TEXT.spend(request.user, box[0])
+                SAVED_TEXT.spend(user, box[0])
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         from binhson_plan.allowance import SAVED_TEXT
