@@ -16,6 +16,7 @@ from agencies.forms import SignInForm
 from agencies.lineage import Lineage
 from agencies.permissions import Role, has_role
 from binhson_plan.number_format import with_unit
+from targets.as_of import must_be_estimate
 from targets.cache import cached, plan_estimates, plan_figures
 from targets.charts import chart_legend, target_chart
 from targets.forms import CorrectionForm, initial_for, seen, seen_version
@@ -168,7 +169,10 @@ def value_correction(request, slug, code):
         except ValueChanged as changed:
             return _changed_meanwhile(request, target, head, years, data["year"], changed.current)
         if version:
-            estimate = " (số ước thực hiện: năm chưa kết thúc)" if data["is_estimate"] else ""
+            estimate = ""
+            if data["is_estimate"]:  # "năm chưa kết thúc" only of a year not over (browser pass 37)
+                running = must_be_estimate(data["year"], timezone.localdate())
+                estimate = " (số ước thực hiện: năm chưa kết thúc)" if running else " (số ước thực hiện)"
             messages.success(
                 request, f"Đã ghi số liệu năm {data['year']} đính chính{estimate}; bản cũ vẫn lưu trong lịch sử."
             )
@@ -186,6 +190,10 @@ def _changed_meanwhile(request, target, head, years, year, current, shown_year=N
     seeing it."""
     data = request.POST.copy()
     data["based_on"] = seen(year, current)
+    if shown_year:  # "Ước thực hiện" was the shown year's (ticked for a running year): now the chosen year's own
+        data.pop("is_estimate", None)  # (browser pass 37: a correction of 2024 saved as an estimate of 2026's box)
+        if initial_for(current, year)["is_estimate"]:
+            data["is_estimate"] = "on"
     form = CorrectionForm(head, years, data)
     form.is_valid()
     if current:

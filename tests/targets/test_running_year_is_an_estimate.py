@@ -3,6 +3,7 @@ as an estimate, replacing the approved estimate. As on the report form (targets.
 the year runs, and a value of a year not ended yet is an estimate."""
 
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
@@ -56,3 +57,31 @@ def test_a_correction_of_a_running_year_is_an_estimate_dated_the_day_typed(clien
         response = client.post(url, {"year": 2026, "value": "56", "as_of": "", "reason": "x"}, follow=True)
     assert "Đã ghi số liệu năm 2026 đính chính (số ước thực hiện: năm chưa kết thúc)" in response.content.decode()
     assert current("2030.04") == (Decimal("56"), TODAY, True)
+
+
+def test_a_correction_of_an_ended_year_chosen_on_the_running_years_page_is_not_an_estimate(
+    client, cast, plan, approved_estimates
+):
+    """Browser pass 37: the page opened on 2026 (a running year: "Ước thực hiện" ticked); the reviewer chose 2024,
+    was asked to look at 2024's figure first, and saved the page as it came back: 2024's corrected value was recorded
+    as an estimate, "(ước)" in the consolidated report and on the public page, with "năm chưa kết thúc"."""
+    url = reverse("tasks:value_correction", args=[plan.slug, "2030.04"])
+    with on("2026-12-06"):
+        client.force_login(cast["vanphong"])
+        page = client.get(f"{url}?nam=2026").content.decode()
+        based_on = re.search(r'name="based_on" value="([^"]*)"', page).group(1)
+        typed = {"year": 2024, "value": "41", "as_of": "", "reason": "Cục Thống kê công bố lại.", "is_estimate": "on",
+                 "based_on": based_on}  # fmt: skip
+        refused = client.post(url, typed)
+        assert refused.status_code == 409
+        again = refused.content.decode()
+        box = again[again.rindex("<input", 0, again.index('name="is_estimate"')) : again.index(
+            ">", again.index('name="is_estimate"'))]  # fmt: skip
+        assert "checked" not in box, box  # 2024 is over: its own figure's box, not 2026's
+        assert 'value="41"' in again and "Cục Thống kê công bố lại." in again  # what was typed stays
+        resent = typed | {"based_on": re.search(r'name="based_on" value="([^"]*)"', again).group(1)}
+        del resent["is_estimate"]  # the box as the page now shows it
+        saved = client.post(url, resent, follow=True).content.decode()
+    assert "Đã ghi số liệu năm 2024 đính chính; bản cũ vẫn lưu trong lịch sử." in saved
+    version = TargetValue.objects.current().get(target__code="2030.04", year=2024)
+    assert (version.value, version.is_estimate) == (Decimal("41"), False)
