@@ -7,6 +7,7 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
 
 from agencies.models import Membership
 from reports.models import AgencyReport, ReportState
@@ -64,6 +65,14 @@ def test_the_staff_list_and_the_cycles_fit_a_phone(transactional_db, browser, li
                 assert "Báo cáo năm 2026 theo kế hoạch huyện Trà Bồng (minh họa) được mở lại để sửa" in notice
             if url.endswith(f"/bao-cao/{again.pk}/"):
                 assert "Thiếu cán bộ chuyên trách" in browser.find_element(By.ID, "thay-doi").text
+                # its history opened too (browser pass 37: "Trước" and "Sau" off screen, a 429 px table in 351 px)
+                browser.execute_script("document.querySelectorAll('details').forEach(d => { d.open = true; })")
+                WebDriverWait(browser, 10).until(lambda b: b.find_elements(By.ID, "lich-su"))
+                labels = browser.execute_script(
+                    "return Array.from(document.querySelectorAll('#lich-su tbody tr:first-child td'))"
+                    ".map(td => td.getAttribute('data-label'))"
+                )
+                assert labels == ["Lúc", "Người sửa", "Nội dung", "Trường", "Trước", "Sau"], labels  # each value named
             if url == "/ky-bao-cao/":  # the chooser marks an illustrative plan as such
                 assert "huyện Trà Bồng (minh họa)" in browser.page_source
             scroll, inner = browser.execute_script("return [document.documentElement.scrollWidth, window.innerWidth]")

@@ -75,20 +75,23 @@
     form.addEventListener("submit", forgetDrafts);
   });
 
-  document.querySelectorAll("table.table-stack").forEach(function (table) {
-    var names = Array.prototype.map.call(table.querySelectorAll("thead th"), function (th) {
-      return th.textContent.trim();
-    });
-    table.querySelectorAll("tbody tr").forEach(function (row) {
-      var column = 0;
-      Array.prototype.forEach.call(row.cells, function (cell) {
-        var span = cell.colSpan || 1;
-        cell.setAttribute("data-label", span > 1 ? "" : names[column] || "");
-        if (!cell.textContent.trim() && !cell.querySelector("img, svg, input, button")) cell.classList.add("stack-empty");
-        column += span;
+  function stackTables(root) {  /* also for a table fetched later: the report's history (browser pass 37) */
+    root.querySelectorAll("table.table-stack").forEach(function (table) {
+      var names = Array.prototype.map.call(table.querySelectorAll("thead th"), function (th) {
+        return th.textContent.trim();
+      });
+      table.querySelectorAll("tbody tr").forEach(function (row) {
+        var column = 0;
+        Array.prototype.forEach.call(row.cells, function (cell) {
+          var span = cell.colSpan || 1;
+          cell.setAttribute("data-label", span > 1 ? "" : names[column] || "");
+          if (!cell.textContent.trim() && !cell.querySelector("img, svg, input, button")) cell.classList.add("stack-empty");
+          column += span;
+        });
       });
     });
-  });
+  }
+  stackTables(document);
 
   function scrollBoxes() {
     document.querySelectorAll(".table-responsive").forEach(function (box) {
@@ -124,6 +127,7 @@
         details.insertAdjacentHTML("afterend", html);
         var panel = details.nextElementSibling;
         details.remove();
+        if (panel) stackTables(panel);
         var summary = panel && panel.querySelector("summary");
         if (summary) summary.focus();
         scrollBoxes();
