@@ -12,7 +12,7 @@ from tests.reports.helpers import ReportPage, post_seen
 
 def history_rows(html: str) -> list[list[str]]:
     """The cells of each row of the history table, as text."""
-    table = re.search(r'<table class="table table-sm small" id="lich-su">.*?</table>', html, re.S).group(0)
+    table = re.search(r'<table class="[^"]*" id="lich-su">.*?</table>', html, re.S).group(0)
     rows = re.findall(r"<tr>(.*?)</tr>", table.split("<tbody>")[1], re.S)
     cells = [re.findall(r"<td[^>]*>(.*?)</td>", row, re.S) for row in rows]
     return [[" ".join(unescape(re.sub(r"<[^>]+>", " ", cell)).split()) for cell in row] for row in cells]
