@@ -27,8 +27,10 @@ NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 
 
 def free_port() -> int:
+    """A port free on every address, as nginx binds it (0.0.0.0): one free on 127.0.0.1 only may be a client's port
+    on 127.0.0.2, which these tests bind to (a CI run: "bind() to 0.0.0.0:54949 failed (98: Address in use)")."""
     with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
+        probe.bind(("0.0.0.0", 0))
         return probe.getsockname()[1]
 
 
