@@ -417,6 +417,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "operations.jobs.purge_sign_in_records_job",
         "schedule": crontab(hour=3, minute=15),
     },
+    # Stored files no row points at (a save or a build stopped between writing a file and recording it).
+    "sweep-unrecorded-files": {
+        "task": "operations.jobs.sweep_unrecorded_files_job",
+        "schedule": crontab(hour=3, minute=45),
+    },
 }
 # Redis redelivers the job of a worker that died once `visibility_timeout` has passed; idle workers
 # look for such jobs about every interval × throttle seconds.

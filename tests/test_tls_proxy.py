@@ -386,6 +386,25 @@ def test_one_address_flooding_the_public_excel_table_is_refused_others_are_serve
     assert "limiting requests" not in (stack["logs"] / "error.log").read_text()
 
 
+def test_a_client_cannot_write_long_lines_into_the_access_log(stack):
+    """Probe 38: a request line, Referer and User-Agent of nearly 8 kB each (nginx's limit for one header) wrote
+    24 kB a line, and the capped logs turned over within minutes, the earlier requests lost. What a client sends is
+    cut short in the log; its address and the start of each part stay."""
+    long = "x" * 7_000
+    headers = {
+        "User-Agent": "Trinh-duyet-" + long,
+        "Referer": "https://localhost/" + long,
+        "Authorization": "Basic " + long,
+    }
+    response = get(stack["https"], "/cong-khai/?q=" + long[:3_000], tls=True, source="127.0.0.6", headers=headers)
+    assert response.status in (200, 302, 404)
+    line = next(
+        line for line in (stack["logs"] / "access.log").read_text().splitlines() if line.startswith("127.0.0.6 ")
+    )
+    assert len(line) < 1_200, len(line)
+    assert '"GET /cong-khai/?q=xxx' in line and '"Trinh-duyet-xxx' in line and '"https://localhost/xxx' in line
+
+
 def test_one_address_asking_for_the_portals_files_without_end_is_refused_others_are_served(stack):
     """Probe 34: /static/ had no limit, and a file missing there was answered by the portal's 404 page (session, user,
     menus: 9 ms each): one client made everyone's pages 12–33 times slower. A missing file is a plain 404 at once, and
