@@ -348,8 +348,9 @@ DEMO_MODE = env_bool("DEMO_MODE", False)
 # The portal's name in every page's menu and title: the province now carries every former district's plan.
 PORTAL_NAME = os.environ.get("PORTAL_NAME", "Công tác dân tộc tỉnh Quảng Ngãi")
 
-# Django's cache, for figures computed from approved data (targets/cache.py): Redis in production
-# (CACHE_URL, e.g. redis://redis:6379/1), this process's memory in the embedded mode, which is one process.
+# Django's cache, for figures computed from approved data (targets/cache.py): Redis in production (CACHE_URL;
+# docker-compose: a bounded Redis of its own, redis://cache:6379/0), this process's memory in the embedded mode,
+# which is one process.
 # Without CACHE_URL, each gunicorn worker would keep its own copy and miss the others' invalidations.
 CACHE_URL = os.environ.get("CACHE_URL", "")
 CACHES = {

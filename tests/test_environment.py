@@ -2,16 +2,21 @@
 
 import os
 import re
+import shlex
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
+import redis
 import yaml
 from django.conf import settings
+from django.core.cache.backends.redis import RedisCache
 from django.db import connection
 
 from binhson_plan.celery import app
+from tests.test_tls_proxy import free_port
 
 ROOT = Path(settings.BASE_DIR)
 
@@ -89,7 +94,7 @@ def test_docker_compose_file_is_valid(tmp_path):
     result = compose_config(tmp_path, "-q", POSTGRES_PASSWORD="s3cret-from-env")
     assert result.returncode == 0, result.stderr
     services = compose_config(tmp_path, "--services", POSTGRES_PASSWORD="s3cret-from-env")
-    assert set(services.stdout.split()) == {"web", "worker", "beat", "db", "redis", "proxy", "backup", "s3"}
+    assert set(services.stdout.split()) == {"web", "worker", "beat", "db", "redis", "cache", "proxy", "backup", "s3"}
 
 
 def test_every_container_keeps_a_bounded_log(tmp_path):
@@ -103,6 +108,42 @@ def test_every_container_keeps_a_bounded_log(tmp_path):
         assert service.get("logging") == {"driver": "json-file", "options": {"max-size": "20m", "max-file": "5"}}, name
     assert any(str(v).endswith("/etc/nginx/nginx.conf:ro") or "nginx-main.conf" in str(v)
                for v in services["proxy"]["volumes"])  # fmt: skip
+
+
+def test_the_cache_is_a_redis_of_its_own_that_drops_old_keys_when_full(tmp_path):
+    """Probe 36: the cache shared the broker's Redis, without a memory limit, and each correction left a generation
+    of cached figures there for good (4,6 MB a minute in a loop). The cache has its own Redis, whose command line is
+    run here (with a small limit): writing far past the limit, every write still succeeds and memory stays bounded."""
+    result = compose_config(tmp_path, POSTGRES_PASSWORD="s3cret-from-env")
+    services = yaml.safe_load(result.stdout)["services"]
+    for name in ("web", "worker", "beat", "backup"):
+        assert services[name]["environment"]["CACHE_URL"] == "redis://cache:6379/0", name
+        assert services[name]["environment"]["CELERY_BROKER_URL"] == "redis://redis:6379/0", name
+    command = services["cache"]["command"]
+    command = shlex.split(command) if isinstance(command, str) else command
+    assert command[:1] == ["redis-server"] and "allkeys-lru" in command and "256mb" in command
+    port = free_port()
+    arguments = [("4mb" if part == "256mb" else part) for part in command[1:]]
+    server = subprocess.Popen(["redis-server", *arguments, "--port", str(port), "--dir", str(tmp_path)],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    try:
+        client = redis.Redis(port=port)
+        for _ in range(100):
+            try:
+                client.ping()
+                break
+            except redis.ConnectionError:
+                time.sleep(0.1)
+        cache = RedisCache(f"redis://127.0.0.1:{port}/0", {})
+        for generation in range(400):  # 400 generations of 40 kB: 16 MB written into 4 MB
+            cache.set(f"figures:{generation}", "x" * 40_000, timeout=None)
+        assert cache.get("figures:399") == "x" * 40_000  # the newest kept
+        assert cache.get("figures:0") is None  # the oldest dropped
+        assert client.info("memory")["used_memory"] < 6 * 1024 * 1024
+        assert not list(tmp_path.glob("*.rdb")) and not list(tmp_path.glob("*.aof"))  # memory only
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
 
 
 def test_docker_compose_keeps_the_files_in_the_s3_service_and_shares_no_disk(tmp_path):
