@@ -227,7 +227,7 @@ COORDINATING_GAPS = {  # a coordinating agency's report state → what the block
 
 def _targets(data, reviewer) -> list:
     rows = []
-    overrides = _overrides(data, reviewer)
+    overrides = override_sentences(data, reviewer)
     for t in data.targets.to_dict("records"):
         unit = f" ({t['unit']})" if t["unit"] else ""  # the unit of its values; the goal says its own
         baseline = f"{t['baseline_year']}: {_measured(t['baseline_value'], t['unit'])}" if t["baseline_year"] else "–"
@@ -271,9 +271,10 @@ def _targets(data, reviewer) -> list:
     ]
 
 
-def _overrides(data, reviewer) -> dict[int, str]:
+def override_sentences(data, reviewer) -> dict[int, str]:
     """Target id → the sentence of a reviewer's override standing in the year, printed after the computed
-    status and its reason (targets/overrides.py; a passed milestone's override stands in later years)."""
+    status and its reason (targets/overrides.py; a passed milestone's override stands in later years); the workbook
+    puts it after the explanation."""
     from django.utils import timezone
 
     judged = {

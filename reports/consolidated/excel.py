@@ -9,9 +9,11 @@ import datetime
 import pandas as pd
 
 from binhson_plan.sheets import workbook
+from reports.consolidated.document import override_sentences
 from reports.consolidated.gathering import NOT_INCLUDED, lead_first
 from reports.consolidated.wording import JUDGED, JUDGED_YEAR
 from reports.dashboard.exports import APPROVAL, approval_label
+from tasks.models import ReportIssuer
 
 TARGETS = {
     "code": "Mã",
@@ -87,7 +89,7 @@ def consolidated_workbook(data) -> bytes:
         if column in reports.columns:
             reports = reports.assign(**{column: reports[column].map(_moment)})
     sheets = {
-        "Chỉ tiêu": _select(targets, TARGETS, year=data.year),
+        "Chỉ tiêu": _select(_with_overrides(data, targets), TARGETS, year=data.year),
         "Nhiệm vụ": _select(tasks, TASKS),
         "Kiến nghị": _select(proposals, PROPOSALS),
         "Tình hình báo cáo": _select(reports, REPORTS),
@@ -98,6 +100,20 @@ def consolidated_workbook(data) -> bytes:
         wide={TARGETS["name"], TARGETS["explanation"], TASKS["results"]},
         headings={name: [sheet_title(name, data.report)] for name in sheets},
     )
+
+
+def _with_overrides(data, targets: pd.DataFrame) -> pd.DataFrame:
+    """Each target's explanation followed by the override standing in the year, in the words of section III
+    ("Văn phòng huyện điều chỉnh: Đạt – lý do (người, ngày)."), beside the computed status as everywhere. In the
+    explanation's cell, not a column of its own: the sheet prints at 8 pt or more. Browser pass 39: the workbook had
+    no word of it, the dashboard, the PDF and the Word file had it."""
+    if not {"target_id", "explanation"} <= set(targets.columns):
+        return targets
+    said = override_sentences(data, ReportIssuer.for_year(data.plan, data.year).reviewer_name)
+    explained = [
+        f"{text}{said.get(pk, '')}" for text, pk in zip(targets["explanation"], targets["target_id"], strict=True)
+    ]
+    return targets.assign(explanation=explained)
 
 
 def sheet_title(sheet: str, report) -> str:

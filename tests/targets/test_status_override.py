@@ -15,6 +15,7 @@ from openpyxl import load_workbook
 
 from binhson_plan.csv_cells import csv_cell
 from reports.consolidated.document import build_document
+from reports.consolidated.excel import consolidated_workbook
 from reports.consolidated.gathering import gather
 from reports.consolidated.models import ConsolidatedReport
 from targets.models import StatusOverride
@@ -111,10 +112,16 @@ def test_it_is_shown_beside_the_computed_status_everywhere(client, cast, reviewe
     line = sheet[sheet["Mã"] == "2025.19"].iloc[0]
     assert (line["Tình trạng"], line["Văn phòng huyện điều chỉnh"]) == ("Không đạt", "Đạt")
     assert line["Lý do điều chỉnh"] == REASON and line["Người điều chỉnh"] == "Nguyễn Thị Thẩm Định"
-    document = build_document(gather(ConsolidatedReport.request(imported, 2026)))
-    table = next(p for p in document.body if p.kind == "table" and p.headers[0] == "Mã")
+    data = gather(ConsolidatedReport.request(imported, 2026))
+    table = next(p for p in build_document(data).body if p.kind == "table" and p.headers[0] == "Mã")
     cell = next(r for r in table.rows if r[0] == "2025.19")[-1]
     assert cell.startswith("Không đạt.") and f"Văn phòng huyện điều chỉnh: Đạt – {REASON.rstrip('.')}" in cell
+    # the consolidated report's workbook too (browser pass 39: its targets sheet had no word of the override)
+    sheet = pd.read_excel(io.BytesIO(consolidated_workbook(data)), sheet_name="Chỉ tiêu", header=1, dtype={"Mã": str})
+    line = sheet[sheet["Mã"] == "2025.19"].iloc[0]
+    assert line["Tình trạng"] == "Không đạt" and line["Giải thích"].endswith(cell.removeprefix("Không đạt. "))
+    assert f"Văn phòng huyện điều chỉnh: Đạt – {REASON.rstrip('.')} (Nguyễn Thị Thẩm Định, 20/11/2026)." in cell
+    assert not sheet[sheet["Mã"] != "2025.19"]["Giải thích"].str.contains("điều chỉnh:").any()
 
 
 def test_a_new_override_supersedes_and_the_history_stays(reviewer, imported):
