@@ -1,12 +1,12 @@
 """One rule for every date the portal reads, from a form, a workbook, an import or a data file.
 
-A date is written day/month/year with a four-digit year ("30/11/2026"; "30-11-2026" and "30.11.2026" read
-the same), names a day that exists, and lies between 01/01/2000 and 31/12/2100. The range: the plan runs
-2021–2030 with a vision to 2045, its baselines are 2020, and older statistics a district keeps start this
-century; a year outside it is always a typo ("0026" for 2026, "9999" as "no end"), and such a date would
-open, close or date something for centuries. Every refusal says the same thing wherever the date was
-typed, beginning "Ngày không hợp lệ". Files also take the ISO form 2026-11-30 (`iso=True`): the YAML
-plan and reorganisation files are written so, and a spreadsheet's date cell reaches an import so.
+A date is written day/month/year with a four-digit year ("30/11/2026"; "30-11-2026", "30.11.2026" and the eight
+digits "30112026", all a phone's number pad can type, read the same), names a day that exists, and lies between
+01/01/2000 and 31/12/2100. The range: the plan runs 2021–2030 with a vision to 2045, its baselines are 2020, and
+older statistics a district keeps start this century; a year outside it is always a typo ("0026" for 2026, "9999" as
+"no end"), and such a date would open, close or date something for centuries. Every refusal says the same thing
+wherever the date was typed, beginning "Ngày không hợp lệ". Files also take the ISO form 2026-11-30 (`iso=True`):
+the YAML plan and reorganisation files are written so, and a spreadsheet's date cell reaches an import so.
 """
 
 import calendar
@@ -23,6 +23,7 @@ EXAMPLE = "30/11/2026"
 PLACEHOLDER = "ngày/tháng/năm"
 # re.ASCII: \d alone would take ٠٦/١٢/٢٠٢٦ or ０６/１２/２０２６ (Arabic-Indic, full-width digits) for a date.
 _WRITTEN = re.compile(r"(\d{1,2})([/.-])(\d{1,2})\2(\d{4})", re.ASCII)
+_DIGITS = re.compile(r"(\d{2})(\d{2})(\d{4})", re.ASCII)  # ddmmyyyy: a phone's number pad has no "/" (pass 39)
 _ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?: 00:00:00)?", re.ASCII)  # a date cell read as text by pandas ends so
 
 
@@ -43,14 +44,17 @@ def parse_day(text: str, iso: bool = False) -> datetime.date:
         typed = text[:40]
         raise DateError(f"Ngày không hợp lệ: “{typed}” có chữ số không phải 0–9: gõ lại bằng các phím số thông thường.")
     found, iso_found = _WRITTEN.fullmatch(text), iso and _ISO.fullmatch(text)
+    digits = _DIGITS.fullmatch(text)
     if iso_found:
         year, month, day = (int(part) for part in iso_found.groups())
     elif found:
         day, month, year = int(found[1]), int(found[3]), int(found[4])
+    elif digits:
+        day, month, year = (int(part) for part in digits.groups())
     else:
         raise DateError(
-            f"Ngày không hợp lệ: viết theo dạng {PLACEHOLDER}, năm đủ 4 chữ số, ví dụ {EXAMPLE}"
-            + (f" (đã nhập “{text[:40]}”)." if text else ".")
+            f"Ngày không hợp lệ: viết theo dạng {PLACEHOLDER}, năm đủ 4 chữ số, ví dụ {EXAMPLE} hoặc "
+            f"{EXAMPLE.replace('/', '')}" + (f" (đã nhập “{text[:40]}”)." if text else ".")
         )
     if not 1 <= month <= 12:
         raise DateError(f"Ngày không hợp lệ: tháng phải từ 1 đến 12 (đã nhập {text}).")

@@ -221,7 +221,7 @@ REQUIRED = "Mục này không được để trống."
 
 class SummaryForm(forms.Form):
     year = forms.TypedChoiceField(label="Năm", coerce=int)
-    report_date = DayField(label="Ngày báo cáo", help_text="Ngày ghi trên văn bản, dạng dd/mm/yyyy.")
+    report_date = DayField(label="Ngày báo cáo", help_text="Ngày ghi trên văn bản, dạng ngày/tháng/năm.")
 
     def __init__(self, *args, years, **kwargs):
         super().__init__(*args, **kwargs)

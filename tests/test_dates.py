@@ -23,7 +23,9 @@ from tests.reports.helpers import ReportPage, current_report, post_seen
 from tests.reports.review.test_deadline import submit
 
 RANGE = "Ngày không hợp lệ: phải từ 01/01/2000 đến 31/12/2100 (đã nhập {})."
-FORMAT = "Ngày không hợp lệ: viết theo dạng ngày/tháng/năm, năm đủ 4 chữ số, ví dụ 30/11/2026 (đã nhập “{}”)."
+FORMAT = (
+    "Ngày không hợp lệ: viết theo dạng ngày/tháng/năm, năm đủ 4 chữ số, ví dụ 30/11/2026 hoặc 30112026 (đã nhập “{}”)."
+)
 DIGITS = "Ngày không hợp lệ: “{}” có chữ số không phải 0–9: gõ lại bằng các phím số thông thường."
 # What a person types, and what every entry point answers.
 TYPED = [
@@ -36,6 +38,8 @@ TYPED = [
     ("31/12/9999", RANGE.format("31/12/9999")),
     ("31/12/1999", RANGE.format("31/12/1999")),
     ("1/1/26", FORMAT.format("1/1/26")),
+    ("3011202", FORMAT.format("3011202")),
+    ("20261130", "Ngày không hợp lệ: tháng phải từ 1 đến 12 (đã nhập 20261130)."),  # year first: refused, not misread
     # Issue 17, second probe: Python's \d and int() read Arabic-Indic and full-width digits as 0–9.
     ("٠٦/١٢/٢٠٢٦", DIGITS.format("٠٦/١٢/٢٠٢٦")),
     ("０６/１２/２０２６", DIGITS.format("０６/１２/２０２６")),
@@ -60,6 +64,7 @@ def test_the_rule_itself(typed, message):
 
 @pytest.mark.parametrize(("typed", "day"), [("29/02/2028", "2028-02-29"), ("1/2/2026", "2026-02-01"),
                                             ("30-11-2026", "2026-11-30"), (" 30.11.2026 ", "2026-11-30"),
+                                            ("30112026", "2026-11-30"), ("01022026", "2026-02-01"),
                                             ("01/01/2000", "2000-01-01"), ("31/12/2100", "2100-12-31")])  # fmt: skip
 def test_real_days_are_read(typed, day):
     assert parse_day(typed).isoformat() == day
@@ -106,6 +111,16 @@ def test_the_cycle_dates(client, cast, plan, name, typed, message):
     assert response.status_code != 302 and message in response.content.decode()
     cycle.refresh_from_db()
     assert [cycle.opens_on, cycle.due_on, cycle.data_cutoff, cycle.locks_on] == before
+
+
+def test_a_date_typed_on_a_phones_number_pad_is_read(client, cast, report):
+    """Browser pass 39: every date box opens a phone's number pad (inputmode numeric), which has no "/": the eight
+    digits it can type are the day, month and year."""
+    client.force_login(cast["vanphong"])
+    response = client.post(f"/bao-cao/{report.pk}/han-gui/", {"due_on": "15122026"})
+    assert response.status_code == 302
+    report.refresh_from_db()
+    assert report.due_on.isoformat() == "2026-12-15"
 
 
 @pytest.mark.parametrize(("typed", "message"), TYPED)
