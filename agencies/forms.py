@@ -7,7 +7,8 @@ class SignInForm(AuthenticationForm):
 
     error_messages = {
         "invalid_login": (
-            "Tên đăng nhập hoặc mật khẩu không đúng. Xin gõ lại; mật khẩu phân biệt chữ hoa và chữ thường."
+            "Tên đăng nhập hoặc mật khẩu không đúng. Xin gõ lại; tên đăng nhập và mật khẩu đều phân biệt chữ hoa "
+            "và chữ thường."
         ),
         "inactive": "Tài khoản này đã bị ngừng sử dụng. Xin liên hệ quản trị viên.",
     }

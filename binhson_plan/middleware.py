@@ -119,6 +119,25 @@ def private_to_the_signed_in(get_response):
     return middleware
 
 
+def method_not_allowed_page(get_response):
+    """A page asked for in a way it does not answer (the address of "Đăng xuất" opened, a form's address typed) gets
+    the portal's Vietnamese page with its menus: Django answers such a request with an empty 405, which browsers show
+    as their own English error (browser pass 39). The `Allow` header stays; the open-data API answers as it did."""
+    from django.shortcuts import render
+    from django.urls import reverse
+
+    def middleware(request):
+        response = get_response(request)
+        if response.status_code != 405 or response.content or request.path.startswith("/api/"):
+            return response
+        page = render(request, "405.html", {"logout_path": reverse("logout")}, status=405)
+        if "Allow" in response:
+            page["Allow"] = response["Allow"]
+        return page
+
+    return middleware
+
+
 def fair_share(get_response):
     """Each signed-in account's requests spend the time taken to answer them from its share (REQUEST_TIME, a leaking
     bucket: ACCOUNT_REQUEST_SECONDS every 150 s); an account past it is answered 429 at once, with the minute it

@@ -160,6 +160,7 @@ MIDDLEWARE = [
     "binhson_plan.middleware.written_allowance",  # what an account's POSTs write in a day (SAVED_TEXT_BYTES_PER_DAY)
     "binhson_plan.middleware.private_to_the_signed_in",  # Cache-Control: private, no-store for the signed-in
     "django.contrib.messages.middleware.MessageMiddleware",
+    "binhson_plan.middleware.method_not_allowed_page",  # the portal's page, not the browser's, for a 405
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",  # last, as django-axes requires: turns a lockout into its page

@@ -36,10 +36,12 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def require_province_reader(user) -> None:
     """The province's pages are for those who read every plan: the Sở, leadership and administrators."""
     if not access.reads_every_plan(user):
-        raise PermissionDenied(
-            "Trang toàn tỉnh dành cho Sở Dân tộc và Tôn giáo, lãnh đạo tỉnh và quản trị viên: tài khoản của bạn chỉ "
-            "được phân công theo dõi một số kế hoạch (xem ở mục Thẩm định hoặc Bảng điều khiển)."
-        )
+        page = "Trang toàn tỉnh dành cho Sở Dân tộc và Tôn giáo, lãnh đạo tỉnh và quản trị viên"
+        if access.can_read_all(user):
+            raise PermissionDenied(f"{page}: tài khoản của bạn chỉ được phân công theo dõi một số kế hoạch (xem ở mục "
+                                   "Thẩm định hoặc Bảng điều khiển).")  # fmt: skip
+        # agency staff have neither menu (browser pass 39): their own reports are on the home page
+        raise PermissionDenied(f"{page}. Báo cáo của đơn vị bạn ở mục “Báo cáo của đơn vị”.")
 
 
 def _years(plans, today) -> list[int]:

@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.db.models import Q
 from django.http import JsonResponse
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from agencies.lineage import Lineage
 from agencies.models import Agency
@@ -120,7 +120,7 @@ def _target(target) -> dict:
 
 
 @login_not_required
-@require_GET
+@require_safe
 def plan_index(request):
     return _json([_plan_summary(request, plan) for plan in Plan.objects.filter(is_active=True)])
 
@@ -136,7 +136,7 @@ def _year(request, plan):
 
 
 @login_not_required
-@require_GET
+@require_safe
 def plan_detail(request, slug):
     """The plan with its agencies (and their lineage) and its tasks, led and coordinated as in `?year=` (the year's
     due date: the organisation that reports for it) or, without it, today."""
@@ -176,7 +176,7 @@ STATUS_FIELDS = ["code", "name", "horizon", "measured_unit", "values", "estimate
 
 
 @login_not_required
-@require_GET
+@require_safe
 def plan_progress(request, slug):
     """Each target's approved or imported values and its status in `year`; JSON, or CSV with format=csv."""
     plan = Plan.objects.filter(slug=slug, is_active=True).first()
@@ -313,7 +313,7 @@ def _indicator_target(row) -> dict:
 
 
 @login_not_required
-@require_GET
+@require_safe
 def indicator_index(request):
     """Every indicator of the province, with the targets of the active plans that measure it, in `?year=`."""
     answer = _indicators(request, list(Indicator.objects.order_by("code")))
@@ -321,7 +321,7 @@ def indicator_index(request):
 
 
 @login_not_required
-@require_GET
+@require_safe
 def indicator_detail(request, code):
     indicator = Indicator.objects.filter(code=code).first()
     if indicator is None:

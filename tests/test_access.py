@@ -140,7 +140,8 @@ def test_login_with_a_wrong_password_says_so_in_vietnamese(client, cast):
     response = client.post("/dang-nhap/", {"username": "vanphong", "password": "sai-mat-khau"})
     assert response.status_code == 200
     page = response.content.decode()
-    assert "Tên đăng nhập hoặc mật khẩu không đúng. Xin gõ lại; mật khẩu phân biệt chữ hoa và chữ thường" in page
+    wrong = "Tên đăng nhập hoặc mật khẩu không đúng. Xin gõ lại; tên đăng nhập và mật khẩu đều phân biệt chữ hoa"
+    assert f"{wrong} và chữ thường" in page
     assert "Vui lòng điền vào" not in page  # not Django's stock wording
     assert 'value="vanphong"' in page  # what was typed stays
 

@@ -53,3 +53,27 @@ def test_a_page_asked_while_signed_out_says_why_the_sign_in_page_is_shown(client
     page = client.post(f"/bao-cao/{report.pk}/", {"difficulties": "Đang gõ"}, follow=True).content.decode()
     assert "Xin đăng nhập để mở tiếp trang vừa chọn; nội dung báo cáo đang gõ dở được trình duyệt giữ lại" in page
     assert "Xin đăng nhập để mở tiếp" not in client.get("/dang-nhap/").content.decode()  # asked for itself
+
+
+def test_the_sign_out_address_opened_in_the_browser_gets_a_vietnamese_page(client, cast, plan):
+    """Browser pass 39: opening /dang-xuat/ (signing out takes the button's POST) gave an empty 405, which the browser
+    showed as its own English error. The portal's page says what to do, and nobody is signed out by it."""
+    client.force_login(cast["canbo.ldtbxh"])
+    response = client.get("/dang-xuat/")
+    html = response.content.decode()
+    assert response.status_code == 405 and "POST" in response["Allow"]
+    assert "Địa chỉ này không mở trực tiếp được." in html and "nút “Đăng xuất” ở thanh trên cùng" in html
+    assert client.get("/doi-mat-khau/").status_code == 200  # still signed in
+    assert Client().get("/dang-xuat/")["Location"].startswith("/dang-nhap/")  # signed out: the sign-in page
+    client.force_login(cast["vanphong"])
+    response = client.get(f"/bao-cao/{current_report(plan, 'LDTBXH').pk}/duyet/")  # a form's address, typed
+    assert response.status_code == 405 and "nút “Đăng xuất”" not in response.content.decode()
+    assert "Thao tác này chỉ thực hiện bằng nút trên trang của cổng." in response.content.decode()
+
+
+def test_the_open_data_answers_a_head_request_as_a_get(client, plan):
+    """Browser pass 39: link checkers and download tools ask HEAD first; the CSV answered 405."""
+    for url in (f"/api/plans/{SLUG}/progress/?format=csv", f"/cong-khai/{SLUG}/bang-so-lieu.xlsx"):
+        assert client.head(url).status_code == 200, url
+        assert client.get(url).status_code == 200, url
+    assert client.post(f"/api/plans/{SLUG}/progress/").status_code == 405  # the API's own 405, as before

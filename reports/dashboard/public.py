@@ -3,7 +3,7 @@
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from reports.dashboard.public_workbook import public_workbook
 from reports.dashboard.views import XLSX
@@ -12,7 +12,7 @@ from tasks.models import Plan, ReportIssuer
 
 
 @login_not_required
-@require_GET
+@require_safe
 def public_table(request, slug):
     """The figures of the public page for `?nam=` as an Excel workbook; a year still to come gives this year's."""
     plan = get_object_or_404(Plan, slug=slug, is_active=True)

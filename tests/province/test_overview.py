@@ -45,7 +45,11 @@ def test_who_sees_the_province_view(client, cast, two_plans, user, status):
     assert response.status_code == status
     assert client.get(f"{URL}bang-tinh.xlsx").status_code == status
     if status == 403:
-        assert "Trang toàn tỉnh dành cho Sở Dân tộc và Tôn giáo" in response.content.decode()
+        html = response.content.decode()
+        assert "Trang toàn tỉnh dành cho Sở Dân tộc và Tôn giáo" in html
+        # each told where to go, by a menu they have (browser pass 39: staff were sent to menus they lack)
+        staff = user.startswith("canbo.")
+        assert ("mục “Báo cáo của đơn vị”" in html) == staff and ("mục Thẩm định hoặc Bảng điều khiển" in html) != staff
     menu = client.get("/ke-hoach/").content.decode().split("</nav>")[0]
     assert (f'href="{URL}">Toàn tỉnh</a>' in menu) == (status == 200)
 

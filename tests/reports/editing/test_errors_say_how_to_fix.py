@@ -177,3 +177,20 @@ def test_approving_says_figures_were_recorded_only_when_the_report_has_some(clie
     assert "(báo cáo không có số liệu chỉ tiêu)" in said and "số liệu đã được ghi vào chỉ tiêu" not in said
     said = post_seen(client, f"/bao-cao/{full.pk}/duyet/", follow=True).content.decode()
     assert "số liệu đã được ghi vào chỉ tiêu" in said
+
+
+def send_dialog(html: str) -> str:
+    start = html.index('name="action" value="submit"')
+    return unescape(re.search(r'data-confirm="([^"]*)"', html[start:]).group(1))
+
+
+def test_the_send_dialog_of_an_incomplete_report_says_it_may_only_be_saved(staff_client, report):
+    """Browser pass 39: with "Còn thiếu trước khi gửi (10)" at the top, the dialog still said the page would be
+    saved and sent; only afterwards came "Chưa gửi được". It now says what happens either way."""
+    dialog = send_dialog(staff_client.get(f"/bao-cao/{report.pk}/").content.decode())
+    assert dialog.startswith("Bản đã lưu còn thiếu ") and "chỉ được lưu nháp, chưa gửi" in dialog
+    assert "Đủ thì nội dung trên trang được lưu rồi gửi đến" in dialog
+    page = ReportPage(report).fill_everything()
+    assert staff_client.post(f"/bao-cao/{report.pk}/", page.data()).status_code == 302
+    dialog = send_dialog(staff_client.get(f"/bao-cao/{report.pk}/").content.decode())
+    assert dialog.startswith("Nội dung trên trang được lưu rồi gửi đến") and "còn thiếu" not in dialog

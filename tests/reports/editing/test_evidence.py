@@ -140,7 +140,7 @@ def test_it_accepts_real_documents(client, cast, report, name, content, kind):
         ("hong.pdf", b"%PDF-1.4\n1 0 obj<<", "tệp PDF không trọn vẹn"),
         ("hong.png", png_bytes()[:40], "ảnh không đọc được"),
         ("hong.docx", b"PK\x03\x04" + b"\x00" * 50, "tệp Office bị hỏng"),
-        ("rong.pdf", b"", "rỗng"),
+        ("rong.pdf", b"", "Tệp đã chọn rỗng (0 byte): chọn tệp minh chứng có nội dung."),  # not "Tập tin"
     ],
 )
 def test_it_refuses_wrong_or_broken_files_and_keeps_the_text(client, cast, report, name, content, message):
