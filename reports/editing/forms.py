@@ -82,8 +82,10 @@ class LeadEntryForm(forms.ModelForm):
         label="Thêm minh chứng",
         required=False,
         # Django's own wording ("Tập tin được gửi là rỗng.") said "tập tin" where the portal says "tệp" (pass 39)
-        error_messages={"empty": "Tệp đã chọn rỗng (0 byte): chọn tệp minh chứng có nội dung.",
-                        "invalid": "Không đọc được tệp đã chọn: chọn lại tệp."},  # fmt: skip
+        error_messages={
+            "empty": "Tệp đã chọn rỗng (0 byte): chọn tệp minh chứng có nội dung.",
+            "invalid": "Không đọc được tệp đã chọn: chọn lại tệp.",
+        },  # fmt: skip
         widget=forms.ClearableFileInput(attrs={"accept": ",".join(ALLOWED_EXTENSIONS)}),
     )
     # The budget the person confirmed ("Đúng, tôi nhập … đồng"), in whole đồng: a confirmation of 1.250 does
