@@ -62,13 +62,23 @@ def test_logging_out_forgets_the_drafts_kept_in_the_browser(transactional_db, br
         lambda d: d.execute_script("return Object.keys(localStorage).filter(k => k.startsWith('binhson:')).length")
     )
     browser.execute_script("localStorage.setItem('khac:giu-lai', '1')")  # not the portal's: left alone
-    browser.find_element(By.CSS_SELECTOR, "nav form[data-logout] button[type=submit]").click()
+    logout = browser.find_element(By.CSS_SELECTOR, "nav form[data-logout] button[type=submit]")
+    logout.click()  # typing not saved: asked first (browser pass 39), and "Quay lại" keeps it all
+    dialog = WebDriverWait(browser, 5).until(lambda d: d.find_element(By.ID, "xac-nhan"))
+    assert dialog.is_displayed() and "Đăng xuất và bỏ nội dung chưa lưu?" in dialog.text
+    dialog.find_element(By.CSS_SELECTOR, "[data-confirm-cancel]").click()
+    assert "/dang-nhap/" not in browser.current_url
+    assert browser.find_element(By.ID, "id_difficulties").get_attribute("value").endswith("máy dùng chung.")
+    logout.click()
+    dialog.find_element(By.CSS_SELECTOR, "[data-confirm-ok]").click()
     WebDriverWait(browser, 10).until(lambda d: "/dang-nhap/" in d.current_url)
     assert browser.execute_script("return Object.keys(localStorage).sort()") == ["khac:giu-lai"]
 
     log_in(browser, live_server, "canbo.ldtbxh")  # the same person again: the form comes back empty
     assert browser.find_element(By.ID, "id_difficulties").get_attribute("value") == ""
     assert not browser.find_element(By.ID, "khoi-phuc").is_displayed()
+    browser.find_element(By.CSS_SELECTOR, "nav form[data-logout] button[type=submit]").click()  # nothing typed:
+    WebDriverWait(browser, 10).until(lambda d: "/dang-nhap/" in d.current_url)  # no question asked
 
 
 def test_the_history_panel_is_fetched_when_opened(transactional_db, browser, live_server, plan):

@@ -4,7 +4,8 @@
    - <form data-year-url="/base/">: goes to /base/<year>/ instead of submitting a query string;
    - <button data-print>: prints the page;
    - <select data-milestone-year>: offers only the option group that fits the year chosen in its form;
-   - <form data-logout>: before logging out, forgets the report drafts this browser kept (shared PCs);
+   - <form data-logout>: before logging out, forgets the report drafts this browser kept (shared PCs), having
+     asked first when there is one (typing not yet saved);
    - <table class="table-stack">: each cell gets its column's name (data-label), shown above it when a phone
      turns the rows into cards (portal.css);
    - <div class="table-responsive">: when the table inside is wider than the screen and scrolls sideways, the
@@ -71,8 +72,27 @@
   document.querySelectorAll("[data-print]").forEach(function (button) {
     button.addEventListener("click", function () { window.print(); });
   });
+  function keptDrafts() {
+    try {
+      return Object.keys(localStorage).filter(function (key) { return key.indexOf(DRAFT_PREFIX) === 0; }).length;
+    } catch (e) { return 0; }
+  }
   document.querySelectorAll("form[data-logout]").forEach(function (form) {
     form.addEventListener("submit", forgetDrafts);
+    var button = form.querySelector("button[type=submit]");
+    /* typing not yet saved is asked about first (browser pass 39: it went without a word); before the dialog's
+       own click handler below, which then asks */
+    if (button) button.addEventListener("click", function () {
+      if (keptDrafts() && !button.dataset.confirmed) {
+        button.dataset.confirm = "Nội dung đã gõ trong báo cáo mà chưa lưu (trình duyệt đang giữ trên máy này) sẽ " +
+          "bị xóa khi đăng xuất. Chọn “Quay lại” rồi lưu báo cáo trước, hoặc đăng xuất và bỏ nội dung đó.";
+        button.dataset.confirmTitle = "Đăng xuất và bỏ nội dung chưa lưu?";
+        button.dataset.confirmOk = "Đăng xuất, bỏ nội dung chưa lưu";
+        button.dataset.confirmClass = "btn btn-danger";
+      } else if (!button.dataset.confirmed) {
+        delete button.dataset.confirm;
+      }
+    });
   });
 
   function stackTables(root) {  /* also for a table fetched later: the report's history (browser pass 37) */
