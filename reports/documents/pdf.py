@@ -58,6 +58,17 @@ def agency_heading(agency, issuer, plan) -> tuple[str, str, bool]:
     return "", agency.name.upper(), False
 
 
+COMMUNE_UNIT = re.compile(r"^Ủy ban nhân dân (?:xã|phường|thị trấn|đặc khu) (.+?)(?: \(minh họa\))?$")
+
+
+def agency_place(agency, issuer) -> str:
+    """The place name before an agency's own report's date (Decree 30, Appendix I: the administrative unit where the
+    body sits): a commune's committee writes its commune ("Bình Minh, ngày …"), every other body the place of the
+    body holding the plan that year. Browser pass 39: xã Bình Minh's report was dated "Quảng Ngãi"."""
+    commune = COMMUNE_UNIT.match(agency.name) if agency.kind == AgencyKind.COMMUNE else None
+    return commune[1] if commune else issuer.place
+
+
 def _short_committee(body: str) -> str:
     """'Ủy ban nhân dân tỉnh Quảng Ngãi' → 'UBND TỈNH QUẢNG NGÃI' (the governing line is written short)."""
     line1, line2 = issuer_lines(body)

@@ -85,7 +85,7 @@ def report_pdf(request, pk, slug=None):
         "issuer_line1": line1,
         "issuer_line2": line2,
         "number": f"…/BC-{report.agency.document_symbol}",
-        "place_date": f"{issuer.place}, {pdf.document_date(dated)}",
+        "place_date": f"{pdf.agency_place(report.agency, issuer)}, {pdf.document_date(dated)}",
         "printed_at": PRINTED_AT,  # put in after the key is taken: the minute printed is no part of the content
         "subject": f"Kết quả thực hiện năm {report.cycle.year} các nhiệm vụ được giao tại Kế hoạch "
         f"{plan.title_in_sentence}",

@@ -191,6 +191,16 @@ def test_a_centre_moved_under_a_department_is_headed_under_it(seeded, client, db
     assert text.startswith(heading), text[:120]
 
 
+def test_each_agencys_own_report_is_dated_at_its_place(seeded, client, db):
+    """Decree 30: the place name before the date is the administrative unit where the body sits: a commune's
+    committee writes its commune (browser pass 39: xã Bình Minh's report read "Quảng Ngãi, ngày …"); a department
+    of the province, the province."""
+    commune = printed(client, "UBND-BMINH", "canbo.binhan")
+    assert re.search(r"Bình Minh, ngày \d\d tháng \d+ năm 2026", commune) and "Quảng Ngãi, ngày" not in commune
+    department = printed(client, "SNNMT", "canbo.nnptnt")
+    assert re.search(r"Quảng Ngãi, ngày \d\d tháng \d+ năm 2026", department)
+
+
 def test_the_2025_season_reads_as_its_successors_reported_it(seeded, client, db):
     """The year 2025 was entered (as the demo seeds it) after the reform was recorded, by the successors: its
     dashboard showed "20 đã duyệt" above task rows all "Chưa báo cáo" under the ended district bodies, since a closed
