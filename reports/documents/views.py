@@ -90,7 +90,7 @@ def report_pdf(request, pk, slug=None):
         "subject": f"Kết quả thực hiện năm {report.cycle.year} các nhiệm vụ được giao tại Kế hoạch "
         f"{plan.title_in_sentence}",
         "addressee": issuer.issuing_body,
-        "leads": report.task_entries.leads(),
+        "leads": report.task_entries.leads().prefetch_related("evidence"),  # named under each task (pass 39)
         "coordinating": report.task_entries.coordinating(),
         "targets": report.target_entries.select_related("target__plan").order_by("target__position"),
         "proposals": report.proposals.all(),
