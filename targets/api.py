@@ -186,7 +186,9 @@ def plan_progress(request, slug):
     last = min(plan.last_year, current_year(plan))  # a year still to come has no values to judge
     valid = year_text.isascii() and year_text.isdigit() and plan.period_start <= int(year_text) <= last
     if year_text and not valid:
-        return _json({"error": f"Năm phải từ {plan.period_start} đến {last}: năm sau chưa có số liệu."}, status=400)
+        later = " (năm sau chưa có số liệu)" if year_text.isascii() and year_text.isdigit() else ""
+        message = f"Năm phải là một số từ {plan.period_start} đến {last}{later}; đã nhập “{year_text[:20]}”."
+        return _json({"error": message}, status=400)
     year = int(year_text) if year_text else current_year(plan)
     targets = list(plan.targets.filter(is_active=True).order_by("position"))
     progress, series = plan_figures(plan, targets, year)

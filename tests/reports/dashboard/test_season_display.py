@@ -88,7 +88,12 @@ def test_no_year_to_come_is_built_or_judged_by_the_consolidated_report_nor_the_a
         assert not ReportingCycle.objects.filter(year__gt=2026).exists()
         later = client.get(f"/api/plans/{SLUG}/progress/?year=2030")
         assert later.status_code == 400
-        assert later.json() == {"error": "Năm phải từ 2021 đến 2026: năm sau chưa có số liệu."}
+        assert later.json() == {
+            "error": "Năm phải là một số từ 2021 đến 2026 (năm sau chưa có số liệu); đã nhập “2030”."
+        }
+        # browser pass 39: letters were answered about later years
+        words = client.get(f"/api/plans/{SLUG}/progress/?year=abc")
+        assert words.json() == {"error": "Năm phải là một số từ 2021 đến 2026; đã nhập “abc”."}
         assert client.get(f"/api/plans/{SLUG}/progress/?year=2026").status_code == 200
 
 
