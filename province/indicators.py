@@ -2,6 +2,7 @@
 the year, as that plan's progress answer shows it; counts by status; the plans without data; and a province-wide
 figure only where the indicator defines how to make one (never an invented aggregate)."""
 
+import datetime
 from dataclasses import dataclass, field
 
 from binhson_plan.collation import sort_key as vietnamese_order
@@ -29,6 +30,18 @@ class Measure:
         """The status the lists count: a reviewer's override when there is one, every reached milestone as "met"."""
         override = self.row["override"]
         return status_group(override["status"] if override else self.row["status"])
+
+    @property
+    def computed_status(self) -> str:
+        """The status computed from the figures, shown first; a reviewer's override beside it, as on every page."""
+        return status_group(self.row["status"])
+
+    @property
+    def override_made(self) -> str:
+        """Who made the override and on which day: "Nguyễn Thị Thẩm Định, 08/12/2026"."""
+        override = self.row["override"]
+        day = datetime.date.fromisoformat(override["at"][:10])
+        return f"{override['by']}, {day:%d/%m/%Y}"
 
 
 @dataclass

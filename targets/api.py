@@ -182,11 +182,12 @@ def plan_progress(request, slug):
     plan = Plan.objects.filter(slug=slug, is_active=True).first()
     if plan is None:
         return _json({"error": "Không tìm thấy kế hoạch."}, status=404)
-    year_text = request.GET.get("year", "")
+    year_text = request.GET.get("year", "").strip()
     last = min(plan.last_year, current_year(plan))  # a year still to come has no values to judge
-    valid = year_text.isascii() and year_text.isdigit() and plan.period_start <= int(year_text) <= last
+    number = year_text.isascii() and year_text.isdigit()
+    valid = number and plan.period_start <= int(year_text) <= last
     if year_text and not valid:
-        later = " (năm sau chưa có số liệu)" if year_text.isascii() and year_text.isdigit() else ""
+        later = " (năm sau chưa có số liệu)" if number and int(year_text) > last else ""
         message = f"Năm phải là một số từ {plan.period_start} đến {last}{later}; đã nhập “{year_text[:20]}”."
         return _json({"error": message}, status=400)
     year = int(year_text) if year_text else current_year(plan)

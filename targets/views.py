@@ -194,6 +194,13 @@ def _changed_meanwhile(request, target, head, years, year, current, shown_year=N
         data.pop("is_estimate", None)  # (browser pass 37: a correction of 2024 saved as an estimate of 2026's box)
         if initial_for(current, year)["is_estimate"]:
             data["is_estimate"] = "on"
+        # the note as the page showed it (the shown year's, untouched) becomes the chosen year's own, as the help text
+        # promises (browser pass 40: 2025's note was lost for 2026's empty one); a note typed anew stays
+        shown = (
+            TargetValue.objects.current().filter(target=head, year=shown_year).first() if shown_year.isdigit() else None
+        )
+        if data.get("note", "").strip() == (shown.note if shown else "").strip():
+            data["note"] = current.note if current else ""
     form = CorrectionForm(head, years, data)
     form.is_valid()
     if current:

@@ -86,6 +86,9 @@ def dashboard_page(request, slug, year):
         "summary": queries.completeness(cycle, organisation["lineage"]),
         "target_groups": groups,
         "status_counts": queries.status_counts(groups),
+        # how many of those counts are a reviewer's status, not the computed one (browser pass 40: the consolidated
+        # workbook's status column, counted by hand, gave other figures than the dashboard's counts)
+        "overridden": sum(1 for _, rows in groups for row in rows if row.override),
         "tasks": queries.task_rows(
             plan, cycle, f["task_status"], f["task_agency"], back=back, kept=kept, **organisation
         ),

@@ -84,6 +84,27 @@ def test_every_plans_target_of_an_indicator_with_the_spread_not_an_invented_mean
     assert "Toàn tỉnh" not in insurance
 
 
+def test_an_override_stands_beside_the_computed_status_as_on_every_page(client, cast, three_plans):
+    """Browser pass 40: the province table's badge was the reviewer's status, the computed one unsaid, with no one
+    nor day named; the dashboard and the target page show the computed status first and the override beside it."""
+    from targets.overrides import override_status
+
+    with on("2026-12-06"):
+        target = three_plans[0].targets.get(code="2025.19")
+        override_status(target, 2025, "met", "Số liệu BHXH tỉnh đã công bố.", by=cast["vanphong"],
+                        computed_status="deterioration")  # fmt: skip
+        client.force_login(cast["lanhdao"])
+        insurance = block(client.get(URL, {"year": 2025}).content.decode(), "bhyt-dtts")
+    row = insurance[insurance.index(">2025.19</a>") :].split("</tr>")[0]
+    assert (
+        '<span class="status status-deterioration">Đi xuống</span> <span class="small text-muted">(tính theo số liệu)'
+        in row
+    )
+    assert ('Cơ quan thẩm định điều chỉnh: <span class="status status-met">Đạt</span> – Số liệu BHXH tỉnh đã công '
+            "bố. <span class=\"text-muted\">(Nguyễn Thị Thẩm Định, 06/12/2026)</span>") in row  # fmt: skip
+    assert '<span class="status status-met me-2">Đạt: 1</span>' in insurance  # counted as the reviewer's status
+
+
 def test_a_count_is_summed_only_when_every_plan_has_the_years_value(client, cast, three_plans, tmp_path):
     with on("2026-12-06"):
         client.force_login(cast["lanhdao"])

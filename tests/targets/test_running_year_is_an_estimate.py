@@ -85,3 +85,29 @@ def test_a_correction_of_an_ended_year_chosen_on_the_running_years_page_is_not_a
     assert "Đã ghi số liệu năm 2024 đính chính; bản cũ vẫn lưu trong lịch sử." in saved
     version = TargetValue.objects.current().get(target__code="2030.04", year=2024)
     assert (version.value, version.is_estimate) == (Decimal("41"), False)
+
+
+@pytest.mark.parametrize("typed_note", ["", "Ghi chú mới gõ cho năm 2024."])
+def test_a_year_chosen_on_another_years_page_keeps_that_years_note(client, cast, plan, approved_estimates, typed_note):
+    """Browser pass 40: "the note of the value recorded is kept into the correction", said the help text; choosing
+    2025 on 2026's page, the second post saved 2025's corrected value with 2026's note (empty): 2025's own was lost.
+    A note the reviewer typed is kept as typed."""
+    target = plan.targets.get(code="2030.04")
+    record_value(target, 2024, Decimal("40"), as_of=datetime.date(2024, 12, 31), source="Báo cáo năm 2024",
+                 note="Số liệu của Cục Thống kê.")  # fmt: skip
+    url = reverse("tasks:value_correction", args=[plan.slug, "2030.04"])
+    with on("2026-12-06"):
+        client.force_login(cast["vanphong"])
+        page = client.get(f"{url}?nam=2026").content.decode()
+        based_on = re.search(r'name="based_on" value="([^"]*)"', page).group(1)
+        typed = {"year": 2024, "value": "41", "as_of": "", "reason": "Cục Thống kê công bố lại.", "note": typed_note,
+                 "based_on": based_on}  # fmt: skip
+        again = client.post(url, typed)
+        assert again.status_code == 409
+        html = again.content.decode()
+        note = re.search(r'<textarea name="note"[^>]*>\s*([^<]*)</textarea>', html).group(1).strip()
+        assert note == (typed_note or "Số liệu của Cục Thống kê.")
+        resent = typed | {"note": note, "based_on": re.search(r'name="based_on" value="([^"]*)"', html).group(1)}
+        assert client.post(url, resent).status_code == 302
+    version = TargetValue.objects.current().get(target__code="2030.04", year=2024)
+    assert (version.value, version.note) == (Decimal("41"), typed_note or "Số liệu của Cục Thống kê.")

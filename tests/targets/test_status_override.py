@@ -100,6 +100,9 @@ def test_it_is_shown_beside_the_computed_status_everywhere(client, cast, reviewe
         assert "Nguyễn Thị Thẩm Định" in html
     after = reviewer.get(dashboard).content.decode()  # the counts take the override
     assert count(after, "met") == count(before, "met") + 1 and count(after, "not_met") == count(before, "not_met") - 1
+    assert 'id="dem-dieu-chinh"' not in before  # the counts say which of them are the reviewer's (browser pass 40)
+    assert ("(trong đó 1 chỉ tiêu được đếm theo tình trạng Văn phòng huyện điều chỉnh, không theo tình trạng tính "
+            "theo số liệu)") in after  # fmt: skip
     assert 'id="ct-2025.19"' in reviewer.get(f"{dashboard}?status=met").content.decode()
     api = client.get(f"/api/plans/{SLUG}/progress/?year=2026").json()
     bhyt = next(t for t in api["targets"] if t["code"] == "2025.19")

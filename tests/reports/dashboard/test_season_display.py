@@ -94,6 +94,9 @@ def test_no_year_to_come_is_built_or_judged_by_the_consolidated_report_nor_the_a
         # browser pass 39: letters were answered about later years
         words = client.get(f"/api/plans/{SLUG}/progress/?year=abc")
         assert words.json() == {"error": "Năm phải là một số từ 2021 đến 2026; đã nhập “abc”."}
+        early = client.get(f"/api/plans/{SLUG}/progress/?year=2020")  # browser pass 40: not "năm sau"
+        assert early.json() == {"error": "Năm phải là một số từ 2021 đến 2026; đã nhập “2020”."}
+        assert client.get(f"/api/plans/{SLUG}/progress/?year=%202026").status_code == 200  # a space around is no error
         assert client.get(f"/api/plans/{SLUG}/progress/?year=2026").status_code == 200
 
 
