@@ -72,6 +72,15 @@
   document.querySelectorAll("[data-print]").forEach(function (button) {
     button.addEventListener("click", function () { window.print(); });
   });
+  /* The report's page after it was sent (read only, no form): the draft its sending carried went through, so it is
+     forgotten here (report-form.js does so on the form; signing out would otherwise ask about typing already sent). */
+  document.querySelectorAll("[data-draft-saved]").forEach(function (marker) {
+    try {
+      var key = DRAFT_PREFIX + marker.dataset.draftSaved;
+      var draft = JSON.parse(localStorage.getItem(key) || "null");
+      if (draft && draft.pending && parseInt(marker.dataset.savedVersion, 10) > draft.version) localStorage.removeItem(key);
+    } catch (e) { /* storage disabled or a draft unreadable: nothing to forget */ }
+  });
   function keptDrafts() {
     try {
       return Object.keys(localStorage).filter(function (key) { return key.indexOf(DRAFT_PREFIX) === 0; }).length;
