@@ -190,17 +190,18 @@ def _changed_meanwhile(request, target, head, years, year, current, shown_year=N
     seeing it."""
     data = request.POST.copy()
     data["based_on"] = seen(year, current)
-    if shown_year:  # "Ước thực hiện" was the shown year's (ticked for a running year): now the chosen year's own
-        data.pop("is_estimate", None)  # (browser pass 37: a correction of 2024 saved as an estimate of 2026's box)
-        if initial_for(current, year)["is_estimate"]:
+    if shown_year:  # the page showed another year's figure: what came with it becomes the chosen year's own
+        chosen = initial_for(current, year)
+        # "Ước thực hiện" (browser pass 37: a correction of 2024 saved as an estimate of 2026's ticked box)
+        data.pop("is_estimate", None)
+        if chosen["is_estimate"]:
             data["is_estimate"] = "on"
-        # the note as the page showed it (the shown year's, untouched) becomes the chosen year's own, as the help text
-        # promises (browser pass 40: 2025's note was lost for 2026's empty one); a note typed anew stays
+        # the note, unless typed anew, as the help text promises (browser pass 40: 2025's note lost for 2026's)
         shown = (
             TargetValue.objects.current().filter(target=head, year=shown_year).first() if shown_year.isdigit() else None
         )
         if data.get("note", "").strip() == (shown.note if shown else "").strip():
-            data["note"] = current.note if current else ""
+            data["note"] = chosen.get("note", "")
     form = CorrectionForm(head, years, data)
     form.is_valid()
     if current:

@@ -31,13 +31,13 @@
   "use strict";
   var DRAFT_PREFIX = "binhson:";  /* report-form.js keeps drafts as binhson:<user id>:bao-cao-<id> */
 
-  function forgetDrafts() {
+  function draftKeys() {
     try {
-      for (var i = localStorage.length - 1; i >= 0; i -= 1) {
-        var key = localStorage.key(i);
-        if (key && key.indexOf(DRAFT_PREFIX) === 0) localStorage.removeItem(key);
-      }
-    } catch (e) { /* storage disabled: nothing was kept */ }
+      return Object.keys(localStorage).filter(function (key) { return key.indexOf(DRAFT_PREFIX) === 0; });
+    } catch (e) { return []; }  /* storage disabled: nothing was kept */
+  }
+  function forgetDrafts() {
+    draftKeys().forEach(function (key) { localStorage.removeItem(key); });
   }
 
   function goToYear(form) {
@@ -81,18 +81,13 @@
       if (draft && draft.pending && parseInt(marker.dataset.savedVersion, 10) > draft.version) localStorage.removeItem(key);
     } catch (e) { /* storage disabled or a draft unreadable: nothing to forget */ }
   });
-  function keptDrafts() {
-    try {
-      return Object.keys(localStorage).filter(function (key) { return key.indexOf(DRAFT_PREFIX) === 0; }).length;
-    } catch (e) { return 0; }
-  }
   document.querySelectorAll("form[data-logout]").forEach(function (form) {
     form.addEventListener("submit", forgetDrafts);
     var button = form.querySelector("button[type=submit]");
     /* typing not yet saved is asked about first (browser pass 39: it went without a word); before the dialog's
        own click handler below, which then asks */
     if (button) button.addEventListener("click", function () {
-      if (keptDrafts() && !button.dataset.confirmed) {
+      if (draftKeys().length && !button.dataset.confirmed) {
         button.dataset.confirm = "Nội dung đã gõ trong báo cáo mà chưa lưu (trình duyệt đang giữ trên máy này) sẽ " +
           "bị xóa khi đăng xuất. Chọn “Quay lại” rồi lưu báo cáo trước, hoặc đăng xuất và bỏ nội dung đó.";
         button.dataset.confirmTitle = "Đăng xuất và bỏ nội dung chưa lưu?";
